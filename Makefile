@@ -1,0 +1,27 @@
+# Two commands do all set-up on a fresh machine:
+#   make run    builds .venv, trains the model if its inputs changed, creates the demo database,
+#               and starts the action server and the Rasa server (Ctrl-C stops both).
+#   make test   builds .venv, trains the model if needed, and runs the whole test suite.
+PY := .venv/bin/python
+RASA := .venv/bin/rasa
+
+.PHONY: setup model db run test lint eval
+
+setup:
+	@bash scripts/bootstrap.sh
+
+model: setup
+	@$(PY) -m bot model ensure
+
+db: setup
+	@$(PY) -m bot db init --demo
+
+run: model db
+	@$(PY) -m bot run
+
+lint: setup
+	$(PY) -m ruff check bot actions scripts tests
+	$(PY) -m mypy bot actions
+
+test: lint model
+	$(PY) -m pytest -p no:cacheprovider

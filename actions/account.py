@@ -1,0 +1,189 @@
+"""Verification and what it unlocks: the fee query, account binding and 报停 applications.
+
+Nothing about an account is shown or changed before the sender is verified: bound to the account,
+or able to give the last four digits of its registered phone (with the policy's failure limits).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import (
+    channel_of,
+    in_db,
+    latest_intent_among,
+    message_key,
+    policy,
+)
+from bot.nlu.numbers import chinese_to_arabic, normalise_account_no
+from bot.nlu.text import normalise
+from bot.policy import in_heating_season, next_season_start
+from bot.privacy import mask_account
+from bot.services import clock
+from bot.services import tickets as ticket_service
+from bot.services.accounts import FeeSummary, fee_summary, verify
+from bot.store.accounts import accounts_bound_to, bind_account
+from bot.store.tickets import TicketDraft
+
+#: Characters no account-number answer needs; their presence means code or a paste of something else.
+_CODE_LIKE = re.compile(r"[A-Za-z'\";=<>\\/*(){}]")
+PURPOSES = {"query_fee", "bind_account", "apply_stop_heating"}
+LOCKED = "locked"
+
+
+class ValidateVerifyForm(FormValidationAction):
+    """Asks for the account and the phone's last four digits unless the sender is bound to it."""
+
+    def name(self) -> str:
+        """The form validation action's name, as in domain.yml."""
+        return "validate_verify_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Skip the questions when this sender already proved, or is bound to, the account."""
+        verified = tracker.get_slot("verified_account")
+        wanted = tracker.get_slot("account_no")
+        if verified and wanted in (None, verified):
+            return _skip_questions(verified)
+        bound = await in_db(_bound_numbers, channel_of(tracker), tracker.sender_id)
+        target = wanted or (bound[0] if bound else None)
+        if target is not None and target in bound:
+            dispatcher.utter_message(response="utter_verified_bound", account=mask_account(target))
+            return _skip_questions(target)
+        return await super().run(dispatcher, tracker, domain)
+
+    async def validate_account_no(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """8–12 digits with at most Chinese filler (户号是…); code or letters are refused."""
+        text = str(value or "")
+        account = None if _CODE_LIKE.search(text) else normalise_account_no(text)
+        if account is None:
+            dispatcher.utter_message(response="utter_invalid_account_no")
+        return {"account_no": account}
+
+    async def validate_phone_last4(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Check the four digits against the account, counting failures per sender and account."""
+        digits = re.findall(r"(?<!\d)\d{4}(?!\d)", chinese_to_arabic(normalise(str(value or ""))))
+        if len(digits) != 1:
+            dispatcher.utter_message(response="utter_invalid_last4")
+            return {"phone_last4": None}
+        account = str(tracker.get_slot("account_no"))
+        rules = policy()
+        result = await in_db(
+            verify, rules, channel_of(tracker), tracker.sender_id, account, digits[0], clock.now()
+        )
+        if result.ok:
+            return {"phone_last4": "ok", "verified_account": account}
+        if result.locked:
+            dispatcher.utter_message(
+                response="utter_verify_locked", hours=f"{rules.verification.window_hours:g}"
+            )
+            return {"phone_last4": LOCKED, "verified_account": None}
+        dispatcher.utter_message(response="utter_verify_failed", remaining=result.remaining)
+        return {"phone_last4": None}
+
+
+def _skip_questions(account: str) -> list[EventType]:
+    return [
+        SlotSet("account_no", account),
+        SlotSet("verified_account", account),
+        SlotSet("phone_last4", "verified"),
+        SlotSet("requested_slot", None),
+    ]
+
+
+def _bound_numbers(session: Any, channel: str, sender_id: str) -> list[str]:
+    return [a.account_no for a in accounts_bound_to(session, channel, sender_id)]
+
+
+class ActionAfterVerification(Action):
+    """Does what the user asked for once verified: show the bill, bind, or apply for 报停."""
+
+    def name(self) -> str:
+        """The action's name, as in domain.yml."""
+        return "action_after_verification"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Dispatch on the intent that started the verification."""
+        account = tracker.get_slot("verified_account")
+        if not account or account != tracker.get_slot("account_no"):
+            return [SlotSet("phone_last4", None), SlotSet("account_no", None)]
+        purpose = latest_intent_among(tracker, PURPOSES) or "query_fee"
+        if purpose == "bind_account":
+            await in_db(bind_account, channel_of(tracker), tracker.sender_id, account, clock.now())
+            dispatcher.utter_message(response="utter_bound", account=mask_account(account))
+        elif purpose == "apply_stop_heating":
+            await _apply_stop_heating(dispatcher, tracker, account)
+        else:
+            summary = await in_db(fee_summary, policy(), account, clock.now().date())
+            _show_fee(dispatcher, summary)
+        return [SlotSet("phone_last4", None)]
+
+
+def _show_fee(dispatcher: CollectingDispatcher, summary: FeeSummary) -> None:
+    account = mask_account(summary.account_no)
+    if summary.amount_due is None:
+        dispatcher.utter_message(
+            response="utter_fee_no_bill", account=account, season=summary.season
+        )
+        return
+    balance = f"尚欠 {summary.balance:.2f} 元" if summary.balance > 0 else "本季已缴清"
+    late = f"含滞纳金 {summary.late_fee:.2f} 元。" if summary.late_fee > 0 else ""
+    history = ""
+    if summary.payments:
+        history = "最近缴费：" + "；".join(
+            f"{clock.local(p.paid_at):%Y-%m-%d} {p.channel} {p.amount:.2f} 元"
+            for p in summary.payments
+        )
+    dispatcher.utter_message(
+        response="utter_fee_summary",
+        account=account,
+        community=summary.community or "",
+        season=summary.season,
+        due=f"{summary.amount_due:.2f}",
+        paid=f"{summary.amount_paid:.2f}",
+        balance=balance,
+        late_fee=late,
+        history=history,
+    )
+
+
+async def _apply_stop_heating(
+    dispatcher: CollectingDispatcher, tracker: Tracker, account: str
+) -> None:
+    rules = policy()
+    now = clock.now()
+    note = ""
+    if in_heating_season(rules, now.date()):
+        start = next_season_start(rules, now.date())
+        note = (
+            f"本供暖季已开始，报停将从 {start.year}年{start.month}月{start.day}日 起的供暖季生效。"
+        )
+    draft = TicketDraft(
+        kind="BT",
+        channel=channel_of(tracker),
+        sender_id=tracker.sender_id,
+        dedup_key=message_key(tracker, "BT"),
+        account_no=account,
+        description="用户在线申请报停",
+    )
+    ticket = await in_db(ticket_service.open_ticket, rules, draft, now)
+    dispatcher.utter_message(
+        response="utter_stop_heating_created",
+        ticket_no=ticket.ticket_no,
+        account=mask_account(account),
+        season_note=note,
+        first_reply=clock.format_due(ticket.first_reply_due),
+    )

@@ -1,0 +1,212 @@
+"""Glue shared by the actions: database calls off the event loop, tracker facts, slot validators.
+
+The action server is async; SQLAlchemy 1.4 sessions block. Every store call goes through `in_db`,
+which runs it in a worker thread inside one session (one transaction per call).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.nlu.address import parse_address
+from bot.nlu.numbers import normalise_phone
+from bot.nlu.timewindow import parse_visit_window
+from bot.policy import Policy, load_policy
+from bot.services import clock
+from bot.services.accounts import bound_account, contact_of
+from bot.services.outages import known_communities
+from bot.store.db import ensure_schema, session_scope
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+_schema_lock = threading.Lock()
+_schema_ready = False
+
+
+def _ensure_schema_once() -> None:
+    global _schema_ready
+    with _schema_lock:
+        if not _schema_ready:
+            ensure_schema()
+            _schema_ready = True
+
+
+async def in_db(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run `fn(session, *args, **kwargs)` in a worker thread, in one committed session."""
+
+    def work() -> T:
+        _ensure_schema_once()
+        with session_scope() as session:
+            return fn(session, *args, **kwargs)
+
+    return await asyncio.to_thread(work)
+
+
+@functools.lru_cache(maxsize=1)
+def policy() -> Policy:
+    """The active service policy (validated on first use; the action server fails fast)."""
+    return load_policy()
+
+
+def channel_of(tracker: Tracker) -> str:
+    """The input channel of the latest user message (`rest`, `socketio`, `wechat`, `sms` …)."""
+    return tracker.get_latest_input_channel() or "rest"
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    """The intent NLU gave the latest user message (`nlu_fallback` included)."""
+    name = (tracker.latest_message.get("intent") or {}).get("name")
+    return str(name) if name else None
+
+
+def latest_text(tracker: Tracker) -> str:
+    """The text of the latest user message, as the NLU pipeline normalised it."""
+    return str(tracker.latest_message.get("text") or "")
+
+
+def message_key(tracker: Tracker, kind: str) -> str:
+    """An idempotency key for a ticket created in answer to the latest user message.
+
+    A channel retry of the same message carries the same message id, so the store returns the
+    existing ticket instead of creating a second one.
+    """
+    message_id = tracker.latest_message.get("message_id") or f"t{len(tracker.events)}"
+    return f"{kind}:{channel_of(tracker)}:{tracker.sender_id}:{message_id}"
+
+
+def _user_events(tracker: Tracker) -> list[dict[str, Any]]:
+    return [e for e in reversed(tracker.events) if e.get("event") == "user"]
+
+
+def _intent_of(event: dict[str, Any]) -> str | None:
+    name = (event.get("parse_data") or {}).get("intent", {}).get("name")
+    return str(name) if name else None
+
+
+def latest_intent_among(tracker: Tracker, intents: set[str]) -> str | None:
+    """The newest user intent that is one of `intents` (which flow the user started last)."""
+    return next((i for e in _user_events(tracker) if (i := _intent_of(e)) in intents), None)
+
+
+def latest_text_of_intent(tracker: Tracker, intents: set[str]) -> str | None:
+    """The text of the latest user message whose intent is one of `intents`."""
+    return next(
+        (str(e.get("text") or "") for e in _user_events(tracker) if _intent_of(e) in intents), None
+    )
+
+
+def transcript(tracker: Tracker, limit: int = 50) -> list[dict[str, Any]]:
+    """The latest user and bot messages, for the agent who calls back."""
+    lines = [
+        {"who": e["event"], "text": e.get("text") or "", "at": e.get("timestamp")}
+        for e in tracker.events
+        if e.get("event") in {"user", "bot"} and e.get("text")
+    ]
+    return lines[-limit:]
+
+
+async def sender_account(tracker: Tracker) -> str | None:
+    """The account this sender proved in this conversation, else the one bound to the sender."""
+    verified = tracker.get_slot("verified_account")
+    if verified:
+        return str(verified)
+    return await in_db(bound_account, channel_of(tracker), tracker.sender_id)
+
+
+async def address_parts(address: str | None) -> dict[str, Any]:
+    """Community, building, unit and room of an address, for the ticket's columns."""
+    communities = await in_db(known_communities)
+    parsed = parse_address(address or "", communities)
+    return {
+        "community": parsed.community,
+        "building": parsed.building,
+        "unit": parsed.unit,
+        "room": parsed.room,
+    }
+
+
+def window_of(value: str | None) -> tuple[datetime, datetime] | None:
+    """The visit window stored by `validate_visit_time` (`start/end` ISO text), parsed back."""
+    if not value or "/" not in value:
+        return None
+    start, end = value.split("/", 1)
+    return datetime.fromisoformat(start), datetime.fromisoformat(end)
+
+
+async def prefill_from_account(tracker: Tracker, slot: str) -> dict[str, Any]:
+    """`{slot: value}` from the sender's bound or verified account while the slot is empty."""
+    if tracker.get_slot(slot) is not None:
+        return {}
+    account_no = await sender_account(tracker)
+    if account_no is None:
+        return {}
+    contact = await in_db(contact_of, account_no)
+    value = getattr(contact, slot) if contact else None
+    return {slot: value} if value else {}
+
+
+class ContactSlots:
+    """Extractors and validators for the slots several forms share: address, phone, visit window.
+
+    rasa-sdk calls `extract_<slot>` and `validate_<slot>` methods by name for the form's required
+    slots, so a form validation action gets them by inheriting this mixin. A bound or verified
+    sender is not asked again for the address and phone the company already has.
+    """
+
+    async def extract_address(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Prefill the address of the sender's account."""
+        return await prefill_from_account(tracker, "address")
+
+    async def extract_phone(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Prefill the registered phone of the sender's account."""
+        return await prefill_from_account(tracker, "phone")
+
+    async def validate_address(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Accept an address with a community, or with a building and a room."""
+        communities = await in_db(known_communities)
+        address = parse_address(str(value or ""), communities)
+        if not address.is_usable:
+            dispatcher.utter_message(response="utter_invalid_address")
+            return {"address": None}
+        return {"address": address.summary()}
+
+    async def validate_phone(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Accept an 11-digit mobile number in any spacing or digit form."""
+        phone = normalise_phone(str(value or ""))
+        if phone is None:
+            shown = str(value or "")[:20]
+            dispatcher.utter_message(response="utter_invalid_phone", value=shown)
+            return {"phone": None}
+        return {"phone": phone}
+
+    async def validate_visit_time(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Turn 明天上午 / 周六下午两点 into an absolute window, stored as `start/end` ISO text."""
+        window = parse_visit_window(latest_text(tracker), clock.now()) or parse_visit_window(
+            str(value or ""), clock.now()
+        )
+        if window is None:
+            dispatcher.utter_message(response="utter_invalid_visit_time")
+            return {"visit_time": None}
+        return {"visit_time": f"{window.start.isoformat()}/{window.end.isoformat()}"}

@@ -1,0 +1,299 @@
+"""Conversation glue: yes/no and bare values outside forms, hand-off, fallback, FAQ, opt-out.
+
+Several answers (好的, 不用, a community name) mean different things after different offers; the
+`pending` slot records what the bot last offered so one action can resolve them without a story
+per offer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import (
+    ActiveLoop,
+    EventType,
+    FollowupAction,
+    SlotSet,
+    UserUtteranceReverted,
+)
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import (
+    channel_of,
+    in_db,
+    latest_intent,
+    latest_text,
+    message_key,
+    policy,
+    sender_account,
+    transcript,
+)
+from actions.outage import ActionQueryOutage
+from actions.tickets import ActionQueryTicket, ticket_no_of
+from bot.policy import faq_answer
+from bot.privacy import mask_phone
+from bot.services import clock
+from bot.services import tickets as ticket_service
+from bot.services.accounts import contact_of
+from bot.store.subscriptions import unsubscribe_all
+from bot.store.tickets import TicketDraft
+
+#: Above this many characters a message is answered with a request to split it up.
+MAX_MESSAGE_CHARS = 1000
+
+FORM_SLOTS = {
+    "repair_form": ("fault_type", "visit_time"),
+    "temp_check_form": ("visit_time", "temperature"),
+    "complaint_form": ("complaint_category", "complaint_text"),
+    "verify_form": ("phone_last4",),
+}
+
+#: Words that name the value a user wants to correct, checked in this order.
+CORRECTABLE = (
+    ("address", "地址", ("地址", "住址", "门牌", "小区", "楼号", "单元", "房号")),
+    ("phone", "联系电话", ("电话", "手机", "号码", "联系方式")),
+    ("visit_time", "上门时间", ("时间", "几点", "上门", "哪天", "日子")),
+    ("account_no", "户号", ("户号", "账号", "编号")),
+    ("fault_type", "故障情况", ("故障", "问题", "毛病")),
+)
+
+
+async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """Open a call-back (RG) ticket holding the transcript and tell the user when to expect it."""
+    phone = tracker.get_slot("phone")
+    account = await sender_account(tracker)
+    if phone is None and account:
+        contact = await in_db(contact_of, account)
+        phone = contact.phone if contact else None
+    draft = TicketDraft(
+        kind="RG",
+        channel=channel_of(tracker),
+        sender_id=tracker.sender_id,
+        dedup_key=message_key(tracker, "RG"),
+        account_no=account,
+        phone=phone,
+        description=latest_text(tracker)[:2000],
+        transcript=transcript(tracker),
+    )
+    ticket = await in_db(ticket_service.open_ticket, policy(), draft, clock.now())
+    dispatcher.utter_message(
+        response="utter_human_callback",
+        ticket_no=ticket.ticket_no,
+        first_reply=clock.format_due(ticket.first_reply_due),
+        phone_hint=f"电话 {mask_phone(phone)}" if phone else "当前对话",
+    )
+    events: list[EventType] = [SlotSet("pending", None)]
+    if tracker.active_loop.get("name"):
+        events += [ActiveLoop(None), SlotSet("requested_slot", None)]
+    return events
+
+
+class ActionRequestHuman(Action):
+    """转人工: for now a call-back ticket with the whole transcript."""
+
+    def name(self) -> str:
+        """The action's name, as in domain.yml."""
+        return "action_request_human"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Hand the conversation over."""
+        return await hand_over(dispatcher, tracker)
+
+
+class ActionHandleYesNo(Action):
+    """好的 / 不用 answer the bot's last offer: cancel a ticket, a person, a repair booking."""
+
+    def name(self) -> str:
+        """The action's name, as in domain.yml."""
+        return "action_handle_yes_no"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Resolve the pending offer with the user's yes or no."""
+        pending = str(tracker.get_slot("pending") or "")
+        yes = latest_intent(tracker) == "affirm"
+        cleared: list[EventType] = [SlotSet("pending", None)]
+        if pending.startswith("cancel:"):
+            number = pending.removeprefix("cancel:")
+            if yes:
+                return cleared + await _cancel(dispatcher, tracker, number)
+            dispatcher.utter_message(response="utter_ticket_kept", ticket_no=number)
+            return cleared
+        if yes and pending == "human":
+            return await hand_over(dispatcher, tracker)
+        if yes and pending == "repair":
+            return [*cleared, FollowupAction("repair_form")]
+        dispatcher.utter_message(response="utter_anything_else")
+        return cleared
+
+
+async def _cancel(
+    dispatcher: CollectingDispatcher, tracker: Tracker, number: str
+) -> list[EventType]:
+    try:
+        ticket = await in_db(
+            ticket_service.cancel_own_ticket,
+            number,
+            channel_of(tracker),
+            tracker.sender_id,
+            clock.now(),
+        )
+    except ticket_service.NotCancellable as exc:
+        dispatcher.utter_message(
+            response="utter_ticket_not_cancellable",
+            ticket_no=number,
+            status=exc.ticket.status_name,
+        )
+        return []
+    if ticket is None:
+        dispatcher.utter_message(response="utter_ticket_not_found", ticket_no=f" {number}")
+    else:
+        dispatcher.utter_message(response="utter_ticket_cancelled", ticket_no=number)
+    return []
+
+
+class ActionHandleInform(Action):
+    """A bare value outside a form: a ticket number, or the community the bot asked for."""
+
+    def name(self) -> str:
+        """The action's name, as in domain.yml."""
+        return "action_handle_inform"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Use the value for what the bot asked, else ask what the user wants to do with it."""
+        if ticket_no_of(tracker):
+            return await ActionQueryTicket().run(dispatcher, tracker, domain)
+        if tracker.get_slot("pending") == "outage_community":
+            return await ActionQueryOutage().run(dispatcher, tracker, domain)
+        dispatcher.utter_message(response="utter_ask_what_for")
+        return []
+
+
+class ActionAnswerFaq(Action):
+    """FAQ answers built from the active service policy, so the numbers are never stale."""
+
+    def name(self) -> str:
+        """The action's name, as in domain.yml."""
+        return "action_answer_faq"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Answer the FAQ key the ResponseSelector chose."""
+        selector: dict[str, Any] = tracker.latest_message.get("response_selector", {})
+        key = str(selector.get("faq", {}).get("response", {}).get("intent_response_key") or "")
+        try:
+            dispatcher.utter_message(text=faq_answer(policy(), key.removeprefix("faq/")))
+        except KeyError:
+            dispatcher.utter_message(response="utter_ask_rephrase")
+        return []
+
+
+def _consecutive_fallbacks(tracker: Tracker) -> int:
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        intent = (event.get("parse_data") or {}).get("intent", {}).get("name")
+        if intent != "nlu_fallback":
+            break
+        count += 1
+    return count
+
+
+class ActionFallback(Action):
+    """Two stages: ask to rephrase, then offer a person. Odd input gets a specific answer."""
+
+    def name(self) -> str:
+        """The action's name, as in domain.yml."""
+        return "action_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Answer what was wrong with the message, or escalate on the second miss in a row."""
+        text = latest_text(tracker)
+        if not any(ch.isalnum() for ch in text):
+            dispatcher.utter_message(response="utter_empty_message")
+            return [UserUtteranceReverted()]
+        if len(text) > MAX_MESSAGE_CHARS:
+            dispatcher.utter_message(response="utter_message_too_long", limit=MAX_MESSAGE_CHARS)
+            return [UserUtteranceReverted()]
+        if _consecutive_fallbacks(tracker) >= 2:
+            dispatcher.utter_message(response="utter_offer_human")
+            return [UserUtteranceReverted(), SlotSet("pending", "human")]
+        dispatcher.utter_message(response="utter_ask_rephrase")
+        return [UserUtteranceReverted()]
+
+
+class ActionUnsubscribe(Action):
+    """退订: no notice goes to this sender again."""
+
+    def name(self) -> str:
+        """The action's name, as in domain.yml."""
+        return "action_unsubscribe"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """End every subscription of the sender and confirm once."""
+        await in_db(unsubscribe_all, channel_of(tracker), tracker.sender_id, clock.now())
+        dispatcher.utter_message(response="utter_unsubscribed")
+        return []
+
+
+class ActionStopForm(Action):
+    """算了 / 不报了 in the middle of a form: stop without creating anything."""
+
+    def name(self) -> str:
+        """The action's name, as in domain.yml."""
+        return "action_stop_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Leave the form and forget its half-filled values (an urgent ticket stays open)."""
+        form = tracker.active_loop.get("name") or ""
+        urgent = tracker.get_slot("urgent_ticket_no")
+        if urgent:
+            dispatcher.utter_message(response="utter_urgent_kept", ticket_no=urgent)
+        else:
+            dispatcher.utter_message(response="utter_form_stopped")
+        slots = FORM_SLOTS.get(form, ())
+        return [
+            ActiveLoop(None),
+            SlotSet("requested_slot", None),
+            SlotSet("urgent_ticket_no", None),
+            *(SlotSet(slot, None) for slot in slots),
+        ]
+
+
+class ActionCorrectInfo(Action):
+    """地址错了: forget the named value so the form asks for it again (or confirm a new one)."""
+
+    def name(self) -> str:
+        """The action's name, as in domain.yml."""
+        return "action_correct_info"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Clear the slot the user says is wrong, unless the same message gave its new value."""
+        text = latest_text(tracker)
+        given = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
+        entity_of = {"visit_time": "time"}
+        for slot, name, words in CORRECTABLE:
+            if any(word in text for word in words):
+                if entity_of.get(slot, slot) in given:
+                    return []
+                dispatcher.utter_message(response="utter_value_cleared", what=name)
+                return [SlotSet(slot, None)]
+        dispatcher.utter_message(response="utter_which_value_wrong")
+        return []

@@ -1,0 +1,95 @@
+"""Outage questions: which community, and what stops cover it now or soon."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import in_db, latest_text, sender_account
+from bot.nlu.address import parse_address
+from bot.services import clock
+from bot.services.accounts import contact_of
+from bot.services.outages import (
+    OutageView,
+    current_outages,
+    known_communities,
+    match_community,
+    outages_in,
+)
+
+
+async def community_of(tracker: Tracker) -> str | None:
+    """The community the user means: named now, or in the address slot, or their account's."""
+    known = await in_db(known_communities)
+    texts = [latest_text(tracker)]
+    texts += [
+        str(e.get("value"))
+        for e in tracker.latest_message.get("entities", [])
+        if e.get("entity") == "address"
+    ]
+    texts.append(str(tracker.get_slot("address") or ""))
+    for text in texts:
+        if name := match_community(text, known):
+            return name
+    named = parse_address(latest_text(tracker), known).community
+    if named:
+        return named
+    account = await sender_account(tracker)
+    contact = await in_db(contact_of, account) if account else None
+    return contact.community if contact else None
+
+
+def describe(outage: OutageView, community: str, now: datetime) -> dict[str, str]:
+    """The variables of `utter_outage_found` for one outage."""
+    if outage.active(now):
+        when = f"已于 {clock.format_moment(outage.starts_at)} 开始停热，"
+    else:
+        when = f"将于 {clock.format_moment(outage.starts_at)} 开始停热，"
+    restore = (
+        f"预计 {clock.format_moment(outage.expected_end_at)} 恢复供热。"
+        if outage.expected_end_at
+        else "恢复时间确定后会第一时间通知。"
+    )
+    return {
+        "community": community,
+        "kind": outage.kind_name,
+        "reason": outage.reason,
+        "when": when,
+        "restore": restore,
+    }
+
+
+class ActionQueryOutage(Action):
+    """Answers 停暖了吗 for the user's community, or asks which community they live in."""
+
+    def name(self) -> str:
+        """The action's name, as in domain.yml."""
+        return "action_query_outage"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Tell the stops covering the community, or that there are none and offer a repair."""
+        now = clock.now()
+        community = await community_of(tracker)
+        if community is None:
+            ongoing = await in_db(current_outages)
+            current = ""
+            if ongoing:
+                names = "、".join(sorted({c for o in ongoing for c in o.communities}))
+                current = f"目前有停热安排的小区：{names}。"
+            dispatcher.utter_message(response="utter_ask_community", current=current)
+            return [SlotSet("pending", "outage_community")]
+        found = await in_db(outages_in, community, now)
+        if not found:
+            dispatcher.utter_message(response="utter_no_outage", community=community)
+            return [SlotSet("pending", "repair")]
+        for outage in found:
+            dispatcher.utter_message(
+                response="utter_outage_found", **describe(outage, community, now)
+            )
+        return [SlotSet("pending", None)]

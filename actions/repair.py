@@ -1,0 +1,163 @@
+"""Repair booking (入户服务): fault, address, phone and visit window, then a ticket.
+
+A leak or burst pipe does not wait for the form: the ticket opens the moment the fault is known,
+the user is told what to do now, and the form then only completes the ticket's address and phone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import (
+    ContactSlots,
+    address_parts,
+    channel_of,
+    in_db,
+    latest_text,
+    latest_text_of_intent,
+    message_key,
+    policy,
+    window_of,
+)
+from bot.nlu.faults import fault_type_of, is_urgent
+from bot.services import clock
+from bot.services import tickets as ticket_service
+from bot.store.tickets import TicketDraft
+
+FAULT_TYPES = frozenset(ticket_service.FAULT_NAMES)
+
+
+class ValidateRepairForm(ContactSlots, FormValidationAction):
+    """Fills and checks the repair form; opens the urgent ticket for a leak at once."""
+
+    def name(self) -> str:
+        """The form validation action's name, as in domain.yml."""
+        return "validate_repair_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        """A leak needs no visit window: someone comes at once."""
+        if tracker.get_slot("fault_type") == "leak":
+            return [s for s in domain_slots if s != "visit_time"]
+        return domain_slots
+
+    async def extract_fault_type(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Read the fault from the words of the message when no entity named it."""
+        if tracker.get_slot("fault_type") is not None:
+            return {}
+        fault = fault_type_of(latest_text(tracker))
+        return {"fault_type": fault} if fault else {}
+
+    async def validate_fault_type(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Map the fault to the contract's values; a leak opens its urgent ticket now."""
+        text = str(value or "")
+        fault = text if text in FAULT_TYPES else fault_type_of(text)
+        if fault is None:
+            if sum(ch.isalnum() for ch in text) < 2:
+                dispatcher.utter_message(response="utter_invalid_fault_type")
+                return {"fault_type": None}
+            fault = "other"
+        slots: dict[str, Any] = {"fault_type": fault}
+        if is_urgent(fault) and not tracker.get_slot("urgent_ticket_no"):
+            ticket = await in_db(
+                ticket_service.open_ticket,
+                policy(),
+                _draft(tracker, fault, urgent=True),
+                clock.now(),
+            )
+            dispatcher.utter_message(response="utter_leak_urgent", ticket_no=ticket.ticket_no)
+            slots["urgent_ticket_no"] = ticket.ticket_no
+        return slots
+
+
+def _draft(tracker: Tracker, fault: str, urgent: bool, **fields: Any) -> TicketDraft:
+    description = latest_text_of_intent(tracker, {"report_repair"}) or latest_text(tracker)
+    return TicketDraft(
+        kind="BX",
+        channel=channel_of(tracker),
+        sender_id=tracker.sender_id,
+        dedup_key=message_key(tracker, "BX"),
+        fault_type=fault,
+        urgent=urgent,
+        description=description[:2000],
+        account_no=tracker.get_slot("verified_account"),
+        **fields,
+    )
+
+
+class ActionSubmitRepair(Action):
+    """Creates the repair ticket (or completes the urgent one) and confirms it."""
+
+    def name(self) -> str:
+        """The action's name, as in domain.yml."""
+        return "action_submit_repair"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Confirm with the ticket number, the visit window and the policy's deadlines."""
+        address = tracker.get_slot("address")
+        phone = tracker.get_slot("phone")
+        parts = await address_parts(address)
+        now = clock.now()
+        urgent_no = tracker.get_slot("urgent_ticket_no")
+        if urgent_no:
+            ticket = await in_db(
+                ticket_service.amend_ticket,
+                urgent_no,
+                now,
+                f"user:{channel_of(tracker)}",
+                address=address,
+                phone=phone,
+                **parts,
+            )
+            dispatcher.utter_message(
+                response="utter_urgent_repair_updated",
+                ticket_no=ticket.ticket_no,
+                address=address,
+                phone=phone,
+                on_site=clock.format_due(ticket.on_site_due),
+            )
+        else:
+            fault = tracker.get_slot("fault_type") or "other"
+            window = window_of(tracker.get_slot("visit_time"))
+            draft = _draft(
+                tracker,
+                fault,
+                urgent=False,
+                address=address,
+                phone=phone,
+                visit_start=window[0] if window else None,
+                visit_end=window[1] if window else None,
+                **parts,
+            )
+            ticket = await in_db(ticket_service.open_ticket, policy(), draft, now)
+            dispatcher.utter_message(
+                response="utter_repair_created",
+                ticket_no=ticket.ticket_no,
+                fault=ticket_service.FAULT_NAMES.get(fault, fault),
+                address=address,
+                phone=phone,
+                window=clock.format_window(*window) if window else "尽快",
+                first_reply=clock.format_due(ticket.first_reply_due),
+                resolve=clock.format_due(ticket.resolve_due),
+            )
+        return [
+            SlotSet("fault_type", None),
+            SlotSet("visit_time", None),
+            SlotSet("urgent_ticket_no", None),
+        ]

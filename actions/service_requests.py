@@ -1,0 +1,175 @@
+"""Room-temperature checks (测温) and complaints: forms ending in a ticket with policy deadlines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import (
+    ContactSlots,
+    address_parts,
+    channel_of,
+    in_db,
+    latest_intent,
+    latest_text,
+    latest_text_of_intent,
+    message_key,
+    policy,
+    window_of,
+)
+from bot.nlu.numbers import parse_temperature
+from bot.policy import min_room_temp
+from bot.services import clock
+from bot.services import tickets as ticket_service
+from bot.services.complaints import complaint_category_of
+from bot.store.tickets import TicketDraft
+
+MAX_DESCRIPTION = 2000
+
+
+class ValidateTempCheckForm(ContactSlots, FormValidationAction):
+    """Address, phone and window for an on-site measurement; prefilled for bound senders."""
+
+    def name(self) -> str:
+        """The form validation action's name, as in domain.yml."""
+        return "validate_temp_check_form"
+
+
+class ActionSubmitTempCheck(Action):
+    """Opens the 测温 ticket and tells the user the standard and the deadline."""
+
+    def name(self) -> str:
+        """The action's name, as in domain.yml."""
+        return "action_submit_temp_check"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Create the CW ticket and confirm it."""
+        request = latest_text_of_intent(tracker, {"request_temp_check"}) or latest_text(tracker)
+        measured = parse_temperature(
+            str(tracker.get_slot("temperature") or "")
+        ) or parse_temperature(request)
+        standard = min_room_temp(policy())
+        window = window_of(tracker.get_slot("visit_time"))
+        address = tracker.get_slot("address")
+        draft = TicketDraft(
+            kind="CW",
+            channel=channel_of(tracker),
+            sender_id=tracker.sender_id,
+            dedup_key=message_key(tracker, "CW"),
+            account_no=tracker.get_slot("verified_account"),
+            address=address,
+            phone=tracker.get_slot("phone"),
+            temperature=measured,
+            visit_start=window[0] if window else None,
+            visit_end=window[1] if window else None,
+            description=request[:MAX_DESCRIPTION],
+            **await address_parts(address),
+        )
+        ticket = await in_db(ticket_service.open_ticket, policy(), draft, clock.now())
+        if measured is None:
+            note = ""
+        elif measured < standard:
+            note = f"，您自测 {measured:g}℃，低于标准 {standard - measured:g}℃"
+        else:
+            note = f"，您自测 {measured:g}℃，已达到标准，上门会用标准仪器复测"
+        dispatcher.utter_message(
+            response="utter_temp_check_created",
+            ticket_no=ticket.ticket_no,
+            standard=f"{standard:g}",
+            measured_note=note,
+            window=clock.format_window(*window) if window else "尽快",
+            deadline=clock.format_due(ticket.resolve_due),
+        )
+        return [SlotSet("visit_time", None), SlotSet("temperature", None)]
+
+
+class ValidateComplaintForm(ContactSlots, FormValidationAction):
+    """Category, description and contact of a complaint; a detailed first message counts."""
+
+    def name(self) -> str:
+        """The form validation action's name, as in domain.yml."""
+        return "validate_complaint_form"
+
+    async def extract_complaint_text(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Take a complaint that already says what happened as its description."""
+        if (
+            tracker.get_slot("complaint_text")
+            or tracker.get_intent_of_latest_message() != "file_complaint"
+        ):
+            return {}
+        text = latest_text(tracker)
+        return {"complaint_text": text} if _is_detailed(text) else {}
+
+    async def extract_complaint_category(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Infer the category from the complaint's words when they say it."""
+        if tracker.get_slot("complaint_category"):
+            return {}
+        category = complaint_category_of(latest_text(tracker))
+        return {"complaint_category": category} if category else {}
+
+    async def validate_complaint_category(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Any answer is a category: an unrecognised one is 其他 with the words kept as text."""
+        return {"complaint_category": complaint_category_of(str(value or "")) or "其他"}
+
+    async def validate_complaint_text(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Keep what the user said (up to the limit); a bare 嗯 is not a description."""
+        text = str(value or "").strip()
+        if sum(ch.isalnum() for ch in text) < 2:
+            dispatcher.utter_message(response="utter_ask_complaint_text")
+            return {"complaint_text": None}
+        return {"complaint_text": text[:MAX_DESCRIPTION]}
+
+
+def _is_detailed(text: str) -> bool:
+    """A complaint message longer than a bare 我要投诉 already describes what happened."""
+    core = text
+    for filler in ("我要投诉", "我想投诉", "投诉", "你们", "我要", "！", "!", "，", ","):
+        core = core.replace(filler, "")
+    return len(core) >= 8
+
+
+class ActionSubmitComplaint(Action):
+    """Opens the complaint ticket and tells the user the acknowledgement and closing deadlines."""
+
+    def name(self) -> str:
+        """The action's name, as in domain.yml."""
+        return "action_submit_complaint"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Create the TS ticket and confirm it."""
+        category = tracker.get_slot("complaint_category") or "其他"
+        draft = TicketDraft(
+            kind="TS",
+            channel=channel_of(tracker),
+            sender_id=tracker.sender_id,
+            dedup_key=message_key(tracker, "TS"),
+            account_no=tracker.get_slot("verified_account"),
+            phone=tracker.get_slot("phone"),
+            category=category,
+            description=tracker.get_slot("complaint_text"),
+        )
+        ticket = await in_db(ticket_service.open_ticket, policy(), draft, clock.now())
+        dispatcher.utter_message(
+            response="utter_complaint_created",
+            ticket_no=ticket.ticket_no,
+            category=category,
+            ack=clock.format_due(ticket.first_reply_due),
+            close=clock.format_due(ticket.resolve_due),
+        )
+        return [SlotSet("complaint_category", None), SlotSet("complaint_text", None)]

@@ -1,0 +1,183 @@
+"""Starts the whole stack for a user: action server and Rasa server, with readable progress.
+
+One foreground process owns its children: Ctrl-C (or SIGTERM) stops every child, and if one child
+dies the others are stopped too, so a half-running assistant never stays behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bot.config import PROJECT_ROOT
+
+
+@dataclass
+class Service:
+    """A child process of the stack and the URL that answers once it is ready."""
+
+    name: str
+    argv: list[str]
+    ready_url: str
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+
+def write_endpoints(
+    target: Path,
+    actions_port: int,
+    base: Path = PROJECT_ROOT / "endpoints.yml",
+    tracker_db: Path | None = None,
+) -> Path:
+    """A copy of `base` pointing at the action server on `actions_port` (and a tracker DB file)."""
+    config = yaml.safe_load(base.read_text(encoding="utf-8")) or {}
+    config.setdefault("action_endpoint", {})["url"] = f"http://127.0.0.1:{actions_port}/webhook"
+    if tracker_db is not None:
+        config["tracker_store"] = {"type": "SQL", "dialect": "sqlite", "db": str(tracker_db)}
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return target
+
+
+def _rasa() -> str:
+    return str(Path(sys.executable).with_name("rasa"))
+
+
+def stack_services(
+    model: Path,
+    endpoints: Path,
+    rasa_port: int = 5005,
+    actions_port: int = 5055,
+    auth_token: str | None = None,
+) -> list[Service]:
+    """The action server and the Rasa server (REST + socketio channels, HTTP API with a token)."""
+    rasa_argv = [
+        _rasa(),
+        "run",
+        "--model",
+        str(model),
+        "--port",
+        str(rasa_port),
+        "--endpoints",
+        str(endpoints),
+        "--credentials",
+        str(PROJECT_ROOT / "credentials.yml"),
+        "--cors",
+        "*",
+    ]
+    if auth_token:
+        rasa_argv += ["--enable-api", "--auth-token", auth_token]
+    return [
+        Service(
+            "action server",
+            [_rasa(), "run", "actions", "--port", str(actions_port), "--actions", "actions"],
+            f"http://127.0.0.1:{actions_port}/health",
+        ),
+        Service("Rasa server", rasa_argv, f"http://127.0.0.1:{rasa_port}/"),
+    ]
+
+
+def _is_ready(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def start(services: Sequence[Service], env: dict[str, str], timeout: float = 240.0) -> None:
+    """Start each service in turn and wait until it answers; raise if one dies or times out."""
+    for service in services:
+        started = time.monotonic()
+        print(f"… starting {service.name}", flush=True)
+        service.process = subprocess.Popen(
+            service.argv, cwd=PROJECT_ROOT, env=env, start_new_session=True
+        )
+        while not _is_ready(service.ready_url):
+            if service.process.poll() is not None:
+                raise RuntimeError(f"{service.name} exited with code {service.process.returncode}")
+            if time.monotonic() - started > timeout:
+                raise TimeoutError(f"{service.name} not ready after {timeout:.0f} s")
+            time.sleep(1)
+        print(f"✓ {service.name} ready in {time.monotonic() - started:.0f} s", flush=True)
+
+
+def stop(services: Sequence[Service], grace: float = 15.0) -> None:
+    """Stop every started service: SIGTERM to its process group, SIGKILL after `grace` seconds."""
+    for service in reversed(services):
+        if service.process and service.process.poll() is None:
+            os.killpg(service.process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for service in services:
+        if service.process is None:
+            continue
+        try:
+            service.process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            os.killpg(service.process.pid, signal.SIGKILL)
+            service.process.wait()
+
+
+def run_stack(model: Path, rasa_port: int = 5005, actions_port: int = 5055) -> int:
+    """Run the stack in the foreground until Ctrl-C or until a service dies."""
+    token = os.environ.get("RASA_AUTH_TOKEN") or secrets.token_urlsafe(24)
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_AUTH_TOKEN": token}
+    endpoints = write_endpoints(PROJECT_ROOT / "var" / "endpoints.yml", actions_port)
+    services = stack_services(model, endpoints, rasa_port, actions_port, auth_token=token)
+
+    def _interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        start(services, env)
+        print(
+            "\n供热智能客服 is running:\n"
+            f"  REST channel    POST http://localhost:{rasa_port}/webhooks/rest/webhook\n"
+            f"  socket.io       http://localhost:{rasa_port}/socket.io\n"
+            f"  HTTP API token  {token}\n"
+            f"  action server   http://localhost:{actions_port}/webhook\n"
+            "Press Ctrl-C to stop.",
+            flush=True,
+        )
+        while all(s.process and s.process.poll() is None for s in services):
+            time.sleep(1)
+        dead = next(s for s in services if s.process and s.process.poll() is not None)
+        print(f"✗ {dead.name} stopped unexpectedly; stopping the rest", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nstopping …", flush=True)
+        return 0
+    except (RuntimeError, TimeoutError) as exc:
+        print(f"✗ {exc}", file=sys.stderr)
+        return 1
+    finally:
+        stop(services)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """`run`: the whole stack in the foreground, on the model for the current inputs."""
+    parser = subparsers.add_parser("run", help="start the action server and the Rasa server")
+    parser.add_argument("--port", type=int, default=5005, help="Rasa server port (5005)")
+    parser.add_argument("--actions-port", type=int, default=5055, help="action server port (5055)")
+    parser.set_defaults(handler=_run_command)
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    from bot.modelcache import ensure_model
+    from bot.store.db import ensure_schema
+
+    ensure_schema()
+    (PROJECT_ROOT / "var").mkdir(exist_ok=True)
+    return run_stack(ensure_model(), args.port, args.actions_port)

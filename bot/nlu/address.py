@@ -1,0 +1,229 @@
+"""Home addresses as users type them → community / building / unit / room.
+
+A repair visit needs the flat: 阳光花园5号楼1单元302. Users write it in many shapes — 5栋1门302室,
+5-1-302, 5#1-302, 三号楼二单元五零二, 我家在幸福里小区…, with the city and district in front or
+only the community name — so the parser works on the canonical text (`to_canonical`: simplified,
+half-width, Arabic digits), strips leading filler (我家在, 住在, 地址是 …), and then:
+
+1. community: a name from `known_communities` if one occurs (also with 小区 added or dropped; the
+   longest wins, and the name is returned as the company spells it); otherwise the text before the
+   first building/unit/room mark, cut back to its last community suffix (小区 花园 家园 苑 里 园 城
+   社区 新村 公寓 大厦 村 府 庭 湾 院 …, optionally followed by a sub-area such as 东区 or 2期),
+   with province/city/district/street/road prefixes removed. A name with no suffix is accepted
+   only directly before a building mark (首开璞瑅5号楼), because elsewhere a bare phrase is far
+   more often not an address.
+2. building: N号楼 / N栋 / N幢 / N座 / N#, N号 or N楼 when a unit follows (5号1单元), else N号院;
+   letter buildings (A座, B栋) too. A bare N楼 is a floor and is not taken as the building.
+3. unit: N单元 / N门 / N洞 (N号门 as well).
+4. room: N室 / N号 / N户 / N号房, or 3–4 trailing digits once something else was recognised;
+   the compact forms 5-1-302, 5#1-302, 5-302 and 5号楼1-302.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.nlu.numbers import to_canonical
+
+__all__ = ["Address", "parse_address"]
+
+
+@dataclass(frozen=True)
+class Address:
+    """A parsed address.
+
+    `raw` is the text as given; the parts are strings (digits, or a letter for A座) or None.
+    """
+
+    raw: str
+    community: str | None = None
+    building: str | None = None
+    unit: str | None = None
+    room: str | None = None
+
+    @property
+    def is_usable(self) -> bool:
+        """Enough to find the home: a community, or a building and a room."""
+        return bool(self.community) or bool(self.building and self.room)
+
+    def summary(self) -> str:
+        """One canonical line, e.g. '阳光花园5号楼1单元302' (falls back to `raw` when empty)."""
+        parts: list[str] = []
+        if self.community:
+            parts.append(self.community)
+        if self.building:
+            parts.append(
+                f"{self.building}号楼" if self.building.isdigit() else f"{self.building}座"
+            )
+        if self.unit:
+            parts.append(f"{self.unit}单元")
+        if self.room:
+            parts.append(self.room)
+        return "".join(parts) or self.raw
+
+
+# Leading words before the address itself, stripped repeatedly (longest first). 家 alone is
+# stripped only before 住/在/是/里, so a community called 家和园 keeps its first character.
+_FILLERS = (
+    "我的家庭住址", "家庭住址", "详细地址", "我家的地址", "我家地址", "我的地址", "住的地方",
+    "地址", "住址", "我们家", "我家", "俺家", "我们", "我", "住在", "就在", "位于", "住", "在",
+    "是", ":",
+)  # fmt: skip
+_HOME_BEFORE = ("家住", "家在", "家是", "家里")
+_COMMUNITY_SUFFIX = (
+    "小区|花园|家园|嘉园|雅苑|名苑|社区|新村|新城|公寓|大厦|广场|山庄|庄园|公馆|华府|别墅|宿舍|家属院|"
+    "大院|苑|里|园|城|村|府|庭|湾|院|居|邸|坊|阁|郡|庄|墅|寓"
+)
+_SUBAREA = r"(?:[东西南北中]区|[东西南北]院|\d+期|[一二三四五六七八九十]期|[A-Za-z\d]+区)"
+_COMMUNITY_TAIL = re.compile(rf"^(.*(?:{_COMMUNITY_SUFFIX})(?:{_SUBAREA})?)")
+_MULTI_CHAR_SUFFIX = re.compile(
+    "(?:小区|花园|家园|嘉园|雅苑|名苑|社区|新村|新城|公寓|大厦|广场|山庄|庄园|公馆|华府|别墅|宿舍|家属院|大院)"
+    rf"(?:{_SUBAREA})?$"
+)
+# Characters that never occur inside a community name but do in the words around it.
+_STOP_CHARS = re.compile("[我你他她这那哪的了吗呢啊吧是在有没不就住,，。!！?？:：;；]")
+_NOT_A_NAME = frozenset({"这里", "那里", "家里", "城里", "屋里", "小区", "社区", "村里", "院里"})
+_ADMIN_PREFIXES = (
+    re.compile(".{2,7}?(?:省|自治区)"),
+    re.compile(".{1,7}?市"),
+    re.compile(".{1,7}?(?<![小社园校片])(?:区|县|旗)"),
+    re.compile(".{1,8}?(?:街道|镇|乡)"),
+    re.compile(r".{1,10}?(?:大街|大道|路|街|胡同|巷)(?:\d+号)?"),
+)
+
+_DASH3 = re.compile(r"(?<![\d:])(\d{1,3})[-#](\d{1,2})-(\d{3,4})(?![\d:])")
+_DASH2 = re.compile(r"(?<![\d:])(\d{1,3})[-#](\d{3,4})(?![\d:])")
+_BUILDING = re.compile(
+    r"(?<![\d.])(\d{1,3}|[A-Za-z]\d{0,2})"
+    r"(?:号楼|栋|幢|座|#|号(?=\d{1,2}号?(?:单元|门|洞))|楼(?=\d{1,2}号?(?:单元|门|洞)))"
+)
+_COURTYARD = re.compile(r"(?<![\d.])(\d{1,3})号院")
+_UNIT = re.compile(r"(?<!\d)(\d{1,2})号?(?:单元|门|洞)")
+_UNIT_ROOM = re.compile(r"(\d{1,2})-(\d{3,4})(?!\d)")
+_ROOM_MARKED = re.compile(
+    r"(?<![\d.])(\d{1,5}[A-Za-z]?)(?:室|号房|房间|户|房|号(?![院楼\u4e00-\u9fff]))"
+    r"|(?:房间|房号|室)(\d{2,5})"
+)
+_ROOM_BARE = re.compile(r"(?<![\d.])(\d{3,4})(?![\d.:号楼栋幢座单元门洞层])")
+
+
+def _strip_filler(text: str) -> str:
+    """Remove 我家在 / 住在 / 地址是 … from the start (never the whole text)."""
+    changed = True
+    while changed:
+        changed = False
+        if text.startswith(_HOME_BEFORE) and len(text) > 2:
+            text, changed = text[1:], True
+            continue
+        for filler in _FILLERS:
+            if text.startswith(filler) and len(text) > len(filler):
+                text, changed = text[len(filler) :], True
+                break
+    return text
+
+
+def _strip_admin(name: str) -> str:
+    """Drop province/city/district/street/road prefixes while a valid name remains."""
+    for pattern in _ADMIN_PREFIXES:
+        m = pattern.match(name)
+        if m and _valid_name(name[m.end() :]):
+            name = name[m.end() :]
+    return name
+
+
+def _valid_name(name: str) -> bool:
+    if not name or name in _NOT_A_NAME or _STOP_CHARS.search(name):
+        return False
+    if _MULTI_CHAR_SUFFIX.search(name):
+        return len(_MULTI_CHAR_SUFFIX.sub("", name)) >= 1
+    return len(name) >= 3
+
+
+def _community_from_region(region: str, before_building: bool) -> str | None:
+    """The community name in the text before the building/unit/room marks, if any."""
+    region = _strip_filler(region)
+    m = _COMMUNITY_TAIL.match(region)
+    candidate = m.group(1) if m else (region if before_building else "")
+    if not candidate:
+        return None
+    stops = list(_STOP_CHARS.finditer(candidate))
+    if stops:
+        candidate = candidate[stops[-1].end() :]
+    candidate = _strip_admin(candidate)
+    if m is None and not (2 <= len(candidate) <= 12 and candidate.isalnum()):
+        return None
+    if m is None:
+        return candidate if candidate not in _NOT_A_NAME else None
+    return candidate if _valid_name(candidate) else None
+
+
+def _known_variants(known: Iterable[str]) -> list[tuple[str, str]]:
+    """(canonical spelling to look for, name to return) pairs, longest first."""
+    variants: list[tuple[str, str]] = []
+    for name in known:
+        name = name.strip()
+        if not name:
+            continue
+        base = re.sub(r"\s+", "", to_canonical(name))
+        forms = {base, base[:-2] if base.endswith("小区") else base + "小区"}
+        variants.extend((form, name) for form in forms if len(form) >= 2)
+    variants.sort(key=lambda pair: len(pair[0]), reverse=True)
+    return variants
+
+
+def _structure(
+    tail: str, have_community: bool
+) -> tuple[str | None, str | None, str | None, int | None]:
+    """(building, unit, room, index where the structure starts) parsed from `tail`."""
+    if m := _DASH3.search(tail):
+        return m.group(1), m.group(2), m.group(3), m.start()
+    building = unit = room = None
+    first: int | None = None
+    pos = 0
+    if m := _BUILDING.search(tail):
+        building, pos, first = m.group(1).upper(), m.end(), m.start()
+    elif (m := _DASH2.search(tail)) and not _UNIT.search(tail):
+        return m.group(1), None, m.group(2), m.start()
+    elif m := _COURTYARD.search(tail):
+        building, pos, first = m.group(1), m.end(), m.start()
+    if m := _UNIT.search(tail, pos):
+        unit, pos = m.group(1), m.end()
+        first = m.start() if first is None else first
+    elif building and (m := _UNIT_ROOM.match(tail, pos)):
+        return building, m.group(1), m.group(2), first
+    if m := _ROOM_MARKED.search(tail, pos):
+        room = m.group(1) or m.group(2)
+        first = m.start() if first is None else first
+    elif (building or unit or have_community) and (m := _ROOM_BARE.search(tail, pos)):
+        room = m.group(1)
+        first = m.start() if first is None else first
+    return building, unit, room, first
+
+
+def parse_address(text: str, known_communities: Iterable[str] = ()) -> Address:
+    """Parse an address the way users type it; unknown parts are None (see module docstring).
+
+    `known_communities` (the company's community list, if the caller has it) makes the community
+    exact; without it the community is guessed from its suffix.
+    """
+    raw = (text or "").strip()
+    canonical = re.sub(r"\s+", "", to_canonical(raw))
+    canonical = _strip_filler(canonical)
+    community: str | None = None
+    tail = canonical
+    for form, name in _known_variants(known_communities):
+        index = canonical.find(form)
+        if index >= 0:
+            community, tail = name, canonical[index + len(form) :]
+            break
+    building, unit, room, first = _structure(tail, community is not None)
+    if community is None:
+        region = tail if first is None else tail[:first]
+        community = _community_from_region(region, before_building=building is not None)
+        if community is not None and first is None:
+            # The structure search ran before the community was known; retry for a bare room.
+            rest = tail[tail.find(community) + len(community) :]
+            building, unit, room, _ = _structure(rest, True)
+    return Address(raw=raw, community=community, building=building, unit=unit, room=room)

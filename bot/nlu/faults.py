@@ -1,0 +1,114 @@
+"""What is wrong with the heating, from the words users use → one fault type.
+
+Fault types (the `fault_type` entity of the NLU contract): `no_heat`, `leak`, `valve`, `noise`,
+`air`, and `other` for a clear fault that is none of those (暖气片坏了, 暖气片掉了, 有故障);
+None when the text names no fault (暖气很热, 什么时候来).
+
+Why an ordered rule list rather than a dictionary lookup: one message often names several things
+("阀门漏水", "暖气不热还咕噜咕噜响", "不热，阀门是开着的"), and the order decides:
+1. leak — urgent (water damage to this and the flat below), so it wins over everything;
+2. a concrete valve fault (拧不动, 关不上, 阀门坏了) — needs a valve part;
+3. air (放气, 有空气, 气堵) — the usual cause of 不热 + gurgling, fixed by venting;
+4. no_heat (不热, 冰凉, 温乎, 只有上面热 …);
+5. noise (响, 咚咚, 哗哗, 嗡嗡, 噪音 …);
+6. a bare mention of the valve (阀门) — the entity value users click or type alone;
+7. other (坏了, 故障, 不好使, 掉了 …).
+Positive symptom words preceded by a negation (没漏水, 不响, 也不凉) do not count.
+
+Typos: users often type 暖器 or 暖汽 for 暖气 and 伐门 / 阀们 for 阀门. They are fixed here, before
+matching, and not in `bot.nlu.text.normalise`, because 取暖器 (an electric heater) is a real word
+that a general normaliser must not rewrite; the rules below never depend on the 暖气 spelling except
+for 没暖气-type phrases, which is where the typo fix matters.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.nlu.numbers import to_canonical
+
+__all__ = ["FAULT_TYPES", "fault_type_of", "is_urgent"]
+
+FAULT_TYPES: tuple[str, ...] = ("no_heat", "leak", "valve", "noise", "air", "other")
+
+_TYPOS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile("(?<!取)暖[器汽]"), "暖气"),
+    (re.compile("伐门|阀们|阀闷"), "阀门"),
+)
+
+# A negation right before a symptom word cancels it (没漏水, 不响, 一点也不凉, 没有声音). The
+# negations that are part of a symptom (不热) are inside the match, so they are not "before" it.
+_NEGATION = re.compile("(?:不|没|没有|未|无|别|不会|也不|都不|并不|并没有|没再)$")
+
+_LEAK = re.compile(
+    "漏水|漏了|跑水|滴水|滴答|渗水|渗漏|爆管|爆了|管子爆|(?:裂|崩)了|裂开|裂缝|冒水|喷水|淌水|流水(?!声)|"
+    "水漫|漫水|泡了|湿了|往下滴|往外冒|漏(?!费|缴|交|掉|接|报|看|了电话)"
+)
+_VALVE_FAULT = re.compile(
+    "阀门?(?:坏|卡|失灵|不好使|不管用|拧不|关不|打不开|转不动|漏)|拧不动|拧不开|关不上|关不严|关不住|"
+    "打不开|开不开|转不动|阀芯|锁闭阀|开关坏"
+)
+_AIR = re.compile("放气|放风|排气|排空|气堵|堵气|气阻|有空气|进空气|空气|有气|存气|窝气|跑风")
+_NO_HEAT = re.compile(
+    "不太?热|不怎么热|不是很热|不够热|不热乎|没热乎|不烫|不暖和?|不发热|冰凉|凉|冷(?!水)|温乎|温吞|温温|"
+    "温的|温度(?:太|很|特别|有点)?低|温度不够|温度上不去|室温(?:太|很)?低|不达标|只有?(?:上面|上边|上半|一半|前面|前半)热|"
+    "(?:上|前)(?:面|边|半截)?热(?:下|后)(?:面|边|半截)?(?:凉|冷|不热)|半截热|一半热|冻|没(?:有)?暖气|"
+    "没(?:有)?供暖|不供暖|没(?:有)?热气|不给热|不来热"
+)
+_NOISE = re.compile(
+    "噪音|噪声|(?<!影)响(?!应)|咚咚|当当|哐|咣|哗哗|嗡嗡|滋滋|嘶嘶|咕噜|咕嘟|嘀嗒|声音|动静|吵|敲(?!门)|异响"
+)
+_VALVE_MENTION = re.compile("阀门|阀")
+_OTHER = re.compile(
+    "坏了|坏掉|损坏|故障|不好使|不管用|毛病|出问题|有问题|掉了|脱落|松了|松动|歪了|生锈|锈|变形|倒了"
+)
+
+_RULES: tuple[tuple[str, re.Pattern[str], bool], ...] = (
+    # (fault type, pattern, whether a preceding negation cancels a match)
+    ("leak", _LEAK, True),
+    ("valve", _VALVE_FAULT, False),
+    ("air", _AIR, True),
+    ("no_heat", _NO_HEAT, True),
+    ("noise", _NOISE, True),
+    ("valve", _VALVE_MENTION, True),
+    ("other", _OTHER, True),
+)
+
+
+def _prepare(text: str) -> str:
+    prepared = re.sub(r"\s+", "", to_canonical(text))
+    for pattern, replacement in _TYPOS:
+        prepared = pattern.sub(replacement, prepared)
+    return prepared
+
+
+def _has_match(pattern: re.Pattern[str], text: str, negatable: bool) -> bool:
+    for m in pattern.finditer(text):
+        if not negatable:
+            return True
+        before = text[max(0, m.start() - 3) : m.start()]
+        if not _NEGATION.search(before):
+            return True
+    return False
+
+
+def fault_type_of(text: str | None) -> str | None:
+    """The fault type named in `text` (one of `FAULT_TYPES`), or None when none is named.
+
+    Works on an entity value (不热, 漏水, 阀门) as well as on a whole message; traditional script,
+    full-width characters and the common typos (暖器, 伐门) are handled.
+    """
+    if not text:
+        return None
+    if text in FAULT_TYPES:
+        return text  # already normalised (e.g. an entity synonym value)
+    prepared = _prepare(text)
+    for fault_type, pattern, negatable in _RULES:
+        if _has_match(pattern, prepared, negatable):
+            return fault_type
+    return None
+
+
+def is_urgent(fault_type: str | None) -> bool:
+    """True for faults that need the fastest response: a leak floods this flat and the one below."""
+    return fault_type == "leak"

@@ -1,0 +1,482 @@
+"""Chinese numerals in free text, and the number-like values users give us.
+
+Users write numbers in several ways at once: 十四度, 三号楼, 五〇二室, 两点, and phone or account
+numbers read out digit by digit (幺三八一二三四五六七八). The NLU model, the regexes and the parsers
+are much simpler when they only ever see Arabic digits, so `chinese_to_arabic` rewrites numerals
+*that are numbers* and leaves alone the many everyday words built from numeral characters:
+一下, 一直, 一样, 一起, 一般, 一会儿, 一定, 快一点 ("a bit"), 万一, 千万, 十分 ("very"), 七八度 and
+两三天 (approximations), 三三两两, weekday names 周一/星期三/礼拜天 and lunar dates 初一.
+
+Why not `cn2an.transform(text, "cn2an")`? Checked with cn2an 0.5.24: it turns 快一点 into
+快1点, 一下/一直/一样/一起 into 1下/1直/1样/1起, 十分冷 into 10分冷, 周一/星期一/初一 into
+周1/星期1/初1, 七八度 into 78度, 三三两两 into 3322, 零下三度 into 0下3度, and leaves 两点
+alone. Its number parsing is fine, but the decision *whether* a run of numeral characters is a
+number is the hard part here, so this module does both with rules written for this domain.
+
+Rules (see the tests for the full list of cases):
+* A run of two or more numeral characters is converted: positional numbers (十四, 二十二, 三百零二,
+  一万五) by value, digit-only runs (五零二, 幺三八…, 二零二六) digit by digit — unless it is an
+  idiom or an approximation (七八, 两三, 三五, 十七八: two neighbouring digits), or not a valid
+  number at all (万一, 千万, 一五一十), in which case it is left as written.
+* A single numeral character is converted only when a measure word or address unit follows
+  (号 楼 栋 单元 门 室 层 度 点 个 次 天 月 年 分钟 小时 …), when it stands alone, or when it
+  touches an Arabic digit (a half-typed reading such as 138一二三四5678).
+* 一点 is a clock time (1点) only with clock context (下午一点, 一点半, 一点到三点, 一点钟, 一点来);
+  after an adjective or verb (快一点, 热一点, 晚一点来) and elsewhere (一点也不热) it means "a bit".
+* After 周/星期/礼拜 the first numeral is the weekday and stays Chinese (周一, 星期三); the rest of
+  the run is converted on its own, so 周二十点 becomes 周二10点. Runs after 初 (lunar dates) stay.
+* 零下 stays as written; `parse_temperature` turns 零下3度 into -3.0.
+* Decimals are recognised only before 度/℃ (十六点五度 → 16.5度); elsewhere 点 is the clock.
+
+`to_canonical` = `normalise` + `chinese_to_arabic` (+ `normalise` again, so a reading typed with
+spaces, 幺三八 一二三四 五六七八, ends as one number): it is what `TextNormalizer` does to every
+message, and what the value normalisers below start from.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from bot.nlu.text import compose_offsets, normalise_with_offsets
+
+__all__ = [
+    "chinese_to_arabic",
+    "chinese_to_arabic_with_offsets",
+    "normalise_account_no",
+    "normalise_phone",
+    "normalise_ticket_no",
+    "parse_chinese_number",
+    "parse_temperature",
+    "to_canonical",
+    "to_canonical_with_offsets",
+]
+
+_DIGIT_VALUES: dict[str, int] = {
+    "零": 0, "〇": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+    "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+}  # fmt: skip
+_SMALL_UNITS: dict[str, int] = {"十": 10, "百": 100, "千": 1000}
+_BIG_UNITS: tuple[tuple[str, int], ...] = (("亿", 10**8), ("万", 10**4))
+_NUMERAL_RUN = re.compile("[零〇一幺二两三四五六七八九十百千万亿]+")
+
+# Words after a single numeral that make it a number (longest alternatives first where it matters).
+_FOLLOWING_UNIT = re.compile(
+    "号|楼|栋|幢|座|单元|门|洞|室|层|户|度|℃|个|次|天|日|月|年|岁|周|星期|礼拜|小时|钟头|分钟|分|"
+    "刻|秒|块钱|元|毛钱|间|台|组|片|根|位|人|米|平米|平方|期|区"
+)
+# …unless the word continues into one of these ("一块儿" together, "一点儿" a bit).
+_FOLLOWING_EXCEPTION = re.compile("点儿|点点|次性|门心思|刻不|片漆黑")
+# Idioms and approximations built only from digit characters.
+_DIGIT_IDIOMS = frozenset({"一一", "三五", "三三两两", "七七八八", "九九", "一五一十"})
+# Before 一点: adjectives/verbs that make it "a bit" (快一点, 热一点, 晚一点来, 有一点凉).
+_A_BIT_BEFORE = frozenset("快慢好早晚多少大小高低热烫冷凉暖近远稍有差再强弱亮贵轻重松紧了得要点")
+# After 一点: what makes it a clock time.
+_CLOCK_AFTER = re.compile(
+    r"半|钟|整|多|到|至|-|~|前后|左右|以后|之后|以前|之前|过|零|刻|来|上门|过来|[0-9:]|"
+    "[一二两三四五六七八九十]"
+)
+# Before 一点: what makes it a clock time (下午一点, 明天一点, 27号一点, 周三一点, 到一点).
+_CLOCK_BEFORE = re.compile(
+    "(?:上午|下午|中午|晚上|早上|凌晨|夜里|半夜|天|号|日|到|至|-|~|约|(?:周|星期|礼拜)[一二三四五六日天])$"
+)
+_CLOCK_BEFORE_WIDTH = 3  # longest alternative above: 星期三
+_WEEKDAY_PREFIX = re.compile("(?:周|星期|礼拜)$")
+_DEGREE_AFTER = ("度", "℃")
+
+
+def _parse_section(s: str) -> int | None:
+    """Value of a positional numeral below 10,000 (三百零五, 二十二, 十四, 两千五), or None.
+
+    Colloquial abbreviation: a digit right after the last unit counts one unit lower
+    (三百五 = 350, 两千五 = 2500); after 十 it is the ones digit (二十二 = 22).
+    """
+    if not s:
+        return None
+    total = 0
+    pending: int | None = None
+    last_unit = 10_000
+    after_zero = False
+    for i, ch in enumerate(s):
+        if ch in _DIGIT_VALUES:
+            value = _DIGIT_VALUES[ch]
+            if ch == "幺":
+                return None
+            if pending is not None and pending != 0:
+                return None  # two digits in a row: 二三, not positional
+            if pending == 0:
+                after_zero = True
+            pending = value
+        else:
+            unit = _SMALL_UNITS[ch]
+            if unit >= last_unit:
+                return None
+            if pending is None:
+                if unit == 10 and i == 0:
+                    pending = 1  # 十四
+                else:
+                    return None
+            if pending == 0:
+                return None  # 零十
+            total += pending * unit
+            last_unit = unit
+            pending = None
+            after_zero = False
+    if pending is not None:
+        directly_after_unit = len(s) >= 2 and s[-2] in _SMALL_UNITS and not after_zero
+        if directly_after_unit and last_unit >= 100:
+            total += pending * (last_unit // 10)
+        else:
+            total += pending
+    return total
+
+
+def parse_chinese_number(s: str) -> int | None:
+    """Value of a positional Chinese numeral (十四 → 14, 一万五 → 15000, 三百零二 → 302).
+
+    Returns None for anything that is not a well-formed number, which is how idioms such as
+    万一, 千万 and 一五一十 are told apart from numbers. Digit-only strings (五零二) are not
+    positional and also give None; they are read digit by digit by `chinese_to_arabic`.
+    """
+    if not s or not any(ch in _SMALL_UNITS or ch in "万亿" for ch in s):
+        return None
+    if s[0] in "百千万亿" or "幺" in s:
+        return None
+    total = 0
+    rest = s
+    last_big = 1
+    for char, multiplier in _BIG_UNITS:
+        if char in rest:
+            head, _, tail = rest.partition(char)
+            if char in tail:
+                return None
+            value = _parse_section(head) if head else None
+            if not value:
+                return None
+            total += value * multiplier
+            last_big = multiplier
+            rest = tail
+    if rest:
+        if total and len(rest) == 1 and rest in _DIGIT_VALUES and rest not in "零〇":
+            total += _DIGIT_VALUES[rest] * (last_big // 10)  # 一万五 = 15000
+        else:
+            value = _parse_section(rest)
+            if value is None:
+                return None
+            total += value
+    return total
+
+
+def _is_boundary(ch: str) -> bool:
+    """Start/end of text, whitespace or punctuation."""
+    return ch == "" or not ch.isalnum()
+
+
+def _is_ascii_digit(ch: str) -> bool:
+    return ch != "" and ch.isascii() and ch.isdigit()
+
+
+def _is_approximation(run: str) -> bool:
+    """两三, 七八, 十七八, 二十二三: two neighbouring digits meaning "about", not a number."""
+    tail = run[-2:]
+    if len(tail) < 2 or any(ch not in _DIGIT_VALUES for ch in tail) or "幺" in tail:
+        return False
+    if _DIGIT_VALUES[tail[1]] != _DIGIT_VALUES[tail[0]] + 1 or tail[0] in "零〇":
+        return False
+    head = run[:-2]
+    return head == "" or head == "十" or (len(head) == 2 and head[1] == "十")
+
+
+def _yi_dian_is_clock(text: str, start: int) -> bool:
+    """Whether 一点 at `start` is 1 o'clock rather than "a bit"."""
+    before = text[start - 1] if start > 0 else ""
+    if before in _A_BIT_BEFORE:
+        return False
+    if _CLOCK_AFTER.match(text, start + 2):
+        return True
+    # Only the few characters before can match: bounding the search keeps long texts linear.
+    return bool(_CLOCK_BEFORE.search(text, max(0, start - _CLOCK_BEFORE_WIDTH), start))
+
+
+def _single_is_number(text: str, start: int) -> bool:
+    """Decide for a run of exactly one numeral character at `start`."""
+    ch = text[start]
+    before = text[start - 1] if start > 0 else ""
+    after = text[start + 1] if start + 1 < len(text) else ""
+    if _is_ascii_digit(before) or _is_ascii_digit(after):
+        return ch not in "十百千万亿"  # part of a half-typed digit reading
+    if ch in "百千万亿幺":
+        return False
+    if ch == "十":
+        if after == "分" and not text.startswith("分钟", start + 1) and before != "点":
+            return False  # 十分 = very
+        if after == "几":
+            return False
+        if after in ("多", "来"):
+            return True
+    if after == "点":
+        return ch != "一" or _yi_dian_is_clock(text, start)
+    if _FOLLOWING_EXCEPTION.match(text, start + 1):
+        return False
+    if _FOLLOWING_UNIT.match(text, start + 1):
+        return True
+    return _is_boundary(before) and _is_boundary(after)
+
+
+def _digits_of(run: str) -> str:
+    return "".join(str(_DIGIT_VALUES[ch]) for ch in run)
+
+
+def _convert_run(text: str, start: int, end: int) -> str | None:
+    """Arabic replacement for the numeral run `text[start:end]`, or None to leave it alone."""
+    run = text[start:end]
+    if len(run) == 1:
+        if not _single_is_number(text, start):
+            return None
+        return _digits_of(run) if run in _DIGIT_VALUES else str(parse_chinese_number(run))
+    touches_digit = _is_ascii_digit(text[start - 1] if start > 0 else "") or _is_ascii_digit(
+        text[end] if end < len(text) else ""
+    )
+    if all(ch in _DIGIT_VALUES for ch in run):
+        if not touches_digit and (run in _DIGIT_IDIOMS or _is_approximation(run)):
+            return None
+        return _digits_of(run)
+    if _is_approximation(run) or run == "十几":
+        return None
+    value = parse_chinese_number(run)
+    return None if value is None else str(value)
+
+
+def _decimal_at(text: str, start: int, end: int) -> tuple[int, str] | None:
+    """十六点五度 → (end of 五, '16.5'): a decimal is only read before 度/℃."""
+    if not text.startswith("点", end):
+        return None
+    frac = _NUMERAL_RUN.match(text, end + 1)
+    if frac is None or any(ch not in _DIGIT_VALUES for ch in frac.group()):
+        return None
+    if not text.startswith(_DEGREE_AFTER, frac.end()):
+        return None
+    run = text[start:end]
+    whole = _digits_of(run) if all(ch in _DIGIT_VALUES for ch in run) else None
+    if whole is None:
+        value = parse_chinese_number(run)
+        whole = None if value is None else str(value)
+    if whole is None:
+        return None
+    return frac.end(), f"{whole}.{_digits_of(frac.group())}"
+
+
+def chinese_to_arabic_with_offsets(text: str) -> tuple[str, list[int]]:
+    """`chinese_to_arabic(text)` plus the offset map (see `bot.nlu.text.normalise_with_offsets`).
+
+    A numeral run of k characters replaced by m digits maps digit j to input index
+    start + min(j, k - 1), so the map is non-decreasing and spans move with `map_span`.
+    """
+    out: list[str] = []
+    offsets: list[int] = []
+    cursor = 0
+
+    def emit_unchanged(upto: int) -> None:
+        nonlocal cursor
+        out.append(text[cursor:upto])
+        offsets.extend(range(cursor, upto))
+        cursor = upto
+
+    def emit_replacement(start: int, end: int, replacement: str) -> None:
+        nonlocal cursor
+        emit_unchanged(start)
+        out.append(replacement)
+        offsets.extend(start + min(j, end - start - 1) for j in range(len(replacement)))
+        cursor = end
+
+    pos = 0
+    while True:
+        match = _NUMERAL_RUN.search(text, pos)
+        if match is None:
+            break
+        start, end = match.span()
+        pos = end
+        if start > 0 and text[start - 1] == "初":
+            continue  # lunar dates 初一 … 初十
+        if _WEEKDAY_PREFIX.search(text, max(0, start - 2), start):
+            if text[start] not in "一二三四五六":
+                continue
+            start += 1  # the weekday itself stays Chinese: 周二十点 → 周二 + 十点
+            if start == end:
+                continue
+        decimal = _decimal_at(text, start, end)
+        if decimal is not None:
+            decimal_end, replacement = decimal
+            emit_replacement(start, decimal_end, replacement)
+            pos = decimal_end
+            continue
+        converted = _convert_run(text, start, end)
+        if converted is not None:
+            emit_replacement(start, end, converted)
+    emit_unchanged(len(text))
+    offsets.append(len(text))
+    return "".join(out), offsets
+
+
+def chinese_to_arabic(text: str) -> str:
+    """Rewrite Chinese numerals that are numbers as Arabic digits; leave everything else alone.
+
+    十四度 → 14度, 三号楼 → 3号楼, 两点 → 2点, 五零二室 → 502室,
+    幺三八一二三四五六七八 → 13812345678, while 一下, 一直, 快一点, 万一, 十分, 七八度, 周一 and
+    初一 stay as written (see the module docstring).
+    """
+    return chinese_to_arabic_with_offsets(text)[0]
+
+
+def to_canonical_with_offsets(text: str) -> tuple[str, list[int]]:
+    """`to_canonical(text)` plus the offset map into the original `text`."""
+    first, first_offsets = normalise_with_offsets(text)
+    second, second_offsets = chinese_to_arabic_with_offsets(first)
+    offsets = compose_offsets(first_offsets, second_offsets)
+    if second == first:
+        return second, offsets
+    third, third_offsets = normalise_with_offsets(second)
+    return third, compose_offsets(offsets, third_offsets)
+
+
+def to_canonical(text: str) -> str:
+    """`normalise` then `chinese_to_arabic` (then `normalise` again to join spaced digit runs).
+
+    This is the text the NLU pipeline sees (`TextNormalizer`), so parsers and normalisers that
+    start from it accept exactly what the model was trained on.
+    """
+    return to_canonical_with_offsets(text)[0]
+
+
+# --- values -------------------------------------------------------------------------------------
+
+_SEPARATORS = re.compile(r"[\s\-_.·()\[\]/\\,，、]+")
+_DIGIT_RUN = re.compile(r"(?<![A-Za-z0-9])\d+")
+
+
+def _digit_runs(value: object) -> list[str]:
+    """Digit runs of a value after canonicalisation with separators removed.
+
+    Runs glued to a Latin letter (the digits of BX2026…) are skipped, so a ticket number is never
+    mistaken for an account or phone number.
+    """
+    if value is None:
+        return []
+    text = _SEPARATORS.sub("", to_canonical(str(value)))
+    return _DIGIT_RUN.findall(text)
+
+
+def normalise_phone(value: object) -> str | None:
+    """The 11-digit mobile number in `value` (1[3-9]…), or None.
+
+    Accepts spaces, dashes, full-width digits, Chinese digit readings (幺三八…) and a +86/0086
+    prefix. Returns None when there is no such number or more than one different one.
+    """
+    found: set[str] = set()
+    for run in _digit_runs(value):
+        if len(run) == 13 and run.startswith("86"):
+            run = run[2:]
+        elif len(run) == 15 and run.startswith("0086"):
+            run = run[4:]
+        if re.fullmatch(r"1[3-9]\d{9}", run):
+            found.add(run)
+    return found.pop() if len(found) == 1 else None
+
+
+def normalise_account_no(value: object) -> str | None:
+    """The heating account number in `value`: 8–12 digits (leading zeros kept), or None.
+
+    None when there is no 8–12 digit number or more than one different one.
+    """
+    found = {run for run in _digit_runs(value) if 8 <= len(run) <= 12}
+    return found.pop() if len(found) == 1 else None
+
+
+_TICKET = re.compile(r"(?<![A-Z])(BX|TS|CW|BT|RG)(\d{4})(\d{2})(\d{2})(\d{4})(?!\d)")
+
+
+def normalise_ticket_no(value: object) -> str | None:
+    """`KK` + `YYYYMMDD` + 4 digits in upper case, from any spacing, dashes or case; else None.
+
+    `bx202611270003`, `BX 2026 1127 0003` and `BX-20261127-0003` all give `BX202611270003`.
+    The date must exist (20261345 is rejected), since a mistyped date can never match a ticket.
+    """
+    if value is None:
+        return None
+    text = _SEPARATORS.sub("", to_canonical(str(value))).upper()
+    found: set[str] = set()
+    for m in _TICKET.finditer(text):
+        kind, year, month, day, seq = m.groups()
+        try:
+            date(int(year), int(month), int(day))
+        except ValueError:
+            continue
+        found.add(f"{kind}{year}{month}{day}{seq}")
+    return found.pop() if len(found) == 1 else None
+
+
+_TEMP_MIN, _TEMP_MAX = -30.0, 45.0
+_APPROX_TEMP = re.compile(
+    "(?P<ten>(?P<tens>[一二两三四])?十)?(?P<a>[一二两三四五六七八])(?P<b>[二三四五六七八九])(?:度(?!电)|℃)"
+)
+# A temperature number starts where a digit run starts and has at most 3 digits: anchoring it
+# keeps the search linear on a long digit run (a pasted account list, say) instead of retrying
+# `\d+` from every position inside it.
+_TEMP_NUMBER = r"(?<![\d.])\d{1,3}(?:\.\d{1,2})?(?![\d.])"
+_TEMP_SIGN = r"(?P<neg>零下|负|(?<![\d.])-)?"
+_TEMP_RANGE = re.compile(
+    rf"{_TEMP_SIGN}(?P<a>{_TEMP_NUMBER})(?:度|℃)?(?:到|至|-|~)"
+    rf"(?P<b>{_TEMP_NUMBER})(?:摄氏度|度(?!电)|℃|°C|°)"
+)
+_TEMP_WITH_UNIT = re.compile(
+    rf"{_TEMP_SIGN}\s*(?P<num>{_TEMP_NUMBER})(?:点(?P<frac>\d))?\s*(?:多|几)?\s*"
+    r"(?:摄氏度|度(?!电)|℃|°C|°c|°)(?P<half>半)?"
+)
+_TEMP_BARE = re.compile(
+    r"(?:室温|温度|屋里|家里|屋内|室内|房间)?(?:是|有|只有|才|就|大概|大约|约)*\s*"
+    rf"(?P<neg>零下|负|-)?\s*(?P<num>{_TEMP_NUMBER})\s*(?:左右|上下)?[。!！]?"
+)
+
+
+def _plausible(value: float) -> float | None:
+    return value if _TEMP_MIN <= value <= _TEMP_MAX else None
+
+
+def parse_temperature(value: object) -> float | None:
+    """A room temperature in ℃ from what the user wrote, or None.
+
+    15度, 十四度, 16℃, 16.5, 16点5度, 十六度半, 零下三度/-3℃ (negative). Approximations give the
+    middle (七八度 → 7.5, 十七八度 → 17.5, 16到18度 → 17.0); 二十多度 gives the stated 20.
+    Outside the plausible −30…45 range (a misread phone or room number) → None, and so is
+    N度电 (kilowatt-hours on a heat-metering bill, not a temperature).
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return _plausible(float(value))
+    raw = str(value)
+    approx = _APPROX_TEMP.search(normalise_with_offsets(raw)[0])
+    if approx is not None:
+        a, b = _DIGIT_VALUES[approx["a"]], _DIGIT_VALUES[approx["b"]]
+        if b == a + 1:
+            tens = approx["tens"]
+            base = (_DIGIT_VALUES[tens] if tens else 1) * 10 if approx["ten"] else 0
+            return _plausible(base + (a + b) / 2)
+    text = to_canonical(raw)
+    m = _TEMP_RANGE.search(text)
+    if m is not None:
+        sign = -1.0 if m["neg"] else 1.0
+        return _plausible(sign * (float(m["a"]) + float(m["b"])) / 2)
+    m = _TEMP_WITH_UNIT.search(text)
+    if m is not None:
+        number = float(m["num"])
+        if m["frac"]:
+            number += int(m["frac"]) / 10
+        if m["half"]:
+            number += 0.5
+        return _plausible(-number if m["neg"] else number)
+    m = _TEMP_BARE.fullmatch(text.strip())
+    if m is not None:
+        number = float(m["num"])
+        return _plausible(-number if m["neg"] else number)
+    return None

@@ -1,0 +1,351 @@
+"""When the user is at home: a Chinese time expression → an absolute visit window.
+
+A repair or 测温 visit is booked as a window (start, end) in the company's zone, because
+users answer 「什么时候家里有人？」 with anything from 明天上午 to 周六下午两点 to 随时. The
+parser reads the canonical text (`to_canonical`: simplified, half-width, Arabic digits), so
+兩點, 两点 and 2点 are one case, and returns None when it finds nothing it understands or the
+window is already over, so the caller asks again instead of booking a wrong time.
+
+Semantics (the contract in docs/interfaces.md, plus the choices documented here):
+* Dates: 今天/今日/今儿, 明天/明日/明儿, 后天, 大后天; 今早/今晚, 明早/明晚, 明天一早;
+  周X/星期X/礼拜X = the coming X — today if today is X and the window has not ended yet, otherwise
+  the next one; 这周X/本周X = X of the current Monday–Sunday week (may be past → None);
+  下周X = X of next week (the week after the current Monday–Sunday week), 下下周X a week later;
+  周末 = today if today is Saturday/Sunday and the window is ahead, else the coming Saturday;
+  N号/N日 = day N of this month, or of next month if that day is already behind us (a day that does
+  not exist this month, e.g. 31号 in November, also moves on); when N is today, it stays today
+  (and a window already over gives None rather than silently booking next month);
+  M月D日 = this year, or next year once the date is behind us; YYYY年M月D日 as written.
+* Parts of the day: 早上/上午 8–12, 一早/清早/大早 8–10 (the first slot of the morning), 中午 11–14,
+  下午 13–18, 傍晚 17–19, 晚上/夜里 18–21, 白天/全天/一整天/整天 8–18.
+* Clock times give a 2-hour window from that time; ranges (2点到4点, 14:00-16:00) give the range;
+  N点以后 runs to 18:00 (21:00 with 晚上/傍晚), or 2 hours if that is later; N点以前 starts at
+  the part's start or 8:00.
+  Without a part of the day, 1–6 o'clock is afternoon (nobody books a 2 a.m. visit) and 7–12 is
+  morning/noon; with 下午/晚上/傍晚 hours below 12 get +12; 中午1点 is 13:00.
+* 现在/马上/尽快/立刻/赶紧 → now … now + 2 h (urgency).
+* 随时 (and 什么时候都行/都可以): availability, not urgency, so the window is wide: from now to
+  20:00 today, or tomorrow 8–20 when less than an hour of today's window is left. With a date or
+  part of day (明天随时, 下午随时) it is that day's 8–20, or that part.
+* A date alone is 8–18 that day. A window that has wholly ended (end ≤ now) → None; a window
+  that has started but not ended is returned as stated (the dispatcher sees the real request).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from bot.nlu.numbers import to_canonical
+
+__all__ = ["VisitWindow", "parse_visit_window"]
+
+_TWO_HOURS = timedelta(hours=2)
+
+
+@dataclass(frozen=True)
+class VisitWindow:
+    """A visit window: aware `start` < `end`, in the zone of the `now` it was parsed with."""
+
+    start: datetime
+    end: datetime
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise ValueError("VisitWindow needs timezone-aware datetimes")
+        if self.end <= self.start:
+            raise ValueError(f"VisitWindow end {self.end} is not after start {self.start}")
+
+
+# Parts of the day as (start hour, end hour); longer words first so 一早 wins over 早.
+_PARTS: tuple[tuple[str, tuple[int, int]], ...] = (
+    ("一整天", (8, 18)),
+    ("一天都", (8, 18)),
+    ("1天都", (8, 18)),
+    ("整天", (8, 18)),
+    ("全天", (8, 18)),
+    ("白天", (8, 18)),
+    ("一早", (8, 10)),
+    ("清早", (8, 10)),
+    ("大早", (8, 10)),
+    ("早上", (8, 12)),
+    ("早晨", (8, 12)),
+    ("上午", (8, 12)),
+    ("中午", (11, 14)),
+    ("下午", (13, 18)),
+    ("傍晚", (17, 19)),
+    ("晚上", (18, 21)),
+    ("夜里", (18, 21)),
+    ("今早", (8, 12)),
+    ("明早", (8, 12)),
+    ("今晚", (18, 21)),
+    ("明晚", (18, 21)),
+)
+_PART_RE = re.compile("|".join(re.escape(word) for word, _ in _PARTS))
+_PART_HOURS = dict(_PARTS)
+_PM_PARTS = frozenset({"下午", "傍晚", "晚上", "夜里", "今晚", "明晚"})
+_ANYTIME_HOURS = (8, 20)
+# How far a weekday/weekend date moves when its window is over: 周末 on Saturday evening means
+# Sunday, on Sunday evening the next Saturday; a weekday moves a week.
+_ROLL_DAYS = {("weekend", 5): 1, ("weekend", 6): 6}
+
+_RELATIVE_DAYS: tuple[tuple[str, int], ...] = (
+    ("大后天", 3),
+    ("后天", 2),
+    ("明天", 1),
+    ("明日", 1),
+    ("明儿", 1),
+    ("明早", 1),
+    ("明晚", 1),
+    ("今天", 0),
+    ("今日", 0),
+    ("今儿", 0),
+    ("今早", 0),
+    ("今晚", 0),
+)
+_RELATIVE_RE = re.compile("|".join(word for word, _ in _RELATIVE_DAYS))
+_RELATIVE = dict(_RELATIVE_DAYS)
+
+_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+_WEEKDAYS.update({str(i): i - 1 for i in range(1, 8)})
+_WEEKDAY_RE = re.compile(
+    r"(?P<prefix>下下个?|下个?|这个?|本)?(?:周|星期|礼拜)(?P<day>[一二三四五六日天1-7])"
+)
+_WEEKEND_RE = re.compile(r"(?P<prefix>下个?|这个?|本)?周末")
+_FULL_DATE_RE = re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]?")
+_MONTH_DAY_RE = re.compile(r"(?<!\d)(?P<m>\d{1,2})月(?P<d>\d{1,2})(?:[日号]|(?!\d))")
+_DAY_RE = re.compile(r"(?<![\d月.:])(?P<d>\d{1,2})[日号](?!楼|院|单元|门|室)")
+
+# One clock time; `{n}` numbers the groups so two can appear in a range pattern.
+_CLOCK = (
+    r"(?P<h{n}>\d{{1,2}})"
+    r"(?:[:](?P<m{n}>\d{{2}})"
+    r"|点(?:钟)?(?:(?P<half{n}>半)|(?P<q{n}>[1-3])刻|(?P<mm{n}>\d{{1,2}})分?)?)"
+)
+_PART_ALT = "|".join(re.escape(word) for word, _ in _PARTS)
+_RANGE_RE = re.compile(
+    rf"(?P<p1>{_PART_ALT})?(?:{_CLOCK.format(n=1)}|(?P<bare>\d{{1,2}}))"
+    rf"(?:到|至|-|~|—)(?P<p2>{_PART_ALT})?{_CLOCK.format(n=2)}"
+)
+_CLOCK_RE = re.compile(
+    rf"(?P<p1>{_PART_ALT})?{_CLOCK.format(n=1)}(?P<rel>以后|之后|后|以前|之前|前)?"
+)
+_NOW_RE = re.compile("现在|马上|尽快|立刻|立即|赶紧|赶快|越快越好|尽早")
+_ANYTIME_RE = re.compile("随时|什么时候都|啥时候都|任何时候|哪天都|几点都|都行|都可以")
+
+
+@dataclass(frozen=True)
+class _DateHit:
+    day: date
+    kind: str  # "relative", "weekday", "weekend", "day_of_month", "month_day", "full"
+
+
+def _add_months(day: date, day_of_month: int, months: int) -> date | None:
+    """`day_of_month` in the month `months` after `day`'s month, or None if it does not exist."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    if day_of_month > calendar.monthrange(year, month)[1]:
+        return None
+    return date(year, month, day_of_month)
+
+
+def _find_date(text: str, today: date) -> _DateHit | None:
+    """The first date expression in `text`, resolved against `today` (rolling happens later)."""
+    if m := _FULL_DATE_RE.search(text):
+        try:
+            return _DateHit(date(int(m["y"]), int(m["m"]), int(m["d"])), "full")
+        except ValueError:
+            return None
+    if m := _MONTH_DAY_RE.search(text):
+        month, dom = int(m["m"]), int(m["d"])
+        for year in (today.year, today.year + 1):
+            try:
+                candidate = date(year, month, dom)
+            except ValueError:
+                return None
+            if candidate >= today:
+                return _DateHit(candidate, "month_day")
+        return None
+    if m := _RELATIVE_RE.search(text):
+        return _DateHit(today + timedelta(days=_RELATIVE[m.group()]), "relative")
+    if m := _WEEKDAY_RE.search(text):
+        target = _WEEKDAYS[m["day"]]
+        prefix = (m["prefix"] or "").rstrip("个")
+        monday = today - timedelta(days=today.weekday())
+        if prefix in ("这", "本"):
+            return _DateHit(monday + timedelta(days=target), "this_week")
+        if prefix == "下":
+            return _DateHit(monday + timedelta(days=7 + target), "next_week")
+        if prefix == "下下":
+            return _DateHit(monday + timedelta(days=14 + target), "next_week")
+        return _DateHit(today + timedelta(days=(target - today.weekday()) % 7), "weekday")
+    if m := _WEEKEND_RE.search(text):
+        prefix = (m["prefix"] or "").rstrip("个")
+        monday = today - timedelta(days=today.weekday())
+        if prefix == "下":
+            return _DateHit(monday + timedelta(days=12), "next_week")
+        if today.weekday() >= 5:
+            return _DateHit(today, "weekend")
+        return _DateHit(monday + timedelta(days=5), "weekend")
+    if m := _DAY_RE.search(text):
+        dom = int(m["d"])
+        for months in (0, 1, 2):
+            in_month = _add_months(today, dom, months)
+            if in_month is not None and in_month >= today:
+                return _DateHit(in_month, "day_of_month")
+        return None
+    return None
+
+
+def _hour_for(hour: int, part: str | None) -> int:
+    """24-hour clock from a spoken hour and the part of the day it was said with."""
+    if part in _PM_PARTS and hour < 12:
+        return hour + 12
+    if part in ("晚上", "夜里") and hour == 12:
+        return 24  # 晚上12点 is midnight
+    if part == "中午" and 1 <= hour <= 5:
+        return hour + 12
+    if part is None and 1 <= hour <= 6:
+        return hour + 12
+    return hour
+
+
+def _minutes(match: re.Match[str], n: int) -> int:
+    if match[f"m{n}"]:
+        return int(match[f"m{n}"])
+    if match[f"half{n}"]:
+        return 30
+    if match[f"q{n}"]:
+        return 15 * int(match[f"q{n}"])
+    if match[f"mm{n}"]:
+        return int(match[f"mm{n}"])
+    return 0
+
+
+def _at(day: date, hour: int, minute: int, now: datetime) -> datetime | None:
+    """An aware datetime on `day` (hour 24 allowed: midnight after `day`); None if invalid."""
+    if not (0 <= hour <= 24 and 0 <= minute < 60) or (hour == 24 and minute):
+        return None
+    extra = timedelta(days=1) if hour == 24 else timedelta()
+    naive = datetime.combine(day, time(hour % 24, minute)) + extra
+    return naive.replace(tzinfo=now.tzinfo)
+
+
+def _clock_window(
+    text: str, day: date, part_hint: str | None, now: datetime
+) -> tuple[datetime, datetime] | None:
+    """A window from explicit clock times in `text` on `day`, or None when there are none."""
+    if m := _RANGE_RE.search(text):
+        p1 = m["p1"] or part_hint
+        if m["bare"]:
+            h1, min1 = int(m["bare"]), 0
+        else:
+            h1, min1 = int(m["h1"]), _minutes(m, 1)
+        start_hour = _hour_for(h1, p1)
+        p2 = m["p2"] or p1
+        end_hour = _hour_for(int(m["h2"]), p2)
+        end_minute = _minutes(m, 2)
+        if (end_hour, end_minute) <= (start_hour, min1) and end_hour < 12:
+            end_hour += 12  # 上午10点到2点
+        start, end = _at(day, start_hour, min1, now), _at(day, end_hour, end_minute, now)
+        if start is None or end is None or end <= start:
+            return None
+        return start, end
+    if m := _CLOCK_RE.search(text):
+        part = m["p1"] or part_hint
+        start = _at(day, _hour_for(int(m["h1"]), part), _minutes(m, 1), now)
+        if start is None:
+            return None
+        relation = m["rel"]
+        if relation in ("以后", "之后", "后"):
+            closing = _at(day, 21 if part in _PM_PARTS - {"下午"} else 18, 0, now)
+            end = max(start + _TWO_HOURS, closing) if closing else start + _TWO_HOURS
+            return start, end
+        if relation in ("以前", "之前", "前"):
+            opening_hour = _PART_HOURS[part][0] if part else 8
+            opening = _at(day, opening_hour, 0, now)
+            if opening is None or opening >= start:
+                return None
+            return opening, start
+        return start, start + _TWO_HOURS
+    return None
+
+
+def _window_for_day(text: str, day: date, now: datetime) -> tuple[datetime, datetime] | None:
+    """The window on `day` from clock times, a part of the day, 随时, or the 8–18 default."""
+    part_match = _PART_RE.search(text)
+    part = part_match.group() if part_match else None
+    clock = _clock_window(text, day, part, now)
+    if clock is not None:
+        return clock
+    if part is not None:
+        start_hour, end_hour = _PART_HOURS[part]
+    elif _ANYTIME_RE.search(text):
+        start_hour, end_hour = _ANYTIME_HOURS
+    else:
+        start_hour, end_hour = 8, 18
+    start, end = _at(day, start_hour, 0, now), _at(day, end_hour, 0, now)
+    if start is None or end is None:
+        return None
+    return start, end
+
+
+def _has_time_of_day(text: str) -> bool:
+    return bool(_PART_RE.search(text) or _CLOCK_RE.search(text) or _RANGE_RE.search(text))
+
+
+def parse_visit_window(text: str, now: datetime) -> VisitWindow | None:
+    """The visit window the user means, resolved against the aware datetime `now`; else None.
+
+    See the module docstring for the exact semantics. Raises ValueError for a naive `now`,
+    because a window without a zone cannot be stored or compared safely.
+    """
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("parse_visit_window needs a timezone-aware `now`")
+    canonical = to_canonical(text or "")
+    compact = re.sub(r"\s+", "", canonical)
+    if not compact:
+        return None
+    today = now.date()
+    hit = _find_date(compact, today)
+    anytime = bool(_ANYTIME_RE.search(compact))
+
+    if hit is None:
+        if _has_time_of_day(compact):
+            window = _window_for_day(compact, today, now)
+        elif anytime:
+            start, end = now, _at(today, _ANYTIME_HOURS[1], 0, now)
+            if end is None or end - start < timedelta(hours=1):
+                tomorrow = today + timedelta(days=1)
+                window = _window_for_day("随时", tomorrow, now)
+            else:
+                window = (max(start, _at(today, _ANYTIME_HOURS[0], 0, now) or start), end)
+        elif _NOW_RE.search(compact):
+            window = (now, now + _TWO_HOURS)
+        else:
+            return None
+    else:
+        day = hit.day
+        if (
+            hit.kind == "relative"
+            and hit.day == today
+            and _NOW_RE.search(compact)
+            and not (_has_time_of_day(compact))
+        ):
+            window = (now, now + _TWO_HOURS)  # 今天尽快
+        else:
+            window = _window_for_day(compact, day, now)
+            if window is not None and anytime and day == today and not _has_time_of_day(compact):
+                window = (max(window[0], now), window[1])  # 今天随时: from now on
+            if window is not None and hit.kind in ("weekday", "weekend") and window[1] <= now:
+                day = day + timedelta(days=_ROLL_DAYS.get((hit.kind, day.weekday()), 7))
+                window = _window_for_day(compact, day, now)
+
+    if window is None:
+        return None
+    start, end = window
+    if end <= now or end <= start:
+        return None
+    return VisitWindow(start=start, end=end)

@@ -1,0 +1,322 @@
+"""The service policy as frozen dataclasses.
+
+Every number the assistant promises a customer (deadlines, temperatures, refund shares, fees) lives
+in a city/company YAML file and arrives here validated, so the rest of the code reads typed fields
+instead of re-checking a dict, and nothing can change a policy after it is loaded (the loader caches
+one instance per file and hands the same object to every caller).
+
+Field names follow the YAML keys; see `docs/policy.md` for the meaning of each one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+TierBoundary = Literal["lower_inclusive", "upper_inclusive"]
+
+
+@dataclass(frozen=True, order=True)
+class MonthDay:
+    """A day of the year without a year (`11-15`), because policies repeat every season.
+
+    02-29 is refused by the loader: a date that does not exist every year cannot anchor a rule.
+    """
+
+    month: int
+    day: int
+
+    def in_year(self, year: int) -> date:
+        """This month-day as a date of `year`."""
+        return date(year, self.month, self.day)
+
+    def zh(self) -> str:
+        """Chinese display form, `11月15日`, as customers read dates."""
+        return f"{self.month}月{self.day}日"
+
+    def __str__(self) -> str:
+        return f"{self.month:02d}-{self.day:02d}"
+
+
+@dataclass(frozen=True)
+class Company:
+    """Who the assistant speaks for; shown in answers and SMS."""
+
+    name: str
+    sms_signature: str
+    hotline: str
+    hotline_hours: str
+    demo: bool
+
+
+@dataclass(frozen=True)
+class Season:
+    """The heating season; it always crosses the new year (start month-day > end month-day)."""
+
+    start: MonthDay
+    end: MonthDay
+
+
+@dataclass(frozen=True)
+class OldBuildingException:
+    """A lower room-temperature floor for old buildings on cold days (Beijing: 16 ℃ at −7…−9 ℃).
+
+    `outdoor_mean_min_c` is `None` when the exception has no lower bound (any colder day counts).
+    """
+
+    minimum_c: float
+    outdoor_mean_max_c: float
+    outdoor_mean_min_c: float | None
+
+
+@dataclass(frozen=True)
+class RoomTemperature:
+    """The legal floor for bedrooms and living rooms, which decides 测温 triage and refunds."""
+
+    minimum_c: float
+    old_building_exception: OldBuildingException | None
+
+
+@dataclass(frozen=True)
+class Response:
+    """How soon a person must first answer any repair / complaint ticket."""
+
+    first_reply_hours: float
+
+
+@dataclass(frozen=True)
+class Leak:
+    """Leak / burst pipe handling: the only fault that jumps the queue."""
+
+    urgent: bool
+    alert_human: bool
+    on_site_hours: float
+
+
+@dataclass(frozen=True)
+class RoomTempComplaint:
+    """Deadlines of a 测温 (room-temperature) ticket."""
+
+    measure_hours: float
+    fix_hours: float
+
+
+@dataclass(frozen=True)
+class Repair:
+    """Deadlines for fixing ordinary and major faults."""
+
+    fix_hours: float
+    major_fix_hours: float
+
+
+@dataclass(frozen=True)
+class Complaint:
+    """Deadlines of a complaint: acknowledged (受理) and closed (办结)."""
+
+    acknowledge_hours: float
+    close_hours: float
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """The satisfaction call-back (回访) after a ticket is closed."""
+
+    working_days: int
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Public holidays and swapped working days (调休), so working-day deadlines are right.
+
+    Without entries, Monday–Friday are working days.
+    """
+
+    holidays: tuple[date, ...]
+    extra_workdays: tuple[date, ...]
+
+
+@dataclass(frozen=True)
+class Notices:
+    """How early customers hear about stops."""
+
+    planned_stop_days: int
+    planned_stop_days_by_reason: Mapping[str, int]
+    emergency_hours: float
+
+
+@dataclass(frozen=True)
+class RefundTier:
+    """One band of degrees below the standard and the share of the daily fee refunded for it.
+
+    `to_c` is `None` for the open-ended last band. Which side of a bound belongs to the band is
+    set once for all tiers by `Refund.boundary`.
+    """
+
+    from_c: float
+    to_c: float | None
+    rate: float
+
+
+@dataclass(frozen=True)
+class Refund:
+    """Refund when a room stays below standard and is not fixed in `not_fixed_within_hours`."""
+
+    not_fixed_within_hours: float
+    boundary: TierBoundary
+    tiers: tuple[RefundTier, ...]
+
+
+@dataclass(frozen=True)
+class Payment:
+    """When and where to pay."""
+
+    deadline: MonthDay
+    channels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LateFee:
+    """Late fee on unpaid heating fees.
+
+    `daily_rate` `None` means "per the heating contract": the code then computes no amount and the
+    answers say so, instead of inventing a number the regulation does not give.
+    """
+
+    daily_rate: float | None
+    grace_days: int
+    cap_ratio: float | None
+
+
+@dataclass(frozen=True)
+class StopHeating:
+    """报停: stopping heating for a whole season."""
+
+    apply_deadline: MonthDay
+    base_fee_share: float | None
+    process_working_days: int
+
+
+@dataclass(frozen=True)
+class Fees:
+    """Area-based price (the usual bill)."""
+
+    area_price_per_m2: float
+    area_basis: str
+
+
+@dataclass(frozen=True)
+class Metering:
+    """Two-part metered price (热计量) and how the season is settled."""
+
+    available: bool
+    base_price_per_m2: float
+    energy_price_per_kwh: float
+    prepayment: str
+    settlement: str
+
+
+@dataclass(frozen=True)
+class Invoice:
+    """Invoice wording: what kind, how to get it, special cases."""
+
+    kind: str
+    how: str
+    special: str
+
+
+@dataclass(frozen=True)
+class AccountTransfer:
+    """过户: documents and conditions."""
+
+    documents: tuple[str, ...]
+    where: str
+    conditions: str
+
+
+@dataclass(frozen=True)
+class Verification:
+    """Limits on guessing an account's phone digits before bills are shown."""
+
+    phone_digits: int
+    max_failures_per_sender: int
+    max_failures_per_account: int
+    window_hours: float
+
+
+@dataclass(frozen=True)
+class Visit:
+    """Home-visit rules told to the customer in confirmations."""
+
+    require_work_id: bool
+
+
+@dataclass(frozen=True)
+class Policy:
+    """One city's or company's complete, validated service policy.
+
+    `name` is the file's stem (`beijing`), `source` the file it was read from (for messages).
+    """
+
+    name: str
+    source: str
+    city: str
+    company: Company
+    season: Season
+    room_temperature: RoomTemperature
+    response: Response
+    leak: Leak
+    room_temp_complaint: RoomTempComplaint
+    repair: Repair
+    complaint: Complaint
+    follow_up: FollowUp
+    calendar: Calendar
+    notices: Notices
+    refund: Refund
+    payment: Payment
+    late_fee: LateFee
+    stop_heating: StopHeating
+    fees: Fees
+    metering: Metering
+    invoice: Invoice
+    account_transfer: AccountTransfer
+    verification: Verification
+    visit: Visit
+
+
+@dataclass(frozen=True)
+class DueTimes:
+    """Deadlines of one ticket, all in the zone of the `created_at` they were computed from.
+
+    `on_site` and `acknowledge` are `None` when the policy sets no such deadline for the kind
+    (e.g. an ordinary repair has a fix deadline but no separate arrival deadline). `urgent` and
+    `alert_human` tell the caller to put the ticket on the urgent path and page an agent now.
+    """
+
+    first_reply: datetime
+    on_site: datetime | None
+    resolve: datetime
+    acknowledge: datetime | None = None
+    urgent: bool = False
+    alert_human: bool = False
+
+
+@dataclass(frozen=True)
+class RefundEstimate:
+    """The arithmetic of a room-temperature refund, kept whole so an answer can show its steps.
+
+    amount = area × price ÷ season_days × rate × days, rounded once to 0.01 yuan (half up);
+    `season_fee` and `daily_fee` are shown rounded to 0.01 but the amount is computed unrounded.
+    """
+
+    standard_c: float
+    measured_c: float
+    degrees_below: float
+    rate: float
+    season_fee: Decimal
+    season_days: int
+    daily_fee: Decimal
+    days: int
+    amount: Decimal

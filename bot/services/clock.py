@@ -1,0 +1,40 @@
+"""The current time in the company's zone, behind one function so tests can pin it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.config import settings
+
+
+def now() -> datetime:
+    """Aware `datetime` of this moment in the company's time zone."""
+    return datetime.now(settings().timezone)
+
+
+def local(moment: datetime) -> datetime:
+    """`moment` converted to the company's time zone (stored values are UTC)."""
+    return moment.astimezone(settings().timezone)
+
+
+_WEEKDAYS = "一二三四五六日"
+
+
+def format_moment(moment: datetime) -> str:
+    """`11月28日 10:00`: how a deadline reads in a chat message."""
+    m = local(moment)
+    return f"{m.month}月{m.day}日 {m:%H:%M}"
+
+
+def format_window(start: datetime, end: datetime) -> str:
+    """`11月28日（周六）08:00–12:00`: a visit window as users say it back."""
+    s, e = local(start), local(end)
+    day = f"{s.month}月{s.day}日（周{_WEEKDAYS[s.weekday()]}）"
+    if s.date() == e.date():
+        return f"{day}{s:%H:%M}–{e:%H:%M}"
+    return f"{day}{s:%H:%M} 至 {format_moment(e)}"
+
+
+def format_due(moment: datetime | None) -> str:
+    """A deadline for a chat message; a ticket without one is handled 尽快 (as soon as possible)."""
+    return format_moment(moment) if moment else "尽快"

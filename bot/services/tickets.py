@@ -1,0 +1,167 @@
+"""Ticket operations as the conversation, the console and the CLI need them.
+
+The rules that are not storage: which tickets a sender may see (their own, or their bound
+accounts'), which due times a new ticket gets (from the active service policy), and the plain views
+that leave the database session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.policy import Policy, ticket_due_times
+from bot.store import accounts as account_store
+from bot.store import tickets as ticket_store
+from bot.store.models import Ticket
+from bot.store.tickets import TicketDraft, TicketStateError
+
+KIND_NAMES = {"BX": "报修", "TS": "投诉", "CW": "测温", "BT": "报停", "RG": "人工回访"}
+STATUS_NAMES = {
+    "new": "已受理，等待派单",
+    "assigned": "已派单",
+    "in_progress": "处理中",
+    "done": "已完成",
+    "cancelled": "已取消",
+}
+FAULT_NAMES = {
+    "no_heat": "暖气不热",
+    "leak": "漏水/跑水",
+    "valve": "阀门问题",
+    "noise": "噪音",
+    "air": "需要放气",
+    "other": "其他故障",
+}
+CANCELLABLE = frozenset({"new", "assigned"})
+
+
+@dataclass(frozen=True)
+class TicketView:
+    """What the conversation shows of a ticket, detached from the database session."""
+
+    ticket_no: str
+    kind: str
+    status: str
+    urgent: bool
+    fault_type: str | None
+    address: str | None
+    phone: str | None
+    visit_start: datetime | None
+    visit_end: datetime | None
+    first_reply_due: datetime | None
+    on_site_due: datetime | None
+    resolve_due: datetime | None
+    created_at: datetime
+
+    @property
+    def kind_name(self) -> str:
+        """The ticket kind in Chinese (报修, 投诉 …)."""
+        return KIND_NAMES.get(self.kind, self.kind)
+
+    @property
+    def status_name(self) -> str:
+        """The status as a user reads it."""
+        return STATUS_NAMES.get(self.status, self.status)
+
+    @property
+    def cancellable(self) -> bool:
+        """Users may withdraw a ticket only before a worker started on it."""
+        return self.status in CANCELLABLE
+
+
+def view(ticket: Ticket) -> TicketView:
+    """A `TicketView` of an ORM ticket (call inside the session)."""
+    return TicketView(
+        ticket_no=ticket.ticket_no,
+        kind=ticket.kind,
+        status=ticket.status,
+        urgent=bool(ticket.urgent),
+        fault_type=ticket.fault_type,
+        address=ticket.address,
+        phone=ticket.phone,
+        visit_start=ticket.visit_start,
+        visit_end=ticket.visit_end,
+        first_reply_due=ticket.first_reply_due,
+        on_site_due=ticket.on_site_due,
+        resolve_due=ticket.resolve_due,
+        created_at=ticket.created_at,
+    )
+
+
+def open_ticket(session: Session, policy: Policy, draft: TicketDraft, now: datetime) -> TicketView:
+    """Create (or, for a repeated `dedup_key`, return) a ticket with the policy's due times."""
+    due = ticket_due_times(
+        policy, draft.kind, now, fault_type=draft.fault_type, urgent=bool(draft.urgent)
+    )
+    draft = replace(
+        draft,
+        first_reply_due=due.first_reply,
+        on_site_due=due.on_site,
+        resolve_due=due.resolve,
+    )
+    return view(ticket_store.create_ticket(session, draft, now))
+
+
+def _visible(session: Session, ticket: Ticket, channel: str, sender_id: str) -> bool:
+    if ticket.channel == channel and ticket.sender_id == sender_id:
+        return True
+    bound = {a.account_no for a in account_store.accounts_bound_to(session, channel, sender_id)}
+    return ticket.account_no is not None and ticket.account_no in bound
+
+
+def find_visible(
+    session: Session, ticket_no: str, channel: str, sender_id: str
+) -> TicketView | None:
+    """The ticket if this sender may see it; `None` also when it exists but is someone else's."""
+    ticket = ticket_store.get_ticket(session, ticket_no)
+    if ticket is None or not _visible(session, ticket, channel, sender_id):
+        return None
+    return view(ticket)
+
+
+def own_tickets(session: Session, channel: str, sender_id: str, limit: int = 3) -> list[TicketView]:
+    """The sender's newest tickets, including those of accounts bound to the sender."""
+    bound = [a.account_no for a in account_store.accounts_bound_to(session, channel, sender_id)]
+    return [
+        view(t)
+        for t in ticket_store.tickets_of_sender(session, channel, sender_id, bound, limit=limit)
+    ]
+
+
+class NotCancellable(Exception):
+    """The ticket exists and is the sender's, but its status no longer allows withdrawal."""
+
+    def __init__(self, ticket: TicketView) -> None:
+        super().__init__(ticket.ticket_no)
+        self.ticket = ticket
+
+
+def cancel_own_ticket(
+    session: Session, ticket_no: str, channel: str, sender_id: str, now: datetime
+) -> TicketView | None:
+    """Cancel the sender's ticket; `None` when not found (or not theirs)."""
+    ticket = ticket_store.get_ticket(session, ticket_no)
+    if ticket is None or not _visible(session, ticket, channel, sender_id):
+        return None
+    if ticket.status not in CANCELLABLE:
+        raise NotCancellable(view(ticket))
+    try:
+        ticket_store.change_status(
+            session, ticket, "cancelled", now, actor=f"user:{channel}", note="用户在线取消"
+        )
+    except TicketStateError as exc:  # a worker changed it between the read and the update
+        raise NotCancellable(view(ticket)) from exc
+    return view(ticket)
+
+
+def amend_ticket(
+    session: Session, ticket_no: str, now: datetime, actor: str, **fields: object
+) -> TicketView:
+    """Add what the user told after the ticket was opened (an urgent one opens at once)."""
+    ticket = ticket_store.get_ticket(session, ticket_no)
+    if ticket is None:
+        raise LookupError(ticket_no)
+    ticket_store.update_ticket(session, ticket, now, actor, **fields)
+    return view(ticket)

@@ -1,0 +1,104 @@
+"""Accounts, their bills and payments, and which senders are bound to which accounts.
+
+These queries return data only; whether the asker may see it (verification, masking) is decided by
+the caller before anything reaches a user.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, union
+from sqlalchemy.orm import Session
+
+from bot.store.db import get_or_create
+from bot.store.errors import NotFound
+from bot.store.models import Account, Bill, Binding, OutageArea, Payment, require_aware
+
+
+def format_address(community: str, building: str | None, unit: str | None, room: str | None) -> str:
+    """The full address as people write it: `阳光花园5号楼1单元302`.
+
+    Numeric building and unit designators get their 号楼 / 单元 suffix; named ones (`A座`) are kept.
+    """
+    parts = [community]
+    if building:
+        parts.append(f"{building}号楼" if building.isdigit() else building)
+    if unit:
+        parts.append(f"{unit}单元" if unit.isdigit() else unit)
+    if room:
+        parts.append(room)
+    return "".join(parts)
+
+
+def get_account(session: Session, account_no: str) -> Account | None:
+    """The account with this number, if the company has it."""
+    account: Account | None = session.get(Account, account_no)
+    return account
+
+
+def accounts_bound_to(session: Session, channel: str, sender_id: str) -> list[Account]:
+    """The accounts this sender has proved it owns, in the order they were bound."""
+    query = (
+        select(Account)
+        .join(Binding, Binding.account_no == Account.account_no)
+        .where(Binding.channel == channel, Binding.sender_id == sender_id)
+        .order_by(Binding.created_at, Binding.id)
+    )
+    return list(session.execute(query).scalars())
+
+
+def bind_account(
+    session: Session, channel: str, sender_id: str, account_no: str, now: datetime
+) -> Binding:
+    """Bind the account to the sender (after verification); binding twice returns the first one."""
+    require_aware(now, "now")
+    if get_account(session, account_no) is None:
+        raise NotFound(f"no account {account_no}")
+
+    def find() -> Binding | None:
+        binding: Binding | None = session.execute(
+            select(Binding).where(
+                Binding.channel == channel,
+                Binding.sender_id == sender_id,
+                Binding.account_no == account_no,
+            )
+        ).scalar_one_or_none()
+        return binding
+
+    def create() -> Binding:
+        binding = Binding(
+            channel=channel, sender_id=sender_id, account_no=account_no, created_at=now
+        )
+        session.add(binding)
+        return binding
+
+    return get_or_create(session, find, create)
+
+
+def bills_of(session: Session, account_no: str) -> list[Bill]:
+    """The account's bills, newest season first."""
+    query = select(Bill).where(Bill.account_no == account_no).order_by(Bill.season.desc())
+    return list(session.execute(query).scalars())
+
+
+def payments_of(session: Session, account_no: str, limit: int = 10) -> list[Payment]:
+    """The account's latest payments, newest first."""
+    query = (
+        select(Payment)
+        .where(Payment.account_no == account_no)
+        .order_by(Payment.paid_at.desc(), Payment.id.desc())
+        .limit(limit)
+    )
+    return list(session.execute(query).scalars())
+
+
+def find_communities(session: Session) -> list[str]:
+    """Every community name the company knows (from accounts and outages), longest first.
+
+    Longest first so that a caller matching names inside user text tries `和平里东区` before
+    `和平里` and finds the most specific one.
+    """
+    names = union(select(Account.community), select(OutageArea.community))
+    found = session.execute(names).scalars()
+    return sorted(set(found), key=lambda name: (-len(name), name))

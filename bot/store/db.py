@@ -1,0 +1,162 @@
+"""Engines, sessions and the schema: how every process reaches the database.
+
+The Rasa server, the action server, the console and the CLI each call `ensure_schema()` at start,
+possibly at the same moment, so bringing the schema to the current migration must be safe when run
+concurrently: on SQLite the migration runs inside one `BEGIN IMMEDIATE` transaction, on PostgreSQL
+under a transaction-scoped advisory lock; whoever comes second finds the schema already current.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, event, exc, text
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import settings
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+# Any constant shared by every process of the assistant; it names the advisory lock taken while
+# migrating PostgreSQL ("heat" in ASCII).
+_MIGRATION_LOCK_ID = 0x68656174
+
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+T = TypeVar("T")
+
+
+def _sqlite_engine(url: str) -> Engine:
+    """An SQLite engine that behaves like a database server would for our access pattern.
+
+    pysqlite opens transactions lazily and mishandles SAVEPOINT, so we take over transaction
+    control and open every transaction with `BEGIN IMMEDIATE`: writers queue on the busy timeout
+    instead of failing with "database is locked" when a read transaction tries to become a writer.
+    WAL lets readers outside transactions proceed while one process writes.
+    """
+    database = make_url(url).database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url, future=True, connect_args={"check_same_thread": False, "timeout": 30}
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def _postgres_engine(url: str) -> Engine:
+    """A PostgreSQL engine whose pooled connections are checked before use (servers restart)."""
+    raw_size = os.environ.get("SQL_POOL_SIZE", "5")
+    try:
+        pool_size = int(raw_size)
+    except ValueError:
+        pool_size = 0
+    if pool_size < 1:
+        raise ValueError(f"SQL_POOL_SIZE must be a positive integer, got {raw_size!r}")
+    return create_engine(url, future=True, pool_pre_ping=True, pool_size=pool_size)
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """The process's engine for `url` (default `settings().database_url`), created once per URL."""
+    url = url or settings().database_url
+    with _engines_lock:
+        engine = _engines.get(url)
+        if engine is None:
+            engine = _sqlite_engine(url) if url.startswith("sqlite") else _postgres_engine(url)
+            _engines[url] = engine
+        return engine
+
+
+def dispose_engines() -> None:
+    """Close every pooled connection and forget the engines (after fork, at shutdown, in tests)."""
+    with _engines_lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()
+
+
+_session_factory = sessionmaker(future=True, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(url: str | None = None) -> Iterator[Session]:
+    """A session that commits when the block ends normally and rolls back when it raises.
+
+    Objects stay usable after the commit (`expire_on_commit=False`), so a caller may read the
+    ticket it just created after leaving the block.
+    """
+    session = _session_factory(bind=get_engine(url))
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic configuration for our migrations, built in code so no alembic.ini is needed.
+
+    With `connection`, the migrations run on it, inside the caller's transaction.
+    """
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def ensure_schema(url: str | None = None) -> None:
+    """Bring the database at `url` to the newest migration, creating a missing SQLite file.
+
+    Runs in a single transaction that other processes doing the same wait for (see module doc).
+    """
+    engine = get_engine(url)
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:id)"), {"id": _MIGRATION_LOCK_ID}
+            )
+        command.upgrade(alembic_config(connection), "head")
+
+
+def get_or_create(session: Session, find: Callable[[], T | None], create: Callable[[], T]) -> T:
+    """Return what `find()` finds, else what `create()` adds, even when two callers race.
+
+    `create` runs inside a savepoint; if a unique constraint rejects it because another transaction
+    created the same row meanwhile, only the savepoint is rolled back and that row is returned.
+    """
+    existing = find()
+    if existing is not None:
+        return existing
+    try:
+        with session.begin_nested():
+            created = create()
+    except exc.IntegrityError:
+        existing = find()
+        if existing is None:
+            raise
+        return existing
+    return created

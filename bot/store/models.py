@@ -1,0 +1,373 @@
+"""The tables of the assistant, as SQLAlchemy 1.4 declarative models.
+
+The schema itself is created by the Alembic migrations in `migrations/`; these models must describe
+exactly the same schema (a test compares them). Constraint names follow one naming convention so a
+later migration can find and alter them on PostgreSQL and on SQLite alike.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.types import TypeDecorator
+
+from bot.store.errors import InvalidInput, StoreError
+
+TICKET_KINDS = ("BX", "TS", "CW", "BT", "RG")
+TICKET_STATUSES = ("new", "assigned", "in_progress", "done", "cancelled")
+BILLING_KINDS = ("area", "metered")
+OUTAGE_KINDS = ("planned", "emergency")
+SUBSCRIPTION_TOPICS = ("outage", "bill", "all")
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Base: Any = declarative_base(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+
+
+def utcnow() -> datetime:
+    """The current time, aware, in UTC: the default for `created_at` columns nobody filled in."""
+    return datetime.now(timezone.utc)
+
+
+def require_aware(value: datetime, name: str = "datetime") -> datetime:
+    """Return `value` if it carries a time zone, else raise `InvalidInput`.
+
+    A naive datetime is ambiguous (server zone? company zone? UTC?), and guessing wrong moves a
+    deadline or a ticket's date by hours, so the store refuses it instead of guessing.
+    """
+    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+        raise InvalidInput(f"{name} must be timezone-aware, got naive {value.isoformat()}")
+    return value
+
+
+class UtcDateTime(TypeDecorator):
+    """A timezone-aware datetime stored as UTC, read back as aware UTC on every backend.
+
+    PostgreSQL keeps `timestamptz` itself but returns it in the session's zone; SQLite has no zone
+    at all and would hand back naive values. Normalising both to UTC here means callers can compare
+    and subtract what they read without caring which database is behind the session.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        value = require_aware(value).astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Fixed2(TypeDecorator):
+    """A NUMERIC(10, 2) (money, areas) read back as a `Decimal` on every backend.
+
+    SQLite stores it as a float. A value of at most ten significant digits survives the float
+    exactly, so it is rebuilt from the float's shortest repr; SQLAlchemy's own conversion would do
+    the same but warn on every query that it might not.
+    """
+
+    impl = Numeric(10, 2)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(Numeric(10, 2, asdecimal=False))
+        return dialect.type_descriptor(self.impl)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+class JsonText(TypeDecorator):
+    """JSON kept in a TEXT column, so transcripts and event details read the same on both backends.
+
+    Chinese stays readable in the database (`ensure_ascii=False`); datetimes and decimals are
+    written as ISO text and strings. Changes inside a loaded list are not tracked: assign anew.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        return json.dumps(value, ensure_ascii=False, default=_json_default)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
+        return None if value is None else json.loads(value)
+
+
+def _one_of(column: str, values: tuple[str, ...], name: str) -> CheckConstraint:
+    """A CHECK that `column` holds one of `values`: the database refuses what the code would."""
+    listed = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=name)
+
+
+class Account(Base):
+    """A heating account (户): who lives where, and how the household is billed."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (
+        _one_of("billing_kind", BILLING_KINDS, "billing_kind"),
+        Index("ix_accounts_community", "community"),
+        Index("ix_accounts_phone", "phone"),
+    )
+
+    account_no = Column(String(12), primary_key=True)
+    name = Column(String(64), nullable=False)
+    phone = Column(String(11), nullable=False)
+    community = Column(String(64), nullable=False)
+    building = Column(String(16))
+    unit = Column(String(16))
+    room = Column(String(16))
+    address = Column(String(255), nullable=False)
+    area_m2 = Column(Fixed2, nullable=False)
+    billing_kind = Column(String(8), nullable=False, default="area")
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+
+    bills = relationship("Bill", order_by="Bill.season.desc()")
+    payments = relationship("Payment", order_by="Payment.paid_at.desc()")
+
+
+class Bill(Base):
+    """What an account owes for one heating season (e.g. `2026-2027`) and how much is paid."""
+
+    __tablename__ = "bills"
+    __table_args__ = (UniqueConstraint("account_no", "season"),)
+
+    id = Column(Integer, primary_key=True)
+    account_no = Column(String(12), ForeignKey("accounts.account_no"), nullable=False)
+    season = Column(String(9), nullable=False)
+    amount_due = Column(Fixed2, nullable=False)
+    amount_paid = Column(Fixed2, nullable=False, default=Decimal("0.00"))
+    late_fee = Column(Fixed2, nullable=False, default=Decimal("0.00"))
+    due_date = Column(Date, nullable=False)
+    paid_at = Column(UtcDateTime)
+
+    @property
+    def outstanding(self) -> Decimal:
+        """What is still to pay, late fee included; never negative (an overpayment is credit)."""
+        owed = Decimal(self.amount_due) + Decimal(self.late_fee) - Decimal(self.amount_paid)
+        return max(owed, Decimal("0.00"))
+
+
+class Payment(Base):
+    """One payment received for an account's season, through a channel such as 微信 or 营业厅."""
+
+    __tablename__ = "payments"
+    __table_args__ = (Index("ix_payments_account_no_paid_at", "account_no", "paid_at"),)
+
+    id = Column(Integer, primary_key=True)
+    account_no = Column(String(12), ForeignKey("accounts.account_no"), nullable=False)
+    season = Column(String(9), nullable=False)
+    amount = Column(Fixed2, nullable=False)
+    paid_at = Column(UtcDateTime, nullable=False)
+    channel = Column(String(16), nullable=False)
+
+
+class Outage(Base):
+    """A heating stop, planned (maintenance) or an emergency, covering one or more communities."""
+
+    __tablename__ = "outages"
+    __table_args__ = (_one_of("kind", OUTAGE_KINDS, "kind"),)
+
+    id = Column(Integer, primary_key=True)
+    kind = Column(String(16), nullable=False)
+    reason = Column(Text, nullable=False)
+    starts_at = Column(UtcDateTime, nullable=False)
+    expected_end_at = Column(UtcDateTime, nullable=False)
+    ended_at = Column(UtcDateTime)
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+
+    areas = relationship(
+        "OutageArea", cascade="all, delete-orphan", order_by="OutageArea.community", lazy="selectin"
+    )
+
+    @property
+    def communities(self) -> list[str]:
+        """The names of the communities this outage covers."""
+        return [area.community for area in self.areas]
+
+
+class OutageArea(Base):
+    """One community covered by an outage."""
+
+    __tablename__ = "outage_areas"
+    __table_args__ = (Index("ix_outage_areas_community", "community"),)
+
+    outage_id = Column(Integer, ForeignKey("outages.id", ondelete="CASCADE"), primary_key=True)
+    community = Column(String(64), primary_key=True)
+
+
+class Ticket(Base):
+    """A repair (BX), complaint (TS), 测温 (CW), 报停 (BT) or hand-off (RG) request, with deadlines.
+
+    `account_no` is not a foreign key: a caller may report a fault for an account the company has
+    not imported yet, and the ticket must still be taken.
+    """
+
+    __tablename__ = "tickets"
+    __table_args__ = (
+        _one_of("kind", TICKET_KINDS, "kind"),
+        _one_of("status", TICKET_STATUSES, "status"),
+        Index("ix_tickets_channel_sender_id", "channel", "sender_id"),
+        Index("ix_tickets_status", "status"),
+        Index("ix_tickets_account_no", "account_no"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    ticket_no = Column(String(14), nullable=False, unique=True)
+    kind = Column(String(2), nullable=False)
+    status = Column(String(16), nullable=False, default="new")
+    channel = Column(String(32), nullable=False)
+    sender_id = Column(String(128), nullable=False)
+    account_no = Column(String(12))
+    phone = Column(String(11))
+    address = Column(String(255))
+    community = Column(String(64))
+    building = Column(String(16))
+    unit = Column(String(16))
+    room = Column(String(16))
+    fault_type = Column(String(16))
+    urgent = Column(Boolean, nullable=False, default=False)
+    visit_start = Column(UtcDateTime)
+    visit_end = Column(UtcDateTime)
+    temperature = Column(Float)
+    category = Column(String(32))
+    description = Column(Text)
+    transcript = Column(JsonText)
+    first_reply_due = Column(UtcDateTime)
+    on_site_due = Column(UtcDateTime)
+    resolve_due = Column(UtcDateTime)
+    dedup_key = Column(String(128), unique=True)
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+    updated_at = Column(UtcDateTime, nullable=False, default=utcnow)
+
+
+class TicketEvent(Base):
+    """One entry of a ticket's history (created, status, updated, alert, note …); append-only."""
+
+    __tablename__ = "ticket_events"
+    __table_args__ = (Index("ix_ticket_events_ticket_id", "ticket_id"),)
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(Integer, ForeignKey("tickets.id"), nullable=False)
+    at = Column(UtcDateTime, nullable=False)
+    kind = Column(String(16), nullable=False)
+    actor = Column(String(128), nullable=False)
+    detail = Column(JsonText)
+
+    ticket = relationship(Ticket)
+
+
+@event.listens_for(TicketEvent, "before_update")
+@event.listens_for(TicketEvent, "before_delete")
+def _refuse_history_rewrite(mapper: Any, connection: Any, target: TicketEvent) -> None:
+    """The ticket history is evidence for deadlines and complaints: it is never edited."""
+    raise StoreError(f"ticket events are append-only (event {target.id})")
+
+
+class Subscription(Base):
+    """A sender's wish to be told about outages and/or bills, for an account or a community."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (
+        UniqueConstraint("channel", "sender_id", "topic"),
+        _one_of("topic", SUBSCRIPTION_TOPICS, "topic"),
+        Index("ix_subscriptions_topic_active", "topic", "active"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(32), nullable=False)
+    sender_id = Column(String(128), nullable=False)
+    account_no = Column(String(12))
+    community = Column(String(64))
+    topic = Column(String(8), nullable=False)
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+    ended_at = Column(UtcDateTime)
+
+
+class VerificationAttempt(Base):
+    """One try at proving ownership of an account; failures are counted to stop guessing."""
+
+    __tablename__ = "verification_attempts"
+    __table_args__ = (
+        Index("ix_verification_attempts_sender_at", "channel", "sender_id", "at"),
+        Index("ix_verification_attempts_account_at", "account_no", "at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(32), nullable=False)
+    sender_id = Column(String(128), nullable=False)
+    account_no = Column(String(12), nullable=False)
+    success = Column(Boolean, nullable=False)
+    at = Column(UtcDateTime, nullable=False)
+
+
+class Binding(Base):
+    """A verified link between a sender (WeChat OpenID, phone …) and an account it may query."""
+
+    __tablename__ = "bindings"
+    __table_args__ = (UniqueConstraint("channel", "sender_id", "account_no"),)
+
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(32), nullable=False)
+    sender_id = Column(String(128), nullable=False)
+    account_no = Column(String(12), ForeignKey("accounts.account_no"), nullable=False)
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+
+
+class TicketSequence(Base):
+    """The last number given per ticket kind and local day; its row lock serialises numbering."""
+
+    __tablename__ = "ticket_sequences"
+
+    kind = Column(String(2), primary_key=True)
+    day = Column(String(8), primary_key=True)
+    last = Column(Integer, nullable=False)

@@ -1,0 +1,68 @@
+"""Verification attempts, counted so that account numbers and phone digits cannot be guessed.
+
+The policy limits failed tries per sender and per account; the limits themselves belong to the
+caller, this module only records tries and counts the failures that still matter.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.store.errors import InvalidInput
+from bot.store.models import VerificationAttempt, require_aware
+
+
+def record_attempt(
+    session: Session, channel: str, sender_id: str, account_no: str, success: bool, now: datetime
+) -> VerificationAttempt:
+    """Remember one try by `sender_id` to prove it owns `account_no`."""
+    attempt = VerificationAttempt(
+        channel=channel,
+        sender_id=sender_id,
+        account_no=account_no,
+        success=success,
+        at=require_aware(now, "now"),
+    )
+    session.add(attempt)
+    session.flush()
+    return attempt
+
+
+def recent_failures(
+    session: Session,
+    *,
+    since: datetime,
+    channel: str | None = None,
+    sender_id: str | None = None,
+    account_no: str | None = None,
+) -> int:
+    """Failed tries at or after `since` and after the last success, for a sender and/or an account.
+
+    Give `channel` and `sender_id` to count one sender's failures, `account_no` to count the tries
+    against one account from anyone, or all three for one sender on one account. A success resets
+    the count, so an owner who mistyped once is not locked out later.
+    """
+    if (channel is None) != (sender_id is None):
+        raise InvalidInput("channel and sender_id go together")
+    if sender_id is None and account_no is None:
+        raise InvalidInput("give a sender (channel and sender_id), an account_no, or both")
+    key = [VerificationAttempt.at >= require_aware(since, "since")]
+    if sender_id is not None:
+        key += [VerificationAttempt.channel == channel, VerificationAttempt.sender_id == sender_id]
+    if account_no is not None:
+        key.append(VerificationAttempt.account_no == account_no)
+    last_success = (
+        select(func.max(VerificationAttempt.at))
+        .where(*key, VerificationAttempt.success.is_(True))
+        .scalar_subquery()
+    )
+    failures = select(func.count()).where(
+        *key,
+        VerificationAttempt.success.is_(False),
+        (last_success.is_(None)) | (VerificationAttempt.at > last_success),
+    )
+    count: int = session.execute(failures).scalar_one()
+    return count

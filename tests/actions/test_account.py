@@ -1,0 +1,177 @@
+"""Verification, fee summary, binding and 报停: nothing about an account before verification."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.account import ActionAfterVerification, ValidateVerifyForm
+from bot.store.db import session_scope
+from bot.store.models import Binding, Ticket
+
+from .conftest import said, slot_values, texts, tracker, user_turn
+
+
+async def _try_digits(
+    domain: dict[str, Any], digits: str, sender: str = "tester", account: str = "0102345678"
+) -> tuple[CollectingDispatcher, dict[str, Any]]:
+    dispatcher = CollectingDispatcher()
+    result = await ValidateVerifyForm().validate_phone_last4(
+        digits,
+        dispatcher,
+        tracker(user_turn(digits), slots={"account_no": account}, sender=sender),
+        domain,
+    )
+    return dispatcher, result
+
+
+async def test_right_digits_verify_the_account(domain: dict[str, Any]) -> None:
+    _, result = await _try_digits(domain, "尾号5678")
+    assert result == {"phone_last4": "ok", "verified_account": "0102345678"}
+
+
+async def test_full_width_and_chinese_digits_are_accepted(domain: dict[str, Any]) -> None:
+    _, result = await _try_digits(domain, "５６７８")
+    assert result["verified_account"] == "0102345678"
+    _, result = await _try_digits(domain, "五六七八")
+    assert result["verified_account"] == "0102345678"
+
+
+async def test_wrong_digits_count_down_then_lock(domain: dict[str, Any]) -> None:
+    from actions.common import policy
+
+    limit = policy().verification.max_failures_per_sender
+    remaining = []
+    for _ in range(limit - 1):
+        dispatcher, result = await _try_digits(domain, "1234")
+        assert result == {"phone_last4": None}
+        remaining.append(said(dispatcher, "utter_verify_failed")["remaining"])
+    assert remaining == list(range(limit - 1, 0, -1))
+    dispatcher, result = await _try_digits(domain, "1234")
+    said(dispatcher, "utter_verify_locked")
+    # Locked: even the right digits are refused now.
+    dispatcher, result = await _try_digits(domain, "5678")
+    assert result.get("verified_account") is None
+    said(dispatcher, "utter_verify_locked")
+
+
+async def test_failures_are_also_counted_per_account(domain: dict[str, Any]) -> None:
+    from actions.common import policy
+
+    limit = policy().verification.max_failures_per_account
+    for attempt in range(limit):
+        await _try_digits(domain, "0000", sender=f"guesser-{attempt}")
+    dispatcher, result = await _try_digits(domain, "5678", sender="owner")
+    assert result.get("verified_account") is None
+    said(dispatcher, "utter_verify_locked")
+
+
+async def test_an_account_number_with_filler_words_is_accepted(domain: dict[str, Any]) -> None:
+    result = await ValidateVerifyForm().validate_account_no(
+        "我家户号是０１０２３４５６７８", CollectingDispatcher(), tracker(user_turn("户号")), domain
+    )
+    assert result == {"account_no": "0102345678"}
+
+
+async def test_malformed_account_numbers_are_refused(domain: dict[str, Any]) -> None:
+    for value in ["0102345678' OR '1'='1", "<script>0102345678</script>", "12345", "abc", "1" * 13]:
+        dispatcher = CollectingDispatcher()
+        result = await ValidateVerifyForm().validate_account_no(
+            value, dispatcher, tracker(user_turn(value)), domain
+        )
+        assert result == {"account_no": None}, value
+        said(dispatcher, "utter_invalid_account_no")
+
+
+async def test_a_bound_sender_skips_the_questions(store: str, domain: dict[str, Any]) -> None:
+    from .conftest import NOW
+
+    with session_scope(store) as session:
+        session.add(
+            Binding(channel="rest", sender_id="tester", account_no="0102345678", created_at=NOW)
+        )
+    dispatcher = CollectingDispatcher()
+    events = await ValidateVerifyForm().run(
+        dispatcher, tracker(user_turn("查暖气费", "query_fee"), active_loop="verify_form"), domain
+    )
+    slots = slot_values(events)
+    assert slots["verified_account"] == "0102345678"
+    assert slots["requested_slot"] is None
+    assert said(dispatcher, "utter_verified_bound")["account"] == "01******78"
+
+
+async def test_a_sender_bound_to_another_account_must_verify(
+    store: str, domain: dict[str, Any]
+) -> None:
+    from .conftest import NOW
+
+    with session_scope(store) as session:
+        session.add(
+            Binding(channel="rest", sender_id="tester", account_no="0102345679", created_at=NOW)
+        )
+    events = await ValidateVerifyForm().run(
+        CollectingDispatcher(),
+        tracker(
+            user_turn("查0102345678的暖气费", "query_fee"),
+            active_loop="verify_form",
+            slot_events={"account_no": "0102345678"},
+        ),
+        domain,
+    )
+    assert "verified_account" not in slot_values(events)
+
+
+async def test_fee_summary_after_verification(domain: dict[str, Any]) -> None:
+    dispatcher = CollectingDispatcher()
+    t = tracker(
+        user_turn("查一下暖气费", "query_fee", message_id="a"),
+        user_turn("5678", message_id="b"),
+        slots={"verified_account": "0102345678", "account_no": "0102345678"},
+    )
+    await ActionAfterVerification().run(dispatcher, t, domain)
+    summary = said(dispatcher, "utter_fee_summary")
+    assert summary["due"] == "2148.00" and summary["paid"] == "0.00"
+    assert summary["balance"] == "尚欠 2148.00 元"
+    assert summary["season"] == "2026-2027"
+    assert summary["account"] == "01******78"
+
+
+async def test_no_fee_is_shown_when_the_verified_account_is_not_the_asked_one(
+    domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    t = tracker(
+        user_turn("查一下暖气费", "query_fee"),
+        slots={"verified_account": "0102345679", "account_no": "0102345678"},
+    )
+    await ActionAfterVerification().run(dispatcher, t, domain)
+    assert texts(dispatcher) == []
+
+
+async def test_binding_after_verification(store: str, domain: dict[str, Any]) -> None:
+    dispatcher = CollectingDispatcher()
+    t = tracker(
+        user_turn("绑定户号", "bind_account"),
+        slots={"verified_account": "0102345678", "account_no": "0102345678"},
+    )
+    await ActionAfterVerification().run(dispatcher, t, domain)
+    said(dispatcher, "utter_bound")
+    with session_scope(store) as session:
+        assert session.query(Binding).filter_by(sender_id="tester").one().account_no == "0102345678"
+
+
+async def test_stop_heating_in_season_applies_to_the_next_season(
+    store: str, domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    t = tracker(
+        user_turn("我要报停", "apply_stop_heating"),
+        slots={"verified_account": "0102345678", "account_no": "0102345678"},
+    )
+    await ActionAfterVerification().run(dispatcher, t, domain)
+    message = said(dispatcher, "utter_stop_heating_created")
+    assert "2027年11月15日" in message["season_note"]
+    with session_scope(store) as session:
+        ticket = session.query(Ticket).filter_by(ticket_no=message["ticket_no"]).one()
+        assert ticket.kind == "BT" and ticket.account_no == "0102345678"

@@ -1,0 +1,257 @@
+"""Outages, tickets, hand-off, fallback, FAQ and opt-out actions."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+import actions.conversation
+from actions.conversation import (
+    ActionAnswerFaq,
+    ActionCorrectInfo,
+    ActionFallback,
+    ActionHandleYesNo,
+    ActionRequestHuman,
+    ActionStopForm,
+    ActionUnsubscribe,
+)
+from actions.outage import ActionQueryOutage
+from actions.tickets import ActionAskCancelTicket, ActionQueryTicket
+from bot.policy import load_policy
+from bot.services import tickets as ticket_service
+from bot.store.db import session_scope
+from bot.store.models import Subscription, Ticket
+from bot.store.tickets import TicketDraft
+
+from .conftest import NOW, has_event, said, slot_values, texts, tracker, user_turn
+
+
+def _open(store: str, sender: str = "tester", kind: str = "BX") -> str:
+    with session_scope(store) as session:
+        draft = TicketDraft(kind=kind, channel="rest", sender_id=sender, dedup_key=None)
+        return ticket_service.open_ticket(session, load_policy(), draft, NOW).ticket_no
+
+
+async def test_outage_in_a_named_community(domain: dict[str, Any]) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionQueryOutage().run(
+        dispatcher, tracker(user_turn("幸福里小区停暖了吗", "query_outage")), domain
+    )
+    message = said(dispatcher, "utter_outage_found")
+    assert message["community"] == "幸福里小区" and message["kind"] == "抢修停热"
+    assert message["when"].startswith("已于") and "预计" in message["restore"]
+
+
+async def test_no_outage_offers_a_repair(domain: dict[str, Any]) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionQueryOutage().run(
+        dispatcher, tracker(user_turn("和平里停暖了吗", "query_outage")), domain
+    )
+    assert said(dispatcher, "utter_no_outage")["community"] == "和平里"
+    assert slot_values(events) == {"pending": "repair"}
+    yes = CollectingDispatcher()
+    events = await ActionHandleYesNo().run(
+        yes, tracker(user_turn("好的", "affirm"), slots={"pending": "repair"}), domain
+    )
+    assert has_event(events, "followup", "repair_form")
+
+
+async def test_outage_without_a_community_asks_for_it(domain: dict[str, Any]) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionQueryOutage().run(
+        dispatcher, tracker(user_turn("停暖了吗", "query_outage")), domain
+    )
+    assert "幸福里小区" in said(dispatcher, "utter_ask_community")["current"]
+    assert slot_values(events) == {"pending": "outage_community"}
+
+
+async def test_a_ticket_of_another_sender_reads_as_not_found(
+    store: str, domain: dict[str, Any]
+) -> None:
+    theirs = _open(store, sender="someone-else")
+    dispatcher = CollectingDispatcher()
+    await ActionQueryTicket().run(
+        dispatcher,
+        tracker(
+            user_turn(
+                f"查一下{theirs}",
+                "query_ticket",
+                entities=[{"entity": "ticket_no", "value": theirs.lower()}],
+            )
+        ),
+        domain,
+    )
+    assert texts(dispatcher) == ["utter_ticket_not_found"]
+
+
+async def test_own_tickets_are_listed(store: str, domain: dict[str, Any]) -> None:
+    mine = _open(store)
+    dispatcher = CollectingDispatcher()
+    await ActionQueryTicket().run(
+        dispatcher, tracker(user_turn("报修进度", "query_ticket")), domain
+    )
+    message = said(dispatcher, "utter_ticket_status")
+    assert message["ticket_no"] == mine and message["kind"] == "报修"
+
+
+async def test_cancellation_asks_then_cancels(store: str, domain: dict[str, Any]) -> None:
+    mine = _open(store)
+    ask = CollectingDispatcher()
+    events = await ActionAskCancelTicket().run(
+        ask, tracker(user_turn("取消报修", "cancel_ticket")), domain
+    )
+    assert slot_values(events) == {"pending": f"cancel:{mine}"}
+    with session_scope(store) as session:
+        assert session.query(Ticket).filter_by(ticket_no=mine).one().status == "new"
+    done = CollectingDispatcher()
+    await ActionHandleYesNo().run(
+        done, tracker(user_turn("确定", "affirm"), slots={"pending": f"cancel:{mine}"}), domain
+    )
+    said(done, "utter_ticket_cancelled")
+    with session_scope(store) as session:
+        assert session.query(Ticket).filter_by(ticket_no=mine).one().status == "cancelled"
+
+
+async def test_a_finished_ticket_cannot_be_cancelled(store: str, domain: dict[str, Any]) -> None:
+    from bot.store import tickets as ticket_store
+
+    mine = _open(store)
+    with session_scope(store) as session:
+        ticket = ticket_store.get_ticket(session, mine)
+        assert ticket is not None
+        for status in ("assigned", "in_progress", "done"):
+            ticket_store.change_status(session, ticket, status, NOW, actor="test")
+    dispatcher = CollectingDispatcher()
+    await ActionHandleYesNo().run(
+        dispatcher,
+        tracker(user_turn("是的", "affirm"), slots={"pending": f"cancel:{mine}"}),
+        domain,
+    )
+    assert said(dispatcher, "utter_ticket_not_cancellable")["status"] == "已完成"
+
+
+async def test_request_human_keeps_the_transcript(store: str, domain: dict[str, Any]) -> None:
+    turns = [
+        user_turn("暖气一直不热", "report_repair", message_id="1"),
+        {"event": "bot", "text": "请告诉我详细地址"},
+        user_turn("转人工", "request_human", message_id="2"),
+    ]
+    dispatcher = CollectingDispatcher()
+    events = await ActionRequestHuman().run(
+        dispatcher, tracker(*turns, active_loop="repair_form"), domain
+    )
+    message = said(dispatcher, "utter_human_callback")
+    assert message["first_reply"] == "11月27日 11:00"
+    assert has_event(events, "active_loop", None)
+    with session_scope(store) as session:
+        ticket = session.query(Ticket).filter_by(ticket_no=message["ticket_no"]).one()
+        lines = (
+            ticket.transcript
+            if isinstance(ticket.transcript, list)
+            else json.loads(ticket.transcript)
+        )
+    assert [line["text"] for line in lines] == ["暖气一直不热", "请告诉我详细地址", "转人工"]
+
+
+async def test_fallback_rephrase_then_offer_a_person(domain: dict[str, Any]) -> None:
+    once = [user_turn("嗯嗯那个啥", "nlu_fallback", message_id="1")]
+    dispatcher = CollectingDispatcher()
+    await ActionFallback().run(dispatcher, tracker(*once), domain)
+    assert texts(dispatcher) == ["utter_ask_rephrase"]
+    twice = [*once, {"event": "rewind"}, user_turn("就那个", "nlu_fallback", message_id="2")]
+    dispatcher = CollectingDispatcher()
+    events = await ActionFallback().run(dispatcher, tracker(*twice), domain)
+    assert texts(dispatcher) == ["utter_offer_human"]
+    assert slot_values(events) == {"pending": "human"}
+
+
+@pytest.mark.parametrize(
+    ("text", "response"),
+    [
+        ("", "utter_empty_message"),
+        ("😀😀", "utter_empty_message"),
+        ("啊" * 5000, "utter_message_too_long"),
+    ],
+)
+async def test_fallback_explains_odd_input(
+    text: str, response: str, domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionFallback().run(dispatcher, tracker(user_turn(text, "nlu_fallback")), domain)
+    assert texts(dispatcher) == [response]
+
+
+async def test_faq_answers_come_from_the_active_policy(
+    monkeypatch: pytest.MonkeyPatch, domain: dict[str, Any]
+) -> None:
+    selector = {"faq": {"response": {"intent_response_key": "faq/room_temp_standard"}}}
+    turn = user_turn("室温多少度算达标", "faq", response_selector=selector)
+
+    async def answer(rules: Any) -> str:
+        monkeypatch.setattr(actions.conversation, "policy", lambda: rules)
+        dispatcher = CollectingDispatcher()
+        await ActionAnswerFaq().run(dispatcher, tracker(turn), domain)
+        return str(dispatcher.messages[0]["text"])
+
+    beijing, tianjin = load_policy("beijing"), load_policy("tianjin")
+    assert "6小时" in await answer(beijing)
+    assert "24小时内上门" in await answer(tianjin)
+    warmer = replace(beijing, room_temperature=replace(beijing.room_temperature, minimum_c=20.0))
+    assert "不低于20℃" in await answer(warmer)
+
+
+async def test_unsubscribe_ends_every_subscription(store: str, domain: dict[str, Any]) -> None:
+    from bot.store.subscriptions import subscribe
+
+    with session_scope(store) as session:
+        subscribe(session, "rest", "tester", "outage", NOW)
+        subscribe(session, "rest", "tester", "bill", NOW)
+    dispatcher = CollectingDispatcher()
+    await ActionUnsubscribe().run(dispatcher, tracker(user_turn("退订", "unsubscribe")), domain)
+    said(dispatcher, "utter_unsubscribed")
+    with session_scope(store) as session:
+        assert session.query(Subscription).filter_by(sender_id="tester", active=True).count() == 0
+
+
+async def test_stopping_a_form_creates_nothing(store: str, domain: dict[str, Any]) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionStopForm().run(
+        dispatcher,
+        tracker(
+            user_turn("算了不修了", "deny"),
+            active_loop="repair_form",
+            slots={"fault_type": "noise"},
+        ),
+        domain,
+    )
+    said(dispatcher, "utter_form_stopped")
+    assert slot_values(events)["fault_type"] is None
+    with session_scope(store) as session:
+        assert session.query(Ticket).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "slot"),
+    [("地址写错了", "address"), ("电话不对", "phone"), ("上门时间要改一下", "visit_time")],
+)
+async def test_correction_clears_the_named_value(
+    text: str, slot: str, domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionCorrectInfo().run(
+        dispatcher, tracker(user_turn(text, "correct_info"), active_loop="repair_form"), domain
+    )
+    assert slot_values(events) == {slot: None}
+    said(dispatcher, "utter_value_cleared")
+
+
+async def test_due_times_shift_with_the_clock(store: str) -> None:
+    with session_scope(store) as session:
+        draft = TicketDraft(kind="TS", channel="rest", sender_id="x", dedup_key=None)
+        ticket = ticket_service.open_ticket(session, load_policy(), draft, NOW + timedelta(hours=2))
+    assert ticket.resolve_due == NOW + timedelta(hours=50)

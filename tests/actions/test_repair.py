@@ -1,0 +1,179 @@
+"""Repair booking: form validation, the urgent leak path, and the ticket it creates."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.repair import ActionSubmitRepair, ValidateRepairForm
+from bot.store.db import session_scope
+from bot.store.models import Binding, Ticket
+
+from .conftest import NOW, said, slot_values, tracker, user_turn
+
+
+def _tickets(url: str, **filters: Any) -> list[Ticket]:
+    with session_scope(url) as session:
+        rows = session.query(Ticket).filter_by(**filters).all()
+        session.expunge_all()
+        return rows
+
+
+async def test_leak_opens_an_urgent_ticket_while_the_form_is_still_asking(
+    store: str, domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    turn = user_turn("厨房暖气片漏水了，地上全是水", "report_repair")
+    events = await ValidateRepairForm().run(
+        dispatcher,
+        tracker(turn, active_loop="repair_form", slot_events={"fault_type": "漏水"}),
+        domain,
+    )
+    slots = slot_values(events)
+    assert slots["fault_type"] == "leak"
+    ticket_no = slots["urgent_ticket_no"]
+    assert said(dispatcher, "utter_leak_urgent")["ticket_no"] == ticket_no
+    (ticket,) = _tickets(store, ticket_no=ticket_no)
+    assert ticket.urgent and ticket.kind == "BX" and ticket.channel == "rest"
+    assert ticket.description == "厨房暖气片漏水了，地上全是水"
+    assert ticket_no == "BX202611270001"
+
+
+async def test_a_retried_leak_message_does_not_open_a_second_ticket(
+    store: str, domain: dict[str, Any]
+) -> None:
+    turn = user_turn("跑水了！", "report_repair", message_id="wx-42")
+    for _ in range(2):
+        await ValidateRepairForm().run(
+            CollectingDispatcher(),
+            tracker(turn, active_loop="repair_form", slot_events={"fault_type": "leak"}),
+            domain,
+        )
+    assert len(_tickets(store, sender_id="tester")) == 1
+
+
+async def test_a_leak_needs_no_visit_window(domain: dict[str, Any]) -> None:
+    form = ValidateRepairForm()
+    slots = list(domain["forms"]["repair_form"]["required_slots"])
+    leak = tracker(user_turn("漏水"), slots={"fault_type": "leak"})
+    cold = tracker(user_turn("不热"), slots={"fault_type": "no_heat"})
+    assert "visit_time" not in await form.required_slots(
+        slots, CollectingDispatcher(), leak, domain
+    )
+    assert "visit_time" in await form.required_slots(slots, CollectingDispatcher(), cold, domain)
+
+
+async def test_fault_words_are_read_when_no_entity_named_the_fault(domain: dict[str, Any]) -> None:
+    events = await ValidateRepairForm().extract_fault_type(
+        CollectingDispatcher(),
+        tracker(user_turn("俺家暖气片拔凉拔凉的", "report_repair")),
+        domain,
+    )
+    assert events == {"fault_type": "no_heat"}
+
+
+async def test_invalid_phone_and_address_are_explained(domain: dict[str, Any]) -> None:
+    form = ValidateRepairForm()
+    dispatcher = CollectingDispatcher()
+    turn = user_turn("1381234567")
+    result = await form.validate_phone("1381234567", dispatcher, tracker(turn), domain)
+    assert result == {"phone": None}
+    assert said(dispatcher, "utter_invalid_phone")["value"] == "1381234567"
+
+    dispatcher = CollectingDispatcher()
+    result = await form.validate_address("不知道", dispatcher, tracker(user_turn("不知道")), domain)
+    assert result == {"address": None}
+    said(dispatcher, "utter_invalid_address")
+
+
+async def test_visit_time_becomes_an_absolute_window(domain: dict[str, Any]) -> None:
+    turn = user_turn("明天上午")
+    result = await ValidateRepairForm().validate_visit_time(
+        "明天上午", CollectingDispatcher(), tracker(turn), domain
+    )
+    start, end = (datetime.fromisoformat(v) for v in result["visit_time"].split("/"))
+    assert start == NOW.replace(hour=8) + timedelta(days=1)
+    assert end == NOW.replace(hour=12) + timedelta(days=1)
+
+
+async def test_a_bound_sender_is_not_asked_for_address_and_phone(
+    store: str, domain: dict[str, Any]
+) -> None:
+    with session_scope(store) as session:
+        session.add(
+            Binding(channel="rest", sender_id="tester", account_no="0102345678", created_at=NOW)
+        )
+    form = ValidateRepairForm()
+    t = tracker(user_turn("暖气不热", "report_repair"))
+    address = await form.extract_address(CollectingDispatcher(), t, domain)
+    phone = await form.extract_phone(CollectingDispatcher(), t, domain)
+    assert "阳光花园" in address["address"] and "302" in address["address"]
+    assert phone == {"phone": "13812345678"}
+
+
+async def test_submit_creates_the_ticket_with_policy_deadlines(
+    store: str, domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    window = "2026-11-28T08:00:00+08:00/2026-11-28T12:00:00+08:00"
+    t = tracker(
+        user_turn("暖气不热", "report_repair", message_id="a"),
+        user_turn("明天上午", message_id="b"),
+        slots={
+            "fault_type": "no_heat",
+            "address": "阳光花园5号楼1单元302",
+            "phone": "13812345678",
+            "visit_time": window,
+        },
+    )
+    events = await ActionSubmitRepair().run(dispatcher, t, domain)
+    message = said(dispatcher, "utter_repair_created")
+    (ticket,) = _tickets(store, ticket_no=message["ticket_no"])
+    assert ticket.fault_type == "no_heat" and ticket.description == "暖气不热"
+    assert (ticket.community, ticket.building, ticket.unit, ticket.room) == (
+        "阳光花园",
+        "5",
+        "1",
+        "302",
+    )
+    assert ticket.visit_start == datetime.fromisoformat("2026-11-28T08:00:00+08:00")
+    assert ticket.first_reply_due == NOW + timedelta(hours=1)
+    assert ticket.resolve_due == NOW + timedelta(hours=8)
+    assert message["window"] == "11月28日（周六）08:00–12:00"
+    assert message["first_reply"] == "11月27日 11:00"
+    assert slot_values(events)["visit_time"] is None
+
+
+async def test_submit_after_a_leak_completes_the_urgent_ticket(
+    store: str, domain: dict[str, Any]
+) -> None:
+    first = CollectingDispatcher()
+    events = await ValidateRepairForm().run(
+        first,
+        tracker(
+            user_turn("爆管了", "report_repair"),
+            active_loop="repair_form",
+            slot_events={"fault_type": "leak"},
+        ),
+        domain,
+    )
+    ticket_no = slot_values(events)["urgent_ticket_no"]
+    dispatcher = CollectingDispatcher()
+    await ActionSubmitRepair().run(
+        dispatcher,
+        tracker(
+            user_turn("13912345679", message_id="m2"),
+            slots={
+                "fault_type": "leak",
+                "urgent_ticket_no": ticket_no,
+                "address": "幸福里小区3号楼2单元501",
+                "phone": "13912345679",
+            },
+        ),
+        domain,
+    )
+    assert said(dispatcher, "utter_urgent_repair_updated")["ticket_no"] == ticket_no
+    (ticket,) = _tickets(store, sender_id="tester")
+    assert ticket.address == "幸福里小区3号楼2单元501" and ticket.phone == "13912345679"

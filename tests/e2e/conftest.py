@@ -1,0 +1,91 @@
+"""The real stack for end-to-end tests: trained model, Rasa server and action server on free ports.
+
+One stack serves the whole session (starting Rasa takes about a minute), on its own SQLite ticket
+store with the demo company and its own tracker database, so tests see exactly the rows they cause.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from bot.config import settings
+from bot.launcher import Service, stack_services, start, stop, write_endpoints
+from bot.modelcache import ensure_model
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Stack:
+    """A running stack and how to talk to it."""
+
+    rasa_url: str
+    database_url: str
+    token: str
+
+    def say(self, sender: str, text: str) -> list[dict[str, Any]]:
+        """Send one message through the REST channel; the bot's messages come back."""
+        body = json.dumps({"sender": sender, "message": text}).encode()
+        request = urllib.request.Request(
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            data=body,
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            assert response.status == 200
+            return list(json.loads(response.read()))
+
+    def text(self, sender: str, message: str) -> str:
+        """The bot's answer to `message` as one string."""
+        return "\n".join(m.get("text", "") for m in self.say(sender, message))
+
+    def tracker(self, sender: str) -> dict[str, Any]:
+        """The conversation as Rasa stored it (HTTP API, with the token)."""
+        url = f"{self.rasa_url}/conversations/{sender}/tracker?token={self.token}"
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return dict(json.loads(response.read()))
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """Start the stack once per test session."""
+    model = ensure_model()
+    workdir = tmp_path_factory.mktemp("stack")
+    database_url = f"sqlite:///{workdir / 'heating.db'}"
+    env = {**os.environ, "DATABASE_URL": database_url, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    _seed(database_url)
+    actions_port, rasa_port = _free_port(), _free_port()
+    endpoints = write_endpoints(
+        workdir / "endpoints.yml", actions_port, tracker_db=workdir / "tracker.db"
+    )
+    token = "e2e-token"
+    services: list[Service] = stack_services(
+        model, endpoints, rasa_port, actions_port, auth_token=token
+    )
+    try:
+        start(services, env, timeout=300)
+        yield Stack(f"http://127.0.0.1:{rasa_port}", database_url, token)
+    finally:
+        stop(services)
+
+
+def _seed(database_url: str) -> None:
+    from bot.store.db import ensure_schema, session_scope
+    from bot.store.demo import load_demo
+
+    ensure_schema(database_url)
+    with session_scope(database_url) as session:
+        load_demo(session, datetime.now(settings().timezone))

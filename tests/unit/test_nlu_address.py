@@ -1,0 +1,169 @@
+"""bot.nlu.address: addresses as users type them → community / building / unit / room."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import pytest
+
+from bot.nlu.address import Address, parse_address
+
+Parts = tuple[str | None, str | None, str | None, str | None]
+
+
+def parts(address: Address) -> Parts:
+    return address.community, address.building, address.unit, address.room
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the canonical shape and its spellings
+        ("阳光花园5号楼1单元302", ("阳光花园", "5", "1", "302")),
+        ("阳光花园5号楼1单元302室", ("阳光花园", "5", "1", "302")),
+        ("阳光花园5号楼1单元302号", ("阳光花园", "5", "1", "302")),
+        ("阳光花园5栋1门302室", ("阳光花园", "5", "1", "302")),
+        ("阳光花园5幢2洞101", ("阳光花园", "5", "2", "101")),
+        ("阳光花园5座1单元302", ("阳光花园", "5", "1", "302")),
+        ("阳光花园5号1单元302", ("阳光花园", "5", "1", "302")),
+        ("阳光花园5楼1单元302", ("阳光花园", "5", "1", "302")),
+        ("阳光花园 5 号楼 1 单元 302", ("阳光花园", "5", "1", "302")),
+        ("陽光花園5號樓1單元302", ("阳光花园", "5", "1", "302")),
+        ("阳光花园５号楼１单元３０２", ("阳光花园", "5", "1", "302")),
+        # compact forms
+        ("5-1-302", (None, "5", "1", "302")),
+        ("5#1-302", (None, "5", "1", "302")),
+        ("阳光花园5-1-302", ("阳光花园", "5", "1", "302")),
+        ("5号楼1-302", (None, "5", "1", "302")),
+        ("5-302", (None, "5", None, "302")),
+        ("12-3-1202", (None, "12", "3", "1202")),
+        # Chinese numerals
+        ("我家在幸福里小区三号楼二单元五零二", ("幸福里小区", "3", "2", "502")),
+        ("幸福里小区十二号楼三单元三百零二室", ("幸福里小区", "12", "3", "302")),
+        ("幸福里小区三号楼二单元五〇二", ("幸福里小区", "3", "2", "502")),
+        # filler and administrative prefixes
+        ("住在阳光花园5栋1门302室", ("阳光花园", "5", "1", "302")),
+        ("地址是北京市朝阳区阳光花园5号楼1单元302室", ("阳光花园", "5", "1", "302")),
+        ("我的地址:河北省石家庄市长安区幸福家园3号楼2单元201", ("幸福家园", "3", "2", "201")),
+        ("和平路18号阳光花园302室", ("阳光花园", None, None, "302")),
+        ("我住的是阳光花园", ("阳光花园", None, None, None)),
+        ("家住幸福里", ("幸福里", None, None, None)),
+        # fillers without a stop character (在/住/是) in them
+        ("地址阳光花园5号楼1单元302", ("阳光花园", "5", "1", "302")),
+        ("家庭住址锦绣家园3号楼", ("锦绣家园", "3", None, None)),
+        ("位于建设新村", ("建设新村", None, None, None)),
+        ("地址首开璞瑅5号楼", ("首开璞瑅", "5", None, None)),
+        # community only, with many suffixes
+        ("幸福里小区", ("幸福里小区", None, None, None)),
+        ("锦绣家园", ("锦绣家园", None, None, None)),
+        ("金色阳光苑", ("金色阳光苑", None, None, None)),
+        ("建设新村", ("建设新村", None, None, None)),
+        ("滨江公寓", ("滨江公寓", None, None, None)),
+        ("万科城市花园3号楼", ("万科城市花园", "3", None, None)),
+        ("阳光花园东区5号楼1单元302", ("阳光花园东区", "5", "1", "302")),
+        ("阳光花园2期5栋1单元1202", ("阳光花园2期", "5", "1", "1202")),
+        # a name without a suffix only right before a building mark
+        ("首开璞瑅5号楼2单元301", ("首开璞瑅", "5", "2", "301")),
+        # letter buildings, courtyards
+        ("阳光花园B栋302", ("阳光花园", "B", None, "302")),
+        ("阳光花园a座1单元302", ("阳光花园", "A", "1", "302")),
+        ("5号院3号楼2单元101", ("5号院", "3", "2", "101")),
+        ("家和园5号1单元302", ("家和园", "5", "1", "302")),
+        # partial addresses
+        ("5号楼1单元302", (None, "5", "1", "302")),
+        ("5号楼302", (None, "5", None, "302")),
+        ("1单元302", (None, None, "1", "302")),
+        ("阳光花园302", ("阳光花园", None, None, "302")),
+        # not addresses
+        ("302", (None, None, None, None)),
+        ("暖气不热", (None, None, None, None)),
+        ("我们这里", (None, None, None, None)),
+        ("家里", (None, None, None, None)),
+        ("", (None, None, None, None)),
+        ("13812345678", (None, None, None, None)),
+    ],
+)
+def test_parse_address(text: str, expected: Parts) -> None:
+    assert parts(parse_address(text)) == expected
+
+
+def test_floor_is_not_a_building() -> None:
+    assert parse_address("阳光花园5楼").building is None
+
+
+@pytest.mark.parametrize(
+    ("text", "known", "expected"),
+    [
+        # the known spelling is returned, with 小区 added or dropped in the text
+        ("幸福里5号楼1单元302", ["幸福里小区"], ("幸福里小区", "5", "1", "302")),
+        ("我家在阳光花园小区5-1-302", ["阳光花园"], ("阳光花园", "5", "1", "302")),
+        ("陽光花園3號樓", ["阳光花园"], ("阳光花园", "3", None, None)),
+        # a name with no suffix at all is found anywhere
+        ("我住首开璞瑅，2单元301", ["首开璞瑅"], ("首开璞瑅", None, "2", "301")),
+        ("首开璞瑅302", ["首开璞瑅"], ("首开璞瑅", None, None, "302")),
+        # the longest known name wins
+        ("阳光花园二期3号楼", ["阳光花园", "阳光花园二期"], ("阳光花园二期", "3", None, None)),
+        # an unknown community still falls back to the suffix rule
+        ("锦绣家园3号楼", ["阳光花园"], ("锦绣家园", "3", None, None)),
+    ],
+)
+def test_parse_address_with_known_communities(text: str, known: list[str], expected: Parts) -> None:
+    assert parts(parse_address(text, known)) == expected
+
+
+def test_known_communities_accepts_any_iterable() -> None:
+    address = parse_address("幸福里3号楼", (name for name in ["幸福里小区"]))
+    assert address.community == "幸福里小区"
+
+
+@pytest.mark.parametrize(
+    ("address", "usable"),
+    [
+        (Address(raw="x", community="幸福里小区"), True),
+        (Address(raw="x", building="5", room="302"), True),
+        (Address(raw="x", building="5", unit="1", room="302"), True),
+        (Address(raw="x", building="5", unit="1"), False),
+        (Address(raw="x", unit="1", room="302"), False),
+        (Address(raw="x", room="302"), False),
+        (Address(raw="x"), False),
+    ],
+)
+def test_is_usable(address: Address, usable: bool) -> None:
+    assert address.is_usable is usable
+
+
+@pytest.mark.parametrize(
+    ("address", "summary"),
+    [
+        (Address("r", "阳光花园", "5", "1", "302"), "阳光花园5号楼1单元302"),
+        (Address("r", "阳光花园", "B", None, "302"), "阳光花园B座302"),
+        (Address("r", "幸福里小区"), "幸福里小区"),
+        (Address("r", None, "5", None, "302"), "5号楼302"),
+        (Address("原文"), "原文"),
+    ],
+)
+def test_summary(address: Address, summary: str) -> None:
+    assert address.summary() == summary
+
+
+def test_summary_of_a_parsed_address_and_raw_kept() -> None:
+    address = parse_address("  住在陽光花園5棟1門302室 ")
+    assert address.raw == "住在陽光花園5棟1門302室"
+    assert address.summary() == "阳光花园5号楼1单元302"
+
+
+def test_address_is_frozen() -> None:
+    address = parse_address("阳光花园5号楼1单元302")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        address.room = "303"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "chunk", ["我家在幸福里小区", "阳光花园5号楼1单元302室 ", "1 2 3 4 5 ", "三号楼二单元五零二"]
+)
+def test_ten_thousand_characters_are_fast(chunk: str) -> None:
+    text = (chunk * (10_000 // len(chunk) + 1))[:10_000]
+    started = time.perf_counter()
+    parse_address(text, ["阳光花园", "幸福里小区"] * 50)
+    assert time.perf_counter() - started < 1.0

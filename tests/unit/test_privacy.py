@@ -1,0 +1,47 @@
+"""Phone and account numbers never reach logs or third parties unmasked."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+import pytest
+
+from bot.privacy import install_log_masking, mask_account, mask_phone, mask_text
+
+
+def test_phone_keeps_prefix_and_last_four() -> None:
+    assert mask_phone("13812345678") == "138****5678"
+    assert mask_phone("") == ""
+
+
+def test_account_keeps_two_digits_each_side() -> None:
+    assert mask_account("0102345678") == "01******78"
+    assert mask_account("123") == "***"
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("电话13812345678户号0102345678", "电话138****5678户号01******78"),
+        ("BX202611270003 is a ticket", "BX202611270003 is a ticket"),
+        ("5号楼302室", "5号楼302室"),
+    ],
+)
+def test_text_masking(text: str, masked: str) -> None:
+    assert mask_text(text) == masked
+
+
+def test_log_lines_are_masked_for_child_loggers() -> None:
+    parent = logging.getLogger("test_masking")
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    parent.addHandler(handler)
+    parent.propagate = False
+    parent.setLevel(logging.INFO)
+    install_log_masking(parent)
+    install_log_masking(parent)
+    assert len(handler.filters) == 1
+    logging.getLogger("test_masking.child").info("user %s gave phone %s", "u1", "13912345679")
+    assert "139****5679" in stream.getvalue()
+    assert "13912345679" not in stream.getvalue()

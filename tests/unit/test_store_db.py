@@ -1,0 +1,252 @@
+"""The schema, engines and sessions of bot.store, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, select, text
+from sqlalchemy.exc import IntegrityError, StatementError
+from sqlalchemy.orm import Session
+
+from bot.store.accounts import bind_account
+from bot.store.db import (
+    alembic_config,
+    dispose_engines,
+    ensure_schema,
+    get_engine,
+    get_or_create,
+    session_scope,
+)
+from bot.store.errors import InvalidInput, StoreError
+from bot.store.models import Account, Base, Bill, Binding, Outage, Ticket, TicketEvent
+from bot.store.outages import add_outage
+from bot.store.tickets import TicketDraft, create_ticket, events_of
+
+SHANGHAI = timezone(timedelta(hours=8))
+
+
+def _schema_differences(url: str) -> list[object]:
+    with get_engine(url).connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return list(compare_metadata(context, Base.metadata))
+
+
+def test_migrations_create_exactly_the_models_schema(db_url: str) -> None:
+    ensure_schema(db_url)
+
+    tables = set(inspect(get_engine(db_url)).get_table_names())
+    assert tables == set(Base.metadata.tables) | {"alembic_version"}
+    assert _schema_differences(db_url) == []
+
+
+def test_schema_comparison_notices_a_missing_index(store_url: str) -> None:
+    """Guards the test above: a schema that differs from the models must not compare equal."""
+    with get_engine(store_url).begin() as connection:
+        connection.execute(text("DROP INDEX ix_tickets_status"))
+
+    assert _schema_differences(store_url) != []
+
+
+def test_ensure_schema_is_idempotent_and_reaches_head(store_url: str) -> None:
+    ensure_schema(store_url)
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    with get_engine(store_url).connect() as connection:
+        versions = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    assert versions == [(head,)]
+
+
+def test_a_missing_sqlite_file_and_its_folders_are_created(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "var" / "heating.db"
+    url = f"sqlite:///{path}"
+    try:
+        ensure_schema(url)
+        assert path.exists()
+        assert _schema_differences(url) == []
+    finally:
+        dispose_engines()
+
+
+def test_sqlite_enforces_foreign_keys_and_uses_wal(tmp_path: Path, now: datetime) -> None:
+    url = f"sqlite:///{tmp_path}/heating.db"
+    try:
+        ensure_schema(url)
+        with get_engine(url).connect() as connection:
+            assert connection.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
+        with pytest.raises(IntegrityError), session_scope(url) as session:
+            session.add(
+                Bill(
+                    account_no="0000000000",
+                    season="2026-2027",
+                    amount_due=1,
+                    amount_paid=0,
+                    late_fee=0,
+                    due_date=now.date(),
+                )
+            )
+    finally:
+        dispose_engines()
+
+
+def test_ensure_schema_from_several_processes_at_once(db_url: str) -> None:
+    """The Rasa server, the action server and the console may all start at the same moment."""
+    script = "import sys; from bot.store.db import ensure_schema; ensure_schema(sys.argv[1])"
+    processes = [
+        subprocess.Popen([sys.executable, "-c", script, db_url], stderr=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
+    outcomes = [(process.wait(timeout=120), process.stderr.read()) for process in processes]
+    for process in processes:
+        process.stderr.close()
+
+    assert [code for code, _ in outcomes] == [0, 0, 0, 0], [err for _, err in outcomes]
+    assert _schema_differences(db_url) == []
+
+
+def test_datetimes_are_stored_as_utc_and_read_back_aware(store_url: str, now: datetime) -> None:
+    starts = datetime(2026, 12, 1, 8, 0, tzinfo=SHANGHAI)
+    with session_scope(store_url) as session:
+        outage_id = add_outage(
+            session, "planned", ["和平里"], starts, starts + timedelta(hours=10), "检修", now
+        ).id
+
+    with session_scope(store_url) as session:
+        outage = session.get(Outage, outage_id)
+        assert outage.starts_at == starts
+        assert outage.starts_at.tzinfo == timezone.utc
+        assert outage.starts_at.hour == 0
+        found = session.execute(select(Outage).where(Outage.starts_at < starts)).all()
+        assert found == []
+
+
+def test_naive_datetimes_are_refused(session: Session, now: datetime) -> None:
+    naive = datetime(2026, 12, 1, 8, 0)
+    with pytest.raises(InvalidInput, match="timezone-aware"):
+        add_outage(session, "planned", ["和平里"], naive, naive + timedelta(hours=1), "检修", now)
+    session.add(
+        Account(
+            account_no="01234567",
+            name="王",
+            phone="13800000000",
+            community="和平里",
+            address="和平里",
+            area_m2=1,
+            created_at=naive,
+        )
+    )
+    with pytest.raises(StatementError, match="timezone-aware"):
+        session.flush()
+    session.rollback()
+
+
+def test_session_scope_commits_on_success_and_rolls_back_on_error(
+    store_url: str, add_account: Callable[..., Account]
+) -> None:
+    with pytest.raises(RuntimeError), session_scope(store_url) as session:
+        session.add(
+            Account(
+                account_no="11111111",
+                name="王",
+                phone="13800000000",
+                community="和平里",
+                address="和平里",
+                area_m2=1,
+            )
+        )
+        session.flush()
+        raise RuntimeError("boom")
+    with session_scope(store_url) as session:
+        session.add(
+            Account(
+                account_no="22222222",
+                name="李",
+                phone="13800000000",
+                community="和平里",
+                address="和平里",
+                area_m2=1,
+            )
+        )
+
+    with session_scope(store_url) as session:
+        numbers = session.execute(select(Account.account_no)).scalars().all()
+    assert numbers == ["22222222"]
+
+
+def test_engines_are_cached_per_url(store_url: str, tmp_path: Path) -> None:
+    other = f"sqlite:///{tmp_path}/other.db"
+    assert get_engine(store_url) is get_engine(store_url)
+    assert get_engine(other) is not get_engine(store_url)
+    assert get_engine() is get_engine(store_url)  # DATABASE_URL points at the test database
+
+
+@pytest.mark.postgres
+def test_postgres_pool_size_comes_from_the_environment(
+    postgres_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SQL_POOL_SIZE", "3")
+    url = f"{postgres_database}?application_name=pool_test"
+    try:
+        assert get_engine(url).pool.size() == 3
+        monkeypatch.setenv("SQL_POOL_SIZE", "many")
+        with pytest.raises(ValueError, match="SQL_POOL_SIZE"):
+            get_engine(f"{postgres_database}?application_name=pool_test_2")
+    finally:
+        dispose_engines()
+
+
+def test_get_or_create_returns_the_row_a_concurrent_writer_created(
+    session: Session, add_account: Callable[..., Account], now: datetime
+) -> None:
+    """The race path: our lookup missed, the other transaction's row wins the unique constraint."""
+    add_account("0102345678")
+    theirs = bind_account(session, "wechat", "openid-1", "0102345678", now)
+    ours_pending = add_account("0102345679")  # unrelated work of this transaction must survive
+    lookups = iter([None, theirs])
+
+    def create_duplicate() -> Binding:
+        binding = Binding(
+            channel="wechat", sender_id="openid-1", account_no="0102345678", created_at=now
+        )
+        session.add(binding)
+        return binding
+
+    result = get_or_create(session, lambda: next(lookups), create_duplicate)
+
+    assert result is theirs
+    assert session.execute(select(Binding)).scalars().all() == [theirs]
+    assert session.get(Account, ours_pending.account_no) is ours_pending
+
+
+def test_json_columns_keep_chinese_and_datetimes(store_url: str, now: datetime) -> None:
+    transcript = [{"role": "user", "text": "暖气不热", "at": now}]
+    with session_scope(store_url) as session:
+        ticket = create_ticket(
+            session, TicketDraft("BX", "wechat", "openid-1", transcript=transcript), now
+        )
+    with session_scope(store_url) as session:
+        stored = session.get(Ticket, ticket.id)
+        assert stored.transcript == [{"role": "user", "text": "暖气不热", "at": now.isoformat()}]
+        raw = session.execute(text("SELECT transcript FROM tickets")).scalar_one()
+        assert "暖气不热" in raw
+
+
+def test_ticket_history_cannot_be_rewritten(store_url: str, now: datetime) -> None:
+    with session_scope(store_url) as session:
+        ticket = create_ticket(session, TicketDraft("BX", "wechat", "openid-1"), now)
+        (created,) = events_of(session, ticket)
+
+    with pytest.raises(StoreError, match="append-only"), session_scope(store_url) as session:
+        session.get(TicketEvent, created.id).actor = "someone else"
+    with pytest.raises(StoreError, match="append-only"), session_scope(store_url) as session:
+        session.delete(session.get(TicketEvent, created.id))
+
+    with session_scope(store_url) as session:
+        assert session.get(TicketEvent, created.id).actor == "wechat:openid-1"
