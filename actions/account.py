@@ -18,8 +18,10 @@ from actions.common import (
     channel_of,
     in_db,
     latest_intent_among,
+    latest_text,
     message_key,
     policy,
+    requested,
 )
 from bot.nlu.numbers import chinese_to_arabic, normalise_account_no
 from bot.nlu.text import normalise
@@ -31,7 +33,7 @@ from bot.services.accounts import FeeSummary, fee_summary, verify
 from bot.store.accounts import accounts_bound_to, bind_account
 from bot.store.tickets import TicketDraft
 
-#: Characters no account-number answer needs; their presence means code or a paste of something else.
+#: Characters no account-number answer needs: their presence means code or a paste.
 _CODE_LIKE = re.compile(r"[A-Za-z'\";=<>\\/*(){}]")
 PURPOSES = {"query_fee", "bind_account", "apply_stop_heating"}
 LOCKED = "locked"
@@ -59,6 +61,24 @@ class ValidateVerifyForm(FormValidationAction):
             return _skip_questions(target)
         return await super().run(dispatcher, tracker, domain)
 
+    async def extract_account_no(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A bare account number answering the question, whatever intent NLU gave it."""
+        text = latest_text(tracker)
+        if requested(tracker, "account_no") and normalise_account_no(text):
+            return {"account_no": text}
+        return {}
+
+    async def extract_phone_last4(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Four digits answering the question (尾号5678, ５６７８), whatever the intent."""
+        text = latest_text(tracker)
+        if requested(tracker, "phone_last4") and len(_last4_candidates(text)) == 1:
+            return {"phone_last4": text}
+        return {}
+
     async def validate_account_no(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
@@ -73,7 +93,7 @@ class ValidateVerifyForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """Check the four digits against the account, counting failures per sender and account."""
-        digits = re.findall(r"(?<!\d)\d{4}(?!\d)", chinese_to_arabic(normalise(str(value or ""))))
+        digits = _last4_candidates(str(value or ""))
         if len(digits) != 1:
             dispatcher.utter_message(response="utter_invalid_last4")
             return {"phone_last4": None}
@@ -91,6 +111,10 @@ class ValidateVerifyForm(FormValidationAction):
             return {"phone_last4": LOCKED, "verified_account": None}
         dispatcher.utter_message(response="utter_verify_failed", remaining=result.remaining)
         return {"phone_last4": None}
+
+
+def _last4_candidates(text: str) -> list[str]:
+    return re.findall(r"(?<!\d)\d{4}(?!\d)", chinese_to_arabic(normalise(text)))
 
 
 def _skip_questions(account: str) -> list[EventType]:

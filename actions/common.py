@@ -76,6 +76,11 @@ def latest_text(tracker: Tracker) -> str:
     return str(tracker.latest_message.get("text") or "")
 
 
+def raw_text(tracker: Tracker) -> str:
+    """The latest user message exactly as the channel delivered it (before normalisation)."""
+    return next((str(e.get("text") or "") for e in _user_events(tracker)), "")
+
+
 def message_key(tracker: Tracker, kind: str) -> str:
     """An idempotency key for a ticket created in answer to the latest user message.
 
@@ -145,6 +150,11 @@ def window_of(value: str | None) -> tuple[datetime, datetime] | None:
     return datetime.fromisoformat(start), datetime.fromisoformat(end)
 
 
+def requested(tracker: Tracker, slot: str) -> bool:
+    """Whether the form just asked for `slot`, so the latest message is its answer."""
+    return bool(tracker.get_slot("requested_slot") == slot)
+
+
 async def prefill_from_account(tracker: Tracker, slot: str) -> dict[str, Any]:
     """`{slot: value}` from the sender's bound or verified account while the slot is empty."""
     if tracker.get_slot(slot) is not None:
@@ -160,6 +170,10 @@ async def prefill_from_account(tracker: Tracker, slot: str) -> dict[str, Any]:
 class ContactSlots:
     """Extractors and validators for the slots several forms share: address, phone, visit window.
 
+    An answer to the form's question is taken when it parses as the value asked for, whatever
+    intent NLU gave it: a bare 13812345678 or 明天上午 is sometimes classified as something else,
+    and the form would otherwise reject it.
+
     rasa-sdk calls `extract_<slot>` and `validate_<slot>` methods by name for the form's required
     slots, so a form validation action gets them by inheriting this mixin. A bound or verified
     sender is not asked again for the address and phone the company already has.
@@ -168,14 +182,30 @@ class ContactSlots:
     async def extract_address(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Prefill the address of the sender's account."""
+        """An answer that reads as an address, else the address of the sender's account."""
+        if requested(tracker, "address"):
+            text = latest_text(tracker)
+            if parse_address(text, await in_db(known_communities)).is_usable:
+                return {"address": text}
         return await prefill_from_account(tracker, "address")
 
     async def extract_phone(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Prefill the registered phone of the sender's account."""
+        """An answer that reads as a mobile number, else the registered phone of the account."""
+        if requested(tracker, "phone") and normalise_phone(latest_text(tracker)):
+            return {"phone": latest_text(tracker)}
         return await prefill_from_account(tracker, "phone")
+
+    async def extract_visit_time(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """An answer that reads as a time, whatever intent NLU gave it."""
+        if requested(tracker, "visit_time") and parse_visit_window(
+            latest_text(tracker), clock.now()
+        ):
+            return {"visit_time": latest_text(tracker)}
+        return {}
 
     async def validate_address(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -27,11 +27,13 @@ from actions.common import (
     latest_text,
     message_key,
     policy,
+    raw_text,
     sender_account,
     transcript,
 )
 from actions.outage import ActionQueryOutage
 from actions.tickets import ActionQueryTicket, ticket_no_of
+from bot.nlu.guard import INPUT_TRUNCATED, MAX_MESSAGE_CHARS, has_words
 from bot.policy import faq_answer
 from bot.privacy import mask_phone
 from bot.services import clock
@@ -39,9 +41,6 @@ from bot.services import tickets as ticket_service
 from bot.services.accounts import contact_of
 from bot.store.subscriptions import unsubscribe_all
 from bot.store.tickets import TicketDraft
-
-#: Above this many characters a message is answered with a request to split it up.
-MAX_MESSAGE_CHARS = 1000
 
 FORM_SLOTS = {
     "repair_form": ("fault_type", "visit_time"),
@@ -219,12 +218,14 @@ class ActionFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Answer what was wrong with the message, or escalate on the second miss in a row."""
-        text = latest_text(tracker)
-        if not any(ch.isalnum() for ch in text):
-            dispatcher.utter_message(response="utter_empty_message")
-            return [UserUtteranceReverted()]
-        if len(text) > MAX_MESSAGE_CHARS:
+        if (
+            tracker.latest_message.get(INPUT_TRUNCATED)
+            or len(raw_text(tracker)) > MAX_MESSAGE_CHARS
+        ):
             dispatcher.utter_message(response="utter_message_too_long", limit=MAX_MESSAGE_CHARS)
+            return [UserUtteranceReverted()]
+        if not has_words(latest_text(tracker)):
+            dispatcher.utter_message(response="utter_empty_message")
             return [UserUtteranceReverted()]
         if _consecutive_fallbacks(tracker) >= 2:
             dispatcher.utter_message(response="utter_offer_human")

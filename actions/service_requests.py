@@ -14,7 +14,6 @@ from actions.common import (
     address_parts,
     channel_of,
     in_db,
-    latest_intent,
     latest_text,
     latest_text_of_intent,
     message_key,

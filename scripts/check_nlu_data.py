@@ -19,9 +19,10 @@ What it does
     annotated values of their entity and nothing of the other number-like entities;
   * prints counts per intent and per entity.
 
-Usage:  .venv/bin/python scripts/check_nlu_data.py [--verbose]
+Usage:  .venv/bin/python scripts/check_nlu_data.py [--verbose] [--nlu DIR] [--dict DIR]
 Exit status 1 when a misaligned span, a duplicate or a contract error is found.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,14 +42,38 @@ DICT_DIR = os.path.join(ROOT, "data", "dict")
 ENTITIES = {"account_no", "phone", "address", "fault_type", "time", "ticket_no", "temperature"}
 FAULT_VALUES = {"no_heat", "leak", "valve", "noise", "air", "other"}
 CONTRACT_INTENTS = {
-    "greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "out_of_scope",
-    "query_fee", "query_outage", "report_repair", "request_temp_check", "file_complaint",
-    "query_ticket", "cancel_ticket", "request_human", "apply_stop_heating", "bind_account",
-    "unsubscribe", "inform", "correct_info",
+    "greet",
+    "goodbye",
+    "thank",
+    "affirm",
+    "deny",
+    "bot_challenge",
+    "out_of_scope",
+    "query_fee",
+    "query_outage",
+    "report_repair",
+    "request_temp_check",
+    "file_complaint",
+    "query_ticket",
+    "cancel_ticket",
+    "request_human",
+    "apply_stop_heating",
+    "bind_account",
+    "unsubscribe",
+    "inform",
+    "correct_info",
 }
 FAQ_KEYS = {
-    "heating_season", "payment_channels", "fee_standard", "invoice", "account_transfer",
-    "late_fee", "room_temp_standard", "stop_heating_policy", "hotline", "heat_metering",
+    "heating_season",
+    "payment_channels",
+    "fee_standard",
+    "invoice",
+    "account_transfer",
+    "late_fee",
+    "room_temp_standard",
+    "stop_heating_policy",
+    "hotline",
+    "heat_metering",
 }
 
 # --------------------------------------------------------------------------- tokenising
@@ -83,8 +108,21 @@ def tokenize(text: str, split_alnum: bool = True) -> list[tuple[int, int, str]]:
 
 # ---------------------------------------------------------------- normalisation (simulated)
 
-_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-             "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGIT = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "幺": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_UNIT = {"十": 10, "百": 100, "千": 1000}
 _CN_RUN = re.compile(r"[零〇一幺二两三四五六七八九十百千]+")
 # a Chinese numeral run is converted when a counter/unit follows, or when it is a
@@ -94,8 +132,7 @@ _CN_FOLLOW = re.compile(r"(号楼|号院|号|栋|幢|单元|楼|层|室|门|度|
 
 def _cn_value(run: str) -> str | None:
     if not any(c in _CN_UNIT for c in run):
-        if len(run) == 1 or len(run) >= 2:
-            return "".join(str(_CN_DIGIT[c]) for c in run)
+        return "".join(str(_CN_DIGIT[c]) for c in run)
     total, cur = 0, 0
     for c in run:
         if c in _CN_DIGIT:
@@ -112,7 +149,7 @@ def _chinese_numerals(text: str) -> tuple[str, list[int]]:
     out, offs, i = [], [], 0
     for m in _CN_RUN.finditer(text):
         run = m.group(0)
-        after = text[m.end():]
+        after = text[m.end() :]
         convert = bool(_CN_FOLLOW.match(after)) or (
             len(run) >= 3 and not any(c in _CN_UNIT for c in run)
         )
@@ -210,7 +247,7 @@ try:  # the pipeline's own TextNormalizer functions, when the project has them
     from bot.nlu.numbers import to_canonical_with_offsets as _canon
     from bot.nlu.text import map_span as _map_span
 
-    normalise_with_offsets = _canon  # noqa: F811
+    normalise_with_offsets = _canon
     move_span = _map_span
     NORMALISER = "bot.nlu.numbers.to_canonical_with_offsets (the pipeline's TextNormalizer)"
 except Exception:  # pragma: no cover - fall back to the simulation above
@@ -236,16 +273,19 @@ def dup_key(text: str) -> str:
 # ---------------------------------------------------------------------------- main
 
 
-def load_regex_lookup():
+def load_regex_lookup(nlu_dir: str):
     import yaml
 
     regexes, lookups, synonyms = {}, {}, {}
-    for path in sorted(glob.glob(os.path.join(NLU_DIR, "*.yml"))):
+    for path in sorted(glob.glob(os.path.join(nlu_dir, "*.yml"))):
         with open(path, encoding="utf-8") as fh:
             doc = yaml.safe_load(fh) or {}
         for item in doc.get("nlu", []) or []:
-            ex = [line[2:].strip() for line in str(item.get("examples", "")).splitlines()
-                  if line.strip().startswith("- ")]
+            ex = [
+                line[2:].strip()
+                for line in str(item.get("examples", "")).splitlines()
+                if line.strip().startswith("- ")
+            ]
             if "regex" in item:
                 regexes.setdefault(item["regex"], []).extend(ex)
             elif "lookup" in item:
@@ -279,7 +319,7 @@ def check_with_project_parsers(examples) -> list[str]:
     for e in examples:
         text = e.get("text")
         for ent in e.get("entities") or []:
-            span, name = text[ent["start"]:ent["end"]], ent["entity"]
+            span, name = text[ent["start"] : ent["end"]], ent["entity"]
             ok = True
             if name == "phone":
                 ok = normalise_phone(span) is not None
@@ -302,7 +342,9 @@ def check_with_project_parsers(examples) -> list[str]:
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--verbose", action="store_true", help="list pairs at edit distance 1")
+    ap.add_argument("--nlu", default=NLU_DIR, help="folder of NLU YAML files (data/nlu)")
+    ap.add_argument("--dict", default=DICT_DIR, help="folder of jieba user dictionaries")
     args = ap.parse_args()
 
     import jieba
@@ -310,7 +352,7 @@ def main() -> int:
     jieba.setLogLevel(logging.WARNING)
     dict_words = set()
     place_words = set()
-    for path in sorted(glob.glob(os.path.join(DICT_DIR, "*"))):
+    for path in sorted(glob.glob(os.path.join(args.dict, "*"))):
         jieba.load_userdict(path)
         with open(path, encoding="utf-8") as fh:
             for line in fh:
@@ -324,12 +366,14 @@ def main() -> int:
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        td = load_data(NLU_DIR)
+        td = load_data(args.nlu)
     load_warnings = [
         f"{w.category.__name__}: {w.message}"
         for w in caught
-        if not (issubclass(w.category, (DeprecationWarning, PendingDeprecationWarning, ImportWarning))
-                and "rasa" not in str(w.filename))
+        if not (
+            issubclass(w.category, (DeprecationWarning, PendingDeprecationWarning, ImportWarning))
+            and "rasa" not in str(w.filename)
+        )
     ]
 
     problems = collections.Counter()
@@ -359,29 +403,37 @@ def main() -> int:
         for ent in ents:
             s, t = ent["start"], ent["end"]
             span = text[s:t]
-            if span != span.strip() or re.match(r"^[，。,.!！?？、：:；;]", span) or re.search(
-                r"[，。,.!！?？、：:；;]$", span
+            if (
+                span != span.strip()
+                or re.match(r"^[，。,.!！?？、：:；;]", span)
+                or re.search(r"[，。,.!！?？、：:；;]$", span)
             ):
                 problems["span with whitespace/punctuation at an edge"] += 1
                 print(f"EDGE  [{full_intent(e)}] {text!r} -> {span!r}")
             if s not in starts or t not in ends:
-                mis_raw.append((full_intent(e), text, ent["entity"], span,
-                                [w for _, _, w in toks]))
+                mis_raw.append((full_intent(e), text, ent["entity"], span, [w for _, _, w in toks]))
             ns, ne = move_span(offs, s, t)
             if ns not in nstarts or ne not in nends:
-                mis_norm.append((full_intent(e), norm, ent["entity"], norm[ns:ne],
-                                 [w for _, _, w in ntoks]))
+                mis_norm.append(
+                    (full_intent(e), norm, ent["entity"], norm[ns:ne], [w for _, _, w in ntoks])
+                )
             if ns not in sstarts or ne not in sends:
-                mis_strict.append((full_intent(e), norm, ent["entity"], norm[ns:ne],
-                                   [w for _, _, w in stoks]))
-    for label, mis in (("raw", mis_raw), ("normalised", mis_norm),
-                       ("normalised, plain jieba", mis_strict)):
+                mis_strict.append(
+                    (full_intent(e), norm, ent["entity"], norm[ns:ne], [w for _, _, w in stoks])
+                )
+    for label, mis in (
+        ("raw", mis_raw),
+        ("normalised", mis_norm),
+        ("normalised, plain jieba", mis_strict),
+    ):
         for intent, text, ent, span, toks in mis:
             print(f"MISALIGNED ({label}) [{intent}] {text!r}: {ent}={span!r}\n    tokens: {toks}")
 
     # ---------------------------------------------------------------- contract checks
-    regexes, lookups, synonyms = load_regex_lookup()
-    compiled = {name: [re.compile(p, re.IGNORECASE) for p in pats] for name, pats in regexes.items()}
+    regexes, lookups, synonyms = load_regex_lookup(args.nlu)
+    compiled = {
+        name: [re.compile(p, re.IGNORECASE) for p in pats] for name, pats in regexes.items()
+    }
     intents = collections.Counter(full_intent(e) for e in examples)
     for name in CONTRACT_INTENTS:
         if name not in intents:
@@ -406,7 +458,7 @@ def main() -> int:
             name = ent["entity"]
             ent_counts[name] += 1
             ent_by_intent[name][full_intent(e)] += 1
-            span = text[ent["start"]:ent["end"]]
+            span = text[ent["start"] : ent["end"]]
             norm_span, _ = normalise_with_offsets(span)
             if name not in ENTITIES:
                 problems[f"unknown entity {name}"] += 1
@@ -441,22 +493,25 @@ def main() -> int:
                     print(f"PHONE {span!r} in {text!r}")
             elif name == "ticket_no":
                 t = re.sub(r"[\s-]", "", norm_span).upper()
-                if not re.fullmatch(r"(BX|TS|CW|BT|RG)20\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\d{4}", t):
+                if not re.fullmatch(
+                    r"(BX|TS|CW|BT|RG)20\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\d{4}", t
+                ):
                     problems["ticket_no format"] += 1
                     print(f"TICKET {span!r} in {text!r}")
-            elif name == "address":
-                # the community is the leading part before any digit / numeral / building word;
-                # it must be a dictionary word (longest dictionary prefix) so jieba keeps it whole
-                if not re.match(r"[0-9]", norm_span):
-                    prefixes = [w for w in place_words if norm_span.startswith(w)]
-                    if not prefixes:
-                        lead = re.match(r"^[^0-9A-Za-z\-]+?(?=[0-9]|$|[东西南北]区|号|栋|期|[A-Za-z])",
-                                        norm_span)
-                        communities_missing[lead.group(0) if lead else norm_span] += 1
-            if name in compiled:
-                if not any(p.search(norm_span) for p in compiled[name]):
-                    problems[f"regex {name} misses an annotated value"] += 1
-                    print(f"REGEX MISS {name}: {norm_span!r}")
+            elif (
+                name == "address"
+                and not re.match(r"[0-9]", norm_span)
+                and not any(norm_span.startswith(w) for w in place_words)
+            ):
+                # the community (the leading part before any digit / building word) must be a
+                # dictionary place word, so that jieba keeps it whole
+                lead = re.match(
+                    r"^[^0-9A-Za-z\-]+?(?=[0-9]|$|[东西南北]区|号|栋|期|[A-Za-z])", norm_span
+                )
+                communities_missing[lead.group(0) if lead else norm_span] += 1
+            if name in compiled and not any(p.search(norm_span) for p in compiled[name]):
+                problems[f"regex {name} misses an annotated value"] += 1
+                print(f"REGEX MISS {name}: {norm_span!r}")
             # number-like entities must not be matched by another entity's regex
             if name in ("account_no", "phone", "ticket_no", "temperature"):
                 for other, pats in compiled.items():
@@ -479,7 +534,7 @@ def main() -> int:
         if len(where) > 1:
             print(f"DUPLICATE {text!r} in {where}")
     n_near = 0
-    for key, where in near.items():
+    for where in near.values():
         if len(where) > 1 and len({t for _, t in where}) > 1:
             n_near += len(where) - 1
             print(f"NEAR-DUPLICATE {where}")
@@ -488,7 +543,7 @@ def main() -> int:
     for key in near:
         if len(key) >= 5:
             for i in range(len(key)):
-                by_del[key[:i] + key[i + 1:]].add(key)
+                by_del[key[:i] + key[i + 1 :]].add(key)
             by_del[key].add(key)
     close_pairs = set()
     for group in by_del.values():
@@ -519,14 +574,18 @@ def main() -> int:
     print(f"== regexes: { {k: len(v) for k, v in regexes.items()} }")
     print(f"== synonyms: {len(synonyms)} words")
     print("\n== normaliser used:", NORMALISER)
-    print("== annotated values the project's parsers do not read as annotated (info):",
-          len(parser_notes))
+    print(
+        "== annotated values the project's parsers do not read as annotated (info):",
+        len(parser_notes),
+    )
     for note in parser_notes:
         print("   ", note)
     print("\n== misaligned spans (raw text):", len(mis_raw))
     print("== misaligned spans (normalised text):", len(mis_norm))
-    print("== misaligned spans (normalised text, plain jieba, no alnum split = config.yml):",
-          len(mis_strict))
+    print(
+        "== misaligned spans (normalised text, plain jieba, no alnum split = config.yml):",
+        len(mis_strict),
+    )
     print("== exact duplicates:", n_exact)
     print("== near duplicates (same text without punctuation/fillers):", n_near)
     print("== pairs at edit distance 1 (review, --verbose lists them):", len(close_pairs))

@@ -42,14 +42,19 @@ def test_rasa_data_validate_passes_with_only_expected_warnings() -> None:
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-4000:]
-    # Rasa warns about every response that no story or rule names, even when a custom action or a
-    # form uses it. Those are the only warnings allowed, and each must really be used.
+    # Two kinds of warning are Rasa 3.6's own and allowed: every response that no story or rule
+    # names, even when a custom action or a form uses it (each must really be used), and the
+    # retrieval intent `faq`, which Rasa's docs ask to list in the domain and Rasa's importer then
+    # adds a second time from the NLU data.
     actions_code = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "actions").glob("*.py"))
     warnings = re.findall(r"UserWarning: (.*)", output)
     unused = re.compile(r"The utterance '(utter_\w+)' is not used in any story or rule\.")
     forms = re.findall(r"^  (\w+_form):", (ROOT / "domain.yml").read_text(encoding="utf-8"), re.M)
     assert forms
+    retrieval = "The following duplicated intents have been found across multiple domain files: faq"
     for warning in warnings:
+        if warning.strip() == retrieval:
+            continue
         match = unused.fullmatch(warning.strip())
         assert match, f"unexpected warning: {warning}"
         name = match.group(1)

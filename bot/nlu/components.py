@@ -59,6 +59,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.guard import INPUT_TRUNCATED, MAX_MESSAGE_CHARS
 from bot.nlu.numbers import to_canonical, to_canonical_with_offsets
 from bot.nlu.text import map_span, normalise, normalise_with_offsets
 
@@ -108,17 +109,25 @@ class TextNormalizer(GraphComponent):
       false applies only `normalise` (script, width, whitespace).
     * `normalise_lookup_tables` (default true): add canonical spellings of lookup-table
       elements and entity-synonym keys.
+    * `max_chars` (default `MAX_MESSAGE_CHARS`): at parse time a longer message is cut to this
+      length and marked `INPUT_TRUNCATED`, so a 10,000-character paste costs no more than a long
+      message and `InputGuard` can answer it specifically. Training data is never cut.
     """
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         """Defaults; see the class docstring."""
-        return {"convert_numerals": True, "normalise_lookup_tables": True}
+        return {
+            "convert_numerals": True,
+            "normalise_lookup_tables": True,
+            "max_chars": MAX_MESSAGE_CHARS,
+        }
 
     def __init__(self, config: dict[str, Any]) -> None:
         """Keep the config; the component has no other state."""
         self._convert_numerals = bool(config.get("convert_numerals", True))
         self._normalise_lookups = bool(config.get("normalise_lookup_tables", True))
+        self._max_chars = int(config.get("max_chars", MAX_MESSAGE_CHARS))
 
     @classmethod
     def create(
@@ -184,7 +193,11 @@ class TextNormalizer(GraphComponent):
         return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Normalise the messages being parsed, in place."""
+        """Normalise the messages being parsed (cut to `max_chars` first), in place."""
         for message in messages:
+            text = message.get(TEXT)
+            if isinstance(text, str) and len(text) > self._max_chars:
+                message.set(TEXT, text[: self._max_chars])
+                message.set(INPUT_TRUNCATED, True, add_to_output=True)
             self.normalise_message(message)
         return messages

@@ -175,3 +175,18 @@ async def test_stop_heating_in_season_applies_to_the_next_season(
     with session_scope(store) as session:
         ticket = session.query(Ticket).filter_by(ticket_no=message["ticket_no"]).one()
         assert ticket.kind == "BT" and ticket.account_no == "0102345678"
+
+
+async def test_bare_digits_answer_the_question_whatever_the_intent(domain: dict[str, Any]) -> None:
+    form = ValidateVerifyForm()
+
+    def asked(slot: str, text: str) -> Any:
+        return tracker(user_turn(text, "deny"), slots={"requested_slot": slot})
+
+    dispatcher = CollectingDispatcher()
+    assert await form.extract_phone_last4(dispatcher, asked("phone_last4", "1234"), domain) == {
+        "phone_last4": "1234"
+    }
+    assert await form.extract_account_no(dispatcher, asked("account_no", "0102345678"), domain)
+    assert await form.extract_phone_last4(dispatcher, asked("phone_last4", "算了"), domain) == {}
+    assert await form.extract_phone_last4(dispatcher, asked("account_no", "1234"), domain) == {}

@@ -177,3 +177,25 @@ async def test_submit_after_a_leak_completes_the_urgent_ticket(
     assert said(dispatcher, "utter_urgent_repair_updated")["ticket_no"] == ticket_no
     (ticket,) = _tickets(store, sender_id="tester")
     assert ticket.address == "幸福里小区3号楼2单元501" and ticket.phone == "13912345679"
+
+
+async def test_answers_are_taken_whatever_intent_nlu_gave_them(domain: dict[str, Any]) -> None:
+    form = ValidateRepairForm()
+
+    def asked(slot: str, text: str) -> Any:
+        return tracker(user_turn(text, "deny"), slots={"requested_slot": slot})
+
+    dispatcher = CollectingDispatcher()
+    assert await form.extract_phone(dispatcher, asked("phone", "138 1234 5678"), domain) == {
+        "phone": "138 1234 5678"
+    }
+    assert await form.extract_visit_time(dispatcher, asked("visit_time", "后天下午"), domain) == {
+        "visit_time": "后天下午"
+    }
+    assert await form.extract_address(dispatcher, asked("address", "和平里7号楼2单元401"), domain)
+    # Something that is not an answer is left for the interruption rules.
+    assert await form.extract_phone(dispatcher, asked("phone", "算了"), domain) == {}
+    assert await form.extract_visit_time(dispatcher, asked("visit_time", "不用了"), domain) == {}
+    assert await form.extract_address(dispatcher, asked("address", "停暖了吗"), domain) == {}
+    # Nothing is extracted for a slot the form did not ask for.
+    assert await form.extract_visit_time(dispatcher, asked("phone", "明天上午"), domain) == {}

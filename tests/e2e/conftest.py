@@ -13,6 +13,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -61,8 +62,8 @@ class Stack:
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """Start the stack once per test session."""
-    model = ensure_model()
+    """Start the stack once per test session (`HEATING_MODEL` names a model file to use instead)."""
+    model = Path(os.environ["HEATING_MODEL"]) if os.environ.get("HEATING_MODEL") else ensure_model()
     workdir = tmp_path_factory.mktemp("stack")
     database_url = f"sqlite:///{workdir / 'heating.db'}"
     env = {**os.environ, "DATABASE_URL": database_url, "TF_CPP_MIN_LOG_LEVEL": "2"}

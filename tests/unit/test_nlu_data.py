@@ -1,0 +1,134 @@
+"""The training data keeps the NLU contract and trains what it says.
+
+Entity annotations whose span does not fall on token boundaries are silently dropped from DIET's
+training (Rasa only logs a warning), so alignment is checked here with the pipeline's own
+TextNormalizer and JiebaTokenizer, on the text exactly as the model will see it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
+from rasa.shared.nlu.training_data.loading import load_data
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.components import TextNormalizer
+
+ROOT = Path(__file__).resolve().parents[2]
+CONTRACT = Path(ROOT.parent / "shared" / "spec" / "nlu-contract.md")
+
+INTENTS = {
+    "greet",
+    "goodbye",
+    "thank",
+    "affirm",
+    "deny",
+    "bot_challenge",
+    "out_of_scope",
+    "query_fee",
+    "query_outage",
+    "report_repair",
+    "request_temp_check",
+    "file_complaint",
+    "query_ticket",
+    "cancel_ticket",
+    "request_human",
+    "apply_stop_heating",
+    "bind_account",
+    "unsubscribe",
+    "inform",
+    "faq",
+}
+FAQ_KEYS = {
+    "heating_season",
+    "payment_channels",
+    "fee_standard",
+    "invoice",
+    "account_transfer",
+    "late_fee",
+    "room_temp_standard",
+    "stop_heating_policy",
+    "hotline",
+    "heat_metering",
+}
+ENTITIES = {"account_no", "phone", "address", "fault_type", "time", "ticket_no", "temperature"}
+FAULT_VALUES = {"no_heat", "leak", "valve", "noise", "air", "other"}
+
+
+@pytest.fixture(scope="module")
+def training_data() -> TrainingData:
+    return load_data(str(ROOT / "data" / "nlu"))
+
+
+def _pipeline_config(name: str) -> dict[str, Any]:
+    import yaml
+
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    return next(dict(c) for c in config["pipeline"] if c["name"].endswith(name))
+
+
+def test_every_contract_intent_faq_key_and_entity_is_trained(training_data: TrainingData) -> None:
+    intents = {e.get("intent") for e in training_data.training_examples}
+    assert intents >= INTENTS
+    keys = {
+        e.get("intent_response_key").split("/", 1)[1]
+        for e in training_data.training_examples
+        if e.get("intent") == "faq"
+    }
+    assert keys == FAQ_KEYS
+    assert training_data.entities >= ENTITIES
+    fault_values = {
+        ent["value"]
+        for e in training_data.training_examples
+        for ent in e.get("entities") or []
+        if ent["entity"] == "fault_type"
+    }
+    assert fault_values <= FAULT_VALUES
+
+
+def test_the_contract_file_names_the_same_intents() -> None:
+    if not CONTRACT.exists():
+        pytest.skip("shared/spec is not beside this checkout")
+    table = CONTRACT.read_text(encoding="utf-8")
+    named = set(re.findall(r"^\| `(\w+)` \|", table, re.M))
+    assert named | {"faq"} >= INTENTS | ENTITIES
+
+
+def test_no_duplicate_examples(training_data: TrainingData) -> None:
+    seen: dict[str, str] = {}
+    duplicates = []
+    for example in training_data.training_examples:
+        text = example.get("text")
+        if text in seen:
+            duplicates.append((text, seen[text], example.get("intent")))
+        seen[text] = example.get("intent")
+    assert not duplicates
+
+
+def test_every_entity_span_falls_on_token_boundaries(training_data: TrainingData) -> None:
+    normalizer = TextNormalizer.create(
+        {**TextNormalizer.get_default_config()},
+        None,
+        None,
+        None,  # type: ignore[arg-type]
+    )
+    normalizer.process_training_data(training_data)
+    jieba_config = {**JiebaTokenizer.get_default_config(), **_pipeline_config("JiebaTokenizer")}
+    jieba_config["dictionary_path"] = str(ROOT / jieba_config["dictionary_path"])
+    tokenizer = JiebaTokenizer.create(jieba_config, None, None, None)  # type: ignore[arg-type]
+    misaligned = []
+    for example in training_data.training_examples:
+        entities = example.get("entities") or []
+        if not entities:
+            continue
+        tokens = tokenizer.tokenize(example, "text")
+        starts = {t.start for t in tokens}
+        ends = {t.end for t in tokens}
+        for entity in entities:
+            if entity["start"] not in starts or entity["end"] not in ends:
+                misaligned.append((example.get("text"), entity["entity"], entity["value"]))
+    assert not misaligned, misaligned[:20]
