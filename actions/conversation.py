@@ -33,7 +33,7 @@ from actions.common import (
 )
 from actions.outage import ActionQueryOutage
 from actions.tickets import ActionQueryTicket, ticket_no_of
-from bot.nlu.guard import INPUT_TRUNCATED, MAX_MESSAGE_CHARS, has_words
+from bot.nlu.limits import INPUT_TRUNCATED, MAX_MESSAGE_CHARS, has_words
 from bot.policy import faq_answer
 from bot.privacy import mask_phone
 from bot.services import clock

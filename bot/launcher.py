@@ -10,6 +10,7 @@ import argparse
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -86,6 +87,13 @@ def stack_services(
         ),
         Service("Rasa server", rasa_argv, f"http://127.0.0.1:{rasa_port}/"),
     ]
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now (for tests and benchmarks that run beside `make run`)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def _is_ready(url: str) -> bool:

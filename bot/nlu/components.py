@@ -59,7 +59,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.guard import INPUT_TRUNCATED, MAX_MESSAGE_CHARS
+from bot.nlu.limits import INPUT_TRUNCATED, MAX_MESSAGE_CHARS
 from bot.nlu.numbers import to_canonical, to_canonical_with_offsets
 from bot.nlu.text import map_span, normalise, normalise_with_offsets
 

@@ -24,16 +24,9 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-#: Longest message parsed in full; longer ones are cut and answered with a request to split them.
-MAX_MESSAGE_CHARS = 1000
-#: Message attribute (also in the parse result) set when the text was cut to `MAX_MESSAGE_CHARS`.
-INPUT_TRUNCATED = "input_truncated"
+from bot.nlu.limits import INPUT_TRUNCATED, has_words
+
 FALLBACK_INTENT = "nlu_fallback"
-
-
-def has_words(text: str) -> bool:
-    """True when `text` has a letter, digit or Chinese character (emoji and punctuation do not)."""
-    return any(ch.isalnum() for ch in text)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,14 +18,8 @@ from typing import Any
 import pytest
 
 from bot.config import settings
-from bot.launcher import Service, stack_services, start, stop, write_endpoints
+from bot.launcher import Service, free_port, stack_services, start, stop, write_endpoints
 from bot.modelcache import ensure_model
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -68,7 +61,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     database_url = f"sqlite:///{workdir / 'heating.db'}"
     env = {**os.environ, "DATABASE_URL": database_url, "TF_CPP_MIN_LOG_LEVEL": "2"}
     _seed(database_url)
-    actions_port, rasa_port = _free_port(), _free_port()
+    actions_port, rasa_port = free_port(), free_port()
     endpoints = write_endpoints(
         workdir / "endpoints.yml", actions_port, tracker_db=workdir / "tracker.db"
     )

@@ -6,7 +6,8 @@ import pytest
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.components import TextNormalizer
-from bot.nlu.guard import INPUT_TRUNCATED, MAX_MESSAGE_CHARS, InputGuard
+from bot.nlu.guard import InputGuard
+from bot.nlu.limits import INPUT_TRUNCATED, MAX_MESSAGE_CHARS
 
 
 def _classified(text: str) -> Message:
