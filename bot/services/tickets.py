@@ -91,7 +91,10 @@ def view(ticket: Ticket) -> TicketView:
 
 
 def open_ticket(session: Session, policy: Policy, draft: TicketDraft, now: datetime) -> TicketView:
-    """Create (or, for a repeated `dedup_key`, return) a ticket with the policy's due times."""
+    """Create (or, for a repeated `dedup_key`, return) a ticket with the policy's due times.
+
+    A ticket the policy wants a person alerted for (a leak) also gets an `alert` event.
+    """
     due = ticket_due_times(
         policy, draft.kind, now, fault_type=draft.fault_type, urgent=bool(draft.urgent)
     )
@@ -101,7 +104,16 @@ def open_ticket(session: Session, policy: Policy, draft: TicketDraft, now: datet
         on_site_due=due.on_site,
         resolve_due=due.resolve,
     )
-    return view(ticket_store.create_ticket(session, draft, now))
+    ticket = ticket_store.create_ticket(session, draft, now)
+    if due.alert_human and not any(
+        e.kind == "alert" for e in ticket_store.events_of(session, ticket)
+    ):
+        # The agents' queue and the console page on this event (the policy says: alert a person
+        # now); checking first keeps a retried message from paging twice.
+        ticket_store.add_event(
+            session, ticket, now, "alert", "bot", {"reason": "urgent", "fault": draft.fault_type}
+        )
+    return view(ticket)
 
 
 def _visible(session: Session, ticket: Ticket, channel: str, sender_id: str) -> bool:

@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.repair import ActionSubmitRepair, ValidateRepairForm
 from bot.store.db import session_scope
-from bot.store.models import Binding, Ticket
+from bot.store.models import Binding, Ticket, TicketEvent
 
 from .conftest import NOW, said, slot_values, tracker, user_turn
 
@@ -41,7 +41,7 @@ async def test_leak_opens_an_urgent_ticket_while_the_form_is_still_asking(
     assert ticket_no == "BX202611270001"
 
 
-async def test_a_retried_leak_message_does_not_open_a_second_ticket(
+async def test_a_retried_leak_message_does_not_open_a_second_ticket_or_page_twice(
     store: str, domain: dict[str, Any]
 ) -> None:
     turn = user_turn("跑水了！", "report_repair", message_id="wx-42")
@@ -51,7 +51,10 @@ async def test_a_retried_leak_message_does_not_open_a_second_ticket(
             tracker(turn, active_loop="repair_form", slot_events={"fault_type": "leak"}),
             domain,
         )
-    assert len(_tickets(store, sender_id="tester")) == 1
+    (ticket,) = _tickets(store, sender_id="tester")
+    with session_scope(store) as session:
+        kinds = [e.kind for e in session.query(TicketEvent).filter_by(ticket_id=ticket.id)]
+    assert kinds.count("alert") == 1
 
 
 async def test_a_leak_needs_no_visit_window(domain: dict[str, Any]) -> None:
