@@ -19,6 +19,9 @@ db: setup
 run: model db
 	@$(PY) -m bot run
 
+eval: model
+	@$(PY) -m bot eval --gate
+
 lint: setup
 	$(PY) -m ruff check bot actions scripts tests
 	$(PY) -m mypy bot actions

@@ -53,6 +53,7 @@ COMMANDS: list[str] = [
     "bot.cli:register_outage",
     "bot.cli:register_tickets",
     "bot.modelcache:register",
+    "bot.evaluation.harness:register",
     "bot.launcher:register",
 ]
 
