@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import (
     channel_of,
+    guarded,
     in_db,
     latest_intent_among,
     latest_text,
@@ -46,6 +47,7 @@ class ValidateVerifyForm(FormValidationAction):
         """The form validation action's name, as in domain.yml."""
         return "validate_verify_form"
 
+    @guarded
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
@@ -137,6 +139,7 @@ class ActionAfterVerification(Action):
         """The action's name, as in domain.yml."""
         return "action_after_verification"
 
+    @guarded
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:

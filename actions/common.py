@@ -10,11 +10,13 @@ import asyncio
 import functools
 import logging
 import threading
-from collections.abc import Callable
+import traceback
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
-from rasa_sdk import Tracker
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -22,6 +24,7 @@ from bot.nlu.address import parse_address
 from bot.nlu.numbers import normalise_phone
 from bot.nlu.timewindow import parse_visit_window
 from bot.policy import Policy, load_policy
+from bot.privacy import mask_text
 from bot.services import clock
 from bot.services.accounts import bound_account, contact_of
 from bot.services.outages import known_communities
@@ -41,6 +44,35 @@ def _ensure_schema_once() -> None:
         if not _schema_ready:
             ensure_schema()
             _schema_ready = True
+
+
+RunMethod = Callable[..., Awaitable[list[EventType]]]
+
+
+def guarded(run: RunMethod) -> RunMethod:
+    """Wrap an action's `run`: any error becomes a polite message and a masked log line.
+
+    Without it an exception makes the action server answer 500 with the whole tracker in the body
+    (every message, phones included), Rasa logs it, and the user hears nothing at all.
+    """
+
+    @functools.wraps(run)
+    async def wrapper(
+        self: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        try:
+            return await run(self, dispatcher, tracker, domain)
+        except Exception:
+            logger.error(
+                "action %s failed for sender %s:\n%s",
+                self.name(),
+                mask_text(str(tracker.sender_id)),
+                mask_text(traceback.format_exc()),
+            )
+            dispatcher.utter_message(response="utter_service_unavailable")
+            return []
+
+    return wrapper
 
 
 async def in_db(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -79,6 +111,24 @@ def latest_text(tracker: Tracker) -> str:
 def raw_text(tracker: Tracker) -> str:
     """The latest user message exactly as the channel delivered it (before normalisation)."""
     return next((str(e.get("text") or "") for e in _user_events(tracker)), "")
+
+
+def fresh_pending(tracker: Tracker) -> str | None:
+    """The offer the bot made in its last turn (the `pending` slot), or None if it is older.
+
+    好的 answers only the question just asked: an offer from an earlier turn (a cancellation the
+    user then ignored) must not be carried out by a later, unrelated 好的.
+    """
+    seen_latest_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_latest_user:
+                return None
+            seen_latest_user = True
+        elif seen_latest_user and event.get("event") == "slot" and event.get("name") == "pending":
+            value = event.get("value")
+            return str(value) if value else None
+    return None
 
 
 def message_key(tracker: Tracker, kind: str) -> str:
@@ -175,9 +225,11 @@ class ContactSlots:
     and the form would otherwise reject it.
 
     rasa-sdk calls `extract_<slot>` and `validate_<slot>` methods by name for the form's required
-    slots, so a form validation action gets them by inheriting this mixin. A bound or verified
-    sender is not asked again for the address and phone the company already has.
+    slots, so a form validation action gets them by inheriting this mixin (and a guarded `run`).
+    A bound or verified sender is not asked again for the address and phone the company has.
     """
+
+    run = guarded(FormValidationAction.run)
 
     async def extract_address(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

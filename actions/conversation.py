@@ -22,6 +22,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import (
     channel_of,
+    fresh_pending,
+    guarded,
     in_db,
     latest_intent,
     latest_text,
@@ -49,6 +51,18 @@ FORM_SLOTS = {
     "verify_form": ("phone_last4",),
 }
 
+#: Intents that start a form: saying one inside another form switches to it.
+FLOW_STARTERS = frozenset(
+    {
+        "report_repair",
+        "request_temp_check",
+        "file_complaint",
+        "query_fee",
+        "bind_account",
+        "apply_stop_heating",
+    }
+)
+
 #: Words that name the value a user wants to correct, checked in this order.
 CORRECTABLE = (
     ("address", "地址", ("地址", "住址", "门牌", "小区", "楼号", "单元", "房号")),
@@ -57,6 +71,23 @@ CORRECTABLE = (
     ("account_no", "户号", ("户号", "账号", "编号")),
     ("fault_type", "故障情况", ("故障", "问题", "毛病")),
 )
+
+
+def leave_form(tracker: Tracker) -> list[EventType]:
+    """Events that close the active form and forget its half-filled values.
+
+    Every way out of a form uses these (stop, switch to another flow, hand-off), so a later flow
+    in the same conversation never inherits a fault, a window, a complaint text or an urgent ticket
+    number from an abandoned one. An urgent ticket itself stays open in the store.
+    """
+    form = tracker.active_loop.get("name") or ""
+    return [
+        ActiveLoop(None),
+        SlotSet("requested_slot", None),
+        SlotSet("urgent_ticket_no", None),
+        SlotSet("pending", None),
+        *(SlotSet(slot, None) for slot in FORM_SLOTS.get(form, ())),
+    ]
 
 
 async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
@@ -83,10 +114,9 @@ async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[
         first_reply=clock.format_due(ticket.first_reply_due),
         phone_hint=f"电话 {mask_phone(phone)}" if phone else "当前对话",
     )
-    events: list[EventType] = [SlotSet("pending", None)]
     if tracker.active_loop.get("name"):
-        events += [ActiveLoop(None), SlotSet("requested_slot", None)]
-    return events
+        return leave_form(tracker)
+    return [SlotSet("pending", None)]
 
 
 class ActionRequestHuman(Action):
@@ -96,6 +126,7 @@ class ActionRequestHuman(Action):
         """The action's name, as in domain.yml."""
         return "action_request_human"
 
+    @guarded
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
@@ -110,11 +141,12 @@ class ActionHandleYesNo(Action):
         """The action's name, as in domain.yml."""
         return "action_handle_yes_no"
 
+    @guarded
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Resolve the pending offer with the user's yes or no."""
-        pending = str(tracker.get_slot("pending") or "")
+        pending = fresh_pending(tracker) or ""
         yes = latest_intent(tracker) == "affirm"
         cleared: list[EventType] = [SlotSet("pending", None)]
         if pending.startswith("cancel:"):
@@ -163,13 +195,14 @@ class ActionHandleInform(Action):
         """The action's name, as in domain.yml."""
         return "action_handle_inform"
 
+    @guarded
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Use the value for what the bot asked, else ask what the user wants to do with it."""
         if ticket_no_of(tracker):
             return await ActionQueryTicket().run(dispatcher, tracker, domain)
-        if tracker.get_slot("pending") == "outage_community":
+        if fresh_pending(tracker) == "outage_community":
             return await ActionQueryOutage().run(dispatcher, tracker, domain)
         dispatcher.utter_message(response="utter_ask_what_for")
         return []
@@ -182,6 +215,7 @@ class ActionAnswerFaq(Action):
         """The action's name, as in domain.yml."""
         return "action_answer_faq"
 
+    @guarded
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
@@ -214,6 +248,7 @@ class ActionFallback(Action):
         """The action's name, as in domain.yml."""
         return "action_fallback"
 
+    @guarded
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
@@ -241,6 +276,7 @@ class ActionUnsubscribe(Action):
         """The action's name, as in domain.yml."""
         return "action_unsubscribe"
 
+    @guarded
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
@@ -257,23 +293,19 @@ class ActionStopForm(Action):
         """The action's name, as in domain.yml."""
         return "action_stop_form"
 
+    @guarded
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Leave the form and forget its half-filled values (an urgent ticket stays open)."""
-        form = tracker.active_loop.get("name") or ""
         urgent = tracker.get_slot("urgent_ticket_no")
         if urgent:
             dispatcher.utter_message(response="utter_urgent_kept", ticket_no=urgent)
+        elif latest_intent(tracker) in FLOW_STARTERS:
+            dispatcher.utter_message(response="utter_form_switched")
         else:
             dispatcher.utter_message(response="utter_form_stopped")
-        slots = FORM_SLOTS.get(form, ())
-        return [
-            ActiveLoop(None),
-            SlotSet("requested_slot", None),
-            SlotSet("urgent_ticket_no", None),
-            *(SlotSet(slot, None) for slot in slots),
-        ]
+        return leave_form(tracker)
 
 
 class ActionCorrectInfo(Action):
@@ -283,6 +315,7 @@ class ActionCorrectInfo(Action):
         """The action's name, as in domain.yml."""
         return "action_correct_info"
 
+    @guarded
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:

@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import in_db, latest_text, sender_account
+from actions.common import guarded, in_db, latest_text, sender_account
 from bot.nlu.address import parse_address
 from bot.services import clock
 from bot.services.accounts import contact_of
@@ -49,11 +49,13 @@ def describe(outage: OutageView, community: str, now: datetime) -> dict[str, str
         when = f"已于 {clock.format_moment(outage.starts_at)} 开始停热，"
     else:
         when = f"将于 {clock.format_moment(outage.starts_at)} 开始停热，"
-    restore = (
-        f"预计 {clock.format_moment(outage.expected_end_at)} 恢复供热。"
-        if outage.expected_end_at
-        else "恢复时间确定后会第一时间通知。"
-    )
+    if outage.expected_end_at is None:
+        restore = "恢复时间确定后会第一时间通知。"
+    elif outage.expected_end_at <= now:
+        # Still open past its expected end: promising a time already gone would be wrong.
+        restore = "已超过原定恢复时间，正在抢修中，恢复后会第一时间通知。"
+    else:
+        restore = f"预计 {clock.format_moment(outage.expected_end_at)} 恢复供热。"
     return {
         "community": community,
         "kind": outage.kind_name,
@@ -70,6 +72,7 @@ class ActionQueryOutage(Action):
         """The action's name, as in domain.yml."""
         return "action_query_outage"
 
+    @guarded
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:

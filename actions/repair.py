@@ -17,14 +17,17 @@ from actions.common import (
     ContactSlots,
     address_parts,
     channel_of,
+    guarded,
     in_db,
     latest_text,
     latest_text_of_intent,
     message_key,
     policy,
+    sender_account,
     window_of,
 )
 from bot.nlu.faults import fault_type_of, is_urgent
+from bot.privacy import mask_phone
 from bot.services import clock
 from bot.services import tickets as ticket_service
 from bot.store.tickets import TicketDraft
@@ -76,7 +79,7 @@ class ValidateRepairForm(ContactSlots, FormValidationAction):
             ticket = await in_db(
                 ticket_service.open_ticket,
                 policy(),
-                _draft(tracker, fault, urgent=True),
+                _draft(tracker, fault, urgent=True, account_no=await sender_account(tracker)),
                 clock.now(),
             )
             dispatcher.utter_message(response="utter_leak_urgent", ticket_no=ticket.ticket_no)
@@ -84,7 +87,9 @@ class ValidateRepairForm(ContactSlots, FormValidationAction):
         return slots
 
 
-def _draft(tracker: Tracker, fault: str, urgent: bool, **fields: Any) -> TicketDraft:
+def _draft(
+    tracker: Tracker, fault: str, urgent: bool, account_no: str | None, **fields: Any
+) -> TicketDraft:
     description = latest_text_of_intent(tracker, {"report_repair"}) or latest_text(tracker)
     return TicketDraft(
         kind="BX",
@@ -94,7 +99,7 @@ def _draft(tracker: Tracker, fault: str, urgent: bool, **fields: Any) -> TicketD
         fault_type=fault,
         urgent=urgent,
         description=description[:2000],
-        account_no=tracker.get_slot("verified_account"),
+        account_no=account_no,
         **fields,
     )
 
@@ -106,6 +111,7 @@ class ActionSubmitRepair(Action):
         """The action's name, as in domain.yml."""
         return "action_submit_repair"
 
+    @guarded
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
@@ -129,7 +135,7 @@ class ActionSubmitRepair(Action):
                 response="utter_urgent_repair_updated",
                 ticket_no=ticket.ticket_no,
                 address=address,
-                phone=phone,
+                phone=mask_phone(phone),
                 on_site=clock.format_due(ticket.on_site_due),
             )
         else:
@@ -139,6 +145,7 @@ class ActionSubmitRepair(Action):
                 tracker,
                 fault,
                 urgent=False,
+                account_no=await sender_account(tracker),
                 address=address,
                 phone=phone,
                 visit_start=window[0] if window else None,
@@ -151,7 +158,7 @@ class ActionSubmitRepair(Action):
                 ticket_no=ticket.ticket_no,
                 fault=ticket_service.FAULT_NAMES.get(fault, fault),
                 address=address,
-                phone=phone,
+                phone=mask_phone(phone),
                 window=clock.format_window(*window) if window else "尽快",
                 first_reply=clock.format_due(ticket.first_reply_due),
                 resolve=clock.format_due(ticket.resolve_due),

@@ -13,11 +13,13 @@ from actions.common import (
     ContactSlots,
     address_parts,
     channel_of,
+    guarded,
     in_db,
     latest_text,
     latest_text_of_intent,
     message_key,
     policy,
+    sender_account,
     window_of,
 )
 from bot.nlu.numbers import parse_temperature
@@ -45,6 +47,7 @@ class ActionSubmitTempCheck(Action):
         """The action's name, as in domain.yml."""
         return "action_submit_temp_check"
 
+    @guarded
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
@@ -61,7 +64,7 @@ class ActionSubmitTempCheck(Action):
             channel=channel_of(tracker),
             sender_id=tracker.sender_id,
             dedup_key=message_key(tracker, "CW"),
-            account_no=tracker.get_slot("verified_account"),
+            account_no=await sender_account(tracker),
             address=address,
             phone=tracker.get_slot("phone"),
             temperature=measured,
@@ -148,6 +151,7 @@ class ActionSubmitComplaint(Action):
         """The action's name, as in domain.yml."""
         return "action_submit_complaint"
 
+    @guarded
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
@@ -158,7 +162,7 @@ class ActionSubmitComplaint(Action):
             channel=channel_of(tracker),
             sender_id=tracker.sender_id,
             dedup_key=message_key(tracker, "TS"),
-            account_no=tracker.get_slot("verified_account"),
+            account_no=await sender_account(tracker),
             phone=tracker.get_slot("phone"),
             category=category,
             description=tracker.get_slot("complaint_text"),

@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import channel_of, in_db, latest_text
+from actions.common import channel_of, guarded, in_db, latest_text
 from bot.nlu.numbers import normalise_ticket_no
 from bot.services import clock
 from bot.services import tickets as ticket_service
@@ -40,6 +40,7 @@ class ActionQueryTicket(Action):
         """The action's name, as in domain.yml."""
         return "action_query_ticket"
 
+    @guarded
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
@@ -73,6 +74,7 @@ class ActionAskCancelTicket(Action):
         """The action's name, as in domain.yml."""
         return "action_ask_cancel_ticket"
 
+    @guarded
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:

@@ -78,7 +78,7 @@ def rules() -> list[dict[str, object]]:
                         "condition": [{"active_loop": form}],
                         "steps": [
                             {"intent": intent},
-                            {"action": "action_deactivate_loop"},
+                            {"action": "action_stop_form"},
                             {"active_loop": None},
                             {"action": other},
                             {"active_loop": other},

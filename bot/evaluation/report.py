@@ -78,6 +78,8 @@ def format_value(value: float | None, unit: str) -> str:
 def _bound(check: Check, level: str) -> str:
     threshold = check.threshold
     value = threshold.target if level == "target" else threshold.gate
+    if value is None:
+        return "—"
     return ("≥ " if threshold.minimum else "≤ ") + format_value(value, threshold.unit)
 
 

@@ -40,7 +40,7 @@ def verify(
     limits = policy.verification
     since = now - timedelta(hours=limits.window_hours)
     by_sender = verification_store.recent_failures(
-        session, since=since, channel=channel, sender_id=sender_id
+        session, since=since, channel=channel, sender_id=sender_id, reset_on_success=False
     )
     by_account = verification_store.recent_failures(session, since=since, account_no=account_no)
     if verification_blocked(policy, by_sender, by_account):

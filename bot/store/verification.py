@@ -38,12 +38,15 @@ def recent_failures(
     channel: str | None = None,
     sender_id: str | None = None,
     account_no: str | None = None,
+    reset_on_success: bool = True,
 ) -> int:
     """Failed tries at or after `since` and after the last success, for a sender and/or an account.
 
     Give `channel` and `sender_id` to count one sender's failures, `account_no` to count the tries
     against one account from anyone, or all three for one sender on one account. A success resets
-    the count, so an owner who mistyped once is not locked out later.
+    the count, so an owner who mistyped once is not locked out later. A per-sender rate limit must
+    pass `reset_on_success=False`: otherwise a sender who can verify their own account resets
+    their count between guesses at other accounts.
     """
     if (channel is None) != (sender_id is None):
         raise InvalidInput("channel and sender_id go together")
@@ -59,10 +62,9 @@ def recent_failures(
         .where(*key, VerificationAttempt.success.is_(True))
         .scalar_subquery()
     )
-    failures = select(func.count()).where(
-        *key,
-        VerificationAttempt.success.is_(False),
-        (last_success.is_(None)) | (VerificationAttempt.at > last_success),
-    )
+    conditions = [*key, VerificationAttempt.success.is_(False)]
+    if reset_on_success:
+        conditions.append((last_success.is_(None)) | (VerificationAttempt.at > last_success))
+    failures = select(func.count()).where(*conditions)
     count: int = session.execute(failures).scalar_one()
     return count

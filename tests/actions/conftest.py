@@ -129,3 +129,13 @@ def has_event(events: list[dict[str, Any]], event: str, name: str | None) -> boo
 def slot_values(events: list[dict[str, Any]]) -> dict[str, Any]:
     """Slot name → value for the SlotSet events an action returned."""
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def offered(pending: str, text: str, intent: str) -> Tracker:
+    """A tracker in which the bot's last turn made an offer (`pending`) and the user answered."""
+    return tracker(
+        user_turn("…", "inform", message_id="before"),
+        {"event": "slot", "name": "pending", "value": pending},
+        user_turn(text, intent, message_id="answer"),
+        slots={"pending": pending},
+    )

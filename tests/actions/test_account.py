@@ -190,3 +190,20 @@ async def test_bare_digits_answer_the_question_whatever_the_intent(domain: dict[
     assert await form.extract_account_no(dispatcher, asked("account_no", "0102345678"), domain)
     assert await form.extract_phone_last4(dispatcher, asked("phone_last4", "算了"), domain) == {}
     assert await form.extract_phone_last4(dispatcher, asked("account_no", "1234"), domain) == {}
+
+
+async def test_verifying_ones_own_account_does_not_reset_the_guessing_limit(
+    domain: dict[str, Any],
+) -> None:
+    from actions.common import policy
+
+    limit = policy().verification.max_failures_per_sender
+    for guess in range(limit):
+        # One wrong guess at each of several accounts (so no account reaches its own limit) ...
+        await _try_digits(domain, "0000", account=f"01990000{guess:02d}")
+        # ... each followed by a successful verification of the guesser's own account.
+        _, own = await _try_digits(domain, "5678", account="0102345678")
+        assert own.get("verified_account") == "0102345678" or guess == limit - 1
+    dispatcher, result = await _try_digits(domain, "5679", account="0102345679")
+    assert result.get("verified_account") is None
+    said(dispatcher, "utter_verify_locked")

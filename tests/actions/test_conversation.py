@@ -28,7 +28,7 @@ from bot.store.db import session_scope
 from bot.store.models import Subscription, Ticket
 from bot.store.tickets import TicketDraft
 
-from .conftest import NOW, has_event, said, slot_values, texts, tracker, user_turn
+from .conftest import NOW, has_event, offered, said, slot_values, texts, tracker, user_turn
 
 
 def _open(store: str, sender: str = "tester", kind: str = "BX") -> str:
@@ -55,9 +55,7 @@ async def test_no_outage_offers_a_repair(domain: dict[str, Any]) -> None:
     assert said(dispatcher, "utter_no_outage")["community"] == "和平里"
     assert slot_values(events) == {"pending": "repair"}
     yes = CollectingDispatcher()
-    events = await ActionHandleYesNo().run(
-        yes, tracker(user_turn("好的", "affirm"), slots={"pending": "repair"}), domain
-    )
+    events = await ActionHandleYesNo().run(yes, offered("repair", "好的", "affirm"), domain)
     assert has_event(events, "followup", "repair_form")
 
 
@@ -109,9 +107,7 @@ async def test_cancellation_asks_then_cancels(store: str, domain: dict[str, Any]
     with session_scope(store) as session:
         assert session.query(Ticket).filter_by(ticket_no=mine).one().status == "new"
     done = CollectingDispatcher()
-    await ActionHandleYesNo().run(
-        done, tracker(user_turn("确定", "affirm"), slots={"pending": f"cancel:{mine}"}), domain
-    )
+    await ActionHandleYesNo().run(done, offered(f"cancel:{mine}", "确定", "affirm"), domain)
     said(done, "utter_ticket_cancelled")
     with session_scope(store) as session:
         assert session.query(Ticket).filter_by(ticket_no=mine).one().status == "cancelled"
@@ -127,11 +123,7 @@ async def test_a_finished_ticket_cannot_be_cancelled(store: str, domain: dict[st
         for status in ("assigned", "in_progress", "done"):
             ticket_store.change_status(session, ticket, status, NOW, actor="test")
     dispatcher = CollectingDispatcher()
-    await ActionHandleYesNo().run(
-        dispatcher,
-        tracker(user_turn("是的", "affirm"), slots={"pending": f"cancel:{mine}"}),
-        domain,
-    )
+    await ActionHandleYesNo().run(dispatcher, offered(f"cancel:{mine}", "是的", "affirm"), domain)
     assert said(dispatcher, "utter_ticket_not_cancellable")["status"] == "已完成"
 
 
@@ -255,3 +247,87 @@ async def test_due_times_shift_with_the_clock(store: str) -> None:
         draft = TicketDraft(kind="TS", channel="rest", sender_id="x", dedup_key=None)
         ticket = ticket_service.open_ticket(session, load_policy(), draft, NOW + timedelta(hours=2))
     assert ticket.resolve_due == NOW + timedelta(hours=50)
+
+
+async def test_a_stale_offer_is_not_carried_out_by_a_later_yes(
+    store: str, domain: dict[str, Any]
+) -> None:
+    mine = _open(store)
+    events = [
+        user_turn("取消报修", "cancel_ticket", message_id="1"),
+        {"event": "slot", "name": "pending", "value": f"cancel:{mine}"},
+        user_turn("先查下进度", "query_ticket", message_id="2"),
+        {"event": "bot", "text": "工单……"},
+        user_turn("好的", "affirm", message_id="3"),
+    ]
+    dispatcher = CollectingDispatcher()
+    await ActionHandleYesNo().run(
+        dispatcher, tracker(*events, slots={"pending": f"cancel:{mine}"}), domain
+    )
+    assert texts(dispatcher) == ["utter_anything_else"]
+    with session_scope(store) as session:
+        assert session.query(Ticket).filter_by(ticket_no=mine).one().status == "new"
+
+
+async def test_someone_elses_ticket_cannot_be_cancelled(store: str, domain: dict[str, Any]) -> None:
+    theirs = _open(store, sender="neighbour")
+    ask = CollectingDispatcher()
+    events = await ActionAskCancelTicket().run(
+        ask,
+        tracker(
+            user_turn(
+                f"取消{theirs}",
+                "cancel_ticket",
+                entities=[{"entity": "ticket_no", "value": theirs}],
+            )
+        ),
+        domain,
+    )
+    assert texts(ask) == ["utter_ticket_not_found"]
+    assert slot_values(events) == {"pending": None}
+    forced = CollectingDispatcher()
+    await ActionHandleYesNo().run(forced, offered(f"cancel:{theirs}", "是的", "affirm"), domain)
+    with session_scope(store) as session:
+        assert session.query(Ticket).filter_by(ticket_no=theirs).one().status == "new"
+
+
+async def test_hand_off_forgets_the_abandoned_form(store: str, domain: dict[str, Any]) -> None:
+    events = await ActionRequestHuman().run(
+        CollectingDispatcher(),
+        tracker(
+            user_turn("转人工", "request_human"),
+            active_loop="repair_form",
+            slots={"fault_type": "leak", "urgent_ticket_no": "BX202611270001"},
+        ),
+        domain,
+    )
+    slots = slot_values(events)
+    assert slots["fault_type"] is None and slots["urgent_ticket_no"] is None
+
+
+async def test_a_store_failure_becomes_a_polite_message(
+    monkeypatch: pytest.MonkeyPatch, domain: dict[str, Any]
+) -> None:
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("database is locked for 13812345678")
+
+    monkeypatch.setattr(actions.conversation, "in_db", broken)
+    dispatcher = CollectingDispatcher()
+    events = await ActionUnsubscribe().run(
+        dispatcher, tracker(user_turn("退订", "unsubscribe")), domain
+    )
+    assert events == [] and texts(dispatcher) == ["utter_service_unavailable"]
+
+
+async def test_an_outage_past_its_expected_end_promises_no_past_time(
+    store: str, domain: dict[str, Any]
+) -> None:
+    from actions.outage import describe
+    from bot.services.outages import OutageView
+
+    late = OutageView(
+        "emergency", "爆管", NOW - timedelta(hours=9), NOW - timedelta(hours=1), ("幸福里小区",)
+    )
+    assert "已超过原定恢复时间" in describe(late, "幸福里小区", NOW)["restore"]
+    on_time = replace(late, expected_end_at=NOW + timedelta(hours=2))
+    assert describe(on_time, "幸福里小区", NOW)["restore"] == "预计 11月27日 12:00 恢复供热。"

@@ -27,7 +27,9 @@ def test_targets_are_the_issue_s_numbers() -> None:
 def test_every_gate_is_at_or_below_its_target() -> None:
     assert set(GATES) == set(TARGETS)
     for threshold in thresholds():
-        if threshold.minimum:
+        if threshold.gate is None:  # reported only (timings)
+            assert threshold.passes(1e9 if not threshold.minimum else -1e9, "gate")
+        elif threshold.minimum:
             assert threshold.gate <= threshold.target, threshold.metric
         else:
             assert threshold.gate >= threshold.target, threshold.metric
