@@ -26,11 +26,11 @@ from actions.common import (
 )
 from bot.nlu.numbers import chinese_to_arabic, normalise_account_no
 from bot.nlu.text import normalise
-from bot.policy import in_heating_season, next_season_start
 from bot.privacy import mask_account
 from bot.services import clock
 from bot.services import tickets as ticket_service
 from bot.services.accounts import FeeSummary, fee_summary, verify
+from bot.services.stop_heating import late_application_starts
 from bot.store.accounts import accounts_bound_to, bind_account
 from bot.store.tickets import TicketDraft
 
@@ -167,6 +167,8 @@ def _show_fee(dispatcher: CollectingDispatcher, summary: FeeSummary) -> None:
         )
         return
     balance = f"尚欠 {summary.balance:.2f} 元" if summary.balance > 0 else "本季已缴清"
+    if summary.earlier_arrears > 0:
+        balance += f"；另有往季欠费 {summary.earlier_arrears:.2f} 元"
     late = f"含滞纳金 {summary.late_fee:.2f} 元。" if summary.late_fee > 0 else ""
     history = ""
     if summary.payments:
@@ -193,11 +195,10 @@ async def _apply_stop_heating(
     rules = policy()
     now = clock.now()
     note = ""
-    if in_heating_season(rules, now.date()):
-        start = next_season_start(rules, now.date())
-        note = (
-            f"本供暖季已开始，报停将从 {start.year}年{start.month}月{start.day}日 起的供暖季生效。"
-        )
+    start = late_application_starts(rules, now.date())
+    if start is not None:
+        when = f"{start.year}年{start.month}月{start.day}日"
+        note = f"已过本季报停申请截止日，报停将从 {when} 起的供暖季生效。"
     draft = TicketDraft(
         kind="BT",
         channel=channel_of(tracker),

@@ -101,6 +101,7 @@ class FeeSummary:
     amount_paid: Decimal
     late_fee: Decimal
     payments: tuple[Payment, ...]
+    earlier_arrears: Decimal = Decimal("0")
 
     @property
     def balance(self) -> Decimal:
@@ -110,34 +111,33 @@ class FeeSummary:
 
 
 def fee_summary(session: Session, policy: Policy, account_no: str, today: date) -> FeeSummary:
-    """The current season's bill, the late fee the policy charges by today, and recent payments."""
+    """The bill to talk about, the late fee the policy charges by today, and recent payments.
+
+    That bill is the current season's; outside the season, before next season's bill exists, it is
+    the latest one. Unpaid bills of earlier seasons are summed as arrears, since 还欠多少钱 asks for
+    everything owed.
+    """
     account = account_store.get_account(session, account_no)
+    community = account.community if account else None
+    bills = account_store.bills_of(session, account_no)  # newest season first
     season = season_label(policy, today)
-    bill = next(
-        (b for b in account_store.bills_of(session, account_no) if b.season == season), None
-    )
+    bill = next((b for b in bills if b.season == season), bills[0] if bills else None)
     payments = tuple(
         Payment(p.paid_at, Decimal(p.amount), p.channel)
         for p in account_store.payments_of(session, account_no, limit=3)
     )
     if bill is None:
-        return FeeSummary(
-            account_no,
-            account.community if account else None,
-            season,
-            None,
-            Decimal("0"),
-            Decimal("0"),
-            payments,
-        )
+        return FeeSummary(account_no, community, season, None, Decimal("0"), Decimal("0"), payments)
+    arrears = sum((b.outstanding for b in bills if b.season < bill.season), start=Decimal("0"))
     unpaid = max(Decimal(bill.amount_due) - Decimal(bill.amount_paid), Decimal("0"))
     fee = max(Decimal(bill.late_fee or 0), late_fee(policy, unpaid, bill.due_date, today))
     return FeeSummary(
         account_no=account_no,
-        community=account.community if account else None,
-        season=season,
+        community=community,
+        season=bill.season,
         amount_due=Decimal(bill.amount_due),
         amount_paid=Decimal(bill.amount_paid),
         late_fee=fee,
         payments=payments,
+        earlier_arrears=arrears,
     )

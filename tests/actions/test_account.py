@@ -207,3 +207,22 @@ async def test_verifying_ones_own_account_does_not_reset_the_guessing_limit(
     dispatcher, result = await _try_digits(domain, "5679", account="0102345679")
     assert result.get("verified_account") is None
     said(dispatcher, "utter_verify_locked")
+
+
+async def test_fee_summary_adds_earlier_unpaid_seasons(store: str, domain: dict[str, Any]) -> None:
+    from decimal import Decimal
+
+    from bot.store.models import Bill
+
+    with session_scope(store) as session:
+        old = session.query(Bill).filter_by(account_no="0102345678", season="2025-2026").one()
+        old.amount_paid = Decimal(old.amount_due) - Decimal("100.00")
+        old.late_fee = Decimal("0.00")
+    dispatcher = CollectingDispatcher()
+    t = tracker(
+        user_turn("还欠多少钱", "query_fee"),
+        slots={"verified_account": "0102345678", "account_no": "0102345678"},
+    )
+    await ActionAfterVerification().run(dispatcher, t, domain)
+    summary = said(dispatcher, "utter_fee_summary")
+    assert summary["balance"] == "尚欠 2148.00 元；另有往季欠费 100.00 元"

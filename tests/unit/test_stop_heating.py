@@ -1,0 +1,33 @@
+"""From which season a 报停 application takes effect (Beijing: season 11-15 → 03-15)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from bot.policy import MonthDay, load_policy
+from bot.services.stop_heating import late_application_starts
+
+
+@pytest.mark.parametrize(
+    ("today", "starts"),
+    [
+        (date(2026, 6, 1), None),  # between seasons, before the deadline: in time
+        (date(2026, 11, 27), date(2027, 11, 15)),  # in season: from next season
+        (date(2027, 1, 10), date(2027, 11, 15)),  # in season after new year
+        (date(2027, 3, 16), None),  # the day after the season: in time again
+    ],
+)
+def test_application_dates(today: date, starts: date | None) -> None:
+    assert late_application_starts(load_policy("beijing"), today) == starts
+
+
+def test_after_an_earlier_company_deadline_it_counts_from_the_season_after() -> None:
+    beijing = load_policy("beijing")
+    company = replace(
+        beijing, stop_heating=replace(beijing.stop_heating, apply_deadline=MonthDay(10, 31))
+    )
+    assert late_application_starts(company, date(2026, 11, 5)) == date(2027, 11, 15)
+    assert late_application_starts(company, date(2026, 10, 31)) is None
