@@ -33,6 +33,29 @@ def status_detail(ticket: TicketView) -> str:
     return f"预计 {clock.format_due(ticket.resolve_due)} 前处理完毕。"
 
 
+async def tickets_asked_about(
+    tracker: Tracker, limit: int = 3
+) -> tuple[str | None, list[TicketView]]:
+    """The ticket number the user named and the sender's tickets it means.
+
+    A named ticket that is someone else's is simply absent; without a number, the sender's newest.
+    """
+    channel, sender = channel_of(tracker), tracker.sender_id
+    number = ticket_no_of(tracker)
+    if number:
+        ticket = await in_db(ticket_service.find_visible, number, channel, sender)
+        return number, [ticket] if ticket else []
+    return None, await in_db(ticket_service.own_tickets, channel, sender, limit)
+
+
+def say_none_found(dispatcher: CollectingDispatcher, number: str | None) -> None:
+    """没有找到 that ticket, or no tickets at all."""
+    if number:
+        dispatcher.utter_message(response="utter_ticket_not_found", ticket_no=f" {number}")
+    else:
+        dispatcher.utter_message(response="utter_no_tickets")
+
+
 class ActionQueryTicket(Action):
     """Status of a named ticket, or of the sender's latest tickets."""
 
@@ -45,17 +68,9 @@ class ActionQueryTicket(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Answer with the status; someone else's ticket reads as not found."""
-        channel, sender = channel_of(tracker), tracker.sender_id
-        number = ticket_no_of(tracker)
-        if number:
-            ticket = await in_db(ticket_service.find_visible, number, channel, sender)
-            tickets = [ticket] if ticket else []
-            if not tickets:
-                dispatcher.utter_message(response="utter_ticket_not_found", ticket_no=f" {number}")
-        else:
-            tickets = await in_db(ticket_service.own_tickets, channel, sender)
-            if not tickets:
-                dispatcher.utter_message(response="utter_no_tickets")
+        number, tickets = await tickets_asked_about(tracker)
+        if not tickets:
+            say_none_found(dispatcher, number)
         for ticket in tickets:
             dispatcher.utter_message(
                 response="utter_ticket_status",
@@ -79,18 +94,10 @@ class ActionAskCancelTicket(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Ask 确认取消…吗 and remember which ticket a 好的 would cancel."""
-        channel, sender = channel_of(tracker), tracker.sender_id
-        number = ticket_no_of(tracker)
-        if number:
-            ticket = await in_db(ticket_service.find_visible, number, channel, sender)
-        else:
-            own = await in_db(ticket_service.own_tickets, channel, sender, 10)
-            ticket = next((t for t in own if t.cancellable), own[0] if own else None)
+        number, tickets = await tickets_asked_about(tracker, limit=10)
+        ticket = next((t for t in tickets if t.cancellable), tickets[0] if tickets else None)
         if ticket is None:
-            if number:
-                dispatcher.utter_message(response="utter_ticket_not_found", ticket_no=f" {number}")
-            else:
-                dispatcher.utter_message(response="utter_no_tickets")
+            say_none_found(dispatcher, number)
             return [SlotSet("pending", None)]
         if not ticket.cancellable:
             dispatcher.utter_message(

@@ -35,46 +35,17 @@ import sys
 import unicodedata
 import warnings
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from bot import contract
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NLU_DIR = os.path.join(ROOT, "data", "nlu")
 DICT_DIR = os.path.join(ROOT, "data", "dict")
 
-ENTITIES = {"account_no", "phone", "address", "fault_type", "time", "ticket_no", "temperature"}
-FAULT_VALUES = {"no_heat", "leak", "valve", "noise", "air", "other"}
-CONTRACT_INTENTS = {
-    "greet",
-    "goodbye",
-    "thank",
-    "affirm",
-    "deny",
-    "bot_challenge",
-    "out_of_scope",
-    "query_fee",
-    "query_outage",
-    "report_repair",
-    "request_temp_check",
-    "file_complaint",
-    "query_ticket",
-    "cancel_ticket",
-    "request_human",
-    "apply_stop_heating",
-    "bind_account",
-    "unsubscribe",
-    "inform",
-    "correct_info",
-}
-FAQ_KEYS = {
-    "heating_season",
-    "payment_channels",
-    "fee_standard",
-    "invoice",
-    "account_transfer",
-    "late_fee",
-    "room_temp_standard",
-    "stop_heating_policy",
-    "hotline",
-    "heat_metering",
-}
+ENTITIES = set(contract.ENTITIES)
+FAULT_VALUES = set(contract.FAULT_TYPES)
+CONTRACT_INTENTS = set(contract.CONTRACT_INTENTS - {"faq"} | contract.PROJECT_INTENTS)
+FAQ_KEYS = set(contract.FAQ_KEYS)
 
 # --------------------------------------------------------------------------- tokenising
 

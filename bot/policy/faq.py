@@ -10,22 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.contract import FAQ_KEYS
 from bot.policy.model import MonthDay, Policy
 from bot.policy.rules import late_fee_start
 
-FAQ_KEYS = (
-    "heating_season",
-    "payment_channels",
-    "fee_standard",
-    "invoice",
-    "account_transfer",
-    "late_fee",
-    "room_temp_standard",
-    "stop_heating_policy",
-    "hotline",
-    "heat_metering",
-)
-"""The FAQ keys of the NLU contract (`faq/<key>`), in its order."""
+__all__ = ["FAQ_KEYS", "faq_answer", "refund_policy_text", "sms_signed", "visit_notice"]
 
 _NOMINAL_YEAR = 2021
 

@@ -16,47 +16,18 @@ from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
 from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.contract import CONTRACT_INTENTS, FAULT_TYPES
+from bot.contract import ENTITIES as CONTRACT_ENTITIES
+from bot.contract import FAQ_KEYS as contract_faq_keys
 from bot.nlu.components import TextNormalizer
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACT = Path(ROOT.parent / "shared" / "spec" / "nlu-contract.md")
 
-INTENTS = {
-    "greet",
-    "goodbye",
-    "thank",
-    "affirm",
-    "deny",
-    "bot_challenge",
-    "out_of_scope",
-    "query_fee",
-    "query_outage",
-    "report_repair",
-    "request_temp_check",
-    "file_complaint",
-    "query_ticket",
-    "cancel_ticket",
-    "request_human",
-    "apply_stop_heating",
-    "bind_account",
-    "unsubscribe",
-    "inform",
-    "faq",
-}
-FAQ_KEYS = {
-    "heating_season",
-    "payment_channels",
-    "fee_standard",
-    "invoice",
-    "account_transfer",
-    "late_fee",
-    "room_temp_standard",
-    "stop_heating_policy",
-    "hotline",
-    "heat_metering",
-}
-ENTITIES = {"account_no", "phone", "address", "fault_type", "time", "ticket_no", "temperature"}
-FAULT_VALUES = {"no_heat", "leak", "valve", "noise", "air", "other"}
+INTENTS = set(CONTRACT_INTENTS)
+FAQ_KEYS = set(contract_faq_keys)
+ENTITIES = set(CONTRACT_ENTITIES)
+FAULT_VALUES = set(FAULT_TYPES)
 
 
 @pytest.fixture(scope="module")
