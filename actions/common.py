@@ -86,9 +86,8 @@ async def in_db(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await asyncio.to_thread(work)
 
 
-@functools.lru_cache(maxsize=1)
 def policy() -> Policy:
-    """The active service policy (validated on first use; the action server fails fast)."""
+    """The active service policy (`load_policy` validates it once and caches it per file)."""
     return load_policy()
 
 
@@ -106,11 +105,6 @@ def latest_intent(tracker: Tracker) -> str | None:
 def latest_text(tracker: Tracker) -> str:
     """The text of the latest user message, as the NLU pipeline normalised it."""
     return str(tracker.latest_message.get("text") or "")
-
-
-def raw_text(tracker: Tracker) -> str:
-    """The latest user message exactly as the channel delivered it (before normalisation)."""
-    return next((str(e.get("text") or "") for e in _user_events(tracker)), "")
 
 
 def fresh_pending(tracker: Tracker) -> str | None:
@@ -148,6 +142,21 @@ def _user_events(tracker: Tracker) -> list[dict[str, Any]]:
 def _intent_of(event: dict[str, Any]) -> str | None:
     name = (event.get("parse_data") or {}).get("intent", {}).get("name")
     return str(name) if name else None
+
+
+def raw_text(tracker: Tracker) -> str:
+    """The latest user message exactly as the channel delivered it (before normalisation)."""
+    return next((str(e.get("text") or "") for e in _user_events(tracker)), "")
+
+
+def consecutive_fallbacks(tracker: Tracker) -> int:
+    """How many of the latest user messages in a row NLU could not classify (reverted ones too)."""
+    count = 0
+    for event in _user_events(tracker):
+        if _intent_of(event) != "nlu_fallback":
+            break
+        count += 1
+    return count
 
 
 def latest_intent_among(tracker: Tracker, intents: set[str]) -> str | None:

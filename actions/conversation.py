@@ -22,6 +22,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import (
     channel_of,
+    consecutive_fallbacks,
     fresh_pending,
     guarded,
     in_db,
@@ -229,18 +230,6 @@ class ActionAnswerFaq(Action):
         return []
 
 
-def _consecutive_fallbacks(tracker: Tracker) -> int:
-    count = 0
-    for event in reversed(tracker.events):
-        if event.get("event") != "user":
-            continue
-        intent = (event.get("parse_data") or {}).get("intent", {}).get("name")
-        if intent != "nlu_fallback":
-            break
-        count += 1
-    return count
-
-
 class ActionFallback(Action):
     """Two stages: ask to rephrase, then offer a person. Odd input gets a specific answer."""
 
@@ -262,7 +251,7 @@ class ActionFallback(Action):
         if not has_words(latest_text(tracker)):
             dispatcher.utter_message(response="utter_empty_message")
             return [UserUtteranceReverted()]
-        if _consecutive_fallbacks(tracker) >= 2:
+        if consecutive_fallbacks(tracker) >= 2:
             dispatcher.utter_message(response="utter_offer_human")
             return [UserUtteranceReverted(), SlotSet("pending", "human")]
         dispatcher.utter_message(response="utter_ask_rephrase")

@@ -20,17 +20,13 @@ import sys
 import tempfile
 import time
 import urllib.request
-from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.config import settings  # noqa: E402
-from bot.launcher import free_port, stack_services, start, stop, write_endpoints  # noqa: E402
+from bot.launcher import demo_stack, start, stop  # noqa: E402
 from bot.modelcache import ensure_model  # noqa: E402
-from bot.store.db import ensure_schema, session_scope  # noqa: E402
-from bot.store.demo import load_demo  # noqa: E402
 
 CONVERSATION = ["你好", "暖气不热了", "阳光花园5号楼1单元302", "13812345678", "明天上午", "谢谢"]
 
@@ -73,17 +69,8 @@ def main() -> int:
     parser.add_argument("--turns", type=int, default=30, help="conversation turns to time")
     args = parser.parse_args()
     model = args.model or ensure_model()
-    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
-    database_url = f"sqlite:///{workdir / 'heating.db'}"
-    ensure_schema(database_url)
-    with session_scope(database_url) as session:
-        load_demo(session, datetime.now(settings().timezone))
-    actions_port, rasa_port = free_port(), free_port()
-    endpoints = write_endpoints(
-        workdir / "endpoints.yml", actions_port, tracker_db=workdir / "tracker.db"
-    )
-    services = stack_services(model, endpoints, rasa_port, actions_port)
-    env = {**os.environ, "DATABASE_URL": database_url, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    demo = demo_stack(model, Path(tempfile.mkdtemp(prefix="bench-")))
+    services, env = demo.services, demo.env
     result: dict[str, object] = {
         "machine": f"{platform.node()} {os.cpu_count()} cores {platform.machine()}",
         "model": model.name,
@@ -93,7 +80,7 @@ def main() -> int:
             began = time.monotonic()
             start([service], env, timeout=600)
             result[f"{service.name} ready s"] = round(time.monotonic() - began, 1)
-        url = f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
+        url = f"{demo.rasa_url}/webhooks/rest/webhook"
         latencies = [
             say(url, f"bench-{turn // len(CONVERSATION)}", CONVERSATION[turn % len(CONVERSATION)])
             for turn in range(args.turns)

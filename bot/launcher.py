@@ -96,6 +96,43 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@dataclass
+class DemoStack:
+    """An isolated stack on free ports: its own demo database and tracker store under `workdir`."""
+
+    services: list[Service]
+    env: dict[str, str]
+    database_url: str
+    rasa_url: str
+
+
+def demo_stack(model: Path, workdir: Path, auth_token: str | None = None) -> DemoStack:
+    """Seed a demo company in `workdir` and describe a stack on it (start it with `start`).
+
+    End-to-end tests and benchmarks run beside `make run` without touching its ports or data.
+    """
+    from datetime import datetime
+
+    from bot.config import settings
+    from bot.store.db import ensure_schema, session_scope
+    from bot.store.demo import load_demo
+
+    database_url = f"sqlite:///{workdir / 'heating.db'}"
+    ensure_schema(database_url)
+    with session_scope(database_url) as session:
+        load_demo(session, datetime.now(settings().timezone))
+    actions_port, rasa_port = free_port(), free_port()
+    endpoints = write_endpoints(
+        workdir / "endpoints.yml", actions_port, tracker_db=workdir / "tracker.db"
+    )
+    return DemoStack(
+        services=stack_services(model, endpoints, rasa_port, actions_port, auth_token=auth_token),
+        env={**os.environ, "DATABASE_URL": database_url, "TF_CPP_MIN_LOG_LEVEL": "2"},
+        database_url=database_url,
+        rasa_url=f"http://127.0.0.1:{rasa_port}",
+    )
+
+
 def _is_ready(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:

@@ -11,14 +11,12 @@ import os
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.config import settings
-from bot.launcher import Service, free_port, stack_services, start, stop, write_endpoints
+from bot.launcher import demo_stack, start, stop
 from bot.modelcache import ensure_model
 
 
@@ -57,29 +55,10 @@ class Stack:
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """Start the stack once per test session (`HEATING_MODEL` names a model file to use instead)."""
     model = Path(os.environ["HEATING_MODEL"]) if os.environ.get("HEATING_MODEL") else ensure_model()
-    workdir = tmp_path_factory.mktemp("stack")
-    database_url = f"sqlite:///{workdir / 'heating.db'}"
-    env = {**os.environ, "DATABASE_URL": database_url, "TF_CPP_MIN_LOG_LEVEL": "2"}
-    _seed(database_url)
-    actions_port, rasa_port = free_port(), free_port()
-    endpoints = write_endpoints(
-        workdir / "endpoints.yml", actions_port, tracker_db=workdir / "tracker.db"
-    )
     token = "e2e-token"
-    services: list[Service] = stack_services(
-        model, endpoints, rasa_port, actions_port, auth_token=token
-    )
+    demo = demo_stack(model, tmp_path_factory.mktemp("stack"), auth_token=token)
     try:
-        start(services, env, timeout=300)
-        yield Stack(f"http://127.0.0.1:{rasa_port}", database_url, token)
+        start(demo.services, demo.env, timeout=300)
+        yield Stack(demo.rasa_url, demo.database_url, token)
     finally:
-        stop(services)
-
-
-def _seed(database_url: str) -> None:
-    from bot.store.db import ensure_schema, session_scope
-    from bot.store.demo import load_demo
-
-    ensure_schema(database_url)
-    with session_scope(database_url) as session:
-        load_demo(session, datetime.now(settings().timezone))
+        stop(demo.services)
