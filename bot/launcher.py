@@ -16,7 +16,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,10 +106,16 @@ class DemoStack:
     rasa_url: str
 
 
-def demo_stack(model: Path, workdir: Path, auth_token: str | None = None) -> DemoStack:
+def demo_stack(
+    model: Path,
+    workdir: Path,
+    auth_token: str | None = None,
+    extra_env: Mapping[str, str] | None = None,
+) -> DemoStack:
     """Seed a demo company in `workdir` and describe a stack on it (start it with `start`).
 
-    End-to-end tests and benchmarks run beside `make run` without touching its ports or data.
+    End-to-end tests and benchmarks run beside `make run` without touching its ports or data;
+    `extra_env` configures channels (their secrets and the stand-ins' base URLs).
     """
     from datetime import datetime
 
@@ -127,7 +133,12 @@ def demo_stack(model: Path, workdir: Path, auth_token: str | None = None) -> Dem
     )
     return DemoStack(
         services=stack_services(model, endpoints, rasa_port, actions_port, auth_token=auth_token),
-        env={**os.environ, "DATABASE_URL": database_url, "TF_CPP_MIN_LOG_LEVEL": "2"},
+        env={
+            **os.environ,
+            **(extra_env or {}),
+            "DATABASE_URL": database_url,
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+        },
         database_url=database_url,
         rasa_url=f"http://127.0.0.1:{rasa_port}",
     )

@@ -40,6 +40,8 @@ TICKET_STATUSES = ("new", "assigned", "in_progress", "done", "cancelled")
 BILLING_KINDS = ("area", "metered")
 OUTAGE_KINDS = ("planned", "emergency")
 SUBSCRIPTION_TOPICS = ("outage", "bill", "all")
+INBOUND_STATES = ("running", "answered", "delivered", "failed")
+OUTBOUND_STATUSES = ("sent", "failed", "refused")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -371,3 +373,88 @@ class TicketSequence(Base):
     kind = Column(String(2), primary_key=True)
     day = Column(String(8), primary_key=True)
     last = Column(Integer, nullable=False)
+
+
+class InboundMessage(Base):
+    """One message a channel received, keyed by the provider's id, so a retry is never run twice.
+
+    WeChat retries a slow request up to three times and SMS gateways up to ten; the first request
+    claims the key, the answer is stored with it, and exactly one request (or the later push)
+    takes it for delivery. Kept in the database so a restart in between does not forget it.
+    """
+
+    __tablename__ = "inbound_messages"
+    __table_args__ = (
+        UniqueConstraint("channel", "message_key"),
+        _one_of("state", INBOUND_STATES, "state"),
+        Index("ix_inbound_messages_sender_received", "channel", "sender_id", "received_at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(32), nullable=False)
+    message_key = Column(String(160), nullable=False)
+    sender_id = Column(String(128), nullable=False)
+    state = Column(String(16), nullable=False, default="running")
+    received_at = Column(UtcDateTime, nullable=False)
+    reply = Column(JsonText)
+    answered_at = Column(UtcDateTime)
+    delivered_at = Column(UtcDateTime)
+    delivered_via = Column(String(16))
+
+
+class OutboundMessage(Base):
+    """One message sent (or refused) outside a request's own reply: pushes, SMS, notices.
+
+    The log is what an operator reads when a user says they were never told, and what the
+    WeChat customer-service window (five messages per 48 hours) is counted from.
+    """
+
+    __tablename__ = "outbound_messages"
+    __table_args__ = (
+        _one_of("status", OUTBOUND_STATUSES, "status"),
+        Index("ix_outbound_messages_recipient_at", "channel", "recipient", "sent_at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(32), nullable=False)
+    recipient = Column(String(128), nullable=False)
+    purpose = Column(String(16), nullable=False)
+    status = Column(String(16), nullable=False)
+    template_id = Column(String(64))
+    body = Column(JsonText)
+    error = Column(String(255))
+    sent_at = Column(UtcDateTime, nullable=False)
+
+
+class Suppression(Base):
+    """An address (phone number, OpenID) that opted out: nothing but the one confirmation again."""
+
+    __tablename__ = "suppressions"
+    __table_args__ = (UniqueConstraint("channel", "address"),)
+
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(32), nullable=False)
+    address = Column(String(128), nullable=False)
+    word = Column(String(16), nullable=False)
+    created_at = Column(UtcDateTime, nullable=False)
+
+
+class PendingChoice(Base):
+    """The numbered options a text-only channel last showed a sender (buttons degraded to text)."""
+
+    __tablename__ = "pending_choices"
+
+    channel = Column(String(32), primary_key=True)
+    sender_id = Column(String(128), primary_key=True)
+    options = Column(JsonText, nullable=False)
+    created_at = Column(UtcDateTime, nullable=False)
+
+
+class ApiToken(Base):
+    """A provider's access token (WeChat `stable_token`), cached once for every process."""
+
+    __tablename__ = "api_tokens"
+
+    name = Column(String(64), primary_key=True)
+    value = Column(String(1024), nullable=False)
+    expires_at = Column(UtcDateTime, nullable=False)

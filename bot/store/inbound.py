@@ -1,0 +1,123 @@
+"""The inbound-message ledger: each provider message runs once and is delivered once.
+
+Providers retry: WeChat after 5 s (three tries, a retry may arrive while the first still runs),
+SMS gateways until they see their acknowledgement. The first request `claim`s the message key and
+runs the conversation; its answer is stored with `record_answer`; whoever delivers it (the passive
+reply of the first request or of a retry, or the later push) must first win `take_delivery`, an
+atomic state change, so the user gets the answer exactly once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import exc, func, select, update
+from sqlalchemy.orm import Session
+
+from bot.store.errors import NotFound
+from bot.store.models import InboundMessage, require_aware
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The outcome of claiming a message key: whether this caller runs it, and its current row."""
+
+    first: bool
+    state: str
+    reply: Any
+
+
+def _find(session: Session, channel: str, key: str) -> InboundMessage | None:
+    found: InboundMessage | None = session.execute(
+        select(InboundMessage).where(
+            InboundMessage.channel == channel, InboundMessage.message_key == key
+        )
+    ).scalar_one_or_none()
+    return found
+
+
+def claim(session: Session, channel: str, key: str, sender_id: str, now: datetime) -> Claim:
+    """Record that `key` arrived; `first` is true only for the one caller that must run it."""
+    require_aware(now, "now")
+    existing = _find(session, channel, key)
+    if existing is None:
+        try:
+            with session.begin_nested():
+                session.add(
+                    InboundMessage(
+                        channel=channel,
+                        message_key=key,
+                        sender_id=sender_id,
+                        state="running",
+                        received_at=now,
+                    )
+                )
+            return Claim(first=True, state="running", reply=None)
+        except exc.IntegrityError:
+            existing = _find(session, channel, key)
+            if existing is None:
+                raise
+    return Claim(first=False, state=str(existing.state), reply=existing.reply)
+
+
+def record_answer(session: Session, channel: str, key: str, reply: Any, now: datetime) -> None:
+    """Store the answer of a claimed message so any request (or the push) can deliver it."""
+    row = _find(session, channel, key)
+    if row is None:
+        raise NotFound(f"no inbound message {channel}/{key}")
+    row.state = "answered"
+    row.reply = reply
+    row.answered_at = require_aware(now, "now")
+    session.flush()
+
+
+def record_failure(session: Session, channel: str, key: str, now: datetime) -> None:
+    """The run failed: no answer will come, and a retry must not run the conversation again."""
+    session.execute(
+        update(InboundMessage)
+        .where(InboundMessage.channel == channel, InboundMessage.message_key == key)
+        .values(state="failed", answered_at=require_aware(now, "now"))
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+def take_delivery(session: Session, channel: str, key: str, via: str, now: datetime) -> Any | None:
+    """The stored answer if this caller wins the right to deliver it, else `None`.
+
+    Only one caller ever wins: the update succeeds only while the row is still `answered`.
+    """
+    result = session.execute(
+        update(InboundMessage)
+        .where(
+            InboundMessage.channel == channel,
+            InboundMessage.message_key == key,
+            InboundMessage.state == "answered",
+        )
+        .values(state="delivered", delivered_via=via, delivered_at=require_aware(now, "now"))
+        .execution_options(synchronize_session="fetch")
+    )
+    if result.rowcount != 1:
+        return None
+    row = _find(session, channel, key)
+    return None if row is None else row.reply
+
+
+def state_of(session: Session, channel: str, key: str) -> str | None:
+    """The message's state (`running`, `answered`, `delivered`, `failed`), or `None` if unseen."""
+    row = _find(session, channel, key)
+    return None if row is None else str(row.state)
+
+
+def last_received_at(session: Session, channel: str, sender_id: str) -> datetime | None:
+    """When the sender last wrote to us on `channel` (opens WeChat's customer-service window)."""
+    value: datetime | None = session.execute(
+        select(func.max(InboundMessage.received_at)).where(
+            InboundMessage.channel == channel, InboundMessage.sender_id == sender_id
+        )
+    ).scalar_one()
+    if value is not None and value.tzinfo is None:
+        # func.max bypasses the column type on SQLite; the stored value is UTC.
+        value = value.replace(tzinfo=timezone.utc)
+    return value
