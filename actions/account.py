@@ -160,6 +160,7 @@ class ActionAfterVerification(Action):
 
 
 def _show_fee(dispatcher: CollectingDispatcher, summary: FeeSummary) -> None:
+    """The season's bill; where a link can be shown (WeChat), one to pay what is still owed."""
     account = mask_account(summary.account_no)
     if summary.amount_due is None:
         dispatcher.utter_message(
@@ -186,7 +187,17 @@ def _show_fee(dispatcher: CollectingDispatcher, summary: FeeSummary) -> None:
         balance=balance,
         late_fee=late,
         history=history,
+        pay_link=_pay_link(summary),
     )
+
+
+def _pay_link(summary: FeeSummary) -> str:
+    """A link to the policy's online payment page when something is owed, else nothing."""
+    url = policy().payment.online_url
+    if not url or summary.balance + summary.earlier_arrears <= 0:
+        return ""
+    return f'<a href="{url}">点此在线缴费</a>'
+
 
 
 async def _apply_stop_heating(

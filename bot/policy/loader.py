@@ -57,6 +57,7 @@ CITIES_DIR = Path(__file__).resolve().parent / "cities"
 _NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 _MONTH_DAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
 _HOTLINE = re.compile(r"^[0-9][0-9-]{2,19}$")
+_HTTPS_URL = re.compile(r"^https://[^\s<>\"']+$")
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 _MAX_HOURS = 720.0  # 30 days: anything longer is certainly a typo for a service deadline
 _MISSING: Any = object()
@@ -493,7 +494,16 @@ def _refund(s: _Section) -> Refund:
 
 
 def _payment(s: _Section) -> Payment:
-    payment = Payment(deadline=s.month_day("deadline"), channels=s.text_list("channels"))
+    online_url = s.raw("online_url", None)
+    if online_url is not None and (
+        not isinstance(online_url, str) or not _HTTPS_URL.match(online_url.strip())
+    ):
+        s.fail("online_url", f"must be an https:// address or null, got {_show(online_url)}")
+    payment = Payment(
+        deadline=s.month_day("deadline"),
+        channels=s.text_list("channels"),
+        online_url=online_url.strip() if online_url else None,
+    )
     s.finish()
     return payment
 

@@ -175,6 +175,7 @@ class Payment:
 
     deadline: MonthDay
     channels: tuple[str, ...]
+    online_url: str | None = None  # a page to pay online; WeChat answers link to it
 
 
 @dataclass(frozen=True)

@@ -423,6 +423,7 @@ class OutboundMessage(Base):
     template_id = Column(String(64))
     body = Column(JsonText)
     error = Column(String(255))
+    dedup_key = Column(String(160), unique=True)
     sent_at = Column(UtcDateTime, nullable=False)
 
 
@@ -458,3 +459,28 @@ class ApiToken(Base):
     name = Column(String(64), primary_key=True)
     value = Column(String(1024), nullable=False)
     expires_at = Column(UtcDateTime, nullable=False)
+
+
+class Survey(Base):
+    """The satisfaction follow-up (回访) of one finished ticket: asked once, answered 1–5 at most once.
+
+    A low rating opens a follow-up ticket for a person; its number is kept here so the report can
+    tell which dissatisfied users were called back.
+    """
+
+    __tablename__ = "surveys"
+    __table_args__ = (
+        CheckConstraint("rating IS NULL OR (rating >= 1 AND rating <= 5)", name="rating"),
+        Index("ix_surveys_sender", "channel", "sender_id"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(Integer, ForeignKey("tickets.id"), nullable=False, unique=True)
+    channel = Column(String(32), nullable=False)
+    sender_id = Column(String(128), nullable=False)
+    asked_at = Column(UtcDateTime, nullable=False)
+    answer_by = Column(UtcDateTime, nullable=False)
+    rating = Column(Integer)
+    comment = Column(Text)
+    answered_at = Column(UtcDateTime)
+    follow_up_ticket_no = Column(String(14))

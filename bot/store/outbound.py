@@ -27,8 +27,13 @@ def log_outbound(
     body: Any = None,
     template_id: str | None = None,
     error: str | None = None,
+    dedup_key: str | None = None,
 ) -> OutboundMessage:
-    """Append one delivery attempt to the log (`error` is cut to the column's 255 characters)."""
+    """Append one delivery attempt to the log (`error` is cut to the column's 255 characters).
+
+    `dedup_key` (unique) marks a message that must reach its recipient once, such as one notice
+    for one household: a second row with the same key is refused by the database.
+    """
     if status not in OUTBOUND_STATUSES:
         raise InvalidInput(f"status must be one of {', '.join(OUTBOUND_STATUSES)}, got {status!r}")
     row = OutboundMessage(
@@ -39,6 +44,7 @@ def log_outbound(
         template_id=template_id,
         body=body,
         error=None if error is None else error[:255],
+        dedup_key=dedup_key,
         sent_at=require_aware(now, "now"),
     )
     session.add(row)

@@ -135,6 +135,7 @@ async def test_fee_summary_after_verification(domain: dict[str, Any]) -> None:
     assert summary["balance"] == "尚欠 2148.00 元"
     assert summary["season"] == "2026-2027"
     assert summary["account"] == "01******78"
+    assert summary["pay_link"] == '<a href="https://pay.example.com/heating">点此在线缴费</a>'
 
 
 async def test_no_fee_is_shown_when_the_verified_account_is_not_the_asked_one(
@@ -226,3 +227,23 @@ async def test_fee_summary_adds_earlier_unpaid_seasons(store: str, domain: dict[
     await ActionAfterVerification().run(dispatcher, t, domain)
     summary = said(dispatcher, "utter_fee_summary")
     assert summary["balance"] == "尚欠 2148.00 元；另有往季欠费 100.00 元"
+
+
+async def test_no_payment_link_when_nothing_is_owed(store: str, domain: dict[str, Any]) -> None:
+    from decimal import Decimal
+
+    from bot.store.models import Bill
+
+    with session_scope(store) as session:
+        for bill in session.query(Bill).filter_by(account_no="0102345678"):
+            bill.amount_paid = Decimal(bill.amount_due)
+            bill.late_fee = Decimal("0.00")
+    dispatcher = CollectingDispatcher()
+    t = tracker(
+        user_turn("还欠多少钱", "query_fee"),
+        slots={"verified_account": "0102345678", "account_no": "0102345678"},
+    )
+    await ActionAfterVerification().run(dispatcher, t, domain)
+    summary = said(dispatcher, "utter_fee_summary")
+    assert summary["balance"] == "本季已缴清"
+    assert summary["pay_link"] == ""

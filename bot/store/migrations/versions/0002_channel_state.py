@@ -1,4 +1,4 @@
-"""channel state: inbound dedup ledger, outbound log, suppressions, pending choices, API tokens
+"""channel state: inbound ledger, outbound log, suppressions, pending choices, API tokens, surveys
 
 Revision ID: 0002
 Revises: 0001
@@ -60,11 +60,13 @@ def upgrade() -> None:
         sa.Column("template_id", sa.String(length=64), nullable=True),
         sa.Column("body", sa.Text(), nullable=True),
         sa.Column("error", sa.String(length=255), nullable=True),
+        sa.Column("dedup_key", sa.String(length=160), nullable=True),
         _timestamp("sent_at", nullable=False),
         sa.CheckConstraint(
             "status IN ('sent', 'failed', 'refused')", name=op.f("ck_outbound_messages_status")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbound_messages")),
+        sa.UniqueConstraint("dedup_key", name=op.f("uq_outbound_messages_dedup_key")),
     )
     op.create_index(
         "ix_outbound_messages_recipient_at",
@@ -101,8 +103,33 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        "surveys",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("ticket_id", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.String(length=32), nullable=False),
+        sa.Column("sender_id", sa.String(length=128), nullable=False),
+        _timestamp("asked_at", nullable=False),
+        _timestamp("answer_by", nullable=False),
+        sa.Column("rating", sa.Integer(), nullable=True),
+        sa.Column("comment", sa.Text(), nullable=True),
+        _timestamp("answered_at"),
+        sa.Column("follow_up_ticket_no", sa.String(length=14), nullable=True),
+        sa.CheckConstraint(
+            "rating IS NULL OR (rating >= 1 AND rating <= 5)", name=op.f("ck_surveys_rating")
+        ),
+        sa.ForeignKeyConstraint(
+            ["ticket_id"], ["tickets.id"], name=op.f("fk_surveys_ticket_id_tickets")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_surveys")),
+        sa.UniqueConstraint("ticket_id", name=op.f("uq_surveys_ticket_id")),
+    )
+    op.create_index("ix_surveys_sender", "surveys", ["channel", "sender_id"])
+
+
 def downgrade() -> None:
     for table in (
+        "surveys",
         "api_tokens",
         "pending_choices",
         "suppressions",
