@@ -462,7 +462,7 @@ class ApiToken(Base):
 
 
 class Survey(Base):
-    """The satisfaction follow-up (回访) of one finished ticket: asked once, answered 1–5 at most once.
+    """The satisfaction follow-up (回访) of a finished ticket: asked once, rated 1–5 at most once.
 
     A low rating opens a follow-up ticket for a person; its number is kept here so the report can
     tell which dissatisfied users were called back.
