@@ -17,7 +17,7 @@ CONTRACT_INTENTS: frozenset[str] = frozenset(
     }
 )  # fmt: skip
 #: Intents this project adds where users need them (the contract allows additions).
-PROJECT_INTENTS: frozenset[str] = frozenset({"correct_info"})
+PROJECT_INTENTS: frozenset[str] = frozenset({"correct_info", "rate_service"})
 
 #: FAQ keys (`faq/<key>`), in the contract's order.
 FAQ_KEYS: tuple[str, ...] = (
@@ -33,8 +33,15 @@ FAQ_KEYS: tuple[str, ...] = (
     "heat_metering",
 )
 
+#: FAQ keys this project adds (answered from the policy like the contract's own).
+PROJECT_FAQ_KEYS: tuple[str, ...] = ("refund",)
+#: Every FAQ key the assistant answers.
+ALL_FAQ_KEYS: tuple[str, ...] = FAQ_KEYS + PROJECT_FAQ_KEYS
+
 ENTITIES: frozenset[str] = frozenset(
     {"account_no", "phone", "address", "fault_type", "time", "ticket_no", "temperature"}
 )
 #: Normalised values of the `fault_type` entity (`leak` is urgent).
 FAULT_TYPES: tuple[str, ...] = ("no_heat", "leak", "valve", "noise", "air", "other")
+#: Entities this project adds: `rating` (1–5) comes from the survey's buttons.
+PROJECT_ENTITIES: frozenset[str] = frozenset({"rating"})

@@ -45,7 +45,7 @@ DICT_DIR = os.path.join(ROOT, "data", "dict")
 ENTITIES = set(contract.ENTITIES)
 FAULT_VALUES = set(contract.FAULT_TYPES)
 CONTRACT_INTENTS = set(contract.CONTRACT_INTENTS - {"faq"} | contract.PROJECT_INTENTS)
-FAQ_KEYS = set(contract.FAQ_KEYS)
+FAQ_KEYS = set(contract.ALL_FAQ_KEYS)
 
 # --------------------------------------------------------------------------- tokenising
 

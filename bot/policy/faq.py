@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.contract import FAQ_KEYS
+from bot.contract import ALL_FAQ_KEYS, FAQ_KEYS
 from bot.policy.model import MonthDay, Policy
 from bot.policy.rules import late_fee_start
 
@@ -160,6 +160,11 @@ def _heat_metering(p: Policy) -> str:
     )
 
 
+def _refund(p: Policy) -> str:
+    """退费: the policy's rule, and the 测温 that establishes it (users ask before measuring)."""
+    return f"{refund_policy_text(p)}需要先上门测温确认，回复“申请测温”即可预约。"
+
+
 _ANSWERS: dict[str, Callable[[Policy], str]] = {
     "heating_season": _heating_season,
     "payment_channels": _payment_channels,
@@ -171,15 +176,16 @@ _ANSWERS: dict[str, Callable[[Policy], str]] = {
     "stop_heating_policy": _stop_heating_policy,
     "hotline": _hotline_answer,
     "heat_metering": _heat_metering,
+    "refund": _refund,
 }
 
 
 def faq_answer(policy: Policy, key: str) -> str:
-    """The answer to FAQ `key` (one of `FAQ_KEYS`) for this policy; unknown key → `KeyError`."""
+    """The answer to FAQ `key` (one of `ALL_FAQ_KEYS`) for this policy; unknown key → `KeyError`."""
     try:
         build = _ANSWERS[key]
     except KeyError:
-        raise KeyError(f"unknown FAQ key {key!r}; known: {', '.join(FAQ_KEYS)}") from None
+        raise KeyError(f"unknown FAQ key {key!r}; known: {', '.join(ALL_FAQ_KEYS)}") from None
     return build(policy)
 
 

@@ -23,6 +23,8 @@ from bot.policy import (
 
 #: The contract's keys; tests/unit/test_nlu_data.py checks them against the spec file.
 CONTRACT_KEYS = list(contract.FAQ_KEYS)
+#: Every key answered, the project's own (`refund`) included.
+ALL_KEYS = list(contract.ALL_FAQ_KEYS)
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +47,7 @@ def modified(tmp_path: Path, base: str, edit: dict[str, dict[str, Any]]) -> Poli
 
 
 @pytest.mark.parametrize("city", ["beijing", "tianjin"])
-@pytest.mark.parametrize("key", CONTRACT_KEYS)
+@pytest.mark.parametrize("key", ALL_KEYS)
 def test_every_answer_fits_a_bubble(city: str, key: str) -> None:
     answer = faq_answer(load_policy(city), key)
     assert 20 <= len(answer) <= 150, answer
@@ -184,3 +186,16 @@ def test_visit_notice_and_sms(bj: Policy) -> None:
     notice = visit_notice(bj, "BX202611270003", "明天上午8点到12点")
     assert "BX202611270003" in notice and "明天上午8点到12点" in notice and "工作证" in notice
     assert sms_signed(bj, "您的报修已受理。") == "【示例热力】您的报修已受理。"
+
+
+def test_refund_answer_quotes_each_citys_tiers_and_the_measurement(
+    bj: Policy, tj: Policy, tmp_path: Path
+) -> None:
+    beijing = faq_answer(bj, "refund")
+    assert "24小时内未修复" in beijing
+    assert "不足2℃退40%" in beijing and "2℃（含）至4℃退60%" in beijing and "4℃及以上退100%" in beijing
+    assert "申请测温" in beijing
+    tianjin = faq_answer(tj, "refund")
+    assert "2℃及以内退10%" in tianjin and "超过6℃退100%" in tianjin
+    edited = modified(tmp_path, "beijing", {"refund": {"not_fixed_within_hours": 48}})
+    assert "48小时内未修复" in faq_answer(edited, "refund")

@@ -186,6 +186,8 @@ BROKEN = [
     ({"company": "示例"}, "company must be a mapping of keys, got '示例'"),
     ({"payment.channels": []}, "payment.channels must be a non-empty list of texts"),
     ({"payment.channels[1]": ""}, "payment.channels[1] must be non-empty text"),
+    ({"payment.online_url": "http://pay.example.com"}, "payment.online_url must be an https://"),
+    ({"payment.online_url": 42}, "payment.online_url must be an https:// address or null, got 42"),
     ({"late_fee.daily_rate": 0.02}, "late_fee.daily_rate must be between 0 and 0.01, got 0.02"),
     ({"late_fee.grace_days": -1}, "late_fee.grace_days must be between 0 and 365, got -1"),
     ({"stop_heating.apply_deadline": "12-01"}, "stop_heating.apply_deadline (12-01) must fall"),
