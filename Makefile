@@ -5,7 +5,7 @@
 PY := .venv/bin/python
 RASA := .venv/bin/rasa
 
-.PHONY: setup model db run test lint eval
+.PHONY: setup model db run test lint eval bench
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -21,6 +21,10 @@ run: model db
 
 eval: model
 	@$(PY) -m bot eval --gate
+
+# Load benchmark against the stock `rasa init` assistant (several minutes; run it alone).
+bench: model
+	@$(PY) bench/load.py
 
 lint: setup
 	$(PY) -m ruff check bot actions scripts tests
