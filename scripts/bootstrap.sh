@@ -45,3 +45,19 @@ if [[ "$want" != "$have" ]]; then
   .venv/bin/python -m pip check
   echo "$want" > .venv/.installed
 fi
+
+# The browser test (tests/e2e/test_widget_browser.py) drives Debian's chromium through Playwright,
+# never a browser Playwright downloads (no internet on CI); a CJK font keeps its screenshots legible.
+browser_packages=()
+[[ -x /usr/bin/chromium ]] || browser_packages+=(chromium chromium-driver)
+[[ -n "$(fc-list :lang=zh 2>/dev/null)" ]] || browser_packages+=(fonts-wqy-microhei)
+if (( ${#browser_packages[@]} )); then
+  if [[ $(id -u) -eq 0 ]]; then
+    echo "bootstrap: installing ${browser_packages[*]} for the browser test"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${browser_packages[@]}" >/dev/null
+  else
+    echo "bootstrap: not root, so not installing ${browser_packages[*]};" \
+      "the browser test is skipped until 'apt-get install ${browser_packages[*]}' is run as root" >&2
+  fi
+fi
