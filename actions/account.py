@@ -188,7 +188,15 @@ def _show_fee(dispatcher: CollectingDispatcher, summary: FeeSummary) -> None:
         late_fee=late,
         history=history,
         pay_link=_pay_link(summary),
+        owed=_owed(summary),
     )
+
+
+def _owed(summary: FeeSummary) -> str:
+    """Everything still owed in one short phrase (the SMS answer has no room for the details)."""
+    total = summary.balance + summary.earlier_arrears
+    return f"共欠{total:.2f}元" if total > 0 else "已缴清"
+
 
 
 def _pay_link(summary: FeeSummary) -> str:

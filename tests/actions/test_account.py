@@ -227,6 +227,7 @@ async def test_fee_summary_adds_earlier_unpaid_seasons(store: str, domain: dict[
     await ActionAfterVerification().run(dispatcher, t, domain)
     summary = said(dispatcher, "utter_fee_summary")
     assert summary["balance"] == "尚欠 2148.00 元；另有往季欠费 100.00 元"
+    assert summary["owed"] == "共欠2248.00元"
 
 
 async def test_no_payment_link_when_nothing_is_owed(store: str, domain: dict[str, Any]) -> None:
@@ -246,4 +247,4 @@ async def test_no_payment_link_when_nothing_is_owed(store: str, domain: dict[str
     await ActionAfterVerification().run(dispatcher, t, domain)
     summary = said(dispatcher, "utter_fee_summary")
     assert summary["balance"] == "本季已缴清"
-    assert summary["pay_link"] == ""
+    assert summary["pay_link"] == "" and summary["owed"] == "已缴清"

@@ -1,0 +1,119 @@
+"""Sending SMS: the HTTP sender against the gateway stand-in, the fake, and the outbound rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+import pytest
+
+from bot.channels.sms import send_notice
+from bot.channels.sms.config import load_sms_settings
+from bot.channels.sms.outbox import deliver
+from bot.channels.sms.sender import HttpSmsSender, RecordingSender, SendError, sender_for
+from bot.channels.sms.templates import SmsMessage
+from bot.standins.sms_gateway import REFUSED_CODE, SmsGatewayStandIn
+from bot.store.db import session_scope
+from bot.store.outbound import outbound_to
+from bot.store.suppressions import suppress
+
+PHONE = "13812345678"
+NOTICE = SmsMessage("SMS_OUTAGE", {"community": "阳光花园"}, "阳光花园明日停热。", "utter_x")
+
+
+@pytest.fixture
+def gateway() -> Iterator[SmsGatewayStandIn]:
+    server = SmsGatewayStandIn().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+async def test_the_http_sender_posts_the_documented_body(gateway: SmsGatewayStandIn) -> None:
+    sender = HttpSmsSender(gateway.base_url + "/", "暖心热力")
+    await sender.send(PHONE, NOTICE)
+    assert gateway.sends() == [
+        {
+            "phone": PHONE,
+            "sign_name": "暖心热力",
+            "template_id": "SMS_OUTAGE",
+            "params": {"community": "阳光花园"},
+        }
+    ]
+    assert gateway.received("/sms/send")[0].headers["content-type"].startswith("application/json")
+
+
+async def test_a_refusing_or_unreachable_gateway_is_a_send_error(
+    gateway: SmsGatewayStandIn,
+) -> None:
+    sender = HttpSmsSender(gateway.base_url, "暖心热力")
+    gateway.fail(1)
+    with pytest.raises(SendError, match=REFUSED_CODE):
+        await sender.send(PHONE, NOTICE)
+    await sender.send(PHONE, NOTICE)
+    assert len(gateway.sends()) == 1
+    gateway.route("POST", "/sms/send", lambda r: (500, {"code": "InternalError"}))
+    with pytest.raises(SendError, match="500"):
+        await sender.send(PHONE, NOTICE)
+    gateway.stop()
+    with pytest.raises(SendError, match="unreachable"):
+        await sender.send(PHONE, NOTICE)
+
+
+def test_the_settings_choose_the_http_sender() -> None:
+    settings = load_sms_settings(
+        {"SMS_CALLBACK_SECRET": "0123456789abcdef", "SMS_API_BASE": "http://127.0.0.1:9"}
+    )
+    assert isinstance(sender_for(settings), HttpSmsSender)
+
+
+async def test_the_fake_records_and_fails_on_demand() -> None:
+    fake = RecordingSender()
+    await fake.send(PHONE, NOTICE)
+    fake.failing = True
+    with pytest.raises(SendError):
+        await fake.send(PHONE, NOTICE)
+    assert fake.sent == [(PHONE, NOTICE)]
+
+
+async def test_every_send_and_failure_is_logged(store_url: str) -> None:
+    fake = RecordingSender()
+    assert await deliver(fake, PHONE, [NOTICE, NOTICE], "reply", store_url) == ["sent", "sent"]
+    fake.failing = True
+    assert await deliver(fake, PHONE, [NOTICE], "reply", store_url) == ["failed"]
+    with session_scope(store_url) as session:
+        logged = [
+            (r.purpose, r.status, r.template_id, r.error)
+            for r in outbound_to(session, "sms", PHONE)
+        ]
+        body = outbound_to(session, "sms", PHONE)[0].body
+    assert logged == [
+        ("reply", "sent", "SMS_OUTAGE", None),
+        ("reply", "sent", "SMS_OUTAGE", None),
+        ("reply", "failed", "SMS_OUTAGE", "recording sender told to fail"),
+    ]
+    assert body == NOTICE.as_json()
+
+
+async def test_notices_to_a_suppressed_number_are_refused_but_replies_and_others_go(
+    store_url: str, now: datetime
+) -> None:
+    fake = RecordingSender()
+    with session_scope(store_url) as session:
+        suppress(session, "sms", PHONE, "TD", now)
+    assert await send_notice(fake, PHONE, NOTICE, store_url) == "refused"
+    assert await send_notice(fake, "13900001111", NOTICE, store_url) == "sent"
+    assert await deliver(fake, PHONE, [NOTICE], "reply", store_url) == ["sent"]
+    assert fake.sent == [("13900001111", NOTICE), (PHONE, NOTICE)]
+    with session_scope(store_url) as session:
+        statuses = [(r.purpose, r.status) for r in outbound_to(session, "sms", PHONE)]
+    assert statuses == [("notice", "refused"), ("reply", "sent")]
+
+
+async def test_a_notice_never_carries_the_promotional_opt_out_line(store_url: str) -> None:
+    promotional = SmsMessage("SMS_P", {}, "冬季优惠，拒收请回复R")
+    with pytest.raises(ValueError, match="拒收请回复R"):
+        await send_notice(RecordingSender(), PHONE, promotional, store_url)
+    with pytest.raises(ValueError, match="purpose"):
+        await deliver(RecordingSender(), PHONE, [NOTICE], "promo", store_url)
