@@ -198,14 +198,12 @@ def _owed(summary: FeeSummary) -> str:
     return f"共欠{total:.2f}元" if total > 0 else "已缴清"
 
 
-
 def _pay_link(summary: FeeSummary) -> str:
     """A link to the policy's online payment page when something is owed, else nothing."""
     url = policy().payment.online_url
     if not url or summary.balance + summary.earlier_arrears <= 0:
         return ""
     return f'<a href="{url}">点此在线缴费</a>'
-
 
 
 async def _apply_stop_heating(
