@@ -107,6 +107,15 @@ def latest_text(tracker: Tracker) -> str:
     return str(tracker.latest_message.get("text") or "")
 
 
+def message_metadata(tracker: Tracker) -> dict[str, Any]:
+    """What the channel attached to the latest user message (e.g. WeChat's located community)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            metadata = event.get("metadata")
+            return dict(metadata) if isinstance(metadata, dict) else {}
+    return {}
+
+
 def fresh_pending(tracker: Tracker) -> str | None:
     """The offer the bot made in its last turn (the `pending` slot), or None if it is older.
 

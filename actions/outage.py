@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import guarded, in_db, latest_text, sender_account
+from actions.common import guarded, in_db, latest_text, message_metadata, sender_account
 from bot.nlu.address import parse_address
 from bot.services import clock
 from bot.services.accounts import contact_of
@@ -23,8 +23,14 @@ from bot.services.outages import (
 
 
 async def community_of(tracker: Tracker) -> str | None:
-    """The community the user means: named now, or in the address slot, or their account's."""
+    """The community the user means: where they are, named now, in the address slot, or theirs.
+
+    "Where they are" is a community the channel located (WeChat location messages).
+    """
     known = await in_db(known_communities)
+    located = message_metadata(tracker).get("community")
+    if isinstance(located, str) and located in known:
+        return located
     texts = [latest_text(tracker)]
     texts += [
         str(e.get("value"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,13 +64,13 @@ def flatten(messages: Iterable[Mapping[str, Any]], separator: str = "\n") -> Pla
     return PlainReply(separator.join(parts), options)
 
 
-def choose(text: str, options: list[Mapping[str, str]]) -> str | None:
+def choose(text: str, options: Sequence[Mapping[str, Any]]) -> str | None:
     """The payload the user picked by answering with an option's number or exact title, if any."""
     if not options:
         return None
     cleaned = unicodedata.normalize("NFKC", text).strip()
     for option in options:
-        if cleaned and cleaned == option.get("title", "").strip():
+        if cleaned and cleaned == str(option.get("title", "")).strip():
             return str(option["payload"])
     match = _CHOICE.match(cleaned)
     if match is None:

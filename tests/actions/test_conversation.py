@@ -47,6 +47,20 @@ async def test_outage_in_a_named_community(domain: dict[str, Any]) -> None:
     assert message["when"].startswith("已于") and "预计" in message["restore"]
 
 
+async def test_a_located_community_comes_from_the_messages_metadata(
+    domain: dict[str, Any],
+) -> None:
+    located = {**user_turn("/query_outage", "query_outage", channel="wechat")}
+    located["metadata"] = {"community": "幸福里小区"}
+    dispatcher = CollectingDispatcher()
+    await ActionQueryOutage().run(dispatcher, tracker(located), domain)
+    assert said(dispatcher, "utter_outage_found")["community"] == "幸福里小区"
+    unknown = {**located, "metadata": {"community": "不存在的小区"}}
+    dispatcher = CollectingDispatcher()
+    await ActionQueryOutage().run(dispatcher, tracker(unknown), domain)
+    assert said(dispatcher, "utter_ask_community")
+
+
 async def test_no_outage_offers_a_repair(domain: dict[str, Any]) -> None:
     dispatcher = CollectingDispatcher()
     events = await ActionQueryOutage().run(

@@ -79,5 +79,11 @@ def test_free_text_goes_to_nlu_unchanged() -> None:
     assert route(" 暖气不热了 ", OPTIONS) == Route(Kind.TEXT, " 暖气不热了 ")
 
 
+def test_typed_intent_triggers_are_read_as_text() -> None:
+    typed = ' /inform{"account_no": "0102345678"}'
+    assert route(typed, OPTIONS) == Route(Kind.TEXT, 'inform{"account_no": "0102345678"}')
+    assert route("／request_human", []) == Route(Kind.TEXT, "request_human")
+
+
 def test_command_of_folds_width_case_space_and_punctuation() -> None:
     assert command_of(" ｔ ｄ 。") == "TD"

@@ -65,7 +65,11 @@ def route(text: str, options: Sequence[Mapping[str, Any]]) -> Route:
     intent = KEYWORD_INTENTS.get(command)
     if intent is not None:
         return Route(Kind.INTENT, f"/{intent}")
-    picked = choose(text, list(options))
+    picked = choose(text, options)
     if picked is not None:
         return Route(Kind.CHOICE, picked)
+    # Typed text never reaches Rasa as an intent trigger with entities of the sender's choosing
+    # (`/inform{"account_no": …}`): only the channel's own codes and options do.
+    if text.lstrip().startswith(("/", "／")):
+        text = text.lstrip().lstrip("/／")
     return Route(Kind.TEXT, text)

@@ -1,0 +1,413 @@
+"""The WeChat Official Account channel: the push URL, the 5-second rule, and later pushes.
+
+`WeChatWebhook` does the work and knows nothing of Sanic: a request becomes a checked, typed
+message (messages.py), the message a conversation turn or a fixed answer, and the answer one
+passive XML reply. WeChat waits 5 s and then retries the same message (three tries), so every
+message first `claim`s its key in the inbound ledger: only the first request runs the turn, any
+request for it (the first or a retry) waits up to the reply budget, and whoever delivers the
+answer, a waiting request passively or the finished turn by the customer-service API, must win the
+ledger's `take_delivery`. A finished turn hands its answer to a request of this process still
+waiting for it rather than pushing, so a slow answer costs a push only when nobody can take it.
+`WeChatInput` and `WeChatOutput` adapt this to Rasa.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+import traceback
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.collect import collector_for
+from bot.channels.render import choose, flatten
+from bot.channels.wechat.api import CHANNEL, WeChatApi, WeChatApiError
+from bot.channels.wechat.config import WeChatConfig, load_config
+from bot.channels.wechat.menu import payload_for_click
+from bot.channels.wechat.messages import (
+    EventMessage,
+    Inbound,
+    LocationMessage,
+    Message,
+    TextMessage,
+    TooLarge,
+    VoiceMessage,
+    read_request,
+    render_text_reply,
+    seal_reply,
+)
+from bot.channels.wechat.protocol import BadSignature, ProtocolError, WrongAppId, check_signature
+from bot.channels.wechat.storage import in_db, mask_openid
+from bot.privacy import mask_text
+from bot.store import inbound
+from bot.store.choices import pending_choices, remember_choices
+from bot.store.communities import nearest_community
+from bot.store.db import ensure_schema
+from bot.store.subscriptions import unsubscribe_all
+
+logger = logging.getLogger(__name__)
+
+LOCATION_RADIUS_KM = 3.0  # a shared location farther than this from every community matches none
+POLL_SECONDS = 0.5  # how often a waiting request looks at the ledger (another process may answer)
+SHUTDOWN_GRACE_SECONDS = 10.0  # how long a stopping server lets running turns finish
+NO_REPLY = "success"  # WeChat's "nothing to say"; it then neither retries nor shows an error
+
+VOICE_UNRECOGNISED = (
+    "抱歉，没能识别您的语音。请直接打字告诉我，例如：暖气不热、查暖气费、小区停暖了吗。"
+)
+NOTHING_NEAR = "您发送的位置附近没有我们供热的小区。请直接告诉我小区名称，我帮您查停热情况。"
+UNSUPPORTED = (
+    "抱歉，我暂时只能看懂文字和语音消息，看不了图片、链接和视频。"
+    "请用文字描述您的问题，例如：暖气不热、查暖气费、小区停暖了吗。"
+)
+UNKNOWN_MENU = "这个菜单暂时不可用。请直接告诉我您要办理的事，例如：报修、查暖气费。"
+SORRY = "抱歉，系统暂时出了点问题，请稍后再试；如有漏水等紧急情况，请直接拨打供热服务热线。"
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An HTTP answer for WeChat, independent of the web framework."""
+
+    status: int
+    body: str
+    content_type: str = "text/plain; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What a message asks for: a conversation turn on `text`, or the fixed `answer` ("": none)."""
+
+    text: str | None = None
+    answer: str = ""
+    metadata: dict[str, Any] | None = None
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _label(message: Message) -> str:
+    """A message named for logs without its sender (event keys contain the OpenID)."""
+    return f"{message.msg_type} {message.msg_id or message.create_time}"
+
+
+@dataclass
+class _Waiting:
+    """The requests of this process waiting for one message's answer, and how to wake them."""
+
+    event: asyncio.Event = field(default_factory=asyncio.Event)
+    count: int = 0
+
+
+class WeChatWebhook:
+    """Handles WeChat's GET (URL check) and POST (messages) for one Official Account."""
+
+    def __init__(self, config: WeChatConfig, on_new_message: OnNewMessage, api: WeChatApi) -> None:
+        self.config = config
+        self._on_new_message = on_new_message
+        self._api = api
+        self._waiting: dict[str, _Waiting] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    # ---- the URL check -----------------------------------------------------------------------
+
+    def verify_url(self, query: Mapping[str, str]) -> Answer:
+        """Echo `echostr` when the query is signed with our token (WeChat's URL check)."""
+        timestamp, nonce = query.get("timestamp", ""), query.get("nonce", "")
+        try:
+            if not (timestamp and nonce):
+                raise BadSignature("timestamp or nonce missing")
+            check_signature(self.config.token, query.get("signature"), timestamp, nonce)
+        except BadSignature:
+            logger.warning("wechat URL check with a bad signature refused")
+            return Answer(403, "forbidden")
+        echostr = query.get("echostr")
+        return Answer(200, echostr) if echostr else Answer(400, "echostr missing")
+
+    # ---- messages ----------------------------------------------------------------------------
+
+    async def receive(self, query: Mapping[str, str], body: bytes) -> Answer:
+        """Answer one pushed message within the reply budget (WeChat gives up after 5 s)."""
+        deadline = asyncio.get_running_loop().time() + self.config.reply_budget
+        try:
+            request = read_request(
+                query, body, self.config.token, self.config.app_id, self.config.aes_key
+            )
+        except TooLarge:
+            return Answer(413, "too large")
+        except (BadSignature, WrongAppId) as exc:
+            logger.warning("wechat message refused: %s", exc)
+            return Answer(403, "forbidden")
+        except ProtocolError as exc:
+            logger.warning("wechat message malformed: %s", exc)
+            return Answer(400, "bad request")
+        message = request.message
+        key = message.dedup_key
+        claim = await in_db(inbound.claim, CHANNEL, key, message.from_user, _utcnow())
+        with self._waiter(key) as waiting:
+            if claim.first:
+                self._spawn(self._run(message, key))
+            else:
+                logger.info("wechat retry of %s (%s)", _label(message), claim.state)
+            await self._wait(key, waiting.event, deadline)
+        reply = await in_db(inbound.take_delivery, CHANNEL, key, "passive", _utcnow())
+        if reply is not None:
+            return self._reply(request, query, str(reply.get("text") or ""))
+        if await in_db(inbound.state_of, CHANNEL, key) == "failed":
+            return self._reply(request, query, SORRY)
+        return Answer(200, NO_REPLY)
+
+    @contextmanager
+    def _waiter(self, key: str) -> Iterator[_Waiting]:
+        """Register a waiting request; deregistered before it tries to take the answer.
+
+        Registration and deregistration run without an `await`, like the check in `_hand_over`,
+        so a finished turn either finds the waiter (which then takes the answer after leaving
+        here) or finds nobody and pushes: the answer is never left with neither.
+        """
+        waiting = self._waiting.setdefault(key, _Waiting())
+        waiting.count += 1
+        try:
+            yield waiting
+        finally:
+            waiting.count -= 1
+            if waiting.count == 0:
+                del self._waiting[key]
+
+    async def _wait(self, key: str, event: asyncio.Event, deadline: float) -> None:
+        """Until the answer is ready (here or in another process), or the deadline."""
+        loop = asyncio.get_running_loop()
+        while not event.is_set():
+            if await in_db(inbound.state_of, CHANNEL, key) != "running":
+                return
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return
+            try:
+                await asyncio.wait_for(event.wait(), min(POLL_SECONDS, remaining))
+            except asyncio.TimeoutError:
+                continue
+
+    def _hand_over(self, key: str) -> bool:
+        """Wake this process's requests waiting for `key`; false if none waits."""
+        waiting = self._waiting.get(key)
+        if waiting is None:
+            return False
+        waiting.event.set()
+        return True
+
+    async def idle(self) -> None:
+        """Until every turn this process started has finished and its answer was handled."""
+        while self._tasks:
+            await asyncio.wait(set(self._tasks))
+
+    def _spawn(self, coroutine: Awaitable[None]) -> None:
+        task: asyncio.Task[None] = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)  # the loop keeps only weak references to tasks
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run(self, message: Message, key: str) -> None:
+        """Run the turn once, store its answer, and see it delivered exactly once."""
+        who = f"{_label(message)} from {mask_openid(message.from_user)}"
+        try:
+            text = await self._answer(message, key)
+            await in_db(inbound.record_answer, CHANNEL, key, {"text": text}, _utcnow())
+        except Exception:
+            logger.error("wechat turn for %s failed:\n%s", who, mask_text(traceback.format_exc()))
+            await in_db(inbound.record_failure, CHANNEL, key, _utcnow())
+            self._hand_over(key)
+            return
+        if self._hand_over(key):
+            return
+        late = await in_db(inbound.take_delivery, CHANNEL, key, "push", _utcnow())
+        if late is None or not late.get("text"):
+            return
+        logger.info("wechat answer to %s missed the reply; pushing it", who)
+        # A refusal or failure is logged, with its outbound-log row, by the API client.
+        with suppress(WeChatApiError):
+            await self._api.send_text(message.from_user, str(late["text"]), "late_reply")
+
+    async def _answer(self, message: Message, key: str) -> str:
+        """The text to send back for `message` ("" for none)."""
+        turn = await self._turn(message)
+        if turn.text is None:
+            return turn.answer
+        collector = collector_for(CHANNEL)()
+        await self._on_new_message(
+            UserMessage(
+                turn.text,
+                collector,
+                message.from_user,
+                input_channel=CHANNEL,
+                message_id=f"{CHANNEL}:{key}",
+                metadata=turn.metadata,
+            )
+        )
+        plain = flatten(collector.messages)
+        await in_db(remember_choices, CHANNEL, message.from_user, plain.options, _utcnow())
+        return plain.text
+
+    async def _turn(self, message: Message) -> Turn:
+        """What the message asks for (see `Turn`)."""
+        sender = message.from_user
+        if isinstance(message, TextMessage):
+            return await self._typed(sender, message.content)
+        if isinstance(message, VoiceMessage):
+            if message.recognition is None:
+                return Turn(answer=VOICE_UNRECOGNISED)
+            return await self._typed(sender, message.recognition)
+        if isinstance(message, LocationMessage):
+            near = await in_db(
+                nearest_community, message.latitude, message.longitude, LOCATION_RADIUS_KM
+            )
+            if near is None:
+                return Turn(answer=NOTHING_NEAR)
+            # Metadata, not an entity: an `address` entity would fill the address slot with a
+            # bare community name that a later repair form would take for the full address.
+            return Turn(text="/query_outage", metadata={"community": near.community})
+        if isinstance(message, EventMessage):
+            return await self._event(message)
+        return Turn(answer=UNSUPPORTED)
+
+    async def _typed(self, sender: str, text: str) -> Turn:
+        """A typed (or transcribed) text: an option's number picks it, else it goes as written.
+
+        A leading slash is dropped: typed text must never reach Rasa as an intent trigger with
+        entities of the user's choosing; only the channel's own payloads do.
+        """
+        picked = choose(text, await in_db(pending_choices, CHANNEL, sender))
+        return Turn(text=picked if picked is not None else text.lstrip(" /／"))
+
+    async def _event(self, event: EventMessage) -> Turn:
+        if event.event == "subscribe":
+            return Turn(text="/greet")
+        if event.event == "unsubscribe":
+            ended = await in_db(unsubscribe_all, CHANNEL, event.from_user, _utcnow())
+            logger.info(
+                "wechat %s unfollowed; %d subscriptions ended", mask_openid(event.from_user), ended
+            )
+            return Turn()
+        if event.event == "click":
+            payload = payload_for_click(event.event_key)
+            return Turn(text=payload) if payload else Turn(answer=UNKNOWN_MENU)
+        return Turn()  # VIEW, SCAN, LOCATION reports: nothing to say
+
+    def _reply(self, request: Inbound, query: Mapping[str, str], text: str) -> Answer:
+        """One passive text reply, sealed in safe mode; `success` when there is nothing to say."""
+        if not text:
+            return Answer(200, NO_REPLY)
+        now = str(int(time.time()))
+        xml = render_text_reply(request.message, text, int(now))
+        if request.encrypted and self.config.aes_key is not None:
+            nonce = query.get("nonce") or str(secrets.randbelow(10**10))
+            xml = seal_reply(
+                xml, self.config.token, self.config.app_id, self.config.aes_key, now, nonce
+            )
+        return Answer(200, xml, "application/xml; charset=utf-8")
+
+
+class WeChatOutput(OutputChannel):
+    """Messages outside a request's reply (agent answers, notices), pushed by the customer-service
+    API within WeChat's window; a push that does not happen raises (`WindowClosed` …)."""
+
+    def __init__(self, api: WeChatApi) -> None:
+        self._api = api
+
+    @classmethod
+    def name(cls) -> str:
+        """`wechat`, so the domain's `channel: wechat` variants are chosen."""
+        return CHANNEL
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        """Push one bot message as text, buttons as numbered options the user can answer."""
+        plain = flatten([message])
+        if not plain.text:
+            return
+        await self._api.send_text(recipient_id, plain.text, "push")
+        if plain.options:
+            await in_db(remember_choices, CHANNEL, recipient_id, plain.options, _utcnow())
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        """Push a plain text."""
+        await self._api.send_text(recipient_id, text, "push")
+
+
+def _http(answer: Answer) -> HTTPResponse:
+    return response.text(answer.body, status=answer.status, content_type=answer.content_type)
+
+
+def _query(request: Request) -> dict[str, str]:
+    return {key: str(request.args.get(key, "")) for key in request.args}
+
+
+class WeChatInput(InputChannel):
+    """Rasa's input channel `wechat`, at `/webhooks/wechat/webhook`; off without WECHAT_TOKEN."""
+
+    def __init__(self, config: WeChatConfig | None) -> None:
+        self.config = config
+        self._api = WeChatApi(config) if config else None
+
+    @classmethod
+    def name(cls) -> str:
+        """The channel's name: its URL prefix and the tracker's input channel."""
+        return CHANNEL
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> WeChatInput:
+        """Configure from the environment (credentials.yml keys override); see config.py."""
+        config = load_config(credentials)
+        if config is None:
+            logger.warning("WeChat channel is off: WECHAT_TOKEN is not set (webhook answers 503)")
+        else:
+            mode = "plain, compatible and safe" if config.aes_key else "plain and compatible"
+            logger.info("WeChat channel for %s: %s modes", config.app_id, mode)
+        return cls(config)
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        """The push URL (GET: URL check, POST: messages) and a health route."""
+        bp = Blueprint("wechat_webhook", __name__)
+        webhook = None
+        if self.config is not None and self._api is not None:
+            ensure_schema()  # the ledger lives in the store; a fresh database gets its schema
+            webhook = WeChatWebhook(self.config, on_new_message, self._api)
+
+        @bp.listener("before_server_stop")
+        async def finish_turns(*_: Any) -> None:
+            """Let running turns finish and push their answers before the server stops."""
+            if webhook is not None:
+                with suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(webhook.idle(), SHUTDOWN_GRACE_SECONDS)
+
+        @bp.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok" if webhook else "off"})
+
+        @bp.route("/webhook", methods=["GET"])
+        async def verify(request: Request) -> HTTPResponse:
+            if webhook is None:
+                return _http(Answer(503, "wechat channel is not configured"))
+            return _http(webhook.verify_url(_query(request)))
+
+        @bp.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if webhook is None:
+                return _http(Answer(503, "wechat channel is not configured"))
+            return _http(await webhook.receive(_query(request), request.body or b""))
+
+        return bp
+
+    def get_output_channel(self) -> OutputChannel | None:
+        """Pushes through the customer-service API (Rasa's `output_channel=wechat`)."""
+        return WeChatOutput(self._api) if self._api else None

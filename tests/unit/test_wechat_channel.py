@@ -1,0 +1,603 @@
+"""The WeChat webhook: checks, message types, the reply budget, retries and late pushes.
+
+Rasa is replaced by a fake `on_new_message` that answers from a script and can be held on a gate,
+so the slow path is driven by the test (a closed gate and a tiny budget), never by sleeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import datetime, timezone
+from typing import Any
+
+import aiohttp
+import pytest
+from defusedxml.ElementTree import fromstring
+from rasa.core.channels.channel import UserMessage
+from sanic import Sanic
+
+from bot.channels.render import CHOICE_HINT
+from bot.channels.wechat import WeChatInput, WeChatOutput
+from bot.channels.wechat.api import WeChatApi, WindowClosed
+from bot.channels.wechat.channel import (
+    NOTHING_NEAR,
+    SORRY,
+    UNKNOWN_MENU,
+    UNSUPPORTED,
+    VOICE_UNRECOGNISED,
+    Answer,
+    WeChatWebhook,
+)
+from bot.channels.wechat.config import WeChatConfig
+from bot.channels.wechat.protocol import decode_aes_key, decrypt, encrypt, signature
+from bot.launcher import free_port
+from bot.standins.wechat_api import SEND_PATH, WeChatApiStandIn
+from bot.store.choices import pending_choices
+from bot.store.communities import add_location
+from bot.store.db import session_scope
+from bot.store.inbound import claim, record_answer
+from bot.store.models import InboundMessage, Subscription
+from bot.store.outbound import outbound_to
+from bot.store.subscriptions import subscribe
+
+TOKEN, APP_ID, SECRET = "wechat-test-token", "wxchanneltest", "channel-secret"
+AES_KEY_TEXT = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR"
+AES_KEY = decode_aes_key(AES_KEY_TEXT)
+ACCOUNT = "gh_heating"
+USER = "oHeatUser00000000000000000001"
+GREETING = [
+    {"text": "您好，我是小暖。"},
+    {
+        "text": "请问办理什么业务？",
+        "buttons": [
+            {"title": "查暖气费", "payload": "/query_fee"},
+            {"title": "报修", "payload": "/report_repair"},
+        ],
+    },
+]
+
+
+class FakeRasa:
+    """Stands in for Rasa's `on_new_message`: records messages and answers from `script`."""
+
+    def __init__(
+        self,
+        script: Callable[[str], list[dict[str, Any]]] | None = None,
+        gate: asyncio.Event | None = None,
+        fail: bool = False,
+    ) -> None:
+        self.calls: list[UserMessage] = []
+        self.script = script or (lambda text: [{"text": f"收到：{text}"}])
+        self.gate, self.fail = gate, fail
+
+    @property
+    def texts(self) -> list[str | None]:
+        return [m.text for m in self.calls]
+
+    async def __call__(self, message: UserMessage) -> None:
+        self.calls.append(message)
+        if self.gate is not None:
+            await self.gate.wait()
+        if self.fail:
+            raise RuntimeError("the dialogue broke")
+        for reply in self.script(message.text or ""):
+            await message.output_channel.send_response(message.sender_id, dict(reply))
+
+
+@pytest.fixture(scope="module")
+def standin() -> Iterator[WeChatApiStandIn]:
+    server = WeChatApiStandIn(APP_ID, SECRET).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def config(standin: WeChatApiStandIn, store_url: str) -> WeChatConfig:
+    """A safe-mode account on the stand-in, a generous budget, and an empty store."""
+    standin.reset()
+    return WeChatConfig(TOKEN, APP_ID, SECRET, AES_KEY, standin.base_url, reply_budget=30.0)
+
+
+def webhook_for(config: WeChatConfig, rasa: FakeRasa) -> WeChatWebhook:
+    return WeChatWebhook(config, rasa, WeChatApi(config))
+
+
+def message_xml(kind: str, fields: str, msg_id: str | None = "1001", user: str = USER) -> str:
+    msg = f"<MsgId>{msg_id}</MsgId>" if msg_id else ""
+    return (
+        f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName>"
+        f"<FromUserName><![CDATA[{user}]]></FromUserName><CreateTime>1764230400</CreateTime>"
+        f"<MsgType><![CDATA[{kind}]]></MsgType>{fields}{msg}</xml>"
+    )
+
+
+def text_xml(content: str, msg_id: str = "1001", user: str = USER) -> str:
+    return message_xml("text", f"<Content><![CDATA[{content}]]></Content>", msg_id, user)
+
+
+def event_xml(event: str, key: str = "", user: str = USER, at: int = 1764230400) -> str:
+    return message_xml(
+        "event",
+        f"<Event><![CDATA[{event}]]></Event><EventKey><![CDATA[{key}]]></EventKey>",
+        None,
+        user,
+    ).replace("1764230400", str(at))
+
+
+def signed(xml: str, nonce: str = "123") -> tuple[dict[str, str], bytes]:
+    timestamp = "1764230400"
+    return {
+        "timestamp": timestamp,
+        "nonce": nonce,
+        "signature": signature(TOKEN, timestamp, nonce),
+    }, xml.encode()
+
+
+def sealed(xml: str, app_id: str = APP_ID) -> tuple[dict[str, str], bytes]:
+    timestamp, nonce = "1764230400", "456"
+    secret = encrypt(AES_KEY, app_id, xml.encode())
+    query = {
+        "timestamp": timestamp,
+        "nonce": nonce,
+        "encrypt_type": "aes",
+        "signature": signature(TOKEN, timestamp, nonce),
+        "msg_signature": signature(TOKEN, timestamp, nonce, secret),
+    }
+    return (
+        query,
+        f"<xml><ToUserName>{ACCOUNT}</ToUserName><Encrypt>{secret}</Encrypt></xml>".encode(),
+    )
+
+
+async def send(webhook: WeChatWebhook, xml: str) -> Answer:
+    return await webhook.receive(*signed(xml))
+
+
+def content(answer: Answer) -> str:
+    assert answer.status == 200 and answer.body != "success", answer
+    reply = fromstring(answer.body)
+    assert reply.findtext("ToUserName") == USER and reply.findtext("FromUserName") == ACCOUNT
+    return reply.findtext("Content") or ""
+
+
+def ledger(key: str) -> InboundMessage | None:
+    with session_scope() as session:
+        row = (
+            session.query(InboundMessage).filter_by(channel="wechat", message_key=key).one_or_none()
+        )
+        if row is not None:
+            session.expunge(row)
+        return row
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    """Yield to the loop until `condition` holds (a synchronisation point, not a timing check)."""
+    for _ in range(2000):
+        if condition():
+            return
+        await asyncio.sleep(0.005)
+    raise AssertionError("condition never held")
+
+
+def waiting(webhook: WeChatWebhook, key: str) -> int:
+    entry = webhook._waiting.get(key)
+    return 0 if entry is None else entry.count
+
+
+# ---- URL check and refused requests --------------------------------------------------------------
+
+
+def test_url_check_echoes_only_for_our_signature(config: WeChatConfig) -> None:
+    webhook = webhook_for(config, FakeRasa())
+    query = {
+        "timestamp": "1",
+        "nonce": "2",
+        "signature": signature(TOKEN, "1", "2"),
+        "echostr": "e-42",
+    }
+
+    assert webhook.verify_url(query) == Answer(200, "e-42")
+    assert webhook.verify_url({**query, "signature": signature("other", "1", "2")}).status == 403
+    assert webhook.verify_url({"echostr": "e-42"}).status == 403
+    assert webhook.verify_url({k: v for k, v in query.items() if k != "echostr"}).status == 400
+
+
+@pytest.mark.parametrize(
+    ("make", "status"),
+    [
+        (lambda: ({"timestamp": "1", "nonce": "2"}, text_xml("你好").encode()), 403),
+        (
+            lambda: (
+                {**signed(text_xml("你好"))[0], "signature": "0" * 40},
+                text_xml("你好").encode(),
+            ),
+            403,
+        ),
+        (
+            lambda: (
+                {**sealed(text_xml("你好"))[0], "msg_signature": "0" * 40},
+                sealed(text_xml("你好"))[1],
+            ),
+            403,
+        ),
+        (lambda: sealed(text_xml("你好"), app_id="wxsomebodyelse"), 403),
+        (lambda: signed("<xml><MsgType>text</MsgType><Content>x</Content></xml>"), 400),
+        (lambda: signed("<xml><unclosed></xml>"), 400),
+        (lambda: signed('<!DOCTYPE xml [<!ENTITY a "x">]><xml>&a;</xml>'), 400),
+        (lambda: signed(text_xml("暖" * 30_000)), 413),
+    ],
+    ids=[
+        "unsigned",
+        "mis-signed",
+        "mis-signed-safe",
+        "other-appid",
+        "no-ids",
+        "broken",
+        "dtd",
+        "huge",
+    ],
+)
+async def test_bad_requests_never_reach_the_conversation(
+    config: WeChatConfig, make: Callable[[], tuple[dict[str, str], bytes]], status: int
+) -> None:
+    rasa = FakeRasa()
+    answer = await webhook_for(config, rasa).receive(*make())
+
+    assert answer.status == status
+    assert rasa.calls == [] and ledger("msg:1001") is None
+
+
+# ---- message types -------------------------------------------------------------------------------
+
+
+async def test_text_gets_one_passive_reply_with_numbered_options(config: WeChatConfig) -> None:
+    rasa = FakeRasa(lambda text: GREETING if text == "你好" else [{"text": f"选了 {text}"}])
+    webhook = webhook_for(config, rasa)
+
+    reply = content(await send(webhook, text_xml("你好")))
+    assert reply == f"您好，我是小暖。\n请问办理什么业务？\n1. 查暖气费\n2. 报修\n{CHOICE_HINT}"
+    first = rasa.calls[0]
+    assert (first.sender_id, first.input_channel, first.message_id) == (
+        USER,
+        "wechat",
+        "wechat:msg:1001",
+    )
+    assert first.output_channel.name() == "wechat"  # the domain's wechat variants are chosen
+
+    assert content(await send(webhook, text_xml("２", msg_id="1002"))) == "选了 /report_repair"
+    assert rasa.texts == ["你好", "/report_repair"]
+    with session_scope() as session:
+        assert pending_choices(session, "wechat", USER) == []  # the answer had no options
+    row = ledger("msg:1001")
+    assert row is not None and (row.state, row.delivered_via) == ("delivered", "passive")
+
+
+async def test_typed_text_cannot_trigger_intents(config: WeChatConfig) -> None:
+    rasa = FakeRasa()
+    await send(webhook_for(config, rasa), text_xml('/inform{"account_no":"0102345678"}'))
+    assert rasa.texts == ['inform{"account_no":"0102345678"}']
+
+
+async def test_safe_mode_reply_is_sealed_and_decrypts_to_the_answer(config: WeChatConfig) -> None:
+    rasa = FakeRasa()
+    answer = await webhook_for(config, rasa).receive(*sealed(text_xml("暖气不热")))
+
+    envelope = fromstring(answer.body)
+    secret = envelope.findtext("Encrypt") or ""
+    timestamp, nonce = envelope.findtext("TimeStamp") or "", envelope.findtext("Nonce") or ""
+    assert envelope.findtext("MsgSignature") == signature(TOKEN, timestamp, nonce, secret)
+    inner = fromstring(decrypt(AES_KEY, APP_ID, secret))
+    assert inner.findtext("Content") == "收到：暖气不热" and inner.findtext("ToUserName") == USER
+
+
+async def test_voice_uses_the_transcript_or_asks_to_type(config: WeChatConfig) -> None:
+    rasa = FakeRasa()
+    webhook = webhook_for(config, rasa)
+    heard = message_xml(
+        "voice", "<MediaId>m</MediaId><Recognition>暖气不热。</Recognition>", "2001"
+    )
+    assert content(await send(webhook, heard)) == "收到：暖气不热。"
+
+    silent = message_xml("voice", "<MediaId>m</MediaId><Recognition></Recognition>", "2002")
+    assert content(await send(webhook, silent)) == VOICE_UNRECOGNISED
+    assert rasa.texts == ["暖气不热。"]
+
+
+async def test_location_asks_about_the_nearest_community(config: WeChatConfig) -> None:
+    with session_scope() as session:
+        add_location(session, "幸福里小区", 39.9283, 116.3882)
+    rasa = FakeRasa()
+    webhook = webhook_for(config, rasa)
+
+    near = "<Location_X>39.9290</Location_X><Location_Y>116.3890</Location_Y><Label>x</Label>"
+    await send(webhook, message_xml("location", near, "3001"))
+    assert rasa.texts == ["/query_outage"]
+    assert rasa.calls[0].metadata == {"community": "幸福里小区"}
+
+    far = "<Location_X>31.2304</Location_X><Location_Y>121.4737</Location_Y>"
+    assert content(await send(webhook, message_xml("location", far, "3002"))) == NOTHING_NEAR
+    assert len(rasa.calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("event", "key", "expected"),
+    [
+        ("subscribe", "qrscene_7", "/greet"),
+        ("CLICK", "QUERY_FEE", "/query_fee"),
+        ("CLICK", "REPORT_REPAIR", "/report_repair"),
+        ("CLICK", "QUERY_OUTAGE", "/query_outage"),
+        ("CLICK", "REQUEST_HUMAN", "/request_human"),
+    ],
+)
+async def test_subscribe_and_menu_clicks_start_intents(
+    config: WeChatConfig, event: str, key: str, expected: str
+) -> None:
+    rasa = FakeRasa()
+    reply = content(await send(webhook_for(config, rasa), event_xml(event, key)))
+    assert rasa.texts == [expected] and reply == f"收到：{expected}"
+    assert ledger(f"event:{USER}:1764230400") is not None
+
+
+async def test_unknown_menu_key_and_silent_events(config: WeChatConfig) -> None:
+    rasa = FakeRasa()
+    webhook = webhook_for(config, rasa)
+    assert content(await send(webhook, event_xml("CLICK", "OLD_KEY", at=1))) == UNKNOWN_MENU
+    for n, event in enumerate(("VIEW", "SCAN", "LOCATION"), start=2):
+        assert await send(webhook, event_xml(event, at=n)) == Answer(200, "success")
+    assert rasa.calls == []
+
+
+async def test_unsubscribe_ends_subscriptions_without_a_reply(config: WeChatConfig) -> None:
+    with session_scope() as session:
+        subscribe(
+            session, "wechat", USER, "outage", datetime.now(timezone.utc), community="幸福里小区"
+        )
+    rasa = FakeRasa()
+
+    assert await send(webhook_for(config, rasa), event_xml("unsubscribe")) == Answer(200, "success")
+    assert rasa.calls == []
+    with session_scope() as session:
+        assert [s.active for s in session.query(Subscription).filter_by(sender_id=USER)] == [False]
+
+
+@pytest.mark.parametrize("kind", ["image", "link", "video", "shortvideo", "file"])
+async def test_other_types_get_a_clear_answer(config: WeChatConfig, kind: str) -> None:
+    rasa = FakeRasa()
+    answer = await send(
+        webhook_for(config, rasa), message_xml(kind, "<PicUrl>http://x/y.jpg</PicUrl>")
+    )
+    assert content(answer) == UNSUPPORTED and rasa.calls == []
+
+
+# ---- budget, retries, late pushes --------------------------------------------------------------
+
+
+async def test_slow_answer_is_pushed_exactly_once(
+    config: WeChatConfig, standin: WeChatApiStandIn
+) -> None:
+    gate = asyncio.Event()
+    rasa = FakeRasa(gate=gate)
+    webhook = webhook_for(replace(config, reply_budget=0.05), rasa)
+
+    assert await send(webhook, text_xml("暖气片漏水了")) == Answer(200, "success")
+    gate.set()
+    await webhook.idle()
+
+    assert standin.texts_to(USER) == ["收到：暖气片漏水了"]
+    row = ledger("msg:1001")
+    assert row is not None and (row.state, row.delivered_via) == ("delivered", "push")
+    with session_scope() as session:
+        assert [(r.purpose, r.status) for r in outbound_to(session, "wechat", USER)] == [
+            ("late_reply", "sent")
+        ]
+
+    # WeChat's retry of the same message afterwards runs nothing and delivers nothing again.
+    assert await send(webhook, text_xml("暖气片漏水了")) == Answer(200, "success")
+    assert len(rasa.calls) == 1 and len(standin.received(SEND_PATH)) == 1
+
+
+async def test_concurrent_retries_run_once_and_deliver_once(
+    config: WeChatConfig, standin: WeChatApiStandIn
+) -> None:
+    gate = asyncio.Event()
+    rasa = FakeRasa(gate=gate)
+    webhook = webhook_for(config, rasa)
+
+    first = asyncio.create_task(send(webhook, text_xml("家里暖气管子爆了")))
+    retry = asyncio.create_task(webhook.receive(*signed(text_xml("家里暖气管子爆了"), nonce="999")))
+    await until(lambda: waiting(webhook, "msg:1001") == 2)
+    gate.set()
+    answers = await asyncio.gather(first, retry)
+    await webhook.idle()
+
+    assert len(rasa.calls) == 1
+    bodies = sorted(a.body for a in answers)
+    assert bodies[-1] == "success" and "收到：家里暖气管子爆了" in bodies[0]
+    assert standin.received(SEND_PATH) == []
+
+
+async def test_a_retry_waiting_for_a_late_answer_gets_it_passively(
+    config: WeChatConfig, standin: WeChatApiStandIn
+) -> None:
+    gate = asyncio.Event()
+    rasa = FakeRasa(gate=gate)
+    webhook = webhook_for(replace(config, reply_budget=0.05), rasa)
+    assert await send(webhook, text_xml("师傅啥时候来")) == Answer(200, "success")
+
+    webhook.config = replace(config, reply_budget=30.0)  # the retry may wait long enough
+    retry = asyncio.create_task(send(webhook, text_xml("师傅啥时候来")))
+    await until(lambda: waiting(webhook, "msg:1001") == 1)
+    gate.set()
+
+    assert content(await retry) == "收到：师傅啥时候来"
+    await webhook.idle()
+    assert standin.received(SEND_PATH) == [] and len(rasa.calls) == 1
+    row = ledger("msg:1001")
+    assert row is not None and row.delivered_via == "passive"
+
+
+async def test_answer_left_undelivered_goes_to_the_next_retry(config: WeChatConfig) -> None:
+    """E.g. the process that ran the turn died after storing the answer; the ledger survives."""
+    now = datetime.now(timezone.utc)
+    with session_scope() as session:
+        claim(session, "wechat", "msg:1001", USER, now)
+        record_answer(session, "wechat", "msg:1001", {"text": "已为您登记报修"}, now)
+    rasa = FakeRasa()
+    webhook = webhook_for(config, rasa)  # a new process
+
+    assert content(await send(webhook, text_xml("暖气不热"))) == "已为您登记报修"
+    assert await send(webhook, text_xml("暖气不热")) == Answer(200, "success")
+    assert rasa.calls == []
+
+
+async def test_dedup_survives_a_restart(config: WeChatConfig) -> None:
+    rasa = FakeRasa()
+    content(await send(webhook_for(config, rasa), text_xml("查一下暖气费")))
+
+    restarted = webhook_for(config, rasa)
+    assert await send(restarted, text_xml("查一下暖气费")) == Answer(200, "success")
+    assert len(rasa.calls) == 1
+
+
+async def test_failed_turn_apologises_and_is_not_run_again(config: WeChatConfig) -> None:
+    rasa = FakeRasa(fail=True)
+    webhook = webhook_for(config, rasa)
+
+    assert content(await send(webhook, text_xml("暖气不热"))) == SORRY
+    assert content(await send(webhook, text_xml("暖气不热"))) == SORRY
+    assert len(rasa.calls) == 1
+    row = ledger("msg:1001")
+    assert row is not None and row.state == "failed"
+
+
+async def test_refused_late_push_is_logged_not_raised(
+    config: WeChatConfig, standin: WeChatApiStandIn
+) -> None:
+    gate = asyncio.Event()
+    webhook = webhook_for(replace(config, reply_budget=0.05), FakeRasa(gate=gate))
+    standin.fail_next(SEND_PATH, 45015)
+
+    assert await send(webhook, text_xml("暖气不热")) == Answer(200, "success")
+    gate.set()
+    await webhook.idle()
+
+    assert standin.texts_to(USER) == []
+    with session_scope() as session:
+        assert [r.status for r in outbound_to(session, "wechat", USER)] == ["refused"]
+
+
+# ---- output channel and the Rasa adapter ---------------------------------------------------------
+
+
+async def test_output_channel_pushes_options_and_refuses_outside_the_window(
+    config: WeChatConfig, standin: WeChatApiStandIn
+) -> None:
+    output = WeChatOutput(WeChatApi(config))
+    with pytest.raises(WindowClosed):
+        await output.send_response(USER, {"text": "客服回复：已安排师傅"})
+
+    with session_scope() as session:
+        claim(session, "wechat", "msg:5", USER, datetime.now(timezone.utc))
+    await output.send_response(USER, GREETING[1])
+    await output.send_text_message(USER, "客服小王为您服务")
+
+    assert standin.texts_to(USER) == [
+        f"请问办理什么业务？\n1. 查暖气费\n2. 报修\n{CHOICE_HINT}",
+        "客服小王为您服务",
+    ]
+    with session_scope() as session:
+        assert [o["payload"] for o in pending_choices(session, "wechat", USER)] == [
+            "/query_fee",
+            "/report_repair",
+        ]
+
+
+@pytest.fixture
+def sanic_test_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let one process start several Sanic apps, as sanic-testing does."""
+    monkeypatch.setattr(Sanic, "test_mode", True)
+
+
+async def _serve(channel: WeChatInput, rasa: FakeRasa) -> tuple[Any, str]:
+    app = Sanic(f"wechat_test_{uuid.uuid4().hex}", configure_logging=False)
+    app.blueprint(channel.blueprint(rasa), url_prefix="/webhooks/wechat")
+    port = free_port()
+    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True)
+    assert server is not None
+    await server.startup()
+    return server, f"http://127.0.0.1:{port}/webhooks/wechat"
+
+
+async def _stop(server: Any) -> None:
+    await server.before_stop()
+    server.close()
+    await server.wait_closed()
+
+
+def _env(monkeypatch: pytest.MonkeyPatch, standin: WeChatApiStandIn) -> None:
+    for name, value in {
+        "WECHAT_TOKEN": TOKEN,
+        "WECHAT_APP_ID": APP_ID,
+        "WECHAT_APP_SECRET": SECRET,
+        "WECHAT_ENCODING_AES_KEY": AES_KEY_TEXT,
+        "WECHAT_API_BASE": standin.base_url,
+    }.items():
+        monkeypatch.setenv(name, value)
+
+
+@pytest.mark.usefixtures("sanic_test_mode")
+async def test_rasa_channel_serves_the_push_url(
+    config: WeChatConfig, standin: WeChatApiStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _env(monkeypatch, standin)
+    channel = WeChatInput.from_credentials(None)
+    assert channel.name() == "wechat" and isinstance(channel.get_output_channel(), WeChatOutput)
+    rasa = FakeRasa()
+    server, base = await _serve(channel, rasa)
+    try:
+        async with aiohttp.ClientSession() as http:
+            query = {
+                "timestamp": "1",
+                "nonce": "2",
+                "signature": signature(TOKEN, "1", "2"),
+                "echostr": "ok-7",
+            }
+            async with http.get(f"{base}/webhook", params=query) as response:
+                assert (response.status, await response.text()) == (200, "ok-7")
+                assert response.content_type == "text/plain"
+            params, body = signed(text_xml("你好"))
+            async with http.post(f"{base}/webhook", params=params, data=body) as response:
+                assert response.status == 200
+                assert fromstring(await response.text()).findtext("Content") == "收到：你好"
+            async with http.post(f"{base}/webhook", data=body) as response:
+                assert response.status == 403
+    finally:
+        await _stop(server)
+    assert rasa.texts == ["你好"]
+
+
+@pytest.mark.usefixtures("sanic_test_mode")
+async def test_channel_without_token_is_off(
+    store_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    for name in ("WECHAT_TOKEN", "WECHAT_APP_ID", "WECHAT_APP_SECRET", "WECHAT_ENCODING_AES_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    channel = WeChatInput.from_credentials(None)
+    assert "WECHAT_TOKEN" in caplog.text and channel.get_output_channel() is None
+    rasa = FakeRasa()
+    server, base = await _serve(channel, rasa)
+    try:
+        async with aiohttp.ClientSession() as http:
+            params, body = signed(text_xml("你好"))
+            async with http.post(f"{base}/webhook", params=params, data=body) as response:
+                assert response.status == 503
+            async with http.get(f"{base}/webhook", params=params) as response:
+                assert response.status == 503
+            async with http.get(f"{base}/") as response:
+                assert (await response.json()) == {"status": "off"}
+    finally:
+        await _stop(server)
+    assert rasa.calls == []
