@@ -12,6 +12,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import (
     ActiveLoop,
+    ConversationPaused,
     EventType,
     FollowupAction,
     SlotSet,
@@ -27,6 +28,7 @@ from actions.common import (
     guarded,
     in_db,
     latest_intent,
+    latest_intent_among,
     latest_text,
     message_key,
     policy,
@@ -36,6 +38,11 @@ from actions.common import (
 )
 from actions.outage import ActionQueryOutage
 from actions.tickets import ActionQueryTicket, ticket_no_of
+from bot.handoff import messages as handoff_messages
+from bot.handoff import rules as handoff_rules
+from bot.handoff import service as handoff_service
+from bot.handoff.config import handoff_settings
+from bot.handoff.triggers import UserTurn, angry, frustration
 from bot.nlu.limits import INPUT_TRUNCATED, MAX_MESSAGE_CHARS, has_words
 from bot.policy import faq_answer
 from bot.privacy import mask_phone
@@ -64,6 +71,9 @@ FLOW_STARTERS = frozenset(
     }
 )
 
+# Validated when the action server imports its actions: a bad HANDOFF_* setting stops it at start.
+handoff_settings()
+
 #: Words that name the value a user wants to correct, checked in this order.
 CORRECTABLE = (
     ("address", "地址", ("地址", "住址", "门牌", "小区", "楼号", "单元", "房号")),
@@ -91,13 +101,109 @@ def leave_form(tracker: Tracker) -> list[EventType]:
     ]
 
 
-async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-    """Open a call-back (RG) ticket holding the transcript and tell the user when to expect it."""
+async def _contact(tracker: Tracker) -> tuple[str | None, str | None]:
+    """The phone and account the bot knows for this user (slot, verified or bound account)."""
     phone = tracker.get_slot("phone")
     account = await sender_account(tracker)
     if phone is None and account:
         contact = await in_db(contact_of, account)
         phone = contact.phone if contact else None
+    return phone, account
+
+
+async def collected(tracker: Tracker) -> dict[str, Any]:
+    """What the bot gathered, for the agent who takes over: contact, fault, complaint, tickets."""
+    phone, account = await _contact(tracker)
+    own = await in_db(ticket_service.own_tickets, channel_of(tracker), tracker.sender_id, 3)
+    values = {
+        "frustration": frustration(user_turns(tracker)),
+        "intent": latest_intent(tracker),
+        "form": tracker.active_loop.get("name"),
+        "last_message": latest_text(tracker)[:500],
+        "account_no": account,
+        "phone": phone,
+        "address": tracker.get_slot("address"),
+        "fault_type": tracker.get_slot("fault_type"),
+        "urgent_ticket_no": tracker.get_slot("urgent_ticket_no"),
+        "complaint_category": tracker.get_slot("complaint_category"),
+        "complaint_text": tracker.get_slot("complaint_text"),
+        "tickets": [ticket.ticket_no for ticket in own],
+    }
+    return {key: value for key, value in values.items() if value not in (None, [], "")}
+
+
+def user_turns(tracker: Tracker) -> list[UserTurn]:
+    """The user's messages newest first, as the frustration rules read them."""
+    turns = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            intent = (event.get("parse_data") or {}).get("intent", {}).get("name")
+            turns.append(UserTurn(intent, str(event.get("text") or "")))
+    return turns
+
+
+def handoff_reason(tracker: Tracker) -> str:
+    """Why the user asked for a person: anger, an unfinished complaint, or simply asking."""
+    if angry(latest_text(tracker)):
+        return "frustration"
+    if tracker.active_loop.get("name") == "complaint_form":
+        return "complaint"
+    if latest_intent_among(tracker, set(FLOW_STARTERS)) == "file_complaint":
+        return "complaint"
+    return "request_human"
+
+
+async def hand_over(
+    dispatcher: CollectingDispatcher, tracker: Tracker, reason: str = "request_human"
+) -> list[EventType]:
+    """Give the conversation to a person, and tell the user what happens next.
+
+    WeChat users go to WeChat's own agents when that target is on (a marker the WeChat channel
+    turns into `transfer_customer_service`). Otherwise, with someone on duty, the conversation is
+    queued with what the bot collected and the bot pauses: every later message stays in Rasa's
+    tracker for the agent. With nobody on duty the user gets a call-back (RG) ticket instead.
+    """
+    settings = handoff_settings()
+    channel = channel_of(tracker)
+    route = handoff_rules.route(channel, settings.targets)
+    done = leave_form(tracker) if tracker.active_loop.get("name") else [SlotSet("pending", None)]
+    request = handoff_service.HandoffRequest(
+        channel=channel,
+        sender_id=tracker.sender_id,
+        reason=reason,
+        summary=await collected(tracker),
+        transcript=transcript(tracker),
+    )
+    if route.wechat_kf:
+        await in_db(handoff_service.record_wechat_kf, request, clock.now())
+        dispatcher.utter_message(text=handoff_messages.wechat_kf())
+        dispatcher.utter_message(
+            json_message={"handoff": "wechat_kf", "kf_account": settings.wechat_kf_account}
+        )
+        return done
+    if route.queue_targets:
+        queued = await in_db(
+            handoff_service.enqueue,
+            policy(),
+            request,
+            route.queue_targets,
+            clock.now(),
+            settings.agent_timeout_seconds,
+        )
+        if queued is not None:
+            dispatcher.utter_message(
+                text=handoff_messages.queued(
+                    queued.position, queued.wait_minutes, policy().handoff.pickup_minutes
+                )
+            )
+            return [*done, ConversationPaused()]
+    await call_back(dispatcher, tracker)
+    return done
+
+
+async def call_back(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Open a call-back (RG) ticket holding the transcript and tell the user when to expect it."""
+    phone, account = await _contact(tracker)
     draft = TicketDraft(
         kind="RG",
         channel=channel_of(tracker),
@@ -115,13 +221,10 @@ async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[
         first_reply=clock.format_due(ticket.first_reply_due),
         phone_hint=f"电话 {mask_phone(phone)}" if phone else "当前对话",
     )
-    if tracker.active_loop.get("name"):
-        return leave_form(tracker)
-    return [SlotSet("pending", None)]
 
 
 class ActionRequestHuman(Action):
-    """转人工: for now a call-back ticket with the whole transcript."""
+    """转人工: an agent takes over (queue, WeChat's agents), or a call-back ticket off duty."""
 
     def name(self) -> str:
         """The action's name, as in domain.yml."""
@@ -131,8 +234,8 @@ class ActionRequestHuman(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Hand the conversation over."""
-        return await hand_over(dispatcher, tracker)
+        """Hand the conversation over, noting whether it is a complaint or an angry user."""
+        return await hand_over(dispatcher, tracker, handoff_reason(tracker))
 
 
 class ActionHandleYesNo(Action):
@@ -157,7 +260,7 @@ class ActionHandleYesNo(Action):
             dispatcher.utter_message(response="utter_ticket_kept", ticket_no=number)
             return cleared
         if yes and pending == "human":
-            return await hand_over(dispatcher, tracker)
+            return await hand_over(dispatcher, tracker, "fallback")
         if yes and pending == "repair":
             return [*cleared, FollowupAction("repair_form")]
         dispatcher.utter_message(response="utter_anything_else")
@@ -231,7 +334,11 @@ class ActionAnswerFaq(Action):
 
 
 class ActionFallback(Action):
-    """Two stages: ask to rephrase, then offer a person. Odd input gets a specific answer."""
+    """Two stages: ask to rephrase, then offer a person. Odd input gets a specific answer.
+
+    A user who is plainly frustrated (angry words, a third miss in a row, the same message over
+    and over) is handed to a person at once instead of being asked to rephrase again.
+    """
 
     def name(self) -> str:
         """The action's name, as in domain.yml."""
@@ -251,6 +358,8 @@ class ActionFallback(Action):
         if not has_words(latest_text(tracker)):
             dispatcher.utter_message(response="utter_empty_message")
             return [UserUtteranceReverted()]
+        if frustration(user_turns(tracker)):
+            return [UserUtteranceReverted(), *await hand_over(dispatcher, tracker, "frustration")]
         if consecutive_fallbacks(tracker) >= 2:
             dispatcher.utter_message(response="utter_offer_human")
             return [UserUtteranceReverted(), SlotSet("pending", "human")]

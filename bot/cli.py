@@ -5,6 +5,9 @@
     python -m bot outage add --kind planned --communities 阳光花园,金色家园 \\
         --start 2026-12-01T08:00 --end 2026-12-01T18:00 --reason 管网检修
     python -m bot tickets list --status new
+    python -m bot agents add wang --name 王芳 --role agent
+    python -m bot console
+    python -m bot scheduler
 
 Subcommands come from the functions named in `COMMANDS`: each `register(subparsers)` adds its
 parsers and sets a `handler(args) -> exit code` default on them, so another package adds its own
@@ -30,6 +33,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from bot.config import ConfigError, settings
+from bot.policy import Policy, load_policy
 from bot.privacy import mask_account, mask_phone, mask_text
 from bot.services import outages as outage_service
 from bot.services import tickets as ticket_service
@@ -52,9 +56,12 @@ COMMANDS: list[str] = [
     "bot.cli:register_import",
     "bot.cli:register_outage",
     "bot.cli:register_tickets",
+    "bot.scheduler:register",
     "bot.modelcache:register",
     "bot.evaluation.harness:register",
     "bot.launcher:register",
+    "bot.console.cli:register_console",
+    "bot.console.cli:register_agents",
 ]
 
 _LIST_SEPARATORS = re.compile(r"[,，;；、]")
@@ -176,7 +183,19 @@ def register_outage(subparsers: Subparsers) -> None:
     add.add_argument("--start", type=_moment, required=True, help="ISO time, company time zone")
     add.add_argument("--end", type=_moment, required=True, help="expected end, ISO time")
     add.add_argument("--reason", required=True, help="what users are told")
+    add.add_argument(
+        "--reason-code",
+        help="policy reason needing a longer notice period (e.g. filling, pressure_test)",
+    )
     add.set_defaults(handler=_outage_add)
+
+    change = commands.add_parser("update", help="move a stop or restate its reason")
+    change.add_argument("id", type=_positive_int)
+    change.add_argument("--start", type=_moment, help="new start, ISO time")
+    change.add_argument("--end", type=_moment, help="new expected end, ISO time")
+    change.add_argument("--reason", help="new reason users are told")
+    change.add_argument("--reason-code", help="as for add")
+    change.set_defaults(handler=_outage_update)
 
     end = commands.add_parser("end", help="mark a stop over (heating restored)")
     end.add_argument("id", type=_positive_int)
@@ -199,20 +218,70 @@ def _outage_line(outage: Outage) -> str:
     )
 
 
+def _reason_code(policy: Policy, code: str | None) -> str | None:
+    known = sorted(policy.notices.planned_stop_days_by_reason)
+    if code is not None and code not in known:
+        listed = ", ".join(known) or "none in this policy"
+        raise UsageError(f"unknown --reason-code {code!r}; known: {listed}")
+    return code
+
+
+def _report_change(done: str, change: outage_service.OutageChange) -> None:
+    """The change, the notices it queued, and a warning when the notice period is missed."""
+    print(f"{done}: {_outage_line(change.outage)}")
+    print(
+        f"通知 (notices): {change.notices.summary()}; "
+        "由调度进程发送 (the scheduler delivers them: python -m bot scheduler)"
+    )
+    if change.warning:
+        print(f"警告 (warning): {change.warning}", file=sys.stderr)
+
+
 def _outage_add(args: argparse.Namespace) -> int:
     communities = _LIST_SEPARATORS.split(args.communities)
+    policy = load_policy()
+    code = _reason_code(policy, args.reason_code)
     with _database() as session:
-        outage = outage_store.add_outage(
-            session, args.kind, communities, args.start, args.end, args.reason, _now()
+        change = outage_service.record_outage(
+            session,
+            policy,
+            args.kind,
+            communities,
+            args.start,
+            args.end,
+            args.reason,
+            _now(),
+            reason_code=code,
         )
-        print(f"已登记 (recorded): {_outage_line(outage)}")
+        _report_change("已登记 (recorded)", change)
+    return EXIT_OK
+
+
+def _outage_update(args: argparse.Namespace) -> int:
+    if args.start is None and args.end is None and args.reason is None:
+        raise UsageError("nothing to change: give --start, --end and/or --reason")
+    policy = load_policy()
+    code = _reason_code(policy, args.reason_code)
+    with _database() as session:
+        change = outage_service.reschedule_outage(
+            session,
+            policy,
+            args.id,
+            _now(),
+            starts_at=args.start,
+            expected_end_at=args.end,
+            reason=args.reason,
+            reason_code=code,
+        )
+        _report_change("已更新 (updated)", change)
     return EXIT_OK
 
 
 def _outage_end(args: argparse.Namespace) -> int:
+    now = _now()
     with _database() as session:
-        outage = outage_store.end_outage(session, args.id, args.at or _now())
-        print(f"已结束 (ended): {_outage_line(outage)}")
+        change = outage_service.finish_outage(session, load_policy(), args.id, args.at or now, now)
+        _report_change("已结束 (ended)", change)
     return EXIT_OK
 
 

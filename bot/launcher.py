@@ -1,4 +1,4 @@
-"""Starts the whole stack for a user: action server and Rasa server, with readable progress.
+"""Starts the whole stack for a user: action server, Rasa server, scheduler, console, with progress.
 
 One foreground process owns its children: Ctrl-C (or SIGTERM) stops every child, and if one child
 dies the others are stopped too, so a half-running assistant never stays behind.
@@ -61,8 +61,15 @@ def stack_services(
     rasa_port: int = 5005,
     actions_port: int = 5055,
     auth_token: str | None = None,
+    scheduler_port: int = 5056,
+    console_port: int = 5006,
 ) -> list[Service]:
-    """The action server and the Rasa server (REST + socketio channels, HTTP API with a token)."""
+    """The action server, the Rasa server (REST + socketio, HTTP API with a token), the scheduler.
+
+    The scheduler has no conversation port; its `/health` on `scheduler_port` answers once its
+    first round of deadlines and notices is done. The agents' console comes with the HTTP API
+    (it reads transcripts and sends replies through it), so only when there is a token.
+    """
     rasa_argv = [
         _rasa(),
         "run",
@@ -86,7 +93,20 @@ def stack_services(
             f"http://127.0.0.1:{actions_port}/health",
         ),
         Service("Rasa server", rasa_argv, f"http://127.0.0.1:{rasa_port}/"),
+        Service(
+            "scheduler",
+            [sys.executable, "-m", "bot", "scheduler", "--health-port", str(scheduler_port)],
+            f"http://127.0.0.1:{scheduler_port}/health",
+        ),
+        *([_console_service(console_port, rasa_port)] if auth_token else []),
     ]
+
+
+def _console_service(console_port: int, rasa_port: int) -> Service:
+    """The agents' console (needs CONSOLE_SECRET and RASA_AUTH_TOKEN in the environment)."""
+    argv = [sys.executable, "-m", "bot", "console", "--port", str(console_port)]
+    argv += ["--rasa-url", f"http://127.0.0.1:{rasa_port}"]
+    return Service("agent console", argv, f"http://127.0.0.1:{console_port}/health")
 
 
 def free_port() -> int:
@@ -104,6 +124,7 @@ class DemoStack:
     env: dict[str, str]
     database_url: str
     rasa_url: str
+    console_url: str = ""
 
 
 def demo_stack(
@@ -127,20 +148,32 @@ def demo_stack(
     ensure_schema(database_url)
     with session_scope(database_url) as session:
         load_demo(session, datetime.now(settings().timezone))
-    actions_port, rasa_port = free_port(), free_port()
+    actions_port, rasa_port, scheduler_port = free_port(), free_port(), free_port()
+    console_port = free_port()
     endpoints = write_endpoints(
         workdir / "endpoints.yml", actions_port, tracker_db=workdir / "tracker.db"
     )
     return DemoStack(
-        services=stack_services(model, endpoints, rasa_port, actions_port, auth_token=auth_token),
+        services=stack_services(
+            model,
+            endpoints,
+            rasa_port,
+            actions_port,
+            auth_token=auth_token,
+            scheduler_port=scheduler_port,
+            console_port=console_port,
+        ),
         env={
             **os.environ,
+            "CONSOLE_SECRET": secrets.token_urlsafe(32),
+            **({"RASA_AUTH_TOKEN": auth_token} if auth_token else {}),
             **(extra_env or {}),
             "DATABASE_URL": database_url,
             "TF_CPP_MIN_LOG_LEVEL": "2",
         },
         database_url=database_url,
         rasa_url=f"http://127.0.0.1:{rasa_port}",
+        console_url=f"http://127.0.0.1:{console_port}" if auth_token else "",
     )
 
 
@@ -185,12 +218,58 @@ def stop(services: Sequence[Service], grace: float = 15.0) -> None:
             service.process.wait()
 
 
-def run_stack(model: Path, rasa_port: int = 5005, actions_port: int = 5055) -> int:
+def _demo_agents() -> str:
+    """With a demo policy, make sure the demo agents exist; the console lines to print.
+
+    Their password is CONSOLE_DEMO_PASSWORD, or one generated on the first run and printed only
+    then; nothing secret is kept in the repository.
+    """
+    from datetime import datetime, timezone
+
+    from bot.console.cli import DEMO_AGENTS, ensure_demo_agents
+    from bot.policy import load_policy
+    from bot.store.db import session_scope
+
+    if not load_policy().company.demo:
+        return "  (add agents: python -m bot agents add USERNAME --name NAME)\n"
+    given = os.environ.get("CONSOLE_DEMO_PASSWORD")
+    with session_scope() as session:
+        generated = ensure_demo_agents(session, given, datetime.now(timezone.utc))
+    names = "/".join(name for name, _, _ in DEMO_AGENTS)
+    if generated:
+        return f"  demo agents     {names}, password {generated} (shown this once)\n"
+    if given:
+        return f"  demo agents     {names}, password from CONSOLE_DEMO_PASSWORD\n"
+    return f"  demo agents     {names} (password as first shown, or set CONSOLE_DEMO_PASSWORD)\n"
+
+
+def run_stack(
+    model: Path,
+    rasa_port: int = 5005,
+    actions_port: int = 5055,
+    scheduler_port: int = 5056,
+    console_port: int = 5006,
+) -> int:
     """Run the stack in the foreground until Ctrl-C or until a service dies."""
     token = os.environ.get("RASA_AUTH_TOKEN") or secrets.token_urlsafe(24)
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_AUTH_TOKEN": token}
+    console_secret = os.environ.get("CONSOLE_SECRET") or secrets.token_urlsafe(32)
+    env = {
+        **os.environ,
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "RASA_AUTH_TOKEN": token,
+        "CONSOLE_SECRET": console_secret,
+    }
     endpoints = write_endpoints(PROJECT_ROOT / "var" / "endpoints.yml", actions_port)
-    services = stack_services(model, endpoints, rasa_port, actions_port, auth_token=token)
+    services = stack_services(
+        model,
+        endpoints,
+        rasa_port,
+        actions_port,
+        auth_token=token,
+        scheduler_port=scheduler_port,
+        console_port=console_port,
+    )
+    agents = _demo_agents()
 
     def _interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
@@ -204,6 +283,9 @@ def run_stack(model: Path, rasa_port: int = 5005, actions_port: int = 5055) -> i
             f"  socket.io       http://localhost:{rasa_port}/socket.io\n"
             f"  HTTP API token  {token}\n"
             f"  action server   http://localhost:{actions_port}/webhook\n"
+            f"  scheduler       http://localhost:{scheduler_port}/health\n"
+            f"  agent console   http://localhost:{console_port}/\n"
+            f"{agents}"
             "Press Ctrl-C to stop.",
             flush=True,
         )
@@ -224,9 +306,15 @@ def run_stack(model: Path, rasa_port: int = 5005, actions_port: int = 5055) -> i
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """`run`: the whole stack in the foreground, on the model for the current inputs."""
-    parser = subparsers.add_parser("run", help="start the action server and the Rasa server")
+    parser = subparsers.add_parser(
+        "run", help="start the action server, the Rasa server, the scheduler and the console"
+    )
     parser.add_argument("--port", type=int, default=5005, help="Rasa server port (5005)")
     parser.add_argument("--actions-port", type=int, default=5055, help="action server port (5055)")
+    parser.add_argument(
+        "--scheduler-port", type=int, default=5056, help="scheduler health port (5056)"
+    )
+    parser.add_argument("--console-port", type=int, default=5006, help="agent console (5006)")
     parser.set_defaults(handler=_run_command)
 
 
@@ -236,4 +324,6 @@ def _run_command(args: argparse.Namespace) -> int:
 
     ensure_schema()
     (PROJECT_ROOT / "var").mkdir(exist_ok=True)
-    return run_stack(ensure_model(), args.port, args.actions_port)
+    return run_stack(
+        ensure_model(), args.port, args.actions_port, args.scheduler_port, args.console_port
+    )

@@ -16,12 +16,13 @@ from bot.policy.loader import (
     policy_path,
     read_policy_file,
 )
-from bot.policy.model import DueTimes, MonthDay, Policy, RefundEstimate, RefundTier
+from bot.policy.model import DEADLINES, DueTimes, MonthDay, Policy, RefundEstimate, RefundTier
 from bot.policy.rules import (
     FAULT_TYPES,
     TICKET_KINDS,
     add_working_days,
     can_apply_stop_heating,
+    deadline_warning_at,
     emergency_notice_due,
     follow_up_due,
     in_heating_season,
@@ -35,6 +36,7 @@ from bot.policy.rules import (
     planned_stop_notice_days,
     refund_estimate,
     refund_rate,
+    rescheduled_due,
     season_dates,
     season_days,
     season_label,
@@ -46,6 +48,7 @@ from bot.policy.rules import (
 
 __all__ = [
     "CITIES_DIR",
+    "DEADLINES",
     "FAQ_KEYS",
     "FAULT_TYPES",
     "TICKET_KINDS",
@@ -59,6 +62,7 @@ __all__ = [
     "available_policies",
     "can_apply_stop_heating",
     "clear_policy_cache",
+    "deadline_warning_at",
     "emergency_notice_due",
     "faq_answer",
     "follow_up_due",
@@ -78,6 +82,7 @@ __all__ = [
     "refund_estimate",
     "refund_policy_text",
     "refund_rate",
+    "rescheduled_due",
     "season_dates",
     "season_days",
     "season_label",

@@ -23,12 +23,15 @@ from typing import Any, NoReturn
 import yaml
 
 from bot.policy.model import (
+    DEADLINES,
     AccountTransfer,
     Calendar,
     Company,
     Complaint,
+    Escalation,
     Fees,
     FollowUp,
+    Handoff,
     Invoice,
     LateFee,
     Leak,
@@ -293,6 +296,7 @@ def parse_policy(data: Any, *, name: str, source: str) -> Policy:
         repair=_repair(root.section("repair")),
         complaint=_complaint(root.section("complaint")),
         follow_up=_follow_up(root.section("follow_up")),
+        escalation=_escalation(root.section("escalation")),
         calendar=_calendar(root.section("calendar", {})),
         notices=_notices(root.section("notices")),
         refund=_refund(root.section("refund")),
@@ -305,6 +309,7 @@ def parse_policy(data: Any, *, name: str, source: str) -> Policy:
         account_transfer=_account_transfer(root.section("account_transfer")),
         verification=_verification(root.section("verification")),
         visit=_visit(root.section("visit")),
+        handoff=_handoff(root.section("handoff")),
     )
     root.finish()
     return policy
@@ -413,9 +418,21 @@ def _complaint(s: _Section) -> Complaint:
 
 
 def _follow_up(s: _Section) -> FollowUp:
-    follow_up = FollowUp(working_days=s.integer("working_days", 1, 30))
+    follow_up = FollowUp(
+        working_days=s.integer("working_days", 1, 30),
+        low_rating_max=s.integer("low_rating_max", 1, 4),
+    )
     s.finish()
     return follow_up
+
+
+def _escalation(s: _Section) -> Escalation:
+    warning = s.number("warning_hours", 0, 24, low_open=True)
+    extension = s.section("extension_hours")
+    hours = {name: extension.hours(name) for name in DEADLINES}
+    extension.finish()
+    s.finish()
+    return Escalation(warning_hours=warning, extension_hours=MappingProxyType(hours))
 
 
 def _calendar(s: _Section) -> Calendar:
@@ -443,6 +460,8 @@ def _notices(s: _Section) -> Notices:
         planned_stop_days=planned,
         planned_stop_days_by_reason=MappingProxyType(by_reason),
         emergency_hours=s.hours("emergency_hours"),
+        season_reminder_days=s.integer("season_reminder_days", 1, 30),
+        bill_reminder_days=s.integer("bill_reminder_days", 1, 60),
     )
     s.finish()
     return notices
@@ -591,6 +610,12 @@ def _visit(s: _Section) -> Visit:
     visit = Visit(require_work_id=s.flag("require_work_id"))
     s.finish()
     return visit
+
+
+def _handoff(s: _Section) -> Handoff:
+    handoff = Handoff(pickup_minutes=s.integer("pickup_minutes", 1, 240))
+    s.finish()
+    return handoff
 
 
 # --------------------------------------------------------------------------- files and cache

@@ -18,6 +18,9 @@ from typing import Literal
 
 TierBoundary = Literal["lower_inclusive", "upper_inclusive"]
 
+DEADLINES = ("first_reply", "on_site", "resolve")
+"""The ticket deadlines the watch escalates; each is a ticket column `<name>_due`."""
+
 
 @dataclass(frozen=True, order=True)
 class MonthDay:
@@ -122,9 +125,26 @@ class Complaint:
 
 @dataclass(frozen=True)
 class FollowUp:
-    """The satisfaction call-back (回访) after a ticket is closed."""
+    """The satisfaction call-back (回访) after a ticket is closed.
+
+    The survey may be answered until `working_days` after closing; a rating of `low_rating_max`
+    or less opens a follow-up ticket so a person calls the household back.
+    """
 
     working_days: int
+    low_rating_max: int
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """What the deadline watch does around a ticket deadline (first_reply, on_site, resolve).
+
+    The agents' queue is warned `warning_hours` before a deadline; after a missed one the user is
+    promised a new time, `extension_hours[deadline]` after the breach was found.
+    """
+
+    warning_hours: float
+    extension_hours: Mapping[str, float]
 
 
 @dataclass(frozen=True)
@@ -145,6 +165,8 @@ class Notices:
     planned_stop_days: int
     planned_stop_days_by_reason: Mapping[str, int]
     emergency_hours: float
+    season_reminder_days: int  # remind subscribers this many days before the season starts
+    bill_reminder_days: int  # remind unpaid accounts this many days before payment.deadline
 
 
 @dataclass(frozen=True)
@@ -255,6 +277,17 @@ class Visit:
 
 
 @dataclass(frozen=True)
+class Handoff:
+    """Hand-off to a person: how long a queued conversation may wait before it becomes a call-back.
+
+    Past `pickup_minutes` without an agent the user gets a call-back (RG) ticket instead of more
+    waiting, and the bot answers again.
+    """
+
+    pickup_minutes: int
+
+
+@dataclass(frozen=True)
 class Policy:
     """One city's or company's complete, validated service policy.
 
@@ -273,6 +306,7 @@ class Policy:
     repair: Repair
     complaint: Complaint
     follow_up: FollowUp
+    escalation: Escalation
     calendar: Calendar
     notices: Notices
     refund: Refund
@@ -285,6 +319,7 @@ class Policy:
     account_transfer: AccountTransfer
     verification: Verification
     visit: Visit
+    handoff: Handoff
 
 
 @dataclass(frozen=True)

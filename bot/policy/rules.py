@@ -12,7 +12,7 @@ from collections.abc import Collection
 from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
-from bot.policy.model import DueTimes, Policy, RefundEstimate
+from bot.policy.model import DEADLINES, DueTimes, Policy, RefundEstimate
 
 TICKET_KINDS = ("BX", "CW", "TS", "BT", "RG")
 """Ticket kinds of the NLU contract: 报修, 测温, 投诉, 报停, 人工回访/转人工."""
@@ -132,6 +132,7 @@ def ticket_due_times(
     fault_type: str | None = None,
     urgent: bool = False,
     major: bool = False,
+    visit_start: datetime | None = None,
 ) -> DueTimes:
     """Deadlines of a new ticket of `kind` (BX, CW, TS, BT, RG) created at `created_at`.
 
@@ -145,6 +146,11 @@ def ticket_due_times(
     - BT 报停: first reply per `response`, done within `stop_heating.process_working_days`.
     - RG 回访/转人工: the call-back is due at the first reply time, which is also its resolve time.
 
+    A household that asks for a later visit (`visit_start`, BX and CW) is not visited before
+    then, so the on-site and fix clocks of a non-urgent ticket start at the visit instead of at
+    the report; the first reply is still due from the report. Without this a ticket reported at
+    23:30 for "tomorrow morning" would promise a fix by 07:30, before anyone may come.
+
     `created_at` must be timezone-aware (every datetime of the project is); the keyword-only flags
     make a call in the old positional order fail loudly instead of mixing up arguments.
     """
@@ -155,7 +161,10 @@ def ticket_due_times(
     if fault_type is not None and fault_type not in FAULT_TYPES:
         raise ValueError(f"unknown fault_type {fault_type!r}; expected one of {FAULT_TYPES}")
 
+    if visit_start is not None and (visit_start.tzinfo is None or visit_start.utcoffset() is None):
+        raise ValueError("visit_start must be timezone-aware")
     first_reply = _after(created_at, policy.response.first_reply_hours)
+    clock_start = max(created_at, visit_start) if visit_start is not None else created_at
     if kind == "BX":
         is_leak = fault_type in URGENT_FAULT_TYPES
         urgent_path = urgent or (is_leak and policy.leak.urgent)
@@ -164,7 +173,7 @@ def ticket_due_times(
         return DueTimes(
             first_reply=min(first_reply, on_site) if on_site is not None else first_reply,
             on_site=on_site,
-            resolve=_after(created_at, fix_hours),
+            resolve=_after(created_at if urgent_path or is_leak else clock_start, fix_hours),
             urgent=urgent_path,
             alert_human=(urgent_path or is_leak) and policy.leak.alert_human,
         )
@@ -172,8 +181,8 @@ def ticket_due_times(
         rtc = policy.room_temp_complaint
         return DueTimes(
             first_reply=first_reply,
-            on_site=_after(created_at, rtc.measure_hours),
-            resolve=_after(created_at, rtc.fix_hours),
+            on_site=_after(clock_start, rtc.measure_hours),
+            resolve=_after(clock_start, rtc.fix_hours),
             urgent=urgent,
         )
     if kind == "TS":
@@ -197,6 +206,22 @@ def ticket_due_times(
 def follow_up_due(policy: Policy, closed_at: datetime) -> datetime:
     """When the satisfaction call-back (回访) of a ticket closed at `closed_at` is due."""
     return add_working_days(policy, closed_at, policy.follow_up.working_days)
+
+
+def deadline_warning_at(policy: Policy, due: datetime) -> datetime:
+    """When the agents' queue is warned that a ticket deadline `due` is about to be missed."""
+    return _after(due, -policy.escalation.warning_hours)
+
+
+def rescheduled_due(policy: Policy, deadline: str, breached_at: datetime) -> datetime:
+    """The new time promised to the user after `deadline` (first_reply …) was missed.
+
+    Counted from when the breach was found, not from the old deadline: a promise must never lie
+    in the past, even when the watch ran late.
+    """
+    if deadline not in policy.escalation.extension_hours:
+        raise ValueError(f"unknown deadline {deadline!r}; expected one of {DEADLINES}")
+    return _after(breached_at, policy.escalation.extension_hours[deadline])
 
 
 # --------------------------------------------------------------------------- notices

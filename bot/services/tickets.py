@@ -96,7 +96,12 @@ def open_ticket(session: Session, policy: Policy, draft: TicketDraft, now: datet
     A ticket the policy wants a person alerted for (a leak) also gets an `alert` event.
     """
     due = ticket_due_times(
-        policy, draft.kind, now, fault_type=draft.fault_type, urgent=bool(draft.urgent)
+        policy,
+        draft.kind,
+        now,
+        fault_type=draft.fault_type,
+        urgent=bool(draft.urgent),
+        visit_start=draft.visit_start,
     )
     draft = replace(
         draft,

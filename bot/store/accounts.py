@@ -102,3 +102,10 @@ def find_communities(session: Session) -> list[str]:
     names = union(select(Account.community), select(OutageArea.community))
     found = session.execute(names).scalars()
     return sorted(set(found), key=lambda name: (-len(name), name))
+
+
+def unpaid_accounts(session: Session, season: str) -> set[str]:
+    """Accounts whose bill for `season` (e.g. `2026-2027`) still has something to pay."""
+    owing = Bill.amount_due + Bill.late_fee - Bill.amount_paid
+    query = select(Bill.account_no).where(Bill.season == season, owing > 0)
+    return set(session.execute(query).scalars())

@@ -3,7 +3,8 @@
 Demos and end-to-end tests talk to the bot about real-looking households, so the data is generated
 from a fixed seed (the same accounts every time) and includes two fixed accounts the tests rely on:
 张伟 (0102345678, 阳光花园, owes his whole 2026-2027 bill) and 李娜 (0102345679, 幸福里小区, paid).
-Loading is idempotent: households and outages already present are left exactly as they are.
+Loading is idempotent: households, outages and community locations already present are left
+exactly as they are.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from bot.config import settings
 from bot.store.accounts import format_address
+from bot.store.communities import add_location
 from bot.store.models import Account, Bill, Outage, OutageArea, Payment, require_aware
 from bot.store.outages import add_outage
 
@@ -39,6 +41,17 @@ COMMUNITIES = (
     ("东风新村", "06", 14, 3, "area"),
 )
 HOUSEHOLDS_PER_COMMUNITY = 11
+
+# Where the demo communities lie (made-up places in Beijing, a few km apart), so a location shared
+# on WeChat finds the nearest one.
+COMMUNITY_LOCATIONS = {
+    "阳光花园": (39.9612, 116.4561),
+    "幸福里小区": (39.9283, 116.3882),
+    "金色家园": (39.9051, 116.4797),
+    "和平里": (39.9598, 116.4172),
+    "翠湖苑": (39.9868, 116.3104),
+    "东风新村": (39.8652, 116.4349),
+}
 
 PLANNED_OUTAGE = ("金色家园", "二次管网检修，计划停热")
 EMERGENCY_OUTAGE = ("幸福里小区", "主管线爆管抢修")
@@ -258,7 +271,8 @@ def load_demo(session: Session, now: datetime, seed: int = DEMO_SEED) -> DemoSum
     """Add the demo company's households (with bills and payments) and outages that are missing.
 
     Each household draws its bills from its own generator, seeded from its account number, so its
-    data are the same whichever other households already exist.
+    data are the same whichever other households already exist. Missing community locations are
+    added too (not counted in the summary, whose four figures the CLI prints).
     """
     require_aware(now, "now")
     existing = set(session.execute(select(Account.account_no)).scalars())
@@ -291,5 +305,7 @@ def load_demo(session: Session, now: datetime, seed: int = DEMO_SEED) -> DemoSum
         bills += len(account_bills)
         payments += len(account_payments)
     outages = _load_outages(session, now)
+    for community, (latitude, longitude) in COMMUNITY_LOCATIONS.items():
+        add_location(session, community, latitude, longitude)
     session.flush()
     return DemoSummary(accounts, bills, payments, outages)

@@ -41,7 +41,10 @@ BILLING_KINDS = ("area", "metered")
 OUTAGE_KINDS = ("planned", "emergency")
 SUBSCRIPTION_TOPICS = ("outage", "bill", "all")
 INBOUND_STATES = ("running", "answered", "delivered", "failed")
-OUTBOUND_STATUSES = ("sent", "failed", "refused")
+OUTBOUND_STATUSES = ("sent", "failed", "refused", "queued")
+AGENT_ROLES = ("agent", "supervisor")
+HANDOFF_STATUSES = ("queued", "active", "closed", "timed_out")
+DELIVERY_STATUSES = ("pending", "delivered", "failed")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -484,3 +487,138 @@ class Survey(Base):
     comment = Column(Text)
     answered_at = Column(UtcDateTime)
     follow_up_ticket_no = Column(String(14))
+
+
+class CommunityLocation(Base):
+    """Where a community lies, in degrees as WeChat reports a shared location.
+
+    WeChat gives GCJ-02 coordinates in mainland China; they differ from WGS-84 (GPS) by a few
+    hundred metres, well inside the radius a location is matched within, so either may be stored.
+    A user who shares a location instead of naming the community is answered about the nearest
+    one; communities without a row here are never matched that way.
+    """
+
+    __tablename__ = "community_locations"
+    __table_args__ = (
+        CheckConstraint("latitude BETWEEN -90 AND 90", name="latitude"),
+        CheckConstraint("longitude BETWEEN -180 AND 180", name="longitude"),
+    )
+
+    community = Column(String(64), primary_key=True)
+    latitude = Column(Float, nullable=False)
+    longitude = Column(Float, nullable=False)
+
+
+class Agent(Base):
+    """A person who takes over conversations in the console; the role decides what they see.
+
+    Only a salted scrypt hash of the password is kept (`bot.console.auth`). `online` and
+    `last_seen_at` come from the console's heartbeat: an agent whose page stopped polling is taken
+    offline and their conversations go back to the queue.
+    """
+
+    __tablename__ = "agents"
+    __table_args__ = (_one_of("role", AGENT_ROLES, "role"),)
+
+    id = Column(Integer, primary_key=True)
+    username = Column(String(64), nullable=False, unique=True)
+    display_name = Column(String(64), nullable=False)
+    role = Column(String(16), nullable=False, default="agent")
+    password_hash = Column(String(255), nullable=False)
+    active = Column(Boolean, nullable=False, default=True)
+    online = Column(Boolean, nullable=False, default=False)
+    last_seen_at = Column(UtcDateTime)
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+
+
+class HandoffSession(Base):
+    """One hand-off of a conversation to people: queued, held by an agent, then closed.
+
+    `summary` is what the bot had collected (fault, address, phone, account, tickets) when it
+    handed over; the transcript itself stays in Rasa's tracker, which keeps every message. A
+    session opened for an urgent ticket (`ticket_no`) does not pause the bot until an agent picks
+    it; `paused` says whether the bot is silent for this conversation now. One ticket opens at most
+    one session.
+    """
+
+    __tablename__ = "handoff_sessions"
+    __table_args__ = (
+        _one_of("status", HANDOFF_STATUSES, "status"),
+        CheckConstraint("urgency BETWEEN 0 AND 2", name="urgency"),
+        Index("ix_handoff_sessions_status_urgency_created", "status", "urgency", "created_at"),
+        Index("ix_handoff_sessions_channel_sender_id", "channel", "sender_id"),
+        Index("ix_handoff_sessions_agent_id", "agent_id"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(32), nullable=False)
+    sender_id = Column(String(128), nullable=False)
+    status = Column(String(16), nullable=False, default="queued")
+    urgency = Column(Integer, nullable=False, default=0)
+    reason = Column(String(32), nullable=False)
+    targets = Column(String(64), nullable=False)
+    paused = Column(Boolean, nullable=False, default=True)
+    summary = Column(JsonText)
+    ticket_no = Column(String(14), unique=True)
+    agent_id = Column(Integer, ForeignKey("agents.id"))
+    external_agent = Column(String(64))
+    callback_ticket_no = Column(String(14))
+    created_at = Column(UtcDateTime, nullable=False)
+    pickup_due = Column(UtcDateTime, nullable=False)
+    picked_at = Column(UtcDateTime)
+    closed_at = Column(UtcDateTime)
+    updated_at = Column(UtcDateTime, nullable=False)
+
+    agent = relationship(Agent)
+
+
+class HandoffEvent(Base):
+    """One step of a hand-off (queued, picked, reply, transfer, reveal, closed …); append-only.
+
+    Revealing a masked phone or account number is logged here with who and when. `external_id`
+    is the call centre's id of an inbound event, unique, so a repeated webhook call acts once.
+    """
+
+    __tablename__ = "handoff_events"
+    __table_args__ = (Index("ix_handoff_events_session_id", "session_id"),)
+
+    id = Column(Integer, primary_key=True)
+    session_id = Column(Integer, ForeignKey("handoff_sessions.id"), nullable=False)
+    at = Column(UtcDateTime, nullable=False)
+    kind = Column(String(16), nullable=False)
+    actor = Column(String(128), nullable=False)
+    detail = Column(JsonText)
+    external_id = Column(String(64), unique=True)
+
+
+@event.listens_for(HandoffEvent, "before_update")
+@event.listens_for(HandoffEvent, "before_delete")
+def _refuse_handoff_history_rewrite(mapper: Any, connection: Any, target: HandoffEvent) -> None:
+    """Who saw which number and who said what to a user is evidence: it is never edited."""
+    raise StoreError(f"hand-off events are append-only (event {target.id})")
+
+
+class WebhookDelivery(Base):
+    """A signed event for the call centre's webhook, kept until it is delivered or given up.
+
+    The hand-off action only writes the row; the console process posts it and retries with
+    growing pauses, so a slow or absent call centre never holds up a conversation, and a restart
+    loses nothing.
+    """
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        _one_of("status", DELIVERY_STATUSES, "status"),
+        Index("ix_webhook_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    session_id = Column(Integer, ForeignKey("handoff_sessions.id"), nullable=False)
+    event = Column(String(32), nullable=False)
+    body = Column(JsonText, nullable=False)
+    status = Column(String(16), nullable=False, default="pending")
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(UtcDateTime, nullable=False)
+    delivered_at = Column(UtcDateTime)
+    last_error = Column(String(255))
+    created_at = Column(UtcDateTime, nullable=False)

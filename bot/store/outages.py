@@ -50,13 +50,42 @@ def add_outage(
     return outage
 
 
-def end_outage(session: Session, outage_id: int, ended_at: datetime) -> Outage:
-    """Mark the outage over (heating restored, or a planned stop called off)."""
+def update_outage(
+    session: Session,
+    outage_id: int,
+    *,
+    starts_at: datetime | None = None,
+    expected_end_at: datetime | None = None,
+    reason: str | None = None,
+) -> Outage:
+    """Move a stop not yet ended, or restate its reason; `None` keeps what was recorded."""
+    outage = _open_outage(session, outage_id)
+    start = require_aware(starts_at, "starts_at") if starts_at else outage.starts_at
+    end = require_aware(expected_end_at, "expected_end_at") if expected_end_at else None
+    end = end or outage.expected_end_at
+    if end <= start:
+        raise InvalidInput("an outage must end after it starts")
+    if reason is not None and not reason.strip():
+        raise InvalidInput("an outage needs a reason users can be told")
+    outage.starts_at, outage.expected_end_at = start, end
+    if reason is not None:
+        outage.reason = reason.strip()
+    session.flush()
+    return outage
+
+
+def _open_outage(session: Session, outage_id: int) -> Outage:
     outage: Outage | None = session.get(Outage, outage_id)
     if outage is None:
         raise NotFound(f"no outage {outage_id}")
     if outage.ended_at is not None:
         raise InvalidInput(f"outage {outage_id} already ended at {outage.ended_at.isoformat()}")
+    return outage
+
+
+def end_outage(session: Session, outage_id: int, ended_at: datetime) -> Outage:
+    """Mark the outage over (heating restored, or a planned stop called off)."""
+    outage = _open_outage(session, outage_id)
     outage.ended_at = require_aware(ended_at, "ended_at")
     session.flush()
     return outage

@@ -122,7 +122,12 @@ def add_event(
     actor: str,
     detail: dict[str, Any] | None = None,
 ) -> TicketEvent:
-    """Append to the ticket's history; kinds in use: created, status, updated, alert, note."""
+    """Append to the ticket's history.
+
+    Kinds in use: created, status, updated, alert, note; reply and on_site (an agent answered, a
+    worker arrived); warning, breach, escalated, notified (the deadline watch,
+    `bot.services.deadlines`); rated (the satisfaction survey).
+    """
     ticket_event = TicketEvent(
         ticket=ticket, at=require_aware(now, "now"), kind=kind, actor=actor, detail=detail
     )

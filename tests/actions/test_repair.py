@@ -143,9 +143,11 @@ async def test_submit_creates_the_ticket_with_policy_deadlines(
     )
     assert ticket.visit_start == datetime.fromisoformat("2026-11-28T08:00:00+08:00")
     assert ticket.first_reply_due == NOW + timedelta(hours=1)
-    assert ticket.resolve_due == NOW + timedelta(hours=8)
+    # fixed within 8 h of the visit the household asked for, not of the report
+    assert ticket.resolve_due == ticket.visit_start + timedelta(hours=8)
     assert message["window"] == "11月28日（周六）08:00–12:00"
     assert message["first_reply"] == "11月27日 11:00"
+    assert message["resolve"] == "11月28日 16:00"
     assert slot_values(events)["visit_time"] is None
 
 

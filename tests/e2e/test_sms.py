@@ -7,20 +7,18 @@ inbound ledger to say a message was delivered before counting what reached the s
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import time
 import urllib.error
 import urllib.request
+from datetime import datetime, timezone
 from typing import Any
 
 import pytest
 
-from bot.channels.sms import send_notice
 from bot.channels.sms.auth import SIGNATURE_HEADER, sign
-from bot.channels.sms.sender import HttpSmsSender
-from bot.channels.sms.templates import SmsMessage
+from bot.notify.delivery import Notice, queue_notice
 from bot.standins.sms_gateway import SmsGatewayStandIn
 from bot.store.db import session_scope
 from bot.store.inbound import state_of
@@ -207,11 +205,12 @@ def test_an_opt_out_is_confirmed_once_and_notices_are_refused_after_it(
     assert confirmation["template_id"] == SMS_TEMPLATE_IDS["utter_unsubscribed"]
     assert _user_turns(stack, phone) == []
 
-    sender = HttpSmsSender(sms_gateway.base_url, "暖心热力")
-    notice = SmsMessage("SMS_E2E_NOTICE", {"community": "阳光花园"}, "阳光花园明日停热。")
-    status = asyncio.run(send_notice(sender, phone, notice, stack.database_url))
-    assert status == "refused"
-    assert len(sms_gateway.sends(phone)) == 1
+    restored = {"communities": "阳光花园", "hotline": "400-000-0000"}
+    notice = Notice("outage:e2e:restored", "notice", "outage_restored", restored)
+    with session_scope(stack.database_url) as session:
+        outcome = queue_notice(session, "sms", phone, notice, datetime.now(timezone.utc))
+    assert outcome == "suppressed"
     with session_scope(stack.database_url) as session:
         logged = [(r.purpose, r.status) for r in outbound_to(session, "sms", phone)]
     assert logged == [("opt_out", "sent"), ("notice", "refused")]
+    assert len(sms_gateway.sends(phone)) == 1

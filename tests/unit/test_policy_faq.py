@@ -193,7 +193,9 @@ def test_refund_answer_quotes_each_citys_tiers_and_the_measurement(
 ) -> None:
     beijing = faq_answer(bj, "refund")
     assert "24小时内未修复" in beijing
-    assert "不足2℃退40%" in beijing and "2℃（含）至4℃退60%" in beijing and "4℃及以上退100%" in beijing
+    assert (
+        "不足2℃退40%" in beijing and "2℃（含）至4℃退60%" in beijing and "4℃及以上退100%" in beijing
+    )
     assert "申请测温" in beijing
     tianjin = faq_answer(tj, "refund")
     assert "2℃及以内退10%" in tianjin and "超过6℃退100%" in tianjin

@@ -181,6 +181,24 @@ def test_cw_room_temperature(bj: Policy, tj: Policy) -> None:
     assert (due.first_reply, due.on_site, due.resolve) == (at(27, 11), at(28, 10), at(28, 10))
 
 
+def test_a_later_visit_starts_the_on_site_and_fix_clocks(bj: Policy, tj: Policy) -> None:
+    visit = at(28, 8)
+    due = ticket_due_times(bj, "BX", CREATED, fault_type="no_heat", visit_start=visit)
+    assert due.first_reply == at(27, 11)  # contact still within the hour of the report
+    assert due.resolve == at(28, 16)  # 8 h from the visit, not from the report
+    due = ticket_due_times(tj, "CW", CREATED, visit_start=visit)
+    assert (due.first_reply, due.on_site, due.resolve) == (at(27, 11), at(29, 8), at(29, 8))
+
+
+def test_a_visit_window_never_delays_a_leak_or_moves_a_deadline_earlier(bj: Policy) -> None:
+    leak = ticket_due_times(bj, "BX", CREATED, fault_type="leak", visit_start=at(28, 8))
+    assert (leak.on_site, leak.resolve) == (at(27, 11), at(27, 18))
+    past = ticket_due_times(bj, "BX", CREATED, fault_type="no_heat", visit_start=at(27, 6))
+    assert past.resolve == at(27, 18)
+    with pytest.raises(ValueError, match="visit_start"):
+        ticket_due_times(bj, "BX", CREATED, visit_start=datetime(2026, 11, 28, 8))
+
+
 def test_ts_complaint(bj: Policy, tj: Policy) -> None:
     for policy in (bj, tj):
         due = ticket_due_times(policy, "TS", CREATED)

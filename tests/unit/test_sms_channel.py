@@ -25,9 +25,12 @@ from bot.channels.sms import SmsInput
 from bot.channels.sms import channel as channel_module
 from bot.channels.sms import inbox as inbox_module
 from bot.channels.sms.config import load_sms_settings
+from bot.channels.sms.output import SendFailed
 from bot.channels.sms.sender import RecordingSender
 from bot.config import ConfigError
 from bot.launcher import free_port
+from bot.store.db import session_scope
+from bot.store.outbound import outbound_to
 
 SECRET = "0123456789abcdef-sms"
 ENABLED = {"SMS_CALLBACK_SECRET": SECRET, "SMS_API_BASE": "http://127.0.0.1:9"}
@@ -151,3 +154,22 @@ async def test_a_graceful_stop_waits_for_answers_still_running(
     assert sender.sent == []
     await server.before_stop()
     assert [m.text for _, m in sender.sent] == ["您好"]
+
+
+async def test_an_agents_reply_goes_out_through_the_generic_template(store_url: str) -> None:
+    assert SmsInput(load_sms_settings({})).get_output_channel() is None
+    sender = RecordingSender()
+    output = SmsInput(load_sms_settings(ENABLED), sender, store_url).get_output_channel()
+    assert output is not None and output.name() == "sms"
+    await output.send_text_message("13812345678", "您好，我是客服王芳，师傅下午两点到。")
+    [(phone, message)] = sender.sent
+    assert phone == "13812345678" and message.params == {
+        "content": "您好，我是客服王芳，师傅下午两点到。"
+    }
+    with session_scope(store_url) as session:
+        assert [(r.purpose, r.status) for r in outbound_to(session, "sms", phone)] == [
+            ("agent", "sent")
+        ]
+    sender.failing = True
+    with pytest.raises(SendFailed):
+        await output.send_text_message("13812345678", "在吗？")

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
 
 import pytest
 
-from bot.channels.sms import send_notice
-from bot.channels.sms.config import load_sms_settings
+from bot.channels.sms.config import TemplateIds, load_sms_settings
+from bot.channels.sms.notify import SmsNoticeSender
 from bot.channels.sms.outbox import deliver
 from bot.channels.sms.sender import HttpSmsSender, RecordingSender, SendError, sender_for
 from bot.channels.sms.templates import SmsMessage
+from bot.notify.senders import OutgoingNotice
 from bot.standins.sms_gateway import REFUSED_CODE, SmsGatewayStandIn
 from bot.store.db import session_scope
 from bot.store.outbound import outbound_to
-from bot.store.suppressions import suppress
 
 PHONE = "13812345678"
 NOTICE = SmsMessage("SMS_OUTAGE", {"community": "阳光花园"}, "阳光花园明日停热。", "utter_x")
@@ -96,24 +95,44 @@ async def test_every_send_and_failure_is_logged(store_url: str) -> None:
     assert body == NOTICE.as_json()
 
 
-async def test_notices_to_a_suppressed_number_are_refused_but_replies_and_others_go(
-    store_url: str, now: datetime
-) -> None:
+async def test_replies_and_confirmations_are_sent_and_logged(store_url: str) -> None:
     fake = RecordingSender()
-    with session_scope(store_url) as session:
-        suppress(session, "sms", PHONE, "TD", now)
-    assert await send_notice(fake, PHONE, NOTICE, store_url) == "refused"
-    assert await send_notice(fake, "13900001111", NOTICE, store_url) == "sent"
-    assert await deliver(fake, PHONE, [NOTICE], "reply", store_url) == ["sent"]
-    assert fake.sent == [("13900001111", NOTICE), (PHONE, NOTICE)]
+    assert await deliver(fake, PHONE, [NOTICE, NOTICE], "reply", store_url) == ["sent", "sent"]
+    assert await deliver(fake, PHONE, [NOTICE], "opt_out", store_url) == ["sent"]
     with session_scope(store_url) as session:
         statuses = [(r.purpose, r.status) for r in outbound_to(session, "sms", PHONE)]
-    assert statuses == [("notice", "refused"), ("reply", "sent")]
-
-
-async def test_a_notice_never_carries_the_promotional_opt_out_line(store_url: str) -> None:
-    promotional = SmsMessage("SMS_P", {}, "冬季优惠，拒收请回复R")
-    with pytest.raises(ValueError, match="拒收请回复R"):
-        await send_notice(RecordingSender(), PHONE, promotional, store_url)
+    assert statuses == [("reply", "sent"), ("reply", "sent"), ("opt_out", "sent")]
     with pytest.raises(ValueError, match="purpose"):
-        await deliver(RecordingSender(), PHONE, [NOTICE], "promo", store_url)
+        await deliver(fake, PHONE, [NOTICE], "promo", store_url)
+
+
+def _notice(template_id: str) -> OutgoingNotice:
+    return OutgoingNotice(
+        channel="sms",
+        recipient=PHONE,
+        purpose="notice",
+        template="outage_planned",
+        template_id=template_id,
+        variables={"community": "阳光花园", "start": "11月28日 08:00"},
+        text="阳光花园计划于11月28日 08:00停热。",
+    )
+
+
+async def test_a_notice_goes_out_under_the_operators_template_id() -> None:
+    fake = RecordingSender()
+    sender = SmsNoticeSender(fake, TemplateIds("SMS_GENERIC", {"N01": "SMS_778899"}))
+    assert (await sender.send(_notice("N01"))).ok
+    [(phone, message)] = fake.sent
+    assert phone == PHONE and message.template_id == "SMS_778899"
+    assert message.params == {"community": "阳光花园", "start": "11月28日 08:00"}
+
+
+async def test_an_unmapped_notice_uses_the_generic_template_and_failures_are_retryable() -> None:
+    fake = RecordingSender()
+    sender = SmsNoticeSender(fake, TemplateIds("SMS_GENERIC", {}))
+    assert (await sender.send(_notice("N02"))).ok
+    assert fake.sent[0][1].template_id == "SMS_GENERIC"
+    assert fake.sent[0][1].params == {"content": "阳光花园计划于11月28日 08:00停热。"}
+    failing = SmsNoticeSender(RecordingSender(failing=True), TemplateIds("SMS_GENERIC", {}))
+    result = await failing.send(_notice("N02"))
+    assert not result.ok and result.retryable and result.error

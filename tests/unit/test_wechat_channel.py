@@ -601,3 +601,35 @@ async def test_channel_without_token_is_off(
     finally:
         await _stop(server)
     assert rasa.calls == []
+
+
+def _handing_over(kf_account: str | None) -> Callable[[str], list[dict[str, Any]]]:
+    """A bot that answers 转人工 with the hand-off text and the transfer marker."""
+
+    def script(text: str) -> list[dict[str, Any]]:
+        return [
+            {"text": "正在为您转接人工客服，请稍候。"},
+            {"custom": {"handoff": "wechat_kf", "kf_account": kf_account}},
+        ]
+
+    return script
+
+
+@pytest.mark.parametrize("kf_account", ["kf2001@gh_test", None])
+async def test_a_wechat_kf_hand_off_replies_transfer_customer_service(
+    config: WeChatConfig, kf_account: str | None
+) -> None:
+    webhook = webhook_for(config, FakeRasa(_handing_over(kf_account)))
+    answer = await send(webhook, message_xml("text", "<Content>转人工</Content>", "7001"))
+    reply = fromstring(answer.body)
+    assert reply.findtext("MsgType") == "transfer_customer_service"
+    assert reply.findtext("ToUserName") == USER and reply.findtext("FromUserName") == ACCOUNT
+    assert reply.findtext("TransInfo/KfAccount") == kf_account
+    assert reply.find("Content") is None
+
+
+async def test_an_ordinary_custom_message_is_not_a_transfer(config: WeChatConfig) -> None:
+    script = lambda text: [{"text": "好的"}, {"custom": {"kind": "card"}}]  # noqa: E731
+    webhook = webhook_for(config, FakeRasa(script))
+    answer = await send(webhook, message_xml("text", "<Content>你好</Content>", "7002"))
+    assert content(answer) == "好的"

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -19,6 +19,7 @@ from sanic.response import HTTPResponse
 from bot.channels.sms.auth import SIGNATURE_HEADER, TOKEN_PARAM
 from bot.channels.sms.config import SmsSettings, load_sms_settings
 from bot.channels.sms.inbox import SmsInbox
+from bot.channels.sms.output import SmsOutput
 from bot.channels.sms.sender import SmsSender, sender_for
 from bot.channels.sms.templates import CHANNEL, Catalogue
 from bot.privacy import install_log_masking
@@ -57,10 +58,10 @@ class SmsInput(InputChannel):
         database_url: str | None = None,
     ) -> None:
         self._settings = settings
+        self._sender = (sender or sender_for(settings)) if settings.secret else None
+        self._database_url = database_url
         self._inbox = (
-            SmsInbox(settings, sender or sender_for(settings), database_url)
-            if settings.secret
-            else None
+            SmsInbox(settings, self._sender, database_url) if self._sender is not None else None
         )
         self._catalogue: tuple[Any, Catalogue] | None = None
 
@@ -72,6 +73,12 @@ class SmsInput(InputChannel):
             )
             self._catalogue = (domain, catalogue)
         return self._catalogue[1]
+
+    def get_output_channel(self) -> OutputChannel | None:
+        """Where Rasa sends messages outside a callback (an agent's reply): the user's phone."""
+        if self._sender is None:
+            return None
+        return SmsOutput(self._settings, self._sender, self._database_url)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """`GET /` (health) and `POST /webhook` (callbacks)."""

@@ -37,7 +37,9 @@
   };
 
   var HISTORY_LIMIT = 200; // entries kept in localStorage; older ones scroll out
-  var TYPING_TIMEOUT_MS = 30000; // stop the typing dots if the bot never answers
+  // Stop the typing dots if no answer comes: the bot answers within seconds, and while a person
+  // has taken over (the bot paused) there is no answer to announce.
+  var TYPING_TIMEOUT_MS = 10000;
 
   // ---- storage: the session id, the rendered history and whether the window was open ----------
 

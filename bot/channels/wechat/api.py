@@ -154,37 +154,42 @@ class WeChatApi:
             )
         )
 
-    async def send_text(self, openid: str, text: str, purpose: str) -> None:
-        """Push `text` to the user; raises `WindowClosed` or `WeChatApiError` if it was not sent.
+    async def push(self, openid: str, text: str) -> None:
+        """Push `text` without logging it; raises `WindowClosed` or `WeChatApiError` if not sent.
 
-        `purpose` says why (`late_reply`, `push` …) in the outbound log.
+        For callers that keep their own log (the notifier writes one row per notice); everyone
+        else uses `send_text`.
         """
         last, sent = await in_db(_window_state, openid)
         refusal = window_refusal(last, sent, self._clock())
-        who = mask_openid(openid)
         if refusal is not None:
-            await self._log(openid, purpose, "refused", text, refusal)
-            logger.warning("wechat %s to %s refused: %s", purpose, who, refusal)
             raise WindowClosed(refusal)
-        body = {"touser": openid, "msgtype": "text", "text": {"content": text}}
+        answer = await self._send({"touser": openid, "msgtype": "text", "text": {"content": text}})
+        code = answer.get("errcode", 0)
+        if code == 0:
+            return
+        error = f"{code} {answer.get('errmsg', '')}".strip()
+        if code == OUTSIDE_WINDOW:
+            raise WindowClosed(f"WeChat says outside the window: {error}", code)
+        raise WeChatApiError(
+            f"custom/send failed: {error}", code if isinstance(code, int) else None
+        )
+
+    async def send_text(self, openid: str, text: str, purpose: str) -> None:
+        """Push `text` to the user and log it; raises `WindowClosed` or `WeChatApiError`.
+
+        `purpose` says why (`late_reply`, `push` …) in the outbound log.
+        """
+        who = mask_openid(openid)
         try:
-            answer = await self._send(body)
+            await self.push(openid, text)
+        except WindowClosed as exc:
+            await self._log(openid, purpose, "refused", text, str(exc))
+            logger.warning("wechat %s to %s refused: %s", purpose, who, exc)
+            raise
         except WeChatApiError as exc:
             await self._log(openid, purpose, "failed", text, str(exc))
             logger.error("wechat %s to %s failed: %s", purpose, who, exc)
             raise
-        code = answer.get("errcode", 0)
-        if code == 0:
-            await self._log(openid, purpose, "sent", text, None)
-            logger.info("wechat %s to %s sent", purpose, who)
-            return
-        error = f"{code} {answer.get('errmsg', '')}".strip()
-        if code == OUTSIDE_WINDOW:
-            await self._log(openid, purpose, "refused", text, error)
-            logger.warning("wechat %s to %s refused by WeChat: %s", purpose, who, error)
-            raise WindowClosed(f"WeChat says outside the window: {error}", code)
-        await self._log(openid, purpose, "failed", text, error)
-        logger.error("wechat %s to %s failed: %s", purpose, who, error)
-        raise WeChatApiError(
-            f"custom/send failed: {error}", code if isinstance(code, int) else None
-        )
+        await self._log(openid, purpose, "sent", text, None)
+        logger.info("wechat %s to %s sent", purpose, who)

@@ -44,6 +44,7 @@ from bot.channels.wechat.messages import (
     VoiceMessage,
     read_request,
     render_text_reply,
+    render_transfer_reply,
     seal_reply,
 )
 from bot.channels.wechat.protocol import BadSignature, ProtocolError, WrongAppId, check_signature
@@ -60,6 +61,9 @@ logger = logging.getLogger(__name__)
 LOCATION_RADIUS_KM = 3.0  # a shared location farther than this from every community matches none
 POLL_SECONDS = 0.5  # how often a waiting request looks at the ledger (another process may answer)
 SHUTDOWN_GRACE_SECONDS = 10.0  # how long a stopping server lets running turns finish
+#: The custom bot message (`{"handoff": "wechat_kf", "kf_account": …}`) that hands the user to
+#: WeChat's own customer service (bot/handoff, target `wechat_kf`).
+TRANSFER_HANDOFF = "wechat_kf"
 NO_REPLY = "success"  # WeChat's "nothing to say"; it then neither retries nor shows an error
 
 VOICE_UNRECOGNISED = (
@@ -163,6 +167,12 @@ class WeChatWebhook:
                 logger.info("wechat retry of %s (%s)", _label(message), claim.state)
             await self._wait(key, waiting.event, deadline)
         reply = await in_db(inbound.take_delivery, CHANNEL, key, "passive", _utcnow())
+        if reply is not None and "transfer" in reply:
+            return self._seal(
+                request,
+                query,
+                render_transfer_reply(request.message, reply["transfer"] or None, int(time.time())),
+            )
         if reply is not None:
             return self._reply(request, query, str(reply.get("text") or ""))
         if await in_db(inbound.state_of, CHANNEL, key) == "failed":
@@ -222,8 +232,8 @@ class WeChatWebhook:
         """Run the turn once, store its answer, and see it delivered exactly once."""
         who = f"{_label(message)} from {mask_openid(message.from_user)}"
         try:
-            text = await self._answer(message, key)
-            await in_db(inbound.record_answer, CHANNEL, key, {"text": text}, _utcnow())
+            answer = await self._answer(message, key)
+            await in_db(inbound.record_answer, CHANNEL, key, answer, _utcnow())
         except Exception:
             logger.error("wechat turn for %s failed:\n%s", who, mask_text(traceback.format_exc()))
             await in_db(inbound.record_failure, CHANNEL, key, _utcnow())
@@ -235,15 +245,20 @@ class WeChatWebhook:
         if late is None or not late.get("text"):
             return
         logger.info("wechat answer to %s missed the reply; pushing it", who)
+        if "transfer" in late:
+            # Only a passive reply can hand over to WeChat's agents; the text at least tells
+            # the user a person was asked for (the hand-off itself is recorded on our side).
+            logger.warning("wechat transfer to customer service for %s missed the reply", who)
         # A refusal or failure is logged, with its outbound-log row, by the API client.
         with suppress(WeChatApiError):
             await self._api.send_text(message.from_user, str(late["text"]), "late_reply")
 
-    async def _answer(self, message: Message, key: str) -> str:
-        """The text to send back for `message` ("" for none)."""
+    async def _answer(self, message: Message, key: str) -> dict[str, Any]:
+        """What to send back for `message`: `{"text": …}` ("" for none), plus `transfer` (the
+        WeChat agent account, "" for any) when the bot handed the user to WeChat's own agents."""
         turn = await self._turn(message)
         if turn.text is None:
-            return turn.answer
+            return {"text": turn.answer}
         collector = collector_for(CHANNEL)()
         await self._on_new_message(
             UserMessage(
@@ -257,7 +272,12 @@ class WeChatWebhook:
         )
         plain = flatten(collector.messages)
         await in_db(remember_choices, CHANNEL, message.from_user, plain.options, _utcnow())
-        return plain.text
+        answer: dict[str, Any] = {"text": plain.text}
+        for sent in collector.messages:
+            custom = sent.get("custom")
+            if isinstance(custom, dict) and custom.get("handoff") == TRANSFER_HANDOFF:
+                answer["transfer"] = str(custom.get("kf_account") or "")
+        return answer
 
     async def _turn(self, message: Message) -> Turn:
         """What the message asks for (see `Turn`)."""
@@ -308,8 +328,13 @@ class WeChatWebhook:
         """One passive text reply, sealed in safe mode; `success` when there is nothing to say."""
         if not text:
             return Answer(200, NO_REPLY)
+        return self._seal(
+            request, query, render_text_reply(request.message, text, int(time.time()))
+        )
+
+    def _seal(self, request: Inbound, query: Mapping[str, str], xml: str) -> Answer:
+        """A passive reply as the request came: encrypted and signed in safe mode, else plain."""
         now = str(int(time.time()))
-        xml = render_text_reply(request.message, text, int(now))
         if request.encrypted and self.config.aes_key is not None:
             nonce = query.get("nonce") or str(secrets.randbelow(10**10))
             xml = seal_reply(

@@ -225,6 +225,26 @@ def render_text_reply(message: Message, content: str, create_time: int) -> str:
     )
 
 
+def render_transfer_reply(message: Message, kf_account: str | None, create_time: int) -> str:
+    """The passive reply handing the user to WeChat's own customer service (a named agent or any).
+
+    While an agent holds the session WeChat sends the user's messages to the agent, not to us;
+    they come back to our URL when the agent closes it or after 30 minutes.
+    """
+    trans_info = (
+        f"<TransInfo><KfAccount>{_cdata(kf_account)}</KfAccount></TransInfo>" if kf_account else ""
+    )
+    return (
+        "<xml>"
+        f"<ToUserName>{_cdata(message.from_user)}</ToUserName>"
+        f"<FromUserName>{_cdata(message.to_user)}</FromUserName>"
+        f"<CreateTime>{create_time}</CreateTime>"
+        "<MsgType><![CDATA[transfer_customer_service]]></MsgType>"
+        f"{trans_info}"
+        "</xml>"
+    )
+
+
 def render_encrypted_reply(encrypted: str, msg_signature: str, timestamp: str, nonce: str) -> str:
     """The safe-mode envelope around an encrypted reply."""
     return (

@@ -63,7 +63,8 @@ def upgrade() -> None:
         sa.Column("dedup_key", sa.String(length=160), nullable=True),
         _timestamp("sent_at", nullable=False),
         sa.CheckConstraint(
-            "status IN ('sent', 'failed', 'refused')", name=op.f("ck_outbound_messages_status")
+            "status IN ('sent', 'failed', 'refused', 'queued')",
+            name=op.f("ck_outbound_messages_status"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbound_messages")),
         sa.UniqueConstraint("dedup_key", name=op.f("uq_outbound_messages_dedup_key")),
@@ -101,7 +102,6 @@ def upgrade() -> None:
         _timestamp("expires_at", nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_api_tokens")),
     )
-
 
     op.create_table(
         "surveys",

@@ -1,0 +1,69 @@
+"""When a conversation should go to a person without the user asking: signs of frustration.
+
+Pure text rules over the latest user turns, so they are tested directly and tuned in one place.
+A frustrated user is handed over at once instead of being asked to rephrase yet again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+#: Words of anger or contempt aimed at the service or the bot. Plain substrings, chosen so that
+#: ordinary messages do not contain them (滚蛋, never 滚, which is in 滚烫; 客服呢, not 人呢, which
+#: is in 家里没人呢), and an ordinary complaint ("暖气太差了") is not read as anger at the bot.
+ANGRY_WORDS = (
+    "气死",
+    "垃圾",
+    "废物",
+    "智障",
+    "骗子",
+    "坑人",
+    "什么破",
+    "破机器",
+    "听不懂人话",
+    "有没有真人",
+    "客服呢",
+    "没用的",
+    "他妈",
+    "妈的",
+    "滚蛋",
+)
+
+#: Misunderstood messages in a row after which the user is handed over without another offer.
+FALLBACKS_IN_A_ROW = 3
+
+#: The same message this many times in a row means the bot's answers are not helping.
+REPEATS_IN_A_ROW = 3
+
+
+@dataclass(frozen=True)
+class UserTurn:
+    """One user message as the rules need it: NLU's intent and the text."""
+
+    intent: str | None
+    text: str
+
+
+def angry(text: str) -> bool:
+    """Whether `text` contains one of the angry words."""
+    return any(word in text for word in ANGRY_WORDS)
+
+
+def frustration(turns: Sequence[UserTurn]) -> str | None:
+    """Why the user seems frustrated, from their turns newest first; `None` if they do not.
+
+    `angry_words` in the latest message, `fallbacks` when the last `FALLBACKS_IN_A_ROW` messages
+    were all misunderstood, `repeated` when the user sent the same text `REPEATS_IN_A_ROW` times.
+    """
+    if not turns:
+        return None
+    if angry(turns[0].text):
+        return "angry_words"
+    latest = turns[:FALLBACKS_IN_A_ROW]
+    if len(latest) == FALLBACKS_IN_A_ROW and all(t.intent == "nlu_fallback" for t in latest):
+        return "fallbacks"
+    repeated = [t.text.strip() for t in turns[:REPEATS_IN_A_ROW]]
+    if len(repeated) == REPEATS_IN_A_ROW and repeated[0] and len(set(repeated)) == 1:
+        return "repeated"
+    return None

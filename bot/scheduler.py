@@ -1,0 +1,243 @@
+"""The scheduler process: deadlines, surveys, reminders and notice delivery, every N seconds.
+
+    python -m bot scheduler                 # every 30 s until SIGTERM / Ctrl-C
+    python -m bot scheduler --once          # one round, then exit (cron, a quick check)
+
+Each round ("tick") runs, each job in its own transaction so one failing job does not stop the
+others: the deadline watch (`bot.services.deadlines`), opening the surveys of finished tickets
+(`bot.services.surveys`), the season and bill reminders (`bot.notify.reminders`, at most once
+an hour: they change by the day), and the delivery of every queued notice that is due
+(`bot.notify.delivery`). Every job is idempotent, so a tick may be repeated, run late, or run
+by two schedulers at once without telling anyone anything twice.
+
+It logs one line per job that did something, phone and account numbers masked. It has no
+conversation port; `GET /health` on `--health-port` answers 200 once the first tick is done
+and while ticks keep coming, 503 otherwise, which is how the launcher knows it is ready.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+from sqlalchemy.orm import Session
+
+from bot.config import settings
+from bot.notify.delivery import DEFAULT_RETRY, RetryPolicy, SessionFactory, deliver_due
+from bot.notify.registry import SenderRegistry, load_registry
+from bot.notify.reminders import queue_reminders
+from bot.policy import Policy, load_policy
+from bot.privacy import install_log_masking
+from bot.services import clock
+from bot.services.deadlines import check_deadlines
+from bot.services.surveys import open_due_surveys
+from bot.store.db import ensure_schema, session_scope
+
+logger = logging.getLogger("bot.scheduler")
+
+T = TypeVar("T")
+
+DEFAULT_INTERVAL = 30.0
+DEFAULT_HEALTH_PORT = 5056
+REMINDER_EVERY = timedelta(hours=1)
+
+
+@dataclass
+class TickReport:
+    """What one tick did: a line per job that did something, and the jobs that failed."""
+
+    at: datetime
+    lines: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+class Scheduler:
+    """Runs the periodic jobs against one database, on a clock the caller controls."""
+
+    def __init__(
+        self,
+        policy: Policy,
+        registry: SenderRegistry,
+        sessions: SessionFactory = session_scope,
+        now: Callable[[], datetime] = clock.now,
+        retry: RetryPolicy = DEFAULT_RETRY,
+    ) -> None:
+        self.policy = policy
+        self.registry = registry
+        self.sessions = sessions
+        self.now = now
+        self.retry = retry
+        self.ticks = 0
+        self.last_tick: datetime | None = None
+        self._reminded_at: datetime | None = None
+
+    async def _job(self, name: str, report: TickReport, work: Callable[[Session], T]) -> T | None:
+        """Run `work` in its own transaction off the event loop; a failure is logged, not raised."""
+
+        def in_session() -> T:
+            with self.sessions() as session:
+                return work(session)
+
+        try:
+            return await asyncio.to_thread(in_session)
+        except Exception:
+            logger.exception("scheduler job %s failed; the next tick tries again", name)
+            report.failed.append(name)
+            return None
+
+    async def tick(self) -> TickReport:
+        """One round of every job, at `now()`."""
+        now = self.now()
+        report = TickReport(now)
+        policy = self.policy
+        deadlines = await self._job("deadlines", report, lambda s: check_deadlines(s, policy, now))
+        if deadlines is not None and (deadlines.warnings or deadlines.breaches or deadlines.late):
+            report.lines.append(f"deadlines: {deadlines.summary()}")
+        surveys = await self._job("surveys", report, lambda s: open_due_surveys(s, policy, now))
+        if surveys:
+            report.lines.append(f"surveys opened: {', '.join(surveys)}")
+        if self._reminded_at is None or now - self._reminded_at >= REMINDER_EVERY:
+            reminders = await self._job(
+                "reminders", report, lambda s: queue_reminders(s, policy, now)
+            )
+            if reminders is not None:
+                self._reminded_at = now
+                if reminders.queued:
+                    report.lines.append(f"reminders: {reminders.summary()}")
+        try:
+            delivery = await deliver_due(self.sessions, self.registry, now, self.retry)
+            if delivery.busy:
+                report.lines.append(f"notices: {delivery.summary()}")
+        except Exception:
+            logger.exception("scheduler job delivery failed; the next tick tries again")
+            report.failed.append("delivery")
+        for line in report.lines:
+            logger.info("%s", line)
+        self.ticks += 1
+        self.last_tick = now
+        return report
+
+    async def run(self, interval: float, stop: asyncio.Event, max_ticks: int | None = None) -> None:
+        """Tick every `interval` seconds until `stop` is set (or after `max_ticks` ticks).
+
+        A stop request waits for the tick under way, so no job is cut off mid-transaction.
+        """
+        while not stop.is_set():
+            await self.tick()
+            if max_ticks is not None and self.ticks >= max_ticks:
+                return
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=interval)
+            except asyncio.TimeoutError:
+                continue
+
+    def health(self, now: datetime, interval: float) -> tuple[int, dict[str, object]]:
+        """The health answer: 200 while ticks keep coming, 503 before the first or when stuck."""
+        stale_after = timedelta(seconds=3 * interval + 60)
+        healthy = self.last_tick is not None and now - self.last_tick <= stale_after
+        body: dict[str, object] = {
+            "status": "ok" if healthy else "unavailable",
+            "ticks": self.ticks,
+            "last_tick": self.last_tick.isoformat() if self.last_tick else None,
+        }
+        return (200 if healthy else 503), body
+
+
+async def serve_health(
+    scheduler: Scheduler, interval: float, port: int, host: str = "127.0.0.1"
+) -> asyncio.AbstractServer:
+    """A tiny HTTP server answering every request with `Scheduler.health` as JSON."""
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while (await reader.readline()).strip():  # the request line and headers
+                pass
+            status, body = scheduler.health(scheduler.now(), interval)
+            data = json.dumps(body).encode()
+            reason = "OK" if status == 200 else "Service Unavailable"
+            writer.write(
+                f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n".encode()
+                + data
+            )
+            await writer.drain()
+        except ConnectionError:
+            pass
+        finally:
+            writer.close()
+
+    return await asyncio.start_server(answer, host, port)
+
+
+async def main_loop(
+    scheduler: Scheduler, interval: float, health_port: int | None, once: bool
+) -> None:
+    """Run until SIGTERM or SIGINT (or one tick with `once`), serving health meanwhile."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    server = await serve_health(scheduler, interval, health_port) if health_port else None
+    try:
+        await scheduler.run(interval, stop, max_ticks=1 if once else None)
+    finally:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
+        if server is not None:
+            server.close()
+            await server.wait_closed()
+    logger.info("scheduler stopped after %d tick(s)", scheduler.ticks)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """`scheduler [--interval S] [--once] [--health-port P]`."""
+    parser = subparsers.add_parser(
+        "scheduler", help="run deadlines, surveys, reminders and notice delivery periodically"
+    )
+    parser.add_argument(
+        "--interval", type=_seconds, default=DEFAULT_INTERVAL, help="seconds between ticks (30)"
+    )
+    parser.add_argument("--once", action="store_true", help="run one tick and exit")
+    parser.add_argument(
+        "--health-port",
+        type=int,
+        default=DEFAULT_HEALTH_PORT,
+        help="port of GET /health on 127.0.0.1 (5056; 0: none)",
+    )
+    parser.set_defaults(handler=_scheduler_command)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
+    return value
+
+
+def _scheduler_command(args: argparse.Namespace) -> int:
+    logging.basicConfig(
+        level=settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    install_log_masking()
+    ensure_schema()
+    policy = load_policy()
+    registry = load_registry()
+    logger.info(
+        "scheduler started: policy %s, every %g s, senders for %s",
+        policy.name,
+        args.interval,
+        ", ".join(registry.channels) or "no channel",
+    )
+    scheduler = Scheduler(policy, registry)
+    asyncio.run(main_loop(scheduler, args.interval, args.health_port or None, args.once))
+    return 0

@@ -1,0 +1,501 @@
+"""The console's JSON API over real HTTP: the Sanic app on a free port, beside a stand-in Rasa
+HTTP API and a stand-in call centre (aiohttp), on an SQLite store of its own."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+from sanic import Sanic
+
+from bot.config import settings
+from bot.console.app import create_app
+from bot.console.auth import hash_password
+from bot.console.config import ConsoleSettings
+from bot.console.sweep import RESUME, Sweeper
+from bot.handoff import messages, service
+from bot.handoff.config import HandoffSettings
+from bot.handoff.signing import SIGNATURE_HEADER, sign, verify
+from bot.launcher import free_port
+from bot.policy import load_policy
+from bot.store import agents as agent_store
+from bot.store.db import dispose_engines, ensure_schema, session_scope
+from bot.store.demo import load_demo
+from bot.store.models import HandoffEvent, HandoffSession, Ticket
+
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
+POLICY = load_policy("beijing")
+TOKEN = "rasa-token"
+CRM_SECRET = b"w" * 32
+PASSWORD = "correct horse battery"
+PASSWORD_HASH = hash_password(PASSWORD)
+
+
+@dataclass
+class FakeRasa:
+    """Rasa's HTTP API as the console uses it: trackers, and appended events it 'delivers'."""
+
+    trackers: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    appended: list[tuple[str, dict[str, str], list[dict[str, Any]]]] = field(default_factory=list)
+    refuse_bot_messages: str | None = None
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_get("/conversations/{cid}/tracker", self.tracker)
+        app.router.add_post("/conversations/{cid}/tracker/events", self.events)
+        return app
+
+    async def tracker(self, request: web.Request) -> web.Response:
+        if request.query.get("token") != TOKEN:
+            return web.json_response({"message": "no token"}, status=401)
+        cid = request.match_info["cid"]
+        return web.json_response({"sender_id": cid, "events": self.trackers[cid]})
+
+    async def events(self, request: web.Request) -> web.Response:
+        if request.query.get("token") != TOKEN:
+            return web.json_response({"message": "no token"}, status=401)
+        cid, events = request.match_info["cid"], await request.json()
+        if self.refuse_bot_messages and any(e["event"] == "bot" for e in events):
+            message = f"An unexpected error occurred. Error: {self.refuse_bot_messages}"
+            return web.json_response({"message": message}, status=500)
+        self.appended.append((cid, dict(request.query), events))
+        self.trackers[cid].extend(events)
+        return web.json_response({})
+
+    def sent(self, cid: str) -> list[dict[str, Any]]:
+        return [event for c, _, events in self.appended if c == cid for event in events]
+
+
+@dataclass
+class FakeCrm:
+    """The call centre's webhook endpoint: records what it gets, answers with `statuses`."""
+
+    received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+    statuses: list[int] = field(default_factory=list)
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/crm", self.receive)
+        return app
+
+    async def receive(self, request: web.Request) -> web.Response:
+        self.received.append((dict(request.headers), await request.read()))
+        return web.Response(status=self.statuses.pop(0) if self.statuses else 200)
+
+
+class Agent:
+    """One agent's browser: a cookie jar and the CSRF token the login returned."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+        self.csrf = ""
+
+    async def login(self, username: str, password: str = PASSWORD) -> aiohttp.ClientResponse:
+        answer = await self.http.post(
+            f"{self.base}/api/login", json={"username": username, "password": password}
+        )
+        if answer.status == 200:
+            self.csrf = (await answer.json())["csrf"]
+        return answer
+
+    async def get(self, path: str) -> tuple[int, Any]:
+        async with self.http.get(self.base + path) as answer:
+            return answer.status, await answer.json()
+
+    async def post(self, path: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
+        headers = {"X-CSRF-Token": self.csrf}
+        async with self.http.post(self.base + path, json=body or {}, headers=headers) as answer:
+            return answer.status, await answer.json()
+
+
+@dataclass
+class Console:
+    base: str
+    rasa: FakeRasa
+    crm: FakeCrm
+    sweeper: Sweeper
+    clock: list[datetime]
+    agents: list[Agent] = field(default_factory=list)
+
+    async def agent(self, username: str) -> Agent:
+        browser = Agent(self.base)
+        self.agents.append(browser)
+        assert (await browser.login(username)).status == 200
+        return browser
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'heating.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    settings.cache_clear()
+    ensure_schema(url)
+    with session_scope(url) as session:
+        load_demo(session, NOW)
+        for username, role in (("wang", "agent"), ("li", "agent"), ("lead", "supervisor")):
+            agent_store.add_agent(session, username, username.upper(), role, PASSWORD_HASH, NOW)
+    yield url
+    dispose_engines()
+    settings.cache_clear()
+
+
+async def _serve(app: web.Application) -> tuple[web.AppRunner, str]:
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    return runner, f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+async def console(database: str, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Console]:
+    # Sanic rewrites its own methods when an app starts; in test mode it keeps the originals,
+    # so a second app in the same process can start too.
+    monkeypatch.setattr(Sanic, "test_mode", True)
+    rasa, crm = FakeRasa(), FakeCrm()
+    rasa_runner, rasa_url = await _serve(rasa.app())
+    crm_runner, crm_url = await _serve(crm.app())
+    clock = [NOW]
+    handoff = HandoffSettings(
+        targets=("console", "webhook"),
+        webhook_url=f"{crm_url}/crm",
+        webhook_secret=CRM_SECRET,
+        wechat_kf_account=None,
+        agent_timeout_seconds=60,
+    )
+    console_settings = ConsoleSettings(
+        secret=b"s" * 32,
+        rasa_url=rasa_url,
+        rasa_token=TOKEN,
+        host="127.0.0.1",
+        port=free_port(),
+        cookie_secure=False,
+    )
+    app = create_app(console_settings, handoff, POLICY, sweep=False, now=lambda: clock[0])
+    server = await app.create_server(
+        host="127.0.0.1", port=console_settings.port, return_asyncio_server=True
+    )
+    assert server is not None
+    await server.startup()
+    await server.before_start()
+    await server.after_start()
+    await server.start_serving()
+    harness = Console(
+        f"http://127.0.0.1:{console_settings.port}", rasa, crm, app.ctx.sweeper, clock
+    )
+    try:
+        yield harness
+    finally:
+        for browser in harness.agents:
+            await browser.http.close()
+        await server.before_stop()
+        closing = server.close()
+        if closing is not None:
+            await closing
+        await server.after_stop()
+        await rasa_runner.cleanup()
+        await crm_runner.cleanup()
+
+
+def _queue(sender: str = "web-user", channel: str = "socketio", **summary: Any) -> int:
+    """A conversation handed over by the bot (an agent is on duty)."""
+    with session_scope() as session:
+        request = service.HandoffRequest(
+            channel, sender, "request_human", {"last_message": "转人工", **summary}
+        )
+        queued = service.enqueue(session, POLICY, request, ("console", "webhook"), NOW, 10**6)
+        assert queued is not None
+        return queued.session.id
+
+
+def _row(session_id: int) -> HandoffSession:
+    with session_scope() as session:
+        row = session.get(HandoffSession, session_id)
+        assert row is not None
+        session.expunge(row)
+        return row
+
+
+def _said(rasa: FakeRasa, sender: str) -> None:
+    rasa.trackers[sender] += [
+        {"event": "user", "text": "暖气不热，电话13812345678", "timestamp": NOW.timestamp()},
+        {"event": "bot", "text": "正在为您转接人工客服", "timestamp": NOW.timestamp()},
+        {"event": "pause", "timestamp": NOW.timestamp()},
+        {"event": "user", "text": "有人吗", "timestamp": NOW.timestamp()},
+    ]
+
+
+# ---- login and protection ------------------------------------------------------------------------
+
+
+async def test_everything_but_the_pages_needs_a_login(console: Console) -> None:
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"{console.base}/api/queue") as answer:
+            assert answer.status == 401
+        async with http.get(f"{console.base}/") as answer:
+            assert answer.status == 200 and "供热客服工作台" in await answer.text()
+            assert "script-src 'self'" in answer.headers["Content-Security-Policy"]
+            assert answer.headers["X-Frame-Options"] == "DENY"
+        async with http.get(f"{console.base}/static/console.js") as answer:
+            assert answer.status == 200 and "textContent" in await answer.text()
+        async with http.get(f"{console.base}/static/../app.py") as answer:
+            assert answer.status == 404
+
+
+async def test_login_sets_a_strict_http_only_cookie_and_throttles_guessing(
+    console: Console,
+) -> None:
+    browser = Agent(console.base)
+    console.agents.append(browser)
+    answer = await browser.login("wang")
+    assert answer.status == 200
+    cookie = answer.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert (await browser.get("/api/me"))[1]["agent"]["username"] == "wang"
+
+    guesser = Agent(console.base)
+    console.agents.append(guesser)
+    statuses = [(await guesser.login("li", f"wrong {n}")).status for n in range(6)]
+    assert statuses == [401] * 5 + [429]
+    assert (await guesser.login("li")).status == 429  # even the right one, for a while
+    assert (await guesser.login("nobody", PASSWORD)).status == 401
+
+
+async def test_writes_need_the_csrf_header_and_a_json_body(console: Console) -> None:
+    session_id = _queue()
+    wang = await console.agent("wang")
+    url = f"{console.base}/api/sessions/{session_id}/pick"
+    async with wang.http.post(url, json={}) as answer:
+        assert answer.status == 403
+    async with wang.http.post(url, json={}, headers={"X-CSRF-Token": "forged"}) as answer:
+        assert answer.status == 403
+    headers = {"X-CSRF-Token": wang.csrf}
+    async with wang.http.post(url, data="a=b", headers=headers) as answer:
+        assert answer.status == 415
+    assert _row(session_id).status == "queued"
+
+
+# ---- the agent's work ----------------------------------------------------------------------------
+
+
+async def test_an_agent_picks_reads_replies_and_ends_a_conversation(console: Console) -> None:
+    session_id = _queue(phone="13812345678", account_no="0102345678", address="阳光花园5号楼")
+    _said(console.rasa, "web-user")
+    wang = await console.agent("wang")
+
+    status, queue = await wang.get("/api/queue")
+    assert status == 200 and [item["id"] for item in queue["waiting"]] == [session_id]
+    assert queue["waiting"][0]["channel_name"] == "网页客服窗口"
+
+    status, detail = await wang.get(f"/api/sessions/{session_id}")
+    assert status == 200 and detail["can"] == {
+        "pick": True,
+        "handle": False,
+        "close": False,
+        "full_numbers": False,
+    }
+    texts = [line["text"] for line in detail["transcript"]]
+    assert texts[0] == "暖气不热，电话138****5678" and "有人吗" in texts
+    collected = {line["key"]: line["value"] for line in detail["collected"]}
+    assert collected["phone"] == "138****5678" and collected["account_no"] == "01******78"
+    assert detail["account"]["name"] == "张伟" and detail["account"]["account_no"] == "01******78"
+    assert detail["account"]["phone"].startswith("138****")
+
+    assert (await wang.post(f"/api/sessions/{session_id}/pick"))[0] == 200
+    [(cid, params, events)] = console.rasa.appended
+    assert cid == "web-user" and params["output_channel"] == "socketio"
+    assert params["execute_side_effects"] == "true" and params["token"] == TOKEN
+    assert events == [{"event": "bot", "text": "您好，我是人工客服WANG，接下来由我为您服务。"}]
+
+    status, _ = await wang.post(
+        f"/api/sessions/{session_id}/reply", {"text": "您好，请问哪里不热？"}
+    )
+    assert status == 200
+    assert console.rasa.sent("web-user")[-1] == {
+        "event": "bot",
+        "text": "您好，请问哪里不热？",
+        "metadata": {"handoff_agent": "WANG"},
+    }
+    status, detail = await wang.get(f"/api/sessions/{session_id}")
+    assert detail["transcript"][-1]["who"] == "agent"
+    assert [h["kind"] for h in detail["history"]] == ["queued", "picked", "reply"]
+
+    status, numbers = await wang.post(f"/api/sessions/{session_id}/reveal")
+    assert numbers == {"numbers": {"phone": "13812345678", "account_no": "0102345678"}}
+
+    assert (await wang.post(f"/api/sessions/{session_id}/close"))[0] == 200
+    closing = {"event": "bot", "text": messages.closed()}
+    assert console.rasa.sent("web-user")[-3:] == [closing, *RESUME]
+    row = _row(session_id)
+    assert row.status == "closed" and not row.paused
+    assert (await wang.post(f"/api/sessions/{session_id}/reply", {"text": "x"}))[0] == 403
+
+
+async def test_colleagues_do_not_see_each_others_conversations(console: Console) -> None:
+    session_id = _queue(phone="13812345678")
+    _said(console.rasa, "web-user")
+    wang, li, lead = (
+        await console.agent("wang"),
+        await console.agent("li"),
+        await console.agent("lead"),
+    )
+    assert (await wang.post(f"/api/sessions/{session_id}/pick"))[0] == 200
+    assert (await li.post(f"/api/sessions/{session_id}/pick"))[0] == 404
+    assert (await li.get(f"/api/sessions/{session_id}"))[0] == 404
+    assert (await li.get("/api/queue"))[1]["handling"] == []
+    status, detail = await lead.get(f"/api/sessions/{session_id}")
+    assert status == 200 and detail["can"]["full_numbers"]
+    assert detail["transcript"][0]["text"] == "暖气不热，电话13812345678"
+    assert (await li.post(f"/api/sessions/{session_id}/reveal"))[0] == 404
+
+
+async def test_transfer_to_a_colleague(console: Console) -> None:
+    session_id = _queue()
+    wang, li = await console.agent("wang"), await console.agent("li")
+    await wang.post(f"/api/sessions/{session_id}/pick")
+    colleagues = (await wang.get("/api/queue"))[1]["colleagues"]
+    assert [c["username"] for c in colleagues] == ["li"]
+    assert (await wang.post(f"/api/sessions/{session_id}/transfer", {"to": "li"}))[0] == 200
+    assert console.rasa.sent("web-user")[-1]["text"] == "已为您转接客服LI，请稍候。"
+    assert [h["id"] for h in (await li.get("/api/queue"))[1]["handling"]] == [session_id]
+    assert (await wang.get(f"/api/sessions/{session_id}"))[0] == 404
+
+
+async def test_a_message_the_channel_cannot_deliver_is_reported_to_the_agent(
+    console: Console,
+) -> None:
+    session_id = _queue()
+    wang = await console.agent("wang")
+    await wang.post(f"/api/sessions/{session_id}/pick")
+    console.rasa.refuse_bot_messages = "WindowClosed: more than 48 h since the user's last message"
+    status, answer = await wang.post(f"/api/sessions/{session_id}/reply", {"text": "您好"})
+    assert status == 502 and "48 h" in answer["error"] and answer["error"].startswith("消息未送达")
+    with session_scope() as session:
+        assert session.query(HandoffEvent).filter_by(kind="reply").count() == 0
+    status, answer = await wang.post(f"/api/sessions/{session_id}/close")
+    assert status == 200 and "结束语未送达" in answer["note"]
+    assert console.rasa.sent("web-user")[-2:] == RESUME  # the bot is back anyway
+    assert not _row(session_id).paused
+
+
+async def test_a_reply_on_a_channel_without_push_warns_the_agent(console: Console) -> None:
+    session_id = _queue("rest-user", channel="rest")
+    wang = await console.agent("wang")
+    await wang.post(f"/api/sessions/{session_id}/pick")
+    status, answer = await wang.post(f"/api/sessions/{session_id}/reply", {"text": "您好"})
+    assert status == 200 and "用户收不到" in answer["note"]
+    assert console.rasa.appended[-1][1]["output_channel"] == "rest"
+
+
+async def test_an_agent_opens_a_ticket_for_the_user(console: Console) -> None:
+    session_id = _queue(address="阳光花园5号楼1单元302", phone="13812345678")
+    wang = await console.agent("wang")
+    await wang.post(f"/api/sessions/{session_id}/pick")
+    status, answer = await wang.post(
+        f"/api/sessions/{session_id}/tickets", {"kind": "BX", "description": "卧室暖气片漏水"}
+    )
+    assert status == 200 and answer["ticket"]["phone"] == "138****5678"
+    with session_scope() as session:
+        ticket = session.query(Ticket).filter_by(ticket_no=answer["ticket"]["ticket_no"]).one()
+        assert (ticket.sender_id, ticket.phone) == ("web-user", "13812345678")
+    assert (await wang.post(f"/api/sessions/{session_id}/tickets", {"kind": "XX"}))[0] == 409
+
+
+async def test_logging_out_returns_the_conversations(console: Console) -> None:
+    session_id = _queue()
+    wang = await console.agent("wang")
+    await wang.post(f"/api/sessions/{session_id}/pick")
+    assert (await wang.post("/api/logout"))[0] == 200
+    assert _row(session_id).status == "queued"
+    assert (await wang.get("/api/queue"))[0] == 401
+
+
+# ---- the sweep -----------------------------------------------------------------------------------
+
+
+async def test_nobody_picks_up_so_the_user_gets_a_call_back_ticket(console: Console) -> None:
+    session_id = _queue(phone="13812345678")
+    _said(console.rasa, "web-user")
+    console.clock[0] = NOW + timedelta(minutes=10)
+    await console.sweeper.run_once()
+    row = _row(session_id)
+    assert row.status == "timed_out" and not row.paused and row.callback_ticket_no
+    notice, *resume = console.rasa.sent("web-user")[-3:]
+    assert row.callback_ticket_no in notice["text"] and "联系您" in notice["text"]
+    assert resume == RESUME
+    with session_scope() as session:
+        ticket = session.query(Ticket).filter_by(ticket_no=row.callback_ticket_no).one()
+        assert ticket.kind == "RG" and ticket.phone == "13812345678"
+        assert [line["text"] for line in ticket.transcript][-1] == "有人吗"
+
+
+async def test_a_failed_resume_is_retried_by_the_sweep(console: Console) -> None:
+    session_id = _queue()
+    console.clock[0] = NOW + timedelta(minutes=10)
+    console.rasa.refuse_bot_messages = "rasa is restarting"
+    await console.sweeper.run_once()  # the notice fails, the bare resume goes through
+    assert console.rasa.sent("web-user") == RESUME and not _row(session_id).paused
+
+
+async def test_offline_agents_lose_their_conversations_to_the_queue(console: Console) -> None:
+    session_id = _queue()
+    wang = await console.agent("wang")
+    await wang.post(f"/api/sessions/{session_id}/pick")
+    console.clock[0] = NOW + timedelta(seconds=61)
+    await console.sweeper.run_once()
+    assert _row(session_id).status == "queued" and _row(session_id).agent_id is None
+
+
+async def test_webhook_events_are_signed_and_retried(console: Console) -> None:
+    console.crm.statuses = [503]
+    _queue()
+    await console.sweeper.run_once()
+    await console.sweeper.run_once()  # the retry is not due yet
+    console.clock[0] = NOW + timedelta(seconds=11)
+    await console.sweeper.run_once()
+    assert len(console.crm.received) == 2
+    headers, body = console.crm.received[-1]
+    assert verify(body, headers[SIGNATURE_HEADER], CRM_SECRET)
+    assert headers["X-Heating-Event"] == "handoff.opened"
+    event = json.loads(body)
+    assert event["conversation"]["sender_id"] == "web-user" and event["collected"]
+
+
+# ---- the call centre's inbound API ---------------------------------------------------------------
+
+
+async def _inbound(console: Console, event: dict[str, Any], secret: bytes = CRM_SECRET) -> Any:
+    body = json.dumps({"sent_at": console.clock[0].isoformat(), **event}).encode()
+    headers = {SIGNATURE_HEADER: sign(body, secret), "Content-Type": "application/json"}
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(f"{console.base}/api/handoff/events", data=body, headers=headers) as answer,
+    ):
+        return answer.status, await answer.json()
+
+
+async def test_the_call_centre_replies_and_closes_through_the_signed_api(
+    console: Console,
+) -> None:
+    session_id = _queue()
+    reply = {"id": "r1", "event": "reply", "conversation_id": session_id, "text": "您好，我是张工"}
+    assert (await _inbound(console, reply, secret=b"x" * 32))[0] == 401
+    status, answer = await _inbound(console, {**reply, "agent": "张工"})
+    assert status == 200 and answer["conversation"] == "active"
+    assert console.rasa.sent("web-user")[-1]["metadata"] == {"handoff_agent": "张工"}
+    assert (await _inbound(console, {**reply, "agent": "张工"}))[1] == {"status": "duplicate"}
+    assert len(console.rasa.sent("web-user")) == 1
+    close = {"id": "c1", "event": "close", "conversation_id": session_id}
+    status, answer = await _inbound(console, close)
+    assert status == 200 and answer["conversation"] == "closed"
+    assert console.rasa.sent("web-user")[-2:] == RESUME
+    assert (await _inbound(console, {**close, "id": "c2"}))[0] == 409
