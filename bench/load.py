@@ -54,6 +54,7 @@ from bot.modelcache import ensure_model  # noqa: E402
 
 WECHAT_TOKEN = "bench-token"
 WECHAT_APP_ID = "wxbench000000001"
+WECHAT_APP_SECRET = "bench-secret"
 WECHAT_ACCOUNT = "gh_bench"
 
 #: The project's conversations: what its users come for, one fresh sender per conversation.
@@ -359,14 +360,14 @@ def measure_project(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     from bot.standins.wechat_api import WeChatApiStandIn
 
     model = args.model or ensure_model()
-    wechat_api = WeChatApiStandIn().start()
+    wechat_api = WeChatApiStandIn(WECHAT_APP_ID, WECHAT_APP_SECRET).start()
     demo = demo_stack(
         model,
         workdir / "project",
         extra_env={
             "WECHAT_TOKEN": WECHAT_TOKEN,
             "WECHAT_APP_ID": WECHAT_APP_ID,
-            "WECHAT_APP_SECRET": "bench-secret",
+            "WECHAT_APP_SECRET": WECHAT_APP_SECRET,
             "WECHAT_API_BASE": wechat_api.base_url,
             "LOG_LEVEL": "WARNING",
         },

@@ -280,7 +280,10 @@ def run_stack(
         print(
             "\n供热智能客服 is running:\n"
             f"  REST channel    POST http://localhost:{rasa_port}/webhooks/rest/webhook\n"
+            f"  web chat demo   http://localhost:{rasa_port}/webhooks/socketio/demo\n"
             f"  socket.io       http://localhost:{rasa_port}/socket.io\n"
+            f"  WeChat / SMS    /webhooks/wechat/webhook, /webhooks/sms/webhook "
+            "(off until WECHAT_* / SMS_* are set)\n"
             f"  HTTP API token  {token}\n"
             f"  action server   http://localhost:{actions_port}/webhook\n"
             f"  scheduler       http://localhost:{scheduler_port}/health\n"
