@@ -97,7 +97,7 @@ def test_an_aliyun_callback_is_acknowledged_and_answered_with_a_template(
     assert sms_gateway.sends(phone) == [
         {
             "phone": phone,
-            "sign_name": "暖心热力",
+            "sign_name": "示例热力",  # the demo policy's company signature
             "template_id": SMS_TEMPLATE_IDS["utter_greet"],
             "params": {},
         }
