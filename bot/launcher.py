@@ -45,7 +45,7 @@ def write_endpoints(
     config = yaml.safe_load(base.read_text(encoding="utf-8")) or {}
     config.setdefault("action_endpoint", {})["url"] = f"http://127.0.0.1:{actions_port}/webhook"
     if tracker_db is not None:
-        config["tracker_store"] = {"type": "SQL", "dialect": "sqlite", "db": str(tracker_db)}
+        config["tracker_store"] = {**config.get("tracker_store", {}), "db": str(tracker_db)}
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return target

@@ -1,0 +1,86 @@
+"""Rasa's SQL tracker store, without rebuilding a long conversation from the database every turn.
+
+Rasa 3.6's `SQLTrackerStore.retrieve` reads every event of the sender's current session, parses
+each one's JSON and replays them all into a new tracker, on every message. A WeChat user keeps
+one OpenID for years and may write dozens of times in a session, so that cost grows with the
+conversation. This store keeps the tracker it last saved for each sender in memory and hands it
+back on the next `retrieve` when the database still holds exactly the events that tracker had (one
+indexed COUNT): nothing else wrote to the conversation meanwhile, not even another Rasa process.
+
+Safety: an entry is taken out of the cache when it is handed out and only put back by `save`, so a
+turn that fails half-way (tracker changed in memory, never saved) can never be served again; the
+next turn reads the database. Everything is written exactly as `SQLTrackerStore` writes it.
+
+Configured in endpoints.yml as `type: bot.tracker_store.CachingSQLTrackerStore` with the usual
+SQL keys, plus `cache_size` (conversations kept, default 500).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from typing import Any
+
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import SessionStarted
+from rasa.shared.core.trackers import DialogueStateTracker
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_CACHE_SIZE = 500
+
+
+def _as_loaded(tracker: DialogueStateTracker) -> bool:
+    """Whether `retrieve` from the database would give back exactly these events.
+
+    The database query keeps only events stamped at or after the latest `session_started`; a
+    tracker that started its session in this turn still holds the `action_session_start` before
+    it. Caching that tracker would make the next save's "new events" slice off by one, so it is
+    not cached (the next turn reads the database once, and is cached from then on).
+    """
+    starts = [e.timestamp for e in tracker.events if isinstance(e, SessionStarted)]
+    if not starts:
+        return True
+    latest = max(starts)
+    return all(e.timestamp >= latest for e in tracker.events)
+
+
+class CachingSQLTrackerStore(SQLTrackerStore):
+    """`SQLTrackerStore` with the last saved tracker of each sender kept in memory."""
+
+    def __init__(
+        self, *args: Any, cache_size: int | str = DEFAULT_CACHE_SIZE, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        size = int(cache_size)
+        if size < 0:
+            raise ValueError(f"cache_size must not be negative, got {size}")
+        self._cache_size = size
+        self._cache: OrderedDict[str, tuple[int, DialogueStateTracker]] = OrderedDict()
+
+    def _stored_events(self, sender_id: str) -> int:
+        """How many events of the sender's current session the database holds."""
+        with self.session_scope() as session:
+            return int(
+                self._event_query(session, sender_id, fetch_events_from_all_sessions=False).count()
+            )
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        """The cached tracker if the database still matches it, else the database's."""
+        entry = self._cache.pop(sender_id, None)
+        if entry is not None:
+            events, tracker = entry
+            if events == self._stored_events(sender_id):
+                return tracker
+            logger.debug("tracker of %s changed in the database; reloading", sender_id)
+        return await super().retrieve(sender_id)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Write the new events, then remember the tracker for the sender's next message."""
+        await super().save(tracker)
+        self._cache.pop(tracker.sender_id, None)
+        if self._cache_size == 0 or not _as_loaded(tracker):
+            return
+        self._cache[tracker.sender_id] = (len(tracker.events), tracker)
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)

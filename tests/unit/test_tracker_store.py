@@ -1,0 +1,113 @@
+"""The caching SQL tracker store: same answers as Rasa's, without re-reading unchanged trackers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.tracker_store import CachingSQLTrackerStore
+
+DOMAIN = Domain.from_yaml("version: '3.1'\nintents: [greet]\n")
+
+
+def _store(path: Path, cache_size: int = 500) -> CachingSQLTrackerStore:
+    return CachingSQLTrackerStore(
+        domain=DOMAIN, dialect="sqlite", db=str(path / "tracker.db"), cache_size=cache_size
+    )
+
+
+def _tracker(sender: str, *texts: str) -> DialogueStateTracker:
+    """A conversation as the database gives it back: from `session_started` on."""
+    events: list[Event] = [SessionStarted()]
+    for text in texts:
+        events += [UserUttered(text, {"name": "greet"}), ActionExecuted("action_listen")]
+    return DialogueStateTracker.from_events(sender, events, DOMAIN.slots)
+
+
+async def test_an_unchanged_conversation_is_served_from_memory(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    tracker = _tracker("u1", "你好", "在吗")
+    await store.save(tracker)
+    assert await store.retrieve("u1") is tracker
+    fresh = await _store(tmp_path, cache_size=0).retrieve("u1")
+    assert fresh is not None and len(fresh.events) == len(tracker.events)
+
+
+async def test_a_conversation_written_elsewhere_is_read_from_the_database(tmp_path: Path) -> None:
+    ours, other_process = _store(tmp_path), _store(tmp_path)
+    tracker = _tracker("u2", "你好")
+    await ours.save(tracker)
+    theirs = await other_process.retrieve("u2")
+    assert theirs is not None and theirs is not tracker
+    theirs.update(UserUttered("暖气不热", {"name": "greet"}))
+    await other_process.save(theirs)
+    again = await ours.retrieve("u2")
+    assert again is not tracker and again is not None
+    assert again.latest_message is not None and again.latest_message.text == "暖气不热"
+
+
+async def test_a_turn_that_never_saved_is_not_served_again(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    await store.save(_tracker("u3", "你好"))
+    handed_out = await store.retrieve("u3")
+    assert handed_out is not None
+    handed_out.update(UserUttered("这句没有保存", {"name": "greet"}))  # the turn then fails
+    again = await store.retrieve("u3")
+    assert again is not handed_out and again is not None
+    assert again.latest_message is not None and again.latest_message.text == "你好"
+
+
+async def test_the_cache_keeps_only_the_most_recent_conversations(tmp_path: Path) -> None:
+    store = _store(tmp_path, cache_size=2)
+    trackers = {name: _tracker(name, "你好") for name in ("a", "b", "c")}
+    for tracker in trackers.values():
+        await store.save(tracker)
+    assert await store.retrieve("a") is not trackers["a"]  # evicted: read from the database
+    assert await store.retrieve("c") is trackers["c"]
+
+
+async def test_a_session_started_in_this_turn_is_not_cached_but_the_next_turn_is(
+    tmp_path: Path,
+) -> None:
+    store = _store(tmp_path)
+    first = DialogueStateTracker.from_events(
+        "u4",
+        [ActionExecuted("action_session_start"), SessionStarted(), UserUttered("你好")],
+        DOMAIN.slots,
+    )
+    await store.save(first)
+    loaded = await store.retrieve("u4")
+    assert loaded is not first and loaded is not None
+    assert [e.type_name for e in loaded.events] == ["session_started", "user"]
+    loaded.update(ActionExecuted("action_listen"))
+    await store.save(loaded)
+    assert await store.retrieve("u4") is loaded
+    again = await _store(tmp_path, cache_size=0).retrieve("u4")
+    assert again is not None
+    assert [e.type_name for e in again.events] == ["session_started", "user", "action"]
+
+
+def test_a_negative_cache_size_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="cache_size"):
+        _store(tmp_path, cache_size=-1)
+
+
+@pytest.mark.parametrize("endpoints", ["endpoints.yml", "endpoints.production.yml"])
+def test_the_endpoints_load_this_store_not_rasas_silent_in_memory_fallback(
+    endpoints: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rasa.core.tracker_store import TrackerStore
+    from rasa.utils.endpoints import read_endpoint_config
+
+    for name in ("HOST", "PORT", "NAME", "USER", "PASSWORD"):
+        monkeypatch.setenv(f"TRACKER_DB_{name}", "5432" if name == "PORT" else "x")
+    monkeypatch.chdir(tmp_path)
+    root = Path(__file__).resolve().parents[2]
+    config = read_endpoint_config(str(root / endpoints), "tracker_store")
+    assert config is not None and config.type == "bot.tracker_store.CachingSQLTrackerStore"
+    if endpoints == "endpoints.yml":
+        assert isinstance(TrackerStore.create(config, DOMAIN), CachingSQLTrackerStore)
