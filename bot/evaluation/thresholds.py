@@ -10,7 +10,7 @@ Two levels per figure:
 
 "2 points" is 0.02 on every scale (2 percentage points of a ratio, 0.02 of an F1). The gates
 below were set from the run recorded in docs/nlu-evaluation.md (model
-heating-33687cfc391c36dd, 644 held-out messages of tests/nlu).
+heating-9ca86c3ccc12cdc2, 826 held-out messages of tests/nlu).
 """
 
 from __future__ import annotations
@@ -64,23 +64,25 @@ TARGETS: dict[str, float] = {
     "latency_p50_ms": 15.0,
 }
 
-#: CI gates: the target where met, else the measured figure − 2 points (rounded down). Set from
-#: model heating-36243bbb4a62a354 (seeded training, 1,949 training messages, 811 test messages).
-#: The false-fallback gate keeps 2 points of room above the target it meets exactly (3.0 %), and
+#: CI gates: the target where met, else the measured figure − 2 points (rounded down), and never
+#: lower than before. Raised from model heating-9ca86c3ccc12cdc2 (issue 3: entity post-processing,
+#: 2,164 training messages, FAQ keys averaged with an n-gram model; 826 test messages, 0 overlap).
+#: Entity F1 overall and for address/time now meet their targets, so those gates are the targets.
+#: FAQ key accuracy measured 0.913 there (0.930 and 0.942 in other trainings of nearly the same
+#: inputs): below its gate, which is not lowered. DIET does not retrain bit-identically on this
+#: machine (docs/nlu.md), so figures move by about a point between trainings.
+#: The false-fallback gate keeps 2 points of room above the target it meets (measured 2.1 %), and
 #: parse latency is not gated: speed is measured by benchmarks, never asserted in tests.
 GATES: dict[str, float | None] = {
     **TARGETS,
-    "intent_accuracy": 0.848,  # measured 0.868
-    "intent_macro_f1": 0.860,  # measured 0.880
-    "faq_key_accuracy": 0.914,  # measured 0.934
-    "entity_f1": 0.804,  # measured 0.824
-    "entity_f1/address": 0.471,  # measured 0.491
-    "entity_f1/fault_type": 0.849,  # measured 0.869
-    "entity_f1/time": 0.620,  # measured 0.640
-    "out_of_scope_recall": 0.707,  # measured 0.727
-    "false_fallback_rate": 0.05,  # measured 0.030
-    "accuracy_over_baseline": -0.030,  # measured -0.010: the model is BELOW the baseline
-    "latency_p50_ms": None,  # measured 14.2 ms; bench, not a gate
+    "intent_accuracy": 0.859,  # measured 0.879 (was 0.848)
+    "intent_macro_f1": 0.869,  # measured 0.889 (was 0.860)
+    "faq_key_accuracy": 0.914,  # measured 0.913: kept, never lowered
+    "entity_f1/fault_type": 0.869,  # measured 0.889 (was 0.849)
+    "out_of_scope_recall": 0.798,  # measured 0.818 (was 0.707)
+    "false_fallback_rate": 0.05,  # measured 0.021
+    "accuracy_over_baseline": -0.030,  # measured -0.017: the model is still BELOW the baseline
+    "latency_p50_ms": None,  # measured 16.1 ms with other jobs on the cores; bench, not a gate
 }
 _LABELS: dict[str, tuple[str, bool, str]] = {
     "intent_accuracy": ("intent accuracy", True, "ratio"),

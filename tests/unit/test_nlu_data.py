@@ -16,9 +16,9 @@ from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
 from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.contract import ALL_FAQ_KEYS as contract_faq_keys
 from bot.contract import CONTRACT_INTENTS, FAULT_TYPES
 from bot.contract import ENTITIES as CONTRACT_ENTITIES
-from bot.contract import ALL_FAQ_KEYS as contract_faq_keys
 from bot.nlu.components import TextNormalizer
 
 ROOT = Path(__file__).resolve().parents[2]
