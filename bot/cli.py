@@ -8,6 +8,7 @@
     python -m bot agents add wang --name 王芳 --role agent
     python -m bot console
     python -m bot scheduler
+    python -m bot report --from 2026-11-01 --to 2026-11-30
 
 Subcommands come from the functions named in `COMMANDS`: each `register(subparsers)` adds its
 parsers and sets a `handler(args) -> exit code` default on them, so another package adds its own
@@ -62,6 +63,7 @@ COMMANDS: list[str] = [
     "bot.launcher:register",
     "bot.console.cli:register_console",
     "bot.console.cli:register_agents",
+    "bot.report.cli:register",
 ]
 
 _LIST_SEPARATORS = re.compile(r"[,，;；、]")

@@ -15,7 +15,7 @@ import functools
 import itertools
 import logging
 from collections.abc import Callable, Coroutine
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy.orm import Session
 
+from bot.config import settings as process_settings
 from bot.console import present
 from bot.console.auth import (
     COOKIE_NAME,
@@ -50,6 +51,9 @@ from bot.handoff.transcript import agent_message, bot_message, transcript_of
 from bot.handoff.webhook import InboundRejected, parse_inbound
 from bot.policy import Policy
 from bot.privacy import mask_text
+from bot.report.data import build_report, default_tracker_url
+from bot.report.figures import period_of
+from bot.report.render import DEFINITIONS
 from bot.services import clock
 from bot.store import agents as agent_store
 
@@ -77,6 +81,7 @@ SECURITY_HEADERS = {
 }
 
 MAX_REPLY_CHARS = 1000
+MAX_REPORT_DAYS = 366
 NOT_LIVE = "该渠道不能实时推送：回复已记入对话记录，但用户收不到，请电话联系用户。"
 _app_numbers = itertools.count(1)  # Sanic wants a unique name per app (tests create several)
 Handler = Callable[..., Coroutine[Any, Any, HTTPResponse]]
@@ -132,6 +137,15 @@ def _fields(data: dict[str, Any]) -> dict[str, str | None]:
     return {key: _text(data, key, required=False) for key in handoff_service.AGENT_TICKET_FIELDS}
 
 
+def _day(request: Request, name: str) -> date:
+    """A `YYYY-MM-DD` query argument."""
+    value = request.args.get(name)
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ApiError(400, f"{name} 须为日期，如 2026-11-01") from None
+
+
 def _actor_of(request: Request) -> Actor:
     actor: Actor = request.ctx.actor
     return actor
@@ -144,8 +158,13 @@ def create_app(
     *,
     sweep: bool = True,
     now: Callable[[], datetime] = clock.now,
+    tracker_url: str | None = None,
 ) -> Sanic:
-    """The console app; `sweep=False` leaves out the periodic checks (tests run them directly)."""
+    """The console app; `sweep=False` leaves out the periodic checks (tests run them directly).
+
+    `tracker_url` is Rasa's tracker store for the quality report (default `default_tracker_url`).
+    """
+    tracker_db = tracker_url or default_tracker_url()
     app = Sanic(f"heating_console_{next(_app_numbers)}", configure_logging=False)
     app.config.REQUEST_MAX_SIZE = 256 * 1024
     throttle = LoginThrottle()
@@ -416,6 +435,22 @@ def create_app(
             handoff_service.update_ticket_for, actor, session_id, ticket_no, fields, now()
         )
         return response.json({"ticket": present.ticket_json(ticket, actor)})
+
+    # ---- the quality report (supervisors) --------------------------------------------------------
+
+    @app.get("/api/report")
+    @api()
+    async def report(request: Request) -> HTTPResponse:
+        if not _actor_of(request).supervisor:
+            raise ApiError(403, "质量报表仅主管可查看")
+        first, last = _day(request, "from"), _day(request, "to")
+        if last < first:
+            raise ApiError(400, "结束日期早于开始日期")
+        if (last - first).days >= MAX_REPORT_DAYS:
+            raise ApiError(400, f"统计期最长 {MAX_REPORT_DAYS} 天")
+        period = period_of(first, last, process_settings().timezone)
+        figures = await in_db(build_report, period, now(), tracker_db)
+        return response.json({"report": figures, "definitions": DEFINITIONS})
 
     # ---- the call centre ------------------------------------------------------------------------
 

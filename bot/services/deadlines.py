@@ -32,6 +32,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -60,7 +61,20 @@ _MET_BY_EVENT = {"first_reply": "reply", "on_site": "on_site", "resolve": None}
 _WHAT = {"first_reply": "回复", "on_site": "上门", "resolve": "办结"}
 
 
-def met_at(deadline: str, events: Sequence[TicketEvent]) -> datetime | None:
+class HistoryEntry(Protocol):
+    """What the rules read of a history entry: a `TicketEvent`, or a plain row of a report."""
+
+    @property
+    def at(self) -> datetime: ...
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def detail(self) -> Any: ...
+
+
+def met_at(deadline: str, events: Sequence[HistoryEntry]) -> datetime | None:
     """When the ticket history first fulfils `deadline`, or `None` if it has not yet."""
     statuses, event_kind = _MET_BY_STATUS[deadline], _MET_BY_EVENT[deadline]
     for event in events:
@@ -69,6 +83,32 @@ def met_at(deadline: str, events: Sequence[TicketEvent]) -> datetime | None:
         if event.kind == "status" and (event.detail or {}).get("to") in statuses:
             return event.at
     return None
+
+
+MET, LATE, BREACH, PENDING = "met", "late", "breach", "pending"
+
+
+def outcome(
+    deadline: str,
+    due: datetime | None,
+    events: Sequence[HistoryEntry],
+    status: str,
+    now: datetime,
+) -> str | None:
+    """How a ticket stands against one deadline at `now`, per the rules of the module doc.
+
+    `met` (in time), `late` (met after it was due: a breach), `breach` (passed unmet while the
+    ticket is open), `pending` (unmet, not yet due), or `None`: no such deadline, or the ticket
+    was closed (cancelled) without meeting it, which the watch does not judge.
+    """
+    if due is None:
+        return None
+    met = met_at(deadline, events)
+    if met is not None:
+        return LATE if met > due else MET
+    if status not in OPEN_STATUSES:
+        return None
+    return BREACH if now >= due else PENDING
 
 
 def _due(ticket: Ticket, deadline: str) -> datetime | None:
@@ -141,15 +181,16 @@ def findings(
         due = _due(ticket, deadline)
         if due is None or _recorded(events, "breach", deadline):
             continue
-        met = met_at(deadline, events)
-        if met is not None:
-            if met > due:
-                found.append(Finding(deadline, "late", due, met))
-        elif ticket.status not in OPEN_STATUSES:
-            continue
-        elif now >= due:
+        verdict = outcome(deadline, due, events, ticket.status, now)
+        if verdict == LATE:
+            found.append(Finding(deadline, "late", due, met_at(deadline, events)))
+        elif verdict == BREACH:
             found.append(Finding(deadline, "breach", due))
-        elif now >= deadline_warning_at(policy, due) and not _recorded(events, "warning", deadline):
+        elif (
+            verdict == PENDING
+            and now >= deadline_warning_at(policy, due)
+            and not _recorded(events, "warning", deadline)
+        ):
             found.append(Finding(deadline, "warning", due))
     return found
 

@@ -26,10 +26,12 @@ from bot.handoff.config import HandoffSettings
 from bot.handoff.signing import SIGNATURE_HEADER, sign, verify
 from bot.launcher import free_port
 from bot.policy import load_policy
+from bot.services.tickets import open_ticket
 from bot.store import agents as agent_store
 from bot.store.db import dispose_engines, ensure_schema, session_scope
 from bot.store.demo import load_demo
-from bot.store.models import HandoffEvent, HandoffSession, Ticket
+from bot.store.models import Account, HandoffEvent, HandoffSession, Ticket
+from bot.store.tickets import TicketDraft
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
 POLICY = load_policy("beijing")
@@ -157,7 +159,9 @@ async def _serve(app: web.Application) -> tuple[web.AppRunner, str]:
 
 
 @pytest.fixture
-async def console(database: str, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Console]:
+async def console(
+    database: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> AsyncIterator[Console]:
     # Sanic rewrites its own methods when an app starts; in test mode it keeps the originals,
     # so a second app in the same process can start too.
     monkeypatch.setattr(Sanic, "test_mode", True)
@@ -180,7 +184,14 @@ async def console(database: str, monkeypatch: pytest.MonkeyPatch) -> AsyncIterat
         port=free_port(),
         cookie_secure=False,
     )
-    app = create_app(console_settings, handoff, POLICY, sweep=False, now=lambda: clock[0])
+    app = create_app(
+        console_settings,
+        handoff,
+        POLICY,
+        sweep=False,
+        now=lambda: clock[0],
+        tracker_url=f"sqlite:///{tmp_path / 'no-tracker.db'}",
+    )
     server = await app.create_server(
         host="127.0.0.1", port=console_settings.port, return_asyncio_server=True
     )
@@ -499,3 +510,36 @@ async def test_the_call_centre_replies_and_closes_through_the_signed_api(
     assert status == 200 and answer["conversation"] == "closed"
     assert console.rasa.sent("web-user")[-2:] == RESUME
     assert (await _inbound(console, {**close, "id": "c2"}))[0] == 409
+
+
+# ---- the quality report --------------------------------------------------------------------------
+
+
+async def test_the_quality_report_is_for_supervisors_only(console: Console) -> None:
+    with session_scope() as session:
+        accounts = session.query(Account).count()
+        for hours, kind in ((1, "BX"), (2, "TS")):  # 27 November, Shanghai
+            draft = TicketDraft(kind=kind, channel="wechat", sender_id="openid-r")
+            open_ticket(session, POLICY, draft, NOW - timedelta(hours=hours))
+    query = "/api/report?from=2026-11-01&to=2026-11-30"
+    async with aiohttp.ClientSession() as http, http.get(console.base + query) as answer:
+        assert answer.status == 401
+    agent = await console.agent("wang")
+    status, body = await agent.get(query)
+    assert status == 403 and "主管" in body["error"]
+    lead = await console.agent("lead")
+    status, body = await lead.get(query)
+    assert status == 200
+    report = body["report"]
+    assert report["tickets"]["total"] == 2
+    assert report["tickets"]["by_kind"]["BX"] == 1 and report["tickets"]["by_kind"]["TS"] == 1
+    assert report["complaints"]["complaints"] == 1
+    assert report["complaints"]["accounts"] == accounts
+    assert report["conversations"] is None  # no tracker store here
+    assert report["period"]["first_day"] == "2026-11-01"
+    assert "nlu_fallback" in body["definitions"]["conversations"]
+    status, body = await lead.get("/api/report?from=2026-12-01&to=2026-12-31")
+    assert status == 200 and body["report"]["tickets"]["total"] == 0
+    for bad in ("from=2026-11-30&to=2026-11-01", "from=yesterday&to=2026-11-30", "to=2026-11-30"):
+        status, _ = await lead.get(f"/api/report?{bad}")
+        assert status == 400, bad

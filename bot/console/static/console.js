@@ -140,6 +140,7 @@
     current = data;
     var s = data.session;
     $("empty").hidden = true;
+    $("report").hidden = true;
     $("conversation").hidden = false;
     $("conv-title").textContent = "#" + s.id + " " + s.channel_name + " · " + s.status_name;
     $("conv-meta").textContent =
@@ -235,6 +236,116 @@
       refreshConversation();
     }).catch(function (failure) { say(failure.message, true); });
   });
+  // ---- the quality report (supervisors) ------------------------------------------------------------
+
+  var DEADLINE_NAMES = { first_reply: "首次响应", on_site: "上门", resolve: "办结" };
+  var KIND_NAMES = { BX: "报修", TS: "投诉", CW: "测温", BT: "报停", RG: "回电" };
+
+  function pct(value) { return value === null || value === undefined ? "—" : (value * 100).toFixed(1) + "%"; }
+  function num(value) { return value === null || value === undefined ? "—" : String(value); }
+
+  function card(title, rows, definition) {
+    var box = el("section", "report-card");
+    box.appendChild(el("h3", null, title));
+    var table = el("table");
+    rows.forEach(function (row) {
+      var tr = el("tr");
+      tr.appendChild(el("td", null, row[0]));
+      tr.appendChild(el("td", "n", row[1]));
+      table.appendChild(tr);
+    });
+    box.appendChild(table);
+    if (definition) box.appendChild(el("p", "definition", definition));
+    return box;
+  }
+
+  function renderReport(data) {
+    var r = data.report;
+    var d = data.definitions;
+    var cards = [];
+    var kinds = Object.keys(r.tickets.by_kind).map(function (k) {
+      return [k + " " + (KIND_NAMES[k] || ""), num(r.tickets.by_kind[k])];
+    });
+    var channels = Object.keys(r.tickets.by_channel).map(function (c) {
+      return ["渠道 " + c, num(r.tickets.by_channel[c])];
+    });
+    cards.push(card("工单量", [["合计", num(r.tickets.total)]].concat(kinds, channels), d.tickets));
+    cards.push(card("时限按时率", Object.keys(r.deadlines).map(function (name) {
+      var v = r.deadlines[name];
+      return [DEADLINE_NAMES[name] || name,
+        pct(v.on_time_rate) + "（按时 " + v.met + " / 超时 " + (v.late + v.breach) + " / 未到期 " + v.pending + "）"];
+    }), d.deadlines));
+    cards.push(card("超时", [["合计", num(r.breaches.total)]].concat(
+      Object.keys(r.breaches.by_kind).map(function (k) { return [k + " " + (KIND_NAMES[k] || ""), num(r.breaches.by_kind[k])]; }),
+      Object.keys(r.breaches.by_deadline).map(function (k) { return [DEADLINE_NAMES[k] || k, num(r.breaches.by_deadline[k])]; })
+    ), d.breaches));
+    var s = r.satisfaction;
+    cards.push(card("满意度", [["满意率（≥4 分）", pct(s.rate)], ["作答 / 发出", s.rated + " / " + s.asked]].concat(
+      Object.keys(s.distribution).map(function (k) { return [k + " 分", num(s.distribution[k])]; })
+    ), d.satisfaction));
+    var c = r.conversations;
+    cards.push(card("机器人会话", c === null ? [["", "无对话数据（no conversation data）"]] : [
+      ["会话数", num(c.conversations)], ["自助解决率", pct(c.self_service_rate)],
+      ["转人工率", pct(c.handoff_rate)], ["用户消息", num(c.user_turns)], ["兜底率", pct(c.fallback_rate)]
+    ].concat(c.top_intents.map(function (t) { return ["意图 " + t.intent, t.count + "（" + pct(t.share) + "）"]; })),
+    d.conversations));
+    var w = r.handoff_wait;
+    cards.push(card("转人工等待", [
+      ["转人工会话", num(w.sessions)], ["已接入 / 未接入", w.picked + " / " + w.not_picked],
+      ["平均等待（分钟）", num(w.mean_minutes)], ["中位等待（分钟）", num(w.median_minutes)],
+      ["最长等待（分钟）", num(w.max_minutes)]
+    ], d.handoff_wait));
+    var k = r.complaints;
+    cards.push(card("每千户投诉", [
+      ["每千户投诉", num(k.per_1000)], ["投诉工单", num(k.complaints)], ["账户数", num(k.accounts)]
+    ], d.complaints));
+    var body = $("report-body");
+    body.replaceChildren.apply(body, cards);
+  }
+
+  function reportSay(text, isError) {
+    var status = $("report-status");
+    status.hidden = !text;
+    status.textContent = text || "";
+    status.className = "status" + (isError ? " error" : "");
+  }
+
+  function loadReport() {
+    var query = "?from=" + encodeURIComponent($("report-from").value) +
+      "&to=" + encodeURIComponent($("report-to").value);
+    reportSay("正在统计…");
+    call("GET", "/api/report" + query).then(function (data) {
+      reportSay("");
+      renderReport(data);
+    }).catch(function (failure) { reportSay(failure.message, true); });
+  }
+
+  function isoDay(d) {
+    return d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" +
+      String(d.getDate()).padStart(2, "0");
+  }
+
+  $("report-open").addEventListener("click", function () {
+    if (!$("report-from").value) {
+      var today = new Date();
+      $("report-from").value = isoDay(new Date(today.getFullYear(), today.getMonth(), 1));
+      $("report-to").value = isoDay(today);
+    }
+    selected = null;
+    $("conversation").hidden = true;
+    $("empty").hidden = true;
+    $("report").hidden = false;
+    loadReport();
+  });
+  $("report-close").addEventListener("click", function () {
+    $("report").hidden = true;
+    $("empty").hidden = false;
+  });
+  $("report-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    loadReport();
+  });
+
   $("logout").addEventListener("click", function () {
     call("POST", "/api/logout", {}).then(function () { window.location.assign("/login"); });
   });
@@ -248,6 +359,7 @@
   call("GET", "/api/me").then(function (data) {
     csrf = data.csrf;
     me = data.agent;
+    $("report-open").hidden = me.role !== "supervisor";
     $("me").textContent = me.display_name + "（" + (me.role === "supervisor" ? "主管" : "客服") + "）";
     poll();
   }).catch(function () {});
