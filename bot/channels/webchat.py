@@ -13,7 +13,9 @@ The same blueprint serves the widget itself from `web/`, so a company embeds the
 
 from __future__ import annotations
 
+import asyncio
 import inspect
+import logging
 import re
 import uuid
 from collections.abc import Awaitable, Callable
@@ -25,6 +27,15 @@ from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from bot.notify.delivery import take_pending
+from bot.services import clock
+from bot.store.db import session_scope
+
+logger = logging.getLogger(__name__)
+
+#: The channel name notices and tickets carry for the widget (Rasa's `socketio`).
+CHANNEL = "socketio"
 
 WEB_DIR = Path(__file__).parent / "web"
 
@@ -80,6 +91,16 @@ def widget_route(name: str) -> Callable[[Request], Awaitable[HTTPResponse]]:
     return serve
 
 
+def pending_notices(session_id: str) -> list[dict[str, Any]]:
+    """The notices waiting for the visitor `session_id`, marked delivered (a failure: none)."""
+    try:
+        with session_scope() as session:
+            return take_pending(session, CHANNEL, session_id, clock.now())
+    except Exception:  # the chat must open even when the store is down; the notices stay queued
+        logger.exception("pending notices for a web visitor could not be read")
+        return []
+
+
 class WebChatInput(SocketIOInput):
     """Rasa's `socketio` channel with an awaited room join and the widget's files."""
 
@@ -94,6 +115,10 @@ class WebChatInput(SocketIOInput):
             if session_persistence:
                 await join_room(sio, sid, session_id)
             await sio.emit("session_confirm", session_id, room=sid)
+            # Notices that waited for this visitor (outages, surveys: bot.notify cannot push to a
+            # closed browser) are shown now, like any bot answer.
+            for message in await asyncio.to_thread(pending_notices, session_id):
+                await sio.emit(self.bot_message_evt, message, room=sid)
 
         # Registering the same event again replaces Rasa's handler (one handler per event).
         sio.on("session_request", handler=session_request, namespace=self.namespace)

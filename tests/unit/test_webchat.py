@@ -11,6 +11,7 @@ import json
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime, timezone
 from typing import Any
 
 import aiohttp
@@ -35,6 +36,8 @@ from bot.channels.webchat import (
 )
 from bot.config import PROJECT_ROOT
 from bot.launcher import free_port
+from bot.notify.delivery import Notice, queue_notice
+from bot.store.db import session_scope
 
 
 class EchoAgent:
@@ -252,3 +255,41 @@ async def test_every_listed_file_exists_and_is_served_whole(name: str) -> None:
     served = await widget_file(name)
     assert served.content_type == content_type
     assert served.body == (WEB_DIR / filename).read_bytes()
+
+
+# ---- notices waiting for the visitor ------------------------------------------------------------
+
+
+async def _open(base_url: str, session_id: str) -> Any:
+    """Open the chat as `session_id`; the first bot message sent without being asked (or None)."""
+    url = base_url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket"
+    async with websocket_connect(url) as ws:
+        assert str(await ws.recv()).startswith("0{")
+        await ws.send("40")
+        assert str(await ws.recv()).startswith("40{")
+        await ws.send("42" + json.dumps(["session_request", {"session_id": session_id}]))
+        assert await _next_event(ws, "session_confirm", 5) == session_id
+        return await _next_event(ws, "bot_uttered", 1.5)
+
+
+async def test_a_waiting_notice_is_shown_once_when_the_visitor_comes_back(store_url: str) -> None:
+    visitor = "visitor0001abcd"
+    restored = {"communities": "阳光花园", "hotline": "400-000-0000"}
+    with session_scope(store_url) as session:
+        outcome = queue_notice(
+            session,
+            "socketio",
+            visitor,
+            Notice("outage:7:restored", "notice", "outage_restored", restored),
+            datetime.now(timezone.utc),
+        )
+    assert outcome == "queued"
+    channel = WebChatInput.from_credentials(
+        {"user_message_evt": "user_uttered", "bot_message_evt": "bot_uttered",
+         "session_persistence": True}
+    )  # fmt: skip
+    async with serving(channel) as base_url:
+        shown = await _open(base_url, visitor)
+        assert shown is not None and "阳光花园已恢复供热" in shown["text"]
+        assert await _open(base_url, visitor) is None  # delivered: not shown twice
+        assert await _open(base_url, "someoneelse0001") is None
