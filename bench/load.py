@@ -372,7 +372,13 @@ def measure_project(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             "LOG_LEVEL": "WARNING",
         },
     )
-    out: dict[str, Any] = {"model": model.name, "train_s": project_train_seconds(model)}
+    if args.rasa_tracker_store:
+        _use_rasas_sql_tracker_store(workdir / "project" / "endpoints.yml")
+    out: dict[str, Any] = {
+        "model": model.name,
+        "train_s": project_train_seconds(model),
+        "tracker_store": "SQL" if args.rasa_tracker_store else "CachingSQL",
+    }
     try:
         out["ready_s"] = timed_start(demo.services, demo.env)
         with PeakMemory(demo.services) as memory:
@@ -390,6 +396,15 @@ def measure_project(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         stop(demo.services)
         wechat_api.stop()
     return out
+
+
+def _use_rasas_sql_tracker_store(endpoints: Path) -> None:
+    """Point the stack at Rasa's own SQLTrackerStore (the before of bot/tracker_store.py)."""
+    import yaml
+
+    config = yaml.safe_load(endpoints.read_text(encoding="utf-8"))
+    config["tracker_store"]["type"] = "SQL"
+    endpoints.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
 
 
 def measure_stock(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
@@ -420,6 +435,11 @@ def main() -> int:
     parser.add_argument("--long-turns", type=int, default=300, help="turns of the long run")
     parser.add_argument("--quick", action="store_true", help="1 round, 60 long turns (smoke)")
     parser.add_argument("--skip-baseline", action="store_true", help="project only")
+    parser.add_argument(
+        "--rasa-tracker-store",
+        action="store_true",
+        help="run the project on Rasa's own SQLTrackerStore (to measure the caching store)",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args()
     if args.quick:

@@ -25,7 +25,10 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot import rasa_speedups
+
 logger = logging.getLogger(__name__)
+rasa_speedups.apply()  # this module is loaded by the Rasa server only (endpoints.yml)
 
 DEFAULT_CACHE_SIZE = 500
 

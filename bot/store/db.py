@@ -20,6 +20,7 @@ from alembic.config import Config
 from sqlalchemy import create_engine, event, exc, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from bot.config import settings
 
@@ -42,12 +43,18 @@ def _sqlite_engine(url: str) -> Engine:
     control and open every transaction with `BEGIN IMMEDIATE`: writers queue on the busy timeout
     instead of failing with "database is locked" when a read transaction tries to become a writer.
     WAL lets readers outside transactions proceed while one process writes.
+
+    A file database keeps a small pool of connections: SQLAlchemy 1.4's default for SQLite files
+    (NullPool) opened a new connection, with its PRAGMAs, for every session, which showed up in
+    the Rasa server's profile under load (docs/performance.md).
     """
     database = make_url(url).database
+    pooled: dict[str, Any] = {}
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        pooled = {"poolclass": QueuePool, "pool_size": 5, "max_overflow": 10}
     engine = create_engine(
-        url, future=True, connect_args={"check_same_thread": False, "timeout": 30}
+        url, future=True, connect_args={"check_same_thread": False, "timeout": 30}, **pooled
     )
 
     @event.listens_for(engine, "connect")
