@@ -28,7 +28,7 @@ from bot.privacy import mask_text
 from bot.services import clock
 from bot.services.accounts import bound_account, contact_of
 from bot.services.outages import known_communities
-from bot.store.db import ensure_schema, session_scope
+from bot.store.db import ensure_schema, in_session
 
 logger = logging.getLogger(__name__)
 
@@ -76,14 +76,10 @@ def guarded(run: RunMethod) -> RunMethod:
 
 
 async def in_db(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run `fn(session, *args, **kwargs)` in a worker thread, in one committed session."""
-
-    def work() -> T:
-        _ensure_schema_once()
-        with session_scope() as session:
-            return fn(session, *args, **kwargs)
-
-    return await asyncio.to_thread(work)
+    """`fn(session, *args, **kwargs)` off the event loop (`bot.store.db.in_session`), once the
+    schema is known to be current."""
+    await asyncio.to_thread(_ensure_schema_once)
+    return await in_session(fn, *args, **kwargs)
 
 
 def policy() -> Policy:

@@ -32,6 +32,12 @@ def mask_account(account_no: str | None) -> str:
     return account_no[:2] + "*" * (len(account_no) - 4) + account_no[-2:]
 
 
+def mask_id(identifier: str) -> str:
+    """A long id (WeChat OpenID, web session) shortened for logs: enough to follow one user
+    through a log, not to reach them."""
+    return f"{identifier[:2]}***{identifier[-4:]}" if len(identifier) > 8 else "***"
+
+
 def mask_text(text: str) -> str:
     """Mask mobile numbers and 8–12-digit runs (account numbers) in `text`.
 

@@ -39,7 +39,6 @@ from bot.console.auth import (
     verify_password,
 )
 from bot.console.config import ConsoleSettings
-from bot.console.db import in_db
 from bot.console.rasa import RasaClient, RasaError
 from bot.console.sweep import Sweeper, give_back
 from bot.handoff import messages, rules
@@ -56,6 +55,7 @@ from bot.report.figures import period_of
 from bot.report.render import DEFINITIONS
 from bot.services import clock
 from bot.store import agents as agent_store
+from bot.store.db import in_session
 
 logger = logging.getLogger(__name__)
 
@@ -222,7 +222,7 @@ def create_app(
             raise ApiError(401, "请先登录")
         if request.method != "GET" and not csrf_ok(session, request.headers.get(CSRF_HEADER)):
             raise ApiError(403, "缺少或错误的 CSRF 令牌，请刷新页面")
-        actor = await in_db(handoff_service.actor_of, session.agent_id, now())
+        actor = await in_session(handoff_service.actor_of, session.agent_id, now())
         if actor is None:
             raise ApiError(401, "账号已停用，请重新登录")
         request.ctx.csrf = session.csrf
@@ -255,7 +255,7 @@ def create_app(
         password = str(data.get("password") or "")
         if throttle.blocked(username):
             raise ApiError(429, "失败次数过多，请 15 分钟后再试")
-        actor = await in_db(_check_login, username, password, now())
+        actor = await in_session(_check_login, username, password, now())
         if actor is None:
             throttle.failed(username)
             raise ApiError(401, "用户名或密码错误")
@@ -276,7 +276,7 @@ def create_app(
     @api()
     async def logout(request: Request) -> HTTPResponse:
         actor = _actor_of(request)
-        await in_db(handoff_service.sign_out, actor, now(), policy.handoff.pickup_minutes)
+        await in_session(handoff_service.sign_out, actor, now(), policy.handoff.pickup_minutes)
         answer = response.json({"ok": True})
         del answer.cookies[COOKIE_NAME]
         return answer
@@ -292,8 +292,8 @@ def create_app(
     @api()
     async def queue(request: Request) -> HTTPResponse:
         actor, moment = _actor_of(request), now()
-        lists = await in_db(handoff_service.visible_queue, actor)
-        online = await in_db(
+        lists = await in_session(handoff_service.visible_queue, actor)
+        online = await in_session(
             handoff_service.colleagues, actor, moment, handoff.agent_timeout_seconds
         )
         return response.json(
@@ -308,7 +308,7 @@ def create_app(
     @api()
     async def detail(request: Request, session_id: int) -> HTTPResponse:
         actor, moment = _actor_of(request), now()
-        found = await in_db(_details, actor, session_id, policy, moment)
+        found = await in_session(_details, actor, session_id, policy, moment)
         full = rules.sees_full_numbers(actor)
         try:
             tracker = await rasa().tracker(found["session"].sender_id)
@@ -342,7 +342,7 @@ def create_app(
     async def pick(request: Request, session_id: int) -> HTTPResponse:
         _body(request)
         actor = _actor_of(request)
-        picked = await in_db(handoff_service.pick, actor, session_id, now())
+        picked = await in_session(handoff_service.pick, actor, session_id, now())
         events = [] if picked.paused else [{"event": "pause"}]
         if rules.announces_handover(picked.channel):
             events.append(bot_message(messages.picked(actor.display_name)))
@@ -350,7 +350,7 @@ def create_app(
         if events:
             try:
                 await rasa().append(picked.sender_id, events, picked.channel)
-                await in_db(handoff_service.mark_paused, picked.id, True)
+                await in_session(handoff_service.mark_paused, picked.id, True)
             except RasaError as exc:
                 note = f"已接入，但通知用户失败：{exc}"
         return response.json({"ok": True, "note": note})
@@ -360,9 +360,9 @@ def create_app(
     async def reply(request: Request, session_id: int) -> HTTPResponse:
         text = _text(_body(request), "text") or ""
         actor = _actor_of(request)
-        held = await in_db(handoff_service.held, actor, session_id)
+        held = await in_session(handoff_service.held, actor, session_id)
         await rasa().append(held.sender_id, [agent_message(text, actor.display_name)], held.channel)
-        await in_db(handoff_service.record_reply, actor, session_id, text, now())
+        await in_session(handoff_service.record_reply, actor, session_id, text, now())
         note = None if rules.delivers_live(held.channel) else NOT_LIVE
         return response.json({"ok": True, "note": note})
 
@@ -370,7 +370,7 @@ def create_app(
     @api()
     async def release(request: Request, session_id: int) -> HTTPResponse:
         _body(request)
-        await in_db(
+        await in_session(
             handoff_service.release,
             _actor_of(request),
             session_id,
@@ -383,7 +383,7 @@ def create_app(
     @api()
     async def transfer(request: Request, session_id: int) -> HTTPResponse:
         to = _text(_body(request), "to") or ""
-        moved = await in_db(
+        moved = await in_session(
             handoff_service.transfer,
             _actor_of(request),
             session_id,
@@ -404,7 +404,7 @@ def create_app(
     @api()
     async def close(request: Request, session_id: int) -> HTTPResponse:
         text = _text(_body(request), "text", required=False) or messages.closed()
-        ended = await in_db(handoff_service.close, _actor_of(request), session_id, now())
+        ended = await in_session(handoff_service.close, _actor_of(request), session_id, now())
         undelivered = await give_back(rasa(), ended, text)
         note = f"机器人已恢复，但结束语未送达：{undelivered}" if undelivered else None
         return response.json({"ok": True, "note": note})
@@ -413,7 +413,7 @@ def create_app(
     @api()
     async def reveal(request: Request, session_id: int) -> HTTPResponse:
         _body(request)
-        numbers = await in_db(handoff_service.reveal, _actor_of(request), session_id, now())
+        numbers = await in_session(handoff_service.reveal, _actor_of(request), session_id, now())
         return response.json({"numbers": numbers})
 
     @app.post("/api/sessions/<session_id:int>/tickets")
@@ -422,7 +422,7 @@ def create_app(
         data = _body(request)
         kind = str(data.get("kind") or "")
         actor = _actor_of(request)
-        ticket = await in_db(
+        ticket = await in_session(
             handoff_service.open_ticket_for, policy, actor, session_id, kind, _fields(data), now()
         )
         return response.json({"ticket": present.ticket_json(ticket, actor)})
@@ -431,7 +431,7 @@ def create_app(
     @api()
     async def update_ticket(request: Request, session_id: int, ticket_no: str) -> HTTPResponse:
         actor, fields = _actor_of(request), _fields(_body(request))
-        ticket = await in_db(
+        ticket = await in_session(
             handoff_service.update_ticket_for, actor, session_id, ticket_no, fields, now()
         )
         return response.json({"ticket": present.ticket_json(ticket, actor)})
@@ -449,7 +449,7 @@ def create_app(
         if (last - first).days >= MAX_REPORT_DAYS:
             raise ApiError(400, f"统计期最长 {MAX_REPORT_DAYS} 天")
         period = period_of(first, last, process_settings().timezone)
-        figures = await in_db(build_report, period, now(), tracker_db)
+        figures = await in_session(build_report, period, now(), tracker_db)
         return response.json({"report": figures, "definitions": DEFINITIONS})
 
     # ---- the call centre ------------------------------------------------------------------------
@@ -469,14 +469,14 @@ def create_app(
             )
         except InboundRejected as exc:
             raise ApiError(exc.status, str(exc)) from None
-        if await in_db(handoff_service.external_seen, event.id):
+        if await in_session(handoff_service.external_seen, event.id):
             return response.json({"status": "duplicate"})
-        target = await in_db(handoff_service.external_target, event.conversation_id)
+        target = await in_session(handoff_service.external_target, event.conversation_id)
         if event.kind == "reply" and event.text:
             await rasa().append(
                 target.sender_id, [agent_message(event.text, event.agent)], target.channel
             )
-        changed = await in_db(
+        changed = await in_session(
             handoff_service.external_event, target.id, event.kind, event.agent, event.id, moment
         )
         note = None

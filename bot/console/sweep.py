@@ -20,7 +20,6 @@ from datetime import datetime, timedelta
 
 import aiohttp
 
-from bot.console.db import in_db
 from bot.console.rasa import RasaClient, RasaError
 from bot.handoff import messages
 from bot.handoff import service as handoff_service
@@ -31,6 +30,7 @@ from bot.handoff.webhook import outbound_headers
 from bot.policy import Policy
 from bot.privacy import mask_text
 from bot.services import clock
+from bot.store.db import in_session
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ async def give_back(rasa: RasaClient, handoff: HandoffView, text: str) -> str | 
     except RasaError as exc:
         undelivered = str(exc)
         await rasa.append(handoff.sender_id, RESUME, handoff.channel)
-    await in_db(handoff_service.mark_paused, handoff.id, False)
+    await in_session(handoff_service.mark_paused, handoff.id, False)
     return undelivered
 
 
@@ -98,15 +98,15 @@ class Sweeper:
         now = self.now()
         pickup = self.policy.handoff.pickup_minutes
         timeout = self.handoff.agent_timeout_seconds
-        for returned in await in_db(handoff_service.requeue_offline, now, timeout, pickup):
+        for returned in await in_session(handoff_service.requeue_offline, now, timeout, pickup):
             logger.info("hand-off %s back in the queue: its agent went offline", returned.id)
-        for opened in await in_db(
+        for opened in await in_session(
             handoff_service.queue_alerts, self.policy, self.handoff.targets, now
         ):
             logger.info("urgent ticket %s queued as hand-off %s", opened.ticket_no, opened.id)
-        for overdue in await in_db(handoff_service.overdue, now):
+        for overdue in await in_session(handoff_service.overdue, now):
             await self._time_out(overdue, now)
-        for ended in await in_db(handoff_service.still_paused, now - RESUME_GRACE):
+        for ended in await in_session(handoff_service.still_paused, now - RESUME_GRACE):
             await self._give_back(ended)
         if "webhook" in self.handoff.targets:
             await self._deliver(now)
@@ -119,7 +119,7 @@ class Sweeper:
                 "hand-off %s: no transcript for its call-back ticket: %s", handoff.id, exc
             )
             lines = []
-        result = await in_db(handoff_service.time_out, self.policy, handoff.id, lines, now)
+        result = await in_session(handoff_service.time_out, self.policy, handoff.id, lines, now)
         if result is not None:
             logger.info(
                 "hand-off %s not picked up in time: call-back ticket %s",
@@ -130,7 +130,7 @@ class Sweeper:
 
     async def _give_back(self, handoff: HandoffView) -> None:
         if handoff.status == "timed_out":
-            ticket = await in_db(handoff_service.callback_ticket, handoff.callback_ticket_no)
+            ticket = await in_session(handoff_service.callback_ticket, handoff.callback_ticket_no)
             text = messages.timed_out(
                 handoff.callback_ticket_no or "", ticket.first_reply_due if ticket else None
             )
@@ -150,8 +150,8 @@ class Sweeper:
         url, secret = self.handoff.webhook_url, self.handoff.webhook_secret
         if url is None or secret is None:
             return
-        for outgoing in await in_db(handoff_service.due_deliveries, now):
+        for outgoing in await in_session(handoff_service.due_deliveries, now):
             error = await post_event(self.http, url, secret, outgoing)
-            await in_db(handoff_service.record_delivery, outgoing.id, error, self.now())
+            await in_session(handoff_service.record_delivery, outgoing.id, error, self.now())
             if error:
                 logger.warning("webhook %s (%s) failed: %s", outgoing.id, outgoing.event, error)

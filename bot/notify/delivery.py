@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from bot.notify.registry import SenderRegistry
 from bot.notify.senders import TEXT_ONLY_CHANNELS, OutgoingNotice, SendResult
 from bot.notify.templates import template
-from bot.privacy import mask_text
+from bot.privacy import mask_id, mask_text
 from bot.store import outbound as outbound_store
 from bot.store.choices import remember_choices
 from bot.store.models import OutboundMessage
@@ -78,7 +78,7 @@ def dedup_key(notice_key: str, channel: str, recipient: str) -> str:
 
 def who(channel: str, recipient: str) -> str:
     """A recipient as logs may show it: phone numbers masked, long ids (OpenIDs) shortened."""
-    shown = recipient if len(recipient) <= 12 else f"{recipient[:4]}…{recipient[-4:]}"
+    shown = recipient if len(recipient) <= 12 else mask_id(recipient)
     return mask_text(f"{channel}:{shown}")
 
 

@@ -8,6 +8,7 @@ under a transaction-scoped advisory lock; whoever comes second finds the schema 
 
 from __future__ import annotations
 
+import asyncio
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -167,3 +168,17 @@ def get_or_create(session: Session, find: Callable[[], T | None], create: Callab
             raise
         return existing
     return created
+
+
+async def in_session(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """`fn(session, *args, **kwargs)` in a worker thread, in one committed session.
+
+    SQLAlchemy 1.4 sessions block; the event loops of the Rasa server, the action server and the
+    console must not, or every conversation stalls while one request waits for the database.
+    """
+
+    def work() -> T:
+        with session_scope() as session:
+            return fn(session, *args, **kwargs)
+
+    return await asyncio.to_thread(work)

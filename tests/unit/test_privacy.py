@@ -45,3 +45,11 @@ def test_log_lines_are_masked_for_child_loggers() -> None:
     logging.getLogger("test_masking.child").info("user %s gave phone %s", "u1", "13912345679")
     assert "139****5679" in stream.getvalue()
     assert "13912345679" not in stream.getvalue()
+
+
+def test_long_ids_keep_only_enough_to_follow_one_user() -> None:
+    from bot.privacy import mask_id
+
+    assert mask_id("oE2E_survey-good000000000000") == "oE***0000"
+    assert mask_id("short") == "***"
+    assert "survey" not in mask_id("oE2E_survey-good000000000000")

@@ -19,7 +19,8 @@ import aiohttp
 from sqlalchemy.orm import Session
 
 from bot.channels.wechat.config import WeChatConfig
-from bot.channels.wechat.storage import in_db, mask_openid
+from bot.privacy import mask_id
+from bot.store.db import in_session
 from bot.store.inbound import last_received_at
 from bot.store.outbound import log_outbound, sent_since
 from bot.store.tokens import forget_token, save_token, valid_token
@@ -119,7 +120,7 @@ class WeChatApi:
                 code if isinstance(code, int) else None,
             )
         expires_at = self._clock() + timedelta(seconds=expires_in)
-        await in_db(save_token, self.token_name, str(token), expires_at)
+        await in_session(save_token, self.token_name, str(token), expires_at)
         return str(token)
 
     async def access_token(self, rejected: str | None = None) -> str:
@@ -129,11 +130,11 @@ class WeChatApi:
         forced, unless another caller has already replaced it meanwhile.
         """
         async with self._token_lock:
-            cached = await in_db(valid_token, self.token_name, self._clock())
+            cached = await in_session(valid_token, self.token_name, self._clock())
             if cached and cached != rejected:
                 return cached
             if rejected:
-                await in_db(forget_token, self.token_name, rejected)
+                await in_session(forget_token, self.token_name, rejected)
             return await self._fetch_token(force=rejected is not None)
 
     async def _send(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -148,7 +149,7 @@ class WeChatApi:
     async def _log(
         self, openid: str, purpose: str, status: str, text: str, error: str | None
     ) -> None:
-        await in_db(
+        await in_session(
             lambda s: log_outbound(
                 s, CHANNEL, openid, purpose, status, self._clock(), body={"text": text}, error=error
             )
@@ -160,7 +161,7 @@ class WeChatApi:
         For callers that keep their own log (the notifier writes one row per notice); everyone
         else uses `send_text`.
         """
-        last, sent = await in_db(_window_state, openid)
+        last, sent = await in_session(_window_state, openid)
         refusal = window_refusal(last, sent, self._clock())
         if refusal is not None:
             raise WindowClosed(refusal)
@@ -180,7 +181,7 @@ class WeChatApi:
 
         `purpose` says why (`late_reply`, `push` …) in the outbound log.
         """
-        who = mask_openid(openid)
+        who = mask_id(openid)
         try:
             await self.push(openid, text)
         except WindowClosed as exc:

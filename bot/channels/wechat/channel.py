@@ -48,12 +48,11 @@ from bot.channels.wechat.messages import (
     seal_reply,
 )
 from bot.channels.wechat.protocol import BadSignature, ProtocolError, WrongAppId, check_signature
-from bot.channels.wechat.storage import in_db, mask_openid
-from bot.privacy import mask_text
+from bot.privacy import mask_id, mask_text
 from bot.store import inbound
 from bot.store.choices import pending_choices, remember_choices
 from bot.store.communities import nearest_community
-from bot.store.db import ensure_schema
+from bot.store.db import ensure_schema, in_session
 from bot.store.subscriptions import unsubscribe_all
 
 logger = logging.getLogger(__name__)
@@ -159,14 +158,14 @@ class WeChatWebhook:
             return Answer(400, "bad request")
         message = request.message
         key = message.dedup_key
-        claim = await in_db(inbound.claim, CHANNEL, key, message.from_user, _utcnow())
+        claim = await in_session(inbound.claim, CHANNEL, key, message.from_user, _utcnow())
         with self._waiter(key) as waiting:
             if claim.first:
                 self._spawn(self._run(message, key))
             else:
                 logger.info("wechat retry of %s (%s)", _label(message), claim.state)
             await self._wait(key, waiting.event, deadline)
-        reply = await in_db(inbound.take_delivery, CHANNEL, key, "passive", _utcnow())
+        reply = await in_session(inbound.take_delivery, CHANNEL, key, "passive", _utcnow())
         if reply is not None and "transfer" in reply:
             return self._seal(
                 request,
@@ -175,7 +174,7 @@ class WeChatWebhook:
             )
         if reply is not None:
             return self._reply(request, query, str(reply.get("text") or ""))
-        if await in_db(inbound.state_of, CHANNEL, key) == "failed":
+        if await in_session(inbound.state_of, CHANNEL, key) == "failed":
             return self._reply(request, query, SORRY)
         return Answer(200, NO_REPLY)
 
@@ -200,7 +199,7 @@ class WeChatWebhook:
         """Until the answer is ready (here or in another process), or the deadline."""
         loop = asyncio.get_running_loop()
         while not event.is_set():
-            if await in_db(inbound.state_of, CHANNEL, key) != "running":
+            if await in_session(inbound.state_of, CHANNEL, key) != "running":
                 return
             remaining = deadline - loop.time()
             if remaining <= 0:
@@ -230,18 +229,18 @@ class WeChatWebhook:
 
     async def _run(self, message: Message, key: str) -> None:
         """Run the turn once, store its answer, and see it delivered exactly once."""
-        who = f"{_label(message)} from {mask_openid(message.from_user)}"
+        who = f"{_label(message)} from {mask_id(message.from_user)}"
         try:
             answer = await self._answer(message, key)
-            await in_db(inbound.record_answer, CHANNEL, key, answer, _utcnow())
+            await in_session(inbound.record_answer, CHANNEL, key, answer, _utcnow())
         except Exception:
             logger.error("wechat turn for %s failed:\n%s", who, mask_text(traceback.format_exc()))
-            await in_db(inbound.record_failure, CHANNEL, key, _utcnow())
+            await in_session(inbound.record_failure, CHANNEL, key, _utcnow())
             self._hand_over(key)
             return
         if self._hand_over(key):
             return
-        late = await in_db(inbound.take_delivery, CHANNEL, key, "push", _utcnow())
+        late = await in_session(inbound.take_delivery, CHANNEL, key, "push", _utcnow())
         if late is None or not late.get("text"):
             return
         logger.info("wechat answer to %s missed the reply; pushing it", who)
@@ -271,7 +270,7 @@ class WeChatWebhook:
             )
         )
         plain = flatten(collector.messages)
-        await in_db(remember_choices, CHANNEL, message.from_user, plain.options, _utcnow())
+        await in_session(remember_choices, CHANNEL, message.from_user, plain.options, _utcnow())
         answer: dict[str, Any] = {"text": plain.text}
         for sent in collector.messages:
             custom = sent.get("custom")
@@ -289,7 +288,7 @@ class WeChatWebhook:
                 return Turn(answer=VOICE_UNRECOGNISED)
             return await self._typed(sender, message.recognition)
         if isinstance(message, LocationMessage):
-            near = await in_db(
+            near = await in_session(
                 nearest_community, message.latitude, message.longitude, LOCATION_RADIUS_KM
             )
             if near is None:
@@ -307,16 +306,16 @@ class WeChatWebhook:
         A leading slash is dropped: typed text must never reach Rasa as an intent trigger with
         entities of the user's choosing; only the channel's own payloads do.
         """
-        picked = choose(text, await in_db(pending_choices, CHANNEL, sender))
+        picked = choose(text, await in_session(pending_choices, CHANNEL, sender))
         return Turn(text=picked if picked is not None else text.lstrip(" /／"))
 
     async def _event(self, event: EventMessage) -> Turn:
         if event.event == "subscribe":
             return Turn(text="/greet")
         if event.event == "unsubscribe":
-            ended = await in_db(unsubscribe_all, CHANNEL, event.from_user, _utcnow())
+            ended = await in_session(unsubscribe_all, CHANNEL, event.from_user, _utcnow())
             logger.info(
-                "wechat %s unfollowed; %d subscriptions ended", mask_openid(event.from_user), ended
+                "wechat %s unfollowed; %d subscriptions ended", mask_id(event.from_user), ended
             )
             return Turn()
         if event.event == "click":
@@ -362,7 +361,7 @@ class WeChatOutput(OutputChannel):
             return
         await self._api.send_text(recipient_id, plain.text, "push")
         if plain.options:
-            await in_db(remember_choices, CHANNEL, recipient_id, plain.options, _utcnow())
+            await in_session(remember_choices, CHANNEL, recipient_id, plain.options, _utcnow())
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         """Push a plain text."""
