@@ -645,6 +645,13 @@ def external_seen(session: Session, external_id: str) -> bool:
     return store.external_event_seen(session, external_id)
 
 
+def _refuse_if_held_locally(handoff: Any) -> None:
+    """A conversation one of our own agents holds is theirs: the call centre may not reply to it
+    nor close it (checked before anything reaches the user)."""
+    if handoff.status == "active" and handoff.agent_id is not None:
+        raise Conflict(f"会话 {handoff.id} 由本地客服接待中")
+
+
 def external_target(session: Session, session_id: int) -> HandoffView:
     """The conversation a call-centre event names, if the call centre may act on it."""
     handoff = store.get_session(session, session_id)
@@ -652,6 +659,7 @@ def external_target(session: Session, session_id: int) -> HandoffView:
         raise NotFound(f"会话 {session_id} 不存在")
     if handoff.status not in store.OPEN_STATUSES:
         raise Conflict(f"会话 {session_id} 已结束")
+    _refuse_if_held_locally(handoff)
     return view(handoff)
 
 
@@ -671,14 +679,15 @@ def external_event(
     if handoff is None or "webhook" not in handoff.targets.split(","):
         raise NotFound(f"会话 {session_id} 不存在")
     store.lock(session, handoff)
+    _refuse_if_held_locally(handoff)
     actor = f"webhook:{agent_name}"
     if kind in ("pickup", "reply") and handoff.status == "queued":
         _move(handoff, "active", now)
         handoff.agent_id, handoff.external_agent, handoff.picked_at = None, agent_name, now
     if kind == "close":
         _close(session, handoff, now, actor, None)
-    elif handoff.status != "active" or handoff.agent_id is not None:
-        raise Conflict(f"会话 {session_id} 由本地客服接待中")
+    elif handoff.status != "active":
+        raise Conflict(f"会话 {session_id} 已结束")
     store.add_event(session, handoff, now, kind, actor, None, external_id=external_id)
     session.flush()
     session.refresh(handoff)

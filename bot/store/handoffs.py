@@ -81,13 +81,6 @@ def open_session_of(session: Session, channel: str, sender_id: str) -> HandoffSe
     return session.execute(query).scalars().first()
 
 
-def session_for_ticket(session: Session, ticket_no: str) -> HandoffSession | None:
-    """The session opened for this (urgent) ticket, whatever its status."""
-    query = select(HandoffSession).where(HandoffSession.ticket_no == ticket_no)
-    found: HandoffSession | None = session.execute(query).scalar_one_or_none()
-    return found
-
-
 def sessions_with_status(session: Session, statuses: Sequence[str]) -> list[HandoffSession]:
     """Sessions in any of `statuses`, oldest first (the caller orders them for the queue)."""
     query = select(HandoffSession).where(HandoffSession.status.in_(list(statuses)))

@@ -79,7 +79,7 @@ def record_failure(session: Session, channel: str, key: str, now: datetime) -> N
         update(InboundMessage)
         .where(InboundMessage.channel == channel, InboundMessage.message_key == key)
         .values(state="failed", answered_at=require_aware(now, "now"))
-        .execution_options(synchronize_session="fetch")
+        .execution_options(synchronize_session=False)
     )
 
 
@@ -96,7 +96,7 @@ def take_delivery(session: Session, channel: str, key: str, via: str, now: datet
             InboundMessage.state == "answered",
         )
         .values(state="delivered", delivered_via=via, delivered_at=require_aware(now, "now"))
-        .execution_options(synchronize_session="fetch")
+        .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         return None

@@ -281,7 +281,13 @@ def test_the_call_centre_cannot_act_on_a_console_only_or_held_conversation(
     both = _queue(session, now, "u2", targets=("console", "webhook")).session
     service.pick(session, wang, both.id, now)
     with pytest.raises(Conflict, match="本地客服"):
+        service.external_target(session, both.id)  # checked before a reply reaches the user
+    with pytest.raises(Conflict, match="本地客服"):
         service.external_event(session, both.id, "reply", "张工", "crm-9", now)
+    with pytest.raises(Conflict, match="本地客服"):
+        service.external_event(session, both.id, "close", "张工", "crm-10", now)
+    held = session.get(HandoffSession, both.id)  # still the local agent's
+    assert held is not None and (held.status, held.agent_id) == ("active", wang.id)
 
 
 def test_a_wechat_hand_off_is_recorded_and_closed(session: Session, now: datetime) -> None:

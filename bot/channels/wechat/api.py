@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from bot.channels.wechat.config import WeChatConfig
 from bot.privacy import mask_id
+from bot.services import clock
 from bot.store.db import in_session
 from bot.store.inbound import last_received_at
 from bot.store.outbound import log_outbound, sent_since
@@ -57,10 +58,6 @@ def window_refusal(last_received: datetime | None, sent: int, now: datetime) -> 
     return None
 
 
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 def _window_state(session: Session, openid: str) -> tuple[datetime | None, int]:
     last = last_received_at(session, CHANNEL, openid)
     return last, (0 if last is None else sent_since(session, CHANNEL, openid, last))
@@ -72,7 +69,7 @@ class WeChatApi:
     def __init__(
         self,
         config: WeChatConfig,
-        clock: Callable[[], datetime] = _utcnow,
+        clock: Callable[[], datetime] = clock.now,
         timeout: float = 10.0,
     ) -> None:
         self._config = config

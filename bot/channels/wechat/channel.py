@@ -21,7 +21,6 @@ import traceback
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
@@ -49,6 +48,7 @@ from bot.channels.wechat.messages import (
 )
 from bot.channels.wechat.protocol import BadSignature, ProtocolError, WrongAppId, check_signature
 from bot.privacy import mask_id, mask_text
+from bot.services import clock
 from bot.store import inbound
 from bot.store.choices import pending_choices, remember_choices
 from bot.store.communities import nearest_community
@@ -97,10 +97,6 @@ class Turn:
     metadata: dict[str, Any] | None = None
 
 
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 def _label(message: Message) -> str:
     """A message named for logs without its sender (event keys contain the OpenID)."""
     return f"{message.msg_type} {message.msg_id or message.create_time}"
@@ -122,6 +118,7 @@ class WeChatWebhook:
         self._on_new_message = on_new_message
         self._api = api
         self._waiting: dict[str, _Waiting] = {}
+        self._running: set[str] = set()  # keys whose turn runs in this process
         self._tasks: set[asyncio.Task[None]] = set()
 
     # ---- the URL check -----------------------------------------------------------------------
@@ -158,14 +155,15 @@ class WeChatWebhook:
             return Answer(400, "bad request")
         message = request.message
         key = message.dedup_key
-        claim = await in_session(inbound.claim, CHANNEL, key, message.from_user, _utcnow())
+        claim = await in_session(inbound.claim, CHANNEL, key, message.from_user, clock.now())
         with self._waiter(key) as waiting:
             if claim.first:
+                self._running.add(key)
                 self._spawn(self._run(message, key))
             else:
                 logger.info("wechat retry of %s (%s)", _label(message), claim.state)
-            await self._wait(key, waiting.event, deadline)
-        reply = await in_session(inbound.take_delivery, CHANNEL, key, "passive", _utcnow())
+            await self._wait(key, waiting.event, deadline, polls=key not in self._running)
+        reply = await in_session(inbound.take_delivery, CHANNEL, key, "passive", clock.now())
         if reply is not None and "transfer" in reply:
             return self._seal(
                 request,
@@ -195,9 +193,17 @@ class WeChatWebhook:
             if waiting.count == 0:
                 del self._waiting[key]
 
-    async def _wait(self, key: str, event: asyncio.Event, deadline: float) -> None:
-        """Until the answer is ready (here or in another process), or the deadline."""
+    async def _wait(self, key: str, event: asyncio.Event, deadline: float, polls: bool) -> None:
+        """Until the answer is ready, or the deadline.
+
+        A turn running in this process wakes its waiters itself (`_hand_over`); only a retry of a
+        turn another process runs (or ran) needs to `poll` the ledger.
+        """
         loop = asyncio.get_running_loop()
+        if not polls:
+            with suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(event.wait(), max(deadline - loop.time(), 0))
+            return
         while not event.is_set():
             if await in_session(inbound.state_of, CHANNEL, key) != "running":
                 return
@@ -232,15 +238,17 @@ class WeChatWebhook:
         who = f"{_label(message)} from {mask_id(message.from_user)}"
         try:
             answer = await self._answer(message, key)
-            await in_session(inbound.record_answer, CHANNEL, key, answer, _utcnow())
+            await in_session(inbound.record_answer, CHANNEL, key, answer, clock.now())
         except Exception:
             logger.error("wechat turn for %s failed:\n%s", who, mask_text(traceback.format_exc()))
-            await in_session(inbound.record_failure, CHANNEL, key, _utcnow())
+            await in_session(inbound.record_failure, CHANNEL, key, clock.now())
+            self._running.discard(key)
             self._hand_over(key)
             return
+        self._running.discard(key)
         if self._hand_over(key):
             return
-        late = await in_session(inbound.take_delivery, CHANNEL, key, "push", _utcnow())
+        late = await in_session(inbound.take_delivery, CHANNEL, key, "push", clock.now())
         if late is None or not late.get("text"):
             return
         logger.info("wechat answer to %s missed the reply; pushing it", who)
@@ -270,7 +278,7 @@ class WeChatWebhook:
             )
         )
         plain = flatten(collector.messages)
-        await in_session(remember_choices, CHANNEL, message.from_user, plain.options, _utcnow())
+        await in_session(remember_choices, CHANNEL, message.from_user, plain.options, clock.now())
         answer: dict[str, Any] = {"text": plain.text}
         for sent in collector.messages:
             custom = sent.get("custom")
@@ -313,7 +321,7 @@ class WeChatWebhook:
         if event.event == "subscribe":
             return Turn(text="/greet")
         if event.event == "unsubscribe":
-            ended = await in_session(unsubscribe_all, CHANNEL, event.from_user, _utcnow())
+            ended = await in_session(unsubscribe_all, CHANNEL, event.from_user, clock.now())
             logger.info(
                 "wechat %s unfollowed; %d subscriptions ended", mask_id(event.from_user), ended
             )
@@ -361,7 +369,7 @@ class WeChatOutput(OutputChannel):
             return
         await self._api.send_text(recipient_id, plain.text, "push")
         if plain.options:
-            await in_session(remember_choices, CHANNEL, recipient_id, plain.options, _utcnow())
+            await in_session(remember_choices, CHANNEL, recipient_id, plain.options, clock.now())
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         """Push a plain text."""
