@@ -1,0 +1,111 @@
+"""Bounded views of a long conversation, so a turn costs the same at message 300 as at message 1.
+
+A WeChat user keeps one OpenID for years, and Rasa 3.6 does work linear in the session's events on
+every step of every turn: each policy rebuilds the state of every earlier turn
+(`Domain.states_for_tracker_history` replays the whole tracker) before looking at its last
+`max_history` states, and every custom action call serialises every event for the action server.
+The bench measured turn 300 at 3.7× the latency of turn 1 (docs/performance.md).
+
+Neither needs the whole history:
+
+- **Policies** look at the last `max_history` turns (5 for TED and memoisation); rules are a few
+  turns long. `policy_view` gives them a tracker holding the last `POLICY_TURNS` user turns,
+  preceded by `SlotSet`/`ActiveLoop` events that restore the slots and the active form as they
+  were where the view begins, so every state the policies featurise is the one they would have
+  seen in the whole tracker.
+- **The action server** reads the slots, the latest message and the active form from the state
+  fields, which stay exact; from the events it reads the latest turns (fallback counts,
+  frustration, the offer just made, the hand-off transcript of at most 50 lines).
+  `action_server_state` sends the events of the last `ACTION_TURNS` user turns.
+
+Conversations shorter than the window are passed through untouched. The tracker the processor
+keeps, saves and serves through the HTTP API (the agents' console reads transcripts there) is
+never changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+
+#: User turns the policies see: twice TED's and memoisation's `max_history` (5), longer than
+#: any rule (tests/unit/test_tracker_window.py checks both against config.yml and data/).
+POLICY_TURNS = 10
+#: User turns of events the action server receives: the hand-off transcript keeps 50 lines.
+ACTION_TURNS = 30
+
+
+def window_start(events: Sequence[Event], turns: int) -> int | None:
+    """Index where the last `turns` user turns begin, or None when there are no more than that.
+
+    A turn begins at the `action_listen` before its user message, so the view starts on the same
+    kind of state the policies were trained on.
+    """
+    seen = 0
+    for index in range(len(events) - 1, -1, -1):
+        if isinstance(events[index], UserUttered):
+            seen += 1
+            if seen == turns:
+                start = index
+                if start > 0 and _is_listen(events[start - 1]):
+                    start -= 1
+                return start if start > 0 else None
+    return None
+
+
+def _is_listen(event: Event) -> bool:
+    return isinstance(event, ActionExecuted) and event.action_name == "action_listen"
+
+
+def policy_view(tracker: DialogueStateTracker, turns: int = POLICY_TURNS) -> DialogueStateTracker:
+    """The tracker the policies need: its last `turns` user turns with the state they began in."""
+    applied = tracker.applied_events()
+    start = window_start(applied, turns)
+    if start is None:
+        return tracker
+    before = tracker.init_copy()
+    for event in applied[:start]:
+        before.update(event)
+    restored: list[Event] = [
+        SlotSet(slot.name, slot.value)
+        for slot in before.slots.values()
+        if slot.value != slot.initial_value
+    ]
+    if before.active_loop_name:
+        restored.append(ActiveLoop(before.active_loop_name))
+    view = DialogueStateTracker.from_events(
+        tracker.sender_id,
+        restored + applied[start:],
+        slots=list(tracker.slots.values()),
+        sender_source=tracker.sender_source,
+    )
+    view.followup_action = tracker.followup_action
+    return view
+
+
+def action_server_state(tracker: DialogueStateTracker, turns: int = ACTION_TURNS) -> dict[str, Any]:
+    """Rasa's `current_state(EventVerbosity.ALL)` with the events of the last `turns` turns."""
+    state = tracker.current_state(EventVerbosity.NONE)
+    events = list(tracker.events)
+    start = window_start(events, turns) or 0
+    state["events"] = [event.as_dict() for event in events[start:]]
+    return state
+
+
+class ActionServerView:
+    """What `RemoteAction._action_call_format` reads from a tracker, with the events bounded."""
+
+    def __init__(self, tracker: DialogueStateTracker) -> None:
+        self.sender_id = tracker.sender_id
+        self._tracker = tracker
+
+    def current_state(
+        self, event_verbosity: EventVerbosity = EventVerbosity.NONE
+    ) -> dict[str, Any]:
+        """The state for the action server (only `ALL` is bounded; other verbosities as Rasa's)."""
+        if event_verbosity == EventVerbosity.ALL:
+            return action_server_state(self._tracker)
+        return self._tracker.current_state(event_verbosity)

@@ -1,0 +1,173 @@
+"""Bounded views of a long conversation show the policies and the action server what the whole
+tracker would have shown them, for the part they read."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActiveLoop,
+    BotUttered,
+    Event,
+    SessionStarted,
+    SlotSet,
+    UserUtteranceReverted,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+from rasa.utils.endpoints import EndpointConfig
+
+from actions.common import transcript
+from bot.tracker_window import (
+    ACTION_TURNS,
+    POLICY_TURNS,
+    action_server_state,
+    policy_view,
+    window_start,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+DOMAIN = Domain.load(str(ROOT / "domain.yml"))
+
+
+def _turn(
+    intent: str, text: str, *actions: str, entities: list[dict[str, Any]] | None = None
+) -> list[Event]:
+    events: list[Event] = [
+        ActionExecuted("action_listen"),
+        UserUttered(text, {"name": intent, "confidence": 1.0}, entities or []),
+    ]
+    for action in actions:
+        events.append(ActionExecuted(action))
+        if action.startswith("utter_"):
+            events.append(BotUttered(f"({action})"))
+    return events
+
+
+def _long_conversation(chatter_turns: int) -> list[Event]:
+    """A household verifies, starts a repair form, then chats on while the form waits."""
+    events: list[Event] = [ActionExecuted("action_session_start"), SessionStarted()]
+    events += _turn("greet", "你好", "utter_greet")
+    events += _turn("query_fee", "查一下暖气费", "verify_form")
+    events += [ActiveLoop("verify_form"), SlotSet("requested_slot", "account_no")]
+    events += _turn("inform", "0102345678", "action_extract_slots", "verify_form")
+    events += [
+        SlotSet("account_no", "0102345678"),
+        SlotSet("verified_account", "0102345678"),
+        ActiveLoop(None),
+        SlotSet("requested_slot", None),
+    ]
+    events += _turn("report_repair", "暖气不热", "repair_form")
+    events += [ActiveLoop("repair_form"), SlotSet("fault_type", "no_heat")]
+    events += [SlotSet("requested_slot", "address")]
+    # a turn later taken back (the form's validation rejected it): policies must not see it
+    events += _turn("out_of_scope", "讲个笑话", "action_fallback")
+    events += [UserUtteranceReverted()]
+    for index in range(chatter_turns):
+        intent, text = [("faq", "几号供暖"), ("thank", "谢谢"), ("query_outage", "停暖了吗")][
+            index % 3
+        ]
+        events += _turn(intent, f"{text}{index}", "action_answer_faq", "repair_form")
+    events += [ActionExecuted("action_listen")]
+    return events
+
+
+def _tracker(events: list[Event]) -> DialogueStateTracker:
+    return DialogueStateTracker.from_events("wx-user", events, DOMAIN.slots)
+
+
+@pytest.mark.parametrize("ignore_rule_only_turns", [False, True])
+def test_policies_see_the_same_last_states_as_on_the_whole_tracker(
+    ignore_rule_only_turns: bool,
+) -> None:
+    tracker = _tracker(_long_conversation(40))
+    view = policy_view(tracker)
+    assert len(view.events) < len(tracker.events) / 3
+
+    def states(t: DialogueStateTracker) -> list[Any]:
+        return DOMAIN.states_for_tracker_history(
+            t, ignore_rule_only_turns=ignore_rule_only_turns, rule_only_data={}
+        )
+
+    whole, bounded = states(tracker), states(view)
+    # the first state of the view has no previous action; every later one must be identical
+    compared = len(bounded) - 1
+    assert compared >= 2 * POLICY_TURNS - 2
+    assert bounded[-compared:] == whole[-compared:]
+
+
+def test_the_view_keeps_the_slots_form_and_latest_message() -> None:
+    tracker = _tracker(_long_conversation(40))
+    view = policy_view(tracker)
+    assert view.current_slot_values() == tracker.current_slot_values()
+    assert view.active_loop_name == tracker.active_loop_name == "repair_form"
+    assert view.latest_message == tracker.latest_message
+    assert view.latest_action_name == tracker.latest_action_name
+    assert view.followup_action == tracker.followup_action
+    user_turns = [e for e in view.events if isinstance(e, UserUttered)]
+    assert len(user_turns) == POLICY_TURNS
+
+
+def test_short_conversations_are_not_copied() -> None:
+    tracker = _tracker(_long_conversation(3))
+    assert policy_view(tracker) is tracker
+    assert action_server_state(tracker) == tracker.current_state(EventVerbosity.ALL)
+
+
+def test_window_starts_at_the_listen_before_the_oldest_kept_user_message() -> None:
+    events = _long_conversation(20)
+    start = window_start(events, 5)
+    assert start is not None
+    assert (
+        isinstance(events[start], ActionExecuted) and events[start].action_name == "action_listen"
+    )
+    assert isinstance(events[start + 1], UserUttered)
+    assert sum(isinstance(e, UserUttered) for e in events[start:]) == 5
+    assert window_start(events, 10_000) is None
+
+
+def test_action_server_gets_exact_state_and_the_latest_events() -> None:
+    tracker = _tracker(_long_conversation(80))
+    whole = tracker.current_state(EventVerbosity.ALL)
+    bounded = action_server_state(tracker)
+    assert {k: v for k, v in bounded.items() if k != "events"} == {
+        k: v for k, v in whole.items() if k != "events"
+    }
+    assert bounded["events"] == whole["events"][-len(bounded["events"]) :]
+    assert sum(e["event"] == "user" for e in bounded["events"]) == ACTION_TURNS
+
+
+def test_rasas_action_request_carries_the_bounded_events(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot import rasa_speedups
+
+    for name in ("_validate_action_result", "_action_call_format"):
+        monkeypatch.setattr(RemoteAction, name, getattr(RemoteAction, name))
+    rasa_speedups.apply()
+    tracker = _tracker(_long_conversation(80))
+    action = RemoteAction("action_answer_faq", EndpointConfig("http://localhost:5055/webhook"))
+    request = action._action_call_format(tracker, DOMAIN)
+    assert request["tracker"] == action_server_state(tracker)
+    assert request["sender_id"] == "wx-user" and request["next_action"] == "action_answer_faq"
+
+
+def test_the_window_is_wider_than_what_the_policies_and_actions_read() -> None:
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    histories = [p["max_history"] for p in config["policies"] if p.get("max_history")]
+    assert histories and 2 * max(histories) <= POLICY_TURNS
+    rules = [
+        rule
+        for path in sorted((ROOT / "data/stories").glob("*.yml"))
+        for rule in yaml.safe_load(path.read_text(encoding="utf-8")).get("rules") or []
+    ]
+    longest_rule = max(sum("intent" in step for step in rule.get("steps", [])) for rule in rules)
+    assert longest_rule < POLICY_TURNS
+    # the hand-off transcript: a user and a bot line per turn
+    limit = inspect.signature(transcript).parameters["limit"].default
+    assert limit <= 2 * ACTION_TURNS
