@@ -1,9 +1,13 @@
-"""`InputGuard`: messages no model should classify get `nlu_fallback`, deterministically.
+"""`InputGuard`: messages no model should classify get their intent by rule, deterministically.
 
 An empty message, one of only emoji or punctuation, or a paste longer than `MAX_MESSAGE_CHARS`
 would otherwise land on whatever intent the classifier leans to and start a flow the user never
-asked for. Placed last in the pipeline, the guard overrides the intent so the fallback action can
-say exactly what was wrong (`actions/conversation.py`).
+asked for. Placed last in the pipeline, the guard overrides the intent with `nlu_fallback` so the
+fallback action can say exactly what was wrong (`actions/conversation.py`).
+
+One exception: WeChat users answer a yes/no question with a gesture (👌, 👍, 👎). A message of
+only yes-gestures is `affirm`, of only no-gestures `deny` (skin tones and variation selectors
+ignored); any other emoji, or a mix, is still `nlu_fallback`.
 """
 
 from __future__ import annotations
@@ -27,11 +31,28 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.nlu.limits import INPUT_TRUNCATED, has_words
 
 FALLBACK_INTENT = "nlu_fallback"
+YES_GESTURES = frozenset("👌👍✅🆗🙆✔☑")
+NO_GESTURES = frozenset("👎❌🙅✖❎")
+#: Characters that only modify the gesture before them.
+_MODIFIERS = frozenset("\ufe0f\u200d♀♂") | {chr(c) for c in range(0x1F3FB, 0x1F400)}
+
+
+def gesture_intent(text: str) -> str | None:
+    """`affirm` / `deny` for a message of only yes / only no gestures, else None."""
+    signs = {ch for ch in text if not ch.isspace() and ch not in _MODIFIERS}
+    if signs and signs <= YES_GESTURES:
+        return "affirm"
+    if signs and signs <= NO_GESTURES:
+        return "deny"
+    return None
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class InputGuard(GraphComponent):
-    """Sets `nlu_fallback` (confidence 1) for empty, wordless and truncated messages."""
+    """Sets `nlu_fallback` (confidence 1) for empty, wordless and truncated messages.
+
+    Wordless yes/no gestures get `affirm` / `deny` instead (module docstring).
+    """
 
     @classmethod
     def create(
@@ -49,7 +70,8 @@ class InputGuard(GraphComponent):
         for message in messages:
             text = message.get(TEXT)
             if message.get(INPUT_TRUNCATED) or not has_words(str(text or "")):
-                intent = {INTENT_NAME_KEY: FALLBACK_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
+                name = None if message.get(INPUT_TRUNCATED) else gesture_intent(str(text or ""))
+                intent = {INTENT_NAME_KEY: name or FALLBACK_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
                 message.set(INTENT, intent, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
                 message.set(ENTITIES, [], add_to_output=True)

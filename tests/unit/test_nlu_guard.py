@@ -21,11 +21,33 @@ def _guard() -> InputGuard:
     return InputGuard.create({}, None, None, None)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("text", ["", "   ", "😀🥶👍", "？？！！", "\u200b"])
+@pytest.mark.parametrize("text", ["", "   ", "😀🥶", "？？！！", "\u200b"])
 def test_wordless_messages_fall_back(text: str) -> None:
     (message,) = _guard().process([_classified(text)])
     assert message.get("intent") == {"name": "nlu_fallback", "confidence": 1.0}
     assert message.get("entities") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("👌", "affirm"),
+        ("👍🏻👍🏻", "affirm"),
+        ("🙆‍♀️", "affirm"),
+        ("👎", "deny"),
+        ("❌ ❌", "deny"),
+    ],
+)
+def test_yes_and_no_gestures_answer_a_question(text: str, intent: str) -> None:
+    (message,) = _guard().process([_classified(text)])
+    assert message.get("intent") == {"name": intent, "confidence": 1.0}
+    assert message.get("entities") == []
+
+
+@pytest.mark.parametrize("text", ["👍👎", "👌😀"])
+def test_mixed_gestures_still_fall_back(text: str) -> None:
+    (message,) = _guard().process([_classified(text)])
+    assert message.get("intent")["name"] == "nlu_fallback"
 
 
 @pytest.mark.parametrize("text", ["不热", "ok", "5", "暖气不热😡"])

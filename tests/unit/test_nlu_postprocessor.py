@@ -29,7 +29,7 @@ def test_project_pipeline_runs_it_after_the_extractors() -> None:
     config = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text(encoding="utf-8"))
     names = [component["name"] for component in config["pipeline"]]
     position = names.index(COMPONENT_PATH)
-    for extractor in ("DIETClassifier", "RegexEntityExtractor", "EntitySynonymMapper"):
+    for extractor in ("CRFEntityExtractor", "RegexEntityExtractor", "EntitySynonymMapper"):
         assert names.index(extractor) < position
 
 

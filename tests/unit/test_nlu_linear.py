@@ -1,0 +1,116 @@
+"""bot.nlu.linear: the n-gram SVM trains, ranks, persists and answers where Rasa reads it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.linear import LinearIntentClassifier, fit_model, response_selector_output
+
+REPAIR = ["暖气不热", "暖气片漏水了", "家里暖气冰凉", "暖气管子滴水", "阀门拧不动了", "暖气片不热"]
+OUTAGE = ["小区停暖了吗", "什么时候恢复供热", "今天怎么停热了", "片区停暖通知", "为啥整个楼都停暖"]
+FAQ = {
+    "faq/heating_season": ["几号开始供暖", "什么时候来暖气", "供暖季到几号", "今年啥时候供热"],
+    "faq/payment_channels": ["在哪交暖气费", "支付宝能交费吗", "微信怎么缴费", "银行能交取暖费吗"],
+}
+CONFIG = {**LinearIntentClassifier.get_default_config(), "calibration_folds": 3}
+
+
+def _example(text: str, intent: str, key: str | None = None) -> Message:
+    data: dict[str, Any] = {TEXT: text, INTENT: intent}
+    if key:
+        data["intent_response_key"] = key
+    return Message(data=data)
+
+
+def _tokenized(messages: list[Message]) -> list[Message]:
+    tokenizer = JiebaTokenizer.create(JiebaTokenizer.get_default_config(), None, None, None)  # type: ignore[arg-type]
+    tokenizer.process(messages)
+    return messages
+
+
+def _training_data() -> TrainingData:
+    examples = [_example(t, "report_repair") for t in REPAIR]
+    examples += [_example(t, "query_outage") for t in OUTAGE]
+    examples += [_example(t, "faq", key) for key, texts in FAQ.items() for t in texts]
+    data = TrainingData(
+        training_examples=_tokenized(examples),
+        responses={"utter_faq/heating_season": [{"text": "11月15日"}]},
+    )
+    return data
+
+
+def test_fit_model_ranks_unseen_paraphrases_and_gives_probabilities() -> None:
+    texts = REPAIR + OUTAGE
+    labels = ["report_repair"] * len(REPAIR) + ["query_outage"] * len(OUTAGE)
+    tokens = [list(text) for text in texts]
+    model = fit_model(texts, tokens, labels, CONFIG)
+    ranking = model.ranking("我家暖气片冰凉冰凉的", list("我家暖气片冰凉冰凉的"), 10)
+    assert ranking[0][0] == "report_repair"
+    assert [label for label, _ in ranking] == ["report_repair", "query_outage"]
+    assert ranking[0][1] > ranking[1][1]
+    assert sum(p for _, p in ranking) == pytest.approx(1.0)
+    assert model.ranking("停暖了吗", list("停暖了吗"), 1)[0][0] == "query_outage"
+
+
+def test_one_label_needs_no_classifier() -> None:
+    model = fit_model(["你好", "您好"], [["你好"], ["您好"]], ["greet", "greet"], CONFIG)
+    assert model.ranking("随便什么", ["随便", "什么"], 10) == [("greet", 1.0)]
+
+
+def test_fit_model_refuses_empty_training_data() -> None:
+    with pytest.raises(ValueError, match="no training messages"):
+        fit_model([], [], [], CONFIG)
+
+
+def test_response_selector_output_is_where_rasa_and_the_faq_action_read_it() -> None:
+    out = response_selector_output(
+        "faq",
+        [("faq/heating_season", 0.8), ("faq/hotline", 0.2)],
+        {"utter_faq/heating_season": [{"text": "11月15日"}]},
+    )
+    assert out["all_retrieval_intents"] == ["faq"]
+    response = out["faq"]["response"]
+    assert response["intent_response_key"] == "faq/heating_season"
+    assert response["utter_action"] == "utter_faq/heating_season"
+    assert response["responses"] == [{"text": "11月15日"}]
+    assert response["confidence"] == 0.8
+    assert [r["intent_response_key"] for r in out["faq"]["ranking"]] == [
+        "faq/heating_season",
+        "faq/hotline",
+    ]
+
+
+def test_component_trains_persists_loads_and_classifies(tmp_path: Path) -> None:
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("linear")
+    component = LinearIntentClassifier.create(CONFIG, storage, resource, None)  # type: ignore[arg-type]
+    component.train(_training_data())
+    loaded = LinearIntentClassifier.load(CONFIG, storage, resource, None)  # type: ignore[arg-type]
+
+    faq, repair = _tokenized(
+        [Message(data={TEXT: "今年啥时候开始来暖气"}), Message(data={TEXT: "暖气片漏水咋办"})]
+    )
+    loaded.process([faq, repair])
+
+    assert faq.get(INTENT)["name"] == "faq"
+    assert faq.get(INTENT_RANKING_KEY)[0] == faq.get(INTENT)
+    response = faq.get("response_selector")["faq"]["response"]
+    assert response["intent_response_key"] == "faq/heating_season"
+    assert response["responses"] == [{"text": "11月15日"}]
+    assert repair.get(INTENT)["name"] == "report_repair"
+
+
+def test_without_a_trained_model_messages_pass_through(tmp_path: Path) -> None:
+    storage = LocalModelStorage(tmp_path)
+    loaded = LinearIntentClassifier.load(CONFIG, storage, Resource("missing"), None)  # type: ignore[arg-type]
+    (message,) = loaded.process(_tokenized([Message(data={TEXT: "暖气不热"})]))
+    assert message.get(INTENT) is None
