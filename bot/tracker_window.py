@@ -25,6 +25,7 @@ never changed.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -60,15 +61,44 @@ def _is_listen(event: Event) -> bool:
     return isinstance(event, ActionExecuted) and event.action_name == "action_listen"
 
 
+#: Senders whose state at the start of the view is kept, so it is not replayed every turn.
+PREFIX_CACHE_SIZE = 1000
+_prefixes: OrderedDict[str, tuple[int, Event, DialogueStateTracker]] = OrderedDict()
+
+
+def _state_before(
+    tracker: DialogueStateTracker, events: list[Event], start: int
+) -> DialogueStateTracker:
+    """A tracker holding `events[:start]`, replaying only what it did not hold the turn before.
+
+    The cached state is reused only while the event at its end is still the very same object at
+    the same place: a tracker reloaded from the database, or a turn that failed and was never
+    saved, has other event objects, and the state is rebuilt from the first event.
+    """
+    cached = _prefixes.pop(tracker.sender_id, None)
+    if cached is not None and cached[0] <= start and events[cached[0] - 1] is cached[1]:
+        done, before = cached[0], cached[2]
+    else:
+        done, before = 0, tracker.init_copy()
+    for event in events[done:start]:
+        before.update(event)
+    _prefixes[tracker.sender_id] = (start, events[start - 1], before)
+    while len(_prefixes) > PREFIX_CACHE_SIZE:
+        _prefixes.popitem(last=False)
+    return before
+
+
 def policy_view(tracker: DialogueStateTracker, turns: int = POLICY_TURNS) -> DialogueStateTracker:
-    """The tracker the policies need: its last `turns` user turns with the state they began in."""
-    applied = tracker.applied_events()
-    start = window_start(applied, turns)
+    """The tracker the policies need: its last `turns` user turns with the state they began in.
+
+    Reverts, restarts and session starts inside the view act on it as they act on the whole
+    tracker (the policies read `applied_events()` of the view).
+    """
+    events = list(tracker.events)
+    start = window_start(events, turns)
     if start is None:
         return tracker
-    before = tracker.init_copy()
-    for event in applied[:start]:
-        before.update(event)
+    before = _state_before(tracker, events, start)
     restored: list[Event] = [
         SlotSet(slot.name, slot.value)
         for slot in before.slots.values()
@@ -78,7 +108,7 @@ def policy_view(tracker: DialogueStateTracker, turns: int = POLICY_TURNS) -> Dia
         restored.append(ActiveLoop(before.active_loop_name))
     view = DialogueStateTracker.from_events(
         tracker.sender_id,
-        restored + applied[start:],
+        restored + events[start:],
         slots=list(tracker.slots.values()),
         sender_source=tracker.sender_source,
     )

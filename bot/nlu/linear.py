@@ -234,7 +234,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> LinearIntentClassifier:
-        """Load the persisted models; without them every message gets no intent."""
+        """Load the persisted models; without them every message gets no intent (confidence 0)."""
         models: dict[str, Any] = {}
         try:
             with model_storage.read_from(resource) as directory:
@@ -252,6 +252,10 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         for message in messages:
             text = message.get(TEXT)
             if intent_model is None or not isinstance(text, str) or not text.strip():
+                # what Rasa's classifiers give a message they cannot read: no intent, confidence 0
+                # (the FallbackClassifier and the InputGuard after this expect the key)
+                message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, True)
+                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
                 continue
             tokens = _tokens(message)
             ranking = [

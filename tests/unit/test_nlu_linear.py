@@ -109,8 +109,24 @@ def test_component_trains_persists_loads_and_classifies(tmp_path: Path) -> None:
     assert repair.get(INTENT)["name"] == "report_repair"
 
 
-def test_without_a_trained_model_messages_pass_through(tmp_path: Path) -> None:
+def test_without_a_trained_model_messages_get_no_intent(tmp_path: Path) -> None:
     storage = LocalModelStorage(tmp_path)
     loaded = LinearIntentClassifier.load(CONFIG, storage, Resource("missing"), None)  # type: ignore[arg-type]
     (message,) = loaded.process(_tokenized([Message(data={TEXT: "暖气不热"})]))
-    assert message.get(INTENT) is None
+    assert message.get(INTENT) == {"name": None, "confidence": 0.0}
+
+
+@pytest.mark.parametrize("text", ["", "   "])
+def test_empty_messages_get_no_intent_and_the_fallback_takes_them(
+    text: str, tmp_path: Path
+) -> None:
+    from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
+
+    storage = LocalModelStorage(tmp_path)
+    component = LinearIntentClassifier.create(CONFIG, storage, Resource("linear"), None)  # type: ignore[arg-type]
+    component.train(_training_data())
+    (message,) = component.process(_tokenized([Message(data={TEXT: text})]))
+    assert message.get(INTENT) == {"name": None, "confidence": 0.0}
+    fallback = FallbackClassifier.create(FallbackClassifier.get_default_config(), None, None, None)  # type: ignore[arg-type]
+    (message,) = fallback.process([message])
+    assert message.get(INTENT)["name"] == "nlu_fallback"

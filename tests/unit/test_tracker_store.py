@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -59,6 +61,40 @@ async def test_a_turn_that_never_saved_is_not_served_again(tmp_path: Path) -> No
     again = await store.retrieve("u3")
     assert again is not handed_out and again is not None
     assert again.latest_message is not None and again.latest_message.text == "你好"
+
+
+async def test_a_served_tracker_is_saved_without_counting_the_stored_events(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = _store(tmp_path)
+    await store.save(_tracker("u5", "你好", "在吗"))
+    served = await store.retrieve("u5")
+    assert served is not None
+    served.update(UserUttered("暖气不热", {"name": "greet"}))
+    served.update(ActionExecuted("action_listen"))
+
+    def no_count(self: Any, session: Any, tracker: DialogueStateTracker) -> Any:
+        raise AssertionError("Rasa's COUNT of the stored events ran")
+
+    monkeypatch.setattr(SQLTrackerStore, "_additional_events", no_count)
+    await store.save(served)
+    monkeypatch.undo()
+    stored = await _store(tmp_path, cache_size=0).retrieve("u5")
+    assert stored is not None
+    assert [e.as_dict() for e in stored.events] == [e.as_dict() for e in served.events]
+
+
+async def test_a_tracker_not_served_by_the_store_is_saved_the_way_rasa_saves_it(
+    tmp_path: Path,
+) -> None:
+    store = _store(tmp_path)
+    await store.save(_tracker("u6", "你好"))
+    await store.retrieve("u6")
+    other = _tracker("u6", "你好", "转人工")  # e.g. a tracker replaced through the HTTP API
+    await store.save(other)
+    stored = await _store(tmp_path, cache_size=0).retrieve("u6")
+    assert stored is not None and len(stored.events) == len(other.events)
+    assert stored.latest_message is not None and stored.latest_message.text == "转人工"
 
 
 async def test_the_cache_keeps_only_the_most_recent_conversations(tmp_path: Path) -> None:

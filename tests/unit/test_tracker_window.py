@@ -3,6 +3,7 @@ tracker would have shown them, for the part they read."""
 
 from __future__ import annotations
 
+import copy
 import inspect
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 import yaml
 from rasa.core.actions.action import RemoteAction
+from rasa.core.processor import MessageProcessor
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -25,6 +27,7 @@ from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa.utils.endpoints import EndpointConfig
 
 from actions.common import transcript
+from bot import tracker_window
 from bot.tracker_window import (
     ACTION_TURNS,
     POLICY_TURNS,
@@ -149,6 +152,10 @@ def test_rasas_action_request_carries_the_bounded_events(monkeypatch: pytest.Mon
 
     for name in ("_validate_action_result", "_action_call_format"):
         monkeypatch.setattr(RemoteAction, name, getattr(RemoteAction, name))
+    monkeypatch.setattr(
+        MessageProcessor, "_predict_next_with_tracker", MessageProcessor._predict_next_with_tracker
+    )
+    monkeypatch.setattr(DialogueStateTracker, "copy", DialogueStateTracker.copy)
     rasa_speedups.apply()
     tracker = _tracker(_long_conversation(80))
     action = RemoteAction("action_answer_faq", EndpointConfig("http://localhost:5055/webhook"))
@@ -171,3 +178,36 @@ def test_the_window_is_wider_than_what_the_policies_and_actions_read() -> None:
     # the hand-off transcript: a user and a bot line per turn
     limit = inspect.signature(transcript).parameters["limit"].default
     assert limit <= 2 * ACTION_TURNS
+
+
+def test_the_state_before_the_view_is_carried_forward_not_replayed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    events = _long_conversation(40)
+    grown = _tracker(events[:-20])
+    replays: list[str] = []
+    original = DialogueStateTracker.init_copy
+
+    def counting_init_copy(self: DialogueStateTracker) -> DialogueStateTracker:
+        replays.append(self.sender_id)
+        return original(self)
+
+    monkeypatch.setattr(DialogueStateTracker, "init_copy", counting_init_copy)
+    policy_view(grown)
+    for event in events[-20:]:
+        grown.update(event)
+    carried = policy_view(grown)
+    assert len(replays) == 1  # the second view continued from the cached state
+
+    tracker_window._prefixes.clear()
+    fresh = policy_view(_tracker(events))  # other event objects: rebuilt from the start
+    assert len(replays) == 2
+    assert carried.current_slot_values() == fresh.current_slot_values()
+    assert carried.events[-1] is fresh.events[-1] or carried.events[-1] == fresh.events[-1]
+    assert DOMAIN.states_for_tracker_history(carried) == DOMAIN.states_for_tracker_history(fresh)
+
+    replays.clear()
+    policy_view(_tracker(events))  # the same event objects: continued
+    assert replays == []
+    policy_view(_tracker(copy.deepcopy(events)))  # reloaded from the database: other objects
+    assert len(replays) == 1
