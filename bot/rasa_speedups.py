@@ -8,7 +8,8 @@ validated exactly as before, and an invalid one raises the same `ValidationError
 message.
 
 The policies and the action server get bounded views of a long conversation
-(`bot.tracker_window`), and `DialogueStateTracker.copy()` (run before every action: Rasa
+(`bot.tracker_window`), the session-expiry check reads the last turns, and
+`DialogueStateTracker.copy()` (run before every action: Rasa
 replays every event of the session into a new tracker) copies the state instead of rebuilding it,
 so a turn costs about the same at message 300 as at message 1.
 
@@ -27,16 +28,19 @@ from jsonschema import ValidationError
 from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
+from rasa.core.channels.channel import OutputChannel
 from rasa.core.policies.policy import PolicyPrediction
 from rasa.core.processor import MessageProcessor
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import tracker_window
 
 _RASA_PREDICT = MessageProcessor._predict_next_with_tracker
 _RASA_CALL_FORMAT = RemoteAction._action_call_format
+_RASA_UPDATE_SESSION = MessageProcessor._update_tracker_session
 
 
 @lru_cache(maxsize=1)
@@ -96,9 +100,33 @@ def _copy_tracker(self: DialogueStateTracker) -> DialogueStateTracker:
     return duplicate
 
 
+async def _update_tracker_session(
+    self: MessageProcessor,
+    tracker: DialogueStateTracker,
+    output_channel: OutputChannel,
+    metadata: dict | None = None,
+) -> None:
+    """Rasa's session check, answered from the last turns when the user wrote recently.
+
+    Rasa starts a new session when the tracker has no applied events or the last applied user
+    message is older than the session expiry, reading `applied_events()` of the whole tracker
+    twice. When the user's last message in the last two turns is recent, the session goes on;
+    anything else (no user message there, or an old one) is left to Rasa's own check.
+    """
+    recent = tracker_window.recent_turns(tracker)
+    if (
+        recent is not tracker
+        and recent.get_last_event_for(UserUttered) is not None
+        and not self._has_session_expired(recent)
+    ):
+        return
+    await _RASA_UPDATE_SESSION(self, tracker, output_channel, metadata)
+
+
 def apply() -> None:
     """Install the speed-ups (again is harmless)."""
     RemoteAction._validate_action_result = _validate_action_result
     RemoteAction._action_call_format = _action_call_format
     MessageProcessor._predict_next_with_tracker = _predict_next_with_tracker
+    MessageProcessor._update_tracker_session = _update_tracker_session
     DialogueStateTracker.copy = _copy_tracker

@@ -102,9 +102,17 @@ class CachingSQLTrackerStore(SQLTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Write the new events, then remember the tracker for the sender's next message."""
+        known = self._stored.get(tracker.sender_id)
+        # a tracker served from the cache was as loaded; it still is unless a session started
+        served = known is not None and known[0] is tracker
+        new_events = list(itertools.islice(tracker.events, known[1], None)) if known else []
         await super().save(tracker)
         self._cache.pop(tracker.sender_id, None)
-        if self._cache_size == 0 or not _as_loaded(tracker):
+        if self._cache_size == 0:
+            return
+        if served and any(isinstance(e, SessionStarted) for e in new_events):
+            return
+        if not served and not _as_loaded(tracker):
             return
         latest_id = self._latest_event_id(tracker.sender_id)
         self._cache[tracker.sender_id] = (latest_id, len(tracker.events), tracker)

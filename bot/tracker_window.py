@@ -18,6 +18,9 @@ Neither needs the whole history:
   frustration, the offer just made, the hand-off transcript of at most 50 lines).
   `action_server_state` sends the events of the last `ACTION_TURNS` user turns.
 
+- **Session expiry** is decided by when the user last wrote (`recent_turns`); Rasa looks that up
+  in `applied_events()` of the whole tracker, twice per message.
+
 Conversations shorter than the window are passed through untouched. The tracker the processor
 keeps, saves and serves through the HTTP API (the agents' console reads transcripts there) is
 never changed.
@@ -114,6 +117,16 @@ def policy_view(tracker: DialogueStateTracker, turns: int = POLICY_TURNS) -> Dia
     )
     view.followup_action = tracker.followup_action
     return view
+
+
+def recent_turns(tracker: DialogueStateTracker, turns: int = 2) -> DialogueStateTracker:
+    """The events of the last `turns` user turns as a tracker (no slots): enough to tell when
+    the user last wrote. The tracker itself when it is no longer than that."""
+    events = list(tracker.events)
+    start = window_start(events, turns)
+    if start is None:
+        return tracker
+    return DialogueStateTracker.from_events(tracker.sender_id, events[start:])
 
 
 def action_server_state(tracker: DialogueStateTracker, turns: int = ACTION_TURNS) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import time
 from pathlib import Path
 from typing import Any
 
@@ -211,3 +212,47 @@ def test_the_state_before_the_view_is_carried_forward_not_replayed(
     assert replays == []
     policy_view(_tracker(copy.deepcopy(events)))  # reloaded from the database: other objects
     assert len(replays) == 1
+
+
+class _Processor:
+    """What `_update_tracker_session` uses of Rasa's MessageProcessor."""
+
+    domain = DOMAIN
+    _has_session_expired = MessageProcessor._has_session_expired
+
+
+def _aged(events: list[Event], seconds: float) -> list[Event]:
+    aged = copy.deepcopy(events)
+    newest = max(e.timestamp for e in aged)
+    for event in aged:
+        event.timestamp -= newest - time.time() + seconds
+    return aged
+
+
+@pytest.mark.parametrize(
+    ("chatter", "age_s", "rasa_decides"),
+    [
+        (40, 30, False),  # long and recent: the session goes on without Rasa's whole-tracker check
+        (40, 3 * 3600, True),  # long but the user last wrote hours ago: Rasa starts a session
+        (0, 30, True),  # one user message: Rasa's own check, it is cheap
+    ],
+)
+async def test_session_check_reads_the_last_turns(
+    chatter: int, age_s: float, rasa_decides: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot import rasa_speedups
+
+    events = _long_conversation(chatter) if chatter else _turn("greet", "你好", "utter_greet")
+    tracker = _tracker(_aged(events, age_s))
+    calls: list[DialogueStateTracker] = []
+
+    async def rasas_check(self: Any, tracker: DialogueStateTracker, *args: Any) -> None:
+        calls.append(tracker)
+
+    monkeypatch.setattr(rasa_speedups, "_RASA_UPDATE_SESSION", rasas_check)
+    await rasa_speedups._update_tracker_session(_Processor(), tracker, None)  # type: ignore[arg-type]
+    assert bool(calls) is rasa_decides
+    # and the fast answer is Rasa's answer: a session goes on only when Rasa's check says so
+    if not rasa_decides:
+        assert tracker.applied_events()
+        assert not _Processor()._has_session_expired(tracker)  # type: ignore[arg-type]
