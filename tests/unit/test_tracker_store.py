@@ -10,6 +10,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.pool import QueuePool
 
 from bot.tracker_store import CachingSQLTrackerStore
 
@@ -147,3 +148,18 @@ def test_the_endpoints_load_this_store_not_rasas_silent_in_memory_fallback(
     assert config is not None and config.type == "bot.tracker_store.CachingSQLTrackerStore"
     if endpoints == "endpoints.yml":
         assert isinstance(TrackerStore.create(config, DOMAIN), CachingSQLTrackerStore)
+
+
+async def test_an_sqlite_file_is_pooled_in_wal_mode_and_keeps_every_saved_turn(
+    tmp_path: Path,
+) -> None:
+    store = _store(tmp_path)
+    assert isinstance(store.engine.pool, QueuePool)
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+    await store.save(_tracker("u7", "你好", "暖气不热"))
+    store.engine.dispose()
+    stored = await _store(tmp_path, cache_size=0).retrieve("u7")
+    assert stored is not None and stored.latest_message is not None
+    assert stored.latest_message.text == "暖气不热"
