@@ -81,6 +81,7 @@ def test_sqlite_enforces_foreign_keys_and_uses_wal(tmp_path: Path, now: datetime
         ensure_schema(url)
         with get_engine(url).connect() as connection:
             assert connection.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
+            assert connection.execute(text("PRAGMA synchronous")).scalar_one() == 1  # NORMAL
         with pytest.raises(IntegrityError), session_scope(url) as session:
             session.add(
                 Bill(
