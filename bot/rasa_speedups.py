@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import gc
 from functools import lru_cache
 from typing import Any
 
@@ -100,6 +101,25 @@ def _copy_tracker(self: DialogueStateTracker) -> DialogueStateTracker:
     return duplicate
 
 
+_heap_frozen = False
+
+
+def _freeze_heap_once() -> None:
+    """Move everything alive after start-up (Rasa, the model, the libraries) out of the GC's view.
+
+    Python's full collections walk every tracked object; the server holds millions after loading
+    Rasa, scikit-learn and TensorFlow's modules, so each full collection stalled every
+    conversation in flight. Frozen objects are never collected (they live as long as the server
+    anyway); what turns allocate is collected as before. Runs at the first message, when the
+    model is loaded.
+    """
+    global _heap_frozen
+    if not _heap_frozen:
+        _heap_frozen = True
+        gc.collect()
+        gc.freeze()
+
+
 async def _update_tracker_session(
     self: MessageProcessor,
     tracker: DialogueStateTracker,
@@ -113,6 +133,7 @@ async def _update_tracker_session(
     twice. When the user's last message in the last two turns is recent, the session goes on;
     anything else (no user message there, or an old one) is left to Rasa's own check.
     """
+    _freeze_heap_once()
     recent = tracker_window.recent_turns(tracker)
     if (
         recent is not tracker

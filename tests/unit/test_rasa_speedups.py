@@ -126,3 +126,17 @@ def test_tracker_copy_equals_rasas_replay_and_is_independent(
     copied.update(ActionExecuted("action_listen"))
     assert tracker.current_state(EventVerbosity.ALL) == before
     assert tracker.active_loop_name == "repair_form"
+
+
+def test_the_heap_is_frozen_once_at_the_first_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    monkeypatch.setattr(rasa_speedups, "_heap_frozen", False)
+    try:
+        rasa_speedups._freeze_heap_once()
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        rasa_speedups._freeze_heap_once()
+        assert gc.get_freeze_count() == frozen  # not again
+    finally:
+        gc.unfreeze()
