@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
-from rasa.core.processor import MessageProcessor
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -39,12 +38,8 @@ INVALID: list[dict[str, Any]] = [
 
 @pytest.fixture
 def patched(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("_validate_action_result", "_action_call_format"):
-        monkeypatch.setattr(RemoteAction, name, getattr(RemoteAction, name))
-    monkeypatch.setattr(
-        MessageProcessor, "_predict_next_with_tracker", MessageProcessor._predict_next_with_tracker
-    )
-    monkeypatch.setattr(DialogueStateTracker, "copy", DialogueStateTracker.copy)
+    for owner, name, _ in rasa_speedups.PATCHES:
+        monkeypatch.setattr(owner, name, getattr(owner, name))
     rasa_speedups.apply()
 
 
@@ -103,12 +98,8 @@ def test_tracker_copy_equals_rasas_replay_and_is_independent(
     tracker = _conversation()
     tracker.model_id = "model-1"
     replayed = tracker.travel_back_in_time(float("inf"))  # Rasa's copy(), whatever is patched
-    monkeypatch.setattr(DialogueStateTracker, "copy", DialogueStateTracker.copy)
-    monkeypatch.setattr(
-        MessageProcessor, "_predict_next_with_tracker", MessageProcessor._predict_next_with_tracker
-    )
-    for name in ("_validate_action_result", "_action_call_format"):
-        monkeypatch.setattr(RemoteAction, name, getattr(RemoteAction, name))
+    for owner, name, _ in rasa_speedups.PATCHES:
+        monkeypatch.setattr(owner, name, getattr(owner, name))
     rasa_speedups.apply()
     copied = tracker.copy()
 

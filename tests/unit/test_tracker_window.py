@@ -151,12 +151,8 @@ def test_action_server_gets_exact_state_and_the_latest_events() -> None:
 def test_rasas_action_request_carries_the_bounded_events(monkeypatch: pytest.MonkeyPatch) -> None:
     from bot import rasa_speedups
 
-    for name in ("_validate_action_result", "_action_call_format"):
-        monkeypatch.setattr(RemoteAction, name, getattr(RemoteAction, name))
-    monkeypatch.setattr(
-        MessageProcessor, "_predict_next_with_tracker", MessageProcessor._predict_next_with_tracker
-    )
-    monkeypatch.setattr(DialogueStateTracker, "copy", DialogueStateTracker.copy)
+    for owner, name, _ in rasa_speedups.PATCHES:
+        monkeypatch.setattr(owner, name, getattr(owner, name))
     rasa_speedups.apply()
     tracker = _tracker(_long_conversation(80))
     action = RemoteAction("action_answer_faq", EndpointConfig("http://localhost:5055/webhook"))
