@@ -13,15 +13,17 @@ digits and Chinese numerals are already folded):
   unseen words share most of their characters with the training words;
 * TF-IDF of the JiebaTokenizer's words (with the domain dictionary), so 不热 and 热 are told apart.
 
-Classifier: `LinearSVC` with sigmoid calibration over 5 folds (`CalibratedClassifierCV`), so the
-confidence is a probability the FallbackClassifier threshold can be set on (chosen on training
-folds, docs/nlu.md). Two models are trained: intents (a retrieval intent counts as one intent,
-`faq`) and the retrieval intent's keys (`faq/heating_season` …). The key is written where Rasa's
-ResponseSelector writes it (`response_selector.faq.response.intent_response_key`), which is what
+Classifier: `LinearSVC` with a sigmoid calibrated on 5-fold cross-validated decisions
+(`CalibratedClassifierCV(ensemble=False)`), so the confidence is a probability the
+FallbackClassifier threshold can be set on (chosen on training folds, docs/nlu.md). Two models
+are trained: intents (a retrieval intent counts as one intent, `faq`) and the retrieval intent's
+keys (`faq/heating_season` …). The key is written where Rasa's ResponseSelector writes it
+(`response_selector.faq.response.intent_response_key`), which is what
 `action_answer_faq` and Rasa's processor read.
 
-The arithmetic is in plain functions (`fit_model`, `LinearModel.ranking`) that tests call
-directly; the class does the Rasa plumbing.
+Both models read the same feature row, computed once per message. The arithmetic is in plain
+functions (`fit_features`, `fit_model`, `LinearModel.ranking`) that tests call directly; the class
+does the Rasa plumbing.
 """
 
 from __future__ import annotations
@@ -54,7 +56,14 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
-__all__ = ["LinearIntentClassifier", "LinearModel", "fit_model", "response_selector_output"]
+__all__ = [
+    "LinearIntentClassifier",
+    "LinearModel",
+    "NgramFeatures",
+    "fit_features",
+    "fit_model",
+    "response_selector_output",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -68,54 +77,73 @@ def _words(tokens: Sequence[str]) -> list[str]:
 
 
 @dataclass
-class LinearModel:
-    """Two TF-IDF vectorisers and a calibrated classifier over their concatenation."""
+class NgramFeatures:
+    """The two TF-IDF vectorisers; one feature row serves the intent and the key model."""
 
     chars: TfidfVectorizer
     words: TfidfVectorizer
-    classifier: CalibratedClassifierCV | None
-    only_label: str | None = None
 
-    def _features(self, texts: Sequence[str], tokens: Sequence[Sequence[str]]) -> Any:
+    def transform(self, texts: Sequence[str], tokens: Sequence[Sequence[str]]) -> Any:
+        """Sparse rows: character n-grams, then words."""
         return scipy.sparse.hstack(
-            [self.chars.transform(texts), self.words.transform(tokens)], format="csr"
+            [self.chars.transform(list(texts)), self.words.transform(list(tokens))], format="csr"
         )
 
-    def ranking(self, text: str, tokens: Sequence[str], length: int) -> list[tuple[str, float]]:
-        """The `length` most probable labels for one message, best first."""
-        if self.classifier is None:
-            return [(str(self.only_label), 1.0)]
-        probabilities = self.classifier.predict_proba(self._features([text], [tokens]))[0]
-        order = np.argsort(-probabilities)[:length]
-        return [(str(self.classifier.classes_[i]), float(probabilities[i])) for i in order]
 
-
-def fit_model(
-    texts: Sequence[str],
-    tokens: Sequence[Sequence[str]],
-    labels: Sequence[str],
-    config: dict[str, Any],
-) -> LinearModel:
-    """Train one model; a single label needs no classifier (it is always that label)."""
+def fit_features(
+    texts: Sequence[str], tokens: Sequence[Sequence[str]], config: dict[str, Any]
+) -> tuple[NgramFeatures, Any]:
+    """Fit the vectorisers on every training message; return them and the training rows."""
     if not texts:
         raise ValueError("no training messages")
     low, high = (int(n) for n in config["char_ngram_range"])
     chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(low, high), sublinear_tf=True)
     words = TfidfVectorizer(analyzer=_words, sublinear_tf=True)
-    features = scipy.sparse.hstack(
+    rows = scipy.sparse.hstack(
         [chars.fit_transform(list(texts)), words.fit_transform(list(tokens))], format="csr"
     )
+    return NgramFeatures(chars, words), rows
+
+
+@dataclass
+class LinearModel:
+    """A calibrated classifier over feature rows (or the one label it was trained on)."""
+
+    classifier: CalibratedClassifierCV | None
+    only_label: str | None = None
+
+    def ranking(self, row: Any, length: int) -> list[tuple[str, float]]:
+        """The `length` most probable labels for one feature row, best first."""
+        if self.classifier is None:
+            return [(str(self.only_label), 1.0)]
+        probabilities = self.classifier.predict_proba(row)[0]
+        order = np.argsort(-probabilities)[:length]
+        return [(str(self.classifier.classes_[i]), float(probabilities[i])) for i in order]
+
+
+def fit_model(rows: Any, labels: Sequence[str], config: dict[str, Any]) -> LinearModel:
+    """Train one classifier on feature rows; a single label needs none (it is always that label).
+
+    One SVM on all rows, its sigmoid calibrated on cross-validated decisions (`ensemble=False`):
+    as accurate as averaging one calibrated SVM per fold (5-fold CV on the training data) and a
+    fifth of the work per message.
+    """
     distinct = sorted(set(labels))
+    if not distinct:
+        raise ValueError("no training messages")
     if len(distinct) == 1:
-        return LinearModel(chars, words, None, distinct[0])
+        return LinearModel(None, distinct[0])
     smallest = min(list(labels).count(label) for label in distinct)
     folds = max(2, min(int(config["calibration_folds"]), smallest))
     classifier = CalibratedClassifierCV(
-        LinearSVC(C=float(config["C"]), random_state=0), cv=folds, method="sigmoid"
+        LinearSVC(C=float(config["C"]), random_state=0),
+        cv=folds,
+        method="sigmoid",
+        ensemble=False,
     )
     # an array, not a list: scikit-learn 1.1 counts each class with `y == class_`
-    classifier.fit(features, np.asarray(labels))
-    return LinearModel(chars, words, classifier)
+    classifier.fit(rows, np.asarray(labels))
+    return LinearModel(classifier)
 
 
 def response_selector_output(
@@ -198,8 +226,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     def train(self, training_data: TrainingData) -> Resource:
         """Fit the intent model on every example and the key model on the retrieval intent's."""
         retrieval = self._config["retrieval_intent"]
-        texts, tokens, intents = [], [], []
-        key_texts, key_tokens, keys = [], [], []
+        texts, tokens, intents, keys = [], [], [], []
         for example in training_data.intent_examples:
             text, intent = example.get(TEXT), example.get(INTENT)
             if not text or not intent:
@@ -207,14 +234,17 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             texts.append(text)
             tokens.append(_tokens(example))
             intents.append(intent)
-            key = example.get(INTENT_RESPONSE_KEY)
-            if intent == retrieval and key:
-                key_texts.append(text)
-                key_tokens.append(_tokens(example))
-                keys.append(key)
+            keys.append(example.get(INTENT_RESPONSE_KEY) or "")
+        features, rows = fit_features(texts, tokens, self._config)
+        key_rows = [i for i, intent in enumerate(intents) if intent == retrieval and keys[i]]
         self._models = {
-            "intent": fit_model(texts, tokens, intents, self._config),
-            "key": fit_model(key_texts, key_tokens, keys, self._config) if keys else None,
+            "features": features,
+            "intent": fit_model(rows, intents, self._config),
+            "key": (
+                fit_model(rows[key_rows], [keys[i] for i in key_rows], self._config)
+                if key_rows
+                else None
+            ),
             "responses": {
                 name: list(variants)
                 for name, variants in training_data.responses.items()
@@ -245,29 +275,35 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Set each message's intent, ranking and (for the retrieval intent) its key."""
+        features: NgramFeatures | None = self._models.get("features")
         intent_model: LinearModel | None = self._models.get("intent")
         key_model: LinearModel | None = self._models.get("key")
         length = int(self._config["ranking_length"])
         retrieval = str(self._config["retrieval_intent"])
         for message in messages:
             text = message.get(TEXT)
-            if intent_model is None or not isinstance(text, str) or not text.strip():
+            if (
+                features is None
+                or intent_model is None
+                or not isinstance(text, str)
+                or not text.strip()
+            ):
                 # what Rasa's classifiers give a message they cannot read: no intent, confidence 0
                 # (the FallbackClassifier and the InputGuard after this expect the key)
                 message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, True)
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
                 continue
-            tokens = _tokens(message)
+            row = features.transform([text], [_tokens(message)])
             ranking = [
                 {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: p}
-                for name, p in intent_model.ranking(text, tokens, length)
+                for name, p in intent_model.ranking(row, length)
             ]
             message.set(INTENT, dict(ranking[0]), add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
             if key_model is not None:
                 selector = response_selector_output(
                     retrieval,
-                    key_model.ranking(text, tokens, length),
+                    key_model.ranking(row, length),
                     self._models.get("responses") or {},
                 )
                 message.set(RESPONSE_SELECTOR, selector, add_to_output=True)

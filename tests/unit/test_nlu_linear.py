@@ -13,7 +13,12 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.linear import LinearIntentClassifier, fit_model, response_selector_output
+from bot.nlu.linear import (
+    LinearIntentClassifier,
+    fit_features,
+    fit_model,
+    response_selector_output,
+)
 
 REPAIR = ["暖气不热", "暖气片漏水了", "家里暖气冰凉", "暖气管子滴水", "阀门拧不动了", "暖气片不热"]
 OUTAGE = ["小区停暖了吗", "什么时候恢复供热", "今天怎么停热了", "片区停暖通知", "为啥整个楼都停暖"]
@@ -51,24 +56,29 @@ def _training_data() -> TrainingData:
 def test_fit_model_ranks_unseen_paraphrases_and_gives_probabilities() -> None:
     texts = REPAIR + OUTAGE
     labels = ["report_repair"] * len(REPAIR) + ["query_outage"] * len(OUTAGE)
-    tokens = [list(text) for text in texts]
-    model = fit_model(texts, tokens, labels, CONFIG)
-    ranking = model.ranking("我家暖气片冰凉冰凉的", list("我家暖气片冰凉冰凉的"), 10)
+    features, rows = fit_features(texts, [list(text) for text in texts], CONFIG)
+    model = fit_model(rows, labels, CONFIG)
+
+    def row(text: str) -> object:
+        return features.transform([text], [list(text)])
+
+    ranking = model.ranking(row("我家暖气片冰凉冰凉的"), 10)
     assert ranking[0][0] == "report_repair"
     assert [label for label, _ in ranking] == ["report_repair", "query_outage"]
     assert ranking[0][1] > ranking[1][1]
     assert sum(p for _, p in ranking) == pytest.approx(1.0)
-    assert model.ranking("停暖了吗", list("停暖了吗"), 1)[0][0] == "query_outage"
+    assert model.ranking(row("停暖了吗"), 1)[0][0] == "query_outage"
 
 
 def test_one_label_needs_no_classifier() -> None:
-    model = fit_model(["你好", "您好"], [["你好"], ["您好"]], ["greet", "greet"], CONFIG)
-    assert model.ranking("随便什么", ["随便", "什么"], 10) == [("greet", 1.0)]
+    features, rows = fit_features(["你好", "您好"], [["你好"], ["您好"]], CONFIG)
+    model = fit_model(rows, ["greet", "greet"], CONFIG)
+    assert model.ranking(features.transform(["随便"], [["随便"]]), 10) == [("greet", 1.0)]
 
 
 def test_fit_model_refuses_empty_training_data() -> None:
     with pytest.raises(ValueError, match="no training messages"):
-        fit_model([], [], [], CONFIG)
+        fit_features([], [], CONFIG)
 
 
 def test_response_selector_output_is_where_rasa_and_the_faq_action_read_it() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -131,3 +132,64 @@ def test_the_heap_is_frozen_once_at_the_first_message(monkeypatch: pytest.Monkey
         assert gc.get_freeze_count() == frozen  # not again
     finally:
         gc.unfreeze()
+
+
+def _sdk_events() -> list[dict[str, Any]]:
+    """One of every event an action server can return, as rasa_sdk builds them."""
+    from rasa_sdk import events as sdk
+
+    return [
+        sdk.SlotSet("phone", "13812345678"),
+        sdk.SlotSet("address", None),
+        sdk.AllSlotsReset(),
+        sdk.ActiveLoop("repair_form"),
+        sdk.ActiveLoop(None),
+        sdk.FollowupAction("action_listen"),
+        sdk.UserUtteranceReverted(),
+        sdk.ActionReverted(),
+        sdk.ConversationPaused(),
+        sdk.ConversationResumed(),
+        sdk.Restarted(),
+        sdk.SessionStarted(),
+        sdk.BotUttered("您好", {"buttons": []}),
+        sdk.UserUttered("暖气不热", {"intent": {"name": "report_repair", "confidence": 1.0}}),
+        sdk.ActionExecuted("action_listen"),
+        sdk.LoopInterrupted(True),
+        sdk.ActionExecutionRejected("repair_form"),
+        sdk.ReminderScheduled("EXTERNAL_x", datetime(2026, 11, 27, 10, 0)),
+        sdk.ReminderCancelled(name="r1"),
+    ]
+
+
+def _broken(event: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {**event, "timestamp": "yesterday"},
+        {**event, "metadata": ["not", "an", "object"]},
+        {**event, "event": "no_such_event"},
+        {key: value for key, value in event.items() if key != "event"},
+    ]
+
+
+def test_compiled_check_agrees_with_jsonschema_on_every_event_kind(patched: None) -> None:
+    from jsonschema.validators import validator_for
+
+    schema = RemoteAction.action_response_format_spec()
+    reference = validator_for(schema)(schema)
+    responses = [{"events": [event], "responses": [{"text": "x"}]} for event in _sdk_events()]
+    responses += [{"events": [bad]} for event in _sdk_events() for bad in _broken(event)]
+    responses += [{"events": _sdk_events()}, {"responses": [{"text": "a", "buttons": []}]}, {}]
+    compiled = rasa_speedups._fast_action_response_check()
+    for response in responses:
+        expected = reference.is_valid(response)
+        try:
+            compiled(response)
+            got = True
+        except Exception:
+            got = False
+        assert got == expected, response
+        if expected:
+            assert RemoteAction("a", None)._validate_action_result(response) is True
+        else:
+            with pytest.raises(ValidationError, match="Failed to validate"):
+                RemoteAction("a", None)._validate_action_result(response)
+    assert sum(reference.is_valid(r) for r in responses) >= len(_sdk_events())
