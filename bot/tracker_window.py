@@ -35,11 +35,13 @@ from typing import Any
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
-#: User turns the policies see: twice TED's and memoisation's `max_history` (5), longer than
-#: any rule (tests/unit/test_tracker_window.py checks both against config.yml and data/).
-POLICY_TURNS = 10
-#: User turns of events the action server receives: the hand-off transcript keeps 50 lines.
-ACTION_TURNS = 30
+#: User turns the policies see: every turn adds at least one state, so 6 turns hold the 5 states
+#: memoisation reads (`max_history`), and more than any rule's user turns
+#: (tests/unit/test_tracker_window.py checks both against config.yml and data/).
+POLICY_TURNS = 6
+#: User turns of events the action server receives: the hand-off transcript keeps 50 lines, a
+#: user and a bot line per turn.
+ACTION_TURNS = 25
 
 
 def window_start(events: Sequence[Event], turns: int) -> int | None:
@@ -91,16 +93,44 @@ def _state_before(
     return before
 
 
+#: Each sender's latest view: (where it starts, how many events it holds, the last of them, it).
+_views: OrderedDict[str, tuple[int, int, Event, DialogueStateTracker]] = OrderedDict()
+
+
 def policy_view(tracker: DialogueStateTracker, turns: int = POLICY_TURNS) -> DialogueStateTracker:
     """The tracker the policies need: its last `turns` user turns with the state they began in.
 
     Reverts, restarts and session starts inside the view act on it as they act on the whole
-    tracker (the policies read `applied_events()` of the view).
+    tracker (the policies read `applied_events()` of the view). Within a turn the view starts at
+    the same event, so the next prediction extends the last view with the events the actions
+    added instead of building it again.
     """
     events = list(tracker.events)
     start = window_start(events, turns)
     if start is None:
         return tracker
+    cached = _views.pop(tracker.sender_id, None)
+    if (
+        cached is not None
+        and cached[0] == start
+        and cached[1] <= len(events)
+        and events[cached[1] - 1] is cached[2]
+    ):
+        view = cached[3]
+        for event in events[cached[1] :]:
+            view.update(event)
+    else:
+        view = _new_view(tracker, events, start)
+    _views[tracker.sender_id] = (start, len(events), events[-1], view)
+    while len(_views) > PREFIX_CACHE_SIZE:
+        _views.popitem(last=False)
+    view.followup_action = tracker.followup_action
+    return view
+
+
+def _new_view(
+    tracker: DialogueStateTracker, events: list[Event], start: int
+) -> DialogueStateTracker:
     before = _state_before(tracker, events, start)
     restored: list[Event] = [
         SlotSet(slot.name, slot.value)
@@ -109,14 +139,12 @@ def policy_view(tracker: DialogueStateTracker, turns: int = POLICY_TURNS) -> Dia
     ]
     if before.active_loop_name:
         restored.append(ActiveLoop(before.active_loop_name))
-    view = DialogueStateTracker.from_events(
+    return DialogueStateTracker.from_events(
         tracker.sender_id,
         restored + events[start:],
         slots=list(tracker.slots.values()),
         sender_source=tracker.sender_source,
     )
-    view.followup_action = tracker.followup_action
-    return view
 
 
 def recent_turns(tracker: DialogueStateTracker, turns: int = 2) -> DialogueStateTracker:
@@ -129,12 +157,36 @@ def recent_turns(tracker: DialogueStateTracker, turns: int = 2) -> DialogueState
     return DialogueStateTracker.from_events(tracker.sender_id, events[start:])
 
 
+#: Parts of an earlier user message's parse data no action reads (the latest message keeps them).
+_RANKINGS = ("intent_ranking", "response_selector")
+
+
+def _lighter(event: dict[str, Any]) -> dict[str, Any]:
+    """An earlier user message without its rankings: its intent, entities and text stay."""
+    parse_data = event.get("parse_data")
+    if event.get("event") != "user" or not isinstance(parse_data, dict):
+        return event
+    return {**event, "parse_data": {k: v for k, v in parse_data.items() if k not in _RANKINGS}}
+
+
 def action_server_state(tracker: DialogueStateTracker, turns: int = ACTION_TURNS) -> dict[str, Any]:
-    """Rasa's `current_state(EventVerbosity.ALL)` with the events of the last `turns` turns."""
+    """Rasa's `current_state(EventVerbosity.ALL)` with the events of the last `turns` turns.
+
+    User messages before the latest one go without their intent and FAQ rankings (ten entries
+    each; the actions read an earlier message's intent, entities and text only), which halves
+    the request at turn 300. The latest message is also in the state's `latest_message`, whole.
+    """
     state = tracker.current_state(EventVerbosity.NONE)
     events = list(tracker.events)
     start = window_start(events, turns) or 0
-    state["events"] = [event.as_dict() for event in events[start:]]
+    latest_user = next(
+        (i for i in range(len(events) - 1, start - 1, -1) if isinstance(events[i], UserUttered)),
+        None,
+    )
+    state["events"] = [
+        event.as_dict() if index == latest_user else _lighter(event.as_dict())
+        for index, event in enumerate(events[start:], start)
+    ]
     return state
 
 
