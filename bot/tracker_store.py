@@ -28,6 +28,7 @@ SQL keys, plus `cache_size` (conversations kept, default 500).
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -35,8 +36,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import SessionStarted
+from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 
@@ -61,6 +63,19 @@ def _as_loaded(tracker: DialogueStateTracker) -> bool:
         return True
     latest = max(starts)
     return all(e.timestamp >= latest for e in tracker.events)
+
+
+def _row(sender_id: str, event: Event) -> dict[str, Any]:
+    """The `events` row Rasa's `SQLTrackerStore.save` writes for one event."""
+    data = event.as_dict()
+    return {
+        "sender_id": sender_id,
+        "type_name": event.type_name,
+        "timestamp": data.get("timestamp"),
+        "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+        "action_name": data.get("name"),
+        "data": json.dumps(data),
+    }
 
 
 class CachingSQLTrackerStore(SQLTrackerStore):
@@ -137,13 +152,30 @@ class CachingSQLTrackerStore(SQLTrackerStore):
             return super()._additional_events(session, tracker)
         return itertools.islice(tracker.events, known[1], len(tracker.events))
 
+    async def _write(self, tracker: DialogueStateTracker) -> None:
+        """`SQLTrackerStore.save`: the same rows, inserted in one statement.
+
+        Rasa adds one ORM object per event and flushes them one by one; the ORM's unit of work was
+        a tenth of the server's time under the WeChat load. The rows (columns and JSON) are the
+        ones Rasa writes, so Rasa's `retrieve` and every reader of the table see no difference.
+        """
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            rows = [
+                _row(tracker.sender_id, event)
+                for event in self._additional_events(session, tracker)
+            ]
+            if rows:
+                session.execute(self.SQLEvent.__table__.insert(), rows)
+            session.commit()
+
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Write the new events, then remember the tracker for the sender's next message."""
         known = self._stored.get(tracker.sender_id)
         # a tracker served from the cache was as loaded; it still is unless a session started
         served = known is not None and known[0] is tracker
         new_events = list(itertools.islice(tracker.events, known[1], None)) if known else []
-        await super().save(tracker)
+        await self._write(tracker)
         self._cache.pop(tracker.sender_id, None)
         if self._cache_size == 0:
             return

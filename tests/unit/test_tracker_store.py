@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, UserUttered
+from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.pool import QueuePool
 
@@ -163,3 +163,26 @@ async def test_an_sqlite_file_is_pooled_in_wal_mode_and_keeps_every_saved_turn(
     stored = await _store(tmp_path, cache_size=0).retrieve("u7")
     assert stored is not None and stored.latest_message is not None
     assert stored.latest_message.text == "暖气不热"
+
+
+async def test_rows_are_exactly_the_ones_rasas_store_writes(tmp_path: Path) -> None:
+    tracker = _tracker("u8", "你好", "暖气不热")
+    tracker.update(SlotSet("phone", "13812345678"))
+    tracker.update(ActionExecuted("action_listen"))
+    ours = _store(tmp_path)
+    rasas = SQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "rasa.db"))
+    await ours.save(tracker)
+    await rasas.save(tracker)
+
+    def rows(store: SQLTrackerStore) -> list[tuple[Any, ...]]:
+        with store.engine.connect() as connection:
+            return [
+                tuple(row)
+                for row in connection.exec_driver_sql(
+                    "SELECT sender_id, type_name, timestamp, intent_name, action_name, data "
+                    "FROM events ORDER BY id"
+                )
+            ]
+
+    assert rows(ours) == rows(rasas)
+    assert len(rows(ours)) == len(tracker.events)
