@@ -149,13 +149,15 @@ async def _update_tracker_session(
 
     Rasa starts a new session when the tracker has no applied events or the last applied user
     message is older than the session expiry, reading `applied_events()` of the whole tracker
-    twice. When the user's last message in the last two turns is recent, the session goes on;
-    anything else (no user message there, or an old one) is left to Rasa's own check.
+    twice. When the user's last message in the last two turns is recent and no form is active,
+    the session goes on; anything else is left to Rasa's own check.
     """
     _freeze_heap_once()
     recent = tracker_window.recent_turns(tracker)
     if (
         recent is not tracker
+        # during a form Rasa measures from the message that started it (its turns fold back)
+        and not tracker.active_loop_name
         and recent.get_last_event_for(UserUttered) is not None
         and not self._has_session_expired(recent)
     ):

@@ -32,6 +32,7 @@ import json
 import logging
 from collections import OrderedDict
 from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Any
 
 import sqlalchemy as sa
@@ -48,6 +49,8 @@ logger = logging.getLogger(__name__)
 rasa_speedups.apply()  # this module is loaded by the Rasa server only (endpoints.yml)
 
 DEFAULT_CACHE_SIZE = 500
+#: Set while Rasa looks up the stored tracker to publish new events (`stream_events`).
+_from_database: ContextVar[bool] = ContextVar("from_database", default=False)
 
 
 def _as_loaded(tracker: DialogueStateTracker) -> bool:
@@ -123,6 +126,18 @@ class CachingSQLTrackerStore(SQLTrackerStore):
 
         self.sessionmaker = sessionmaker(bind=self.engine)
 
+    async def stream_events(self, tracker: DialogueStateTracker) -> None:
+        """Rasa's publishing of the new events, diffed against the database, not the cache.
+
+        Rasa finds the new events by retrieving the stored tracker; served from this cache that
+        is the very tracker being saved, and nothing would be published.
+        """
+        token = _from_database.set(True)
+        try:
+            await super().stream_events(tracker)
+        finally:
+            _from_database.reset(token)
+
     def _latest_event_id(self, sender_id: str) -> int | None:
         """The id of the sender's newest stored event (ids only grow), None if there is none."""
         with self.session_scope() as session:
@@ -135,6 +150,8 @@ class CachingSQLTrackerStore(SQLTrackerStore):
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """The cached tracker if the database still matches it, else the database's."""
+        if _from_database.get():
+            return await super().retrieve(sender_id)
         self._stored.pop(sender_id, None)
         entry = self._cache.pop(sender_id, None)
         if entry is not None:
@@ -174,7 +191,9 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         known = self._stored.get(tracker.sender_id)
         # a tracker served from the cache was as loaded; it still is unless a session started
         served = known is not None and known[0] is tracker
-        new_events = list(itertools.islice(tracker.events, known[1], None)) if known else []
+        new_events = (
+            list(itertools.islice(tracker.events, known[1], None)) if known and served else []
+        )
         await self._write(tracker)
         self._cache.pop(tracker.sender_id, None)
         if self._cache_size == 0:

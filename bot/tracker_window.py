@@ -8,11 +8,12 @@ The bench measured turn 300 at 3.7× the latency of turn 1 (docs/performance.md)
 
 Neither needs the whole history:
 
-- **Policies** look at the last `max_history` turns (5 for TED and memoisation); rules are a few
-  turns long. `policy_view` gives them a tracker holding the last `POLICY_TURNS` user turns,
-  preceded by `SlotSet`/`ActiveLoop` events that restore the slots and the active form as they
-  were where the view begins, so every state the policies featurise is the one they would have
-  seen in the whole tracker.
+- **Policies** look at the last `max_history` states (5 for memoisation); rules are a few turns
+  long. `policy_view` gives them a tracker holding the last `POLICY_TURNS` user turns, preceded
+  by `SlotSet` events that restore the slots as they were where the view begins, so every state
+  the policies featurise is the one they would have seen in the whole tracker. While a form
+  that began before the view is still active, the policies get the whole tracker: Rasa folds a
+  form's turns back into its first run, which the view would not hold.
 - **The action server** reads the slots, the latest message and the active form from the state
   fields, which stay exact; from the events it reads the latest turns (fallback counts,
   frustration, the offer just made, the hand-off transcript of at most 50 lines).
@@ -32,7 +33,13 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    Event,
+    SlotSet,
+    UserUtteranceReverted,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
 #: User turns the policies see: every turn adds at least one state, so 6 turns hold the 5 states
@@ -48,11 +55,18 @@ def window_start(events: Sequence[Event], turns: int) -> int | None:
     """Index where the last `turns` user turns begin, or None when there are no more than that.
 
     A turn begins at the `action_listen` before its user message, so the view starts on the same
-    kind of state the policies were trained on.
+    kind of state the policies were trained on. A user message a later `UserUtteranceReverted`
+    took back (the fallback action does that) leaves no state behind and is not counted.
     """
     seen = 0
+    reverted = 0
     for index in range(len(events) - 1, -1, -1):
-        if isinstance(events[index], UserUttered):
+        if isinstance(events[index], UserUtteranceReverted):
+            reverted += 1
+        elif isinstance(events[index], UserUttered):
+            if reverted:
+                reverted -= 1
+                continue
             seen += 1
             if seen == turns:
                 start = index
@@ -120,7 +134,12 @@ def policy_view(tracker: DialogueStateTracker, turns: int = POLICY_TURNS) -> Dia
         for event in events[cached[1] :]:
             view.update(event)
     else:
-        view = _new_view(tracker, events, start)
+        before = _state_before(tracker, events, start)
+        if before.active_loop_name:
+            # Rasa folds a form's happy-path turns back into its first run, which lies before
+            # the view: only the whole tracker gives the policies that history
+            return tracker
+        view = _new_view(tracker, before, events, start)
     _views[tracker.sender_id] = (start, len(events), events[-1], view)
     while len(_views) > PREFIX_CACHE_SIZE:
         _views.popitem(last=False)
@@ -129,16 +148,13 @@ def policy_view(tracker: DialogueStateTracker, turns: int = POLICY_TURNS) -> Dia
 
 
 def _new_view(
-    tracker: DialogueStateTracker, events: list[Event], start: int
+    tracker: DialogueStateTracker, before: DialogueStateTracker, events: list[Event], start: int
 ) -> DialogueStateTracker:
-    before = _state_before(tracker, events, start)
     restored: list[Event] = [
         SlotSet(slot.name, slot.value)
         for slot in before.slots.values()
         if slot.value != slot.initial_value
     ]
-    if before.active_loop_name:
-        restored.append(ActiveLoop(before.active_loop_name))
     return DialogueStateTracker.from_events(
         tracker.sender_id,
         restored + events[start:],

@@ -193,3 +193,10 @@ def test_compiled_check_agrees_with_jsonschema_on_every_event_kind(patched: None
             with pytest.raises(ValidationError, match="Failed to validate"):
                 RemoteAction("a", None)._validate_action_result(response)
     assert sum(reference.is_valid(r) for r in responses) >= len(_sdk_events())
+
+
+def test_loading_the_tracker_store_installs_every_speedup() -> None:
+    import bot.tracker_store  # noqa: F401
+
+    for owner, name, replacement in rasa_speedups.PATCHES:
+        assert getattr(owner, name) is replacement, name

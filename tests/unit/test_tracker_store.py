@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotSet, UserUttered
@@ -186,3 +187,35 @@ async def test_rows_are_exactly_the_ones_rasas_store_writes(tmp_path: Path) -> N
 
     assert rows(ours) == rows(rasas)
     assert len(rows(ours)) == len(tracker.events)
+
+
+class _Broker(EventBroker):
+    """Keeps what the store publishes."""
+
+    def __init__(self) -> None:
+        self.published: list[str] = []
+
+    def publish(self, event: dict[str, Any]) -> None:
+        self.published.append(f"{event['event']}:{event.get('name') or event.get('text') or ''}")
+
+
+async def _published(store: SQLTrackerStore) -> list[str]:
+    broker = _Broker()
+    store.event_broker = broker
+    tracker = await store.get_or_create_tracker("u9")
+    tracker.update(UserUttered("暖气不热", {"name": "greet"}))
+    tracker.update(ActionExecuted("action_listen"))
+    await store.save(tracker)
+    again = await store.get_or_create_tracker("u9")
+    again.update(UserUttered("转人工", {"name": "greet"}))
+    await store.save(again)
+    return broker.published
+
+
+async def test_the_event_broker_gets_every_new_event_as_from_rasas_store(tmp_path: Path) -> None:
+    ours = await _published(_store(tmp_path))
+    rasas = await _published(
+        SQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "rasa.db"))
+    )
+    assert ours == rasas
+    assert "user:暖气不热" in ours and "user:转人工" in ours

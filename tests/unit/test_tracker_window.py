@@ -74,11 +74,14 @@ def _long_conversation(chatter_turns: int) -> list[Event]:
     # a turn later taken back (the form's validation rejected it): policies must not see it
     events += _turn("out_of_scope", "讲个笑话", "action_fallback")
     events += [UserUtteranceReverted()]
+    events += _turn("inform", "幸福里3号楼2单元501", "repair_form")
+    events += [SlotSet("address", "幸福里3号楼2单元501"), ActiveLoop(None)]
+    events += [SlotSet("requested_slot", None)]
     for index in range(chatter_turns):
         intent, text = [("faq", "几号供暖"), ("thank", "谢谢"), ("query_outage", "停暖了吗")][
             index % 3
         ]
-        events += _turn(intent, f"{text}{index}", "action_answer_faq", "repair_form")
+        events += _turn(intent, f"{text}{index}", "action_answer_faq")
     events += [ActionExecuted("action_listen")]
     return events
 
@@ -111,7 +114,8 @@ def test_the_view_keeps_the_slots_form_and_latest_message() -> None:
     tracker = _tracker(_long_conversation(40))
     view = policy_view(tracker)
     assert view.current_slot_values() == tracker.current_slot_values()
-    assert view.active_loop_name == tracker.active_loop_name == "repair_form"
+    assert view.active_loop_name is None and tracker.active_loop_name is None
+    assert view.current_slot_values()["address"] == "幸福里3号楼2单元501"
     assert view.latest_message == tracker.latest_message
     assert view.latest_action_name == tracker.latest_action_name
     assert view.followup_action == tracker.followup_action
@@ -232,6 +236,7 @@ def _aged(events: list[Event], seconds: float) -> list[Event]:
         (40, 30, False),  # long and recent: the session goes on without Rasa's whole-tracker check
         (40, 3 * 3600, True),  # long but the user last wrote hours ago: Rasa starts a session
         (0, 30, True),  # one user message: Rasa's own check, it is cheap
+        (-1, 30, True),  # a form is active: Rasa measures from the message that started it
     ],
 )
 async def test_session_check_reads_the_last_turns(
@@ -239,7 +244,10 @@ async def test_session_check_reads_the_last_turns(
 ) -> None:
     from bot import rasa_speedups
 
-    events = _long_conversation(chatter) if chatter else _turn("greet", "你好", "utter_greet")
+    if chatter < 0:  # a long conversation with a form running again
+        events = _long_conversation(40) + [ActiveLoop("temp_check_form")]
+    else:
+        events = _long_conversation(chatter) if chatter else _turn("greet", "你好", "utter_greet")
     tracker = _tracker(_aged(events, age_s))
     calls: list[DialogueStateTracker] = []
 
@@ -305,3 +313,29 @@ def test_earlier_user_messages_reach_the_action_server_without_their_rankings() 
     assert earlier["text"] == "13812345678"
     assert len(latest["parse_data"]["intent_ranking"]) == 2
     assert "response_selector" in latest["parse_data"]
+
+
+def test_reverted_turns_do_not_shrink_the_policies_history() -> None:
+    events = _long_conversation(12)[:-1]
+    for index in range(5):  # five messages the fallback took back
+        events += _turn("nlu_fallback", f"😀{index}", "action_fallback")
+        events += [UserUtteranceReverted()]
+    events += _turn("affirm", "好", "action_handle_yes_no")
+    events += [ActionExecuted("action_listen")]
+    tracker = _tracker(events)
+    view = policy_view(tracker)
+    whole, bounded = (DOMAIN.states_for_tracker_history(t) for t in (tracker, view))
+    assert len(bounded) - 1 >= 2 * POLICY_TURNS - 2
+    assert bounded[-(len(bounded) - 1) :] == whole[-(len(bounded) - 1) :]
+
+
+def test_a_form_running_since_before_the_window_gets_the_whole_tracker() -> None:
+    events: list[Event] = [ActionExecuted("action_session_start"), SessionStarted()]
+    events += _turn("report_repair", "暖气不热", "repair_form")
+    events += [ActiveLoop("repair_form"), SlotSet("requested_slot", "address")]
+    for index in range(POLICY_TURNS + 3):  # the form's happy path, longer than the window
+        events += _turn("inform", f"幸福里{index}号楼", "repair_form")
+        events += [SlotSet("requested_slot", "address")]
+    events += [ActionExecuted("action_listen")]
+    tracker = _tracker(events)
+    assert policy_view(tracker) is tracker
