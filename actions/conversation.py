@@ -323,7 +323,7 @@ class ActionAnswerFaq(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Answer the FAQ key the ResponseSelector chose."""
+        """Answer the FAQ key the NLU chose (where Rasa's ResponseSelector would put it)."""
         selector: dict[str, Any] = tracker.latest_message.get("response_selector", {})
         key = str(selector.get("faq", {}).get("response", {}).get("intent_response_key") or "")
         try:

@@ -214,10 +214,10 @@ class TextNormalizer(GraphComponent):
 class EntityPostProcessor(GraphComponent):
     """Corrects the extractors' entities by rule (`bot.nlu.entities.postprocess_entities`).
 
-    Place it after DIETClassifier, RegexEntityExtractor and EntitySynonymMapper. Training only
-    stores the community names of the lookup tables named in `community_lookup_tables` (default
-    `community`), which the address rules use; it takes well under a second and, placed after
-    DIET, does not make Rasa retrain DIET when only the rules change.
+    Place it after the model extractor (CRFEntityExtractor), RegexEntityExtractor and
+    EntitySynonymMapper. Training only stores the community names of the lookup tables named in
+    `community_lookup_tables` (default `community`), which the address rules use; it takes well
+    under a second and does not make Rasa retrain the extractors when only the rules change.
 
     Config:
     * `community_lookup_tables` (default `["community"]`): lookup tables with community names.

@@ -1,7 +1,8 @@
 """Entity post-processing: the extractors' entities → what the annotation rules call an entity.
 
 `postprocess_entities` is a pure function over one parsed message (canonical text, the entities
-DIET, the RegexEntityExtractor and the EntitySynonymMapper produced, the predicted intent); the
+the model extractor (the CRF; DIET when this was written — "DIET" below means that extractor),
+the RegexEntityExtractor and the EntitySynonymMapper produced, the predicted intent); the
 pipeline component `bot.nlu.components.EntityPostProcessor` applies it after those extractors.
 What it does, type by type:
 

@@ -117,7 +117,8 @@ class LinearModel:
         if self.classifier is None:
             return [(str(self.only_label), 1.0)]
         probabilities = self.classifier.predict_proba(row)[0]
-        order = np.argsort(-probabilities)[:length]
+        order = np.argsort(-probabilities)
+        order = order[:length] if length > 0 else order  # Rasa's convention: 0 = all
         return [(str(self.classifier.classes_[i]), float(probabilities[i])) for i in order]
 
 
@@ -133,8 +134,11 @@ def fit_model(rows: Any, labels: Sequence[str], config: dict[str, Any]) -> Linea
         raise ValueError("no training messages")
     if len(distinct) == 1:
         return LinearModel(None, distinct[0])
-    smallest = min(list(labels).count(label) for label in distinct)
-    folds = max(2, min(int(config["calibration_folds"]), smallest))
+    counts = {label: list(labels).count(label) for label in distinct}
+    lonely = sorted(label for label, count in counts.items() if count < 2)
+    if lonely:
+        raise ValueError(f"every label needs at least 2 training messages; these have 1: {lonely}")
+    folds = min(int(config["calibration_folds"]), min(counts.values()))
     classifier = CalibratedClassifierCV(
         LinearSVC(C=float(config["C"]), random_state=0),
         cv=folds,

@@ -140,3 +140,21 @@ def test_empty_messages_get_no_intent_and_the_fallback_takes_them(
     fallback = FallbackClassifier.create(FallbackClassifier.get_default_config(), None, None, None)  # type: ignore[arg-type]
     (message,) = fallback.process([message])
     assert message.get(INTENT)["name"] == "nlu_fallback"
+
+
+def test_a_label_with_one_message_is_named_not_a_sklearn_error() -> None:
+    texts = [*REPAIR, "小区停暖了吗"]
+    _features, rows = fit_features(texts, [list(t) for t in texts], CONFIG)
+    with pytest.raises(ValueError, match="query_outage"):
+        fit_model(rows, ["report_repair"] * len(REPAIR) + ["query_outage"], CONFIG)
+
+
+def test_ranking_length_cuts_and_zero_means_all() -> None:
+    texts = REPAIR + OUTAGE
+    features, rows = fit_features(texts, [list(t) for t in texts], CONFIG)
+    model = fit_model(
+        rows, ["report_repair"] * len(REPAIR) + ["query_outage"] * len(OUTAGE), CONFIG
+    )
+    row = features.transform(["暖气不热"], [list("暖气不热")])
+    assert len(model.ranking(row, 1)) == 1
+    assert len(model.ranking(row, 0)) == 2

@@ -245,7 +245,7 @@ async def test_session_check_reads_the_last_turns(
     from bot import rasa_speedups
 
     if chatter < 0:  # a long conversation with a form running again
-        events = _long_conversation(40) + [ActiveLoop("temp_check_form")]
+        events = [*_long_conversation(40), ActiveLoop("temp_check_form")]
     else:
         events = _long_conversation(chatter) if chatter else _turn("greet", "你好", "utter_greet")
     tracker = _tracker(_aged(events, age_s))
