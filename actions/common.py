@@ -136,7 +136,11 @@ def message_key(tracker: Tracker, kind: str) -> str:
     A channel retry of the same message carries the same message id, so the store returns the
     existing ticket instead of creating a second one.
     """
-    message_id = tracker.latest_message.get("message_id") or f"t{len(tracker.events)}"
+    # Rasa always sets an id; the fallback is the message's time (the action server sees only
+    # the latest turns, so a count of events would repeat)
+    message_id = tracker.latest_message.get("message_id") or next(
+        (f"t{e.get('timestamp')}" for e in _user_events(tracker)), "t"
+    )
     return f"{kind}:{channel_of(tracker)}:{tracker.sender_id}:{message_id}"
 
 

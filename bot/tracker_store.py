@@ -58,8 +58,9 @@ def _as_loaded(tracker: DialogueStateTracker) -> bool:
 
     The database query keeps only events stamped at or after the latest `session_started`; a
     tracker that started its session in this turn still holds the `action_session_start` before
-    it. Caching that tracker would make the next save's "new events" slice off by one, so it is
-    not cached (the next turn reads the database once, and is cached from then on).
+    it. Served from the cache it would differ from what a reload gives, and the count of stored
+    events it carries would be off by one, so it is not cached (the next turn reads the database
+    once, and is cached from then on).
     """
     starts = [e.timestamp for e in tracker.events if isinstance(e, SessionStarted)]
     if not starts:

@@ -41,7 +41,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME, TOKENS_NAMES
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
@@ -68,7 +68,6 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 MODEL_FILE = "linear_models.pkl"
-RESPONSE_SELECTOR = "response_selector"
 
 
 def _words(tokens: Sequence[str]) -> list[str]:
@@ -99,10 +98,10 @@ def fit_features(
     low, high = (int(n) for n in config["char_ngram_range"])
     chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(low, high), sublinear_tf=True)
     words = TfidfVectorizer(analyzer=_words, sublinear_tf=True)
-    rows = scipy.sparse.hstack(
-        [chars.fit_transform(list(texts)), words.fit_transform(list(tokens))], format="csr"
-    )
-    return NgramFeatures(chars, words), rows
+    chars.fit(list(texts))
+    words.fit(list(tokens))
+    features = NgramFeatures(chars, words)
+    return features, features.transform(texts, tokens)
 
 
 @dataclass
@@ -155,7 +154,11 @@ def response_selector_output(
     ranking: Sequence[tuple[str, float]],
     responses: dict[str, list[dict[str, Any]]],
 ) -> dict[str, Any]:
-    """The `response_selector` entry Rasa's ResponseSelector would write for this key ranking."""
+    """The `response_selector` entry Rasa's ResponseSelector would write for this key ranking.
+
+    `responses` (the domain's texts for the chosen key) completes Rasa's format for any other
+    reader; this project's `action_answer_faq` reads only the key.
+    """
     best_key, confidence = ranking[0]
     return {
         "all_retrieval_intents": [retrieval_intent],
@@ -310,5 +313,5 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                     key_model.ranking(row, length),
                     self._models.get("responses") or {},
                 )
-                message.set(RESPONSE_SELECTOR, selector, add_to_output=True)
+                message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selector, add_to_output=True)
         return messages

@@ -73,3 +73,10 @@ def test_messages_at_the_limit_are_parsed_whole() -> None:
     normalizer.process([message])
     assert message.get(INPUT_TRUNCATED) is None
     assert len(message.get("text")) == MAX_MESSAGE_CHARS
+
+
+def test_a_cut_message_of_gestures_still_falls_back() -> None:
+    message = _classified("👍" * 10)
+    message.set(INPUT_TRUNCATED, True)
+    (message,) = _guard().process([message])
+    assert message.get("intent")["name"] == "nlu_fallback"

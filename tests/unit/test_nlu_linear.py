@@ -158,3 +158,16 @@ def test_ranking_length_cuts_and_zero_means_all() -> None:
     row = features.transform(["暖气不热"], [list("暖气不热")])
     assert len(model.ranking(row, 1)) == 1
     assert len(model.ranking(row, 0)) == 2
+
+
+def test_rasas_processor_reads_the_full_retrieval_intent_from_the_output() -> None:
+    from rasa.core.processor import MessageProcessor
+
+    parse_data: dict[str, Any] = {
+        "intent": {"name": "faq", "confidence": 0.9},
+        "response_selector": response_selector_output(
+            "faq", [("faq/invoice", 0.9)], {"utter_faq/invoice": [{"text": "电子发票"}]}
+        ),
+    }
+    MessageProcessor._update_full_retrieval_intent(None, parse_data)  # type: ignore[arg-type]
+    assert parse_data["intent"]["full_retrieval_intent_name"] == "faq/invoice"
