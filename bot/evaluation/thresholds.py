@@ -69,7 +69,7 @@ TARGETS: dict[str, float] = {
 #: folds; sklearn-crfsuite for entities) retrains identically; DIET, before it, did not (two
 #: trainings of identical inputs differed by 9 points of out-of-scope recall). A gate is the
 #: target where the model meets it, else 2 points under the measured figure (rounded down).
-#: Set from model heating-c9a53c21f00eb600 (3,633 training messages, 826 test messages, 0
+#: Set from model heating-46118fba8f4f4d07 (3,633 training messages, 826 test messages, 0
 #: overlap; docs/nlu-evaluation.md): every target but `fault_type` is met, so those gates are
 #: the targets. Every gate went up; none was lowered.
 #: Parse latency is not gated: speed is measured by benchmarks, never asserted in tests.
