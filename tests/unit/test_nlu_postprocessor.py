@@ -72,7 +72,8 @@ def test_process_without_training_still_applies_the_rules() -> None:
     )
     component.process([message])
     assert [(e["entity"], e["value"]) for e in message.get(ENTITIES)] == [
-        ("address", "7号楼2单元301")
+        ("fault_type", "no_heat"),
+        ("address", "7号楼2单元301"),
     ]
 
 

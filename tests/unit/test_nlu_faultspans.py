@@ -1,0 +1,120 @@
+"""Rule-based fault spans (bot.nlu.faultspans) and how the post-processor merges them.
+
+All examples are written for these tests (not taken from the held-out set in tests/nlu). Texts
+go through `to_canonical` first, as in the pipeline, so offsets are on the canonical text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.nlu.entities import POSTPROCESSOR, postprocess_entities
+from bot.nlu.faultspans import find_fault_spans
+from bot.nlu.numbers import to_canonical
+
+
+def faults(text: str) -> list[tuple[str, str]]:
+    canonical = to_canonical(text)
+    return [(canonical[s.start : s.end], s.fault_type) for s in find_fault_spans(canonical)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("暖气片哐哐响，吵得睡不着", [("哐哐响", "noise")]),
+        ("管子里嘎吱嘎吱的响", [("嘎吱嘎吱的响", "noise")]),
+        ("一点也不热乎，还咕噜咕噜响", [("不热乎", "no_heat"), ("咕噜咕噜响", "noise")]),
+        ("暖氣冰涼冰涼的", [("冰凉冰凉", "no_heat")]),
+        ("暖气片温吞吞的", [("温吞吞", "no_heat")]),
+        ("我家暖气上热下凉", [("上热下凉", "no_heat")]),
+        ("接口那往下滴，地板都湿了", [("往下滴", "leak")]),
+        ("暖气片滋水了快来人", [("滋水", "leak")]),
+        ("可能进空气了，要不要放气", [("进空气", "air"), ("放气", "air")]),
+        ("暖气片都生锈了", [("生锈", "other")]),
+    ],
+)
+def test_fault_phrases_are_whole_spans(text: str, expected: list[tuple[str, str]]) -> None:
+    assert faults(text) == expected
+
+
+def test_a_broken_valve_is_the_span_and_its_leak_is_not_a_second_one() -> None:
+    assert faults("阀门漏了，快来换") == [("阀门", "valve")]
+    assert faults("家里阀门拧不动") == [("阀门", "valve")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "屋里就是冷",  # a room feeling, not a fault of the heating
+        "阀门在哪儿",  # the valve mentioned, nothing wrong with it
+        "放气阀在哪个位置",  # the part, not venting
+        "没漏水，也不响",  # negated symptoms
+        "空调外机滴水",  # someone else's appliance
+        "热水器不热了",
+        "客服电话都打爆了",
+        "影响休息",
+    ],
+)
+def test_no_fault_spans(text: str) -> None:
+    assert faults(text) == []
+
+
+def test_states_that_name_no_fault_alone_are_weak() -> None:
+    canonical = to_canonical("全楼都没暖气，屋里温度很低，暖气片冰凉")
+    spans = {canonical[s.start : s.end]: s.strong for s in find_fault_spans(canonical)}
+    assert spans == {"没暖气": False, "温度很低": False, "冰凉": True}
+
+
+# --- merged with the CRF's spans --------------------------------------------------------------
+
+
+def crf(text: str, word: str, value: str) -> dict[str, Any]:
+    start = text.index(word)
+    return {
+        "entity": "fault_type",
+        "start": start,
+        "end": start + len(word),
+        "value": value,
+        "extractor": "CRFEntityExtractor",
+    }
+
+
+def fault_spans(text: str, entities: list[dict[str, Any]], intent: str) -> list[tuple[str, str]]:
+    return [
+        (text[e["start"] : e["end"]], e["value"])
+        for e in postprocess_entities(text, entities, intent)
+        if e["entity"] == "fault_type"
+    ]
+
+
+def test_a_cut_crf_span_is_redrawn_to_the_whole_phrase() -> None:
+    text = to_canonical("暖气片咕噜咕噜响了一宿")
+    made = postprocess_entities(text, [crf(text, "咕噜", "noise")], "report_repair")
+    assert [(text[e["start"] : e["end"]], e["value"], e["extractor"]) for e in made] == [
+        ("咕噜咕噜响", "noise", POSTPROCESSOR)
+    ]
+
+
+def test_a_fault_the_crf_missed_is_added() -> None:
+    text = to_canonical("暖气片哐哐响，也不咋热")
+    assert fault_spans(text, [crf(text, "不咋热", "no_heat")], "report_repair") == [
+        ("哐哐响", "noise"),
+        ("不咋热", "no_heat"),
+    ]
+
+
+def test_the_crfs_own_span_is_kept_unchanged() -> None:
+    text = to_canonical("暖气片凉的")
+    span = crf(text, "凉", "no_heat")
+    assert postprocess_entities(text, [span], "report_repair") == [span]
+
+
+def test_nothing_is_kept_in_out_of_scope_and_nothing_added_on_a_weak_state() -> None:
+    text = to_canonical("燃气灶漏气了，你们管吗")
+    assert fault_spans(text, [crf(text, "漏气", "leak")], "out_of_scope") == []
+    text = to_canonical("屋里温度很低")
+    assert fault_spans(text, [], "report_repair") == []
+    low = crf(text, "温度", "no_heat")
+    assert fault_spans(text, [low], "report_repair") == [("温度很低", "no_heat")]
