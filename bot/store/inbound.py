@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import exc, func, select, update
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.store.errors import NotFound
@@ -39,26 +40,29 @@ def _find(session: Session, channel: str, key: str) -> InboundMessage | None:
 
 
 def claim(session: Session, channel: str, key: str, sender_id: str, now: datetime) -> Claim:
-    """Record that `key` arrived; `first` is true only for the one caller that must run it."""
-    require_aware(now, "now")
+    """Record that `key` arrived; `first` is true only for the one caller that must run it.
+
+    One `INSERT … ON CONFLICT DO NOTHING` (SQLite and PostgreSQL): the unique key decides who
+    is first, also between processes, without a read before it or a savepoint around it; this
+    runs for every message a channel receives.
+    """
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    inserted = session.execute(
+        insert(InboundMessage)
+        .values(
+            channel=channel,
+            message_key=key,
+            sender_id=sender_id,
+            state="running",
+            received_at=require_aware(now, "now"),
+        )
+        .on_conflict_do_nothing(index_elements=["channel", "message_key"])
+    )
+    if inserted.rowcount == 1:
+        return Claim(first=True, state="running", reply=None)
     existing = _find(session, channel, key)
     if existing is None:
-        try:
-            with session.begin_nested():
-                session.add(
-                    InboundMessage(
-                        channel=channel,
-                        message_key=key,
-                        sender_id=sender_id,
-                        state="running",
-                        received_at=now,
-                    )
-                )
-            return Claim(first=True, state="running", reply=None)
-        except exc.IntegrityError:
-            existing = _find(session, channel, key)
-            if existing is None:
-                raise
+        raise NotFound(f"inbound message {channel}/{key} neither inserted nor found")
     return Claim(first=False, state=str(existing.state), reply=existing.reply)
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -23,6 +25,7 @@ from bot.store.db import (
     ensure_schema,
     get_engine,
     get_or_create,
+    in_session,
     session_scope,
 )
 from bot.store.errors import InvalidInput, StoreError
@@ -186,6 +189,56 @@ def test_engines_are_cached_per_url(store_url: str, tmp_path: Path) -> None:
     assert get_engine(store_url) is get_engine(store_url)
     assert get_engine(other) is not get_engine(store_url)
     assert get_engine() is get_engine(store_url)  # DATABASE_URL points at the test database
+
+
+def test_sqlite_sessions_of_a_process_run_in_order_in_one_thread(db_url: str) -> None:
+    """SQLite: concurrent `in_session` calls queue in one thread (no busy-handler sleeps);
+    PostgreSQL: they run side by side in the default pool."""
+    ensure_schema(db_url)
+    inside = 0
+    most_inside = 0
+    threads: set[str] = set()
+    guard = threading.Lock()
+
+    def slow(session: Session) -> int:
+        nonlocal inside, most_inside
+        with guard:
+            inside += 1
+            most_inside = max(most_inside, inside)
+            threads.add(threading.current_thread().name)
+        session.execute(text("SELECT 1"))
+        threading.Event().wait(0.05)
+        with guard:
+            inside -= 1
+        return 1
+
+    async def many() -> list[int]:
+        return await asyncio.gather(*(in_session(slow) for _ in range(4)))
+
+    try:
+        assert asyncio.run(many()) == [1, 1, 1, 1]
+        if db_url.startswith("sqlite"):
+            assert most_inside == 1 and len(threads) == 1
+            assert threads.pop().startswith("sqlite")
+        else:
+            assert most_inside > 1
+    finally:
+        dispose_engines()
+
+
+def test_a_session_thread_is_replaced_after_dispose(store_url: str) -> None:
+    """After `dispose_engines` (a fork, a test) `in_session` starts a new thread and still works."""
+
+    def thread(session: Session) -> threading.Thread:
+        session.execute(text("SELECT 1"))
+        return threading.current_thread()
+
+    first = asyncio.run(in_session(thread))
+    assert asyncio.run(in_session(thread)) is first or not store_url.startswith("sqlite")
+    dispose_engines()
+    second = asyncio.run(in_session(thread))
+    assert second is not first
+    dispose_engines()
 
 
 @pytest.mark.postgres

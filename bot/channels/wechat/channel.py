@@ -21,12 +21,14 @@ import traceback
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sqlalchemy.orm import Session
 
 from bot.channels.collect import collector_for
 from bot.channels.render import choose, flatten
@@ -97,6 +99,45 @@ class Turn:
     metadata: dict[str, Any] | None = None
 
 
+def _typed(text: str, choices: list[dict[str, Any]]) -> Turn:
+    """A typed (or transcribed) text: an option's number picks it, else it goes as written.
+
+    A leading slash is dropped: typed text must never reach Rasa as an intent trigger with
+    entities of the user's choosing; only the channel's own payloads do.
+    """
+    picked = choose(text, choices)
+    return Turn(text=picked if picked is not None else text.lstrip(" /／"))
+
+
+def _claim(session: Session, message: Message, now: datetime) -> tuple[inbound.Claim, list[Any]]:
+    """Claim `message` in the ledger and, when this request is the one to run typed text, read
+    the options the sender was shown last.
+
+    One transaction for both, and one for `_record`: each database call is a worker-thread hop
+    and ~1 ms of the interpreter under load, and a WeChat message used to make five.
+    """
+    claim = inbound.claim(session, CHANNEL, message.dedup_key, message.from_user, now)
+    typed = isinstance(message, TextMessage) or (
+        isinstance(message, VoiceMessage) and message.recognition is not None
+    )
+    choices = pending_choices(session, CHANNEL, message.from_user) if claim.first and typed else []
+    return claim, choices
+
+
+def _record(
+    session: Session,
+    sender: str,
+    key: str,
+    answer: dict[str, Any],
+    options: list[dict[str, Any]] | None,
+    now: datetime,
+) -> None:
+    """Store the answer of a claimed message and the options it shows (None: left unchanged)."""
+    if options is not None:
+        remember_choices(session, CHANNEL, sender, options, now)
+    inbound.record_answer(session, CHANNEL, key, answer, now)
+
+
 def _label(message: Message) -> str:
     """A message named for logs without its sender (event keys contain the OpenID)."""
     return f"{message.msg_type} {message.msg_id or message.create_time}"
@@ -155,11 +196,11 @@ class WeChatWebhook:
             return Answer(400, "bad request")
         message = request.message
         key = message.dedup_key
-        claim = await in_session(inbound.claim, CHANNEL, key, message.from_user, clock.now())
+        claim, choices = await in_session(_claim, message, clock.now())
         with self._waiter(key) as waiting:
             if claim.first:
                 self._running.add(key)
-                self._spawn(self._run(message, key))
+                self._spawn(self._run(message, key, choices))
             else:
                 logger.info("wechat retry of %s (%s)", _label(message), claim.state)
             await self._wait(key, waiting.event, deadline, polls=key not in self._running)
@@ -233,12 +274,14 @@ class WeChatWebhook:
         self._tasks.add(task)  # the loop keeps only weak references to tasks
         task.add_done_callback(self._tasks.discard)
 
-    async def _run(self, message: Message, key: str) -> None:
-        """Run the turn once, store its answer, and see it delivered exactly once."""
+    async def _run(self, message: Message, key: str, choices: list[dict[str, Any]]) -> None:
+        """Run the turn once, store its answer, and see it delivered exactly once.
+
+        `choices` are the options shown to the sender last (read with the claim)."""
         who = f"{_label(message)} from {mask_id(message.from_user)}"
         try:
-            answer = await self._answer(message, key)
-            await in_session(inbound.record_answer, CHANNEL, key, answer, clock.now())
+            answer, options = await self._answer(message, key, choices)
+            await in_session(_record, message.from_user, key, answer, options, clock.now())
         except Exception:
             logger.error("wechat turn for %s failed:\n%s", who, mask_text(traceback.format_exc()))
             await in_session(inbound.record_failure, CHANNEL, key, clock.now())
@@ -260,12 +303,15 @@ class WeChatWebhook:
         with suppress(WeChatApiError):
             await self._api.send_text(message.from_user, str(late["text"]), "late_reply")
 
-    async def _answer(self, message: Message, key: str) -> dict[str, Any]:
-        """What to send back for `message`: `{"text": …}` ("" for none), plus `transfer` (the
-        WeChat agent account, "" for any) when the bot handed the user to WeChat's own agents."""
-        turn = await self._turn(message)
+    async def _answer(
+        self, message: Message, key: str, choices: list[dict[str, Any]]
+    ) -> tuple[dict[str, Any], list[dict[str, Any]] | None]:
+        """What to send back for `message`, and the options it shows (None: leave them as they
+        are). The answer is `{"text": …}` ("" for none), plus `transfer` (the WeChat agent
+        account, "" for any) when the bot handed the user to WeChat's own agents."""
+        turn = await self._turn(message, choices)
         if turn.text is None:
-            return {"text": turn.answer}
+            return {"text": turn.answer}, None
         collector = collector_for(CHANNEL)()
         await self._on_new_message(
             UserMessage(
@@ -278,23 +324,21 @@ class WeChatWebhook:
             )
         )
         plain = flatten(collector.messages)
-        await in_session(remember_choices, CHANNEL, message.from_user, plain.options, clock.now())
         answer: dict[str, Any] = {"text": plain.text}
         for sent in collector.messages:
             custom = sent.get("custom")
             if isinstance(custom, dict) and custom.get("handoff") == TRANSFER_HANDOFF:
                 answer["transfer"] = str(custom.get("kf_account") or "")
-        return answer
+        return answer, plain.options
 
-    async def _turn(self, message: Message) -> Turn:
+    async def _turn(self, message: Message, choices: list[dict[str, Any]]) -> Turn:
         """What the message asks for (see `Turn`)."""
-        sender = message.from_user
         if isinstance(message, TextMessage):
-            return await self._typed(sender, message.content)
+            return _typed(message.content, choices)
         if isinstance(message, VoiceMessage):
             if message.recognition is None:
                 return Turn(answer=VOICE_UNRECOGNISED)
-            return await self._typed(sender, message.recognition)
+            return _typed(message.recognition, choices)
         if isinstance(message, LocationMessage):
             near = await in_session(
                 nearest_community, message.latitude, message.longitude, LOCATION_RADIUS_KM
@@ -307,15 +351,6 @@ class WeChatWebhook:
         if isinstance(message, EventMessage):
             return await self._event(message)
         return Turn(answer=UNSUPPORTED)
-
-    async def _typed(self, sender: str, text: str) -> Turn:
-        """A typed (or transcribed) text: an option's number picks it, else it goes as written.
-
-        A leading slash is dropped: typed text must never reach Rasa as an intent trigger with
-        entities of the user's choosing; only the channel's own payloads do.
-        """
-        picked = choose(text, await in_session(pending_choices, CHANNEL, sender))
-        return Turn(text=picked if picked is not None else text.lstrip(" /／"))
 
     async def _event(self, event: EventMessage) -> Turn:
         if event.event == "subscribe":
