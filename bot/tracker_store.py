@@ -103,8 +103,11 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         self._cache_size = size
         # sender → (latest event id in the database, events stored, the tracker holding them)
         self._cache: OrderedDict[str, tuple[int | None, int, DialogueStateTracker]] = OrderedDict()
-        # sender → (the tracker handed out by `retrieve`, how many of its events are stored)
+        # sender → (the tracker handed out by `retrieve` or last cached by `save`, how many of its
+        # events are stored); only senders in the cache
         self._stored: dict[str, tuple[DialogueStateTracker, int]] = {}
+        # senders `retrieve` found no event of (a new conversation): nothing to count at the save
+        self._absent: set[str] = set()
 
     def _pool_sqlite(self) -> None:
         """Reopen the SQLite file with a connection pool, WAL and `synchronous=NORMAL`."""
@@ -155,20 +158,30 @@ class CachingSQLTrackerStore(SQLTrackerStore):
             return await super().retrieve(sender_id)
         self._stored.pop(sender_id, None)
         entry = self._cache.pop(sender_id, None)
+        latest = self._latest_event_id(sender_id)
         if entry is not None:
             latest_id, stored, tracker = entry
-            if latest_id == self._latest_event_id(sender_id):
+            if latest_id == latest:
                 self._stored[sender_id] = (tracker, stored)
                 return tracker
             logger.debug("tracker of %s changed in the database; reloading", sender_id)
+        if latest is None:
+            # Rasa's answer for a sender without events, without its session query; the new
+            # tracker's first save then needs no COUNT either.
+            if len(self._absent) > self._cache_size:
+                self._absent.clear()
+            self._absent.add(sender_id)
+            return None
         return await super().retrieve(sender_id)
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
         """The tracker's events not yet stored; counted by Rasa unless this store knows."""
         known = self._stored.pop(tracker.sender_id, None)
-        if known is None or known[0] is not tracker:
-            return super()._additional_events(session, tracker)
-        return itertools.islice(tracker.events, known[1], len(tracker.events))
+        if known is not None and known[0] is tracker:
+            return itertools.islice(tracker.events, known[1], len(tracker.events))
+        if tracker.sender_id in self._absent:
+            return iter(list(tracker.events))
+        return super()._additional_events(session, tracker)
 
     async def _write(self, tracker: DialogueStateTracker) -> None:
         """`SQLTrackerStore.save`: the same rows, inserted in one statement.
@@ -196,6 +209,7 @@ class CachingSQLTrackerStore(SQLTrackerStore):
             list(itertools.islice(tracker.events, known[1], None)) if known and served else []
         )
         await self._write(tracker)
+        self._absent.discard(tracker.sender_id)
         self._cache.pop(tracker.sender_id, None)
         if self._cache_size == 0:
             return
@@ -205,5 +219,9 @@ class CachingSQLTrackerStore(SQLTrackerStore):
             return
         latest_id = self._latest_event_id(tracker.sender_id)
         self._cache[tracker.sender_id] = (latest_id, len(tracker.events), tracker)
+        # A tracker saved twice in a turn (Rasa saves a new conversation's first) is known at
+        # the second save as if it had been served from the cache.
+        self._stored[tracker.sender_id] = (tracker, len(tracker.events))
         while len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
+            evicted, _ = self._cache.popitem(last=False)
+            self._stored.pop(evicted, None)

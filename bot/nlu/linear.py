@@ -28,6 +28,7 @@ does the Rasa plumbing.
 
 from __future__ import annotations
 
+import functools
 import logging
 import pickle
 from collections.abc import Sequence
@@ -52,6 +53,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.special import expit
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
@@ -60,6 +62,8 @@ __all__ = [
     "LinearIntentClassifier",
     "LinearModel",
     "NgramFeatures",
+    "RowEncoder",
+    "calibrated_probabilities",
     "fit_features",
     "fit_model",
     "response_selector_output",
@@ -89,6 +93,49 @@ class NgramFeatures:
         )
 
 
+class RowEncoder:
+    """One message → its feature row: the numbers of `NgramFeatures.transform`, a tenth the cost.
+
+    scikit-learn's vectorisers build, check, scale and normalise a sparse matrix per call; for
+    one message that overhead was most of the classifier's time and a seventh of the Rasa
+    server's main thread under load (docs/performance.md). This reads the fitted vocabularies
+    and idf weights and does the same arithmetic on one row: counts of the analyzer's features,
+    `1 + log(count)`, times idf, L2-normalised per vectoriser, character columns first.
+    """
+
+    def __init__(self, features: NgramFeatures) -> None:
+        self.features = features
+        self._parts = [
+            (vectorizer.build_analyzer(), vectorizer.vocabulary_, vectorizer.idf_)
+            for vectorizer in (features.chars, features.words)
+        ]
+        self._width = sum(len(vocabulary) for _, vocabulary, _ in self._parts)
+
+    def row(self, text: str, tokens: Sequence[str]) -> scipy.sparse.csr_matrix:
+        """The 1 × features row of one message."""
+        columns: list[np.ndarray] = []
+        values: list[np.ndarray] = []
+        offset = 0
+        for (analyze, vocabulary, idf), document in zip(self._parts, (text, tokens), strict=True):
+            counts: dict[int, int] = {}
+            for feature in analyze(document):
+                column = vocabulary.get(feature)
+                if column is not None:
+                    counts[column] = counts.get(column, 0) + 1
+            if counts:
+                found = np.fromiter(sorted(counts), dtype=np.int64, count=len(counts))
+                weights = (np.log([counts[c] for c in found]) + 1.0) * idf[found]
+                norm = np.sqrt(np.dot(weights, weights))
+                columns.append(found + offset)
+                values.append(weights / norm if norm > 0 else weights)
+            offset += len(vocabulary)
+        data = np.concatenate(values) if values else np.zeros(0)
+        indices = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int64)
+        return scipy.sparse.csr_matrix(
+            (data, indices, np.array([0, len(data)])), shape=(1, self._width)
+        )
+
+
 def fit_features(
     texts: Sequence[str], tokens: Sequence[Sequence[str]], config: dict[str, Any]
 ) -> tuple[NgramFeatures, Any]:
@@ -115,10 +162,45 @@ class LinearModel:
         """The `length` most probable labels for one feature row, best first."""
         if self.classifier is None:
             return [(str(self.only_label), 1.0)]
-        probabilities = self.classifier.predict_proba(row)[0]
+        probabilities = calibrated_probabilities(self.classifier, row)
         order = np.argsort(-probabilities)
         order = order[:length] if length > 0 else order  # Rasa's convention: 0 = all
         return [(str(self.classifier.classes_[i]), float(probabilities[i])) for i in order]
+
+
+@functools.lru_cache(maxsize=8)
+def _sigmoids(classifier: CalibratedClassifierCV) -> tuple[Any, np.ndarray, np.ndarray] | None:
+    """The SVM and its calibrators' slopes and offsets in class order, for
+    `calibrated_probabilities`; None where it does not apply (several calibrated SVMs, two
+    classes)."""
+    if len(classifier.calibrated_classifiers_) != 1 or len(classifier.classes_) < 3:
+        return None
+    calibrated = classifier.calibrated_classifiers_[0]
+    if not np.array_equal(calibrated.base_estimator.classes_, classifier.classes_):
+        return None
+    slopes = np.array([c.a_ for c in calibrated.calibrators], dtype=float)
+    offsets = np.array([c.b_ for c in calibrated.calibrators], dtype=float)
+    return calibrated.base_estimator, slopes, offsets
+
+
+def calibrated_probabilities(classifier: CalibratedClassifierCV, row: Any) -> np.ndarray:
+    """`classifier.predict_proba(row)[0]`, computed in one vectorised step.
+
+    scikit-learn runs each class's calibrator separately and checks its input every time (a
+    quarter of a millisecond per message for ~30 intents, twice per message). Same formulas:
+    one SVM decision per class, `expit(-(a·d + b))`, divided by their sum (uniform if it is 0),
+    values a hair over 1 set to 1. A test compares both on every training message.
+    """
+    fitted = _sigmoids(classifier)
+    if fitted is None:
+        return np.asarray(classifier.predict_proba(row)[0])
+    svm, slopes, offsets = fitted
+    decisions = np.asarray(svm.decision_function(row))[0]
+    proba = expit(-(slopes * decisions + offsets))
+    total = proba.sum()
+    proba = proba / total if total != 0 else np.full_like(proba, 1 / len(proba))
+    proba[(proba > 1.0) & (proba <= 1.0 + 1e-5)] = 1.0
+    return proba
 
 
 def fit_model(rows: Any, labels: Sequence[str], config: dict[str, Any]) -> LinearModel:
@@ -218,6 +300,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         self._model_storage = model_storage
         self._resource = resource
         self._models: dict[str, Any] = dict(models or {})
+        self._encoder: RowEncoder | None = None
 
     @classmethod
     def create(
@@ -300,7 +383,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                 message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, True)
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
                 continue
-            row = features.transform([text], [_tokens(message)])
+            if self._encoder is None or self._encoder.features is not features:
+                self._encoder = RowEncoder(features)
+            row = self._encoder.row(text, _tokens(message))
             ranking = [
                 {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: p}
                 for name, p in intent_model.ranking(row, length)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -15,6 +16,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.linear import (
     LinearIntentClassifier,
+    RowEncoder,
+    calibrated_probabilities,
     fit_features,
     fit_model,
     response_selector_output,
@@ -68,6 +71,33 @@ def test_fit_model_ranks_unseen_paraphrases_and_gives_probabilities() -> None:
     assert ranking[0][1] > ranking[1][1]
     assert sum(p for _, p in ranking) == pytest.approx(1.0)
     assert model.ranking(row("停暖了吗"), 1)[0][0] == "query_outage"
+
+
+def test_the_one_message_encoder_gives_scikit_learns_rows_and_probabilities() -> None:
+    """`RowEncoder.row` and `calibrated_probabilities` are the fast paths of every parse: the
+    same numbers as the vectorisers' `transform` and the calibrated SVM's `predict_proba`."""
+    texts = REPAIR + OUTAGE + [t for group in FAQ.values() for t in group]
+    labels = ["report_repair"] * len(REPAIR) + ["query_outage"] * len(OUTAGE)
+    labels += [key for key, group in FAQ.items() for _ in group]
+    tokens = [list(text) for text in texts]
+    features, rows = fit_features(texts, tokens, CONFIG)
+    model = fit_model(rows, labels, CONFIG)
+    binary = fit_model(
+        rows[: len(REPAIR) + len(OUTAGE)], labels[: len(REPAIR) + len(OUTAGE)], CONFIG
+    )
+    encoder = RowEncoder(features)
+    probes = [*texts, "暖气片冰凉冰凉的", "ABC", "", "👍👍", "暖气 暖气 暖气"]
+    for text in probes:
+        expected = features.transform([text], [list(text)])
+        row = encoder.row(text, list(text))
+        assert row.shape == expected.shape
+        assert np.allclose(row.toarray(), expected.toarray(), rtol=0, atol=1e-15)
+        for classifier in (model.classifier, binary.classifier):
+            assert np.allclose(
+                calibrated_probabilities(classifier, row),
+                classifier.predict_proba(expected)[0],
+                atol=1e-15,
+            )
 
 
 def test_one_label_needs_no_classifier() -> None:

@@ -129,6 +129,61 @@ async def test_a_session_started_in_this_turn_is_not_cached_but_the_next_turn_is
     assert [e.type_name for e in again.events] == ["session_started", "user", "action"]
 
 
+async def test_a_new_conversation_is_created_and_saved_twice_without_rasas_queries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new sender: `retrieve` answers None from the latest-id lookup, the first save (Rasa's
+    `create_tracker`) and the end-of-turn save write their events without counting; the rows
+    are the ones Rasa's own store writes for the same two saves."""
+    store = _store(tmp_path)
+    rasas = SQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "rasa.db"))
+
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("Rasa's session query or COUNT ran")
+
+    async def turn(tracker_store: SQLTrackerStore) -> DialogueStateTracker:
+        tracker = await tracker_store.get_or_create_tracker("new")
+        tracker.update(ActionExecuted("action_session_start"))
+        tracker.update(SessionStarted())
+        tracker.update(UserUttered("你好", {"name": "greet"}))
+        tracker.update(ActionExecuted("action_listen"))
+        await tracker_store.save(tracker)
+        return tracker
+
+    monkeypatch.setattr(SQLTrackerStore, "_additional_events", refused)
+    monkeypatch.setattr(SQLTrackerStore, "_retrieve", refused)
+    ours = await turn(store)
+    monkeypatch.undo()
+    theirs = await turn(rasas)
+    fresh = await _store(tmp_path, cache_size=0).retrieve("new")
+    expected = await rasas.retrieve("new")
+    assert fresh is not None and expected is not None
+    assert [e.type_name for e in fresh.events] == [e.type_name for e in expected.events]
+    assert len(ours.events) == len(theirs.events)
+
+
+async def test_a_conversation_evicted_from_the_cache_is_counted_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = _store(tmp_path, cache_size=1)
+    first = _tracker("a", "你好")
+    await store.save(first)
+    await store.save(_tracker("b", "你好"))  # evicts "a", and what the store knew of it
+    counted: list[str] = []
+    rasa_count = SQLTrackerStore._additional_events
+
+    def counting(self: Any, session: Any, tracker: DialogueStateTracker) -> Any:
+        counted.append(tracker.sender_id)
+        return rasa_count(self, session, tracker)
+
+    monkeypatch.setattr(SQLTrackerStore, "_additional_events", counting)
+    first.update(UserUttered("在吗", {"name": "greet"}))
+    await store.save(first)
+    assert counted == ["a"]
+    stored = await _store(tmp_path, cache_size=0).retrieve("a")
+    assert stored is not None and len(stored.events) == len(first.events)
+
+
 def test_a_negative_cache_size_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="cache_size"):
         _store(tmp_path, cache_size=-1)
