@@ -11,7 +11,8 @@ The policies and the action server get bounded views of a long conversation
 (`bot.tracker_window`), the session-expiry check reads the last turns, and
 `DialogueStateTracker.copy()` (run before every action: Rasa replays every event of the session
 into a new tracker) copies the state instead of rebuilding it, so a turn costs about the same at
-message 300 as at message 1. The start-up heap is frozen out of the garbage collector.
+message 300 as at message 1. RulePolicy stops matching rules where none reaches. The start-up
+heap is frozen out of the garbage collector.
 
 `apply()` is idempotent and runs when the Rasa server loads `bot.tracker_store` (endpoints.yml),
 the one project module only the Rasa server imports.
@@ -33,6 +34,7 @@ from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.core.channels.channel import OutputChannel
 from rasa.core.policies.policy import PolicyPrediction
+from rasa.core.policies.rule_policy import RulePolicy
 from rasa.core.processor import MessageProcessor
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.domain import Domain
@@ -44,6 +46,7 @@ from bot import tracker_window
 _RASA_PREDICT = MessageProcessor._predict_next_with_tracker
 _RASA_CALL_FORMAT = RemoteAction._action_call_format
 _RASA_UPDATE_SESSION = MessageProcessor._update_tracker_session
+_RASA_GET_POSSIBLE_KEYS = RulePolicy._get_possible_keys
 
 
 @lru_cache(maxsize=1)
@@ -84,6 +87,24 @@ def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
             f"{DOCS_BASE_URL}/custom-actions"
         )
         raise e
+
+
+def _get_possible_keys(self: RulePolicy, lookup: dict[str, str], states: list[Any]) -> set[str]:
+    """Rasa's rule matching, stopping where no rule reaches any more.
+
+    Rasa checks every remaining rule against every state of the conversation, newest first; a
+    rule is applicable at any turn further back than its own length, so once the turns go
+    further back than the longest remaining rule (3 turns here, against ~20 states in the
+    policies' view) or no rule is left, the answer cannot change. A test compares both on the
+    trained model's rules.
+    """
+    possible = set(lookup)
+    longest = max((len(self._rule_key_to_state(key)) for key in possible), default=0)
+    for turn, state in enumerate(reversed(states)):
+        if turn >= longest or not possible:
+            break
+        possible = {key for key in possible if self._is_rule_applicable(key, turn, state)}
+    return possible
 
 
 def _predict_next_with_tracker(
@@ -172,6 +193,7 @@ PATCHES: tuple[tuple[type, str, Any], ...] = (
     (MessageProcessor, "_predict_next_with_tracker", _predict_next_with_tracker),
     (MessageProcessor, "_update_tracker_session", _update_tracker_session),
     (DialogueStateTracker, "copy", _copy_tracker),
+    (RulePolicy, "_get_possible_keys", _get_possible_keys),
 )
 
 
