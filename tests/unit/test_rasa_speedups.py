@@ -220,8 +220,16 @@ def test_rule_matching_stops_early_with_rasas_answers() -> None:
     lookup = {json.dumps(rule, sort_keys=True): f"action_{i}" for i, rule in enumerate(rules)}
     policy = RulePolicy.__new__(RulePolicy)  # the matching needs no trained state
     pool = [start, greet, repair, form, utter, listen]
-    for length in range(0, 5):
-        for states in itertools.product(pool, repeat=length):
-            conversation = [dict(s) for s in states]
-            expected = rasa_speedups._RASA_GET_POSSIBLE_KEYS(policy, lookup, conversation)
-            assert rasa_speedups._get_possible_keys(policy, lookup, conversation) == expected
+    for _ in range(2):  # the second time from the remembered answers
+        for length in range(0, 5):
+            for states in itertools.product(pool, repeat=length):
+                conversation = [dict(s) for s in states]
+                expected = rasa_speedups._RASA_GET_POSSIBLE_KEYS(policy, lookup, conversation)
+                assert rasa_speedups._get_possible_keys(policy, lookup, conversation) == expected
+    # a rule removed from the table in place (as training does) is not answered from memory
+    removed = next(iter(lookup))
+    del lookup[removed]
+    conversation = [greet]
+    assert rasa_speedups._get_possible_keys(policy, lookup, conversation) == (
+        rasa_speedups._RASA_GET_POSSIBLE_KEYS(policy, lookup, conversation)
+    )
