@@ -100,6 +100,8 @@ def _get_possible_keys(self: RulePolicy, lookup: dict[str, str], states: list[An
     """
     longest = _longest_rule(self, lookup)
     recent = states[-longest:] if longest else []
+    if id(lookup) not in _RULE_MATCHES and len(_RULE_MATCHES) >= _TABLE_LIMIT:
+        _RULE_MATCHES.clear()  # tables of models replaced at run time
     cache = _RULE_MATCHES.setdefault(id(lookup), {})
     key = _frozen(recent)
     found = cache.get(key)
@@ -120,17 +122,21 @@ def _get_possible_keys(self: RulePolicy, lookup: dict[str, str], states: list[An
 #: rules that matched); training pops rules from a table, which its size tells
 _RULE_MATCHES: dict[int, dict[Any, tuple[dict[str, str], int, frozenset[str]]]] = {}
 _RULE_MATCH_LIMIT = 4096
-_LONGEST: dict[int, tuple[dict[str, str], int]] = {}
+_TABLE_LIMIT = 16  # a model has 3 tables RulePolicy matches against
+#: (id of a lookup table) → (the table, its size, how many turns its longest rule spans)
+_LONGEST: dict[int, tuple[dict[str, str], int, int]] = {}
 
 
 def _longest_rule(policy: RulePolicy, lookup: dict[str, str]) -> int:
     """How many turns the longest rule of `lookup` spans (remembered per table)."""
     known = _LONGEST.get(id(lookup))
-    if known is None or known[0] is not lookup or len(known[0]) != len(lookup):
+    if known is None or known[0] is not lookup or known[1] != len(lookup):
         length = max((len(policy._rule_key_to_state(key)) for key in lookup), default=0)
-        known = (lookup, length)
+        if len(_LONGEST) >= _TABLE_LIMIT:
+            _LONGEST.clear()
+        known = (lookup, len(lookup), length)
         _LONGEST[id(lookup)] = known
-    return known[1]
+    return known[2]
 
 
 def _frozen(value: Any) -> Any:

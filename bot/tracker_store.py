@@ -183,6 +183,7 @@ class CachingSQLTrackerStore(SQLTrackerStore):
                 self._absent.clear()
             self._absent.add(sender_id)
             return None
+        self._absent.discard(sender_id)
         return await super().retrieve(sender_id)
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
@@ -190,7 +191,8 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         known = self._written.get(tracker.sender_id)
         if known is not None and known[0] is tracker:
             return itertools.islice(tracker.events, known[1], len(tracker.events))
-        if tracker.sender_id in self._absent:
+        if tracker.sender_id in self._absent and self._latest_event_id(tracker.sender_id) is None:
+            # still nothing stored (another process may have written since `retrieve`)
             return iter(list(tracker.events))
         return super()._additional_events(session, tracker)
 

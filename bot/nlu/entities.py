@@ -318,7 +318,7 @@ def _fault_entities(text: str, entities: Sequence[Entity], intent: str | None) -
     made = []
     for start, end in sorted(result):
         entity = _keep_or_make(crf, "fault_type", text, start, end, template)
-        if entity.get("extractor") == POSTPROCESSOR:
+        if not any(entity is original for original in crf):  # a new span: the rule's value
             entity["value"] = rules[(start, end)]
         made.append(entity)
     return made

@@ -27,7 +27,7 @@ import re
 
 from bot.nlu.numbers import to_canonical
 
-__all__ = ["FAULT_TYPES", "fault_type_of", "is_urgent"]
+__all__ = ["FAULT_TYPES", "NEGATION", "fault_type_of", "is_urgent"]
 
 FAULT_TYPES: tuple[str, ...] = ("no_heat", "leak", "valve", "noise", "air", "other")
 
@@ -38,7 +38,9 @@ _TYPOS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 # A negation right before a symptom word cancels it (没漏水, 不响, 一点也不凉, 没有声音). The
 # negations that are part of a symptom (不热) are inside the match, so they are not "before" it.
-_NEGATION = re.compile("(?:不|没|没有|未|无|别|不会|也不|都不|并不|并没有|没再)$")
+NEGATION = re.compile(
+    "(?:不|没|没有|未|无|别|不会|也不|都不|并不|并没有|没再|没有再|不再|没怎么|不怎么|不太)$"
+)
 
 _LEAK = re.compile(
     "漏水|漏了|跑水|滴水|滴答|渗水|渗漏|滋水|呲水|爆管|爆了|管子爆|(?:裂|崩)了|裂开|裂缝|冒水|喷水|淌水|流水(?!声)|"
@@ -87,7 +89,7 @@ def _has_match(pattern: re.Pattern[str], text: str, negatable: bool) -> bool:
         if not negatable:
             return True
         before = text[max(0, m.start() - 3) : m.start()]
-        if not _NEGATION.search(before):
+        if not NEGATION.search(before):
             return True
     return False
 

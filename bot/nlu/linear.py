@@ -176,11 +176,16 @@ def _sigmoids(classifier: CalibratedClassifierCV) -> tuple[Any, np.ndarray, np.n
     if len(classifier.calibrated_classifiers_) != 1 or len(classifier.classes_) < 3:
         return None
     calibrated = classifier.calibrated_classifiers_[0]
-    if not np.array_equal(calibrated.base_estimator.classes_, classifier.classes_):
+    # scikit-learn 1.1's private attributes (pinned); anything else takes `predict_proba`
+    svm = getattr(calibrated, "base_estimator", None)
+    calibrators = getattr(calibrated, "calibrators", None)
+    if svm is None or not calibrators or not np.array_equal(svm.classes_, classifier.classes_):
         return None
-    slopes = np.array([c.a_ for c in calibrated.calibrators], dtype=float)
-    offsets = np.array([c.b_ for c in calibrated.calibrators], dtype=float)
-    return calibrated.base_estimator, slopes, offsets
+    if not all(hasattr(c, "a_") and hasattr(c, "b_") for c in calibrators):
+        return None
+    slopes = np.array([c.a_ for c in calibrators], dtype=float)
+    offsets = np.array([c.b_ for c in calibrators], dtype=float)
+    return svm, slopes, offsets
 
 
 def calibrated_probabilities(classifier: CalibratedClassifierCV, row: Any) -> np.ndarray:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import bindparam, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.store.models import PendingChoice, require_aware
@@ -20,12 +21,23 @@ _THIS_SENDER = (_T.c.channel == bindparam("p_channel")) & (
     _T.c.sender_id == bindparam("p_sender_id")
 )
 _FORGET = delete(_T).where(_THIS_SENDER)
-_REMEMBER = insert(_T).values(
-    channel=bindparam("p_channel"),
-    sender_id=bindparam("p_sender_id"),
-    options=bindparam("p_options"),
-    created_at=bindparam("now"),
-)
+_NEW_OPTIONS = {
+    "channel": bindparam("p_channel"),
+    "sender_id": bindparam("p_sender_id"),
+    "options": bindparam("p_options"),
+    "created_at": bindparam("now"),
+}
+# An upsert: a later push to the same sender (WeChat `send_response`) may store its options at
+# the same moment; on PostgreSQL a DELETE + INSERT pair could then fail the turn.
+_REMEMBER = {
+    name: insert(_T)
+    .values(_NEW_OPTIONS)
+    .on_conflict_do_update(
+        index_elements=["channel", "sender_id"],
+        set_={"options": bindparam("p_options"), "created_at": bindparam("now")},
+    )
+    for name, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
 _PENDING = select(_T.c.options).where(_THIS_SENDER)
 
 
@@ -34,11 +46,13 @@ def remember_choices(
 ) -> None:
     """Replace the sender's pending options (an empty list clears them)."""
     sender = {"p_channel": channel, "p_sender_id": sender_id}
-    session.execute(_FORGET, sender)
-    if options:
-        session.execute(
-            _REMEMBER, {**sender, "p_options": options, "now": require_aware(now, "now")}
-        )
+    if not options:
+        session.execute(_FORGET, sender)
+        return
+    dialect = "postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"
+    session.execute(
+        _REMEMBER[dialect], {**sender, "p_options": options, "now": require_aware(now, "now")}
+    )
 
 
 def pending_choices(session: Session, channel: str, sender_id: str) -> list[dict[str, Any]]:

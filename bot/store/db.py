@@ -107,15 +107,25 @@ def get_engine(url: str | None = None) -> Engine:
 def dispose_engines() -> None:
     """Close every pooled connection and forget the engines (after fork, at shutdown, in tests).
 
-    The SQLite session threads are let go too (a forked child has none of its parent's threads).
+    The SQLite session threads are let go too, with the work still queued on them.
     """
     with _engines_lock:
         for engine in _engines.values():
             engine.dispose()
         _engines.clear()
         for executor in _executors.values():
-            executor.shutdown(wait=False)
+            executor.shutdown(wait=False, cancel_futures=True)
         _executors.clear()
+
+
+def _forget_session_threads() -> None:
+    """In a forked child: its parent's session threads are not there, so their pools are not
+    used (a single-worker pool would never start a new thread, and `in_session` would wait
+    forever)."""
+    _executors.clear()
+
+
+os.register_at_fork(after_in_child=_forget_session_threads)
 
 
 _session_factory = sessionmaker(future=True, expire_on_commit=False)
@@ -209,8 +219,10 @@ def _executor(url: str) -> ThreadPoolExecutor | None:
     several threads of one process only queue on the file lock, whose busy handler sleeps 1, 2,
     5, 10 … ms between tries, so a WeChat message's ledger updates waited tens of milliseconds
     behind each other under load (44 % of the Rasa server's database time, docs/performance.md)
-    and their threads fought the event loop for the interpreter. One thread per file runs them
-    in order with no sleeping; PostgreSQL takes them concurrently.
+    and their threads fought the event loop for the interpreter. One thread per file runs the
+    `in_session` work of a process in order; what other processes (the action server) and the
+    remaining `asyncio.to_thread` callers write still meets the busy handler. A slow session
+    (a console report) delays the ones queued behind it. PostgreSQL takes them concurrently.
     """
     if not url.startswith("sqlite"):
         return None

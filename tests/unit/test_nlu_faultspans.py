@@ -45,6 +45,56 @@ def test_a_broken_valve_is_the_span_and_its_leak_is_not_a_second_one() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("暖气一点不咋热", ("不咋热", "no_heat")),
+        ("暖气片摸着冰手", ("冰手", "no_heat")),
+        ("放不出气来", ("放不出气", "air")),
+        ("暖气片烫手", ("烫手", "other")),
+        ("暖气片掉漆了", ("掉漆", "other")),
+        ("楼下说暖气片往下滴", ("往下滴", "leak")),
+    ],
+)
+def test_every_kind_of_phrase_carries_its_fault_type(text: str, expected: tuple[str, str]) -> None:
+    assert faults(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "不会漏水吧",
+        "没有再漏水了",
+        "现在不太响了",
+        "门铃响了",
+        "室温温度多少算达标",
+        "卫生间排气扇坏了",
+    ],
+)
+def test_negated_and_unrelated_words_are_no_fault(text: str) -> None:
+    assert faults(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("屋里冰冷冰冷的", "冰冷冰冷"),
+        ("手脚冰凉", "冰凉"),
+        ("不好意思说漏了,是3单元", "漏了"),
+    ],
+)
+def test_room_feelings_and_left_out_words_are_weak(text: str, word: str) -> None:
+    canonical = to_canonical(text)
+    (span,) = find_fault_spans(canonical)
+    assert canonical[span.start : span.end] == word and not span.strong
+    assert fault_spans(canonical, [], "correct_info") == []
+
+
+def test_a_leak_after_what_can_leak_is_strong() -> None:
+    canonical = to_canonical("暖气片漏了")
+    assert [(s.fault_type, s.strong) for s in find_fault_spans(canonical)] == [("leak", True)]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "屋里就是冷",  # a room feeling, not a fault of the heating
@@ -109,6 +159,16 @@ def test_the_crfs_own_span_is_kept_unchanged() -> None:
     text = to_canonical("暖气片凉的")
     span = crf(text, "凉", "no_heat")
     assert postprocess_entities(text, [span], "report_repair") == [span]
+    text = to_canonical("暖气片漏水了")
+    same = {**crf(text, "漏水", "leak"), "value": "leak"}  # the span a rule finds too
+    (kept,) = postprocess_entities(text, [same], "report_repair")
+    assert kept is same and kept["extractor"] == "CRFEntityExtractor"
+
+
+def test_a_span_the_postprocessor_made_before_is_kept() -> None:
+    text = to_canonical("暖气片发烫")
+    earlier = {**crf(text, "发烫", "other"), "extractor": POSTPROCESSOR}
+    assert postprocess_entities(text, [earlier], "report_repair") == [earlier]
 
 
 def test_nothing_is_kept_in_out_of_scope_and_nothing_added_on_a_weak_state() -> None:

@@ -17,6 +17,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlu.linear import (
     LinearIntentClassifier,
     RowEncoder,
+    _sigmoids,
     calibrated_probabilities,
     fit_features,
     fit_model,
@@ -86,6 +87,7 @@ def test_the_one_message_encoder_gives_scikit_learns_rows_and_probabilities() ->
         rows[: len(REPAIR) + len(OUTAGE)], labels[: len(REPAIR) + len(OUTAGE)], CONFIG
     )
     encoder = RowEncoder(features)
+    assert _sigmoids(model.classifier) is not None  # the fast path, not the fallback, is tested
     probes = [*texts, "暖气片冰凉冰凉的", "ABC", "", "👍👍", "暖气 暖气 暖气"]
     for text in probes:
         expected = features.transform([text], [list(text)])

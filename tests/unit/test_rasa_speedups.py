@@ -226,10 +226,17 @@ def test_rule_matching_stops_early_with_rasas_answers() -> None:
                 conversation = [dict(s) for s in states]
                 expected = rasa_speedups._RASA_GET_POSSIBLE_KEYS(policy, lookup, conversation)
                 assert rasa_speedups._get_possible_keys(policy, lookup, conversation) == expected
-    # a rule removed from the table in place (as training does) is not answered from memory
+    # a rule removed from the table in place (as training does), or a longer one added, is not
+    # answered from memory
     removed = next(iter(lookup))
     del lookup[removed]
     conversation = [greet]
+    assert rasa_speedups._get_possible_keys(policy, lookup, conversation) == (
+        rasa_speedups._RASA_GET_POSSIBLE_KEYS(policy, lookup, conversation)
+    )
+    conversation = [repair, utter, listen, greet]
+    rasa_speedups._get_possible_keys(policy, lookup, conversation)
+    lookup[json.dumps([form, utter, listen, greet], sort_keys=True)] = "action_long"
     assert rasa_speedups._get_possible_keys(policy, lookup, conversation) == (
         rasa_speedups._RASA_GET_POSSIBLE_KEYS(policy, lookup, conversation)
     )

@@ -241,6 +241,27 @@ def test_a_session_thread_is_replaced_after_dispose(store_url: str) -> None:
     dispose_engines()
 
 
+def test_a_forked_child_gets_its_own_session_thread(store_url: str) -> None:
+    """A child process has none of its parent's threads; `in_session` must not wait for one."""
+    import os
+
+    def one(session: Session) -> int:
+        return int(session.execute(text("SELECT 1")).scalar_one())
+
+    assert asyncio.run(in_session(one)) == 1
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child
+        code = 1
+        try:
+            asyncio.run(asyncio.wait_for(in_session(one), 10))
+            code = 0
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    dispose_engines()
+
+
 @pytest.mark.postgres
 def test_postgres_pool_size_comes_from_the_environment(
     postgres_database: str, monkeypatch: pytest.MonkeyPatch

@@ -166,6 +166,21 @@ async def test_a_new_conversation_is_created_and_saved_twice_without_rasas_queri
     assert types == [e.type_name for e in ours.events]
 
 
+async def test_a_sender_found_empty_then_written_by_another_process_is_not_stored_twice(
+    tmp_path: Path,
+) -> None:
+    ours, other_process = _store(tmp_path), _store(tmp_path)
+    assert await ours.retrieve("x") is None  # e.g. Rasa's `exists` check; no save follows
+    await other_process.save(_tracker("x", "你好"))
+    loaded = await ours.retrieve("x")
+    assert loaded is not None
+    loaded.update(UserUttered("在吗", {"name": "greet"}))
+    await ours.save(loaded)
+    with ours.engine.connect() as connection:
+        rows = connection.exec_driver_sql("SELECT COUNT(*) FROM events").scalar()
+    assert rows == len(loaded.events)
+
+
 async def test_what_the_store_wrote_is_remembered_for_a_bounded_number_of_senders(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
