@@ -193,7 +193,7 @@ class CachingSQLTrackerStore(SQLTrackerStore):
             return itertools.islice(tracker.events, known[1], len(tracker.events))
         if tracker.sender_id in self._absent and self._latest_event_id(tracker.sender_id) is None:
             # still nothing stored (another process may have written since `retrieve`)
-            return iter(list(tracker.events))
+            return iter(tracker.events)
         return super()._additional_events(session, tracker)
 
     async def _write(self, tracker: DialogueStateTracker) -> None:

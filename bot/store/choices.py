@@ -10,9 +10,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from bot.store.db import by_dialect, for_session
 from bot.store.models import PendingChoice, require_aware
 
 # Read and written for every WeChat / SMS message: built once (see bot.store.inbound).
@@ -29,15 +29,16 @@ _NEW_OPTIONS = {
 }
 # An upsert: a later push to the same sender (WeChat `send_response`) may store its options at
 # the same moment; on PostgreSQL a DELETE + INSERT pair could then fail the turn.
-_REMEMBER = {
-    name: insert(_T)
-    .values(_NEW_OPTIONS)
-    .on_conflict_do_update(
-        index_elements=["channel", "sender_id"],
-        set_={"options": bindparam("p_options"), "created_at": bindparam("now")},
+_REMEMBER = by_dialect(
+    lambda insert: (
+        insert(_T)
+        .values(_NEW_OPTIONS)
+        .on_conflict_do_update(
+            index_elements=["channel", "sender_id"],
+            set_={"options": bindparam("p_options"), "created_at": bindparam("now")},
+        )
     )
-    for name, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
-}
+)
 _PENDING = select(_T.c.options).where(_THIS_SENDER)
 
 
@@ -49,9 +50,9 @@ def remember_choices(
     if not options:
         session.execute(_FORGET, sender)
         return
-    dialect = "postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"
     session.execute(
-        _REMEMBER[dialect], {**sender, "p_options": options, "now": require_aware(now, "now")}
+        for_session(_REMEMBER, session),
+        {**sender, "p_options": options, "now": require_aware(now, "now")},
     )
 
 

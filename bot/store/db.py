@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, event, exc, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
@@ -126,6 +127,18 @@ def _forget_session_threads() -> None:
 
 
 os.register_at_fork(after_in_child=_forget_session_threads)
+
+
+def by_dialect(build: Callable[[Callable[..., Any]], T]) -> dict[str, T]:
+    """One prebuilt statement per database we run on, each from that dialect's `insert` (the
+    one with `on_conflict_do_nothing` / `on_conflict_do_update`); pick with `for_session`."""
+    return {"postgresql": build(postgresql.insert), "sqlite": build(sqlite.insert)}
+
+
+def for_session(statements: dict[str, T], session: Session) -> T:
+    """The statement of `by_dialect` for the database `session` is bound to."""
+    name = session.get_bind().dialect.name
+    return statements["postgresql" if name == "postgresql" else "sqlite"]
 
 
 _session_factory = sessionmaker(future=True, expire_on_commit=False)

@@ -14,9 +14,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from bot.store.db import by_dialect, for_session
 from bot.store.errors import NotFound
 from bot.store.models import InboundMessage, require_aware
 
@@ -42,12 +42,13 @@ _NEW_ROW = {
     "state": "running",
     "received_at": bindparam("now"),
 }
-_CLAIM = {
-    name: insert(_T)
-    .values(_NEW_ROW)
-    .on_conflict_do_nothing(index_elements=["channel", "message_key"])
-    for name, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
-}
+_CLAIM = by_dialect(
+    lambda insert: (
+        insert(_T)
+        .values(_NEW_ROW)
+        .on_conflict_do_nothing(index_elements=["channel", "message_key"])
+    )
+)
 _FIND = select(_T.c.state, _T.c.reply).where(_THIS_MESSAGE)
 _ANSWER = (
     update(_T)
@@ -68,9 +69,8 @@ def claim(session: Session, channel: str, key: str, sender_id: str, now: datetim
     One `INSERT … ON CONFLICT DO NOTHING` (SQLite and PostgreSQL): the unique key decides who
     is first, also between processes, without a read before it or a savepoint around it.
     """
-    dialect = "postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"
     inserted = session.execute(
-        _CLAIM[dialect],
+        for_session(_CLAIM, session),
         {
             "p_channel": channel,
             "key": key,
