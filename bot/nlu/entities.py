@@ -44,7 +44,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from bot.nlu.addressspans import find_address_spans
-from bot.nlu.faultspans import find_fault_spans
+from bot.nlu.faultspans import find_fault_spans, may_name_fault
 from bot.nlu.numbers import (
     normalise_account_no,
     normalise_phone,
@@ -308,7 +308,7 @@ def _fault_entities(text: str, entities: Sequence[Entity], intent: str | None) -
         return []
     crf = _typed(entities, "fault_type")
     template = crf[0] if crf else None
-    crf_spans = [s for e in crf if (s := _span(e))]
+    crf_spans = [s for e in crf if (s := _span(e)) and may_name_fault(text, *s)]
     rules = {
         (rule.start, rule.end): rule.fault_type
         for rule in find_fault_spans(text)

@@ -11,7 +11,8 @@ one span, without the object (暖气, 暖气片) or the particles around it (的
 Room feelings (屋里冷, 贼冷) are not faults of the heating: bare 冷 is not matched, and a cold
 word right after 屋里 / 手脚 only redraws a CRF span. The valve is matched only as a fault
 (阀门坏了 → 阀门, 阀门拧不动 → 阀门 … the fault words themselves are the CRF's to find). A
-symptom right after a negation (没漏水, 不会漏水, 不太响) is not a fault.
+symptom right after a negation (没漏水, 不会漏水, 不太响) is not a fault. `may_name_fault` applies
+the same judgement to the CRF's spans (it marks 漏水 in 不再漏水了 and 阀门 in 阀门开着呢 too).
 
 Each span carries its fault type (the alternative that matched) and whether it names a fault on
 its own.
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 
 from bot.nlu.faults import NEGATION
 
-__all__ = ["FaultSpan", "find_fault_spans"]
+__all__ = ["FaultSpan", "find_fault_spans", "may_name_fault"]
 
 # Sound words users write doubled or alone before 响 / 的响 / 声: 咕噜咕噜, 咚咚, 哗哗, 嗡嗡 …
 _SOUND_CHARS = "咕噜咚当铛哐咣哗嗡滋吱嘶嘀嗒叮砰啪乒乓嘎咔嗞噔哒呼嘟突哧嘣轰隆"
@@ -59,10 +60,13 @@ _AIR = (
     r"|(?<!不)放气(?![阀门口孔栓])|排气(?![阀门口孔栓扇])"
 )
 _OTHER = r"生锈|锈穿|掉漆|变形|松动|歪了|异味|过热|太热|烫手"
-_VALVE = (
-    r"(?:阀门|伐门|阀芯|锁闭阀)"
-    r"(?=(?:坏|卡|失灵|不好使|不管用|拧不|关不|打不开|转不动|漏|掉|松))"
+_VALVE_WORD = r"(?:阀门|伐门|阀芯|锁闭阀)"
+# What makes the valve itself the fault, also after an adverb (阀门也关不严, 阀门老卡).
+_VALVE_TROUBLE = (
+    r"(?:也|还|都|又|总|老|有点)?"
+    r"(?:坏|卡|失灵|不好使|不管用|拧不|关不|打不开|转不动|漏|掉|松)"
 )
+_VALVE = rf"{_VALVE_WORD}(?={_VALVE_TROUBLE})"
 #: Each alternative names its fault type (the group name before the underscore), in the order
 #: of `bot.nlu.faults`: at one position the first alternative that matches wins.
 _GROUPS = (
@@ -75,6 +79,8 @@ _GROUPS = (
     ("other", _OTHER),
 )
 _FAULT_RE = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _GROUPS))
+_VALVE_WORD_RE = re.compile(_VALVE_WORD)
+_VALVE_TROUBLE_RE = re.compile(_VALVE_TROUBLE)
 # Where a span may say no more than a state: 屋里温度低 is how a room feels, 没暖气 how an
 # outage looks, 屋里冰冷 / 手脚冰凉 a room or a person, 说漏了 something left out. Such spans
 # redraw a span the CRF also found; none is added on them alone.
@@ -108,9 +114,7 @@ def find_fault_spans(text: str) -> list[FaultSpan]:
     for match in _FAULT_RE.finditer(text):
         start, end = match.span()
         words = match.group()
-        if not words.startswith(("不", "没")) and NEGATION.search(text, max(0, start - 3), start):
-            continue
-        if _NOT_HEATING_BEFORE.search(text, max(0, start - 8), start):
+        if _cancelled(text, start, words):
             continue
         group = str(match.lastgroup)
         fault_type = "no_heat" if group.startswith("no_heat") else group
@@ -121,3 +125,31 @@ def find_fault_spans(text: str) -> list[FaultSpan]:
         )
         spans.append(FaultSpan(start, end, fault_type, not weak))
     return spans
+
+
+def may_name_fault(text: str, start: int, end: int) -> bool:
+    """Whether another extractor's span [start, end) can name a fault where it stands.
+
+    The CRF learns fault words, not what is said of them: it marks 漏水 in 没漏水 / 不再漏水了
+    (resolved), 响声 in 没有响声了, 阀门 in 阀门开着呢 (a valve that works). Those are no faults
+    under the annotation rules; a span right after 热水器 / 空调 is another appliance's.
+    """
+    words = text[start:end]
+    if _cancelled(text, start, words):
+        return False
+    if _VALVE_WORD_RE.fullmatch(words):
+        return _VALVE_TROUBLE_RE.match(text, end) is not None
+    return True
+
+
+def _cancelled(text: str, start: int, words: str) -> bool:
+    """A symptom right after a negation (没漏水, 不响) or after another appliance (空调漏水).
+
+    A negation inside the words (不热) is the symptom itself; one before a warm word (不 + 热)
+    makes it one.
+    """
+    if not words.startswith(("不", "没", "热", "暖", "烫")) and NEGATION.search(
+        text, max(0, start - 3), start
+    ):
+        return True
+    return _NOT_HEATING_BEFORE.search(text, max(0, start - 8), start) is not None

@@ -178,3 +178,37 @@ def test_nothing_is_kept_in_out_of_scope_and_nothing_added_on_a_weak_state() -> 
     assert fault_spans(text, [], "report_repair") == []
     low = crf(text, "温度", "no_heat")
     assert fault_spans(text, [low], "report_repair") == [("温度很低", "no_heat")]
+
+
+@pytest.mark.parametrize(
+    ("message", "word"),
+    [
+        ("师傅来过了，不漏了，谢谢", "漏了"),
+        ("对，已经没漏水了", "漏水"),
+        ("单子取消吧，没有响声了", "响声"),
+        ("不再滴水了，不用派人", "滴水"),
+        ("行，阀门能拧动了", "阀门"),
+        ("阀门开着呢，别的不知道", "阀门"),
+        ("热水器漏水了", "漏水"),
+    ],
+)
+def test_a_crf_span_of_a_resolved_fault_or_a_working_valve_is_dropped(
+    message: str, word: str
+) -> None:
+    text = to_canonical(message)
+    assert fault_spans(text, [crf(text, word, "leak")], "thank") == []
+
+
+@pytest.mark.parametrize(
+    ("message", "word", "value"),
+    [
+        ("暖气还是不热", "不热", "no_heat"),
+        ("暖气漏水了", "漏水", "leak"),
+        ("阀门也关不严", "阀门", "valve"),
+        ("阀门拧不动", "阀门", "valve"),
+        ("片子里面老有响动", "响动", "noise"),
+    ],
+)
+def test_a_crf_span_of_a_present_fault_is_kept(message: str, word: str, value: str) -> None:
+    text = to_canonical(message)
+    assert (word, value) in fault_spans(text, [crf(text, word, value)], "report_repair")
