@@ -22,6 +22,7 @@ from actions.common import (
     latest_text,
     message_key,
     policy,
+    read_db,
     requested,
 )
 from bot.nlu.numbers import chinese_to_arabic, normalise_account_no
@@ -56,7 +57,7 @@ class ValidateVerifyForm(FormValidationAction):
         wanted = tracker.get_slot("account_no")
         if verified and wanted in (None, verified):
             return _skip_questions(verified)
-        bound = await in_db(_bound_numbers, channel_of(tracker), tracker.sender_id)
+        bound = await read_db(_bound_numbers, channel_of(tracker), tracker.sender_id)
         target = wanted or (bound[0] if bound else None)
         if target is not None and target in bound:
             dispatcher.utter_message(response="utter_verified_bound", account=mask_account(target))
@@ -154,7 +155,7 @@ class ActionAfterVerification(Action):
         elif purpose == "apply_stop_heating":
             await _apply_stop_heating(dispatcher, tracker, account)
         else:
-            summary = await in_db(fee_summary, policy(), account, clock.now().date())
+            summary = await read_db(fee_summary, policy(), account, clock.now().date())
             _show_fee(dispatcher, summary)
         return [SlotSet("phone_last4", None)]
 

@@ -1,7 +1,8 @@
 """Glue shared by the actions: database calls off the event loop, tracker facts, slot validators.
 
-The action server is async; SQLAlchemy 1.4 sessions block. Every store call goes through `in_db`,
-which runs it in a worker thread inside one session (one transaction per call).
+The action server is async; SQLAlchemy 1.4 sessions block. Every store call goes through `in_db`
+(or `read_db` for a lookup), which runs it in a worker thread inside one session (one transaction
+per call).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from bot.privacy import mask_text
 from bot.services import clock
 from bot.services.accounts import bound_account, contact_of
 from bot.services.outages import known_communities
-from bot.store.db import ensure_schema, in_session
+from bot.store.db import ensure_schema, in_read_session, in_session
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +81,13 @@ async def in_db(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     schema is known to be current."""
     await asyncio.to_thread(_ensure_schema_once)
     return await in_session(fn, *args, **kwargs)
+
+
+async def read_db(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """`in_db` for lookups: a read-only transaction (`bot.store.db.in_read_session`), which on
+    SQLite does not hold the write lock the Rasa server's WeChat ledger waits for."""
+    await asyncio.to_thread(_ensure_schema_once)
+    return await in_read_session(fn, *args, **kwargs)
 
 
 def policy() -> Policy:
@@ -195,12 +203,12 @@ async def sender_account(tracker: Tracker) -> str | None:
     verified = tracker.get_slot("verified_account")
     if verified:
         return str(verified)
-    return await in_db(bound_account, channel_of(tracker), tracker.sender_id)
+    return await read_db(bound_account, channel_of(tracker), tracker.sender_id)
 
 
 async def address_parts(address: str | None) -> dict[str, Any]:
     """Community, building, unit and room of an address, for the ticket's columns."""
-    communities = await in_db(known_communities)
+    communities = await read_db(known_communities)
     parsed = parse_address(address or "", communities)
     return {
         "community": parsed.community,
@@ -230,7 +238,7 @@ async def prefill_from_account(tracker: Tracker, slot: str) -> dict[str, Any]:
     account_no = await sender_account(tracker)
     if account_no is None:
         return {}
-    contact = await in_db(contact_of, account_no)
+    contact = await read_db(contact_of, account_no)
     value = getattr(contact, slot) if contact else None
     return {slot: value} if value else {}
 
@@ -255,7 +263,7 @@ class ContactSlots:
         """An answer that reads as an address, else the address of the sender's account."""
         if requested(tracker, "address"):
             text = latest_text(tracker)
-            if parse_address(text, await in_db(known_communities)).is_usable:
+            if parse_address(text, await read_db(known_communities)).is_usable:
                 return {"address": text}
         return await prefill_from_account(tracker, "address")
 
@@ -281,7 +289,7 @@ class ContactSlots:
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """Accept an address with a community, or with a building and a room."""
-        communities = await in_db(known_communities)
+        communities = await read_db(known_communities)
         address = parse_address(str(value or ""), communities)
         if not address.is_usable:
             dispatcher.utter_message(response="utter_invalid_address")

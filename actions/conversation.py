@@ -33,6 +33,7 @@ from actions.common import (
     message_key,
     policy,
     raw_text,
+    read_db,
     sender_account,
     transcript,
 )
@@ -106,7 +107,7 @@ async def _contact(tracker: Tracker) -> tuple[str | None, str | None]:
     phone = tracker.get_slot("phone")
     account = await sender_account(tracker)
     if phone is None and account:
-        contact = await in_db(contact_of, account)
+        contact = await read_db(contact_of, account)
         phone = contact.phone if contact else None
     return phone, account
 
@@ -114,7 +115,7 @@ async def _contact(tracker: Tracker) -> tuple[str | None, str | None]:
 async def collected(tracker: Tracker) -> dict[str, Any]:
     """What the bot gathered, for the agent who takes over: contact, fault, complaint, tickets."""
     phone, account = await _contact(tracker)
-    own = await in_db(ticket_service.own_tickets, channel_of(tracker), tracker.sender_id, 3)
+    own = await read_db(ticket_service.own_tickets, channel_of(tracker), tracker.sender_id, 3)
     values = {
         "frustration": frustration(user_turns(tracker)),
         "intent": latest_intent(tracker),

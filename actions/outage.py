@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import guarded, in_db, latest_text, message_metadata, sender_account
+from actions.common import guarded, latest_text, message_metadata, read_db, sender_account
 from bot.nlu.address import parse_address
 from bot.services import clock
 from bot.services.accounts import contact_of
@@ -27,7 +27,7 @@ async def community_of(tracker: Tracker) -> str | None:
 
     "Where they are" is a community the channel located (WeChat location messages).
     """
-    known = await in_db(known_communities)
+    known = await read_db(known_communities)
     located = message_metadata(tracker).get("community")
     if isinstance(located, str) and located in known:
         return located
@@ -45,7 +45,7 @@ async def community_of(tracker: Tracker) -> str | None:
     if named:
         return named
     account = await sender_account(tracker)
-    contact = await in_db(contact_of, account) if account else None
+    contact = await read_db(contact_of, account) if account else None
     return contact.community if contact else None
 
 
@@ -86,14 +86,14 @@ class ActionQueryOutage(Action):
         now = clock.now()
         community = await community_of(tracker)
         if community is None:
-            ongoing = await in_db(current_outages)
+            ongoing = await read_db(current_outages)
             current = ""
             if ongoing:
                 names = "、".join(sorted({c for o in ongoing for c in o.communities}))
                 current = f"目前有停热安排的小区：{names}。"
             dispatcher.utter_message(response="utter_ask_community", current=current)
             return [SlotSet("pending", "outage_community")]
-        found = await in_db(outages_in, community, now)
+        found = await read_db(outages_in, community, now)
         if not found:
             dispatcher.utter_message(response="utter_no_outage", community=community)
             return [SlotSet("pending", "repair")]

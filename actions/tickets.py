@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import channel_of, guarded, in_db, latest_text
+from actions.common import channel_of, guarded, latest_text, read_db
 from bot.nlu.numbers import normalise_ticket_no
 from bot.services import clock
 from bot.services import tickets as ticket_service
@@ -43,9 +43,9 @@ async def tickets_asked_about(
     channel, sender = channel_of(tracker), tracker.sender_id
     number = ticket_no_of(tracker)
     if number:
-        ticket = await in_db(ticket_service.find_visible, number, channel, sender)
+        ticket = await read_db(ticket_service.find_visible, number, channel, sender)
         return number, [ticket] if ticket else []
-    return None, await in_db(ticket_service.own_tickets, channel, sender, limit)
+    return None, await read_db(ticket_service.own_tickets, channel, sender, limit)
 
 
 def say_none_found(dispatcher: CollectingDispatcher, number: str | None) -> None:

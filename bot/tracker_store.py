@@ -65,14 +65,27 @@ def _as_loaded(tracker: DialogueStateTracker) -> bool:
     The database query keeps only events stamped at or after the latest `session_started`; a
     tracker that started its session in this turn still holds the `action_session_start` before
     it. Served from the cache it would differ from what a reload gives, and the count of stored
-    events it carries would be off by one, so it is not cached (the next turn reads the database
-    once, and is cached from then on).
+    events it carries would be off by one, so the cache keeps `_as_reloaded` of it instead.
     """
     starts = [e.timestamp for e in tracker.events if isinstance(e, SessionStarted)]
     if not starts:
         return True
     latest = max(starts)
     return all(e.timestamp >= latest for e in tracker.events)
+
+
+def _as_reloaded(tracker: DialogueStateTracker, slots: Any) -> DialogueStateTracker:
+    """The tracker `SQLTrackerStore.retrieve` would build from the rows of `tracker` just saved.
+
+    Its events from the latest `session_started` on, through the JSON Rasa stores, replayed into
+    a new tracker with the domain's slots, exactly as `_retrieve` does with the rows it reads.
+    Every new conversation's first turn starts a session, so without this its second turn read
+    the database and counted the stored events again (a quarter of the Rasa server's tracker
+    store time under the WeChat load, where every conversation is a new sender).
+    """
+    latest = max(e.timestamp for e in tracker.events if isinstance(e, SessionStarted))
+    kept = [json.loads(json.dumps(e.as_dict())) for e in tracker.events if e.timestamp >= latest]
+    return DialogueStateTracker.from_dict(tracker.sender_id, kept, slots)
 
 
 def _row(sender_id: str, event: Event) -> dict[str, Any]:
@@ -107,8 +120,11 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         if size < 0:
             raise ValueError(f"cache_size must not be negative, got {size}")
         self._cache_size = size
-        # sender → (latest event id in the database, events stored, the tracker holding them)
-        self._cache: OrderedDict[str, tuple[int | None, int, DialogueStateTracker]] = OrderedDict()
+        # sender → (latest event id in the database, events stored, the tracker holding them,
+        # whether a reload would give that tracker as it is, else `_as_reloaded` of it)
+        self._cache: OrderedDict[str, tuple[int | None, int, DialogueStateTracker, bool]] = (
+            OrderedDict()
+        )
         # sender → (the tracker handed out by `retrieve` or last cached by `save`, how many of its
         # events are stored): whether a save is of a tracker as the database would load it
         self._stored: dict[str, tuple[DialogueStateTracker, int]] = {}
@@ -170,8 +186,13 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         entry = self._cache.pop(sender_id, None)
         latest = self._latest_event_id(sender_id)
         if entry is not None:
-            latest_id, stored, tracker = entry
-            if latest_id == latest:
+            latest_id, stored, tracker, as_is = entry
+            # A tracker changed after its save (a turn that failed after an intermediate save)
+            # holds events the database does not: read the database instead.
+            if latest_id == latest and len(tracker.events) == stored and self.domain is not None:
+                if not as_is:
+                    tracker = _as_reloaded(tracker, self.domain.slots)
+                stored = len(tracker.events)
                 self._stored[sender_id] = (tracker, stored)
                 self._remember_written(tracker, stored)
                 return tracker
@@ -239,15 +260,17 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         self._cache.pop(tracker.sender_id, None)
         if self._cache_size == 0:
             return
-        if served and any(isinstance(e, SessionStarted) for e in new_events):
+        if self.domain is None:  # Rasa's `retrieve` answers None without a domain
             return
-        if not served and not _as_loaded(tracker):
-            return
+        started = served and any(isinstance(e, SessionStarted) for e in new_events)
+        # Not as a reload gives it back: trimmed when served (`_as_reloaded`), once per turn.
+        as_is = not started and (served or _as_loaded(tracker))
         latest_id = self._latest_event_id(tracker.sender_id)
-        self._cache[tracker.sender_id] = (latest_id, len(tracker.events), tracker)
-        # A tracker saved twice in a turn (Rasa saves a new conversation's first) is known at
-        # the second save as if it had been served from the cache.
-        self._stored[tracker.sender_id] = (tracker, len(tracker.events))
+        self._cache[tracker.sender_id] = (latest_id, len(tracker.events), tracker, as_is)
+        if as_is:
+            # A tracker saved twice in a turn (Rasa saves a new conversation's first) is known
+            # at the second save as if it had been served from the cache.
+            self._stored[tracker.sender_id] = (tracker, len(tracker.events))
         while len(self._cache) > self._cache_size:
             evicted, _ = self._cache.popitem(last=False)
             self._stored.pop(evicted, None)

@@ -34,8 +34,11 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Any constant shared by every process of the assistant; it names the advisory lock taken while
 # migrating PostgreSQL ("heat" in ASCII).
 _MIGRATION_LOCK_ID = 0x68656174
+# The execution option that marks a read-only engine (`get_engine(read_only=True)`).
+_READ_ONLY = "heating_read_only"
 
 _engines: dict[str, Engine] = {}
+_read_only_engines: dict[str, Engine] = {}
 _executors: dict[str, ThreadPoolExecutor] = {}
 _engines_lock = threading.Lock()
 
@@ -77,7 +80,13 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = bool(connection.get_execution_options().get(_READ_ONLY))
+        # `query_only` is a setting of the pooled connection: changed only when it has to be.
+        info = connection.connection.info
+        if info.get("query_only", False) != read_only:
+            connection.exec_driver_sql(f"PRAGMA query_only={'ON' if read_only else 'OFF'}")
+            info["query_only"] = read_only
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -94,15 +103,32 @@ def _postgres_engine(url: str) -> Engine:
     return create_engine(url, future=True, pool_pre_ping=True, pool_size=pool_size)
 
 
-def get_engine(url: str | None = None) -> Engine:
-    """The process's engine for `url` (default `settings().database_url`), created once per URL."""
+def get_engine(url: str | None = None, *, read_only: bool = False) -> Engine:
+    """The process's engine for `url` (default `settings().database_url`), created once per URL.
+
+    `read_only`: the same engine and pool, for transactions that only read. On SQLite they open
+    with a plain `BEGIN` under `PRAGMA query_only`, so they neither take nor wait for the write
+    lock (WAL readers see the last commit); every other transaction holds that lock from its
+    `BEGIN IMMEDIATE` to its end, and the action server's lookups on every form turn queued
+    the Rasa server's WeChat ledger writes behind them. On PostgreSQL they are `READ ONLY`
+    transactions. A write in one fails there instead of taking effect.
+    """
     url = url or settings().database_url
     with _engines_lock:
         engine = _engines.get(url)
         if engine is None:
             engine = _sqlite_engine(url) if url.startswith("sqlite") else _postgres_engine(url)
             _engines[url] = engine
-        return engine
+        if not read_only:
+            return engine
+        reader = _read_only_engines.get(url)
+        if reader is None:
+            options = {_READ_ONLY: True}
+            if engine.dialect.name == "postgresql":
+                options["postgresql_readonly"] = True
+            reader = engine.execution_options(**options)
+            _read_only_engines[url] = reader
+        return reader
 
 
 def dispose_engines() -> None:
@@ -114,6 +140,7 @@ def dispose_engines() -> None:
         for engine in _engines.values():
             engine.dispose()
         _engines.clear()
+        _read_only_engines.clear()
         for executor in _executors.values():
             executor.shutdown(wait=False, cancel_futures=True)
         _executors.clear()
@@ -145,13 +172,13 @@ _session_factory = sessionmaker(future=True, expire_on_commit=False)
 
 
 @contextmanager
-def session_scope(url: str | None = None) -> Iterator[Session]:
+def session_scope(url: str | None = None, *, read_only: bool = False) -> Iterator[Session]:
     """A session that commits when the block ends normally and rolls back when it raises.
 
     Objects stay usable after the commit (`expire_on_commit=False`), so a caller may read the
-    ticket it just created after leaving the block.
+    ticket it just created after leaving the block. `read_only`: see `get_engine`.
     """
-    session = _session_factory(bind=get_engine(url))
+    session = _session_factory(bind=get_engine(url, read_only=read_only))
     try:
         yield session
         session.commit()
@@ -214,10 +241,21 @@ async def in_session(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     console must not, or every conversation stalls while one request waits for the database.
     On SQLite the sessions of a process run one after another in one thread (`_executor`).
     """
+    return await _in_thread(fn, args, kwargs, read_only=False)
+
+
+async def in_read_session(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """`in_session` for work that only reads: a read-only transaction (see `get_engine`)."""
+    return await _in_thread(fn, args, kwargs, read_only=True)
+
+
+async def _in_thread(
+    fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any], *, read_only: bool
+) -> T:
     url = settings().database_url
 
     def work() -> T:
-        with session_scope(url) as session:
+        with session_scope(url, read_only=read_only) as session:
             return fn(session, *args, **kwargs)
 
     context = contextvars.copy_context()

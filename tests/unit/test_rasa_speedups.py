@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,16 @@ def test_loading_the_tracker_store_installs_the_speedup() -> None:
     import bot.tracker_store  # noqa: F401  (what the Rasa server does via endpoints.yml)
 
     assert RemoteAction._validate_action_result is rasa_speedups._validate_action_result
+
+
+def test_the_interpreter_switches_threads_every_millisecond(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The Rasa server's SQLite session thread waits at most this long for the interpreter."""
+    monkeypatch.setattr(sys, "setswitchinterval", lambda seconds: calls.append(seconds))
+    calls: list[float] = []
+    rasa_speedups.apply()
+    assert calls == [0.001]
 
 
 def _conversation() -> DialogueStateTracker:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -14,7 +15,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, select, text
+from sqlalchemy import exc, inspect, select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
@@ -25,6 +26,7 @@ from bot.store.db import (
     ensure_schema,
     get_engine,
     get_or_create,
+    in_read_session,
     in_session,
     session_scope,
 )
@@ -223,6 +225,62 @@ def test_sqlite_sessions_of_a_process_run_in_order_in_one_thread(db_url: str) ->
         else:
             assert most_inside > 1
     finally:
+        dispose_engines()
+
+
+def _account(number: str) -> Account:
+    return Account(
+        account_no=number,
+        name="王",
+        phone="13800000000",
+        community="和平里",
+        address="和平里",
+        area_m2=1,
+    )
+
+
+def _numbers(session: Session) -> list[str]:
+    return list(session.execute(select(Account.account_no)).scalars())
+
+
+def _add(session: Session, number: str) -> None:
+    session.add(_account(number))
+
+
+def test_a_read_session_reads_the_last_commit_and_refuses_to_write(store_url: str) -> None:
+    try:
+        asyncio.run(in_session(_add, "11111111"))
+        assert asyncio.run(in_read_session(_numbers)) == ["11111111"]
+        with pytest.raises(exc.DBAPIError):  # SQLite: query_only; PostgreSQL: READ ONLY
+            asyncio.run(in_read_session(_add, "22222222"))
+        # the pooled connections write again in a writing session
+        asyncio.run(in_session(_add, "33333333"))
+        assert sorted(asyncio.run(in_read_session(_numbers))) == ["11111111", "33333333"]
+    finally:
+        dispose_engines()
+
+
+def test_an_sqlite_read_session_does_not_wait_for_the_write_lock(tmp_path: Path) -> None:
+    """Another process (here: a plain sqlite3 connection) holds the write lock: a writing
+    session waits for it, a read-only one reads the last commit at once."""
+    path = tmp_path / "lock.db"
+    url = f"sqlite:///{path}"
+    ensure_schema(url)
+    with session_scope(url) as session:
+        session.add(_account("11111111"))
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        holder.execute("DELETE FROM accounts")
+        with session_scope(url, read_only=True) as session:
+            assert _numbers(session) == ["11111111"]
+        waiting = sqlite3.connect(path, isolation_level=None, timeout=0.2)
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            waiting.execute("BEGIN IMMEDIATE")
+        waiting.close()
+        holder.execute("ROLLBACK")
+    finally:
+        holder.close()
         dispose_engines()
 
 

@@ -65,6 +65,30 @@ async def test_a_turn_that_never_saved_is_not_served_again(tmp_path: Path) -> No
     assert again.latest_message is not None and again.latest_message.text == "你好"
 
 
+@pytest.mark.parametrize("new_session", [False, True])
+async def test_a_tracker_changed_after_a_save_of_a_failed_turn_is_not_served(
+    tmp_path: Path, new_session: bool
+) -> None:
+    """Rasa saves some turns twice (a new conversation, a new session); a turn that fails
+    between the two leaves events in memory that the database does not hold."""
+    store = _store(tmp_path)
+    tracker = _tracker("u6", "你好")
+    if new_session:
+        tracker = DialogueStateTracker.from_events(
+            "u6",
+            [
+                ActionExecuted("action_session_start", timestamp=tracker.events[0].timestamp - 1),
+                *tracker.events,
+            ],
+            DOMAIN.slots,
+        )
+    await store.save(tracker)
+    tracker.update(UserUttered("这句没有保存", {"name": "greet"}))  # then the turn fails
+    again = await store.retrieve("u6")
+    assert again is not None and again is not tracker
+    assert again.latest_message is not None and again.latest_message.text == "你好"
+
+
 async def test_a_served_tracker_is_saved_without_counting_the_stored_events(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -108,25 +132,59 @@ async def test_the_cache_keeps_only_the_most_recent_conversations(tmp_path: Path
     assert await store.retrieve("c") is trackers["c"]
 
 
-async def test_a_session_started_in_this_turn_is_not_cached_but_the_next_turn_is(
-    tmp_path: Path,
+async def test_a_session_started_in_this_turn_is_cached_as_the_database_gives_it_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The tracker a new session's turn saved still holds `action_session_start`; the next
+    turn is served, without reading the database, the tracker a reload would build."""
     store = _store(tmp_path)
     first = DialogueStateTracker.from_events(
         "u4",
-        [ActionExecuted("action_session_start"), SessionStarted(), UserUttered("你好")],
+        [
+            ActionExecuted("action_session_start"),
+            SessionStarted(),
+            UserUttered("你好", {"name": "greet"}),
+            ActionExecuted("action_listen"),
+        ],
         DOMAIN.slots,
     )
     await store.save(first)
+    reloaded = await _store(tmp_path, cache_size=0).retrieve("u4")
+
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the database was read or counted")
+
+    monkeypatch.setattr(SQLTrackerStore, "_retrieve", refused)
+    monkeypatch.setattr(SQLTrackerStore, "_additional_events", refused)
     loaded = await store.retrieve("u4")
-    assert loaded is not first and loaded is not None
-    assert [e.type_name for e in loaded.events] == ["session_started", "user"]
-    loaded.update(ActionExecuted("action_listen"))
+    assert loaded is not first and loaded is not None and reloaded is not None
+    assert [e.as_dict() for e in loaded.events] == [e.as_dict() for e in reloaded.events]
+    assert loaded.current_state() == reloaded.current_state()
+    loaded.update(UserUttered("在吗", {"name": "greet"}))
     await store.save(loaded)
     assert await store.retrieve("u4") is loaded
+    monkeypatch.undo()
     again = await _store(tmp_path, cache_size=0).retrieve("u4")
     assert again is not None
-    assert [e.type_name for e in again.events] == ["session_started", "user", "action"]
+    assert [e.type_name for e in again.events] == ["session_started", "user", "action", "user"]
+
+
+async def test_a_new_session_of_a_served_tracker_is_cached_as_reloaded(tmp_path: Path) -> None:
+    """A session that expired and restarted in a served tracker: the old session's events are
+    not served again (the database query keeps only the latest session)."""
+    store = _store(tmp_path)
+    await store.save(_tracker("u5", "旧的"))
+    served = await store.retrieve("u5")
+    assert served is not None
+    served.update(ActionExecuted("action_session_start"))
+    served.update(SessionStarted())
+    served.update(UserUttered("新的", {"name": "greet"}))
+    await store.save(served)
+    loaded = await store.retrieve("u5")
+    reloaded = await _store(tmp_path, cache_size=0).retrieve("u5")
+    assert loaded is not None and reloaded is not None and loaded is not served
+    assert [e.as_dict() for e in loaded.events] == [e.as_dict() for e in reloaded.events]
+    assert [e.type_name for e in loaded.events] == ["session_started", "user"]
 
 
 async def test_a_new_conversation_is_created_and_saved_twice_without_rasas_queries(

@@ -54,7 +54,7 @@ from bot.services import clock
 from bot.store import inbound
 from bot.store.choices import pending_choices, remember_choices
 from bot.store.communities import nearest_community
-from bot.store.db import ensure_schema, in_session
+from bot.store.db import ensure_schema, in_read_session, in_session
 from bot.store.subscriptions import unsubscribe_all
 
 logger = logging.getLogger(__name__)
@@ -213,7 +213,7 @@ class WeChatWebhook:
             )
         if reply is not None:
             return self._reply(request, query, str(reply.get("text") or ""))
-        if await in_session(inbound.state_of, CHANNEL, key) == "failed":
+        if await in_read_session(inbound.state_of, CHANNEL, key) == "failed":
             return self._reply(request, query, SORRY)
         return Answer(200, NO_REPLY)
 
@@ -246,7 +246,7 @@ class WeChatWebhook:
                 await asyncio.wait_for(event.wait(), max(deadline - loop.time(), 0))
             return
         while not event.is_set():
-            if await in_session(inbound.state_of, CHANNEL, key) != "running":
+            if await in_read_session(inbound.state_of, CHANNEL, key) != "running":
                 return
             remaining = deadline - loop.time()
             if remaining <= 0:
