@@ -308,10 +308,17 @@ def _fault_entities(text: str, entities: Sequence[Entity], intent: str | None) -
         return []
     crf = _typed(entities, "fault_type")
     template = crf[0] if crf else None
-    crf_spans = [s for e in crf if (s := _span(e)) and may_name_fault(text, *s)]
+    found = find_fault_spans(text)
+    # A CRF span no rule covers is kept only where it can name a fault (not 没漏水, 阀门开着呢).
+    crf_spans = [
+        s
+        for e in crf
+        if (s := _span(e))
+        and (may_name_fault(text, *s) or any(_overlaps(s, (r.start, r.end)) for r in found))
+    ]
     rules = {
         (rule.start, rule.end): rule.fault_type
-        for rule in find_fault_spans(text)
+        for rule in found
         if rule.strong or any(_overlaps((rule.start, rule.end), c) for c in crf_spans)
     }
     result = list(rules) + [c for c in crf_spans if not any(_overlaps(c, r) for r in rules)]

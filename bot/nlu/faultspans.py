@@ -67,6 +67,11 @@ _VALVE_TROUBLE = (
     r"(?:坏|卡|失灵|不好使|不管用|拧不|关不|打不开|转不动|漏|掉|松)"
 )
 _VALVE = rf"{_VALVE_WORD}(?={_VALVE_TROUBLE})"
+# A valve said to work (阀门开着呢, 阀门能拧动了, 阀门在哪): the word names no fault there.
+_VALVE_WORKS = (
+    r"[,，\s]*(?:是|也|都|已经|现在)?"
+    r"(?:开着|是开的|关着|能拧|能关|能开|拧得动|好了|好使了|没问题|正常|在哪|怎么(?:开|关|拧))"
+)
 #: Each alternative names its fault type (the group name before the underscore), in the order
 #: of `bot.nlu.faults`: at one position the first alternative that matches wins.
 _GROUPS = (
@@ -80,7 +85,7 @@ _GROUPS = (
 )
 _FAULT_RE = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _GROUPS))
 _VALVE_WORD_RE = re.compile(_VALVE_WORD)
-_VALVE_TROUBLE_RE = re.compile(_VALVE_TROUBLE)
+_VALVE_WORKS_RE = re.compile(_VALVE_WORKS)
 # Where a span may say no more than a state: 屋里温度低 is how a room feels, 没暖气 how an
 # outage looks, 屋里冰冷 / 手脚冰凉 a room or a person, 说漏了 something left out. Such spans
 # redraw a span the CRF also found; none is added on them alone.
@@ -114,7 +119,9 @@ def find_fault_spans(text: str) -> list[FaultSpan]:
     for match in _FAULT_RE.finditer(text):
         start, end = match.span()
         words = match.group()
-        if _cancelled(text, start, words):
+        if not words.startswith(("不", "没")) and _negated(text, start):
+            continue
+        if _NOT_HEATING_BEFORE.search(text, max(0, start - 8), start):
             continue
         group = str(match.lastgroup)
         fault_type = "no_heat" if group.startswith("no_heat") else group
@@ -131,25 +138,18 @@ def may_name_fault(text: str, start: int, end: int) -> bool:
     """Whether another extractor's span [start, end) can name a fault where it stands.
 
     The CRF learns fault words, not what is said of them: it marks 漏水 in 没漏水 / 不再漏水了
-    (resolved), 响声 in 没有响声了, 阀门 in 阀门开着呢 (a valve that works). Those are no faults
-    under the annotation rules; a span right after 热水器 / 空调 is another appliance's.
+    (resolved), 响声 in 没有响声了, and 阀门 in 阀门开着呢 (a valve that works). Those are no
+    faults under the annotation rules. A negation before a warm word (不 + 热, 没 + 温度) makes
+    the fault, so such a span stays (`bot.nlu.entities` also keeps any span a rule covers).
     """
     words = text[start:end]
-    if _cancelled(text, start, words):
+    if not words.startswith(("不", "没", "热", "暖", "烫", "温")) and _negated(text, start):
         return False
     if _VALVE_WORD_RE.fullmatch(words):
-        return _VALVE_TROUBLE_RE.match(text, end) is not None
+        return _VALVE_WORKS_RE.match(text, end) is None
     return True
 
 
-def _cancelled(text: str, start: int, words: str) -> bool:
-    """A symptom right after a negation (没漏水, 不响) or after another appliance (空调漏水).
-
-    A negation inside the words (不热) is the symptom itself; one before a warm word (不 + 热)
-    makes it one.
-    """
-    if not words.startswith(("不", "没", "热", "暖", "烫")) and NEGATION.search(
-        text, max(0, start - 3), start
-    ):
-        return True
-    return _NOT_HEATING_BEFORE.search(text, max(0, start - 8), start) is not None
+def _negated(text: str, start: int) -> bool:
+    """Whether a negation ends right before `start` (没漏水, 不响, 一点也不凉, 没有声音)."""
+    return NEGATION.search(text, max(0, start - 3), start) is not None

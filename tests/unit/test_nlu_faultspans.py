@@ -189,7 +189,7 @@ def test_nothing_is_kept_in_out_of_scope_and_nothing_added_on_a_weak_state() -> 
         ("不再滴水了，不用派人", "滴水"),
         ("行，阀门能拧动了", "阀门"),
         ("阀门开着呢，别的不知道", "阀门"),
-        ("热水器漏水了", "漏水"),
+        ("总阀门在哪", "阀门"),
     ],
 )
 def test_a_crf_span_of_a_resolved_fault_or_a_working_valve_is_dropped(
@@ -207,8 +207,21 @@ def test_a_crf_span_of_a_resolved_fault_or_a_working_valve_is_dropped(
         ("阀门也关不严", "阀门", "valve"),
         ("阀门拧不动", "阀门", "valve"),
         ("片子里面老有响动", "响动", "noise"),
+        ("阀门一直在滴答", "阀门", "valve"),
+        ("阀门拧断了", "阀门", "valve"),
+        ("阀门，坏了", "阀门", "valve"),
+        ("阀门好像有问题", "阀门", "valve"),
+        ("外面暖气管漏水", "漏水", "leak"),
+        ("暖气片一点都不温乎", "温乎", "no_heat"),
     ],
 )
 def test_a_crf_span_of_a_present_fault_is_kept(message: str, word: str, value: str) -> None:
     text = to_canonical(message)
     assert (word, value) in fault_spans(text, [crf(text, word, value)], "report_repair")
+
+
+def test_a_crf_span_after_a_negation_that_a_rule_covers_is_redrawn_not_dropped() -> None:
+    text = to_canonical("暖气没有温度")
+    assert fault_spans(text, [crf(text, "温度", "no_heat")], "report_repair") == [
+        ("没有温度", "no_heat")
+    ]

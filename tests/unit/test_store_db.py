@@ -256,6 +256,8 @@ def test_a_read_session_reads_the_last_commit_and_refuses_to_write(store_url: st
         # the pooled connections write again in a writing session
         asyncio.run(in_session(_add, "33333333"))
         assert sorted(asyncio.run(in_read_session(_numbers))) == ["11111111", "33333333"]
+        with pytest.raises(exc.DBAPIError):  # and read-only again after the writing session
+            asyncio.run(in_read_session(_add, "44444444"))
     finally:
         dispose_engines()
 
