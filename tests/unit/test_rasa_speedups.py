@@ -251,3 +251,58 @@ def test_rule_matching_stops_early_with_rasas_answers() -> None:
     assert rasa_speedups._get_possible_keys(policy, lookup, conversation) == (
         rasa_speedups._RASA_GET_POSSIBLE_KEYS(policy, lookup, conversation)
     )
+
+
+def test_action_requests_carry_the_same_json_with_the_domain_serialised_once(
+    patched: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The action server receives what Rasa's `json.dumps` of the request would give, as JSON;
+    the domain's text is made once per Domain object."""
+    import asyncio
+    import json
+
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
+
+    received: list[tuple[str, Any]] = []
+
+    async def webhook(request: web.Request) -> web.Response:
+        received.append((request.content_type, await request.json()))
+        return web.json_response({"events": [], "responses": []})
+
+    dumped: list[int] = []
+    real_dumps = json.dumps
+    monkeypatch.setattr(
+        rasa_speedups.json, "dumps", lambda obj, **kw: dumped.append(len(obj)) or real_dumps(obj)
+    )
+    tracker = DialogueStateTracker.from_events(
+        "wx-user", [UserUttered("暖气不热", {"name": "report_repair"})], DOMAIN.slots
+    )
+    other_domain = Domain.load(str(Path(__file__).resolve().parents[2] / "domain.yml"))
+
+    async def run() -> list[dict[str, Any]]:
+        app = web.Application()
+        app.router.add_post("/webhook", webhook)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+        action = RemoteAction("validate_repair_form", endpoint)
+        bodies = []
+        try:
+            for domain in (DOMAIN, DOMAIN, other_domain):
+                body = action._action_call_format(tracker, domain)
+                bodies.append(json.loads(real_dumps(body)))  # what Rasa would have sent
+                await endpoint.request(json=body, method="post")
+        finally:
+            await runner.cleanup()
+        return bodies
+
+    expected = asyncio.run(run())
+    assert [r[0] for r in received] == ["application/json"] * 3
+    assert [r[1] for r in received] == expected
+    assert expected[0]["domain"]["forms"] and expected[0]["tracker"]["sender_id"] == "wx-user"
+    domain_dumps = [n for n in dumped if n == len(expected[0]["domain"])]
+    assert len(domain_dumps) == 2  # once for DOMAIN, once for the other Domain object
