@@ -14,7 +14,8 @@ into a new tracker) copies the state instead of rebuilding it, so a turn costs a
 message 300 as at message 1. RulePolicy stops matching rules where none reaches. The start-up
 heap is frozen out of the garbage collector, and threads switch every 1 ms instead of 5 ms, so the
 SQLite session thread's ledger work does not wait on the event loop's turn. The model's graph runs
-without dask's scheduler (the same nodes with the same inputs, in an order worked out once).
+without dask's scheduler (the same nodes with the same inputs, in an order worked out once), and
+the domain sent with every action call is serialised once per model.
 
 `apply()` is idempotent and runs when the Rasa server loads `bot.tracker_store` (endpoints.yml),
 the one project module only the Rasa server imports.
@@ -182,13 +183,15 @@ class _ActionCall(dict[str, Any]):
     """An action server request body that `_request` sends as JSON text built from a cached
     serialisation of its domain: the domain (28 kB of JSON here) went through `json.dumps` on
     every action call, 6 % of the Rasa server's main thread under the WeChat load. The text
-    parses to the same object as `json.dumps` of the dict (the domain comes last)."""
+    parses to the same object as `json.dumps` of the dict (the domain comes last). It assumes
+    what Rasa 3.6 does: a loaded Domain's `as_dict()` never changes (a new model is a new Domain
+    object) and nothing edits a request body's domain in place."""
 
     def encoded(self) -> bytes:
         """The body as JSON, the domain's text reused while it is the cached domain dict."""
         domain = self.get("domain")
         cached = _domain_cache[0] if _domain_cache else None
-        if domain is None or cached is None or domain is not cached[1]:
+        if domain is None or cached is None or domain is not cached[1] or len(self) < 2:
             return json.dumps(self).encode()
         rest = json.dumps({key: value for key, value in self.items() if key != "domain"})
         return f'{rest[:-1]}, "domain": {cached[2]}}}'.encode()
@@ -218,7 +221,7 @@ async def _request(
     """Rasa's `EndpointConfig.request`; an `_ActionCall` body goes out as its `encoded()` text
     under the same JSON content type."""
     body = kwargs.get("json")
-    if isinstance(body, _ActionCall):
+    if isinstance(body, _ActionCall) and content_type:
         del kwargs["json"]
         kwargs["data"] = body.encoded()
     return await _RASA_REQUEST(self, method, subpath, content_type, compress, **kwargs)
@@ -287,7 +290,6 @@ async def _update_tracker_session(
     await _RASA_UPDATE_SESSION(self, tracker, output_channel, metadata)
 
 
-#: What `apply()` replaces: (class, attribute, replacement).
 @dataclasses.dataclass(frozen=True)
 class _Plan:
     """The nodes one graph run needs, each after the nodes it needs, with their inputs' names."""
@@ -326,9 +328,13 @@ def _run_graph(
     each policy prediction): per run it cut the minimal graph out of the schema again, built a
     dask graph and let dask order and track a dozen tasks, a third of what the run cost, on one
     thread anyway. The order of a run's nodes is worked out once per set of targets; an input
-    replaces the node of its name (Rasa's placeholders), as in Rasa.
+    replaces the node of its name (Rasa's placeholders), as in Rasa. A run without targets
+    (training, fingerprinting) stays Rasa's: dask frees each output once its dependents ran,
+    which matters for training data, not for one message.
     """
-    run_targets = tuple(targets) if targets else tuple(self._graph_schema.target_names)
+    if not targets:
+        return _RASA_GRAPH_RUN(self, inputs, targets)
+    run_targets = tuple(targets)
     plans: dict[tuple[str, ...], _Plan] = self.__dict__.setdefault("_heating_plans", {})
     plan = plans.get(run_targets)
     if plan is None:
@@ -346,12 +352,15 @@ def _run_graph(
         for name, needs in plan.steps:
             if name not in results:
                 node = self._instantiated_nodes[name]
-                results[name] = node(*(results[need] for need in needs))
+                # a missing input reaches the node as its name, as from dask (the node
+                # then raises Rasa's "Missing input" error)
+                results[name] = node(*(results.get(need, need) for need in needs))
     except RuntimeError as e:
         raise GraphRunError("Error running runner.") from e
     return dict(results[target] for target in run_targets)
 
 
+#: What `apply()` replaces: (class, attribute, replacement).
 PATCHES: tuple[tuple[type, str, Any], ...] = (
     (RemoteAction, "_validate_action_result", _validate_action_result),
     (RemoteAction, "_action_call_format", _action_call_format),

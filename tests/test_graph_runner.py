@@ -66,7 +66,10 @@ def _answers(agent: Agent) -> list[Any]:
 def test_runs_without_dask_give_rasas_parses_and_predictions(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    for owner, name, _ in rasa_speedups.PATCHES:  # restored when the test ends
+        monkeypatch.setattr(owner, name, getattr(owner, name))
     rasa_speedups.apply()
+    assert DaskGraphRunner.run is rasa_speedups._run_graph
     agent = Agent.load(str(ensure_model()))
     ours = _answers(agent)
     monkeypatch.setattr(DaskGraphRunner, "run", rasa_speedups._RASA_GRAPH_RUN)
