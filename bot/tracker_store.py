@@ -13,7 +13,9 @@ server's time in it): the store knows how many it wrote.
 
 Safety: an entry is taken out of the cache when it is handed out and only put back by `save`, so a
 turn that fails half-way (tracker changed in memory, never saved) can never be served again; the
-next turn reads the database. Everything is written exactly as `SQLTrackerStore` writes it.
+next turn reads the database. An entry whose tracker gained events after its save (a turn that
+failed after one of its intermediate saves) is not served either. Everything is written exactly
+as `SQLTrackerStore` writes it.
 
 On an SQLite file (the default profile) the store keeps a pool of connections in WAL mode with
 `synchronous=NORMAL`: Rasa's engine opened a new connection for every read and write, and every
