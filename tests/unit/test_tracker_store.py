@@ -169,9 +169,11 @@ async def test_a_session_started_in_this_turn_is_cached_as_the_database_gives_it
     assert [e.type_name for e in again.events] == ["session_started", "user", "action", "user"]
 
 
-async def test_a_new_session_of_a_served_tracker_is_cached_as_reloaded(tmp_path: Path) -> None:
-    """A session that expired and restarted in a served tracker: the old session's events are
-    not served again (the database query keeps only the latest session)."""
+async def test_a_new_session_of_a_served_tracker_is_cached_as_reloaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A session that expired and restarted in a served tracker: the next turn is served from
+    memory, without the old session's events (the database query keeps only the latest)."""
     store = _store(tmp_path)
     await store.save(_tracker("u5", "旧的"))
     served = await store.retrieve("u5")
@@ -180,8 +182,13 @@ async def test_a_new_session_of_a_served_tracker_is_cached_as_reloaded(tmp_path:
     served.update(SessionStarted())
     served.update(UserUttered("新的", {"name": "greet"}))
     await store.save(served)
-    loaded = await store.retrieve("u5")
     reloaded = await _store(tmp_path, cache_size=0).retrieve("u5")
+
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the database was read")
+
+    monkeypatch.setattr(SQLTrackerStore, "_retrieve", refused)
+    loaded = await store.retrieve("u5")
     assert loaded is not None and reloaded is not None and loaded is not served
     assert [e.as_dict() for e in loaded.events] == [e.as_dict() for e in reloaded.events]
     assert [e.type_name for e in loaded.events] == ["session_started", "user"]
