@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.evaluation.overlap import Overlap
 from bot.evaluation.scorecard import Scorecard, gate_figures
+from bot.evaluation.spans import ERROR_KINDS
 from bot.evaluation.thresholds import Check
 
 __all__ = ["EvaluationResult", "format_value", "render_markdown", "render_text", "write_reports"]
@@ -273,6 +274,16 @@ def render_markdown(result: EvaluationResult, command: str = "") -> str:
          f"{o.f1:.3f}", f"{bo.f1:.3f}"]
     )  # fmt: skip
     out += [_markdown_table(entity_rows), ""]
+    if model.entity_errors:
+        out += ["Span errors of the model by kind (`boundary`: overlaps a gold span of its type "
+                "with other offsets; `wrong_type`: same offsets, another type; `missed`, "
+                "`spurious`: nothing of its type overlaps):", ""]  # fmt: skip
+        error_rows = [["entity", *ERROR_KINDS]]
+        error_rows += [
+            [entity, *(str(kinds[kind]) for kind in ERROR_KINDS)]
+            for entity, kinds in model.entity_errors.items()
+        ]
+        out += [_markdown_table(error_rows), ""]
     if model.value_scores is not None:
         v, bv = model.value_scores, baseline.value_scores
         out += [

@@ -38,7 +38,7 @@ from bot.evaluation.metrics import (
     percentile,
     rate,
 )
-from bot.evaluation.spans import span_scores, value_scores
+from bot.evaluation.spans import span_errors, span_scores, value_scores
 
 __all__ = ["Scorecard", "gate_figures", "score"]
 
@@ -74,6 +74,8 @@ class Scorecard:
     latency_mean_ms: float | None
     by_tag: dict[str, tuple[int, float]] = field(default_factory=dict)
     text_mismatches: int = 0
+    #: Per entity type, how its unmatched spans are wrong (`bot.evaluation.spans.span_errors`).
+    entity_errors: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-friendly form (PRF objects and pairs become dicts)."""
@@ -110,6 +112,7 @@ class Scorecard:
             "latency_mean_ms": self.latency_mean_ms,
             "by_tag": {k: {"n": n, "intent_accuracy": a} for k, (n, a) in self.by_tag.items()},
             "text_mismatches": self.text_mismatches,
+            "entity_errors": self.entity_errors,
         }
 
 
@@ -197,6 +200,7 @@ def score(
             bool(p.text) and p.text != e.normalised
             for e, p in zip(examples, predictions, strict=True)
         ),
+        entity_errors=span_errors(gold_spans, predicted_spans),
     )
 
 

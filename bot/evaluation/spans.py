@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from bot.evaluation.metrics import PRF, prf
 
-__all__ = ["Span", "dedupe_spans", "span_scores", "value_scores"]
+__all__ = ["ERROR_KINDS", "Span", "dedupe_spans", "span_errors", "span_scores", "value_scores"]
 
 #: Rasa's name for the regex extractor; its spans are preferred when it and DIET overlap.
 REGEX_EXTRACTOR = "RegexEntityExtractor"
@@ -118,3 +118,56 @@ def value_scores(
         counts["fp"] += sum(p.values()) - hits
         counts["fn"] += sum(g.values()) - hits
     return prf(counts["tp"], counts["fp"], counts["fn"])
+
+
+#: The kinds of span error `span_errors` counts, in report order.
+ERROR_KINDS = ("boundary", "wrong_type", "missed", "spurious")
+
+
+def span_errors(
+    gold: Sequence[Sequence[Span]], predicted: Sequence[Sequence[Span]]
+) -> dict[str, dict[str, int]]:
+    """Why the unmatched spans of each type are wrong, counted per entity type.
+
+    F1 alone does not say what to work on: a span drawn a character too wide costs a false
+    positive *and* a false negative, like a fault the model never saw plus a word it invented.
+    Each unmatched gold span is `boundary` when a prediction of its type overlaps it with other
+    offsets, `wrong_type` when a prediction of another type has its exact offsets, else `missed`;
+    an unmatched prediction that overlaps no gold span of its type and equals none of another
+    type is `spurious`. Counts are per gold type (per predicted type for `spurious`).
+    """
+    if len(gold) != len(predicted):
+        raise ValueError(f"{len(gold)} gold messages vs {len(predicted)} predicted")
+    counts: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    for gold_spans, predicted_spans in zip(gold, predicted, strict=True):
+        matched = Counter(s.key for s in gold_spans) & Counter(s.key for s in predicted_spans)
+        gold_left = _unmatched(gold_spans, matched)
+        pred_left = _unmatched(predicted_spans, matched)
+        for g in gold_left:
+            if any(p.entity == g.entity and p.overlaps(g) for p in pred_left):
+                counts[g.entity]["boundary"] += 1
+            elif any((p.start, p.end) == (g.start, g.end) for p in pred_left):
+                counts[g.entity]["wrong_type"] += 1
+            else:
+                counts[g.entity]["missed"] += 1
+        for p in pred_left:
+            near_gold = any(g.entity == p.entity and g.overlaps(p) for g in gold_left)
+            retyped = any((g.start, g.end) == (p.start, p.end) for g in gold_left)
+            if not near_gold and not retyped:
+                counts[p.entity]["spurious"] += 1
+    return {
+        entity: {kind: counts[entity][kind] for kind in ERROR_KINDS}
+        for entity in sorted(counts)
+    }
+
+
+def _unmatched(spans: Sequence[Span], matched: Counter[tuple[str, int, int]]) -> list[Span]:
+    """`spans` without as many copies of each key as `matched` counts (a multiset difference)."""
+    left = Counter(matched)
+    rest = []
+    for span in spans:
+        if left[span.key] > 0:
+            left[span.key] -= 1
+        else:
+            rest.append(span)
+    return rest

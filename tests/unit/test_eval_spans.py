@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.evaluation.spans import Span, dedupe_spans, span_scores, value_scores
+from bot.evaluation.spans import Span, dedupe_spans, span_errors, span_scores, value_scores
 
 # message 1: phone right; address predicted one room short (0 credit: FP + FN)
 # message 2: fault right; a time predicted where there is none (FP)
@@ -96,3 +96,35 @@ def test_dedupe_keeps_different_types_and_disjoint_spans() -> None:
 def test_length_mismatch_is_an_error() -> None:
     with pytest.raises(ValueError):
         span_scores([[]], [])
+
+
+def test_span_errors_by_hand() -> None:
+    # address one room short: a boundary error, not a miss plus an invention;
+    # the time with no gold span near it: spurious.
+    errors = span_errors(GOLD, PREDICTED)
+    assert errors == {
+        "address": {"boundary": 1, "wrong_type": 0, "missed": 0, "spurious": 0},
+        "time": {"boundary": 0, "wrong_type": 0, "missed": 0, "spurious": 1},
+    }
+
+
+def test_span_errors_tell_a_miss_from_a_wrong_type() -> None:
+    gold = [[Span("fault_type", 0, 2, "leak"), Span("address", 5, 9), Span("phone", 10, 21)]]
+    predicted = [[Span("time", 5, 9), Span("fault_type", 3, 4)]]
+    errors = span_errors(gold, predicted)
+    assert errors["fault_type"] == {"boundary": 0, "wrong_type": 0, "missed": 1, "spurious": 1}
+    assert errors["address"] == {"boundary": 0, "wrong_type": 1, "missed": 0, "spurious": 0}
+    assert errors["phone"]["missed"] == 1
+    # the retyped prediction is counted once, at its gold type, not also as spurious
+    assert "time" not in errors
+
+
+def test_span_errors_count_each_unmatched_duplicate() -> None:
+    gold = [[Span("fault_type", 0, 2)]]
+    predicted = [[Span("fault_type", 0, 2), Span("fault_type", 0, 2)]]
+    # one prediction matches; its duplicate overlaps no unmatched gold span
+    assert span_errors(gold, predicted) == {
+        "fault_type": {"boundary": 0, "wrong_type": 0, "missed": 0, "spurious": 1}
+    }
+    with pytest.raises(ValueError):
+        span_errors(gold, [])

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.nlu.entities import POSTPROCESSOR, postprocess_entities
+from bot.nlu.entities import MIN_CRF_FAULT_CONFIDENCE, POSTPROCESSOR, postprocess_entities
 from bot.nlu.faultspans import find_fault_spans
 from bot.nlu.numbers import to_canonical
 
@@ -120,15 +120,18 @@ def test_states_that_name_no_fault_alone_are_weak() -> None:
 # --- merged with the CRF's spans --------------------------------------------------------------
 
 
-def crf(text: str, word: str, value: str) -> dict[str, Any]:
+def crf(text: str, word: str, value: str, confidence: float | None = None) -> dict[str, Any]:
     start = text.index(word)
-    return {
+    entity = {
         "entity": "fault_type",
         "start": start,
         "end": start + len(word),
         "value": value,
         "extractor": "CRFEntityExtractor",
     }
+    if confidence is not None:
+        entity["confidence_entity"] = confidence
+    return entity
 
 
 def fault_spans(text: str, entities: list[dict[str, Any]], intent: str) -> list[tuple[str, str]]:
@@ -224,4 +227,24 @@ def test_a_crf_span_after_a_negation_that_a_rule_covers_is_redrawn_not_dropped()
     text = to_canonical("暖气没有温度")
     assert fault_spans(text, [crf(text, "温度", "no_heat")], "report_repair") == [
         ("没有温度", "no_heat")
+    ]
+
+
+def test_an_unsure_crf_span_no_rule_covers_is_dropped() -> None:
+    # 凉 alone is no rule's (屋里凉 is a feeling), so only the CRF's confidence decides
+    text = to_canonical("暖气片凉的")
+    unsure = MIN_CRF_FAULT_CONFIDENCE - 0.01
+    assert fault_spans(text, [crf(text, "凉", "no_heat", unsure)], "report_repair") == []
+    sure = crf(text, "凉", "no_heat", MIN_CRF_FAULT_CONFIDENCE)
+    assert postprocess_entities(text, [sure], "report_repair") == [sure]
+
+
+def test_an_unsure_crf_span_a_rule_covers_is_kept_and_redrawn() -> None:
+    text = to_canonical("暖气片漏水了")
+    assert fault_spans(text, [crf(text, "漏水", "leak", 0.3)], "report_repair") == [
+        ("漏水", "leak")
+    ]
+    text = to_canonical("暖气片咕噜咕噜响")
+    assert fault_spans(text, [crf(text, "咕噜", "noise", 0.2)], "report_repair") == [
+        ("咕噜咕噜响", "noise")
     ]
