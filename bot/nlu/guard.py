@@ -6,12 +6,13 @@ asked for. Placed last in the pipeline, the guard overrides the intent with `nlu
 fallback action can say exactly what was wrong (`actions/conversation.py`).
 
 One exception: WeChat users answer a yes/no question with a gesture (👌, 👍, 👎). A message of
-only yes-gestures is `affirm`, of only no-gestures `deny` (skin tones and variation selectors
-ignored); any other emoji, or a mix, is still `nlu_fallback`.
+only yes-gestures is `affirm`, of only no-gestures `deny` (skin tones, variation selectors and
+punctuation ignored: 👍！ is a yes); any other emoji, or a mix, is still `nlu_fallback`.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -39,12 +40,19 @@ _MODIFIERS = frozenset("\ufe0f\u200d♀♂") | {chr(c) for c in range(0x1F3FB, 0
 
 def gesture_intent(text: str) -> str | None:
     """`affirm` / `deny` for a message of only yes / only no gestures, else None."""
-    signs = {ch for ch in text if not ch.isspace() and ch not in _MODIFIERS}
+    signs = {
+        ch for ch in text if not ch.isspace() and ch not in _MODIFIERS and not _is_punctuation(ch)
+    }
     if signs and signs <= YES_GESTURES:
         return "affirm"
     if signs and signs <= NO_GESTURES:
         return "deny"
     return None
+
+
+def _is_punctuation(ch: str) -> bool:
+    """！ 。 ~ … after a gesture add tone, not meaning."""
+    return unicodedata.category(ch).startswith("P") or ch in "~～"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
