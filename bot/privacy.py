@@ -10,8 +10,14 @@ from __future__ import annotations
 import logging
 import re
 
-_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
-_LONG_DIGITS = re.compile(r"(?<![A-Za-z\d])(\d{2})(\d{4,8})(\d{2})(?!\d)")
+# Rasa's debug lines are JSON with non-ASCII escaped: 户号0102345678 arrives as
+# "\u6237\u53f70102345678", where the escape's last hex digit or letter would otherwise join or
+# precede the number. A JSON escape (\uXXXX, \n, \r, \t) right before a number separates it.
+_AFTER_ESCAPE = r"(?<=\\u[0-9a-fA-F]{4})|(?<=\\[nrt])"
+_PHONE = re.compile(rf"(?:{_AFTER_ESCAPE}|(?<!\d))(1[3-9]\d)(\d{{4}})(\d{{4}})(?!\d)")
+_LONG_DIGITS = re.compile(
+    rf"(?:{_AFTER_ESCAPE}|(?<![A-Za-z\d]))(\d{{2}})(\d{{4,8}})(\d{{2}})(?!\d)"
+)
 
 
 def mask_phone(phone: str | None) -> str:

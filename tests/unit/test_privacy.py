@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
 
 import pytest
@@ -53,3 +54,25 @@ def test_long_ids_keep_only_enough_to_follow_one_user() -> None:
     assert mask_id("oE2E_survey-good000000000000") == "oE***0000"
     assert mask_id("short") == "***"
     assert "survey" not in mask_id("oE2E_survey-good000000000000")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我的户号0102345678，暖气不热",  # 号 is \u53f7: its last hex digit joins the number
+        "电话号13812345678",  # the same before a phone number
+        "户号：\n0102345678",  # \n before the number
+        "电话13812345678，户号0102345678",  # 话 is \u8bdd: a hex letter before the number
+    ],
+)
+def test_numbers_in_json_with_escaped_chinese_are_masked(text: str) -> None:
+    # Rasa's debug lines render the parse data as JSON with non-ASCII escaped
+    line = json.dumps({"parse_data_text": text})
+    masked = mask_text(line)
+    assert "0102345678" not in masked and "13812345678" not in masked
+    assert json.loads(masked)["parse_data_text"] == mask_text(text)
+
+
+def test_a_ticket_number_in_json_stays_readable() -> None:
+    line = json.dumps({"text": "单号BX202611270003"})
+    assert mask_text(line) == line
