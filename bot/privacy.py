@@ -12,11 +12,12 @@ import re
 
 # Rasa's debug lines are JSON with non-ASCII escaped: 户号0102345678 arrives as
 # "\u6237\u53f70102345678", where the escape's last hex digit or letter would otherwise join or
-# precede the number. A JSON escape (\uXXXX, \n, \r, \t) right before a number separates it.
-_AFTER_ESCAPE = r"(?<=\\u[0-9a-fA-F]{4})|(?<=\\[nrt])"
-_PHONE = re.compile(rf"(?:{_AFTER_ESCAPE}|(?<!\d))(1[3-9]\d)(\d{{4}})(\d{{4}})(?!\d)")
+# precede the number. An escape right before a number separates it: JSON's \uXXXX and
+# \b \f \n \r \t, and a bytes repr's \xXX. The leading (?=\d) only makes the scan cheaper.
+_AFTER_ESCAPE = r"(?<=\\u[0-9a-fA-F]{4})|(?<=\\x[0-9a-fA-F]{2})|(?<=\\[bfnrt])"
+_PHONE = re.compile(rf"(?=\d)(?:{_AFTER_ESCAPE}|(?<!\d))(1[3-9]\d)(\d{{4}})(\d{{4}})(?!\d)")
 _LONG_DIGITS = re.compile(
-    rf"(?:{_AFTER_ESCAPE}|(?<![A-Za-z\d]))(\d{{2}})(\d{{4,8}})(\d{{2}})(?!\d)"
+    rf"(?=\d)(?:{_AFTER_ESCAPE}|(?<![A-Za-z\d]))(\d{{2}})(\d{{4,8}})(\d{{2}})(?!\d)"
 )
 
 

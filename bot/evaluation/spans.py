@@ -133,8 +133,11 @@ def span_errors(
     positive *and* a false negative, like a fault the model never saw plus a word it invented.
     Each unmatched gold span is `boundary` when a prediction of its type overlaps it with other
     offsets, `wrong_type` when a prediction of another type has its exact offsets, else `missed`;
-    an unmatched prediction that overlaps no gold span of its type and equals none of another
-    type is `spurious`. Counts are per gold type (per predicted type for `spurious`).
+    an unmatched prediction that overlaps no *unmatched* gold span of its type and has the offsets
+    of none of another type is `spurious`. Counts are per gold type (per predicted type for
+    `spurious`). Per type, boundary + wrong_type + missed is exactly `span_scores`' false
+    negatives; the false positives cannot be read back from the table (a prediction over two
+    gold spans, or two predictions over one, are one boundary error each way).
     """
     if len(gold) != len(predicted):
         raise ValueError(f"{len(gold)} gold messages vs {len(predicted)} predicted")
@@ -156,8 +159,7 @@ def span_errors(
             if not near_gold and not retyped:
                 counts[p.entity]["spurious"] += 1
     return {
-        entity: {kind: counts[entity][kind] for kind in ERROR_KINDS}
-        for entity in sorted(counts)
+        entity: {kind: counts[entity][kind] for kind in ERROR_KINDS} for entity in sorted(counts)
     }
 
 

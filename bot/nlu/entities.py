@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from numbers import Real
 from typing import Any
 
 from bot.nlu.addressspans import find_address_spans
@@ -306,16 +307,17 @@ def _inside_any(span: tuple[int, int] | None, others: Sequence[tuple[int, int]])
 
 
 #: A CRF `fault_type` span that no fault rule covers is kept only at this confidence or more
-#: (Rasa's `confidence_entity`: the lowest tag marginal over the span's tokens). On five training
-#: folds the spans no rule covers were about half right (12 of 23); from 0.65 to 0.85 the F1 sat
-#: on a plateau (0.954 → 0.960–0.961: 9 of 11 wrong ones dropped for 4 right ones at 0.8).
+#: (Rasa's `confidence_entity`: the lowest over the span's tokens of the type's B/I/L/U
+#: marginals). On five training folds the spans no rule covers were about half right (12 of 23);
+#: from 0.65 to 0.85 the F1 sat on a plateau (0.954 → 0.959–0.961: 9 of 11 wrong ones dropped
+#: for 4 right ones at 0.8). docs/nlu.md, "Fifth round".
 MIN_CRF_FAULT_CONFIDENCE = 0.8
 
 
 def _confidence(entity: Entity) -> float:
     """The extractor's confidence in `entity`; 1.0 when it gives none (a rule, a test)."""
     value = entity.get("confidence_entity")
-    return float(value) if isinstance(value, (int, float)) else 1.0
+    return float(value) if isinstance(value, Real) else 1.0
 
 
 def _fault_entities(text: str, entities: Sequence[Entity], intent: str | None) -> list[Entity]:

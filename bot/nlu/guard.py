@@ -7,7 +7,8 @@ fallback action can say exactly what was wrong (`actions/conversation.py`).
 
 One exception: WeChat users answer a yes/no question with a gesture (👌, 👍, 👎). A message of
 only yes-gestures is `affirm`, of only no-gestures `deny` (skin tones, variation selectors and
-punctuation ignored: 👍！ is a yes); any other emoji, or a mix, is still `nlu_fallback`.
+punctuation other than ? ignored: 👍！ is a yes, 👍？ a question); any other emoji, or a mix, is
+still `nlu_fallback`.
 """
 
 from __future__ import annotations
@@ -51,8 +52,8 @@ def gesture_intent(text: str) -> str | None:
 
 
 def _is_punctuation(ch: str) -> bool:
-    """！ 。 ~ … after a gesture add tone, not meaning."""
-    return unicodedata.category(ch).startswith("P") or ch in "~～"
+    """！ 。 ~ … after a gesture add tone, not meaning; a question mark makes it a question."""
+    return (unicodedata.category(ch).startswith("P") and ch not in "?？") or ch in "~～"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

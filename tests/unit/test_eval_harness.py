@@ -215,6 +215,11 @@ def test_reports_are_written_and_readable(sets: Options) -> None:
     text = render_text(result)
     assert "intent accuracy" in text and "CI gate: FAILED" in text
     assert render_markdown(result).startswith("# NLU evaluation")
+    assert "| entity | boundary |" not in markdown  # no span error, no table
+    result.model.entity_errors = {
+        "time": {"boundary": 2, "wrong_type": 0, "missed": 1, "spurious": 3}
+    }
+    assert "| time | 2 | 0 | 1 | 3 |" in render_markdown(result)
 
 
 def test_console_examples_are_clipped(sets: Options) -> None:

@@ -78,3 +78,12 @@ def test_gate_figures_per_entity_type_and_margin_over_baseline() -> None:
 def test_example_and_prediction_counts_must_agree() -> None:
     with pytest.raises(ValueError):
         score(EXAMPLES, PREDICTIONS[:2])
+
+
+def test_span_errors_reach_the_scorecard_and_its_json() -> None:
+    # the fault predicted one character wide: a boundary error, not a miss and an invention
+    wide = Prediction("report_repair", spans=(Span("fault_type", 1, 4, "气漏水"),))
+    card = score(EXAMPLES[:1], [wide])
+    expected = {"fault_type": {"boundary": 1, "wrong_type": 0, "missed": 0, "spurious": 0}}
+    assert card.entity_errors == expected
+    assert card.as_dict()["entity_errors"] == expected

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from bot.evaluation.spans import Span, dedupe_spans, span_errors, span_scores, value_scores
@@ -128,3 +130,26 @@ def test_span_errors_count_each_unmatched_duplicate() -> None:
     }
     with pytest.raises(ValueError):
         span_errors(gold, [])
+
+
+def test_span_errors_account_for_every_false_negative() -> None:
+    # random messages of overlapping, duplicated and retyped spans: every unmatched gold span is
+    # exactly one of boundary / wrong_type / missed
+    rng = random.Random(7)
+    types = ("address", "fault_type", "time")
+
+    def spans() -> list[Span]:
+        made = []
+        for _ in range(rng.randint(0, 4)):
+            start = rng.randint(0, 8)
+            made.append(Span(rng.choice(types), start, start + rng.randint(1, 4)))
+        return made
+
+    gold = [spans() for _ in range(400)]
+    predicted = [spans() for _ in range(400)]
+    _, per_type = span_scores(gold, predicted)
+    errors = span_errors(gold, predicted)
+    for entity, scores in per_type.items():
+        kinds = errors.get(entity, dict.fromkeys(("boundary", "wrong_type", "missed"), 0))
+        assert kinds["boundary"] + kinds["wrong_type"] + kinds["missed"] == scores.fn
+        assert errors.get(entity, {}).get("spurious", 0) <= scores.fp

@@ -47,7 +47,7 @@ def test_yes_and_no_gestures_answer_a_question(text: str, intent: str) -> None:
     assert message.get("entities") == []
 
 
-@pytest.mark.parametrize("text", ["👍👎", "👌😀", "👍！👎", "！！"])
+@pytest.mark.parametrize("text", ["👍👎", "👌😀", "👍！👎", "！！", "👍？"])
 def test_mixed_gestures_still_fall_back(text: str) -> None:
     (message,) = _guard().process([_classified(text)])
     assert message.get("intent")["name"] == "nlu_fallback"

@@ -61,8 +61,12 @@ def test_long_ids_keep_only_enough_to_follow_one_user() -> None:
     [
         "我的户号0102345678，暖气不热",  # 号 is \u53f7: its last hex digit joins the number
         "电话号13812345678",  # the same before a phone number
-        "户号：\n0102345678",  # \n before the number
-        "电话13812345678，户号0102345678",  # 话 is \u8bdd: a hex letter before the number
+        "户号：0102345678",  # ： is \uff1a: a hex letter right before the number
+        "电话0102345678",  # 话 is \u8bdd
+        "户号：\n0102345678",
+        "户号\t0102345678",
+        "户号\r13812345678",
+        "户号\f0102345678",
     ],
 )
 def test_numbers_in_json_with_escaped_chinese_are_masked(text: str) -> None:
@@ -76,3 +80,8 @@ def test_numbers_in_json_with_escaped_chinese_are_masked(text: str) -> None:
 def test_a_ticket_number_in_json_stays_readable() -> None:
     line = json.dumps({"text": "单号BX202611270003"})
     assert mask_text(line) == line
+
+
+def test_numbers_in_a_bytes_repr_are_masked() -> None:
+    line = repr("户号0102345678".encode())
+    assert "0102345678" not in mask_text(line)
