@@ -103,3 +103,25 @@ def test_every_entity_span_falls_on_token_boundaries(training_data: TrainingData
             if entity["start"] not in starts or entity["end"] not in ends:
                 misaligned.append((example.get("text"), entity["entity"], entity["value"]))
     assert not misaligned, misaligned[:20]
+
+
+def test_every_annotated_fault_word_reaches_the_actions_as_its_type(
+    training_data: TrainingData,
+) -> None:
+    # What an action receives for a fault word the model extracts: the EntitySynonymMapper's
+    # value (synonyms.yml and the annotations' own values), else the word read by
+    # bot.nlu.faults.fault_type_of. Either way it must be the type the annotation gives.
+    from bot.nlu.faults import fault_type_of
+
+    synonyms = training_data.entity_synonyms
+    wrong = set()
+    for message in training_data.training_examples:
+        for entity in message.get("entities") or []:
+            if entity["entity"] != "fault_type":
+                continue
+            word = message.get("text")[entity["start"] : entity["end"]]
+            mapped = synonyms.get(word, word)
+            reached = mapped if mapped in FAULT_VALUES else fault_type_of(mapped)
+            if reached != entity["value"]:
+                wrong.add((word, entity["value"], reached))
+    assert not wrong, sorted(wrong)
