@@ -276,8 +276,8 @@ def render_markdown(result: EvaluationResult, command: str = "") -> str:
     out += [_markdown_table(entity_rows), ""]
     if model.entity_errors:
         out += ["Span errors of the model by kind (`boundary`: overlaps a gold span of its type "
-                "with other offsets; `wrong_type`: same offsets, another type; `missed`, "
-                "`spurious`: nothing of its type overlaps):", ""]  # fmt: skip
+                "with other offsets; `wrong_type`: same offsets, another type; `missed` / "
+                "`spurious`: no unmatched span of its type overlaps):", ""]  # fmt: skip
         error_rows = [["entity", *ERROR_KINDS]]
         error_rows += [
             [entity, *(str(kinds[kind]) for kind in ERROR_KINDS)]
