@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.account import ActionAfterVerification, ValidateVerifyForm
@@ -248,3 +249,21 @@ async def test_no_payment_link_when_nothing_is_owed(store: str, domain: dict[str
     summary = said(dispatcher, "utter_fee_summary")
     assert summary["balance"] == "本季已缴清"
     assert summary["pay_link"] == "" and summary["owed"] == "已缴清"
+
+
+async def test_store_calls_hop_threads_for_the_schema_only_until_it_is_current(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import actions.common as common
+
+    checks: list[str] = []
+    real = common._ensure_schema_once
+
+    def counted() -> None:
+        checks.append("check")
+        real()
+
+    monkeypatch.setattr(common, "_ensure_schema_once", counted)
+    assert await common.read_db(lambda session: 1) == 1
+    assert await common.in_db(lambda session: 2) == 2
+    assert checks == ["check"]  # once: afterwards the flag is read on the event loop
