@@ -2,9 +2,9 @@
 
 Handlers are thin: authenticate, call `bot.handoff.service` in a worker thread, talk to Rasa,
 and shape the answer with `present`. Every API call but login and the inbound webhook needs the
-signed session cookie; every state-changing one also the CSRF header and a JSON body. Pages are
-static files with no inline script, under a strict Content-Security-Policy; the script renders
-every text with `textContent`, never as HTML.
+signed session cookie of a session still open in the database (`logins`); every state-changing
+one also the CSRF header and a JSON body. Pages are static files with no inline script, under a
+strict Content-Security-Policy; the script renders every text with `textContent`, never as HTML.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import contextlib
 import functools
 import itertools
 import logging
+import math
 from collections.abc import Callable, Coroutine
 from datetime import date, datetime
 from pathlib import Path
@@ -27,16 +28,18 @@ from sanic.response import HTTPResponse
 from sqlalchemy.orm import Session
 
 from bot.config import settings as process_settings
-from bot.console import present
+from bot.console import logins, present
 from bot.console.auth import (
     COOKIE_NAME,
     CSRF_HEADER,
     SESSION_SECONDS,
-    LoginThrottle,
+    address_group,
+    client_address,
     csrf_ok,
     issue_session,
     read_session,
-    verify_password,
+    throttle_key,
+    verify_login,
 )
 from bot.console.config import ConsoleSettings
 from bot.console.rasa import RasaClient, RasaError
@@ -54,7 +57,6 @@ from bot.report.data import build_report, default_tracker_url
 from bot.report.figures import period_of
 from bot.report.render import DEFINITIONS
 from bot.services import clock
-from bot.store import agents as agent_store
 from bot.store.db import in_session
 
 logger = logging.getLogger(__name__)
@@ -83,6 +85,8 @@ SECURITY_HEADERS = {
 MAX_REPLY_CHARS = 1000
 MAX_REPORT_DAYS = 366
 NOT_LIVE = "该渠道不能实时推送：回复已记入对话记录，但用户收不到，请电话联系用户。"
+#: Read only when the socket peer is a trusted proxy (`CONSOLE_TRUSTED_PROXIES`).
+FORWARDED_FOR = "X-Forwarded-For"
 _app_numbers = itertools.count(1)  # Sanic wants a unique name per app (tests create several)
 Handler = Callable[..., Coroutine[Any, Any, HTTPResponse]]
 
@@ -167,7 +171,6 @@ def create_app(
     tracker_db = tracker_url or default_tracker_url()
     app = Sanic(f"heating_console_{next(_app_numbers)}", configure_logging=False)
     app.config.REQUEST_MAX_SIZE = 256 * 1024
-    throttle = LoginThrottle()
 
     async def _start(app: Sanic, loop: Any) -> None:
         app.ctx.http = aiohttp.ClientSession()
@@ -217,15 +220,16 @@ def create_app(
         return wrap
 
     async def _authenticate(request: Request) -> Actor:
-        session = read_session(request.cookies.get(COOKIE_NAME), settings.secret)
-        if session is None:
+        moment = now()
+        login = read_session(request.cookies.get(COOKIE_NAME), settings.secret, moment.timestamp())
+        if login is None:
             raise ApiError(401, "请先登录")
-        if request.method != "GET" and not csrf_ok(session, request.headers.get(CSRF_HEADER)):
+        if request.method != "GET" and not csrf_ok(login, request.headers.get(CSRF_HEADER)):
             raise ApiError(403, "缺少或错误的 CSRF 令牌，请刷新页面")
-        actor = await in_session(handoff_service.actor_of, session.agent_id, now())
+        actor = await in_session(logins.session_actor, login.key, settings.limits, moment)
         if actor is None:
-            raise ApiError(401, "账号已停用，请重新登录")
-        request.ctx.csrf = session.csrf
+            raise ApiError(401, "登录已失效，请重新登录")
+        request.ctx.login = login
         return actor
 
     # ---- pages --------------------------------------------------------------------------------
@@ -253,15 +257,38 @@ def create_app(
         data = _body(request)
         username = str(data.get("username") or "").strip()[:64]
         password = str(data.get("password") or "")
-        if throttle.blocked(username):
-            raise ApiError(429, "失败次数过多，请 15 分钟后再试")
-        actor = await in_session(_check_login, username, password, now())
-        if actor is None:
-            throttle.failed(username)
+        address = client_address(
+            request.ip,
+            ",".join(request.headers.getall(FORWARDED_FOR, [])),
+            settings.trusted_proxies,
+        )
+        username_key = throttle_key("username", username, settings.secret)
+        moment = now()
+        attempt = await in_session(
+            logins.begin_login,
+            throttle_key("address", address_group(address), settings.secret),
+            username_key,
+            username,
+            settings.limits,
+            moment,
+        )
+        if attempt.wait_seconds:
+            minutes = math.ceil(attempt.wait_seconds / 60)
+            refused = _error(429, f"登录失败次数过多，为保护账号安全，请 {minutes} 分钟后再试。")
+            refused.headers["Retry-After"] = str(attempt.wait_seconds)
+            return refused
+        # scrypt outside any transaction; unknown usernames cost the same (`verify_login`)
+        matched = await asyncio.to_thread(verify_login, password, attempt.password_hash)
+        if not matched or attempt.agent_id is None:
+            logger.info("console login failed from %s", address)
             raise ApiError(401, "用户名或密码错误")
-        throttle.succeeded(username)
-        cookie, csrf = issue_session(actor.id, settings.secret)
-        answer = response.json({"agent": _agent_json(actor), "csrf": csrf})
+        cookie, opened = issue_session(settings.secret, moment.timestamp())
+        actor = await in_session(
+            logins.finish_login, attempt.agent_id, opened.key, username_key, settings.limits, moment
+        )
+        if actor is None:  # disabled between the two steps
+            raise ApiError(401, "用户名或密码错误")
+        answer = response.json({"agent": _agent_json(actor), "csrf": opened.csrf})
         answer.cookies[COOKIE_NAME] = cookie
         answer.cookies[COOKIE_NAME]["httponly"] = True
         answer.cookies[COOKIE_NAME]["samesite"] = "Strict"
@@ -275,8 +302,13 @@ def create_app(
     @app.post("/api/logout")
     @api()
     async def logout(request: Request) -> HTTPResponse:
-        actor = _actor_of(request)
-        await in_session(handoff_service.sign_out, actor, now(), policy.handoff.pickup_minutes)
+        await in_session(
+            logins.end_session,
+            request.ctx.login.key,
+            _actor_of(request),
+            now(),
+            policy.handoff.pickup_minutes,
+        )
         answer = response.json({"ok": True})
         del answer.cookies[COOKIE_NAME]
         return answer
@@ -284,7 +316,9 @@ def create_app(
     @app.get("/api/me")
     @api()
     async def me(request: Request) -> HTTPResponse:
-        return response.json({"agent": _agent_json(_actor_of(request)), "csrf": request.ctx.csrf})
+        return response.json(
+            {"agent": _agent_json(_actor_of(request)), "csrf": request.ctx.login.csrf}
+        )
 
     # ---- the queue and one conversation ----------------------------------------------------------
 
@@ -494,15 +528,6 @@ def _agent_json(actor: Actor) -> dict[str, Any]:
         "display_name": actor.display_name,
         "role": actor.role,
     }
-
-
-def _check_login(session: Session, username: str, password: str, now: datetime) -> Actor | None:
-    """The agent if the password matches (scrypt runs here, in the worker thread)."""
-    agent = agent_store.get_agent_by_username(session, username)
-    if agent is None or not agent.active or not verify_password(password, agent.password_hash):
-        return None
-    agent_store.touch(session, agent, now)
-    return Actor(agent.id, agent.username, agent.display_name, agent.role)
 
 
 def _details(

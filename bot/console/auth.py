@@ -1,11 +1,14 @@
-"""Agents' passwords, signed session cookies, CSRF tokens and a login throttle.
+"""Agents' passwords, signed session cookies, CSRF tokens, and the rules of the login throttle.
 
 Passwords are kept as salted scrypt hashes (standard library, no dependency): a stolen database
-does not give the passwords away, and each guess costs an attacker real memory and time. The
-session cookie is the agent's id, an expiry and a CSRF token, signed with HMAC-SHA256 under
-`CONSOLE_SECRET`: the server keeps no session table, and a forged or altered cookie is refused.
-Every state-changing request must also send the CSRF token in the `X-CSRF-Token` header, which
-another site cannot read, so a page elsewhere cannot act with an agent's cookie.
+does not give the passwords away, and each guess costs an attacker real memory and time. An
+unknown username is checked against a dummy hash of the same cost, so the time of a refusal does
+not tell which usernames exist. The session cookie is a random session id, an expiry and a CSRF
+token, signed with HMAC-SHA256 under `CONSOLE_SECRET`: a forged or altered cookie is refused
+without a database read, and a genuine one is honoured only while its session is open in the
+database (`bot.console.logins`), so logging out ends it on every console process. Every
+state-changing request must also send the CSRF token in the `X-CSRF-Token` header, which another
+site cannot read, so a page elsewhere cannot act with an agent's cookie.
 """
 
 from __future__ import annotations
@@ -14,12 +17,15 @@ import base64
 import binascii
 import hashlib
 import hmac
+import ipaddress
 import json
+import math
 import secrets
-import threading
-import time
-from collections import defaultdict, deque
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.console.config import Network
 
 COOKIE_NAME = "heating_console"
 CSRF_HEADER = "X-CSRF-Token"
@@ -28,6 +34,9 @@ MIN_PASSWORD_CHARS = 10
 
 # scrypt cost: 16 MiB and ~50 ms per hash, the interactive-login parameters of the scrypt paper.
 _N, _R, _P, _DKLEN, _SALT_BYTES = 2**14, 8, 1, 32, 16
+# What an unknown username is checked against: a well-formed hash of the same cost that no
+# password matches (its digest would have to be all zeros).
+_DUMMY_HASH = f"scrypt${_N}${_R}${_P}${'A' * 22}${'A' * 43}"
 
 
 def _b64(data: bytes) -> str:
@@ -72,26 +81,44 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(actual, expected)
 
 
+def verify_login(password: str, stored: str | None) -> bool:
+    """`verify_password`, against a dummy hash of the same cost when there is no `stored` hash.
+
+    A login for an unknown username then takes as long as a wrong password for a known one.
+    """
+    return verify_password(password, _DUMMY_HASH if stored is None else stored)
+
+
 @dataclass(frozen=True)
 class LoginSession:
-    """What a valid cookie says: who, until when, and the CSRF token bound to it."""
+    """What a valid cookie says: which session, until when, and the CSRF token bound to it."""
 
-    agent_id: int
+    session_id: str
     csrf: str
     expires: int
 
+    @property
+    def key(self) -> str:
+        """What the database keeps of the session id: its hash, which cannot be sent back as a
+        cookie by whoever reads a copy of the table."""
+        return _b64(hashlib.sha256(self.session_id.encode()).digest())
 
-def issue_session(agent_id: int, secret: bytes, now: float | None = None) -> tuple[str, str]:
-    """A signed cookie value for `agent_id` and the CSRF token inside it."""
-    csrf = secrets.token_urlsafe(24)
-    expires = int((time.time() if now is None else now) + SESSION_SECONDS)
-    payload = _b64(json.dumps({"a": agent_id, "c": csrf, "e": expires}).encode())
+
+def issue_session(secret: bytes, now: float) -> tuple[str, LoginSession]:
+    """A signed cookie value for a new random session (Unix time `now`), and that session."""
+    session = LoginSession(
+        secrets.token_urlsafe(32), secrets.token_urlsafe(24), int(now + SESSION_SECONDS)
+    )
+    payload = _b64(
+        json.dumps({"s": session.session_id, "c": session.csrf, "e": session.expires}).encode()
+    )
     signature = _b64(hmac.new(secret, payload.encode(), hashlib.sha256).digest())
-    return f"{payload}.{signature}", csrf
+    return f"{payload}.{signature}", session
 
 
-def read_session(value: str | None, secret: bytes, now: float | None = None) -> LoginSession | None:
-    """The session of a cookie value, or `None` if it is missing, forged, altered or expired."""
+def read_session(value: str | None, secret: bytes, now: float) -> LoginSession | None:
+    """The session of a cookie value at Unix time `now`, or `None` if it is missing, forged,
+    altered or expired (whether it is still open is the database's to say)."""
     if not value or value.count(".") != 1:
         return None
     payload, signature = value.split(".")
@@ -100,10 +127,10 @@ def read_session(value: str | None, secret: bytes, now: float | None = None) -> 
         return None
     try:
         data = json.loads(_unb64(payload))
-        session = LoginSession(int(data["a"]), str(data["c"]), int(data["e"]))
+        session = LoginSession(str(data["s"]), str(data["c"]), int(data["e"]))
     except (ValueError, KeyError, TypeError, binascii.Error):
         return None
-    if session.expires < (time.time() if now is None else now):
+    if session.expires < now:
         return None
     return session
 
@@ -113,37 +140,57 @@ def csrf_ok(session: LoginSession, header: str | None) -> bool:
     return bool(header) and hmac.compare_digest(session.csrf, str(header))
 
 
-class LoginThrottle:
-    """At most `limit` failed logins per username in `window` seconds (per console process).
+def client_address(peer: str, forwarded_for: str, trusted: Sequence[Network]) -> str:
+    """The address a login comes from: the socket peer, unless the peer is a trusted proxy.
 
-    Slows password guessing against one account; a success clears the count.
+    Behind trusted proxies, `forwarded_for` (X-Forwarded-For, each proxy appending the address it
+    was reached from) is read from the right, and the first address no trusted proxy owns is the
+    client: what the client wrote itself stands to the left of it and is never believed.
     """
 
-    def __init__(self, limit: int = 5, window: float = 900.0) -> None:
-        self.limit = limit
-        self.window = window
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
+    def is_trusted(address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in trusted)
 
-    def _recent(self, username: str, now: float) -> deque[float]:
-        failures = self._failures[username]
-        while failures and failures[0] <= now - self.window:
-            failures.popleft()
-        return failures
+    if not is_trusted(peer):
+        return peer
+    hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not is_trusted(hop):
+            return hop
+    return hops[0] if hops else peer
 
-    def blocked(self, username: str, now: float | None = None) -> bool:
-        """Whether this username has used up its failed tries."""
-        with self._lock:
-            return len(self._recent(username, time.time() if now is None else now)) >= self.limit
 
-    def failed(self, username: str, now: float | None = None) -> None:
-        """Count one failed login."""
-        with self._lock:
-            self._recent(username, time.time() if now is None else now).append(
-                time.time() if now is None else now
-            )
+def address_group(address: str) -> str:
+    """What the throttle counts per: an IPv4 address, or an IPv6 /64 (one household or server
+    holds a whole /64, and could otherwise change address at every try)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
-    def succeeded(self, username: str) -> None:
-        """Forget the failures of a username that logged in."""
-        with self._lock:
-            self._failures.pop(username, None)
+
+def throttle_key(kind: str, value: str, secret: bytes) -> str:
+    """A keyed hash of an address or a username: the throttle's table holds neither in clear
+    (a username field sometimes holds a password typed in the wrong box)."""
+    return _b64(hmac.new(secret, f"{kind}:{value}".encode(), hashlib.sha256).digest())
+
+
+def retry_after(
+    failures: Sequence[datetime], limit: int, window_seconds: int, now: datetime
+) -> int:
+    """Whole seconds until one more login may be tried (0: now), given one key's failures in the
+    window, newest first: once `limit` failures are in the window, the next try waits until the
+    `limit`-th newest leaves it."""
+    if len(failures) < limit:
+        return 0
+    free_at = failures[limit - 1] + timedelta(seconds=window_seconds)
+    return max(1, math.ceil((free_at - now).total_seconds()))

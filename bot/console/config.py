@@ -2,19 +2,42 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from bot.config import ConfigError
 
 MIN_SECRET_CHARS = 32
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@dataclass(frozen=True)
+class LoginLimits:
+    """How long an idle login lives, and how many failed logins a window allows.
+
+    The defaults are the values the console runs with unless the environment says otherwise.
+    Per address: one machine trying many usernames (a password spray). Per username: many
+    machines trying one agent's password; it also slows the agent, for one window at most.
+    """
+
+    session_idle_seconds: int = 30 * 60
+    window_seconds: int = 15 * 60
+    failures_per_address: int = 20
+    failures_per_username: int = 5
+
 
 @dataclass(frozen=True)
 class ConsoleSettings:
-    """The validated settings of the console process."""
+    """The validated settings of the console process.
+
+    `trusted_proxies`: the reverse proxies (nginx) whose `X-Forwarded-For` names the client;
+    from any other peer that header is ignored, or anyone could pick the address they are
+    throttled as.
+    """
 
     secret: bytes
     rasa_url: str
@@ -22,6 +45,49 @@ class ConsoleSettings:
     host: str
     port: int
     cookie_secure: bool
+    limits: LoginLimits = field(default_factory=LoginLimits)
+    trusted_proxies: tuple[Network, ...] = ()
+
+
+def _whole_number(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name, "").strip() or str(default)
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise ConfigError(f"{name} must be a whole number from {low} to {high}, got {raw!r}")
+    return int(raw)
+
+
+def _limits(env: Mapping[str, str]) -> LoginLimits:
+    default = LoginLimits()
+    idle = _whole_number(
+        env, "CONSOLE_SESSION_IDLE_MINUTES", default.session_idle_seconds // 60, 1, 720
+    )
+    window = _whole_number(
+        env, "CONSOLE_LOGIN_WINDOW_MINUTES", default.window_seconds // 60, 1, 1440
+    )
+    return LoginLimits(
+        session_idle_seconds=60 * idle,
+        window_seconds=60 * window,
+        failures_per_address=_whole_number(
+            env, "CONSOLE_LOGIN_FAILURES_PER_ADDRESS", default.failures_per_address, 1, 10000
+        ),
+        failures_per_username=_whole_number(
+            env, "CONSOLE_LOGIN_FAILURES_PER_USERNAME", default.failures_per_username, 1, 100
+        ),
+    )
+
+
+def _trusted_proxies(raw: str) -> tuple[Network, ...]:
+    try:
+        return tuple(
+            ipaddress.ip_network(item.strip(), strict=False)
+            for item in raw.split(",")
+            if item.strip()
+        )
+    except ValueError as exc:
+        raise ConfigError(
+            "CONSOLE_TRUSTED_PROXIES must be comma-separated addresses or networks of the "
+            f"reverse proxies in front of the console (e.g. 127.0.0.1,10.0.0.0/24): {exc}"
+        ) from None
 
 
 def load_console_settings(environ: Mapping[str, str] | None = None) -> ConsoleSettings:
@@ -58,4 +124,6 @@ def load_console_settings(environ: Mapping[str, str] | None = None) -> ConsoleSe
         host=env.get("CONSOLE_HOST", "127.0.0.1").strip() or "127.0.0.1",
         port=int(raw_port),
         cookie_secure=secure in ("1", "true"),
+        limits=_limits(env),
+        trusted_proxies=_trusted_proxies(env.get("CONSOLE_TRUSTED_PROXIES", "")),
     )

@@ -531,6 +531,43 @@ class Agent(Base):
     created_at = Column(UtcDateTime, nullable=False, default=utcnow)
 
 
+class ConsoleSession(Base):
+    """One login of an agent to the console; its cookie is honoured only while this row exists.
+
+    Logging out, a new password or a disabled account deletes the row, and every console process
+    then refuses the cookie; so does a login idle for longer than the console allows. `key` is a
+    hash of the session id in the cookie: a copy of this table logs nobody in.
+    """
+
+    __tablename__ = "console_sessions"
+    __table_args__ = (Index("ix_console_sessions_agent_id", "agent_id"),)
+
+    key = Column(String(64), primary_key=True)
+    agent_id = Column(Integer, ForeignKey("agents.id"), nullable=False)
+    created_at = Column(UtcDateTime, nullable=False)
+    last_seen_at = Column(UtcDateTime, nullable=False)
+
+
+class ConsoleLoginFailure(Base):
+    """One console login that failed (or is still being checked), counted per client address and
+    per username to slow password guessing, by every console process alike.
+
+    Both are keyed hashes (`bot.console.auth.throttle_key`): no address or typed username is kept.
+    """
+
+    __tablename__ = "console_login_failures"
+    __table_args__ = (
+        Index("ix_console_login_failures_address_key_at", "address_key", "at"),
+        Index("ix_console_login_failures_username_key_at", "username_key", "at"),
+        Index("ix_console_login_failures_at", "at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    address_key = Column(String(64), nullable=False)
+    username_key = Column(String(64), nullable=False)
+    at = Column(UtcDateTime, nullable=False)
+
+
 class HandoffSession(Base):
     """One hand-off of a conversation to people: queued, held by an agent, then closed.
 

@@ -3,10 +3,12 @@ HTTP API and a stand-in call centre (aiohttp), on an SQLite store of its own."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -126,12 +128,21 @@ class Console:
     crm: FakeCrm
     sweeper: Sweeper
     clock: list[datetime]
+    settings: ConsoleSettings
+    handoff: HandoffSettings
+    tracker_url: str
     agents: list[Agent] = field(default_factory=list)
 
     async def agent(self, username: str) -> Agent:
         browser = Agent(self.base)
         self.agents.append(browser)
         assert (await browser.login(username)).status == 200
+        return browser
+
+    def browser(self, base: str | None = None) -> Agent:
+        """A browser that has not logged in (on this console, or the one at `base`)."""
+        browser = Agent(base or self.base)
+        self.agents.append(browser)
         return browser
 
 
@@ -184,13 +195,35 @@ async def console(
         port=free_port(),
         cookie_secure=False,
     )
+    tracker_url = f"sqlite:///{tmp_path / 'no-tracker.db'}"
+    async with _console_process(console_settings, handoff, clock, tracker_url) as (base, app):
+        harness = Console(
+            base, rasa, crm, app.ctx.sweeper, clock, console_settings, handoff, tracker_url
+        )
+        try:
+            yield harness
+        finally:
+            for browser in harness.agents:
+                await browser.http.close()
+            await rasa_runner.cleanup()
+            await crm_runner.cleanup()
+
+
+@asynccontextmanager
+async def _console_process(
+    console_settings: ConsoleSettings,
+    handoff: HandoffSettings,
+    clock: list[datetime],
+    tracker_url: str,
+) -> AsyncIterator[tuple[str, Sanic]]:
+    """One console process on `console_settings.port` (its URL and app), stopped on leaving."""
     app = create_app(
         console_settings,
         handoff,
         POLICY,
         sweep=False,
         now=lambda: clock[0],
-        tracker_url=f"sqlite:///{tmp_path / 'no-tracker.db'}",
+        tracker_url=tracker_url,
     )
     server = await app.create_server(
         host="127.0.0.1", port=console_settings.port, return_asyncio_server=True
@@ -200,21 +233,25 @@ async def console(
     await server.before_start()
     await server.after_start()
     await server.start_serving()
-    harness = Console(
-        f"http://127.0.0.1:{console_settings.port}", rasa, crm, app.ctx.sweeper, clock
-    )
     try:
-        yield harness
+        yield f"http://127.0.0.1:{console_settings.port}", app
     finally:
-        for browser in harness.agents:
-            await browser.http.close()
         await server.before_stop()
         closing = server.close()
         if closing is not None:
             await closing
         await server.after_stop()
-        await rasa_runner.cleanup()
-        await crm_runner.cleanup()
+
+
+@asynccontextmanager
+async def _second_process(console: Console) -> AsyncIterator[str]:
+    """Another console process on the same database and secret, as behind a load balancer."""
+    other = replace(console.settings, port=free_port())
+    async with _console_process(other, console.handoff, console.clock, console.tracker_url) as (
+        base,
+        _,
+    ):
+        yield base
 
 
 def _queue(sender: str = "web-user", channel: str = "socketio", **summary: Any) -> int:
@@ -279,6 +316,79 @@ async def test_login_sets_a_strict_http_only_cookie_and_throttles_guessing(
     assert statuses == [401] * 5 + [429]
     assert (await guesser.login("li")).status == 429  # even the right one, for a while
     assert (await guesser.login("nobody", PASSWORD)).status == 401
+
+
+async def test_logging_out_ends_the_session_on_every_console_process(console: Console) -> None:
+    wang = await console.agent("wang")
+    stolen = wang.http.cookie_jar.filter_cookies(console.base)  # e.g. copied off the machine
+    async with _second_process(console) as other:
+        replay = console.browser(other)
+        replay.http.cookie_jar.update_cookies(stolen)
+        assert (await replay.get("/api/me"))[0] == 200  # one login, valid on both processes
+        replay.csrf = wang.csrf
+        assert (await replay.post("/api/logout"))[0] == 200  # logged out on the other one
+        thief = console.browser()
+        thief.http.cookie_jar.update_cookies(stolen)
+        status, answer = await thief.get("/api/me")
+        assert status == 401 and "重新登录" in answer["error"]
+        assert (await replay.get("/api/queue"))[0] == 401
+
+
+async def test_a_session_left_idle_ends(console: Console) -> None:
+    wang = await console.agent("wang")
+    idle = timedelta(seconds=console.settings.limits.session_idle_seconds)
+    console.clock[0] = NOW + idle - timedelta(seconds=1)
+    assert (await wang.get("/api/me"))[0] == 200  # each request keeps it alive
+    console.clock[0] += idle + timedelta(seconds=1)
+    assert (await wang.get("/api/me"))[0] == 401
+
+
+async def test_one_address_trying_many_usernames_is_throttled_on_every_process(
+    console: Console,
+) -> None:
+    limit = console.settings.limits.failures_per_address
+    sprayer = console.browser()
+    statuses, refusals = [], []
+    for n in range(60):  # a forged X-Forwarded-For from a peer that is no trusted proxy is ignored
+        async with sprayer.http.post(
+            f"{console.base}/api/login",
+            json={"username": f"user{n}", "password": PASSWORD},
+            headers={"X-Forwarded-For": f"10.0.0.{n}"},
+        ) as answer:
+            statuses.append(answer.status)
+            if answer.status == 429:
+                refusals.append((answer.headers["Retry-After"], (await answer.json())["error"]))
+    assert statuses == [401] * limit + [429] * (60 - limit)
+    window = console.settings.limits.window_seconds
+    assert all(0 < int(after) <= window for after, _ in refusals)
+    assert refusals[0][1] == "登录失败次数过多，为保护账号安全，请 15 分钟后再试。"
+    assert (await sprayer.login("wang")).status == 429  # not even a right password is checked
+    async with _second_process(console) as other:
+        assert (await console.browser(other).login("wang")).status == 429
+    console.clock[0] = NOW + timedelta(seconds=window)
+    assert (await sprayer.login("wang")).status == 200
+
+
+async def test_unknown_and_disabled_usernames_cost_the_same_scrypt_as_known_ones(
+    console: Console, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with session_scope() as session:
+        disabled = agent_store.get_agent_by_username(session, "li")
+        assert disabled is not None
+        agent_store.set_active(session, disabled, False)
+    costs: list[tuple[int, int, int]] = []
+    scrypt = hashlib.scrypt
+
+    def counted(password: bytes, **params: Any) -> bytes:
+        costs.append((params["n"], params["r"], params["p"]))
+        return scrypt(password, **params)
+
+    monkeypatch.setattr(hashlib, "scrypt", counted)
+    guesser = console.browser()
+    for username, password in (("wang", "wrong password"), ("nobody", PASSWORD), ("li", PASSWORD)):
+        costs.clear()
+        assert (await guesser.login(username, password)).status == 401
+        assert costs == [(16384, 8, 1)], username
 
 
 async def test_writes_need_the_csrf_header_and_a_json_body(console: Console) -> None:
