@@ -30,7 +30,7 @@ from bot.nlu.text import normalise
 from bot.privacy import mask_account
 from bot.services import clock
 from bot.services import tickets as ticket_service
-from bot.services.accounts import FeeSummary, fee_summary, verify
+from bot.services.accounts import FeeSummary, fee_summary, verify, wait_text
 from bot.services.stop_heating import late_application_starts
 from bot.store.accounts import accounts_bound_to, bind_account
 from bot.store.tickets import TicketDraft
@@ -102,14 +102,18 @@ class ValidateVerifyForm(FormValidationAction):
             return {"phone_last4": None}
         account = str(tracker.get_slot("account_no"))
         rules = policy()
+        now = clock.now()
         result = await in_db(
-            verify, rules, channel_of(tracker), tracker.sender_id, account, digits[0], clock.now()
+            verify, rules, channel_of(tracker), tracker.sender_id, account, digits[0], now
         )
         if result.ok:
             return {"phone_last4": "ok", "verified_account": account}
-        if result.locked:
+        if result.retry_at is not None:
             dispatcher.utter_message(
-                response="utter_verify_locked", hours=f"{rules.verification.window_hours:g}"
+                response="utter_verify_locked",
+                wait=wait_text(result.retry_at - now),
+                retry_at=clock.format_moment(result.retry_at),
+                hotline=rules.company.hotline,
             )
             return {"phone_last4": LOCKED, "verified_account": None}
         dispatcher.utter_message(response="utter_verify_failed", remaining=result.remaining)

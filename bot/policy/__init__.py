@@ -43,7 +43,10 @@ from bot.policy.rules import (
     season_start_year,
     stop_heating_deadline,
     ticket_due_times,
-    verification_blocked,
+    verification_alert_due,
+    verification_failures_needed,
+    verification_retry_at,
+    verification_tries_left,
 )
 
 __all__ = [
@@ -90,6 +93,9 @@ __all__ = [
     "sms_signed",
     "stop_heating_deadline",
     "ticket_due_times",
-    "verification_blocked",
+    "verification_alert_due",
+    "verification_failures_needed",
+    "verification_retry_at",
+    "verification_tries_left",
     "visit_notice",
 ]

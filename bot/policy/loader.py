@@ -596,14 +596,43 @@ def _account_transfer(s: _Section) -> AccountTransfer:
 
 
 def _verification(s: _Section) -> Verification:
+    window_hours = s.hours("window_hours")
+    per_account = s.integer("max_failures_per_account", 1, 100)
+    alert = s.integer("account_alert_failures", 2, 10_000)
+    if alert <= per_account:
+        s.fail(
+            "account_alert_failures",
+            f"({alert}) must be greater than max_failures_per_account ({per_account}): "
+            "the alert is for an account under heavy guessing, past the slow-down",
+        )
     verification = Verification(
         phone_digits=s.integer("phone_digits", 4, 6),
         max_failures_per_sender=s.integer("max_failures_per_sender", 1, 100),
-        max_failures_per_account=s.integer("max_failures_per_account", 1, 100),
-        window_hours=s.hours("window_hours"),
+        retry_delays_minutes=_retry_delays(s, "retry_delays_minutes", window_hours),
+        max_failures_per_account=per_account,
+        account_alert_failures=alert,
+        window_hours=window_hours,
     )
     s.finish()
     return verification
+
+
+def _retry_delays(s: _Section, key: str, window_hours: float) -> tuple[float, ...]:
+    """Waits in minutes, each at least the one before and at most the window (which comes last)."""
+    raw = s.raw(key)
+    if not isinstance(raw, list) or not 1 <= len(raw) <= 10:
+        s.fail(key, f"must be a list of 1 to 10 waits in minutes like [1, 5, 15], got {_show(raw)}")
+    delays: list[float] = []
+    for index, item in enumerate(raw):
+        delay = s.number(f"{key}[{index}]", 0, window_hours * 60, low_open=True, value=item)
+        if delays and delay < delays[-1]:
+            s.fail(
+                f"{key}[{index}]",
+                f"({_fmt(delay)}) must not be shorter than {key}[{index - 1}] "
+                f"({_fmt(delays[-1])}): waits grow with every failure",
+            )
+        delays.append(delay)
+    return tuple(delays)
 
 
 def _visit(s: _Section) -> Visit:

@@ -261,11 +261,22 @@ class AccountTransfer:
 
 @dataclass(frozen=True)
 class Verification:
-    """Limits on guessing an account's phone digits before bills are shown."""
+    """Limits on guessing an account's phone digits before bills are shown.
+
+    They slow a guesser down without ever locking an account's owner out (see
+    `verification_retry_at`): a sender's `max_failures_per_sender`-th failure in the window
+    brings the first wait of `retry_delays_minutes`, each further one the next, and past the list
+    it waits until its oldest counted failure leaves the window. Once other senders have failed
+    `max_failures_per_account` times on an account, a sender that has itself failed on it waits
+    after every failure (one that has not, the owner, is never held back); at
+    `account_alert_failures` the operators are alerted.
+    """
 
     phone_digits: int
     max_failures_per_sender: int
+    retry_delays_minutes: tuple[float, ...]
     max_failures_per_account: int
+    account_alert_failures: int
     window_hours: float
 
 

@@ -1,29 +1,48 @@
 """Who may see an account: verification, binding, and the fee summary shown after it.
 
 A fee query shows amounts only to a verified sender: one bound to the account, or one who gave the
-account number and the last four digits of its registered phone. Failed tries are counted per
-sender and per account, and both are locked for the policy's window after too many.
+account number and the last four digits of its registered phone. Failed tries slow the guesser
+down, never the owner: a sender past its free failures waits longer after each one, and failures
+on one account from many senders slow only the senders that failed there and alert the operators
+(`bot.policy.verification_retry_at` says why no account is ever locked).
 """
 
 from __future__ import annotations
 
+import logging
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from bot.policy import Policy, late_fee, season_label, verification_blocked
+from bot.policy import (
+    Policy,
+    late_fee,
+    season_label,
+    verification_alert_due,
+    verification_failures_needed,
+    verification_retry_at,
+    verification_tries_left,
+)
+from bot.privacy import mask_account
 from bot.store import accounts as account_store
 from bot.store import verification as verification_store
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Verification:
-    """The outcome of one verification try."""
+    """The outcome of one verification try.
+
+    `retry_at` is set when this sender must wait before its next try (the try was refused, or it
+    failed and brought a wait); otherwise a failed try leaves `remaining` tries before a wait.
+    """
 
     ok: bool
-    locked: bool = False
+    retry_at: datetime | None = None
     remaining: int = 0
 
 
@@ -36,25 +55,68 @@ def verify(
     last4: str,
     now: datetime,
 ) -> Verification:
-    """Check `last4` against the account's registered phone, within the failure limits."""
-    limits = policy.verification
-    since = now - timedelta(hours=limits.window_hours)
+    """Check `last4` against the account's registered phone, unless this sender must wait.
+
+    A try while waiting is refused without being checked or counted, so the right digits cannot
+    be found by trying on during a wait, and waiting does not make the wait longer.
+    """
+    since = now - timedelta(hours=policy.verification.window_hours)
+    keep = verification_failures_needed(policy)
     by_sender = verification_store.recent_failures(
-        session, since=since, channel=channel, sender_id=sender_id, reset_on_success=False
+        session,
+        since=since,
+        channel=channel,
+        sender_id=sender_id,
+        reset_on_success=False,
+        keep=keep,
     )
     by_account = verification_store.recent_failures(session, since=since, account_no=account_no)
-    if verification_blocked(policy, by_sender, by_account):
-        return Verification(ok=False, locked=True)
+    own = verification_store.recent_failures(
+        session, since=since, channel=channel, sender_id=sender_id, account_no=account_no, keep=keep
+    )
+    # Never more than the failures of others since the account's last success: the own count may
+    # start earlier (at this sender's last success there), which can only make this smaller.
+    others = max(by_account.count - own.count, 0)
+    retry_at = verification_retry_at(
+        policy, sender_failures=by_sender.latest, others_failures=others, own_failures=own.latest
+    )
+    if retry_at is not None and retry_at > now:
+        return Verification(ok=False, retry_at=retry_at)
     account = account_store.get_account(session, account_no)
     ok = account is not None and bool(account.phone) and account.phone[-4:] == last4
     verification_store.record_attempt(session, channel, sender_id, account_no, ok, now)
     if ok:
         return Verification(ok=True)
-    remaining = min(
-        limits.max_failures_per_sender - by_sender - 1,
-        limits.max_failures_per_account - by_account - 1,
+    account_failures = by_account.count + 1
+    if verification_alert_due(policy, account_failures):
+        logger.warning(
+            "verification: %d failed tries on account %s within %g h: someone may be guessing "
+            "its phone digits; senders that failed on it now wait after every failure, its "
+            "owner is not locked out",
+            account_failures,
+            mask_account(account_no),
+            policy.verification.window_hours,
+        )
+    retry_at = verification_retry_at(
+        policy,
+        sender_failures=(now, *by_sender.latest),
+        others_failures=others,
+        own_failures=(now, *own.latest),
     )
-    return Verification(ok=False, locked=remaining <= 0, remaining=max(remaining, 0))
+    remaining = verification_tries_left(policy, by_sender.count + 1)
+    return Verification(ok=False, retry_at=retry_at, remaining=remaining)
+
+
+def wait_text(wait: timedelta) -> str:
+    """How long a user must wait, as messages say it: `1分钟`, `15分钟`, `1小时30分钟`, `24小时`.
+
+    Rounded up to the minute, so a user who waits what they were told is never refused again.
+    """
+    minutes = max(math.ceil(wait.total_seconds() / 60), 1)
+    hours, minutes = divmod(minutes, 60)
+    if not hours:
+        return f"{minutes}分钟"
+    return f"{hours}小时{minutes}分钟" if minutes else f"{hours}小时"
 
 
 def bound_account(session: Session, channel: str, sender_id: str) -> str | None:

@@ -1,11 +1,13 @@
 """Verification attempts, counted so that account numbers and phone digits cannot be guessed.
 
 The policy limits failed tries per sender and per account; the limits themselves belong to the
-caller, this module only records tries and counts the failures that still matter.
+caller, this module only records tries and counts the failures that still matter, with the times
+of the latest ones, from which the policy's waits run.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -13,6 +15,17 @@ from sqlalchemy.orm import Session
 
 from bot.store.errors import InvalidInput
 from bot.store.models import VerificationAttempt, require_aware
+
+
+@dataclass(frozen=True)
+class Failures:
+    """Failed tries that still count: how many, and the times of the latest, newest first.
+
+    Waits run from those times; `latest` holds at most the `keep` the caller asked for.
+    """
+
+    count: int
+    latest: tuple[datetime, ...] = ()
 
 
 def record_attempt(
@@ -39,14 +52,16 @@ def recent_failures(
     sender_id: str | None = None,
     account_no: str | None = None,
     reset_on_success: bool = True,
-) -> int:
+    keep: int = 0,
+) -> Failures:
     """Failed tries at or after `since` and after the last success, for a sender and/or an account.
 
     Give `channel` and `sender_id` to count one sender's failures, `account_no` to count the tries
     against one account from anyone, or all three for one sender on one account. A success resets
     the count, so an owner who mistyped once is not locked out later. A per-sender rate limit must
     pass `reset_on_success=False`: otherwise a sender who can verify their own account resets
-    their count between guesses at other accounts.
+    their count between guesses at other accounts. `keep` asks for the times of that many of the
+    latest failures too (one more query, only when there are failures).
     """
     if (channel is None) != (sender_id is None):
         raise InvalidInput("channel and sender_id go together")
@@ -65,6 +80,13 @@ def recent_failures(
     conditions = [*key, VerificationAttempt.success.is_(False)]
     if reset_on_success:
         conditions.append((last_success.is_(None)) | (VerificationAttempt.at > last_success))
-    failures = select(func.count()).where(*conditions)
-    count: int = session.execute(failures).scalar_one()
-    return count
+    count: int = session.execute(select(func.count()).where(*conditions)).scalar_one()
+    if not count or keep <= 0:
+        return Failures(count)
+    latest = (
+        select(VerificationAttempt.at)
+        .where(*conditions)
+        .order_by(VerificationAttempt.at.desc(), VerificationAttempt.id.desc())
+        .limit(keep)
+    )
+    return Failures(count, tuple(session.execute(latest).scalars()))

@@ -57,15 +57,39 @@ async def test_wrong_digits_count_down_then_lock(domain: dict[str, Any]) -> None
     said(dispatcher, "utter_verify_locked")
 
 
-async def test_failures_are_also_counted_per_account(domain: dict[str, Any]) -> None:
+async def test_a_neighbours_five_wrong_tries_do_not_stop_the_owner_verifying(
+    domain: dict[str, Any],
+) -> None:
     from actions.common import policy
 
-    limit = policy().verification.max_failures_per_account
-    for attempt in range(limit):
-        await _try_digits(domain, "0000", sender=f"guesser-{attempt}")
-    dispatcher, result = await _try_digits(domain, "5678", sender="owner")
-    assert result.get("verified_account") is None
-    said(dispatcher, "utter_verify_locked")
+    for _ in range(policy().verification.max_failures_per_account):
+        await _try_digits(domain, "0000", sender="rest:neighbour")
+    _, result = await _try_digits(domain, "5678", sender="rest:owner")
+    assert result == {"phone_last4": "ok", "verified_account": "0102345678"}
+
+
+async def test_the_wait_message_says_when_to_retry_and_what_else_the_owner_can_do(
+    domain: dict[str, Any],
+) -> None:
+    from rasa.core.nlg.interpolator import interpolate_text
+
+    from actions.common import policy
+
+    for _ in range(policy().verification.max_failures_per_sender - 1):
+        await _try_digits(domain, "0000")
+    dispatcher, result = await _try_digits(domain, "0000")
+    assert result == {"phone_last4": "locked", "verified_account": None}
+    message = said(dispatcher, "utter_verify_locked")
+    hotline = policy().company.hotline
+    assert (message["wait"], message["retry_at"], message["hotline"]) == (
+        "1分钟",
+        "11月27日 10:01",
+        hotline,
+    )
+    for variant in domain["responses"]["utter_verify_locked"]:
+        text = interpolate_text(variant["text"], message)
+        for part in ("11月27日 10:01", "绑定", "身份证", "营业厅", hotline):
+            assert part in text, (part, text)
 
 
 async def test_an_account_number_with_filler_words_is_accepted(domain: dict[str, Any]) -> None:

@@ -104,6 +104,7 @@ def test_beijing_has_every_value_of_the_spec_table() -> None:
     assert p.stop_heating.apply_deadline < p.season.start
     assert p.visit.require_work_id
     assert p.verification.phone_digits == 4
+    assert p.verification.retry_delays_minutes == (1, 5, 15)  # then the 24-hour window
     assert p.company.demo  # the shipped hotline is a placeholder and must say so
 
 
@@ -202,6 +203,24 @@ BROKEN = [
         "notices.planned_stop_days_by_reason.Filling must be a reason code",
     ),
     ({"verification.max_failures_per_sender": 0}, "verification.max_failures_per_sender must be"),
+    ({"verification.retry_delays_minutes": []}, "verification.retry_delays_minutes must be a list"),
+    (
+        {"verification.retry_delays_minutes": [1, 15, 5]},
+        "verification.retry_delays_minutes[2] (5) must not be shorter than",
+    ),
+    (
+        {"verification.retry_delays_minutes": [0]},
+        "verification.retry_delays_minutes[0] must be greater than 0",
+    ),
+    (
+        {"verification.retry_delays_minutes": [1, 2000]},
+        "verification.retry_delays_minutes[1] must be greater than 0 and at most 1440, got 2000",
+    ),
+    (
+        {"verification.account_alert_failures": 5},
+        "verification.account_alert_failures (5) must be greater than max_failures_per_account",
+    ),
+    ({"verification.retry_delays_minutes": DELETE}, "verification.retry_delays_minutes is missing"),
     ({"invoice.kind": "  "}, "invoice.kind must not be empty"),
     ({"visit.require_work_id": 1}, "visit.require_work_id must be true or false, got 1"),
 ]

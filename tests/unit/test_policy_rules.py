@@ -39,7 +39,10 @@ from bot.policy import (
     season_label,
     stop_heating_deadline,
     ticket_due_times,
-    verification_blocked,
+    verification_alert_due,
+    verification_failures_needed,
+    verification_retry_at,
+    verification_tries_left,
 )
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -458,8 +461,61 @@ def test_stop_heating_deadline(bj: Policy) -> None:
     assert stop_heating_deadline(bj, date(2026, 11, 20)) == date(2027, 11, 14)
 
 
-def test_verification_limits(bj: Policy) -> None:
-    assert not verification_blocked(bj, 4, 4)
-    assert verification_blocked(bj, 5, 0)
-    assert verification_blocked(bj, 0, 5)
-    assert bj.verification.window_hours == 24
+def _failures(count: int, every: timedelta = timedelta(0)) -> tuple[datetime, ...]:
+    """`count` failures, newest first, the latest at CREATED and each earlier by `every`."""
+    return tuple(CREATED - n * every for n in range(count))
+
+
+def test_a_sender_past_its_free_failures_waits_longer_after_each(bj: Policy) -> None:
+    def retry_at(count: int) -> datetime | None:
+        failures = _failures(count, timedelta(minutes=20))
+        return verification_retry_at(
+            bj, sender_failures=failures, others_failures=0, own_failures=failures
+        )
+
+    assert [retry_at(n) for n in range(5)] == [None] * 5
+    waits = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15)]
+    assert [retry_at(n) for n in (5, 6, 7)] == [CREATED + w for w in waits]
+    # Past the list: until the oldest of the 8 counted failures leaves the 24-hour window.
+    assert verification_failures_needed(bj) == 8
+    assert retry_at(8) == CREATED - 7 * timedelta(minutes=20) + timedelta(hours=24)
+    assert retry_at(8) == retry_at(9)  # more failures than needed change nothing
+    assert [verification_tries_left(bj, n) for n in (1, 4, 5, 7)] == [4, 1, 0, 0]
+
+
+def test_others_failures_on_an_account_never_hold_back_a_sender_that_has_not_failed(
+    bj: Policy,
+) -> None:
+    assert (
+        verification_retry_at(bj, sender_failures=(), others_failures=1000, own_failures=()) is None
+    )
+
+
+def test_on_an_account_under_attack_a_sender_that_failed_waits_after_every_failure(
+    bj: Policy,
+) -> None:
+    def retry_at(others: int, own: int, elsewhere: int = 0) -> datetime | None:
+        return verification_retry_at(
+            bj,
+            sender_failures=_failures(own + elsewhere),
+            others_failures=others,
+            own_failures=_failures(own),
+        )
+
+    assert retry_at(others=4, own=1) is None  # not yet under attack: free tries
+    assert retry_at(others=5, own=1) == CREATED + timedelta(minutes=1)
+    assert retry_at(others=5, own=2) == CREATED + timedelta(minutes=5)
+    assert retry_at(others=5, own=4) == CREATED + timedelta(hours=24)
+    # The later rule wins: 6 failures in all (5 min per sender), 3 of them here (15 min).
+    assert retry_at(others=5, own=3, elsewhere=3) == CREATED + timedelta(minutes=15)
+    assert retry_at(others=5, own=1, elsewhere=7) == CREATED + timedelta(hours=24)
+
+
+def test_the_operators_are_alerted_once_when_an_account_reaches_the_threshold(bj: Policy) -> None:
+    threshold = bj.verification.account_alert_failures
+    assert threshold > bj.verification.max_failures_per_account
+    assert [verification_alert_due(bj, n) for n in (threshold - 1, threshold, threshold + 1)] == [
+        False,
+        True,
+        False,
+    ]

@@ -24,7 +24,7 @@ from bot.store.errors import InvalidInput, NotFound
 from bot.store.models import Account, Bill, Binding, Payment
 from bot.store.outages import add_outage, end_outage, list_outages, outages_for_community
 from bot.store.subscriptions import active_subscribers, subscribe, unsubscribe_all
-from bot.store.verification import recent_failures, record_attempt
+from bot.store.verification import Failures, recent_failures, record_attempt
 
 AddAccount = Callable[..., Account]
 
@@ -219,17 +219,27 @@ def test_failures_count_within_the_window_and_since_the_last_success(
     attempt("b", "0102345678", False, now - 10 * minute)
     since = now - 60 * minute
 
-    assert recent_failures(session, since=since, channel="wechat", sender_id="a") == 2
-    assert recent_failures(session, since=since, account_no="0102345678") == 2
-    assert recent_failures(session, since=since, account_no="0102345679") == 1
-    assert recent_failures(session, since=since, channel="sms", sender_id="a") == 0
+    assert recent_failures(session, since=since, channel="wechat", sender_id="a") == Failures(2)
+    assert recent_failures(
+        session, since=since, channel="wechat", sender_id="a", reset_on_success=False, keep=2
+    ) == Failures(3, (now - 20 * minute, now - 30 * minute))
+    assert recent_failures(session, since=since, account_no="0102345678", keep=5) == Failures(
+        2, (now - 10 * minute, now - 30 * minute)
+    )
+    assert recent_failures(session, since=since, account_no="0102345679").count == 1
+    assert recent_failures(session, since=since, channel="sms", sender_id="a", keep=3) == Failures(
+        0
+    )
     assert (
         recent_failures(
             session, since=since, channel="wechat", sender_id="a", account_no="0102345679"
-        )
+        ).count
         == 1
     )
-    assert recent_failures(session, since=now - 100 * minute, channel="wechat", sender_id="b") == 1
+    assert (
+        recent_failures(session, since=now - 100 * minute, channel="wechat", sender_id="b").count
+        == 1
+    )
 
 
 def test_failure_counting_needs_a_key(session: Session, now: datetime) -> None:
