@@ -3,9 +3,14 @@
 Rasa 3.6.21 puts a browser into its conversation's room with `sio.enter_room(...)` and never awaits
 it. python-socketio 5.10 made `AsyncServer.enter_room` a coroutine, so the room is never joined
 and, with `session_persistence: true`, every reply goes to an empty room: the widget stays silent
-without any error. WebChatInput replaces only that `session_request` handler and keeps the rest of
-Rasa's channel, including its name `socketio`, so it stays at `/webhooks/socketio` with the
-socket.io path `/socket.io` and the lock can move past python-socketio 5.9 safely.
+without any error. Rasa also takes the conversation from the `session_id` the browser sends with
+every message, so a browser could write into any conversation whose id it knew or guessed.
+
+WebChatInput replaces those two handlers: `session_request` issues (or resumes) a signed session
+(bot.channels.websession) and remembers it for the socket; `user_uttered` writes only into the
+socket's confirmed session (`web:<id>`), whatever the frame says, and drops frames that are not a
+message. It keeps the rest of Rasa's channel, including its name `socketio`, so it stays at
+`/webhooks/socketio` with the socket.io path `/socket.io`.
 
 The same blueprint serves the widget itself from `web/`, so a company embeds the chat with one
 `<script>` tag pointing at its Rasa server and needs no other web server for it.
@@ -17,17 +22,19 @@ import asyncio
 import inspect
 import logging
 import re
-import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from rasa.core.channels.channel import UserMessage
-from rasa.core.channels.socketio import SocketIOInput
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.ids import conversation_id
+from bot.channels.limits import bounded_text, limit_request_bodies, max_body_bytes
+from bot.channels.websession import issue, load_secret, resume
 from bot.notify.delivery import take_pending
 from bot.services import clock
 from bot.store.db import session_scope
@@ -46,10 +53,6 @@ WIDGET_FILES: dict[str, tuple[str, str]] = {
     "demo": ("demo.html", "text/html; charset=utf-8"),
 }
 
-#: What a browser may choose as its session id (the widget sends uuid4 hex). The id becomes Rasa's
-#: sender id and a room name, so anything else is replaced by a fresh id instead of stored.
-SESSION_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
-
 
 async def join_room(sio: Any, sid: str, room: str) -> None:
     """Put socket `sid` into `room` on python-socketio 5.x before and after 5.10.
@@ -60,15 +63,6 @@ async def join_room(sio: Any, sid: str, room: str) -> None:
     entered = sio.enter_room(sid, room)
     if inspect.isawaitable(entered):
         await entered
-
-
-def session_id_from(data: object) -> str:
-    """The session id the browser asked for, or a fresh one if it sent none or a malformed one."""
-    if isinstance(data, dict):
-        requested = data.get("session_id")
-        if isinstance(requested, str) and SESSION_ID.fullmatch(requested):
-            return requested
-    return uuid.uuid4().hex
 
 
 async def widget_file(name: str) -> HTTPResponse:
@@ -91,37 +85,90 @@ def widget_route(name: str) -> Callable[[Request], Awaitable[HTTPResponse]]:
     return serve
 
 
-def pending_notices(session_id: str) -> list[dict[str, Any]]:
-    """The notices waiting for the visitor `session_id`, marked delivered (a failure: none)."""
+def pending_notices(conversation: str) -> list[dict[str, Any]]:
+    """The notices waiting for the visitor `conversation`, marked delivered (a failure: none)."""
     try:
         with session_scope() as session:
-            return take_pending(session, CHANNEL, session_id, clock.now())
+            return take_pending(session, CHANNEL, conversation, clock.now())
     except Exception:  # the chat must open even when the store is down; the notices stay queued
         logger.exception("pending notices for a web visitor could not be read")
         return []
 
 
+def user_message(data: object, metadata_key: str) -> tuple[str, dict[str, Any]] | None:
+    """The text and metadata of a `user_uttered` frame, or None for a frame that is not one.
+
+    Any `session_id` in the frame is ignored: the socket's confirmed session decides whose
+    conversation it is. The text is cut to `MAX_STORED_CHARS`; metadata that is not an object
+    (Rasa would `json.loads` a string and fail on garbage) is dropped.
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("message"), str):
+        return None
+    metadata = data.get(metadata_key)
+    return bounded_text(data["message"]), metadata if isinstance(metadata, dict) else {}
+
+
 class WebChatInput(SocketIOInput):
-    """Rasa's `socketio` channel with an awaited room join and the widget's files."""
+    """Rasa's `socketio` channel with server-issued sessions, an awaited room join and the
+    widget's files."""
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        """Rasa's blueprint with `session_request` replaced and the widget routes added."""
+        """Rasa's blueprint with `session_request` and `user_uttered` replaced and the widget
+        routes added."""
         blueprint = super().blueprint(on_new_message)
         sio = self.sio
-        session_persistence = self.session_persistence
+        assert sio is not None  # set by SocketIOInput.blueprint
+        secret = load_secret()
+        limit = max_body_bytes()
+        limit_request_bodies(blueprint, limit)
+        sio.eio.max_http_buffer_size = limit  # Engine.IO's own limit for one frame or poll
 
-        async def session_request(sid: str, data: object) -> None:
-            session_id = session_id_from(data)
-            if session_persistence:
-                await join_room(sio, sid, session_id)
-            await sio.emit("session_confirm", session_id, room=sid)
+        # Handlers take any number of arguments: a frame is whatever a client sends, and a
+        # missing or extra argument would otherwise be a TypeError in python-socketio's task.
+        async def session_request(sid: str, *args: object) -> None:
+            data = args[0] if args else None
+            token = data.get("session_id") if isinstance(data, dict) else None
+            session = resume(secret, token)
+            if session is None or not isinstance(token, str):
+                session, token = issue(secret)
+            conversation = conversation_id(CHANNEL, session)
+            await sio.save_session(sid, {"conversation": conversation}, namespace=self.namespace)
+            await join_room(sio, sid, conversation)
+            await sio.emit("session_confirm", token, room=sid)
             # Notices that waited for this visitor (outages, surveys: bot.notify cannot push to a
             # closed browser) are shown now, like any bot answer.
-            for message in await asyncio.to_thread(pending_notices, session_id):
+            for message in await asyncio.to_thread(pending_notices, conversation):
                 await sio.emit(self.bot_message_evt, message, room=sid)
 
+        async def handle_message(sid: str, *args: object) -> None:
+            data = args[0] if args else None
+            confirmed = await sio.get_session(sid, namespace=self.namespace)
+            conversation = confirmed.get("conversation") if isinstance(confirmed, dict) else None
+            parsed = user_message(data, self.metadata_key)
+            if conversation is None or parsed is None:
+                logger.debug("socket.io frame without a confirmed session or a message dropped")
+                return
+            text, metadata = parsed
+            output = SocketIOOutput(sio, self.bot_message_evt)
+            await on_new_message(
+                UserMessage(text, output, conversation, input_channel=CHANNEL, metadata=metadata)
+            )
+
+        # A frame that is not a socket.io packet (bad JSON, an unknown packet type) made
+        # python-socketio raise inside Engine.IO's handler, which logged a traceback per frame.
+        # It is dropped with one line instead; the connection stays as it was.
+        dispatch = sio._handle_eio_message
+
+        async def handle_eio_message(eio_sid: str, data: object) -> None:
+            try:
+                await dispatch(eio_sid, data)
+            except (ValueError, TypeError, KeyError, IndexError) as exc:
+                logger.warning("socket.io frame dropped: %s", type(exc).__name__)
+
+        sio.eio.on("message", handle_eio_message)
         # Registering the same event again replaces Rasa's handler (one handler per event).
         sio.on("session_request", handler=session_request, namespace=self.namespace)
+        sio.on(self.user_message_evt, handler=handle_message, namespace=self.namespace)
         for name in WIDGET_FILES:
             route_name = "webchat_" + re.sub(r"\W", "_", name)
             blueprint.add_route(widget_route(name), f"/{name}", methods=["GET"], name=route_name)

@@ -65,9 +65,10 @@ class Stack:
         """The bot's answer to `message` as one string."""
         return "\n".join(m.get("text", "") for m in self.say(sender, message))
 
-    def tracker(self, sender: str) -> dict[str, Any]:
-        """The conversation as Rasa stored it (HTTP API, with the token)."""
-        url = f"{self.rasa_url}/conversations/{sender}/tracker?token={self.token}"
+    def tracker(self, conversation: str) -> dict[str, Any]:
+        """The conversation as Rasa stored it (HTTP API, with the token), by its conversation
+        id (`rest:<sender>`, `sms:<phone>`, `wechat:<OpenID>`, `web:<session>`)."""
+        url = f"{self.rasa_url}/conversations/{conversation}/tracker?token={self.token}"
         with urllib.request.urlopen(url, timeout=30) as response:
             return dict(json.loads(response.read()))
 

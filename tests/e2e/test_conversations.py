@@ -70,7 +70,7 @@ def test_leak_opens_an_urgent_ticket_on_the_first_message(stack: Stack) -> None:
     assert ticket.address is not None and "幸福里" in ticket.address
     assert ticket.phone == "13912345679"
     with session_scope(stack.database_url) as session:
-        assert session.query(Ticket).filter_by(sender_id=user).count() == 1
+        assert session.query(Ticket).filter_by(sender_id=f"rest:{user}").count() == 1
 
 
 def test_fee_query_shows_amounts_only_after_verification(stack: Stack) -> None:
@@ -84,7 +84,7 @@ def test_fee_query_shows_amounts_only_after_verification(stack: Stack) -> None:
     assert "2148.00" in answer and "尚欠" in answer
     assert "0102345678" not in answer  # the account number is shown masked
     with session_scope(stack.database_url) as session:
-        tries = session.query(VerificationAttempt).filter_by(sender_id=user).all()
+        tries = session.query(VerificationAttempt).filter_by(sender_id=f"rest:{user}").all()
         assert sorted(t.success for t in tries) == [False, True]
 
 
@@ -129,7 +129,7 @@ def test_odd_input_gets_a_polite_answer(stack: Stack, message: str, expected: st
     if expected is not None:  # wordless or over-long input gets the answer that says what to send
         assert expected in "\n".join(a["text"] for a in answers)
     with session_scope(stack.database_url) as session:
-        assert session.query(Ticket).filter_by(sender_id=user).count() == 0
+        assert session.query(Ticket).filter_by(sender_id=f"rest:{user}").count() == 0
 
 
 def test_bad_values_inside_forms_are_explained(stack: Stack) -> None:

@@ -8,8 +8,12 @@ stranger's SMS asking the same question does not get it.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+from typing import Any
+
+from websockets.client import connect as websocket_connect
 
 from bot.standins.sms_gateway import SmsGatewayStandIn
 from bot.store.db import session_scope
@@ -54,7 +58,11 @@ def test_a_bound_household_sees_its_wechat_ticket_by_sms(
     ticket_no = found.group(0)
     with session_scope(stack.database_url) as session:
         ticket = session.query(Ticket).filter_by(ticket_no=ticket_no).one()
-        assert (ticket.channel, ticket.sender_id, ticket.account_no) == ("wechat", user, ACCOUNT_NO)
+        assert (ticket.channel, ticket.sender_id, ticket.account_no) == (
+            "wechat",
+            f"wechat:{user}",
+            ACCOUNT_NO,
+        )
 
     stranger = "13900000201"
     assert ticket_no not in _sms(stack, sms_gateway, stranger, "查一下我的工单", "x-1")
@@ -64,6 +72,60 @@ def test_a_bound_household_sees_its_wechat_ticket_by_sms(
         _sms(stack, sms_gateway, phone, words, f"b-{seq}")
     with session_scope(stack.database_url) as session:
         assert session.query(Binding).filter_by(
-            channel="sms", sender_id=phone
+            channel="sms", sender_id=f"sms:{phone}"
         ).one().account_no == (ACCOUNT_NO)
     assert ticket_no in _sms(stack, sms_gateway, phone, "查一下我的工单", "q-1")
+
+
+async def _widget_chat(stack: Stack, claimed_session: str, words: str) -> tuple[str, str]:
+    """Open the widget's socket asking to resume `claimed_session`, write `words` naming that
+    session in the frame too; the session the server confirmed and the bot's answer."""
+    url = stack.rasa_url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket"
+    async with websocket_connect(url) as ws:
+        await ws.recv()
+        await ws.send("40")
+        await ws.recv()
+        await ws.send("42" + json.dumps(["session_request", {"session_id": claimed_session}]))
+        confirmed = await _next_event(ws, "session_confirm", 10)
+        frame = {"message": words, "session_id": claimed_session}
+        await ws.send("42" + json.dumps(["user_uttered", frame], ensure_ascii=False))
+        answer = await _next_event(ws, "bot_uttered", 30)
+    return str(confirmed), str((answer or {}).get("text", ""))
+
+
+async def _next_event(ws: Any, wanted: str, seconds: float) -> Any:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while (left := deadline - loop.time()) > 0:
+        try:
+            packet = str(await asyncio.wait_for(ws.recv(), timeout=left))
+        except asyncio.TimeoutError:
+            break
+        if packet == "2":
+            await ws.send("3")
+        elif packet.startswith("42"):
+            name, *data = json.loads(packet[2:])
+            if name == wanted:
+                return data[0] if data else None
+    return None
+
+
+def test_a_household_verified_by_sms_is_not_reachable_from_rest_or_the_widget(
+    stack: Stack, sms_gateway: SmsGatewayStandIn
+) -> None:
+    """Issue 15's attack: verify over SMS, then continue "that" conversation from elsewhere."""
+    phone = "13900000301"
+    for seq, words in enumerate(("查一下暖气费", ACCOUNT_NO)):
+        _sms(stack, sms_gateway, phone, words, f"v-{seq}")
+    bill = _sms(stack, sms_gateway, phone, "5678", "v-2")
+    assert "元" in bill, bill  # the household itself sees its bill
+    assert stack.tracker(f"sms:{phone}")["slots"]["verified_account"] == ACCOUNT_NO
+
+    for sender in (phone, f"sms:{phone}", f"sms%3A{phone}"):
+        answer = stack.text(sender, "查一下暖气费")
+        assert "元" not in answer and "户号" in answer, answer
+        assert stack.tracker(f"rest:{sender}")["slots"].get("verified_account") is None
+
+    confirmed, answer = asyncio.run(_widget_chat(stack, phone, "查一下暖气费"))
+    assert phone not in confirmed
+    assert "元" not in answer and "户号" in answer, answer

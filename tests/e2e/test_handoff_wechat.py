@@ -71,7 +71,11 @@ def agent(stack: Stack) -> ConsoleClient:
 
 def _session_of(stack: Stack, user: str) -> HandoffSession:
     with session_scope(stack.database_url) as session:
-        handoff = session.query(HandoffSession).filter_by(channel="wechat", sender_id=user).one()
+        handoff = (
+            session.query(HandoffSession)
+            .filter_by(channel="wechat", sender_id=f"wechat:{user}")
+            .one()
+        )
         session.expunge(handoff)
         return handoff
 

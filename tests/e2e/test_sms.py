@@ -85,7 +85,7 @@ def _digest(text: str) -> str:
 
 
 def _user_turns(stack: Stack, phone: str) -> list[dict[str, Any]]:
-    return [e for e in stack.tracker(phone)["events"] if e.get("event") == "user"]
+    return [e for e in stack.tracker(f"sms:{phone}")["events"] if e.get("event") == "user"]
 
 
 def test_an_aliyun_callback_is_acknowledged_and_answered_with_a_template(

@@ -31,7 +31,9 @@ def _done_repair(stack: Stack, user: str) -> str:
     with session_scope(stack.database_url) as session:
         ticket = create_ticket(
             session,
-            TicketDraft(kind="BX", channel="wechat", sender_id=user, fault_type="no_heat"),
+            TicketDraft(
+                kind="BX", channel="wechat", sender_id=f"wechat:{user}", fault_type="no_heat"
+            ),
             now,
         )
         for status in ("assigned", "in_progress", "done"):

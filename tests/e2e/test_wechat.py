@@ -93,7 +93,9 @@ def reply(stack: Stack, body: str, user: str) -> str:
 
 
 def user_turns(stack: Stack, user: str) -> list[dict[str, Any]]:
-    return [e for e in stack.tracker(user).get("events", []) if e.get("event") == "user"]
+    return [
+        e for e in stack.tracker(f"wechat:{user}").get("events", []) if e.get("event") == "user"
+    ]
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -201,7 +203,7 @@ def test_retries_of_a_leak_report_run_once_and_open_one_ticket(stack: Stack) -> 
     assert "阀" in (fromstring(passive[0]).findtext("Content") or "")
     assert len(user_turns(stack, user)) == 1
     with session_scope(stack.database_url) as session:
-        tickets = session.query(Ticket).filter_by(sender_id=user).all()
+        tickets = session.query(Ticket).filter_by(sender_id=f"wechat:{user}").all()
         assert [(t.kind, t.urgent, t.channel) for t in tickets] == [("BX", True, "wechat")]
 
 
@@ -269,7 +271,7 @@ def test_agent_message_is_pushed_through_the_customer_service_api(
     reply(stack, text(user, "转人工", msg_id()), user)
 
     url = (
-        f"{stack.rasa_url}/conversations/{user}/tracker/events"
+        f"{stack.rasa_url}/conversations/wechat:{user}/tracker/events"
         f"?output_channel=wechat&execute_side_effects=true&token={stack.token}"
     )
     body = json.dumps([{"event": "bot", "text": "您好，我是客服小王，马上为您处理。"}]).encode()

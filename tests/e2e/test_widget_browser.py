@@ -206,7 +206,7 @@ def test_repair_booking_in_the_widget_survives_a_reload(
     with session_scope(stack.database_url) as session:
         ticket = get_ticket(session, found.group(0))
         assert ticket is not None
-        assert (ticket.channel, ticket.sender_id) == ("socketio", session_id)
+        assert (ticket.channel, ticket.sender_id) == ("socketio", f"web:{session_id.split('.')[0]}")
         assert ticket.kind == "BX" and ticket.fault_type == "no_heat"
         assert ticket.phone == "13812345678" and ticket.community == "阳光花园"
     assert errors == []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -26,25 +27,34 @@ from sanic import Sanic
 from websockets.client import WebSocketClientProtocol
 from websockets.client import connect as websocket_connect
 
+from bot.channels.ids import conversation_id
 from bot.channels.webchat import (
     WEB_DIR,
     WIDGET_FILES,
     WebChatInput,
     join_room,
-    session_id_from,
+    user_message,
     widget_file,
 )
+from bot.channels.websession import issue, load_secret, resume
 from bot.config import PROJECT_ROOT
 from bot.launcher import free_port
 from bot.notify.delivery import Notice, queue_notice
 from bot.store.db import session_scope
 
+SECRET = "webchat-test-secret-0123456789abcdef"
+
 
 class EchoAgent:
-    """Stands in for Rasa's agent: answers every message through the channel's output."""
+    """Stands in for Rasa's agent: answers every message through the channel's output, and
+    remembers whose conversation each message was filed under."""
+
+    def __init__(self) -> None:
+        self.senders: list[str] = []
 
     async def handle_message(self, message: UserMessage) -> None:
         assert message.output_channel is not None
+        self.senders.append(message.sender_id)
         await message.output_channel.send_text_message(message.sender_id, f"echo: {message.text}")
 
 
@@ -52,7 +62,7 @@ class EchoAgent:
 async def serving(channel: InputChannel) -> AsyncIterator[str]:
     """Serve `channel` the way `rasa run` mounts it (under /webhooks/); yield the base URL."""
     app = Sanic(f"webchat_test_{uuid.uuid4().hex}", configure_logging=False)
-    app.ctx.agent = EchoAgent()
+    app.ctx.agent = AGENT
     register([channel], app, route="/webhooks/")
     port = free_port()
     server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True)
@@ -65,10 +75,15 @@ async def serving(channel: InputChannel) -> AsyncIterator[str]:
         await server.wait_closed()
 
 
+AGENT = EchoAgent()
+
+
 @pytest.fixture(autouse=True)
 def _sanic_test_mode(monkeypatch: pytest.MonkeyPatch) -> None:
     # Lets each test create its own app without Sanic's registry refusing a second one.
     monkeypatch.setattr(Sanic, "test_mode", True)
+    monkeypatch.setenv("WEBCHAT_SECRET", SECRET)
+    AGENT.senders.clear()
 
 
 @pytest.fixture
@@ -102,9 +117,12 @@ async def _next_event(ws: WebSocketClientProtocol, wanted: str, seconds: float) 
     return None
 
 
-async def _chat(base_url: str, session_id: str, text: str) -> tuple[str, Any]:
+async def _chat(
+    base_url: str, session_id: object, text: str, claimed: object = None
+) -> tuple[str, Any]:
     """Talk to the channel as the widget does (Engine.IO 4 over a bare WebSocket): ask for
-    `session_id`, say `text`; the confirmed session id and the first reply (None after 1.5 s).
+    `session_id`, say `text` (naming `claimed` as the frame's session_id, else the confirmed
+    one); the confirmed session token and the first reply (None after 1.5 s).
     """
     url = base_url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket"
     async with websocket_connect(url) as ws:
@@ -114,7 +132,7 @@ async def _chat(base_url: str, session_id: str, text: str) -> tuple[str, Any]:
         await ws.send("42" + json.dumps(["session_request", {"session_id": session_id}]))
         confirmed = await _next_event(ws, "session_confirm", 5)
         assert isinstance(confirmed, str), "no session_confirm"
-        message = {"message": text, "session_id": confirmed}
+        message = {"message": text, "session_id": claimed or confirmed}
         await ws.send("42" + json.dumps(["user_uttered", message], ensure_ascii=False))
         return confirmed, await _next_event(ws, "bot_uttered", 1.5)
 
@@ -154,11 +172,12 @@ async def test_replies_reach_the_browser_with_session_persistence(
 ) -> None:
     if enter_room == "coroutine":
         request.getfixturevalue("coroutine_enter_room")
-    session_id = uuid.uuid4().hex
     async with serving(WebChatInput(session_persistence=True)) as base_url:
-        confirmed, reply = await _chat(base_url, session_id, "暖气不热")
-    assert confirmed == session_id
+        confirmed, reply = await _chat(base_url, None, "暖气不热")
+    session = resume(SECRET.encode(), confirmed)
+    assert session is not None
     assert reply == {"text": "echo: 暖气不热"}
+    assert AGENT.senders == [conversation_id("socketio", session)] == [f"web:{session}"]
 
 
 @pytest.mark.usefixtures("coroutine_enter_room")
@@ -170,20 +189,103 @@ async def test_rasas_own_channel_loses_replies_once_enter_room_is_a_coroutine() 
     assert reply is None
 
 
+# ---- sessions the server issues ------------------------------------------------------------
+
+
+async def test_a_session_is_resumed_only_with_the_token_the_server_issued() -> None:
+    async with serving(WebChatInput(session_persistence=True)) as base_url:
+        first, _ = await _chat(base_url, None, "你好")
+        again, _ = await _chat(base_url, first, "还在吗")
+        session, _ = first.split(".")
+        forged_signature = f"{session}.{'0' * 32}"
+        for forged in (session, forged_signature, "13812345678", uuid.uuid4().hex, 42):
+            other, _ = await _chat(base_url, forged, "我是谁")
+            assert other != first
+    assert again == first
+    owner = f"web:{session}"
+    assert AGENT.senders[:2] == [owner, owner]
+    assert owner not in AGENT.senders[2:] and len(set(AGENT.senders[2:])) == 5
+
+
+async def test_a_message_goes_to_the_sockets_own_session_whatever_the_frame_names() -> None:
+    async with serving(WebChatInput(session_persistence=True)) as base_url:
+        victim, _ = await _chat(base_url, None, "我家户号0102345678")
+        attacker, reply = await _chat(base_url, None, "查一下欠费", claimed=victim)
+    assert attacker != victim and reply == {"text": "echo: 查一下欠费"}
+    victim_id, attacker_id = (f"web:{t.split('.')[0]}" for t in (victim, attacker))
+    assert AGENT.senders == [victim_id, attacker_id]
+
+
+@asynccontextmanager
+async def _connected(base_url: str) -> AsyncIterator[WebSocketClientProtocol]:
+    """A socket.io connection to the channel (handshake done, no session asked for yet)."""
+    url = base_url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket"
+    async with websocket_connect(url) as ws:
+        await ws.recv()
+        await ws.send("40")
+        await ws.recv()
+        yield ws
+
+
+async def test_a_message_before_any_session_request_is_dropped() -> None:
+    channel = WebChatInput(session_persistence=True)
+    async with serving(channel) as base_url, _connected(base_url) as ws:
+        frame = {"message": "查欠费", "session_id": "13812345678"}
+        await ws.send("42" + json.dumps(["user_uttered", frame], ensure_ascii=False))
+        assert await _next_event(ws, "bot_uttered", 1.0) is None
+    assert AGENT.senders == []
+
+
 @pytest.mark.parametrize(
-    "data",
-    [None, {}, {"session_id": None}, {"session_id": "x"}, {"session_id": "../../a b"}, "abc"],
-    ids=["none", "empty", "null", "short", "odd-chars", "not-a-dict"],
+    "frame",
+    [None, 7, "text", [1, 2], {}, {"message": None}, {"message": 5}, {"message": ["a"]}],
 )
-def test_a_missing_or_malformed_session_id_is_replaced_by_a_fresh_one(data: object) -> None:
-    session_id = session_id_from(data)
-    assert len(session_id) == 32 and session_id != session_id_from(data)
+def test_frames_that_are_not_a_message_are_dropped(frame: object) -> None:
+    assert user_message(frame, "metadata") is None
 
 
-def test_a_well_formed_session_id_is_kept() -> None:
-    assert session_id_from({"session_id": "3f2a9c0e-77b1-4d5e-9a41-0c6e2b8d1f00"}) == (
-        "3f2a9c0e-77b1-4d5e-9a41-0c6e2b8d1f00"
-    )
+def test_a_long_message_is_cut_and_odd_metadata_dropped() -> None:
+    parsed = user_message({"message": "热" * 50_000, "metadata": "{not json"}, "metadata")
+    assert parsed is not None
+    text, metadata = parsed
+    assert len(text) == 1001 and metadata == {}
+
+
+@pytest.mark.usefixtures("store_url")
+async def test_garbage_frames_leave_the_channel_answering(caplog: pytest.LogCaptureFixture) -> None:
+    garbage = [
+        ["user_uttered"],
+        ["user_uttered", None],
+        ["user_uttered", {"message": "x"}, "extra", 3],
+        ["session_request"],
+        ["user_uttered", {"message": {"x": 1}, "metadata": "{"}],
+        ["session_request", [1, 2, 3]],
+        ["session_request", {"session_id": {"$gt": ""}}],
+        ["no_such_event", 1],
+    ]
+    channel = WebChatInput(session_persistence=True)
+    async with serving(channel) as base_url, _connected(base_url) as ws:
+        for frame in garbage:
+            await ws.send("42" + json.dumps(frame))
+        await ws.send("42" + "[not json")
+        _, reply = await _chat(base_url, None, "暖气不热")
+    assert reply == {"text": "echo: 暖气不热"}
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert errors == [], [r.getMessage() for r in errors]
+
+
+def test_the_secret_comes_from_the_environment_or_a_private_file(tmp_path: Any) -> None:
+    from bot.config import ConfigError
+
+    assert load_secret({"WEBCHAT_SECRET": SECRET}) == SECRET.encode()
+    with pytest.raises(ConfigError, match="WEBCHAT_SECRET"):
+        load_secret({"WEBCHAT_SECRET": "short"})
+    path = tmp_path / "webchat.secret"
+    made = load_secret({}, path)
+    assert len(made) == 64 and load_secret({}, path) == made
+    assert path.stat().st_mode & 0o077 == 0
+    session, token = issue(made)
+    assert resume(made, token) == session and resume(SECRET.encode(), token) is None
 
 
 def test_credentials_mount_the_channel_as_socketio_with_session_persistence() -> None:
@@ -261,7 +363,8 @@ async def test_every_listed_file_exists_and_is_served_whole(name: str) -> None:
 
 
 async def _open(base_url: str, session_id: str) -> Any:
-    """Open the chat as `session_id`; the first bot message sent without being asked (or None)."""
+    """Open the chat with the token `session_id`; the first bot message sent without being asked
+    (or None)."""
     url = base_url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket"
     async with websocket_connect(url) as ws:
         assert str(await ws.recv()).startswith("0{")
@@ -273,13 +376,14 @@ async def _open(base_url: str, session_id: str) -> Any:
 
 
 async def test_a_waiting_notice_is_shown_once_when_the_visitor_comes_back(store_url: str) -> None:
-    visitor = "visitor0001abcd"
+    visit, visitor = issue(SECRET.encode())
+    _, stranger = issue(SECRET.encode())
     restored = {"communities": "阳光花园", "hotline": "400-000-0000"}
     with session_scope(store_url) as session:
         outcome = queue_notice(
             session,
             "socketio",
-            visitor,
+            conversation_id("socketio", visit),
             Notice("outage:7:restored", "notice", "outage_restored", restored),
             datetime.now(timezone.utc),
         )
@@ -292,4 +396,4 @@ async def test_a_waiting_notice_is_shown_once_when_the_visitor_comes_back(store_
         shown = await _open(base_url, visitor)
         assert shown is not None and "阳光花园已恢复供热" in shown["text"]
         assert await _open(base_url, visitor) is None  # delivered: not shown twice
-        assert await _open(base_url, "someoneelse0001") is None
+        assert await _open(base_url, stranger) is None

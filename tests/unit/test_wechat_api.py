@@ -23,7 +23,8 @@ from bot.store.models import ApiToken
 from bot.store.outbound import outbound_to
 
 APP_ID, SECRET = "wxapitest", "api-secret"
-USER = "oUserApi0000000000000000001"
+OPENID = "oUserApi0000000000000000001"
+USER = f"wechat:{OPENID}"  # its conversation id, what callers pass
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +71,7 @@ async def test_token_is_fetched_once_and_shared_by_clients(wechat: WeChatApiStan
     assert len(wechat.received(TOKEN_PATH)) == 1
     tokens = {r.query["access_token"] for r in wechat.received(SEND_PATH)}
     assert len(tokens) == 1
-    assert wechat.texts_to(USER) == ["第一条", "第二条"]
+    assert wechat.texts_to(OPENID) == ["第一条", "第二条"]
     assert _log() == [("sent", None), ("sent", None)]
 
 
@@ -86,7 +87,7 @@ async def test_rejected_token_is_refreshed_once(wechat: WeChatApiStandIn) -> Non
     assert [c.body["force_refresh"] for c in token_calls] == [False, True]
     sends = wechat.received(SEND_PATH)
     assert len(sends) == 2 and sends[1].query["access_token"] != old
-    assert wechat.texts_to(USER) == ["您的报修已受理"]
+    assert wechat.texts_to(OPENID) == ["您的报修已受理"]
     with session_scope() as session:
         assert session.get(ApiToken, api.token_name).value == sends[1].query["access_token"]
 
@@ -110,7 +111,7 @@ async def test_wechat_45015_is_a_closed_window(wechat: WeChatApiStandIn) -> None
     with pytest.raises(WindowClosed):
         await WeChatApi(_config(wechat.base_url)).send_text(USER, "x", "late_reply")
 
-    assert wechat.texts_to(USER) == []
+    assert wechat.texts_to(OPENID) == []
     assert _log()[0][0] == "refused" and "45015" in (_log()[0][1] or "")
 
 
@@ -129,13 +130,13 @@ async def test_window_is_counted_before_asking_wechat(wechat: WeChatApiStandIn) 
     with pytest.raises(WindowClosed):
         await api.send_text(USER, "第六条", "push")
 
-    assert len(wechat.texts_to(USER)) == 5
+    assert len(wechat.texts_to(OPENID)) == 5
     assert len(wechat.received(SEND_PATH)) == 5  # the refusals never reached WeChat
     assert [s for s, _ in _log()] == ["refused"] + ["sent"] * 5 + ["refused"]
 
     _user_wrote(key="m2")  # a new message opens a new window
     await api.send_text(USER, "新窗口", "push")
-    assert wechat.texts_to(USER)[-1] == "新窗口"
+    assert wechat.texts_to(OPENID)[-1] == "新窗口"
 
 
 async def test_other_errors_and_no_answer_raise_and_are_logged(wechat: WeChatApiStandIn) -> None:
@@ -160,3 +161,14 @@ async def test_wrong_secret_is_reported_without_the_secret(wechat: WeChatApiStan
         )
     assert raised.value.errcode == 40125 and "wrong-secret" not in str(raised.value)
     assert _log()[0][0] == "failed"
+
+
+@pytest.mark.parametrize("recipient", [OPENID, f"rest:{OPENID}", f"web:{OPENID}", "wechat:"])
+async def test_only_a_wechat_conversation_is_pushed_to(
+    wechat: WeChatApiStandIn, recipient: str
+) -> None:
+    """A bare OpenID or another channel's conversation never becomes a `touser`."""
+    _user_wrote(recipient)
+    with pytest.raises(WeChatApiError, match="not a wechat conversation"):
+        await WeChatApi(_config(wechat.base_url)).push(recipient, "x")
+    assert wechat.texts_to(OPENID) == []

@@ -48,6 +48,7 @@ AES_KEY_TEXT = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR"
 AES_KEY = decode_aes_key(AES_KEY_TEXT)
 ACCOUNT = "gh_heating"
 USER = "oHeatUser00000000000000000001"
+CONVERSATION = f"wechat:{USER}"  # the conversation id Rasa and the store know the user by
 GREETING = [
     {"text": "您好，我是小暖。"},
     {
@@ -261,7 +262,7 @@ async def test_text_gets_one_passive_reply_with_numbered_options(config: WeChatC
     assert reply == f"您好，我是小暖。\n请问办理什么业务？\n1. 查暖气费\n2. 报修\n{CHOICE_HINT}"
     first = rasa.calls[0]
     assert (first.sender_id, first.input_channel, first.message_id) == (
-        USER,
+        CONVERSATION,
         "wechat",
         "wechat:msg:1001",
     )
@@ -270,7 +271,7 @@ async def test_text_gets_one_passive_reply_with_numbered_options(config: WeChatC
     assert content(await send(webhook, text_xml("２", msg_id="1002"))) == "选了 /report_repair"
     assert rasa.texts == ["你好", "/report_repair"]
     with session_scope() as session:
-        assert pending_choices(session, "wechat", USER) == []  # the answer had no options
+        assert pending_choices(session, "wechat", CONVERSATION) == []  # the answer had no options
     row = ledger("msg:1001")
     assert row is not None and (row.state, row.delivered_via) == ("delivered", "passive")
 
@@ -353,14 +354,21 @@ async def test_unknown_menu_key_and_silent_events(config: WeChatConfig) -> None:
 async def test_unsubscribe_ends_subscriptions_without_a_reply(config: WeChatConfig) -> None:
     with session_scope() as session:
         subscribe(
-            session, "wechat", USER, "outage", datetime.now(timezone.utc), community="幸福里小区"
+            session,
+            "wechat",
+            CONVERSATION,
+            "outage",
+            datetime.now(timezone.utc),
+            community="幸福里小区",
         )
     rasa = FakeRasa()
 
     assert await send(webhook_for(config, rasa), event_xml("unsubscribe")) == Answer(200, "success")
     assert rasa.calls == []
     with session_scope() as session:
-        assert [s.active for s in session.query(Subscription).filter_by(sender_id=USER)] == [False]
+        assert [
+            s.active for s in session.query(Subscription).filter_by(sender_id=CONVERSATION)
+        ] == [False]
 
 
 @pytest.mark.parametrize("kind", ["image", "link", "video", "shortvideo", "file"])
@@ -390,7 +398,7 @@ async def test_slow_answer_is_pushed_exactly_once(
     row = ledger("msg:1001")
     assert row is not None and (row.state, row.delivered_via) == ("delivered", "push")
     with session_scope() as session:
-        assert [(r.purpose, r.status) for r in outbound_to(session, "wechat", USER)] == [
+        assert [(r.purpose, r.status) for r in outbound_to(session, "wechat", CONVERSATION)] == [
             ("late_reply", "sent")
         ]
 
@@ -443,7 +451,7 @@ async def test_answer_left_undelivered_goes_to_the_next_retry(config: WeChatConf
     """E.g. the process that ran the turn died after storing the answer; the ledger survives."""
     now = datetime.now(timezone.utc)
     with session_scope() as session:
-        claim(session, "wechat", "msg:1001", USER, now)
+        claim(session, "wechat", "msg:1001", CONVERSATION, now)
         record_answer(session, "wechat", "msg:1001", {"text": "已为您登记报修"}, now)
     rasa = FakeRasa()
     webhook = webhook_for(config, rasa)  # a new process
@@ -486,7 +494,7 @@ async def test_refused_late_push_is_logged_not_raised(
 
     assert standin.texts_to(USER) == []
     with session_scope() as session:
-        assert [r.status for r in outbound_to(session, "wechat", USER)] == ["refused"]
+        assert [r.status for r in outbound_to(session, "wechat", CONVERSATION)] == ["refused"]
 
 
 # ---- output channel and the Rasa adapter ---------------------------------------------------------
@@ -497,19 +505,19 @@ async def test_output_channel_pushes_options_and_refuses_outside_the_window(
 ) -> None:
     output = WeChatOutput(WeChatApi(config))
     with pytest.raises(WindowClosed):
-        await output.send_response(USER, {"text": "客服回复：已安排师傅"})
+        await output.send_response(CONVERSATION, {"text": "客服回复：已安排师傅"})
 
     with session_scope() as session:
-        claim(session, "wechat", "msg:5", USER, datetime.now(timezone.utc))
-    await output.send_response(USER, GREETING[1])
-    await output.send_text_message(USER, "客服小王为您服务")
+        claim(session, "wechat", "msg:5", CONVERSATION, datetime.now(timezone.utc))
+    await output.send_response(CONVERSATION, GREETING[1])
+    await output.send_text_message(CONVERSATION, "客服小王为您服务")
 
     assert standin.texts_to(USER) == [
         f"请问办理什么业务？\n1. 查暖气费\n2. 报修\n{CHOICE_HINT}",
         "客服小王为您服务",
     ]
     with session_scope() as session:
-        assert [o["payload"] for o in pending_choices(session, "wechat", USER)] == [
+        assert [o["payload"] for o in pending_choices(session, "wechat", CONVERSATION)] == [
             "/query_fee",
             "/report_repair",
         ]

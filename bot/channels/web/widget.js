@@ -61,14 +61,9 @@
     },
   };
 
-  function newSessionId() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID().replace(/-/g, "");
-    var hex = "";
-    for (var i = 0; i < 32; i++) hex += Math.floor(Math.random() * 16).toString(16);
-    return hex;
-  }
-
-  var sessionId = store.get("session", null) || newSessionId();
+  // The server issues the session (a signed token) in session_confirm; a browser can only resume
+  // one it was given, and its messages go to the session confirmed for its socket.
+  var sessionId = store.get("session", null);
   var history = store.get("history", []);
   if (!Array.isArray(history)) history = [];
 
@@ -271,7 +266,7 @@
     var sent = false;
     history.every(function (entry) {
       if (!entry.pending) return true;
-      if (!emit("user_uttered", { message: entry.message, session_id: sessionId })) return false;
+      if (!emit("user_uttered", { message: entry.message })) return false;
       delete entry.pending;
       delete entry.message;
       sent = true;
@@ -298,7 +293,7 @@
     if (typeof id === "string" && id) sessionId = id;
     store.set("session", sessionId);
     if (!history.length && options.greeting) {
-      var greeting = { message: options.greeting, session_id: sessionId };
+      var greeting = { message: options.greeting };
       if (connection.emit("user_uttered", greeting)) showTyping(true);
     }
   }

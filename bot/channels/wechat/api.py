@@ -18,6 +18,7 @@ from typing import Any
 import aiohttp
 from sqlalchemy.orm import Session
 
+from bot.channels.ids import ForeignConversation, identity_of
 from bot.channels.wechat.config import WeChatConfig
 from bot.privacy import mask_id
 from bot.services import clock
@@ -58,9 +59,9 @@ def window_refusal(last_received: datetime | None, sent: int, now: datetime) -> 
     return None
 
 
-def _window_state(session: Session, openid: str) -> tuple[datetime | None, int]:
-    last = last_received_at(session, CHANNEL, openid)
-    return last, (0 if last is None else sent_since(session, CHANNEL, openid, last))
+def _window_state(session: Session, recipient: str) -> tuple[datetime | None, int]:
+    last = last_received_at(session, CHANNEL, recipient)
+    return last, (0 if last is None else sent_since(session, CHANNEL, recipient, last))
 
 
 class WeChatApi:
@@ -144,25 +145,37 @@ class WeChatApi:
         return answer
 
     async def _log(
-        self, openid: str, purpose: str, status: str, text: str, error: str | None
+        self, recipient: str, purpose: str, status: str, text: str, error: str | None
     ) -> None:
         await in_session(
             lambda s: log_outbound(
-                s, CHANNEL, openid, purpose, status, self._clock(), body={"text": text}, error=error
+                s,
+                CHANNEL,
+                recipient,
+                purpose,
+                status,
+                self._clock(),
+                body={"text": text},
+                error=error,
             )
         )
 
-    async def push(self, openid: str, text: str) -> None:
-        """Push `text` without logging it; raises `WindowClosed` or `WeChatApiError` if not sent.
+    async def push(self, recipient: str, text: str) -> None:
+        """Push `text` to the conversation `recipient` (`wechat:<OpenID>`) without logging it;
+        raises `WindowClosed` or `WeChatApiError` if not sent.
 
         For callers that keep their own log (the notifier writes one row per notice); everyone
         else uses `send_text`.
         """
-        last, sent = await in_session(_window_state, openid)
+        last, sent = await in_session(_window_state, recipient)
         refusal = window_refusal(last, sent, self._clock())
         if refusal is not None:
             raise WindowClosed(refusal)
-        answer = await self._send({"touser": openid, "msgtype": "text", "text": {"content": text}})
+        try:
+            touser = identity_of(CHANNEL, recipient)
+        except ForeignConversation as exc:
+            raise WeChatApiError(str(exc)) from exc
+        answer = await self._send({"touser": touser, "msgtype": "text", "text": {"content": text}})
         code = answer.get("errcode", 0)
         if code == 0:
             return
@@ -173,21 +186,21 @@ class WeChatApi:
             f"custom/send failed: {error}", code if isinstance(code, int) else None
         )
 
-    async def send_text(self, openid: str, text: str, purpose: str) -> None:
+    async def send_text(self, recipient: str, text: str, purpose: str) -> None:
         """Push `text` to the user and log it; raises `WindowClosed` or `WeChatApiError`.
 
         `purpose` says why (`late_reply`, `push` …) in the outbound log.
         """
-        who = mask_id(openid)
+        who = mask_id(recipient)
         try:
-            await self.push(openid, text)
+            await self.push(recipient, text)
         except WindowClosed as exc:
-            await self._log(openid, purpose, "refused", text, str(exc))
+            await self._log(recipient, purpose, "refused", text, str(exc))
             logger.warning("wechat %s to %s refused: %s", purpose, who, exc)
             raise
         except WeChatApiError as exc:
-            await self._log(openid, purpose, "failed", text, str(exc))
+            await self._log(recipient, purpose, "failed", text, str(exc))
             logger.error("wechat %s to %s failed: %s", purpose, who, exc)
             raise
-        await self._log(openid, purpose, "sent", text, None)
+        await self._log(recipient, purpose, "sent", text, None)
         logger.info("wechat %s to %s sent", purpose, who)

@@ -116,11 +116,13 @@ def _claim(session: Session, message: Message, now: datetime) -> tuple[inbound.C
     One transaction for both, and one for `_record`: each database call is a worker-thread hop
     and ~1 ms of the interpreter under load, and a WeChat message used to make five.
     """
-    claim = inbound.claim(session, CHANNEL, message.dedup_key, message.from_user, now)
+    claim = inbound.claim(session, CHANNEL, message.dedup_key, message.conversation, now)
     typed = isinstance(message, TextMessage) or (
         isinstance(message, VoiceMessage) and message.recognition is not None
     )
-    choices = pending_choices(session, CHANNEL, message.from_user) if claim.first and typed else []
+    choices = (
+        pending_choices(session, CHANNEL, message.conversation) if claim.first and typed else []
+    )
     return claim, choices
 
 
@@ -281,7 +283,7 @@ class WeChatWebhook:
         who = f"{_label(message)} from {mask_id(message.from_user)}"
         try:
             answer, options = await self._answer(message, key, choices)
-            await in_session(_record, message.from_user, key, answer, options, clock.now())
+            await in_session(_record, message.conversation, key, answer, options, clock.now())
         except Exception:
             logger.error("wechat turn for %s failed:\n%s", who, mask_text(traceback.format_exc()))
             await in_session(inbound.record_failure, CHANNEL, key, clock.now())
@@ -301,7 +303,7 @@ class WeChatWebhook:
             logger.warning("wechat transfer to customer service for %s missed the reply", who)
         # A refusal or failure is logged, with its outbound-log row, by the API client.
         with suppress(WeChatApiError):
-            await self._api.send_text(message.from_user, str(late["text"]), "late_reply")
+            await self._api.send_text(message.conversation, str(late["text"]), "late_reply")
 
     async def _answer(
         self, message: Message, key: str, choices: list[dict[str, Any]]
@@ -317,7 +319,7 @@ class WeChatWebhook:
             UserMessage(
                 turn.text,
                 collector,
-                message.from_user,
+                message.conversation,
                 input_channel=CHANNEL,
                 message_id=f"{CHANNEL}:{key}",
                 metadata=turn.metadata,
@@ -356,7 +358,7 @@ class WeChatWebhook:
         if event.event == "subscribe":
             return Turn(text="/greet")
         if event.event == "unsubscribe":
-            ended = await in_session(unsubscribe_all, CHANNEL, event.from_user, clock.now())
+            ended = await in_session(unsubscribe_all, CHANNEL, event.conversation, clock.now())
             logger.info(
                 "wechat %s unfollowed; %d subscriptions ended", mask_id(event.from_user), ended
             )

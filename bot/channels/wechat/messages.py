@@ -16,6 +16,7 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from bot.channels.ids import conversation_id
 from bot.channels.wechat.protocol import (
     BadSignature,
     ProtocolError,
@@ -53,6 +54,11 @@ class Message:
         if self.msg_id:
             return f"msg:{self.msg_id}"
         return f"event:{self.from_user}:{self.create_time}"
+
+    @property
+    def conversation(self) -> str:
+        """The sender's conversation id (`wechat:<OpenID>`): what Rasa and the store know it by."""
+        return conversation_id("wechat", self.from_user)
 
 
 @dataclass(frozen=True)
