@@ -1,9 +1,6 @@
 """Custom actions for the heating assistant (rasa-sdk action server).
 
 Conversation glue only; the business rules live in `bot/` where the console and the CLI reuse them.
-Importing the package masks phone and account numbers in the action server's log output.
+The action server's log output is masked and Rasa's telemetry kept off by importing `bot`
+(bot/__init__.py), which every action module does.
 """
-
-from bot.privacy import install_log_masking
-
-install_log_masking()

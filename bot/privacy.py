@@ -1,14 +1,20 @@
-"""Masking of phone and account numbers for logs, transcripts and error messages.
+"""Masking of phone and account numbers, WeChat OpenIDs and URL secrets for logs, transcripts and
+error messages; Rasa's telemetry kept off.
 
 The service policy forbids showing a household's phone or account number unmasked anywhere but to
 the verified owner, so every log line and every text shown to a third party goes through
-`mask_text`.
+`mask_text`. Nothing about the company's conversations leaves its servers, so Rasa's usage
+telemetry and crash reports stay off unless an operator turns them on. Importing `bot` does both
+for the process (bot/__init__.py): every process that runs the project's code imports it.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
+import sys
+from typing import Any
 
 # Rasa's debug lines are JSON with non-ASCII escaped: 户号0102345678 arrives as
 # "\u6237\u53f70102345678", where the escape's last hex digit or letter would otherwise join or
@@ -19,6 +25,23 @@ _PHONE = re.compile(rf"(?=\d)(?:{_AFTER_ESCAPE}|(?<!\d))(1[3-9]\d)(\d{{4}})(\d{{
 _LONG_DIGITS = re.compile(
     rf"(?=\d)(?:{_AFTER_ESCAPE}|(?<![A-Za-z\d]))(\d{{2}})(\d{{4,8}})(\d{{2}})(?!\d)"
 )
+# A WeChat OpenID (or UnionID): 28 characters of [A-Za-z0-9_-], the first an "o".
+_OPENID = re.compile(rf"(?=o)(?:{_AFTER_ESCAPE}|(?<![\w-]))o[\w-]{{27}}(?![\w-])", re.ASCII)
+# A conversation id names its channel before the identity (bot/channels/ids.py): the identity is
+# masked whatever its form (`sms:+8613812345678`, a test's short OpenID, a widget session). The
+# lookahead keeps an identity already masked as a number (`sms:138****5678`) as it is;
+# `//web:8080` is a host, not a conversation. The leading (?=[sw]) only makes the scan cheaper.
+_CONVERSATION = re.compile(
+    r"(?=[sw])(?<![\w./-])(sms|wechat|web):([\w.+=-]+)(?![\w.+=*-])", re.ASCII
+)
+#: Query parameters whose values are credentials, by how their names end: `?token=` (the SMS
+#: callback, Rasa's HTTP API), WeChat's `signature`, `msg_signature`, `access_token`, `secret`.
+SECRET_PARAMETERS = ("token", "signature", "secret", "password")
+_URL_SECRET = re.compile(
+    rf"(?<!\w)(\w*(?:{'|'.join(SECRET_PARAMETERS)})=)[^&#\s'\"<>\\]+", re.ASCII | re.IGNORECASE
+)
+#: Rasa sends usage events (Segment) and crash reports (Sentry) unless this is other than "true".
+TELEMETRY_VARIABLE = "RASA_TELEMETRY_ENABLED"
 
 
 def mask_phone(phone: str | None) -> str:
@@ -45,34 +68,93 @@ def mask_id(identifier: str) -> str:
     return f"{identifier[:2]}***{identifier[-4:]}" if len(identifier) > 8 else "***"
 
 
+def _mask_conversation(match: re.Match[str]) -> str:
+    channel, identity = match.groups()
+    return f"{channel}:{mask_phone(identity) if channel == 'sms' else mask_id(identity)}"
+
+
 def mask_text(text: str) -> str:
-    """Mask mobile numbers and 8–12-digit runs (account numbers) in `text`.
+    """Mask secrets in URLs, conversation ids, OpenIDs, mobile numbers and 8–12-digit runs
+    (account numbers) in `text`.
 
     Digits that follow a letter belong to a ticket number (BX202611270003) and stay readable.
     """
+    if "=" in text:  # the check is cheap, the scan is not, and most lines have no query
+        text = _URL_SECRET.sub(r"\1***", text)
     text = _PHONE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
-    return _LONG_DIGITS.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text)
+    text = _LONG_DIGITS.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text)
+    text = _CONVERSATION.sub(_mask_conversation, text)
+    return _OPENID.sub(lambda m: mask_id(m.group()), text)
 
 
-class MaskingFilter(logging.Filter):
-    """A logging filter that masks numbers in the formatted message before any handler sees it."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Replace the record's message by its masked text; never drops a record."""
-        message = record.getMessage()
-        masked = mask_text(message)
-        if masked != message:
-            record.msg, record.args = masked, None
-        return True
+#: The attributes every record has; the others come from `extra=` (Sanic's access log puts the
+#: request line, URL and query string included, in `request`).
+_RECORD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
+    "message",
+    "asctime",
+}
+#: Formats a record's traceback as logging's own formatters do, for masking before they see it.
+_TRACEBACKS = logging.Formatter()
 
 
-def install_log_masking(logger: logging.Logger | None = None) -> None:
-    """Attach `MaskingFilter` to every handler of `logger` (default: the root logger).
+class MaskedLogRecord(logging.LogRecord):
+    """A log record whose message, `extra` fields, traceback and stack are masked for every
+    handler that formats it.
 
-    Handler filters see the records of every child logger, unlike a filter on the root logger
-    itself, so this covers library log lines too. Calling it twice adds nothing.
+    As the record factory it is a path every record of the process crosses, whichever logger made
+    it: Rasa's, Sanic's (whose loggers do not propagate to the root) and Python warnings, and
+    whichever handler shows it, those that Rasa and Sanic add after the project's code has loaded
+    included; a filter sits only on the handlers that exist when it is attached. The masking
+    happens in `getMessage`, the method every formatter calls first, because `extra` fields are
+    set on the record only after the factory has made it.
     """
-    target = logger or logging.getLogger()
-    for handler in target.handlers:
-        if not any(isinstance(f, MaskingFilter) for f in handler.filters):
-            handler.addFilter(MaskingFilter())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """A record as logging makes it, its stack (`stack_info=True`) masked."""
+        super().__init__(*args, **kwargs)
+        if self.stack_info:
+            self.stack_info = mask_text(self.stack_info)
+
+    def getMessage(self) -> str:
+        """The masked message; masks the `extra` fields and the traceback on the way."""
+        try:
+            message = super().getMessage()
+        except Exception:
+            # the handler reports a bad format by printing the raw msg and args to stderr
+            self.msg, self.args = mask_text(f"{self.msg} % {self.args!r}"), None
+            raise
+        for key, value in list(vars(self).items()):
+            if key not in _RECORD_ATTRIBUTES and isinstance(value, str):
+                setattr(self, key, mask_text(value))
+        if self.exc_info and not self.exc_text:
+            self.exc_text = mask_text(_TRACEBACKS.formatException(self.exc_info))
+        return mask_text(message)
+
+
+def install_log_masking() -> None:
+    """Mask every log record of this process from now on, Python warnings included.
+
+    Warnings print to stderr past logging unless captured (an account number reached stderr in
+    one); captured, they are records of the `py.warnings` logger. Calling it twice changes nothing.
+    """
+    logging.setLogRecordFactory(MaskedLogRecord)
+    logging.captureWarnings(True)
+
+
+def keep_telemetry_off() -> None:
+    """Keep Rasa's usage events and crash reports from leaving the company's servers, unless
+    `RASA_TELEMETRY_ENABLED=true` says otherwise.
+
+    Rasa turns both on by default. The variable, set here for this process and the processes it
+    starts, turns them off before they begin; in a Rasa process started by hand (`rasa run` from
+    the project root, which loads the project's channels and actions), Rasa has already set up its
+    Sentry client before any project code runs, so that client is dropped, and Rasa's later events
+    (`Server Started`) read the variable when they would be sent.
+    """
+    os.environ.setdefault(TELEMETRY_VARIABLE, "false")
+    if os.environ[TELEMETRY_VARIABLE].lower() == "true":
+        return
+    sentry = sys.modules.get("sentry_sdk")
+    if sentry is not None and sentry.Hub.main.client is not None:
+        sentry.Hub.main.client.close(timeout=0)
+        sentry.Hub.main.bind_client(None)

@@ -34,7 +34,6 @@ from bot.notify.delivery import DEFAULT_RETRY, RetryPolicy, SessionFactory, deli
 from bot.notify.registry import SenderRegistry, load_registry
 from bot.notify.reminders import queue_reminders
 from bot.policy import Policy, load_policy
-from bot.privacy import install_log_masking
 from bot.services import clock
 from bot.services.deadlines import check_deadlines
 from bot.services.surveys import open_due_surveys
@@ -228,7 +227,6 @@ def _scheduler_command(args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    install_log_masking()
     ensure_schema()
     policy = load_policy()
     registry = load_registry()

@@ -162,7 +162,6 @@ def _console(args: argparse.Namespace) -> int:
     from bot.console.config import load_console_settings
     from bot.handoff.config import handoff_settings
     from bot.policy import load_policy
-    from bot.privacy import install_log_masking
 
     environ = dict(os.environ)
     if args.rasa_url:
@@ -173,7 +172,6 @@ def _console(args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=settings().log_level, format="%(asctime)s %(levelname)s %(name)s  %(message)s"
     )
-    install_log_masking()
     ensure_schema()
     app = create_app(console, handoff, policy)
     host, port = args.host or console.host, args.port or console.port

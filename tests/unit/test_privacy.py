@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
+import os
+import subprocess
+import sys
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from bot.privacy import install_log_masking, mask_account, mask_phone, mask_text
+from bot.config import PROJECT_ROOT
+from bot.privacy import (
+    TELEMETRY_VARIABLE,
+    install_log_masking,
+    mask_account,
+    mask_phone,
+    mask_text,
+)
 
 
 def test_phone_keeps_prefix_and_last_four() -> None:
@@ -31,21 +46,6 @@ def test_account_keeps_two_digits_each_side() -> None:
 )
 def test_text_masking(text: str, masked: str) -> None:
     assert mask_text(text) == masked
-
-
-def test_log_lines_are_masked_for_child_loggers() -> None:
-    parent = logging.getLogger("test_masking")
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    parent.addHandler(handler)
-    parent.propagate = False
-    parent.setLevel(logging.INFO)
-    install_log_masking(parent)
-    install_log_masking(parent)
-    assert len(handler.filters) == 1
-    logging.getLogger("test_masking.child").info("user %s gave phone %s", "u1", "13912345679")
-    assert "139****5679" in stream.getvalue()
-    assert "13912345679" not in stream.getvalue()
 
 
 def test_long_ids_keep_only_enough_to_follow_one_user() -> None:
@@ -85,3 +85,236 @@ def test_a_ticket_number_in_json_stays_readable() -> None:
 def test_numbers_in_a_bytes_repr_are_masked() -> None:
     line = repr("户号0102345678".encode())
     assert "0102345678" not in mask_text(line)
+
+
+OPENID = "oE2E_survey-good000000000000"  # 28 characters, as WeChat's
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        (f"Acquired lock for conversation '{OPENID}'.", "conversation 'oE***0000'."),
+        (f"Acquired lock for conversation 'wechat:{OPENID}'.", "'wechat:oE***0000'."),
+        (f'{{"sender_id": "wechat:{OPENID}"}}', '"wechat:oE***0000"'),
+        (f"\\u53f7{OPENID}", "\\u53f7oE***0000"),  # right after an escaped Chinese character
+        ("lock for 'sms:+8613812345678'", "lock for 'sms:************78'"),
+        ("lock for 'rest:sms:13812345678'", "lock for 'rest:sms:138****5678'"),
+        ("notice sent to wechat:13800000001", "wechat:138****0001"),  # a number keeps its mask
+        ("lock for 'wechat:oShort123'", "lock for 'wechat:oS***t123'"),
+        ("lock for 'web:9f86d081884c7d659a2feaa0c55ad015'", "lock for 'web:9f***d015'"),
+    ],
+)
+def test_openids_and_conversation_ids_are_masked(text: str, masked: str) -> None:
+    assert masked in mask_text(text)
+    assert OPENID not in mask_text(text) and "13812345678" not in mask_text(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "http://web:5005/webhooks/rest/webhook",  # a host named web
+        "Wechat: off until WECHAT_TOKEN is set",
+        "wechat:oE***0000 and sms:138****5678 stay as they are",
+        "model heating-24a24de757278473.tar.gz",
+        "operation_not_permitted_abcdef12",  # 32 characters: not an OpenID
+    ],
+)
+def test_what_is_no_id_stays_readable(text: str) -> None:
+    assert mask_text(text) == text
+
+
+@pytest.mark.parametrize(
+    ("url", "masked"),
+    [
+        (
+            "'http://127.0.0.1:5005/webhooks/sms/webhook?token=s3cr3t-callback'",
+            "'http://127.0.0.1:5005/webhooks/sms/webhook?token=***'",
+        ),
+        (
+            "/webhooks/wechat/webhook?signature=abc123&timestamp=1700000000&nonce=42"
+            "&openid=x&encrypt_type=aes&msg_signature=def456",
+            "/webhooks/wechat/webhook?signature=***&timestamp=17******00&nonce=42"
+            "&openid=x&encrypt_type=aes&msg_signature=***",
+        ),
+        (
+            "GET https://api.weixin.qq.com/cgi-bin/token?grant_type=client_credential"
+            "&appid=wx123&secret=APPSECRET42",
+            "GET https://api.weixin.qq.com/cgi-bin/token?grant_type=client_credential"
+            "&appid=wx123&secret=***",
+        ),
+        ("POST /cgi-bin/message/custom/send?access_token=ACCESS_TOKEN", "?access_token=***"),
+        ("query: password=hunter2&user=wang", "query: password=***&user=wang"),
+        ("/conversations/x/tracker?Token=abc#top", "/conversations/x/tracker?Token=***#top"),
+    ],
+)
+def test_secrets_in_urls_and_query_strings_are_masked(url: str, masked: str) -> None:
+    assert masked in mask_text(url)
+
+
+@pytest.fixture
+def fresh_logging(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Logging as a process has it before the project's code loads: plain records, warnings
+    printed; the loggers the tests touch and pytest's warning capture are restored after."""
+    factory = logging.getLogRecordFactory()
+    logging.setLogRecordFactory(logging.LogRecord)
+    monkeypatch.setattr(logging, "_warnings_showwarning", None)
+    monkeypatch.setattr(warnings, "showwarning", warnings.showwarning)
+    names = ("", "rasa", "sanic.root", "sanic.error", "sanic.access")
+    saved = [
+        (lg, lg.level, lg.propagate, list(lg.handlers)) for lg in map(logging.getLogger, names)
+    ]
+    yield
+    logging.setLogRecordFactory(factory)
+    for logger, level, propagate, handlers in saved:
+        for added in set(logger.handlers) - set(handlers):
+            added.close()
+        logger.setLevel(level)
+        logger.propagate = propagate
+        logger.handlers[:] = handlers
+
+
+def _stream_handler(
+    formatter: logging.Formatter | None = None,
+) -> tuple[io.StringIO, logging.Handler]:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(formatter or logging.Formatter("%(name)s %(message)s"))
+    return stream, handler
+
+
+@pytest.mark.usefixtures("fresh_logging")
+def test_lock_store_debug_lines_mask_openids_even_on_a_handler_added_later() -> None:
+    from rasa.core.lock_store import InMemoryLockStore
+
+    install_log_masking()
+    stream, handler = _stream_handler()
+    logging.getLogger().addHandler(handler)  # as Rasa's configure_colored_logging does, later
+    logging.getLogger("rasa").setLevel(logging.DEBUG)
+
+    async def one_turn() -> None:
+        async with InMemoryLockStore().lock(f"wechat:{OPENID}"):
+            pass
+
+    asyncio.run(one_turn())
+    assert "rasa.core.lock_store Acquired lock for conversation 'wechat:oE***0000'" in (
+        stream.getvalue()
+    )
+    assert OPENID not in stream.getvalue()
+
+
+@pytest.mark.usefixtures("fresh_logging")
+def test_sanic_error_log_masks_the_url_token_and_the_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rasa.utils.common import update_sanic_log_level
+    from sanic.handlers import ErrorHandler
+
+    install_log_masking()
+    # Rasa gives Sanic's loggers their own file handler and stops them propagating, after the
+    # channels have loaded
+    monkeypatch.setenv("LOG_LEVEL_LIBRARIES", "INFO")
+    update_sanic_log_level(log_file=str(tmp_path / "rasa.log"))
+    assert logging.getLogger("sanic.error").propagate is False
+    request = SimpleNamespace(
+        url="http://127.0.0.1:5005/webhooks/sms/webhook?token=s3cr3t-callback-token",
+        app=SimpleNamespace(config=SimpleNamespace(NOISY_EXCEPTIONS=False)),
+    )
+    try:
+        raise RecursionError("while reading the body of 户号0102345678")
+    except RecursionError as exc:
+        ErrorHandler.log(request, exc)
+    for handler in logging.getLogger("sanic.error").handlers:
+        handler.flush()
+    written = (tmp_path / "rasa.log").read_text(encoding="utf-8")
+    assert "Exception occurred while handling uri: 'http://127.0.0.1:5005" in written
+    assert "?token=***'" in written and "RecursionError: while reading" in written
+    assert "s3cr3t" not in written and "0102345678" not in written
+
+
+@pytest.mark.usefixtures("fresh_logging")
+def test_sanic_access_log_masks_the_request_line() -> None:
+    from sanic.log import LOGGING_CONFIG_DEFAULTS
+
+    install_log_masking()
+    access = LOGGING_CONFIG_DEFAULTS["formatters"]["access"]
+    stream, handler = _stream_handler(logging.Formatter(access["format"]))
+    logger = logging.getLogger("sanic.access")
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    logger.addHandler(handler)
+    extra = {"status": 500, "byte": 0, "host": "10.0.0.9:4711"}
+    logger.info("", extra={**extra, "request": "POST http://h/webhooks/sms/webhook?token=s3cr3t"})
+    assert "[10.0.0.9:4711]: POST http://h/webhooks/sms/webhook?token=***  500 0" in (
+        stream.getvalue()
+    )
+
+
+@pytest.mark.usefixtures("fresh_logging")
+def test_python_warnings_go_through_the_masked_log(capsys: pytest.CaptureFixture[str]) -> None:
+    install_log_masking()
+    stream, handler = _stream_handler()
+    logging.getLogger().addHandler(handler)
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        warnings.warn("slot account_no set to 0102345678 by the form", UserWarning, stacklevel=1)
+    assert "py.warnings" in stream.getvalue() and "01******78 by the form" in stream.getvalue()
+    assert "0102345678" not in stream.getvalue() + capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("fresh_logging")
+def test_a_log_call_with_bad_arguments_is_reported_masked(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # logging reports a message it cannot format on stderr, with its raw arguments
+    install_log_masking()
+    monkeypatch.setattr(logging, "raiseExceptions", True)
+    logger = logging.getLogger("sanic.root")
+    logger.propagate = False
+    logger.addHandler(_stream_handler()[1])
+    phone, account = "13812345678", "0102345678"  # the traceback shows the call's source line
+    logger.warning("phone %s", phone, account)
+    reported = capsys.readouterr().err
+    assert "Logging error" in reported and "138****5678" in reported
+    assert "13812345678" not in reported and "0102345678" not in reported
+
+
+# Rasa as `rasa run` from the project root sets itself up before any of the project's code runs:
+# telemetry on by the user's global config, its Sentry client bound; then it loads the channels.
+_HAND_STARTED_RASA = """
+import os, rasa.telemetry, sentry_sdk
+rasa.telemetry.initialize_error_reporting()
+before = (rasa.telemetry.is_telemetry_enabled(), sentry_sdk.Hub.main.client is not None)
+import bot.channels.webchat
+after = (rasa.telemetry.is_telemetry_enabled(), sentry_sdk.Hub.main.client is not None)
+print(before, after, os.environ.get("RASA_TELEMETRY_ENABLED"))
+"""
+
+
+def _rasa_process(tmp_path: Path, **environ: str) -> str:
+    config = tmp_path / ".config" / "rasa" / "global.yml"
+    config.parent.mkdir(parents=True)
+    config.write_text("metrics:\n  enabled: true\n  rasa_user_id: test\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != TELEMETRY_VARIABLE}
+    # a key of no Sentry project: nothing could be delivered even if something were sent
+    env |= {"HOME": str(tmp_path), "RASA_EXCEPTION_WRITE_KEY": "0@o0", **environ}
+    done = subprocess.run(
+        [sys.executable, "-c", _HAND_STARTED_RASA],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+def test_rasa_telemetry_is_off_once_the_project_code_loads(tmp_path: Path) -> None:
+    # before: on, as Rasa has it by default; after: off, for this process and its children
+    assert _rasa_process(tmp_path) == "(True, True) (False, False) false"
+
+
+def test_an_operator_may_turn_rasa_telemetry_on(tmp_path: Path) -> None:
+    assert (
+        _rasa_process(tmp_path, RASA_TELEMETRY_ENABLED="true") == "(True, True) (True, True) true"
+    )
