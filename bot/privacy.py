@@ -34,6 +34,9 @@ _OPENID = re.compile(rf"(?=o)(?:{_AFTER_ESCAPE}|(?<![\w-]))o[\w-]{{27}}(?![\w-])
 _CONVERSATION = re.compile(
     r"(?=[sw])(?<![\w./-])(sms|wechat|web):([\w.+=-]+)(?![\w.+=*-])", re.ASCII
 )
+# A widget session token (bot/channels/websession.py): whoever holds one resumes the session, so
+# its signature never reaches a log (the id before the dot is kept, to follow a visitor).
+_WEB_TOKEN = re.compile(r"(?<![0-9a-f])([0-9a-f]{32})\.[0-9a-f]{32}(?![0-9a-f])")
 #: Query parameters whose values are credentials, by how their names end: `?token=` (the SMS
 #: callback, Rasa's HTTP API), WeChat's `signature`, `msg_signature`, `access_token`, `secret`.
 SECRET_PARAMETERS = ("token", "signature", "secret", "password")
@@ -74,13 +77,15 @@ def _mask_conversation(match: re.Match[str]) -> str:
 
 
 def mask_text(text: str) -> str:
-    """Mask secrets in URLs, conversation ids, OpenIDs, mobile numbers and 8–12-digit runs
-    (account numbers) in `text`.
+    """Mask secrets in URLs, widget session tokens, conversation ids, OpenIDs, mobile numbers and
+    8–12-digit runs (account numbers) in `text`.
 
     Digits that follow a letter belong to a ticket number (BX202611270003) and stay readable.
     """
     if "=" in text:  # the check is cheap, the scan is not, and most lines have no query
         text = _URL_SECRET.sub(r"\1***", text)
+    if "." in text:  # before the digit masks, which could break up a token's hex
+        text = _WEB_TOKEN.sub(r"\1.***", text)
     text = _PHONE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
     text = _LONG_DIGITS.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text)
     text = _CONVERSATION.sub(_mask_conversation, text)

@@ -35,7 +35,7 @@ from sanic.response import HTTPResponse
 from bot.channels.ids import conversation_id
 from bot.channels.limits import bounded_text, limit_request_bodies, max_body_bytes
 from bot.config import ConfigError
-from bot.privacy import install_log_masking, mask_id
+from bot.privacy import mask_id
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +103,6 @@ class RestInput(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         """`auth: open | token | off` from credentials.yml; the token from the environment."""
-        install_log_masking()
         mode = str((credentials or {}).get("auth", "open"))
         if mode not in AUTH_MODES:
             raise ConfigError(f"the rest channel's auth must be one of {AUTH_MODES}, got {mode!r}")

@@ -318,3 +318,10 @@ def test_an_operator_may_turn_rasa_telemetry_on(tmp_path: Path) -> None:
     assert (
         _rasa_process(tmp_path, RASA_TELEMETRY_ENABLED="true") == "(True, True) (True, True) true"
     )
+
+
+def test_a_widget_session_token_keeps_its_id_and_loses_its_signature() -> None:
+    token = "12345678901234567890123456789012." + "ab" * 16
+    line = f'42["session_confirm","{token}"] web:{token.split(".")[0]}'
+    masked = mask_text(line)
+    assert "ab" * 16 not in masked and "12345678901234567890123456789012.***" in masked
