@@ -60,6 +60,7 @@ COMMANDS: list[str] = [
     "bot.scheduler:register",
     "bot.modelcache:register",
     "bot.evaluation.harness:register",
+    "bot.evaluation.dialogue_run:register",
     "bot.launcher:register",
     "bot.console.cli:register_console",
     "bot.console.cli:register_agents",

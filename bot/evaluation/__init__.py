@@ -12,5 +12,10 @@ Modules, one concept each:
 * `report` — console table, JSON and Markdown;
 * `harness` — the run from start to end, and the `eval` command.
 
+Whole conversations (issue 16), played against the running stack instead of parsed in-process:
+* `dialogue` — the conversation set, what the bot asks, playing, judging, figures (pure);
+* `dialogue_report` — console figures, JSON and Markdown with every failed transcript;
+* `dialogue_run` — the REST/store client, the overlap check of the set, the `dialogue` command.
+
 docs/nlu-evaluation.md explains the figures and records the measured ones.
 """
