@@ -17,7 +17,13 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from rasa_sdk import FormValidationAction, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import (
+    ActiveLoop,
+    EventType,
+    FollowupAction,
+    SlotSet,
+    UserUtteranceReverted,
+)
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -49,14 +55,29 @@ def _ensure_schema_once() -> None:
 
 RunMethod = Callable[..., Awaitable[list[EventType]]]
 
+#: What a failed action says (domain.yml); both name the policy's hotline for urgent matters.
+SERVICE_UNAVAILABLE = "utter_service_unavailable"
+TICKET_NOT_RECORDED = "utter_ticket_not_recorded"
+
 
 def guarded(run: RunMethod) -> RunMethod:
-    """Wrap an action's `run`: any error becomes a polite message and a masked log line.
+    """Wrap an action's `run`: any error becomes a truthful apology and a masked log line.
 
     Without it an exception makes the action server answer 500 with the whole tracker in the body
-    (every message, phones included), Rasa logs it, and the user hears nothing at all.
+    (every message, phones included), Rasa logs it, and the user hears nothing at all. The user
+    is told the message was not dealt with and may be sent again; the conversation is left as
+    it was before that message (`failed_turn`).
     """
+    return _guard(run, SERVICE_UNAVAILABLE)
 
+
+def guarded_ticket(run: RunMethod) -> RunMethod:
+    """`guarded` for an action that creates a ticket: a failure says plainly that no ticket was
+    made (never "your message was recorded")."""
+    return _guard(run, TICKET_NOT_RECORDED)
+
+
+def _guard(run: RunMethod, apology: str) -> RunMethod:
     @functools.wraps(run)
     async def wrapper(
         self: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -70,10 +91,70 @@ def guarded(run: RunMethod) -> RunMethod:
                 mask_text(str(tracker.sender_id)),
                 mask_text(traceback.format_exc()),
             )
-            dispatcher.utter_message(response="utter_service_unavailable")
-            return []
+            dispatcher.utter_message(response=apology, hotline=policy().company.hotline)
+            return failed_turn(tracker, domain, validating=isinstance(self, FormValidationAction))
 
     return wrapper
+
+
+def failed_turn(tracker: Tracker, domain: DomainDict, validating: bool) -> list[EventType]:
+    """Events that leave the conversation as it was before the message an action failed on, so
+    that sending it again (once the store is back) works without asking anything again.
+
+    - A form's validation action forgets the values the message brought and keeps the form at
+      its question (taking the message back would make the form reject the turn and drop the
+      apology).
+    - An action after a form that completed with this message (a ticket's submission) reopens
+      the form at its last question, every other slot kept. Taking the message back is no way
+      to do it: Rasa folds a form's turns into its first run, so the whole form would go.
+    - Any other action takes the message back (`UserUtteranceReverted`).
+    """
+    if validating:
+        requested = tracker.get_slot("requested_slot")
+        candidates = set(tracker.slots_to_validate()) | ({requested} if requested else set())
+        events: list[EventType] = [
+            SlotSet(name, None) for name in sorted(candidates - {"requested_slot"})
+        ]
+        return events + ([SlotSet("requested_slot", requested)] if requested else [])
+    form = _form_completed_now(tracker, domain)
+    if form is None:
+        return [UserUtteranceReverted()]
+    asked = _last_question(tracker, form)
+    reopened: list[EventType] = [ActiveLoop(form)]
+    if asked:
+        reopened += [SlotSet(asked, None), SlotSet("requested_slot", asked)]
+    return [*reopened, FollowupAction("action_listen")]
+
+
+def _form_completed_now(tracker: Tracker, domain: DomainDict) -> str | None:
+    """The form that ran to its end after the latest user message, if one did."""
+    forms = set(domain.get("forms") or {})
+    ran = None
+    for event in _since_latest_user(tracker):
+        if event.get("event") == "action":
+            ran = event.get("name")
+        elif event.get("event") == "active_loop" and not event.get("name") and ran in forms:
+            return str(ran)
+    return None
+
+
+def _since_latest_user(tracker: Tracker) -> list[dict[str, Any]]:
+    events = list(tracker.events)
+    for index in range(len(events) - 1, -1, -1):
+        if events[index].get("event") == "user":
+            return events[index + 1 :]
+    return []
+
+
+def _last_question(tracker: Tracker, form: str) -> str | None:
+    """The slot `form` asked for last (None when it completed without asking)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "slot" and event.get("name") == "requested_slot":
+            if event.get("value"):
+                return str(event["value"])
+        elif event.get("event") == "active_loop" and event.get("name") == form:
+            return None
+    return None
 
 
 async def _schema_current() -> None:

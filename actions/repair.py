@@ -17,7 +17,7 @@ from actions.common import (
     ContactSlots,
     address_parts,
     channel_of,
-    guarded,
+    guarded_ticket,
     in_db,
     latest_text,
     latest_text_of_intent,
@@ -111,7 +111,7 @@ class ActionSubmitRepair(Action):
         """The action's name, as in domain.yml."""
         return "action_submit_repair"
 
-    @guarded
+    @guarded_ticket
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:

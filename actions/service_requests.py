@@ -13,7 +13,7 @@ from actions.common import (
     ContactSlots,
     address_parts,
     channel_of,
-    guarded,
+    guarded_ticket,
     in_db,
     latest_text,
     latest_text_of_intent,
@@ -47,7 +47,7 @@ class ActionSubmitTempCheck(Action):
         """The action's name, as in domain.yml."""
         return "action_submit_temp_check"
 
-    @guarded
+    @guarded_ticket
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
@@ -151,7 +151,7 @@ class ActionSubmitComplaint(Action):
         """The action's name, as in domain.yml."""
         return "action_submit_complaint"
 
-    @guarded
+    @guarded_ticket
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -28,6 +29,15 @@ class Settings:
     timezone: ZoneInfo
     policy: str
     log_level: str
+    #: How long a channel's claim on an inbound message holds before another delivery of it (the
+    #: provider's retry) or the scheduler may take it over (`bot.store.inbound`).
+    inbound_lease: timedelta
+
+
+#: `INBOUND_LEASE_SECONDS`: its default and bounds (longer than any healthy turn, which takes a
+#: second or two, and short enough that a message a crash left is taken over within minutes).
+DEFAULT_INBOUND_LEASE_SECONDS = 60
+INBOUND_LEASE_RANGE = (10, 3600)
 
 
 def _default_database_url() -> str:
@@ -52,8 +62,19 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     log_level = env.get("LOG_LEVEL", "INFO").strip().upper()
     if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {log_level!r}")
+    lease_text = env.get("INBOUND_LEASE_SECONDS", "").strip() or str(DEFAULT_INBOUND_LEASE_SECONDS)
+    low, high = INBOUND_LEASE_RANGE
+    if not lease_text.isdigit() or not low <= int(lease_text) <= high:
+        raise ConfigError(
+            f"INBOUND_LEASE_SECONDS must be a whole number of seconds from {low} to {high}, "
+            f"got {lease_text!r}"
+        )
     return Settings(
-        database_url=database_url, timezone=timezone, policy=policy, log_level=log_level
+        database_url=database_url,
+        timezone=timezone,
+        policy=policy,
+        log_level=log_level,
+        inbound_lease=timedelta(seconds=int(lease_text)),
     )
 
 

@@ -6,9 +6,10 @@
 Each round ("tick") runs, each job in its own transaction so one failing job does not stop the
 others: the deadline watch (`bot.services.deadlines`), opening the surveys of finished tickets
 (`bot.services.surveys`), the season and bill reminders (`bot.notify.reminders`, at most once
-an hour: they change by the day), and the delivery of every queued notice that is due
-(`bot.notify.delivery`). Every job is idempotent, so a tick may be repeated, run late, or run
-by two schedulers at once without telling anyone anything twice.
+an hour: they change by the day), the WeChat and SMS messages a crash left unanswered past their
+lease (`bot.services.lost_messages`: the sender is asked to send again), and the delivery of
+every queued notice that is due (`bot.notify.delivery`). Every job is idempotent, so a tick may
+be repeated, run late, or run by two schedulers at once without telling anyone anything twice.
 
 It logs one line per job that did something, phone and account numbers masked. It has no
 conversation port; `GET /health` on `--health-port` answers 200 once the first tick is done
@@ -36,6 +37,7 @@ from bot.notify.reminders import queue_reminders
 from bot.policy import Policy, load_policy
 from bot.services import clock
 from bot.services.deadlines import check_deadlines
+from bot.services.lost_messages import tell_lost_messages
 from bot.services.surveys import open_due_surveys
 from bot.store.db import ensure_schema, session_scope
 
@@ -102,6 +104,11 @@ class Scheduler:
         surveys = await self._job("surveys", report, lambda s: open_due_surveys(s, policy, now))
         if surveys:
             report.lines.append(f"surveys opened: {', '.join(surveys)}")
+        lost = await self._job(
+            "lost messages", report, lambda s: tell_lost_messages(s, policy, now)
+        )
+        if lost:
+            report.lines.append(f"lost messages: {lost} taken over, their senders asked again")
         if self._reminded_at is None or now - self._reminded_at >= REMINDER_EVERY:
             reminders = await self._job(
                 "reminders", report, lambda s: queue_reminders(s, policy, now)

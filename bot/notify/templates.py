@@ -145,6 +145,12 @@ TEMPLATES: dict[str, Template] = {
             "工单{ticket_no}已办结，请为服务打分：回复1-5（5分最满意），可附意见。",
             {"ticket_no": _TICKET_NO},
         ),
+        Template(
+            "message_lost",
+            "N10",
+            "您{at}发来的消息因系统故障未能处理，请重新发送；急事请致电{hotline}。",
+            {"at": _MOMENT, "hotline": 20},
+        ),
     )
 }
 

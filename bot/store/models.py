@@ -384,6 +384,8 @@ class InboundMessage(Base):
     WeChat retries a slow request up to three times and SMS gateways up to ten; the first request
     claims the key, the answer is stored with it, and exactly one request (or the later push)
     takes it for delivery. Kept in the database so a restart in between does not forget it.
+    A `running` claim holds until `lease_until`: a claimant that crashed leaves the message to
+    whoever claims it after that (a provider's retry, or the scheduler, which tells the user).
     """
 
     __tablename__ = "inbound_messages"
@@ -391,6 +393,7 @@ class InboundMessage(Base):
         UniqueConstraint("channel", "message_key"),
         _one_of("state", INBOUND_STATES, "state"),
         Index("ix_inbound_messages_sender_received", "channel", "sender_id", "received_at"),
+        Index("ix_inbound_messages_state_lease", "state", "lease_until"),
     )
 
     id = Column(Integer, primary_key=True)
@@ -403,6 +406,7 @@ class InboundMessage(Base):
     answered_at = Column(UtcDateTime)
     delivered_at = Column(UtcDateTime)
     delivered_via = Column(String(16))
+    lease_until = Column(UtcDateTime)  # NULL on rows claimed before leases (migration 0009)
 
 
 class OutboundMessage(Base):

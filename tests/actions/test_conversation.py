@@ -330,7 +330,10 @@ async def test_a_store_failure_becomes_a_polite_message(
     events = await ActionUnsubscribe().run(
         dispatcher, tracker(user_turn("退订", "unsubscribe")), domain
     )
-    assert events == [] and texts(dispatcher) == ["utter_service_unavailable"]
+    # not "recorded": the message is taken back, to be sent again; the hotline is named
+    assert events == [{"event": "rewind", "timestamp": None}]
+    assert texts(dispatcher) == ["utter_service_unavailable"]
+    assert dispatcher.messages[0]["hotline"] == load_policy().company.hotline
 
 
 async def test_an_outage_past_its_expected_end_promises_no_past_time(

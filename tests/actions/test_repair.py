@@ -5,13 +5,23 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+import actions.common
 from actions.repair import ActionSubmitRepair, ValidateRepairForm
+from bot.config import settings
+from bot.policy import load_policy
+from bot.store import db
 from bot.store.db import session_scope
 from bot.store.models import Binding, Ticket, TicketEvent
 
-from .conftest import NOW, said, slot_values, tracker, user_turn
+from .conftest import NOW, said, slot_values, texts, tracker, user_turn
+
+#: Where no database answers: connections to it are refused.
+UNREACHABLE = "postgresql://heating@127.0.0.1:9/heating"
+WINDOW = "2026-11-28T08:00:00+08:00/2026-11-28T12:00:00+08:00"
 
 
 def _tickets(url: str, **filters: Any) -> list[Ticket]:
@@ -204,3 +214,96 @@ async def test_answers_are_taken_whatever_intent_nlu_gave_them(domain: dict[str,
     assert await form.extract_address(dispatcher, asked("address", "停暖了吗"), domain) == {}
     # Nothing is extracted for a slot the form did not ask for.
     assert await form.extract_visit_time(dispatcher, asked("phone", "明天上午"), domain) == {}
+
+
+def _store_down(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ticket database stops answering (as when its server is down)."""
+    monkeypatch.setenv("DATABASE_URL", UNREACHABLE)
+    settings.cache_clear()
+    db.dispose_engines()
+    monkeypatch.setattr(actions.common, "_schema_ready", False)
+
+
+def _store_back(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    monkeypatch.setenv("DATABASE_URL", url)
+    settings.cache_clear()
+    db.dispose_engines()
+
+
+def _last_answer(message_id: str, **slots: Any) -> Tracker:
+    """The turn whose answer (the visit time) completed the repair form, as the submit action
+    sees it: the form asked, the answer came, the form filled it and ended."""
+    answer = user_turn("明天上午", message_id=message_id)
+    events = [
+        user_turn("暖气不热", "report_repair", message_id="first"),
+        {"event": "action", "name": "repair_form"},
+        {"event": "active_loop", "name": "repair_form"},
+        {"event": "slot", "name": "requested_slot", "value": "visit_time"},
+        {"event": "action", "name": "action_listen"},
+        answer,
+        {"event": "action", "name": "repair_form"},
+        {"event": "slot", "name": "visit_time", "value": WINDOW},
+        {"event": "slot", "name": "requested_slot", "value": None},
+        {"event": "active_loop", "name": None},
+        {"event": "action", "name": "action_submit_repair"},
+    ]
+    values = {
+        "fault_type": "no_heat",
+        "address": "阳光花园5号楼1单元302",
+        "phone": "13812345678",
+        "visit_time": WINDOW,
+        **slots,
+    }
+    return Tracker("tester", values, answer["parse_data"], events, False, None, {}, "repair_form")
+
+
+async def test_an_unreachable_ticket_store_is_told_truthfully_and_the_answer_can_be_resent(
+    store: str, domain: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No "your message was recorded": the user hears no ticket was made, with the hotline; the
+    form is open again at its last question with what it collected, so resending the answer
+    once the store is back creates the ticket without asking anything again."""
+    _store_down(monkeypatch)
+    dispatcher = CollectingDispatcher()
+    events = await ActionSubmitRepair().run(dispatcher, _last_answer("m-1"), domain)
+    assert texts(dispatcher) == ["utter_ticket_not_recorded"]
+    assert said(dispatcher, "utter_ticket_not_recorded")["hotline"] == (
+        load_policy().company.hotline
+    )
+    assert events == [
+        {"event": "active_loop", "timestamp": None, "name": "repair_form"},
+        {"event": "slot", "timestamp": None, "name": "visit_time", "value": None},
+        {"event": "slot", "timestamp": None, "name": "requested_slot", "value": "visit_time"},
+        {"event": "followup", "timestamp": None, "name": "action_listen"},
+    ]
+
+    _store_back(monkeypatch, store)
+    assert _tickets(store) == []
+    again = CollectingDispatcher()
+    await ActionSubmitRepair().run(again, _last_answer("m-2"), domain)
+    (ticket,) = _tickets(store)
+    assert said(again, "utter_repair_created")["ticket_no"] == ticket.ticket_no
+    assert ticket.address == "阳光花园5号楼1单元302" and ticket.phone == "13812345678"
+
+
+async def test_a_store_failure_mid_form_asks_the_same_question_again(
+    store: str, domain: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The validation could not check the address: the form forgets what this message brought
+    and stays at its question, instead of keeping an unchecked value."""
+    _store_down(monkeypatch)
+    dispatcher = CollectingDispatcher()
+    events = await ValidateRepairForm().run(
+        dispatcher,
+        tracker(
+            user_turn("阳光花园5号楼1单元302", "inform"),
+            slots={"fault_type": "no_heat", "requested_slot": "address"},
+            active_loop="repair_form",
+        ),
+        domain,
+    )
+    assert texts(dispatcher) == ["utter_service_unavailable"]
+    assert events == [
+        {"event": "slot", "timestamp": None, "name": "address", "value": None},
+        {"event": "slot", "timestamp": None, "name": "requested_slot", "value": "address"},
+    ]

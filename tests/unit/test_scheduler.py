@@ -23,6 +23,9 @@ from bot import scheduler as scheduler_module
 from bot.notify.delivery import FanOut
 from bot.notify.senders import RecordingSender
 from bot.scheduler import Scheduler, main_loop, serve_health
+from bot.services.clock import format_moment
+from bot.store import inbound
+from bot.store.db import session_scope
 
 HOUR = timedelta(hours=1)
 
@@ -62,6 +65,38 @@ async def test_one_tick_runs_every_job_and_a_second_repeats_nothing(
     again = await scheduler.tick()
     assert again.lines == [] and len(wechat.attempts) == 2
     assert scheduler.ticks == 2 and scheduler.last_tick == now + timedelta(seconds=30)
+
+
+async def test_a_message_a_crash_left_running_is_failed_and_its_sender_asked_again(
+    session: Session, store_url: str, now: datetime
+) -> None:
+    """No provider retry took the message over after its lease: the scheduler does, and the
+    sender learns on their channel that it was not dealt with (time and hotline), once."""
+    received = now - timedelta(minutes=2)  # the default lease is 60 s
+    inbound.claim(session, "wechat", "m-crashed", "wechat:openid-9", received)
+    inbound.claim(session, "wechat", "m-running", "wechat:openid-8", now - timedelta(seconds=5))
+    session.commit()
+    wechat = RecordingSender()
+    clock, advance = _clock(now)
+    scheduler = Scheduler(beijing(), fakes(wechat=wechat), sessions_on(store_url), clock)
+
+    report = await scheduler.tick()
+    assert report.failed == []
+    assert "lost messages: 1 taken over, their senders asked again" in report.lines
+    [notice] = wechat.sent
+    assert notice.recipient == "wechat:openid-9" and notice.template == "message_lost"
+    assert notice.text == (
+        f"您{format_moment(received)}发来的消息因系统故障未能处理，请重新发送；"
+        f"急事请致电{beijing().company.hotline}。"
+    )
+    with session_scope(store_url) as check:
+        assert inbound.state_of(check, "wechat", "m-crashed") == "failed"
+        assert inbound.state_of(check, "wechat", "m-running") == "running"
+
+    advance(timedelta(seconds=30))
+    again = await scheduler.tick()
+    assert not any(line.startswith("lost messages") for line in again.lines)
+    assert len(wechat.attempts) == 1
 
 
 async def test_a_failing_job_does_not_stop_the_others(

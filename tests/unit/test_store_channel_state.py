@@ -6,12 +6,17 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import exc
+from sqlalchemy import exc, update
 from sqlalchemy.orm import Session
 
+from bot.config import ConfigError, load_settings, settings
 from bot.store import choices, inbound, outbound, suppressions, tokens
 from bot.store.db import session_scope
 from bot.store.errors import InvalidInput, NotFound
+from bot.store.models import InboundMessage
+
+SECOND = timedelta(seconds=1)
+LEASE = 60 * SECOND
 
 
 def test_first_claim_runs_and_every_retry_sees_the_state(session: Session, now: datetime) -> None:
@@ -46,6 +51,102 @@ def test_a_failed_run_is_not_delivered(session: Session, now: datetime) -> None:
     assert inbound.state_of(session, "sms", "m3") == "failed"
     assert inbound.take_delivery(session, "sms", "m3", "sms", now) is None
     assert inbound.state_of(session, "sms", "unknown") is None
+
+
+def test_a_message_left_running_is_taken_over_once_its_lease_is_over(
+    session: Session, now: datetime
+) -> None:
+    """A claimant that crashed mid-turn leaves the message `running`: a delivery within the lease
+    waits for it, the first one after the lease runs it again (under a new lease), once."""
+    assert inbound.claim(session, "sms", "m-crash", "sms:138", now, LEASE).first
+    within = inbound.claim(session, "sms", "m-crash", "sms:138", now + LEASE / 2, LEASE)
+    assert not within.first and within.state == "running"
+    after = now + LEASE + SECOND
+    assert inbound.claim(session, "sms", "m-crash", "sms:138", after, LEASE).first
+    assert not inbound.claim(session, "sms", "m-crash", "sms:138", after, LEASE).first
+    # the new claimant crashed too: its own lease runs out in turn
+    assert inbound.claim(session, "sms", "m-crash", "sms:138", after + LEASE, LEASE).first
+
+
+def test_the_lease_defaults_to_the_configured_one(
+    session: Session, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INBOUND_LEASE_SECONDS", "20")
+    settings.cache_clear()
+    try:
+        inbound.claim(session, "wechat", "m-conf", "wechat:o", now)
+        assert not inbound.claim(session, "wechat", "m-conf", "wechat:o", now + 19 * SECOND).first
+        assert inbound.claim(session, "wechat", "m-conf", "wechat:o", now + 20 * SECOND).first
+    finally:
+        settings.cache_clear()
+
+
+@pytest.mark.parametrize("value", ["5", "3601", "sixty", "1.5"])
+def test_a_lease_out_of_bounds_stops_the_process_with_a_clear_message(value: str) -> None:
+    with pytest.raises(ConfigError, match="INBOUND_LEASE_SECONDS must be a whole number"):
+        load_settings({"INBOUND_LEASE_SECONDS": value})
+    assert load_settings({}).inbound_lease == LEASE
+
+
+def test_a_row_claimed_before_leases_expires_a_lease_after_it_arrived(
+    session: Session, now: datetime
+) -> None:
+    inbound.claim(session, "wechat", "m-old", "wechat:o", now, LEASE)
+    session.execute(update(InboundMessage).values(lease_until=None))  # as migration 0009 left it
+    assert not inbound.claim(session, "wechat", "m-old", "wechat:o", now + LEASE / 2, LEASE).first
+    assert inbound.claim(session, "wechat", "m-old", "wechat:o", now + LEASE, LEASE).first
+
+
+def test_a_claimant_that_outlived_its_lease_cannot_answer_again(
+    session: Session, now: datetime
+) -> None:
+    """The slow first run and the run that took over both finish: the user gets one answer."""
+    inbound.claim(session, "wechat", "m-slow", "wechat:o", now, LEASE)
+    assert inbound.claim(session, "wechat", "m-slow", "wechat:o", now + 2 * LEASE, LEASE).first
+    inbound.record_answer(session, "wechat", "m-slow", {"text": "第二次"}, now + 2 * LEASE)
+    taken = inbound.take_delivery(session, "wechat", "m-slow", "passive", now + 2 * LEASE)
+    assert taken == {"text": "第二次"}
+    inbound.record_answer(session, "wechat", "m-slow", {"text": "第一次"}, now + 3 * LEASE)
+    inbound.record_failure(session, "wechat", "m-slow", now + 3 * LEASE)
+    assert inbound.state_of(session, "wechat", "m-slow") == "delivered"
+    assert inbound.take_delivery(session, "wechat", "m-slow", "push", now + 3 * LEASE) is None
+
+
+def test_the_scheduler_takes_over_only_expired_claims_and_each_once(
+    session: Session, now: datetime
+) -> None:
+    inbound.claim(session, "sms", "m-lost", "sms:13800000001", now, LEASE)
+    inbound.claim(session, "wechat", "m-fresh", "wechat:o", now + LEASE / 2, LEASE)
+    inbound.claim(session, "wechat", "m-done", "wechat:o", now, LEASE)
+    inbound.record_answer(session, "wechat", "m-done", {"text": "好"}, now)
+    assert inbound.take_over_expired(session, now + LEASE / 2, LEASE) == []
+    lost = inbound.take_over_expired(session, now + LEASE, LEASE)
+    assert [(m.channel, m.sender_id, m.received_at) for m in lost] == [
+        ("sms", "sms:13800000001", now)
+    ]
+    assert inbound.state_of(session, "sms", "m-lost") == "failed"
+    assert inbound.state_of(session, "wechat", "m-fresh") == "running"
+    assert inbound.take_over_expired(session, now + 2 * LEASE, LEASE)[0].sender_id == "wechat:o"
+    assert inbound.take_over_expired(session, now + 3 * LEASE, LEASE) == []
+    # the provider's retry after that finds the message failed and runs nothing
+    late = inbound.claim(session, "sms", "m-lost", "sms:13800000001", now + 3 * LEASE, LEASE)
+    assert not late.first and late.state == "failed"
+
+
+def test_concurrent_takeovers_let_exactly_one_caller_run(store_url: str, now: datetime) -> None:
+    with session_scope(store_url) as session:
+        inbound.claim(session, "wechat", "crashed", "wechat:o", now, LEASE)
+    later = now + 2 * LEASE
+
+    def take(turn: int) -> bool:
+        with session_scope(store_url) as session:
+            if turn % 2:
+                return bool(inbound.take_over_expired(session, later, LEASE))
+            return inbound.claim(session, "wechat", "crashed", "wechat:o", later, LEASE).first
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(take, range(8)))
+    assert results.count(True) == 1
 
 
 def test_answering_an_unclaimed_message_is_refused(session: Session, now: datetime) -> None:
