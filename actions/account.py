@@ -21,9 +21,11 @@ from actions.common import (
     latest_intent_among,
     latest_text,
     message_key,
+    offer_way_out,
     policy,
     read_db,
     requested,
+    verified_account,
 )
 from bot.nlu.numbers import chinese_to_arabic, normalise_account_no
 from bot.nlu.text import normalise
@@ -52,11 +54,19 @@ class ValidateVerifyForm(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Skip the questions when this sender already proved, or is bound to, the account."""
-        verified = tracker.get_slot("verified_account")
+        """Skip the questions when this sender already proved, or is bound to, the account; a
+        proof that lapsed is dropped first, with a word on why the questions come again."""
+        verified = verified_account(tracker)
         wanted = tracker.get_slot("account_no")
         if verified and wanted in (None, verified):
             return _skip_questions(verified)
+        if tracker.get_slot("verified_account") and not verified:
+            dispatcher.utter_message(
+                response="utter_verification_expired",
+                minutes=policy().verification.idle_minutes,
+            )
+            lapsed = [SlotSet("verified_account", None), SlotSet("phone_last4", None)]
+            return lapsed + await super().run(dispatcher, tracker, domain)
         bound = await read_db(_bound_numbers, channel_of(tracker), tracker.sender_id)
         target = wanted or (bound[0] if bound else None)
         if target is not None and target in bound:
@@ -90,6 +100,7 @@ class ValidateVerifyForm(FormValidationAction):
         account = None if _CODE_LIKE.search(text) else normalise_account_no(text)
         if account is None:
             dispatcher.utter_message(response="utter_invalid_account_no")
+            offer_way_out(dispatcher, tracker, "account_no", "utter_verify_alternatives")
         return {"account_no": account}
 
     async def validate_phone_last4(
@@ -99,6 +110,7 @@ class ValidateVerifyForm(FormValidationAction):
         digits = _last4_candidates(str(value or ""))
         if len(digits) != 1:
             dispatcher.utter_message(response="utter_invalid_last4")
+            offer_way_out(dispatcher, tracker, "phone_last4", "utter_verify_alternatives")
             return {"phone_last4": None}
         account = str(tracker.get_slot("account_no"))
         rules = policy()
@@ -117,6 +129,7 @@ class ValidateVerifyForm(FormValidationAction):
             )
             return {"phone_last4": LOCKED, "verified_account": None}
         dispatcher.utter_message(response="utter_verify_failed", remaining=result.remaining)
+        offer_way_out(dispatcher, tracker, "phone_last4", "utter_verify_alternatives")
         return {"phone_last4": None}
 
 
@@ -149,7 +162,7 @@ class ActionAfterVerification(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Dispatch on the intent that started the verification."""
-        account = tracker.get_slot("verified_account")
+        account = verified_account(tracker)
         if not account or account != tracker.get_slot("account_no"):
             return [SlotSet("phone_last4", None), SlotSet("account_no", None)]
         purpose = latest_intent_among(tracker, PURPOSES) or "query_fee"

@@ -13,7 +13,7 @@ import logging
 import threading
 import traceback
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, TypeVar
 
 from rasa_sdk import FormValidationAction, Tracker
@@ -28,9 +28,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.nlu.address import parse_address
-from bot.nlu.numbers import normalise_phone
+from bot.nlu.numbers import normalise_contact_number
 from bot.nlu.timewindow import parse_visit_window
-from bot.policy import Policy, load_policy
+from bot.policy import Policy, load_policy, verification_lapsed
 from bot.privacy import mask_text
 from bot.services import clock
 from bot.services.accounts import bound_account, contact_of
@@ -287,11 +287,37 @@ def transcript(tracker: Tracker, limit: int = 50) -> list[dict[str, Any]]:
     return lines[-limit:]
 
 
+def verified_account(tracker: Tracker) -> str | None:
+    """The account this conversation proved, while the proof holds (`verification_lapsed`: no
+    pause over the policy's `verification.idle_minutes` since it was made), else None.
+
+    The proof belongs to the conversation that made it, and so to one channel identity: the
+    tracker is keyed by the namespaced conversation id (bot.channels.ids). The action server sees
+    only the latest turns of a long conversation (bot.tracker_window); when the proof was made
+    before them, the pauses between those turns are what can be judged.
+    """
+    account = tracker.get_slot("verified_account")
+    if not account:
+        return None
+    activity: list[datetime] = []
+    for event in tracker.events:
+        kind = event.get("event")
+        if kind == "slot" and event.get("name") == "verified_account" and event.get("value"):
+            activity = [_moment(event)]
+        elif kind == "user":
+            activity.append(_moment(event))
+    return None if verification_lapsed(policy(), activity) else str(account)
+
+
+def _moment(event: dict[str, Any]) -> datetime:
+    return datetime.fromtimestamp(float(event.get("timestamp") or 0), timezone.utc)
+
+
 async def sender_account(tracker: Tracker) -> str | None:
     """The account this sender proved in this conversation, else the one bound to the sender."""
-    verified = tracker.get_slot("verified_account")
+    verified = verified_account(tracker)
     if verified:
-        return str(verified)
+        return verified
     return await read_db(bound_account, channel_of(tracker), tracker.sender_id)
 
 
@@ -313,6 +339,30 @@ def window_of(value: str | None) -> tuple[datetime, datetime] | None:
         return None
     start, end = value.split("/", 1)
     return datetime.fromisoformat(start), datetime.fromisoformat(end)
+
+
+def asked_in_a_row(tracker: Tracker, slot: str) -> int:
+    """How many times in a row the form has asked for `slot` (its latest `requested_slot`
+    settings, up to one naming another slot or none)."""
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "slot" and event.get("name") == "requested_slot":
+            if event.get("value") != slot:
+                break
+            count += 1
+    return count
+
+
+def offer_way_out(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    slot: str,
+    response: str = "utter_form_way_out",
+) -> None:
+    """After a second wrong answer to the same question, say how else to get it done (a person,
+    the hotline, stopping), so nobody is asked a third time with no way out."""
+    if asked_in_a_row(tracker, slot) >= 2:
+        dispatcher.utter_message(response=response, hotline=policy().company.hotline)
 
 
 def requested(tracker: Tracker, slot: str) -> bool:
@@ -359,8 +409,8 @@ class ContactSlots:
     async def extract_phone(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """An answer that reads as a mobile number, else the registered phone of the account."""
-        if requested(tracker, "phone") and normalise_phone(latest_text(tracker)):
+        """An answer that reads as a phone number, else the registered phone of the account."""
+        if requested(tracker, "phone") and normalise_contact_number(latest_text(tracker)):
             return {"phone": latest_text(tracker)}
         return await prefill_from_account(tracker, "phone")
 
@@ -382,17 +432,20 @@ class ContactSlots:
         address = parse_address(str(value or ""), communities)
         if not address.is_usable:
             dispatcher.utter_message(response="utter_invalid_address")
+            offer_way_out(dispatcher, tracker, "address")
             return {"address": None}
         return {"address": address.summary()}
 
     async def validate_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Accept an 11-digit mobile number in any spacing or digit form."""
-        phone = normalise_phone(str(value or ""))
+        """Accept a mobile number, or a landline with its area code and extension, in any
+        spacing or digit form (`normalise_contact_number`)."""
+        phone = normalise_contact_number(str(value or ""))
         if phone is None:
             shown = str(value or "")[:20]
             dispatcher.utter_message(response="utter_invalid_phone", value=shown)
+            offer_way_out(dispatcher, tracker, "phone")
             return {"phone": None}
         return {"phone": phone}
 
@@ -405,5 +458,6 @@ class ContactSlots:
         )
         if window is None:
             dispatcher.utter_message(response="utter_invalid_visit_time")
+            offer_way_out(dispatcher, tracker, "visit_time")
             return {"visit_time": None}
         return {"visit_time": f"{window.start.isoformat()}/{window.end.isoformat()}"}

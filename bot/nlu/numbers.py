@@ -44,6 +44,7 @@ __all__ = [
     "chinese_to_arabic",
     "chinese_to_arabic_with_offsets",
     "normalise_account_no",
+    "normalise_contact_number",
     "normalise_phone",
     "normalise_ticket_no",
     "parse_chinese_number",
@@ -380,6 +381,36 @@ def normalise_phone(value: object) -> str | None:
             run = run[4:]
         if re.fullmatch(r"1[3-9]\d{9}", run):
             found.add(run)
+    return found.pop() if len(found) == 1 else None
+
+
+# A landline: the area code (010 and 02x have three digits and 8-digit local numbers, the others
+# four), a local number of 7–8 digits that never starts with 0 or 1, and an extension after
+# 转/分机/ext/#/a dash. A 10-digit account number (0102345678) is none of these.
+_LANDLINE = re.compile(
+    r"(?<!\d)(?:[(（]?(0(?:[12]\d|[3-9]\d{2}))[)）]?[\s\-—–]*)?"
+    r"([2-9]\d{2,3})[\s\-—–]?(\d{4})"
+    r"(?:\s*(?:转|分机|ext\.?|x|#|[\-—–])\s*(\d{1,6}))?(?!\d)",
+    re.IGNORECASE,
+)
+
+
+def normalise_contact_number(value: object) -> str | None:
+    """A number to call the resident back on: an 11-digit mobile (`normalise_phone`), else a
+    landline written as `010-62345678` or `010-62345678-8021` (area code and extension kept as
+    given; a local number without area code as `62345678`), else None.
+
+    Elderly residents and shops often have only a landline; refusing it trapped them in the form.
+    More than one different number is ambiguous: None.
+    """
+    mobile = normalise_phone(value)
+    if mobile is not None or value is None:
+        return mobile
+    found = {
+        "-".join(part for part in (area, local + last, extension) if part)
+        for area, local, last, extension in _LANDLINE.findall(to_canonical(str(value)))
+        if len(area) != 3 or len(local + last) == 8  # 010 and 02x have 8-digit local numbers
+    }
     return found.pop() if len(found) == 1 else None
 
 

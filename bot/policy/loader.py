@@ -28,6 +28,7 @@ from bot.policy.model import (
     Calendar,
     Company,
     Complaint,
+    EmergencyNumbers,
     Escalation,
     Fees,
     FollowUp,
@@ -48,6 +49,7 @@ from bot.policy.model import (
     RoomTempComplaint,
     RoomTemperature,
     Season,
+    SmsLimits,
     StopHeating,
     TierBoundary,
     Verification,
@@ -292,6 +294,7 @@ def parse_policy(data: Any, *, name: str, source: str) -> Policy:
         room_temperature=_room_temperature(root.section("room_temperature")),
         response=_response(root.section("response")),
         leak=_leak(root.section("leak")),
+        emergency=_emergency(root.section("emergency")),
         room_temp_complaint=_room_temp_complaint(root.section("room_temp_complaint")),
         repair=_repair(root.section("repair")),
         complaint=_complaint(root.section("complaint")),
@@ -310,6 +313,7 @@ def parse_policy(data: Any, *, name: str, source: str) -> Policy:
         verification=_verification(root.section("verification")),
         visit=_visit(root.section("visit")),
         handoff=_handoff(root.section("handoff")),
+        sms=_sms(root.section("sms")),
     )
     root.finish()
     return policy
@@ -323,13 +327,10 @@ def _company(s: _Section) -> Company:
             "must be 2–12 characters without brackets (the SMS sender adds 【】), "
             f"got {signature!r}",
         )
-    hotline = s.raw("hotline")
-    if not isinstance(hotline, str) or not _HOTLINE.match(hotline.strip()):
-        s.fail("hotline", f'must be a phone number in quotes like "96069", got {_show(hotline)}')
     company = Company(
         name=s.text("name", max_len=40),
         sms_signature=signature,
-        hotline=hotline.strip(),
+        hotline=_phone_number(s, "hotline"),
         hotline_hours=s.text("hotline_hours", max_len=30),
         demo=s.flag("demo", False),
     )
@@ -386,6 +387,26 @@ def _leak(s: _Section) -> Leak:
     )
     s.finish()
     return leak
+
+
+def _phone_number(s: _Section, key: str) -> str:
+    """A phone number as customers dial it, quoted (unquoted 096069 would lose its 0 in YAML)."""
+    raw = s.raw(key)
+    if not isinstance(raw, str) or not _HOTLINE.match(raw.strip()):
+        s.fail(key, f'must be a phone number in quotes like "96069", got {_show(raw)}')
+    return raw.strip()
+
+
+def _emergency(s: _Section) -> EmergencyNumbers:
+    """The safety net's numbers; `gas_phone: null` until the company has checked its city's."""
+    numbers = EmergencyNumbers(
+        duty_phone=_phone_number(s, "duty_phone"),
+        gas_phone=None if s.raw("gas_phone") is None else _phone_number(s, "gas_phone"),
+        fire_phone=_phone_number(s, "fire_phone"),
+        ambulance_phone=_phone_number(s, "ambulance_phone"),
+    )
+    s.finish()
+    return numbers
 
 
 def _room_temp_complaint(s: _Section) -> RoomTempComplaint:
@@ -612,6 +633,7 @@ def _verification(s: _Section) -> Verification:
         max_failures_per_account=per_account,
         account_alert_failures=alert,
         window_hours=window_hours,
+        idle_minutes=s.integer("idle_minutes", 1, 24 * 60),
     )
     s.finish()
     return verification
@@ -645,6 +667,31 @@ def _handoff(s: _Section) -> Handoff:
     handoff = Handoff(pickup_minutes=s.integer("pickup_minutes", 1, 240))
     s.finish()
     return handoff
+
+
+def _sms(s: _Section) -> SmsLimits:
+    per_hour = s.integer("replies_per_number_per_hour", 1, 100)
+    per_day = s.integer("replies_per_number_per_day", 1, 1000)
+    budget = s.integer("daily_budget", 1, 1_000_000)
+    if per_day < per_hour:
+        s.fail(
+            "replies_per_number_per_day",
+            f"({per_day}) must not be less than replies_per_number_per_hour ({per_hour})",
+        )
+    if budget < per_day:
+        s.fail(
+            "daily_budget",
+            f"({budget}) must not be less than replies_per_number_per_day ({per_day}): "
+            "the budget is for all numbers together",
+        )
+    limits = SmsLimits(
+        max_items_per_callback=s.integer("max_items_per_callback", 1, 100),
+        replies_per_number_per_hour=per_hour,
+        replies_per_number_per_day=per_day,
+        daily_budget=budget,
+    )
+    s.finish()
+    return limits
 
 
 # --------------------------------------------------------------------------- files and cache

@@ -100,6 +100,23 @@ class Leak:
 
 
 @dataclass(frozen=True)
+class EmergencyNumbers:
+    """The numbers the emergency safety net gives at once (docs/dialogue.md, *Emergency safety net*).
+
+    `duty_phone` is the company's 24-hour duty / repair line: a burst pipe at 3 a.m. needs someone
+    who answers now, which an office-hours hotline may not. `gas_phone` is the city gas company's
+    emergency number, `None` until the company has checked it (then only `fire_phone` is named for a
+    gas smell); `fire_phone` (119) and `ambulance_phone` (120) are configuration like every number
+    a customer is told.
+    """
+
+    duty_phone: str
+    gas_phone: str | None
+    fire_phone: str
+    ambulance_phone: str
+
+
+@dataclass(frozen=True)
 class RoomTempComplaint:
     """Deadlines of a 测温 (room-temperature) ticket."""
 
@@ -270,6 +287,10 @@ class Verification:
     `max_failures_per_account` times on an account, a sender that has itself failed on it waits
     after every failure (one that has not, the owner, is never held back); at
     `account_alert_failures` the operators are alerted.
+
+    A verification lasts while the conversation is active: after `idle_minutes` without a message
+    the sender proves the account again (`verification_lapsed`), so a phone or browser left
+    alone does not keep showing a household's bill.
     """
 
     phone_digits: int
@@ -278,6 +299,7 @@ class Verification:
     max_failures_per_account: int
     account_alert_failures: int
     window_hours: float
+    idle_minutes: int
 
 
 @dataclass(frozen=True)
@@ -299,6 +321,22 @@ class Handoff:
 
 
 @dataclass(frozen=True)
+class SmsLimits:
+    """What SMS the channel may send on its own, so a flood of callbacks cannot run up a bill.
+
+    One Aliyun callback of 10,000 items once made 9,840 SMS. A callback runs at most
+    `max_items_per_callback` messages; automatic SMS (answers, opt-out confirmations) to one
+    number stop at `replies_per_number_per_hour` in the last hour and `replies_per_number_per_day`
+    in the last 24 hours, and to everybody together at `daily_budget` in the last 24 hours.
+    """
+
+    max_items_per_callback: int
+    replies_per_number_per_hour: int
+    replies_per_number_per_day: int
+    daily_budget: int
+
+
+@dataclass(frozen=True)
 class Policy:
     """One city's or company's complete, validated service policy.
 
@@ -313,6 +351,7 @@ class Policy:
     room_temperature: RoomTemperature
     response: Response
     leak: Leak
+    emergency: EmergencyNumbers
     room_temp_complaint: RoomTempComplaint
     repair: Repair
     complaint: Complaint
@@ -331,6 +370,7 @@ class Policy:
     verification: Verification
     visit: Visit
     handoff: Handoff
+    sms: SmsLimits
 
 
 @dataclass(frozen=True)

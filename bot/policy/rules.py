@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import pairwise
 
 from bot.policy.model import DEADLINES, DueTimes, Policy, RefundEstimate
 
@@ -475,3 +476,46 @@ def verification_alert_due(policy: Policy, account_failures: int) -> bool:
     the owner's next success resets the account's count, and a later wave alerts again.
     """
     return account_failures == policy.verification.account_alert_failures
+
+
+def verification_lapsed(policy: Policy, activity: Sequence[datetime]) -> bool:
+    """Whether a verification has lapsed: `activity` is when it was made and when each message
+    after it came, in order; a pause longer than `verification.idle_minutes` anywhere in it ends
+    the verification.
+
+    Any pause counts, not only the last one: a verification must not come back to life because
+    a later message happened to follow soon after the one that resumed the conversation.
+    """
+    idle = timedelta(minutes=policy.verification.idle_minutes)
+    return any(later - earlier > idle for earlier, later in pairwise(activity))
+
+
+# --------------------------------------------------------------------------- SMS cost
+
+
+def sms_limit_reached(
+    policy: Policy,
+    sending: int,
+    *,
+    to_number_last_hour: int,
+    to_number_last_day: int,
+    to_all_last_day: int,
+) -> str | None:
+    """The `sms` limit that sending `sending` more automatic SMS to one number would break, named
+    by its policy key; `None` when all of them may go.
+
+    The counts are automatic SMS already sent (answers and opt-out confirmations): to this number
+    in the last hour and 24 hours, to all numbers in the last 24 hours. An answer goes whole or
+    not at all (half an answer confuses more than none), and the company's budget is named first
+    because it stops every number, not just one.
+    """
+    limits = policy.sms
+    checks = (
+        ("daily_budget", to_all_last_day, limits.daily_budget),
+        ("replies_per_number_per_hour", to_number_last_hour, limits.replies_per_number_per_hour),
+        ("replies_per_number_per_day", to_number_last_day, limits.replies_per_number_per_day),
+    )
+    for name, sent, limit in checks:
+        if sent + sending > limit:
+            return name
+    return None

@@ -272,7 +272,7 @@ class Ticket(Base):
     channel = Column(String(32), nullable=False)
     sender_id = Column(String(128), nullable=False)
     account_no = Column(String(12))
-    phone = Column(String(11))
+    phone = Column(String(32))  # a mobile, or a landline with area code and extension
     address = Column(String(255))
     community = Column(String(64))
     building = Column(String(16))

@@ -11,7 +11,7 @@ from actions.account import ActionAfterVerification, ValidateVerifyForm
 from bot.store.db import session_scope
 from bot.store.models import Binding, Ticket
 
-from .conftest import said, slot_values, texts, tracker, user_turn
+from .conftest import NOW, said, slot_values, texts, tracker, user_turn
 
 
 async def _try_digits(
@@ -291,3 +291,49 @@ async def test_store_calls_hop_threads_for_the_schema_only_until_it_is_current(
     assert await common.read_db(lambda session: 1) == 1
     assert await common.in_db(lambda session: 2) == 2
     assert checks == ["check"]  # once: afterwards the flag is read on the event loop
+
+
+def _at(event: dict[str, Any], minutes: float) -> dict[str, Any]:
+    """`event` stamped `minutes` after the pinned clock's now (Rasa stamps every event)."""
+    return {**event, "timestamp": NOW.timestamp() + minutes * 60}
+
+
+def _verified_then(minutes: float, text: str, intent: str) -> Any:
+    """A conversation verified at 0, a message at 1 min, then `text` `minutes` later."""
+    account = "0102345678"
+    return tracker(
+        _at(user_turn("查一下暖气费", "query_fee", message_id="a"), 0),
+        _at({"event": "slot", "name": "verified_account", "value": account}, 0),
+        _at(user_turn("好的", "affirm", message_id="b"), 1),
+        _at(user_turn(text, intent, message_id="c"), 1 + minutes),
+        slots={"verified_account": account, "account_no": account, "phone_last4": "verified"},
+    )
+
+
+@pytest.mark.parametrize(("idle", "shown"), [(14, True), (16, False), (240, False)])
+async def test_the_bill_is_shown_only_while_the_verification_is_fresh(
+    domain: dict[str, Any], idle: float, shown: bool
+) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionAfterVerification().run(
+        dispatcher, _verified_then(idle, "再查一次", "query_fee"), domain
+    )
+    assert ("utter_fee_summary" in texts(dispatcher)) is shown
+
+
+async def test_a_lapsed_verification_is_asked_for_again_and_the_resident_told_why(
+    domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    t = _verified_then(20, "查暖气费", "query_fee")
+    events = await ValidateVerifyForm().run(dispatcher, t, domain)
+    assert said(dispatcher, "utter_verification_expired")["minutes"] == 15
+    values = slot_values(events)
+    assert values["verified_account"] is None and values["phone_last4"] is None
+
+    fresh = CollectingDispatcher()
+    events = await ValidateVerifyForm().run(
+        fresh, _verified_then(5, "查暖气费", "query_fee"), domain
+    )
+    assert slot_values(events)["verified_account"] == "0102345678"
+    assert "utter_verification_expired" not in texts(fresh)

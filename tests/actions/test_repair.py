@@ -307,3 +307,44 @@ async def test_a_store_failure_mid_form_asks_the_same_question_again(
         {"event": "slot", "timestamp": None, "name": "address", "value": None},
         {"event": "slot", "timestamp": None, "name": "requested_slot", "value": "address"},
     ]
+
+
+async def test_a_landline_with_an_extension_is_a_contact_number(domain: dict[str, Any]) -> None:
+    turn = user_turn("座机 010-6234 5678 转 8021")
+    events = await ValidateRepairForm().run(
+        CollectingDispatcher(),
+        tracker(
+            {"event": "slot", "name": "requested_slot", "value": "phone"},
+            turn,
+            slots={"requested_slot": "phone", "fault_type": "no_heat"},
+            active_loop="repair_form",
+        ),
+        domain,
+    )
+    assert slot_values(events)["phone"] == "010-62345678-8021"
+
+
+@pytest.mark.parametrize(("asked", "way_out"), [(1, False), (2, True), (3, True)])
+async def test_a_second_wrong_answer_to_one_question_offers_a_way_out(
+    domain: dict[str, Any], asked: int, way_out: bool
+) -> None:
+    ask = {"event": "slot", "name": "requested_slot", "value": "phone"}
+    earlier = [e for n in range(asked - 1) for e in (ask, user_turn("不知道", message_id=f"m{n}"))]
+    dispatcher = CollectingDispatcher()
+    await ValidateRepairForm().run(
+        dispatcher,
+        tracker(
+            {"event": "slot", "name": "requested_slot", "value": "address"},
+            *earlier,
+            ask,
+            user_turn("就打我家那个", message_id="last"),
+            slots={"requested_slot": "phone", "fault_type": "no_heat"},
+            active_loop="repair_form",
+            slot_events={"phone": "就打我家那个"},
+        ),
+        domain,
+    )
+    assert "utter_invalid_phone" in texts(dispatcher)
+    assert ("utter_form_way_out" in texts(dispatcher)) is way_out
+    if way_out:
+        assert said(dispatcher, "utter_form_way_out")["hotline"]

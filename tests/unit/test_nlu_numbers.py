@@ -11,6 +11,7 @@ from bot.nlu.numbers import (
     chinese_to_arabic,
     chinese_to_arabic_with_offsets,
     normalise_account_no,
+    normalise_contact_number,
     normalise_phone,
     normalise_ticket_no,
     parse_chinese_number,
@@ -436,3 +437,33 @@ def test_chinese_to_arabic_grows_linearly() -> None:
     small, large = "三号楼一点" * 4_000, "三号楼一点" * 16_000
     # 4× the input: linear ≈ 4×, quadratic ≈ 16×.
     assert _best_of_three(chinese_to_arabic, large) < 8 * _best_of_three(chinese_to_arabic, small)
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("座机 010-6234 5678 转 8021", "010-62345678-8021"),
+        ("（010）62345678", "010-62345678"),
+        ("01062345678", "010-62345678"),
+        ("0312-2234567", "0312-2234567"),
+        ("021 5555 6666 ext 9", "021-55556666-9"),
+        ("零一零 六二三四五六七八", "010-62345678"),
+        ("我家座机是8765 4321", "87654321"),
+        ("电话62345678分机12", "62345678-12"),
+        ("138 1234 5678", "13812345678"),
+        ("０１０－６２３４５６７８", "010-62345678"),
+    ],
+)
+def test_a_contact_number_may_be_a_landline_with_area_code_and_extension(
+    text: str, number: str
+) -> None:
+    assert normalise_contact_number(text) == number
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["0102345678", "010-6234567", "123", "今天下午两点", "62345678 或 87654321", None],
+    ids=["account-number", "short-beijing", "short", "a-time", "two-numbers", "none"],
+)
+def test_what_is_not_one_contact_number_is_refused(text: str | None) -> None:
+    assert normalise_contact_number(text) is None

@@ -182,6 +182,10 @@ BROKEN = [
         "room_temperature.old_building_exception.outdoor_mean_min_c (-5) must not be above",
     ),
     ({"company.hotline": 96069}, "company.hotline must be a phone number in quotes"),
+    ({"emergency.duty_phone": 4000000000}, "emergency.duty_phone must be a phone number in quotes"),
+    ({"emergency.gas_phone": "燃气公司"}, "emergency.gas_phone must be a phone number in quotes"),
+    ({"emergency.ambulance_phone": DELETE}, "emergency.ambulance_phone is missing"),
+    ({"emergency.police_phone": "110"}, "emergency.police_phone is not a known key"),
     ({"company.sms_signature": "【示例】"}, "company.sms_signature must be 2–12 characters"),
     ({"company.demo": "yes"}, "company.demo must be true or false, got 'yes'"),
     ({"company": "示例"}, "company must be a mapping of keys, got '示例'"),
@@ -243,6 +247,15 @@ def test_error_names_tianjin_file(tmp_path: Path) -> None:
     path = write_policy(tmp_path, {"refund.tiers[1].rate": 2}, base="tianjin", name="tianjin")
     with pytest.raises(PolicyError, match=r"^tianjin\.yml: refund\.tiers\[1\]\.rate must be"):
         load_policy(str(path), fresh=True)
+
+
+def test_both_cities_name_a_24_hour_line_and_the_national_numbers() -> None:
+    beijing, tianjin = load_policy("beijing", fresh=True), load_policy("tianjin", fresh=True)
+    for p in (beijing, tianjin):
+        assert p.emergency.duty_phone and p.emergency.fire_phone == "119"
+        assert p.emergency.ambulance_phone == "120"
+    assert beijing.emergency.gas_phone == "96777"
+    assert tianjin.emergency.gas_phone is None  # not checked yet: only 119 is named
 
 
 def test_calendar_section_is_optional(tmp_path: Path) -> None:

@@ -41,9 +41,11 @@ from bot.policy import (
     ticket_due_times,
     verification_alert_due,
     verification_failures_needed,
+    verification_lapsed,
     verification_retry_at,
     verification_tries_left,
 )
+from bot.policy.loader import PolicyError
 
 SH = ZoneInfo("Asia/Shanghai")
 CREATED = datetime(2026, 11, 27, 10, 0, tzinfo=SH)
@@ -519,3 +521,34 @@ def test_the_operators_are_alerted_once_when_an_account_reaches_the_threshold(bj
         True,
         False,
     ]
+
+
+@pytest.mark.parametrize(
+    ("gaps_minutes", "lapsed"),
+    [
+        ((), False),  # verified in this very turn
+        ((15,), False),  # exactly the idle limit still holds
+        ((16,), True),
+        ((3, 3, 14), False),
+        ((20, 1, 1), True),  # an earlier pause ends it, even though the last one is short
+    ],
+)
+def test_a_verification_lapses_after_a_pause_over_the_idle_limit(
+    bj: Policy, gaps_minutes: tuple[int, ...], lapsed: bool
+) -> None:
+    assert bj.verification.idle_minutes == 15
+    moments = [CREATED]
+    for gap in gaps_minutes:
+        moments.append(moments[-1] + timedelta(minutes=gap))
+    assert verification_lapsed(bj, moments) is lapsed
+
+
+def test_the_idle_limit_is_a_validated_policy_value(tmp_path: Path) -> None:
+    assert (
+        modified(
+            tmp_path, "tianjin", {"verification": {"idle_minutes": 30}}
+        ).verification.idle_minutes
+        == 30
+    )
+    with pytest.raises(PolicyError, match="idle_minutes"):
+        modified(tmp_path, "beijing", {"verification": {"idle_minutes": 0}})

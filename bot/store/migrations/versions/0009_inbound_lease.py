@@ -1,7 +1,7 @@
 """inbound ledger leases: a `running` claim holds until `lease_until`, then another may take it
 
 Revision ID: 0009_inbound_lease
-Revises: 0008_verification_delays
+Revises: 0006_console_sessions
 Create Date: 2026-12-06 12:00:00
 
 A message whose claimant crashed stayed `running` for ever and was never answered. Rows claimed
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_inbound_lease"
-down_revision = "0008_verification_delays"
+down_revision = "0006_console_sessions"
 branch_labels = None
 depends_on = None
 
