@@ -11,12 +11,14 @@ keyed by its unique `dedup_key`, is what makes a notice reach each person once.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from bot.store.errors import InvalidInput
 from bot.store.models import OUTBOUND_STATUSES, OutboundMessage, require_aware
@@ -58,17 +60,31 @@ def log_outbound(
     return row
 
 
-def sent_since(session: Session, channel: str, recipient: str, since: datetime) -> int:
-    """How many messages were actually sent to `recipient` on `channel` since `since`."""
+def sent_since(
+    session: Session,
+    channel: str,
+    recipient: str,
+    since: datetime,
+    *,
+    purposes: Collection[str] | None = None,
+) -> int:
+    """How many messages were actually sent to `recipient` on `channel` since `since` (only
+    those of `purposes`, when given: the SMS limits count answers, not notices)."""
     count: int = session.execute(
         select(func.count(OutboundMessage.id)).where(
             OutboundMessage.channel == channel,
             OutboundMessage.recipient == recipient,
             OutboundMessage.status == "sent",
             OutboundMessage.sent_at >= require_aware(since, "since"),
+            *_of_purposes(purposes),
         )
     ).scalar_one()
     return count
+
+
+def _of_purposes(purposes: Collection[str] | None) -> list[ColumnElement[bool]]:
+    """The condition keeping rows of `purposes`; none when every purpose counts."""
+    return [] if purposes is None else [OutboundMessage.purpose.in_(list(purposes))]
 
 
 def outbound_to(session: Session, channel: str, recipient: str) -> list[OutboundMessage]:
@@ -195,13 +211,17 @@ def queued_to(session: Session, channel: str, recipient: str) -> list[OutboundMe
     )
 
 
-def sent_on_channel_since(session: Session, channel: str, since: datetime) -> int:
-    """How many messages `channel` sent to anybody since `since` (for its rate limit)."""
+def sent_on_channel_since(
+    session: Session, channel: str, since: datetime, *, purposes: Collection[str] | None = None
+) -> int:
+    """How many messages `channel` sent to anybody since `since` (for its rate limit; only those
+    of `purposes`, when given)."""
     count: int = session.execute(
         select(func.count(OutboundMessage.id)).where(
             OutboundMessage.channel == channel,
             OutboundMessage.status == "sent",
             OutboundMessage.sent_at > require_aware(since, "since"),
+            *_of_purposes(purposes),
         )
     ).scalar_one()
     return count

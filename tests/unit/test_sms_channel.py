@@ -10,7 +10,7 @@ import asyncio
 import json
 import logging
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -44,6 +44,10 @@ BODY = json.dumps(
 ).encode()  # fmt: skip
 
 Serve = Callable[..., Any]
+#: A secret with no digits: masking numbers in log lines cannot hide it by chance.
+LETTERS_SECRET = "sms-callback-secret-only-letters"
+#: The loggers that write request URLs: Sanic's general, error and access logs.
+SANIC_LOGGERS = ("sanic.root", "sanic.error", "sanic.access")
 
 
 @pytest.fixture
@@ -53,7 +57,9 @@ async def serve(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Serve]:
     monkeypatch.setattr(Sanic, "test_mode", True)
     servers: list[Any] = []
 
-    async def start(channel: SmsInput, on_new_message: Any = None, agent: Any = None) -> Any:
+    async def start(
+        channel: SmsInput, on_new_message: Any = None, agent: Any = None, access_log: bool = False
+    ) -> Any:
         app = Sanic(f"sms_{uuid.uuid4().hex}")
         if agent is not None:
             app.ctx.agent = agent
@@ -64,7 +70,7 @@ async def serve(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Serve]:
         app.blueprint(channel.blueprint(on_new_message or ignore), url_prefix="/webhooks/sms")
         port = free_port()
         server = await app.create_server(
-            host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False
+            host="127.0.0.1", port=port, return_asyncio_server=True, access_log=access_log
         )
         assert server is not None
         await server.startup()
@@ -83,6 +89,33 @@ async def _post(url: str, body: bytes, query: str = "") -> tuple[int, Any]:
         session.post(f"{url}/webhook{query}", data=body) as response,
     ):
         return response.status, json.loads(await response.text())
+
+
+class Lines(logging.Handler):
+    """Every record as an operator's log would show it: message, traceback, access `request`."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(f"{logging.Formatter().format(record)} {getattr(record, 'request', '')}")
+
+
+@pytest.fixture
+def logs() -> Iterator[Lines]:
+    """Collects everything Sanic's loggers and the root logger write, at DEBUG (whether or not
+    Sanic's loggers propagate); afterwards their levels and handlers are as they were."""
+    handler = Lines()
+    loggers = [logging.getLogger(), *(logging.getLogger(name) for name in SANIC_LOGGERS)]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.DEBUG)
+        lg.addHandler(handler)
+    yield handler
+    for lg, level in zip(loggers, levels, strict=True):
+        lg.removeHandler(handler)
+        lg.setLevel(level)
 
 
 def test_the_channel_is_named_sms_and_configured_from_the_environment(
@@ -173,3 +206,44 @@ async def test_an_agents_reply_goes_out_through_the_generic_template(store_url: 
     sender.failing = True
     with pytest.raises(SendFailed):
         await output.send_text_message("13812345678", "在吗？")
+
+
+async def test_hostile_callbacks_get_a_4xx_and_the_secret_reaches_no_log(
+    serve: Serve, store_url: str, monkeypatch: pytest.MonkeyPatch, logs: Lines
+) -> None:
+    monkeypatch.setenv("SMS_CALLBACK_SECRET", LETTERS_SECRET)
+    monkeypatch.setenv("SMS_API_BASE", ENABLED["SMS_API_BASE"])
+    channel = SmsInput.from_credentials(None)
+    assert isinstance(channel, SmsInput)
+    url, server = await serve(channel, agent=SimpleNamespace(domain=DOMAIN), access_log=True)
+    await server.before_start()  # as `rasa run` does: the channel lowers the body limit
+    token = f"?token={LETTERS_SECRET}"
+    status, answer = await _post(url, b"[" * 10_000 + b"]" * 10_000, token)
+    assert (status, answer["error"]) == (400, "too_deep")
+    assert (await _post(url, b"[]", token))[0] == 400
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(f"{url}/webhook{token}", data=b"[" * 100_000) as response,
+    ):
+        assert response.status == 413  # by the server, from the Content-Length: never read
+    assert not [line for line in logs.lines if "a body of" in line], "the handler never ran"
+    assert any("token=***" in line for line in logs.lines), "the access log is on and redacted"
+    assert not [line for line in logs.lines if LETTERS_SECRET in line]
+
+
+async def test_a_failure_inside_the_handler_is_logged_without_the_url(
+    serve: Serve, store_url: str, monkeypatch: pytest.MonkeyPatch, logs: Lines
+) -> None:
+    async def broken(*args: Any) -> tuple[int, dict[str, Any]]:
+        raise RuntimeError("the database went away")
+
+    settings = load_sms_settings({**ENABLED, "SMS_CALLBACK_SECRET": LETTERS_SECRET})
+    channel = SmsInput(settings, RecordingSender(), store_url)
+    monkeypatch.setattr(inbox_module.SmsInbox, "handle", broken)
+    url, _ = await serve(channel, agent=SimpleNamespace(domain=DOMAIN))
+    assert await _post(url, BODY, f"?token={LETTERS_SECRET}") == (
+        500,
+        {"error": "internal_error"},
+    )
+    assert any("SMS callback failed: RuntimeError" in line for line in logs.lines)
+    assert not [line for line in logs.lines if LETTERS_SECRET in line or "/webhook" in line]

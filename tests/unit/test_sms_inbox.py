@@ -33,6 +33,7 @@ from bot.store.suppressions import is_suppressed
 
 SECRET = "0123456789abcdef-sms"
 PHONE = "13812345678"
+CONVERSATION = f"sms:{PHONE}"  # the conversation id Rasa and the store know the sender by
 ROOT = Path(__file__).resolve().parents[2]
 RESPONSES = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
 IDS = TemplateIds(
@@ -137,18 +138,18 @@ async def test_an_aliyun_message_reaches_rasa_and_the_answer_goes_out_as_its_tem
     [message] = rasa.received
     assert (message.text, message.sender_id, message.input_channel) == (
         "查一下暖气费",
-        PHONE,
+        CONVERSATION,
         "sms",
     )
     assert message.message_id == rasa_message_id(f"aliyun:{PHONE}:1")
     assert PHONE not in message.message_id
     assert message.metadata == {"provider": "aliyun"}
     assert sender.sent == [
-        (PHONE, SmsMessage("SMS_ACCOUNT", {}, ASK_ACCOUNT["text"], "utter_ask_account_no"))
+        (CONVERSATION, SmsMessage("SMS_ACCOUNT", {}, ASK_ACCOUNT["text"], "utter_ask_account_no"))
     ]
     assert _state(store_url, f"aliyun:{PHONE}:1") == "delivered"
     with session_scope(store_url) as session:
-        assert [(r.purpose, r.status) for r in outbound_to(session, "sms", PHONE)] == [
+        assert [(r.purpose, r.status) for r in outbound_to(session, "sms", CONVERSATION)] == [
             ("reply", "sent")
         ]
 
@@ -160,7 +161,10 @@ async def test_a_tencent_message_gets_the_tencent_ack_and_an_answer(
     assert await _post(inbox, rasa, _tencent("能开发票吗")) == (200, {"result": 0, "errmsg": "OK"})
     assert rasa.texts == ["能开发票吗"]
     assert sender.sent == [
-        (PHONE, SmsMessage("SMS_GENERIC", {"content": "缴费后可开具发票。"}, "缴费后可开具发票。"))
+        (
+            CONVERSATION,
+            SmsMessage("SMS_GENERIC", {"content": "缴费后可开具发票。"}, "缴费后可开具发票。"),
+        )
     ]
 
 
@@ -205,13 +209,13 @@ async def test_an_answer_stored_but_not_delivered_is_delivered_by_the_retry_once
     key = f"aliyun:{PHONE}:7"
     stored = SmsMessage("SMS_ACCOUNT", {}, ASK_ACCOUNT["text"], "utter_ask_account_no")
     with session_scope(store_url) as session:
-        claim(session, "sms", key, PHONE, now)
+        claim(session, "sms", key, CONVERSATION, now)
         record_answer(session, "sms", key, {"purpose": "reply", "sms": [stored.as_json()]}, now)
     rasa = FakeRasa()
     await _post(inbox, rasa, _aliyun("暖气不热", 7))
     await _post(inbox, rasa, _aliyun("暖气不热", 7))
     assert rasa.received == []
-    assert sender.sent == [(PHONE, stored)]
+    assert sender.sent == [(CONVERSATION, stored)]
 
 
 async def test_a_failed_run_is_recorded_and_a_retry_does_not_run_it_again(
@@ -236,7 +240,7 @@ async def test_a_failed_send_is_logged_and_not_repeated_by_a_retry(
     await _post(inbox, rasa, _aliyun("暖气不热"))
     assert sender.sent == []
     with session_scope(store_url) as session:
-        assert [r.status for r in outbound_to(session, "sms", PHONE)] == ["failed"]
+        assert [r.status for r in outbound_to(session, "sms", CONVERSATION)] == ["failed"]
 
 
 async def test_a_keyword_code_reaches_rasa_as_its_intent(inbox: SmsInbox) -> None:
@@ -262,7 +266,7 @@ async def test_an_opt_out_is_honoured_before_rasa_and_confirmed_once(
     inbox: SmsInbox, sender: RecordingSender, store_url: str, now: datetime
 ) -> None:
     with session_scope(store_url) as session:
-        subscribe(session, "sms", PHONE, "outage", now, community="阳光花园")
+        subscribe(session, "sms", CONVERSATION, "outage", now, community="阳光花园")
     rasa = FakeRasa()
     await _post(inbox, rasa, _aliyun("退订", 1))
     await _post(inbox, rasa, _aliyun("ＴＤ", 2))
@@ -270,12 +274,12 @@ async def test_an_opt_out_is_honoured_before_rasa_and_confirmed_once(
     await _post(inbox, rasa, _aliyun("退订", 1))
     assert rasa.received == []
     [(phone, confirmation)] = sender.sent
-    assert phone == PHONE and confirmation.template_id == "SMS_UNSUB"
+    assert phone == CONVERSATION and confirmation.template_id == "SMS_UNSUB"
     assert confirmation.response == "utter_unsubscribed"
     with session_scope(store_url) as session:
-        assert is_suppressed(session, "sms", PHONE)
+        assert is_suppressed(session, "sms", CONVERSATION)
         assert not session.execute(select(Subscription.active)).scalar_one()
-        assert [(r.purpose, r.status) for r in outbound_to(session, "sms", PHONE)] == [
+        assert [(r.purpose, r.status) for r in outbound_to(session, "sms", CONVERSATION)] == [
             ("opt_out", "sent")
         ]
 
@@ -344,4 +348,4 @@ async def test_an_opt_out_is_honoured_even_without_a_confirmation_in_the_domain(
     assert rasa.received == [] and sender.sent == []
     assert _state(store_url, f"aliyun:{PHONE}:1") == "delivered"
     with session_scope(store_url) as session:
-        assert is_suppressed(session, "sms", PHONE)
+        assert is_suppressed(session, "sms", CONVERSATION)

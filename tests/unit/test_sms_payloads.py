@@ -157,3 +157,11 @@ def test_one_bad_item_refuses_the_whole_batch_and_names_it_without_the_number() 
 )
 def test_malformed_tencent_objects(item: Any, code: str) -> None:
     assert _error(item) == code
+
+
+@pytest.mark.parametrize("opening", [b"[", b'{"a":'])
+def test_a_body_nested_past_the_decoder_is_too_deep_not_a_crash(opening: bytes) -> None:
+    closing = b"]" if opening == b"[" else b"}"
+    with pytest.raises(PayloadError) as raised:
+        parse_callback(opening * 50_000 + b"1" + closing * 50_000)
+    assert raised.value.code == "too_deep"

@@ -31,7 +31,7 @@ def gateway() -> Iterator[SmsGatewayStandIn]:
 
 async def test_the_http_sender_posts_the_documented_body(gateway: SmsGatewayStandIn) -> None:
     sender = HttpSmsSender(gateway.base_url + "/", "暖心热力")
-    await sender.send(PHONE, NOTICE)
+    await sender.send(f"sms:{PHONE}", NOTICE)
     assert gateway.sends() == [
         {
             "phone": PHONE,
@@ -49,15 +49,26 @@ async def test_a_refusing_or_unreachable_gateway_is_a_send_error(
     sender = HttpSmsSender(gateway.base_url, "暖心热力")
     gateway.fail(1)
     with pytest.raises(SendError, match=REFUSED_CODE):
-        await sender.send(PHONE, NOTICE)
-    await sender.send(PHONE, NOTICE)
+        await sender.send(f"sms:{PHONE}", NOTICE)
+    await sender.send(f"sms:{PHONE}", NOTICE)
     assert len(gateway.sends()) == 1
     gateway.route("POST", "/sms/send", lambda r: (500, {"code": "InternalError"}))
     with pytest.raises(SendError, match="500"):
-        await sender.send(PHONE, NOTICE)
+        await sender.send(f"sms:{PHONE}", NOTICE)
     gateway.stop()
     with pytest.raises(SendError, match="unreachable"):
-        await sender.send(PHONE, NOTICE)
+        await sender.send(f"sms:{PHONE}", NOTICE)
+
+
+@pytest.mark.parametrize("recipient", [PHONE, f"rest:{PHONE}", f"wechat:{PHONE}", "sms:"])
+async def test_only_an_sms_conversation_is_sent_to(
+    gateway: SmsGatewayStandIn, recipient: str
+) -> None:
+    """A bare number or another channel's conversation never reaches the gateway."""
+    sender = HttpSmsSender(gateway.base_url, "暖心热力")
+    with pytest.raises(SendError, match="not a sms conversation"):
+        await sender.send(recipient, NOTICE)
+    assert gateway.sends() == []
 
 
 def test_the_settings_choose_the_http_sender() -> None:

@@ -6,6 +6,11 @@ Providers cannot all sign requests, so two proofs are accepted (either one suffi
   hex digest is accepted too), for a relay or a provider that signs.
 
 Comparisons are constant-time. No proof at all is `MISSING` (401); a wrong one `INVALID` (403).
+
+Prefer the header where the sender can set it: the secret never travels. A URL reaches logs (Sanic
+writes it in its access log, and in its error log for a request that raised), so `bot.privacy`
+masks the values of `token=` and other secret parameters in every log record, and the channel's
+handler lets no exception reach Sanic.
 """
 
 from __future__ import annotations

@@ -3,6 +3,9 @@
 A thin adapter: it reads the request's body, token and signature, hands them to `SmsInbox`, and
 writes the status and JSON it gets back. Register it in credentials.yml as
 `bot.channels.sms.SmsInput:` (no keys: it is configured from `SMS_*` environment variables).
+
+No exception leaves the handler: Sanic would log it with the request's URL, and the URL may carry
+the callback secret (`?token=`).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.limits import limit_request_bodies
 from bot.channels.sms.auth import SIGNATURE_HEADER, TOKEN_PARAM
 from bot.channels.sms.config import SmsSettings, load_sms_settings
 from bot.channels.sms.inbox import SmsInbox
@@ -83,6 +87,7 @@ class SmsInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """`GET /` (health) and `POST /webhook` (callbacks)."""
         hook = Blueprint("sms_webhook", __name__)
+        limit_request_bodies(hook, self._settings.max_body_bytes)
         inbox = self._inbox
 
         @hook.route("/", methods=["GET"])
@@ -98,13 +103,18 @@ class SmsInput(InputChannel):
             if domain is None:
                 # No model loaded yet: the provider retries later.
                 return response.json({"error": "not_ready"}, status=503)
-            status, body = await inbox.handle(
-                request.body,
-                request.args.get(TOKEN_PARAM),
-                request.headers.get(SIGNATURE_HEADER),
-                on_new_message,
-                self._catalogue_for(domain),
-            )
+            try:
+                status, body = await inbox.handle(
+                    request.body,
+                    request.args.get(TOKEN_PARAM),
+                    request.headers.get(SIGNATURE_HEADER),
+                    on_new_message,
+                    self._catalogue_for(domain),
+                )
+            except Exception as exc:
+                # Logged here, without the URL; the provider retries a 500 later.
+                logger.exception("SMS callback failed: %s", type(exc).__name__)
+                return response.json({"error": "internal_error"}, status=500)
             return response.json(body, status=status, ensure_ascii=False)
 
         if inbox is not None:

@@ -15,8 +15,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from bot.channels.limits import max_body_bytes
 from bot.config import ConfigError
-from bot.policy import load_policy
+from bot.policy import Policy, load_policy
 
 #: Gateways a sender exists for. Aliyun's and Tencent's own send APIs need their SDK request
 #: signatures (see `sender.py`); until one is plugged in, operators run a relay that speaks `http`.
@@ -41,13 +42,19 @@ class TemplateIds:
 
 @dataclass(frozen=True)
 class SmsSettings:
-    """The validated settings; `secret` is `None` when the channel is disabled."""
+    """The validated settings; `secret` is `None` when the channel is disabled.
+
+    `policy` is the service policy whose `sms` limits the channel keeps; `max_body_bytes` the
+    largest callback body it reads (`HEATING_MAX_BODY_BYTES`).
+    """
 
     secret: str | None
     signature: str
     gateway: str
     api_base: str | None
     templates: TemplateIds
+    policy: Policy
+    max_body_bytes: int
 
     @property
     def sign_name(self) -> str:
@@ -116,4 +123,6 @@ def load_sms_settings(environ: Mapping[str, str] | None = None) -> SmsSettings:
 
     template_file = env.get("SMS_TEMPLATE_FILE", "").strip()
     templates = load_template_ids(Path(template_file)) if template_file else TemplateIds()
-    return SmsSettings(secret, signature, gateway, api_base, templates)
+    return SmsSettings(
+        secret, signature, gateway, api_base, templates, load_policy(), max_body_bytes(dict(env))
+    )

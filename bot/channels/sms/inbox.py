@@ -1,17 +1,20 @@
 """An upstream SMS callback from request to delivered answer, exactly once per provider message.
 
 Order of work, and why:
-1. Authenticate and parse before anything is stored: a forged or garbled request leaves no trace
-   and reaches no conversation (401/403/400).
-2. Claim every message key in the inbound ledger. Only the first claim of a key runs it, so a
-   provider's retry never starts a second conversation turn.
+1. Refuse an oversized body, then authenticate and parse before anything is stored: a forged,
+   garbled or huge request leaves no trace and reaches no conversation (413/401/403/400).
+2. Claim the message keys in the inbound ledger, at most the policy's `sms.max_items_per_callback`
+   of them: the rest of a bigger batch is dropped with an alert, and the callback acknowledged, so
+   the provider stops retrying and no callback runs up more answers than the cap. Only the first
+   claim of a key runs it, so a provider's retry never starts a second conversation turn.
 3. Run the claimed messages in a background task, in the batch's order, and acknowledge as soon as
    it is done or `ACK_WITHIN_SECONDS` have passed, whichever comes first: providers time out slow
    callbacks and retry, and a retry must not wait on Rasa. The task keeps running; the server waits
    for such tasks before it stops (`drain`), so a graceful restart loses nothing.
 4. Each answer is stored with the key before it is sent, and sending first wins `take_delivery`:
    a retry that finds an answer stored but not yet delivered (the first run died in between)
-   delivers it, and never both.
+   delivers it, and never both. The outbox holds back answers over the policy's SMS limits; the
+   conversation turn has run all the same, so what the user wrote is kept.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from bot.channels.collect import collector_for
 from bot.channels.sms.auth import Verdict, authenticate
 from bot.channels.sms.config import SmsSettings
 from bot.channels.sms.keywords import Kind, route
-from bot.channels.sms.outbox import OPT_OUT, REPLY, deliver
+from bot.channels.sms.outbox import OPT_OUT, REPLY, alerts, deliver
 from bot.channels.sms.payloads import InboundSms, PayloadError, parse_callback
 from bot.channels.sms.sender import SmsSender
 from bot.channels.sms.templates import CHANNEL, Catalogue, SmsMessage
@@ -76,6 +79,8 @@ class SmsInbox:
         if settings.secret is None:
             raise ValueError("the SMS channel is disabled: SMS_CALLBACK_SECRET is not set")
         self._secret = settings.secret
+        self._policy = settings.policy
+        self._max_body_bytes = settings.max_body_bytes
         self._sender = sender
         self._url = database_url
         self._tasks: set[asyncio.Task[None]] = set()
@@ -89,6 +94,12 @@ class SmsInbox:
         catalogue: Catalogue,
     ) -> tuple[int, dict[str, Any]]:
         """The HTTP status and JSON body to answer a callback with."""
+        if len(body) > self._max_body_bytes:
+            logger.warning("SMS callback refused: a body of %d bytes", len(body))
+            return 413, {
+                "error": "too_large",
+                "message": f"the body is over {self._max_body_bytes} bytes",
+            }
         verdict = authenticate(self._secret, body, token, signature)
         if verdict is not Verdict.OK:
             logger.warning("SMS callback rejected: %s credentials", verdict.value)
@@ -100,8 +111,17 @@ class SmsInbox:
         except PayloadError as exc:
             logger.warning("SMS callback refused: %s", exc)
             return 400, exc.as_json()
-        claims = await asyncio.to_thread(self._claim, callback.messages)
-        work = list(zip(callback.messages, claims, strict=True))
+        cap = self._policy.sms.max_items_per_callback
+        messages = callback.messages[:cap]
+        if len(callback.messages) > cap:
+            alerts.warning(
+                "SMS callback of %d messages: only the first %d run (sms.max_items_per_callback), "
+                "the rest are dropped",
+                len(callback.messages),
+                cap,
+            )
+        claims = await asyncio.to_thread(self._claim, messages)
+        work = list(zip(messages, claims, strict=True))
         task = asyncio.create_task(self._run(work, on_new_message, catalogue))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -116,7 +136,7 @@ class SmsInbox:
     def _claim(self, messages: tuple[InboundSms, ...]) -> list[Claim]:
         now = clock.now()
         with session_scope(self._url) as session:
-            return [claim(session, CHANNEL, m.key, m.phone, now) for m in messages]
+            return [claim(session, CHANNEL, m.key, m.conversation, now) for m in messages]
 
     async def _run(
         self,
@@ -140,7 +160,7 @@ class SmsInbox:
         self, message: InboundSms, on_new_message: OnNewMessage, catalogue: Catalogue
     ) -> None:
         """Work out the answer and store it with the key (nothing is sent yet)."""
-        options = await asyncio.to_thread(self._pending, message.phone)
+        options = await asyncio.to_thread(self._pending, message.conversation)
         decided = route(message.text, options)
         logger.info(
             "SMS from %s (%s) handled as %s",
@@ -158,7 +178,7 @@ class SmsInbox:
             UserMessage(
                 decided.payload,
                 collector,
-                message.phone,
+                message.conversation,
                 input_channel=CHANNEL,
                 message_id=rasa_message_id(message.key),
                 metadata={"provider": message.provider},
@@ -170,8 +190,8 @@ class SmsInbox:
     def _opt_out(self, message: InboundSms, word: str, confirmation: list[SmsMessage]) -> None:
         now = clock.now()
         with session_scope(self._url) as session:
-            first = suppress(session, CHANNEL, message.phone, word, now)
-            unsubscribe_all(session, CHANNEL, message.phone, now)
+            first = suppress(session, CHANNEL, message.conversation, word, now)
+            unsubscribe_all(session, CHANNEL, message.conversation, now)
             sms = [m.as_json() for m in confirmation] if first else []
             record_answer(session, CHANNEL, message.key, {"purpose": OPT_OUT, "sms": sms}, now)
 
@@ -181,7 +201,7 @@ class SmsInbox:
         now = clock.now()
         answer = {"purpose": REPLY, "sms": [m.as_json() for m in sms]}
         with session_scope(self._url) as session:
-            remember_choices(session, CHANNEL, message.phone, list(options), now)
+            remember_choices(session, CHANNEL, message.conversation, list(options), now)
             record_answer(session, CHANNEL, message.key, answer, now)
 
     async def _deliver(self, message: InboundSms) -> None:
@@ -190,15 +210,17 @@ class SmsInbox:
         if answer is None:
             return
         sms = [SmsMessage.from_json(m) for m in answer["sms"]]
-        await deliver(self._sender, message.phone, sms, answer["purpose"], self._url)
+        await deliver(
+            self._sender, message.conversation, sms, answer["purpose"], self._url, self._policy
+        )
 
     def _take(self, key: str) -> Any:
         with session_scope(self._url) as session:
             return take_delivery(session, CHANNEL, key, "callback", clock.now())
 
-    def _pending(self, phone: str) -> list[dict[str, Any]]:
+    def _pending(self, conversation: str) -> list[dict[str, Any]]:
         with session_scope(self._url) as session:
-            return pending_choices(session, CHANNEL, phone)
+            return pending_choices(session, CHANNEL, conversation)
 
     def _fail(self, key: str) -> None:
         with session_scope(self._url) as session:

@@ -37,7 +37,8 @@ class SmsOutput(OutputChannel):
         return CHANNEL
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        """Send `text` to the phone `recipient_id`; raises `SendFailed` if the gateway refused."""
+        """Send `text` to the conversation `recipient_id` (`sms:<phone>`); raises `SendFailed`
+        if the gateway refused."""
         message = SmsMessage(self._generic, {"content": text}, text)
         [status] = await deliver(self._sender, recipient_id, [message], AGENT, self._url)
         if status != "sent":

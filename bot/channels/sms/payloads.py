@@ -22,6 +22,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.channels.ids import conversation_id
+from bot.channels.limits import bounded_text
+
 ALIYUN = "aliyun"
 TENCENT = "tencent"
 
@@ -51,12 +54,21 @@ class PayloadError(ValueError):
 
 @dataclass(frozen=True)
 class InboundSms:
-    """One upstream SMS: who wrote (11-digit mobile), what, and its idempotency key."""
+    """One upstream SMS: who wrote (11-digit mobile), what, and its idempotency key.
+
+    `text` is at most `bot.channels.limits.MAX_STORED_CHARS` characters: nothing downstream (Rasa's
+    tracker, the logs) ever holds more of a message, and the NLU still sees that it was cut.
+    """
 
     provider: str
     phone: str
     text: str
     key: str
+
+    @property
+    def conversation(self) -> str:
+        """The sender's conversation id (`sms:<phone>`): what Rasa and the store know it by."""
+        return conversation_id("sms", self.phone)
 
 
 @dataclass(frozen=True)
@@ -82,6 +94,9 @@ def parse_callback(body: bytes) -> Callback:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise PayloadError("invalid_json", "the body is not UTF-8 JSON") from exc
+    except RecursionError as exc:
+        # The decoder recurses once per level: 50,000 nested arrays were a 500, not a callback.
+        raise PayloadError("too_deep", "the body nests deeper than any callback") from exc
     if isinstance(data, list):
         if not data:
             raise PayloadError("empty_batch", "an Aliyun callback carries at least one message")
@@ -122,7 +137,7 @@ def _aliyun(item: Any, index: int) -> InboundSms:
     sequence_id = str(_field(item, "sequence_id", where, (str, int))).strip()
     if not _SEQUENCE_ID.match(sequence_id):
         raise PayloadError("bad_field", f"{where}sequence_id must be a short id")
-    return InboundSms(ALIYUN, phone, content, f"{ALIYUN}:{phone}:{sequence_id}")
+    return InboundSms(ALIYUN, phone, bounded_text(content), f"{ALIYUN}:{phone}:{sequence_id}")
 
 
 def _tencent(item: Mapping[str, Any]) -> InboundSms:
@@ -138,4 +153,4 @@ def _tencent(item: Mapping[str, Any]) -> InboundSms:
     if sent < 0:
         raise PayloadError("bad_field", "time must be UNIX seconds")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-    return InboundSms(TENCENT, phone, text, f"{TENCENT}:{phone}:{sent}:{digest}")
+    return InboundSms(TENCENT, phone, bounded_text(text), f"{TENCENT}:{phone}:{sent}:{digest}")

@@ -20,8 +20,9 @@ from typing import Protocol
 
 import aiohttp
 
+from bot.channels.ids import ForeignConversation, identity_of
 from bot.channels.sms.config import SmsSettings
-from bot.channels.sms.templates import SmsMessage
+from bot.channels.sms.templates import CHANNEL, SmsMessage
 from bot.privacy import mask_phone
 
 logger = logging.getLogger(__name__)
@@ -40,8 +41,8 @@ class SendError(RuntimeError):
 class SmsSender(Protocol):
     """Hands one SMS to a gateway; raises `SendError` when the gateway refuses or is unreachable."""
 
-    async def send(self, phone: str, message: SmsMessage) -> None:
-        """Send `message` to the 11-digit mobile `phone`."""
+    async def send(self, recipient: str, message: SmsMessage) -> None:
+        """Send `message` to the conversation `recipient` (`sms:<11-digit mobile>`)."""
 
 
 class HttpSmsSender:
@@ -52,8 +53,13 @@ class HttpSmsSender:
         self._sign_name = sign_name
         self._timeout = aiohttp.ClientTimeout(total=timeout)
 
-    async def send(self, phone: str, message: SmsMessage) -> None:
-        """POST the message; anything but `200 {"code": "OK"}` is a `SendError`."""
+    async def send(self, recipient: str, message: SmsMessage) -> None:
+        """POST the message to the recipient's phone; anything but `200 {"code": "OK"}` is a
+        `SendError` (so is a recipient that is not an SMS conversation)."""
+        try:
+            phone = identity_of(CHANNEL, recipient)
+        except ForeignConversation as exc:
+            raise SendError(str(exc)) from exc
         body = {
             "phone": phone,
             "sign_name": self._sign_name,
@@ -82,11 +88,11 @@ class RecordingSender:
     sent: list[tuple[str, SmsMessage]] = field(default_factory=list)
     failing: bool = False
 
-    async def send(self, phone: str, message: SmsMessage) -> None:
+    async def send(self, recipient: str, message: SmsMessage) -> None:
         """Record the send, or raise `SendError` when told to fail."""
         if self.failing:
             raise SendError("recording sender told to fail")
-        self.sent.append((phone, message))
+        self.sent.append((recipient, message))
 
 
 def sender_for(settings: SmsSettings) -> SmsSender:
