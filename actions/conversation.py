@@ -38,6 +38,7 @@ from actions.common import (
     transcript,
 )
 from actions.outage import ActionQueryOutage
+from actions.repair import AFTER_OUTAGE
 from actions.tickets import ActionQueryTicket, ticket_no_of
 from bot.handoff import messages as handoff_messages
 from bot.handoff import rules as handoff_rules
@@ -262,7 +263,7 @@ class ActionHandleYesNo(Action):
             return cleared
         if yes and pending == "human":
             return await hand_over(dispatcher, tracker, "fallback")
-        if yes and pending == "repair":
+        if yes and pending in ("repair", AFTER_OUTAGE):
             return [*cleared, FollowupAction("repair_form")]
         dispatcher.utter_message(response="utter_anything_else")
         return cleared

@@ -71,6 +71,29 @@ def describe(outage: OutageView, community: str, now: datetime) -> dict[str, str
     }
 
 
+async def heating_stopped(tracker: Tracker) -> tuple[str, list[OutageView]] | None:
+    """The user's community and the stops under way there now, if heating is stopped for them.
+
+    A radiator that is cold during a stop is the stop, not a fault in the home: booking a visit
+    for it sends a fitter to a flat where nothing can be fixed until the heat is back.
+    """
+    community = await community_of(tracker)
+    if community is None:
+        return None
+    now = clock.now()
+    stopped = [o for o in await read_db(outages_in, community, now) if o.active(now)]
+    return (community, stopped) if stopped else None
+
+
+def tell_stop(
+    dispatcher: CollectingDispatcher, community: str, stopped: list[OutageView]
+) -> None:
+    """Say each stop under way in `community`, as the outage answer does."""
+    now = clock.now()
+    for outage in stopped:
+        dispatcher.utter_message(response="utter_outage_found", **describe(outage, community, now))
+
+
 class ActionQueryOutage(Action):
     """Answers 停暖了吗 for the user's community, or asks which community they live in."""
 

@@ -17,6 +17,7 @@ from actions.common import (
     ContactSlots,
     address_parts,
     channel_of,
+    guarded,
     guarded_ticket,
     in_db,
     latest_text,
@@ -26,6 +27,7 @@ from actions.common import (
     sender_account,
     window_of,
 )
+from actions.outage import heating_stopped, tell_stop
 from bot.nlu.faults import fault_type_of, is_urgent
 from bot.privacy import mask_phone
 from bot.services import clock
@@ -35,12 +37,49 @@ from bot.store.tickets import TicketDraft
 FAULT_TYPES = frozenset(ticket_service.FAULT_NAMES)
 
 
+#: The offer made when heating is stopped in the resident's community: book a visit anyway?
+AFTER_OUTAGE = "repair_after_outage"
+OUTAGE_OFFER = "utter_outage_repair_offer"
+
+
+def _offered_after_outage(tracker: Tracker) -> bool:
+    """Whether this conversation was already told of the stop and offered a visit anyway."""
+    return any(
+        e.get("event") == "bot" and (e.get("metadata") or {}).get("utter_action") == OUTAGE_OFFER
+        for e in tracker.events
+    )
+
+
 class ValidateRepairForm(ContactSlots, FormValidationAction):
-    """Fills and checks the repair form; opens the urgent ticket for a leak at once."""
+    """Fills and checks the repair form; opens the urgent ticket for a leak at once; tells a
+    cold radiator in a community whose heating is stopped about the stop before booking."""
 
     def name(self) -> str:
         """The form validation action's name, as in domain.yml."""
         return "validate_repair_form"
+
+    @guarded
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """The stop first: a resident of a community with a stop under way whose radiator is
+        cold is told about it and asked whether to book anyway (once per conversation), and the
+        form ends without a ticket (`ActionSubmitRepair` sees the offer); anything else, the
+        form as usual."""
+        said = str(tracker.get_slot("fault_type") or latest_text(tracker))
+        fault = said if said in FAULT_TYPES else fault_type_of(said)
+        if fault in (None, "no_heat") and not _offered_after_outage(tracker):
+            stopped = await heating_stopped(tracker)
+            if stopped is not None:
+                tell_stop(dispatcher, *stopped)
+                dispatcher.utter_message(response=OUTAGE_OFFER)
+                return [
+                    SlotSet("requested_slot", None),
+                    SlotSet("fault_type", None),
+                    SlotSet("visit_time", None),
+                    SlotSet("pending", AFTER_OUTAGE),
+                ]
+        return await FormValidationAction.run(self, dispatcher, tracker, domain)
 
     async def required_slots(
         self,
@@ -82,7 +121,11 @@ class ValidateRepairForm(ContactSlots, FormValidationAction):
                 _draft(tracker, fault, urgent=True, account_no=await sender_account(tracker)),
                 clock.now(),
             )
-            dispatcher.utter_message(response="utter_leak_urgent", ticket_no=ticket.ticket_no)
+            dispatcher.utter_message(
+                response="utter_leak_urgent",
+                ticket_no=ticket.ticket_no,
+                duty_phone=policy().emergency.duty_phone,
+            )
             slots["urgent_ticket_no"] = ticket.ticket_no
         return slots
 
@@ -115,7 +158,10 @@ class ActionSubmitRepair(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Confirm with the ticket number, the visit window and the policy's deadlines."""
+        """Confirm with the ticket number, the visit window and the policy's deadlines (nothing
+        when the form ended on the offer after a stop: the resident has not asked yet)."""
+        if tracker.get_slot("pending") == AFTER_OUTAGE:
+            return []
         address = tracker.get_slot("address")
         phone = tracker.get_slot("phone")
         parts = await address_parts(address)

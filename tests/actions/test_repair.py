@@ -348,3 +348,63 @@ async def test_a_second_wrong_answer_to_one_question_offers_a_way_out(
     assert ("utter_form_way_out" in texts(dispatcher)) is way_out
     if way_out:
         assert said(dispatcher, "utter_form_way_out")["hotline"]
+
+
+async def test_a_cold_radiator_where_heating_is_stopped_hears_of_the_stop_not_a_booking(
+    store: str, domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    t = tracker(
+        user_turn("幸福里3号楼 我家暖气一点都不热", "report_repair"),
+        active_loop="repair_form",
+        slot_events={"fault_type": "不热"},
+    )
+    events = await ValidateRepairForm().run(dispatcher, t, domain)
+    outage = said(dispatcher, "utter_outage_found")
+    assert outage["community"] == "幸福里小区" and "爆管" in outage["reason"]
+    assert "utter_outage_repair_offer" in texts(dispatcher)
+    values = slot_values(events)
+    assert values["requested_slot"] is None and values["pending"] == "repair_after_outage"
+
+    ended = tracker(user_turn("幸福里3号楼 我家暖气一点都不热", "report_repair"), slots=values)
+    submitted = CollectingDispatcher()
+    assert await ActionSubmitRepair().run(submitted, ended, domain) == []
+    assert submitted.messages == [] and _tickets(store) == []
+
+
+async def test_after_the_offer_or_for_a_leak_the_repair_is_booked_as_usual(
+    domain: dict[str, Any],
+) -> None:
+    offered = {
+        "event": "bot",
+        "text": "现在仍要登记报修吗？",
+        "metadata": {"utter_action": "utter_outage_repair_offer"},
+    }
+    again = tracker(
+        offered,
+        user_turn("要，还是来看看吧 幸福里3号楼", "affirm"),
+        active_loop="repair_form",
+        slot_events={"fault_type": "no_heat"},
+    )
+    leak = tracker(
+        user_turn("幸福里3号楼暖气片漏水了", "report_repair"),
+        active_loop="repair_form",
+        slot_events={"fault_type": "漏水"},
+    )
+    for t in (again, leak):
+        dispatcher = CollectingDispatcher()
+        events = await ValidateRepairForm().run(dispatcher, t, domain)
+        assert "utter_outage_repair_offer" not in texts(dispatcher)
+        assert slot_values(events).get("pending") is None
+
+
+async def test_a_cold_radiator_elsewhere_is_booked(domain: dict[str, Any]) -> None:
+    dispatcher = CollectingDispatcher()
+    t = tracker(
+        user_turn("和平里2号楼暖气不热", "report_repair"),
+        active_loop="repair_form",
+        slot_events={"fault_type": "不热"},
+    )
+    events = await ValidateRepairForm().run(dispatcher, t, domain)
+    assert "utter_outage_repair_offer" not in texts(dispatcher)
+    assert slot_values(events)["fault_type"] == "no_heat"
