@@ -641,3 +641,12 @@ async def test_an_ordinary_custom_message_is_not_a_transfer(config: WeChatConfig
     webhook = webhook_for(config, FakeRasa(script))
     answer = await send(webhook, message_xml("text", "<Content>你好</Content>", "7002"))
     assert content(answer) == "好的"
+
+
+async def test_a_long_text_reaches_the_conversation_cut_to_the_stored_limit(
+    config: WeChatConfig,
+) -> None:
+    rasa = FakeRasa()
+    await send(webhook_for(config, rasa), text_xml("暖" * 3000, msg_id="7001"))
+    await until(lambda: bool(rasa.calls))
+    assert [len(text or "") for text in rasa.texts] == [1001]

@@ -31,6 +31,7 @@ from sanic.response import HTTPResponse
 from sqlalchemy.orm import Session
 
 from bot.channels.collect import collector_for
+from bot.channels.limits import bounded_text
 from bot.channels.render import choose, flatten
 from bot.channels.wechat.api import CHANNEL, WeChatApi, WeChatApiError
 from bot.channels.wechat.config import WeChatConfig, load_config
@@ -103,10 +104,11 @@ def _typed(text: str, choices: list[dict[str, Any]]) -> Turn:
     """A typed (or transcribed) text: an option's number picks it, else it goes as written.
 
     A leading slash is dropped: typed text must never reach Rasa as an intent trigger with
-    entities of the user's choosing; only the channel's own payloads do.
+    entities of the user's choosing; only the channel's own payloads do. At most
+    `MAX_STORED_CHARS` of it go on (bot.channels.limits).
     """
     picked = choose(text, choices)
-    return Turn(text=picked if picked is not None else text.lstrip(" /／"))
+    return Turn(text=picked if picked is not None else bounded_text(text.lstrip(" /／")))
 
 
 def _claim(session: Session, message: Message, now: datetime) -> tuple[inbound.Claim, list[Any]]:
