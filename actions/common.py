@@ -342,14 +342,24 @@ def window_of(value: str | None) -> tuple[datetime, datetime] | None:
 
 
 def asked_in_a_row(tracker: Tracker, slot: str) -> int:
-    """How many times in a row the form has asked for `slot` (its latest `requested_slot`
-    settings, up to one naming another slot or none)."""
+    """How many times in a row the resident has been asked for `slot`: the form's questions
+    (`utter_ask_<slot>`) since it last asked for anything else.
+
+    Counted from what the resident saw, not from `requested_slot`: a validation action with its
+    own `required_slots` and the form both set that slot on one ask.
+    """
     count = 0
     for event in reversed(tracker.events):
-        if event.get("event") == "slot" and event.get("name") == "requested_slot":
-            if event.get("value") != slot:
+        kind = event.get("event")
+        if kind == "bot":
+            action = (event.get("metadata") or {}).get("utter_action") or ""
+            if action == f"utter_ask_{slot}":
+                count += 1
+            elif action.startswith("utter_ask_"):
                 break
-            count += 1
+        elif kind == "slot" and event.get("name") == "requested_slot":
+            if event.get("value") not in (slot, None):
+                break
     return count
 
 

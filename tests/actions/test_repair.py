@@ -328,13 +328,15 @@ async def test_a_landline_with_an_extension_is_a_contact_number(domain: dict[str
 async def test_a_second_wrong_answer_to_one_question_offers_a_way_out(
     domain: dict[str, Any], asked: int, way_out: bool
 ) -> None:
-    ask = {"event": "slot", "name": "requested_slot", "value": "phone"}
+    ask = {"event": "bot", "text": "请留一个电话", "metadata": {"utter_action": "utter_ask_phone"}}
     earlier = [e for n in range(asked - 1) for e in (ask, user_turn("不知道", message_id=f"m{n}"))]
     dispatcher = CollectingDispatcher()
     await ValidateRepairForm().run(
         dispatcher,
         tracker(
-            {"event": "slot", "name": "requested_slot", "value": "address"},
+            {"event": "bot", "text": "地址？", "metadata": {"utter_action": "utter_ask_address"}},
+            {"event": "slot", "name": "requested_slot", "value": "phone"},
+            {"event": "slot", "name": "requested_slot", "value": "phone"},
             *earlier,
             ask,
             user_turn("就打我家那个", message_id="last"),
