@@ -45,6 +45,7 @@ from bot.handoff import rules as handoff_rules
 from bot.handoff import service as handoff_service
 from bot.handoff.config import handoff_settings
 from bot.handoff.triggers import UserTurn, angry, frustration
+from bot.nlu.faults import fault_type_of
 from bot.nlu.limits import INPUT_TRUNCATED, MAX_MESSAGE_CHARS, has_words
 from bot.policy import faq_answer
 from bot.privacy import mask_phone
@@ -305,11 +306,15 @@ class ActionHandleInform(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Use the value for what the bot asked, else ask what the user wants to do with it."""
+        """Use the value for what the bot asked; a message that names a fault with its details
+        (暖器不热 金色家园2号楼… 137… 今天下午: busy residents answer before being asked) starts
+        the repair form with them; else ask what the user wants to do with the value."""
         if ticket_no_of(tracker):
             return await ActionQueryTicket().run(dispatcher, tracker, domain)
         if fresh_pending(tracker) == "outage_community":
             return await ActionQueryOutage().run(dispatcher, tracker, domain)
+        if fault_type_of(latest_text(tracker)):
+            return [FollowupAction("repair_form")]
         dispatcher.utter_message(response="utter_ask_what_for")
         return []
 

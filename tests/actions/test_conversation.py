@@ -15,6 +15,7 @@ from actions.conversation import (
     ActionAnswerFaq,
     ActionCorrectInfo,
     ActionFallback,
+    ActionHandleInform,
     ActionHandleYesNo,
     ActionRequestHuman,
     ActionStopForm,
@@ -348,3 +349,20 @@ async def test_an_outage_past_its_expected_end_promises_no_past_time(
     assert "已超过原定恢复时间" in describe(late, "幸福里小区", NOW)["restore"]
     on_time = replace(late, expected_end_at=NOW + timedelta(hours=2))
     assert describe(on_time, "幸福里小区", NOW)["restore"] == "预计 11月27日 12:00 恢复供热。"
+
+
+@pytest.mark.parametrize(
+    ("text", "starts_repair"),
+    [
+        ("暖器不热 金色家园2号楼3单元502 13788889999 今天下午", True),
+        ("阳光花园5号楼 暖气片漏水", True),
+        ("金色家园2号楼3单元502", False),
+    ],
+)
+async def test_a_value_with_a_fault_starts_the_repair_form(
+    domain: dict[str, Any], text: str, starts_repair: bool
+) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionHandleInform().run(dispatcher, tracker(user_turn(text, "inform")), domain)
+    assert has_event(events, "followup", "repair_form") is starts_repair
+    assert ("utter_ask_what_for" in texts(dispatcher)) is not starts_repair
