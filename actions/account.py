@@ -20,7 +20,9 @@ from actions.common import (
     in_db,
     latest_intent_among,
     latest_text,
+    latest_text_of_intent,
     message_key,
+    offer_second_request,
     offer_way_out,
     policy,
     read_db,
@@ -174,7 +176,9 @@ class ActionAfterVerification(Action):
         else:
             summary = await read_db(fee_summary, policy(), account, clock.now().date())
             _show_fee(dispatcher, summary)
-        return [SlotSet("phone_last4", None)]
+        started_by = latest_text_of_intent(tracker, PURPOSES)
+        second = offer_second_request(dispatcher, tracker, {"query_fee", purpose}, started_by)
+        return [SlotSet("phone_last4", None), *second]
 
 
 def _show_fee(dispatcher: CollectingDispatcher, summary: FeeSummary) -> None:

@@ -29,6 +29,7 @@ from rasa_sdk.types import DomainDict
 
 from bot.nlu.address import parse_address
 from bot.nlu.numbers import normalise_contact_number
+from bot.nlu.requests import requests_in
 from bot.nlu.timewindow import parse_visit_window
 from bot.policy import Policy, load_policy, verification_lapsed
 from bot.privacy import mask_text
@@ -357,9 +358,12 @@ def asked_in_a_row(tracker: Tracker, slot: str) -> int:
                 count += 1
             elif action.startswith("utter_ask_"):
                 break
-        elif kind == "slot" and event.get("name") == "requested_slot":
-            if event.get("value") not in (slot, None):
-                break
+        elif (
+            kind == "slot"
+            and event.get("name") == "requested_slot"
+            and event.get("value") not in (slot, None)
+        ):
+            break
     return count
 
 
@@ -373,6 +377,29 @@ def offer_way_out(
     the hotline, stopping), so nobody is asked a third time with no way out."""
     if asked_in_a_row(tracker, slot) >= 2:
         dispatcher.utter_message(response=response, hotline=policy().company.hotline)
+
+
+#: A second request's `pending` offer and how it is named to the resident.
+SECOND_REQUESTS: dict[str, tuple[str, str]] = {
+    "report_repair": ("repair", "报修"),
+    "query_fee": ("second:query_fee", "查暖气费"),
+    "query_outage": ("second:query_outage", "查停热情况"),
+}
+
+
+def offer_second_request(
+    dispatcher: CollectingDispatcher, tracker: Tracker, done: set[str], started_by: str | None
+) -> list[EventType]:
+    """Once the request `done` is finished, offer the other one the message that started it
+    made too (bot.nlu.requests), so the second of two requests in one message is not dropped.
+    The caller makes no other offer in the same turn (one `pending` at a time).
+    """
+    for intent in requests_in(started_by):
+        if intent not in done:
+            pending, what = SECOND_REQUESTS[intent]
+            dispatcher.utter_message(response="utter_offer_second_request", what=what)
+            return [SlotSet("pending", pending)]
+    return []
 
 
 def requested(tracker: Tracker, slot: str) -> bool:

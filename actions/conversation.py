@@ -266,6 +266,10 @@ class ActionHandleYesNo(Action):
             return await hand_over(dispatcher, tracker, "fallback")
         if yes and pending in ("repair", AFTER_OUTAGE):
             return [*cleared, FollowupAction("repair_form")]
+        if yes and pending == "second:query_fee":
+            return [*cleared, FollowupAction("verify_form")]
+        if yes and pending == "second:query_outage":
+            return cleared + await ActionQueryOutage().run(dispatcher, tracker, domain)
         dispatcher.utter_message(response="utter_anything_else")
         return cleared
 

@@ -9,7 +9,15 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import guarded, latest_text, message_metadata, read_db, sender_account
+from actions.common import (
+    guarded,
+    latest_text,
+    latest_text_of_intent,
+    message_metadata,
+    offer_second_request,
+    read_db,
+    sender_account,
+)
 from bot.nlu.address import parse_address
 from bot.services import clock
 from bot.services.accounts import contact_of
@@ -124,4 +132,7 @@ class ActionQueryOutage(Action):
             dispatcher.utter_message(
                 response="utter_outage_found", **describe(outage, community, now)
             )
-        return [SlotSet("pending", None)]
+        second = offer_second_request(
+            dispatcher, tracker, {"query_outage"}, latest_text_of_intent(tracker, {"query_outage"})
+        )
+        return second or [SlotSet("pending", None)]

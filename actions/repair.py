@@ -23,11 +23,13 @@ from actions.common import (
     latest_text,
     latest_text_of_intent,
     message_key,
+    offer_second_request,
     policy,
     sender_account,
     window_of,
 )
 from actions.outage import heating_stopped, tell_stop
+from bot.nlu.emergency import only_discounted
 from bot.nlu.faults import fault_type_of, is_urgent
 from bot.privacy import mask_phone
 from bot.services import clock
@@ -114,7 +116,9 @@ class ValidateRepairForm(ContactSlots, FormValidationAction):
                 return {"fault_type": None}
             fault = "other"
         slots: dict[str, Any] = {"fault_type": fault}
-        if is_urgent(fault) and not tracker.get_slot("urgent_ticket_no"):
+        # 万一漏水怎么办 names a leak but reports none: no urgent ticket, nobody paged
+        hypothetical = only_discounted(latest_text(tracker))
+        if is_urgent(fault) and not tracker.get_slot("urgent_ticket_no") and not hypothetical:
             ticket = await in_db(
                 ticket_service.open_ticket,
                 policy(),
@@ -209,8 +213,10 @@ class ActionSubmitRepair(Action):
                 first_reply=clock.format_due(ticket.first_reply_due),
                 resolve=clock.format_due(ticket.resolve_due),
             )
+        started_by = latest_text_of_intent(tracker, {"report_repair"}) or latest_text(tracker)
         return [
             SlotSet("fault_type", None),
             SlotSet("visit_time", None),
             SlotSet("urgent_ticket_no", None),
+            *offer_second_request(dispatcher, tracker, {"report_repair"}, started_by),
         ]

@@ -337,3 +337,18 @@ async def test_a_lapsed_verification_is_asked_for_again_and_the_resident_told_wh
     )
     assert slot_values(events)["verified_account"] == "0102345678"
     assert "utter_verification_expired" not in texts(fresh)
+
+
+async def test_the_second_request_of_the_message_is_offered_after_the_bill(
+    domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    t = tracker(
+        user_turn("查下我家暖气费还欠多少 另外卫生间暖气片有点渗水 派个人来看看", "query_fee"),
+        user_turn("5678", message_id="b"),
+        slots={"verified_account": "0102345678", "account_no": "0102345678"},
+    )
+    events = await ActionAfterVerification().run(dispatcher, t, domain)
+    assert texts(dispatcher) == ["utter_fee_summary", "utter_offer_second_request"]
+    assert said(dispatcher, "utter_offer_second_request")["what"] == "报修"
+    assert slot_values(events)["pending"] == "repair"

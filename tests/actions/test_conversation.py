@@ -366,3 +366,15 @@ async def test_a_value_with_a_fault_starts_the_repair_form(
     events = await ActionHandleInform().run(dispatcher, tracker(user_turn(text, "inform")), domain)
     assert has_event(events, "followup", "repair_form") is starts_repair
     assert ("utter_ask_what_for" in texts(dispatcher)) is not starts_repair
+
+
+async def test_yes_to_a_second_request_runs_it(domain: dict[str, Any]) -> None:
+    events = await ActionHandleYesNo().run(
+        CollectingDispatcher(), offered("second:query_fee", "好的", "affirm"), domain
+    )
+    assert has_event(events, "followup", "verify_form")
+    dispatcher = CollectingDispatcher()
+    await ActionHandleYesNo().run(
+        dispatcher, offered("second:query_outage", "好", "affirm"), domain
+    )
+    assert "utter_ask_community" in texts(dispatcher) or "utter_outage_found" in texts(dispatcher)

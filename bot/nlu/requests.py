@@ -1,0 +1,44 @@
+"""Requests a message makes besides the one its intent names (pure text functions).
+
+Residents put two things in one message ("查下我家暖气费还欠多少 另外卫生间暖气片有点渗水 派个人来
+看看"); the classifier gives one intent and the second request used to be dropped. The actions
+finish the first request and then offer the second (`actions.common.offer_second_request`), so
+these rules only need to notice a second request clearly made, not to classify messages:
+
+- a repair: a fault (bot.nlu.faults) together with a request for someone to come or fix it;
+- a fee query: asking what is owed or checking the heating bill;
+- an outage question: whether, or until when, the heating is stopped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.nlu.faults import fault_type_of
+from bot.nlu.numbers import to_canonical
+
+__all__ = ["REQUEST_INTENTS", "requests_in"]
+
+#: The intents these rules can notice, in the order they are offered.
+REQUEST_INTENTS: tuple[str, ...] = ("report_repair", "query_fee", "query_outage")
+
+_REPAIR_CUE = re.compile(r"派.{0,3}人|来人|来.{0,3}(看|修)|上门|师傅|报修|保修|修(一下|修|好)|给修")
+_FEE = re.compile(
+    r"(查|问|看|算).{0,6}(暖气费|取暖费|热费|费用|欠费|缴费|交费)|欠(了)?多少|还欠|(暖气|取暖)费.{0,4}(多少|交了|缴了)"
+)
+_OUTAGE = re.compile(r"停(暖|热|供)|(什么|啥|几)时候.{0,4}(来暖|供暖|来热|恢复)|恢复供(热|暖)")
+
+
+def requests_in(text: str | None) -> list[str]:
+    """The requests `text` makes that these rules notice, as intents in `REQUEST_INTENTS` order."""
+    if not text:
+        return []
+    canonical = to_canonical(text)
+    found: list[str] = []
+    if fault_type_of(canonical) is not None and _REPAIR_CUE.search(canonical):
+        found.append("report_repair")
+    if _FEE.search(canonical):
+        found.append("query_fee")
+    if _OUTAGE.search(canonical):
+        found.append("query_outage")
+    return found

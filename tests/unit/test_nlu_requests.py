@@ -1,0 +1,33 @@
+"""Second requests in one message (bot.nlu.requests): noticed when clearly made, not otherwise."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlu.requests import requests_in
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        (
+            "查下我家暖气费还欠多少 另外卫生间暖气片有点渗水 派个人来看看",
+            ["report_repair", "query_fee"],
+        ),
+        ("暖气不热 派个师傅来看看 顺便问下停暖了吗", ["report_repair", "query_outage"]),
+        ("暖气片漏水了 顺便问一下今年暖气费交了多少", ["query_fee"]),
+        ("幸福里啥时候恢复供热？暖器冰凉，赶紧上门修一下", ["report_repair", "query_outage"]),
+    ],
+)
+def test_two_requests_in_one_message_are_both_noticed(text: str, found: list[str]) -> None:
+    assert requests_in(text) == found
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["我家暖气不热", "我要报修", "谢谢师傅", "暖气费怎么交", "水费多少钱", "", None],
+)
+def test_a_fault_or_a_question_alone_is_no_second_request(text: str | None) -> None:
+    """A fault described without asking for a visit, or a how-to question, is no request here:
+    the first flow handles it or the FAQ answers it."""
+    assert requests_in(text) == []
