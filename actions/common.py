@@ -27,6 +27,7 @@ from rasa_sdk.events import (
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.handoff.triggers import upset
 from bot.nlu.address import parse_address
 from bot.nlu.numbers import normalise_contact_number
 from bot.nlu.requests import requests_in
@@ -402,6 +403,22 @@ def offer_second_request(
     return []
 
 
+APOLOGY = "utter_apology_upset"
+
+
+def apologise_once(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Apologise to a resident upset about the service (bot.handoff.triggers.upset), once per
+    conversation: an angry "暖气凉了三天了！！！" used to get only "请留一个手机号码"."""
+    if not upset(raw_text(tracker)):
+        return
+    if any(
+        e.get("event") == "bot" and (e.get("metadata") or {}).get("utter_action") == APOLOGY
+        for e in tracker.events
+    ):
+        return
+    dispatcher.utter_message(response=APOLOGY)
+
+
 def requested(tracker: Tracker, slot: str) -> bool:
     """Whether the form just asked for `slot`, so the latest message is its answer."""
     return bool(tracker.get_slot("requested_slot") == slot)
@@ -431,7 +448,13 @@ class ContactSlots:
     A bound or verified sender is not asked again for the address and phone the company has.
     """
 
-    run = guarded(FormValidationAction.run)
+    @guarded
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """An upset resident hears an apology before the form's next question."""
+        apologise_once(dispatcher, tracker)
+        return await FormValidationAction.run(self, dispatcher, tracker, domain)
 
     async def extract_address(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

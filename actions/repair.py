@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 from actions.common import (
     ContactSlots,
     address_parts,
+    apologise_once,
     channel_of,
     guarded,
     guarded_ticket,
@@ -67,7 +68,8 @@ class ValidateRepairForm(ContactSlots, FormValidationAction):
         """The stop first: a resident of a community with a stop under way whose radiator is
         cold is told about it and asked whether to book anyway (once per conversation), and the
         form ends without a ticket (`ActionSubmitRepair` sees the offer); anything else, the
-        form as usual."""
+        form as usual; an upset resident hears an apology first."""
+        apologise_once(dispatcher, tracker)
         said = str(tracker.get_slot("fault_type") or latest_text(tracker))
         fault = said if said in FAULT_TYPES else fault_type_of(said)
         if fault in (None, "no_heat") and not _offered_after_outage(tracker):

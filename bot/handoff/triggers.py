@@ -45,6 +45,37 @@ class UserTurn:
     text: str
 
 
+#: Signs that a resident is upset about the service itself (waiting, cold, being ignored), not
+#: at the bot: they get an apology before any question. Plain substrings and runs of "!".
+UPSET_WORDS = (
+    "!!",
+    "！！",
+    "管不管",
+    "还不来",
+    "怎么还",
+    "到底",
+    "好几天",
+    "三天",
+    "一直没",
+    "没人管",
+    "没人来",
+    "12345",
+    "冻死",
+    "急死",
+    "受不了",
+    "太差",
+    "气人",
+    "什么玩意",
+    "干什么吃的",
+    "干啥吃的",
+)
+
+
+def upset(text: str) -> bool:
+    """Whether `text` shows the resident upset about the service (or angry at the bot)."""
+    return angry(text) or any(word in text for word in UPSET_WORDS)
+
+
 def angry(text: str) -> bool:
     """Whether `text` contains one of the angry words."""
     return any(word in text for word in ANGRY_WORDS)

@@ -410,3 +410,29 @@ async def test_a_cold_radiator_elsewhere_is_booked(domain: dict[str, Any]) -> No
     events = await ValidateRepairForm().run(dispatcher, t, domain)
     assert "utter_outage_repair_offer" not in texts(dispatcher)
     assert slot_values(events)["fault_type"] == "no_heat"
+
+
+async def test_an_upset_resident_hears_an_apology_once_before_the_questions(
+    domain: dict[str, Any],
+) -> None:
+    angry = "你们到底还管不管了！！！暖气凉了整整三天了！！！再不来人我直接打12345"
+    first = CollectingDispatcher()
+    t = tracker(user_turn(angry, "report_repair"), active_loop="repair_form")
+    await ValidateRepairForm().run(first, t, domain)
+    assert texts(first)[0] == "utter_apology_upset"
+
+    apologised = {
+        "event": "bot",
+        "text": "抱歉",
+        "metadata": {"utter_action": "utter_apology_upset"},
+    }
+    again = CollectingDispatcher()
+    t = tracker(apologised, user_turn("快点！！", "inform"), active_loop="repair_form")
+    await ValidateRepairForm().run(again, t, domain)
+    calm = CollectingDispatcher()
+    await ValidateRepairForm().run(
+        calm,
+        tracker(user_turn("暖气不太热，麻烦来看看", "report_repair"), active_loop="repair_form"),
+        domain,
+    )
+    assert "utter_apology_upset" not in texts(again) + texts(calm)

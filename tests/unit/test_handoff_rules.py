@@ -15,7 +15,7 @@ from bot.handoff.config import load_handoff_settings
 from bot.handoff.rules import Actor, Conflict
 from bot.handoff.signing import SIGNATURE_HEADER, body_bytes, sign, verify
 from bot.handoff.transcript import agent_message, transcript_of
-from bot.handoff.triggers import UserTurn, angry, frustration
+from bot.handoff.triggers import UserTurn, angry, frustration, upset
 from bot.handoff.webhook import InboundRejected, outbound_headers, parse_inbound
 from bot.privacy import mask_text
 
@@ -322,3 +322,17 @@ def test_the_queue_message_says_place_wait_and_what_happens_after() -> None:
     assert "前面" not in first and "约1分钟" in first and "10分钟内无人接入" in first
     assert "您前面还有2位" in messages.queued(3, 7, 10)
     assert "RG202611270001" in messages.timed_out("RG202611270001", NOW)
+
+
+@pytest.mark.parametrize(
+    ("text", "is_upset"),
+    [
+        ("你们到底还管不管了！！！暖气凉了整整三天了", True),
+        ("再不来人我直接打12345", True),
+        ("师傅怎么还不来啊", True),
+        ("暖气不太热，麻烦来看看", False),
+        ("谢谢，师傅修得很好", False),
+    ],
+)
+def test_upset_residents_are_told_apart_from_calm_ones(text: str, is_upset: bool) -> None:
+    assert upset(text) is is_upset
