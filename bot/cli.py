@@ -61,6 +61,7 @@ COMMANDS: list[str] = [
     "bot.modelcache:register",
     "bot.evaluation.harness:register",
     "bot.evaluation.dialogue_run:register",
+    "bot.evaluation.emergency:register",
     "bot.launcher:register",
     "bot.console.cli:register_console",
     "bot.console.cli:register_agents",

@@ -101,7 +101,7 @@ class Leak:
 
 @dataclass(frozen=True)
 class EmergencyNumbers:
-    """The numbers the emergency safety net gives at once (docs/dialogue.md, *Emergency safety net*).
+    """The numbers the emergency safety net gives at once (docs/dialogue.md explains the net).
 
     `duty_phone` is the company's 24-hour duty / repair line: a burst pipe at 3 a.m. needs someone
     who answers now, which an office-hours hotline may not. `gas_phone` is the city gas company's

@@ -1,0 +1,191 @@
+"""The emergency safety net's action: the numbers first, an urgent ticket, a person alerted.
+
+`EmergencyPolicy` (bot/nlu/safety_net.py) runs `action_emergency` for every message the
+`EmergencyMarker` marked, whatever its intent and whatever form is active. The order of what the
+user reads is the point: the safety steps and the 24-hour number come first and are sent even
+when the ticket store is down; no slot question comes before them.
+
+* water (escaping water, burst pipe, steam): close the valves, the 24-hour duty number. The repair
+  form then continues (or starts) with `fault_type: leak`, so it asks only the address and phone the
+  ticket still lacks, and its submit completes the urgent ticket.
+* gas (gas-like or burning smell, smoke, fire): leave, switch nothing, call the gas emergency
+  number / 119 from outside, then the heating duty number. No form: nobody should be typing an
+  address in a room that smells of gas.
+* person (unwell from the cold, scalded): call 120 first, first aid, then the duty number.
+
+Every kind gets the urgent BX ticket (`fault_type: leak`, `urgent`, the kind written at the head of
+its description), which pages a person when the policy says so (`leak.alert_human`) and which
+the console's sweep puts at the top of the agents' queue as an urgent hand-off
+(`bot.handoff.service.queue_alerts`). A sender with an urgent ticket still open (this conversation,
+or reported earlier) gets that ticket again, not a second one.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import (
+    address_parts,
+    channel_of,
+    guarded,
+    in_db,
+    latest_text,
+    message_key,
+    policy,
+    read_db,
+    sender_account,
+)
+from actions.conversation import leave_form
+from bot.nlu.emergency import EMERGENCY, Emergency, detect_emergency, emergency_from
+from bot.policy import Policy
+from bot.privacy import mask_text
+from bot.services import clock
+from bot.services import tickets as ticket_service
+from bot.store.tickets import TicketDraft
+
+logger = logging.getLogger(__name__)
+
+#: What the agents read first in the ticket's description.
+KIND_LABELS = {
+    "water": "漏水/爆管/冒汽",
+    "gas": "疑似燃气味/烧焦/冒烟",
+    "person": "有人受冻不适/烫伤",
+}
+#: What each kind is told first (domain.yml).
+KIND_RESPONSES = {
+    "water": "utter_emergency_water",
+    "gas": "utter_emergency_gas",
+    "person": "utter_emergency_person",
+}
+#: Ticket statuses in which nobody has finished with an urgent ticket yet.
+CLOSED = frozenset({"done", "cancelled"})
+REPAIR_FORM = "repair_form"
+
+
+def emergency_of(tracker: Tracker) -> Emergency | None:
+    """The emergency the NLU marker found in the latest message (or the detector finds now)."""
+    marked = emergency_from(tracker.latest_message.get(EMERGENCY))
+    return marked or detect_emergency(latest_text(tracker))
+
+
+def numbers(p: Policy) -> dict[str, str]:
+    """The phone numbers the responses name, from the policy: never written into a response."""
+    numbers = p.emergency
+    fire = f"火警 {numbers.fire_phone}"
+    return {
+        "duty_phone": numbers.duty_phone,
+        "ambulance_phone": numbers.ambulance_phone,
+        "gas_call": f"燃气抢险电话 {numbers.gas_phone} 或{fire}" if numbers.gas_phone else fire,
+    }
+
+
+async def _open_urgent_ticket(tracker: Tracker) -> str | None:
+    """This sender's urgent ticket that is still open: from this conversation, else the store."""
+    known = tracker.get_slot("urgent_ticket_no")
+    if known:
+        return str(known)
+    own = await read_db(ticket_service.own_tickets, channel_of(tracker), tracker.sender_id, 5)
+    return next(
+        (t.ticket_no for t in own if t.kind == "BX" and t.urgent and t.status not in CLOSED),
+        None,
+    )
+
+
+def _collected(tracker: Tracker, slot: str) -> str | None:
+    """A slot's value, unless a form's free-text mapping just stored this message in it."""
+    value = tracker.get_slot(slot)
+    return None if not value or value == latest_text(tracker) else str(value)
+
+
+async def _new_urgent_ticket(tracker: Tracker, found: Emergency) -> str:
+    """Open the urgent ticket (a retried message gets the same one back: `message_key`)."""
+    address = _collected(tracker, "address")
+    draft = TicketDraft(
+        kind="BX",
+        channel=channel_of(tracker),
+        sender_id=tracker.sender_id,
+        dedup_key=message_key(tracker, "BX"),
+        account_no=await sender_account(tracker),
+        phone=_collected(tracker, "phone"),
+        address=address,
+        fault_type="leak",
+        urgent=True,
+        description=f"【紧急：{KIND_LABELS[found.kind]}】{latest_text(tracker)}"[:2000],
+        **(await address_parts(address) if address else {}),
+    )
+    ticket = await in_db(ticket_service.open_ticket, policy(), draft, clock.now())
+    return ticket.ticket_no
+
+
+def _form_events(tracker: Tracker, found: Emergency, ask_next: bool) -> list[EventType]:
+    """What happens to the conversation's form (module docstring); `ask_next`: let the repair
+    form ask what the urgent ticket lacks now.
+
+    An answer the active form already took from this very message (its from_text mapping stores
+    the whole message as the address) is forgotten: 水越来越多了 is not an address.
+    """
+    events: list[EventType] = []
+    form = tracker.active_loop.get("name")
+    requested = tracker.get_slot("requested_slot")
+    if form and requested and tracker.get_slot(requested) == latest_text(tracker):
+        events.append(SlotSet(requested, None))
+    if form and form != REPAIR_FORM:
+        events += leave_form(tracker)
+    if found.kind == "water":
+        # leak, whatever fault word the message also carried (阀门关不上 reads as a valve fault):
+        # the form then asks no visit window and completes the urgent ticket
+        events.append(SlotSet("fault_type", "leak"))
+        if ask_next:
+            events.append(FollowupAction(REPAIR_FORM))
+    return events
+
+
+class ActionEmergency(Action):
+    """The urgent path for a message the safety net marked (module docstring)."""
+
+    def name(self) -> str:
+        """The action's name, as in domain.yml."""
+        return "action_emergency"
+
+    @guarded
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Safety steps and numbers, then the urgent ticket, then the form's next step."""
+        found = emergency_of(tracker)
+        if found is None:  # the policy only runs this for a marked message
+            return []
+        p = policy()
+        dispatcher.utter_message(response=KIND_RESPONSES[found.kind], **numbers(p))
+        try:
+            ticket_no = await _open_urgent_ticket(tracker)
+            fresh = ticket_no is None
+            if ticket_no is None:
+                ticket_no = await _new_urgent_ticket(tracker, found)
+        except Exception:
+            # The numbers are out already; resending the message would not help anyone.
+            logger.error(
+                "emergency ticket failed for sender %s:\n%s",
+                mask_text(str(tracker.sender_id)),
+                mask_text(traceback.format_exc()),
+            )
+            dispatcher.utter_message(response="utter_emergency_not_recorded", **numbers(p))
+            return _form_events(tracker, found, ask_next=False)
+        response = "utter_emergency_ticket" if fresh else "utter_emergency_ticket_open"
+        dispatcher.utter_message(response=response, ticket_no=ticket_no)
+        if p.leak.alert_human:
+            dispatcher.utter_message(response="utter_emergency_alerted")
+        # The repair form asks what the ticket lacks; a repair form that already holds this
+        # ticket has asked, and is not made to ask again in the same breath as the numbers.
+        in_repair = tracker.active_loop.get("name") == REPAIR_FORM
+        return [
+            *_form_events(tracker, found, ask_next=fresh or not in_repair),
+            SlotSet("urgent_ticket_no", ticket_no),
+            SlotSet("pending", None),
+        ]

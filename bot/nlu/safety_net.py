@@ -1,0 +1,128 @@
+"""The emergency safety net inside Rasa: an NLU component marks, a dialogue policy acts.
+
+`EmergencyMarker` (NLU, placed last in the pipeline) runs `bot.nlu.emergency.detect_emergency` on
+every message and, when it finds one, adds `emergency: {kind, evidence}` to the parse result. It
+changes neither the intent nor the entities, so the classifier's figures, the forms' slot mappings
+and the NLU evaluation are exactly what they were; a message starting with "/" (a button or an SMS
+keyword code) is left alone.
+
+`EmergencyPolicy` (dialogue) predicts `action_emergency` for a marked message, whatever its intent
+and whatever form is active, and `action_listen` right after that action. Why a policy and not
+rules: a rule needs an intent, and an emergency arrives under any of them (`out_of_scope`,
+`inform`, `nlu_fallback` …); and while a form is active RulePolicy's form prediction is a "no user"
+prediction that outranks every rule. So this policy's predictions are made the same kind (no user,
+confidence 1) with a priority above RulePolicy's, and win in both situations. Without a marked
+message it predicts nothing (all zeros), and every other turn goes on as before.
+
+What `action_emergency` does (an urgent ticket, the numbers, the form it continues or leaves) is in
+actions/emergency.py; docs/dialogue.md has the whole path.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.core.constants import POLICY_PRIORITY, RULE_POLICY_PRIORITY
+from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.emergency import EMERGENCY, detect_emergency, emergency_from
+
+#: The action that runs the urgent path (actions/emergency.py, listed in domain.yml).
+EMERGENCY_ACTION = "action_emergency"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class EmergencyMarker(GraphComponent):
+    """Adds `emergency: {kind, evidence}` to messages that report one (module docstring)."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> EmergencyMarker:
+        """Nothing to configure or load."""
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Mark each message that reports an emergency; others are not touched."""
+        for message in messages:
+            text = message.get(TEXT)
+            found = detect_emergency(text) if isinstance(text, str) else None
+            if found is not None:
+                message.set(EMERGENCY, found.as_dict(), add_to_output=True)
+        return messages
+
+
+def emergency_turn(tracker: DialogueStateTracker) -> str | None:
+    """The action the safety net takes now: `action_emergency` when the latest user message is
+    marked and nothing has answered it yet, `action_listen` right after `action_emergency`, else
+    None (the other policies decide).
+
+    Slot and other non-action events after the message (slot extraction) do not count as an answer;
+    a follow-up action the emergency action asked for (the repair form) runs before this is asked
+    again, and then it is no longer right after `action_emergency`.
+    """
+    for event in reversed(tracker.events):
+        if isinstance(event, ActionExecuted):
+            if event.action_name == EMERGENCY_ACTION:
+                return ACTION_LISTEN_NAME
+            if event.action_name != ACTION_LISTEN_NAME:
+                return None
+        elif isinstance(event, UserUttered):
+            return EMERGENCY_ACTION if emergency_from(event.parse_data.get(EMERGENCY)) else None
+    return None
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True
+)
+class EmergencyPolicy(Policy):
+    """Runs the urgent path for a marked message, above every rule and form (module docstring).
+
+    Config: `priority` (default one above RulePolicy's, which it must outrank).
+    """
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """Defaults; see the class docstring."""
+        return {POLICY_PRIORITY: RULE_POLICY_PRIORITY + 1}
+
+    def train(
+        self,
+        training_trackers: list[TrackerWithCachedStates],
+        domain: Domain,
+        **kwargs: Any,
+    ) -> Resource:
+        """Nothing to learn: the decision is the marker's. Kept trainable so the default recipe
+        places it beside the other policies."""
+        return self._resource
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        """Confidence 1 for the safety net's action (a "no user" prediction, like a form's);
+        all zeros when it has nothing to say."""
+        probabilities = self._default_predictions(domain)
+        action = emergency_turn(tracker)
+        if action is None or action not in domain.action_names_or_texts:
+            return self._prediction(probabilities)
+        probabilities[domain.index_for_action(action)] = 1.0
+        return self._prediction(probabilities, is_no_user_prediction=True)

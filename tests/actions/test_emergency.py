@@ -1,0 +1,199 @@
+"""action_emergency: the numbers first, one urgent ticket with a person alerted, the right form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+import actions.emergency
+from actions.emergency import ActionEmergency, numbers
+from actions.repair import ValidateRepairForm
+from bot.nlu.emergency import detect_emergency
+from bot.policy import load_policy
+from bot.store.db import session_scope
+from bot.store.models import Ticket, TicketEvent
+
+from .conftest import has_event, said, slot_values, texts, tracker, user_turn
+
+
+def _marked(text: str, intent: str = "out_of_scope", **kwargs: Any) -> dict[str, Any]:
+    """A user turn as Rasa sends it when the NLU marker found an emergency."""
+    turn = user_turn(text, intent, **kwargs)
+    found = detect_emergency(text)
+    assert found is not None, text
+    turn["parse_data"]["emergency"] = found.as_dict()
+    return turn
+
+
+def _tickets(url: str) -> list[Ticket]:
+    with session_scope(url) as session:
+        rows = session.query(Ticket).filter_by(sender_id="tester").all()
+        session.expunge_all()
+        return rows
+
+
+async def test_a_burst_main_classified_out_of_scope_gets_the_number_and_an_urgent_ticket(
+    store: str, domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionEmergency().run(
+        dispatcher, tracker(_marked("楼道里全是热水，好像是暖气管子爆了")), domain
+    )
+    # the number comes first, before anything is asked
+    assert texts(dispatcher)[0] == "utter_emergency_water"
+    duty = load_policy().emergency.duty_phone
+    assert said(dispatcher, "utter_emergency_water")["duty_phone"] == duty
+    (ticket,) = _tickets(store)
+    assert ticket.kind == "BX" and ticket.urgent and ticket.fault_type == "leak"
+    assert ticket.description is not None and ticket.description.startswith("【紧急：漏水")
+    assert said(dispatcher, "utter_emergency_ticket")["ticket_no"] == ticket.ticket_no
+    said(dispatcher, "utter_emergency_alerted")  # Beijing: leak.alert_human
+    with session_scope(store) as session:
+        kinds = [e.kind for e in session.query(TicketEvent).filter_by(ticket_id=ticket.id)]
+    assert "alert" in kinds  # what puts it at the top of the agents' queue
+    slots = slot_values(events)
+    assert slots["urgent_ticket_no"] == ticket.ticket_no and slots["fault_type"] == "leak"
+    # the repair form then asks only what the urgent ticket lacks (address, phone)
+    assert has_event(events, "followup", "repair_form")
+
+
+async def test_cannot_close_the_valve_mid_form_gets_the_number_not_the_address_question(
+    store: str, domain: dict[str, Any]
+) -> None:
+    text = "阀门关不上啊，水一直往外冒"
+    dispatcher = CollectingDispatcher()
+    events = await ActionEmergency().run(
+        dispatcher,
+        tracker(
+            _marked(text, "inform"),
+            active_loop="repair_form",
+            slots={
+                # the entity mapping read 阀门关不上 as a valve fault
+                "fault_type": "valve",
+                "urgent_ticket_no": "BX202611270009",
+                "requested_slot": "address",
+                # the form's free-text mapping took the message as the address
+                "address": text,
+            },
+        ),
+        domain,
+    )
+    assert texts(dispatcher)[:2] == ["utter_emergency_water", "utter_emergency_ticket_open"]
+    assert "utter_ask_address" not in texts(dispatcher)
+    assert said(dispatcher, "utter_emergency_ticket_open")["ticket_no"] == "BX202611270009"
+    slots = slot_values(events)
+    assert slots["address"] is None  # not an address
+    assert slots["fault_type"] == "leak"  # still the leak: no visit window is asked
+    assert slots["urgent_ticket_no"] == "BX202611270009"
+    assert not has_event(events, "followup", "repair_form")  # no second question this turn
+    assert _tickets(store) == []  # the open ticket is not opened twice
+
+
+async def test_gas_smell_during_a_fee_check_leaves_the_form_and_names_gas_and_119(
+    store: str, domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionEmergency().run(
+        dispatcher,
+        tracker(
+            _marked("等一下，家里有股很重的煤气味", "inform"),
+            active_loop="verify_form",
+            slots={"requested_slot": "phone_last4"},
+        ),
+        domain,
+    )
+    assert texts(dispatcher)[0] == "utter_emergency_gas"
+    gas_call = said(dispatcher, "utter_emergency_gas")["gas_call"]
+    assert "96777" in gas_call and "119" in gas_call  # Beijing policy values
+    assert has_event(events, "active_loop", None)
+    assert not has_event(events, "followup", "repair_form")  # nobody types an address now
+    (ticket,) = _tickets(store)
+    assert ticket.urgent and "燃气" in (ticket.description or "")
+
+
+async def test_someone_unwell_is_told_to_call_120_first(store: str, domain: dict[str, Any]) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionEmergency().run(dispatcher, tracker(_marked("家里太冷了，老人冻病了")), domain)
+    assert texts(dispatcher)[0] == "utter_emergency_person"
+    assert said(dispatcher, "utter_emergency_person")["ambulance_phone"] == "120"
+    (ticket,) = _tickets(store)
+    assert ticket.urgent
+
+
+async def test_an_urgent_ticket_still_open_from_earlier_is_not_opened_again(
+    store: str, domain: dict[str, Any]
+) -> None:
+    first = CollectingDispatcher()
+    await ActionEmergency().run(first, tracker(_marked("暖气漏水了", message_id="a")), domain)
+    again = CollectingDispatcher()
+    # a new conversation (no slot), a new message: still the same open ticket
+    await ActionEmergency().run(
+        again, tracker(_marked("水还在流，怎么还没人来", message_id="b")), domain
+    )
+    (ticket,) = _tickets(store)
+    assert said(again, "utter_emergency_ticket_open")["ticket_no"] == ticket.ticket_no
+
+
+async def test_a_retried_message_does_not_page_twice(store: str, domain: dict[str, Any]) -> None:
+    turn = _marked("跑水了！", message_id="wx-7")
+    await ActionEmergency().run(CollectingDispatcher(), tracker(turn), domain)
+    with session_scope(store) as session:
+        session.query(Ticket).update({"status": "cancelled"})  # even if it was closed meanwhile
+    await ActionEmergency().run(CollectingDispatcher(), tracker(turn), domain)
+    (ticket,) = _tickets(store)
+    with session_scope(store) as session:
+        kinds = [e.kind for e in session.query(TicketEvent).filter_by(ticket_id=ticket.id)]
+    assert kinds.count("alert") == 1
+
+
+async def test_the_numbers_go_out_even_when_the_ticket_store_is_down(
+    monkeypatch: pytest.MonkeyPatch, domain: dict[str, Any]
+) -> None:
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(actions.emergency, "in_db", broken)
+    monkeypatch.setattr(actions.emergency, "read_db", broken)
+    dispatcher = CollectingDispatcher()
+    events = await ActionEmergency().run(dispatcher, tracker(_marked("暖气管爆了")), domain)
+    assert texts(dispatcher) == ["utter_emergency_water", "utter_emergency_not_recorded"]
+    # the message is not taken back: resending it would not help, calling does
+    assert not any(e.get("event") == "rewind" for e in events)
+
+
+def test_a_city_without_a_checked_gas_number_names_119_only() -> None:
+    assert numbers(load_policy("tianjin"))["gas_call"] == "火警 119"
+    assert "96777" in numbers(load_policy("beijing"))["gas_call"]
+
+
+async def test_a_hypothetical_leak_in_the_repair_form_pages_nobody(
+    store: str, domain: dict[str, Any]
+) -> None:
+    for text in ("万一暖气漏水怎么办", "上周漏过，已经修好了"):
+        dispatcher = CollectingDispatcher()
+        events = await ValidateRepairForm().run(
+            dispatcher,
+            tracker(
+                user_turn(text, "report_repair"),
+                active_loop="repair_form",
+                slot_events={"fault_type": "leak"},
+            ),
+            domain,
+        )
+        assert "utter_leak_urgent" not in texts(dispatcher)
+        assert "urgent_ticket_no" not in slot_values(events)
+    assert _tickets(store) == []
+    # a leak in words the safety net does not know still opens its urgent ticket at once
+    dispatcher = CollectingDispatcher()
+    await ValidateRepairForm().run(
+        dispatcher,
+        tracker(
+            user_turn("暖气片滴答滴答的", "report_repair"),
+            active_loop="repair_form",
+            slot_events={"fault_type": "leak"},
+        ),
+        domain,
+    )
+    assert said(dispatcher, "utter_leak_urgent")["duty_phone"] == load_policy().emergency.duty_phone
