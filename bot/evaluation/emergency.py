@@ -108,9 +108,11 @@ def load_cases(path: Path) -> list[Case]:
         if not isinstance(item.get("emergency"), bool):
             raise CaseError(f"{where} needs `emergency: true` or `emergency: false`")
         kind = item.get("kind")
+        if kind == "none":  # how the independent set writes "not an emergency"
+            kind = None
         if kind is not None and kind not in KINDS:
             raise CaseError(
-                f"{where}: kind must be one of {', '.join(KINDS)} or null, got {kind!r}"
+                f"{where}: kind must be one of {', '.join(KINDS)} or null/none, got {kind!r}"
             )
         cases.append(Case(text=item["text"], emergency=item["emergency"], kind=kind))
     return cases

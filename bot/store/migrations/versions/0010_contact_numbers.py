@@ -5,8 +5,9 @@ Revises: 0009_inbound_lease
 Create Date: 2026-12-06 02:00:00
 
 `tickets.phone` held 11 characters, a mobile number; residents without one (elderly households,
-shops) give a landline such as 010-62345678-8021. SQLite does not enforce a VARCHAR length, so
-only PostgreSQL's column is widened.
+shops) give a landline such as 010-62345678-8021. Only PostgreSQL's column is widened: SQLite
+keeps any length in a VARCHAR, and altering a column there means copying the table, which its
+foreign keys (ticket_events) refuse while rows exist.
 """
 
 from __future__ import annotations
