@@ -26,6 +26,9 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from engineio.async_socket import AsyncSocket
+from engineio.exceptions import UnknownPacketError
+from engineio.packet import Packet, packet_names
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint, response
@@ -95,6 +98,25 @@ def pending_notices(conversation: str) -> list[dict[str, Any]]:
         return []
 
 
+def drop_unknown_engineio_packets() -> None:
+    """Make Engine.IO drop a frame of an unknown packet type (`9garbage`) the way it drops the
+    types it knows but does not handle, instead of logging an IndexError traceback per frame
+    (python-engineio 4.x names the type before checking it). Idempotent; called by the channel
+    when it builds its blueprint, never on import.
+    """
+    receive = AsyncSocket.receive
+    if getattr(receive, "drops_unknown_packets", False):
+        return
+
+    async def checked(self: AsyncSocket, pkt: Packet) -> Any:
+        if not 0 <= pkt.packet_type < len(packet_names):
+            raise UnknownPacketError()  # Engine.IO passes this one over silently
+        return await receive(self, pkt)
+
+    checked.drops_unknown_packets = True  # type: ignore[attr-defined]
+    AsyncSocket.receive = checked
+
+
 def user_message(data: object, metadata_key: str) -> tuple[str, dict[str, Any]] | None:
     """The text and metadata of a `user_uttered` frame, or None for a frame that is not one.
 
@@ -121,6 +143,7 @@ class WebChatInput(SocketIOInput):
         secret = load_secret()
         limit = max_body_bytes()
         limit_request_bodies(blueprint, limit)
+        drop_unknown_engineio_packets()
         sio.eio.max_http_buffer_size = limit  # Engine.IO's own limit for one frame or poll
 
         # Handlers take any number of arguments: a frame is whatever a client sends, and a
