@@ -208,9 +208,9 @@ def test_an_opt_out_is_confirmed_once_and_notices_are_refused_after_it(
     restored = {"communities": "阳光花园", "hotline": "400-000-0000"}
     notice = Notice("outage:e2e:restored", "notice", "outage_restored", restored)
     with session_scope(stack.database_url) as session:
-        outcome = queue_notice(session, "sms", phone, notice, datetime.now(timezone.utc))
+        outcome = queue_notice(session, "sms", f"sms:{phone}", notice, datetime.now(timezone.utc))
     assert outcome == "suppressed"
     with session_scope(stack.database_url) as session:
-        logged = [(r.purpose, r.status) for r in outbound_to(session, "sms", phone)]
+        logged = [(r.purpose, r.status) for r in outbound_to(session, "sms", f"sms:{phone}")]
     assert logged == [("opt_out", "sent"), ("notice", "refused")]
     assert len(sms_gateway.sends(phone)) == 1
