@@ -19,14 +19,17 @@ from actions.common import (
     latest_text_of_intent,
     message_key,
     policy,
+    read_db,
     sender_account,
     window_of,
 )
+from actions.outage import community_of
 from bot.nlu.numbers import parse_temperature
 from bot.policy import min_room_temp
 from bot.services import clock
 from bot.services import tickets as ticket_service
 from bot.services.complaints import complaint_category_of
+from bot.services.outages import known_communities, match_community
 from bot.store.tickets import TicketDraft
 
 MAX_DESCRIPTION = 2000
@@ -144,6 +147,18 @@ def _is_detailed(text: str) -> bool:
     return len(core) >= 8
 
 
+async def _complaint_community(tracker: Tracker) -> str | None:
+    """The community a complaint is about: named in the complaint or the message that started
+    it, else where the resident lives (`community_of`). The quality report counts complaints by
+    community, and the duty manager routes them by it."""
+    known = await read_db(known_communities)
+    started_by = latest_text_of_intent(tracker, {"file_complaint"})
+    for text in (tracker.get_slot("complaint_text"), started_by):
+        if text and (named := match_community(str(text), known)):
+            return named
+    return await community_of(tracker)
+
+
 class ActionSubmitComplaint(Action):
     """Opens the complaint ticket and tells the user the acknowledgement and closing deadlines."""
 
@@ -155,9 +170,10 @@ class ActionSubmitComplaint(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Create the TS ticket and confirm it."""
+        """Create the TS ticket, with the community it concerns, and confirm it."""
         category = tracker.get_slot("complaint_category") or "其他"
         draft = TicketDraft(
+            community=await _complaint_community(tracker),
             kind="TS",
             channel=channel_of(tracker),
             sender_id=tracker.sender_id,

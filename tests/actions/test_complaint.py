@@ -1,0 +1,42 @@
+"""Complaint tickets record the community they concern (the report and routing count on it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.service_requests import ActionSubmitComplaint
+from bot.store.db import session_scope
+from bot.store.models import Ticket
+
+from .conftest import said, tracker, user_turn
+
+
+@pytest.mark.parametrize(
+    ("started_by", "complaint", "community"),
+    [
+        ("幸福里又没暖气了！我要投诉你们", "停暖不通知", "幸福里小区"),
+        ("我要投诉", "金色家园的维修师傅态度太差", "金色家园"),
+        ("我要投诉", "师傅态度太差", None),  # nothing named, no account: none invented
+    ],
+)
+async def test_the_complaint_ticket_records_its_community(
+    store: str, domain: dict[str, Any], started_by: str, complaint: str, community: str | None
+) -> None:
+    dispatcher = CollectingDispatcher()
+    t = tracker(
+        user_turn(started_by, "file_complaint", message_id="a"),
+        user_turn("13701198845", message_id="b"),
+        slots={
+            "complaint_text": complaint,
+            "complaint_category": "服务态度",
+            "phone": "13701198845",
+        },
+    )
+    await ActionSubmitComplaint().run(dispatcher, t, domain)
+    ticket_no = said(dispatcher, "utter_complaint_created")["ticket_no"]
+    with session_scope(store) as session:
+        ticket = session.query(Ticket).filter_by(ticket_no=ticket_no).one()
+        assert (ticket.kind, ticket.community) == ("TS", community)
