@@ -30,6 +30,7 @@ from actions.common import (
     verified_account,
 )
 from bot.nlu.numbers import chinese_to_arabic, normalise_account_no
+from bot.nlu.requests import cannot_provide
 from bot.nlu.text import normalise
 from bot.privacy import mask_account
 from bot.services import clock
@@ -69,6 +70,12 @@ class ValidateVerifyForm(FormValidationAction):
             )
             lapsed = [SlotSet("verified_account", None), SlotSet("phone_last4", None)]
             return lapsed + await super().run(dispatcher, tracker, domain)
+        if tracker.get_slot("requested_slot") in ("account_no", "phone_last4") and cannot_provide(
+            latest_text(tracker)
+        ):
+            dispatcher.utter_message(
+                response="utter_verify_alternatives", hotline=policy().company.hotline
+            )
         bound = await read_db(_bound_numbers, channel_of(tracker), tracker.sender_id)
         target = wanted or (bound[0] if bound else None)
         if target is not None and target in bound:

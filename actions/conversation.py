@@ -47,6 +47,7 @@ from bot.handoff.config import handoff_settings
 from bot.handoff.triggers import UserTurn, angry, frustration
 from bot.nlu.faults import fault_type_of
 from bot.nlu.limits import INPUT_TRUNCATED, MAX_MESSAGE_CHARS, has_words
+from bot.nlu.requests import cannot_provide
 from bot.policy import faq_answer
 from bot.privacy import mask_phone
 from bot.services import clock
@@ -410,6 +411,13 @@ class ActionStopForm(Action):
         urgent = tracker.get_slot("urgent_ticket_no")
         if urgent:
             dispatcher.utter_message(response="utter_urgent_kept", ticket_no=urgent)
+        elif tracker.active_loop.get("name") == "verify_form" and cannot_provide(
+            latest_text(tracker)
+        ):
+            # 手机号换了 / 不记得户号 is no "never mind": it is someone who needs another way.
+            dispatcher.utter_message(
+                response="utter_verify_alternatives", hotline=policy().company.hotline
+            )
         elif latest_intent(tracker) in FLOW_STARTERS:
             dispatcher.utter_message(response="utter_form_switched")
         else:

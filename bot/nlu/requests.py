@@ -17,7 +17,7 @@ import re
 from bot.nlu.faults import fault_type_of
 from bot.nlu.numbers import to_canonical
 
-__all__ = ["REQUEST_INTENTS", "requests_in"]
+__all__ = ["REQUEST_INTENTS", "cannot_provide", "requests_in"]
 
 #: The intents these rules can notice, in the order they are offered.
 REQUEST_INTENTS: tuple[str, ...] = ("report_repair", "query_fee", "query_outage")
@@ -27,6 +27,18 @@ _FEE = re.compile(
     r"(查|问|看|算).{0,6}(暖气费|取暖费|热费|费用|欠费|缴费|交费)|欠(了)?多少|还欠|(暖气|取暖)费.{0,4}(多少|交了|缴了)"
 )
 _OUTAGE = re.compile(r"停(暖|热|供)|(什么|啥|几)时候.{0,4}(来暖|供暖|来热|恢复)|恢复供(热|暖)")
+
+
+_CANNOT = re.compile(
+    r"不知道|不记得|记不(清|住|得)|忘(了|记)|找不(到|着)|没(有)?(登记|留|绑)|换(了|号|过)|"
+    r"不是我(的|家)|停机|注销|丢了|没(有)?手机|老人机|不会(用|弄|看)"
+)
+
+
+def cannot_provide(text: str | None) -> bool:
+    """Whether `text` says the resident cannot give what was asked (不记得户号, 手机号换了,
+    没有登记手机): they need another way, not the same question again."""
+    return bool(text) and _CANNOT.search(to_canonical(str(text))) is not None
 
 
 def requests_in(text: str | None) -> list[str]:

@@ -352,3 +352,27 @@ async def test_the_second_request_of_the_message_is_offered_after_the_bill(
     assert texts(dispatcher) == ["utter_fee_summary", "utter_offer_second_request"]
     assert said(dispatcher, "utter_offer_second_request")["what"] == "报修"
     assert slot_values(events)["pending"] == "repair"
+
+
+async def test_a_resident_who_cannot_verify_hears_the_other_ways_at_once(
+    domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    t = tracker(
+        user_turn("手机号早换了 后四位不知道", "inform"),
+        slots={"requested_slot": "phone_last4", "account_no": "0102345678"},
+        active_loop="verify_form",
+    )
+    await ValidateVerifyForm().run(dispatcher, t, domain)
+    assert said(dispatcher, "utter_verify_alternatives")["hotline"]
+
+
+async def test_stopping_verification_because_the_phone_changed_offers_the_other_ways(
+    domain: dict[str, Any],
+) -> None:
+    from actions.conversation import ActionStopForm
+
+    dispatcher = CollectingDispatcher()
+    t = tracker(user_turn("不查了 我没有登记手机", "deny"), active_loop="verify_form")
+    await ActionStopForm().run(dispatcher, t, domain)
+    assert "utter_verify_alternatives" in texts(dispatcher)

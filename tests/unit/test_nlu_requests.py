@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlu.requests import requests_in
+from bot.nlu.requests import cannot_provide, requests_in
 
 
 @pytest.mark.parametrize(
@@ -31,3 +31,19 @@ def test_a_fault_or_a_question_alone_is_no_second_request(text: str | None) -> N
     """A fault described without asking for a visit, or a how-to question, is no request here:
     the first flow handles it or the FAQ answers it."""
     assert requests_in(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "cannot"),
+    [
+        ("手机号早换了", True),
+        ("我不记得户号了", True),
+        ("没有登记手机啊 我是老人机", True),
+        ("缴费单找不着了", True),
+        ("0102345678", False),
+        ("5678", False),
+        ("好的", False),
+    ],
+)
+def test_a_resident_who_cannot_give_what_was_asked_is_noticed(text: str, cannot: bool) -> None:
+    assert cannot_provide(text) is cannot
