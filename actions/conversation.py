@@ -223,7 +223,11 @@ async def call_back(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         response="utter_human_callback",
         ticket_no=ticket.ticket_no,
         first_reply=clock.format_due(ticket.first_reply_due),
-        phone_hint=f"电话 {mask_phone(phone)}" if phone else "当前对话",
+        contact=(
+            f"打电话 {mask_phone(phone)} 联系您，请保持电话畅通"
+            if phone
+            else "在这个对话里回复您；方便的话留一个电话，我们也可以打给您"
+        ),
     )
 
 

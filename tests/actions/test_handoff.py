@@ -14,7 +14,7 @@ from bot.store.agents import add_agent, touch
 from bot.store.db import session_scope
 from bot.store.models import HandoffSession, Ticket, WebhookDelivery
 
-from .conftest import NOW, slot_values, texts, tracker, user_turn
+from .conftest import NOW, said, slot_values, texts, tracker, user_turn
 
 
 @pytest.fixture(autouse=True)
@@ -119,6 +119,9 @@ async def test_nobody_on_duty_opens_a_call_back_ticket_and_keeps_the_bot(
         dispatcher, tracker(user_turn("转人工", "request_human")), domain
     )
     assert texts(dispatcher) == ["utter_human_callback"]
+    # No phone known: the promise names how they will hear back, never "通过 当前对话".
+    contact = said(dispatcher, "utter_human_callback")["contact"]
+    assert contact.startswith("在这个对话里回复您") and "留一个电话" in contact
     assert not _paused(events) and _sessions(store) == []
     with session_scope(store) as session:
         assert session.query(Ticket).filter_by(kind="RG").count() == 1
