@@ -280,13 +280,45 @@ _MILD_ILLNESS = (
     "发烧|高烧|感冒|着凉|生病|病了|病倒|犯病|(?:高血压|心脏病|哮喘|老毛病|病)(?:又)?犯了|"
     "肺炎|心梗|脑梗|中风"
 )
-_COLD_CONTEXT = re.compile(
+# Shivering names an emergency only for someone frail: 老人冻得直哆嗦.
+_SHIVERING = "(?:冻|冷)得(?:直|浑身|全身|一直)?(?:哆嗦|发抖|打颤|打哆嗦)"
+# Who is frail: the relatives and vulnerable people of `_PERSON`, and how residents say so
+# otherwise (老娘, 俺娘, 独居, 瘫痪在床, 怀孕, 刚出生, 七十六了, 90岁).
+_FRAIL_WORDS = (
+    _PERSON
+    + "|娘|婆婆|公公|老头|老太|老母亲|老父亲|独居|瘫痪|卧床|怀孕|孕|新生儿|刚出生|满月|月子|娃|"
+    "[6-9][0-9](?:多)?(?:岁|了)|[六七八九]十(?:多)?(?:岁|了)|一百岁"
+)
+_FRAIL = re.compile(_FRAIL_WORDS)
+# The signs of hypothermia, or of a body failing in the cold, that a duty manager acts on at once:
+# hard shivering, confusion, slurred speech, drowsiness, blue or grey skin, weakness, dizziness or
+# chest trouble, a cold body or low temperature, a baby that will not feed or stop crying.
+_SHIVERS = "哆嗦|发抖|打颤|打摆子|抖个不停|直抖|一直抖|浑身抖|发颤"
+_COLD_SIGNS = (
+    "说胡话|迷迷糊糊|迷糊|糊涂了|意识不清|神志不清|反应(?:慢|迟钝)|叫(?:他|她)?(?:也|都)?不(?:怎么)?应|"
+    "不认人|说不清|口齿不清|话都说不|昏昏沉沉|昏沉|嗜睡|叫不醒|蔫了|"
+    "(?:嘴唇?|脸|手|脚|皮肤|身上)(?:都|冻|冻得)?(?:发紫|发青|发乌|乌了|紫了|青了|发白)|脸色(?:发青|发白|发紫|铁青)|"
+    "站不住|站不稳|腿(?:都)?软|没(?:有)?力气|不听使唤|动不了|"
+    "头晕|头昏|恶心|胸闷|胸口闷|心慌|心口疼|喘不上|血压(?:高|上来|升高)|抽筋|"
+    "不吃奶|哭个不停|一直哭|体温(?:低|偏低|只有|才|3[0-5])|(?:身上|浑身|全身)(?:都)?(?:冰凉|冰冷|发凉)"
+)
+
+
+def _both(*patterns: str) -> re.Pattern[str]:
+    """A pattern that matches a text containing every one of `patterns`, anywhere."""
+    return re.compile("^" + "".join(f"(?=[\\s\\S]*(?:{p}))" for p in patterns))
+
+
+_COLD_WORDS = (
     "冷|冻|凉|寒|不热|不暖|没暖气|没有暖气|停暖|停热|没供暖|温度(?:太|很|特别)?低|室温低|"
     "[0-9一二三四五六七八九十两]+度|零下|℃"
 )
-# Shivering names an emergency only for someone frail: 老人冻得直哆嗦.
-_SHIVERING = "(?:冻|冷)得(?:直|浑身|全身|一直)?(?:哆嗦|发抖|打颤|打哆嗦)"
-_FRAIL = re.compile(_PERSON)
+_COLD_CONTEXT = re.compile(_COLD_WORDS)
+#: Shivering of someone frail, in the cold; the graver signs of anyone (the writer too) in the cold.
+_FRAIL_IN_COLD = _both(_COLD_WORDS, _FRAIL_WORDS)
+_ANYONE_IN_COLD = _both(_COLD_WORDS)
+# Hurt by the heating itself: a radiator or pipe fell on someone, someone bleeding.
+_HURT = "(?:砸|磕|碰)(?:到|伤|着)了?|砸在|流血|骨折"
 
 
 @dataclass(frozen=True)
@@ -304,6 +336,9 @@ _TRIGGERS: tuple[_Trigger, ...] = (
     *(_Trigger("person", re.compile(p)) for p in _PERSON_PATTERNS),
     _Trigger("person", re.compile(_MILD_ILLNESS), needs=_COLD_CONTEXT),
     _Trigger("person", re.compile(_SHIVERING), needs=_FRAIL),
+    _Trigger("person", re.compile(_SHIVERS), needs=_FRAIL_IN_COLD),
+    _Trigger("person", re.compile(_COLD_SIGNS), needs=_ANYONE_IN_COLD),
+    _Trigger("person", re.compile(_HURT), needs=_both(_FRAIL_WORDS + "|我|人", "暖气|管|片|阀")),
     *(_Trigger("gas", re.compile(p)) for p in _GAS),
     _Trigger("gas", re.compile(_SMOKE_SMELL), unless=_SMOKING),
     _Trigger("gas", re.compile("漏气|跑气|泄漏|泄露"), needs=_GAS_CONTEXT),

@@ -1,10 +1,11 @@
 """The emergency safety net on the independent set (tests/nlu/emergency_cases.yml).
 
-The set was written by a writer who saw neither the detector nor its development examples; the
-detector was not tuned on it. The floors sit just under the figures measured when the set
-arrived (recall 82.7 %, 182 of 220; false alarms 6.0 %, 28 of 470): they catch a regression, and
-they only move up. The issue's target is recall 100 %: the misses are listed by
-`python -m bot emergency-eval tests/nlu/emergency_cases.yml` (most are people unwell from cold).
+The set was written by a writer who saw neither the detector nor its development examples.
+Measured when it arrived: recall 82.7 % (182/220), false alarms 6.0 % (28/470); most misses were
+people unwell from cold. The cold-sign rules added then (hypothermia signs, not the set's
+sentences) were written after reading those misses, so this set no longer measures them
+independently: `tests/nlu/emergency_cases_fresh.yml`, written later by another writer, does. The
+floors sit just under the figures now (92.7 %, 6.0 %) and only move up; the target is 100 %.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from bot.config import PROJECT_ROOT
 from bot.evaluation.emergency import load_cases, measure
 
 CASES = PROJECT_ROOT / "tests" / "nlu" / "emergency_cases.yml"
-RECALL_FLOOR = 0.82
+RECALL_FLOOR = 0.92
 FALSE_ALARM_CEILING = 0.065
 
 
