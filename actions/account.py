@@ -81,7 +81,9 @@ class ValidateVerifyForm(FormValidationAction):
         if target is not None and target in bound:
             dispatcher.utter_message(response="utter_verified_bound", account=mask_account(target))
             return _skip_questions(target)
-        return await super().run(dispatcher, tracker, domain)
+        events = await super().run(dispatcher, tracker, domain)
+        offer_way_out(dispatcher, tracker, events, "utter_verify_alternatives")
+        return events
 
     async def extract_account_no(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -109,7 +111,6 @@ class ValidateVerifyForm(FormValidationAction):
         account = None if _CODE_LIKE.search(text) else normalise_account_no(text)
         if account is None:
             dispatcher.utter_message(response="utter_invalid_account_no")
-            offer_way_out(dispatcher, tracker, "account_no", "utter_verify_alternatives")
         return {"account_no": account}
 
     async def validate_phone_last4(
@@ -119,7 +120,6 @@ class ValidateVerifyForm(FormValidationAction):
         digits = _last4_candidates(str(value or ""))
         if len(digits) != 1:
             dispatcher.utter_message(response="utter_invalid_last4")
-            offer_way_out(dispatcher, tracker, "phone_last4", "utter_verify_alternatives")
             return {"phone_last4": None}
         account = str(tracker.get_slot("account_no"))
         rules = policy()
@@ -138,7 +138,6 @@ class ValidateVerifyForm(FormValidationAction):
             )
             return {"phone_last4": LOCKED, "verified_account": None}
         dispatcher.utter_message(response="utter_verify_failed", remaining=result.remaining)
-        offer_way_out(dispatcher, tracker, "phone_last4", "utter_verify_alternatives")
         return {"phone_last4": None}
 
 

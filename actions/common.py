@@ -368,16 +368,27 @@ def asked_in_a_row(tracker: Tracker, slot: str) -> int:
     return count
 
 
+WAY_OUTS = ("utter_form_way_out", "utter_verify_alternatives")
+
+
 def offer_way_out(
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
-    slot: str,
+    events: list[EventType],
     response: str = "utter_form_way_out",
 ) -> None:
-    """After a second wrong answer to the same question, say how else to get it done (a person,
-    the hotline, stopping), so nobody is asked a third time with no way out."""
-    if asked_in_a_row(tracker, slot) >= 2:
-        dispatcher.utter_message(response=response, hotline=policy().company.hotline)
+    """When the form is about to ask the same question a third time (the answer did not fill it,
+    whether it was wrong, a side question or a complaint about the question), say how else to
+    get it done first: a person, the hotline, stopping; for verification, the other ways to prove
+    the account. `events` are what the validation returns this turn."""
+    slot = tracker.get_slot("requested_slot")
+    if not slot or asked_in_a_row(tracker, slot) < 2:
+        return
+    if any(e.get("event") == "slot" and e.get("name") == slot and e.get("value") for e in events):
+        return
+    if any(m.get("response") in WAY_OUTS for m in dispatcher.messages):
+        return
+    dispatcher.utter_message(response=response, hotline=policy().company.hotline)
 
 
 #: A second request's `pending` offer and how it is named to the resident.
@@ -454,7 +465,9 @@ class ContactSlots:
     ) -> list[EventType]:
         """An upset resident hears an apology before the form's next question."""
         apologise_once(dispatcher, tracker)
-        return await FormValidationAction.run(self, dispatcher, tracker, domain)
+        events = await FormValidationAction.run(self, dispatcher, tracker, domain)
+        offer_way_out(dispatcher, tracker, events)
+        return events
 
     async def extract_address(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -492,7 +505,6 @@ class ContactSlots:
         address = parse_address(str(value or ""), communities)
         if not address.is_usable:
             dispatcher.utter_message(response="utter_invalid_address")
-            offer_way_out(dispatcher, tracker, "address")
             return {"address": None}
         return {"address": address.summary()}
 
@@ -505,7 +517,6 @@ class ContactSlots:
         if phone is None:
             shown = str(value or "")[:20]
             dispatcher.utter_message(response="utter_invalid_phone", value=shown)
-            offer_way_out(dispatcher, tracker, "phone")
             return {"phone": None}
         return {"phone": phone}
 
@@ -518,6 +529,5 @@ class ContactSlots:
         )
         if window is None:
             dispatcher.utter_message(response="utter_invalid_visit_time")
-            offer_way_out(dispatcher, tracker, "visit_time")
             return {"visit_time": None}
         return {"visit_time": f"{window.start.isoformat()}/{window.end.isoformat()}"}

@@ -27,6 +27,7 @@ from actions.common import (
     latest_text_of_intent,
     message_key,
     offer_second_request,
+    offer_way_out,
     policy,
     sender_account,
     window_of,
@@ -91,7 +92,9 @@ class ValidateRepairForm(ContactSlots, FormValidationAction):
                     SlotSet("visit_time", None),
                     SlotSet("pending", AFTER_OUTAGE),
                 ]
-        return await FormValidationAction.run(self, dispatcher, tracker, domain)
+        events = await FormValidationAction.run(self, dispatcher, tracker, domain)
+        offer_way_out(dispatcher, tracker, events)
+        return events
 
     async def required_slots(
         self,

@@ -376,3 +376,20 @@ async def test_stopping_verification_because_the_phone_changed_offers_the_other_
     t = tracker(user_turn("不查了 我没有登记手机", "deny"), active_loop="verify_form")
     await ActionStopForm().run(dispatcher, t, domain)
     assert "utter_verify_alternatives" in texts(dispatcher)
+
+
+async def test_a_third_ask_after_side_remarks_comes_with_the_other_ways(
+    domain: dict[str, Any],
+) -> None:
+    ask = {"event": "bot", "text": "后4位？", "metadata": {"utter_action": "utter_ask_phone_last4"}}
+    dispatcher = CollectingDispatcher()
+    t = tracker(
+        ask,
+        user_turn("这什么破规定", "out_of_scope", message_id="a"),
+        ask,
+        user_turn("我自己家的费我还查不了了", "out_of_scope", message_id="b"),
+        slots={"requested_slot": "phone_last4", "account_no": "0102345678"},
+        active_loop="verify_form",
+    )
+    await ValidateVerifyForm().run(dispatcher, t, domain)
+    assert texts(dispatcher).count("utter_verify_alternatives") == 1
