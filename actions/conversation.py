@@ -440,8 +440,14 @@ class ActionCorrectInfo(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Clear the slot the user says is wrong, unless the same message gave its new value."""
+        """Clear the slot the user says is wrong, unless the same message gave its new value; in
+        verification, "that phone is long gone" is someone who needs the other ways."""
         text = latest_text(tracker)
+        if tracker.active_loop.get("name") == "verify_form" and cannot_provide(text):
+            dispatcher.utter_message(
+                response="utter_verify_alternatives", hotline=policy().company.hotline
+            )
+            return []
         given = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
         entity_of = {"visit_time": "time"}
         for slot, name, words in CORRECTABLE:

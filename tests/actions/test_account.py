@@ -393,3 +393,18 @@ async def test_a_third_ask_after_side_remarks_comes_with_the_other_ways(
     )
     await ValidateVerifyForm().run(dispatcher, t, domain)
     assert texts(dispatcher).count("utter_verify_alternatives") == 1
+
+
+async def test_a_changed_phone_read_as_a_correction_still_hears_the_other_ways(
+    domain: dict[str, Any],
+) -> None:
+    from actions.conversation import ActionCorrectInfo
+
+    dispatcher = CollectingDispatcher()
+    t = tracker(
+        user_turn("原来那个手机号早不用了 后四位我哪记得", "correct_info"),
+        slots={"requested_slot": "phone_last4", "account_no": "0102345678"},
+        active_loop="verify_form",
+    )
+    assert await ActionCorrectInfo().run(dispatcher, t, domain) == []
+    assert texts(dispatcher) == ["utter_verify_alternatives"]
