@@ -40,6 +40,7 @@ def test_a_fault_or_a_question_alone_is_no_second_request(text: str | None) -> N
         ("我不记得户号了", True),
         ("没有登记手机啊 我是老人机", True),
         ("缴费单找不着了", True),
+        ("原来那个手机号早不用了 后四位我哪记得", True),
         ("0102345678", False),
         ("5678", False),
         ("好的", False),
