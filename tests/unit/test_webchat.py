@@ -267,7 +267,7 @@ async def test_garbage_frames_leave_the_channel_answering(caplog: pytest.LogCapt
     async with serving(channel) as base_url, _connected(base_url) as ws:
         for frame in garbage:
             await ws.send("42" + json.dumps(frame))
-        for raw in ("42[not json", "9garbage", "7", "8x"):
+        for raw in ("42[not json", "9garbage", "7", "8x", "xgarbage", ""):
             await ws.send(raw)
         _, reply = await _chat(base_url, None, "暖气不热")
     assert reply == {"text": "echo: 暖气不热"}
