@@ -23,3 +23,16 @@ def test_the_independent_emergency_set_holds_its_floors() -> None:
     assert (score.emergencies, score.non_emergencies) == (220, 470)
     assert score.recall is not None and score.recall >= RECALL_FLOOR
     assert score.false_alarm_rate is not None and score.false_alarm_rate <= FALSE_ALARM_CEILING
+
+
+FRESH = PROJECT_ROOT / "tests" / "nlu" / "emergency_cases_fresh.yml"
+
+
+def test_the_fresh_emergency_set_holds_its_floors() -> None:
+    """The fresh set (another writer, after the cold-sign rules; nobody has read its misses):
+    recall 83.9 % (115/137; 62.0 % before the cold-sign rules), false alarms 7.9 % (20/254).
+    Its misses are not to be read while tuning: they measure the next change too."""
+    score = measure(load_cases(FRESH))
+    assert (score.emergencies, score.non_emergencies) == (137, 254)
+    assert score.recall is not None and score.recall >= 0.83
+    assert score.false_alarm_rate is not None and score.false_alarm_rate <= 0.08
