@@ -1,6 +1,6 @@
 """CI gate for whole conversations (issue 16): the independent set played against the real stack.
 
-The 165 conversations of tests/dialogue/conversations (residents' personas, written without
+The conversations of tests/dialogue/conversations (residents' personas, written without
 seeing data/) are played once over REST against the session's stack, each as a fresh sender,
 and judged in its ticket store and replies (`bot.evaluation.dialogue`). The reports go to
 results/dialogue.{md,json} (git-ignored) so CI keeps every failed transcript as an artefact; the
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.e2e
 #: The goal rate the set must reach: just under the figure measured when the gate was set
 #: (docs/dialogue.md). It must only go up: raise it as the dialogue improves, never lower it to
 #: let a change through (the issue's target is 0.95).
-GOAL_RATE_FLOOR = 0.57
+GOAL_RATE_FLOOR = 0.60
 
 
 @pytest.fixture(scope="module")
