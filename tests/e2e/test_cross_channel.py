@@ -11,13 +11,13 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from typing import Any
 
 from websockets.client import connect as websocket_connect
 
 from bot.standins.sms_gateway import SmsGatewayStandIn
 from bot.store.db import session_scope
 from bot.store.models import Binding, Ticket
+from tests.socketio_frames import next_event
 
 from .conftest import Stack
 from .test_sms import _aliyun, _delivered, _post
@@ -86,28 +86,11 @@ async def _widget_chat(stack: Stack, claimed_session: str, words: str) -> tuple[
         await ws.send("40")
         await ws.recv()
         await ws.send("42" + json.dumps(["session_request", {"session_id": claimed_session}]))
-        confirmed = await _next_event(ws, "session_confirm", 10)
+        confirmed = await next_event(ws, "session_confirm", 10)
         frame = {"message": words, "session_id": claimed_session}
         await ws.send("42" + json.dumps(["user_uttered", frame], ensure_ascii=False))
-        answer = await _next_event(ws, "bot_uttered", 30)
+        answer = await next_event(ws, "bot_uttered", 30)
     return str(confirmed), str((answer or {}).get("text", ""))
-
-
-async def _next_event(ws: Any, wanted: str, seconds: float) -> Any:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while (left := deadline - loop.time()) > 0:
-        try:
-            packet = str(await asyncio.wait_for(ws.recv(), timeout=left))
-        except asyncio.TimeoutError:
-            break
-        if packet == "2":
-            await ws.send("3")
-        elif packet.startswith("42"):
-            name, *data = json.loads(packet[2:])
-            if name == wanted:
-                return data[0] if data else None
-    return None
 
 
 def test_a_household_verified_by_sms_is_not_reachable_from_rest_or_the_widget(

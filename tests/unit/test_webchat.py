@@ -6,7 +6,6 @@ tests go through the same socket.io and HTTP code a browser does, without a trai
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import uuid
@@ -41,6 +40,7 @@ from bot.config import PROJECT_ROOT
 from bot.launcher import free_port
 from bot.notify.delivery import Notice, queue_notice
 from bot.store.db import session_scope
+from tests.socketio_frames import next_event
 
 SECRET = "webchat-test-secret-0123456789abcdef"
 
@@ -97,26 +97,6 @@ def coroutine_enter_room(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socketio.AsyncServer, "enter_room", enter_room)
 
 
-async def _next_event(ws: WebSocketClientProtocol, wanted: str, seconds: float) -> Any:
-    """The data of the next `wanted` Socket.IO event within `seconds` (None if none came),
-    answering the server's pings on the way.
-    """
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while (left := deadline - loop.time()) > 0:
-        try:
-            packet = str(await asyncio.wait_for(ws.recv(), timeout=left))
-        except asyncio.TimeoutError:
-            break
-        if packet == "2":
-            await ws.send("3")
-        elif packet.startswith("42"):
-            name, *data = json.loads(packet[2:])
-            if name == wanted:
-                return data[0] if data else None
-    return None
-
-
 async def _chat(
     base_url: str, session_id: object, text: str, claimed: object = None
 ) -> tuple[str, Any]:
@@ -130,11 +110,11 @@ async def _chat(
         await ws.send("40")
         assert str(await ws.recv()).startswith("40{")
         await ws.send("42" + json.dumps(["session_request", {"session_id": session_id}]))
-        confirmed = await _next_event(ws, "session_confirm", 5)
+        confirmed = await next_event(ws, "session_confirm", 5)
         assert isinstance(confirmed, str), "no session_confirm"
         message = {"message": text, "session_id": claimed or confirmed}
         await ws.send("42" + json.dumps(["user_uttered", message], ensure_ascii=False))
-        return confirmed, await _next_event(ws, "bot_uttered", 1.5)
+        return confirmed, await next_event(ws, "bot_uttered", 1.5)
 
 
 # ---- the enter_room fix ----------------------------------------------------------------------
@@ -232,7 +212,7 @@ async def test_a_message_before_any_session_request_is_dropped() -> None:
     async with serving(channel) as base_url, _connected(base_url) as ws:
         frame = {"message": "查欠费", "session_id": "13812345678"}
         await ws.send("42" + json.dumps(["user_uttered", frame], ensure_ascii=False))
-        assert await _next_event(ws, "bot_uttered", 1.0) is None
+        assert await next_event(ws, "bot_uttered", 1.0) is None
     assert AGENT.senders == []
 
 
@@ -372,8 +352,8 @@ async def _open(base_url: str, session_id: str) -> Any:
         await ws.send("40")
         assert str(await ws.recv()).startswith("40{")
         await ws.send("42" + json.dumps(["session_request", {"session_id": session_id}]))
-        assert await _next_event(ws, "session_confirm", 5) == session_id
-        return await _next_event(ws, "bot_uttered", 1.5)
+        assert await next_event(ws, "session_confirm", 5) == session_id
+        return await next_event(ws, "bot_uttered", 1.5)
 
 
 async def test_a_waiting_notice_is_shown_once_when_the_visitor_comes_back(store_url: str) -> None:
