@@ -328,6 +328,23 @@ class ActionHandleInform(Action):
         return []
 
 
+def _just_told_of_a_stop(tracker: Tracker) -> bool:
+    """Whether the bot's last turn (since the previous user message) named a heating stop."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return False
+            seen_user = True
+        elif (
+            seen_user
+            and event.get("event") == "bot"
+            and (event.get("metadata") or {}).get("utter_action") == "utter_outage_found"
+        ):
+            return True
+    return False
+
+
 class ActionAnswerFaq(Action):
     """FAQ answers built from the active service policy, so the numbers are never stale."""
 
@@ -339,9 +356,12 @@ class ActionAnswerFaq(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Answer the FAQ key the NLU chose (where Rasa's ResponseSelector would put it)."""
+        """Answer the FAQ key the NLU chose (where Rasa's ResponseSelector would put it); right
+        after the bot told of a stop, "那什么时候好/来暖" asks about that stop, not the season."""
         selector: dict[str, Any] = tracker.latest_message.get("response_selector", {})
         key = str(selector.get("faq", {}).get("response", {}).get("intent_response_key") or "")
+        if key == "faq/heating_season" and _just_told_of_a_stop(tracker):
+            return await ActionQueryOutage().run(dispatcher, tracker, domain)
         try:
             dispatcher.utter_message(text=faq_answer(policy(), key.removeprefix("faq/")))
         except KeyError:

@@ -378,3 +378,26 @@ async def test_yes_to_a_second_request_runs_it(domain: dict[str, Any]) -> None:
         dispatcher, offered("second:query_outage", "好", "affirm"), domain
     )
     assert "utter_ask_community" in texts(dispatcher) or "utter_outage_found" in texts(dispatcher)
+
+
+async def test_when_will_it_be_warm_after_a_stop_is_about_that_stop(domain: dict[str, Any]) -> None:
+    told = {
+        "event": "bot",
+        "text": "幸福里小区抢修停热：主管线爆管抢修。",
+        "metadata": {"utter_action": "utter_outage_found"},
+    }
+    season = {"faq": {"response": {"intent_response_key": "faq/heating_season"}}}
+    follow_up = user_turn("那啥时候能好啊", "faq", response_selector=season, message_id="b")
+    after_stop = tracker(
+        user_turn("幸福里9号楼暖气冰凉", "query_outage", message_id="a"),
+        told,
+        follow_up,
+        slots={"address": "幸福里小区9号楼"},
+    )
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerFaq().run(dispatcher, after_stop, domain)
+    assert said(dispatcher, "utter_outage_found")["community"] == "幸福里小区"
+
+    plain = CollectingDispatcher()
+    await ActionAnswerFaq().run(plain, tracker(follow_up), domain)
+    assert "utter_outage_found" not in texts(plain) and "11月15日" in plain.messages[0]["text"]
