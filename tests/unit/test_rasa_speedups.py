@@ -140,7 +140,9 @@ def test_the_heap_is_frozen_once_at_the_first_message(monkeypatch: pytest.Monkey
         frozen = gc.get_freeze_count()
         assert frozen > 0
         rasa_speedups._freeze_heap_once()
-        assert gc.get_freeze_count() == frozen  # not again
+        # Not again: a second freeze would add every object made since. (The count may fall:
+        # a frozen object that another test's thread frees leaves the permanent generation.)
+        assert gc.get_freeze_count() <= frozen
     finally:
         gc.unfreeze()
 
