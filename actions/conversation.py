@@ -53,6 +53,7 @@ from bot.privacy import mask_phone
 from bot.services import clock
 from bot.services import tickets as ticket_service
 from bot.services.accounts import contact_of
+from bot.services.outages import known_communities, match_community
 from bot.store.subscriptions import unsubscribe_all
 from bot.store.tickets import TicketDraft
 
@@ -322,14 +323,28 @@ class ActionHandleInform(Action):
             return await ActionQueryTicket().run(dispatcher, tracker, domain)
         if fresh_pending(tracker) == "outage_community":
             return await ActionQueryOutage().run(dispatcher, tracker, domain)
+        if _just_answered_about_outages(tracker) and await _names_a_community(tracker):
+            # 那和平里呢 right after an outage answer asks the same about another community.
+            return await ActionQueryOutage().run(dispatcher, tracker, domain)
         if fault_type_of(latest_text(tracker)):
             return [FollowupAction("repair_form")]
         dispatcher.utter_message(response="utter_ask_what_for")
         return []
 
 
-def _just_told_of_a_stop(tracker: Tracker) -> bool:
-    """Whether the bot's last turn (since the previous user message) named a heating stop."""
+async def _names_a_community(tracker: Tracker) -> bool:
+    """Whether the latest message names one of the company's communities."""
+    return match_community(latest_text(tracker), await read_db(known_communities)) is not None
+
+
+OUTAGE_ANSWERS = frozenset({"utter_outage_found", "utter_no_outage"})
+
+
+def _just_answered_about_outages(
+    tracker: Tracker, answers: frozenset[str] = OUTAGE_ANSWERS
+) -> bool:
+    """Whether the bot's last turn (since the previous user message) answered about heating
+    stops (by default either way: a stop named, or none)."""
     seen_user = False
     for event in reversed(tracker.events):
         if event.get("event") == "user":
@@ -339,7 +354,7 @@ def _just_told_of_a_stop(tracker: Tracker) -> bool:
         elif (
             seen_user
             and event.get("event") == "bot"
-            and (event.get("metadata") or {}).get("utter_action") == "utter_outage_found"
+            and (event.get("metadata") or {}).get("utter_action") in answers
         ):
             return True
     return False
@@ -360,7 +375,9 @@ class ActionAnswerFaq(Action):
         after the bot told of a stop, "那什么时候好/来暖" asks about that stop, not the season."""
         selector: dict[str, Any] = tracker.latest_message.get("response_selector", {})
         key = str(selector.get("faq", {}).get("response", {}).get("intent_response_key") or "")
-        if key == "faq/heating_season" and _just_told_of_a_stop(tracker):
+        if key == "faq/heating_season" and _just_answered_about_outages(
+            tracker, frozenset({"utter_outage_found"})
+        ):
             return await ActionQueryOutage().run(dispatcher, tracker, domain)
         try:
             dispatcher.utter_message(text=faq_answer(policy(), key.removeprefix("faq/")))

@@ -401,3 +401,25 @@ async def test_when_will_it_be_warm_after_a_stop_is_about_that_stop(domain: dict
     plain = CollectingDispatcher()
     await ActionAnswerFaq().run(plain, tracker(follow_up), domain)
     assert "utter_outage_found" not in texts(plain) and "11月15日" in plain.messages[0]["text"]
+
+
+async def test_a_community_alone_after_an_outage_answer_asks_the_same_about_it(
+    domain: dict[str, Any],
+) -> None:
+    told = {
+        "event": "bot",
+        "text": "幸福里小区抢修停热：主管线爆管抢修。",
+        "metadata": {"utter_action": "utter_outage_found"},
+    }
+    dispatcher = CollectingDispatcher()
+    t = tracker(
+        user_turn("幸福里停暖了吗", "query_outage", message_id="a"),
+        told,
+        user_turn("那和平里呢", "inform", message_id="b"),
+    )
+    await ActionHandleInform().run(dispatcher, t, domain)
+    assert said(dispatcher, "utter_no_outage")["community"] == "和平里"
+
+    cold = CollectingDispatcher()
+    await ActionHandleInform().run(cold, tracker(user_turn("和平里", "inform")), domain)
+    assert texts(cold) == ["utter_ask_what_for"]
