@@ -31,6 +31,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.limits import INPUT_TRUNCATED, has_words
+from bot.nlu.requests import repair_not_complaint
 
 FALLBACK_INTENT = "nlu_fallback"
 YES_GESTURES = frozenset("👌👍✅🆗🙆✔☑")
@@ -84,4 +85,32 @@ class InputGuard(GraphComponent):
                 message.set(INTENT, intent, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
                 message.set(ENTITIES, [], add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class RepairOverComplaint(GraphComponent):
+    """Reads as `report_repair` a message classified `file_complaint` that names a fault and asks
+    for someone to come, without a word of complaint (bot.nlu.requests.repair_not_complaint)."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> RepairOverComplaint:
+        """Nothing to configure or load."""
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Move such messages' intent from the complaint to the repair, confidence kept."""
+        for message in messages:
+            intent = message.get(INTENT) or {}
+            if intent.get(INTENT_NAME_KEY) != "file_complaint":
+                continue
+            if repair_not_complaint(str(message.get(TEXT) or "")):
+                moved = {**intent, INTENT_NAME_KEY: "report_repair"}
+                message.set(INTENT, moved, add_to_output=True)
         return messages

@@ -17,7 +17,7 @@ import re
 from bot.nlu.faults import fault_type_of
 from bot.nlu.numbers import to_canonical
 
-__all__ = ["REQUEST_INTENTS", "cannot_provide", "requests_in"]
+__all__ = ["REQUEST_INTENTS", "cannot_provide", "repair_not_complaint", "requests_in"]
 
 #: The intents these rules can notice, in the order they are offered.
 REQUEST_INTENTS: tuple[str, ...] = ("report_repair", "query_fee", "query_outage")
@@ -34,6 +34,24 @@ _CANNOT = re.compile(
     r"(早|已经|好久)?不用(了|这个)|停用|"
     r"不是我(的|家)|停机|注销|丢了|没(有)?手机|老人机|不会(用|弄|看)"
 )
+
+
+_COMPLAINT_WORDS = re.compile(
+    r"投诉|举报|曝光|态度|差评|意见|说法|领导|经理|主管|赔偿|道歉|退费|乱收费|收费"
+)
+
+
+def repair_not_complaint(text: str | None) -> bool:
+    """Whether an angry message is a repair request rather than a complaint: it names a fault
+    and asks for someone to come, and says nothing of complaining, staff, money or amends.
+
+    "暖气凉了三天了！！！再不来人我打12345" wants a fitter; the classifier, hearing the anger, filed
+    it as a complaint (收费问题) and no one came.
+    """
+    if not text:
+        return False
+    canonical = to_canonical(text)
+    return "report_repair" in requests_in(canonical) and not _COMPLAINT_WORDS.search(canonical)
 
 
 def cannot_provide(text: str | None) -> bool:

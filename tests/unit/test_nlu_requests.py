@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlu.requests import cannot_provide, requests_in
+from bot.nlu.requests import cannot_provide, repair_not_complaint, requests_in
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,40 @@ def test_a_fault_or_a_question_alone_is_no_second_request(text: str | None) -> N
 )
 def test_a_resident_who_cannot_give_what_was_asked_is_noticed(text: str, cannot: bool) -> None:
     assert cannot_provide(text) is cannot
+
+
+@pytest.mark.parametrize(
+    ("text", "repair"),
+    [
+        ("你们到底还管不管了！！！暖气凉了整整三天了！！！再不来人我直接打12345", True),
+        ("暖气片漏水了 赶紧派人来修 急死了", True),
+        ("暖气不热三天了没人来修，我要投诉", False),
+        ("上次来的师傅态度太差，暖气还是不热，派个人来看看", False),
+        ("暖气一直不热，你们收费倒是挺积极", False),
+        ("我要投诉", False),
+    ],
+)
+def test_an_angry_repair_request_is_told_from_a_complaint(text: str, repair: bool) -> None:
+    assert repair_not_complaint(text) is repair
+
+
+def test_the_guard_moves_only_such_complaints_to_the_repair() -> None:
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlu.guard import RepairOverComplaint
+
+    def parsed(text: str, intent: str) -> Message:
+        return Message(data={"text": text, "intent": {"name": intent, "confidence": 0.8}})
+
+    messages = [
+        parsed("暖气凉了三天了！！！再不来人我打12345", "file_complaint"),
+        parsed("暖气不热三天了没人来修，我要投诉", "file_complaint"),
+        parsed("暖气凉了三天了 快派人来", "query_ticket"),
+    ]
+    out = RepairOverComplaint().process(messages)
+    assert [m.get("intent")["name"] for m in out] == [
+        "report_repair",
+        "file_complaint",
+        "query_ticket",
+    ]
+    assert out[0].get("intent")["confidence"] == 0.8
