@@ -22,6 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import (
+    address_parts,
     channel_of,
     consecutive_fallbacks,
     fresh_pending,
@@ -45,8 +46,10 @@ from bot.handoff import rules as handoff_rules
 from bot.handoff import service as handoff_service
 from bot.handoff.config import handoff_settings
 from bot.handoff.triggers import UserTurn, angry, frustration
+from bot.nlu.address import parse_address
 from bot.nlu.faults import fault_type_of
 from bot.nlu.limits import INPUT_TRUNCATED, MAX_MESSAGE_CHARS, has_words
+from bot.nlu.numbers import normalise_contact_number
 from bot.nlu.requests import cannot_provide
 from bot.policy import faq_answer
 from bot.privacy import mask_phone
@@ -323,6 +326,9 @@ class ActionHandleInform(Action):
             return await ActionQueryTicket().run(dispatcher, tracker, domain)
         if fresh_pending(tracker) == "outage_community":
             return await ActionQueryOutage().run(dispatcher, tracker, domain)
+        urgent = tracker.get_slot("urgent_ticket_no")
+        if urgent and await _complete_urgent_ticket(dispatcher, tracker, str(urgent)):
+            return []
         if _just_answered_about_outages(tracker) and await _names_a_community(tracker):
             # 那和平里呢 right after an outage answer asks the same about another community.
             return await ActionQueryOutage().run(dispatcher, tracker, domain)
@@ -330,6 +336,34 @@ class ActionHandleInform(Action):
             return [FollowupAction("repair_form")]
         dispatcher.utter_message(response="utter_ask_what_for")
         return []
+
+
+async def _complete_urgent_ticket(
+    dispatcher: CollectingDispatcher, tracker: Tracker, ticket_no: str
+) -> bool:
+    """Add an address or phone given after an emergency to its urgent ticket (the person and gas
+    paths ask nothing, so what the resident adds next belongs there); false if the message has
+    neither."""
+    text = latest_text(tracker)
+    address = parse_address(text, await read_db(known_communities))
+    phone = normalise_contact_number(text)
+    fields: dict[str, Any] = {}
+    if address.is_usable:
+        fields.update(address=address.summary(), **await address_parts(address.summary()))
+    if phone:
+        fields["phone"] = phone
+    if not fields:
+        return False
+    actor = f"user:{channel_of(tracker)}"
+    ticket = await in_db(ticket_service.amend_ticket, ticket_no, clock.now(), actor, **fields)
+    dispatcher.utter_message(
+        response="utter_urgent_repair_updated",
+        ticket_no=ticket.ticket_no,
+        address=ticket.address or "（未提供）",
+        phone=mask_phone(ticket.phone) or "（未提供）",
+        on_site=clock.format_due(ticket.on_site_due),
+    )
+    return True
 
 
 async def _names_a_community(tracker: Tracker) -> bool:

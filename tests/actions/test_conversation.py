@@ -423,3 +423,23 @@ async def test_a_community_alone_after_an_outage_answer_asks_the_same_about_it(
     cold = CollectingDispatcher()
     await ActionHandleInform().run(cold, tracker(user_turn("和平里", "inform")), domain)
     assert texts(cold) == ["utter_ask_what_for"]
+
+
+async def test_an_address_after_an_emergency_completes_its_urgent_ticket(
+    store: str, domain: dict[str, Any]
+) -> None:
+    with session_scope(store) as session:
+        draft = TicketDraft(
+            kind="BX", channel="rest", sender_id="tester", fault_type="leak", urgent=True
+        )
+        urgent = ticket_service.open_ticket(session, load_policy(), draft, NOW).ticket_no
+    dispatcher = CollectingDispatcher()
+    t = tracker(
+        user_turn("和平里小区4号楼1单元101，老人姓王", "inform"),
+        slots={"urgent_ticket_no": urgent},
+    )
+    assert await ActionHandleInform().run(dispatcher, t, domain) == []
+    assert said(dispatcher, "utter_urgent_repair_updated")["ticket_no"] == urgent
+    with session_scope(store) as session:
+        ticket = session.query(Ticket).filter_by(ticket_no=urgent).one()
+        assert ticket.community == "和平里" and "4号楼" in (ticket.address or "")
