@@ -143,6 +143,8 @@ class ValidateRepairForm(ContactSlots, FormValidationAction):
                 ticket_no=ticket.ticket_no,
                 duty_phone=policy().emergency.duty_phone,
             )
+            if policy().leak.alert_human:  # Tianjin's policy pages nobody: say so only where true
+                dispatcher.utter_message(response="utter_emergency_alerted")
             slots["urgent_ticket_no"] = ticket.ticket_no
         return slots
 

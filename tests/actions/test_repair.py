@@ -10,6 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.common
+import actions.repair
 from actions.repair import ActionSubmitRepair, ValidateRepairForm
 from bot.config import settings
 from bot.policy import load_policy
@@ -45,6 +46,7 @@ async def test_leak_opens_an_urgent_ticket_while_the_form_is_still_asking(
     assert slots["fault_type"] == "leak"
     ticket_no = slots["urgent_ticket_no"]
     assert said(dispatcher, "utter_leak_urgent")["ticket_no"] == ticket_no
+    assert "utter_emergency_alerted" in texts(dispatcher)  # Beijing pages the duty staff
     (ticket,) = _tickets(store, ticket_no=ticket_no)
     assert ticket.urgent and ticket.kind == "BX" and ticket.channel == "rest"
     assert ticket.description == "厨房暖气片漏水了，地上全是水"
@@ -436,3 +438,22 @@ async def test_an_upset_resident_hears_an_apology_once_before_the_questions(
         domain,
     )
     assert "utter_apology_upset" not in texts(again) + texts(calm)
+
+
+async def test_where_nobody_is_paged_for_a_leak_the_reply_does_not_say_so(
+    domain: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tianjin = load_policy("tianjin", fresh=True)
+    assert not tianjin.leak.alert_human
+    monkeypatch.setattr(actions.repair, "policy", lambda: tianjin)
+    dispatcher = CollectingDispatcher()
+    turn = user_turn("厨房暖气片漏水了", "report_repair", message_id="tj")
+    await ValidateRepairForm().run(
+        dispatcher,
+        tracker(turn, active_loop="repair_form", slot_events={"fault_type": "漏水"}),
+        domain,
+    )
+    assert "utter_leak_urgent" in texts(dispatcher)
+    assert "utter_emergency_alerted" not in texts(dispatcher)
+    # nor does the leak message itself claim it
+    assert all("收到提醒" not in v["text"] for v in domain["responses"]["utter_leak_urgent"])
