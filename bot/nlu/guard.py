@@ -14,12 +14,8 @@ still `nlu_fallback`.
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import (
     ENTITIES,
     INTENT,
@@ -32,6 +28,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.limits import INPUT_TRUNCATED, has_words
 from bot.nlu.requests import repair_not_complaint
+from bot.nlu.stateless import StatelessComponent
 
 FALLBACK_INTENT = "nlu_fallback"
 YES_GESTURES = frozenset("👌👍✅🆗🙆✔☑")
@@ -58,22 +55,11 @@ def _is_punctuation(ch: str) -> bool:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class InputGuard(GraphComponent):
+class InputGuard(StatelessComponent):
     """Sets `nlu_fallback` (confidence 1) for empty, wordless and truncated messages.
 
     Wordless yes/no gestures get `affirm` / `deny` instead (module docstring).
     """
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> InputGuard:
-        """Nothing to configure or load."""
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Override the intent of messages that carry nothing to classify."""
@@ -89,20 +75,9 @@ class InputGuard(GraphComponent):
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class RepairOverComplaint(GraphComponent):
+class RepairOverComplaint(StatelessComponent):
     """Reads as `report_repair` a message classified `file_complaint` that names a fault and asks
     for someone to come, without a word of complaint (bot.nlu.requests.repair_not_complaint)."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> RepairOverComplaint:
-        """Nothing to configure or load."""
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Move such messages' intent from the complaint to the repair, confidence kept."""

@@ -24,10 +24,8 @@ from typing import Any
 
 from rasa.core.constants import POLICY_PRIORITY, RULE_POLICY_PRIORITY
 from rasa.core.policies.policy import Policy, PolicyPrediction
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
@@ -37,25 +35,15 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.emergency import EMERGENCY, detect_emergency, emergency_from
+from bot.nlu.stateless import StatelessComponent
 
 #: The action that runs the urgent path (actions/emergency.py, listed in domain.yml).
 EMERGENCY_ACTION = "action_emergency"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class EmergencyMarker(GraphComponent):
+class EmergencyMarker(StatelessComponent):
     """Adds `emergency: {kind, evidence}` to messages that report one (module docstring)."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> EmergencyMarker:
-        """Nothing to configure or load."""
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Mark each message that reports an emergency; others are not touched."""
