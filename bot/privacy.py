@@ -47,12 +47,22 @@ _URL_SECRET = re.compile(
 TELEMETRY_VARIABLE = "RASA_TELEMETRY_ENABLED"
 
 
+_LANDLINE = re.compile(r"(?:(0\d{2,3})-)?(\d{7,8})(-\d{1,6})?")
+
+
 def mask_phone(phone: str | None) -> str:
-    """`13812345678` → `138****5678`; anything else is masked but for its last two characters."""
+    """`13812345678` → `138****5678`; a landline as `bot.nlu.numbers.normalise_contact_number`
+    writes it, `010-62345678-8021` → `010-****5678-8021` (area code and extension are no
+    secret, and the resident must recognise the number); anything else is masked but for its
+    last two characters."""
     if not phone:
         return ""
     if len(phone) == 11 and phone.isdigit():
         return f"{phone[:3]}****{phone[-4:]}"
+    landline = _LANDLINE.fullmatch(phone)
+    if landline:
+        area, local, extension = landline.groups()
+        return f"{area + '-' if area else ''}****{local[-4:]}{extension or ''}"
     return "*" * max(len(phone) - 2, 0) + phone[-2:]
 
 

@@ -325,3 +325,16 @@ def test_a_widget_session_token_keeps_its_id_and_loses_its_signature() -> None:
     line = f'42["session_confirm","{token}"] web:{token.split(".")[0]}'
     masked = mask_text(line)
     assert "ab" * 16 not in masked and "12345678901234567890123456789012.***" in masked
+
+
+@pytest.mark.parametrize(
+    ("phone", "shown"),
+    [
+        ("010-62345678-8021", "010-****5678-8021"),
+        ("0312-2234567", "0312-****4567"),
+        ("62345678", "****5678"),
+        ("13812345678", "138****5678"),
+    ],
+)
+def test_a_landline_is_masked_so_its_owner_still_recognises_it(phone: str, shown: str) -> None:
+    assert mask_phone(phone) == shown
