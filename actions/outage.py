@@ -29,9 +29,13 @@ from bot.services.outages import (
     outages_in,
 )
 
+#: How many of the user's latest messages may name the community a follow-up is about.
+RECENT_MESSAGES = 5
+
 
 async def community_of(tracker: Tracker) -> str | None:
-    """The community the user means: where they are, named now, in the address slot, or theirs.
+    """The community the user means: where they are, named now, in the address slot, named in
+    one of their last few messages (那什么时候能好 after "幸福里的暖气不热"), or theirs.
 
     "Where they are" is a community the channel located (WeChat location messages).
     """
@@ -52,6 +56,10 @@ async def community_of(tracker: Tracker) -> str | None:
     named = parse_address(latest_text(tracker), known).community
     if named:
         return named
+    earlier = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
+    for text in reversed(earlier[-RECENT_MESSAGES:]):
+        if name := match_community(text, known):
+            return name
     account = await sender_account(tracker)
     contact = await read_db(contact_of, account) if account else None
     return contact.community if contact else None

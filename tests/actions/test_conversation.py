@@ -443,3 +443,16 @@ async def test_an_address_after_an_emergency_completes_its_urgent_ticket(
     with session_scope(store) as session:
         ticket = session.query(Ticket).filter_by(ticket_no=urgent).one()
         assert ticket.community == "和平里" and "4号楼" in (ticket.address or "")
+
+
+async def test_a_follow_up_finds_the_community_named_a_few_messages_earlier(
+    domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    t = tracker(
+        user_turn("幸福里的 暖气一点都不热 还有顺便查下我家暖气费", "query_fee", message_id="a"),
+        {"event": "bot", "text": "请提供您的供热户号"},
+        user_turn("那什么时候能好", "query_outage", message_id="b"),
+    )
+    await ActionQueryOutage().run(dispatcher, t, domain)
+    assert said(dispatcher, "utter_outage_found")["community"] == "幸福里小区"
