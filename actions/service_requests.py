@@ -24,7 +24,7 @@ from actions.common import (
     window_of,
 )
 from actions.outage import community_of
-from bot.nlu.numbers import parse_temperature
+from bot.nlu.numbers import parse_room_reading
 from bot.policy import min_room_temp
 from bot.services import clock
 from bot.services import tickets as ticket_service
@@ -43,6 +43,21 @@ class ValidateTempCheckForm(ContactSlots, FormValidationAction):
         return "validate_temp_check_form"
 
 
+def _room_reading(tracker: Tracker) -> float | None:
+    """The room temperature the resident said they measured, from their latest message that
+    gives one (`parse_room_reading`), never the standard they quoted or the weather outside.
+
+    Not the `temperature` slot: it takes any temperature entity, the quoted 18度 included, and
+    "您自测 18℃，已达到标准" was said to a resident whose room was at 15 ℃.
+    """
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            reading = parse_room_reading(event.get("text"))
+            if reading is not None:
+                return reading
+    return None
+
+
 class ActionSubmitTempCheck(Action):
     """Opens the 测温 ticket and tells the user the standard and the deadline."""
 
@@ -56,9 +71,7 @@ class ActionSubmitTempCheck(Action):
     ) -> list[EventType]:
         """Create the CW ticket and confirm it."""
         request = latest_text_of_intent(tracker, {"request_temp_check"}) or latest_text(tracker)
-        measured = parse_temperature(
-            str(tracker.get_slot("temperature") or "")
-        ) or parse_temperature(request)
+        measured = _room_reading(tracker)
         standard = min_room_temp(policy())
         window = window_of(tracker.get_slot("visit_time"))
         address = tracker.get_slot("address")

@@ -48,6 +48,7 @@ __all__ = [
     "normalise_phone",
     "normalise_ticket_no",
     "parse_chinese_number",
+    "parse_room_reading",
     "parse_temperature",
     "to_canonical",
     "to_canonical_with_offsets",
@@ -511,3 +512,47 @@ def parse_temperature(value: object) -> float | None:
         number = float(m["num"])
         return _plausible(-number if m["neg"] else number)
     return None
+
+
+# What a temperature in a message is, from the words just before and after it. The standard the
+# resident quotes (不是说保证18度吗), the weather outside (室外零下10度) and a bound (18度都不到)
+# are not their room's reading; a reading says so (我家才15度, 测了16, 屋里就13度).
+_STANDARD_CUE = re.compile(
+    "规定|标准|保证|要求|应该|应当|不是说|国家|至少|不低于|不能低于|达到|合同"
+)
+_OUTDOOR_CUE = re.compile("室外|外面|外边|外头|户外|气温|天气|外界|今天|最低|最高")
+_BOUND_AFTER = re.compile(r"\s*(?:都|也|还)?(?:不到|以下|以上|左右也没有)")
+_OWN_CUE = re.compile("我家|家里|屋里|屋内|室内|房间|卧室|客厅|测|量|显示|温度计|才|只有|就")
+_BARE_READING = re.compile(
+    rf"(?:测了?|测得|量了?|显示|温度计)(?:一下)?(?:是|有|才|只有|就)?\s*(?P<num>{_TEMP_NUMBER})"
+    r"(?!\s*(?:度电|号|楼|层))"
+)
+
+
+def parse_room_reading(value: object) -> float | None:
+    """The temperature the resident measured in their room, or None when the message gives none.
+
+    Unlike `parse_temperature` (the first temperature written), it passes over the standard they
+    quote, the weather outside and a bound ("18度都不到"), so "不是说保证18度吗 我家才15度" reads
+    15, not 18: the resident is never told their room "reached the standard" with a number they
+    did not measure. With several readings left, one with a cue of its own (我家, 测了, 才) wins.
+    """
+    if value is None:
+        return None
+    text = to_canonical(str(value))
+    readings: list[tuple[bool, float]] = []
+    for m in _TEMP_WITH_UNIT.finditer(text):
+        before, after = text[max(0, m.start() - 6) : m.start()], text[m.end() : m.end() + 5]
+        if _STANDARD_CUE.search(before) or _OUTDOOR_CUE.search(before) or _BOUND_AFTER.match(after):
+            continue
+        number = parse_temperature(m.group(0))
+        if number is not None:
+            readings.append((bool(_OWN_CUE.search(before)), number))
+    for m in _BARE_READING.finditer(text):
+        number = _plausible(float(m["num"]))
+        if number is not None:
+            readings.append((True, number))
+    if not readings:
+        return None
+    own = [number for has_cue, number in readings if has_cue]
+    return (own or [number for _, number in readings])[0]

@@ -15,6 +15,7 @@ from bot.nlu.numbers import (
     normalise_phone,
     normalise_ticket_no,
     parse_chinese_number,
+    parse_room_reading,
     parse_temperature,
     to_canonical,
     to_canonical_with_offsets,
@@ -467,3 +468,22 @@ def test_a_contact_number_may_be_a_landline_with_area_code_and_extension(
 )
 def test_what_is_not_one_contact_number_is_refused(text: str | None) -> None:
     assert normalise_contact_number(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("不是说保证18度吗 我家才15度", 15.0),
+        ("国家规定18度 我家15度", 15.0),
+        ("屋里就13度 国家规定18度你们不知道吗", 13.0),
+        ("标准是18度吧？我测了才16", 16.0),
+        ("室外零下10度 屋里14度", 14.0),
+        ("卧室十四度半", 14.5),
+        ("18度都不到", None),
+        ("申请测温", None),
+    ],
+)
+def test_the_room_reading_is_the_residents_own_not_the_standard_or_the_weather(
+    text: str, reading: float | None
+) -> None:
+    assert parse_room_reading(text) == reading
