@@ -40,6 +40,7 @@ from actions.common import (
 )
 from actions.outage import ActionQueryOutage
 from actions.repair import AFTER_OUTAGE
+from actions.service_requests import TEMP_CHECK_AFTER_OUTAGE
 from actions.tickets import ActionQueryTicket, ticket_no_of
 from bot.handoff import messages as handoff_messages
 from bot.handoff import rules as handoff_rules
@@ -275,6 +276,8 @@ class ActionHandleYesNo(Action):
             return await hand_over(dispatcher, tracker, "fallback")
         if yes and pending in ("repair", AFTER_OUTAGE):
             return [*cleared, FollowupAction("repair_form")]
+        if yes and pending == TEMP_CHECK_AFTER_OUTAGE:
+            return [*cleared, FollowupAction("temp_check_form")]
         if yes and pending == "second:query_fee":
             return [*cleared, FollowupAction("verify_form")]
         if yes and pending == "second:query_outage":

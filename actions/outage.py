@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import (
     guarded,
@@ -28,6 +30,8 @@ from bot.services.outages import (
     match_community,
     outages_in,
 )
+
+logger = logging.getLogger(__name__)
 
 #: How many of the user's latest messages may name the community a follow-up is about.
 RECENT_MESSAGES = 5
@@ -101,13 +105,47 @@ async def heating_stopped(tracker: Tracker) -> tuple[str, list[OutageView]] | No
     return (community, stopped) if stopped else None
 
 
-def tell_stop(
-    dispatcher: CollectingDispatcher, community: str, stopped: list[OutageView]
-) -> None:
+def tell_stop(dispatcher: CollectingDispatcher, community: str, stopped: list[OutageView]) -> None:
     """Say each stop under way in `community`, as the outage answer does."""
     now = clock.now()
     for outage in stopped:
         dispatcher.utter_message(response="utter_outage_found", **describe(outage, community, now))
+
+
+def _offered(tracker: Tracker, offer: str) -> bool:
+    """Whether this conversation already heard `offer` (a response name)."""
+    return any(
+        e.get("event") == "bot" and (e.get("metadata") or {}).get("utter_action") == offer
+        for e in tracker.events
+    )
+
+
+async def stop_before_booking(
+    dispatcher: CollectingDispatcher, tracker: Tracker, offer: str, pending: str
+) -> list[EventType] | None:
+    """The stop first: where heating is stopped in the resident's community, say so and `offer`
+    to book anyway (once per conversation), and end the form without a ticket: the events for
+    that (the submitting action sees `pending`); None to go on with the form.
+
+    A visit during a stop finds a cold radiator and nothing to fix or measure. The check helps
+    but must never break the booking: if the store cannot be read, the form goes on.
+    """
+    if _offered(tracker, offer):
+        return None
+    try:
+        stopped = await heating_stopped(tracker)
+    except SQLAlchemyError:
+        logger.warning("outage check before a booking failed; booking as usual")
+        return None
+    if stopped is None:
+        return None
+    tell_stop(dispatcher, *stopped)
+    dispatcher.utter_message(response=offer)
+    return [
+        SlotSet("requested_slot", None),
+        SlotSet("visit_time", None),
+        SlotSet("pending", pending),
+    ]
 
 
 class ActionQueryOutage(Action):

@@ -13,7 +13,6 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import (
     ContactSlots,
@@ -32,7 +31,7 @@ from actions.common import (
     sender_account,
     window_of,
 )
-from actions.outage import heating_stopped, tell_stop
+from actions.outage import stop_before_booking
 from bot.nlu.emergency import only_discounted
 from bot.nlu.faults import fault_type_of, is_urgent
 from bot.privacy import mask_phone
@@ -48,14 +47,6 @@ FAULT_TYPES = frozenset(ticket_service.FAULT_NAMES)
 #: The offer made when heating is stopped in the resident's community: book a visit anyway?
 AFTER_OUTAGE = "repair_after_outage"
 OUTAGE_OFFER = "utter_outage_repair_offer"
-
-
-def _offered_after_outage(tracker: Tracker) -> bool:
-    """Whether this conversation was already told of the stop and offered a visit anyway."""
-    return any(
-        e.get("event") == "bot" and (e.get("metadata") or {}).get("utter_action") == OUTAGE_OFFER
-        for e in tracker.events
-    )
 
 
 class ValidateRepairForm(ContactSlots, FormValidationAction):
@@ -77,21 +68,10 @@ class ValidateRepairForm(ContactSlots, FormValidationAction):
         apologise_once(dispatcher, tracker)
         said = str(tracker.get_slot("fault_type") or latest_text(tracker))
         fault = said if said in FAULT_TYPES else fault_type_of(said)
-        if fault in (None, "no_heat") and not _offered_after_outage(tracker):
-            try:
-                stopped = await heating_stopped(tracker)
-            except SQLAlchemyError:  # the check helps; the booking must not depend on it
-                logger.warning("outage check for a repair failed; booking as usual")
-                stopped = None
-            if stopped is not None:
-                tell_stop(dispatcher, *stopped)
-                dispatcher.utter_message(response=OUTAGE_OFFER)
-                return [
-                    SlotSet("requested_slot", None),
-                    SlotSet("fault_type", None),
-                    SlotSet("visit_time", None),
-                    SlotSet("pending", AFTER_OUTAGE),
-                ]
+        if fault in (None, "no_heat"):
+            stop = await stop_before_booking(dispatcher, tracker, OUTAGE_OFFER, AFTER_OUTAGE)
+            if stop is not None:
+                return [*stop, SlotSet("fault_type", None)]
         events = await FormValidationAction.run(self, dispatcher, tracker, domain)
         offer_way_out(dispatcher, tracker, events)
         return events

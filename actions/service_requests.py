@@ -13,6 +13,7 @@ from actions.common import (
     ContactSlots,
     address_parts,
     channel_of,
+    guarded,
     guarded_ticket,
     in_db,
     latest_text,
@@ -23,7 +24,7 @@ from actions.common import (
     sender_account,
     window_of,
 )
-from actions.outage import community_of
+from actions.outage import community_of, stop_before_booking
 from bot.nlu.numbers import parse_room_reading
 from bot.policy import min_room_temp
 from bot.services import clock
@@ -35,12 +36,31 @@ from bot.store.tickets import TicketDraft
 MAX_DESCRIPTION = 2000
 
 
+#: The offer made when heating is stopped in the resident's community: measure anyway?
+TEMP_CHECK_AFTER_OUTAGE = "temp_check_after_outage"
+TEMP_CHECK_OUTAGE_OFFER = "utter_outage_temp_check_offer"
+
+
 class ValidateTempCheckForm(ContactSlots, FormValidationAction):
-    """Address, phone and window for an on-site measurement; prefilled for bound senders."""
+    """Address, phone and window for an on-site measurement; prefilled for bound senders; the
+    stop first where heating is stopped in the resident's community."""
 
     def name(self) -> str:
         """The form validation action's name, as in domain.yml."""
         return "validate_temp_check_form"
+
+    @guarded
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Tell of a stop under way and offer to measure anyway (`stop_before_booking`), else
+        the form as usual."""
+        stop = await stop_before_booking(
+            dispatcher, tracker, TEMP_CHECK_OUTAGE_OFFER, TEMP_CHECK_AFTER_OUTAGE
+        )
+        return (
+            stop if stop is not None else await ContactSlots.run(self, dispatcher, tracker, domain)
+        )
 
 
 def _room_reading(tracker: Tracker) -> float | None:
@@ -69,7 +89,10 @@ class ActionSubmitTempCheck(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Create the CW ticket and confirm it."""
+        """Create the CW ticket and confirm it (nothing when the form ended on the offer after
+        a stop: the resident has not asked yet)."""
+        if tracker.get_slot("pending") == TEMP_CHECK_AFTER_OUTAGE:
+            return []
         request = latest_text_of_intent(tracker, {"request_temp_check"}) or latest_text(tracker)
         measured = _room_reading(tracker)
         standard = min_room_temp(policy())
