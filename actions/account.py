@@ -37,7 +37,7 @@ from bot.services import clock
 from bot.services import tickets as ticket_service
 from bot.services.accounts import FeeSummary, fee_summary, verify, wait_text
 from bot.services.stop_heating import late_application_starts
-from bot.store.accounts import accounts_bound_to, bind_account
+from bot.store.accounts import accounts_bound_to, bind_account, unbind_accounts
 from bot.store.tickets import TicketDraft
 
 #: Characters no account-number answer needs: their presence means code or a paste.
@@ -156,6 +156,31 @@ def _skip_questions(account: str) -> list[EventType]:
 
 def _bound_numbers(session: Any, channel: str, sender_id: str) -> list[str]:
     return [a.account_no for a in accounts_bound_to(session, channel, sender_id)]
+
+
+class ActionUnbindAccount(Action):
+    """解绑: removes this sender's bindings; removing one's own link needs no verification."""
+
+    def name(self) -> str:
+        """The action's name, as in domain.yml."""
+        return "action_unbind_account"
+
+    @guarded
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Unbind the account named (or every account bound to this sender) and say which; a
+        verification this conversation holds for it ends too."""
+        named = normalise_account_no(latest_text(tracker))
+        unbound = await in_db(unbind_accounts, channel_of(tracker), tracker.sender_id, named)
+        if not unbound:
+            dispatcher.utter_message(response="utter_nothing_bound")
+            return []
+        shown = "、".join(mask_account(number) for number in unbound)
+        dispatcher.utter_message(response="utter_unbound", accounts=shown)
+        if tracker.get_slot("verified_account") in unbound:
+            return [SlotSet("verified_account", None), SlotSet("account_no", None)]
+        return []
 
 
 class ActionAfterVerification(Action):

@@ -27,7 +27,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.limits import INPUT_TRUNCATED, has_words
-from bot.nlu.requests import repair_not_complaint
+from bot.nlu.requests import repair_not_complaint, wants_unbind
 from bot.nlu.stateless import StatelessComponent
 
 FALLBACK_INTENT = "nlu_fallback"
@@ -75,17 +75,26 @@ class InputGuard(StatelessComponent):
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class RepairOverComplaint(StatelessComponent):
-    """Reads as `report_repair` a message classified `file_complaint` that names a fault and asks
-    for someone to come, without a word of complaint (bot.nlu.requests.repair_not_complaint)."""
+class IntentCorrections(StatelessComponent):
+    """Rules that correct the classifier where its mistake would do the opposite of what the
+    resident asked (bot.nlu.requests):
+
+    - `file_complaint` → `report_repair` for a message that names a fault and asks for someone
+      to come, without a word of complaint (`repair_not_complaint`);
+    - `bind_account` → `unbind_account` for a message that asks to remove a binding
+      (`wants_unbind`).
+    """
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Move such messages' intent from the complaint to the repair, confidence kept."""
+        """Move such messages' intent to the one they mean, confidence kept."""
         for message in messages:
             intent = message.get(INTENT) or {}
-            if intent.get(INTENT_NAME_KEY) != "file_complaint":
+            name, text = intent.get(INTENT_NAME_KEY), str(message.get(TEXT) or "")
+            if name == "file_complaint" and repair_not_complaint(text):
+                meant = "report_repair"
+            elif name == "bind_account" and wants_unbind(text):
+                meant = "unbind_account"
+            else:
                 continue
-            if repair_not_complaint(str(message.get(TEXT) or "")):
-                moved = {**intent, INTENT_NAME_KEY: "report_repair"}
-                message.set(INTENT, moved, add_to_output=True)
+            message.set(INTENT, {**intent, INTENT_NAME_KEY: meant}, add_to_output=True)
         return messages

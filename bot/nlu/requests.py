@@ -17,7 +17,13 @@ import re
 from bot.nlu.faults import fault_type_of
 from bot.nlu.numbers import to_canonical
 
-__all__ = ["REQUEST_INTENTS", "cannot_provide", "repair_not_complaint", "requests_in"]
+__all__ = [
+    "REQUEST_INTENTS",
+    "cannot_provide",
+    "repair_not_complaint",
+    "requests_in",
+    "wants_unbind",
+]
 
 #: The intents these rules can notice, in the order they are offered.
 REQUEST_INTENTS: tuple[str, ...] = ("report_repair", "query_fee", "query_outage")
@@ -52,6 +58,19 @@ def repair_not_complaint(text: str | None) -> bool:
         return False
     canonical = to_canonical(text)
     return "report_repair" in requests_in(canonical) and not _COMPLAINT_WORDS.search(canonical)
+
+
+_UNBIND = re.compile(
+    r"解绑|(?:解除|取消).{0,4}(?:绑定|关联)|(?:不要|不想|别|不用|不再)(?:再)?(?:绑|关联)|"
+    r"删(?:掉|除)?.{0,6}绑|绑.{0,8}删"
+)
+
+
+def wants_unbind(text: str | None) -> bool:
+    """Whether `text` asks to remove a binding (解绑, 别再绑我手机了), which a classifier that
+    hears 绑定 may take for a request to bind: binding then would do the opposite of what the
+    resident asked."""
+    return bool(text) and _UNBIND.search(to_canonical(str(text))) is not None
 
 
 def cannot_provide(text: str | None) -> bool:

@@ -76,6 +76,21 @@ def bind_account(
     return get_or_create(session, find, create)
 
 
+def unbind_accounts(
+    session: Session, channel: str, sender_id: str, account_no: str | None = None
+) -> list[str]:
+    """Remove this sender's bindings (to `account_no` only, when given); the account numbers
+    unbound, in the order they were bound."""
+    query = select(Binding).where(Binding.channel == channel, Binding.sender_id == sender_id)
+    if account_no is not None:
+        query = query.where(Binding.account_no == account_no)
+    bindings = list(session.execute(query.order_by(Binding.created_at, Binding.id)).scalars())
+    for binding in bindings:
+        session.delete(binding)
+    session.flush()
+    return [b.account_no for b in bindings]
+
+
 def bills_of(session: Session, account_no: str) -> list[Bill]:
     """The account's bills, newest season first."""
     query = select(Bill).where(Bill.account_no == account_no).order_by(Bill.season.desc())

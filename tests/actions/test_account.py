@@ -408,3 +408,32 @@ async def test_a_changed_phone_read_as_a_correction_still_hears_the_other_ways(
     )
     assert await ActionCorrectInfo().run(dispatcher, t, domain) == []
     assert texts(dispatcher) == ["utter_verify_alternatives"]
+
+
+async def test_unbinding_removes_the_senders_own_binding_and_never_binds(
+    store: str, domain: dict[str, Any]
+) -> None:
+    from actions.account import ActionUnbindAccount
+
+    with session_scope(store) as session:
+        session.add(
+            Binding(channel="rest", sender_id="tester", account_no="0102345678", created_at=NOW)
+        )
+        session.add(
+            Binding(channel="rest", sender_id="other", account_no="0102345678", created_at=NOW)
+        )
+    dispatcher = CollectingDispatcher()
+    t = tracker(
+        user_turn("这个户号不要再绑我手机了", "unbind_account"),
+        slots={"verified_account": "0102345678"},
+    )
+    events = await ActionUnbindAccount().run(dispatcher, t, domain)
+    assert said(dispatcher, "utter_unbound")["accounts"] == "01******78"
+    assert slot_values(events)["verified_account"] is None
+    with session_scope(store) as session:
+        left = {(b.sender_id, b.account_no) for b in session.query(Binding)}
+    assert left == {("other", "0102345678")}  # only this sender's link went
+
+    again = CollectingDispatcher()
+    await ActionUnbindAccount().run(again, tracker(user_turn("解绑", "unbind_account")), domain)
+    assert texts(again) == ["utter_nothing_bound"]

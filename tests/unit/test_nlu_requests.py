@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlu.requests import cannot_provide, repair_not_complaint, requests_in
+from bot.nlu.requests import cannot_provide, repair_not_complaint, requests_in, wants_unbind
 
 
 @pytest.mark.parametrize(
@@ -68,7 +68,7 @@ def test_an_angry_repair_request_is_told_from_a_complaint(text: str, repair: boo
 def test_the_guard_moves_only_such_complaints_to_the_repair() -> None:
     from rasa.shared.nlu.training_data.message import Message
 
-    from bot.nlu.guard import RepairOverComplaint
+    from bot.nlu.guard import IntentCorrections
 
     def parsed(text: str, intent: str) -> Message:
         return Message(data={"text": text, "intent": {"name": intent, "confidence": 0.8}})
@@ -78,10 +78,32 @@ def test_the_guard_moves_only_such_complaints_to_the_repair() -> None:
         parsed("暖气不热三天了没人来修，我要投诉", "file_complaint"),
         parsed("暖气凉了三天了 快派人来", "query_ticket"),
     ]
-    out = RepairOverComplaint().process(messages)
+    out = IntentCorrections().process(messages)
     assert [m.get("intent")["name"] for m in out] == [
         "report_repair",
         "file_complaint",
         "query_ticket",
     ]
     assert out[0].get("intent")["confidence"] == 0.8
+
+
+@pytest.mark.parametrize(
+    ("text", "unbind"),
+    [
+        ("这个户号不要再绑我手机了", True),
+        ("解除微信绑定", True),
+        ("把绑的那个户号删掉", True),
+        ("绑定户号", False),
+        ("帮我绑一下户号", False),
+        ("绑定之后能查电费吗", False),
+    ],
+)
+def test_an_unbind_request_is_never_read_as_binding(text: str, unbind: bool) -> None:
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlu.guard import IntentCorrections
+
+    assert wants_unbind(text) is unbind
+    message = Message(data={"text": text, "intent": {"name": "bind_account", "confidence": 0.5}})
+    [out] = IntentCorrections().process([message])
+    assert out.get("intent")["name"] == ("unbind_account" if unbind else "bind_account")
