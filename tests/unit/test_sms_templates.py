@@ -66,6 +66,7 @@ REALISTIC: dict[str, str] = {
     "history": "最近缴费：2025-12-01 微信 3420.00 元",
     "hotline": "400-000-0000",
     "minutes": "15",
+    "accounts": "01******78",
     "kind": "抢修停热",
     "late_fee": "含滞纳金 24.69 元。",
     "limit": str(MAX_MESSAGE_CHARS),
