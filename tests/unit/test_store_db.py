@@ -401,3 +401,41 @@ def test_ticket_history_cannot_be_rewritten(store_url: str, now: datetime) -> No
 
     with session_scope(store_url) as session:
         assert session.get(TicketEvent, created.id).actor == "wechat:openid-1"
+
+
+def test_the_conversation_id_migration_namespaces_existing_rows(db_url: str) -> None:
+    """0005: rows stored under bare identities move into their channel's namespace, once."""
+    from alembic import command
+
+    engine = get_engine(db_url)
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0004")
+    rows = [("sms", "13812345678"), ("wechat", "oAbc"), ("socketio", "s1"), ("rest", "me")]
+    with engine.begin() as connection:
+        for n, (channel, sender) in enumerate(rows):
+            connection.execute(
+                text(
+                    "INSERT INTO verification_attempts "
+                    "(channel, sender_id, account_no, success, at) "
+                    "VALUES (:c, :s, :a, false, '2026-12-01 00:00:00+00:00')"
+                ),
+                {"c": channel, "s": sender, "a": f"01023456{70 + n}"},
+            )
+        connection.execute(
+            text("INSERT INTO suppressions (channel, address, word, created_at) "
+                 "VALUES ('sms', '13812345678', 'TD', '2026-12-01 00:00:00+00:00')")
+        )  # fmt: skip
+    ensure_schema(db_url)
+    ensure_schema(db_url)  # at head already: nothing runs twice
+    with engine.connect() as connection:
+        tried = text("SELECT channel, sender_id FROM verification_attempts")
+        bound = {(row[0], row[1]) for row in connection.execute(tried)}
+        opted_out = connection.execute(text("SELECT address FROM suppressions")).scalar_one()
+    assert bound == {
+        ("sms", "sms:13812345678"),
+        ("wechat", "wechat:oAbc"),
+        ("socketio", "web:s1"),
+        ("rest", "rest:me"),
+    }
+    assert opted_out == "sms:13812345678"  # the opt-out still stops notices to that number
+    dispose_engines()
