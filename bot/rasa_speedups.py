@@ -71,7 +71,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot import tracker_window
+from bot import folded_history, tracker_window
 from bot.policy import load_policy
 
 _RASA_PREDICT = MessageProcessor._predict_next_with_tracker
@@ -501,6 +501,7 @@ PATCHES: tuple[tuple[type, str, Any], ...] = (
     (EndpointConfig, "request", _request),
     (RemoteAction, "run", _run_remote_action),
     (MessageProcessor, "_run_action", _run_action),
+    *folded_history.PATCHES,
 )
 
 

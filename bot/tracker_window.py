@@ -12,8 +12,8 @@ Neither needs the whole history:
   long. `policy_view` gives them a tracker holding the last `POLICY_TURNS` user turns, preceded
   by `SlotSet` events that restore the slots as they were where the view begins, so every state
   the policies featurise is the one they would have seen in the whole tracker. While a form
-  that began before the view is still active, the policies get the whole tracker: Rasa folds a
-  form's turns back into its first run, which the view would not hold.
+  is active the window is taken over the history as Rasa folds it (a form's happy-path turns
+  fold back into its first run, which a window of raw events would not hold).
 - **The action server** reads the slots, the latest message and the active form from the state
   fields, which stay exact; from the events it reads the latest turns (fallback counts,
   frustration, the offer just made, the hand-off transcript of at most 50 lines).
@@ -35,6 +35,7 @@ from typing import Any
 
 from rasa.shared.core.events import (
     ActionExecuted,
+    ActiveLoop,
     Event,
     SlotSet,
     UserUtteranceReverted,
@@ -85,25 +86,34 @@ PREFIX_CACHE_SIZE = 1000
 _prefixes: OrderedDict[str, tuple[int, Event, DialogueStateTracker]] = OrderedDict()
 
 
+#: The same for the folded histories of conversations with an active form (`_folded_view`).
+_folded_prefixes: OrderedDict[str, tuple[int, Event, DialogueStateTracker]] = OrderedDict()
+
+
 def _state_before(
-    tracker: DialogueStateTracker, events: list[Event], start: int
+    tracker: DialogueStateTracker,
+    events: list[Event],
+    start: int,
+    prefixes: OrderedDict[str, tuple[int, Event, DialogueStateTracker]] = _prefixes,
 ) -> DialogueStateTracker:
     """A tracker holding `events[:start]`, replaying only what it did not hold the turn before.
 
     The cached state is reused only while the event at its end is still the very same object at
     the same place: a tracker reloaded from the database, or a turn that failed and was never
-    saved, has other event objects, and the state is rebuilt from the first event.
+    saved, has other event objects, and the state is rebuilt from the first event. `events` may
+    also be the folded history (`applied_events()`): it only ever loses events as the
+    conversation grows, so an event still at its cached place has the same events before it.
     """
-    cached = _prefixes.pop(tracker.sender_id, None)
+    cached = prefixes.pop(tracker.sender_id, None)
     if cached is not None and cached[0] <= start and events[cached[0] - 1] is cached[1]:
         done, before = cached[0], cached[2]
     else:
         done, before = 0, tracker.init_copy()
     for event in events[done:start]:
         before.update(event)
-    _prefixes[tracker.sender_id] = (start, events[start - 1], before)
-    while len(_prefixes) > PREFIX_CACHE_SIZE:
-        _prefixes.popitem(last=False)
+    prefixes[tracker.sender_id] = (start, events[start - 1], before)
+    while len(prefixes) > PREFIX_CACHE_SIZE:
+        prefixes.popitem(last=False)
     return before
 
 
@@ -119,6 +129,8 @@ def policy_view(tracker: DialogueStateTracker, turns: int = POLICY_TURNS) -> Dia
     the same event, so the next prediction extends the last view with the events the actions
     added instead of building it again.
     """
+    if tracker.active_loop_name:
+        return _folded_view(tracker, turns)
     events = list(tracker.events)
     start = window_start(events, turns)
     if start is None:
@@ -136,13 +148,33 @@ def policy_view(tracker: DialogueStateTracker, turns: int = POLICY_TURNS) -> Dia
     else:
         before = _state_before(tracker, events, start)
         if before.active_loop_name:
-            # Rasa folds a form's happy-path turns back into its first run, which lies before
-            # the view: only the whole tracker gives the policies that history
-            return tracker
+            return _folded_view(tracker, turns)
         view = _new_view(tracker, before, events, start)
     _views[tracker.sender_id] = (start, len(events), events[-1], view)
     while len(_views) > PREFIX_CACHE_SIZE:
         _views.popitem(last=False)
+    view.followup_action = tracker.followup_action
+    return view
+
+
+def _folded_view(tracker: DialogueStateTracker, turns: int) -> DialogueStateTracker:
+    """The view while a form is active (or was, where the raw window begins).
+
+    Rasa folds a form's happy-path turns back into its first run (`applied_events`), and that
+    run lies before a window of raw events, so such a window would show the policies turns the
+    whole tracker hides. The window is therefore taken over the events as Rasa applies them:
+    folding is done once, here, and the view holds the last `turns` user turns of the folded
+    history, preceded by the slots and the active form as they were where it begins. Folding an
+    already folded history changes nothing, so the policies featurise exactly the states of the
+    whole tracker's last turns. A form that keeps asking (the resident never answers) then costs
+    the same at turn 300 as at turn 3, where the whole tracker grew a state per unhappy turn.
+    """
+    applied = tracker.applied_events()
+    start = window_start(applied, turns)
+    if start is None:
+        return tracker
+    before = _state_before(tracker, applied, start, _folded_prefixes)
+    view = _new_view(tracker, before, applied, start)
     view.followup_action = tracker.followup_action
     return view
 
@@ -155,6 +187,8 @@ def _new_view(
         for slot in before.slots.values()
         if slot.value != slot.initial_value
     ]
+    if before.active_loop_name:
+        restored.append(ActiveLoop(before.active_loop_name))
     return DialogueStateTracker.from_events(
         tracker.sender_id,
         restored + events[start:],

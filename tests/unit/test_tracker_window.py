@@ -16,6 +16,7 @@ from rasa.core.processor import MessageProcessor
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
+    ActionExecutionRejected,
     ActiveLoop,
     BotUttered,
     Event,
@@ -329,7 +330,8 @@ def test_reverted_turns_do_not_shrink_the_policies_history() -> None:
     assert bounded[-(len(bounded) - 1) :] == whole[-(len(bounded) - 1) :]
 
 
-def test_a_form_running_since_before_the_window_gets_the_whole_tracker() -> None:
+def test_a_form_on_its_happy_path_folds_back_and_needs_no_view() -> None:
+    """Rasa folds the form's answered turns into its first run: the history stays short."""
     events: list[Event] = [ActionExecuted("action_session_start"), SessionStarted()]
     events += _turn("report_repair", "暖气不热", "repair_form")
     events += [ActiveLoop("repair_form"), SlotSet("requested_slot", "address")]
@@ -339,3 +341,75 @@ def test_a_form_running_since_before_the_window_gets_the_whole_tracker() -> None
     events += [ActionExecuted("action_listen")]
     tracker = _tracker(events)
     assert policy_view(tracker) is tracker
+
+
+def _form_that_keeps_asking(turns: int) -> list[Event]:
+    """A repair form the resident never answers: failed answers, side questions answered
+    before the form resumes, messages the form rejects, messages the fallback takes back, and
+    finally an answer the form takes."""
+    events: list[Event] = [ActionExecuted("action_session_start"), SessionStarted()]
+    events += _turn("report_repair", "暖气不热", "repair_form")
+    events += [ActiveLoop("repair_form"), SlotSet("fault_type", "no_heat")]
+    events += [SlotSet("requested_slot", "address")]
+    for index in range(turns):
+        kind = index % 4
+        if kind == 0:  # the form runs and asks again
+            events += _turn("inform", f"嗯{index}", "repair_form")
+            events += [SlotSet("address", None), SlotSet("requested_slot", "address")]
+        elif kind == 1:  # a side question, answered, then the form resumes
+            events += _turn("faq", f"几号供暖{index}", "action_answer_faq", "repair_form")
+            events += [SlotSet("requested_slot", "address")]
+        elif kind == 2:  # the form rejects the message and the fallback answers
+            events += [
+                ActionExecuted("action_listen"),
+                UserUttered(f"唔{index}", {"name": "out_of_scope", "confidence": 1.0}),
+                ActionExecutionRejected("repair_form"),
+                ActionExecuted("action_fallback"),
+                BotUttered("(fallback)"),
+                ActionExecuted("repair_form"),
+                SlotSet("requested_slot", "address"),
+            ]
+        else:  # a message the fallback takes back
+            events += _turn("nlu_fallback", f"😀{index}", "action_fallback")
+            events += [UserUtteranceReverted()]
+    events += _turn("inform", "幸福里3号楼2单元501", "repair_form")
+    events += [SlotSet("address", "幸福里3号楼2单元501"), SlotSet("requested_slot", "phone")]
+    return events
+
+
+@pytest.mark.parametrize("ignore_rule_only_turns", [False, True])
+def test_a_long_active_form_gets_a_bounded_view_with_the_whole_trackers_states(
+    ignore_rule_only_turns: bool,
+) -> None:
+    events = _form_that_keeps_asking(60)
+    tracker_window._folded_prefixes.clear()
+    checked = 0
+    # after every user message of one conversation, so the per-sender caches carry over
+    for end in [i + 1 for i, event in enumerate(events) if isinstance(event, UserUttered)]:
+        tracker = _tracker(events[:end])
+        view = policy_view(tracker)
+        if view is tracker:
+            continue
+        checked += 1
+        whole, bounded = (
+            DOMAIN.states_for_tracker_history(
+                t, ignore_rule_only_turns=ignore_rule_only_turns, rule_only_data={}
+            )
+            for t in (tracker, view)
+        )
+        compared = len(bounded) - 1  # the view's first state has no previous action
+        assert compared >= POLICY_TURNS
+        assert bounded[-compared:] == whole[-compared:], f"after event {end}"
+        assert view.active_loop_name == tracker.active_loop_name == "repair_form"
+        assert view.is_active_loop_rejected == tracker.is_active_loop_rejected
+        assert view.current_slot_values() == tracker.current_slot_values()
+        assert view.latest_message == tracker.latest_message
+        assert sum(isinstance(e, UserUttered) for e in view.events) <= POLICY_TURNS
+    assert checked > 40
+
+
+def test_a_long_active_form_costs_the_same_at_turn_300_as_at_turn_30() -> None:
+    views = [policy_view(_tracker(_form_that_keeps_asking(turns))) for turns in (30, 300)]
+    states = [len(DOMAIN.states_for_tracker_history(view)) for view in views]
+    assert states[1] == states[0] < 2 * POLICY_TURNS + 10
+    assert all(len(view.events) < 60 for view in views)
