@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
 
 BAR = "#b45309"
 LATE = "#b91c1c"
+GOOD = "#15803d"
 TARGET = "#1d4ed8"
 #: Communities drawn in the community chart (the table lists them all).
 MOST_COMMUNITIES = 15
@@ -146,6 +147,8 @@ def communities_chart(report: dict[str, Any], path: Path) -> bool:
     if not rows:
         return False
     plt = _pyplot()
+    from matplotlib.ticker import MaxNLocator
+
     measured = [r for r in rows if r["rate"] is not None]
     columns = 2 if measured else 1
     figure, axes = plt.subplots(1, columns, figsize=(10, 0.4 * len(rows) + 1.6), squeeze=False)
@@ -159,15 +162,27 @@ def communities_chart(report: dict[str, Any], path: Path) -> bool:
               height, color=LATE, label="超时")  # fmt: skip
     left.set_yticks(list(positions))
     left.set_yticklabels(names)
+    left.xaxis.set_major_locator(MaxNLocator(integer=True))
     left.set_title("各小区工单与超时")
     left.legend(loc="lower right")
     if measured:
         right = axes[0][1]
         shown = list(reversed(measured))
-        right.barh([r["community"] for r in shown], [100 * r["rate"] for r in shown], color=BAR)
-        target = 100 * report["standard"]["room_temperature_rate"]["target"]
-        right.axvline(target, color=TARGET, linestyle="--", label=f"目标 {target:g}%")
-        right.set_xlim(0, 105)
+        target = report["standard"]["room_temperature_rate"]["target"]
+        colours = [GOOD if r["rate"] >= target else LATE for r in shown]
+        values = [100 * r["rate"] for r in shown]
+        bars = right.barh([r["community"] for r in shown], values, color=colours)
+        for bar, value in zip(bars, values, strict=True):
+            right.annotate(
+                f"{value:.1f}%",
+                (bar.get_width(), bar.get_y() + bar.get_height() / 2),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=9,
+            )
+        right.axvline(100 * target, color=TARGET, linestyle="--", label=f"目标 {100 * target:g}%")
+        right.set_xlim(0, 115)
         right.set_title("各小区室温达标率（%）")
         right.legend(loc="lower right")
     return _save(plt, figure, path)

@@ -28,7 +28,7 @@ def definitions(policy: Policy) -> dict[str, str]:
     """Each figure's definition, keyed like the report's figures."""
     quality, targets = policy.quality, policy.quality.targets
     low = policy.follow_up.low_rating_max
-    minimum = f"{policy.room_temperature.minimum_c:g}℃"
+    minimum = f"{policy.room_temperature.minimum_c:g}°C"
     deadline_names = "、".join(DEADLINE_NAMES.values())
     return {
         "answer_rate": (

@@ -107,7 +107,7 @@ def _detail(name: str, report: dict[str, Any]) -> str:
         )
     if name == "room_temperature_rate":
         return (
-            f"室温读数 {figure['readings']} 个，不低于 {figure['minimum_c']:g}℃ 的 "
+            f"室温读数 {figure['readings']} 个，不低于 {figure['minimum_c']:g}°C 的 "
             f"{figure['compliant']} 个"
         )
     if name == "satisfaction":
