@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.policy import Policy
+from bot.report.definitions import FIGURE_NAMES
 from bot.report.figures import (
     HandoffRow,
     Period,
@@ -143,7 +144,8 @@ def deadline_compliance(deadlines: Mapping[str, Mapping[str, Any]]) -> dict[str,
 
 
 def headline(figures: Mapping[str, Mapping[str, Any]], policy: Policy) -> dict[str, Any]:
-    """Each first-page figure's value beside its target; `met` is `None` when there is no value.
+    """Each first-page figure's Chinese name and value beside its target; `met` is `None` when
+    there is no value.
 
     `figures` maps every name of `HEADLINE` to a figure with a `rate`.
     """
@@ -153,6 +155,7 @@ def headline(figures: Mapping[str, Mapping[str, Any]], policy: Policy) -> dict[s
         value = figures[name]["rate"]
         target: float = getattr(targets, name)
         result[name] = {
+            "name": FIGURE_NAMES[name],
             "value": value,
             "target": target,
             "met": None if value is None else value >= target,

@@ -375,11 +375,12 @@ EXPECTED_FIRST_CONTACT = {
 }
 EXPECTED_COMPLIANCE = {"met": 3, "judged": 10, "rate": 0.3}  # 2 + 1 + 0 of 5 + 2 + 3
 EXPECTED_STANDARD = {
-    "answer_rate": {"value": 0.25, "target": 0.9, "met": False},
-    "room_temperature_rate": {"value": 0.5, "target": 0.95, "met": False},
-    "satisfaction": {"value": 0.5, "target": 0.5, "met": True},  # POLICY's target, reached
-    "first_contact_resolution": {"value": 0.5, "target": 0.85, "met": False},
-    "deadline_compliance": {"value": 0.3, "target": 0.95, "met": False},
+    "answer_rate": {"name": "人工接通率", "value": 0.25, "target": 0.9, "met": False},
+    "room_temperature_rate": {"name": "室温达标率", "value": 0.5, "target": 0.95, "met": False},
+    # POLICY's target, reached
+    "satisfaction": {"name": "客户满意度", "value": 0.5, "target": 0.5, "met": True},
+    "first_contact_resolution": {"name": "一次解决率", "value": 0.5, "target": 0.85, "met": False},
+    "deadline_compliance": {"name": "时限达标率", "value": 0.3, "target": 0.95, "met": False},
 }
 EXPECTED_COMMUNITIES = [
     # T1 T2 T8 T10; breaches T1 resolve + T2 ×3; T8 16.5 ℃ below 18
@@ -504,13 +505,32 @@ def test_the_command_writes_html_csv_workbook_and_charts(seeded: str, tmp_path: 
     satisfaction_tile = page[page.index("id='tile-satisfaction'") :].split("</div></div>")[0]
     assert "class='tile bad'" in page[page.index("id='tile-satisfaction'") - 40 :][:80]
     assert "50.0%" in satisfaction_tile and "目标 ≥ 90.0%" in satisfaction_tile
-    for shown in ("人工接通率", "25.0%", "室温达标率", "一次解决率", "时限达标率", "阳光花园",
-                  "报修", "微信公众号", "网页客服", "短信", "首次响应", COMMENT, "口径"):
+    for shown in (
+        "人工接通率",
+        "25.0%",
+        "室温达标率",
+        "一次解决率",
+        "时限达标率",
+        "阳光花园",
+        "报修",
+        "微信公众号",
+        "网页客服",
+        "短信",
+        "首次响应",
+        COMMENT,
+        "口径",
+    ):
         assert shown in page, shown
     for code_name in ("BX", "wechat", "socketio", "first_reply", "bot.services", "surveys."):
         assert f">{code_name}<" not in page and "bot.services" not in page
-    for plot in ("trend.png", "tickets.png", "deadlines.png", "communities.png", "ratings.png",
-                 "intents.png"):
+    for plot in (
+        "trend.png",
+        "tickets.png",
+        "deadlines.png",
+        "communities.png",
+        "ratings.png",
+        "intents.png",
+    ):
         data = (out / plot).read_bytes()
         assert data.startswith(b"\x89PNG") and len(data) > 5000
         assert f"src='{plot}'" in page
