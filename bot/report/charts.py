@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from bot.labels import CHANNEL_NAMES, DEADLINE_NAMES, KIND_NAMES
+from bot.labels import CHANNEL_NAMES, DEADLINE_NAMES, KIND_NAMES, intent_name
 
 logger = logging.getLogger(__name__)
 
@@ -210,7 +210,7 @@ def intents_chart(report: dict[str, Any], path: Path) -> bool:
 
     figure, ax = plt.subplots(figsize=(7, 4))
     top = list(reversed(talks["top_intents"]))
-    ax.barh([t["intent"] for t in top], [t["count"] for t in top], color=BAR)
+    ax.barh([intent_name(t["intent"]) for t in top], [t["count"] for t in top], color=BAR)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title("居民消息最多的意图")
     return _save(plt, figure, path)

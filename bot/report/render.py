@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bot.labels import CHANNEL_NAMES, DEADLINE_NAMES, KIND_NAMES, TICKET_STATUS_NAMES
+from bot.labels import CHANNEL_NAMES, DEADLINE_NAMES, KIND_NAMES, TICKET_STATUS_NAMES, intent_name
 from bot.report.compose import flatten
 from bot.report.definitions import FIGURE_NAMES
 from bot.report.standard import HEADLINE
@@ -265,7 +265,7 @@ def _service(report: dict[str, Any], charts: list[str], defs: Mapping[str, str])
              ("未听懂率", pct(talks["fallback_rate"]))],
         ) + table(
             ("意图", "次数", "占比"),
-            ((t["intent"], t["count"], pct(t["share"])) for t in talks["top_intents"]),
+            ((intent_name(t["intent"]), t["count"], pct(t["share"])) for t in talks["top_intents"]),
         )  # fmt: skip
         body += chart("intents.png", "居民消息最多的意图", charts, "")
     wait = report["handoff_wait"]

@@ -519,10 +519,13 @@ def test_the_command_writes_html_csv_workbook_and_charts(seeded: str, tmp_path: 
         "首次响应",
         COMMENT,
         "口径",
+        "打招呼",  # greet: intents by their Chinese names
+        "未听懂",  # nlu_fallback
     ):
         assert shown in page, shown
-    for code_name in ("BX", "wechat", "socketio", "first_reply", "bot.services", "surveys."):
-        assert f">{code_name}<" not in page and "bot.services" not in page
+    for code_name in ("BX", "wechat", "socketio", "first_reply", "greet"):
+        assert f">{code_name}<" not in page, code_name  # never a code in a cell
+    assert "bot." not in page and "answered_at" not in page  # definitions name no code
     for plot in (
         "trend.png",
         "tickets.png",
