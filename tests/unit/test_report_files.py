@@ -14,6 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
+from bot.cli import main
 from bot.labels import CHANNEL_NAMES, KIND_NAMES
 from bot.policy import load_policy
 from bot.report.charts import _pyplot, cjk_font_file
@@ -159,3 +160,21 @@ def test_a_low_rating_on_a_fixed_ticket_means_not_solved_at_first_contact() -> N
     assert figure["rate"] == 0.0
     happy = first_contact_resolution([fixed], [SurveyRow(utc(3), 3, utc(3), "BX1")], period, 7, 2)
     assert happy["rate"] == 1.0
+
+
+def test_without_a_browser_the_command_writes_everything_but_the_pdf(
+    store_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("CHROMIUM_PATH", str(tmp_path / "no-chromium"))
+    out = tmp_path / "report"
+    code = main(
+        ["report", "--from", "2027-01-01", "--to", "2027-01-02", "--out", str(out), "--pdf"]
+    )
+    assert code == 0
+    printed = capsys.readouterr()
+    assert "未生成 PDF" in printed.err and "apt-get install chromium" in printed.err
+    assert "PDF：" not in printed.out and "报表：" in printed.out
+    assert sorted(p.name for p in out.iterdir()) == ["figures.csv", "report.html", "report.xlsx"]
