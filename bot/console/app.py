@@ -54,8 +54,8 @@ from bot.handoff.webhook import InboundRejected, parse_inbound
 from bot.policy import Policy
 from bot.privacy import mask_text
 from bot.report.data import build_report, default_tracker_url
+from bot.report.definitions import definitions
 from bot.report.figures import period_of
-from bot.report.render import DEFINITIONS
 from bot.services import clock
 from bot.store.db import in_session
 
@@ -483,8 +483,8 @@ def create_app(
         if (last - first).days >= MAX_REPORT_DAYS:
             raise ApiError(400, f"统计期最长 {MAX_REPORT_DAYS} 天")
         period = period_of(first, last, process_settings().timezone)
-        figures = await in_session(build_report, period, now(), tracker_db)
-        return response.json({"report": figures, "definitions": DEFINITIONS})
+        figures = await in_session(build_report, period, now(), tracker_db, policy)
+        return response.json({"report": figures, "definitions": definitions(policy)})
 
     # ---- the call centre ------------------------------------------------------------------------
 

@@ -42,6 +42,8 @@ from bot.policy.model import (
     OldBuildingException,
     Payment,
     Policy,
+    Quality,
+    QualityTargets,
     Refund,
     RefundTier,
     Repair,
@@ -314,6 +316,7 @@ def parse_policy(data: Any, *, name: str, source: str) -> Policy:
         visit=_visit(root.section("visit")),
         handoff=_handoff(root.section("handoff")),
         sms=_sms(root.section("sms")),
+        quality=_quality(root.section("quality")),
     )
     root.finish()
     return policy
@@ -692,6 +695,26 @@ def _sms(s: _Section) -> SmsLimits:
     )
     s.finish()
     return limits
+
+
+def _quality(s: _Section) -> Quality:
+    t = s.section("targets")
+    targets = QualityTargets(
+        answer_rate=t.number("answer_rate", 0, 1),
+        room_temperature_rate=t.number("room_temperature_rate", 0, 1),
+        satisfaction=t.number("satisfaction", 0, 1),
+        first_contact_resolution=t.number("first_contact_resolution", 0, 1),
+        deadline_compliance=t.number("deadline_compliance", 0, 1),
+    )
+    t.finish()
+    quality = Quality(
+        answer_within_seconds=s.integer("answer_within_seconds", 1, 3600),
+        satisfied_min_rating=s.integer("satisfied_min_rating", 1, 5),
+        repeat_days=s.integer("repeat_days", 1, 90),
+        targets=targets,
+    )
+    s.finish()
+    return quality
 
 
 # --------------------------------------------------------------------------- files and cache

@@ -321,6 +321,33 @@ class Handoff:
 
 
 @dataclass(frozen=True)
+class QualityTargets:
+    """The shares the quality report's first page holds each figure to (fractions, 0.95 = 95 %)."""
+
+    answer_rate: float
+    room_temperature_rate: float
+    satisfaction: float
+    first_contact_resolution: float
+    deadline_compliance: float
+
+
+@dataclass(frozen=True)
+class Quality:
+    """How the standard's quality figures are counted here, and the targets they are held to.
+
+    `answer_within_seconds`: a hand-off counts as answered (接通) when a person takes it within
+    this. `satisfied_min_rating`: the lowest survey rating (of 5) counted as satisfied.
+    `repeat_days`: a finished ticket was not solved at first contact when the same household opens
+    another of the same kind within this many days.
+    """
+
+    answer_within_seconds: int
+    satisfied_min_rating: int
+    repeat_days: int
+    targets: QualityTargets
+
+
+@dataclass(frozen=True)
 class SmsLimits:
     """What SMS the channel may send on its own, so a flood of callbacks cannot run up a bill.
 
@@ -371,6 +398,7 @@ class Policy:
     visit: Visit
     handoff: Handoff
     sms: SmsLimits
+    quality: Quality
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""Reading the report's rows: tickets, surveys, hand-offs and accounts from the ticket store,
-user turns from Rasa's tracker store. The only part of the report that touches a database.
+"""Reading the report's rows: tickets, surveys, hand-offs, accounts and room readings from the
+ticket store, user turns from Rasa's tracker store. The only part of the report that touches a
+database.
 
 The tracker store may be absent (no conversations yet, or a separate PostgreSQL database this
 process cannot reach): then `read_tracker` answers `None` and the report says "no conversation
@@ -21,15 +22,17 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.config import PROJECT_ROOT
+from bot.policy import Policy, load_policy
+from bot.report.compose import compute
 from bot.report.figures import (
     EventRow,
     HandoffRow,
     Period,
     ReportData,
+    RoomReading,
     SurveyRow,
     TicketRow,
     TrackerRow,
-    compute,
 )
 from bot.store.models import Account, HandoffSession, Survey, Ticket, TicketEvent
 
@@ -56,11 +59,14 @@ def default_tracker_url(environ: Mapping[str, str] | None = None) -> str:
     return f"sqlite:///{PROJECT_ROOT / 'var' / 'tracker.db'}"
 
 
-def read_tickets(session: Session, period: Period) -> list[TicketRow]:
-    """Tickets created in the period, each with its whole history (oldest entry first)."""
+def read_tickets(
+    session: Session, period: Period, after: timedelta = timedelta(0)
+) -> list[TicketRow]:
+    """Tickets created in the period or up to `after` past its end (a repeat of a ticket of the
+    period, for 一次解决率), each with its whole history (oldest entry first)."""
     query = (
         select(Ticket)
-        .where(Ticket.created_at >= period.start, Ticket.created_at < period.end)
+        .where(Ticket.created_at >= period.start, Ticket.created_at < period.end + after)
         .order_by(Ticket.id)
     )
     tickets = list(session.execute(query).scalars())
@@ -86,6 +92,10 @@ def read_tickets(session: Session, period: Period) -> list[TicketRow]:
             on_site_due=t.on_site_due,
             resolve_due=t.resolve_due,
             events=tuple(history[t.id]),
+            community=t.community,
+            account_no=t.account_no,
+            address=t.address,
+            temperature=t.temperature,
         )
         for t in tickets
     ]
@@ -95,9 +105,15 @@ def read_surveys(session: Session, period: Period) -> list[SurveyRow]:
     """Surveys asked or answered in the period."""
     asked = (Survey.asked_at >= period.start) & (Survey.asked_at < period.end)
     answered = (Survey.answered_at >= period.start) & (Survey.answered_at < period.end)
-    query = select(Survey).where(or_(asked, answered)).order_by(Survey.id)
+    query = (
+        select(Survey, Ticket.ticket_no)
+        .join(Ticket, Ticket.id == Survey.ticket_id)
+        .where(or_(asked, answered))
+        .order_by(Survey.id)
+    )
     return [
-        SurveyRow(s.asked_at, s.rating, s.answered_at) for s in session.execute(query).scalars()
+        SurveyRow(s.asked_at, s.rating, s.answered_at, ticket_no, s.comment)
+        for s, ticket_no in session.execute(query)
     ]
 
 
@@ -111,6 +127,35 @@ def read_handoffs(session: Session, period: Period) -> list[HandoffRow]:
     return [
         HandoffRow(h.sender_id, h.created_at, h.picked_at, h.status)
         for h in session.execute(query).scalars()
+    ]
+
+
+#: Where a reading from a 测温 ticket came from, as the report names it.
+CW_TICKET_SOURCE = "测温工单"
+
+
+def read_room_readings(session: Session, period: Period) -> list[RoomReading]:
+    """Every room temperature the store holds for the period: the one place 室温达标率 reads.
+
+    Today that is the temperature on each 测温 ticket created in the period (what the resident
+    measured, or what the worker recorded on site in its place), at the ticket's creation. A
+    sampling campaign's results are read here too once the store keeps them, so the figures by
+    community take every reading without changing.
+    """
+    query = (
+        select(Ticket.community, Ticket.created_at, Ticket.temperature)
+        .where(
+            Ticket.kind == "CW",
+            Ticket.status != "cancelled",
+            Ticket.temperature.is_not(None),
+            Ticket.created_at >= period.start,
+            Ticket.created_at < period.end,
+        )
+        .order_by(Ticket.id)
+    )
+    return [
+        RoomReading(community, at, float(temperature), CW_TICKET_SOURCE)
+        for community, at, temperature in session.execute(query)
     ]
 
 
@@ -163,22 +208,29 @@ def read_tracker(url: str | None, period: Period) -> list[TrackerRow] | None:
 
 
 def collect(
-    session: Session, period: Period, as_of: datetime, tracker_url: str | None
+    session: Session, period: Period, as_of: datetime, tracker_url: str | None, policy: Policy
 ) -> ReportData:
     """Every row the report needs, read in one transaction of the ticket store."""
     return ReportData(
         period=period,
         as_of=as_of,
-        tickets=read_tickets(session, period),
+        tickets=read_tickets(session, period, timedelta(days=policy.quality.repeat_days)),
         surveys=read_surveys(session, period),
         handoffs=read_handoffs(session, period),
         accounts=count_accounts(session),
         tracker=read_tracker(tracker_url, period),
+        readings=read_room_readings(session, period),
     )
 
 
 def build_report(
-    session: Session, period: Period, as_of: datetime, tracker_url: str | None
+    session: Session,
+    period: Period,
+    as_of: datetime,
+    tracker_url: str | None,
+    policy: Policy | None = None,
 ) -> dict[str, Any]:
-    """The report's figures for the period (what the CLI writes and the console shows)."""
-    return compute(collect(session, period, as_of, tracker_url))
+    """The report's figures for the period (what the CLI writes and the console shows), counted
+    and targeted by `policy` (default: the configured one)."""
+    policy = policy or load_policy()
+    return compute(collect(session, period, as_of, tracker_url, policy), policy)

@@ -23,7 +23,6 @@ from bot.store.models import TICKET_KINDS
 FALLBACK_INTENT = "nlu_fallback"
 FALLBACK_ACTION = "action_fallback"
 TOP_INTENTS = 10
-SATISFIED_MIN = 4
 
 
 @dataclass(frozen=True)
@@ -69,6 +68,10 @@ class TicketRow:
     on_site_due: datetime | None = None
     resolve_due: datetime | None = None
     events: tuple[EventRow, ...] = ()
+    community: str | None = None
+    account_no: str | None = None
+    address: str | None = None
+    temperature: float | None = None
 
     def due(self, deadline: str) -> datetime | None:
         value: datetime | None = getattr(self, f"{deadline}_due")
@@ -82,6 +85,8 @@ class SurveyRow:
     asked_at: datetime
     rating: int | None = None
     answered_at: datetime | None = None
+    ticket_no: str = ""
+    comment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,19 @@ class TrackerRow:
     action_name: str | None = None
 
 
+@dataclass(frozen=True)
+class RoomReading:
+    """One room temperature in a household, wherever the store has it (a 测温 ticket, a sample).
+
+    `source` says where it came from in words a manager reads (测温工单).
+    """
+
+    community: str | None
+    at: datetime
+    temperature_c: float
+    source: str
+
+
 @dataclass
 class ReportData:
     """Everything the report is computed from. `tracker` is `None` when there is no store."""
@@ -116,6 +134,7 @@ class ReportData:
     handoffs: list[HandoffRow] = field(default_factory=list)
     accounts: int = 0
     tracker: list[TrackerRow] | None = None
+    readings: list[RoomReading] = field(default_factory=list)
 
 
 def rate(part: int, whole: int) -> float | None:
@@ -123,7 +142,8 @@ def rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def _in_period(tickets: Iterable[TicketRow], period: Period) -> list[TicketRow]:
+def in_period(tickets: Iterable[TicketRow], period: Period) -> list[TicketRow]:
+    """The tickets created in the period."""
     return [t for t in tickets if t.created_at in period]
 
 
@@ -132,13 +152,13 @@ def _in_period(tickets: Iterable[TicketRow], period: Period) -> list[TicketRow]:
 
 def tickets_by_kind(tickets: Iterable[TicketRow], period: Period) -> dict[str, int]:
     """Tickets created in the period per kind (every kind listed, zeros included)."""
-    counted = Counter(t.kind for t in _in_period(tickets, period))
+    counted = Counter(t.kind for t in in_period(tickets, period))
     return {kind: counted.get(kind, 0) for kind in TICKET_KINDS}
 
 
 def tickets_by_channel(tickets: Iterable[TicketRow], period: Period) -> dict[str, int]:
     """Tickets created in the period per channel, most first."""
-    counted = Counter(t.channel for t in _in_period(tickets, period))
+    counted = Counter(t.channel for t in in_period(tickets, period))
     return dict(sorted(counted.items(), key=lambda item: (-item[1], item[0])))
 
 
@@ -151,7 +171,7 @@ def deadline_outcomes(
     rule. On-time rate = met ÷ (met + late + breach); pending and unjudged ones are left out.
     """
     result: dict[str, dict[str, Any]] = {}
-    chosen = _in_period(tickets, period)
+    chosen = in_period(tickets, period)
     for deadline in DEADLINES:
         counts = {MET: 0, LATE: 0, BREACH: 0, PENDING: 0}
         for ticket in chosen:
@@ -163,16 +183,24 @@ def deadline_outcomes(
     return result
 
 
+def missed_deadlines(ticket: TicketRow, as_of: datetime) -> list[str]:
+    """The ticket's deadlines met late or passed unmet at `as_of` (the watch's rule)."""
+    return [
+        deadline
+        for deadline in DEADLINES
+        if outcome(deadline, ticket.due(deadline), ticket.events, ticket.status, as_of)
+        in (LATE, BREACH)
+    ]
+
+
 def breaches(tickets: Iterable[TicketRow], period: Period, as_of: datetime) -> dict[str, Any]:
     """Deadlines missed (met late or passed unmet), counted once per ticket and deadline."""
     by_kind: Counter[str] = Counter()
     by_deadline: Counter[str] = Counter()
-    for ticket in _in_period(tickets, period):
-        for deadline in DEADLINES:
-            verdict = outcome(deadline, ticket.due(deadline), ticket.events, ticket.status, as_of)
-            if verdict in (LATE, BREACH):
-                by_kind[ticket.kind] += 1
-                by_deadline[deadline] += 1
+    for ticket in in_period(tickets, period):
+        for deadline in missed_deadlines(ticket, as_of):
+            by_kind[ticket.kind] += 1
+            by_deadline[deadline] += 1
     return {
         "total": sum(by_kind.values()),
         "by_kind": {kind: by_kind.get(kind, 0) for kind in TICKET_KINDS},
@@ -184,7 +212,7 @@ def complaints_per_thousand(
     tickets: Iterable[TicketRow], period: Period, accounts: int
 ) -> dict[str, Any]:
     """TS tickets created in the period per 1,000 accounts in the store."""
-    complaints = sum(1 for t in _in_period(tickets, period) if t.kind == "TS")
+    complaints = sum(1 for t in in_period(tickets, period) if t.kind == "TS")
     per = round(complaints * 1000 / accounts, 2) if accounts else None
     return {"complaints": complaints, "accounts": accounts, "per_1000": per}
 
@@ -192,13 +220,16 @@ def complaints_per_thousand(
 # ---- surveys ------------------------------------------------------------------------------------
 
 
-def satisfaction(surveys: Iterable[SurveyRow], period: Period) -> dict[str, Any]:
-    """Ratings given in the period: the 1–5 distribution and the share of 4 and 5."""
+def satisfaction(
+    surveys: Iterable[SurveyRow], period: Period, satisfied_min: int
+) -> dict[str, Any]:
+    """Ratings given in the period: the 1–5 distribution and the share of `satisfied_min` or more
+    (the policy's `quality.satisfied_min_rating`), which is the standard's 客户满意度."""
     rows = list(surveys)
     asked = sum(1 for s in rows if s.asked_at in period)
     ratings = [s.rating for s in rows if s.rating is not None and s.answered_at in period]
     distribution = {str(score): ratings.count(score) for score in range(1, 6)}
-    satisfied = sum(1 for r in ratings if r >= SATISFIED_MIN)
+    satisfied = sum(1 for r in ratings if r >= satisfied_min)
     return {
         "asked": asked,
         "rated": len(ratings),
@@ -274,7 +305,7 @@ def conversations(
         return None
     senders = {row.sender_id for row, _ in turns}
     handed = {h.sender_id for h in handoffs if h.created_at in period} & senders
-    called_back = {t.sender_id for t in _in_period(tickets, period) if t.kind == "RG"} & senders
+    called_back = {t.sender_id for t in in_period(tickets, period) if t.kind == "RG"} & senders
     self_served = senders - handed - called_back
     fell_back = sum(1 for _, fallback in turns if fallback)
     intents = Counter(row.intent_name or "(none)" for row, _ in turns)
@@ -293,56 +324,3 @@ def conversations(
             for name, count in top
         ],
     }
-
-
-# ---- the whole report ---------------------------------------------------------------------------
-
-
-def compute(data: ReportData) -> dict[str, Any]:
-    """Every figure of the report, JSON-ready (the console's answer, the CSV's source)."""
-    period, tickets = data.period, data.tickets
-    return {
-        "period": {
-            "from": period.start.isoformat(),
-            "to": period.end.isoformat(),
-            "first_day": period.start.date().isoformat(),
-            "last_day": (period.end - timedelta(days=1)).date().isoformat(),
-        },
-        "as_of": data.as_of.isoformat(),
-        "tickets": {
-            "total": len(_in_period(tickets, period)),
-            "by_kind": tickets_by_kind(tickets, period),
-            "by_channel": tickets_by_channel(tickets, period),
-        },
-        "deadlines": deadline_outcomes(tickets, period, data.as_of),
-        "breaches": breaches(tickets, period, data.as_of),
-        "satisfaction": satisfaction(data.surveys, period),
-        "handoff_wait": handoff_wait(data.handoffs, period),
-        "conversations": conversations(data.tracker, data.handoffs, tickets, period),
-        "complaints": complaints_per_thousand(tickets, period, data.accounts),
-    }
-
-
-def flatten(report: dict[str, Any]) -> list[tuple[str, str, Any]]:
-    """The report as `(figure, key, value)` rows for the CSV: `("deadlines", "on_site.met", 3)`."""
-    rows: list[tuple[str, str, Any]] = []
-
-    def walk(figure: str, prefix: str, value: Any) -> None:
-        if isinstance(value, dict):
-            for key, inner in value.items():
-                walk(figure, f"{prefix}.{key}" if prefix else str(key), inner)
-        elif isinstance(value, list):  # the top intents: one key per intent
-            for item in value:
-                rest = {key: inner for key, inner in item.items() if key != "intent"}
-                walk(figure, f"{prefix}.{item['intent']}", rest)
-        else:
-            rows.append((figure, prefix, value))
-
-    for figure, value in report.items():
-        if figure in ("period", "as_of"):
-            continue
-        if value is None:
-            rows.append((figure, "", "no conversation data"))
-        else:
-            walk(figure, "", value)
-    return rows

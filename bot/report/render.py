@@ -1,63 +1,49 @@
-"""Writing the report: `report.html` with each figure's definition beside it, PNG plots next to
-it (matplotlib, Agg backend, ASCII labels so no CJK font is needed) and `figures.csv`."""
+"""Writing the report as a manager reads it: `report.html` (the standard's figures against their
+targets first, each figure with its definition beside it, charts next to it) and `figures.csv`.
+
+Everything a person reads is Chinese: kinds, channels and deadlines by their names
+(`bot.labels`), times in the company's zone. A section with nothing to show says so in words.
+"""
 
 from __future__ import annotations
 
 import csv
 import html
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bot.policy import DEADLINES
-from bot.report.figures import flatten
+from bot.labels import CHANNEL_NAMES, DEADLINE_NAMES, KIND_NAMES, TICKET_STATUS_NAMES, intent_name
+from bot.report.compose import flatten
+from bot.report.definitions import FIGURE_NAMES
+from bot.report.standard import HEADLINE
 
-NO_CONVERSATIONS = "no conversation data"
-
-DEADLINE_NAMES = {
-    "first_reply": "首次响应 first reply",
-    "on_site": "上门 on site",
-    "resolve": "办结 fix",
-}
-KIND_NAMES = {"BX": "报修", "TS": "投诉", "CW": "测温", "BT": "报停", "RG": "回电"}
-
-#: What each figure means; shown in the HTML beside it and sent to the console.
-DEFINITIONS: dict[str, str] = {
-    "tickets": "统计期内创建的工单数（按创建时间、公司时区），按类型和渠道分列。",
-    "deadlines": (
-        "统计期内创建、带有该时限的工单，按 docs/service-standard.md 的判定（与时限巡检同一函数 "
-        "bot.services.deadlines.outcome）：按时 = 首次满足时限的记录不晚于原承诺时间；超时 = "
-        "满足得晚，或截至生成时仍未满足且已过时限；未到期的不计入。按时率 = 按时 ÷（按时 + 超时）。"
-        "首次响应由客服回复或转为已派单/处理中满足，上门由 on_site 记录或转为处理中满足，办结由转为"
-        "已办结满足；已取消且未满足的不评判。"
-    ),
-    "breaches": (
-        "超时次数：每张工单每个时限最多计一次（满足得晚或过时未满足），按工单类型和时限分列。"
-    ),
-    "satisfaction": (
-        "统计期内作答的回访评分（surveys.answered_at 在期内）。满意率 = 4 分和 5 分的份数 ÷ "
-        "作答份数；并列出 1–5 分分布。发出数 = 期内发出的回访。"
-    ),
-    "conversations": (
-        "来自 Rasa 对话存储（events 表）。会话 = 期内发过用户消息的 sender；自助解决率 = 期内既无"
-        "转人工会话也无 RG 回电工单的会话 ÷ 会话数；转人工率 = 期内有转人工会话的会话 ÷ 会话数；"
-        "兜底率 = 意图为 nlu_fallback、或其后（下一条用户消息之前）执行了 action_fallback 的用户"
-        "消息 ÷ 用户消息数；热门意图 = 期内用户消息的意图计数（前 10）。"
-    ),
-    "handoff_wait": (
-        "期内创建的转人工会话（handoff_sessions）；等待时间 = 创建到客服接入（picked_at）的分钟数，"
-        "只计已接入的；未接入 = 排队超时转回电或未接入即结束的会话。"
-    ),
-    "complaints": "每千户投诉量 = 期内创建的投诉（TS）工单数 × 1000 ÷ 库中账户数。",
-}
+NO_CONVERSATIONS = "本期没有机器人对话记录（对话存储不可用或期内无人留言）。"
 
 
-def _fmt(value: Any) -> str:
+def pct(value: float | None) -> str:
+    """0.4 → 40.0%; nothing to divide by → —."""
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def number(value: Any) -> str:
     return "—" if value is None else str(value)
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
+def local_time(moment: str | None, zone_of: str) -> str:
+    """An ISO time shown as 11-20 08:00 in the zone of `zone_of` (the period's start)."""
+    if moment is None:
+        return "—"
+    zone = datetime.fromisoformat(zone_of).tzinfo
+    return datetime.fromisoformat(moment).astimezone(zone).strftime("%m-%d %H:%M")
+
+
+def verdict(met: bool | None) -> tuple[str, str]:
+    """The CSS class and word for a figure against its target."""
+    if met is None:
+        return "none", "无数据"
+    return ("good", "达标") if met else ("bad", "未达标")
 
 
 def write_csv(report: dict[str, Any], path: Path) -> None:
@@ -71,270 +57,292 @@ def write_csv(report: dict[str, Any], path: Path) -> None:
             writer.writerow([figure, key, "" if value is None else value])
 
 
-# ---- plots --------------------------------------------------------------------------------------
+# ---- HTML pieces --------------------------------------------------------------------------------
 
 
-def _bar(
-    ax: Any,
-    labels: list[str],
-    values: list[float],
-    title: str,
-    texts: list[str] | None = None,
-) -> None:
-    """Bars with their value written on top (`texts`, default the value itself)."""
-    from matplotlib.ticker import MaxNLocator
+def _e(value: Any) -> str:
+    return html.escape(str(value))
 
-    bars = ax.bar(labels, values, color="#b45309")
-    ax.set_title(title)
-    if texts is None:
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    for bar, shown in zip(bars, texts or [f"{v:g}" for v in values], strict=True):
-        ax.annotate(
-            shown,
-            (bar.get_x() + bar.get_width() / 2, bar.get_height()),
-            ha="center",
-            va="bottom",
-            fontsize=9,
+
+def table(head: Iterable[str], rows: Iterable[Iterable[Any]], numeric_from: int = 1) -> str:
+    """A table; columns from `numeric_from` on are right-aligned."""
+    header = "".join(f"<th>{_e(h)}</th>" for h in head)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f"<td class='n'>{_e(c)}</td>" if i >= numeric_from else f"<td>{_e(c)}</td>"
+            for i, c in enumerate(row)
         )
-
-
-def write_plots(report: dict[str, Any], out: Path) -> list[str]:
-    """The PNG files (names relative to `out`)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.ticker import MaxNLocator
-
-    written: list[str] = []
-
-    def save(figure: Any, name: str) -> None:
-        figure.tight_layout()
-        figure.savefig(out / name, dpi=100)
-        plt.close(figure)
-        written.append(name)
-
-    tickets = report["tickets"]
-    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
-    by_kind = tickets["by_kind"]
-    _bar(left, list(by_kind), list(by_kind.values()), "Tickets by kind")
-    by_channel = tickets["by_channel"] or {"(none)": 0}
-    _bar(right, list(by_channel), list(by_channel.values()), "Tickets by channel")
-    save(figure, "tickets.png")
-
-    deadlines = report["deadlines"]
-    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
-    rates = [deadlines[d]["on_time_rate"] for d in DEADLINES]
-    _bar(
-        left,
-        list(DEADLINES),
-        [100 * r if r is not None else 0 for r in rates],
-        "On-time rate (%)",
-        [f"{100 * r:.1f}%" if r is not None else "n/a" for r in rates],
+        + "</tr>"
+        for row in rows
     )
-    left.set_ylim(0, 110)
-    breaches = report["breaches"]["by_kind"]
-    _bar(right, list(breaches), list(breaches.values()), "Breaches by ticket kind")
-    save(figure, "deadlines.png")
-
-    satisfaction = report["satisfaction"]
-    figure, ax = plt.subplots(figsize=(5, 3.8))
-    distribution = satisfaction["distribution"]
-    title = f"Ratings (satisfied {_pct(satisfaction['rate'])})"
-    _bar(ax, list(distribution), list(distribution.values()), title)
-    ax.set_xlabel("rating")
-    save(figure, "ratings.png")
-
-    talks = report["conversations"]
-    if talks is not None and talks["top_intents"]:
-        figure, ax = plt.subplots(figsize=(7, 4))
-        top = list(reversed(talks["top_intents"]))
-        ax.barh([t["intent"] for t in top], [t["count"] for t in top], color="#b45309")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_title(
-            f"Top intents (self-service {_pct(talks['self_service_rate'])}, "
-            f"fallback {_pct(talks['fallback_rate'])})"
-        )
-        save(figure, "intents.png")
-    return written
+    return f"<table><tr>{header}</tr>{body}</table>"
 
 
-# ---- HTML ---------------------------------------------------------------------------------------
+def empty(text: str) -> str:
+    return f"<p class='empty'>{_e(text)}</p>"
 
 
-def _table(rows: list[tuple[str, str]], head: tuple[str, str] = ("", "")) -> str:
-    cells = "".join(
-        f"<tr><td>{html.escape(a)}</td><td class='n'>{html.escape(b)}</td></tr>" for a, b in rows
-    )
-    heading = (
-        f"<tr><th>{html.escape(head[0])}</th><th>{html.escape(head[1])}</th></tr>"
-        if any(head)
-        else ""
-    )
-    return f"<table>{heading}{cells}</table>"
+def chart(name: str, alt: str, charts: list[str], otherwise: str) -> str:
+    """The chart's image, or the sentence that says why there is none."""
+    if name in charts:
+        return f"<img src='{_e(name)}' alt='{_e(alt)}'>"
+    return empty(otherwise)
 
 
-def _section(key: str, title: str, body: str, plots: Mapping[str, str] | None = None) -> str:
-    images = "".join(
-        f"<img src='{html.escape(name)}' alt='{html.escape(alt)}'>"
-        for name, alt in (plots or {}).items()
-    )
-    definition = html.escape(DEFINITIONS[key])
+def section(key: str, title: str, body: str, definitions: Mapping[str, str]) -> str:
     return (
-        f"<section id='{key}'><h2>{html.escape(title)}</h2>"
-        f"<p class='def'>定义：{definition}</p>{body}{images}</section>"
+        f"<section id='{key}'><h2>{_e(title)}</h2>"
+        f"<p class='def'>口径：{_e(definitions[key])}</p>{body}</section>"
     )
 
 
-def render_html(report: dict[str, Any], plots: list[str]) -> str:
-    """The whole page; numbers escaped, images referenced by file name."""
-
-    def plot(name: str, alt: str) -> dict[str, str]:
-        return {name: alt} if name in plots else {}
-
-    tickets = report["tickets"]
-    parts = [
-        _section(
-            "tickets",
-            "工单量 Tickets",
-            _table([("合计", str(tickets["total"]))])
-            + _table(
-                [(f"{k} {KIND_NAMES.get(k, '')}", str(v)) for k, v in tickets["by_kind"].items()],
-                ("类型", "工单数"),
-            )
-            + _table([(k, str(v)) for k, v in tickets["by_channel"].items()], ("渠道", "工单数")),
-            plot("tickets.png", "tickets by kind and channel"),
+def _detail(name: str, report: dict[str, Any]) -> str:
+    """The counts behind a first-page figure, in words."""
+    figure = report[name]
+    if name == "answer_rate":
+        return (
+            f"转人工 {figure['handoffs']} 次，{figure['within_seconds']} 秒内接入 "
+            f"{figure['answered']} 次，未接通 {figure['not_answered']} 次"
         )
+    if name == "room_temperature_rate":
+        return (
+            f"室温读数 {figure['readings']} 个，不低于 {figure['minimum_c']:g}°C 的 "
+            f"{figure['compliant']} 个"
+        )
+    if name == "satisfaction":
+        return f"回访作答 {figure['rated']} 份，满意 {figure['satisfied']} 份"
+    if name == "first_contact_resolution":
+        return (
+            f"已办结 {figure['finished']} 张，一次解决 {figure['solved']} 张，"
+            f"重复报单 {figure['repeated']} 张，低分 {figure['low_rated']} 张"
+        )
+    return f"已评判的时限 {figure['judged']} 个，按时 {figure['met']} 个"
+
+
+def first_page(report: dict[str, Any], definitions: Mapping[str, str]) -> str:
+    """The standard's figures as tiles: value, target, green when reached, red when not."""
+    tiles = []
+    for name in HEADLINE:
+        figure = report["standard"][name]
+        css, word = verdict(figure["met"])
+        tiles.append(
+            f"<div class='tile {css}' id='tile-{name}'><div class='name'>{_e(FIGURE_NAMES[name])}"
+            f"</div><div class='value'>{_e(pct(figure['value']))}</div>"
+            f"<div class='target'>目标 ≥ {_e(pct(figure['target']))} · <b>{word}</b></div>"
+            f"<div class='detail'>{_e(_detail(name, report))}</div>"
+            f"<p class='def'>{_e(definitions[name])}</p></div>"
+        )
+    return (
+        "<section id='standard' class='first'><h2>服务标准指标</h2>"
+        f"<div class='tiles'>{''.join(tiles)}</div></section>"
+    )
+
+
+def _trend(report: dict[str, Any], charts: list[str], defs: Mapping[str, str]) -> str:
+    rows = [
+        (d["day"], d["tickets"], d["breaches"], d["readings"], d["compliant"])
+        for d in report["by_day"]
     ]
-    deadline_rows = "".join(
-        "<tr><td>{}</td><td class='n'>{}</td><td class='n'>{}</td><td class='n'>{}</td>"
-        "<td class='n'>{}</td><td class='n'>{}</td></tr>".format(
-            html.escape(DEADLINE_NAMES[d]),
-            _pct(v["on_time_rate"]),
-            v["met"],
-            v["late"],
-            v["breach"],
-            v["pending"],
-        )
+    body = chart("trend.png", "每日工单与超时", charts, "本期没有受理工单，也没有超时。")
+    body += (
+        "<details><summary>逐日明细</summary>"
+        + table(("日期", "受理工单", "超时次数", "室温读数", "达标读数"), rows)
+        + "</details>"
+    )
+    return section("by_day", "每日趋势", body, defs)
+
+
+def _communities(report: dict[str, Any], charts: list[str], defs: Mapping[str, str]) -> str:
+    rows = report["communities"]
+    if not rows:
+        return section("communities", "各小区", empty("本期没有工单，也没有室温读数。"), defs)
+    body = table(
+        ("小区", "工单", "超时", "测温工单", "室温读数", "达标读数", "室温达标率"),
+        (
+            (r["community"], r["tickets"], r["breaches"], r["cw_tickets"], r["readings"],
+             r["compliant"], pct(r["rate"]))
+            for r in rows
+        ),
+    )  # fmt: skip
+    body += chart("communities.png", "各小区工单、超时与室温达标率", charts, "")
+    return section("communities", "各小区", body, defs)
+
+
+def _tickets(report: dict[str, Any], charts: list[str], defs: Mapping[str, str]) -> str:
+    tickets = report["tickets"]
+    if not tickets["total"]:
+        return section("tickets", "工单量", empty("本期没有受理工单。"), defs)
+    body = table(("合计", "工单"), [("全部工单", tickets["total"])])
+    body += table(
+        ("类型", "工单"), ((KIND_NAMES.get(k, k), v) for k, v in tickets["by_kind"].items())
+    )
+    body += table(
+        ("渠道", "工单"),
+        ((CHANNEL_NAMES.get(k, k), v) for k, v in tickets["by_channel"].items()),
+    )
+    body += chart("tickets.png", "工单按类型和渠道", charts, "")
+    return section("tickets", "工单量", body, defs)
+
+
+def _deadlines(report: dict[str, Any], charts: list[str], defs: Mapping[str, str]) -> str:
+    rows = (
+        (DEADLINE_NAMES.get(d, d), pct(v["on_time_rate"]), v["met"], v["late"], v["breach"],
+         v["pending"])
         for d, v in report["deadlines"].items()
-    )
-    parts.append(
-        _section(
-            "deadlines",
-            "时限达标 On-time rates",
-            "<table><tr><th>时限</th><th>按时率</th><th>按时</th><th>满足但超时</th>"
-            f"<th>过时未满足</th><th>未到期</th></tr>{deadline_rows}</table>",
-            plot("deadlines.png", "on-time rates and breaches"),
-        )
-    )
+    )  # fmt: skip
+    body = table(("时限", "按时率", "按时", "超时完成", "逾期未完成", "未到期"), rows)
+    body += chart("deadlines.png", "各时限按时率", charts, "本期没有可评判的时限。")
     breaches = report["breaches"]
-    parts.append(
-        _section(
-            "breaches",
-            "超时 Breaches",
-            _table([("合计", str(breaches["total"]))])
-            + _table([(k, str(v)) for k, v in breaches["by_kind"].items()], ("工单类型", "超时"))
-            + _table(
-                [(DEADLINE_NAMES[k], str(v)) for k, v in breaches["by_deadline"].items()],
-                ("时限", "超时"),
-            ),
-        )
+    late = table(
+        ("工单类型", "超时"),
+        ((KIND_NAMES.get(k, k), v) for k, v in breaches["by_kind"].items()),
+    ) + table(
+        ("时限", "超时"),
+        ((DEADLINE_NAMES.get(k, k), v) for k, v in breaches["by_deadline"].items()),
     )
+    return section("deadlines", "时限", body, defs) + section(
+        "breaches", f"超时（共 {breaches['total']} 次）", late, defs
+    )
+
+
+def _slowest(report: dict[str, Any], defs: Mapping[str, str]) -> str:
+    rows = report["slowest"]
+    if not rows:
+        return section("slowest", "耗时最长的工单", empty("本期没有受理工单。"), defs)
+    start = report["period"]["from"]
+    body = table(
+        ("工单号", "类型", "小区", "受理", "办结", "状态", "耗时（小时）"),
+        (
+            (r["ticket_no"], KIND_NAMES.get(r["kind"], r["kind"]), r["community"],
+             local_time(r["created_at"], start),
+             local_time(r["done_at"], start) if r["done_at"] else "未办结",
+             TICKET_STATUS_NAMES.get(r["status"], r["status"]), r["hours"])
+            for r in rows
+        ),
+        numeric_from=6,
+    )  # fmt: skip
+    return section("slowest", "耗时最长的工单", body, defs)
+
+
+def _surveys(report: dict[str, Any], charts: list[str], defs: Mapping[str, str]) -> str:
     sat = report["satisfaction"]
-    parts.append(
-        _section(
-            "satisfaction",
-            "满意度 Satisfaction",
-            _table(
-                [
-                    ("满意率 (≥4)", _pct(sat["rate"])),
-                    ("作答", str(sat["rated"])),
-                    ("发出", str(sat["asked"])),
-                ]
-            )
-            + _table(
-                [(f"{k} 分", str(v)) for k, v in sat["distribution"].items()], ("评分", "份数")
-            ),
-            plot("ratings.png", "rating distribution"),
+    body = table(
+        ("回访", "数量"),
+        [("发出", sat["asked"]), ("作答", sat["rated"]), ("满意", sat["satisfied"]),
+         ("客户满意度", pct(sat["rate"]))],
+    )  # fmt: skip
+    body += chart("ratings.png", "回访评分分布", charts, "本期没有回访作答。")
+    low = report["low_ratings"]
+    start = report["period"]["from"]
+    if low["comments"]:
+        quotes = "".join(
+            f"<blockquote><p>{_e(c['comment'])}</p><footer>{_e(c['rating'])} 分 · 工单 "
+            f"{_e(c['ticket_no'])} · {_e(local_time(c['answered_at'], start))}</footer>"
+            "</blockquote>"
+            for c in low["comments"]
         )
+    else:
+        quotes = empty("本期没有附带留言的低分回访。")
+    lows = (
+        f"<p>本期评 {low['low_rating_max']} 分及以下的回访 {low['low']} 份，"
+        f"其中 {len(low['comments'])} 份附有留言：</p>{quotes}"
     )
+    return section("satisfaction", "回访满意度", body, defs) + section(
+        "low_ratings", "低分回访原话", lows, defs
+    )
+
+
+def _service(report: dict[str, Any], charts: list[str], defs: Mapping[str, str]) -> str:
     talks = report["conversations"]
     if talks is None:
-        body = f"<p class='none'>{NO_CONVERSATIONS}（无对话数据）</p>"
+        body = empty(NO_CONVERSATIONS)
     else:
-        body = _table(
-            [
-                ("会话数", str(talks["conversations"])),
-                ("自助解决率", _pct(talks["self_service_rate"])),
-                ("转人工率", _pct(talks["handoff_rate"])),
-                ("用户消息数", str(talks["user_turns"])),
-                ("兜底率", _pct(talks["fallback_rate"])),
-            ]
-        ) + _table(
-            [(t["intent"], f"{t['count']} ({_pct(t['share'])})") for t in talks["top_intents"]],
-            ("意图", "次数"),
-        )
-    parts.append(
-        _section("conversations", "机器人会话 Conversations", body, plot("intents.png", "intents"))
-    )
+        body = table(
+            ("对话", ""),
+            [("对话数", talks["conversations"]), ("自助解决率", pct(talks["self_service_rate"])),
+             ("转人工率", pct(talks["handoff_rate"])), ("居民消息数", talks["user_turns"]),
+             ("未听懂率", pct(talks["fallback_rate"]))],
+        ) + table(
+            ("意图", "次数", "占比"),
+            ((intent_name(t["intent"]), t["count"], pct(t["share"])) for t in talks["top_intents"]),
+        )  # fmt: skip
+        body += chart("intents.png", "居民消息最多的意图", charts, "")
     wait = report["handoff_wait"]
-    parts.append(
-        _section(
-            "handoff_wait",
-            "转人工等待 Hand-off waiting",
-            _table(
-                [
-                    ("转人工会话", str(wait["sessions"])),
-                    ("已接入", str(wait["picked"])),
-                    ("未接入", str(wait["not_picked"])),
-                    ("平均等待（分钟）", _fmt(wait["mean_minutes"])),
-                    ("中位等待（分钟）", _fmt(wait["median_minutes"])),
-                    ("最长等待（分钟）", _fmt(wait["max_minutes"])),
-                ]
-            ),
+    waiting = (
+        table(
+            ("转人工等待", ""),
+            [
+                ("转人工", wait["sessions"]),
+                ("已接入", wait["picked"]),
+                ("未接入", wait["not_picked"]),
+                ("平均（分钟）", number(wait["mean_minutes"])),
+                ("中位（分钟）", number(wait["median_minutes"])),
+                ("最长（分钟）", number(wait["max_minutes"])),
+            ],
         )
+        if wait["sessions"]
+        else empty("本期没有转人工的对话。")
     )
     complaints = report["complaints"]
-    parts.append(
-        _section(
-            "complaints",
-            "每千户投诉 Complaints per 1,000 accounts",
-            _table(
-                [
-                    ("每千户投诉", _fmt(complaints["per_1000"])),
-                    ("投诉工单", str(complaints["complaints"])),
-                    ("账户数", str(complaints["accounts"])),
-                ]
-            ),
-        )
+    per = table(
+        ("投诉", ""),
+        [
+            ("每千户投诉", number(complaints["per_1000"])),
+            ("投诉工单", complaints["complaints"]),
+            ("用户户数", complaints["accounts"]),
+        ],
     )
+    return (
+        section("conversations", "机器人对话", body, defs)
+        + section("handoff_wait", "转人工等待", waiting, defs)
+        + section("complaints", "每千户投诉", per, defs)
+    )
+
+
+def render_html(report: dict[str, Any], charts: list[str], definitions: Mapping[str, str]) -> str:
+    """The whole page; every value escaped, charts referenced by file name."""
     period = report["period"]
-    title = f"服务质量报表 {period['first_day']} – {period['last_day']}"
+    title = f"供热服务质量报表 {period['first_day']} 至 {period['last_day']}"
+    made = local_time(report["as_of"], period["from"])
+    parts = [
+        first_page(report, definitions),
+        _trend(report, charts, definitions),
+        _communities(report, charts, definitions),
+        _tickets(report, charts, definitions),
+        _deadlines(report, charts, definitions),
+        _slowest(report, definitions),
+        _surveys(report, charts, definitions),
+        _service(report, charts, definitions),
+    ]
     return (
         "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
-        f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>"
-        f"<h1>{html.escape(title)}</h1><p class='def'>统计期 {html.escape(period['from'])} 至 "
-        f"{html.escape(period['to'])}（不含）；超时按 {html.escape(report['as_of'])} 判定。</p>"
-        + "".join(parts)
-        + "</body></html>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{_e(title)}</title><style>{STYLE}</style></head><body>"
+        f"<h1>{_e(title)}</h1><p class='def'>统计期 {_e(period['first_day'])} 0:00 至 "
+        f"{_e(period['last_day'])} 24:00（公司所在时区）；时限按 {_e(made)} 生成报表时的情况"
+        "判定。各指标口径见其下方说明。</p>" + "".join(parts) + "</body></html>"
     )
 
 
-_STYLE = (
-    "body{font-family:'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif;"
-    "margin:24px;color:#1f2937;max-width:1100px}h1{color:#7c2d12}h2{color:#7c2d12;"
-    "border-bottom:1px solid #e5e7eb}.def{color:#4b5563;font-size:13px}table{border-collapse:"
-    "collapse;margin:8px 16px 8px 0;display:inline-table;vertical-align:top}td,th{border:1px solid"
-    " #e5e7eb;padding:3px 10px}.n{text-align:right}img{display:block;max-width:100%;margin:8px 0}"
-    ".none{color:#9ca3af}"
+STYLE = (
+    "body{font-family:'WenQuanYi Micro Hei','PingFang SC','Microsoft YaHei','Noto Sans CJK SC',"
+    "sans-serif;margin:24px auto;color:#1f2937;max-width:1100px;padding:0 16px}"
+    "h1{color:#7c2d12;font-size:26px}h2{color:#7c2d12;border-bottom:1px solid #e5e7eb;"
+    "font-size:20px;margin-top:28px}.def{color:#4b5563;font-size:13px;line-height:1.6}"
+    "table{border-collapse:collapse;margin:8px 16px 8px 0;display:inline-table;"
+    "vertical-align:top}td,th{border:1px solid #e5e7eb;padding:4px 10px;font-size:14px}"
+    "th{background:#fef3c7}.n{text-align:right}img{display:block;max-width:100%;margin:8px 0}"
+    ".empty{color:#6b7280;font-size:15px;padding:12px;background:#f9fafb;border:1px dashed "
+    "#d1d5db}.tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(200px,1fr));"
+    "gap:12px}.tile{border:2px solid #d1d5db;border-radius:8px;padding:12px}"
+    ".tile .name{font-size:16px;font-weight:bold}.tile .value{font-size:34px;margin:4px 0}"
+    ".tile .target,.tile .detail{font-size:13px}.tile .def{font-size:12px}"
+    ".good{border-color:#15803d;background:#f0fdf4}.good .value,.good b{color:#15803d}"
+    ".bad{border-color:#b91c1c;background:#fef2f2}.bad .value,.bad b{color:#b91c1c}"
+    ".none{background:#f9fafb}.none .value{color:#6b7280}"
+    "blockquote{margin:8px 0;padding:8px 12px;border-left:4px solid #b91c1c;background:#fff7ed}"
+    "blockquote p{margin:0 0 4px;font-size:15px}blockquote footer{color:#6b7280;font-size:12px}"
+    "details{margin:8px 0}@media print{body{margin:0;max-width:none}.first{break-after:page}"
+    "section{break-inside:avoid-page}details{display:none}}"
 )
-
-
-def write_report(report: dict[str, Any], out: Path) -> dict[str, Path]:
-    """Write `report.html`, `figures.csv` and the plots into `out`; returns the main paths."""
-    out.mkdir(parents=True, exist_ok=True)
-    plots = write_plots(report, out)
-    html_path, csv_path = out / "report.html", out / "figures.csv"
-    html_path.write_text(render_html(report, plots), encoding="utf-8")
-    write_csv(report, csv_path)
-    return {"html": html_path, "csv": csv_path, **{name: out / name for name in plots}}

@@ -647,7 +647,10 @@ async def test_the_quality_report_is_for_supervisors_only(console: Console) -> N
     assert report["complaints"]["accounts"] == accounts
     assert report["conversations"] is None  # no tracker store here
     assert report["period"]["first_day"] == "2026-11-01"
-    assert "nlu_fallback" in body["definitions"]["conversations"]
+    assert "未听懂率" in body["definitions"]["conversations"]
+    assert "nlu_fallback" not in body["definitions"]["conversations"]  # no code names for people
+    assert set(report["standard"]) == set(body["definitions"]) & set(report["standard"])
+    assert report["standard"]["deadline_compliance"]["target"] == 0.95  # the policy's target
     status, body = await lead.get("/api/report?from=2026-12-01&to=2026-12-31")
     assert status == 200 and body["report"]["tickets"]["total"] == 0
     for bad in ("from=2026-11-30&to=2026-11-01", "from=yesterday&to=2026-11-30", "to=2026-11-30"):

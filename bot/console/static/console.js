@@ -263,6 +263,11 @@
     var r = data.report;
     var d = data.definitions;
     var cards = [];
+    cards.push(card("服务标准指标", Object.keys(r.standard).map(function (key) {
+      var f = r.standard[key];
+      var verdict = f.met === null ? "无数据" : (f.met ? "达标" : "未达标");
+      return [f.name, pct(f.value) + "（目标 ≥ " + pct(f.target) + "，" + verdict + "）"];
+    }), null));
     var kinds = Object.keys(r.tickets.by_kind).map(function (k) {
       return [k + " " + (KIND_NAMES[k] || ""), num(r.tickets.by_kind[k])];
     });
