@@ -369,6 +369,11 @@ def asked_in_a_row(tracker: Tracker, slot: str) -> int:
 
 
 WAY_OUTS = ("utter_form_way_out", "utter_verify_alternatives")
+#: The one-line reminder of each list of ways out, for the asks after the first list.
+SHORT_WAY_OUTS = {
+    "utter_form_way_out": "utter_form_way_out_short",
+    "utter_verify_alternatives": "utter_verify_alternatives_short",
+}
 
 
 def offer_way_out(
@@ -386,9 +391,32 @@ def offer_way_out(
         return
     if any(e.get("event") == "slot" and e.get("name") == slot and e.get("value") for e in events):
         return
-    if any(m.get("response") in WAY_OUTS for m in dispatcher.messages):
+    if any(m.get("response") in (*WAY_OUTS, *SHORT_WAY_OUTS.values()) for m in dispatcher.messages):
         return
+    if way_out_given(tracker, slot):
+        # the whole list once per run of asks; after that a one-line reminder, so the resident
+        # who is still looking for the address does not read the same paragraph every turn
+        response = SHORT_WAY_OUTS[response]
     dispatcher.utter_message(response=response, hotline=policy().company.hotline)
+
+
+def way_out_given(tracker: Tracker, slot: str) -> bool:
+    """Whether the ways out were already listed in this run of asks for `slot`."""
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "bot":
+            action = (event.get("metadata") or {}).get("utter_action") or ""
+            if action in WAY_OUTS:
+                return True
+            if action.startswith("utter_ask_") and action != f"utter_ask_{slot}":
+                return False
+        elif (
+            kind == "slot"
+            and event.get("name") == "requested_slot"
+            and event.get("value") not in (slot, None)
+        ):
+            return False
+    return False
 
 
 #: A second request's `pending` offer and how it is named to the resident.

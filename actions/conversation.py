@@ -51,7 +51,7 @@ from bot.nlu.address import parse_address
 from bot.nlu.faults import fault_type_of
 from bot.nlu.limits import INPUT_TRUNCATED, MAX_MESSAGE_CHARS, has_words
 from bot.nlu.numbers import normalise_contact_number
-from bot.nlu.requests import cannot_provide
+from bot.nlu.requests import cannot_provide, hesitating
 from bot.policy import faq_answer
 from bot.privacy import mask_phone
 from bot.services import clock
@@ -282,8 +282,35 @@ class ActionHandleYesNo(Action):
             return [*cleared, FollowupAction("verify_form")]
         if yes and pending == "second:query_outage":
             return cleared + await ActionQueryOutage().run(dispatcher, tracker, domain)
+        if tracker.active_loop.get("name"):
+            # 嗯 / 好 / 这个嘛 while a form waits for an answer offered nothing to accept: the
+            # form asks again, with patience for someone still looking ("anything else?" would
+            # tell them the request was over)
+            if hesitating(latest_text(tracker)):
+                dispatcher.utter_message(response="utter_take_your_time")
+            return cleared
         dispatcher.utter_message(response="utter_anything_else")
         return cleared
+
+
+class ActionOutOfScope(Action):
+    """A message outside heating. Inside a form, 等一下 / 我找找 is often read that way: it asks
+    for time, not for the list of what the assistant does."""
+
+    def name(self) -> str:
+        """The action's name, as in domain.yml."""
+        return "action_out_of_scope"
+
+    @guarded
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Say what the assistant handles, or, in a form, that there is no hurry."""
+        if tracker.active_loop.get("name") and hesitating(latest_text(tracker)):
+            dispatcher.utter_message(response="utter_take_your_time")
+        else:
+            dispatcher.utter_message(response="utter_out_of_scope")
+        return []
 
 
 async def _cancel(

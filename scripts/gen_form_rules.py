@@ -28,7 +28,7 @@ RESUME: dict[str, str] = {
     "query_outage": "action_query_outage",
     "query_ticket": "action_query_ticket",
     "bot_challenge": "utter_iamabot",
-    "out_of_scope": "utter_out_of_scope",
+    "out_of_scope": "action_out_of_scope",
     "greet": "utter_greet",
     "thank": "utter_you_are_welcome",
     "correct_info": "action_correct_info",

@@ -20,6 +20,7 @@ from bot.nlu.numbers import to_canonical
 __all__ = [
     "REQUEST_INTENTS",
     "cannot_provide",
+    "hesitating",
     "repair_not_complaint",
     "requests_in",
     "wants_unbind",
@@ -77,6 +78,22 @@ def cannot_provide(text: str | None) -> bool:
     """Whether `text` says the resident cannot give what was asked (不记得户号, 手机号换了,
     没有登记手机): they need another way, not the same question again."""
     return bool(text) and _CANNOT.search(to_canonical(str(text))) is not None
+
+
+_HESITATION = re.compile(
+    r"^(嗯+|呃+|唔+|额+|这个嘛?|那个|哦+)?[，,。.…~ ]*"
+    r"(等(一?下|等|会儿?)|稍等|你?等我|我(先|再)?(想|看|找|问|查|翻)(一?下|想|看|找|问|查)|"
+    r"我去(找|看|问|查)|让我(想|看|找|查)|这个嘛|那个)"
+)
+
+
+def hesitating(text: str | None) -> bool:
+    """Whether `text` only asks for time (等一下, 我找找, 这个嘛): the resident is looking for the
+    answer, and needs patience, not "that is not our business" or the question again at once."""
+    if not text:
+        return False
+    canonical = to_canonical(str(text)).strip()
+    return len(canonical) <= 12 and _HESITATION.match(canonical) is not None
 
 
 def requests_in(text: str | None) -> list[str]:

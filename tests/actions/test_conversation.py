@@ -17,6 +17,7 @@ from actions.conversation import (
     ActionFallback,
     ActionHandleInform,
     ActionHandleYesNo,
+    ActionOutOfScope,
     ActionRequestHuman,
     ActionStopForm,
     ActionUnsubscribe,
@@ -456,3 +457,50 @@ async def test_a_follow_up_finds_the_community_named_a_few_messages_earlier(
     )
     await ActionQueryOutage().run(dispatcher, t, domain)
     assert said(dispatcher, "utter_outage_found")["community"] == "幸福里小区"
+
+
+@pytest.mark.parametrize(("text", "intent"), [("嗯嗯好", "affirm"), ("这个嘛", "affirm")])
+async def test_a_yes_with_nothing_offered_inside_a_form_lets_the_form_ask_again(
+    domain: dict[str, Any], text: str, intent: str
+) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionHandleYesNo().run(
+        dispatcher,
+        tracker(
+            user_turn(text, intent),
+            slots={"requested_slot": "address"},
+            active_loop="repair_form",
+        ),
+        domain,
+    )
+    # never "好的。还有什么可以帮您？" in the middle of a booking
+    assert "utter_anything_else" not in texts(dispatcher)
+    assert texts(dispatcher) == (["utter_take_your_time"] if text == "这个嘛" else [])
+
+
+async def test_a_yes_with_nothing_offered_outside_a_form_asks_what_else(
+    domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionHandleYesNo().run(dispatcher, tracker(user_turn("好的", "affirm")), domain)
+    assert texts(dispatcher) == ["utter_anything_else"]
+
+
+@pytest.mark.parametrize(
+    ("text", "form", "expected"),
+    [
+        ("等一下 我找找", "repair_form", "utter_take_your_time"),
+        ("等一下 我找找", None, "utter_out_of_scope"),
+        ("燃气灶打不着火", "repair_form", "utter_out_of_scope"),
+    ],
+)
+async def test_out_of_scope_in_a_form_gives_time_to_someone_looking(
+    domain: dict[str, Any], text: str, form: str | None, expected: str
+) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionOutOfScope().run(
+        dispatcher,
+        tracker(user_turn(text, "out_of_scope"), active_loop=form),
+        domain,
+    )
+    assert texts(dispatcher) == [expected]

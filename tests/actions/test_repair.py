@@ -354,6 +354,33 @@ async def test_a_second_wrong_answer_to_one_question_offers_a_way_out(
         assert said(dispatcher, "utter_form_way_out")["hotline"]
 
 
+async def test_after_the_ways_out_were_listed_once_later_asks_get_a_one_line_reminder(
+    domain: dict[str, Any],
+) -> None:
+    ask = {"event": "bot", "text": "请留一个电话", "metadata": {"utter_action": "utter_ask_phone"}}
+    listed = {"event": "bot", "text": "转人工…", "metadata": {"utter_action": "utter_form_way_out"}}
+    dispatcher = CollectingDispatcher()
+    await ValidateRepairForm().run(
+        dispatcher,
+        tracker(
+            {"event": "slot", "name": "requested_slot", "value": "phone"},
+            ask,
+            user_turn("不知道", message_id="m1"),
+            ask,
+            user_turn("嗯", message_id="m2"),
+            listed,
+            ask,
+            user_turn("就打我家那个", message_id="last"),
+            slots={"requested_slot": "phone", "fault_type": "no_heat"},
+            active_loop="repair_form",
+            slot_events={"phone": "就打我家那个"},
+        ),
+        domain,
+    )
+    assert "utter_form_way_out" not in texts(dispatcher)
+    assert texts(dispatcher).count("utter_form_way_out_short") == 1
+
+
 async def test_a_cold_radiator_where_heating_is_stopped_hears_of_the_stop_not_a_booking(
     store: str, domain: dict[str, Any]
 ) -> None:

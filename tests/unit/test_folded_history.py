@@ -31,7 +31,9 @@ FORMS = ("repair_form", "temp_check_form")
 
 def _random_turn(rng: random.Random, index: int) -> list[Event]:
     """One turn of a conversation that starts, runs, interrupts, rejects and leaves forms."""
-    said = UserUttered(f"m{index}", {"name": rng.choice(["inform", "faq", "deny"]), "confidence": 1})
+    said = UserUttered(
+        f"m{index}", {"name": rng.choice(["inform", "faq", "deny"]), "confidence": 1}
+    )
     events: list[Event] = [ActionExecuted("action_listen"), said]
     form = rng.choice(FORMS)
     kind = rng.randrange(9)
@@ -40,7 +42,11 @@ def _random_turn(rng: random.Random, index: int) -> list[Event]:
     elif kind == 1:
         events += [ActionExecuted(form), SlotSet("requested_slot", "address")]
     elif kind == 2:
-        events += [ActionExecutionRejected(form), ActionExecuted("action_fallback"), BotUttered("?")]
+        events += [
+            ActionExecutionRejected(form),
+            ActionExecuted("action_fallback"),
+            BotUttered("?"),
+        ]
     elif kind == 3:
         events += [ActionExecuted("action_answer_faq"), BotUttered("a"), ActionExecuted(form)]
     elif kind == 4:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlu.requests import cannot_provide, repair_not_complaint, requests_in, wants_unbind
+from bot.nlu.requests import (
+    cannot_provide,
+    hesitating,
+    repair_not_complaint,
+    requests_in,
+    wants_unbind,
+)
 
 
 @pytest.mark.parametrize(
@@ -107,3 +113,19 @@ def test_an_unbind_request_is_never_read_as_binding(text: str, unbind: bool) -> 
     message = Message(data={"text": text, "intent": {"name": "bind_account", "confidence": 0.5}})
     [out] = IntentCorrections().process([message])
     assert out.get("intent")["name"] == ("unbind_account" if unbind else "bind_account")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["等等", "等一下哈", "稍等", "我找找", "嗯 我看看", "这个嘛", "我想想", "等一下我去拿缴费单"],
+)
+def test_asking_for_time_is_hesitation(text: str) -> None:
+    assert hesitating(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["我要报修", "不知道", "好", "嗯", "我家暖气不热", "等了三天了还不来", "马上派人来", "", None],
+)
+def test_answers_requests_and_complaints_are_no_hesitation(text: str | None) -> None:
+    assert not hesitating(text)
