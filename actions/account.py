@@ -30,7 +30,7 @@ from actions.common import (
     verified_account,
 )
 from bot.nlu.numbers import chinese_to_arabic, normalise_account_no
-from bot.nlu.requests import cannot_provide
+from bot.nlu.requests import cannot_provide, requests_in
 from bot.nlu.text import normalise
 from bot.privacy import mask_account
 from bot.services import clock
@@ -204,10 +204,12 @@ class ActionAfterVerification(Action):
             dispatcher.utter_message(response="utter_bound", account=mask_account(account))
         elif purpose == "apply_stop_heating":
             await _apply_stop_heating(dispatcher, tracker, account)
-        else:
+        started_by = latest_text_of_intent(tracker, PURPOSES)
+        if purpose == "query_fee" or "query_fee" in requests_in(started_by):
+            # 绑好了顺便查一下交了没有: the account is proven now, so the bill asked for in the
+            # same message is shown at once instead of offered
             summary = await read_db(fee_summary, policy(), account, clock.now().date())
             _show_fee(dispatcher, summary)
-        started_by = latest_text_of_intent(tracker, PURPOSES)
         second = offer_second_request(dispatcher, tracker, {"query_fee", purpose}, started_by)
         return [SlotSet("phone_last4", None), *second]
 

@@ -51,7 +51,7 @@ from bot.nlu.address import parse_address
 from bot.nlu.faults import fault_type_of
 from bot.nlu.limits import INPUT_TRUNCATED, MAX_MESSAGE_CHARS, has_words
 from bot.nlu.numbers import normalise_contact_number
-from bot.nlu.requests import cannot_provide, hesitating
+from bot.nlu.requests import asks_for_measurement, cannot_provide, hesitating
 from bot.policy import faq_answer
 from bot.privacy import mask_phone
 from bot.services import clock
@@ -62,9 +62,9 @@ from bot.store.subscriptions import unsubscribe_all
 from bot.store.tickets import TicketDraft
 
 FORM_SLOTS = {
-    "repair_form": ("fault_type", "visit_time"),
-    "temp_check_form": ("visit_time", "temperature"),
-    "complaint_form": ("complaint_category", "complaint_text"),
+    "repair_form": ("fault_type", "visit_time", "details_confirmed"),
+    "temp_check_form": ("visit_time", "temperature", "details_confirmed"),
+    "complaint_form": ("complaint_category", "complaint_text", "details_confirmed"),
     "verify_form": ("phone_last4",),
 }
 
@@ -364,8 +364,68 @@ class ActionHandleInform(Action):
             return await ActionQueryOutage().run(dispatcher, tracker, domain)
         if fault_type_of(latest_text(tracker)):
             return [FollowupAction("repair_form")]
+        form = await _topic_form(tracker)
+        if form:
+            # 和平里2号楼1单元303 13122223333 工作日晚上: details sent after the request (or
+            # after the refund rules that invite a measurement) go to that request's form
+            return [FollowupAction(form)]
         dispatcher.utter_message(response="utter_ask_what_for")
         return []
+
+
+#: Replies after which a request is over (filed, stopped): later details start nothing.
+TOPIC_CLOSED = frozenset(
+    {
+        "utter_repair_created",
+        "utter_temp_check_created",
+        "utter_complaint_created",
+        "utter_urgent_repair_updated",
+        "utter_form_stopped",
+        "utter_form_switched",
+    }
+)
+#: FAQ answers that invite a 测温 request (室温标准, 不达标退费).
+MEASUREMENT_TOPICS = frozenset({"refund", "room_temp_standard"})
+#: Requests whose form a later message of bare details continues.
+TOPIC_FORMS = {
+    "report_repair": "repair_form",
+    "request_temp_check": "temp_check_form",
+    "file_complaint": "complaint_form",
+}
+
+
+async def _topic_form(tracker: Tracker) -> str | None:
+    """The form a message of details (an address or a phone number) belongs to: the last
+    request the resident made in the last few messages, or a measurement after the FAQ answers
+    that invite one; None when the message holds no details or there is no such topic."""
+    text = latest_text(tracker)
+    has_details = (
+        parse_address(text, await read_db(known_communities)).is_usable
+        or normalise_contact_number(text) is not None
+    )
+    if not has_details:
+        return None
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot" and (event.get("metadata") or {}).get(
+            "utter_action"
+        ) in TOPIC_CLOSED:
+            return None  # that request was filed or dropped: details now are not for it
+        if event.get("event") != "user":
+            continue
+        users += 1
+        if users == 1:
+            continue  # the message of details itself
+        if users > 4:
+            return None
+        parse = event.get("parse_data") or {}
+        intent = str((parse.get("intent") or {}).get("name") or "")
+        if intent in TOPIC_FORMS:
+            return TOPIC_FORMS[intent]
+        key = (parse.get("response_selector") or {}).get("faq", {}).get("response", {})
+        if str(key.get("intent_response_key") or "").removeprefix("faq/") in MEASUREMENT_TOPICS:
+            return "temp_check_form"
+    return None
 
 
 async def _complete_urgent_ticket(
@@ -443,6 +503,11 @@ class ActionAnswerFaq(Action):
             tracker, frozenset({"utter_outage_found"})
         ):
             return await ActionQueryOutage().run(dispatcher, tracker, domain)
+        if key.removeprefix("faq/") in MEASUREMENT_TOPICS and asks_for_measurement(
+            latest_text(tracker)
+        ):
+            # 那你们先来测: the refund rules say a measurement comes first, and this asks for it
+            return [FollowupAction("temp_check_form")]
         try:
             dispatcher.utter_message(text=faq_answer(policy(), key.removeprefix("faq/")))
         except KeyError:

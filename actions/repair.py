@@ -32,6 +32,8 @@ from actions.common import (
     window_of,
 )
 from actions.outage import stop_before_booking
+from actions.readback import SLOT as READ_BACK_SLOT
+from actions.readback import ReadBackSlot
 from bot.nlu.emergency import only_discounted
 from bot.nlu.faults import fault_type_of, is_urgent
 from bot.privacy import mask_phone
@@ -49,7 +51,7 @@ AFTER_OUTAGE = "repair_after_outage"
 OUTAGE_OFFER = "utter_outage_repair_offer"
 
 
-class ValidateRepairForm(ContactSlots, FormValidationAction):
+class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
     """Fills and checks the repair form; opens the urgent ticket for a leak at once; tells a
     cold radiator in a community whose heating is stopped about the stop before booking."""
 
@@ -84,9 +86,10 @@ class ValidateRepairForm(ContactSlots, FormValidationAction):
         domain: DomainDict,
     ) -> list[str]:
         """A leak needs no visit window: someone comes at once."""
+        slots = await super().required_slots(domain_slots, dispatcher, tracker, domain)
         if tracker.get_slot("fault_type") == "leak":
-            return [s for s in domain_slots if s != "visit_time"]
-        return domain_slots
+            return [s for s in slots if s != "visit_time"]
+        return slots
 
     async def extract_fault_type(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -213,5 +216,6 @@ class ActionSubmitRepair(Action):
             SlotSet("fault_type", None),
             SlotSet("visit_time", None),
             SlotSet("urgent_ticket_no", None),
+            SlotSet(READ_BACK_SLOT, None),
             *offer_second_request(dispatcher, tracker, {"report_repair"}, started_by),
         ]

@@ -25,6 +25,8 @@ from actions.common import (
     window_of,
 )
 from actions.outage import community_of, stop_before_booking
+from actions.readback import SLOT as READ_BACK_SLOT
+from actions.readback import ReadBackSlot
 from bot.nlu.numbers import parse_room_reading
 from bot.policy import min_room_temp
 from bot.services import clock
@@ -41,7 +43,7 @@ TEMP_CHECK_AFTER_OUTAGE = "temp_check_after_outage"
 TEMP_CHECK_OUTAGE_OFFER = "utter_outage_temp_check_offer"
 
 
-class ValidateTempCheckForm(ContactSlots, FormValidationAction):
+class ValidateTempCheckForm(ContactSlots, ReadBackSlot, FormValidationAction):
     """Address, phone and window for an on-site measurement; prefilled for bound senders; the
     stop first where heating is stopped in the resident's community."""
 
@@ -127,10 +129,14 @@ class ActionSubmitTempCheck(Action):
             window=clock.format_window(*window) if window else "尽快",
             deadline=clock.format_due(ticket.resolve_due),
         )
-        return [SlotSet("visit_time", None), SlotSet("temperature", None)]
+        return [
+            SlotSet("visit_time", None),
+            SlotSet("temperature", None),
+            SlotSet(READ_BACK_SLOT, None),
+        ]
 
 
-class ValidateComplaintForm(ContactSlots, FormValidationAction):
+class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
     """Category, description and contact of a complaint; a detailed first message counts."""
 
     def name(self) -> str:
@@ -227,4 +233,8 @@ class ActionSubmitComplaint(Action):
             ack=clock.format_due(ticket.first_reply_due),
             close=clock.format_due(ticket.resolve_due),
         )
-        return [SlotSet("complaint_category", None), SlotSet("complaint_text", None)]
+        return [
+            SlotSet("complaint_category", None),
+            SlotSet("complaint_text", None),
+            SlotSet(READ_BACK_SLOT, None),
+        ]

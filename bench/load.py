@@ -59,7 +59,7 @@ WECHAT_ACCOUNT = "gh_bench"
 
 #: The project's conversations: what its users come for, one fresh sender per conversation.
 PROJECT_CONVERSATIONS: dict[str, list[str]] = {
-    "repair": ["暖气不热了", "阳光花园5号楼1单元302", "13812345678", "明天上午"],
+    "repair": ["暖气不热了", "阳光花园5号楼1单元302", "13812345678", "明天上午", "对"],
     "fee": ["查一下暖气费", "0102345678", "5678"],
     "outage": ["幸福里小区停暖了吗"],
     "faq": ["今年几号开始供暖", "暖气费在哪交"],

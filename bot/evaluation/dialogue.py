@@ -118,12 +118,18 @@ RESPONSE_KINDS: dict[str, str] = {
     "utter_ask_community": "community",
     "utter_ask_cancel_confirm": "confirm",
     "utter_offer_human": "confirm",
+    "utter_no_tickets": "ticket_no",
 }
 #: `pending` values (offers recorded by the actions) that ask for something other than yes/no.
 PENDING_KINDS: dict[str, str] = {"outage_community": "community"}
 #: Extra turns the player may spend answering from facts, per conversation (the brief's budget:
 #: enough to finish a form the script did not foresee, not enough to brute-force one).
 MAX_EXTRA_TURNS = 4
+#: The bot reads a ticket's details back before filing it (actions/readback.py). Writers who did
+#: not foresee that question gave no `confirm` fact; a resident whose details are right answers
+#: it with a yes, so the player does too (only for the read-back, never for other offers).
+READ_BACK = "utter_read_back"
+READ_BACK_ANSWER = "对"
 #: A third ask of the same slot is a trap unless its reply offers one of these ways out (skip,
 #: hotline, call-back, a person, the service hall) or the hotline number itself.
 ALTERNATIVE_MARKERS = ("跳过", "不填", "热线", "回电", "人工", "客服", "营业厅")
@@ -519,18 +525,26 @@ def play(conversation: Conversation, client: BotClient, sender: str) -> Transcri
         transcript.turns.append(turn)
         return turn.asked
 
+    def fact(kind: str | None) -> str | None:
+        if kind is None:
+            return None
+        if kind in conversation.facts:
+            return conversation.facts[kind]
+        last = transcript.turns[-1].responses if transcript.turns else ()
+        return READ_BACK_ANSWER if kind == "confirm" and READ_BACK in last else None
+
     def answer_from_facts(later: Sequence[Step], until: str | None) -> None:
         nonlocal asked, extra
         scripted = {s.when_asked for s in later}
         while (
             asked is not None
             and asked != until
-            and asked in conversation.facts
+            and (answer := fact(asked)) is not None
             and asked not in scripted
             and extra < MAX_EXTRA_TURNS
         ):
             extra += 1
-            asked = send(conversation.facts[asked], "fact")
+            asked = send(answer, "fact")
 
     for index, step in enumerate(conversation.steps):
         if step.when_asked is not None:

@@ -81,8 +81,9 @@ class IntentCorrections(StatelessComponent):
 
     - `file_complaint` → `report_repair` for a message that names a fault and asks for someone
       to come, without a word of complaint (`repair_not_complaint`);
-    - `bind_account` → `unbind_account` for a message that asks to remove a binding
-      (`wants_unbind`).
+    - `bind_account` or `cancel_ticket` → `unbind_account` for a message that asks to remove
+      a binding (`wants_unbind`): 我要取消绑定户号 once cancelled nothing and said no ticket was
+      found. Questions about unbinding (解绑以后还能查费吗) keep their FAQ intent.
     """
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -92,7 +93,7 @@ class IntentCorrections(StatelessComponent):
             name, text = intent.get(INTENT_NAME_KEY), str(message.get(TEXT) or "")
             if name == "file_complaint" and repair_not_complaint(text):
                 meant = "report_repair"
-            elif name == "bind_account" and wants_unbind(text):
+            elif name in ("bind_account", "cancel_ticket") and wants_unbind(text):
                 meant = "unbind_account"
             else:
                 continue

@@ -19,6 +19,7 @@ from bot.nlu.numbers import to_canonical
 
 __all__ = [
     "REQUEST_INTENTS",
+    "asks_for_measurement",
     "cannot_provide",
     "hesitating",
     "repair_not_complaint",
@@ -85,6 +86,18 @@ _HESITATION = re.compile(
     r"(等(一?下|等|会儿?)|稍等|你?等我|我(先|再)?(想|看|找|问|查|翻)(一?下|想|看|找|问|查)|"
     r"我去(找|看|问|查)|让我(想|看|找|查)|这个嘛|那个)"
 )
+
+
+_MEASURE = re.compile(
+    r"(来|上门|派人|过来|给我|帮我|先).{0,3}(测|量)(一?下|温|温度|测|量)?|申请测温|测个温"
+)
+
+
+def asks_for_measurement(text: str | None) -> bool:
+    """Whether `text` asks the company to come and measure the room (那你们先来测, 上门量一下):
+    said right after the refund rules, it is the 测温 request they invite, not the same
+    question again."""
+    return bool(text) and _MEASURE.search(to_canonical(str(text))) is not None
 
 
 def hesitating(text: str | None) -> bool:

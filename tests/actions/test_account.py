@@ -354,6 +354,31 @@ async def test_the_second_request_of_the_message_is_offered_after_the_bill(
     assert slot_values(events)["pending"] == "repair"
 
 
+async def test_a_bill_asked_for_with_the_binding_is_shown_once_bound(
+    domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    t = tracker(
+        user_turn("我想綁定戶號，綁好了順便查一下今年暖氣費交了沒有", "bind_account"),
+        user_turn("5678", message_id="b"),
+        slots={"verified_account": "0102345678", "account_no": "0102345678"},
+    )
+    events = await ActionAfterVerification().run(dispatcher, t, domain)
+    assert texts(dispatcher) == ["utter_bound", "utter_fee_summary"]
+    assert "pending" not in slot_values(events)
+
+
+async def test_a_binding_alone_shows_no_bill(domain: dict[str, Any]) -> None:
+    dispatcher = CollectingDispatcher()
+    t = tracker(
+        user_turn("绑定户号", "bind_account"),
+        user_turn("5678", message_id="b"),
+        slots={"verified_account": "0102345678", "account_no": "0102345678"},
+    )
+    await ActionAfterVerification().run(dispatcher, t, domain)
+    assert texts(dispatcher) == ["utter_bound"]
+
+
 async def test_a_resident_who_cannot_verify_hears_the_other_ways_at_once(
     domain: dict[str, Any],
 ) -> None:

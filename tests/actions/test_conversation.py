@@ -504,3 +504,45 @@ async def test_out_of_scope_in_a_form_gives_time_to_someone_looking(
         domain,
     )
     assert texts(dispatcher) == [expected]
+
+
+def _faq(key: str) -> dict[str, Any]:
+    return {"faq": {"response": {"intent_response_key": f"faq/{key}"}}}
+
+
+async def test_asking_them_to_come_and_measure_after_the_refund_rules_books_the_measurement(
+    domain: dict[str, Any],
+) -> None:
+    rules = user_turn("不到18度要退费 你们给我退", "faq", response_selector=_faq("refund"))
+    again = user_turn(
+        "那你们先来测 测完了按规定退", "faq", response_selector=_faq("refund"), message_id="b"
+    )
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswerFaq().run(dispatcher, tracker(rules, again), domain)
+    assert has_event(events, "followup", "temp_check_form")
+    assert texts(dispatcher) == []  # not the refund rules a second time
+
+
+@pytest.mark.parametrize(
+    ("earlier", "closed", "form"),
+    [
+        (user_turn("暖气不热", "report_repair"), False, "repair_form"),
+        (user_turn("要退费", "faq", response_selector=_faq("refund")), False, "temp_check_form"),
+        (user_turn("我要投诉", "file_complaint"), False, "complaint_form"),
+        (user_turn("暖气不热", "report_repair"), True, None),  # that repair was already filed
+        (user_turn("你好", "greet"), False, None),
+    ],
+)
+async def test_details_sent_after_a_request_continue_it(
+    domain: dict[str, Any], earlier: dict[str, Any], closed: bool, form: str | None
+) -> None:
+    filed = {"event": "bot", "text": "已登记", "metadata": {"utter_action": "utter_repair_created"}}
+    details = user_turn("阳光花园2号楼1单元303 13122223333 工作日晚上", "inform", message_id="z")
+    dispatcher = CollectingDispatcher()
+    events = await ActionHandleInform().run(
+        dispatcher, tracker(earlier, *([filed] if closed else []), details), domain
+    )
+    if form:
+        assert has_event(events, "followup", form)
+    else:
+        assert texts(dispatcher) == ["utter_ask_what_for"]

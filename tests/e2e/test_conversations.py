@@ -37,7 +37,11 @@ def test_repair_booking_creates_a_ticket_with_window_and_deadlines(stack: Stack)
     assert "地址" in stack.text(user, "家里暖气不热了，想找师傅来看看")
     assert "手机" in stack.text(user, "阳光花园5号楼1单元302")
     assert "时间" in stack.text(user, "13812345678")
-    answer = stack.text(user, "明天上午")
+    read_back = stack.text(user, "明天上午")
+    # the details come back before anything is filed, and nothing is filed until a yes
+    assert "阳光花园5号楼1单元302" in read_back and "5678" in read_back
+    assert not TICKET_NO.search(read_back)
+    answer = stack.text(user, "对")
     ticket = _ticket(stack, _ticket_no(answer, "BX"))
 
     assert ticket.kind == "BX" and ticket.status == "new"
@@ -53,6 +57,19 @@ def test_repair_booking_creates_a_ticket_with_window_and_deadlines(stack: Stack)
     assert ticket.first_reply_due - ticket.created_at == timedelta(hours=1)
     # fixed within 8 h of the visit the household chose (the report came at any hour before it)
     assert ticket.resolve_due - ticket.visit_start == timedelta(hours=8)
+
+
+def test_a_wrong_detail_read_back_is_corrected_before_the_ticket_is_filed(stack: Stack) -> None:
+    user = "e2e-readback"
+    stack.text(user, "暖气不热，派个人来")
+    stack.text(user, "阳光花园5号楼1单元302")
+    stack.text(user, "13812345678")
+    assert "阳光花园5号楼1单元302" in stack.text(user, "明天下午")
+    assert "改" in stack.text(user, "不对")
+    again = stack.text(user, "地址是阳光花园6号楼2单元301")
+    assert "阳光花园6号楼2单元301" in again and not TICKET_NO.search(again)
+    ticket = _ticket(stack, _ticket_no(stack.text(user, "对的"), "BX"))
+    assert ticket.address is not None and "6号楼" in ticket.address and ticket.room == "301"
 
 
 def test_leak_opens_an_urgent_ticket_on_the_first_message(stack: Stack) -> None:

@@ -199,6 +199,8 @@ def test_repair_booking_in_the_widget_survives_a_reload(
     shoot(page, "widget-04-after-reload")
 
     chat.type("明天上午")
+    chat.expect_answer("核对")  # the details read back before filing
+    chat.type("对")
     answer = chat.expect_answer("工单号")
     shoot(page, "widget-05-ticket")
     found = TICKET_NO.search(answer)

@@ -308,6 +308,28 @@ def test_a_kind_a_later_step_answers_is_left_to_that_step() -> None:
     assert [s.step.say for s in transcript.skipped] == ["明天上午"]
 
 
+class ReadingBackBot(ScriptedBot):
+    """Asks for a yes after the details, with the read-back response or another offer."""
+
+    def __init__(self, read_back: bool) -> None:
+        super().__init__({"暖气不热 阳光花园5号楼 13812345678 明天上午": "confirm"})
+        self.response = "utter_read_back" if read_back else "utter_offer_human"
+
+    def turn(self, sender: str, text: str, source: str) -> Turn:
+        turn = super().turn(sender, text, source)
+        return Turn(turn.user, turn.replies, turn.asked, source, responses=(self.response,))
+
+
+@pytest.mark.parametrize("read_back", [True, False])
+def test_a_read_back_without_a_confirm_fact_is_answered_yes_and_no_other_offer(
+    read_back: bool,
+) -> None:
+    conversation = _conversation([Step("暖气不热 阳光花园5号楼 13812345678 明天上午")])
+    bot = ReadingBackBot(read_back)
+    play(conversation, bot, "s1")
+    assert [text for _, text, _ in bot.sent][1:] == (["对"] if read_back else [])
+
+
 def test_answers_from_facts_stop_after_the_budget() -> None:
     conversation = _conversation([Step("报修")], facts={"phone": "010-6234 5678"})
     bot = ScriptedBot({"报修": "phone", "010-6234 5678": "phone"})

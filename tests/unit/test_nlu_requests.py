@@ -116,6 +116,24 @@ def test_an_unbind_request_is_never_read_as_binding(text: str, unbind: bool) -> 
 
 
 @pytest.mark.parametrize(
+    ("text", "intent", "meant"),
+    [
+        ("你好 我要 回国了 不住 这里 了. 我要 取消 绑定 户号", "cancel_ticket", "unbind_account"),
+        ("取消工单BX202612060001", "cancel_ticket", "cancel_ticket"),
+        ("解绑以后还能查费吗", "faq", "faq"),  # a question about unbinding unbinds nothing
+    ],
+)
+def test_cancelling_a_binding_is_unbinding_not_a_ticket(text: str, intent: str, meant: str) -> None:
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlu.guard import IntentCorrections
+
+    message = Message(data={"text": text, "intent": {"name": intent, "confidence": 0.6}})
+    [out] = IntentCorrections().process([message])
+    assert out.get("intent")["name"] == meant
+
+
+@pytest.mark.parametrize(
     "text",
     ["等等", "等一下哈", "稍等", "我找找", "嗯 我看看", "这个嘛", "我想想", "等一下我去拿缴费单"],
 )

@@ -1,0 +1,119 @@
+"""Reading the details back before a non-urgent ticket is filed (报修, 测温, 投诉).
+
+A wrong digit in a phone number or a misheard building sends a fitter to the wrong door a day
+later; the resident can only catch it if they see what was taken down before it is filed. So the
+last question of each of these forms is `details_confirmed`: the bot lists what it recorded and
+asks whether it is right. 对 files the ticket; 不对 asks what to change, and the resident writes
+the new value (地址是5号楼2单元301, 电话换成139…), which the forms take whatever they asked, or
+names the wrong one (地址错了), which clears it; then the list comes again. 算了 still stops. An
+urgent repair (a leak) is filed the moment it is known and never waits for this.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import guarded, latest_intent, latest_text, window_of
+from bot.nlu.numbers import to_canonical
+from bot.privacy import mask_phone
+from bot.services import clock
+from bot.services import tickets as ticket_service
+
+SLOT = "details_confirmed"
+#: 不修了 / 算了 at the read-back gives the request up; 不对 / 错了 asks to change something.
+_GIVING_UP = re.compile(r"算了|不(用|要|修|报|测|投诉)了?|取消|不办|先不")
+
+
+def needs_read_back(tracker: Tracker) -> bool:
+    """Whether the form's details are read back before filing: not when an urgent ticket was
+    already opened from this form (a leak is on its way, not waiting for a yes)."""
+    return not tracker.get_slot("urgent_ticket_no")
+
+
+def answer_to_read_back(tracker: Tracker) -> dict[str, Any]:
+    """The resident's answer to the read-back: yes → True, "that's wrong" → False, anything
+    else (a new value, 算了, a question) → nothing, so the other slots and rules take it."""
+    if tracker.get_slot("requested_slot") != SLOT:
+        return {}
+    intent = latest_intent(tracker)
+    if intent == "affirm":
+        return {SLOT: True}
+    if intent == "deny" and not _GIVING_UP.search(to_canonical(latest_text(tracker))):
+        return {SLOT: False}
+    return {}
+
+
+class ReadBackSlot:
+    """The read-back question for the form validation actions that file a ticket."""
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        """The form's slots, the read-back last, and none after an urgent ticket."""
+        return [s for s in domain_slots if s != SLOT or needs_read_back(tracker)]
+
+    async def extract_details_confirmed(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Read 对 / 不对 as the answer to the read-back, and only to it."""
+        return answer_to_read_back(tracker)
+
+    async def validate_details_confirmed(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Only a yes files the ticket; 不对 leaves the slot empty, so the question (now "what
+        should change?") comes again."""
+        return {SLOT: True if value is True else None}
+
+
+def read_back_lines(form: str, tracker: Tracker) -> list[str]:
+    """What the form recorded, one line per detail, as the ticket will hold it."""
+    slot = tracker.get_slot
+    phone = slot("phone")
+    window = window_of(slot("visit_time"))
+    lines: list[str] = []
+    if form == "repair_form":
+        fault = slot("fault_type") or "other"
+        lines.append(f"问题：{ticket_service.FAULT_NAMES.get(fault, fault)}")
+    if form == "complaint_form":
+        lines.append(f"类别：{slot('complaint_category') or '其他'}")
+        text = str(slot("complaint_text") or "")
+        lines.append(f"内容：{text[:40]}{'…' if len(text) > 40 else ''}")
+    if form in ("repair_form", "temp_check_form") and slot("address"):
+        lines.append(f"地址：{slot('address')}")
+    if phone:
+        lines.append(f"联系电话：{mask_phone(phone)}")
+    if form in ("repair_form", "temp_check_form"):
+        lines.append(f"上门时间：{clock.format_window(*window) if window else '尽快'}")
+    return lines
+
+
+class ActionAskDetailsConfirmed(Action):
+    """The read-back question itself (Rasa calls `action_ask_<slot>` for a form's slot)."""
+
+    def name(self) -> str:
+        """The action's name, as in domain.yml."""
+        return "action_ask_details_confirmed"
+
+    @guarded
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """List the details and ask; after a 不对, ask what to change instead of listing again."""
+        if tracker.get_slot("requested_slot") == SLOT and latest_intent(tracker) == "deny":
+            dispatcher.utter_message(response="utter_read_back_change")
+            return []
+        form = tracker.active_loop.get("name") or ""
+        details = "\n".join(f"· {line}" for line in read_back_lines(form, tracker))
+        dispatcher.utter_message(response="utter_read_back", details=details)
+        return []

@@ -1,0 +1,124 @@
+"""The details are read back before a non-urgent ticket is filed, and only a yes files it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.readback import ActionAskDetailsConfirmed
+from actions.repair import ValidateRepairForm
+from actions.service_requests import ValidateComplaintForm, ValidateTempCheckForm
+
+from .conftest import said, slot_values, texts, tracker, user_turn
+
+REPAIR = {
+    "fault_type": "no_heat",
+    "address": "阳光花园5号楼1单元302",
+    "phone": "13812345678",
+    "visit_time": "2026-11-28T08:00:00+08:00/2026-11-28T12:00:00+08:00",
+    "requested_slot": "details_confirmed",
+}
+
+
+async def test_the_repair_details_are_listed_as_recorded(domain: dict[str, Any]) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionAskDetailsConfirmed().run(
+        dispatcher,
+        tracker(user_turn("明天上午", "inform"), slots=REPAIR, active_loop="repair_form"),
+        domain,
+    )
+    details = said(dispatcher, "utter_read_back")["details"]
+    assert "暖气不热" in details
+    assert "阳光花园5号楼1单元302" in details
+    assert "5678" in details and "13812345678" not in details  # masked, as in confirmations
+    assert "11月28日" in details or "11-28" in details or "28日" in details
+
+
+async def test_a_no_at_the_read_back_asks_what_to_change_instead_of_listing_again(
+    domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionAskDetailsConfirmed().run(
+        dispatcher,
+        tracker(user_turn("不对", "deny"), slots=REPAIR, active_loop="repair_form"),
+        domain,
+    )
+    assert texts(dispatcher) == ["utter_read_back_change"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [
+        ("对", "affirm", {"details_confirmed": True}),
+        ("不对", "deny", {"details_confirmed": None}),
+        ("/deny", "deny", {"details_confirmed": None}),
+    ],
+)
+async def test_only_a_yes_files_the_ticket(
+    domain: dict[str, Any], text: str, intent: str, expected: dict[str, Any]
+) -> None:
+    events = await ValidateRepairForm().run(
+        CollectingDispatcher(),
+        tracker(user_turn(text, intent), slots=REPAIR, active_loop="repair_form"),
+        domain,
+    )
+    assert {k: v for k, v in slot_values(events).items() if k in expected} == expected
+
+
+async def test_giving_up_at_the_read_back_is_left_to_the_stop_rule(
+    domain: dict[str, Any],
+) -> None:
+    events = await ValidateRepairForm().run(
+        CollectingDispatcher(),
+        tracker(user_turn("算了不修了", "deny"), slots=REPAIR, active_loop="repair_form"),
+        domain,
+    )
+    # nothing extracted: the form rejects the message and the rule for 算了 stops the form
+    assert "details_confirmed" not in slot_values(events)
+
+
+async def test_a_new_value_at_the_read_back_replaces_the_old_one(domain: dict[str, Any]) -> None:
+    turn = user_turn(
+        "地址是阳光花园6号楼2单元301",
+        "inform",
+        entities=[{"entity": "address", "value": "阳光花园6号楼2单元301"}],
+    )
+    events = await ValidateRepairForm().run(
+        CollectingDispatcher(),
+        tracker(
+            turn,
+            slots=REPAIR,
+            active_loop="repair_form",
+            slot_events={"address": "阳光花园6号楼2单元301"},
+        ),
+        domain,
+    )
+    values = slot_values(events)
+    assert values["address"] == "阳光花园6号楼2单元301"
+    assert values.get("details_confirmed") is None
+
+
+@pytest.mark.parametrize(
+    ("action", "slots", "read_back"),
+    [
+        (ValidateRepairForm(), {"fault_type": "no_heat"}, True),
+        (ValidateRepairForm(), {"fault_type": "leak", "urgent_ticket_no": "BX1"}, False),
+        (ValidateTempCheckForm(), {}, True),
+        (ValidateComplaintForm(), {}, True),
+    ],
+)
+async def test_the_read_back_is_the_last_question_except_after_an_urgent_ticket(
+    domain: dict[str, Any], action: Any, slots: dict[str, Any], read_back: bool
+) -> None:
+    form = action.name().removeprefix("validate_")
+    required = await action.required_slots(
+        domain["forms"][form]["required_slots"],
+        CollectingDispatcher(),
+        tracker(user_turn("嗯", "inform"), slots=slots, active_loop=form),
+        domain,
+    )
+    assert ("details_confirmed" in required) is read_back
+    if read_back:
+        assert required[-1] == "details_confirmed"
