@@ -85,6 +85,9 @@ def emergency_from(value: Any) -> Emergency | None:
 
 # Everyday words that contain a trigger's characters; blanked before matching.
 _FALSE_FRIENDS = re.compile(
+    # 嗓子都喊冒烟了, 心里都冒烟了, 锅炉房烟囱冒白烟, a dripping tap (not the heating)
+    "嗓子(?:都)?(?:喊|渴|干)?(?:得)?冒烟|心里(?:都)?冒烟|烟囱(?:在|一直)?冒(?:白|黑|青)?烟|"
+    "水龙头(?:一直|有点|老是?)?(?:滴|漏)水|"
     "自来水费|水电费|热水费|水费|漏缴|漏交|漏报|漏掉|漏看|漏填|漏写|漏接|漏扣|漏发|漏签|漏记|漏洞|"
     "漏电话|遗漏|疏漏|走漏|滴水不漏|爆满|火爆|爆料|爆单|爆款|爆笑|爆棚|爆发|引爆|火大|上火|发火|"
     "火气|恼火|窝火|冒火了|火锅|火车|火柴|火腿|火速|火急|火化|红火|冻结|冷冻|果冻|冻肉|冻品|"
@@ -92,6 +95,13 @@ _FALSE_FRIENDS = re.compile(
     "烫着呢|烫着哪|冻死|冷死|冻成狗|流水线|流水账|流水号|流水声|水流声|流量|流程|"
     "烟花|烟囱|香烟|烟酒|发热量|冒险|冒昧|冒充|假冒|感冒药|喷漆|滋润|泡茶|泡面|泡脚|泡澡|"
     "新闻|闻名|听闻|见闻|水货|水平|漏水险|烫伤膏|烫伤药|保温层|保温棉|保温套|外皮|油漆"
+)
+# Voice input writes 水 as its homophone 谁: 暖气跑谁了 地上全是谁.
+_HOMOPHONES = re.compile("(?<=[跑漏冒渗喷淌])谁|(?<=全是|都是|一地)谁")
+# What happened elsewhere or was only heard of (听说隔壁小区跑水了, 新闻里说外地爆管了) reports
+# no danger to the writer; read on the normalised text, since 新闻 is a false friend above.
+_HEARSAY = re.compile(
+    "听说|新闻|朋友圈|抖音|快手|网上|看到有人|外地|别的小区|隔壁小区|演练|开玩笑|测试一下"
 )
 
 _PUNCT = "，,。.!！?？;；、~～…\n "
@@ -125,7 +135,7 @@ _ONGOING = re.compile(
 )
 # Resolutions cancel what was reported before them: 漏水已经修好了, 现在不漏了, 煤气味散了.
 _RESOLVED = re.compile(
-    "修好了|弄好了|修复了|处理好了|处理完了|解决了|没事了|没问题了|已经好了|"
+    "修好了|弄好了|修复了|修完了|修完|处理好了|处理完了|解决了|没事了|没问题了|已经好了|"
     "不(?:再)?(?:漏|滴|渗|冒|喷|流|淌)(?:水)?了|没(?:有)?再(?:漏|滴|渗|冒|喷)|止住了|堵住了|"
     "关住了|关上了|关好了|关死了|关掉了|(?:味|味道|气味|烟)(?:已经|都)?(?:散了|没了|没有了|消失了|淡了)"
 )
@@ -204,6 +214,9 @@ _WATER: tuple[str, ...] = (
     + _GAP
     + "{0,3}?(?P<core>湿了|湿透|都湿|全湿|湿一片|泡了|泡坏了|被泡|泡水)",
     "(?<![死])淹(?:了|到|着|没)|被淹|水淹|水漫",
+    "(?i:pipe (?:has |just )?burst|burst pipe|water (?:is )?everywhere|flood(?:ing|ed)|"
+    "can'?t (?:shut|turn) (?:it |the water )?off|leaking|water coming (?:through|in)|dripping)",
+    "哗哗(?:地|的)?(?:流|淌|冒|出)(?:水)?|松手就(?:喷|冒|漏|流|呲)|往上(?:冒|喷|涌)",
     # burst: 爆管, 管子爆了, 暖气片裂了, 水管冻裂了, 接头崩开了, 开了个口子
     "爆管|管爆|爆水管|(?:崩|爆|炸)开了|(?:爆|裂|开)了个(?:大)?口子",
     "(?:" + _PIPE + ")" + _NEAR + "{0,4}?(?P<core>爆|炸|崩|裂|破(?:了|裂|开|口|洞)|"
@@ -229,6 +242,7 @@ _GAS_WORD = "煤气|燃气|天然气|液化气|沼气|瓦斯"
 _GAS: tuple[str, ...] = (
     # 煤气味, 燃气泄漏, 液化气罐漏气, 好像漏煤气了, 闻着像天然气, 味道像煤气
     "(?:" + _GAS_WORD + ")" + _GAP + "{0,6}?(?P<core>味|泄漏|泄露|外泄|漏|跑气)",
+    "(?i:smells? (?:like |of )?gas|gas (?:leak|smell)|smoke|on fire)",
     # a damaged gas line: 燃气管道被碰破了, 煤气软管裂了, 燃气表那儿嘶嘶响
     "(?:"
     + _GAS_WORD
@@ -264,6 +278,7 @@ _SEVERE = (
 _PERSON_PATTERNS: tuple[str, ...] = (
     # scalded: 烫伤, 烫着了, 被暖气管烫了, 把孩子烫了, 手烫起泡
     "烫(?P<core>伤|着|到(?![不没能可])|破|红了|肿|起泡|出(?:了)?泡|掉(?:了)?皮)",
+    "烫(?:得|掉了?)(?P<core>起泡|出(?:了)?泡|(?:一层)?皮|通红|红肿)",
     "被" + _GAP + "{0,8}?烫(?:了|伤|着|到|一下|起)",
     "把" + _GAP + "{0,6}?烫(?:了|伤|着|到)",
     "(?:手|脚|腿|胳膊|脸|皮|" + _PERSON + ")" + _GAP + "{0,3}?烫(?:了|伤|着|到)",
@@ -287,20 +302,33 @@ _SHIVERING = "(?:冻|冷)得(?:直|浑身|全身|一直)?(?:哆嗦|发抖|打颤
 _FRAIL_WORDS = (
     _PERSON
     + "|娘|婆婆|公公|老头|老太|老母亲|老父亲|独居|瘫痪|卧床|怀孕|孕|新生儿|刚出生|满月|月子|娃|"
+    "手术|术后|病人|残疾|轮椅|(?i:grandma|grandpa|baby|mother|father|mom|dad|[6-9][0-9] years)|"
     "[6-9][0-9](?:多)?(?:岁|了)|[六七八九]十(?:多)?(?:岁|了)|一百岁"
 )
 _FRAIL = re.compile(_FRAIL_WORDS)
 # The signs of hypothermia, or of a body failing in the cold, that a duty manager acts on at once:
 # hard shivering, confusion, slurred speech, drowsiness, blue or grey skin, weakness, dizziness or
 # chest trouble, a cold body or low temperature, a baby that will not feed or stop crying.
-_SHIVERS = "哆嗦|发抖|打颤|打摆子|抖个不停|直抖|一直抖|浑身抖|发颤"
+_SHIVERS = (
+    "哆嗦|发抖|打颤|打摆子|抖个不停|直抖|一直抖|浑身抖|发颤|筛糠|打寒战|寒战|打冷战|"
+    "(?:止不住|不停)(?:地|的)?抖|抖(?:得)?(?:停不下来|不停)|抖了|一直抖|(?i:shiver|shaking)"
+)
 _COLD_SIGNS = (
     "说胡话|迷迷糊糊|迷糊|糊涂了|意识不清|神志不清|反应(?:慢|迟钝)|叫(?:他|她)?(?:也|都)?不(?:怎么)?应|"
     "不认人|说不清|口齿不清|话都说不|昏昏沉沉|昏沉|嗜睡|叫不醒|蔫了|"
     "(?:嘴唇?|脸|手|脚|皮肤|身上)(?:都|冻|冻得)?(?:发紫|发青|发乌|乌了|紫了|青了|发白)|脸色(?:发青|发白|发紫|铁青)|"
     "站不住|站不稳|腿(?:都)?软|没(?:有)?力气|不听使唤|动不了|"
     "头晕|头昏|恶心|胸闷|胸口闷|心慌|心口疼|喘不上|血压(?:高|上来|升高)|抽筋|"
-    "不吃奶|哭个不停|一直哭|体温(?:低|偏低|只有|才|3[0-5])|(?:身上|浑身|全身)(?:都)?(?:冰凉|冰冷|发凉)"
+    "不吃奶|哭个不停|一直哭|体温(?:低|偏低|只有|才|3[0-5])|(?:身上|浑身|全身)(?:都)?(?:冰凉|冰冷|发凉)|"
+    "没(?:啥|什么|有)?反应|蔫蔫|蔫巴|颠三倒四|(?:意识|神志)模糊|迷瞪|睡不醒|叫不精神|"
+    "没(?:有)?知觉|走不了路|低温症|(?:嘴唇|脸)(?:都)?(?:黢|乌|青)紫|冰拔凉|后背(?:都)?冰凉|"
+    "(?i:confused|unresponsive|hypotherm|lips (?:are |turned )?(?:blue|purple)|can'?t wake)"
+)
+# Milder signs that name an emergency only for someone frail in the cold: 一直犯困, 冻得手脚发麻,
+# 吃奶也没劲, 小手冰凉, 站起来就晕, 吐了一回.
+_FRAIL_SIGNS = (
+    "犯困|打盹|发麻|麻木|吐了|呕吐|(?:吃奶|喝奶)(?:也|都)?没劲|小手(?:都)?冰凉|"
+    "(?:就|直|发)晕|晕乎"
 )
 
 
@@ -311,7 +339,8 @@ def _both(*patterns: str) -> re.Pattern[str]:
 
 _COLD_WORDS = (
     "冷|冻|凉|寒|不热|不暖|没暖气|没有暖气|停暖|停热|没供暖|温度(?:太|很|特别)?低|室温低|"
-    "[0-9一二三四五六七八九十两]+度|零下|℃"
+    "[0-9一二三四五六七八九十两]+度|零下|℃|没热|没暖|暖气没了|"
+    "(?i:cold|freez|heating (?:is )?(?:off|out)|no heat)"
 )
 _COLD_CONTEXT = re.compile(_COLD_WORDS)
 #: Shivering of someone frail, in the cold; the graver signs of anyone (the writer too) in the cold.
@@ -338,6 +367,7 @@ _TRIGGERS: tuple[_Trigger, ...] = (
     _Trigger("person", re.compile(_SHIVERING), needs=_FRAIL),
     _Trigger("person", re.compile(_SHIVERS), needs=_FRAIL_IN_COLD),
     _Trigger("person", re.compile(_COLD_SIGNS), needs=_ANYONE_IN_COLD),
+    _Trigger("person", re.compile(_FRAIL_SIGNS), needs=_FRAIL_IN_COLD),
     _Trigger("person", re.compile(_HURT), needs=_both(_FRAIL_WORDS + "|我|人", "暖气|管|片|阀")),
     *(_Trigger("gas", re.compile(p)) for p in _GAS),
     _Trigger("gas", re.compile(_SMOKE_SMELL), unless=_SMOKING),
@@ -388,8 +418,9 @@ def _negated(text: str, clause: int, at: int) -> bool:
     return bool(_NEGATION.search(text[max(clause, at - 8) : at]))
 
 
-def _counts(text: str, trigger: _Trigger, m: re.Match[str]) -> bool:
-    """Whether a trigger match reports a present danger (module docstring: what does not count)."""
+def _counts(text: str, plain: str, trigger: _Trigger, m: re.Match[str]) -> bool:
+    """Whether a trigger match reports a present danger (module docstring: what does not count);
+    `plain` is `text` before blanking, where hearsay markers such as 新闻 still stand."""
     core = m.start("core") if "core" in m.re.groupindex and m.start("core") >= 0 else m.start()
     clause = _clause_start(text, m.start())
     core_clause = _clause_start(text, core)
@@ -397,6 +428,8 @@ def _counts(text: str, trigger: _Trigger, m: re.Match[str]) -> bool:
         return False
     before = text[clause:core]
     if _HYPOTHETICAL.search(_SUSPICION.sub("", before)):
+        return False
+    if _HEARSAY.search(plain[clause : _clause_end(text, m.end())]):
         return False
     if trigger.kind == "person" and _FUTURE.search(text[max(clause, m.start() - 3) : m.start()]):
         return False
@@ -432,7 +465,7 @@ def _hits(text: str, plain: str, *, discounting: bool = True) -> list[_Hit]:
         if enquiry and trigger.kind == "water":
             continue
         for m in trigger.pattern.finditer(text):
-            if not discounting or _counts(text, trigger, m):
+            if not discounting or _counts(text, plain, trigger, m):
                 hits.append(_Hit(trigger.kind, m.start(), m.group(0)))
     return hits
 
@@ -441,7 +474,7 @@ def _prepared(text: str | None) -> tuple[str, str] | None:
     """(blanked, normalised) text, or None for no words / a "/" payload."""
     if not text or text.lstrip().startswith("/"):
         return None
-    plain = normalise(text)
+    plain = _HOMOPHONES.sub("水", normalise(text))
     return _blank_false_friends(plain), plain
 
 

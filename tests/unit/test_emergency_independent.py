@@ -4,8 +4,9 @@ The set was written by a writer who saw neither the detector nor its development
 Measured when it arrived: recall 82.7 % (182/220), false alarms 6.0 % (28/470); most misses were
 people unwell from cold. The cold-sign rules added then (hypothermia signs, not the set's
 sentences) were written after reading those misses, so this set no longer measures them
-independently: `tests/nlu/emergency_cases_fresh.yml`, written later by another writer, does. The
-floors sit just under the figures now (92.7 %, 6.0 %) and only move up; the target is 100 %.
+independently: `tests/nlu/emergency_cases_fresh.yml`, written later by another writer, did until
+its misses were read in turn; `tests/nlu/emergency_cases_third.yml` now does. The floors sit just
+under the figures now and only move up; the target is 100 %.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from bot.config import PROJECT_ROOT
 from bot.evaluation.emergency import load_cases, measure
 
 CASES = PROJECT_ROOT / "tests" / "nlu" / "emergency_cases.yml"
-RECALL_FLOOR = 0.92
-FALSE_ALARM_CEILING = 0.065
+RECALL_FLOOR = 0.96
+FALSE_ALARM_CEILING = 0.05
 
 
 def test_the_independent_emergency_set_holds_its_floors() -> None:
@@ -29,10 +30,26 @@ FRESH = PROJECT_ROOT / "tests" / "nlu" / "emergency_cases_fresh.yml"
 
 
 def test_the_fresh_emergency_set_holds_its_floors() -> None:
-    """The fresh set (another writer, after the cold-sign rules; nobody has read its misses):
-    recall 83.9 % (115/137; 62.0 % before the cold-sign rules), false alarms 7.9 % (20/254).
-    Its misses are not to be read while tuning: they measure the next change too."""
+    """The fresh set (another writer, after the cold-sign rules): recall 83.9 % (115/137),
+    false alarms 7.9 % (20/254) when it arrived. Its misses were read on 2026-12-06 and rules
+    written for the classes they showed (more hypothermia signs, scalds, voice-input 谁 for 水,
+    English, hearsay and figures of speech): 99.3 % and 3.1 % after, on a set now seen."""
     score = measure(load_cases(FRESH))
     assert (score.emergencies, score.non_emergencies) == (137, 254)
+    assert score.recall is not None and score.recall >= 0.99
+    assert score.false_alarm_rate is not None and score.false_alarm_rate <= 0.035
+
+
+THIRD = PROJECT_ROOT / "tests" / "nlu" / "emergency_cases_third.yml"
+
+
+def test_the_third_emergency_set_holds_its_floors() -> None:
+    """The third set (a writer who saw nothing of the project, 2026-12-06), scored once after the
+    rules written from the fresh set's misses: recall 83.9 % (151/180; the rules before them
+    82.8 %), person 67.3 %, gas 91.1 %, water 91.2 %, false alarms 10.0 % (14/140; before 11.4 %).
+    What the fresh set's misses taught barely carried over: the rules fit what was read. Nobody
+    has read this set's misses; they measure the next change."""
+    score = measure(load_cases(THIRD))
+    assert (score.emergencies, score.non_emergencies) == (180, 140)
     assert score.recall is not None and score.recall >= 0.83
-    assert score.false_alarm_rate is not None and score.false_alarm_rate <= 0.08
+    assert score.false_alarm_rate is not None and score.false_alarm_rate <= 0.105

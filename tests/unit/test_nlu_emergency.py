@@ -584,3 +584,42 @@ def test_a_long_message_is_checked_quickly() -> None:
     started = time.perf_counter()
     assert detect_emergency(text) is None
     assert time.perf_counter() - started < 0.2
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("老伴冻得直打寒战 嘴唇都紫了 屋里才11度", "person"),
+        ("我爸刚做完手术在家 暖气没了 一直抖 停不下来", "person"),
+        ("孩子5个月 家里冷 今天老是睡不醒 喂奶也没劲", "person"),
+        ("屋里12度 我妈说话颠三倒四的 是不是冻着了", "person"),
+        ("my dad is 88, the heating is off and he is confused and shivering", "person"),
+        ("放气的时候热水浇到手上 烫得起泡了", "person"),
+        ("暖气跑谁了 地上全是谁", "water"),
+        ("pipe burst in the bathroom, water everywhere", "water"),
+        ("楼道里哗哗流水 热乎乎的", "water"),
+        ("按着阀门呢 松手就喷", "water"),
+        ("smells like gas in the kitchen, very strong", "gas"),
+    ],
+)
+def test_signs_voice_typos_and_english_found_in_a_fresh_set_are_caught(
+    text: str, kind: str
+) -> None:
+    found = detect_emergency(text)
+    assert found is not None and found.kind == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "看新闻说外地有个小区爆管了 我们这边管子老不老",
+        "听说隔壁小区跑水了 我们会停暖吗",
+        "等你们回电话 等得嗓子都冒烟了",
+        "锅炉房烟囱冒白烟 是开始烧了吗",
+        "上午报的漏水 师傅修完走了",
+        "厨房水龙头滴水 你们管吗",
+        "跑水的演练几点开始",
+    ],
+)
+def test_hearsay_figures_of_speech_and_other_trades_are_no_emergency(text: str) -> None:
+    assert detect_emergency(text) is None
