@@ -27,6 +27,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy.orm import Session
 
+from bot.channels.names import CHANNEL_NAMES
 from bot.config import settings as process_settings
 from bot.console import logins, present
 from bot.console.auth import (
@@ -379,7 +380,7 @@ def create_app(
         picked = await in_session(handoff_service.pick, actor, session_id, now())
         events = [] if picked.paused else [{"event": "pause"}]
         if rules.announces_handover(picked.channel):
-            events.append(bot_message(messages.picked(actor.display_name)))
+            events.append(agent_message(messages.picked(actor.display_name), actor.display_name))
         note = None
         if events:
             try:
@@ -428,7 +429,7 @@ def create_app(
         note = None
         if rules.announces_handover(moved.channel) and moved.agent_name:
             try:
-                message = bot_message(messages.transferred(moved.agent_name))
+                message = bot_message(messages.transferred(moved.agent_name), moved.agent_name)
                 await rasa().append(moved.sender_id, [message], moved.channel)
             except RasaError as exc:
                 note = f"已转接，但通知用户失败：{exc}"
@@ -484,7 +485,9 @@ def create_app(
             raise ApiError(400, f"统计期最长 {MAX_REPORT_DAYS} 天")
         period = period_of(first, last, process_settings().timezone)
         figures = await in_session(build_report, period, now(), tracker_db)
-        return response.json({"report": figures, "definitions": DEFINITIONS})
+        return response.json(
+            {"report": figures, "definitions": DEFINITIONS, "channel_names": CHANNEL_NAMES}
+        )
 
     # ---- the call centre ------------------------------------------------------------------------
 
