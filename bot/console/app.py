@@ -44,7 +44,7 @@ from bot.console.auth import (
 )
 from bot.console.config import ConsoleSettings
 from bot.console.rasa import RasaClient, RasaError
-from bot.console.sweep import Sweeper, give_back
+from bot.console.sweep import Sweeper, give_back, tell_requeued
 from bot.handoff import messages, rules
 from bot.handoff import service as handoff_service
 from bot.handoff.config import HandoffSettings
@@ -303,13 +303,12 @@ def create_app(
     @app.post("/api/logout")
     @api()
     async def logout(request: Request) -> HTTPResponse:
-        await in_session(
-            logins.end_session,
-            request.ctx.login.key,
-            _actor_of(request),
-            now(),
-            policy.handoff.pickup_minutes,
+        pickup = policy.handoff.pickup_minutes
+        returned = await in_session(
+            logins.end_session, request.ctx.login.key, _actor_of(request), now(), pickup
         )
+        for handoff_view in returned:
+            await tell_requeued(rasa(), handoff_view, pickup)  # the agent is gone either way
         answer = response.json({"ok": True})
         del answer.cookies[COOKIE_NAME]
         return answer
@@ -405,14 +404,13 @@ def create_app(
     @api()
     async def release(request: Request, session_id: int) -> HTTPResponse:
         _body(request)
-        await in_session(
-            handoff_service.release,
-            _actor_of(request),
-            session_id,
-            now(),
-            policy.handoff.pickup_minutes,
+        pickup = policy.handoff.pickup_minutes
+        released = await in_session(
+            handoff_service.release, _actor_of(request), session_id, now(), pickup
         )
-        return response.json({"ok": True})
+        undelivered = await tell_requeued(rasa(), released, pickup)
+        note = f"已退回队列，但通知用户失败：{undelivered}" if undelivered else None
+        return response.json({"ok": True, "note": note})
 
     @app.post("/api/sessions/<session_id:int>/transfer")
     @api()

@@ -28,7 +28,11 @@ from .test_widget_browser import ANSWER_MS, PHONE, Chat, browser, shoot  # noqa:
 pytestmark = pytest.mark.e2e
 
 AGENT, PASSWORD = "e2e-agent", "e2e-agent-password"
-DESK: dict[str, Any] = {"viewport": {"width": 1280, "height": 860}, "locale": "zh-CN"}
+DESK: dict[str, Any] = {
+    "viewport": {"width": 1280, "height": 860},
+    "locale": "zh-CN",
+    "timezone_id": "Asia/Shanghai",
+}
 
 
 @pytest.fixture
@@ -86,9 +90,7 @@ def test_a_person_takes_over_from_the_widget_and_gives_the_bot_back(
 
     # Other tests of the session may have queued conversations too (an urgent leak sorts first):
     # take the one from this web visitor.
-    item = desk.locator("#waiting-list .item", has_text="网页客服").filter(
-        has_text="用户要求人工"
-    )
+    item = desk.locator("#waiting-list .item", has_text="网页客服").filter(has_text="用户要求人工")
     expect(item).to_have_count(1, timeout=ANSWER_MS)
     item.click()
     transcript = desk.locator("#transcript")

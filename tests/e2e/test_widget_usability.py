@@ -26,7 +26,11 @@ from .test_widget_browser import PHONE, Chat, browser  # noqa: F401 (fixture)
 pytestmark = pytest.mark.e2e
 
 RESULTS = PROJECT_ROOT / "results" / "widget"
-DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 860}, "locale": "zh-CN"}
+DESKTOP: dict[str, Any] = {
+    "viewport": {"width": 1280, "height": 860},
+    "locale": "zh-CN",
+    "timezone_id": "Asia/Shanghai",
+}
 SCREENS = {"phone": PHONE, "desktop": DESKTOP}
 MIN_TARGET = 44  # px: WCAG 2.5.5, what older thumbs need
 TIME = re.compile(r"\d{2}:\d{2}")

@@ -575,6 +575,29 @@ async def test_logging_out_returns_the_conversations(console: Console) -> None:
     assert (await wang.post("/api/logout"))[0] == 200
     assert _row(session_id).status == "queued"
     assert (await wang.get("/api/queue"))[0] == 401
+    assert console.rasa.sent("web-user")[-1] == _requeued()
+
+
+def _requeued() -> dict[str, Any]:
+    """The notice a user gets when their agent leaves: no agent named, so the widget drops the
+    人工客服 mark, and the fresh pick-up deadline."""
+    return {"event": "bot", "text": messages.requeued(POLICY.handoff.pickup_minutes)}
+
+
+async def test_putting_a_conversation_back_tells_the_user(console: Console) -> None:
+    session_id = _queue()
+    wang = await console.agent("wang")
+    await wang.post(f"/api/sessions/{session_id}/pick")
+    status, answer = await wang.post(f"/api/sessions/{session_id}/release")
+    assert status == 200 and answer["note"] is None
+    assert _row(session_id).status == "queued"
+    assert console.rasa.sent("web-user")[-1] == _requeued()
+    assert "重新排队" in _requeued()["text"]
+    # On WeChat each push counts against the user's window: nobody is told of 接入 or 退回 there.
+    wechat = _queue(sender="openid-x", channel="wechat")
+    await wang.post(f"/api/sessions/{wechat}/pick")
+    await wang.post(f"/api/sessions/{wechat}/release")
+    assert console.rasa.sent("openid-x") == []
 
 
 # ---- the sweep -----------------------------------------------------------------------------------
@@ -611,6 +634,7 @@ async def test_offline_agents_lose_their_conversations_to_the_queue(console: Con
     console.clock[0] = NOW + timedelta(seconds=61)
     await console.sweeper.run_once()
     assert _row(session_id).status == "queued" and _row(session_id).agent_id is None
+    assert console.rasa.sent("web-user")[-1] == _requeued()
 
 
 async def test_webhook_events_are_signed_and_retried(console: Console) -> None:

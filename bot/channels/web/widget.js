@@ -151,6 +151,7 @@
     ".head .who{flex:1;min-width:0}",
     ".head .title{display:block;font-weight:600;font-size:1.05em;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}",
     ".head .line{display:flex;align-items:center;gap:.4em;font-size:.85em;flex-wrap:wrap}",
+    ".line .status::before{content:'· '}",
     ".mark{display:inline-block;background:#fff;color:#9a3412;font-weight:700;border-radius:4px;padding:0 .4em;font-size:.9em;line-height:1.5}",
     ".line .mark{color:var(--wc-color)}",
     ".head .close{flex:none;min-width:max(44px,2.75em);min-height:max(44px,2.75em);border:0;border-radius:8px;background:transparent;color:#fff;font-size:1.6em;line-height:1;cursor:pointer}",
