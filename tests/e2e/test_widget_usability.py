@@ -126,6 +126,10 @@ def test_widget_is_usable_by_thumb_keyboard_and_screen_reader(
     metas = chat.root.locator(".entry .meta").all_inner_texts()
     assert [m.split()[0] for m in metas] == ["小暖", "我", "小暖"], metas
     assert all(TIME.search(m) for m in metas), metas
+    # The pressed button left the focus on the message list; Tab reaches the new answer's buttons.
+    assert page.evaluate(f"{active}.getAttribute('role')") == "log"
+    page.keyboard.press("Tab")
+    assert page.evaluate(f"{active}.textContent") == "不热"
     screenshot(page, f"{name}-02-open")
 
     controls = page.evaluate(CONTROLS)

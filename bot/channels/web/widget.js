@@ -140,7 +140,8 @@
     "*{box-sizing:border-box;font-family:-apple-system,'PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC','WenQuanYi Micro Hei',sans-serif}",
     ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}",
     "button,textarea{font-size:inherit}",
-    "button:focus-visible,textarea:focus-visible,a:focus-visible{outline:3px solid #1d4ed8;outline-offset:2px}",
+    "button:focus-visible,textarea:focus-visible,a:focus-visible,.log:focus-visible{outline:3px solid #1d4ed8;outline-offset:2px}",
+    ".log:focus-visible{outline-offset:-3px}",
     ".launcher{position:fixed;right:12px;bottom:12px;z-index:2147483000;min-height:max(48px,3em);padding:0 1.1em 0 .9em;border:0;border-radius:999px;",
     "background:var(--wc-color);color:#fff;cursor:pointer;box-shadow:0 3px 10px rgba(0,0,0,.25);display:flex;align-items:center;gap:.4em;font-size:1em;font-weight:600;letter-spacing:.05em}",
     ".launcher svg{width:1.4em;height:1.4em;fill:currentColor;flex:none}",
@@ -332,7 +333,10 @@
       button.textContent = choice.title;
       button.addEventListener("click", function () {
         send(choice.payload, choice.title);
-        input.focus(); // the pressed button is disabled now; focus must not fall to the page
+        // The pressed button is disabled now, and focus must not fall back to the page: it goes to
+        // the message list (Tab reaches the next answer's buttons), not the input, whose on-screen
+        // keyboard would cover half a phone for a visitor who is choosing, not typing.
+        log.focus({ preventScroll: true });
       });
       row.appendChild(button);
     });
