@@ -12,7 +12,7 @@
  * (the company's privacy notice; default the short one served beside this script).
  *
  * Made for older residents on phones: every control is at least 44×44 px, sizes are in em of the
- * browser's own font size (so its font setting and zoom apply) with 小/大 buttons on top, messages
+ * browser's own font size (so its font setting and zoom apply) plus 小/大 buttons, messages
  * carry who wrote them and when, and while a person holds the conversation the header and their
  * messages say 人工客服 and their name (the server adds `agent`/`holder` to those messages,
  * bot.channels.webchat.WebChatOutput). The message list is an ARIA log, so screen readers read
