@@ -42,6 +42,7 @@ from actions.outage import ActionQueryOutage
 from actions.repair import AFTER_OUTAGE
 from actions.service_requests import TEMP_CHECK_AFTER_OUTAGE
 from actions.tickets import ActionQueryTicket, ticket_no_of
+from bot.channels.payloads import latest_user_text
 from bot.handoff import messages as handoff_messages
 from bot.handoff import rules as handoff_rules
 from bot.handoff import service as handoff_service
@@ -128,7 +129,7 @@ async def collected(tracker: Tracker) -> dict[str, Any]:
         "frustration": frustration(user_turns(tracker)),
         "intent": latest_intent(tracker),
         "form": tracker.active_loop.get("name"),
-        "last_message": latest_text(tracker)[:500],
+        "last_message": latest_user_text(tracker.events)[:500],
         "account_no": account,
         "phone": phone,
         "address": tracker.get_slot("address"),

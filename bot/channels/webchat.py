@@ -38,6 +38,7 @@ from sanic.response import HTTPResponse
 from bot.channels.ids import conversation_id
 from bot.channels.limits import bounded_text, limit_request_bodies, max_body_bytes
 from bot.channels.websession import issue, load_secret, resume
+from bot.handoff.transcript import AGENT_METADATA_KEY, HOLDER_METADATA_KEY
 from bot.notify.delivery import take_pending
 from bot.services import clock
 from bot.store.db import session_scope
@@ -54,6 +55,7 @@ WEB_DIR = Path(__file__).parent / "web"
 WIDGET_FILES: dict[str, tuple[str, str]] = {
     "widget.js": ("widget.js", "text/javascript; charset=utf-8"),
     "demo": ("demo.html", "text/html; charset=utf-8"),
+    "privacy": ("privacy.html", "text/html; charset=utf-8"),
 }
 
 
@@ -117,6 +119,32 @@ def drop_unknown_engineio_packets() -> None:
     AsyncSocket.receive = checked
 
 
+#: Metadata of a bot event → the field of the widget's message that carries it (bot.handoff).
+WIDGET_FIELDS = {AGENT_METADATA_KEY: "agent", HOLDER_METADATA_KEY: "holder"}
+
+
+def widget_fields(metadata: dict[str, Any]) -> dict[str, str]:
+    """The hand-off fields of a bot message for the widget: who wrote it, who holds the chat."""
+    return {field: str(metadata[key]) for key, field in WIDGET_FIELDS.items() if metadata.get(key)}
+
+
+class WebChatOutput(SocketIOOutput):
+    """Rasa's socket.io output, telling the widget when a person answers.
+
+    Rasa passes a bot event's metadata to the output and the socket.io output drops it, so a
+    person's reply reached the browser looking exactly like the bot's. Texts now carry `agent`
+    (the display name of the agent who wrote it) or `holder` (the agent holding the conversation,
+    on the 接入/转接 notices); the widget shows that person and a 人工客服 mark until a message
+    comes without either (the bot speaks again).
+    """
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        """Each paragraph as one message, as Rasa's output does, with the hand-off fields."""
+        extra = widget_fields(kwargs)
+        for part in text.strip().split("\n\n"):
+            await self._send_message(recipient_id, {"text": part, **extra})
+
+
 def user_message(data: object, metadata_key: str) -> tuple[str, dict[str, Any]] | None:
     """The text and metadata of a `user_uttered` frame, or None for a frame that is not one.
 
@@ -133,6 +161,10 @@ def user_message(data: object, metadata_key: str) -> tuple[str, dict[str, Any]] 
 class WebChatInput(SocketIOInput):
     """Rasa's `socketio` channel with server-issued sessions, an awaited room join and the
     widget's files."""
+
+    def get_output_channel(self) -> WebChatOutput | None:
+        """The output Rasa uses for events the console appends (an agent's reply, a notice)."""
+        return None if self.sio is None else WebChatOutput(self.sio, self.bot_message_evt)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Rasa's blueprint with `session_request` and `user_uttered` replaced and the widget
@@ -172,7 +204,7 @@ class WebChatInput(SocketIOInput):
                 logger.debug("socket.io frame without a confirmed session or a message dropped")
                 return
             text, metadata = parsed
-            output = SocketIOOutput(sio, self.bot_message_evt)
+            output = WebChatOutput(sio, self.bot_message_evt)
             await on_new_message(
                 UserMessage(text, output, conversation, input_channel=CHANNEL, metadata=metadata)
             )

@@ -27,6 +27,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy.orm import Session
 
+from bot.channels.names import CHANNEL_NAMES
 from bot.config import settings as process_settings
 from bot.console import logins, present
 from bot.console.auth import (
@@ -43,7 +44,7 @@ from bot.console.auth import (
 )
 from bot.console.config import ConsoleSettings
 from bot.console.rasa import RasaClient, RasaError
-from bot.console.sweep import Sweeper, give_back
+from bot.console.sweep import Sweeper, give_back, tell_requeued
 from bot.handoff import messages, rules
 from bot.handoff import service as handoff_service
 from bot.handoff.config import HandoffSettings
@@ -302,13 +303,12 @@ def create_app(
     @app.post("/api/logout")
     @api()
     async def logout(request: Request) -> HTTPResponse:
-        await in_session(
-            logins.end_session,
-            request.ctx.login.key,
-            _actor_of(request),
-            now(),
-            policy.handoff.pickup_minutes,
+        pickup = policy.handoff.pickup_minutes
+        returned = await in_session(
+            logins.end_session, request.ctx.login.key, _actor_of(request), now(), pickup
         )
+        for handoff_view in returned:
+            await tell_requeued(rasa(), handoff_view, pickup)  # the agent is gone either way
         answer = response.json({"ok": True})
         del answer.cookies[COOKIE_NAME]
         return answer
@@ -379,7 +379,7 @@ def create_app(
         picked = await in_session(handoff_service.pick, actor, session_id, now())
         events = [] if picked.paused else [{"event": "pause"}]
         if rules.announces_handover(picked.channel):
-            events.append(bot_message(messages.picked(actor.display_name)))
+            events.append(agent_message(messages.picked(actor.display_name), actor.display_name))
         note = None
         if events:
             try:
@@ -404,14 +404,13 @@ def create_app(
     @api()
     async def release(request: Request, session_id: int) -> HTTPResponse:
         _body(request)
-        await in_session(
-            handoff_service.release,
-            _actor_of(request),
-            session_id,
-            now(),
-            policy.handoff.pickup_minutes,
+        pickup = policy.handoff.pickup_minutes
+        released = await in_session(
+            handoff_service.release, _actor_of(request), session_id, now(), pickup
         )
-        return response.json({"ok": True})
+        undelivered = await tell_requeued(rasa(), released, pickup)
+        note = f"已退回队列，但通知用户失败：{undelivered}" if undelivered else None
+        return response.json({"ok": True, "note": note})
 
     @app.post("/api/sessions/<session_id:int>/transfer")
     @api()
@@ -428,7 +427,7 @@ def create_app(
         note = None
         if rules.announces_handover(moved.channel) and moved.agent_name:
             try:
-                message = bot_message(messages.transferred(moved.agent_name))
+                message = bot_message(messages.transferred(moved.agent_name), moved.agent_name)
                 await rasa().append(moved.sender_id, [message], moved.channel)
             except RasaError as exc:
                 note = f"已转接，但通知用户失败：{exc}"
@@ -484,7 +483,13 @@ def create_app(
             raise ApiError(400, f"统计期最长 {MAX_REPORT_DAYS} 天")
         period = period_of(first, last, process_settings().timezone)
         figures = await in_session(build_report, period, now(), tracker_db, policy)
-        return response.json({"report": figures, "definitions": definitions(policy)})
+        return response.json(
+            {
+                "report": figures,
+                "definitions": definitions(policy),
+                "channel_names": CHANNEL_NAMES,
+            }
+        )
 
     # ---- the call centre ------------------------------------------------------------------------
 

@@ -107,8 +107,8 @@ def session_actor(
 
 def end_session(
     session: Session, session_key: str, actor: Actor, now: datetime, pickup_minutes: int
-) -> None:
+) -> list[handoff_service.HandoffView]:
     """Logout: the session ends for every console process, the agent goes offline, and their
-    conversations go back to the queue."""
+    conversations go back to the queue (returned, so their users can be told)."""
     agent_store.close_session(session, session_key)
-    handoff_service.sign_out(session, actor, now, pickup_minutes)
+    return handoff_service.sign_out(session, actor, now, pickup_minutes)

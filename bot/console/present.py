@@ -11,18 +11,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.channels.names import channel_name
 from bot.handoff import rules
 from bot.handoff.rules import Actor
 from bot.handoff.service import HandoffView
 from bot.privacy import mask_account, mask_phone, mask_text
 from bot.services.tickets import FAULT_NAMES, TicketView
 
-CHANNEL_NAMES = {
-    "socketio": "网页客服窗口",
-    "wechat": "微信公众号",
-    "sms": "短信",
-    "rest": "REST接口",
-}
 STATUS_NAMES = {
     "queued": "排队中",
     "active": "接待中",
@@ -61,7 +56,7 @@ def session_json(handoff: HandoffView, actor: Actor, now: datetime) -> dict[str,
     return {
         "id": handoff.id,
         "channel": handoff.channel,
-        "channel_name": CHANNEL_NAMES.get(handoff.channel, handoff.channel),
+        "channel_name": channel_name(handoff.channel),
         "user": _text(handoff.sender_id, full),
         "status": handoff.status,
         "status_name": STATUS_NAMES.get(handoff.status, handoff.status),

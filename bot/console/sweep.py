@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 import aiohttp
 
 from bot.console.rasa import RasaClient, RasaError
-from bot.handoff import messages
+from bot.handoff import messages, rules
 from bot.handoff import service as handoff_service
 from bot.handoff.config import HandoffSettings
 from bot.handoff.service import HandoffView
@@ -62,6 +62,23 @@ async def give_back(rasa: RasaClient, handoff: HandoffView, text: str) -> str | 
     return undelivered
 
 
+async def tell_requeued(rasa: RasaClient, handoff: HandoffView, pickup_minutes: int) -> str | None:
+    """Tell the user their agent left and they wait again; `None`, or why it was not delivered.
+
+    Without it the widget would go on naming an agent who is no longer there. Channels that count
+    or charge each message (rules.announces_handover) are not told, as for 接入 and 转接.
+    """
+    if not rules.announces_handover(handoff.channel):
+        return None
+    try:
+        await rasa.append(
+            handoff.sender_id, [bot_message(messages.requeued(pickup_minutes))], handoff.channel
+        )
+    except RasaError as exc:
+        return str(exc)
+    return None
+
+
 async def post_event(
     http: aiohttp.ClientSession, url: str, secret: bytes, outgoing: handoff_service.Outgoing
 ) -> str | None:
@@ -100,6 +117,11 @@ class Sweeper:
         timeout = self.handoff.agent_timeout_seconds
         for returned in await in_session(handoff_service.requeue_offline, now, timeout, pickup):
             logger.info("hand-off %s back in the queue: its agent went offline", returned.id)
+            undelivered = await tell_requeued(self.rasa, returned, pickup)
+            if undelivered:
+                logger.warning(
+                    "hand-off %s: user not told of the requeue: %s", returned.id, undelivered
+                )
         for opened in await in_session(
             handoff_service.queue_alerts, self.policy, self.handoff.targets, now
         ):

@@ -31,6 +31,14 @@ def transferred(agent_name: str) -> str:
     return f"已为您转接客服{agent_name}，请稍候。"
 
 
+def requeued(pickup_minutes: int) -> str:
+    """The agent left (put it back, logged out, went offline): the conversation waits again."""
+    return (
+        f"接待您的客服暂时离开，已为您重新排队，请稍候。"
+        f"您发的消息客服都能看到；{pickup_minutes}分钟内无人接入将为您登记回电。"
+    )
+
+
 def closed() -> str:
     """The agent ended the conversation; the bot answers again."""
     return "本次人工服务已结束，感谢您的耐心。还有问题可以继续问我（小暖）。"

@@ -12,7 +12,12 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
+from bot.channels.payloads import readable_messages
+
 AGENT_METADATA_KEY = "handoff_agent"
+#: On the hand-off notices sent while a person holds the conversation (接入, 转接): who holds it,
+#: so the widget can show that a person, and which one, is answering.
+HOLDER_METADATA_KEY = "handoff_holder"
 
 _SYSTEM_LINES = {"pause": "机器人已暂停，由人工接待", "resume": "机器人已恢复"}
 
@@ -28,20 +33,24 @@ def transcript_of(
     tracker: Mapping[str, Any], limit: int = 200, mask: Callable[[str], str] | None = None
 ) -> list[dict[str, Any]]:
     """The latest `limit` lines: `who` is user, bot, agent or system, with `text`, `at` (ISO, UTC)
-    and, for agents, `agent` (the display name). `mask` is applied to every text when given.
+    and, for agents, `agent` (the display name). A pressed button is its title with `pressed`;
+    payloads no button explains (the widget's `/greet`) are left out (bot.channels.payloads).
+    `mask` is applied to every text when given.
     """
     lines: list[dict[str, Any]] = []
-    for event in tracker.get("events") or []:
+    for event, text, pressed in readable_messages(tracker.get("events") or []):
         kind = event.get("event")
         if kind in _SYSTEM_LINES:
             lines.append({"who": "system", "text": _SYSTEM_LINES[kind], "at": _at(event)})
             continue
-        if kind not in ("user", "bot") or not event.get("text"):
+        if text is None:
             continue
-        line: dict[str, Any] = {"who": kind, "text": str(event["text"]), "at": _at(event)}
+        line: dict[str, Any] = {"who": kind, "text": text, "at": _at(event)}
         agent = (event.get("metadata") or {}).get(AGENT_METADATA_KEY)
         if kind == "bot" and agent:
             line.update(who="agent", agent=str(agent))
+        if pressed:
+            line["pressed"] = True
         lines.append(line)
     lines = lines[-limit:]
     if mask is not None:
@@ -55,6 +64,10 @@ def agent_message(text: str, agent_name: str) -> dict[str, Any]:
     return {"event": "bot", "text": text, "metadata": {AGENT_METADATA_KEY: agent_name}}
 
 
-def bot_message(text: str) -> dict[str, Any]:
-    """The Rasa event of a hand-off notice in the bot's own voice (queued, closed, timed out)."""
-    return {"event": "bot", "text": text}
+def bot_message(text: str, holder: str | None = None) -> dict[str, Any]:
+    """The Rasa event of a hand-off notice in the bot's own voice (picked, transferred, closed,
+    timed out); `holder` names the agent who holds the conversation from this notice on."""
+    event: dict[str, Any] = {"event": "bot", "text": text}
+    if holder:
+        event["metadata"] = {HOLDER_METADATA_KEY: holder}
+    return event

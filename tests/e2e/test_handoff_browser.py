@@ -4,7 +4,7 @@ A visitor in the website widget asks for a person; an agent logged in to the con
 conversation with its transcript, takes it, replies, and ends it; the visitor sees the reply on
 the widget and then talks to the bot again. While the agent holds it, the bot stays silent.
 
-Screenshots of both screens go to the test's tmp folder and to var/screenshots/.
+Screenshots of both screens go to the test's tmp folder and to results/widget/.
 """
 
 from __future__ import annotations
@@ -28,7 +28,11 @@ from .test_widget_browser import ANSWER_MS, PHONE, Chat, browser, shoot  # noqa:
 pytestmark = pytest.mark.e2e
 
 AGENT, PASSWORD = "e2e-agent", "e2e-agent-password"
-DESK: dict[str, Any] = {"viewport": {"width": 1280, "height": 860}, "locale": "zh-CN"}
+DESK: dict[str, Any] = {
+    "viewport": {"width": 1280, "height": 860},
+    "locale": "zh-CN",
+    "timezone_id": "Asia/Shanghai",
+}
 
 
 @pytest.fixture
@@ -74,7 +78,7 @@ def test_a_person_takes_over_from_the_widget_and_gives_the_bot_back(
     chat.open()
     chat.expect_answer("小暖")
 
-    chat.type("转人工")
+    chat.click("转人工")  # the greeting's button: its payload reaches the console as its title
     queued = chat.expect_answer("转接人工客服")
     assert "预计等待约" in queued and "无人接入将为您登记回电" in queued
     bot_messages = chat.root.locator(".msg.bot")
@@ -86,23 +90,34 @@ def test_a_person_takes_over_from_the_widget_and_gives_the_bot_back(
 
     # Other tests of the session may have queued conversations too (an urgent leak sorts first):
     # take the one from this web visitor.
-    item = desk.locator("#waiting-list .item", has_text="网页客服窗口").filter(
-        has_text="用户要求人工"
-    )
+    item = desk.locator("#waiting-list .item", has_text="网页客服").filter(has_text="用户要求人工")
     expect(item).to_have_count(1, timeout=ANSWER_MS)
     item.click()
     transcript = desk.locator("#transcript")
-    expect(transcript).to_contain_text("转人工")
+    expect(transcript.locator(".pressed")).to_have_text(["转人工"])
+    expect(transcript).not_to_contain_text("/greet")  # the widget's unseen opening message
+    expect(transcript).not_to_contain_text("/request_human")
     expect(transcript).to_contain_text("我家暖气一直不热，电话138****5678")  # masked for agents
     expect(transcript).not_to_contain_text("13812345678")
     shoot(desk, "handoff-03-console-queue")
 
+    # While the bot is waiting for a person, the header still names the bot.
+    answering = chat.root.locator(".answering")
+    expect(answering).to_have_text("小暖")
     desk.click("#pick")
     expect(desk.locator("#handling-list .item")).to_have_count(1)
     chat.expect_answer("人工客服王芳")
+    # From now on the header and the agent's messages say a person is answering, and who.
+    expect(answering).to_contain_text("人工客服")
+    expect(answering).to_contain_text("王芳")
     desk.fill("#reply-text", "您好，我是客服王芳。已看到您家暖气不热，马上安排师傅联系您。")
     desk.click("#reply-send")
     chat.expect_answer("马上安排师傅联系您")
+    from_agent = chat.root.locator(".entry.agent")
+    expect(from_agent).to_have_count(2)  # the greeting on pick-up and the reply
+    expect(from_agent.last.locator(".meta .mark")).to_have_text("人工客服")
+    expect(from_agent.last.locator(".meta")).to_contain_text("王芳")
+    expect(from_agent.last.locator(".meta time")).to_have_text(re.compile(r"^\d{2}:\d{2}$"))
     expect(transcript.locator("li.agent").last).to_contain_text("马上安排师傅")
     shoot(page, "handoff-04-visitor-sees-the-agent")
     shoot(desk, "handoff-05-console-conversation")
@@ -110,6 +125,8 @@ def test_a_person_takes_over_from_the_widget_and_gives_the_bot_back(
     desk.click("#close")
     chat.expect_answer("人工服务已结束")
     expect(desk.locator("#handling-list .item")).to_have_count(0)
+    expect(answering).to_have_text("小暖")  # the mark goes with the person
+    expect(chat.root.locator(".entry").last).not_to_have_class(re.compile("agent"))
 
     chat.type("幸福里小区停暖了吗")
     answer = chat.expect_answer("幸福里小区")

@@ -5,7 +5,7 @@ typed, the page reloaded halfway (the widget must show the conversation again an
 same Rasa session), and the ticket is checked in the store. A second test takes the network away
 and then cuts the socket, and expects the widget to reconnect to the same session by itself.
 
-Screenshots of each step go to the test's tmp folder and to var/screenshots/ (gitignored).
+Screenshots of each step go to the test's tmp folder and to results/widget/ (gitignored).
 """
 
 from __future__ import annotations
@@ -48,10 +48,11 @@ PHONE: dict[str, Any] = {
     "is_mobile": True,
     "has_touch": True,
     "locale": "zh-CN",
+    "timezone_id": "Asia/Shanghai",  # the widget shows message times in the visitor's zone
 }
 ANSWER_MS = 30_000  # the bot's first answers after start-up can take a few seconds on 2 cores
 TICKET_NO = re.compile(r"BX\d{8}\d{4}")
-SCREENSHOTS = PROJECT_ROOT / "var" / "screenshots"
+SCREENSHOTS = PROJECT_ROOT / "results" / "widget"
 
 # Keeps every WebSocket the page opens in window.__sockets, so a test can cut one the way a network
 # drop would, without a test hook in the widget.
@@ -141,7 +142,7 @@ def phone(browser: Browser) -> Iterator[BrowserContext]:
 
 @pytest.fixture
 def shoot(tmp_path: Path) -> Iterator[Any]:
-    """`shoot(page, name)` saves a screenshot in tmp_path and copies it to var/screenshots/."""
+    """`shoot(page, name)` saves a screenshot in tmp_path and copies it to results/widget/."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     def shoot(page: Page, name: str) -> None:

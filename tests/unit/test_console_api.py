@@ -415,7 +415,7 @@ async def test_an_agent_picks_reads_replies_and_ends_a_conversation(console: Con
 
     status, queue = await wang.get("/api/queue")
     assert status == 200 and [item["id"] for item in queue["waiting"]] == [session_id]
-    assert queue["waiting"][0]["channel_name"] == "网页客服窗口"
+    assert queue["waiting"][0]["channel_name"] == "网页客服"
 
     status, detail = await wang.get(f"/api/sessions/{session_id}")
     assert status == 200 and detail["can"] == {
@@ -435,7 +435,14 @@ async def test_an_agent_picks_reads_replies_and_ends_a_conversation(console: Con
     [(cid, params, events)] = console.rasa.appended
     assert cid == "web-user" and params["output_channel"] == "socketio"
     assert params["execute_side_effects"] == "true" and params["token"] == TOKEN
-    assert events == [{"event": "bot", "text": "您好，我是人工客服WANG，接下来由我为您服务。"}]
+    # The greeting is the agent's own first message: the widget shows it with their name.
+    assert events == [
+        {
+            "event": "bot",
+            "text": "您好，我是人工客服WANG，接下来由我为您服务。",
+            "metadata": {"handoff_agent": "WANG"},
+        }
+    ]
 
     status, _ = await wang.post(
         f"/api/sessions/{session_id}/reply", {"text": "您好，请问哪里不热？"}
@@ -459,6 +466,32 @@ async def test_an_agent_picks_reads_replies_and_ends_a_conversation(console: Con
     row = _row(session_id)
     assert row.status == "closed" and not row.paused
     assert (await wang.post(f"/api/sessions/{session_id}/reply", {"text": "x"}))[0] == 403
+
+
+async def test_the_transcript_shows_pressed_buttons_by_title_and_hides_internal_payloads(
+    console: Console,
+) -> None:
+    session_id = _queue()
+    at = NOW.timestamp()
+    offered = {"buttons": [{"title": "转人工", "payload": "/request_human"}]}
+    console.rasa.trackers["web-user"] += [
+        {"event": "user", "text": "/greet", "timestamp": at},  # sent unseen by the widget
+        {"event": "bot", "text": "您好，我是小暖", "data": offered, "timestamp": at},
+        {"event": "user", "text": "/request_human", "timestamp": at},
+        {"event": "bot", "text": "正在为您转接人工客服", "timestamp": at},
+        {"event": "user", "text": "/request_human", "timestamp": at},  # no button offered it
+        {"event": "user", "text": "/ 斜杠开头也是用户写的话", "timestamp": at},
+    ]
+    wang = await console.agent("wang")
+    _, detail = await wang.get(f"/api/sessions/{session_id}")
+    assert [
+        (line["who"], line["text"], line.get("pressed", False)) for line in detail["transcript"]
+    ] == [
+        ("bot", "您好，我是小暖", False),
+        ("user", "转人工", True),
+        ("bot", "正在为您转接人工客服", False),
+        ("user", "/ 斜杠开头也是用户写的话", False),
+    ]
 
 
 async def test_colleagues_do_not_see_each_others_conversations(console: Console) -> None:
@@ -486,7 +519,11 @@ async def test_transfer_to_a_colleague(console: Console) -> None:
     colleagues = (await wang.get("/api/queue"))[1]["colleagues"]
     assert [c["username"] for c in colleagues] == ["li"]
     assert (await wang.post(f"/api/sessions/{session_id}/transfer", {"to": "li"}))[0] == 200
-    assert console.rasa.sent("web-user")[-1]["text"] == "已为您转接客服LI，请稍候。"
+    assert console.rasa.sent("web-user")[-1] == {
+        "event": "bot",
+        "text": "已为您转接客服LI，请稍候。",
+        "metadata": {"handoff_holder": "LI"},  # the widget shows LI as the one answering now
+    }
     assert [h["id"] for h in (await li.get("/api/queue"))[1]["handling"]] == [session_id]
     assert (await wang.get(f"/api/sessions/{session_id}"))[0] == 404
 
@@ -538,6 +575,29 @@ async def test_logging_out_returns_the_conversations(console: Console) -> None:
     assert (await wang.post("/api/logout"))[0] == 200
     assert _row(session_id).status == "queued"
     assert (await wang.get("/api/queue"))[0] == 401
+    assert console.rasa.sent("web-user")[-1] == _requeued()
+
+
+def _requeued() -> dict[str, Any]:
+    """The notice a user gets when their agent leaves: no agent named, so the widget drops the
+    人工客服 mark, and the fresh pick-up deadline."""
+    return {"event": "bot", "text": messages.requeued(POLICY.handoff.pickup_minutes)}
+
+
+async def test_putting_a_conversation_back_tells_the_user(console: Console) -> None:
+    session_id = _queue()
+    wang = await console.agent("wang")
+    await wang.post(f"/api/sessions/{session_id}/pick")
+    status, answer = await wang.post(f"/api/sessions/{session_id}/release")
+    assert status == 200 and answer["note"] is None
+    assert _row(session_id).status == "queued"
+    assert console.rasa.sent("web-user")[-1] == _requeued()
+    assert "重新排队" in _requeued()["text"]
+    # On WeChat each push counts against the user's window: nobody is told of 接入 or 退回 there.
+    wechat = _queue(sender="openid-x", channel="wechat")
+    await wang.post(f"/api/sessions/{wechat}/pick")
+    await wang.post(f"/api/sessions/{wechat}/release")
+    assert console.rasa.sent("openid-x") == []
 
 
 # ---- the sweep -----------------------------------------------------------------------------------
@@ -574,6 +634,7 @@ async def test_offline_agents_lose_their_conversations_to_the_queue(console: Con
     console.clock[0] = NOW + timedelta(seconds=61)
     await console.sweeper.run_once()
     assert _row(session_id).status == "queued" and _row(session_id).agent_id is None
+    assert console.rasa.sent("web-user")[-1] == _requeued()
 
 
 async def test_webhook_events_are_signed_and_retried(console: Console) -> None:
@@ -651,6 +712,7 @@ async def test_the_quality_report_is_for_supervisors_only(console: Console) -> N
     assert "nlu_fallback" not in body["definitions"]["conversations"]  # no code names for people
     assert set(report["standard"]) == set(body["definitions"]) & set(report["standard"])
     assert report["standard"]["deadline_compliance"]["target"] == 0.95  # the policy's target
+    assert body["channel_names"]["wechat"] == "微信公众号"  # the console labels channels by these
     status, body = await lead.get("/api/report?from=2026-12-01&to=2026-12-31")
     assert status == 200 and body["report"]["tickets"]["total"] == 0
     for bad in ("from=2026-11-30&to=2026-11-01", "from=yesterday&to=2026-11-30", "to=2026-11-30"):

@@ -21,6 +21,7 @@ import yaml
 import yarl
 from rasa.core.channels.channel import InputChannel, UserMessage, register
 from rasa.core.channels.socketio import SocketIOInput
+from rasa.shared.core.events import BotUttered
 from rasa.shared.utils.common import class_from_module_path
 from sanic import Sanic
 from websockets.client import WebSocketClientProtocol
@@ -37,6 +38,8 @@ from bot.channels.webchat import (
 )
 from bot.channels.websession import issue, load_secret, resume
 from bot.config import PROJECT_ROOT
+from bot.handoff import messages
+from bot.handoff.transcript import agent_message, bot_message
 from bot.launcher import free_port
 from bot.notify.delivery import Notice, queue_notice
 from bot.store.db import session_scope
@@ -303,6 +306,7 @@ async def _get(base_url: str, path: str) -> tuple[int, str, bytes]:
     [
         ("/webhooks/socketio/widget.js", "text/javascript; charset=utf-8", "session_request"),
         ("/webhooks/socketio/demo", "text/html; charset=utf-8", "/webhooks/socketio/widget.js"),
+        ("/webhooks/socketio/privacy", "text/html; charset=utf-8", "在线客服隐私说明"),
     ],
 )
 async def test_widget_files_are_served_with_their_content_type(
@@ -385,3 +389,37 @@ async def test_a_waiting_notice_is_shown_once_when_the_visitor_comes_back(store_
         assert shown is not None and "阳光花园已恢复供热" in shown["text"]
         assert await _open(base_url, visitor) is None  # delivered: not shown twice
         assert await _open(base_url, stranger) is None
+
+
+class RecordingServer:
+    """What the output channel emits, in order (python-socketio's `emit`)."""
+
+    def __init__(self) -> None:
+        self.emitted: list[tuple[str, Any, str]] = []
+
+    async def emit(self, event: str, data: Any = None, room: str = "", **_: Any) -> None:
+        self.emitted.append((event, data, room))
+
+
+async def test_the_widget_is_told_when_a_person_answers_and_who() -> None:
+    """Rasa hands a bot event's metadata to the output; the widget gets the agent's name from it."""
+    sio = RecordingServer()
+    channel = WebChatInput()
+    channel.sio = sio  # type: ignore[assignment]
+    output = channel.get_output_channel()
+    assert output is not None
+    events = [
+        agent_message("您好，我是客服王芳。\n\n马上安排师傅。", "王芳"),
+        bot_message(messages.transferred("李强"), "李强"),
+        bot_message(messages.closed()),
+    ]
+    for event in events:
+        uttered = BotUttered(event["text"], metadata=event.get("metadata"))
+        await output.send_response("web:abc", uttered.message())
+    assert [data for _, data, _ in sio.emitted] == [
+        {"text": "您好，我是客服王芳。", "agent": "王芳"},
+        {"text": "马上安排师傅。", "agent": "王芳"},
+        {"text": "已为您转接客服李强，请稍候。", "holder": "李强"},
+        {"text": messages.closed()},  # no name: the bot answers again
+    ]
+    assert {room for _, _, room in sio.emitted} == {"web:abc"}

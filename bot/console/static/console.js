@@ -129,7 +129,9 @@
       var li = el("li", line.who);
       var who = { user: "用户", bot: "机器人", agent: "客服 " + (line.agent || ""), system: "" }[line.who];
       if (who) li.appendChild(el("span", "who", who + " " + localTime(line.at)));
-      li.appendChild(document.createTextNode(line.text));
+      // A pressed button is shown as the button, by its title (bot.channels.payloads).
+      if (line.pressed) li.appendChild(el("span", "pressed", line.text)).title = "点击了按钮";
+      else li.appendChild(document.createTextNode(line.text));
       return li;
     }));
     if (nearBottom || shownLines < 0) list.scrollTop = list.scrollHeight;
@@ -272,7 +274,7 @@
       return [k + " " + (KIND_NAMES[k] || ""), num(r.tickets.by_kind[k])];
     });
     var channels = Object.keys(r.tickets.by_channel).map(function (c) {
-      return ["渠道 " + c, num(r.tickets.by_channel[c])];
+      return ["渠道 " + (data.channel_names[c] || c), num(r.tickets.by_channel[c])];
     });
     cards.push(card("工单量", [["合计", num(r.tickets.total)]].concat(kinds, channels), d.tickets));
     cards.push(card("时限按时率", Object.keys(r.deadlines).map(function (name) {
