@@ -19,7 +19,7 @@ CHANNEL_NAMES: dict[str, str] = {
     "wechat": "微信公众号",
     "sms": "短信",
     "socketio": "网页客服",
-    "rest": "开放接口",
+    "rest": "接口",
 }
 
 DEADLINE_NAMES: dict[str, str] = {

@@ -27,7 +27,6 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy.orm import Session
 
-from bot.channels.names import CHANNEL_NAMES
 from bot.config import settings as process_settings
 from bot.console import logins, present
 from bot.console.auth import (
@@ -52,6 +51,7 @@ from bot.handoff.rules import Actor
 from bot.handoff.signing import SIGNATURE_HEADER
 from bot.handoff.transcript import agent_message, bot_message, transcript_of
 from bot.handoff.webhook import InboundRejected, parse_inbound
+from bot.labels import CHANNEL_NAMES
 from bot.policy import Policy
 from bot.privacy import mask_text
 from bot.report.data import build_report, default_tracker_url

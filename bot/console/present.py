@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.channels.names import channel_name
 from bot.handoff import rules
 from bot.handoff.rules import Actor
 from bot.handoff.service import HandoffView
+from bot.labels import channel_name
 from bot.privacy import mask_account, mask_phone, mask_text
 from bot.services.tickets import FAULT_NAMES, TicketView
 

@@ -1,5 +1,5 @@
 """Button payloads shown as the button a person pressed (bot.channels.payloads), and the channels'
-Chinese names (bot.channels.names)."""
+Chinese names (bot.labels)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from bot.channels import names, payloads
+from bot import labels as names
+from bot.channels import payloads
 from bot.channels.rest import CHANNEL as REST
 from bot.channels.sms.templates import CHANNEL as SMS
 from bot.channels.webchat import CHANNEL as WEB
