@@ -115,5 +115,6 @@ class ActionAskDetailsConfirmed(Action):
             return []
         form = tracker.active_loop.get("name") or ""
         details = "\n".join(f"· {line}" for line in read_back_lines(form, tracker))
-        dispatcher.utter_message(response="utter_read_back", details=details)
+        example = "电话换成13912345678" if form == "complaint_form" else "地址是5号楼2单元301"
+        dispatcher.utter_message(response="utter_read_back", details=details, example=example)
         return []

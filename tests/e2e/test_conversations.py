@@ -119,8 +119,9 @@ def test_complaint_with_details_creates_a_ticket(stack: Stack) -> None:
     user = "e2e-complaint"
     answer = stack.text(user, "我要投诉，昨天上门修暖气的师傅态度特别差，还跟我老伴吵起来了")
     assert "手机" in answer
-    answer = stack.text(user, "13912345679")
-    ticket = _ticket(stack, _ticket_no(answer, "TS"))
+    read_back = stack.text(user, "13912345679")
+    assert "服务态度" in read_back and "5679" in read_back and not TICKET_NO.search(read_back)
+    ticket = _ticket(stack, _ticket_no(stack.text(user, "对"), "TS"))
     assert ticket.category == "服务态度"
     assert ticket.description is not None and "态度" in ticket.description
     assert ticket.resolve_due - ticket.created_at == timedelta(hours=48)
