@@ -89,7 +89,7 @@ def read_back_lines(form: str, tracker: Tracker) -> list[str]:
         lines.append(f"类别：{slot('complaint_category') or '其他'}")
         text = str(slot("complaint_text") or "")
         lines.append(f"内容：{text[:40]}{'…' if len(text) > 40 else ''}")
-    if form in ("repair_form", "temp_check_form") and slot("address"):
+    if slot("address"):
         lines.append(f"地址：{slot('address')}")
     if phone:
         lines.append(f"联系电话：{mask_phone(phone)}")

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import (
+    APOLOGY,
     ContactSlots,
     address_parts,
     channel_of,
@@ -36,6 +37,7 @@ from bot.services.outages import known_communities, match_community
 from bot.store.tickets import TicketDraft
 
 MAX_DESCRIPTION = 2000
+COMPLAINT_SORRY = "utter_complaint_sorry"
 
 
 #: The offer made when heating is stopped in the resident's community: measure anyway?
@@ -143,6 +145,34 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
         """The form validation action's name, as in domain.yml."""
         return "validate_complaint_form"
 
+    @guarded
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """A complaint is a grievance, angry words or not: it starts with an apology (once per
+        conversation), then the form as usual."""
+        if not any(
+            e.get("event") == "bot"
+            and (e.get("metadata") or {}).get("utter_action") in (APOLOGY, COMPLAINT_SORRY)
+            for e in tracker.events
+        ):
+            dispatcher.utter_message(response=COMPLAINT_SORRY)
+        return await FormValidationAction.run(self, dispatcher, tracker, domain)
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        """The address only when the complaint does not say where, and no bound or verified
+        account does: a complaint is routed and counted by community."""
+        slots = await super().required_slots(domain_slots, dispatcher, tracker, domain)
+        if tracker.get_slot("address") is None and await _complaint_community(tracker):
+            return [s for s in slots if s != "address"]
+        return slots
+
     async def extract_complaint_text(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
@@ -195,7 +225,7 @@ async def _complaint_community(tracker: Tracker) -> str | None:
     community, and the duty manager routes them by it."""
     known = await read_db(known_communities)
     started_by = latest_text_of_intent(tracker, {"file_complaint"})
-    for text in (tracker.get_slot("complaint_text"), started_by):
+    for text in (tracker.get_slot("complaint_text"), started_by, tracker.get_slot("address")):
         if text and (named := match_community(str(text), known)):
             return named
     return await community_of(tracker)

@@ -40,3 +40,43 @@ async def test_the_complaint_ticket_records_its_community(
     with session_scope(store) as session:
         ticket = session.query(Ticket).filter_by(ticket_no=ticket_no).one()
         assert (ticket.kind, ticket.community) == ("TS", community)
+
+
+@pytest.mark.parametrize(
+    ("text", "asks_address"),
+    [
+        ("我要投诉你们那个修暖气的师傅 进门鞋套都不穿 说话横着呢", True),
+        ("投诉 金色家园的维修师傅态度太差", False),
+    ],
+)
+async def test_a_complaint_asks_where_only_when_it_does_not_say(
+    domain: dict[str, Any], text: str, asks_address: bool
+) -> None:
+    from actions.service_requests import ValidateComplaintForm
+
+    required = await ValidateComplaintForm().required_slots(
+        domain["forms"]["complaint_form"]["required_slots"],
+        CollectingDispatcher(),
+        tracker(user_turn(text, "file_complaint"), active_loop="complaint_form"),
+        domain,
+    )
+    assert ("address" in required) is asks_address
+
+
+async def test_a_complaint_starts_with_one_apology(domain: dict[str, Any]) -> None:
+    from actions.service_requests import ValidateComplaintForm
+
+    dispatcher = CollectingDispatcher()
+    first = tracker(
+        user_turn("我要投诉 师傅态度太差", "file_complaint"), active_loop="complaint_form"
+    )
+    await ValidateComplaintForm().run(dispatcher, first, domain)
+    assert next(m.get("response") for m in dispatcher.messages) == "utter_complaint_sorry"
+    again = CollectingDispatcher()
+    sorry = {"event": "bot", "text": "抱歉", "metadata": {"utter_action": "utter_complaint_sorry"}}
+    await ValidateComplaintForm().run(
+        again,
+        tracker(sorry, user_turn("13812345678", "inform"), active_loop="complaint_form"),
+        domain,
+    )
+    assert "utter_complaint_sorry" not in [m.get("response") for m in again.messages]

@@ -118,11 +118,12 @@ def test_outage_query_without_a_stop_offers_a_repair(stack: Stack) -> None:
 def test_complaint_with_details_creates_a_ticket(stack: Stack) -> None:
     user = "e2e-complaint"
     answer = stack.text(user, "我要投诉，昨天上门修暖气的师傅态度特别差，还跟我老伴吵起来了")
-    assert "手机" in answer
+    assert "抱歉" in answer and "地址" in answer  # it does not say where: asked, to route it
+    assert "手机" in stack.text(user, "金色家园4号楼1单元101")
     read_back = stack.text(user, "13912345679")
     assert "服务态度" in read_back and "5679" in read_back and not TICKET_NO.search(read_back)
     ticket = _ticket(stack, _ticket_no(stack.text(user, "对"), "TS"))
-    assert ticket.category == "服务态度"
+    assert ticket.category == "服务态度" and ticket.community == "金色家园"
     assert ticket.description is not None and "态度" in ticket.description
     assert ticket.resolve_due - ticket.created_at == timedelta(hours=48)
 

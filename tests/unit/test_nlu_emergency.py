@@ -599,6 +599,8 @@ def test_a_long_message_is_checked_quickly() -> None:
         ("pipe burst in the bathroom, water everywhere", "water"),
         ("楼道里哗哗流水 热乎乎的", "water"),
         ("按着阀门呢 松手就喷", "water"),
+        ("又爆管了 楼道全是水 什么时候来暖", "water"),
+        ("楼下爆管了 水哗哗往外冒 是不是停暖了", "water"),
         ("smells like gas in the kitchen, very strong", "gas"),
     ],
 )
@@ -619,6 +621,9 @@ def test_signs_voice_typos_and_english_found_in_a_fresh_set_are_caught(
         "上午报的漏水 师傅修完走了",
         "厨房水龙头滴水 你们管吗",
         "跑水的演练几点开始",
+        "爆管了？那为啥不提前通知 连个短信都没有",
+        "爆管爆管 年年爆管 停了也不通知一声",
+        "是不是主管道爆管了所以才不热",
     ],
 )
 def test_hearsay_figures_of_speech_and_other_trades_are_no_emergency(text: str) -> None:
