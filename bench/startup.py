@@ -28,7 +28,9 @@ sys.path.insert(0, str(ROOT))
 from bot.launcher import demo_stack, start, stop  # noqa: E402
 from bot.modelcache import ensure_model  # noqa: E402
 
-CONVERSATION = ["你好", "暖气不热了", "阳光花园5号楼1单元302", "13812345678", "明天上午", "对", "谢谢"]
+CONVERSATION = [
+    "你好", "暖气不热了", "阳光花园5号楼1单元302", "13812345678", "明天上午", "对", "谢谢"
+]
 
 
 def tree_rss_mb(pid: int) -> float:
