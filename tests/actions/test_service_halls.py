@@ -1,0 +1,59 @@
+"""The service-hall action on the demo registry, with the pinned clock (Friday 10:00, in season)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.service_halls import ActionQueryServiceHall
+
+from .conftest import said, texts, tracker, user_turn
+
+
+def _located(latitude: float, longitude: float, community: str | None) -> dict[str, Any]:
+    turn = user_turn("/query_service_hall", "query_service_hall", channel="wechat")
+    turn["metadata"] = {"latitude": latitude, "longitude": longitude}
+    if community:
+        turn["metadata"]["community"] = community
+    return turn
+
+
+async def test_a_named_community_gets_its_hall_and_whether_it_is_open(
+    domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    turn = user_turn("阳光花园附近的营业厅在哪", "query_service_hall")
+    await ActionQueryServiceHall().run(dispatcher, tracker(turn), domain)
+    [answer] = texts(dispatcher)
+    assert answer.startswith("和平里营业厅\n地址：北京市东城区和平里东街18号")
+    assert "现在营业中，今天 18:00 下班。" in answer  # the heating season's weekday hours
+
+
+async def test_a_location_tells_the_stop_nearby_before_the_nearest_hall(
+    domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionQueryServiceHall().run(
+        dispatcher, tracker(_located(39.929, 116.389, "幸福里小区")), domain
+    )
+    assert said(dispatcher, "utter_outage_found")["community"] == "幸福里小区"
+    said_texts = texts(dispatcher)
+    assert said_texts[0] == "utter_outage_found"
+    assert said_texts[1].startswith("西城营业厅，距您约 ")
+
+
+async def test_a_location_without_a_stop_says_so(domain: dict[str, Any]) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionQueryServiceHall().run(
+        dispatcher, tracker(_located(39.9598, 116.4172, "和平里")), domain
+    )
+    assert said(dispatcher, "utter_no_outage_nearby")["community"] == "和平里"
+    assert texts(dispatcher)[1].startswith("和平里营业厅，距您约 ")
+
+
+async def test_a_location_far_from_everything(domain: dict[str, Any]) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionQueryServiceHall().run(dispatcher, tracker(_located(31.23, 121.47, None)), domain)
+    assert texts(dispatcher)[0] == "utter_no_community_nearby"
+    assert texts(dispatcher)[1].startswith("您发送的位置附近没有我们的营业厅")
