@@ -38,11 +38,11 @@ MAX_LISTED = 3
 MAP_LINK = "https://uri.amap.com/marker?position={lon:.6f},{lat:.6f}&name={name}&callnative=0"
 
 _WEEKDAY_NAMES = "一二三四五六日"
-_NOW_WORDS = re.compile("现在|这会|此刻|目前|还开|开着|营业吗|上班吗|开门吗|下班")
-_WEEKEND = re.compile("周末|礼拜六礼拜天|双休")
+_WEEKEND = re.compile("周末|双休")
 _HALL_SUFFIXES = ("营业厅", "服务厅", "服务网点", "网点", "服务中心", "客服中心")
-#: Words residents use for a holiday that the registry names otherwise.
-_HOLIDAY_WORDS = {"过年": "春节", "大年": "春节", "年三十": "春节", "十一": "国庆"}
+#: Words residents use for a holiday that the registry names otherwise (十一 for 国庆 is left
+#: out: the pipeline's text has it as 11, like 11号楼).
+_HOLIDAY_WORDS = {"过年": "春节", "大年": "春节", "年三十": "春节"}
 
 
 @dataclass(frozen=True)

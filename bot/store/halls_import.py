@@ -337,10 +337,13 @@ def _services(check: _Checker, value: Any, line: int) -> list[dict[str, Any]]:
     return services
 
 
-def _hall(check: _Checker, item: Any, n: int, services: set[str]) -> dict[str, Any] | None:
+def _hall(
+    check: _Checker, item: Any, n: int, services: set[str], line: int
+) -> dict[str, Any] | None:
+    """One hall's values, or None when it has a problem (`line`: of `halls`, for a bad item)."""
     here = f"halls[{n}]"
     if not isinstance(item, dict):
-        check.fail(0, here, "应为一个营业厅的各项信息 (hall)")
+        check.fail(line, here, "应为一个营业厅的各项信息 (hall)")
         return None
     before = len(check.errors)
     hall: dict[str, Any] = {
@@ -405,7 +408,7 @@ def read_registry(text: str) -> tuple[dict[str, Any], list[RowError]]:
     halls = []
     first_line: dict[str, int] = {}
     for n, item in enumerate(root["halls"], start=1):
-        hall = _hall(check, item, n, known)
+        hall = _hall(check, item, n, known, _line(root, "halls"))
         if hall is None:
             continue
         if hall["name"] in first_line:
