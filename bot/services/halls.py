@@ -446,12 +446,16 @@ def _day_messages(
     policy: Policy,
 ) -> list[str]:
     """The chosen halls' hours on the asked days, where to find the first, and, when none of
-    them opens then, the halls that do (西城营业厅 is closed on Saturday; 和平里 is open)."""
+    them opens then, the nearest halls that do (西城 is closed on Saturday; 和平里 is open)."""
     messages = [day_answer(found.hall, holidays, days, now, policy) for found in chosen]
     messages.append(f"地址：{chosen[0].hall.address}\n地图：{map_link(chosen[0].hall)}")
     asked = [found.hall for found in chosen]
     if not open_on_any(asked, holidays, days, policy):
-        others = open_on_any([h for h in candidates if h not in asked], holidays, days, policy)
+        first = asked[0]
+        others = sorted(
+            open_on_any([h for h in candidates if h not in asked], holidays, days, policy),
+            key=lambda h: haversine_km(first.latitude, first.longitude, h.latitude, h.longitude),
+        )
         if others:
             lines = [day_answer(h, holidays, days, now, policy) for h in others[:MAX_LISTED]]
             heading = "当天营业的还有：" if len(days) == 1 else "这几天营业的还有："
