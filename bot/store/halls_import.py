@@ -135,6 +135,9 @@ class _Checker:
 
     def number(self, mapping: Any, key: str, where: str, low: float, high: float) -> float | None:
         value = mapping.get(key) if isinstance(mapping, dict) else None
+        if value is None:
+            self.fail(_line(mapping, key), f"{where}.{key}", "请填写 (required)")
+            return None
         if (
             isinstance(value, bool)
             or not isinstance(value, (int, float))
@@ -346,8 +349,11 @@ def _hall(
         check.fail(line, here, "应为一个营业厅的各项信息 (hall)")
         return None
     before = len(check.errors)
+    name = check.text(item, "name", here, 64)
+    if name:
+        here = f"{here}（{name}）"
     hall: dict[str, Any] = {
-        "name": check.text(item, "name", here, 64),
+        "name": name,
         "district": check.text(item, "district", here, 32, required=False),
         "address": check.text(item, "address", here, 255),
         "latitude": check.number(item, "latitude", here, -90, 90),
@@ -357,8 +363,6 @@ def _hall(
         "services": check.texts(item, "services", here, 16),
         "note": check.text(item, "note", here, 500, required=False),
     }
-    if hall["name"]:
-        here = f"{here}（{hall['name']}）"
     unknown = [s for s in hall["services"] if s not in services]
     if unknown and services:
         check.fail(

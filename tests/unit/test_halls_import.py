@@ -133,14 +133,15 @@ def test_every_mistake_is_reported_with_its_line_and_nothing_is_written(
     by_line = {}
     for error in result.errors:
         by_line.setdefault(error.line, []).append(error.reason)
-    assert "应为 -90 到 90 之间的数" in by_line[7][0]
+    assert by_line[7] == ["halls[1]（和平里营业厅）.latitude：应为 -90 到 90 之间的数 (number)"]
     assert "开栓 不在 services 里" in by_line[10][0]
     assert "时间请写成 08:30-12:00" in by_line[12][0]
     assert "看不懂这几天" in by_line[13][0]
     assert "结束日期早于开始日期" in by_line[15][0]
     # The second hall: its missing address and coordinates are reported on its own line.
     second = " ".join(by_line[16])
-    assert "address：请填写" in second and "latitude" in second
+    assert "halls[2]（和平里营业厅）.address：请填写 (required)" in second
+    assert "latitude：请填写" in second and "longitude：请填写" in second
     assert [e.line for e in result.errors] == sorted(e.line for e in result.errors)
     assert _count(session, ServiceHall) == _count(session, HallService) == 0
 
