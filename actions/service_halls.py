@@ -10,15 +10,27 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import guarded, latest_text, message_metadata, policy, read_db
+from actions.common import (
+    fresh_pending,
+    guarded,
+    latest_text,
+    latest_text_of_intent,
+    message_metadata,
+    policy,
+    read_db,
+)
 from actions.outage import community_of, describe
 from bot.services import clock
-from bot.services.halls import answer_from_store
+from bot.services.halls import ASK_WHERE, answer_from_store
 from bot.services.outages import known_communities, outages_in
+
+#: The `pending` offer after the bot asked where the user lives; `action_handle_inform` takes a
+#: bare community name then as the answer to the hall question.
+HALL_COMMUNITY = "hall_community"
 
 
 def shared_point(metadata: dict[str, Any]) -> tuple[float, float] | None:
@@ -42,6 +54,16 @@ async def _tell_outages_near(dispatcher: CollectingDispatcher, community: str | 
         dispatcher.utter_message(response="utter_outage_found", **describe(outage, community, now))
 
 
+def question_text(tracker: Tracker) -> str:
+    """The latest message; after the bot asked for the community, with the hall question it
+    answers (周六开门吗 … 和平里), so the answer is to what was asked."""
+    text = latest_text(tracker)
+    if fresh_pending(tracker) == HALL_COMMUNITY:
+        asked = latest_text_of_intent(tracker, {"query_service_hall"}) or ""
+        return f"{asked} {text}".strip()
+    return text
+
+
 class ActionQueryServiceHall(Action):
     """Answers 营业厅在哪 / 周六开门吗 / 过户带什么, and a location shared on WeChat."""
 
@@ -56,7 +78,7 @@ class ActionQueryServiceHall(Action):
         """Tell the outages near a shared location first, then the hall answer."""
         metadata = message_metadata(tracker)
         point = shared_point(metadata)
-        text = latest_text(tracker)
+        text = question_text(tracker)
         if point is not None:
             located = metadata.get("community")
             community = located if isinstance(located, str) else None
@@ -64,9 +86,7 @@ class ActionQueryServiceHall(Action):
             text = ""
         else:
             community = await community_of(tracker)
-        messages = await read_db(
-            answer_from_store, text, point, community, clock.now(), policy()
-        )
+        messages = await read_db(answer_from_store, text, point, community, clock.now(), policy())
         for message in messages:
             dispatcher.utter_message(text=message)
-        return []
+        return [SlotSet("pending", HALL_COMMUNITY if messages[-1] == ASK_WHERE else None)]

@@ -6,9 +6,11 @@ from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.service_halls import ActionQueryServiceHall
+from actions.conversation import ActionHandleInform
+from actions.service_halls import HALL_COMMUNITY, ActionQueryServiceHall
+from bot.services.halls import ASK_WHERE
 
-from .conftest import said, texts, tracker, user_turn
+from .conftest import said, slot_values, texts, tracker, user_turn
 
 
 def _located(latitude: float, longitude: float, community: str | None) -> dict[str, Any]:
@@ -57,3 +59,24 @@ async def test_a_location_far_from_everything(domain: dict[str, Any]) -> None:
     await ActionQueryServiceHall().run(dispatcher, tracker(_located(31.23, 121.47, None)), domain)
     assert texts(dispatcher)[0] == "utter_no_community_nearby"
     assert texts(dispatcher)[1].startswith("您发送的位置附近没有我们的营业厅")
+
+
+async def test_the_community_given_after_the_bot_asked_answers_the_hall_question(
+    domain: dict[str, Any],
+) -> None:
+    first = CollectingDispatcher()
+    asked = user_turn("营业厅周六开门吗", "query_service_hall", message_id="q")
+    events = await ActionQueryServiceHall().run(first, tracker(asked), domain)
+    assert texts(first)[-1] == ASK_WHERE
+    assert slot_values(events) == {"pending": HALL_COMMUNITY}
+
+    second = CollectingDispatcher()
+    follow_up = tracker(
+        asked,
+        {"event": "slot", "name": "pending", "value": HALL_COMMUNITY},
+        user_turn("和平里", "inform", message_id="a"),
+        slots={"pending": HALL_COMMUNITY},
+    )
+    events = await ActionHandleInform().run(second, follow_up, domain)
+    assert texts(second)[0] == "和平里营业厅：明天（11月28日，周六）营业 09:00-16:00。"
+    assert slot_values(events) == {"pending": None}
