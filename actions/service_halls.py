@@ -23,7 +23,7 @@ from actions.common import (
     policy,
     read_db,
 )
-from actions.outage import community_of, describe
+from actions.outage import RECENT_MESSAGES, community_of, describe
 from bot.services import clock
 from bot.services.halls import ASK_WHERE, answer_from_store
 from bot.services.outages import known_communities, outages_in
@@ -64,6 +64,12 @@ def question_text(tracker: Tracker) -> str:
     return text
 
 
+def earlier(tracker: Tracker) -> str:
+    """The user's few messages before the latest, for a question that refers back to them."""
+    texts = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
+    return " ".join(texts[-1 - RECENT_MESSAGES : -1])
+
+
 class ActionQueryServiceHall(Action):
     """Answers 营业厅在哪 / 周六开门吗 / 过户带什么, and a location shared on WeChat."""
 
@@ -86,7 +92,9 @@ class ActionQueryServiceHall(Action):
             text = ""
         else:
             community = await community_of(tracker)
-        messages = await read_db(answer_from_store, text, point, community, clock.now(), policy())
+        messages = await read_db(
+            answer_from_store, text, point, community, clock.now(), policy(), earlier(tracker)
+        )
         for message in messages:
             dispatcher.utter_message(text=message)
         return [SlotSet("pending", HALL_COMMUNITY if messages[-1] == ASK_WHERE else None)]

@@ -39,6 +39,7 @@ MAP_LINK = "https://uri.amap.com/marker?position={lon:.6f},{lat:.6f}&name={name}
 
 _WEEKDAY_NAMES = "一二三四五六日"
 _WEEKEND = re.compile("周末|双休")
+_ASKS_DOCUMENTS = re.compile("带什么|带啥|带哪些|材料|证件|手续")
 _HALL_SUFFIXES = ("营业厅", "服务厅", "服务网点", "网点", "服务中心", "客服中心")
 #: Words residents use for a holiday that the registry names otherwise (十一 for 国庆 is left
 #: out: the pipeline's text has it as 11, like 11号楼).
@@ -404,13 +405,15 @@ class Question:
     """What is known when a resident asks about halls.
 
     `point` is a location they shared; `community` the community they named or live in (from
-    their account), with `community_point` where it lies, if the store knows.
+    their account), with `community_point` where it lies, if the store knows. `earlier` is what
+    they said just before: 得带什么材料 after a message about 过户 asks about 过户.
     """
 
     text: str = ""
     point: tuple[float, float] | None = None
     community: str | None = None
     community_point: tuple[float, float] | None = None
+    earlier: str = ""
 
 
 ASK_WHERE = "告诉我您住在哪个小区，或在微信里发送位置，我帮您找最近的营业厅。"
@@ -470,6 +473,8 @@ def answer(registry: Registry, question: Question, now: datetime, policy: Policy
         return [f"暂时还没有营业厅的信息，请拨打服务热线 {hotline} 咨询。"]
     holidays = registry.holidays
     service = asked_service(registry, question.text)
+    if service is None and _ASKS_DOCUMENTS.search(question.text):
+        service = asked_service(registry, question.earlier)
     candidates = list(registry.halls)
     if service is not None:
         candidates = offering(registry.halls, service) or candidates
@@ -508,8 +513,9 @@ def answer_from_store(
     community: str | None,
     now: datetime,
     policy: Policy,
+    earlier: str = "",
 ) -> list[str]:
     """`answer` on the stored registry, with where the asker's community lies (one read)."""
     community_point = location_of(session, community) if community else None
-    question = Question(text, point, community, community_point)
+    question = Question(text, point, community, community_point, earlier)
     return answer(load_registry(session), question, now, policy)

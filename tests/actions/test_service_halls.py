@@ -80,3 +80,13 @@ async def test_the_community_given_after_the_bot_asked_answers_the_hall_question
     events = await ActionHandleInform().run(second, follow_up, domain)
     assert texts(second)[0] == "和平里营业厅：明天（11月28日，周六）营业 09:00-16:00。"
     assert slot_values(events) == {"pending": None}
+
+
+async def test_what_to_bring_after_a_message_about_a_transfer(domain: dict[str, Any]) -> None:
+    dispatcher = CollectingDispatcher()
+    before = user_turn("房子过给闺女了 暖气户名得怎么改", "faq", message_id="before")
+    now = user_turn("得带什么材料 营业厅在哪儿", "query_service_hall", message_id="now")
+    await ActionQueryServiceHall().run(dispatcher, tracker(before, now), domain)
+    assert texts(dispatcher)[0].startswith(
+        "到营业厅办理过户，请带好：\n1. 新户主身份证原件及复印件"
+    )

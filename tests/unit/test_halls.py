@@ -289,3 +289,12 @@ def test_a_shared_location_far_from_every_hall_is_told_so(policy: Policy) -> Non
 def test_no_registry_gives_the_hotline(policy: Policy) -> None:
     messages = answer(Registry(()), Question("营业厅在哪"), at(2026, 12, 7, 9), policy)
     assert policy.company.hotline in messages[0]
+
+
+def test_what_to_bring_refers_back_to_the_service_named_just_before(policy: Policy) -> None:
+    question = Question("得带什么材料 营业厅在哪儿", earlier="房子过给闺女了 暖气得更名吧")
+    messages = answer(REGISTRY, question, at(2026, 12, 7, 9), policy)
+    assert messages[0].startswith("到营业厅办理过户，请带好：\n1. 身份证")
+    # Without a question about documents, an earlier service is not dragged in.
+    plain = answer(REGISTRY, Question("营业厅在哪", earlier="过户"), at(2026, 12, 7, 9), policy)
+    assert plain[0].startswith("我们的营业厅：")
