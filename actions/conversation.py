@@ -40,6 +40,7 @@ from actions.common import (
 )
 from actions.outage import ActionQueryOutage
 from actions.repair import AFTER_OUTAGE
+from actions.service_halls import HALL_COMMUNITY, ActionQueryServiceHall
 from actions.service_requests import TEMP_CHECK_AFTER_OUTAGE
 from actions.tickets import ActionQueryTicket, ticket_no_of
 from bot.channels.payloads import latest_user_text
@@ -357,6 +358,8 @@ class ActionHandleInform(Action):
             return await ActionQueryTicket().run(dispatcher, tracker, domain)
         if fresh_pending(tracker) == "outage_community":
             return await ActionQueryOutage().run(dispatcher, tracker, domain)
+        if fresh_pending(tracker) == HALL_COMMUNITY:
+            return await ActionQueryServiceHall().run(dispatcher, tracker, domain)
         urgent = tracker.get_slot("urgent_ticket_no")
         if urgent and await _complete_urgent_ticket(dispatcher, tracker, str(urgent)):
             return []

@@ -2,6 +2,7 @@
 
     python -m bot db init --demo
     python -m bot import accounts accounts.csv
+    python -m bot import halls halls.yml
     python -m bot outage add --kind planned --communities 阳光花园,金色家园 \\
         --start 2026-12-01T08:00 --end 2026-12-01T18:00 --reason 管网检修
     python -m bot tickets list --status new
@@ -43,7 +44,8 @@ from bot.store import tickets as ticket_store
 from bot.store.db import ensure_schema, session_scope
 from bot.store.demo import load_demo
 from bot.store.errors import StoreError
-from bot.store.importer import IMPORT_KINDS, import_csv, parse_datetime
+from bot.store.halls_import import HALLS_KIND, import_halls
+from bot.store.importer import IMPORT_KINDS, ImportResult, import_csv, parse_datetime
 from bot.store.models import OUTAGE_KINDS, TICKET_KINDS, TICKET_STATUSES, Outage, Ticket
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -138,11 +140,13 @@ def _db_init(args: argparse.Namespace) -> int:
 
 
 def register_import(subparsers: Subparsers) -> None:
-    """`import accounts|bills|outages FILE`."""
+    """`import accounts|bills|outages FILE` (CSV) and `import halls FILE` (the YAML registry)."""
     parser = subparsers.add_parser(
-        "import", help="import a CSV file (UTF-8 or GBK); nothing is written if any row is bad"
+        "import",
+        help="import a CSV file (UTF-8 or GBK), or the halls YAML registry; "
+        "nothing is written if any row is bad",
     )
-    parser.add_argument("kind", choices=IMPORT_KINDS)
+    parser.add_argument("kind", choices=(*IMPORT_KINDS, HALLS_KIND))
     parser.add_argument("file", type=Path)
     parser.set_defaults(handler=_import)
 
@@ -153,7 +157,11 @@ def _import(args: argparse.Namespace) -> int:
     except OSError as error:
         raise UsageError(f"cannot read {args.file}: {error.strerror or error}") from None
     with _database() as session:
-        result = import_csv(session, args.kind, data, _now())
+        result: ImportResult
+        if args.kind == HALLS_KIND:
+            result = import_halls(session, data, _now())
+        else:
+            result = import_csv(session, args.kind, data, _now())
     if not result.ok:
         for row_error in result.errors:
             print(
@@ -169,6 +177,7 @@ def _import(args: argparse.Namespace) -> int:
     print(
         f"已导入 {args.kind} (imported): {result.rows} rows, {result.inserted} new, "
         f"{result.updated} updated, {result.unchanged} unchanged"
+        + (f", {result.removed} removed" if result.removed else "")
     )
     return EXIT_OK
 

@@ -26,6 +26,7 @@ FORMS: dict[str, tuple[str, ...]] = {
 RESUME: dict[str, str] = {
     "faq": "action_answer_faq",
     "query_outage": "action_query_outage",
+    "query_service_hall": "action_query_service_hall",
     "query_ticket": "action_query_ticket",
     "bot_challenge": "utter_iamabot",
     "out_of_scope": "action_out_of_scope",

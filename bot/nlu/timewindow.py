@@ -40,7 +40,7 @@ from datetime import date, datetime, time, timedelta
 
 from bot.nlu.numbers import to_canonical
 
-__all__ = ["VisitWindow", "parse_visit_window"]
+__all__ = ["VisitWindow", "find_day", "parse_visit_window"]
 
 _TWO_HOURS = timedelta(hours=2)
 
@@ -349,3 +349,13 @@ def parse_visit_window(text: str, now: datetime) -> VisitWindow | None:
     if end <= now or end <= start:
         return None
     return VisitWindow(start=start, end=end)
+
+
+def find_day(text: str, today: date) -> date | None:
+    """The day `text` names (周六, 明天, 下周一, 12月24号 …) by the date rules above, or None.
+
+    For questions about a day rather than a visit (is the hall open on Saturday?): no window,
+    so nothing rolls on; 周六 asked on a Saturday is that day.
+    """
+    hit = _find_date(re.sub(r"\s+", "", to_canonical(text or "")), today)
+    return hit.day if hit else None

@@ -69,3 +69,9 @@ def nearest_community(
         if distance <= max_km and (best is None or distance < best.distance_km):
             best = Nearby(str(row.community), distance)
     return best
+
+
+def location_of(session: Session, community: str) -> tuple[float, float] | None:
+    """Where `community` lies (latitude, longitude), if recorded."""
+    row = session.get(CommunityLocation, community)
+    return (float(row.latitude), float(row.longitude)) if row is not None else None

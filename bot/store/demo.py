@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,7 +22,16 @@ from sqlalchemy.orm import Session
 from bot.config import settings
 from bot.store.accounts import format_address
 from bot.store.communities import add_location
-from bot.store.models import Account, Bill, Outage, OutageArea, Payment, require_aware
+from bot.store.halls_import import import_halls
+from bot.store.models import (
+    Account,
+    Bill,
+    Outage,
+    OutageArea,
+    Payment,
+    ServiceHall,
+    require_aware,
+)
 from bot.store.outages import add_outage
 
 DEMO_SEED = 20261127
@@ -52,6 +62,9 @@ COMMUNITY_LOCATIONS = {
     "翠湖苑": (39.9868, 116.3104),
     "东风新村": (39.8652, 116.4349),
 }
+
+#: The demo company's service-hall registry, in the format operators import.
+DEMO_HALLS = Path(__file__).with_name("demo_halls.yml")
 
 PLANNED_OUTAGE = ("金色家园", "二次管网检修，计划停热")
 EMERGENCY_OUTAGE = ("幸福里小区", "主管线爆管抢修")
@@ -272,7 +285,8 @@ def load_demo(session: Session, now: datetime, seed: int = DEMO_SEED) -> DemoSum
 
     Each household draws its bills from its own generator, seeded from its account number, so its
     data are the same whichever other households already exist. Missing community locations are
-    added too (not counted in the summary, whose four figures the CLI prints).
+    added too, and the demo halls when no hall is registered yet (neither is counted in the
+    summary, whose four figures the CLI prints).
     """
     require_aware(now, "now")
     existing = set(session.execute(select(Account.account_no)).scalars())
@@ -307,5 +321,7 @@ def load_demo(session: Session, now: datetime, seed: int = DEMO_SEED) -> DemoSum
     outages = _load_outages(session, now)
     for community, (latitude, longitude) in COMMUNITY_LOCATIONS.items():
         add_location(session, community, latitude, longitude)
+    if session.execute(select(ServiceHall.id).limit(1)).first() is None:
+        import_halls(session, DEMO_HALLS.read_bytes(), now)
     session.flush()
     return DemoSummary(accounts, bills, payments, outages)

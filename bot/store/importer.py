@@ -80,6 +80,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     errors: tuple[RowError, ...] = ()
+    removed: int = 0  # a registry import (halls) drops what the file no longer lists
 
     @property
     def ok(self) -> bool:

@@ -663,3 +663,66 @@ class WebhookDelivery(Base):
     delivered_at = Column(UtcDateTime)
     last_error = Column(String(255))
     created_at = Column(UtcDateTime, nullable=False)
+
+
+class ServiceHall(Base):
+    """A service hall (营业厅 / 服务网点) residents visit for 过户, 报停, 开栓, invoices, payment.
+
+    The registry is the company's file (`python -m bot import halls`), so the nested parts are
+    kept as it writes them: `hours` is the weekly schedule plus seasonal ones (JSON, see
+    bot/store/halls_import.py), `documents` overrides the company-wide list per service.
+    Coordinates are what a WeChat location is compared with (GCJ-02, like `community_locations`).
+    """
+
+    __tablename__ = "service_halls"
+    __table_args__ = (
+        CheckConstraint("latitude BETWEEN -90 AND 90", name="latitude"),
+        CheckConstraint("longitude BETWEEN -180 AND 180", name="longitude"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(64), nullable=False, unique=True)
+    district = Column(String(32))
+    address = Column(String(255), nullable=False)
+    latitude = Column(Float, nullable=False)
+    longitude = Column(Float, nullable=False)
+    phone = Column(String(32), nullable=False)
+    communities = Column(JsonText, nullable=False)
+    services = Column(JsonText, nullable=False)
+    hours = Column(JsonText, nullable=False)
+    documents = Column(JsonText)
+    note = Column(Text)
+    updated_at = Column(UtcDateTime, nullable=False)
+
+
+class ServiceHallDay(Base):
+    """Days on which halls keep other hours than their week: a holiday, a closure, a 调休 workday.
+
+    `hall_id` NULL applies to every hall (法定节假日); a hall's own row for the same day wins.
+    `hours` NULL means closed, else a list of `[open, close]` times.
+    """
+
+    __tablename__ = "service_hall_days"
+    __table_args__ = (
+        CheckConstraint("ends_on >= starts_on", name="span"),
+        Index("ix_service_hall_days_hall_id", "hall_id"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    hall_id = Column(Integer, ForeignKey("service_halls.id", ondelete="CASCADE"))
+    starts_on = Column(Date, nullable=False)
+    ends_on = Column(Date, nullable=False)
+    name = Column(String(64), nullable=False)
+    hours = Column(JsonText)
+
+
+class HallService(Base):
+    """A service residents come to a hall for (过户, 报停 …): the words they use for it and what to
+    bring, company-wide; a hall may list other documents (`ServiceHall.documents`)."""
+
+    __tablename__ = "hall_services"
+
+    name = Column(String(16), primary_key=True)
+    aliases = Column(JsonText, nullable=False)
+    documents = Column(JsonText, nullable=False)
+    note = Column(Text)

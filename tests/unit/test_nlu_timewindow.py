@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.nlu.timewindow import VisitWindow, parse_visit_window
+from bot.nlu.timewindow import VisitWindow, find_day, parse_visit_window
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -256,3 +256,12 @@ def test_ten_thousand_characters_are_fast(chunk: str) -> None:
     started = time.perf_counter()
     parse_visit_window(text, FRIDAY_MORNING)
     assert time.perf_counter() - started < 1.0
+
+
+def test_find_day_names_the_day_without_a_window() -> None:
+    saturday = date(2026, 11, 28)
+    assert find_day("周六开门吗", saturday) == saturday  # asked on the day: that day
+    assert find_day("礼拜天上班不", saturday) == date(2026, 11, 29)
+    assert find_day("下周一几点开", saturday) == date(2026, 11, 30)
+    assert find_day("十二月二十四号开门吗", saturday) == date(2026, 12, 24)
+    assert find_day("营业厅在哪", saturday) is None

@@ -23,7 +23,6 @@ from bot.channels.render import CHOICE_HINT
 from bot.channels.wechat import WeChatInput, WeChatOutput
 from bot.channels.wechat.api import WeChatApi, WindowClosed
 from bot.channels.wechat.channel import (
-    NOTHING_NEAR,
     SORRY,
     UNKNOWN_MENU,
     UNSUPPORTED,
@@ -307,7 +306,7 @@ async def test_voice_uses_the_transcript_or_asks_to_type(config: WeChatConfig) -
     assert rasa.texts == ["暖气不热。"]
 
 
-async def test_location_asks_about_the_nearest_community(config: WeChatConfig) -> None:
+async def test_location_asks_for_the_nearest_hall_and_community(config: WeChatConfig) -> None:
     with session_scope() as session:
         add_location(session, "幸福里小区", 39.9283, 116.3882)
     rasa = FakeRasa()
@@ -315,12 +314,17 @@ async def test_location_asks_about_the_nearest_community(config: WeChatConfig) -
 
     near = "<Location_X>39.9290</Location_X><Location_Y>116.3890</Location_Y><Label>x</Label>"
     await send(webhook, message_xml("location", near, "3001"))
-    assert rasa.texts == ["/query_outage"]
-    assert rasa.calls[0].metadata == {"community": "幸福里小区"}
-
     far = "<Location_X>31.2304</Location_X><Location_Y>121.4737</Location_Y>"
-    assert content(await send(webhook, message_xml("location", far, "3002"))) == NOTHING_NEAR
-    assert len(rasa.calls) == 1
+    await send(webhook, message_xml("location", far, "3002"))
+
+    assert rasa.texts == ["/query_service_hall", "/query_service_hall"]
+    assert rasa.calls[0].metadata == {
+        "latitude": 39.929,
+        "longitude": 116.389,
+        "community": "幸福里小区",
+    }
+    # Far from every community: no community, but the point still goes on (a hall may be near).
+    assert rasa.calls[1].metadata == {"latitude": 31.2304, "longitude": 121.4737}
 
 
 @pytest.mark.parametrize(

@@ -61,6 +61,7 @@ from bot.store.subscriptions import unsubscribe_all
 logger = logging.getLogger(__name__)
 
 LOCATION_RADIUS_KM = 3.0  # a shared location farther than this from every community matches none
+LOCATION_PAYLOAD = "/query_service_hall"  # what a shared location asks (nearest hall and stops)
 POLL_SECONDS = 0.5  # how often a waiting request looks at the ledger (another process may answer)
 SHUTDOWN_GRACE_SECONDS = 10.0  # how long a stopping server lets running turns finish
 #: The custom bot message (`{"handoff": "wechat_kf", "kf_account": …}`) that hands the user to
@@ -71,7 +72,6 @@ NO_REPLY = "success"  # WeChat's "nothing to say"; it then neither retries nor s
 VOICE_UNRECOGNISED = (
     "抱歉，没能识别您的语音。请直接打字告诉我，例如：暖气不热、查暖气费、小区停暖了吗。"
 )
-NOTHING_NEAR = "您发送的位置附近没有我们供热的小区。请直接告诉我小区名称，我帮您查停热情况。"
 UNSUPPORTED = (
     "抱歉，我暂时只能看懂文字和语音消息，看不了图片、链接和视频。"
     "请用文字描述您的问题，例如：暖气不热、查暖气费、小区停暖了吗。"
@@ -344,17 +344,25 @@ class WeChatWebhook:
                 return Turn(answer=VOICE_UNRECOGNISED)
             return _typed(message.recognition, choices)
         if isinstance(message, LocationMessage):
-            near = await in_session(
-                nearest_community, message.latitude, message.longitude, LOCATION_RADIUS_KM
-            )
-            if near is None:
-                return Turn(answer=NOTHING_NEAR)
-            # Metadata, not an entity: an `address` entity would fill the address slot with a
-            # bare community name that a later repair form would take for the full address.
-            return Turn(text="/query_outage", metadata={"community": near.community})
+            return await self._located(message)
         if isinstance(message, EventMessage):
             return await self._event(message)
         return Turn(answer=UNSUPPORTED)
+
+    async def _located(self, message: LocationMessage) -> Turn:
+        """A shared location asks what is near: the stops in the nearest community and the
+        nearest service hall (actions/service_halls.py answers both).
+
+        Metadata, not entities: an `address` entity would fill the address slot with a bare
+        community name that a later repair form would take for the full address.
+        """
+        near = await in_session(
+            nearest_community, message.latitude, message.longitude, LOCATION_RADIUS_KM
+        )
+        metadata: dict[str, Any] = {"latitude": message.latitude, "longitude": message.longitude}
+        if near is not None:
+            metadata["community"] = near.community
+        return Turn(text=LOCATION_PAYLOAD, metadata=metadata)
 
     async def _event(self, event: EventMessage) -> Turn:
         if event.event == "subscribe":

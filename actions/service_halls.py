@@ -1,0 +1,100 @@
+"""Service-hall questions: where the nearest hall is, when it opens, what to bring.
+
+The answers are built by bot/services/halls.py; this action only gathers what the conversation
+knows: a location the WeChat channel attached (then the stops around the user are told first, as
+a shared location used to ask about outages alone), else the community the user named or lives in.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import (
+    fresh_pending,
+    guarded,
+    latest_text,
+    latest_text_of_intent,
+    message_metadata,
+    policy,
+    read_db,
+)
+from actions.outage import RECENT_MESSAGES, community_of, describe
+from bot.services import clock
+from bot.services.halls import ASK_WHERE, answer_from_store
+from bot.services.outages import known_communities, outages_in
+
+#: The `pending` offer after the bot asked where the user lives; `action_handle_inform` takes a
+#: bare community name then as the answer to the hall question.
+HALL_COMMUNITY = "hall_community"
+
+
+def shared_point(metadata: dict[str, Any]) -> tuple[float, float] | None:
+    """The location the channel attached to the message (WeChat: `latitude`, `longitude`)."""
+    latitude, longitude = metadata.get("latitude"), metadata.get("longitude")
+    if isinstance(latitude, (int, float)) and isinstance(longitude, (int, float)):
+        return float(latitude), float(longitude)
+    return None
+
+
+async def _tell_outages_near(dispatcher: CollectingDispatcher, community: str | None) -> None:
+    """The stops in the community nearest a shared location, or that there are none."""
+    if community is None or community not in await read_db(known_communities):
+        dispatcher.utter_message(response="utter_no_community_nearby")
+        return
+    now = clock.now()
+    found = await read_db(outages_in, community, now)
+    if not found:
+        dispatcher.utter_message(response="utter_no_outage_nearby", community=community)
+    for outage in found:
+        dispatcher.utter_message(response="utter_outage_found", **describe(outage, community, now))
+
+
+def question_text(tracker: Tracker) -> str:
+    """The latest message; after the bot asked for the community, with the hall question it
+    answers (周六开门吗 … 和平里), so the answer is to what was asked."""
+    text = latest_text(tracker)
+    if fresh_pending(tracker) == HALL_COMMUNITY:
+        asked = latest_text_of_intent(tracker, {"query_service_hall"}) or ""
+        return f"{asked} {text}".strip()
+    return text
+
+
+def earlier(tracker: Tracker) -> str:
+    """The user's few messages before the latest, for a question that refers back to them."""
+    texts = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
+    return " ".join(texts[-1 - RECENT_MESSAGES : -1])
+
+
+class ActionQueryServiceHall(Action):
+    """Answers 营业厅在哪 / 周六开门吗 / 过户带什么, and a location shared on WeChat."""
+
+    def name(self) -> str:
+        """The action's name, as in domain.yml."""
+        return "action_query_service_hall"
+
+    @guarded
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Tell the outages near a shared location first, then the hall answer."""
+        metadata = message_metadata(tracker)
+        point = shared_point(metadata)
+        text = question_text(tracker)
+        if point is not None:
+            located = metadata.get("community")
+            community = located if isinstance(located, str) else None
+            await _tell_outages_near(dispatcher, community)
+            text = ""
+        else:
+            community = await community_of(tracker)
+        messages = await read_db(
+            answer_from_store, text, point, community, clock.now(), policy(), earlier(tracker)
+        )
+        for message in messages:
+            dispatcher.utter_message(text=message)
+        return [SlotSet("pending", HALL_COMMUNITY if messages[-1] == ASK_WHERE else None)]
