@@ -559,3 +559,29 @@ class ContactSlots:
             dispatcher.utter_message(response="utter_invalid_visit_time")
             return {"visit_time": None}
         return {"visit_time": f"{window.start.isoformat()}/{window.end.isoformat()}"}
+
+
+#: The values each form collects that no later flow may inherit (`leave_form`).
+FORM_SLOTS = {
+    "repair_form": ("fault_type", "visit_time", "details_confirmed"),
+    "temp_check_form": ("visit_time", "temperature", "details_confirmed"),
+    "complaint_form": ("complaint_category", "complaint_text", "details_confirmed"),
+    "verify_form": ("phone_last4",),
+}
+
+
+def leave_form(tracker: Tracker) -> list[EventType]:
+    """Events that close the active form and forget its half-filled values.
+
+    Every way out of a form uses these (stop, switch to another flow, hand-off), so a later flow
+    in the same conversation never inherits a fault, a window, a complaint text or an urgent ticket
+    number from an abandoned one. An urgent ticket itself stays open in the store.
+    """
+    form = tracker.active_loop.get("name") or ""
+    return [
+        ActiveLoop(None),
+        SlotSet("requested_slot", None),
+        SlotSet("urgent_ticket_no", None),
+        SlotSet("pending", None),
+        *(SlotSet(slot, None) for slot in FORM_SLOTS.get(form, ())),
+    ]

@@ -11,7 +11,6 @@ from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import (
-    ActiveLoop,
     ConversationPaused,
     EventType,
     FollowupAction,
@@ -31,6 +30,7 @@ from actions.common import (
     latest_intent,
     latest_intent_among,
     latest_text,
+    leave_form,
     message_key,
     policy,
     raw_text,
@@ -63,13 +63,6 @@ from bot.services.outages import known_communities, match_community
 from bot.store.subscriptions import unsubscribe_all
 from bot.store.tickets import TicketDraft
 
-FORM_SLOTS = {
-    "repair_form": ("fault_type", "visit_time", "details_confirmed"),
-    "temp_check_form": ("visit_time", "temperature", "details_confirmed"),
-    "complaint_form": ("complaint_category", "complaint_text", "details_confirmed"),
-    "verify_form": ("phone_last4",),
-}
-
 #: Intents that start a form: saying one inside another form switches to it.
 FLOW_STARTERS = frozenset(
     {
@@ -93,23 +86,6 @@ CORRECTABLE = (
     ("account_no", "户号", ("户号", "账号", "编号")),
     ("fault_type", "故障情况", ("故障", "问题", "毛病")),
 )
-
-
-def leave_form(tracker: Tracker) -> list[EventType]:
-    """Events that close the active form and forget its half-filled values.
-
-    Every way out of a form uses these (stop, switch to another flow, hand-off), so a later flow
-    in the same conversation never inherits a fault, a window, a complaint text or an urgent ticket
-    number from an abandoned one. An urgent ticket itself stays open in the store.
-    """
-    form = tracker.active_loop.get("name") or ""
-    return [
-        ActiveLoop(None),
-        SlotSet("requested_slot", None),
-        SlotSet("urgent_ticket_no", None),
-        SlotSet("pending", None),
-        *(SlotSet(slot, None) for slot in FORM_SLOTS.get(form, ())),
-    ]
 
 
 async def _contact(tracker: Tracker) -> tuple[str | None, str | None]:
@@ -368,6 +344,8 @@ class ActionHandleInform(Action):
             return await ActionQueryOutage().run(dispatcher, tracker, domain)
         if fault_type_of(latest_text(tracker)):
             return [FollowupAction("repair_form")]
+        if asks_for_measurement(latest_text(tracker)):
+            return [FollowupAction("temp_check_form")]  # 约个测温 阳光花园3号楼… 136… 明天上午
         form = await _topic_form(tracker)
         if form:
             # 和平里2号楼1单元303 13122223333 工作日晚上: details sent after the request (or

@@ -36,12 +36,12 @@ from actions.common import (
     guarded,
     in_db,
     latest_text,
+    leave_form,
     message_key,
     policy,
     read_db,
     sender_account,
 )
-from actions.conversation import leave_form
 from bot.nlu.emergency import EMERGENCY, Emergency, detect_emergency, emergency_from
 from bot.policy import Policy
 from bot.privacy import mask_text

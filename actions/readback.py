@@ -19,15 +19,17 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import guarded, latest_intent, latest_text, window_of
+from actions.common import guarded, latest_intent, latest_text, leave_form, window_of
 from bot.nlu.numbers import to_canonical
 from bot.privacy import mask_phone
 from bot.services import clock
 from bot.services import tickets as ticket_service
 
 SLOT = "details_confirmed"
-#: 不修了 / 算了 at the read-back gives the request up; 不对 / 错了 asks to change something.
-_GIVING_UP = re.compile(r"算了|不(用|要|修|报|测|投诉)了?|取消|不办|先不")
+#: 不修了 / 算了 / 撤了吧 at the read-back give the request up; 不对 / 错了 ask to change something.
+_GIVING_UP = re.compile(r"算了|不(用|要|修|报|测|投诉)了?|取消|不办|先不|撤(了|销|掉|回)|甭")
+#: Intents that say "no more of this" at the read-back, whatever other words the message has.
+_LEAVING = frozenset({"cancel_ticket", "goodbye"})
 
 
 def needs_read_back(tracker: Tracker) -> bool:
@@ -47,6 +49,27 @@ def answer_to_read_back(tracker: Tracker) -> dict[str, Any]:
     if intent == "deny" and not _GIVING_UP.search(to_canonical(latest_text(tracker))):
         return {SLOT: False}
     return {}
+
+
+def withdrawn_at_read_back(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType] | None:
+    """The form's end when the resident gives the request up at the read-back (哎不用来了 我刚放了
+    放气 现在热了 把单子撤了吧): nothing is filed, and nothing said in the same breath (放气) is
+    taken as a new detail; None when they did not."""
+    if tracker.get_slot("requested_slot") != SLOT:
+        return None
+    text = to_canonical(latest_text(tracker))
+    if latest_intent(tracker) not in _LEAVING and not _GIVING_UP.search(text):
+        return None
+    dispatcher.utter_message(response="utter_read_back_withdrawn")
+    return leave_form(tracker)
+
+
+def confirmed_or_not_needed(tracker: Tracker) -> bool:
+    """Whether a form that just ended may file its ticket: the resident said yes to the
+    read-back, or none was needed (an urgent repair)."""
+    return not needs_read_back(tracker) or tracker.get_slot(SLOT) is True
 
 
 class ReadBackSlot:

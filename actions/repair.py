@@ -33,7 +33,7 @@ from actions.common import (
 )
 from actions.outage import stop_before_booking
 from actions.readback import SLOT as READ_BACK_SLOT
-from actions.readback import ReadBackSlot
+from actions.readback import ReadBackSlot, confirmed_or_not_needed, withdrawn_at_read_back
 from bot.nlu.emergency import only_discounted
 from bot.nlu.faults import fault_type_of, is_urgent
 from bot.privacy import mask_phone
@@ -67,6 +67,9 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
         cold is told about it and asked whether to book anyway (once per conversation), and the
         form ends without a ticket (`ActionSubmitRepair` sees the offer); anything else, the
         form as usual; an upset resident hears an apology first."""
+        withdrawn = withdrawn_at_read_back(dispatcher, tracker)
+        if withdrawn is not None:
+            return withdrawn
         apologise_once(dispatcher, tracker)
         said = str(tracker.get_slot("fault_type") or latest_text(tracker))
         fault = said if said in FAULT_TYPES else fault_type_of(said)
@@ -162,7 +165,7 @@ class ActionSubmitRepair(Action):
     ) -> list[EventType]:
         """Confirm with the ticket number, the visit window and the policy's deadlines (nothing
         when the form ended on the offer after a stop: the resident has not asked yet)."""
-        if tracker.get_slot("pending") == AFTER_OUTAGE:
+        if tracker.get_slot("pending") == AFTER_OUTAGE or not confirmed_or_not_needed(tracker):
             return []
         address = tracker.get_slot("address")
         phone = tracker.get_slot("phone")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -17,6 +18,7 @@ from actions.common import (
     guarded,
     guarded_ticket,
     in_db,
+    latest_intent,
     latest_text,
     latest_text_of_intent,
     message_key,
@@ -27,7 +29,8 @@ from actions.common import (
 )
 from actions.outage import community_of, stop_before_booking
 from actions.readback import SLOT as READ_BACK_SLOT
-from actions.readback import ReadBackSlot
+from actions.readback import ReadBackSlot, confirmed_or_not_needed, withdrawn_at_read_back
+from bot.nlu.limits import has_words
 from bot.nlu.numbers import parse_room_reading
 from bot.policy import min_room_temp
 from bot.services import clock
@@ -38,6 +41,10 @@ from bot.store.tickets import TicketDraft
 
 MAX_DESCRIPTION = 2000
 COMPLAINT_SORRY = "utter_complaint_sorry"
+#: A side question asked instead of the category is answered, not filed as one.
+_QUESTION = re.compile(r"[?？吗么]\s*$|什么时候|啥时候|几点|多久")
+#: Intents that leave a form (the interruption rules' STOP list), never taken as an answer.
+LEAVING_INTENTS = frozenset({"deny", "cancel_ticket", "goodbye", "request_human"})
 
 
 #: The offer made when heating is stopped in the resident's community: measure anyway?
@@ -59,6 +66,9 @@ class ValidateTempCheckForm(ContactSlots, ReadBackSlot, FormValidationAction):
     ) -> list[EventType]:
         """Tell of a stop under way and offer to measure anyway (`stop_before_booking`), else
         the form as usual."""
+        withdrawn = withdrawn_at_read_back(dispatcher, tracker)
+        if withdrawn is not None:
+            return withdrawn
         stop = await stop_before_booking(
             dispatcher, tracker, TEMP_CHECK_OUTAGE_OFFER, TEMP_CHECK_AFTER_OUTAGE
         )
@@ -96,6 +106,8 @@ class ActionSubmitTempCheck(Action):
         """Create the CW ticket and confirm it (nothing when the form ended on the offer after
         a stop: the resident has not asked yet)."""
         if tracker.get_slot("pending") == TEMP_CHECK_AFTER_OUTAGE:
+            return []
+        if not confirmed_or_not_needed(tracker):
             return []
         request = latest_text_of_intent(tracker, {"request_temp_check"}) or latest_text(tracker)
         measured = _room_reading(tracker)
@@ -151,6 +163,9 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
     ) -> list[EventType]:
         """A complaint is a grievance, angry words or not: it starts with an apology (once per
         conversation), then the form as usual."""
+        withdrawn = withdrawn_at_read_back(dispatcher, tracker)
+        if withdrawn is not None:
+            return withdrawn
         if not any(
             e.get("event") == "bot"
             and (e.get("metadata") or {}).get("utter_action") in (APOLOGY, COMPLAINT_SORRY)
@@ -188,11 +203,23 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
     async def extract_complaint_category(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Infer the category from the complaint's words when they say it."""
+        """Infer the category from the complaint's words when they say it; the answer to the
+        category question is the category whatever NLU made of it (停暖没有提前通知 reads as an
+        outage question, and the question used to come back every time)."""
         if tracker.get_slot("complaint_category"):
             return {}
-        category = complaint_category_of(latest_text(tracker))
-        return {"complaint_category": category} if category else {}
+        text = latest_text(tracker)
+        category = complaint_category_of(text)
+        if category is None and tracker.get_slot("requested_slot") == "complaint_category":
+            leaving = latest_intent(tracker) in LEAVING_INTENTS
+            if not leaving and has_words(text) and not _QUESTION.search(text):
+                category = "其他"
+        if category is None:
+            return {}
+        found: dict[str, Any] = {"complaint_category": category}
+        if not tracker.get_slot("complaint_text") and _is_detailed(text):
+            found["complaint_text"] = text
+        return found
 
     async def validate_complaint_category(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -243,6 +270,8 @@ class ActionSubmitComplaint(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Create the TS ticket, with the community it concerns, and confirm it."""
+        if not confirmed_or_not_needed(tracker):
+            return []
         category = tracker.get_slot("complaint_category") or "其他"
         draft = TicketDraft(
             community=await _complaint_community(tracker),

@@ -33,6 +33,7 @@ async def test_the_complaint_ticket_records_its_community(
             "complaint_text": complaint,
             "complaint_category": "服务态度",
             "phone": "13701198845",
+            "details_confirmed": True,
         },
     )
     await ActionSubmitComplaint().run(dispatcher, t, domain)

@@ -54,6 +54,7 @@ async def test_a_no_at_the_read_back_asks_what_to_change_instead_of_listing_agai
         ("对", "affirm", {"details_confirmed": True}),
         ("不对", "deny", {"details_confirmed": None}),
         ("/deny", "deny", {"details_confirmed": None}),
+        ("不对 电话错了", "deny", {"details_confirmed": None}),
     ],
 )
 async def test_only_a_yes_files_the_ticket(
@@ -65,18 +66,6 @@ async def test_only_a_yes_files_the_ticket(
         domain,
     )
     assert {k: v for k, v in slot_values(events).items() if k in expected} == expected
-
-
-async def test_giving_up_at_the_read_back_is_left_to_the_stop_rule(
-    domain: dict[str, Any],
-) -> None:
-    events = await ValidateRepairForm().run(
-        CollectingDispatcher(),
-        tracker(user_turn("算了不修了", "deny"), slots=REPAIR, active_loop="repair_form"),
-        domain,
-    )
-    # nothing extracted: the form rejects the message and the rule for 算了 stops the form
-    assert "details_confirmed" not in slot_values(events)
 
 
 async def test_a_new_value_at_the_read_back_replaces_the_old_one(domain: dict[str, Any]) -> None:
@@ -122,3 +111,33 @@ async def test_the_read_back_is_the_last_question_except_after_an_urgent_ticket(
     assert ("details_confirmed" in required) is read_back
     if read_back:
         assert required[-1] == "details_confirmed"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("哎不用来了 我刚照网上说的放了放气 现在热了 把单子撤了吧", "inform"),
+        ("算了不修了", "deny"),
+        ("那就先这样吧 再见", "goodbye"),
+    ],
+)
+async def test_giving_up_at_the_read_back_ends_the_form_without_a_ticket(
+    domain: dict[str, Any], text: str, intent: str
+) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ValidateRepairForm().run(
+        dispatcher,
+        tracker(
+            user_turn(text, intent, entities=[{"entity": "fault_type", "value": "放气"}]),
+            slots=REPAIR,
+            active_loop="repair_form",
+            slot_events={"fault_type": "放气"},
+        ),
+        domain,
+    )
+    assert texts(dispatcher) == ["utter_read_back_withdrawn"]
+    assert {"event": "active_loop", "name": None} in [
+        {"event": e["event"], "name": e.get("name")} for e in events if e["event"] == "active_loop"
+    ]
+    values = slot_values(events)
+    assert values["fault_type"] is None and values["details_confirmed"] is None

@@ -141,6 +141,7 @@ async def test_submit_creates_the_ticket_with_policy_deadlines(
             "address": "阳光花园5号楼1单元302",
             "phone": "13812345678",
             "visit_time": window,
+            "details_confirmed": True,
         },
     )
     events = await ActionSubmitRepair().run(dispatcher, t, domain)
@@ -254,6 +255,7 @@ def _last_answer(message_id: str, **slots: Any) -> Tracker:
         "address": "阳光花园5号楼1单元302",
         "phone": "13812345678",
         "visit_time": WINDOW,
+        "details_confirmed": True,
         **slots,
     }
     return Tracker("tester", values, answer["parse_data"], events, False, None, {}, "repair_form")
@@ -484,3 +486,20 @@ async def test_where_nobody_is_paged_for_a_leak_the_reply_does_not_say_so(
     assert "utter_emergency_alerted" not in texts(dispatcher)
     # nor does the leak message itself claim it
     assert all("收到提醒" not in v["text"] for v in domain["responses"]["utter_leak_urgent"])
+
+
+async def test_a_form_that_ended_without_a_yes_to_the_read_back_files_nothing(
+    store: str, domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    t = tracker(
+        user_turn("把单子撤了吧", "cancel_ticket", message_id="b"),
+        slots={
+            "fault_type": "no_heat",
+            "address": "阳光花园5号楼1单元302",
+            "phone": "13812345678",
+            "visit_time": WINDOW,
+        },
+    )
+    assert await ActionSubmitRepair().run(dispatcher, t, domain) == []
+    assert texts(dispatcher) == [] and _tickets(store) == []

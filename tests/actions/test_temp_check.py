@@ -24,6 +24,7 @@ async def test_a_quoted_standard_is_not_taken_for_the_residents_reading(
             "temperature": "18度",  # the entity the quoted standard filled
             "address": "阳光花园5号楼1单元302",
             "phone": "13812345678",
+            "details_confirmed": True,
         },
     )
     await ActionSubmitTempCheck().run(dispatcher, t, domain)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.nlu.requests import (
+    asks_for_measurement,
     cannot_provide,
     hesitating,
     repair_not_complaint,
@@ -147,3 +148,17 @@ def test_asking_for_time_is_hesitation(text: str) -> None:
 )
 def test_answers_requests_and_complaints_are_no_hesitation(text: str | None) -> None:
     assert not hesitating(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("那你们先来测 测完了按规定退", True),
+        ("约个测温 家里就17度 阳光花园3号楼1单元602", True),
+        ("上门量一下温度", True),
+        ("我自己测的卧室16.5度", False),
+        ("测温不达标能退多少", False),
+    ],
+)
+def test_asking_for_a_measurement_is_told_from_talking_about_one(text: str, asks: bool) -> None:
+    assert asks_for_measurement(text) is asks
