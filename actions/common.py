@@ -279,6 +279,56 @@ def latest_text_of_intent(tracker: Tracker, intents: set[str]) -> str | None:
     )
 
 
+#: Form questions whose answers are contact details, kept in the ticket's own fields: their
+#: answers are not the resident's account of the problem.
+CONTACT_QUESTIONS = frozenset({"address", "phone", "visit_time", "account_no", "phone_last4"})
+
+
+def is_payload(text: str) -> bool:
+    """Whether a user message is an intent trigger (a button, a menu click, an SMS keyword code
+    becomes `/report_repair`), not words the resident wrote."""
+    return text.lstrip().startswith("/")
+
+
+def resident_words(tracker: Tracker, intents: set[str], form: str, separator: str = "；") -> str:
+    """What the resident said about the request: their messages from the start of the flow (the
+    latest one with one of `intents`, else the one that opened `form`) to now, without payloads
+    (a menu click, a keyword code, a button) and without the answers to contact questions
+    (`CONTACT_QUESTIONS`). Empty when they said nothing but buttons.
+
+    A ticket's description is built from this, so a flow started from a menu or a keyword keeps
+    what the resident then wrote, never `/report_repair`.
+    """
+    words: list[str] = []
+    asked: str | None = None
+    for event in _events_since_start(tracker, intents, form):
+        kind = event.get("event")
+        if kind == "slot" and event.get("name") == "requested_slot":
+            asked = event.get("value")
+        elif kind == "user":
+            text = str(event.get("text") or "").strip()
+            if text and not is_payload(text) and asked not in CONTACT_QUESTIONS:
+                words.append(text)
+    return separator.join(dict.fromkeys(words))
+
+
+def _events_since_start(tracker: Tracker, intents: set[str], form: str) -> list[dict[str, Any]]:
+    """The events from the user message that started the flow on: the latest with one of
+    `intents`, else the latest before `form` was opened (a fault told as a bare value starts the
+    repair form under `inform`), else the latest."""
+    events = list(tracker.events)
+    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
+    for index in reversed(users):
+        if _intent_of(events[index]) in intents:
+            return events[index:]
+    opened = [
+        i for i, e in enumerate(events) if e.get("event") == "active_loop" and e.get("name") == form
+    ]
+    before = [i for i in users if opened and i < opened[-1]]
+    start = before[-1] if before else (users[-1] if users else len(events))
+    return events[start:]
+
+
 def transcript(tracker: Tracker, limit: int = 50) -> list[dict[str, Any]]:
     """The latest user and bot messages, for the agent who calls back."""
     lines = [

@@ -16,11 +16,14 @@ from actions.common import (
     guarded,
     guarded_ticket,
     in_db,
+    is_payload,
     latest_text,
     latest_text_of_intent,
     message_key,
     policy,
     read_db,
+    requested,
+    resident_words,
     sender_account,
     window_of,
 )
@@ -34,6 +37,8 @@ from bot.services.outages import known_communities, match_community
 from bot.store.tickets import TicketDraft
 
 MAX_DESCRIPTION = 2000
+#: The description of a 测温 request the resident made with a button or keyword alone.
+TEMP_CHECK_ASKED = "住户申请上门测温"
 
 
 #: The offer made when heating is stopped in the resident's community: measure anyway?
@@ -93,7 +98,9 @@ class ActionSubmitTempCheck(Action):
         a stop: the resident has not asked yet)."""
         if tracker.get_slot("pending") == TEMP_CHECK_AFTER_OUTAGE:
             return []
-        request = latest_text_of_intent(tracker, {"request_temp_check"}) or latest_text(tracker)
+        request = (
+            resident_words(tracker, {"request_temp_check"}, "temp_check_form") or TEMP_CHECK_ASKED
+        )
         measured = _room_reading(tracker)
         standard = min_room_temp(policy())
         window = window_of(tracker.get_slot("visit_time"))
@@ -140,14 +147,17 @@ class ValidateComplaintForm(ContactSlots, FormValidationAction):
     async def extract_complaint_text(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Take a complaint that already says what happened as its description."""
-        if (
-            tracker.get_slot("complaint_text")
-            or tracker.get_intent_of_latest_message() != "file_complaint"
-        ):
+        """Take a complaint that already says what happened as its description: the message that
+        started it, or a detailed answer to the category question (residents answer 哪方面 with
+        the whole story). A menu click or keyword code (`/file_complaint`) says nothing, so the
+        form asks."""
+        if tracker.get_slot("complaint_text"):
             return {}
         text = latest_text(tracker)
-        return {"complaint_text": text} if _is_detailed(text) else {}
+        starts = tracker.get_intent_of_latest_message() == "file_complaint"
+        if (starts or requested(tracker, "complaint_category")) and _is_detailed(text):
+            return {"complaint_text": text}
+        return {}
 
     async def extract_complaint_category(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -176,7 +186,10 @@ class ValidateComplaintForm(ContactSlots, FormValidationAction):
 
 
 def _is_detailed(text: str) -> bool:
-    """A complaint message longer than a bare 我要投诉 already describes what happened."""
+    """A complaint message longer than a bare 我要投诉 already describes what happened (a
+    payload never does)."""
+    if is_payload(text):
+        return False
     core = text
     for filler in ("我要投诉", "我想投诉", "投诉", "你们", "我要", "！", "!", "，", ","):
         core = core.replace(filler, "")
@@ -217,7 +230,10 @@ class ActionSubmitComplaint(Action):
             account_no=await sender_account(tracker),
             phone=tracker.get_slot("phone"),
             category=category,
-            description=tracker.get_slot("complaint_text"),
+            description=(
+                resident_words(tracker, {"file_complaint"}, "complaint_form")
+                or str(tracker.get_slot("complaint_text") or "")
+            )[:MAX_DESCRIPTION],
         )
         ticket = await in_db(ticket_service.open_ticket, policy(), draft, clock.now())
         dispatcher.utter_message(
