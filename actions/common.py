@@ -27,9 +27,11 @@ from rasa_sdk.events import (
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.channels.ids import ForeignConversation, identity_of
 from bot.handoff.triggers import upset
 from bot.nlu.address import parse_address
 from bot.nlu.numbers import normalise_contact_number
+from bot.nlu.own_number import means_own_number
 from bot.nlu.requests import requests_in
 from bot.nlu.timewindow import parse_visit_window
 from bot.policy import Policy, load_policy, verification_lapsed
@@ -189,6 +191,17 @@ def policy() -> Policy:
 def channel_of(tracker: Tracker) -> str:
     """The input channel of the latest user message (`rest`, `socketio`, `wechat`, `sms` …)."""
     return tracker.get_latest_input_channel() or "rest"
+
+
+def sender_phone(tracker: Tracker) -> str | None:
+    """The phone number the resident is writing from: an SMS sender's own number (the carrier
+    vouches for it), else None. It is the default contact of an SMS conversation."""
+    if channel_of(tracker) != "sms":
+        return None
+    try:
+        return normalise_contact_number(identity_of("sms", str(tracker.sender_id)))
+    except ForeignConversation:
+        return None
 
 
 def latest_intent(tracker: Tracker) -> str | None:
@@ -480,6 +493,19 @@ def apologise_once(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     dispatcher.utter_message(response=APOLOGY)
 
 
+def contact_cleared(tracker: Tracker) -> bool:
+    """Whether the resident said the contact number was wrong (`action_correct_info` emptied
+    the `phone` slot after it held one): the form then asks instead of filling it in again."""
+    held = False
+    for event in tracker.events:
+        if event.get("event") == "slot" and event.get("name") == "phone":
+            if event.get("value"):
+                held = True
+            elif held:
+                return True
+    return False
+
+
 def requested(tracker: Tracker, slot: str) -> bool:
     """Whether the form just asked for `slot`, so the latest message is its answer."""
     return bool(tracker.get_slot("requested_slot") == slot)
@@ -532,9 +558,18 @@ class ContactSlots:
     async def extract_phone(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """An answer that reads as a phone number, else the registered phone of the account."""
-        if requested(tracker, "phone") and normalise_contact_number(latest_text(tracker)):
-            return {"phone": latest_text(tracker)}
+        """An answer that reads as a phone number (or, on SMS, 就这个号 / 本机), else the number
+        an SMS sender writes from, else the registered phone of the account. An SMS sender is
+        not asked at all unless they said the number was wrong (`contact_cleared`)."""
+        text = latest_text(tracker)
+        own = sender_phone(tracker)
+        if requested(tracker, "phone"):
+            if own and means_own_number(text):
+                return {"phone": own}
+            if normalise_contact_number(text):
+                return {"phone": text}
+        if own and tracker.get_slot("phone") is None and not contact_cleared(tracker):
+            return {"phone": own}
         return await prefill_from_account(tracker, "phone")
 
     async def extract_visit_time(
@@ -563,7 +598,9 @@ class ContactSlots:
     ) -> dict[str, Any]:
         """Accept a mobile number, or a landline with its area code and extension, in any
         spacing or digit form (`normalise_contact_number`)."""
-        phone = normalise_contact_number(str(value or ""))
+        own = sender_phone(tracker)
+        phone = own if own and means_own_number(str(value or "")) else None
+        phone = phone or normalise_contact_number(str(value or ""))
         if phone is None:
             shown = str(value or "")[:20]
             dispatcher.utter_message(response="utter_invalid_phone", value=shown)

@@ -36,6 +36,7 @@ from actions.common import (
     raw_text,
     read_db,
     sender_account,
+    sender_phone,
     transcript,
 )
 from actions.outage import ActionQueryOutage
@@ -111,8 +112,9 @@ def leave_form(tracker: Tracker) -> list[EventType]:
 
 
 async def _contact(tracker: Tracker) -> tuple[str | None, str | None]:
-    """The phone and account the bot knows for this user (slot, verified or bound account)."""
-    phone = tracker.get_slot("phone")
+    """The phone and account the bot knows for this user (slot, the SMS sender's own number,
+    verified or bound account)."""
+    phone = tracker.get_slot("phone") or sender_phone(tracker)
     account = await sender_account(tracker)
     if phone is None and account:
         contact = await read_db(contact_of, account)
