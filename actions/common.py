@@ -193,13 +193,17 @@ def channel_of(tracker: Tracker) -> str:
     return tracker.get_latest_input_channel() or "rest"
 
 
+#: The SMS channel's name: its answers must each fit one SMS, its senders are phone numbers.
+SMS_CHANNEL = "sms"
+
+
 def sender_phone(tracker: Tracker) -> str | None:
     """The phone number the resident is writing from: an SMS sender's own number (the carrier
     vouches for it), else None. It is the default contact of an SMS conversation."""
-    if channel_of(tracker) != "sms":
+    if channel_of(tracker) != SMS_CHANNEL:
         return None
     try:
-        return normalise_contact_number(identity_of("sms", str(tracker.sender_id)))
+        return normalise_contact_number(identity_of(SMS_CHANNEL, str(tracker.sender_id)))
     except ForeignConversation:
         return None
 

@@ -22,6 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import (
+    SMS_CHANNEL,
     address_parts,
     channel_of,
     consecutive_fallbacks,
@@ -54,6 +55,7 @@ from bot.nlu.limits import INPUT_TRUNCATED, MAX_MESSAGE_CHARS, has_words
 from bot.nlu.numbers import normalise_contact_number
 from bot.nlu.requests import cannot_provide
 from bot.policy import faq_answer
+from bot.policy.faq_sms import sms_faq_answer
 from bot.privacy import mask_phone
 from bot.services import clock
 from bot.services import tickets as ticket_service
@@ -418,8 +420,9 @@ class ActionAnswerFaq(Action):
             tracker, frozenset({"utter_outage_found"})
         ):
             return await ActionQueryOutage().run(dispatcher, tracker, domain)
+        answer = sms_faq_answer if channel_of(tracker) == SMS_CHANNEL else faq_answer
         try:
-            dispatcher.utter_message(text=faq_answer(policy(), key.removeprefix("faq/")))
+            dispatcher.utter_message(text=answer(policy(), key.removeprefix("faq/")))
         except KeyError:
             dispatcher.utter_message(response="utter_ask_rephrase")
         return []
