@@ -48,7 +48,7 @@ from bot.handoff import messages as handoff_messages
 from bot.handoff import rules as handoff_rules
 from bot.handoff import service as handoff_service
 from bot.handoff.config import handoff_settings
-from bot.handoff.triggers import UserTurn, angry, frustration
+from bot.handoff.triggers import UserTurn, frustration
 from bot.nlu.address import parse_address
 from bot.nlu.faults import fault_type_of
 from bot.nlu.limits import INPUT_TRUNCATED, MAX_MESSAGE_CHARS, has_words
@@ -156,8 +156,9 @@ def user_turns(tracker: Tracker) -> list[UserTurn]:
 
 
 def handoff_reason(tracker: Tracker) -> str:
-    """Why the user asked for a person: anger, an unfinished complaint, or simply asking."""
-    if angry(latest_text(tracker)):
+    """Why the conversation goes to a person: frustration (anger, the same request over and over:
+    `FrustrationPolicy` runs this action then), an unfinished complaint, or simply asking."""
+    if frustration(user_turns(tracker)):
         return "frustration"
     if tracker.active_loop.get("name") == "complaint_form":
         return "complaint"

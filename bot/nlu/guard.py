@@ -26,6 +26,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.answers import yes_no_answer
 from bot.nlu.limits import INPUT_TRUNCATED, has_words
 from bot.nlu.requests import repair_not_complaint, wants_unbind
 from bot.nlu.stateless import StatelessComponent
@@ -82,7 +83,9 @@ class IntentCorrections(StatelessComponent):
     - `file_complaint` → `report_repair` for a message that names a fault and asks for someone
       to come, without a word of complaint (`repair_not_complaint`);
     - `bind_account` → `unbind_account` for a message that asks to remove a binding
-      (`wants_unbind`).
+      (`wants_unbind`);
+    - `affirm` / `deny` for a bare 要 / 不要 answer, whatever the classifier made of it
+      (`bot.nlu.answers`): a "no" read as a request would start what the resident declined.
     """
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -90,7 +93,10 @@ class IntentCorrections(StatelessComponent):
         for message in messages:
             intent = message.get(INTENT) or {}
             name, text = intent.get(INTENT_NAME_KEY), str(message.get(TEXT) or "")
-            if name == "file_complaint" and repair_not_complaint(text):
+            answer = yes_no_answer(text)
+            if answer is not None and name != answer:
+                meant = answer
+            elif name == "file_complaint" and repair_not_complaint(text):
                 meant = "report_repair"
             elif name == "bind_account" and wants_unbind(text):
                 meant = "unbind_account"
