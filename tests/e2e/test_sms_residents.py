@@ -19,7 +19,7 @@ from bot.store.models import HandoffSession, Ticket
 from bot.store.outbound import outbound_to
 
 from .conftest import SMS_SECRET, Stack
-from .test_sms import _aliyun, _delivered, _digest, _post, _tencent
+from .test_sms import _aliyun, _delivered, _digest, _post, _tencent, _user_turns
 
 pytestmark = pytest.mark.e2e
 
@@ -125,7 +125,8 @@ def test_this_number_is_the_contact_when_the_resident_corrects_it_back(
     resident = Handset(stack, phone, provider)
     resident.text("CW")
     resident.text("东风新村3号楼2单元501")
-    assert "电话" in _one(resident.text("电话不对"))
+    asked = _one(resident.text("电话不对"))
+    assert "电话" in asked and "本机" in asked  # the own number is offered
     when = _one(resident.text("就这个号"))
     assert "时间" in when
     assert "测温已预约" in _one(resident.text("明天上午"))
@@ -166,7 +167,8 @@ def test_numbers_a_prompt_names_are_accepted(stack: Stack, provider: str) -> Non
     resident.text("暖气不热")
     told = resident.text("幸福里小区2号楼1单元101")  # heating is stopped there (demo)
     assert "回复1" in told[-1]
-    assert "时间" in _one(resident.text("1"))  # 1 = book anyway: the form goes on
+    resident.text("1")  # 1 = book anyway: the repair form goes on
+    assert _user_turns(stack, phone)[-1]["text"] == "/affirm"
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
