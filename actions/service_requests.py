@@ -162,10 +162,16 @@ class ValidateComplaintForm(ContactSlots, FormValidationAction):
     async def extract_complaint_category(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Infer the category from the complaint's words when they say it."""
+        """Infer the category from the complaint's words when they say it. A story told in
+        answer to the category question is a category too (其他 when no word says which),
+        whatever intent it was read as: asking 哪方面 again would trap a resident who already
+        said what happened."""
         if tracker.get_slot("complaint_category"):
             return {}
-        category = complaint_category_of(latest_text(tracker))
+        text = latest_text(tracker)
+        category = complaint_category_of(text)
+        if category is None and requested(tracker, "complaint_category") and _is_detailed(text):
+            category = "其他"
         return {"complaint_category": category} if category else {}
 
     async def validate_complaint_category(

@@ -148,3 +148,22 @@ async def test_a_temp_check_asked_for_by_keyword_is_never_described_by_the_code(
 async def test_a_menu_start_leaves_the_fault_to_be_asked(domain: dict[str, Any]) -> None:
     t = tracker(user_turn("/report_repair", "report_repair", channel="wechat"))
     assert await ValidateRepairForm().extract_fault_type(CollectingDispatcher(), t, domain) == {}
+
+
+async def test_a_story_no_category_word_names_answers_the_category_question_as_other(
+    domain: dict[str, Any],
+) -> None:
+    story = "小区停暖没有提前通知，一条短信都没收到"
+    t = tracker(
+        user_turn("我要投诉", "file_complaint", message_id="a"),
+        _asked("complaint_category"),
+        user_turn(story, "query_outage", message_id="b"),
+        slots={"requested_slot": "complaint_category"},
+    )
+    form = ValidateComplaintForm()
+    assert await form.extract_complaint_category(CollectingDispatcher(), t, domain) == {
+        "complaint_category": "其他"
+    }
+    assert await form.extract_complaint_text(CollectingDispatcher(), t, domain) == {
+        "complaint_text": story
+    }
