@@ -37,6 +37,9 @@ from bot.services.outages import known_communities, match_community
 from bot.store.tickets import TicketDraft
 
 MAX_DESCRIPTION = 2000
+#: What a story told in answer to the category question is read as; anything else (转人工, an
+#: outage question, 算了) is a request of its own and is answered as one.
+STORY_INTENTS = frozenset({"file_complaint", "inform", "nlu_fallback"})
 #: The description of a 测温 request the resident made with a button or keyword alone.
 TEMP_CHECK_ASKED = "住户申请上门测温"
 
@@ -155,7 +158,7 @@ class ValidateComplaintForm(ContactSlots, FormValidationAction):
             return {}
         text = latest_text(tracker)
         starts = tracker.get_intent_of_latest_message() == "file_complaint"
-        if (starts or requested(tracker, "complaint_category")) and _is_detailed(text):
+        if (starts or _story_for_the_category(tracker)) and _is_detailed(text):
             return {"complaint_text": text}
         return {}
 
@@ -170,7 +173,7 @@ class ValidateComplaintForm(ContactSlots, FormValidationAction):
             return {}
         text = latest_text(tracker)
         category = complaint_category_of(text)
-        if category is None and requested(tracker, "complaint_category") and _is_detailed(text):
+        if category is None and _story_for_the_category(tracker) and _is_detailed(text):
             category = "其他"
         return {"complaint_category": category} if category else {}
 
@@ -189,6 +192,15 @@ class ValidateComplaintForm(ContactSlots, FormValidationAction):
             dispatcher.utter_message(response="utter_ask_complaint_text")
             return {"complaint_text": None}
         return {"complaint_text": text[:MAX_DESCRIPTION]}
+
+
+def _story_for_the_category(tracker: Tracker) -> bool:
+    """Whether the latest message answers the category question with something to record
+    (`STORY_INTENTS`), not with another request."""
+    return (
+        requested(tracker, "complaint_category")
+        and tracker.get_intent_of_latest_message() in STORY_INTENTS
+    )
 
 
 def _is_detailed(text: str) -> bool:

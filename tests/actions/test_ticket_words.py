@@ -157,7 +157,7 @@ async def test_a_story_no_category_word_names_answers_the_category_question_as_o
     t = tracker(
         user_turn("我要投诉", "file_complaint", message_id="a"),
         _asked("complaint_category"),
-        user_turn(story, "query_outage", message_id="b"),
+        user_turn(story, "inform", message_id="b"),
         slots={"requested_slot": "complaint_category"},
     )
     form = ValidateComplaintForm()
@@ -167,3 +167,17 @@ async def test_a_story_no_category_word_names_answers_the_category_question_as_o
     assert await form.extract_complaint_text(CollectingDispatcher(), t, domain) == {
         "complaint_text": story
     }
+
+
+async def test_a_request_in_answer_to_the_category_question_is_no_story(
+    domain: dict[str, Any],
+) -> None:
+    t = tracker(
+        user_turn("我要投诉", "file_complaint", message_id="a"),
+        _asked("complaint_category"),
+        user_turn("我不跟你说 给我找个活人来 经理！", "request_human", message_id="b"),
+        slots={"requested_slot": "complaint_category"},
+    )
+    form = ValidateComplaintForm()
+    assert await form.extract_complaint_category(CollectingDispatcher(), t, domain) == {}
+    assert await form.extract_complaint_text(CollectingDispatcher(), t, domain) == {}
