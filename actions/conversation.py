@@ -216,7 +216,8 @@ async def hand_over(
 
 
 async def call_back(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-    """Open a call-back (RG) ticket holding the transcript and tell the user when to expect it."""
+    """Open a call-back (RG) ticket holding the transcript (or add to the one still waiting:
+    `open_callback`) and tell the user when to expect it."""
     phone, account = await _contact(tracker)
     draft = TicketDraft(
         kind="RG",
@@ -228,7 +229,7 @@ async def call_back(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         description=latest_text(tracker)[:2000],
         transcript=transcript(tracker),
     )
-    ticket = await in_db(ticket_service.open_ticket, policy(), draft, clock.now())
+    ticket = await in_db(ticket_service.open_callback, policy(), draft, clock.now())
     dispatcher.utter_message(
         response="utter_human_callback",
         ticket_no=ticket.ticket_no,

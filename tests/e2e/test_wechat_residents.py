@@ -103,3 +103,11 @@ def test_yao_after_the_repair_offer_is_a_yes(stack: Stack, yes: str) -> None:
     user = openid(f"yao_{len(yes)}_{ord(yes[0])}")
     assert "需要帮您报修吗" in say(stack, user, "东风新村停暖了吗")
     assert "什么问题" in say(stack, user, yes)  # the repair form asks for the fault
+
+
+def test_the_same_angry_message_three_times_ends_with_one_hand_off(stack: Stack) -> None:
+    user = openid("angry")
+    angry = "你们什么破服务，电话打不通，暖气也不热"
+    replies = [say(stack, user, angry) for _ in range(3)]
+    assert "人工" in replies[-1]
+    assert hand_offs(stack, f"wechat:{user}") == 1
