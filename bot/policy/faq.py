@@ -35,10 +35,13 @@ def _permille(rate: float) -> str:
     return f"{_n(rate * 1000)}‰"
 
 
-def _sentence(text: str) -> str:
+def sentence(text: str) -> str:
     """A policy text bit as one sentence ending in 。, whatever punctuation the editor left."""
     text = text.strip().rstrip("。.；;，,")
     return f"{text}。" if text else ""
+
+
+_sentence = sentence
 
 
 def _yearly(day: MonthDay) -> str:

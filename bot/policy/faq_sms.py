@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.policy.faq import number_text as _n
-from bot.policy.faq import refund_tiers_text
+from bot.policy.faq import refund_tiers_text, sentence
 from bot.policy.model import Policy
 from bot.policy.rules import late_fee_start
 
@@ -42,7 +42,7 @@ def _invoice(p: Policy) -> str:
 
 def _account_transfer(p: Policy) -> str:
     t = p.account_transfer
-    return f"过户请带{'、'.join(t.documents)}到{t.where}办理。"
+    return f"过户请带{'、'.join(t.documents)}到{t.where}办理。{sentence(t.conditions)}"
 
 
 def _late_fee(p: Policy) -> str:
@@ -79,7 +79,7 @@ def _stop_heating_policy(p: Policy) -> str:
     )
     return (
         f"报停请在每年{stop.apply_deadline.zh()}前申请，期间{share}，"
-        f"{stop.process_working_days}个工作日办结。"
+        f"{stop.process_working_days}个工作日办结。回复“我要报停”办理。"
     )
 
 
@@ -100,7 +100,7 @@ def _heat_metering(p: Policy) -> str:
         )
     return (
         f"热计量两部制：基本热费每平方米{_n(m.base_price_per_m2)}元，"
-        f"计量热费每千瓦时{_n(m.energy_price_per_kwh)}元，季后多退少补。"
+        f"计量热费每千瓦时{_n(m.energy_price_per_kwh)}元。详情致电{p.company.hotline}。"
     )
 
 
