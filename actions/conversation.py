@@ -36,6 +36,7 @@ from actions.common import (
     policy,
     raw_text,
     read_db,
+    resident_words,
     sender_account,
     sender_phone,
     transcript,
@@ -280,7 +281,12 @@ class ActionHandleYesNo(Action):
             return cleared
         if yes and pending == "human":
             return await hand_over(dispatcher, tracker, "fallback")
-        if yes and pending in ("repair", AFTER_OUTAGE):
+        if yes and pending == AFTER_OUTAGE:
+            # The fault was told before the stop was: book it without asking it again.
+            fault = fault_type_of(resident_words(tracker, {"report_repair"}, "repair_form"))
+            told = [SlotSet("fault_type", fault)] if fault else []
+            return [*cleared, *told, FollowupAction("repair_form")]
+        if yes and pending == "repair":
             return [*cleared, FollowupAction("repair_form")]
         if yes and pending == TEMP_CHECK_AFTER_OUTAGE:
             return [*cleared, FollowupAction("temp_check_form")]

@@ -467,3 +467,19 @@ async def test_a_follow_up_finds_the_community_named_a_few_messages_earlier(
     )
     await ActionQueryOutage().run(dispatcher, t, domain)
     assert said(dispatcher, "utter_outage_found")["community"] == "幸福里小区"
+
+
+async def test_booking_anyway_after_a_stop_keeps_the_fault_already_told(
+    domain: dict[str, Any],
+) -> None:
+    t = tracker(
+        user_turn("/report_repair", "report_repair", message_id="a", channel="sms"),
+        {"event": "slot", "name": "requested_slot", "value": "fault_type"},
+        user_turn("暖气一点都不热", "inform", message_id="b", channel="sms"),
+        {"event": "slot", "name": "pending", "value": "repair_after_outage"},
+        user_turn("/affirm", "affirm", message_id="c", channel="sms"),
+        slots={"pending": "repair_after_outage"},
+    )
+    events = await ActionHandleYesNo().run(CollectingDispatcher(), t, domain)
+    assert slot_values(events)["fault_type"] == "no_heat"
+    assert has_event(events, "followup", "repair_form")

@@ -167,7 +167,8 @@ def test_numbers_a_prompt_names_are_accepted(stack: Stack, provider: str) -> Non
     resident.text("暖气不热")
     told = resident.text("幸福里小区2号楼1单元101")  # heating is stopped there (demo)
     assert "回复1" in told[-1]
-    resident.text("1")  # 1 = book anyway: the repair form goes on
+    # 1 = book anyway: the repair form goes on with the fault already told
+    assert "时间" in _one(resident.text("1"))
     assert _user_turns(stack, phone)[-1]["text"] == "/affirm"
 
 
