@@ -27,6 +27,7 @@ from actions.common import (
     policy,
     read_db,
     requested,
+    sender_phone,
     verified_account,
 )
 from bot.nlu.numbers import chinese_to_arabic, normalise_account_no
@@ -35,7 +36,13 @@ from bot.nlu.text import normalise
 from bot.privacy import mask_account
 from bot.services import clock
 from bot.services import tickets as ticket_service
-from bot.services.accounts import FeeSummary, fee_summary, verify, wait_text
+from bot.services.accounts import (
+    FeeSummary,
+    fee_summary,
+    is_registered_phone,
+    verify,
+    wait_text,
+)
 from bot.services.stop_heating import late_application_starts
 from bot.store.accounts import accounts_bound_to, bind_account, unbind_accounts
 from bot.store.tickets import TicketDraft
@@ -82,6 +89,17 @@ class ValidateVerifyForm(FormValidationAction):
             dispatcher.utter_message(response="utter_verified_bound", account=mask_account(target))
             return _skip_questions(target)
         events = await super().run(dispatcher, tracker, domain)
+        account = _account_given(tracker, events)
+        own = sender_phone(tracker)
+        registered = bool(account and own) and await read_db(
+            is_registered_phone, str(account), str(own)
+        )
+        if account and registered:
+            # The registered phone texting in has proved more than its last digits could.
+            dispatcher.utter_message(
+                response="utter_verified_by_number", account=mask_account(account)
+            )
+            return [*events, *_skip_questions(account)]
         offer_way_out(dispatcher, tracker, events, "utter_verify_alternatives")
         return events
 
@@ -139,6 +157,16 @@ class ValidateVerifyForm(FormValidationAction):
             return {"phone_last4": LOCKED, "verified_account": None}
         dispatcher.utter_message(response="utter_verify_failed", remaining=result.remaining)
         return {"phone_last4": None}
+
+
+def _account_given(tracker: Tracker, events: list[EventType]) -> str | None:
+    """The account number the resident has given and the form accepted, while the phone check
+    is still to come."""
+    if tracker.get_slot("phone_last4"):
+        return None
+    validated = [e for e in events if e.get("event") == "slot" and e.get("name") == "account_no"]
+    value = validated[-1].get("value") if validated else tracker.get_slot("account_no")
+    return str(value) if value else None
 
 
 def _last4_candidates(text: str) -> list[str]:

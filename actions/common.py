@@ -27,9 +27,11 @@ from rasa_sdk.events import (
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.channels.ids import ForeignConversation, identity_of
 from bot.handoff.triggers import upset
 from bot.nlu.address import parse_address
 from bot.nlu.numbers import normalise_contact_number
+from bot.nlu.own_number import means_own_number
 from bot.nlu.requests import requests_in
 from bot.nlu.timewindow import parse_visit_window
 from bot.policy import Policy, load_policy, verification_lapsed
@@ -191,6 +193,21 @@ def channel_of(tracker: Tracker) -> str:
     return tracker.get_latest_input_channel() or "rest"
 
 
+#: The SMS channel's name: its answers must each fit one SMS, its senders are phone numbers.
+SMS_CHANNEL = "sms"
+
+
+def sender_phone(tracker: Tracker) -> str | None:
+    """The phone number the resident is writing from: an SMS sender's own number (the carrier
+    vouches for it), else None. It is the default contact of an SMS conversation."""
+    if channel_of(tracker) != SMS_CHANNEL:
+        return None
+    try:
+        return normalise_contact_number(identity_of(SMS_CHANNEL, str(tracker.sender_id)))
+    except ForeignConversation:
+        return None
+
+
 def latest_intent(tracker: Tracker) -> str | None:
     """The intent NLU gave the latest user message (`nlu_fallback` included)."""
     name = (tracker.latest_message.get("intent") or {}).get("name")
@@ -277,6 +294,56 @@ def latest_text_of_intent(tracker: Tracker, intents: set[str]) -> str | None:
     return next(
         (str(e.get("text") or "") for e in _user_events(tracker) if _intent_of(e) in intents), None
     )
+
+
+#: Form questions whose answers are contact details, kept in the ticket's own fields: their
+#: answers are not the resident's account of the problem.
+CONTACT_QUESTIONS = frozenset({"address", "phone", "visit_time", "account_no", "phone_last4"})
+
+
+def is_payload(text: str) -> bool:
+    """Whether a user message is an intent trigger (a button, a menu click, an SMS keyword code
+    becomes `/report_repair`), not words the resident wrote."""
+    return text.lstrip().startswith("/")
+
+
+def resident_words(tracker: Tracker, intents: set[str], form: str, separator: str = "；") -> str:
+    """What the resident said about the request: their messages from the start of the flow (the
+    latest one with one of `intents`, else the one that opened `form`) to now, without payloads
+    (a menu click, a keyword code, a button) and without the answers to contact questions
+    (`CONTACT_QUESTIONS`). Empty when they said nothing but buttons.
+
+    A ticket's description is built from this, so a flow started from a menu or a keyword keeps
+    what the resident then wrote, never `/report_repair`.
+    """
+    words: list[str] = []
+    asked: str | None = None
+    for event in _events_since_start(tracker, intents, form):
+        kind = event.get("event")
+        if kind == "slot" and event.get("name") == "requested_slot":
+            asked = event.get("value")
+        elif kind == "user":
+            text = str(event.get("text") or "").strip()
+            if text and not is_payload(text) and asked not in CONTACT_QUESTIONS:
+                words.append(text)
+    return separator.join(dict.fromkeys(words))
+
+
+def _events_since_start(tracker: Tracker, intents: set[str], form: str) -> list[dict[str, Any]]:
+    """The events from the user message that started the flow on: the latest with one of
+    `intents`, else the latest before `form` was opened (a fault told as a bare value starts the
+    repair form under `inform`), else the latest."""
+    events = list(tracker.events)
+    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
+    for index in reversed(users):
+        if _intent_of(events[index]) in intents:
+            return events[index:]
+    opened = [
+        i for i, e in enumerate(events) if e.get("event") == "active_loop" and e.get("name") == form
+    ]
+    before = [i for i in users if opened and i < opened[-1]]
+    start = before[-1] if before else (users[-1] if users else len(events))
+    return events[start:]
 
 
 def transcript(tracker: Tracker, limit: int = 50) -> list[dict[str, Any]]:
@@ -458,6 +525,19 @@ def apologise_once(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     dispatcher.utter_message(response=APOLOGY)
 
 
+def contact_cleared(tracker: Tracker) -> bool:
+    """Whether the resident said the contact number was wrong (`action_correct_info` emptied
+    the `phone` slot after it held one): the form then asks instead of filling it in again."""
+    held = False
+    for event in tracker.events:
+        if event.get("event") == "slot" and event.get("name") == "phone":
+            if event.get("value"):
+                held = True
+            elif held:
+                return True
+    return False
+
+
 def requested(tracker: Tracker, slot: str) -> bool:
     """Whether the form just asked for `slot`, so the latest message is its answer."""
     return bool(tracker.get_slot("requested_slot") == slot)
@@ -510,9 +590,18 @@ class ContactSlots:
     async def extract_phone(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """An answer that reads as a phone number, else the registered phone of the account."""
-        if requested(tracker, "phone") and normalise_contact_number(latest_text(tracker)):
-            return {"phone": latest_text(tracker)}
+        """An answer that reads as a phone number (or, on SMS, 就这个号 / 本机), else the number
+        an SMS sender writes from, else the registered phone of the account. An SMS sender is
+        not asked at all unless they said the number was wrong (`contact_cleared`)."""
+        text = latest_text(tracker)
+        own = sender_phone(tracker)
+        if requested(tracker, "phone"):
+            if own and means_own_number(text):
+                return {"phone": own}
+            if normalise_contact_number(text):
+                return {"phone": text}
+        if own and tracker.get_slot("phone") is None and not contact_cleared(tracker):
+            return {"phone": own}
         return await prefill_from_account(tracker, "phone")
 
     async def extract_visit_time(
@@ -541,7 +630,9 @@ class ContactSlots:
     ) -> dict[str, Any]:
         """Accept a mobile number, or a landline with its area code and extension, in any
         spacing or digit form (`normalise_contact_number`)."""
-        phone = normalise_contact_number(str(value or ""))
+        own = sender_phone(tracker)
+        phone = own if own and means_own_number(str(value or "")) else None
+        phone = phone or normalise_contact_number(str(value or ""))
         if phone is None:
             shown = str(value or "")[:20]
             dispatcher.utter_message(response="utter_invalid_phone", value=shown)

@@ -21,6 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import (
+    SMS_CHANNEL,
     address_parts,
     channel_of,
     consecutive_fallbacks,
@@ -35,7 +36,9 @@ from actions.common import (
     policy,
     raw_text,
     read_db,
+    resident_words,
     sender_account,
+    sender_phone,
     transcript,
 )
 from actions.outage import ActionQueryOutage
@@ -48,13 +51,14 @@ from bot.handoff import messages as handoff_messages
 from bot.handoff import rules as handoff_rules
 from bot.handoff import service as handoff_service
 from bot.handoff.config import handoff_settings
-from bot.handoff.triggers import UserTurn, angry, frustration
+from bot.handoff.triggers import UserTurn, frustration
 from bot.nlu.address import parse_address
 from bot.nlu.faults import fault_type_of
 from bot.nlu.limits import INPUT_TRUNCATED, MAX_MESSAGE_CHARS, has_words
 from bot.nlu.numbers import normalise_contact_number
 from bot.nlu.requests import asks_for_measurement, cannot_provide, hesitating
 from bot.policy import faq_answer
+from bot.policy.faq_sms import sms_faq_answer
 from bot.privacy import mask_phone
 from bot.services import clock
 from bot.services import tickets as ticket_service
@@ -89,8 +93,9 @@ CORRECTABLE = (
 
 
 async def _contact(tracker: Tracker) -> tuple[str | None, str | None]:
-    """The phone and account the bot knows for this user (slot, verified or bound account)."""
-    phone = tracker.get_slot("phone")
+    """The phone and account the bot knows for this user (slot, the SMS sender's own number,
+    verified or bound account)."""
+    phone = tracker.get_slot("phone") or sender_phone(tracker)
     account = await sender_account(tracker)
     if phone is None and account:
         contact = await read_db(contact_of, account)
@@ -130,8 +135,9 @@ def user_turns(tracker: Tracker) -> list[UserTurn]:
 
 
 def handoff_reason(tracker: Tracker) -> str:
-    """Why the user asked for a person: anger, an unfinished complaint, or simply asking."""
-    if angry(latest_text(tracker)):
+    """Why the conversation goes to a person: frustration (anger, the same request over and over:
+    `FrustrationPolicy` runs this action then), an unfinished complaint, or simply asking."""
+    if frustration(user_turns(tracker)):
         return "frustration"
     if tracker.active_loop.get("name") == "complaint_form":
         return "complaint"
@@ -189,7 +195,8 @@ async def hand_over(
 
 
 async def call_back(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-    """Open a call-back (RG) ticket holding the transcript and tell the user when to expect it."""
+    """Open a call-back (RG) ticket holding the transcript (or add to the one still waiting:
+    `open_callback`) and tell the user when to expect it."""
     phone, account = await _contact(tracker)
     draft = TicketDraft(
         kind="RG",
@@ -201,7 +208,7 @@ async def call_back(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         description=latest_text(tracker)[:2000],
         transcript=transcript(tracker),
     )
-    ticket = await in_db(ticket_service.open_ticket, policy(), draft, clock.now())
+    ticket = await in_db(ticket_service.open_callback, policy(), draft, clock.now())
     dispatcher.utter_message(
         response="utter_human_callback",
         ticket_no=ticket.ticket_no,
@@ -252,7 +259,12 @@ class ActionHandleYesNo(Action):
             return cleared
         if yes and pending == "human":
             return await hand_over(dispatcher, tracker, "fallback")
-        if yes and pending in ("repair", AFTER_OUTAGE):
+        if yes and pending == AFTER_OUTAGE:
+            # The fault was told before the stop was: book it without asking it again.
+            fault = fault_type_of(resident_words(tracker, {"report_repair"}, "repair_form"))
+            told = [SlotSet("fault_type", fault)] if fault else []
+            return [*cleared, *told, FollowupAction("repair_form")]
+        if yes and pending == "repair":
             return [*cleared, FollowupAction("repair_form")]
         if yes and pending == TEMP_CHECK_AFTER_OUTAGE:
             return [*cleared, FollowupAction("temp_check_form")]
@@ -490,8 +502,9 @@ class ActionAnswerFaq(Action):
         ):
             # 那你们先来测: the refund rules say a measurement comes first, and this asks for it
             return [FollowupAction("temp_check_form")]
+        answer = sms_faq_answer if channel_of(tracker) == SMS_CHANNEL else faq_answer
         try:
-            dispatcher.utter_message(text=faq_answer(policy(), key.removeprefix("faq/")))
+            dispatcher.utter_message(text=answer(policy(), key.removeprefix("faq/")))
         except KeyError:
             dispatcher.utter_message(response="utter_ask_rephrase")
         return []

@@ -28,6 +28,7 @@ from actions.common import (
     offer_second_request,
     offer_way_out,
     policy,
+    resident_words,
     sender_account,
     window_of,
 )
@@ -138,7 +139,9 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
 def _draft(
     tracker: Tracker, fault: str, urgent: bool, account_no: str | None, **fields: Any
 ) -> TicketDraft:
-    description = latest_text_of_intent(tracker, {"report_repair"}) or latest_text(tracker)
+    description = resident_words(tracker, {"report_repair"}, "repair_form") or (
+        ticket_service.FAULT_NAMES.get(fault, fault)
+    )
     return TicketDraft(
         kind="BX",
         channel=channel_of(tracker),

@@ -18,19 +18,20 @@ from actions.common import (
     guarded,
     guarded_ticket,
     in_db,
-    latest_intent,
+    is_payload,
     latest_text,
     latest_text_of_intent,
     message_key,
     policy,
     read_db,
+    requested,
+    resident_words,
     sender_account,
     window_of,
 )
 from actions.outage import community_of, stop_before_booking
 from actions.readback import SLOT as READ_BACK_SLOT
 from actions.readback import ReadBackSlot, confirmed_or_not_needed, withdrawn_at_read_back
-from bot.nlu.limits import has_words
 from bot.nlu.numbers import parse_room_reading
 from bot.policy import min_room_temp
 from bot.services import clock
@@ -45,6 +46,11 @@ COMPLAINT_SORRY = "utter_complaint_sorry"
 _QUESTION = re.compile(r"[?？吗么]\s*$|什么时候|啥时候|几点|多久")
 #: Intents that leave a form (the interruption rules' STOP list), never taken as an answer.
 LEAVING_INTENTS = frozenset({"deny", "cancel_ticket", "goodbye", "request_human"})
+#: What a story told in answer to the category question is read as; anything else (转人工, an
+#: outage question, 算了) is a request of its own and is answered as one.
+STORY_INTENTS = frozenset({"file_complaint", "inform", "nlu_fallback"})
+#: The description of a 测温 request the resident made with a button or keyword alone.
+TEMP_CHECK_ASKED = "住户申请上门测温"
 
 
 #: The offer made when heating is stopped in the resident's community: measure anyway?
@@ -109,7 +115,9 @@ class ActionSubmitTempCheck(Action):
             return []
         if not confirmed_or_not_needed(tracker):
             return []
-        request = latest_text_of_intent(tracker, {"request_temp_check"}) or latest_text(tracker)
+        request = (
+            resident_words(tracker, {"request_temp_check"}, "temp_check_form") or TEMP_CHECK_ASKED
+        )
         measured = _room_reading(tracker)
         standard = min_room_temp(policy())
         window = window_of(tracker.get_slot("visit_time"))
@@ -191,35 +199,32 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
     async def extract_complaint_text(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Take a complaint that already says what happened as its description."""
-        if (
-            tracker.get_slot("complaint_text")
-            or tracker.get_intent_of_latest_message() != "file_complaint"
-        ):
+        """Take a complaint that already says what happened as its description: the message that
+        started it, or a detailed answer to the category question (residents answer 哪方面 with
+        the whole story). A menu click or keyword code (`/file_complaint`) says nothing, so the
+        form asks."""
+        if tracker.get_slot("complaint_text"):
             return {}
         text = latest_text(tracker)
-        return {"complaint_text": text} if _is_detailed(text) else {}
+        starts = tracker.get_intent_of_latest_message() == "file_complaint"
+        if (starts or _story_for_the_category(tracker)) and _is_detailed(text):
+            return {"complaint_text": text}
+        return {}
 
     async def extract_complaint_category(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Infer the category from the complaint's words when they say it; the answer to the
-        category question is the category whatever NLU made of it (停暖没有提前通知 reads as an
-        outage question, and the question used to come back every time)."""
+        """Infer the category from the complaint's words when they say it. A story told in
+        answer to the category question is a category too (其他 when no word says which),
+        whatever intent it was read as: asking 哪方面 again would trap a resident who already
+        said what happened."""
         if tracker.get_slot("complaint_category"):
             return {}
         text = latest_text(tracker)
         category = complaint_category_of(text)
-        if category is None and tracker.get_slot("requested_slot") == "complaint_category":
-            leaving = latest_intent(tracker) in LEAVING_INTENTS
-            if not leaving and has_words(text) and not _QUESTION.search(text):
-                category = "其他"
-        if category is None:
-            return {}
-        found: dict[str, Any] = {"complaint_category": category}
-        if not tracker.get_slot("complaint_text") and _is_detailed(text):
-            found["complaint_text"] = text
-        return found
+        if category is None and _story_for_the_category(tracker) and _is_detailed(text):
+            category = "其他"
+        return {"complaint_category": category} if category else {}
 
     async def validate_complaint_category(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -238,8 +243,23 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
         return {"complaint_text": text[:MAX_DESCRIPTION]}
 
 
+def _story_for_the_category(tracker: Tracker) -> bool:
+    """Whether the latest message answers the category question with something to record
+    (`STORY_INTENTS`), not with another request. A statement read as something else (停暖没有
+    提前通知 reads as an outage question) is the story too; a question or a way out is not."""
+    if not requested(tracker, "complaint_category"):
+        return False
+    intent = tracker.get_intent_of_latest_message()
+    if intent in STORY_INTENTS:
+        return True
+    return intent not in LEAVING_INTENTS and not _QUESTION.search(latest_text(tracker))
+
+
 def _is_detailed(text: str) -> bool:
-    """A complaint message longer than a bare 我要投诉 already describes what happened."""
+    """A complaint message longer than a bare 我要投诉 already describes what happened (a
+    payload never does)."""
+    if is_payload(text):
+        return False
     core = text
     for filler in ("我要投诉", "我想投诉", "投诉", "你们", "我要", "！", "!", "，", ","):
         core = core.replace(filler, "")
@@ -282,7 +302,10 @@ class ActionSubmitComplaint(Action):
             account_no=await sender_account(tracker),
             phone=tracker.get_slot("phone"),
             category=category,
-            description=tracker.get_slot("complaint_text"),
+            description=(
+                resident_words(tracker, {"file_complaint"}, "complaint_form")
+                or str(tracker.get_slot("complaint_text") or "")
+            )[:MAX_DESCRIPTION],
         )
         ticket = await in_db(ticket_service.open_ticket, policy(), draft, clock.now())
         dispatcher.utter_message(

@@ -48,7 +48,7 @@ def timed_out(ticket_no: str, first_reply: datetime | None) -> str:
     """Nobody picked the conversation up in time: a call-back ticket instead."""
     return (
         f"抱歉，客服暂时都在忙。已为您登记回电（{ticket_no}），"
-        f"我们会在{clock.format_due(first_reply)}前联系您。其他问题可以继续问我。"
+        f"{clock.format_due(first_reply)}前联系您。其他问题可以继续问我。"
     )
 
 

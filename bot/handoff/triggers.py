@@ -36,6 +36,9 @@ FALLBACKS_IN_A_ROW = 3
 #: The same message this many times in a row means the bot's answers are not helping.
 REPEATS_IN_A_ROW = 3
 
+#: Answers that are naturally the same several times (好的, a bare value, 不用): never "repeated".
+ANSWER_INTENTS = frozenset({"affirm", "deny", "inform"})
+
 
 @dataclass(frozen=True)
 class UserTurn:
@@ -94,7 +97,32 @@ def frustration(turns: Sequence[UserTurn]) -> str | None:
     latest = turns[:FALLBACKS_IN_A_ROW]
     if len(latest) == FALLBACKS_IN_A_ROW and all(t.intent == "nlu_fallback" for t in latest):
         return "fallbacks"
-    repeated = [t.text.strip() for t in turns[:REPEATS_IN_A_ROW]]
-    if len(repeated) == REPEATS_IN_A_ROW and repeated[0] and len(set(repeated)) == 1:
+    if _repeated(turns):
         return "repeated"
     return None
+
+
+def _repeated(turns: Sequence[UserTurn]) -> bool:
+    """The same request, in words, `REPEATS_IN_A_ROW` times in a row (buttons, keyword codes
+    and answers such as 好的 are not requests that went unheard)."""
+    latest = turns[:REPEATS_IN_A_ROW]
+    texts = {t.text.strip() for t in latest}
+    said = next(iter(texts)) if len(texts) == 1 else ""
+    return (
+        len(latest) == REPEATS_IN_A_ROW
+        and bool(said)
+        and not said.startswith("/")
+        and not any(t.intent in ANSWER_INTENTS for t in latest)
+    )
+
+
+def hand_over_now(turns: Sequence[UserTurn]) -> bool:
+    """Whether the latest message should go to a person whatever it asked for: the same request
+    came a `REPEATS_IN_A_ROW`-th time, so the bot's answer to it has not helped twice. Only on
+    that message: a fourth time is the same run, already handed over.
+
+    Applied by the dialogue policy `bot.handoff.policy.FrustrationPolicy` in every channel alike;
+    misunderstood and angry messages are handled where they land (`action_fallback`), since an
+    angry repair request still wants its repair booked.
+    """
+    return _repeated(turns) and not _repeated(turns[1:])

@@ -26,6 +26,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.answers import yes_no_answer
 from bot.nlu.limits import INPUT_TRUNCATED, has_words
 from bot.nlu.requests import repair_not_complaint, wants_unbind
 from bot.nlu.stateless import StatelessComponent
@@ -83,7 +84,9 @@ class IntentCorrections(StatelessComponent):
       to come, without a word of complaint (`repair_not_complaint`);
     - `bind_account` or `cancel_ticket` → `unbind_account` for a message that asks to remove
       a binding (`wants_unbind`): 我要取消绑定户号 once cancelled nothing and said no ticket was
-      found. Questions about unbinding (解绑以后还能查费吗) keep their FAQ intent.
+      found. Questions about unbinding (解绑以后还能查费吗) keep their FAQ intent;
+    - `affirm` / `deny` for a bare 要 / 不要 answer, whatever the classifier made of it
+      (`bot.nlu.answers`): a "no" read as a request would start what the resident declined.
     """
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -91,7 +94,10 @@ class IntentCorrections(StatelessComponent):
         for message in messages:
             intent = message.get(INTENT) or {}
             name, text = intent.get(INTENT_NAME_KEY), str(message.get(TEXT) or "")
-            if name == "file_complaint" and repair_not_complaint(text):
+            answer = yes_no_answer(text)
+            if answer is not None and name != answer:
+                meant = answer
+            elif name == "file_complaint" and repair_not_complaint(text):
                 meant = "report_repair"
             elif name in ("bind_account", "cancel_ticket") and wants_unbind(text):
                 meant = "unbind_account"

@@ -19,9 +19,12 @@ __all__ = ["FAQ_KEYS", "faq_answer", "refund_policy_text", "sms_signed", "visit_
 _NOMINAL_YEAR = 2021
 
 
-def _n(value: float) -> str:
+def number_text(value: float) -> str:
     """A number as people write it: 24 not 24.0, 0.16 stays 0.16."""
     return f"{round(value, 4):g}"
+
+
+_n = number_text
 
 
 def _pct(rate: float) -> str:
@@ -32,10 +35,13 @@ def _permille(rate: float) -> str:
     return f"{_n(rate * 1000)}‰"
 
 
-def _sentence(text: str) -> str:
+def sentence(text: str) -> str:
     """A policy text bit as one sentence ending in 。, whatever punctuation the editor left."""
     text = text.strip().rstrip("。.；;，,")
     return f"{text}。" if text else ""
+
+
+_sentence = sentence
 
 
 def _yearly(day: MonthDay) -> str:
@@ -189,11 +195,22 @@ def faq_answer(policy: Policy, key: str) -> str:
     return build(policy)
 
 
-def _tier_texts(policy: Policy) -> list[str]:
+def _tier_texts(policy: Policy, short: bool = False) -> list[str]:
+    """One "低于标准<band>退<rate>" per tier; `short` writes the bands as an SMS has room for
+    (差不足2℃退40%，2-4℃退60%): the boundary rule is the same, the words fewer."""
     lower_inclusive = policy.refund.boundary == "lower_inclusive"
     parts: list[str] = []
     for index, tier in enumerate(policy.refund.tiers):
         low, high = _n(tier.from_c), None if tier.to_c is None else _n(tier.to_c)
+        if short:
+            if high is None:
+                band = f"{low}℃及以上" if lower_inclusive else f"超{low}℃"
+            elif index == 0:
+                band = f"差不足{high}℃" if lower_inclusive else f"差{high}℃内"
+            else:
+                band = f"{low}-{high}℃"
+            parts.append(f"{band}退{_pct(tier.rate)}")
+            continue
         if lower_inclusive:
             if high is None:
                 band = f"{low}℃及以上"
@@ -211,11 +228,16 @@ def _tier_texts(policy: Policy) -> list[str]:
     return parts
 
 
+def refund_tiers_text(policy: Policy, short: bool = False) -> str:
+    """The refund tiers in one phrase (`_tier_texts`)."""
+    return "，".join(_tier_texts(policy, short))
+
+
 def refund_policy_text(policy: Policy) -> str:
     """The refund rule in one sentence, for complaint and 测温 answers (not an FAQ key)."""
     return (
         f"室温低于标准且{_n(policy.refund.not_fixed_within_hours)}小时内未修复的，"
-        f"按不达标天数退还日热费：{'，'.join(_tier_texts(policy))}。"
+        f"按不达标天数退还日热费：{refund_tiers_text(policy)}。"
     )
 
 

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from bot.nlu.numbers import normalise_contact_number
 from bot.policy import (
     Policy,
     late_fee,
@@ -141,6 +142,18 @@ def contact_of(session: Session, account_no: str) -> AccountContact | None:
     if account is None:
         return None
     return AccountContact(account.account_no, account.community, account.address, account.phone)
+
+
+def is_registered_phone(session: Session, account_no: str, phone: str) -> bool:
+    """Whether `phone` is the registered phone of the account (both in any spacing or form).
+
+    An SMS from that number proves the resident holds the registered phone: more than the last
+    digits of it that verification otherwise asks for (service-policy.md).
+    """
+    contact = contact_of(session, account_no)
+    if contact is None or not contact.phone:
+        return False
+    return normalise_contact_number(contact.phone) == normalise_contact_number(phone)
 
 
 @dataclass(frozen=True)

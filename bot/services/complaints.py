@@ -4,28 +4,58 @@ from __future__ import annotations
 
 CATEGORIES: tuple[str, ...] = ("服务态度", "维修不及时", "收费问题", "室温不达标", "其他")
 
-_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("室温不达标", ("室温", "温度", "不热", "冰凉", "冻", "不达标")),
-    ("收费问题", ("收费", "暖气费", "钱", "账单", "多收", "滞纳金", "发票", "扣款")),
-    (
-        "维修不及时",
-        ("没来", "不来", "没人来", "迟迟", "拖", "几天了", "不及时", "没修", "修不好", "等了"),
-    ),
-    ("服务态度", ("态度", "骂", "凶", "不耐烦", "挂电话", "推诿", "脸色", "不礼貌", "吵")),
-)
+#: Words that say what went wrong (weight 2) and words that only name what the complaint is
+#: about (weight 1), per category. A complaint about a late repair often mentions money or the
+#: cold in passing (白交钱了, 还不热), and one about money often mentions a repair; what went
+#: wrong decides. 钱 and 修 alone are subjects, never the problem.
+_PROBLEM, _SUBJECT = 2, 1
+
+
+def _weighted(words: str, weight: int) -> dict[str, int]:
+    """`{word: weight}` for the space-separated `words`."""
+    return dict.fromkeys(words.split(), weight)
+
+
+_WORDS: dict[str, dict[str, int]] = {
+    "室温不达标": {
+        **_weighted("不热 冰凉 冻 不达标 太低 温度低", _PROBLEM),
+        **_weighted("室温 温度 暖气片", _SUBJECT),
+    },
+    "收费问题": {
+        **_weighted("多收 乱收 收费不合理 扣款 滞纳金 太贵 退费 收钱 要钱 收了 材料费", _PROBLEM),
+        **_weighted("收费 暖气费 采暖费 钱 账单 发票 缴费", _SUBJECT),
+    },
+    "维修不及时": {
+        **_weighted("没来 不来 没人来 迟迟 拖 几天了 不及时 没修 修不好 等了", _PROBLEM),
+        **_weighted("没人修 还没修 没人管 不上门", _PROBLEM),
+        **_weighted("报修 维修 修理 师傅 上门", _SUBJECT),
+    },
+    "服务态度": _weighted("态度 骂 凶 不耐烦 挂电话 推诿 脸色 不礼貌 吵", _PROBLEM),
+}
+
+
+def category_scores(text: str) -> dict[str, int]:
+    """Each category's weight of words found in `text` (a word counts once)."""
+    return {
+        category: sum(weight for word, weight in words.items() if word in text)
+        for category, words in _WORDS.items()
+    }
 
 
 def complaint_category_of(text: str) -> str | None:
     """The category a complaint text most plausibly belongs to; `None` when no word says.
 
-    A button answer is the category name itself. Otherwise the first category (in the order above)
-    with a keyword in the text wins: temperature and billing words are specific, attitude words
-    often appear beside them.
+    A button answer is the category name itself. Otherwise the category with the most weight of
+    words in the text (`category_scores`): a problem word outweighs a subject word, so
+    报修三天没人来，白交钱了 is a late repair, not a billing question. A tie goes to the
+    category listed first in `_WORDS` (temperature and billing words are specific; attitude
+    words often appear beside them).
     """
     text = text.strip()
     if text in CATEGORIES:
         return text
-    for category, words in _KEYWORDS:
-        if any(word in text for word in words):
-            return category
-    return None
+    scores = category_scores(text)
+    best = max(scores.values())
+    if best == 0:
+        return None
+    return next(category for category, score in scores.items() if score == best)

@@ -138,6 +138,30 @@ def find_visible(
     return view(ticket)
 
 
+#: How many of a sender's newest tickets are looked through for a call-back still waiting.
+_CALLBACK_LOOKBACK = 10
+
+
+def open_callback(
+    session: Session, policy: Policy, draft: TicketDraft, now: datetime
+) -> TicketView:
+    """The sender's call-back (RG) ticket: the one still waiting to be worked on, else a new one.
+
+    A resident who asks for a person twice, or is handed over again while still upset, is called
+    back once; what they said since is added to the waiting ticket as a `note` event.
+    """
+    for ticket in ticket_store.tickets_of_sender(
+        session, draft.channel, draft.sender_id, limit=_CALLBACK_LOOKBACK
+    ):
+        if ticket.kind == draft.kind and ticket.status in CANCELLABLE:
+            if ticket.dedup_key == draft.dedup_key:  # a retry of the message that opened it
+                return view(ticket)
+            detail = {"text": draft.description or ""}
+            ticket_store.add_event(session, ticket, now, "note", f"user:{draft.channel}", detail)
+            return view(ticket)
+    return open_ticket(session, policy, draft, now)
+
+
 def own_tickets(session: Session, channel: str, sender_id: str, limit: int = 3) -> list[TicketView]:
     """The sender's newest tickets, including those of accounts bound to the sender."""
     bound = [a.account_no for a in account_store.accounts_bound_to(session, channel, sender_id)]

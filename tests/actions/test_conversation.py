@@ -24,7 +24,8 @@ from actions.conversation import (
 )
 from actions.outage import ActionQueryOutage
 from actions.tickets import ActionAskCancelTicket, ActionQueryTicket
-from bot.policy import load_policy
+from bot.policy import faq_answer, load_policy
+from bot.policy.faq_sms import sms_faq_answer
 from bot.services import tickets as ticket_service
 from bot.store.db import session_scope
 from bot.store.models import Subscription, Ticket
@@ -211,6 +212,16 @@ async def test_faq_answers_come_from_the_active_policy(
     assert "24小时内上门" in await answer(tianjin)
     warmer = replace(beijing, room_temperature=replace(beijing.room_temperature, minimum_c=20.0))
     assert "不低于20℃" in await answer(warmer)
+
+
+async def test_an_sms_sender_gets_the_faq_answers_sms_form(domain: dict[str, Any]) -> None:
+    selector = {"faq": {"response": {"intent_response_key": "faq/refund"}}}
+    turn = user_turn("不热能退钱吗", "faq", response_selector=selector, channel="sms")
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerFaq().run(dispatcher, tracker(turn, sender="sms:13700000001"), domain)
+    rules = load_policy()
+    assert dispatcher.messages[0]["text"] == sms_faq_answer(rules, "refund")
+    assert dispatcher.messages[0]["text"] != faq_answer(rules, "refund")
 
 
 async def test_unsubscribe_ends_every_subscription(store: str, domain: dict[str, Any]) -> None:
@@ -546,3 +557,19 @@ async def test_details_sent_after_a_request_continue_it(
         assert has_event(events, "followup", form)
     else:
         assert texts(dispatcher) == ["utter_ask_what_for"]
+
+
+async def test_booking_anyway_after_a_stop_keeps_the_fault_already_told(
+    domain: dict[str, Any],
+) -> None:
+    t = tracker(
+        user_turn("/report_repair", "report_repair", message_id="a", channel="sms"),
+        {"event": "slot", "name": "requested_slot", "value": "fault_type"},
+        user_turn("暖气一点都不热", "inform", message_id="b", channel="sms"),
+        {"event": "slot", "name": "pending", "value": "repair_after_outage"},
+        user_turn("/affirm", "affirm", message_id="c", channel="sms"),
+        slots={"pending": "repair_after_outage"},
+    )
+    events = await ActionHandleYesNo().run(CollectingDispatcher(), t, domain)
+    assert slot_values(events)["fault_type"] == "no_heat"
+    assert has_event(events, "followup", "repair_form")

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import ActionFallback, ActionRequestHuman
 from bot.handoff.config import handoff_settings
+from bot.store import tickets as ticket_store
 from bot.store.agents import add_agent, touch
 from bot.store.db import session_scope
 from bot.store.models import HandoffSession, Ticket, WebhookDelivery
@@ -125,6 +126,26 @@ async def test_nobody_on_duty_opens_a_call_back_ticket_and_keeps_the_bot(
     assert not _paused(events) and _sessions(store) == []
     with session_scope(store) as session:
         assert session.query(Ticket).filter_by(kind="RG").count() == 1
+
+
+async def test_asking_again_while_the_call_back_waits_adds_to_it_not_a_second_one(
+    store: str, domain: dict[str, Any]
+) -> None:
+    first, second = CollectingDispatcher(), CollectingDispatcher()
+    await ActionRequestHuman().run(
+        first, tracker(user_turn("转人工", "request_human", message_id="a")), domain
+    )
+    later = tracker(
+        user_turn("转人工", "request_human", message_id="a"),
+        user_turn("甭问了 找个活人来跟我说", "request_human", message_id="b"),
+    )
+    await ActionRequestHuman().run(second, later, domain)
+    number = said(first, "utter_human_callback")["ticket_no"]
+    assert said(second, "utter_human_callback")["ticket_no"] == number
+    with session_scope(store) as session:
+        [ticket] = session.query(Ticket).filter_by(kind="RG").all()
+        notes = [e.detail for e in ticket_store.events_of(session, ticket) if e.kind == "note"]
+    assert notes == [{"text": "甭问了 找个活人来跟我说"}]
 
 
 async def test_a_frustrated_user_is_handed_over_without_another_offer(

@@ -135,6 +135,7 @@ async def test_submit_creates_the_ticket_with_policy_deadlines(
     window = "2026-11-28T08:00:00+08:00/2026-11-28T12:00:00+08:00"
     t = tracker(
         user_turn("暖气不热", "report_repair", message_id="a"),
+        {"event": "slot", "name": "requested_slot", "value": "visit_time"},
         user_turn("明天上午", message_id="b"),
         slots={
             "fault_type": "no_heat",

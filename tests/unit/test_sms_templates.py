@@ -8,6 +8,7 @@ domain.yml exist for this, and a response that grows past 70 characters costs tw
 from __future__ import annotations
 
 import logging
+import re
 import string
 from datetime import datetime
 from pathlib import Path
@@ -22,9 +23,11 @@ from bot.channels.render import flatten
 from bot.channels.sms.config import TemplateIds, default_signature
 from bot.channels.sms.templates import (
     MAX_SMS,
+    NUMBERED_PROMPT,
     SINGLE_SMS,
     Catalogue,
     SmsMessage,
+    plain_buttons,
     recover_params,
     sms_length,
     sms_parts,
@@ -154,6 +157,16 @@ def _catalogue(ids: dict[str, str] | None = None, signature: str = "【暖心热
             {"text": "请选择：", "buttons": [{"title": "是", "payload": "/affirm"}]},
         ],
         "utter_unsubscribed": [{"text": "已退订通知。", "channel": "sms"}],
+        "utter_offer": [
+            {
+                "text": "现在办理吗？",
+                "buttons": [
+                    {"title": "办理", "payload": "/affirm"},
+                    {"title": "不用", "payload": "/deny"},
+                ],
+            },
+            {"text": "现在办理吗？回复1办理，2不用。", "channel": "sms"},
+        ],
     }
     return Catalogue(responses, TemplateIds("SMS_GEN", ids or {}), signature)
 
@@ -218,6 +231,48 @@ def test_buttons_become_numbered_lines_and_the_last_options_are_the_ones_a_numbe
     ]
     assert options == [{"title": "否", "payload": "/deny"}]
     assert catalogue.reply([{"text": "好的"}])[1] == []
+
+
+def test_an_sms_text_that_names_its_numbers_takes_the_plain_variants_buttons() -> None:
+    catalogue = _catalogue()
+    offer = {"text": "现在办理吗？回复1办理，2不用。", "utter_action": "utter_offer"}
+    sms, options = catalogue.reply([offer])
+    assert [m.text for m in sms] == ["现在办理吗？回复1办理，2不用。"]
+    assert [o["payload"] for o in options] == ["/affirm", "/deny"]
+    # a text that names no numbers accepts none; a score of 1 to 5 is no option
+    assert catalogue.reply([{"text": "现在办理吗？", "utter_action": "utter_offer"}])[1] == []
+    rate = {"text": "请回复1到5之间的分数，2分也行。", "utter_action": "utter_offer"}
+    assert catalogue.reply([rate])[1] == []
+
+
+def test_the_messages_of_one_answer_go_out_as_one_sms_when_they_fit() -> None:
+    catalogue = _catalogue({"utter_offer": "SMS_OFFER"})
+    sorry = {"text": "非常抱歉让您久等了。", "utter_action": "utter_apology_upset"}
+    offer = {"text": "现在办理吗？回复1办理，2不用。", "utter_action": "utter_offer"}
+    sms, options = catalogue.reply([sorry, offer])
+    assert [(m.template_id, m.text) for m in sms] == [
+        ("SMS_GEN", "非常抱歉让您久等了。\n现在办理吗？回复1办理，2不用。")
+    ]
+    assert sms[0].params == {"content": sms[0].text}
+    assert [o["payload"] for o in options] == ["/affirm", "/deny"]
+    # together over one SMS: each goes alone
+    long = {"text": "长" * 50, "utter_action": "utter_apology_upset"}
+    sms, _ = catalogue.reply([long, offer])
+    assert [m.text for m in sms] == ["长" * 50, offer["text"]]
+
+
+def test_every_sms_text_that_names_numbers_has_buttons_for_them() -> None:
+    """回复1…2… in an SMS variant picks the plain variant's buttons: they must exist, one per
+    number named."""
+    for name, variants in RESPONSES.items():
+        for variant in sms_variants(variants):
+            text = str(variant["text"])
+            if variant.get("buttons") or not NUMBERED_PROMPT.search(text):
+                continue
+            buttons = plain_buttons(variants)
+            assert buttons, f"{name} names numbers but has no buttons"
+            named = {int(d) for d in re.findall(r"(?<![\d{])(\d)(?![\d}])", text)}
+            assert named == set(range(1, len(buttons) + 1)), (name, named, len(buttons))
 
 
 def test_a_response_said_by_the_channel_itself_uses_its_sms_variant() -> None:

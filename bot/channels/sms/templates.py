@@ -10,6 +10,11 @@ is the whole text.
 
 Length counts the 【signature】 the provider adds: up to 70 characters is one SMS; longer texts
 are split by the provider into parts of 67 (billed per part), and 500 is the most it accepts.
+The messages of one answer go out as one SMS when together they fit (`Catalogue.reply`).
+
+Buttons cost characters an SMS does not have, so the domain's SMS variants name their numbers in
+the text instead ("回复1办理，2不用") and carry no buttons; such a text takes the buttons of the
+response's plain variant as the options its numbers pick (`NUMBERED_PROMPT`).
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ PART_SMS = 67
 MAX_SMS = 500
 CHANNEL = "sms"
 GENERIC_VARIABLE = "content"
+#: An SMS text that offers numbered answers in its own words (回复1办理，2不用).
+NUMBERED_PROMPT = re.compile(r"回复\s*1[^0-9到至~～-]{1,8}[，,、]\s*2")
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,14 @@ def sms_variants(variants: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any
     return own or [v for v in listed if not v.get("channel")]
 
 
+def plain_buttons(variants: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """The options of a response's first plain variant with buttons, as `flatten` reads them."""
+    for variant in variants:
+        if not variant.get("channel") and variant.get("buttons"):
+            return flatten([{"text": "-", "buttons": variant["buttons"]}]).options
+    return []
+
+
 def recover_params(
     template: str, text: str, known: Mapping[str, Any] | None = None
 ) -> dict[str, str] | None:
@@ -119,6 +134,7 @@ class Catalogue:
         self, responses: Mapping[str, list[Mapping[str, Any]]], ids: TemplateIds, signature: str
     ) -> None:
         self._variants = {name: sms_variants(v) for name, v in responses.items()}
+        self._numbered = {name: plain_buttons(v) for name, v in responses.items()}
         self._ids = ids
         self._signature = signature
         unknown = sorted(set(ids.responses) - set(responses))
@@ -141,21 +157,33 @@ class Catalogue:
         return self._fit(self._generic(text, name))
 
     def reply(self, messages: Iterable[Mapping[str, Any]]) -> tuple[list[SmsMessage], list[dict]]:
-        """One SMS per bot message with something to read, and the options a number now picks.
+        """The SMS for one answer, and the options a number now picks.
 
-        Each SMS numbers its own options from 1, so when two messages of one answer carry buttons
-        (a greeting inside a form, then the form's question) the numbers mean the last one's.
+        One SMS for the whole answer when its messages fit together (an apology and the next
+        question, a greeting and a form's question), sent through the generic template; else one
+        SMS per message, each numbering its own options from 1, so the numbers mean the last
+        options offered.
         """
-        sms: list[SmsMessage] = []
-        options: list[dict[str, str]] = []
-        for message in messages:
-            flat = flatten([message])
-            if not flat.text:
-                continue
-            sms.append(self.message(message))
-            if flat.options:
-                options = flat.options
-        return sms, options
+        shown = [m for m in messages if flatten([m]).text]
+        offers = [self.options(m) for m in shown]
+        if len(shown) > 1 and sum(1 for o in offers if o) <= 1:
+            joined = flatten(shown).text
+            if sms_length(joined, self._signature) <= SINGLE_SMS:
+                names = "+".join(str(m.get("utter_action") or "text") for m in shown)
+                return [self._generic(joined, names)], next((o for o in offers if o), [])
+        sms = [self.message(m) for m in shown]
+        return sms, next((o for o in reversed(offers) if o), [])
+
+    def options(self, message: Mapping[str, Any]) -> list[dict[str, str]]:
+        """What a number answers to `message`: its buttons, else, for an SMS text that names its
+        numbers (`NUMBERED_PROMPT`), the buttons of the response's plain variant."""
+        own = flatten([message]).options
+        if own:
+            return own
+        name = str(message.get("utter_action") or "")
+        if NUMBERED_PROMPT.search(str(message.get("text") or "")):
+            return list(self._numbered.get(name, []))
+        return []
 
     def response(self, name: str, **values: Any) -> SmsMessage:
         """The SMS for a response the channel sends without Rasa (the opt-out confirmation)."""

@@ -1,0 +1,29 @@
+"""Bare yes / no answers in words the classifier does not read as such: 要, 要的, 嗯要, 不要了.
+
+A resident asked 需要帮您报修吗？ answers with the verb of the question, 要 (or 需要, 要的, 嗯要).
+Two characters give the classifier nothing to go on, and such an answer came out as anything but
+`affirm`. These rules recognise the whole message only, in every channel alike (the NLU pipeline
+applies them, `bot.nlu.guard.IntentCorrections`), so 要报修 or 不要上门 are left to the model.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.nlu.text import normalise
+
+#: 要 / 需要, with the particles and the 嗯 / 好 / 对 residents put around a yes.
+_YES = re.compile(r"^(嗯+|好+|对+|是+|哦+)?(需要|要)+(的|啊|呀|哈|嘛|吧|滴|哒|了)*$")
+#: 不要 / 不需要 / 不用要, as plainly a no.
+_NO = re.compile(r"^(嗯+|哦+)?(不需要|不要|不用要)+(的|啊|呀|吧|了)*$")
+_IGNORED = re.compile(r"[\s，,。.！!～~、…]+")
+
+
+def yes_no_answer(text: str | None) -> str | None:
+    """`affirm` for a bare 要-yes, `deny` for a bare 不要-no, else None."""
+    core = _IGNORED.sub("", normalise(text or ""))
+    if _YES.match(core):
+        return "affirm"
+    if _NO.match(core):
+        return "deny"
+    return None
