@@ -19,7 +19,16 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import guarded, latest_intent, latest_text, leave_form, window_of
+from actions.common import (
+    SMS_CHANNEL,
+    channel_of,
+    guarded,
+    latest_intent,
+    latest_text,
+    leave_form,
+    sender_phone,
+    window_of,
+)
 from bot.nlu.numbers import to_canonical
 from bot.privacy import mask_phone
 from bot.services import clock
@@ -121,6 +130,29 @@ def read_back_lines(form: str, tracker: Tracker) -> list[str]:
     return lines
 
 
+def sms_read_back(form: str, tracker: Tracker) -> str:
+    """The details in one short line for an SMS (every SMS fits 70 characters with the
+    signature): values without labels, the visit as 12月7日8-12点, the phone only when it is
+    not the number writing in."""
+    slot = tracker.get_slot
+    parts: list[str] = []
+    if form == "repair_form":
+        fault = slot("fault_type") or "other"
+        parts.append(ticket_service.FAULT_NAMES.get(fault, fault))
+    if form == "complaint_form":
+        parts.append(str(slot("complaint_category") or "其他"))
+    if slot("address"):
+        parts.append(str(slot("address")))
+    phone = slot("phone")
+    if phone and phone != sender_phone(tracker):
+        parts.append(mask_phone(phone))
+    window = window_of(slot("visit_time"))
+    if window:
+        start, end = clock.local(window[0]), clock.local(window[1])
+        parts.append(f"{start.month}月{start.day}日{start.hour}-{end.hour}点")
+    return "，".join(parts)
+
+
 class ActionAskDetailsConfirmed(Action):
     """The read-back question itself (Rasa calls `action_ask_<slot>` for a form's slot)."""
 
@@ -137,7 +169,10 @@ class ActionAskDetailsConfirmed(Action):
             dispatcher.utter_message(response="utter_read_back_change")
             return []
         form = tracker.active_loop.get("name") or ""
-        details = "\n".join(f"· {line}" for line in read_back_lines(form, tracker))
+        if channel_of(tracker) == SMS_CHANNEL:
+            details = sms_read_back(form, tracker)
+        else:
+            details = "\n".join(f"· {line}" for line in read_back_lines(form, tracker))
         example = "电话换成13912345678" if form == "complaint_form" else "地址是5号楼2单元301"
         dispatcher.utter_message(response="utter_read_back", details=details, example=example)
         return []

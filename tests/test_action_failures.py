@@ -165,23 +165,25 @@ async def test_a_ticket_store_down_at_the_last_answer_is_told_and_the_answer_can
     await _say(agent, sender, "家里暖气不热了，想找师傅来看看")
     await _say(agent, sender, "阳光花园5号楼1单元302")
     assert "时间" in await _say(agent, sender, "13812345678")
+    assert "核对" in await _say(agent, sender, "明天上午")
 
     monkeypatch.setenv("DATABASE_URL", UNREACHABLE_DATABASE)
     settings.cache_clear()
     db.dispose_engines()
     monkeypatch.setattr(actions.common, "_schema_ready", False)
-    answer = await _say(agent, sender, "明天上午")
+    answer = await _say(agent, sender, "对")
     assert "还没有生成工单" in answer and load_policy().company.hotline in answer
     assert "已经记录" not in answer and not TICKET_NO.search(answer)
     tracker = await _tracker(agent, sender)
     assert tracker.active_loop_name == "repair_form"
-    assert tracker.get_slot("requested_slot") == "visit_time"
+    assert tracker.get_slot("requested_slot") == "details_confirmed"
     assert tracker.get_slot("address") and tracker.get_slot("phone") == "13812345678"
+    assert tracker.get_slot("visit_time")
 
     monkeypatch.setenv("DATABASE_URL", store)
     settings.cache_clear()
     db.dispose_engines()
-    answer = await _say(agent, sender, "明天上午")
+    answer = await _say(agent, sender, "对")
     found = TICKET_NO.search(answer)
     assert found, answer
     with db.session_scope(store) as session:

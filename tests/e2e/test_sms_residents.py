@@ -94,7 +94,9 @@ def test_a_keyword_repair_asks_the_details_keeps_them_and_never_asks_for_a_phone
     assert "地址" in _one(resident.text("卧室暖气片一直咕噜咕噜响，吵得睡不着"))
     when = _one(resident.text("东风新村3号楼2单元501"))
     assert "时间" in when and "电话" not in when
-    done = _one(resident.text("明天上午"))
+    read_back = _one(resident.text("明天上午"))  # one SMS, within 70 characters
+    assert "核对" in read_back and "东风新村3号楼2单元501" in read_back
+    done = _one(resident.text("对"))
     assert "报修受理" in done
     [ticket] = resident.tickets("BX")
     assert ticket.description == "卧室暖气片一直咕噜咕噜响，吵得睡不着"
@@ -111,7 +113,9 @@ def test_a_keyword_complaint_is_filed_with_its_words_and_the_category_they_say(
     assert "1" in asked  # the category options are numbered
     story = "维修师傅三天都没来，打电话也没人管"
     # an upset resident may hear an apology first: the SMS count is not the point here
-    assert "投诉已受理" in "\n".join(resident.text(story))
+    assert "地址" in "\n".join(resident.text(story))  # where, to route it
+    assert "核对" in "\n".join(resident.text("东风新村3号楼2单元501"))
+    assert "投诉已受理" in _one(resident.text("对"))
     [ticket] = resident.tickets("TS")
     assert (ticket.category, ticket.phone) == ("维修不及时", phone)
     assert story in ticket.description and "/" not in ticket.description
@@ -129,7 +133,8 @@ def test_this_number_is_the_contact_when_the_resident_corrects_it_back(
     assert "电话" in asked and "本机" in asked  # the own number is offered
     when = _one(resident.text("就这个号"))
     assert "时间" in when
-    assert "测温已预约" in _one(resident.text("明天上午"))
+    assert "核对" in _one(resident.text("明天上午"))
+    assert "测温已预约" in _one(resident.text("对"))
     [ticket] = resident.tickets("CW")
     assert ticket.phone == phone and "/" not in ticket.description
 

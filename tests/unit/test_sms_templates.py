@@ -61,6 +61,9 @@ REALISTIC: dict[str, str] = {
     "current": "目前有停热安排的小区：阳光花园、幸福里小区。",
     "deadline": _DUE,
     "detail": f"上门时间 {format_window(_START, _END)}。",
+    # the SMS read-back's one line (actions.readback.sms_read_back), at its longest
+    "details": "漏水/跑水，金色阳光花园东区12号楼3单元1502，12月7日8-12点",
+    "example": "地址是5号楼2单元301",
     "due": "12345.60",
     "duty_phone": "400-000-0000",
     "fault": "漏水/跑水",
