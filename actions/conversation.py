@@ -57,13 +57,14 @@ from bot.nlu.faults import fault_type_of
 from bot.nlu.limits import INPUT_TRUNCATED, MAX_MESSAGE_CHARS, has_words
 from bot.nlu.numbers import normalise_contact_number
 from bot.nlu.requests import asks_for_measurement, cannot_provide, hesitating
-from bot.policy import faq_answer
-from bot.policy.faq_sms import sms_faq_answer
+from bot.policy.faq_sms import sms_topic_answer
+from bot.policy.knowledge import KnowledgeBase, load_knowledge
 from bot.privacy import mask_phone
 from bot.services import clock
 from bot.services import tickets as ticket_service
 from bot.services.accounts import contact_of
 from bot.services.outages import known_communities, match_community
+from bot.services.topics import TopicChoice, choice_for_parse, reaches_knowledge_base
 from bot.store.subscriptions import unsubscribe_all
 from bot.store.tickets import TicketDraft
 
@@ -79,8 +80,13 @@ FLOW_STARTERS = frozenset(
     }
 )
 
-# Validated when the action server imports its actions: a bad HANDOFF_* setting stops it at start.
+# Validated when the action server imports its actions: a bad HANDOFF_* setting or knowledge-base
+# file stops it at start.
 handoff_settings()
+load_knowledge()
+
+#: The entity a knowledge-base button carries: `/faq{"kb_topic":"<key>"}`.
+KB_TOPIC_ENTITY = "kb_topic"
 
 #: Words that name the value a user wants to correct, checked in this order.
 CORRECTABLE = (
@@ -478,8 +484,30 @@ def _just_answered_about_outages(
     return False
 
 
+def topic_buttons(kb: KnowledgeBase, keys: tuple[str, ...]) -> list[dict[str, str]]:
+    """One button per topic: its title, and a payload that answers it without the NLU."""
+    return [
+        {"title": kb.title(key), "payload": f'/faq{{"{KB_TOPIC_ENTITY}":"{key}"}}'}
+        for key in keys
+        if key in kb.topics
+    ]
+
+
+def offer_topics(dispatcher: CollectingDispatcher, kb: KnowledgeBase, choice: TopicChoice) -> bool:
+    """Ask which of the closest topics was meant (buttons); False when there is none to offer."""
+    buttons = topic_buttons(kb, choice.offer)
+    if len(buttons) < 2:
+        return False
+    dispatcher.utter_message(response="utter_kb_offer", buttons=buttons)
+    return True
+
+
 class ActionAnswerFaq(Action):
-    """FAQ answers built from the active service policy, so the numbers are never stale."""
+    """Knowledge-base answers (bot/policy/knowledge), the policy's values filled in.
+
+    The topic is the one a button named, else the NLU's ranking judged by
+    `bot.services.topics`: answered when the model is sure, else the closest 2–3 offered.
+    """
 
     def name(self) -> str:
         """The action's name, as in domain.yml."""
@@ -489,23 +517,28 @@ class ActionAnswerFaq(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Answer the FAQ key the NLU chose (where Rasa's ResponseSelector would put it); right
-        after the bot told of a stop, "那什么时候好/来暖" asks about that stop, not the season."""
-        selector: dict[str, Any] = tracker.latest_message.get("response_selector", {})
-        key = str(selector.get("faq", {}).get("response", {}).get("intent_response_key") or "")
-        if key == "faq/heating_season" and _just_answered_about_outages(
+        """Answer the topic asked about (a button's, or the NLU's); right after the bot told of
+        a stop, "那什么时候好/来暖" asks about that stop, not the season."""
+        kb = load_knowledge(policy())
+        pressed = next(tracker.get_latest_entity_values(KB_TOPIC_ENTITY), None)
+        choice = (
+            TopicChoice(answer=str(pressed))
+            if pressed
+            else choice_for_parse(tracker.latest_message, kb.retrieval)
+        )
+        if choice.answer == "heating_season" and _just_answered_about_outages(
             tracker, frozenset({"utter_outage_found"})
         ):
             return await ActionQueryOutage().run(dispatcher, tracker, domain)
-        if key.removeprefix("faq/") in MEASUREMENT_TOPICS and asks_for_measurement(
-            latest_text(tracker)
-        ):
+        if choice.answer in MEASUREMENT_TOPICS and asks_for_measurement(latest_text(tracker)):
             # 那你们先来测: the refund rules say a measurement comes first, and this asks for it
             return [FollowupAction("temp_check_form")]
-        answer = sms_faq_answer if channel_of(tracker) == SMS_CHANNEL else faq_answer
-        try:
-            dispatcher.utter_message(text=answer(policy(), key.removeprefix("faq/")))
-        except KeyError:
+        if choice.answer is not None and choice.answer in kb.topics:
+            text = kb.answer(choice.answer)
+            if channel_of(tracker) == SMS_CHANNEL:
+                text = sms_topic_answer(policy(), choice.answer, text)
+            dispatcher.utter_message(text=text)
+        elif not offer_topics(dispatcher, kb, choice):
             dispatcher.utter_message(response="utter_ask_rephrase")
         return []
 
@@ -540,6 +573,11 @@ class ActionFallback(Action):
         if consecutive_fallbacks(tracker) >= 2:
             dispatcher.utter_message(response="utter_offer_human")
             return [UserUtteranceReverted(), SlotSet("pending", "human")]
+        kb = load_knowledge(policy())
+        if reaches_knowledge_base(tracker.latest_message) and offer_topics(
+            dispatcher, kb, choice_for_parse(tracker.latest_message, kb.retrieval)
+        ):
+            return [UserUtteranceReverted()]
         dispatcher.utter_message(response="utter_ask_rephrase")
         return [UserUtteranceReverted()]
 

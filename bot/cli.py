@@ -64,6 +64,7 @@ COMMANDS: list[str] = [
     "bot.evaluation.harness:register",
     "bot.evaluation.dialogue_run:register",
     "bot.evaluation.emergency:register",
+    "bot.evaluation.kb:register",
     "bot.launcher:register",
     "bot.console.cli:register_console",
     "bot.console.cli:register_agents",

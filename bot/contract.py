@@ -43,5 +43,6 @@ ENTITIES: frozenset[str] = frozenset(
 )
 #: Normalised values of the `fault_type` entity (`leak` is urgent).
 FAULT_TYPES: tuple[str, ...] = ("no_heat", "leak", "valve", "noise", "air", "other")
-#: Entities this project adds: `rating` (1–5) comes from the survey's buttons.
-PROJECT_ENTITIES: frozenset[str] = frozenset({"rating"})
+#: Entities this project adds: `rating` (1–5) comes from the survey's buttons, `kb_topic` from
+#: the knowledge base's topic buttons (`/faq{"kb_topic":"<key>"}`).
+PROJECT_ENTITIES: frozenset[str] = frozenset({"rating", "kb_topic"})

@@ -38,6 +38,10 @@ __all__ = [
 
 #: Suffixes Rasa reads NLU data from.
 _DATA_SUFFIXES = (".yml", ".yaml", ".json", ".md")
+#: Files in a data folder that are sets of their own, scored by their own command and never part
+#: of the folder's data: the knowledge-base paraphrase sets (`python -m bot kb-eval`), so the
+#: NLU figures keep measuring what they measured and the held-out set is scored only when asked.
+SEPARATE_SET_PREFIXES = ("kb_paraphrases_",)
 #: Pipeline component this module mirrors when normalising gold data.
 NORMALIZER_NAME = "TextNormalizer"
 
@@ -86,6 +90,7 @@ def _data_files(path: Path) -> list[Path]:
         if p.is_file()
         and p.suffix in _DATA_SUFFIXES
         and not any(part.startswith(".") for part in p.parts)
+        and not p.name.startswith(SEPARATE_SET_PREFIXES)
     )
     return [p for p in files if guess_format(str(p)) != UNK]
 

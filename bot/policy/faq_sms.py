@@ -17,6 +17,8 @@ from bot.policy.model import Policy
 from bot.policy.rules import late_fee_start
 
 _NOMINAL_YEAR = 2021
+#: Characters of one SMS, the 【signature】 counted (longer texts are billed per 67-character part).
+SMS_LIMIT = 70
 
 
 def _heating_season(p: Policy) -> str:
@@ -127,3 +129,29 @@ _ANSWERS: dict[str, Callable[[Policy], str]] = {
 def sms_faq_answer(policy: Policy, key: str) -> str:
     """The SMS form of FAQ `key`'s answer for this policy; unknown key → `KeyError`."""
     return _ANSWERS[key](policy)
+
+
+#: Where a sentence of a knowledge-base answer ends.
+_SENTENCE_END = "。！？；"
+
+
+def sms_topic_answer(policy: Policy, key: str, answer: str) -> str:
+    """The SMS form of knowledge-base topic `key`: its own SMS form where one is written above,
+    else the whole sentences of `answer` that fit one SMS with the signature and the pointer to
+    the hotline (详询…), which the rest of the answer is behind. Deliberately shorter than the
+    chat answer: a resident pays no second SMS part for what the hotline can tell."""
+    try:
+        return sms_faq_answer(policy, key)
+    except KeyError:
+        pass
+    pointer = f"详询{policy.company.hotline}。"
+    budget = SMS_LIMIT - len(policy.company.sms_signature) - 2 - len(pointer)
+    kept = ""
+    for index, char in enumerate(answer):
+        if char in _SENTENCE_END:
+            if index + 1 > budget:
+                break
+            kept = answer[: index + 1]
+    if not kept:
+        kept = answer[: budget - 1].rstrip("，、") + "…"
+    return kept + pointer

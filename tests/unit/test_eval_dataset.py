@@ -104,3 +104,10 @@ def test_prediction_response_key_by_retrieval_intent() -> None:
     prediction = Prediction("faq", response_keys={"faq": "invoice"})
     assert prediction.response_key("faq") == "invoice"
     assert prediction.response_key("chitchat") is None
+
+
+def test_the_knowledge_base_paraphrase_sets_are_not_part_of_a_folder(project: Path) -> None:
+    """kb_paraphrases_*.yml sit in tests/nlu but are scored by `kb-eval` alone: the NLU figures
+    must not change with them, and the held-out one must not be scored on every NLU run."""
+    (project / "nlu" / "kb_paraphrases_heldout.yml").write_text(NLU, encoding="utf-8")
+    assert len(load_training_data(project / "nlu").training_examples) == 4

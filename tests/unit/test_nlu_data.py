@@ -50,7 +50,9 @@ def test_every_contract_intent_faq_key_and_entity_is_trained(training_data: Trai
         for e in training_data.training_examples
         if e.get("intent") == "faq"
     }
-    assert keys == FAQ_KEYS
+    # the contract's keys, and beside them the knowledge-base topics (test_knowledge_base.py
+    # checks that the data and the knowledge files name the same topics)
+    assert keys >= FAQ_KEYS
     assert training_data.entities >= ENTITIES
     fault_values = {
         ent["value"]

@@ -21,7 +21,8 @@ from bot.channels.sms.templates import SINGLE_SMS, Catalogue, sms_length, sms_va
 from bot.contract import ALL_FAQ_KEYS
 from bot.handoff import messages as handoff_messages
 from bot.policy import available_policies, load_policy
-from bot.policy.faq_sms import sms_faq_answer
+from bot.policy.faq_sms import sms_faq_answer, sms_topic_answer
+from bot.policy.knowledge import load_knowledge
 
 _TZ = ZoneInfo("Asia/Shanghai")
 _DUE = datetime(2026, 12, 28, 10, 0, tzinfo=_TZ)
@@ -38,6 +39,10 @@ def _replies(policy_name: str) -> list[tuple[str, dict[str, Any]]]:
             replies.append((name, message))
     for key in ALL_FAQ_KEYS:
         replies.append((f"faq/{key}", {"text": sms_faq_answer(policy, key)}))
+    knowledge = load_knowledge(policy)
+    for key in knowledge.topics:  # every self-help topic, in the form the SMS channel sends
+        text = sms_topic_answer(policy, key, knowledge.answer(key))
+        replies.append((f"topic/{key}", {"text": text}))
     pickup = policy.handoff.pickup_minutes
     built = {
         "handoff.queued": handoff_messages.queued(20, 120, pickup),
@@ -76,3 +81,16 @@ def test_the_check_sees_a_long_reply() -> None:
     catalogue = Catalogue({}, TemplateIds("SMS_GENERIC", {}), signature)
     [sms] = catalogue.reply([{"text": "长" * 65}])[0]
     assert sms_length(sms.text, signature) == 71 > SINGLE_SMS
+
+
+def test_a_topic_without_an_sms_form_keeps_whole_sentences_and_points_to_the_hotline() -> None:
+    policy = load_policy("beijing")
+    answer = (
+        "放气前先关进水阀。用放气钥匙慢慢拧开放气阀，出水后拧紧。"
+        "小心热水烫伤，家里有老人孩子请注意。"
+    )
+    text = sms_topic_answer(policy, "radiator_bleeding_demo", answer)
+    assert text.startswith("放气前先关进水阀。")
+    assert text.endswith(f"详询{policy.company.hotline}。")
+    assert "…" not in text  # whole sentences only
+    assert len(text) + len(policy.company.sms_signature) + 2 <= 70

@@ -1,0 +1,96 @@
+"""Which knowledge-base topic a message asks about: answer one, offer the closest few, or none.
+
+The NLU model ranks the `faq/<key>` topics for every message (`LinearIntentClassifier` writes
+the ranking where Rasa's ResponseSelector would). This module decides what the bot does with that
+ranking, as plain functions the action, the evaluation (`python -m bot kb-eval`) and the tests
+share, so the figure measured is the behaviour residents get:
+
+* only a message the intent model gives to the FAQ family reaches the knowledge base — intent
+  `faq`, or a fallback (`nlu_fallback`) whose best real intent is `faq`. A repair, a fee query
+  or an emergency is never answered from it (the emergency safety net runs before any of this);
+* the top topic at or above `Retrieval.answer_confidence` is answered;
+* below it, the resident gets the closest topics as buttons: always two, a third when it is at
+  least `Retrieval.offer_confidence` likely.
+
+Thresholds are calibrated on the dev paraphrase set and live in the knowledge file
+(`bot/policy/knowledge/common.yml`), docs/knowledge-base.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.policy.knowledge import Retrieval
+
+__all__ = [
+    "RETRIEVAL_INTENT",
+    "TopicChoice",
+    "choice_for_parse",
+    "choose_topic",
+    "reaches_knowledge_base",
+    "topic_ranking",
+]
+
+RETRIEVAL_INTENT = "faq"
+FALLBACK_INTENT = "nlu_fallback"
+
+
+@dataclass(frozen=True)
+class TopicChoice:
+    """`answer`: the topic to answer outright; else `offer`: topics to show as buttons."""
+
+    answer: str | None = None
+    offer: tuple[str, ...] = ()
+
+
+def reaches_knowledge_base(parse: Mapping[str, Any]) -> bool:
+    """Whether the message belongs to the FAQ family: intent `faq`, or a fallback whose best
+    real intent is `faq` (a question worded unlike any example still deserves the buttons)."""
+    intent = (parse.get("intent") or {}).get("name")
+    if intent == RETRIEVAL_INTENT:
+        return True
+    if intent != FALLBACK_INTENT:
+        return False
+    real = [
+        entry.get("name")
+        for entry in parse.get("intent_ranking") or []
+        if entry.get("name") != FALLBACK_INTENT
+    ]
+    return bool(real) and real[0] == RETRIEVAL_INTENT
+
+
+def topic_ranking(parse: Mapping[str, Any]) -> list[tuple[str, float]]:
+    """The topics (keys without `faq/`) with their probabilities, best first.
+
+    A selector that gives only its choice (no ranking) is taken at its word: that topic, with
+    its confidence, or 1.0 when it states none.
+    """
+    selector = (parse.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
+    entries = selector.get("ranking") or [{"confidence": 1.0, **(selector.get("response") or {})}]
+    ranking = []
+    for entry in entries:
+        full = str(entry.get("intent_response_key") or "")
+        if full.startswith(f"{RETRIEVAL_INTENT}/"):
+            ranking.append((full.split("/", 1)[1], float(entry.get("confidence") or 0.0)))
+    return sorted(ranking, key=lambda pair: -pair[1])
+
+
+def choose_topic(ranking: Sequence[tuple[str, float]], retrieval: Retrieval) -> TopicChoice:
+    """Answer the top topic when sure enough, else offer the closest two or three."""
+    if not ranking:
+        return TopicChoice()
+    best, confidence = ranking[0]
+    if confidence >= retrieval.answer_confidence:
+        return TopicChoice(answer=best)
+    offer = [key for key, _ in ranking[:2]]
+    offer += [key for key, p in ranking[2 : retrieval.offer] if p >= retrieval.offer_confidence]
+    return TopicChoice(offer=tuple(offer))
+
+
+def choice_for_parse(parse: Mapping[str, Any], retrieval: Retrieval) -> TopicChoice:
+    """What the bot does with one parsed message (nothing when it is not a KB question)."""
+    if not reaches_knowledge_base(parse):
+        return TopicChoice()
+    return choose_topic(topic_ranking(parse), retrieval)
