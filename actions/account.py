@@ -29,6 +29,7 @@ from actions.common import (
     requested,
     verified_account,
 )
+from actions.subscriptions import offer_after_binding
 from bot.nlu.numbers import chinese_to_arabic, normalise_account_no
 from bot.nlu.requests import cannot_provide
 from bot.nlu.text import normalise
@@ -209,6 +210,8 @@ class ActionAfterVerification(Action):
             _show_fee(dispatcher, summary)
         started_by = latest_text_of_intent(tracker, PURPOSES)
         second = offer_second_request(dispatcher, tracker, {"query_fee", purpose}, started_by)
+        if purpose == "bind_account" and not second:
+            second = await offer_after_binding(dispatcher, tracker, account)
         return [SlotSet("phone_last4", None), *second]
 
 

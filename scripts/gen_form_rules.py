@@ -32,6 +32,9 @@ RESUME: dict[str, str] = {
     "greet": "utter_greet",
     "thank": "utter_you_are_welcome",
     "correct_info": "action_correct_info",
+    # An opt-out is honoured inside a form too; the form goes on.
+    "unsubscribe": "action_unsubscribe",
+    "query_subscriptions": "action_query_subscriptions",
 }
 
 #: The user gives up on the form.

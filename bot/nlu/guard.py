@@ -27,6 +27,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.limits import INPUT_TRUNCATED, has_words
+from bot.nlu.notices import asks_for_notices, names_notices, refuses_notices
 from bot.nlu.requests import repair_not_complaint, wants_unbind
 from bot.nlu.stateless import StatelessComponent
 
@@ -82,7 +83,11 @@ class IntentCorrections(StatelessComponent):
     - `file_complaint` → `report_repair` for a message that names a fault and asks for someone
       to come, without a word of complaint (`repair_not_complaint`);
     - `bind_account` → `unbind_account` for a message that asks to remove a binding
-      (`wants_unbind`).
+      (`wants_unbind`);
+    - `unsubscribe` → `subscribe` for a message that asks to be told (停热了通知我), and
+      `subscribe` → `unsubscribe` for one that only refuses them (bot.nlu.notices);
+    - `unsubscribe` → the next-ranked intent (`cancel_ticket` if none) for a message that names
+      nothing the company sends: a bare 取消 / 不要了 ends a form or a request, never the notices.
     """
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -94,7 +99,22 @@ class IntentCorrections(StatelessComponent):
                 meant = "report_repair"
             elif name == "bind_account" and wants_unbind(text):
                 meant = "unbind_account"
+            elif name == "unsubscribe" and asks_for_notices(text):
+                meant = "subscribe"
+            elif name == "subscribe" and refuses_notices(text) and not asks_for_notices(text):
+                meant = "unsubscribe"
+            elif name == "unsubscribe" and not names_notices(text):
+                meant = _next_intent(message, {"unsubscribe", "subscribe", FALLBACK_INTENT})
             else:
                 continue
             message.set(INTENT, {**intent, INTENT_NAME_KEY: meant}, add_to_output=True)
         return messages
+
+
+def _next_intent(message: Message, excluded: set[str]) -> str:
+    """The best-ranked intent of `message` outside `excluded` (`cancel_ticket` if none)."""
+    for ranked in message.get(INTENT_RANKING_KEY) or []:
+        name = ranked.get(INTENT_NAME_KEY)
+        if name and name not in excluded:
+            return str(name)
+    return "cancel_ticket"
