@@ -32,6 +32,8 @@ from bot.nlu.requests import repair_not_complaint, wants_unbind
 from bot.nlu.stateless import StatelessComponent
 
 FALLBACK_INTENT = "nlu_fallback"
+#: Intents an opt-out naming its topic is mistaken for (bot.nlu.notices.refuses_notices).
+REFUSAL_LOOKALIKES = frozenset({"subscribe", "query_outage", "cancel_ticket"})
 YES_GESTURES = frozenset("👌👍✅🆗🙆✔☑")
 NO_GESTURES = frozenset("👎❌🙅✖❎")
 #: Characters that only modify the gesture before them.
@@ -85,7 +87,8 @@ class IntentCorrections(StatelessComponent):
     - `bind_account` → `unbind_account` for a message that asks to remove a binding
       (`wants_unbind`);
     - `unsubscribe` → `subscribe` for a message that asks to be told (停热了通知我), and
-      `subscribe` → `unsubscribe` for one that only refuses them (bot.nlu.notices);
+      `subscribe`, `query_outage` or `cancel_ticket` → `unsubscribe` for one that only refuses
+      them (不要停热通知了 names an outage, 取消停热通知 a cancellation: both are opt-outs);
     - `unsubscribe` → the next-ranked intent (`cancel_ticket` if none) for a message that names
       nothing the company sends: a bare 取消 / 不要了 ends a form or a request, never the notices.
     """
@@ -101,7 +104,9 @@ class IntentCorrections(StatelessComponent):
                 meant = "unbind_account"
             elif name == "unsubscribe" and asks_for_notices(text):
                 meant = "subscribe"
-            elif name == "subscribe" and refuses_notices(text) and not asks_for_notices(text):
+            elif (
+                name in REFUSAL_LOOKALIKES and refuses_notices(text) and not asks_for_notices(text)
+            ):
                 meant = "unsubscribe"
             elif name == "unsubscribe" and not names_notices(text):
                 meant = _next_intent(message, {"unsubscribe", "subscribe", FALLBACK_INTENT})

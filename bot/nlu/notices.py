@@ -24,7 +24,7 @@ __all__ = [
 #: Something the company sends: a notice, a message, an SMS, a push (pinyin too, as SMS users type).
 _SENDING_WORDS = (
     r"通知|提醒|短信|簡訊|短讯|信息|消息|推|订阅|訂閱|退订|退訂|退定|骚扰|拒收|接收|收到|发|告诉|告知|"
-    r"tongzhi|tixing|duanxin|xiaoxi|tuiding|tui ding|dingyue|unsub|stop|td"
+    r"tong ?zhi|ti ?xing|duan ?xin|xiao ?xi|tui ?ding|ding ?yue|unsub|stop|td"
 )
 _SENDING = re.compile(_SENDING_WORDS, re.IGNORECASE)
 #: Saying no: 不要 / 别 / 取消 / 关掉 / 退 … (不热 is a fault, 麻烦 a courtesy: neither refuses).
@@ -32,11 +32,11 @@ _NO = (
     r"不(要|用|想|需要|必|再|接收|收)|别|甭|取消|解除|撤|退|停止|停发|关(闭|掉|了)|拒|删|免打扰|"
     r"烦死|烦人|太烦"
 )
-_NO_AFTER = r"不(要|用|想|需要|必)了?|别|停了|关了|退|够了|烦死|烦人|太烦|太多"
+_NO_AFTER = r"不(要|用|想|需要|必)了?|别|停了|关(了|掉|闭)?|取消|退|够了|烦死|烦人|太烦|太多"
 #: A few characters within one clause (a comma ends the refusal: 提醒我一下，别产生滞纳金).
-_SAME_CLAUSE = r"[^，,。.！!？?；;]{0,6}"
+_SAME_CLAUSE = r"[^，,。.！!？?；;]{0,8}"
 #: Words that refuse on their own: 退订, 拒收, TD, stop, 请勿发送.
-_REFUSING = r"退订|退訂|退定|tuiding|tui ding|拒收|unsub|stop|(?<![a-z])td(?![a-z])|勿.{0,2}发"
+_REFUSING = r"退订|退訂|退定|tui ?ding|拒收|unsub|stop|(?<![a-z])td(?![a-z])|勿.{0,2}发"
 #: A refusal of something sent: the no-word shortly before it (别再给我发) or after it (短信烦死了).
 _NEGATION = re.compile(
     rf"{_REFUSING}|({_NO}){_SAME_CLAUSE}({_SENDING_WORDS})|({_SENDING_WORDS}){_SAME_CLAUSE}({_NO_AFTER})",
@@ -49,7 +49,7 @@ _ASK = re.compile(
     r"(通知|提醒|推送).{0,4}开|"
     r"(接收|收).{0,4}(通知|提醒|消息)|恢复.{0,4}(通知|短信|推送|提醒)|"
     r"(发|推|推送|告诉|通知)(给我|我)|(发|给).{0,3}(消息|信儿|短信)|"
-    r"dingyue|tongzhi wo|tixing wo",
+    r"ding ?yue|tong ?zhi ?wo|ti ?xing ?wo",
     re.IGNORECASE,
 )
 

@@ -140,3 +140,24 @@ def test_the_topic_a_request_names(text: str, topic: str | None) -> None:
 )  # fmt: skip
 def test_only_a_topic_named_as_such_narrows_an_opt_out(text: str, topic: str | None) -> None:
     assert topic_refused(text) == topic
+
+
+@pytest.mark.parametrize(
+    ("text", "classified", "meant"),
+    [("不要停热通知了", "query_outage", "unsubscribe"),
+     ("取消停热通知", "cancel_ticket", "unsubscribe"),
+     ("停热了通知我", "unsubscribe", "subscribe"), ("取消", "unsubscribe", "cancel_ticket"),
+     ("取消", "cancel_ticket", "cancel_ticket"), ("幸福里停暖了吗", "query_outage", "query_outage"),
+     ("之前退订了，现在想重新订阅", "subscribe", "subscribe")],
+)  # fmt: skip
+def test_the_pipeline_reads_notice_requests_by_what_they_ask(
+    text: str, classified: str, meant: str
+) -> None:
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlu.guard import IntentCorrections
+
+    intent = {"name": classified, "confidence": 0.5}
+    message = Message(data={"text": text, "intent": intent, "intent_ranking": [intent]})
+    [out] = IntentCorrections().process([message])
+    assert out.get("intent")["name"] == meant
