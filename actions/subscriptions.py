@@ -134,9 +134,12 @@ async def answer_offer(
     dispatcher: CollectingDispatcher, tracker: Tracker, yes: bool
 ) -> list[EventType]:
     """The resident's yes (subscribe outage and bill for the bound account) or no (nothing)."""
-    account = await sender_account(tracker)
-    if not yes or account is None:
+    if not yes:
         dispatcher.utter_message(response="utter_subscriptions_declined")
+        return []
+    account = await sender_account(tracker)
+    if account is None:  # the proof lapsed between the offer and the yes
+        dispatcher.utter_message(response="utter_bill_reminder_needs_account")
         return []
     contact = await read_db(contact_of, account)
     community = contact.community if contact else None

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.channels.sms.keywords import (
     KEYWORD_INTENTS,
@@ -89,3 +90,11 @@ def test_typed_intent_triggers_are_read_as_text() -> None:
 
 def test_command_of_folds_width_case_space_and_punctuation() -> None:
     assert command_of(" ｔ ｄ 。") == "TD"
+
+
+def test_the_sms_greeting_names_every_keyword_code() -> None:
+    domain = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text("utf-8"))
+    [greeting] = [
+        v["text"] for v in domain["responses"]["utter_greet"] if v.get("channel") == "sms"
+    ]
+    assert [code for code in KEYWORD_INTENTS if code not in greeting] == []
