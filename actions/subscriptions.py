@@ -176,7 +176,8 @@ class ActionQuerySubscriptions(Action):
 
 
 class ActionUnsubscribe(Action):
-    """退订 ends everything; 不要缴费提醒了 / 停热通知别发了 ends that topic only."""
+    """退订 ends everything; 不要缴费提醒了 / 停热通知别发了 ends that topic only (everything, when
+    the resident has no subscription of that topic)."""
 
     def name(self) -> str:
         """The action's name, as in domain.yml."""
@@ -192,15 +193,15 @@ class ActionUnsubscribe(Action):
             dispatcher.utter_message(response="utter_survey_not_a_subscription")
             return []
         channel, now = channel_of(tracker), clock.now()
-        if topic is None:
-            await in_db(service.unsubscribe, channel, tracker.sender_id, None, now)
-            dispatcher.utter_message(response="utter_unsubscribed")
-            return []
-        ended = await in_db(service.unsubscribe, channel, tracker.sender_id, topic, now)
+        ended = []
+        if topic is not None:
+            ended = await in_db(service.unsubscribe, channel, tracker.sender_id, topic, now)
         if ended:
             what = service.listing(ended)
             dispatcher.utter_message(response="utter_unsubscribed_topic", what=what)
-        else:
-            what = service.TOPIC_NAMES[topic]
-            dispatcher.utter_message(response="utter_not_subscribed_topic", what=what)
+            return []
+        # Nothing of that topic to end (别再发停暖短信了 from someone an operator listed, or who
+        # has only other notices): the resident wants messages to stop, so everything stops.
+        await in_db(service.unsubscribe, channel, tracker.sender_id, None, now)
+        dispatcher.utter_message(response="utter_unsubscribed")
         return []

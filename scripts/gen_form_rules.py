@@ -32,8 +32,6 @@ RESUME: dict[str, str] = {
     "greet": "utter_greet",
     "thank": "utter_you_are_welcome",
     "correct_info": "action_correct_info",
-    # An opt-out is honoured inside a form too; the form goes on.
-    "unsubscribe": "action_unsubscribe",
     "query_subscriptions": "action_query_subscriptions",
 }
 

@@ -90,7 +90,9 @@ class IntentCorrections(StatelessComponent):
       `subscribe`, `query_outage` or `cancel_ticket` → `unsubscribe` for one that only refuses
       them (不要停热通知了 names an outage, 取消停热通知 a cancellation: both are opt-outs);
     - `unsubscribe` → the next-ranked intent (`cancel_ticket` if none) for a message that names
-      nothing the company sends: a bare 取消 / 不要了 ends a form or a request, never the notices.
+      nothing the company sends: a bare 取消 / 不要了 ends a form or a request, never the notices;
+      `subscribe` → the next-ranked intent for one that does not ask to be told (过户得怎么弄
+      我跟人家言语一声 is a question about a transfer).
     """
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -108,12 +110,19 @@ class IntentCorrections(StatelessComponent):
                 name in REFUSAL_LOOKALIKES and refuses_notices(text) and not asks_for_notices(text)
             ):
                 meant = "unsubscribe"
-            elif name == "unsubscribe" and not names_notices(text):
+            elif _not_about_notices(name, text):
                 meant = _next_intent(message, {"unsubscribe", "subscribe", FALLBACK_INTENT})
             else:
                 continue
             message.set(INTENT, {**intent, INTENT_NAME_KEY: meant}, add_to_output=True)
         return messages
+
+
+def _not_about_notices(intent: str | None, text: str) -> bool:
+    """A subscription that asks for nothing, or an opt-out that names nothing sent."""
+    if intent == "subscribe":
+        return not asks_for_notices(text)
+    return intent == "unsubscribe" and not names_notices(text)
 
 
 def _next_intent(message: Message, excluded: set[str]) -> str:

@@ -144,3 +144,15 @@ async def test_listing_and_ending_one_topic_or_all(store: str, domain: dict[str,
     empty = CollectingDispatcher()
     await ActionQuerySubscriptions().run(empty, ask, domain)
     assert texts(empty) == ["utter_no_subscriptions"]
+
+
+async def test_an_opt_out_of_a_topic_not_subscribed_stops_everything(
+    store: str, domain: dict[str, Any]
+) -> None:
+    with session_scope(store) as session:
+        service.subscribe(session, "rest", "tester", "bill", NOW, account_no="0102345678")
+    dispatcher = CollectingDispatcher()
+    text = "别再给我发那些停暖通知短信了 天天发 烦不烦"
+    await ActionUnsubscribe().run(dispatcher, tracker(user_turn(text, "unsubscribe")), domain)
+    assert texts(dispatcher) == ["utter_unsubscribed"]
+    assert _topics(store) == {}

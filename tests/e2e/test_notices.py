@@ -5,7 +5,8 @@ answer (停热了通知我) and by answering the follow welcome with the communi
 keyword and the community; one subscribes and then says 不要停热通知了, another texts TD. The
 operator records a stop with the real CLI (`python -m bot outage add`), one scheduler run
 (`python -m bot scheduler --once`) delivers, and each subscriber gets exactly one readable notice
-on their own channel; the two who opted out get none.
+on their own channel; the two who opted out get none. And 取消 inside an SMS repair form ends the
+form, never the notices.
 """
 
 from __future__ import annotations
@@ -21,11 +22,13 @@ from pathlib import Path
 import pytest
 
 from bot.config import PROJECT_ROOT
+from bot.services.subscriptions import subscriptions
 from bot.standins.sms_gateway import SmsGatewayStandIn
 from bot.standins.wechat_api import WeChatApiStandIn
 from bot.store.accounts import format_address
 from bot.store.db import session_scope
 from bot.store.models import Account
+from bot.store.suppressions import is_suppressed
 
 from .conftest import WECHAT, Stack, _sms_env
 from .test_sms import _aliyun, _delivered, _post
@@ -143,3 +146,20 @@ def test_a_resident_who_asked_gets_exactly_one_notice_on_their_channel(
         assert COMMUNITY in notice and "停热" in notice and "{" not in notice, notice
     assert _notices(wechat_api.texts_to(changed_mind)) == []
     assert _sms_notices(sms_gateway, opted_out) == []
+
+
+def test_cancel_inside_an_sms_repair_form_ends_the_form_not_the_notices(
+    stack: Stack, sms_gateway: SmsGatewayStandIn
+) -> None:
+    _serve_community(stack)
+    phone = "13909090021"
+    _sms(stack, phone, "DY", "c-1")
+    _sms(stack, phone, COMMUNITY, "c-2")
+    _sms(stack, phone, "BX", "c-3")
+    _sms(stack, phone, "取消", "c-4")
+    stopped = sms_gateway.sends(phone)[-1]["params"]["content"]
+    assert "已停止本次登记" in stopped, stopped
+    assert stack.tracker(f"sms:{phone}")["active_loop"] in ({}, None, {"name": None})
+    with session_scope(stack.database_url) as session:
+        assert not is_suppressed(session, "sms", f"sms:{phone}")
+        assert [v.community for v in subscriptions(session, "sms", f"sms:{phone}")] == [COMMUNITY]

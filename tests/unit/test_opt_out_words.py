@@ -115,3 +115,8 @@ def test_a_request_for_notices_read_as_unsubscribe_is_a_subscription(text: str) 
 def test_every_opt_out_example_stays_an_opt_out() -> None:
     moved = [t for t in _examples("unsubscribe") if _corrected(t, "unsubscribe") != "unsubscribe"]
     assert moved == []
+
+
+def test_every_subscription_example_stays_a_subscription() -> None:
+    moved = [t for t in _examples("subscribe") if _corrected(t, "subscribe") != "subscribe"]
+    assert moved == []

@@ -148,7 +148,8 @@ def test_only_a_topic_named_as_such_narrows_an_opt_out(text: str, topic: str | N
      ("取消停热通知", "cancel_ticket", "unsubscribe"),
      ("停热了通知我", "unsubscribe", "subscribe"), ("取消", "unsubscribe", "cancel_ticket"),
      ("取消", "cancel_ticket", "cancel_ticket"), ("幸福里停暖了吗", "query_outage", "query_outage"),
-     ("之前退订了，现在想重新订阅", "subscribe", "subscribe")],
+     ("之前退订了，现在想重新订阅", "subscribe", "subscribe"),
+     ("那买房那家过户得怎么弄 我跟人家言语一声", "subscribe", "cancel_ticket")],
 )  # fmt: skip
 def test_the_pipeline_reads_notice_requests_by_what_they_ask(
     text: str, classified: str, meant: str
