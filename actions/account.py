@@ -30,6 +30,7 @@ from actions.common import (
     sender_phone,
     verified_account,
 )
+from actions.subscriptions import offer_after_binding
 from bot.nlu.numbers import chinese_to_arabic, normalise_account_no
 from bot.nlu.requests import cannot_provide, requests_in
 from bot.nlu.text import normalise
@@ -239,6 +240,8 @@ class ActionAfterVerification(Action):
             summary = await read_db(fee_summary, policy(), account, clock.now().date())
             _show_fee(dispatcher, summary)
         second = offer_second_request(dispatcher, tracker, {"query_fee", purpose}, started_by)
+        if purpose == "bind_account" and not second:
+            second = await offer_after_binding(dispatcher, tracker, account)
         return [SlotSet("phone_last4", None), *second]
 
 

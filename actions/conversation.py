@@ -1,4 +1,4 @@
-"""Conversation glue: yes/no and bare values outside forms, hand-off, fallback, FAQ, opt-out.
+"""Conversation glue: yes/no and bare values outside forms, hand-off, fallback, FAQ.
 
 Several answers (好的, 不用, a community name) mean different things after different offers; the
 `pending` slot records what the bot last offered so one action can resolve them without a story
@@ -45,6 +45,7 @@ from actions.outage import ActionQueryOutage
 from actions.repair import AFTER_OUTAGE
 from actions.service_halls import HALL_COMMUNITY, ActionQueryServiceHall
 from actions.service_requests import TEMP_CHECK_AFTER_OUTAGE
+from actions.subscriptions import ASK_COMMUNITY, OFFER, ActionSubscribe, answer_offer
 from actions.tickets import ActionQueryTicket, ticket_no_of
 from bot.channels.payloads import latest_user_text
 from bot.handoff import messages as handoff_messages
@@ -65,7 +66,6 @@ from bot.services import tickets as ticket_service
 from bot.services.accounts import contact_of
 from bot.services.outages import known_communities, match_community
 from bot.services.topics import TopicChoice, choice_for_parse, reaches_knowledge_base
-from bot.store.subscriptions import unsubscribe_all
 from bot.store.tickets import TicketDraft
 
 #: Intents that start a form: saying one inside another form switches to it.
@@ -257,6 +257,8 @@ class ActionHandleYesNo(Action):
         pending = fresh_pending(tracker) or ""
         yes = latest_intent(tracker) == "affirm"
         cleared: list[EventType] = [SlotSet("pending", None)]
+        if pending == OFFER:
+            return cleared + await answer_offer(dispatcher, tracker, yes)
         if pending.startswith("cancel:"):
             number = pending.removeprefix("cancel:")
             if yes:
@@ -354,6 +356,8 @@ class ActionHandleInform(Action):
             return await ActionQueryOutage().run(dispatcher, tracker, domain)
         if fresh_pending(tracker) == HALL_COMMUNITY:
             return await ActionQueryServiceHall().run(dispatcher, tracker, domain)
+        if fresh_pending(tracker) == ASK_COMMUNITY:
+            return await ActionSubscribe().run(dispatcher, tracker, domain)
         urgent = tracker.get_slot("urgent_ticket_no")
         if urgent and await _complete_urgent_ticket(dispatcher, tracker, str(urgent)):
             return []
@@ -580,23 +584,6 @@ class ActionFallback(Action):
             return [UserUtteranceReverted()]
         dispatcher.utter_message(response="utter_ask_rephrase")
         return [UserUtteranceReverted()]
-
-
-class ActionUnsubscribe(Action):
-    """退订: no notice goes to this sender again."""
-
-    def name(self) -> str:
-        """The action's name, as in domain.yml."""
-        return "action_unsubscribe"
-
-    @guarded
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        """End every subscription of the sender and confirm once."""
-        await in_db(unsubscribe_all, channel_of(tracker), tracker.sender_id, clock.now())
-        dispatcher.utter_message(response="utter_unsubscribed")
-        return []
 
 
 class ActionStopForm(Action):

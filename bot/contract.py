@@ -17,7 +17,9 @@ CONTRACT_INTENTS: frozenset[str] = frozenset(
     }
 )  # fmt: skip
 #: Intents this project adds where users need them (the contract allows additions).
-PROJECT_INTENTS: frozenset[str] = frozenset({"correct_info", "rate_service"})
+PROJECT_INTENTS: frozenset[str] = frozenset(
+    {"correct_info", "rate_service", "subscribe", "query_subscriptions"}
+)
 
 #: FAQ keys (`faq/<key>`), in the contract's order.
 FAQ_KEYS: tuple[str, ...] = (

@@ -33,6 +33,7 @@ RESUME: dict[str, str] = {
     "greet": "utter_greet",
     "thank": "utter_you_are_welcome",
     "correct_info": "action_correct_info",
+    "query_subscriptions": "action_query_subscriptions",
 }
 
 #: The user gives up on the form.

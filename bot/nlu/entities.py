@@ -87,6 +87,8 @@ NO_TIME_INTENTS: frozenset[str] = frozenset(
         "apply_stop_heating",
         "bind_account",
         "unsubscribe",
+        "subscribe",
+        "query_subscriptions",
         "faq",
         "out_of_scope",
         "greet",

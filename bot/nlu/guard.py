@@ -28,10 +28,13 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.answers import yes_no_answer
 from bot.nlu.limits import INPUT_TRUNCATED, has_words
+from bot.nlu.notices import asks_for_notices, names_notices, refuses_notices
 from bot.nlu.requests import repair_not_complaint, wants_unbind
 from bot.nlu.stateless import StatelessComponent
 
 FALLBACK_INTENT = "nlu_fallback"
+#: Intents an opt-out naming its topic is mistaken for (bot.nlu.notices.refuses_notices).
+REFUSAL_LOOKALIKES = frozenset({"subscribe", "query_outage", "cancel_ticket"})
 YES_GESTURES = frozenset("👌👍✅🆗🙆✔☑")
 NO_GESTURES = frozenset("👎❌🙅✖❎")
 #: Characters that only modify the gesture before them.
@@ -86,7 +89,14 @@ class IntentCorrections(StatelessComponent):
       a binding (`wants_unbind`): 我要取消绑定户号 once cancelled nothing and said no ticket was
       found. Questions about unbinding (解绑以后还能查费吗) keep their FAQ intent;
     - `affirm` / `deny` for a bare 要 / 不要 answer, whatever the classifier made of it
-      (`bot.nlu.answers`): a "no" read as a request would start what the resident declined.
+      (`bot.nlu.answers`): a "no" read as a request would start what the resident declined;
+    - `unsubscribe` → `subscribe` for a message that asks to be told (停热了通知我), and
+      `subscribe`, `query_outage` or `cancel_ticket` → `unsubscribe` for one that only refuses
+      them (不要停热通知了 names an outage, 取消停热通知 a cancellation: both are opt-outs);
+    - `unsubscribe` → the next-ranked intent (`cancel_ticket` if none) for a message that names
+      nothing the company sends: a bare 取消 / 不要了 ends a form or a request, never the notices;
+      `subscribe` → the next-ranked intent for one that does not ask to be told (过户得怎么弄
+      我跟人家言语一声 is a question about a transfer).
     """
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -101,7 +111,31 @@ class IntentCorrections(StatelessComponent):
                 meant = "report_repair"
             elif name in ("bind_account", "cancel_ticket") and wants_unbind(text):
                 meant = "unbind_account"
+            elif name == "unsubscribe" and asks_for_notices(text):
+                meant = "subscribe"
+            elif (
+                name in REFUSAL_LOOKALIKES and refuses_notices(text) and not asks_for_notices(text)
+            ):
+                meant = "unsubscribe"
+            elif _not_about_notices(name, text):
+                meant = _next_intent(message, {"unsubscribe", "subscribe", FALLBACK_INTENT})
             else:
                 continue
             message.set(INTENT, {**intent, INTENT_NAME_KEY: meant}, add_to_output=True)
         return messages
+
+
+def _not_about_notices(intent: str | None, text: str) -> bool:
+    """A subscription that asks for nothing, or an opt-out that names nothing sent."""
+    if intent == "subscribe":
+        return not asks_for_notices(text)
+    return intent == "unsubscribe" and not names_notices(text)
+
+
+def _next_intent(message: Message, excluded: set[str]) -> str:
+    """The best-ranked intent of `message` outside `excluded` (`cancel_ticket` if none)."""
+    for ranked in message.get(INTENT_RANKING_KEY) or []:
+        name = ranked.get(INTENT_NAME_KEY)
+        if name and name not in excluded:
+            return str(name)
+    return "cancel_ticket"

@@ -78,6 +78,35 @@ def unsubscribe_all(session: Session, channel: str, sender_id: str, now: datetim
     return int(result.rowcount)
 
 
+def unsubscribe_topic(
+    session: Session, channel: str, sender_id: str, topic: str, now: datetime
+) -> bool:
+    """End the sender's active subscription to `topic` only; true if there was one."""
+    result = session.execute(
+        update(Subscription)
+        .where(
+            Subscription.channel == channel,
+            Subscription.sender_id == sender_id,
+            Subscription.topic == topic,
+            Subscription.active.is_(True),
+        )
+        .values(active=False, ended_at=require_aware(now, "now"))
+        .execution_options(synchronize_session="fetch")
+    )
+    return bool(result.rowcount)
+
+
+def subscriptions_of(session: Session, channel: str, sender_id: str) -> list[Subscription]:
+    """The sender's active subscriptions, in topic order."""
+    query = select(Subscription).where(
+        Subscription.channel == channel,
+        Subscription.sender_id == sender_id,
+        Subscription.active.is_(True),
+    )
+    rows = session.execute(query).scalars()
+    return sorted(rows, key=lambda row: SUBSCRIPTION_TOPICS.index(row.topic))
+
+
 def active_subscribers(
     session: Session, topic: str, communities: Iterable[str] | None
 ) -> list[Subscription]:

@@ -1,7 +1,8 @@
 """Opt-outs: an address that sent 退订 / TD gets one confirmation and nothing else, ever.
 
 Ending subscriptions is not enough for SMS: a notice fan-out, a reminder or a survey must all ask
-here first, whatever topic they belong to.
+here first, whatever topic they belong to. Only the address itself lifts it, by asking to be
+subscribed again (`lift`, from bot.services.subscriptions): a new, explicit consent.
 """
 
 from __future__ import annotations
@@ -42,3 +43,13 @@ def suppress(session: Session, channel: str, address: str, word: str, now: datet
 def is_suppressed(session: Session, channel: str, address: str) -> bool:
     """Whether `address` opted out on `channel` (no notice, reminder or survey may go to it)."""
     return _find(session, channel, address) is not None
+
+
+def lift(session: Session, channel: str, address: str) -> bool:
+    """Take `address` off the suppression list (it asked for notices again); true if it was on."""
+    row = _find(session, channel, address)
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    return True

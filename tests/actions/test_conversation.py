@@ -11,6 +11,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.conversation
+import actions.subscriptions
 from actions.conversation import (
     ActionAnswerFaq,
     ActionCorrectInfo,
@@ -20,9 +21,9 @@ from actions.conversation import (
     ActionOutOfScope,
     ActionRequestHuman,
     ActionStopForm,
-    ActionUnsubscribe,
 )
 from actions.outage import ActionQueryOutage
+from actions.subscriptions import ActionUnsubscribe
 from actions.tickets import ActionAskCancelTicket, ActionQueryTicket
 from bot.policy import faq_answer, load_policy
 from bot.policy.faq_sms import sms_faq_answer
@@ -338,7 +339,7 @@ async def test_a_store_failure_becomes_a_polite_message(
     async def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("database is locked for 13812345678")
 
-    monkeypatch.setattr(actions.conversation, "in_db", broken)
+    monkeypatch.setattr(actions.subscriptions, "in_db", broken)
     dispatcher = CollectingDispatcher()
     events = await ActionUnsubscribe().run(
         dispatcher, tracker(user_turn("退订", "unsubscribe")), domain

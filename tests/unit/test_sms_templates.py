@@ -59,6 +59,8 @@ REALISTIC: dict[str, str] = {
     "close": _DUE,
     "community": "金色阳光花园东区二期",
     "current": "目前有停热安排的小区：阳光花园、幸福里小区。",
+    "listing": f"金色阳光花园东区二期的停热通知、户号{mask_account('010234567890')}的缴费提醒",
+    "moved": "（原来订阅的阳光花园已改为金色阳光花园东区二期）",
     "deadline": _DUE,
     "detail": f"上门时间 {format_window(_START, _END)}。",
     # the SMS read-back's one line (actions.readback.sms_read_back), at its longest

@@ -330,7 +330,7 @@ async def test_location_asks_for_the_nearest_hall_and_community(config: WeChatCo
 @pytest.mark.parametrize(
     ("event", "key", "expected"),
     [
-        ("subscribe", "qrscene_7", "/greet"),
+        ("subscribe", "qrscene_7", "/subscribe"),
         ("CLICK", "QUERY_FEE", "/query_fee"),
         ("CLICK", "REPORT_REPAIR", "/report_repair"),
         ("CLICK", "QUERY_OUTAGE", "/query_outage"),
@@ -344,6 +344,8 @@ async def test_subscribe_and_menu_clicks_start_intents(
     reply = content(await send(webhook_for(config, rasa), event_xml(event, key)))
     assert rasa.texts == [expected] and reply == f"收到：{expected}"
     assert ledger(f"event:{USER}:1764230400") is not None
+    # A follow is welcomed with the community question (actions/subscriptions.py), not subscribed.
+    assert bool((rasa.calls[0].metadata or {}).get("followed")) is (event == "subscribe")
 
 
 async def test_unknown_menu_key_and_silent_events(config: WeChatConfig) -> None:

@@ -1,10 +1,11 @@
 """What an incoming SMS asks for, before NLU: an opt-out word, a keyword code, a numbered option.
 
 Opt-out words are honoured before anything else and always (channels.md): the whole message,
-trimmed, in any case, full-width or not. `取消` counts only as the whole message; inside a sentence
-(取消工单 BX…) it is a request to cancel a ticket and goes to NLU. The keyword codes of the NLU
-contract (`CF` 查费 …) become the intent payload, so they work whatever the model makes of two
-letters.
+trimmed, in any case, full-width or not. They are exact and used by nothing else: `取消` is not
+one, since forms and offers use it (取消 inside a repair form cancels the form, 取消 BX… the
+ticket); it goes to NLU like any text (tests/unit/test_opt_out_words.py keeps the words apart).
+The keyword codes of the NLU contract (`CF` 查费 …, and `DY` 订阅 for notices) become the intent
+payload, so they work whatever the model makes of two letters.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 from bot.channels.render import choose
 
-OPT_OUT_WORDS: frozenset[str] = frozenset({"R", "T", "TD", "N", "退订", "取消", "0000"})
+OPT_OUT_WORDS: frozenset[str] = frozenset({"R", "T", "TD", "退订", "0000"})
 
 #: The SMS keyword codes of the NLU contract and the intents they stand for.
 KEYWORD_INTENTS: Mapping[str, str] = {
@@ -27,6 +28,7 @@ KEYWORD_INTENTS: Mapping[str, str] = {
     "TS": "file_complaint",
     "CW": "request_temp_check",
     "RG": "request_human",
+    "DY": "subscribe",
 }
 
 

@@ -366,7 +366,8 @@ class WeChatWebhook:
 
     async def _event(self, event: EventMessage) -> Turn:
         if event.event == "subscribe":
-            return Turn(text="/greet")
+            # The welcome asks which community's outage notices the new follower wants.
+            return Turn(text="/subscribe", metadata={"followed": True})
         if event.event == "unsubscribe":
             ended = await in_session(unsubscribe_all, CHANNEL, event.conversation, clock.now())
             logger.info(
