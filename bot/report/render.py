@@ -19,7 +19,7 @@ DEADLINE_NAMES = {
     "on_site": "上门 on site",
     "resolve": "办结 fix",
 }
-KIND_NAMES = {"BX": "报修", "TS": "投诉", "CW": "测温", "BT": "报停", "RG": "回电"}
+KIND_NAMES = {"BX": "报修", "TS": "投诉", "CW": "测温", "BT": "报停", "RG": "回电", "CB": "查表"}
 
 #: What each figure means; shown in the HTML beside it and sent to the console.
 DEFINITIONS: dict[str, str] = {

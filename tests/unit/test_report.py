@@ -255,7 +255,7 @@ def seeded(session: Session, add_account: Callable[..., Account], tmp_path: Path
 
 EXPECTED_TICKETS = {
     "total": 6,  # T1–T5 and T7; T6 is October
-    "by_kind": {"BX": 2, "TS": 2, "CW": 1, "BT": 0, "RG": 1},
+    "by_kind": {"BX": 2, "TS": 2, "CW": 1, "BT": 0, "RG": 1, "CB": 0},
     "by_channel": {"sms": 2, "socketio": 2, "wechat": 2},  # T4 T7 · T2 T5 · T1 T3
 }
 EXPECTED_DEADLINES = {
@@ -270,7 +270,7 @@ EXPECTED_RATES = {"first_reply": 0.4, "on_site": 0.5, "resolve": 0.0}
 EXPECTED_BREACHES = {
     "total": 7,
     # BX: T1 resolve + T2 ×3; TS: T7 reply; RG: T5 reply and resolve.
-    "by_kind": {"BX": 4, "TS": 1, "CW": 0, "BT": 0, "RG": 2},
+    "by_kind": {"BX": 4, "TS": 1, "CW": 0, "BT": 0, "RG": 2, "CB": 0},
     "by_deadline": {"first_reply": 3, "on_site": 1, "resolve": 3},
 }
 EXPECTED_SATISFACTION = {
