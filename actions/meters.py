@@ -35,6 +35,9 @@ METER_PURPOSES = frozenset({QUERY, READING, PROBLEM})
 #: Where a channel puts the media id of a photo the resident sent (WeChat image messages).
 PHOTO_KEY = "meter_photo"
 _CATEGORY_NAMES = {"meter_fault": "热表故障", "reading_dispute": "读数异议"}
+#: Messages that continue a reading report: the reading itself and the verification answers.
+_SAME_REQUEST = frozenset({READING, "inform"})
+RECORDED = "utter_meter_reading_recorded"
 
 
 async def serve_meter_request(
@@ -126,15 +129,24 @@ def _show_meter(
 
 
 def _photo_of_request(tracker: Tracker) -> str | None:
-    """The media id of a photo sent since the resident began reporting this reading."""
+    """The media id of a photo sent for this reading: the photo often comes first (a WeChat
+    image), the number after the bot asks for it, with verification answers in between.
+
+    The search stops at the last recorded reading and at any message that asked for something
+    else, so an earlier request's photo is never filed with a new number.
+    """
     for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            if (event.get("metadata") or {}).get("utter_action") == RECORDED:
+                return None
+            continue
         if event.get("event") != "user":
             continue
         metadata: Any = event.get("metadata") or {}
         if isinstance(metadata, dict) and metadata.get(PHOTO_KEY):
             return str(metadata[PHOTO_KEY])
         intent = (event.get("parse_data") or {}).get("intent", {}).get("name")
-        if intent == READING:
+        if intent not in _SAME_REQUEST:
             return None
     return None
 
@@ -168,7 +180,7 @@ async def _record_reading(dispatcher: CollectingDispatcher, tracker: Tracker, ac
         if stored.below_company:
             compare += "您报的读数比它还小，工作人员会重点核对，如需上门查看可以回复“读数有异议”。"
     dispatcher.utter_message(
-        response="utter_meter_reading_recorded",
+        response=RECORDED,
         value=_amount(stored.value, stored.unit),
         photo="（含表盘照片）" if stored.photo else "",
         meter_no=stored.meter_no,

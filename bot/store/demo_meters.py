@@ -26,11 +26,6 @@ _KWH_PER_GJ = Decimal(1000) / Decimal("3.6")
 _COLD_MONTHS = {12: Decimal("1.25"), 1: Decimal("1.3"), 2: Decimal("1.1")}
 
 
-def demo_meter_no(account_no: str) -> str:
-    """The demo meter number of an account (`HM` + the account number)."""
-    return f"HM{account_no}"
-
-
 def _readings(area_m2: Decimal, unit: str, rng: random.Random, now: datetime) -> list[MeterReading]:
     zone = settings().timezone
     rate = Decimal(rng.randint(55, 105)) / 100  # kWh per m² and day
@@ -64,7 +59,8 @@ def load_demo_meters(
             continue
         rng = random.Random(f"{seed}:{account_no}:meter")
         unit = "GJ" if rng.random() < 0.25 else "kWh"
-        meter_no = demo_meter_no(account_no)
+        # A meter's own serial, not derived from the account: 查表 shows it unmasked.
+        meter_no = f"RB{rng.randrange(10**8):08d}"
         session.add(Meter(meter_no=meter_no, account_no=account_no, unit=unit, created_at=now))
         session.flush()
         for reading in _readings(area_m2, unit, rng, now):
