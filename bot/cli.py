@@ -138,7 +138,7 @@ def _db_init(args: argparse.Namespace) -> int:
 
 
 def register_import(subparsers: Subparsers) -> None:
-    """`import accounts|bills|outages FILE`."""
+    """`import KIND FILE` for every kind of `IMPORT_KINDS`."""
     parser = subparsers.add_parser(
         "import", help="import a CSV file (UTF-8 or GBK); nothing is written if any row is bad"
     )
