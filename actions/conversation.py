@@ -40,6 +40,7 @@ from actions.common import (
 )
 from actions.outage import ActionQueryOutage
 from actions.repair import AFTER_OUTAGE
+from actions.sampling import answer_sampling_invitation
 from actions.service_requests import TEMP_CHECK_AFTER_OUTAGE
 from actions.tickets import ActionQueryTicket, ticket_no_of
 from bot.handoff import messages as handoff_messages
@@ -252,7 +253,8 @@ class ActionRequestHuman(Action):
 
 
 class ActionHandleYesNo(Action):
-    """好的 / 不用 answer the bot's last offer: cancel a ticket, a person, a repair booking."""
+    """好的 / 不用 answer the bot's last offer: cancel a ticket, a person, a repair booking; with
+    no offer pending, a 室温抽测 invitation the company sent (actions.sampling)."""
 
     def name(self) -> str:
         """The action's name, as in domain.yml."""
@@ -282,6 +284,8 @@ class ActionHandleYesNo(Action):
             return [*cleared, FollowupAction("verify_form")]
         if yes and pending == "second:query_outage":
             return cleared + await ActionQueryOutage().run(dispatcher, tracker, domain)
+        if not pending and await answer_sampling_invitation(dispatcher, tracker, yes):
+            return cleared
         dispatcher.utter_message(response="utter_anything_else")
         return cleared
 

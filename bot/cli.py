@@ -66,6 +66,7 @@ COMMANDS: list[str] = [
     "bot.console.cli:register_console",
     "bot.console.cli:register_agents",
     "bot.report.cli:register",
+    "bot.sampling_cli:register",
 ]
 
 _LIST_SEPARATORS = re.compile(r"[,，;；、]")

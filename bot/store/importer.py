@@ -35,6 +35,7 @@ from bot.store.models import (
     MeterReading,
     Outage,
     OutageArea,
+    RoomTempSample,
     require_aware,
 )
 
@@ -275,6 +276,25 @@ def _parse_meter_reading(row: _Row, line: int, now: datetime) -> _Record | None:
     return _Record(line, (meter_no, read_at), values)
 
 
+def _parse_sample(row: _Row, line: int, now: datetime) -> _Record | None:
+    campaign = row.text("campaign", 64)
+    account_no = row.account_no()
+    visit_start, visit_end = row.moment("visit_start"), row.moment("visit_end")
+    if visit_start and visit_end and visit_end <= visit_start:
+        row.fail("visit_end", "应晚于 visit_start (must be after the start)")
+    if visit_start and visit_start < now:
+        row.fail("visit_start", "已经过去，不能再邀请 (in the past)")
+    values = {
+        "campaign": campaign,
+        "account_no": account_no,
+        "visit_start": visit_start,
+        "visit_end": visit_end,
+    }
+    if row.problems:
+        return None
+    return _Record(line, (campaign, account_no), values, on_insert={"created_at": now})
+
+
 def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
     for start in range(0, len(values), _CHUNK):
         yield values[start : start + _CHUNK]
@@ -329,6 +349,29 @@ def _existing_meter_readings(session: Session, records: Sequence[_Record]) -> di
             for reading in session.execute(query).scalars()
         )
     return found
+
+
+def _existing_samples(session: Session, records: Sequence[_Record]) -> dict[Hashable, Any]:
+    campaigns = sorted({record.values["campaign"] for record in records})
+    query = select(RoomTempSample).where(RoomTempSample.campaign.in_(campaigns))
+    return {(s.campaign, s.account_no): s for s in session.execute(query).scalars()}
+
+
+def _samples_not_yet_invited(session: Session, records: Sequence[_Record]) -> list[RowError]:
+    """Samples of known accounts; a household already invited keeps the window it was told."""
+    errors = _unknown_accounts(session, records)
+    existing = _existing_samples(session, records)
+    for record in records:
+        sample = existing.get(record.key)
+        if (
+            sample is not None
+            and sample.status != "selected"
+            and any(getattr(sample, name) != value for name, value in record.values.items())
+        ):
+            errors.append(
+                RowError(record.line, f"已发出邀请 ({sample.status})，不能再改上门时间 (invited)")
+            )
+    return errors
 
 
 def _unmetered_accounts(session: Session, records: Sequence[_Record]) -> list[RowError]:
@@ -438,6 +481,13 @@ _KINDS: dict[str, _Kind] = {
         _parse_meter,
         _existing_meters,
         _unmetered_accounts,
+    ),
+    "room_temp_samples": _Kind(
+        ("campaign", "account_no", "visit_start", "visit_end"),
+        RoomTempSample,
+        _parse_sample,
+        _existing_samples,
+        _samples_not_yet_invited,
     ),
     "meter_readings": _Kind(
         ("meter_no", "read_at", "reading"),

@@ -47,6 +47,8 @@ HANDOFF_STATUSES = ("queued", "active", "closed", "timed_out")
 DELIVERY_STATUSES = ("pending", "delivered", "failed")
 METER_UNITS = ("kWh", "GJ")
 SUBMISSION_STATUSES = ("pending", "accepted", "rejected")
+SAMPLE_STATUSES = ("selected", "invited", "consented", "declined", "measured")
+SAMPLE_SOURCES = ("visit", "resident")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -727,3 +729,41 @@ class MeterReadingSubmission(Base):
     status = Column(String(16), nullable=False, default="pending")
     dedup_key = Column(String(160), unique=True)
     submitted_at = Column(UtcDateTime, nullable=False)
+
+
+class RoomTempSample(Base):
+    """One household of a 室温抽测 (room-temperature sampling) campaign, and its result.
+
+    The company picks households (import), the bot invites each on its channel with a visit
+    window, the household agrees or declines, and the measured room temperature is recorded
+    (`source` `visit`: measured by staff; `resident`: reported by the household). `standard_c`
+    is the policy's minimum when the result was recorded, so `meets_standard` stays true to the
+    rule of its day. The quality report computes 室温达标率 by community from the `measured` rows
+    (the community is the account's: join `accounts`).
+    """
+
+    __tablename__ = "room_temp_samples"
+    __table_args__ = (
+        UniqueConstraint("campaign", "account_no"),
+        _one_of("status", SAMPLE_STATUSES, "status"),
+        CheckConstraint("source IS NULL OR source IN ('visit', 'resident')", name="source"),
+        Index("ix_room_temp_samples_channel_recipient", "channel", "recipient"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    campaign = Column(String(64), nullable=False)
+    account_no = Column(String(12), ForeignKey("accounts.account_no"), nullable=False)
+    visit_start = Column(UtcDateTime, nullable=False)
+    visit_end = Column(UtcDateTime, nullable=False)
+    status = Column(String(16), nullable=False, default="selected")
+    channel = Column(String(32))
+    recipient = Column(String(128))
+    invited_at = Column(UtcDateTime)
+    answered_at = Column(UtcDateTime)
+    measured_at = Column(UtcDateTime)
+    temperature_c = Column(Float)
+    standard_c = Column(Float)
+    meets_standard = Column(Boolean)
+    source = Column(String(16))
+    photo_media_id = Column(String(128))
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)
