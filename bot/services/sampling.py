@@ -4,9 +4,9 @@ the measured temperature.
 A campaign is a name and a list of households with a proposed visit window (imported as
 `room_temp_samples`, `python -m bot import room_temp_samples FILE`). Each household is invited
 once on its channel through the notice machinery (`bot.notify.delivery`, so opt-outs, retries and
-the SMS templates apply): a WeChat or other chat sender bound to the account if there is one, else
-an SMS to the account's registered phone. Its 同意 / 不方便 in that conversation is taken by
-`answer_invitation`; a measurement (by staff at the visit, or reported by the household) is
+the SMS templates apply): a WeChat or other chat sender bound to the account if one can be reached
+now, else an SMS to the account's registered phone. Its 同意 / 不方便 in that conversation is
+taken by `answer_invitation`; a measurement (by staff at the visit, or reported by the household) is
 recorded with the policy's standard of the day by `record_result`. The quality report reads the
 `measured` rows for 室温达标率 by community.
 """
@@ -20,13 +20,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.channels.ids import conversation_id
+from bot.channels.wechat.api import window_refusal
 from bot.notify.delivery import FanOut, Notice, queue_notice
 from bot.policy import Policy, min_room_temp
 from bot.privacy import mask_account
 from bot.services.clock import format_window
 from bot.store import accounts as account_store
 from bot.store.errors import InvalidInput, NotFound
+from bot.store.inbound import last_received_at
 from bot.store.models import Binding, RoomTempSample, require_aware
+from bot.store.outbound import sent_since
 
 PURPOSE = "sampling"
 #: Chat channels a bound household is invited on, preferred in this order (SMS costs money).
@@ -35,8 +38,21 @@ _CHANNEL_PREFERENCE = ("wechat", "socketio", "rest", "sms")
 _PLAUSIBLE_C = (0.0, 40.0)
 
 
-def _recipient(session: Session, account_no: str) -> tuple[str, str] | None:
-    """Where the household hears from us: a bound conversation, else SMS to its phone."""
+def _reachable(session: Session, channel: str, recipient: str, now: datetime) -> bool:
+    """Whether a notice can reach this conversation now. WeChat pushes only inside its
+    customer-service window (a message from the user in the last 48 h, five pushes at most);
+    outside it a notice waits for the user to write, which an invitation cannot: its visit
+    would pass first."""
+    if channel != "wechat":
+        return True
+    last = last_received_at(session, channel, recipient)
+    sent = 0 if last is None else sent_since(session, channel, recipient, last)
+    return window_refusal(last, sent, now) is None
+
+
+def _recipient(session: Session, account_no: str, now: datetime) -> tuple[str, str] | None:
+    """Where the household hears from us: a bound conversation that can be reached now, else
+    SMS to the account's registered phone."""
     bindings = session.execute(
         select(Binding.channel, Binding.sender_id)
         .where(Binding.account_no == account_no)
@@ -44,7 +60,7 @@ def _recipient(session: Session, account_no: str) -> tuple[str, str] | None:
     ).all()
     for channel in _CHANNEL_PREFERENCE:
         for bound_channel, sender_id in bindings:
-            if bound_channel == channel:
+            if bound_channel == channel and _reachable(session, channel, sender_id, now):
                 return str(channel), str(sender_id)
     account = account_store.get_account(session, account_no)
     if account is None or not account.phone:
@@ -79,7 +95,7 @@ def invite(session: Session, campaign: str, now: datetime) -> FanOut:
         )
     ).scalars()
     for sample in samples:
-        target = _recipient(session, sample.account_no)
+        target = _recipient(session, sample.account_no, now)
         if target is None:
             continue
         channel, recipient = target

@@ -12,6 +12,7 @@ from bot.services.sampling import invite
 from bot.store.accounts import bind_account
 from bot.store.db import session_scope
 from bot.store.importer import import_csv
+from bot.store.inbound import claim
 from bot.store.models import RoomTempSample
 
 from .conftest import NOW, offered, said, texts, tracker, user_turn
@@ -22,6 +23,7 @@ SENDER = "wechat:oSampled"
 def _invited(store: str) -> None:
     with session_scope(store) as session:
         bind_account(session, "wechat", SENDER, "0102345679", NOW)
+        claim(session, "wechat", "msg:1", SENDER, NOW)  # wrote today: WeChat can reach it
         rows = (  # the visit is tomorrow morning (NOW is Friday 2026-11-27 10:00)
             "campaign,account_no,visit_start,visit_end\n"
             "C1,0102345679,2026-11-28 09:00,2026-11-28 11:00\n"

@@ -18,6 +18,7 @@ from bot.store.accounts import bind_account
 from bot.store.db import session_scope
 from bot.store.errors import InvalidInput, NotFound
 from bot.store.importer import import_csv
+from bot.store.inbound import claim
 from bot.store.models import Account, OutboundMessage, RoomTempSample
 
 SAMPLES = """campaign,account_no,visit_start,visit_end
@@ -49,6 +50,7 @@ def _sample(session: Session, account_no: str) -> RoomTempSample:
 def test_each_household_is_invited_once_on_its_own_channel(
     session: Session, sampled: None, now: datetime
 ) -> None:
+    claim(session, "wechat", "msg:1", "wechat:oHousehold", now - timedelta(hours=47))
     first = invite(session, "2026-12 抽测", now)
     again = invite(session, "2026-12 抽测", now + timedelta(hours=1))
 
@@ -58,16 +60,28 @@ def test_each_household_is_invited_once_on_its_own_channel(
         row.recipient: row.body["text"]
         for row in session.execute(select(OutboundMessage)).scalars()
     }
-    # bound on WeChat → WeChat; not bound → SMS to the registered phone
+    # bound on WeChat and wrote within 48 h → WeChat; not bound → SMS to the registered phone
     assert set(sent) == {"wechat:oHousehold", "sms:13812345678"}
     assert "05******70" in sent["wechat:oHousehold"]
     assert "12月1日（周二）09:00–11:00" in sent["wechat:oHousehold"]
     assert _sample(session, "0502345670").status == "invited"
 
 
+def test_a_wechat_household_silent_for_48_hours_is_invited_by_sms(
+    session: Session, sampled: None, now: datetime
+) -> None:
+    claim(session, "wechat", "msg:1", "wechat:oHousehold", now - timedelta(hours=49))
+
+    invite(session, "2026-12 抽测", now)
+
+    sample = _sample(session, "0502345670")
+    assert (sample.channel, sample.recipient) == ("sms", "sms:13912345670")
+
+
 def test_the_invited_conversation_agrees_or_declines(
     session: Session, sampled: None, now: datetime
 ) -> None:
+    claim(session, "wechat", "msg:1", "wechat:oHousehold", now)
     invite(session, "2026-12 抽测", now)
 
     assert answer_invitation(session, "wechat", "wechat:oSomeoneElse", True, now) is None
@@ -84,6 +98,7 @@ def test_the_invited_conversation_agrees_or_declines(
 def test_an_invitation_whose_visit_has_passed_takes_no_answer(
     session: Session, sampled: None, now: datetime
 ) -> None:
+    claim(session, "wechat", "msg:1", "wechat:oHousehold", now)
     invite(session, "2026-12 抽测", now)
     after_the_visit = datetime(2026, 12, 1, 12, tzinfo=now.tzinfo)
     assert answer_invitation(session, "wechat", "wechat:oHousehold", True, after_the_visit) is None
