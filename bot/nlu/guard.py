@@ -27,6 +27,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.limits import INPUT_TRUNCATED, has_words
+from bot.nlu.meterreading import reports_reading
 from bot.nlu.requests import repair_not_complaint, wants_unbind
 from bot.nlu.stateless import StatelessComponent
 
@@ -35,6 +36,8 @@ YES_GESTURES = frozenset("👌👍✅🆗🙆✔☑")
 NO_GESTURES = frozenset("👎❌🙅✖❎")
 #: Characters that only modify the gesture before them.
 _MODIFIERS = frozenset("\ufe0f\u200d♀♂") | {chr(c) for c in range(0x1F3FB, 0x1F400)}
+#: Intents the classifier gives some messages that only report a meter reading.
+_READING_MISREAD = frozenset({"report_meter_problem", "inform"})
 
 
 def gesture_intent(text: str) -> str | None:
@@ -82,7 +85,10 @@ class IntentCorrections(StatelessComponent):
     - `file_complaint` → `report_repair` for a message that names a fault and asks for someone
       to come, without a word of complaint (`repair_not_complaint`);
     - `bind_account` → `unbind_account` for a message that asks to remove a binding
-      (`wants_unbind`).
+      (`wants_unbind`);
+    - `report_meter_problem` or `inform` → `report_meter_reading` for a message
+      that gives a meter reading and names no problem (`bot.nlu.meterreading.reports_reading`):
+      读数17120 opened a CB (dispute) ticket instead of filing the reading.
     """
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -94,6 +100,8 @@ class IntentCorrections(StatelessComponent):
                 meant = "report_repair"
             elif name == "bind_account" and wants_unbind(text):
                 meant = "unbind_account"
+            elif name in _READING_MISREAD and reports_reading(text):
+                meant = "report_meter_reading"
             else:
                 continue
             message.set(INTENT, {**intent, INTENT_NAME_KEY: meant}, add_to_output=True)

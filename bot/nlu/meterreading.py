@@ -24,6 +24,12 @@ _AFTER_WORD = re.compile(
 )
 _DU_AFTER = re.compile(r"\s?度")
 _METER_TALK = re.compile(r"热表|计量表|热量表|表上|读数|示数|表底|底数|表码|抄表")
+# What makes a meter message a problem (a CB ticket) rather than a reading to file: the meter
+# misbehaves, or the resident disputes the company's numbers.
+_FAULT_WORDS = re.compile(r"坏|不走|不转|不动|黑屏|不亮|不显示|没显示|没电|漏水|滴水|卡住|故障")
+_DISPUTE_WORDS = re.compile(
+    r"不对|有误|异议|错|不认|对不上|不符|偏高|偏大|不准|核查|校验|校表|多算|多记"
+)
 _UNITS = {"千瓦时": "kWh", "千瓦小时": "kWh", "度": "kWh", "度电": "kWh", "吉焦": "GJ", "gj": "GJ"}
 
 
@@ -47,6 +53,21 @@ def _number(raw: str) -> Decimal | None:
         return Decimal(raw.replace(",", ""))
     except InvalidOperation:
         return None
+
+
+def names_meter_fault(text: str) -> bool:
+    """Whether the words say the meter itself misbehaves (黑屏, 不走 …), not only its numbers."""
+    return _FAULT_WORDS.search(to_canonical(text or "")) is not None
+
+
+def reports_reading(canonical: str) -> bool:
+    """Whether a message (canonical text) gives a reading to file and names no problem with the
+    meter or its numbers: 读数17120 is a reading, 你们记的17120不对 is a dispute."""
+    return (
+        find_meter_reading(canonical) is not None
+        and _FAULT_WORDS.search(canonical) is None
+        and _DISPUTE_WORDS.search(canonical) is None
+    )
 
 
 def parse_meter_reading(text: str) -> MeterValue | None:

@@ -10,7 +10,6 @@ hand-computed values; `meter_summary` only gathers their inputs.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -19,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy.orm import Session
 
 from bot.config import settings
-from bot.nlu.meterreading import MeterValue
+from bot.nlu.meterreading import MeterValue, names_meter_fault
 from bot.policy import Policy, season_dates, season_days, season_start_year
 from bot.services import tickets as ticket_service
 from bot.services.tickets import TicketView
@@ -35,8 +34,6 @@ KWH_PER_GJ = Decimal(1000) / Decimal("3.6")
 _CENT = Decimal("0.01")
 _SECONDS_PER_DAY = Decimal(86400)
 
-# What makes a meter problem a fault of the meter rather than a doubt about its numbers.
-_FAULT_WORDS = re.compile(r"坏|不走|不转|不动|黑屏|不亮|不显示|没显示|没电|漏水|滴水|卡住|故障")
 
 
 def to_kwh(value: Decimal, unit: str) -> Decimal:
@@ -276,7 +273,7 @@ def submit_own_reading(
 
 def meter_problem_category(text: str) -> str:
     """`meter_fault` when the words say the meter itself misbehaves, else `reading_dispute`."""
-    return "meter_fault" if _FAULT_WORDS.search(text or "") else "reading_dispute"
+    return "meter_fault" if names_meter_fault(text) else "reading_dispute"
 
 
 def open_meter_ticket(

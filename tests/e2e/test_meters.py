@@ -45,6 +45,13 @@ def test_meter_query_own_reading_and_dispute(stack: Stack) -> None:
         assert (submission.value, submission.status) == (own, "pending")
         assert submission.sender_id == f"rest:{user}"
 
+    # without a number the bot asks for one; the number alone (with a meter word) is filed
+    assert "累计热量读数" in stack.text(user, "我想再报个读数")
+    later = own + Decimal(5)
+    assert "已记录" in stack.text(user, f"读数{later}")
+    with session_scope(stack.database_url) as session:
+        assert [s.value for s in submissions_of(session, meter_no)] == [later, own]
+
     answer = stack.text(user, "你们系统里记的数比我家表上的大，这个读数我不认")
     found = CB_TICKET.search(answer)
     assert found, answer

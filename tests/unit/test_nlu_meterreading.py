@@ -6,9 +6,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.entities import postprocess_entities
-from bot.nlu.meterreading import parse_meter_reading
+from bot.nlu.guard import IntentCorrections
+from bot.nlu.meterreading import parse_meter_reading, reports_reading
 from bot.nlu.numbers import to_canonical
 
 
@@ -67,3 +69,35 @@ def test_no_meter_reading_entity_outside_the_intents_that_give_one() -> None:
     assert postprocess_entities(text, [], "query_meter") == []
     made = postprocess_entities(text, [], "inform")
     assert [(e["entity"], e["value"]) for e in made] == [("meter_reading", "45.32 GJ")]
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("读数17120", True),
+        ("热表现在 45.3GJ", True),
+        ("你们记的17120不对，我家表上才15000", False),  # a dispute
+        ("热表卡住了，一直显示 8899 kWh", False),  # a fault
+        ("读数有异议", False),  # no number
+    ],
+)
+def test_a_reading_to_file_is_told_from_a_problem(text: str, reading: bool) -> None:
+    assert reports_reading(to_canonical(text)) is reading
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "meant"),
+    [
+        ("report_meter_problem", "读数17120", "report_meter_reading"),
+        ("inform", "表底 7788.5 kWh", "report_meter_reading"),
+        ("report_meter_problem", "你们抄的17120不对", "report_meter_problem"),
+        ("inform", "17120", "inform"),  # a bare number may be anything
+        ("query_meter", "热表读数12000了，帮我查下用了多少", "query_meter"),
+    ],
+)
+def test_the_pipeline_moves_a_misread_reading_to_report_meter_reading(
+    intent: str, text: str, meant: str
+) -> None:
+    message = Message(data={"text": to_canonical(text), "intent": {"name": intent}})
+    [corrected] = IntentCorrections().process([message])
+    assert corrected.get("intent")["name"] == meant
