@@ -35,7 +35,6 @@ _CENT = Decimal("0.01")
 _SECONDS_PER_DAY = Decimal(86400)
 
 
-
 def to_kwh(value: Decimal, unit: str) -> Decimal:
     """A quantity of heat in kWh, from the meter's unit."""
     return value * KWH_PER_GJ if unit == "GJ" else value
