@@ -1,4 +1,5 @@
-"""Verification and what it unlocks: the fee query, account binding and 报停 applications.
+"""Verification and what it unlocks: the fee query, account binding, 报停 applications, and the
+查表 requests that `actions.meters` answers.
 
 Nothing about an account is shown or changed before the sender is verified: bound to the account,
 or able to give the last four digits of its registered phone (with the policy's failure limits).
@@ -30,6 +31,7 @@ from actions.common import (
     sender_phone,
     verified_account,
 )
+from actions.meters import METER_PURPOSES, serve_meter_request
 from actions.subscriptions import offer_after_binding
 from bot.nlu.numbers import chinese_to_arabic, normalise_account_no
 from bot.nlu.requests import cannot_provide, requests_in
@@ -50,7 +52,7 @@ from bot.store.tickets import TicketDraft
 
 #: Characters no account-number answer needs: their presence means code or a paste.
 _CODE_LIKE = re.compile(r"[A-Za-z'\";=<>\\/*(){}]")
-PURPOSES = {"query_fee", "bind_account", "apply_stop_heating"}
+PURPOSES = {"query_fee", "bind_account", "apply_stop_heating"} | METER_PURPOSES
 LOCKED = "locked"
 
 
@@ -213,7 +215,8 @@ class ActionUnbindAccount(Action):
 
 
 class ActionAfterVerification(Action):
-    """Does what the user asked for once verified: show the bill, bind, or apply for 报停."""
+    """Does what the user asked for once verified: show the bill, bind, apply for 报停, or hand a
+    查表 request to `actions.meters`."""
 
     def name(self) -> str:
         """The action's name, as in domain.yml."""
@@ -233,6 +236,8 @@ class ActionAfterVerification(Action):
             dispatcher.utter_message(response="utter_bound", account=mask_account(account))
         elif purpose == "apply_stop_heating":
             await _apply_stop_heating(dispatcher, tracker, account)
+        elif purpose in METER_PURPOSES:  # 查表 is its own service (actions.meters), not billing
+            await serve_meter_request(dispatcher, tracker, account, purpose)
         started_by = latest_text_of_intent(tracker, PURPOSES)
         if purpose == "query_fee" or "query_fee" in requests_in(started_by):
             # 绑好了顺便查一下交了没有: the account is proven now, so the bill asked for in the

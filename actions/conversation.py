@@ -43,6 +43,7 @@ from actions.common import (
 )
 from actions.outage import ActionQueryOutage
 from actions.repair import AFTER_OUTAGE
+from actions.sampling import answer_sampling_invitation
 from actions.service_halls import HALL_COMMUNITY, ActionQueryServiceHall
 from actions.service_requests import TEMP_CHECK_AFTER_OUTAGE
 from actions.subscriptions import ASK_COMMUNITY, OFFER, ActionSubscribe, answer_offer
@@ -243,7 +244,8 @@ class ActionRequestHuman(Action):
 
 
 class ActionHandleYesNo(Action):
-    """好的 / 不用 answer the bot's last offer: cancel a ticket, a person, a repair booking."""
+    """好的 / 不用 answer the bot's last offer: cancel a ticket, a person, a repair booking; with
+    no offer pending, a 室温抽测 invitation the company sent (actions.sampling)."""
 
     def name(self) -> str:
         """The action's name, as in domain.yml."""
@@ -280,6 +282,8 @@ class ActionHandleYesNo(Action):
             return [*cleared, FollowupAction("verify_form")]
         if yes and pending == "second:query_outage":
             return cleared + await ActionQueryOutage().run(dispatcher, tracker, domain)
+        if not pending and await answer_sampling_invitation(dispatcher, tracker, yes):
+            return cleared
         if tracker.active_loop.get("name"):
             # 嗯 / 好 / 这个嘛 while a form waits for an answer offered nothing to accept: the
             # form asks again, with patience for someone still looking ("anything else?" would

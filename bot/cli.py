@@ -69,6 +69,7 @@ COMMANDS: list[str] = [
     "bot.console.cli:register_console",
     "bot.console.cli:register_agents",
     "bot.report.cli:register",
+    "bot.sampling_cli:register",
 ]
 
 _LIST_SEPARATORS = re.compile(r"[,，;；、]")
@@ -141,7 +142,7 @@ def _db_init(args: argparse.Namespace) -> int:
 
 
 def register_import(subparsers: Subparsers) -> None:
-    """`import accounts|bills|outages FILE` (CSV) and `import halls FILE` (the YAML registry)."""
+    """`import KIND FILE` for every kind of `IMPORT_KINDS`."""
     parser = subparsers.add_parser(
         "import",
         help="import a CSV file (UTF-8 or GBK), or the halls YAML registry; "

@@ -13,12 +13,12 @@ CONTRACT_INTENTS: frozenset[str] = frozenset(
         "greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "out_of_scope",
         "query_fee", "query_outage", "report_repair", "request_temp_check", "file_complaint",
         "query_ticket", "cancel_ticket", "request_human", "apply_stop_heating", "bind_account",
-        "unsubscribe", "inform", "faq",
+        "unsubscribe", "inform", "faq", "query_meter", "report_meter_reading",
     }
 )  # fmt: skip
 #: Intents this project adds where users need them (the contract allows additions).
 PROJECT_INTENTS: frozenset[str] = frozenset(
-    {"correct_info", "rate_service", "subscribe", "query_subscriptions"}
+    {"correct_info", "rate_service", "subscribe", "query_subscriptions", "report_meter_problem"}
 )
 
 #: FAQ keys (`faq/<key>`), in the contract's order.

@@ -13,6 +13,7 @@ KIND_NAMES: dict[str, str] = {
     "CW": "测温",
     "BT": "报停",
     "RG": "回电",
+    "CB": "查表",
 }
 
 CHANNEL_NAMES: dict[str, str] = {

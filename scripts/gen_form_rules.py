@@ -19,7 +19,14 @@ FORMS: dict[str, tuple[str, ...]] = {
     "repair_form": ("report_repair",),
     "temp_check_form": ("request_temp_check",),
     "complaint_form": ("file_complaint",),
-    "verify_form": ("query_fee", "bind_account", "apply_stop_heating"),
+    "verify_form": (
+        "query_fee",
+        "bind_account",
+        "apply_stop_heating",
+        "query_meter",
+        "report_meter_reading",
+        "report_meter_problem",
+    ),
 }
 
 #: Side questions: answer them, then go back to the form.

@@ -31,6 +31,10 @@ What it does, type by type:
   stays only at a confidence of `MIN_CRF_FAULT_CONFIDENCE` or more. In `out_of_scope` messages
   none is kept: the fault there is another appliance's (热水器不热, 空调滴水), which the annotation
   rules leave out. Measured on five training folds (scripts/nlu_folds.py, docs/nlu.md).
+* `meter_reading`: made by rule only (`bot.nlu.meterreading`), in the messages that give one
+  (`METER_READING_INTENTS`): the number with its unit as written, its value normalised to
+  `12345.6 kWh` / `45.32 GJ` (a bare number stays a number: the meter's unit applies). Any
+  `temperature` inside it is dropped (热表读数 8899度 is heat, not a room).
 * Everything else passes through unchanged.
 
 Spans the function made or moved carry `extractor: EntityPostProcessor` and a recomputed
@@ -47,6 +51,7 @@ from typing import Any
 
 from bot.nlu.addressspans import find_address_spans
 from bot.nlu.faultspans import find_fault_spans, may_name_fault
+from bot.nlu.meterreading import find_meter_reading
 from bot.nlu.numbers import (
     normalise_account_no,
     normalise_phone,
@@ -56,6 +61,7 @@ from bot.nlu.numbers import (
 from bot.nlu.timespans import find_time_spans
 
 __all__ = [
+    "METER_READING_INTENTS",
     "MIN_CRF_FAULT_CONFIDENCE",
     "NO_TIME_INTENTS",
     "NUMBER_TYPES",
@@ -71,6 +77,8 @@ POSTPROCESSOR = "EntityPostProcessor"
 REGEX_EXTRACTOR = "RegexEntityExtractor"
 OUT_OF_SCOPE = "out_of_scope"
 NUMBER_TYPES: frozenset[str] = frozenset({"account_no", "phone", "ticket_no", "temperature"})
+#: Intents whose messages may give a heat-meter reading (the `meter_reading` entity).
+METER_READING_INTENTS: frozenset[str] = frozenset({"report_meter_reading", "inform"})
 #: Intents in which a time the rules find on their own is taken as a visit time.
 VISIT_INTENTS: frozenset[str] = frozenset(
     {"inform", "correct_info", "report_repair", "request_temp_check"}
@@ -354,6 +362,19 @@ def _fault_entities(text: str, entities: Sequence[Entity], intent: str | None) -
     return made
 
 
+def _meter_reading_entities(text: str, intent: str | None) -> list[Entity]:
+    """The rule-made `meter_reading` of a message that may give one (module docstring)."""
+    if intent not in METER_READING_INTENTS:
+        return []
+    found = find_meter_reading(text)
+    if found is None:
+        return []
+    start, end, reading = found
+    entity = _made("meter_reading", text, start, end, None)
+    entity["value"] = f"{reading.value} {reading.unit}" if reading.unit else str(reading.value)
+    return [entity]
+
+
 def postprocess_entities(
     text: str,
     entities: Sequence[Entity],
@@ -366,13 +387,16 @@ def postprocess_entities(
     (None: unknown, treated as a possible visit message without the rule-only additions), and
     `communities` the known community names. Entities without integer offsets pass unchanged.
     """
-    handled = NUMBER_TYPES | {"address", "time", "fault_type"}
+    handled = NUMBER_TYPES | {"address", "time", "fault_type", "meter_reading"}
     passthrough = [e for e in entities if e.get("entity") not in handled or _span(e) is None]
     numbers = _number_entities(text, entities)
+    meter = _meter_reading_entities(text, intent)
+    meter_spans = [s for e in meter if (s := _span(e))]
+    numbers = [e for e in numbers if not _inside_any(_span(e), meter_spans)]
     addresses = _address_entities(text, entities, communities)
     address_spans = [s for e in addresses if (s := _span(e))]
     numbers = [e for e in numbers if _is_regex(e) or not _inside_any(_span(e), address_spans)]
     times = _time_entities(text, entities, intent, address_spans)
     faults = _fault_entities(text, entities, intent)
-    combined = passthrough + numbers + addresses + times + faults
+    combined = passthrough + numbers + addresses + times + faults + meter
     return sorted(combined, key=lambda e: (e.get("start") or 0, e.get("end") or 0))

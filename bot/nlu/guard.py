@@ -28,6 +28,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.answers import yes_no_answer
 from bot.nlu.limits import INPUT_TRUNCATED, has_words
+from bot.nlu.meterreading import reports_reading
 from bot.nlu.notices import asks_for_notices, names_notices, refuses_notices
 from bot.nlu.requests import repair_not_complaint, wants_unbind
 from bot.nlu.stateless import StatelessComponent
@@ -39,6 +40,8 @@ YES_GESTURES = frozenset("👌👍✅🆗🙆✔☑")
 NO_GESTURES = frozenset("👎❌🙅✖❎")
 #: Characters that only modify the gesture before them.
 _MODIFIERS = frozenset("\ufe0f\u200d♀♂") | {chr(c) for c in range(0x1F3FB, 0x1F400)}
+#: Intents the classifier gives some messages that only report a meter reading.
+_READING_MISREAD = frozenset({"report_meter_problem", "inform"})
 
 
 def gesture_intent(text: str) -> str | None:
@@ -97,6 +100,9 @@ class IntentCorrections(StatelessComponent):
       nothing the company sends: a bare 取消 / 不要了 ends a form or a request, never the notices;
       `subscribe` → the next-ranked intent for one that does not ask to be told (过户得怎么弄
       我跟人家言语一声 is a question about a transfer).
+    - `report_meter_problem` or `inform` → `report_meter_reading` for a message
+      that gives a meter reading and names no problem (`bot.nlu.meterreading.reports_reading`):
+      读数17120 opened a CB (dispute) ticket instead of filing the reading.
     """
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -119,6 +125,8 @@ class IntentCorrections(StatelessComponent):
                 meant = "unsubscribe"
             elif _not_about_notices(name, text):
                 meant = _next_intent(message, {"unsubscribe", "subscribe", FALLBACK_INTENT})
+            elif name in _READING_MISREAD and reports_reading(text):
+                meant = "report_meter_reading"
             else:
                 continue
             message.set(INTENT, {**intent, INTENT_NAME_KEY: meant}, add_to_output=True)

@@ -146,6 +146,12 @@ TEMPLATES: dict[str, Template] = {
             {"ticket_no": _TICKET_NO},
         ),
         Template(
+            "sampling_invitation",
+            "N11",
+            "户号{account}入选室温抽测，拟{window}上门测温，同意请回“同意”，否则回“不方便”。",
+            {"account": 10, "window": 21},
+        ),
+        Template(
             "message_lost",
             "N10",
             "您{at}发来的消息因系统故障未能处理，请重新发送；急事请致电{hotline}。",

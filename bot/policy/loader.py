@@ -594,6 +594,8 @@ def _metering(s: _Section) -> Metering:
         energy_price_per_kwh=s.number("energy_price_per_kwh", 0, 10),
         prepayment=s.text("prepayment", max_len=60),
         settlement=s.text("settlement", max_len=60),
+        check_hours=s.hours("check_hours"),
+        dispute_working_days=s.integer("dispute_working_days", 1, 30),
     )
     s.finish()
     return metering

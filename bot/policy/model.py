@@ -249,13 +249,20 @@ class Fees:
 
 @dataclass(frozen=True)
 class Metering:
-    """Two-part metered price (热计量) and how the season is settled."""
+    """Two-part metered price (热计量), how the season is settled, and the 查表 (CB) ticket clock.
+
+    A meter fault or a disputed reading is its own service (查表, apart from 收费): a person checks
+    the meter on site within `check_hours` and answers the household within
+    `dispute_working_days` working days, because a disputed reading changes a settlement.
+    """
 
     available: bool
     base_price_per_m2: float
     energy_price_per_kwh: float
     prepayment: str
     settlement: str
+    check_hours: float
+    dispute_working_days: int
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from itertools import pairwise
 
 from bot.policy.model import DEADLINES, DueTimes, Policy, RefundEstimate
 
-TICKET_KINDS = ("BX", "CW", "TS", "BT", "RG")
-"""Ticket kinds of the NLU contract: 报修, 测温, 投诉, 报停, 人工回访/转人工."""
+TICKET_KINDS = ("BX", "CW", "TS", "BT", "RG", "CB")
+"""Ticket kinds of the NLU contract: 报修, 测温, 投诉, 报停, 人工回访/转人工, 查表."""
 
 FAULT_TYPES = ("no_heat", "leak", "valve", "noise", "air", "other")
 """Normalised `fault_type` values of the NLU contract."""
@@ -135,7 +135,7 @@ def ticket_due_times(
     major: bool = False,
     visit_start: datetime | None = None,
 ) -> DueTimes:
-    """Deadlines of a new ticket of `kind` (BX, CW, TS, BT, RG) created at `created_at`.
+    """Deadlines of a new ticket of `kind` (BX, CW, TS, BT, RG, CB) created at `created_at`.
 
     - BX 报修: first reply per `response`; a leak (or `urgent=True`) gets an on-site deadline per
       `leak` and the urgent/alert flags, its first reply no later than that; fixed within
@@ -146,6 +146,9 @@ def ticket_due_times(
       closed within `close_hours`.
     - BT 报停: first reply per `response`, done within `stop_heating.process_working_days`.
     - RG 回访/转人工: the call-back is due at the first reply time, which is also its resolve time.
+    - CB 查表 (meter fault or disputed reading): first reply per `response`, the meter checked on
+      site within `metering.check_hours`, the household answered within
+      `metering.dispute_working_days` working days.
 
     A household that asks for a later visit (`visit_start`, BX and CW) is not visited before
     then, so the on-site and fix clocks of a non-urgent ticket start at the visit instead of at
@@ -199,6 +202,13 @@ def ticket_due_times(
             first_reply=first_reply,
             on_site=None,
             resolve=add_working_days(policy, created_at, policy.stop_heating.process_working_days),
+            urgent=urgent,
+        )
+    if kind == "CB":
+        return DueTimes(
+            first_reply=first_reply,
+            on_site=_after(clock_start, policy.metering.check_hours),
+            resolve=add_working_days(policy, created_at, policy.metering.dispute_working_days),
             urgent=urgent,
         )
     return DueTimes(first_reply=first_reply, on_site=None, resolve=first_reply, urgent=urgent)

@@ -18,7 +18,14 @@ from bot.store import tickets as ticket_store
 from bot.store.models import Ticket
 from bot.store.tickets import TicketDraft, TicketStateError
 
-KIND_NAMES = {"BX": "报修", "TS": "投诉", "CW": "测温", "BT": "报停", "RG": "人工回访"}
+KIND_NAMES = {
+    "BX": "报修",
+    "TS": "投诉",
+    "CW": "测温",
+    "BT": "报停",
+    "RG": "人工回访",
+    "CB": "查表",
+}
 STATUS_NAMES = {
     "new": "已受理，等待派单",
     "assigned": "已派单",
@@ -54,6 +61,7 @@ class TicketView:
     on_site_due: datetime | None
     resolve_due: datetime | None
     created_at: datetime
+    category: str | None = None
 
     @property
     def kind_name(self) -> str:
@@ -87,6 +95,7 @@ def view(ticket: Ticket) -> TicketView:
         on_site_due=ticket.on_site_due,
         resolve_due=ticket.resolve_due,
         created_at=ticket.created_at,
+        category=ticket.category,
     )
 
 

@@ -1,4 +1,5 @@
-"""Deterministic demo data: a small heating company with six communities, bills and two outages.
+"""Deterministic demo data: a small heating company with six communities, bills and two outages
+(and heat meters for the metered community, 翠湖苑).
 
 Demos and end-to-end tests talk to the bot about real-looking households, so the data is generated
 from a fixed seed (the same accounts every time) and includes two fixed accounts the tests rely on:
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 from bot.config import settings
 from bot.store.accounts import format_address
 from bot.store.communities import add_location
+from bot.store.demo_meters import load_demo_meters
 from bot.store.halls_import import import_halls
 from bot.store.models import (
     Account,
@@ -284,9 +286,10 @@ def load_demo(session: Session, now: datetime, seed: int = DEMO_SEED) -> DemoSum
     """Add the demo company's households (with bills and payments) and outages that are missing.
 
     Each household draws its bills from its own generator, seeded from its account number, so its
-    data are the same whichever other households already exist. Missing community locations are
-    added too, and the demo halls when no hall is registered yet (neither is counted in the
-    summary, whose four figures the CLI prints).
+    data are the same whichever other households already exist. Missing community locations,
+    the metered households' meters with their readings (`bot.store.demo_meters`) and the demo
+    halls when no hall is registered yet are added too (not counted in the summary, whose four
+    figures the CLI prints).
     """
     require_aware(now, "now")
     existing = set(session.execute(select(Account.account_no)).scalars())
@@ -323,5 +326,8 @@ def load_demo(session: Session, now: datetime, seed: int = DEMO_SEED) -> DemoSum
         add_location(session, community, latitude, longitude)
     if session.execute(select(ServiceHall.id).limit(1)).first() is None:
         import_halls(session, DEMO_HALLS.read_bytes(), now)
+    session.flush()
+    metered = [(h.account_no, h.area_m2) for h in households(seed) if h.billing_kind == "metered"]
+    load_demo_meters(session, metered, seed, now)
     session.flush()
     return DemoSummary(accounts, bills, payments, outages)

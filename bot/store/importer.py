@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -26,15 +27,20 @@ from bot.store.accounts import format_address
 from bot.store.errors import InvalidInput
 from bot.store.models import (
     BILLING_KINDS,
+    METER_UNITS,
     OUTAGE_KINDS,
     Account,
     Bill,
+    Meter,
+    MeterReading,
     Outage,
     OutageArea,
+    RoomTempSample,
     require_aware,
 )
 
 _ACCOUNT_NO = re.compile(r"[0-9]{8,12}")
+_METER_NO = re.compile(r"[0-9A-Za-z-]{4,32}")
 _PHONE = re.compile(r"1[3-9][0-9]{9}")
 _SEASON = re.compile(r"([0-9]{4})-([0-9]{4})")
 _COMMUNITY_SEPARATORS = re.compile(r"[;；、]")
@@ -49,6 +55,7 @@ _OUTAGE_KIND_WORDS = {
     "紧急": "emergency",
     "抢修": "emergency",
 }
+_METER_UNIT_WORDS = {"kwh": "kWh", "千瓦时": "kWh", "度": "kWh", "gj": "GJ", "吉焦": "GJ"}
 
 
 def parse_datetime(text: str) -> datetime:
@@ -248,6 +255,47 @@ def _parse_outage(row: _Row, line: int, now: datetime) -> _Record | None:
     )
 
 
+def _parse_meter(row: _Row, line: int, now: datetime) -> _Record | None:
+    meter_no = row.matching("meter_no", _METER_NO, "4–32 位数字、字母或 - (meter number)")
+    unit = _METER_UNIT_WORDS.get(row.cells.get("unit", "").strip().lower())
+    if unit is None:
+        row.fail("unit", f"应为 {' / '.join(METER_UNITS)}")
+    values = {"meter_no": meter_no, "account_no": row.account_no(), "unit": unit}
+    if row.problems:
+        return None
+    return _Record(line, meter_no, values, on_insert={"created_at": now})
+
+
+def _parse_meter_reading(row: _Row, line: int, now: datetime) -> _Record | None:
+    meter_no = row.matching("meter_no", _METER_NO, "4–32 位数字、字母或 - (meter number)")
+    read_at = row.moment("read_at")
+    if read_at is not None and read_at > now:
+        row.fail("read_at", "不能晚于现在 (in the future)")
+    values = {"meter_no": meter_no, "read_at": read_at, "value": row.amount("reading")}
+    if row.problems:
+        return None
+    return _Record(line, (meter_no, read_at), values)
+
+
+def _parse_sample(row: _Row, line: int, now: datetime) -> _Record | None:
+    campaign = row.text("campaign", 64)
+    account_no = row.account_no()
+    visit_start, visit_end = row.moment("visit_start"), row.moment("visit_end")
+    if visit_start and visit_end and visit_end <= visit_start:
+        row.fail("visit_end", "应晚于 visit_start (must be after the start)")
+    if visit_start and visit_start < now:
+        row.fail("visit_start", "已经过去，不能再邀请 (in the past)")
+    values = {
+        "campaign": campaign,
+        "account_no": account_no,
+        "visit_start": visit_start,
+        "visit_end": visit_end,
+    }
+    if row.problems:
+        return None
+    return _Record(line, (campaign, account_no), values, on_insert={"created_at": now})
+
+
 def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
     for start in range(0, len(values), _CHUNK):
         yield values[start : start + _CHUNK]
@@ -281,6 +329,100 @@ def _existing_outages(session: Session, records: Sequence[_Record]) -> dict[Hash
         for outage in session.execute(query).scalars():
             found[(outage.kind, outage.starts_at, tuple(sorted(outage.communities)))] = outage
     return found
+
+
+def _existing_meters(session: Session, records: Sequence[_Record]) -> dict[Hashable, Any]:
+    numbers = sorted({record.values["meter_no"] for record in records})
+    found: dict[Hashable, Any] = {}
+    for chunk in _chunks(numbers):
+        query = select(Meter).where(Meter.meter_no.in_(chunk))
+        found.update((meter.meter_no, meter) for meter in session.execute(query).scalars())
+    return found
+
+
+def _existing_meter_readings(session: Session, records: Sequence[_Record]) -> dict[Hashable, Any]:
+    numbers = sorted({record.values["meter_no"] for record in records})
+    found: dict[Hashable, Any] = {}
+    for chunk in _chunks(numbers):
+        query = select(MeterReading).where(MeterReading.meter_no.in_(chunk))
+        found.update(
+            ((reading.meter_no, reading.read_at), reading)
+            for reading in session.execute(query).scalars()
+        )
+    return found
+
+
+def _existing_samples(session: Session, records: Sequence[_Record]) -> dict[Hashable, Any]:
+    campaigns = sorted({record.values["campaign"] for record in records})
+    query = select(RoomTempSample).where(RoomTempSample.campaign.in_(campaigns))
+    return {(s.campaign, s.account_no): s for s in session.execute(query).scalars()}
+
+
+def _samples_not_yet_invited(session: Session, records: Sequence[_Record]) -> list[RowError]:
+    """Samples of known accounts; a household already invited keeps the window it was told."""
+    errors = _unknown_accounts(session, records)
+    existing = _existing_samples(session, records)
+    for record in records:
+        sample = existing.get(record.key)
+        if (
+            sample is not None
+            and sample.status != "selected"
+            and any(getattr(sample, name) != value for name, value in record.values.items())
+        ):
+            errors.append(
+                RowError(record.line, f"已发出邀请 ({sample.status})，不能再改上门时间 (invited)")
+            )
+    return errors
+
+
+def _unmetered_accounts(session: Session, records: Sequence[_Record]) -> list[RowError]:
+    """A meter belongs to a metered (热计量) account the company already has."""
+    known = _existing_accounts(session, records)
+    errors = []
+    for record in records:
+        account = known.get(record.values["account_no"])
+        if account is None:
+            reason = "户号不存在 (unknown)"
+        elif account.billing_kind != "metered":
+            reason = "不是热计量户，请先把 billing_kind 改为 metered (account is not metered)"
+        else:
+            continue
+        number = record.values["account_no"]
+        errors.append(RowError(record.line, f"account_no={number!r}: {reason}"))
+    return errors
+
+
+def _inconsistent_readings(session: Session, records: Sequence[_Record]) -> list[RowError]:
+    """Readings of known meters that never go down: a heat meter counts up, so a lower value
+    after a higher one is a typo or a swapped meter, which a settlement must not be built on."""
+    meters = _existing_meters(session, records)
+    errors = [
+        RowError(record.line, f"meter_no={record.values['meter_no']!r}: 表号不存在 (unknown)")
+        for record in records
+        if record.values["meter_no"] not in meters
+    ]
+    timeline: dict[str, list[tuple[datetime, Decimal, int]]] = {}
+    for reading in _existing_meter_readings(session, records).values():
+        timeline.setdefault(reading.meter_no, []).append(
+            (reading.read_at, Decimal(reading.value), 0)
+        )
+    for record in records:
+        values = record.values
+        series = timeline.setdefault(values["meter_no"], [])
+        series[:] = [entry for entry in series if entry[0] != values["read_at"]]
+        series.append((values["read_at"], values["value"], record.line))
+    for series in timeline.values():
+        series.sort(key=lambda entry: entry[0])
+        for (_, earlier, earlier_line), (_, later, line) in itertools.pairwise(series):
+            if later < earlier and (line or earlier_line):
+                # Blame the row of this file; a stored reading is the company's earlier word.
+                errors.append(
+                    RowError(
+                        line or earlier_line,
+                        f"reading: {later} 在 {earlier} 之后，热表读数不会变小 (meter went down)",
+                    )
+                )
+    return errors
 
 
 def _unknown_accounts(session: Session, records: Sequence[_Record]) -> list[RowError]:
@@ -334,6 +476,27 @@ _KINDS: dict[str, _Kind] = {
         _parse_outage,
         _existing_outages,
     ),
+    "meters": _Kind(
+        ("meter_no", "account_no", "unit"),
+        Meter,
+        _parse_meter,
+        _existing_meters,
+        _unmetered_accounts,
+    ),
+    "room_temp_samples": _Kind(
+        ("campaign", "account_no", "visit_start", "visit_end"),
+        RoomTempSample,
+        _parse_sample,
+        _existing_samples,
+        _samples_not_yet_invited,
+    ),
+    "meter_readings": _Kind(
+        ("meter_no", "read_at", "reading"),
+        MeterReading,
+        _parse_meter_reading,
+        _existing_meter_readings,
+        _inconsistent_readings,
+    ),
 }
 
 IMPORT_KINDS = tuple(_KINDS)
@@ -384,7 +547,7 @@ def _read(kind: _Kind, text: str, now: datetime) -> tuple[int, list[_Record], li
 
 
 def import_csv(session: Session, kind_name: str, data: bytes, now: datetime) -> ImportResult:
-    """Check every row of a CSV file of `kind_name` (accounts, bills, outages), then upsert it.
+    """Check every row of a CSV file of `kind_name` (`IMPORT_KINDS`), then upsert it.
 
     Raises `InvalidInput` when the file as a whole is unusable (encoding, header); row problems
     come back in `ImportResult.errors`, and then nothing is written.

@@ -35,7 +35,7 @@ from sqlalchemy.types import TypeDecorator
 
 from bot.store.errors import InvalidInput, StoreError
 
-TICKET_KINDS = ("BX", "TS", "CW", "BT", "RG")
+TICKET_KINDS = ("BX", "TS", "CW", "BT", "RG", "CB")
 TICKET_STATUSES = ("new", "assigned", "in_progress", "done", "cancelled")
 BILLING_KINDS = ("area", "metered")
 OUTAGE_KINDS = ("planned", "emergency")
@@ -45,6 +45,10 @@ OUTBOUND_STATUSES = ("sent", "failed", "refused", "queued")
 AGENT_ROLES = ("agent", "supervisor")
 HANDOFF_STATUSES = ("queued", "active", "closed", "timed_out")
 DELIVERY_STATUSES = ("pending", "delivered", "failed")
+METER_UNITS = ("kWh", "GJ")
+SUBMISSION_STATUSES = ("pending", "accepted", "rejected")
+SAMPLE_STATUSES = ("selected", "invited", "consented", "declined", "measured")
+SAMPLE_SOURCES = ("visit", "resident")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -250,7 +254,8 @@ class OutageArea(Base):
 
 
 class Ticket(Base):
-    """A repair (BX), complaint (TS), 测温 (CW), 报停 (BT) or hand-off (RG) request, with deadlines.
+    """A repair (BX), complaint (TS), 测温 (CW), 报停 (BT), hand-off (RG) or 查表 (CB) request, with
+    deadlines.
 
     `account_no` is not a foreign key: a caller may report a fault for an account the company has
     not imported yet, and the ticket must still be taken.
@@ -726,3 +731,102 @@ class HallService(Base):
     aliases = Column(JsonText, nullable=False)
     documents = Column(JsonText, nullable=False)
     note = Column(Text)
+
+
+class Meter(Base):
+    """A heat meter (热计量表) of a metered account, as the company's reading system knows it.
+
+    Readings are kept in the meter's own unit (`kWh` or `GJ`), as its display shows them, so a
+    resident's reading and the company's can be compared without conversion.
+    """
+
+    __tablename__ = "meters"
+    __table_args__ = (
+        _one_of("unit", METER_UNITS, "unit"),
+        Index("ix_meters_account_no", "account_no"),
+    )
+
+    meter_no = Column(String(32), primary_key=True)
+    account_no = Column(String(12), ForeignKey("accounts.account_no"), nullable=False)
+    unit = Column(String(4), nullable=False)
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+
+
+class MeterReading(Base):
+    """A cumulative reading from the company's reading system (the source of truth for 查表).
+
+    Only the importer writes here; a resident's own reading goes to `MeterReadingSubmission`.
+    """
+
+    __tablename__ = "meter_readings"
+    __table_args__ = (UniqueConstraint("meter_no", "read_at"),)
+
+    id = Column(Integer, primary_key=True)
+    meter_no = Column(String(32), ForeignKey("meters.meter_no"), nullable=False)
+    read_at = Column(UtcDateTime, nullable=False)
+    value = Column(Fixed2, nullable=False)
+
+
+class MeterReadingSubmission(Base):
+    """A reading a resident gave (number, optional WeChat photo), kept for a person to review.
+
+    It never changes the company's readings: reviewing it sets `status`, nothing else. The
+    `dedup_key` is the message's, so a channel's retry stores it once.
+    """
+
+    __tablename__ = "meter_reading_submissions"
+    __table_args__ = (
+        _one_of("status", SUBMISSION_STATUSES, "status"),
+        Index("ix_meter_reading_submissions_meter_no", "meter_no"),
+        Index("ix_meter_reading_submissions_status", "status"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    meter_no = Column(String(32), ForeignKey("meters.meter_no"), nullable=False)
+    account_no = Column(String(12), nullable=False)
+    channel = Column(String(32), nullable=False)
+    sender_id = Column(String(128), nullable=False)
+    value = Column(Fixed2, nullable=False)
+    written = Column(String(64), nullable=False)  # the reading as the resident wrote it
+    photo_media_id = Column(String(128))
+    status = Column(String(16), nullable=False, default="pending")
+    dedup_key = Column(String(160), unique=True)
+    submitted_at = Column(UtcDateTime, nullable=False)
+
+
+class RoomTempSample(Base):
+    """One household of a 室温抽测 (room-temperature sampling) campaign, and its result.
+
+    The company picks households (import), the bot invites each on its channel with a visit
+    window, the household agrees or declines, and the measured room temperature is recorded
+    (`source` `visit`: measured by staff; `resident`: reported by the household). `standard_c`
+    is the policy's minimum when the result was recorded, so `meets_standard` stays true to the
+    rule of its day. The quality report computes 室温达标率 by community from the `measured` rows
+    (the community is the account's: join `accounts`).
+    """
+
+    __tablename__ = "room_temp_samples"
+    __table_args__ = (
+        UniqueConstraint("campaign", "account_no"),
+        _one_of("status", SAMPLE_STATUSES, "status"),
+        CheckConstraint("source IS NULL OR source IN ('visit', 'resident')", name="source"),
+        Index("ix_room_temp_samples_channel_recipient", "channel", "recipient"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    campaign = Column(String(64), nullable=False)
+    account_no = Column(String(12), ForeignKey("accounts.account_no"), nullable=False)
+    visit_start = Column(UtcDateTime, nullable=False)
+    visit_end = Column(UtcDateTime, nullable=False)
+    status = Column(String(16), nullable=False, default="selected")
+    channel = Column(String(32))
+    recipient = Column(String(128))
+    invited_at = Column(UtcDateTime)
+    answered_at = Column(UtcDateTime)
+    measured_at = Column(UtcDateTime)
+    temperature_c = Column(Float)
+    standard_c = Column(Float)
+    meets_standard = Column(Boolean)
+    source = Column(String(16))
+    photo_media_id = Column(String(128))
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)

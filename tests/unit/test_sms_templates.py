@@ -100,6 +100,14 @@ REALISTIC: dict[str, str] = {
     "what": "上门时间",
     "when": f"已于 {format_moment(_START)} 开始停热，",
     "window": format_window(_START, _END),
+    "meter_no": "RB12345678",
+    "latest": "123,456.78 kWh",
+    "read_day": "12月16日",
+    "usage": "2026-2027 供暖季（11月15日至12月16日）已用热 12,345.67 kWh。",
+    "comparison": "上季同期用热 11,234.56 kWh，多用 10%。上个供暖季全季用热 45,678.90 kWh。",
+    "estimate": "按两部制热价估算（…），到目前合计约 1520.00 元。",
+    "photo": "（含表盘照片）",
+    "compare": "公司系统最近一次抄表为 12,000.00 kWh（12月15日）。",
 }
 
 

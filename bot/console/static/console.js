@@ -241,7 +241,7 @@
   // ---- the quality report (supervisors) ------------------------------------------------------------
 
   var DEADLINE_NAMES = { first_reply: "首次响应", on_site: "上门", resolve: "办结" };
-  var KIND_NAMES = { BX: "报修", TS: "投诉", CW: "测温", BT: "报停", RG: "回电" };
+  var KIND_NAMES = { BX: "报修", TS: "投诉", CW: "测温", BT: "报停", RG: "回电", CB: "查表" };
 
   function pct(value) { return value === null || value === undefined ? "—" : (value * 100).toFixed(1) + "%"; }
   function num(value) { return value === null || value === undefined ? "—" : String(value); }

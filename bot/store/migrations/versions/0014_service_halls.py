@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014_service_halls"
-down_revision = "0010_contact_numbers"
+down_revision = "0013_room_temp_samples"
 branch_labels = None
 depends_on = None
 
