@@ -5,7 +5,7 @@
 PY := .venv/bin/python
 RASA := .venv/bin/rasa
 
-.PHONY: setup model db run test lint eval bench
+.PHONY: setup model db run run-prod test lint eval bench
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -18,6 +18,11 @@ db: setup
 
 run: model db
 	@$(PY) -m bot run
+
+# The production profile on this machine: REPLICAS Rasa servers (2) and two action servers behind
+# nginx on PORT (8080), on PostgreSQL, Redis and RabbitMQ (docs/deploy.md).
+run-prod: model
+	@$(PY) -m bot run-prod
 
 eval: model
 	@$(PY) -m bot eval --gate

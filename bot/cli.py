@@ -63,6 +63,7 @@ COMMANDS: list[str] = [
     "bot.evaluation.dialogue_run:register",
     "bot.evaluation.emergency:register",
     "bot.launcher:register",
+    "bot.production.launcher:register",
     "bot.console.cli:register_console",
     "bot.console.cli:register_agents",
     "bot.report.cli:register",
