@@ -9,7 +9,9 @@ others: the deadline watch (`bot.services.deadlines`), opening the surveys of fi
 an hour: they change by the day), the WeChat and SMS messages a crash left unanswered past their
 lease (`bot.services.lost_messages`: the sender is asked to send again), and the delivery of
 every queued notice that is due (`bot.notify.delivery`). Every job is idempotent, so a tick may
-be repeated, run late, or run by two schedulers at once without telling anyone anything twice.
+be repeated or run late without telling anyone anything twice; of several schedulers on
+PostgreSQL only the one holding the leader lock (`bot.store.leader`) runs the jobs, the others
+stand by and take over within a tick when it stops.
 
 It logs one line per job that did something, phone and account numbers masked. It has no
 conversation port; `GET /health` on `--health-port` answers 200 once the first tick is done
@@ -40,6 +42,7 @@ from bot.services.deadlines import check_deadlines
 from bot.services.lost_messages import tell_lost_messages
 from bot.services.surveys import open_due_surveys
 from bot.store.db import ensure_schema, session_scope
+from bot.store.leader import LeaderLock
 
 logger = logging.getLogger("bot.scheduler")
 
@@ -69,14 +72,17 @@ class Scheduler:
         sessions: SessionFactory = session_scope,
         now: Callable[[], datetime] = clock.now,
         retry: RetryPolicy = DEFAULT_RETRY,
+        leader: LeaderLock | None = None,
     ) -> None:
         self.policy = policy
+        self.leader = leader
         self.registry = registry
         self.sessions = sessions
         self.now = now
         self.retry = retry
         self.ticks = 0
         self.last_tick: datetime | None = None
+        self.leading = leader is None
         self._reminded_at: datetime | None = None
 
     async def _job(self, name: str, report: TickReport, work: Callable[[Session], T]) -> T | None:
@@ -94,9 +100,13 @@ class Scheduler:
             return None
 
     async def tick(self) -> TickReport:
-        """One round of every job, at `now()`."""
+        """One round of every job, at `now()`; a standby (another scheduler leads) runs none."""
         now = self.now()
         report = TickReport(now)
+        if not await self._lead():
+            self.ticks += 1
+            self.last_tick = now
+            return report
         policy = self.policy
         deadlines = await self._job("deadlines", report, lambda s: check_deadlines(s, policy, now))
         if deadlines is not None and (deadlines.warnings or deadlines.breaches or deadlines.late):
@@ -130,6 +140,20 @@ class Scheduler:
         self.last_tick = now
         return report
 
+    async def _lead(self) -> bool:
+        """Whether this scheduler leads this round (always without a leader lock)."""
+        if self.leader is None:
+            return True
+        try:
+            leading = await asyncio.to_thread(self.leader.held)
+        except Exception:
+            logger.exception("leader lock unavailable; standing by this round")
+            leading = False
+        if leading != self.leading:
+            logger.info("scheduler %s", "leads" if leading else "stands by (another one leads)")
+            self.leading = leading
+        return leading
+
     async def run(self, interval: float, stop: asyncio.Event, max_ticks: int | None = None) -> None:
         """Tick every `interval` seconds until `stop` is set (or after `max_ticks` ticks).
 
@@ -151,6 +175,7 @@ class Scheduler:
         body: dict[str, object] = {
             "status": "ok" if healthy else "unavailable",
             "ticks": self.ticks,
+            "role": "leader" if self.leading else "standby",
             "last_tick": self.last_tick.isoformat() if self.last_tick else None,
         }
         return (200 if healthy else 503), body
@@ -243,6 +268,7 @@ def _scheduler_command(args: argparse.Namespace) -> int:
         args.interval,
         ", ".join(registry.channels) or "no channel",
     )
-    scheduler = Scheduler(policy, registry)
-    asyncio.run(main_loop(scheduler, args.interval, args.health_port or None, args.once))
+    with LeaderLock(settings().database_url) as leader:
+        scheduler = Scheduler(policy, registry, leader=leader)
+        asyncio.run(main_loop(scheduler, args.interval, args.health_port or None, args.once))
     return 0
