@@ -7,7 +7,9 @@ conversation. This store keeps the tracker it last saved for each sender in memo
 back on the next `retrieve` when the database still holds exactly the events that tracker had:
 the sender's latest event id is the one this store wrote last (one index lookup, the same cost at
 event 3,000 as at event 3), so nothing else wrote to the conversation meanwhile, not even another
-Rasa process. Saving a tracker served from the cache writes its new events without Rasa's COUNT
+Rasa replica: with several replicas behind a load balancer a conversation's turns alternate
+between them, and each turn on a replica that did not write the last one reads the database.
+Saving a tracker served from the cache writes its new events without Rasa's COUNT
 of the stored ones (linear in the conversation: the bench's 300-turn run spent a third of the
 server's time in it): the store knows how many it wrote.
 
@@ -59,6 +61,8 @@ _EVENTS = SQLTrackerStore.SQLEvent.__table__
 _LATEST_EVENT_ID = sa.select(sa.func.max(_EVENTS.c.id)).where(
     _EVENTS.c.sender_id == sa.bindparam("sender")
 )
+#: One conversation's writers queue on this PostgreSQL lock until the holder commits.
+_SENDER_WRITE_LOCK = sa.text("SELECT pg_advisory_xact_lock(hashtext(:sender))")
 
 
 def _as_loaded(tracker: DialogueStateTracker) -> bool:
@@ -219,8 +223,15 @@ class CachingSQLTrackerStore(SQLTrackerStore):
             return iter(tracker.events)
         return super()._additional_events(session, tracker)
 
-    async def _write(self, tracker: DialogueStateTracker) -> None:
-        """`SQLTrackerStore.save`: the same rows, inserted in one statement.
+    async def _write(self, tracker: DialogueStateTracker) -> int | None:
+        """`SQLTrackerStore.save`: the same rows, inserted in one statement; the id of the
+        sender's newest row as this write left it.
+
+        That id must be of this write's own rows, or the cache would take another replica's
+        later events for its own and serve a tracker without them. So it is read in the insert's
+        transaction, after taking the sender's write lock on PostgreSQL (a transaction advisory
+        lock: another replica saving the same conversation waits for the commit); on SQLite the
+        insert holds the database's write lock until the commit.
 
         Rasa adds one ORM object per event and flushes them one by one; the ORM's unit of work was
         a tenth of the server's time under the WeChat load. The rows (columns and JSON) are the
@@ -232,14 +243,18 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         """
         await self.stream_events(tracker)
         with self.session_scope() as session:
+            if self.engine.dialect.name == "postgresql":
+                session.execute(_SENDER_WRITE_LOCK, {"sender": tracker.sender_id})
             rows = [
                 _row(tracker.sender_id, event)
                 for event in self._additional_events(session, tracker)
             ]
             if rows:
                 session.execute(self.SQLEvent.__table__.insert(), rows)
+            latest = session.execute(_LATEST_EVENT_ID, {"sender": tracker.sender_id}).scalar()
             session.commit()
         self._remember_written(tracker, len(tracker.events))
+        return None if latest is None else int(latest)
 
     def _remember_written(self, tracker: DialogueStateTracker, stored: int) -> None:
         """Note that `stored` of `tracker`'s events are in the database (kept for a few senders
@@ -257,7 +272,7 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         new_events = (
             list(itertools.islice(tracker.events, known[1], None)) if known and served else []
         )
-        await self._write(tracker)
+        latest_id = await self._write(tracker)
         self._absent.discard(tracker.sender_id)
         self._cache.pop(tracker.sender_id, None)
         if self._cache_size == 0:
@@ -267,7 +282,6 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         started = served and any(isinstance(e, SessionStarted) for e in new_events)
         # Not as a reload gives it back: trimmed when served (`_as_reloaded`), once per turn.
         as_is = not started and (served or _as_loaded(tracker))
-        latest_id = self._latest_event_id(tracker.sender_id)
         self._cache[tracker.sender_id] = (latest_id, len(tracker.events), tracker, as_is)
         if as_is:
             # A tracker saved twice in a turn (Rasa saves a new conversation's first) is known

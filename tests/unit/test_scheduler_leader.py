@@ -33,7 +33,7 @@ async def test_two_schedulers_send_each_notice_once_and_the_standby_takes_over(
         Scheduler(
             beijing(), fakes(wechat=s), sessions_on(postgres_store_url), lambda: now, leader=lock
         )
-        for s, lock in zip(senders, locks)
+        for s, lock in zip(senders, locks, strict=True)
     ]
     try:
         for _ in range(3):  # rounds at the same moment, as two processes would run them
