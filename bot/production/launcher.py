@@ -211,7 +211,7 @@ def run_prod(model: Path, ports: nginx.Ports, env_file: Path | None) -> int:
 
     env = environment(os.environ, env_file)
     generated = {
-        name: secrets.token_urlsafe(24)
+        name: secrets.token_urlsafe(32)
         for name in ("RASA_AUTH_TOKEN", "REST_CHANNEL_TOKEN", "CONSOLE_SECRET")
         if not env.get(name)
     }

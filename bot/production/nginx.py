@@ -77,6 +77,9 @@ http {{
   uwsgi_temp_path {prefix}/uwsgi;
   scgi_temp_path {prefix}/scgi;
   client_max_body_size 1m;
+  # bodies and answers stay in memory: the workers (user nobody) may not reach the prefix
+  client_body_buffer_size 1m;
+  proxy_max_temp_file_size 0;
   map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
 
   upstream rasa {{

@@ -1,0 +1,260 @@
+"""The production profile for real: 2 Rasa replicas and 2 action servers behind nginx, on
+PostgreSQL, Redis and RabbitMQ (`make run-prod`'s processes, on free ports and throwaway
+databases).
+
+- one conversation whose turns alternate between the replicas reaches its ticket;
+- 20 users talk while one replica is killed (SIGKILL) and started again: every message is
+  answered, the ones cut off by the kill after a clean retry by the client with the same
+  `message_id`; every user has exactly one ticket; every user turn stored in the trackers was
+  published to RabbitMQ.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import secrets
+import signal
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aio_pika
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bot.launcher import free_port, spawn, start, stop, wait_ready
+from bot.modelcache import ensure_model
+from bot.production import launcher, nginx
+from bot.store.db import dispose_engines, session_scope
+from bot.store.models import Ticket
+
+pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
+
+ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REST_TOKEN = "e2e-rest-token"
+USERS = 20
+#: A repair booking: greeting, fault, address, phone, visit time → a BX ticket.
+BOOKING = [
+    "你好",
+    "家里暖气不热了，想找师傅来看看",
+    "阳光花园5号楼1单元302",
+    "13812345678",
+    "明天上午",
+]
+
+
+@dataclass
+class Prod:
+    stack: launcher.ProdStack
+    database_url: str
+    tracker_url: str
+    queue: str
+
+    def say(self, base: str, sender: str, message: str, message_id: str | None = None) -> list:
+        body = {"sender": sender, "message": message}
+        if message_id:
+            body["message_id"] = message_id
+        request = urllib.request.Request(
+            f"{base}/webhooks/rest/webhook",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {REST_TOKEN}"},
+        )
+        with urllib.request.urlopen(request, timeout=90) as response:
+            return list(json.loads(response.read()))
+
+    def tickets(self, sender: str) -> list[str]:
+        with session_scope(self.database_url) as session:
+            rows = session.query(Ticket).filter_by(sender_id=f"rest:{sender}").all()
+            return [t.ticket_no for t in rows]
+
+
+def _admin(sql: str) -> None:
+    engine = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(sql))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def prod(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prod]:
+    model = Path(os.environ["HEATING_MODEL"]) if os.environ.get("HEATING_MODEL") else ensure_model()
+    suffix = uuid.uuid4().hex[:10]
+    admin = make_url(ADMIN_URL)
+    database_url = admin.set(database=f"heating_e2e_{suffix}").render_as_string(False)
+    env = launcher.environment(
+        {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "TRACKER_DB_HOST": admin.host or "127.0.0.1",
+            "TRACKER_DB_PORT": str(admin.port or 5432),
+            "TRACKER_DB_USER": admin.username or "postgres",
+            "TRACKER_DB_PASSWORD": admin.password or "",
+            "TRACKER_DB_NAME": f"heating_e2e_{suffix}_tracker",
+            "RABBITMQ_QUEUE": f"heating_e2e_{suffix}",
+            "RASA_AUTH_TOKEN": "e2e-token",
+            "REST_CHANNEL_TOKEN": REST_TOKEN,
+            "CONSOLE_SECRET": secrets.token_urlsafe(32),
+        }
+    )
+    ports = nginx.Ports(
+        public=free_port(),
+        console=free_port(),
+        actions=free_port(),
+        rasa=(free_port(), free_port()),
+        action_servers=(free_port(), free_port()),
+        consoles=(free_port(), free_port()),
+        scheduler=free_port(),
+    )
+    launcher.prepare(env)
+    stack = launcher.prod_stack(model, tmp_path_factory.mktemp("prod"), ports, env)
+    try:
+        start(stack.services, stack.env, timeout=300, together=True)
+        yield Prod(stack, database_url, launcher.tracker_database_url(env), env["RABBITMQ_QUEUE"])
+    finally:
+        stop(stack.services)
+        dispose_engines()
+        for name in (f"heating_e2e_{suffix}", f"heating_e2e_{suffix}_tracker"):
+            _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        asyncio.run(_delete_queue(env, env["RABBITMQ_QUEUE"]))
+
+
+def test_a_conversation_alternating_replicas_reaches_its_ticket(prod: Prod) -> None:
+    replicas = [f"http://127.0.0.1:{port}" for port in prod.stack.ports.rasa]
+    answers = [
+        "\n".join(m.get("text", "") for m in prod.say(replicas[i % 2], "alternating", message))
+        for i, message in enumerate(BOOKING)
+    ]
+    assert "地址" in answers[1] and "电话" in answers[2] and "时间" in answers[3]
+    [ticket] = prod.tickets("alternating")
+    assert ticket in answers[4]
+    # and through nginx, which balances the same conversation over both
+    status = prod.say(prod.stack.url, "alternating", "我的工单到哪一步了")
+    assert ticket in "\n".join(m.get("text", "") for m in status)
+
+
+@dataclass
+class Figures:
+    """What the fault test saw, printed for docs/deploy.md."""
+
+    sent: int = 0
+    retried: int = 0
+    failed: list[str] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _user(prod: Prod, index: int, figures: Figures, answered: threading.Semaphore) -> None:
+    sender = f"load-{index}"
+    for turn, message in enumerate(BOOKING):
+        message_id = f"{sender}-{turn}"
+        for attempt in range(6):
+            started = time.monotonic()
+            try:
+                answer = prod.say(prod.stack.url, sender, message, message_id)
+            except (urllib.error.URLError, OSError):
+                answer = []  # cut off by the kill (502 from nginx) or a reset: retry
+            with figures.lock:
+                figures.sent += 1
+                figures.retried += attempt > 0
+            if answer:
+                with figures.lock:
+                    figures.latencies.append(time.monotonic() - started)
+                answered.release()
+                break
+            time.sleep(1 + attempt)
+        else:
+            with figures.lock:
+                figures.failed.append(f"{sender}: {message}")
+            return
+
+
+def test_twenty_users_while_a_replica_is_killed_and_restarted(prod: Prod) -> None:
+    figures = Figures()
+    answered = threading.Semaphore(0)
+    victim = prod.stack.replicas()[0]
+    started = time.monotonic()
+    with ThreadPoolExecutor(USERS) as pool:
+        users = [pool.submit(_user, prod, i, figures, answered) for i in range(USERS)]
+        for _ in range(USERS * len(BOOKING) // 4):  # a quarter of the turns answered
+            assert answered.acquire(timeout=120)
+        assert victim.process is not None
+        os.killpg(victim.process.pid, signal.SIGKILL)
+        killed_at = time.monotonic() - started
+        victim.process.wait()
+        spawn(victim, prod.stack.env)  # as run-prod's supervisor does
+        for user in users:
+            user.result()
+    elapsed = time.monotonic() - started
+    wait_ready(victim, time.monotonic(), 300)
+    turns = USERS * len(BOOKING)
+    latencies = sorted(figures.latencies)
+    print(
+        f"\nfault test: {USERS} users, {turns} turns in {elapsed:.1f} s "
+        f"({turns / elapsed:.1f} turns/s), replica 1 killed at {killed_at:.1f} s; "
+        f"{figures.sent} requests, {figures.retried} retried, {len(figures.failed)} failed; "
+        f"latency p50 {latencies[len(latencies) // 2]:.2f} s, "
+        f"p95 {latencies[int(len(latencies) * 0.95)]:.2f} s"
+    )
+    assert figures.failed == []
+    tickets = {f"load-{i}": prod.tickets(f"load-{i}") for i in range(USERS)}
+    assert {sender: len(found) for sender, found in tickets.items()} == dict.fromkeys(tickets, 1)
+
+    stored = Counter(_stored_user_turns(prod.tracker_url))
+    published = Counter(asyncio.run(_published_user_turns(prod.stack.env, prod.queue)))
+    assert sum(stored.values()) >= turns
+    assert stored - published == Counter()  # every stored user turn reached RabbitMQ
+    print(f"events: {sum(stored.values())} user turns stored, all published")
+
+
+def _stored_user_turns(tracker_url: str) -> list[tuple[str, float]]:
+    engine = create_engine(tracker_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT sender_id, timestamp FROM events WHERE type_name = 'user'")
+            ).all()
+    finally:
+        engine.dispose()
+    return [(sender, round(float(stamp), 6)) for sender, stamp in rows]
+
+
+async def _connect(env: dict[str, str]) -> aio_pika.abc.AbstractConnection:
+    return await aio_pika.connect(
+        host=env["RABBITMQ_HOST"], login=env["RABBITMQ_USER"], password=env["RABBITMQ_PASSWORD"]
+    )
+
+
+async def _published_user_turns(env: dict[str, str], queue: str) -> list[tuple[str, float]]:
+    connection = await _connect(env)
+    found: list[tuple[str, float]] = []
+    try:
+        channel = await connection.channel()
+        declared = await channel.declare_queue(queue, durable=True, passive=True)
+        while (message := await declared.get(no_ack=True, fail=False)) is not None:
+            event = json.loads(message.body)
+            if event.get("event") == "user":
+                found.append((event["sender_id"], round(float(event["timestamp"]), 6)))
+    finally:
+        await connection.close()
+    return found
+
+
+async def _delete_queue(env: dict[str, str], queue: str) -> None:
+    connection = await _connect(env)
+    try:
+        channel = await connection.channel()
+        await channel.queue_delete(queue)
+    finally:
+        await connection.close()
