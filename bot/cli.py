@@ -64,6 +64,7 @@ COMMANDS: list[str] = [
     "bot.evaluation.emergency:register",
     "bot.launcher:register",
     "bot.production.launcher:register",
+    "bot.production.profile:register",
     "bot.console.cli:register_console",
     "bot.console.cli:register_agents",
     "bot.report.cli:register",

@@ -208,14 +208,20 @@ async def serve_health(
 
 
 async def main_loop(
-    scheduler: Scheduler, interval: float, health_port: int | None, once: bool
+    scheduler: Scheduler,
+    interval: float,
+    health_port: int | None,
+    once: bool,
+    health_host: str = "127.0.0.1",
 ) -> None:
     """Run until SIGTERM or SIGINT (or one tick with `once`), serving health meanwhile."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    server = await serve_health(scheduler, interval, health_port) if health_port else None
+    server = (
+        await serve_health(scheduler, interval, health_port, health_host) if health_port else None
+    )
     try:
         await scheduler.run(interval, stop, max_ticks=1 if once else None)
     finally:
@@ -240,7 +246,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--health-port",
         type=int,
         default=DEFAULT_HEALTH_PORT,
-        help="port of GET /health on 127.0.0.1 (5056; 0: none)",
+        help="port of GET /health (5056; 0: none)",
+    )
+    parser.add_argument(
+        "--health-host",
+        default="127.0.0.1",
+        help="address /health listens on (127.0.0.1; 0.0.0.0 in a container, for its probes)",
     )
     parser.set_defaults(handler=_scheduler_command)
 
@@ -270,5 +281,9 @@ def _scheduler_command(args: argparse.Namespace) -> int:
     )
     with LeaderLock(settings().database_url) as leader:
         scheduler = Scheduler(policy, registry, leader=leader)
-        asyncio.run(main_loop(scheduler, args.interval, args.health_port or None, args.once))
+        asyncio.run(
+            main_loop(
+                scheduler, args.interval, args.health_port or None, args.once, args.health_host
+            )
+        )
     return 0

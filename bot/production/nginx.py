@@ -16,7 +16,7 @@ Three listeners:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,13 +51,24 @@ class Ports:
         )
 
 
-def _servers(ports: Sequence[int]) -> str:
+def _servers(host: str, ports: Sequence[int]) -> str:
     # one failure takes a server out for 5 s: a stopped replica is tried again soon after
-    return "".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;\n" for p in ports)
+    return "".join(f"    server {host}:{p} max_fails=1 fail_timeout=5s;\n" for p in ports)
 
 
-def config(ports: Ports, prefix: Path) -> str:
-    """The whole `nginx.conf` for `nginx -p prefix -c nginx.conf` (logs and temp files there)."""
+def config(
+    ports: Ports,
+    prefix: Path,
+    hosts: Mapping[str, str] | None = None,
+    internal: str = "127.0.0.1",
+) -> str:
+    """The whole `nginx.conf` for `nginx -p prefix -c nginx.conf` (logs and temp files there).
+
+    `hosts` names the host of each upstream (`rasa`, `actions`, `console`; 127.0.0.1 unless
+    given: the compose file's service names, each resolving to all its replicas), and
+    `internal` the address the actions listener binds (the compose network, not the world).
+    """
+    host = {"rasa": "127.0.0.1", "actions": "127.0.0.1", "console": "127.0.0.1", **(hosts or {})}
     proxied = (
         "      proxy_http_version 1.1;\n"
         "      proxy_set_header Host $host;\n"
@@ -83,14 +94,14 @@ http {{
   map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
 
   upstream rasa {{
-{_servers(ports.rasa)}  }}
+{_servers(host['rasa'], ports.rasa)}  }}
   upstream rasa_sticky {{
     ip_hash;
-{_servers(ports.rasa)}  }}
+{_servers(host['rasa'], ports.rasa)}  }}
   upstream actions {{
-{_servers(ports.action_servers)}  }}
+{_servers(host['actions'], ports.action_servers)}  }}
   upstream console {{
-{_servers(ports.consoles)}  }}
+{_servers(host['console'], ports.consoles)}  }}
 
   server {{
     listen {ports.public};
@@ -117,7 +128,7 @@ http {{
     }}
   }}
   server {{
-    listen 127.0.0.1:{ports.actions};
+    listen {internal}:{ports.actions};
     location / {{
       proxy_pass http://actions;
 {proxied}      proxy_next_upstream error timeout http_502 http_503;

@@ -9,14 +9,17 @@ variable at once at start instead of one per failed connection.
 
 from __future__ import annotations
 
+import argparse
+import os
 import re
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from bot.config import ConfigError
+from bot.config import PROJECT_ROOT, ConfigError
 
 #: `${NAME}` as Rasa writes it (no defaults, no nesting).
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -81,3 +84,37 @@ def read_env_file(path: Path) -> dict[str, str]:
             name, _, value = line.partition("=")
             pairs[name.strip()] = value
     return pairs
+
+
+#: The files a Rasa server of the production profile reads, rendered under the same names.
+PROFILE_FILES = ("endpoints.production.yml", "credentials.production.yml")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """`profile render DIR`: what a container runs before `rasa run` (deploy/)."""
+    parser = subparsers.add_parser("profile", help="the production endpoints and credentials")
+    commands = parser.add_subparsers(dest="profile_command", required=True, metavar="ACTION")
+    rendered = commands.add_parser(
+        "render", help="write them to DIR with every ${NAME} taken from the environment"
+    )
+    rendered.add_argument("directory", type=Path)
+    rendered.set_defaults(handler=_render_command)
+    prepare = commands.add_parser(
+        "prepare", help="the one-off job: create both databases if needed, migrate the schema"
+    )
+    prepare.set_defaults(handler=_prepare_command)
+
+
+def _render_command(args: argparse.Namespace) -> int:
+    for name in PROFILE_FILES:
+        target = render(PROJECT_ROOT / name, args.directory / name, os.environ)
+        print(f"rendered {target}", file=sys.stderr)
+    return 0
+
+
+def _prepare_command(args: argparse.Namespace) -> int:
+    from bot.production.launcher import prepare
+
+    prepare(os.environ)
+    print("databases ready, schema current", file=sys.stderr)
+    return 0

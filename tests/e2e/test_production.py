@@ -14,34 +14,29 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import secrets
 import signal
 import threading
 import time
 import urllib.error
 import urllib.request
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import aio_pika
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from bot.launcher import free_port, spawn, start, stop, wait_ready
+from bot.launcher import spawn, wait_ready
 from bot.modelcache import ensure_model
-from bot.production import launcher, nginx
-from bot.store.db import dispose_engines, session_scope
+from bot.production import launcher
+from bot.production.sandbox import REST_TOKEN, drain_queue, sandbox
+from bot.store.db import session_scope
 from bot.store.models import Ticket
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
-ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-REST_TOKEN = "e2e-rest-token"
 USERS = 20
 #: A repair booking: greeting, fault, address, phone, visit time → a BX ticket.
 BOOKING = [
@@ -56,9 +51,10 @@ BOOKING = [
 @dataclass
 class Prod:
     stack: launcher.ProdStack
-    database_url: str
-    tracker_url: str
-    queue: str
+
+    @property
+    def database_url(self) -> str:
+        return self.stack.env["DATABASE_URL"]
 
     def say(self, base: str, sender: str, message: str, message_id: str | None = None) -> list:
         body = {"sender": sender, "message": message}
@@ -78,56 +74,11 @@ class Prod:
             return [t.ticket_no for t in rows]
 
 
-def _admin(sql: str) -> None:
-    engine = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            connection.execute(text(sql))
-    finally:
-        engine.dispose()
-
-
 @pytest.fixture(scope="module")
 def prod(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prod]:
     model = Path(os.environ["HEATING_MODEL"]) if os.environ.get("HEATING_MODEL") else ensure_model()
-    suffix = uuid.uuid4().hex[:10]
-    admin = make_url(ADMIN_URL)
-    database_url = admin.set(database=f"heating_e2e_{suffix}").render_as_string(False)
-    env = launcher.environment(
-        {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "TRACKER_DB_HOST": admin.host or "127.0.0.1",
-            "TRACKER_DB_PORT": str(admin.port or 5432),
-            "TRACKER_DB_USER": admin.username or "postgres",
-            "TRACKER_DB_PASSWORD": admin.password or "",
-            "TRACKER_DB_NAME": f"heating_e2e_{suffix}_tracker",
-            "RABBITMQ_QUEUE": f"heating_e2e_{suffix}",
-            "RASA_AUTH_TOKEN": "e2e-token",
-            "REST_CHANNEL_TOKEN": REST_TOKEN,
-            "CONSOLE_SECRET": secrets.token_urlsafe(32),
-        }
-    )
-    ports = nginx.Ports(
-        public=free_port(),
-        console=free_port(),
-        actions=free_port(),
-        rasa=(free_port(), free_port()),
-        action_servers=(free_port(), free_port()),
-        consoles=(free_port(), free_port()),
-        scheduler=free_port(),
-    )
-    launcher.prepare(env)
-    stack = launcher.prod_stack(model, tmp_path_factory.mktemp("prod"), ports, env)
-    try:
-        start(stack.services, stack.env, timeout=300, together=True)
-        yield Prod(stack, database_url, launcher.tracker_database_url(env), env["RABBITMQ_QUEUE"])
-    finally:
-        stop(stack.services)
-        dispose_engines()
-        for name in (f"heating_e2e_{suffix}", f"heating_e2e_{suffix}_tracker"):
-            _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        asyncio.run(_delete_queue(env, env["RABBITMQ_QUEUE"]))
+    with sandbox(model, tmp_path_factory.mktemp("prod"), replicas=2) as stack:
+        yield Prod(stack)
 
 
 def test_a_conversation_alternating_replicas_reaches_its_ticket(prod: Prod) -> None:
@@ -211,8 +162,13 @@ def test_twenty_users_while_a_replica_is_killed_and_restarted(prod: Prod) -> Non
     tickets = {f"load-{i}": prod.tickets(f"load-{i}") for i in range(USERS)}
     assert {sender: len(found) for sender, found in tickets.items()} == dict.fromkeys(tickets, 1)
 
-    stored = Counter(_stored_user_turns(prod.tracker_url))
-    published = Counter(asyncio.run(_published_user_turns(prod.stack.env, prod.queue)))
+    stored = Counter(_stored_user_turns(launcher.tracker_database_url(prod.stack.env)))
+    bodies = asyncio.run(drain_queue(prod.stack.env, prod.stack.env["RABBITMQ_QUEUE"]))
+    published = Counter(
+        (event["sender_id"], round(float(event["timestamp"]), 6))
+        for event in map(json.loads, bodies)
+        if event.get("event") == "user"
+    )
     assert sum(stored.values()) >= turns
     assert stored - published == Counter()  # every stored user turn reached RabbitMQ
     print(f"events: {sum(stored.values())} user turns stored, all published")
@@ -228,33 +184,3 @@ def _stored_user_turns(tracker_url: str) -> list[tuple[str, float]]:
     finally:
         engine.dispose()
     return [(sender, round(float(stamp), 6)) for sender, stamp in rows]
-
-
-async def _connect(env: dict[str, str]) -> aio_pika.abc.AbstractConnection:
-    return await aio_pika.connect(
-        host=env["RABBITMQ_HOST"], login=env["RABBITMQ_USER"], password=env["RABBITMQ_PASSWORD"]
-    )
-
-
-async def _published_user_turns(env: dict[str, str], queue: str) -> list[tuple[str, float]]:
-    connection = await _connect(env)
-    found: list[tuple[str, float]] = []
-    try:
-        channel = await connection.channel()
-        declared = await channel.declare_queue(queue, durable=True, passive=True)
-        while (message := await declared.get(no_ack=True, fail=False)) is not None:
-            event = json.loads(message.body)
-            if event.get("event") == "user":
-                found.append((event["sender_id"], round(float(event["timestamp"]), 6)))
-    finally:
-        await connection.close()
-    return found
-
-
-async def _delete_queue(env: dict[str, str], queue: str) -> None:
-    connection = await _connect(env)
-    try:
-        channel = await connection.channel()
-        await channel.queue_delete(queue)
-    finally:
-        await connection.close()
