@@ -3,6 +3,7 @@ PostgreSQL, Redis and RabbitMQ (`make run-prod`'s processes, on free ports and t
 databases).
 
 - one conversation whose turns alternate between the replicas reaches its ticket;
+- an agent's reply appended through one replica reaches the widget's socket on the other;
 - 20 users talk while one replica is killed (SIGKILL) and started again: every message is
   answered, the ones cut off by the kill after a clean retry by the client with the same
   `message_id`; every user has exactly one ticket; every user turn stored in the trackers was
@@ -18,6 +19,7 @@ import signal
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections import Counter
 from collections.abc import Iterator
@@ -27,6 +29,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from websockets.client import connect as websocket_connect
 
 from bot.launcher import spawn, wait_ready
 from bot.modelcache import ensure_model
@@ -34,6 +37,7 @@ from bot.production import launcher
 from bot.production.sandbox import REST_TOKEN, drain_queue, sandbox
 from bot.store.db import session_scope
 from bot.store.models import Ticket
+from tests.socketio_frames import next_event
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -184,3 +188,47 @@ def _stored_user_turns(tracker_url: str) -> list[tuple[str, float]]:
     finally:
         engine.dispose()
     return [(sender, round(float(stamp), 6)) for sender, stamp in rows]
+
+
+async def test_an_agents_reply_sent_through_one_replica_reaches_a_widget_on_the_other(
+    prod: Prod,
+) -> None:
+    """The console appends an agent's reply through Rasa's API on whichever replica nginx picks;
+    the visitor's socket may be on the other one (rooms are shared through Redis)."""
+    holding, other = (f"127.0.0.1:{port}" for port in prod.stack.ports.rasa)
+    url = f"ws://{holding}/socket.io/?EIO=4&transport=websocket"
+    async with websocket_connect(url) as ws:
+        await ws.recv()
+        await ws.send("40")
+        await ws.recv()
+        await ws.send("42" + json.dumps(["session_request", {}]))
+        assert await next_event(ws, "session_confirm", 10)
+        await ws.send("42" + json.dumps(["user_uttered", {"message": "你好"}], ensure_ascii=False))
+        assert await next_event(ws, "bot_uttered", 30)
+        [conversation] = [s for s in _senders(prod) if s.startswith("web:")]
+        reply = "人工客服小王：您好，我来帮您看看暖气的问题。"
+        request = urllib.request.Request(
+            f"http://{other}/conversations/{conversation}/tracker/events?"
+            + urllib.parse.urlencode(
+                {
+                    "token": prod.stack.env["RASA_AUTH_TOKEN"],
+                    "output_channel": "socketio",
+                    "execute_side_effects": "true",
+                    "include_events": "NONE",
+                }
+            ),
+            data=json.dumps([{"event": "bot", "text": reply}], ensure_ascii=False).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        await asyncio.to_thread(urllib.request.urlopen, request, timeout=30)
+        answer = await next_event(ws, "bot_uttered", 10)
+    assert answer is not None and answer.get("text") == reply
+
+
+def _senders(prod: Prod) -> list[str]:
+    engine = create_engine(launcher.tracker_database_url(prod.stack.env))
+    try:
+        with engine.connect() as connection:
+            return [r[0] for r in connection.execute(text("SELECT DISTINCT sender_id FROM events"))]
+    finally:
+        engine.dispose()
