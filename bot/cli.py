@@ -65,6 +65,7 @@ COMMANDS: list[str] = [
     "bot.launcher:register",
     "bot.production.launcher:register",
     "bot.production.profile:register",
+    "bot.events_consumer:register",
     "bot.console.cli:register_console",
     "bot.console.cli:register_agents",
     "bot.report.cli:register",

@@ -54,20 +54,6 @@ async def _connect(env: Mapping[str, str]) -> aio_pika.abc.AbstractConnection:
     )
 
 
-async def drain_queue(env: Mapping[str, str], queue: str) -> list[bytes]:
-    """Every message waiting in `queue` (taken off it)."""
-    connection = await _connect(env)
-    bodies: list[bytes] = []
-    try:
-        channel = await connection.channel()
-        declared = await channel.declare_queue(queue, durable=True, passive=True)
-        while (message := await declared.get(no_ack=True, fail=False)) is not None:
-            bodies.append(message.body)
-    finally:
-        await connection.close()
-    return bodies
-
-
 async def _delete_queue(env: Mapping[str, str], queue: str) -> None:
     connection = await _connect(env)
     try:
