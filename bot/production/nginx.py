@@ -94,14 +94,14 @@ http {{
   map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
 
   upstream rasa {{
-{_servers(host['rasa'], ports.rasa)}  }}
+{_servers(host["rasa"], ports.rasa)}  }}
   upstream rasa_sticky {{
     ip_hash;
-{_servers(host['rasa'], ports.rasa)}  }}
+{_servers(host["rasa"], ports.rasa)}  }}
   upstream actions {{
-{_servers(host['actions'], ports.action_servers)}  }}
+{_servers(host["actions"], ports.action_servers)}  }}
   upstream console {{
-{_servers(host['console'], ports.consoles)}  }}
+{_servers(host["console"], ports.consoles)}  }}
 
   server {{
     listen {ports.public};

@@ -64,8 +64,15 @@ async def _delete_queue(env: Mapping[str, str], queue: str) -> None:
 
 
 @contextmanager
-def sandbox(model: Path, workdir: Path, replicas: int = 2) -> Iterator[launcher.ProdStack]:
-    """Start the profile with `replicas` Rasa servers; stop it and drop its data at the end."""
+def sandbox(
+    model: Path,
+    workdir: Path,
+    replicas: int = 2,
+    extra_env: Mapping[str, str] | None = None,
+) -> Iterator[launcher.ProdStack]:
+    """Start the profile with `replicas` Rasa servers; stop it and drop its data at the end.
+
+    `extra_env` configures channels (their secrets and the stand-ins' base URLs)."""
     suffix = uuid.uuid4().hex[:10]
     admin = make_url(ADMIN_URL)
     names = (f"heating_sandbox_{suffix}", f"heating_sandbox_{suffix}_tracker")
@@ -82,6 +89,7 @@ def sandbox(model: Path, workdir: Path, replicas: int = 2) -> Iterator[launcher.
             "RASA_AUTH_TOKEN": secrets.token_urlsafe(24),
             "REST_CHANNEL_TOKEN": REST_TOKEN,
             "CONSOLE_SECRET": secrets.token_urlsafe(32),
+            **(extra_env or {}),
         }
     )
     launcher.prepare(env)

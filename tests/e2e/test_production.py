@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -36,9 +37,14 @@ from bot.launcher import spawn, wait_ready
 from bot.modelcache import ensure_model
 from bot.production import launcher
 from bot.production.sandbox import REST_TOKEN, sandbox
+from bot.standins.wechat_api import WeChatApiStandIn
 from bot.store.db import session_scope
 from bot.store.models import ConversationEvent, Ticket
 from tests.socketio_frames import next_event
+
+from .conftest import WECHAT
+from .test_wechat import msg_id, openid, post
+from .test_wechat import text as wechat_text
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -80,9 +86,10 @@ class Prod:
 
 
 @pytest.fixture(scope="module")
-def prod(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prod]:
+def prod(tmp_path_factory: pytest.TempPathFactory, wechat_api: WeChatApiStandIn) -> Iterator[Prod]:
     model = Path(os.environ["HEATING_MODEL"]) if os.environ.get("HEATING_MODEL") else ensure_model()
-    with sandbox(model, tmp_path_factory.mktemp("prod"), replicas=2) as stack:
+    channels = {**WECHAT, "WECHAT_API_BASE": wechat_api.base_url}
+    with sandbox(model, tmp_path_factory.mktemp("prod"), 2, channels) as stack:
         yield Prod(stack)
 
 
@@ -98,6 +105,25 @@ def test_a_conversation_alternating_replicas_reaches_its_ticket(prod: Prod) -> N
     # and through nginx, which balances the same conversation over both
     status = prod.say(prod.stack.url, "alternating", "我的工单到哪一步了")
     assert ticket in "\n".join(m.get("text", "") for m in status)
+
+
+def test_wechat_retries_landing_on_different_replicas_run_one_turn(prod: Prod) -> None:
+    """WeChat sends a message again after 5 s; behind the balancer the retry lands on the other
+    replica while the first still runs. The ledger in PostgreSQL lets one of them run the turn and
+    one answer; the other answers `success` (nothing more to send)."""
+    user = openid("replicas")
+    body = wechat_text(user, "家里暖气管子爆了，水漫了一地", msg_id())
+    replicas = [SimpleNamespace(rasa_url=f"http://127.0.0.1:{p}") for p in prod.stack.ports.rasa]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(lambda replica: post(replica, body), replicas))
+    later = post(replicas[0], body)  # a third try, after the answer went out
+    assert all(status == 200 for status, _ in [*answers, later])
+    assert len([a for _, a in answers if a != "success"]) == 1 and later[1] == "success"
+    turns = [s for s in _senders(prod, "user") if s == f"wechat:{user}"]
+    assert len(turns) == 1
+    with session_scope(prod.database_url) as session:
+        tickets = session.query(Ticket).filter_by(sender_id=f"wechat:{user}").all()
+        assert [(t.kind, t.urgent) for t in tickets] == [("BX", True)]
 
 
 @dataclass
@@ -239,10 +265,16 @@ async def _widget_conversations(prod: Prod) -> list[str]:
     return []
 
 
-def _senders(prod: Prod) -> list[str]:
+def _senders(prod: Prod, event_type: str | None = None) -> list[str]:
+    """The sender of every stored event (of `event_type`), or of any event once each."""
+    query = (
+        text("SELECT sender_id FROM events WHERE type_name = :t")
+        if event_type
+        else text("SELECT DISTINCT sender_id FROM events")
+    )
     engine = create_engine(launcher.tracker_database_url(prod.stack.env))
     try:
         with engine.connect() as connection:
-            return [r[0] for r in connection.execute(text("SELECT DISTINCT sender_id FROM events"))]
+            return [r[0] for r in connection.execute(query, {"t": event_type})]
     finally:
         engine.dispose()
