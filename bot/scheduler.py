@@ -32,6 +32,7 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
+from bot import metrics
 from bot.config import settings
 from bot.notify.delivery import DEFAULT_RETRY, RetryPolicy, SessionFactory, deliver_due
 from bot.notify.registry import SenderRegistry, load_registry
@@ -104,9 +105,11 @@ class Scheduler:
         now = self.now()
         report = TickReport(now)
         if not await self._lead():
+            metrics.SCHEDULER_ROUNDS.labels("standby").inc()
             self.ticks += 1
             self.last_tick = now
             return report
+        metrics.SCHEDULER_ROUNDS.labels("leader").inc()
         policy = self.policy
         deadlines = await self._job("deadlines", report, lambda s: check_deadlines(s, policy, now))
         if deadlines is not None and (deadlines.warnings or deadlines.breaches or deadlines.late):
@@ -129,11 +132,17 @@ class Scheduler:
                     report.lines.append(f"reminders: {reminders.summary()}")
         try:
             delivery = await deliver_due(self.sessions, self.registry, now, self.retry)
+            for channel, sent in delivery.sent.items():
+                metrics.NOTICES_SENT.labels(channel).inc(sent)
+            metrics.NOTICE_FAILURES.labels("retrying").inc(delivery.retrying)
+            metrics.NOTICE_FAILURES.labels("failed").inc(delivery.failed)
             if delivery.busy:
                 report.lines.append(f"notices: {delivery.summary()}")
         except Exception:
             logger.exception("scheduler job delivery failed; the next tick tries again")
             report.failed.append("delivery")
+        for job in report.failed:
+            metrics.SCHEDULER_FAILED_JOBS.labels(job).inc()
         for line in report.lines:
             logger.info("%s", line)
         self.ticks += 1
@@ -184,17 +193,22 @@ class Scheduler:
 async def serve_health(
     scheduler: Scheduler, interval: float, port: int, host: str = "127.0.0.1"
 ) -> asyncio.AbstractServer:
-    """A tiny HTTP server answering every request with `Scheduler.health` as JSON."""
+    """A tiny HTTP server: `/metrics` in Prometheus' format, anything else `Scheduler.health`
+    as JSON."""
 
     async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
-            while (await reader.readline()).strip():  # the request line and headers
+            request_line = (await reader.readline()).decode("latin-1").split()
+            while (await reader.readline()).strip():  # the headers
                 pass
-            status, body = scheduler.health(scheduler.now(), interval)
-            data = json.dumps(body).encode()
+            if request_line[1:2] == ["/metrics"]:
+                status, (data, content_type) = 200, metrics.exposition()
+            else:
+                status, body = scheduler.health(scheduler.now(), interval)
+                data, content_type = json.dumps(body).encode(), "application/json"
             reason = "OK" if status == 200 else "Service Unavailable"
             writer.write(
-                f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\n"
+                f"HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\n"
                 f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n".encode()
                 + data
             )

@@ -35,6 +35,7 @@ import asyncio
 import itertools
 import json
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextvars import ContextVar
@@ -44,13 +45,13 @@ import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.brokers.pika import PikaEventBroker
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import Event, SessionStarted
+from rasa.shared.core.events import Event, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from bot import rasa_speedups
+from bot import metrics, rasa_speedups
 
 logger = logging.getLogger(__name__)
 rasa_speedups.apply()  # this module is loaded by the Rasa server only (endpoints.yml)
@@ -122,6 +123,17 @@ async def _published(broker: EventBroker | None) -> None:
     """
     if isinstance(broker, PikaEventBroker) and broker._background_tasks:
         await asyncio.gather(*list(broker._background_tasks), return_exceptions=True)
+
+
+def _count_turns(stored: list[Event]) -> None:
+    """Count each user message once, when its turn is first stored (Rasa saves a turn two or
+    three times; a message is among the new events of one save only), with its turn's time."""
+    now = time.time()
+    for event in stored:
+        if isinstance(event, UserUttered):
+            channel = event.input_channel or "unknown"
+            metrics.MESSAGES.labels(channel).inc()
+            metrics.TURN_SECONDS.labels(channel).observe(max(now - event.timestamp, 0.0))
 
 
 class CachingSQLTrackerStore(SQLTrackerStore):
@@ -263,14 +275,13 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         with self.session_scope() as session:
             if self.engine.dialect.name == "postgresql":
                 session.execute(_SENDER_WRITE_LOCK, {"sender": tracker.sender_id})
-            rows = [
-                _row(tracker.sender_id, event)
-                for event in self._additional_events(session, tracker)
-            ]
-            if rows:
+            events = list(self._additional_events(session, tracker))
+            if events:
+                rows = [_row(tracker.sender_id, event) for event in events]
                 session.execute(self.SQLEvent.__table__.insert(), rows)
             latest = session.execute(_LATEST_EVENT_ID, {"sender": tracker.sender_id}).scalar()
             session.commit()
+        _count_turns(events)
         self._remember_written(tracker, len(tracker.events))
         return None if latest is None else int(latest)
 

@@ -10,6 +10,7 @@ Three listeners:
   one WebSocket) sends every request of a session to that replica.
 - CONSOLE_PORT (public): the agents' console processes, round robin (their sessions are in the
   database).
+- `/webhooks/metrics/` (each replica's Prometheus metrics) is refused: scraped on each replica.
 - 127.0.0.1:ACTIONS_PORT (internal): the action servers, the one `ACTION_SERVER_URL` of every
   Rasa replica; an action server that is down is skipped.
 """
@@ -106,6 +107,7 @@ http {{
   server {{
     listen {ports.public};
     location = {HEALTH_PATH} {{ return 200 "ok\\n"; }}
+    location ^~ /webhooks/metrics/ {{ return 404; }}
     location /socket.io/ {{
       proxy_pass http://rasa_sticky;
 {proxied}      proxy_set_header Upgrade $http_upgrade;

@@ -2,7 +2,8 @@
 PostgreSQL, Redis and RabbitMQ (`make run-prod`'s processes, on free ports and throwaway
 databases).
 
-- one conversation whose turns alternate between the replicas reaches its ticket;
+- one conversation whose turns alternate between the replicas reaches its ticket, and each
+  replica's Prometheus metrics count its turns;
 - an agent's reply appended through one replica reaches the widget's socket on the other;
 - 20 users talk while one replica is killed (SIGKILL) and started again: every message is
   answered, the ones cut off by the kill after a clean retry by the client with the same
@@ -105,6 +106,24 @@ def test_a_conversation_alternating_replicas_reaches_its_ticket(prod: Prod) -> N
     # and through nginx, which balances the same conversation over both
     status = prod.say(prod.stack.url, "alternating", "我的工单到哪一步了")
     assert ticket in "\n".join(m.get("text", "") for m in status)
+
+
+def test_each_replica_serves_its_metrics_and_nginx_hides_them(prod: Prod) -> None:
+    """After the alternating conversation each replica has counted its REST turns."""
+    for port in prod.stack.ports.rasa:
+        url = f"http://127.0.0.1:{port}/webhooks/metrics/"
+        with urllib.request.urlopen(url, timeout=10) as response:
+            text_format = response.read().decode()
+        counted = [
+            line
+            for line in text_format.splitlines()
+            if line.startswith('heating_messages_total{channel="rest"}')
+        ]
+        assert counted and float(counted[0].split()[-1]) >= 2, text_format[:500]
+        assert 'heating_turn_seconds_bucket{channel="rest",le="60.0"}' in text_format
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{prod.stack.url}/webhooks/metrics/", timeout=10)
+    assert refused.value.code == 404
 
 
 def test_wechat_retries_landing_on_different_replicas_run_one_turn(prod: Prod) -> None:
