@@ -5,6 +5,7 @@ declares, and the queue `RABBITMQ_QUEUE` (endpoints.production.yml) keeps them u
 takes them. It writes a batch in one transaction and acknowledges the batch only after the commit,
 so a consumer that dies loses nothing (the broker redelivers, and the table skips what it has).
 Several consumers may share the queue. `--once` takes what is waiting and exits (a test, cron).
+`GET /health` on `--health-port` answers 200 while it is connected and polling (bot.probes).
 """
 
 from __future__ import annotations
@@ -15,11 +16,15 @@ import json
 import logging
 import os
 import signal
+import time
+from dataclasses import dataclass
 
 import aio_pika
 from aio_pika.abc import AbstractIncomingMessage
 
+from bot import metrics
 from bot.config import ConfigError, settings
+from bot.probes import serve_probes
 from bot.store import conversation_events
 from bot.store.db import ensure_schema, session_scope
 
@@ -28,6 +33,25 @@ logger = logging.getLogger("bot.events")
 BATCH = 200
 #: How long a batch waits to fill before it is written anyway (seconds).
 FLUSH_AFTER = 1.0
+#: Unhealthy when the queue was last polled longer ago than this (seconds).
+STALE_AFTER = 60.0
+DEFAULT_HEALTH_PORT = 5057
+
+
+@dataclass
+class Progress:
+    """What the health answer reports: when the queue was last polled, and events stored."""
+
+    polled_at: float | None = None
+    kept: int = 0
+
+    def health(self) -> tuple[int, dict[str, object]]:
+        """200 while the consumer keeps polling the queue, 503 before it connects or if stuck."""
+        healthy = self.polled_at is not None and time.monotonic() - self.polled_at < STALE_AFTER
+        return (200 if healthy else 503), {
+            "status": "ok" if healthy else "unavailable",
+            "kept": self.kept,
+        }
 
 
 def _write(bodies: list[bytes], database_url: str) -> int:
@@ -42,7 +66,11 @@ def _write(bodies: list[bytes], database_url: str) -> int:
 
 
 async def consume(
-    env: dict[str, str], database_url: str, once: bool, stop: asyncio.Event | None = None
+    env: dict[str, str],
+    database_url: str,
+    once: bool,
+    stop: asyncio.Event | None = None,
+    progress: Progress | None = None,
 ) -> int:
     """Write events from the queue until `stop` (or, with `once`, until the queue is empty);
     how many events were kept."""
@@ -55,6 +83,7 @@ async def consume(
         password=env.get("RABBITMQ_PASSWORD", ""),
     )
     stop = stop or asyncio.Event()
+    progress = progress or Progress()
     kept = 0
     try:
         channel = await connection.channel()
@@ -65,6 +94,7 @@ async def consume(
             waited = 0.0
             while len(batch) < BATCH and waited < FLUSH_AFTER and not stop.is_set():
                 message = await queue.get(no_ack=False, fail=False)
+                progress.polled_at = time.monotonic()
                 if message is None:
                     if once:
                         break
@@ -73,8 +103,11 @@ async def consume(
                     continue
                 batch.append(message)
             if batch:
-                kept += await asyncio.to_thread(_write, [m.body for m in batch], database_url)
+                written = await asyncio.to_thread(_write, [m.body for m in batch], database_url)
                 await batch[-1].ack(multiple=True)  # after the commit: nothing is lost
+                kept += written
+                progress.kept += written
+                metrics.EVENTS_CONSUMED.inc(written)
             elif once:
                 break
     finally:
@@ -90,6 +123,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "consume", help="write them to the conversation_events table (the quality report's)"
     )
     consumer.add_argument("--once", action="store_true", help="take what waits, then exit")
+    consumer.add_argument(
+        "--health-port",
+        type=int,
+        default=DEFAULT_HEALTH_PORT,
+        help=f"port of GET /health and /metrics ({DEFAULT_HEALTH_PORT}; 0: none)",
+    )
+    consumer.add_argument(
+        "--health-host", default="127.0.0.1", help="address they listen on (127.0.0.1)"
+    )
     consumer.set_defaults(handler=_consume_command)
 
 
@@ -104,7 +146,20 @@ def _consume_command(args: argparse.Namespace) -> int:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
-        return await consume(dict(os.environ), settings().database_url, args.once, stop)
+        progress = Progress()
+        server = (
+            await serve_probes(progress.health, args.health_port, args.health_host)
+            if args.health_port
+            else None
+        )
+        try:
+            return await consume(
+                dict(os.environ), settings().database_url, args.once, stop, progress
+            )
+        finally:
+            if server is not None:
+                server.close()
+                await server.wait_closed()
 
     kept = asyncio.run(run())
     print(f"conversation events written: {kept}")

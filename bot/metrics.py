@@ -6,6 +6,7 @@
   (scraped on each replica, never through the load balancer, which refuses that path).
 - Scheduler: rounds by role (leader / standby), failed jobs, notices sent per channel and
   delivery failures (WeChat push failures among them), at `/metrics` on its health port.
+- Broker consumer: events stored, at `/metrics` on its health port.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ NOTICES_SENT = Counter("heating_notices_sent", "Notices delivered", ["channel"])
 NOTICE_FAILURES = Counter(
     "heating_notice_failures", "Notice deliveries that failed", ["outcome"]
 )  # outcome: retrying (will be tried again) or failed (given up)
+
+
+EVENTS_CONSUMED = Counter(
+    "heating_events_consumed", "Events the broker consumer stored for the report"
+)
 
 
 def exposition() -> tuple[bytes, str]:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import signal
 from collections.abc import Callable
@@ -38,6 +37,7 @@ from bot.notify.delivery import DEFAULT_RETRY, RetryPolicy, SessionFactory, deli
 from bot.notify.registry import SenderRegistry, load_registry
 from bot.notify.reminders import queue_reminders
 from bot.policy import Policy, load_policy
+from bot.probes import serve_probes
 from bot.services import clock
 from bot.services.deadlines import check_deadlines
 from bot.services.lost_messages import tell_lost_messages
@@ -193,32 +193,8 @@ class Scheduler:
 async def serve_health(
     scheduler: Scheduler, interval: float, port: int, host: str = "127.0.0.1"
 ) -> asyncio.AbstractServer:
-    """A tiny HTTP server: `/metrics` in Prometheus' format, anything else `Scheduler.health`
-    as JSON."""
-
-    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            request_line = (await reader.readline()).decode("latin-1").split()
-            while (await reader.readline()).strip():  # the headers
-                pass
-            if request_line[1:2] == ["/metrics"]:
-                status, (data, content_type) = 200, metrics.exposition()
-            else:
-                status, body = scheduler.health(scheduler.now(), interval)
-                data, content_type = json.dumps(body).encode(), "application/json"
-            reason = "OK" if status == 200 else "Service Unavailable"
-            writer.write(
-                f"HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\n"
-                f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n".encode()
-                + data
-            )
-            await writer.drain()
-        except ConnectionError:
-            pass
-        finally:
-            writer.close()
-
-    return await asyncio.start_server(answer, host, port)
+    """`/metrics` and `Scheduler.health` as JSON on `host:port` (bot.probes)."""
+    return await serve_probes(lambda: scheduler.health(scheduler.now(), interval), port, host)
 
 
 async def main_loop(

@@ -1,7 +1,8 @@
 """`python -m bot run-prod` (`make run-prod`): the production profile on one machine.
 
 REPLICAS Rasa servers (default 2) and two action servers behind nginx on PORT (default 8080), two
-console processes behind it on PORT+1, the scheduler, all on PostgreSQL (tickets and trackers),
+console processes behind it on PORT+1, the scheduler, the broker consumer (events into the report's
+table), all on PostgreSQL (tickets and trackers),
 Redis (conversation locks) and RabbitMQ (events). The environment configures everything, with
 deploy/local.env filling what it does not set; the endpoints and credentials files are rendered
 from it (`bot.production.profile`), so a missing variable stops the start with its name.
@@ -157,6 +158,19 @@ def prod_stack(
             for i, port in enumerate(ports.rasa, 1)
         ),
         scheduler_service(ports.scheduler),
+        Service(
+            "events consumer",
+            [
+                sys.executable,
+                "-m",
+                "bot",
+                "events",
+                "consume",
+                "--health-port",
+                str(ports.consumer),
+            ],
+            f"http://127.0.0.1:{ports.consumer}/health",
+        ),
         *(
             console_service(f"agent console {i}", port, public)
             for i, port in enumerate(ports.consoles, 1)
@@ -241,6 +255,7 @@ def run_prod(model: Path, ports: nginx.Ports, env_file: Path | None) -> int:
             f"  HTTP API token  {shown['RASA_AUTH_TOKEN']}\n"
             f"  agent console   http://localhost:{ports.console}/\n"
             f"  scheduler       http://localhost:{ports.scheduler}/health\n"
+            f"  events consumer http://localhost:{ports.consumer}/health\n"
             f"{agents}"
             "Press Ctrl-C to stop.",
             flush=True,

@@ -36,11 +36,13 @@ class Ports:
     action_servers: tuple[int, ...]
     consoles: tuple[int, ...]
     scheduler: int
+    consumer: int
 
     @classmethod
     def defaults(cls, public: int, replicas: int) -> Ports:
         """Public PORT, the console on PORT+1, the actions balancer on PORT+2; processes from
-        5100 (Rasa), 5200 (actions), 5300 (consoles), 5400 (the scheduler's health)."""
+        5100 (Rasa), 5200 (actions), 5300 (consoles), 5400 (the scheduler's and the broker
+        consumer's health)."""
         return cls(
             public=public,
             console=public + 1,
@@ -49,6 +51,7 @@ class Ports:
             action_servers=(5201, 5202),
             consoles=(5301, 5302),
             scheduler=5400,
+            consumer=5401,
         )
 
 

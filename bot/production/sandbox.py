@@ -36,6 +36,7 @@ def _free_ports(replicas: int) -> nginx.Ports:
         action_servers=(free_port(), free_port()),
         consoles=(free_port(), free_port()),
         scheduler=free_port(),
+        consumer=free_port(),
     )
 
 

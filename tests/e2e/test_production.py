@@ -33,7 +33,6 @@ import pytest
 from sqlalchemy import create_engine, text
 from websockets.client import connect as websocket_connect
 
-from bot.events_consumer import consume
 from bot.launcher import spawn, wait_ready
 from bot.modelcache import ensure_model
 from bot.production import launcher
@@ -213,18 +212,27 @@ def test_twenty_users_while_a_replica_is_killed_and_restarted(prod: Prod) -> Non
     assert {sender: len(found) for sender, found in tickets.items()} == dict.fromkeys(tickets, 1)
 
     stored = Counter(_stored_user_turns(launcher.tracker_database_url(prod.stack.env)))
-    # the broker consumer counts them: every stored user turn reached the analytics table
-    asyncio.run(consume(prod.stack.env, prod.database_url, once=True))
-    with session_scope(prod.database_url) as session:
-        consumed = Counter(
-            (e.sender_id, round(e.timestamp, 6))
-            for e in session.query(ConversationEvent).filter_by(type_name="user")
-        )
+    # the broker consumer (a process of the profile) counts them into the report's table
+    consumed = _consumed_user_turns(prod, stored)
     assert sum(stored.values()) >= turns
     assert stored - consumed == Counter()
     print(
         f"events: {sum(stored.values())} user turns stored, all {sum(consumed.values())} consumed"
     )
+
+
+def _consumed_user_turns(prod: Prod, expected: Counter, seconds: float = 30) -> Counter:
+    """The user turns in `conversation_events`, once they include `expected` (or time is up)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        with session_scope(prod.database_url) as session:
+            consumed = Counter(
+                (e.sender_id, round(e.timestamp, 6))
+                for e in session.query(ConversationEvent).filter_by(type_name="user")
+            )
+        if not expected - consumed or time.monotonic() > deadline:
+            return consumed
+        time.sleep(0.5)
 
 
 def _stored_user_turns(tracker_url: str) -> list[tuple[str, float]]:

@@ -24,6 +24,7 @@ KINDS = {
     "action server": "actions",
     "scheduler": "scheduler",
     "agent console": "console",
+    "events consumer": "consumer",
 }
 #: Values of these options differ per deployment (ports, paths, addresses); the options agree.
 VALUED = {"--port", "--model", "--endpoints", "--credentials", "--auth-token", "--cors"}
@@ -124,7 +125,7 @@ def test_compose_and_kubernetes_run_the_processes_of_run_prod_with_the_same_comm
     replicas = {
         k: sum(1 for s in run_prod.services if s.name.startswith(n)) for n, k in KINDS.items()
     }
-    for kind in ("rasa", "actions", "console", "scheduler"):
+    for kind in ("rasa", "actions", "console", "scheduler", "consumer"):
         assert services[kind]["deploy"]["replicas"] == replicas[kind], kind
         assert deployments[kind]["spec"]["replicas"] == replicas[kind], kind
 
@@ -137,7 +138,7 @@ def test_health_checks_ask_the_path_run_prod_waits_for_on_the_port_the_process_l
     for kind, service in _by_kind(run_prod).items():
         path = "/" + service.ready_url.split("/", 3)[3]
         command = _container_command(services[kind]["command"])
-        option = "--health-port" if kind == "scheduler" else "--port"
+        option = "--health-port" if "--health-port" in command else "--port"
         port = int(command[command.index(option) + 1])
         assert f"http://127.0.0.1:{port}{path}'" in " ".join(services[kind]["healthcheck"]["test"])
         container = deployments[kind]["spec"]["template"]["spec"]["containers"][0]
@@ -170,6 +171,7 @@ def test_the_compose_nginx_configuration_is_run_prods_for_the_compose_services()
         action_servers=(5055,),
         consoles=(5006,),
         scheduler=5056,
+        consumer=5057,
     )
     hosts = {"rasa": "rasa", "actions": "actions", "console": "console"}
     expected = nginx.config(ports, Path("/var/cache/nginx"), hosts, internal="0.0.0.0")

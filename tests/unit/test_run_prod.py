@@ -34,6 +34,7 @@ def test_the_profile_has_replicas_two_action_servers_consoles_a_scheduler_and_ng
         "Rasa server 2",
         "Rasa server 3",
         "scheduler",
+        "events consumer",
         "agent console 1",
         "agent console 2",
         "nginx",
