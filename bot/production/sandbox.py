@@ -55,11 +55,12 @@ async def _connect(env: Mapping[str, str]) -> aio_pika.abc.AbstractConnection:
     )
 
 
-async def _delete_queue(env: Mapping[str, str], queue: str) -> None:
+async def _delete_broker_objects(env: Mapping[str, str]) -> None:
     connection = await _connect(env)
     try:
         channel = await connection.channel()
-        await channel.queue_delete(queue)
+        await channel.queue_delete(env["RABBITMQ_QUEUE"])
+        await channel.exchange_delete(env["RABBITMQ_EXCHANGE"])
     finally:
         await connection.close()
 
@@ -87,6 +88,7 @@ def sandbox(
             "TRACKER_DB_PASSWORD": admin.password or "",
             "TRACKER_DB_NAME": names[1],
             "RABBITMQ_QUEUE": f"heating_sandbox_{suffix}",
+            "RABBITMQ_EXCHANGE": f"heating_sandbox_{suffix}",
             "RASA_AUTH_TOKEN": secrets.token_urlsafe(24),
             "REST_CHANNEL_TOKEN": REST_TOKEN,
             "CONSOLE_SECRET": secrets.token_urlsafe(32),
@@ -103,4 +105,4 @@ def sandbox(
         dispose_engines()
         for name in names:
             _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        asyncio.run(_delete_queue(env, env["RABBITMQ_QUEUE"]))
+        asyncio.run(_delete_broker_objects(env))

@@ -88,6 +88,7 @@ async def test_the_rendered_profile_connects_rasa_to_postgres_redis_and_rabbitmq
         TRACKER_DB_USER=database.username or "postgres",
         TRACKER_DB_PASSWORD=database.password or "",
         RABBITMQ_QUEUE=queue,
+        RABBITMQ_EXCHANGE=queue,
     )
     endpoints = str(render(PROFILE, tmp_path / "endpoints.yml", environ))
 
@@ -133,4 +134,5 @@ async def test_the_rendered_profile_connects_rasa_to_postgres_redis_and_rabbitmq
         await broker.close()
         channel = await connection.channel()
         await channel.queue_delete(queue)
+        await channel.exchange_delete(queue)
         await connection.close()

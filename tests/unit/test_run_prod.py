@@ -49,6 +49,7 @@ def test_the_profile_has_replicas_two_action_servers_consoles_a_scheduler_and_ng
     # every replica calls the action servers through nginx's internal listener
     assert endpoints["action_endpoint"]["url"] == "http://127.0.0.1:18082/webhook"
     assert endpoints["event_broker"]["queues"] == ["heating_events"]
+    assert endpoints["event_broker"]["exchange_name"] == "heating"
 
 
 @needs_nginx
