@@ -7,11 +7,13 @@
 - Scheduler: rounds by role (leader / standby), failed jobs, notices sent per channel and
   delivery failures (WeChat push failures among them), at `/metrics` on its health port.
 - Broker consumer: events stored, at `/metrics` on its health port.
+- Agents' console: hand-offs waiting (the queue length, the same for every console process) and
+  the wait until an agent picks one, at `/metrics`.
 """
 
 from __future__ import annotations
 
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 
 MESSAGES = Counter("heating_messages", "User messages whose turn was stored", ["channel"])
 TURN_SECONDS = Histogram(
@@ -30,6 +32,16 @@ NOTICE_FAILURES = Counter(
 
 EVENTS_CONSUMED = Counter(
     "heating_events_consumed", "Events the broker consumer stored for the report"
+)
+
+
+HANDOFFS_QUEUED = Gauge(
+    "heating_handoffs_queued", "Hand-off sessions waiting for an agent (read at each scrape)"
+)
+HANDOFF_WAIT_SECONDS = Histogram(
+    "heating_handoff_wait_seconds",
+    "Seconds from a hand-off request to an agent picking it",
+    buckets=(30, 60, 120, 300, 600, 900, 1800, 3600),
 )
 
 

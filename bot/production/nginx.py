@@ -10,7 +10,7 @@ Three listeners:
   one WebSocket) sends every request of a session to that replica.
 - CONSOLE_PORT (public): the agents' console processes, round robin (their sessions are in the
   database).
-- `/webhooks/metrics/` (each replica's Prometheus metrics) is refused: scraped on each replica.
+- `/webhooks/metrics/` and the console's `/metrics` are refused: Prometheus scrapes each process.
 - 127.0.0.1:ACTIONS_PORT (internal): the action servers, the one `ACTION_SERVER_URL` of every
   Rasa replica; an action server that is down is skipped.
 """
@@ -125,6 +125,7 @@ http {{
   }}
   server {{
     listen {ports.console};
+    location = /metrics {{ return 404; }}
     location / {{
       proxy_pass http://console;
 {proxied}      proxy_set_header Upgrade $http_upgrade;
