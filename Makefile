@@ -5,7 +5,7 @@
 PY := .venv/bin/python
 RASA := .venv/bin/rasa
 
-.PHONY: setup model db run test lint eval bench
+.PHONY: setup model db run run-prod test lint eval bench bench-prod
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -19,12 +19,21 @@ db: setup
 run: model db
 	@$(PY) -m bot run
 
+# The production profile on this machine: REPLICAS Rasa servers (2) and two action servers behind
+# nginx on PORT (8080), on PostgreSQL, Redis and RabbitMQ (docs/deploy.md).
+run-prod: model
+	@$(PY) -m bot run-prod
+
 eval: model
 	@$(PY) -m bot eval --gate
 
 # Load benchmark against the stock `rasa init` assistant (several minutes; run it alone).
 bench: model
 	@$(PY) bench/load.py
+
+# The production profile's throughput on 1 and 2 Rasa replicas behind nginx (~4 minutes).
+bench-prod: model
+	@$(PY) bench/prod.py
 
 lint: setup
 	$(PY) -m ruff check bot actions scripts tests

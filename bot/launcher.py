@@ -55,6 +55,40 @@ def _rasa() -> str:
     return str(Path(sys.executable).with_name("rasa"))
 
 
+def rasa_service(
+    name: str,
+    model: Path,
+    port: int,
+    endpoints: Path,
+    credentials: Path = PROJECT_ROOT / "credentials.yml",
+    auth_token: str | None = None,
+) -> Service:
+    """A Rasa server (channels + dialogue; the HTTP API only with a token), ready at `/`."""
+    argv = [_rasa(), "run", "--model", str(model), "--port", str(port)]
+    argv += ["--endpoints", str(endpoints), "--credentials", str(credentials), "--cors", "*"]
+    if auth_token:
+        argv += ["--enable-api", "--auth-token", auth_token]
+    return Service(name, argv, f"http://127.0.0.1:{port}/")
+
+
+def action_service(name: str, port: int) -> Service:
+    """An action server (rasa-sdk with the `actions` package)."""
+    argv = [_rasa(), "run", "actions", "--port", str(port), "--actions", "actions"]
+    return Service(name, argv, f"http://127.0.0.1:{port}/health")
+
+
+def scheduler_service(port: int) -> Service:
+    """The scheduler; its `/health` on `port` answers once its first round is done."""
+    argv = [sys.executable, "-m", "bot", "scheduler", "--health-port", str(port)]
+    return Service("scheduler", argv, f"http://127.0.0.1:{port}/health")
+
+
+def console_service(name: str, port: int, rasa_url: str) -> Service:
+    """The agents' console (needs CONSOLE_SECRET and RASA_AUTH_TOKEN in the environment)."""
+    argv = [sys.executable, "-m", "bot", "console", "--port", str(port), "--rasa-url", rasa_url]
+    return Service(name, argv, f"http://127.0.0.1:{port}/health")
+
+
 def stack_services(
     model: Path,
     endpoints: Path,
@@ -70,43 +104,13 @@ def stack_services(
     first round of deadlines and notices is done. The agents' console comes with the HTTP API
     (it reads transcripts and sends replies through it), so only when there is a token.
     """
-    rasa_argv = [
-        _rasa(),
-        "run",
-        "--model",
-        str(model),
-        "--port",
-        str(rasa_port),
-        "--endpoints",
-        str(endpoints),
-        "--credentials",
-        str(PROJECT_ROOT / "credentials.yml"),
-        "--cors",
-        "*",
-    ]
-    if auth_token:
-        rasa_argv += ["--enable-api", "--auth-token", auth_token]
+    rasa_url = f"http://127.0.0.1:{rasa_port}"
     return [
-        Service(
-            "action server",
-            [_rasa(), "run", "actions", "--port", str(actions_port), "--actions", "actions"],
-            f"http://127.0.0.1:{actions_port}/health",
-        ),
-        Service("Rasa server", rasa_argv, f"http://127.0.0.1:{rasa_port}/"),
-        Service(
-            "scheduler",
-            [sys.executable, "-m", "bot", "scheduler", "--health-port", str(scheduler_port)],
-            f"http://127.0.0.1:{scheduler_port}/health",
-        ),
-        *([_console_service(console_port, rasa_port)] if auth_token else []),
+        action_service("action server", actions_port),
+        rasa_service("Rasa server", model, rasa_port, endpoints, auth_token=auth_token),
+        scheduler_service(scheduler_port),
+        *([console_service("agent console", console_port, rasa_url)] if auth_token else []),
     ]
-
-
-def _console_service(console_port: int, rasa_port: int) -> Service:
-    """The agents' console (needs CONSOLE_SECRET and RASA_AUTH_TOKEN in the environment)."""
-    argv = [sys.executable, "-m", "bot", "console", "--port", str(console_port)]
-    argv += ["--rasa-url", f"http://127.0.0.1:{rasa_port}"]
-    return Service("agent console", argv, f"http://127.0.0.1:{console_port}/health")
 
 
 def free_port() -> int:
@@ -185,21 +189,42 @@ def _is_ready(url: str) -> bool:
         return False
 
 
-def start(services: Sequence[Service], env: dict[str, str], timeout: float = 240.0) -> None:
-    """Start each service in turn and wait until it answers; raise if one dies or times out."""
+def spawn(service: Service, env: dict[str, str]) -> None:
+    """Start `service`'s process (in its own process group, so `stop` ends its children too)."""
+    service.process = subprocess.Popen(
+        service.argv, cwd=PROJECT_ROOT, env=env, start_new_session=True
+    )
+
+
+def wait_ready(service: Service, started: float, timeout: float) -> None:
+    """Wait until `service` answers at its ready URL; raise if it dies or `timeout` passes."""
+    assert service.process is not None, f"{service.name} was never started"
+    while not _is_ready(service.ready_url):
+        if service.process.poll() is not None:
+            raise RuntimeError(f"{service.name} exited with code {service.process.returncode}")
+        if time.monotonic() - started > timeout:
+            raise TimeoutError(f"{service.name} not ready after {timeout:.0f} s")
+        time.sleep(1)
+    print(f"✓ {service.name} ready in {time.monotonic() - started:.0f} s", flush=True)
+
+
+def start(
+    services: Sequence[Service], env: dict[str, str], timeout: float = 240.0, together: bool = False
+) -> None:
+    """Start each service in turn and wait until it answers; raise if one dies or times out.
+
+    `together` starts them all at once and then waits for each: replicas that each load the
+    model for a minute are ready in about the time of one.
+    """
+    started = time.monotonic()
     for service in services:
-        started = time.monotonic()
         print(f"… starting {service.name}", flush=True)
-        service.process = subprocess.Popen(
-            service.argv, cwd=PROJECT_ROOT, env=env, start_new_session=True
-        )
-        while not _is_ready(service.ready_url):
-            if service.process.poll() is not None:
-                raise RuntimeError(f"{service.name} exited with code {service.process.returncode}")
-            if time.monotonic() - started > timeout:
-                raise TimeoutError(f"{service.name} not ready after {timeout:.0f} s")
-            time.sleep(1)
-        print(f"✓ {service.name} ready in {time.monotonic() - started:.0f} s", flush=True)
+        spawn(service, env)
+        if not together:
+            wait_ready(service, time.monotonic(), timeout)
+    if together:
+        for service in services:
+            wait_ready(service, started, timeout)
 
 
 def stop(services: Sequence[Service], grace: float = 15.0) -> None:
@@ -218,7 +243,7 @@ def stop(services: Sequence[Service], grace: float = 15.0) -> None:
             service.process.wait()
 
 
-def _demo_agents() -> str:
+def demo_agents() -> str:
     """With a demo policy, make sure the demo agents exist; the console lines to print.
 
     Their password is CONSOLE_DEMO_PASSWORD, or one generated on the first run and printed only
@@ -269,7 +294,7 @@ def run_stack(
         scheduler_port=scheduler_port,
         console_port=console_port,
     )
-    agents = _demo_agents()
+    agents = demo_agents()
 
     def _interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt

@@ -9,7 +9,9 @@ others: the deadline watch (`bot.services.deadlines`), opening the surveys of fi
 an hour: they change by the day), the WeChat and SMS messages a crash left unanswered past their
 lease (`bot.services.lost_messages`: the sender is asked to send again), and the delivery of
 every queued notice that is due (`bot.notify.delivery`). Every job is idempotent, so a tick may
-be repeated, run late, or run by two schedulers at once without telling anyone anything twice.
+be repeated or run late without telling anyone anything twice; of several schedulers on
+PostgreSQL only the one holding the leader lock (`bot.store.leader`) runs the jobs, the others
+stand by and take over within a tick when it stops.
 
 It logs one line per job that did something, phone and account numbers masked. It has no
 conversation port; `GET /health` on `--health-port` answers 200 once the first tick is done
@@ -20,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import signal
 from collections.abc import Callable
@@ -30,16 +31,19 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
+from bot import metrics
 from bot.config import settings
 from bot.notify.delivery import DEFAULT_RETRY, RetryPolicy, SessionFactory, deliver_due
 from bot.notify.registry import SenderRegistry, load_registry
 from bot.notify.reminders import queue_reminders
 from bot.policy import Policy, load_policy
+from bot.probes import serve_probes
 from bot.services import clock
 from bot.services.deadlines import check_deadlines
 from bot.services.lost_messages import tell_lost_messages
 from bot.services.surveys import open_due_surveys
 from bot.store.db import ensure_schema, session_scope
+from bot.store.leader import LeaderLock
 
 logger = logging.getLogger("bot.scheduler")
 
@@ -69,14 +73,17 @@ class Scheduler:
         sessions: SessionFactory = session_scope,
         now: Callable[[], datetime] = clock.now,
         retry: RetryPolicy = DEFAULT_RETRY,
+        leader: LeaderLock | None = None,
     ) -> None:
         self.policy = policy
+        self.leader = leader
         self.registry = registry
         self.sessions = sessions
         self.now = now
         self.retry = retry
         self.ticks = 0
         self.last_tick: datetime | None = None
+        self.leading = leader is None
         self._reminded_at: datetime | None = None
 
     async def _job(self, name: str, report: TickReport, work: Callable[[Session], T]) -> T | None:
@@ -94,9 +101,15 @@ class Scheduler:
             return None
 
     async def tick(self) -> TickReport:
-        """One round of every job, at `now()`."""
+        """One round of every job, at `now()`; a standby (another scheduler leads) runs none."""
         now = self.now()
         report = TickReport(now)
+        if not await self._lead():
+            metrics.SCHEDULER_ROUNDS.labels("standby").inc()
+            self.ticks += 1
+            self.last_tick = now
+            return report
+        metrics.SCHEDULER_ROUNDS.labels("leader").inc()
         policy = self.policy
         deadlines = await self._job("deadlines", report, lambda s: check_deadlines(s, policy, now))
         if deadlines is not None and (deadlines.warnings or deadlines.breaches or deadlines.late):
@@ -119,16 +132,36 @@ class Scheduler:
                     report.lines.append(f"reminders: {reminders.summary()}")
         try:
             delivery = await deliver_due(self.sessions, self.registry, now, self.retry)
+            for channel, sent in delivery.sent.items():
+                metrics.NOTICES_SENT.labels(channel).inc(sent)
+            metrics.NOTICE_FAILURES.labels("retrying").inc(delivery.retrying)
+            metrics.NOTICE_FAILURES.labels("failed").inc(delivery.failed)
             if delivery.busy:
                 report.lines.append(f"notices: {delivery.summary()}")
         except Exception:
             logger.exception("scheduler job delivery failed; the next tick tries again")
             report.failed.append("delivery")
+        for job in report.failed:
+            metrics.SCHEDULER_FAILED_JOBS.labels(job).inc()
         for line in report.lines:
             logger.info("%s", line)
         self.ticks += 1
         self.last_tick = now
         return report
+
+    async def _lead(self) -> bool:
+        """Whether this scheduler leads this round (always without a leader lock)."""
+        if self.leader is None:
+            return True
+        try:
+            leading = await asyncio.to_thread(self.leader.held)
+        except Exception:
+            logger.exception("leader lock unavailable; standing by this round")
+            leading = False
+        if leading != self.leading:
+            logger.info("scheduler %s", "leads" if leading else "stands by (another one leads)")
+            self.leading = leading
+        return leading
 
     async def run(self, interval: float, stop: asyncio.Event, max_ticks: int | None = None) -> None:
         """Tick every `interval` seconds until `stop` is set (or after `max_ticks` ticks).
@@ -151,6 +184,7 @@ class Scheduler:
         body: dict[str, object] = {
             "status": "ok" if healthy else "unavailable",
             "ticks": self.ticks,
+            "role": "leader" if self.leading else "standby",
             "last_tick": self.last_tick.isoformat() if self.last_tick else None,
         }
         return (200 if healthy else 503), body
@@ -159,38 +193,25 @@ class Scheduler:
 async def serve_health(
     scheduler: Scheduler, interval: float, port: int, host: str = "127.0.0.1"
 ) -> asyncio.AbstractServer:
-    """A tiny HTTP server answering every request with `Scheduler.health` as JSON."""
-
-    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while (await reader.readline()).strip():  # the request line and headers
-                pass
-            status, body = scheduler.health(scheduler.now(), interval)
-            data = json.dumps(body).encode()
-            reason = "OK" if status == 200 else "Service Unavailable"
-            writer.write(
-                f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\n"
-                f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n".encode()
-                + data
-            )
-            await writer.drain()
-        except ConnectionError:
-            pass
-        finally:
-            writer.close()
-
-    return await asyncio.start_server(answer, host, port)
+    """`/metrics` and `Scheduler.health` as JSON on `host:port` (bot.probes)."""
+    return await serve_probes(lambda: scheduler.health(scheduler.now(), interval), port, host)
 
 
 async def main_loop(
-    scheduler: Scheduler, interval: float, health_port: int | None, once: bool
+    scheduler: Scheduler,
+    interval: float,
+    health_port: int | None,
+    once: bool,
+    health_host: str = "127.0.0.1",
 ) -> None:
     """Run until SIGTERM or SIGINT (or one tick with `once`), serving health meanwhile."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    server = await serve_health(scheduler, interval, health_port) if health_port else None
+    server = (
+        await serve_health(scheduler, interval, health_port, health_host) if health_port else None
+    )
     try:
         await scheduler.run(interval, stop, max_ticks=1 if once else None)
     finally:
@@ -215,7 +236,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--health-port",
         type=int,
         default=DEFAULT_HEALTH_PORT,
-        help="port of GET /health on 127.0.0.1 (5056; 0: none)",
+        help="port of GET /health (5056; 0: none)",
+    )
+    parser.add_argument(
+        "--health-host",
+        default="127.0.0.1",
+        help="address /health listens on (127.0.0.1; 0.0.0.0 in a container, for its probes)",
     )
     parser.set_defaults(handler=_scheduler_command)
 
@@ -243,6 +269,11 @@ def _scheduler_command(args: argparse.Namespace) -> int:
         args.interval,
         ", ".join(registry.channels) or "no channel",
     )
-    scheduler = Scheduler(policy, registry)
-    asyncio.run(main_loop(scheduler, args.interval, args.health_port or None, args.once))
+    with LeaderLock(settings().database_url) as leader:
+        scheduler = Scheduler(policy, registry, leader=leader)
+        asyncio.run(
+            main_loop(
+                scheduler, args.interval, args.health_port or None, args.once, args.health_host
+            )
+        )
     return 0

@@ -7,7 +7,9 @@ conversation. This store keeps the tracker it last saved for each sender in memo
 back on the next `retrieve` when the database still holds exactly the events that tracker had:
 the sender's latest event id is the one this store wrote last (one index lookup, the same cost at
 event 3,000 as at event 3), so nothing else wrote to the conversation meanwhile, not even another
-Rasa process. Saving a tracker served from the cache writes its new events without Rasa's COUNT
+Rasa replica: with several replicas behind a load balancer a conversation's turns alternate
+between them, and each turn on a replica that did not write the last one reads the database.
+Saving a tracker served from the cache writes its new events without Rasa's COUNT
 of the stored ones (linear in the conversation: the bench's 300-turn run spent a third of the
 server's time in it): the store knows how many it wrote.
 
@@ -29,23 +31,27 @@ SQL keys, plus `cache_size` (conversations kept, default 500).
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import Any
 
 import sqlalchemy as sa
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.brokers.pika import PikaEventBroker
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import Event, SessionStarted
+from rasa.shared.core.events import Event, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from bot import rasa_speedups
+from bot import metrics, rasa_speedups
 
 logger = logging.getLogger(__name__)
 rasa_speedups.apply()  # this module is loaded by the Rasa server only (endpoints.yml)
@@ -59,6 +65,8 @@ _EVENTS = SQLTrackerStore.SQLEvent.__table__
 _LATEST_EVENT_ID = sa.select(sa.func.max(_EVENTS.c.id)).where(
     _EVENTS.c.sender_id == sa.bindparam("sender")
 )
+#: One conversation's writers queue on this PostgreSQL lock until the holder commits.
+_SENDER_WRITE_LOCK = sa.text("SELECT pg_advisory_xact_lock(hashtext(:sender))")
 
 
 def _as_loaded(tracker: DialogueStateTracker) -> bool:
@@ -101,6 +109,31 @@ def _row(sender_id: str, event: Event) -> dict[str, Any]:
         "action_name": data.get("name"),
         "data": json.dumps(data),
     }
+
+
+async def _published(broker: EventBroker | None) -> None:
+    """Wait until RabbitMQ has confirmed the events Rasa's pika broker is publishing.
+
+    Rasa publishes in background tasks and the store then writes the turn; a replica killed
+    between the two kept the turn in the database and lost its events (13 of 100 turns in
+    the fault test of tests/e2e/test_production.py). Waiting here, before the write, makes
+    every stored event a published one (at least once: a turn cut off between the two is in
+    the broker and not in the trackers, never the reverse). A failed publish is left to Rasa,
+    which keeps the event and publishes it once the connection is back.
+    """
+    if isinstance(broker, PikaEventBroker) and broker._background_tasks:
+        await asyncio.gather(*list(broker._background_tasks), return_exceptions=True)
+
+
+def _count_turns(stored: list[Event]) -> None:
+    """Count each user message once, when its turn is first stored (Rasa saves a turn two or
+    three times; a message is among the new events of one save only), with its turn's time."""
+    now = time.time()
+    for event in stored:
+        if isinstance(event, UserUttered):
+            channel = event.input_channel or "unknown"
+            metrics.MESSAGES.labels(channel).inc()
+            metrics.TURN_SECONDS.labels(channel).observe(max(now - event.timestamp, 0.0))
 
 
 class CachingSQLTrackerStore(SQLTrackerStore):
@@ -168,6 +201,7 @@ class CachingSQLTrackerStore(SQLTrackerStore):
             await super().stream_events(tracker)
         finally:
             _from_database.reset(token)
+        await _published(self.event_broker)
 
     def _latest_event_id(self, sender_id: str) -> int | None:
         """The id of the sender's newest stored event (ids only grow), None if there is none.
@@ -219,8 +253,15 @@ class CachingSQLTrackerStore(SQLTrackerStore):
             return iter(tracker.events)
         return super()._additional_events(session, tracker)
 
-    async def _write(self, tracker: DialogueStateTracker) -> None:
-        """`SQLTrackerStore.save`: the same rows, inserted in one statement.
+    async def _write(self, tracker: DialogueStateTracker) -> int | None:
+        """`SQLTrackerStore.save`: the same rows, inserted in one statement; the id of the
+        sender's newest row as this write left it.
+
+        That id must be of this write's own rows, or the cache would take another replica's
+        later events for its own and serve a tracker without them. So it is read in the insert's
+        transaction, after taking the sender's write lock on PostgreSQL (a transaction advisory
+        lock: another replica saving the same conversation waits for the commit); on SQLite the
+        insert holds the database's write lock until the commit.
 
         Rasa adds one ORM object per event and flushes them one by one; the ORM's unit of work was
         a tenth of the server's time under the WeChat load. The rows (columns and JSON) are the
@@ -232,14 +273,17 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         """
         await self.stream_events(tracker)
         with self.session_scope() as session:
-            rows = [
-                _row(tracker.sender_id, event)
-                for event in self._additional_events(session, tracker)
-            ]
-            if rows:
+            if self.engine.dialect.name == "postgresql":
+                session.execute(_SENDER_WRITE_LOCK, {"sender": tracker.sender_id})
+            events = list(self._additional_events(session, tracker))
+            if events:
+                rows = [_row(tracker.sender_id, event) for event in events]
                 session.execute(self.SQLEvent.__table__.insert(), rows)
+            latest = session.execute(_LATEST_EVENT_ID, {"sender": tracker.sender_id}).scalar()
             session.commit()
+        _count_turns(events)
         self._remember_written(tracker, len(tracker.events))
+        return None if latest is None else int(latest)
 
     def _remember_written(self, tracker: DialogueStateTracker, stored: int) -> None:
         """Note that `stored` of `tracker`'s events are in the database (kept for a few senders
@@ -257,7 +301,7 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         new_events = (
             list(itertools.islice(tracker.events, known[1], None)) if known and served else []
         )
-        await self._write(tracker)
+        latest_id = await self._write(tracker)
         self._absent.discard(tracker.sender_id)
         self._cache.pop(tracker.sender_id, None)
         if self._cache_size == 0:
@@ -267,7 +311,6 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         started = served and any(isinstance(e, SessionStarted) for e in new_events)
         # Not as a reload gives it back: trimmed when served (`_as_reloaded`), once per turn.
         as_is = not started and (served or _as_loaded(tracker))
-        latest_id = self._latest_event_id(tracker.sender_id)
         self._cache[tracker.sender_id] = (latest_id, len(tracker.events), tracker, as_is)
         if as_is:
             # A tracker saved twice in a turn (Rasa saves a new conversation's first) is known

@@ -48,16 +48,18 @@ fi
 
 # The browser test (tests/e2e/test_widget_browser.py) drives Debian's chromium through Playwright,
 # never a browser Playwright downloads (no internet on CI); a CJK font keeps its screenshots legible.
-browser_packages=()
-[[ -x /usr/bin/chromium ]] || browser_packages+=(chromium chromium-driver)
-[[ -n "$(fc-list :lang=zh 2>/dev/null)" ]] || browser_packages+=(fonts-wqy-microhei)
-if (( ${#browser_packages[@]} )); then
+system_packages=()
+[[ -x /usr/bin/chromium ]] || system_packages+=(chromium chromium-driver)
+[[ -n "$(fc-list :lang=zh 2>/dev/null)" ]] || system_packages+=(fonts-wqy-microhei)
+# `make run-prod` and its end-to-end test put the replicas behind Debian's nginx.
+[[ -x /usr/sbin/nginx ]] || system_packages+=(nginx)
+if (( ${#system_packages[@]} )); then
   if [[ $(id -u) -eq 0 ]]; then
-    echo "bootstrap: installing ${browser_packages[*]} for the browser test"
+    echo "bootstrap: installing ${system_packages[*]} for the browser and production tests"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${browser_packages[@]}" >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${system_packages[@]}" >/dev/null
   else
-    echo "bootstrap: not root, so not installing ${browser_packages[*]};" \
-      "the browser test is skipped until 'apt-get install ${browser_packages[*]}' is run as root" >&2
+    echo "bootstrap: not root, so not installing ${system_packages[*]};" \
+      "the browser and production tests are skipped until 'apt-get install ${system_packages[*]}' is run as root" >&2
   fi
 fi

@@ -11,6 +11,9 @@ answer format and:
 - checks the body (a JSON object, `sender` and `message` strings, `metadata` an object) and
   answers 400 with an error code otherwise; 413 for a body over the server's limit;
 - keeps at most `MAX_STORED_CHARS` of the text;
+- takes an optional `message_id` (1-64 visible characters): a client that retries a message whose
+  answer it did not get (a replica stopped mid-turn) sends the same id, and the ticket the first
+  attempt may have created is found again instead of created twice (tickets are idempotent on it);
 - in the production profile (`credentials.production.yml`: `auth: token`) accepts only callers
   with `Authorization: Bearer <REST_CHANNEL_TOKEN>` (compared in constant time), and
   `auth: off` turns the channel off (404). Setting `REST_CHANNEL_TOKEN` requires the token in
@@ -62,6 +65,7 @@ class RestMessage:
     sender_id: str
     text: str
     metadata: dict[str, Any]
+    message_id: str | None = None
 
 
 def parse_body(body: object) -> RestMessage:
@@ -73,11 +77,16 @@ def parse_body(body: object) -> RestMessage:
         raise BadRequest("bad_sender", "sender must be a string of 1-64 visible characters")
     if not isinstance(text, str):
         raise BadRequest("bad_message", "message must be a string")
+    message_id = body.get("message_id")
+    if message_id is not None and (
+        not isinstance(message_id, str) or not SENDER.fullmatch(message_id)
+    ):
+        raise BadRequest("bad_message_id", "message_id must be a string of 1-64 visible characters")
     if metadata is None:
         metadata = {}
     if not isinstance(metadata, dict) or len(metadata) > MAX_METADATA_KEYS:
         raise BadRequest("bad_metadata", f"metadata: an object of at most {MAX_METADATA_KEYS} keys")
-    return RestMessage(conversation_id(CHANNEL, sender), bounded_text(text), metadata)
+    return RestMessage(conversation_id(CHANNEL, sender), bounded_text(text), metadata, message_id)
 
 
 def authorised(header: str | None, token: str | None) -> bool:
@@ -149,6 +158,7 @@ class RestInput(InputChannel):
                         collector,
                         message.sender_id,
                         input_channel=CHANNEL,
+                        message_id=message.message_id,
                         metadata=message.metadata,
                     )
                 )

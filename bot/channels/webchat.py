@@ -14,6 +14,12 @@ message. It keeps the rest of Rasa's channel, including its name `socketio`, so 
 
 The same blueprint serves the widget itself from `web/`, so a company embeds the chat with one
 `<script>` tag pointing at its Rasa server and needs no other web server for it.
+
+With several Rasa replicas (credentials `redis_url`, set in credentials.production.yml), the
+Socket.IO server shares its rooms through Redis (python-socketio's `AsyncRedisManager`): a bot
+message emitted on any replica reaches the browser whichever replica holds its socket. That is
+what an agent's reply needs: the console appends it through Rasa's HTTP API on whichever replica
+the load balancer picks, not necessarily the one the visitor's socket is on.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from socketio import AsyncRedisManager, AsyncServer
 
 from bot.channels.ids import conversation_id
 from bot.channels.limits import bounded_text, limit_request_bodies, max_body_bytes
@@ -158,9 +165,31 @@ def user_message(data: object, metadata_key: str) -> tuple[str, dict[str, Any]] 
     return bounded_text(data["message"]), metadata if isinstance(metadata, dict) else {}
 
 
+def share_rooms(sio: AsyncServer, redis_url: str) -> None:
+    """Make `sio` emit through Redis, so every replica delivers to the sockets it holds.
+
+    Rasa creates the server inside its blueprint with the in-process manager; the manager is only
+    started at the first connection, so swapping it before any client connects is the same as
+    passing `client_manager` to the constructor.
+    """
+    manager = AsyncRedisManager(redis_url)
+    manager.set_server(sio)
+    sio.manager = manager
+
+
 class WebChatInput(SocketIOInput):
     """Rasa's `socketio` channel with server-issued sessions, an awaited room join and the
     widget's files."""
+
+    redis_url: str | None = None
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> SocketIOInput:
+        """Rasa's keys, plus `redis_url` (rooms shared by every replica through Redis)."""
+        channel = super().from_credentials(credentials)
+        assert isinstance(channel, WebChatInput)
+        channel.redis_url = str((credentials or {}).get("redis_url") or "") or None
+        return channel
 
     def get_output_channel(self) -> WebChatOutput | None:
         """The output Rasa uses for events the console appends (an agent's reply, a notice)."""
@@ -172,6 +201,8 @@ class WebChatInput(SocketIOInput):
         blueprint = super().blueprint(on_new_message)
         sio = self.sio
         assert sio is not None  # set by SocketIOInput.blueprint
+        if self.redis_url:
+            share_rooms(sio, self.redis_url)
         secret = load_secret()
         limit = max_body_bytes()
         limit_request_bodies(blueprint, limit)

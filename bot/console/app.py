@@ -27,6 +27,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy.orm import Session
 
+from bot import metrics
 from bot.config import settings as process_settings
 from bot.console import logins, present
 from bot.console.auth import (
@@ -58,6 +59,7 @@ from bot.report.data import build_report, default_tracker_url
 from bot.report.definitions import definitions
 from bot.report.figures import period_of
 from bot.services import clock
+from bot.store import handoffs as handoff_store
 from bot.store.db import in_session
 
 logger = logging.getLogger(__name__)
@@ -250,6 +252,13 @@ def create_app(
     async def health(request: Request) -> HTTPResponse:
         return response.json({"status": "ok"})
 
+    @app.get("/metrics")
+    async def scrape(request: Request) -> HTTPResponse:
+        queued = await in_session(handoff_store.sessions_with_status, ["queued"])
+        metrics.HANDOFFS_QUEUED.set(len(queued))
+        body, content_type = metrics.exposition()
+        return response.raw(body, content_type=content_type)
+
     # ---- login --------------------------------------------------------------------------------
 
     @app.post("/api/login")
@@ -377,6 +386,9 @@ def create_app(
         _body(request)
         actor = _actor_of(request)
         picked = await in_session(handoff_service.pick, actor, session_id, now())
+        if picked.picked_at is not None:
+            waited = (picked.picked_at - picked.created_at).total_seconds()
+            metrics.HANDOFF_WAIT_SECONDS.observe(max(waited, 0.0))
         events = [] if picked.paused else [{"event": "pause"}]
         if rules.announces_handover(picked.channel):
             events.append(agent_message(messages.picked(actor.display_name), actor.display_name))

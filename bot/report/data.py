@@ -1,6 +1,7 @@
 """Reading the report's rows: tickets, surveys, hand-offs, accounts and room readings from the
-ticket store, user turns from Rasa's tracker store. The only part of the report that touches a
-database.
+ticket store, user turns from the `conversation_events` table the broker consumer fills (`python
+-m bot events consume`), or from Rasa's tracker store where no consumer runs (the default
+profile). The only part of the report that touches a database.
 
 The tracker store may be absent (no conversations yet, or a separate PostgreSQL database this
 process cannot reach): then `read_tracker` answers `None` and the report says "no conversation
@@ -34,6 +35,7 @@ from bot.report.figures import (
     TicketRow,
     TrackerRow,
 )
+from bot.store import conversation_events
 from bot.store.models import Account, HandoffSession, Survey, Ticket, TicketEvent
 
 logger = logging.getLogger(__name__)
@@ -207,10 +209,24 @@ def read_tracker(url: str | None, period: Period) -> list[TrackerRow] | None:
         engine.dispose()
 
 
+def read_conversation_events(session: Session, period: Period) -> list[TrackerRow]:
+    """The user and action events of the period (plus the tail) from `conversation_events`."""
+    end = (period.end + TRACKER_TAIL).timestamp()
+    return [
+        TrackerRow(e.sender_id, e.type_name, e.timestamp, e.intent_name, e.action_name)
+        for e in conversation_events.in_period(session, period.start.timestamp(), end)
+    ]
+
+
 def collect(
     session: Session, period: Period, as_of: datetime, tracker_url: str | None, policy: Policy
 ) -> ReportData:
     """Every row the report needs, read in one transaction of the ticket store."""
+    tracker = (
+        read_conversation_events(session, period)
+        if conversation_events.any_recorded(session)
+        else read_tracker(tracker_url, period)
+    )
     return ReportData(
         period=period,
         as_of=as_of,
@@ -218,7 +234,7 @@ def collect(
         surveys=read_surveys(session, period),
         handoffs=read_handoffs(session, period),
         accounts=count_accounts(session),
-        tracker=read_tracker(tracker_url, period),
+        tracker=tracker,
         readings=read_room_readings(session, period),
     )
 

@@ -830,3 +830,23 @@ class RoomTempSample(Base):
     source = Column(String(16))
     photo_media_id = Column(String(128))
     created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+
+
+class ConversationEvent(Base):
+    """A user message or bot action as Rasa published it to RabbitMQ, for the quality report.
+
+    Written by `python -m bot events consume` (bot/analytics.py), so the report reads the ticket
+    store instead of Rasa's tracker tables (another database in production, several replicas
+    writing it). The broker delivers at least once: `dedup_key` makes a repeat a no-op.
+    """
+
+    __tablename__ = "conversation_events"
+    __table_args__ = (Index("ix_conversation_events_timestamp", "timestamp"),)
+
+    id = Column(Integer, primary_key=True)
+    dedup_key = Column(String(255), nullable=False, unique=True)
+    sender_id = Column(String(128), nullable=False)
+    type_name = Column(String(32), nullable=False)
+    timestamp = Column(Float, nullable=False)
+    intent_name = Column(String(255))
+    action_name = Column(String(255))

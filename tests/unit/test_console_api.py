@@ -718,3 +718,29 @@ async def test_the_quality_report_is_for_supervisors_only(console: Console) -> N
     for bad in ("from=2026-11-30&to=2026-11-01", "from=yesterday&to=2026-11-30", "to=2026-11-30"):
         status, _ = await lead.get(f"/api/report?{bad}")
         assert status == 400, bad
+
+
+async def test_metrics_show_the_queue_and_the_wait_until_an_agent_picks(console: Console) -> None:
+    def sample(text_format: str, name: str) -> float:
+        line = next(line for line in text_format.splitlines() if line.startswith(name + " "))
+        return float(line.split()[-1])
+
+    async def scrape() -> str:
+        async with aiohttp.ClientSession() as http, http.get(f"{console.base}/metrics") as answer:
+            assert answer.status == 200
+            return await answer.text()
+
+    session_id = _queue()
+    before = await scrape()
+    assert sample(before, "heating_handoffs_queued") == 1
+    console.clock[0] = NOW + timedelta(minutes=4)
+    wang = await console.agent("wang")
+    assert (await wang.post(f"/api/sessions/{session_id}/pick"))[0] == 200
+    after = await scrape()
+    assert sample(after, "heating_handoffs_queued") == 0
+    count = "heating_handoff_wait_seconds_count"
+    assert sample(after, count) == sample(before, count) + 1
+    waited = sample(after, "heating_handoff_wait_seconds_sum") - sample(
+        before, "heating_handoff_wait_seconds_sum"
+    )
+    assert waited == 240

@@ -36,6 +36,7 @@ from bot.report.figures import (
 )
 from bot.report.files import write_report
 from bot.report.render import NO_CONVERSATIONS
+from bot.store.conversation_events import record as record_events
 from bot.store.models import Account, HandoffSession, Survey, Ticket, TicketEvent
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -587,3 +588,26 @@ def test_collect_reads_only_the_period(seeded: str, session: Session) -> None:
     assert len(data.handoffs) == 4 and data.accounts == 8
     assert sorted(r.temperature_c for r in data.readings) == [16.5, 19.0]
     assert data.tracker is not None and all(r.sender_id != "u11" for r in data.tracker)
+
+
+def test_the_report_reads_the_broker_consumers_table_instead_of_rasas_tracker(
+    seeded: str, session: Session, tmp_path: Path
+) -> None:
+    """Events as Rasa publishes them, written by the consumer (each twice: the broker delivers
+    at least once), give the same conversation figures without the tracker store."""
+    rows = read_tracker(seeded, NOVEMBER)
+    assert rows
+    published = [
+        {
+            "sender_id": r.sender_id,
+            "event": r.type_name,
+            "timestamp": r.timestamp,
+            "parse_data": {"intent": {"name": r.intent_name}},
+            "name": r.action_name,
+        }
+        for r in rows
+    ]
+    record_events(session, published + published)
+    session.commit()
+    report = build_report(session, NOVEMBER, AS_OF, f"sqlite:///{tmp_path / 'absent.db'}")
+    assert report["conversations"] == EXPECTED_CONVERSATIONS

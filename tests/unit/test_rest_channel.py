@@ -84,6 +84,17 @@ async def test_a_sender_is_always_in_the_rest_namespace_on_the_rest_channel() ->
     ]
 
 
+async def test_a_retry_carries_the_message_id_the_client_gave_so_a_ticket_is_not_made_twice() -> (
+    None
+):
+    async with serving(RestInput()) as (url, agent):
+        for _ in range(2):
+            await _post(url, _json({"sender": "me", "message": "明天上午", "message_id": "m-1"}))
+        await _post(url, _json({"sender": "me", "message": "好的"}))
+    first, retry, other = (m.message_id for m in agent.messages)
+    assert first == retry == "m-1" and other not in (None, "m-1")
+
+
 @pytest.mark.parametrize(
     ("body", "code"),
     [
@@ -102,6 +113,8 @@ async def test_a_sender_is_always_in_the_rest_namespace_on_the_rest_channel() ->
         (_json({"sender": "me", "message": {"text": "hi"}}), "bad_message"),
         (_json({"sender": "me", "message": "hi", "metadata": "x"}), "bad_metadata"),
         (_json({"sender": "me", "message": "hi", "metadata": [1]}), "bad_metadata"),
+        (_json({"sender": "me", "message": "hi", "message_id": 7}), "bad_message_id"),
+        (_json({"sender": "me", "message": "hi", "message_id": "a b"}), "bad_message_id"),
     ],
 )
 async def test_a_body_that_is_not_a_message_gets_400_with_a_code(body: bytes, code: str) -> None:
