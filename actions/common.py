@@ -298,7 +298,11 @@ def latest_text_of_intent(tracker: Tracker, intents: set[str]) -> str | None:
 
 #: Form questions whose answers are contact details, kept in the ticket's own fields: their
 #: answers are not the resident's account of the problem.
-CONTACT_QUESTIONS = frozenset({"address", "phone", "visit_time", "account_no", "phone_last4"})
+#: Questions whose answers are details, not the resident's account of the request (the yes to
+#: the read-back, actions/readback.py, included).
+CONTACT_QUESTIONS = frozenset(
+    {"address", "phone", "visit_time", "account_no", "phone_last4", "details_confirmed"}
+)
 
 
 def is_payload(text: str) -> bool:
