@@ -34,6 +34,7 @@ BOOKING = [
     "阳光花园5号楼1单元302",
     "13812345678",
     "明天上午",
+    "对",  # the details read back: yes, file it
 ]
 
 

@@ -49,13 +49,14 @@ from .test_wechat import text as wechat_text
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
 USERS = 20
-#: A repair booking: greeting, fault, address, phone, visit time → a BX ticket.
+#: A repair booking: greeting, fault, address, phone, visit time, yes to the read-back → BX.
 BOOKING = [
     "你好",
     "家里暖气不热了，想找师傅来看看",
     "阳光花园5号楼1单元302",
     "13812345678",
     "明天上午",
+    "对",  # the details read back: yes, file it
 ]
 
 
