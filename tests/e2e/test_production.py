@@ -101,8 +101,9 @@ def test_a_conversation_alternating_replicas_reaches_its_ticket(prod: Prod) -> N
         for i, message in enumerate(BOOKING)
     ]
     assert "地址" in answers[1] and "电话" in answers[2] and "时间" in answers[3]
+    assert "核对" in answers[4]  # the read-back, on the other replica than the answer before
     [ticket] = prod.tickets("alternating")
-    assert ticket in answers[4]
+    assert ticket in answers[5]
     # and through nginx, which balances the same conversation over both
     status = prod.say(prod.stack.url, "alternating", "我的工单到哪一步了")
     assert ticket in "\n".join(m.get("text", "") for m in status)
