@@ -23,8 +23,11 @@ action's events and predicts on, so the user got nothing and a form half-took th
 Here the turn ends with `utter_service_unavailable` (the policy's hotline for urgent matters) and
 the user's message is taken back, so the conversation is where it was before it (`_run_action`).
 
-`apply()` is idempotent and runs when the Rasa server loads `bot.tracker_store` (endpoints.yml),
-the one project module only the Rasa server imports.
+`install()` is idempotent and runs when the Rasa server creates its tracker store
+(`bot.tracker_store.CachingSQLTrackerStore`, named in endpoints.yml): importing any project module
+changes nothing in Rasa. `HEATING_RASA_PATCHES=none` runs stock Rasa (or a comma list of patch
+names, `MessageProcessor._run_action`, …), and Rasa releases other than `SUPPORTED_RASA` are
+refused.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ import copy
 import dataclasses
 import gc
 import json
+import logging
+import os
 import sys
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -40,6 +45,7 @@ from functools import lru_cache
 from typing import Any
 
 import fastjsonschema
+import rasa
 from jsonschema import ValidationError
 from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for
@@ -73,6 +79,8 @@ from rasa.utils.endpoints import EndpointConfig
 
 from bot import folded_history, tracker_window
 from bot.policy import load_policy
+
+logger = logging.getLogger(__name__)
 
 _RASA_PREDICT = MessageProcessor._predict_next_with_tracker
 _RASA_CALL_FORMAT = RemoteAction._action_call_format
@@ -489,7 +497,7 @@ def _undoable(tracker: DialogueStateTracker, domain: Domain) -> bool:
     return False
 
 
-#: What `apply()` replaces: (class, attribute, replacement).
+#: What `install()` replaces: (class, attribute, replacement).
 PATCHES: tuple[tuple[type, str, Any], ...] = (
     (RemoteAction, "_validate_action_result", _validate_action_result),
     (RemoteAction, "_action_call_format", _action_call_format),
@@ -514,8 +522,59 @@ PATCHES: tuple[tuple[type, str, Any], ...] = (
 SWITCH_INTERVAL_S = 0.001
 
 
-def apply() -> None:
-    """Install the speed-ups (again is harmless)."""
-    for owner, name, replacement in PATCHES:
+#: The Rasa release every patch was written against and is compared with in the tests.
+SUPPORTED_RASA = "3.6.21"
+#: all (the default), none (stock Rasa behaviour and speed), or a comma list of `patch_name`s.
+SWITCH_ENV = "HEATING_RASA_PATCHES"
+
+
+def patch_name(owner: type, name: str) -> str:
+    """A patch as the switch names it: `MessageProcessor._run_action`."""
+    return f"{owner.__name__}.{name}"
+
+
+def selected(setting: str | None) -> list[tuple[type, str, Any]]:
+    """The patches `setting` names (`SWITCH_ENV`); an unknown name is an error that lists the
+    known ones, so a typo never silently runs stock Rasa."""
+    value = (setting or "all").strip()
+    if value == "all":
+        return list(PATCHES)
+    if value == "none":
+        return []
+    wanted = {part.strip() for part in value.split(",") if part.strip()}
+    known = {patch_name(owner, name) for owner, name, _ in PATCHES}
+    if unknown := wanted - known:
+        raise ValueError(
+            f"{SWITCH_ENV}: unknown patch {', '.join(sorted(unknown))}; "
+            f"use all, none or a comma list of: {', '.join(sorted(known))}"
+        )
+    return [patch for patch in PATCHES if patch_name(patch[0], patch[1]) in wanted]
+
+
+def install(setting: str | None = None, version: str | None = None) -> list[str]:
+    """Install the speed-ups `setting` selects (default: the `SWITCH_ENV` variable, else all)
+    and return their names; installing again is harmless.
+
+    Called by the Rasa server's tracker store when Rasa creates it (endpoints.yml), never on
+    import. Refuses, with a message saying what to do, on a Rasa release other than the one the
+    patches were written against: each replaces a Rasa internal that may have changed.
+    """
+    chosen = selected(os.environ.get(SWITCH_ENV) if setting is None else setting)
+    if not chosen:
+        logger.info("Rasa speed-ups off (%s=none): stock Rasa behaviour", SWITCH_ENV)
+        return []
+    running = version or rasa.__version__
+    if running != SUPPORTED_RASA:
+        raise RuntimeError(
+            f"The project's Rasa speed-ups were written against Rasa {SUPPORTED_RASA}, and Rasa "
+            f"{running} is installed. Set {SWITCH_ENV}=none to run stock Rasa, or re-run the "
+            "comparison tests (tests/unit/test_rasa_speedups.py, test_folded_history.py, "
+            "test_tracker_window.py) against this release before changing SUPPORTED_RASA."
+        )
+    for owner, name, replacement in chosen:
         setattr(owner, name, replacement)
-    sys.setswitchinterval(SWITCH_INTERVAL_S)
+    if len(chosen) == len(PATCHES):
+        sys.setswitchinterval(SWITCH_INTERVAL_S)
+    names = [patch_name(owner, name) for owner, name, _ in chosen]
+    logger.info("Rasa speed-ups installed: %s", ", ".join(names))
+    return names

@@ -54,7 +54,6 @@ from sqlalchemy.pool import QueuePool
 from bot import metrics, rasa_speedups
 
 logger = logging.getLogger(__name__)
-rasa_speedups.apply()  # this module is loaded by the Rasa server only (endpoints.yml)
 
 DEFAULT_CACHE_SIZE = 500
 #: Set while Rasa looks up the stored tracker to publish new events (`stream_events`).
@@ -144,6 +143,9 @@ class CachingSQLTrackerStore(SQLTrackerStore):
     def __init__(
         self, *args: Any, cache_size: int | str = DEFAULT_CACHE_SIZE, **kwargs: Any
     ) -> None:
+        # Rasa creates its tracker store once, from endpoints.yml, before the first message:
+        # the one place the server's speed-ups are installed (`HEATING_RASA_PATCHES`)
+        rasa_speedups.install()
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (
             None,

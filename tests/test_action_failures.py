@@ -116,7 +116,7 @@ def agent(server: ActionServer, monkeypatch: pytest.MonkeyPatch) -> Agent:
     """The trained model behind Rasa's processor, with the project's patches (restored after)."""
     for owner, name, _ in rasa_speedups.PATCHES:
         monkeypatch.setattr(owner, name, getattr(owner, name))
-    rasa_speedups.apply()
+    rasa_speedups.install("all")
     monkeypatch.setattr(rasa.core.actions.action, "DEFAULT_REQUEST_TIMEOUT", 0.5)
     return Agent.load(str(ensure_model()), action_endpoint=EndpointConfig(url=server.url))
 

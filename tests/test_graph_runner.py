@@ -68,7 +68,7 @@ def test_runs_without_dask_give_rasas_parses_and_predictions(
 ) -> None:
     for owner, name, _ in rasa_speedups.PATCHES:  # restored when the test ends
         monkeypatch.setattr(owner, name, getattr(owner, name))
-    rasa_speedups.apply()
+    rasa_speedups.install("all")
     assert DaskGraphRunner.run is rasa_speedups._run_graph
     agent = Agent.load(str(ensure_model()))
     ours = _answers(agent)

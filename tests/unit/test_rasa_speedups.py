@@ -42,7 +42,7 @@ INVALID: list[dict[str, Any]] = [
 def patched(monkeypatch: pytest.MonkeyPatch) -> None:
     for owner, name, _ in rasa_speedups.PATCHES:
         monkeypatch.setattr(owner, name, getattr(owner, name))
-    rasa_speedups.apply()
+    rasa_speedups.install("all")
 
 
 @pytest.mark.parametrize("result", VALID)
@@ -56,10 +56,78 @@ def test_invalid_responses_fail_with_rasas_message(result: dict[str, Any], patch
         RemoteAction("action_x", None)._validate_action_result(result)
 
 
-def test_loading_the_tracker_store_installs_the_speedup() -> None:
-    import bot.tracker_store  # noqa: F401  (what the Rasa server does via endpoints.yml)
+def test_creating_the_tracker_store_installs_the_speedups(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rasa.shared.core.domain import Domain
 
-    assert RemoteAction._validate_action_result is rasa_speedups._validate_action_result
+    from bot.tracker_store import CachingSQLTrackerStore
+
+    for owner, name, _ in rasa_speedups.PATCHES:
+        monkeypatch.setattr(owner, name, getattr(owner, name))
+    monkeypatch.delenv(rasa_speedups.SWITCH_ENV, raising=False)
+    # what the Rasa server does with endpoints.yml's tracker_store section
+    CachingSQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "t.db"))
+    for owner, name, replacement in rasa_speedups.PATCHES:
+        assert getattr(owner, name) is replacement, name
+
+
+IMPORT_EVERYTHING = """
+import importlib, pkgutil, sys
+import bot
+from bot import rasa_speedups
+originals = {(o, n): getattr(o, n) for o, n, _ in rasa_speedups.PATCHES}
+for module in pkgutil.walk_packages(bot.__path__, "bot."):
+    if module.name.endswith("__main__") or ".migrations" in module.name:
+        continue
+    importlib.import_module(module.name)
+changed = [f"{o.__name__}.{n}" for (o, n), f in originals.items() if getattr(o, n) is not f]
+print(changed)
+sys.exit(1 if changed else 0)
+"""
+
+
+def test_importing_every_bot_module_changes_nothing_in_rasa() -> None:
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORT_EVERYTHING], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+
+
+@pytest.mark.parametrize(
+    ("setting", "count"),
+    [("all", len(rasa_speedups.PATCHES)), ("none", 0), ("MessageProcessor._run_action", 1)],
+)
+def test_the_switch_selects_the_patches(
+    setting: str, count: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for owner, name, _ in rasa_speedups.PATCHES:
+        monkeypatch.setattr(owner, name, getattr(owner, name))
+    monkeypatch.setattr(sys, "setswitchinterval", lambda seconds: None)
+    monkeypatch.setenv(rasa_speedups.SWITCH_ENV, setting)
+    installed = rasa_speedups.install()
+    assert len(installed) == count
+    for owner, name, replacement in rasa_speedups.PATCHES:
+        named = rasa_speedups.patch_name(owner, name) in installed
+        assert (getattr(owner, name) is replacement) is named, name
+
+
+def test_an_unknown_patch_name_is_refused_with_the_known_ones() -> None:
+    with pytest.raises(ValueError, match=r"MessageProcessor\._run_action"):
+        rasa_speedups.install("MessageProcessor._run_acton")
+
+
+def test_another_rasa_release_is_refused_unless_the_patches_are_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for owner, name, _ in rasa_speedups.PATCHES:
+        monkeypatch.setattr(owner, name, getattr(owner, name))
+    with pytest.raises(RuntimeError, match="HEATING_RASA_PATCHES=none"):
+        rasa_speedups.install("all", version="3.7.0")
+    assert RemoteAction._validate_action_result is not rasa_speedups._validate_action_result
+    assert rasa_speedups.install("none", version="3.7.0") == []
 
 
 def test_the_interpreter_switches_threads_every_millisecond(
@@ -68,7 +136,7 @@ def test_the_interpreter_switches_threads_every_millisecond(
     """The Rasa server's SQLite session thread waits at most this long for the interpreter."""
     monkeypatch.setattr(sys, "setswitchinterval", lambda seconds: calls.append(seconds))
     calls: list[float] = []
-    rasa_speedups.apply()
+    rasa_speedups.install("all")
     assert calls == [0.001]
 
 
@@ -112,7 +180,7 @@ def test_tracker_copy_equals_rasas_replay_and_is_independent(
     replayed = tracker.travel_back_in_time(float("inf"))  # Rasa's copy(), whatever is patched
     for owner, name, _ in rasa_speedups.PATCHES:
         monkeypatch.setattr(owner, name, getattr(owner, name))
-    rasa_speedups.apply()
+    rasa_speedups.install("all")
     copied = tracker.copy()
 
     assert copied.current_state(EventVerbosity.ALL) == replayed.current_state(EventVerbosity.ALL)
@@ -206,13 +274,6 @@ def test_compiled_check_agrees_with_jsonschema_on_every_event_kind(patched: None
             with pytest.raises(ValidationError, match="Failed to validate"):
                 RemoteAction("a", None)._validate_action_result(response)
     assert sum(reference.is_valid(r) for r in responses) >= len(_sdk_events())
-
-
-def test_loading_the_tracker_store_installs_every_speedup() -> None:
-    import bot.tracker_store  # noqa: F401
-
-    for owner, name, replacement in rasa_speedups.PATCHES:
-        assert getattr(owner, name) is replacement, name
 
 
 def test_rule_matching_stops_early_with_rasas_answers() -> None:

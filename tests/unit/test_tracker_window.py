@@ -158,7 +158,7 @@ def test_rasas_action_request_carries_the_bounded_events(monkeypatch: pytest.Mon
 
     for owner, name, _ in rasa_speedups.PATCHES:
         monkeypatch.setattr(owner, name, getattr(owner, name))
-    rasa_speedups.apply()
+    rasa_speedups.install("all")
     tracker = _tracker(_long_conversation(80))
     action = RemoteAction("action_answer_faq", EndpointConfig("http://localhost:5055/webhook"))
     request = action._action_call_format(tracker, DOMAIN)
