@@ -47,9 +47,10 @@ def test_the_third_emergency_set_holds_its_floors() -> None:
     """The third set (a writer who saw nothing of the project, 2026-12-06), scored once after the
     rules written from the fresh set's misses: recall 83.9 % (151/180; the rules before them
     82.8 %), person 67.3 %, gas 91.1 %, water 91.2 %, false alarms 10.0 % (14/140; before 11.4 %).
-    What the fresh set's misses taught barely carried over: the rules fit what was read. Nobody
-    has read this set's misses; they measure the next change."""
+    What the fresh set's misses taught barely carried over: the rules fit what was read. The next
+    change (a burst main spoken of as a stop's cause is no emergency) gave 9.3 % false alarms
+    (13/140), recall unchanged. Nobody has read this set's misses; they measure the next change."""
     score = measure(load_cases(THIRD))
     assert (score.emergencies, score.non_emergencies) == (180, 140)
     assert score.recall is not None and score.recall >= 0.83
-    assert score.false_alarm_rate is not None and score.false_alarm_rate <= 0.105
+    assert score.false_alarm_rate is not None and score.false_alarm_rate <= 0.095
