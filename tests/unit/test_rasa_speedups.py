@@ -96,6 +96,16 @@ def test_importing_every_bot_module_changes_nothing_in_rasa() -> None:
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
 
 
+def _stand_ins(monkeypatch: pytest.MonkeyPatch) -> dict[tuple[type, str], Any]:
+    """Put a distinct stand-in where each patch goes (whatever earlier tests installed), so a
+    test sees exactly what one `install` changed; monkeypatch puts everything back."""
+    stand_ins: dict[tuple[type, str], Any] = {}
+    for owner, name, _ in rasa_speedups.PATCHES:
+        stand_ins[owner, name] = lambda *args, **kwargs: None
+        monkeypatch.setattr(owner, name, stand_ins[owner, name])
+    return stand_ins
+
+
 @pytest.mark.parametrize(
     ("setting", "count"),
     [("all", len(rasa_speedups.PATCHES)), ("none", 0), ("MessageProcessor._run_action", 1)],
@@ -103,8 +113,7 @@ def test_importing_every_bot_module_changes_nothing_in_rasa() -> None:
 def test_the_switch_selects_the_patches(
     setting: str, count: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for owner, name, _ in rasa_speedups.PATCHES:
-        monkeypatch.setattr(owner, name, getattr(owner, name))
+    _stand_ins(monkeypatch)
     monkeypatch.setattr(sys, "setswitchinterval", lambda seconds: None)
     monkeypatch.setenv(rasa_speedups.SWITCH_ENV, setting)
     installed = rasa_speedups.install()
@@ -122,11 +131,10 @@ def test_an_unknown_patch_name_is_refused_with_the_known_ones() -> None:
 def test_another_rasa_release_is_refused_unless_the_patches_are_off(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    for owner, name, _ in rasa_speedups.PATCHES:
-        monkeypatch.setattr(owner, name, getattr(owner, name))
+    stand_ins = _stand_ins(monkeypatch)
     with pytest.raises(RuntimeError, match="HEATING_RASA_PATCHES=none"):
         rasa_speedups.install("all", version="3.7.0")
-    assert RemoteAction._validate_action_result is not rasa_speedups._validate_action_result
+    assert all(getattr(owner, name) is stand_ins[owner, name] for owner, name in stand_ins)
     assert rasa_speedups.install("none", version="3.7.0") == []
 
 
