@@ -202,6 +202,10 @@ def _structure(
     return building, unit, room, first
 
 
+#: A digit run no address part has (rooms and buildings are short): a phone or account number.
+_LONG_NUMBER = re.compile(r"(?<![0-9])[0-9]{7,}(?![0-9])")
+
+
 def parse_address(text: str, known_communities: Iterable[str] = ()) -> Address:
     """Parse an address the way users type it; unknown parts are None (see module docstring).
 
@@ -209,7 +213,9 @@ def parse_address(text: str, known_communities: Iterable[str] = ()) -> Address:
     exact; without it the community is guessed from its suffix.
     """
     raw = (text or "").strip()
-    canonical = re.sub(r"\s+", "", to_canonical(raw))
+    # a phone or account number sent with the address (…1单元303 13122223333) is no part of it:
+    # dropped before the spaces, which would glue it to the room
+    canonical = re.sub(r"\s+", "", _LONG_NUMBER.sub(" ", to_canonical(raw)))
     canonical = _strip_filler(canonical)
     community: str | None = None
     tail = canonical

@@ -196,8 +196,35 @@ def _clean_chars(text: str) -> tuple[list[str], list[int]]:
     return chars, src
 
 
+#: A spaced digit group is part of the number before it when both groups are short enough for
+#: the ways numbers are written in parts (138 1234 5678, 010 62345678, 0102 3456 78); a room
+#: followed by a phone number (1单元303 13122223333) stays two numbers.
+_MAX_LEFT_GROUP = 4
+_MAX_RIGHT_GROUP = 8
+
+
+def _digits_before(text: str, end: int) -> int:
+    start = end
+    while start > 0 and text[start - 1].isascii() and text[start - 1].isdigit():
+        start -= 1
+    return end - start
+
+
+def _digits_from(text: str, start: int) -> int:
+    end = start
+    while end < len(text) and text[end].isascii() and text[end].isdigit():
+        end += 1
+    return end - start
+
+
+def _one_number(left: int, right: int) -> bool:
+    """Whether digit groups of these lengths, a space apart, are one number written in parts."""
+    return 0 < left <= _MAX_LEFT_GROUP and 0 < right <= _MAX_RIGHT_GROUP
+
+
 def _collapse_spaces(text: str, offsets: list[int]) -> tuple[str, list[int]]:
-    """Fold runs of spaces to one, drop them at the ends and between two ASCII digits.
+    """Fold runs of spaces to one, drop them at the ends and between two ASCII digits of one
+    number written in parts (`_one_number`).
 
     `offsets` has one entry per character of `text` plus the end sentinel; the result keeps the
     same shape. A kept space maps to the first space of its run.
@@ -222,6 +249,7 @@ def _collapse_spaces(text: str, offsets: list[int]) -> tuple[str, list[int]]:
             and out[-1].isascii()
             and out[-1].isdigit()
             and (text[j].isascii() and text[j].isdigit())
+            and _one_number(_digits_before(text, i), _digits_from(text, j))
         )
         if not at_edge and not between_digits:
             out.append(" ")
@@ -250,7 +278,8 @@ def normalise(text: str) -> str:
     """Canonical text: simplified script, half-width ASCII, no control chars, tidy whitespace.
 
     traditional → simplified (opencc t2s dictionaries), full-width → half-width (digits, Latin,
-    space, punctuation), whitespace removed between two digits (`138 1234 5678` → `13812345678`),
+    space, punctuation), whitespace removed inside a number written in parts (`138 1234 5678` →
+    `13812345678`, not `303 13122223333`),
     control and zero-width characters dropped (emoji and the joiners inside emoji are kept), runs
     of whitespace folded to one space, and the ends trimmed.
     """

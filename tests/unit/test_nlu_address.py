@@ -167,3 +167,8 @@ def test_ten_thousand_characters_are_fast(chunk: str) -> None:
     started = time.perf_counter()
     parse_address(text, ["阳光花园", "幸福里小区"] * 50)
     assert time.perf_counter() - started < 1.0
+
+
+def test_a_phone_number_sent_with_the_address_is_no_part_of_the_room() -> None:
+    found = parse_address("和平里2号楼1单元303 13122223333 工作日晚上六点以后", ["和平里"])
+    assert (found.community, found.building, found.unit, found.room) == ("和平里", "2", "1", "303")

@@ -220,3 +220,18 @@ def test_time_grows_linearly() -> None:
 
     # 8× the input; quadratic behaviour would be ~64×. Allow generous noise.
     assert best_of_three(large) < 20 * best_of_three(small) + 0.05
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("138 1234 5678", "13812345678"),
+        ("010 62345678", "01062345678"),
+        ("0102 3456 78", "0102345678"),
+        # a room then a phone number: two numbers, not one of fourteen digits
+        ("和平里2号楼1单元303 13122223333 晚上", "和平里2号楼1单元303 13122223333 晚上"),
+        ("13122223333 303", "13122223333 303"),
+    ],
+)
+def test_only_a_number_written_in_parts_loses_its_spaces(text: str, expected: str) -> None:
+    assert normalise(text) == expected
