@@ -12,20 +12,14 @@ a message the safety net marked as an emergency is left to that net.
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.core.constants import POLICY_PRIORITY, RULE_POLICY_PRIORITY
-from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
-from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.handoff.triggers import UserTurn, hand_over_now
 from bot.nlu.emergency import EMERGENCY, emergency_from
+from bot.nlu.safety_net import OverridingPolicy
 
 #: The hand-off action (actions/conversation.py, listed in domain.yml).
 HANDOFF_ACTION = "action_request_human"
@@ -60,37 +54,9 @@ def frustration_turn(tracker: DialogueStateTracker) -> str | None:
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True
 )
-class FrustrationPolicy(Policy):
-    """Hands a repeated request to a person, above every rule and form (module docstring).
+class FrustrationPolicy(OverridingPolicy):
+    """Hands a repeated request to a person, above every rule and form (module docstring)."""
 
-    Config: `priority` (default one above RulePolicy's, which it must outrank).
-    """
-
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        """Defaults; see the class docstring."""
-        return {POLICY_PRIORITY: RULE_POLICY_PRIORITY + 1}
-
-    def train(
-        self,
-        training_trackers: list[TrackerWithCachedStates],
-        domain: Domain,
-        **kwargs: Any,
-    ) -> Resource:
-        """Nothing to learn: the decision is the rule's."""
-        return self._resource
-
-    def predict_action_probabilities(
-        self,
-        tracker: DialogueStateTracker,
-        domain: Domain,
-        rule_only_data: dict[str, Any] | None = None,
-        **kwargs: Any,
-    ) -> PolicyPrediction:
-        """Confidence 1 for the hand-off or the listen after it; all zeros otherwise."""
-        probabilities = self._default_predictions(domain)
-        action = frustration_turn(tracker)
-        if action is None or action not in domain.action_names_or_texts:
-            return self._prediction(probabilities)
-        probabilities[domain.index_for_action(action)] = 1.0
-        return self._prediction(probabilities, is_no_user_prediction=True)
+    def next_action(self, tracker: DialogueStateTracker) -> str | None:
+        """`frustration_turn`: the hand-off, or the listen after it."""
+        return frustration_turn(tracker)

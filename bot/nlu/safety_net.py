@@ -75,11 +75,10 @@ def emergency_turn(tracker: DialogueStateTracker) -> str | None:
     return None
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True
-)
-class EmergencyPolicy(Policy):
-    """Runs the urgent path for a marked message, above every rule and form (module docstring).
+class OverridingPolicy(Policy):
+    """A policy whose decision is a plain rule over the tracker (`next_action`) and that outranks
+    RulePolicy, so neither a rule nor a form's own prediction wins over it: the emergency net
+    here, the frustration hand-off in bot/handoff/policy.py.
 
     Config: `priority` (default one above RulePolicy's, which it must outrank).
     """
@@ -89,13 +88,17 @@ class EmergencyPolicy(Policy):
         """Defaults; see the class docstring."""
         return {POLICY_PRIORITY: RULE_POLICY_PRIORITY + 1}
 
+    def next_action(self, tracker: DialogueStateTracker) -> str | None:
+        """The action this policy insists on now, or None to leave the turn to the others."""
+        raise NotImplementedError
+
     def train(
         self,
         training_trackers: list[TrackerWithCachedStates],
         domain: Domain,
         **kwargs: Any,
     ) -> Resource:
-        """Nothing to learn: the decision is the marker's. Kept trainable so the default recipe
+        """Nothing to learn: the decision is the rule's. Kept trainable so the default recipe
         places it beside the other policies."""
         return self._resource
 
@@ -106,11 +109,22 @@ class EmergencyPolicy(Policy):
         rule_only_data: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> PolicyPrediction:
-        """Confidence 1 for the safety net's action (a "no user" prediction, like a form's);
-        all zeros when it has nothing to say."""
+        """Confidence 1 for `next_action` (a "no user" prediction, like a form's); all zeros
+        when it has nothing to say."""
         probabilities = self._default_predictions(domain)
-        action = emergency_turn(tracker)
+        action = self.next_action(tracker)
         if action is None or action not in domain.action_names_or_texts:
             return self._prediction(probabilities)
         probabilities[domain.index_for_action(action)] = 1.0
         return self._prediction(probabilities, is_no_user_prediction=True)
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True
+)
+class EmergencyPolicy(OverridingPolicy):
+    """Runs the urgent path for a marked message, above every rule and form (module docstring)."""
+
+    def next_action(self, tracker: DialogueStateTracker) -> str | None:
+        """`emergency_turn`: the emergency action for a marked message, then a listen."""
+        return emergency_turn(tracker)
