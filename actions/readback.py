@@ -108,49 +108,35 @@ class ReadBackSlot:
         return {SLOT: True if value is True else None}
 
 
-def read_back_lines(form: str, tracker: Tracker) -> list[str]:
-    """What the form recorded, one line per detail, as the ticket will hold it."""
+def read_back_details(form: str, tracker: Tracker, sms: bool = False) -> list[tuple[str, str]]:
+    """What the form recorded, as (label, value), as the ticket will hold it. For an SMS
+    (`sms`: every SMS fits 70 characters with the signature) the complaint text is left out,
+    the visit is written 12月7日8-12点, and the phone only when it is not the number writing in."""
     slot = tracker.get_slot
-    phone = slot("phone")
-    window = window_of(slot("visit_time"))
-    lines: list[str] = []
+    details: list[tuple[str, str]] = []
     if form == "repair_form":
         fault = slot("fault_type") or "other"
-        lines.append(f"问题：{ticket_service.FAULT_NAMES.get(fault, fault)}")
+        details.append(("问题", ticket_service.FAULT_NAMES.get(fault, fault)))
     if form == "complaint_form":
-        lines.append(f"类别：{slot('complaint_category') or '其他'}")
+        details.append(("类别", str(slot("complaint_category") or "其他")))
         text = str(slot("complaint_text") or "")
-        lines.append(f"内容：{text[:40]}{'…' if len(text) > 40 else ''}")
+        if not sms:
+            details.append(("内容", f"{text[:40]}{'…' if len(text) > 40 else ''}"))
     if slot("address"):
-        lines.append(f"地址：{slot('address')}")
-    if phone:
-        lines.append(f"联系电话：{mask_phone(phone)}")
-    if form in ("repair_form", "temp_check_form"):
-        lines.append(f"上门时间：{clock.format_window(*window) if window else '尽快'}")
-    return lines
-
-
-def sms_read_back(form: str, tracker: Tracker) -> str:
-    """The details in one short line for an SMS (every SMS fits 70 characters with the
-    signature): values without labels, the visit as 12月7日8-12点, the phone only when it is
-    not the number writing in."""
-    slot = tracker.get_slot
-    parts: list[str] = []
-    if form == "repair_form":
-        fault = slot("fault_type") or "other"
-        parts.append(ticket_service.FAULT_NAMES.get(fault, fault))
-    if form == "complaint_form":
-        parts.append(str(slot("complaint_category") or "其他"))
-    if slot("address"):
-        parts.append(str(slot("address")))
+        details.append(("地址", str(slot("address"))))
     phone = slot("phone")
-    if phone and phone != sender_phone(tracker):
-        parts.append(mask_phone(phone))
-    window = window_of(slot("visit_time"))
-    if window:
-        start, end = clock.local(window[0]), clock.local(window[1])
-        parts.append(f"{start.month}月{start.day}日{start.hour}-{end.hour}点")
-    return "，".join(parts)
+    if phone and not (sms and phone == sender_phone(tracker)):
+        details.append(("联系电话", mask_phone(phone)))
+    if form in ("repair_form", "temp_check_form"):
+        window = window_of(slot("visit_time"))
+        if window is None:
+            details.append(("上门时间", "尽快"))
+        elif sms:
+            start, end = clock.local(window[0]), clock.local(window[1])
+            details.append(("上门时间", f"{start.month}月{start.day}日{start.hour}-{end.hour}点"))
+        else:
+            details.append(("上门时间", clock.format_window(*window)))
+    return details
 
 
 class ActionAskDetailsConfirmed(Action):
@@ -170,9 +156,11 @@ class ActionAskDetailsConfirmed(Action):
             return []
         form = tracker.active_loop.get("name") or ""
         if channel_of(tracker) == SMS_CHANNEL:
-            details = sms_read_back(form, tracker)
+            details = "，".join(value for _, value in read_back_details(form, tracker, sms=True))
         else:
-            details = "\n".join(f"· {line}" for line in read_back_lines(form, tracker))
+            details = "\n".join(
+                f"· {label}：{value}" for label, value in read_back_details(form, tracker)
+            )
         example = "电话换成13912345678" if form == "complaint_form" else "地址是5号楼2单元301"
         dispatcher.utter_message(response="utter_read_back", details=details, example=example)
         return []

@@ -141,3 +141,15 @@ async def test_giving_up_at_the_read_back_ends_the_form_without_a_ticket(
     ]
     values = slot_values(events)
     assert values["fault_type"] is None and values["details_confirmed"] is None
+
+
+async def test_the_sms_read_back_is_one_short_line_without_the_senders_own_number(
+    domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    turn = user_turn("明天上午", "inform", channel="sms")
+    sms_tracker = tracker(turn, slots=REPAIR, sender="sms:13812345678", active_loop="repair_form")
+    await ActionAskDetailsConfirmed().run(dispatcher, sms_tracker, domain)
+    details = said(dispatcher, "utter_read_back")["details"]
+    assert "\n" not in details and "5678" not in details  # the number writing in is the contact
+    assert details.startswith("暖气不热，阳光花园5号楼1单元302，") and details.endswith("8-12点")

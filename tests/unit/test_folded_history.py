@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from rasa.core.actions.forms import FormAction
-from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
     ActionExecutionRejected,
@@ -127,4 +126,3 @@ def test_the_patches_are_installed_with_the_others() -> None:
     names = {(owner, name) for owner, name, _ in rasa_speedups.PATCHES}
     assert (DialogueStateTracker, "applied_events") in names
     assert (FormAction, "_temporary_tracker") in names
-    assert isinstance(DOMAIN, Domain)

@@ -63,7 +63,7 @@ REALISTIC: dict[str, str] = {
     "moved": "（原来订阅的阳光花园已改为金色阳光花园东区二期）",
     "deadline": _DUE,
     "detail": f"上门时间 {format_window(_START, _END)}。",
-    # the SMS read-back's one line (actions.readback.sms_read_back), at its longest
+    # the SMS read-back's one line (actions.readback.read_back_details, sms=True), at its longest
     "details": "漏水/跑水，金色阳光花园东区12号楼3单元1502，12月7日8-12点",
     "example": "地址是5号楼2单元301",
     "due": "12345.60",
