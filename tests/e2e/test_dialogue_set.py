@@ -5,9 +5,17 @@ seeing data/) are played once over REST against the session's stack, each as a f
 and judged in its ticket store and replies (`bot.evaluation.dialogue`). The reports go to
 results/dialogue.{md,json} (git-ignored) so CI keeps every failed transcript as an artefact; the
 figures are printed. `python -m bot dialogue` is the same run outside pytest.
+
+`make test` plays the set twice: with the Rasa speed-ups (bot/rasa_speedups.py) and again with
+`HEATING_RASA_PATCHES=none` (stock Rasa). The second run writes results/stock/ and must reach the
+goal in exactly the conversations the first did: the patches may change speed, never answers.
 """
 
 from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +27,7 @@ from bot.evaluation.dialogue_report import (
     write_reports,
 )
 from bot.evaluation.dialogue_run import DEFAULT_FILES, DEFAULT_OUT, RestClient, evaluate
+from bot.rasa_speedups import SWITCH_ENV
 
 from .conftest import Stack
 
@@ -28,6 +37,10 @@ pytestmark = pytest.mark.e2e
 #: (docs/dialogue.md). It must only go up: raise it as the dialogue improves, never lower it to
 #: let a change through (the issue's target is 0.95).
 GOAL_RATE_FLOOR = 0.66
+
+#: Stock Rasa (no speed-ups) reports beside the patched run's, so the two can be compared.
+STOCK = os.environ.get(SWITCH_ENV, "").strip().lower() == "none"
+OUT = DEFAULT_OUT / "stock" if STOCK else DEFAULT_OUT
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +54,7 @@ def result(stack: Stack) -> DialogueResult:
         files=["tests/dialogue/conversations"],
         gate=GOAL_RATE_FLOOR,
     )
-    write_reports(played, DEFAULT_OUT, "pytest tests/e2e/test_dialogue_set.py")
+    write_reports(played, OUT, "pytest tests/e2e/test_dialogue_set.py")
     print(render_text(played))
     return played
 
@@ -56,6 +69,32 @@ def test_the_goal_rate_holds_the_floor(result: DialogueResult) -> None:
     rate = result.summary.overall.goal_rate
     assert rate >= GOAL_RATE_FLOOR, (
         f"goal rate {rate:.1%} below the floor {GOAL_RATE_FLOOR:.0%}; failed conversations "
-        f"(transcripts in {DEFAULT_OUT / 'dialogue.md'}):\n"
+        f"(transcripts in {OUT / 'dialogue.md'}):\n"
         + "\n".join(verdict_lines(result.verdicts))
     )
+
+
+def goals_by_conversation(report: Path) -> dict[str, bool]:
+    """Conversation id → goal reached, from a dialogue.json report."""
+    played = json.loads(report.read_text(encoding="utf-8"))
+    return {c["id"]: bool(c["goal"]) for c in played["conversations"]}
+
+
+def stock_rasa_reaches_the_same_goals(result: DialogueResult) -> None:
+    """The stock run ends every conversation as the patched run of the same `make test` did."""
+    patched_report = DEFAULT_OUT / "dialogue.json"
+    assert patched_report.exists(), (
+        f"run the patched set first (make test does): {patched_report} is missing"
+    )
+    patched = goals_by_conversation(patched_report)
+    stock = {v.conversation.id: v.goal for v in result.verdicts}
+    differ = sorted(k for k in stock.keys() | patched.keys() if stock.get(k) != patched.get(k))
+    assert not differ, (
+        "the Rasa speed-ups change answers: these conversations end differently with "
+        f"{SWITCH_ENV}=none (patched {DEFAULT_OUT / 'dialogue.md'}, stock {OUT / 'dialogue.md'}): "
+        + ", ".join(differ)
+    )
+
+
+if STOCK:  # collected only in the stock pass, so the patched pass shows no skipped test
+    test_stock_rasa_reaches_the_same_goals = stock_rasa_reaches_the_same_goals
