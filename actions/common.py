@@ -27,6 +27,7 @@ from rasa_sdk.events import (
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.base import clock
 from bot.channels.ids import ForeignConversation, identity_of
 from bot.handoff.triggers import upset
 from bot.nlu.address import parse_address
@@ -36,7 +37,6 @@ from bot.nlu.requests import requests_in
 from bot.nlu.timewindow import parse_visit_window
 from bot.policy import Policy, load_policy, verification_lapsed
 from bot.privacy import mask_text
-from bot.services import clock
 from bot.services.accounts import bound_account, contact_of
 from bot.services.outages import known_communities
 from bot.store.db import ensure_schema, in_read_session, in_session

@@ -24,7 +24,7 @@ from actions.common import (
     read_db,
 )
 from actions.outage import RECENT_MESSAGES, community_of, describe
-from bot.services import clock
+from bot.base import clock
 from bot.services.halls import ASK_WHERE, answer_from_store
 from bot.services.outages import known_communities, outages_in
 
