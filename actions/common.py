@@ -518,7 +518,8 @@ APOLOGY = "utter_apology_upset"
 
 def apologise_once(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """Apologise to a resident upset about the service (bot.handoff.triggers.upset), once per
-    conversation: an angry "暖气凉了三天了！！！" used to get only "请留一个手机号码"."""
+    conversation, so an angry "暖气凉了三天了！！！" is not answered with "请留一个手机号码"
+    alone."""
     if not upset(raw_text(tracker)):
         return
     if any(

@@ -1,8 +1,9 @@
 """Service-hall questions: where the nearest hall is, when it opens, what to bring.
 
 The answers are built by bot/services/halls.py; this action only gathers what the conversation
-knows: a location the WeChat channel attached (then the stops around the user are told first, as
-a shared location used to ask about outages alone), else the community the user named or lives in.
+knows: a location the WeChat channel attached (then the stops around the user are told first: a
+shared location may as well be asking about an outage), else the community the user named or lives
+in.
 """
 
 from __future__ import annotations

@@ -116,7 +116,7 @@ def _claim(session: Session, message: Message, now: datetime) -> tuple[inbound.C
     the options the sender was shown last.
 
     One transaction for both, and one for `_record`: each database call is a worker-thread hop
-    and ~1 ms of the interpreter under load, and a WeChat message used to make five.
+    and ~1 ms of the interpreter under load (docs/performance.md, third round).
     """
     claim = inbound.claim(session, CHANNEL, message.dedup_key, message.conversation, now)
     typed = isinstance(message, TextMessage) or (
