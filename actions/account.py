@@ -33,11 +33,11 @@ from actions.common import (
 )
 from actions.meters import METER_PURPOSES, serve_meter_request
 from actions.subscriptions import offer_after_binding
+from bot.base import clock
 from bot.nlu.numbers import chinese_to_arabic, normalise_account_no
 from bot.nlu.requests import cannot_provide, requests_in
 from bot.nlu.text import normalise
 from bot.privacy import mask_account
-from bot.services import clock
 from bot.services import tickets as ticket_service
 from bot.services.accounts import (
     FeeSummary,

@@ -27,6 +27,7 @@ from rasa_sdk.events import (
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.base import clock
 from bot.channels.ids import ForeignConversation, identity_of
 from bot.handoff.triggers import upset
 from bot.nlu.address import parse_address
@@ -36,7 +37,6 @@ from bot.nlu.requests import requests_in
 from bot.nlu.timewindow import parse_visit_window
 from bot.policy import Policy, load_policy, verification_lapsed
 from bot.privacy import mask_text
-from bot.services import clock
 from bot.services.accounts import bound_account, contact_of
 from bot.services.outages import known_communities
 from bot.store.db import ensure_schema, in_read_session, in_session
@@ -518,7 +518,8 @@ APOLOGY = "utter_apology_upset"
 
 def apologise_once(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """Apologise to a resident upset about the service (bot.handoff.triggers.upset), once per
-    conversation: an angry "暖气凉了三天了！！！" used to get only "请留一个手机号码"."""
+    conversation, so an angry "暖气凉了三天了！！！" is not answered with "请留一个手机号码"
+    alone."""
     if not upset(raw_text(tracker)):
         return
     if any(

@@ -48,6 +48,7 @@ from actions.service_halls import HALL_COMMUNITY, ActionQueryServiceHall
 from actions.service_requests import TEMP_CHECK_AFTER_OUTAGE
 from actions.subscriptions import ASK_COMMUNITY, OFFER, ActionSubscribe, answer_offer
 from actions.tickets import ActionQueryTicket, ticket_no_of
+from bot.base import clock
 from bot.channels.payloads import latest_user_text
 from bot.handoff import messages as handoff_messages
 from bot.handoff import rules as handoff_rules
@@ -62,7 +63,6 @@ from bot.nlu.requests import asks_for_measurement, cannot_provide, hesitating
 from bot.policy.faq_sms import sms_topic_answer
 from bot.policy.knowledge import KnowledgeBase, load_knowledge
 from bot.privacy import mask_phone
-from bot.services import clock
 from bot.services import tickets as ticket_service
 from bot.services.accounts import contact_of
 from bot.services.outages import known_communities, match_community

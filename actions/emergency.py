@@ -42,10 +42,10 @@ from actions.common import (
     read_db,
     sender_account,
 )
+from bot.base import clock
 from bot.nlu.emergency import EMERGENCY, Emergency, detect_emergency, emergency_from
 from bot.policy import Policy
 from bot.privacy import mask_text
-from bot.services import clock
 from bot.services import tickets as ticket_service
 from bot.store.tickets import TicketDraft
 

@@ -22,9 +22,9 @@ from actions.common import (
     policy,
     read_db,
 )
+from bot.base import clock
 from bot.nlu.meterreading import parse_meter_reading
 from bot.privacy import mask_account
-from bot.services import clock
 from bot.services import meters as meter_service
 from bot.services.meters import MeterSummary, OwnReading, SettlementEstimate, Usage
 

@@ -20,8 +20,8 @@ from actions.common import (
     read_db,
     sender_account,
 )
+from bot.base import clock
 from bot.nlu.address import parse_address
-from bot.services import clock
 from bot.services.accounts import contact_of
 from bot.services.outages import (
     OutageView,

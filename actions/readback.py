@@ -29,9 +29,9 @@ from actions.common import (
     sender_phone,
     window_of,
 )
+from bot.base import clock
 from bot.nlu.numbers import to_canonical
 from bot.privacy import mask_phone
-from bot.services import clock
 from bot.services import tickets as ticket_service
 
 SLOT = "details_confirmed"

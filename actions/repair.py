@@ -35,10 +35,10 @@ from actions.common import (
 from actions.outage import stop_before_booking
 from actions.readback import SLOT as READ_BACK_SLOT
 from actions.readback import ReadBackSlot, confirmed_or_not_needed, withdrawn_at_read_back
+from bot.base import clock
 from bot.nlu.emergency import only_discounted
 from bot.nlu.faults import fault_type_of, is_urgent
 from bot.privacy import mask_phone
-from bot.services import clock
 from bot.services import tickets as ticket_service
 from bot.store.tickets import TicketDraft
 

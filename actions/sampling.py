@@ -11,7 +11,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import channel_of, in_db, policy
-from bot.services import clock
+from bot.base import clock
 from bot.services.sampling import answer_invitation
 
 

@@ -1,8 +1,9 @@
 """Service-hall questions: where the nearest hall is, when it opens, what to bring.
 
 The answers are built by bot/services/halls.py; this action only gathers what the conversation
-knows: a location the WeChat channel attached (then the stops around the user are told first, as
-a shared location used to ask about outages alone), else the community the user named or lives in.
+knows: a location the WeChat channel attached (then the stops around the user are told first: a
+shared location may as well be asking about an outage), else the community the user named or lives
+in.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from actions.common import (
     read_db,
 )
 from actions.outage import RECENT_MESSAGES, community_of, describe
-from bot.services import clock
+from bot.base import clock
 from bot.services.halls import ASK_WHERE, answer_from_store
 from bot.services.outages import known_communities, outages_in
 

@@ -32,11 +32,11 @@ from actions.common import (
 from actions.outage import community_of, stop_before_booking
 from actions.readback import SLOT as READ_BACK_SLOT
 from actions.readback import ReadBackSlot, confirmed_or_not_needed, withdrawn_at_read_back
+from bot.base import clock
+from bot.nlu.complaints import complaint_category_of
 from bot.nlu.numbers import parse_room_reading
 from bot.policy import min_room_temp
-from bot.services import clock
 from bot.services import tickets as ticket_service
-from bot.services.complaints import complaint_category_of
 from bot.services.outages import known_communities, match_community
 from bot.store.tickets import TicketDraft
 

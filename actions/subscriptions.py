@@ -24,8 +24,8 @@ from actions.common import (
     sender_account,
 )
 from actions.outage import community_of
+from bot.base import clock
 from bot.nlu.notices import topic_named, topic_refused
-from bot.services import clock
 from bot.services import subscriptions as service
 from bot.services.accounts import contact_of
 from bot.services.outages import known_communities

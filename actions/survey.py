@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import channel_of, guarded, in_db, latest_text, policy
-from bot.services import clock
+from bot.base import clock
 from bot.services import surveys as survey_service
 
 

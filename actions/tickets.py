@@ -8,8 +8,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import channel_of, guarded, latest_text, read_db
+from bot.base import clock
 from bot.nlu.numbers import normalise_ticket_no
-from bot.services import clock
 from bot.services import tickets as ticket_service
 from bot.services.tickets import TicketView
 

@@ -23,12 +23,14 @@ from bot.config import PROJECT_ROOT
 logger = logging.getLogger(__name__)
 
 #: Files and folders whose content decides the trained model. The NLU components' code is part of
-#: it because it changes the text the model is trained on.
+#: it because it changes the text the model is trained on, and so is the ground-floor module they
+#: import (tests/unit/test_layers.py checks that nothing else of `bot` is imported by `bot/nlu`).
 MODEL_INPUTS: tuple[str, ...] = (
     "config.yml",
     "domain.yml",
     "data",
     "bot/nlu",
+    "bot/base/numerals.py",
     "requirements.lock",
 )
 MODELS_DIR = PROJECT_ROOT / "models"

@@ -32,13 +32,13 @@ from typing import TypeVar
 from sqlalchemy.orm import Session
 
 from bot import metrics
+from bot.base import clock
 from bot.config import settings
 from bot.notify.delivery import DEFAULT_RETRY, RetryPolicy, SessionFactory, deliver_due
 from bot.notify.registry import SenderRegistry, load_registry
 from bot.notify.reminders import queue_reminders
 from bot.policy import Policy, load_policy
 from bot.probes import serve_probes
-from bot.services import clock
 from bot.services.deadlines import check_deadlines
 from bot.services.lost_messages import tell_lost_messages
 from bot.services.surveys import open_due_surveys

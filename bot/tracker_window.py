@@ -3,8 +3,8 @@
 A WeChat user keeps one OpenID for years, and Rasa 3.6 does work linear in the session's events on
 every step of every turn: each policy rebuilds the state of every earlier turn
 (`Domain.states_for_tracker_history` replays the whole tracker) before looking at its last
-`max_history` states, and every custom action call serialises every event for the action server.
-The bench measured turn 300 at 3.7× the latency of turn 1 (docs/performance.md).
+`max_history` states, and every custom action call serialises every event for the action server
+(docs/performance.md, second round).
 
 Neither needs the whole history:
 

@@ -29,10 +29,10 @@ from rasa_sdk.interfaces import ActionExecutionRejection
 
 import actions.common
 from bot import rasa_speedups
+from bot.base import clock
 from bot.config import settings
 from bot.modelcache import ensure_model
 from bot.policy import load_policy
-from bot.services import clock
 from bot.store import db
 from bot.store.demo import load_demo
 from bot.store.models import Ticket

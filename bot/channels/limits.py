@@ -1,10 +1,10 @@
 """Size limits every input channel applies before anything reaches Rasa, the store or a log.
 
-A 10 MB REST message used to become a 21 MB tracker row and 124 MB of log lines. Two limits stop
-that at the edge: the HTTP server refuses a body over `max_body_bytes()` with 413 before reading
-it, and a channel keeps at most `MAX_STORED_CHARS` characters of a message's text. One character
-more than the NLU parses (`MAX_MESSAGE_CHARS`) is kept, so the pipeline still sees that the text
-was cut and asks the user to split it.
+Unchecked, a 10 MB REST message becomes a 21 MB tracker row and 124 MB of log lines
+(docs/security.md). Two limits stop that at the edge: the HTTP server refuses a body over
+`max_body_bytes()` with 413 before reading it, and a channel keeps at most `MAX_STORED_CHARS`
+characters of a message's text. One character more than the NLU parses (`MAX_MESSAGE_CHARS`) is
+kept, so the pipeline still sees that the text was cut and asks the user to split it.
 """
 
 from __future__ import annotations

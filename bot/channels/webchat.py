@@ -42,12 +42,12 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncRedisManager, AsyncServer
 
+from bot.base import clock
 from bot.channels.ids import conversation_id
 from bot.channels.limits import bounded_text, limit_request_bodies, max_body_bytes
 from bot.channels.websession import issue, load_secret, resume
 from bot.handoff.transcript import AGENT_METADATA_KEY, HOLDER_METADATA_KEY
 from bot.notify.delivery import take_pending
-from bot.services import clock
 from bot.store.db import session_scope
 
 logger = logging.getLogger(__name__)

@@ -28,6 +28,7 @@ from sanic.response import HTTPResponse
 from sqlalchemy.orm import Session
 
 from bot import metrics
+from bot.base import clock
 from bot.config import settings as process_settings
 from bot.console import logins, present
 from bot.console.auth import (
@@ -58,7 +59,6 @@ from bot.privacy import mask_text
 from bot.report.data import build_report, default_tracker_url
 from bot.report.definitions import definitions
 from bot.report.figures import period_of
-from bot.services import clock
 from bot.store import handoffs as handoff_store
 from bot.store.db import in_session
 

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 
 import aiohttp
 
+from bot.base import clock
 from bot.console.rasa import RasaClient, RasaError
 from bot.handoff import messages, rules
 from bot.handoff import service as handoff_service
@@ -29,7 +30,6 @@ from bot.handoff.transcript import bot_message, transcript_of
 from bot.handoff.webhook import outbound_headers
 from bot.policy import Policy
 from bot.privacy import mask_text
-from bot.services import clock
 from bot.store.db import in_session
 
 logger = logging.getLogger(__name__)

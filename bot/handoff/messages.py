@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.services import clock
+from bot.base import clock
 
 
 def queued(position: int, wait_minutes: int, pickup_minutes: int) -> str:

@@ -1,8 +1,9 @@
 """`FrustrationPolicy`: a resident who sends the same request a third time goes to a person.
 
-The frustration rules (`bot.handoff.triggers`) used to run only inside the fallback action, so a
+Run only inside the fallback action, the frustration rules (`bot.handoff.triggers`) would miss a
 repeated message the classifier did understand (an angry one read as a repair, or as the hotline
-FAQ) got the same answer every time, on WeChat and SMS as anywhere, and never reached a person.
+FAQ): it would get the same answer every time, on WeChat and SMS as anywhere, and never reach a
+person.
 This policy applies `hand_over_now` to every message, whatever its intent and whatever form is
 active: it predicts `action_request_human` (which records the reason `frustration`), then
 `action_listen`. Like `bot.nlu.safety_net.EmergencyPolicy` its predictions are "no user"

@@ -38,6 +38,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from bot.base.numerals import DIGIT_VALUES, parse_chinese_number
 from bot.nlu.text import compose_offsets, normalise_with_offsets
 
 __all__ = [
@@ -47,19 +48,12 @@ __all__ = [
     "normalise_contact_number",
     "normalise_phone",
     "normalise_ticket_no",
-    "parse_chinese_number",
     "parse_room_reading",
     "parse_temperature",
     "to_canonical",
     "to_canonical_with_offsets",
 ]
 
-_DIGIT_VALUES: dict[str, int] = {
-    "零": 0, "〇": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "三": 3, "四": 4,
-    "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
-}  # fmt: skip
-_SMALL_UNITS: dict[str, int] = {"十": 10, "百": 100, "千": 1000}
-_BIG_UNITS: tuple[tuple[str, int], ...] = (("亿", 10**8), ("万", 10**4))
 _NUMERAL_RUN = re.compile("[零〇一幺二两三四五六七八九十百千万亿]+")
 
 # Words after a single numeral that make it a number (longest alternatives first where it matters).
@@ -87,88 +81,6 @@ _WEEKDAY_PREFIX = re.compile("(?:周|星期|礼拜)$")
 _DEGREE_AFTER = ("度", "℃")
 
 
-def _parse_section(s: str) -> int | None:
-    """Value of a positional numeral below 10,000 (三百零五, 二十二, 十四, 两千五), or None.
-
-    Colloquial abbreviation: a digit right after the last unit counts one unit lower
-    (三百五 = 350, 两千五 = 2500); after 十 it is the ones digit (二十二 = 22).
-    """
-    if not s:
-        return None
-    total = 0
-    pending: int | None = None
-    last_unit = 10_000
-    after_zero = False
-    for i, ch in enumerate(s):
-        if ch in _DIGIT_VALUES:
-            value = _DIGIT_VALUES[ch]
-            if ch == "幺":
-                return None
-            if pending is not None and pending != 0:
-                return None  # two digits in a row: 二三, not positional
-            if pending == 0:
-                after_zero = True
-            pending = value
-        else:
-            unit = _SMALL_UNITS[ch]
-            if unit >= last_unit:
-                return None
-            if pending is None:
-                if unit == 10 and i == 0:
-                    pending = 1  # 十四
-                else:
-                    return None
-            if pending == 0:
-                return None  # 零十
-            total += pending * unit
-            last_unit = unit
-            pending = None
-            after_zero = False
-    if pending is not None:
-        directly_after_unit = len(s) >= 2 and s[-2] in _SMALL_UNITS and not after_zero
-        if directly_after_unit and last_unit >= 100:
-            total += pending * (last_unit // 10)
-        else:
-            total += pending
-    return total
-
-
-def parse_chinese_number(s: str) -> int | None:
-    """Value of a positional Chinese numeral (十四 → 14, 一万五 → 15000, 三百零二 → 302).
-
-    Returns None for anything that is not a well-formed number, which is how idioms such as
-    万一, 千万 and 一五一十 are told apart from numbers. Digit-only strings (五零二) are not
-    positional and also give None; they are read digit by digit by `chinese_to_arabic`.
-    """
-    if not s or not any(ch in _SMALL_UNITS or ch in "万亿" for ch in s):
-        return None
-    if s[0] in "百千万亿" or "幺" in s:
-        return None
-    total = 0
-    rest = s
-    last_big = 1
-    for char, multiplier in _BIG_UNITS:
-        if char in rest:
-            head, _, tail = rest.partition(char)
-            if char in tail:
-                return None
-            value = _parse_section(head) if head else None
-            if not value:
-                return None
-            total += value * multiplier
-            last_big = multiplier
-            rest = tail
-    if rest:
-        if total and len(rest) == 1 and rest in _DIGIT_VALUES and rest not in "零〇":
-            total += _DIGIT_VALUES[rest] * (last_big // 10)  # 一万五 = 15000
-        else:
-            value = _parse_section(rest)
-            if value is None:
-                return None
-            total += value
-    return total
-
-
 def _is_boundary(ch: str) -> bool:
     """Start/end of text, whitespace or punctuation."""
     return ch == "" or not ch.isalnum()
@@ -181,9 +93,9 @@ def _is_ascii_digit(ch: str) -> bool:
 def _is_approximation(run: str) -> bool:
     """两三, 七八, 十七八, 二十二三: two neighbouring digits meaning "about", not a number."""
     tail = run[-2:]
-    if len(tail) < 2 or any(ch not in _DIGIT_VALUES for ch in tail) or "幺" in tail:
+    if len(tail) < 2 or any(ch not in DIGIT_VALUES for ch in tail) or "幺" in tail:
         return False
-    if _DIGIT_VALUES[tail[1]] != _DIGIT_VALUES[tail[0]] + 1 or tail[0] in "零〇":
+    if DIGIT_VALUES[tail[1]] != DIGIT_VALUES[tail[0]] + 1 or tail[0] in "零〇":
         return False
     head = run[:-2]
     return head == "" or head == "十" or (len(head) == 2 and head[1] == "十")
@@ -226,7 +138,7 @@ def _single_is_number(text: str, start: int) -> bool:
 
 
 def _digits_of(run: str) -> str:
-    return "".join(str(_DIGIT_VALUES[ch]) for ch in run)
+    return "".join(str(DIGIT_VALUES[ch]) for ch in run)
 
 
 def _convert_run(text: str, start: int, end: int) -> str | None:
@@ -235,11 +147,11 @@ def _convert_run(text: str, start: int, end: int) -> str | None:
     if len(run) == 1:
         if not _single_is_number(text, start):
             return None
-        return _digits_of(run) if run in _DIGIT_VALUES else str(parse_chinese_number(run))
+        return _digits_of(run) if run in DIGIT_VALUES else str(parse_chinese_number(run))
     touches_digit = _is_ascii_digit(text[start - 1] if start > 0 else "") or _is_ascii_digit(
         text[end] if end < len(text) else ""
     )
-    if all(ch in _DIGIT_VALUES for ch in run):
+    if all(ch in DIGIT_VALUES for ch in run):
         if not touches_digit and (run in _DIGIT_IDIOMS or _is_approximation(run)):
             return None
         return _digits_of(run)
@@ -254,12 +166,12 @@ def _decimal_at(text: str, start: int, end: int) -> tuple[int, str] | None:
     if not text.startswith("点", end):
         return None
     frac = _NUMERAL_RUN.match(text, end + 1)
-    if frac is None or any(ch not in _DIGIT_VALUES for ch in frac.group()):
+    if frac is None or any(ch not in DIGIT_VALUES for ch in frac.group()):
         return None
     if not text.startswith(_DEGREE_AFTER, frac.end()):
         return None
     run = text[start:end]
-    whole = _digits_of(run) if all(ch in _DIGIT_VALUES for ch in run) else None
+    whole = _digits_of(run) if all(ch in DIGIT_VALUES for ch in run) else None
     if whole is None:
         value = parse_chinese_number(run)
         whole = None if value is None else str(value)
@@ -489,10 +401,10 @@ def parse_temperature(value: object) -> float | None:
     raw = str(value)
     approx = _APPROX_TEMP.search(normalise_with_offsets(raw)[0])
     if approx is not None:
-        a, b = _DIGIT_VALUES[approx["a"]], _DIGIT_VALUES[approx["b"]]
+        a, b = DIGIT_VALUES[approx["a"]], DIGIT_VALUES[approx["b"]]
         if b == a + 1:
             tens = approx["tens"]
-            base = (_DIGIT_VALUES[tens] if tens else 1) * 10 if approx["ten"] else 0
+            base = (DIGIT_VALUES[tens] if tens else 1) * 10 if approx["ten"] else 0
             return _plausible(base + (a + b) / 2)
     text = to_canonical(raw)
     m = _TEMP_RANGE.search(text)

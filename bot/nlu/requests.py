@@ -1,7 +1,7 @@
 """Requests a message makes besides the one its intent names (pure text functions).
 
 Residents put two things in one message ("查下我家暖气费还欠多少 另外卫生间暖气片有点渗水 派个人来
-看看"); the classifier gives one intent and the second request used to be dropped. The actions
+看看"); the classifier gives one intent, and the second request would be lost. The actions
 finish the first request and then offer the second (`actions.common.offer_second_request`), so
 these rules only need to notice a second request clearly made, not to classify messages:
 

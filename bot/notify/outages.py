@@ -16,11 +16,11 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
+from bot.base.clock import format_moment
 from bot.notify.delivery import Notice
 from bot.notify.templates import communities_text, end_text, moment_text
 from bot.policy import Policy, emergency_notice_due, planned_stop_notice_by
 from bot.policy import planned_stop_notice_days as notice_days
-from bot.services.clock import format_moment
 from bot.store.models import Outage
 
 TOPIC = "outage"

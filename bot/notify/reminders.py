@@ -19,10 +19,10 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
+from bot.base.clock import local
 from bot.notify.delivery import FanOut, Notice, fan_out, queue_notice
 from bot.policy import Policy, next_season_start, payment_due_date, season_label
 from bot.privacy import mask_account
-from bot.services.clock import local
 from bot.store.accounts import unpaid_accounts
 from bot.store.subscriptions import active_subscribers
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Protocol
 
-from bot.channels.render import flatten
+from bot.base.render import flatten
 
 TEXT_ONLY_CHANNELS = frozenset({"wechat", "sms"})
 """Channels that cannot show buttons: options become numbered lines and a reply of "5" picks."""
@@ -49,7 +49,7 @@ class OutgoingNotice:
 
     @property
     def plain_text(self) -> str:
-        """The text with buttons degraded to numbered options, as `bot.channels.render` does."""
+        """The text with buttons degraded to numbered options, as `bot.base.render` does."""
         return flatten([self.message]).text
 
 

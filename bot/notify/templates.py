@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.services.clock import format_moment, local
+from bot.base.clock import format_moment, local
 
 SMS_TEXT_LIMIT = 64
 """One SMS is 70 characters with the signature; 64 leaves room for a 4-character 【签名】."""

@@ -1,7 +1,7 @@
 """Service halls: when a hall is open, which hall is nearest, what to bring, and the answers.
 
 Plain functions over the registry's frozen values (bot/store/halls.py), so the rules are tested
-without a database and the time is always passed in (the caller reads `bot.services.clock`).
+without a database and the time is always passed in (the caller reads `bot.base.clock`).
 
 Which hours apply on a day, first match wins: the hall's own special day (装修闭馆, 春节值班),
 then a company-wide one (法定节假日, 调休上班), then the hall's season that covers the day (the
@@ -21,10 +21,10 @@ from urllib.parse import quote
 
 from sqlalchemy.orm import Session
 
+from bot.base import clock
 from bot.nlu.timewindow import find_day
 from bot.policy import Policy
 from bot.policy.rules import in_heating_season
-from bot.services import clock
 from bot.store.communities import haversine_km, location_of
 from bot.store.halls import Hall, Registry, Service, Spans, SpecialDay, Week, load_registry
 

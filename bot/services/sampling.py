@@ -19,12 +19,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.base.clock import format_window
 from bot.channels.ids import conversation_id
 from bot.channels.wechat.api import window_refusal
 from bot.notify.delivery import FanOut, Notice, queue_notice
 from bot.policy import Policy, min_room_temp
 from bot.privacy import mask_account
-from bot.services.clock import format_window
 from bot.store import accounts as account_store
 from bot.store.errors import InvalidInput, NotFound
 from bot.store.inbound import last_received_at

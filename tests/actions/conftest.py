@@ -17,8 +17,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.common
+from bot.base import clock
 from bot.config import settings
-from bot.services import clock
 from bot.store import db
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

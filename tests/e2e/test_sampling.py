@@ -12,8 +12,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from bot.base import clock
 from bot.config import PROJECT_ROOT, settings
-from bot.services import clock
 from bot.standins.wechat_api import WeChatApiStandIn
 from bot.store.accounts import bind_account
 from bot.store.db import session_scope

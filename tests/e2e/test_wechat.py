@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from defusedxml.ElementTree import fromstring
 
-from bot.channels.render import CHOICE_HINT
+from bot.base.render import CHOICE_HINT
 from bot.channels.wechat.channel import UNSUPPORTED, VOICE_UNRECOGNISED
 from bot.channels.wechat.protocol import decode_aes_key, decrypt, encrypt, signature
 from bot.standins.wechat_api import WeChatApiStandIn

@@ -14,7 +14,6 @@ from bot.nlu.numbers import (
     normalise_contact_number,
     normalise_phone,
     normalise_ticket_no,
-    parse_chinese_number,
     parse_room_reading,
     parse_temperature,
     to_canonical,
@@ -207,41 +206,6 @@ def test_to_canonical_offsets_compose_all_steps() -> None:
     start, end = raw.index("幺"), raw.index("八", raw.index("七")) + 1
     assert text[slice(*map_span(offsets, start, end))] == "13812345678"
     assert offsets[-1] == len(raw)
-
-
-@pytest.mark.parametrize(
-    ("numeral", "value"),
-    [
-        ("十", 10),
-        ("十四", 14),
-        ("二十", 20),
-        ("二十二", 22),
-        ("一百", 100),
-        ("一百零五", 105),
-        ("一百一", 110),
-        ("一百一十", 110),
-        ("三百五", 350),
-        ("三百零二", 302),
-        ("两千", 2000),
-        ("两千五", 2500),
-        ("两千零二十六", 2026),
-        ("一万五", 15000),
-        ("一万五千", 15000),
-        ("一万零五百", 10500),
-        ("十万", 100000),
-        ("一亿两千万", 120000000),
-    ],
-)
-def test_parse_chinese_number(numeral: str, value: int) -> None:
-    assert parse_chinese_number(numeral) == value
-
-
-@pytest.mark.parametrize(
-    "numeral",
-    ["", "万一", "千万", "百分", "一五一十", "十二三", "三四十", "五零二", "幺十", "零十"],
-)
-def test_parse_chinese_number_rejects_non_numbers(numeral: str) -> None:
-    assert parse_chinese_number(numeral) is None
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.render import CHOICE_HINT, choose, flatten
+from bot.base.render import CHOICE_HINT, choose, flatten
 
 GREETING = {
     "text": "您好，请问办理什么业务？",
@@ -67,3 +67,10 @@ def test_anything_else_is_not_a_choice(answer: str) -> None:
 
 def test_no_options_means_no_choice() -> None:
     assert choose("1", []) is None
+
+
+def test_chinese_numbers_beyond_nine_pick_by_value() -> None:
+    options = [{"title": f"选项{n}", "payload": f"/pick{n}"} for n in range(1, 13)]
+    assert choose("十", options) == "/pick10"
+    assert choose("第十二个", options) == "/pick12"
+    assert choose("十三", options) is None

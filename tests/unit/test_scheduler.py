@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session
 
 from bot import cli, launcher
 from bot import scheduler as scheduler_module
+from bot.base.clock import format_moment
 from bot.notify.delivery import FanOut
 from bot.notify.senders import RecordingSender
 from bot.scheduler import Scheduler, main_loop, serve_health
-from bot.services.clock import format_moment
 from bot.store import inbound
 from bot.store.db import session_scope
 

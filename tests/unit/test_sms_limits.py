@@ -32,6 +32,7 @@ from test_sms_inbox import (
     _tencent,
 )
 
+from bot.base import clock
 from bot.channels.limits import MAX_STORED_CHARS
 from bot.channels.sms.config import load_sms_settings
 from bot.channels.sms.inbox import SmsInbox
@@ -41,7 +42,6 @@ from bot.channels.sms.templates import SmsMessage
 from bot.policy import CITIES_DIR, Policy, PolicyError, load_policy, read_policy_file
 from bot.policy import sms_limit_reached as limit_reached
 from bot.policy.model import SmsLimits
-from bot.services import clock
 from bot.store.db import session_scope
 from bot.store.outbound import log_outbound, outbound_to
 

@@ -19,7 +19,8 @@ import pytest
 import yaml
 from rasa.core.nlg.interpolator import interpolate_text
 
-from bot.channels.render import flatten
+from bot.base.clock import format_due, format_moment, format_window
+from bot.base.render import flatten
 from bot.channels.sms.config import TemplateIds, default_signature
 from bot.channels.sms.templates import (
     MAX_SMS,
@@ -35,7 +36,6 @@ from bot.channels.sms.templates import (
 )
 from bot.nlu.limits import MAX_MESSAGE_CHARS
 from bot.privacy import mask_account, mask_phone
-from bot.services.clock import format_due, format_moment, format_window
 
 ROOT = Path(__file__).resolve().parents[2]
 RESPONSES: dict[str, list[dict[str, Any]]] = yaml.safe_load(

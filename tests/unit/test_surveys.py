@@ -13,7 +13,7 @@ from service_helpers import beijing, fakes, move, new_ticket, sessions_on
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.channels.render import choose
+from bot.base.render import choose
 from bot.notify.delivery import deliver_due
 from bot.notify.senders import RecordingSender
 from bot.services import surveys

@@ -19,7 +19,7 @@ from defusedxml.ElementTree import fromstring
 from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 
-from bot.channels.render import CHOICE_HINT
+from bot.base.render import CHOICE_HINT
 from bot.channels.wechat import WeChatInput, WeChatOutput
 from bot.channels.wechat.api import WeChatApi, WindowClosed
 from bot.channels.wechat.channel import (

@@ -27,6 +27,7 @@ from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 
+from bot.base import clock
 from bot.channels.collect import collector_for
 from bot.channels.sms.auth import Verdict, authenticate
 from bot.channels.sms.config import SmsSettings
@@ -36,7 +37,6 @@ from bot.channels.sms.payloads import InboundSms, PayloadError, parse_callback
 from bot.channels.sms.sender import SmsSender
 from bot.channels.sms.templates import CHANNEL, Catalogue, SmsMessage
 from bot.privacy import mask_phone
-from bot.services import clock
 from bot.store.choices import pending_choices, remember_choices
 from bot.store.db import session_scope
 from bot.store.inbound import Claim, claim, record_answer, record_failure, take_delivery

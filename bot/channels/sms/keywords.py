@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.channels.render import choose
+from bot.base.render import choose
 
 OPT_OUT_WORDS: frozenset[str] = frozenset({"R", "T", "TD", "退订", "0000"})
 

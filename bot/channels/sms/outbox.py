@@ -27,11 +27,11 @@ import logging
 from collections.abc import Sequence
 from datetime import timedelta
 
+from bot.base import clock
 from bot.channels.sms.sender import SendError, SmsSender
 from bot.channels.sms.templates import CHANNEL, SmsMessage
 from bot.policy import Policy, load_policy, sms_limit_reached
 from bot.privacy import mask_text
-from bot.services import clock
 from bot.store.db import session_scope
 from bot.store.outbound import log_outbound, sent_on_channel_since, sent_since
 

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.channels.render import flatten
+from bot.base.render import flatten
 from bot.channels.sms.config import TemplateIds
 
 logger = logging.getLogger(__name__)

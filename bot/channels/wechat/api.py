@@ -18,10 +18,10 @@ from typing import Any
 import aiohttp
 from sqlalchemy.orm import Session
 
+from bot.base import clock
 from bot.channels.ids import ForeignConversation, identity_of
 from bot.channels.wechat.config import WeChatConfig
 from bot.privacy import mask_id
-from bot.services import clock
 from bot.store.db import in_session
 from bot.store.inbound import last_received_at
 from bot.store.outbound import log_outbound, sent_since

@@ -30,9 +30,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy.orm import Session
 
+from bot.base import clock
+from bot.base.render import choose, flatten
 from bot.channels.collect import collector_for
 from bot.channels.limits import bounded_text
-from bot.channels.render import choose, flatten
 from bot.channels.wechat.api import CHANNEL, WeChatApi, WeChatApiError
 from bot.channels.wechat.config import WeChatConfig, load_config
 from bot.channels.wechat.menu import payload_for_click
@@ -51,7 +52,6 @@ from bot.channels.wechat.messages import (
 )
 from bot.channels.wechat.protocol import BadSignature, ProtocolError, WrongAppId, check_signature
 from bot.privacy import mask_id, mask_text
-from bot.services import clock
 from bot.store import inbound
 from bot.store.choices import pending_choices, remember_choices
 from bot.store.communities import nearest_community
@@ -116,7 +116,7 @@ def _claim(session: Session, message: Message, now: datetime) -> tuple[inbound.C
     the options the sender was shown last.
 
     One transaction for both, and one for `_record`: each database call is a worker-thread hop
-    and ~1 ms of the interpreter under load, and a WeChat message used to make five.
+    and ~1 ms of the interpreter under load (docs/performance.md, third round).
     """
     claim = inbound.claim(session, CHANNEL, message.dedup_key, message.conversation, now)
     typed = isinstance(message, TextMessage) or (

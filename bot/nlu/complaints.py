@@ -1,4 +1,7 @@
-"""Complaint categories: what the complaint is about decides who handles it."""
+"""Complaint categories from the words of a complaint (a pure text function, like the fault words
+of `bot.nlu.faults`): what the complaint is about decides who handles it. The complaint form
+(`actions/service_requests.py`) fills its `complaint_category` slot with it.
+"""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.nlu.numbers import chinese_to_arabic
+from bot.base.numerals import read_chinese_number
 
 CHOICE_HINT = "回复数字即可选择。"
 
@@ -76,7 +76,7 @@ def choose(text: str, options: Sequence[Mapping[str, Any]]) -> str | None:
     if match is None:
         return None
     token = match.group(1)
-    digits = token if token.isdigit() else chinese_to_arabic(token)
-    if not digits.isdigit() or not 1 <= int(digits) <= len(options):
+    number = int(token) if token.isdigit() else read_chinese_number(token)
+    if number is None or not 1 <= number <= len(options):
         return None
-    return str(options[int(digits) - 1]["payload"])
+    return str(options[number - 1]["payload"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.complaints import CATEGORIES, complaint_category_of
+from bot.nlu.complaints import CATEGORIES, complaint_category_of
 
 
 @pytest.mark.parametrize(
