@@ -10,7 +10,6 @@ strict Content-Security-Policy; the script renders every text with `textContent`
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import itertools
 import logging
@@ -43,11 +42,11 @@ from bot.console.auth import (
     verify_login,
 )
 from bot.console.config import ConsoleSettings
-from bot.console.rasa import RasaClient, RasaError
-from bot.console.sweep import Sweeper, give_back, tell_requeued
 from bot.handoff import messages, rules
 from bot.handoff import service as handoff_service
 from bot.handoff.config import HandoffSettings
+from bot.handoff.rasa import RasaClient, RasaError
+from bot.handoff.resume import give_back, tell_requeued
 from bot.handoff.rules import Actor
 from bot.handoff.signing import SIGNATURE_HEADER
 from bot.handoff.transcript import agent_message, bot_message, transcript_of
@@ -163,13 +162,14 @@ def create_app(
     handoff: HandoffSettings,
     policy: Policy,
     *,
-    sweep: bool = True,
     now: Callable[[], datetime] = clock.now,
     tracker_url: str | None = None,
 ) -> Sanic:
-    """The console app; `sweep=False` leaves out the periodic checks (tests run them directly).
+    """The console app; `tracker_url` is Rasa's tracker store for the quality report (default
+    `default_tracker_url`).
 
-    `tracker_url` is Rasa's tracker store for the quality report (default `default_tracker_url`).
+    It keeps no timer: the hand-off's time-outs, requeues, resumes and webhook events run in the
+    scheduler (`bot.handoff.jobs`), once however many consoles serve the agents.
     """
     tracker_db = tracker_url or default_tracker_url()
     app = Sanic(f"heating_console_{next(_app_numbers)}", configure_logging=False)
@@ -178,14 +178,8 @@ def create_app(
     async def _start(app: Sanic, loop: Any) -> None:
         app.ctx.http = aiohttp.ClientSession()
         app.ctx.rasa = RasaClient(app.ctx.http, settings.rasa_url, settings.rasa_token)
-        app.ctx.sweeper = Sweeper(app.ctx.rasa, app.ctx.http, handoff, policy, now)
-        app.ctx.sweep_task = asyncio.ensure_future(app.ctx.sweeper.run_forever()) if sweep else None
 
     async def _stop(app: Sanic, loop: Any) -> None:
-        if app.ctx.sweep_task is not None:
-            app.ctx.sweep_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await app.ctx.sweep_task
         await app.ctx.http.close()
 
     app.register_listener(_start, "before_server_start")
