@@ -311,6 +311,32 @@ async def test_everything_but_the_pages_needs_a_login(console: Console) -> None:
             assert answer.status == 404
 
 
+async def test_every_route_but_the_declared_public_ones_refuses_a_request_without_login(
+    console: Console,
+) -> None:
+    app = create_app(console.settings, console.handoff, POLICY, tracker_url=console.tracker_url)
+    public = {route.path for route in app.router.routes if getattr(route.ctx, "public", False)}
+    assert public == {
+        "",
+        "login",
+        "static/console.js",
+        "static/login.js",
+        "static/console.css",
+        "health",
+        "metrics",
+        "api/login",
+        "api/handoff/events",
+    }
+    guarded = [route for route in app.router.routes if route.path not in public]
+    assert len(guarded) == 13
+    async with aiohttp.ClientSession() as http:
+        for route in guarded:
+            path = route.path.replace("<session_id:int>", "1").replace("<ticket_no:str>", "BX1")
+            (method,) = route.methods
+            async with http.request(method, f"{console.base}/{path}", json={}) as answer:
+                assert answer.status == 401, path
+
+
 async def test_login_sets_a_strict_http_only_cookie_and_throttles_guessing(
     console: Console,
 ) -> None:
