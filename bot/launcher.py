@@ -77,9 +77,15 @@ def action_service(name: str, port: int) -> Service:
     return Service(name, argv, f"http://127.0.0.1:{port}/health")
 
 
-def scheduler_service(port: int) -> Service:
-    """The scheduler; its `/health` on `port` answers once its first round is done."""
+def scheduler_service(port: int, rasa_url: str | None = None) -> Service:
+    """The scheduler; its `/health` on `port` answers once its first round is done.
+
+    With `rasa_url` (and RASA_AUTH_TOKEN in the environment) it also runs the hand-off's jobs
+    through that Rasa server: the console's queue times out and is requeued by it.
+    """
     argv = [sys.executable, "-m", "bot", "scheduler", "--health-port", str(port)]
+    if rasa_url:
+        argv += ["--rasa-url", rasa_url]
     return Service("scheduler", argv, f"http://127.0.0.1:{port}/health")
 
 
@@ -102,13 +108,14 @@ def stack_services(
 
     The scheduler has no conversation port; its `/health` on `scheduler_port` answers once its
     first round of deadlines and notices is done. The agents' console comes with the HTTP API
-    (it reads transcripts and sends replies through it), so only when there is a token.
+    (it reads transcripts and sends replies through it), so only when there is a token; so do
+    the scheduler's hand-off jobs, which time out and requeue the console's conversations.
     """
     rasa_url = f"http://127.0.0.1:{rasa_port}"
     return [
         action_service("action server", actions_port),
         rasa_service("Rasa server", model, rasa_port, endpoints, auth_token=auth_token),
-        scheduler_service(scheduler_port),
+        scheduler_service(scheduler_port, rasa_url if auth_token else None),
         *([console_service("agent console", console_port, rasa_url)] if auth_token else []),
     ]
 

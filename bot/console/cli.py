@@ -148,7 +148,7 @@ def ensure_demo_agents(session: Session, password: str | None, now: datetime) ->
 
 
 def register_console(subparsers: argparse._SubParsersAction) -> None:
-    """`console`: the agents' console and its sweep, in the foreground."""
+    """`console`: the agents' console in the foreground (its timers run in the scheduler)."""
     parser = subparsers.add_parser("console", help="run the agents' console (web, port 5006)")
     parser.add_argument("--host", help="address to listen on (CONSOLE_HOST, 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port (CONSOLE_PORT, 5006)")

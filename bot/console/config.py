@@ -6,9 +6,9 @@ import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from bot.config import ConfigError
+from bot.handoff.rasa import load_rasa_api
 
 MIN_SECRET_CHARS = 32
 
@@ -100,17 +100,7 @@ def load_console_settings(environ: Mapping[str, str] | None = None) -> ConsoleSe
             "(it signs the agents' login cookies), e.g. "
             '`python -c "import secrets; print(secrets.token_urlsafe(32))"`'
         )
-    token = env.get("RASA_AUTH_TOKEN", "").strip()
-    if not token:
-        raise ConfigError(
-            "RASA_AUTH_TOKEN must be set: the console reads transcripts and sends replies through "
-            "Rasa's HTTP API, which must run with --enable-api --auth-token"
-        )
-    rasa_url = env.get("RASA_URL", "http://127.0.0.1:5005").strip().rstrip("/")
-    if urlsplit(rasa_url).scheme not in ("http", "https") or not urlsplit(rasa_url).hostname:
-        raise ConfigError(
-            f"RASA_URL must be an http(s):// URL of the Rasa server, got {rasa_url!r}"
-        )
+    rasa = load_rasa_api(env)
     raw_port = env.get("CONSOLE_PORT", "5006").strip()
     if not raw_port.isdigit() or not 1 <= int(raw_port) <= 65535:
         raise ConfigError(f"CONSOLE_PORT must be a port number, got {raw_port!r}")
@@ -119,8 +109,8 @@ def load_console_settings(environ: Mapping[str, str] | None = None) -> ConsoleSe
         raise ConfigError(f"CONSOLE_COOKIE_SECURE must be 1 or 0, got {secure!r}")
     return ConsoleSettings(
         secret=secret.encode(),
-        rasa_url=rasa_url,
-        rasa_token=token,
+        rasa_url=rasa.url,
+        rasa_token=rasa.token,
         host=env.get("CONSOLE_HOST", "127.0.0.1").strip() or "127.0.0.1",
         port=int(raw_port),
         cookie_secure=secure in ("1", "true"),

@@ -1,9 +1,9 @@
 """The call centre's webhook contract: headers of what we post, validation of what it posts back.
 
 Outbound events (`handoff.opened`, `.picked`, `.closed`, `.timed_out`) are built by
-`service.event_payload` and posted by the console's sweep. Inbound events let the call centre
-pick up, reply to and close a conversation; they are refused unless signed with the shared secret
-and sent within the last five minutes. See docs/handoff.md for the full contract.
+`service.event_payload` and posted by the scheduler's hand-off jobs (`jobs`). Inbound events let
+the call centre pick up, reply to and close a conversation; they are refused unless signed with
+the shared secret and sent within the last five minutes. See docs/handoff.md for the full contract.
 """
 
 from __future__ import annotations

@@ -157,7 +157,7 @@ def prod_stack(
             rasa_service(f"Rasa server {i}", model, port, endpoints, credentials, token)
             for i, port in enumerate(ports.rasa, 1)
         ),
-        scheduler_service(ports.scheduler),
+        scheduler_service(ports.scheduler, public),
         Service(
             "events consumer",
             [

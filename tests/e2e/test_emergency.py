@@ -29,7 +29,7 @@ def _tickets(stack: Stack, user: str) -> list[Ticket]:
 
 
 def _urgent_handoff(stack: Stack, user: str, timeout: float = 15.0) -> HandoffSession | None:
-    """The urgent hand-off the console's sweep queues for the alerted ticket (every 2 s)."""
+    """The urgent hand-off the scheduler's jobs queue for the alerted ticket (every 2 s)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with session_scope(stack.database_url) as session:

@@ -5,7 +5,8 @@ Plain functions rather than fixtures, so each test says what it builds.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
@@ -63,3 +64,21 @@ def fakes(**senders: RecordingSender) -> SenderRegistry:
 def sessions_on(url: str) -> Callable[[], AbstractContextManager[Session]]:
     """A session factory on `url`, as the scheduler uses."""
     return lambda: session_scope(url)
+
+
+class RecordedJobs:
+    """Stands in for the hand-off's jobs (`bot.handoff.jobs.HandoffJobs`) in the scheduler:
+    each run is recorded by job name, and the job named `broken` always fails."""
+
+    def __init__(self, names: tuple[str, ...] = ("offline agents", "resumes")) -> None:
+        self.names = names
+        self.runs: list[tuple[str, datetime]] = []
+
+    def named(self) -> list[tuple[str, Callable[[datetime], Awaitable[None]]]]:
+        """The jobs, as `HandoffJobs.named` gives them."""
+        return [(name, functools.partial(self._run, name)) for name in self.names]
+
+    async def _run(self, name: str, now: datetime) -> None:
+        self.runs.append((name, now))
+        if name == "broken":
+            raise RuntimeError("Rasa hiccup")

@@ -17,17 +17,21 @@ import aiohttp
 import pytest
 from aiohttp import web
 from sanic import Sanic
+from service_helpers import fakes
 
 from bot.config import settings
 from bot.console.app import create_app
 from bot.console.auth import hash_password
 from bot.console.config import ConsoleSettings
-from bot.console.sweep import RESUME, Sweeper
 from bot.handoff import messages, service
 from bot.handoff.config import HandoffSettings
+from bot.handoff.jobs import open_handoff_jobs
+from bot.handoff.rasa import RasaApi
+from bot.handoff.resume import RESUME
 from bot.handoff.signing import SIGNATURE_HEADER, sign, verify
 from bot.launcher import free_port
 from bot.policy import load_policy
+from bot.scheduler import Scheduler
 from bot.services.tickets import open_ticket
 from bot.store import agents as agent_store
 from bot.store.db import dispose_engines, ensure_schema, session_scope
@@ -126,7 +130,7 @@ class Console:
     base: str
     rasa: FakeRasa
     crm: FakeCrm
-    sweeper: Sweeper
+    scheduler: Scheduler
     clock: list[datetime]
     settings: ConsoleSettings
     handoff: HandoffSettings
@@ -138,6 +142,10 @@ class Console:
         self.agents.append(browser)
         assert (await browser.login(username)).status == 200
         return browser
+
+    async def sweep(self) -> None:
+        """One round of the scheduler's hand-off jobs, each of which must succeed."""
+        assert (await self.scheduler.sweep()).failed == []
 
     def browser(self, base: str | None = None) -> Agent:
         """A browser that has not logged in (on this console, or the one at `base`)."""
@@ -196,9 +204,14 @@ async def console(
         cookie_secure=False,
     )
     tracker_url = f"sqlite:///{tmp_path / 'no-tracker.db'}"
-    async with _console_process(console_settings, handoff, clock, tracker_url) as (base, app):
+    jobs = open_handoff_jobs(RasaApi(rasa_url, TOKEN), handoff, POLICY, lambda: clock[0])
+    async with (
+        _console_process(console_settings, handoff, clock, tracker_url) as (base, _),
+        jobs as handoff_jobs,
+    ):
+        scheduler = Scheduler(POLICY, fakes(), now=lambda: clock[0], handoff=handoff_jobs)
         harness = Console(
-            base, rasa, crm, app.ctx.sweeper, clock, console_settings, handoff, tracker_url
+            base, rasa, crm, scheduler, clock, console_settings, handoff, tracker_url
         )
         try:
             yield harness
@@ -221,7 +234,6 @@ async def _console_process(
         console_settings,
         handoff,
         POLICY,
-        sweep=False,
         now=lambda: clock[0],
         tracker_url=tracker_url,
     )
@@ -297,6 +309,32 @@ async def test_everything_but_the_pages_needs_a_login(console: Console) -> None:
             assert answer.status == 200 and "textContent" in await answer.text()
         async with http.get(f"{console.base}/static/../app.py") as answer:
             assert answer.status == 404
+
+
+async def test_every_route_but_the_declared_public_ones_refuses_a_request_without_login(
+    console: Console,
+) -> None:
+    app = create_app(console.settings, console.handoff, POLICY, tracker_url=console.tracker_url)
+    public = {route.path for route in app.router.routes if getattr(route.ctx, "public", False)}
+    assert public == {
+        "",
+        "login",
+        "static/console.js",
+        "static/login.js",
+        "static/console.css",
+        "health",
+        "metrics",
+        "api/login",
+        "api/handoff/events",
+    }
+    guarded = [route for route in app.router.routes if route.path not in public]
+    assert len(guarded) == 13
+    async with aiohttp.ClientSession() as http:
+        for route in guarded:
+            path = route.path.replace("<session_id:int>", "1").replace("<ticket_no:str>", "BX1")
+            (method,) = route.methods
+            async with http.request(method, f"{console.base}/{path}", json={}) as answer:
+                assert answer.status == 401, path
 
 
 async def test_login_sets_a_strict_http_only_cookie_and_throttles_guessing(
@@ -600,14 +638,14 @@ async def test_putting_a_conversation_back_tells_the_user(console: Console) -> N
     assert console.rasa.sent("openid-x") == []
 
 
-# ---- the sweep -----------------------------------------------------------------------------------
+# ---- the scheduler's hand-off jobs ---------------------------------------------------------------
 
 
 async def test_nobody_picks_up_so_the_user_gets_a_call_back_ticket(console: Console) -> None:
     session_id = _queue(phone="13812345678")
     _said(console.rasa, "web-user")
     console.clock[0] = NOW + timedelta(minutes=10)
-    await console.sweeper.run_once()
+    await console.sweep()
     row = _row(session_id)
     assert row.status == "timed_out" and not row.paused and row.callback_ticket_no
     notice, *resume = console.rasa.sent("web-user")[-3:]
@@ -623,7 +661,7 @@ async def test_a_failed_resume_is_retried_by_the_sweep(console: Console) -> None
     session_id = _queue()
     console.clock[0] = NOW + timedelta(minutes=10)
     console.rasa.refuse_bot_messages = "rasa is restarting"
-    await console.sweeper.run_once()  # the notice fails, the bare resume goes through
+    await console.sweep()  # the notice fails, the bare resume goes through
     assert console.rasa.sent("web-user") == RESUME and not _row(session_id).paused
 
 
@@ -632,7 +670,7 @@ async def test_offline_agents_lose_their_conversations_to_the_queue(console: Con
     wang = await console.agent("wang")
     await wang.post(f"/api/sessions/{session_id}/pick")
     console.clock[0] = NOW + timedelta(seconds=61)
-    await console.sweeper.run_once()
+    await console.sweep()
     assert _row(session_id).status == "queued" and _row(session_id).agent_id is None
     assert console.rasa.sent("web-user")[-1] == _requeued()
 
@@ -640,10 +678,10 @@ async def test_offline_agents_lose_their_conversations_to_the_queue(console: Con
 async def test_webhook_events_are_signed_and_retried(console: Console) -> None:
     console.crm.statuses = [503]
     _queue()
-    await console.sweeper.run_once()
-    await console.sweeper.run_once()  # the retry is not due yet
+    await console.sweep()
+    await console.sweep()  # the retry is not due yet
     console.clock[0] = NOW + timedelta(seconds=11)
-    await console.sweeper.run_once()
+    await console.sweep()
     assert len(console.crm.received) == 2
     headers, body = console.crm.received[-1]
     assert verify(body, headers[SIGNATURE_HEADER], CRM_SECRET)

@@ -187,7 +187,6 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
         console_settings,
         load_handoff_settings({}),
         load_policy(),
-        sweep=False,
         tracker_url=f"sqlite:///{tmp / 'tracker.db'}",
     )
     tracebacks = Tracebacks()

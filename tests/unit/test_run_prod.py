@@ -53,6 +53,20 @@ def test_the_profile_has_replicas_two_action_servers_consoles_a_scheduler_and_ng
 
 
 @needs_nginx
+def test_the_scheduler_runs_the_hand_off_jobs_through_the_address_the_consoles_use(
+    tmp_path: Path,
+) -> None:
+    """One scheduler (leader-locked) rather than each console: the jobs run once, not twice."""
+    stack = _stack(tmp_path)
+    rasa_urls = {
+        s.name: s.argv[s.argv.index("--rasa-url") + 1]
+        for s in stack.services
+        if s.name == "scheduler" or s.name.startswith("agent console")
+    }
+    assert set(rasa_urls.values()) == {stack.url} and "scheduler" in rasa_urls
+
+
+@needs_nginx
 def test_nginx_accepts_the_configuration(tmp_path: Path) -> None:
     stack = _stack(tmp_path)
     conf = tmp_path / "nginx" / "nginx.conf"

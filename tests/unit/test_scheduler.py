@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from service_helpers import beijing, fakes, move, new_ticket, sessions_on
+from service_helpers import RecordedJobs, beijing, fakes, move, new_ticket, sessions_on
 from sqlalchemy.orm import Session
 
 from bot import cli, launcher
@@ -140,6 +140,61 @@ async def test_reminders_are_queued_at_most_hourly(
     assert calls == [now, now + timedelta(minutes=61)]
 
 
+def _with_hand_off_jobs(
+    store_url: str,
+    clock: Callable[[], datetime],
+    jobs: RecordedJobs,
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple[Scheduler, list[datetime]]:
+    """A scheduler with `jobs` as its hand-off jobs, and the moments its deadline job ran."""
+    deadline_rounds: list[datetime] = []
+    monkeypatch.setattr(
+        scheduler_module, "check_deadlines", lambda s, p, at: deadline_rounds.append(at)
+    )
+    scheduler = Scheduler(
+        beijing(), fakes(), sessions_on(store_url), clock, handoff=jobs  # type: ignore[arg-type]
+    )
+    return scheduler, deadline_rounds
+
+
+async def test_the_hand_off_jobs_run_in_every_round_and_alone_between_ticks(
+    store_url: str, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    jobs = RecordedJobs(("offline agents", "broken", "resumes"))
+    clock, advance = _clock(now)
+    scheduler, deadline_rounds = _with_hand_off_jobs(store_url, clock, jobs, monkeypatch)
+
+    report = await scheduler.tick()
+    assert report.failed == ["broken"]  # the jobs after it ran all the same
+    assert jobs.runs == [("offline agents", now), ("broken", now), ("resumes", now)]
+    assert deadline_rounds == [now]
+    advance(timedelta(seconds=2))
+    report = await scheduler.sweep()
+    assert report.failed == ["broken"] and len(jobs.runs) == 6
+    assert jobs.runs[-1] == ("resumes", now + timedelta(seconds=2))
+    assert deadline_rounds == [now]  # a hand-off round leaves the notices to the next tick
+    assert scheduler.ticks == 2 and scheduler.last_tick == now + timedelta(seconds=2)
+
+
+async def test_the_loop_runs_hand_off_rounds_every_few_seconds_and_ticks_every_interval(
+    store_url: str, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scheduler_module, "HANDOFF_SECONDS", 0.01)
+    stop = asyncio.Event()
+
+    class Stopping(RecordedJobs):
+        async def _run(self, name: str, at: datetime) -> None:
+            await super()._run(name, at)
+            if len(self.runs) == 4:
+                stop.set()
+
+    jobs = Stopping(("resumes",))
+    scheduler, deadline_rounds = _with_hand_off_jobs(store_url, lambda: now, jobs, monkeypatch)
+    await asyncio.wait_for(scheduler.run(3600, stop), timeout=30)
+    assert len(jobs.runs) == 4 and scheduler.ticks == 4
+    assert deadline_rounds == [now]  # one tick, then three hand-off rounds within the hour
+
+
 async def test_the_loop_stops_when_asked_after_the_tick_under_way(
     store_url: str, now: datetime
 ) -> None:
@@ -197,6 +252,21 @@ def test_the_command_runs_one_tick(db_url: str, capsys: pytest.CaptureFixture[st
     assert "not a positive number of seconds" in capsys.readouterr().err
 
 
+def test_the_command_runs_the_hand_off_jobs_with_rasas_api_and_says_when_it_cannot(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO")
+    monkeypatch.delenv("RASA_AUTH_TOKEN", raising=False)
+    assert cli.main(["scheduler", "--once", "--health-port", "0"]) == 0
+    assert "hand-off jobs off: RASA_AUTH_TOKEN is not set" in caplog.text
+    caplog.clear()
+    monkeypatch.setenv("RASA_AUTH_TOKEN", "t")
+    once = ["scheduler", "--once", "--health-port", "0", "--rasa-url", "http://127.0.0.1:9"]
+    assert cli.main(once) == 0
+    assert "hand-off jobs every 2 s, through Rasa at http://127.0.0.1:9" in caplog.text
+    assert "scheduler job" not in caplog.text  # each job ran (nothing waits: Rasa is not asked)
+
+
 def test_the_stack_starts_the_scheduler_with_a_health_check(tmp_path: Path) -> None:
     services = launcher.stack_services(
         Path("model.tar.gz"), tmp_path / "endpoints.yml", scheduler_port=6001
@@ -209,3 +279,15 @@ def test_the_stack_starts_the_scheduler_with_a_health_check(tmp_path: Path) -> N
     ports = [s.ready_url.split(":")[2].split("/")[0] for s in demo.services]
     assert "scheduler" in [s.name for s in demo.services]
     assert len(set(ports)) == len(ports)  # beside `make run`, on ports of its own
+
+
+def test_with_the_console_the_scheduler_runs_the_hand_off_jobs_through_the_same_rasa(
+    tmp_path: Path,
+) -> None:
+    services = launcher.stack_services(
+        Path("model.tar.gz"), tmp_path / "endpoints.yml", rasa_port=6005, auth_token="t"
+    )
+    by_name = {s.name: s.argv for s in services}
+    for name in ("scheduler", "agent console"):
+        argv = by_name[name]
+        assert argv[argv.index("--rasa-url") + 1] == "http://127.0.0.1:6005", name

@@ -1,5 +1,5 @@
-"""Two schedulers on one PostgreSQL database: one leads, each notice goes out once, and the
-standby takes over when the leader stops."""
+"""Two schedulers on one PostgreSQL database: one leads, each notice goes out once, the hand-off's
+jobs run in one of them only, and the standby takes over when the leader stops."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import asyncio
 from datetime import datetime, timedelta
 
 import pytest
-from service_helpers import beijing, fakes, new_ticket, sessions_on
+from service_helpers import RecordedJobs, beijing, fakes, new_ticket, sessions_on
 
 from bot.notify.senders import RecordingSender
 from bot.scheduler import Scheduler
@@ -55,6 +55,32 @@ async def test_two_schedulers_send_each_notice_once_and_the_standby_takes_over(
         assert second in sent[1].text
         await leader.tick()  # the old leader, back, finds the lock taken
         assert not leader.leading
+    finally:
+        for lock in locks:
+            lock.release()
+
+
+async def test_only_the_leader_runs_the_hand_off_jobs(
+    postgres_store_url: str, now: datetime
+) -> None:
+    jobs = [RecordedJobs(), RecordedJobs()]
+    locks = [LeaderLock(postgres_store_url), LeaderLock(postgres_store_url)]
+    schedulers = [
+        Scheduler(
+            beijing(),
+            fakes(),
+            sessions_on(postgres_store_url),
+            lambda: now,
+            leader=lock,
+            handoff=handoff,  # type: ignore[arg-type]
+        )
+        for handoff, lock in zip(jobs, locks, strict=True)
+    ]
+    try:
+        for _ in range(3):  # hand-off rounds at the same moment, as two processes would run them
+            await asyncio.gather(*(s.sweep() for s in schedulers))
+        ran = [len(j.runs) for j in jobs]
+        assert sorted(ran) == [0, 3 * len(jobs[0].names)]  # one scheduler ran them, every round
     finally:
         for lock in locks:
             lock.release()

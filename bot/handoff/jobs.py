@@ -1,4 +1,4 @@
-"""The console's periodic checks, every two seconds, and giving a conversation back to the bot.
+"""The hand-off's timed jobs, which the scheduler runs every `HANDOFF_SECONDS` (bot.scheduler).
 
 - agents without a heartbeat go offline and their conversations back to the queue;
 - urgent (alerted) tickets appear at the top of the queue;
@@ -6,77 +6,43 @@
 - an ended conversation whose resume did not reach Rasa is given back again;
 - the call centre's webhook events are posted, with retries.
 
-One console process runs the sweep; every step is safe to repeat, so a failed step is simply
-tried again on the next round.
+They run in the scheduler, not in the console, so that they run once however many consoles serve
+the agents: the scheduler's leader lock (bot.store.leader) picks the one process that runs them.
+Every job is safe to repeat, so a job that fails is simply tried again on the next round; they
+wait on a person, which is why they run every two seconds while the notices wait 30.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import aiohttp
 
 from bot.base import clock
-from bot.console.rasa import RasaClient, RasaError
-from bot.handoff import messages, rules
+from bot.handoff import messages
 from bot.handoff import service as handoff_service
 from bot.handoff.config import HandoffSettings
+from bot.handoff.rasa import RasaApi, RasaClient, RasaError
+from bot.handoff.resume import give_back, tell_requeued
 from bot.handoff.service import HandoffView
-from bot.handoff.transcript import bot_message, transcript_of
+from bot.handoff.transcript import transcript_of
 from bot.handoff.webhook import outbound_headers
 from bot.policy import Policy
-from bot.privacy import mask_text
 from bot.store.db import in_session
 
 logger = logging.getLogger(__name__)
 
-SWEEP_SECONDS = 2.0
-#: A close in flight in a request handler is not retried by the sweep before this much time.
+HANDOFF_SECONDS = 2.0
+#: A close in flight in a console request is not retried by the jobs before this much time.
 RESUME_GRACE = timedelta(seconds=15)
 POST_TIMEOUT = aiohttp.ClientTimeout(total=10)
 
-#: Resuming ends with `action_listen`: the action that paused the bot was the last one Rasa ran,
-#: and without a listen the policies would read the next message as coming straight after it.
-RESUME = [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
-
-
-async def give_back(rasa: RasaClient, handoff: HandoffView, text: str) -> str | None:
-    """Tell the user `text` and resume the bot; `None`, or why the text could not be delivered.
-
-    The resume matters more than the text: when the channel refuses the message (WeChat's window
-    is closed), the bot is resumed without it, so the user is never left talking to nobody.
-    """
-    if not handoff.paused:
-        return None
-    undelivered = None
-    try:
-        await rasa.append(handoff.sender_id, [bot_message(text), *RESUME], handoff.channel)
-    except RasaError as exc:
-        undelivered = str(exc)
-        await rasa.append(handoff.sender_id, RESUME, handoff.channel)
-    await in_session(handoff_service.mark_paused, handoff.id, False)
-    return undelivered
-
-
-async def tell_requeued(rasa: RasaClient, handoff: HandoffView, pickup_minutes: int) -> str | None:
-    """Tell the user their agent left and they wait again; `None`, or why it was not delivered.
-
-    Without it the widget would go on naming an agent who is no longer there. Channels that count
-    or charge each message (rules.announces_handover) are not told, as for 接入 and 转接.
-    """
-    if not rules.announces_handover(handoff.channel):
-        return None
-    try:
-        await rasa.append(
-            handoff.sender_id, [bot_message(messages.requeued(pickup_minutes))], handoff.channel
-        )
-    except RasaError as exc:
-        return str(exc)
-    return None
+Job = Callable[[datetime], Awaitable[None]]
 
 
 async def post_event(
@@ -92,8 +58,8 @@ async def post_event(
 
 
 @dataclass
-class Sweeper:
-    """The periodic checks of one console process."""
+class HandoffJobs:
+    """The hand-off's jobs against one Rasa server and one call centre, for the scheduler."""
 
     rasa: RasaClient
     http: aiohttp.ClientSession
@@ -101,18 +67,20 @@ class Sweeper:
     policy: Policy
     now: Callable[[], datetime] = clock.now
 
-    async def run_forever(self, interval: float = SWEEP_SECONDS) -> None:
-        """Sweep until cancelled; a failing round is logged and the next one tries again."""
-        while True:
-            try:
-                await self.run_once()
-            except Exception as exc:  # the loop must outlive any one bad round
-                logger.error("hand-off sweep failed: %s", mask_text(repr(exc)))
-            await asyncio.sleep(interval)
+    def named(self) -> list[tuple[str, Job]]:
+        """Every job with its name (for the scheduler's logs and metrics), in the order to run."""
+        jobs: list[tuple[str, Job]] = [
+            ("offline agents", self.requeue_offline),
+            ("urgent tickets", self.queue_alerts),
+            ("pick-up deadlines", self.time_out_overdue),
+            ("resumes", self.resume_ended),
+        ]
+        if "webhook" in self.handoff.targets:
+            jobs.append(("webhook events", self.deliver_events))
+        return jobs
 
-    async def run_once(self) -> None:
-        """One round of every check."""
-        now = self.now()
+    async def requeue_offline(self, now: datetime) -> None:
+        """Conversations of agents gone silent back to the queue, their users told."""
         pickup = self.policy.handoff.pickup_minutes
         timeout = self.handoff.agent_timeout_seconds
         for returned in await in_session(handoff_service.requeue_offline, now, timeout, pickup):
@@ -122,16 +90,34 @@ class Sweeper:
                 logger.warning(
                     "hand-off %s: user not told of the requeue: %s", returned.id, undelivered
                 )
+
+    async def queue_alerts(self, now: datetime) -> None:
+        """Alerted tickets (a leak) as urgent hand-offs at the top of the queue."""
         for opened in await in_session(
             handoff_service.queue_alerts, self.policy, self.handoff.targets, now
         ):
             logger.info("urgent ticket %s queued as hand-off %s", opened.ticket_no, opened.id)
+
+    async def time_out_overdue(self, now: datetime) -> None:
+        """Conversations nobody picked up in time become call-back tickets."""
         for overdue in await in_session(handoff_service.overdue, now):
             await self._time_out(overdue, now)
+
+    async def resume_ended(self, now: datetime) -> None:
+        """Ended conversations whose resume did not reach Rasa, given back again."""
         for ended in await in_session(handoff_service.still_paused, now - RESUME_GRACE):
             await self._give_back(ended)
-        if "webhook" in self.handoff.targets:
-            await self._deliver(now)
+
+    async def deliver_events(self, now: datetime) -> None:
+        """The call centre's due webhook events, posted; a failure is retried later."""
+        url, secret = self.handoff.webhook_url, self.handoff.webhook_secret
+        if url is None or secret is None:
+            return
+        for outgoing in await in_session(handoff_service.due_deliveries, now):
+            error = await post_event(self.http, url, secret, outgoing)
+            await in_session(handoff_service.record_delivery, outgoing.id, error, self.now())
+            if error:
+                logger.warning("webhook %s (%s) failed: %s", outgoing.id, outgoing.event, error)
 
     async def _time_out(self, handoff: HandoffView, now: datetime) -> None:
         try:
@@ -168,12 +154,14 @@ class Sweeper:
                 "hand-off %s: bot resumed, notice not delivered: %s", handoff.id, undelivered
             )
 
-    async def _deliver(self, now: datetime) -> None:
-        url, secret = self.handoff.webhook_url, self.handoff.webhook_secret
-        if url is None or secret is None:
-            return
-        for outgoing in await in_session(handoff_service.due_deliveries, now):
-            error = await post_event(self.http, url, secret, outgoing)
-            await in_session(handoff_service.record_delivery, outgoing.id, error, self.now())
-            if error:
-                logger.warning("webhook %s (%s) failed: %s", outgoing.id, outgoing.event, error)
+
+@asynccontextmanager
+async def open_handoff_jobs(
+    api: RasaApi,
+    handoff: HandoffSettings,
+    policy: Policy,
+    now: Callable[[], datetime] = clock.now,
+) -> AsyncIterator[HandoffJobs]:
+    """The jobs with an HTTP client of their own (inside the running loop), closed on leaving."""
+    async with aiohttp.ClientSession() as http:
+        yield HandoffJobs(RasaClient(http, api.url, api.token), http, handoff, policy, now)

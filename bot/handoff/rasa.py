@@ -1,4 +1,7 @@
-"""The console's client of Rasa's HTTP API: read a conversation, append events to it.
+"""Hand-off's client of Rasa's HTTP API: read a conversation, append events to it.
+
+The console (an agent's reply, pick, close) and the scheduler's hand-off jobs (time-outs, resumes)
+both talk to Rasa through it, with the address and token from `load_rasa_api`.
 
 Appending `bot` events with `output_channel=<channel>&execute_side_effects=true` makes Rasa send
 them through that channel's output (socket.io for the web widget, the customer-service API for
@@ -10,16 +13,44 @@ closed, …) Rasa answers with an error and stores nothing; the agent is shown w
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import aiohttp
 
+from bot.config import ConfigError
+
+DEFAULT_URL = "http://127.0.0.1:5005"
 TIMEOUT = aiohttp.ClientTimeout(total=20)
 
 
 class RasaError(RuntimeError):
     """Rasa refused or failed a request; the message says why, for the agent."""
+
+
+@dataclass(frozen=True)
+class RasaApi:
+    """Where Rasa's HTTP API answers, and its token (`rasa run --enable-api --auth-token`)."""
+
+    url: str
+    token: str
+
+
+def load_rasa_api(env: Mapping[str, str]) -> RasaApi:
+    """`RASA_URL` (default `DEFAULT_URL`) and `RASA_AUTH_TOKEN` from `env`, or `ConfigError`."""
+    token = env.get("RASA_AUTH_TOKEN", "").strip()
+    if not token:
+        raise ConfigError(
+            "RASA_AUTH_TOKEN must be set: the console and the scheduler's hand-off jobs read "
+            "transcripts and send messages through Rasa's HTTP API, which must run with "
+            "--enable-api --auth-token"
+        )
+    url = env.get("RASA_URL", DEFAULT_URL).strip().rstrip("/")
+    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+        raise ConfigError(f"RASA_URL must be an http(s):// URL of the Rasa server, got {url!r}")
+    return RasaApi(url, token)
 
 
 class RasaClient:

@@ -1,0 +1,8 @@
+"""The console's routes, one Sanic blueprint per concern, wired together by `bot.console.app`.
+
+`pages` (the static pages and their scripts), `probes` (health and metrics), `session` (logging
+in and out, and the login check every other route passes), `conversations` (the queue, one
+conversation, an agent's moves and tickets), `report` (the quality report), `callcentre` (the
+call centre's signed inbound events). Every route needs an open login unless it is declared
+with `ctx_public=True`.
+"""
