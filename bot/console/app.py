@@ -1,6 +1,6 @@
 """The console's Sanic app: pages, the agents' JSON API, and the call centre's inbound API.
 
-Handlers are thin: authenticate, call `bot.handoff.service` in a worker thread, talk to Rasa,
+Handlers are thin: authenticate, call the `bot.handoff` operations in a worker thread, talk to Rasa,
 and shape the answer with `present`. Every API call but login and the inbound webhook needs the
 signed session cookie of a session still open in the database (`logins`); every state-changing
 one also the CSRF header and a JSON body. Pages are static files with no inline script, under a
@@ -45,8 +45,7 @@ from bot.console.auth import (
 from bot.console.config import ConsoleSettings
 from bot.console.rasa import RasaClient, RasaError
 from bot.console.sweep import Sweeper, give_back, tell_requeued
-from bot.handoff import messages, rules
-from bot.handoff import service as handoff_service
+from bot.handoff import agent_tickets, agents, callcentre, desk, messages, moves, rules
 from bot.handoff.config import HandoffSettings
 from bot.handoff.rules import Actor
 from bot.handoff.signing import SIGNATURE_HEADER
@@ -103,7 +102,7 @@ class ApiError(Exception):
 
 
 _STATUS_OF = {
-    handoff_service.NotFound: 404,
+    rules.NotFound: 404,
     rules.Forbidden: 403,
     rules.Conflict: 409,
 }
@@ -141,7 +140,7 @@ def _text(data: dict[str, Any], key: str, required: bool = True) -> str | None:
 
 def _fields(data: dict[str, Any]) -> dict[str, str | None]:
     """The ticket fields an agent may fill in, from a request body."""
-    return {key: _text(data, key, required=False) for key in handoff_service.AGENT_TICKET_FIELDS}
+    return {key: _text(data, key, required=False) for key in agent_tickets.AGENT_TICKET_FIELDS}
 
 
 def _day(request: Request, name: str) -> date:
@@ -335,10 +334,8 @@ def create_app(
     @api()
     async def queue(request: Request) -> HTTPResponse:
         actor, moment = _actor_of(request), now()
-        lists = await in_session(handoff_service.visible_queue, actor)
-        online = await in_session(
-            handoff_service.colleagues, actor, moment, handoff.agent_timeout_seconds
-        )
+        lists = await in_session(desk.visible_queue, actor)
+        online = await in_session(agents.colleagues, actor, moment, handoff.agent_timeout_seconds)
         return response.json(
             {
                 "waiting": [present.session_json(h, actor, moment) for h in lists.waiting],
@@ -385,7 +382,7 @@ def create_app(
     async def pick(request: Request, session_id: int) -> HTTPResponse:
         _body(request)
         actor = _actor_of(request)
-        picked = await in_session(handoff_service.pick, actor, session_id, now())
+        picked = await in_session(moves.pick, actor, session_id, now())
         if picked.picked_at is not None:
             waited = (picked.picked_at - picked.created_at).total_seconds()
             metrics.HANDOFF_WAIT_SECONDS.observe(max(waited, 0.0))
@@ -396,7 +393,7 @@ def create_app(
         if events:
             try:
                 await rasa().append(picked.sender_id, events, picked.channel)
-                await in_session(handoff_service.mark_paused, picked.id, True)
+                await in_session(moves.mark_paused, picked.id, True)
             except RasaError as exc:
                 note = f"已接入，但通知用户失败：{exc}"
         return response.json({"ok": True, "note": note})
@@ -406,9 +403,9 @@ def create_app(
     async def reply(request: Request, session_id: int) -> HTTPResponse:
         text = _text(_body(request), "text") or ""
         actor = _actor_of(request)
-        held = await in_session(handoff_service.held, actor, session_id)
+        held = await in_session(moves.held, actor, session_id)
         await rasa().append(held.sender_id, [agent_message(text, actor.display_name)], held.channel)
-        await in_session(handoff_service.record_reply, actor, session_id, text, now())
+        await in_session(moves.record_reply, actor, session_id, text, now())
         note = None if rules.delivers_live(held.channel) else NOT_LIVE
         return response.json({"ok": True, "note": note})
 
@@ -417,9 +414,7 @@ def create_app(
     async def release(request: Request, session_id: int) -> HTTPResponse:
         _body(request)
         pickup = policy.handoff.pickup_minutes
-        released = await in_session(
-            handoff_service.release, _actor_of(request), session_id, now(), pickup
-        )
+        released = await in_session(moves.release, _actor_of(request), session_id, now(), pickup)
         undelivered = await tell_requeued(rasa(), released, pickup)
         note = f"已退回队列，但通知用户失败：{undelivered}" if undelivered else None
         return response.json({"ok": True, "note": note})
@@ -429,7 +424,7 @@ def create_app(
     async def transfer(request: Request, session_id: int) -> HTTPResponse:
         to = _text(_body(request), "to") or ""
         moved = await in_session(
-            handoff_service.transfer,
+            moves.transfer,
             _actor_of(request),
             session_id,
             to,
@@ -449,7 +444,7 @@ def create_app(
     @api()
     async def close(request: Request, session_id: int) -> HTTPResponse:
         text = _text(_body(request), "text", required=False) or messages.closed()
-        ended = await in_session(handoff_service.close, _actor_of(request), session_id, now())
+        ended = await in_session(moves.close, _actor_of(request), session_id, now())
         undelivered = await give_back(rasa(), ended, text)
         note = f"机器人已恢复，但结束语未送达：{undelivered}" if undelivered else None
         return response.json({"ok": True, "note": note})
@@ -458,7 +453,7 @@ def create_app(
     @api()
     async def reveal(request: Request, session_id: int) -> HTTPResponse:
         _body(request)
-        numbers = await in_session(handoff_service.reveal, _actor_of(request), session_id, now())
+        numbers = await in_session(moves.reveal, _actor_of(request), session_id, now())
         return response.json({"numbers": numbers})
 
     @app.post("/api/sessions/<session_id:int>/tickets")
@@ -468,7 +463,7 @@ def create_app(
         kind = str(data.get("kind") or "")
         actor = _actor_of(request)
         ticket = await in_session(
-            handoff_service.open_ticket_for, policy, actor, session_id, kind, _fields(data), now()
+            agent_tickets.open_ticket_for, policy, actor, session_id, kind, _fields(data), now()
         )
         return response.json({"ticket": present.ticket_json(ticket, actor)})
 
@@ -477,7 +472,7 @@ def create_app(
     async def update_ticket(request: Request, session_id: int, ticket_no: str) -> HTTPResponse:
         actor, fields = _actor_of(request), _fields(_body(request))
         ticket = await in_session(
-            handoff_service.update_ticket_for, actor, session_id, ticket_no, fields, now()
+            agent_tickets.update_ticket_for, actor, session_id, ticket_no, fields, now()
         )
         return response.json({"ticket": present.ticket_json(ticket, actor)})
 
@@ -520,15 +515,15 @@ def create_app(
             )
         except InboundRejected as exc:
             raise ApiError(exc.status, str(exc)) from None
-        if await in_session(handoff_service.external_seen, event.id):
+        if await in_session(callcentre.external_seen, event.id):
             return response.json({"status": "duplicate"})
-        target = await in_session(handoff_service.external_target, event.conversation_id)
+        target = await in_session(callcentre.external_target, event.conversation_id)
         if event.kind == "reply" and event.text:
             await rasa().append(
                 target.sender_id, [agent_message(event.text, event.agent)], target.channel
             )
         changed = await in_session(
-            handoff_service.external_event, target.id, event.kind, event.agent, event.id, moment
+            callcentre.external_event, target.id, event.kind, event.agent, event.id, moment
         )
         note = None
         if changed.status == "closed":
@@ -551,13 +546,11 @@ def _details(
     session: Session, actor: Actor, session_id: int, policy: Policy, now: datetime
 ) -> dict[str, Any]:
     """Everything of one conversation the store holds, in one transaction."""
-    found = handoff_service.get_visible(session, actor, session_id)
+    found = desk.get_visible(session, actor, session_id)
     today = clock.local(now).date()
     return {
         "session": found,
-        "account": handoff_service.account_overview(
-            session, policy, found.summary.get("account_no"), today
-        ),
-        "tickets": handoff_service.tickets_of(session, found),
-        "history": handoff_service.history(session, actor, session_id),
+        "account": desk.account_overview(session, policy, found.summary.get("account_no"), today),
+        "tickets": desk.tickets_of(session, found),
+        "history": desk.history(session, actor, session_id),
     }

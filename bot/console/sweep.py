@@ -21,11 +21,10 @@ from datetime import datetime, timedelta
 import aiohttp
 
 from bot.console.rasa import RasaClient, RasaError
-from bot.handoff import messages, rules
-from bot.handoff import service as handoff_service
+from bot.handoff import agents, messages, moves, queue, rules, timeouts, webhook
 from bot.handoff.config import HandoffSettings
-from bot.handoff.service import HandoffView
 from bot.handoff.transcript import bot_message, transcript_of
+from bot.handoff.views import HandoffView
 from bot.handoff.webhook import outbound_headers
 from bot.policy import Policy
 from bot.privacy import mask_text
@@ -58,7 +57,7 @@ async def give_back(rasa: RasaClient, handoff: HandoffView, text: str) -> str | 
     except RasaError as exc:
         undelivered = str(exc)
         await rasa.append(handoff.sender_id, RESUME, handoff.channel)
-    await in_session(handoff_service.mark_paused, handoff.id, False)
+    await in_session(moves.mark_paused, handoff.id, False)
     return undelivered
 
 
@@ -80,7 +79,7 @@ async def tell_requeued(rasa: RasaClient, handoff: HandoffView, pickup_minutes: 
 
 
 async def post_event(
-    http: aiohttp.ClientSession, url: str, secret: bytes, outgoing: handoff_service.Outgoing
+    http: aiohttp.ClientSession, url: str, secret: bytes, outgoing: webhook.Outgoing
 ) -> str | None:
     """Post one signed webhook event; `None` on a 2xx answer, else what went wrong."""
     headers = outbound_headers(outgoing.event, outgoing.id, outgoing.body, secret)
@@ -115,20 +114,18 @@ class Sweeper:
         now = self.now()
         pickup = self.policy.handoff.pickup_minutes
         timeout = self.handoff.agent_timeout_seconds
-        for returned in await in_session(handoff_service.requeue_offline, now, timeout, pickup):
+        for returned in await in_session(agents.requeue_offline, now, timeout, pickup):
             logger.info("hand-off %s back in the queue: its agent went offline", returned.id)
             undelivered = await tell_requeued(self.rasa, returned, pickup)
             if undelivered:
                 logger.warning(
                     "hand-off %s: user not told of the requeue: %s", returned.id, undelivered
                 )
-        for opened in await in_session(
-            handoff_service.queue_alerts, self.policy, self.handoff.targets, now
-        ):
+        for opened in await in_session(queue.queue_alerts, self.policy, self.handoff.targets, now):
             logger.info("urgent ticket %s queued as hand-off %s", opened.ticket_no, opened.id)
-        for overdue in await in_session(handoff_service.overdue, now):
+        for overdue in await in_session(timeouts.overdue, now):
             await self._time_out(overdue, now)
-        for ended in await in_session(handoff_service.still_paused, now - RESUME_GRACE):
+        for ended in await in_session(timeouts.still_paused, now - RESUME_GRACE):
             await self._give_back(ended)
         if "webhook" in self.handoff.targets:
             await self._deliver(now)
@@ -141,7 +138,7 @@ class Sweeper:
                 "hand-off %s: no transcript for its call-back ticket: %s", handoff.id, exc
             )
             lines = []
-        result = await in_session(handoff_service.time_out, self.policy, handoff.id, lines, now)
+        result = await in_session(timeouts.time_out, self.policy, handoff.id, lines, now)
         if result is not None:
             logger.info(
                 "hand-off %s not picked up in time: call-back ticket %s",
@@ -152,7 +149,7 @@ class Sweeper:
 
     async def _give_back(self, handoff: HandoffView) -> None:
         if handoff.status == "timed_out":
-            ticket = await in_session(handoff_service.callback_ticket, handoff.callback_ticket_no)
+            ticket = await in_session(timeouts.callback_ticket, handoff.callback_ticket_no)
             text = messages.timed_out(
                 handoff.callback_ticket_no or "", ticket.first_reply_due if ticket else None
             )
@@ -172,8 +169,8 @@ class Sweeper:
         url, secret = self.handoff.webhook_url, self.handoff.webhook_secret
         if url is None or secret is None:
             return
-        for outgoing in await in_session(handoff_service.due_deliveries, now):
+        for outgoing in await in_session(webhook.due_deliveries, now):
             error = await post_event(self.http, url, secret, outgoing)
-            await in_session(handoff_service.record_delivery, outgoing.id, error, self.now())
+            await in_session(webhook.record_delivery, outgoing.id, error, self.now())
             if error:
                 logger.warning("webhook %s (%s) failed: %s", outgoing.id, outgoing.event, error)
