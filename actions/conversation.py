@@ -51,8 +51,8 @@ from actions.tickets import ActionQueryTicket, ticket_no_of
 from bot.base import clock
 from bot.channels.payloads import latest_user_text
 from bot.handoff import messages as handoff_messages
+from bot.handoff import queue as handoff_queue
 from bot.handoff import rules as handoff_rules
-from bot.handoff import service as handoff_service
 from bot.handoff.config import handoff_settings
 from bot.handoff.triggers import UserTurn, frustration
 from bot.nlu.address import parse_address
@@ -167,7 +167,7 @@ async def hand_over(
     channel = channel_of(tracker)
     route = handoff_rules.route(channel, settings.targets)
     done = leave_form(tracker) if tracker.active_loop.get("name") else [SlotSet("pending", None)]
-    request = handoff_service.HandoffRequest(
+    request = handoff_queue.HandoffRequest(
         channel=channel,
         sender_id=tracker.sender_id,
         reason=reason,
@@ -175,7 +175,7 @@ async def hand_over(
         transcript=transcript(tracker),
     )
     if route.wechat_kf:
-        await in_db(handoff_service.record_wechat_kf, request, clock.now())
+        await in_db(handoff_queue.record_wechat_kf, request, clock.now())
         dispatcher.utter_message(text=handoff_messages.wechat_kf())
         dispatcher.utter_message(
             json_message={"handoff": "wechat_kf", "kf_account": settings.wechat_kf_account}
@@ -183,7 +183,7 @@ async def hand_over(
         return done
     if route.queue_targets:
         queued = await in_db(
-            handoff_service.enqueue,
+            handoff_queue.enqueue,
             policy(),
             request,
             route.queue_targets,
@@ -415,9 +415,10 @@ async def _topic_form(tracker: Tracker) -> str | None:
         return None
     users = 0
     for event in reversed(tracker.events):
-        if event.get("event") == "bot" and (event.get("metadata") or {}).get(
-            "utter_action"
-        ) in TOPIC_CLOSED:
+        if (
+            event.get("event") == "bot"
+            and (event.get("metadata") or {}).get("utter_action") in TOPIC_CLOSED
+        ):
             return None  # that request was filed or dropped: details now are not for it
         if event.get("event") != "user":
             continue

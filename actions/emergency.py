@@ -16,7 +16,7 @@ when the ticket store is down; no slot question comes before them.
 Every kind gets the urgent BX ticket (`fault_type: leak`, `urgent`, the kind written at the head of
 its description), which pages a person when the policy says so (`leak.alert_human`) and which
 the scheduler's hand-off jobs put at the top of the agents' queue as an urgent hand-off
-(`bot.handoff.service.queue_alerts`). A sender with an urgent ticket still open (this conversation,
+(`bot.handoff.queue.queue_alerts`). A sender with an urgent ticket still open (this conversation,
 or reported earlier) gets that ticket again, not a second one.
 """
 

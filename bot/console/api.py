@@ -18,7 +18,6 @@ from sanic.response import HTTPResponse
 
 from bot.console.config import ConsoleSettings
 from bot.handoff import rules
-from bot.handoff import service as handoff_service
 from bot.handoff.config import HandoffSettings
 from bot.handoff.rasa import RasaClient, RasaError
 from bot.handoff.rules import Actor
@@ -64,7 +63,7 @@ class ApiError(Exception):
 
 
 _STATUS_OF: dict[type[Exception], int] = {
-    handoff_service.NotFound: 404,
+    rules.NotFound: 404,
     rules.Forbidden: 403,
     rules.Conflict: 409,
 }

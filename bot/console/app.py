@@ -3,7 +3,7 @@
 The factory only wires: the context every handler reads (`api.ConsoleContext`), the login check
 before every route not declared public (`routes.session.require_login`), the security headers
 on every answer, errors as JSON (`api.error_answer`), and the blueprints. Handlers are thin:
-they call `bot.handoff.service` in a worker thread, talk to Rasa, and shape the answer with
+they call the `bot.handoff` operations in a worker thread, talk to Rasa, and shape the answer with
 `present`. Pages are static files with no inline script, under a strict
 Content-Security-Policy; the script renders every text with `textContent`, never as HTML.
 

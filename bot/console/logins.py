@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from bot.console.auth import retry_after
 from bot.console.config import LoginLimits
-from bot.handoff import service as handoff_service
+from bot.handoff import agents
 from bot.handoff.rules import Actor
+from bot.handoff.views import HandoffView
 from bot.store import agents as agent_store
 
 
@@ -86,7 +87,7 @@ def finish_login(
 ) -> Actor | None:
     """The password matched: open the session `session_key` (`None` if the agent was disabled
     meanwhile), forget the username's failures and the sessions idle too long."""
-    actor = handoff_service.actor_of(session, agent_id, now)
+    actor = agents.actor_of(session, agent_id, now)
     if actor is None:
         return None
     agent_store.clear_login_failures(session, username_key)
@@ -102,13 +103,13 @@ def session_actor(
     (logout, new password, disabled agent) or idle too long."""
     idle_since = now - timedelta(seconds=limits.session_idle_seconds)
     agent_id = agent_store.session_agent(session, session_key, now, idle_since)
-    return None if agent_id is None else handoff_service.actor_of(session, agent_id, now)
+    return None if agent_id is None else agents.actor_of(session, agent_id, now)
 
 
 def end_session(
     session: Session, session_key: str, actor: Actor, now: datetime, pickup_minutes: int
-) -> list[handoff_service.HandoffView]:
+) -> list[HandoffView]:
     """Logout: the session ends for every console process, the agent goes offline, and their
     conversations go back to the queue (returned, so their users can be told)."""
     agent_store.close_session(session, session_key)
-    return handoff_service.sign_out(session, actor, now, pickup_minutes)
+    return agents.sign_out(session, actor, now, pickup_minutes)

@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.handoff import rules
 from bot.handoff.rules import Actor
-from bot.handoff.service import HandoffView
+from bot.handoff.views import HandoffView
 from bot.labels import channel_name
 from bot.privacy import mask_account, mask_phone, mask_text
 from bot.services.tickets import FAULT_NAMES, TicketView

@@ -24,13 +24,12 @@ from datetime import datetime, timedelta
 import aiohttp
 
 from bot.base import clock
-from bot.handoff import messages
-from bot.handoff import service as handoff_service
+from bot.handoff import agents, messages, queue, timeouts, webhook
 from bot.handoff.config import HandoffSettings
 from bot.handoff.rasa import RasaApi, RasaClient, RasaError
 from bot.handoff.resume import give_back, tell_requeued
-from bot.handoff.service import HandoffView
 from bot.handoff.transcript import transcript_of
+from bot.handoff.views import HandoffView
 from bot.handoff.webhook import outbound_headers
 from bot.policy import Policy
 from bot.store.db import in_session
@@ -46,7 +45,7 @@ Job = Callable[[datetime], Awaitable[None]]
 
 
 async def post_event(
-    http: aiohttp.ClientSession, url: str, secret: bytes, outgoing: handoff_service.Outgoing
+    http: aiohttp.ClientSession, url: str, secret: bytes, outgoing: webhook.Outgoing
 ) -> str | None:
     """Post one signed webhook event; `None` on a 2xx answer, else what went wrong."""
     headers = outbound_headers(outgoing.event, outgoing.id, outgoing.body, secret)
@@ -83,7 +82,7 @@ class HandoffJobs:
         """Conversations of agents gone silent back to the queue, their users told."""
         pickup = self.policy.handoff.pickup_minutes
         timeout = self.handoff.agent_timeout_seconds
-        for returned in await in_session(handoff_service.requeue_offline, now, timeout, pickup):
+        for returned in await in_session(agents.requeue_offline, now, timeout, pickup):
             logger.info("hand-off %s back in the queue: its agent went offline", returned.id)
             undelivered = await tell_requeued(self.rasa, returned, pickup)
             if undelivered:
@@ -94,18 +93,18 @@ class HandoffJobs:
     async def queue_alerts(self, now: datetime) -> None:
         """Alerted tickets (a leak) as urgent hand-offs at the top of the queue."""
         for opened in await in_session(
-            handoff_service.queue_alerts, self.policy, self.handoff.targets, now
+            queue.queue_alerts, self.policy, self.handoff.targets, now
         ):
             logger.info("urgent ticket %s queued as hand-off %s", opened.ticket_no, opened.id)
 
     async def time_out_overdue(self, now: datetime) -> None:
         """Conversations nobody picked up in time become call-back tickets."""
-        for overdue in await in_session(handoff_service.overdue, now):
+        for overdue in await in_session(timeouts.overdue, now):
             await self._time_out(overdue, now)
 
     async def resume_ended(self, now: datetime) -> None:
         """Ended conversations whose resume did not reach Rasa, given back again."""
-        for ended in await in_session(handoff_service.still_paused, now - RESUME_GRACE):
+        for ended in await in_session(timeouts.still_paused, now - RESUME_GRACE):
             await self._give_back(ended)
 
     async def deliver_events(self, now: datetime) -> None:
@@ -113,9 +112,9 @@ class HandoffJobs:
         url, secret = self.handoff.webhook_url, self.handoff.webhook_secret
         if url is None or secret is None:
             return
-        for outgoing in await in_session(handoff_service.due_deliveries, now):
+        for outgoing in await in_session(webhook.due_deliveries, now):
             error = await post_event(self.http, url, secret, outgoing)
-            await in_session(handoff_service.record_delivery, outgoing.id, error, self.now())
+            await in_session(webhook.record_delivery, outgoing.id, error, self.now())
             if error:
                 logger.warning("webhook %s (%s) failed: %s", outgoing.id, outgoing.event, error)
 
@@ -127,7 +126,7 @@ class HandoffJobs:
                 "hand-off %s: no transcript for its call-back ticket: %s", handoff.id, exc
             )
             lines = []
-        result = await in_session(handoff_service.time_out, self.policy, handoff.id, lines, now)
+        result = await in_session(timeouts.time_out, self.policy, handoff.id, lines, now)
         if result is not None:
             logger.info(
                 "hand-off %s not picked up in time: call-back ticket %s",
@@ -138,7 +137,7 @@ class HandoffJobs:
 
     async def _give_back(self, handoff: HandoffView) -> None:
         if handoff.status == "timed_out":
-            ticket = await in_session(handoff_service.callback_ticket, handoff.callback_ticket_no)
+            ticket = await in_session(timeouts.callback_ticket, handoff.callback_ticket_no)
             text = messages.timed_out(
                 handoff.callback_ticket_no or "", ticket.first_reply_due if ticket else None
             )

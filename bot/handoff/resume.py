@@ -7,11 +7,10 @@ a hand-off this way, so the user hears the same thing whoever ended it.
 
 from __future__ import annotations
 
-from bot.handoff import messages, rules
-from bot.handoff import service as handoff_service
+from bot.handoff import messages, moves, rules
 from bot.handoff.rasa import RasaClient, RasaError
-from bot.handoff.service import HandoffView
 from bot.handoff.transcript import bot_message
+from bot.handoff.views import HandoffView
 from bot.store.db import in_session
 
 #: Resuming ends with `action_listen`: the action that paused the bot was the last one Rasa ran,
@@ -33,7 +32,7 @@ async def give_back(rasa: RasaClient, handoff: HandoffView, text: str) -> str | 
     except RasaError as exc:
         undelivered = str(exc)
         await rasa.append(handoff.sender_id, RESUME, handoff.channel)
-    await in_session(handoff_service.mark_paused, handoff.id, False)
+    await in_session(moves.mark_paused, handoff.id, False)
     return undelivered
 
 

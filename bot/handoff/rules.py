@@ -52,6 +52,10 @@ class Conflict(HandoffError):
     """The conversation is not in a state that allows this (someone else was quicker)."""
 
 
+class NotFound(HandoffError):
+    """No such conversation, or not one this agent may see (the two read the same)."""
+
+
 def urgency_of(reason: str) -> int:
     """The queue urgency a hand-off reason gets (unknown reasons are normal)."""
     return REASONS.get(reason, ("", URGENCY_NORMAL))[1]

@@ -1,9 +1,12 @@
-"""The call centre's webhook contract: headers of what we post, validation of what it posts back.
+"""The call centre's webhook: what we post (the outbox) and what it posts back.
 
-Outbound events (`handoff.opened`, `.picked`, `.closed`, `.timed_out`) are built by
-`service.event_payload` and posted by the scheduler's hand-off jobs (`jobs`). Inbound events let
-the call centre pick up, reply to and close a conversation; they are refused unless signed with
-the shared secret and sent within the last five minutes. See docs/handoff.md for the full contract.
+Outbound events (`handoff.opened`, `.picked`, `.closed`, `.timed_out`) come from the hand-off
+core's changes: `record_change` listens on `bot.handoff.hooks` and writes each change of a
+conversation that went to the `webhook` target to the outbox, in the change's own transaction;
+the scheduler's hand-off jobs post them (`due_deliveries`, `outbound_headers`,
+`record_delivery`). Inbound events let the call centre pick up, reply to and close a
+conversation (`bot.handoff.callcentre`); they are refused unless signed with the shared secret
+and sent within the last five minutes. See docs/handoff.md for the full contract.
 """
 
 from __future__ import annotations
@@ -11,15 +14,23 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy.orm import Session
+
+from bot.handoff import rules
+from bot.handoff.hooks import Change
 from bot.handoff.signing import (
     DELIVERY_HEADER,
     EVENT_HEADER,
     SIGNATURE_HEADER,
+    body_bytes,
     fresh,
     sign,
     verify,
 )
+from bot.handoff.views import HandoffView
+from bot.store import handoffs as store
 
 INBOUND_KINDS = ("pickup", "reply", "close")
 MAX_TEXT_CHARS = 1000
@@ -34,6 +45,80 @@ def outbound_headers(event: str, delivery_id: int, body: bytes, secret: bytes) -
         DELIVERY_HEADER: str(delivery_id),
         SIGNATURE_HEADER: sign(body, secret),
     }
+
+
+def event_payload(
+    handoff: HandoffView, event: str, transcript: list[dict[str, Any]], now: datetime
+) -> dict[str, Any]:
+    """The JSON the call centre receives (docs/handoff.md, "The webhook contract").
+
+    Numbers are not masked: the call centre is the company's own and calls the user back.
+    """
+
+    def iso(moment: datetime | None) -> str | None:
+        return moment.isoformat() if moment else None
+
+    return {
+        "event": event,
+        "occurred_at": now.isoformat(),
+        "conversation": {
+            "id": handoff.id,
+            "channel": handoff.channel,
+            "sender_id": handoff.sender_id,
+            "status": handoff.status,
+            "urgency": rules.URGENCY_NAMES[handoff.urgency],
+            "reason": handoff.reason,
+            "holder": handoff.holder,
+            "ticket_no": handoff.ticket_no,
+            "callback_ticket_no": handoff.callback_ticket_no,
+            "created_at": iso(handoff.created_at),
+            "pickup_due": iso(handoff.pickup_due),
+            "closed_at": iso(handoff.closed_at),
+        },
+        "collected": handoff.summary,
+        "transcript": transcript,
+    }
+
+
+def record_change(session: Session, change: Change) -> None:
+    """Write the change to the outbox when the conversation went to the webhook target."""
+    if "webhook" not in change.session.targets:
+        return
+    event = f"handoff.{change.kind}"
+    payload = event_payload(change.session, event, change.transcript, change.at)
+    store.add_delivery(session, change.session.id, event, payload, change.at)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One webhook event ready to post: its id, name and the exact bytes to sign and send."""
+
+    id: int
+    event: str
+    body: bytes
+
+
+def due_deliveries(session: Session, now: datetime) -> list[Outgoing]:
+    """Webhook events whose next attempt is due."""
+    return [Outgoing(d.id, d.event, body_bytes(d.body)) for d in store.due_deliveries(session, now)]
+
+
+def record_delivery(session: Session, delivery_id: int, error: str | None, now: datetime) -> None:
+    """Mark a delivery done, or schedule its retry (give up after the last one) with the error."""
+    delivery = store.get_delivery(session, delivery_id)
+    if delivery is None:
+        return
+    delivery.attempts += 1
+    if error is None:
+        delivery.status, delivery.delivered_at, delivery.last_error = "delivered", now, None
+    else:
+        delay = rules.retry_delay(delivery.attempts)
+        delivery.last_error = error[:255]
+        if delay is None:
+            delivery.status = "failed"
+        else:
+            delivery.next_attempt_at = now + delay
+    session.flush()
 
 
 class InboundRejected(ValueError):

@@ -164,11 +164,11 @@ def external_event_seen(session: Session, external_id: str) -> bool:
 
 
 def add_delivery(
-    session: Session, handoff: HandoffSession, event: str, body: dict[str, Any], now: datetime
+    session: Session, session_id: int, event: str, body: dict[str, Any], now: datetime
 ) -> WebhookDelivery:
-    """Queue one webhook event for the console process to post."""
+    """Queue one webhook event of hand-off session `session_id` for the console process to post."""
     delivery = WebhookDelivery(
-        session_id=handoff.id,
+        session_id=session_id,
         event=event,
         body=body,
         status="pending",

@@ -23,7 +23,7 @@ from bot.config import settings
 from bot.console.app import create_app
 from bot.console.auth import hash_password
 from bot.console.config import ConsoleSettings
-from bot.handoff import messages, service
+from bot.handoff import messages, queue
 from bot.handoff.config import HandoffSettings
 from bot.handoff.jobs import open_handoff_jobs
 from bot.handoff.rasa import RasaApi
@@ -269,10 +269,10 @@ async def _second_process(console: Console) -> AsyncIterator[str]:
 def _queue(sender: str = "web-user", channel: str = "socketio", **summary: Any) -> int:
     """A conversation handed over by the bot (an agent is on duty)."""
     with session_scope() as session:
-        request = service.HandoffRequest(
+        request = queue.HandoffRequest(
             channel, sender, "request_human", {"last_message": "转人工", **summary}
         )
-        queued = service.enqueue(session, POLICY, request, ("console", "webhook"), NOW, 10**6)
+        queued = queue.enqueue(session, POLICY, request, ("console", "webhook"), NOW, 10**6)
         assert queued is not None
         return queued.session.id
 

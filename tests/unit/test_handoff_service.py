@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy.orm import Session
 
-from bot.handoff import service
-from bot.handoff.rules import Actor, Conflict, Forbidden
-from bot.handoff.service import HandoffRequest, NotFound
+from bot.handoff import agent_tickets, agents, callcentre, desk, moves, queue, timeouts, webhook
+from bot.handoff.queue import HandoffRequest
+from bot.handoff.rules import Actor, Conflict, Forbidden, NotFound
 from bot.policy import load_policy
 from bot.services import tickets as ticket_service
 from bot.store import agents as agent_store
@@ -40,8 +40,8 @@ def _request(sender: str, reason: str = "request_human", **summary: object) -> H
 
 def _queue(
     session: Session, now: datetime, sender: str = "u1", targets: tuple[str, ...] = ("console",)
-) -> service.Queued:
-    queued = service.enqueue(session, POLICY, _request(sender), targets, now, TIMEOUT)
+) -> queue.Queued:
+    queued = queue.enqueue(session, POLICY, _request(sender), targets, now, TIMEOUT)
     assert queued is not None
     return queued
 
@@ -53,10 +53,10 @@ def _kinds(session: Session, session_id: int) -> list[str]:
 
 
 def test_nobody_on_duty_means_no_queue(session: Session, now: datetime) -> None:
-    assert service.enqueue(session, POLICY, _request("u1"), ("console",), now, TIMEOUT) is None
+    assert queue.enqueue(session, POLICY, _request("u1"), ("console",), now, TIMEOUT) is None
     agent = agent_store.add_agent(session, "gone", "G", "agent", "hash", now)
     agent_store.touch(session, agent, now - timedelta(seconds=TIMEOUT + 1))
-    assert service.enqueue(session, POLICY, _request("u1"), ("console",), now, TIMEOUT) is None
+    assert queue.enqueue(session, POLICY, _request("u1"), ("console",), now, TIMEOUT) is None
     assert session.query(HandoffSession).count() == 0
 
 
@@ -77,44 +77,44 @@ def test_one_pick_wins_and_others_see_only_their_own(session: Session, now: date
     wang, li = _agent(session, "wang", now), _agent(session, "li", now)
     lead = _agent(session, "lead", now, role="supervisor")
     handoff = _queue(session, now).session
-    picked = service.pick(session, wang, handoff.id, now)
+    picked = moves.pick(session, wang, handoff.id, now)
     assert (picked.status, picked.agent_id, picked.agent_name) == ("active", wang.id, "WANG")
     with pytest.raises(NotFound):  # li no longer sees it at all
-        service.pick(session, li, handoff.id, now)
-    assert service.visible_queue(session, li).handling == []
-    assert [h.id for h in service.visible_queue(session, wang).handling] == [handoff.id]
-    assert [h.id for h in service.visible_queue(session, lead).handling] == [handoff.id]
+        moves.pick(session, li, handoff.id, now)
+    assert desk.visible_queue(session, li).handling == []
+    assert [h.id for h in desk.visible_queue(session, wang).handling] == [handoff.id]
+    assert [h.id for h in desk.visible_queue(session, lead).handling] == [handoff.id]
     with pytest.raises(Conflict):
-        service.pick(session, lead, handoff.id, now)  # a supervisor sees it, but it is taken
-    assert service.held(session, lead, handoff.id).id == handoff.id  # and may act on it
+        moves.pick(session, lead, handoff.id, now)  # a supervisor sees it, but it is taken
+    assert moves.held(session, lead, handoff.id).id == handoff.id  # and may act on it
 
 
 def test_transfer_goes_to_an_online_colleague_only(session: Session, now: datetime) -> None:
     wang, li = _agent(session, "wang", now), _agent(session, "li", now)
     away = agent_store.add_agent(session, "away", "AWAY", "agent", "hash", now)
     handoff = _queue(session, now).session
-    service.pick(session, wang, handoff.id, now)
+    moves.pick(session, wang, handoff.id, now)
     with pytest.raises(Conflict, match="不在线"):
-        service.transfer(session, wang, handoff.id, away.username, now, TIMEOUT)
+        moves.transfer(session, wang, handoff.id, away.username, now, TIMEOUT)
     with pytest.raises(Conflict, match="没有客服"):
-        service.transfer(session, wang, handoff.id, "nobody", now, TIMEOUT)
-    moved = service.transfer(session, wang, handoff.id, "li", now, TIMEOUT)
+        moves.transfer(session, wang, handoff.id, "nobody", now, TIMEOUT)
+    moved = moves.transfer(session, wang, handoff.id, "li", now, TIMEOUT)
     assert (moved.agent_id, moved.agent_name) == (li.id, "LI")
     with pytest.raises(NotFound):  # no longer wang's
-        service.held(session, wang, handoff.id)
+        moves.held(session, wang, handoff.id)
     assert "transfer" in _kinds(session, handoff.id)
 
 
 def test_release_and_logout_put_conversations_back(session: Session, now: datetime) -> None:
     wang = _agent(session, "wang", now)
     first, second = _queue(session, now, "u1").session, _queue(session, now, "u2").session
-    service.pick(session, wang, first.id, now)
-    service.pick(session, wang, second.id, now)
+    moves.pick(session, wang, first.id, now)
+    moves.pick(session, wang, second.id, now)
     later = now + timedelta(minutes=3)
-    released = service.release(session, wang, first.id, later, 10)
+    released = moves.release(session, wang, first.id, later, 10)
     assert released.status == "queued" and released.agent_id is None
     assert released.pickup_due == later + timedelta(minutes=10)
-    returned = service.sign_out(session, wang, later, 10)
+    returned = agents.sign_out(session, wang, later, 10)
     assert [h.id for h in returned] == [second.id]
     assert not agent_store.get_agent_by_username(session, "wang").online  # type: ignore[union-attr]
 
@@ -124,16 +124,16 @@ def test_agents_without_a_heartbeat_lose_their_conversations(
 ) -> None:
     wang, li = _agent(session, "wang", now), _agent(session, "li", now)
     mine, theirs = _queue(session, now, "u1").session, _queue(session, now, "u2").session
-    service.pick(session, wang, mine.id, now)
-    service.pick(session, li, theirs.id, now)
+    moves.pick(session, wang, mine.id, now)
+    moves.pick(session, li, theirs.id, now)
     later = now + timedelta(seconds=TIMEOUT + 5)
     agent_store.touch(session, agent_store.get_agent(session, li.id), later)  # type: ignore[arg-type]
-    returned = service.requeue_offline(session, later, TIMEOUT, 10)
+    returned = agents.requeue_offline(session, later, TIMEOUT, 10)
     assert [h.id for h in returned] == [mine.id]
-    assert service.get_visible(session, li, mine.id).status == "queued"
-    assert service.get_visible(session, li, theirs.id).status == "active"
+    assert desk.get_visible(session, li, mine.id).status == "queued"
+    assert desk.get_visible(session, li, theirs.id).status == "active"
     assert not agent_store.get_agent(session, wang.id).online  # type: ignore[union-attr]
-    assert service.requeue_offline(session, later, TIMEOUT, 10) == []
+    assert agents.requeue_offline(session, later, TIMEOUT, 10) == []
     assert _kinds(session, mine.id)[-1] == "requeued"
 
 
@@ -142,22 +142,22 @@ def test_an_unanswered_conversation_becomes_a_call_back_ticket(
 ) -> None:
     _agent(session, "wang", now)
     handoff = _queue(session, now).session
-    assert service.overdue(session, now + timedelta(minutes=9)) == []
-    assert service.time_out(session, POLICY, handoff.id, [], now + timedelta(minutes=9)) is None
+    assert timeouts.overdue(session, now + timedelta(minutes=9)) == []
+    assert timeouts.time_out(session, POLICY, handoff.id, [], now + timedelta(minutes=9)) is None
     later = now + timedelta(minutes=10)
-    assert [h.id for h in service.overdue(session, later)] == [handoff.id]
+    assert [h.id for h in timeouts.overdue(session, later)] == [handoff.id]
     lines = [{"who": "user", "text": "转人工", "at": None}]
-    result = service.time_out(session, POLICY, handoff.id, lines, later)
+    result = timeouts.time_out(session, POLICY, handoff.id, lines, later)
     assert result is not None and result.ticket is not None
     assert result.session.status == "timed_out" and result.session.paused
     assert result.session.callback_ticket_no == result.ticket.ticket_no
     ticket = session.query(Ticket).filter_by(ticket_no=result.ticket.ticket_no).one()
     assert ticket.kind == "RG" and ticket.transcript == lines
     assert ticket.first_reply_due == later + timedelta(hours=1)
-    assert service.time_out(session, POLICY, handoff.id, lines, later) is None
-    assert [h.id for h in service.still_paused(session, later)] == [handoff.id]
-    service.mark_paused(session, handoff.id, False)
-    assert service.still_paused(session, later) == []
+    assert timeouts.time_out(session, POLICY, handoff.id, lines, later) is None
+    assert [h.id for h in timeouts.still_paused(session, later)] == [handoff.id]
+    moves.mark_paused(session, handoff.id, False)
+    assert timeouts.still_paused(session, later) == []
 
 
 def test_urgent_tickets_join_the_queue_at_the_top(session: Session, now: datetime) -> None:
@@ -167,15 +167,15 @@ def test_urgent_tickets_join_the_queue_at_the_top(session: Session, now: datetim
     urgent = ticket_service.open_ticket(session, POLICY, draft, now)  # Beijing: alert a person
     ordinary = TicketDraft(kind="BX", channel="socketio", sender_id="cold", fault_type="no_heat")
     ticket_service.open_ticket(session, POLICY, ordinary, now)
-    opened = service.queue_alerts(session, POLICY, ("console",), now)
+    opened = queue.queue_alerts(session, POLICY, ("console",), now)
     assert [(h.ticket_no, h.urgency, h.paused) for h in opened] == [(urgent.ticket_no, 2, False)]
-    assert service.queue_alerts(session, POLICY, ("console",), now) == []
-    order = [h.id for h in service.visible_queue(session, wang).waiting]
+    assert queue.queue_alerts(session, POLICY, ("console",), now) == []
+    order = [h.id for h in desk.visible_queue(session, wang).waiting]
     assert order == [opened[0].id, waiting.id]
-    overdue = service.time_out(session, POLICY, opened[0].id, [], now + timedelta(minutes=10))
+    overdue = timeouts.time_out(session, POLICY, opened[0].id, [], now + timedelta(minutes=10))
     assert overdue is not None and overdue.ticket is None  # the urgent ticket is the call-back
     assert overdue.session.callback_ticket_no == urgent.ticket_no
-    assert service.still_paused(session, now + timedelta(hours=1)) == []  # nothing to resume
+    assert timeouts.still_paused(session, now + timedelta(hours=1)) == []  # nothing to resume
 
 
 def test_an_urgent_ticket_of_someone_already_waiting_raises_their_urgency(
@@ -185,24 +185,24 @@ def test_an_urgent_ticket_of_someone_already_waiting_raises_their_urgency(
     waiting = _queue(session, now, "leaky").session
     draft = TicketDraft(kind="BX", channel="socketio", sender_id="leaky", fault_type="leak")
     ticket_service.open_ticket(session, POLICY, draft, now)
-    [raised] = service.queue_alerts(session, POLICY, ("console",), now)
+    [raised] = queue.queue_alerts(session, POLICY, ("console",), now)
     assert (raised.id, raised.urgency, raised.paused) == (waiting.id, 2, True)
 
 
 def test_revealing_numbers_is_for_the_holder_and_is_logged(session: Session, now: datetime) -> None:
     wang, li = _agent(session, "wang", now), _agent(session, "li", now)
     request = _request("u1", phone="13812345678", account_no="0102345678")
-    queued = service.enqueue(session, POLICY, request, ("console",), now, TIMEOUT)
+    queued = queue.enqueue(session, POLICY, request, ("console",), now, TIMEOUT)
     assert queued is not None
     with pytest.raises(Forbidden):
-        service.reveal(session, wang, queued.session.id, now)  # not picked yet
-    service.pick(session, wang, queued.session.id, now)
-    assert service.reveal(session, wang, queued.session.id, now) == {
+        moves.reveal(session, wang, queued.session.id, now)  # not picked yet
+    moves.pick(session, wang, queued.session.id, now)
+    assert moves.reveal(session, wang, queued.session.id, now) == {
         "phone": "13812345678",
         "account_no": "0102345678",
     }
     with pytest.raises(NotFound):
-        service.reveal(session, li, queued.session.id, now)
+        moves.reveal(session, li, queued.session.id, now)
     reveal = session.query(HandoffEvent).filter_by(kind="reveal").one()
     assert reveal.actor == "wang" and reveal.detail == {"fields": ["account_no", "phone"]}
 
@@ -210,13 +210,13 @@ def test_revealing_numbers_is_for_the_holder_and_is_logged(session: Session, now
 def test_agents_open_and_correct_tickets_of_their_user(session: Session, now: datetime) -> None:
     wang = _agent(session, "wang", now)
     request = _request("u1", address="阳光花园5号楼1单元302", phone="13812345678")
-    queued = service.enqueue(session, POLICY, request, ("console",), now, TIMEOUT)
+    queued = queue.enqueue(session, POLICY, request, ("console",), now, TIMEOUT)
     assert queued is not None
     handoff_id = queued.session.id
     with pytest.raises(Forbidden):
-        service.open_ticket_for(session, POLICY, wang, handoff_id, "BX", {}, now)
-    service.pick(session, wang, handoff_id, now)
-    ticket = service.open_ticket_for(
+        agent_tickets.open_ticket_for(session, POLICY, wang, handoff_id, "BX", {}, now)
+    moves.pick(session, wang, handoff_id, now)
+    ticket = agent_tickets.open_ticket_for(
         session, POLICY, wang, handoff_id, "BX", {"description": "客服代报：暖气片漏水"}, now
     )
     assert (ticket.kind, ticket.address, ticket.phone) == (
@@ -224,49 +224,49 @@ def test_agents_open_and_correct_tickets_of_their_user(session: Session, now: da
         "阳光花园5号楼1单元302",
         "13812345678",
     )
-    assert service.get_visible(session, wang, handoff_id).summary["tickets"] == [ticket.ticket_no]
-    updated = service.update_ticket_for(
+    assert desk.get_visible(session, wang, handoff_id).summary["tickets"] == [ticket.ticket_no]
+    updated = agent_tickets.update_ticket_for(
         session, wang, handoff_id, ticket.ticket_no, {"address": "阳光花园5号楼1单元303"}, now
     )
     assert updated.address == "阳光花园5号楼1单元303"
     other = TicketDraft(kind="BX", channel="socketio", sender_id="someone-else")
     theirs = ticket_service.open_ticket(session, POLICY, other, now)
     with pytest.raises(NotFound):
-        service.update_ticket_for(session, wang, handoff_id, theirs.ticket_no, {}, now)
+        agent_tickets.update_ticket_for(session, wang, handoff_id, theirs.ticket_no, {}, now)
     with pytest.raises(Conflict):
-        service.open_ticket_for(session, POLICY, wang, handoff_id, "BT", {}, now)
+        agent_tickets.open_ticket_for(session, POLICY, wang, handoff_id, "BT", {}, now)
 
 
 def test_the_webhook_outbox_retries_then_gives_up(session: Session, now: datetime) -> None:
     handoff = _queue(session, now, targets=("webhook",)).session
-    [opened] = service.due_deliveries(session, now)
+    [opened] = webhook.due_deliveries(session, now)
     assert opened.event == "handoff.opened" and b'"sender_id":"u1"' in opened.body
-    service.record_delivery(session, opened.id, "HTTP 500", now)
-    assert service.due_deliveries(session, now + timedelta(seconds=9)) == []
-    assert len(service.due_deliveries(session, now + timedelta(seconds=10))) == 1
+    webhook.record_delivery(session, opened.id, "HTTP 500", now)
+    assert webhook.due_deliveries(session, now + timedelta(seconds=9)) == []
+    assert len(webhook.due_deliveries(session, now + timedelta(seconds=10))) == 1
     moment = now
     for _ in range(8):
-        service.record_delivery(session, opened.id, "timeout", moment)
+        webhook.record_delivery(session, opened.id, "timeout", moment)
         moment += timedelta(days=1)
     delivery = session.get(WebhookDelivery, opened.id)
     assert delivery is not None and delivery.status == "failed" and delivery.attempts == 9
     wang = _agent(session, "wang", now)
-    service.pick(session, wang, handoff.id, now)
-    [picked] = service.due_deliveries(session, now)
-    service.record_delivery(session, picked.id, None, now)
+    moves.pick(session, wang, handoff.id, now)
+    [picked] = webhook.due_deliveries(session, now)
+    webhook.record_delivery(session, picked.id, None, now)
     assert session.get(WebhookDelivery, picked.id).status == "delivered"  # type: ignore[union-attr]
 
 
 def test_the_call_centre_picks_up_replies_and_closes(session: Session, now: datetime) -> None:
     handoff = _queue(session, now, targets=("console", "webhook")).session
-    assert not service.external_seen(session, "crm-1")
-    held = service.external_event(session, handoff.id, "reply", "张工", "crm-1", now)
+    assert not callcentre.external_seen(session, "crm-1")
+    held = callcentre.external_event(session, handoff.id, "reply", "张工", "crm-1", now)
     assert (held.status, held.external_agent, held.holder) == ("active", "张工", "张工")
-    assert service.external_seen(session, "crm-1")
-    closed = service.external_event(session, handoff.id, "close", "张工", "crm-2", now)
+    assert callcentre.external_seen(session, "crm-1")
+    closed = callcentre.external_event(session, handoff.id, "close", "张工", "crm-2", now)
     assert closed.status == "closed" and closed.paused
     with pytest.raises(Conflict):
-        service.external_target(session, handoff.id)
+        callcentre.external_target(session, handoff.id)
     events = [d.event for d in session.query(WebhookDelivery).order_by(WebhookDelivery.id)]
     assert events == ["handoff.opened", "handoff.closed"]
 
@@ -277,21 +277,21 @@ def test_the_call_centre_cannot_act_on_a_console_only_or_held_conversation(
     wang = _agent(session, "wang", now)
     console_only = _queue(session, now, "u1").session
     with pytest.raises(NotFound):
-        service.external_target(session, console_only.id)
+        callcentre.external_target(session, console_only.id)
     both = _queue(session, now, "u2", targets=("console", "webhook")).session
-    service.pick(session, wang, both.id, now)
+    moves.pick(session, wang, both.id, now)
     with pytest.raises(Conflict, match="本地客服"):
-        service.external_target(session, both.id)  # checked before a reply reaches the user
+        callcentre.external_target(session, both.id)  # checked before a reply reaches the user
     with pytest.raises(Conflict, match="本地客服"):
-        service.external_event(session, both.id, "reply", "张工", "crm-9", now)
+        callcentre.external_event(session, both.id, "reply", "张工", "crm-9", now)
     with pytest.raises(Conflict, match="本地客服"):
-        service.external_event(session, both.id, "close", "张工", "crm-10", now)
+        callcentre.external_event(session, both.id, "close", "张工", "crm-10", now)
     held = session.get(HandoffSession, both.id)  # still the local agent's
     assert held is not None and (held.status, held.agent_id) == ("active", wang.id)
 
 
 def test_a_wechat_hand_off_is_recorded_and_closed(session: Session, now: datetime) -> None:
     request = HandoffRequest("wechat", "openid-1", "request_human", {"last_message": "转人工"})
-    recorded = service.record_wechat_kf(session, request, now)
+    recorded = queue.record_wechat_kf(session, request, now)
     assert (recorded.status, recorded.targets, recorded.paused) == ("closed", ("wechat_kf",), False)
     assert store.open_session_of(session, "wechat", "openid-1") is None

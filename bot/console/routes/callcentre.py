@@ -12,8 +12,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.console.api import ApiError, console_of
+from bot.handoff import callcentre as handoff_callcentre
 from bot.handoff import messages
-from bot.handoff import service as handoff_service
 from bot.handoff.resume import give_back
 from bot.handoff.signing import SIGNATURE_HEADER
 from bot.handoff.transcript import agent_message
@@ -40,15 +40,15 @@ async def inbound(request: Request) -> HTTPResponse:
         )
     except InboundRejected as exc:
         raise ApiError(exc.status, str(exc)) from None
-    if await in_session(handoff_service.external_seen, event.id):
+    if await in_session(handoff_callcentre.external_seen, event.id):
         return response.json({"status": "duplicate"})
-    target = await in_session(handoff_service.external_target, event.conversation_id)
+    target = await in_session(handoff_callcentre.external_target, event.conversation_id)
     if event.kind == "reply" and event.text:
         await console.rasa.append(
             target.sender_id, [agent_message(event.text, event.agent)], target.channel
         )
     changed = await in_session(
-        handoff_service.external_event, target.id, event.kind, event.agent, event.id, moment
+        handoff_callcentre.external_event, target.id, event.kind, event.agent, event.id, moment
     )
     note = None
     if changed.status == "closed":

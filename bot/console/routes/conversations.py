@@ -1,6 +1,6 @@
 """The agent's work: the queue, one conversation, the moves on it, and the user's tickets.
 
-Each move changes the hand-off's state first (`bot.handoff.service`, in a worker thread) and
+Each move changes the hand-off's state first (`bot.handoff`, in a worker thread) and
 then tells Rasa, which delivers on the user's own channel. When Rasa cannot deliver, the move
 still stands and the agent is told why in `note` (or, for a reply, the reply is refused with
 502 and not recorded); a resume that did not land is retried by the scheduler's hand-off jobs.
@@ -20,8 +20,7 @@ from bot import metrics
 from bot.base import clock
 from bot.console import present
 from bot.console.api import actor_of, agent_json, body, console_of, text
-from bot.handoff import messages, rules
-from bot.handoff import service as handoff_service
+from bot.handoff import agent_tickets, agents, desk, messages, moves, rules
 from bot.handoff.rasa import RasaError
 from bot.handoff.resume import give_back, tell_requeued
 from bot.handoff.rules import Actor
@@ -37,7 +36,7 @@ conversations = Blueprint("conversations")
 
 def _fields(data: dict[str, Any]) -> dict[str, str | None]:
     """The ticket fields an agent may fill in, from a request body."""
-    return {key: text(data, key, required=False) for key in handoff_service.AGENT_TICKET_FIELDS}
+    return {key: text(data, key, required=False) for key in agent_tickets.AGENT_TICKET_FIELDS}
 
 
 @conversations.get("/api/queue")
@@ -45,9 +44,9 @@ async def queue(request: Request) -> HTTPResponse:
     """The waiting conversations, the agent's own, and the colleagues online."""
     console = console_of(request)
     actor, moment = actor_of(request), console.now()
-    lists = await in_session(handoff_service.visible_queue, actor)
+    lists = await in_session(desk.visible_queue, actor)
     online = await in_session(
-        handoff_service.colleagues, actor, moment, console.handoff.agent_timeout_seconds
+        agents.colleagues, actor, moment, console.handoff.agent_timeout_seconds
     )
     return response.json(
         {
@@ -95,15 +94,15 @@ def _details(
     session: Session, actor: Actor, session_id: int, policy: Policy, now: datetime
 ) -> dict[str, Any]:
     """Everything of one conversation the store holds, in one transaction."""
-    found = handoff_service.get_visible(session, actor, session_id)
+    found = desk.get_visible(session, actor, session_id)
     today = clock.local(now).date()
     return {
         "session": found,
-        "account": handoff_service.account_overview(
+        "account": desk.account_overview(
             session, policy, found.summary.get("account_no"), today
         ),
-        "tickets": handoff_service.tickets_of(session, found),
-        "history": handoff_service.history(session, actor, session_id),
+        "tickets": desk.tickets_of(session, found),
+        "history": desk.history(session, actor, session_id),
     }
 
 
@@ -113,7 +112,7 @@ async def pick(request: Request, session_id: int) -> HTTPResponse:
     body(request)
     console = console_of(request)
     actor = actor_of(request)
-    picked = await in_session(handoff_service.pick, actor, session_id, console.now())
+    picked = await in_session(moves.pick, actor, session_id, console.now())
     if picked.picked_at is not None:
         waited = (picked.picked_at - picked.created_at).total_seconds()
         metrics.HANDOFF_WAIT_SECONDS.observe(max(waited, 0.0))
@@ -124,7 +123,7 @@ async def pick(request: Request, session_id: int) -> HTTPResponse:
     if events:
         try:
             await console.rasa.append(picked.sender_id, events, picked.channel)
-            await in_session(handoff_service.mark_paused, picked.id, True)
+            await in_session(moves.mark_paused, picked.id, True)
         except RasaError as exc:
             note = f"已接入，但通知用户失败：{exc}"
     return response.json({"ok": True, "note": note})
@@ -136,11 +135,11 @@ async def reply(request: Request, session_id: int) -> HTTPResponse:
     message = text(body(request), "text") or ""
     console = console_of(request)
     actor = actor_of(request)
-    held = await in_session(handoff_service.held, actor, session_id)
+    held = await in_session(moves.held, actor, session_id)
     await console.rasa.append(
         held.sender_id, [agent_message(message, actor.display_name)], held.channel
     )
-    await in_session(handoff_service.record_reply, actor, session_id, message, console.now())
+    await in_session(moves.record_reply, actor, session_id, message, console.now())
     note = None if rules.delivers_live(held.channel) else NOT_LIVE
     return response.json({"ok": True, "note": note})
 
@@ -152,7 +151,7 @@ async def release(request: Request, session_id: int) -> HTTPResponse:
     console = console_of(request)
     pickup = console.policy.handoff.pickup_minutes
     released = await in_session(
-        handoff_service.release, actor_of(request), session_id, console.now(), pickup
+        moves.release, actor_of(request), session_id, console.now(), pickup
     )
     undelivered = await tell_requeued(console.rasa, released, pickup)
     note = f"已退回队列，但通知用户失败：{undelivered}" if undelivered else None
@@ -165,7 +164,7 @@ async def transfer(request: Request, session_id: int) -> HTTPResponse:
     to = text(body(request), "to") or ""
     console = console_of(request)
     moved = await in_session(
-        handoff_service.transfer,
+        moves.transfer,
         actor_of(request),
         session_id,
         to,
@@ -187,7 +186,7 @@ async def close(request: Request, session_id: int) -> HTTPResponse:
     """End the conversation and give the user back to the bot, with a closing text."""
     closing = text(body(request), "text", required=False) or messages.closed()
     console = console_of(request)
-    ended = await in_session(handoff_service.close, actor_of(request), session_id, console.now())
+    ended = await in_session(moves.close, actor_of(request), session_id, console.now())
     undelivered = await give_back(console.rasa, ended, closing)
     note = f"机器人已恢复，但结束语未送达：{undelivered}" if undelivered else None
     return response.json({"ok": True, "note": note})
@@ -199,7 +198,7 @@ async def reveal(request: Request, session_id: int) -> HTTPResponse:
     body(request)
     console = console_of(request)
     numbers = await in_session(
-        handoff_service.reveal, actor_of(request), session_id, console.now()
+        moves.reveal, actor_of(request), session_id, console.now()
     )
     return response.json({"numbers": numbers})
 
@@ -212,7 +211,7 @@ async def open_ticket(request: Request, session_id: int) -> HTTPResponse:
     console = console_of(request)
     actor = actor_of(request)
     ticket = await in_session(
-        handoff_service.open_ticket_for,
+        agent_tickets.open_ticket_for,
         console.policy,
         actor,
         session_id,
@@ -229,6 +228,6 @@ async def update_ticket(request: Request, session_id: int, ticket_no: str) -> HT
     console = console_of(request)
     actor, fields = actor_of(request), _fields(body(request))
     ticket = await in_session(
-        handoff_service.update_ticket_for, actor, session_id, ticket_no, fields, console.now()
+        agent_tickets.update_ticket_for, actor, session_id, ticket_no, fields, console.now()
     )
     return response.json({"ticket": present.ticket_json(ticket, actor)})
