@@ -43,7 +43,11 @@ from actions.common import (
 )
 from actions.outage import ActionQueryOutage
 from actions.repair import AFTER_OUTAGE
-from actions.sampling import answer_sampling_invitation
+from actions.sampling import (
+    after_ticket_cancelled,
+    answer_sampling_invitation,
+    take_resident_reading,
+)
 from actions.service_halls import HALL_COMMUNITY, ActionQueryServiceHall
 from actions.service_requests import TEMP_CHECK_AFTER_OUTAGE
 from actions.subscriptions import ASK_COMMUNITY, OFFER, ActionSubscribe, answer_offer
@@ -337,6 +341,7 @@ async def _cancel(
         dispatcher.utter_message(response="utter_ticket_not_found", ticket_no=f" {number}")
     else:
         dispatcher.utter_message(response="utter_ticket_cancelled", ticket_no=number)
+        await after_ticket_cancelled(ticket)
     return []
 
 
@@ -365,6 +370,8 @@ class ActionHandleInform(Action):
         urgent = tracker.get_slot("urgent_ticket_no")
         if urgent and await _complete_urgent_ticket(dispatcher, tracker, str(urgent)):
             return []
+        if await take_resident_reading(dispatcher, tracker):
+            return []  # a 室温抽测 household's own reading (actions/sampling.py)
         if _just_answered_about_outages(tracker) and await _names_a_community(tracker):
             # 那和平里呢 right after an outage answer asks the same about another community.
             return await ActionQueryOutage().run(dispatcher, tracker, domain)
@@ -579,6 +586,8 @@ class ActionFallback(Action):
             return [UserUtteranceReverted()]
         if frustration(user_turns(tracker)):
             return [UserUtteranceReverted(), *await hand_over(dispatcher, tracker, "frustration")]
+        if await take_resident_reading(dispatcher, tracker):
+            return []  # 刚量了一下，卧室16.5度 from a 室温抽测 household: understood after all
         if consecutive_fallbacks(tracker) >= 2:
             dispatcher.utter_message(response="utter_offer_human")
             return [UserUtteranceReverted(), SlotSet("pending", "human")]

@@ -32,12 +32,20 @@ QUERY, READING, PROBLEM = "query_meter", "report_meter_reading", "report_meter_p
 METER_PURPOSES = frozenset({QUERY, READING, PROBLEM})
 """The intents that start a 查表 request (each needs a verified account first)."""
 
-#: Where a channel puts the media id of a photo the resident sent (WeChat image messages).
+#: Where a channel puts the media id of a photo the resident sent (WeChat image messages): a
+#: meter's dial or, for a 室温抽测 household, its thermometer (actions/photos.py decides which).
 PHOTO_KEY = "meter_photo"
+#: The intent of a photo turn: the WeChat channel's `/send_photo`, or words announcing a photo.
+PHOTO_INTENT = "send_photo"
 _CATEGORY_NAMES = {"meter_fault": "热表故障", "reading_dispute": "读数异议"}
-#: Messages that continue a reading report: the reading itself and the verification answers.
-_SAME_REQUEST = frozenset({READING, "inform"})
+#: Messages that continue a reading report: the reading itself, the verification answers and
+#: the photo.
+_SAME_REQUEST = frozenset({READING, "inform", PHOTO_INTENT})
 RECORDED = "utter_meter_reading_recorded"
+#: The bot's replies after which the photos sent before them have been filed with a reading
+#: (a meter reading, a 室温抽测 household's own reading, or a photo added to either): a photo is
+#: filed once.
+PHOTO_FILED = frozenset({RECORDED, "utter_sampling_reading_recorded", "utter_photo_added"})
 
 
 async def serve_meter_request(
@@ -128,16 +136,17 @@ def _show_meter(
     )
 
 
-def _photo_of_request(tracker: Tracker) -> str | None:
-    """The media id of a photo sent for this reading: the photo often comes first (a WeChat
-    image), the number after the bot asks for it, with verification answers in between.
+def photo_of_request(tracker: Tracker, continuing: frozenset[str]) -> str | None:
+    """The media id of a photo sent for the reading the latest message gives: the photo often
+    comes first (a WeChat image), the number after the bot asks for it, with messages of the
+    same request (`continuing` intents) in between.
 
-    The search stops at the last recorded reading and at any message that asked for something
-    else, so an earlier request's photo is never filed with a new number.
+    The search stops at a reply that filed a photo (`PHOTO_FILED`) and at any message that
+    asked for something else, so an earlier request's photo is never filed with a new number.
     """
     for event in reversed(tracker.events):
         if event.get("event") == "bot":
-            if (event.get("metadata") or {}).get("utter_action") == RECORDED:
+            if (event.get("metadata") or {}).get("utter_action") in PHOTO_FILED:
                 return None
             continue
         if event.get("event") != "user":
@@ -145,10 +154,74 @@ def _photo_of_request(tracker: Tracker) -> str | None:
         metadata: Any = event.get("metadata") or {}
         if isinstance(metadata, dict) and metadata.get(PHOTO_KEY):
             return str(metadata[PHOTO_KEY])
-        intent = (event.get("parse_data") or {}).get("intent", {}).get("name")
-        if intent not in _SAME_REQUEST:
+        if _intent_of(event) not in continuing:
             return None
     return None
+
+
+def _intent_of(event: dict[str, Any]) -> str | None:
+    return (event.get("parse_data") or {}).get("intent", {}).get("name")
+
+
+def replies_before(tracker: Tracker) -> set[str]:
+    """The responses the bot gave between the user's previous message and the latest one."""
+    replies: set[str] = set()
+    seen_latest = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_latest:
+                break
+            seen_latest = True
+        elif seen_latest and event.get("event") == "bot":
+            action = (event.get("metadata") or {}).get("utter_action")
+            if action:
+                replies.add(str(action))
+    return replies
+
+
+def _reading_under_way(tracker: Tracker) -> bool:
+    """Whether the messages before the latest one are an own-reading request still waiting for
+    its number (in verification, or just asked for it)."""
+    seen_latest = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            if seen_latest and (event.get("metadata") or {}).get("utter_action") in PHOTO_FILED:
+                return False
+        elif event.get("event") == "user":
+            if not seen_latest:
+                seen_latest = True
+                continue
+            intent = _intent_of(event)
+            if intent == READING:
+                return True
+            if intent not in _SAME_REQUEST:
+                return False
+    return False
+
+
+async def file_meter_photo(
+    dispatcher: CollectingDispatcher, tracker: Tracker, media_id: str
+) -> bool:
+    """Keep a dial photo with its reading: added to the reading filed just before, or held
+    (in the tracker) until the number of a reading under way comes. False when the photo
+    belongs to no meter reading."""
+    if RECORDED in replies_before(tracker):
+        stored = await in_db(
+            meter_service.attach_photo, channel_of(tracker), tracker.sender_id, media_id
+        )
+        if stored is not None:
+            dispatcher.utter_message(
+                response="utter_photo_added", what=f"热表读数 {_amount(stored.value, stored.unit)}"
+            )
+            return True
+    if not _reading_under_way(tracker):
+        return False
+    # In a form (verification) the form asks its question next; else the number is what's missing.
+    in_form = tracker.active_loop.get("name")
+    dispatcher.utter_message(
+        response="utter_photo_kept" if in_form else "utter_meter_photo_received"
+    )
+    return True
 
 
 async def _record_reading(dispatcher: CollectingDispatcher, tracker: Tracker, account: str) -> None:
@@ -163,7 +236,7 @@ async def _record_reading(dispatcher: CollectingDispatcher, tracker: Tracker, ac
         channel_of(tracker),
         tracker.sender_id,
         reading,
-        _photo_of_request(tracker),
+        photo_of_request(tracker, _SAME_REQUEST),
         message_key(tracker, "meter_reading"),
         clock.now(),
     )

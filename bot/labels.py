@@ -14,6 +14,7 @@ KIND_NAMES: dict[str, str] = {
     "BT": "报停",
     "RG": "回电",
     "CB": "查表",
+    "CY": "室温抽测",
 }
 
 CHANNEL_NAMES: dict[str, str] = {

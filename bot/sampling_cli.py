@@ -9,12 +9,11 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 
-from sqlalchemy import select
-
+from bot.base.clock import format_window
+from bot.labels import TICKET_STATUS_NAMES
 from bot.policy import load_policy
 from bot.privacy import mask_account
 from bot.services import sampling
-from bot.store.models import RoomTempSample
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -35,7 +34,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     result.add_argument("--old-building", action="store_true", help="an old building")
     result.add_argument("--outdoor-mean", type=float, help="the day's outdoor mean, ℃")
     result.set_defaults(handler=_result)
-    listing = commands.add_parser("list", help="how many households are at which step")
+    listing = commands.add_parser(
+        "list", help="how many households are at which step, and each one's visit ticket"
+    )
     listing.add_argument("campaign")
     listing.set_defaults(handler=_list)
 
@@ -73,14 +74,24 @@ def _result(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
+    """The counts per step, then one line per household for the people who visit: its window,
+    its CY ticket and that ticket's status (a cancelled one is not visited), its result."""
     from bot.cli import EXIT_OK, _database
 
     with _database() as session:
-        statuses = Counter(
-            session.execute(
-                select(RoomTempSample.status).where(RoomTempSample.campaign == args.campaign)
-            ).scalars()
-        )
+        rows = sampling.campaign_rows(session, args.campaign)
+    statuses = Counter(row.status for row in rows)
     counts = ", ".join(f"{status} {n}" for status, n in sorted(statuses.items()))
     print(f"{args.campaign}: {counts or '无'}")
+    for row in rows:
+        ticket = (
+            f"{row.ticket_no} {TICKET_STATUS_NAMES.get(row.ticket_status or '', row.ticket_status)}"
+            if row.ticket_no
+            else "无工单"
+        )
+        result = f"{row.temperature_c:g} ℃（{row.source}）" if row.temperature_c is not None else ""
+        print(
+            f"  {mask_account(row.account_no)}  {row.status}  "
+            f"{format_window(row.visit_start, row.visit_end)}  {ticket}  {result}".rstrip()
+        )
     return EXIT_OK

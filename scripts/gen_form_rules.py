@@ -41,6 +41,7 @@ RESUME: dict[str, str] = {
     "thank": "utter_you_are_welcome",
     "correct_info": "action_correct_info",
     "query_subscriptions": "action_query_subscriptions",
+    "send_photo": "action_handle_photo",
 }
 
 #: The user gives up on the form.

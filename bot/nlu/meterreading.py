@@ -24,6 +24,10 @@ _AFTER_WORD = re.compile(
 )
 _DU_AFTER = re.compile(r"\s?度")
 _METER_TALK = re.compile(r"热表|计量表|热量表|表上|读数|示数|表底|底数|表码|抄表")
+# A thermometer shows a number too (温度计显示18度 is a 室温抽测 household's room, not 18 kWh): in
+# a message about a room temperature that names no heat meter, 显示 / 读到 … are not meter words.
+_ROOM_TALK = re.compile(r"温度计|室温|温度")
+_HEAT_METER = re.compile(r"热表|计量表|热量表|表盘|热计量")
 # What makes a meter message a problem (a CB ticket) rather than a reading to file: the meter
 # misbehaves, or the resident disputes the company's numbers.
 _FAULT_WORDS = re.compile(r"坏|不走|不转|不动|黑屏|不亮|不显示|没显示|没电|漏水|滴水|卡住|故障")
@@ -92,7 +96,7 @@ def find_meter_reading(canonical: str) -> tuple[int, int, MeterValue] | None:
         if found is not None:
             return found
     after = _AFTER_WORD.search(canonical)
-    if after is not None:
+    if after is not None and not _about_room_temperature(canonical):
         du = _DU_AFTER.match(canonical, after.end())
         extra = du.end() - after.end() if du else 0
         found = _value(after, "number", "kWh" if du else None, extra=extra)
@@ -104,6 +108,12 @@ def find_meter_reading(canonical: str) -> tuple[int, int, MeterValue] | None:
             if found is not None and found[2].value >= 100:
                 return found
     return None
+
+
+def _about_room_temperature(canonical: str) -> bool:
+    """Whether the message talks of a thermometer or the room's temperature and of no heat
+    meter, so a number after 显示 / 读到 is degrees Celsius."""
+    return _ROOM_TALK.search(canonical) is not None and _HEAT_METER.search(canonical) is None
 
 
 def _value(

@@ -336,7 +336,7 @@ def normalise_account_no(value: object) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-_TICKET = re.compile(r"(?<![A-Z])(BX|TS|CW|BT|RG|CB)(\d{4})(\d{2})(\d{2})(\d{4})(?!\d)")
+_TICKET = re.compile(r"(?<![A-Z])(BX|TS|CW|BT|RG|CB|CY)(\d{4})(\d{2})(\d{2})(\d{4})(?!\d)")
 
 
 def normalise_ticket_no(value: object) -> str | None:

@@ -15,8 +15,8 @@ from itertools import pairwise
 
 from bot.policy.model import DEADLINES, DueTimes, Policy, RefundEstimate
 
-TICKET_KINDS = ("BX", "CW", "TS", "BT", "RG", "CB")
-"""Ticket kinds of the NLU contract: 报修, 测温, 投诉, 报停, 人工回访/转人工, 查表."""
+TICKET_KINDS = ("BX", "CW", "TS", "BT", "RG", "CB", "CY")
+"""Ticket kinds of the NLU contract: 报修, 测温, 投诉, 报停, 人工回访/转人工, 查表, 室温抽测."""
 
 FAULT_TYPES = ("no_heat", "leak", "valve", "noise", "air", "other")
 """Normalised `fault_type` values of the NLU contract."""
@@ -134,8 +134,9 @@ def ticket_due_times(
     urgent: bool = False,
     major: bool = False,
     visit_start: datetime | None = None,
+    visit_end: datetime | None = None,
 ) -> DueTimes:
-    """Deadlines of a new ticket of `kind` (BX, CW, TS, BT, RG, CB) created at `created_at`.
+    """Deadlines of a new ticket of `kind` (BX, CW, TS, BT, RG, CB, CY) created at `created_at`.
 
     - BX 报修: first reply per `response`; a leak (or `urgent=True`) gets an on-site deadline per
       `leak` and the urgent/alert flags, its first reply no later than that; fixed within
@@ -149,6 +150,10 @@ def ticket_due_times(
     - CB 查表 (meter fault or disputed reading): first reply per `response`, the meter checked on
       site within `metering.check_hours`, the household answered within
       `metering.dispute_working_days` working days.
+    - CY 室温抽测 (a sampled household's visit): the household agreed to a window, so the window
+      is the promise: on site and done by `visit_end`, dispatched (first reply) by the policy's
+      `response` or the window's start, whichever comes first. Without the window there is no
+      CY ticket (ValueError).
 
     A household that asks for a later visit (`visit_start`, BX and CW) is not visited before
     then, so the on-site and fix clocks of a non-urgent ticket start at the visit instead of at
@@ -165,8 +170,9 @@ def ticket_due_times(
     if fault_type is not None and fault_type not in FAULT_TYPES:
         raise ValueError(f"unknown fault_type {fault_type!r}; expected one of {FAULT_TYPES}")
 
-    if visit_start is not None and (visit_start.tzinfo is None or visit_start.utcoffset() is None):
-        raise ValueError("visit_start must be timezone-aware")
+    for name, moment in (("visit_start", visit_start), ("visit_end", visit_end)):
+        if moment is not None and (moment.tzinfo is None or moment.utcoffset() is None):
+            raise ValueError(f"{name} must be timezone-aware")
     first_reply = _after(created_at, policy.response.first_reply_hours)
     clock_start = max(created_at, visit_start) if visit_start is not None else created_at
     if kind == "BX":
@@ -209,6 +215,15 @@ def ticket_due_times(
             first_reply=first_reply,
             on_site=_after(clock_start, policy.metering.check_hours),
             resolve=add_working_days(policy, created_at, policy.metering.dispute_working_days),
+            urgent=urgent,
+        )
+    if kind == "CY":
+        if visit_start is None or visit_end is None:
+            raise ValueError("a CY (室温抽测) ticket needs its visit window")
+        return DueTimes(
+            first_reply=min(first_reply, max(created_at, visit_start)),
+            on_site=visit_end,
+            resolve=visit_end,
             urgent=urgent,
         )
     return DueTimes(first_reply=first_reply, on_site=None, resolve=first_reply, urgent=urgent)

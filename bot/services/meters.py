@@ -26,7 +26,7 @@ from bot.store import accounts as account_store
 from bot.store import meters as meter_store
 from bot.store.errors import NotFound
 from bot.store.meters import Reading, SubmissionDraft
-from bot.store.tickets import TicketDraft
+from bot.store.models import Meter
 
 KWH_PER_GJ = Decimal(1000) / Decimal("3.6")
 """1 GJ = 10⁹ J and 1 kWh = 3.6 × 10⁶ J, so 1 GJ ≈ 277.78 kWh (the tariff is priced per kWh)."""
@@ -265,9 +265,30 @@ def submit_own_reading(
         ),
         now,
     )
-    readings = meter_store.readings_of(session, meter.meter_no)
-    latest = readings[-1] if readings else None
-    return OwnReading(meter.meter_no, meter.unit, value, photo_media_id is not None, latest)
+    return _own_reading(session, meter.meter_no, meter.unit, value, photo_media_id is not None)
+
+
+def _own_reading(
+    session: Session, meter_no: str, unit: str, value: Decimal, photo: bool
+) -> OwnReading:
+    readings = meter_store.readings_of(session, meter_no)
+    return OwnReading(meter_no, unit, value, photo, readings[-1] if readings else None)
+
+
+def attach_photo(
+    session: Session, channel: str, sender_id: str, media_id: str
+) -> OwnReading | None:
+    """A dial photo sent just after the resident filed a reading: kept with that reading, the
+    conversation's newest, while it waits for review and has no photo; `None` otherwise (a
+    photo is never put on a reading already reviewed or over one already kept)."""
+    submission = meter_store.latest_submission_of_sender(session, channel, sender_id)
+    if submission is None or submission.status != "pending" or submission.photo_media_id:
+        return None
+    submission.photo_media_id = media_id
+    session.flush()
+    meter = session.get(Meter, submission.meter_no)
+    unit = str(meter.unit) if meter is not None else ""
+    return _own_reading(session, submission.meter_no, unit, submission.value, True)
 
 
 def meter_problem_category(text: str) -> str:
@@ -296,18 +317,12 @@ def open_meter_ticket(
     meters = meter_store.meters_of_account(session, account_no)
     category = meter_problem_category(text)
     note = f"表号 {meters[0].meter_no}：" if meters else "（该户暂无表号记录）"
-    draft = TicketDraft(
+    draft = ticket_service.household_draft(
+        account,
         kind="CB",
         channel=channel,
         sender_id=sender_id,
         dedup_key=dedup_key,
-        account_no=account_no,
-        phone=account.phone,
-        address=account.address,
-        community=account.community,
-        building=account.building,
-        unit=account.unit,
-        room=account.room,
         category=category,
         description=note + text,
     )

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from bot.policy import Policy, ticket_due_times
 from bot.store import accounts as account_store
 from bot.store import tickets as ticket_store
-from bot.store.models import Ticket
+from bot.store.models import Account, Ticket
 from bot.store.tickets import TicketDraft, TicketStateError
 
 KIND_NAMES = {
@@ -25,6 +26,7 @@ KIND_NAMES = {
     "BT": "报停",
     "RG": "人工回访",
     "CB": "查表",
+    "CY": "室温抽测",
 }
 STATUS_NAMES = {
     "new": "已受理，等待派单",
@@ -99,6 +101,21 @@ def view(ticket: Ticket) -> TicketView:
     )
 
 
+def household_draft(account: Account, **fields: Any) -> TicketDraft:
+    """A draft for a ticket about a known household (a meter check, a sampling visit): the
+    account's address and phone go on it, so whoever goes need not ask again."""
+    return TicketDraft(
+        account_no=account.account_no,
+        phone=account.phone,
+        address=account.address,
+        community=account.community,
+        building=account.building,
+        unit=account.unit,
+        room=account.room,
+        **fields,
+    )
+
+
 def open_ticket(session: Session, policy: Policy, draft: TicketDraft, now: datetime) -> TicketView:
     """Create (or, for a repeated `dedup_key`, return) a ticket with the policy's due times.
 
@@ -111,6 +128,7 @@ def open_ticket(session: Session, policy: Policy, draft: TicketDraft, now: datet
         fault_type=draft.fault_type,
         urgent=bool(draft.urgent),
         visit_start=draft.visit_start,
+        visit_end=draft.visit_end,
     )
     draft = replace(
         draft,

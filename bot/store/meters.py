@@ -115,3 +115,19 @@ def submissions_of(session: Session, meter_no: str) -> list[MeterReadingSubmissi
         .order_by(MeterReadingSubmission.submitted_at.desc(), MeterReadingSubmission.id.desc())
     )
     return list(session.execute(query).scalars())
+
+
+def latest_submission_of_sender(
+    session: Session, channel: str, sender_id: str
+) -> MeterReadingSubmission | None:
+    """The newest reading this conversation filed (a photo sent just after it belongs to it)."""
+    query = (
+        select(MeterReadingSubmission)
+        .where(
+            MeterReadingSubmission.channel == channel,
+            MeterReadingSubmission.sender_id == sender_id,
+        )
+        .order_by(MeterReadingSubmission.submitted_at.desc(), MeterReadingSubmission.id.desc())
+        .limit(1)
+    )
+    return session.execute(query).scalar_one_or_none()

@@ -35,7 +35,7 @@ from sqlalchemy.types import TypeDecorator
 
 from bot.store.errors import InvalidInput, StoreError
 
-TICKET_KINDS = ("BX", "TS", "CW", "BT", "RG", "CB")
+TICKET_KINDS = ("BX", "TS", "CW", "BT", "RG", "CB", "CY")
 TICKET_STATUSES = ("new", "assigned", "in_progress", "done", "cancelled")
 BILLING_KINDS = ("area", "metered")
 OUTAGE_KINDS = ("planned", "emergency")
@@ -254,8 +254,8 @@ class OutageArea(Base):
 
 
 class Ticket(Base):
-    """A repair (BX), complaint (TS), 测温 (CW), 报停 (BT), hand-off (RG) or 查表 (CB) request, with
-    deadlines.
+    """A repair (BX), complaint (TS), 测温 (CW), 报停 (BT), hand-off (RG), 查表 (CB) or 室温抽测
+    visit (CY) request, with deadlines.
 
     `account_no` is not a foreign key: a caller may report a fault for an account the company has
     not imported yet, and the ticket must still be taken.
@@ -829,6 +829,7 @@ class RoomTempSample(Base):
     meets_standard = Column(Boolean)
     source = Column(String(16))
     photo_media_id = Column(String(128))
+    ticket_no = Column(String(14))  # the CY (室温抽测) visit ticket opened on consent
     created_at = Column(UtcDateTime, nullable=False, default=utcnow)
 
 

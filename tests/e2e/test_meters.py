@@ -1,4 +1,5 @@
-"""查表 over REST on the real stack: verify → the meter → an own reading → a reading dispute."""
+"""查表 on the real stack: over REST verify → the meter → an own reading → a reading dispute; on
+WeChat a bound household's dial photo (an image message) filed with the reading it sends next."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ from decimal import Decimal
 
 import pytest
 
+from bot.base import clock
+from bot.store.accounts import bind_account
 from bot.store.db import session_scope
 from bot.store.demo import households
 from bot.store.meters import meters_of_account, readings_of, submissions_of
 from bot.store.models import Ticket
 
 from .conftest import Stack
+from .test_wechat import image, msg_id, openid, reply, text
 
 pytestmark = pytest.mark.e2e
 
@@ -64,3 +68,27 @@ def test_meter_query_own_reading_and_dispute(stack: Stack) -> None:
         )
         assert ticket.on_site_due is not None and ticket.resolve_due is not None
         assert session.query(Ticket).filter_by(sender_id=f"rest:{user}").count() == 1
+
+
+def test_a_dial_photo_in_wechat_is_filed_with_the_reading(stack: Stack) -> None:
+    user = openid("meter-photo")
+    household = [h for h in households() if h.billing_kind == "metered"][1]
+    with session_scope(stack.database_url) as session:
+        bind_account(session, "wechat", f"wechat:{user}", household.account_no, clock.now())
+        (meter,) = meters_of_account(session, household.account_no)
+        meter_no, unit, company = meter.meter_no, meter.unit, readings_of(session, meter.meter_no)
+
+    asked = reply(stack, text(user, "我要报一下热表读数", msg_id()), user)
+    assert "累计热量读数" in asked  # bound: verified at once, the number asked for
+
+    kept = reply(stack, image(user, "DIAL_MEDIA_1"), user)
+    assert "收到表盘照片" in kept and "打字" in kept
+
+    own = company[-1].value + Decimal(7)
+    filed = reply(stack, text(user, f"读数 {own} {unit}", msg_id()), user)
+
+    assert "已记录" in filed and "（含表盘照片）" in filed, filed
+    with session_scope(stack.database_url) as session:
+        (submission,) = submissions_of(session, meter_no)
+        assert (submission.value, submission.photo_media_id) == (own, "DIAL_MEDIA_1")
+        assert submission.sender_id == f"wechat:{user}"

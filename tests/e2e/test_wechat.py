@@ -52,6 +52,15 @@ def text(user: str, content: str, msg_id: str) -> str:
     return xml(user, "text", f"<Content><![CDATA[{content}]]></Content>", msg_id)
 
 
+def image(user: str, media_id: str) -> str:
+    """A photo as WeChat's servers push it."""
+    fields = (
+        "<PicUrl><![CDATA[http://mmbiz.qpic.cn/e2e.jpg]]></PicUrl>"
+        f"<MediaId><![CDATA[{media_id}]]></MediaId>"
+    )
+    return xml(user, "image", fields, msg_id())
+
+
 def event(user: str, name: str, key: str = "") -> str:
     return xml(user, "event", f"<Event>{name}</Event><EventKey><![CDATA[{key}]]></EventKey>", None)
 
@@ -257,10 +266,21 @@ def test_location_near_a_demo_community_gets_its_outage_status(stack: Stack) -> 
     assert "幸福里小区" in answer and "抢修" in answer
 
 
-def test_image_gets_a_clear_answer(stack: Stack) -> None:
+def test_an_image_reaches_the_bot_and_is_asked_about(stack: Stack) -> None:
     user = openid("image")
-    picture = "<PicUrl><![CDATA[http://mmbiz.qpic.cn/x.jpg]]></PicUrl><MediaId>img</MediaId>"
-    assert reply(stack, xml(user, "image", picture, msg_id()), user) == UNSUPPORTED
+
+    answer = reply(stack, image(user, "img"), user)
+
+    # nothing to attach it to: the bot says what a photo can be for and asks
+    assert "照片" in answer and "热表读数" in answer and "室温抽测" in answer
+    [turn] = user_turns(stack, user)
+    assert (turn["text"], turn["metadata"]["meter_photo"]) == ("/send_photo", "img")
+
+
+def test_a_link_gets_a_clear_answer(stack: Stack) -> None:
+    user = openid("link")
+    link = "<Title><![CDATA[x]]></Title><Url><![CDATA[http://example.com]]></Url>"
+    assert reply(stack, xml(user, "link", link, msg_id()), user) == UNSUPPORTED
     assert user_turns(stack, user) == []
 
 

@@ -1,4 +1,5 @@
-"""Shared set-up for the service-standard tests: tickets with policy deadlines, fake senders.
+"""Shared set-up for the service-standard tests: tickets with policy deadlines, fake senders, a
+database in use for the migrations that change `tickets`.
 
 Plain functions rather than fixtures, so each test says what it builds.
 """
@@ -11,13 +12,15 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 
+from alembic import command
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from bot.notify.registry import SenderRegistry
 from bot.notify.senders import RecordingSender, WaitForVisit
 from bot.policy import Policy, load_policy
 from bot.services.tickets import open_ticket
-from bot.store.db import session_scope
+from bot.store.db import alembic_config, ensure_schema, get_engine, session_scope
 from bot.store.models import Ticket
 from bot.store.tickets import TicketDraft, change_status, get_ticket
 
@@ -82,3 +85,25 @@ class RecordedJobs:
         self.runs.append((name, now))
         if name == "broken":
             raise RuntimeError("Rasa hiccup")
+#: A ticket row as a migration test writes it, with `:no` and `:kind` to fill in.
+INSERT_TICKET = (
+    "INSERT INTO tickets (ticket_no, kind, status, channel, sender_id, urgent, created_at, "
+    "updated_at) VALUES (:no, :kind, 'new', 'rest', 'rest:me', false, "
+    "'2026-11-27 12:00:00+00:00', '2026-11-27 12:00:00+00:00')"
+)
+
+
+def upgrade_with_a_ticket(url: str, revision: str) -> None:
+    """The schema at `revision` holding a BX ticket with its history, then the newest schema:
+    what a migration that changes `tickets` meets in a database in use (on SQLite a table copy
+    would be refused by ticket_events' foreign key)."""
+    with get_engine(url).begin() as connection:
+        command.upgrade(alembic_config(connection), revision)
+        connection.execute(text(INSERT_TICKET), {"no": "BX202611270001", "kind": "BX"})
+        connection.execute(
+            text(
+                "INSERT INTO ticket_events (ticket_id, at, kind, actor) "
+                "SELECT id, '2026-11-27 12:00:00+00:00', 'created', 'bot' FROM tickets"
+            )
+        )
+    ensure_schema(url)

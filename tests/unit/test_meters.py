@@ -9,7 +9,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from alembic import command
+from service_helpers import INSERT_TICKET, upgrade_with_a_ticket
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -25,7 +25,7 @@ from bot.services.meters import (
     submit_own_reading,
     usage_between,
 )
-from bot.store.db import alembic_config, dispose_engines, ensure_schema, get_engine, session_scope
+from bot.store.db import dispose_engines, get_engine, session_scope
 from bot.store.errors import NotFound
 from bot.store.meters import Reading, SubmissionDraft, readings_of, submissions_of, submit_reading
 from bot.store.models import Account, Meter, MeterReading, Ticket
@@ -269,34 +269,13 @@ def test_cb_due_times_follow_the_policy_file(bj: Policy) -> None:
 def test_migration_admits_cb_beside_existing_tickets_and_their_history(db_url: str) -> None:
     """0012 widens the tickets' kind CHECK in place, also on SQLite where a table copy would be
     refused by ticket_events' foreign key once tickets exist."""
+    upgrade_with_a_ticket(db_url, "0010_contact_numbers")
+
     engine = get_engine(db_url)
     with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), "0010_contact_numbers")
-    with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO tickets (ticket_no, kind, status, channel, sender_id, urgent, "
-                "created_at, updated_at) VALUES ('BX202611270001', 'BX', 'new', 'rest', "
-                "'rest:me', false, '2026-11-27 12:00:00+00:00', '2026-11-27 12:00:00+00:00')"
-            )
-        )
-        connection.execute(
-            text(
-                "INSERT INTO ticket_events (ticket_id, at, kind, actor) "
-                "SELECT id, '2026-11-27 12:00:00+00:00', 'created', 'bot' FROM tickets"
-            )
-        )
-    ensure_schema(db_url)
-
-    insert = (
-        "INSERT INTO tickets (ticket_no, kind, status, channel, sender_id, urgent, created_at, "
-        "updated_at) VALUES (:no, :kind, 'new', 'rest', 'rest:me', false, "
-        "'2026-11-27 12:00:00+00:00', '2026-11-27 12:00:00+00:00')"
-    )
-    with engine.begin() as connection:
-        connection.execute(text(insert), {"no": "CB202611270001", "kind": "CB"})
+        connection.execute(text(INSERT_TICKET), {"no": "CB202611270001", "kind": "CB"})
     with pytest.raises(IntegrityError), engine.begin() as connection:
-        connection.execute(text(insert), {"no": "XX202611270001", "kind": "XX"})
+        connection.execute(text(INSERT_TICKET), {"no": "XX202611270001", "kind": "XX"})
     with session_scope(db_url) as session:
         kinds = sorted(session.execute(select(Ticket.kind)).scalars())
     assert kinds == ["BX", "CB"]

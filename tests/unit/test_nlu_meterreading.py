@@ -27,6 +27,7 @@ from bot.nlu.numbers import to_canonical
         ("我自己抄的表，读数是8321", "8321", None),  # no unit: the meter's own applies
         ("热表 1234.5", "1234.5", None),
         ("屋里才16度，热表读数3456", "3456", None),  # the room's 16度 is not the reading
+        ("温度计旁边的热表显示 17120 kWh", "17120", "kWh"),  # a heat meter named: its reading
     ],
 )
 def test_a_reading_is_found_with_its_unit(text: str, value: str, unit: str | None) -> None:
@@ -42,6 +43,9 @@ def test_a_reading_is_found_with_its_unit(text: str, value: str, unit: str | Non
         "热表号12345678",  # the meter's number, not its reading
         "户号0102345678",
         "我想报一下热表读数",  # asks to report, gives no number yet
+        "温度计显示18度",  # a thermometer's reading (室温抽测), not 18 kWh
+        "卧室温度计上显示17.5",
+        "室温读到19度了",
         "",
     ],
 )

@@ -295,7 +295,7 @@ def seeded(session: Session, add_account: Callable[..., Account], tmp_path: Path
 
 EXPECTED_TICKETS = {
     "total": 9,  # T1–T5 and T7–T10; T6 is October
-    "by_kind": {"BX": 3, "TS": 2, "CW": 3, "BT": 0, "RG": 1, "CB": 0},
+    "by_kind": {"BX": 3, "TS": 2, "CW": 3, "BT": 0, "RG": 1, "CB": 0, "CY": 0},
     # T1 T3 T8 T10 · T4 T7 T9 · T2 T5
     "by_channel": {"wechat": 4, "sms": 3, "socketio": 2},
 }
@@ -311,7 +311,7 @@ EXPECTED_RATES = {"first_reply": 0.4, "on_site": 0.5, "resolve": 0.0}
 EXPECTED_BREACHES = {
     "total": 7,
     # BX: T1 resolve + T2 ×3; TS: T7 reply; RG: T5 reply and resolve.
-    "by_kind": {"BX": 4, "TS": 1, "CW": 0, "BT": 0, "RG": 2, "CB": 0},
+    "by_kind": {"BX": 4, "TS": 1, "CW": 0, "BT": 0, "RG": 2, "CB": 0, "CY": 0},
     "by_deadline": {"first_reply": 3, "on_site": 1, "resolve": 3},
 }
 EXPECTED_SATISFACTION = {

@@ -108,6 +108,10 @@ REALISTIC: dict[str, str] = {
     "estimate": "按两部制热价估算（…），到目前合计约 1520.00 元。",
     "photo": "（含表盘照片）",
     "compare": "公司系统最近一次抄表为 12,000.00 kWh（12月15日）。",
+    "temperature": "18.5",
+    "verdict": "低于标准",
+    "advice": "（低 2.5 ℃）；如需上门复测，可以回复“申请测温”",
+    "visit": f"工作人员仍会按约定 {format_window(_START, _END)} 上门测量，结果以上门测量为准。",
 }
 
 

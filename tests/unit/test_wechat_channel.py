@@ -377,7 +377,18 @@ async def test_unsubscribe_ends_subscriptions_without_a_reply(config: WeChatConf
         ] == [False]
 
 
-@pytest.mark.parametrize("kind", ["image", "link", "video", "shortvideo", "file"])
+async def test_an_image_is_a_turn_with_its_media_id(config: WeChatConfig) -> None:
+    rasa = FakeRasa(lambda text: [{"text": "收到照片"}])
+    picture = "<PicUrl>http://x/y.jpg</PicUrl><MediaId>MEDIA_ID_42</MediaId>"
+
+    answer = await send(webhook_for(config, rasa), message_xml("image", picture, "4001"))
+
+    assert content(answer) == "收到照片"
+    assert rasa.texts == ["/send_photo"]  # a payload: the actions decide what the photo is for
+    assert rasa.calls[0].metadata == {"meter_photo": "MEDIA_ID_42"}
+
+
+@pytest.mark.parametrize("kind", ["link", "video", "shortvideo", "file"])
 async def test_other_types_get_a_clear_answer(config: WeChatConfig, kind: str) -> None:
     rasa = FakeRasa()
     answer = await send(

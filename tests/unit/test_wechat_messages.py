@@ -8,6 +8,7 @@ from defusedxml.ElementTree import fromstring
 from bot.channels.wechat.messages import (
     MAX_BODY,
     EventMessage,
+    ImageMessage,
     LocationMessage,
     MalformedMessage,
     Message,
@@ -94,7 +95,26 @@ def test_events_are_keyed_by_sender_and_time(event: str, key: str, expected: str
     assert message.dedup_key == "event:oUser1:1764230400"
 
 
-@pytest.mark.parametrize("kind", ["image", "link", "video", "shortvideo", "file", "new_kind"])
+def test_image_carries_its_media_id() -> None:
+    message = parse(
+        "<MsgType>image</MsgType><PicUrl><![CDATA[http://mmbiz.qpic.cn/x.jpg]]></PicUrl>"
+        "<MediaId><![CDATA[Xy_9-abcDEF]]></MediaId><MsgId>9</MsgId>"
+    )
+    assert isinstance(message, ImageMessage)
+    assert (message.media_id, message.pic_url) == ("Xy_9-abcDEF", "http://mmbiz.qpic.cn/x.jpg")
+
+
+@pytest.mark.parametrize(
+    "media",
+    ["", "<MediaId></MediaId>", "<MediaId>a b</MediaId>", f"<MediaId>{'a' * 129}</MediaId>"],
+    ids=["missing", "empty", "space", "too-long"],
+)
+def test_an_image_without_a_usable_media_id_is_malformed(media: str) -> None:
+    with pytest.raises(MalformedMessage):
+        parse(f"<MsgType>image</MsgType><PicUrl>http://x/y.jpg</PicUrl>{media}<MsgId>9</MsgId>")
+
+
+@pytest.mark.parametrize("kind", ["link", "video", "shortvideo", "file", "new_kind"])
 def test_other_types_parse_as_plain_messages(kind: str) -> None:
     message = parse(f"<MsgType>{kind}</MsgType><PicUrl>http://x/y.jpg</PicUrl><MsgId>9</MsgId>")
     assert type(message) is Message and message.msg_type == kind

@@ -39,6 +39,7 @@ from bot.channels.wechat.config import WeChatConfig, load_config
 from bot.channels.wechat.menu import payload_for_click
 from bot.channels.wechat.messages import (
     EventMessage,
+    ImageMessage,
     Inbound,
     LocationMessage,
     Message,
@@ -62,6 +63,10 @@ logger = logging.getLogger(__name__)
 
 LOCATION_RADIUS_KM = 3.0  # a shared location farther than this from every community matches none
 LOCATION_PAYLOAD = "/query_service_hall"  # what a shared location asks (nearest hall and stops)
+#: A photo is a turn of its own; the actions decide what it is for (actions/photos.py) and read
+#: its media id under this metadata key (actions.meters.PHOTO_KEY).
+PHOTO_PAYLOAD = "/send_photo"
+PHOTO_METADATA = "meter_photo"
 POLL_SECONDS = 0.5  # how often a waiting request looks at the ledger (another process may answer)
 SHUTDOWN_GRACE_SECONDS = 10.0  # how long a stopping server lets running turns finish
 #: The custom bot message (`{"handoff": "wechat_kf", "kf_account": …}`) that hands the user to
@@ -73,7 +78,7 @@ VOICE_UNRECOGNISED = (
     "抱歉，没能识别您的语音。请直接打字告诉我，例如：暖气不热、查暖气费、小区停暖了吗。"
 )
 UNSUPPORTED = (
-    "抱歉，我暂时只能看懂文字和语音消息，看不了图片、链接和视频。"
+    "抱歉，链接、视频和文件我暂时看不了。"
     "请用文字描述您的问题，例如：暖气不热、查暖气费、小区停暖了吗。"
 )
 UNKNOWN_MENU = "这个菜单暂时不可用。请直接告诉我您要办理的事，例如：报修、查暖气费。"
@@ -343,6 +348,8 @@ class WeChatWebhook:
             if message.recognition is None:
                 return Turn(answer=VOICE_UNRECOGNISED)
             return _typed(message.recognition, choices)
+        if isinstance(message, ImageMessage):
+            return Turn(text=PHOTO_PAYLOAD, metadata={PHOTO_METADATA: message.media_id})
         if isinstance(message, LocationMessage):
             return await self._located(message)
         if isinstance(message, EventMessage):

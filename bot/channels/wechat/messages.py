@@ -9,6 +9,7 @@ reaches the conversation.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from xml.etree.ElementTree import ParseError
@@ -28,6 +29,8 @@ from bot.channels.wechat.protocol import (
 )
 
 MAX_BODY = 64 * 1024  # WeChat's messages are a few hundred bytes; 64 KiB leaves ample room
+#: A media id as WeChat writes it (64 URL-safe characters today); the store keeps up to 128.
+_MEDIA_ID = re.compile(r"[A-Za-z0-9_\-]{1,128}")
 
 
 class MalformedMessage(ProtocolError):
@@ -40,7 +43,7 @@ class TooLarge(MalformedMessage):
 
 @dataclass(frozen=True)
 class Message:
-    """Fields every message and event has; image, link, video and unknown types are just this."""
+    """Fields every message and event has; link, video and unknown types are just this."""
 
     to_user: str  # the Official Account (gh_…)
     from_user: str  # the user's OpenID
@@ -74,6 +77,14 @@ class VoiceMessage(Message):
 
     media_id: str
     recognition: str | None
+
+
+@dataclass(frozen=True)
+class ImageMessage(Message):
+    """A photo: `media_id` fetches it from WeChat's media API (for 3 days), `pic_url` shows it."""
+
+    media_id: str
+    pic_url: str
 
 
 @dataclass(frozen=True)
@@ -158,6 +169,19 @@ def parse_message(fields: Mapping[str, str]) -> Message:
             msg_id,
             media_id=(fields.get("MediaId") or "").strip(),
             recognition=recognition or None,
+        )
+    if msg_type == "image":
+        media_id = _required(fields, "MediaId")
+        if not _MEDIA_ID.fullmatch(media_id):
+            raise MalformedMessage("MediaId is not a media id")
+        return ImageMessage(
+            to_user,
+            from_user,
+            create_time,
+            msg_type,
+            msg_id,
+            media_id=media_id,
+            pic_url=(fields.get("PicUrl") or "").strip(),
         )
     if msg_type == "location":
         return LocationMessage(

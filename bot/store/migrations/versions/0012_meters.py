@@ -6,17 +6,15 @@ Create Date: 2026-12-06 03:10:00
 
 Written out in full, like 0001: the migration must not move with the models.
 
-The tickets' kind CHECK gains `CB`. PostgreSQL drops and re-adds the constraint. SQLite cannot
-alter a constraint, and copying the table (Alembic's batch mode) is refused by the foreign keys
-of `ticket_events` once tickets exist; so the stored CREATE TABLE text is edited in place, the
-procedure SQLite documents for loosening a CHECK (lang_altertable.html, "other kinds of table
-schema changes"): no existing row can break a constraint that allows more values.
+The tickets' kind CHECK gains `CB` (how, on each database: `bot.store.migrations.ticket_kinds`).
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+
+from bot.store.migrations.ticket_kinds import refuse_if_tickets_of, set_ticket_kinds
 
 revision = "0012_meters"
 down_revision = "0010_contact_numbers"
@@ -29,25 +27,6 @@ _NEW_KINDS = "kind IN ('BX', 'TS', 'CW', 'BT', 'RG', 'CB')"
 
 def _timestamp(name: str, nullable: bool = False) -> sa.Column:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
-
-
-def _set_ticket_kinds(old: str, new: str) -> None:
-    bind = op.get_bind()
-    if bind.dialect.name == "postgresql":
-        op.drop_constraint(op.f("ck_tickets_kind"), "tickets", type_="check")
-        op.create_check_constraint(op.f("ck_tickets_kind"), "tickets", new)
-        return
-    version = bind.exec_driver_sql("PRAGMA schema_version").scalar_one()
-    bind.exec_driver_sql("PRAGMA writable_schema=ON")
-    bind.execute(
-        sa.text(
-            "UPDATE sqlite_master SET sql = replace(sql, :old, :new) "
-            "WHERE type = 'table' AND name = 'tickets'"
-        ),
-        {"old": old, "new": new},
-    )
-    bind.exec_driver_sql(f"PRAGMA schema_version={int(version) + 1}")
-    bind.exec_driver_sql("PRAGMA writable_schema=OFF")
 
 
 def upgrade() -> None:
@@ -107,14 +86,12 @@ def upgrade() -> None:
         "ix_meter_reading_submissions_meter_no", "meter_reading_submissions", ["meter_no"]
     )
     op.create_index("ix_meter_reading_submissions_status", "meter_reading_submissions", ["status"])
-    _set_ticket_kinds(_OLD_KINDS, _NEW_KINDS)
+    set_ticket_kinds(_OLD_KINDS, _NEW_KINDS)
 
 
 def downgrade() -> None:
-    # CB tickets and their history are records of promises made; never dropped by a downgrade.
-    if op.get_bind().execute(sa.text("SELECT 1 FROM tickets WHERE kind = 'CB' LIMIT 1")).first():
-        raise RuntimeError("CB (查表) tickets exist: close and archive them before downgrading")
-    _set_ticket_kinds(_NEW_KINDS, _OLD_KINDS)
+    refuse_if_tickets_of("CB", "查表")
+    set_ticket_kinds(_NEW_KINDS, _OLD_KINDS)
     op.drop_table("meter_reading_submissions")
     op.drop_table("meter_readings")
     op.drop_index("ix_meters_account_no", table_name="meters")
