@@ -5,7 +5,10 @@ Measured when it arrived: recall 82.7 % (182/220), false alarms 6.0 % (28/470); 
 people unwell from cold. The cold-sign rules added then (hypothermia signs, not the set's
 sentences) were written after reading those misses, so this set no longer measures them
 independently: `tests/nlu/emergency_cases_fresh.yml`, written later by another writer, did until
-its misses were read in turn; `tests/nlu/emergency_cases_third.yml` now does. The floors sit just
+its misses were read in turn, and so did `tests/nlu/emergency_cases_third.yml`. Its misses were read
+on 2026-12-06 and the detector rebuilt from lexicons, combination rules, a person score and discount
+classes (bot/nlu/emergency.py) instead of phrases; all three sets are seen now, and a fourth, kept
+outside the repository by its writer, measured the rebuild (docs/dialogue.md). The floors sit just
 under the figures now and only move up; the target is 100 %.
 """
 
@@ -15,8 +18,8 @@ from bot.config import PROJECT_ROOT
 from bot.evaluation.emergency import load_cases, measure
 
 CASES = PROJECT_ROOT / "tests" / "nlu" / "emergency_cases.yml"
-RECALL_FLOOR = 0.96
-FALSE_ALARM_CEILING = 0.05
+RECALL_FLOOR = 0.99
+FALSE_ALARM_CEILING = 0.01
 
 
 def test_the_independent_emergency_set_holds_its_floors() -> None:
@@ -33,11 +36,12 @@ def test_the_fresh_emergency_set_holds_its_floors() -> None:
     """The fresh set (another writer, after the cold-sign rules): recall 83.9 % (115/137),
     false alarms 7.9 % (20/254) when it arrived. Its misses were read on 2026-12-06 and rules
     written for the classes they showed (more hypothermia signs, scalds, voice-input 谁 for 水,
-    English, hearsay and figures of speech): 99.3 % and 3.1 % after, on a set now seen."""
+    English, hearsay and figures of speech): 99.3 % and 3.1 % after, on a set now seen; 100 % and
+    0 % after the lexicon rebuild."""
     score = measure(load_cases(FRESH))
     assert (score.emergencies, score.non_emergencies) == (137, 254)
     assert score.recall is not None and score.recall >= 0.99
-    assert score.false_alarm_rate is not None and score.false_alarm_rate <= 0.035
+    assert score.false_alarm_rate is not None and score.false_alarm_rate <= 0.01
 
 
 THIRD = PROJECT_ROOT / "tests" / "nlu" / "emergency_cases_third.yml"
@@ -49,8 +53,10 @@ def test_the_third_emergency_set_holds_its_floors() -> None:
     82.8 %), person 67.3 %, gas 91.1 %, water 91.2 %, false alarms 10.0 % (14/140; before 11.4 %).
     What the fresh set's misses taught barely carried over: the rules fit what was read. The next
     change (a burst main spoken of as a stop's cause is no emergency) gave 9.3 % false alarms
-    (13/140), recall unchanged. Nobody has read this set's misses; they measure the next change."""
+    (13/140), recall unchanged (person 67.3 %). Its misses and false alarms were then read and
+    grouped into classes, and the detector rebuilt for the classes: 100 % (180/180) and 0 %
+    (0/140), on a set now seen."""
     score = measure(load_cases(THIRD))
     assert (score.emergencies, score.non_emergencies) == (180, 140)
-    assert score.recall is not None and score.recall >= 0.83
-    assert score.false_alarm_rate is not None and score.false_alarm_rate <= 0.095
+    assert score.recall is not None and score.recall >= 0.99
+    assert score.false_alarm_rate is not None and score.false_alarm_rate <= 0.01
