@@ -60,3 +60,19 @@ def test_the_third_emergency_set_holds_its_floors() -> None:
     assert (score.emergencies, score.non_emergencies) == (180, 140)
     assert score.recall is not None and score.recall >= 0.99
     assert score.false_alarm_rate is not None and score.false_alarm_rate <= 0.01
+
+
+FOURTH = PROJECT_ROOT / "tests" / "nlu" / "emergency_cases_fourth.yml"
+
+
+def test_the_fourth_emergency_set_holds_its_floors() -> None:
+    """The fourth set (another writer who saw nothing of the project, 2026-12-06) is the honest
+    figure: nobody has read its cases or its misses. The detector before the lexicon rebuild
+    scored 85.3 % recall (person 74.5 %, gas 88.6 %, water 93.3 %) with 20.6 % false alarms
+    (35/170); after it 90.7 % (136/150: person 89.1 %, gas 88.6 %, water 93.3 %) and 12.9 %
+    (22/170). The floors sit just under the latter; reading its misses would make it a seen set
+    like the others, and a fifth writer would be needed for an honest figure."""
+    score = measure(load_cases(FOURTH))
+    assert (score.emergencies, score.non_emergencies) == (150, 170)
+    assert score.recall is not None and score.recall >= 0.90
+    assert score.false_alarm_rate is not None and score.false_alarm_rate <= 0.135
