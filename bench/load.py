@@ -413,7 +413,8 @@ def measure_project(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
 
 
 def _use_rasas_sql_tracker_store(endpoints: Path) -> None:
-    """Point the stack at Rasa's own SQLTrackerStore (the before of bot/tracker_store.py)."""
+    """Point the stack at Rasa's own SQLTrackerStore (the before of
+    bot/rasa_runtime/tracker_store.py)."""
     import yaml
 
     config = yaml.safe_load(endpoints.read_text(encoding="utf-8"))

@@ -111,7 +111,9 @@ def drop_unknown_engineio_packets() -> None:
     """Make Engine.IO drop a frame of an unknown packet type (`9garbage`) the way it drops the
     types it knows but does not handle, instead of logging an IndexError traceback per frame
     (python-engineio 4.x names the type before checking it). Idempotent; called by the channel
-    when it builds its blueprint, never on import.
+    when it builds its blueprint, never on import. Not one of `bot.rasa_runtime`'s switchable
+    patches: it fixes Engine.IO, not Rasa, for this channel only, and stock-Rasa runs
+    (`HEATING_RASA_PATCHES=none`) keep it (docs/architecture.md, "Where Rasa is changed").
     """
     receive = AsyncSocket.receive
     if getattr(receive, "drops_unknown_packets", False):

@@ -6,7 +6,7 @@ and judged in its ticket store and replies (`bot.evaluation.dialogue`). The repo
 results/dialogue.{md,json} (git-ignored) so CI keeps every failed transcript as an artefact; the
 figures are printed. `python -m bot dialogue` is the same run outside pytest.
 
-`make test` plays the set twice: with the Rasa speed-ups (bot/rasa_speedups.py) and again with
+`make test` plays the set twice: with the Rasa patches (bot/rasa_runtime/) and again with
 `HEATING_RASA_PATCHES=none` (stock Rasa). The second run writes results/stock/ and must reach the
 goal in exactly the conversations the first did: the patches may change speed, never answers.
 """
@@ -27,7 +27,7 @@ from bot.evaluation.dialogue_report import (
     write_reports,
 )
 from bot.evaluation.dialogue_run import DEFAULT_FILES, DEFAULT_OUT, RestClient, evaluate
-from bot.rasa_speedups import SWITCH_ENV
+from bot.rasa_runtime import SWITCH_ENV
 
 from .conftest import Stack
 
@@ -90,7 +90,7 @@ def stock_rasa_reaches_the_same_goals(result: DialogueResult) -> None:
     stock = {v.conversation.id: v.goal for v in result.verdicts}
     differ = sorted(k for k in stock.keys() | patched.keys() if stock.get(k) != patched.get(k))
     assert not differ, (
-        "the Rasa speed-ups change answers: these conversations end differently with "
+        "the Rasa patches change answers: these conversations end differently with "
         f"{SWITCH_ENV}=none (patched {DEFAULT_OUT / 'dialogue.md'}, stock {OUT / 'dialogue.md'}): "
         + ", ".join(differ)
     )

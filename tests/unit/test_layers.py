@@ -98,6 +98,19 @@ RULES: tuple[Rule, ...] = (
         unless=NLU_COMPONENTS,
     ),
     Rule("nothing in bot/ imports the action server's glue", ("bot",), never=("actions",)),
+    Rule(
+        "the Rasa runtime imports of the project only itself, the store, the policy, the "
+        "metrics and the ground floor",
+        ("bot.rasa_runtime",),
+        may_import=("bot.rasa_runtime", "bot.store", "bot.policy", "bot.metrics", *GROUND_FLOOR),
+    ),
+    Rule(
+        "Rasa loads the runtime (endpoints.yml's tracker store installs the patches): nothing else "
+        "in bot/ imports it",
+        ("bot",),
+        never=("bot.rasa_runtime",),
+        unless=("bot.rasa_runtime",),
+    ),
 )
 
 #: (module, imported module) → why the rule does not hold there yet.
@@ -224,6 +237,8 @@ CLEAN = {
     "bot/nlu/components.py": "import rasa.engine\nfrom bot.nlu import text\n",
     "bot/notify/__init__.py": "",
     "bot/notify/senders.py": "from bot.base.render import flatten\nfrom bot.store import db\n",
+    "bot/rasa_runtime/__init__.py": "from bot.rasa_runtime import patch\n",
+    "bot/rasa_runtime/patch.py": "import rasa.core\nfrom bot.policy import load_policy\n",
     "actions/__init__.py": "",
     "actions/repair.py": "import rasa_sdk\nfrom bot.services import tickets\n",
 }
@@ -268,6 +283,16 @@ def test_a_tree_that_keeps_the_rules_passes(tmp_path: Path) -> None:
             "bot/services/tickets.py",
             "from actions import repair",
             "bot.services.tickets imports actions.repair, but nothing in bot/",
+        ),
+        (
+            "bot/rasa_runtime/patch.py",
+            "from bot.channels import webchat",
+            "bot.rasa_runtime.patch imports bot.channels, but the Rasa runtime imports",
+        ),
+        (
+            "bot/services/tickets.py",
+            "from bot.rasa_runtime import install",
+            "bot.services.tickets imports bot.rasa_runtime, but Rasa loads the runtime",
         ),
     ],
 )

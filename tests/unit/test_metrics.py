@@ -15,8 +15,8 @@ from service_helpers import beijing, fakes, new_ticket, sessions_on
 from sqlalchemy.orm import Session
 
 from bot.notify.senders import RecordingSender
+from bot.rasa_runtime.tracker_store import CachingSQLTrackerStore
 from bot.scheduler import Scheduler, serve_health
-from bot.tracker_store import CachingSQLTrackerStore
 
 DOMAIN = Domain.from_yaml("version: '3.1'\nintents: [greet]\n")
 

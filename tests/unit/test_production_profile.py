@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 
 from bot.config import PROJECT_ROOT, ConfigError
 from bot.production.profile import read_env_file, render, substitute
-from bot.tracker_store import CachingSQLTrackerStore
+from bot.rasa_runtime.tracker_store import CachingSQLTrackerStore
 
 PROFILE = PROJECT_ROOT / "endpoints.production.yml"
 LOCAL_ENV = read_env_file(PROJECT_ROOT / "deploy" / "local.env")

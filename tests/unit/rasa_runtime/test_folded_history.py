@@ -1,12 +1,10 @@
-"""The incremental fold and the copied form tracker give exactly what Rasa's own functions give."""
+"""The incremental fold gives exactly what Rasa's own `applied_events` gives, after every event."""
 
 from __future__ import annotations
 
 import random
-from typing import Any
 
 import pytest
-from rasa.core.actions.forms import FormAction
 from rasa.shared.core.events import (
     ActionExecuted,
     ActionExecutionRejected,
@@ -20,10 +18,10 @@ from rasa.shared.core.events import (
     UserUtteranceReverted,
     UserUttered,
 )
-from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import folded_history
-from tests.unit.test_tracker_window import DOMAIN, _form_that_keeps_asking
+from bot.rasa_runtime import folded_history
+from tests.unit.rasa_runtime.test_tracker_window import DOMAIN, _form_that_keeps_asking
 
 FORMS = ("repair_form", "temp_check_form")
 
@@ -93,36 +91,3 @@ def test_callers_may_change_the_list_they_get() -> None:
     expected = list(first)
     first.clear()
     assert folded_history.applied_events(tracker) == expected
-
-
-def _state(tracker: DialogueStateTracker) -> dict[str, Any]:
-    """The state without event times (each call stamps the events it adds itself)."""
-    state = tracker.current_state(EventVerbosity.ALL)
-    state.pop("latest_event_time", None)
-    state["events"] = [{k: v for k, v in e.items() if k != "timestamp"} for e in state["events"]]
-    return state
-
-
-@pytest.mark.parametrize("restart", [False, True])
-def test_the_form_validation_tracker_equals_rasas(restart: bool) -> None:
-    events = _form_that_keeps_asking(30)
-    if restart:
-        events = [*_form_that_keeps_asking(5), ActionExecuted("action_restart"), Restarted()]
-        events += _form_that_keeps_asking(9)
-    tracker = DialogueStateTracker.from_events("s", events, DOMAIN.slots)
-    form = FormAction("repair_form", None)
-    candidates: list[Event] = [SlotSet("address", "幸福里3号楼2单元501")]
-    ours = folded_history.temporary_form_tracker(form, tracker, candidates, DOMAIN)
-    rasas = folded_history.RASA_TEMPORARY_TRACKER(form, tracker, candidates, DOMAIN)
-    assert _state(ours) == _state(rasas)
-    assert ours.applied_events() == rasas.applied_events()
-    # the copy did not touch the tracker it came from
-    assert list(tracker.events) == events
-
-
-def test_the_patches_are_installed_with_the_others() -> None:
-    from bot import rasa_speedups
-
-    names = {(owner, name) for owner, name, _ in rasa_speedups.PATCHES}
-    assert (DialogueStateTracker, "applied_events") in names
-    assert (FormAction, "_temporary_tracker") in names

@@ -45,7 +45,7 @@ from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
 #: User turns the policies see: every turn adds at least one state, so 6 turns hold the 5 states
 #: memoisation reads (`max_history`), and more than any rule's user turns
-#: (tests/unit/test_tracker_window.py checks both against config.yml and data/).
+#: (tests/unit/rasa_runtime/test_tracker_window.py checks both against config.yml and data/).
 POLICY_TURNS = 6
 #: User turns of events the action server receives: the hand-off transcript keeps 50 lines, a
 #: user and a bot line per turn.

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import copy
 import inspect
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from rasa.core.actions.action import RemoteAction
-from rasa.core.processor import MessageProcessor
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -26,11 +23,10 @@ from rasa.shared.core.events import (
     UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
-from rasa.utils.endpoints import EndpointConfig
 
 from actions.common import transcript
-from bot import tracker_window
-from bot.tracker_window import (
+from bot.rasa_runtime import tracker_window
+from bot.rasa_runtime.tracker_window import (
     ACTION_TURNS,
     POLICY_TURNS,
     action_server_state,
@@ -38,7 +34,7 @@ from bot.tracker_window import (
     window_start,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DOMAIN = Domain.load(str(ROOT / "domain.yml"))
 
 
@@ -153,19 +149,6 @@ def test_action_server_gets_exact_state_and_the_latest_events() -> None:
     assert sum(e["event"] == "user" for e in bounded["events"]) == ACTION_TURNS
 
 
-def test_rasas_action_request_carries_the_bounded_events(monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot import rasa_speedups
-
-    for owner, name, _ in rasa_speedups.PATCHES:
-        monkeypatch.setattr(owner, name, getattr(owner, name))
-    rasa_speedups.install("all")
-    tracker = _tracker(_long_conversation(80))
-    action = RemoteAction("action_answer_faq", EndpointConfig("http://localhost:5055/webhook"))
-    request = action._action_call_format(tracker, DOMAIN)
-    assert request["tracker"] == action_server_state(tracker)
-    assert request["sender_id"] == "wx-user" and request["next_action"] == "action_answer_faq"
-
-
 def test_the_window_is_wider_than_what_the_policies_and_actions_read() -> None:
     config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
     histories = [p["max_history"] for p in config["policies"] if p.get("max_history")]
@@ -214,54 +197,6 @@ def test_the_state_before_the_view_is_carried_forward_not_replayed(
     assert replays == []
     policy_view(_tracker(copy.deepcopy(events)))  # reloaded from the database: other objects
     assert len(replays) == 1
-
-
-class _Processor:
-    """What `_update_tracker_session` uses of Rasa's MessageProcessor."""
-
-    domain = DOMAIN
-    _has_session_expired = MessageProcessor._has_session_expired
-
-
-def _aged(events: list[Event], seconds: float) -> list[Event]:
-    aged = copy.deepcopy(events)
-    newest = max(e.timestamp for e in aged)
-    for event in aged:
-        event.timestamp -= newest - time.time() + seconds
-    return aged
-
-
-@pytest.mark.parametrize(
-    ("chatter", "age_s", "rasa_decides"),
-    [
-        (40, 30, False),  # long and recent: the session goes on without Rasa's whole-tracker check
-        (40, 3 * 3600, True),  # long but the user last wrote hours ago: Rasa starts a session
-        (0, 30, True),  # one user message: Rasa's own check, it is cheap
-        (-1, 30, True),  # a form is active: Rasa measures from the message that started it
-    ],
-)
-async def test_session_check_reads_the_last_turns(
-    chatter: int, age_s: float, rasa_decides: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from bot import rasa_speedups
-
-    if chatter < 0:  # a long conversation with a form running again
-        events = [*_long_conversation(40), ActiveLoop("temp_check_form")]
-    else:
-        events = _long_conversation(chatter) if chatter else _turn("greet", "你好", "utter_greet")
-    tracker = _tracker(_aged(events, age_s))
-    calls: list[DialogueStateTracker] = []
-
-    async def rasas_check(self: Any, tracker: DialogueStateTracker, *args: Any) -> None:
-        calls.append(tracker)
-
-    monkeypatch.setattr(rasa_speedups, "_RASA_UPDATE_SESSION", rasas_check)
-    await rasa_speedups._update_tracker_session(_Processor(), tracker, None)  # type: ignore[arg-type]
-    assert bool(calls) is rasa_decides
-    # and the fast answer is Rasa's answer: a session goes on only when Rasa's check says so
-    if not rasa_decides:
-        assert tracker.applied_events()
-        assert not _Processor()._has_session_expired(tracker)  # type: ignore[arg-type]
 
 
 def test_within_a_turn_the_view_is_extended_with_what_the_actions_added() -> None:

@@ -15,7 +15,7 @@ from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
-from bot.tracker_store import CachingSQLTrackerStore
+from bot.rasa_runtime.tracker_store import CachingSQLTrackerStore
 
 pytestmark = pytest.mark.postgres
 DOMAIN = Domain.from_yaml("version: '3.1'\nintents: [greet]\n")

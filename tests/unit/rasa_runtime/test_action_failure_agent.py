@@ -1,6 +1,6 @@
 """A turn whose action fails ends with an apology and leaves the conversation as it was.
 
-A real Rasa agent (the trained model, with `bot.rasa_speedups` installed as the Rasa server
+A real Rasa agent (the trained model, with `bot.rasa_runtime` installed as the Rasa server
 installs it) talks to the project's actions behind an in-process action server (rasa-sdk's
 executor under aiohttp) on a free port. The action server then fails the way it does in
 production: it is stopped (connection refused), answers 500, answers a body that is not JSON, or
@@ -28,7 +28,7 @@ from rasa_sdk.executor import ActionExecutor
 from rasa_sdk.interfaces import ActionExecutionRejection
 
 import actions.common
-from bot import rasa_speedups
+from bot import rasa_runtime
 from bot.base import clock
 from bot.config import settings
 from bot.modelcache import ensure_model
@@ -114,9 +114,9 @@ async def server() -> AsyncIterator[ActionServer]:
 @pytest.fixture
 def agent(server: ActionServer, monkeypatch: pytest.MonkeyPatch) -> Agent:
     """The trained model behind Rasa's processor, with the project's patches (restored after)."""
-    for owner, name, _ in rasa_speedups.PATCHES:
+    for owner, name, _ in rasa_runtime.REPLACED:
         monkeypatch.setattr(owner, name, getattr(owner, name))
-    rasa_speedups.install("all")
+    rasa_runtime.install("all")
     monkeypatch.setattr(rasa.core.actions.action, "DEFAULT_REQUEST_TIMEOUT", 0.5)
     return Agent.load(str(ensure_model()), action_endpoint=EndpointConfig(url=server.url))
 

@@ -1,33 +1,25 @@
-"""Rasa's folded conversation history, continued from the last turn instead of redone.
+"""Patch `folded_history`: Rasa's folded conversation history, continued from the last turn.
 
 `DialogueStateTracker.applied_events()` walks every event of the conversation and folds a form's
 answered turns back into its first run; Rasa calls it about a dozen times per turn (session
 check, policies, form validation, the action server's state). While a form stays active for
 hundreds of turns (a resident who never gives the address) each call grew with the conversation:
 the profile of turn 200 showed two thirds of the server's time in it and in replaying every
-event into the form's temporary tracker.
+event into the form's temporary tracker (the `form_tracker` patch).
 
-- `applied_events` keeps each tracker's last result and folds only the events added since. The
-  fold is a left fold whose state is the result list, so continuing it is the same as redoing it,
-  as long as the forms it knows (Rasa collects the names of every form the conversation ever
-  activated before folding) are the same: when a new form appears, or the events before the
-  cached point are not the same objects any more, it is redone from the first event.
-- `temporary_form_tracker` gives form validation the tracker it asks for (the session's events,
-  the requested slot, the form's execution and the candidate slots) by copying the state instead
-  of replaying every event (`DialogueStateTracker.copy` is the fast copy of
-  `bot.rasa_speedups`).
+`applied_events` keeps each tracker's last result and folds only the events added since. The
+fold is a left fold whose state is the result list, so continuing it is the same as redoing it,
+as long as the forms it knows (Rasa collects the names of every form the conversation ever
+activated before folding) are the same: when a new form appears, or the events before the
+cached point are not the same objects any more, it is redone from the first event.
 
-Both are compared with Rasa's own functions in tests/unit/test_folded_history.py.
+Compared with Rasa's own function in tests/unit/rasa_runtime/test_folded_history.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
-from rasa.core.actions.forms import FormAction
-from rasa.shared.core.constants import REQUESTED_SLOT
-from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
     ActionReverted,
@@ -35,15 +27,15 @@ from rasa.shared.core.events import (
     Event,
     Restarted,
     SessionStarted,
-    SlotSet,
     UserUtteranceReverted,
     UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-#: Rasa's own implementations, the references (tests compare against them).
+from bot.rasa_runtime.patch import Patch
+
+#: Rasa's own implementation, the reference (tests compare against it).
 RASA_APPLIED_EVENTS = DialogueStateTracker.applied_events
-RASA_TEMPORARY_TRACKER = FormAction._temporary_tracker
 
 #: Attribute holding a tracker's last fold: (events folded, the last of them, forms, result).
 _CACHE = "_heating_folded"
@@ -102,28 +94,4 @@ def applied_events(self: DialogueStateTracker) -> list[Event]:
     return list(applied)
 
 
-def temporary_form_tracker(
-    self: FormAction,
-    current_tracker: DialogueStateTracker,
-    additional_events: list[Event],
-    domain: Domain,
-) -> DialogueStateTracker:
-    """The tracker form validation runs on: the session's events, the slot the form asks for,
-    the form's execution and `additional_events`, on a copy of the current state."""
-    temporary = current_tracker.copy()
-    restart = current_tracker.idx_after_latest_restart()
-    if restart:
-        temporary.events = temporary._create_events(list(current_tracker.events)[restart:])
-    for event in [
-        SlotSet(REQUESTED_SLOT, self.get_slot_to_fill(current_tracker)),
-        ActionExecuted(self.name()),
-        *additional_events,
-    ]:
-        temporary.update(event)
-    return temporary
-
-
-PATCHES: tuple[tuple[type, str, Any], ...] = (
-    (DialogueStateTracker, "applied_events", applied_events),
-    (FormAction, "_temporary_tracker", temporary_form_tracker),
-)
+PATCH = Patch("folded_history", ((DialogueStateTracker, "applied_events", applied_events),))

@@ -25,8 +25,8 @@ commit created, synced and deleted a rollback journal; that was a tenth of the R
 time under load. WAL with NORMAL loses no committed turn when a process crashes (a power cut may
 lose the last ones); production runs on PostgreSQL, which is left as Rasa configures it.
 
-Configured in endpoints.yml as `type: bot.tracker_store.CachingSQLTrackerStore` with the usual
-SQL keys, plus `cache_size` (conversations kept, default 500).
+Configured in endpoints.yml as `type: bot.rasa_runtime.tracker_store.CachingSQLTrackerStore` with
+the usual SQL keys, plus `cache_size` (conversations kept, default 500).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from bot import metrics, rasa_speedups
+from bot import metrics, rasa_runtime
 
 logger = logging.getLogger(__name__)
 
@@ -144,8 +144,8 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         self, *args: Any, cache_size: int | str = DEFAULT_CACHE_SIZE, **kwargs: Any
     ) -> None:
         # Rasa creates its tracker store once, from endpoints.yml, before the first message:
-        # the one place the server's speed-ups are installed (`HEATING_RASA_PATCHES`)
-        rasa_speedups.install()
+        # the one place the server's patches are installed (`HEATING_RASA_PATCHES`)
+        rasa_runtime.install()
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (
             None,

@@ -1,4 +1,4 @@
-"""The project's model run without dask (`bot.rasa_speedups._run_graph`) gives Rasa's results.
+"""The project's model run without dask (`bot.rasa_runtime.graph_runner`) gives Rasa's results.
 
 Both runners, one after the other, on the trained model: the NLU graph for messages of every
 kind, and the policy graph for a conversation that starts, fills and leaves a form.
@@ -17,8 +17,9 @@ from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import rasa_speedups
+from bot import rasa_runtime
 from bot.modelcache import ensure_model
+from bot.rasa_runtime import graph_runner
 
 MESSAGES = [
     "你好",
@@ -66,13 +67,13 @@ def _answers(agent: Agent) -> list[Any]:
 def test_runs_without_dask_give_rasas_parses_and_predictions(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    for owner, name, _ in rasa_speedups.PATCHES:  # restored when the test ends
+    for owner, name, _ in rasa_runtime.REPLACED:  # restored when the test ends
         monkeypatch.setattr(owner, name, getattr(owner, name))
-    rasa_speedups.install("all")
-    assert DaskGraphRunner.run is rasa_speedups._run_graph
+    rasa_runtime.install("all")
+    assert DaskGraphRunner.run is graph_runner._run_graph
     agent = Agent.load(str(ensure_model()))
     ours = _answers(agent)
-    monkeypatch.setattr(DaskGraphRunner, "run", rasa_speedups._RASA_GRAPH_RUN)
+    monkeypatch.setattr(DaskGraphRunner, "run", graph_runner.RASA_GRAPH_RUN)
     theirs = _answers(agent)
     assert [a[1] for a in ours] == [a[1] for a in theirs]
     assert ours == theirs
@@ -82,6 +83,6 @@ def test_runs_without_dask_give_rasas_parses_and_predictions(
     runner = agent.processor.graph_runner if agent.processor else None
     assert isinstance(runner, DaskGraphRunner)
     target = next(iter(runner._graph_schema.nodes))
-    for run in (rasa_speedups._run_graph, rasa_speedups._RASA_GRAPH_RUN):
+    for run in (graph_runner._run_graph, graph_runner.RASA_GRAPH_RUN):
         with pytest.raises(GraphRunError, match="clashes"):
             run(runner, inputs={"__message__": target}, targets=[target])

@@ -13,7 +13,7 @@ from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotS
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.pool import QueuePool
 
-from bot.tracker_store import CachingSQLTrackerStore
+from bot.rasa_runtime.tracker_store import CachingSQLTrackerStore
 
 DOMAIN = Domain.from_yaml("version: '3.1'\nintents: [greet]\n")
 
@@ -284,9 +284,10 @@ def test_the_endpoints_load_this_store_not_rasas_silent_in_memory_fallback(
     for name in ("HOST", "PORT", "NAME", "USER", "PASSWORD"):
         monkeypatch.setenv(f"TRACKER_DB_{name}", "5432" if name == "PORT" else "x")
     monkeypatch.chdir(tmp_path)
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     config = read_endpoint_config(str(root / endpoints), "tracker_store")
-    assert config is not None and config.type == "bot.tracker_store.CachingSQLTrackerStore"
+    assert config is not None
+    assert config.type == "bot.rasa_runtime.tracker_store.CachingSQLTrackerStore"
     if endpoints == "endpoints.yml":
         assert isinstance(TrackerStore.create(config, DOMAIN), CachingSQLTrackerStore)
 
