@@ -366,8 +366,8 @@ def verified_account(tracker: Tracker) -> str | None:
 
     The proof belongs to the conversation that made it, and so to one channel identity: the
     tracker is keyed by the namespaced conversation id (bot.channels.ids). The action server sees
-    only the latest turns of a long conversation (bot.tracker_window); when the proof was made
-    before them, the pauses between those turns are what can be judged.
+    only the latest turns of a long conversation (bot.rasa_runtime.tracker_window); when the proof
+    was made before them, the pauses between those turns are what can be judged.
     """
     account = tracker.get_slot("verified_account")
     if not account:
