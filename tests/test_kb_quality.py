@@ -1,11 +1,11 @@
 """CI gate for knowledge-base retrieval: top-1 on the independent paraphrase sets.
 
-The sets (tests/nlu/kb_paraphrases_dev.yml, tests/nlu/kb_paraphrases_heldout.yml) were written by
-someone who saw only docs/kb-topics.md. Each is scored once per session by `python -m bot kb-eval`'s
-own function on the model `ensure_model()` returns (or `HEATING_MODEL`), exactly as the bot judges
-a message (`bot.services.topics`). The gates sit a little under the figures measured when the
-knowledge base was built (docs/knowledge-base.md), so run-to-run noise passes and a regression of
-the topics, the thresholds or the NLU data fails the build.
+The sets (tests/nlu/kb_paraphrases_*.yml) were written by people who saw only docs/kb-topics.md;
+the third was never read by anyone writing training data. Each is scored once per session by
+`python -m bot kb-eval`'s own function on the model `ensure_model()` returns (or `HEATING_MODEL`),
+exactly as the bot judges a message (`bot.services.topics`). The gates sit a little under the
+figures measured (docs/knowledge-base.md), so run-to-run noise passes and a regression of the
+topics, the thresholds or the NLU data fails the build.
 """
 
 from __future__ import annotations
@@ -27,9 +27,14 @@ from bot.services.topics import choice_for_parse, reaches_knowledge_base
 pytestmark = pytest.mark.e2e
 
 SETS = PROJECT_ROOT / "tests" / "nlu"
-#: set → lowest top-1 share that passes, two to three points under the measured 90.3 % (dev)
-#: and 82.8 % (held-out, scored once); docs/knowledge-base.md.
-GATES = {"kb_paraphrases_dev": 0.88, "kb_paraphrases_heldout": 0.80}
+#: set → lowest top-1 share that passes, a little under the measured figure
+#: (docs/knowledge-base.md): the third set, never read and scored once, 83.5 %; dev and
+#: held-out, read while the training questions were written, 95.2 % each.
+GATES = {
+    "kb_paraphrases_third": 0.82,
+    "kb_paraphrases_dev": 0.93,
+    "kb_paraphrases_heldout": 0.93,
+}
 #: Questions that coincide with training data are left out of the figure; more than this share
 #: would mean the set is being learned, not measured.
 MAX_OVERLAP_SHARE = 0.15
