@@ -67,8 +67,8 @@ KB_LOOKALIKES = frozenset(
 #: The topic model's confidence a general question needs to leave its task for the knowledge
 #: base: the knowledge base's own answer threshold (bot/policy/knowledge/common.yml), so such a
 #: question is always answered, never met with topic buttons instead of the task. Measured on
-#: the training and test messages of these tasks (docs/knowledge-base.md): no task message that
-#: asks nobody to act reaches it except two documents questions the hall search cannot answer.
+#: the training and test messages of these tasks (docs/knowledge-base.md): only three training
+#: messages move, two about hall documents in general and one labelled both ways (停暖通知在哪看).
 KB_QUESTION_CONFIDENCE = 0.5
 
 
