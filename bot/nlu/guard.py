@@ -16,6 +16,7 @@ from __future__ import annotations
 import unicodedata
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
 from rasa.shared.nlu.constants import (
     ENTITIES,
     INTENT,
@@ -30,6 +31,7 @@ from bot.nlu.answers import yes_no_answer
 from bot.nlu.limits import INPUT_TRUNCATED, has_words
 from bot.nlu.meterreading import reports_reading
 from bot.nlu.notices import asks_for_notices, names_notices, refuses_notices
+from bot.nlu.questions import asks_general_question
 from bot.nlu.requests import repair_not_complaint, wants_unbind
 from bot.nlu.stateless import StatelessComponent
 
@@ -42,6 +44,32 @@ NO_GESTURES = frozenset("👎❌🙅✖❎")
 _MODIFIERS = frozenset("\ufe0f\u200d♀♂") | {chr(c) for c in range(0x1F3FB, 0x1F400)}
 #: Intents the classifier gives some messages that only report a meter reading.
 _READING_MISREAD = frozenset({"report_meter_problem", "inform"})
+#: The retrieval intent of the knowledge base (bot.services.topics).
+KB_INTENT = "faq"
+#: Task intents whose words residents use to ask the knowledge base (户号咋查 → query_fee,
+#: 营业厅办事要带户口本不 → query_service_hall, 还能往哪投诉 → file_complaint). Not here: tasks
+#: whose how-to questions are the task itself (测温怎么预约, 怎么绑定户号, 能在线办报停吗), ticket
+#: questions, and out_of_scope, whose questions are about other utilities (燃气费怎么交).
+KB_LOOKALIKES = frozenset(
+    {
+        "report_repair",
+        "query_fee",
+        "query_service_hall",
+        "file_complaint",
+        "request_human",
+        "query_meter",
+        "report_meter_problem",
+        "query_outage",
+        "correct_info",
+        "greet",
+    }
+)
+#: The topic model's confidence a general question needs to leave its task for the knowledge
+#: base: the knowledge base's own answer threshold (bot/policy/knowledge/common.yml), so such a
+#: question is always answered, never met with topic buttons instead of the task. Measured on
+#: the training and test messages of these tasks (docs/knowledge-base.md): only three training
+#: messages move, two about hall documents in general and one labelled both ways (停暖通知在哪看).
+KB_QUESTION_CONFIDENCE = 0.5
 
 
 def gesture_intent(text: str) -> str | None:
@@ -103,6 +131,11 @@ class IntentCorrections(StatelessComponent):
     - `report_meter_problem` or `inform` → `report_meter_reading` for a message
       that gives a meter reading and names no problem (`bot.nlu.meterreading.reports_reading`):
       读数17120 opened a CB (dispute) ticket instead of filing the reading.
+    - a task in `KB_LOOKALIKES` → `faq` for a general question (how, whether, who, where to)
+      that asks nobody to act (`bot.nlu.questions.asks_general_question`) when the topic model
+      is at least `KB_QUESTION_CONFIDENCE` sure of its topic: 户号咋查 got a fee query that asked
+      for the account number the resident was asking how to find. The answer names the task as
+      the next step (bot/policy/knowledge/common.yml).
     """
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -127,10 +160,22 @@ class IntentCorrections(StatelessComponent):
                 meant = _next_intent(message, {"unsubscribe", "subscribe", FALLBACK_INTENT})
             elif name in _READING_MISREAD and reports_reading(text):
                 meant = "report_meter_reading"
+            elif (
+                name in KB_LOOKALIKES
+                and topic_confidence(message) >= KB_QUESTION_CONFIDENCE
+                and asks_general_question(text, name)
+            ):
+                meant = KB_INTENT
             else:
                 continue
             message.set(INTENT, {**intent, INTENT_NAME_KEY: meant}, add_to_output=True)
         return messages
+
+
+def topic_confidence(message: Message) -> float:
+    """The topic model's confidence in its best knowledge-base topic (0 when it gave none)."""
+    selector = (message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}).get(KB_INTENT) or {}
+    return float((selector.get("response") or {}).get(PREDICTED_CONFIDENCE_KEY) or 0.0)
 
 
 def _not_about_notices(intent: str | None, text: str) -> bool:

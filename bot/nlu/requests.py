@@ -49,17 +49,25 @@ _COMPLAINT_WORDS = re.compile(
 )
 
 
+#: A message that opens by asking to report a repair (我要报修, 报个修): the words every
+#: knowledge-base answer tells the resident to send.
+_OPENS_WITH_REPAIR = re.compile(r"^(我|俺|咱)?(要|想|得|需要)?(报修|报个修|保修)")
+
+
 def repair_not_complaint(text: str | None) -> bool:
-    """Whether an angry message is a repair request rather than a complaint: it names a fault
-    and asks for someone to come, and says nothing of complaining, staff, money or amends.
+    """Whether a message read as a complaint is a repair request: it names a fault and asks for
+    someone to come, or opens by asking to report a repair (我要报修), and says nothing of
+    complaining, staff, money or amends.
 
     "暖气凉了三天了！！！再不来人我打12345" wants a fitter; the classifier, hearing the anger, filed
-    it as a complaint (收费问题) and no one came.
+    it as a complaint (收费问题) and no one came. “我要报修”, the message the knowledge base's
+    answers name as the next step, was filed as a complaint too.
     """
     if not text:
         return False
     canonical = to_canonical(text)
-    return "report_repair" in requests_in(canonical) and not _COMPLAINT_WORDS.search(canonical)
+    asks = "report_repair" in requests_in(canonical) or _OPENS_WITH_REPAIR.match(canonical.strip())
+    return bool(asks) and not _COMPLAINT_WORDS.search(canonical)
 
 
 _UNBIND = re.compile(

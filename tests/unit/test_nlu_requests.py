@@ -66,6 +66,10 @@ def test_a_resident_who_cannot_give_what_was_asked_is_noticed(text: str, cannot:
         ("上次来的师傅态度太差，暖气还是不热，派个人来看看", False),
         ("暖气一直不热，你们收费倒是挺积极", False),
         ("我要投诉", False),
+        ("我想报修", True),  # the next step every knowledge-base answer names
+        ("报个修，卫生间那组", True),
+        ("报修三天了没人来，我要投诉", False),
+        ("上次报修的师傅态度太差", False),
     ],
 )
 def test_an_angry_repair_request_is_told_from_a_complaint(text: str, repair: bool) -> None:

@@ -1,0 +1,112 @@
+"""Whether a message asks a general question (how, whether, who, where to) rather than for a task.
+
+Residents ask the knowledge base with a task's words: 户号咋查 sounds like a fee query, 营业厅办事
+要带户口本不 like the service-hall search, 暖气一直哗哗响 正常吗 like a repair, 还能往哪投诉 like
+a complaint. The intent classifier hears the words and starts the task; the resident wanted to
+know something. `IntentCorrections` (bot.nlu.guard) moves such a message to the knowledge base
+when this module says it asks a general question and the topic model is sure of the topic.
+
+A general question here is one that asks
+
+* how something is done or found (怎么放气, 户号咋查, 咋调), or what it takes (要带什么, 什么手续);
+* whether something is normal, allowed or needed (正常吗, 能自己放气吗, 要带户口本不, 用不用除垢);
+* who is responsible or pays (物业管还是热力管, 损失谁承担, 找谁);
+* where to go (往哪投诉, 去哪反映, 在哪看).
+
+and does not ask the company to act for this resident or this account now: a request (帮我, 给我,
+我要, 派人, 来人, 上门, 快, 申请, 预约, 转人工, 查一下), a status question (交了吗, 恢复了没,
+到哪了, 进度), a number or ticket given (an account, a phone, a ticket number) or a complaint
+about being kept waiting (怎么还不来, 咋又停了) keeps its task. "How do I do <a task the bot
+does>" (怎么报修, 测温怎么预约, 怎么绑定户号) is a request too: the bot does it, rather than
+explaining it, and the request words above catch the common forms.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.nlu.faults import fault_type_of, is_urgent
+from bot.nlu.numbers import to_canonical
+
+__all__ = ["asks_general_question"]
+
+
+def _either(*patterns: str) -> re.Pattern[str]:
+    """One pattern matching any of `patterns` (each a readable line below)."""
+    return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
+
+
+_GENERAL = _either(
+    # how something is done or found, what it takes
+    r"(怎么|咋|如何|怎样)(个|样)?(弄|办|整|调|放|处理|查|找|看|算|收|知道|判断|确认|解决|用|防|关|开|改)(?!了)",
+    r"有(啥|什么)(办法|讲究|要求)",
+    r"(带|准备|拿|需要)(些)?(什么|啥|哪些)|要带|什么手续|哪些(材料|证件|手续)",
+    # whether something is normal, allowed or needed
+    r"正常.{0,2}(吗|不|么|嘛|没|啊|呢)|是不是(正常|晚上|夜里|白天|半夜|统一|规定|都这样)",
+    r"能不能|可不可以|可以不|能否|是否|要不要(?!紧)|用不用|需不需要|该不该|允不允许|算不算|会不会",
+    r"(能|可以|要|需要|用|得|该|应该|允许|会|算|归).{0,14}(吗|不|么|嘛)[?？!！。，,~\s]*$",
+    # who is responsible or pays
+    r"谁(管|负责|出|承担|交|赔|修|来管)|归谁|找谁|哪个部门|哪(个|家)单位",
+    r"还是.{1,6}(管|负责|出钱|交|赔)",
+    # where to go
+    r"(哪|哪里|哪儿|什么地方|啥地方|哪个地方)(能|可以)?(投诉|反映|办|查|看|找|问|申请|领|签|买)",
+)
+
+_REQUEST = _either(
+    # act for me, now
+    r"帮(我|忙|俺|咱)|替(我|俺)|(给|告诉)(我|俺|咱)|给个",
+    r"(我|俺|咱)(家|们)?(要|想要|想|打算|得)(报|办|申请|查|投诉|转|预约|测|修|停|绑|找人)",
+    r"请.{0,4}(派|安排|来|上门|查|转)|麻烦|派|来人|来个人|来一趟|过来|快来|快点|赶紧|马上|尽快",
+    r"上门|来.{0,2}(修|看|瞅|瞧|测|量|处理|换|调)",
+    r"(能|可以)(不能)?(给|帮)(我|俺|咱)?(解决|处理|修|换|调|查|安排|看)",
+    r"(能|可以)(不能)?(彻底|尽快|早点|赶快)?(解决|处理|修|安排)|(?<![哪里儿])能查",
+    r"安排|预约|申请|报修|保修|转人工|人工|真人|查一?下|查查|看一?下我",
+    # how to do what the bot does itself
+    r"(怎么|咋|如何)(样)?(办理?|申请)?(报修|报停|停热|停暖|停供|测温|绑定?|解绑|投诉|退订)",
+    r"(怎么|咋|如何)(样)?(查|看)(一?下)?(我家|我的)?.{0,2}"
+    r"(暖气费|取暖费|热费|采暖费|费用|欠费|账单|缴费记录|余额|读数|用量|进度)",
+    r"(暖气费|取暖费|热费|采暖费|欠费|账单|缴费记录|余额|进度).{0,2}(怎么|咋|如何)(样)?(查|看)",
+    # how this resident's request, bill or the current stop stands
+    r"(交|缴|到|批|处理|修|来|恢复|停|办|结清|清)(了|好|完)(吗|没|么|不)|了没|没有?[?？]?$",
+    r"进度|到哪(了|一步)|怎么样了",
+    r"(什么|啥|几)时候(能|来|到|恢复|修)|今晚|今天|今儿|明天|明儿|现在|这会|几点",
+    # complaints of waiting or of the service
+    r"(怎么|咋|为啥|为什么)(还|老|总|一直|都|这么)(不|没|是|停|凉|冷|挂|占线)|(怎么|咋)又",
+    r"还.{0,3}(让不让|管不管|有没有人)",
+)
+#: What a task's own answer covers, so such a question keeps the task: the service-hall search
+#: answers where and when a hall opens and what to bring for a named service (过户带什么); only
+#: the documents in general (营业厅办事要带户口本不) are the knowledge base's.
+_TASK_ANSWERS = {
+    "query_service_hall": _either(
+        r"哪个(营业厅|网点)|在哪|哪里|哪儿|地址|位置|怎么走|最近|附近",
+        r"几点|开门|上班|营业时间|休息|周[六日末]|星期|礼拜|节假日|假期|过年|春节|初一|元旦|国庆",
+        r"过户|报停|停暖|停供|停热|开栓|开通|发票|开票|复供|恢复",
+    ),
+}
+#: A greeting that goes on to ask (您好，请问今年嘛时候来暖气啊): the question is the message,
+#: when words follow the asking phrase (在吗？问一下 and 请问有人在吗 are still greetings).
+_ASKS_AFTER_GREETING = re.compile(
+    r"(请问|想问|问一?下|打听一?下|咨询一?下)\W*(?!(有人)?在(吗|嘛|不在)|有人吗)\w{4,}"
+)
+#: An account, phone or ticket number: the message is about one account or one request.
+_NUMBER = re.compile(r"\d{6,}")
+#: Someone else's home: a leak there is a question of who acts, not a repair of this home.
+_ELSEWHERE = re.compile("楼上|楼下|邻居|隔壁|上面一家|别人家")
+
+
+def asks_general_question(text: str | None, intent: str | None = None) -> bool:
+    """Whether `text` asks how / whether / who / where to, asks nobody to act, and (when the
+    classifier's `intent` is given) is not what that task answers itself (module docstring).
+    Pure text: the caller decides with the topic model's confidence."""
+    if not text:
+        return False
+    canonical = to_canonical(str(text))
+    own = _TASK_ANSWERS.get(intent or "")
+    if _NUMBER.search(canonical) or _REQUEST.search(canonical) or (own and own.search(canonical)):
+        return False
+    if is_urgent(fault_type_of(canonical)) and not _ELSEWHERE.search(canonical):
+        return False  # water escaping here and now: the repair (and the emergency net) acts
+    if intent == "greet" and _ASKS_AFTER_GREETING.search(canonical):
+        return True
+    return _GENERAL.search(canonical) is not None

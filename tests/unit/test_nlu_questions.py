@@ -1,0 +1,113 @@
+"""General questions worded like a task reach the knowledge base; real requests keep their task.
+
+The messages are tests/kb_boundary_requests.yml (written for this rule, never training data);
+tests/test_kb_quality.py runs the same requests through the trained pipeline.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.config import PROJECT_ROOT
+from bot.nlu.guard import KB_INTENT, KB_QUESTION_CONFIDENCE, IntentCorrections
+from bot.nlu.questions import asks_general_question
+from bot.policy.knowledge import load_knowledge
+
+BOUNDARIES: dict[str, Any] = yaml.safe_load(
+    Path(PROJECT_ROOT / "tests" / "kb_boundary_requests.yml").read_text(encoding="utf-8")
+)
+REQUESTS = [(intent, text) for intent, texts in BOUNDARIES["requests"].items() for text in texts]
+
+
+@pytest.mark.parametrize(("intent", "text"), REQUESTS)
+def test_a_real_request_is_no_general_question(intent: str, text: str) -> None:
+    assert not asks_general_question(text, intent)
+
+
+@pytest.mark.parametrize("text", BOUNDARIES["questions"])
+def test_a_question_worded_like_a_task_is_a_general_question(text: str) -> None:
+    assert asks_general_question(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "general"),
+    [
+        ("去营业厅办业务要带房本不", True),  # documents in general: the hall search cannot say
+        ("营业厅办事得带啥证件", True),
+        ("办过户要带什么材料", False),  # a named service: the hall search lists its documents
+        ("营业厅周六开门吗", False),
+        ("哪个营业厅能开发票", False),
+    ],
+)
+def test_the_hall_search_keeps_what_it_answers_itself(text: str, general: bool) -> None:
+    assert asks_general_question(text, "query_service_hall") is general
+
+
+@pytest.mark.parametrize(
+    ("text", "general"),
+    [
+        ("您好，请问今年几号开始来暖气", True),
+        ("你好 想问一下暖气片怎么放气", True),
+        ("在吗？问一下", False),
+        ("您好～请问有人在吗", False),
+        ("你好", False),
+    ],
+)
+def test_a_greeting_that_goes_on_to_ask_is_the_question(text: str, general: bool) -> None:
+    assert asks_general_question(text, "greet") is general
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "户号0102345678 咋查欠费",  # an account number: about this account
+        "暖气片接头往外喷水 咋弄",  # water escaping here: the repair and the emergency net act
+        "暖气怎么还不热，报了三天了",  # waiting for a request
+    ],
+)
+def test_an_account_a_leak_here_or_waiting_keeps_the_task(text: str) -> None:
+    assert not asks_general_question(text)
+
+
+def test_a_leak_from_upstairs_is_a_question_of_who_acts() -> None:
+    assert asks_general_question("楼上漏水漏到我家 这种事找谁")
+
+
+def _parsed(text: str, intent: str, topic_confidence: float) -> Message:
+    message = Message(data={"text": text, "intent": {"name": intent, "confidence": 0.7}})
+    message.set(
+        "response_selector",
+        {"faq": {"response": {"intent_response_key": "faq/x", "confidence": topic_confidence}}},
+    )
+    return message
+
+
+def test_the_guard_moves_a_confident_general_question_to_the_knowledge_base() -> None:
+    out = IntentCorrections().process(
+        [
+            _parsed("户号从哪能查到", "query_fee", 0.8),
+            _parsed("户号从哪能查到", "query_fee", KB_QUESTION_CONFIDENCE - 0.01),
+            _parsed("帮我查下欠多少", "query_fee", 0.8),
+            _parsed("燃气费怎么交", "out_of_scope", 0.8),  # other utilities' questions stay out
+            _parsed("测温怎么预约", "request_temp_check", 0.8),  # how to do a task: do it
+        ]
+    )
+    assert [m.get("intent")["name"] for m in out] == [
+        KB_INTENT,
+        "query_fee",
+        "query_fee",
+        "out_of_scope",
+        "request_temp_check",
+    ]
+    assert out[0].get("intent")["confidence"] == 0.7
+
+
+def test_a_moved_question_is_always_answered_never_offered_buttons() -> None:
+    """The guard's threshold is at least the knowledge base's answer threshold, so a question
+    taken from a task gets its answer, not a choice of topics instead of the task."""
+    assert load_knowledge().retrieval.answer_confidence <= KB_QUESTION_CONFIDENCE
