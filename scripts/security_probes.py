@@ -20,7 +20,8 @@ Every request goes to 127.0.0.1 and every loop is bounded. The probes, in order:
     signature: where its message lands;
  3. SMS cost: one Aliyun callback of 10,000 items (and one of a few hundred, under the body
     limit): SMS sent and status; 40 messages from one number: answers sent;
- 5. verification lockout: five wrong last-4 tries by a neighbour, then the owner;
+ 5. verification limits: five wrong last-4 tries by a neighbour, then another sender with the
+    right digits (the account cools down for every identity, F1);
  4. oversized REST messages (10 MB, 1 MB, 60 KB): status, tracker and log growth;
  7. crashes and leaks: malformed REST bodies, a deeply nested SMS body, 20 garbage Socket.IO
     frames; Traceback / ERROR lines and secrets, account numbers, OpenIDs, phone numbers in logs;
@@ -829,14 +830,18 @@ def probe_lockout(h: Harness, run: Run) -> None:
     answer = ""
     for words in ("查一下暖气费", ACCOUNT, RIGHT_DIGITS):
         answer = h.rest(owner, words)
+    request = (
+        f"REST sender {owner}: 查一下暖气费 / {ACCOUNT} / {RIGHT_DIGITS} after "
+        f"{neighbour}'s five tries of {WRONG_DIGITS}"
+    )
     run.add(
         p,
-        "owner (another sender) with the right digits: bill shown",
+        "another sender with the right digits while the account cools down: bill shown",
         AMOUNT in answer,
-        True,
-        request=f"REST sender {owner}: 查一下暖气费 / {ACCOUNT} / {RIGHT_DIGITS} after "
-        f"{neighbour}'s five tries of {WRONG_DIGITS}",
+        False,
+        request=request,
     )
+    run.add(p, "... told the ways without digits (营业厅, hotline)", "营业厅" in answer, True)
     run.notes["lockout"] = {"neighbour_told": locked, "owner_answer": answer}
 
 

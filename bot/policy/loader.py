@@ -623,20 +623,12 @@ def _account_transfer(s: _Section) -> AccountTransfer:
 
 def _verification(s: _Section) -> Verification:
     window_hours = s.hours("window_hours")
-    per_account = s.integer("max_failures_per_account", 1, 100)
-    alert = s.integer("account_alert_failures", 2, 10_000)
-    if alert <= per_account:
-        s.fail(
-            "account_alert_failures",
-            f"({alert}) must be greater than max_failures_per_account ({per_account}): "
-            "the alert is for an account under heavy guessing, past the slow-down",
-        )
     verification = Verification(
         phone_digits=s.integer("phone_digits", 4, 6),
         max_failures_per_sender=s.integer("max_failures_per_sender", 1, 100),
         retry_delays_minutes=_retry_delays(s, "retry_delays_minutes", window_hours),
-        max_failures_per_account=per_account,
-        account_alert_failures=alert,
+        max_failures_per_account=s.integer("max_failures_per_account", 1, 100),
+        account_retry_delays_minutes=_retry_delays(s, "account_retry_delays_minutes", window_hours),
         window_hours=window_hours,
         idle_minutes=s.integer("idle_minutes", 1, 24 * 60),
     )
