@@ -68,6 +68,7 @@ if str(ROOT) not in sys.path:
 import yaml  # noqa: E402
 from websockets.client import connect as websocket_connect  # noqa: E402
 
+from bot.channels.wechat.protocol import decode_aes_key, encrypt  # noqa: E402
 from bot.channels.wechat.protocol import signature as wechat_signature  # noqa: E402
 from bot.console.auth import COOKIE_NAME, CSRF_HEADER  # noqa: E402
 from bot.launcher import DemoStack, Service, demo_stack, start, stop  # noqa: E402
@@ -489,20 +490,28 @@ class Harness:
     # ---- WeChat ----
 
     def wechat_text(self, user: str, content: str, msg_id: int) -> int | None:
+        """One text as WeChat pushes it for this account: sealed (it has an EncodingAESKey, so
+        plain mode is refused) with a fresh timestamp and a new nonce."""
         stamp, nonce = str(int(time.time())), str(msg_id)
-        query = urllib.parse.urlencode(
-            {
-                "timestamp": stamp,
-                "nonce": nonce,
-                "signature": wechat_signature(WECHAT["WECHAT_TOKEN"], stamp, nonce),
-            }
-        )
-        body = (
+        plain = (
             f"<xml><ToUserName><![CDATA[gh_probe]]></ToUserName>"
             f"<FromUserName><![CDATA[{user}]]></FromUserName><CreateTime>{stamp}</CreateTime>"
             f"<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{content}]]></Content>"
             f"<MsgId>{msg_id}</MsgId></xml>"
         ).encode()
+        aes_key = decode_aes_key(WECHAT["WECHAT_ENCODING_AES_KEY"])
+        secret = encrypt(aes_key, WECHAT["WECHAT_APP_ID"], plain)
+        token = WECHAT["WECHAT_TOKEN"]
+        query = urllib.parse.urlencode(
+            {
+                "timestamp": stamp,
+                "nonce": nonce,
+                "encrypt_type": "aes",
+                "signature": wechat_signature(token, stamp, nonce),
+                "msg_signature": wechat_signature(token, stamp, nonce, secret),
+            }
+        )
+        body = f"<xml><ToUserName>gh_probe</ToUserName><Encrypt>{secret}</Encrypt></xml>".encode()
         reply = call(
             f"{self.rasa}/webhooks/wechat/webhook?{query}",
             body,
