@@ -63,8 +63,10 @@ def verify(
     A try while waiting (this sender's wait, or the account's cool-down) is refused without
     being checked or counted, so the right digits cannot be found by trying on during a wait,
     and waiting does not make the wait longer. The failures are read from the store, so every
-    process and replica applies the same limits.
+    process and replica applies the same limits, and the check and its count are one step per
+    account (`lock_account`), so parallel tries cannot all slip under the limit.
     """
+    verification_store.lock_account(session, account_no)
     since = now - timedelta(hours=policy.verification.window_hours)
     by_sender = verification_store.recent_failures(
         session,

@@ -10,8 +10,10 @@ minutes and then the window, alerting the operators each time).
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy.orm import Session
@@ -136,6 +138,48 @@ def test_the_failures_are_counted_in_the_store_so_every_process_sees_them(
     session.commit()
     with session_scope(session.get_bind().url.render_as_string(hide_password=False)) as other:
         assert _try(other, bj, "web:elsewhere", RIGHT, now).retry_at is not None
+
+
+@pytest.mark.postgres
+def test_parallel_tries_on_one_account_are_counted_before_the_next_is_checked(
+    postgres_store_url: str, bj: Policy, now: datetime, wait_for_lock_wait: Callable[[str], None]
+) -> None:
+    """Replicas racing: the fifth failure, not yet committed, still stops the sixth try."""
+    from bot.store.db import session_scope
+
+    with session_scope(postgres_store_url) as setup:
+        setup.add(
+            Account(
+                account_no=ACCOUNT,
+                name="张伟",
+                phone="13812345678",
+                community="阳光花园",
+                address="阳光花园5号楼1单元302",
+                building="5",
+                unit="1",
+                room="302",
+                area_m2=Decimal("80.00"),
+                billing_kind="area",
+                created_at=now,
+            )
+        )
+        for n in range(4):
+            verify(setup, bj, "rest", f"rest:bot-{n}", ACCOUNT, WRONG, now)
+    first = session_scope(postgres_store_url)
+    opened = first.__enter__()
+    assert verify(opened, bj, "rest", "rest:bot-4", ACCOUNT, WRONG, now).retry_at is not None
+    seen: list[Verification] = []
+
+    def second() -> None:
+        with session_scope(postgres_store_url) as other:
+            seen.append(verify(other, bj, "web", "web:bot-5", ACCOUNT, RIGHT, now))
+
+    racer = threading.Thread(target=second)
+    racer.start()
+    wait_for_lock_wait(postgres_store_url)  # the sixth waits for the fifth to be counted
+    first.__exit__(None, None, None)
+    racer.join(timeout=10)
+    assert seen == [Verification(ok=False, retry_at=now + timedelta(minutes=15))]
 
 
 def test_the_operators_are_alerted_when_an_account_cools_down_with_the_account_masked(
