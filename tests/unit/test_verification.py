@@ -13,7 +13,6 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 import pytest
 from sqlalchemy.orm import Session
@@ -146,23 +145,10 @@ def test_parallel_tries_on_one_account_are_counted_before_the_next_is_checked(
 ) -> None:
     """Replicas racing: the fifth failure, not yet committed, still stops the sixth try."""
     from bot.store.db import session_scope
+    from bot.store.demo import load_demo
 
     with session_scope(postgres_store_url) as setup:
-        setup.add(
-            Account(
-                account_no=ACCOUNT,
-                name="张伟",
-                phone="13812345678",
-                community="阳光花园",
-                address="阳光花园5号楼1单元302",
-                building="5",
-                unit="1",
-                room="302",
-                area_m2=Decimal("80.00"),
-                billing_kind="area",
-                created_at=now,
-            )
-        )
+        load_demo(setup, now)  # 张伟's 0102345678, phone …5678
         for n in range(4):
             verify(setup, bj, "rest", f"rest:bot-{n}", ACCOUNT, WRONG, now)
     first = session_scope(postgres_store_url)
