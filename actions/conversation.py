@@ -51,7 +51,7 @@ from actions.sampling import (
 from actions.service_halls import HALL_COMMUNITY, ActionQueryServiceHall
 from actions.service_requests import TEMP_CHECK_AFTER_OUTAGE
 from actions.subscriptions import ASK_COMMUNITY, OFFER, ActionSubscribe, answer_offer
-from actions.tickets import ActionQueryTicket, ticket_no_of
+from actions.tickets import ActionQueryTicket, say_not_cancellable, ticket_no_of
 from bot.base import clock
 from bot.channels.payloads import latest_user_text
 from bot.handoff import messages as handoff_messages
@@ -331,11 +331,7 @@ async def _cancel(
             clock.now(),
         )
     except ticket_service.NotCancellable as exc:
-        dispatcher.utter_message(
-            response="utter_ticket_not_cancellable",
-            ticket_no=number,
-            status=exc.ticket.status_name,
-        )
+        say_not_cancellable(dispatcher, exc.ticket, exc.reason)
         return []
     if ticket is None:
         dispatcher.utter_message(response="utter_ticket_not_found", ticket_no=f" {number}")

@@ -1,4 +1,5 @@
-"""Ticket status and withdrawal, limited to the sender's own tickets."""
+"""Ticket status and withdrawal: status for the sender's tickets and its bound accounts', withdrawal
+only of what this conversation filed."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import channel_of, guarded, latest_text, read_db
+from actions.common import channel_of, guarded, latest_text, policy, read_db
 from bot.base import clock
 from bot.nlu.numbers import normalise_ticket_no
 from bot.services import tickets as ticket_service
@@ -56,6 +57,32 @@ def say_none_found(dispatcher: CollectingDispatcher, number: str | None) -> None
         dispatcher.utter_message(response="utter_no_tickets")
 
 
+def say_not_cancellable(dispatcher: CollectingDispatcher, ticket: TicketView, reason: str) -> None:
+    """Why this conversation cannot withdraw `ticket` (`TicketView.withdrawal_refused`).
+
+    The urgent and elsewhere answers are texts of their own (the domain has no response for
+    them yet, and the domain is an input of the trained model); each fits one SMS.
+    """
+    if reason == "urgent":
+        duty = policy().emergency.duty_phone
+        dispatcher.utter_message(
+            text=f"紧急工单{ticket.ticket_no}不能在线取消。如已不需要抢修，请拨打24小时抢修电话"
+            f"{duty}说明。"
+        )
+    elif reason == "elsewhere":
+        hotline = policy().company.hotline
+        dispatcher.utter_message(
+            text=f"工单{ticket.ticket_no}不是在这个对话里提交的，只能由提交它的微信、短信或网页"
+            f"对话取消；需要帮助请回复“转人工”或拨打{hotline}。"
+        )
+    else:
+        dispatcher.utter_message(
+            response="utter_ticket_not_cancellable",
+            ticket_no=ticket.ticket_no,
+            status=ticket.status_name,
+        )
+
+
 class ActionQueryTicket(Action):
     """Status of a named ticket, or of the sender's latest tickets."""
 
@@ -93,18 +120,20 @@ class ActionAskCancelTicket(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Ask 确认取消…吗 and remember which ticket a 好的 would cancel."""
+        """Ask 确认取消…吗 and remember which ticket a 好的 would cancel: one this conversation
+        filed and may still withdraw, else say why the one asked about cannot be."""
+        channel, sender = channel_of(tracker), tracker.sender_id
         number, tickets = await tickets_asked_about(tracker, limit=10)
-        ticket = next((t for t in tickets if t.cancellable), tickets[0] if tickets else None)
+        ticket = next(
+            (t for t in tickets if t.withdrawal_refused(channel, sender) is None),
+            tickets[0] if tickets else None,
+        )
         if ticket is None:
             say_none_found(dispatcher, number)
             return [SlotSet("pending", None)]
-        if not ticket.cancellable:
-            dispatcher.utter_message(
-                response="utter_ticket_not_cancellable",
-                ticket_no=ticket.ticket_no,
-                status=ticket.status_name,
-            )
+        refused = ticket.withdrawal_refused(channel, sender)
+        if refused:
+            say_not_cancellable(dispatcher, ticket, refused)
             return [SlotSet("pending", None)]
         dispatcher.utter_message(
             response="utter_ask_cancel_confirm", ticket_no=ticket.ticket_no, kind=ticket.kind_name

@@ -66,6 +66,7 @@ COMMANDS: list[str] = [
     "bot.evaluation.emergency:register",
     "bot.evaluation.kb:register",
     "bot.launcher:register",
+    "bot.action_server:register",
     "bot.production.launcher:register",
     "bot.production.profile:register",
     "bot.events_consumer:register",

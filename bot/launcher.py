@@ -35,15 +35,26 @@ class Service:
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
 
+#: Where every launcher binds the action server: only this machine's Rasa servers (or nginx in
+#: front of them) call it, and it runs any action on a tracker the caller writes (docs/security.md).
+ACTIONS_HOST = "127.0.0.1"
+#: The header Rasa sends the action server: the token comes from Rasa's environment
+#: (`ACTION_SERVER_TOKEN`), which Rasa expands in endpoints files, so no secret is written here.
+ACTION_AUTH_HEADER = {"Authorization": "Bearer ${ACTION_SERVER_TOKEN}"}
+
+
 def write_endpoints(
     target: Path,
     actions_port: int,
     base: Path = PROJECT_ROOT / "endpoints.yml",
     tracker_db: Path | None = None,
 ) -> Path:
-    """A copy of `base` pointing at the action server on `actions_port` (and a tracker DB file)."""
+    """A copy of `base` pointing at the action server on `actions_port` with the token header
+    (and a tracker DB file)."""
     config = yaml.safe_load(base.read_text(encoding="utf-8")) or {}
-    config.setdefault("action_endpoint", {})["url"] = f"http://127.0.0.1:{actions_port}/webhook"
+    action = config.setdefault("action_endpoint", {})
+    action["url"] = f"http://{ACTIONS_HOST}:{actions_port}/webhook"
+    action["headers"] = dict(ACTION_AUTH_HEADER)
     if tracker_db is not None:
         config["tracker_store"] = {**config.get("tracker_store", {}), "db": str(tracker_db)}
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -72,9 +83,11 @@ def rasa_service(
 
 
 def action_service(name: str, port: int) -> Service:
-    """An action server (rasa-sdk with the `actions` package)."""
-    argv = [_rasa(), "run", "actions", "--port", str(port), "--actions", "actions"]
-    return Service(name, argv, f"http://127.0.0.1:{port}/health")
+    """An action server (rasa-sdk with the `actions` package) on this machine's loopback only,
+    answering only callers with `ACTION_SERVER_TOKEN` from the environment (bot.action_server)."""
+    argv = [sys.executable, "-m", "bot", "action-server", "--host", ACTIONS_HOST]
+    argv += ["--port", str(port)]
+    return Service(name, argv, f"http://{ACTIONS_HOST}:{port}/health")
 
 
 def scheduler_service(port: int, rasa_url: str | None = None) -> Service:
@@ -177,6 +190,7 @@ def demo_stack(
         env={
             **os.environ,
             "CONSOLE_SECRET": secrets.token_urlsafe(32),
+            "ACTION_SERVER_TOKEN": secrets.token_urlsafe(32),
             **({"RASA_AUTH_TOKEN": auth_token} if auth_token else {}),
             **(extra_env or {}),
             "DATABASE_URL": database_url,
@@ -290,6 +304,7 @@ def run_stack(
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "RASA_AUTH_TOKEN": token,
         "CONSOLE_SECRET": console_secret,
+        "ACTION_SERVER_TOKEN": os.environ.get("ACTION_SERVER_TOKEN") or secrets.token_urlsafe(32),
     }
     endpoints = write_endpoints(PROJECT_ROOT / "var" / "endpoints.yml", actions_port)
     services = stack_services(
@@ -317,7 +332,7 @@ def run_stack(
             f"  WeChat / SMS    /webhooks/wechat/webhook, /webhooks/sms/webhook "
             "(off until WECHAT_* / SMS_* are set)\n"
             f"  HTTP API token  {token}\n"
-            f"  action server   http://localhost:{actions_port}/webhook\n"
+            f"  action server   http://{ACTIONS_HOST}:{actions_port}/webhook (this machine only)\n"
             f"  scheduler       http://localhost:{scheduler_port}/health\n"
             f"  agent console   http://localhost:{console_port}/\n"
             f"{agents}"

@@ -20,7 +20,8 @@ Every request goes to 127.0.0.1 and every loop is bounded. The probes, in order:
     signature: where its message lands;
  3. SMS cost: one Aliyun callback of 10,000 items (and one of a few hundred, under the body
     limit): SMS sent and status; 40 messages from one number: answers sent;
- 5. verification lockout: five wrong last-4 tries by a neighbour, then the owner;
+ 5. verification limits: five wrong last-4 tries by a neighbour, then another sender with the
+    right digits (the account cools down for every identity, F1);
  4. oversized REST messages (10 MB, 1 MB, 60 KB): status, tracker and log growth;
  7. crashes and leaks: malformed REST bodies, a deeply nested SMS body, 20 garbage Socket.IO
     frames; Traceback / ERROR lines and secrets, account numbers, OpenIDs, phone numbers in logs;
@@ -67,6 +68,7 @@ if str(ROOT) not in sys.path:
 import yaml  # noqa: E402
 from websockets.client import connect as websocket_connect  # noqa: E402
 
+from bot.channels.wechat.protocol import decode_aes_key, encrypt  # noqa: E402
 from bot.channels.wechat.protocol import signature as wechat_signature  # noqa: E402
 from bot.console.auth import COOKIE_NAME, CSRF_HEADER  # noqa: E402
 from bot.launcher import DemoStack, Service, demo_stack, start, stop  # noqa: E402
@@ -488,20 +490,28 @@ class Harness:
     # ---- WeChat ----
 
     def wechat_text(self, user: str, content: str, msg_id: int) -> int | None:
+        """One text as WeChat pushes it for this account: sealed (it has an EncodingAESKey, so
+        plain mode is refused) with a fresh timestamp and a new nonce."""
         stamp, nonce = str(int(time.time())), str(msg_id)
-        query = urllib.parse.urlencode(
-            {
-                "timestamp": stamp,
-                "nonce": nonce,
-                "signature": wechat_signature(WECHAT["WECHAT_TOKEN"], stamp, nonce),
-            }
-        )
-        body = (
+        plain = (
             f"<xml><ToUserName><![CDATA[gh_probe]]></ToUserName>"
             f"<FromUserName><![CDATA[{user}]]></FromUserName><CreateTime>{stamp}</CreateTime>"
             f"<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{content}]]></Content>"
             f"<MsgId>{msg_id}</MsgId></xml>"
         ).encode()
+        aes_key = decode_aes_key(WECHAT["WECHAT_ENCODING_AES_KEY"])
+        secret = encrypt(aes_key, WECHAT["WECHAT_APP_ID"], plain)
+        token = WECHAT["WECHAT_TOKEN"]
+        query = urllib.parse.urlencode(
+            {
+                "timestamp": stamp,
+                "nonce": nonce,
+                "encrypt_type": "aes",
+                "signature": wechat_signature(token, stamp, nonce),
+                "msg_signature": wechat_signature(token, stamp, nonce, secret),
+            }
+        )
+        body = f"<xml><ToUserName>gh_probe</ToUserName><Encrypt>{secret}</Encrypt></xml>".encode()
         reply = call(
             f"{self.rasa}/webhooks/wechat/webhook?{query}",
             body,
@@ -829,14 +839,18 @@ def probe_lockout(h: Harness, run: Run) -> None:
     answer = ""
     for words in ("查一下暖气费", ACCOUNT, RIGHT_DIGITS):
         answer = h.rest(owner, words)
+    request = (
+        f"REST sender {owner}: 查一下暖气费 / {ACCOUNT} / {RIGHT_DIGITS} after "
+        f"{neighbour}'s five tries of {WRONG_DIGITS}"
+    )
     run.add(
         p,
-        "owner (another sender) with the right digits: bill shown",
+        "another sender with the right digits while the account cools down: bill shown",
         AMOUNT in answer,
-        True,
-        request=f"REST sender {owner}: 查一下暖气费 / {ACCOUNT} / {RIGHT_DIGITS} after "
-        f"{neighbour}'s five tries of {WRONG_DIGITS}",
+        False,
+        request=request,
     )
+    run.add(p, "... told the ways without digits (营业厅, hotline)", "营业厅" in answer, True)
     run.notes["lockout"] = {"neighbour_told": locked, "owner_answer": answer}
 
 

@@ -17,12 +17,16 @@ answer format and:
 - in the production profile (`credentials.production.yml`: `auth: token`) accepts only callers
   with `Authorization: Bearer <REST_CHANNEL_TOKEN>` (compared in constant time), and
   `auth: off` turns the channel off (404). Setting `REST_CHANNEL_TOKEN` requires the token in
-  every profile.
+  every profile;
+- without a token (the default profile, `auth: open`) answers only this machine (the socket
+  peer on loopback, 403 otherwise): a REST sender costs nothing, so an open port reachable from
+  elsewhere gave anyone free identities for guessing and spam (red team F19, F1, B16).
 """
 
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import logging
 import os
 import re
@@ -97,6 +101,17 @@ def authorised(header: str | None, token: str | None) -> bool:
     return hmac.compare_digest(presented.encode(), token.encode())
 
 
+def from_this_machine(peer: str | None) -> bool:
+    """Whether the socket peer is a loopback address (127.0.0.0/8, ::1, or IPv4 mapped)."""
+    try:
+        address = ipaddress.ip_address(peer or "")
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_loopback
+
+
 def _error(status: int, code: str, detail: str) -> HTTPResponse:
     return response.json({"error": code, "detail": detail}, status=status)
 
@@ -144,6 +159,10 @@ class RestInput(InputChannel):
                 return _error(404, "rest_disabled", "this channel is off")
             if not authorised(request.headers.get("Authorization"), self.token):
                 return _error(401, "unauthorised", "a valid bearer token is required")
+            if self.token is None and not from_this_machine(request.ip):
+                return _error(
+                    403, "local_only", f"without {TOKEN_VARIABLE} only this machine may call"
+                )
             try:
                 message = parse_body(request.json)
             except BadRequest as exc:

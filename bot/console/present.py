@@ -16,7 +16,7 @@ from bot.handoff.rules import Actor
 from bot.handoff.views import HandoffView
 from bot.labels import channel_name
 from bot.privacy import mask_account, mask_phone, mask_text
-from bot.services.tickets import FAULT_NAMES, TicketView
+from bot.services.tickets import FAULT_NAMES, OPEN, TicketView
 
 STATUS_NAMES = {
     "queued": "排队中",
@@ -126,6 +126,7 @@ def ticket_json(ticket: TicketView, actor: Actor) -> dict[str, Any]:
         "phone": ticket.phone if full else mask_phone(ticket.phone),
         "created_at": _iso(ticket.created_at),
         "first_reply_due": _iso(ticket.first_reply_due),
+        "cancellable": ticket.status in OPEN,
     }
 
 

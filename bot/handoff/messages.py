@@ -55,3 +55,8 @@ def timed_out(ticket_no: str, first_reply: datetime | None) -> str:
 def wechat_kf() -> str:
     """The conversation goes to the company's agents inside WeChat."""
     return "正在为您转接人工客服，请稍候。"
+
+
+def ticket_cancelled(ticket_no: str) -> str:
+    """An agent cancelled the ticket this hand-off was for; the bot answers again."""
+    return f"工单{ticket_no}已由客服取消，本次人工服务结束。还有问题可以继续问我（小暖）。"

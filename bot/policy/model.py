@@ -287,13 +287,13 @@ class AccountTransfer:
 class Verification:
     """Limits on guessing an account's phone digits before bills are shown.
 
-    They slow a guesser down without ever locking an account's owner out (see
-    `verification_retry_at`): a sender's `max_failures_per_sender`-th failure in the window
-    brings the first wait of `retry_delays_minutes`, each further one the next, and past the list
-    it waits until its oldest counted failure leaves the window. Once other senders have failed
-    `max_failures_per_account` times on an account, a sender that has itself failed on it waits
-    after every failure (one that has not, the owner, is never held back); at
-    `account_alert_failures` the operators are alerted.
+    Per sender (`verification_retry_at`): a sender's `max_failures_per_sender`-th failure in the
+    window brings the first wait of `retry_delays_minutes`, each further one the next, and past
+    the list it waits until its oldest counted failure leaves the window. Per account
+    (`verification_account_retry_at`): the `max_failures_per_account`-th failure on one account
+    by anyone, on any channel, cools the account down for everyone for the first of
+    `account_retry_delays_minutes`, each further one for the next, past the list until failures
+    leave the window; each such failure alerts the operators.
 
     A verification lasts while the conversation is active: after `idle_minutes` without a message
     the sender proves the account again (`verification_lapsed`), so a phone or browser left
@@ -304,7 +304,7 @@ class Verification:
     max_failures_per_sender: int
     retry_delays_minutes: tuple[float, ...]
     max_failures_per_account: int
-    account_alert_failures: int
+    account_retry_delays_minutes: tuple[float, ...]
     window_hours: float
     idle_minutes: int
 

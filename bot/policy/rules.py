@@ -420,25 +420,30 @@ def can_apply_stop_heating(policy: Policy, day: date) -> bool:
     return season_end < day <= policy.stop_heating.apply_deadline.in_year(day.year)
 
 
-def verification_failures_needed(policy: Policy) -> int:
-    """How many of a sender's latest failures `verification_retry_at` looks at, at most."""
+def verification_failures_needed(policy: Policy, *, account: bool = False) -> int:
+    """How many of the latest failures (of a sender, or with `account` of an account) the
+    verification rules look at, at most."""
     v = policy.verification
+    if account:
+        return v.max_failures_per_account + len(v.account_retry_delays_minutes)
     return v.max_failures_per_sender + len(v.retry_delays_minutes)
 
 
 def _wait_until(
-    policy: Policy, failures: Sequence[datetime], first_delayed: int
+    policy: Policy,
+    failures: Sequence[datetime],
+    first_delayed: int,
+    delays: Sequence[float],
 ) -> datetime | None:
-    """When a key (a sender, or a sender on one account) may try again, from its failures.
+    """When a key (a sender, or an account) may be tried again, from its failures.
 
     `failures` are its latest failures within the window, newest first (more than
-    `first_delayed + len(retry_delays_minutes)` are not needed). The `first_delayed`-th failure
-    brings the first wait of `retry_delays_minutes`, each further one the next; past the list
-    the key waits until enough failures have left the window that it is back on the last step.
-    So no key ever fails more than `first_delayed + len(retry_delays_minutes)` times in any
-    window, and the wait only grows while failures keep coming.
+    `first_delayed + len(delays)` are not needed). The `first_delayed`-th failure brings the
+    first wait of `delays`, each further one the next; past the list the key waits until enough
+    failures have left the window that it is back on the last step. So no key ever fails more
+    than `first_delayed + len(delays)` times in any window, and the wait only grows while
+    failures keep coming.
     """
-    delays = policy.verification.retry_delays_minutes
     if len(failures) < first_delayed:
         return None
     nth = len(failures) - first_delayed + 1
@@ -448,59 +453,69 @@ def _wait_until(
     return failures[wall - 1] + timedelta(hours=policy.verification.window_hours)
 
 
+def verification_account_retry_at(
+    policy: Policy, account_failures: Sequence[datetime]
+) -> datetime | None:
+    """Until when no sender's digits are checked on an account; `None`: not cooling down.
+
+    `account_failures` are the account's latest failures within `verification.window_hours` by
+    anyone on any channel, newest first (at most `verification_failures_needed(policy,
+    account=True)`), and no success resets them: a guesser's lucky hit must not wipe the trail
+    for the next guesser. The `max_failures_per_account`-th failure starts a cool-down of the
+    first `account_retry_delays_minutes`, each further one the next, past the list until enough
+    failures have left the window: at most `max_failures_per_account` + the list's length
+    checks fail on one account in any window, however many identities try (8 a day with the
+    shipped 5 and [15, 60, 240], so four digits take years, not an afternoon).
+
+    The price is that anyone can stop an owner checking the digits for a while, so the owner is
+    told the ways that need no digits (a bound WeChat or phone, the registered phone texting
+    in, the service hall with an ID card, the hotline, a call-back); docs/security.md.
+    """
+    v = policy.verification
+    return _wait_until(
+        policy, account_failures, v.max_failures_per_account, v.account_retry_delays_minutes
+    )
+
+
 def verification_retry_at(
     policy: Policy,
     *,
     sender_failures: Sequence[datetime],
-    others_failures: int,
-    own_failures: Sequence[datetime],
+    account_failures: Sequence[datetime],
 ) -> datetime | None:
     """When this sender may next try to verify this account; `None`: right now.
 
-    All failures are those within `verification.window_hours`, the sequences newest first (see
-    `verification_failures_needed`): `sender_failures` by this sender on any account (a success
-    does not reset them, or a guesser could verify its own account between guesses at others),
-    `own_failures` by this sender on this account and `others_failures` (a count) by everyone
-    else on it, both since the account's last success. The later of two rules wins:
+    Both sequences are failures within `verification.window_hours`, newest first (see
+    `verification_failures_needed`), and no success resets either. The later of two rules wins:
 
-    - Per sender (strict): past `max_failures_per_sender - 1` free failures, each failure brings
-      the next wait of `retry_delays_minutes` (1, 5, 15 minutes), and past the list the sender
-      waits until its oldest counted failure leaves the window (about a day): at most
-      `verification_failures_needed` failures per sender in any window.
-    - Per account (slows, never locks): account numbers are sequential, so failures from many
-      senders must not lock an account, or anyone could lock a neighbour out. Once others have
-      failed `max_failures_per_account` times on an account, a sender that has itself failed on
-      it waits after every failure there (the same steps, from its first failure); a sender that
-      has not failed on it, its owner, tries at once. A guesser who rotates identities so gets
-      one try per identity instead of the free allowance, and at `account_alert_failures` the
-      operators are alerted (`verification_alert_due`): people judge an attack, no owner is shut
-      out. We chose this over a higher account-wide lock because any lock, however high, is a
-      switch a stranger can flip for the household whose number is next to theirs. Only others'
-      failures put an account under attack, so a sender alone on it (an owner who keeps
-      mistyping) follows the gentler per-sender steps.
+    - Per sender (strict): past `max_failures_per_sender - 1` free failures, each failure of this
+      sender on any account brings the next wait of `retry_delays_minutes` (1, 5, 15 minutes),
+      and past the list the sender waits until its oldest counted failure leaves the window.
+      A success does not reset them, or a guesser could verify its own account between guesses
+      at others.
+    - Per account (`verification_account_retry_at`): failures from every sender and channel
+      together cool the account down, so changing identity buys no extra tries.
     """
     v = policy.verification
-    waits = [_wait_until(policy, sender_failures, v.max_failures_per_sender)]
-    if others_failures >= v.max_failures_per_account:
-        waits.append(_wait_until(policy, own_failures, 1))
+    waits = (
+        _wait_until(policy, sender_failures, v.max_failures_per_sender, v.retry_delays_minutes),
+        verification_account_retry_at(policy, account_failures),
+    )
     return max((w for w in waits if w is not None), default=None)
 
 
-def verification_tries_left(policy: Policy, sender_failures: int) -> int:
-    """How many more tries a sender has before a wait; the failure of the last one brings it.
-
-    Per sender only: what others will try on the same account cannot be told in advance.
-    """
-    return max(policy.verification.max_failures_per_sender - sender_failures, 0)
-
-
-def verification_alert_due(policy: Policy, account_failures: int) -> bool:
-    """Whether the failure just counted on one account is the one that must alert the operators.
-
-    Exactly at the threshold, so a wave of guessing raises one alert rather than one per failure;
-    the owner's next success resets the account's count, and a later wave alerts again.
-    """
-    return account_failures == policy.verification.account_alert_failures
+def verification_tries_left(policy: Policy, sender_failures: int, account_failures: int) -> int:
+    """How many more tries before a wait, for this sender on this account; the failure of the
+    last one brings it. The smaller of the sender's and the account's allowance, so the count
+    told is never more than the resident gets (others may still use up the account's first)."""
+    v = policy.verification
+    return max(
+        min(
+            v.max_failures_per_sender - sender_failures,
+            v.max_failures_per_account - account_failures,
+        ),
+        0,
+    )
 
 
 def verification_lapsed(policy: Policy, activity: Sequence[datetime]) -> bool:

@@ -357,7 +357,12 @@ class Verification(Section):
 
     window_hours: Hours
     max_failures_per_account: int = number_field(1, 100)
-    account_alert_failures: int = number_field(2, 10_000)
+    account_retry_delays_minutes: list[float] = Field(
+        ...,
+        min_items=1,
+        max_items=10,
+        expects="a list of 1 to 10 waits in minutes like [1, 5, 15]",
+    )
     phone_digits: int = number_field(4, 6)
     max_failures_per_sender: int = number_field(1, 100)
     retry_delays_minutes: list[float] = Field(
@@ -369,30 +374,20 @@ class Verification(Section):
     idle_minutes: int = number_field(1, 24 * 60)
 
     @root_validator(skip_on_failure=True)
-    def _alert_past_slow_down(cls, values: dict[str, Any]) -> dict[str, Any]:
-        alert, per_account = values["account_alert_failures"], values["max_failures_per_account"]
-        if alert <= per_account:
-            raise Refused(
-                f"({alert}) must be greater than max_failures_per_account ({per_account}): "
-                "the alert is for an account under heavy guessing, past the slow-down",
-                "account_alert_failures",
-            )
-        return values
-
-    @root_validator(skip_on_failure=True)
     def _waits_grow_within_window(cls, values: dict[str, Any]) -> dict[str, Any]:
         longest = values["window_hours"] * 60
-        delays = values["retry_delays_minutes"]
-        for index, delay in enumerate(delays):
-            key = f"retry_delays_minutes[{index}]"
-            if not 0 < delay <= longest:
-                raise Refused(out_of_range(0, longest, delay, low_open=True, whole=False), key)
-            if index and delay < delays[index - 1]:
-                raise Refused(
-                    f"({fmt(delay)}) must not be shorter than retry_delays_minutes[{index - 1}] "
-                    f"({fmt(delays[index - 1])}): waits grow with every failure",
-                    key,
-                )
+        for name in ("retry_delays_minutes", "account_retry_delays_minutes"):
+            delays = values[name]
+            for index, delay in enumerate(delays):
+                key = f"{name}[{index}]"
+                if not 0 < delay <= longest:
+                    raise Refused(out_of_range(0, longest, delay, low_open=True, whole=False), key)
+                if index and delay < delays[index - 1]:
+                    raise Refused(
+                        f"({fmt(delay)}) must not be shorter than {name}[{index - 1}] "
+                        f"({fmt(delays[index - 1])}): waits grow with every failure",
+                        key,
+                    )
         return values
 
 

@@ -49,6 +49,8 @@ LOCAL_ENV = PROJECT_ROOT / "deploy" / "local.env"
 NGINX = "/usr/sbin/nginx"
 #: A process that dies this often within `CRASH_WINDOW` seconds stops the profile.
 MAX_CRASHES, CRASH_WINDOW = 3, 300.0
+#: Secrets every process of the profile needs; `run-prod` generates those the environment lacks.
+SECRETS = ("RASA_AUTH_TOKEN", "REST_CHANNEL_TOKEN", "CONSOLE_SECRET", "ACTION_SERVER_TOKEN")
 _DATABASE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 
 
@@ -120,16 +122,11 @@ def prod_stack(
     """Render the profile into `workdir` and describe every process (start them with `start`).
 
     `environ` must hold the production variables (`environment` adds deploy/local.env's) and
-    `RASA_AUTH_TOKEN`, `REST_CHANNEL_TOKEN`, `CONSOLE_SECRET`. Raises `ConfigError` naming any
-    variable that is missing.
+    the `SECRETS`. Raises `ConfigError` naming any variable that is missing.
     """
     if not Path(NGINX).exists():
         raise ConfigError(f"{NGINX} not found: install Debian's nginx (scripts/bootstrap.sh does)")
-    missing = [
-        name
-        for name in ("RASA_AUTH_TOKEN", "REST_CHANNEL_TOKEN", "CONSOLE_SECRET")
-        if not environ.get(name)
-    ]
+    missing = [name for name in SECRETS if not environ.get(name)]
     if missing:
         raise ConfigError(f"missing environment variable(s): {', '.join(missing)}")
     env = {
@@ -224,11 +221,7 @@ def run_prod(model: Path, ports: nginx.Ports, env_file: Path | None) -> int:
     from bot.launcher import demo_agents
 
     env = environment(os.environ, env_file)
-    generated = {
-        name: secrets.token_urlsafe(32)
-        for name in ("RASA_AUTH_TOKEN", "REST_CHANNEL_TOKEN", "CONSOLE_SECRET")
-        if not env.get(name)
-    }
+    generated = {name: secrets.token_urlsafe(32) for name in SECRETS if not env.get(name)}
     env.update(generated)
     os.environ.update(env)  # this process's own database work (migrations, demo agents)
     settings.cache_clear()

@@ -92,6 +92,7 @@ def sandbox(
             "RASA_AUTH_TOKEN": secrets.token_urlsafe(24),
             "REST_CHANNEL_TOKEN": REST_TOKEN,
             "CONSOLE_SECRET": secrets.token_urlsafe(32),
+            "ACTION_SERVER_TOKEN": secrets.token_urlsafe(32),
             **(extra_env or {}),
         }
     )

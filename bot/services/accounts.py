@@ -1,10 +1,11 @@
 """Who may see an account: verification, binding, and the fee summary shown after it.
 
 A fee query shows amounts only to a verified sender: one bound to the account, or one who gave the
-account number and the last four digits of its registered phone. Failed tries slow the guesser
-down, never the owner: a sender past its free failures waits longer after each one, and failures
-on one account from many senders slow only the senders that failed there and alert the operators
-(`bot.policy.verification_retry_at` says why no account is ever locked).
+account number and the last four digits of its registered phone. Failed tries are limited per
+sender and per account, from the store so that every process and replica counts the same: a
+sender past its free failures waits longer after each one, and a few failures on one account, by
+anyone on any channel, cool the account down for every sender and alert the operators
+(`bot.policy.verification_retry_at`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from bot.policy import (
     Policy,
     late_fee,
     season_label,
-    verification_alert_due,
+    verification_account_retry_at,
     verification_failures_needed,
     verification_retry_at,
     verification_tries_left,
@@ -31,7 +32,8 @@ from bot.privacy import mask_account
 from bot.store import accounts as account_store
 from bot.store import verification as verification_store
 
-logger = logging.getLogger(__name__)
+#: Operators route this logger to their pager: an account under guessing (docs/security.md).
+alerts = logging.getLogger("bot.alerts.verification")
 
 
 @dataclass(frozen=True)
@@ -58,28 +60,31 @@ def verify(
 ) -> Verification:
     """Check `last4` against the account's registered phone, unless this sender must wait.
 
-    A try while waiting is refused without being checked or counted, so the right digits cannot
-    be found by trying on during a wait, and waiting does not make the wait longer.
+    A try while waiting (this sender's wait, or the account's cool-down) is refused without
+    being checked or counted, so the right digits cannot be found by trying on during a wait,
+    and waiting does not make the wait longer. The failures are read from the store, so every
+    process and replica applies the same limits, and the check and its count are one step per
+    account (`lock_account`), so parallel tries cannot all slip under the limit.
     """
+    verification_store.lock_account(session, account_no)
     since = now - timedelta(hours=policy.verification.window_hours)
-    keep = verification_failures_needed(policy)
     by_sender = verification_store.recent_failures(
         session,
         since=since,
         channel=channel,
         sender_id=sender_id,
         reset_on_success=False,
-        keep=keep,
+        keep=verification_failures_needed(policy),
     )
-    by_account = verification_store.recent_failures(session, since=since, account_no=account_no)
-    own = verification_store.recent_failures(
-        session, since=since, channel=channel, sender_id=sender_id, account_no=account_no, keep=keep
+    on_account = verification_store.recent_failures(
+        session,
+        since=since,
+        account_no=account_no,
+        reset_on_success=False,
+        keep=verification_failures_needed(policy, account=True),
     )
-    # Never more than the failures of others since the account's last success: the own count may
-    # start earlier (at this sender's last success there), which can only make this smaller.
-    others = max(by_account.count - own.count, 0)
     retry_at = verification_retry_at(
-        policy, sender_failures=by_sender.latest, others_failures=others, own_failures=own.latest
+        policy, sender_failures=by_sender.latest, account_failures=on_account.latest
     )
     if retry_at is not None and retry_at > now:
         return Verification(ok=False, retry_at=retry_at)
@@ -88,23 +93,22 @@ def verify(
     verification_store.record_attempt(session, channel, sender_id, account_no, ok, now)
     if ok:
         return Verification(ok=True)
-    account_failures = by_account.count + 1
-    if verification_alert_due(policy, account_failures):
-        logger.warning(
-            "verification: %d failed tries on account %s within %g h: someone may be guessing "
-            "its phone digits; senders that failed on it now wait after every failure, its "
-            "owner is not locked out",
-            account_failures,
+    account_failures = (now, *on_account.latest)
+    cooling_until = verification_account_retry_at(policy, account_failures)
+    if cooling_until is not None:
+        alerts.warning(
+            "verification: %d failed tries on account %s within %g h: no digits are checked "
+            "on it until %s; someone may be guessing its phone digits (its owner can still "
+            "use a bound WeChat or phone, the hall or the hotline)",
+            on_account.count + 1,
             mask_account(account_no),
             policy.verification.window_hours,
+            cooling_until.isoformat(timespec="minutes"),
         )
     retry_at = verification_retry_at(
-        policy,
-        sender_failures=(now, *by_sender.latest),
-        others_failures=others,
-        own_failures=(now, *own.latest),
+        policy, sender_failures=(now, *by_sender.latest), account_failures=account_failures
     )
-    remaining = verification_tries_left(policy, by_sender.count + 1)
+    remaining = verification_tries_left(policy, by_sender.count + 1, on_account.count + 1)
     return Verification(ok=False, retry_at=retry_at, remaining=remaining)
 
 

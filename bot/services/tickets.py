@@ -44,6 +44,8 @@ FAULT_NAMES = {
     "other": "其他故障",
 }
 CANCELLABLE = frozenset({"new", "assigned"})
+#: Statuses an agent may still cancel (the store's lifecycle: anything not finished).
+OPEN = frozenset({"new", "assigned", "in_progress"})
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,8 @@ class TicketView:
     on_site_due: datetime | None
     resolve_due: datetime | None
     created_at: datetime
+    channel: str
+    sender_id: str
     category: str | None = None
 
     @property
@@ -79,6 +83,21 @@ class TicketView:
     def cancellable(self) -> bool:
         """Users may withdraw a ticket only before a worker started on it."""
         return self.status in CANCELLABLE
+
+    def withdrawal_refused(self, channel: str, sender_id: str) -> str | None:
+        """Why this conversation may not cancel the ticket in chat; `None`: it may.
+
+        `elsewhere`: only the conversation that filed a ticket withdraws it. Seeing the tickets of
+        a bound account is for keeping a household informed; a binding obtained by guessing
+        (or by a relative) must not silently undo the owner's repair or 报停.
+        `urgent`: a leak ticket is never withdrawn by chat: the crew may be on the way, and the
+        duty phone confirms with a person. `status`: a worker has started on it.
+        """
+        if (self.channel, self.sender_id) != (channel, sender_id):
+            return "elsewhere"
+        if self.urgent:
+            return "urgent"
+        return None if self.cancellable else "status"
 
 
 def view(ticket: Ticket) -> TicketView:
@@ -97,6 +116,8 @@ def view(ticket: Ticket) -> TicketView:
         on_site_due=ticket.on_site_due,
         resolve_due=ticket.resolve_due,
         created_at=ticket.created_at,
+        channel=ticket.channel,
+        sender_id=ticket.sender_id,
         category=ticket.category,
     )
 
@@ -199,28 +220,54 @@ def own_tickets(session: Session, channel: str, sender_id: str, limit: int = 3) 
 
 
 class NotCancellable(Exception):
-    """The ticket exists and is the sender's, but its status no longer allows withdrawal."""
+    """The ticket is visible to the sender but may not be withdrawn by it now; `reason` is
+    `TicketView.withdrawal_refused`'s."""
 
-    def __init__(self, ticket: TicketView) -> None:
+    def __init__(self, ticket: TicketView, reason: str) -> None:
         super().__init__(ticket.ticket_no)
         self.ticket = ticket
+        self.reason = reason
 
 
 def cancel_own_ticket(
     session: Session, ticket_no: str, channel: str, sender_id: str, now: datetime
 ) -> TicketView | None:
-    """Cancel the sender's ticket; `None` when not found (or not theirs)."""
+    """Cancel a ticket this conversation filed; `None` when not found (or not visible to it).
+
+    The status event records the conversation id, so the history tells which one withdrew it.
+    """
     ticket = ticket_store.get_ticket(session, ticket_no)
     if ticket is None or not _visible(session, ticket, channel, sender_id):
         return None
-    if ticket.status not in CANCELLABLE:
-        raise NotCancellable(view(ticket))
+    refused = view(ticket).withdrawal_refused(channel, sender_id)
+    if refused:
+        raise NotCancellable(view(ticket), refused)
     try:
         ticket_store.change_status(
-            session, ticket, "cancelled", now, actor=f"user:{channel}", note="用户在线取消"
+            session,
+            ticket,
+            "cancelled",
+            now,
+            actor=f"user:{channel}",
+            note="用户在线取消",
+            conversation=sender_id,
         )
     except TicketStateError as exc:  # a worker changed it between the read and the update
-        raise NotCancellable(view(ticket)) from exc
+        raise NotCancellable(view(ticket), "status") from exc
+    return view(ticket)
+
+
+def cancel_for_agent(
+    session: Session, ticket_no: str, now: datetime, agent: str, note: str | None
+) -> TicketView:
+    """An agent cancels an open ticket (any kind, urgent ones too, after talking to the user).
+
+    Raises `LookupError` for an unknown number and `TicketStateError` for a finished ticket.
+    """
+    ticket = ticket_store.get_ticket(session, ticket_no)
+    if ticket is None:
+        raise LookupError(ticket_no)
+    ticket_store.change_status(session, ticket, "cancelled", now, f"agent:{agent}", note)
     return view(ticket)
 
 

@@ -81,6 +81,14 @@ def open_session_of(session: Session, channel: str, sender_id: str) -> HandoffSe
     return session.execute(query).scalars().first()
 
 
+def open_sessions_for_ticket(session: Session, ticket_no: str) -> list[HandoffSession]:
+    """The queued or active sessions opened for (or made urgent by) this ticket."""
+    query = select(HandoffSession).where(
+        HandoffSession.ticket_no == ticket_no, HandoffSession.status.in_(OPEN_STATUSES)
+    )
+    return list(session.execute(query.order_by(HandoffSession.id)).scalars())
+
+
 def sessions_with_status(session: Session, statuses: Sequence[str]) -> list[HandoffSession]:
     """Sessions in any of `statuses`, oldest first (the caller orders them for the queue)."""
     query = select(HandoffSession).where(HandoffSession.status.in_(list(statuses)))

@@ -250,11 +250,14 @@ def change_status(
     now: datetime,
     actor: str,
     note: str | None = None,
+    conversation: str | None = None,
 ) -> Ticket:
     """Move the ticket along its lifecycle, or raise `TicketStateError` for a move it forbids.
 
     The row is re-read under a row lock first, so an agent closing the ticket and a user cancelling
-    it at the same moment cannot both succeed from the same old status.
+    it at the same moment cannot both succeed from the same old status. A move made in a chat
+    records the `conversation` id that made it (`actor` says only the kind and channel), so who
+    withdrew a ticket can be told afterwards.
     """
     if new_status not in _NEXT_STATUSES:
         raise InvalidInput(f"unknown ticket status {new_status!r}")
@@ -267,9 +270,10 @@ def change_status(
         )
     ticket.status = new_status
     ticket.updated_at = require_aware(now, "now")
-    add_event(
-        session, ticket, now, "status", actor, {"from": old_status, "to": new_status, "note": note}
-    )
+    detail = {"from": old_status, "to": new_status, "note": note}
+    if conversation is not None:
+        detail["conversation"] = conversation
+    add_event(session, ticket, now, "status", actor, detail)
     session.flush()
     return ticket
 

@@ -10,11 +10,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from bot.store.errors import InvalidInput
 from bot.store.models import VerificationAttempt, require_aware
+
+# Names the PostgreSQL advisory locks that make one account's check and count one step ("veri").
+_ACCOUNT_LOCK_SPACE = 0x76657269
+
+
+def lock_account(session: Session, account_no: str) -> None:
+    """Make this transaction's limit check and its count of a try on `account_no` one step for
+    every process and replica.
+
+    Without it, parallel tries from many senders could all read the count before any of them is
+    recorded and each get a check past the limit. SQLite needs nothing: its transactions start
+    with `BEGIN IMMEDIATE` (`bot.store.db`) and run one at a time already. On PostgreSQL a
+    transaction-scoped advisory lock per account does it; tries on other accounts do not wait.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:space, hashtext(:account))"),
+            {"space": _ACCOUNT_LOCK_SPACE, "account": account_no},
+        )
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.conversation
@@ -29,7 +30,7 @@ from bot.policy import faq_answer, load_policy
 from bot.policy.faq_sms import sms_faq_answer
 from bot.services import tickets as ticket_service
 from bot.store.db import session_scope
-from bot.store.models import Subscription, Ticket
+from bot.store.models import Binding, Subscription, Ticket
 from bot.store.tickets import TicketDraft
 
 from .conftest import NOW, has_event, offered, said, slot_values, texts, tracker, user_turn
@@ -317,6 +318,91 @@ async def test_someone_elses_ticket_cannot_be_cancelled(store: str, domain: dict
     await ActionHandleYesNo().run(forced, offered(f"cancel:{theirs}", "是的", "affirm"), domain)
     with session_scope(store) as session:
         assert session.query(Ticket).filter_by(ticket_no=theirs).one().status == "new"
+
+
+def _file(store: str, **fields: Any) -> str:
+    """A ticket filed by some conversation (`channel`, `sender_id` and the rest as given)."""
+    with session_scope(store) as session:
+        draft = TicketDraft(kind="BX", dedup_key=None, **fields)
+        return ticket_service.open_ticket(session, load_policy(), draft, NOW).ticket_no
+
+
+def _ask_cancel(number: str) -> tuple[CollectingDispatcher, Tracker]:
+    asked = tracker(
+        user_turn(
+            f"取消工单 {number}",
+            "cancel_ticket",
+            entities=[{"entity": "ticket_no", "value": number}],
+        )
+    )
+    return CollectingDispatcher(), asked
+
+
+async def test_a_bound_stranger_sees_the_owners_tickets_but_cannot_cancel_them(
+    store: str, domain: dict[str, Any]
+) -> None:
+    """F2: whoever is bound to the account (a guesser, after F1) read and cancelled the owner's
+    SMS repair; binding now shows tickets but withdrawing stays with the filing conversation."""
+    owners = _file(
+        store,
+        channel="sms",
+        sender_id="sms:13812345678",
+        account_no="0102345678",
+        phone="13812345678",
+        description="暖气不热，电话13812345678",
+    )
+    with session_scope(store) as session:
+        session.add(
+            Binding(channel="rest", sender_id="tester", account_no="0102345678", created_at=NOW)
+        )
+    shown = CollectingDispatcher()
+    await ActionQueryTicket().run(shown, tracker(user_turn("我的工单", "query_ticket")), domain)
+    assert said(shown, "utter_ticket_status")["ticket_no"] == owners
+    # Nothing the stranger sees of the ticket carries the owner's phone unmasked.
+    assert "13812345678" not in json.dumps(shown.messages, ensure_ascii=False)
+    ask, asked = _ask_cancel(owners)
+    events = await ActionAskCancelTicket().run(ask, asked, domain)
+    assert slot_values(events) == {"pending": None}
+    [refusal] = texts(ask)
+    assert owners in refusal and "不是在这个对话里提交的" in refusal and "转人工" in refusal
+    forced = CollectingDispatcher()
+    await ActionHandleYesNo().run(forced, offered(f"cancel:{owners}", "是的", "affirm"), domain)
+    assert "不是在这个对话里提交的" in texts(forced)[0]
+    with session_scope(store) as session:
+        assert session.query(Ticket).filter_by(ticket_no=owners).one().status == "new"
+
+
+async def test_an_urgent_ticket_is_never_cancelled_in_chat_the_duty_phone_is_given(
+    store: str, domain: dict[str, Any]
+) -> None:
+    urgent = _file(store, channel="rest", sender_id="tester", urgent=True, fault_type="leak")
+    ask, asked = _ask_cancel(urgent)
+    events = await ActionAskCancelTicket().run(ask, asked, domain)
+    assert slot_values(events) == {"pending": None}
+    duty = load_policy().emergency.duty_phone
+    [refusal] = texts(ask)
+    assert urgent in refusal and "不能在线取消" in refusal and duty in refusal
+    forced = CollectingDispatcher()
+    await ActionHandleYesNo().run(forced, offered(f"cancel:{urgent}", "是的", "affirm"), domain)
+    assert duty in texts(forced)[0]
+    with session_scope(store) as session:
+        assert session.query(Ticket).filter_by(ticket_no=urgent).one().status == "new"
+
+
+async def test_a_cancellation_records_the_conversation_that_made_it(
+    store: str, domain: dict[str, Any]
+) -> None:
+    from bot.store.models import TicketEvent
+
+    mine = _open(store)
+    await ActionHandleYesNo().run(
+        CollectingDispatcher(), offered(f"cancel:{mine}", "确定", "affirm"), domain
+    )
+    with session_scope(store) as session:
+        ticket = session.query(Ticket).filter_by(ticket_no=mine).one()
+        [event] = session.query(TicketEvent).filter_by(ticket_id=ticket.id, kind="status").all()
+        assert event.actor == "user:rest"
+        assert event.detail["to"] == "cancelled" and event.detail["conversation"] == "tester"
 
 
 async def test_hand_off_forgets_the_abandoned_form(store: str, domain: dict[str, Any]) -> None:

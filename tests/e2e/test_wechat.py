@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -73,22 +74,40 @@ def msg_id() -> str:
 
 
 def post(stack: Stack, body: str | bytes, query: dict[str, str] | None = None) -> tuple[int, str]:
-    """POST to the push URL, signed with our token unless `query` is given."""
+    """POST to the push URL. Without `query`, as WeChat pushes for this account, which has an
+    EncodingAESKey (plain mode is refused then): sealed, signed over `Encrypt` with a fresh
+    timestamp and a new nonce, and a sealed answer is checked and returned opened. With `query`,
+    exactly the given request and the raw answer."""
+    data = body.encode() if isinstance(body, str) else body
+    sealed = query is None
     if query is None:
-        timestamp, nonce = str(int(time.time())), str(next(_serial))
+        timestamp, nonce = str(int(time.time())), uuid.uuid4().hex[:10]
+        secret = encrypt(AES_KEY, APP_ID, data)
         query = {
             "timestamp": timestamp,
             "nonce": nonce,
+            "encrypt_type": "aes",
             "signature": signature(TOKEN, timestamp, nonce),
+            "msg_signature": signature(TOKEN, timestamp, nonce, secret),
         }
-    data = body.encode() if isinstance(body, str) else body
+        data = (
+            f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName>"
+            f"<Encrypt><![CDATA[{secret}]]></Encrypt></xml>"
+        ).encode()
     url = f"{stack.rasa_url}/webhooks/wechat/webhook?{urllib.parse.urlencode(query)}"
     request = urllib.request.Request(url, data=data, headers={"Content-Type": "text/xml"})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.read().decode()
+            status, answer = response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
+    if sealed and answer.startswith("<xml>"):
+        envelope = fromstring(answer)
+        secret = envelope.findtext("Encrypt") or ""
+        stamp, once = envelope.findtext("TimeStamp") or "", envelope.findtext("Nonce") or ""
+        assert envelope.findtext("MsgSignature") == signature(TOKEN, stamp, once, secret)
+        answer = decrypt(AES_KEY, APP_ID, secret).decode()
+    return status, answer
 
 
 def reply(stack: Stack, body: str, user: str) -> str:
@@ -185,6 +204,27 @@ def test_unsigned_or_mis_signed_requests_never_reach_rasa(
     user = openid(f"forged{status}{len(query)}")
     assert post(stack, text(user, "我要投诉", msg_id()), query)[0] == status
     assert user_turns(stack, user) == []
+
+
+def test_a_captured_signature_is_no_key_to_the_account(stack: Stack) -> None:
+    """Red team B05/B17: one signed URL, replayed with the attacker's body as the victim."""
+    victim = openid("replayed")
+    forged = text(victim, "查暖气费", msg_id())
+    now = int(time.time())
+    plain = {"timestamp": str(now), "nonce": "987", "signature": signature(TOKEN, str(now), "987")}
+    assert post(stack, forged, plain)[0] == 403  # plain mode while the EncodingAESKey is set
+    old = str(now - 3 * 86400)
+    secret = encrypt(AES_KEY, APP_ID, forged.encode())
+    stale = {
+        "timestamp": old,
+        "nonce": "987",
+        "encrypt_type": "aes",
+        "signature": signature(TOKEN, old, "987"),
+        "msg_signature": signature(TOKEN, old, "987", secret),
+    }
+    envelope = f"<xml><ToUserName>{ACCOUNT}</ToUserName><Encrypt>{secret}</Encrypt></xml>"
+    assert post(stack, envelope, stale)[0] == 403  # a correctly sealed but 3-day-old push
+    assert user_turns(stack, victim) == []
 
 
 def test_malformed_and_oversized_bodies_are_refused(stack: Stack) -> None:

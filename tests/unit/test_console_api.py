@@ -328,7 +328,7 @@ async def test_every_route_but_the_declared_public_ones_refuses_a_request_withou
         "api/handoff/events",
     }
     guarded = [route for route in app.router.routes if route.path not in public]
-    assert len(guarded) == 13
+    assert len(guarded) == 14
     async with aiohttp.ClientSession() as http:
         for route in guarded:
             path = route.path.replace("<session_id:int>", "1").replace("<ticket_no:str>", "BX1")
@@ -604,6 +604,29 @@ async def test_an_agent_opens_a_ticket_for_the_user(console: Console) -> None:
         ticket = session.query(Ticket).filter_by(ticket_no=answer["ticket"]["ticket_no"]).one()
         assert (ticket.sender_id, ticket.phone) == ("web-user", "13812345678")
     assert (await wang.post(f"/api/sessions/{session_id}/tickets", {"kind": "XX"}))[0] == 409
+
+
+async def test_an_agent_cancels_an_urgent_ticket_and_its_hand_off_ends(console: Console) -> None:
+    session_id = _queue()
+    with session_scope() as session:
+        draft = TicketDraft(kind="BX", channel="socketio", sender_id="web-user", fault_type="leak")
+        urgent = open_ticket(session, POLICY, draft, NOW).ticket_no
+        [raised] = queue.queue_alerts(session, POLICY, ("console",), NOW)
+        assert raised.id == session_id  # the user's own session became the urgent one
+    wang = await console.agent("wang")
+    await wang.post(f"/api/sessions/{session_id}/pick")
+    _, detail = await wang.get(f"/api/sessions/{session_id}")
+    assert [(t["ticket_no"], t["cancellable"]) for t in detail["tickets"]] == [(urgent, True)]
+
+    status, answer = await wang.post(f"/api/sessions/{session_id}/tickets/{urgent}/cancel")
+
+    assert status == 200 and answer["ticket"]["status_name"] == "已取消"
+    assert answer["closed_sessions"] == [session_id] and answer["note"] is None
+    assert _row(session_id).status == "closed" and not _row(session_id).paused
+    told = {"event": "bot", "text": messages.ticket_cancelled(urgent)}
+    assert console.rasa.sent("web-user")[-3:] == [told, *RESUME]
+    again = await wang.post(f"/api/sessions/{session_id}/tickets/{urgent}/cancel")
+    assert again[0] == 403  # the conversation has ended
 
 
 async def test_logging_out_returns_the_conversations(console: Console) -> None:

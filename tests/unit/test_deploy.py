@@ -29,9 +29,10 @@ KINDS = {
 #: Values of these options differ per deployment (ports, paths, addresses); the options agree.
 VALUED = {"--port", "--model", "--endpoints", "--credentials", "--auth-token", "--cors"}
 VALUED |= {"--rasa-url", "--health-port", "--actions"}
-#: Options only a container adds: it listens on every address of its pod for the probes.
+#: Options whose values differ by where a process runs: a container listens on every address of
+#: its pod (the probes, the NetworkPolicy), run-prod on loopback.
 CONTAINER_ONLY = {"--health-host", "--host"}
-SECRETS = {"RASA_AUTH_TOKEN", "REST_CHANNEL_TOKEN", "CONSOLE_SECRET"}
+SECRETS = set(launcher.SECRETS)
 
 
 def _compose() -> dict[str, Any]:
@@ -91,7 +92,8 @@ def test_every_manifest_is_valid_against_the_kubernetes_schema_of_its_kind() -> 
         schema = {**bundle["kinds"][manifest["kind"]], "definitions": bundle["definitions"]}
         jsonschema.Draft202012Validator(schema).validate(manifest)
         kinds.append(manifest["kind"])
-    assert {"Deployment", "Service", "Job", "ConfigMap", "Secret", "Ingress"} <= set(kinds)
+    expected = {"Deployment", "Service", "Job", "ConfigMap", "Secret", "Ingress", "NetworkPolicy"}
+    assert expected <= set(kinds)
 
 
 def test_the_schemas_catch_a_mistake() -> None:

@@ -15,7 +15,13 @@ from bot.policy import load_policy
 from bot.services import tickets as ticket_service
 from bot.store import agents as agent_store
 from bot.store import handoffs as store
-from bot.store.models import HandoffEvent, HandoffSession, Ticket, WebhookDelivery
+from bot.store.models import (
+    HandoffEvent,
+    HandoffSession,
+    Ticket,
+    TicketEvent,
+    WebhookDelivery,
+)
 from bot.store.tickets import TicketDraft
 
 POLICY = load_policy("beijing")
@@ -187,6 +193,33 @@ def test_an_urgent_ticket_of_someone_already_waiting_raises_their_urgency(
     ticket_service.open_ticket(session, POLICY, draft, now)
     [raised] = queue.queue_alerts(session, POLICY, ("console",), now)
     assert (raised.id, raised.urgency, raised.paused) == (waiting.id, 2, True)
+
+
+def test_an_agent_cancelling_an_urgent_ticket_closes_its_hand_off(
+    session: Session, now: datetime
+) -> None:
+    """F2: the red team's cancelled burst-pipe ticket left its `urgent_leak` hand-off queued at
+    the top of the queue; an agent's cancel now ends it (chat can no longer cancel urgent ones)."""
+    wang = _agent(session, "wang", now)
+    draft = TicketDraft(kind="BX", channel="socketio", sender_id="leaky", fault_type="leak")
+    urgent = ticket_service.open_ticket(session, POLICY, draft, now)
+    [leak] = queue.queue_alerts(session, POLICY, ("console",), now)
+    with pytest.raises(Forbidden):  # only the agent holding the conversation
+        agent_tickets.cancel_ticket_for(session, wang, leak.id, urgent.ticket_no, now)
+    moves.pick(session, wang, leak.id, now)
+    ticket, closed = agent_tickets.cancel_ticket_for(session, wang, leak.id, urgent.ticket_no, now)
+    assert ticket.status == "cancelled"
+    assert [h.id for h in closed] == [leak.id]
+    assert desk.get_visible(session, wang, leak.id).status == "closed"
+    assert _kinds(session, leak.id)[-2:] == ["ticket", "closed"]
+    assert desk.visible_queue(session, wang).waiting == []
+    assert queue.queue_alerts(session, POLICY, ("console",), now) == []  # not reopened
+    status = session.query(TicketEvent).filter_by(kind="status").one()
+    assert (status.actor, status.detail["to"]) == ("agent:wang", "cancelled")
+    again = _queue(session, now, "leaky").session
+    moves.pick(session, wang, again.id, now)
+    with pytest.raises(Conflict):  # cancelled already
+        agent_tickets.cancel_ticket_for(session, wang, again.id, urgent.ticket_no, now)
 
 
 def test_revealing_numbers_is_for_the_holder_and_is_logged(session: Session, now: datetime) -> None:

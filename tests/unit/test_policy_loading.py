@@ -105,6 +105,8 @@ def test_beijing_has_every_value_of_the_spec_table() -> None:
     assert p.visit.require_work_id
     assert p.verification.phone_digits == 4
     assert p.verification.retry_delays_minutes == (1, 5, 15)  # then the 24-hour window
+    assert p.verification.max_failures_per_account == 5
+    assert p.verification.account_retry_delays_minutes == (15, 60, 240)  # then the window
     assert p.company.demo  # the shipped hotline is a placeholder and must say so
 
 
@@ -221,8 +223,16 @@ BROKEN = [
         "verification.retry_delays_minutes[1] must be greater than 0 and at most 1440, got 2000",
     ),
     (
-        {"verification.account_alert_failures": 5},
-        "verification.account_alert_failures (5) must be greater than max_failures_per_account",
+        {"verification.account_retry_delays_minutes": [60, 15]},
+        "verification.account_retry_delays_minutes[1] (15) must not be shorter than",
+    ),
+    (
+        {"verification.account_retry_delays_minutes": DELETE},
+        "verification.account_retry_delays_minutes is missing",
+    ),
+    (
+        {"verification.account_alert_failures": 20},
+        "verification.account_alert_failures is not a known key",
     ),
     ({"verification.retry_delays_minutes": DELETE}, "verification.retry_delays_minutes is missing"),
     ({"invoice.kind": "  "}, "invoice.kind must not be empty"),

@@ -39,7 +39,7 @@ from bot.policy import (
     season_label,
     stop_heating_deadline,
     ticket_due_times,
-    verification_alert_due,
+    verification_account_retry_at,
     verification_failures_needed,
     verification_lapsed,
     verification_retry_at,
@@ -471,9 +471,7 @@ def _failures(count: int, every: timedelta = timedelta(0)) -> tuple[datetime, ..
 def test_a_sender_past_its_free_failures_waits_longer_after_each(bj: Policy) -> None:
     def retry_at(count: int) -> datetime | None:
         failures = _failures(count, timedelta(minutes=20))
-        return verification_retry_at(
-            bj, sender_failures=failures, others_failures=0, own_failures=failures
-        )
+        return verification_retry_at(bj, sender_failures=failures, account_failures=())
 
     assert [retry_at(n) for n in range(5)] == [None] * 5
     waits = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15)]
@@ -482,45 +480,39 @@ def test_a_sender_past_its_free_failures_waits_longer_after_each(bj: Policy) -> 
     assert verification_failures_needed(bj) == 8
     assert retry_at(8) == CREATED - 7 * timedelta(minutes=20) + timedelta(hours=24)
     assert retry_at(8) == retry_at(9)  # more failures than needed change nothing
-    assert [verification_tries_left(bj, n) for n in (1, 4, 5, 7)] == [4, 1, 0, 0]
 
 
-def test_others_failures_on_an_account_never_hold_back_a_sender_that_has_not_failed(
-    bj: Policy,
-) -> None:
+def test_failures_on_an_account_by_anyone_cool_it_down_for_every_sender(bj: Policy) -> None:
+    def retry_at(count: int) -> datetime | None:
+        failures = _failures(count, timedelta(minutes=20))
+        return verification_retry_at(bj, sender_failures=(), account_failures=failures)
+
+    assert [retry_at(n) for n in range(5)] == [None] * 5
+    waits = [timedelta(minutes=15), timedelta(minutes=60), timedelta(minutes=240)]
+    assert [retry_at(n) for n in (5, 6, 7)] == [CREATED + w for w in waits]
+    assert verification_failures_needed(bj, account=True) == 8
+    assert retry_at(8) == CREATED - 7 * timedelta(minutes=20) + timedelta(hours=24)
     assert (
-        verification_retry_at(bj, sender_failures=(), others_failures=1000, own_failures=()) is None
+        retry_at(8)
+        == retry_at(9)
+        == verification_account_retry_at(bj, _failures(9, timedelta(minutes=20)))
     )
 
 
-def test_on_an_account_under_attack_a_sender_that_failed_waits_after_every_failure(
-    bj: Policy,
-) -> None:
-    def retry_at(others: int, own: int, elsewhere: int = 0) -> datetime | None:
-        return verification_retry_at(
-            bj,
-            sender_failures=_failures(own + elsewhere),
-            others_failures=others,
-            own_failures=_failures(own),
-        )
-
-    assert retry_at(others=4, own=1) is None  # not yet under attack: free tries
-    assert retry_at(others=5, own=1) == CREATED + timedelta(minutes=1)
-    assert retry_at(others=5, own=2) == CREATED + timedelta(minutes=5)
-    assert retry_at(others=5, own=4) == CREATED + timedelta(hours=24)
-    # The later rule wins: 6 failures in all (5 min per sender), 3 of them here (15 min).
-    assert retry_at(others=5, own=3, elsewhere=3) == CREATED + timedelta(minutes=15)
-    assert retry_at(others=5, own=1, elsewhere=7) == CREATED + timedelta(hours=24)
+def test_the_later_of_the_sender_and_account_waits_wins(bj: Policy) -> None:
+    # 7 failures by this sender elsewhere (15 min) and 5 on the account (15 min from its newest)
+    older = _failures(5, timedelta(minutes=1))
+    assert verification_retry_at(
+        bj, sender_failures=_failures(7), account_failures=older
+    ) == CREATED + timedelta(minutes=15)
+    assert verification_retry_at(
+        bj, sender_failures=_failures(8), account_failures=older
+    ) == CREATED + timedelta(hours=24)
 
 
-def test_the_operators_are_alerted_once_when_an_account_reaches_the_threshold(bj: Policy) -> None:
-    threshold = bj.verification.account_alert_failures
-    assert threshold > bj.verification.max_failures_per_account
-    assert [verification_alert_due(bj, n) for n in (threshold - 1, threshold, threshold + 1)] == [
-        False,
-        True,
-        False,
-    ]
+def test_the_tries_left_are_the_smaller_of_the_senders_and_the_accounts(bj: Policy) -> None:
+    assert [verification_tries_left(bj, n, 0) for n in (1, 4, 5, 7)] == [4, 1, 0, 0]
+    assert [verification_tries_left(bj, 1, n) for n in (1, 3, 5, 9)] == [4, 2, 0, 0]
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,12 @@ DOMAIN = Domain.from_yaml("version: '3.1'\nintents: [greet]\n")
 
 
 def _environment(**overrides: str) -> dict[str, str]:
-    return {**LOCAL_ENV, "ACTION_SERVER_URL": "http://127.0.0.1:5055/webhook", **overrides}
+    return {
+        **LOCAL_ENV,
+        "ACTION_SERVER_URL": "http://127.0.0.1:5055/webhook",
+        "ACTION_SERVER_TOKEN": "action-token",
+        **overrides,
+    }
 
 
 def test_rasa_alone_leaves_a_quoted_variable_as_it_is_written(
@@ -51,6 +56,7 @@ def test_every_variable_of_the_profiles_is_substituted(tmp_path: Path) -> None:
     # a password is kept verbatim (YAML-quoted as needed), never re-parsed or expanded again
     assert endpoints["tracker_store"]["password"] == "s3:cr#t ${x}"
     assert endpoints["tracker_store"]["port"] == "5432"
+    assert endpoints["action_endpoint"]["headers"] == {"Authorization": "Bearer action-token"}
     assert (tmp_path / "endpoints.production.yml").stat().st_mode & 0o077 == 0
 
 

@@ -19,6 +19,7 @@ import yaml
 from rasa.core.channels.channel import InputChannel, UserMessage, register
 from sanic import Sanic
 
+from bot.channels import rest
 from bot.channels.rest import RestInput
 from bot.config import PROJECT_ROOT, ConfigError
 from bot.launcher import free_port
@@ -142,6 +143,38 @@ async def test_with_a_token_only_callers_that_present_it_are_heard() -> None:
         right, answer = await _post(url, body, {"Authorization": "Bearer " + TOKEN})
     assert (missing, wrong, right) == (401, 401, 200)
     assert len(agent.messages) == 1 and answer[0]["text"] == "收到：你好"
+
+
+async def test_without_a_token_only_this_machine_is_heard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """F19: the default profile's open REST gave anyone who reached the port free identities."""
+    body = _json({"sender": "far-away", "message": "查暖气费"})
+    async with serving(RestInput()) as (url, agent):
+        assert (await _post(url, body))[0] == 200  # the tests and tools on this machine
+        monkeypatch.setattr(rest, "from_this_machine", lambda peer: False)
+        status, answer = await _post(url, body)
+    assert (status, answer["error"]) == (403, "local_only")
+    assert len(agent.messages) == 1
+    async with serving(RestInput(token=TOKEN)) as (url, agent):  # a token admits any address
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+        assert (await _post(url, body, headers))[0] == 200
+
+
+@pytest.mark.parametrize(
+    ("peer", "local"),
+    [
+        ("127.0.0.1", True),
+        ("127.8.9.10", True),
+        ("::1", True),
+        ("::ffff:127.0.0.1", True),
+        ("192.0.2.2", False),
+        ("10.1.2.3", False),
+        ("::ffff:203.0.113.9", False),
+        ("", False),
+        ("localhost", False),
+    ],
+)
+def test_this_machine_is_the_loopback_peer(peer: str, local: bool) -> None:
+    assert rest.from_this_machine(peer) is local
 
 
 async def test_a_channel_turned_off_hears_nobody() -> None:

@@ -11,7 +11,7 @@ import yaml
 from bot.config import ConfigError
 from bot.production import launcher, nginx
 
-SECRETS = {"RASA_AUTH_TOKEN": "t", "REST_CHANNEL_TOKEN": "r", "CONSOLE_SECRET": "c"}
+SECRETS = dict.fromkeys(launcher.SECRETS, "s")
 needs_nginx = pytest.mark.skipif(not Path(launcher.NGINX).exists(), reason="nginx not installed")
 
 
@@ -46,8 +46,12 @@ def test_the_profile_has_replicas_two_action_servers_consoles_a_scheduler_and_ng
         assert argv[argv.index("--endpoints") + 1] == str(tmp_path / "endpoints.yml")
         assert argv[argv.index("--credentials") + 1] == str(tmp_path / "credentials.yml")
     endpoints = yaml.safe_load((tmp_path / "endpoints.yml").read_text("utf-8"))
-    # every replica calls the action servers through nginx's internal listener
+    # every replica calls the action servers through nginx's internal listener, with the token
     assert endpoints["action_endpoint"]["url"] == "http://127.0.0.1:18082/webhook"
+    assert endpoints["action_endpoint"]["headers"] == {"Authorization": "Bearer s"}
+    # ... and they listen on loopback only, where nginx reaches them (red team F4)
+    for server in (s for s in stack.services if s.name.startswith("action server")):
+        assert server.argv[server.argv.index("--host") + 1] == "127.0.0.1"
     assert endpoints["event_broker"]["queues"] == ["heating_events"]
     assert endpoints["event_broker"]["exchange_name"] == "heating"
 
@@ -86,7 +90,9 @@ def test_nginx_accepts_the_configuration(tmp_path: Path) -> None:
 def test_a_missing_secret_or_profile_variable_stops_the_start_with_its_name(
     tmp_path: Path,
 ) -> None:
-    with pytest.raises(ConfigError, match=r"missing environment variable.*: CONSOLE_SECRET$"):
+    with pytest.raises(
+        ConfigError, match=r"missing environment variable.*: CONSOLE_SECRET, ACTION_SERVER_TOKEN$"
+    ):
         launcher.prod_stack(
             Path("m"),
             tmp_path,

@@ -7,8 +7,10 @@ so the slow path is driven by the test (a closed gate and a tiny budget), never 
 from __future__ import annotations
 
 import asyncio
+import os
+import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
@@ -17,6 +19,8 @@ import aiohttp
 import pytest
 from defusedxml.ElementTree import fromstring
 from rasa.core.channels.channel import UserMessage
+from redis import asyncio as aioredis
+from redis.exceptions import RedisError
 from sanic import Sanic
 
 from bot.base.render import CHOICE_HINT
@@ -32,6 +36,13 @@ from bot.channels.wechat.channel import (
 )
 from bot.channels.wechat.config import WeChatConfig
 from bot.channels.wechat.protocol import decode_aes_key, decrypt, encrypt, signature
+from bot.channels.wechat.replay import (
+    MemoryNonces,
+    RedisNonces,
+    ReplayedRequest,
+    ReplayGuard,
+    StaleRequest,
+)
 from bot.launcher import free_port
 from bot.standins.wechat_api import SEND_PATH, WeChatApiStandIn
 from bot.store.choices import pending_choices
@@ -48,6 +59,7 @@ AES_KEY = decode_aes_key(AES_KEY_TEXT)
 ACCOUNT = "gh_heating"
 USER = "oHeatUser00000000000000000001"
 CONVERSATION = f"wechat:{USER}"  # the conversation id Rasa and the store know the user by
+KEY = f"msg:{USER}:1001"  # the ledger's key of message 1001 from USER
 GREETING = [
     {"text": "您好，我是小暖。"},
     {
@@ -95,10 +107,30 @@ def standin() -> Iterator[WeChatApiStandIn]:
 
 
 @pytest.fixture
+async def redis_url() -> AsyncIterator[str]:
+    """The Redis of TEST_REDIS_URL (default: local, database 15); skipped when it is down."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    client = aioredis.from_url(url)
+    try:
+        await client.ping()
+    except RedisError:
+        pytest.skip(f"no Redis at {url}")
+    finally:
+        await client.close()
+    yield url
+
+
+@pytest.fixture
 def config(standin: WeChatApiStandIn, store_url: str) -> WeChatConfig:
-    """A safe-mode account on the stand-in, a generous budget, and an empty store."""
+    """A plain-mode account on the stand-in, a generous budget, and an empty store."""
     standin.reset()
-    return WeChatConfig(TOKEN, APP_ID, SECRET, AES_KEY, standin.base_url, reply_budget=30.0)
+    return WeChatConfig(TOKEN, APP_ID, SECRET, None, standin.base_url, reply_budget=30.0)
+
+
+@pytest.fixture
+def safe(config: WeChatConfig) -> WeChatConfig:
+    """The same account in safe mode: its EncodingAESKey configured."""
+    return replace(config, aes_key=AES_KEY)
 
 
 def webhook_for(config: WeChatConfig, rasa: FakeRasa) -> WeChatWebhook:
@@ -127,8 +159,13 @@ def event_xml(event: str, key: str = "", user: str = USER, at: int = 1764230400)
     ).replace("1764230400", str(at))
 
 
-def signed(xml: str, nonce: str = "123") -> tuple[dict[str, str], bytes]:
-    timestamp = "1764230400"
+def fresh() -> tuple[str, str]:
+    """A timestamp of now and a nonce never used, as WeChat signs each push."""
+    return str(int(time.time())), uuid.uuid4().hex[:10]
+
+
+def signed(xml: str) -> tuple[dict[str, str], bytes]:
+    timestamp, nonce = fresh()
     return {
         "timestamp": timestamp,
         "nonce": nonce,
@@ -137,7 +174,7 @@ def signed(xml: str, nonce: str = "123") -> tuple[dict[str, str], bytes]:
 
 
 def sealed(xml: str, app_id: str = APP_ID) -> tuple[dict[str, str], bytes]:
-    timestamp, nonce = "1764230400", "456"
+    timestamp, nonce = fresh()
     secret = encrypt(AES_KEY, app_id, xml.encode())
     query = {
         "timestamp": timestamp,
@@ -206,15 +243,16 @@ def test_url_check_echoes_only_for_our_signature(config: WeChatConfig) -> None:
 
 
 @pytest.mark.parametrize(
-    ("make", "status"),
+    ("make", "status", "keyed"),
     [
-        (lambda: ({"timestamp": "1", "nonce": "2"}, text_xml("你好").encode()), 403),
+        (lambda: ({"timestamp": "1", "nonce": "2"}, text_xml("你好").encode()), 403, False),
         (
             lambda: (
                 {**signed(text_xml("你好"))[0], "signature": "0" * 40},
                 text_xml("你好").encode(),
             ),
             403,
+            False,
         ),
         (
             lambda: (
@@ -222,18 +260,21 @@ def test_url_check_echoes_only_for_our_signature(config: WeChatConfig) -> None:
                 sealed(text_xml("你好"))[1],
             ),
             403,
+            True,
         ),
-        (lambda: sealed(text_xml("你好"), app_id="wxsomebodyelse"), 403),
-        (lambda: signed("<xml><MsgType>text</MsgType><Content>x</Content></xml>"), 400),
-        (lambda: signed("<xml><unclosed></xml>"), 400),
-        (lambda: signed('<!DOCTYPE xml [<!ENTITY a "x">]><xml>&a;</xml>'), 400),
-        (lambda: signed(text_xml("暖" * 30_000)), 413),
+        (lambda: sealed(text_xml("你好"), app_id="wxsomebodyelse"), 403, True),
+        (lambda: signed(text_xml("你好")), 403, True),
+        (lambda: signed("<xml><MsgType>text</MsgType><Content>x</Content></xml>"), 400, False),
+        (lambda: signed("<xml><unclosed></xml>"), 400, False),
+        (lambda: signed('<!DOCTYPE xml [<!ENTITY a "x">]><xml>&a;</xml>'), 400, False),
+        (lambda: signed(text_xml("暖" * 30_000)), 413, False),
     ],
     ids=[
         "unsigned",
         "mis-signed",
         "mis-signed-safe",
         "other-appid",
+        "plain-with-key",
         "no-ids",
         "broken",
         "dtd",
@@ -241,13 +282,102 @@ def test_url_check_echoes_only_for_our_signature(config: WeChatConfig) -> None:
     ],
 )
 async def test_bad_requests_never_reach_the_conversation(
-    config: WeChatConfig, make: Callable[[], tuple[dict[str, str], bytes]], status: int
+    config: WeChatConfig,
+    safe: WeChatConfig,
+    make: Callable[[], tuple[dict[str, str], bytes]],
+    status: int,
+    keyed: bool,
 ) -> None:
     rasa = FakeRasa()
-    answer = await webhook_for(config, rasa).receive(*make())
+    answer = await webhook_for(safe if keyed else config, rasa).receive(*make())
 
     assert answer.status == status
-    assert rasa.calls == [] and ledger("msg:1001") is None
+    assert rasa.calls == [] and ledger(KEY) is None
+
+
+# ---- replays (red team F3, F20) ------------------------------------------------------------------
+
+
+def _at(xml: str, timestamp: int, nonce: str = "n-1") -> tuple[dict[str, str], bytes]:
+    """A plain-mode push signed for `timestamp` (a captured URL when reused)."""
+    stamp = str(timestamp)
+    query = {"timestamp": stamp, "nonce": nonce, "signature": signature(TOKEN, stamp, nonce)}
+    return query, xml.encode()
+
+
+@pytest.mark.parametrize("age", [-400, 400, 3 * 86400], ids=["future", "minutes-old", "days-old"])
+async def test_a_signature_outside_the_window_is_refused(config: WeChatConfig, age: int) -> None:
+    """B05 replayed a 24-hour-old signed URL with the attacker's own body."""
+    rasa = FakeRasa()
+    answer = await webhook_for(config, rasa).receive(
+        *_at(text_xml("查暖气费"), int(time.time()) - age)
+    )
+    assert answer == Answer(403, "forbidden") and rasa.calls == [] and ledger(KEY) is None
+
+
+async def test_the_window_is_configurable(config: WeChatConfig) -> None:
+    rasa = FakeRasa()
+    webhook = webhook_for(replace(config, replay_window=600.0), rasa)
+    assert content(await webhook.receive(*_at(text_xml("查暖气费"), int(time.time()) - 400)))
+    assert rasa.texts == ["查暖气费"]
+
+
+async def test_a_fresh_signature_serves_one_body_only(config: WeChatConfig) -> None:
+    rasa = FakeRasa()
+    webhook = webhook_for(config, rasa)
+    now = int(time.time())
+    assert content(await webhook.receive(*_at(text_xml("暖气不热"), now))) == "收到：暖气不热"
+    # The URL replayed at once with a forged body (another MsgId, another sender): refused.
+    forged = text_xml("查暖气费", msg_id="1002", user="oVictim000000000000000000001")
+    assert await webhook.receive(*_at(forged, now)) == Answer(403, "forbidden")
+    # The same request again (a retry that kept its query) is the first one's retry, no new turn.
+    again = await webhook.receive(*_at(text_xml("暖气不热"), now))
+    assert again.status == 200 and rasa.texts == ["暖气不热"]
+
+
+async def test_a_safe_mode_signature_is_used_once_too(safe: WeChatConfig) -> None:
+    rasa = FakeRasa()
+    webhook = webhook_for(safe, rasa)
+    query, body = sealed(text_xml("暖气不热"))
+    assert (await webhook.receive(query, body)).status == 200
+    _, other = sealed(text_xml("查暖气费", msg_id="1002"))
+    resigned = {**query, "msg_signature": signature(TOKEN, query["timestamp"], query["nonce"], "")}
+    assert (await webhook.receive(resigned, other)).status == 403
+    assert rasa.texts == ["暖气不热"]
+
+
+async def test_two_users_with_the_same_msg_id_each_get_their_turn(config: WeChatConfig) -> None:
+    """F20: the ledger's key carries the OpenID, so one user's id never answers for another."""
+    rasa = FakeRasa()
+    webhook = webhook_for(config, rasa)
+    other = "oOtherUser000000000000000001"
+    assert content(await send(webhook, text_xml("暖气不热"))) == "收到：暖气不热"
+    answer = await send(webhook, text_xml("查暖气费", user=other))
+    assert answer.status == 200 and "收到：查暖气费" in answer.body
+    assert [m.sender_id for m in rasa.calls] == [CONVERSATION, f"wechat:{other}"]
+
+
+async def test_replays_are_refused_across_processes_through_redis(redis_url: str) -> None:
+    """Two replicas behind one push URL share the seen pairs: a replay cannot pick the other."""
+    first = ReplayGuard(300, RedisNonces(redis_url))
+    second = ReplayGuard(300, RedisNonces(redis_url))
+    query, _ = _at("", int(time.time()), nonce=uuid.uuid4().hex)
+    await first.admit(query, b"<xml>one</xml>")
+    await second.admit(query, b"<xml>one</xml>")  # the same push retried: let through
+    with pytest.raises(ReplayedRequest):
+        await second.admit(query, b"<xml>forged</xml>")
+    with pytest.raises(StaleRequest):
+        await first.admit(_at("", int(time.time()) - 301)[0], b"<xml>old</xml>")
+
+
+async def test_memory_forgets_pairs_once_their_timestamp_is_stale() -> None:
+    clock = [1000.0]
+    nonces = MemoryNonces(clock=lambda: clock[0])
+    assert await nonces.remember("t:1", "a", 10) is None
+    assert await nonces.remember("t:1", "b", 10) == "a"
+    clock[0] += 11
+    assert await nonces.remember("t:2", "c", 10) is None
+    assert await nonces.remember("t:1", "b", 10) is None  # expired and dropped
 
 
 # ---- message types -------------------------------------------------------------------------------
@@ -263,7 +393,7 @@ async def test_text_gets_one_passive_reply_with_numbered_options(config: WeChatC
     assert (first.sender_id, first.input_channel, first.message_id) == (
         CONVERSATION,
         "wechat",
-        "wechat:msg:1001",
+        f"wechat:{KEY}",
     )
     assert first.output_channel.name() == "wechat"  # the domain's wechat variants are chosen
 
@@ -271,7 +401,7 @@ async def test_text_gets_one_passive_reply_with_numbered_options(config: WeChatC
     assert rasa.texts == ["你好", "/report_repair"]
     with session_scope() as session:
         assert pending_choices(session, "wechat", CONVERSATION) == []  # the answer had no options
-    row = ledger("msg:1001")
+    row = ledger(KEY)
     assert row is not None and (row.state, row.delivered_via) == ("delivered", "passive")
 
 
@@ -281,9 +411,9 @@ async def test_typed_text_cannot_trigger_intents(config: WeChatConfig) -> None:
     assert rasa.texts == ['inform{"account_no":"0102345678"}']
 
 
-async def test_safe_mode_reply_is_sealed_and_decrypts_to_the_answer(config: WeChatConfig) -> None:
+async def test_safe_mode_reply_is_sealed_and_decrypts_to_the_answer(safe: WeChatConfig) -> None:
     rasa = FakeRasa()
-    answer = await webhook_for(config, rasa).receive(*sealed(text_xml("暖气不热")))
+    answer = await webhook_for(safe, rasa).receive(*sealed(text_xml("暖气不热")))
 
     envelope = fromstring(answer.body)
     secret = envelope.findtext("Encrypt") or ""
@@ -412,7 +542,7 @@ async def test_slow_answer_is_pushed_exactly_once(
     await webhook.idle()
 
     assert standin.texts_to(USER) == ["收到：暖气片漏水了"]
-    row = ledger("msg:1001")
+    row = ledger(KEY)
     assert row is not None and (row.state, row.delivered_via) == ("delivered", "push")
     with session_scope() as session:
         assert [(r.purpose, r.status) for r in outbound_to(session, "wechat", CONVERSATION)] == [
@@ -432,8 +562,8 @@ async def test_concurrent_retries_run_once_and_deliver_once(
     webhook = webhook_for(config, rasa)
 
     first = asyncio.create_task(send(webhook, text_xml("家里暖气管子爆了")))
-    retry = asyncio.create_task(webhook.receive(*signed(text_xml("家里暖气管子爆了"), nonce="999")))
-    await until(lambda: waiting(webhook, "msg:1001") == 2)
+    retry = asyncio.create_task(webhook.receive(*signed(text_xml("家里暖气管子爆了"))))
+    await until(lambda: waiting(webhook, KEY) == 2)
     gate.set()
     answers = await asyncio.gather(first, retry)
     await webhook.idle()
@@ -454,13 +584,13 @@ async def test_a_retry_waiting_for_a_late_answer_gets_it_passively(
 
     webhook.config = replace(config, reply_budget=30.0)  # the retry may wait long enough
     retry = asyncio.create_task(send(webhook, text_xml("师傅啥时候来")))
-    await until(lambda: waiting(webhook, "msg:1001") == 1)
+    await until(lambda: waiting(webhook, KEY) == 1)
     gate.set()
 
     assert content(await retry) == "收到：师傅啥时候来"
     await webhook.idle()
     assert standin.received(SEND_PATH) == [] and len(rasa.calls) == 1
-    row = ledger("msg:1001")
+    row = ledger(KEY)
     assert row is not None and row.delivered_via == "passive"
 
 
@@ -468,8 +598,8 @@ async def test_answer_left_undelivered_goes_to_the_next_retry(config: WeChatConf
     """E.g. the process that ran the turn died after storing the answer; the ledger survives."""
     now = datetime.now(timezone.utc)
     with session_scope() as session:
-        claim(session, "wechat", "msg:1001", CONVERSATION, now)
-        record_answer(session, "wechat", "msg:1001", {"text": "已为您登记报修"}, now)
+        claim(session, "wechat", KEY, CONVERSATION, now)
+        record_answer(session, "wechat", KEY, {"text": "已为您登记报修"}, now)
     rasa = FakeRasa()
     webhook = webhook_for(config, rasa)  # a new process
 
@@ -494,7 +624,7 @@ async def test_failed_turn_apologises_and_is_not_run_again(config: WeChatConfig)
     assert content(await send(webhook, text_xml("暖气不热"))) == SORRY
     assert content(await send(webhook, text_xml("暖气不热"))) == SORRY
     assert len(rasa.calls) == 1
-    row = ledger("msg:1001")
+    row = ledger(KEY)
     assert row is not None and row.state == "failed"
 
 
@@ -567,7 +697,6 @@ def _env(monkeypatch: pytest.MonkeyPatch, standin: WeChatApiStandIn) -> None:
         "WECHAT_TOKEN": TOKEN,
         "WECHAT_APP_ID": APP_ID,
         "WECHAT_APP_SECRET": SECRET,
-        "WECHAT_ENCODING_AES_KEY": AES_KEY_TEXT,
         "WECHAT_API_BASE": standin.base_url,
     }.items():
         monkeypatch.setenv(name, value)

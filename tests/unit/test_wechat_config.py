@@ -22,7 +22,16 @@ def test_complete_environment_with_defaults() -> None:
     assert config is not None
     assert (config.token, config.app_id, config.aes_key) == ("tok", "wxapp", None)
     assert config.api_base == DEFAULT_API_BASE and config.reply_budget == 4.0
+    assert (config.replay_window, config.replay_store) == (300.0, None)  # memory
     assert "s3cret-value" not in repr(config)
+
+
+def test_the_replay_window_and_store_are_configurable() -> None:
+    config = load_config(
+        {"replay_store": "redis://redis:6379/3"}, {**FULL, "WECHAT_REPLAY_WINDOW": "120"}
+    )
+    assert config is not None
+    assert (config.replay_window, config.replay_store) == (120.0, "redis://redis:6379/3")
 
 
 def test_credentials_override_the_environment() -> None:
@@ -50,6 +59,10 @@ def test_credentials_override_the_environment() -> None:
         ({**FULL, "WECHAT_API_BASE": "ftp://x"}, "WECHAT_API_BASE"),
         ({**FULL, "WECHAT_REPLY_BUDGET": "5"}, "WECHAT_REPLY_BUDGET"),
         ({**FULL, "WECHAT_REPLY_BUDGET": "soon"}, "WECHAT_REPLY_BUDGET"),
+        ({**FULL, "WECHAT_REPLAY_WINDOW": "10"}, "WECHAT_REPLAY_WINDOW"),
+        ({**FULL, "WECHAT_REPLAY_WINDOW": "86400"}, "WECHAT_REPLAY_WINDOW"),
+        ({**FULL, "WECHAT_REPLAY_WINDOW": "later"}, "WECHAT_REPLAY_WINDOW"),
+        ({**FULL, "WECHAT_REPLAY_STORE": "memcached://x"}, "WECHAT_REPLAY_STORE"),
     ],
 )
 def test_partial_or_bad_configuration_names_the_variable(env: dict[str, str], named: str) -> None:

@@ -55,7 +55,15 @@ def test_text() -> None:
     assert message == TextMessage(
         "gh_123", "oUser1", 1764230400, "text", "1234567890123456", "暖气不热"
     )
-    assert message.dedup_key == "msg:1234567890123456"
+    assert message.dedup_key == "msg:oUser1:1234567890123456"
+
+
+def test_the_same_msg_id_from_two_users_is_two_messages() -> None:
+    """F20: a forger must not pre-claim (or answer for) another user's message id."""
+    body = "<MsgType>text</MsgType><Content>x</Content><MsgId>42</MsgId>"
+    mine = parse(body)
+    theirs = parse_message(parse_xml(xml(body).replace(b"oUser1", b"oUser2")))
+    assert mine.dedup_key != theirs.dedup_key
 
 
 def test_voice_with_and_without_recognition() -> None:
@@ -203,6 +211,17 @@ def test_plain_request_needs_a_matching_signature() -> None:
     for query in (_query(), _query(signature="0" * 40), {"signature": good["signature"]}):
         with pytest.raises(BadSignature):
             read_request(query, PLAIN, TOKEN, APP_ID, None)
+
+
+def test_with_a_key_configured_plain_mode_is_refused() -> None:
+    """F3: a plain signature does not cover the body; with an EncodingAESKey set, WeChat sends
+    every push in safe or compatible mode, so a plain one is a forgery."""
+    good = _query(signature=signature(TOKEN, "1764230400", "42"))
+    with pytest.raises(BadSignature, match="plain-mode"):
+        read_request(good, PLAIN, TOKEN, APP_ID, AES_KEY)
+    compatible = PLAIN.replace(b"</xml>", b"<Encrypt>abc</Encrypt></xml>")
+    with pytest.raises(BadSignature):  # the plaintext of compatible mode is not enough either
+        read_request({**good, "encrypt_type": "aes"}, compatible, TOKEN, APP_ID, AES_KEY)
 
 
 def _sealed_request(app_id: str = APP_ID, inner: bytes = PLAIN) -> tuple[dict[str, str], bytes]:

@@ -52,6 +52,7 @@ from bot.channels.wechat.messages import (
     seal_reply,
 )
 from bot.channels.wechat.protocol import BadSignature, ProtocolError, WrongAppId, check_signature
+from bot.channels.wechat.replay import ReplayGuard, nonce_store
 from bot.privacy import mask_id, mask_text
 from bot.store import inbound
 from bot.store.choices import pending_choices, remember_choices
@@ -167,6 +168,7 @@ class WeChatWebhook:
         self.config = config
         self._on_new_message = on_new_message
         self._api = api
+        self._replay = ReplayGuard(config.replay_window, nonce_store(config.replay_store))
         self._waiting: dict[str, _Waiting] = {}
         self._running: set[str] = set()  # keys whose turn runs in this process
         self._tasks: set[asyncio.Task[None]] = set()
@@ -195,6 +197,7 @@ class WeChatWebhook:
             request = read_request(
                 query, body, self.config.token, self.config.app_id, self.config.aes_key
             )
+            await self._replay.admit(query, body)
         except TooLarge:
             return Answer(413, "too large")
         except (BadSignature, WrongAppId) as exc:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.channels.wechat.protocol import decode_aes_key
+from bot.channels.wechat.replay import DEFAULT_WINDOW
 from bot.config import ConfigError
 
 DEFAULT_API_BASE = "https://api.weixin.qq.com"
@@ -27,7 +28,12 @@ _KEYS = {
     "encoding_aes_key": "WECHAT_ENCODING_AES_KEY",
     "api_base": "WECHAT_API_BASE",
     "reply_budget": "WECHAT_REPLY_BUDGET",
+    "replay_window": "WECHAT_REPLAY_WINDOW",
+    "replay_store": "WECHAT_REPLAY_STORE",
 }
+#: WeChat retries within ~15 s; below 30 s a slow clock would refuse them, above an hour an old
+#: captured URL would stay usable too long.
+_REPLAY_WINDOW_RANGE = (30.0, 3600.0)
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,8 @@ class WeChatConfig:
     aes_key: bytes | None = field(default=None, repr=False)
     api_base: str = DEFAULT_API_BASE
     reply_budget: float = DEFAULT_REPLY_BUDGET
+    replay_window: float = DEFAULT_WINDOW
+    replay_store: str | None = field(default=None, repr=False)  # redis://…; None: memory
 
 
 def load_config(
@@ -84,6 +92,21 @@ def load_config(
             "WECHAT_REPLY_BUDGET must be a number of seconds above 0 and below 5 "
             f"(WeChat's deadline), got {values['reply_budget']!r}"
         )
+    low, high = _REPLAY_WINDOW_RANGE
+    try:
+        window = float(values["replay_window"] or DEFAULT_WINDOW)
+    except ValueError:
+        window = -1.0
+    if not low <= window <= high:
+        raise ConfigError(
+            f"WECHAT_REPLAY_WINDOW must be a number of seconds from {low:.0f} to {high:.0f}, "
+            f"got {values['replay_window']!r}"
+        )
+    store = values["replay_store"] or None
+    if store is not None and not store.startswith(("redis://", "rediss://")):
+        raise ConfigError(
+            "WECHAT_REPLAY_STORE must be a redis:// URL (unset: this process's memory)"
+        )
     return WeChatConfig(
         token=values["token"],
         app_id=values["app_id"],
@@ -91,4 +114,6 @@ def load_config(
         aes_key=aes_key,
         api_base=api_base.rstrip("/"),
         reply_budget=budget,
+        replay_window=window,
+        replay_store=store,
     )

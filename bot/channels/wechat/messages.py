@@ -53,9 +53,13 @@ class Message:
 
     @property
     def dedup_key(self) -> str:
-        """What makes a retry recognisable: MsgId, or for events the sender and CreateTime."""
+        """What makes a retry recognisable: the sender with MsgId, or for events with CreateTime.
+
+        The sender is part of it even for MsgId (unique per message at WeChat): two users'
+        messages must never be taken for one another's retry, whatever a forger claims.
+        """
         if self.msg_id:
-            return f"msg:{self.msg_id}"
+            return f"msg:{self.from_user}:{self.msg_id}"
         return f"event:{self.from_user}:{self.create_time}"
 
     @property
@@ -213,13 +217,18 @@ def read_request(
     Plain mode signs the query (`signature`); safe and compatible modes add `encrypt_type=aes`
     and `msg_signature`, which also covers the `Encrypt` element. Compatible mode also carries
     the plaintext fields, which are used only when no AES key is configured (then the plain
-    signature is what vouches for them). Raises `BadSignature`, `WrongAppId`, `BadCiphertext` or
-    `MalformedMessage`.
+    signature is what vouches for them). With an AES key configured a plain-mode request is
+    refused: its signature does not cover the body, so it would let anyone holding one signed
+    URL post as anyone (red team F3); the account is then in safe or compatible mode and WeChat
+    sends `msg_signature` over `Encrypt` with every push. Raises `BadSignature`, `WrongAppId`,
+    `BadCiphertext` or `MalformedMessage`. Freshness and replays: `bot.channels.wechat.replay`.
     """
     timestamp, nonce = query.get("timestamp", ""), query.get("nonce", "")
     encrypted = query.get("encrypt_type", "raw").lower() == "aes"
     if not (timestamp and nonce):
         raise BadSignature("timestamp or nonce missing")
+    if aes_key is not None and not encrypted:
+        raise BadSignature("plain-mode request while an EncodingAESKey is configured")
     if len(body) > MAX_BODY:  # before spending anything on it
         raise TooLarge(f"body of {len(body)} bytes exceeds {MAX_BODY}")
     if not encrypted or aes_key is None:

@@ -231,3 +231,27 @@ async def update_ticket(request: Request, session_id: int, ticket_no: str) -> HT
         agent_tickets.update_ticket_for, actor, session_id, ticket_no, fields, console.now()
     )
     return response.json({"ticket": present.ticket_json(ticket, actor)})
+
+
+@conversations.post("/api/sessions/<session_id:int>/tickets/<ticket_no:str>/cancel")
+async def cancel_ticket(request: Request, session_id: int, ticket_no: str) -> HTTPResponse:
+    """Cancel a ticket of this user; the hand-offs opened for it end and get the bot back."""
+    body(request)
+    console = console_of(request)
+    actor = actor_of(request)
+    ticket, closed = await in_session(
+        agent_tickets.cancel_ticket_for, actor, session_id, ticket_no, console.now()
+    )
+    problems = [
+        problem
+        for ended in closed
+        if (problem := await give_back(console.rasa, ended, messages.ticket_cancelled(ticket_no)))
+    ]
+    note = f"工单已取消，但通知用户失败：{problems[0]}" if problems else None
+    return response.json(
+        {
+            "ticket": present.ticket_json(ticket, actor),
+            "closed_sessions": [ended.id for ended in closed],
+            "note": note,
+        }
+    )

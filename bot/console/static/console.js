@@ -166,13 +166,29 @@
     ] : []);
     var tickets = $("tickets");
     tickets.replaceChildren.apply(tickets, data.tickets.map(function (t) {
-      return el("li", null, t.ticket_no + " " + t.kind_name + " · " + t.status_name +
+      var item = el("li", null, t.ticket_no + " " + t.kind_name + " · " + t.status_name +
         (t.urgent ? " · 紧急" : "") + (t.fault ? " · " + t.fault : ""));
+      if (data.can.handle && t.cancellable) item.appendChild(cancelButton(t));
+      return item;
     }));
     var history = $("history");
     history.replaceChildren.apply(history, data.history.map(function (h) {
       return el("li", null, localTime(h.at) + " " + h.actor + " " + (HISTORY[h.kind] || h.kind));
     }));
+  }
+
+  // Residents cannot withdraw an urgent ticket in chat; the agent does it after talking to them,
+  // and the hand-off opened for that ticket ends with it.
+  function cancelButton(t) {
+    var button = el("button", "ticket-cancel", "取消");
+    button.type = "button";
+    button.addEventListener("click", function () {
+      var also = t.urgent ? "（紧急工单：为它打开的人工会话也将结束）" : "";
+      if (window.confirm("确认取消工单 " + t.ticket_no + "？" + also)) {
+        act("/tickets/" + t.ticket_no + "/cancel", {}, "工单 " + t.ticket_no + " 已取消");
+      }
+    });
+    return button;
   }
 
   function refreshConversation() {
