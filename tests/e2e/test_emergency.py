@@ -96,5 +96,8 @@ def test_someone_unwell_from_the_cold_is_told_to_call_120_first(stack: Stack) ->
 def test_false_friends_and_hypotheticals_open_nothing(stack: Stack, text: str) -> None:
     user = f"e2e-emergency-not-{abs(hash(text)) % 10_000}"
     answer = stack.text(user, text)
-    assert "紧急工单" not in answer and NUMBERS.duty_phone not in answer
+    # a self-help answer may name the 24-hour number (what to do if it ever leaks); the urgent
+    # path is its opening, an urgent ticket and the duty team's alert
+    assert "紧急工单" not in answer and not answer.startswith("情况紧急")
+    assert "值班人员已收到提醒" not in answer
     assert _tickets(stack, user) == []
