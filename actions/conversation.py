@@ -21,7 +21,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import (
+    NO_PAYLOAD,
     SMS_CHANNEL,
+    YES_PAYLOAD,
     address_parts,
     channel_of,
     consecutive_fallbacks,
@@ -37,9 +39,11 @@ from actions.common import (
     raw_text,
     read_db,
     resident_words,
+    said_yes,
     sender_account,
     sender_phone,
     transcript,
+    typed_button,
 )
 from actions.outage import ActionQueryOutage
 from actions.repair import AFTER_OUTAGE
@@ -47,7 +51,12 @@ from actions.sampling import answer_sampling_invitation
 from actions.service_halls import HALL_COMMUNITY, ActionQueryServiceHall
 from actions.service_requests import TEMP_CHECK_AFTER_OUTAGE
 from actions.subscriptions import ASK_COMMUNITY, OFFER, ActionSubscribe, answer_offer
-from actions.tickets import ActionQueryTicket, ticket_no_of
+from actions.tickets import (
+    CANCEL_PREFIX,
+    ActionQueryTicket,
+    answer_cancellation,
+    ticket_no_of,
+)
 from bot.base import clock
 from bot.channels.payloads import latest_user_text
 from bot.handoff import messages as handoff_messages
@@ -257,16 +266,13 @@ class ActionHandleYesNo(Action):
     ) -> list[EventType]:
         """Resolve the pending offer with the user's yes or no."""
         pending = fresh_pending(tracker) or ""
-        yes = latest_intent(tracker) == "affirm"
+        yes = said_yes(tracker)
         cleared: list[EventType] = [SlotSet("pending", None)]
         if pending == OFFER:
             return cleared + await answer_offer(dispatcher, tracker, yes)
-        if pending.startswith("cancel:"):
-            number = pending.removeprefix("cancel:")
-            if yes:
-                return cleared + await _cancel(dispatcher, tracker, number)
-            dispatcher.utter_message(response="utter_ticket_kept", ticket_no=number)
-            return cleared
+        if pending.startswith(CANCEL_PREFIX):
+            number = pending.removeprefix(CANCEL_PREFIX)
+            return cleared + await answer_cancellation(dispatcher, tracker, number, yes)
         if yes and pending == "human":
             return await hand_over(dispatcher, tracker, "fallback")
         if yes and pending == AFTER_OUTAGE:
@@ -313,31 +319,6 @@ class ActionOutOfScope(Action):
         else:
             dispatcher.utter_message(response="utter_out_of_scope")
         return []
-
-
-async def _cancel(
-    dispatcher: CollectingDispatcher, tracker: Tracker, number: str
-) -> list[EventType]:
-    try:
-        ticket = await in_db(
-            ticket_service.cancel_own_ticket,
-            number,
-            channel_of(tracker),
-            tracker.sender_id,
-            clock.now(),
-        )
-    except ticket_service.NotCancellable as exc:
-        dispatcher.utter_message(
-            response="utter_ticket_not_cancellable",
-            ticket_no=number,
-            status=exc.ticket.status_name,
-        )
-        return []
-    if ticket is None:
-        dispatcher.utter_message(response="utter_ticket_not_found", ticket_no=f" {number}")
-    else:
-        dispatcher.utter_message(response="utter_ticket_cancelled", ticket_no=number)
-    return []
 
 
 class ActionHandleInform(Action):
@@ -576,6 +557,9 @@ class ActionFallback(Action):
         if not has_words(latest_text(tracker)):
             dispatcher.utter_message(response="utter_empty_message")
             return [UserUtteranceReverted()]
+        if fresh_pending(tracker) and typed_button(tracker) in (YES_PAYLOAD, NO_PAYLOAD):
+            # 催一下 typed instead of pressed: the offer's own button, not a misunderstanding
+            return await ActionHandleYesNo().run(dispatcher, tracker, domain)
         if frustration(user_turns(tracker)):
             return [UserUtteranceReverted(), *await hand_over(dispatcher, tracker, "frustration")]
         if consecutive_fallbacks(tracker) >= 2:

@@ -77,6 +77,7 @@ REALISTIC: dict[str, str] = {
     "accounts": "01******78",
     "kind": "抢修停热",
     "late_fee": "含滞纳金 24.69 元。",
+    "lead": "没有找到可以取消的测温工单。",
     "limit": str(MAX_MESSAGE_CHARS),
     "measured_note": "，您自测 15.5℃，低于标准 2.5℃",
     "on_site": _DUE,
