@@ -45,8 +45,9 @@ from actions.common import (
     transcript,
     typed_button,
 )
+from actions.emergency import tell_urgent_completed
 from actions.outage import ActionQueryOutage
-from actions.repair import AFTER_OUTAGE
+from actions.repair import AFTER_OUTAGE, OPEN_REPAIR, same_home
 from actions.sampling import answer_sampling_invitation
 from actions.service_halls import HALL_COMMUNITY, ActionQueryServiceHall
 from actions.service_requests import TEMP_CHECK_AFTER_OUTAGE
@@ -273,6 +274,12 @@ class ActionHandleYesNo(Action):
         if pending.startswith(CANCEL_PREFIX):
             number = pending.removeprefix(CANCEL_PREFIX)
             return cleared + await answer_cancellation(dispatcher, tracker, number, yes)
+        if pending.startswith(OPEN_REPAIR):
+            number = pending.removeprefix(OPEN_REPAIR)
+            if not yes:
+                dispatcher.utter_message(response="utter_ticket_kept", ticket_no=number)
+                return cleared
+            return cleared + await _chase(dispatcher, tracker, number)
         if yes and pending == "human":
             return await hand_over(dispatcher, tracker, "fallback")
         if yes and pending == AFTER_OUTAGE:
@@ -299,6 +306,34 @@ class ActionHandleYesNo(Action):
             return cleared
         dispatcher.utter_message(response="utter_anything_else")
         return cleared
+
+
+async def _chase(
+    dispatcher: CollectingDispatcher, tracker: Tracker, ticket_no: str
+) -> list[EventType]:
+    """催一下: the chase goes on the ticket for the dispatcher; a ticket already past one of its
+    promises goes to a person as well, since the company owes the resident a call."""
+    urged = await in_db(
+        ticket_service.urge_ticket,
+        ticket_no,
+        channel_of(tracker),
+        tracker.sender_id,
+        clock.now(),
+        latest_text(tracker),
+    )
+    if urged is None:
+        dispatcher.utter_message(response="utter_ticket_not_found", ticket_no=f" {ticket_no}")
+        return []
+    ticket = urged.ticket
+    if urged.overdue:
+        dispatcher.utter_message(response="utter_ticket_overdue", ticket_no=ticket_no)
+        return await hand_over(dispatcher, tracker, "chase")
+    if ticket.visit_start and ticket.visit_end and ticket.visit_end > clock.now():
+        promise = f"师傅会在 {clock.format_window(ticket.visit_start, ticket.visit_end)} 上门"
+    else:
+        promise = f"{clock.format_due(ticket.resolve_due)} 前处理完毕"
+    dispatcher.utter_message(response="utter_ticket_urged", ticket_no=ticket_no, promise=promise)
+    return []
 
 
 class ActionOutOfScope(Action):
@@ -346,6 +381,9 @@ class ActionHandleInform(Action):
         urgent = tracker.get_slot("urgent_ticket_no")
         if urgent and await _complete_urgent_ticket(dispatcher, tracker, str(urgent)):
             return []
+        offer = fresh_pending(tracker) or ""
+        if offer.startswith(OPEN_REPAIR):
+            return await _add_to_open_repair(dispatcher, tracker, offer.removeprefix(OPEN_REPAIR))
         if _just_answered_about_outages(tracker) and await _names_a_community(tracker):
             # 那和平里呢 right after an outage answer asks the same about another community.
             return await ActionQueryOutage().run(dispatcher, tracker, domain)
@@ -417,6 +455,36 @@ async def _topic_form(tracker: Tracker) -> str | None:
     return None
 
 
+async def _add_to_open_repair(
+    dispatcher: CollectingDispatcher, tracker: Tracker, ticket_no: str
+) -> list[EventType]:
+    """What a resident adds after hearing of their open repair goes on that ticket; an address
+    of another home is a new repair there."""
+    text = latest_text(tracker)
+    communities = await read_db(known_communities)
+    address = parse_address(text, communities)
+    ticket = await read_db(
+        ticket_service.find_visible, ticket_no, channel_of(tracker), tracker.sender_id
+    )
+    held = parse_address(ticket.address if ticket and ticket.address else "", communities)
+    if address.is_usable and not same_home(address, held):
+        new_home = [SlotSet("pending", None), SlotSet("address", text)]
+        return [*new_home, FollowupAction("repair_form")]
+    noted = await in_db(
+        ticket_service.note_on_ticket,
+        ticket_no,
+        channel_of(tracker),
+        tracker.sender_id,
+        clock.now(),
+        text,
+    )
+    if noted is None:
+        dispatcher.utter_message(response="utter_ticket_not_found", ticket_no=f" {ticket_no}")
+        return [SlotSet("pending", None)]
+    dispatcher.utter_message(response="utter_ticket_noted", ticket_no=ticket_no)
+    return []
+
+
 async def _complete_urgent_ticket(
     dispatcher: CollectingDispatcher, tracker: Tracker, ticket_no: str
 ) -> bool:
@@ -434,14 +502,10 @@ async def _complete_urgent_ticket(
     if not fields:
         return False
     actor = f"user:{channel_of(tracker)}"
-    ticket = await in_db(ticket_service.amend_ticket, ticket_no, clock.now(), actor, **fields)
-    dispatcher.utter_message(
-        response="utter_urgent_repair_updated",
-        ticket_no=ticket.ticket_no,
-        address=ticket.address or "（未提供）",
-        phone=mask_phone(ticket.phone) or "（未提供）",
-        on_site=clock.format_due(ticket.on_site_due),
+    ticket = await in_db(
+        ticket_service.amend_ticket, ticket_no, clock.now(), actor, policy(), **fields
     )
+    tell_urgent_completed(dispatcher, tracker, ticket)
     return True
 
 

@@ -45,8 +45,9 @@ from actions.common import (
 from bot.base import clock
 from bot.nlu.emergency import EMERGENCY, Emergency, detect_emergency, emergency_from
 from bot.policy import Policy
-from bot.privacy import mask_text
+from bot.privacy import mask_phone, mask_text
 from bot.services import tickets as ticket_service
+from bot.services.tickets import TicketView
 from bot.store.tickets import TicketDraft
 
 logger = logging.getLogger(__name__)
@@ -66,6 +67,11 @@ KIND_RESPONSES = {
 #: Ticket statuses in which nobody has finished with an urgent ticket yet.
 CLOSED = frozenset({"done", "cancelled"})
 REPAIR_FORM = "repair_form"
+
+
+#: Said instead of "the duty staff were alerted" to a household whose report joined an incident
+#: another household reported first (bot.services.incidents): the staff are on it already.
+INCIDENT_KNOWN = "utter_emergency_incident_known"
 
 
 def emergency_of(tracker: Tracker) -> Emergency | None:
@@ -103,7 +109,7 @@ def _collected(tracker: Tracker, slot: str) -> str | None:
     return None if not value or value == latest_text(tracker) else str(value)
 
 
-async def _new_urgent_ticket(tracker: Tracker, found: Emergency) -> str:
+async def _new_urgent_ticket(tracker: Tracker, found: Emergency) -> TicketView:
     """Open the urgent ticket (a retried message gets the same one back: `message_key`)."""
     address = _collected(tracker, "address")
     draft = TicketDraft(
@@ -119,8 +125,7 @@ async def _new_urgent_ticket(tracker: Tracker, found: Emergency) -> str:
         description=f"【紧急：{KIND_LABELS[found.kind]}】{latest_text(tracker)}"[:2000],
         **(await address_parts(address) if address else {}),
     )
-    ticket = await in_db(ticket_service.open_ticket, policy(), draft, clock.now())
-    return ticket.ticket_no
+    return await in_db(ticket_service.open_ticket, policy(), draft, clock.now())
 
 
 def _form_events(tracker: Tracker, found: Emergency, ask_next: bool) -> list[EventType]:
@@ -163,11 +168,13 @@ class ActionEmergency(Action):
             return []
         p = policy()
         dispatcher.utter_message(response=KIND_RESPONSES[found.kind], **numbers(p))
+        incident = None
         try:
             ticket_no = await _open_urgent_ticket(tracker)
             fresh = ticket_no is None
             if ticket_no is None:
-                ticket_no = await _new_urgent_ticket(tracker, found)
+                ticket = await _new_urgent_ticket(tracker, found)
+                ticket_no, incident = ticket.ticket_no, ticket.incident
         except Exception:
             # The numbers are out already; resending the message would not help anyone.
             logger.error(
@@ -179,7 +186,9 @@ class ActionEmergency(Action):
             return _form_events(tracker, found, ask_next=False)
         response = "utter_emergency_ticket" if fresh else "utter_emergency_ticket_open"
         dispatcher.utter_message(response=response, ticket_no=ticket_no)
-        if p.leak.alert_human:
+        if incident is not None:
+            dispatcher.utter_message(response=INCIDENT_KNOWN)
+        elif p.leak.alert_human:
             dispatcher.utter_message(response="utter_emergency_alerted")
         # The repair form asks what the ticket lacks; a repair form that already holds this
         # ticket has asked, and is not made to ask again in the same breath as the numbers.
@@ -189,3 +198,24 @@ class ActionEmergency(Action):
             SlotSet("urgent_ticket_no", ticket_no),
             SlotSet("pending", None),
         ]
+
+
+def tell_urgent_completed(
+    dispatcher: CollectingDispatcher, tracker: Tracker, ticket: TicketView
+) -> None:
+    """Confirm what the urgent ticket now holds, and say, once, when the report joined an
+    incident another household reported first."""
+    dispatcher.utter_message(
+        response="utter_urgent_repair_updated",
+        ticket_no=ticket.ticket_no,
+        address=ticket.address or "（未提供）",
+        phone=mask_phone(ticket.phone) or "（未提供）",
+        on_site=clock.format_due(ticket.on_site_due),
+    )
+    told = any(
+        (e.get("metadata") or {}).get("utter_action") == INCIDENT_KNOWN
+        for e in tracker.events
+        if e.get("event") == "bot"
+    )
+    if ticket.incident and not told:
+        dispatcher.utter_message(response=INCIDENT_KNOWN)

@@ -19,27 +19,35 @@ from actions.common import (
     address_parts,
     apologise_once,
     channel_of,
+    fresh_pending,
     guarded,
     guarded_ticket,
     in_db,
+    is_payload,
     latest_text,
     latest_text_of_intent,
     message_key,
     offer_second_request,
     offer_way_out,
     policy,
+    read_db,
     resident_words,
     sender_account,
     window_of,
 )
+from actions.emergency import tell_urgent_completed
 from actions.outage import stop_before_booking
 from actions.readback import SLOT as READ_BACK_SLOT
 from actions.readback import ReadBackSlot, confirmed_or_not_needed, withdrawn_at_read_back
+from actions.tickets import CANCEL_PREFIX, status_detail
 from bot.base import clock
+from bot.nlu.address import Address, parse_address
 from bot.nlu.emergency import only_discounted
 from bot.nlu.faults import fault_type_of, is_urgent
 from bot.privacy import mask_phone
 from bot.services import tickets as ticket_service
+from bot.services.outages import known_communities
+from bot.services.tickets import TicketView
 from bot.store.tickets import TicketDraft
 
 logger = logging.getLogger(__name__)
@@ -74,6 +82,10 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
         apologise_once(dispatcher, tracker)
         said = str(tracker.get_slot("fault_type") or latest_text(tracker))
         fault = said if said in FAULT_TYPES else fault_type_of(said)
+        if starting(tracker) and not is_urgent(fault) and not tracker.get_slot("urgent_ticket_no"):
+            already = await open_repair_meant(tracker)
+            if already is not None:
+                return await tell_open_repair(dispatcher, tracker, already)
         if fault in (None, "no_heat"):
             stop = await stop_before_booking(dispatcher, tracker, OUTAGE_OFFER, AFTER_OUTAGE)
             if stop is not None:
@@ -136,6 +148,82 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
         return slots
 
 
+#: The offer made to a resident who reports again what an open repair ticket of theirs is for:
+#: `open_repair:<ticket_no>`; yes chases that ticket.
+OPEN_REPAIR = "open_repair:"
+#: Repair tickets still waiting for, or getting, their visit.
+OPEN_STATUSES = frozenset({"new", "assigned", "in_progress"})
+
+
+def starting(tracker: Tracker) -> bool:
+    """Whether the repair form is taking a new request now (it has asked nothing yet)."""
+    return not tracker.get_slot("requested_slot") and not tracker.get_slot(READ_BACK_SLOT)
+
+
+async def open_repair_meant(tracker: Tracker) -> TicketView | None:
+    """The sender's open repair ticket a new repair request is about: the newest one at the
+    address the request names, or at any address when it names none (a household reports from
+    its own home). A request naming another address is a new repair."""
+    own = await read_db(ticket_service.own_tickets, channel_of(tracker), tracker.sender_id, 10)
+    repairs = [t for t in own if t.kind == "BX" and t.status in OPEN_STATUSES]
+    if not repairs:
+        return None
+    communities = await read_db(known_communities)
+    named = parse_address(str(tracker.get_slot("address") or ""), communities)
+    if not named.is_usable:
+        return repairs[0]
+    return next(
+        (t for t in repairs if same_home(named, parse_address(t.address or "", communities))),
+        None,
+    )
+
+
+def same_home(one: Address, other: Address) -> bool:
+    """Whether two addresses can be the same flat: no part that both name differs."""
+    if not other.is_usable:
+        return True
+    pairs = (
+        (one.community, other.community),
+        (one.building, other.building),
+        (one.unit, other.unit),
+        (one.room, other.room),
+    )
+    return all(a == b for a, b in pairs if a and b)
+
+
+async def tell_open_repair(
+    dispatcher: CollectingDispatcher, tracker: Tracker, ticket: TicketView
+) -> list[EventType]:
+    """No second ticket for one fault: say the open ticket's number, status and visit window,
+    add what the resident just said to it (the dispatcher reads it there), and offer to chase
+    it or put them through to a person. The form ends without a ticket (`ActionSubmitRepair`
+    sees the offer)."""
+    words = latest_text(tracker)
+    if words and not is_payload(words):
+        await in_db(
+            ticket_service.note_on_ticket,
+            ticket.ticket_no,
+            channel_of(tracker),
+            tracker.sender_id,
+            clock.now(),
+            words,
+        )
+    if fresh_pending(tracker) == f"{CANCEL_PREFIX}{ticket.ticket_no}":
+        dispatcher.utter_message(response="utter_ticket_kept", ticket_no=ticket.ticket_no)
+    dispatcher.utter_message(
+        response="utter_open_repair",
+        ticket_no=ticket.ticket_no,
+        status=ticket.status_name,
+        detail=status_detail(ticket),
+    )
+    return [
+        SlotSet("requested_slot", None),
+        SlotSet("fault_type", None),
+        SlotSet("visit_time", None),
+        SlotSet("pending", f"{OPEN_REPAIR}{ticket.ticket_no}"),
+    ]
+
+
 def _draft(
     tracker: Tracker, fault: str, urgent: bool, account_no: str | None, **fields: Any
 ) -> TicketDraft:
@@ -168,7 +256,10 @@ class ActionSubmitRepair(Action):
     ) -> list[EventType]:
         """Confirm with the ticket number, the visit window and the policy's deadlines (nothing
         when the form ended on the offer after a stop: the resident has not asked yet)."""
-        if tracker.get_slot("pending") == AFTER_OUTAGE or not confirmed_or_not_needed(tracker):
+        offer = str(tracker.get_slot("pending") or "")
+        if offer == AFTER_OUTAGE or offer.startswith(OPEN_REPAIR):
+            return []
+        if not confirmed_or_not_needed(tracker):
             return []
         address = tracker.get_slot("address")
         phone = tracker.get_slot("phone")
@@ -181,17 +272,12 @@ class ActionSubmitRepair(Action):
                 urgent_no,
                 now,
                 f"user:{channel_of(tracker)}",
+                policy(),
                 address=address,
                 phone=phone,
                 **parts,
             )
-            dispatcher.utter_message(
-                response="utter_urgent_repair_updated",
-                ticket_no=ticket.ticket_no,
-                address=address,
-                phone=mask_phone(phone),
-                on_site=clock.format_due(ticket.on_site_due),
-            )
+            tell_urgent_completed(dispatcher, tracker, ticket)
         else:
             fault = tracker.get_slot("fault_type") or "other"
             window = window_of(tracker.get_slot("visit_time"))

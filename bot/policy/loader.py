@@ -387,6 +387,9 @@ def _leak(s: _Section) -> Leak:
         urgent=s.flag("urgent"),
         alert_human=s.flag("alert_human"),
         on_site_hours=s.hours("on_site_hours"),
+        incident_minutes=s.integer(
+            "incident_minutes", 0, 24 * 60, value=s.raw("incident_minutes", 120)
+        ),
     )
     s.finish()
     return leak

@@ -12,10 +12,12 @@ from actions.emergency import ActionEmergency, numbers
 from actions.repair import ValidateRepairForm
 from bot.nlu.emergency import detect_emergency
 from bot.policy import load_policy
+from bot.services import tickets as ticket_service
 from bot.store.db import session_scope
 from bot.store.models import Ticket, TicketEvent
+from bot.store.tickets import TicketDraft
 
-from .conftest import has_event, said, slot_values, texts, tracker, user_turn
+from .conftest import NOW, has_event, said, slot_values, texts, tracker, user_turn
 
 
 def _marked(text: str, intent: str = "out_of_scope", **kwargs: Any) -> dict[str, Any]:
@@ -197,3 +199,33 @@ async def test_a_hypothetical_leak_in_the_repair_form_pages_nobody(
         domain,
     )
     assert said(dispatcher, "utter_leak_urgent")["duty_phone"] == load_policy().emergency.duty_phone
+
+
+async def test_a_second_household_reporting_the_same_burst_joins_the_incident(
+    store: str, domain: dict[str, Any]
+) -> None:
+    with session_scope(store) as session:
+        first = TicketDraft(
+            kind="BX",
+            channel="wechat",
+            sender_id="neighbour",
+            fault_type="leak",
+            urgent=True,
+            address="阳光花园5号楼1单元402",
+            community="阳光花园",
+            building="5",
+        )
+        lead = ticket_service.open_ticket(session, load_policy(), first, NOW).ticket_no
+    dispatcher = CollectingDispatcher()
+    turn = _marked("暖气管爆了，屋里全是水！阳光花园5号楼1单元302")
+    await ActionEmergency().run(
+        dispatcher, tracker(turn, slots={"address": "阳光花园5号楼1单元302"}), domain
+    )
+    said(dispatcher, "utter_emergency_ticket")  # the household's own ticket and number
+    assert "utter_emergency_incident_known" in texts(dispatcher)
+    assert "utter_emergency_alerted" not in texts(dispatcher)
+    (mine,) = _tickets(store)
+    with session_scope(store) as session:
+        kinds = [e.kind for e in session.query(TicketEvent).filter_by(ticket_id=mine.id)]
+    assert "linked" in kinds and "alert" not in kinds  # no second urgent hand-off
+    assert mine.ticket_no != lead
