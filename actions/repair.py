@@ -33,6 +33,7 @@ from actions.common import (
     read_db,
     resident_words,
     sender_account,
+    sender_phone,
     window_of,
 )
 from actions.emergency import tell_urgent_completed
@@ -134,7 +135,13 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
             ticket = await in_db(
                 ticket_service.open_ticket,
                 policy(),
-                _draft(tracker, fault, urgent=True, account_no=await sender_account(tracker)),
+                _draft(
+                    tracker,
+                    fault,
+                    urgent=True,
+                    account_no=await sender_account(tracker),
+                    phone=sender_phone(tracker),
+                ),
                 clock.now(),
             )
             dispatcher.utter_message(
