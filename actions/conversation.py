@@ -7,6 +7,7 @@ per offer.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -251,6 +252,36 @@ class ActionRequestHuman(Action):
     ) -> list[EventType]:
         """Hand the conversation over, noting whether it is a complaint or an angry user."""
         return await hand_over(dispatcher, tracker, handoff_reason(tracker))
+
+
+#: A request for a person inside a question about the bot (你是机器人吧，找个人跟我说): the
+#: classifier reads the question, the resident wants the person. 你是真人吗 asks, and 人工智能
+#: is no person.
+ASKS_FOR_PERSON = re.compile(
+    "找(?:个|一个)?真?人|(?:要|换|转|叫|让|请)(?:个|一个)?(?:真人|活人|人)|人工(?!智能)|"
+    "(?:跟|和)真?人(?:说|聊|讲)|客服人员|工作人员|活人"
+)
+
+
+class ActionBotChallenge(Action):
+    """你是机器人吗: yes, with a button to a person; a resident who asks for a person in the same
+    breath is put through at once ("请回复转人工" to someone who just asked for one is a wall)."""
+
+    def name(self) -> str:
+        """The action's name, as in domain.yml."""
+        return "action_bot_challenge"
+
+    @guarded
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Say what the assistant is, or hand over; a form in progress is left for the person
+        (the turn ends here, as a rule would otherwise resume the form it left)."""
+        if ASKS_FOR_PERSON.search(latest_text(tracker)) is None:
+            dispatcher.utter_message(response="utter_iamabot")
+            return []
+        handed = await hand_over(dispatcher, tracker, handoff_reason(tracker))
+        return [*handed, FollowupAction("action_listen")]
 
 
 class ActionHandleYesNo(Action):
