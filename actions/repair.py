@@ -7,10 +7,11 @@ the user is told what to do now, and the form then only completes the ticket's a
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -24,8 +25,10 @@ from actions.common import (
     guarded_ticket,
     in_db,
     is_payload,
+    latest_intent,
     latest_text,
     latest_text_of_intent,
+    leave_form,
     message_key,
     offer_second_request,
     offer_way_out,
@@ -37,7 +40,7 @@ from actions.common import (
     window_of,
 )
 from actions.emergency import tell_urgent_completed
-from actions.outage import stop_before_booking
+from actions.outage import ActionQueryOutage, stop_before_booking
 from actions.readback import SLOT as READ_BACK_SLOT
 from actions.readback import ReadBackSlot, confirmed_or_not_needed, withdrawn_at_read_back
 from actions.tickets import CANCEL_PREFIX, status_detail
@@ -80,6 +83,9 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
         withdrawn = withdrawn_at_read_back(dispatcher, tracker)
         if withdrawn is not None:
             return withdrawn
+        declined = await declined_booking(dispatcher, tracker, domain)
+        if declined is not None:
+            return declined
         apologise_once(dispatcher, tracker)
         said = str(tracker.get_slot("fault_type") or latest_text(tracker))
         fault = said if said in FAULT_TYPES else fault_type_of(said)
@@ -153,6 +159,54 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
                 dispatcher.utter_message(response="utter_emergency_alerted")
             slots["urgent_ticket_no"] = ticket.ticket_no
         return slots
+
+
+#: 不用报修，我就问怎么自己放气 / 俺是问问，现在不报修 / 俺不修！: the resident asked about a fault,
+#: and the form that their words opened is not what they want (还不修 / 怎么不修 is impatience).
+NOT_BOOKING = re.compile(
+    "(?:不用|不要|不想|先不|现在不|暂时不|不需要|不是要|别)(?:报修|报|修|派人|上门|登记|来人)|"
+    "(?<![还怎咋么啥报])不报修|(?<![还怎咋么啥修])不修(?:了|[！!。]*$)|"
+    "(?:就|只)是?(?:问问|想问|问一下|咨询)|[我俺]是问|是问问"
+)
+
+
+async def declined_booking(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> list[EventType] | None:
+    """The form's end when the resident says, while it asks, that they want no booking (asking
+    again was a trap: the way out was only 算了); a question in the same message
+    (怎么自己放气) is answered in the same turn. None when they did not say so, or an urgent
+    ticket is open (a leak is not withdrawn in passing: `action_stop_form` says how)."""
+    if not tracker.get_slot("requested_slot") or tracker.get_slot("urgent_ticket_no"):
+        return None
+    if NOT_BOOKING.search(latest_text(tracker)) is None:
+        return None
+    left = leave_form(tracker)
+    intent = latest_intent(tracker) or ""
+    if intent in OTHER_REQUESTS:  # 算了 别报修了 … 我要投诉你们维修的
+        dispatcher.utter_message(response="utter_form_switched")
+        return [*left, FollowupAction(OTHER_REQUESTS[intent])]
+    if intent not in ("faq", "query_outage"):
+        dispatcher.utter_message(response="utter_form_stopped")
+        return left
+    dispatcher.utter_message(response="utter_not_booking")
+    # answered here rather than by a follow-up action: after the form no rule would listen
+    # next, and the core fallback would ask to rephrase the question just answered
+    if intent == "query_outage":  # 你们是不是过几天要检修？那我等检修完再看吧 先不报了
+        return [*left, *await ActionQueryOutage().run(dispatcher, tracker, domain)]
+    from actions.conversation import ActionAnswerFaq  # conversation imports this module
+
+    return [*left, *await ActionAnswerFaq().run(dispatcher, tracker, domain)]
+
+
+#: Requests that a "no booking" inside the repair form may make instead, and their forms.
+OTHER_REQUESTS = {
+    "request_temp_check": "temp_check_form",
+    "file_complaint": "complaint_form",
+    "query_fee": "verify_form",
+    "bind_account": "verify_form",
+    "apply_stop_heating": "verify_form",
+}
 
 
 #: The offer made to a resident who reports again what an open repair ticket of theirs is for:
