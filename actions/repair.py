@@ -99,6 +99,7 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
                 return [*stop, SlotSet("fault_type", None)]
         events = await FormValidationAction.run(self, dispatcher, tracker, domain)
         offer_way_out(dispatcher, tracker, events)
+        await _complete_urgent_now(tracker, events)
         return events
 
     async def required_slots(
@@ -108,9 +109,11 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        """A leak needs no visit window: someone comes at once."""
+        """A leak needs no visit window: someone comes at once. So does anything an urgent
+        ticket was opened for (the message that named the leak may also name a valve, and the
+        form takes that fault from it: the window asked for then was ignored)."""
         slots = await super().required_slots(domain_slots, dispatcher, tracker, domain)
-        if tracker.get_slot("fault_type") == "leak":
+        if tracker.get_slot("fault_type") == "leak" or tracker.get_slot("urgent_ticket_no"):
             return [s for s in slots if s != "visit_time"]
         return slots
 
@@ -283,6 +286,24 @@ async def tell_open_repair(
         SlotSet("visit_time", None),
         SlotSet("pending", f"{OPEN_REPAIR}{ticket.ticket_no}"),
     ]
+
+
+async def _complete_urgent_now(tracker: Tracker, events: list[EventType]) -> None:
+    """Write an address or phone the form just accepted into the urgent ticket at once: the
+    duty team works from the ticket while the resident is still answering (it used to wait for
+    the last answer), and a building known early joins its incident early."""
+    number = tracker.get_slot("urgent_ticket_no")
+    accepted = {
+        e["name"]: e["value"]
+        for e in events
+        if e.get("event") == "slot" and e.get("name") in ("address", "phone") and e.get("value")
+    }
+    if not number or not accepted:
+        return
+    parts = await address_parts(accepted["address"]) if "address" in accepted else {}
+    actor = f"user:{channel_of(tracker)}"
+    fields = {**accepted, **parts}
+    await in_db(ticket_service.amend_ticket, number, clock.now(), actor, policy(), **fields)
 
 
 def _draft(
