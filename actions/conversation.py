@@ -313,6 +313,8 @@ class ActionHandleYesNo(Action):
             return cleared + await _chase(dispatcher, tracker, number)
         if yes and pending == "human":
             return await hand_over(dispatcher, tracker, "fallback")
+        if yes and pending == CHANGE_TICKET:
+            return await hand_over(dispatcher, tracker, "request_human")
         if yes and pending == AFTER_OUTAGE:
             # The fault was told before the stop was: book it without asking it again.
             fault = fault_type_of(resident_words(tracker, {"report_repair"}, "repair_form"))
@@ -365,6 +367,46 @@ async def _chase(
         promise = f"{clock.format_due(ticket.resolve_due)} 前处理完毕"
     dispatcher.utter_message(response="utter_ticket_urged", ticket_no=ticket_no, promise=promise)
     return []
+
+
+#: The offer to put a resident who wants a filed ticket changed through to a person.
+CHANGE_TICKET = "change_ticket"
+
+
+class ActionCorrectAfterSubmit(Action):
+    """改到后天下午 after the ticket was filed: only a person can change a filed ticket. What the
+    resident wants goes where a person will read it: the repair they were just told about, or
+    the call-back they are already waiting for (telling someone who asked for a person to "reply
+    转人工" again was a loop); else they are offered the person."""
+
+    def name(self) -> str:
+        """The action's name, as in domain.yml."""
+        return "action_correct_after_submit"
+
+    @guarded
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Add the change to the ticket or the waiting call-back, or offer a person."""
+        offer = fresh_pending(tracker) or ""
+        if offer.startswith(OPEN_REPAIR):
+            return await _add_to_open_repair(dispatcher, tracker, offer.removeprefix(OPEN_REPAIR))
+        waiting = await in_db(
+            ticket_service.note_on_waiting_callback,
+            channel_of(tracker),
+            tracker.sender_id,
+            clock.now(),
+            latest_text(tracker),
+        )
+        if waiting is not None:
+            dispatcher.utter_message(
+                response="utter_added_to_callback",
+                ticket_no=waiting.ticket_no,
+                first_reply=clock.format_due(waiting.first_reply_due),
+            )
+            return [SlotSet("pending", None)]
+        dispatcher.utter_message(response="utter_correct_after_submit")
+        return [SlotSet("pending", CHANGE_TICKET)]
 
 
 class ActionOutOfScope(Action):

@@ -168,20 +168,39 @@ def open_callback(
     A resident who asks for a person twice, or is handed over again while still upset, is called
     back once; what they said since is added to the waiting ticket as a `note` event.
     """
+    ticket = _waiting_callback(session, draft.channel, draft.sender_id)
+    if ticket is None:
+        return open_ticket(session, policy, draft, now)
+    if ticket.dedup_key != draft.dedup_key:  # else a retry of the message that opened it
+        _note(session, ticket, now, draft.channel, draft.description or "")
+    return view(ticket)
+
+
+def _waiting_callback(session: Session, channel: str, sender_id: str) -> Ticket | None:
+    """The sender's call-back (RG) ticket nobody has finished with yet, if any."""
     for ticket in ticket_store.tickets_of_sender(
-        session, draft.channel, draft.sender_id, limit=_CALLBACK_LOOKBACK
+        session, channel, sender_id, limit=_CALLBACK_LOOKBACK
     ):
-        if ticket.kind == draft.kind and ticket.status in CANCELLABLE:
-            if ticket.dedup_key == draft.dedup_key:  # a retry of the message that opened it
-                return view(ticket)
-            detail = {"text": draft.description or ""}
-            ticket_store.add_event(session, ticket, now, "note", f"user:{draft.channel}", detail)
-            return view(ticket)
-    return open_ticket(session, policy, draft, now)
+        if ticket.kind == "RG" and ticket.status in CANCELLABLE:
+            return ticket
+    return None
 
 
 def _note(session: Session, ticket: Ticket, now: datetime, channel: str, text: str) -> None:
     ticket_store.add_event(session, ticket, now, "note", f"user:{channel}", {"text": text[:2000]})
+
+
+def note_on_waiting_callback(
+    session: Session, channel: str, sender_id: str, now: datetime, text: str
+) -> TicketView | None:
+    """Add what the resident said to the call-back (RG) they are waiting for; `None` when no
+    call-back waits. Whoever calls back reads it with the ticket, so the resident need not ask
+    for a person again to get it said."""
+    ticket = _waiting_callback(session, channel, sender_id)
+    if ticket is None:
+        return None
+    _note(session, ticket, now, channel, text)
+    return view(ticket)
 
 
 def note_on_ticket(

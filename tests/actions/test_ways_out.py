@@ -11,14 +11,21 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.account import ValidateVerifyForm
 from actions.conversation import (
+    CHANGE_TICKET,
     ActionBotChallenge,
+    ActionCorrectAfterSubmit,
+    ActionHandleYesNo,
 )
 from actions.repair import ValidateRepairForm
 from bot.nlu.linear import response_selector_output
 from bot.policy import load_policy
 from bot.policy.knowledge import load_knowledge
+from bot.services import tickets as ticket_service
+from bot.store.db import session_scope
+from bot.store.models import Ticket, TicketEvent
+from bot.store.tickets import TicketDraft
 
-from .conftest import has_event, said, slot_values, texts, tracker, user_turn
+from .conftest import NOW, has_event, offered, said, slot_values, texts, tracker, user_turn
 
 
 def _answering(form: str, asked: str, answer: dict[str, Any], **slots: Any) -> Tracker:
@@ -154,3 +161,47 @@ async def test_impatience_is_no_decline(domain: dict[str, Any]) -> None:
     )
     assert "utter_form_stopped" not in texts(dispatcher)
     assert not has_event(events, "active_loop", None)
+
+
+# ---- F16: after 转人工, no "reply 转人工" ---------------------------------------------------
+
+
+def _callback(store: str) -> str:
+    with session_scope(store) as session:
+        draft = TicketDraft(kind="RG", channel="rest", sender_id="tester", dedup_key="rg-1")
+        return ticket_service.open_ticket(session, load_policy(), draft, NOW).ticket_no
+
+
+async def test_a_change_asked_for_while_a_call_back_waits_is_added_to_it(
+    store: str, domain: dict[str, Any]
+) -> None:
+    waiting = _callback(store)
+    dispatcher = CollectingDispatcher()
+    await ActionCorrectAfterSubmit().run(
+        dispatcher,
+        tracker(user_turn("就是想把上门时间改到后天下午，12月8号下午", "correct_info")),
+        domain,
+    )
+    assert said(dispatcher, "utter_added_to_callback")["ticket_no"] == waiting
+    assert "utter_correct_after_submit" not in texts(dispatcher)
+    with session_scope(store) as session:
+        ticket = session.query(Ticket).filter_by(ticket_no=waiting).one()
+        notes = [
+            e.detail["text"]
+            for e in session.query(TicketEvent).filter_by(ticket_id=ticket.id, kind="note")
+        ]
+    assert notes == ["就是想把上门时间改到后天下午，12月8号下午"]
+
+
+async def test_a_change_without_a_call_back_is_offered_a_person_one_yes_away(
+    store: str, domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionCorrectAfterSubmit().run(
+        dispatcher, tracker(user_turn("能不能改到后天下午", "correct_info")), domain
+    )
+    assert texts(dispatcher) == ["utter_correct_after_submit"]
+    assert slot_values(events) == {"pending": CHANGE_TICKET}
+    yes = CollectingDispatcher()
+    await ActionHandleYesNo().run(yes, offered(CHANGE_TICKET, "好", "affirm"), domain)
+    assert said(yes, "utter_human_callback")["ticket_no"].startswith("RG")
