@@ -22,6 +22,7 @@ from actions.common import (
     latest_intent_among,
     latest_text,
     latest_text_of_intent,
+    leave_form,
     message_key,
     offer_second_request,
     offer_way_out,
@@ -53,6 +54,11 @@ from bot.store.tickets import TicketDraft
 #: Characters no account-number answer needs: their presence means code or a paste.
 _CODE_LIKE = re.compile(r"[A-Za-z'\";=<>\\/*(){}]")
 PURPOSES = {"query_fee", "bind_account", "apply_stop_heating"} | METER_PURPOSES
+#: The resident will get it done another way or another time (那我明天去营业厅吧, 回头找到单子再查).
+GOING_ELSEWHERE = re.compile(
+    "(?:去|到|上|跑)(?:一趟)?(?:营业厅|柜台)|营业厅(?:去|办|查|问)|改天|回头再|下次再|以后再|"
+    "(?:明天|过两天|晚点|晚些)再|先不查|不查了|找到了?再|等我找到"
+)
 LOCKED = "locked"
 
 
@@ -80,9 +86,12 @@ class ValidateVerifyForm(FormValidationAction):
             )
             lapsed = [SlotSet("verified_account", None), SlotSet("phone_last4", None)]
             return lapsed + await super().run(dispatcher, tracker, domain)
-        if tracker.get_slot("requested_slot") in ("account_no", "phone_last4") and cannot_provide(
-            latest_text(tracker)
-        ):
+        asking = tracker.get_slot("requested_slot") in ("account_no", "phone_last4")
+        if asking and GOING_ELSEWHERE.search(latest_text(tracker)):
+            # 那我明天去营业厅吧: they have chosen another way; asking again is a wall
+            dispatcher.utter_message(response="utter_verify_elsewhere")
+            return leave_form(tracker)
+        if asking and cannot_provide(latest_text(tracker)):
             dispatcher.utter_message(
                 response="utter_verify_alternatives", hotline=policy().company.hotline
             )

@@ -12,6 +12,7 @@ import functools
 import logging
 import threading
 import traceback
+import unicodedata
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 from typing import Any, TypeVar
@@ -267,6 +268,57 @@ def _user_events(tracker: Tracker) -> list[dict[str, Any]]:
 def _intent_of(event: dict[str, Any]) -> str | None:
     name = (event.get("parse_data") or {}).get("intent", {}).get("name")
     return str(name) if name else None
+
+
+def previous_bot_turn(tracker: Tracker) -> list[dict[str, Any]]:
+    """The bot's messages of its last turn: between the two latest user messages."""
+    said: list[dict[str, Any]] = []
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                break
+            seen_user = True
+        elif seen_user and event.get("event") == "bot":
+            said.append(event)
+    return said
+
+
+def _as_typed(text: str) -> str:
+    """A title or a message as compared for `typed_button`: NFKC, no spaces or end marks."""
+    return unicodedata.normalize("NFKC", text).strip().rstrip("。.!！~～").replace(" ", "")
+
+
+def typed_button(tracker: Tracker) -> str | None:
+    """The payload of a button the bot offered in its last turn whose title the resident typed
+    instead of pressing it (确认取消 written out at the cancellation's question), else None.
+
+    WeChat and SMS show buttons as numbered options and map a typed title or number in the
+    channel (`bot.base.render.choose`); REST and the widget send typed text as it is, and the
+    classifier reads 确认取消 as another cancellation request.
+    """
+    typed = _as_typed(raw_text(tracker))
+    if not typed:
+        return None
+    for event in previous_bot_turn(tracker):
+        for button in (event.get("data") or {}).get("buttons") or []:
+            if isinstance(button, dict) and _as_typed(str(button.get("title") or "")) == typed:
+                return str(button.get("payload") or "") or None
+    return None
+
+
+def said_yes(tracker: Tracker) -> bool:
+    """Whether the latest message accepts the bot's last offer: a typed 确认 / 不取消 button
+    title decides as the button would, else the classifier's `affirm`."""
+    typed = typed_button(tracker)
+    if typed in (YES_PAYLOAD, NO_PAYLOAD):
+        return typed == YES_PAYLOAD
+    return latest_intent(tracker) == "affirm"
+
+
+#: The payloads of the yes and no buttons every offer shows (domain.yml).
+YES_PAYLOAD = "/affirm"
+NO_PAYLOAD = "/deny"
 
 
 def raw_text(tracker: Tracker) -> str:

@@ -7,6 +7,7 @@ per offer.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -21,7 +22,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import (
+    NO_PAYLOAD,
     SMS_CHANNEL,
+    YES_PAYLOAD,
     address_parts,
     channel_of,
     consecutive_fallbacks,
@@ -37,21 +40,25 @@ from actions.common import (
     raw_text,
     read_db,
     resident_words,
+    said_yes,
     sender_account,
     sender_phone,
     transcript,
+    typed_button,
 )
+from actions.emergency import tell_urgent_completed
 from actions.outage import ActionQueryOutage
-from actions.repair import AFTER_OUTAGE
-from actions.sampling import (
-    after_ticket_cancelled,
-    answer_sampling_invitation,
-    take_resident_reading,
-)
+from actions.repair import AFTER_OUTAGE, OPEN_REPAIR, same_home
+from actions.sampling import answer_sampling_invitation, take_resident_reading
 from actions.service_halls import HALL_COMMUNITY, ActionQueryServiceHall
 from actions.service_requests import TEMP_CHECK_AFTER_OUTAGE
 from actions.subscriptions import ASK_COMMUNITY, OFFER, ActionSubscribe, answer_offer
-from actions.tickets import ActionQueryTicket, say_not_cancellable, ticket_no_of
+from actions.tickets import (
+    CANCEL_PREFIX,
+    ActionQueryTicket,
+    answer_cancellation,
+    ticket_no_of,
+)
 from bot.base import clock
 from bot.channels.payloads import latest_user_text
 from bot.handoff import messages as handoff_messages
@@ -247,6 +254,36 @@ class ActionRequestHuman(Action):
         return await hand_over(dispatcher, tracker, handoff_reason(tracker))
 
 
+#: A request for a person inside a question about the bot (你是机器人吧，找个人跟我说): the
+#: classifier reads the question, the resident wants the person. 你是真人吗 asks, and 人工智能
+#: is no person.
+ASKS_FOR_PERSON = re.compile(
+    "找(?:个|一个)?真?人|(?:要|换|转|叫|让|请)(?:个|一个)?(?:真人|活人|人)|人工(?!智能)|"
+    "(?:跟|和)真?人(?:说|聊|讲)|客服人员|工作人员|活人"
+)
+
+
+class ActionBotChallenge(Action):
+    """你是机器人吗: yes, with a button to a person; a resident who asks for a person in the same
+    breath is put through at once ("请回复转人工" to someone who just asked for one is a wall)."""
+
+    def name(self) -> str:
+        """The action's name, as in domain.yml."""
+        return "action_bot_challenge"
+
+    @guarded
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Say what the assistant is, or hand over; a form in progress is left for the person
+        (the turn ends here, as a rule would otherwise resume the form it left)."""
+        if ASKS_FOR_PERSON.search(latest_text(tracker)) is None:
+            dispatcher.utter_message(response="utter_iamabot")
+            return []
+        handed = await hand_over(dispatcher, tracker, handoff_reason(tracker))
+        return [*handed, FollowupAction("action_listen")]
+
+
 class ActionHandleYesNo(Action):
     """好的 / 不用 answer the bot's last offer: cancel a ticket, a person, a repair booking; with
     no offer pending, a 室温抽测 invitation the company sent (actions.sampling)."""
@@ -261,18 +298,23 @@ class ActionHandleYesNo(Action):
     ) -> list[EventType]:
         """Resolve the pending offer with the user's yes or no."""
         pending = fresh_pending(tracker) or ""
-        yes = latest_intent(tracker) == "affirm"
+        yes = said_yes(tracker)
         cleared: list[EventType] = [SlotSet("pending", None)]
         if pending == OFFER:
             return cleared + await answer_offer(dispatcher, tracker, yes)
-        if pending.startswith("cancel:"):
-            number = pending.removeprefix("cancel:")
-            if yes:
-                return cleared + await _cancel(dispatcher, tracker, number)
-            dispatcher.utter_message(response="utter_ticket_kept", ticket_no=number)
-            return cleared
+        if pending.startswith(CANCEL_PREFIX):
+            number = pending.removeprefix(CANCEL_PREFIX)
+            return cleared + await answer_cancellation(dispatcher, tracker, number, yes)
+        if pending.startswith(OPEN_REPAIR):
+            number = pending.removeprefix(OPEN_REPAIR)
+            if not yes:
+                dispatcher.utter_message(response="utter_ticket_kept", ticket_no=number)
+                return cleared
+            return cleared + await _chase(dispatcher, tracker, number)
         if yes and pending == "human":
             return await hand_over(dispatcher, tracker, "fallback")
+        if yes and pending == CHANGE_TICKET:
+            return await hand_over(dispatcher, tracker, "request_human")
         if yes and pending == AFTER_OUTAGE:
             # The fault was told before the stop was: book it without asking it again.
             fault = fault_type_of(resident_words(tracker, {"report_repair"}, "repair_form"))
@@ -299,6 +341,74 @@ class ActionHandleYesNo(Action):
         return cleared
 
 
+async def _chase(
+    dispatcher: CollectingDispatcher, tracker: Tracker, ticket_no: str
+) -> list[EventType]:
+    """催一下: the chase goes on the ticket for the dispatcher; a ticket already past one of its
+    promises goes to a person as well, since the company owes the resident a call."""
+    urged = await in_db(
+        ticket_service.urge_ticket,
+        ticket_no,
+        channel_of(tracker),
+        tracker.sender_id,
+        clock.now(),
+        latest_text(tracker),
+    )
+    if urged is None:
+        dispatcher.utter_message(response="utter_ticket_not_found", ticket_no=f" {ticket_no}")
+        return []
+    ticket = urged.ticket
+    if urged.overdue:
+        dispatcher.utter_message(response="utter_ticket_overdue", ticket_no=ticket_no)
+        return await hand_over(dispatcher, tracker, "chase")
+    if ticket.visit_start and ticket.visit_end and ticket.visit_end > clock.now():
+        promise = f"师傅会在 {clock.format_window(ticket.visit_start, ticket.visit_end)} 上门"
+    else:
+        promise = f"{clock.format_due(ticket.resolve_due)} 前处理完毕"
+    dispatcher.utter_message(response="utter_ticket_urged", ticket_no=ticket_no, promise=promise)
+    return []
+
+
+#: The offer to put a resident who wants a filed ticket changed through to a person.
+CHANGE_TICKET = "change_ticket"
+
+
+class ActionCorrectAfterSubmit(Action):
+    """改到后天下午 after the ticket was filed: only a person can change a filed ticket. What the
+    resident wants goes where a person will read it: the repair they were just told about, or
+    the call-back they are already waiting for (telling someone who asked for a person to "reply
+    转人工" again was a loop); else they are offered the person."""
+
+    def name(self) -> str:
+        """The action's name, as in domain.yml."""
+        return "action_correct_after_submit"
+
+    @guarded
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Add the change to the ticket or the waiting call-back, or offer a person."""
+        offer = fresh_pending(tracker) or ""
+        if offer.startswith(OPEN_REPAIR):
+            return await _add_to_open_repair(dispatcher, tracker, offer.removeprefix(OPEN_REPAIR))
+        waiting = await in_db(
+            ticket_service.note_on_waiting_callback,
+            channel_of(tracker),
+            tracker.sender_id,
+            clock.now(),
+            latest_text(tracker),
+        )
+        if waiting is not None:
+            dispatcher.utter_message(
+                response="utter_added_to_callback",
+                ticket_no=waiting.ticket_no,
+                first_reply=clock.format_due(waiting.first_reply_due),
+            )
+            return [SlotSet("pending", None)]
+        dispatcher.utter_message(response="utter_correct_after_submit")
+        return [SlotSet("pending", CHANGE_TICKET)]
+
+
 class ActionOutOfScope(Action):
     """A message outside heating. Inside a form, 等一下 / 我找找 is often read that way: it asks
     for time, not for the list of what the assistant does."""
@@ -317,28 +427,6 @@ class ActionOutOfScope(Action):
         else:
             dispatcher.utter_message(response="utter_out_of_scope")
         return []
-
-
-async def _cancel(
-    dispatcher: CollectingDispatcher, tracker: Tracker, number: str
-) -> list[EventType]:
-    try:
-        ticket = await in_db(
-            ticket_service.cancel_own_ticket,
-            number,
-            channel_of(tracker),
-            tracker.sender_id,
-            clock.now(),
-        )
-    except ticket_service.NotCancellable as exc:
-        say_not_cancellable(dispatcher, exc.ticket, exc.reason)
-        return []
-    if ticket is None:
-        dispatcher.utter_message(response="utter_ticket_not_found", ticket_no=f" {number}")
-    else:
-        dispatcher.utter_message(response="utter_ticket_cancelled", ticket_no=number)
-        await after_ticket_cancelled(ticket)
-    return []
 
 
 class ActionHandleInform(Action):
@@ -368,6 +456,9 @@ class ActionHandleInform(Action):
             return []
         if await take_resident_reading(dispatcher, tracker):
             return []  # a 室温抽测 household's own reading (actions/sampling.py)
+        offer = fresh_pending(tracker) or ""
+        if offer.startswith(OPEN_REPAIR):
+            return await _add_to_open_repair(dispatcher, tracker, offer.removeprefix(OPEN_REPAIR))
         if _just_answered_about_outages(tracker) and await _names_a_community(tracker):
             # 那和平里呢 right after an outage answer asks the same about another community.
             return await ActionQueryOutage().run(dispatcher, tracker, domain)
@@ -440,6 +531,36 @@ async def _topic_form(tracker: Tracker) -> str | None:
     return None
 
 
+async def _add_to_open_repair(
+    dispatcher: CollectingDispatcher, tracker: Tracker, ticket_no: str
+) -> list[EventType]:
+    """What a resident adds after hearing of their open repair goes on that ticket; an address
+    of another home is a new repair there."""
+    text = latest_text(tracker)
+    communities = await read_db(known_communities)
+    address = parse_address(text, communities)
+    ticket = await read_db(
+        ticket_service.find_visible, ticket_no, channel_of(tracker), tracker.sender_id
+    )
+    held = parse_address(ticket.address if ticket and ticket.address else "", communities)
+    if address.is_usable and not same_home(address, held):
+        new_home = [SlotSet("pending", None), SlotSet("address", text)]
+        return [*new_home, FollowupAction("repair_form")]
+    noted = await in_db(
+        ticket_service.note_on_ticket,
+        ticket_no,
+        channel_of(tracker),
+        tracker.sender_id,
+        clock.now(),
+        text,
+    )
+    if noted is None:
+        dispatcher.utter_message(response="utter_ticket_not_found", ticket_no=f" {ticket_no}")
+        return [SlotSet("pending", None)]
+    dispatcher.utter_message(response="utter_ticket_noted", ticket_no=ticket_no)
+    return []
+
+
 async def _complete_urgent_ticket(
     dispatcher: CollectingDispatcher, tracker: Tracker, ticket_no: str
 ) -> bool:
@@ -457,14 +578,10 @@ async def _complete_urgent_ticket(
     if not fields:
         return False
     actor = f"user:{channel_of(tracker)}"
-    ticket = await in_db(ticket_service.amend_ticket, ticket_no, clock.now(), actor, **fields)
-    dispatcher.utter_message(
-        response="utter_urgent_repair_updated",
-        ticket_no=ticket.ticket_no,
-        address=ticket.address or "（未提供）",
-        phone=mask_phone(ticket.phone) or "（未提供）",
-        on_site=clock.format_due(ticket.on_site_due),
+    ticket = await in_db(
+        ticket_service.amend_ticket, ticket_no, clock.now(), actor, policy(), **fields
     )
+    tell_urgent_completed(dispatcher, tracker, ticket)
     return True
 
 
@@ -580,6 +697,9 @@ class ActionFallback(Action):
         if not has_words(latest_text(tracker)):
             dispatcher.utter_message(response="utter_empty_message")
             return [UserUtteranceReverted()]
+        if fresh_pending(tracker) and typed_button(tracker) in (YES_PAYLOAD, NO_PAYLOAD):
+            # 催一下 typed instead of pressed: the offer's own button, not a misunderstanding
+            return await ActionHandleYesNo().run(dispatcher, tracker, domain)
         if frustration(user_turns(tracker)):
             return [UserUtteranceReverted(), *await hand_over(dispatcher, tracker, "frustration")]
         if await take_resident_reading(dispatcher, tracker):

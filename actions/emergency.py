@@ -41,12 +41,14 @@ from actions.common import (
     policy,
     read_db,
     sender_account,
+    sender_phone,
 )
 from bot.base import clock
 from bot.nlu.emergency import EMERGENCY, Emergency, detect_emergency, emergency_from
 from bot.policy import Policy
-from bot.privacy import mask_text
+from bot.privacy import mask_phone, mask_text
 from bot.services import tickets as ticket_service
+from bot.services.tickets import TicketView
 from bot.store.tickets import TicketDraft
 
 logger = logging.getLogger(__name__)
@@ -57,15 +59,33 @@ KIND_LABELS = {
     "gas": "疑似燃气味/烧焦/冒烟",
     "person": "有人受冻不适/烫伤",
 }
-#: What each kind is told first (domain.yml).
+#: What each kind is told first (domain.yml); a person's depends on what happened (`advice_for`).
 KIND_RESPONSES = {
     "water": "utter_emergency_water",
     "gas": "utter_emergency_gas",
-    "person": "utter_emergency_person",
 }
 #: Ticket statuses in which nobody has finished with an urgent ticket yet.
 CLOSED = frozenset({"done", "cancelled"})
 REPAIR_FORM = "repair_form"
+
+
+#: Said instead of "the duty staff were alerted" to a household whose report joined an incident
+#: another household reported first (bot.services.incidents): the staff are on it already.
+INCIDENT_KNOWN = "utter_emergency_incident_known"
+
+
+def advice_for(found: Emergency) -> str:
+    """The response with what to do now: per kind, and for a person what happened to them.
+    Someone scalded needs the burn cooled, someone poisoned needs fresh air, someone unwell
+    from the cold needs warmth: each hears only their own first aid (a fever in a cold flat
+    was once told to hold the burn under running water)."""
+    if found.kind != "person":
+        return KIND_RESPONSES[found.kind]
+    if "烫" in found.evidence:  # every scald rule of bot.nlu.emergency matches 烫
+        return "utter_emergency_person_scald"
+    if "中毒" in found.evidence:
+        return "utter_emergency_person_poisoned"
+    return "utter_emergency_person_cold"
 
 
 def emergency_of(tracker: Tracker) -> Emergency | None:
@@ -103,8 +123,10 @@ def _collected(tracker: Tracker, slot: str) -> str | None:
     return None if not value or value == latest_text(tracker) else str(value)
 
 
-async def _new_urgent_ticket(tracker: Tracker, found: Emergency) -> str:
-    """Open the urgent ticket (a retried message gets the same one back: `message_key`)."""
+async def _new_urgent_ticket(tracker: Tracker, found: Emergency) -> TicketView:
+    """Open the urgent ticket (a retried message gets the same one back: `message_key`). Its
+    contact is the number given, else the number an SMS comes from (the crew must be able to
+    call back whoever reported it)."""
     address = _collected(tracker, "address")
     draft = TicketDraft(
         kind="BX",
@@ -112,15 +134,14 @@ async def _new_urgent_ticket(tracker: Tracker, found: Emergency) -> str:
         sender_id=tracker.sender_id,
         dedup_key=message_key(tracker, "BX"),
         account_no=await sender_account(tracker),
-        phone=_collected(tracker, "phone"),
+        phone=_collected(tracker, "phone") or sender_phone(tracker),
         address=address,
         fault_type="leak",
         urgent=True,
         description=f"【紧急：{KIND_LABELS[found.kind]}】{latest_text(tracker)}"[:2000],
         **(await address_parts(address) if address else {}),
     )
-    ticket = await in_db(ticket_service.open_ticket, policy(), draft, clock.now())
-    return ticket.ticket_no
+    return await in_db(ticket_service.open_ticket, policy(), draft, clock.now())
 
 
 def _form_events(tracker: Tracker, found: Emergency, ask_next: bool) -> list[EventType]:
@@ -162,12 +183,14 @@ class ActionEmergency(Action):
         if found is None:  # the policy only runs this for a marked message
             return []
         p = policy()
-        dispatcher.utter_message(response=KIND_RESPONSES[found.kind], **numbers(p))
+        dispatcher.utter_message(response=advice_for(found), **numbers(p))
+        incident = None
         try:
             ticket_no = await _open_urgent_ticket(tracker)
             fresh = ticket_no is None
             if ticket_no is None:
-                ticket_no = await _new_urgent_ticket(tracker, found)
+                ticket = await _new_urgent_ticket(tracker, found)
+                ticket_no, incident = ticket.ticket_no, ticket.incident
         except Exception:
             # The numbers are out already; resending the message would not help anyone.
             logger.error(
@@ -179,7 +202,9 @@ class ActionEmergency(Action):
             return _form_events(tracker, found, ask_next=False)
         response = "utter_emergency_ticket" if fresh else "utter_emergency_ticket_open"
         dispatcher.utter_message(response=response, ticket_no=ticket_no)
-        if p.leak.alert_human:
+        if incident is not None:
+            dispatcher.utter_message(response=INCIDENT_KNOWN)
+        elif p.leak.alert_human:
             dispatcher.utter_message(response="utter_emergency_alerted")
         # The repair form asks what the ticket lacks; a repair form that already holds this
         # ticket has asked, and is not made to ask again in the same breath as the numbers.
@@ -189,3 +214,34 @@ class ActionEmergency(Action):
             SlotSet("urgent_ticket_no", ticket_no),
             SlotSet("pending", None),
         ]
+
+
+def tell_urgent_completed(
+    dispatcher: CollectingDispatcher, tracker: Tracker, ticket: TicketView
+) -> None:
+    """Confirm what the urgent ticket now holds; without a phone, ask for one (the crew must be
+    able to call: "电话（未提供）" was once the whole answer), and say, once, when the report
+    joined an incident another household reported first."""
+    on_site = clock.format_due(ticket.on_site_due)
+    if ticket.phone:
+        dispatcher.utter_message(
+            response="utter_urgent_repair_updated",
+            ticket_no=ticket.ticket_no,
+            address=ticket.address or "（未提供）",
+            phone=mask_phone(ticket.phone),
+            on_site=on_site,
+        )
+    else:
+        dispatcher.utter_message(
+            response="utter_urgent_phone_missing",
+            ticket_no=ticket.ticket_no,
+            address=ticket.address or "（未提供）",
+            on_site=on_site,
+        )
+    told = any(
+        (e.get("metadata") or {}).get("utter_action") == INCIDENT_KNOWN
+        for e in tracker.events
+        if e.get("event") == "bot"
+    )
+    if ticket.incident and not told:
+        dispatcher.utter_message(response=INCIDENT_KNOWN)

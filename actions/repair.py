@@ -7,10 +7,11 @@ the user is told what to do now, and the form then only completes the ticket's a
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -19,27 +20,38 @@ from actions.common import (
     address_parts,
     apologise_once,
     channel_of,
+    fresh_pending,
     guarded,
     guarded_ticket,
     in_db,
+    is_payload,
+    latest_intent,
     latest_text,
     latest_text_of_intent,
+    leave_form,
     message_key,
     offer_second_request,
     offer_way_out,
     policy,
+    read_db,
     resident_words,
     sender_account,
+    sender_phone,
     window_of,
 )
-from actions.outage import stop_before_booking
+from actions.emergency import tell_urgent_completed
+from actions.outage import ActionQueryOutage, stop_before_booking
 from actions.readback import SLOT as READ_BACK_SLOT
 from actions.readback import ReadBackSlot, confirmed_or_not_needed, withdrawn_at_read_back
+from actions.tickets import CANCEL_PREFIX, status_detail
 from bot.base import clock
+from bot.nlu.address import Address, parse_address
 from bot.nlu.emergency import only_discounted
 from bot.nlu.faults import fault_type_of, is_urgent
 from bot.privacy import mask_phone
 from bot.services import tickets as ticket_service
+from bot.services.outages import known_communities
+from bot.services.tickets import TicketView
 from bot.store.tickets import TicketDraft
 
 logger = logging.getLogger(__name__)
@@ -71,15 +83,23 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
         withdrawn = withdrawn_at_read_back(dispatcher, tracker)
         if withdrawn is not None:
             return withdrawn
+        declined = await declined_booking(dispatcher, tracker, domain)
+        if declined is not None:
+            return declined
         apologise_once(dispatcher, tracker)
         said = str(tracker.get_slot("fault_type") or latest_text(tracker))
         fault = said if said in FAULT_TYPES else fault_type_of(said)
+        if starting(tracker) and not is_urgent(fault) and not tracker.get_slot("urgent_ticket_no"):
+            already = await open_repair_meant(tracker)
+            if already is not None:
+                return await tell_open_repair(dispatcher, tracker, already)
         if fault in (None, "no_heat"):
             stop = await stop_before_booking(dispatcher, tracker, OUTAGE_OFFER, AFTER_OUTAGE)
             if stop is not None:
                 return [*stop, SlotSet("fault_type", None)]
         events = await FormValidationAction.run(self, dispatcher, tracker, domain)
         offer_way_out(dispatcher, tracker, events)
+        await _complete_urgent_now(tracker, events)
         return events
 
     async def required_slots(
@@ -89,9 +109,11 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        """A leak needs no visit window: someone comes at once."""
+        """A leak needs no visit window: someone comes at once. So does anything an urgent
+        ticket was opened for (the message that named the leak may also name a valve, and the
+        form takes that fault from it: the window asked for then was ignored)."""
         slots = await super().required_slots(domain_slots, dispatcher, tracker, domain)
-        if tracker.get_slot("fault_type") == "leak":
+        if tracker.get_slot("fault_type") == "leak" or tracker.get_slot("urgent_ticket_no"):
             return [s for s in slots if s != "visit_time"]
         return slots
 
@@ -122,7 +144,13 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
             ticket = await in_db(
                 ticket_service.open_ticket,
                 policy(),
-                _draft(tracker, fault, urgent=True, account_no=await sender_account(tracker)),
+                _draft(
+                    tracker,
+                    fault,
+                    urgent=True,
+                    account_no=await sender_account(tracker),
+                    phone=sender_phone(tracker),
+                ),
                 clock.now(),
             )
             dispatcher.utter_message(
@@ -134,6 +162,148 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
                 dispatcher.utter_message(response="utter_emergency_alerted")
             slots["urgent_ticket_no"] = ticket.ticket_no
         return slots
+
+
+#: 不用报修，我就问怎么自己放气 / 俺是问问，现在不报修 / 俺不修！: the resident asked about a fault,
+#: and the form that their words opened is not what they want (还不修 / 怎么不修 is impatience).
+NOT_BOOKING = re.compile(
+    "(?:不用|不要|不想|先不|现在不|暂时不|不需要|不是要|别)(?:报修|报|修|派人|上门|登记|来人)|"
+    "(?<![还怎咋么啥报])不报修|(?<![还怎咋么啥修])不修(?:了|[！!。]*$)|"
+    "(?:就|只)是?(?:问问|想问|问一下|咨询)|[我俺]是问|是问问"
+)
+
+
+async def declined_booking(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> list[EventType] | None:
+    """The form's end when the resident says, while it asks, that they want no booking (asking
+    again was a trap: the way out was only 算了); a question in the same message
+    (怎么自己放气) is answered in the same turn. None when they did not say so, or an urgent
+    ticket is open (a leak is not withdrawn in passing: `action_stop_form` says how)."""
+    if not tracker.get_slot("requested_slot") or tracker.get_slot("urgent_ticket_no"):
+        return None
+    if NOT_BOOKING.search(latest_text(tracker)) is None:
+        return None
+    left = leave_form(tracker)
+    intent = latest_intent(tracker) or ""
+    if intent in OTHER_REQUESTS:  # 算了 别报修了 … 我要投诉你们维修的
+        dispatcher.utter_message(response="utter_form_switched")
+        return [*left, FollowupAction(OTHER_REQUESTS[intent])]
+    if intent not in ("faq", "query_outage"):
+        dispatcher.utter_message(response="utter_form_stopped")
+        return left
+    dispatcher.utter_message(response="utter_not_booking")
+    # answered here rather than by a follow-up action: after the form no rule would listen
+    # next, and the core fallback would ask to rephrase the question just answered
+    if intent == "query_outage":  # 你们是不是过几天要检修？那我等检修完再看吧 先不报了
+        return [*left, *await ActionQueryOutage().run(dispatcher, tracker, domain)]
+    from actions.conversation import ActionAnswerFaq  # conversation imports this module
+
+    return [*left, *await ActionAnswerFaq().run(dispatcher, tracker, domain)]
+
+
+#: Requests that a "no booking" inside the repair form may make instead, and their forms.
+OTHER_REQUESTS = {
+    "request_temp_check": "temp_check_form",
+    "file_complaint": "complaint_form",
+    "query_fee": "verify_form",
+    "bind_account": "verify_form",
+    "apply_stop_heating": "verify_form",
+}
+
+
+#: The offer made to a resident who reports again what an open repair ticket of theirs is for:
+#: `open_repair:<ticket_no>`; yes chases that ticket.
+OPEN_REPAIR = "open_repair:"
+#: Repair tickets still waiting for, or getting, their visit.
+OPEN_STATUSES = frozenset({"new", "assigned", "in_progress"})
+
+
+def starting(tracker: Tracker) -> bool:
+    """Whether the repair form is taking a new request now (it has asked nothing yet)."""
+    return not tracker.get_slot("requested_slot") and not tracker.get_slot(READ_BACK_SLOT)
+
+
+async def open_repair_meant(tracker: Tracker) -> TicketView | None:
+    """The sender's open repair ticket a new repair request is about: the newest one at the
+    address the request names, or at any address when it names none (a household reports from
+    its own home). A request naming another address is a new repair."""
+    own = await read_db(ticket_service.own_tickets, channel_of(tracker), tracker.sender_id, 10)
+    repairs = [t for t in own if t.kind == "BX" and t.status in OPEN_STATUSES]
+    if not repairs:
+        return None
+    communities = await read_db(known_communities)
+    named = parse_address(str(tracker.get_slot("address") or ""), communities)
+    if not named.is_usable:
+        return repairs[0]
+    return next(
+        (t for t in repairs if same_home(named, parse_address(t.address or "", communities))),
+        None,
+    )
+
+
+def same_home(one: Address, other: Address) -> bool:
+    """Whether two addresses can be the same flat: no part that both name differs."""
+    if not other.is_usable:
+        return True
+    pairs = (
+        (one.community, other.community),
+        (one.building, other.building),
+        (one.unit, other.unit),
+        (one.room, other.room),
+    )
+    return all(a == b for a, b in pairs if a and b)
+
+
+async def tell_open_repair(
+    dispatcher: CollectingDispatcher, tracker: Tracker, ticket: TicketView
+) -> list[EventType]:
+    """No second ticket for one fault: say the open ticket's number, status and visit window,
+    add what the resident just said to it (the dispatcher reads it there), and offer to chase
+    it or put them through to a person. The form ends without a ticket (`ActionSubmitRepair`
+    sees the offer)."""
+    words = latest_text(tracker)
+    if words and not is_payload(words):
+        await in_db(
+            ticket_service.note_on_ticket,
+            ticket.ticket_no,
+            channel_of(tracker),
+            tracker.sender_id,
+            clock.now(),
+            words,
+        )
+    if fresh_pending(tracker) == f"{CANCEL_PREFIX}{ticket.ticket_no}":
+        dispatcher.utter_message(response="utter_ticket_kept", ticket_no=ticket.ticket_no)
+    dispatcher.utter_message(
+        response="utter_open_repair",
+        ticket_no=ticket.ticket_no,
+        status=ticket.status_name,
+        detail=status_detail(ticket),
+    )
+    return [
+        SlotSet("requested_slot", None),
+        SlotSet("fault_type", None),
+        SlotSet("visit_time", None),
+        SlotSet("pending", f"{OPEN_REPAIR}{ticket.ticket_no}"),
+    ]
+
+
+async def _complete_urgent_now(tracker: Tracker, events: list[EventType]) -> None:
+    """Write an address or phone the form just accepted into the urgent ticket at once: the
+    duty team works from the ticket while the resident is still answering (it used to wait for
+    the last answer), and a building known early joins its incident early."""
+    number = tracker.get_slot("urgent_ticket_no")
+    accepted = {
+        e["name"]: e["value"]
+        for e in events
+        if e.get("event") == "slot" and e.get("name") in ("address", "phone") and e.get("value")
+    }
+    if not number or not accepted:
+        return
+    parts = await address_parts(accepted["address"]) if "address" in accepted else {}
+    actor = f"user:{channel_of(tracker)}"
+    fields = {**accepted, **parts}
+    await in_db(ticket_service.amend_ticket, number, clock.now(), actor, policy(), **fields)
 
 
 def _draft(
@@ -168,7 +338,10 @@ class ActionSubmitRepair(Action):
     ) -> list[EventType]:
         """Confirm with the ticket number, the visit window and the policy's deadlines (nothing
         when the form ended on the offer after a stop: the resident has not asked yet)."""
-        if tracker.get_slot("pending") == AFTER_OUTAGE or not confirmed_or_not_needed(tracker):
+        offer = str(tracker.get_slot("pending") or "")
+        if offer == AFTER_OUTAGE or offer.startswith(OPEN_REPAIR):
+            return []
+        if not confirmed_or_not_needed(tracker):
             return []
         address = tracker.get_slot("address")
         phone = tracker.get_slot("phone")
@@ -181,17 +354,12 @@ class ActionSubmitRepair(Action):
                 urgent_no,
                 now,
                 f"user:{channel_of(tracker)}",
+                policy(),
                 address=address,
                 phone=phone,
                 **parts,
             )
-            dispatcher.utter_message(
-                response="utter_urgent_repair_updated",
-                ticket_no=ticket.ticket_no,
-                address=address,
-                phone=mask_phone(phone),
-                on_site=clock.format_due(ticket.on_site_due),
-            )
+            tell_urgent_completed(dispatcher, tracker, ticket)
         else:
             fault = tracker.get_slot("fault_type") or "other"
             window = window_of(tracker.get_slot("visit_time"))

@@ -3,16 +3,31 @@ only of what this conversation filed."""
 
 from __future__ import annotations
 
+import re
+
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import channel_of, guarded, latest_text, policy, read_db
+from actions.common import (
+    NO_PAYLOAD,
+    YES_PAYLOAD,
+    channel_of,
+    fresh_pending,
+    guarded,
+    in_db,
+    latest_text,
+    policy,
+    read_db,
+    said_yes,
+    typed_button,
+)
+from actions.sampling import after_ticket_cancelled
 from bot.base import clock
 from bot.nlu.numbers import normalise_ticket_no
 from bot.services import tickets as ticket_service
-from bot.services.tickets import TicketView
+from bot.services.tickets import KIND_NAMES, TicketView
 
 
 def ticket_no_of(tracker: Tracker) -> str | None:
@@ -94,7 +109,10 @@ class ActionQueryTicket(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Answer with the status; someone else's ticket reads as not found."""
+        """Answer with the status; someone else's ticket reads as not found. A number given
+        when the bot asked which ticket to cancel picks that one for the cancellation."""
+        if fresh_pending(tracker) == CANCEL_WHICH and ticket_no_of(tracker):
+            return await ActionAskCancelTicket().run(dispatcher, tracker, domain)
         number, tickets = await tickets_asked_about(tracker)
         if not tickets:
             say_none_found(dispatcher, number)
@@ -109,8 +127,98 @@ class ActionQueryTicket(Action):
         return []
 
 
+#: Words that point at one kind of ticket ("师傅不用来了" is the repair visit, not the complaint);
+#: a call-back (RG) is meant only when named, as residents do not count it among their 工单.
+KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("BX", ("报修", "维修", "修理", "师傅", "修暖气", "不用修", "不修了")),
+    ("CW", ("测温", "量温度", "测室温", "测量")),
+    ("TS", ("投诉",)),
+    ("BT", ("报停",)),
+    ("RG", ("回电", "人工")),
+)
+#: Words about a visit without naming its kind: a repair or a 测温, the tickets that send someone.
+VISIT_WORDS = ("上门", "不用来", "别来", "不来了", "别过来", "不用过来")
+VISIT_KINDS = frozenset({"BX", "CW"})
+#: Words that mean the newest of the tickets meant (刚才那个报修).
+NEWEST_WORDS = ("刚才", "刚刚", "刚报", "刚提交", "最新", "最后那", "最近那")
+#: 别取消 / 不取消 / 还是不要取消了: the resident keeps the ticket (要不取消吧 asks to cancel).
+KEEP = re.compile(r"(?<!要)(别|不要|不用|先不|不)取消")
+
+
+def kinds_meant(text: str) -> frozenset[str]:
+    """The ticket kinds a cancellation's words point at; empty when they name none."""
+    named = {kind for kind, words in KIND_WORDS if any(word in text for word in words)}
+    if not named and any(word in text for word in VISIT_WORDS):
+        return VISIT_KINDS
+    return frozenset(named)
+
+
+def keeps_ticket(text: str) -> bool:
+    """Whether the words take a cancellation back (等等，还是别取消了)."""
+    return KEEP.search(text) is not None
+
+
+def tickets_meant(text: str, tickets: list[TicketView]) -> list[TicketView]:
+    """Of the sender's open tickets (newest first), those a cancellation without a number means:
+    the kinds its words name (a call-back only when named), the newest of them when it says
+    刚才 / 最新. More than one left means the resident must be asked which."""
+    kinds = kinds_meant(text)
+    if kinds:
+        meant = [t for t in tickets if t.kind in kinds]
+    else:
+        meant = [t for t in tickets if t.kind != "RG"] or tickets
+    if len(meant) > 1 and any(word in text for word in NEWEST_WORDS):
+        return meant[:1]
+    return meant
+
+
+def ticket_line(ticket: TicketView) -> str:
+    """One ticket as a resident recognises it: number, kind, what and where, the visit."""
+    parts = [ticket.kind_name]
+    if ticket.fault_type:
+        parts.append(ticket_service.FAULT_NAMES.get(ticket.fault_type, ticket.fault_type))
+    if ticket.address:
+        parts.append(ticket.address)
+    if ticket.visit_start and ticket.visit_end:
+        parts.append(f"上门 {clock.format_window(ticket.visit_start, ticket.visit_end)}")
+    return f"{ticket.ticket_no}（{'，'.join(parts)}）"
+
+
+#: The offer of a list of tickets to choose the one to cancel from (the buttons carry numbers).
+CANCEL_WHICH = "cancel_which"
+
+
+def ask_which(
+    dispatcher: CollectingDispatcher, tickets: list[TicketView], kinds: frozenset[str]
+) -> list[EventType]:
+    """List the tickets that could be meant, one button each (a press names the number)."""
+    lead = ""
+    if kinds and not any(t.kind in kinds for t in tickets):
+        names = "、".join(sorted({KIND_NAMES.get(k, k) for k in kinds}))
+        lead = f"没有找到可以取消的{names}工单。"
+    dispatcher.utter_message(
+        response="utter_ask_which_ticket",
+        lead=lead,
+        listing="\n".join(f"· {ticket_line(t)}" for t in tickets),
+        buttons=[
+            {
+                "title": f"{t.ticket_no}（{t.kind_name}）",
+                "payload": f'/cancel_ticket{{"ticket_no":"{t.ticket_no}"}}',
+            }
+            for t in tickets
+        ],
+    )
+    return [SlotSet("pending", CANCEL_WHICH)]
+
+
 class ActionAskCancelTicket(Action):
-    """Finds the ticket to withdraw and asks for confirmation (nothing is cancelled yet)."""
+    """Finds the ticket to withdraw and asks for confirmation (nothing is cancelled yet).
+
+    The ticket is the one named by its number, else the one the words point at (师傅不用来了: the
+    repair visit), else the only open one; when several could be meant, the resident is shown
+    them and asked which. An answer to the confirmation that the classifier reads as another
+    cancellation (确认取消 typed out, 还是别取消了) answers it.
+    """
 
     def name(self) -> str:
         """The action's name, as in domain.yml."""
@@ -120,10 +228,28 @@ class ActionAskCancelTicket(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Ask 确认取消…吗 and remember which ticket a 好的 would cancel: one this conversation
-        filed and may still withdraw, else say why the one asked about cannot be."""
+        """Ask 确认取消…吗 and remember which ticket a 好的 would cancel: the one the words mean
+        among those this conversation filed and may still withdraw, else say why the one asked
+        about cannot be."""
         channel, sender = channel_of(tracker), tracker.sender_id
+        text = latest_text(tracker)
+        pending = fresh_pending(tracker) or ""
+        answers = keeps_ticket(text) or typed_button(tracker) in (YES_PAYLOAD, NO_PAYLOAD)
+        if pending.startswith(CANCEL_PREFIX) and answers:
+            yes = said_yes(tracker) and not keeps_ticket(text)
+            asked = pending.removeprefix(CANCEL_PREFIX)
+            kept = await answer_cancellation(dispatcher, tracker, asked, yes)
+            return [SlotSet("pending", None), *kept]
+        if keeps_ticket(text):
+            dispatcher.utter_message(response="utter_anything_else")
+            return [SlotSet("pending", None)]
         number, tickets = await tickets_asked_about(tracker, limit=10)
+        if number is None:
+            open_ones = [t for t in tickets if t.withdrawal_refused(channel, sender) is None]
+            meant = tickets_meant(text, open_ones)
+            if len(meant) > 1 or (open_ones and not meant):
+                return ask_which(dispatcher, meant or open_ones, kinds_meant(text))
+            tickets = meant or tickets
         ticket = next(
             (t for t in tickets if t.withdrawal_refused(channel, sender) is None),
             tickets[0] if tickets else None,
@@ -138,4 +264,35 @@ class ActionAskCancelTicket(Action):
         dispatcher.utter_message(
             response="utter_ask_cancel_confirm", ticket_no=ticket.ticket_no, kind=ticket.kind_name
         )
-        return [SlotSet("pending", f"cancel:{ticket.ticket_no}")]
+        return [SlotSet("pending", f"{CANCEL_PREFIX}{ticket.ticket_no}")]
+
+
+#: `pending` while the bot asks to confirm the cancellation of a ticket: `cancel:<ticket_no>`.
+CANCEL_PREFIX = "cancel:"
+
+
+async def answer_cancellation(
+    dispatcher: CollectingDispatcher, tracker: Tracker, number: str, yes: bool
+) -> list[EventType]:
+    """Carry out the answer to 确认要取消工单…吗: cancel it (if it is still the sender's and
+    open), or keep it."""
+    if not yes:
+        dispatcher.utter_message(response="utter_ticket_kept", ticket_no=number)
+        return []
+    try:
+        ticket = await in_db(
+            ticket_service.cancel_own_ticket,
+            number,
+            channel_of(tracker),
+            tracker.sender_id,
+            clock.now(),
+        )
+    except ticket_service.NotCancellable as exc:
+        say_not_cancellable(dispatcher, exc.ticket, exc.reason)
+        return []
+    if ticket is None:
+        dispatcher.utter_message(response="utter_ticket_not_found", ticket_no=f" {number}")
+    else:
+        dispatcher.utter_message(response="utter_ticket_cancelled", ticket_no=number)
+        await after_ticket_cancelled(ticket)  # a 室温抽测 visit withdrawn declines its sample
+    return []

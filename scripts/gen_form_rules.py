@@ -35,7 +35,7 @@ RESUME: dict[str, str] = {
     "query_outage": "action_query_outage",
     "query_service_hall": "action_query_service_hall",
     "query_ticket": "action_query_ticket",
-    "bot_challenge": "utter_iamabot",
+    "bot_challenge": "action_bot_challenge",
     "out_of_scope": "action_out_of_scope",
     "greet": "utter_greet",
     "thank": "utter_you_are_welcome",

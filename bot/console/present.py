@@ -34,6 +34,7 @@ COLLECTED_LABELS = (
     ("account_no", "户号"),
     ("urgent_ticket_no", "紧急工单"),
     ("tickets", "相关工单"),
+    ("linked_reports", "同一事件的其他报告"),
     ("complaint_category", "投诉类别"),
     ("complaint_text", "投诉内容"),
     ("form", "未完成的流程"),
@@ -93,7 +94,7 @@ def collected_json(summary: dict[str, Any], actor: Actor) -> list[dict[str, str]
         elif key == "fault_type":
             shown = FAULT_NAMES.get(str(value), str(value))
         elif isinstance(value, list):
-            shown = "、".join(str(v) for v in value)
+            shown = "、".join(_text(v, full) for v in value)
         else:
             shown = _text(value, full)
         lines.append({"key": key, "label": label, "value": shown})

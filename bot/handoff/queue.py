@@ -14,12 +14,15 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.handoff import hooks, rules
+from bot.handoff.transitions import end
 from bot.handoff.views import HandoffView, view
 from bot.policy import Policy
+from bot.services import incidents
 from bot.store import agents as agent_store
 from bot.store import handoffs as store
 from bot.store.handoffs import HandoffDraft
 from bot.store.models import HandoffSession
+from bot.store.tickets import get_ticket
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,7 @@ def queue_alerts(
     already waits for a person has their session made urgent instead of a second one.
     """
     opened: list[HandoffView] = []
+    _gather_incidents(session, now)
     for ticket in store.alerted_tickets_without_session(session):
         queue_targets = rules.route(ticket.channel, targets).queue_targets
         if not queue_targets:
@@ -136,6 +140,7 @@ def queue_alerts(
             "account_no": ticket.account_no,
             "tickets": [ticket.ticket_no],
             "last_message": ticket.description,
+            "linked_reports": incidents.reports_of(session, ticket),
         }
         existing = store.open_session_of(session, ticket.channel, ticket.sender_id)
         if existing is not None and existing.ticket_no is None:
@@ -160,3 +165,25 @@ def queue_alerts(
         opened.append(view(handoff))
     session.flush()
     return opened
+
+
+def _gather_incidents(session: Session, now: datetime) -> None:
+    """One hand-off per incident (bot.services.incidents): the urgent hand-off of a lead lists
+    the reports linked to it since, and one queued for a ticket that was linked only after its
+    alert (its address came later) is closed into the lead's, unless an agent has it already."""
+    for handoff in store.sessions_with_status(session, store.OPEN_STATUSES):
+        ticket = get_ticket(session, handoff.ticket_no) if handoff.ticket_no else None
+        if ticket is None:
+            continue
+        lead = incidents.incident_of(session, ticket)
+        if lead is not None:
+            if handoff.status == "queued" and handoff.reason == "urgent_leak":
+                end(session, handoff, now, "bot", f"同一事件，已并入紧急工单 {lead}")
+            continue
+        reports = incidents.reports_of(session, ticket)
+        known = list((handoff.summary or {}).get("linked_reports") or [])
+        if reports != known:
+            handoff.summary = {**(handoff.summary or {}), "linked_reports": reports}
+            handoff.updated_at = now
+            for line in reports[len(known) :]:
+                store.add_event(session, handoff, now, "report", "bot", {"report": line})

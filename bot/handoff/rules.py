@@ -21,6 +21,7 @@ REASONS: dict[str, tuple[str, int]] = {
     "fallback": ("机器人多次未能理解", URGENCY_NORMAL),
     "complaint": ("投诉，要求人工", URGENCY_HIGH),
     "frustration": ("用户不满", URGENCY_HIGH),
+    "chase": ("催办超时工单", URGENCY_HIGH),
     "urgent_leak": ("漏水紧急工单", URGENCY_URGENT),
 }
 

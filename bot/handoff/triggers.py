@@ -102,17 +102,42 @@ def frustration(turns: Sequence[UserTurn]) -> str | None:
     return None
 
 
+#: How much of the shorter of two messages must recur in the other (character pairs) for them
+#: to be the same question reworded: 我问的是为什么我家比邻居贵！ after
+#: 为什么我家暖气费比邻居贵那么多 shares 7 of its 12 pairs (0.58); two different fee questions
+#: (暖气费怎么交 / 暖气费多少钱) share only 暖气, 气费 (0.4).
+SAME_QUESTION = 0.5
+#: Messages shorter than this many character pairs are compared only when equal (好的, 在吗).
+MIN_PAIRS_TO_COMPARE = 4
+
+
+def _pairs(text: str) -> set[str]:
+    kept = "".join(ch for ch in text if ch.isalnum())
+    return {kept[i : i + 2] for i in range(len(kept) - 1)}
+
+
+def same_question(one: str, other: str) -> bool:
+    """Whether two messages ask the same thing: equal, or one reworded (most of the shorter
+    one's character pairs recur in the other)."""
+    if one.strip() == other.strip():
+        return True
+    a, b = _pairs(one), _pairs(other)
+    if min(len(a), len(b)) < MIN_PAIRS_TO_COMPARE:
+        return False
+    return len(a & b) / min(len(a), len(b)) >= SAME_QUESTION
+
+
 def _repeated(turns: Sequence[UserTurn]) -> bool:
-    """The same request, in words, `REPEATS_IN_A_ROW` times in a row (buttons, keyword codes
-    and answers such as 好的 are not requests that went unheard)."""
+    """The same request, in words, `REPEATS_IN_A_ROW` times in a row, reworded or not (buttons,
+    keyword codes and answers such as 好的 are not requests that went unheard)."""
     latest = turns[:REPEATS_IN_A_ROW]
-    texts = {t.text.strip() for t in latest}
-    said = next(iter(texts)) if len(texts) == 1 else ""
+    said = latest[0].text.strip() if latest else ""
     return (
         len(latest) == REPEATS_IN_A_ROW
         and bool(said)
-        and not said.startswith("/")
+        and not any(t.text.strip().startswith("/") for t in latest)
         and not any(t.intent in ANSWER_INTENTS for t in latest)
+        and all(same_question(said, t.text) for t in latest[1:])
     )
 
 

@@ -97,6 +97,9 @@ class Leak:
     urgent: bool
     alert_human: bool
     on_site_hours: float
+    #: Urgent reports from one building within this many minutes of each other are one incident
+    #: (one hand-off, the later reports attached: bot.services.incidents); 0 links nothing.
+    incident_minutes: int = 120
 
 
 @dataclass(frozen=True)

@@ -140,6 +140,8 @@ class Leak(Section):
     urgent: bool
     alert_human: bool
     on_site_hours: Hours
+    #: reports of one building within this many minutes are one incident (bot.services.incidents)
+    incident_minutes: int = Field(120, ge=0, le=24 * 60)
 
 
 class Emergency(Section):

@@ -13,7 +13,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.policy import Policy, ticket_due_times
+from bot.policy import DEADLINES, Policy, ticket_due_times
+from bot.services import incidents
+from bot.services.deadlines import BREACH, outcome
 from bot.store import accounts as account_store
 from bot.store import tickets as ticket_store
 from bot.store.models import Account, Ticket
@@ -68,6 +70,8 @@ class TicketView:
     channel: str
     sender_id: str
     category: str | None = None
+    #: The lead ticket of the incident this urgent ticket was linked to (bot.services.incidents).
+    incident: str | None = None
 
     @property
     def kind_name(self) -> str:
@@ -140,7 +144,9 @@ def household_draft(account: Account, **fields: Any) -> TicketDraft:
 def open_ticket(session: Session, policy: Policy, draft: TicketDraft, now: datetime) -> TicketView:
     """Create (or, for a repeated `dedup_key`, return) a ticket with the policy's due times.
 
-    A ticket the policy wants a person alerted for (a leak) also gets an `alert` event.
+    A ticket the policy wants a person alerted for (a leak) also gets an `alert` event, unless it
+    reports an incident another ticket leads (`bot.services.incidents`): that one's hand-off
+    has the duty team on it, and this report is attached to it.
     """
     due = ticket_due_times(
         policy,
@@ -158,15 +164,18 @@ def open_ticket(session: Session, policy: Policy, draft: TicketDraft, now: datet
         resolve_due=due.resolve,
     )
     ticket = ticket_store.create_ticket(session, draft, now)
-    if due.alert_human and not any(
-        e.kind == "alert" for e in ticket_store.events_of(session, ticket)
+    lead = incidents.join_incident(session, policy, ticket, now)
+    if (
+        due.alert_human
+        and lead is None
+        and not any(e.kind == "alert" for e in ticket_store.events_of(session, ticket))
     ):
         # The agents' queue and the console page on this event (the policy says: alert a person
         # now); checking first keeps a retried message from paging twice.
         ticket_store.add_event(
             session, ticket, now, "alert", "bot", {"reason": "urgent", "fault": draft.fault_type}
         )
-    return view(ticket)
+    return replace(view(ticket), incident=lead)
 
 
 def _visible(session: Session, ticket: Ticket, channel: str, sender_id: str) -> bool:
@@ -198,16 +207,82 @@ def open_callback(
     A resident who asks for a person twice, or is handed over again while still upset, is called
     back once; what they said since is added to the waiting ticket as a `note` event.
     """
+    ticket = _waiting_callback(session, draft.channel, draft.sender_id)
+    if ticket is None:
+        return open_ticket(session, policy, draft, now)
+    if ticket.dedup_key != draft.dedup_key:  # else a retry of the message that opened it
+        _note(session, ticket, now, draft.channel, draft.description or "")
+    return view(ticket)
+
+
+def _waiting_callback(session: Session, channel: str, sender_id: str) -> Ticket | None:
+    """The sender's call-back (RG) ticket nobody has finished with yet, if any."""
     for ticket in ticket_store.tickets_of_sender(
-        session, draft.channel, draft.sender_id, limit=_CALLBACK_LOOKBACK
+        session, channel, sender_id, limit=_CALLBACK_LOOKBACK
     ):
-        if ticket.kind == draft.kind and ticket.status in CANCELLABLE:
-            if ticket.dedup_key == draft.dedup_key:  # a retry of the message that opened it
-                return view(ticket)
-            detail = {"text": draft.description or ""}
-            ticket_store.add_event(session, ticket, now, "note", f"user:{draft.channel}", detail)
-            return view(ticket)
-    return open_ticket(session, policy, draft, now)
+        if ticket.kind == "RG" and ticket.status in CANCELLABLE:
+            return ticket
+    return None
+
+
+def _note(session: Session, ticket: Ticket, now: datetime, channel: str, text: str) -> None:
+    ticket_store.add_event(session, ticket, now, "note", f"user:{channel}", {"text": text[:2000]})
+
+
+def note_on_waiting_callback(
+    session: Session, channel: str, sender_id: str, now: datetime, text: str
+) -> TicketView | None:
+    """Add what the resident said to the call-back (RG) they are waiting for; `None` when no
+    call-back waits. Whoever calls back reads it with the ticket, so the resident need not ask
+    for a person again to get it said."""
+    ticket = _waiting_callback(session, channel, sender_id)
+    if ticket is None:
+        return None
+    _note(session, ticket, now, channel, text)
+    return view(ticket)
+
+
+def note_on_ticket(
+    session: Session, ticket_no: str, channel: str, sender_id: str, now: datetime, text: str
+) -> TicketView | None:
+    """Add the resident's words to their own ticket (a `note` event); `None` if not theirs."""
+    ticket = ticket_store.get_ticket(session, ticket_no)
+    if ticket is None or not _visible(session, ticket, channel, sender_id):
+        return None
+    _note(session, ticket, now, channel, text)
+    return view(ticket)
+
+
+@dataclass(frozen=True)
+class Urged:
+    """A chased ticket, and the first of its promises already broken (`None`: none yet)."""
+
+    ticket: TicketView
+    overdue: str | None
+
+
+def urge_ticket(
+    session: Session, ticket_no: str, channel: str, sender_id: str, now: datetime, text: str
+) -> Urged | None:
+    """Record that the resident chased their open ticket (`urged`, with their words, for the
+    dispatcher who reads the ticket), and whether a promise of it is already broken: the first
+    reply, the visit or the fix, in that order, unmet past its due time. `None` if the ticket
+    is not theirs."""
+    ticket = ticket_store.get_ticket(session, ticket_no)
+    if ticket is None or not _visible(session, ticket, channel, sender_id):
+        return None
+    ticket_store.add_event(session, ticket, now, "urged", f"user:{channel}", {"text": text[:2000]})
+    history = ticket_store.events_of(session, ticket)
+    overdue = next(
+        (
+            deadline
+            for deadline in DEADLINES
+            if outcome(deadline, getattr(ticket, f"{deadline}_due"), history, ticket.status, now)
+            == BREACH
+        ),
+        None,
+    )
+    return Urged(view(ticket), overdue)
 
 
 def own_tickets(session: Session, channel: str, sender_id: str, limit: int = 3) -> list[TicketView]:
@@ -272,11 +347,19 @@ def cancel_for_agent(
 
 
 def amend_ticket(
-    session: Session, ticket_no: str, now: datetime, actor: str, **fields: object
+    session: Session,
+    ticket_no: str,
+    now: datetime,
+    actor: str,
+    policy: Policy | None = None,
+    **fields: object,
 ) -> TicketView:
-    """Add what the user told after the ticket was opened (an urgent one opens at once)."""
+    """Add what the user told after the ticket was opened (an urgent one opens at once). With
+    the `policy`, an urgent ticket whose building is now known joins the incident it reports
+    (`bot.services.incidents`)."""
     ticket = ticket_store.get_ticket(session, ticket_no)
     if ticket is None:
         raise LookupError(ticket_no)
     ticket_store.update_ticket(session, ticket, now, actor, **fields)
-    return view(ticket)
+    lead = incidents.join_incident(session, policy, ticket, now) if policy else None
+    return replace(view(ticket), incident=lead)

@@ -123,11 +123,13 @@ def recent_handled(session: Session, limit: int = 20) -> list[HandoffSession]:
 
 
 def alerted_tickets_without_session(session: Session) -> list[Ticket]:
-    """Open tickets the bot raised an alert for (a leak) that have no hand-off session yet."""
+    """Open tickets the bot raised an alert for (a leak) that have no hand-off session yet and
+    report no incident another ticket leads (bot.services.incidents)."""
     alerted = exists().where(TicketEvent.ticket_id == Ticket.id, TicketEvent.kind == "alert")
+    linked = exists().where(TicketEvent.ticket_id == Ticket.id, TicketEvent.kind == "linked")
     queued = exists().where(HandoffSession.ticket_no == Ticket.ticket_no)
     query = select(Ticket).where(
-        alerted, ~queued, Ticket.status.in_(["new", "assigned", "in_progress"])
+        alerted, ~linked, ~queued, Ticket.status.in_(["new", "assigned", "in_progress"])
     )
     return list(session.execute(query.order_by(Ticket.id)).scalars())
 

@@ -126,7 +126,9 @@ def add_event(
 
     Kinds in use: created, status, updated, alert, note; reply and on_site (an agent answered, a
     worker arrived); warning, breach, escalated, notified (the deadline watch,
-    `bot.services.deadlines`); rated (the satisfaction survey).
+    `bot.services.deadlines`); rated (the satisfaction survey); urged (the resident chased it);
+    linked and report (an urgent report joined to the incident another ticket leads, on each of
+    the two: `bot.services.incidents`).
     """
     ticket_event = TicketEvent(
         ticket=ticket, at=require_aware(now, "now"), kind=kind, actor=actor, detail=detail

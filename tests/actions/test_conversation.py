@@ -538,10 +538,15 @@ async def test_an_address_after_an_emergency_completes_its_urgent_ticket(
         slots={"urgent_ticket_no": urgent},
     )
     assert await ActionHandleInform().run(dispatcher, t, domain) == []
-    assert said(dispatcher, "utter_urgent_repair_updated")["ticket_no"] == urgent
+    # no phone yet: the resident is asked for one instead of reading "电话（未提供）"
+    assert said(dispatcher, "utter_urgent_phone_missing")["ticket_no"] == urgent
     with session_scope(store) as session:
         ticket = session.query(Ticket).filter_by(ticket_no=urgent).one()
         assert ticket.community == "和平里" and "4号楼" in (ticket.address or "")
+    phone = CollectingDispatcher()
+    then = tracker(user_turn("13912345679", "inform"), slots={"urgent_ticket_no": urgent})
+    await ActionHandleInform().run(phone, then, domain)
+    assert said(phone, "utter_urgent_repair_updated")["phone"] == "139****5679"
 
 
 async def test_a_follow_up_finds_the_community_named_a_few_messages_earlier(

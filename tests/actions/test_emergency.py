@@ -12,10 +12,12 @@ from actions.emergency import ActionEmergency, numbers
 from actions.repair import ValidateRepairForm
 from bot.nlu.emergency import detect_emergency
 from bot.policy import load_policy
+from bot.services import tickets as ticket_service
 from bot.store.db import session_scope
 from bot.store.models import Ticket, TicketEvent
+from bot.store.tickets import TicketDraft
 
-from .conftest import has_event, said, slot_values, texts, tracker, user_turn
+from .conftest import NOW, has_event, said, slot_values, texts, tracker, user_turn
 
 
 def _marked(text: str, intent: str = "out_of_scope", **kwargs: Any) -> dict[str, Any]:
@@ -116,10 +118,49 @@ async def test_gas_smell_during_a_fee_check_leaves_the_form_and_names_gas_and_11
 async def test_someone_unwell_is_told_to_call_120_first(store: str, domain: dict[str, Any]) -> None:
     dispatcher = CollectingDispatcher()
     await ActionEmergency().run(dispatcher, tracker(_marked("家里太冷了，老人冻病了")), domain)
-    assert texts(dispatcher)[0] == "utter_emergency_person"
-    assert said(dispatcher, "utter_emergency_person")["ambulance_phone"] == "120"
+    assert texts(dispatcher)[0] == "utter_emergency_person_cold"
+    assert said(dispatcher, "utter_emergency_person_cold")["ambulance_phone"] == "120"
     (ticket,) = _tickets(store)
     assert ticket.urgent
+
+
+@pytest.mark.parametrize(
+    ("text", "advice"),
+    [
+        ("家里有老人，冷得受不了了，老人有点发烧", "utter_emergency_person_cold"),
+        ("孩子被暖气管烫了，起了好大的泡", "utter_emergency_person_scald"),
+        ("家里有人煤气中毒了", "utter_emergency_person_poisoned"),
+    ],
+)
+async def test_first_aid_fits_what_happened_to_the_person(
+    text: str, advice: str, domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionEmergency().run(dispatcher, tracker(_marked(text)), domain)
+    assert texts(dispatcher)[0] == advice
+
+
+def test_only_the_scald_advice_speaks_of_burns_and_only_the_cold_one_of_warming(
+    domain: dict[str, Any],
+) -> None:
+    def said_by(name: str) -> str:
+        return " ".join(v["text"] for v in domain["responses"][name])
+
+    cold, scald = said_by("utter_emergency_person_cold"), said_by("utter_emergency_person_scald")
+    assert "烫伤" not in cold and "凉水" not in cold and "暖和" in cold
+    assert "凉水" in scald and "被子" not in scald
+
+
+async def test_an_sms_emergency_ticket_carries_the_senders_number(
+    store: str, domain: dict[str, Any]
+) -> None:
+    turn = _marked("家里有老人，冷得受不了了，老人有点发烧", channel="sms")
+    await ActionEmergency().run(
+        CollectingDispatcher(), tracker(turn, sender="sms:13912345679"), domain
+    )
+    with session_scope(store) as session:
+        ticket = session.query(Ticket).one()
+        assert ticket.phone == "13912345679"
 
 
 async def test_an_urgent_ticket_still_open_from_earlier_is_not_opened_again(
@@ -197,3 +238,33 @@ async def test_a_hypothetical_leak_in_the_repair_form_pages_nobody(
         domain,
     )
     assert said(dispatcher, "utter_leak_urgent")["duty_phone"] == load_policy().emergency.duty_phone
+
+
+async def test_a_second_household_reporting_the_same_burst_joins_the_incident(
+    store: str, domain: dict[str, Any]
+) -> None:
+    with session_scope(store) as session:
+        first = TicketDraft(
+            kind="BX",
+            channel="wechat",
+            sender_id="neighbour",
+            fault_type="leak",
+            urgent=True,
+            address="阳光花园5号楼1单元402",
+            community="阳光花园",
+            building="5",
+        )
+        lead = ticket_service.open_ticket(session, load_policy(), first, NOW).ticket_no
+    dispatcher = CollectingDispatcher()
+    turn = _marked("暖气管爆了，屋里全是水！阳光花园5号楼1单元302")
+    await ActionEmergency().run(
+        dispatcher, tracker(turn, slots={"address": "阳光花园5号楼1单元302"}), domain
+    )
+    said(dispatcher, "utter_emergency_ticket")  # the household's own ticket and number
+    assert "utter_emergency_incident_known" in texts(dispatcher)
+    assert "utter_emergency_alerted" not in texts(dispatcher)
+    (mine,) = _tickets(store)
+    with session_scope(store) as session:
+        kinds = [e.kind for e in session.query(TicketEvent).filter_by(ticket_id=mine.id)]
+    assert "linked" in kinds and "alert" not in kinds  # no second urgent hand-off
+    assert mine.ticket_no != lead

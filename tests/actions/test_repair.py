@@ -80,6 +80,55 @@ async def test_a_leak_needs_no_visit_window(domain: dict[str, Any]) -> None:
     assert "visit_time" in await form.required_slots(slots, CollectingDispatcher(), cold, domain)
 
 
+async def test_an_urgent_ticket_needs_no_visit_window_whatever_fault_the_form_took(
+    domain: dict[str, Any],
+) -> None:
+    """阀门关不上 opens the urgent path, and the form takes `valve` from the same words: asking
+    when to come was asking a question whose answer nobody used."""
+    form = ValidateRepairForm()
+    slots = list(domain["forms"]["repair_form"]["required_slots"])
+    urgent = tracker(
+        user_turn("暖气阀门拧不动了，关不上"),
+        slots={"fault_type": "valve", "urgent_ticket_no": "BX202611270001"},
+    )
+    assert "visit_time" not in await form.required_slots(
+        slots, CollectingDispatcher(), urgent, domain
+    )
+
+
+async def test_an_address_goes_into_the_urgent_ticket_as_soon_as_it_is_given(
+    store: str, domain: dict[str, Any]
+) -> None:
+    opened = await ValidateRepairForm().run(
+        CollectingDispatcher(),
+        tracker(
+            user_turn("爆管了", "report_repair"),
+            active_loop="repair_form",
+            slot_events={"fault_type": "leak"},
+        ),
+        domain,
+    )
+    ticket_no = slot_values(opened)["urgent_ticket_no"]
+    await ValidateRepairForm().run(
+        CollectingDispatcher(),
+        tracker(
+            user_turn("爆管了", "report_repair", message_id="a"),
+            {"event": "slot", "name": "requested_slot", "value": "address"},
+            user_turn("和平里小区8号楼3单元201", message_id="b"),
+            active_loop="repair_form",
+            slots={
+                "urgent_ticket_no": ticket_no,
+                "fault_type": "leak",
+                "requested_slot": "address",
+            },
+            slot_events={"address": "和平里小区8号楼3单元201"},
+        ),
+        domain,
+    )
+    (ticket,) = _tickets(store, ticket_no=ticket_no)
+    assert ticket.community == "和平里" and ticket.building == "8"  # before the phone is asked
+
+
 async def test_fault_words_are_read_when_no_entity_named_the_fault(domain: dict[str, Any]) -> None:
     events = await ValidateRepairForm().extract_fault_type(
         CollectingDispatcher(),

@@ -69,6 +69,25 @@ def test_the_third_same_request_hands_over_once() -> None:
     assert hand_over_now([UserTurn("report_repair", "暖气不热")] * 3)
 
 
+def test_the_same_question_reworded_counts_as_asked_again() -> None:
+    asked = UserTurn("faq", "为什么我家暖气费比邻居贵那么多")
+    reworded = UserTurn("faq", "我问的是为什么我家比邻居贵！")
+    # newest first, as the resident sent them: asked, reworded, asked again
+    assert hand_over_now([asked, reworded, asked])
+    assert frustration([asked, reworded, asked]) == "repeated"
+
+
+def test_different_questions_on_one_topic_are_not_the_same_question() -> None:
+    turns = [
+        UserTurn("faq", "暖气费什么时候交"),
+        UserTurn("faq", "暖气费多少钱"),
+        UserTurn("faq", "暖气费怎么交"),
+    ]
+    assert not hand_over_now(turns)
+    short = [UserTurn("faq", "在吗"), UserTurn("faq", "在不在"), UserTurn("faq", "在吗？")]
+    assert not hand_over_now(short)
+
+
 @pytest.mark.parametrize(
     "turn",
     [
