@@ -88,7 +88,8 @@ def test_gas_smell_during_a_fee_check_says_leave_and_names_gas_and_119(stack: St
 def test_someone_unwell_from_the_cold_is_told_to_call_120_first(stack: Stack) -> None:
     user = "e2e-emergency-person"
     answer = stack.text(user, "家里暖气一直不热，屋里才十度，我家老人冻病了")
-    assert answer.startswith(f"请立即拨打急救电话 {NUMBERS.ambulance_phone}")
+    assert f"请立即拨打急救电话 {NUMBERS.ambulance_phone}" in answer.split("。")[0]  # first of all
+    assert "烫伤" not in answer and "取暖" in answer  # first aid for the cold, not for a scald
     assert len(_tickets(stack, user)) == 1
 
 
