@@ -148,6 +148,7 @@ def open_ticket(session: Session, policy: Policy, draft: TicketDraft, now: datet
     reports an incident another ticket leads (`bot.services.incidents`): that one's hand-off
     has the duty team on it, and this report is attached to it.
     """
+    draft = _account_of_this_home(session, draft)
     due = ticket_due_times(
         policy,
         draft.kind,
@@ -176,6 +177,33 @@ def open_ticket(session: Session, policy: Policy, draft: TicketDraft, now: datet
             session, ticket, now, "alert", "bot", {"reason": "urgent", "fault": draft.fault_type}
         )
     return replace(view(ticket), incident=lead)
+
+
+def _account_of_this_home(session: Session, draft: TicketDraft) -> TicketDraft:
+    """The draft without its account when its address is another home than the account's.
+
+    The account comes from the conversation (verified earlier, or bound), not from the address:
+    a resident who checked their own bill and then books a repair for their mother's flat must
+    not file that flat under their account, where everyone bound to the account would read a
+    stranger's address and phone, and the account's history would be wrong. Only a difference
+    the address actually states counts (another community, building, unit or room); an address
+    that names less than the account keeps it.
+    """
+    if not draft.account_no or not draft.community:
+        return draft
+    account = account_store.get_account(session, draft.account_no)
+    if account is None:
+        return draft
+    same_community = draft.community in account.community or account.community in draft.community
+    differs = not same_community or any(
+        mine is not None and theirs is not None and mine != theirs
+        for mine, theirs in (
+            (draft.building, account.building),
+            (draft.unit, account.unit),
+            (draft.room, account.room),
+        )
+    )
+    return replace(draft, account_no=None) if differs else draft
 
 
 def _visible(session: Session, ticket: Ticket, channel: str, sender_id: str) -> bool:
