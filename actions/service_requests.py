@@ -293,8 +293,14 @@ class ActionSubmitComplaint(Action):
         if not confirmed_or_not_needed(tracker):
             return []
         category = tracker.get_slot("complaint_category") or "其他"
+        address = tracker.get_slot("address")
+        home = await address_parts(address)  # the address read back is the address kept
         draft = TicketDraft(
             community=await _complaint_community(tracker),
+            address=address,
+            building=home["building"],
+            unit=home["unit"],
+            room=home["room"],
             kind="TS",
             channel=channel_of(tracker),
             sender_id=tracker.sender_id,

@@ -43,6 +43,30 @@ async def test_the_complaint_ticket_records_its_community(
         assert (ticket.kind, ticket.community) == ("TS", community)
 
 
+async def test_the_complaint_ticket_keeps_the_address_it_read_back(
+    store: str, domain: dict[str, Any]
+) -> None:
+    """Red-team F12 (A03, A13): the read-back listed 地址 but the ticket kept none."""
+    dispatcher = CollectingDispatcher()
+    t = tracker(
+        user_turn("我要投诉 师傅态度太差", "file_complaint", message_id="a"),
+        user_turn("阳光花园7号楼1单元901", message_id="b"),
+        slots={
+            "complaint_text": "师傅态度太差",
+            "complaint_category": "服务态度",
+            "address": "阳光花园7号楼1单元901",
+            "phone": "13701198845",
+            "details_confirmed": True,
+        },
+    )
+    await ActionSubmitComplaint().run(dispatcher, t, domain)
+    ticket_no = said(dispatcher, "utter_complaint_created")["ticket_no"]
+    with session_scope(store) as session:
+        ticket = session.query(Ticket).filter_by(ticket_no=ticket_no).one()
+        assert ticket.address == "阳光花园7号楼1单元901"
+        assert (ticket.community, ticket.building, ticket.room) == ("阳光花园", "7", "901")
+
+
 @pytest.mark.parametrize(
     ("text", "asks_address"),
     [
