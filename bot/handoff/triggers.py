@@ -6,6 +6,7 @@ A frustrated user is handed over at once instead of being asked to rephrase yet 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -62,7 +63,6 @@ UPSET_WORDS = (
     "一直没",
     "没人管",
     "没人来",
-    "12345",
     "冻死",
     "急死",
     "受不了",
@@ -74,9 +74,18 @@ UPSET_WORDS = (
 )
 
 
+#: The citizens' hotline 12345, threatened with; only on its own, never inside a phone, account or
+#: ticket number (13912345679 is a phone number, not a threat).
+_CITY_HOTLINE = re.compile(r"(?<![0-9０-９])(?:12345|１２３４５)(?![0-9０-９])")
+
+
 def upset(text: str) -> bool:
     """Whether `text` shows the resident upset about the service (or angry at the bot)."""
-    return angry(text) or any(word in text for word in UPSET_WORDS)
+    return (
+        angry(text)
+        or any(word in text for word in UPSET_WORDS)
+        or _CITY_HOTLINE.search(text) is not None
+    )
 
 
 def angry(text: str) -> bool:

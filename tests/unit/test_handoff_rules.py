@@ -332,6 +332,9 @@ def test_the_queue_message_says_place_wait_and_what_happens_after() -> None:
         ("师傅怎么还不来啊", True),
         ("暖气不太热，麻烦来看看", False),
         ("谢谢，师傅修得很好", False),
+        ("我电话13912345679", False),  # red-team F17: 12345 inside a phone number is no threat
+        ("户号0612345678", False),
+        ("不行我就打１２３４５投诉", True),
     ],
 )
 def test_upset_residents_are_told_apart_from_calm_ones(text: str, is_upset: bool) -> None:
