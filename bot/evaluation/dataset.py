@@ -16,7 +16,7 @@ folders are read file by file, keeping only what Rasa recognises as NLU data.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ __all__ = [
     "load_training_data",
     "normalise_training_data",
     "normaliser_config",
+    "with_alternatives",
 ]
 
 #: Suffixes Rasa reads NLU data from.
@@ -56,6 +57,8 @@ class Example:
     response_key: str | None = None
     spans: tuple[Span, ...] = ()
     tags: tuple[str, ...] = ()
+    #: other keys an independent annotator found answer the question as well (ALTERNATIVES_FILE)
+    also_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -183,8 +186,32 @@ def examples_from(raw: TrainingData, normalised: TrainingData | None = None) -> 
     return examples
 
 
+#: Beside a test folder's NLU files: question text → the other knowledge-base keys that answer it
+#: as well, named by an independent annotator (tests/nlu/faq_alternatives.yml explains).
+ALTERNATIVES_FILE = "faq_alternatives.yml"
+
+
+def load_alternatives(folder: Path) -> dict[str, tuple[str, ...]]:
+    """The folder's `ALTERNATIVES_FILE` as text → keys; empty when there is none."""
+    path = folder / ALTERNATIVES_FILE
+    if not path.is_file():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {str(text): tuple(map(str, keys)) for text, keys in data["alternatives"].items()}
+
+
 def load_examples(path: Path | str, config_path: Path | str | None) -> list[Example]:
-    """Gold examples under `path`, normalised as the pipeline in `config_path` normalises."""
+    """Gold examples under `path`, normalised as the pipeline in `config_path` normalises; a
+    folder's `ALTERNATIVES_FILE` adds the other acceptable keys of its FAQ questions."""
     raw = load_training_data(path)
     normalised = normalise_training_data(load_training_data(path), normaliser_config(config_path))
-    return examples_from(raw, normalised)
+    return with_alternatives(examples_from(raw, normalised), Path(path))
+
+
+def with_alternatives(examples: list[Example], path: Path) -> list[Example]:
+    """`examples` with the other acceptable keys of `path`'s `ALTERNATIVES_FILE` (a folder's)."""
+    alternatives = load_alternatives(path) if path.is_dir() else {}
+    return [
+        replace(e, also_keys=alternatives[e.text]) if e.text in alternatives else e
+        for e in examples
+    ]

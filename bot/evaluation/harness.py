@@ -99,11 +99,16 @@ def resolve_model(
 
 
 def _load_set(path: Path, config: dict[str, Any] | None) -> tuple[list[Example], Any]:
-    from bot.evaluation.dataset import examples_from, load_training_data, normalise_training_data
+    from bot.evaluation.dataset import (
+        examples_from,
+        load_training_data,
+        normalise_training_data,
+        with_alternatives,
+    )
 
     raw = load_training_data(path)
     normalised = normalise_training_data(load_training_data(path), config)
-    return examples_from(raw, normalised), raw
+    return with_alternatives(examples_from(raw, normalised), path), raw
 
 
 def _fault_value(value: str) -> str:

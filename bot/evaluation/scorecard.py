@@ -7,8 +7,9 @@ Definitions (docs/nlu-evaluation.md has the reasoning):
 * intent accuracy / macro-F1: exact intent name, retrieval intents as one (`faq`); a fallback
   prediction is simply wrong here (it is never a gold label);
 * FAQ key accuracy: among gold messages of a retrieval intent, the key the response selector
-  chose equals the gold key (whatever the intent prediction); the stricter end-to-end figure
-  also requires the intent to be right;
+  chose equals the gold key, or a key an independent annotator found answers it as well
+  (`Example.also_keys`), whatever the intent prediction; the stricter end-to-end figure also
+  requires the intent to be right;
 * entity span P/R/F1: exact (type, start, end) on the normalised text, micro-averaged, and per
   type; the value score compares normalised values of one type (fault_type) per message;
 * out-of-scope recall: gold out_of_scope predicted out_of_scope or nlu_fallback;
@@ -124,7 +125,8 @@ def _faq_scores(
         if example.response_key is None:
             continue
         total += 1
-        if prediction.response_key(example.intent) == example.response_key:
+        chosen = prediction.response_key(example.intent)
+        if chosen == example.response_key or chosen in example.also_keys:
             key_hits += 1
             end_to_end_hits += prediction.intent == example.intent
     if not total:

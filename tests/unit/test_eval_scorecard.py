@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from bot.evaluation.dataset import Example, Prediction
+from bot.evaluation.dataset import ALTERNATIVES_FILE, Example, Prediction, load_examples
 from bot.evaluation.scorecard import gate_figures, score
 from bot.evaluation.spans import Span
 
@@ -87,3 +89,30 @@ def test_span_errors_reach_the_scorecard_and_its_json() -> None:
     expected = {"fault_type": {"boundary": 1, "wrong_type": 0, "missed": 0, "spurious": 0}}
     assert card.entity_errors == expected
     assert card.as_dict()["entity_errors"] == expected
+
+
+def test_a_key_the_annotator_found_as_fitting_counts_and_no_other() -> None:
+    examples = [
+        Example("急修电话", "急修电话", "faq", "hotline", also_keys=("night_contact",)),
+        Example("办报停带啥", "办报停带啥", "faq", "stop_heating_documents"),
+    ]
+    predictions = [
+        Prediction("faq", response_keys={"faq": "night_contact"}),
+        Prediction("faq", response_keys={"faq": "stop_heating_policy"}),
+    ]
+    card = score(examples, predictions)
+    assert (card.faq_key_accuracy, card.faq_end_to_end_accuracy) == (0.5, 0.5)
+
+
+def test_the_alternatives_file_beside_the_test_set_is_read(tmp_path: Path) -> None:
+    (tmp_path / "test.yml").write_text(
+        'version: "3.1"\nnlu:\n- intent: faq/hotline\n  examples: |\n    - 急修电话\n'
+        "- intent: greet\n  examples: |\n    - 你好\n",
+        encoding="utf-8",
+    )
+    (tmp_path / ALTERNATIVES_FILE).write_text(
+        'version: "1"\nalternatives:\n  "急修电话": [night_contact]\n', encoding="utf-8"
+    )
+    by_text = {e.text: e for e in load_examples(tmp_path, None)}
+    assert by_text["急修电话"].also_keys == ("night_contact",)
+    assert by_text["你好"].also_keys == ()
