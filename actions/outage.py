@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+import math
+from datetime import datetime, timedelta
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -81,7 +82,8 @@ def describe(outage: OutageView, community: str, now: datetime) -> dict[str, str
         # Still open past its expected end: promising a time already gone would be wrong.
         restore = "已超过原定恢复时间，正在抢修中，恢复后会第一时间通知。"
     else:
-        restore = f"预计 {clock.format_moment(outage.expected_end_at)} 恢复供热。"
+        left = time_left(outage.expected_end_at - now)
+        restore = f"预计 {clock.format_moment(outage.expected_end_at)} 恢复供热{left}。"
     return {
         "community": community,
         "kind": outage.kind_name,
@@ -89,6 +91,17 @@ def describe(outage: OutageView, community: str, now: datetime) -> dict[str, str
         "when": when,
         "restore": restore,
     }
+
+
+def time_left(left: timedelta) -> str:
+    """How long until the heat is back, as people say it (（约8小时后）): someone sitting in a
+    cold flat counts hours, not clock times; none beyond two days, where the date says it."""
+    minutes = left.total_seconds() / 60
+    if minutes < 1 or minutes >= 48 * 60:
+        return ""
+    if minutes < 60:
+        return f"（约{math.ceil(minutes)}分钟后）"
+    return f"（约{round(minutes / 60)}小时后）"
 
 
 async def heating_stopped(tracker: Tracker) -> tuple[str, list[OutageView]] | None:
@@ -110,6 +123,22 @@ def tell_stop(dispatcher: CollectingDispatcher, community: str, stopped: list[Ou
     now = clock.now()
     for outage in stopped:
         dispatcher.utter_message(response="utter_outage_found", **describe(outage, community, now))
+
+
+async def tell_stop_once(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Where heating is stopped in the resident's community and the conversation has not told
+    them yet, tell them now: someone unwell from the cold, or complaining that there is no heat,
+    needs to hear why and until when before anything else is asked. Whether it was told."""
+    if any(_offered(tracker, told) for told in ("utter_outage_found", "utter_no_outage")):
+        return False
+    try:
+        stopped = await heating_stopped(tracker)
+    except SQLAlchemyError:
+        logger.warning("outage check failed; the stop is not told")
+        return False
+    if stopped is not None:
+        tell_stop(dispatcher, *stopped)
+    return stopped is not None
 
 
 def _offered(tracker: Tracker, offer: str) -> bool:
@@ -171,6 +200,10 @@ class ActionQueryOutage(Action):
             dispatcher.utter_message(response="utter_ask_community", current=current)
             return [SlotSet("pending", "outage_community")]
         found = await read_db(outages_in, community, now)
+        if not found and tracker.active_loop.get("name"):
+            # asked in the middle of a booking: the booking goes on, nothing to offer
+            dispatcher.utter_message(response="utter_no_outage_here", community=community)
+            return []
         if not found:
             dispatcher.utter_message(response="utter_no_outage", community=community)
             return [SlotSet("pending", "repair")]
@@ -179,6 +212,10 @@ class ActionQueryOutage(Action):
                 response="utter_outage_found", **describe(outage, community, now)
             )
         second = offer_second_request(
-            dispatcher, tracker, {"query_outage"}, latest_text_of_intent(tracker, {"query_outage"})
+            dispatcher,
+            tracker,
+            {"query_outage"},
+            latest_text_of_intent(tracker, {"query_outage"}),
+            stopped=any(outage.active(now) for outage in found),
         )
         return second or [SlotSet("pending", None)]

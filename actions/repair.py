@@ -15,6 +15,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import (
+    AFTER_OUTAGE,
+    OUTAGE_OFFER,
     ContactSlots,
     address_parts,
     apologise_once,
@@ -23,10 +25,10 @@ from actions.common import (
     guarded_ticket,
     in_db,
     latest_text,
-    latest_text_of_intent,
     message_key,
     offer_second_request,
     offer_way_out,
+    opening_text,
     policy,
     resident_words,
     sender_account,
@@ -35,6 +37,7 @@ from actions.common import (
 from actions.outage import stop_before_booking
 from actions.readback import SLOT as READ_BACK_SLOT
 from actions.readback import ReadBackSlot, confirmed_or_not_needed, withdrawn_at_read_back
+from actions.side_questions import answer_side_questions
 from bot.nlu.emergency import only_discounted
 from bot.nlu.faults import fault_type_of, is_urgent
 from bot.privacy import mask_phone
@@ -47,9 +50,6 @@ logger = logging.getLogger(__name__)
 FAULT_TYPES = frozenset(ticket_service.FAULT_NAMES)
 
 
-#: The offer made when heating is stopped in the resident's community: book a visit anyway?
-AFTER_OUTAGE = "repair_after_outage"
-OUTAGE_OFFER = "utter_outage_repair_offer"
 
 
 class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
@@ -78,6 +78,7 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
             stop = await stop_before_booking(dispatcher, tracker, OUTAGE_OFFER, AFTER_OUTAGE)
             if stop is not None:
                 return [*stop, SlotSet("fault_type", None)]
+        await answer_side_questions(dispatcher, tracker)
         events = await FormValidationAction.run(self, dispatcher, tracker, domain)
         offer_way_out(dispatcher, tracker, events)
         return events
@@ -217,7 +218,7 @@ class ActionSubmitRepair(Action):
                 first_reply=clock.format_due(ticket.first_reply_due),
                 resolve=clock.format_due(ticket.resolve_due),
             )
-        started_by = latest_text_of_intent(tracker, {"report_repair"}) or latest_text(tracker)
+        started_by = opening_text(tracker, {"report_repair"}, "repair_form")
         return [
             SlotSet("fault_type", None),
             SlotSet("visit_time", None),

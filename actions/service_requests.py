@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -21,7 +21,10 @@ from actions.common import (
     is_payload,
     latest_text,
     latest_text_of_intent,
+    leave_form,
     message_key,
+    offer_second_request,
+    opening_text,
     policy,
     read_db,
     requested,
@@ -29,10 +32,13 @@ from actions.common import (
     sender_account,
     window_of,
 )
-from actions.outage import community_of, stop_before_booking
+from actions.outage import community_of, stop_before_booking, tell_stop_once
 from actions.readback import SLOT as READ_BACK_SLOT
 from actions.readback import ReadBackSlot, confirmed_or_not_needed, withdrawn_at_read_back
+from actions.side_questions import answer_side_questions
+from bot.nlu.faults import fault_type_of
 from bot.nlu.numbers import parse_room_reading
+from bot.nlu.requests import asks_for_repair, not_a_complaint
 from bot.policy import min_room_temp
 from bot.services import clock
 from bot.services import tickets as ticket_service
@@ -78,9 +84,10 @@ class ValidateTempCheckForm(ContactSlots, ReadBackSlot, FormValidationAction):
         stop = await stop_before_booking(
             dispatcher, tracker, TEMP_CHECK_OUTAGE_OFFER, TEMP_CHECK_AFTER_OUTAGE
         )
-        return (
-            stop if stop is not None else await ContactSlots.run(self, dispatcher, tracker, domain)
-        )
+        if stop is not None:
+            return stop
+        await answer_side_questions(dispatcher, tracker)
+        return await ContactSlots.run(self, dispatcher, tracker, domain)
 
 
 def _room_reading(tracker: Tracker) -> float | None:
@@ -151,10 +158,12 @@ class ActionSubmitTempCheck(Action):
             window=clock.format_window(*window) if window else "尽快",
             deadline=clock.format_due(ticket.resolve_due),
         )
+        started_by = opening_text(tracker, {"request_temp_check"}, "temp_check_form")
         return [
             SlotSet("visit_time", None),
             SlotSet("temperature", None),
             SlotSet(READ_BACK_SLOT, None),
+            *offer_second_request(dispatcher, tracker, {"request_temp_check"}, started_by),
         ]
 
 
@@ -170,16 +179,32 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """A complaint is a grievance, angry words or not: it starts with an apology (once per
-        conversation), then the form as usual."""
+        conversation); a complaint that the home is cold where heating is stopped hears of the
+        stop (幸福里又没暖气了！你们这帮人是干什么吃的: the burst main and when heat is back), then
+        the form as usual."""
         withdrawn = withdrawn_at_read_back(dispatcher, tracker)
         if withdrawn is not None:
             return withdrawn
+        text = latest_text(tracker)
+        if not_a_complaint(text) and asks_for_repair(text):
+            # 也不是投诉谁 就想赶紧来人给修好: they want a fitter, not a complaint ticket
+            said = resident_words(tracker, {"file_complaint"}, "complaint_form")
+            fault = fault_type_of(said)
+            dispatcher.utter_message(response="utter_form_switched")
+            return [
+                *leave_form(tracker),
+                *([SlotSet("fault_type", fault)] if fault else []),
+                FollowupAction("repair_form"),
+            ]
         if not any(
             e.get("event") == "bot"
             and (e.get("metadata") or {}).get("utter_action") in (APOLOGY, COMPLAINT_SORRY)
             for e in tracker.events
         ):
             dispatcher.utter_message(response=COMPLAINT_SORRY)
+        if fault_type_of(text) == "no_heat" or parse_room_reading(text) is not None:
+            await tell_stop_once(dispatcher, tracker)
+        await answer_side_questions(dispatcher, tracker)
         return await FormValidationAction.run(self, dispatcher, tracker, domain)
 
     async def required_slots(
@@ -315,8 +340,10 @@ class ActionSubmitComplaint(Action):
             ack=clock.format_due(ticket.first_reply_due),
             close=clock.format_due(ticket.resolve_due),
         )
+        started_by = opening_text(tracker, {"file_complaint"}, "complaint_form")
         return [
             SlotSet("complaint_category", None),
             SlotSet("complaint_text", None),
             SlotSet(READ_BACK_SLOT, None),
+            *offer_second_request(dispatcher, tracker, {"file_complaint"}, started_by),
         ]

@@ -9,6 +9,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import channel_of, guarded, latest_text, read_db
 from bot.nlu.numbers import normalise_ticket_no
+from bot.nlu.requests import chasing
 from bot.services import clock
 from bot.services import tickets as ticket_service
 from bot.services.tickets import TicketView
@@ -67,7 +68,10 @@ class ActionQueryTicket(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Answer with the status; someone else's ticket reads as not found."""
+        """Answer with the status; someone else's ticket reads as not found. A resident chasing
+        a request that was not dealt with (到现在没人理, 鬼影子都没见着) hears an apology first."""
+        if chasing(latest_text(tracker)):
+            dispatcher.utter_message(response="utter_sorry_for_the_wait")
         number, tickets = await tickets_asked_about(tracker)
         if not tickets:
             say_none_found(dispatcher, number)
