@@ -65,6 +65,7 @@ from bot.nlu.numbers import normalise_contact_number
 from bot.nlu.requests import (
     asks_for_measurement,
     asks_when,
+    asks_when_we_reply,
     cannot_provide,
     gives_up,
     hesitating,
@@ -550,6 +551,42 @@ def _just_answered_about_outages(
     )
 
 
+#: Knowledge-base topics of a request, by the intent that started it: an unsure question asked in
+#: the middle of that request is about it (那基础费是多少 while applying for 报停).
+REQUEST_TOPICS = {
+    "apply_stop_heating": frozenset(
+        {"stop_heating_policy", "stop_heating_documents", "resume_heating"}
+    ),
+}
+
+
+def _within_the_request(tracker: Tracker, choice: TopicChoice) -> TopicChoice:
+    """`choice`, or, when the topic is unsure and exactly one of the topics offered belongs to
+    the request under way (`REQUEST_TOPICS`), that topic answered."""
+    if choice.answer is not None or not tracker.active_loop.get("name"):
+        return choice
+    started = latest_intent_among(tracker, set(FLOW_STARTERS))
+    fitting = [key for key in choice.offer if key in REQUEST_TOPICS.get(str(started), ())]
+    return TopicChoice(answer=fitting[0]) if len(fitting) == 1 else choice
+
+
+def _told_when_we_reply(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """In a complaint, 那恁们多咱给俺回话 asks when the company answers: its deadlines (the first
+    contact, the acknowledgement, the result), before the form asks again. It got buttons."""
+    if tracker.active_loop.get("name") != "complaint_form":
+        return False
+    if not asks_when_we_reply(latest_text(tracker)):
+        return False
+    rules = policy()
+    dispatcher.utter_message(
+        response="utter_complaint_deadlines",
+        first_reply=f"{rules.response.first_reply_hours:g}",
+        acknowledge=f"{rules.complaint.acknowledge_hours:g}",
+        close=f"{rules.complaint.close_hours:g}",
+    )
+    return True
+
+
 def topic_buttons(kb: KnowledgeBase, keys: tuple[str, ...]) -> list[dict[str, str]]:
     """One button per topic: its title, and a payload that answers it without the NLU."""
     return [
@@ -600,9 +637,12 @@ class ActionAnswerFaq(Action):
         ) and _just_answered_about_outages(tracker, frozenset({"utter_outage_found"})):
             # 那得嘛时候能来热的 right after a stop was told asks about that stop
             return await ActionQueryOutage().run(dispatcher, tracker, domain)
+        if not pressed and _told_when_we_reply(dispatcher, tracker):
+            return []
         if choice.answer in MEASUREMENT_TOPICS and asks_for_measurement(latest_text(tracker)):
             # 那你们先来测: the refund rules say a measurement comes first, and this asks for it
             return [FollowupAction("temp_check_form")]
+        choice = _within_the_request(tracker, choice)
         events: list[EventType] = []
         if not pressed and "query_outage" in clause_intents(tracker.latest_message):
             events = await ActionQueryOutage().run(dispatcher, tracker, domain)
@@ -655,6 +695,8 @@ class ActionFallback(Action):
             tracker, frozenset({"utter_outage_found"})
         ):
             return await ActionQueryOutage().run(dispatcher, tracker, domain)
+        if _told_when_we_reply(dispatcher, tracker):
+            return []
         if not form and fault_type_of(text):
             # a long, rambling account of a cold radiator (喂喂 是暖气公司吧 我是幸福里的 我们家暖气
             # 从早上就开始凉了…) is a repair, whatever the classifier made of the rest

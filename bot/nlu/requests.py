@@ -28,6 +28,7 @@ __all__ = [
     "asks_for_measurement",
     "asks_for_repair",
     "asks_when",
+    "asks_when_we_reply",
     "cannot_provide",
     "chasing",
     "complains",
@@ -170,7 +171,7 @@ def chasing(text: str | None) -> bool:
 
 
 _WHEN = re.compile(
-    r"(什么|啥|嘛|几|哪)(时候|会儿|时间|点|天)|多(会儿?|久|长时间)|几个?(小时|钟头)|要等"
+    r"(什么|啥|嘛|几|哪)(时候|会儿|时间|点|天)|多(会儿?|久|长时间|咱|早晚)|几个?(小时|钟头)|要等"
 )
 
 
@@ -178,6 +179,16 @@ def asks_when(text: str | None) -> bool:
     """Whether `text` asks when or how long (那得嘛时候能来热的, 得多会儿, 还得等几个小时): right
     after a stop was told, the answer is that stop's restoration."""
     return _WHEN.search(to_canonical(str(text or ""))) is not None
+
+
+_REPLY = re.compile(r"回(话|复|电|个?信|音)|答复|联系|给.{0,2}(说法|信儿|回话|答复)|处理")
+
+
+def asks_when_we_reply(text: str | None) -> bool:
+    """Whether `text` asks when the company gets back to the resident (那恁们多咱给俺回话,
+    多久给答复): a complaint's deadlines answer it."""
+    canonical = to_canonical(str(text or ""))
+    return asks_when(canonical) and _REPLY.search(canonical) is not None
 
 
 def wants_unbind(text: str | None) -> bool:

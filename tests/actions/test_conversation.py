@@ -720,3 +720,36 @@ async def test_a_resident_chasing_a_late_request_hears_an_apology(
     text = "我前天就报修了 到现在鬼影子都没见着 你们是不是把我忘了"
     await ActionQueryTicket().run(dispatcher, tracker(user_turn(text, "query_ticket")), domain)
     assert texts(dispatcher)[0] == "utter_sorry_for_the_wait"
+
+
+async def test_an_unsure_question_in_the_middle_of_a_request_is_about_it(
+    domain: dict[str, Any],
+) -> None:
+    """那基础费是多少 while applying for 报停 was offered buttons of unrelated fee topics."""
+    ranking = [("stop_heating_policy", 0.37), ("fee_standard", 0.17), ("non_residential_fee", 0.06)]
+    selector = {
+        "faq": {
+            "response": {"intent_response_key": "faq/stop_heating_policy"},
+            "ranking": [{"intent_response_key": f"faq/{k}", "confidence": p} for k, p in ranking],
+        }
+    }
+    stop = user_turn("我爸那套房子这个冬天没人住 能不能报停", "apply_stop_heating", message_id="a")
+    asked = user_turn("那基础费是多少", "faq", message_id="b", response_selector=selector)
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerFaq().run(dispatcher, tracker(stop, asked, active_loop="verify_form"), domain)
+    assert texts(dispatcher) == [faq_answer(load_policy(), "stop_heating_policy")]
+    elsewhere = CollectingDispatcher()
+    await ActionAnswerFaq().run(elsewhere, tracker(asked), domain)
+    assert texts(elsewhere) == ["utter_kb_offer"]
+
+
+async def test_in_a_complaint_when_we_reply_is_answered_with_its_deadlines(
+    domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    turn = user_turn("那恁们多咱给俺回话", "faq")
+    await ActionAnswerFaq().run(dispatcher, tracker(turn, active_loop="complaint_form"), domain)
+    deadlines = said(dispatcher, "utter_complaint_deadlines")
+    rules = load_policy()
+    assert deadlines["acknowledge"] == f"{rules.complaint.acknowledge_hours:g}"
+    assert deadlines["first_reply"] == f"{rules.response.first_reply_hours:g}"

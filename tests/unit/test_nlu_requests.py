@@ -288,3 +288,19 @@ def test_a_complaint_denied_is_no_complaint() -> None:
     assert not_a_complaint("也不是投诉谁 就想赶紧来人给修好")
     assert not not_a_complaint("我要投诉！暖气不热三天了！")
     assert not not_a_complaint("赶紧来人修")
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("那恁们多咱给俺回话", True),
+        ("你们多久给答复", True),
+        ("什么时候联系我", True),
+        ("暖气什么时候来", False),  # the season or a stop, not a reply
+        ("给我回个电话", False),  # asks for a call, not when
+    ],
+)
+def test_asking_when_the_company_answers_is_noticed(text: str, asks: bool) -> None:
+    from bot.nlu.requests import asks_when_we_reply
+
+    assert asks_when_we_reply(text) is asks
