@@ -290,6 +290,16 @@ def previous_bot_turn(tracker: Tracker) -> list[dict[str, Any]]:
     return said
 
 
+def this_turn(tracker: Tracker) -> list[dict[str, Any]]:
+    """The events since the latest user message (what earlier actions of this turn did)."""
+    events: list[dict[str, Any]] = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            break
+        events.append(event)
+    return events
+
+
 def raw_text(tracker: Tracker) -> str:
     """The latest user message exactly as the channel delivered it (before normalisation)."""
     return next((str(e.get("text") or "") for e in _user_events(tracker)), "")

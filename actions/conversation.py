@@ -44,11 +44,11 @@ from actions.common import (
     sender_phone,
     transcript,
 )
+from actions.knowledge import answer_topics
 from actions.outage import ActionQueryOutage
 from actions.sampling import answer_sampling_invitation
 from actions.service_halls import HALL_COMMUNITY, ActionQueryServiceHall
 from actions.service_requests import TEMP_CHECK_AFTER_OUTAGE
-from actions.side_questions import answer_topics
 from actions.subscriptions import ASK_COMMUNITY, OFFER, ActionSubscribe, answer_offer
 from actions.tickets import ActionQueryTicket, ticket_no_of
 from bot.channels.payloads import latest_user_text
@@ -611,8 +611,8 @@ class ActionAnswerFaq(Action):
     The topic is the one a button named, else the NLU's ranking judged by
     `bot.services.topics`: answered when the model is sure, else the closest 2–3 offered. A
     message that asks several things (今年几号开始烧？在哪交钱) gets every question answered
-    (`clause_topics`), and a heating-stop question among them (金色家园停暖那天…？另外发票怎么开)
-    the stop first.
+    (`clause_topics`), and a heating-stop or service-hall question among them (金色家园停暖那天…？
+    另外发票怎么开) that answer first.
     """
 
     def name(self) -> str:
@@ -644,8 +644,11 @@ class ActionAnswerFaq(Action):
             return [FollowupAction("temp_check_form")]
         choice = _within_the_request(tracker, choice)
         events: list[EventType] = []
-        if not pressed and "query_outage" in clause_intents(tracker.latest_message):
+        asked = [] if pressed else clause_intents(tracker.latest_message)
+        if "query_outage" in asked:
             events = await ActionQueryOutage().run(dispatcher, tracker, domain)
+        elif "query_service_hall" in asked:
+            events = await ActionQueryServiceHall().run(dispatcher, tracker, domain)
         others = [] if pressed else clause_topics(tracker.latest_message, kb.retrieval)
         if choice.answer is not None and choice.answer in kb.topics:
             answer_topics(dispatcher, tracker, kb, [choice.answer, *others])

@@ -13,15 +13,21 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import (
+    OUTAGE_TOLD,
     guarded,
+    latest_intent,
     latest_text,
     latest_text_of_intent,
     message_metadata,
     offer_second_request,
     read_db,
     sender_account,
+    this_turn,
 )
+from actions.knowledge import answer_faq_clauses
 from bot.nlu.address import parse_address
+from bot.nlu.clauses import clause_intents
+from bot.nlu.requests import requests_in
 from bot.services import clock
 from bot.services.accounts import contact_of
 from bot.services.outages import (
@@ -125,6 +131,16 @@ def tell_stop(dispatcher: CollectingDispatcher, community: str, stopped: list[Ou
         dispatcher.utter_message(response="utter_outage_found", **describe(outage, community, now))
 
 
+async def stopped_where_they_live(tracker: Tracker) -> bool:
+    """Whether heating is stopped in the resident's community now (False if the store cannot
+    say): a repair offered then is the offer after a stop."""
+    try:
+        return await heating_stopped(tracker) is not None
+    except SQLAlchemyError:
+        logger.warning("outage check failed; offering as usual")
+        return False
+
+
 async def tell_stop_once(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     """Where heating is stopped in the resident's community and the conversation has not told
     them yet, tell them now: someone unwell from the cold, or complaining that there is no heat,
@@ -177,6 +193,31 @@ async def stop_before_booking(
     ]
 
 
+async def tell_outage_asked(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """A heating-stop question asked beside another request (幸福里停暖了？顺便帮我查下暖气费): the
+    stops in the resident's community, or that there are none, said now and without an offer,
+    since the request goes on. Nothing when the community is not known yet (the question is
+    then offered once the request is done) or this turn has said it."""
+    if latest_intent(tracker) == "query_outage":
+        return
+    text = latest_text(tracker)
+    if "query_outage" not in requests_in(text) + clause_intents(tracker.latest_message):
+        return
+    told = [(e.get("metadata") or {}).get("utter_action") for e in this_turn(tracker)]
+    told += [m.get("response") for m in dispatcher.messages]
+    if OUTAGE_TOLD.intersection(told):
+        return
+    community = await community_of(tracker)
+    if community is None:
+        return
+    now = clock.now()
+    found = await read_db(outages_in, community, now)
+    for outage in found:
+        dispatcher.utter_message(response="utter_outage_found", **describe(outage, community, now))
+    if not found:
+        dispatcher.utter_message(response="utter_no_outage_here", community=community)
+
+
 class ActionQueryOutage(Action):
     """Answers 停暖了吗 for the user's community, or asks which community they live in."""
 
@@ -205,12 +246,14 @@ class ActionQueryOutage(Action):
             dispatcher.utter_message(response="utter_no_outage_here", community=community)
             return []
         if not found:
+            answer_faq_clauses(dispatcher, tracker)  # 和平里停暖了没？另外暖气费一平米多少钱
             dispatcher.utter_message(response="utter_no_outage", community=community)
             return [SlotSet("pending", "repair")]
         for outage in found:
             dispatcher.utter_message(
                 response="utter_outage_found", **describe(outage, community, now)
             )
+        answer_faq_clauses(dispatcher, tracker)
         second = offer_second_request(
             dispatcher,
             tracker,

@@ -32,13 +32,18 @@ from actions.common import (
     sender_account,
     window_of,
 )
-from actions.outage import community_of, stop_before_booking, tell_stop_once
+from actions.outage import (
+    community_of,
+    stop_before_booking,
+    stopped_where_they_live,
+    tell_stop_once,
+)
 from actions.readback import SLOT as READ_BACK_SLOT
 from actions.readback import ReadBackSlot, confirmed_or_not_needed, withdrawn_at_read_back
 from actions.side_questions import answer_side_questions
 from bot.nlu.faults import fault_type_of
 from bot.nlu.numbers import parse_room_reading
-from bot.nlu.requests import asks_for_repair, not_a_complaint
+from bot.nlu.requests import asks_for_repair, not_a_complaint, requests_in
 from bot.policy import min_room_temp
 from bot.services import clock
 from bot.services import tickets as ticket_service
@@ -158,12 +163,11 @@ class ActionSubmitTempCheck(Action):
             window=clock.format_window(*window) if window else "尽快",
             deadline=clock.format_due(ticket.resolve_due),
         )
-        started_by = opening_text(tracker, {"request_temp_check"}, "temp_check_form")
         return [
             SlotSet("visit_time", None),
             SlotSet("temperature", None),
             SlotSet(READ_BACK_SLOT, None),
-            *offer_second_request(dispatcher, tracker, {"request_temp_check"}, started_by),
+            *await _offer_the_other_request(dispatcher, tracker, "request_temp_check"),
         ]
 
 
@@ -340,10 +344,20 @@ class ActionSubmitComplaint(Action):
             ack=clock.format_due(ticket.first_reply_due),
             close=clock.format_due(ticket.resolve_due),
         )
-        started_by = opening_text(tracker, {"file_complaint"}, "complaint_form")
         return [
             SlotSet("complaint_category", None),
             SlotSet("complaint_text", None),
             SlotSet(READ_BACK_SLOT, None),
-            *offer_second_request(dispatcher, tracker, {"file_complaint"}, started_by),
+            *await _offer_the_other_request(dispatcher, tracker, "file_complaint"),
         ]
+
+
+async def _offer_the_other_request(
+    dispatcher: CollectingDispatcher, tracker: Tracker, done: str
+) -> list[EventType]:
+    """The second request of the message that started this one (`offer_second_request`); a
+    repair where heating is stopped is offered as after a stop (幸福里这破暖气又不热了 我要投诉)."""
+    form = {"request_temp_check": "temp_check_form", "file_complaint": "complaint_form"}[done]
+    started_by = opening_text(tracker, {done}, form)
+    stopped = "report_repair" in requests_in(started_by) and await stopped_where_they_live(tracker)
+    return offer_second_request(dispatcher, tracker, {done}, started_by, stopped=stopped)

@@ -194,3 +194,57 @@ async def test_a_person_unwell_where_heating_is_stopped_hears_when_it_comes_back
     assert texts(dispatcher)[0] == "utter_emergency_person"
     assert said(dispatcher, "utter_outage_found")["community"] == "幸福里小区"
     assert not has_event(events, "followup", "repair_form")
+
+
+async def test_a_question_beside_a_stop_question_is_answered_before_the_offer(
+    domain: dict[str, Any],
+) -> None:
+    from actions.outage import ActionQueryOutage
+
+    turn = _asking(
+        "和平里今天停暖了没？另外你们暖气费一平米多少钱",
+        "query_outage",
+        _clause("和平里今天停暖了没?", "outage_notice", "query_outage"),
+        _clause("另外你们暖气费一平米多少钱", "fee_standard"),
+    )
+    dispatcher = CollectingDispatcher()
+    await ActionQueryOutage().run(dispatcher, tracker(turn), domain)
+    # the offer of a repair is the last thing said: the resident answers it next
+    assert texts(dispatcher) == [_answer("fee_standard"), "utter_no_outage"]
+
+
+async def test_a_service_hall_question_among_faq_questions_is_answered(
+    domain: dict[str, Any],
+) -> None:
+    turn = _asking(
+        "请教三个问题 1.暖气费在哪交 2.营业厅几点关门",
+        "faq",
+        _clause("1.暖气费在哪交", "payment_channels"),
+        _clause("2.营业厅几点关门", "hall_documents", "query_service_hall", 0.8),
+        response_selector=_selector(("payment_channels", 0.9)),
+    )
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerFaq().run(dispatcher, tracker(turn), domain)
+    assert texts(dispatcher)[-1] == _answer("payment_channels")
+    assert len(texts(dispatcher)) > 1  # the halls (or the question which community) first
+
+
+async def test_after_a_complaint_about_the_cold_a_repair_is_offered_as_after_a_stop(
+    store: str, domain: dict[str, Any]
+) -> None:
+    from actions.service_requests import ActionSubmitComplaint
+
+    dispatcher = CollectingDispatcher()
+    t = tracker(
+        user_turn("幸福里这破暖气又不热了 我要投诉你们", "file_complaint", message_id="a"),
+        user_turn("对", "affirm", message_id="b"),
+        slots={
+            "complaint_text": "幸福里这破暖气又不热了",
+            "complaint_category": "室温不达标",
+            "phone": "13700004444",
+            "details_confirmed": True,
+        },
+    )
+    events = await ActionSubmitComplaint().run(dispatcher, t, domain)
+    assert texts(dispatcher) == ["utter_complaint_created", OUTAGE_OFFER]
+    assert slot_values(events)["pending"] == "repair_after_outage"
