@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import re
 import threading
 import traceback
 from collections.abc import Awaitable, Callable
@@ -39,7 +40,7 @@ from bot.privacy import mask_text
 from bot.services import clock
 from bot.services.accounts import bound_account, contact_of
 from bot.services.area_codes import area_code_of
-from bot.services.outages import known_communities
+from bot.services.outages import known_communities, match_community
 from bot.store.db import ensure_schema, in_read_session, in_session
 
 logger = logging.getLogger(__name__)
@@ -698,21 +699,34 @@ class ContactSlots:
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """Accept an address with a community, or with a building and a room. A part of one
-        given as a correction (不对不对 是6号楼 5号楼是俺儿子家) changes that part of the address
-        already held; words taken for an address while another question was asked (联系电话打社区…)
-        leave the held one as it was."""
+        given as a correction (不对不对 是6号楼 5号楼是俺儿子家), or the rest of one whose
+        community was said before (5号楼1单元302 after 我是和平里的), completes the address held;
+        words taken for an address while another question was asked (联系电话打社区…) leave the
+        held one as it was. A visit needs more than the community: the fitter must find the door."""
         communities = await read_db(known_communities)
         address = parse_address(str(value or ""), communities)
         held = parse_address(str(_value_before_this_message(tracker, "address") or ""), communities)
-        if address.community is None and held.community:
+        if address.community is None:
+            named = held.community or _community_said_before(tracker, communities)
             said = parse_address(latest_text(tracker), communities)
-            address = corrected(held, said if said.building or said.room else address)
+            if named:
+                known = held if held.community else Address(raw="", community=named)
+                address = corrected(known, said if said.building or said.room else address)
         if not address.is_usable:
             if held.is_usable and not requested(tracker, "address"):
                 return {"address": held.summary()}
             dispatcher.utter_message(response="utter_invalid_address")
             return {"address": None}
-        return {"address": address.summary()}
+        if tracker.active_loop.get("name") in VISIT_FORMS and only_the_community(address):
+            # 我的房子 和平里: a ticket for "和平里" sends a fitter to a whole community
+            dispatcher.utter_message(
+                response="utter_address_incomplete", community=address.community
+            )
+            return {"address": None}
+        if address.building or address.room or not address.raw or only_the_community(address):
+            return {"address": address.summary()}
+        # 和平里写字楼一层大堂: the words that lead there are the address, not only 和平里
+        return {"address": address.raw.strip()}
 
     async def validate_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -739,6 +753,41 @@ class ContactSlots:
             dispatcher.utter_message(response="utter_invalid_visit_time")
             return {"visit_time": None}
         return {"visit_time": f"{window.start.isoformat()}/{window.end.isoformat()}"}
+
+
+#: Forms that send someone to the home, and so need the building or the flat, not only the
+#: community (a complaint is routed by its community).
+VISIT_FORMS = frozenset({"repair_form", "temp_check_form"})
+#: Words around a community name that say nothing more of where (我家在和平里小区的).
+_NOTHING_MORE = re.compile(r"[\s,，。.!！?？、]|小区|我家|我们家|俺家|住|在|的|是|那儿|这儿")
+
+
+def only_the_community(address: Address) -> bool:
+    """Whether `address` names the community and nothing else of where: no building or flat,
+    and no words beside the community's name that would lead someone there (和平里写字楼一层大堂
+    do; 我要 人 来 看看, said after 和平里 was, does not)."""
+    if address.building or address.room or not address.community:
+        return False
+    name = address.community.removesuffix("小区")
+    if name not in address.raw:
+        return True
+    rest = address.raw.replace(address.community, "").replace(name, "")
+    return len(_NOTHING_MORE.sub("", rest)) < 2
+
+
+def _community_said_before(tracker: Tracker, communities: list[str]) -> str | None:
+    """The community the resident named since the request started (我的房子 和平里 暖气不热,
+    then the building and flat when asked), latest first; not one named before it (那幸福里呢
+    俺妈住那儿 is someone else's home)."""
+    form = str(tracker.active_loop.get("name") or "")
+    texts = [
+        str(e.get("text") or "")
+        for e in _events_since_start(tracker, set(), form)
+        if e.get("event") == "user"
+    ]
+    return next(
+        (name for text in reversed(texts) if (name := match_community(text, communities))), None
+    )
 
 
 def corrected(held: Address, said: Address) -> Address:

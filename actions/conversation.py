@@ -63,6 +63,7 @@ from bot.nlu.faults import fault_type_of
 from bot.nlu.limits import INPUT_TRUNCATED, MAX_MESSAGE_CHARS, has_words
 from bot.nlu.numbers import normalise_contact_number
 from bot.nlu.requests import (
+    FORM_STARTERS,
     asks_for_measurement,
     asks_when,
     asks_when_we_reply,
@@ -94,16 +95,7 @@ SECOND_FORMS = {
     "second:file_complaint": "complaint_form",
 }
 #: Intents that start a form: saying one inside another form switches to it.
-FLOW_STARTERS = frozenset(
-    {
-        "report_repair",
-        "request_temp_check",
-        "file_complaint",
-        "query_fee",
-        "bind_account",
-        "apply_stop_heating",
-    }
-)
+FLOW_STARTERS = FORM_STARTERS
 
 # Validated when the action server imports its actions: a bad HANDOFF_* setting or knowledge-base
 # file stops it at start.

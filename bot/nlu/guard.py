@@ -35,6 +35,7 @@ from bot.nlu.limits import INPUT_TRUNCATED, has_words
 from bot.nlu.meterreading import reports_reading
 from bot.nlu.notices import asks_for_notices, names_notices, refuses_notices
 from bot.nlu.requests import (
+    FORM_STARTERS,
     asks_about_ticket,
     asks_for_a_manager,
     asks_for_repair,
@@ -134,7 +135,9 @@ class IntentCorrections(StatelessComponent):
     - → `inform` for 那金色家园呢: a place asked about "and there?", which the actions resolve
       against the last answer (it read as a goodbye);
     - `query_outage` → `faq` for a question about the season's end that names no stop (暖气
-      几月结束, the season topic first), which was answered "no stop in your community".
+      几月结束, the season topic first), which was answered "no stop in your community";
+    - `faq` → the request a clause makes (我要报停，另外去年的发票还没开): the request is what the
+      resident came for; its form answers the question beside it.
     """
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -161,9 +164,7 @@ class IntentCorrections(StatelessComponent):
                 meant = _next_intent(message, {"unsubscribe", "subscribe", FALLBACK_INTENT})
             elif name in _READING_MISREAD and reports_reading(text):
                 meant = "report_meter_reading"
-            elif name in ("greet", "thank", "goodbye") and (
-                asked := _request_after_greeting(message)
-            ):
+            elif asked := _request_in_a_clause(message, name, text):
                 meant = asked
             elif name not in ("query_ticket", "cancel_ticket") and asks_about_ticket(text):
                 meant = "query_ticket"
@@ -218,6 +219,33 @@ def _and_there(message: Message, text: str) -> bool:
         entity.get(ENTITY_ATTRIBUTE_TYPE) == "address" and entity.get("value") in opening.group(2)
         for entity in message.get(ENTITIES) or []
     )
+
+
+def _request_in_a_clause(message: Message, intent: str | None, text: str) -> str | None:
+    """The request a clause makes in a message read as small talk or as a question."""
+    if intent in ("greet", "thank", "goodbye"):
+        return _request_after_greeting(message)
+    if intent == "faq":
+        return _request_beside_a_question(message, text)
+    return None
+
+
+#: How sure the classifier must be of a clause's request, when the rules do not see it too, to
+#: take it over a question the whole message was read as.
+_SURE_REQUEST = 0.9
+
+
+def _request_beside_a_question(message: Message, text: str) -> str | None:
+    """The request a clause of a message read as a question makes (我要报修 暖气片不热 顺便问下过户
+    要带什么材料; 我要报停，另外去年的发票还没开): the request is what the resident came for, and
+    the question is answered beside it. Only a clause the classifier is sure of, or one the
+    rules of `requests_in` see too."""
+    noticed = requests_in(text)
+    for clause in message.get(CLAUSES) or []:
+        intent, sure = clause.get(INTENT_NAME_KEY), float(clause.get("confidence") or 0)
+        if intent in FORM_STARTERS and (sure >= _SURE_REQUEST or intent in noticed):
+            return str(intent)
+    return None
 
 
 def _request_after_greeting(message: Message) -> str | None:

@@ -22,6 +22,7 @@ from bot.nlu.faults import fault_type_of
 from bot.nlu.numbers import normalise_ticket_no, to_canonical
 
 __all__ = [
+    "FORM_STARTERS",
     "REQUEST_INTENTS",
     "asks_about_ticket",
     "asks_for_a_manager",
@@ -40,6 +41,18 @@ __all__ = [
     "wants_unbind",
 ]
 
+#: The intents that start a request of several questions (a form): said inside another form they
+#: switch to it, and a clause that makes one is the request of its message.
+FORM_STARTERS = frozenset(
+    {
+        "report_repair",
+        "request_temp_check",
+        "file_complaint",
+        "query_fee",
+        "bind_account",
+        "apply_stop_heating",
+    }
+)
 #: The intents these rules can notice, in the order they are offered.
 REQUEST_INTENTS: tuple[str, ...] = (
     "report_repair",

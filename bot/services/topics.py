@@ -101,6 +101,9 @@ def choice_for_parse(parse: Mapping[str, Any], retrieval: Retrieval) -> TopicCho
 #: How sure the key model must be of a clause's topic to answer it beside something else: a
 #: stray clause of a long message resembles some topic more often than a question asked alone.
 CLAUSE_TOPIC_CONFIDENCE = 0.65
+#: The fewest word characters of a clause answered as a question of its own: 哪天啊 after
+#: 金色家园要停暖？ continues that question, it asks nothing new.
+CLAUSE_MIN_WORDS = 4
 
 
 def clause_topics(parse: Mapping[str, Any], retrieval: Retrieval) -> list[str]:
@@ -117,6 +120,7 @@ def clause_topics(parse: Mapping[str, Any], retrieval: Retrieval) -> list[str]:
             and float(clause.get("topic_confidence") or 0)
             >= max(retrieval.answer_confidence, CLAUSE_TOPIC_CONFIDENCE)
             and is_question(str(clause.get("text") or ""))
+            and sum(ch.isalnum() for ch in str(clause.get("text") or "")) >= CLAUSE_MIN_WORDS
             and topic
             and topic not in topics
         ):

@@ -554,3 +554,61 @@ async def test_words_taken_for_an_address_at_another_question_leave_it_as_it_was
     )
     assert slot_values(events)["address"] == "东风新村12号楼3单元"
     assert "utter_invalid_address" not in texts(dispatcher)
+
+
+async def test_a_visit_needs_more_than_the_community(domain: dict[str, Any]) -> None:
+    """我的房子 和平里 暖气 不热: the ticket said only 和平里, and no fitter finds a door by it.
+    The building and flat are asked, and completed with the community said before."""
+    opened = user_turn("我的房子 和平里 暖气 不热", "report_repair", message_id="a")
+    dispatcher = CollectingDispatcher()
+    events = await ValidateRepairForm().run(
+        dispatcher,
+        tracker(
+            opened,
+            slots={"requested_slot": "phone", "fault_type": "no_heat"},
+            slot_events={"address": "和平里"},
+            active_loop="repair_form",
+        ),
+        domain,
+    )
+    assert slot_values(events)["address"] is None
+    assert said(dispatcher, "utter_address_incomplete")["community"] == "和平里"
+    events = await ValidateRepairForm().run(
+        CollectingDispatcher(),
+        tracker(
+            opened,
+            {"event": "active_loop", "name": "repair_form"},
+            user_turn("2号楼1单元301", message_id="b"),
+            slots={"requested_slot": "address", "fault_type": "no_heat"},
+            slot_events={"address": "2号楼1单元301"},
+            active_loop="repair_form",
+        ),
+        domain,
+    )
+    assert slot_values(events)["address"] == "和平里2号楼1单元301"
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("和平里写字楼一层大堂", "和平里写字楼一层大堂"),  # the words that lead there are kept
+        ("我要 人 来 看看", None),  # not an address, whatever community was named before
+    ],
+)
+async def test_words_beside_the_community_are_an_address_only_when_they_lead_there(
+    domain: dict[str, Any], text: str, kept: str | None
+) -> None:
+    opened = user_turn("我的房子 和平里 暖气 不热", "report_repair", message_id="a")
+    events = await ValidateRepairForm().run(
+        CollectingDispatcher(),
+        tracker(
+            opened,
+            {"event": "active_loop", "name": "repair_form"},
+            user_turn(text, message_id="b"),
+            slots={"requested_slot": "address", "fault_type": "no_heat"},
+            slot_events={"address": text},
+            active_loop="repair_form",
+        ),
+        domain,
+    )
+    assert slot_values(events)["address"] == kept

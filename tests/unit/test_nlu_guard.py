@@ -152,3 +152,16 @@ def test_the_seasons_end_is_no_outage_question() -> None:
     assert _corrected(_parsed(stopped_again, "query_outage", response_selector=season)) == (
         "query_outage"
     )
+
+
+def test_a_request_beside_a_question_is_the_request() -> None:
+    """我要报修 暖气片不热 顺便问下过户要带什么材料 read as the FAQ: the transfer answered, the
+    repair dropped."""
+    clauses = [
+        {"text": "我要报修 暖气片不热", "name": "report_repair", "confidence": 0.95},
+        {"text": "顺便问下过户要带什么材料", "name": "faq", "confidence": 0.85},
+    ]
+    text = "我要报修 暖气片不热 顺便问下过户要带什么材料"
+    assert _corrected(_parsed(text, "faq", clauses=clauses)) == "report_repair"
+    unsure = [{"text": "暖气片上热下凉", "name": "report_repair", "confidence": 0.6}, clauses[1]]
+    assert _corrected(_parsed("暖气片上热下凉 是怎么回事", "faq", clauses=unsure)) == "faq"

@@ -122,6 +122,7 @@ def test_the_questions_among_a_messages_clauses_are_its_topics() -> None:
             clause("发票怎么开", "invoice"),
             clause("今儿早上不知道怎么的就呲开了", "account_number_lookup", sure=0.51),
             clause("暖气上热下凉", "radiator_bleeding"),  # states, does not ask
+            clause("哪天啊", "heating_season"),  # too short to ask anything new
             clause("我想查查暖气费", "fee_standard", intent="query_fee"),
         ]
     }
