@@ -572,9 +572,9 @@ def _told_when_we_reply(dispatcher: CollectingDispatcher, tracker: Tracker) -> b
     rules = policy()
     dispatcher.utter_message(
         response="utter_complaint_deadlines",
-        first_reply=f"{rules.response.first_reply_hours:g}",
-        acknowledge=f"{rules.complaint.acknowledge_hours:g}",
-        close=f"{rules.complaint.close_hours:g}",
+        reply_hours=f"{rules.response.first_reply_hours:g}",
+        ack_hours=f"{rules.complaint.acknowledge_hours:g}",
+        close_hours=f"{rules.complaint.close_hours:g}",
     )
     return True
 

@@ -751,5 +751,5 @@ async def test_in_a_complaint_when_we_reply_is_answered_with_its_deadlines(
     await ActionAnswerFaq().run(dispatcher, tracker(turn, active_loop="complaint_form"), domain)
     deadlines = said(dispatcher, "utter_complaint_deadlines")
     rules = load_policy()
-    assert deadlines["acknowledge"] == f"{rules.complaint.acknowledge_hours:g}"
-    assert deadlines["first_reply"] == f"{rules.response.first_reply_hours:g}"
+    assert deadlines["ack_hours"] == f"{rules.complaint.acknowledge_hours:g}"
+    assert deadlines["reply_hours"] == f"{rules.response.first_reply_hours:g}"
