@@ -718,10 +718,13 @@ class ContactSlots:
             dispatcher.utter_message(response="utter_invalid_address")
             return {"address": None}
         if tracker.active_loop.get("name") in VISIT_FORMS and only_the_community(address):
-            # 我的房子 和平里: a ticket for "和平里" sends a fitter to a whole community
-            dispatcher.utter_message(
-                response="utter_address_incomplete", community=address.community
-            )
+            # 我的房子 和平里: a ticket for "和平里" sends a fitter to a whole community. Said
+            # in answer to the address question, the resident hears why it is asked again;
+            # otherwise (named in passing, or the account's) the form asks it in its turn
+            if requested(tracker, "address"):
+                dispatcher.utter_message(
+                    response="utter_address_incomplete", community=address.community
+                )
             return {"address": None}
         if address.building or address.room or not address.raw or only_the_community(address):
             return {"address": address.summary()}

@@ -571,8 +571,23 @@ async def test_a_visit_needs_more_than_the_community(domain: dict[str, Any]) -> 
         ),
         domain,
     )
+    assert slot_values(events)["address"] is None  # asked in its turn, after the phone
+    assert "utter_address_incomplete" not in texts(dispatcher)
+    answered = CollectingDispatcher()
+    events = await ValidateRepairForm().run(
+        answered,
+        tracker(
+            opened,
+            {"event": "active_loop", "name": "repair_form"},
+            user_turn("就和平里", message_id="b"),
+            slots={"requested_slot": "address", "fault_type": "no_heat"},
+            slot_events={"address": "就和平里"},
+            active_loop="repair_form",
+        ),
+        domain,
+    )
     assert slot_values(events)["address"] is None
-    assert said(dispatcher, "utter_address_incomplete")["community"] == "和平里"
+    assert said(answered, "utter_address_incomplete")["community"] == "和平里"
     events = await ValidateRepairForm().run(
         CollectingDispatcher(),
         tracker(
