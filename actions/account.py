@@ -33,6 +33,8 @@ from actions.common import (
     verified_account,
 )
 from actions.meters import METER_PURPOSES, serve_meter_request
+from actions.outage import tell_stop_once
+from actions.side_questions import answer_side_questions
 from actions.subscriptions import offer_after_binding
 from bot.base import clock
 from bot.nlu.numbers import chinese_to_arabic, normalise_account_no
@@ -74,7 +76,9 @@ class ValidateVerifyForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Skip the questions when this sender already proved, or is bound to, the account; a
-        proof that lapsed is dropped first, with a word on why the questions come again."""
+        proof that lapsed is dropped first, with a word on why the questions come again. A
+        question asked beside the request (顺便问下过了年再交有没有滞纳金) is answered first."""
+        await answer_side_questions(dispatcher, tracker)
         verified = verified_account(tracker)
         wanted = tracker.get_slot("account_no")
         if verified and wanted in (None, verified):
@@ -240,20 +244,25 @@ class ActionAfterVerification(Action):
         if not account or account != tracker.get_slot("account_no"):
             return [SlotSet("phone_last4", None), SlotSet("account_no", None)]
         purpose = latest_intent_among(tracker, PURPOSES) or "query_fee"
-        if purpose == "bind_account":
+        started_by = latest_text_of_intent(tracker, PURPOSES)
+        asked = requests_in(started_by)
+        if purpose == "bind_account" or (purpose == "query_fee" and "bind_account" in asked):
+            # 我想把户号绑上，顺便看看还欠多少 reads as a fee query: the proof serves both
             await in_db(bind_account, channel_of(tracker), tracker.sender_id, account, clock.now())
             dispatcher.utter_message(response="utter_bound", account=mask_account(account))
         elif purpose == "apply_stop_heating":
             await _apply_stop_heating(dispatcher, tracker, account)
         elif purpose in METER_PURPOSES:  # 查表 is its own service (actions.meters), not billing
             await serve_meter_request(dispatcher, tracker, account, purpose)
-        started_by = latest_text_of_intent(tracker, PURPOSES)
-        if purpose == "query_fee" or "query_fee" in requests_in(started_by):
+        if purpose == "query_fee" or "query_fee" in asked:
             # 绑好了顺便查一下交了没有: the account is proven now, so the bill asked for in the
             # same message is shown at once instead of offered
             summary = await read_db(fee_summary, policy(), account, clock.now().date())
             _show_fee(dispatcher, summary)
-        second = offer_second_request(dispatcher, tracker, {"query_fee", purpose}, started_by)
+        stopped = "report_repair" in asked and await tell_stop_once(dispatcher, tracker)
+        second = offer_second_request(
+            dispatcher, tracker, {"query_fee", purpose}, started_by, stopped=stopped
+        )
         if purpose == "bind_account" and not second:
             second = await offer_after_binding(dispatcher, tracker, account)
         return [SlotSet("phone_last4", None), *second]

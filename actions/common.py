@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import re
 import threading
 import traceback
 import unicodedata
@@ -31,7 +32,7 @@ from rasa_sdk.types import DomainDict
 from bot.base import clock
 from bot.channels.ids import ForeignConversation, identity_of
 from bot.handoff.triggers import upset
-from bot.nlu.address import parse_address
+from bot.nlu.address import Address, parse_address
 from bot.nlu.numbers import normalise_contact_number
 from bot.nlu.own_number import means_own_number
 from bot.nlu.requests import requests_in
@@ -39,7 +40,8 @@ from bot.nlu.timewindow import parse_visit_window
 from bot.policy import Policy, load_policy, verification_lapsed
 from bot.privacy import mask_text
 from bot.services.accounts import bound_account, contact_of
-from bot.services.outages import known_communities
+from bot.services.area_codes import area_code_of
+from bot.services.outages import known_communities, match_community
 from bot.store.db import ensure_schema, in_read_session, in_session
 
 logger = logging.getLogger(__name__)
@@ -209,6 +211,12 @@ def sender_phone(tracker: Tracker) -> str | None:
         return None
 
 
+def contact_number(value: object) -> str | None:
+    """`normalise_contact_number`, a landline without area code taken to be in the company's
+    city (家里座机6234 5678 → 010-62345678)."""
+    return normalise_contact_number(value, area_code_of(policy().city))
+
+
 def latest_intent(tracker: Tracker) -> str | None:
     """The intent NLU gave the latest user message (`nlu_fallback` included)."""
     name = (tracker.latest_message.get("intent") or {}).get("name")
@@ -319,6 +327,14 @@ def said_yes(tracker: Tracker) -> bool:
 #: The payloads of the yes and no buttons every offer shows (domain.yml).
 YES_PAYLOAD = "/affirm"
 NO_PAYLOAD = "/deny"
+def this_turn(tracker: Tracker) -> list[dict[str, Any]]:
+    """The events since the latest user message (what earlier actions of this turn did)."""
+    events: list[dict[str, Any]] = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            break
+        events.append(event)
+    return events
 
 
 def raw_text(tracker: Tracker) -> str:
@@ -542,27 +558,72 @@ def way_out_given(tracker: Tracker, slot: str) -> bool:
     return False
 
 
-#: A second request's `pending` offer and how it is named to the resident.
+#: The offer made when heating is stopped in the resident's community: book a visit anyway?
+AFTER_OUTAGE = "repair_after_outage"
+OUTAGE_OFFER = "utter_outage_repair_offer"
+#: A second request's `pending` offer and how it is named to the resident (a binding is not
+#: offered: it is done with the bill, `actions.account`).
 SECOND_REQUESTS: dict[str, tuple[str, str]] = {
     "report_repair": ("repair", "报修"),
+    "request_temp_check": ("second:request_temp_check", "上门测温"),
+    "file_complaint": ("second:file_complaint", "投诉"),
     "query_fee": ("second:query_fee", "查暖气费"),
     "query_outage": ("second:query_outage", "查停热情况"),
 }
+#: Answers that already told the resident about heating stops.
+OUTAGE_TOLD = frozenset({"utter_outage_found", "utter_no_outage", "utter_no_outage_here"})
 
 
 def offer_second_request(
-    dispatcher: CollectingDispatcher, tracker: Tracker, done: set[str], started_by: str | None
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    done: set[str],
+    started_by: str | None,
+    stopped: bool = False,
 ) -> list[EventType]:
     """Once the request `done` is finished, offer the other one the message that started it
-    made too (bot.nlu.requests), so the second of two requests in one message is not dropped.
-    The caller makes no other offer in the same turn (one `pending` at a time).
+    made too (bot.nlu.requests), so the second of two requests in one message is not dropped:
+    not one offered before, nor an outage question the conversation already answered. Where
+    heating is `stopped` (the caller has told the stop), a repair is offered as after any stop:
+    the stop is why it is cold, book anyway? The caller makes no other offer in the same turn
+    (one `pending` at a time).
     """
+    offered = {
+        e.get("value")
+        for e in tracker.events
+        if e.get("event") == "slot" and e.get("name") == "pending"
+    }
+    told = {
+        (e.get("metadata") or {}).get("utter_action")
+        for e in tracker.events
+        if e.get("event") == "bot"
+    }
     for intent in requests_in(started_by):
-        if intent not in done:
-            pending, what = SECOND_REQUESTS[intent]
-            dispatcher.utter_message(response="utter_offer_second_request", what=what)
-            return [SlotSet("pending", pending)]
+        if intent in done or intent not in SECOND_REQUESTS:
+            continue
+        pending, what = SECOND_REQUESTS[intent]
+        if pending in offered or (intent == "query_outage" and told & OUTAGE_TOLD):
+            continue
+        if intent == "report_repair" and stopped:
+            dispatcher.utter_message(response=OUTAGE_OFFER)
+            return [SlotSet("pending", AFTER_OUTAGE)]
+        dispatcher.utter_message(response="utter_offer_second_request", what=what)
+        return [SlotSet("pending", pending)]
     return []
+
+
+def opening_text(tracker: Tracker, intents: set[str], form: str) -> str:
+    """The message that started the request: the latest with one of `intents`, else the one
+    before `form` opened (an emergency or a bare fault opens the repair form under another
+    intent, and its first message is where a second request was made)."""
+    return next(
+        (
+            str(e.get("text") or "")
+            for e in _events_since_start(tracker, intents, form)
+            if e.get("event") == "user"
+        ),
+        "",
+    )
 
 
 APOLOGY = "utter_apology_upset"
@@ -674,13 +735,38 @@ class ContactSlots:
     async def validate_address(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Accept an address with a community, or with a building and a room."""
+        """Accept an address with a community, or with a building and a room. A part of one
+        given as a correction (不对不对 是6号楼 5号楼是俺儿子家), or the rest of one whose
+        community was said before (5号楼1单元302 after 我是和平里的), completes the address held;
+        words taken for an address while another question was asked (联系电话打社区…) leave the
+        held one as it was. A visit needs more than the community: the fitter must find the door."""
         communities = await read_db(known_communities)
         address = parse_address(str(value or ""), communities)
+        held = parse_address(str(_value_before_this_message(tracker, "address") or ""), communities)
+        if address.community is None:
+            named = held.community or _community_said_before(tracker, communities)
+            said = parse_address(latest_text(tracker), communities)
+            if named:
+                known = held if held.community else Address(raw="", community=named)
+                address = corrected(known, said if said.building or said.room else address)
         if not address.is_usable:
+            if held.is_usable and not requested(tracker, "address"):
+                return {"address": held.summary()}
             dispatcher.utter_message(response="utter_invalid_address")
             return {"address": None}
-        return {"address": address.summary()}
+        if tracker.active_loop.get("name") in VISIT_FORMS and only_the_community(address):
+            # 我的房子 和平里: a ticket for "和平里" sends a fitter to a whole community. Said
+            # in answer to the address question, the resident hears why it is asked again;
+            # otherwise (named in passing, or the account's) the form asks it in its turn
+            if requested(tracker, "address"):
+                dispatcher.utter_message(
+                    response="utter_address_incomplete", community=address.community
+                )
+            return {"address": None}
+        if address.building or address.room or not address.raw or only_the_community(address):
+            return {"address": address.summary()}
+        # 和平里写字楼一层大堂: the words that lead there are the address, not only 和平里
+        return {"address": address.raw.strip()}
 
     async def validate_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -689,7 +775,7 @@ class ContactSlots:
         spacing or digit form (`normalise_contact_number`)."""
         own = sender_phone(tracker)
         phone = own if own and means_own_number(str(value or "")) else None
-        phone = phone or normalise_contact_number(str(value or ""))
+        phone = phone or contact_number(str(value or ""))
         if phone is None:
             shown = str(value or "")[:20]
             dispatcher.utter_message(response="utter_invalid_phone", value=shown)
@@ -707,6 +793,67 @@ class ContactSlots:
             dispatcher.utter_message(response="utter_invalid_visit_time")
             return {"visit_time": None}
         return {"visit_time": f"{window.start.isoformat()}/{window.end.isoformat()}"}
+
+
+#: Forms that send someone to the home, and so need the building or the flat, not only the
+#: community (a complaint is routed by its community).
+VISIT_FORMS = frozenset({"repair_form", "temp_check_form"})
+#: Words around a community name that say nothing more of where (我家在和平里小区的).
+_NOTHING_MORE = re.compile(r"[\s,，。.!！?？、]|小区|我家|我们家|俺家|住|在|的|是|那儿|这儿")
+
+
+def only_the_community(address: Address) -> bool:
+    """Whether `address` names the community and nothing else of where: no building or flat,
+    and no words beside the community's name that would lead someone there (和平里写字楼一层大堂
+    do; 我要 人 来 看看, said after 和平里 was, does not)."""
+    if address.building or address.room or not address.community:
+        return False
+    name = address.community.removesuffix("小区")
+    if name not in address.raw:
+        return True
+    rest = address.raw.replace(address.community, "").replace(name, "")
+    return len(_NOTHING_MORE.sub("", rest)) < 2
+
+
+def _community_said_before(tracker: Tracker, communities: list[str]) -> str | None:
+    """The community the resident named since the request started (我的房子 和平里 暖气不热,
+    then the building and flat when asked), latest first; not one named before it (那幸福里呢
+    俺妈住那儿 is someone else's home)."""
+    form = str(tracker.active_loop.get("name") or "")
+    texts = [
+        str(e.get("text") or "")
+        for e in _events_since_start(tracker, set(), form)
+        if e.get("event") == "user"
+    ]
+    return next(
+        (name for text in reversed(texts) if (name := match_community(text, communities))), None
+    )
+
+
+def corrected(held: Address, said: Address) -> Address:
+    """The address held with the parts `said` gives instead (5号楼 → 6号楼 keeps the community,
+    and the unit and room unless those are said too)."""
+    return Address(
+        raw=said.raw,
+        community=said.community or held.community,
+        building=said.building or held.building,
+        unit=said.unit or held.unit,
+        room=said.room or held.room,
+    )
+
+
+def _value_before_this_message(tracker: Tracker, slot: str) -> Any:
+    """The value `slot` held before the latest user message (its current value when the
+    message set none; None when the turns the action server sees do not reach it)."""
+    events = list(tracker.events)
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
+    if not any(_sets(e, slot) for e in events[last_user + 1 :]):
+        return tracker.get_slot(slot)
+    return next((e.get("value") for e in reversed(events[:last_user]) if _sets(e, slot)), None)
+
+
+def _sets(event: dict[str, Any], slot: str) -> bool:
+    return event.get("event") == "slot" and event.get("name") == slot
 
 
 #: The values each form collects that no later flow may inherit (`leave_form`).

@@ -12,6 +12,7 @@ from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import (
+    ActiveLoop,
     ConversationPaused,
     EventType,
     FollowupAction,
@@ -22,12 +23,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import (
+    AFTER_OUTAGE,
     NO_PAYLOAD,
-    SMS_CHANNEL,
     YES_PAYLOAD,
     address_parts,
     channel_of,
     consecutive_fallbacks,
+    contact_number,
     fresh_pending,
     guarded,
     in_db,
@@ -37,6 +39,7 @@ from actions.common import (
     leave_form,
     message_key,
     policy,
+    previous_bot_turn,
     raw_text,
     read_db,
     resident_words,
@@ -47,8 +50,9 @@ from actions.common import (
     typed_button,
 )
 from actions.emergency import tell_urgent_completed
+from actions.knowledge import answer_topics
 from actions.outage import ActionQueryOutage
-from actions.repair import AFTER_OUTAGE, OPEN_REPAIR, same_home
+from actions.repair import OPEN_REPAIR, same_home
 from actions.sampling import answer_sampling_invitation, take_resident_reading
 from actions.service_halls import HALL_COMMUNITY, ActionQueryServiceHall
 from actions.service_requests import TEMP_CHECK_AFTER_OUTAGE
@@ -67,30 +71,43 @@ from bot.handoff import rules as handoff_rules
 from bot.handoff.config import handoff_settings
 from bot.handoff.triggers import UserTurn, frustration
 from bot.nlu.address import parse_address
+from bot.nlu.clauses import clause_intents, is_question
 from bot.nlu.faults import fault_type_of
 from bot.nlu.limits import INPUT_TRUNCATED, MAX_MESSAGE_CHARS, has_words
 from bot.nlu.numbers import normalise_contact_number
-from bot.nlu.requests import asks_for_measurement, cannot_provide, hesitating
-from bot.policy.faq_sms import sms_topic_answer
+from bot.nlu.requests import (
+    FORM_STARTERS,
+    asks_for_measurement,
+    asks_when,
+    asks_when_we_reply,
+    cannot_provide,
+    gives_up,
+    hesitating,
+)
 from bot.policy.knowledge import KnowledgeBase, load_knowledge
 from bot.privacy import mask_phone
 from bot.services import tickets as ticket_service
 from bot.services.accounts import contact_of
 from bot.services.outages import known_communities, match_community
-from bot.services.topics import TopicChoice, choice_for_parse, reaches_knowledge_base
+from bot.services.topics import (
+    RETRIEVAL_INTENT,
+    TopicChoice,
+    choice_for_parse,
+    choose_topic,
+    clause_topics,
+    reaches_knowledge_base,
+    topic_ranking,
+)
 from bot.store.tickets import TicketDraft
 
+#: The form a yes to a second request's offer starts (`actions.common.SECOND_REQUESTS`).
+SECOND_FORMS = {
+    "second:query_fee": "verify_form",
+    "second:request_temp_check": "temp_check_form",
+    "second:file_complaint": "complaint_form",
+}
 #: Intents that start a form: saying one inside another form switches to it.
-FLOW_STARTERS = frozenset(
-    {
-        "report_repair",
-        "request_temp_check",
-        "file_complaint",
-        "query_fee",
-        "bind_account",
-        "apply_stop_heating",
-    }
-)
+FLOW_STARTERS = FORM_STARTERS
 
 # Validated when the action server imports its actions: a bad HANDOFF_* setting or knowledge-base
 # file stops it at start.
@@ -324,8 +341,8 @@ class ActionHandleYesNo(Action):
             return [*cleared, FollowupAction("repair_form")]
         if yes and pending == TEMP_CHECK_AFTER_OUTAGE:
             return [*cleared, FollowupAction("temp_check_form")]
-        if yes and pending == "second:query_fee":
-            return [*cleared, FollowupAction("verify_form")]
+        if yes and pending in SECOND_FORMS:
+            return [*cleared, FollowupAction(SECOND_FORMS[pending])]
         if yes and pending == "second:query_outage":
             return cleared + await ActionQueryOutage().run(dispatcher, tracker, domain)
         if not pending and await answer_sampling_invitation(dispatcher, tracker, yes):
@@ -445,6 +462,14 @@ class ActionHandleInform(Action):
         the repair form with them; else ask what the user wants to do with the value."""
         if ticket_no_of(tracker):
             return await ActionQueryTicket().run(dispatcher, tracker, domain)
+        if tracker.active_loop.get("name") == "verify_form":
+            # an address or a phone where the account number was asked: they do not have it
+            # (the form itself answers one who says so: 户号不记得了)
+            if not cannot_provide(latest_text(tracker)):
+                dispatcher.utter_message(
+                    response="utter_verify_alternatives", hotline=policy().company.hotline
+                )
+            return []
         if fresh_pending(tracker) == "outage_community":
             return await ActionQueryOutage().run(dispatcher, tracker, domain)
         if fresh_pending(tracker) == HALL_COMMUNITY:
@@ -471,8 +496,26 @@ class ActionHandleInform(Action):
             # 和平里2号楼1单元303 13122223333 工作日晚上: details sent after the request (or
             # after the refund rules that invite a measurement) go to that request's form
             return [FollowupAction(form)]
+        kb = load_knowledge(policy())
+        topic = _question_read_as_a_value(tracker, kb)
+        if topic:
+            # 12月31号之前交完就没滞纳金吧？ carries a date but asks a question
+            answer_topics(dispatcher, tracker, kb, [topic])
+            return []
         dispatcher.utter_message(response="utter_ask_what_for")
         return []
+
+
+def _question_read_as_a_value(tracker: Tracker, kb: KnowledgeBase) -> str | None:
+    """The knowledge-base topic of a question the classifier took for a bare value because it
+    holds one (a date, an amount): it reads as a question, the FAQ family is the runner-up
+    intent, and the topic is sure enough to answer outright."""
+    if not is_question(latest_text(tracker)):
+        return None
+    ranked = [entry.get("name") for entry in tracker.latest_message.get("intent_ranking") or []]
+    if RETRIEVAL_INTENT not in ranked[:2]:
+        return None
+    return choose_topic(topic_ranking(tracker.latest_message), kb.retrieval).answer
 
 
 #: Replies after which a request is over (filed, stopped): later details start nothing.
@@ -488,6 +531,8 @@ TOPIC_CLOSED = frozenset(
 )
 #: FAQ answers that invite a 测温 request (室温标准, 不达标退费).
 MEASUREMENT_TOPICS = frozenset({"refund", "room_temp_standard"})
+#: Intents of a message that told of a fault without being taken for a request.
+UNPLACED = frozenset({RETRIEVAL_INTENT, "nlu_fallback", "inform", "greet", "out_of_scope"})
 #: Requests whose form a later message of bare details continues.
 TOPIC_FORMS = {
     "report_repair": "repair_form",
@@ -498,8 +543,11 @@ TOPIC_FORMS = {
 
 async def _topic_form(tracker: Tracker) -> str | None:
     """The form a message of details (an address or a phone number) belongs to: the last
-    request the resident made in the last few messages, or a measurement after the FAQ answers
-    that invite one; None when the message holds no details or there is no such topic."""
+    request the resident made in the last few messages, a measurement after the FAQ answers
+    that invite one, a repair after those that invite one (暖气片哐哐响 能修吗 → the noise
+    answer ends "回复我要报修") or after a fault told in words the classifier did not take for a
+    request (回家发现暖器冰凉冰凉的 咋回事啊); None when the message holds no details or there is
+    no such topic."""
     text = latest_text(tracker)
     has_details = (
         parse_address(text, await read_db(known_communities)).is_usable
@@ -526,8 +574,12 @@ async def _topic_form(tracker: Tracker) -> str | None:
         if intent in TOPIC_FORMS:
             return TOPIC_FORMS[intent]
         key = (parse.get("response_selector") or {}).get("faq", {}).get("response", {})
-        if str(key.get("intent_response_key") or "").removeprefix("faq/") in MEASUREMENT_TOPICS:
+        topic = str(key.get("intent_response_key") or "").removeprefix("faq/")
+        if topic in MEASUREMENT_TOPICS:
             return "temp_check_form"
+        told = intent in UNPLACED and fault_type_of(str(event.get("text") or ""))
+        if told or (intent == RETRIEVAL_INTENT and topic in _repair_topics()):
+            return "repair_form"
     return None
 
 
@@ -559,6 +611,10 @@ async def _add_to_open_repair(
         return [SlotSet("pending", None)]
     dispatcher.utter_message(response="utter_ticket_noted", ticket_no=ticket_no)
     return []
+def _repair_topics() -> frozenset[str]:
+    """The knowledge-base topics whose answer invites a repair request (回复“我要报修”)."""
+    kb = load_knowledge(policy())
+    return frozenset(key for key in kb.topics if "我要报修" in kb.answer(key))
 
 
 async def _complete_urgent_ticket(
@@ -569,7 +625,7 @@ async def _complete_urgent_ticket(
     neither."""
     text = latest_text(tracker)
     address = parse_address(text, await read_db(known_communities))
-    phone = normalise_contact_number(text)
+    phone = contact_number(text)
     fields: dict[str, Any] = {}
     if address.is_usable:
         fields.update(address=address.summary(), **await address_parts(address.summary()))
@@ -598,19 +654,46 @@ def _just_answered_about_outages(
 ) -> bool:
     """Whether the bot's last turn (since the previous user message) answered about heating
     stops (by default either way: a stop named, or none)."""
-    seen_user = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if seen_user:
-                return False
-            seen_user = True
-        elif (
-            seen_user
-            and event.get("event") == "bot"
-            and (event.get("metadata") or {}).get("utter_action") in answers
-        ):
-            return True
-    return False
+    return any(
+        (event.get("metadata") or {}).get("utter_action") in answers
+        for event in previous_bot_turn(tracker)
+    )
+
+
+#: Knowledge-base topics of a request, by the intent that started it: an unsure question asked in
+#: the middle of that request is about it (那基础费是多少 while applying for 报停).
+REQUEST_TOPICS = {
+    "apply_stop_heating": frozenset(
+        {"stop_heating_policy", "stop_heating_documents", "resume_heating"}
+    ),
+}
+
+
+def _within_the_request(tracker: Tracker, choice: TopicChoice) -> TopicChoice:
+    """`choice`, or, when the topic is unsure and exactly one of the topics offered belongs to
+    the request under way (`REQUEST_TOPICS`), that topic answered."""
+    if choice.answer is not None or not tracker.active_loop.get("name"):
+        return choice
+    started = latest_intent_among(tracker, set(FLOW_STARTERS))
+    fitting = [key for key in choice.offer if key in REQUEST_TOPICS.get(str(started), ())]
+    return TopicChoice(answer=fitting[0]) if len(fitting) == 1 else choice
+
+
+def _told_when_we_reply(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """In a complaint, 那恁们多咱给俺回话 asks when the company answers: its deadlines (the first
+    contact, the acknowledgement, the result), before the form asks again. It got buttons."""
+    if tracker.active_loop.get("name") != "complaint_form":
+        return False
+    if not asks_when_we_reply(latest_text(tracker)):
+        return False
+    rules = policy()
+    dispatcher.utter_message(
+        response="utter_complaint_deadlines",
+        reply_hours=f"{rules.response.first_reply_hours:g}",
+        ack_hours=f"{rules.complaint.acknowledge_hours:g}",
+        close_hours=f"{rules.complaint.close_hours:g}",
+    )
+    return True
 
 
 def topic_buttons(kb: KnowledgeBase, keys: tuple[str, ...]) -> list[dict[str, str]]:
@@ -635,7 +718,10 @@ class ActionAnswerFaq(Action):
     """Knowledge-base answers (bot/policy/knowledge), the policy's values filled in.
 
     The topic is the one a button named, else the NLU's ranking judged by
-    `bot.services.topics`: answered when the model is sure, else the closest 2–3 offered.
+    `bot.services.topics`: answered when the model is sure, else the closest 2–3 offered. A
+    message that asks several things (今年几号开始烧？在哪交钱) gets every question answered
+    (`clause_topics`), and a heating-stop or service-hall question among them (金色家园停暖那天…？
+    另外发票怎么开) that answer first.
     """
 
     def name(self) -> str:
@@ -655,21 +741,31 @@ class ActionAnswerFaq(Action):
             if pressed
             else choice_for_parse(tracker.latest_message, kb.retrieval)
         )
-        if choice.answer == "heating_season" and _just_answered_about_outages(
-            tracker, frozenset({"utter_outage_found"})
-        ):
+        if (
+            choice.answer == "heating_season" or asks_when(latest_text(tracker))
+        ) and _just_answered_about_outages(tracker, frozenset({"utter_outage_found"})):
+            # 那得嘛时候能来热的 right after a stop was told asks about that stop
             return await ActionQueryOutage().run(dispatcher, tracker, domain)
+        if not pressed and _told_when_we_reply(dispatcher, tracker):
+            return []
         if choice.answer in MEASUREMENT_TOPICS and asks_for_measurement(latest_text(tracker)):
             # 那你们先来测: the refund rules say a measurement comes first, and this asks for it
             return [FollowupAction("temp_check_form")]
+        choice = _within_the_request(tracker, choice)
+        events: list[EventType] = []
+        asked = [] if pressed else clause_intents(tracker.latest_message)
+        if "query_outage" in asked:
+            events = await ActionQueryOutage().run(dispatcher, tracker, domain)
+        elif "query_service_hall" in asked:
+            events = await ActionQueryServiceHall().run(dispatcher, tracker, domain)
+        others = [] if pressed else clause_topics(tracker.latest_message, kb.retrieval)
         if choice.answer is not None and choice.answer in kb.topics:
-            text = kb.answer(choice.answer)
-            if channel_of(tracker) == SMS_CHANNEL:
-                text = sms_topic_answer(policy(), choice.answer, text)
-            dispatcher.utter_message(text=text)
-        elif not offer_topics(dispatcher, kb, choice):
+            answer_topics(dispatcher, tracker, kb, [choice.answer, *others])
+        elif others:
+            answer_topics(dispatcher, tracker, kb, others)
+        elif not events and not offer_topics(dispatcher, kb, choice):
             dispatcher.utter_message(response="utter_ask_rephrase")
-        return []
+        return events
 
 
 class ActionFallback(Action):
@@ -704,6 +800,24 @@ class ActionFallback(Action):
             return [UserUtteranceReverted(), *await hand_over(dispatcher, tracker, "frustration")]
         if await take_resident_reading(dispatcher, tracker):
             return []  # 刚量了一下，卧室16.5度 from a 室温抽测 household: understood after all
+        text = latest_text(tracker)
+        form = tracker.active_loop.get("name")
+        if form == "verify_form" and cannot_provide(text):
+            # 户号？我不知道 房东只给我地址: not a message to rephrase, a resident without it
+            dispatcher.utter_message(
+                response="utter_verify_alternatives", hotline=policy().company.hotline
+            )
+            return [UserUtteranceReverted()]
+        if asks_when(text) and _just_answered_about_outages(
+            tracker, frozenset({"utter_outage_found"})
+        ):
+            return await ActionQueryOutage().run(dispatcher, tracker, domain)
+        if _told_when_we_reply(dispatcher, tracker):
+            return []
+        if not form and fault_type_of(text):
+            # a long, rambling account of a cold radiator (喂喂 是暖气公司吧 我是幸福里的 我们家暖气
+            # 从早上就开始凉了…) is a repair, whatever the classifier made of the rest
+            return [FollowupAction("repair_form")]
         if consecutive_fallbacks(tracker) >= 2:
             dispatcher.utter_message(response="utter_offer_human")
             return [UserUtteranceReverted(), SlotSet("pending", "human")]
@@ -727,13 +841,17 @@ class ActionStopForm(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Leave the form and forget its half-filled values (an urgent ticket stays open)."""
+        """Leave the form and forget its half-filled values (an urgent ticket stays open); a
+        "no" that corrects something (不是漏水 只是不能关, 不是我家里头 是楼道) keeps the form."""
         urgent = tracker.get_slot("urgent_ticket_no")
+        form = tracker.active_loop.get("name")
+        if form != "verify_form" or not cannot_provide(latest_text(tracker)):
+            kept = _correction_not_a_stop(dispatcher, tracker, domain)
+            if kept is not None:
+                return kept
         if urgent:
             dispatcher.utter_message(response="utter_urgent_kept", ticket_no=urgent)
-        elif tracker.active_loop.get("name") == "verify_form" and cannot_provide(
-            latest_text(tracker)
-        ):
+        elif form == "verify_form" and cannot_provide(latest_text(tracker)):
             # 手机号换了 / 不记得户号 is no "never mind": it is someone who needs another way.
             dispatcher.utter_message(
                 response="utter_verify_alternatives", hotline=policy().company.hotline
@@ -743,6 +861,35 @@ class ActionStopForm(Action):
         else:
             dispatcher.utter_message(response="utter_form_stopped")
         return leave_form(tracker)
+
+
+def _correction_not_a_stop(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> list[EventType] | None:
+    """A "no" without a word of giving up (`gives_up`) corrects what the resident said before
+    (不是漏水。没有水。只是不能关。) or where (不是我家里头 是楼道 公共的): the form goes on with
+    the question it asked, a fault so corrected taken as the new one. None for a real stop."""
+    asked = tracker.get_slot("requested_slot")
+    if latest_intent(tracker) != "deny" or gives_up(raw_text(tracker)):
+        return None
+    if f"utter_ask_{asked}" not in (domain.get("responses") or {}):
+        return None
+    urgent = tracker.get_slot("urgent_ticket_no")
+    form = str(tracker.active_loop.get("name"))
+    if urgent:
+        dispatcher.utter_message(response="utter_urgent_noted", ticket_no=urgent)
+    elif form == "verify_form":
+        # 户号？整不明白 没有那玩意儿: no account number to give, so the other ways to prove it
+        dispatcher.utter_message(
+            response="utter_verify_alternatives", hotline=policy().company.hotline
+        )
+    else:
+        dispatcher.utter_message(response="utter_noted")
+    dispatcher.utter_message(response=f"utter_ask_{asked}")
+    fault = fault_type_of(latest_text(tracker))
+    fixed = [SlotSet("fault_type", fault)] if fault and form == "repair_form" and not urgent else []
+    # the form rejected this message; re-entering it clears that, so the next answer goes to it
+    return [ActiveLoop(form), *fixed, FollowupAction("action_listen")]
 
 
 class ActionCorrectInfo(Action):

@@ -13,11 +13,12 @@ when the ticket store is down; no slot question comes before them.
   address in a room that smells of gas.
 * person (unwell from the cold, scalded): call 120 first, first aid, then the duty number.
 
-Every kind gets the urgent BX ticket (`fault_type: leak`, `urgent`, the kind written at the head of
-its description), which pages a person when the policy says so (`leak.alert_human`) and which
-the scheduler's hand-off jobs put at the top of the agents' queue as an urgent hand-off
-(`bot.handoff.queue.queue_alerts`). A sender with an urgent ticket still open (this conversation,
-or reported earlier) gets that ticket again, not a second one.
+Every kind gets the urgent BX ticket (`urgent`, the kind written at the head of its description;
+`fault_type: leak`, or `no_heat` for someone unwell in a home without heat), which pages a person
+when the policy says so (`leak.alert_human`) and which the scheduler's hand-off jobs put at the
+top of the agents' queue as an urgent hand-off (`bot.handoff.queue.queue_alerts`). A sender with
+an urgent ticket still open (this conversation, or reported earlier) gets that ticket again, not
+a second one.
 """
 
 from __future__ import annotations
@@ -39,12 +40,15 @@ from actions.common import (
     leave_form,
     message_key,
     policy,
+    previous_bot_turn,
     read_db,
     sender_account,
     sender_phone,
 )
+from actions.outage import ActionQueryOutage, tell_stop_once
 from bot.base import clock
 from bot.nlu.emergency import EMERGENCY, Emergency, detect_emergency, emergency_from
+from bot.nlu.faults import fault_type_of
 from bot.policy import Policy
 from bot.privacy import mask_phone, mask_text
 from bot.services import tickets as ticket_service
@@ -136,7 +140,7 @@ async def _new_urgent_ticket(tracker: Tracker, found: Emergency) -> TicketView:
         account_no=await sender_account(tracker),
         phone=_collected(tracker, "phone") or sender_phone(tracker),
         address=address,
-        fault_type="leak",
+        fault_type=_fault_of(found, latest_text(tracker)),
         urgent=True,
         description=f"【紧急：{KIND_LABELS[found.kind]}】{latest_text(tracker)}"[:2000],
         **(await address_parts(address) if address else {}),
@@ -144,15 +148,29 @@ async def _new_urgent_ticket(tracker: Tracker, found: Emergency) -> TicketView:
     return await in_db(ticket_service.open_ticket, policy(), draft, clock.now())
 
 
-def _form_events(tracker: Tracker, found: Emergency, ask_next: bool) -> list[EventType]:
+def _fault_of(found: Emergency, text: str) -> str:
+    """The ticket's fault: a leak, except someone unwell in a home without heat (老人手脚冰凉
+    说胸闷, 暖气不热): the fitters come for the heating, not for water."""
+    if found.kind == "person" and fault_type_of(text) == "no_heat":
+        return "no_heat"
+    return "leak"
+
+
+def _form_events(
+    tracker: Tracker, found: Emergency, ask_next: bool, fresh: bool = True
+) -> list[EventType]:
     """What happens to the conversation's form (module docstring); `ask_next`: let the repair
     form ask what the urgent ticket lacks now.
 
     An answer the active form already took from this very message (its from_text mapping stores
-    the whole message as the address) is forgotten: 水越来越多了 is not an address.
+    the whole message as the address) is forgotten: 水越来越多了 is not an address. A leak that
+    already has its open urgent ticket (not `fresh`), told again as the story of a complaint
+    (上周修过的暖气片又漏水，维修质量太差), does not end that complaint: it goes on.
     """
     events: list[EventType] = []
     form = tracker.active_loop.get("name")
+    if form and form != REPAIR_FORM and not fresh:
+        return [FollowupAction(form)]
     requested = tracker.get_slot("requested_slot")
     if form and requested and tracker.get_slot(requested) == latest_text(tracker):
         events.append(SlotSet(requested, None))
@@ -165,6 +183,17 @@ def _form_events(tracker: Tracker, found: Emergency, ask_next: bool) -> list[Eve
         if ask_next:
             events.append(FollowupAction(REPAIR_FORM))
     return events
+
+
+def _echoes_the_stop(tracker: Tracker, found: Emergency) -> bool:
+    """Whether the words taken for an emergency repeat the cause of the stop the bot has just
+    told (爆管 after "主管线爆管抢修"): the resident is talking about that stop."""
+    told = [
+        str(event.get("text") or "")
+        for event in previous_bot_turn(tracker)
+        if (event.get("metadata") or {}).get("utter_action") == "utter_outage_found"
+    ]
+    return found.kind == "water" and any(found.evidence in text for text in told)
 
 
 class ActionEmergency(Action):
@@ -182,6 +211,12 @@ class ActionEmergency(Action):
         found = emergency_of(tracker)
         if found is None:  # the policy only runs this for a marked message
             return []
+        if _echoes_the_stop(tracker, found):
+            # 哦是爆管啊 那不用派人了 after "幸福里小区抢修停热：主管线爆管抢修" is about that stop
+            return [
+                SlotSet("pending", None),
+                *await ActionQueryOutage().run(dispatcher, tracker, domain),
+            ]
         p = policy()
         dispatcher.utter_message(response=advice_for(found), **numbers(p))
         incident = None
@@ -206,11 +241,14 @@ class ActionEmergency(Action):
             dispatcher.utter_message(response=INCIDENT_KNOWN)
         elif p.leak.alert_human:
             dispatcher.utter_message(response="utter_emergency_alerted")
+        if found.kind == "person":
+            # someone unwell from the cold where heating is stopped: when it comes back
+            await tell_stop_once(dispatcher, tracker)
         # The repair form asks what the ticket lacks; a repair form that already holds this
         # ticket has asked, and is not made to ask again in the same breath as the numbers.
         in_repair = tracker.active_loop.get("name") == REPAIR_FORM
         return [
-            *_form_events(tracker, found, ask_next=fresh or not in_repair),
+            *_form_events(tracker, found, ask_next=fresh or not in_repair, fresh=fresh),
             SlotSet("urgent_ticket_no", ticket_no),
             SlotSet("pending", None),
         ]

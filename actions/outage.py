@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+import math
+from datetime import datetime, timedelta
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -12,16 +13,22 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import (
+    OUTAGE_TOLD,
     guarded,
+    latest_intent,
     latest_text,
     latest_text_of_intent,
     message_metadata,
     offer_second_request,
     read_db,
     sender_account,
+    this_turn,
 )
+from actions.knowledge import answer_faq_clauses
 from bot.base import clock
 from bot.nlu.address import parse_address
+from bot.nlu.clauses import clause_intents
+from bot.nlu.requests import requests_in
 from bot.services.accounts import contact_of
 from bot.services.outages import (
     OutageView,
@@ -81,7 +88,8 @@ def describe(outage: OutageView, community: str, now: datetime) -> dict[str, str
         # Still open past its expected end: promising a time already gone would be wrong.
         restore = "已超过原定恢复时间，正在抢修中，恢复后会第一时间通知。"
     else:
-        restore = f"预计 {clock.format_moment(outage.expected_end_at)} 恢复供热。"
+        left = time_left(outage.expected_end_at - now)
+        restore = f"预计 {clock.format_moment(outage.expected_end_at)} 恢复供热{left}。"
     return {
         "community": community,
         "kind": outage.kind_name,
@@ -89,6 +97,17 @@ def describe(outage: OutageView, community: str, now: datetime) -> dict[str, str
         "when": when,
         "restore": restore,
     }
+
+
+def time_left(left: timedelta) -> str:
+    """How long until the heat is back, as people say it (（约8小时后）): someone sitting in a
+    cold flat counts hours, not clock times; none beyond two days, where the date says it."""
+    minutes = left.total_seconds() / 60
+    if minutes < 1 or minutes >= 48 * 60:
+        return ""
+    if minutes < 60:
+        return f"（约{math.ceil(minutes)}分钟后）"
+    return f"（约{round(minutes / 60)}小时后）"
 
 
 async def heating_stopped(tracker: Tracker) -> tuple[str, list[OutageView]] | None:
@@ -110,6 +129,32 @@ def tell_stop(dispatcher: CollectingDispatcher, community: str, stopped: list[Ou
     now = clock.now()
     for outage in stopped:
         dispatcher.utter_message(response="utter_outage_found", **describe(outage, community, now))
+
+
+async def stopped_where_they_live(tracker: Tracker) -> bool:
+    """Whether heating is stopped in the resident's community now (False if the store cannot
+    say): a repair offered then is the offer after a stop."""
+    try:
+        return await heating_stopped(tracker) is not None
+    except SQLAlchemyError:
+        logger.warning("outage check failed; offering as usual")
+        return False
+
+
+async def tell_stop_once(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Where heating is stopped in the resident's community and the conversation has not told
+    them yet, tell them now: someone unwell from the cold, or complaining that there is no heat,
+    needs to hear why and until when before anything else is asked. Whether it was told."""
+    if any(_offered(tracker, told) for told in ("utter_outage_found", "utter_no_outage")):
+        return False
+    try:
+        stopped = await heating_stopped(tracker)
+    except SQLAlchemyError:
+        logger.warning("outage check failed; the stop is not told")
+        return False
+    if stopped is not None:
+        tell_stop(dispatcher, *stopped)
+    return stopped is not None
 
 
 def _offered(tracker: Tracker, offer: str) -> bool:
@@ -148,6 +193,31 @@ async def stop_before_booking(
     ]
 
 
+async def tell_outage_asked(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """A heating-stop question asked beside another request (幸福里停暖了？顺便帮我查下暖气费): the
+    stops in the resident's community, or that there are none, said now and without an offer,
+    since the request goes on. Nothing when the community is not known yet (the question is
+    then offered once the request is done) or this turn has said it."""
+    if latest_intent(tracker) == "query_outage":
+        return
+    text = latest_text(tracker)
+    if "query_outage" not in requests_in(text) + clause_intents(tracker.latest_message):
+        return
+    told = [(e.get("metadata") or {}).get("utter_action") for e in this_turn(tracker)]
+    told += [m.get("response") for m in dispatcher.messages]
+    if OUTAGE_TOLD.intersection(told):
+        return
+    community = await community_of(tracker)
+    if community is None:
+        return
+    now = clock.now()
+    found = await read_db(outages_in, community, now)
+    for outage in found:
+        dispatcher.utter_message(response="utter_outage_found", **describe(outage, community, now))
+    if not found:
+        dispatcher.utter_message(response="utter_no_outage_here", community=community)
+
+
 class ActionQueryOutage(Action):
     """Answers 停暖了吗 for the user's community, or asks which community they live in."""
 
@@ -171,14 +241,24 @@ class ActionQueryOutage(Action):
             dispatcher.utter_message(response="utter_ask_community", current=current)
             return [SlotSet("pending", "outage_community")]
         found = await read_db(outages_in, community, now)
+        if not found and tracker.active_loop.get("name"):
+            # asked in the middle of a booking: the booking goes on, nothing to offer
+            dispatcher.utter_message(response="utter_no_outage_here", community=community)
+            return []
         if not found:
+            answer_faq_clauses(dispatcher, tracker)  # 和平里停暖了没？另外暖气费一平米多少钱
             dispatcher.utter_message(response="utter_no_outage", community=community)
             return [SlotSet("pending", "repair")]
         for outage in found:
             dispatcher.utter_message(
                 response="utter_outage_found", **describe(outage, community, now)
             )
+        answer_faq_clauses(dispatcher, tracker)
         second = offer_second_request(
-            dispatcher, tracker, {"query_outage"}, latest_text_of_intent(tracker, {"query_outage"})
+            dispatcher,
+            tracker,
+            {"query_outage"},
+            latest_text_of_intent(tracker, {"query_outage"}),
+            stopped=any(outage.active(now) for outage in found),
         )
         return second or [SlotSet("pending", None)]

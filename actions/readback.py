@@ -11,7 +11,6 @@ urgent repair (a leak) is filed the moment it is known and never waits for this.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -30,13 +29,11 @@ from actions.common import (
     window_of,
 )
 from bot.base import clock
-from bot.nlu.numbers import to_canonical
+from bot.nlu.requests import gives_up
 from bot.privacy import mask_phone
 from bot.services import tickets as ticket_service
 
 SLOT = "details_confirmed"
-#: 不修了 / 算了 / 撤了吧 at the read-back give the request up; 不对 / 错了 ask to change something.
-_GIVING_UP = re.compile(r"算了|不(用|要|修|报|测|投诉)了?|取消|不办|先不|撤(了|销|掉|回)|甭")
 #: Intents that say "no more of this" at the read-back, whatever other words the message has.
 _LEAVING = frozenset({"cancel_ticket", "goodbye"})
 
@@ -55,7 +52,7 @@ def answer_to_read_back(tracker: Tracker) -> dict[str, Any]:
     intent = latest_intent(tracker)
     if intent == "affirm":
         return {SLOT: True}
-    if intent == "deny" and not _GIVING_UP.search(to_canonical(latest_text(tracker))):
+    if intent == "deny" and not gives_up(latest_text(tracker)):
         return {SLOT: False}
     return {}
 
@@ -68,8 +65,7 @@ def withdrawn_at_read_back(
     taken as a new detail; None when they did not."""
     if tracker.get_slot("requested_slot") != SLOT:
         return None
-    text = to_canonical(latest_text(tracker))
-    if latest_intent(tracker) not in _LEAVING and not _GIVING_UP.search(text):
+    if latest_intent(tracker) not in _LEAVING and not gives_up(latest_text(tracker)):
         return None
     dispatcher.utter_message(response="utter_read_back_withdrawn")
     return leave_form(tracker)

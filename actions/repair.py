@@ -16,6 +16,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import (
+    AFTER_OUTAGE,
+    OUTAGE_OFFER,
     ContactSlots,
     address_parts,
     apologise_once,
@@ -27,11 +29,11 @@ from actions.common import (
     is_payload,
     latest_intent,
     latest_text,
-    latest_text_of_intent,
     leave_form,
     message_key,
     offer_second_request,
     offer_way_out,
+    opening_text,
     policy,
     read_db,
     resident_words,
@@ -43,6 +45,7 @@ from actions.emergency import tell_urgent_completed
 from actions.outage import ActionQueryOutage, stop_before_booking
 from actions.readback import SLOT as READ_BACK_SLOT
 from actions.readback import ReadBackSlot, confirmed_or_not_needed, withdrawn_at_read_back
+from actions.side_questions import answer_side_questions
 from actions.tickets import CANCEL_PREFIX, status_detail
 from bot.base import clock
 from bot.nlu.address import Address, parse_address
@@ -59,9 +62,6 @@ logger = logging.getLogger(__name__)
 FAULT_TYPES = frozenset(ticket_service.FAULT_NAMES)
 
 
-#: The offer made when heating is stopped in the resident's community: book a visit anyway?
-AFTER_OUTAGE = "repair_after_outage"
-OUTAGE_OFFER = "utter_outage_repair_offer"
 
 
 class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
@@ -97,6 +97,7 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
             stop = await stop_before_booking(dispatcher, tracker, OUTAGE_OFFER, AFTER_OUTAGE)
             if stop is not None:
                 return [*stop, SlotSet("fault_type", None)]
+        await answer_side_questions(dispatcher, tracker)
         events = await FormValidationAction.run(self, dispatcher, tracker, domain)
         offer_way_out(dispatcher, tracker, events)
         await _complete_urgent_now(tracker, events)
@@ -385,7 +386,7 @@ class ActionSubmitRepair(Action):
                 first_reply=clock.format_due(ticket.first_reply_due),
                 resolve=clock.format_due(ticket.resolve_due),
             )
-        started_by = latest_text_of_intent(tracker, {"report_repair"}) or latest_text(tracker)
+        started_by = opening_text(tracker, {"report_repair"}, "repair_form")
         return [
             SlotSet("fault_type", None),
             SlotSet("visit_time", None),

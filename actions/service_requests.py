@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -21,7 +21,10 @@ from actions.common import (
     is_payload,
     latest_text,
     latest_text_of_intent,
+    leave_form,
     message_key,
+    offer_second_request,
+    opening_text,
     policy,
     read_db,
     requested,
@@ -29,12 +32,20 @@ from actions.common import (
     sender_account,
     window_of,
 )
-from actions.outage import community_of, stop_before_booking
+from actions.outage import (
+    community_of,
+    stop_before_booking,
+    stopped_where_they_live,
+    tell_stop_once,
+)
 from actions.readback import SLOT as READ_BACK_SLOT
 from actions.readback import ReadBackSlot, confirmed_or_not_needed, withdrawn_at_read_back
+from actions.side_questions import answer_side_questions
 from bot.base import clock
 from bot.nlu.complaints import complaint_category_of
+from bot.nlu.faults import fault_type_of
 from bot.nlu.numbers import parse_room_reading
+from bot.nlu.requests import asks_for_repair, not_a_complaint, requests_in
 from bot.policy import min_room_temp
 from bot.services import tickets as ticket_service
 from bot.services.outages import known_communities, match_community
@@ -78,9 +89,10 @@ class ValidateTempCheckForm(ContactSlots, ReadBackSlot, FormValidationAction):
         stop = await stop_before_booking(
             dispatcher, tracker, TEMP_CHECK_OUTAGE_OFFER, TEMP_CHECK_AFTER_OUTAGE
         )
-        return (
-            stop if stop is not None else await ContactSlots.run(self, dispatcher, tracker, domain)
-        )
+        if stop is not None:
+            return stop
+        await answer_side_questions(dispatcher, tracker)
+        return await ContactSlots.run(self, dispatcher, tracker, domain)
 
 
 def _room_reading(tracker: Tracker) -> float | None:
@@ -155,6 +167,7 @@ class ActionSubmitTempCheck(Action):
             SlotSet("visit_time", None),
             SlotSet("temperature", None),
             SlotSet(READ_BACK_SLOT, None),
+            *await _offer_the_other_request(dispatcher, tracker, "request_temp_check"),
         ]
 
 
@@ -170,16 +183,32 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """A complaint is a grievance, angry words or not: it starts with an apology (once per
-        conversation), then the form as usual."""
+        conversation); a complaint that the home is cold where heating is stopped hears of the
+        stop (幸福里又没暖气了！你们这帮人是干什么吃的: the burst main and when heat is back), then
+        the form as usual."""
         withdrawn = withdrawn_at_read_back(dispatcher, tracker)
         if withdrawn is not None:
             return withdrawn
+        text = latest_text(tracker)
+        if not_a_complaint(text) and asks_for_repair(text):
+            # 也不是投诉谁 就想赶紧来人给修好: they want a fitter, not a complaint ticket
+            said = resident_words(tracker, {"file_complaint"}, "complaint_form")
+            fault = fault_type_of(said)
+            dispatcher.utter_message(response="utter_form_switched")
+            return [
+                *leave_form(tracker),
+                *([SlotSet("fault_type", fault)] if fault else []),
+                FollowupAction("repair_form"),
+            ]
         if not any(
             e.get("event") == "bot"
             and (e.get("metadata") or {}).get("utter_action") in (APOLOGY, COMPLAINT_SORRY)
             for e in tracker.events
         ):
             dispatcher.utter_message(response=COMPLAINT_SORRY)
+        if fault_type_of(text) == "no_heat" or parse_room_reading(text) is not None:
+            await tell_stop_once(dispatcher, tracker)
+        await answer_side_questions(dispatcher, tracker)
         return await FormValidationAction.run(self, dispatcher, tracker, domain)
 
     async def required_slots(
@@ -325,4 +354,16 @@ class ActionSubmitComplaint(Action):
             SlotSet("complaint_category", None),
             SlotSet("complaint_text", None),
             SlotSet(READ_BACK_SLOT, None),
+            *await _offer_the_other_request(dispatcher, tracker, "file_complaint"),
         ]
+
+
+async def _offer_the_other_request(
+    dispatcher: CollectingDispatcher, tracker: Tracker, done: str
+) -> list[EventType]:
+    """The second request of the message that started this one (`offer_second_request`); a
+    repair where heating is stopped is offered as after a stop (幸福里这破暖气又不热了 我要投诉)."""
+    form = {"request_temp_check": "temp_check_form", "file_complaint": "complaint_form"}[done]
+    started_by = opening_text(tracker, {done}, form)
+    stopped = "report_repair" in requests_in(started_by) and await stopped_where_they_live(tracker)
+    return offer_second_request(dispatcher, tracker, {done}, started_by, stopped=stopped)

@@ -24,6 +24,7 @@ from actions.common import (
     sender_account,
 )
 from actions.outage import community_of
+from actions.side_questions import answer_side_questions
 from bot.base import clock
 from bot.nlu.notices import topic_named, topic_refused
 from bot.services import subscriptions as service
@@ -187,11 +188,17 @@ class ActionUnsubscribe(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """End the topic named, or every subscription of the sender, and confirm once."""
+        """End the topic named, or every subscription of the sender, and confirm once; then
+        answer a question asked in the same message (另外电子发票在哪开)."""
+        await self._unsubscribe(dispatcher, tracker)
+        await answer_side_questions(dispatcher, tracker)
+        return []
+
+    async def _unsubscribe(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         topic = topic_refused(latest_text(tracker))
         if topic == SURVEY:
             dispatcher.utter_message(response="utter_survey_not_a_subscription")
-            return []
+            return
         channel, now = channel_of(tracker), clock.now()
         ended = []
         if topic is not None:
@@ -199,9 +206,8 @@ class ActionUnsubscribe(Action):
         if ended:
             what = service.listing(ended)
             dispatcher.utter_message(response="utter_unsubscribed_topic", what=what)
-            return []
+            return
         # Nothing of that topic to end (别再发停暖短信了 from someone an operator listed, or who
         # has only other notices): the resident wants messages to stop, so everything stops.
         await in_db(service.unsubscribe, channel, tracker.sender_id, None, now)
         dispatcher.utter_message(response="utter_unsubscribed")
-        return []

@@ -26,6 +26,7 @@ from actions.common import (
 from actions.sampling import after_ticket_cancelled
 from bot.base import clock
 from bot.nlu.numbers import normalise_ticket_no
+from bot.nlu.requests import chasing
 from bot.services import tickets as ticket_service
 from bot.services.tickets import KIND_NAMES, TicketView
 
@@ -110,9 +111,13 @@ class ActionQueryTicket(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Answer with the status; someone else's ticket reads as not found. A number given
-        when the bot asked which ticket to cancel picks that one for the cancellation."""
+        when the bot asked which ticket to cancel picks that one for the cancellation. A
+        resident chasing a request that was not dealt with (到现在没人理, 鬼影子都没见着) hears an
+        apology first."""
         if fresh_pending(tracker) == CANCEL_WHICH and ticket_no_of(tracker):
             return await ActionAskCancelTicket().run(dispatcher, tracker, domain)
+        if chasing(latest_text(tracker)):
+            dispatcher.utter_message(response="utter_sorry_for_the_wait")
         number, tickets = await tickets_asked_about(tracker)
         if not tickets:
             say_none_found(dispatcher, number)

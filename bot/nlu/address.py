@@ -85,6 +85,9 @@ _MULTI_CHAR_SUFFIX = re.compile(
 # Characters that never occur inside a community name but do in the words around it.
 _STOP_CHARS = re.compile("[我你他她这那哪的了吗呢啊吧是在有没不就住,，。!！?？:：;；]")
 _NOT_A_NAME = frozenset({"这里", "那里", "家里", "城里", "屋里", "小区", "社区", "村里", "院里"})
+# Words of the message around an address that no community name holds (联系电话打社区办公室: the
+# number to call, not a place).
+_STOP_WORDS = re.compile("电话|手机|号码|座机|联系|办公室|找我|打给")
 _ADMIN_PREFIXES = (
     re.compile(".{2,7}?(?:省|自治区)"),
     re.compile(".{1,7}?市"),
@@ -134,7 +137,7 @@ def _strip_admin(name: str) -> str:
 
 
 def _valid_name(name: str) -> bool:
-    if not name or name in _NOT_A_NAME or _STOP_CHARS.search(name):
+    if not name or name in _NOT_A_NAME or _STOP_CHARS.search(name) or _STOP_WORDS.search(name):
         return False
     if _MULTI_CHAR_SUFFIX.search(name):
         return len(_MULTI_CHAR_SUFFIX.sub("", name)) >= 1
@@ -155,7 +158,7 @@ def _community_from_region(region: str, before_building: bool) -> str | None:
     if m is None and not (2 <= len(candidate) <= 12 and candidate.isalnum()):
         return None
     if m is None:
-        return candidate if candidate not in _NOT_A_NAME else None
+        return None if candidate in _NOT_A_NAME or _STOP_WORDS.search(candidate) else candidate
     return candidate if _valid_name(candidate) else None
 
 

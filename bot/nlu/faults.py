@@ -36,10 +36,12 @@ _TYPOS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile("伐门|阀们|阀闷"), "阀门"),
 )
 
-# A negation right before a symptom word cancels it (没漏水, 不响, 一点也不凉, 没有声音). The
-# negations that are part of a symptom (不热) are inside the match, so they are not "before" it.
+# A negation right before a symptom word cancels it (没漏水, 不响, 一点也不凉, 没有声音, 不是漏水;
+# 是不是有空气 asks, it does not deny). The negations that are part of a symptom (不热) are inside
+# the match, so not "before" it.
 NEGATION = re.compile(
-    "(?:不|没|没有|未|无|别|不会|也不|都不|并不|并没有|没再|没有再|不再|没怎么|不怎么|不太)$"
+    "(?:不|没|没有|未|无|别|不会|也不|都不|并不|并没有|没再|没有再|不再|没怎么|不怎么|不太|"
+    "(?<!是)不是)$"
 )
 
 _LEAK = re.compile(
@@ -48,7 +50,7 @@ _LEAK = re.compile(
 )
 _VALVE_FAULT = re.compile(
     "阀门?(?:坏|卡|失灵|不好使|不管用|拧不|关不|打不开|转不动|漏)|拧不动|拧不开|关不上|关不严|关不住|"
-    "打不开|开不开|转不动|阀芯|锁闭阀|开关坏"
+    "打不开|开不开|转不动|阀芯|锁闭阀|开关坏|关不了|不能(?:关|转|拧)"
 )
 _AIR = re.compile("放气|放风|排气|排空|气堵|堵气|气阻|有空气|进空气|空气|有气|存气|窝气|跑风")
 _NO_HEAT = re.compile(

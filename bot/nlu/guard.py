@@ -13,12 +13,14 @@ still `nlu_fallback`.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
 from rasa.shared.nlu.constants import (
     ENTITIES,
+    ENTITY_ATTRIBUTE_TYPE,
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
@@ -28,16 +30,28 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.answers import yes_no_answer
+from bot.nlu.clauses import CLAUSES, clause_intents
 from bot.nlu.limits import INPUT_TRUNCATED, has_words
 from bot.nlu.meterreading import reports_reading
 from bot.nlu.notices import asks_for_notices, names_notices, refuses_notices
 from bot.nlu.questions import asks_general_question
-from bot.nlu.requests import repair_not_complaint, wants_unbind
+from bot.nlu.requests import (
+    FORM_STARTERS,
+    asks_about_ticket,
+    asks_for_a_manager,
+    asks_for_repair,
+    repair_not_complaint,
+    requests_in,
+    wants_unbind,
+)
 from bot.nlu.stateless import StatelessComponent
 
 FALLBACK_INTENT = "nlu_fallback"
 #: Intents an opt-out naming its topic is mistaken for (bot.nlu.notices.refuses_notices).
 REFUSAL_LOOKALIKES = frozenset({"subscribe", "query_outage", "cancel_ticket"})
+#: An opt-out put as a question (能不能别老给我发短信了) reads as the FAQ; it must name what is
+#: sent by its name (发票 and 区别 are no notice and no refusal).
+_NOTICE_NAMED = re.compile("短信|簡訊|通知|消息|推送|提醒")
 YES_GESTURES = frozenset("👌👍✅🆗🙆✔☑")
 NO_GESTURES = frozenset("👎❌🙅✖❎")
 #: Characters that only modify the gesture before them.
@@ -70,6 +84,10 @@ KB_LOOKALIKES = frozenset(
 #: the training and test messages of these tasks (docs/knowledge-base.md): only three training
 #: messages move, two about hall documents in general and one labelled both ways (停暖通知在哪看).
 KB_QUESTION_CONFIDENCE = 0.5
+#: Intents that ask for nothing: a clause with one of them is no request.
+_SMALL_TALK = frozenset(
+    {"greet", "goodbye", "thank", "affirm", "deny", "inform", "out_of_scope", "bot_challenge"}
+)
 
 
 def gesture_intent(text: str) -> str | None:
@@ -122,8 +140,9 @@ class IntentCorrections(StatelessComponent):
     - `affirm` / `deny` for a bare 要 / 不要 answer, whatever the classifier made of it
       (`bot.nlu.answers`): a "no" read as a request would start what the resident declined;
     - `unsubscribe` → `subscribe` for a message that asks to be told (停热了通知我), and
-      `subscribe`, `query_outage` or `cancel_ticket` → `unsubscribe` for one that only refuses
-      them (不要停热通知了 names an outage, 取消停热通知 a cancellation: both are opt-outs);
+      `subscribe`, `query_outage`, `cancel_ticket` or `faq` → `unsubscribe` for one that only
+      refuses them (不要停热通知了 names an outage, 取消停热通知 a cancellation, 你们能不能别老给
+      我发短信了 reads as a question: all are opt-outs);
     - `unsubscribe` → the next-ranked intent (`cancel_ticket` if none) for a message that names
       nothing the company sends: a bare 取消 / 不要了 ends a form or a request, never the notices;
       `subscribe` → the next-ranked intent for one that does not ask to be told (过户得怎么弄
@@ -136,6 +155,21 @@ class IntentCorrections(StatelessComponent):
       is at least `KB_QUESTION_CONFIDENCE` sure of its topic: 户号咋查 got a fee query that asked
       for the account number the resident was asking how to find. The answer names the task as
       the next step (bot/policy/knowledge/common.yml).
+    - `greet`, `thank` or `goodbye` → the request a clause makes
+      (`bot.nlu.clauses.clause_intents`): 您好 打扰您了 我想查查我们家暖气费 got the menu, and the
+      resident's account number, sent next, was asked "what do you want to do with it?"; 再给我
+      个电话吧 有事我打电话问 got a goodbye;
+    - → `query_ticket` for a message that names a ticket and asks how it is going
+      (`asks_about_ticket`): 上个月投诉的事 处理结果呢 TS… opened a second complaint;
+    - `file_complaint` → `request_human` for a manager asked to call back (`asks_for_a_manager`);
+    - `goodbye` → `report_repair` for a sign-off that asks for a repair (您给报个修吧,
+      `asks_for_repair`);
+    - → `inform` for 那金色家园呢: a place asked about "and there?", which the actions resolve
+      against the last answer (it read as a goodbye);
+    - `query_outage` → `faq` for a question about the season's end that names no stop (暖气
+      几月结束, the season topic first), which was answered "no stop in your community";
+    - `faq` → the request a clause makes (我要报停，另外去年的发票还没开): the request is what the
+      resident came for; its form answers the question beside it.
     """
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -153,13 +187,27 @@ class IntentCorrections(StatelessComponent):
             elif name == "unsubscribe" and asks_for_notices(text):
                 meant = "subscribe"
             elif (
-                name in REFUSAL_LOOKALIKES and refuses_notices(text) and not asks_for_notices(text)
+                (name in REFUSAL_LOOKALIKES or (name == "faq" and _NOTICE_NAMED.search(text)))
+                and refuses_notices(text)
+                and not asks_for_notices(text)
             ):
                 meant = "unsubscribe"
             elif _not_about_notices(name, text):
                 meant = _next_intent(message, {"unsubscribe", "subscribe", FALLBACK_INTENT})
             elif name in _READING_MISREAD and reports_reading(text):
                 meant = "report_meter_reading"
+            elif asked := _request_in_a_clause(message, name, text):
+                meant = asked
+            elif name not in ("query_ticket", "cancel_ticket") and asks_about_ticket(text):
+                meant = "query_ticket"
+            elif name == "file_complaint" and asks_for_a_manager(text):
+                meant = "request_human"
+            elif name == "goodbye" and asks_for_repair(text):
+                meant = "report_repair"
+            elif name in _ASKS_NOTHING and _and_there(message, text):
+                meant = "inform"
+            elif name == "query_outage" and _season_not_a_stop(message, text):
+                meant = "faq"
             elif (
                 name in KB_LOOKALIKES
                 and topic_confidence(message) >= KB_QUESTION_CONFIDENCE
@@ -183,6 +231,71 @@ def _not_about_notices(intent: str | None, text: str) -> bool:
     if intent == "subscribe":
         return not asks_for_notices(text)
     return intent == "unsubscribe" and not names_notices(text)
+
+
+#: The knowledge-base topic of the heating season, which an outage question is mistaken for.
+SEASON_TOPIC = "faq/heating_season"
+
+
+#: A question about a date of the season (which month, which day), not an hour of a stop.
+_SEASON_DATE = re.compile("几月|哪个月|月份|几号|哪天")
+
+
+def _season_not_a_stop(message: Message, text: str) -> bool:
+    """Whether an "outage question" asks when the season ends (暖气几月结束): it asks a month or
+    a day, names no stop (停暖, 恢复, bot.nlu.requests), and the season topic comes first."""
+    if "query_outage" in requests_in(text) or not _SEASON_DATE.search(text):
+        return False
+    selector = (message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}).get("faq") or {}
+    return (selector.get("response") or {}).get("intent_response_key") == SEASON_TOPIC
+
+
+#: Intents a message that asks something is misread as when it has no request words.
+_ASKS_NOTHING = (_SMALL_TALK - {"inform"}) | {FALLBACK_INTENT}
+#: 那金色家园呢 / 还有和平里怎么样: a place named and asked about "and there?".
+_AND_THERE = re.compile(r"^(那|那么|还有)\s*(\S{2,12}?)\s*(呢|咋样|怎么样)")
+
+
+def _and_there(message: Message, text: str) -> bool:
+    """Whether the message opens with "那 <a place it names> 呢"."""
+    opening = _AND_THERE.match(text)
+    return opening is not None and any(
+        entity.get(ENTITY_ATTRIBUTE_TYPE) == "address" and entity.get("value") in opening.group(2)
+        for entity in message.get(ENTITIES) or []
+    )
+
+
+def _request_in_a_clause(message: Message, intent: str | None, text: str) -> str | None:
+    """The request a clause makes in a message read as small talk or as a question."""
+    if intent in ("greet", "thank", "goodbye"):
+        return _request_after_greeting(message)
+    if intent == "faq":
+        return _request_beside_a_question(message, text)
+    return None
+
+
+#: How sure the classifier must be of a clause's request, when the rules do not see it too, to
+#: take it over a question the whole message was read as.
+_SURE_REQUEST = 0.9
+
+
+def _request_beside_a_question(message: Message, text: str) -> str | None:
+    """The request a clause of a message read as a question makes (我要报修 暖气片不热 顺便问下过户
+    要带什么材料; 我要报停，另外去年的发票还没开): the request is what the resident came for, and
+    the question is answered beside it. Only a clause the classifier is sure of, or one the
+    rules of `requests_in` see too."""
+    noticed = requests_in(text)
+    for clause in message.get(CLAUSES) or []:
+        intent, sure = clause.get(INTENT_NAME_KEY), float(clause.get("confidence") or 0)
+        if intent in FORM_STARTERS and (sure >= _SURE_REQUEST or intent in noticed):
+            return str(intent)
+    return None
+
+
+def _request_after_greeting(message: Message) -> str | None:
+    """The first request a clause of a greeting message makes, if the classifier is sure of one."""
+    asked = clause_intents({CLAUSES: message.get(CLAUSES)})
+    return next((intent for intent in asked if intent not in _SMALL_TALK), None)
 
 
 def _next_intent(message: Message, excluded: set[str]) -> str:

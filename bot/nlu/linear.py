@@ -58,6 +58,8 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
+from bot.nlu.clauses import CLAUSES, clause_spans
+
 __all__ = [
     "LinearIntentClassifier",
     "LinearModel",
@@ -267,6 +269,14 @@ def _tokens(message: Message) -> list[str]:
     return [token.text for token in message.get(TOKENS_NAMES[TEXT]) or []]
 
 
+def _tokens_within(message: Message, start: int, end: int) -> list[str]:
+    return [
+        token.text
+        for token in message.get(TOKENS_NAMES[TEXT]) or []
+        if token.start >= start and token.end <= end
+    ]
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class LinearIntentClassifier(GraphComponent, IntentClassifier):
     """Intents and retrieval keys from a calibrated linear SVM (see the module docstring).
@@ -404,4 +414,38 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                     self._models.get("responses") or {},
                 )
                 message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selector, add_to_output=True)
+            clauses = self._clauses(message, text, intent_model, key_model)
+            if clauses:
+                message.set(CLAUSES, clauses, add_to_output=True)
         return messages
+
+    def _clauses(
+        self,
+        message: Message,
+        text: str,
+        intent_model: LinearModel,
+        key_model: LinearModel | None,
+    ) -> list[dict[str, Any]]:
+        """Each clause of a message that asks several things (`bot.nlu.clauses`) with its own
+        intent and knowledge-base topic, best guess and probability; empty for one clause.
+
+        The intent of the whole message names one of the things asked; the actions answer the
+        others from these (a greeting before a request is the request, a second question gets
+        its answer too)."""
+        spans = clause_spans(text)
+        if len(spans) < 2 or self._encoder is None:
+            return []
+        clauses = []
+        for start, end in spans:
+            row = self._encoder.row(text[start:end], _tokens_within(message, start, end))
+            intent, confidence = intent_model.ranking(row, 1)[0]
+            clause: dict[str, Any] = {
+                TEXT: text[start:end],
+                INTENT_NAME_KEY: intent,
+                PREDICTED_CONFIDENCE_KEY: confidence,
+            }
+            if key_model is not None:
+                key, clause["topic_confidence"] = key_model.ranking(row, 1)[0]
+                clause["topic"] = key.split("/", 1)[-1]
+            clauses.append(clause)
+        return clauses

@@ -308,10 +308,15 @@ _LANDLINE = re.compile(
 )
 
 
-def normalise_contact_number(value: object) -> str | None:
+# An area code said apart from the number: 区号010, 前头加010.
+_STATED_AREA = re.compile(r"(?:区号(?:是|为)?|前[面头边]?加上?)\s*(0(?:[12]\d|[3-9]\d{2}))(?!\d)")
+
+
+def normalise_contact_number(value: object, area_code: str | None = None) -> str | None:
     """A number to call the resident back on: an 11-digit mobile (`normalise_phone`), else a
     landline written as `010-62345678` or `010-62345678-8021` (area code and extension kept as
-    given; a local number without area code as `62345678`), else None.
+    given), else None. A local number without area code takes the one said beside it (座机
+    62349915 前头加010), else `area_code` (the company's city), else stays as `62345678`.
 
     Elderly residents and shops often have only a landline; refusing it trapped them in the form.
     More than one different number is ambiguous: None.
@@ -319,12 +324,25 @@ def normalise_contact_number(value: object) -> str | None:
     mobile = normalise_phone(value)
     if mobile is not None or value is None:
         return mobile
-    found = {
-        "-".join(part for part in (area, local + last, extension) if part)
-        for area, local, last, extension in _LANDLINE.findall(to_canonical(str(value)))
-        if len(area) != 3 or len(local + last) == 8  # 010 and 02x have 8-digit local numbers
-    }
+    canonical = to_canonical(str(value))
+    stated = _STATED_AREA.search(canonical)
+    default = stated.group(1) if stated else area_code
+    found = set()
+    for given, local, last, extension in _LANDLINE.findall(canonical):
+        number = local + last
+        area = given or _area_for(default, number)
+        if len(area) == 3 and len(number) != 8:
+            continue  # 010 and 02x have 8-digit local numbers
+        found.add("-".join(part for part in (area, number, extension) if part))
     return found.pop() if len(found) == 1 else None
+
+
+def _area_for(area_code: str | None, local: str) -> str:
+    """The area code a local number without one gets: `area_code` where its length fits (010
+    and 02x have 8-digit local numbers), else none ("")."""
+    if area_code and (len(area_code) != 3 or len(local) == 8):
+        return area_code
+    return ""
 
 
 def normalise_account_no(value: object) -> str | None:

@@ -5,8 +5,12 @@ Residents put two things in one message ("查下我家暖气费还欠多少 另�
 finish the first request and then offer the second (`actions.common.offer_second_request`), so
 these rules only need to notice a second request clearly made, not to classify messages:
 
-- a repair: a fault (bot.nlu.faults) together with a request for someone to come or fix it;
+- a repair: a fault (bot.nlu.faults) together with a request for someone to come or fix it, or
+  stated beside another request (家里暖气不热了，另外帮我看下暖气费交上没有);
+- a room-temperature check: asking someone to come and measure (`asks_for_measurement`);
+- a complaint: 投诉, unless denied (也不是投诉谁);
 - a fee query: asking what is owed or checking the heating bill;
+- a binding: 绑 the account (not 解绑);
 - an outage question: whether, or until when, the heating is stopped.
 """
 
@@ -15,22 +19,58 @@ from __future__ import annotations
 import re
 
 from bot.nlu.faults import fault_type_of
-from bot.nlu.numbers import to_canonical
+from bot.nlu.numbers import normalise_ticket_no, to_canonical
 
 __all__ = [
+    "FORM_STARTERS",
     "REQUEST_INTENTS",
+    "asks_about_ticket",
+    "asks_for_a_manager",
     "asks_for_measurement",
+    "asks_for_repair",
+    "asks_when",
+    "asks_when_we_reply",
     "cannot_provide",
+    "chasing",
+    "complains",
+    "gives_up",
     "hesitating",
+    "not_a_complaint",
     "repair_not_complaint",
     "requests_in",
     "wants_unbind",
 ]
 
+#: The intents that start a request of several questions (a form): said inside another form they
+#: switch to it, and a clause that makes one is the request of its message.
+FORM_STARTERS = frozenset(
+    {
+        "report_repair",
+        "request_temp_check",
+        "file_complaint",
+        "query_fee",
+        "bind_account",
+        "apply_stop_heating",
+    }
+)
 #: The intents these rules can notice, in the order they are offered.
-REQUEST_INTENTS: tuple[str, ...] = ("report_repair", "query_fee", "query_outage")
+REQUEST_INTENTS: tuple[str, ...] = (
+    "report_repair",
+    "request_temp_check",
+    "file_complaint",
+    "query_fee",
+    "bind_account",
+    "query_outage",
+)
 
-_REPAIR_CUE = re.compile(r"派.{0,3}人|来人|来.{0,3}(看|修)|上门|师傅|报修|保修|修(一下|修|好)|给修")
+_REPAIR_CUE = re.compile(
+    r"派.{0,5}人|来人|来.{0,3}(看|修)|上门|师傅|报修|保修|修(一下|修|好)|给修|重新派"
+)
+_FIX = re.compile(r"报修|保修|维修|修(一下|修|好)|来修|给修")
+_COMPLAINT = re.compile(r"投诉")
+#: Words before 投诉 that deny it: 也不是投诉谁, 不投诉, 别投诉, 没想投诉.
+_NOT_COMPLAINING = re.compile(r"(不是|不|别|没|不想|不用|没想|不要)(要|想)?$")
+_BIND = re.compile(r"绑")
 _FEE = re.compile(
     r"(查|问|看|算).{0,6}(暖气费|取暖费|热费|费用|欠费|缴费|交费)|欠(了)?多少|还欠|(暖气|取暖)费.{0,4}(多少|交了|缴了)"
 )
@@ -66,14 +106,110 @@ def repair_not_complaint(text: str | None) -> bool:
     if not text:
         return False
     canonical = to_canonical(text)
-    asks = "report_repair" in requests_in(canonical) or _OPENS_WITH_REPAIR.match(canonical.strip())
+    asks = _asks_for_a_visit(canonical) or _OPENS_WITH_REPAIR.match(canonical.strip())
     return bool(asks) and not _COMPLAINT_WORDS.search(canonical)
+
+
+def _asks_for_a_visit(canonical: str) -> bool:
+    """A fault together with a request for someone to come or fix it."""
+    return fault_type_of(canonical) is not None and _REPAIR_CUE.search(canonical) is not None
 
 
 _UNBIND = re.compile(
     r"解绑|(?:解除|取消).{0,4}(?:绑定|关联)|(?:不要|不想|别|不用|不再)(?:再)?(?:绑|关联)|"
     r"删(?:掉|除)?.{0,6}绑|绑.{0,8}删"
 )
+
+
+#: 不修了 / 算了 / 撤了吧 / 那打扰了 give the request up; 不对 / 错了 / 不是…是… correct it.
+_GIVING_UP = re.compile(
+    r"算了|不(用|要|想|需要|修|报|测|投诉|弄|搞|办)了?|取消|先不|撤(了|销|掉|回)|甭|打扰(了|您|你)|"
+    r"不是暖气|拉倒|没事了|再说吧"
+)
+
+
+def gives_up(text: str | None) -> bool:
+    """Whether `text` gives the request up (算了, 不用来了, 撤了吧, 那打扰了), not corrects a
+    detail of it (不是我家 是楼道): a "no" that is a correction keeps the request going."""
+    return bool(text) and _GIVING_UP.search(to_canonical(str(text))) is not None
+
+
+_FOLLOW_UP = re.compile(
+    r"结果|进度|怎么样了?|咋样了?|到哪|处理了没|处理没|有消息|回复呢|下文|动静|没人(理|管|回|联系)|"
+    r"还没|怎么还|催"
+)
+
+
+#: A complaint made now (我要投诉，TS…那个投诉两天了没人回 complains about the wait itself).
+_COMPLAINING_NOW = re.compile(r"(我|俺)?(要|想|得|还要|再)投诉")
+
+
+def asks_about_ticket(text: str | None) -> bool:
+    """Whether `text` names a ticket number and asks how it is going (上个月投诉的事 处理结果呢
+    TS…): a follow-up of that ticket, not a new complaint about the same thing (我要投诉 is)."""
+    canonical = to_canonical(str(text or ""))
+    return (
+        bool(normalise_ticket_no(canonical))
+        and _FOLLOW_UP.search(canonical) is not None
+        and _COMPLAINING_NOW.search(canonical) is None
+    )
+
+
+_MANAGER_CALL = re.compile(
+    r"(领导|经理|负责人|主管|管事的|当官的).{0,6}(回(个)?电话|打(个)?电话|给我打|联系我|来电话|给我回)"
+)
+
+
+def asks_for_a_manager(text: str | None) -> bool:
+    """Whether `text` asks a manager to call back (我要你们领导亲自给我回电话): a person, now."""
+    return _MANAGER_CALL.search(to_canonical(str(text or ""))) is not None
+
+
+_REPAIR_ASK = re.compile(r"报.?修|来.{0,2}修|修一?下|派.{0,5}(人|师傅)|上门(看|修)")
+_NOT_NEEDED = re.compile(r"(不用|不要|别|甭|不必|没必要|不需要|不)(再|给|来)?$")
+
+
+def asks_for_repair(text: str | None) -> bool:
+    """Whether `text` asks for a repair by name (您给报个修吧, 派个人来), not declines one (那不用
+    派人了): said as a sign-off it is still a request."""
+    canonical = to_canonical(str(text or ""))
+    return any(
+        not _NOT_NEEDED.search(canonical[max(0, m.start() - 4) : m.start()])
+        for m in _REPAIR_ASK.finditer(canonical)
+    )
+
+
+_CHASING = re.compile(
+    r"(到现在|至今|这么久|好几天|都.{0,3}(天|小时)了|一直|迟迟|怎么还|还是).{0,8}(没|不见|没见)|"
+    r"没人(理|管|来|回|联系)|没(有)?(下文|动静|消息|回音|回复|人影)|鬼影子|把我(给)?忘了"
+)
+
+
+def chasing(text: str | None) -> bool:
+    """Whether `text` chases a request that was not dealt with in time (到现在没人理, 鬼影子都没见
+    着, 把我忘了): the resident is owed an apology before anything else."""
+    return _CHASING.search(to_canonical(str(text or ""))) is not None
+
+
+_WHEN = re.compile(
+    r"(什么|啥|嘛|几|哪)(时候|会儿|时间|点|天)|多(会儿?|久|长时间|咱|早晚)|几个?(小时|钟头)|要等"
+)
+
+
+def asks_when(text: str | None) -> bool:
+    """Whether `text` asks when or how long (那得嘛时候能来热的, 得多会儿, 还得等几个小时): right
+    after a stop was told, the answer is that stop's restoration."""
+    return _WHEN.search(to_canonical(str(text or ""))) is not None
+
+
+_REPLY = re.compile(r"回(话|复|电|个?信|音)|答复|联系|给.{0,2}(说法|信儿|回话|答复)|处理")
+
+
+def asks_when_we_reply(text: str | None) -> bool:
+    """Whether `text` asks when the company gets back to the resident (那恁们多咱给俺回话,
+    多久给答复): a complaint's deadlines answer it."""
+    canonical = to_canonical(str(text or ""))
+    return asks_when(canonical) and _REPLY.search(canonical) is not None
 
 
 def wants_unbind(text: str | None) -> bool:
@@ -118,16 +254,42 @@ def hesitating(text: str | None) -> bool:
     return len(canonical) <= 12 and _HESITATION.match(canonical) is not None
 
 
+def complains(text: str | None) -> bool:
+    """Whether `text` says the resident wants to complain (投诉), not that they do not."""
+    canonical = to_canonical(str(text or ""))
+    return any(
+        not _NOT_COMPLAINING.search(canonical[max(0, m.start() - 4) : m.start()])
+        for m in _COMPLAINT.finditer(canonical)
+    )
+
+
+def not_a_complaint(text: str | None) -> bool:
+    """Whether `text` says the resident is not complaining (也不是投诉谁 就想赶紧来人给修好)."""
+    canonical = to_canonical(str(text or ""))
+    return "投诉" in canonical and not complains(canonical)
+
+
 def requests_in(text: str | None) -> list[str]:
     """The requests `text` makes that these rules notice, as intents in `REQUEST_INTENTS` order."""
     if not text:
         return []
     canonical = to_canonical(text)
-    found: list[str] = []
-    if fault_type_of(canonical) is not None and _REPAIR_CUE.search(canonical):
-        found.append("report_repair")
+    found: set[str] = set()
+    if asks_for_measurement(canonical):
+        found.add("request_temp_check")
+    if complains(canonical):
+        found.add("file_complaint")
     if _FEE.search(canonical):
-        found.append("query_fee")
+        found.add("query_fee")
+    if _BIND.search(canonical) and not wants_unbind(canonical):
+        found.add("bind_account")
     if _OUTAGE.search(canonical):
-        found.append("query_outage")
-    return found
+        found.add("query_outage")
+    if "request_temp_check" in found:
+        # the cold is what the measurement is for: a repair only when one is asked by name
+        if fault_type_of(canonical) is not None and _FIX.search(canonical):
+            found.add("report_repair")
+    elif _asks_for_a_visit(canonical) or (found and fault_type_of(canonical) is not None):
+        # a fault said beside another request is a request of its own
+        found.add("report_repair")
+    return [intent for intent in REQUEST_INTENTS if intent in found]

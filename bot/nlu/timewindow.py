@@ -9,7 +9,8 @@ window is already over, so the caller asks again instead of booking a wrong time
 Semantics (the contract in docs/interfaces.md, plus the choices documented here):
 * Dates: 今天/今日/今儿, 明天/明日/明儿, 后天, 大后天; 今早/今晚, 明早/明晚, 明天一早;
   周X/星期X/礼拜X = the coming X — today if today is X and the window has not ended yet, otherwise
-  the next one; 这周X/本周X = X of the current Monday–Sunday week (may be past → None);
+  the next one; 这周X/本周X = X of the current Monday–Sunday week (may be past → None), except
+  on a Sunday, where many count the week from Sunday: 这周六 then is the coming Saturday;
   下周X = X of next week (the week after the current Monday–Sunday week), 下下周X a week later;
   周末 = today if today is Saturday/Sunday and the window is ahead, else the coming Saturday;
   N号/N日 = day N of this month, or of next month if that day is already behind us (a day that does
@@ -175,6 +176,10 @@ def _find_date(text: str, today: date) -> _DateHit | None:
         prefix = (m["prefix"] or "").rstrip("个")
         monday = today - timedelta(days=today.weekday())
         if prefix in ("这", "本"):
+            if today.weekday() == 6 and target < 6:
+                # on a Sunday 这周六 is the week that starts today for those who count from
+                # Sunday; a past day nobody would book for is never what they mean
+                return _DateHit(today + timedelta(days=target + 1), "this_week")
             return _DateHit(monday + timedelta(days=target), "this_week")
         if prefix == "下":
             return _DateHit(monday + timedelta(days=7 + target), "next_week")

@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.nlu.clauses import CLAUSE_CONFIDENCE, CLAUSES, is_question
 from bot.policy.knowledge import Retrieval
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "TopicChoice",
     "choice_for_parse",
     "choose_topic",
+    "clause_topics",
     "reaches_knowledge_base",
     "topic_ranking",
 ]
@@ -94,3 +96,33 @@ def choice_for_parse(parse: Mapping[str, Any], retrieval: Retrieval) -> TopicCho
     if not reaches_knowledge_base(parse):
         return TopicChoice()
     return choose_topic(topic_ranking(parse), retrieval)
+
+
+#: How sure the key model must be of a clause's topic to answer it beside something else: a
+#: stray clause of a long message resembles some topic more often than a question asked alone.
+CLAUSE_TOPIC_CONFIDENCE = 0.65
+#: The fewest word characters of a clause answered as a question of its own: 哪天啊 after
+#: 金色家园要停暖？ continues that question, it asks nothing new.
+CLAUSE_MIN_WORDS = 4
+
+
+def clause_topics(parse: Mapping[str, Any], retrieval: Retrieval) -> list[str]:
+    """The knowledge-base topics the questions among a message's clauses ask, in order, each
+    once: a clause the intent model gives to the FAQ family, whose topic it is sure enough of to
+    answer outright, and which reads as a question (电子发票在哪开, 微信能交不). A statement that
+    happens to resemble a topic (暖气上热下凉 派人来看看) is a request, not a question to answer."""
+    topics: list[str] = []
+    for clause in parse.get(CLAUSES) or []:
+        topic = clause.get("topic")
+        if (
+            clause.get("name") == RETRIEVAL_INTENT
+            and float(clause.get("confidence") or 0) >= CLAUSE_CONFIDENCE
+            and float(clause.get("topic_confidence") or 0)
+            >= max(retrieval.answer_confidence, CLAUSE_TOPIC_CONFIDENCE)
+            and is_question(str(clause.get("text") or ""))
+            and sum(ch.isalnum() for ch in str(clause.get("text") or "")) >= CLAUSE_MIN_WORDS
+            and topic
+            and topic not in topics
+        ):
+            topics.append(str(topic))
+    return topics

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.account import ActionAfterVerification, ValidateVerifyForm
@@ -12,6 +13,15 @@ from bot.store.db import session_scope
 from bot.store.models import Binding, Ticket
 
 from .conftest import NOW, said, slot_values, texts, tracker, user_turn
+
+
+def _verified(text: str, intent: str, account: str = "0102345678") -> Tracker:
+    """The tracker after `text` (of `intent`) and the right digits verified `account`."""
+    return tracker(
+        user_turn(text, intent),
+        user_turn(account[-4:], message_id="b"),
+        slots={"verified_account": account, "account_no": account},
+    )
 
 
 async def _try_digits(
@@ -363,11 +373,7 @@ async def test_the_second_request_of_the_message_is_offered_after_the_bill(
     domain: dict[str, Any],
 ) -> None:
     dispatcher = CollectingDispatcher()
-    t = tracker(
-        user_turn("查下我家暖气费还欠多少 另外卫生间暖气片有点渗水 派个人来看看", "query_fee"),
-        user_turn("5678", message_id="b"),
-        slots={"verified_account": "0102345678", "account_no": "0102345678"},
-    )
+    t = _verified("查下我家暖气费还欠多少 另外卫生间暖气片有点渗水 派个人来看看", "query_fee")
     events = await ActionAfterVerification().run(dispatcher, t, domain)
     assert texts(dispatcher) == ["utter_fee_summary", "utter_offer_second_request"]
     assert said(dispatcher, "utter_offer_second_request")["what"] == "报修"
@@ -378,11 +384,7 @@ async def test_a_bill_asked_for_with_the_binding_is_shown_once_bound(
     domain: dict[str, Any],
 ) -> None:
     dispatcher = CollectingDispatcher()
-    t = tracker(
-        user_turn("我想綁定戶號，綁好了順便查一下今年暖氣費交了沒有", "bind_account"),
-        user_turn("5678", message_id="b"),
-        slots={"verified_account": "0102345678", "account_no": "0102345678"},
-    )
+    t = _verified("我想綁定戶號，綁好了順便查一下今年暖氣費交了沒有", "bind_account")
     await ActionAfterVerification().run(dispatcher, t, domain)
     # the bill, not an offer of it; then the notices offer every binding gets
     assert texts(dispatcher) == ["utter_bound", "utter_fee_summary", "utter_offer_subscriptions"]
@@ -482,3 +484,32 @@ async def test_unbinding_removes_the_senders_own_binding_and_never_binds(
     again = CollectingDispatcher()
     await ActionUnbindAccount().run(again, tracker(user_turn("解绑", "unbind_account")), domain)
     assert texts(again) == ["utter_nothing_bound"]
+
+
+async def test_a_binding_asked_for_with_the_bill_is_made_once_verified(
+    store: str, domain: dict[str, Any]
+) -> None:
+    """我想把户号绑上，顺便看看这季还欠多少 reads as a fee query: the bill was shown and the
+    binding forgotten."""
+    dispatcher = CollectingDispatcher()
+    t = _verified("我想把户号绑上，顺便看看这季还欠多少 户号0102345678", "query_fee")
+    await ActionAfterVerification().run(dispatcher, t, domain)
+    assert texts(dispatcher)[:2] == ["utter_bound", "utter_fee_summary"]
+    with session_scope(store) as session:
+        assert session.query(Binding).filter_by(sender_id="tester").count() == 1
+
+
+async def test_a_repair_asked_with_the_bill_where_heating_is_stopped_hears_the_stop(
+    domain: dict[str, Any],
+) -> None:
+    """家里暖气不热了，另外帮我看下暖气费: after the bill, the stop where the account is (幸福里)
+    and the offer after a stop, not a plain "book a repair?" the resident let pass."""
+    dispatcher = CollectingDispatcher()
+    t = _verified("家里暖气不热了，另外帮我看下今年的暖气费交上没有", "query_fee", "0102345679")
+    events = await ActionAfterVerification().run(dispatcher, t, domain)
+    assert texts(dispatcher) == [
+        "utter_fee_summary",
+        "utter_outage_found",
+        "utter_outage_repair_offer",
+    ]
+    assert slot_values(events)["pending"] == "repair_after_outage"

@@ -105,3 +105,57 @@ async def test_a_complaint_starts_with_one_apology(domain: dict[str, Any]) -> No
         domain,
     )
     assert "utter_complaint_sorry" not in [m.get("response") for m in again.messages]
+
+
+async def test_a_complaint_that_the_home_is_cold_hears_of_the_stop_first(
+    domain: dict[str, Any],
+) -> None:
+    """幸福里又没暖气了！你们这帮人是干什么吃的: the burst main and when heat is back, before the
+    complaint's questions (the resident had to ask "爆管了？")."""
+    from actions.service_requests import ValidateComplaintForm
+
+    dispatcher = CollectingDispatcher()
+    await ValidateComplaintForm().run(
+        dispatcher,
+        tracker(
+            user_turn("幸福里又没暖气了！你们这帮人是干什么吃的", "file_complaint"),
+            active_loop="complaint_form",
+        ),
+        domain,
+    )
+    assert [m.get("response") for m in dispatcher.messages][:2] == [
+        "utter_complaint_sorry",
+        "utter_outage_found",
+    ]
+    elsewhere = CollectingDispatcher()
+    await ValidateComplaintForm().run(
+        elsewhere,
+        tracker(user_turn("和平里的师傅态度太差", "file_complaint"), active_loop="complaint_form"),
+        domain,
+    )
+    assert "utter_outage_found" not in [m.get("response") for m in elsewhere.messages]
+
+
+async def test_not_a_complaint_but_a_repair_switches_to_the_repair(domain: dict[str, Any]) -> None:
+    """也不是投诉谁 就想赶紧来人给修好: a complaint ticket was filed and nobody came to fix."""
+    from actions.service_requests import ValidateComplaintForm
+
+    dispatcher = CollectingDispatcher()
+    events = await ValidateComplaintForm().run(
+        dispatcher,
+        tracker(
+            user_turn("我要投诉！暖气不热三天了！", "file_complaint", message_id="a"),
+            {"event": "active_loop", "name": "complaint_form"},
+            user_turn("也不是投诉谁 就想赶紧来人给修好", "report_repair", message_id="b"),
+            slots={"requested_slot": "complaint_text"},
+            active_loop="complaint_form",
+        ),
+        domain,
+    )
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_form_switched"]
+    assert {"event": "followup", "name": "repair_form"} in [
+        {"event": e.get("event"), "name": e.get("name")} for e in events
+    ]
+    assert {e["name"]: e["value"] for e in events if e.get("event") == "slot"}["fault_type"] == (
+        "no_heat"
+    )

@@ -447,7 +447,26 @@ async def test_an_outage_past_its_expected_end_promises_no_past_time(
     )
     assert "已超过原定恢复时间" in describe(late, "幸福里小区", NOW)["restore"]
     on_time = replace(late, expected_end_at=NOW + timedelta(hours=2))
-    assert describe(on_time, "幸福里小区", NOW)["restore"] == "预计 11月27日 12:00 恢复供热。"
+    assert (
+        describe(on_time, "幸福里小区", NOW)["restore"]
+        == "预计 11月27日 12:00 恢复供热（约2小时后）。"
+    )
+
+
+@pytest.mark.parametrize(
+    ("left", "said"),
+    [
+        (timedelta(hours=8), "（约8小时后）"),
+        (timedelta(hours=7, minutes=59), "（约8小时后）"),
+        (timedelta(minutes=40), "（约40分钟后）"),
+        (timedelta(days=3), ""),  # the date says it
+    ],
+)
+def test_the_restoration_is_also_told_as_time_left(left: timedelta, said: str) -> None:
+    """Someone in a cold flat counts hours: 预计 21:57 恢复 left them working out "how long"."""
+    from actions.outage import time_left
+
+    assert time_left(left) == said
 
 
 @pytest.mark.parametrize(
@@ -665,3 +684,163 @@ async def test_booking_anyway_after_a_stop_keeps_the_fault_already_told(
     events = await ActionHandleYesNo().run(CollectingDispatcher(), t, domain)
     assert slot_values(events)["fault_type"] == "no_heat"
     assert has_event(events, "followup", "repair_form")
+
+
+async def test_an_address_where_the_account_was_asked_gets_the_other_ways(
+    domain: dict[str, Any],
+) -> None:
+    """金色家园 3号楼 1单元 102 in verification is someone without the account number; they were
+    asked "what do you want to do?" and the account number again."""
+    dispatcher = CollectingDispatcher()
+    turn = user_turn("金色家园 3号楼 1单元 102", "inform")
+    await ActionHandleInform().run(dispatcher, tracker(turn, active_loop="verify_form"), domain)
+    assert texts(dispatcher) == ["utter_verify_alternatives"]
+
+
+@pytest.mark.parametrize(
+    ("earlier", "intent", "selector"),
+    [
+        ("回家发现暖器冰凉冰凉的 咋回事啊", "nlu_fallback", None),
+        ("暖气片有声音 哐哐响 能修吗", "faq", "faq/radiator_noise"),
+    ],
+)
+async def test_an_address_after_a_fault_told_in_passing_books_the_repair(
+    domain: dict[str, Any], earlier: str, intent: str, selector: str | None
+) -> None:
+    """A fault told in words the classifier took for a question (or an FAQ answer that ends
+    "回复我要报修"), then the address: the repair form, not "what do you want to do?"."""
+    first = user_turn(
+        earlier,
+        intent,
+        message_id="a",
+        response_selector={"faq": {"response": {"intent_response_key": selector}}}
+        if selector
+        else None,
+    )
+    dispatcher = CollectingDispatcher()
+    events = await ActionHandleInform().run(
+        dispatcher, tracker(first, user_turn("翠湖苑6号楼2单元1001", message_id="b")), domain
+    )
+    assert has_event(events, "followup", "repair_form")
+
+
+@pytest.mark.parametrize(
+    ("text", "slots", "answer", "kept"),
+    [
+        # at the address question: it corrects the fault (it ended the booking), the form asks again
+        (
+            "不是漏水。没有水。只是不能关。",
+            {"requested_slot": "address", "fault_type": "leak"},
+            ["utter_noted", "utter_ask_address"],
+            True,
+        ),
+        # where the leak is: the urgent ticket's phone was never asked again
+        (
+            "不是我家里头 是楼道 公共的",
+            {"requested_slot": "phone", "urgent_ticket_no": "BX202611270009"},
+            ["utter_urgent_noted", "utter_ask_phone"],
+            True,
+        ),
+        ("算了不修了", {"requested_slot": "address"}, ["utter_form_stopped"], False),
+    ],
+)
+async def test_a_no_that_corrects_keeps_the_form_one_that_gives_up_stops_it(
+    domain: dict[str, Any], text: str, slots: dict[str, Any], answer: list[str], kept: bool
+) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionStopForm().run(
+        dispatcher,
+        tracker(user_turn(text, "deny"), active_loop="repair_form", slots=slots),
+        domain,
+    )
+    assert texts(dispatcher) == answer
+    assert has_event(events, "active_loop", None) is not kept
+    if kept and "urgent_ticket_no" not in slots:
+        assert slot_values(events)["fault_type"] == "valve"
+
+
+async def test_a_rambling_account_of_a_cold_radiator_books_a_repair(
+    domain: dict[str, Any],
+) -> None:
+    text = "喂喂 是暖气公司吧 我是幸福里的 我们家暖气从早上那会儿就开始凉了 你给看看是怎么回事"
+    dispatcher = CollectingDispatcher()
+    events = await ActionFallback().run(
+        dispatcher, tracker(user_turn(text, "nlu_fallback")), domain
+    )
+    assert has_event(events, "followup", "repair_form")
+
+
+@pytest.mark.parametrize("action", [ActionAnswerFaq, ActionFallback])
+async def test_when_right_after_a_stop_asks_about_that_stop(
+    domain: dict[str, Any], action: type
+) -> None:
+    """那得嘛时候能来热的 after the 幸福里 stop was told got buttons of unrelated topics."""
+    told = {
+        "event": "bot",
+        "text": "幸福里小区抢修停热…",
+        "metadata": {"utter_action": "utter_outage_found"},
+    }
+    dispatcher = CollectingDispatcher()
+    await action().run(
+        dispatcher,
+        tracker(
+            user_turn("幸福里的暖气跟冰坨子似的", "report_repair", message_id="a"),
+            told,
+            user_turn("那得嘛时候能来热的 您给个准话儿", "nlu_fallback", message_id="b"),
+        ),
+        domain,
+    )
+    assert said(dispatcher, "utter_outage_found")["community"] == "幸福里小区"
+
+
+async def test_no_stop_asked_about_in_a_booking_offers_nothing(domain: dict[str, Any]) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionQueryOutage().run(
+        dispatcher,
+        tracker(user_turn("翠湖苑停暖了吗", "query_outage"), active_loop="repair_form"),
+        domain,
+    )
+    assert texts(dispatcher) == ["utter_no_outage_here"]
+    assert "pending" not in slot_values(events)
+
+
+async def test_a_resident_chasing_a_late_request_hears_an_apology(
+    store: str, domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    text = "我前天就报修了 到现在鬼影子都没见着 你们是不是把我忘了"
+    await ActionQueryTicket().run(dispatcher, tracker(user_turn(text, "query_ticket")), domain)
+    assert texts(dispatcher)[0] == "utter_sorry_for_the_wait"
+
+
+async def test_an_unsure_question_in_the_middle_of_a_request_is_about_it(
+    domain: dict[str, Any],
+) -> None:
+    """那基础费是多少 while applying for 报停 was offered buttons of unrelated fee topics."""
+    ranking = [("stop_heating_policy", 0.37), ("fee_standard", 0.17), ("non_residential_fee", 0.06)]
+    selector = {
+        "faq": {
+            "response": {"intent_response_key": "faq/stop_heating_policy"},
+            "ranking": [{"intent_response_key": f"faq/{k}", "confidence": p} for k, p in ranking],
+        }
+    }
+    stop = user_turn("我爸那套房子这个冬天没人住 能不能报停", "apply_stop_heating", message_id="a")
+    asked = user_turn("那基础费是多少", "faq", message_id="b", response_selector=selector)
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerFaq().run(dispatcher, tracker(stop, asked, active_loop="verify_form"), domain)
+    assert texts(dispatcher) == [faq_answer(load_policy(), "stop_heating_policy")]
+    elsewhere = CollectingDispatcher()
+    await ActionAnswerFaq().run(elsewhere, tracker(asked), domain)
+    assert texts(elsewhere) == ["utter_kb_offer"]
+
+
+async def test_in_a_complaint_when_we_reply_is_answered_with_its_deadlines(
+    domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    turn = user_turn("那恁们多咱给俺回话", "faq")
+    await ActionAnswerFaq().run(dispatcher, tracker(turn, active_loop="complaint_form"), domain)
+    deadlines = said(dispatcher, "utter_complaint_deadlines")
+    rules = load_policy()
+    assert deadlines["ack_hours"] == f"{rules.complaint.acknowledge_hours:g}"
+    assert deadlines["reply_hours"] == f"{rules.response.first_reply_hours:g}"

@@ -268,3 +268,66 @@ async def test_a_second_household_reporting_the_same_burst_joins_the_incident(
         kinds = [e.kind for e in session.query(TicketEvent).filter_by(ticket_id=mine.id)]
     assert "linked" in kinds and "alert" not in kinds  # no second urgent hand-off
     assert mine.ticket_no != lead
+async def test_the_cause_of_the_stop_repeated_is_about_the_stop_not_a_new_emergency(
+    store: str, domain: dict[str, Any]
+) -> None:
+    """哦是爆管啊 那不用派人了 啥时候恢复, after "幸福里小区抢修停热：主管线爆管抢修", opened an
+    urgent ticket and asked for a phone number."""
+    told = {
+        "event": "bot",
+        "text": "幸福里小区抢修停热：主管线爆管抢修。已于 11月27日 09:00 开始停热",
+        "metadata": {"utter_action": "utter_outage_found"},
+    }
+    dispatcher = CollectingDispatcher()
+    events = await ActionEmergency().run(
+        dispatcher,
+        tracker(
+            user_turn("幸福里小区3号楼2单元501", message_id="a"),
+            told,
+            _marked("哦是爆管啊 那不用派人了 啥时候恢复", "deny", message_id="b"),
+        ),
+        domain,
+    )
+    assert texts(dispatcher) == ["utter_outage_found"]
+    assert _tickets(store) == []
+    assert slot_values(events)["pending"] is None
+
+
+async def test_a_leak_told_again_as_a_complaints_story_keeps_the_complaint(
+    store: str, domain: dict[str, Any]
+) -> None:
+    """The urgent ticket open, 上周修过的暖气片又漏水，维修质量太差 answering the complaint's
+    question ended the complaint; the resident never filed it."""
+    from bot.services import tickets as ticket_service
+    from bot.store.tickets import TicketDraft
+
+    with session_scope(store) as session:
+        draft = TicketDraft(
+            kind="BX", channel="rest", sender_id="tester", dedup_key=None, urgent=True,
+            fault_type="leak",
+        )  # fmt: skip
+        ticket_service.open_ticket(session, load_policy(), draft, NOW)
+    dispatcher = CollectingDispatcher()
+    events = await ActionEmergency().run(
+        dispatcher,
+        tracker(
+            _marked("上周修过的暖气片又漏水，维修质量太差", "file_complaint"),
+            active_loop="complaint_form",
+            slots={"requested_slot": "complaint_category"},
+        ),
+        domain,
+    )
+    assert texts(dispatcher)[:2] == ["utter_emergency_water", "utter_emergency_ticket_open"]
+    assert has_event(events, "followup", "complaint_form")
+    assert not has_event(events, "active_loop", None)
+
+
+async def test_someone_unwell_in_a_cold_home_gets_a_heating_ticket(
+    store: str, domain: dict[str, Any]
+) -> None:
+    text = "辖区一位87岁独居老人家里暖气不热，刚才入户看到老人手脚冰凉，说有点胸闷"
+    await ActionEmergency().run(
+        CollectingDispatcher(), tracker(_marked(text, "report_repair")), domain
+    )
+    (ticket,) = _tickets(store)
+    assert ticket.urgent and ticket.fault_type == "no_heat"

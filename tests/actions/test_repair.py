@@ -363,8 +363,18 @@ async def test_a_store_failure_mid_form_asks_the_same_question_again(
     ]
 
 
-async def test_a_landline_with_an_extension_is_a_contact_number(domain: dict[str, Any]) -> None:
-    turn = user_turn("座机 010-6234 5678 转 8021")
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("座机 010-6234 5678 转 8021", "010-62345678-8021"),
+        # a landline without area code is in the company's city (the demo company is in Beijing)
+        ("我没手机 家里座机6234 5678", "010-62345678"),
+    ],
+)
+async def test_a_landline_is_a_contact_number(
+    domain: dict[str, Any], text: str, phone: str
+) -> None:
+    turn = user_turn(text)
     events = await ValidateRepairForm().run(
         CollectingDispatcher(),
         tracker(
@@ -375,7 +385,7 @@ async def test_a_landline_with_an_extension_is_a_contact_number(domain: dict[str
         ),
         domain,
     )
-    assert slot_values(events)["phone"] == "010-62345678-8021"
+    assert slot_values(events)["phone"] == phone
 
 
 @pytest.mark.parametrize(("asked", "way_out"), [(1, False), (2, True), (3, True)])
@@ -553,3 +563,116 @@ async def test_a_form_that_ended_without_a_yes_to_the_read_back_files_nothing(
     )
     assert await ActionSubmitRepair().run(dispatcher, t, domain) == []
     assert texts(dispatcher) == [] and _tickets(store) == []
+
+
+async def test_a_building_corrected_keeps_the_rest_of_the_address(domain: dict[str, Any]) -> None:
+    """不对不对 是6号楼 5号楼是俺儿子家: the ticket read "6号楼5", with no community."""
+    said_before = {"event": "slot", "name": "address", "value": "东风新村5号楼2单元302"}
+    turn = user_turn("不对不对 是6号楼 5号楼是俺儿子家", "deny")
+    events = await ValidateRepairForm().run(
+        CollectingDispatcher(),
+        tracker(
+            said_before,
+            turn,
+            slots={"requested_slot": "phone", "fault_type": "no_heat"},
+            slot_events={"address": "6号楼 5号"},
+            active_loop="repair_form",
+        ),
+        domain,
+    )
+    assert slot_values(events)["address"] == "东风新村6号楼2单元302"
+
+
+async def test_words_taken_for_an_address_at_another_question_leave_it_as_it_was(
+    domain: dict[str, Any],
+) -> None:
+    """联系电话打社区办公室座机 answered the phone question; the urgent ticket's address became
+    "联系电话打社区"."""
+    said_before = {"event": "slot", "name": "address", "value": "东风新村12号楼3单元"}
+    dispatcher = CollectingDispatcher()
+    events = await ValidateRepairForm().run(
+        dispatcher,
+        tracker(
+            said_before,
+            user_turn("联系电话打社区办公室座机：010-8457 3321"),
+            slots={"requested_slot": "phone", "fault_type": "leak"},
+            slot_events={"address": "联系电话打社区"},
+            active_loop="repair_form",
+        ),
+        domain,
+    )
+    assert slot_values(events)["address"] == "东风新村12号楼3单元"
+    assert "utter_invalid_address" not in texts(dispatcher)
+
+
+async def test_a_visit_needs_more_than_the_community(domain: dict[str, Any]) -> None:
+    """我的房子 和平里 暖气 不热: the ticket said only 和平里, and no fitter finds a door by it.
+    The building and flat are asked, and completed with the community said before."""
+    opened = user_turn("我的房子 和平里 暖气 不热", "report_repair", message_id="a")
+    dispatcher = CollectingDispatcher()
+    events = await ValidateRepairForm().run(
+        dispatcher,
+        tracker(
+            opened,
+            slots={"requested_slot": "phone", "fault_type": "no_heat"},
+            slot_events={"address": "和平里"},
+            active_loop="repair_form",
+        ),
+        domain,
+    )
+    assert slot_values(events)["address"] is None  # asked in its turn, after the phone
+    assert "utter_address_incomplete" not in texts(dispatcher)
+    answered = CollectingDispatcher()
+    events = await ValidateRepairForm().run(
+        answered,
+        tracker(
+            opened,
+            {"event": "active_loop", "name": "repair_form"},
+            user_turn("就和平里", message_id="b"),
+            slots={"requested_slot": "address", "fault_type": "no_heat"},
+            slot_events={"address": "就和平里"},
+            active_loop="repair_form",
+        ),
+        domain,
+    )
+    assert slot_values(events)["address"] is None
+    assert said(answered, "utter_address_incomplete")["community"] == "和平里"
+    events = await ValidateRepairForm().run(
+        CollectingDispatcher(),
+        tracker(
+            opened,
+            {"event": "active_loop", "name": "repair_form"},
+            user_turn("2号楼1单元301", message_id="b"),
+            slots={"requested_slot": "address", "fault_type": "no_heat"},
+            slot_events={"address": "2号楼1单元301"},
+            active_loop="repair_form",
+        ),
+        domain,
+    )
+    assert slot_values(events)["address"] == "和平里2号楼1单元301"
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("和平里写字楼一层大堂", "和平里写字楼一层大堂"),  # the words that lead there are kept
+        ("我要 人 来 看看", None),  # not an address, whatever community was named before
+    ],
+)
+async def test_words_beside_the_community_are_an_address_only_when_they_lead_there(
+    domain: dict[str, Any], text: str, kept: str | None
+) -> None:
+    opened = user_turn("我的房子 和平里 暖气 不热", "report_repair", message_id="a")
+    events = await ValidateRepairForm().run(
+        CollectingDispatcher(),
+        tracker(
+            opened,
+            {"event": "active_loop", "name": "repair_form"},
+            user_turn(text, message_id="b"),
+            slots={"requested_slot": "address", "fault_type": "no_heat"},
+            slot_events={"address": text},
+            active_loop="repair_form",
+        ),
+        domain,
+    )
+    assert slot_values(events)["address"] == kept

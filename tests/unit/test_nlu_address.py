@@ -172,3 +172,12 @@ def test_ten_thousand_characters_are_fast(chunk: str) -> None:
 def test_a_phone_number_sent_with_the_address_is_no_part_of_the_room() -> None:
     found = parse_address("和平里2号楼1单元303 13122223333 工作日晚上六点以后", ["和平里"])
     assert (found.community, found.building, found.unit, found.room) == ("和平里", "2", "1", "303")
+
+
+@pytest.mark.parametrize(
+    "text", ["联系电话打社区办公室座机:010-84573321", "手机号码社区", "找我电话5号楼"]
+)
+def test_the_words_around_a_phone_number_are_no_community(text: str) -> None:
+    """联系电话打社区 was taken for a community named so, and replaced the urgent ticket's
+    address (东风新村12号楼3单元) with it."""
+    assert parse_address(text, ["东风新村"]).community is None

@@ -103,6 +103,8 @@ def test_leak(text: str) -> None:
         "阀们关不上",
         "閥門壞了",
         "阀门拧不动，暖气也不热",  # a concrete valve fault wins over no_heat
+        "只是不能关",
+        "想关小都关不了",
     ],
 )
 def test_valve(text: str) -> None:
@@ -206,6 +208,9 @@ def test_no_fault(text: str | None) -> None:
         ("不漏水但是响", "noise"),
         ("暖气不热，阀门是开着的", "no_heat"),  # mentioning the valve is not a valve fault
         ("不热还咕噜咕噜响", "no_heat"),
+        ("不是漏水。没有水。只是不能关。", "valve"),  # 不是 denies the leak
+        ("不是漏水 是不热", "no_heat"),
+        ("俺寻思是不是有空气", "air"),  # 是不是 asks
     ],
 )
 def test_negation_and_priority(text: str, expected: str) -> None:

@@ -83,3 +83,85 @@ def test_a_cut_message_of_gestures_still_falls_back() -> None:
     message.set(INPUT_TRUNCATED, True)
     (message,) = _guard().process([message])
     assert message.get("intent")["name"] == "nlu_fallback"
+
+
+def _parsed(text: str, intent: str, **data: object) -> Message:
+    message = Message(data={"text": text, "intent": {"name": intent, "confidence": 0.6}, **data})
+    return message
+
+
+def _corrected(message: Message) -> str:
+    from bot.nlu.guard import IntentCorrections
+
+    (out,) = IntentCorrections().process([message])
+    return str(out.get("intent")["name"])
+
+
+def test_a_greeting_before_a_request_is_the_request() -> None:
+    """您好 打扰您了 我想查查我们家暖气费 got the menu; the account number sent next was asked
+    "what do you want to do with it?"."""
+    clauses = [
+        {"text": "您好 打扰您了", "name": "greet", "confidence": 0.7},
+        {"text": "我想查查我们家暖气费", "name": "query_fee", "confidence": 0.74},
+    ]
+    assert _corrected(_parsed("您好 打扰您了 我想查查我们家暖气费", "greet", clauses=clauses)) == (
+        "query_fee"
+    )
+    unsure = [{**clauses[1], "confidence": 0.3}]
+    assert _corrected(_parsed("您好 打扰您了 我想查查", "greet", clauses=unsure)) == "greet"
+    assert _corrected(_parsed("你好", "greet")) == "greet"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "meant"),
+    [
+        (
+            "上个月投诉你们客服态度差的事 处理结果呢 TS202611200031",
+            "file_complaint",
+            "query_ticket",
+        ),
+        ("取消 BX202611270003 还没来就不用来了", "cancel_ticket", "cancel_ticket"),
+        ("我要你们领导亲自给我回电话", "file_complaint", "request_human"),
+        ("没停啊？那就是我们家的事儿了 您给报个修吧", "goodbye", "report_repair"),
+        ("哦是爆管啊 那不用派人了", "goodbye", "goodbye"),
+        ("你们能不能别老给我发短信了", "faq", "unsubscribe"),
+        ("收据和发票有啥区别", "faq", "faq"),
+    ],
+)
+def test_a_misread_request_gets_the_intent_it_asks_for(text: str, intent: str, meant: str) -> None:
+    assert _corrected(_parsed(text, intent)) == meant
+
+
+def test_and_there_names_a_place_to_answer_about() -> None:
+    """那金色家园呢 right after an outage answer asks about 金色家园 (it read as a goodbye)."""
+    place = [{"entity": "address", "value": "金色家园", "start": 1, "end": 5}]
+    assert _corrected(_parsed("那金色家园呢 我闺女住那儿", "goodbye", entities=place)) == "inform"
+    assert _corrected(_parsed("那你们呢", "goodbye")) == "goodbye"  # no place named
+
+
+def test_the_seasons_end_is_no_outage_question() -> None:
+    season = {"faq": {"response": {"intent_response_key": "faq/heating_season"}}}
+    outage = {"faq": {"response": {"intent_response_key": "faq/outage_notice"}}}
+    ask = "问一下,暖气 几月 结束?"
+    assert _corrected(_parsed(ask, "query_outage", response_selector=season)) == "faq"
+    assert _corrected(_parsed("幸福里停暖了吗", "query_outage", response_selector=season)) == (
+        "query_outage"
+    )
+    assert _corrected(_parsed(ask, "query_outage", response_selector=outage)) == "query_outage"
+    stopped_again = "咋又停了 三天停两回"  # a stop, whatever topic ranks first
+    assert _corrected(_parsed(stopped_again, "query_outage", response_selector=season)) == (
+        "query_outage"
+    )
+
+
+def test_a_request_beside_a_question_is_the_request() -> None:
+    """我要报修 暖气片不热 顺便问下过户要带什么材料 read as the FAQ: the transfer answered, the
+    repair dropped."""
+    clauses = [
+        {"text": "我要报修 暖气片不热", "name": "report_repair", "confidence": 0.95},
+        {"text": "顺便问下过户要带什么材料", "name": "faq", "confidence": 0.85},
+    ]
+    text = "我要报修 暖气片不热 顺便问下过户要带什么材料"
+    assert _corrected(_parsed(text, "faq", clauses=clauses)) == "report_repair"
+    unsure = [{"text": "暖气片上热下凉", "name": "report_repair", "confidence": 0.6}, clauses[1]]
+    assert _corrected(_parsed("暖气片上热下凉 是怎么回事", "faq", clauses=unsure)) == "faq"

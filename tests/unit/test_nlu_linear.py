@@ -203,3 +203,24 @@ def test_rasas_processor_reads_the_full_retrieval_intent_from_the_output() -> No
     }
     MessageProcessor._update_full_retrieval_intent(None, parse_data)  # type: ignore[arg-type]
     assert parse_data["intent"]["full_retrieval_intent_name"] == "faq/invoice"
+
+
+def test_each_clause_of_a_message_that_asks_two_things_is_classified(tmp_path: Path) -> None:
+    """今年几号开始供暖？在哪交钱 微信能交不: the whole message gets one intent and one topic; the
+    clauses each get theirs, so the second question is answered too."""
+    component = LinearIntentClassifier.create(
+        CONFIG, LocalModelStorage(tmp_path), Resource("l"), None
+    )  # type: ignore[arg-type]
+    component.train(_training_data())
+    two, one = _tokenized(
+        [
+            Message(data={TEXT: "今年几号开始供暖?在哪交暖气费 微信能交吗"}),
+            Message(data={TEXT: "暖气不热"}),
+        ]
+    )
+    component.process([two, one])
+    clauses = two.get("clauses")
+    assert [c["text"] for c in clauses] == ["今年几号开始供暖?", "在哪交暖气费", "微信能交吗"]
+    assert [c["topic"] for c in clauses] == ["heating_season", *["payment_channels"] * 2]
+    assert all(c["name"] == "faq" and 0 < c["confidence"] <= 1 for c in clauses)
+    assert one.get("clauses") is None  # one clause: nothing more to say

@@ -436,6 +436,24 @@ def test_what_is_not_one_contact_number_is_refused(text: str | None) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "area_code", "number"),
+    [
+        # the area code said beside the number is its area code
+        ("俺家座机 62349915 前头加010", None, "010-62349915"),
+        ("家里座机八二三四五六七八，区号010", None, "010-82345678"),
+        # a local number alone is in the company's city
+        ("我没手机 家里座机6234 5678", "010", "010-62345678"),
+        ("座机 6234 5678 转 12", "022", "022-62345678-12"),
+        ("0312-2234567", "010", "0312-2234567"),  # its own area code stays
+        ("13812345678", "010", "13812345678"),
+        ("2234567", "010", "2234567"),  # 7 digits cannot be a Beijing number: left as said
+    ],
+)
+def test_a_local_number_gets_its_area_code(text: str, area_code: str | None, number: str) -> None:
+    assert normalise_contact_number(text, area_code) == number
+
+
+@pytest.mark.parametrize(
     ("text", "reading"),
     [
         ("不是说保证18度吗 我家才15度", 15.0),

@@ -22,7 +22,18 @@ from bot.nlu.requests import (
             ["report_repair", "query_fee"],
         ),
         ("暖气不热 派个师傅来看看 顺便问下停暖了吗", ["report_repair", "query_outage"]),
-        ("暖气片漏水了 顺便问一下今年暖气费交了多少", ["query_fee"]),
+        # a fault stated beside another request is a request of its own
+        ("暖气片漏水了 顺便问一下今年暖气费交了多少", ["report_repair", "query_fee"]),
+        ("家里暖气不热了，另外帮我看下今年的暖气费交上没有", ["report_repair", "query_fee"]),
+        ("屋里才15度 派人来测个温 顺便查下欠多少钱", ["request_temp_check", "query_fee"]),
+        # the cold is what a measurement is for, not a second request
+        ("屋里冷得穿棉袄 你们得派人来量一量", ["request_temp_check"]),
+        ("暖气不热 派人来测个温 测完顺便给修修", ["report_repair", "request_temp_check"]),
+        (
+            "暖气片又漏了 上回你们师傅修的什么玩意 我要投诉 另外赶紧派人来",
+            ["report_repair", "file_complaint"],
+        ),
+        ("先把户号给我绑上 再看看这季欠费多少", ["query_fee", "bind_account"]),
         ("幸福里啥时候恢复供热？暖器冰凉，赶紧上门修一下", ["report_repair", "query_outage"]),
     ],
 )
@@ -32,7 +43,17 @@ def test_two_requests_in_one_message_are_both_noticed(text: str, found: list[str
 
 @pytest.mark.parametrize(
     "text",
-    ["我家暖气不热", "我要报修", "谢谢师傅", "暖气费怎么交", "水费多少钱", "", None],
+    [
+        "我家暖气不热",
+        "我要报修",
+        "谢谢师傅",
+        "暖气费怎么交",
+        "水费多少钱",
+        "也不是要投诉谁",
+        "帮我解绑户号",
+        "",
+        None,
+    ],
 )
 def test_a_fault_or_a_question_alone_is_no_second_request(text: str | None) -> None:
     """A fault described without asking for a visit, or a how-to question, is no request here:
@@ -166,3 +187,124 @@ def test_answers_requests_and_complaints_are_no_hesitation(text: str | None) -> 
 )
 def test_asking_for_a_measurement_is_told_from_talking_about_one(text: str, asks: bool) -> None:
     assert asks_for_measurement(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "gives_up"),
+    [
+        ("哎不用来了 我刚放了放气 现在热了 把单子撤了吧", True),
+        ("算了", True),
+        ("哦 那不是暖气的啊 那打扰了", True),
+        ("不是我家里头 是楼道 公共的", False),  # where, not "never mind"
+        ("不是漏水。没有水。只是不能关。", False),
+        ("不对", False),
+    ],
+)
+def test_giving_up_is_told_from_correcting(text: str, gives_up: bool) -> None:
+    from bot.nlu.requests import gives_up as giving_up
+
+    assert giving_up(text) is gives_up
+
+
+@pytest.mark.parametrize(
+    ("text", "follow_up"),
+    [
+        ("上个月投诉你们客服态度差的事 处理结果呢 TS202611200031", True),
+        ("我上周投诉的到现在没人理 单号TS202612010005", True),
+        ("我要投诉 TS202611200031 处理得太差", False),  # a new complaint about it
+        ("我要投诉，TS202611280004那个投诉两天了没人回", False),
+        ("处理结果呢", False),  # no ticket named
+    ],
+)
+def test_a_follow_up_of_a_named_ticket_is_noticed(text: str, follow_up: bool) -> None:
+    from bot.nlu.requests import asks_about_ticket
+
+    assert asks_about_ticket(text) is follow_up
+
+
+@pytest.mark.parametrize(
+    ("text", "manager"),
+    [
+        ("我要你们领导亲自给我回电话", True),
+        ("让你们经理给我打个电话", True),
+        ("让你们领导给我个说法", False),
+        ("我要投诉你们领导", False),
+    ],
+)
+def test_a_manager_asked_to_call_back_is_noticed(text: str, manager: bool) -> None:
+    from bot.nlu.requests import asks_for_a_manager
+
+    assert asks_for_a_manager(text) is manager
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("没停啊？那就是我们家的事儿了 您给报个修吧", True),
+        ("那就这样吧 赶紧派个人来", True),
+        ("哦是爆管啊 那不用派人了 啥时候恢复", False),
+        ("不用报修了", False),
+        ("好的谢谢 再见", False),
+    ],
+)
+def test_a_repair_asked_for_by_name_is_told_from_one_declined(text: str, asks: bool) -> None:
+    from bot.nlu.requests import asks_for_repair
+
+    assert asks_for_repair(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "chases"),
+    [
+        ("我前天就报修了 到现在鬼影子都没见着 你们是不是把我忘了", True),
+        ("我前天投诉的 到现在没人理 TS202612040007", True),
+        ("同志 我前天报的那个修 到现在也没人来 你给我查查", True),
+        ("我的工单处理到哪了", False),
+        ("暖气还是不热", False),
+    ],
+)
+def test_a_resident_chasing_a_late_request_is_noticed(text: str, chases: bool) -> None:
+    from bot.nlu.requests import chasing
+
+    assert chasing(text) is chases
+
+
+@pytest.mark.parametrize(
+    ("text", "when"),
+    [
+        ("那得嘛时候能来热的 您给个准话儿", True),
+        ("那得多会儿能热乎啊", True),
+        ("还得等好几个小时吗", True),
+        ("家里三个人都冻感冒了", False),
+        ("还得等几个小时", True),
+        ("好的谢谢", False),
+    ],
+)
+def test_asking_when_is_noticed(text: str, when: bool) -> None:
+    from bot.nlu.requests import asks_when
+
+    assert asks_when(text) is when
+
+
+def test_a_complaint_denied_is_no_complaint() -> None:
+    from bot.nlu.requests import not_a_complaint
+
+    assert not_a_complaint("也不是投诉谁 就想赶紧来人给修好")
+    assert not not_a_complaint("我要投诉！暖气不热三天了！")
+    assert not not_a_complaint("赶紧来人修")
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("那恁们多咱给俺回话", True),
+        ("你们多久给答复", True),
+        ("什么时候联系我", True),
+        ("暖气什么时候来", False),  # the season or a stop, not a reply
+        ("给我回个电话", False),  # asks for a call, not when
+    ],
+)
+def test_asking_when_the_company_answers_is_noticed(text: str, asks: bool) -> None:
+    from bot.nlu.requests import asks_when_we_reply
+
+    assert asks_when_we_reply(text) is asks

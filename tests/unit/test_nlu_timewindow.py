@@ -134,6 +134,15 @@ def test_parse_visit_window(text: str, start: datetime, end: datetime) -> None:
     assert window(text) == (start, end)
 
 
+def test_on_a_sunday_this_week_runs_from_today() -> None:
+    """这周六 said on Sunday 6 December is Saturday the 12th (a week counted from Sunday), not
+    yesterday: the resident was asked four times for a time the bot "did not understand"."""
+    sunday = at(12, 6, 13)
+    assert window("这周六上午", sunday) == (at(12, 12, 8), at(12, 12, 12))
+    assert window("本周一下午", sunday) == (at(12, 7, 13), at(12, 7, 18))
+    assert window("这周日", sunday) == (at(12, 6, 8), at(12, 6, 18))  # today, as said
+
+
 @pytest.mark.parametrize(
     "text",
     [

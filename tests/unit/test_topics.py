@@ -13,6 +13,7 @@ from bot.services.topics import (
     TopicChoice,
     choice_for_parse,
     choose_topic,
+    clause_topics,
     reaches_knowledge_base,
     topic_ranking,
 )
@@ -99,3 +100,31 @@ def test_a_selector_without_ranking_is_taken_at_its_word() -> None:
     }
     assert topic_ranking(only_choice) == [("invoice", 1.0)]
     assert topic_ranking({}) == []
+
+
+def test_the_questions_among_a_messages_clauses_are_its_topics() -> None:
+    """Each clause the FAQ family is sure of, that asks something, and whose topic is sure enough
+    to answer beside something else; each topic once, in the order asked."""
+
+    def clause(text: str, topic: str, sure: float = 0.9, intent: str = "faq") -> dict[str, Any]:
+        return {
+            "text": text,
+            "name": intent,
+            "confidence": sure,
+            "topic": topic,
+            "topic_confidence": sure,
+        }
+
+    asked = {
+        "clauses": [
+            clause("过了12月31号交有滞纳金吗", "late_fee"),
+            clause("电子发票在哪下载?", "invoice"),
+            clause("发票怎么开", "invoice"),
+            clause("今儿早上不知道怎么的就呲开了", "account_number_lookup", sure=0.51),
+            clause("暖气上热下凉", "radiator_bleeding"),  # states, does not ask
+            clause("哪天啊", "heating_season"),  # too short to ask anything new
+            clause("我想查查暖气费", "fee_standard", intent="query_fee"),
+        ]
+    }
+    assert clause_topics(asked, RETRIEVAL) == ["late_fee", "invoice"]
+    assert clause_topics({"text": "发票怎么开"}, RETRIEVAL) == []

@@ -1,0 +1,33 @@
+"""Questions asked in the same message as something else, answered where that is handled.
+
+"查费 户号… 顺便问下过了年再交有没有滞纳金", "以后别给我发停暖短信了，另外电子发票在哪开？", "和平里
+今儿停暖不 俺家暖气咋不热乎": the message's intent starts one thing (the bill, the opt-out, a
+repair); the question beside it used to get no answer. The NLU classifies each clause of such a
+message (`bot.nlu.clauses`), and every action a request starts with calls
+`answer_side_questions`, which answers a heating-stop question and the knowledge-base questions
+among the clauses before the request goes on.
+"""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import this_turn
+from actions.knowledge import answer_faq_clauses
+from actions.outage import tell_outage_asked
+
+
+async def answer_side_questions(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Answer the questions beside the request of the latest message: whether heating is
+    stopped where the resident lives (`tell_outage_asked`), then the knowledge-base questions
+    (`answer_faq_clauses`). Nothing beside an emergency: the safety steps are all the resident
+    should read then."""
+    if any(
+        e.get("event") == "bot"
+        and str((e.get("metadata") or {}).get("utter_action") or "").startswith("utter_emergency")
+        for e in this_turn(tracker)
+    ):
+        return
+    await tell_outage_asked(dispatcher, tracker)
+    answer_faq_clauses(dispatcher, tracker)
