@@ -20,6 +20,7 @@ from actions.common import (
     latest_text_of_intent,
     message_key,
     policy,
+    previous_bot_turn,
     read_db,
 )
 from bot.base import clock
@@ -165,18 +166,11 @@ def _intent_of(event: dict[str, Any]) -> str | None:
 
 def replies_before(tracker: Tracker) -> set[str]:
     """The responses the bot gave between the user's previous message and the latest one."""
-    replies: set[str] = set()
-    seen_latest = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if seen_latest:
-                break
-            seen_latest = True
-        elif seen_latest and event.get("event") == "bot":
-            action = (event.get("metadata") or {}).get("utter_action")
-            if action:
-                replies.add(str(action))
-    return replies
+    return {
+        str(action)
+        for event in previous_bot_turn(tracker)
+        if (action := (event.get("metadata") or {}).get("utter_action"))
+    }
 
 
 def _reading_under_way(tracker: Tracker) -> bool:
