@@ -28,10 +28,11 @@ pytestmark = pytest.mark.e2e
 
 SETS = PROJECT_ROOT / "tests" / "nlu"
 #: set → lowest top-1 share that passes, a little under the measured figure
-#: (docs/knowledge-base.md): the third set, never read and scored once, 83.5 %; dev and
-#: held-out, read while the training questions were written, 95.2 % each.
+#: (docs/knowledge-base.md): the third set, never read (figures only), 90.9 % since an
+#: independent writer's questions were added (83.5 % before); dev and held-out, read while the
+#: training questions were written, 96.0 % and 94.7 %.
 GATES = {
-    "kb_paraphrases_third": 0.82,
+    "kb_paraphrases_third": 0.89,
     "kb_paraphrases_dev": 0.93,
     "kb_paraphrases_heldout": 0.93,
 }
