@@ -15,6 +15,7 @@ import threading
 import traceback
 import unicodedata
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
@@ -743,9 +744,17 @@ class ContactSlots:
         communities = await read_db(known_communities)
         address = parse_address(str(value or ""), communities)
         held = parse_address(str(_value_before_this_message(tracker, "address") or ""), communities)
+        named = held.community or _community_said_before(tracker, communities)
+
+        def ours(parsed: Address) -> Address:
+            # 金色家园 said first, then 行 那先约个下周一上午 3号楼2单元1201: the words before the
+            # building are no community of ours; the one said before is the home's
+            unknown = parsed.community and not match_community(parsed.community, communities)
+            return replace(parsed, community=None) if named and unknown else parsed
+
+        address = ours(address)
         if address.community is None:
-            named = held.community or _community_said_before(tracker, communities)
-            said = parse_address(latest_text(tracker), communities)
+            said = ours(parse_address(latest_text(tracker), communities))
             if named:
                 known = held if held.community else Address(raw="", community=named)
                 address = corrected(known, said if said.building or said.room else address)

@@ -676,3 +676,25 @@ async def test_words_beside_the_community_are_an_address_only_when_they_lead_the
         domain,
     )
     assert slot_values(events)["address"] == kept
+
+
+async def test_words_before_the_building_are_not_a_community_when_ours_was_said(
+    domain: dict[str, Any],
+) -> None:
+    """我家在金色家园 …, then 行 那先约个下周一上午 3号楼2单元1201 电话…: the ticket's address read
+    "先约个下周一上午3号楼2单元1201" (played against the stack at the end of the session)."""
+    first = user_turn("我家在金色家园 暖气这两天一直不怎么热 能来人看看不", "report_repair")
+    turn = user_turn("行 那先约个下周一上午 3号楼2单元1201 电话13911112222", "inform")
+    events = await ValidateRepairForm().run(
+        CollectingDispatcher(),
+        tracker(
+            first,
+            {"event": "active_loop", "name": "repair_form"},
+            turn,
+            slots={"requested_slot": "address", "fault_type": "no_heat"},
+            slot_events={"address": "先约个下周一上午 3号楼2单元1201"},
+            active_loop="repair_form",
+        ),
+        domain,
+    )
+    assert slot_values(events)["address"] == "金色家园3号楼2单元1201"
