@@ -21,6 +21,7 @@ from bot.evaluation.report import _markdown_table, _text_table, format_value
 __all__ = [
     "DialogueResult",
     "StepOverlap",
+    "diverging_turns",
     "render_markdown",
     "render_text",
     "to_json",
@@ -389,3 +390,38 @@ def verdict_lines(verdicts: Sequence[Verdict]) -> list[str]:
         for v in verdicts
         if not v.goal
     ]
+
+
+def _turn_traces(report: dict[str, Any]) -> dict[str, list[tuple[Any, ...]]]:
+    """Conversation id → per turn: what was sent, the responses the bot chose, what it asked.
+
+    Response names rather than reply texts: texts carry ticket numbers and times, which depend
+    on the order concurrent conversations reach the store; the names are what the dialogue
+    decided, and two runs of one model and one code base give the same names (checked on the
+    215-conversation set).
+    """
+    return {
+        c["id"]: [(t["user"], tuple(t["responses"]), t["asked"]) for t in c["turn_log"]]
+        for c in report["conversations"]
+    }
+
+
+def diverging_turns(first: dict[str, Any], second: dict[str, Any]) -> list[str]:
+    """Where two runs' reports (`to_json`) of the same set answer differently, one line per
+    conversation: the first turn whose sent text, chosen responses or question differ, or the
+    conversation missing from one run. Empty when the runs behaved alike turn by turn."""
+    a, b = _turn_traces(first), _turn_traces(second)
+    lines = []
+    for cid in sorted(a.keys() | b.keys()):
+        if cid not in a or cid not in b:
+            lines.append(f"{cid}: played in only one run")
+            continue
+        turns_a, turns_b = a[cid], b[cid]
+        for index, (ta, tb) in enumerate(zip(turns_a, turns_b, strict=False), start=1):
+            if ta != tb:
+                lines.append(f"{cid} turn {index} ({ta[0]!r}): {list(ta[1])} vs {list(tb[1])}")
+                break
+        else:
+            if len(turns_a) != len(turns_b):
+                lines.append(f"{cid}: {len(turns_a)} turns vs {len(turns_b)}")
+    return lines

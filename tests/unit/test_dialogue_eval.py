@@ -43,6 +43,7 @@ from bot.evaluation.dialogue import (
 )
 from bot.evaluation.dialogue_report import (
     DialogueResult,
+    diverging_turns,
     render_markdown,
     render_text,
     to_json,
@@ -615,6 +616,28 @@ def test_reports_hold_every_failed_transcript_and_the_figures(tmp_path: Path) ->
     assert [c["goal"] for c in data["conversations"]] == [True, False, False]
     assert data["figures"]["trapped_slots"] == 1
     assert to_json(result)["by_file"]["angry"]["conversations"] == 2
+
+
+def test_two_runs_are_compared_turn_by_turn_by_the_responses_chosen() -> None:
+    """The stock-Rasa pass of `make test` is compared with the patched pass by this: the same
+    responses in every turn, not only the same goals (reply texts differ in ticket numbers)."""
+    verdicts = _verdicts()
+    result = DialogueResult(verdicts, summarise(verdicts), overlaps=[], gate=0.5, files=["x.yml"])
+    first = to_json(result)
+    second = json.loads(json.dumps(first))
+    assert diverging_turns(first, second) == []
+    for turn in second["conversations"][1]["turn_log"]:
+        turn["replies"] = [r.replace("1", "2") for r in turn["replies"]]
+    assert diverging_turns(first, second) == []
+    changed = second["conversations"][1]["turn_log"][-1]
+    changed["responses"] = [*changed["responses"], "utter_something_else"]
+    missing = second["conversations"].pop(0)
+    lines = diverging_turns(first, second)
+    assert len(lines) == 2
+    assert lines[0] == f"{missing['id']}: played in only one run"
+    assert lines[1].startswith("c-2 turn ") and "utter_something_else" in lines[1]
+    second["conversations"][0]["turn_log"].pop()
+    assert "turns vs" in diverging_turns(first, second)[1]
 
 
 # ---- runner parts that need no stack -------------------------------------------------------------
