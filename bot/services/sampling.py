@@ -416,7 +416,7 @@ def record_result(
     A household that declined can still be measured later (it changed its mind); recording
     again replaces the earlier result, since a re-measurement is the one that counts, except
     that the household's own reading (`resident`) never replaces staff's (`visit`):
-    `StaffResultKept`.
+    `StaffResultKept`. A staff result closes the visit's CY ticket.
     """
     require_aware(measured_at, "measured_at")
     if not PLAUSIBLE_C[0] <= temperature_c <= PLAUSIBLE_C[1]:
@@ -440,5 +440,29 @@ def record_result(
     sample.meets_standard = temperature_c >= standard
     sample.source = source
     sample.photo_media_id = photo_media_id
+    if source == "visit":
+        _close_visit_ticket(session, sample, measured_at)
     session.flush()
     return sample
+
+
+#: How a CY ticket still open reaches `done` once staff have measured: the ticket store allows
+#: only one step at a time, and each step is recorded as an event, so the ticket's history says
+#: the result closed it.
+_TO_DONE: dict[str, tuple[str, ...]] = {
+    "new": ("assigned", "in_progress", "done"),
+    "assigned": ("in_progress", "done"),
+    "in_progress": ("done",),
+}
+
+
+def _close_visit_ticket(session: Session, sample: RoomTempSample, now: datetime) -> None:
+    """The staff result is the visit done: its CY ticket is closed, so the deadline watch stops
+    escalating a visit that happened and 查工单 tells the household 已办结. A cancelled ticket
+    (the household declined, then was measured anyway) stays cancelled."""
+    ticket = ticket_store.get_ticket(session, str(sample.ticket_no)) if sample.ticket_no else None
+    if ticket is None:
+        return
+    note = f"抽测结果已登记：{sample.temperature_c:g} ℃"
+    for status in _TO_DONE.get(ticket.status, ()):
+        ticket_store.change_status(session, ticket, status, now, "staff:sampling", note)

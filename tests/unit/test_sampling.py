@@ -35,7 +35,7 @@ from bot.store.db import alembic_config, dispose_engines, get_engine, session_sc
 from bot.store.errors import InvalidInput, NotFound
 from bot.store.importer import import_csv
 from bot.store.inbound import claim
-from bot.store.models import Account, OutboundMessage, RoomTempSample, Ticket
+from bot.store.models import Account, OutboundMessage, RoomTempSample, Ticket, TicketEvent
 
 SAMPLES = """campaign,account_no,visit_start,visit_end
 2026-12 抽测,0502345670,2026-12-01 09:00,2026-12-01 11:00
@@ -258,6 +258,45 @@ def test_consent_opens_one_visit_ticket_for_the_window(
     again = answer_invitation(session, bj, "wechat", HOUSEHOLD, True, now)
     assert again is not None and again.ticket_no == agreed.ticket_no
     assert len(session.execute(select(Ticket).where(Ticket.kind == "CY")).all()) == 1
+
+
+def test_the_staff_result_closes_the_visit_ticket_and_a_resident_reading_does_not(
+    bj: Policy, session: Session, sampled: None, now: datetime
+) -> None:
+    agreed = _consented(session, bj, now)
+    assert agreed.ticket_no is not None
+    ticket = _ticket(session, agreed.ticket_no)
+
+    record_result(session, bj, "2026-12 抽测", "0502345670", 17.0, now, source="resident")
+    assert ticket.status == "new"  # the household's own reading is no visit
+
+    record_result(session, bj, "2026-12 抽测", "0502345670", 18.5, now + timedelta(hours=2))
+    assert ticket.status == "done"
+    steps = session.execute(
+        select(TicketEvent.detail, TicketEvent.actor)
+        .where(TicketEvent.ticket_id == ticket.id, TicketEvent.kind == "status")
+        .order_by(TicketEvent.id)
+    ).all()
+    assert [(d["to"], actor) for d, actor in steps] == [
+        ("assigned", "staff:sampling"),
+        ("in_progress", "staff:sampling"),
+        ("done", "staff:sampling"),
+    ]
+    assert steps[-1][0]["note"] == "抽测结果已登记：18.5 ℃"
+
+    # a re-measurement leaves the closed ticket as it is
+    record_result(session, bj, "2026-12 抽测", "0502345670", 19.0, now + timedelta(hours=3))
+    assert ticket.status == "done"
+
+
+def test_a_cancelled_visit_ticket_stays_cancelled_when_measured_later(
+    bj: Policy, session: Session, sampled: None, now: datetime
+) -> None:
+    agreed = _consented(session, bj, now)
+    assert agreed.ticket_no is not None
+    withdraw_visit(session, "wechat", HOUSEHOLD, now)
+    record_result(session, bj, "2026-12 抽测", "0502345670", 18.5, now + timedelta(hours=2))
+    assert _ticket(session, agreed.ticket_no).status == "cancelled"
 
 
 def test_a_visit_soon_is_dispatched_before_it_starts(bj: Policy, now: datetime) -> None:
