@@ -10,9 +10,11 @@ tickets, pick-up deadlines, resumes, webhook events), the deadline watch
 (`bot.services.deadlines`), opening the surveys of finished tickets (`bot.services.surveys`), the
 season and bill reminders (`bot.notify.reminders`, at most once an hour: they change by the day),
 the WeChat and SMS messages a crash left unanswered past their lease (`bot.services.lost_messages`:
-the sender is asked to send again), and the delivery of every queued notice that is due
-(`bot.notify.delivery`). Between ticks, every `HANDOFF_SECONDS`, a hand-off round runs only the
-hand-off's jobs: a person is waiting on them. Those need Rasa's HTTP API (`RASA_AUTH_TOKEN`, the
+the sender is asked to send again), the delivery of every queued notice that is due
+(`bot.notify.delivery`), and keeping the photos residents sent with a reading before WeChat's 3
+days are over (`bot.channels.wechat.photos`; off, said once, without WeChat configured). Between
+ticks, every `HANDOFF_SECONDS`, a hand-off round runs only the hand-off's jobs: a person is
+waiting on them. Those need Rasa's HTTP API (`RASA_AUTH_TOKEN`, the
 console's token, and `--rasa-url` or `RASA_URL`); without a token they are off, and the start
 says so.
 
@@ -43,6 +45,7 @@ from sqlalchemy.orm import Session
 
 from bot import metrics
 from bot.base import clock
+from bot.channels.wechat.photos import PhotoFetcher, photo_fetcher
 from bot.config import settings
 from bot.handoff.config import handoff_settings
 from bot.handoff.jobs import HANDOFF_SECONDS, HandoffJobs, open_handoff_jobs
@@ -80,6 +83,7 @@ class Scheduler:
     """Runs the periodic jobs against one database, on a clock the caller controls.
 
     `handoff`: the hand-off's jobs, run in every round (none without Rasa's HTTP API).
+    `photos`: the photo job, run in every full round (none: not run at all).
     """
 
     def __init__(
@@ -91,9 +95,11 @@ class Scheduler:
         retry: RetryPolicy = DEFAULT_RETRY,
         leader: LeaderLock | None = None,
         handoff: HandoffJobs | None = None,
+        photos: PhotoFetcher | None = None,
     ) -> None:
         self.policy = policy
         self.handoff = handoff
+        self.photos = photos
         self.leader = leader
         self.registry = registry
         self.sessions = sessions
@@ -155,7 +161,8 @@ class Scheduler:
         return report
 
     async def _notice_jobs(self, now: datetime, report: TickReport) -> None:
-        """Deadlines, surveys, lost messages, reminders (hourly) and the delivery of notices."""
+        """Deadlines, surveys, lost messages, reminders (hourly), the delivery of notices, and
+        last (its downloads may be slow) the photos to keep."""
         policy = self.policy
         deadlines = await self._job("deadlines", report, lambda s: check_deadlines(s, policy, now))
         if deadlines is not None and (deadlines.warnings or deadlines.breaches or deadlines.late):
@@ -186,6 +193,11 @@ class Scheduler:
             metrics.NOTICE_FAILURES.labels("failed").inc(delivery.failed)
             if delivery.busy:
                 report.lines.append(f"notices: {delivery.summary()}")
+        if self.photos is not None:
+            photos = self.photos
+            kept = await self._run("photos", report, lambda: photos.run(self.sessions, now))
+            if kept is not None and kept.busy:
+                report.lines.append(f"photos: {kept.summary()}")
 
     async def _lead(self) -> bool:
         """Whether this scheduler leads this round (always without a leader lock)."""
@@ -323,6 +335,7 @@ def _scheduler_command(args: argparse.Namespace) -> int:
     ensure_schema()
     policy = load_policy()
     registry = load_registry()
+    photos = photo_fetcher()
     logger.info(
         "scheduler started: policy %s, every %g s, senders for %s",
         policy.name,
@@ -337,7 +350,7 @@ def _scheduler_command(args: argparse.Namespace) -> int:
     else:
         logger.info("hand-off jobs every %g s, through Rasa at %s", HANDOFF_SECONDS, rasa.url)
     with LeaderLock(settings().database_url) as leader:
-        asyncio.run(_serve(args, policy, registry, leader, rasa))
+        asyncio.run(_serve(args, policy, registry, leader, rasa, photos))
     return 0
 
 
@@ -347,6 +360,7 @@ async def _serve(
     registry: SenderRegistry,
     leader: LeaderLock,
     rasa: RasaApi | None,
+    photos: PhotoFetcher,
 ) -> None:
     """The loop of `_scheduler_command`, with the hand-off's jobs when Rasa's API is known.
 
@@ -358,7 +372,7 @@ async def _serve(
             if rasa is not None
             else None
         )
-        scheduler = Scheduler(policy, registry, leader=leader, handoff=handoff)
+        scheduler = Scheduler(policy, registry, leader=leader, handoff=handoff, photos=photos)
         await main_loop(
             scheduler, args.interval, args.health_port or None, args.once, args.health_host
         )

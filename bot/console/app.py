@@ -30,6 +30,7 @@ from bot.console.routes.callcentre import callcentre
 from bot.console.routes.conversations import conversations
 from bot.console.routes.pages import pages
 from bot.console.routes.probes import probes
+from bot.console.routes.readings import readings
 from bot.console.routes.report import report
 from bot.console.routes.session import require_login, session
 from bot.handoff.config import HandoffSettings
@@ -73,7 +74,7 @@ def create_app(
     app.error_handler.add(ApiError, error_answer)
     app.error_handler.add(HandoffError, error_answer)
     app.error_handler.add(RasaError, error_answer)
-    for blueprint in (pages, probes, session, conversations, report, callcentre):
+    for blueprint in (pages, probes, session, conversations, report, readings, callcentre):
         app.blueprint(blueprint)
     return app
 

@@ -27,14 +27,30 @@ class Recorded:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class RawAnswer:
+    """A body that is not JSON (an image a media API serves), with its content type.
+
+    `declare_length=False` sends no Content-Length: the body ends when the connection closes,
+    as a streamed answer of unknown size does.
+    """
+
+    body: bytes
+    content_type: str
+    declare_length: bool = True
+
+
+_JSON = "application/json; charset=utf-8"
+
 Handler = Callable[[Recorded], tuple[int, Any]]
 
 
 class StandInServer:
     """A threaded JSON HTTP server on a free loopback port with routes `(method, path) → handler`.
 
-    Handlers return `(status, json_body)`. Every request is recorded in `requests` (under a lock,
-    since the server answers from several threads).
+    Handlers return `(status, json_body)`, or `(status, RawAnswer)` for another body. Every
+    request is recorded in `requests` (under a lock, since the server answers from several
+    threads).
     """
 
     def __init__(self) -> None:
@@ -68,7 +84,7 @@ class StandInServer:
 
     def _dispatch(
         self, method: str, raw_path: str, body: bytes, headers: dict[str, str]
-    ) -> tuple[int, bytes]:
+    ) -> tuple[int, RawAnswer]:
         parts = urlsplit(raw_path)
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         try:
@@ -80,9 +96,11 @@ class StandInServer:
             self.requests.append(recorded)
         handler = self._routes.get((method, parts.path))
         if handler is None:
-            return 404, b'{"error":"no such route"}'
+            return 404, RawAnswer(b'{"error":"no such route"}', _JSON)
         status, answer = handler(recorded)
-        return status, json.dumps(answer, ensure_ascii=False).encode("utf-8")
+        if isinstance(answer, RawAnswer):
+            return status, answer
+        return status, RawAnswer(json.dumps(answer, ensure_ascii=False).encode("utf-8"), _JSON)
 
     def start(self) -> StandInServer:
         """Listen on a free port in a daemon thread; returns self."""
@@ -92,14 +110,18 @@ class StandInServer:
             def _serve(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                status, payload = owner._dispatch(
+                status, answer = owner._dispatch(
                     self.command, self.path, body, {k.lower(): v for k, v in self.headers.items()}
                 )
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", answer.content_type)
+                    if answer.declare_length:
+                        self.send_header("Content-Length", str(len(answer.body)))
+                    self.end_headers()
+                    self.wfile.write(answer.body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a timeout under test): nobody to answer
 
             do_GET = _serve
             do_POST = _serve

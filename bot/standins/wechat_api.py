@@ -1,9 +1,12 @@
-"""A stand-in for WeChat's API (`api.weixin.qq.com`): stable_token and customer-service send.
+"""A stand-in for WeChat's API (`api.weixin.qq.com`): stable_token, customer-service send and
+temporary media (`media/get`, the photos residents send).
 
 Behaves like WeChat where the channel depends on it: one stable token at a time (a forced refresh
 replaces it, and the old one is then refused with 40001), wrong credentials refused, sends checked
 for their token and shape. `fail_next` scripts WeChat's errors (45015 outside the window, 40001 an
 expired token …) for the failure paths; `delivered` holds what users would have received.
+`add_media` puts an image (or anything else) behind a media id; an unknown id answers 40007, as
+WeChat does once the media's 3 days are over.
 
     python -m bot.standins.wechat_api      # run it alone, e.g. with `make run`'s WECHAT_API_BASE
 """
@@ -15,14 +18,16 @@ import threading
 import time
 from typing import Any
 
-from bot.standins import Recorded, StandInServer
+from bot.standins import RawAnswer, Recorded, StandInServer
 
 TOKEN_PATH = "/cgi-bin/stable_token"
 SEND_PATH = "/cgi-bin/message/custom/send"
+MEDIA_PATH = "/cgi-bin/media/get"
 TOKEN_LIFETIME = 7200
 
 _ERRMSG = {
     40001: "invalid credential, access_token is invalid or not latest",
+    40007: "invalid media_id",
     40013: "invalid appid",
     40125: "invalid appsecret",
     44002: "empty post data",
@@ -45,9 +50,24 @@ class WeChatApiStandIn(StandInServer):
         self._state = threading.Lock()
         self._serial = itertools.count(1)
         self._token: str | None = None
-        self._scripted: dict[str, list[int]] = {TOKEN_PATH: [], SEND_PATH: []}
+        self._scripted: dict[str, list[int]] = {TOKEN_PATH: [], SEND_PATH: [], MEDIA_PATH: []}
+        self._media: dict[str, tuple[RawAnswer, float]] = {}
         self.route("POST", TOKEN_PATH, self._stable_token)
         self.route("POST", SEND_PATH, self._custom_send)
+        self.route("GET", MEDIA_PATH, self._media_get)
+
+    def add_media(
+        self,
+        media_id: str,
+        content: bytes,
+        content_type: str = "image/jpeg",
+        *,
+        declare_length: bool = True,
+        delay: float = 0.0,
+    ) -> None:
+        """Serve `content` as `media_id` (after `delay` seconds: a slow WeChat)."""
+        with self._state:
+            self._media[media_id] = (RawAnswer(content, content_type, declare_length), delay)
 
     def fail_next(self, path: str, errcode: int, times: int = 1) -> None:
         """Answer the next `times` requests on `path` with `errcode` instead of serving them."""
@@ -60,6 +80,7 @@ class WeChatApiStandIn(StandInServer):
         with self._state:
             self.delivered.clear()
             self._token = None
+            self._media.clear()
             for errors in self._scripted.values():
                 errors.clear()
 
@@ -107,6 +128,21 @@ class WeChatApiStandIn(StandInServer):
         with self._state:
             self.delivered.append(body)
         return 200, {"errcode": 0, "errmsg": "ok"}
+
+    def _media_get(self, request: Recorded) -> tuple[int, Any]:
+        scripted = self._scripted_error(MEDIA_PATH)
+        if scripted:
+            return 200, scripted
+        with self._state:
+            if not self._token or request.query.get("access_token") != self._token:
+                return 200, _error(40001)
+            served = self._media.get(request.query.get("media_id", ""))
+        if served is None:
+            return 200, _error(40007)
+        answer, delay = served
+        if delay:
+            time.sleep(delay)
+        return 200, answer
 
 
 def main() -> None:

@@ -22,6 +22,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -49,6 +50,7 @@ METER_UNITS = ("kWh", "GJ")
 SUBMISSION_STATUSES = ("pending", "accepted", "rejected")
 SAMPLE_STATUSES = ("selected", "invited", "consented", "declined", "measured")
 SAMPLE_SOURCES = ("visit", "resident")
+PHOTO_STATUSES = ("fetched", "failed", "refused", "expired")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -830,6 +832,45 @@ class RoomTempSample(Base):
     source = Column(String(16))
     photo_media_id = Column(String(128))
     ticket_no = Column(String(14))  # the CY (室温抽测) visit ticket opened on consent
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+
+
+class Photo(Base):
+    """A resident's photo (a meter's dial, a thermometer) kept from WeChat's temporary media.
+
+    WeChat serves a media id for 3 days only; the scheduler fetches the photos that readings
+    and samples name (bot.services.photos) so staff can look at them when they review. One row
+    per media id, written by the fetch: `fetched` (the bytes, their type and SHA-256), `failed`
+    (`attempts` so far, the next at `next_attempt_at`), `refused` (WeChat served no image, or
+    one over the size cap: not tried again) or `expired` (WeChat's 3 days from `received_at`
+    passed, or WeChat said the id is gone).
+    """
+
+    __tablename__ = "photos"
+    __table_args__ = (
+        _one_of("status", PHOTO_STATUSES, "status"),
+        CheckConstraint(
+            "status <> 'fetched' OR (content IS NOT NULL AND content_type IS NOT NULL "
+            "AND sha256 IS NOT NULL AND fetched_at IS NOT NULL)",
+            name="fetched_content",
+        ),
+        Index("ix_photos_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    media_id = Column(String(128), nullable=False, unique=True)
+    channel = Column(String(32), nullable=False)
+    sender_id = Column(String(128))  # the conversation the photo came from, when known
+    received_at = Column(UtcDateTime, nullable=False)  # WeChat's 3 days count from here
+    status = Column(String(16), nullable=False)
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(UtcDateTime)
+    last_error = Column(String(255))
+    content = Column(LargeBinary)
+    content_type = Column(String(32))
+    size = Column(Integer)
+    sha256 = Column(String(64))
+    fetched_at = Column(UtcDateTime)
     created_at = Column(UtcDateTime, nullable=False, default=utcnow)
 
 

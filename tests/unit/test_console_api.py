@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,9 @@ from bot.services.tickets import open_ticket
 from bot.store import agents as agent_store
 from bot.store.db import dispose_engines, ensure_schema, session_scope
 from bot.store.demo import load_demo
-from bot.store.models import Account, HandoffEvent, HandoffSession, Ticket
+from bot.store.meters import SubmissionDraft, submit_reading
+from bot.store.models import Account, HandoffEvent, HandoffSession, Meter, RoomTempSample, Ticket
+from bot.store.photos import Outcome, WantedPhoto, record_outcome
 from bot.store.tickets import TicketDraft
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
@@ -328,10 +331,11 @@ async def test_every_route_but_the_declared_public_ones_refuses_a_request_withou
         "api/handoff/events",
     }
     guarded = [route for route in app.router.routes if route.path not in public]
-    assert len(guarded) == 14
+    assert len(guarded) == 16
     async with aiohttp.ClientSession() as http:
         for route in guarded:
             path = route.path.replace("<session_id:int>", "1").replace("<ticket_no:str>", "BX1")
+            path = path.replace("<kind:str>", "meter").replace("<reading_id:int>", "1")
             (method,) = route.methods
             async with http.request(method, f"{console.base}/{path}", json={}) as answer:
                 assert answer.status == 401, path
@@ -779,6 +783,122 @@ async def test_the_quality_report_is_for_supervisors_only(console: Console) -> N
     for bad in ("from=2026-11-30&to=2026-11-01", "from=yesterday&to=2026-11-30", "to=2026-11-30"):
         status, _ = await lead.get(f"/api/report?{bad}")
         assert status == 400, bad
+
+
+# ---- residents' readings and their photos --------------------------------------------------------
+
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"dial" * 100
+
+
+def _readings_with_photos() -> dict[str, int]:
+    """Three meter readings (photo kept, photo not fetched yet, none) and a household's room
+    reading with its kept thermometer photo; their ids by name."""
+    with session_scope() as session:
+        meter = session.query(Meter).order_by(Meter.meter_no).first()
+        assert meter is not None
+        ids: dict[str, int] = {}
+        for n, (name, media_id) in enumerate(
+            (("kept", "MEDIA_dial"), ("waiting", "MEDIA_later"), ("none", None))
+        ):
+            draft = SubmissionDraft(
+                meter_no=meter.meter_no,
+                account_no=meter.account_no,
+                channel="wechat",
+                sender_id="wechat:oResident",
+                value=Decimal(17120 + n),
+                written=str(17120 + n),
+                photo_media_id=media_id,
+                dedup_key=f"photo-test-{n}",
+            )
+            ids[name] = submit_reading(session, draft, NOW - timedelta(hours=n)).id
+        sample = RoomTempSample(
+            campaign="2026-12 抽测",
+            account_no=meter.account_no,
+            visit_start=NOW,
+            visit_end=NOW + timedelta(hours=2),
+            status="measured",
+            measured_at=NOW,
+            temperature_c=17.0,
+            standard_c=18.0,
+            meets_standard=False,
+            source="resident",
+            photo_media_id="MEDIA_thermo",
+            created_at=NOW,
+        )
+        session.add(sample)
+        session.flush()
+        ids["sample"] = sample.id
+        for media_id, content in (("MEDIA_dial", JPEG), ("MEDIA_thermo", b"\x89PNG\r\n\x1a\n")):
+            record_outcome(
+                session,
+                WantedPhoto(media_id, "wechat", "wechat:oResident", NOW),
+                Outcome(
+                    "fetched",
+                    content=content,
+                    content_type="image/png" if media_id == "MEDIA_thermo" else "image/jpeg",
+                    sha256=hashlib.sha256(content).hexdigest(),
+                ),
+                NOW,
+            )
+        return ids
+
+
+async def test_staff_see_each_reading_with_its_photo(console: Console) -> None:
+    ids = _readings_with_photos()
+    agent = await console.agent("wang")
+
+    status, body = await agent.get("/api/readings")
+
+    assert status == 200
+    meter = {row["id"]: row for row in body["meter"]}
+    kept, waiting, none = meter[ids["kept"]], meter[ids["waiting"]], meter[ids["none"]]
+    assert kept["photo"] == {
+        "state": "fetched",
+        "state_name": "已保存",
+        "url": f"/api/readings/meter/{ids['kept']}/photo",
+    }
+    assert waiting["photo"]["state"] == "waiting" and "url" not in waiting["photo"]
+    assert none["photo"]["state"] == "none"
+    assert kept["status"] == "pending" and kept["value"] == "17120.00" and kept["unit"]
+    assert "*" in kept["account_no"]  # masked for an agent
+    (sample,) = body["samples"]
+    assert sample["photo"]["url"] == f"/api/readings/sample/{ids['sample']}/photo"
+    assert sample["temperature_c"] == 17.0 and sample["meets_standard"] is False
+
+    async with agent.http.get(console.base + kept["photo"]["url"]) as answer:
+        assert answer.status == 200
+        assert answer.headers["Content-Type"] == "image/jpeg"
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
+        assert answer.headers["Cache-Control"] == "no-store"
+        assert answer.headers["X-Content-SHA256"] == hashlib.sha256(JPEG).hexdigest()
+        assert await answer.read() == JPEG
+    async with agent.http.get(console.base + sample["photo"]["url"]) as answer:
+        assert answer.status == 200 and answer.headers["Content-Type"] == "image/png"
+
+
+async def test_photos_are_for_logged_in_agents_and_only_through_their_reading(
+    console: Console,
+) -> None:
+    ids = _readings_with_photos()
+    url = f"/api/readings/meter/{ids['kept']}/photo"
+    async with aiohttp.ClientSession() as http:
+        for path in (url, "/api/readings"):
+            async with http.get(console.base + path) as answer:
+                assert answer.status == 401, path
+                assert await answer.read() != JPEG
+    agent = await console.agent("wang")
+    for path in (
+        f"/api/readings/meter/{ids['waiting']}/photo",  # not fetched yet
+        f"/api/readings/meter/{ids['none']}/photo",
+        f"/api/readings/sample/{ids['sample'] + 1}/photo",  # no such sample
+        "/api/readings/meter/999999/photo",
+        f"/api/readings/media/{ids['kept']}/photo",
+        "/api/readings/meter/MEDIA_dial/photo",
+        "/api/photos/MEDIA_dial",
+    ):
+        async with agent.http.get(console.base + path) as answer:
+            assert answer.status == 404, path
+            assert await answer.read() != JPEG
 
 
 async def test_metrics_show_the_queue_and_the_wait_until_an_agent_picks(console: Console) -> None:

@@ -23,7 +23,15 @@ def test_complete_environment_with_defaults() -> None:
     assert (config.token, config.app_id, config.aes_key) == ("tok", "wxapp", None)
     assert config.api_base == DEFAULT_API_BASE and config.reply_budget == 4.0
     assert (config.replay_window, config.replay_store) == (300.0, None)  # memory
+    assert config.media_max_bytes == 5 * 1024 * 1024
     assert "s3cret-value" not in repr(config)
+
+
+def test_the_photo_size_cap_is_configurable() -> None:
+    config = load_config({"media_max_bytes": 2097152}, FULL)
+    assert config is not None and config.media_max_bytes == 2 * 1024 * 1024
+    config = load_config(None, {**FULL, "WECHAT_MEDIA_MAX_BYTES": "1048576"})
+    assert config is not None and config.media_max_bytes == 1024 * 1024
 
 
 def test_the_replay_window_and_store_are_configurable() -> None:
@@ -63,6 +71,9 @@ def test_credentials_override_the_environment() -> None:
         ({**FULL, "WECHAT_REPLAY_WINDOW": "86400"}, "WECHAT_REPLAY_WINDOW"),
         ({**FULL, "WECHAT_REPLAY_WINDOW": "later"}, "WECHAT_REPLAY_WINDOW"),
         ({**FULL, "WECHAT_REPLAY_STORE": "memcached://x"}, "WECHAT_REPLAY_STORE"),
+        ({**FULL, "WECHAT_MEDIA_MAX_BYTES": "5MB"}, "WECHAT_MEDIA_MAX_BYTES"),
+        ({**FULL, "WECHAT_MEDIA_MAX_BYTES": "1000"}, "WECHAT_MEDIA_MAX_BYTES"),
+        ({**FULL, "WECHAT_MEDIA_MAX_BYTES": str(100 * 1024 * 1024)}, "WECHAT_MEDIA_MAX_BYTES"),
     ],
 )
 def test_partial_or_bad_configuration_names_the_variable(env: dict[str, str], named: str) -> None:

@@ -79,6 +79,11 @@ class WeChatApi:
         self._token_lock = asyncio.Lock()
         self.token_name = f"wechat:{config.app_id}"
 
+    @property
+    def config(self) -> WeChatConfig:
+        """The account's settings (its API base, the media size cap) for the media client."""
+        return self._config
+
     async def _post(
         self, path: str, body: dict[str, Any], token: str | None = None
     ) -> dict[str, Any]:

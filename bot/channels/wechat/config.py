@@ -19,6 +19,11 @@ from bot.config import ConfigError
 
 DEFAULT_API_BASE = "https://api.weixin.qq.com"
 DEFAULT_REPLY_BUDGET = 4.0  # seconds; WeChat gives up after 5 and retries
+#: The largest photo kept from WeChat's media API (bytes): a phone photo WeChat has compressed
+#: is well under 1 MB; a few MB leave room without letting one body fill the store.
+DEFAULT_MEDIA_MAX_BYTES = 5 * 1024 * 1024
+#: Below 64 KiB even a small dial photo would be refused; above 20 MiB one row would be huge.
+MEDIA_MAX_BYTES_RANGE = (64 * 1024, 20 * 1024 * 1024)
 
 # credentials.yml key → environment variable.
 _KEYS = {
@@ -30,6 +35,7 @@ _KEYS = {
     "reply_budget": "WECHAT_REPLY_BUDGET",
     "replay_window": "WECHAT_REPLAY_WINDOW",
     "replay_store": "WECHAT_REPLAY_STORE",
+    "media_max_bytes": "WECHAT_MEDIA_MAX_BYTES",
 }
 #: WeChat retries within ~15 s; below 30 s a slow clock would refuse them, above an hour an old
 #: captured URL would stay usable too long.
@@ -48,6 +54,7 @@ class WeChatConfig:
     reply_budget: float = DEFAULT_REPLY_BUDGET
     replay_window: float = DEFAULT_WINDOW
     replay_store: str | None = field(default=None, repr=False)  # redis://…; None: memory
+    media_max_bytes: int = DEFAULT_MEDIA_MAX_BYTES
 
 
 def load_config(
@@ -116,4 +123,20 @@ def load_config(
         reply_budget=budget,
         replay_window=window,
         replay_store=store,
+        media_max_bytes=_media_max_bytes(values["media_max_bytes"]),
     )
+
+
+def _media_max_bytes(text: str) -> int:
+    """WECHAT_MEDIA_MAX_BYTES as a whole number of bytes in range (unset: the default)."""
+    low, high = MEDIA_MAX_BYTES_RANGE
+    try:
+        value = int(text) if text else DEFAULT_MEDIA_MAX_BYTES
+    except ValueError:
+        value = -1
+    if not low <= value <= high:
+        raise ConfigError(
+            f"WECHAT_MEDIA_MAX_BYTES must be a whole number of bytes from {low} (64 KiB) to "
+            f"{high // (1024 * 1024)} MiB (the largest photo kept from WeChat), got {text!r}"
+        )
+    return value

@@ -143,6 +143,7 @@
     var s = data.session;
     $("empty").hidden = true;
     $("report").hidden = true;
+    $("readings").hidden = true;
     $("conversation").hidden = false;
     $("conv-title").textContent = "#" + s.id + " " + s.channel_name + " · " + s.status_name;
     $("conv-meta").textContent =
@@ -357,6 +358,7 @@
     selected = null;
     $("conversation").hidden = true;
     $("empty").hidden = true;
+    $("readings").hidden = true;
     $("report").hidden = false;
     loadReport();
   });
@@ -367,6 +369,77 @@
   $("report-form").addEventListener("submit", function (event) {
     event.preventDefault();
     loadReport();
+  });
+
+  // ---- residents' own readings and their photos ----------------------------------------------------
+
+  function localMoment(iso) {
+    if (!iso) return "";
+    return new Date(iso).toLocaleString("zh-CN", { month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit" });
+  }
+
+  // The photo is served by the reading's own URL (a same-origin image, the login cookie sent).
+  function readingItem(head, lines, photo) {
+    var li = el("li", "reading");
+    li.appendChild(el("div", "value", head));
+    lines.forEach(function (line) { li.appendChild(el("div", "meta", line)); });
+    if (photo.url) {
+      var img = el("img", "photo");
+      img.alt = "住户发来的照片";
+      img.loading = "lazy";
+      img.src = photo.url;
+      li.appendChild(img);
+    } else {
+      li.appendChild(el("div", "no-photo", "照片：" + photo.state_name));
+    }
+    return li;
+  }
+
+  function renderReadings(data) {
+    var meters = $("meter-readings");
+    meters.replaceChildren.apply(meters, data.meter.map(function (r) {
+      return readingItem(r.value + " " + r.unit + " · " + r.status_name, [
+        "户号 " + r.account_no + " · 表号 " + r.meter_no,
+        "住户原文：" + r.written + " · " + localMoment(r.submitted_at)
+      ], r.photo);
+    }));
+    var samples = $("sample-readings");
+    samples.replaceChildren.apply(samples, data.samples.map(function (r) {
+      var verdict = r.meets_standard ? "达标" : "未达标";
+      return readingItem(r.temperature_c + " ℃ · " + verdict + "（标准 " + r.standard_c + " ℃）", [
+        r.campaign + " · 户号 " + r.account_no, localMoment(r.measured_at)
+      ], r.photo);
+    }));
+    if (!data.meter.length && !data.samples.length) readingsSay("暂无住户读数");
+  }
+
+  function readingsSay(text, isError) {
+    var status = $("readings-status");
+    status.hidden = !text;
+    status.textContent = text || "";
+    status.className = "status" + (isError ? " error" : "");
+  }
+
+  function loadReadings() {
+    readingsSay("正在读取…");
+    call("GET", "/api/readings").then(function (data) {
+      readingsSay("");
+      renderReadings(data);
+    }).catch(function (failure) { readingsSay(failure.message, true); });
+  }
+
+  $("readings-open").addEventListener("click", function () {
+    selected = null;
+    $("conversation").hidden = true;
+    $("empty").hidden = true;
+    $("report").hidden = true;
+    $("readings").hidden = false;
+    loadReadings();
+  });
+  $("readings-refresh").addEventListener("click", loadReadings);
+  $("readings-close").addEventListener("click", function () {
+    $("readings").hidden = true;
+    $("empty").hidden = false;
   });
 
   $("logout").addEventListener("click", function () {
