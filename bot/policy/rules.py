@@ -467,9 +467,11 @@ def verification_account_retry_at(
     checks fail on one account in any window, however many identities try (8 a day with the
     shipped 5 and [15, 60, 240], so four digits take years, not an afternoon).
 
-    The price is that anyone can stop an owner checking the digits for a while, so the owner is
-    told the ways that need no digits (a bound WeChat or phone, the registered phone texting
-    in, the service hall with an ID card, the hotline, a call-back); docs/security.md.
+    The caller passes no failures while a single sender made them all (that sender is held by
+    its own limit; `bot.services.accounts.verify`), so one stranger cannot lock the owner out.
+    The price is that two strangers can stop an owner checking the digits for a while, so the
+    owner is told the ways that need no digits (a bound WeChat or phone, the registered phone
+    texting in, the service hall with an ID card, the hotline, a call-back); docs/security.md.
     """
     v = policy.verification
     return _wait_until(

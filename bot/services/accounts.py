@@ -84,7 +84,9 @@ def verify(
         keep=verification_failures_needed(policy, account=True),
     )
     retry_at = verification_retry_at(
-        policy, sender_failures=by_sender.latest, account_failures=on_account.latest
+        policy,
+        sender_failures=by_sender.latest,
+        account_failures=_engaged(on_account.latest, on_account.senders),
     )
     if retry_at is not None and retry_at > now:
         return Verification(ok=False, retry_at=retry_at)
@@ -93,7 +95,8 @@ def verify(
     verification_store.record_attempt(session, channel, sender_id, account_no, ok, now)
     if ok:
         return Verification(ok=True)
-    account_failures = (now, *on_account.latest)
+    failed = on_account.senders | {(channel, sender_id)}
+    account_failures = _engaged((now, *on_account.latest), failed)
     cooling_until = verification_account_retry_at(policy, account_failures)
     if cooling_until is not None:
         alerts.warning(
@@ -108,8 +111,23 @@ def verify(
     retry_at = verification_retry_at(
         policy, sender_failures=(now, *by_sender.latest), account_failures=account_failures
     )
-    remaining = verification_tries_left(policy, by_sender.count + 1, on_account.count + 1)
+    remaining = verification_tries_left(
+        policy, by_sender.count + 1, on_account.count + 1 if account_failures else 0
+    )
     return Verification(ok=False, retry_at=retry_at, remaining=remaining)
+
+
+def _engaged(
+    failures: tuple[datetime, ...], senders: frozenset[tuple[str, str]]
+) -> tuple[datetime, ...]:
+    """An account's failures as its cool-down sees them: none while one sender made them all.
+
+    A lone sender is held by its own limit (8 failures a day), so the account rule adds nothing
+    against it; engaging it anyway would let one stranger who mistyped (or meant to) stop the
+    owner checking the digits. Rotated identities still cool the account down from the second
+    sender's failure on: at most 9 failures a day on one account, however many identities try.
+    """
+    return failures if len(senders) >= 2 else ()
 
 
 def wait_text(wait: timedelta) -> str:

@@ -40,11 +40,14 @@ def lock_account(session: Session, account_no: str) -> None:
 class Failures:
     """Failed tries that still count: how many, and the times of the latest, newest first.
 
-    Waits run from those times; `latest` holds at most the `keep` the caller asked for.
+    Waits run from those times; `latest` holds at most the `keep` the caller asked for, and
+    `senders` who failed (asked for with `keep` too), because an account's cool-down engages only
+    once two senders have failed on it.
     """
 
     count: int
     latest: tuple[datetime, ...] = ()
+    senders: frozenset[tuple[str, str]] = frozenset()  # (channel, sender_id) of the failures
 
 
 def record_attempt(
@@ -80,7 +83,8 @@ def recent_failures(
     the count, so an owner who mistyped once is not locked out later. A per-sender rate limit must
     pass `reset_on_success=False`: otherwise a sender who can verify their own account resets
     their count between guesses at other accounts. `keep` asks for the times of that many of the
-    latest failures too (one more query, only when there are failures).
+    latest failures and the senders who failed too (two more queries, only when there are
+    failures).
     """
     if (channel is None) != (sender_id is None):
         raise InvalidInput("channel and sender_id go together")
@@ -108,4 +112,9 @@ def recent_failures(
         .order_by(VerificationAttempt.at.desc(), VerificationAttempt.id.desc())
         .limit(keep)
     )
-    return Failures(count, tuple(session.execute(latest).scalars()))
+    senders = select(VerificationAttempt.channel, VerificationAttempt.sender_id).where(*conditions)
+    return Failures(
+        count,
+        tuple(session.execute(latest).scalars()),
+        frozenset((str(c), str(s)) for c, s in session.execute(senders.distinct())),
+    )
