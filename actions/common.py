@@ -571,6 +571,17 @@ SECOND_REQUESTS: dict[str, tuple[str, str]] = {
     "query_fee": ("second:query_fee", "查暖气费"),
     "query_outage": ("second:query_outage", "查停热情况"),
 }
+#: Answers that say a repair ticket was filed (or an urgent one opened) in this conversation.
+REPAIR_FILED = frozenset(
+    {
+        "utter_repair_created",
+        "utter_emergency_ticket",
+        "utter_emergency_ticket_open",
+        "utter_leak_urgent",
+        "utter_urgent_repair_updated",
+        "utter_urgent_phone_missing",
+    }
+)
 #: Answers that already told the resident about heating stops.
 OUTAGE_TOLD = frozenset({"utter_outage_found", "utter_no_outage", "utter_no_outage_here"})
 
@@ -604,6 +615,9 @@ def offer_second_request(
             continue
         pending, what = SECOND_REQUESTS[intent]
         if pending in offered or (intent == "query_outage" and told & OUTAGE_TOLD):
+            continue
+        if intent == "report_repair" and told & REPAIR_FILED:
+            # the repair this conversation filed covers it: a yes would file the fault again
             continue
         if intent == "report_repair" and stopped:
             dispatcher.utter_message(response=OUTAGE_OFFER)

@@ -248,3 +248,18 @@ async def test_after_a_complaint_about_the_cold_a_repair_is_offered_as_after_a_s
     events = await ActionSubmitComplaint().run(dispatcher, t, domain)
     assert texts(dispatcher) == ["utter_complaint_created", OUTAGE_OFFER]
     assert slot_values(events)["pending"] == "repair_after_outage"
+
+
+def test_no_repair_is_offered_after_a_stop_once_this_conversation_filed_one() -> None:
+    """An urgent leak filed, then 我们小区是不是停暖了 暖气也是凉的: the stop is told, and the
+    repair filed covers the radiator; offering one again filed a second urgent ticket."""
+    t = tracker(
+        user_turn("我家暖气阀门一直往外冒水", "report_repair", message_id="a"),
+        {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_urgent_repair_updated"}},
+        user_turn("顺便问一下 小区今天是不是停暖了 暖气也是凉的", "query_outage", message_id="b"),
+    )
+    dispatcher = CollectingDispatcher()
+    events = offer_second_request(
+        dispatcher, t, {"query_outage"}, t.latest_message["text"], stopped=True
+    )
+    assert events == [] and texts(dispatcher) == []
