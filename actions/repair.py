@@ -42,7 +42,12 @@ from actions.common import (
     window_of,
 )
 from actions.emergency import tell_urgent_completed
-from actions.outage import ActionQueryOutage, stop_before_booking, tell_stop_once
+from actions.outage import (
+    ActionQueryOutage,
+    stop_before_booking,
+    tell_stop_once,
+    tell_stops_for_booking,
+)
 from actions.readback import SLOT as READ_BACK_SLOT
 from actions.readback import ReadBackSlot, confirmed_or_not_needed, withdrawn_at_read_back
 from actions.side_questions import answer_side_questions
@@ -103,6 +108,7 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
                 return [*stop, SlotSet("fault_type", None)]
         await answer_side_questions(dispatcher, tracker)
         events = await FormValidationAction.run(self, dispatcher, tracker, domain)
+        await tell_stops_for_booking(dispatcher, tracker, events)
         offer_way_out(dispatcher, tracker, events)
         await _complete_urgent_now(tracker, events)
         return events
