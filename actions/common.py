@@ -648,18 +648,28 @@ def opening_text(tracker: Tracker, intents: set[str], form: str) -> str:
 APOLOGY = "utter_apology_upset"
 
 
-def apologise_once(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-    """Apologise to a resident upset about the service (bot.handoff.triggers.upset), once per
-    conversation, so an angry "暖气凉了三天了！！！" is not answered with "请留一个手机号码"
-    alone."""
-    if not upset(raw_text(tracker)):
+#: Every apology a conversation may hear; one of them is enough.
+APOLOGIES = frozenset({APOLOGY, "utter_apology_outage"})
+
+
+def apologise_once(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    response: str = APOLOGY,
+    owed: bool = False,
+) -> None:
+    """Apologise to a resident upset about the service (bot.handoff.triggers.upset), or to whom
+    the caller knows one is `owed`, once per conversation, so an angry "暖气凉了三天了！！！" is
+    not answered with "请留一个手机号码" alone; `response` is the apology that fits (a stop's
+    is not "I will file it now")."""
+    if not owed and not upset(raw_text(tracker)):
         return
     if any(
-        e.get("event") == "bot" and (e.get("metadata") or {}).get("utter_action") == APOLOGY
+        e.get("event") == "bot" and (e.get("metadata") or {}).get("utter_action") in APOLOGIES
         for e in tracker.events
-    ):
+    ) or any(m.get("response") in APOLOGIES for m in dispatcher.messages):
         return
-    dispatcher.utter_message(response=APOLOGY)
+    dispatcher.utter_message(response=response)
 
 
 def contact_cleared(tracker: Tracker) -> bool:

@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import (
     OUTAGE_TOLD,
+    apologise_once,
     guarded,
     latest_intent,
     latest_text,
@@ -29,7 +30,7 @@ from actions.knowledge import answer_faq_clauses
 from bot.base import clock
 from bot.nlu.address import parse_address
 from bot.nlu.clauses import clause_intents
-from bot.nlu.requests import requests_in
+from bot.nlu.requests import demands_heat, requests_in
 from bot.services.accounts import contact_of
 from bot.services.outages import (
     OutageView,
@@ -66,12 +67,16 @@ async def community_of(tracker: Tracker) -> str | None:
         if name := match_community(text, known):
             return name
     named = parse_address(latest_text(tracker), known).community
-    if named:
+    if named in known:
         return named
     earlier = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
     for text in reversed(earlier[-RECENT_MESSAGES:]):
         if name := match_community(text, known):
             return name
+    if named:
+        # a name of ours said earlier outweighs a guess from words that only look like one
+        # (今晚之前必须给我来暖气 家里有老人 → "来暖气家里")
+        return named
     account = await sender_account(tracker)
     contact = await read_db(contact_of, account) if account else None
     return contact.community if contact else None
@@ -317,6 +322,10 @@ class ActionQueryOutage(Action):
             answer_faq_clauses(dispatcher, tracker)  # 和平里停暖了没？另外暖气费一平米多少钱
             dispatcher.utter_message(response="utter_no_outage", community=community)
             return [SlotSet("pending", "repair")]
+        # 到底怎么回事！！也没个通知 / 今晚之前必须来暖气 家里有老人: sorry first, then the facts
+        apologise_once(
+            dispatcher, tracker, "utter_apology_outage", owed=demands_heat(latest_text(tracker))
+        )
         for outage in found:
             dispatcher.utter_message(
                 response="utter_outage_found", **describe(outage, community, now)
