@@ -148,6 +148,8 @@ def test_the_seasons_end_is_no_outage_question() -> None:
         "query_outage"
     )
     assert _corrected(_parsed(ask, "query_outage", response_selector=outage)) == "query_outage"
+    works = "金色家园检修到哪天"  # a day asked of a stop
+    assert _corrected(_parsed(works, "query_outage", response_selector=season)) == "query_outage"
     stopped_again = "咋又停了 三天停两回"  # a stop, whatever topic ranks first
     assert _corrected(_parsed(stopped_again, "query_outage", response_selector=season)) == (
         "query_outage"
