@@ -483,29 +483,47 @@ def window_of(value: str | None) -> tuple[datetime, datetime] | None:
     return datetime.fromisoformat(start), datetime.fromisoformat(end)
 
 
+def unanswered_run(tracker: Tracker, slot: str) -> list[dict[str, Any]]:
+    """The events since `slot` last kept a value (the whole conversation if it never did): the
+    run of asks the resident has not been able to answer.
+
+    Other questions in between do not end the run: 早就停了 about a phone read as an outage
+    question asked for the community between two asks for the last four digits, and the count
+    that stopped at any other question started again, so the same question came a third and a
+    fourth time without a way out. A value the form's free-text mapping stored and its
+    validation emptied in the same turn was not kept; this turn's value is not judged here (the
+    validation's own events say whether it is kept).
+    """
+    events = list(tracker.events)
+    start = 0
+    held: Any = None
+    for index, event in enumerate(events):
+        kind = event.get("event")
+        if kind == "user":
+            if held:
+                start = index
+            held = None
+        elif kind == "slot" and event.get("name") == slot:
+            held = event.get("value")
+    return events[start:]
+
+
 def asked_in_a_row(tracker: Tracker, slot: str) -> int:
-    """How many times in a row the resident has been asked for `slot`: the form's questions
-    (`utter_ask_<slot>`) since it last asked for anything else.
+    """How many times the resident has been asked for `slot` without answering it: the form's
+    questions (`utter_ask_<slot>`) since the slot last kept a value (`unanswered_run`).
 
     Counted from what the resident saw, not from `requested_slot`: a validation action with its
     own `required_slots` and the form both set that slot on one ask.
     """
-    count = 0
-    for event in reversed(tracker.events):
-        kind = event.get("event")
-        if kind == "bot":
-            action = (event.get("metadata") or {}).get("utter_action") or ""
-            if action == f"utter_ask_{slot}":
-                count += 1
-            elif action.startswith("utter_ask_"):
-                break
-        elif (
-            kind == "slot"
-            and event.get("name") == "requested_slot"
-            and event.get("value") not in (slot, None)
-        ):
-            break
-    return count
+    ask = f"utter_ask_{slot}"
+    return sum(1 for event in unanswered_run(tracker, slot) if _uttered(event) == ask)
+
+
+def _uttered(event: dict[str, Any]) -> str:
+    """The response a bot event said ("" for other events)."""
+    if event.get("event") != "bot":
+        return ""
+    return str((event.get("metadata") or {}).get("utter_action") or "")
 
 
 WAY_OUTS = ("utter_form_way_out", "utter_verify_alternatives")
@@ -542,21 +560,7 @@ def offer_way_out(
 
 def way_out_given(tracker: Tracker, slot: str) -> bool:
     """Whether the ways out were already listed in this run of asks for `slot`."""
-    for event in reversed(tracker.events):
-        kind = event.get("event")
-        if kind == "bot":
-            action = (event.get("metadata") or {}).get("utter_action") or ""
-            if action in WAY_OUTS:
-                return True
-            if action.startswith("utter_ask_") and action != f"utter_ask_{slot}":
-                return False
-        elif (
-            kind == "slot"
-            and event.get("name") == "requested_slot"
-            and event.get("value") not in (slot, None)
-        ):
-            return False
-    return False
+    return any(_uttered(event) in WAY_OUTS for event in unanswered_run(tracker, slot))
 
 
 #: The offer made when heating is stopped in the resident's community: book a visit anyway?
@@ -571,6 +575,17 @@ SECOND_REQUESTS: dict[str, tuple[str, str]] = {
     "query_fee": ("second:query_fee", "查暖气费"),
     "query_outage": ("second:query_outage", "查停热情况"),
 }
+#: Answers that say a repair ticket was filed (or an urgent one opened) in this conversation.
+REPAIR_FILED = frozenset(
+    {
+        "utter_repair_created",
+        "utter_emergency_ticket",
+        "utter_emergency_ticket_open",
+        "utter_leak_urgent",
+        "utter_urgent_repair_updated",
+        "utter_urgent_phone_missing",
+    }
+)
 #: Answers that already told the resident about heating stops.
 OUTAGE_TOLD = frozenset({"utter_outage_found", "utter_no_outage", "utter_no_outage_here"})
 
@@ -605,6 +620,9 @@ def offer_second_request(
         pending, what = SECOND_REQUESTS[intent]
         if pending in offered or (intent == "query_outage" and told & OUTAGE_TOLD):
             continue
+        if intent == "report_repair" and told & REPAIR_FILED:
+            # the repair this conversation filed covers it: a yes would file the fault again
+            continue
         if intent == "report_repair" and stopped:
             dispatcher.utter_message(response=OUTAGE_OFFER)
             return [SlotSet("pending", AFTER_OUTAGE)]
@@ -630,18 +648,28 @@ def opening_text(tracker: Tracker, intents: set[str], form: str) -> str:
 APOLOGY = "utter_apology_upset"
 
 
-def apologise_once(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-    """Apologise to a resident upset about the service (bot.handoff.triggers.upset), once per
-    conversation, so an angry "暖气凉了三天了！！！" is not answered with "请留一个手机号码"
-    alone."""
-    if not upset(raw_text(tracker)):
+#: Every apology a conversation may hear; one of them is enough.
+APOLOGIES = frozenset({APOLOGY, "utter_apology_outage"})
+
+
+def apologise_once(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    response: str = APOLOGY,
+    owed: bool = False,
+) -> None:
+    """Apologise to a resident upset about the service (bot.handoff.triggers.upset), or to whom
+    the caller knows one is `owed`, once per conversation, so an angry "暖气凉了三天了！！！" is
+    not answered with "请留一个手机号码" alone; `response` is the apology that fits (a stop's
+    is not "I will file it now")."""
+    if not owed and not upset(raw_text(tracker)):
         return
     if any(
-        e.get("event") == "bot" and (e.get("metadata") or {}).get("utter_action") == APOLOGY
+        e.get("event") == "bot" and (e.get("metadata") or {}).get("utter_action") in APOLOGIES
         for e in tracker.events
-    ):
+    ) or any(m.get("response") in APOLOGIES for m in dispatcher.messages):
         return
-    dispatcher.utter_message(response=APOLOGY)
+    dispatcher.utter_message(response=response)
 
 
 def contact_cleared(tracker: Tracker) -> bool:

@@ -77,10 +77,12 @@ from bot.nlu.limits import INPUT_TRUNCATED, MAX_MESSAGE_CHARS, has_words
 from bot.nlu.numbers import normalise_contact_number
 from bot.nlu.requests import (
     FORM_STARTERS,
+    asks_after_the_stop,
     asks_for_measurement,
     asks_when,
     asks_when_we_reply,
     cannot_provide,
+    demands_heat,
     gives_up,
     hesitating,
 )
@@ -649,6 +651,12 @@ async def _names_a_community(tracker: Tracker) -> bool:
 OUTAGE_ANSWERS = frozenset({"utter_outage_found", "utter_no_outage"})
 
 
+def about_the_stop(text: str) -> bool:
+    """Whether a message said right after a stop was told is about that stop: when it ends
+    (那得嘛时候能来热的) or a demand for the heat back (今天晚上之前必须给我来暖气 家里有老人)."""
+    return asks_when(text) or demands_heat(text)
+
+
 def _just_answered_about_outages(
     tracker: Tracker, answers: frozenset[str] = OUTAGE_ANSWERS
 ) -> bool:
@@ -742,10 +750,16 @@ class ActionAnswerFaq(Action):
             else choice_for_parse(tracker.latest_message, kb.retrieval)
         )
         if (
-            choice.answer == "heating_season" or asks_when(latest_text(tracker))
+            choice.answer == "heating_season" or about_the_stop(latest_text(tracker))
         ) and _just_answered_about_outages(tracker, frozenset({"utter_outage_found"})):
-            # 那得嘛时候能来热的 right after a stop was told asks about that stop
+            # 那得嘛时候能来热的 / 今晚之前必须来暖气 right after a stop was told is about that stop
             return await ActionQueryOutage().run(dispatcher, tracker, domain)
+        if not pressed and asks_after_the_stop(latest_text(tracker)):
+            # 那停完了还不热咋办: what to do then; a form under way asks its question again
+            dispatcher.utter_message(
+                response="utter_after_stop_still_cold", hotline=policy().company.hotline
+            )
+            return []
         if not pressed and _told_when_we_reply(dispatcher, tracker):
             return []
         if choice.answer in MEASUREMENT_TOPICS and asks_for_measurement(latest_text(tracker)):
@@ -808,7 +822,7 @@ class ActionFallback(Action):
                 response="utter_verify_alternatives", hotline=policy().company.hotline
             )
             return [UserUtteranceReverted()]
-        if asks_when(text) and _just_answered_about_outages(
+        if about_the_stop(text) and _just_answered_about_outages(
             tracker, frozenset({"utter_outage_found"})
         ):
             return await ActionQueryOutage().run(dispatcher, tracker, domain)

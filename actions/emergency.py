@@ -11,7 +11,9 @@ when the ticket store is down; no slot question comes before them.
 * gas (gas-like or burning smell, smoke, fire): leave, switch nothing, call the gas emergency
   number / 119 from outside, then the heating duty number. No form: nobody should be typing an
   address in a room that smells of gas.
-* person (unwell from the cold, scalded): call 120 first, first aid, then the duty number.
+* person (unwell from the cold, scalded): call 120 first, first aid, then the duty number. The
+  repair form then asks the address and phone the urgent ticket lacks (no visit window), or, when
+  the message was a complaint, the complaint goes on to be filed.
 
 Every kind gets the urgent BX ticket (`urgent`, the kind written at the head of its description;
 `fault_type: leak`, or `no_heat` for someone unwell in a home without heat), which pages a person
@@ -36,6 +38,7 @@ from actions.common import (
     channel_of,
     guarded,
     in_db,
+    latest_intent,
     latest_text,
     leave_form,
     message_key,
@@ -71,6 +74,7 @@ KIND_RESPONSES = {
 #: Ticket statuses in which nobody has finished with an urgent ticket yet.
 CLOSED = frozenset({"done", "cancelled"})
 REPAIR_FORM = "repair_form"
+COMPLAINT_FORM = "complaint_form"
 
 
 #: Said instead of "the duty staff were alerted" to a household whose report joined an incident
@@ -182,7 +186,21 @@ def _form_events(
         events.append(SlotSet("fault_type", "leak"))
         if ask_next:
             events.append(FollowupAction(REPAIR_FORM))
+    elif found.kind == "person" and ask_next:
+        events += _after_person(tracker, found)
     return events
+
+
+def _after_person(tracker: Tracker, found: Emergency) -> list[EventType]:
+    """Where the conversation goes after someone unwell was told 120 and the urgent ticket
+    opened: the crew needs the door and a number to call (an urgent heating ticket for
+    "my mother is shivering, the radiator is cold" went out with neither), so the repair form
+    asks what the ticket lacks, without a visit window; a complaint the message made (我要投诉
+    … 孩子冻感冒了) goes on to be filed, which asks for where too."""
+    if latest_intent(tracker) == "file_complaint":
+        return [FollowupAction(COMPLAINT_FORM)]
+    fault = _fault_of(found, latest_text(tracker))
+    return [SlotSet("fault_type", fault), FollowupAction(REPAIR_FORM)]
 
 
 def _echoes_the_stop(tracker: Tracker, found: Emergency) -> bool:

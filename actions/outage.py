@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import (
     OUTAGE_TOLD,
+    apologise_once,
     guarded,
     latest_intent,
     latest_text,
@@ -23,12 +24,13 @@ from actions.common import (
     read_db,
     sender_account,
     this_turn,
+    window_of,
 )
 from actions.knowledge import answer_faq_clauses
 from bot.base import clock
 from bot.nlu.address import parse_address
 from bot.nlu.clauses import clause_intents
-from bot.nlu.requests import requests_in
+from bot.nlu.requests import demands_heat, requests_in
 from bot.services.accounts import contact_of
 from bot.services.outages import (
     OutageView,
@@ -65,12 +67,16 @@ async def community_of(tracker: Tracker) -> str | None:
         if name := match_community(text, known):
             return name
     named = parse_address(latest_text(tracker), known).community
-    if named:
+    if named in known:
         return named
     earlier = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
     for text in reversed(earlier[-RECENT_MESSAGES:]):
         if name := match_community(text, known):
             return name
+    if named:
+        # a name of ours said earlier outweighs a guess from words that only look like one
+        # (今晚之前必须给我来暖气 家里有老人 → "来暖气家里")
+        return named
     account = await sender_account(tracker)
     contact = await read_db(contact_of, account) if account else None
     return contact.community if contact else None
@@ -193,6 +199,73 @@ async def stop_before_booking(
     ]
 
 
+def stops_during(
+    window: tuple[datetime, datetime] | None, stops: list[OutageView]
+) -> list[OutageView]:
+    """The stops of `stops` that overlap a visit `window` (a stop with no expected end overlaps
+    everything after its start)."""
+    if window is None:
+        return []
+    start, end = window
+    return [
+        stop
+        for stop in stops
+        if stop.starts_at < end and (stop.expected_end_at is None or stop.expected_end_at > start)
+    ]
+
+
+async def tell_stops_for_booking(
+    dispatcher: CollectingDispatcher, tracker: Tracker, events: list[EventType]
+) -> None:
+    """What a booking must know of the stops in the resident's community, said as the form
+    accepts the answers (`events`, this turn's validation):
+
+    - the address names a community with an announced stop to come (金色家园's 二次管网检修):
+      the stop, once per conversation (a stop under way is told before booking,
+      `stop_before_booking`); a resident whose radiator is cold may be waiting for it;
+    - the visit window falls inside a stop there: say so and invite another time, since a
+      fitter or a thermometer finds nothing to judge in a flat without heat.
+
+    A store that cannot be read says nothing: the booking goes on.
+    """
+    accepted = {
+        str(e.get("name")): e.get("value")
+        for e in events
+        if e.get("event") == "slot" and e.get("name") in ("address", "visit_time")
+    }
+    address = accepted.get("address") or tracker.get_slot("address")
+    if not address or (not accepted.get("address") and not accepted.get("visit_time")):
+        return
+    try:
+        community = match_community(str(address), await read_db(known_communities))
+        stops = await read_db(outages_in, community, clock.now()) if community else []
+    except SQLAlchemyError:
+        logger.warning("outage check during a booking failed; booking as usual")
+        return
+    if not community or not stops:
+        return
+    now = clock.now()
+    if accepted.get("address") and not any(_offered(tracker, told) for told in OUTAGE_TOLD):
+        coming = [stop for stop in stops if not stop.active(now)]
+        if coming:
+            tell_stop(dispatcher, community, coming)
+    window = window_of(str(accepted.get("visit_time") or ""))
+    for stop in stops_during(window, stops):
+        dispatcher.utter_message(
+            response="utter_visit_during_stop",
+            community=community,
+            kind=stop.kind_name,
+            stop=_stop_span(stop),
+        )
+
+
+def _stop_span(stop: OutageView) -> str:
+    """When a stop runs, as the resident reads it (11月30日 08:00 至 11月30日 18:00)."""
+    if stop.expected_end_at is None:
+        return f"{clock.format_moment(stop.starts_at)} 起"
+    return f"{clock.format_moment(stop.starts_at)} 至 {clock.format_moment(stop.expected_end_at)}"
+
+
 async def tell_outage_asked(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """A heating-stop question asked beside another request (幸福里停暖了？顺便帮我查下暖气费): the
     stops in the resident's community, or that there are none, said now and without an offer,
@@ -249,6 +322,10 @@ class ActionQueryOutage(Action):
             answer_faq_clauses(dispatcher, tracker)  # 和平里停暖了没？另外暖气费一平米多少钱
             dispatcher.utter_message(response="utter_no_outage", community=community)
             return [SlotSet("pending", "repair")]
+        # 到底怎么回事！！也没个通知 / 今晚之前必须来暖气 家里有老人: sorry first, then the facts
+        apologise_once(
+            dispatcher, tracker, "utter_apology_outage", owed=demands_heat(latest_text(tracker))
+        )
         for outage in found:
             dispatcher.utter_message(
                 response="utter_outage_found", **describe(outage, community, now)

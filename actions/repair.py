@@ -42,7 +42,12 @@ from actions.common import (
     window_of,
 )
 from actions.emergency import tell_urgent_completed
-from actions.outage import ActionQueryOutage, stop_before_booking
+from actions.outage import (
+    ActionQueryOutage,
+    stop_before_booking,
+    tell_stop_once,
+    tell_stops_for_booking,
+)
 from actions.readback import SLOT as READ_BACK_SLOT
 from actions.readback import ReadBackSlot, confirmed_or_not_needed, withdrawn_at_read_back
 from actions.side_questions import answer_side_questions
@@ -93,12 +98,17 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
             already = await open_repair_meant(tracker)
             if already is not None:
                 return await tell_open_repair(dispatcher, tracker, already)
-        if fault in (None, "no_heat"):
+        if tracker.get_slot("urgent_ticket_no"):
+            # someone unwell in a cold home: the urgent ticket stands, and the stop where they
+            # live is told once the address says where (it is why the radiator is cold)
+            await tell_stop_once(dispatcher, tracker)
+        elif fault in (None, "no_heat"):
             stop = await stop_before_booking(dispatcher, tracker, OUTAGE_OFFER, AFTER_OUTAGE)
             if stop is not None:
                 return [*stop, SlotSet("fault_type", None)]
         await answer_side_questions(dispatcher, tracker)
         events = await FormValidationAction.run(self, dispatcher, tracker, domain)
+        await tell_stops_for_booking(dispatcher, tracker, events)
         offer_way_out(dispatcher, tracker, events)
         await _complete_urgent_now(tracker, events)
         return events

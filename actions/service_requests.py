@@ -37,6 +37,7 @@ from actions.outage import (
     stop_before_booking,
     stopped_where_they_live,
     tell_stop_once,
+    tell_stops_for_booking,
 )
 from actions.readback import SLOT as READ_BACK_SLOT
 from actions.readback import ReadBackSlot, confirmed_or_not_needed, withdrawn_at_read_back
@@ -92,7 +93,9 @@ class ValidateTempCheckForm(ContactSlots, ReadBackSlot, FormValidationAction):
         if stop is not None:
             return stop
         await answer_side_questions(dispatcher, tracker)
-        return await ContactSlots.run(self, dispatcher, tracker, domain)
+        events = await ContactSlots.run(self, dispatcher, tracker, domain)
+        await tell_stops_for_booking(dispatcher, tracker, events)
+        return events
 
 
 def _room_reading(tracker: Tracker) -> float | None:

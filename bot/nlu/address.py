@@ -205,6 +205,33 @@ def _structure(
     return building, unit, room, first
 
 
+def _differ_by_one(one: str, other: str) -> bool:
+    """Whether two names of the same length differ in exactly one character; in a name of
+    three, not the last, which says what kind of place it is (和平路 is a road, not 和平里)."""
+    if len(one) != len(other):
+        return False
+    differing = [i for i, (a, b) in enumerate(zip(one, other, strict=True)) if a != b]
+    return len(differing) == 1 and (len(one) > 3 or differing[0] < len(one) - 1)
+
+
+def near_community(name: str | None, known: Iterable[str]) -> str | None:
+    """The one known community `name` misspells by a single character (阳光花圆 for 阳光花园:
+    voice input writes a homophone, and the ticket was filed under a community that does not
+    exist, so nobody's list showed it), else None. Names under three characters (without
+    小区) are too short to tell a typo from another place."""
+    if not name:
+        return None
+    wanted = re.sub(r"\s+", "", to_canonical(name)).removesuffix("小区")
+    if len(wanted) < 3:
+        return None
+    matches = {
+        known_name
+        for known_name in known
+        if _differ_by_one(wanted, re.sub(r"\s+", "", to_canonical(known_name)).removesuffix("小区"))
+    }
+    return matches.pop() if len(matches) == 1 else None
+
+
 #: A digit run no address part has (rooms and buildings are short): a phone or account number.
 _LONG_NUMBER = re.compile(r"(?<![0-9])[0-9]{7,}(?![0-9])")
 
@@ -231,6 +258,7 @@ def parse_address(text: str, known_communities: Iterable[str] = ()) -> Address:
     if community is None:
         region = tail if first is None else tail[:first]
         community = _community_from_region(region, before_building=building is not None)
+        community = near_community(community, known_communities) or community
         if community is not None and first is None:
             # The structure search ran before the community was known; retry for a bare room.
             rest = tail[tail.find(community) + len(community) :]

@@ -37,11 +37,15 @@ from bot.nlu.notices import asks_for_notices, names_notices, refuses_notices
 from bot.nlu.questions import asks_general_question
 from bot.nlu.requests import (
     FORM_STARTERS,
+    asks_about_a_stop,
     asks_about_ticket,
+    asks_after_the_stop,
     asks_for_a_manager,
     asks_for_repair,
+    named_request,
     repair_not_complaint,
     requests_in,
+    seeks_help_with_fault,
     wants_unbind,
 )
 from bot.nlu.stateless import StatelessComponent
@@ -169,7 +173,16 @@ class IntentCorrections(StatelessComponent):
     - `query_outage` → `faq` for a question about the season's end that names no stop (暖气
       几月结束, the season topic first), which was answered "no stop in your community";
     - `faq` → the request a clause makes (我要报停，另外去年的发票还没开): the request is what the
-      resident came for; its form answers the question beside it.
+      resident came for; its form answers the question beside it;
+    - → `faq` for what to do if it is still cold once a stop is over (那停完了还不热咋办,
+      `asks_after_the_stop`): a question, not the address the repair form waits for;
+    - `faq`, `inform`, `query_ticket`, `out_of_scope`, `goodbye` or the fallback → `query_outage`
+      for a stop asked about by what is done (金色家园检修到哪天, `asks_about_a_stop`);
+    - `inform` → the request a message of details names by its word (申请报停 户号… 尾号…
+      地址…, `named_request`): it got "what do you want to do?";
+    - `faq` the topic model is unsure of, or `request_human` naming no person, → `report_repair`
+      for a fault at home told with a plea for help (恁们给看看咋回事, 请帮助, help please …:
+      `seeks_help_with_fault`).
     """
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -208,6 +221,14 @@ class IntentCorrections(StatelessComponent):
                 meant = "inform"
             elif name == "query_outage" and _season_not_a_stop(message, text):
                 meant = "faq"
+            elif name != KB_INTENT and asks_after_the_stop(text):
+                meant = KB_INTENT
+            elif name in _STOP_LOOKALIKES and asks_about_a_stop(text):
+                meant = "query_outage"
+            elif name == "inform" and (named := named_request(text)):
+                meant = named
+            elif _help_with_a_fault(message, name, text):
+                meant = "report_repair"
             elif (
                 name in KB_LOOKALIKES
                 and topic_confidence(message) >= KB_QUESTION_CONFIDENCE
@@ -218,6 +239,27 @@ class IntentCorrections(StatelessComponent):
                 continue
             message.set(INTENT, {**intent, INTENT_NAME_KEY: meant}, add_to_output=True)
         return messages
+
+
+#: Intents a question about a heating stop named by what is done (检修到哪天) is mistaken for.
+_STOP_LOOKALIKES = frozenset(
+    {KB_INTENT, "inform", "query_ticket", "out_of_scope", "goodbye", FALLBACK_INTENT}
+)
+#: Words that ask for a person (a message with none of them that tells of a fault wants it fixed).
+_PERSON = re.compile(r"人工|客服|真人|接线|转接|person|human|agent|operator|staff", re.IGNORECASE)
+
+
+def _help_with_a_fault(message: Message, intent: str | None, text: str) -> bool:
+    """Whether a message read as a question the knowledge base is unsure of, or as a request for
+    a person that names none, tells of a fault at home and asks for help with it
+    (`seeks_help_with_fault`): 恁们给看看咋回事 got topic buttons, "help please 暖气 …" a
+    call-back in an hour instead of a repair."""
+    if not seeks_help_with_fault(text):
+        return False
+    if intent == KB_INTENT:
+        unsure = topic_confidence(message) < KB_QUESTION_CONFIDENCE
+        return unsure and not asks_general_question(text, "report_repair")
+    return intent == "request_human" and _PERSON.search(text) is None
 
 
 def topic_confidence(message: Message) -> float:
@@ -244,7 +286,9 @@ _SEASON_DATE = re.compile("几月|哪个月|月份|几号|哪天")
 def _season_not_a_stop(message: Message, text: str) -> bool:
     """Whether an "outage question" asks when the season ends (暖气几月结束): it asks a month or
     a day, names no stop (停暖, 恢复, bot.nlu.requests), and the season topic comes first."""
-    if "query_outage" in requests_in(text) or not _SEASON_DATE.search(text):
+    if "query_outage" in requests_in(text) or asks_about_a_stop(text):
+        return False  # 金色家园检修到哪天 asks a day too, of a stop
+    if not _SEASON_DATE.search(text):
         return False
     selector = (message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}).get("faq") or {}
     return (selector.get("response") or {}).get("intent_response_key") == SEASON_TOPIC

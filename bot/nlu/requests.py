@@ -24,7 +24,9 @@ from bot.nlu.numbers import normalise_ticket_no, to_canonical
 __all__ = [
     "FORM_STARTERS",
     "REQUEST_INTENTS",
+    "asks_about_a_stop",
     "asks_about_ticket",
+    "asks_after_the_stop",
     "asks_for_a_manager",
     "asks_for_measurement",
     "asks_for_repair",
@@ -33,11 +35,14 @@ __all__ = [
     "cannot_provide",
     "chasing",
     "complains",
+    "demands_heat",
     "gives_up",
     "hesitating",
+    "named_request",
     "not_a_complaint",
     "repair_not_complaint",
     "requests_in",
+    "seeks_help_with_fault",
     "wants_unbind",
 ]
 
@@ -293,3 +298,90 @@ def requests_in(text: str | None) -> list[str]:
         # a fault said beside another request is a request of its own
         found.add("report_repair")
     return [intent for intent in REQUEST_INTENTS if intent in found]
+
+
+#: Asking for help, in the words of residents who do not say 报修 (给看看咋回事, 请帮助, help).
+_HELP = re.compile(
+    r"帮(助|忙|帮|我|俺|一下|下)|给.{0,3}(看看|瞧瞧|瞅瞅|整整|弄弄)|看看(咋|怎么|是)|"
+    r"help|请.{0,3}(帮|处理|解决)|救救|想(想)?办法|管管|(处理|解决)一下",
+    re.IGNORECASE,
+)
+
+
+def seeks_help_with_fault(text: str | None) -> bool:
+    """Whether `text` tells of a fault in the home and asks for help with it (俺家暖气不中 上边儿
+    热乎下边儿凉 恁们给看看咋回事; 我的房间 很冷 暖气 不工作 请帮助): a repair, said by someone who
+    does not know the word 报修. The classifier, missing the word, sent both to the knowledge
+    base's buttons."""
+    canonical = to_canonical(str(text or ""))
+    if fault_type_of(canonical) is None:
+        return False
+    return _REPAIR_CUE.search(canonical) is not None or _HELP.search(canonical) is not None
+
+
+#: A stop named by what is done (检修, 抢修) or by the heat stopping, asked how long or until when.
+_STOP_WORD = r"(检修|抢修|停暖|停热|停供|停气|打压|管网改造)"
+_STOP_ASKED = re.compile(
+    _STOP_WORD + r"(要|得|会|还)?(到|弄到|修到)?.{0,3}"
+    r"(哪天|几号|多久|多长时间|什么时候|啥时候|几点|几天|完|结束|为止)|"
+    r"(什么|啥|哪)(时候|天).{0,3}" + _STOP_WORD
+)
+
+
+def asks_about_a_stop(text: str | None) -> bool:
+    """Whether `text` asks about a heating stop by what is done there (金色家园检修到哪天, 抢修
+    要多久, 啥时候检修): the outage answer has the dates; the knowledge base had only the notice
+    rules."""
+    return _STOP_ASKED.search(to_canonical(str(text or ""))) is not None
+
+
+_STOP_OVER = re.compile(
+    r"(停|检修|抢修|修|打压)(完|好|结束)|恢复(供热|供暖|了)?(以后|之后|后)|"
+    r"来(暖|热)(了)?(以后|之后|后)|(通|供)(暖|热)(以|之)?后"
+)
+_WHAT_THEN = re.compile(r"咋办|怎么办|咋整|怎么弄|怎么处理|找谁|咋弄|[呢吗?？]")
+
+
+def asks_after_the_stop(text: str | None) -> bool:
+    """Whether `text` asks what to do if the radiator is still cold once a stop is over (那停完了
+    还不热咋办): a question about the next days, answered, not an answer to the form's question
+    nor a new repair request."""
+    canonical = to_canonical(str(text or ""))
+    return (
+        _STOP_OVER.search(canonical) is not None
+        and fault_type_of(canonical) == "no_heat"
+        and _WHAT_THEN.search(canonical) is not None
+        and _REPAIR_CUE.search(canonical) is None
+    )
+
+
+_DEMAND = re.compile(
+    r"(必须|赶紧|马上|尽快|快点|抓紧|今天|今晚|晚上|天黑).{0,10}(来暖|来热|供暖|供热|恢复|暖气|热乎|通暖)|"
+    r"受不了|扛不住|冻(死|坏|透|病|感冒)|家里有(老人|孩子|小孩|婴儿|病人|孕妇)"
+)
+
+
+def demands_heat(text: str | None) -> bool:
+    """Whether `text` demands the heat back or says who suffers without it (今天晚上之前必须给我来
+    暖气 家里有老人): right after a stop was told, it is about that stop and owed an apology."""
+    return _DEMAND.search(to_canonical(str(text or ""))) is not None
+
+
+#: A request named by its own word, for a message that otherwise only gives details (申请报停
+#: 户号… 手机尾号… 地址…): the classifier heard the numbers and read it as an answer.
+_NAMED = (
+    ("apply_stop_heating", re.compile(r"报停|申请停(暖|热|供)|办(理)?停(暖|热|供)")),
+    ("request_temp_check", re.compile(r"测温|测(个|一下)?室温|量(一下)?(室温|温度)")),
+    ("report_repair", re.compile(r"报修|保修|报个修")),
+    ("bind_account", re.compile(r"(?<!解)绑定?(户号|账户|帐户|账号)")),
+)
+
+
+def named_request(text: str | None) -> str | None:
+    """The one request `text` names by its word (报停, 测温, 报修, 绑定户号), None when it names
+    none or several; a complaint is named too (`complains`)."""
+    canonical = to_canonical(str(text or ""))
+    found = [intent for intent, pattern in _NAMED if pattern.search(canonical)]
+    if complains(canonical):
+        found.append("file_complaint")
+    return found[0] if len(found) == 1 else None

@@ -443,6 +443,32 @@ async def test_a_third_ask_after_side_remarks_comes_with_the_other_ways(
     assert texts(dispatcher).count("utter_verify_alternatives") == 1
 
 
+async def test_another_question_between_the_asks_does_not_restart_their_count(
+    domain: dict[str, Any],
+) -> None:
+    """eld-019: 早就停了 about the old phone was read as an outage question, the community was
+    asked between two asks for the last four digits, and the third ask came without the other
+    ways (the count stopped at the other question). Asked twice unanswered is what counts."""
+    ask = {"event": "bot", "text": "后4位？", "metadata": {"utter_action": "utter_ask_phone_last4"}}
+    community = {
+        "event": "bot", "text": "哪个小区？", "metadata": {"utter_action": "utter_ask_community"}
+    }
+    dispatcher = CollectingDispatcher()
+    t = tracker(
+        {"event": "slot", "name": "account_no", "value": "0102345678"},
+        ask,
+        user_turn("那是我家老头子的号 早就停了", "query_outage", message_id="a"),
+        community,
+        {"event": "slot", "name": "pending", "value": "outage_community"},
+        ask,
+        user_turn("那怎么办呢 我岁数大了 跑不动", "out_of_scope", message_id="b"),
+        slots={"requested_slot": "phone_last4", "account_no": "0102345678"},
+        active_loop="verify_form",
+    )
+    await ValidateVerifyForm().run(dispatcher, t, domain)
+    assert texts(dispatcher).count("utter_verify_alternatives") == 1
+
+
 async def test_a_changed_phone_read_as_a_correction_still_hears_the_other_ways(
     domain: dict[str, Any],
 ) -> None:

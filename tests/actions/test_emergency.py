@@ -331,3 +331,59 @@ async def test_someone_unwell_in_a_cold_home_gets_a_heating_ticket(
     )
     (ticket,) = _tickets(store)
     assert ticket.urgent and ticket.fault_type == "no_heat"
+
+
+async def test_someone_unwell_in_a_cold_home_is_asked_where_and_how_to_call(
+    store: str, domain: dict[str, Any]
+) -> None:
+    """An urgent heating ticket for "my mother is shivering, the radiator is cold" went out with
+    neither address nor phone: nobody could go or call. The repair form asks what it lacks."""
+    text = "我妈八十多了 家里暖气一点不热 她现在裹着被子还在发抖 说头晕 你们能不能赶紧来人"
+    events = await ActionEmergency().run(
+        CollectingDispatcher(), tracker(_marked(text, "report_repair")), domain
+    )
+    assert has_event(events, "followup", "repair_form")
+    assert slot_values(events)["fault_type"] == "no_heat"  # not a leak: no valves to close
+
+
+async def test_a_complaint_with_someone_unwell_goes_on_to_be_filed(
+    store: str, domain: dict[str, Any]
+) -> None:
+    text = "我要投诉 停暖了一整天 也没通知 家里老人冻得发烧了 你们得给个说法"
+    events = await ActionEmergency().run(
+        CollectingDispatcher(), tracker(_marked(text, "file_complaint")), domain
+    )
+    assert has_event(events, "followup", "complaint_form")
+    assert not has_event(events, "followup", "repair_form")
+
+
+async def test_the_address_of_an_urgent_cold_home_tells_the_stop_there_and_asks_on(
+    store: str, domain: dict[str, Any]
+) -> None:
+    """The address said after the urgent ticket is where a stop is under way (幸福里 in the demo
+    data): the resident hears why it is cold, and the form goes on to the phone, no offer."""
+    text = "幸福里小区2号楼3单元402"
+    with session_scope(store) as session:
+        draft = TicketDraft(
+            kind="BX", channel="rest", sender_id="tester", dedup_key=None, urgent=True,
+            fault_type="no_heat",
+        )  # fmt: skip
+        number = ticket_service.open_ticket(session, load_policy(), draft, NOW).ticket_no
+    dispatcher = CollectingDispatcher()
+    events = await ValidateRepairForm().run(
+        dispatcher,
+        tracker(
+            user_turn(text, "inform"),
+            active_loop="repair_form",
+            slots={
+                "fault_type": "no_heat",
+                "urgent_ticket_no": number,
+                "requested_slot": "address",
+            },
+            slot_events={"address": text},
+        ),
+        domain,
+    )
+    assert said(dispatcher, "utter_outage_found")["community"] == "幸福里小区"
+    assert "utter_outage_repair_offer" not in texts(dispatcher)
+    assert slot_values(events).get("address") == text

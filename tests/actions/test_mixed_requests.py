@@ -248,3 +248,65 @@ async def test_after_a_complaint_about_the_cold_a_repair_is_offered_as_after_a_s
     events = await ActionSubmitComplaint().run(dispatcher, t, domain)
     assert texts(dispatcher) == ["utter_complaint_created", OUTAGE_OFFER]
     assert slot_values(events)["pending"] == "repair_after_outage"
+
+
+def test_no_repair_is_offered_after_a_stop_once_this_conversation_filed_one() -> None:
+    """An urgent leak filed, then 我们小区是不是停暖了 暖气也是凉的: the stop is told, and the
+    repair filed covers the radiator; offering one again filed a second urgent ticket."""
+    t = tracker(
+        user_turn("我家暖气阀门一直往外冒水", "report_repair", message_id="a"),
+        {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_urgent_repair_updated"}},
+        user_turn("顺便问一下 小区今天是不是停暖了 暖气也是凉的", "query_outage", message_id="b"),
+    )
+    dispatcher = CollectingDispatcher()
+    events = offer_second_request(
+        dispatcher, t, {"query_outage"}, t.latest_message["text"], stopped=True
+    )
+    assert events == [] and texts(dispatcher) == []
+
+
+async def test_what_if_still_cold_after_the_stop_is_answered_inside_the_repair_form(
+    domain: dict[str, Any],
+) -> None:
+    """那停完了还不热咋办 asked while the repair form waited for the address got the address
+    question again; it is answered, and the form then asks its question once more."""
+    dispatcher = CollectingDispatcher()
+    t = tracker(
+        user_turn("那停完了还不热咋办", "faq"),
+        slots={"requested_slot": "address", "fault_type": "no_heat"},
+        active_loop="repair_form",
+    )
+    events = await ActionAnswerFaq().run(dispatcher, t, domain)
+    assert texts(dispatcher) == ["utter_after_stop_still_cold"]
+    assert said(dispatcher, "utter_after_stop_still_cold")["hotline"]
+    assert events == []
+
+
+async def test_a_demand_for_heat_right_after_the_stop_is_sorry_and_the_stop_again(
+    store: str, domain: dict[str, Any]
+) -> None:
+    told = {"event": "bot", "text": "幸福里小区抢修停热…",
+            "metadata": {"utter_action": "utter_outage_found"}}  # fmt: skip
+    dispatcher = CollectingDispatcher()
+    t = tracker(
+        user_turn("幸福里停暖了吗", "query_outage", message_id="a"),
+        told,
+        user_turn("我不管什么原因 今天晚上之前必须给我来暖气 家里有老人", "faq", message_id="b"),
+    )
+    await ActionAnswerFaq().run(dispatcher, t, domain)
+    assert texts(dispatcher)[0] == "utter_apology_outage"
+    assert said(dispatcher, "utter_outage_found")["community"] == "幸福里小区"
+
+
+async def test_an_angry_stop_question_hears_sorry_before_the_stop(
+    store: str, domain: dict[str, Any]
+) -> None:
+    from actions.outage import ActionQueryOutage
+
+    text = "你们幸福里这片到底怎么回事！！暖气停了大半天了 也没个通知 到底什么时候能来！！"
+    dispatcher = CollectingDispatcher()
+    await ActionQueryOutage().run(dispatcher, tracker(user_turn(text, "query_outage")), domain)
+    assert texts(dispatcher)[:2] == ["utter_apology_outage", "utter_outage_found"]
+    calm = CollectingDispatcher()
+    await ActionQueryOutage().run(calm, tracker(user_turn("幸福里停暖了吗", "query_outage")), {})
+    assert "utter_apology_outage" not in texts(calm)

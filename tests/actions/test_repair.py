@@ -698,3 +698,74 @@ async def test_words_before_the_building_are_not_a_community_when_ours_was_said(
         domain,
     )
     assert slot_values(events)["address"] == "金色家园3号楼2单元1201"
+
+
+async def test_an_address_where_a_stop_is_announced_hears_of_it_and_the_form_goes_on(
+    store: str, domain: dict[str, Any]
+) -> None:
+    """金色家园 has a planned stop in three days (demo data): a resident booking there whose
+    radiator is cold may be waiting for it, and hears it as the address is taken."""
+    text = "金色家园5号楼2单元101"
+    dispatcher = CollectingDispatcher()
+    events = await ValidateRepairForm().run(
+        dispatcher,
+        tracker(
+            user_turn(text, "inform"),
+            slots={"requested_slot": "address", "fault_type": "no_heat"},
+            active_loop="repair_form",
+            slot_events={"address": text},
+        ),
+        domain,
+    )
+    stop = said(dispatcher, "utter_outage_found")
+    assert stop["community"] == "金色家园" and "将于" in stop["when"]
+    assert "utter_outage_repair_offer" not in texts(dispatcher)  # a stop to come, not under way
+    assert slot_values(events)["address"] == text
+
+
+async def test_a_visit_window_inside_a_planned_stop_mentions_the_stop(
+    store: str, domain: dict[str, Any]
+) -> None:
+    """The planned stop at 金色家园 runs Monday 11-30 08:00–18:00 (demo data); a visit booked
+    for Monday morning would find a cold radiator and nothing to judge."""
+    dispatcher = CollectingDispatcher()
+    events = await ValidateRepairForm().run(
+        dispatcher,
+        tracker(
+            user_turn("下周一上午", "inform"),
+            slots={
+                "requested_slot": "visit_time",
+                "fault_type": "no_heat",
+                "address": "金色家园5号楼2单元101",
+                "phone": "13611002200",
+            },
+            active_loop="repair_form",
+            slot_events={"visit_time": "下周一上午"},
+        ),
+        domain,
+    )
+    assert slot_values(events)["visit_time"]  # the window is kept: the resident may keep it
+    notice = said(dispatcher, "utter_visit_during_stop")
+    assert notice["community"] == "金色家园" and "11月30日 08:00" in notice["stop"]
+
+
+async def test_a_visit_window_outside_any_stop_says_nothing_of_stops(
+    store: str, domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    await ValidateRepairForm().run(
+        dispatcher,
+        tracker(
+            user_turn("明天上午", "inform"),
+            slots={
+                "requested_slot": "visit_time",
+                "fault_type": "no_heat",
+                "address": "金色家园5号楼2单元101",
+                "phone": "13611002200",
+            },
+            active_loop="repair_form",
+            slot_events={"visit_time": "明天上午"},
+        ),
+        domain,
+    )
+    assert "utter_visit_during_stop" not in texts(dispatcher)

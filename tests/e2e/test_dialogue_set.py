@@ -38,8 +38,9 @@ pytestmark = pytest.mark.e2e
 #: (docs/dialogue.md). It must only go up: raise it as the dialogue improves, never lower it to
 #: let a change through (the issue's target is 0.95). 0.89: main measured 90.7 % once the third
 #: round (94.9 % on its own branch) was merged with the red-team fixes and the knowledge base's
-#: new questions (docs/dialogue.md, "Third round").
-GOAL_RATE_FLOOR = 0.89
+#: new questions (docs/dialogue.md, "Third round"). 0.92: 94.0 % after the fourth round (the
+#: fresh set as development set), no conversation newly failing.
+GOAL_RATE_FLOOR = 0.92
 
 #: Stock Rasa (no speed-ups) reports beside the patched run's, so the two can be compared.
 STOCK = os.environ.get(SWITCH_ENV, "").strip().lower() == "none"

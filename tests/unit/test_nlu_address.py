@@ -181,3 +181,18 @@ def test_the_words_around_a_phone_number_are_no_community(text: str) -> None:
     """联系电话打社区 was taken for a community named so, and replaced the urgent ticket's
     address (东风新村12号楼3单元) with it."""
     assert parse_address(text, ["东风新村"]).community is None
+
+
+@pytest.mark.parametrize(
+    ("text", "community"),
+    [
+        ("阳光花圆6号楼2单元四零一", "阳光花园"),  # voice input's homophone
+        ("东方新村18号楼1单元101", "东风新村"),
+        ("翠胡苑2号楼1单元602", "翠湖苑"),
+        ("和平路8号楼", "和平路"),  # a road, not 和平里: the last character names the place
+        ("新世界花园3号楼", "新世界花园"),  # not ours and not near ours: kept as said
+    ],
+)
+def test_a_community_misspelt_by_one_character_is_the_one_meant(text: str, community: str) -> None:
+    known = ["幸福里小区", "金色家园", "阳光花园", "和平里", "翠湖苑", "东风新村"]
+    assert parse_address(text, known).community == community

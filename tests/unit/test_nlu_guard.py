@@ -148,6 +148,8 @@ def test_the_seasons_end_is_no_outage_question() -> None:
         "query_outage"
     )
     assert _corrected(_parsed(ask, "query_outage", response_selector=outage)) == "query_outage"
+    works = "金色家园检修到哪天"  # a day asked of a stop
+    assert _corrected(_parsed(works, "query_outage", response_selector=season)) == "query_outage"
     stopped_again = "咋又停了 三天停两回"  # a stop, whatever topic ranks first
     assert _corrected(_parsed(stopped_again, "query_outage", response_selector=season)) == (
         "query_outage"
@@ -165,3 +167,53 @@ def test_a_request_beside_a_question_is_the_request() -> None:
     assert _corrected(_parsed(text, "faq", clauses=clauses)) == "report_repair"
     unsure = [{"text": "暖气片上热下凉", "name": "report_repair", "confidence": 0.6}, clauses[1]]
     assert _corrected(_parsed("暖气片上热下凉 是怎么回事", "faq", clauses=unsure)) == "faq"
+
+
+def _topic(confidence: float) -> dict[str, object]:
+    return {"faq": {"response": {"intent_response_key": "faq/radiator_noise",
+                                 "confidence": confidence}}}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "俺家暖气不中 上边儿热乎下边儿凉哇哇的 屋里也不暖和 恁们给看看咋回事",
+        "你好 我的房间 很冷 暖气 不工作 好像 没有热 请帮助",
+        "暖气片冰凉冰凉的 帮帮忙吧",
+    ],
+)
+def test_a_fault_told_with_a_plea_for_help_is_a_repair_not_topic_buttons(text: str) -> None:
+    assert _corrected(_parsed(text, "faq", response_selector=_topic(0.2))) == "report_repair"
+
+
+def test_a_general_question_or_a_sure_topic_stays_with_the_knowledge_base() -> None:
+    sure = "暖气上热下凉 帮我看看是不是有空气"
+    assert _corrected(_parsed(sure, "faq", response_selector=_topic(0.8))) == "faq"
+    how = "暖气不热怎么放气"
+    assert _corrected(_parsed(how, "faq", response_selector=_topic(0.2))) == "faq"
+
+
+def test_a_fault_with_help_asked_in_english_is_a_repair_not_a_person() -> None:
+    assert _corrected(_parsed("help please 暖气 not hot 很冷", "request_human")) == (
+        "report_repair"
+    )
+    assert _corrected(_parsed("暖气不热 我要人工客服", "request_human")) == "request_human"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "meant"),
+    [
+        ("金色家园检修到哪天", "faq", "query_outage"),
+        ("抢修还得多久啊", "inform", "query_outage"),
+        ("那停完了还不热咋办", "report_repair", "faq"),
+        ("恢复供热以后还是不热呢", "query_outage", "faq"),
+        ("申请报停 户号0102345679 手机尾号5679 幸福里小区3号楼2单元501", "inform", (
+            "apply_stop_heating")),
+        ("户号0102345679 手机尾号5679", "inform", "inform"),
+        ("暖气几月结束", "faq", "faq"),
+    ],
+)
+def test_stops_and_named_requests_get_the_intent_they_ask_for(
+    text: str, intent: str, meant: str
+) -> None:
+    assert _corrected(_parsed(text, intent)) == meant
