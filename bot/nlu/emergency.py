@@ -32,8 +32,10 @@ typo is added to its lexicon once, and every rule that uses the class follows.
 * person: acute danger counts alone, an injury by the heating needs a body or a person; otherwise a
   score over sign classes (`_SIGNS`): confusion, slurred speech, blue lips, cannot stand, chest
   trouble, a cold body weigh 2; shivering, crying, listlessness, dizziness, nausea 1 (some only for
-  someone frail); an illness caught from the cold 3. A frail person (老人, 婴儿, 孕妇, 透析病人,
-  92岁) adds 1, a sign put down to the cold (冻得, 冷得, 冻哭) adds 1; 3 is an emergency, and the
+  someone frail); an illness caught from the cold 3, a common cold 1 (2 for someone frail: 我都冻
+  感冒了 is a complaint). A frail person (老人, 婴儿, 孕妇, 透析病人, 92岁) adds 1, a chronic
+  condition of theirs (高血压, 心脏不好) 1 more, a sign put down to the cold (冻得, 冷得, 冻哭) 1;
+  3 is an emergency, and the
   message must speak of cold (冷, 冻, 不热, 13度 — not 39度). Fumes (炉子, 壁挂炉) and several
   people (一家人都, 好几个人) add 1 each to the signs of carbon-monoxide poisoning. So 婴儿冻得直哭
   (1 + 1 + 1) and 孩子冻病了 (3) count; 冻得我直哆嗦 (1 + 1) and an angry 冷得要命 (no sign) do not.
@@ -299,10 +301,17 @@ _FRAIL_WORDS = _any(
     "婆婆|公公|老头|老太|老母亲|老父亲|大爷|大妈|大娘|老汉|老两口|爹|独居|瘫痪|卧床|怀孕|孕|新生儿|"
     "百天|宝|崽|奶娃|"
     "早产|刚出生|满月|月子|娃|儿子|女儿|闺女|手术|术后|透析|化疗|患者|残疾|轮椅|行动不便|"
-    "心脏病|哮喘|(?i:grandma|grandpa|baby|mother|father|mom|dad|[6-9][0-9] years)|"
+    "心脏病|哮喘|植物人|偏瘫|半身不遂|"
+    "(?i:grandma|grandpa|baby|mother|father|mom|dad|[6-9][0-9] years)|"
     "[6-9][0-9](?:多)?(?:岁|了)|[六七八九]十[一二三四五六七八九]?(?:多)?(?:岁|了)|一百岁|(?:[0-9]+|[一二两三四五六七八九十])个月"
 )
 _FRAIL = re.compile(_FRAIL_WORDS)
+#: A chronic condition that makes the cold dangerous (她有高血压, 我爸心脏不好): one more point of
+#: risk on top of being frail, not a sign by itself (我妈血压高 冬天冷对她不好吧 is no emergency).
+_CONDITION = re.compile(
+    "高血压|血压(?:一直|本来就?|也)?(?:高|不好)|心脏(?:病|不好)|冠心病|糖尿病|哮喘|慢阻肺|肺气肿|"
+    "支气管炎|基础病|慢性病|脑梗|心梗|中风|搭(?:过)?桥|(?:放|装)(?:过)?支架"
+)
 #: A body or a person the heating can hurt.
 _BODY = _any(
     "手|脚|腿|胳膊|脸|皮|眼|头|身上|背|胸|肚子|屁股|指|嘴", _FRAIL_WORDS, "人|我|自己|师傅|工人"
@@ -416,7 +425,9 @@ _HABITUAL = re.compile(
     "年年|每年|老是|老(?=[漏跑爆冒滴渗])|总是|经常|常常|动不动就?|三天两头|这几年|那几年|又是"
 )
 # …and for a person's signs, what happens every winter (老人总是感冒), not what happens now.
-_GENERALLY = re.compile("总是|经常|常常|每年|年年|动不动就?|三天两头|一到冬天|每到冬天|每次")
+_GENERALLY = re.compile(
+    "总是|经常|常常|每年|年年|天天|每天|动不动就?|三天两头|一到冬天|每到冬天|每次"
+)
 # Said of a leak, these show it is going on now: 在漏, 一直, 快来, 救命, 急, a volume.
 _HAPPENING = re.compile(
     "正在|一直|还在|不停|现在|刚才|刚刚|突然|快来|快点|赶紧|马上|救命|急|!|！|"
@@ -602,7 +613,12 @@ _ACUTE = (
     "晕倒|晕过去|昏倒|昏迷|昏过去|不省人事|叫不醒|休克|抽搐|没(?:有)?(?:了)?呼吸|喘不上气|喘不过气|"
     "呼吸困难|口吐白沫|(?:煤气|燃气|一氧化碳|天然气|煤烟)中毒|中毒|中了?(?:煤气|煤烟)|"
     "(?:煤气|煤烟|炭|烟)(?:给)?熏(?:着|倒|晕)|熏着了|"
-    "(?:有人|人|孩子|老人)" + _GAP + "{0,2}?(?:掉|摔|跌)(?:下去|进|到)(?:井|坑|沟)?|"
+    "(?:有人|人|孩子|老人)"
+    + _GAP
+    + "{0,2}?(?:掉|摔|跌)(?:下去|进|到)(?:井|坑|沟)?|"
+    + _FRAIL_WORDS
+    + "(?:突然|一下子?|刚才|已经|直接|都)?(?:就)?晕(?:了|过去)|"
+    "(?i:passed out|fainted|collapsed|unconscious|not breathing|stopped breathing|seizure)|"
     "(?:打|叫|拨)了(?:120|幺二零|救护车)|已经(?:打|叫|拨)(?:了)?(?:120|救护车)|救护车(?:来了|到了|拉走)"
 )
 # Person, hurt by the heating: scalded (烫伤, 烫起泡, 被暖气管烫了, 热水喷到脸上), or hit.
@@ -650,18 +666,21 @@ _SIGNS: tuple[_Sign, ...] = tuple(
         # an illness caught from the cold: the issue's "someone unwell from cold"
         (
             "illness",
-            "冻(?:病|伤|晕|感冒|发烧|出病|出毛病|住院)|发烧|发低烧|低烧|高烧|感冒|着凉|肺炎|生病|"
+            "冻(?:病|伤|晕|发烧|出病|出毛病|住院)|发烧|发低烧|低烧|高烧|肺炎|生病|"
             "病了|病倒|犯病|(?:高血压|心脏病|哮喘|老毛病|病)(?:又)?(?:犯了|发作)|(?:心梗|脑梗|中风)了|"
             "冻疮溃烂",
             3,
             False,
             None,
         ),
+        # a common cold: a sign for someone frail, not an emergency in itself (我都冻感冒了 流鼻涕)
+        ("common_cold", "感冒|着凉|受凉", 1, False, 2),
         (
             "confusion",
             "说胡话|迷迷糊糊|迷糊|糊涂了|意识不清|神志不清|(?:意识|神志)模糊|反应(?:很|特别)?(?:慢|迟钝)|"
             "叫(?:他|她)?(?:也|都)?不(?:怎么|太)?(?:应|答应|理人|吭声)|不吭声|没(?:啥|什么|有)?反应|"
-            "不认人|颠三倒四|昏昏沉沉|昏沉|昏睡|嗜睡|迷瞪|睡不醒|叫不精神|叫不起来",
+            "不认人|颠三倒四|昏昏沉沉|昏沉|昏睡|嗜睡|迷瞪|睡不醒|叫不精神|叫不起来|翻白眼|"
+            "(?:两眼|眼睛|眼神)(?:都)?(?:发直|发呆|呆滞|直勾勾)|(?i:drowsy|not making sense)",
             2,
             False,
             None,
@@ -685,7 +704,9 @@ _SIGNS: tuple[_Sign, ...] = tuple(
         (
             "mobility",
             "站不起来|站不住|站不稳|起不来|走不了路?|走路打晃|打晃|腿(?:都)?软|不听使唤|动不了|"
-            "摔倒|摔了一跤|跌倒|没(?:有)?知觉|失去知觉|动弹不(?:了|得)",
+            "摔倒|摔了一跤|跌倒|没(?:有)?知觉|失去知觉|动弹不(?:了|得)|不(?:会|能)动(?:了|弹)?|一动不动|"
+            "动也不动|"
+            "(?i:barely moving|not moving|can'?t move|can'?t (?:stand|get up)|limp|floppy)",
             2,
             False,
             None,
@@ -701,7 +722,7 @@ _SIGNS: tuple[_Sign, ...] = tuple(
         (
             "breath",
             "喘不上|喘气(?:急|困难|费劲)|呼吸(?:急|快)|胸闷|胸口(?:闷|疼)|心口疼|心慌|心脏(?:难受|不舒服)|心绞痛|"
-            "血压(?:也|又)?(?:高|上来|升高|飙)|"
+            "血压(?:也|又|一下子?|突然)?(?:高了|上来|上去|升高|飙|[12][0-9]{2})|"
             "(?i:can'?t breathe)",
             2,
             False,
@@ -709,7 +730,7 @@ _SIGNS: tuple[_Sign, ...] = tuple(
         ),
         (
             "body_cold",
-            "体温" + _GAP + "{0,4}?(?:低|偏低|只有|才|不到|3[0-5]|上不来|升不上去)|"
+            "体温" + _GAP + "{0,4}?(?:低|偏低|只有|才|不到|3[0-5]|上不来|升不上去|掉|降|往下)|"
             "(?:身上|浑身|全身|身子|摸着|摸起来)(?:都)?(?:冰凉|冰冷|发凉|冰拔凉)|低温症|失温|低体温|后背(?:都)?冰凉|"
             "(?i:confused|unresponsive|hypotherm|can'?t wake|"
             "lips (?:are |turned )?(?:blue|purple))",
@@ -731,14 +752,21 @@ _SIGNS: tuple[_Sign, ...] = tuple(
         ("crying_out", "哭不出|哭都没(?:有)?声|哭声(?:很|特别)?(?:小|弱)", 2, True, None),
         (
             "listless",
-            "打蔫|蔫了|蔫蔫|蔫巴|没精神|没(?:有)?力气|没劲|浑身无力|乏力|犯困|打盹|不吃奶|(?:吃奶|喝奶)(?:也|都)?没劲",
+            "打蔫|蔫了|蔫蔫|蔫巴|没精神|没(?:有)?力气|没劲|浑身无力|乏力|犯困|打盹|不吃奶|(?:吃奶|喝奶)(?:也|都)?没劲|"
+            "(?i:lethargic|very weak|won'?t eat)",
             1,
             False,
             None,
         ),
         ("pale", "煞白|惨白|发白|苍白|脸色(?:不好|难看|发白)|没(?:有)?血色", 1, False, None),
-        ("cramp", "抽筋|痉挛|抽得", 1, False, None),
-        ("dizzy", "头晕|头昏|晕乎|发晕|(?:就|直)晕|头(?:疼|痛)", 1, False, None),
+        ("cramp", "抽筋|痉挛|抽得|抽抽|直抽", 1, False, None),
+        (
+            "dizzy",
+            "头晕|头昏|晕乎|发晕|(?:就|直)晕|头(?:疼|痛)|头(?:有点|有些|一直|老是?|也|还)?(?:晕|昏|疼|痛)",
+            1,
+            False,
+            None,
+        ),
         ("sick", "恶心|想吐|吐了|呕吐|拉肚子|腹泻", 1, False, None),
         (
             "cold_limbs",
@@ -1017,13 +1045,15 @@ def _person_score(text: str, plain: str) -> _Hit | None:
     if not signs:
         return None
     frail = bool(_FRAIL.search(text))
+    condition = frail and bool(_CONDITION.search(text))
     scored = [
         (sign.frail_weight if frail and sign.frail_weight else sign.weight, m)
         for sign, m in signs
         if frail or not sign.frail_only
     ]
     if _COLD.search(text) and scored:
-        score = sum(w for w, _ in scored) + frail + any(_by_cold(text, m) for _, m in signs)
+        by_cold = any(_by_cold(text, m) for _, m in signs)
+        score = sum(w for w, _ in scored) + frail + condition + by_cold
         if score >= _THRESHOLD:
             m = max(scored, key=lambda wm: wm[0])[1]
             return _Hit("person", m.start(), m.group(0))

@@ -121,6 +121,34 @@ def test_signs_in_the_cold_are_scored_against_three(text: str, kind: Kind | None
     assert _kind(text) == kind
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # more words for the grave signs: eyes that stare or roll, a body that does not move, a
+        # temperature falling, convulsions in dialect
+        ("屋里冰凉 我姥爷眼神发直", "person"),  # confusion 2 + frail 1
+        ("家里没暖气 奶奶躺床上一动不动", "person"),  # cannot move 2 + frail 1
+        ("屋里就八度 瘫痪的老伴体温一直在降", "person"),  # a cold body 2 + frail 1
+        ("我家老太太冻得直抽抽", "person"),  # cramp 1 + frail 1 + put down to cold 1
+        # someone frail who fainted (晕了) is acute; an adult dazed by a bill is not
+        ("暖气停了 我爸突然晕了", "person"),
+        ("看这账单我都晕了 暖气也不热", None),
+        ("no heat since yesterday, grandma is cold and barely moving", "person"),
+        ("heating is off and my dad fainted", "person"),
+        # a common cold is a sign for someone frail only; an adult's is a complaint
+        ("暖气坏了两天 我感冒了 嗓子疼", None),
+        ("暖气坏了两天 宝宝着凉了", "person"),  # 2 for the frail + frail 1
+        # a chronic condition is one more point of risk, not a sign: with no sign, nothing
+        ("屋里冷 我爸有心脏病 说头有点晕", "person"),  # dizzy 1 + frail 1 + condition 1
+        ("屋里冷 我爸说头有点晕", None),
+        ("我爸血压高 屋里冷 暖气什么时候来", None),
+        ("家里冷 我爸血压一下子上去了", "person"),  # blood pressure rising now: a sign
+    ],
+)
+def test_more_signs_and_the_risk_of_a_chronic_condition(text: str, kind: Kind | None) -> None:
+    assert _kind(text) == kind
+
+
 def test_the_signs_must_come_with_cold() -> None:
     assert _kind("孩子发烧39度 师傅能不能晚点来") is None  # 39度 is a fever, not a room
     assert _kind("孩子发烧了 屋里才12度") == "person"
@@ -244,7 +272,7 @@ def test_english_is_not_read_as_pinyin() -> None:
         ("燃气费怎么这么多 是不是漏气了", "燃气费怎么这么多 屋里还有股燃气味"),
         # resolved or taken back after
         ("暖气片上烤的袜子有点糊味 拿下来了", "暖气片上烤的袜子有股糊味"),
-        ("冷得我都感冒了 哈哈 开玩笑的", "冷得我都感冒了"),
+        ("冷得我都发烧了 哈哈 开玩笑的", "冷得我都发烧了"),
         ("阀门那里滴了两滴 我拧紧就好了", "阀门那里一直在滴"),
     ],
 )
