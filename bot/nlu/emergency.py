@@ -41,8 +41,10 @@ typo is added to its lexicon once, and every rule that uses the class follows.
   (1 + 1 + 1) and 孩子冻病了 (3) count; 冻得我直哆嗦 (1 + 1) and an angry 冷得要命 (no sign) do not.
 
 Text preparation: script and width (`bot.nlu.text.normalise`), typos of the domain's words (暧气,
-伐门, 报管, 天然汽), voice input's 谁 for 水, and pinyin typed without Chinese characters
-(lao ren dong yun le, 暖气lou水了) read as the characters.
+伐门, 报管, 天然汽), voice input's 谁 for 水, the initials typed for the domain's words (nq 暖气,
+mq 煤气), and pinyin typed without Chinese characters (lao ren dong yun le, 暖气lou水了) read as
+the characters. English reports (water pouring from the ceiling, the radiator burst) count, and an
+English hypothetical (what should I do if a pipe bursts) is read back to its sentence's start.
 
 What does not count, because the words are there but the danger is not (the discount classes).
 Markers are read in the match's clause (to a comma, or 30 characters in run-on voice input) or,
@@ -171,12 +173,18 @@ _PINYIN: Mapping[str, str] = {
             "pen=喷 mao=冒 di=滴 shen=渗 liu=流 men=门 le=了 kuai=快 lai=来 ren=人 jiu=救 ming=命 "
             "ji=急 mei=煤 ran=燃 wei=味 xie=泄 zhao=着 huo=火 yan=烟 shao=烧 dong=冻 yun=晕 hun=昏 "
             "mi=迷 bing=病 shang=伤 tang=烫 lao=老 re=热 bu=不 hai=孩 ma=妈 ba=爸 nai=奶 ye=爷 "
-            "leng=冷 tou=头 teng=疼 fa_men=阀门 fa_shao=发烧 bao_bao=宝宝 tian_ran_qi=天然气 "
+            "leng=冷 tou=头 teng=疼 ting=停 zhu=主 pai=派 hen=很 da=大 "
+            "wei_shen_me=为什么 shen_me=什么 "
+            "fa_men=阀门 fa_shao=发烧 bao_bao=宝宝 tian_ran_qi=天然气 "
             "yun_dao=晕倒 hun_dao=昏倒 e_xin=恶心 tou_yun=头晕"
         ),
     )
 }
 _PINYIN_LONGEST = max(len(k.split()) for k in _PINYIN)
+# The initials residents type for the domain's words (nq 暖气, mq 煤气, rq 燃气), alone or between
+# characters (楼道mq味很大): read as the words before the pinyin is.
+_INITIALS: Mapping[str, str] = {"nq": "暖气", "mq": "煤气", "rq": "燃气", "trq": "天然气"}
+_INITIALS_RE = re.compile("(?<![A-Za-z])(?i:(" + "|".join(_INITIALS) + "))(?![A-Za-z]) *")
 
 
 def _syllables(run: str) -> list[str] | None:
@@ -208,6 +216,8 @@ def _pinyin_to_characters(text: str) -> str:
             else:
                 out.append("□")
                 i += 1
+        if syllables[-1] == "ma" and out[-1] == "妈" and text[m.end() : m.end() + 1] in ("?", "？"):
+            out[-1] = "吗"  # zhuguan baole ma? asks
         between = bool(_CJK.match(text[m.start() - 1 : m.start()]) or _CJK.match(text[m.end() :]))
         return (
             "".join(out)
@@ -215,6 +225,7 @@ def _pinyin_to_characters(text: str) -> str:
             else m.group(0)
         )
 
+    text = _INITIALS_RE.sub(lambda m: _INITIALS[m.group(1).lower()], text)
     return _LATIN_RUN.sub(convert, text)
 
 
@@ -349,6 +360,10 @@ _HYPOTHETICAL = re.compile(
     "遇到|遇上|碰到|碰上|发生|(?<![\u4e00-\u9fff])(?:以后|将来|日后)|出现了?(?=.{0,3}(?:的话|时|怎么))|"
     "(?<![一不社机开])会(?![儿议计员]))(?!是)"
 )
+# English breaks a clause at every space, so its hypothetical is read back to the sentence's start:
+# what should I do if a pipe bursts? (not: water everywhere, come if you can)
+_ENGLISH_HYPOTHETICAL = re.compile("(?i)\\b(?:if|in case|suppose|supposing|whether)\\b[^.!?]*$")
+_LATIN_EVIDENCE = re.compile("[A-Za-z]")
 # …or after the trigger in its clause: 漏水的话, 爆管时, 跑水的时候.
 _CONDITIONAL_AFTER = re.compile("^[^，,。.!！?？]{0,4}?(?:的话|时(?!间|候到)|的时候)")
 # The leak as the object of a repair that was done: 师傅来修了漏水, 上次处理过跑水.
@@ -539,6 +554,11 @@ _WATER_PATTERNS: tuple[str, ...] = (
     "(?:都|全|全都)泡(?:了|坏了|水了)",
     "(?i:pipe (?:has |just )?burst|burst pipe|water (?:is )?everywhere|flood(?:ing|ed)|"
     "can'?t (?:shut|turn) (?:it |the water )?off|leaking|water coming (?:through|in)|dripping)",
+    # English water or steam escaping, a part that bursts: hot water pouring from the ceiling,
+    # the radiator in my bedroom burst
+    "(?i:(?:water|steam)\\b[^.!?]{0,30}?(?:pour|spray|gush|spurt|stream|flood|everywhere|"
+    "coming (?:out|down|through))|(?:radiator|pipe|heater|valve|boiler)s?\\b[^.!?]{0,20}?"
+    "(?:burst|leak|crack|split|broke|spray))",
     "哗哗(?:地|的)?(?:流|淌|冒|出)(?:水)?|松手就(?:喷|冒|漏|流|呲)|往上(?:冒|喷|涌)",
     # steam: 蒸汽直往外冒, 暖气阀漏气
     "(?:蒸汽|热气|白汽|白气)(?:直|一直|哗哗)?(?:往外)?(?:冒|喷|窜)",
@@ -897,6 +917,8 @@ def _counts(text: str, plain: str, kind: Kind, span: _Span) -> bool:
     before = text[clause : span.core]
     end = _clause_end(text, span.end)
     if _HYPOTHETICAL.search(_SUSPICION.sub("", before)) or _ANGER.search(before):
+        return False
+    if _LATIN_EVIDENCE.match(text, span.core) and _ENGLISH_HYPOTHETICAL.search(text, 0, span.core):
         return False
     if _CONDITIONAL_AFTER.match(text[span.end : end]) or _REPAIRED.search(before):
         return False

@@ -211,6 +211,9 @@ def test_an_angry_complaint_counts_only_with_someone_at_risk() -> None:
         ("家里有股天然汽味", "gas"),
         ("暖气跑谁了", "water"),  # voice input's 谁 for 水
         ("我妈冻得最唇发紫 一直多嗦", "person"),
+        ("nq pian lie le", "water"),  # initials for the domain's words: nq 暖气, mq 煤气, rq 燃气
+        ("厨房rq味好冲", "gas"),
+        ("MQ xie lou le", "gas"),
     ],
 )
 def test_pinyin_typos_and_homophones_are_read_as_the_words(text: str, kind: Kind) -> None:
@@ -221,6 +224,27 @@ def test_english_is_not_read_as_pinyin() -> None:
     assert _kind("pipe burst in the kitchen") == "water"
     assert _kind("bu re") is None  # 不热: read, and no emergency
     assert _kind("ok 谢谢") is None
+
+
+def test_a_pinyin_question_reads_as_one() -> None:
+    """ma? is 吗, so a stop's guessed cause typed in pinyin is discounted as in characters."""
+    assert _kind("guandao po le ma? weishenme ting nuan le") is None
+    assert _kind("guandao po le, shui hen da") == "water"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("steam is coming out of the valve in the hallway", "water"),
+        ("the heating pipe under the sink split, please hurry", "water"),
+        ("water streaming down the wall from upstairs", "water"),
+        ("in case a radiator leaks, who do I call?", None),  # hypothetical, to its sentence's start
+        ("if the pipes burst, is it covered?", None),
+        ("water spraying everywhere. come if you can", "water"),  # an if after the report
+    ],
+)
+def test_english_escaping_water_and_its_hypothetical(text: str, kind: Kind | None) -> None:
+    assert _kind(text) == kind
 
 
 # -------------------------------------------------------------------------- discount classes
