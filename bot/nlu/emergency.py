@@ -28,7 +28,9 @@ typo is added to its lexicon once, and every rule that uses the class follows.
   leaks or breaks (暖气片在渗, 管道在门口爆了); water or steam where it should not be (楼道全是水,
   一地暖气水, 楼梯成了河); a leak going on (一直滴, 正在喷, 漏到楼下); a valve that will not close.
 * gas: a gas word with a smell or a leak; a burning or gas-like smell (味 + 焦/糊/烧塑料/臭鸡蛋, or
-  像煤气); smoke, fire, something that caught fire (袜子着了, 窗帘烧着了); an alarm going off.
+  像煤气), an odd smell by a gas appliance (壁挂炉 + 臭味); smoke, smoke filling a place (楼道里烟
+  很大), fire, something that caught fire (袜子着了, 保温棉着了); a failed flue (排烟管掉了, 倒烟);
+  an alarm going off.
 * person: acute danger counts alone, an injury by the heating needs a body or a person; otherwise a
   score over sign classes (`_SIGNS`): confusion, slurred speech, blue lips, cannot stand, chest
   trouble, a cold body weigh 2; shivering, crying, listlessness, dizziness, nausea 1 (some only for
@@ -68,7 +70,9 @@ for a frame, back to the last marker that ends it:
   heating part leaks, or the writer says so (跟暖气没关系);
 * a valve that will not close while the writer says nothing leaks (阀门关不严 但是没漏); water long
   escaped and frozen, no heating part named; a leak the writer says can wait (有点渗 不急);
-* innocent smoke and smells — cooking, smoking, burning paper, fireworks; a new appliance's smell;
+* innocent smoke and smells — cooking, smoking, burning paper, fireworks, a chimney's emissions; a
+  new appliance's smell, the dust a radiator burns off when the heating comes on; smoke or a smell
+  every day (天天冒烟) is a complaint; smoke dispersed (散了) settles it;
 * figures of speech and anger — 冻死了, 冷得要命, 气得喘不过气, 急得冒烟, 暖气片烫手, and false
   friends that contain a trigger's characters (水费, 漏缴, 爆满, 火大, 冻结, 烫头, 晕车).
 
@@ -244,7 +248,8 @@ _FALSE_FRIENDS = re.compile(
     "烫着呢|烫着哪|烫手|烫头|烫发|烫完头|烫衣服|烫伤膏|烫伤药|冻死|冷死|冻成狗|冻成冰棍|"
     "流水线|流水账|流水号|流水声|水流声|水声|流量|流程|油烟|烟花|烟囱|香烟|烟酒|发热量|"
     "冒险|冒昧|冒充|假冒|感冒药|喷漆|滋润|泡茶|泡面|泡脚|泡澡|淹没|"
-    "新闻|闻名|听闻|见闻|水货|水平|漏水险|保温层|保温棉|保温套|外皮|油漆|晕车|晕船|晕机|晕头转向|"
+    "新闻|闻名|听闻|见闻|水货|水平|漏水险|保温(?:层|棉|套)(?!(?:也|都|已经|好像)?(?:着|烧|冒烟|起火))|"
+    "外皮|油漆|晕车|晕船|晕机|晕头转向|"
     "头晕眼花地|睡着了|找着了"
 )
 
@@ -298,7 +303,8 @@ _BURNT = _any(
 )
 #: Things that catch fire on or by a radiator: 袜子着了, 窗帘烧着了, 被子烤糊了.
 _FLAMMABLE = _any(
-    "袜子|衣服|毛巾|被子|褥子|床单|窗帘|纸|纸箱|纸壳|布|沙发|东西|鞋垫|鞋|棉被|毯子|衣物|插线板|插排"
+    "袜子|衣服|毛巾|被子|褥子|床单|窗帘|纸|纸箱|纸壳|布|沙发|东西|鞋垫|鞋|棉被|毯子|衣物|插线板|插排|"
+    "保温(?:层|棉|套|材料)"
 )
 #: Electric things that smoke, spark or burn.
 _ELECTRIC = _any(
@@ -395,7 +401,8 @@ _RESOLVED = re.compile(
     "关住了|关上了|关好了|关死了|关掉了|听错了|看错了|搞错了|弄错了|说错了|虚惊一场|一切正常|恢复正常|(?:拧紧|拧好|擦干)(?:了|就好了?)|就好了|"
     "擦(?:了|干了?|掉了?)就(?:行|好|没事)|已经(?:找人|叫人)?修了|(?:找|叫)人修了|"
     "开玩笑的|开个玩笑|说着玩的|哈哈哈?|原来是|后来发现是|结果是|点赞|表扬一下|好评|很及时|已经换了|换好了|换了(?:新的?|个新)|"
-    "(?:拿|挪|移)(?:下来|开|走)了|(?:火)?(?:已经)?(?:扑灭了|浇灭了|灭了)|(?:墙|墙皮|地|地板)(?:也|都)?(?:已经)?干了|已经干了|(?:味|味道|气味|烟)(?:已经|都)?(?:散了|没了|没有了|消失了|淡了)"
+    "(?:拿|挪|移)(?:下来|开|走)了|火(?:已经|都|也)?(?:扑|浇)?灭了|扑灭了|浇灭了|"
+    "(?:现在|已经|都|也|早就?|就)散(?:了|掉了|干净了|没了)|散了就没了|(?:墙|墙皮|地|地板)(?:也|都)?(?:已经)?干了|已经干了|(?:味|味道|气味|烟)(?:已经|都)?(?:散了|没了|没有了|消失了|淡了)"
 )
 # It happened once: 漏过, 爆过, 裂过 (not 漏过来: it is reaching us).
 _EXPERIENCED = re.compile("(?:漏|爆|裂|冒|渗|淹|烫)过(?![来去])")
@@ -587,7 +594,7 @@ _GAS_PATTERNS: tuple[str, ...] = (
     + _NEAR
     + "{0,6}?(?P<core>破|断|裂|爆|炸|脱|嘶嘶|呲呲)",
     "(?:泄漏|泄露|漏了?)(?:" + _GAS_WORD + ")",
-    "闻(?:到|见|着|起来)?" + _GAP + "{0,8}?(?:" + _GAS_WORD + ")",
+    "闻(?:到|见|着|起来)?" + _GAP + "{0,8}?(?P<core>" + _GAS_WORD + ")",
     # fire: 着火了, 火苗窜出来, 插座打火花, 报警器一直在响
     "起火|着火(?!点)|失火|火灾|烧起来|燃起来|着起来|冒火星|冒火花|火星子|打火花|电火花|烧着了|短路|火苗|明火",
     "报警器" + _GAP + "{0,3}?(?:响|叫|报警|嘀嘀|滴滴)",
@@ -595,16 +602,27 @@ _GAS_PATTERNS: tuple[str, ...] = (
     # something by the heating caught fire: 袜子着了, 窗帘烧着了, 被子烤糊了
     _FLAMMABLE + _GAP + "{0,2}?(?P<core>着了|烧着|烧起来|点着|燃了|烧了|烤着|烤糊|烤焦)",
     "(?:哪家|谁家|哪里|哪儿|里头|里面|什么东西|啥东西)(?:又)?着了",
+    # a stove's or a boiler's flue that fails sends its fumes indoors: 排烟管掉了, 炉子倒烟
+    "(?:排烟管|烟管|烟道|烟筒|排气管)" + _NEAR + "{0,4}?(?P<core>掉|脱|断|漏|堵|裂|开了|歪)",
+    "倒烟|返烟|回烟|倒灌烟|烟(?:都|全)?(?:倒灌|排|返)(?:到|进)?(?:了)?(?:屋|家|室内|房间|楼道)",
 )
 # Smoke: 冒烟, 屋里有烟呛得很, 烟往楼里灌 — unless somebody smokes, cooks, burns paper or lets off
 # fireworks (a source the writer thought of and ruled out, 开始以为是楼下做饭, does not count).
 _SMOKE = (
     "冒(?:着)?(?:黑|青|浓)?烟|起烟|浓烟|黑烟|呛(?:人|得|死)|(?:屋里|家里|屋子里|楼道里?)(?:有|全是|都是)烟|"
-    "烟往" + _GAP + "{0,4}?(?:冒|灌|窜|飘)"
+    "烟往"
+    + _GAP
+    + "{0,4}?(?:冒|灌|窜|飘)|"
+    # smoke filling a place where people are: 楼道里烟很大, 屋里烟气大得很, 满屋子的烟
+    + _PLACE
+    + "(?:里|内)?(?:的)?烟(?:气|雾)?(?:很|特别|好|太|非常|越来越|挺|老)?(?:大|浓|多)|"
+    "(?:满|一)(?:屋子?|楼道|走廊)(?:的)?烟"
 )
 _SMOKE_SOURCES = (
     "抽烟|吸烟|烟头|烟民|烟瘾|烧纸|烧香|烧烤|烤(?:地瓜|红薯|肉|串)|炒菜|做饭|煮|糊锅|锅糊|烧糊了饭|"
-    "油烟|鞭炮|放炮|烟花|艾灸|蚊香"
+    "油烟|鞭炮|放炮|烟花|艾灸|蚊香|炒(?!股)|辣椒|炝锅|煎|熏肉|腊肉|"
+    # the plant's chimney is a complaint about emissions, not a fire
+    "烟囱|热电厂|电厂|环保"
 )
 # A smell of smoke or of burning (烟味, 有怪味 像烧塑料, 一股焦糊味) — unless it is one of those, or
 # something new or fresh paint (新买的电暖器有股塑料味, 刚刷的漆).
@@ -621,12 +639,20 @@ def _unless_said(words: str) -> re.Pattern[str]:
 
 
 _INNOCENT_SMOKE = _unless_said(_SMOKE_SOURCES)
-_INNOCENT_SMELL = _unless_said(_SMOKE_SOURCES + "|新买|新装|新换|刚买|第一次用|刚刷")
+# …and the dust a radiator burns off when the heating first comes on (刚开暖气 有股灰尘烤焦的味).
+_INNOCENT_SMELL = _unless_said(
+    _SMOKE_SOURCES + "|新买|新装|新换|刚买|第一次用|刚刷|灰尘|落灰|刚开暖气|刚来暖|刚供暖|头一回开"
+)
 # 漏气 / 跑气 / 泄漏 alone are gas when gas is named anywhere (好像漏气了，燃气灶那边);
 # 像煤气 after a smell in another clause (有股怪味，像煤气).
 _GAS_CONTEXT = re.compile(f"{_GAS_WORD}|气罐|燃气灶|煤气灶|灶台|壁挂炉|燃气热水器|锅炉")
 _SMELL_CONTEXT = re.compile("味|闻")
 _GAS_LIKE = "(?:像|好像|类似)(?:是)?(?:" + _GAS_WORD + ")"
+# An odd smell (臭味, 怪味) by a gas appliance is gas: 燃气壁挂炉那儿有股臭味.
+_ODD_SMELL = "(?:臭|怪|异|刺鼻|难闻|冲)(?:的)?(?:味|气味)"
+_GAS_APPLIANCE = re.compile(
+    "壁挂炉|燃气灶|煤气灶|燃气热水器|燃气表|煤气表|气罐|灶台|炉子|煤炉|锅炉"
+)
 
 # Person, acute: counts alone (a collapse, no breath, poisoning, a fall into a pit).
 _ACUTE = (
@@ -830,6 +856,7 @@ _TRIGGERS: tuple[_Trigger, ...] = (
     *(_Trigger("gas", re.compile(p), unless=_INNOCENT_SMELL) for p in _BURNT_SMELLS),
     _Trigger("gas", re.compile("漏气|跑气|泄漏|泄露"), needs=_GAS_CONTEXT),
     _Trigger("gas", re.compile(_GAS_LIKE), needs=_SMELL_CONTEXT),
+    _Trigger("gas", re.compile(_ODD_SMELL), needs=_GAS_APPLIANCE, unless=_INNOCENT_SMELL),
     *(_Trigger("water", re.compile(p)) for p in _WATER_PATTERNS),
     _Trigger("water", re.compile(_VALVE_STUCK), unless=_TOO_HOT),
     _Trigger(
@@ -926,10 +953,10 @@ def _counts(text: str, plain: str, kind: Kind, span: _Span) -> bool:
         return False
     if _TOPIC_AFTER.match(text, span.end) and not _STRONGLY_ONGOING.search(text):
         return False
-    if kind == "person" and (
-        _FUTURE.search(text[max(clause, span.core - 6) : span.core]) or _GENERALLY.search(before)
-    ):
+    if kind == "person" and _FUTURE.search(text[max(clause, span.core - 6) : span.core]):
         return False
+    if kind in ("person", "gas") and _GENERALLY.search(before):
+        return False  # every winter, every day: a complaint about a habit, not a report
     if text[span.end : span.end + 1] == "过" and text[span.end + 1 : span.end + 2] not in "来去":
         return False  # 漏过, 爆过: it happened once
     past = _PAST.search(before) or _last_is(text, span.core, _PAST, _PRESENT)

@@ -86,6 +86,45 @@ def test_gas_words_burning_smells_smoke_and_fire_are_gas(text: str) -> None:
     assert _kind(text) == "gas"
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # a flue that fails sends a stove's or a boiler's fumes indoors
+        ("锅炉的排烟管松脱了 屋里有股味", "gas"),
+        ("煤炉子倒烟 呛得慌", "gas"),
+        # smoke filling a place where people are, not smoke outdoors
+        ("走廊里烟越来越浓", "gas"),
+        ("今天外面烟很大 空气真差", None),
+        # insulation that burns is no false friend; insulation that is torn is
+        ("暖气管外面的保温层冒烟了", "gas"),
+        ("暖气管保温层破了 能换吗", None),
+        # an odd smell by a gas appliance, unless the appliance is new
+        ("壁挂炉那儿有股怪味", "gas"),
+        ("新买的壁挂炉有股怪味", None),
+        ("卫生间有股怪味", None),
+        # a negation before the gas word, however far the smelling began
+        ("闻了半天 没闻到什么燃气味", None),
+        ("闻了半天 好像有燃气味", "gas"),
+        # a habit is a complaint
+        ("小区锅炉天天冒黑烟 能不能管管", None),
+        ("锅炉房突然冒黑烟", "gas"),
+        # cooking, and the dust a radiator burns off when the heating first comes on
+        ("谁家炝锅 呛得我直咳嗽", None),
+        ("楼道里呛得直咳嗽 不知道哪来的烟", "gas"),
+        ("刚来暖 暖气片上的灰尘有股焦味", None),
+        ("暖气片后面有股焦味", "gas"),
+        # smoke dispersed settles it; a light going out is no fire put out
+        ("插座冒了一下烟 现在散了", None),
+        ("插座冒烟了", "gas"),
+        ("楼上漏水 顺着灯往下滴 灯灭了", "water"),
+    ],
+)
+def test_flues_indoor_smoke_appliance_smells_and_what_is_innocent(
+    text: str, kind: Kind | None
+) -> None:
+    assert _kind(text) == kind
+
+
 # ----------------------------------------------------------------------- person: the score
 
 
