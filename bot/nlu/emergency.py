@@ -67,9 +67,18 @@ for a frame, back to the last marker that ends it:
   stopped, the bill or the meter ran up (是不是哪里管道破了 怎么暖气凉了, 水表一直在转 是不是哪里
   漏水, 燃气费这么多 是不是漏气了);
 * not the heating — another trade's water (热水器, 空调, 马桶, 晾的毛巾, 窗户上的水珠) when no
-  heating part leaks, or the writer says so (跟暖气没关系);
-* a valve that will not close while the writer says nothing leaks (阀门关不严 但是没漏); water long
-  escaped and frozen, no heating part named; a leak the writer says can wait (有点渗 不急);
+  heating part leaks, the tap water's pipes (凉水管, 自来水管; a bathroom's 水管 unless it bursts
+  or pours), or the writer says so (跟暖气没关系);
+* a valve that will not close while the writer says nothing leaks (阀门关不严 但是没漏) or wants it
+  turned down (热得受不了 想关小都关不了); dampness that does not drip (湿乎乎的 没有滴); water long
+  escaped and frozen, no heating part named;
+* a leak that can wait — the writer says so (有点渗 不急, 不碍事, 方便时来), or it is small and
+  contained or asked for later (有点渗 接了个盆; 关了阀 明天能来修吗), never with water pouring or
+  a call to hurry;
+* the writer's own home fine (我家没事, 我家暖气看着好好的), with no water seen; the company's
+  repair of a main known from its notice (爆管抢修公告看到了); the aftermath — damage, a claim,
+  a certificate (墙皮都掉了 找谁赔) — unless it still leaks; an event both sides know of (上午那个
+  爆管); a past time said after it (爆管是前年的事了); a leak to come (感觉快漏了);
 * innocent smoke and smells — cooking, smoking, burning paper, fireworks, a chimney's emissions; a
   new appliance's smell, the dust a radiator burns off when the heating comes on; smoke or a smell
   every day (天天冒烟) is a complaint; smoke dispersed (散了) settles it;
@@ -290,7 +299,7 @@ _ONGOING_ADVERB = "一直|还在|正在|不停地?|不断地?|又在|老在|还|
 #: Volumes of escaped water: 一地, 满屋, 一大摊, 成了河, 没过脚脖子, 淹到.
 _VOLUME = _any(
     "(?:一|满)(?:地|屋子?|楼道)(?:的|都是)?",
-    "一(?:大)?(?:摊|滩|片|盆|桶)(?:的)?",
+    "一(?:大|小)?(?:摊|滩|片|盆|桶)(?:的)?",
     "(?:都是|全是|全都是|满是|到处是|到处都是|积了|积满了?|一片|汪着|淌着|流着|一层|好多|很多|"
     "好大一摊)",
 )
@@ -398,7 +407,8 @@ _ONGOING = re.compile(
 _RESOLVED = re.compile(
     "修好了|弄好了|修复了|修完了|修完|处理好了|处理完了|处理了|解决了|没事了|没问题了|已经好了|"
     "不(?:再)?(?:漏|滴|渗|冒|喷|流|淌)(?:水)?了|没(?:有)?再(?:漏|滴|渗|冒|喷)|止住了|堵住了|"
-    "关住了|关上了|关好了|关死了|关掉了|听错了|看错了|搞错了|弄错了|说错了|虚惊一场|一切正常|恢复正常|(?:拧紧|拧好|擦干)(?:了|就好了?)|就好了|"
+    "关住了|关上了|关好了|关死了|关掉了|拧上了|(?:已|已经)(?:修|处理|弄|换|焊)好|已修复|已解决|已处理|"
+    "现在(?:已经|都)?(?:好了|没事了)|听错了|看错了|搞错了|弄错了|说错了|虚惊一场|一切正常|恢复正常|(?:拧紧|拧好|擦干)(?:了|就好了?)|就好了|"
     "擦(?:了|干了?|掉了?)就(?:行|好|没事)|已经(?:找人|叫人)?修了|(?:找|叫)人修了|"
     "开玩笑的|开个玩笑|说着玩的|哈哈哈?|原来是|后来发现是|结果是|点赞|表扬一下|好评|很及时|已经换了|换好了|换了(?:新的?|个新)|"
     "(?:拿|挪|移)(?:下来|开|走)了|火(?:已经|都|也)?(?:扑|浇)?灭了|扑灭了|浇灭了|"
@@ -441,6 +451,13 @@ _ENQUIRY_OPENER = re.compile(
 )
 # Said of a leak: the same (漏水那事, 跑水的事情, 漏水那个单子) is a known event, not a new one.
 _TOPIC_AFTER = re.compile("水?(?:的|那|这)?(?:件|个)?(?:事|单子|工单)|水?(?:那|这)次")
+# …and before it: 上午那个爆管, 这次漏水 — an event both sides know of.
+_TOPIC_BEFORE = re.compile("(?:那个|这个|那次|这次|那起|这起|那场)\\Z")
+_EVENT = re.compile("爆管|管爆|漏水|跑水|冒水|渗水")
+# A past time said after the event in its clause: 爆管是前年的事了, 漏水是上周.
+_PAST_AFTER = re.compile("[^，,。.!！?？ ]{0,3}?(?:是|在|发生在)(?:" + _PAST.pattern + ")")
+# Water to come: 感觉快漏了, 早晚得爆.
+_WATER_FUTURE = re.compile("(?:快|快要|就要|眼看|早晚|迟早)(?:得|要|会)?$")
 _STRONGLY_ONGOING = re.compile("还在|一直|正在|又|快来|救命|急|不停")
 # A habit or a general statement, not a report: 这几年老跑水, 年年爆管, 动不动就漏.
 _HABITUAL = re.compile(
@@ -463,6 +480,14 @@ _OTHER_WATER = re.compile(
     "加湿器|太阳能|下雨|雨水|防水|拖地|水杯|杯子|晾的|晒的|搭的|冷凝水|卫生间地漏|淋浴|花洒|洗澡|浴缸|"
     "弄得|搞得|弄湿|化雪|雪水|融雪|尿|打翻|洒了|水壶|烧水|烧开水|煮|蒸锅|做饭|洗碗"
 )
+# The tap water's pipes: 凉水管, 自来水管; a bathroom's or a kitchen's 水管 too while the water is
+# not pouring (卫生间水管子漏了 你们管不) — unless the water is hot (the heating's water is) or a
+# heating part is named (卫生间暖气片).
+_TAP_WATER = re.compile("凉水管|冷水管|自来水|上水管")
+_ROOM_PIPE = re.compile(
+    "(?:卫生间|厕所|厨房|洗手间|浴室|洗手池|洗菜池|洗衣机)(?:里|的|里的|下面的?|底下的?)?(?:那根|这根)?水管"
+)
+_HOT = re.compile("热水|开水|烫|汽|热气|冒气")
 # The writer says it is not the heating: 跟暖气没关系, 不是暖气漏的, 不是你们的管子.
 _NOT_HEATING = re.compile(
     "(?:跟|和|与)暖气(?:片)?(?:没|无)(?:有)?关(?:系)?|(?<!是)不是暖气|不关暖气的事|不是你们的?(?:管子|管道|暖气)"
@@ -474,7 +499,7 @@ _HEATING = re.compile(
 # stopped, the bill or the meter ran up — with no water seen: 是不是哪里管道破了 怎么暖气凉了,
 # 停暖是因为主管道漏水吗, 年年爆管 停了也不通知, 水表一直在转 是不是哪里漏水.
 _NOTICED = re.compile(
-    "通知|停(?:暖|热|了|气|的)|不热|凉了|没暖气|没有暖气|供暖|来暖|恢复|压力(?:不够|低|小)|不够热|"
+    "声|响|动静|通知|停(?:暖|热|了|气|的)|不热|凉了|没暖气|没有暖气|供暖|来暖|恢复|压力(?:不够|低|小)|不够热|"
     "水费|费用?(?:多了|高了|贵)|账单|多了[0-9一二三四五六七八九十百几]|(?:水|气|燃气|热)?表"
     + _GAP
     + "{0,4}?(?:转|走|跑)|受影响|影响"
@@ -491,14 +516,48 @@ _GAS_GUESSED = re.compile(
 )
 # The writer says the leak can wait: 不急, 有空来看看, 方便的时候来换个垫.
 _NOT_URGENT = re.compile(
-    "不急|不着急|不用急|不紧急|不用太急|有空(?:的时候)?(?:过来|来|再来)|方便的时候|抽空|得空"
+    "不急|不着急|不用急|不紧急|不用太急|有空(?:的时候)?(?:过来|来|再来)|方便的时候|抽空|得空|"
+    "(?:你们|您)?方便(?:时|的话)?(?:再)?(?:来|过来|上门)|等你们(?:有空|方便)|不碍事|不要紧|"
+    "没(?:啥|嘛|什么)(?:大)?事|问题不大"
 )
 # …or that it is small and asks for a later visit: 一个小时也就小半碗 明天白天能来修吗.
-_MINOR = re.compile("也就|就一点|一点点|小半|偶尔|一滴一滴|湿湿的|不大|不严重|轻微|一点儿")
+_MINOR = re.compile(
+    "也就|就一点|一点点|小半|偶尔|一滴一滴|湿湿的|不大|不严重|轻微|一点儿|有点|有些|稍微|不多|"
+    "一小(?:滩|摊|片|块)|几滴"
+)
+# …or that it is contained (a bucket under it, a cloth round it, the valve closed): with a small
+# leak, or a visit asked for later, it can wait — 有点渗 接了个盆 不碍事, 关了阀 明天能来修吗.
+_CONTAINED = re.compile(
+    "关了(?:总)?阀|(?:总)?阀(?:门)?(?:已经|都|也)?关(?:了|上了|死了|好了)|把(?:总)?阀(?:门)?(?:给)?关了|"
+    "(?:放|搁|摆|拿|接|找)了?(?:个|一个)(?:盆|桶|碗)|(?:拿|用)(?:盆|桶|碗)接着|垫(?:上|了|着)|"
+    "(?:抹布|毛巾|布)(?:垫|堵|包|缠|裹)|(?:用|拿)(?:抹布|毛巾|布)(?:垫|堵|包|缠|裹)"
+)
+_URGENT = re.compile(
+    "快来|快点|赶紧|马上|立刻|立即|救命|(?<!不)(?<!不着)(?<!不用)(?<!不紧)(?<!不太)急|!|！|尽快|快派|快找"
+)
 _LATER = re.compile("明天|改天|过两天|下周|周末|白天(?:再)?来|约个时间")
 _STRONG_WATER = re.compile("喷|哗哗|爆|淹|一地|满地|全是|都是水|涌|流了")
 # A valve that will not close counts only while water escapes: 阀门关不严 但是没漏 能换吗.
 _NO_LEAK = re.compile("(?:没|不|没有|并没)(?:有)?(?:漏|渗|滴|冒|流)(?:水)?")
+# Dampness (湿乎乎, 水印) the writer says does not drip: 一直湿乎乎的 没有滴 就是潮.
+_DAMP = re.compile("湿|潮|水渍|水迹|水印")
+# The writer's own home is fine: a question for someone else, or about a mark (我家没事,
+# 我家暖气看着好好的).
+_NOTHING_HERE = re.compile(
+    "(?:我家|我们家|俺家|咱家|我这)(?:的)?(?:暖气(?:片)?)?(?:看着|看起来|倒|倒是|都|也)?"
+    "(?:没事|没漏|不漏|好好的|挺好|没问题|正常|干的)"
+)
+# The company's own repair, known from its notice: 爆管抢修公告看到了, 你们正在抢修的管道.
+_NOTICE = re.compile("公告|通知|通告|抢修(?:公告|通知|完|好|结束|中|的)|在抢修")
+# Aftermath: damage claimed, compensation, a certificate, a lawsuit — the leak is over.
+_AFTERMATH = re.compile("赔|损失|定损|证明|官司|起诉|报销|保险")
+_MAIN_EVENT = re.compile("爆管|管爆|主管|干管|管网|管线|总管")
+_DAMAGE = re.compile("墙皮|泡坏|泡了|鼓了|发霉|水印|吊顶|地板|天花板")
+_STILL_LEAKING = re.compile(
+    "(?:还|一直|正|不停地?|又|也)?在(?:往外|往下)?(?:漏|滴|流|冒|渗|喷|淌|涌)|"
+    "(?:一直|不停地?|又)(?:往外|往下)?(?:漏|滴|流|冒|渗|喷|淌|涌)|快来|救命|赶紧|马上"
+)
+
 
 # ------------------------------------------------------------------------------------ triggers
 
@@ -579,7 +638,7 @@ _VALVE_STUCK = (
     + "{0,6}?(?P<core>关不上|关不住|关不严|关不死|关不了|关不掉|"
     "关不动|拧不上|拧不紧|拧不死|堵不住|止不住|按不回去)|(?:关不上|关不住|关不了|关不严)(?:阀门?|总阀|水)"
 )
-_TOO_HOT = re.compile("太热|热死|过热|温度太高|调小|调低|太烫")
+_TOO_HOT = re.compile("太热|热死|热得|过热|温度太高|调小|调低|关小|拧小|调节|调不了|太烫")
 # 关不上 in its own clause, the valve named in another: 暖气放水阀坏了，关不上.
 _VALVE_NAMED = re.compile("阀|跑水|漏水|冒水|喷水")
 
@@ -616,7 +675,9 @@ _SMOKE = (
     # smoke filling a place where people are: 楼道里烟很大, 屋里烟气大得很, 满屋子的烟
     + _PLACE
     + "(?:里|内)?(?:的)?烟(?:气|雾)?(?:很|特别|好|太|非常|越来越|挺|老)?(?:大|浓|多)|"
-    "(?:满|一)(?:屋子?|楼道|走廊)(?:的)?烟"
+    "(?:满|一)(?:屋子?|楼道|走廊)(?:的)?烟|"
+    + _PLACE
+    + "(?:里|内)?(?:有|全是|都是|满是|好多|很多|好大|一股|一阵)(?:的)?(?:浓)?烟(?!味)"
 )
 _SMOKE_SOURCES = (
     "抽烟|吸烟|烟头|烟民|烟瘾|烧纸|烧香|烧烤|烤(?:地瓜|红薯|肉|串)|炒菜|做饭|煮|糊锅|锅糊|烧糊了饭|"
@@ -951,15 +1012,27 @@ def _counts(text: str, plain: str, kind: Kind, span: _Span) -> bool:
         return False
     if _HEARSAY.search(plain[clause:end]) or _last_is(plain, span.core, _HEARSAY, _HERE):
         return False
-    if _TOPIC_AFTER.match(text, span.end) and not _STRONGLY_ONGOING.search(text):
+    if (
+        _TOPIC_AFTER.match(text, span.end)
+        or (_TOPIC_BEFORE.search(text, clause, span.start) and _EVENT.match(text, span.start))
+    ) and not _STRONGLY_ONGOING.search(text):
         return False
+    if kind == "water" and (
+        _WATER_FUTURE.search(text[max(clause, span.core - 4) : span.core])
+        and text[span.core : span.core + 1] in "漏爆裂破渗滴崩"
+    ):
+        return False  # 感觉快漏了: to come
     if kind == "person" and _FUTURE.search(text[max(clause, span.core - 6) : span.core]):
         return False
     if kind in ("person", "gas") and _GENERALLY.search(before):
         return False  # every winter, every day: a complaint about a habit, not a report
     if text[span.end : span.end + 1] == "过" and text[span.end + 1 : span.end + 2] not in "来去":
         return False  # 漏过, 爆过: it happened once
-    past = _PAST.search(before) or _last_is(text, span.core, _PAST, _PRESENT)
+    past = (
+        _PAST.search(before)
+        or _last_is(text, span.core, _PAST, _PRESENT)
+        or _PAST_AFTER.match(text[span.end : end])
+    )
     return not (past and not _ONGOING.search(text[clause:end]))
 
 
@@ -985,6 +1058,7 @@ class _WaterFacts:
     asked_first: bool
     not_heating: bool
     other_water: bool
+    tap_water: bool
     heating: bool
     normal: bool
     water_seen: bool
@@ -993,6 +1067,9 @@ class _WaterFacts:
     habitual: bool
     no_leak: bool
     can_wait: bool
+    nothing_here: bool
+    notice: bool
+    aftermath: bool
 
     @classmethod
     def read(cls, text: str, plain: str) -> _WaterFacts:
@@ -1003,6 +1080,17 @@ class _WaterFacts:
             asked_first=bool(_ENQUIRY_OPENER.match(text)),
             not_heating=bool(_NOT_HEATING.search(plain)),
             other_water=bool(_OTHER_WATER.search(text)),
+            tap_water=bool(
+                (
+                    _TAP_WATER.search(text)
+                    or (
+                        _ROOM_PIPE.search(text)
+                        and not _STRONG_WATER.search(text)
+                        and not _URGENT.search(text)
+                    )
+                )
+                and not _HOT.search(text)
+            ),
             heating=bool(_HEATING.search(text)),
             normal=bool(_NORMAL.search(text)),
             water_seen=any(p.search(text) for p in _WATER_SEEN),
@@ -1010,11 +1098,32 @@ class _WaterFacts:
             noticed=bool(_NOTICED.search(plain)),
             habitual=bool(_HABITUAL.search(text)),
             no_leak=bool(_NO_LEAK.search(text)),
-            can_wait=bool(
-                (_NOT_URGENT.search(text) or (_MINOR.search(text) and _LATER.search(text)))
-                and not _STRONG_WATER.search(text)
+            can_wait=_can_wait(text),
+            nothing_here=bool(_NOTHING_HERE.search(text)),
+            notice=bool(
+                _NOTICE.search(plain)
+                and not _URGENT.search(text)
+                and not _STILL_LEAKING.search(text)
+            ),
+            aftermath=bool(
+                _AFTERMATH.search(text)
+                and (_PAST.search(text) or _DAMAGE.search(text))
+                and not _STILL_LEAKING.search(text)
             ),
         )
+
+
+def _can_wait(text: str) -> bool:
+    """The writer says the leak can wait, or it is small and contained or asked for later, or
+    contained and asked for later without hurry; never with water pouring (module docstring)."""
+    if _STRONG_WATER.search(text):
+        return False
+    minor, later, contained = (bool(p.search(text)) for p in (_MINOR, _LATER, _CONTAINED))
+    if _URGENT.search(text):
+        return False
+    return (
+        bool(_NOT_URGENT.search(text)) or (minor and (later or contained)) or (contained and later)
+    )
 
 
 def _water_discounted(text: str, facts: _WaterFacts, m: re.Match[str]) -> bool:
@@ -1026,21 +1135,27 @@ def _water_discounted(text: str, facts: _WaterFacts, m: re.Match[str]) -> bool:
     happening = facts.happening or (
         bool(_HAPPENING_AFTER.match(text, m.end())) and not facts.asked_first
     )
-    if (facts.enquiry and not happening) or facts.not_heating:
+    if (facts.enquiry and not happening) or facts.not_heating or facts.aftermath:
+        return True
+    if facts.tap_water and not facts.heating:
         return True
     if facts.other_water and (_last_is(text, m.end(), _OTHER_WATER, _HEATING) or not facts.heating):
         return True
     clause = _clause_start(text, m.start())
     if _HABITUAL.search(text, clause, m.start() + 1) and not happening:
         return True
+    if facts.can_wait:
+        return True
     if facts.water_seen:
         return facts.frozen and not facts.heating and not facts.happening
+    if facts.nothing_here or (facts.notice and _MAIN_EVENT.search(evidence)):
+        return True
     guessed = _SUSPECTED.search(text, clause, m.start()) or _CAUSE_AFTER.match(text, m.end())
     if facts.normal or (facts.noticed and (guessed or facts.habitual)):
         return True
-    if facts.no_leak and ("关" in evidence or "拧" in evidence):
+    if facts.no_leak and ("关" in evidence or "拧" in evidence or _DAMP.search(evidence)):
         return True
-    return facts.can_wait
+    return False
 
 
 def _trigger_hits(text: str, plain: str, *, discounting: bool) -> list[_Hit]:
