@@ -1153,9 +1153,8 @@ def _water_discounted(text: str, facts: _WaterFacts, m: re.Match[str]) -> bool:
     guessed = _SUSPECTED.search(text, clause, m.start()) or _CAUSE_AFTER.match(text, m.end())
     if facts.normal or (facts.noticed and (guessed or facts.habitual)):
         return True
-    if facts.no_leak and ("关" in evidence or "拧" in evidence or _DAMP.search(evidence)):
-        return True
-    return False
+    stuck_or_damp = "关" in evidence or "拧" in evidence or bool(_DAMP.search(evidence))
+    return facts.no_leak and stuck_or_damp
 
 
 def _trigger_hits(text: str, plain: str, *, discounting: bool) -> list[_Hit]:
