@@ -31,16 +31,18 @@ typo is added to its lexicon once, and every rule that uses the class follows.
   像煤气), an odd smell by a gas appliance (壁挂炉 + 臭味); smoke, smoke filling a place (楼道里烟
   很大), fire, something that caught fire (袜子着了, 保温棉着了); a failed flue (排烟管掉了, 倒烟);
   an alarm going off.
-* person: acute danger counts alone, an injury by the heating needs a body or a person; otherwise a
-  score over sign classes (`_SIGNS`): confusion, slurred speech, blue lips, cannot stand, chest
-  trouble, a cold body weigh 2; shivering, crying, listlessness, dizziness, nausea 1 (some only for
-  someone frail); an illness caught from the cold 3, a common cold 1 (2 for someone frail: 我都冻
-  感冒了 is a complaint). A frail person (老人, 婴儿, 孕妇, 透析病人, 92岁) adds 1, a chronic
-  condition of theirs (高血压, 心脏不好) 1 more, a sign put down to the cold (冻得, 冷得, 冻哭) 1;
-  3 is an emergency, and the
-  message must speak of cold (冷, 冻, 不热, 13度 — not 39度). Fumes (炉子, 壁挂炉) and several
-  people (一家人都, 好几个人) add 1 each to the signs of carbon-monoxide poisoning. So 婴儿冻得直哭
-  (1 + 1 + 1) and 孩子冻病了 (3) count; 冻得我直哆嗦 (1 + 1) and an angry 冷得要命 (no sign) do not.
+* person: acute danger counts alone (晕倒, 叫不醒; a fall with harm, 滑了一跤 起不来了); an injury
+  by the heating needs a body or a person. Otherwise a PRODUCT: who is at risk x what is wrong x
+  why now. Someone frail (老人, 婴儿, 孕妇, 透析病人, 92岁, or with a chronic condition: 高血压,
+  糖尿病) with ANY counting sign (`_SIGNS`: dizzy, chest tight, cannot get warm, confused,
+  listless, a cough …) and cold (冷, 冻, 不热, 13度 — not 39度) or fumes (炉子, 壁挂炉) is an
+  emergency however mild the sign's word: 我家老人一个人在家 屋里就12度 老人说头晕. Anyone else
+  needs sign weights of 3 (confusion, slurred speech, blue lips, cannot stand, chest trouble, a
+  cold body 2; shivering, dizziness, nausea 1; an illness from the cold 3), a sign put down to the
+  cold (冻得, 冻哭) adding 1: 冻得我直哆嗦 (1 + 1) and an angry 冷得要命 (no sign) do not count.
+  Fumes score the signs of carbon-monoxide poisoning with a stove, its smell reaching people
+  (一股味熏得) or several people (一家人都); such a person's report yields to a gas report in the
+  same message (gas names the poisoning better), acute signs never do.
 
 Text preparation: script and width (`bot.nlu.text.normalise`), typos of the domain's words (暧气,
 伐门, 报管, 天然汽), voice input's 谁 for 水, the initials typed for the domain's words (nq 暖气,
@@ -159,6 +161,8 @@ _TYPOS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ("最唇|嘴纯|嘴春", "嘴唇"),
         ("多嗦|哆索|多索|打多嗦", "哆嗦"),
         ("发少|发骚(?=了|的|到)", "发烧"),
+        ("发斗|发陡", "发抖"),
+        ("口唇", "嘴唇"),
     )
 )
 # Voice input writes 水 as its homophone 谁: 暖气跑谁了 地上全是谁.
@@ -188,7 +192,8 @@ _PINYIN: Mapping[str, str] = {
             "mi=迷 bing=病 shang=伤 tang=烫 lao=老 re=热 bu=不 hai=孩 ma=妈 ba=爸 nai=奶 ye=爷 "
             "leng=冷 tou=头 teng=疼 ting=停 zhu=主 pai=派 hen=很 da=大 "
             "wei_shen_me=为什么 shen_me=什么 "
-            "fa_men=阀门 fa_shao=发烧 bao_bao=宝宝 tian_ran_qi=天然气 "
+            "fa_men=阀门 fa_shao=发烧 bao_bao=宝宝 tian_ran_qi=天然气 fa_dou=发抖 zui_chun=嘴唇 "
+            "zi_le=紫了 guan_zi=管子 de=得 dou=都 yi_dian=一点 han_hu=含糊 xiong_men=胸闷 "
             "yun_dao=晕倒 hun_dao=昏倒 e_xin=恶心 tou_yun=头晕"
         ),
     )
@@ -196,7 +201,16 @@ _PINYIN: Mapping[str, str] = {
 _PINYIN_LONGEST = max(len(k.split()) for k in _PINYIN)
 # The initials residents type for the domain's words (nq 暖气, mq 煤气, rq 燃气), alone or between
 # characters (楼道mq味很大): read as the words before the pinyin is.
-_INITIALS: Mapping[str, str] = {"nq": "暖气", "mq": "煤气", "rq": "燃气", "trq": "天然气"}
+_INITIALS: Mapping[str, str] = {
+    "nq": "暖气",
+    "mq": "煤气",
+    "rq": "燃气",
+    "trq": "天然气",
+    "mqw": "煤气味",
+    "rqw": "燃气味",
+    "bgl": "壁挂炉",
+    "blgl": "壁挂炉",
+}
 _INITIALS_RE = re.compile("(?<![A-Za-z])(?i:(" + "|".join(_INITIALS) + "))(?![A-Za-z]) *")
 
 
@@ -288,11 +302,11 @@ _WATER = "(?:热|开|暖气|脏|黑|黄)?水"
 _STEAM = _any("蒸汽", "(?:白|热)(?:汽|气|雾)", "汽", "雾气")
 #: Verbs of water escaping a pipe (冒 and 流 are used only where they cannot be smoke or a nose).
 _ESCAPES = "漏|渗|洇|滴|冒|喷|呲|滋|哧|飙|射|淌|涌|窜|跑|溢|返"
-_FLOWS = "冒|喷|流(?![动速量程不])|淌|涌|漫|溢|渗|洇|滴|滋|呲|哧|飙|射|窜|灌"
+_FLOWS = "冒|喷|流(?![动速量程不])|淌|涌|漫|溢|渗|洇|滴|滋|呲|哧|飙|射|窜|灌|冲(?=出|下|进|了)"
 #: Breaks of a pipe or a part.
 _BREAKS = _any(
     "爆|炸|崩|裂|破(?:了|裂|开|口|洞)|断(?:了|开)|脱(?:了|开|落)|胀(?:裂|破|开)|(?:打|钻|扎)?穿了|"
-    "开焊|开裂|裂缝|裂口|砂眼|出水了"
+    "开焊|开裂|裂缝|裂口|砂眼|出水了|(?:拧|掰|碰|撞|拽)(?:掉|断|飞)了"
 )
 #: A leak going on now (一直滴, 还在喷, 又漏了).
 _ONGOING_ADVERB = "一直|还在|正在|不停地?|不断地?|又在|老在|还|又|在"
@@ -325,19 +339,20 @@ _ELECTRIC = _any(
 _FRAIL_WORDS = _any(
     "老人|老太太|老爷子|老伴|孩子|宝宝|婴儿|小孩|孕妇|病人|爸|妈|奶奶|爷爷|姥姥|姥爷|外婆|外公|娘|"
     "婆婆|公公|老头|老太|老母亲|老父亲|大爷|大妈|大娘|老汉|老两口|爹|独居|瘫痪|卧床|怀孕|孕|新生儿|"
+    "阿嫲|阿嬷|阿婆|阿爷|阿公|老豆|老窦|老母|老妈子|老爹|老娘|嬢嬢|婆子|"
     "百天|宝|崽|奶娃|"
     "早产|刚出生|满月|月子|娃|儿子|女儿|闺女|手术|术后|透析|化疗|患者|残疾|轮椅|行动不便|"
     "心脏病|哮喘|植物人|偏瘫|半身不遂|"
     "(?i:grandma|grandpa|baby|mother|father|mom|dad|[6-9][0-9] years)|"
     "[6-9][0-9](?:多)?(?:岁|了)|[六七八九]十[一二三四五六七八九]?(?:多)?(?:岁|了)|一百岁|(?:[0-9]+|[一二两三四五六七八九十])个月"
 )
-_FRAIL = re.compile(_FRAIL_WORDS)
-#: A chronic condition that makes the cold dangerous (她有高血压, 我爸心脏不好): one more point of
-#: risk on top of being frail, not a sign by itself (我妈血压高 冬天冷对她不好吧 is no emergency).
-_CONDITION = re.compile(
+#: A chronic condition that makes the cold dangerous (她有高血压, 我爸心脏不好): it makes its bearer
+#: someone at risk, not a sign by itself (我妈血压高 冬天冷对她不好吧 is no emergency).
+_CONDITION = (
     "高血压|血压(?:一直|本来就?|也)?(?:高|不好)|心脏(?:病|不好)|冠心病|糖尿病|哮喘|慢阻肺|肺气肿|"
     "支气管炎|基础病|慢性病|脑梗|心梗|中风|搭(?:过)?桥|(?:放|装)(?:过)?支架"
 )
+_FRAIL = re.compile(_any(_FRAIL_WORDS, _CONDITION))
 #: A body or a person the heating can hurt.
 _BODY = _any(
     "手|脚|腿|胳膊|脸|皮|眼|头|身上|背|胸|肚子|屁股|指|嘴", _FRAIL_WORDS, "人|我|自己|师傅|工人"
@@ -355,6 +370,8 @@ _COLD = re.compile(_COLD_WORDS)
 _FUMES = re.compile(
     "煤火|炉子|煤炉|火炉|蜂窝煤|煤球|烧炕|火炕|炭火|炭盆|木炭|烧炭|壁挂炉|燃气热水器|煤烟"
 )
+#: A smell or a fume felt by a stove or a boiler (一股味儿熏得我头晕): the fumes reach people.
+_FUMES_SMELT = re.compile("味|熏|呛|闷得")
 #: Several people with the same signs: poisoning, not a cold.
 _GROUP = re.compile("一家人|全家|家里人都|家人都|好几个人|几个人都|我们都|大家都|都")
 
@@ -370,7 +387,7 @@ _NEGATION = re.compile(
 # Hypothetical, feared, conditional or avoided, anywhere earlier in the clause: 万一漏水, 怕冻裂,
 # 会不会爆, 遇到跑水, 发生爆管.
 _HYPOTHETICAL = re.compile(
-    "(?:万一|如果|假如|假设|要是|倘若|若是|一旦|以防|防止|预防|避免|以免|担心|害怕|生怕|"
+    "(?:万一|如果|假如|假设|要是|倘若|若是|一旦|梦见|梦到|做梦|做了个梦|以防|防止|预防|避免|以免|担心|害怕|生怕|"
     "会不会|可能会|是否会|容易|差点|差一点|险些|别让|别把|不要让|免得|省得|再这样|再不|(?<!可)怕(?!冷)|"
     "遇到|遇上|碰到|碰上|发生|(?<![\u4e00-\u9fff])(?:以后|将来|日后)|出现了?(?=.{0,3}(?:的话|时|怎么))|"
     "(?<![一不社机开])会(?![儿议计员]))(?!是)"
@@ -398,7 +415,8 @@ _PAST = re.compile(
 # What ends a past or elsewhere frame: 去年爆过管 … 现在又漏了; 新闻说爆管了 … 我家也漏了.
 _PRESENT = re.compile("现在|今天|今早|今晚|今年|刚才|刚刚|这会|此刻|目前|又|还在|正在|一直")
 _HERE = re.compile(
-    "我家|我们家|俺家|咱家|我这|我们这|我们楼|我们单元|我屋|家里|屋里|我们小区|现在|刚才|刚刚|正在|还在"
+    "我家|我们家|俺家|咱家|我这|我们这|我们楼|我们单元|我屋|家里|屋里|在家|我们小区|现在|刚才|刚刚|正在|"
+    "还在"
 )
 _ONGOING = re.compile(
     "又|还|仍|依然|现在|正在|一直|至今|今天|今早|今晚|刚才|刚刚|这会|此刻|目前|越来越|再次|不停"
@@ -408,7 +426,7 @@ _RESOLVED = re.compile(
     "修好了|弄好了|修复了|修完了|修完|处理好了|处理完了|处理了|解决了|没事了|没问题了|已经好了|"
     "不(?:再)?(?:漏|滴|渗|冒|喷|流|淌)(?:水)?了|没(?:有)?再(?:漏|滴|渗|冒|喷)|止住了|堵住了|"
     "关住了|关上了|关好了|关死了|关掉了|拧上了|(?:已|已经)(?:修|处理|弄|换|焊)好|已修复|已解决|已处理|"
-    "现在(?:已经|都)?(?:好了|没事了)|听错了|看错了|搞错了|弄错了|说错了|虚惊一场|一切正常|恢复正常|(?:拧紧|拧好|擦干)(?:了|就好了?)|就好了|"
+    "现在(?:已经|都)?(?:好了|没事了)|听错了|看错了|搞错了|弄错了|说错了|虚惊一场|一切正常|恢复正常|(?:拧紧|拧好|擦干)(?:了|就好了?|就没了)|就好了|"
     "擦(?:了|干了?|掉了?)就(?:行|好|没事)|已经(?:找人|叫人)?修了|(?:找|叫)人修了|"
     "开玩笑的|开个玩笑|说着玩的|哈哈哈?|原来是|后来发现是|结果是|点赞|表扬一下|好评|很及时|已经换了|换好了|换了(?:新的?|个新)|"
     "(?:拿|挪|移)(?:下来|开|走)了|火(?:已经|都|也)?(?:扑|浇)?灭了|扑灭了|浇灭了|"
@@ -427,7 +445,9 @@ _HEARSAY = re.compile(
     "听说|新闻|朋友圈|抖音|快手|网上|看到有人|外地|别的小区|隔壁小区|隔壁楼|演练|开玩笑|测试一下|"
     "传说|都在传|群里(?:说|都说|在说)|业主群|听人说|听"
     + _GAP
-    + "{1,4}?说|据说|看电视|电视上|电视里|报道|视频里|朋友家|亲戚家|别人家|同事家"
+    + "{1,4}?说|据说|看电视|电视上|电视里|电视剧|电影里|剧里|报道|视频里|"
+    "朋友家|亲戚家|别人家|同事家|"
+    "(?:同事|朋友|同学|亲戚)(?:说|讲|告诉)|他们(?:楼|小区|单位|公司)"
 )
 # Asked ahead, for later: 先问一下备用, 提前了解一下, 打印出来贴在家里, 还没到冬天想先问问.
 _AHEAD = re.compile(
@@ -439,7 +459,7 @@ _AHEAD = re.compile(
 _ENQUIRY = re.compile(
     "费用|维修费|多少钱|收费|收钱|收了|要钱|花钱|出钱|谁出|赔|保险|理赔|险|保不保|谁管|谁负责|归谁|哪个部门|"
     "你们管吗|归你们管|物业管|管还是|找物业还是|找你们还是|还是找你们|是找|找谁|工单号|单号|单子|进度|"
-    "回访|正常吗|正常现象|是正常|正常不|什么原因|为什么会|怎么预防|如何预防|怎么查|如何查|"
+    "回访|调研|论文|作业|采访|(?:如何|怎么|怎样)应对|正常吗|正常现象|是正常|正常不|什么原因|为什么会|怎么预防|如何预防|怎么查|如何查|"
     "一般(?:怎么|多久|要|需要|是)|多久能|多长时间|要多久|合理吗|自己能|自己换|自己修|能不能自己|"
     "怎么处理比较|怎么办比较|要自己|怎么回事|咋回事|为什么|为啥|是不是因为|是因为|"
     "正常吧|正不正常|正常的吧|(?:帮|替)" + _GAP + "{0,4}?问"
@@ -493,7 +513,7 @@ _NOT_HEATING = re.compile(
     "(?:跟|和|与)暖气(?:片)?(?:没|无)(?:有)?关(?:系)?|(?<!是)不是暖气|不关暖气的事|不是你们的?(?:管子|管道|暖气)"
 )
 _HEATING = re.compile(
-    "暖气|地暖|地热|热力|供热|供暖|散热器|分水器|立管|回水|进水管|主管道|管道井|换热站|井盖|阀|热表"
+    "暖气|地暖|地热|热力|供热|供暖|散热器|分水器|立管|回水|(?<!洗衣机)进水管|主管道|管道井|换热站|井盖|阀|热表"
 )
 # A break or leak guessed (or reported) as the cause of what the writer noticed — the heating
 # stopped, the bill or the meter ran up — with no water seen: 是不是哪里管道破了 怎么暖气凉了,
@@ -518,17 +538,18 @@ _GAS_GUESSED = re.compile(
 _NOT_URGENT = re.compile(
     "不急|不着急|不用急|不紧急|不用太急|有空(?:的时候)?(?:过来|来|再来)|方便的时候|抽空|得空|"
     "(?:你们|您)?方便(?:时|的话)?(?:再)?(?:来|过来|上门)|等你们(?:有空|方便)|不碍事|不要紧|"
-    "没(?:啥|嘛|什么)(?:大)?事|问题不大"
+    "没(?:啥|嘛|什么)(?:大)?事|问题不大|不严重|不厉害|(?:过来|来|上门)就(?:行|可以)|"
+    "有空" + _GAP + "{0,4}?来|等" + _GAP + "{0,4}?再说"
 )
 # …or that it is small and asks for a later visit: 一个小时也就小半碗 明天白天能来修吗.
 _MINOR = re.compile(
-    "也就|就一点|一点点|小半|偶尔|一滴一滴|湿湿的|不大|不严重|轻微|一点儿|有点|有些|稍微|不多|"
+    "也就|就一点|很慢|慢慢|两滴|就滴了|一点点|小半|偶尔|一滴一滴|湿湿的|不大|不严重|轻微|一点儿|有点|有些|稍微|不多|"
     "一小(?:滩|摊|片|块)|几滴"
 )
 # …or that it is contained (a bucket under it, a cloth round it, the valve closed): with a small
 # leak, or a visit asked for later, it can wait — 有点渗 接了个盆 不碍事, 关了阀 明天能来修吗.
 _CONTAINED = re.compile(
-    "关了(?:总)?阀|(?:总)?阀(?:门)?(?:已经|都|也)?关(?:了|上了|死了|好了)|把(?:总)?阀(?:门)?(?:给)?关了|"
+    "关了(?:总)?阀|关(?:了)?(?:总)?阀(?:门)?了|(?:拿|用)(?:纸|抹布|毛巾|布)擦了|(?:总)?阀(?:门)?(?:已经|都|也)?关(?:了|上了|死了|好了)|把(?:总)?阀(?:门)?(?:给)?关了|"
     "(?:放|搁|摆|拿|接|找)了?(?:个|一个)(?:盆|桶|碗)|(?:拿|用)(?:盆|桶|碗)接着|垫(?:上|了|着)|"
     "(?:抹布|毛巾|布)(?:垫|堵|包|缠|裹)|(?:用|拿)(?:抹布|毛巾|布)(?:垫|堵|包|缠|裹)"
 )
@@ -563,7 +584,7 @@ _STILL_LEAKING = re.compile(
 
 #: Water seen moving: 水一直往外冒, 水从天花板往下滴, 水从他们顶上下来, 水哗哗地流, 水越来越多.
 _WATER_MOVES: tuple[str, ...] = (
-    "水(?:一直|还在|还|正在|不停地?|不断地?|(?:哗哗|哗啦啦?|呼呼|咕嘟咕嘟|汩汩)(?:地|的)?|都|直|全|"
+    "水(?:一直|还在|还|正在|不停地?|不断地?|一下子?|突然|(?:哗哗|哗啦啦?|呼呼|咕嘟咕嘟|汩汩)(?:地|的)?|都|直|全|"
     "已经|开始|从"
     + _GAP
     + "{1,8}?|顺着"
@@ -578,7 +599,7 @@ _WATER_MOVES: tuple[str, ...] = (
 #: Water or steam seen where it should not be: 地上全是水, 一地暖气水, 楼梯成了河, 没过脚脖子.
 _WATER_WHERE: tuple[str, ...] = (
     "(?:流|淌|漏|漫|喷)了(?:一|满)(?:地|屋子?)|满(?:地|屋子?)(?:都是|全是)",
-    _PLACE + "?(?:里|上|口)?" + _VOLUME + "(?:的)?(?:" + _WATER + "|" + _STEAM + ")",
+    _PLACE + "?(?:里|上|口)?" + _VOLUME + "(?:的)?(?:" + _WATER + "(?![印渍迹痕])|" + _STEAM + ")",
     "成了(?:一条)?河|成河了|水帘洞|水漫金山|没过(?:了)?(?:脚|脚脖子|脚面|脚踝|膝盖|小腿|鞋)",
     "(?<![死])淹(?:了|到|着|没)|被淹|水淹|水漫|水柱|白烟滚滚",
     "(?:盆|桶|碗)(?:都)?(?:快)?(?:满了|接满)|接了(?:好几|半|一|两|几|大半)(?:个)?(?:盆|桶)",
@@ -628,7 +649,7 @@ _WATER_PATTERNS: tuple[str, ...] = (
     "哗哗(?:地|的)?(?:流|淌|冒|出)(?:水)?|松手就(?:喷|冒|漏|流|呲)|往上(?:冒|喷|涌)",
     # steam: 蒸汽直往外冒, 暖气阀漏气
     "(?:蒸汽|热气|白汽|白气)(?:直|一直|哗哗)?(?:往外)?(?:冒|喷|窜)",
-    "(?:暖气|管|阀|片|接头|接口)" + _GAP + "{0,4}?(?P<core>漏气)",
+    "(?<!放气)(?<!排气)(?:暖气|管|(?<![放排]气)阀|片|接头|接口)" + _GAP + "{0,4}?(?P<core>漏气)",
 )
 # The valve will not close (阀门关不上, 关不住阀门, 水关不住) — unless the room is too hot and that
 # is why they want it closed (暖气太热了，阀门关不上), or the writer says nothing leaks.
@@ -683,7 +704,9 @@ _SMOKE_SOURCES = (
     "抽烟|吸烟|烟头|烟民|烟瘾|烧纸|烧香|烧烤|烤(?:地瓜|红薯|肉|串)|炒菜|做饭|煮|糊锅|锅糊|烧糊了饭|"
     "油烟|鞭炮|放炮|烟花|艾灸|蚊香|炒(?!股)|辣椒|炝锅|煎|熏肉|腊肉|"
     # the plant's chimney is a complaint about emissions, not a fire
-    "烟囱|热电厂|电厂|环保"
+    "烟囱|热电厂|电厂|环保|"
+    # …and a smell met outdoors all over the estate is an emission complaint, not a fire
+    "走路(?:都|就)?(?:能)?闻(?:到|见)|出门就闻(?:到|见)"
 )
 # A smell of smoke or of burning (烟味, 有怪味 像烧塑料, 一股焦糊味) — unless it is one of those, or
 # something new or fresh paint (新买的电暖器有股塑料味, 刚刷的漆).
@@ -710,7 +733,10 @@ _GAS_CONTEXT = re.compile(f"{_GAS_WORD}|气罐|燃气灶|煤气灶|灶台|壁挂
 _SMELL_CONTEXT = re.compile("味|闻")
 _GAS_LIKE = "(?:像|好像|类似)(?:是)?(?:" + _GAS_WORD + ")"
 # An odd smell (臭味, 怪味) by a gas appliance is gas: 燃气壁挂炉那儿有股臭味.
-_ODD_SMELL = "(?:臭|怪|异|刺鼻|难闻|冲)(?:的)?(?:味|气味)"
+_ODD_SMELL = (
+    "(?:臭|怪|异|刺鼻|难闻|冲)(?:的)?(?:味|气味)|"
+    "(?:屋里|家里|屋子里|房间里?)?有(?:股|一股)?(?:味|气味)"
+)
 _GAS_APPLIANCE = re.compile(
     "壁挂炉|燃气灶|煤气灶|燃气热水器|燃气表|煤气表|气罐|灶台|炉子|煤炉|锅炉"
 )
@@ -726,6 +752,8 @@ _ACUTE = (
     + _FRAIL_WORDS
     + "(?:突然|一下子?|刚才|已经|直接|都)?(?:就)?晕(?:了|过去)|"
     "(?i:passed out|fainted|collapsed|unconscious|not breathing|stopped breathing|seizure)|"
+    "(?:摔|滑|跌|绊)(?:倒|了一跤|了个跟头|了一下|一跤)(?:了)?[^。.!！?？□]{0,10}?(?:起不来|站不起来|爬不起来|动不了|"
+    "(?:腿|胳膊|手|腰|骨头|脚)" + _GAP + "{0,4}?(?:断|折)|骨折|流血|出血|磕破|昏)|"
     "(?:打|叫|拨)了(?:120|幺二零|救护车)|已经(?:打|叫|拨)(?:了)?(?:120|救护车)|救护车(?:来了|到了|拉走)"
 )
 # Person, hurt by the heating: scalded (烫伤, 烫起泡, 被暖气管烫了, 热水喷到脸上), or hit.
@@ -810,7 +838,7 @@ _SIGNS: tuple[_Sign, ...] = tuple(
         ),
         (
             "mobility",
-            "站不起来|站不住|站不稳|起不来|走不了路?|走路打晃|打晃|腿(?:都)?软|不听使唤|动不了|"
+            "站不起来|站不住|站不稳|起不来|下不了床|下不来床|爬不起来|走不了路?|走路打晃|打晃|腿(?:都)?软|不听使唤|动不了|"
             "摔倒|摔了一跤|跌倒|没(?:有)?知觉|失去知觉|动弹不(?:了|得)|不(?:会|能)动(?:了|弹)?|一动不动|"
             "动也不动|"
             "(?i:barely moving|not moving|can'?t move|can'?t (?:stand|get up)|limp|floppy)",
@@ -828,7 +856,8 @@ _SIGNS: tuple[_Sign, ...] = tuple(
         ),
         (
             "breath",
-            "喘不上|喘气(?:急|困难|费劲)|呼吸(?:急|快)|胸闷|胸口(?:闷|疼)|心口疼|心慌|心脏(?:难受|不舒服)|心绞痛|"
+            "喘不上|喘气(?:急|困难|费劲)|喘(?:得|不动|粗气)|气喘|憋得慌|憋气|呼吸(?:急|快)|胸闷|胸口(?:闷|疼)|"
+            "心口疼|心(?:里)?(?:发)?慌|心脏(?:难受|不舒服)|心绞痛|"
             "血压(?:也|又|一下子?|突然)?(?:高了|上来|上去|升高|飙|[12][0-9]{2})|"
             "(?i:can'?t breathe)",
             2,
@@ -837,7 +866,9 @@ _SIGNS: tuple[_Sign, ...] = tuple(
         ),
         (
             "body_cold",
-            "体温" + _GAP + "{0,4}?(?:低|偏低|只有|才|不到|3[0-5]|上不来|升不上去|掉|降|往下)|"
+            "体温"
+            + _GAP
+            + "{0,4}?(?:低|偏低|只有|才|不到|3[0-5]|上不来|上不去|升不上去|升不起来|掉|降|往下)|"
             "(?:身上|浑身|全身|身子|摸着|摸起来)(?:都)?(?:冰凉|冰冷|发凉|冰拔凉)|低温症|失温|低体温|后背(?:都)?冰凉|"
             "(?i:confused|unresponsive|hypotherm|can'?t wake|"
             "lips (?:are |turned )?(?:blue|purple))",
@@ -849,11 +880,20 @@ _SIGNS: tuple[_Sign, ...] = tuple(
         ("giving_up", "扛不住|撑不住|吃不消|顶不住|熬不住|不行了", 2, True, None),
         (
             "shivering",
-            "哆嗦|发抖|打颤|打摆子|抖个不停|直抖|一直抖|浑身抖|发颤|筛糠|寒战|寒颤|打冷战|冷战|"
+            "哆嗦|发抖|打抖|抖抖|(?:冻|冷)(?:到|得)(?:直|一直)?震|打颤|打摆子|抖个不停|直抖|一直抖|浑身抖|发颤|筛糠|寒战|寒颤|打冷战|冷战|"
             "(?:止不住|不停)(?:地|的)?抖|抖(?:得)?(?:停不下来|不停|厉害|很|不行)|(?i:shiver|shaking)",
             1,
             False,
             2,
+        ),
+        (
+            "cannot_warm",
+            "暖和不过来|暖不过来|暖和不起来|捂不热|焐不热|(?:身上|浑身|全身|身子)(?:一直|还是|老是|总是|都)?"
+            "(?:冷|发冷|凉)|盖(?:了)?" + _GAP + "{0,6}?(?:被子|被)(?:也|还|都)(?:冷|不暖|不热)|"
+            "冷得睡不着",
+            1,
+            False,
+            None,
         ),
         ("crying", "哭", 1, True, None),
         ("crying_out", "哭不出|哭都没(?:有)?声|哭声(?:很|特别)?(?:小|弱)", 2, True, None),
@@ -865,11 +905,11 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             False,
             None,
         ),
-        ("pale", "煞白|惨白|发白|苍白|脸色(?:不好|难看|发白)|没(?:有)?血色", 1, False, None),
+        ("pale", "煞白|惨白|发白|白晒|苍白|脸色(?:不好|难看|发白)|没(?:有)?血色", 1, False, None),
         ("cramp", "抽筋|痉挛|抽得|抽抽|直抽", 1, False, None),
         (
             "dizzy",
-            "头晕|头昏|晕乎|发晕|(?:就|直)晕|头(?:疼|痛)|头(?:有点|有些|一直|老是?|也|还)?(?:晕|昏|疼|痛)",
+            "头晕|头昏|晕乎|发晕|眼前发黑|眼发黑|(?:就|直)晕|头(?:疼|痛)|头(?:有点|有些|一直|老是?|也|还)?(?:晕|昏|疼|痛)",
             1,
             False,
             None,
@@ -877,7 +917,7 @@ _SIGNS: tuple[_Sign, ...] = tuple(
         ("sick", "恶心|想吐|吐了|呕吐|拉肚子|腹泻", 1, False, None),
         (
             "cold_limbs",
-            "(?:手脚|小手|小脚|小脸|脸|手|脚)(?:都)?(?:冰凉|冰冷|冰拔凉)|发麻|麻了|麻木|伤口(?:疼|痛)|咳嗽",
+            "(?:手脚|小手|小脚|小脸|脸|手|脚)(?:都)?(?:冰凉|冰冷|冰拔凉)|发麻|麻了|麻木|伤口(?:疼|痛)|咳嗽|(?:一直|老|不停地?|直)咳|咳个不停",
             1,
             True,
             None,
@@ -936,6 +976,9 @@ class _Hit:
     kind: Kind
     start: int
     evidence: str
+    #: A person's signs scored by fumes (dizzy by a boiler): carbon monoxide, which a gas report in
+    #: the same message names better (leave, air, the gas number); acute signs stay the person's.
+    by_fumes: bool = False
 
 
 def _blank_false_friends(text: str) -> str:
@@ -1203,30 +1246,37 @@ def _by_cold(text: str, m: re.Match[str]) -> bool:
 
 
 def _person_score(text: str, plain: str) -> _Hit | None:
-    """The person kind by score (module docstring): signs in the cold, or signs of fumes."""
+    """The person kind as a product (module docstring): WHO is at risk (someone frail, more so
+    ill) x WHAT is wrong (a sign) x WHY now (cold, or fumes). Someone frail with any counting
+    sign in the cold or by fumes is an emergency however mild the sign's word (我家老人一个人在家
+    屋里就12度 老人说头晕): a missed person costs far more than a call-back to someone who was
+    fine. Anyone else needs signs that weigh 3 with what put them down to the cold; fumes alone
+    need signs of poisoning with a stove, its smell or several people."""
     signs = _sign_hits(text, plain)
     if not signs:
         return None
     frail = bool(_FRAIL.search(text))
-    condition = frail and bool(_CONDITION.search(text))
     scored = [
         (sign.frail_weight if frail and sign.frail_weight else sign.weight, m)
         for sign, m in signs
         if frail or not sign.frail_only
     ]
+    fumes = [(sign.weight, m) for sign, m in signs if sign.name in _FUMES_SIGNS]
+    stove = bool(_FUMES.search(text))
+    if scored and frail and (_COLD.search(text) or (stove and fumes)):
+        m = max(scored, key=lambda wm: wm[0])[1]
+        return _Hit("person", m.start(), m.group(0), by_fumes=not _COLD.search(text))
     if _COLD.search(text) and scored:
         by_cold = any(_by_cold(text, m) for _, m in signs)
-        score = sum(w for w, _ in scored) + frail + condition + by_cold
-        if score >= _THRESHOLD:
+        if sum(w for w, _ in scored) + by_cold >= _THRESHOLD:
             m = max(scored, key=lambda wm: wm[0])[1]
             return _Hit("person", m.start(), m.group(0))
-    fumes = [(sign.weight, m) for sign, m in signs if sign.name in _FUMES_SIGNS]
     if fumes:
-        stove = bool(_FUMES.search(text))
         group = bool(_GROUP.search(text)) and (len(fumes) >= 2 or stove)
-        if sum(w for w, _ in fumes) + stove + group >= _THRESHOLD:
+        smelt = stove and bool(_FUMES_SMELT.search(text))
+        if sum(w for w, _ in fumes) + stove + group + smelt >= _THRESHOLD:
             m = max(fumes, key=lambda wm: wm[0])[1]
-            return _Hit("person", m.start(), m.group(0))
+            return _Hit("person", m.start(), m.group(0), by_fumes=True)
     return None
 
 
@@ -1261,6 +1311,8 @@ def detect_emergency(text: str | None) -> Emergency | None:
     live = [h for h in hits if h.start > last_resolution]
     if not live:
         return None
+    if any(h.kind == "gas" for h in live) and all(h.by_fumes for h in live if h.kind == "person"):
+        live = [h for h in live if h.kind != "person"]  # poisoning by a gas report: gas
     best = min(live, key=lambda h: (KINDS.index(h.kind), h.start))
     return Emergency(kind=best.kind, evidence=best.evidence)
 

@@ -79,3 +79,20 @@ def test_the_fourth_emergency_set_holds_its_floors() -> None:
     assert (score.emergencies, score.non_emergencies) == (150, 170)
     assert score.recall is not None and score.recall >= 0.99
     assert score.false_alarm_rate is not None and score.false_alarm_rate <= 0.01
+
+
+FIFTH = PROJECT_ROOT / "tests" / "nlu" / "emergency_cases_fifth.yml"
+
+
+def test_the_fifth_emergency_set_holds_its_floors() -> None:
+    """The fifth set (a fifth writer, after the fourth set's classes) scored 90.8 % recall
+    (118/130: person 83.7 %, gas 90.7 %, water 97.7 %) and 7.6 % false alarms (13/170) when it
+    arrived. Its misses were read: most were someone frail with a mild sign in the cold that the
+    additive score left at 2, so the person kind became a product (who is at risk x what is wrong
+    x cold or fumes); the rest were dialect and pinyin, CO by a boiler with a smell, falls while
+    dealing with a leak, and leaks the writer says can wait. 100 % (130/130) and 0 % (0/170)
+    after, on a set now seen; a sixth writer's set gives the next honest figure."""
+    score = measure(load_cases(FIFTH))
+    assert (score.emergencies, score.non_emergencies) == (130, 170)
+    assert score.recall is not None and score.recall >= 0.99
+    assert score.false_alarm_rate is not None and score.false_alarm_rate <= 0.01

@@ -136,7 +136,7 @@ def test_flues_indoor_smoke_appliance_smells_and_what_is_innocent(
         ("二宝才百天 冻得一直哭", "person"),
         ("冷得我都想哭 暖气什么时候修", None),
         ("冷得我直哭 头晕", None),  # an adult's tears are no sign: dizzy 1 + cold 1
-        ("家里冷 孩子在哭", None),  # 1 + 1: not put down to the cold
+        ("家里冷 孩子在哭", "person"),  # frail x a sign x cold (the product, 2026-12-07)
         # shivering: 1, or 2 for someone frail
         ("冻得我直哆嗦", None),  # 1 + 1
         ("屋里冷 奶奶一直在发抖", "person"),  # 2 + 1
@@ -179,7 +179,7 @@ def test_signs_in_the_cold_are_scored_against_three(text: str, kind: Kind | None
         ("暖气坏了两天 宝宝着凉了", "person"),  # 2 for the frail + frail 1
         # a chronic condition is one more point of risk, not a sign: with no sign, nothing
         ("屋里冷 我爸有心脏病 说头有点晕", "person"),  # dizzy 1 + frail 1 + condition 1
-        ("屋里冷 我爸说头有点晕", None),
+        ("屋里冷 我爸说头有点晕", "person"),  # frail x a sign x cold
         ("我爸血压高 屋里冷 暖气什么时候来", None),
         ("家里冷 我爸血压一下子上去了", "person"),  # blood pressure rising now: a sign
     ],
@@ -199,7 +199,7 @@ def test_the_signs_must_come_with_cold() -> None:
     [
         ("家里生着炉子 我头晕恶心", "person"),  # 2 signs + fumes
         ("一家人都头疼犯困", "person"),  # 2 signs + several people
-        ("煤炉子烧着 老人头疼", None),  # 1 + fumes
+        ("煤炉子烧着 老人头疼", "person"),  # frail x a sign x fumes
         ("头疼 你们这个APP太难用了", None),
         ("老人让煤气熏着了", "person"),  # acute, in dialect
     ],
@@ -391,8 +391,12 @@ def test_the_probes_written_while_building_the_classes_still_hold() -> None:
     the rules were extended for it (the figures are in the file); now every one is right."""
     score = measure(load_cases(PROJECT_ROOT / "tests" / "nlu" / "emergency_cases_dev_probes.yml"))
     assert (score.emergencies, score.non_emergencies) == (253, 342)
-    assert score.recall == 1.0 and score.kind_agreement == 1.0
-    assert score.false_alarm_rate == 0.0
+    assert score.recall == 1.0 and score.false_alarm_rate == 0.0
+    # one kind moved: 家里一股煤烟味 全家都头晕 孩子吐了 (written as person) is gas now, since a
+    # gas report names carbon monoxide better than signs scored by fumes (fifth set: 5 such cases)
+    assert [(o.case.text, o.found_kind) for o in score.wrong_kinds] == [
+        ("家里一股煤烟味 全家都头晕 孩子吐了", "gas")
+    ]
 
 
 def test_a_long_unpunctuated_paste_is_checked_quickly() -> None:
@@ -402,3 +406,106 @@ def test_a_long_unpunctuated_paste_is_checked_quickly() -> None:
         started = time.perf_counter()
         assert detect_emergency(text) is not None
         assert time.perf_counter() - started < 1.0
+
+
+# ------------------------------------------- fifth set's classes (2026-12-07), in new sentences
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # who (frail) x what (any sign, however mild its word) x why now (cold)
+        "我家老人一个人在家 屋里就12度 老人说头晕",
+        "姥爷在家说心里发慌 暖气一直不热",
+        "屋里十一度 闺女咳个不停",
+        "我爸有糖尿病 家里冷 他说眼前发黑",
+        # …or fumes: a coal stove and an old woman with a headache
+        "屋里点着炭盆取暖 奶奶说头疼",
+        # cannot get warm is a sign of its own
+        "我爸七十多了 家里冷 他说怎么都暖和不过来",
+    ],
+)
+def test_someone_frail_with_any_sign_in_the_cold_is_a_person_at_risk(text: str) -> None:
+    assert _kind(text) == "person"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们家老人怕冷，暖气能不能烧热点",  # frail and cold, no sign
+        "我头有点晕 暖气不热 怎么回事",  # a sign and cold, nobody frail
+        "孩子感冒好了 暖气也热了 谢谢",  # frail and a sign, settled, no cold
+        "家里有老人 冷得不行 能不能优先",  # 冷得不行 says how cold, not how the person is
+    ],
+)
+def test_the_product_needs_all_three(text: str) -> None:
+    assert _kind(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我姥姥冻得打抖抖 屋里冰凉",  # dialect shivering
+        "阿婆喺屋企冻到震 暖气唔热",  # Cantonese: grandma shivering at home
+        "屋里冷 老妈发斗 嘴唇都发白了",  # 发斗 typed for 发抖
+        "我出差在外地 我爸一个人在家 暖气不热 说话都含糊了",  # 外地 is the writer, 在家 the risk
+        "孩子刚满月 屋里冷 体温一直上不去",
+        "八十多的老太太 家里冷 腿疼得下不了床",
+        "ye ye dong de fa dou, zui chun zi le",  # pinyin
+    ],
+)
+def test_more_words_for_who_and_what(text: str) -> None:
+    assert _kind(text) == "person"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # a fall while dealing with a leak, with harm, is the person's
+        ("我妈去关暖气阀 踩到水滑了一跤，爬不起来了", "person"),
+        ("老头拖地上的暖气水摔倒了 胳膊好像折了", "person"),
+        ("刚才滑了一跤 没事 暖气片还在滴水", "water"),  # no harm: the leak
+        # a boiler whose smell reaches people: poisoning, named gas by a gas report
+        ("壁挂炉开着 屋里有股味儿 我跟孩子都头疼", "gas"),
+        ("炉子烧了一晚上 早上我俩都头晕 浑身没劲", "person"),  # no gas report
+        ("燃气壁挂炉那有煤气味 我有点恶心", "gas"),
+        ("闻着像煤气 姥姥叫不醒", "person"),  # acute stays the person's
+        # a plain smell by a gas appliance, and the initials for 煤气味 and 壁挂炉
+        ("燃气表自己在转 灶也没开 屋里有股味", "gas"),
+        ("家里mqw挺重的", "gas"),
+        # water bursting out of a part wrenched off
+        ("换垫子时把阀门拧掉了，水一下子冲出来", "water"),
+    ],
+)
+def test_falls_fumes_initials_and_parts_wrenched_off(text: str, kind: Kind) -> None:
+    assert _kind(text) == kind
+
+
+@pytest.mark.parametrize(
+    ("dropped", "kept"),
+    [
+        # an air vent hissing air is the vent doing its job; steam from a pipe is not
+        ("放气阀一直在漏气 咝咝的", "暖气管接头漏气 白汽直冒"),
+        # a dream is no report
+        ("昨晚做梦梦到暖气片裂了", "昨晚暖气片裂了"),
+        # slow and contained, asked for a working day
+        ("暖气片底下滴水 很慢 垫了个抹布", "暖气片底下滴水 很快 地上一摊"),
+        ("接头那滴了几滴水 我拧紧就没了", "接头滴水 我拧紧了还在滴"),
+        # a colleague's building, a TV series
+        ("朋友说他们小区有人闻到煤气味", "邻居说我们楼道有煤气味"),
+        ("电视剧里管子爆了 好吓人", "客厅管子爆了 好吓人"),
+        # a mark on the wall, dry
+        ("暖气后面墙上一片水印子", "暖气后面墙上一片水"),
+        # said not serious, come when free
+        ("分水器有点渗 不严重 有空派人来", "分水器渗得厉害 快来"),
+        # a question for research
+        ("我在写论文 想了解供热公司如何应对爆管", "我家楼下爆管了 快来"),
+        # a washing machine's inlet hose is another trade's
+        ("洗衣机进水管爆了 归你们管吗", "暖气进水管爆了 归你们管吗"),
+        # a smell met outdoors all over the estate is an emission complaint
+        ("小区里走路都能闻到烟味 管管吧", "屋里有烟味 越来越浓"),
+    ],
+)
+def test_the_fifth_sets_discount_classes_drop_and_keep(dropped: str, kept: str) -> None:
+    assert _kind(dropped) is None
+    assert _kind(kept) is not None
