@@ -70,9 +70,29 @@ def test_the_fourth_emergency_set_holds_its_floors() -> None:
     figure: nobody has read its cases or its misses. The detector before the lexicon rebuild
     scored 85.3 % recall (person 74.5 %, gas 88.6 %, water 93.3 %) with 20.6 % false alarms
     (35/170); after it 90.7 % (136/150: person 89.1 %, gas 88.6 %, water 93.3 %) and 12.9 %
-    (22/170). The floors sit just under the latter; reading its misses would make it a seen set
-    like the others, and a fifth writer would be needed for an honest figure."""
+    (22/170). Its misses and false alarms were then read (issue 16) and grouped into classes —
+    signs of a person at risk and chronic conditions, flues and indoor smoke, pinyin initials and
+    English, a leak that can wait, aftermath, the tap water's pipes, a valve that will not turn
+    down — and the detector extended for the classes: 100 % (150/150) and 0 % (0/170), on a set
+    now seen. A fifth writer's set gives the next honest figure."""
     score = measure(load_cases(FOURTH))
     assert (score.emergencies, score.non_emergencies) == (150, 170)
-    assert score.recall is not None and score.recall >= 0.90
-    assert score.false_alarm_rate is not None and score.false_alarm_rate <= 0.135
+    assert score.recall is not None and score.recall >= 0.99
+    assert score.false_alarm_rate is not None and score.false_alarm_rate <= 0.01
+
+
+FIFTH = PROJECT_ROOT / "tests" / "nlu" / "emergency_cases_fifth.yml"
+
+
+def test_the_fifth_emergency_set_holds_its_floors() -> None:
+    """The fifth set (a fifth writer, after the fourth set's classes) scored 90.8 % recall
+    (118/130: person 83.7 %, gas 90.7 %, water 97.7 %) and 7.6 % false alarms (13/170) when it
+    arrived. Its misses were read: most were someone frail with a mild sign in the cold that the
+    additive score left at 2, so the person kind became a product (who is at risk x what is wrong
+    x cold or fumes); the rest were dialect and pinyin, CO by a boiler with a smell, falls while
+    dealing with a leak, and leaks the writer says can wait. 100 % (130/130) and 0 % (0/170)
+    after, on a set now seen; a sixth writer's set gives the next honest figure."""
+    score = measure(load_cases(FIFTH))
+    assert (score.emergencies, score.non_emergencies) == (130, 170)
+    assert score.recall is not None and score.recall >= 0.99
+    assert score.false_alarm_rate is not None and score.false_alarm_rate <= 0.01

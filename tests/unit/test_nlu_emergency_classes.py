@@ -86,6 +86,45 @@ def test_gas_words_burning_smells_smoke_and_fire_are_gas(text: str) -> None:
     assert _kind(text) == "gas"
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # a flue that fails sends a stove's or a boiler's fumes indoors
+        ("锅炉的排烟管松脱了 屋里有股味", "gas"),
+        ("煤炉子倒烟 呛得慌", "gas"),
+        # smoke filling a place where people are, not smoke outdoors
+        ("走廊里烟越来越浓", "gas"),
+        ("今天外面烟很大 空气真差", None),
+        # insulation that burns is no false friend; insulation that is torn is
+        ("暖气管外面的保温层冒烟了", "gas"),
+        ("暖气管保温层破了 能换吗", None),
+        # an odd smell by a gas appliance, unless the appliance is new
+        ("壁挂炉那儿有股怪味", "gas"),
+        ("新买的壁挂炉有股怪味", None),
+        ("卫生间有股怪味", None),
+        # a negation before the gas word, however far the smelling began
+        ("闻了半天 没闻到什么燃气味", None),
+        ("闻了半天 好像有燃气味", "gas"),
+        # a habit is a complaint
+        ("小区锅炉天天冒黑烟 能不能管管", None),
+        ("锅炉房突然冒黑烟", "gas"),
+        # cooking, and the dust a radiator burns off when the heating first comes on
+        ("谁家炝锅 呛得我直咳嗽", None),
+        ("楼道里呛得直咳嗽 不知道哪来的烟", "gas"),
+        ("刚来暖 暖气片上的灰尘有股焦味", None),
+        ("暖气片后面有股焦味", "gas"),
+        # smoke dispersed settles it; a light going out is no fire put out
+        ("插座冒了一下烟 现在散了", None),
+        ("插座冒烟了", "gas"),
+        ("楼上漏水 顺着灯往下滴 灯灭了", "water"),
+    ],
+)
+def test_flues_indoor_smoke_appliance_smells_and_what_is_innocent(
+    text: str, kind: Kind | None
+) -> None:
+    assert _kind(text) == kind
+
+
 # ----------------------------------------------------------------------- person: the score
 
 
@@ -97,7 +136,7 @@ def test_gas_words_burning_smells_smoke_and_fire_are_gas(text: str) -> None:
         ("二宝才百天 冻得一直哭", "person"),
         ("冷得我都想哭 暖气什么时候修", None),
         ("冷得我直哭 头晕", None),  # an adult's tears are no sign: dizzy 1 + cold 1
-        ("家里冷 孩子在哭", None),  # 1 + 1: not put down to the cold
+        ("家里冷 孩子在哭", "person"),  # frail x a sign x cold (the product, 2026-12-07)
         # shivering: 1, or 2 for someone frail
         ("冻得我直哆嗦", None),  # 1 + 1
         ("屋里冷 奶奶一直在发抖", "person"),  # 2 + 1
@@ -121,6 +160,34 @@ def test_signs_in_the_cold_are_scored_against_three(text: str, kind: Kind | None
     assert _kind(text) == kind
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # more words for the grave signs: eyes that stare or roll, a body that does not move, a
+        # temperature falling, convulsions in dialect
+        ("屋里冰凉 我姥爷眼神发直", "person"),  # confusion 2 + frail 1
+        ("家里没暖气 奶奶躺床上一动不动", "person"),  # cannot move 2 + frail 1
+        ("屋里就八度 瘫痪的老伴体温一直在降", "person"),  # a cold body 2 + frail 1
+        ("我家老太太冻得直抽抽", "person"),  # cramp 1 + frail 1 + put down to cold 1
+        # someone frail who fainted (晕了) is acute; an adult dazed by a bill is not
+        ("暖气停了 我爸突然晕了", "person"),
+        ("看这账单我都晕了 暖气也不热", None),
+        ("no heat since yesterday, grandma is cold and barely moving", "person"),
+        ("heating is off and my dad fainted", "person"),
+        # a common cold is a sign for someone frail only; an adult's is a complaint
+        ("暖气坏了两天 我感冒了 嗓子疼", None),
+        ("暖气坏了两天 宝宝着凉了", "person"),  # 2 for the frail + frail 1
+        # a chronic condition is one more point of risk, not a sign: with no sign, nothing
+        ("屋里冷 我爸有心脏病 说头有点晕", "person"),  # dizzy 1 + frail 1 + condition 1
+        ("屋里冷 我爸说头有点晕", "person"),  # frail x a sign x cold
+        ("我爸血压高 屋里冷 暖气什么时候来", None),
+        ("家里冷 我爸血压一下子上去了", "person"),  # blood pressure rising now: a sign
+    ],
+)
+def test_more_signs_and_the_risk_of_a_chronic_condition(text: str, kind: Kind | None) -> None:
+    assert _kind(text) == kind
+
+
 def test_the_signs_must_come_with_cold() -> None:
     assert _kind("孩子发烧39度 师傅能不能晚点来") is None  # 39度 is a fever, not a room
     assert _kind("孩子发烧了 屋里才12度") == "person"
@@ -132,7 +199,7 @@ def test_the_signs_must_come_with_cold() -> None:
     [
         ("家里生着炉子 我头晕恶心", "person"),  # 2 signs + fumes
         ("一家人都头疼犯困", "person"),  # 2 signs + several people
-        ("煤炉子烧着 老人头疼", None),  # 1 + fumes
+        ("煤炉子烧着 老人头疼", "person"),  # frail x a sign x fumes
         ("头疼 你们这个APP太难用了", None),
         ("老人让煤气熏着了", "person"),  # acute, in dialect
     ],
@@ -183,6 +250,9 @@ def test_an_angry_complaint_counts_only_with_someone_at_risk() -> None:
         ("家里有股天然汽味", "gas"),
         ("暖气跑谁了", "water"),  # voice input's 谁 for 水
         ("我妈冻得最唇发紫 一直多嗦", "person"),
+        ("nq pian lie le", "water"),  # initials for the domain's words: nq 暖气, mq 煤气, rq 燃气
+        ("厨房rq味好冲", "gas"),
+        ("MQ xie lou le", "gas"),
     ],
 )
 def test_pinyin_typos_and_homophones_are_read_as_the_words(text: str, kind: Kind) -> None:
@@ -193,6 +263,27 @@ def test_english_is_not_read_as_pinyin() -> None:
     assert _kind("pipe burst in the kitchen") == "water"
     assert _kind("bu re") is None  # 不热: read, and no emergency
     assert _kind("ok 谢谢") is None
+
+
+def test_a_pinyin_question_reads_as_one() -> None:
+    """ma? is 吗, so a stop's guessed cause typed in pinyin is discounted as in characters."""
+    assert _kind("guandao po le ma? weishenme ting nuan le") is None
+    assert _kind("guandao po le, shui hen da") == "water"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("steam is coming out of the valve in the hallway", "water"),
+        ("the heating pipe under the sink split, please hurry", "water"),
+        ("water streaming down the wall from upstairs", "water"),
+        ("in case a radiator leaks, who do I call?", None),  # hypothetical, to its sentence's start
+        ("if the pipes burst, is it covered?", None),
+        ("water spraying everywhere. come if you can", "water"),  # an if after the report
+    ],
+)
+def test_english_escaping_water_and_its_hypothetical(text: str, kind: Kind | None) -> None:
+    assert _kind(text) == kind
 
 
 # -------------------------------------------------------------------------- discount classes
@@ -244,7 +335,7 @@ def test_english_is_not_read_as_pinyin() -> None:
         ("燃气费怎么这么多 是不是漏气了", "燃气费怎么这么多 屋里还有股燃气味"),
         # resolved or taken back after
         ("暖气片上烤的袜子有点糊味 拿下来了", "暖气片上烤的袜子有股糊味"),
-        ("冷得我都感冒了 哈哈 开玩笑的", "冷得我都感冒了"),
+        ("冷得我都发烧了 哈哈 开玩笑的", "冷得我都发烧了"),
         ("阀门那里滴了两滴 我拧紧就好了", "阀门那里一直在滴"),
     ],
 )
@@ -255,13 +346,57 @@ def test_each_discount_class_drops_its_message_and_keeps_a_close_one(
     assert detect_emergency(kept) is not None, kept
 
 
+@pytest.mark.parametrize(
+    ("dropped", "kept"),
+    [
+        # small and contained (a bowl under it), or contained and asked for later; urgency wins
+        ("暖气片有点渗 我放了个碗接着", "暖气片有点渗 我放了个碗接着 快来"),
+        ("管子漏水 我把总阀关了 明天来修就行", "管子漏水 我把总阀关了 地上还是全是水"),
+        ("阀门渗了点水 不要紧", "阀门渗水 不要紧吧 赶紧来看看"),
+        # dampness the writer says does not drip
+        ("暖气片接口湿乎乎的 没滴水", "暖气片接口湿乎乎的"),
+        # the writer's own home is fine
+        (
+            "楼下问是不是我们暖气漏的 我家暖气挺好的",
+            "楼下问是不是我们暖气漏的 我一看暖气片底下全是水",
+        ),
+        # the company's repair of a main, known from its notice; a leak of one's own still counts
+        ("看到管网抢修的通知了 爆管啥时候修完", "看到抢修通知了 可我家暖气片也在漏水"),
+        # aftermath: damage, a claim, a certificate — unless it still leaks
+        ("前年暖气漏水泡坏了地板 保险公司要证明", "暖气漏水泡了地板 还在漏 保险能赔吗"),
+        # an event both sides know of (那个爆管), unless it is going on again
+        ("昨天那个爆管修完没有", "昨天那个爆管又冒水了"),
+        # a past time said after the event
+        ("暖气片爆裂是去年冬天的事了", "暖气片爆裂了 去年冬天也爆过"),
+        # a leak to come
+        ("管子锈透了 早晚得漏", "管子锈透了 已经漏了"),
+        # the tap water's pipes (mis-009); a heating pipe in the same room counts
+        ("凉水管漏了 你们管吗", "暖气水管漏了 快来"),
+        ("厨房的水管漏了 这个找你们吗", "厨房的暖气管漏了"),
+        # a valve that will not turn while the writer wants it turned down, not closed (mis-045)
+        ("阀门拧不动 想调小都关不了", "阀门拧不动 关不上 水一直滋"),
+        # a sound inside the radiator, a leak only guessed
+        ("暖气片里咕噜咕噜响 是不是漏了", "暖气片里咕噜咕噜响 底下一摊水"),
+        # settled, in the written style (已处理好), not asked about
+        ("漏水已处理好 谢谢师傅", "漏水处理好了吗 还在滴"),
+    ],
+)
+def test_the_water_discount_classes_drop_and_keep(dropped: str, kept: str) -> None:
+    assert detect_emergency(dropped) is None, dropped
+    assert detect_emergency(kept) is not None, kept
+
+
 def test_the_probes_written_while_building_the_classes_still_hold() -> None:
     """tests/nlu/emergency_cases_dev_probes.yml: seven batches in new voices, each scored before
     the rules were extended for it (the figures are in the file); now every one is right."""
     score = measure(load_cases(PROJECT_ROOT / "tests" / "nlu" / "emergency_cases_dev_probes.yml"))
     assert (score.emergencies, score.non_emergencies) == (253, 342)
-    assert score.recall == 1.0 and score.kind_agreement == 1.0
-    assert score.false_alarm_rate == 0.0
+    assert score.recall == 1.0 and score.false_alarm_rate == 0.0
+    # one kind moved: 家里一股煤烟味 全家都头晕 孩子吐了 (written as person) is gas now, since a
+    # gas report names carbon monoxide better than signs scored by fumes (fifth set: 5 such cases)
+    assert [(o.case.text, o.found_kind) for o in score.wrong_kinds] == [
+        ("家里一股煤烟味 全家都头晕 孩子吐了", "gas")
+    ]
 
 
 def test_a_long_unpunctuated_paste_is_checked_quickly() -> None:
@@ -271,3 +406,106 @@ def test_a_long_unpunctuated_paste_is_checked_quickly() -> None:
         started = time.perf_counter()
         assert detect_emergency(text) is not None
         assert time.perf_counter() - started < 1.0
+
+
+# ------------------------------------------- fifth set's classes (2026-12-07), in new sentences
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # who (frail) x what (any sign, however mild its word) x why now (cold)
+        "我家老人一个人在家 屋里就12度 老人说头晕",
+        "姥爷在家说心里发慌 暖气一直不热",
+        "屋里十一度 闺女咳个不停",
+        "我爸有糖尿病 家里冷 他说眼前发黑",
+        # …or fumes: a coal stove and an old woman with a headache
+        "屋里点着炭盆取暖 奶奶说头疼",
+        # cannot get warm is a sign of its own
+        "我爸七十多了 家里冷 他说怎么都暖和不过来",
+    ],
+)
+def test_someone_frail_with_any_sign_in_the_cold_is_a_person_at_risk(text: str) -> None:
+    assert _kind(text) == "person"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们家老人怕冷，暖气能不能烧热点",  # frail and cold, no sign
+        "我头有点晕 暖气不热 怎么回事",  # a sign and cold, nobody frail
+        "孩子感冒好了 暖气也热了 谢谢",  # frail and a sign, settled, no cold
+        "家里有老人 冷得不行 能不能优先",  # 冷得不行 says how cold, not how the person is
+    ],
+)
+def test_the_product_needs_all_three(text: str) -> None:
+    assert _kind(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我姥姥冻得打抖抖 屋里冰凉",  # dialect shivering
+        "阿婆喺屋企冻到震 暖气唔热",  # Cantonese: grandma shivering at home
+        "屋里冷 老妈发斗 嘴唇都发白了",  # 发斗 typed for 发抖
+        "我出差在外地 我爸一个人在家 暖气不热 说话都含糊了",  # 外地 is the writer, 在家 the risk
+        "孩子刚满月 屋里冷 体温一直上不去",
+        "八十多的老太太 家里冷 腿疼得下不了床",
+        "ye ye dong de fa dou, zui chun zi le",  # pinyin
+    ],
+)
+def test_more_words_for_who_and_what(text: str) -> None:
+    assert _kind(text) == "person"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # a fall while dealing with a leak, with harm, is the person's
+        ("我妈去关暖气阀 踩到水滑了一跤，爬不起来了", "person"),
+        ("老头拖地上的暖气水摔倒了 胳膊好像折了", "person"),
+        ("刚才滑了一跤 没事 暖气片还在滴水", "water"),  # no harm: the leak
+        # a boiler whose smell reaches people: poisoning, named gas by a gas report
+        ("壁挂炉开着 屋里有股味儿 我跟孩子都头疼", "gas"),
+        ("炉子烧了一晚上 早上我俩都头晕 浑身没劲", "person"),  # no gas report
+        ("燃气壁挂炉那有煤气味 我有点恶心", "gas"),
+        ("闻着像煤气 姥姥叫不醒", "person"),  # acute stays the person's
+        # a plain smell by a gas appliance, and the initials for 煤气味 and 壁挂炉
+        ("燃气表自己在转 灶也没开 屋里有股味", "gas"),
+        ("家里mqw挺重的", "gas"),
+        # water bursting out of a part wrenched off
+        ("换垫子时把阀门拧掉了，水一下子冲出来", "water"),
+    ],
+)
+def test_falls_fumes_initials_and_parts_wrenched_off(text: str, kind: Kind) -> None:
+    assert _kind(text) == kind
+
+
+@pytest.mark.parametrize(
+    ("dropped", "kept"),
+    [
+        # an air vent hissing air is the vent doing its job; steam from a pipe is not
+        ("放气阀一直在漏气 咝咝的", "暖气管接头漏气 白汽直冒"),
+        # a dream is no report
+        ("昨晚做梦梦到暖气片裂了", "昨晚暖气片裂了"),
+        # slow and contained, asked for a working day
+        ("暖气片底下滴水 很慢 垫了个抹布", "暖气片底下滴水 很快 地上一摊"),
+        ("接头那滴了几滴水 我拧紧就没了", "接头滴水 我拧紧了还在滴"),
+        # a colleague's building, a TV series
+        ("朋友说他们小区有人闻到煤气味", "邻居说我们楼道有煤气味"),
+        ("电视剧里管子爆了 好吓人", "客厅管子爆了 好吓人"),
+        # a mark on the wall, dry
+        ("暖气后面墙上一片水印子", "暖气后面墙上一片水"),
+        # said not serious, come when free
+        ("分水器有点渗 不严重 有空派人来", "分水器渗得厉害 快来"),
+        # a question for research
+        ("我在写论文 想了解供热公司如何应对爆管", "我家楼下爆管了 快来"),
+        # a washing machine's inlet hose is another trade's
+        ("洗衣机进水管爆了 归你们管吗", "暖气进水管爆了 归你们管吗"),
+        # a smell met outdoors all over the estate is an emission complaint
+        ("小区里走路都能闻到烟味 管管吧", "屋里有烟味 越来越浓"),
+    ],
+)
+def test_the_fifth_sets_discount_classes_drop_and_keep(dropped: str, kept: str) -> None:
+    assert _kind(dropped) is None
+    assert _kind(kept) is not None
