@@ -157,6 +157,28 @@ class RestClient:
             ).first()
         return tickets, handoff is not None
 
+    def forget_verification_tries(self, sender: str) -> None:
+        """Delete the verification tries this conversation made, once it has been judged.
+
+        Each conversation of a set is a different resident on a different day; played within
+        minutes against one store, the wrong digits that strangers in some conversations type
+        for the set's two known accounts would add up to the per-account cool-down and refuse
+        their owners in later conversations, a lock-out no real owner meets unless several
+        strangers target one account (the lock itself is tested in tests/unit/test_verification.py).
+        """
+        from sqlalchemy import delete
+
+        from bot.store.db import session_scope
+        from bot.store.models import VerificationAttempt
+
+        with session_scope(self.database_url) as session:
+            session.execute(
+                delete(VerificationAttempt).where(
+                    VerificationAttempt.channel == REST_CHANNEL,
+                    VerificationAttempt.sender_id == conversation_id(REST_CHANNEL, sender),
+                )
+            )
+
     def turn(self, sender: str, text: str, source: str) -> Turn:
         """Send one message; the replies, what the bot now asks, and the store after it."""
         replies = self.send(sender, text)
@@ -194,7 +216,9 @@ def _play_one(
     except (OSError, urllib.error.URLError, ValueError) as error:
         # keep what was played: the report shows where the stack gave up
         transcript = Transcript(conversation.id, sender, error=f"{type(error).__name__}: {error}")
-    return judge(conversation, transcript, context)
+    verdict = judge(conversation, transcript, context)
+    client.forget_verification_tries(sender)
+    return verdict
 
 
 def run_set(

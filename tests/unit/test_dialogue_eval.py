@@ -686,6 +686,37 @@ def test_store_state_reads_the_rest_senders_tickets_and_handoffs(
     assert client.store_state("nobody") == ((), False)
 
 
+def test_a_conversations_verification_tries_are_forgotten_once_it_is_judged(
+    store_url: str, now: datetime
+) -> None:
+    """Strangers' wrong digits in one conversation must not cool down the account for the
+    owner in another conversation of the same set."""
+    from sqlalchemy import select
+
+    from bot.evaluation import dialogue_run
+    from bot.store.db import session_scope
+    from bot.store.models import VerificationAttempt
+    from bot.store.verification import record_attempt
+
+    with session_scope(store_url) as session:
+        for sender in ("rest:run-c-1", "rest:run-c-2"):
+            record_attempt(session, "rest", sender, "0102345679", False, now)
+        record_attempt(session, "wechat", "rest:run-c-1", "0102345679", False, now)
+
+    class Offline(RestClient):
+        def send(self, sender: str, text: str) -> list[str]:
+            raise OSError("no stack")
+
+    client = Offline("http://127.0.0.1:1", "token", store_url)
+    played = dialogue_run._play_one(_conversation([Step("查费")]), client, "run", CONTEXT)
+    assert played.transcript.error is not None
+    with session_scope(store_url) as session:
+        left = session.execute(
+            select(VerificationAttempt.channel, VerificationAttempt.sender_id)
+        ).all()
+    assert sorted(left) == [("rest", "rest:run-c-2"), ("wechat", "rest:run-c-1")]
+
+
 def test_the_command_is_registered_and_refuses_a_bad_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
