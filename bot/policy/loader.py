@@ -66,7 +66,7 @@ def parse_policy(data: Any, *, name: str, source: str) -> Policy:
 
     `source` is the file name used in error messages (`tianjin.yml`); `name` becomes `Policy.name`.
     Separate from file reading so tests and tools can validate a dict directly. The keys and their
-    checks are the models of `bot.policy.schema`.
+    checks are the section models of `bot.policy.model`.
     """
     try:
         checked = validation.validate(data)

@@ -1,109 +1,170 @@
-"""The service policy as frozen dataclasses.
+"""The service policy: one frozen pydantic model per section of the policy file.
 
 Every number the assistant promises a customer (deadlines, temperatures, refund shares, fees) lives
-in a city/company YAML file and arrives here validated, so the rest of the code reads typed fields
-instead of re-checking a dict, and nothing can change a policy after it is loaded (the loader caches
-one instance per file and hands the same object to every caller).
+in a city/company YAML file. Each key is declared here once: its type and range, checked when the
+file is read, and the attribute the rest of the code reads, typed, instead of re-checking a dict.
+Every key is required unless it has a default, and unknown keys are refused (typos, in a
+hand-edited file). Checks across keys (a fix after its measurement, refund tiers without gaps, the
+报停 deadline between seasons) are root validators that name the key they refuse; they run once
+every key of their section is valid. `bot.policy.validation` words a refusal for the editor.
 
-Field names follow the YAML keys; see `docs/policy.md` for the meaning of each one.
+The models are frozen (`values.Section`), so nothing can change a policy after it is loaded: the
+loader caches one instance per file and hands the same object to every caller.
+
+Field names follow the YAML keys (a refund tier's `from`/`to` are `from_c`/`to_c`); see
+`docs/policy.md` for the meaning of each one.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from types import MappingProxyType
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field, StrictStr, root_validator, validator
+
+from bot.policy.values import (
+    ChannelName,
+    DocumentName,
+    Hours,
+    HttpsUrl,
+    MonthDayText,
+    PhoneText,
+    Refused,
+    Section,
+    Share,
+    StopDays,
+    YamlDate,
+    fmt,
+    list_field,
+    number_field,
+    out_of_range,
+    text_field,
+)
+from bot.policy.values import MonthDay as MonthDay  # the sections' day type, read from here too
 
 TierBoundary = Literal["lower_inclusive", "upper_inclusive"]
 
 DEADLINES = ("first_reply", "on_site", "resolve")
 """The ticket deadlines the watch escalates; each is a ticket column `<name>_due`."""
 
-
-@dataclass(frozen=True, order=True)
-class MonthDay:
-    """A day of the year without a year (`11-15`), because policies repeat every season.
-
-    02-29 is refused by the loader: a date that does not exist every year cannot anchor a rule.
-    """
-
-    month: int
-    day: int
-
-    def in_year(self, year: int) -> date:
-        """This month-day as a date of `year`."""
-        return date(year, self.month, self.day)
-
-    def zh(self) -> str:
-        """Chinese display form, `11月15日`, as customers read dates."""
-        return f"{self.month}月{self.day}日"
-
-    def __str__(self) -> str:
-        return f"{self.month:02d}-{self.day:02d}"
+_REASON_CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-@dataclass(frozen=True)
-class Company:
+def _not_less(values: dict[str, Any], later: str, earlier: str, why: str = "") -> None:
+    """Refuse `later` when it is less than `earlier` (a deadline before the one it follows)."""
+    if values[later] < values[earlier]:
+        message = f"({fmt(values[later])}) must not be less than {earlier} ({fmt(values[earlier])})"
+        raise Refused(message + why, later)
+
+
+class _TwoDeadlines(Section):
+    """A section of two deadlines where the second (`order[1]`) may not come before the first."""
+
+    order: ClassVar[tuple[str, str]]
+
+    @root_validator(skip_on_failure=True)
+    def _in_order(cls, values: dict[str, Any]) -> dict[str, Any]:
+        earlier, later = cls.order
+        _not_less(values, later, earlier)
+        return values
+
+
+class Company(Section):
     """Who the assistant speaks for; shown in answers and SMS."""
 
-    name: str
-    sms_signature: str
-    hotline: str
-    hotline_hours: str
-    demo: bool
+    sms_signature: StrictStr = text_field(12)
+    name: StrictStr = text_field(40)
+    hotline: PhoneText
+    hotline_hours: StrictStr = text_field(30)
+    demo: bool = False
+
+    @validator("sms_signature")
+    def _signature(cls, value: str) -> str:
+        if len(value) < 2 or any(ch in value for ch in "【】[]"):
+            raise Refused(
+                "must be 2–12 characters without brackets (the SMS sender adds 【】), "
+                f"got {value!r}"
+            )
+        return value
 
 
-@dataclass(frozen=True)
-class Season:
+class Season(Section):
     """The heating season; it always crosses the new year (start month-day > end month-day)."""
 
-    start: MonthDay
-    end: MonthDay
+    start: MonthDayText
+    end: MonthDayText
+
+    @root_validator(skip_on_failure=True)
+    def _across_new_year(cls, values: dict[str, Any]) -> dict[str, Any]:
+        start, end = values["start"], values["end"]
+        if not end < start:
+            raise Refused(
+                f"({end}) must come before start ({start}) in the calendar year: "
+                "the heating season runs across the new year",
+                "end",
+            )
+        return values
 
 
-@dataclass(frozen=True)
-class OldBuildingException:
+class OldBuildingException(Section):
     """A lower room-temperature floor for old buildings on cold days (Beijing: 16 ℃ at −7…−9 ℃).
 
     `outdoor_mean_min_c` is `None` when the exception has no lower bound (any colder day counts).
     """
 
-    minimum_c: float
-    outdoor_mean_max_c: float
-    outdoor_mean_min_c: float | None
+    minimum_c: float  # at most the room temperature's own minimum: checked there
+    outdoor_mean_max_c: float = number_field(-50, 10)
+    outdoor_mean_min_c: float | None = number_field(-50, 10)
+
+    @root_validator(skip_on_failure=True)
+    def _min_below_max(cls, values: dict[str, Any]) -> dict[str, Any]:
+        low, high = values["outdoor_mean_min_c"], values["outdoor_mean_max_c"]
+        if low is not None and low > high:
+            raise Refused(
+                f"({fmt(low)}) must not be above outdoor_mean_max_c ({fmt(high)})",
+                "outdoor_mean_min_c",
+            )
+        return values
 
 
-@dataclass(frozen=True)
-class RoomTemperature:
+class RoomTemperature(Section):
     """The legal floor for bedrooms and living rooms, which decides 测温 triage and refunds."""
 
-    minimum_c: float
-    old_building_exception: OldBuildingException | None
+    minimum_c: float = number_field(10, 30)
+    old_building_exception: OldBuildingException | None = Field(...)
+
+    @root_validator(skip_on_failure=True)
+    def _exception_is_lower(cls, values: dict[str, Any]) -> dict[str, Any]:
+        exception, minimum = values["old_building_exception"], values["minimum_c"]
+        if exception is not None and not 10 <= exception.minimum_c <= minimum:
+            message = out_of_range(10, minimum, exception.minimum_c, low_open=False, whole=False)
+            raise Refused(message, "old_building_exception.minimum_c")
+        return values
 
 
-@dataclass(frozen=True)
-class Response:
+class Response(Section):
     """How soon a person must first answer any repair / complaint ticket."""
 
-    first_reply_hours: float
+    first_reply_hours: Hours
 
 
-@dataclass(frozen=True)
-class Leak:
+class Leak(Section):
     """Leak / burst pipe handling: the only fault that jumps the queue."""
 
     urgent: bool
     alert_human: bool
-    on_site_hours: float
+    on_site_hours: Hours
     #: Urgent reports from one building within this many minutes of each other are one incident
     #: (one hand-off, the later reports attached: bot.services.incidents); 0 links nothing.
-    incident_minutes: int = 120
+    incident_minutes: int = Field(120, ge=0, le=24 * 60)
 
 
-@dataclass(frozen=True)
-class EmergencyNumbers:
+class EmergencyNumbers(Section):
     """The numbers the emergency safety net gives at once (docs/dialogue.md explains the net).
 
     `duty_phone` is the company's 24-hour duty / repair line: a burst pipe at 3 a.m. needs someone
@@ -113,145 +174,223 @@ class EmergencyNumbers:
     a customer is told.
     """
 
-    duty_phone: str
-    gas_phone: str | None
-    fire_phone: str
-    ambulance_phone: str
+    duty_phone: PhoneText
+    gas_phone: PhoneText | None = Field(...)
+    fire_phone: PhoneText
+    ambulance_phone: PhoneText
 
 
-@dataclass(frozen=True)
-class RoomTempComplaint:
+class RoomTempComplaint(_TwoDeadlines):
     """Deadlines of a 测温 (room-temperature) ticket."""
 
-    measure_hours: float
-    fix_hours: float
+    order = ("measure_hours", "fix_hours")
+
+    measure_hours: Hours
+    fix_hours: Hours
 
 
-@dataclass(frozen=True)
-class Repair:
+class Repair(_TwoDeadlines):
     """Deadlines for fixing ordinary and major faults."""
 
-    fix_hours: float
-    major_fix_hours: float
+    order = ("fix_hours", "major_fix_hours")
+
+    fix_hours: Hours
+    major_fix_hours: Hours
 
 
-@dataclass(frozen=True)
-class Complaint:
+class Complaint(_TwoDeadlines):
     """Deadlines of a complaint: acknowledged (受理) and closed (办结)."""
 
-    acknowledge_hours: float
-    close_hours: float
+    order = ("acknowledge_hours", "close_hours")
+
+    acknowledge_hours: Hours
+    close_hours: Hours
 
 
-@dataclass(frozen=True)
-class FollowUp:
+class FollowUp(Section):
     """The satisfaction call-back (回访) after a ticket is closed.
 
     The survey may be answered until `working_days` after closing; a rating of `low_rating_max`
     or less opens a follow-up ticket so a person calls the household back.
     """
 
-    working_days: int
-    low_rating_max: int
+    working_days: int = number_field(1, 30)
+    low_rating_max: int = number_field(1, 4)
 
 
-@dataclass(frozen=True)
-class Escalation:
+class ExtensionHours(Section):
+    """One extension per ticket deadline (`DEADLINES`), read by name: `extension_hours[name]`."""
+
+    first_reply: Hours
+    on_site: Hours
+    resolve: Hours
+
+    def __getitem__(self, deadline: str) -> float:
+        """The extension of the deadline named (the watch has its name from the ticket column)."""
+        if deadline not in DEADLINES:
+            raise KeyError(deadline)
+        return float(getattr(self, deadline))
+
+    def __contains__(self, deadline: object) -> bool:
+        """Whether `deadline` names a deadline with an extension (every one of `DEADLINES`)."""
+        return deadline in DEADLINES
+
+
+class Escalation(Section):
     """What the deadline watch does around a ticket deadline (first_reply, on_site, resolve).
 
     The agents' queue is warned `warning_hours` before a deadline; after a missed one the user is
     promised a new time, `extension_hours[deadline]` after the breach was found.
     """
 
-    warning_hours: float
-    extension_hours: Mapping[str, float]
+    warning_hours: float = number_field(0, 24, low_open=True)
+    extension_hours: ExtensionHours
 
 
-@dataclass(frozen=True)
-class Calendar:
+_DAYS = "a list of dates like 2026-10-01"
+
+
+class Calendar(Section):
     """Public holidays and swapped working days (调休), so working-day deadlines are right.
 
-    Without entries, Monday–Friday are working days.
+    Without entries, Monday–Friday are working days. Each list is kept sorted, a day written twice
+    once.
     """
 
-    holidays: tuple[date, ...]
-    extra_workdays: tuple[date, ...]
+    holidays: tuple[YamlDate, ...] = Field(default=(), expects=_DAYS)
+    extra_workdays: tuple[YamlDate, ...] = Field(default=(), expects=_DAYS)
+
+    @validator("holidays", "extra_workdays", pre=True)
+    def _null_is_empty(cls, value: Any) -> Any:
+        """`holidays:` with nothing after it (YAML's null) means no such days."""
+        return [] if value is None else value
+
+    @validator("holidays", "extra_workdays")
+    def _sorted_once(cls, days: tuple[date, ...]) -> tuple[date, ...]:
+        """Sorted, each day once, whatever order the editor wrote them in."""
+        return tuple(sorted(set(days)))
+
+    @root_validator(skip_on_failure=True)
+    def _no_day_both(cls, values: dict[str, Any]) -> dict[str, Any]:
+        both = set(values["holidays"]) & set(values["extra_workdays"])
+        if both:
+            raise Refused(f"repeats a holiday: {min(both).isoformat()}", "extra_workdays")
+        return values
 
 
-@dataclass(frozen=True)
-class Notices:
+class Notices(Section):
     """How early customers hear about stops."""
 
-    planned_stop_days: int
-    planned_stop_days_by_reason: Mapping[str, int]
-    emergency_hours: float
-    season_reminder_days: int  # remind subscribers this many days before the season starts
-    bill_reminder_days: int  # remind unpaid accounts this many days before payment.deadline
+    planned_stop_days: int = number_field(0, 60)
+    planned_stop_days_by_reason: Mapping[str, StopDays] = Field(default_factory=dict)
+    emergency_hours: Hours
+    #: remind subscribers this many days before the season starts
+    season_reminder_days: int = number_field(1, 30)
+    #: remind unpaid accounts this many days before payment.deadline
+    bill_reminder_days: int = number_field(1, 60)
+
+    @validator("planned_stop_days_by_reason", always=True)
+    def _reason_codes(cls, value: Mapping[str, int]) -> Mapping[str, int]:
+        for reason in value:
+            if not _REASON_CODE.match(reason):
+                raise Refused("must be a reason code in lower case like pressure_test", reason)
+        return MappingProxyType(dict(value))
 
 
-@dataclass(frozen=True)
-class RefundTier:
+class RefundTier(Section):
     """One band of degrees below the standard and the share of the daily fee refunded for it.
 
     `to_c` is `None` for the open-ended last band. Which side of a bound belongs to the band is
     set once for all tiers by `Refund.boundary`.
     """
 
-    from_c: float
-    to_c: float | None
-    rate: float
+    from_c: float = Field(..., alias="from", ge=0, le=50)
+    to_c: float | None = Field(..., alias="to", ge=0, le=50)
+    rate: Share
 
 
-@dataclass(frozen=True)
-class Refund:
+class Refund(Section):
     """Refund when a room stays below standard and is not fixed in `not_fixed_within_hours`."""
 
-    not_fixed_within_hours: float
+    not_fixed_within_hours: Hours
     boundary: TierBoundary
-    tiers: tuple[RefundTier, ...]
+    tiers: tuple[RefundTier, ...] = list_field("a non-empty list of tiers")
+
+    @root_validator(skip_on_failure=True)
+    def _tiers_cover_every_degree(cls, values: dict[str, Any]) -> dict[str, Any]:
+        """From the standard up, sorted, without gaps, rates not falling, the last one open."""
+        tiers: tuple[RefundTier, ...] = values["tiers"]
+        for index, tier in enumerate(tiers):
+            low, high = tier.from_c, tier.to_c
+            if index == 0 and low != 0:
+                raise Refused(
+                    f"must be 0 so the tiers start at the standard, got {fmt(low)}", "tiers[0].from"
+                )
+            if index > 0:
+                before = tiers[index - 1]
+                if before.to_c is None:
+                    raise Refused("is null but is not the last tier", f"tiers[{index - 1}].to")
+                if low != before.to_c:
+                    raise Refused(
+                        f"must equal tiers[{index - 1}].to ({fmt(before.to_c)}): tiers must be "
+                        f"sorted and leave no gap, got {fmt(low)}",
+                        f"tiers[{index}].from",
+                    )
+                if tier.rate < before.rate:
+                    raise Refused(
+                        f"must not be lower than tiers[{index - 1}].rate ({fmt(before.rate)})",
+                        f"tiers[{index}].rate",
+                    )
+            if high is not None and high <= low:
+                raise Refused(
+                    f"must be greater than from ({fmt(low)}), got {fmt(high)}", f"tiers[{index}].to"
+                )
+        if tiers[-1].to_c is not None:
+            raise Refused(
+                "must be null (no upper bound) so the tiers cover every temperature",
+                f"tiers[{len(tiers) - 1}].to",
+            )
+        return values
 
 
-@dataclass(frozen=True)
-class Payment:
+class Payment(Section):
     """When and where to pay."""
 
-    deadline: MonthDay
-    channels: tuple[str, ...]
-    online_url: str | None = None  # a page to pay online; WeChat answers link to it
+    #: a page to pay online; WeChat answers link to it
+    online_url: HttpsUrl | None = None
+    deadline: MonthDayText
+    channels: tuple[ChannelName, ...] = list_field("a non-empty list of texts")
 
 
-@dataclass(frozen=True)
-class LateFee:
+class LateFee(Section):
     """Late fee on unpaid heating fees.
 
     `daily_rate` `None` means "per the heating contract": the code then computes no amount and the
     answers say so, instead of inventing a number the regulation does not give.
     """
 
-    daily_rate: float | None
-    grace_days: int
-    cap_ratio: float | None
+    daily_rate: float | None = number_field(0, 0.01)
+    grace_days: int = number_field(0, 365)
+    cap_ratio: float | None = number_field(0, 10, low_open=True)
 
 
-@dataclass(frozen=True)
-class StopHeating:
-    """报停: stopping heating for a whole season."""
+class StopHeating(Section):
+    """报停: stopping heating for a whole season; its deadline is checked against the season by
+    `PolicyFile`."""
 
-    apply_deadline: MonthDay
-    base_fee_share: float | None
-    process_working_days: int
+    apply_deadline: MonthDayText
+    base_fee_share: Share | None = Field(...)
+    process_working_days: int = number_field(1, 30)
 
 
-@dataclass(frozen=True)
-class Fees:
+class Fees(Section):
     """Area-based price (the usual bill)."""
 
-    area_price_per_m2: float
-    area_basis: str
+    area_price_per_m2: float = number_field(0, 1000, low_open=True)
+    area_basis: StrictStr = text_field(20)
 
 
-@dataclass(frozen=True)
-class Metering:
+class Metering(Section):
     """Two-part metered price (热计量), how the season is settled, and the 查表 (CB) ticket clock.
 
     A meter fault or a disputed reading is its own service (查表, apart from 收费): a person checks
@@ -260,34 +399,31 @@ class Metering:
     """
 
     available: bool
-    base_price_per_m2: float
-    energy_price_per_kwh: float
-    prepayment: str
-    settlement: str
-    check_hours: float
-    dispute_working_days: int
+    base_price_per_m2: float = number_field(0, 1000)
+    energy_price_per_kwh: float = number_field(0, 10)
+    prepayment: StrictStr = text_field(60)
+    settlement: StrictStr = text_field(60)
+    check_hours: Hours
+    dispute_working_days: int = number_field(1, 30)
 
 
-@dataclass(frozen=True)
-class Invoice:
+class Invoice(Section):
     """Invoice wording: what kind, how to get it, special cases."""
 
-    kind: str
-    how: str
-    special: str
+    kind: StrictStr = text_field(30)
+    how: StrictStr = text_field(60)
+    special: StrictStr = text_field(60, allow_empty=True)
 
 
-@dataclass(frozen=True)
-class AccountTransfer:
+class AccountTransfer(Section):
     """过户: documents and conditions."""
 
-    documents: tuple[str, ...]
-    where: str
-    conditions: str
+    documents: tuple[DocumentName, ...] = list_field("a non-empty list of texts")
+    where: StrictStr = text_field(40)
+    conditions: StrictStr = text_field(60, allow_empty=True)
 
 
-@dataclass(frozen=True)
-class Verification:
+class Verification(Section):
     """Limits on guessing an account's phone digits before bills are shown.
 
     Per sender (`verification_retry_at`): a sender's `max_failures_per_sender`-th failure in the
@@ -303,62 +439,53 @@ class Verification:
     alone does not keep showing a household's bill.
     """
 
-    phone_digits: int
-    max_failures_per_sender: int
-    retry_delays_minutes: tuple[float, ...]
-    max_failures_per_account: int
-    account_retry_delays_minutes: tuple[float, ...]
-    window_hours: float
-    idle_minutes: int
+    window_hours: Hours
+    max_failures_per_account: int = number_field(1, 100)
+    account_retry_delays_minutes: tuple[float, ...] = list_field(
+        "a list of 1 to 10 waits in minutes like [1, 5, 15]", at_most=10
+    )
+    phone_digits: int = number_field(4, 6)
+    max_failures_per_sender: int = number_field(1, 100)
+    retry_delays_minutes: tuple[float, ...] = list_field(
+        "a list of 1 to 10 waits in minutes like [1, 5, 15]", at_most=10
+    )
+    idle_minutes: int = number_field(1, 24 * 60)
+
+    @root_validator(skip_on_failure=True)
+    def _waits_grow_within_window(cls, values: dict[str, Any]) -> dict[str, Any]:
+        longest = values["window_hours"] * 60
+        for name in ("retry_delays_minutes", "account_retry_delays_minutes"):
+            delays = values[name]
+            for index, delay in enumerate(delays):
+                key = f"{name}[{index}]"
+                if not 0 < delay <= longest:
+                    raise Refused(out_of_range(0, longest, delay, low_open=True, whole=False), key)
+                if index and delay < delays[index - 1]:
+                    raise Refused(
+                        f"({fmt(delay)}) must not be shorter than {name}[{index - 1}] "
+                        f"({fmt(delays[index - 1])}): waits grow with every failure",
+                        key,
+                    )
+        return values
 
 
-@dataclass(frozen=True)
-class Visit:
+class Visit(Section):
     """Home-visit rules told to the customer in confirmations."""
 
     require_work_id: bool
 
 
-@dataclass(frozen=True)
-class Handoff:
+class Handoff(Section):
     """Hand-off to a person: how long a queued conversation may wait before it becomes a call-back.
 
     Past `pickup_minutes` without an agent the user gets a call-back (RG) ticket instead of more
     waiting, and the bot answers again.
     """
 
-    pickup_minutes: int
+    pickup_minutes: int = number_field(1, 240)
 
 
-@dataclass(frozen=True)
-class QualityTargets:
-    """The shares the quality report's first page holds each figure to (fractions, 0.95 = 95 %)."""
-
-    answer_rate: float
-    room_temperature_rate: float
-    satisfaction: float
-    first_contact_resolution: float
-    deadline_compliance: float
-
-
-@dataclass(frozen=True)
-class Quality:
-    """How the standard's quality figures are counted here, and the targets they are held to.
-
-    `answer_within_seconds`: a hand-off counts as answered (接通) when a person takes it within
-    this. `satisfied_min_rating`: the lowest survey rating (of 5) counted as satisfied.
-    `repeat_days`: a finished ticket was not solved at first contact when the same household opens
-    another of the same kind within this many days.
-    """
-
-    answer_within_seconds: int
-    satisfied_min_rating: int
-    repeat_days: int
-    targets: QualityTargets
-
-
-@dataclass(frozen=True)
-class SmsLimits:
+class SmsLimits(Section):
     """What SMS the channel may send on its own, so a flood of callbacks cannot run up a bill.
 
     One Aliyun callback of 10,000 items once made 9,840 SMS. A callback runs at most
@@ -367,22 +494,52 @@ class SmsLimits:
     in the last 24 hours, and to everybody together at `daily_budget` in the last 24 hours.
     """
 
-    max_items_per_callback: int
-    replies_per_number_per_hour: int
-    replies_per_number_per_day: int
-    daily_budget: int
+    replies_per_number_per_hour: int = number_field(1, 100)
+    replies_per_number_per_day: int = number_field(1, 1000)
+    daily_budget: int = number_field(1, 1_000_000)
+    max_items_per_callback: int = number_field(1, 100)
+
+    @root_validator(skip_on_failure=True)
+    def _budgets_grow(cls, values: dict[str, Any]) -> dict[str, Any]:
+        _not_less(values, "replies_per_number_per_day", "replies_per_number_per_hour")
+        _not_less(
+            values,
+            "daily_budget",
+            "replies_per_number_per_day",
+            ": the budget is for all numbers together",
+        )
+        return values
 
 
-@dataclass(frozen=True)
-class Policy:
-    """One city's or company's complete, validated service policy.
+class QualityTargets(Section):
+    """The shares the quality report's first page holds each figure to (fractions, 0.95 = 95 %)."""
 
-    `name` is the file's stem (`beijing`), `source` the file it was read from (for messages).
+    answer_rate: Share
+    room_temperature_rate: Share
+    satisfaction: Share
+    first_contact_resolution: Share
+    deadline_compliance: Share
+
+
+class Quality(Section):
+    """How the standard's quality figures are counted here, and the targets they are held to.
+
+    `answer_within_seconds`: a hand-off counts as answered (接通) when a person takes it within
+    this. `satisfied_min_rating`: the lowest survey rating (of 5) counted as satisfied.
+    `repeat_days`: a finished ticket was not solved at first contact when the same household opens
+    another of the same kind within this many days.
     """
 
-    name: str
-    source: str
-    city: str
+    targets: QualityTargets
+    answer_within_seconds: int = number_field(1, 3600)
+    satisfied_min_rating: int = number_field(1, 5)
+    repeat_days: int = number_field(1, 90)
+
+
+class Sections(Section):
+    """The sections of a policy, shared by the file (`PolicyFile`) and the code's `Policy`."""
+
+    city: StrictStr = text_field(20)
     company: Company
     season: Season
     room_temperature: RoomTemperature
@@ -394,7 +551,7 @@ class Policy:
     complaint: Complaint
     follow_up: FollowUp
     escalation: Escalation
-    calendar: Calendar
+    calendar: Calendar = Calendar()
     notices: Notices
     refund: Refund
     payment: Payment
@@ -409,6 +566,38 @@ class Policy:
     handoff: Handoff
     sms: SmsLimits
     quality: Quality
+
+    @root_validator(skip_on_failure=True)
+    def _apply_between_seasons(cls, values: dict[str, Any]) -> dict[str, Any]:
+        season, deadline = values["season"], values["stop_heating"].apply_deadline
+        if not season.end < deadline < season.start:
+            raise Refused(
+                f"({deadline}) must fall after season.end ({season.end}) and before season.start "
+                f"({season.start}): applications close before the season starts",
+                "stop_heating.apply_deadline",
+            )
+        return values
+
+
+class PolicyFile(Sections):
+    """A whole policy file (after `extends` was merged by the loader, which consumes that key)."""
+
+    extends: Any = None
+
+    def policy(self, name: str, source: str) -> Policy:
+        """The validated `Policy`; `name` and `source` say which file it came from."""
+        sections = {key: getattr(self, key) for key in Sections.__fields__}
+        return Policy.construct(name=name, source=source, **sections)  # validated: no re-check
+
+
+class Policy(Sections):
+    """One city's or company's complete, validated service policy.
+
+    `name` is the file's stem (`beijing`), `source` the file it was read from (for messages).
+    """
+
+    name: str
+    source: str
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Validating a policy's data with the schema, and pydantic's first complaint in the file's words.
+"""Validating a policy's data with its models, and pydantic's first complaint in the file's words.
 
 The editor of a policy file reads one message naming the dotted key, e.g. `refund.tiers[1].rate
 must be between 0 and 1, got 1.5`. pydantic's own wording names one bound and not the value, and
@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError, parse_obj_as
 from pydantic.fields import MAPPING_LIKE_SHAPES, ModelField
 from pydantic.utils import ROOT_KEY
 
-from bot.policy.schema import PolicyFile
+from bot.policy.model import PolicyFile
 from bot.policy.values import Written, out_of_range, show
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import FrozenInstanceError, dataclass
 from datetime import date, datetime
-from types import MappingProxyType
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -26,9 +26,7 @@ from pydantic import (
     errors,
     validator,
 )
-from pydantic.fields import MAPPING_LIKE_SHAPES, SHAPE_LIST, ModelField
-
-from bot.policy.model import MonthDay
+from pydantic.fields import MAPPING_LIKE_SHAPES, SHAPE_TUPLE_ELLIPSIS, ModelField
 
 MAX_HOURS = 720.0
 """30 days: any service deadline longer than this is certainly a typo."""
@@ -38,6 +36,28 @@ _PHONE = re.compile(r"^[0-9][0-9-]{2,19}$")
 _HTTPS_URL = re.compile(r"^https://[^\s<>\"']+$")
 
 S = TypeVar("S", bound="Section")
+
+
+@dataclass(frozen=True, order=True)
+class MonthDay:
+    """A day of the year without a year (`11-15`), because policies repeat every season.
+
+    02-29 is refused by the loader: a date that does not exist every year cannot anchor a rule.
+    """
+
+    month: int
+    day: int
+
+    def in_year(self, year: int) -> date:
+        """This month-day as a date of `year`."""
+        return date(year, self.month, self.day)
+
+    def zh(self) -> str:
+        """Chinese display form, `11月15日`, as customers read dates."""
+        return f"{self.month}月{self.day}日"
+
+    def __str__(self) -> str:
+        return f"{self.month:02d}-{self.day:02d}"
 
 
 class Refused(PydanticValueError):
@@ -96,7 +116,7 @@ class Written:
         return Refused(f"must be {cls.expects}, got {show(value)}")
 
 
-class MonthDayText(Written):
+class _MonthDayText(Written):
     """A month-day in quotes, `"11-15"`; validates to a `MonthDay`. 02-29 is refused because a
     day that does not exist every year cannot anchor a rule."""
 
@@ -117,7 +137,7 @@ class MonthDayText(Written):
         return MonthDay(month, day)
 
 
-class PhoneText(Written):
+class _PhoneText(Written):
     """A phone number as customers dial it, quoted: unquoted 096069 would lose its 0 in YAML."""
 
     expects = 'a phone number in quotes like "96069"'
@@ -129,7 +149,7 @@ class PhoneText(Written):
         return value.strip()
 
 
-class HttpsUrl(Written):
+class _HttpsUrl(Written):
     """An https:// address (a payment page customers are sent to)."""
 
     expects = "an https:// address or null"
@@ -141,7 +161,7 @@ class HttpsUrl(Written):
         return value.strip()
 
 
-class YamlDate(Written):
+class _YamlDate(Written):
     """A date: YAML's own (unquoted 2026-10-01) or an ISO text; a date-time is refused."""
 
     expects = "a date like 2026-10-01"
@@ -156,6 +176,17 @@ class YamlDate(Written):
             except ValueError:
                 pass
         raise cls.refuse(value)
+
+
+if TYPE_CHECKING:
+    # The code that reads a policy sees what each value validates to (pydantic's own StrictStr
+    # does the same), so `policy.season.start.zh()` is type-checked.
+    MonthDayText = MonthDay
+    PhoneText = str
+    HttpsUrl = str
+    YamlDate = date
+else:
+    MonthDayText, PhoneText, HttpsUrl, YamlDate = _MonthDayText, _PhoneText, _HttpsUrl, _YamlDate
 
 
 class Hours(ConstrainedFloat):
@@ -205,15 +236,25 @@ def number_field(low: float, high: float, *, low_open: bool = False) -> Any:
     return Field(..., gt=low, le=high) if low_open else Field(..., ge=low, le=high)
 
 
-class Section(BaseModel):
-    """One mapping of the file. `builds` is the frozen dataclass of `bot.policy.model` it becomes,
-    field for field (lists become tuples, mappings read-only)."""
+def list_field(expects: str, *, at_most: int | None = None) -> Any:
+    """A required list of at least one item (and at most `at_most`), kept as a tuple; `expects`
+    says it. pydantic counts no items of a tuple, so `Section` does (`items`)."""
+    return Field(..., expects=expects, items=(1, at_most))
 
-    builds: ClassVar[Callable[..., Any]]
+
+class Section(BaseModel):
+    """One mapping of the file, and the frozen object the code reads for it.
+
+    Nothing may change a policy after it is loaded (one cached instance serves every caller):
+    assigning or deleting an attribute raises `dataclasses.FrozenInstanceError`, as for the
+    policy's other frozen values (`MonthDay`, `DueTimes`), list keys are tuples and mapping keys
+    read-only; a section of hashable values is hashable (`frozen`).
+    """
 
     class Config:
         extra = Extra.forbid
         anystr_strip_whitespace = True
+        frozen = True
 
     @classmethod
     def validate(cls: type[S], value: Any) -> S:
@@ -224,11 +265,21 @@ class Section(BaseModel):
 
     @validator("*", pre=True)
     def _container_as_written(cls, value: Any, field: ModelField) -> Any:
-        """A list or mapping as YAML writes one: pydantic would read "" as an empty mapping."""
+        """A list or mapping as YAML writes one: pydantic would read "" as an empty mapping.
+
+        A list key is a tuple (`tuple[X, ...]`), so the policy cannot change; it is written as a
+        YAML list.
+        """
         if field.shape in MAPPING_LIKE_SHAPES and not isinstance(value, Mapping | None):
             raise errors.DictError()
-        if field.shape == SHAPE_LIST and not isinstance(value, list | None):
-            raise errors.ListError()
+        if field.shape == SHAPE_TUPLE_ELLIPSIS and value is not None:
+            if not isinstance(value, list):
+                raise errors.ListError()
+            fewest, most = field.field_info.extra.get("items", (0, None))
+            if len(value) < fewest:
+                raise errors.ListMinLengthError(limit_value=fewest)
+            if most is not None and len(value) > most:
+                raise errors.ListMaxLengthError(limit_value=most)
         return value
 
     @validator("*", pre=True, each_item=True)
@@ -249,18 +300,8 @@ class Section(BaseModel):
             raise errors.FloatError()
         return value
 
-    def build(self) -> Any:
-        """The policy's dataclass of this section."""
-        return self.builds(**{name: frozen(getattr(self, name)) for name in self.__fields__})
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
 
-
-def frozen(value: Any) -> Any:
-    """A validated value as the policy keeps it: sections built, lists as tuples, mappings
-    read-only, so that nothing can change a policy after it is loaded."""
-    if isinstance(value, Section):
-        return value.build()
-    if isinstance(value, list):
-        return tuple(frozen(item) for item in value)
-    if isinstance(value, dict):
-        return MappingProxyType({key: frozen(item) for key, item in value.items()})
-    return value
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")

@@ -212,7 +212,9 @@ async def test_faq_answers_come_from_the_active_policy(
     beijing, tianjin = load_policy("beijing"), load_policy("tianjin")
     assert "6小时" in await answer(beijing)
     assert "24小时内上门" in await answer(tianjin)
-    warmer = replace(beijing, room_temperature=replace(beijing.room_temperature, minimum_c=20.0))
+    warmer = beijing.copy(
+        update={"room_temperature": beijing.room_temperature.copy(update={"minimum_c": 20.0})}
+    )
     assert "不低于20℃" in await answer(warmer)
 
 

@@ -3,7 +3,6 @@ with one urgent hand-off that lists the other households' reports."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -150,6 +149,6 @@ def test_a_retried_report_keeps_its_link_and_raises_no_alert(
 
 
 def test_a_company_may_switch_linking_off(session: Session, now: datetime) -> None:
-    off = replace(POLICY, leak=replace(POLICY.leak, incident_minutes=0))
+    off = POLICY.copy(update={"leak": POLICY.leak.copy(update={"incident_minutes": 0})})
     _burst(session, now, "x", policy=off)
     assert _burst(session, now, "y", room="402", policy=off).incident is None

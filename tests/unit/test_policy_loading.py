@@ -32,6 +32,11 @@ DELETE = object()
 _INDEX = re.compile(r"^(\w+)\[(\d+)\]$")
 
 
+def _tier(low: float, high: float | None, rate: float) -> RefundTier:
+    """A refund tier as the file writes it (`from`, `to`, `rate`)."""
+    return RefundTier.parse_obj({"from": low, "to": high, "rate": rate})
+
+
 def _set(data: dict[str, Any], dotted: str, value: Any) -> None:
     """Set (or with DELETE remove) `a.b[1].c` inside nested YAML data."""
     parts = dotted.split(".")
@@ -94,9 +99,9 @@ def test_beijing_has_every_value_of_the_spec_table() -> None:
     assert p.refund.not_fixed_within_hours == 24
     assert p.refund.boundary == "lower_inclusive"
     assert p.refund.tiers == (
-        RefundTier(0, 2, 0.40),
-        RefundTier(2, 4, 0.60),
-        RefundTier(4, None, 1.00),
+        _tier(0, 2, 0.40),
+        _tier(2, 4, 0.60),
+        _tier(4, None, 1.00),
     )
     assert p.payment.deadline == MonthDay(12, 31)
     assert p.late_fee.daily_rate is None  # the spec gives no Beijing rate: "per contract"
@@ -126,9 +131,9 @@ def test_tianjin_differs_where_the_spec_differs() -> None:
     assert p.notices.emergency_hours == 2
     assert p.refund.boundary == "upper_inclusive"
     assert p.refund.tiers == (
-        RefundTier(0, 2, 0.10),
-        RefundTier(2, 6, 0.50),
-        RefundTier(6, None, 1.00),
+        _tier(0, 2, 0.10),
+        _tier(2, 6, 0.50),
+        _tier(6, None, 1.00),
     )
     assert p.payment.deadline == MonthDay(12, 31)
     assert p.late_fee.daily_rate == 0.002
@@ -140,6 +145,8 @@ def test_policy_is_frozen() -> None:
         p.city = "上海"  # type: ignore[misc]
     with pytest.raises(dataclasses.FrozenInstanceError):
         p.repair.fix_hours = 1  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del p.refund.tiers[0].rate
     with pytest.raises(TypeError):
         p.notices.planned_stop_days_by_reason["filling"] = 1  # type: ignore[index]
 

@@ -9,7 +9,6 @@ below was counted by hand from the rows, in the comments beside them.
 from __future__ import annotations
 
 import csv
-import dataclasses
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -45,12 +44,12 @@ AS_OF = datetime(2026, 12, 1, 4, 0, tzinfo=timezone.utc)  # 12:00 on 1 December,
 BEIJING = load_policy("beijing")
 # Beijing's quality rules (answered within 60 s, satisfied from 4, repeats within 7 days, low
 # rating 2, minimum 18 ℃) with a satisfaction target of 50 %, so one first-page figure is green.
-POLICY: Policy = dataclasses.replace(
-    BEIJING,
-    quality=dataclasses.replace(
-        BEIJING.quality,
-        targets=dataclasses.replace(BEIJING.quality.targets, satisfaction=0.5),
-    ),
+POLICY: Policy = BEIJING.copy(
+    update={
+        "quality": BEIJING.quality.copy(
+            update={"targets": BEIJING.quality.targets.copy(update={"satisfaction": 0.5})}
+        )
+    }
 )
 
 

@@ -53,7 +53,7 @@ ALERTS = "bot.alerts.sms"
 def _policy(**limits: int) -> Policy:
     """The Beijing policy with the given `sms` limits (the rest as shipped)."""
     beijing = load_policy("beijing")
-    return dataclasses.replace(beijing, sms=dataclasses.replace(beijing.sms, **limits))
+    return beijing.copy(update={"sms": beijing.sms.copy(update=limits)})
 
 
 SMALL = _policy(replies_per_number_per_hour=2, replies_per_number_per_day=3, daily_budget=4)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -26,8 +25,7 @@ def test_application_dates(today: date, starts: date | None) -> None:
 
 def test_after_an_earlier_company_deadline_it_counts_from_the_season_after() -> None:
     beijing = load_policy("beijing")
-    company = replace(
-        beijing, stop_heating=replace(beijing.stop_heating, apply_deadline=MonthDay(10, 31))
-    )
+    stop = beijing.stop_heating.copy(update={"apply_deadline": MonthDay(10, 31)})
+    company = beijing.copy(update={"stop_heating": stop})
     assert late_application_starts(company, date(2026, 11, 5)) == date(2027, 11, 15)
     assert late_application_starts(company, date(2026, 10, 31)) is None
