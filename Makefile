@@ -5,7 +5,7 @@
 PY := .venv/bin/python
 RASA := .venv/bin/rasa
 
-.PHONY: setup model db run run-prod test lint eval bench bench-prod
+.PHONY: setup model db run run-prod test lint eval bench bench-prod bench-text
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -30,6 +30,10 @@ eval: model
 # Load benchmark against the stock `rasa init` assistant (several minutes; run it alone).
 bench: model
 	@$(PY) bench/load.py
+
+# The text functions on 10,000-character pastes: time and growth (a backtracking pattern shows).
+bench-text: setup
+	@$(PY) bench/long_inputs.py
 
 # The production profile's throughput on 1 and 2 Rasa replicas behind nginx (~4 minutes).
 bench-prod: model
