@@ -41,4 +41,5 @@ def test_look_alikes_stay_as_written(kept: str) -> None:
 
 
 def test_tokens_are_folded_one_by_one() -> None:
-    assert canonical_tokens(["散热器", "取暖费", "wx", "app"]) == ["暖气片", "暖气费", "微信", "app"]
+    folded = canonical_tokens(["散热器", "取暖费", "wx", "app"])
+    assert folded == ["暖气片", "暖气费", "微信", "app"]
