@@ -13,11 +13,24 @@ digits and Chinese numerals are already folded):
   unseen words share most of their characters with the training words;
 * TF-IDF of the JiebaTokenizer's words (with the domain dictionary), so 不热 and 热 are told apart.
 
+The key model counts both on the message with its domain words in one spelling
+(`bot.nlu.terms`: 散热器 → 暖气片, 取暖费 → 暖气费, 用户编号 → 户号, zfb → 支付宝), so an example
+teaches every spelling of its words (`canonical_terms`, on by default). The intent model keeps
+the words as written: with the same folding it lost 0.2 points of intent accuracy and one
+out-of-scope message of 66 on the NLU test set.
+
 Classifier: `LinearSVC` with a sigmoid calibrated on 5-fold cross-validated decisions
 (`CalibratedClassifierCV(ensemble=False)`), so the confidence is a probability the
 FallbackClassifier threshold can be set on (chosen on training folds, docs/nlu.md). Two models
 are trained: intents (a retrieval intent counts as one intent, `faq`) and the retrieval intent's
-keys (`faq/heating_season` …). The key is written where Rasa's ResponseSelector writes it
+keys (`faq/heating_season` …). The key model weighs each topic's examples by the inverse of their
+number (`class_weight="balanced"`, `balanced_keys`): the eleven old topics have four times the
+examples of the newer ones, and without the weights a question worded unlike both went to the old
+topic for its size. Its probabilities come from one sigmoid shared by all topics
+(`PooledSigmoid`), fitted on cross-validated decisions: a sigmoid per topic learns each topic's
+share of the examples again and undid most of the weighting. Measured on the training data with
+one writer's 539 questions held out (the others train): 87.9 % top-1 before, 90.7 % with both. The
+key is written where Rasa's ResponseSelector writes it
 (`response_selector.faq.response.intent_response_key`), which is what
 `action_answer_faq` and Rasa's processor read.
 
@@ -54,20 +67,26 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.special import expit
+from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.svm import LinearSVC
 
 from bot.nlu.clauses import CLAUSES, clause_spans
+from bot.nlu.terms import canonical_terms, canonical_tokens
 
 __all__ = [
     "LinearIntentClassifier",
     "LinearModel",
     "NgramFeatures",
+    "PooledSigmoid",
     "RowEncoder",
     "calibrated_probabilities",
     "fit_features",
     "fit_model",
+    "fit_pooled_sigmoid",
     "response_selector_output",
 ]
 
@@ -154,10 +173,53 @@ def fit_features(
 
 
 @dataclass
+class PooledSigmoid:
+    """A linear SVM whose decisions become probabilities through one sigmoid for every label.
+
+    `expit(slope · decision + offset)` per label, divided by their sum. One sigmoid keeps the
+    SVM's order of the labels (a sigmoid per label re-ranks them by how many examples each had,
+    which is what class weights are there to avoid) and still says how sure the ranking is; the
+    slope and offset are fitted on decisions the SVM made for rows it was not trained on
+    (cross-validation), as `CalibratedClassifierCV` does per label.
+    """
+
+    svm: LinearSVC
+    slope: float
+    offset: float
+
+    @property
+    def classes_(self) -> np.ndarray:
+        """The labels, in the order of the probabilities."""
+        return np.asarray(self.svm.classes_)
+
+    def predict_proba(self, rows: Any) -> np.ndarray:
+        """One row of label probabilities per feature row."""
+        proba = expit(self.slope * _per_label(self.svm.decision_function(rows)) + self.offset)
+        return np.asarray(proba / proba.sum(axis=1, keepdims=True))
+
+
+def _per_label(decisions: Any) -> np.ndarray:
+    """An SVM's decisions as one column per label (two labels give one signed column)."""
+    decisions = np.asarray(decisions)
+    return np.column_stack([-decisions, decisions]) if decisions.ndim == 1 else decisions
+
+
+def fit_pooled_sigmoid(svm: LinearSVC, rows: Any, labels: np.ndarray, folds: int) -> PooledSigmoid:
+    """Fit `svm` on all rows and one sigmoid on its cross-validated decisions (pure)."""
+    decisions = cross_val_predict(
+        clone(svm), rows, labels, cv=StratifiedKFold(folds), method="decision_function"
+    )
+    svm.fit(rows, labels)
+    truth = (np.asarray(svm.classes_)[None, :] == labels[:, None]).astype(int)
+    sigmoid = LogisticRegression(C=1e4).fit(_per_label(decisions).reshape(-1, 1), truth.ravel())
+    return PooledSigmoid(svm, float(sigmoid.coef_[0, 0]), float(sigmoid.intercept_[0]))
+
+
+@dataclass
 class LinearModel:
     """A calibrated classifier over feature rows (or the one label it was trained on)."""
 
-    classifier: CalibratedClassifierCV | None
+    classifier: CalibratedClassifierCV | PooledSigmoid | None
     only_label: str | None = None
 
     def ranking(self, row: Any, length: int) -> list[tuple[str, float]]:
@@ -190,7 +252,9 @@ def _sigmoids(classifier: CalibratedClassifierCV) -> tuple[Any, np.ndarray, np.n
     return svm, slopes, offsets
 
 
-def calibrated_probabilities(classifier: CalibratedClassifierCV, row: Any) -> np.ndarray:
+def calibrated_probabilities(
+    classifier: CalibratedClassifierCV | PooledSigmoid, row: Any
+) -> np.ndarray:
     """`classifier.predict_proba(row)[0]`, computed in one vectorised step.
 
     scikit-learn runs each class's calibrator separately and checks its input every time (a
@@ -198,6 +262,8 @@ def calibrated_probabilities(classifier: CalibratedClassifierCV, row: Any) -> np
     one SVM decision per class, `expit(-(a·d + b))`, divided by their sum (uniform if it is 0),
     values a hair over 1 set to 1. A test compares both on every training message.
     """
+    if isinstance(classifier, PooledSigmoid):
+        return classifier.predict_proba(row)[0]
     fitted = _sigmoids(classifier)
     if fitted is None:
         return np.asarray(classifier.predict_proba(row)[0])
@@ -210,12 +276,16 @@ def calibrated_probabilities(classifier: CalibratedClassifierCV, row: Any) -> np
     return proba
 
 
-def fit_model(rows: Any, labels: Sequence[str], config: dict[str, Any]) -> LinearModel:
+def fit_model(
+    rows: Any, labels: Sequence[str], config: dict[str, Any], balanced: bool = False
+) -> LinearModel:
     """Train one classifier on feature rows; a single label needs none (it is always that label).
 
     One SVM on all rows, its sigmoid calibrated on cross-validated decisions (`ensemble=False`):
     as accurate as averaging one calibrated SVM per fold (5-fold CV on the training data) and a
-    fifth of the work per message.
+    fifth of the work per message. `balanced` weighs each label's rows by the inverse of their
+    number, so a label is not preferred for having more examples, and calibrates with one sigmoid
+    for all labels (`PooledSigmoid`, the module docstring).
     """
     distinct = sorted(set(labels))
     if not distinct:
@@ -227,6 +297,9 @@ def fit_model(rows: Any, labels: Sequence[str], config: dict[str, Any]) -> Linea
     if lonely:
         raise ValueError(f"every label needs at least 2 training messages; these have 1: {lonely}")
     folds = min(int(config["calibration_folds"]), min(counts.values()))
+    if balanced:
+        svm = LinearSVC(C=float(config["C"]), random_state=0, class_weight="balanced")
+        return LinearModel(fit_pooled_sigmoid(svm, rows, np.asarray(labels), folds))
     classifier = CalibratedClassifierCV(
         LinearSVC(C=float(config["C"]), random_state=0),
         cv=folds,
@@ -282,7 +355,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     """Intents and retrieval keys from a calibrated linear SVM (see the module docstring).
 
     Config: `C` (1.0) of the SVM, `char_ngram_range` ([1, 3]), `calibration_folds` (5),
-    `retrieval_intent` (`faq`), `ranking_length` (10).
+    `retrieval_intent` (`faq`), `ranking_length` (10), `canonical_terms` (true: the key model's
+    features on the domain words' one spelling), `balanced_keys` (true: topics weighed by their
+    example counts).
     """
 
     @staticmethod
@@ -301,6 +376,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             "calibration_folds": 5,
             "retrieval_intent": "faq",
             "ranking_length": 10,
+            "canonical_terms": True,
+            "balanced_keys": True,
         }
 
     def __init__(
@@ -316,6 +393,21 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         self._resource = resource
         self._models: dict[str, Any] = dict(models or {})
         self._encoder: RowEncoder | None = None
+        self._key_encoder: RowEncoder | None = None
+
+    def _rows(self, text: str, tokens: list[str]) -> tuple[Any, Any]:
+        """The message's feature row for the intent model and the one for the key model (the
+        same row unless the key model counts the domain words' one spelling)."""
+        features: NgramFeatures = self._models["features"]
+        if self._encoder is None or self._encoder.features is not features:
+            self._encoder = RowEncoder(features)
+        row = self._encoder.row(text, tokens)
+        key_features: NgramFeatures | None = self._models.get("key_features")
+        if key_features is None:
+            return row, row
+        if self._key_encoder is None or self._key_encoder.features is not key_features:
+            self._key_encoder = RowEncoder(key_features)
+        return row, self._key_encoder.row(canonical_terms(text), canonical_tokens(tokens))
 
     @classmethod
     def create(
@@ -341,12 +433,25 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             intents.append(intent)
             keys.append(example.get(INTENT_RESPONSE_KEY) or "")
         features, rows = fit_features(texts, tokens, self._config)
+        key_features, key_feature_rows = None, rows
+        if self._config["canonical_terms"]:
+            key_features, key_feature_rows = fit_features(
+                [canonical_terms(text) for text in texts],
+                [canonical_tokens(words) for words in tokens],
+                self._config,
+            )
         key_rows = [i for i, intent in enumerate(intents) if intent == retrieval and keys[i]]
         self._models = {
             "features": features,
+            "key_features": key_features,
             "intent": fit_model(rows, intents, self._config),
             "key": (
-                fit_model(rows[key_rows], [keys[i] for i in key_rows], self._config)
+                fit_model(
+                    key_feature_rows[key_rows],
+                    [keys[i] for i in key_rows],
+                    self._config,
+                    balanced=bool(self._config["balanced_keys"]),
+                )
                 if key_rows
                 else None
             ),
@@ -398,9 +503,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                 message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, True)
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
                 continue
-            if self._encoder is None or self._encoder.features is not features:
-                self._encoder = RowEncoder(features)
-            row = self._encoder.row(text, _tokens(message))
+            row, key_row = self._rows(text, _tokens(message))
             ranking = [
                 {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: p}
                 for name, p in intent_model.ranking(row, length)
@@ -410,7 +513,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             if key_model is not None:
                 selector = response_selector_output(
                     retrieval,
-                    key_model.ranking(row, length),
+                    key_model.ranking(key_row, length),
                     self._models.get("responses") or {},
                 )
                 message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selector, add_to_output=True)
@@ -437,7 +540,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             return []
         clauses = []
         for start, end in spans:
-            row = self._encoder.row(text[start:end], _tokens_within(message, start, end))
+            row, key_row = self._rows(text[start:end], _tokens_within(message, start, end))
             intent, confidence = intent_model.ranking(row, 1)[0]
             clause: dict[str, Any] = {
                 TEXT: text[start:end],
@@ -445,7 +548,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                 PREDICTED_CONFIDENCE_KEY: confidence,
             }
             if key_model is not None:
-                key, clause["topic_confidence"] = key_model.ranking(row, 1)[0]
+                key, clause["topic_confidence"] = key_model.ranking(key_row, 1)[0]
                 clause["topic"] = key.split("/", 1)[-1]
             clauses.append(clause)
         return clauses

@@ -11,7 +11,10 @@ A general question here is one that asks
 * how something is done or found (怎么放气, 户号咋查, 咋调), or what it takes (要带什么, 什么手续);
 * whether something is normal, allowed or needed (正常吗, 能自己放气吗, 要带户口本不, 用不用除垢);
 * who is responsible or pays (物业管还是热力管, 损失谁承担, 找谁);
-* where to go (往哪投诉, 去哪反映, 在哪看).
+* where to go (往哪投诉, 去哪反映, 在哪看);
+* why the heating makes a sound, or whether the sound means a fault (咔咔响是咋回事, 当当响是出毛病
+  了吗, 嗡嗡响有事没): the noise topic says which sounds are harmless and which need a repair.
+  Only sounds: why a radiator is cold (暖气拔凉的 咋回事) is a repair, however it is asked.
 
 and does not ask the company to act for this resident or this account now: a request (帮我, 给我,
 我要, 派人, 来人, 上门, 快, 申请, 预约, 转人工, 查一下), a status question (交了吗, 恢复了没,
@@ -67,13 +70,28 @@ _REQUEST = _either(
     r"(暖气费|取暖费|热费|采暖费|费用|欠费|账单|缴费记录|余额|读数|用量|进度)",
     r"(暖气费|取暖费|热费|采暖费|欠费|账单|缴费记录|余额|进度).{0,2}(怎么|咋|如何)(样)?(查|看)",
     # how this resident's request, bill or the current stop stands
-    r"(交|缴|到|批|处理|修|来|恢复|停|办|结清|清)(了|好|完)(吗|没|么|不)|了没|没有?[?？]?$",
+    r"(交|缴|到|批|处理|修|来|恢复|停|办|结清|清)(了|好|完)(吗|没|么|不)|了没",
+    r"(?<!有事|要紧|问题|毛病|碍事)没有?[?？]?$",  # 交钱没? asks a status, 有事没? whether harmful
     r"进度|到哪(了|一步)|怎么样了",
     r"(什么|啥|几)时候(能|来|到|恢复|修)|今晚|今天|今儿|明天|明儿|现在|这会|几点",
     # complaints of waiting or of the service
     r"(怎么|咋|为啥|为什么)(还|老|总|一直|都|这么)(不|没|是|停|凉|冷|挂|占线)|(怎么|咋)又",
     r"还.{0,3}(让不让|管不管|有没有人)",
 )
+#: Asking why, or whether something is a fault or harmful (for sounds only: `_asks_about_a_sound`).
+_WHY_OR_HARMFUL = _either(
+    r"(咋|怎么|什么|啥)回事|为啥|为什么|为嘛|(什么|啥)原因|咋(个)?情况|(嘎|干)(哈|啥)(呢|啊|哩)",
+    r"(出|有)(毛病|问题|故障)(了)?(吗|么|嘛|不|没)|坏了(吗|么|嘛|没)|是不是.{0,3}(坏|毛病|问题|故障)",
+    r"有事(没|吗|么|不)|没事(吧|吗)|要紧(吗|不|么)|碍事(吗|不|么)|(危险|安全)(吗|不|么)",
+)
+#: A sound the heating makes (more than bot.nlu.faults names: 流水声, 嘎嘣).
+_SOUND = re.compile("响|声|噪|动静|吵|敲|咚|当当|哐|咣|哗|嗡|滋滋|嘶|咕噜|咕嘟|嘀嗒|嘎嘣|咔|啪|砰")
+#: The fault types a sound question may name: the sound itself, the air behind gurgling, or a
+#: vague 出问题 — not a cold radiator, a leak or a broken valve.
+_SOUND_FAULTS = frozenset({None, "noise", "air", "other"})
+#: The tasks a sound question is mistaken for (None: asked without a classifier's intent); a
+#: complaint that mentions noise (吵) is still a complaint.
+_SOUND_LOOKALIKES = frozenset({None, "report_repair"})
 #: What a task's own answer covers, so such a question keeps the task: the service-hall search
 #: answers where and when a hall opens and what to bring for a named service (过户带什么); only
 #: the documents in general (营业厅办事要带户口本不) are the knowledge base's.
@@ -109,4 +127,15 @@ def asks_general_question(text: str | None, intent: str | None = None) -> bool:
         return False  # water escaping here and now: the repair (and the emergency net) acts
     if intent == "greet" and _ASKS_AFTER_GREETING.search(canonical):
         return True
-    return _GENERAL.search(canonical) is not None
+    sound_question = intent in _SOUND_LOOKALIKES and _asks_about_a_sound(canonical)
+    return _GENERAL.search(canonical) is not None or sound_question
+
+
+def _asks_about_a_sound(canonical: str) -> bool:
+    """Why the heating makes a sound, or whether the sound is a fault (module docstring); no
+    other fault may be named beside it (a cold radiator that also knocks is a repair)."""
+    return (
+        fault_type_of(canonical) in _SOUND_FAULTS
+        and _SOUND.search(canonical) is not None
+        and _WHY_OR_HARMFUL.search(canonical) is not None
+    )

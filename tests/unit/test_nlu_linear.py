@@ -16,6 +16,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.linear import (
     LinearIntentClassifier,
+    PooledSigmoid,
     RowEncoder,
     _sigmoids,
     calibrated_probabilities,
@@ -149,6 +150,69 @@ def test_component_trains_persists_loads_and_classifies(tmp_path: Path) -> None:
     assert response["intent_response_key"] == "faq/heating_season"
     assert response["responses"] == [{"text": "11月15日"}]
     assert repair.get(INTENT)["name"] == "report_repair"
+
+
+def test_balanced_topics_are_not_chosen_for_their_number_of_examples() -> None:
+    """A topic with many examples must not take a question that shares as much with a topic of
+    few: the balanced model ranks by the words, the unweighted one leans to the big topic."""
+    big = ["暖气费在哪交", "暖气费怎么交", "暖气费去银行交", "暖气费网上交", "暖气费营业厅交",
+           "暖气费交到哪", "暖气费能代交吗", "暖气费交给谁"]  # fmt: skip
+    small = ["暖气费发票怎么开", "暖气费发票去哪开"]
+    texts = big + small
+    labels = ["faq/payment_channels"] * len(big) + ["faq/invoice"] * len(small)
+    tokens = [list(text) for text in texts]
+    features, rows = fit_features(texts, tokens, CONFIG)
+    balanced = fit_model(rows, labels, CONFIG, balanced=True)
+    plain = fit_model(rows, labels, CONFIG)
+    assert isinstance(balanced.classifier, PooledSigmoid)
+    query = features.transform(["发票暖气费"], [list("发票暖气费")])
+    assert balanced.ranking(query, 1)[0][0] == "faq/invoice"
+    assert balanced.ranking(query, 1)[0][1] > plain.ranking(query, 2)[1][1]
+
+
+def test_one_sigmoid_keeps_the_svms_order_and_gives_probabilities() -> None:
+    texts = REPAIR + OUTAGE + [t for group in FAQ.values() for t in group]
+    labels = ["report_repair"] * len(REPAIR) + ["query_outage"] * len(OUTAGE)
+    labels += [key for key, group in FAQ.items() for _ in group]
+    features, rows = fit_features(texts, [list(text) for text in texts], CONFIG)
+    model = fit_model(rows, labels, CONFIG, balanced=True)
+    assert isinstance(model.classifier, PooledSigmoid)
+    assert model.classifier.slope > 0  # a larger decision is a more probable label
+    for text in [*texts, "暖气片冰凉冰凉的", "支付宝交暖气费", "ABC"]:
+        row = features.transform([text], [list(text)])
+        decisions = model.classifier.svm.decision_function(row)[0]
+        probabilities = calibrated_probabilities(model.classifier, row)
+        assert probabilities.sum() == pytest.approx(1.0)
+        assert list(np.argsort(-probabilities)) == list(np.argsort(-decisions))
+        assert [label for label, _ in model.ranking(row, 0)] == [
+            str(model.classifier.classes_[i]) for i in np.argsort(-decisions)
+        ]
+
+
+def test_the_topic_model_reads_every_spelling_of_a_word(tmp_path: Path) -> None:
+    """Examples written with 采暖费 / 发票 teach the topic to questions written with 取暖费 / fp
+    (bot.nlu.terms); the intent model reads the words as written."""
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("linear")
+    examples = [_example(t, "report_repair") for t in REPAIR]
+    examples += [_example(t, "faq", "faq/invoice") for t in ["发票怎么开", "发票在哪开", "要发票"]]
+    examples += [
+        _example(t, "faq", "faq/payment_channels")
+        for t in ["怎么缴费", "微信能缴费吗", "缴费渠道", "在哪缴费"]
+    ]
+    component = LinearIntentClassifier.create(CONFIG, storage, resource, None)  # type: ignore[arg-type]
+    component.train(TrainingData(training_examples=_tokenized(examples)))
+    (message,) = component.process(_tokenized([Message(data={TEXT: "fp咋整"})]))
+    ranking = message.get("response_selector")["faq"]["ranking"]
+    assert ranking[0]["intent_response_key"] == "faq/invoice"
+    plain = LinearIntentClassifier.create(
+        {**CONFIG, "canonical_terms": False}, storage, Resource("plain"), None  # type: ignore[arg-type]
+    )
+    plain.train(TrainingData(training_examples=_tokenized(examples)))
+    (message,) = plain.process(_tokenized([Message(data={TEXT: "fp咋整"})]))
+    assert message.get("response_selector")["faq"]["ranking"][0]["intent_response_key"] != (
+        "faq/invoice"
+    )
 
 
 def test_without_a_trained_model_messages_get_no_intent(tmp_path: Path) -> None:

@@ -111,3 +111,22 @@ def test_a_moved_question_is_always_answered_never_offered_buttons() -> None:
     """The guard's threshold is at least the knowledge base's answer threshold, so a question
     taken from a task gets its answer, not a choice of topics instead of the task."""
     assert load_knowledge().retrieval.answer_confidence <= KB_QUESTION_CONFIDENCE
+
+
+@pytest.mark.parametrize(
+    ("text", "general"),
+    [
+        ("半夜暖气管子嘎嘣嘎嘣的 这是怎么回事", True),  # why a sound: the noise topic
+        ("暖气片老有流水声，是不是出问题了？", True),
+        ("暖气咚咚响要紧不", True),
+        ("暖气嗡嗡的有事没", True),  # 有事没 asks whether it is harmful, not a status
+        ("暖气片冰凉冰凉的，咋回事", False),  # a cold radiator is a repair, however asked
+        ("暖气咕噜响还一点不热 为啥", False),
+        ("暖气哐哐响 为啥 赶紧派人来看看", False),  # a request
+        ("报修的师傅来了没", False),  # a status question
+    ],
+)
+def test_why_a_radiator_sounds_is_a_question_a_cold_radiator_a_repair(
+    text: str, general: bool
+) -> None:
+    assert asks_general_question(text, "report_repair") is general
