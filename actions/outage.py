@@ -28,6 +28,7 @@ from actions.knowledge import answer_faq_clauses
 from bot.base import clock
 from bot.nlu.address import parse_address
 from bot.nlu.clauses import clause_intents
+from bot.nlu.faults import fault_type_of
 from bot.nlu.requests import requests_in
 from bot.services.accounts import contact_of
 from bot.services.outages import (
@@ -218,6 +219,20 @@ async def tell_outage_asked(dispatcher: CollectingDispatcher, tracker: Tracker) 
         dispatcher.utter_message(response="utter_no_outage_here", community=community)
 
 
+NOT_STARTED = "utter_stop_not_started"
+#: Forms whose resident has told of a cold home.
+COLD_FORMS = frozenset({"repair_form", "temp_check_form"})
+
+
+def cold_told(tracker: Tracker) -> bool:
+    """Whether the resident has told of a cold home: a repair or 测温 under way, or no heat named
+    in one of their last few messages."""
+    if tracker.active_loop.get("name") in COLD_FORMS:
+        return True
+    texts = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
+    return any(fault_type_of(text) == "no_heat" for text in texts[-RECENT_MESSAGES:])
+
+
 class ActionQueryOutage(Action):
     """Answers 停暖了吗 for the user's community, or asks which community they live in."""
 
@@ -253,6 +268,10 @@ class ActionQueryOutage(Action):
             dispatcher.utter_message(
                 response="utter_outage_found", **describe(outage, community, now)
             )
+        if not any(outage.active(now) for outage in found):
+            # a stop in three days is not why the flat is cold today: say so, not imply it
+            cold = "您家现在不热不是这个原因。" if cold_told(tracker) else ""
+            dispatcher.utter_message(response=NOT_STARTED, community=community, cold_note=cold)
         answer_faq_clauses(dispatcher, tracker)
         second = offer_second_request(
             dispatcher,
