@@ -22,6 +22,8 @@ from rasa_sdk.events import (
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.account import show_earlier_bill
+from actions.cold_room import reading_below_standard, tell_below_standard
 from actions.common import (
     AFTER_OUTAGE,
     NO_PAYLOAD,
@@ -69,7 +71,7 @@ from bot.handoff import messages as handoff_messages
 from bot.handoff import queue as handoff_queue
 from bot.handoff import rules as handoff_rules
 from bot.handoff.config import handoff_settings
-from bot.handoff.triggers import UserTurn, frustration
+from bot.handoff.triggers import UserTurn, frustration, upset
 from bot.nlu.address import parse_address
 from bot.nlu.clauses import clause_intents, is_question
 from bot.nlu.faults import fault_type_of
@@ -79,12 +81,14 @@ from bot.nlu.requests import (
     FORM_STARTERS,
     asks_for_measurement,
     asks_when,
+    asks_when_heat_returns,
     asks_when_we_reply,
     cannot_provide,
-    gives_up,
     hesitating,
+    withdraws,
 )
 from bot.policy.knowledge import KnowledgeBase, load_knowledge
+from bot.policy.rules import in_heating_season
 from bot.privacy import mask_phone
 from bot.services import tickets as ticket_service
 from bot.services.accounts import contact_of
@@ -317,6 +321,8 @@ class ActionHandleYesNo(Action):
         pending = fresh_pending(tracker) or ""
         yes = said_yes(tracker)
         cleared: list[EventType] = [SlotSet("pending", None)]
+        if await show_earlier_bill(dispatcher, tracker):
+            return cleared  # 那去年的呢 after the bill (read as a yes)
         if pending == OFFER:
             return cleared + await answer_offer(dispatcher, tracker, yes)
         if pending.startswith(CANCEL_PREFIX):
@@ -462,6 +468,8 @@ class ActionHandleInform(Action):
         the repair form with them; else ask what the user wants to do with the value."""
         if ticket_no_of(tracker):
             return await ActionQueryTicket().run(dispatcher, tracker, domain)
+        if await show_earlier_bill(dispatcher, tracker):
+            return []  # 那去年的呢 after the bill
         if tracker.active_loop.get("name") == "verify_form":
             # an address or a phone where the account number was asked: they do not have it
             # (the form itself answers one who says so: 户号不记得了)
@@ -484,7 +492,11 @@ class ActionHandleInform(Action):
         offer = fresh_pending(tracker) or ""
         if offer.startswith(OPEN_REPAIR):
             return await _add_to_open_repair(dispatcher, tracker, offer.removeprefix(OPEN_REPAIR))
-        if _just_answered_about_outages(tracker) and await _names_a_community(tracker):
+        if (
+            _just_answered_about_outages(tracker)
+            and await _names_a_community(tracker)
+            and not fault_type_of(latest_text(tracker))
+        ):
             # 那和平里呢 right after an outage answer asks the same about another community.
             return await ActionQueryOutage().run(dispatcher, tracker, domain)
         if fault_type_of(latest_text(tracker)):
@@ -502,6 +514,9 @@ class ActionHandleInform(Action):
             # 12月31号之前交完就没滞纳金吧？ carries a date but asks a question
             answer_topics(dispatcher, tracker, kb, [topic])
             return []
+        cold = tell_below_standard(dispatcher, tracker)
+        if cold is not None:
+            return cold  # 屋里就12度: a home below the standard, not a bare value
         dispatcher.utter_message(response="utter_ask_what_for")
         return []
 
@@ -736,6 +751,8 @@ class ActionAnswerFaq(Action):
         a stop, "那什么时候好/来暖" asks about that stop, not the season."""
         kb = load_knowledge(policy())
         pressed = next(tracker.get_latest_entity_values(KB_TOPIC_ENTITY), None)
+        if not pressed and await show_earlier_bill(dispatcher, tracker):
+            return []  # 那去年的呢 after the bill, not a topic
         choice = (
             TopicChoice(answer=str(pressed))
             if pressed
@@ -746,11 +763,18 @@ class ActionAnswerFaq(Action):
         ) and _just_answered_about_outages(tracker, frozenset({"utter_outage_found"})):
             # 那得嘛时候能来热的 right after a stop was told asks about that stop
             return await ActionQueryOutage().run(dispatcher, tracker, domain)
+        if not pressed and _heat_asked_for_in_season(tracker, choice):
+            # 幸福里小区的暖气啥时候能来: in the season heat is due, so the question is whether a
+            # stop covers that home (and until when), not the season's dates
+            return await ActionQueryOutage().run(dispatcher, tracker, domain)
         if not pressed and _told_when_we_reply(dispatcher, tracker):
             return []
         if choice.answer in MEASUREMENT_TOPICS and asks_for_measurement(latest_text(tracker)):
             # 那你们先来测: the refund rules say a measurement comes first, and this asks for it
             return [FollowupAction("temp_check_form")]
+        if not pressed and _venting_about_the_cold(tracker, choice):
+            # 交那么多钱屋里才16度 骗子公司: the fact and what can be done, not topic buttons
+            return tell_below_standard(dispatcher, tracker) or []
         choice = _within_the_request(tracker, choice)
         events: list[EventType] = []
         asked = [] if pressed else clause_intents(tracker.latest_message)
@@ -766,6 +790,28 @@ class ActionAnswerFaq(Action):
         elif not events and not offer_topics(dispatcher, kb, choice):
             dispatcher.utter_message(response="utter_ask_rephrase")
         return events
+
+
+def _heat_asked_for_in_season(tracker: Tracker, choice: TopicChoice) -> bool:
+    """Whether the message asks when the heat comes (back) while the season is on: the season's
+    dates topic (or no sure topic) and the words of heat coming (`asks_when_heat_returns`)."""
+    if choice.answer not in (None, "heating_season"):
+        return False
+    if not asks_when_heat_returns(latest_text(tracker)):
+        return False
+    return in_heating_season(policy(), clock.now().date())
+
+
+def _venting_about_the_cold(tracker: Tracker, choice: TopicChoice) -> bool:
+    """Whether a knowledge-base message tells of a room below the standard rather than asks a
+    topic: the topic is unsure, or the resident is upset (骗子公司, 什么破暖气); outside forms,
+    whose question comes next anyway."""
+    if tracker.active_loop.get("name"):
+        return False
+    minimum = policy().room_temperature.minimum_c
+    if reading_below_standard(latest_text(tracker), minimum) is None:
+        return False
+    return choice.answer is None or upset(raw_text(tracker))
 
 
 class ActionFallback(Action):
@@ -821,6 +867,12 @@ class ActionFallback(Action):
         if consecutive_fallbacks(tracker) >= 2:
             dispatcher.utter_message(response="utter_offer_human")
             return [UserUtteranceReverted(), SlotSet("pending", "human")]
+        if not form and await show_earlier_bill(dispatcher, tracker):
+            return [UserUtteranceReverted()]
+        if not form:
+            cold = tell_below_standard(dispatcher, tracker)
+            if cold is not None:
+                return [UserUtteranceReverted(), *cold]
         kb = load_knowledge(policy())
         if reaches_knowledge_base(tracker.latest_message) and offer_topics(
             dispatcher, kb, choice_for_parse(tracker.latest_message, kb.retrieval)
@@ -866,12 +918,13 @@ class ActionStopForm(Action):
 def _correction_not_a_stop(
     dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
 ) -> list[EventType] | None:
-    """A "no" without a word of giving up (`gives_up`) corrects what the resident said before
-    (不是漏水。没有水。只是不能关。) or where (不是我家里头 是楼道 公共的): the form goes on with
-    the question it asked, a fault so corrected taken as the new one. None for a real stop."""
+    """A "no" without a word of giving up (`withdraws`: 算了, 不报了, 那不绑了) corrects what the
+    resident said before (不是漏水。没有水。只是不能关。) or where (不是我家里头 是楼道 公共的):
+    the form goes on with the question it asked, a fault so corrected taken as the new one.
+    None for a real stop."""
     asked = tracker.get_slot("requested_slot")
-    if latest_intent(tracker) != "deny" or gives_up(raw_text(tracker)):
-        return None
+    if latest_intent(tracker) != "deny" or withdraws(raw_text(tracker)):
+        return None  # 算了 / 那不绑了: a stop, whatever the request's verb
     if f"utter_ask_{asked}" not in (domain.get("responses") or {}):
         return None
     urgent = tracker.get_slot("urgent_ticket_no")
