@@ -489,6 +489,10 @@ class ActionHandleInform(Action):
             return []
         if await take_resident_reading(dispatcher, tracker):
             return []  # a 室温抽测 household's own reading (actions/sampling.py)
+        if _visit_time_after_urgent(tracker):
+            # 明天上午 after the urgent ticket was completed: no appointment, the crew comes now
+            dispatcher.utter_message(response="utter_urgent_no_appointment")
+            return []
         offer = fresh_pending(tracker) or ""
         if offer.startswith(OPEN_REPAIR):
             return await _add_to_open_repair(dispatcher, tracker, offer.removeprefix(OPEN_REPAIR))
@@ -519,6 +523,30 @@ class ActionHandleInform(Action):
             return cold  # 屋里就12度: a home below the standard, not a bare value
         dispatcher.utter_message(response="utter_ask_what_for")
         return []
+
+
+#: Answers that filed or completed an urgent ticket.
+URGENT_FILED = frozenset({"utter_emergency_ticket", "utter_urgent_repair_updated"})
+
+
+def _visit_time_after_urgent(tracker: Tracker) -> bool:
+    """Whether the latest message only offers a visit time (明天上午) within a few messages of an
+    urgent ticket: the urgent crew comes at once, and the resident should hear that rather than
+    "what do you want to do?"."""
+    if next(tracker.get_latest_entity_values("time"), None) is None:
+        return False
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users > 3:
+                return False
+        elif (
+            event.get("event") == "bot"
+            and (event.get("metadata") or {}).get("utter_action") in URGENT_FILED
+        ):
+            return True
+    return False
 
 
 def _question_read_as_a_value(tracker: Tracker, kb: KnowledgeBase) -> str | None:

@@ -197,3 +197,22 @@ async def test_a_no_that_takes_back_a_binding_stops_verification(domain: dict[st
     )
     assert texts(dispatcher) == ["utter_form_stopped"]
     assert has_event(events, "active_loop", None)
+
+
+async def test_a_visit_time_after_an_urgent_ticket_hears_no_appointment_is_needed(
+    domain: dict[str, Any],
+) -> None:
+    time = {"entity": "time", "value": "明天上午", "start": 0, "end": 4}
+    urgent = tracker(
+        user_turn("13911112222", "inform", message_id="a"),
+        _bot("utter_urgent_repair_updated"),
+        user_turn("明天上午", "inform", entities=[time], message_id="b"),
+    )
+    dispatcher = CollectingDispatcher()
+    await ActionHandleInform().run(dispatcher, urgent, domain)
+    assert texts(dispatcher) == ["utter_urgent_no_appointment"]
+    # without an urgent ticket, a time alone is still asked about
+    plain = tracker(user_turn("明天上午", "inform", entities=[time]))
+    dispatcher = CollectingDispatcher()
+    await ActionHandleInform().run(dispatcher, plain, domain)
+    assert "utter_urgent_no_appointment" not in texts(dispatcher)
