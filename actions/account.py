@@ -144,6 +144,9 @@ class ValidateVerifyForm(FormValidationAction):
         text = latest_text(tracker)
         if requested(tracker, "phone_last4") and len(_last4_candidates(text)) == 1:
             return {"phone_last4": text}
+        if _both_given(text):
+            # 户号0102345679 手机尾号5679 in one message: asking for the digits again ignores them
+            return {"phone_last4": text}
         return {}
 
     async def validate_account_no(
@@ -218,6 +221,20 @@ def _mobile_not_account(session: Any, number: str) -> bool:
     """Whether `number` is a mobile number (11 digits, 1[3-9]…) that is no account of ours: an
     account number of that shape is accepted, so the rule can only refuse phones."""
     return normalise_phone(number) == number and get_account(session, number) is None
+
+
+#: Words that say the four digits are the phone's last ones (尾号, 后四位, 后4位).
+_LAST4_CUE = re.compile(r"尾号|尾数|后(四|4)位")
+
+
+def _both_given(text: str) -> bool:
+    """Whether `text` gives the account number and, named as such, the phone's last four
+    digits (户号0102345679 手机尾号5679)."""
+    return (
+        normalise_account_no(text) is not None
+        and _LAST4_CUE.search(normalise(text)) is not None
+        and len(_last4_candidates(text)) == 1
+    )
 
 
 def _last4_candidates(text: str) -> list[str]:

@@ -131,15 +131,37 @@ async def test_a_planned_stop_not_yet_started_is_said_not_to_be_the_cause(
         user_turn("金色家园2号楼1单元301 不热", "report_repair", message_id="a"),
         user_turn("啥时候能来热啊", "query_outage", message_id="b"),
     )
+    slots = {"address": "金色家园2号楼1单元301", "fault_type": "no_heat"}
     dispatcher = CollectingDispatcher()
     await ActionQueryOutage().run(
-        dispatcher,
-        tracker(*turns, slots={"address": "金色家园2号楼1单元301"}, active_loop="repair_form"),
-        domain,
+        dispatcher, tracker(*turns, slots=slots, active_loop="repair_form"), domain
     )
     assert "utter_outage_found" in texts(dispatcher)
-    note = said(dispatcher, "utter_stop_not_started")
-    assert note["community"] == "金色家园" and "不是这个原因" in note["cold_note"]
+    assert said(dispatcher, "utter_stop_not_started")["community"] == "金色家园"
+
+
+async def test_a_planned_stop_asked_about_without_a_cold_home_gets_no_such_note(
+    domain: dict[str, Any],
+) -> None:
+    asked = (
+        "听说金色家园要停暖？哪天啊",
+        "金色家园停暖那天冻坏了算谁的",
+        "金色家园几点能恢复 孩子怕冷",
+    )
+    for text in asked:
+        dispatcher = CollectingDispatcher()
+        await ActionQueryOutage().run(dispatcher, tracker(user_turn(text, "query_outage")), domain)
+        assert "utter_outage_found" in texts(dispatcher)
+        assert "utter_stop_not_started" not in texts(dispatcher), text
+    noise = tracker(
+        user_turn("金色家园9号楼2单元402 暖气片咚咚响", "report_repair", message_id="a"),
+        user_turn("对了 听说你们过几天还要停暖？", "query_outage", message_id="b"),
+        slots={"address": "金色家园9号楼2单元402", "fault_type": "noise"},
+        active_loop="repair_form",
+    )
+    dispatcher = CollectingDispatcher()
+    await ActionQueryOutage().run(dispatcher, noise, domain)
+    assert "utter_stop_not_started" not in texts(dispatcher)
 
 
 async def test_a_stop_under_way_gets_no_not_started_note(domain: dict[str, Any]) -> None:
@@ -216,3 +238,46 @@ async def test_a_visit_time_after_an_urgent_ticket_hears_no_appointment_is_neede
     dispatcher = CollectingDispatcher()
     await ActionHandleInform().run(dispatcher, plain, domain)
     assert "utter_urgent_no_appointment" not in texts(dispatcher)
+
+
+async def test_the_account_and_its_last_four_digits_in_one_message_are_both_taken(
+    domain: dict[str, Any],
+) -> None:
+    form = ValidateVerifyForm()
+    both = tracker(user_turn("我家暖气费交了没 户号0102345679 手机尾号5679", "query_fee"))
+    assert await form.extract_phone_last4(CollectingDispatcher(), both, domain) == {
+        "phone_last4": "我家暖气费交了没 户号0102345679 手机尾号5679"
+    }
+    # the account alone, or four digits not named as the phone's, are not taken
+    alone = tracker(user_turn("户号0102345679 查下2026年的", "query_fee"))
+    assert await form.extract_phone_last4(CollectingDispatcher(), alone, domain) == {}
+
+
+async def test_agreeing_to_go_on_at_the_phone_question_is_not_called_a_wrong_number(
+    domain: dict[str, Any],
+) -> None:
+    from actions.repair import ValidateRepairForm
+
+    text = "行吧 那你们给我登记一下 来了还不热再说"
+    for intent, reproached in (("affirm", False), ("inform", True)):
+        dispatcher = CollectingDispatcher()
+        result = await ValidateRepairForm().validate_phone(
+            text,
+            dispatcher,
+            tracker(user_turn(text, intent), slots={"requested_slot": "phone"}),
+            domain,
+        )
+        assert result == {"phone": None}
+        assert ("utter_invalid_phone" in texts(dispatcher)) is reproached
+
+
+async def test_heat_after_a_stop_heating_is_withdrawn_stays_a_stop_heating_question(
+    domain: dict[str, Any],
+) -> None:
+    turn = _faq_turn(
+        "撤了以后几天能热", [("stop_heating_policy", 0.3), ("resume_heating", 0.25)]
+    )
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerFaq().run(dispatcher, tracker(turn), domain)
+    assert "utter_outage_found" not in texts(dispatcher)
+    assert "utter_ask_community" not in texts(dispatcher)
