@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from datetime import datetime, timedelta
 
 from rasa_sdk import Action, Tracker
@@ -220,17 +221,22 @@ async def tell_outage_asked(dispatcher: CollectingDispatcher, tracker: Tracker) 
 
 
 NOT_STARTED = "utter_stop_not_started"
-#: Forms whose resident has told of a cold home.
-COLD_FORMS = frozenset({"repair_form", "temp_check_form"})
+#: A cold home spoken of ahead, feared or supposed (停暖那天冻坏了算谁的, 回来怕冷, 万一不热):
+#: not now.
+_NOT_NOW = re.compile(r"那天|到时候|那几天|停(的|暖|热)的?时候|万一|如果|要是|假如|怕|担心")
 
 
-def cold_told(tracker: Tracker) -> bool:
-    """Whether the resident has told of a cold home: a repair or 测温 under way, or no heat named
-    in one of their last few messages."""
-    if tracker.active_loop.get("name") in COLD_FORMS:
+def cold_now(tracker: Tracker) -> bool:
+    """Whether the resident's home is cold now: a 测温 under way, a repair of a cold radiator
+    under way, or no heat said in the latest message (not of the day of the stop, not as a
+    supposition). Only then is a stop that has not started worth calling not the cause."""
+    form = tracker.active_loop.get("name")
+    if form == "temp_check_form":
         return True
-    texts = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
-    return any(fault_type_of(text) == "no_heat" for text in texts[-RECENT_MESSAGES:])
+    if form == "repair_form" and tracker.get_slot("fault_type") == "no_heat":
+        return True
+    text = latest_text(tracker)
+    return fault_type_of(text) == "no_heat" and _NOT_NOW.search(text) is None
 
 
 class ActionQueryOutage(Action):
@@ -268,10 +274,9 @@ class ActionQueryOutage(Action):
             dispatcher.utter_message(
                 response="utter_outage_found", **describe(outage, community, now)
             )
-        if not any(outage.active(now) for outage in found):
+        if not any(outage.active(now) for outage in found) and cold_now(tracker):
             # a stop in three days is not why the flat is cold today: say so, not imply it
-            cold = "您家现在不热不是这个原因。" if cold_told(tracker) else ""
-            dispatcher.utter_message(response=NOT_STARTED, community=community, cold_note=cold)
+            dispatcher.utter_message(response=NOT_STARTED, community=community)
         answer_faq_clauses(dispatcher, tracker)
         second = offer_second_request(
             dispatcher,
