@@ -712,6 +712,9 @@ REQUEST_TOPICS = {
 }
 
 
+STOP_HEATING_TOPICS = REQUEST_TOPICS["apply_stop_heating"]
+
+
 def _within_the_request(tracker: Tracker, choice: TopicChoice) -> TopicChoice:
     """`choice`, or, when the topic is unsure and exactly one of the topics offered belongs to
     the request under way (`REQUEST_TOPICS`), that topic answered."""
@@ -825,6 +828,8 @@ def _heat_asked_for_in_season(tracker: Tracker, choice: TopicChoice) -> bool:
     dates topic (or no sure topic) and the words of heat coming (`asks_when_heat_returns`)."""
     if choice.answer not in (None, "heating_season"):
         return False
+    if choice.answer is None and choice.offer and choice.offer[0] in STOP_HEATING_TOPICS:
+        return False  # 撤了以后几天能热: heat after a 报停 is withdrawn, the 报停 topics
     if not asks_when_heat_returns(latest_text(tracker)):
         return False
     return in_heating_season(policy(), clock.now().date())
