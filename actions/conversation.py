@@ -837,14 +837,18 @@ def _heat_asked_for_in_season(tracker: Tracker, choice: TopicChoice) -> bool:
 
 def _venting_about_the_cold(tracker: Tracker, choice: TopicChoice) -> bool:
     """Whether a knowledge-base message tells of a room below the standard rather than asks a
-    topic: the topic is unsure, or the resident is upset (骗子公司, 什么破暖气); outside forms,
-    whose question comes next anyway."""
+    topic: the topic is unsure, the resident is upset (骗子公司, 什么破暖气), or the standard is
+    the topic of a message that asks nothing; outside forms, whose question comes next anyway.
+    A sure topic asked about (屋里就15度 能退钱不: the refund rules) is answered."""
     if tracker.active_loop.get("name"):
         return False
     minimum = policy().room_temperature.minimum_c
     if reading_below_standard(latest_text(tracker), minimum) is None:
         return False
-    return choice.answer is None or upset(raw_text(tracker))
+    if choice.answer is None or upset(raw_text(tracker)):
+        return True
+    # 屋里就12度 老人说头晕 tells, not asks: the standard's text alone would not say it is below
+    return choice.answer == "room_temp_standard" and not is_question(latest_text(tracker))
 
 
 class ActionFallback(Action):

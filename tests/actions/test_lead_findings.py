@@ -281,3 +281,16 @@ async def test_heat_after_a_stop_heating_is_withdrawn_stays_a_stop_heating_quest
     await ActionAnswerFaq().run(dispatcher, tracker(turn), domain)
     assert "utter_outage_found" not in texts(dispatcher)
     assert "utter_ask_community" not in texts(dispatcher)
+
+
+async def test_a_cold_home_told_that_the_classifier_gives_the_standard_gets_the_fact(
+    domain: dict[str, Any],
+) -> None:
+    told = _faq_turn("家里才14度 孩子都感冒了", [("room_temp_standard", 0.9)])
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerFaq().run(dispatcher, tracker(told), domain)
+    assert texts(dispatcher) == ["utter_below_standard"]
+    refund = _faq_turn("屋里就15度 能退钱不", [("refund", 0.9)])
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerFaq().run(dispatcher, tracker(refund), domain)
+    assert "utter_below_standard" not in texts(dispatcher)
