@@ -51,7 +51,7 @@ def tell_below_standard(
     dispatcher.utter_message(
         response=BELOW_STANDARD,
         reading=f"{reading:g}",
-        minimum=f"{minimum:g}",
+        standard=f"{minimum:g}",
         buttons=[{"title": title, "payload": payload} for title, payload in BUTTONS],
     )
     return [SlotSet("pending", MEASURE_OFFER)]

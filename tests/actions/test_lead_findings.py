@@ -72,7 +72,7 @@ async def test_venting_about_a_cold_room_gets_the_fact_and_offers_not_topic_butt
     events = await ActionAnswerFaq().run(dispatcher, tracker(turn), domain)
     assert texts(dispatcher) == ["utter_below_standard"]
     told = said(dispatcher, "utter_below_standard")
-    assert (told["reading"], told["minimum"]) == ("16", "18")
+    assert (told["reading"], told["standard"]) == ("16", "18")
     payloads = {b["payload"] for b in told["buttons"]}
     assert {"/request_temp_check", "/request_human"} <= payloads
     assert {"event": "slot", "name": "pending", "value": "second:request_temp_check"} in [
