@@ -53,7 +53,7 @@ from actions.common import (
 )
 from actions.emergency import tell_urgent_completed
 from actions.knowledge import answer_topics
-from actions.outage import ActionQueryOutage
+from actions.outage import ActionQueryOutage, community_of
 from actions.repair import OPEN_REPAIR, same_home
 from actions.sampling import answer_sampling_invitation, take_resident_reading
 from actions.service_halls import HALL_COMMUNITY, ActionQueryServiceHall
@@ -808,7 +808,7 @@ class ActionAnswerFaq(Action):
                 response="utter_after_stop_still_cold", hotline=policy().company.hotline
             )
             return []
-        if not pressed and _heat_asked_for_in_season(tracker, choice):
+        if not pressed and await _heat_asked_for_in_season(tracker, choice):
             # 幸福里小区的暖气啥时候能来: in the season heat is due, so the question is whether a
             # stop covers that home (and until when), not the season's dates
             return await ActionQueryOutage().run(dispatcher, tracker, domain)
@@ -837,16 +837,20 @@ class ActionAnswerFaq(Action):
         return events
 
 
-def _heat_asked_for_in_season(tracker: Tracker, choice: TopicChoice) -> bool:
-    """Whether the message asks when the heat comes (back) while the season is on: the season's
-    dates topic (or no sure topic) and the words of heat coming (`asks_when_heat_returns`)."""
+async def _heat_asked_for_in_season(tracker: Tracker, choice: TopicChoice) -> bool:
+    """Whether the message asks when the heat comes (back) while the season is on, for a
+    community that is known (named, the address given, the account's): the season's dates topic
+    (or no sure topic) and the words of heat coming (`asks_when_heat_returns`). Without a
+    community the season's answer stays (it says a cold home mid-season is booked as a repair)."""
     if choice.answer not in (None, "heating_season"):
         return False
     if choice.answer is None and choice.offer and choice.offer[0] in STOP_HEATING_TOPICS:
         return False  # 撤了以后几天能热: heat after a 报停 is withdrawn, the 报停 topics
     if not asks_when_heat_returns(latest_text(tracker)):
         return False
-    return in_heating_season(policy(), clock.now().date())
+    if not in_heating_season(policy(), clock.now().date()):
+        return False
+    return await community_of(tracker) is not None
 
 
 def _venting_about_the_cold(tracker: Tracker, choice: TopicChoice) -> bool:
