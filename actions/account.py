@@ -37,8 +37,8 @@ from actions.outage import tell_stop_once
 from actions.side_questions import answer_side_questions
 from actions.subscriptions import offer_after_binding
 from bot.base import clock
-from bot.nlu.numbers import chinese_to_arabic, normalise_account_no
-from bot.nlu.requests import cannot_provide, requests_in
+from bot.nlu.numbers import chinese_to_arabic, normalise_account_no, normalise_phone
+from bot.nlu.requests import cannot_provide, earlier_season, requests_in, withdraws
 from bot.nlu.text import normalise
 from bot.privacy import mask_account
 from bot.services import tickets as ticket_service
@@ -50,7 +50,7 @@ from bot.services.accounts import (
     wait_text,
 )
 from bot.services.stop_heating import late_application_starts
-from bot.store.accounts import accounts_bound_to, bind_account, unbind_accounts
+from bot.store.accounts import accounts_bound_to, bind_account, get_account, unbind_accounts
 from bot.store.tickets import TicketDraft
 
 #: Characters no account-number answer needs: their presence means code or a paste.
@@ -62,6 +62,9 @@ GOING_ELSEWHERE = re.compile(
     "(?:明天|过两天|晚点|晚些)再|先不查|不查了|找到了?再|等我找到"
 )
 LOCKED = "locked"
+#: A mobile number given for the account number: what it is, and the other ways (so the list
+#: of ways out is not said a second time in the same turn).
+PHONE_NOT_ACCOUNT = "utter_account_no_is_phone"
 
 
 class ValidateVerifyForm(FormValidationAction):
@@ -99,6 +102,11 @@ class ValidateVerifyForm(FormValidationAction):
             dispatcher.utter_message(
                 response="utter_verify_alternatives", hotline=policy().company.hotline
             )
+        elif asking and _changed_mind(tracker):
+            # 那还是别报停了: the request is taken back, so no proof is needed any more (asking
+            # for the digits again, or offering 报停 topics, would ignore what was said)
+            dispatcher.utter_message(response="utter_form_stopped")
+            return leave_form(tracker)
         bound = await read_db(_bound_numbers, channel_of(tracker), tracker.sender_id)
         target = wanted or (bound[0] if bound else None)
         if target is not None and target in bound:
@@ -116,7 +124,8 @@ class ValidateVerifyForm(FormValidationAction):
                 response="utter_verified_by_number", account=mask_account(account)
             )
             return [*events, *_skip_questions(account)]
-        offer_way_out(dispatcher, tracker, events, "utter_verify_alternatives")
+        if not any(m.get("response") == PHONE_NOT_ACCOUNT for m in dispatcher.messages):
+            offer_way_out(dispatcher, tracker, events, "utter_verify_alternatives")
         return events
 
     async def extract_account_no(
@@ -135,6 +144,9 @@ class ValidateVerifyForm(FormValidationAction):
         text = latest_text(tracker)
         if requested(tracker, "phone_last4") and len(_last4_candidates(text)) == 1:
             return {"phone_last4": text}
+        if _both_given(text):
+            # 户号0102345679 手机尾号5679 in one message: asking for the digits again ignores them
+            return {"phone_last4": text}
         return {}
 
     async def validate_account_no(
@@ -143,6 +155,11 @@ class ValidateVerifyForm(FormValidationAction):
         """8–12 digits with at most Chinese filler (户号是…); code or letters are refused."""
         text = str(value or "")
         account = None if _CODE_LIKE.search(text) else normalise_account_no(text)
+        if account is not None and await read_db(_mobile_not_account, account):
+            # 13500001234 where the 户号 was asked: a phone number, and asking for "its last four
+            # digits" next would verify nothing; say what it is and how else to get it done
+            dispatcher.utter_message(response=PHONE_NOT_ACCOUNT, hotline=policy().company.hotline)
+            return {"account_no": None}
         if account is None:
             dispatcher.utter_message(response="utter_invalid_account_no")
         return {"account_no": account}
@@ -175,6 +192,21 @@ class ValidateVerifyForm(FormValidationAction):
         return {"phone_last4": None}
 
 
+#: Intents whose own rules stop the form (form_interruptions.yml): their wording is theirs.
+_STOPPING_INTENTS = frozenset({"deny", "cancel_ticket", "goodbye", "request_human"})
+#: Requests that switch to their own form (不查了 我要报修): the switch rules answer them.
+_OTHER_REQUESTS = frozenset({"report_repair", "request_temp_check", "file_complaint"})
+
+
+def _changed_mind(tracker: Tracker) -> bool:
+    """Whether the latest message withdraws the request under verification, whatever the
+    classifier made of it (a withdrawal that names 报停 reads as a 报停 question)."""
+    intent = tracker.latest_message.get("intent", {}).get("name")
+    if intent in _STOPPING_INTENTS or intent in _OTHER_REQUESTS:
+        return False
+    return withdraws(latest_text(tracker))
+
+
 def _account_given(tracker: Tracker, events: list[EventType]) -> str | None:
     """The account number the resident has given and the form accepted, while the phone check
     is still to come."""
@@ -183,6 +215,26 @@ def _account_given(tracker: Tracker, events: list[EventType]) -> str | None:
     validated = [e for e in events if e.get("event") == "slot" and e.get("name") == "account_no"]
     value = validated[-1].get("value") if validated else tracker.get_slot("account_no")
     return str(value) if value else None
+
+
+def _mobile_not_account(session: Any, number: str) -> bool:
+    """Whether `number` is a mobile number (11 digits, 1[3-9]…) that is no account of ours: an
+    account number of that shape is accepted, so the rule can only refuse phones."""
+    return normalise_phone(number) == number and get_account(session, number) is None
+
+
+#: Words that say the four digits are the phone's last ones (尾号, 后四位, 后4位).
+_LAST4_CUE = re.compile(r"尾号|尾数|后(四|4)位")
+
+
+def _both_given(text: str) -> bool:
+    """Whether `text` gives the account number and, named as such, the phone's last four
+    digits (户号0102345679 手机尾号5679)."""
+    return (
+        normalise_account_no(text) is not None
+        and _LAST4_CUE.search(normalise(text)) is not None
+        and len(_last4_candidates(text)) == 1
+    )
 
 
 def _last4_candidates(text: str) -> list[str]:
@@ -256,9 +308,10 @@ class ActionAfterVerification(Action):
             await serve_meter_request(dispatcher, tracker, account, purpose)
         if purpose == "query_fee" or "query_fee" in asked:
             # 绑好了顺便查一下交了没有: the account is proven now, so the bill asked for in the
-            # same message is shown at once instead of offered
-            summary = await read_db(fee_summary, policy(), account, clock.now().date())
-            _show_fee(dispatcher, summary)
+            # same message is shown at once instead of offered; 去年的暖气费交了吗 is last season's
+            back = earlier_season(started_by)
+            summary = await read_db(fee_summary, policy(), account, clock.now().date(), back)
+            _show_fee(dispatcher, summary, earlier=back > 0)
         stopped = "report_repair" in asked and await tell_stop_once(dispatcher, tracker)
         second = offer_second_request(
             dispatcher, tracker, {"query_fee", purpose}, started_by, stopped=stopped
@@ -268,15 +321,59 @@ class ActionAfterVerification(Action):
         return [SlotSet("phone_last4", None), *second]
 
 
-def _show_fee(dispatcher: CollectingDispatcher, summary: FeeSummary) -> None:
-    """The season's bill; where a link can be shown (WeChat), one to pay what is still owed."""
+#: The answers that show a bill: a follow-up right after one is about bills.
+BILL_ANSWERS = frozenset({"utter_fee_summary", "utter_fee_no_bill"})
+#: How many of the resident's messages back a bill still makes 那去年的呢 a question about bills.
+BILL_FOLLOW_UP_MESSAGES = 2
+
+
+def bill_shown_lately(tracker: Tracker) -> bool:
+    """Whether the bot showed a bill in answer to one of the resident's last
+    `BILL_FOLLOW_UP_MESSAGES` messages before the latest."""
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users > BILL_FOLLOW_UP_MESSAGES:
+                return False
+        elif (
+            event.get("event") == "bot"
+            and users >= 1
+            and (event.get("metadata") or {}).get("utter_action") in BILL_ANSWERS
+        ):
+            return True
+    return False
+
+
+async def show_earlier_bill(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """那去年的呢 right after a bill: the earlier season's bill of the same verified account,
+    whatever the classifier made of the words (a yes, a value, a question). False when the
+    message asks no earlier season, no bill was just shown, or the proof has lapsed (the
+    message then keeps its usual meaning)."""
+    back = earlier_season(latest_text(tracker))
+    if not back or not bill_shown_lately(tracker):
+        return False
+    account = verified_account(tracker)
+    if not account:
+        return False
+    summary = await read_db(fee_summary, policy(), account, clock.now().date(), back)
+    _show_fee(dispatcher, summary, earlier=True)
+    return True
+
+
+def _show_fee(
+    dispatcher: CollectingDispatcher, summary: FeeSummary, earlier: bool = False
+) -> None:
+    """The season's bill; where a link can be shown (WeChat), one to pay what is still owed.
+    An `earlier` season's bill says 该季, not 本季 (this season)."""
     account = mask_account(summary.account_no)
     if summary.amount_due is None:
         dispatcher.utter_message(
             response="utter_fee_no_bill", account=account, season=summary.season
         )
         return
-    balance = f"尚欠 {summary.balance:.2f} 元" if summary.balance > 0 else "本季已缴清"
+    settled = "该季已缴清" if earlier else "本季已缴清"
+    balance = f"尚欠 {summary.balance:.2f} 元" if summary.balance > 0 else settled
     if summary.earlier_arrears > 0:
         balance += f"；另有往季欠费 {summary.earlier_arrears:.2f} 元"
     late = f"含滞纳金 {summary.late_fee:.2f} 元。" if summary.late_fee > 0 else ""

@@ -789,6 +789,8 @@ class ContactSlots:
         if not address.is_usable:
             if held.is_usable and not requested(tracker, "address"):
                 return {"address": held.summary()}
+            if agreed_without_a_value(tracker, value):
+                return {"address": None}  # 好吧 那就登记吧: agreeing, not a wrong address
             dispatcher.utter_message(response="utter_invalid_address")
             return {"address": None}
         if tracker.active_loop.get("name") in VISIT_FORMS and only_the_community(address):
@@ -813,6 +815,8 @@ class ContactSlots:
         own = sender_phone(tracker)
         phone = own if own and means_own_number(str(value or "")) else None
         phone = phone or contact_number(str(value or ""))
+        if phone is None and agreed_without_a_value(tracker, value):
+            return {"phone": None}  # 行吧 那你们给我登记一下: the question again, no reproach
         if phone is None:
             shown = str(value or "")[:20]
             dispatcher.utter_message(response="utter_invalid_phone", value=shown)
@@ -837,6 +841,13 @@ class ContactSlots:
 VISIT_FORMS = frozenset({"repair_form", "temp_check_form"})
 #: Words around a community name that say nothing more of where (我家在和平里小区的).
 _NOTHING_MORE = re.compile(r"[\s,，。.!！?？、]|小区|我家|我们家|俺家|住|在|的|是|那儿|这儿")
+
+
+def agreed_without_a_value(tracker: Tracker, value: Any) -> bool:
+    """Whether the answer the free-text mapping took is a yes with no digit in it (行吧 那你们给我
+    登记一下 来了还不热再说): the resident agrees to go on, so "that does not look like a phone
+    number" would reproach them for an answer they did not give; the form asks again."""
+    return latest_intent(tracker) == "affirm" and not any(ch.isdigit() for ch in str(value or ""))
 
 
 def only_the_community(address: Address) -> bool:

@@ -22,6 +22,8 @@ from rasa_sdk.events import (
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.account import show_earlier_bill
+from actions.cold_room import reading_below_standard, tell_below_standard
 from actions.common import (
     AFTER_OUTAGE,
     NO_PAYLOAD,
@@ -51,7 +53,7 @@ from actions.common import (
 )
 from actions.emergency import tell_urgent_completed
 from actions.knowledge import answer_topics
-from actions.outage import ActionQueryOutage
+from actions.outage import ActionQueryOutage, community_of
 from actions.repair import OPEN_REPAIR, same_home
 from actions.sampling import answer_sampling_invitation, take_resident_reading
 from actions.service_halls import HALL_COMMUNITY, ActionQueryServiceHall
@@ -69,7 +71,7 @@ from bot.handoff import messages as handoff_messages
 from bot.handoff import queue as handoff_queue
 from bot.handoff import rules as handoff_rules
 from bot.handoff.config import handoff_settings
-from bot.handoff.triggers import UserTurn, frustration
+from bot.handoff.triggers import UserTurn, frustration, upset
 from bot.nlu.address import parse_address
 from bot.nlu.clauses import clause_intents, is_question
 from bot.nlu.faults import fault_type_of
@@ -80,13 +82,15 @@ from bot.nlu.requests import (
     asks_after_the_stop,
     asks_for_measurement,
     asks_when,
+    asks_when_heat_returns,
     asks_when_we_reply,
     cannot_provide,
     demands_heat,
-    gives_up,
     hesitating,
+    withdraws,
 )
 from bot.policy.knowledge import KnowledgeBase, load_knowledge
+from bot.policy.rules import in_heating_season
 from bot.privacy import mask_phone
 from bot.services import tickets as ticket_service
 from bot.services.accounts import contact_of
@@ -319,6 +323,8 @@ class ActionHandleYesNo(Action):
         pending = fresh_pending(tracker) or ""
         yes = said_yes(tracker)
         cleared: list[EventType] = [SlotSet("pending", None)]
+        if await show_earlier_bill(dispatcher, tracker):
+            return cleared  # 那去年的呢 after the bill (read as a yes)
         if pending == OFFER:
             return cleared + await answer_offer(dispatcher, tracker, yes)
         if pending.startswith(CANCEL_PREFIX):
@@ -464,6 +470,8 @@ class ActionHandleInform(Action):
         the repair form with them; else ask what the user wants to do with the value."""
         if ticket_no_of(tracker):
             return await ActionQueryTicket().run(dispatcher, tracker, domain)
+        if await show_earlier_bill(dispatcher, tracker):
+            return []  # 那去年的呢 after the bill
         if tracker.active_loop.get("name") == "verify_form":
             # an address or a phone where the account number was asked: they do not have it
             # (the form itself answers one who says so: 户号不记得了)
@@ -483,10 +491,18 @@ class ActionHandleInform(Action):
             return []
         if await take_resident_reading(dispatcher, tracker):
             return []  # a 室温抽测 household's own reading (actions/sampling.py)
+        if _visit_time_after_urgent(tracker):
+            # 明天上午 after the urgent ticket was completed: no appointment, the crew comes now
+            dispatcher.utter_message(response="utter_urgent_no_appointment")
+            return []
         offer = fresh_pending(tracker) or ""
         if offer.startswith(OPEN_REPAIR):
             return await _add_to_open_repair(dispatcher, tracker, offer.removeprefix(OPEN_REPAIR))
-        if _just_answered_about_outages(tracker) and await _names_a_community(tracker):
+        if (
+            _just_answered_about_outages(tracker)
+            and await _names_a_community(tracker)
+            and not fault_type_of(latest_text(tracker))
+        ):
             # 那和平里呢 right after an outage answer asks the same about another community.
             return await ActionQueryOutage().run(dispatcher, tracker, domain)
         if fault_type_of(latest_text(tracker)):
@@ -504,8 +520,35 @@ class ActionHandleInform(Action):
             # 12月31号之前交完就没滞纳金吧？ carries a date but asks a question
             answer_topics(dispatcher, tracker, kb, [topic])
             return []
+        cold = tell_below_standard(dispatcher, tracker)
+        if cold is not None:
+            return cold  # 屋里就12度: a home below the standard, not a bare value
         dispatcher.utter_message(response="utter_ask_what_for")
         return []
+
+
+#: Answers that filed or completed an urgent ticket.
+URGENT_FILED = frozenset({"utter_emergency_ticket", "utter_urgent_repair_updated"})
+
+
+def _visit_time_after_urgent(tracker: Tracker) -> bool:
+    """Whether the latest message only offers a visit time (明天上午) within a few messages of an
+    urgent ticket: the urgent crew comes at once, and the resident should hear that rather than
+    "what do you want to do?"."""
+    if next(tracker.get_latest_entity_values("time"), None) is None:
+        return False
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users > 3:
+                return False
+        elif (
+            event.get("event") == "bot"
+            and (event.get("metadata") or {}).get("utter_action") in URGENT_FILED
+        ):
+            return True
+    return False
 
 
 def _question_read_as_a_value(tracker: Tracker, kb: KnowledgeBase) -> str | None:
@@ -677,6 +720,9 @@ REQUEST_TOPICS = {
 }
 
 
+STOP_HEATING_TOPICS = REQUEST_TOPICS["apply_stop_heating"]
+
+
 def _within_the_request(tracker: Tracker, choice: TopicChoice) -> TopicChoice:
     """`choice`, or, when the topic is unsure and exactly one of the topics offered belongs to
     the request under way (`REQUEST_TOPICS`), that topic answered."""
@@ -744,6 +790,8 @@ class ActionAnswerFaq(Action):
         a stop, "那什么时候好/来暖" asks about that stop, not the season."""
         kb = load_knowledge(policy())
         pressed = next(tracker.get_latest_entity_values(KB_TOPIC_ENTITY), None)
+        if not pressed and await show_earlier_bill(dispatcher, tracker):
+            return []  # 那去年的呢 after the bill, not a topic
         choice = (
             TopicChoice(answer=str(pressed))
             if pressed
@@ -760,11 +808,18 @@ class ActionAnswerFaq(Action):
                 response="utter_after_stop_still_cold", hotline=policy().company.hotline
             )
             return []
+        if not pressed and await _heat_asked_for_in_season(tracker, choice):
+            # 幸福里小区的暖气啥时候能来: in the season heat is due, so the question is whether a
+            # stop covers that home (and until when), not the season's dates
+            return await ActionQueryOutage().run(dispatcher, tracker, domain)
         if not pressed and _told_when_we_reply(dispatcher, tracker):
             return []
         if choice.answer in MEASUREMENT_TOPICS and asks_for_measurement(latest_text(tracker)):
             # 那你们先来测: the refund rules say a measurement comes first, and this asks for it
             return [FollowupAction("temp_check_form")]
+        if not pressed and _venting_about_the_cold(tracker, choice):
+            # 交那么多钱屋里才16度 骗子公司: the fact and what can be done, not topic buttons
+            return tell_below_standard(dispatcher, tracker) or []
         choice = _within_the_request(tracker, choice)
         events: list[EventType] = []
         asked = [] if pressed else clause_intents(tracker.latest_message)
@@ -780,6 +835,38 @@ class ActionAnswerFaq(Action):
         elif not events and not offer_topics(dispatcher, kb, choice):
             dispatcher.utter_message(response="utter_ask_rephrase")
         return events
+
+
+async def _heat_asked_for_in_season(tracker: Tracker, choice: TopicChoice) -> bool:
+    """Whether the message asks when the heat comes (back) while the season is on, for a
+    community that is known (named, the address given, the account's): the season's dates topic
+    (or no sure topic) and the words of heat coming (`asks_when_heat_returns`). Without a
+    community the season's answer stays (it says a cold home mid-season is booked as a repair)."""
+    if choice.answer not in (None, "heating_season"):
+        return False
+    if choice.answer is None and choice.offer and choice.offer[0] in STOP_HEATING_TOPICS:
+        return False  # 撤了以后几天能热: heat after a 报停 is withdrawn, the 报停 topics
+    if not asks_when_heat_returns(latest_text(tracker)):
+        return False
+    if not in_heating_season(policy(), clock.now().date()):
+        return False
+    return await community_of(tracker) is not None
+
+
+def _venting_about_the_cold(tracker: Tracker, choice: TopicChoice) -> bool:
+    """Whether a knowledge-base message tells of a room below the standard rather than asks a
+    topic: the topic is unsure, the resident is upset (骗子公司, 什么破暖气), or the standard is
+    the topic of a message that asks nothing; outside forms, whose question comes next anyway.
+    A sure topic asked about (屋里就15度 能退钱不: the refund rules) is answered."""
+    if tracker.active_loop.get("name"):
+        return False
+    minimum = policy().room_temperature.minimum_c
+    if reading_below_standard(latest_text(tracker), minimum) is None:
+        return False
+    if choice.answer is None or upset(raw_text(tracker)):
+        return True
+    # 屋里就12度 老人说头晕 tells, not asks: the standard's text alone would not say it is below
+    return choice.answer == "room_temp_standard" and not is_question(latest_text(tracker))
 
 
 class ActionFallback(Action):
@@ -835,6 +922,12 @@ class ActionFallback(Action):
         if consecutive_fallbacks(tracker) >= 2:
             dispatcher.utter_message(response="utter_offer_human")
             return [UserUtteranceReverted(), SlotSet("pending", "human")]
+        if not form and await show_earlier_bill(dispatcher, tracker):
+            return [UserUtteranceReverted()]
+        if not form:
+            cold = tell_below_standard(dispatcher, tracker)
+            if cold is not None:
+                return [UserUtteranceReverted(), *cold]
         kb = load_knowledge(policy())
         if reaches_knowledge_base(tracker.latest_message) and offer_topics(
             dispatcher, kb, choice_for_parse(tracker.latest_message, kb.retrieval)
@@ -880,12 +973,13 @@ class ActionStopForm(Action):
 def _correction_not_a_stop(
     dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
 ) -> list[EventType] | None:
-    """A "no" without a word of giving up (`gives_up`) corrects what the resident said before
-    (不是漏水。没有水。只是不能关。) or where (不是我家里头 是楼道 公共的): the form goes on with
-    the question it asked, a fault so corrected taken as the new one. None for a real stop."""
+    """A "no" without a word of giving up (`withdraws`: 算了, 不报了, 那不绑了) corrects what the
+    resident said before (不是漏水。没有水。只是不能关。) or where (不是我家里头 是楼道 公共的):
+    the form goes on with the question it asked, a fault so corrected taken as the new one.
+    None for a real stop."""
     asked = tracker.get_slot("requested_slot")
-    if latest_intent(tracker) != "deny" or gives_up(raw_text(tracker)):
-        return None
+    if latest_intent(tracker) != "deny" or withdraws(raw_text(tracker)):
+        return None  # 算了 / 那不绑了: a stop, whatever the request's verb
     if f"utter_ask_{asked}" not in (domain.get("responses") or {}):
         return None
     urgent = tracker.get_slot("urgent_ticket_no")

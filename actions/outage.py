@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from datetime import datetime, timedelta
 
 from rasa_sdk import Action, Tracker
@@ -30,6 +31,7 @@ from actions.knowledge import answer_faq_clauses
 from bot.base import clock
 from bot.nlu.address import parse_address
 from bot.nlu.clauses import clause_intents
+from bot.nlu.faults import fault_type_of
 from bot.nlu.requests import demands_heat, requests_in
 from bot.services.accounts import contact_of
 from bot.services.outages import (
@@ -291,6 +293,25 @@ async def tell_outage_asked(dispatcher: CollectingDispatcher, tracker: Tracker) 
         dispatcher.utter_message(response="utter_no_outage_here", community=community)
 
 
+NOT_STARTED = "utter_stop_not_started"
+#: A cold home spoken of ahead, feared or supposed (停暖那天冻坏了算谁的, 回来怕冷, 万一不热):
+#: not now.
+_NOT_NOW = re.compile(r"那天|到时候|那几天|停(的|暖|热)的?时候|万一|如果|要是|假如|怕|担心")
+
+
+def cold_now(tracker: Tracker) -> bool:
+    """Whether the resident's home is cold now: a 测温 under way, a repair of a cold radiator
+    under way, or no heat said in the latest message (not of the day of the stop, not as a
+    supposition). Only then is a stop that has not started worth calling not the cause."""
+    form = tracker.active_loop.get("name")
+    if form == "temp_check_form":
+        return True
+    if form == "repair_form" and tracker.get_slot("fault_type") == "no_heat":
+        return True
+    text = latest_text(tracker)
+    return fault_type_of(text) == "no_heat" and _NOT_NOW.search(text) is None
+
+
 class ActionQueryOutage(Action):
     """Answers 停暖了吗 for the user's community, or asks which community they live in."""
 
@@ -330,6 +351,9 @@ class ActionQueryOutage(Action):
             dispatcher.utter_message(
                 response="utter_outage_found", **describe(outage, community, now)
             )
+        if not any(outage.active(now) for outage in found) and cold_now(tracker):
+            # a stop in three days is not why the flat is cold today: say so, not imply it
+            dispatcher.utter_message(response=NOT_STARTED, community=community)
         answer_faq_clauses(dispatcher, tracker)
         second = offer_second_request(
             dispatcher,

@@ -46,7 +46,12 @@ from bot.base import clock
 from bot.nlu.complaints import complaint_category_of
 from bot.nlu.faults import fault_type_of
 from bot.nlu.numbers import parse_room_reading
-from bot.nlu.requests import asks_for_repair, not_a_complaint, requests_in
+from bot.nlu.requests import (
+    asks_for_repair,
+    not_a_complaint,
+    requests_in,
+    wants_someone_in_charge,
+)
 from bot.policy import min_room_temp
 from bot.services import tickets as ticket_service
 from bot.services.outages import known_communities, match_community
@@ -174,6 +179,17 @@ class ActionSubmitTempCheck(Action):
         ]
 
 
+PERSON_TOO = "utter_complaint_person_too"
+
+
+def _offered_a_person(tracker: Tracker) -> bool:
+    """Whether this conversation already offered a person beside the complaint."""
+    return any(
+        e.get("event") == "bot" and (e.get("metadata") or {}).get("utter_action") == PERSON_TOO
+        for e in tracker.events
+    )
+
+
 class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
     """Category, description and contact of a complaint; a detailed first message counts."""
 
@@ -209,6 +225,12 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
             for e in tracker.events
         ):
             dispatcher.utter_message(response=COMPLAINT_SORRY)
+        if wants_someone_in_charge(text) and not _offered_a_person(tracker):
+            # 我要找你们领导: a person is what was asked; the complaint form is one way, a
+            # person now is the other (a button, 转人工 typed works too)
+            dispatcher.utter_message(
+                response=PERSON_TOO, buttons=[{"title": "转人工", "payload": "/request_human"}]
+            )
         if fault_type_of(text) == "no_heat" or parse_room_reading(text) is not None:
             await tell_stop_once(dispatcher, tracker)
         await answer_side_questions(dispatcher, tracker)

@@ -31,11 +31,13 @@ __all__ = [
     "asks_for_measurement",
     "asks_for_repair",
     "asks_when",
+    "asks_when_heat_returns",
     "asks_when_we_reply",
     "cannot_provide",
     "chasing",
     "complains",
     "demands_heat",
+    "earlier_season",
     "gives_up",
     "hesitating",
     "named_request",
@@ -43,7 +45,9 @@ __all__ = [
     "repair_not_complaint",
     "requests_in",
     "seeks_help_with_fault",
+    "wants_someone_in_charge",
     "wants_unbind",
+    "withdraws",
 ]
 
 #: The intents that start a request of several questions (a form): said inside another form they
@@ -139,6 +143,40 @@ def gives_up(text: str | None) -> bool:
     return bool(text) and _GIVING_UP.search(to_canonical(str(text))) is not None
 
 
+#: A change of mind about the request itself (那还是别报停了, 先不绑了, 不打算停了, 改主意了): the
+#: verb of the request with a "no" before it, or 还是别 / 还是不 / 改主意.
+_WITHDRAWING = re.compile(
+    r"(别|甭|不要|不用|不必|不)(再|给我)?(报停|停暖|停热|停供|停了|办了|办理了|申请了|查了|绑了|绑定了|弄了)|"
+    r"还是(别|甭|不要|不用|不)(报|办|停|查|绑|弄|申请|了)|改主意|变卦|"
+    r"不(打算|准备|想)(报停|停|办|申请|查|绑)"
+)
+
+
+def withdraws(text: str | None) -> bool:
+    """Whether `text` takes the request back (等等 我闺女说过年要回来住 那还是别报停了, 算了不查了):
+    inside verification that is no answer to try again, and nothing was filed. Saying the phone
+    is gone (那个号早不用了) is `cannot_provide`, which callers ask first."""
+    if not text:
+        return False
+    canonical = to_canonical(str(text))
+    return gives_up(canonical) or _WITHDRAWING.search(canonical) is not None
+
+
+_LAST_SEASON = re.compile(r"去年|上一?(个)?(供暖|采暖)?季|上一?年|头年|往年")
+_SEASON_BEFORE = re.compile(r"前年")
+
+
+def earlier_season(text: str | None) -> int:
+    """How many seasons back `text` asks about (那去年的呢, 上个采暖季交了没: 1; 前年的: 2;
+    大前年: 3), else 0. Right after a bill, such a message asks for that season's bill."""
+    canonical = to_canonical(str(text or ""))
+    if "大前年" in canonical:
+        return 3
+    if _SEASON_BEFORE.search(canonical):
+        return 2
+    return 1 if _LAST_SEASON.search(canonical) else 0
+
+
 _FOLLOW_UP = re.compile(
     r"结果|进度|怎么样了?|咋样了?|到哪|处理了没|处理没|有消息|回复呢|下文|动静|没人(理|管|回|联系)|"
     r"还没|怎么还|催"
@@ -168,6 +206,19 @@ _MANAGER_CALL = re.compile(
 def asks_for_a_manager(text: str | None) -> bool:
     """Whether `text` asks a manager to call back (我要你们领导亲自给我回电话): a person, now."""
     return _MANAGER_CALL.search(to_canonical(str(text or ""))) is not None
+
+
+_IN_CHARGE = re.compile(
+    r"(找|叫|要|让|请|见|喊)(你们|您们|恁们|你们的|你们公司的?)?(的)?"
+    r"(领导|经理|负责人|主管|管事的|当官的|老板|头儿|说了算的)|"
+    r"(领导|经理|负责人|主管|管事的)(呢|在哪|出来|过来|来)"
+)
+
+
+def wants_someone_in_charge(text: str | None) -> bool:
+    """Whether `text` asks for someone in charge (我要找你们领导, 叫你们经理出来, 管事的呢): a
+    person is asked for, whatever form the grievance then takes."""
+    return _IN_CHARGE.search(to_canonical(str(text or ""))) is not None
 
 
 _REPAIR_ASK = re.compile(r"报.?修|来.{0,2}修|修一?下|派.{0,5}(人|师傅)|上门(看|修)")
@@ -205,6 +256,26 @@ def asks_when(text: str | None) -> bool:
     """Whether `text` asks when or how long (那得嘛时候能来热的, 得多会儿, 还得等几个小时): right
     after a stop was told, the answer is that stop's restoration."""
     return _WHEN.search(to_canonical(str(text or ""))) is not None
+
+
+_HEAT_BACK = re.compile(
+    r"来热|来暖|能来|才来|会来|来了|恢复|回来|热起来|热乎|暖和|有暖|有热|供上|通暖|能热|能好|修好|好了"
+)
+#: The season's dates, not a stop: 几号开始供暖, 供暖期到几月结束.
+_SEASON_WORDS = re.compile(
+    r"开始|结束|截止|停止|停暖|几月|哪天停|几号停|供暖期|供暖季|采暖期|采暖季"
+)
+
+
+def asks_when_heat_returns(text: str | None) -> bool:
+    """Whether `text` asks when the heat comes (back) (幸福里小区的暖气啥时候能来, 啥时候能来热啊):
+    in the season that is a question about a stop or a fault, not about the season's dates."""
+    canonical = to_canonical(str(text or ""))
+    return (
+        asks_when(canonical)
+        and _HEAT_BACK.search(canonical) is not None
+        and _SEASON_WORDS.search(canonical) is None
+    )
 
 
 _REPLY = re.compile(r"回(话|复|电|个?信|音)|答复|联系|给.{0,2}(说法|信儿|回话|答复)|处理")

@@ -23,6 +23,7 @@ from bot.policy import (
     Policy,
     late_fee,
     season_label,
+    season_start_year,
     verification_account_retry_at,
     verification_failures_needed,
     verification_retry_at,
@@ -207,22 +208,31 @@ class FeeSummary:
         return max(due + self.late_fee - self.amount_paid, Decimal("0"))
 
 
-def fee_summary(session: Session, policy: Policy, account_no: str, today: date) -> FeeSummary:
+def fee_summary(
+    session: Session, policy: Policy, account_no: str, today: date, seasons_back: int = 0
+) -> FeeSummary:
     """The bill to talk about, the late fee the policy charges by today, and recent payments.
 
     That bill is the current season's; outside the season, before next season's bill exists, it is
     the latest one. Unpaid bills of earlier seasons are summed as arrears, since 还欠多少钱 asks for
-    everything owed.
+    everything owed. `seasons_back` (1: 那去年的呢) asks for an earlier season's bill, that one
+    only (no bill then says so), without the recent payments, which belong to the latest bill.
     """
     account = account_store.get_account(session, account_no)
     community = account.community if account else None
     bills = account_store.bills_of(session, account_no)  # newest season first
     season = season_label(policy, today)
-    bill = next((b for b in bills if b.season == season), bills[0] if bills else None)
-    payments = tuple(
-        Payment(p.paid_at, Decimal(p.amount), p.channel)
-        for p in account_store.payments_of(session, account_no, limit=3)
-    )
+    if seasons_back > 0:
+        start = season_start_year(policy, today) - seasons_back
+        season = f"{start}-{start + 1}"
+        bill = next((b for b in bills if b.season == season), None)
+        payments: tuple[Payment, ...] = ()
+    else:
+        bill = next((b for b in bills if b.season == season), bills[0] if bills else None)
+        payments = tuple(
+            Payment(p.paid_at, Decimal(p.amount), p.channel)
+            for p in account_store.payments_of(session, account_no, limit=3)
+        )
     if bill is None:
         return FeeSummary(account_no, community, season, None, Decimal("0"), Decimal("0"), payments)
     arrears = sum((b.outstanding for b in bills if b.season < bill.season), start=Decimal("0"))

@@ -90,6 +90,7 @@ REALISTIC: dict[str, str] = {
     "promise": f"师傅会在 {format_window(_START, _END)} 上门",
     "contact": f"打电话 {mask_phone('13812345678')} 联系您，请保持电话畅通",
     "rating": "2",
+    "reading": "15.5",
     "reason": "主管线抢修",
     "remaining": "2",
     "resolve": _DUE,

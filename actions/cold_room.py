@@ -1,0 +1,57 @@
+"""A room reading below the standard, told outside any request: the fact and what can be done.
+
+你们这什么破暖气 交那么多钱屋里才16度 骗子公司 is no knowledge question, and 我家老人一个人在家 屋里
+就12度 is no bare value to ask "what do you want to do?" about: both tell of a home colder than
+the policy's minimum. Topic buttons (室温标准, 收费标准…) or the list of services ignore what was
+said. The resident hears an apology, the fact measured against the policy's minimum
+(16 ℃ < 18 ℃), and the ways forward: an on-site measurement (the offer a yes accepts), a
+repair, a person, a complaint.
+"""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import latest_text, policy
+from bot.nlu.numbers import parse_room_reading
+
+#: The offer a yes accepts (actions.conversation.SECOND_FORMS books the measurement).
+MEASURE_OFFER = "second:request_temp_check"
+BELOW_STANDARD = "utter_below_standard"
+#: What can be done, as buttons whose payloads start the request without the classifier.
+BUTTONS = (
+    ("申请上门测温", "/request_temp_check"),
+    ("报修", "/report_repair"),
+    ("转人工", "/request_human"),
+    ("投诉", "/file_complaint"),
+)
+
+
+def reading_below_standard(text: str | None, minimum_c: float) -> float | None:
+    """The room temperature the resident measured (`parse_room_reading`: not the standard they
+    quote, not the weather), when it is below `minimum_c`; else None."""
+    reading = parse_room_reading(text)
+    if reading is None or reading >= minimum_c:
+        return None
+    return reading
+
+
+def tell_below_standard(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType] | None:
+    """Say the reading is below the standard and offer what can be done, when the latest
+    message gives such a reading; the events (the measurement offered), or None to answer the
+    message as before."""
+    minimum = policy().room_temperature.minimum_c
+    reading = reading_below_standard(latest_text(tracker), minimum)
+    if reading is None:
+        return None
+    dispatcher.utter_message(
+        response=BELOW_STANDARD,
+        reading=f"{reading:g}",
+        standard=f"{minimum:g}",
+        buttons=[{"title": title, "payload": payload} for title, payload in BUTTONS],
+    )
+    return [SlotSet("pending", MEASURE_OFFER)]
