@@ -274,9 +274,7 @@ async def test_agreeing_to_go_on_at_the_phone_question_is_not_called_a_wrong_num
 async def test_heat_after_a_stop_heating_is_withdrawn_stays_a_stop_heating_question(
     domain: dict[str, Any],
 ) -> None:
-    turn = _faq_turn(
-        "撤了以后几天能热", [("stop_heating_policy", 0.3), ("resume_heating", 0.25)]
-    )
+    turn = _faq_turn("撤了以后几天能热", [("stop_heating_policy", 0.3), ("resume_heating", 0.25)])
     dispatcher = CollectingDispatcher()
     await ActionAnswerFaq().run(dispatcher, tracker(turn), domain)
     assert "utter_outage_found" not in texts(dispatcher)
