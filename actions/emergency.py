@@ -32,6 +32,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import (
     address_parts,
@@ -48,9 +49,15 @@ from actions.common import (
     sender_account,
     sender_phone,
 )
-from actions.outage import ActionQueryOutage, tell_stop_once
+from actions.outage import ActionQueryOutage, heating_stopped, tell_stop_once
 from bot.base import clock
-from bot.nlu.emergency import EMERGENCY, Emergency, detect_emergency, emergency_from
+from bot.nlu.emergency import (
+    EMERGENCY,
+    Emergency,
+    detect_emergency,
+    emergency_from,
+    names_only_a_main_burst,
+)
 from bot.nlu.faults import fault_type_of
 from bot.policy import Policy
 from bot.privacy import mask_phone, mask_text
@@ -214,6 +221,25 @@ def _echoes_the_stop(tracker: Tracker, found: Emergency) -> bool:
     return found.kind == "water" and any(found.evidence in text for text in told)
 
 
+async def _known_burst_repair(tracker: Tracker, found: Emergency) -> bool:
+    """Whether the burst the message names is the company's own burst repair under way where
+    the resident lives (幸福里爆管都两天了 还没修好, 哦 是爆管啊 那什么时候能修好, while the
+    outage store holds 幸福里小区's 抢修停热): a main's burst named as an event, with no water
+    seen and nothing of a home (`names_only_a_main_burst`), in a community with an emergency
+    stop under way now.
+
+    The words alone cannot tell the company's burst from a new one; the store can. Without a
+    known community, a stop of that kind, or a readable store, the words stay an emergency."""
+    if found.kind != "water" or not names_only_a_main_burst(latest_text(tracker)):
+        return False
+    try:
+        stopped = await heating_stopped(tracker)
+    except SQLAlchemyError:
+        logger.warning("outage check for a named burst failed; taking it as an emergency")
+        return False
+    return stopped is not None and any(stop.kind == "emergency" for stop in stopped[1])
+
+
 class ActionEmergency(Action):
     """The urgent path for a message the safety net marked (module docstring)."""
 
@@ -231,6 +257,15 @@ class ActionEmergency(Action):
             return []
         if _echoes_the_stop(tracker, found):
             # 哦是爆管啊 那不用派人了 after "幸福里小区抢修停热：主管线爆管抢修" is about that stop
+            return [
+                SlotSet("pending", None),
+                *await ActionQueryOutage().run(dispatcher, tracker, domain),
+            ]
+        if await _known_burst_repair(tracker, found):
+            if latest_intent(tracker) == "file_complaint":
+                # 爆管都两天了 还没修好 我要投诉: the complaint is filed, and its form tells the
+                # stop (why it is cold, until when) before it asks anything
+                return [SlotSet("pending", None), FollowupAction(COMPLAINT_FORM)]
             return [
                 SlotSet("pending", None),
                 *await ActionQueryOutage().run(dispatcher, tracker, domain),

@@ -55,7 +55,9 @@ Markers are read in the match's clause (to a comma, or 30 characters in run-on v
 for a frame, back to the last marker that ends it:
 * negated — 不漏了, 没有煤气味, 孩子没烫着, 水管没爆;
 * hypothetical, feared, conditional or asked ahead — 万一漏水, 怕冻裂, 遇到跑水, 漏水的话,
-  会不会烫着, 以后漏了, 先问一下备用 (a suspicion stays an emergency: 会不会是煤气泄漏);
+  会不会烫着, 以后漏了, 先问一下备用, 不然/否则/小心 … (a suspicion stays an emergency: 会不会是煤气
+  泄漏); a harm warded off with the prohibitive 别 and a short verb phrase (别真砸下来砸着人, 可别
+  烫着孩子), not 特别, 别提, 别急;
 * to come, or every winter — 老人快冻病了, 都要晕倒了, 老人总是感冒;
 * past — 上周漏过, 前几天跑水, 师傅来修了漏水, 漏水那事; a past frame holds until something
   present (去年冬天爆管 把楼下泡了 … ; 去年爆过 现在又漏了 counts);
@@ -71,14 +73,21 @@ for a frame, back to the last marker that ends it:
 * not the heating — another trade's water (热水器, 空调, 马桶, 晾的毛巾, 窗户上的水珠) when no
   heating part leaks, the tap water's pipes (凉水管, 自来水管; a bathroom's 水管 unless it bursts
   or pours), or the writer says so (跟暖气没关系);
-* a valve that will not close while the writer says nothing leaks (阀门关不严 但是没漏) or wants it
-  turned down (热得受不了 想关小都关不了); dampness that does not drip (湿乎乎的 没有滴); water long
-  escaped and frozen, no heating part named;
+* a valve that will not close while nothing escapes: it counts only with water, steam or an escaping
+  word in the message, a call for help at once, the main valve (总阀) or 关不住/堵不住 (the flow
+  not held) — a stiff valve (拧不动了 想关关不上 开也开不大) is a repair; nor while the writer says
+  nothing leaks (阀门关不严 但是没漏) or wants it turned down (想关小都关不了); a part that holds no
+  water broken off (阀门把手掰断了, 旋钮拧断了) with nothing escaping; a hiss heard (暖气一直滋滋响)
+  with no water or steam seen (滋滋往外喷 counts); dampness that does not drip (湿乎乎的 没有滴);
+  water long escaped and frozen, no heating part named;
 * a leak that can wait — the writer says so (有点渗 不急, 不碍事, 方便时来), or it is small and
   contained or asked for later (有点渗 接了个盆; 关了阀 明天能来修吗), never with water pouring or
   a call to hurry;
 * the writer's own home fine (我家没事, 我家暖气看着好好的), with no water seen; the company's
-  repair of a main known from its notice (爆管抢修公告看到了); the aftermath — damage, a claim,
+  repair of a main known from its notice (爆管抢修公告看到了); a main's burst named as an event
+  (哦 是爆管啊 什么时候能修好) is still detected, and `names_only_a_main_burst` tells the caller so:
+  whether the company is repairing such a burst where the writer lives is the outage store's fact,
+  and actions/emergency.py answers with the stop when it is; the aftermath — damage, a claim,
   a certificate (墙皮都掉了 找谁赔) — unless it still leaks; an event both sides know of (上午那个
   爆管); a past time said after it (爆管是前年的事了); a leak to come (感觉快漏了);
 * innocent smoke and smells — cooking, smoking, burning paper, fireworks, a chimney's emissions; a
@@ -110,6 +119,7 @@ __all__ = [
     "Kind",
     "detect_emergency",
     "emergency_from",
+    "names_only_a_main_burst",
     "only_discounted",
 ]
 
@@ -302,6 +312,9 @@ _WATER = "(?:热|开|暖气|脏|黑|黄)?水"
 _STEAM = _any("蒸汽", "(?:白|热)(?:汽|气|雾)", "汽", "雾气")
 #: Verbs of water escaping a pipe (冒 and 流 are used only where they cannot be smoke or a nose).
 _ESCAPES = "漏|渗|洇|滴|冒|喷|呲|滋|哧|飙|射|淌|涌|窜|跑|溢|返"
+#: A hiss (滋, 呲, 哧) spraying water, not the sound alone: 暖气一直滋滋响 (air, or a valve) is a
+#: sound, 滋滋往外喷 and 一直在滋水 are water.
+_HISS = "(?:呲|滋|哧)(?![呲滋哧]*(?:的|地)?(?:响|声|叫|作响))"
 _FLOWS = "冒|喷|流(?![动速量程不])|淌|涌|漫|溢|渗|洇|滴|滋|呲|哧|飙|射|窜|灌|冲(?=出|下|进|了)"
 #: Breaks of a pipe or a part.
 _BREAKS = _any(
@@ -389,8 +402,18 @@ _NEGATION = re.compile(
 _HYPOTHETICAL = re.compile(
     "(?:万一|如果|假如|假设|要是|倘若|若是|一旦|梦见|梦到|做梦|做了个梦|以防|防止|预防|避免|以免|担心|害怕|生怕|"
     "会不会|可能会|是否会|容易|差点|差一点|险些|别让|别把|不要让|免得|省得|再这样|再不|(?<!可)怕(?!冷)|"
+    "不然|否则|当心|(?<!不)小心(?!翼)|"
     "遇到|遇上|碰到|碰上|发生|(?<![\u4e00-\u9fff])(?:以后|将来|日后)|出现了?(?=.{0,3}(?:的话|时|怎么))|"
     "(?<![一不社机开])会(?![儿议计员]))(?!是)"
+)
+# A harm warded off, the prohibitive 别 right before it (先把暖气片固定好 别真砸下来砸着人, 可千万别
+# 烫着孩子): the writer fears it, nothing happened. Only a short verb phrase may stand between, with
+# no 了 and no water or smoke (别磨蹭了水都漫了 and 别挂电话水还在喷 are reports), and not the 别 of
+# 特别, 别人, 别提 (别提多冷了 is an intensifier) or of a word to the listener (别急, 别问).
+_AVERTED = re.compile(
+    "(?<![特分区告级派性识个类鉴辨离差])(?:可|千万|可千万)?别"
+    "(?![人的处家墅扭样针致说管提急问挂吵闹扯等拖磨光只])"
+    "(?:真|再|哪天|回头|到时候|给|让|把)?[^了水汽气烟味火□" + _PUNCT + "]{0,6}$"
 )
 # English breaks a clause at every space, so its hypothetical is read back to the sentence's start:
 # what should I do if a pipe bursts? (not: water everywhere, come if you can)
@@ -617,7 +640,7 @@ _WATER_PATTERNS: tuple[str, ...] = (
     "发(?:大)?水(?![费电票])|跑冒滴漏|漫水",
     "往外(?:冒|喷|淌|涌|滋|呲|窜|飙|射|流(?![钱失]))|往下(?:滴|淌|流|灌)",
     # a heating part that leaks, drips or is wet: 暖气片一直在渗, 阀门那里滴滴答答, 接口有水渍
-    _PIPE + _NEAR + "{0,6}?(?P<core>漏(?![风气电])|渗|滴(?!答)|喷|呲|滋|哧|飙)",
+    _PIPE + _NEAR + "{0,6}?(?P<core>漏(?![风气电])|渗|滴(?!答)|喷|" + _HISS + "|飙)",
     _PIPE + _NEAR + "{0,6}?(?P<core>湿(?:了|透|乎乎|漉漉)|水渍|水迹|有水(?![声压费吗]|流声|的声))",
     # …or breaks: 管子爆了, 暖气片裂了, 接头崩开了, 管道在我们单元门口爆了, 地暖管被打穿了
     _PIPE + _NEAR + "{0,4}?(?P<core>" + _BREAKS + ")",
@@ -626,7 +649,9 @@ _WATER_PATTERNS: tuple[str, ...] = (
     # a leak going on: 又漏了, 还在漏, 一直滴, 正在喷, 漏得厉害, 漏到楼下, 4楼漏到3楼
     "(?:"
     + _ONGOING_ADVERB
-    + ")(?:往外|往下)?(?P<core>漏(?![风气电])|渗|滴(?!答)|喷|呲|滋|飙|淌|涌|"
+    + ")(?:往外|往下)?(?P<core>漏(?![风气电])|渗|滴(?!答)|喷|"
+    + _HISS
+    + "|飙|淌|涌|"
     "(?:嘀嗒|滴答)(?!" + _GAP + "{0,4}响))",
     "漏得(?:厉害|很|挺|太|哗哗|稀里哗啦|到处|满地)",
     "(?<![泄])漏(?:了|啦|咧|到|下来|进|着)(?![风气电])",
@@ -659,6 +684,20 @@ _VALVE_STUCK = (
     + "{0,6}?(?P<core>关不上|关不住|关不严|关不死|关不了|关不掉|"
     "关不动|拧不上|拧不紧|拧不死|堵不住|止不住|按不回去)|(?:关不上|关不住|关不了|关不严)(?:阀门?|总阀|水)"
 )
+# A valve that will not close is urgent only while water escapes (the duty staff's line): a stiff
+# valve that opens no wider either (暖气阀门拧不动了 想关关不上 开也开不大) is a repair. So the
+# valve rules need water, steam or escaping in the message, a call for help at once (阀门关不上了
+# 快来人: why else shut it now), the main valve, or words that say the flow cannot be held
+# (关不住: 住 holds something back; 堵不住, 按不回去).
+_ESCAPING = re.compile(
+    "水|汽|漏|渗|滴|冒|喷|流|淌|呲|滋|哧|涌|溢|湿|关不住|堵不住|止不住|按不回去|"
+    "(?i:water|leak|steam)"
+)
+# The main valve (总阀) is shut only to stop water: that it will not close is a report of water.
+_VALVE_URGENT = re.compile(_ESCAPING.pattern + "|总阀|总闸|总水阀|" + _URGENT.pattern)
+# A part that holds no water broken or pulled off (阀门把手掰断了, 暖气罩掉了): a repair, unless
+# water escapes.
+_DRY_PART = re.compile("把手|手柄|把儿|把子|旋钮|手轮|拉手|扳手|面板|外壳|暖气罩|罩子")
 _TOO_HOT = re.compile("太热|热死|热得|过热|温度太高|调小|调低|关小|拧小|调节|调不了|太烫")
 # 关不上 in its own clause, the valve named in another: 暖气放水阀坏了，关不上.
 _VALVE_NAMED = re.compile("阀|跑水|漏水|冒水|喷水")
@@ -959,11 +998,13 @@ _TRIGGERS: tuple[_Trigger, ...] = (
     _Trigger("gas", re.compile(_GAS_LIKE), needs=_SMELL_CONTEXT),
     _Trigger("gas", re.compile(_ODD_SMELL), needs=_GAS_APPLIANCE, unless=_INNOCENT_SMELL),
     *(_Trigger("water", re.compile(p)) for p in _WATER_PATTERNS),
-    _Trigger("water", re.compile(_VALVE_STUCK), unless=_TOO_HOT),
+    _Trigger("water", re.compile(_VALVE_STUCK), needs=_VALVE_URGENT, unless=_TOO_HOT),
     _Trigger(
         "water",
         re.compile("关不上|关不住|关不严|关不了|关不掉"),
-        needs=_VALVE_NAMED,
+        needs=re.compile(
+            f"\\A(?=.*(?:{_VALVE_NAMED.pattern}))(?=.*(?:{_VALVE_URGENT.pattern}))", re.S
+        ),
         unless=_TOO_HOT,
     ),
 )
@@ -1048,6 +1089,8 @@ def _counts(text: str, plain: str, kind: Kind, span: _Span) -> bool:
     before = text[clause : span.core]
     end = _clause_end(text, span.end)
     if _HYPOTHETICAL.search(_SUSPICION.sub("", before)) or _ANGER.search(before):
+        return False
+    if _AVERTED.search(before):
         return False
     if _LATIN_EVIDENCE.match(text, span.core) and _ENGLISH_HYPOTHETICAL.search(text, 0, span.core):
         return False
@@ -1189,6 +1232,8 @@ def _water_discounted(text: str, facts: _WaterFacts, m: re.Match[str]) -> bool:
         return True
     if facts.can_wait:
         return True
+    if _DRY_PART.search(evidence) and not _ESCAPING.search(text):
+        return True
     if facts.water_seen:
         return facts.frozen and not facts.heating and not facts.happening
     if facts.nothing_here or (facts.notice and _MAIN_EVENT.search(evidence)):
@@ -1196,7 +1241,11 @@ def _water_discounted(text: str, facts: _WaterFacts, m: re.Match[str]) -> bool:
     guessed = _SUSPECTED.search(text, clause, m.start()) or _CAUSE_AFTER.match(text, m.end())
     if facts.normal or (facts.noticed and (guessed or facts.habitual)):
         return True
-    stuck_or_damp = "关" in evidence or "拧" in evidence or bool(_DAMP.search(evidence))
+    stuck_or_damp = (
+        "关" in evidence
+        or "拧" in evidence
+        or bool(_DAMP.search(evidence) or _DRY_PART.search(evidence))
+    )
     return facts.no_leak and stuck_or_damp
 
 
@@ -1315,6 +1364,46 @@ def detect_emergency(text: str | None) -> Emergency | None:
         live = [h for h in live if h.kind != "person"]  # poisoning by a gas report: gas
     best = min(live, key=lambda h: (KINDS.index(h.kind), h.start))
     return Emergency(kind=best.kind, evidence=best.evidence)
+
+
+# A burst of a main named as an event (爆管, 主管线爆了): the words by which residents speak of the
+# company's own burst repair, as of a new burst.
+_MAIN_BURST = re.compile(
+    "爆管|管爆|爆水管|(?:主管道?|主管线|总管|干管|管网|外网|热力管道?|供热管道?|管线)"
+    + _NEAR
+    + "{0,4}?(?:爆|裂|破)(?:了|裂|开)?"
+)
+# …said of a home or a place by it: 我家爆管了, 楼道里爆管了 is a burst where people are.
+_BY_A_HOME = re.compile(
+    "我家|我们家|俺家|咱家|家里|屋里|屋子|我这|我屋|卧室|客厅|厨房|卫生间|楼道|楼梯|地下室|车库|单元|"
+    "门口|楼上|楼下|隔壁|对门"
+)
+
+
+def names_only_a_main_burst(text: str | None) -> bool:
+    """True when the only danger `text` reports is a main's burst named as an event (哦 是爆管啊
+    那什么时候能修好, 幸福里爆管都两天了 还没修好): no water or steam seen, no part of a home, and
+    not said of a home or a place by one.
+
+    Such words are how residents speak of the company's own burst repair, which is no new
+    emergency at their home: the outage answer is what they need. Whether that repair is under
+    way where they live is a fact of the outage store, not of the words, so the caller decides
+    (actions/emergency.py): with no such repair known, the words stay an emergency.
+    """
+    found = detect_emergency(text)
+    texts = _prepared(text)
+    if found is None or found.kind != "water" or not texts:
+        return False
+    blanked, plain = texts
+    if any(p.search(blanked) for p in _WATER_SEEN):
+        return False
+    for hit in _trigger_hits(blanked, plain, discounting=True):
+        clause = blanked[_clause_start(blanked, hit.start) : hit.start]
+        if hit.kind != "water" or not _MAIN_BURST.fullmatch(hit.evidence):
+            return False
+        if _BY_A_HOME.search(clause):
+            return False
+    return True
 
 
 def only_discounted(text: str | None) -> bool:

@@ -268,6 +268,8 @@ async def test_a_second_household_reporting_the_same_burst_joins_the_incident(
         kinds = [e.kind for e in session.query(TicketEvent).filter_by(ticket_id=mine.id)]
     assert "linked" in kinds and "alert" not in kinds  # no second urgent hand-off
     assert mine.ticket_no != lead
+
+
 async def test_the_cause_of_the_stop_repeated_is_about_the_stop_not_a_new_emergency(
     store: str, domain: dict[str, Any]
 ) -> None:
@@ -387,3 +389,54 @@ async def test_the_address_of_an_urgent_cold_home_tells_the_stop_there_and_asks_
     assert said(dispatcher, "utter_outage_found")["community"] == "幸福里小区"
     assert "utter_outage_repair_offer" not in texts(dispatcher)
     assert slot_values(events).get("address") == text
+
+
+async def test_a_burst_named_where_the_company_repairs_one_is_that_repair_not_a_new_emergency(
+    store: str, domain: dict[str, Any]
+) -> None:
+    """幸福里小区 has an emergency stop under way for a burst main (the demo store): a resident
+    there who names a burst, with no water seen and nothing of a home, hears the stop, and no
+    urgent ticket is opened and nobody paged."""
+    dispatcher = CollectingDispatcher()
+    events = await ActionEmergency().run(
+        dispatcher,
+        tracker(_marked("幸福里小区的 原来是爆管了 那几点能来热", "query_outage")),
+        domain,
+    )
+    assert texts(dispatcher)[0] == "utter_outage_found"
+    assert "utter_emergency_water" not in texts(dispatcher)
+    assert _tickets(store) == []
+    assert slot_values(events)["pending"] is None
+
+
+async def test_a_complaint_about_the_companys_burst_repair_is_filed_not_paged(
+    store: str, domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionEmergency().run(
+        dispatcher,
+        tracker(_marked("幸福里小区爆管三天了还没弄完 屋里冻死了 我要投诉", "file_complaint")),
+        domain,
+    )
+    assert texts(dispatcher) == []
+    assert _tickets(store) == []
+    assert has_event(events, "followup", "complaint_form")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # no burst repair under way in 阳光花园: the words stay an emergency
+        "阳光花园的 原来是爆管了 那几点能来热",
+        # water seen in 幸福里小区: a burst where people are, whatever the company repairs
+        "幸福里小区爆管了 单元门口全是热水",
+    ],
+)
+async def test_a_burst_not_known_to_the_store_or_with_water_seen_stays_urgent(
+    text: str, store: str, domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionEmergency().run(dispatcher, tracker(_marked(text, "query_outage")), domain)
+    assert texts(dispatcher)[0] == "utter_emergency_water"
+    (ticket,) = _tickets(store)
+    assert ticket.urgent
