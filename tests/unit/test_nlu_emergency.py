@@ -9,8 +9,6 @@ with (`python -m bot emergency-eval FILE`) is kept apart and was not used here.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from bot.nlu.emergency import KINDS, Emergency, detect_emergency, emergency_from
@@ -580,11 +578,9 @@ def test_the_parse_result_form_round_trips() -> None:
     assert emergency_from(None) is None
 
 
-def test_a_long_message_is_checked_quickly() -> None:
-    text = "暖气不热，" * 200
-    started = time.perf_counter()
-    assert detect_emergency(text) is None
-    assert time.perf_counter() - started < 0.2
+def test_a_long_message_of_an_ordinary_fault_is_no_emergency() -> None:
+    # how fast: bench/long_inputs.py (make bench-text), not a timing assertion here
+    assert detect_emergency("暖气不热，" * 200) is None
 
 
 @pytest.mark.parametrize(
