@@ -855,8 +855,8 @@ async def _heat_asked_for_in_season(tracker: Tracker, choice: TopicChoice) -> bo
 
 def _venting_about_the_cold(tracker: Tracker, choice: TopicChoice) -> bool:
     """Whether a knowledge-base message tells of a room below the standard rather than asks a
-    topic: the topic is unsure, the resident is upset (骗子公司, 什么破暖气), or the standard is
-    the topic of a message that asks nothing; outside forms, whose question comes next anyway.
+    topic: the topic is unsure, the resident is upset (骗子公司, 什么破暖气), or the message asks
+    nothing; outside forms, whose question comes next anyway.
     A sure topic asked about (屋里就15度 能退钱不: the refund rules) is answered."""
     if tracker.active_loop.get("name"):
         return False
@@ -865,8 +865,9 @@ def _venting_about_the_cold(tracker: Tracker, choice: TopicChoice) -> bool:
         return False
     if choice.answer is None or upset(raw_text(tracker)):
         return True
-    # 屋里就12度 老人说头晕 tells, not asks: the standard's text alone would not say it is below
-    return choice.answer == "room_temp_standard" and not is_question(latest_text(tracker))
+    # 屋里就12度 老人说头晕 / 屋里温度计就15度 冻得手都伸不出来 tell, not ask: no topic's text (the
+    # standard, how to measure) would say that this home is below it and what can be done
+    return not is_question(latest_text(tracker))
 
 
 class ActionFallback(Action):

@@ -43,8 +43,12 @@ _GREETING = re.compile(
     re.IGNORECASE,
 )
 _QUESTION = re.compile(
-    r"[?？吗嘛么呢]|怎么|怎样|咋|如何|多少|多久|多长|哪|几|什么|啥|谁|能不能|可不可以|可以不|"
-    r"是不是|有没有|要不要|会不会|行不行|对不对|[能会可行要用收交开]不$"
+    r"[?？吗嘛么呢]|怎么|怎样|咋|如何|多少|多久|多长|哪|什么|啥|谁|能不能|可不可以|可以不|"
+    r"是不是|有没有|要不要|会不会|行不行|对不对|[能会可行要用收交开]不$|"
+    # 几点/几号/几天 ask; 好几百, 十几度, 几十块 count (一个月好几百暖气费白交了 asks nothing)
+    r"(?<![好十这那])几(?![十百千万])|"
+    # 能退钱不, 可以来人不: the 不 that closes a yes-no question a few characters on
+    r"(?:能|会|可以|给)[^,，。!！?？\s]{1,4}不$"
 )
 #: What a clause does not begin or end with (the canonical text has half-width punctuation).
 _EDGE = " \t\n,，、:：!。;；."

@@ -89,6 +89,29 @@ async def test_a_sure_topic_with_a_warm_enough_reading_is_still_answered(
     assert "utter_below_standard" not in texts(dispatcher)
 
 
+async def test_a_cold_room_told_on_a_sure_topic_gets_the_fact_not_the_topic(
+    domain: dict[str, Any],
+) -> None:
+    """A statement is no question, whichever topic the words lean to (how to measure here);
+    好几百 counts money, it asks nothing."""
+    turn = _faq_turn(
+        "屋里温度计就15度 冻得手都伸不出来 一个月好几百暖气费白交了",
+        [("room_temp_measurement", 0.92)],
+    )
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerFaq().run(dispatcher, tracker(turn), domain)
+    assert texts(dispatcher) == ["utter_below_standard"]
+
+
+async def test_a_question_on_a_sure_topic_with_a_cold_reading_is_answered(
+    domain: dict[str, Any],
+) -> None:
+    turn = _faq_turn("屋里就15度 能退钱不", [("refund", 0.9)])
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerFaq().run(dispatcher, tracker(turn), domain)
+    assert "utter_below_standard" not in texts(dispatcher)
+
+
 async def test_a_cold_home_told_as_a_value_gets_no_generic_menu(domain: dict[str, Any]) -> None:
     turn = user_turn("我家老人一个人在家 屋里就12度 老人说头晕", "inform")
     dispatcher = CollectingDispatcher()

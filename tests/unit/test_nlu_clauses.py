@@ -44,6 +44,11 @@ def test_a_message_is_cut_where_another_matter_starts(text: str, clauses: list[s
         ("基础热费还得交?", True),
         ("暖气不热 上热下凉", False),
         ("另外去年的发票我还没拿到", False),
+        ("一个月好几百暖气费白交了", False),
+        ("十几度 冻得睡不着", False),
+        ("几点能来", True),
+        ("屋里就15度 能退钱不", True),
+        ("可以先来人不", True),
     ],
 )
 def test_a_question_is_told_from_a_statement(text: str, asks: bool) -> None:
