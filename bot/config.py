@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -32,12 +32,40 @@ class Settings:
     #: How long a channel's claim on an inbound message holds before another delivery of it (the
     #: provider's retry) or the scheduler may take it over (`bot.store.inbound`).
     inbound_lease: timedelta
+    #: `HEATING_CLOCK_ANCHOR`: the company's clock read this moment at that real Unix time, for an
+    #: evaluation stack whose answers must not depend on the hour it runs (`bot.base.clock`).
+    clock_anchor: tuple[datetime, float] | None = None
 
 
 #: `INBOUND_LEASE_SECONDS`: its default and bounds (longer than any healthy turn, which takes a
 #: second or two, and short enough that a message a crash left is taken over within minutes).
 DEFAULT_INBOUND_LEASE_SECONDS = 60
 INBOUND_LEASE_RANGE = (10, 3600)
+
+
+#: The variable that pins an evaluation stack's clock; never set in production.
+CLOCK_ANCHOR_ENV = "HEATING_CLOCK_ANCHOR"
+
+
+def clock_anchor_value(moment: datetime, at_unix: float) -> str:
+    """`HEATING_CLOCK_ANCHOR`'s value: `moment` (aware) is the time at the real Unix `at_unix`."""
+    return f"{moment.isoformat()}@{at_unix:.6f}"
+
+
+def _clock_anchor(text: str) -> tuple[datetime, float] | None:
+    if not text:
+        return None
+    moment_text, _, at_text = text.rpartition("@")
+    try:
+        moment, at_unix = datetime.fromisoformat(moment_text), float(at_text)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ConfigError(
+            f"{CLOCK_ANCHOR_ENV} must be <aware ISO datetime>@<unix seconds>, such as "
+            f"2026-12-07T10:00:00+08:00@1765072800.0, got {text!r}"
+        )
+    return moment, at_unix
 
 
 def _default_database_url() -> str:
@@ -75,6 +103,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         policy=policy,
         log_level=log_level,
         inbound_lease=timedelta(seconds=int(lease_text)),
+        clock_anchor=_clock_anchor(env.get(CLOCK_ANCHOR_ENV, "").strip()),
     )
 
 

@@ -18,6 +18,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import yaml
@@ -156,22 +157,27 @@ def demo_stack(
     workdir: Path,
     auth_token: str | None = None,
     extra_env: Mapping[str, str] | None = None,
+    clock_at: datetime | None = None,
 ) -> DemoStack:
     """Seed a demo company in `workdir` and describe a stack on it (start it with `start`).
 
     End-to-end tests and benchmarks run beside `make run` without touching its ports or data;
-    `extra_env` configures channels (their secrets and the stand-ins' base URLs).
+    `extra_env` configures channels (their secrets and the stand-ins' base URLs). With
+    `clock_at` (aware) the demo data and every process of the stack run on a clock that starts
+    at that moment now (`HEATING_CLOCK_ANCHOR`), so what the stack answers does not depend on
+    the hour or the date it runs.
     """
-    from datetime import datetime
-
-    from bot.config import settings
+    from bot.config import CLOCK_ANCHOR_ENV, clock_anchor_value, settings
     from bot.store.db import ensure_schema, session_scope
     from bot.store.demo import load_demo
 
     database_url = f"sqlite:///{workdir / 'heating.db'}"
     ensure_schema(database_url)
+    pinned = {}
+    if clock_at is not None:
+        pinned[CLOCK_ANCHOR_ENV] = clock_anchor_value(clock_at, time.time())
     with session_scope(database_url) as session:
-        load_demo(session, datetime.now(settings().timezone))
+        load_demo(session, clock_at or datetime.now(settings().timezone))
     actions_port, rasa_port, scheduler_port = free_port(), free_port(), free_port()
     console_port = free_port()
     endpoints = write_endpoints(
@@ -193,6 +199,7 @@ def demo_stack(
             "ACTION_SERVER_TOKEN": secrets.token_urlsafe(32),
             **({"RASA_AUTH_TOKEN": auth_token} if auth_token else {}),
             **(extra_env or {}),
+            **pinned,
             "DATABASE_URL": database_url,
             "TF_CPP_MIN_LOG_LEVEL": "2",
         },

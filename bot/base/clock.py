@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import time
+from datetime import datetime, timedelta
 
 from bot.config import settings
 
 
 def now() -> datetime:
-    """Aware `datetime` of this moment in the company's time zone."""
-    return datetime.now(settings().timezone)
+    """Aware `datetime` of this moment in the company's time zone.
+
+    With `HEATING_CLOCK_ANCHOR` set (an evaluation stack, `bot.launcher.demo_stack(clock_at=…)`),
+    the clock runs from the anchored moment at real speed, so every process of the stack agrees
+    and a run's answers (今天下午 still ahead or already past) do not depend on when it runs.
+    """
+    config = settings()
+    if config.clock_anchor is None:
+        return datetime.now(config.timezone)
+    moment, at_unix = config.clock_anchor
+    return (moment + timedelta(seconds=time.time() - at_unix)).astimezone(config.timezone)
 
 
 def local(moment: datetime) -> datetime:

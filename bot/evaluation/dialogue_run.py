@@ -77,6 +77,9 @@ DEFAULT_OUT = PROJECT_ROOT / "results"
 #: Conversations played at once: the stack answers other senders while one waits for its
 #: action server; more than this only queues on two cores.
 DEFAULT_WORKERS = 4
+#: Where a demo stack's clock starts (company time): a Monday morning in the heating season, so
+#: 今天下午, 今晚 and 明天 are all still ahead and a run's figures do not depend on when it runs.
+DEFAULT_CLOCK_AT = "2026-12-07 10:00"
 #: An overlap key this short is a bare answer (对, 好的, 5678), shared by any two sets.
 SHORT_ANSWER_CHARS = 4
 REST_CHANNEL = "rest"
@@ -358,7 +361,34 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--workers", type=int, default=DEFAULT_WORKERS, help="conversations at once"
     )
     parser.add_argument("--no-overlap", action="store_true", help="skip the check against data/nlu")
+    parser.add_argument(
+        "--at",
+        type=_clock_at,
+        default=DEFAULT_CLOCK_AT,
+        help="the demo stack's clock starts at this local time, 'YYYY-MM-DD HH:MM' or 'now' "
+        f"(default {DEFAULT_CLOCK_AT}: a Monday morning, so 今天下午 is still ahead)",
+    )
     parser.set_defaults(handler=_run)
+
+
+def _clock_at(text: str) -> str:
+    if text != "now":
+        try:
+            datetime.strptime(text, "%Y-%m-%d %H:%M")
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not 'YYYY-MM-DD HH:MM' or 'now'"
+            ) from None
+    return text
+
+
+def clock_start(text: str) -> datetime | None:
+    """The aware moment a demo stack's clock starts at (`--at`), `None` for the real clock."""
+    from bot.config import settings
+
+    if text == "now":
+        return None
+    return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=settings().timezone)
 
 
 def _command_line() -> str:
@@ -414,7 +444,7 @@ def _run(args: argparse.Namespace) -> int:
     model = args.model or ensure_model()
     token = secrets.token_urlsafe(16)
     with tempfile.TemporaryDirectory(prefix="dialogue-") as workdir:
-        demo = demo_stack(model, Path(workdir), auth_token=token)
+        demo = demo_stack(model, Path(workdir), auth_token=token, clock_at=clock_start(args.at))
         try:
             start(demo.services, demo.env, timeout=300)
             client = RestClient(demo.rasa_url, token, demo.database_url, rest_token)

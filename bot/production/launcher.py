@@ -31,7 +31,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ProgrammingError
 
-from bot.config import PROJECT_ROOT, ConfigError, settings
+from bot.config import CLOCK_ANCHOR_ENV, PROJECT_ROOT, ConfigError, settings
 from bot.launcher import (
     Service,
     action_service,
@@ -129,6 +129,8 @@ def prod_stack(
     missing = [name for name in SECRETS if not environ.get(name)]
     if missing:
         raise ConfigError(f"missing environment variable(s): {', '.join(missing)}")
+    if environ.get(CLOCK_ANCHOR_ENV):
+        raise ConfigError(f"{CLOCK_ANCHOR_ENV} pins the clock for evaluation stacks: unset it")
     env = {
         **environ,
         "ACTION_SERVER_URL": f"http://127.0.0.1:{ports.actions}/webhook",

@@ -105,6 +105,17 @@ def test_a_missing_secret_or_profile_variable_stops_the_start_with_its_name(
         launcher.prod_stack(Path("m"), tmp_path, nginx.Ports.defaults(18080, 2), without_broker)
 
 
+@needs_nginx
+def test_a_pinned_clock_is_refused_in_production(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="HEATING_CLOCK_ANCHOR"):
+        launcher.prod_stack(
+            Path("m"),
+            tmp_path,
+            nginx.Ports.defaults(18080, 2),
+            {**launcher.environment(SECRETS), "HEATING_CLOCK_ANCHOR": "2026-12-07T10:00+08:00@1"},
+        )
+
+
 def test_the_environment_wins_over_the_local_env_file() -> None:
     env = launcher.environment({"REDIS_HOST": "redis.internal"})
     assert env["REDIS_HOST"] == "redis.internal" and env["RABBITMQ_USER"] == "guest"
