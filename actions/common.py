@@ -909,7 +909,7 @@ FORM_SLOTS = {
     "repair_form": ("fault_type", "visit_time", "details_confirmed"),
     "temp_check_form": ("visit_time", "temperature", "details_confirmed"),
     "complaint_form": ("complaint_category", "complaint_text", "details_confirmed"),
-    "verify_form": ("phone_last4",),
+    "verify_form": ("phone_last4", "visit_time", "details_confirmed"),
 }
 
 
