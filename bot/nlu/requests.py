@@ -321,6 +321,25 @@ def asks_for_measurement(text: str | None) -> bool:
     return bool(text) and _MEASURE.search(to_canonical(str(text))) is not None
 
 
+#: The heat meter named as what is wrong or what to look at (热表读数翻倍, 派人来看看表, 表不准),
+#: not 表示 / 表扬 / 表格.
+_METER_TROUBLE = re.compile(
+    r"(热量表|热表|计量表|热计量表|表计|表盘)|"
+    r"(看|查|检查|校验|核查|修|换)(一下|下|一眼|看|查)?(这个|那个|俺家|我家|家里)?的?表(?!示|扬|格|彰|达|态)|"
+    r"表(?:坏|有毛病|有问题|不准|不对|出问题|读数|上的?数|跳|走得|转得)"
+)
+#: Words of a radiator fault: a message naming one is a repair even if a meter is named too.
+_RADIATOR_FAULT = re.compile("暖气片?(?:不热|冰凉|凉|漏|滴水|跑水)|漏水|跑水|爆管|阀门")
+
+
+def asks_meter_visit(text: str | None) -> bool:
+    """Whether `text` is about the heat meter being wrong or someone coming to look at it
+    (表坏了, 读数翻倍了找人来看看, 能派人来看看表吗): a meter-check (查表) request, not a repair of
+    the radiator, which the classifier reads it as because someone is asked to come."""
+    canonical = to_canonical(str(text or ""))
+    return bool(_METER_TROUBLE.search(canonical)) and not _RADIATOR_FAULT.search(canonical)
+
+
 def hesitating(text: str | None) -> bool:
     """Whether `text` only asks for time (等一下, 我找找, 这个嘛): the resident is looking for the
     answer, and needs patience, not "that is not our business" or the question again at once."""

@@ -6,6 +6,7 @@ import pytest
 
 from bot.nlu.requests import (
     asks_for_measurement,
+    asks_meter_visit,
     cannot_provide,
     hesitating,
     repair_not_complaint,
@@ -308,3 +309,25 @@ def test_asking_when_the_company_answers_is_noticed(text: str, asks: bool) -> No
     from bot.nlu.requests import asks_when_we_reply
 
     assert asks_when_we_reply(text) is asks
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "能派人来看看表吗",
+        "我家热表这个月读数一下多了好多 是不是表坏了 找人来看看",
+        "表走得也太快了吧 你们来人查查",
+        "热量表显示的数不对劲 上门给校验一下",
+        "麻烦过来检查下我家的表",
+    ],
+)
+def test_someone_asked_to_look_at_the_meter_is_a_meter_visit(text: str) -> None:
+    assert asks_meter_visit(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["暖气不热 来人看看", "我要表扬你们的师傅", "热表旁边的阀门漏水了 快来人", "这个表格怎么填"],
+)
+def test_a_radiator_fault_or_other_words_are_no_meter_visit(text: str) -> None:
+    assert not asks_meter_visit(text)
