@@ -144,3 +144,23 @@ def test_the_read_back_names_the_request() -> None:
 def test_a_volunteered_account_is_kept_and_a_mobile_is_not_one() -> None:
     assert account_given(["报停 翠湖苑6-2-801 13522220001"]) is None
     assert account_given(["户号0203456781"]) == "0203456781"
+
+
+async def test_no_account_number_at_its_question_gets_the_other_ways(
+    domain: dict[str, Any],
+) -> None:
+    """户号没有 单子早扔了 read as a ticket query: 单子 is the 缴费单, not a ticket."""
+    from actions.tickets import ActionQueryTicket
+
+    dispatcher = CollectingDispatcher()
+    await ActionQueryTicket().run(
+        dispatcher,
+        tracker(
+            user_turn("查下暖气费", "query_fee", message_id="a"),
+            user_turn("户号没有 单子早扔了", "query_ticket", message_id="b"),
+            slots={"requested_slot": "account_no"},
+            active_loop="verify_form",
+        ),
+        domain,
+    )
+    assert texts(dispatcher) == ["utter_verify_alternatives"]
