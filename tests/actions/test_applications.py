@@ -164,3 +164,20 @@ async def test_no_account_number_at_its_question_gets_the_other_ways(
         domain,
     )
     assert texts(dispatcher) == ["utter_verify_alternatives"]
+
+
+async def test_an_application_needs_the_flat_not_only_the_community(
+    domain: dict[str, Any],
+) -> None:
+    """我家是翠湖苑的 filed a meter check for a whole community."""
+    form = ValidateVerifyForm()
+    result = await form.validate_address(
+        "翠湖苑",
+        CollectingDispatcher(),
+        tracker(
+            user_turn("我家是翠湖苑的 热量表读数跳得特别快 我怀疑表有问题", "report_meter_problem"),
+            active_loop="verify_form",
+        ),
+        domain,
+    )
+    assert result == {"address": None}
