@@ -237,7 +237,8 @@ async def test_without_a_sample_a_temperature_keeps_its_usual_answer(
     dispatcher = await _inform(domain, _reading("我家现在17度", "17度"))
 
     assert not [t for t in texts(dispatcher) if "sampling" in t]
-    assert texts(dispatcher) == ["utter_ask_what_for"]  # as before 室温抽测 took readings
+    # a room below the standard is no sample: it gets the below-standard answer (lead's B)
+    assert texts(dispatcher) == ["utter_below_standard"]
 
 
 async def test_staff_measurement_is_kept_over_the_households(
