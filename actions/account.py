@@ -15,7 +15,12 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.applications import FILED_UNVERIFIED, application_slots, file_unverified
+from actions.applications import (
+    FILED_UNVERIFIED,
+    application_slots,
+    file_unverified,
+    only_a_community,
+)
 from actions.common import (
     ContactSlots,
     channel_of,
@@ -142,6 +147,11 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
             dispatcher.utter_message(response="utter_verified_bound", account=mask_account(target))
             return _skip_questions(target)
         events = await FormValidationAction.run(self, dispatcher, tracker, domain)
+        purpose = latest_intent_among(tracker, PURPOSES)
+        if purpose in FILED_UNVERIFIED and await only_a_community(_held_address(tracker, events)):
+            # 我家是翠湖苑的 in the request: the community, not the household's door; the
+            # question comes in its turn and the community said completes the answer
+            events = [*events, SlotSet("address", None)]
         if question in _APPLICATION_QUESTIONS or question == "details_confirmed":
             offer_way_out(dispatcher, tracker, events)
             return events
@@ -228,6 +238,13 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
 _STOPPING_INTENTS = frozenset({"deny", "cancel_ticket", "goodbye", "request_human"})
 #: Requests that switch to their own form (不查了 我要报修): the switch rules answer them.
 _OTHER_REQUESTS = frozenset({"report_repair", "request_temp_check", "file_complaint"})
+
+
+def _held_address(tracker: Tracker, events: list[EventType]) -> str | None:
+    """The address as the form holds it once `events` are applied."""
+    set_now = [e for e in events if e.get("event") == "slot" and e.get("name") == "address"]
+    value = set_now[-1].get("value") if set_now else tracker.get_slot("address")
+    return str(value) if value else None
 
 
 def _changed_mind(tracker: Tracker) -> bool:

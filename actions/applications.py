@@ -22,14 +22,18 @@ from actions.common import (
     address_parts,
     channel_of,
     in_db,
+    known_communities,
     latest_intent_among,
     latest_text_of_intent,
     message_key,
+    only_the_community,
     policy,
+    read_db,
     window_of,
 )
 from actions.meters import PROBLEM
 from bot.base import clock
+from bot.nlu.address import parse_address
 from bot.nlu.numbers import normalise_account_no
 from bot.privacy import mask_phone
 from bot.services import tickets as ticket_service
@@ -68,6 +72,14 @@ def ownership_note(account: str | None) -> str:
     """The ticket's note on ownership: unverified, with the 户号 as the resident gave it."""
     given = f"；用户提供户号 {account}（未核实）" if account else "；用户未提供户号"
     return f"{OWNERSHIP_UNVERIFIED}，须工作人员回电核实产权后生效{given}"
+
+
+async def only_a_community(address: str | None) -> bool:
+    """Whether `address` names only the community (我家是翠湖苑的): a household's application
+    needs the building and flat."""
+    if not address:
+        return False
+    return only_the_community(parse_address(address, await read_db(known_communities)))
 
 
 def _user_texts(tracker: Tracker) -> list[str]:

@@ -181,3 +181,20 @@ async def test_an_application_needs_the_flat_not_only_the_community(
         domain,
     )
     assert result == {"address": None}
+
+
+async def test_a_community_said_in_the_request_is_asked_to_be_completed(
+    domain: dict[str, Any],
+) -> None:
+    events = await ValidateVerifyForm().run(
+        CollectingDispatcher(),
+        tracker(
+            user_turn("我家是翠湖苑的 热量表读数跳得特别快 我怀疑表有问题", "report_meter_problem"),
+            slots={"address": "翠湖苑"},
+            active_loop="verify_form",
+        ),
+        domain,
+    )
+    assert {"event": "slot", "name": "address", "value": None} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events
+    ]
