@@ -15,7 +15,14 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.applications import (
+    FILED_UNVERIFIED,
+    application_slots,
+    file_unverified,
+    only_a_community,
+)
 from actions.common import (
+    ContactSlots,
     channel_of,
     guarded,
     in_db,
@@ -34,6 +41,7 @@ from actions.common import (
 )
 from actions.meters import METER_PURPOSES, serve_meter_request
 from actions.outage import tell_stop_once
+from actions.readback import ReadBackSlot, withdrawn_at_read_back
 from actions.side_questions import answer_side_questions
 from actions.subscriptions import offer_after_binding
 from bot.base import clock
@@ -67,8 +75,30 @@ LOCKED = "locked"
 PHONE_NOT_ACCOUNT = "utter_account_no_is_phone"
 
 
-class ValidateVerifyForm(FormValidationAction):
-    """Asks for the account and the phone's last four digits unless the sender is bound to it."""
+#: The questions of the verification itself (a withdrawal or 不知道 answers them specially).
+_PROOF_QUESTIONS = ("account_no", "phone_last4")
+#: The questions of an application filed unverified (`actions.applications`).
+_APPLICATION_QUESTIONS = ("address", "phone", "visit_time")
+
+
+class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
+    """Asks for the account and the phone's last four digits unless the sender is bound to it;
+    for a request that may be filed unverified (报停, a meter-check visit), asks the address and
+    a contact phone instead (`actions.applications`)."""
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        """The proof questions, or an unverified application's questions when the request is
+        one that may be filed without proof and the sender has none."""
+        purpose = latest_intent_among(tracker, PURPOSES)
+        if purpose in FILED_UNVERIFIED and not verified_account(tracker):
+            return application_slots(purpose)
+        return list(domain_slots)
 
     def name(self) -> str:
         """The form validation action's name, as in domain.yml."""
@@ -92,13 +122,17 @@ class ValidateVerifyForm(FormValidationAction):
                 minutes=policy().verification.idle_minutes,
             )
             lapsed = [SlotSet("verified_account", None), SlotSet("phone_last4", None)]
-            return lapsed + await super().run(dispatcher, tracker, domain)
-        asking = tracker.get_slot("requested_slot") in ("account_no", "phone_last4")
+            return lapsed + await FormValidationAction.run(self, dispatcher, tracker, domain)
+        withdrawn = withdrawn_at_read_back(dispatcher, tracker)
+        if withdrawn is not None:
+            return withdrawn
+        question = tracker.get_slot("requested_slot")
+        asking = question in _PROOF_QUESTIONS or question in _APPLICATION_QUESTIONS
         if asking and GOING_ELSEWHERE.search(latest_text(tracker)):
             # 那我明天去营业厅吧: they have chosen another way; asking again is a wall
             dispatcher.utter_message(response="utter_verify_elsewhere")
             return leave_form(tracker)
-        if asking and cannot_provide(latest_text(tracker)):
+        if question in _PROOF_QUESTIONS and cannot_provide(latest_text(tracker)):
             dispatcher.utter_message(
                 response="utter_verify_alternatives", hotline=policy().company.hotline
             )
@@ -112,7 +146,15 @@ class ValidateVerifyForm(FormValidationAction):
         if target is not None and target in bound:
             dispatcher.utter_message(response="utter_verified_bound", account=mask_account(target))
             return _skip_questions(target)
-        events = await super().run(dispatcher, tracker, domain)
+        events = await FormValidationAction.run(self, dispatcher, tracker, domain)
+        purpose = latest_intent_among(tracker, PURPOSES)
+        if purpose in FILED_UNVERIFIED and await only_a_community(_held_address(tracker, events)):
+            # 我家是翠湖苑的 in the request: the community, not the household's door; the
+            # question comes in its turn and the community said completes the answer
+            events = [*events, SlotSet("address", None)]
+        if question in _APPLICATION_QUESTIONS or question == "details_confirmed":
+            offer_way_out(dispatcher, tracker, events)
+            return events
         account = _account_given(tracker, events)
         own = sender_phone(tracker)
         registered = bool(account and own) and await read_db(
@@ -196,6 +238,13 @@ class ValidateVerifyForm(FormValidationAction):
 _STOPPING_INTENTS = frozenset({"deny", "cancel_ticket", "goodbye", "request_human"})
 #: Requests that switch to their own form (不查了 我要报修): the switch rules answer them.
 _OTHER_REQUESTS = frozenset({"report_repair", "request_temp_check", "file_complaint"})
+
+
+def _held_address(tracker: Tracker, events: list[EventType]) -> str | None:
+    """The address as the form holds it once `events` are applied."""
+    set_now = [e for e in events if e.get("event") == "slot" and e.get("name") == "address"]
+    value = set_now[-1].get("value") if set_now else tracker.get_slot("address")
+    return str(value) if value else None
 
 
 def _changed_mind(tracker: Tracker) -> bool:
@@ -293,9 +342,18 @@ class ActionAfterVerification(Action):
     ) -> list[EventType]:
         """Dispatch on the intent that started the verification."""
         account = verified_account(tracker)
+        purpose = latest_intent_among(tracker, PURPOSES) or "query_fee"
+        if not account and purpose in FILED_UNVERIFIED:
+            if tracker.get_slot("details_confirmed") is True:
+                await file_unverified(dispatcher, tracker, purpose)
+            return [
+                SlotSet("phone_last4", None),
+                SlotSet("account_no", None),
+                SlotSet("visit_time", None),
+                SlotSet("details_confirmed", None),
+            ]
         if not account or account != tracker.get_slot("account_no"):
             return [SlotSet("phone_last4", None), SlotSet("account_no", None)]
-        purpose = latest_intent_among(tracker, PURPOSES) or "query_fee"
         started_by = latest_text_of_intent(tracker, PURPOSES)
         asked = requests_in(started_by)
         if purpose == "bind_account" or (purpose == "query_fee" and "bind_account" in asked):

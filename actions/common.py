@@ -836,9 +836,10 @@ class ContactSlots:
         return {"visit_time": f"{window.start.isoformat()}/{window.end.isoformat()}"}
 
 
-#: Forms that send someone to the home, and so need the building or the flat, not only the
-#: community (a complaint is routed by its community).
-VISIT_FORMS = frozenset({"repair_form", "temp_check_form"})
+#: Forms that send someone to the home, or file a request for one household (an unverified
+#: 报停 or meter check in the verification form), and so need the building or the flat, not only
+#: the community (a complaint is routed by its community).
+VISIT_FORMS = frozenset({"repair_form", "temp_check_form", "verify_form"})
 #: Words around a community name that say nothing more of where (我家在和平里小区的).
 _NOTHING_MORE = re.compile(r"[\s,，。.!！?？、]|小区|我家|我们家|俺家|住|在|的|是|那儿|这儿")
 
@@ -909,7 +910,7 @@ FORM_SLOTS = {
     "repair_form": ("fault_type", "visit_time", "details_confirmed"),
     "temp_check_form": ("visit_time", "temperature", "details_confirmed"),
     "complaint_form": ("complaint_category", "complaint_text", "details_confirmed"),
-    "verify_form": ("phone_last4",),
+    "verify_form": ("phone_last4", "visit_time", "details_confirmed"),
 }
 
 

@@ -18,6 +18,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.applications import read_back_item
 from actions.common import (
     SMS_CHANNEL,
     channel_of,
@@ -113,6 +114,8 @@ def read_back_details(form: str, tracker: Tracker, sms: bool = False) -> list[tu
     if form == "repair_form":
         fault = slot("fault_type") or "other"
         details.append(("问题", ticket_service.FAULT_NAMES.get(fault, fault)))
+    if form == "verify_form" and (item := read_back_item(tracker)) is not None:
+        details.append(item)
     if form == "complaint_form":
         details.append(("类别", str(slot("complaint_category") or "其他")))
         text = str(slot("complaint_text") or "")
@@ -123,7 +126,7 @@ def read_back_details(form: str, tracker: Tracker, sms: bool = False) -> list[tu
     phone = slot("phone")
     if phone and not (sms and phone == sender_phone(tracker)):
         details.append(("联系电话", mask_phone(phone)))
-    if form in ("repair_form", "temp_check_form"):
+    if form in ("repair_form", "temp_check_form") or (form == "verify_form" and slot("visit_time")):
         window = window_of(slot("visit_time"))
         if window is None:
             details.append(("上门时间", "尽快"))

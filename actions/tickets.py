@@ -26,7 +26,7 @@ from actions.common import (
 from actions.sampling import after_ticket_cancelled
 from bot.base import clock
 from bot.nlu.numbers import normalise_ticket_no
-from bot.nlu.requests import chasing
+from bot.nlu.requests import cannot_provide, chasing
 from bot.services import tickets as ticket_service
 from bot.services.tickets import KIND_NAMES, TicketView
 
@@ -99,6 +99,14 @@ def say_not_cancellable(dispatcher: CollectingDispatcher, ticket: TicketView, re
         )
 
 
+def no_proof_at_hand(tracker: Tracker) -> bool:
+    """Whether the latest message, sent while verification asks for the account or its phone,
+    says the resident has not got it (户号没有, 单子早扔了, 不知道尾号)."""
+    asked = tracker.get_slot("requested_slot") in ("account_no", "phone_last4")
+    in_verification = tracker.active_loop.get("name") == "verify_form"
+    return asked and in_verification and cannot_provide(latest_text(tracker))
+
+
 class ActionQueryTicket(Action):
     """Status of a named ticket, or of the sender's latest tickets."""
 
@@ -116,6 +124,13 @@ class ActionQueryTicket(Action):
         apology first."""
         if fresh_pending(tracker) == CANCEL_WHICH and ticket_no_of(tracker):
             return await ActionAskCancelTicket().run(dispatcher, tracker, domain)
+        if no_proof_at_hand(tracker):
+            # 户号没有 单子早扔了 at the 户号 question: 单子 is the 缴费单, not a ticket; the
+            # resident needs the other ways to prove the account, not "no ticket found"
+            dispatcher.utter_message(
+                response="utter_verify_alternatives", hotline=policy().company.hotline
+            )
+            return []
         if chasing(latest_text(tracker)):
             dispatcher.utter_message(response="utter_sorry_for_the_wait")
         number, tickets = await tickets_asked_about(tracker)

@@ -42,6 +42,7 @@ from bot.nlu.requests import (
     asks_after_the_stop,
     asks_for_a_manager,
     asks_for_repair,
+    asks_meter_visit,
     named_request,
     repair_not_complaint,
     requests_in,
@@ -180,6 +181,9 @@ class IntentCorrections(StatelessComponent):
       for a stop asked about by what is done (金色家园检修到哪天, `asks_about_a_stop`);
     - `inform` → the request a message of details names by its word (申请报停 户号… 尾号…
       地址…, `named_request`): it got "what do you want to do?";
+    - `report_repair` → `report_meter_problem` for someone asked to look at the heat meter
+      (能派人来看看表吗, 热表读数翻倍 是不是表坏了, `asks_meter_visit`): it switched a meter
+      check to the repair form's fault question;
     - `faq` the topic model is unsure of, or `request_human` naming no person, → `report_repair`
       for a fault at home told with a plea for help (恁们给看看咋回事, 请帮助, help please …:
       `seeks_help_with_fault`).
@@ -227,6 +231,8 @@ class IntentCorrections(StatelessComponent):
                 meant = "query_outage"
             elif name == "inform" and (named := named_request(text)):
                 meant = named
+            elif name == "report_repair" and asks_meter_visit(text):
+                meant = "report_meter_problem"
             elif _help_with_a_fault(message, name, text):
                 meant = "report_repair"
             elif (

@@ -89,7 +89,9 @@ _OUTAGE = re.compile(r"停(暖|热|供)|(什么|啥|几)时候.{0,4}(来暖|供�
 _CANNOT = re.compile(
     r"不知道|(不|哪|没)记得|记不(清|住|得)|忘(了|记)|找不(到|着)|没(有)?(登记|留|绑)|换(了|号|过)|"
     r"(早|已经|好久)?不用(了|这个)|停用|"
-    r"不是我(的|家)|停机|注销|丢了|没(有)?手机|老人机|不会(用|弄|看)"
+    r"不是我(的|家)|停机|注销|丢了|没(有)?手机|老人机|不会(用|弄|看)|"
+    r"扔了|弄没了|(户号|单子|缴费单|供热卡|缴费卡|号码)(早|也|都|压根)?(没有|没了|不清楚)|"
+    r"没有?(这个|啥|什么)?户号|不晓得|不清楚(户号|尾号)"
 )
 
 
@@ -319,6 +321,25 @@ def asks_for_measurement(text: str | None) -> bool:
     said right after the refund rules, it is the 测温 request they invite, not the same
     question again."""
     return bool(text) and _MEASURE.search(to_canonical(str(text))) is not None
+
+
+#: The heat meter named as what is wrong or what to look at (热表读数翻倍, 派人来看看表, 表不准),
+#: not 表示 / 表扬 / 表格.
+_METER_TROUBLE = re.compile(
+    r"(热量表|热表|计量表|热计量表|表计|表盘)|"
+    r"(看|查|检查|校验|核查|修|换)(一下|下|一眼|看|查)?(这个|那个|俺家|我家|家里)?的?表(?!示|扬|格|彰|达|态)|"
+    r"表(?:坏|有毛病|有问题|不准|不对|出问题|读数|上的?数|跳|走得|转得)"
+)
+#: Words of a radiator fault: a message naming one is a repair even if a meter is named too.
+_RADIATOR_FAULT = re.compile("暖气片?(?:不热|冰凉|凉|漏|滴水|跑水)|漏水|跑水|爆管|阀门")
+
+
+def asks_meter_visit(text: str | None) -> bool:
+    """Whether `text` is about the heat meter being wrong or someone coming to look at it
+    (表坏了, 读数翻倍了找人来看看, 能派人来看看表吗): a meter-check (查表) request, not a repair of
+    the radiator, which the classifier reads it as because someone is asked to come."""
+    canonical = to_canonical(str(text or ""))
+    return bool(_METER_TROUBLE.search(canonical)) and not _RADIATOR_FAULT.search(canonical)
 
 
 def hesitating(text: str | None) -> bool:

@@ -13,6 +13,7 @@ Semantics (the contract in docs/interfaces.md, plus the choices documented here)
   on a Sunday, where many count the week from Sunday: 这周六 then is the coming Saturday;
   下周X = X of next week (the week after the current Monday–Sunday week), 下下周X a week later;
   周末 = today if today is Saturday/Sunday and the window is ahead, else the coming Saturday;
+  工作日 / 周一到周五 = today if a weekday and the window is ahead, else the next weekday;
   N号/N日 = day N of this month, or of next month if that day is already behind us (a day that does
   not exist this month, e.g. 31号 in November, also moves on); when N is today, it stays today
   (and a window already over gives None rather than silently booking next month);
@@ -90,7 +91,17 @@ _PM_PARTS = frozenset({"下午", "傍晚", "晚上", "夜里", "今晚", "明晚
 _ANYTIME_HOURS = (8, 20)
 # How far a weekday/weekend date moves when its window is over: 周末 on Saturday evening means
 # Sunday, on Sunday evening the next Saturday; a weekday moves a week.
-_ROLL_DAYS = {("weekend", 5): 1, ("weekend", 6): 6}
+_ROLL_DAYS = {
+    ("weekend", 5): 1,
+    ("weekend", 6): 6,
+    ("workday", 0): 1,
+    ("workday", 1): 1,
+    ("workday", 2): 1,
+    ("workday", 3): 1,
+    ("workday", 4): 3,
+}
+# 工作日上午都行 / 周一到周五: the next working day (today while its window is ahead).
+_WORKDAY_RE = re.compile("工作日|上班的?日子|(?:周|星期|礼拜)一到(?:周|星期|礼拜)?五")
 
 _RELATIVE_DAYS: tuple[tuple[str, int], ...] = (
     ("大后天", 3),
@@ -186,6 +197,10 @@ def _find_date(text: str, today: date) -> _DateHit | None:
         if prefix == "下下":
             return _DateHit(monday + timedelta(days=14 + target), "next_week")
         return _DateHit(today + timedelta(days=(target - today.weekday()) % 7), "weekday")
+    if _WORKDAY_RE.search(text):
+        if today.weekday() < 5:
+            return _DateHit(today, "workday")
+        return _DateHit(today + timedelta(days=7 - today.weekday()), "workday")
     if m := _WEEKEND_RE.search(text):
         prefix = (m["prefix"] or "").rstrip("个")
         monday = today - timedelta(days=today.weekday())
@@ -344,7 +359,8 @@ def parse_visit_window(text: str, now: datetime) -> VisitWindow | None:
             window = _window_for_day(compact, day, now)
             if window is not None and anytime and day == today and not _has_time_of_day(compact):
                 window = (max(window[0], now), window[1])  # 今天随时: from now on
-            if window is not None and hit.kind in ("weekday", "weekend") and window[1] <= now:
+            rolls = hit.kind in ("weekday", "weekend", "workday")
+            if window is not None and rolls and window[1] <= now:
                 day = day + timedelta(days=_ROLL_DAYS.get((hit.kind, day.weekday()), 7))
                 window = _window_for_day(compact, day, now)
 

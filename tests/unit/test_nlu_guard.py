@@ -217,3 +217,9 @@ def test_stops_and_named_requests_get_the_intent_they_ask_for(
     text: str, intent: str, meant: str
 ) -> None:
     assert _corrected(_parsed(text, intent)) == meant
+
+
+def test_someone_asked_to_look_at_the_meter_is_no_radiator_repair() -> None:
+    """能派人来看看表吗 inside a meter check switched to the repair form's fault question."""
+    assert _corrected(_parsed("能派人来看看表吗", "report_repair")) == "report_meter_problem"
+    assert _corrected(_parsed("暖气片不热 派人来看看", "report_repair")) == "report_repair"

@@ -6,6 +6,7 @@ import pytest
 
 from bot.nlu.requests import (
     asks_for_measurement,
+    asks_meter_visit,
     cannot_provide,
     hesitating,
     repair_not_complaint,
@@ -69,7 +70,12 @@ def test_a_fault_or_a_question_alone_is_no_second_request(text: str | None) -> N
         ("没有登记手机啊 我是老人机", True),
         ("缴费单找不着了", True),
         ("原来那个手机号早不用了 后四位我哪记得", True),
+        ("户号没有 单子早扔了", True),
+        ("俺们家压根没有啥户号", True),
+        ("缴费单去年搬家就扔了", True),
+        ("号码不清楚 房子是租的", True),
         ("0102345678", False),
+        ("5号楼没有暖气", False),
         ("5678", False),
         ("好的", False),
     ],
@@ -308,3 +314,25 @@ def test_asking_when_the_company_answers_is_noticed(text: str, asks: bool) -> No
     from bot.nlu.requests import asks_when_we_reply
 
     assert asks_when_we_reply(text) is asks
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "能派人来看看表吗",
+        "我家热表这个月读数一下多了好多 是不是表坏了 找人来看看",
+        "表走得也太快了吧 你们来人查查",
+        "热量表显示的数不对劲 上门给校验一下",
+        "麻烦过来检查下我家的表",
+    ],
+)
+def test_someone_asked_to_look_at_the_meter_is_a_meter_visit(text: str) -> None:
+    assert asks_meter_visit(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["暖气不热 来人看看", "我要表扬你们的师傅", "热表旁边的阀门漏水了 快来人", "这个表格怎么填"],
+)
+def test_a_radiator_fault_or_other_words_are_no_meter_visit(text: str) -> None:
+    assert not asks_meter_visit(text)

@@ -274,3 +274,11 @@ def test_find_day_names_the_day_without_a_window() -> None:
     assert find_day("下周一几点开", saturday) == date(2026, 11, 30)
     assert find_day("十二月二十四号开门吗", saturday) == date(2026, 12, 24)
     assert find_day("营业厅在哪", saturday) is None
+
+
+def test_working_days_are_the_next_working_day() -> None:
+    """工作日上午都行 was "没听明白上门时间" four times."""
+    friday_noon, sunday = at(11, 27, 13), at(11, 29, 10)
+    assert window("工作日上午都行", friday_noon) == (at(11, 30, 8), at(11, 30, 12))
+    assert window("工作日下午", friday_noon) == (at(11, 27, 13), at(11, 27, 18))
+    assert window("周一到周五上午都在", sunday) == (at(11, 30, 8), at(11, 30, 12))

@@ -1,0 +1,146 @@
+"""Requests that are FILED without verification: a 报停 application and a meter-check visit (查表).
+
+The privacy rule is about what is SHOWN: a bill, a reading, whose home it is. Filing an
+application shows nothing, so a resident who does not know the 户号 (a tenant, an old couple
+whose 缴费单 is gone) may still file one with the address and a contact phone; staff verify the
+ownership when they call, before the stop takes effect or the meter is opened. The ticket says
+that ownership is unverified, and the confirmation says nothing about the account: whether the
+address exists, whose it is, what it owes. A 户号 the resident knows is recorded as given, not
+checked here. A sender who is bound to an account, or verified in this conversation, files as
+before (the account is linked). Showing readings still needs verification.
+
+The verification form carries these questions (`ValidateVerifyForm.required_slots`), so the
+rules that start, interrupt and end it serve both.
+"""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import (
+    address_parts,
+    channel_of,
+    in_db,
+    known_communities,
+    latest_intent_among,
+    latest_text_of_intent,
+    message_key,
+    only_the_community,
+    policy,
+    read_db,
+    window_of,
+)
+from actions.meters import PROBLEM
+from bot.base import clock
+from bot.nlu.address import parse_address
+from bot.nlu.numbers import normalise_account_no
+from bot.privacy import mask_phone
+from bot.services import tickets as ticket_service
+from bot.services.meters import meter_problem_category
+from bot.services.stop_heating import late_application_starts
+from bot.store.tickets import TicketDraft
+
+STOP = "apply_stop_heating"
+#: The requests a resident may file without proving the account (nothing is shown by filing).
+FILED_UNVERIFIED = frozenset({STOP, PROBLEM})
+#: How the ticket records it: staff verify ownership before anything takes effect.
+OWNERSHIP_UNVERIFIED = "产权未核实"
+#: What the read-back calls each request.
+REQUEST_NAMES = {STOP: "报停申请", PROBLEM: "上门查表（热表故障或读数异常）"}
+
+
+def application_slots(purpose: str) -> list[str]:
+    """The questions of an unverified application: where, a phone to call back on, for a
+    meter visit when someone is home, and the read-back."""
+    slots = ["address", "phone"]
+    if purpose == PROBLEM:
+        slots.append("visit_time")
+    return [*slots, "details_confirmed"]
+
+
+def account_given(texts: list[str]) -> str | None:
+    """A 户号 the resident volunteered (知道户号的话请告诉我), recorded as given; None when none."""
+    for text in texts:
+        number = normalise_account_no(text)
+        if number and not (len(number) == 11 and number.startswith("1")):
+            return number
+    return None
+
+
+def ownership_note(account: str | None) -> str:
+    """The ticket's note on ownership: unverified, with the 户号 as the resident gave it."""
+    given = f"；用户提供户号 {account}（未核实）" if account else "；用户未提供户号"
+    return f"{OWNERSHIP_UNVERIFIED}，须工作人员回电核实产权后生效{given}"
+
+
+async def only_a_community(address: str | None) -> bool:
+    """Whether `address` names only the community (我家是翠湖苑的): a household's application
+    needs the building and flat."""
+    if not address:
+        return False
+    return only_the_community(parse_address(address, await read_db(known_communities)))
+
+
+def _user_texts(tracker: Tracker) -> list[str]:
+    return [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
+
+
+async def file_unverified(
+    dispatcher: CollectingDispatcher, tracker: Tracker, purpose: str
+) -> None:
+    """File the application with what the form collected and confirm it, promising the call
+    that verifies ownership; nothing about any account is said."""
+    rules = policy()
+    now = clock.now()
+    address = str(tracker.get_slot("address") or "")
+    phone = str(tracker.get_slot("phone") or "")
+    account = account_given(_user_texts(tracker))
+    request_text = latest_text_of_intent(tracker, set(FILED_UNVERIFIED)) or ""
+    window = window_of(tracker.get_slot("visit_time"))
+    description = "用户在线申请报停" if purpose == STOP else f"上门查表：{request_text}"
+    draft = TicketDraft(
+        kind="BT" if purpose == STOP else "CB",
+        channel=channel_of(tracker),
+        sender_id=tracker.sender_id,
+        dedup_key=message_key(tracker, "BT" if purpose == STOP else "CB"),
+        account_no=None,
+        phone=phone,
+        address=address,
+        category=None if purpose == STOP else meter_problem_category(request_text),
+        description=f"{description}（{ownership_note(account)}）",
+        visit_start=window[0] if window else None,
+        visit_end=window[1] if window else None,
+        **await address_parts(address),
+    )
+    ticket = await in_db(ticket_service.open_ticket, rules, draft, now)
+    common = {
+        "ticket_no": ticket.ticket_no,
+        "address": address,
+        "phone": mask_phone(phone),
+        "first_reply": clock.format_due(ticket.first_reply_due),
+        "hotline": rules.company.hotline,
+    }
+    if purpose == STOP:
+        note = ""
+        start = late_application_starts(rules, now.date())
+        if start is not None:
+            when = f"{start.year}年{start.month}月{start.day}日"
+            note = f"已过本季报停申请截止日，报停将从 {when} 起的供暖季生效。"
+        dispatcher.utter_message(
+            response="utter_stop_heating_filed_unverified", season_note=note, **common
+        )
+    else:
+        dispatcher.utter_message(
+            response="utter_meter_visit_filed_unverified",
+            window=clock.format_window(*window) if window else "尽快",
+            **common,
+        )
+
+
+def read_back_item(tracker: Tracker) -> tuple[str, str] | None:
+    """The read-back's first line for an unverified application, None for anything else."""
+    purpose = latest_intent_among(tracker, set(FILED_UNVERIFIED))
+    if purpose is None or tracker.get_slot("verified_account"):
+        return None
+    return ("事项", REQUEST_NAMES[purpose])

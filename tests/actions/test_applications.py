@@ -1,0 +1,200 @@
+"""Applications filed without verification (actions/applications.py): a 报停 and a meter-check
+visit need an address and a phone, not the 户号; nothing private is shown, and the ticket says
+ownership is unverified."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
+
+from actions.account import ActionAfterVerification, ValidateVerifyForm
+from actions.applications import OWNERSHIP_UNVERIFIED, account_given
+from actions.readback import read_back_details
+from bot.store.db import session_scope
+from bot.store.models import Ticket
+
+from .conftest import said, texts, tracker, user_turn
+
+
+async def _slots(domain: dict[str, Any], text: str, intent: str, **kw: Any) -> list[str]:
+    form = ValidateVerifyForm()
+    return await form.required_slots(
+        form.domain_slots(domain),
+        CollectingDispatcher(),
+        tracker(user_turn(text, intent), active_loop="verify_form", **kw),
+        domain,
+    )
+
+
+async def test_a_stop_application_without_the_account_asks_where_and_a_phone(
+    domain: dict[str, Any],
+) -> None:
+    slots = await _slots(domain, "今年冬天去女儿家过 暖气不要了", "apply_stop_heating")
+    assert slots == ["address", "phone", "details_confirmed"]
+    meter = await _slots(domain, "热表读数翻了一倍 表是不是坏了", "report_meter_problem")
+    assert meter == ["address", "phone", "visit_time", "details_confirmed"]
+    # a bill or a reading shown still needs the proof
+    assert await _slots(domain, "查下暖气费", "query_fee") == ["account_no", "phone_last4"]
+    assert await _slots(domain, "查热表读数", "query_meter") == ["account_no", "phone_last4"]
+
+
+async def test_a_verified_resident_still_files_against_the_account(domain: dict[str, Any]) -> None:
+    slots = await _slots(
+        domain, "我要报停", "apply_stop_heating", slots={"verified_account": "0102345678"}
+    )
+    assert slots == ["account_no", "phone_last4"]
+
+
+def _filed(store: str) -> list[Ticket]:
+    with session_scope(store) as session:
+        rows = list(session.scalars(select(Ticket)))
+        session.expunge_all()
+        return rows
+
+
+async def test_the_stop_is_filed_unverified_and_shows_nothing_of_the_account(
+    store: str, domain: dict[str, Any]
+) -> None:
+    # the address is a demo account's home; the reply must not say so, nor whose it is
+    turns = (
+        user_turn("报停 户号好像是0102345678 房子没人住", "apply_stop_heating", message_id="a"),
+        user_turn("对", "affirm", message_id="b"),
+    )
+    dispatcher = CollectingDispatcher()
+    await ActionAfterVerification().run(
+        dispatcher,
+        tracker(
+            *turns,
+            slots={
+                "address": "阳光花园5号楼1单元302",
+                "phone": "13900001111",
+                "details_confirmed": True,
+                "account_no": "0102345678",
+            },
+        ),
+        domain,
+    )
+    reply = said(dispatcher, "utter_stop_heating_filed_unverified")
+    assert reply["phone"] == "139****1111"
+    assert "account" not in reply
+    (ticket,) = _filed(store)
+    assert ticket.kind == "BT"
+    assert ticket.account_no is None  # not linked until staff verify ownership
+    assert ticket.community == "阳光花园" and ticket.phone == "13900001111"
+    assert OWNERSHIP_UNVERIFIED in (ticket.description or "")
+    assert "0102345678" in (ticket.description or "")  # recorded as given, for staff
+
+
+async def test_a_meter_visit_is_filed_with_its_window_and_category(
+    store: str, domain: dict[str, Any]
+) -> None:
+    turns = (
+        user_turn("热表这个月读数翻倍了 是不是表坏了 找人来看看", "report_meter_problem"),
+        user_turn("对", "affirm", message_id="b"),
+    )
+    dispatcher = CollectingDispatcher()
+    await ActionAfterVerification().run(
+        dispatcher,
+        tracker(
+            *turns,
+            slots={
+                "address": "翠湖苑7号楼2单元1201",
+                "phone": "13522446688",
+                "visit_time": "2026-11-28T08:00:00+08:00/2026-11-28T12:00:00+08:00",
+                "details_confirmed": True,
+            },
+        ),
+        domain,
+    )
+    said(dispatcher, "utter_meter_visit_filed_unverified")
+    (ticket,) = _filed(store)
+    assert ticket.kind == "CB" and ticket.account_no is None
+    assert ticket.visit_start is not None and ticket.community == "翠湖苑"
+    assert OWNERSHIP_UNVERIFIED in (ticket.description or "")
+
+
+async def test_nothing_is_filed_before_the_yes(store: str, domain: dict[str, Any]) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionAfterVerification().run(
+        dispatcher,
+        tracker(
+            user_turn("我要报停", "apply_stop_heating"),
+            slots={"address": "阳光花园5号楼1单元302", "phone": "13900001111"},
+        ),
+        domain,
+    )
+    assert _filed(store) == []
+    assert texts(dispatcher) == []
+
+
+def test_the_read_back_names_the_request() -> None:
+    details = read_back_details(
+        "verify_form",
+        tracker(
+            user_turn("给我家报个停", "apply_stop_heating"),
+            slots={"address": "东风新村5号楼2单元101", "phone": "13661234567"},
+        ),
+    )
+    assert details[0] == ("事项", "报停申请")
+    assert ("联系电话", "136****4567") in details
+
+
+def test_a_volunteered_account_is_kept_and_a_mobile_is_not_one() -> None:
+    assert account_given(["报停 翠湖苑6-2-801 13522220001"]) is None
+    assert account_given(["户号0203456781"]) == "0203456781"
+
+
+async def test_no_account_number_at_its_question_gets_the_other_ways(
+    domain: dict[str, Any],
+) -> None:
+    """户号没有 单子早扔了 read as a ticket query: 单子 is the 缴费单, not a ticket."""
+    from actions.tickets import ActionQueryTicket
+
+    dispatcher = CollectingDispatcher()
+    await ActionQueryTicket().run(
+        dispatcher,
+        tracker(
+            user_turn("查下暖气费", "query_fee", message_id="a"),
+            user_turn("户号没有 单子早扔了", "query_ticket", message_id="b"),
+            slots={"requested_slot": "account_no"},
+            active_loop="verify_form",
+        ),
+        domain,
+    )
+    assert texts(dispatcher) == ["utter_verify_alternatives"]
+
+
+async def test_an_application_needs_the_flat_not_only_the_community(
+    domain: dict[str, Any],
+) -> None:
+    """我家是翠湖苑的 filed a meter check for a whole community."""
+    form = ValidateVerifyForm()
+    result = await form.validate_address(
+        "翠湖苑",
+        CollectingDispatcher(),
+        tracker(
+            user_turn("我家是翠湖苑的 热量表读数跳得特别快 我怀疑表有问题", "report_meter_problem"),
+            active_loop="verify_form",
+        ),
+        domain,
+    )
+    assert result == {"address": None}
+
+
+async def test_a_community_said_in_the_request_is_asked_to_be_completed(
+    domain: dict[str, Any],
+) -> None:
+    events = await ValidateVerifyForm().run(
+        CollectingDispatcher(),
+        tracker(
+            user_turn("我家是翠湖苑的 热量表读数跳得特别快 我怀疑表有问题", "report_meter_problem"),
+            slots={"address": "翠湖苑"},
+            active_loop="verify_form",
+        ),
+        domain,
+    )
+    assert {"event": "slot", "name": "address", "value": None} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events
+    ]
