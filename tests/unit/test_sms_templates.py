@@ -118,6 +118,7 @@ REALISTIC: dict[str, str] = {
     "verdict": "低于标准",
     "advice": "（低 2.5 ℃）；如需上门复测，可以回复“申请测温”",
     "visit": f"工作人员仍会按约定 {format_window(_START, _END)} 上门测量，结果以上门测量为准。",
+    "stop": "12月9日 08:00 至 12月9日 18:00",
 }
 
 
