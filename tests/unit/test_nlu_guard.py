@@ -170,7 +170,7 @@ def test_a_request_beside_a_question_is_the_request() -> None:
 
 
 def _topic(confidence: float) -> dict[str, object]:
-    return {"faq": {"response": {"intent_response_key": "faq/radiator_noise",
+    return {"faq": {"response": {"intent_response_key": "faq/radiator_bleeding",
                                  "confidence": confidence}}}  # fmt: skip
 
 
@@ -217,3 +217,13 @@ def test_stops_and_named_requests_get_the_intent_they_ask_for(
     text: str, intent: str, meant: str
 ) -> None:
     assert _corrected(_parsed(text, intent)) == meant
+
+
+def test_no_visit_just_asking_how_is_the_knowledge_base() -> None:
+    """地暖不太热 … 怎么自己弄啊 不用派人 我就问问: the fault in a clause made it a repair, and the
+    repair form asked the address of a resident who had said no visit."""
+    text = "地暖有两个屋不怎么热 放气咋弄 不用叫师傅来 我就是问问"
+    clauses = [{"text": "地暖有两个屋不怎么热", "name": "report_repair", "confidence": 0.95}]
+    assert _corrected(_parsed(text, "faq", clauses=clauses)) == "faq"
+    assert _corrected(_parsed(text, "report_repair")) == "faq"
+    assert _corrected(_parsed("地暖有两个屋不怎么热 派人来看看", "report_repair")) == "report_repair"
