@@ -146,7 +146,7 @@ class IntentCorrections(StatelessComponent):
       a binding (`wants_unbind`): 我要取消绑定户号 once cancelled nothing and said no ticket was
       found. Questions about unbinding (解绑以后还能查费吗) keep their FAQ intent;
     - `faq` for a message that only announces a question (姑娘 我问一下, `announces_question`):
-      it got the topic buttons, or "I am a bot" (师傅 跟你打听个事);
+      it got the topic buttons, or "I am a bot" (师傅 跟你打听个事); a greeting stays one;
     - `faq` for a repair or 测温 request that says no visit is wanted and asks how
       (不用派人 我就问问 怎么自己弄, `only_asking_how`);
     - `affirm` / `deny` for a bare 要 / 不要 answer, whatever the classifier made of it
@@ -201,8 +201,9 @@ class IntentCorrections(StatelessComponent):
             answer = yes_no_answer(text)
             if answer is not None and name != answer:
                 meant = answer
-            elif name != KB_INTENT and announces_question(text):
-                meant = KB_INTENT  # 姑娘 我问一下: 您请说 (`action_answer_faq`)
+            elif name not in (KB_INTENT, "greet") and announces_question(text):
+                # 姑娘 我问一下: 您请说 (`action_answer_faq`); a greeting keeps its own
+                meant = KB_INTENT
             elif name == "file_complaint" and repair_not_complaint(text):
                 meant = "report_repair"
             elif name in ("bind_account", "cancel_ticket") and wants_unbind(text):

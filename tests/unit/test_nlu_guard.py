@@ -226,4 +226,13 @@ def test_no_visit_just_asking_how_is_the_knowledge_base() -> None:
     clauses = [{"text": "地暖有两个屋不怎么热", "name": "report_repair", "confidence": 0.95}]
     assert _corrected(_parsed(text, "faq", clauses=clauses)) == "faq"
     assert _corrected(_parsed(text, "report_repair")) == "faq"
-    assert _corrected(_parsed("地暖有两个屋不怎么热 派人来看看", "report_repair")) == "report_repair"
+    repair = "地暖有两个屋不怎么热 派人来看看"
+    assert _corrected(_parsed(repair, "report_repair")) == "report_repair"
+
+
+def test_a_preamble_is_answered_go_ahead_unless_read_as_a_greeting() -> None:
+    """姑娘 我问一下 got topic buttons, 师傅 跟你打听个事 "I am a bot"; a greeting keeps its
+    answer, which invites the question too."""
+    assert _corrected(_parsed("闺女 俺打听个事儿", "bot_challenge")) == "faq"
+    assert _corrected(_parsed("大姐 我问一下", "nlu_fallback")) == "faq"
+    assert _corrected(_parsed("同志你好 我想问个事", "greet")) == "greet"
