@@ -77,6 +77,7 @@ from bot.nlu.clauses import clause_intents, is_question
 from bot.nlu.faults import fault_type_of
 from bot.nlu.limits import INPUT_TRUNCATED, MAX_MESSAGE_CHARS, has_words
 from bot.nlu.numbers import normalise_contact_number
+from bot.nlu.preambles import announces_question
 from bot.nlu.requests import (
     FORM_STARTERS,
     asks_after_the_stop,
@@ -101,6 +102,7 @@ from bot.services.topics import (
     choice_for_parse,
     choose_topic,
     clause_topics,
+    how_to_apply_topic,
     reaches_knowledge_base,
     topic_ranking,
 )
@@ -362,8 +364,22 @@ class ActionHandleYesNo(Action):
             if hesitating(latest_text(tracker)):
                 dispatcher.utter_message(response="utter_take_your_time")
             return cleared
+        if _answered_question_beside(dispatcher, tracker):
+            return cleared  # 好滴 那发票咋开呀: the question, not "anything else?"
         dispatcher.utter_message(response="utter_anything_else")
         return cleared
+
+
+def _answered_question_beside(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Answer the knowledge-base questions asked after a yes or an acknowledgement
+    (好滴 那发票咋开呀, 嗯嗯 知道了 那滞纳金怎么算): the classifier reads the message as the yes,
+    and "还有什么可以帮您？" left the question unanswered. False when it asks none."""
+    kb = load_knowledge(policy())
+    keys = clause_topics(tracker.latest_message, kb.retrieval)
+    if not keys:
+        return False
+    answer_topics(dispatcher, tracker, kb, keys)
+    return True
 
 
 async def _chase(
@@ -792,6 +808,9 @@ class ActionAnswerFaq(Action):
         pressed = next(tracker.get_latest_entity_values(KB_TOPIC_ENTITY), None)
         if not pressed and await show_earlier_bill(dispatcher, tracker):
             return []  # 那去年的呢 after the bill, not a topic
+        if not pressed and announces_question(latest_text(tracker)):
+            dispatcher.utter_message(response="utter_go_ahead")  # 姑娘 我问一下
+            return []
         choice = (
             TopicChoice(answer=str(pressed))
             if pressed
@@ -821,6 +840,10 @@ class ActionAnswerFaq(Action):
             # 交那么多钱屋里才16度 骗子公司: the fact and what can be done, not topic buttons
             return tell_below_standard(dispatcher, tracker) or []
         choice = _within_the_request(tracker, choice)
+        how_to = None if pressed or choice.answer else how_to_apply_topic(latest_text(tracker))
+        if how_to:
+            # 我想问问报停怎么办: how to apply for what the bot does; the answer offers to start
+            choice = TopicChoice(answer=how_to)
         events: list[EventType] = []
         asked = [] if pressed else clause_intents(tracker.latest_message)
         if "query_outage" in asked:

@@ -7,7 +7,6 @@ the user is told what to do now, and the form then only completes the ticket's a
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -56,6 +55,7 @@ from bot.base import clock
 from bot.nlu.address import Address, parse_address
 from bot.nlu.emergency import only_discounted
 from bot.nlu.faults import fault_type_of, is_urgent
+from bot.nlu.requests import DECLINED_VISIT
 from bot.privacy import mask_phone
 from bot.services import tickets as ticket_service
 from bot.services.outages import known_communities
@@ -177,11 +177,7 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
 
 #: 不用报修，我就问怎么自己放气 / 俺是问问，现在不报修 / 俺不修！: the resident asked about a fault,
 #: and the form that their words opened is not what they want (还不修 / 怎么不修 is impatience).
-NOT_BOOKING = re.compile(
-    "(?:不用|不要|不想|先不|现在不|暂时不|不需要|不是要|别)(?:报修|报|修|派人|上门|登记|来人)|"
-    "(?<![还怎咋么啥报])不报修|(?<![还怎咋么啥修])不修(?:了|[！!。]*$)|"
-    "(?:就|只)是?(?:问问|想问|问一下|咨询)|[我俺]是问|是问问"
-)
+NOT_BOOKING = DECLINED_VISIT
 
 
 async def declined_booking(

@@ -6,7 +6,8 @@
 clause (`bot.nlu.linear`), and the actions answer the questions the main intent did not.
 
 A clause ends at sentence punctuation, before a numbered item (1、 2. ), before a word that
-starts another matter (另外, 顺便, 还有, 对了, 再问一下), and after a greeting at the start.
+starts another matter (另外, 顺便, 还有, 对了, 再问一下), and after a greeting or an
+acknowledgement at the start (好滴 那发票咋开呀: the question after 好滴 is one of its own).
 Spaces and commas split a clause too, but a piece shorter than `MIN_CHARS` characters is glued
 to its neighbour, so the words of 我想 看看 暖气 钱 多少 stay one clause.
 """
@@ -42,13 +43,20 @@ _GREETING = re.compile(
     r"请问一下)[\s,，!！~～啊呀哈]*)+",
     re.IGNORECASE,
 )
+#: An acknowledgement that opens a message before something else (好滴 那发票咋开呀, 嗯嗯 知道了
+#: 那滞纳金怎么算): a clause of its own, so the question after it is classified by itself; it
+#: must be followed by a separator or by 那 (好冷啊 is no acknowledgement).
+_ACKNOWLEDGEMENT = re.compile(
+    r"\s*(?:(?:好滴|好嘞|好吧|好哒|好的|好|嗯+|哦+|噢+|喔+|行吧|行|成|可以|okay|ok|收到|知道了|"
+    r"知道|明白了|明白|了解了|了解|懂了|谢谢(?:你|您)?|多谢|感谢)[\s,，!！~～。.啊呀哈了]*)+",
+    re.IGNORECASE,
+)
 _QUESTION = re.compile(
     r"[?？吗嘛么呢]|怎么|怎样|咋|如何|多少|多久|多长|哪|什么|啥|谁|能不能|可不可以|可以不|"
-    r"是不是|有没有|要不要|会不会|行不行|对不对|[能会可行要用收交开]不$|"
+    r"是不是|有没有|要不要|会不会|行不行|对不对|是否|为何|是\S{1,10}还是|(\w)[不没]\1|"
+    r"\w不[啊呀哈啦嘞]?$|"
     # 几点/几号/几天 ask; 好几百, 十几度, 几十块 count (一个月好几百暖气费白交了 asks nothing)
-    r"(?<![好十这那])几(?![十百千万])|"
-    # 能退钱不, 可以来人不: the 不 that closes a yes-no question a few characters on
-    r"(?:能|会|可以|给)[^,，。!！?？\s]{1,4}不$"
+    r"(?<![好十这那])几(?![十百千万])"
 )
 #: What a clause does not begin or end with (the canonical text has half-width punctuation).
 _EDGE = " \t\n,，、:：!。;；."
@@ -64,7 +72,18 @@ def _cuts(text: str) -> list[int]:
     greeting = _GREETING.match(text)
     if greeting and greeting.end() < len(text):
         cuts.add(greeting.end())
+    acknowledged = _ACKNOWLEDGEMENT.match(text, greeting.end() if greeting else 0)
+    if acknowledged and _separated(text, acknowledged.end()):
+        cuts.add(acknowledged.end())
     return sorted(c for c in cuts if 0 < c < len(text))
+
+
+def _separated(text: str, end: int) -> bool:
+    """Whether an acknowledgement ending at `end` stands apart from what follows: a separator
+    before it, or 那 after it (好滴那发票咋开); 好热 / 行不行 are no acknowledgements."""
+    if not 0 < end < len(text):
+        return False
+    return text[end - 1] in _EDGE + "啊呀哈了~～" or text[end] == "那"
 
 
 def _words(text: str) -> int:

@@ -34,6 +34,7 @@ from bot.nlu.clauses import CLAUSES, clause_intents
 from bot.nlu.limits import INPUT_TRUNCATED, has_words
 from bot.nlu.meterreading import reports_reading
 from bot.nlu.notices import asks_for_notices, names_notices, refuses_notices
+from bot.nlu.preambles import announces_question
 from bot.nlu.questions import asks_general_question
 from bot.nlu.requests import (
     FORM_STARTERS,
@@ -43,13 +44,16 @@ from bot.nlu.requests import (
     asks_for_a_manager,
     asks_for_repair,
     asks_meter_visit,
+    asks_why_home_is_cold,
     named_request,
+    only_asking_how,
     repair_not_complaint,
     requests_in,
     seeks_help_with_fault,
     wants_unbind,
 )
 from bot.nlu.stateless import StatelessComponent
+from bot.nlu.topic_cues import fits_words
 
 FALLBACK_INTENT = "nlu_fallback"
 #: Intents an opt-out naming its topic is mistaken for (bot.nlu.notices.refuses_notices).
@@ -142,6 +146,10 @@ class IntentCorrections(StatelessComponent):
     - `bind_account` or `cancel_ticket` → `unbind_account` for a message that asks to remove
       a binding (`wants_unbind`): 我要取消绑定户号 once cancelled nothing and said no ticket was
       found. Questions about unbinding (解绑以后还能查费吗) keep their FAQ intent;
+    - `faq` for a message that only announces a question (姑娘 我问一下, `announces_question`):
+      it got the topic buttons, or "I am a bot" (师傅 跟你打听个事); a greeting stays one;
+    - `faq` for a repair or 测温 request that says no visit is wanted and asks how
+      (不用派人 我就问问 怎么自己弄, `only_asking_how`);
     - `affirm` / `deny` for a bare 要 / 不要 answer, whatever the classifier made of it
       (`bot.nlu.answers`): a "no" read as a request would start what the resident declined;
     - `unsubscribe` → `subscribe` for a message that asks to be told (停热了通知我), and
@@ -197,6 +205,9 @@ class IntentCorrections(StatelessComponent):
             answer = yes_no_answer(text)
             if answer is not None and name != answer:
                 meant = answer
+            elif name not in (KB_INTENT, "greet") and announces_question(text):
+                # 姑娘 我问一下: 您请说 (`action_answer_faq`); a greeting keeps its own
+                meant = KB_INTENT
             elif name == "file_complaint" and repair_not_complaint(text):
                 meant = "report_repair"
             elif name in ("bind_account", "cancel_ticket") and wants_unbind(text):
@@ -213,6 +224,8 @@ class IntentCorrections(StatelessComponent):
                 meant = _next_intent(message, {"unsubscribe", "subscribe", FALLBACK_INTENT})
             elif name in _READING_MISREAD and reports_reading(text):
                 meant = "report_meter_reading"
+            elif name in _VISIT_REQUESTS | {KB_INTENT} and only_asking_how(text):
+                meant = KB_INTENT  # not the repair a clause names: 不用派人 我就问问
             elif asked := _request_in_a_clause(message, name, text):
                 meant = asked
             elif name not in ("query_ticket", "cancel_ticket") and asks_about_ticket(text):
@@ -247,6 +260,8 @@ class IntentCorrections(StatelessComponent):
         return messages
 
 
+#: Requests for a visit that "不用派人 我就问问 怎么自己弄" takes back (`only_asking_how`).
+_VISIT_REQUESTS = frozenset({"report_repair", "request_temp_check"})
 #: Intents a question about a heating stop named by what is done (检修到哪天) is mistaken for.
 _STOP_LOOKALIKES = frozenset(
     {KB_INTENT, "inform", "query_ticket", "out_of_scope", "goodbye", FALLBACK_INTENT}
@@ -260,10 +275,12 @@ def _help_with_a_fault(message: Message, intent: str | None, text: str) -> bool:
     a person that names none, tells of a fault at home and asks for help with it
     (`seeks_help_with_fault`): 恁们给看看咋回事 got topic buttons, "help please 暖气 …" a
     call-back in an hour instead of a repair."""
-    if not seeks_help_with_fault(text):
+    if not seeks_help_with_fault(text) and not asks_why_home_is_cold(text):
         return False
     if intent == KB_INTENT:
-        unsure = topic_confidence(message) < KB_QUESTION_CONFIDENCE
+        selector = (message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}).get(KB_INTENT) or {}
+        key = str((selector.get("response") or {}).get("intent_response_key") or "")
+        unsure = topic_confidence(message) < KB_QUESTION_CONFIDENCE or not fits_words(key, text)
         return unsure and not asks_general_question(text, "report_repair")
     return intent == "request_human" and _PERSON.search(text) is None
 

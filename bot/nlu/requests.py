@@ -33,6 +33,7 @@ __all__ = [
     "asks_when",
     "asks_when_heat_returns",
     "asks_when_we_reply",
+    "asks_why_home_is_cold",
     "cannot_provide",
     "chasing",
     "complains",
@@ -42,6 +43,7 @@ __all__ = [
     "hesitating",
     "named_request",
     "not_a_complaint",
+    "only_asking_how",
     "repair_not_complaint",
     "requests_in",
     "seeks_help_with_fault",
@@ -409,6 +411,50 @@ def seeks_help_with_fault(text: str | None) -> bool:
     if fault_type_of(canonical) is None:
         return False
     return _REPAIR_CUE.search(canonical) is not None or _HELP.search(canonical) is not None
+
+
+#: Saying that no visit is wanted, or that one is only asking (不用派人 我就问问, 先不报修).
+DECLINED_VISIT = re.compile(
+    "(?:不用|不要|不想|先不|现在不|暂时不|不需要|不是要|别)(?:报修|报|修|派人|上门|登记|来人)|"
+    "(?<![还怎咋么啥报])不报修|(?<![还怎咋么啥修])不修(?:了|[！!。]*$)|"
+    "(?:就|只)是?(?:问问|想问|问一下|咨询)|[我俺]是问|是问问"
+)
+
+
+def only_asking_how(text: str | None) -> bool:
+    """Whether `text` asks something and says it wants no visit (地暖不太热 听说要排气 怎么自己弄啊
+    不用派人 我就问问): a question for the knowledge base, though it names a fault. The fault made
+    it a repair, and the repair form asked for the address of a resident who had said no."""
+    canonical = to_canonical(str(text or ""))
+    if DECLINED_VISIT.search(canonical) is None:
+        return False
+    return _HOW.search(canonical) is not None
+
+
+#: Asking how to do something oneself, or what to do (怎么自己弄, 咋放气, 有啥办法).
+_HOW = re.compile(r"怎么|咋|如何|怎样|啥办法|什么办法|要注意|能不能自己|可以自己|自己能")
+
+
+#: Asking why something happened (怎么回事, 为啥): of a cold home, the cause is a fault or a stop.
+_WHY = re.compile(
+    r"怎么回事|咋回事|咋整的|为啥|为什么|为嘛|什么原因|啥原因|咋了|怎么了|什么情况|啥情况"
+)
+
+
+def asks_why_home_is_cold(text: str | None) -> bool:
+    """Whether `text` tells that the heating at home is cold and asks why (幸福里6号楼 暖气从早上
+    就凉了 怎么回事): a fault to look into, or a stop where they live, which the repair flow tells
+    first. Worded like 暖气咔咔响 咋回事, it got the noise topic."""
+    canonical = to_canonical(str(text or ""))
+    if fault_type_of(canonical) != "no_heat" or _PART_COLD.search(canonical):
+        return False
+    return _WHY.search(canonical) is not None
+
+
+#: A radiator cold in part (上热下凉, 一半热): air in it, the bleeding topic's question.
+_PART_COLD = re.compile(
+    r"[上下前后左右]\S{0,3}[热凉冷]\S{0,3}[上下前后左右]|一半|半截|局部|有的|几组"
+)
 
 
 #: A stop named by what is done (检修, 抢修) or by the heat stopping, asked how long or until when.

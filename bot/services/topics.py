@@ -18,11 +18,13 @@ Thresholds are calibrated on the dev paraphrase set and live in the knowledge fi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bot.nlu.clauses import CLAUSE_CONFIDENCE, CLAUSES, is_question
+from bot.nlu.topic_cues import fits_words
 from bot.policy.knowledge import Retrieval
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "choice_for_parse",
     "choose_topic",
     "clause_topics",
+    "how_to_apply_topic",
     "reaches_knowledge_base",
     "topic_ranking",
 ]
@@ -92,10 +95,13 @@ def choose_topic(ranking: Sequence[tuple[str, float]], retrieval: Retrieval) -> 
 
 
 def choice_for_parse(parse: Mapping[str, Any], retrieval: Retrieval) -> TopicChoice:
-    """What the bot does with one parsed message (nothing when it is not a KB question)."""
+    """What the bot does with one parsed message (nothing when it is not a KB question); a topic
+    the message names nothing of (`TOPIC_CUES`) is left out."""
     if not reaches_knowledge_base(parse):
         return TopicChoice()
-    return choose_topic(topic_ranking(parse), retrieval)
+    text = str(parse.get("text") or "")
+    ranking = [(key, p) for key, p in topic_ranking(parse) if fits_words(key, text)]
+    return choose_topic(ranking, retrieval)
 
 
 #: How sure the key model must be of a clause's topic to answer it beside something else: a
@@ -123,6 +129,27 @@ def clause_topics(parse: Mapping[str, Any], retrieval: Retrieval) -> list[str]:
             and sum(ch.isalnum() for ch in str(clause.get("text") or "")) >= CLAUSE_MIN_WORDS
             and topic
             and topic not in topics
+            and fits_words(str(topic), str(clause.get("text") or ""))
         ):
             topics.append(str(topic))
     return topics
+
+
+#: Requests the bot takes, named in a question of how to apply for them, and the topic that says
+#: how (the documents, the deadline, and the message that starts it: “我要报停”).
+_HOW_TO_APPLY: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"报停|停(?:暖|供|热)申请|申请停(?:暖|供|热)|不用暖气|暂停供(?:暖|热)"),
+        "stop_heating_documents",
+    ),
+)
+_HOW = re.compile(r"怎么|咋|如何|怎样|流程|手续|步骤|需要(?:什么|啥|哪些)|要(?:什么|啥|哪些)|材料")
+
+
+def how_to_apply_topic(text: str) -> str | None:
+    """The topic saying how to apply for a request the message asks how to make (你好 我想问问报
+    停怎么办: the documents, the deadline, and “我要报停”), where the topic model was unsure
+    (it offered buttons of 报停's three topics); None for any other message."""
+    if _HOW.search(text) is None:
+        return None
+    return next((key for pattern, key in _HOW_TO_APPLY if pattern.search(text)), None)

@@ -170,7 +170,7 @@ def test_a_request_beside_a_question_is_the_request() -> None:
 
 
 def _topic(confidence: float) -> dict[str, object]:
-    return {"faq": {"response": {"intent_response_key": "faq/radiator_noise",
+    return {"faq": {"response": {"intent_response_key": "faq/radiator_bleeding",
                                  "confidence": confidence}}}  # fmt: skip
 
 
@@ -223,3 +223,20 @@ def test_someone_asked_to_look_at_the_meter_is_no_radiator_repair() -> None:
     """能派人来看看表吗 inside a meter check switched to the repair form's fault question."""
     assert _corrected(_parsed("能派人来看看表吗", "report_repair")) == "report_meter_problem"
     assert _corrected(_parsed("暖气片不热 派人来看看", "report_repair")) == "report_repair"
+def test_no_visit_just_asking_how_is_the_knowledge_base() -> None:
+    """地暖不太热 … 怎么自己弄啊 不用派人 我就问问: the fault in a clause made it a repair, and the
+    repair form asked the address of a resident who had said no visit."""
+    text = "地暖有两个屋不怎么热 放气咋弄 不用叫师傅来 我就是问问"
+    clauses = [{"text": "地暖有两个屋不怎么热", "name": "report_repair", "confidence": 0.95}]
+    assert _corrected(_parsed(text, "faq", clauses=clauses)) == "faq"
+    assert _corrected(_parsed(text, "report_repair")) == "faq"
+    repair = "地暖有两个屋不怎么热 派人来看看"
+    assert _corrected(_parsed(repair, "report_repair")) == "report_repair"
+
+
+def test_a_preamble_is_answered_go_ahead_unless_read_as_a_greeting() -> None:
+    """姑娘 我问一下 got topic buttons, 师傅 跟你打听个事 "I am a bot"; a greeting keeps its
+    answer, which invites the question too."""
+    assert _corrected(_parsed("闺女 俺打听个事儿", "bot_challenge")) == "faq"
+    assert _corrected(_parsed("大姐 我问一下", "nlu_fallback")) == "faq"
+    assert _corrected(_parsed("同志你好 我想问个事", "greet")) == "greet"
