@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import AFTER_OUTAGE
 from actions.conversation import ActionCorrectAfterSubmit, ActionSameRequest
+from actions.repair import ValidateRepairForm
 from bot.nlu.contact_fix import corrected_phone
 from bot.nlu.numbers import normalise_contact_number
 from bot.policy import load_policy
@@ -130,6 +131,63 @@ def test_the_digits_taken_back_are_never_the_new_number() -> None:
     assert corrected_phone("号码不是2233 是2288", old, normalise_contact_number) == "13910002288"
     assert corrected_phone("后四位是2288，不是2233", old, normalise_contact_number) == "13910002288"
     assert corrected_phone("地址说错了 是6号楼", old, normalise_contact_number) is None
+
+
+# ---- a reading at the address question, a measurement asked in the repair form ---------------
+
+
+async def test_a_room_reading_at_the_address_question_is_acknowledged(
+    store: str, domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    text = "刚拿温度计量了 屋里才十五度"
+    result = await ValidateRepairForm().validate_address(
+        text,
+        dispatcher,
+        tracker(
+            user_turn(text, "inform"),
+            slots={"requested_slot": "address"},
+            active_loop="repair_form",
+        ),
+        domain,
+    )
+    assert result == {"address": None}
+    assert texts(dispatcher) == ["utter_reading_noted"]
+    assert said(dispatcher, "utter_reading_noted")["reading"] == "15"
+
+
+async def test_asking_to_have_the_room_measured_switches_to_the_temperature_check(
+    store: str, domain: dict[str, Any]
+) -> None:
+    conversation = tracker(
+        user_turn("家里冷得很", "report_repair", message_id="first"),
+        user_turn("你们能派个人上门给测测温度不", "report_repair", message_id="answer"),
+        slots={
+            "requested_slot": "phone",
+            "fault_type": "no_heat",
+            "address": "阳光花园2号楼3单元502",
+        },
+        active_loop="repair_form",
+    )
+    dispatcher = CollectingDispatcher()
+    events = await ValidateRepairForm().run(dispatcher, conversation, domain)
+    assert "utter_switch_to_temp_check" in texts(dispatcher)
+    assert has_event(events, "followup", "temp_check_form")
+    assert has_event(events, "active_loop", None)
+    assert "address" not in slot_values(events)  # kept for the 测温 form
+
+
+async def test_the_switch_to_the_temperature_check_is_no_wrong_address(
+    store: str, domain: dict[str, Any]
+) -> None:
+    """The 测温 form opens on the message that asked for it: that is no address to complain of."""
+    dispatcher = CollectingDispatcher()
+    text = "你们能派个人上门给测测温度不"
+    result = await ValidateRepairForm().validate_address(
+        text, dispatcher, tracker(user_turn(text, "request_temp_check")), domain
+    )
+    assert result == {"address": None}
+    assert texts(dispatcher) == []
 
 
 # ---- the form's own request again ------------------------------------------------------------
