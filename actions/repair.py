@@ -191,9 +191,9 @@ def measure_instead(
     if not asks_for_measurement(latest_text(tracker)):
         return None
     dispatcher.utter_message(response="utter_switch_to_temp_check")
-    if not tracker.get_slot("address"):
-        # the 测温 form asks the address again: a third ask in a row says the other ways first
-        offer_way_out(dispatcher, tracker, [])
+    # the 测温 form asks the unanswered question again: a third ask in a row says the other ways
+    # first (the free-text mapping has put this message in the slot, so the count decides)
+    offer_way_out(dispatcher, tracker, [])
     return [*leave_form(tracker), FollowupAction("temp_check_form")]
 
 

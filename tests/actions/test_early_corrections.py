@@ -177,6 +177,26 @@ async def test_asking_to_have_the_room_measured_switches_to_the_temperature_chec
     assert "address" not in slot_values(events)  # kept for the 测温 form
 
 
+async def test_the_switch_after_two_address_questions_says_the_ways_out(
+    store: str, domain: dict[str, Any]
+) -> None:
+    """The address was asked twice; the 测温 form will ask it a third time."""
+    ask = {"event": "bot", "text": "地址？", "metadata": {"utter_action": "utter_ask_address"}}
+    conversation = tracker(
+        user_turn("家里冷得很", "report_repair", message_id="first"),
+        ask,
+        user_turn("刚量了才十五度", "inform", message_id="reading"),
+        ask,
+        user_turn("能不能派个人来量一量", "report_repair", message_id="answer"),
+        slots={"requested_slot": "address", "fault_type": "no_heat"},
+        slot_events={"address": "能不能派个人来量一量"},
+        active_loop="repair_form",
+    )
+    dispatcher = CollectingDispatcher()
+    await ValidateRepairForm().run(dispatcher, conversation, domain)
+    assert texts(dispatcher) == ["utter_switch_to_temp_check", "utter_form_way_out"]
+
+
 async def test_the_switch_to_the_temperature_check_is_no_wrong_address(
     store: str, domain: dict[str, Any]
 ) -> None:
