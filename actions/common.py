@@ -34,9 +34,9 @@ from bot.base import clock
 from bot.channels.ids import ForeignConversation, identity_of
 from bot.handoff.triggers import upset
 from bot.nlu.address import Address, parse_address
-from bot.nlu.numbers import normalise_contact_number
+from bot.nlu.numbers import normalise_contact_number, parse_room_reading
 from bot.nlu.own_number import means_own_number
-from bot.nlu.requests import requests_in
+from bot.nlu.requests import asks_for_measurement, requests_in
 from bot.nlu.timewindow import parse_visit_window
 from bot.policy import Policy, load_policy, verification_lapsed
 from bot.privacy import mask_text
@@ -791,6 +791,14 @@ class ContactSlots:
                 return {"address": held.summary()}
             if agreed_without_a_value(tracker, value):
                 return {"address": None}  # 好吧 那就登记吧: agreeing, not a wrong address
+            if asks_for_measurement(latest_text(tracker)):
+                return {"address": None}  # 来个人给量量 switched to 测温: a request, no address
+            reading = parse_room_reading(latest_text(tracker))
+            if reading is not None and requested(tracker, "address"):
+                # 温度计才十六度 at the address question: what they measured, not a wrong address.
+                # It is acknowledged; the ticket's words keep it (a 测温 reads it from them)
+                dispatcher.utter_message(response="utter_reading_noted", reading=f"{reading:g}")
+                return {"address": None}
             dispatcher.utter_message(response="utter_invalid_address")
             return {"address": None}
         if tracker.active_loop.get("name") in VISIT_FORMS and only_the_community(address):

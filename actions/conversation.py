@@ -32,6 +32,7 @@ from actions.common import (
     channel_of,
     consecutive_fallbacks,
     contact_number,
+    corrected,
     fresh_pending,
     guarded,
     in_db,
@@ -74,6 +75,7 @@ from bot.handoff.config import handoff_settings
 from bot.handoff.triggers import UserTurn, frustration, upset
 from bot.nlu.address import parse_address
 from bot.nlu.clauses import clause_intents, is_question
+from bot.nlu.contact_fix import corrected_phone
 from bot.nlu.faults import fault_type_of
 from bot.nlu.limits import INPUT_TRUNCATED, MAX_MESSAGE_CHARS, has_words
 from bot.nlu.numbers import normalise_contact_number
@@ -432,6 +434,11 @@ class ActionCorrectAfterSubmit(Action):
         offer = fresh_pending(tracker) or ""
         if offer.startswith(OPEN_REPAIR):
             return await _add_to_open_repair(dispatcher, tracker, offer.removeprefix(OPEN_REPAIR))
+        if offer in BOOKING_OFFERS:
+            return await _correct_before_filing(dispatcher, tracker, BOOKING_OFFERS[offer])
+        fixed = await _fix_contact(dispatcher, tracker)
+        if fixed is not None:
+            return fixed
         waiting = await in_db(
             ticket_service.note_on_waiting_callback,
             channel_of(tracker),
@@ -448,6 +455,94 @@ class ActionCorrectAfterSubmit(Action):
             return [SlotSet("pending", None)]
         dispatcher.utter_message(response="utter_correct_after_submit")
         return [SlotSet("pending", CHANGE_TICKET)]
+
+
+#: Offers made before anything was filed (the stop was told: book anyway?), and the form each
+#: books with: a correction then changes the request, not a ticket.
+BOOKING_OFFERS = {AFTER_OUTAGE: "repair_form", TEMP_CHECK_AFTER_OUTAGE: "temp_check_form"}
+
+
+async def _correct_before_filing(
+    dispatcher: CollectingDispatcher, tracker: Tracker, form: str
+) -> list[EventType]:
+    """哎不对 说错了 幸福里是我闺女家 我家是阳光花园… while the stop in 幸福里 is offered: nothing
+    was filed, so there is nothing for a person to change. The address the correction names
+    replaces the one the stop was found for (none named: the form asks it again) and the
+    request goes on from there, the fault told before kept, so a home without a stop is booked
+    as any other."""
+    communities = await read_db(known_communities)
+    said = parse_address(latest_text(tracker), communities)
+    address = said.summary() if said.is_usable else None
+    if address:
+        dispatcher.utter_message(response="utter_correction_taken", address=address)
+    else:
+        dispatcher.utter_message(response="utter_noted")
+    events: list[EventType] = [SlotSet("pending", None), SlotSet("address", address)]
+    if form == "repair_form":
+        fault = fault_type_of(resident_words(tracker, {"report_repair"}, "repair_form"))
+        events += [SlotSet("fault_type", fault)] if fault else []
+    return [*events, FollowupAction(form)]
+
+
+async def _fix_contact(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType] | None:
+    """电话说错了 最后四位是2234 不是2233, just after this conversation filed a ticket: the
+    contact phone or address is corrected on it (`correct_contact`: still new, filed minutes
+    ago) and the resident is told the new value, masked as in confirmations. None when the
+    message names no new value or there is no such ticket: a person changes it."""
+    channel, sender = channel_of(tracker), tracker.sender_id
+    newest = await read_db(ticket_service.own_tickets, channel, sender, 1)
+    if not newest or (newest[0].channel, newest[0].sender_id) != (channel, sender):
+        return None
+    ticket = newest[0]
+    text = latest_text(tracker)
+    fields: dict[str, Any] = {}
+    phone = corrected_phone(text, ticket.phone, contact_number)
+    if phone:
+        fields["phone"] = phone
+    communities = await read_db(known_communities)
+    said = parse_address(text, communities)
+    if said.building or said.room:
+        held = parse_address(ticket.address or "", communities)
+        address = (said if said.community else corrected(held, said)).summary()
+        if address != ticket.address:
+            fields.update(address=address, **await address_parts(address))
+    if not fields:
+        return None
+    fixed = await in_db(ticket_service.correct_contact, channel, sender, clock.now(), **fields)
+    if fixed is None:
+        return None
+    changed = "、".join(
+        part
+        for part in (
+            f"联系电话 {mask_phone(fixed.phone)}" if "phone" in fields else "",
+            f"地址 {fixed.address}" if "address" in fields else "",
+        )
+        if part
+    )
+    dispatcher.utter_message(
+        response="utter_contact_corrected", ticket_no=fixed.ticket_no, changed=changed
+    )
+    return [SlotSet("pending", None)]
+
+
+class ActionSameRequest(Action):
+    """The request the active form is taking, made again while it asks a question (能派人来看看表吗
+    at the meter visit's address question): it is being done, so it is acknowledged and the form
+    asks its question again, rather than the rephrase fallback the form's rejection led to."""
+
+    def name(self) -> str:
+        """The action's name, as in domain.yml."""
+        return "action_same_request"
+
+    @guarded
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Say it is noted; the form's question follows."""
+        dispatcher.utter_message(response="utter_noted")
+        return []
 
 
 class ActionOutOfScope(Action):

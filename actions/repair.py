@@ -55,7 +55,7 @@ from bot.base import clock
 from bot.nlu.address import Address, parse_address
 from bot.nlu.emergency import only_discounted
 from bot.nlu.faults import fault_type_of, is_urgent
-from bot.nlu.requests import DECLINED_VISIT
+from bot.nlu.requests import DECLINED_VISIT, asks_for_measurement
 from bot.privacy import mask_phone
 from bot.services import tickets as ticket_service
 from bot.services.outages import known_communities
@@ -91,6 +91,9 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
         declined = await declined_booking(dispatcher, tracker, domain)
         if declined is not None:
             return declined
+        measure = measure_instead(dispatcher, tracker)
+        if measure is not None:
+            return measure
         apologise_once(dispatcher, tracker)
         said = str(tracker.get_slot("fault_type") or latest_text(tracker))
         fault = said if said in FAULT_TYPES else fault_type_of(said)
@@ -173,6 +176,24 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
                 dispatcher.utter_message(response="utter_emergency_alerted")
             slots["urgent_ticket_no"] = ticket.ticket_no
         return slots
+
+
+def measure_instead(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType] | None:
+    """能不能来个人给量量 while the repair form asks: the resident wants the room measured (a 测温
+    visit, whose result decides a refund), not a fitter; 屋里太冷 alone opened the repair form. The
+    form hands over to the 测温 form, which keeps the address and phone already given. None when
+    the message asks for no measurement, or an urgent ticket is open (a leak is not dropped)."""
+    if not tracker.get_slot("requested_slot") or tracker.get_slot("urgent_ticket_no"):
+        return None
+    if not asks_for_measurement(latest_text(tracker)):
+        return None
+    dispatcher.utter_message(response="utter_switch_to_temp_check")
+    # the 测温 form asks the unanswered question again: a third ask in a row says the other ways
+    # first (the free-text mapping has put this message in the slot, so the count decides)
+    offer_way_out(dispatcher, tracker, [])
+    return [*leave_form(tracker), FollowupAction("temp_check_form")]
 
 
 #: 不用报修，我就问怎么自己放气 / 俺是问问，现在不报修 / 俺不修！: the resident asked about a fault,

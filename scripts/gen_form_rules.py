@@ -78,6 +78,22 @@ def rules() -> list[dict[str, object]]:
                     "steps": [{"intent": intent}, {"action": action}, {"active_loop": None}],
                 }
             )
+        for intent in FORMS[form]:
+            # 能派人来看看表吗 while the form for it asks the address: the request is already
+            # being taken, so it is acknowledged and the question comes again (it got the
+            # rephrase fallback, three times over)
+            out.append(
+                {
+                    "rule": f"{form}: its own request again ({intent}), then continue",
+                    "condition": [{"active_loop": form}],
+                    "steps": [
+                        {"intent": intent},
+                        {"action": "action_same_request"},
+                        {"action": form},
+                        {"active_loop": form},
+                    ],
+                }
+            )
         for other, other_starters in FORMS.items():
             if other == form:
                 continue

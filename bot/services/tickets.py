@@ -7,19 +7,23 @@ that leave the database session.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from bot.policy import DEADLINES, Policy, ticket_due_times
+from bot.privacy import mask_phone
 from bot.services import incidents
 from bot.services.deadlines import BREACH, outcome
 from bot.store import accounts as account_store
 from bot.store import tickets as ticket_store
 from bot.store.models import Account, Ticket
 from bot.store.tickets import TicketDraft, TicketStateError
+
+logger = logging.getLogger(__name__)
 
 KIND_NAMES = {
     "BX": "报修",
@@ -391,3 +395,41 @@ def amend_ticket(
     ticket_store.update_ticket(session, ticket, now, actor, **fields)
     lead = incidents.join_incident(session, policy, ticket, now) if policy else None
     return replace(view(ticket), incident=lead)
+
+
+#: How long after filing a resident may still correct the ticket's contact details in the chat:
+#: a slip noticed at the confirmation (电话说错了 最后四位是2234), before anyone has read it.
+CONTACT_FIX_MINUTES = 30
+#: The details a resident may correct themselves; anything else changes the work to be done.
+CONTACT_FIELDS = frozenset({"phone", "address", "community", "building", "unit", "room"})
+
+
+def correct_contact(
+    session: Session, channel: str, sender_id: str, now: datetime, **fields: Any
+) -> TicketView | None:
+    """Correct the contact phone or address of the ticket this conversation filed last, while
+    it is still `new` and was filed less than `CONTACT_FIX_MINUTES` ago: nobody has been sent
+    yet, so the right number or door is all that changes. The store records an `updated` event
+    with the old and new values (the ticket's own history, read by staff); the log shows them
+    masked. `None` when there is no such ticket: a person changes anything else."""
+    unknown = set(fields) - CONTACT_FIELDS
+    if unknown:
+        raise ValueError(f"not contact details: {', '.join(sorted(unknown))}")
+    tickets = ticket_store.tickets_of_sender(session, channel, sender_id, limit=1)
+    ticket = tickets[0] if tickets else None
+    if ticket is None or ticket.kind == "RG" or ticket.status != "new":
+        return None
+    if ticket.created_at < now - timedelta(minutes=CONTACT_FIX_MINUTES):
+        return None
+    old_phone = ticket.phone
+    ticket_store.update_ticket(session, ticket, now, f"user:{channel}", **fields)
+    if "phone" in fields:
+        logger.info(
+            "ticket %s: contact phone corrected %s -> %s",
+            ticket.ticket_no,
+            mask_phone(old_phone),
+            mask_phone(str(fields["phone"])),
+        )
+    if "address" in fields:
+        logger.info("ticket %s: address corrected by the resident", ticket.ticket_no)
+    return view(ticket)
