@@ -222,9 +222,10 @@ def test_failures_count_within_the_window_and_since_the_last_success(
     assert recent_failures(session, since=since, channel="wechat", sender_id="a") == Failures(2)
     assert recent_failures(
         session, since=since, channel="wechat", sender_id="a", reset_on_success=False, keep=2
-    ) == Failures(3, (now - 20 * minute, now - 30 * minute))
+    ) == Failures(3, (now - 20 * minute, now - 30 * minute), frozenset({("wechat", "a")}))
+    # the senders who failed on an account: its cool-down needs two (bot.services.accounts)
     assert recent_failures(session, since=since, account_no="0102345678", keep=5) == Failures(
-        2, (now - 10 * minute, now - 30 * minute)
+        2, (now - 10 * minute, now - 30 * minute), frozenset({("wechat", "a"), ("wechat", "b")})
     )
     assert recent_failures(session, since=since, account_no="0102345679").count == 1
     assert recent_failures(session, since=since, channel="sms", sender_id="a", keep=3) == Failures(
