@@ -30,7 +30,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.answers import yes_no_answer
-from bot.nlu.clauses import CLAUSES, clause_intents
+from bot.nlu.clauses import CLAUSES, clause_intents, is_question
 from bot.nlu.limits import INPUT_TRUNCATED, has_words
 from bot.nlu.meterreading import reports_reading
 from bot.nlu.notices import asks_for_notices, names_notices, refuses_notices
@@ -51,6 +51,7 @@ from bot.nlu.requests import (
     requests_in,
     seeks_help_with_fault,
     wants_unbind,
+    withdraws,
 )
 from bot.nlu.stateless import StatelessComponent
 from bot.nlu.topic_cues import fits_words
@@ -152,6 +153,8 @@ class IntentCorrections(StatelessComponent):
       (不用派人 我就问问 怎么自己弄, `only_asking_how`);
     - `affirm` / `deny` for a bare 要 / 不要 answer, whatever the classifier made of it
       (`bot.nlu.answers`): a "no" read as a request would start what the resident declined;
+    - `faq`, `apply_stop_heating`, `inform` or the fallback → `deny` for a change of mind that
+      names its request and asks nothing (那还是别报停了, `withdraws`);
     - `unsubscribe` → `subscribe` for a message that asks to be told (停热了通知我), and
       `subscribe`, `query_outage`, `cancel_ticket` or `faq` → `unsubscribe` for one that only
       refuses them (不要停热通知了 names an outage, 取消停热通知 a cancellation, 你们能不能别老给
@@ -205,6 +208,8 @@ class IntentCorrections(StatelessComponent):
             answer = yes_no_answer(text)
             if answer is not None and name != answer:
                 meant = answer
+            elif name in _WITHDRAWAL_LOOKALIKES and withdraws(text) and not is_question(text):
+                meant = "deny"
             elif name not in (KB_INTENT, "greet") and announces_question(text):
                 # 姑娘 我问一下: 您请说 (`action_answer_faq`); a greeting keeps its own
                 meant = KB_INTENT
@@ -262,6 +267,10 @@ class IntentCorrections(StatelessComponent):
 
 #: Requests for a visit that "不用派人 我就问问 怎么自己弄" takes back (`only_asking_how`).
 _VISIT_REQUESTS = frozenset({"report_repair", "request_temp_check"})
+#: Intents a change of mind naming its request (那还是别报停了) is mistaken for: as a 报停 question
+#: it was answered from the knowledge base inside the application's read-back, and the next 对
+#: filed the 报停 the resident had just taken back. As `deny` the forms end without a ticket.
+_WITHDRAWAL_LOOKALIKES = frozenset({KB_INTENT, "apply_stop_heating", "inform", FALLBACK_INTENT})
 #: Intents a question about a heating stop named by what is done (检修到哪天) is mistaken for.
 _STOP_LOOKALIKES = frozenset(
     {KB_INTENT, "inform", "query_ticket", "out_of_scope", "goodbye", FALLBACK_INTENT}

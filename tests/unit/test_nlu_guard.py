@@ -240,3 +240,13 @@ def test_a_preamble_is_answered_go_ahead_unless_read_as_a_greeting() -> None:
     assert _corrected(_parsed("闺女 俺打听个事儿", "bot_challenge")) == "faq"
     assert _corrected(_parsed("大姐 我问一下", "nlu_fallback")) == "faq"
     assert _corrected(_parsed("同志你好 我想问个事", "greet")) == "greet"
+
+
+def test_a_change_of_mind_naming_its_request_is_a_no() -> None:
+    """等等 … 那还是别报停了 at the 报停 read-back was answered as a 报停 question, and the next 对
+    filed the application the resident had taken back."""
+    for intent in ("faq", "apply_stop_heating"):
+        assert _corrected(_parsed("等等 我闺女说过年要回来住 那还是别报停了", intent)) == "deny"
+    # a question about not stopping is still a question
+    assert _corrected(_parsed("如果不报停的话要交多少钱", "faq")) == "faq"
+    assert _corrected(_parsed("我要报停", "apply_stop_heating")) == "apply_stop_heating"
