@@ -45,13 +45,13 @@ from bot.nlu.requests import (
     asks_for_repair,
     asks_meter_visit,
     asks_why_home_is_cold,
+    changes_mind,
     named_request,
     only_asking_how,
     repair_not_complaint,
     requests_in,
     seeks_help_with_fault,
     wants_unbind,
-    withdraws,
 )
 from bot.nlu.stateless import StatelessComponent
 from bot.nlu.topic_cues import fits_words
@@ -154,7 +154,7 @@ class IntentCorrections(StatelessComponent):
     - `affirm` / `deny` for a bare 要 / 不要 answer, whatever the classifier made of it
       (`bot.nlu.answers`): a "no" read as a request would start what the resident declined;
     - `faq`, `apply_stop_heating`, `inform` or the fallback → `deny` for a change of mind that
-      names its request and asks nothing (那还是别报停了, `withdraws`);
+      names its request and asks nothing (那还是别报停了, `changes_mind`);
     - `unsubscribe` → `subscribe` for a message that asks to be told (停热了通知我), and
       `subscribe`, `query_outage`, `cancel_ticket` or `faq` → `unsubscribe` for one that only
       refuses them (不要停热通知了 names an outage, 取消停热通知 a cancellation, 你们能不能别老给
@@ -208,7 +208,7 @@ class IntentCorrections(StatelessComponent):
             answer = yes_no_answer(text)
             if answer is not None and name != answer:
                 meant = answer
-            elif name in _WITHDRAWAL_LOOKALIKES and withdraws(text) and not is_question(text):
+            elif name in _WITHDRAWAL_LOOKALIKES and changes_mind(text) and not is_question(text):
                 meant = "deny"
             elif name not in (KB_INTENT, "greet") and announces_question(text):
                 # 姑娘 我问一下: 您请说 (`action_answer_faq`); a greeting keeps its own
@@ -369,9 +369,32 @@ def _request_beside_a_question(message: Message, text: str) -> str | None:
 
 
 def _request_after_greeting(message: Message) -> str | None:
-    """The first request a clause of a greeting message makes, if the classifier is sure of one."""
+    """The first request a clause of a greeting message makes, if the classifier is sure of one.
+
+    A knowledge question only when a clause asks one and the topic model is sure of its topic:
+    谢谢师傅们，这么冷的天还跑一趟 thanks (its second clause read as a question asks nothing), and
+    您好，请问是供热公司吗 greets (no topic answers it)."""
     asked = clause_intents({CLAUSES: message.get(CLAUSES)})
-    return next((intent for intent in asked if intent not in _SMALL_TALK), None)
+    for intent in asked:
+        if intent in _SMALL_TALK:
+            continue
+        if intent == KB_INTENT and not _a_sure_question(message):
+            continue
+        return intent
+    return None
+
+
+def _a_sure_question(message: Message) -> bool:
+    """Whether a clause the classifier read as the FAQ asks something, and the topic model is
+    sure enough of the message's topic to answer it."""
+    questions = [
+        str(c.get("text") or "")
+        for c in message.get(CLAUSES) or []
+        if c.get(INTENT_NAME_KEY) == KB_INTENT
+    ]
+    return any(is_question(q) for q in questions) and (
+        topic_confidence(message) >= KB_QUESTION_CONFIDENCE
+    )
 
 
 def _next_intent(message: Message, excluded: set[str]) -> str:

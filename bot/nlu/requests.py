@@ -35,6 +35,7 @@ __all__ = [
     "asks_when_we_reply",
     "asks_why_home_is_cold",
     "cannot_provide",
+    "changes_mind",
     "chasing",
     "complains",
     "demands_heat",
@@ -154,6 +155,12 @@ _WITHDRAWING = re.compile(
     r"还是(别|甭|不要|不用|不)(报|办|停|查|绑|弄|申请|了)|改主意|变卦|"
     r"不(打算|准备|想)(报停|停|办|申请|查|绑)"
 )
+
+
+def changes_mind(text: str | None) -> bool:
+    """Whether `text` takes back a request by naming it (那还是别报停了, 先不绑了, 改主意了), the
+    narrow part of `withdraws`: 我家今年不要暖气了 gives up heating, it asks for a 报停."""
+    return bool(text) and _WITHDRAWING.search(to_canonical(str(text))) is not None
 
 
 def withdraws(text: str | None) -> bool:

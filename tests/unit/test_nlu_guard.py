@@ -250,3 +250,28 @@ def test_a_change_of_mind_naming_its_request_is_a_no() -> None:
     # a question about not stopping is still a question
     assert _corrected(_parsed("如果不报停的话要交多少钱", "faq")) == "faq"
     assert _corrected(_parsed("我要报停", "apply_stop_heating")) == "apply_stop_heating"
+    assert _corrected(_parsed("我家今年不要暖气了", "apply_stop_heating")) == "apply_stop_heating"
+
+
+def test_thanks_or_a_greeting_beside_no_sure_question_stay_small_talk() -> None:
+    """谢谢师傅们，这么冷的天还跑一趟 was taken for a knowledge question by its second clause."""
+    thanks = _parsed(
+        "谢谢师傅们，这么冷的天还跑一趟",
+        "thank",
+        clauses=[
+            {"text": "谢谢师傅们", "name": "thank", "confidence": 0.94},
+            {"text": "这么冷的天还跑一趟", "name": "faq", "confidence": 0.84},
+        ],
+        response_selector={"faq": {"response": {"confidence": 0.31}}},
+    )
+    assert _corrected(thanks) == "thank"
+    asked = _parsed(
+        "您好 请问暖气费怎么交",
+        "greet",
+        clauses=[
+            {"text": "您好", "name": "greet", "confidence": 0.91},
+            {"text": "请问暖气费怎么交", "name": "faq", "confidence": 0.9},
+        ],
+        response_selector={"faq": {"response": {"confidence": 0.93}}},
+    )
+    assert _corrected(asked) == "faq"
