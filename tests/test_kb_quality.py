@@ -33,6 +33,9 @@ SETS = PROJECT_ROOT / "tests" / "nlu"
 #: training questions were written, 96.0 % and 94.7 %.
 GATES = {
     "kb_paraphrases_third": 0.89,
+    # a fourth writer (2026-12-06), never read: 89.0 % on the session's first commit, 88.6 % at
+    # its end (the dialogue rounds send a few more questions naming a fault to the repair form)
+    "kb_paraphrases_fourth": 0.87,
     "kb_paraphrases_dev": 0.93,
     "kb_paraphrases_heldout": 0.93,
 }

@@ -50,8 +50,10 @@ pytestmark = pytest.mark.e2e
 #: let a change through (the issue's target is 0.95). 0.89: main measured 90.7 % once the third
 #: round (94.9 % on its own branch) was merged with the red-team fixes and the knowledge base's
 #: new questions (docs/dialogue.md, "Third round"). 0.92: 94.0 % after the fourth round (the
-#: fresh set as development set), no conversation newly failing.
-GOAL_RATE_FLOOR = 0.92
+#: fresh set as development set), no conversation newly failing. 0.93: 94.7 % (214/226, the
+#: lead's findings added) after the rounds on the lead's findings and the winter sets, on the
+#: pinned clock.
+GOAL_RATE_FLOOR = 0.93
 
 #: Stock Rasa (no speed-ups) reports beside the patched run's, so the two can be compared.
 STOCK = os.environ.get(SWITCH_ENV, "").strip().lower() == "none"
