@@ -26,6 +26,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from bot.config import settings
+from bot.standins.wechat_api import WeChatApiStandIn
 from bot.store.accounts import format_address
 from bot.store.db import dispose_engines, ensure_schema, session_scope
 from bot.store.models import Account
@@ -183,3 +184,21 @@ def add_account(session: Session) -> Callable[..., Account]:
         return account
 
     return add
+
+
+@pytest.fixture(scope="module")
+def standin(request: pytest.FixtureRequest) -> Iterator[WeChatApiStandIn]:
+    """A WeChat API stand-in for the test module's Official Account (its `APP_ID`, `SECRET`),
+    started once per module."""
+    server = WeChatApiStandIn(request.module.APP_ID, request.module.SECRET).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def wechat(standin: WeChatApiStandIn, store_url: str) -> WeChatApiStandIn:
+    """The stand-in, fresh, and an empty store (where the access token is kept)."""
+    standin.reset()
+    return standin

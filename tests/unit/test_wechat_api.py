@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -25,20 +24,6 @@ from bot.store.outbound import outbound_to
 APP_ID, SECRET = "wxapitest", "api-secret"
 OPENID = "oUserApi0000000000000000001"
 USER = f"wechat:{OPENID}"  # its conversation id, what callers pass
-
-
-@pytest.fixture(scope="module")
-def standin() -> Iterator[WeChatApiStandIn]:
-    server = WeChatApiStandIn(APP_ID, SECRET).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def wechat(standin: WeChatApiStandIn, store_url: str) -> WeChatApiStandIn:
-    """The stand-in, fresh, and an empty store at the newest schema."""
-    standin.reset()
-    return standin
 
 
 def _config(base: str, secret: str = SECRET) -> WeChatConfig:

@@ -10,7 +10,7 @@ import asyncio
 import os
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
@@ -97,13 +97,6 @@ class FakeRasa:
             raise RuntimeError("the dialogue broke")
         for reply in self.script(message.text or ""):
             await message.output_channel.send_response(message.sender_id, dict(reply))
-
-
-@pytest.fixture(scope="module")
-def standin() -> Iterator[WeChatApiStandIn]:
-    server = WeChatApiStandIn(APP_ID, SECRET).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

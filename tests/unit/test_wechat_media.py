@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterator
 
 import pytest
 
@@ -24,20 +23,6 @@ APP_ID, SECRET = "wxmediatest", "media-secret"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 8
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 500
 CAP = 64 * 1024
-
-
-@pytest.fixture(scope="module")
-def standin() -> Iterator[WeChatApiStandIn]:
-    server = WeChatApiStandIn(APP_ID, SECRET).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def wechat(standin: WeChatApiStandIn, store_url: str) -> WeChatApiStandIn:
-    """The stand-in, fresh, and an empty store (where the access token is kept)."""
-    standin.reset()
-    return standin
 
 
 def _downloader(wechat: WeChatApiStandIn, timeout: float = 5.0) -> MediaDownloader:

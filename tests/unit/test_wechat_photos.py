@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -21,6 +21,8 @@ from bot.channels.wechat.config import WeChatConfig
 from bot.channels.wechat.media import MediaDownloader
 from bot.channels.wechat.photos import (
     MEDIA_LIFETIME,
+    PER_ROUND,
+    ROUND_BUDGET,
     PhotoFetcher,
     has_expired,
     photo_fetcher,
@@ -43,23 +45,17 @@ HOUSEHOLD = "wechat:oHousehold00000000000001"
 MINUTE = timedelta(minutes=1)
 
 
-@pytest.fixture(scope="module")
-def standin() -> Iterator[WeChatApiStandIn]:
-    server = WeChatApiStandIn(APP_ID, SECRET).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def wechat(standin: WeChatApiStandIn, store_url: str) -> WeChatApiStandIn:
-    standin.reset()
-    return standin
+def _fetcher(
+    wechat: WeChatApiStandIn, per_round: int = PER_ROUND, budget: float = ROUND_BUDGET
+) -> PhotoFetcher:
+    """A fetcher of the stand-in's media, with the round's limits."""
+    config = WeChatConfig(token="t", app_id=APP_ID, app_secret=SECRET, api_base=wechat.base_url)
+    return PhotoFetcher(MediaDownloader(WeChatApi(config), timeout=5.0), per_round, budget)
 
 
 @pytest.fixture
 def fetcher(wechat: WeChatApiStandIn) -> PhotoFetcher:
-    config = WeChatConfig(token="t", app_id=APP_ID, app_secret=SECRET, api_base=wechat.base_url)
-    return PhotoFetcher(MediaDownloader(WeChatApi(config), timeout=5.0))
+    return _fetcher(wechat)
 
 
 @pytest.fixture
@@ -117,6 +113,13 @@ def _sample(session: Session, media_id: str, at: datetime) -> int:
     session.add(sample)
     session.commit()
     return int(sample.id)
+
+
+def _three_readings(session: Session, wechat: WeChatApiStandIn, now: datetime) -> None:
+    """Three readings with a photo each, the oldest first, their media on the stand-in."""
+    for n in range(3):
+        _reading(session, f"MEDIA_{n}", now - timedelta(hours=3 - n))
+        wechat.add_media(f"MEDIA_{n}", JPEG)
 
 
 def _photos(url: str) -> dict[str, Photo]:
@@ -285,11 +288,8 @@ async def test_a_round_tries_a_few_photos_and_the_next_round_the_rest(
     store_url: str,
     now: datetime,
 ) -> None:
-    for n in range(3):
-        _reading(session, f"MEDIA_{n}", now - timedelta(hours=3 - n))
-        wechat.add_media(f"MEDIA_{n}", JPEG)
-    config = WeChatConfig(token="t", app_id=APP_ID, app_secret=SECRET, api_base=wechat.base_url)
-    fetcher = PhotoFetcher(MediaDownloader(WeChatApi(config)), per_round=2)
+    _three_readings(session, wechat, now)
+    fetcher = _fetcher(wechat, per_round=2)
 
     assert (await fetcher.run(sessions_on(store_url), now)).counts == {"fetched": 2}
     assert set(_photos(store_url)) == {"MEDIA_0", "MEDIA_1"}  # the oldest first
@@ -303,11 +303,8 @@ async def test_no_download_starts_once_the_rounds_time_is_spent(
     store_url: str,
     now: datetime,
 ) -> None:
-    for n in range(3):
-        _reading(session, f"MEDIA_{n}", now - timedelta(hours=3 - n))
-        wechat.add_media(f"MEDIA_{n}", JPEG)
-    config = WeChatConfig(token="t", app_id=APP_ID, app_secret=SECRET, api_base=wechat.base_url)
-    fetcher = PhotoFetcher(MediaDownloader(WeChatApi(config)), budget=0.0)
+    _three_readings(session, wechat, now)
+    fetcher = _fetcher(wechat, budget=0.0)
 
     assert (await fetcher.run(sessions_on(store_url), now)).counts == {"fetched": 1}
     assert len(wechat.received(MEDIA_PATH)) == 1
