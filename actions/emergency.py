@@ -53,9 +53,11 @@ from actions.outage import ActionQueryOutage, heating_stopped, tell_stop_once
 from bot.base import clock
 from bot.nlu.emergency import (
     EMERGENCY,
+    URGENT_TICKET_SLOT,
     Emergency,
     detect_emergency,
     emergency_from,
+    leak_going_on,
     names_only_a_main_burst,
 )
 from bot.nlu.faults import fault_type_of
@@ -106,7 +108,11 @@ def advice_for(found: Emergency) -> str:
 def emergency_of(tracker: Tracker) -> Emergency | None:
     """The emergency the NLU marker found in the latest message (or the detector finds now)."""
     marked = emergency_from(tracker.latest_message.get(EMERGENCY))
-    return marked or detect_emergency(latest_text(tracker))
+    return (
+        marked
+        or detect_emergency(latest_text(tracker))
+        or leak_going_on(tracker.get_slot(URGENT_TICKET_SLOT), latest_text(tracker))
+    )
 
 
 def numbers(p: Policy) -> dict[str, str]:

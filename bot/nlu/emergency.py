@@ -1366,6 +1366,34 @@ def detect_emergency(text: str | None) -> Emergency | None:
     return Emergency(kind=best.kind, evidence=best.evidence)
 
 
+_VALVE_STUCK_RE = re.compile(_VALVE_STUCK)
+
+
+def valve_will_not_close(text: str | None) -> Emergency | None:
+    """A valve that will not close, read without asking the message itself for escaping water:
+    for a caller that knows water is escaping (an urgent leak this conversation reported), where
+    阀门关不上啊，怎么办 is the emergency going on, not a stiff valve (`_VALVE_URGENT`)."""
+    texts = _prepared(text)
+    if not texts:
+        return None
+    blanked, plain = texts
+    found = _VALVE_STUCK_RE.search(blanked)
+    if found is None or _TOO_HOT.search(plain):
+        return None
+    return Emergency(kind="water", evidence=found.group(0))
+
+
+#: The slot holding the urgent ticket a conversation opened (actions/emergency.py).
+URGENT_TICKET_SLOT = "urgent_ticket_no"
+
+
+def leak_going_on(urgent_ticket: object, text: str | None) -> Emergency | None:
+    """The emergency a message continues in a conversation with an urgent ticket open: a valve
+    that will not close (阀门关不上啊，怎么办 after 暖气片漏水了) is the leak going on, so the
+    24-hour number again rather than the address question again (`valve_will_not_close`)."""
+    return valve_will_not_close(text) if urgent_ticket else None
+
+
 # A burst of a main named as an event (爆管, 主管线爆了): the words by which residents speak of the
 # company's own burst repair, as of a new burst.
 _MAIN_BURST = re.compile(

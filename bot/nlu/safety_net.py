@@ -34,7 +34,13 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.emergency import EMERGENCY, detect_emergency, emergency_from
+from bot.nlu.emergency import (
+    EMERGENCY,
+    URGENT_TICKET_SLOT,
+    detect_emergency,
+    emergency_from,
+    leak_going_on,
+)
 from bot.nlu.stateless import StatelessComponent
 
 #: The action that runs the urgent path (actions/emergency.py, listed in domain.yml).
@@ -71,8 +77,12 @@ def emergency_turn(tracker: DialogueStateTracker) -> str | None:
             if event.action_name != ACTION_LISTEN_NAME:
                 return None
         elif isinstance(event, UserUttered):
-            return EMERGENCY_ACTION if emergency_from(event.parse_data.get(EMERGENCY)) else None
+            marked = emergency_from(event.parse_data.get(EMERGENCY))
+            if marked or leak_going_on(tracker.get_slot(URGENT_TICKET_SLOT), event.text):
+                return EMERGENCY_ACTION
+            return None
     return None
+
 
 
 class OverridingPolicy(Policy):

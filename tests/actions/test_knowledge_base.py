@@ -85,7 +85,8 @@ async def test_a_fallback_whose_best_intent_is_faq_offers_topics(domain: dict[st
         dispatcher, tracker(kb_turn("那个气怎么弄", "nlu_fallback", keys)), domain
     )
     titles = [b["title"] for b in said(dispatcher, "utter_kb_offer")["buttons"]]
-    assert titles == ["暖气片放气", "暖气响声", "地暖使用"]
+    # the noise topic is offered only for a text that names a sound (bot/nlu/topic_cues.py)
+    assert titles == ["暖气片放气", "地暖使用"]
     assert [e["event"] for e in events] == ["rewind"]  # the unclear message is not kept
 
 

@@ -88,6 +88,20 @@ def test_a_marked_message_runs_the_emergency_action_then_listens(domain: Domain)
     assert emergency_turn(_tracker(domain, _user("暖气不热", "report_repair"))) is None
 
 
+def test_a_valve_that_will_not_close_during_an_open_leak_runs_the_emergency_action(
+    domain: Domain,
+) -> None:
+    """阀门关不上啊，怎么办 alone is a stiff valve (no water named); after this conversation's own
+    urgent leak it is that leak going on: the number again, not the address question again."""
+    stuck = _user("阀门关不上啊，怎么办", "faq")
+    assert emergency_turn(_tracker(domain, stuck)) is None
+    open_leak = SlotSet("urgent_ticket_no", "BX202612070001")
+    assert emergency_turn(_tracker(domain, open_leak, stuck)) == EMERGENCY_ACTION
+    # too hot is why a valve is wanted shut, even then
+    too_hot = _user("屋里太热了 阀门关不上", "report_repair")
+    assert emergency_turn(_tracker(domain, open_leak, too_hot)) is None
+
+
 def test_inside_a_form_the_policy_outranks_the_forms_own_prediction(
     domain: Domain, tmp_path: Path
 ) -> None:
