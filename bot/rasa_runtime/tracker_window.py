@@ -207,24 +207,32 @@ def recent_turns(tracker: DialogueStateTracker, turns: int = 2) -> DialogueState
     return DialogueStateTracker.from_events(tracker.sender_id, events[start:])
 
 
-#: Parts of an earlier user message's parse data no action reads (the latest message keeps them).
-_RANKINGS = ("intent_ranking", "response_selector")
-
-
 def _lighter(event: dict[str, Any]) -> dict[str, Any]:
-    """An earlier user message without its rankings: its intent, entities and text stay."""
+    """An earlier user message without its rankings: its intent, entities, text and the FAQ
+    topic chosen for it stay (a bare address after the room-standard answer books a 测温 by
+    that topic, `actions.conversation._topic_form`; without it the stock-Rasa pass of the
+    dialogue set booked 测温 where the patched one offered a repair)."""
     parse_data = event.get("parse_data")
     if event.get("event") != "user" or not isinstance(parse_data, dict):
         return event
-    return {**event, "parse_data": {k: v for k, v in parse_data.items() if k not in _RANKINGS}}
+    lighter = {k: v for k, v in parse_data.items() if k != "intent_ranking"}
+    selector = parse_data.get("response_selector")
+    if isinstance(selector, dict):
+        lighter["response_selector"] = {
+            name: {"response": chosen["response"]}
+            for name, chosen in selector.items()
+            if isinstance(chosen, dict) and "response" in chosen
+        }
+    return {**event, "parse_data": lighter}
 
 
 def action_server_state(tracker: DialogueStateTracker, turns: int = ACTION_TURNS) -> dict[str, Any]:
     """Rasa's `current_state(EventVerbosity.ALL)` with the events of the last `turns` turns.
 
     User messages before the latest one go without their intent and FAQ rankings (ten entries
-    each; the actions read an earlier message's intent, entities and text only), which halves
-    the request at turn 300. The latest message is also in the state's `latest_message`, whole.
+    each; the actions read an earlier message's intent, entities, text and chosen FAQ topic
+    only), which halves the request at turn 300. The latest message is also in the state's
+    `latest_message`, whole.
     """
     state = tracker.current_state(EventVerbosity.NONE)
     events = list(tracker.events)

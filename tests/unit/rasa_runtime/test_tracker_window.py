@@ -231,7 +231,16 @@ def test_earlier_user_messages_reach_the_action_server_without_their_rankings() 
                 {"name": intent, "confidence": 0.9},
                 {"name": "faq", "confidence": 0.1},
             ],
-            "response_selector": {"all_retrieval_intents": ["faq"], "faq": {"ranking": []}},
+            "response_selector": {
+                "all_retrieval_intents": ["faq"],
+                "faq": {
+                    "response": {
+                        "intent_response_key": "faq/room_temp_standard",
+                        "confidence": 0.9,
+                    },
+                    "ranking": [{"intent_response_key": "faq/room_temp_standard"}] * 10,
+                },
+            },
             "entities": [{"entity": "phone", "value": "13812345678", "start": 0, "end": 11}],
             "text": text,
         }
@@ -243,7 +252,11 @@ def test_earlier_user_messages_reach_the_action_server_without_their_rankings() 
     state = action_server_state(_tracker(events))
     earlier, latest = [e for e in state["events"] if e["event"] == "user"]
     assert "intent_ranking" not in earlier["parse_data"]
-    assert "response_selector" not in earlier["parse_data"]
+    # the FAQ topic chosen stays (actions read it: a bare address after the room-standard
+    # answer books a 测温), its ranking goes
+    assert earlier["parse_data"]["response_selector"] == {
+        "faq": {"response": {"intent_response_key": "faq/room_temp_standard", "confidence": 0.9}}
+    }
     assert earlier["parse_data"]["intent"]["name"] == "inform"
     assert earlier["parse_data"]["entities"][0]["value"] == "13812345678"
     assert earlier["text"] == "13812345678"
