@@ -36,7 +36,7 @@ from bot.handoff.triggers import upset
 from bot.nlu.address import Address, parse_address
 from bot.nlu.numbers import normalise_contact_number, parse_room_reading
 from bot.nlu.own_number import means_own_number
-from bot.nlu.requests import asks_for_measurement, requests_in
+from bot.nlu.requests import asks_for_measurement, requests_in, wants_someone_in_charge
 from bot.nlu.timewindow import parse_visit_window
 from bot.policy import Policy, load_policy, verification_lapsed
 from bot.privacy import mask_text
@@ -328,6 +328,8 @@ def said_yes(tracker: Tracker) -> bool:
 #: The payloads of the yes and no buttons every offer shows (domain.yml).
 YES_PAYLOAD = "/affirm"
 NO_PAYLOAD = "/deny"
+
+
 def this_turn(tracker: Tracker) -> list[dict[str, Any]]:
     """The events since the latest user message (what earlier actions of this turn did)."""
     events: list[dict[str, Any]] = []
@@ -672,6 +674,27 @@ def apologise_once(
     dispatcher.utter_message(response=response)
 
 
+#: The offer of a person beside a form, once per conversation (the complaint form has its own).
+PERSON_OFFER = "utter_person_offer"
+PERSON_OFFERS = frozenset({PERSON_OFFER, "utter_complaint_person_too"})
+
+
+def offer_person_once(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Offer a person to a resident who asks for someone in charge while a form runs (暖气三天不热了
+    我要找你们经理): the request the form serves goes on, but the person asked for is not dropped
+    (issue 16: anger gets an apology and a person, not only a slot question)."""
+    if not wants_someone_in_charge(latest_text(tracker)):
+        return
+    if any(
+        e.get("event") == "bot" and (e.get("metadata") or {}).get("utter_action") in PERSON_OFFERS
+        for e in tracker.events
+    ) or any(m.get("response") in PERSON_OFFERS for m in dispatcher.messages):
+        return
+    dispatcher.utter_message(
+        response=PERSON_OFFER, buttons=[{"title": "转人工", "payload": "/request_human"}]
+    )
+
+
 def contact_cleared(tracker: Tracker) -> bool:
     """Whether the resident said the contact number was wrong (`action_correct_info` emptied
     the `phone` slot after it held one): the form then asks instead of filling it in again."""
@@ -720,6 +743,7 @@ class ContactSlots:
     ) -> list[EventType]:
         """An upset resident hears an apology before the form's next question."""
         apologise_once(dispatcher, tracker)
+        offer_person_once(dispatcher, tracker)
         events = await FormValidationAction.run(self, dispatcher, tracker, domain)
         offer_way_out(dispatcher, tracker, events)
         return events

@@ -30,6 +30,7 @@ from actions.common import (
     latest_text,
     leave_form,
     message_key,
+    offer_person_once,
     offer_second_request,
     offer_way_out,
     opening_text,
@@ -95,6 +96,7 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
         if measure is not None:
             return measure
         apologise_once(dispatcher, tracker)
+        offer_person_once(dispatcher, tracker)
         said = str(tracker.get_slot("fault_type") or latest_text(tracker))
         fault = said if said in FAULT_TYPES else fault_type_of(said)
         if starting(tracker) and not is_urgent(fault) and not tracker.get_slot("urgent_ticket_no"):

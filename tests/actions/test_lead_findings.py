@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.account import ValidateVerifyForm
 from actions.conversation import ActionAnswerFaq, ActionHandleInform, ActionHandleYesNo
 from actions.outage import ActionQueryOutage
+from actions.repair import ValidateRepairForm
 from actions.service_requests import ValidateComplaintForm
 from bot.nlu.linear import response_selector_output
 
@@ -315,3 +316,22 @@ async def test_a_cold_home_told_that_the_classifier_gives_the_standard_gets_the_
     dispatcher = CollectingDispatcher()
     await ActionAnswerFaq().run(dispatcher, tracker(refund), domain)
     assert "utter_below_standard" not in texts(dispatcher)
+
+
+async def test_asking_for_someone_in_charge_inside_a_repair_is_offered_a_person(
+    domain: dict[str, Any],
+) -> None:
+    turn = user_turn("暖气三天不热了 我要找你们经理", "report_repair")
+    dispatcher = CollectingDispatcher()
+    await ValidateRepairForm().run(dispatcher, tracker(turn, active_loop="repair_form"), domain)
+    offered = said(dispatcher, "utter_person_offer")
+    assert offered["buttons"][0]["payload"] == "/request_human"
+
+
+async def test_a_repair_without_anyone_in_charge_named_offers_no_person(
+    domain: dict[str, Any],
+) -> None:
+    turn = user_turn("暖气三天不热了 你们快来修", "report_repair")
+    dispatcher = CollectingDispatcher()
+    await ValidateRepairForm().run(dispatcher, tracker(turn, active_loop="repair_form"), domain)
+    assert "utter_person_offer" not in texts(dispatcher)
