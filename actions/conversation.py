@@ -92,6 +92,8 @@ from bot.nlu.requests import (
     hesitating,
     withdraws,
 )
+from bot.nlu.reschedule import Reschedule, asks_to_reschedule
+from bot.nlu.timewindow import parse_visit_window
 from bot.policy.knowledge import KnowledgeBase, load_knowledge
 from bot.policy.rules import in_heating_season
 from bot.privacy import mask_phone
@@ -436,6 +438,9 @@ class ActionCorrectAfterSubmit(Action):
             return await _add_to_open_repair(dispatcher, tracker, offer.removeprefix(OPEN_REPAIR))
         if offer in BOOKING_OFFERS:
             return await _correct_before_filing(dispatcher, tracker, BOOKING_OFFERS[offer])
+        moved = await move_visit(dispatcher, tracker)
+        if moved is not None:
+            return moved
         fixed = await _fix_contact(dispatcher, tracker)
         if fixed is not None:
             return fixed
@@ -482,6 +487,49 @@ async def _correct_before_filing(
         fault = fault_type_of(resident_words(tracker, {"report_repair"}, "repair_form"))
         events += [SlotSet("fault_type", fault)] if fault else []
     return [*events, FollowupAction(form)]
+
+
+#: Forms that ask for a visit window.
+VISIT_TIME_FORMS = frozenset({"repair_form", "temp_check_form"})
+#: `pending` while the bot asks for the new time of a visit the resident wants moved.
+MOVE_VISIT = "move_visit"
+
+
+async def move_visit(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType] | None:
+    """明天下午我有事 能改到后天上午吗 after a visit was booked: the visit is moved in the store
+    (`reschedule_visit`) and the resident hears the new window; 换个时间吧 without one is asked
+    when (`MOVE_VISIT`, answered through `ActionHandleInform`). None when the message moves no
+    visit, or the booking cannot be moved from the chat (urgent, begun, none): the caller then
+    hands the wish to a person as before."""
+    text = latest_text(tracker)
+    wish = asks_to_reschedule(text, clock.now())
+    if wish is None and fresh_pending(tracker) == MOVE_VISIT:
+        window = parse_visit_window(text, clock.now())
+        wish = Reschedule(window) if window else None
+    if wish is None:
+        return None
+    if wish.window is None:
+        dispatcher.utter_message(response="utter_ask_new_visit_time")
+        return [SlotSet("pending", MOVE_VISIT)]
+    moved = await in_db(
+        ticket_service.reschedule_visit,
+        policy(),
+        channel_of(tracker),
+        tracker.sender_id,
+        clock.now(),
+        wish.window.start,
+        wish.window.end,
+    )
+    if moved is None or moved.visit_start is None or moved.visit_end is None:
+        return None
+    dispatcher.utter_message(
+        response="utter_visit_moved",
+        ticket_no=moved.ticket_no,
+        window=clock.format_window(moved.visit_start, moved.visit_end),
+    )
+    return [SlotSet("pending", None)]
 
 
 async def _fix_contact(
@@ -591,6 +639,10 @@ class ActionHandleInform(Action):
                     response="utter_verify_alternatives", hotline=policy().company.hotline
                 )
             return []
+        if fresh_pending(tracker) == MOVE_VISIT:
+            moved = await move_visit(dispatcher, tracker)
+            if moved is not None:
+                return moved
         if fresh_pending(tracker) == "outage_community":
             return await ActionQueryOutage().run(dispatcher, tracker, domain)
         if fresh_pending(tracker) == HALL_COMMUNITY:
@@ -1138,6 +1190,17 @@ class ActionCorrectInfo(Action):
                 response="utter_verify_alternatives", hotline=policy().company.hotline
             )
             return []
+        wish = asks_to_reschedule(text, clock.now())
+        if wish is not None and wish.window is not None and tracker.active_loop.get("name") in (
+            VISIT_TIME_FORMS
+        ):
+            # 明天下午不行 改到后天上午吧 in the form: the new window, not "which was wrong?"
+            window = wish.window
+            dispatcher.utter_message(
+                response="utter_visit_time_changed",
+                window=clock.format_window(window.start, window.end),
+            )
+            return [SlotSet("visit_time", f"{window.start.isoformat()}/{window.end.isoformat()}")]
         given = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
         entity_of = {"visit_time": "time"}
         for slot, name, words in CORRECTABLE:

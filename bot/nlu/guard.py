@@ -31,6 +31,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.answers import yes_no_answer
 from bot.nlu.clauses import CLAUSES, clause_intents, is_question
+from bot.nlu.faults import fault_type_of
 from bot.nlu.limits import INPUT_TRUNCATED, has_words
 from bot.nlu.meterreading import reports_reading
 from bot.nlu.notices import asks_for_notices, names_notices, refuses_notices
@@ -53,6 +54,7 @@ from bot.nlu.requests import (
     seeks_help_with_fault,
     wants_unbind,
 )
+from bot.nlu.reschedule import moves_a_visit
 from bot.nlu.stateless import StatelessComponent
 from bot.nlu.topic_cues import fits_words
 
@@ -151,6 +153,9 @@ class IntentCorrections(StatelessComponent):
       it got the topic buttons, or "I am a bot" (师傅 跟你打听个事); a greeting stays one;
     - `faq` for a repair or 测温 request that says no visit is wanted and asks how
       (不用派人 我就问问 怎么自己弄, `only_asking_how`);
+    - → `correct_info` for a message that moves a booked visit and names no fault (明天下午我有事
+      能改到后天上午吗, `bot.nlu.reschedule.moves_a_visit`): it read as a renovation question,
+      and the visit stayed where the resident could not be home;
     - `affirm` / `deny` for a bare 要 / 不要 answer, whatever the classifier made of it
       (`bot.nlu.answers`): a "no" read as a request would start what the resident declined;
     - `faq`, `apply_stop_heating`, `inform` or the fallback → `deny` for a change of mind that
@@ -210,6 +215,8 @@ class IntentCorrections(StatelessComponent):
                 meant = answer
             elif name in _WITHDRAWAL_LOOKALIKES and changes_mind(text) and not is_question(text):
                 meant = "deny"
+            elif name not in _NOT_A_MOVE and moves_a_visit(text) and fault_type_of(text) is None:
+                meant = "correct_info"  # 明天下午我有事 能改到后天上午吗: the booked visit moves
             elif name not in (KB_INTENT, "greet") and announces_question(text):
                 # 姑娘 我问一下: 您请说 (`action_answer_faq`); a greeting keeps its own
                 meant = KB_INTENT
@@ -265,6 +272,8 @@ class IntentCorrections(StatelessComponent):
         return messages
 
 
+#: Intents a message moving a booked visit keeps: taking it back, a person, a correction already.
+_NOT_A_MOVE = frozenset({"correct_info", "cancel_ticket", "request_human", "deny"})
 #: Requests for a visit that "不用派人 我就问问 怎么自己弄" takes back (`only_asking_how`).
 _VISIT_REQUESTS = frozenset({"report_repair", "request_temp_check"})
 #: Intents a change of mind naming its request (那还是别报停了) is mistaken for: as a 报停 question

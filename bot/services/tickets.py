@@ -433,3 +433,61 @@ def correct_contact(
     if "address" in fields:
         logger.info("ticket %s: address corrected by the resident", ticket.ticket_no)
     return view(ticket)
+
+
+#: Kinds whose ticket sends someone to the home in a window the resident chose.
+VISIT_KINDS = frozenset({"BX", "CW", "CB"})
+#: Statuses in which a visit may still be moved from the chat: nobody has started the work.
+RESCHEDULABLE = frozenset({"new", "assigned"})
+
+
+def reschedule_visit(
+    session: Session,
+    policy: Policy,
+    channel: str,
+    sender_id: str,
+    now: datetime,
+    start: datetime,
+    end: datetime,
+) -> TicketView | None:
+    """Move the visit of the newest ticket this conversation booked (明天下午我有事
+    能改到后天上午吗) to `start`–`end`, while nobody has started the work (`RESCHEDULABLE`): a
+    resident who cannot be home is better served by the new window than by a fitter at a locked
+    door, and by a person only when the chat cannot do it. The on-site and fix deadlines follow
+    the new window as they would have at booking (`ticket_due_times`); the store records the
+    `updated` event with old and new values, so the fitter's list and the console show the
+    change. An urgent ticket (someone comes at once) and a window already over are not moved:
+    `None`, and the caller hands the wish to a person."""
+    if end <= now:
+        return None
+    ticket = next(
+        (
+            t
+            for t in ticket_store.tickets_of_sender(session, channel, sender_id, limit=5)
+            if t.kind in VISIT_KINDS and t.status not in ("done", "cancelled")
+        ),
+        None,
+    )
+    if ticket is None or ticket.status not in RESCHEDULABLE or ticket.urgent:
+        return None
+    due = ticket_due_times(
+        policy,
+        ticket.kind,
+        ticket.created_at,
+        fault_type=ticket.fault_type,
+        urgent=False,
+        visit_start=start,
+        visit_end=end,
+    )
+    ticket_store.update_ticket(
+        session,
+        ticket,
+        now,
+        f"user:{channel}",
+        visit_start=start,
+        visit_end=end,
+        on_site_due=due.on_site,
+        resolve_due=due.resolve,
+    )
+    logger.info("ticket %s: visit moved by the resident", ticket.ticket_no)
+    return view(ticket)

@@ -275,3 +275,27 @@ def test_thanks_or_a_greeting_beside_no_sure_question_stay_small_talk() -> None:
         response_selector={"faq": {"response": {"confidence": 0.93}}},
     )
     assert _corrected(asked) == "faq"
+
+
+@pytest.mark.parametrize(
+    ("text", "classified"),
+    [
+        ("不好意思 明天下午我有事 能改到后天上午吗", "faq"),
+        ("明天我不在家 换个时间吧", "inform"),
+        ("师傅能不能推迟到下午三点来", "report_repair"),
+    ],
+)
+def test_moving_a_booked_visit_is_a_correction(text: str, classified: str) -> None:
+    assert _corrected(_parsed(text, classified)) == "correct_info"
+
+
+@pytest.mark.parametrize(
+    ("text", "classified"),
+    [
+        ("暖气不热 能不能改到后天上午来修", "report_repair"),  # a fault named: a new request
+        ("父母去世了 暖气户头怎么改到我名下", "faq"),
+        ("取消吧 改天再约", "cancel_ticket"),
+    ],
+)
+def test_what_moves_no_booked_visit_keeps_its_intent(text: str, classified: str) -> None:
+    assert _corrected(_parsed(text, classified)) == classified
