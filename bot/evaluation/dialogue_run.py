@@ -182,6 +182,49 @@ class RestClient:
                 )
             )
 
+    def forget_applications(self, sender: str) -> None:
+        """Withdraw and forget the applications this conversation filed without the 户号, once
+        it has been judged.
+
+        The sets give many residents the same demo flats and phones (李娜's 幸福里小区3号楼2单元501
+        and 13912345679); played within minutes against one store, an application one
+        conversation filed would be named to a later one for the same flat, and a third one
+        with the same phone refused, where each conversation is another resident on another
+        day (`bot.services.applications`, tested in tests/unit/test_applications.py). Their
+        `ownership` events are deleted (so the limits no longer count them) and the open ones
+        cancelled (so they no longer stand for the flat). Conversations played at the same
+        moment still meet each other's.
+        """
+        from sqlalchemy import delete, select
+
+        from bot.store.applications import OWNERSHIP
+        from bot.store.db import session_scope
+        from bot.store.models import Ticket, TicketEvent
+        from bot.store.tickets import change_status
+
+        conversation = conversation_id(REST_CHANNEL, sender)
+        with session_scope(self.database_url) as session:
+            filed = (
+                select(TicketEvent.ticket_id)
+                .join(Ticket, Ticket.id == TicketEvent.ticket_id)
+                .where(
+                    TicketEvent.kind == OWNERSHIP,
+                    Ticket.channel == REST_CHANNEL,
+                    Ticket.sender_id == conversation,
+                )
+            )
+            tickets = list(session.scalars(select(Ticket).where(Ticket.id.in_(filed))))
+            for ticket in tickets:
+                if ticket.status in ("new", "assigned", "in_progress"):
+                    at = max(ticket.updated_at, ticket.created_at)
+                    change_status(session, ticket, "cancelled", at, "evaluation", "评测结束")
+            session.execute(
+                delete(TicketEvent).where(
+                    TicketEvent.kind == OWNERSHIP,
+                    TicketEvent.ticket_id.in_([t.id for t in tickets]),
+                )
+            )
+
     def turn(self, sender: str, text: str, source: str) -> Turn:
         """Send one message; the replies, what the bot now asks, and the store after it."""
         replies = self.send(sender, text)
@@ -221,6 +264,7 @@ def _play_one(
         transcript = Transcript(conversation.id, sender, error=f"{type(error).__name__}: {error}")
     verdict = judge(conversation, transcript, context)
     client.forget_verification_tries(sender)
+    client.forget_applications(sender)
     return verdict
 
 

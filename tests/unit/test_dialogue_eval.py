@@ -717,6 +717,50 @@ def test_a_conversations_verification_tries_are_forgotten_once_it_is_judged(
     assert sorted(left) == [("rest", "rest:run-c-2"), ("wechat", "rest:run-c-1")]
 
 
+def test_a_conversations_applications_without_the_account_are_forgotten_once_it_is_judged(
+    store_url: str, now: datetime
+) -> None:
+    """Another conversation of the set is another resident on another day: the 报停 one filed
+    for a demo flat must not stand for that flat in the next, nor count for its phone."""
+    from bot.evaluation import dialogue_run
+    from bot.policy import load_policy
+    from bot.services import applications
+    from bot.store.db import session_scope
+    from bot.store.tickets import TicketDraft, get_ticket
+
+    policy = load_policy("beijing", fresh=True)
+
+    def apply(sender: str, room: str, key: str) -> applications.Filing:
+        draft = TicketDraft(
+            kind="BT",
+            channel="rest",
+            sender_id=sender,
+            dedup_key=key,
+            phone="13912345679",
+            address=f"幸福里小区3号楼2单元{room}",
+            community="幸福里小区",
+            building="3",
+            unit="2",
+            room=room,
+        )
+        with session_scope(store_url) as session:
+            return applications.file_unverified(session, policy, draft, now)
+
+    filed = [apply("rest:run-c-1", room, f"k{room}") for room in ("501", "502")]
+    assert all(f.outcome == applications.FILED for f in filed)
+
+    class Offline(RestClient):
+        def send(self, sender: str, text: str) -> list[str]:
+            raise OSError("no stack")
+
+    client = Offline("http://127.0.0.1:1", "token", store_url)
+    dialogue_run._play_one(_conversation([Step("报停")]), client, "run", CONTEXT)
+    assert apply("rest:run-c-9", "501", "k9").outcome == applications.FILED
+    with session_scope(store_url) as session:
+        statuses = [get_ticket(session, f.ticket.ticket_no).status for f in filed if f.ticket]
+    assert statuses == ["cancelled", "cancelled"]
+
+
 def test_the_command_is_registered_and_refuses_a_bad_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
