@@ -279,20 +279,55 @@ def run_set(
 
     The senders carry a random run prefix, so a second run against the same stack (or a
     conversation id reused by another file later) never continues an earlier conversation.
+    Conversations that share a flat, a phone or an account in their facts are played one after
+    the other (`shared_chains`), so what one leaves in the store is forgotten before the next
+    starts, whatever the workers' timing.
     """
     prefix = f"dlg{secrets.token_hex(3)}"
     done = 0
+    verdicts: dict[int, Verdict] = {}
 
-    def one(conversation: Conversation) -> Verdict:
+    def chain(indices: list[int]) -> None:
         nonlocal done
-        verdict = _play_one(conversation, client, prefix, context)
-        done += 1
-        if done % 25 == 0 or done == len(conversations):
-            log(f"{done}/{len(conversations)} conversations played")
-        return verdict
+        for index in indices:
+            verdicts[index] = _play_one(conversations[index], client, prefix, context)
+            done += 1
+            if done % 25 == 0 or done == len(conversations):
+                log(f"{done}/{len(conversations)} conversations played")
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        return list(pool.map(one, conversations))
+        list(pool.map(chain, shared_chains(conversations)))
+    return [verdicts[index] for index in range(len(conversations))]
+
+
+#: The facts whose values tie conversations together through the store: a flat (an application
+#: without the 户号 stands for it), a phone (applications are limited per phone), an account
+#: (verification tries count per account).
+SHARED_FACTS = ("address", "phone", "account_no")
+
+
+def shared_chains(conversations: Sequence[Conversation]) -> list[list[int]]:
+    """The conversations' indices in chains, in set order: two that name the same value of a
+    `SHARED_FACTS` fact, directly or through others, are in one chain."""
+    parent = list(range(len(conversations)))
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    first: dict[tuple[str, str], int] = {}
+    for index, conversation in enumerate(conversations):
+        for key in SHARED_FACTS:
+            value = "".join(str(conversation.facts.get(key) or "").split())
+            if value:
+                seen = first.setdefault((key, value), index)
+                parent[root(index)] = root(seen)
+    chains: dict[int, list[int]] = {}
+    for index in range(len(conversations)):
+        chains.setdefault(root(index), []).append(index)
+    return sorted(chains.values(), key=lambda indices: indices[0])
 
 
 def _normalised(texts: Sequence[str], config: Path) -> list[str]:

@@ -49,7 +49,7 @@ from bot.evaluation.dialogue_report import (
     to_json,
     write_reports,
 )
-from bot.evaluation.dialogue_run import DEFAULT_FILES, RestClient, step_overlaps
+from bot.evaluation.dialogue_run import DEFAULT_FILES, RestClient, shared_chains, step_overlaps
 
 ROOT = Path(__file__).resolve().parents[2]
 HOTLINE = "400-000-0000"
@@ -759,6 +759,21 @@ def test_a_conversations_applications_without_the_account_are_forgotten_once_it_
     with session_scope(store_url) as session:
         statuses = [get_ticket(session, f.ticket.ticket_no).status for f in filed if f.ticket]
     assert statuses == ["cancelled", "cancelled"]
+
+
+def test_conversations_sharing_a_flat_phone_or_account_are_played_one_after_the_other() -> None:
+    """What one leaves in the store (an open application, wrong digits) is forgotten before
+    the next that names the same flat, phone or account starts, whatever the workers' timing."""
+    facts = [
+        {"address": "幸福里小区3号楼2单元501", "phone": "13912345679"},
+        {"address": "阳光花园5号楼1单元302"},
+        {"phone": "139 1234 5679"},  # the first's phone, spaced
+        {"account_no": "0102345678"},
+        {"address": "阳光花园5号楼1单元302", "account_no": "0102345678"},  # joins 1 and 3
+        {},
+    ]
+    conversations = [_conversation([Step("报停")], f) for f in facts]
+    assert shared_chains(conversations) == [[0, 2], [1, 3, 4], [5]]
 
 
 def test_the_command_is_registered_and_refuses_a_bad_file(
