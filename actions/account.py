@@ -17,9 +17,11 @@ from rasa_sdk.types import DomainDict
 
 from actions.applications import (
     FILED_UNVERIFIED,
+    application_done,
     application_slots,
     file_unverified,
     only_a_community,
+    proof_required,
 )
 from actions.common import (
     ContactSlots,
@@ -96,7 +98,11 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
         """The proof questions, or an unverified application's questions when the request is
         one that may be filed without proof and the sender has none."""
         purpose = latest_intent_among(tracker, PURPOSES)
-        if purpose in FILED_UNVERIFIED and not verified_account(tracker):
+        if (
+            purpose in FILED_UNVERIFIED
+            and not verified_account(tracker)
+            and not proof_required(tracker)  # past the limit: the 户号 instead (applications)
+        ):
             return application_slots(purpose)
         return list(domain_slots)
 
@@ -343,15 +349,10 @@ class ActionAfterVerification(Action):
         """Dispatch on the intent that started the verification."""
         account = verified_account(tracker)
         purpose = latest_intent_among(tracker, PURPOSES) or "query_fee"
-        if not account and purpose in FILED_UNVERIFIED:
+        if not account and purpose in FILED_UNVERIFIED and not proof_required(tracker):
             if tracker.get_slot("details_confirmed") is True:
-                await file_unverified(dispatcher, tracker, purpose)
-            return [
-                SlotSet("phone_last4", None),
-                SlotSet("account_no", None),
-                SlotSet("visit_time", None),
-                SlotSet("details_confirmed", None),
-            ]
+                return await file_unverified(dispatcher, tracker, purpose)
+            return application_done()
         if not account or account != tracker.get_slot("account_no"):
             return [SlotSet("phone_last4", None), SlotSet("account_no", None)]
         started_by = latest_text_of_intent(tracker, PURPOSES)

@@ -11,11 +11,19 @@ before (the account is linked). Showing readings still needs verification.
 
 The verification form carries these questions (`ValidateVerifyForm.required_slots`), so the
 rules that start, interrupt and end it serve both.
+
+Each filing costs a staff call, so `bot.services.applications` limits them per conversation and
+per contact phone and files one open application a home (docs/security.md). Past a limit the
+resident is told the other ways (the hall with ID card and 房产证, the hotline, a person) and the
+form asks for the 户号 at once: proving the account files the request without a call
+(`proof_required`). What the resident gave stays in the conversation's slots, so a person
+they are put through to gets the address and phone with the transcript.
 """
 
 from __future__ import annotations
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
@@ -36,7 +44,7 @@ from bot.base import clock
 from bot.nlu.address import parse_address
 from bot.nlu.numbers import normalise_account_no
 from bot.privacy import mask_phone
-from bot.services import tickets as ticket_service
+from bot.services import applications as application_service
 from bot.services.meters import meter_problem_category
 from bot.services.stop_heating import late_application_starts
 from bot.store.tickets import TicketDraft
@@ -48,6 +56,12 @@ FILED_UNVERIFIED = frozenset({STOP, PROBLEM})
 OWNERSHIP_UNVERIFIED = "产权未核实"
 #: What the read-back calls each request.
 REQUEST_NAMES = {STOP: "报停申请", PROBLEM: "上门查表（热表故障或读数异常）"}
+#: What the answers about an application already open call it.
+SHORT_NAMES = {STOP: "报停申请", PROBLEM: "上门查表申请"}
+#: Past a limit on applications without the 户号: the other ways, and the 户号 asked next.
+LIMIT_REFUSAL = "utter_unverified_application_limit"
+#: An application of the same kind is open for the same home: its number, nothing filed.
+ALREADY_OPEN = "utter_unverified_application_open"
 
 
 def application_slots(purpose: str) -> list[str]:
@@ -57,6 +71,17 @@ def application_slots(purpose: str) -> list[str]:
     if purpose == PROBLEM:
         slots.append("visit_time")
     return [*slots, "details_confirmed"]
+
+
+def application_done() -> list[EventType]:
+    """The questions' answers an application leaves behind once it is filed, named or given
+    up (the address and phone stay: a second request in the conversation offers them again)."""
+    return [
+        SlotSet("phone_last4", None),
+        SlotSet("account_no", None),
+        SlotSet("visit_time", None),
+        SlotSet("details_confirmed", None),
+    ]
 
 
 def account_given(texts: list[str]) -> str | None:
@@ -86,11 +111,22 @@ def _user_texts(tracker: Tracker) -> list[str]:
     return [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
 
 
+def proof_required(tracker: Tracker) -> bool:
+    """Whether this conversation was told it has filed as many applications without the 户号
+    as the policy allows: a further 报停 or meter visit is proved with the 户号 instead."""
+    return any(
+        e.get("event") == "bot" and (e.get("metadata") or {}).get("utter_action") == LIMIT_REFUSAL
+        for e in tracker.events
+    )
+
+
 async def file_unverified(
     dispatcher: CollectingDispatcher, tracker: Tracker, purpose: str
-) -> None:
+) -> list[EventType]:
     """File the application with what the form collected and confirm it, promising the call
-    that verifies ownership; nothing about any account is said."""
+    that verifies ownership; nothing about any account is said. An application of the same
+    kind already open for the home is named instead of filed twice; past a limit nothing is
+    filed, the other ways are told and the form asks for the 户号. Returns the events after."""
     rules = policy()
     now = clock.now()
     address = str(tracker.get_slot("address") or "")
@@ -113,7 +149,36 @@ async def file_unverified(
         visit_end=window[1] if window else None,
         **await address_parts(address),
     )
-    ticket = await in_db(ticket_service.open_ticket, rules, draft, now)
+    filing = await in_db(application_service.file_unverified, rules, draft, now, account)
+    if filing.outcome == application_service.LIMITED:
+        dispatcher.utter_message(response=LIMIT_REFUSAL, hotline=rules.company.hotline)
+        # The proof questions next. The 户号 and the digits are not cleared in this turn: the
+        # form would take the cleared values for answers (slots set since the message are
+        # validated) and call them wrong; a 户号 the resident gave stays and is proved.
+        return [
+            SlotSet("visit_time", None),
+            SlotSet("details_confirmed", None),
+            FollowupAction("verify_form"),
+        ]
+    ticket = filing.ticket
+    assert ticket is not None  # filed, or the open one
+    if filing.outcome == application_service.OPEN_ALREADY:
+        name = SHORT_NAMES[purpose]
+        lead = f"您已经登记过这个地址的{name}" if filing.own else f"这个地址已有一份{name}在办理中"
+        dispatcher.utter_message(
+            response=ALREADY_OPEN,
+            lead=lead,
+            request=name,
+            ticket_no=ticket.ticket_no,
+            status=ticket.status_name,
+            added=(
+                f"您这次留的联系电话 {mask_phone(phone)} 已补充到这张工单上，核实时会一并联系。"
+                if filing.noted
+                else ""
+            ),
+            hotline=rules.company.hotline,
+        )
+        return application_done()
     common = {
         "ticket_no": ticket.ticket_no,
         "address": address,
@@ -136,6 +201,7 @@ async def file_unverified(
             window=clock.format_window(*window) if window else "尽快",
             **common,
         )
+    return application_done()
 
 
 def read_back_item(tracker: Tracker) -> tuple[str, str] | None:

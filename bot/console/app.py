@@ -26,6 +26,7 @@ from sanic.response import BaseHTTPResponse
 from bot.base import clock
 from bot.console.api import ApiError, ConsoleContext, error_answer
 from bot.console.config import ConsoleSettings
+from bot.console.routes.applications import applications
 from bot.console.routes.callcentre import callcentre
 from bot.console.routes.conversations import conversations
 from bot.console.routes.pages import pages
@@ -74,7 +75,16 @@ def create_app(
     app.error_handler.add(ApiError, error_answer)
     app.error_handler.add(HandoffError, error_answer)
     app.error_handler.add(RasaError, error_answer)
-    for blueprint in (pages, probes, session, conversations, report, readings, callcentre):
+    for blueprint in (
+        pages,
+        probes,
+        session,
+        conversations,
+        report,
+        readings,
+        applications,
+        callcentre,
+    ):
         app.blueprint(blueprint)
     return app
 

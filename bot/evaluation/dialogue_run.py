@@ -182,6 +182,49 @@ class RestClient:
                 )
             )
 
+    def forget_applications(self, sender: str) -> None:
+        """Withdraw and forget the applications this conversation filed without the 户号, once
+        it has been judged.
+
+        The sets give many residents the same demo flats and phones (李娜's 幸福里小区3号楼2单元501
+        and 13912345679); played within minutes against one store, an application one
+        conversation filed would be named to a later one for the same flat, and a third one
+        with the same phone refused, where each conversation is another resident on another
+        day (`bot.services.applications`, tested in tests/unit/test_applications.py). Their
+        `ownership` events are deleted (so the limits no longer count them) and the open ones
+        cancelled (so they no longer stand for the flat). Conversations played at the same
+        moment still meet each other's.
+        """
+        from sqlalchemy import delete, select
+
+        from bot.store.applications import OWNERSHIP
+        from bot.store.db import session_scope
+        from bot.store.models import Ticket, TicketEvent
+        from bot.store.tickets import change_status
+
+        conversation = conversation_id(REST_CHANNEL, sender)
+        with session_scope(self.database_url) as session:
+            filed = (
+                select(TicketEvent.ticket_id)
+                .join(Ticket, Ticket.id == TicketEvent.ticket_id)
+                .where(
+                    TicketEvent.kind == OWNERSHIP,
+                    Ticket.channel == REST_CHANNEL,
+                    Ticket.sender_id == conversation,
+                )
+            )
+            tickets = list(session.scalars(select(Ticket).where(Ticket.id.in_(filed))))
+            for ticket in tickets:
+                if ticket.status in ("new", "assigned", "in_progress"):
+                    at = max(ticket.updated_at, ticket.created_at)
+                    change_status(session, ticket, "cancelled", at, "evaluation", "评测结束")
+            session.execute(
+                delete(TicketEvent).where(
+                    TicketEvent.kind == OWNERSHIP,
+                    TicketEvent.ticket_id.in_([t.id for t in tickets]),
+                )
+            )
+
     def turn(self, sender: str, text: str, source: str) -> Turn:
         """Send one message; the replies, what the bot now asks, and the store after it."""
         replies = self.send(sender, text)
@@ -221,6 +264,7 @@ def _play_one(
         transcript = Transcript(conversation.id, sender, error=f"{type(error).__name__}: {error}")
     verdict = judge(conversation, transcript, context)
     client.forget_verification_tries(sender)
+    client.forget_applications(sender)
     return verdict
 
 
@@ -235,20 +279,55 @@ def run_set(
 
     The senders carry a random run prefix, so a second run against the same stack (or a
     conversation id reused by another file later) never continues an earlier conversation.
+    Conversations that share a flat, a phone or an account in their facts are played one after
+    the other (`shared_chains`), so what one leaves in the store is forgotten before the next
+    starts, whatever the workers' timing.
     """
     prefix = f"dlg{secrets.token_hex(3)}"
     done = 0
+    verdicts: dict[int, Verdict] = {}
 
-    def one(conversation: Conversation) -> Verdict:
+    def chain(indices: list[int]) -> None:
         nonlocal done
-        verdict = _play_one(conversation, client, prefix, context)
-        done += 1
-        if done % 25 == 0 or done == len(conversations):
-            log(f"{done}/{len(conversations)} conversations played")
-        return verdict
+        for index in indices:
+            verdicts[index] = _play_one(conversations[index], client, prefix, context)
+            done += 1
+            if done % 25 == 0 or done == len(conversations):
+                log(f"{done}/{len(conversations)} conversations played")
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        return list(pool.map(one, conversations))
+        list(pool.map(chain, shared_chains(conversations)))
+    return [verdicts[index] for index in range(len(conversations))]
+
+
+#: The facts whose values tie conversations together through the store: a flat (an application
+#: without the 户号 stands for it), a phone (applications are limited per phone), an account
+#: (verification tries count per account).
+SHARED_FACTS = ("address", "phone", "account_no")
+
+
+def shared_chains(conversations: Sequence[Conversation]) -> list[list[int]]:
+    """The conversations' indices in chains, in set order: two that name the same value of a
+    `SHARED_FACTS` fact, directly or through others, are in one chain."""
+    parent = list(range(len(conversations)))
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    first: dict[tuple[str, str], int] = {}
+    for index, conversation in enumerate(conversations):
+        for key in SHARED_FACTS:
+            value = "".join(str(conversation.facts.get(key) or "").split())
+            if value:
+                seen = first.setdefault((key, value), index)
+                parent[root(index)] = root(seen)
+    chains: dict[int, list[int]] = {}
+    for index in range(len(conversations)):
+        chains.setdefault(root(index), []).append(index)
+    return sorted(chains.values(), key=lambda indices: indices[0])
 
 
 def _normalised(texts: Sequence[str], config: Path) -> list[str]:

@@ -469,6 +469,21 @@ class Verification(Section):
         return values
 
 
+class UnverifiedApplications(Section):
+    """Limits on 报停 and 查表 applications filed without the 户号 (产权未核实).
+
+    Filing shows nothing private, but each such application costs a staff call to verify the
+    ownership, and a 报停 filed for someone else's flat must not take effect. In the last
+    `window_hours`, one conversation (`max_per_sender`) and one contact phone, whoever gives it
+    (`max_per_phone`), file at most this many; past it the resident is offered the hall, the
+    hotline or the proof with the 户号 (`unverified_application_limit`).
+    """
+
+    window_hours: Hours
+    max_per_sender: int = number_field(1, 50)
+    max_per_phone: int = number_field(1, 50)
+
+
 class Visit(Section):
     """Home-visit rules told to the customer in confirmations."""
 
@@ -562,6 +577,7 @@ class Sections(Section):
     invoice: Invoice
     account_transfer: AccountTransfer
     verification: Verification
+    unverified_applications: UnverifiedApplications
     visit: Visit
     handoff: Handoff
     sms: SmsLimits

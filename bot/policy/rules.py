@@ -561,3 +561,22 @@ def sms_limit_reached(
         if sent + sending > limit:
             return name
     return None
+
+
+# ---------------------------------------------------------------------- unverified applications
+
+
+def unverified_application_limit(policy: Policy, *, by_sender: int, by_phone: int) -> str | None:
+    """The `unverified_applications` limit one more application filed without the 户号 would
+    break, named by its policy key; `None` when it may be filed.
+
+    The counts are the applications filed unverified in the last `window_hours`: by this
+    conversation, and with this contact phone by anyone. The sender's own limit is named first:
+    it is the one the resident can do something about here (prove the account instead).
+    """
+    limits = policy.unverified_applications
+    if by_sender >= limits.max_per_sender:
+        return "max_per_sender"
+    if by_phone >= limits.max_per_phone:
+        return "max_per_phone"
+    return None

@@ -4,8 +4,10 @@ Every ticket carries up to three deadlines from the policy (`first_reply_due`, `
 `resolve_due`). Each is **met** at the first event of the ticket's history that does what it
 promises:
 
-- first reply: an agent's `reply` event, or a status change to `assigned` or `in_progress`
-  (someone took the ticket; the bot's own confirmation does not count);
+- first reply: an agent's `reply` event, a status change to `assigned` or `in_progress`
+  (someone took the ticket; the bot's own confirmation does not count), or staff's word on the
+  ownership of an application filed without the 户号 (an `ownership` event `verified` or
+  `rejected`: the call its confirmation promised, `bot.services.applications`);
 - on site: an `on_site` event (the worker arrived), or a status change to `in_progress`;
 - resolve: a status change to `done`.
 
@@ -41,6 +43,7 @@ from bot.notify.delivery import Notice, queue_notice
 from bot.notify.templates import moment_text
 from bot.policy import DEADLINES, Policy, deadline_warning_at, rescheduled_due
 from bot.store import tickets as ticket_store
+from bot.store.applications import OWNERSHIP, REJECTED, VERIFIED
 from bot.store.models import Ticket, TicketEvent
 
 logger = logging.getLogger(__name__)
@@ -80,9 +83,16 @@ def met_at(deadline: str, events: Sequence[HistoryEntry]) -> datetime | None:
     for event in events:
         if event_kind is not None and event.kind == event_kind:
             return event.at
+        if deadline == "first_reply" and _ownership_decided(event):
+            return event.at
         if event.kind == "status" and (event.detail or {}).get("to") in statuses:
             return event.at
     return None
+
+
+def _ownership_decided(event: HistoryEntry) -> bool:
+    """Staff's word on an application's ownership (not the `unverified` of its filing)."""
+    return event.kind == OWNERSHIP and (event.detail or {}).get("status") in (VERIFIED, REJECTED)
 
 
 MET, LATE, BREACH, PENDING = "met", "late", "breach", "pending"

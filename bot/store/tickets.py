@@ -128,7 +128,8 @@ def add_event(
     worker arrived); warning, breach, escalated, notified (the deadline watch,
     `bot.services.deadlines`); rated (the satisfaction survey); urged (the resident chased it);
     linked and report (an urgent report joined to the incident another ticket leads, on each of
-    the two: `bot.services.incidents`).
+    the two: `bot.services.incidents`); ownership (an application filed without the 户号:
+    `unverified`, then staff's `verified` or `rejected`, `bot.services.applications`).
     """
     ticket_event = TicketEvent(
         ticket=ticket, at=require_aware(now, "now"), kind=kind, actor=actor, detail=detail

@@ -10,12 +10,18 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions.account import ActionAfterVerification, ValidateVerifyForm
-from actions.applications import OWNERSHIP_UNVERIFIED, account_given
+from actions.applications import (
+    ALREADY_OPEN,
+    LIMIT_REFUSAL,
+    OWNERSHIP_UNVERIFIED,
+    account_given,
+)
+from actions.common import policy
 from actions.readback import read_back_details
 from bot.store.db import session_scope
 from bot.store.models import Ticket
 
-from .conftest import said, texts, tracker, user_turn
+from .conftest import has_event, said, slot_values, texts, tracker, user_turn
 
 
 async def _slots(domain: dict[str, Any], text: str, intent: str, **kw: Any) -> list[str]:
@@ -198,3 +204,71 @@ async def test_a_community_said_in_the_request_is_asked_to_be_completed(
     assert {"event": "slot", "name": "address", "value": None} in [
         {k: e.get(k) for k in ("event", "name", "value")} for e in events
     ]
+
+
+# ---- limits and one open application a home (bot.services.applications) -------------------------
+
+
+async def _apply(
+    domain: dict[str, Any], address: str, phone: str, message: str = "b", sender: str = "tester"
+) -> tuple[CollectingDispatcher, list[dict[str, Any]]]:
+    """The resident's yes at the read-back of a 报停 without the 户号."""
+    dispatcher = CollectingDispatcher()
+    events = await ActionAfterVerification().run(
+        dispatcher,
+        tracker(
+            user_turn("家里没人住 暖气报停", "apply_stop_heating", message_id=f"{message}-1"),
+            user_turn("对", "affirm", message_id=message),
+            slots={"address": address, "phone": phone, "details_confirmed": True},
+            sender=sender,
+        ),
+        domain,
+    )
+    return dispatcher, events
+
+
+async def test_past_the_limit_nothing_is_filed_the_other_ways_are_told_and_the_account_asked(
+    store: str, domain: dict[str, Any]
+) -> None:
+    for n, address in enumerate(("阳光花园5号楼1单元302", "翠湖苑7号楼2单元1201")):
+        dispatcher, _ = await _apply(domain, address, f"1390000000{n}", f"m{n}")
+        said(dispatcher, "utter_stop_heating_filed_unverified")
+    dispatcher, events = await _apply(domain, "幸福里小区3号楼2单元501", "13900000009", "m3")
+    reply = said(dispatcher, LIMIT_REFUSAL)
+    assert reply["hotline"] == policy().company.hotline
+    assert texts(dispatcher) == [LIMIT_REFUSAL]
+    assert len(_filed(store)) == 2
+    # the proof comes next, and nothing the resident gave is dropped: the address and phone
+    # stay for the 户号 path and for a person they may ask for (the hand-off's summary)
+    assert has_event(events, "followup", "verify_form")
+    assert not {"address", "phone"} & set(slot_values(events))
+    # nor are the proof's slots cleared in this turn: the form would validate the cleared
+    # values as answers and say the 户号 and the digits were wrong before asking for them
+    assert not {"account_no", "phone_last4"} & set(slot_values(events))
+    refused = tracker(
+        user_turn("家里没人住 暖气报停", "apply_stop_heating", message_id="m3-1"),
+        user_turn("对", "affirm", message_id="m3"),
+        {"event": "bot", "text": "…", "metadata": {"utter_action": LIMIT_REFUSAL}},
+        user_turn("我再想想", "inform", message_id="m4"),
+        slots={"address": "幸福里小区3号楼2单元501", "phone": "13900000009"},
+        active_loop="verify_form",
+    )
+    form = ValidateVerifyForm()
+    asked = await form.required_slots(
+        form.domain_slots(domain), CollectingDispatcher(), refused, domain
+    )
+    assert asked == ["account_no", "phone_last4"]
+
+
+async def test_a_second_application_for_the_same_flat_names_the_open_one_and_files_nothing(
+    store: str, domain: dict[str, Any]
+) -> None:
+    first, _ = await _apply(domain, "阳光花园5号楼1单元302", "13900001111", sender="web-owner")
+    number = said(first, "utter_stop_heating_filed_unverified")["ticket_no"]
+    again, events = await _apply(domain, "阳光花园5-1-302", "13700002222", sender="prankster")
+    reply = said(again, ALREADY_OPEN)
+    assert reply["ticket_no"] == number
+    assert "13700002222" not in str(reply) and "137****2222" in reply["added"]
+    assert texts(again) == [ALREADY_OPEN]
+    assert [t.ticket_no for t in _filed(store)] == [number]
+    assert not has_event(events, "followup", "verify_form")

@@ -33,12 +33,21 @@ from bot.handoff.signing import SIGNATURE_HEADER, sign, verify
 from bot.launcher import free_port
 from bot.policy import load_policy
 from bot.scheduler import Scheduler
+from bot.services.applications import file_unverified
 from bot.services.tickets import open_ticket
 from bot.store import agents as agent_store
 from bot.store.db import dispose_engines, ensure_schema, session_scope
 from bot.store.demo import load_demo
 from bot.store.meters import SubmissionDraft, submit_reading
-from bot.store.models import Account, HandoffEvent, HandoffSession, Meter, RoomTempSample, Ticket
+from bot.store.models import (
+    Account,
+    HandoffEvent,
+    HandoffSession,
+    Meter,
+    RoomTempSample,
+    Ticket,
+    TicketEvent,
+)
 from bot.store.photos import Outcome, WantedPhoto, record_outcome
 from bot.store.tickets import TicketDraft
 
@@ -331,7 +340,7 @@ async def test_every_route_but_the_declared_public_ones_refuses_a_request_withou
         "api/handoff/events",
     }
     guarded = [route for route in app.router.routes if route.path not in public]
-    assert len(guarded) == 16
+    assert len(guarded) == 17
     async with aiohttp.ClientSession() as http:
         for route in guarded:
             path = route.path.replace("<session_id:int>", "1").replace("<ticket_no:str>", "BX1")
@@ -925,3 +934,68 @@ async def test_metrics_show_the_queue_and_the_wait_until_an_agent_picks(console:
         before, "heating_handoff_wait_seconds_sum"
     )
     assert waited == 240
+
+
+# ---- ownership of applications filed without the 户号 -------------------------------------------
+
+
+def _application(sender: str, room: str) -> str:
+    """A 报停 filed without the 户号, as the conversation files it (产权未核实)."""
+    draft = TicketDraft(
+        kind="BT",
+        channel="rest",
+        sender_id=sender,
+        phone="13900001111",
+        address=f"阳光花园5号楼1单元{room}",
+        community="阳光花园",
+        building="5",
+        unit="1",
+        room=room,
+    )
+    with session_scope() as session:
+        filing = file_unverified(session, POLICY, draft, NOW)
+        assert filing.ticket is not None
+        return filing.ticket.ticket_no
+
+
+def _ownership_events(ticket_no: str) -> list[tuple[str, str, dict[str, Any]]]:
+    with session_scope() as session:
+        ticket = session.query(Ticket).filter_by(ticket_no=ticket_no).one()
+        events = session.query(TicketEvent).filter_by(ticket_id=ticket.id).order_by(TicketEvent.id)
+        return [(e.kind, e.actor, dict(e.detail or {})) for e in events]
+
+
+async def test_staff_verify_or_reject_the_ownership_and_the_ticket_history_says_so(
+    console: Console,
+) -> None:
+    verified, rejected = _application("rest:r1", "302"), _application("rest:r2", "402")
+    url = f"/api/tickets/{verified}/ownership"
+    assert (await console.browser().post(url, {"decision": "verified"}))[0] == 401
+    wang = await console.agent("wang")
+    async with wang.http.post(console.base + url, json={"decision": "verified"}) as answer:
+        assert answer.status == 403  # no CSRF header
+    assert (await wang.post(url, {"decision": "perhaps"}))[0] == 400
+
+    status, answer = await wang.post(
+        url, {"decision": "verified", "note": "房产证核对无误", "account_no": "0102345678"}
+    )
+
+    assert status == 200 and answer["ownership"] == "verified"
+    assert answer["ticket"]["phone"] == "139****1111"  # an agent sees numbers masked
+    kind, actor, detail = _ownership_events(verified)[-2]  # then the 户号 linked: `updated`
+    assert (kind, actor, detail["status"]) == ("ownership", "agent:wang", "verified")
+    assert _ownership_events(verified)[-1][0] == "updated"
+    assert (await wang.post(url, {"decision": "rejected", "note": "改判"}))[0] == 409
+
+    reject = f"/api/tickets/{rejected}/ownership"
+    assert (await wang.post(reject, {"decision": "rejected"}))[0] == 400  # the reason is required
+    status, answer = await wang.post(reject, {"decision": "rejected", "note": "来电者非产权人"})
+    assert status == 200 and answer["ticket"]["status_name"] == "已取消"
+    assert [e[0] for e in _ownership_events(rejected)][-2:] == ["ownership", "status"]
+
+    unknown = "/api/tickets/BT202611279999/ownership"
+    assert (await wang.post(unknown, {"decision": "verified"}))[0] == 404
+    with session_scope() as session:
+        draft = TicketDraft(kind="BX", channel="rest", sender_id="rest:r3")
+        repair = open_ticket(session, POLICY, draft, NOW).ticket_no
+    assert (await wang.post(f"/api/tickets/{repair}/ownership", {"decision": "verified"}))[0] == 409

@@ -49,7 +49,7 @@ from bot.evaluation.dialogue_report import (
     to_json,
     write_reports,
 )
-from bot.evaluation.dialogue_run import DEFAULT_FILES, RestClient, step_overlaps
+from bot.evaluation.dialogue_run import DEFAULT_FILES, RestClient, shared_chains, step_overlaps
 
 ROOT = Path(__file__).resolve().parents[2]
 HOTLINE = "400-000-0000"
@@ -715,6 +715,65 @@ def test_a_conversations_verification_tries_are_forgotten_once_it_is_judged(
             select(VerificationAttempt.channel, VerificationAttempt.sender_id)
         ).all()
     assert sorted(left) == [("rest", "rest:run-c-2"), ("wechat", "rest:run-c-1")]
+
+
+def test_a_conversations_applications_without_the_account_are_forgotten_once_it_is_judged(
+    store_url: str, now: datetime
+) -> None:
+    """Another conversation of the set is another resident on another day: the 报停 one filed
+    for a demo flat must not stand for that flat in the next, nor count for its phone."""
+    from bot.evaluation import dialogue_run
+    from bot.policy import load_policy
+    from bot.services import applications
+    from bot.store.db import session_scope
+    from bot.store.tickets import TicketDraft, get_ticket
+
+    policy = load_policy("beijing", fresh=True)
+
+    def apply(sender: str, room: str, key: str) -> applications.Filing:
+        draft = TicketDraft(
+            kind="BT",
+            channel="rest",
+            sender_id=sender,
+            dedup_key=key,
+            phone="13912345679",
+            address=f"幸福里小区3号楼2单元{room}",
+            community="幸福里小区",
+            building="3",
+            unit="2",
+            room=room,
+        )
+        with session_scope(store_url) as session:
+            return applications.file_unverified(session, policy, draft, now)
+
+    filed = [apply("rest:run-c-1", room, f"k{room}") for room in ("501", "502")]
+    assert all(f.outcome == applications.FILED for f in filed)
+
+    class Offline(RestClient):
+        def send(self, sender: str, text: str) -> list[str]:
+            raise OSError("no stack")
+
+    client = Offline("http://127.0.0.1:1", "token", store_url)
+    dialogue_run._play_one(_conversation([Step("报停")]), client, "run", CONTEXT)
+    assert apply("rest:run-c-9", "501", "k9").outcome == applications.FILED
+    with session_scope(store_url) as session:
+        statuses = [get_ticket(session, f.ticket.ticket_no).status for f in filed if f.ticket]
+    assert statuses == ["cancelled", "cancelled"]
+
+
+def test_conversations_sharing_a_flat_phone_or_account_are_played_one_after_the_other() -> None:
+    """What one leaves in the store (an open application, wrong digits) is forgotten before
+    the next that names the same flat, phone or account starts, whatever the workers' timing."""
+    facts = [
+        {"address": "幸福里小区3号楼2单元501", "phone": "13912345679"},
+        {"address": "阳光花园5号楼1单元302"},
+        {"phone": "139 1234 5679"},  # the first's phone, spaced
+        {"account_no": "0102345678"},
+        {"address": "阳光花园5号楼1单元302", "account_no": "0102345678"},  # joins 1 and 3
+        {},
+    ]
+    conversations = [_conversation([Step("报停")], f) for f in facts]
+    assert shared_chains(conversations) == [[0, 2], [1, 3, 4], [5]]
 
 
 def test_the_command_is_registered_and_refuses_a_bad_file(

@@ -112,6 +112,9 @@ def test_beijing_has_every_value_of_the_spec_table() -> None:
     assert p.verification.retry_delays_minutes == (1, 5, 15)  # then the 24-hour window
     assert p.verification.max_failures_per_account == 5
     assert p.verification.account_retry_delays_minutes == (15, 60, 240)  # then the window
+    applications = p.unverified_applications  # 报停 / 查表 without the 户号: 2 a day each
+    assert (applications.max_per_sender, applications.max_per_phone) == (2, 2)
+    assert applications.window_hours == 24
     assert p.company.demo  # the shipped hotline is a placeholder and must say so
 
 
@@ -242,6 +245,12 @@ BROKEN = [
         "verification.account_alert_failures is not a known key",
     ),
     ({"verification.retry_delays_minutes": DELETE}, "verification.retry_delays_minutes is missing"),
+    (
+        {"unverified_applications.max_per_sender": 0},
+        "unverified_applications.max_per_sender must be between 1 and 50, got 0",
+    ),
+    ({"unverified_applications.window_hours": 0}, "unverified_applications.window_hours must be"),
+    ({"unverified_applications": DELETE}, "unverified_applications is missing"),
     ({"invoice.kind": "  "}, "invoice.kind must not be empty"),
     ({"visit.require_work_id": 1}, "visit.require_work_id must be true or false, got 1"),
 ]
