@@ -62,6 +62,8 @@ SHORT_NAMES = {STOP: "报停申请", PROBLEM: "上门查表申请"}
 LIMIT_REFUSAL = "utter_unverified_application_limit"
 #: An application of the same kind is open for the same home: its number, nothing filed.
 ALREADY_OPEN = "utter_unverified_application_open"
+#: The answer to a second application for a home another conversation applied for.
+NOTED_FOR_STAFF = "utter_application_noted_for_staff"
 
 
 def application_slots(purpose: str) -> list[str]:
@@ -162,6 +164,17 @@ async def file_unverified(
         ]
     ticket = filing.ticket
     assert ticket is not None  # filed, or the open one
+    if filing.outcome == application_service.OPEN_ALREADY and not filing.own:
+        # Someone else's open application for this home: its number, status, even that it
+        # exists (a 报停 says the flat stands empty all winter) are not a stranger's to learn.
+        # Their phone is on it for the staff who verify; they hear only that it is noted.
+        dispatcher.utter_message(
+            response=NOTED_FOR_STAFF,
+            request=SHORT_NAMES[purpose],
+            phone=mask_phone(phone),
+            hotline=rules.company.hotline,
+        )
+        return application_done()
     if filing.outcome == application_service.OPEN_ALREADY:
         name = SHORT_NAMES[purpose]
         lead = f"您已经登记过这个地址的{name}" if filing.own else f"这个地址已有一份{name}在办理中"

@@ -13,6 +13,7 @@ from actions.account import ActionAfterVerification, ValidateVerifyForm
 from actions.applications import (
     ALREADY_OPEN,
     LIMIT_REFUSAL,
+    NOTED_FOR_STAFF,
     OWNERSHIP_UNVERIFIED,
     account_given,
 )
@@ -260,15 +261,29 @@ async def test_past_the_limit_nothing_is_filed_the_other_ways_are_told_and_the_a
     assert asked == ["account_no", "phone_last4"]
 
 
-async def test_a_second_application_for_the_same_flat_names_the_open_one_and_files_nothing(
+async def test_a_second_application_for_the_same_flat_discloses_nothing_and_files_nothing(
     store: str, domain: dict[str, Any]
 ) -> None:
+    """A stranger applying for a flat someone else applied for must not learn that the flat
+    has an open 报停 (it stands empty all winter), nor its number: their phone goes on the open
+    ticket for the staff, and they hear only that it is noted."""
     first, _ = await _apply(domain, "阳光花园5号楼1单元302", "13900001111", sender="web-owner")
     number = said(first, "utter_stop_heating_filed_unverified")["ticket_no"]
     again, events = await _apply(domain, "阳光花园5-1-302", "13700002222", sender="prankster")
-    reply = said(again, ALREADY_OPEN)
-    assert reply["ticket_no"] == number
-    assert "13700002222" not in str(reply) and "137****2222" in reply["added"]
-    assert texts(again) == [ALREADY_OPEN]
+    reply = said(again, NOTED_FOR_STAFF)
+    assert number not in str(again.messages)
+    assert ALREADY_OPEN not in texts(again)
+    assert reply["phone"] == "137****2222"
+    assert texts(again) == [NOTED_FOR_STAFF]
     assert [t.ticket_no for t in _filed(store)] == [number]
     assert not has_event(events, "followup", "verify_form")
+
+
+async def test_the_same_conversation_applying_again_is_told_its_own_application(
+    store: str, domain: dict[str, Any]
+) -> None:
+    first, _ = await _apply(domain, "阳光花园5号楼1单元302", "13900001111", "m1", "web-owner")
+    number = said(first, "utter_stop_heating_filed_unverified")["ticket_no"]
+    again, _ = await _apply(domain, "阳光花园5号楼1单元302", "13900001111", "m2", "web-owner")
+    assert said(again, ALREADY_OPEN)["ticket_no"] == number
+    assert [t.ticket_no for t in _filed(store)] == [number]
