@@ -190,6 +190,7 @@ _TYPOS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "(?<=水一直|水还在|水不停|水正在)留|(?<=水一直在)留",
             "流",
         ),
+        ("(?<=暖气|气片|管子)(咋还|还|又|都|咋)?尿(?=了|水)", "\\1漏"),
         ("煤汽|霉气", "煤气"),
         ("燃汽", "燃气"),
         ("天然汽|天燃气", "天然气"),
@@ -232,7 +233,8 @@ _PINYIN: Mapping[str, str] = {
             "fa_men=阀门 fa_shao=发烧 bao_bao=宝宝 tian_ran_qi=天然气 fa_dou=发抖 zui_chun=嘴唇 "
             "zi_le=紫了 guan_zi=管子 de=得 dou=都 yi_dian=一点 han_hu=含糊 xiong_men=胸闷 "
             "yun_dao=晕倒 hun_dao=昏倒 e_xin=恶心 tou_yun=头晕 "
-            "wo=我 guo=过 qu=去 ta=她 jia=家 li=里 zai=在 xian_zai=现在 jia_li=家里 mei_you=没有 "
+            "bu_xing=不行 wo=我 guo=过 qu=去 ta=她 jia=家 li=里 zai=在 xian_zai=现在 jia_li=家里 "
+            "mei_you=没有 "
             "mei_qi=煤气 nuan_qi=暖气 hun_guo_qu=昏过去 yun_guo_qu=晕过去 dong_de=冻得 "
             "fa_shao=发烧 jiu_hu_che=救护车 tang_shang=烫伤 chu_shui=出水 shui_guan=水管 "
             "shuo=说 shuo_hu_hua=说胡话 hu_tu=糊涂 mi_hu=迷糊 hu_xi=呼吸 chuan=喘 ke_sou=咳嗽 "
@@ -496,7 +498,7 @@ _ONGOING = re.compile(
 # Resolutions cancel what was reported before them: 漏水已经修好了, 现在不漏了, 煤气味散了.
 _RESOLVED = re.compile(
     "修好了|弄好了|修复了|修完了|修完|处理好了|处理完了|处理了|解决了|没事了|没问题了|已经好了|"
-    "不(?:再)?(?:漏|滴|渗|冒|喷|流|淌)(?:水)?了|没(?:有)?再(?:漏|滴|渗|冒|喷)|止住了|堵住了|"
+    "不(?:再)?(?:往下|往外)?(?:漏|滴|渗|冒|喷|流|淌)(?:水)?了|退烧了|烧退了|不烧了|没(?:有)?再(?:漏|滴|渗|冒|喷)|止住了|堵住了|"
     "关住了|关上了|关好了|关死了|关掉了|拧上了|(?:已|已经)(?:修|处理|弄|换|焊)好|已修复|已解决|已处理|"
     "现在(?:已经|都)?(?:好了|没事了?)|缓过来了?|缓过劲来?|(?<![水汽烟味])好(?:多|些)了|暖和过来了?|听错了|看错了|搞错了|弄错了|说错了|虚惊一场|一切正常|恢复正常|(?:拧紧|拧好|擦干)(?:了|就好了?|就没了)|就好了|"
     "擦(?:了|干了?|掉了?)就(?:行|好|没事)|已经(?:找人|叫人)?修了|(?:找|叫)人修了|"
@@ -513,7 +515,7 @@ _NOT_RESOLVED_AFTER = re.compile("[吗么没吧嘛]")
 # normalised text, since 新闻 is a false friend above.
 _HEARSAY = re.compile(
     "听说|新闻|朋友圈|抖音|快手|网上|看到有人|外地|别的小区|隔壁小区|隔壁楼|演练|开玩笑|测试一下|"
-    "传说|都在传|群里(?:说|都说|在说)|业主群|听人说|听"
+    "传说|都在传|群里(?:说|都说|在说)|看视频|刷到|短视频|视频(?:上|里)?说|业主群|听人说|听"
     + _GAP
     + "{1,4}?说|据说|看电视|电视上|电视里|电视剧|电影里|剧里|报道|视频里|"
     "朋友家|亲戚家|别人家|同事家|"
@@ -611,7 +613,7 @@ _NOT_URGENT = re.compile(
     "不急|不着急|不用急|不紧急|不用太急|有空(?:的时候)?(?:过来|来|再来)|方便的时候|抽空|得空|"
     "(?:你们|您)?方便(?:时|的话)?(?:再)?(?:来|过来|上门)|等你们(?:有空|方便)|不碍事|不要紧|"
     "没(?:啥|嘛|什么)(?:大)?事|问题不大|不严重|不厉害|(?:过来|来|上门)就(?:行|可以)|"
-    "有空" + _GAP + "{0,4}?来|等" + _GAP + "{0,4}?再说"
+    "有空" + _GAP + "{0,4}?来|等" + _GAP + "{0,5}?再(?:说|修|来|弄|换|看)"
 )
 # …or that it is small and asks for a later visit: 一个小时也就小半碗 明天白天能来修吗.
 _MINOR = re.compile(
@@ -704,7 +706,7 @@ _WATER_PATTERNS: tuple[str, ...] = (
     "(?:" + _WATER + "|" + _STEAM + ")(?![费电票泡])",
     "(?:流|淌)(?:了|出)(?:好多|很多)?" + _WATER,
     "发(?:大)?水(?![费电票])|跑冒滴漏|漫水",
-    "往外(?:冒|喷|淌|涌|滋|呲|窜|飙|射|流(?![钱失]))|往下(?:滴|淌|流|灌|掉水)",
+    "往外(?:冒|喷|淌|涌|滋|呲|窜|飙|射|流(?![钱失]))(?![黄黑青浓灰蓝白]?烟|火)|往下(?:滴|淌|流|灌|掉水)",
     # a heating part that leaks, drips or is wet: 暖气片一直在渗, 阀门那里滴滴答答, 接口有水渍
     _PIPE + _NEAR + "{0,6}?(?P<core>漏(?![风气电])|渗|滴(?!答)|喷|" + _HISS + "|飙)",
     _PIPE + _NEAR + "{0,6}?(?P<core>湿(?:了|透|乎乎|漉漉)|水渍|水迹|"
@@ -746,6 +748,26 @@ _WATER_PATTERNS: tuple[str, ...] = (
     "(?:蒸汽|热气|白汽|白气)(?:直|一直|哗哗)?(?:往外)?(?:冒|喷|窜)",
     "(?<!放气)(?<!排气)(?:暖气|管|(?<![放排]气)阀|片|接头|接口)" + _GAP + "{0,4}?(?P<core>漏气)",
 )
+# Water in a clause with what it does further on (水哗一下就出来了 暖气片那, 暖气片下面水越积越
+# 多), with a heating part named anywhere in the message: the words residents put between the
+# water and its verb are too many to list, so the verb is read from the cue alone, and negation
+# before the cue (水不流动) drops it.
+_WATER_CUE = _any(
+    "出来|出水|往外|往下|往上冒|流(?![动通速量程])|淌|涌|冒|喷|滋|呲|漫|灌进|渗|漏|滴(?!答)",
+    "越来越多|越积越多|越(?:流|漏|冒|渗|积|涌|滴)越|止不住|关不住|堵不住|接不住|接不过来",
+)
+_WATER_CLAUSE = (
+    # not a sound likened to water (咕噜咕噜响 像有水在流)
+    "(?<!像)(?<!像有)(?<!像是)(?<!好像有)(?<!似的)(?:热|开|暖气)?水(?![费电票表压温位垢泵龙管阀器声循])"
+    + _GAP
+    + "{0,10}?(?P<core>"
+    + _WATER_CUE
+    + ")"
+)
+_HEATING_PART = re.compile(
+    "暖气|地暖|地热|散热器|分水器|集水器|立管|回水|进水管|主管道|管道|管子|阀|接头|接口|热力|供热"
+)
+
 # The valve will not close (阀门关不上, 关不住阀门, 水关不住) — unless the room is too hot and that
 # is why they want it closed (暖气太热了，阀门关不上), or the writer says nothing leaks.
 _VALVE_STUCK = (
@@ -780,7 +802,7 @@ _GAS_PATTERNS: tuple[str, ...] = (
     # a damaged gas line: 燃气管道被碰破了, 煤气软管裂了, 燃气表那儿嘶嘶响
     "(?:"
     + _GAS_WORD
-    + ")(?:管道?|软管|罐|表|阀门?|灶)"
+    + ")(?:管道?|管子|软管|罐|表|阀门?|灶)"
     + _NEAR
     + "{0,6}?(?P<core>破|断|裂|爆|炸|脱|嘶嘶|呲呲)",
     "(?:泄漏|泄露|漏了?)(?:" + _GAS_WORD + ")",
@@ -821,7 +843,7 @@ _GAS_PATTERNS: tuple[str, ...] = (
 # Smoke: 冒烟, 屋里有烟呛得很, 烟往楼里灌 — unless somebody smokes, cooks, burns paper or lets off
 # fireworks (a source the writer thought of and ruled out, 开始以为是楼下做饭, does not count).
 _SMOKE = (
-    "冒(?:着)?(?:黑|青|浓)?烟|起烟|浓烟|黑烟|呛(?:人|得|死)|(?:屋里|家里|屋子里|楼道里?)(?:有|全是|都是)烟|"
+    "冒(?:着)?(?:黑|青|浓|黄|灰|蓝)?烟|起烟|浓烟|黑烟|呛(?:人|得|死)|(?:屋里|家里|屋子里|楼道里?)(?:有|全是|都是)烟|"
     "烟往"
     + _GAP
     + "{0,4}?(?:冒|灌|窜|飘)|"
@@ -967,13 +989,16 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             False,
             None,
         ),
+        # heat illness, in an overheated room (屋里太热 老人中暑了)
+        ("heatstroke", "中暑|热晕|热得(?:虚脱|晕|喘不)|虚脱|脱水", 3, False, None),
         # a common cold: a sign for someone frail, not an emergency in itself (我都冻感冒了 流鼻涕)
         ("common_cold", "感冒|着凉|受凉", 1, False, 2),
         (
             "confusion",
             "说胡话|迷迷糊糊|迷糊|糊涂了|意识不清|神志不清|(?:意识|神志)模糊|反应(?:很|特别)?(?:慢|迟钝)|"
             "叫(?:他|她)?(?:也|都)?不(?:怎么|太)?(?:应|答应|理人|吭声)|不吭声|没(?:啥|什么|有)?反应|"
-            "不认人|颠三倒四|昏昏沉沉|昏沉|昏睡|嗜睡|迷瞪|睡不醒|叫不精神|叫不起来|翻白眼|"
+            "不认人|认不出人|颠三倒四|胡言乱语|答非所问|不清醒|犯糊涂|昏昏沉沉|昏沉|昏睡|嗜睡|迷瞪|睡不醒|"
+            "叫不精神|叫不起来|翻白眼|(?:叫|喊|问)(?:他|她)?(?:好)?半天(?:才|都|也)(?:答应|应|吭声|有反应|反应)|"
             "(?:两眼|眼睛|眼神)(?:都)?(?:发直|发呆|呆滞|直勾勾)|(?i:drowsy|not making sense)",
             2,
             False,
@@ -1057,6 +1082,15 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             None,
         ),
         ("crying", "哭", 1, True, None),
+        # unwell in general words, said of someone frail (我妈冻得很难受, 老人身体不舒服), not
+        # of the room (屋里冷得难受, 屋里不对劲), nor an old ache (老寒腿又犯了)
+        (
+            "unwell",
+            _FRAIL_WORDS + "(?:的)?(?:身体|身子)?" + _GAP + "{0,6}?(?:不舒服|难受)",
+            1,
+            True,
+            None,
+        ),
         ("crying_out", "哭不出|哭都没(?:有)?声|哭声(?:很|特别)?(?:小|弱)", 2, True, None),
         (
             "listless",
@@ -1097,7 +1131,18 @@ _FUMES_SIGNS = frozenset({"dizzy", "sick", "listless", "confusion", "pale"})
 # The signs of heat illness, scored for someone frail in an overheated room (屋里32度 瘫痪的父亲
 # 一直出汗 昏昏沉沉): not sweating alone (孩子热得满头大汗), nor a cold's crying or cough.
 _HEAT_SIGNS = frozenset(
-    {"dizzy", "sick", "listless", "confusion", "pale", "speech", "mobility", "breath", "giving_up"}
+    {
+        "heatstroke",
+        "dizzy",
+        "sick",
+        "listless",
+        "confusion",
+        "pale",
+        "speech",
+        "mobility",
+        "breath",
+        "giving_up",
+    }
 )
 # An overheated room: 太热, 热得, a room at 28 ℃ or more (not a fever's 39度).
 _HEAT = re.compile(
@@ -1154,6 +1199,14 @@ _TRIGGERS: tuple[_Trigger, ...] = (
     _Trigger("gas", re.compile(_GAS_LIKE), needs=_SMELL_CONTEXT),
     _Trigger("gas", re.compile(_ODD_SMELL), needs=_GAS_APPLIANCE, unless=_INNOCENT_SMELL),
     *(_Trigger("water", re.compile(p)) for p in _WATER_PATTERNS),
+    _Trigger("water", re.compile(_WATER_CLAUSE), needs=_HEATING_PART),
+    # dripping or seeping onto something, from a heating part or from above (暖气片漏的水都滴到
+    # 电视上了, 楼上的水渗进柜子里了)
+    _Trigger(
+        "water",
+        re.compile("(?P<core>滴|渗|淌)(?:到|进)" + _GAP + "{1,6}?(?:上|里|下面|底下)?(?:了|啦)"),
+        needs=re.compile(_HEATING_PART.pattern + "|楼上|天花板|屋顶|房顶|吊顶|顶棚"),
+    ),
     _Trigger("water", re.compile(_VALVE_STUCK), needs=_VALVE_URGENT, unless=_TOO_HOT),
     _Trigger(
         "water",
@@ -1480,9 +1533,10 @@ def _person_score(text: str, plain: str) -> _Hit | None:
     if not signs or (_PERSON_AFTERMATH.search(text) and not _PRESENT.search(text)):
         return None
     frail = bool(_FRAIL.search(text))
-    heat = [(sign, m) for sign, m in signs if sign.name in _HEAT_SIGNS]
-    if heat and frail and _HEAT.search(text) and not _COLD.search(text):
-        m = heat[0][1]
+    heat = [(sign.weight, m) for sign, m in signs if sign.name in _HEAT_SIGNS]
+    hot = bool(heat) and bool(_HEAT.search(text)) and not _COLD.search(text)
+    if hot and (frail or sum(w for w, _ in heat) >= _THRESHOLD):
+        m = max(heat, key=lambda wm: wm[0])[1]
         return _Hit("person", m.start(), m.group(0))
     scored = [
         (sign.frail_weight if frail and sign.frail_weight else sign.weight, m)
