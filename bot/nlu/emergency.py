@@ -26,11 +26,14 @@ typo is added to its lexicon once, and every rule that uses the class follows.
 
 * water: an escaping verb with water or steam (漏水, 水从顶上下来, 冒白汽); a heating part that
   leaks or breaks (暖气片在渗, 管道在门口爆了); water or steam where it should not be (楼道全是水,
-  一地暖气水, 楼梯成了河); a leak going on (一直滴, 正在喷, 漏到楼下); a valve that will not close.
+  一地暖气水, 楼梯成了河); a leak going on (一直滴, 正在喷, 漏到楼下); a valve that will not close
+  (or turn back: 拧不回去); and, broader, water in a clause with what it does further on, a
+  heating part named anywhere in the message (水哗一下就出来了 暖气片那, 水越积越多).
 * gas: a gas word with a smell or a leak; a burning or gas-like smell (味 + 焦/糊/烧塑料/臭鸡蛋, or
   像煤气), an odd smell by a gas appliance (壁挂炉 + 臭味); smoke, smoke filling a place (楼道里烟
-  很大), fire, something that caught fire (袜子着了, 保温棉着了); a failed flue (排烟管掉了, 倒烟);
-  an alarm going off.
+  很大), fire, something that caught fire (袜子着了, 保温棉着了); a failed flue (排烟管掉了, 倒烟,
+  not led outdoors), exhaust or smoke drawn indoors (废气往屋里飘, 烟往屋里倒灌); an alarm going
+  off; carbon monoxide named.
 * person: acute danger counts alone (晕倒, 叫不醒; a fall with harm, 滑了一跤 起不来了); an injury
   by the heating needs a body or a person. Otherwise a PRODUCT: who is at risk x what is wrong x
   why now. Someone frail (老人, 婴儿, 孕妇, 透析病人, 92岁, or with a chronic condition: 高血压,
@@ -93,8 +96,18 @@ for a frame, back to the last marker that ends it:
 * innocent smoke and smells — cooking, smoking, burning paper, fireworks, a chimney's emissions; a
   new appliance's smell, the dust a radiator burns off when the heating comes on; smoke or a smell
   every day (天天冒烟) is a complaint; smoke dispersed (散了) settles it;
+* a leak guessed with the floor said dry (是不是漏了 地上是干的, 没看见水), who is liable for a
+  break with nothing escaping (报停的房子管子冻裂了谁负责), a repair known to be under way; a
+  slow drip rate contained (一分钟滴一滴 垫了块毛巾); a boiler flue's white vapour (排烟口冒白汽);
+  a person recovered (缓过来了, 现在没事, 退烧了) or a certificate asked for an illness;
 * figures of speech and anger — 冻死了, 冷得要命, 气得喘不过气, 急得冒烟, 暖气片烫手, and false
   friends that contain a trigger's characters (水费, 漏缴, 爆满, 火大, 冻结, 烫头, 晕车).
+
+What happened to a person travels with the emergency (`Emergency.cause`): `poisoning` when the
+signs come with fumes (a running stove or boiler, or a gas report that names the message gas),
+`scald` for hot water or a hot part on a body; actions/emergency.py picks the first aid by it.
+Heat counts as the why-now too: someone frail with signs of heat illness in an overheated room
+(屋里32度 瘫痪的父亲 昏昏沉沉), or heatstroke.
 
 Pure, and well under a millisecond for a usual message. tests/unit/test_nlu_emergency.py holds the
 development examples and tests/unit/test_nlu_emergency_classes.py one test per lexicon, rule and
@@ -196,6 +209,7 @@ _TYPOS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ("天然汽|天燃气", "天然气"),
         ("(?<=[气片管阀头口])楼(?=水|了)", "漏"),
         ("(?<=[晕昏])到(?=了|在)", "倒"),
+        ("嗞", "滋"),
         ("最唇|嘴纯|嘴春", "嘴唇"),
         ("多嗦|哆索|多索|打多嗦", "哆嗦"),
         ("发少|发骚(?=了|的|到)", "发烧"),
@@ -712,7 +726,7 @@ _WATER_PATTERNS: tuple[str, ...] = (
     "往外(?:冒|喷|淌|涌|滋|呲|窜|飙|射|流(?![钱失]))(?![黄黑青浓灰蓝白]?烟|火)|往下(?:滴|淌|流|灌|掉水)",
     # a heating part that leaks, drips or is wet: 暖气片一直在渗, 阀门那里滴滴答答, 接口有水渍
     _PIPE + _NEAR + "{0,6}?(?P<core>漏(?![风气电])|渗|滴(?!答)|喷|" + _HISS + "|飙)",
-    _PIPE + _NEAR + "{0,6}?(?P<core>湿(?:了|透|乎乎|漉漉)|水渍|水迹|"
+    _PIPE + _NEAR + "{0,6}?(?P<core>(?:浸)?湿(?:了|透|乎乎|漉漉)|浸透|水渍|水迹|"
     "(?<![里内])有水(?![声压费吗垢温位表]|流声|的声))",
     # …or runs or gives water: 暖气管流水了, 暖气片那里一直出水, 接口往外出水
     _PIPE + _NEAR + "{0,6}?(?P<core>(?:流|出|淌)(?:着|了)?(?:大量|好多|很多)?(?:热|开)?水)"
