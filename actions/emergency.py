@@ -95,13 +95,16 @@ def advice_for(found: Emergency) -> str:
     """The response with what to do now: per kind, and for a person what happened to them.
     Someone scalded needs the burn cooled, someone poisoned needs fresh air, someone unwell
     from the cold needs warmth: each hears only their own first aid (a fever in a cold flat
-    was once told to hold the burn under running water)."""
+    was once told to hold the burn under running water; someone dizzy by a running boiler was
+    told to stay in the warmest room). The detector says what happened (`Emergency.cause`):
+    a scald, or poisoning — signs with fumes, also when a gas report names the message gas,
+    since its people need 120 and fresh air as much as the gas number."""
+    if found.cause == "poisoning" or (found.kind == "person" and "中毒" in found.evidence):
+        return "utter_emergency_person_poisoned"
     if found.kind != "person":
         return KIND_RESPONSES[found.kind]
-    if "烫" in found.evidence:  # every scald rule of bot.nlu.emergency matches 烫
+    if found.cause == "scald" or "烫" in found.evidence:
         return "utter_emergency_person_scald"
-    if "中毒" in found.evidence:
-        return "utter_emergency_person_poisoned"
     return "utter_emergency_person_cold"
 
 

@@ -26,11 +26,14 @@ typo is added to its lexicon once, and every rule that uses the class follows.
 
 * water: an escaping verb with water or steam (漏水, 水从顶上下来, 冒白汽); a heating part that
   leaks or breaks (暖气片在渗, 管道在门口爆了); water or steam where it should not be (楼道全是水,
-  一地暖气水, 楼梯成了河); a leak going on (一直滴, 正在喷, 漏到楼下); a valve that will not close.
+  一地暖气水, 楼梯成了河); a leak going on (一直滴, 正在喷, 漏到楼下); a valve that will not close
+  (or turn back: 拧不回去); and, broader, water in a clause with what it does further on, a
+  heating part named anywhere in the message (水哗一下就出来了 暖气片那, 水越积越多).
 * gas: a gas word with a smell or a leak; a burning or gas-like smell (味 + 焦/糊/烧塑料/臭鸡蛋, or
   像煤气), an odd smell by a gas appliance (壁挂炉 + 臭味); smoke, smoke filling a place (楼道里烟
-  很大), fire, something that caught fire (袜子着了, 保温棉着了); a failed flue (排烟管掉了, 倒烟);
-  an alarm going off.
+  很大), fire, something that caught fire (袜子着了, 保温棉着了); a failed flue (排烟管掉了, 倒烟,
+  not led outdoors), exhaust or smoke drawn indoors (废气往屋里飘, 烟往屋里倒灌); an alarm going
+  off; carbon monoxide named.
 * person: acute danger counts alone (晕倒, 叫不醒; a fall with harm, 滑了一跤 起不来了); an injury
   by the heating needs a body or a person. Otherwise a PRODUCT: who is at risk x what is wrong x
   why now. Someone frail (老人, 婴儿, 孕妇, 透析病人, 92岁, or with a chronic condition: 高血压,
@@ -93,8 +96,18 @@ for a frame, back to the last marker that ends it:
 * innocent smoke and smells — cooking, smoking, burning paper, fireworks, a chimney's emissions; a
   new appliance's smell, the dust a radiator burns off when the heating comes on; smoke or a smell
   every day (天天冒烟) is a complaint; smoke dispersed (散了) settles it;
+* a leak guessed with the floor said dry (是不是漏了 地上是干的, 没看见水), who is liable for a
+  break with nothing escaping (报停的房子管子冻裂了谁负责), a repair known to be under way; a
+  slow drip rate contained (一分钟滴一滴 垫了块毛巾); a boiler flue's white vapour (排烟口冒白汽);
+  a person recovered (缓过来了, 现在没事, 退烧了) or a certificate asked for an illness;
 * figures of speech and anger — 冻死了, 冷得要命, 气得喘不过气, 急得冒烟, 暖气片烫手, and false
   friends that contain a trigger's characters (水费, 漏缴, 爆满, 火大, 冻结, 烫头, 晕车).
+
+What happened to a person travels with the emergency (`Emergency.cause`): `poisoning` when the
+signs come with fumes (a running stove or boiler, or a gas report that names the message gas),
+`scald` for hot water or a hot part on a body; actions/emergency.py picks the first aid by it.
+Heat counts as the why-now too: someone frail with signs of heat illness in an overheated room
+(屋里32度 瘫痪的父亲 昏昏沉沉), or heatstroke.
 
 Pure, and well under a millisecond for a usual message. tests/unit/test_nlu_emergency.py holds the
 development examples and tests/unit/test_nlu_emergency_classes.py one test per lexicon, rule and
@@ -113,8 +126,10 @@ from typing import Any, Literal
 from bot.nlu.text import normalise
 
 __all__ = [
+    "CAUSES",
     "EMERGENCY",
     "KINDS",
+    "Cause",
     "Emergency",
     "Kind",
     "detect_emergency",
@@ -130,22 +145,40 @@ KINDS: tuple[Kind, ...] = ("person", "gas", "water")
 EMERGENCY = "emergency"
 
 
+#: What happened to a person, when the words say (`Emergency.cause`): the first aid differs.
+Cause = Literal["", "scald", "poisoning"]
+CAUSES: tuple[Cause, ...] = ("", "scald", "poisoning")
+
+
 @dataclass(frozen=True)
 class Emergency:
-    """What was found: the kind and the words that showed it (as in the normalised text)."""
+    """What was found: the kind and the words that showed it (as in the normalised text), and
+    what happened to a person when the words say: `scald` (hot water or a hot part on a body),
+    or `poisoning` (someone's signs with fumes: a stove, a boiler, a gas report), whose first aid
+    is fresh air and 120, not the cold's warm room (actions/emergency.py)."""
 
     kind: Kind
     evidence: str
+    cause: Cause = ""
 
     def as_dict(self) -> dict[str, str]:
-        """The parse-result form `{"kind": …, "evidence": …}`, read back by `emergency_from`."""
-        return {"kind": self.kind, "evidence": self.evidence}
+        """The parse-result form `{"kind": …, "evidence": …}` (and `"cause"` when one is known),
+        read back by `emergency_from`."""
+        found = {"kind": self.kind, "evidence": self.evidence}
+        if self.cause:
+            found["cause"] = self.cause
+        return found
 
 
 def emergency_from(value: Any) -> Emergency | None:
     """The `Emergency` of a parse result's `emergency` value, None for anything else."""
     if isinstance(value, Mapping) and value.get("kind") in KINDS:
-        return Emergency(kind=value["kind"], evidence=str(value.get("evidence") or ""))
+        cause = value.get("cause")
+        return Emergency(
+            kind=value["kind"],
+            evidence=str(value.get("evidence") or ""),
+            cause=cause if cause in CAUSES else "",
+        )
     return None
 
 
@@ -163,11 +196,20 @@ _TYPOS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ("(?<!取)暖器|暧气|暖汽|暧器", "暖气"),
         ("伐门|阀们|阀闷", "阀门"),
         ("报管|暴管|抱管", "爆管"),
+        # 暴 for 爆 by a part (暖气片暴了, 管子暴开了), 留 for 流 by water (水一直留, 暖气管留水了)
+        ("(?<=[管片头口阀子])暴(?=了|开|裂)", "爆"),
+        (
+            "(?<=水)留(?=了|着|出|到|得|下|个|一|满)|(?<=[管片头口阀子])留(?=水)|"
+            "(?<=水一直|水还在|水不停|水正在)留|(?<=水一直在)留",
+            "流",
+        ),
+        ("(?<=暖气|气片|管子)(咋还|还|又|都|咋)?尿(?=了|水)", "\\1漏"),
         ("煤汽|霉气", "煤气"),
         ("燃汽", "燃气"),
         ("天然汽|天燃气", "天然气"),
         ("(?<=[气片管阀头口])楼(?=水|了)", "漏"),
         ("(?<=[晕昏])到(?=了|在)", "倒"),
+        ("嗞", "滋"),
         ("最唇|嘴纯|嘴春", "嘴唇"),
         ("多嗦|哆索|多索|打多嗦", "哆嗦"),
         ("发少|发骚(?=了|的|到)", "发烧"),
@@ -204,7 +246,13 @@ _PINYIN: Mapping[str, str] = {
             "wei_shen_me=为什么 shen_me=什么 "
             "fa_men=阀门 fa_shao=发烧 bao_bao=宝宝 tian_ran_qi=天然气 fa_dou=发抖 zui_chun=嘴唇 "
             "zi_le=紫了 guan_zi=管子 de=得 dou=都 yi_dian=一点 han_hu=含糊 xiong_men=胸闷 "
-            "yun_dao=晕倒 hun_dao=昏倒 e_xin=恶心 tou_yun=头晕"
+            "yun_dao=晕倒 hun_dao=昏倒 e_xin=恶心 tou_yun=头晕 "
+            "bu_xing=不行 wo=我 guo=过 qu=去 ta=她 jia=家 li=里 zai=在 xian_zai=现在 jia_li=家里 "
+            "mei_you=没有 "
+            "mei_qi=煤气 nuan_qi=暖气 hun_guo_qu=昏过去 yun_guo_qu=晕过去 dong_de=冻得 "
+            "fa_shao=发烧 jiu_hu_che=救护车 tang_shang=烫伤 chu_shui=出水 shui_guan=水管 "
+            "shuo=说 shuo_hu_hua=说胡话 hu_tu=糊涂 mi_hu=迷糊 hu_xi=呼吸 chuan=喘 ke_sou=咳嗽 "
+            "fa_dou=发抖 duo_suo=哆嗦 zhong_du=中毒 yi_yang_hua_tan=一氧化碳 jiao_bu_xing=叫不醒"
         ),
     )
 }
@@ -270,16 +318,28 @@ def _pinyin_to_characters(text: str) -> str:
 _FALSE_FRIENDS = re.compile(
     # 嗓子都喊冒烟了, 心里都冒烟了, 锅炉房烟囱冒白烟, a dripping tap, condensation on a window
     "嗓子(?:都)?(?:喊|渴|干)?(?:得)?冒烟|心里(?:都)?冒烟|(?:急|气|愁|烦)得?我?(?:都|直)冒(?:烟|火)|(?:急|气|愁|烦)得我?冒(?:烟|火)|急冒烟|烟囱(?:在|一直)?冒(?:白|黑|青)?烟|"
+    "(?:排烟口|排气口|烟道口|出气口|排烟管口|排气管口)(?:一直|老是?|总是?|在|那儿?)?(?:往外)?(?:冒|出|喷)(?:着)?"
+    "(?:白汽|白气|白烟|白雾|水汽|热气|蒸汽)|"
     "水龙头(?:一直|有点|老是?)?(?:滴|漏)水|(?:像)?水龙头(?:似的|一样)|水珠|水蒸气凝|哈气|"
     "(?:窗户|玻璃|窗台)(?:上)?(?:的|全是|都是|结了?|有)?(?:好多|很多)?(?:水汽|水雾|霜|冰花|水)|"
     "自来水费|水电费|热水费|水费|漏缴|漏交|漏报|漏掉|漏看|漏填|漏写|漏接|漏扣|漏发|漏签|漏记|漏洞|"
-    "漏了?(?:一|几|两|半)?个?(?:字|项|条|行|页|张|句|位|数字|号码)|"
+    "漏了?(?:一|几|两|半)?个?(?:字|项|条|行|页|张|句|位|数字|号码|单元号?|门牌号?|楼号|房号|门号|"
+    "信息|名字|电话)|"
+    "(?:地址|信息|名字|号码|电话|单元号|门牌号?)(?:也|都|好像)?漏(?:了|写|填|说)|"
+    # the hob's flame (灶火苗小), the heating getting going (暖气才烧起来), the supply cut
+    # (暖气断了)
+    "灶(?:的|上的|上)?火苗|火苗(?:很|太|有点|比较|特别)?(?:小|弱|发黄|发红|不稳|忽大忽小|不旺)|"
+    "(?:(?<!电)暖气|供暖|屋里|屋子)(?:才|刚|刚刚|已经|开始|还没|也|总算)?(?:烧|热)起来|"
+    "锅炉(?:才|刚|刚刚|开始|还没|总算)(?:烧|热)起来|"
+    "暖气(?:给|被|又|都)?断(?:了|掉|供)|"
+    # a mark burnt into a floor (木地板烫了个印子) is no scald
+    "烫(?:了|出|坏了?)(?:个|一个|一道|好几个|两个)?(?:印|坑|洞|痕|黑|糊)|"
     "漏电话|遗漏|疏漏|走漏|滴水不漏|爆满|火爆|爆料|爆单|爆款|爆笑|爆棚|爆发|爆表|爆粗口|爆热|引爆|"
     "打爆|被打爆|火大|上火|发火|火冒三丈|"
     "火气|恼火|窝火|(?:我|都|直)冒火了?|火锅|火车|火柴|火腿|火速|火急|火化|红火|冻结|冷冻|果冻|冻肉|冻品|"
     "气炸|气死|炸锅|炸毛|炸鸡|炸酱|油炸|崩溃|打不着火|点不着火|打不着|点不着|打着火|点着火|"
     "烫着呢|烫着哪|烫手|烫头|烫发|烫完头|烫衣服|烫伤膏|烫伤药|冻死|冷死|冻成狗|冻成冰棍|"
-    "流水线|流水账|流水号|流水声|水流声|水声|流量|流程|油烟|烟花|烟囱|香烟|烟酒|发热量|"
+    "流水线|流水账|流水号|流水声|水流声|水声|流量|流程|油烟|烟花|(?<!炉)(?<!炉的)(?<!炉子)烟囱|香烟|烟酒|发热量|"
     "冒险|冒昧|冒充|假冒|感冒药|喷漆|滋润|泡茶|泡面|泡脚|泡澡|淹没|"
     "新闻|闻名|听闻|见闻|水货|水平|漏水险|保温(?:层|棉|套)(?!(?:也|都|已经|好像)?(?:着|烧|冒烟|起火))|"
     "外皮|油漆|晕车|晕船|晕机|晕头转向|"
@@ -314,11 +374,12 @@ _STEAM = _any("蒸汽", "(?:白|热)(?:汽|气|雾)", "汽", "雾气")
 _ESCAPES = "漏|渗|洇|滴|冒|喷|呲|滋|哧|飙|射|淌|涌|窜|跑|溢|返"
 #: A hiss (滋, 呲, 哧) spraying water, not the sound alone: 暖气一直滋滋响 (air, or a valve) is a
 #: sound, 滋滋往外喷 and 一直在滋水 are water.
-_HISS = "(?:呲|滋|哧)(?![呲滋哧]*(?:的|地)?(?:响|声|叫|作响))"
+_HISS = "(?:呲|滋|哧)(?![呲滋哧]*(?:的|地)?(?:响|声|叫|作响|放气|排气|冒气|出气|跑气|往外冒气))"
 _FLOWS = "冒|喷|流(?![动速量程不])|淌|涌|漫|溢|渗|洇|滴|滋|呲|哧|飙|射|窜|灌|冲(?=出|下|进|了)"
 #: Breaks of a pipe or a part.
 _BREAKS = _any(
-    "爆|炸|崩|裂|破(?:了|裂|开|口|洞)|断(?:了|开)|脱(?:了|开|落)|胀(?:裂|破|开)|(?:打|钻|扎)?穿了|"
+    "爆|炸|崩|裂|破(?:了|裂|开|口|洞)|断(?:了|开|成|掉)|折(?:了|断|成)|脱(?:了|开|落)|松(?:了|开|脱)|"
+    "胀(?:裂|破|开)|(?:打|钻|扎)?穿了|"
     "开焊|开裂|裂缝|裂口|砂眼|出水了|(?:拧|掰|碰|撞|拽)(?:掉|断|飞)了"
 )
 #: A leak going on now (一直滴, 还在喷, 又漏了).
@@ -350,14 +411,17 @@ _ELECTRIC = _any(
 
 #: Who is frail: old, very young, pregnant, ill, disabled, or said to be old by age.
 _FRAIL_WORDS = _any(
-    "老人|老太太|老爷子|老伴|孩子|宝宝|婴儿|小孩|孕妇|病人|爸|妈|奶奶|爷爷|姥姥|姥爷|外婆|外公|娘|"
+    "老人|老太太|老爷子|老伴|孩子|宝宝|婴儿|小孩|孕妇|病人|爸|妈|奶奶|爷爷|姥|外婆|外公|娘|"
     "婆婆|公公|老头|老太|老母亲|老父亲|大爷|大妈|大娘|老汉|老两口|爹|独居|瘫痪|卧床|怀孕|孕|新生儿|"
     "阿嫲|阿嬷|阿婆|阿爷|阿公|老豆|老窦|老母|老妈子|老爹|老娘|嬢嬢|婆子|"
     "百天|宝|崽|奶娃|"
     "早产|刚出生|满月|月子|娃|儿子|女儿|闺女|手术|术后|透析|化疗|患者|残疾|轮椅|行动不便|"
-    "心脏病|哮喘|植物人|偏瘫|半身不遂|"
+    "心脏病|哮喘|植物人|偏瘫|半身不遂|老年|长辈|岳父|岳母|重病|病重|癌症|病危|"
     "(?i:grandma|grandpa|baby|mother|father|mom|dad|[6-9][0-9] years)|"
-    "[6-9][0-9](?:多)?(?:岁|了)|[六七八九]十[一二三四五六七八九]?(?:多)?(?:岁|了)|一百岁|(?:[0-9]+|[一二两三四五六七八九十])个月"
+    "[6-9][0-9](?:多)?(?:岁|了)|[六七八九]十[一二三四五六七八九]?(?:多)?(?:岁|了)|一百岁|"
+    # a baby's age in months: at most two digits, read from the start of a number (an unbounded
+    # [0-9]+ retried at every digit of a long digit run made the detector quadratic)
+    "(?:(?<![0-9])[0-9]{1,2}|[一二两三四五六七八九十])个月"
 )
 #: A chronic condition that makes the cold dangerous (她有高血压, 我爸心脏不好): it makes its bearer
 #: someone at risk, not a sign by itself (我妈血压高 冬天冷对她不好吧 is no emergency).
@@ -373,7 +437,8 @@ _BODY = _any(
 #: Cold, as a cause: 冷, 冻, 不热, a room at 16 ℃ or less (not a fever's 39度), 零下.
 _COLD_WORDS = _any(
     "冷|冻|凉|寒|冰窖|不热|不暖|没暖气|没有暖气|停暖|停热|没供暖|暖气停|暖气没|温度(?:太|很|特别)?低|"
-    "室温低|零下|没热|没暖|低体温|失温|低温|暖气(?:片)?坏|暖气(?:一直)?不来|没来暖",
+    "室温低|零下|没热|没暖|低体温|失温|低温|暖气(?:片)?坏|暖气(?:一直)?不来|没来暖|"
+    "暖气(?:片)?(?:也|都|一直)?(?:故障|不行|出(?:了)?问题|罢工|趴窝|不好使)",
     "(?<![0-9.])(?:1[0-6]|[0-9])(?:\\.[0-9])?(?:度|℃)",
     "(?<![一二三四五六七八九十])(?:十[一二三四五六]?|[一二三四五六七八九两几])[一二三四五六]?(?:度|℃)",
     "(?i:cold|freez|heating (?:is )?(?:off|out)|no heat)",
@@ -447,9 +512,9 @@ _ONGOING = re.compile(
 # Resolutions cancel what was reported before them: 漏水已经修好了, 现在不漏了, 煤气味散了.
 _RESOLVED = re.compile(
     "修好了|弄好了|修复了|修完了|修完|处理好了|处理完了|处理了|解决了|没事了|没问题了|已经好了|"
-    "不(?:再)?(?:漏|滴|渗|冒|喷|流|淌)(?:水)?了|没(?:有)?再(?:漏|滴|渗|冒|喷)|止住了|堵住了|"
+    "不(?:再)?(?:往下|往外)?(?:漏|滴|渗|冒|喷|流|淌)(?:水)?了|退烧了|烧退了|不烧了|没(?:有)?再(?:漏|滴|渗|冒|喷)|止住了|堵住了|"
     "关住了|关上了|关好了|关死了|关掉了|拧上了|(?:已|已经)(?:修|处理|弄|换|焊)好|已修复|已解决|已处理|"
-    "现在(?:已经|都)?(?:好了|没事了)|听错了|看错了|搞错了|弄错了|说错了|虚惊一场|一切正常|恢复正常|(?:拧紧|拧好|擦干)(?:了|就好了?|就没了)|就好了|"
+    "现在(?:已经|都)?(?:好了|没事了?)|缓过来了?|缓过劲来?|(?<![水汽烟味])好(?:多|些)了|暖和过来了?|听错了|看错了|搞错了|弄错了|说错了|虚惊一场|一切正常|恢复正常|(?:拧紧|拧好|擦干)(?:了|就好了?|就没了)|就好了|"
     "擦(?:了|干了?|掉了?)就(?:行|好|没事)|已经(?:找人|叫人)?修了|(?:找|叫)人修了|"
     "开玩笑的|开个玩笑|说着玩的|哈哈哈?|原来是|后来发现是|结果是|点赞|表扬一下|好评|很及时|已经换了|换好了|换了(?:新的?|个新)|"
     "(?:拿|挪|移)(?:下来|开|走)了|火(?:已经|都|也)?(?:扑|浇)?灭了|扑灭了|浇灭了|"
@@ -458,17 +523,15 @@ _RESOLVED = re.compile(
 # It happened once: 漏过, 爆过, 裂过 (not 漏过来: it is reaching us).
 _EXPERIENCED = re.compile("(?:漏|爆|裂|冒|渗|淹|烫)过(?![来去])")
 # A resolution word asked about, not reported: 什么时候能修好, 修好了吗.
-_NOT_RESOLVED_BEFORE = re.compile(
-    "(?:能|会|要|才|没|没有|快|尽快|赶紧|马上|时候|多久|怎么|帮我|给我)$"
-)
+_NOT_RESOLVED_BEFORE = re.compile("(?:能|会|要|才|没|没有|快|尽快|马上|时候|多久|怎么|帮我|给我)$")
 _NOT_RESOLVED_AFTER = re.compile("[吗么没吧嘛]")
 # What happened elsewhere or was only heard of reports no danger to the writer; read on the
 # normalised text, since 新闻 is a false friend above.
 _HEARSAY = re.compile(
     "听说|新闻|朋友圈|抖音|快手|网上|看到有人|外地|别的小区|隔壁小区|隔壁楼|演练|开玩笑|测试一下|"
-    "传说|都在传|群里(?:说|都说|在说)|业主群|听人说|听"
+    "传说|都在传|群里(?:说|都说|在说)|看视频|刷到|短视频|视频(?:上|里)?说|业主群|听人说|听"
     + _GAP
-    + "{1,4}?说|据说|看电视|电视上|电视里|电视剧|电影里|剧里|报道|视频里|"
+    + "{1,4}?说|据说|看电视|(?<![到在])电视上|(?<![到在])电视里|电视剧|电影里|剧里|报道|视频里|"
     "朋友家|亲戚家|别人家|同事家|"
     "(?:同事|朋友|同学|亲戚)(?:说|讲|告诉)|他们(?:楼|小区|单位|公司)"
 )
@@ -500,7 +563,9 @@ _EVENT = re.compile("爆管|管爆|漏水|跑水|冒水|渗水")
 # A past time said after the event in its clause: 爆管是前年的事了, 漏水是上周.
 _PAST_AFTER = re.compile("[^，,。.!！?？ ]{0,3}?(?:是|在|发生在)(?:" + _PAST.pattern + ")")
 # Water to come: 感觉快漏了, 早晚得爆.
-_WATER_FUTURE = re.compile("(?:快|快要|就要|眼看|早晚|迟早)(?:得|要|会)?$")
+_WATER_FUTURE = re.compile(
+    "(?:快|快要|就要|眼看|早晚|迟早)(?:得|要|会)?$|(?:是不是|好像|感觉|估计|可能|怕是|看着)(?:快)?要$"
+)
 _STRONGLY_ONGOING = re.compile("还在|一直|正在|又|快来|救命|急|不停")
 # A habit or a general statement, not a report: 这几年老跑水, 年年爆管, 动不动就漏.
 _HABITUAL = re.compile(
@@ -519,8 +584,8 @@ _HAPPENING_AFTER = re.compile("了|啦|咧|着")
 # Another trade's water: not the heating company's emergency when no heating part leaks (a towel
 # or a bucket holding back a leak is no other source: 晾的毛巾 is).
 _OTHER_WATER = re.compile(
-    "热水器|空调|洗衣机|马桶|水箱|水龙头|龙头|下水|洗手盆|面盆|水池|洗碗机|冰箱|鱼缸|饮水机|净水器|"
-    "加湿器|太阳能|下雨|雨水|防水|拖地|水杯|杯子|晾的|晒的|搭的|冷凝水|卫生间地漏|淋浴|花洒|洗澡|浴缸|"
+    "热水器|空调|洗衣机|马桶|水箱|水龙头|龙头|(?<![底地面边头])下水|洗手盆|面盆|水池|洗碗机|冰箱|鱼缸|饮水机|净水器|"
+    "加湿器|太阳能|(?<!像|跟)下雨|雨水|(?<!消)防水|拖地|水杯|杯子|晾的|晒的|搭的|冷凝水|卫生间地漏|淋浴|花洒|洗澡|浴缸|"
     "弄得|搞得|弄湿|化雪|雪水|融雪|尿|打翻|洒了|水壶|烧水|烧开水|煮|蒸锅|做饭|洗碗"
 )
 # The tap water's pipes: 凉水管, 自来水管; a bathroom's or a kitchen's 水管 too while the water is
@@ -562,12 +627,14 @@ _NOT_URGENT = re.compile(
     "不急|不着急|不用急|不紧急|不用太急|有空(?:的时候)?(?:过来|来|再来)|方便的时候|抽空|得空|"
     "(?:你们|您)?方便(?:时|的话)?(?:再)?(?:来|过来|上门)|等你们(?:有空|方便)|不碍事|不要紧|"
     "没(?:啥|嘛|什么)(?:大)?事|问题不大|不严重|不厉害|(?:过来|来|上门)就(?:行|可以)|"
-    "有空" + _GAP + "{0,4}?来|等" + _GAP + "{0,4}?再说"
+    "有空" + _GAP + "{0,4}?来|等" + _GAP + "{0,5}?再(?:说|修|来|弄|换|看)"
 )
 # …or that it is small and asks for a later visit: 一个小时也就小半碗 明天白天能来修吗.
 _MINOR = re.compile(
     "也就|就一点|很慢|慢慢|两滴|就滴了|一点点|小半|偶尔|一滴一滴|湿湿的|不大|不严重|轻微|一点儿|有点|有些|稍微|不多|"
-    "一小(?:滩|摊|片|块)|几滴"
+    "一小(?:滩|摊|片|块)|几滴|"
+    # a slow rate: 一分钟滴一滴, 半天滴一滴, 一个小时也就几滴
+    "滴一滴|(?:一|几|好几|半|十几?|两)个?(?:分钟|秒钟?|小时|钟头|天|会儿?)(?:才|也就|大概|左右)?(?:滴|掉)?(?:一|两|几)滴"
 )
 # …or that it is contained (a bucket under it, a cloth round it, the valve closed): with a small
 # leak, or a visit asked for later, it can wait — 有点渗 接了个盆 不碍事, 关了阀 明天能来修吗.
@@ -583,6 +650,16 @@ _LATER = re.compile("明天|改天|过两天|下周|周末|白天(?:再)?来|约
 _STRONG_WATER = re.compile("喷|哗哗|爆|淹|一地|满地|全是|都是水|涌|流了")
 # A valve that will not close counts only while water escapes: 阀门关不严 但是没漏 能换吗.
 _NO_LEAK = re.compile("(?:没|不|没有|并没)(?:有)?(?:漏|渗|滴|冒|流)(?:水)?")
+# The writer says it is dry, no water seen (是不是漏了 地上是干的, 没看见水): a guess, not a leak.
+_DRY = re.compile(
+    "没(?:有)?(?:看到|看见|见到|发现|见|瞅见|瞧见)(?:有)?(?:水|漏|滴|湿)|"
+    "(?:地上|地面|地板|墙上|墙面|下面|底下|表面|周围)(?:是|也|都|还是|摸着|看着)?干(?:的|干的|着|燥|巴巴)|"
+    "没(?:有)?水(?:渍|印|迹)?(?=$|[" + _PUNCT + "])"
+)
+# A repair known to be under way (物业说管子冻裂了在修 什么时候好), with no water seen.
+_REPAIRING = re.compile("(?:在|正在|已经在|开始)(?:抢修|维修|修|处理|焊)|修着呢|抢修中|维修中")
+# Who is liable, asked of a break with no water seen and no hurry (报停的房子管子冻裂了谁负责).
+_LIABILITY = re.compile("谁负责|谁(?:来)?赔|谁出钱|费用谁出|算谁的|责任|负责吗|归谁负责")
 # Dampness (湿乎乎, 水印) the writer says does not drip: 一直湿乎乎的 没有滴 就是潮.
 _DAMP = re.compile("湿|潮|水渍|水迹|水印")
 # The writer's own home is fine: a question for someone else, or about a mark (我家没事,
@@ -596,7 +673,7 @@ _NOTICE = re.compile("公告|通知|通告|抢修(?:公告|通知|完|好|结束
 # Aftermath: damage claimed, compensation, a certificate, a lawsuit — the leak is over.
 _AFTERMATH = re.compile("赔|损失|定损|证明|官司|起诉|报销|保险")
 _MAIN_EVENT = re.compile("爆管|管爆|主管|干管|管网|管线|总管")
-_DAMAGE = re.compile("墙皮|泡坏|泡了|鼓了|发霉|水印|吊顶|地板|天花板")
+_DAMAGE = re.compile("墙皮|泡坏|泡了|鼓了|发霉|水印|吊顶|地板|天花板|淹了|被淹")
 _STILL_LEAKING = re.compile(
     "(?:还|一直|正|不停地?|又|也)?在(?:往外|往下)?(?:漏|滴|流|冒|渗|喷|淌|涌)|"
     "(?:一直|不停地?|又)(?:往外|往下)?(?:漏|滴|流|冒|渗|喷|淌|涌)|快来|救命|赶紧|马上"
@@ -621,11 +698,19 @@ _WATER_MOVES: tuple[str, ...] = (
 )
 #: Water or steam seen where it should not be: 地上全是水, 一地暖气水, 楼梯成了河, 没过脚脖子.
 _WATER_WHERE: tuple[str, ...] = (
-    "(?:流|淌|漏|漫|喷)了(?:一|满)(?:地|屋子?)|满(?:地|屋子?)(?:都是|全是)",
+    "(?:流|淌|漏|漫|喷)了(?:一|满)(?:地|屋子?)|满(?:地|屋子?)(?:都是|全是)"
+    "(?=(?:热|开|暖气|脏)?水|(?:白|热|蒸)?汽|白气|热气|$|[" + _PUNCT + "])",
     _PLACE + "?(?:里|上|口)?" + _VOLUME + "(?:的)?(?:" + _WATER + "(?![印渍迹痕])|" + _STEAM + ")",
     "成了(?:一条)?河|成河了|水帘洞|水漫金山|没过(?:了)?(?:脚|脚脖子|脚面|脚踝|膝盖|小腿|鞋)",
     "(?<![死])淹(?:了|到|着|没)|被淹|水淹|水漫|水柱|白烟滚滚",
-    "(?:盆|桶|碗)(?:都)?(?:快)?(?:满了|接满)|接了(?:好几|半|一|两|几|大半)(?:个)?(?:盆|桶)",
+    "(?<!垃圾)(?:盆|桶|碗)(?:都)?(?:快)?(?:满了|接满)|接了(?:好几|半|一|两|几|大半)(?:个)?(?:盆|桶)|"
+    "接(?:都|也)?接不(?:过来|住|完)|接不过来|(?:盆|桶)(?:都)?(?:接|装)不(?:过来|住|下)",
+    # water likened to a fountain, a fire hose, rain: 水跟消防水龙似的往外滋, 漏得跟下雨似的 (said
+    # of water, a part or a leak in its clause, not of tears: 哭得跟下雨似的)
+    "(?:水|暖气|管|阀|接头|接口|片|分水器|漏|喷|冒|淌|流)"
+    + _GAP
+    + "{0,10}?(?P<core>(?:跟|像|和|好像|就像)(?:个|开了闸的)?"
+    "(?:喷泉|水枪|消防(?:水龙|栓|水枪)|水龙|瀑布|下雨|小河|泄洪|开闸))",
 )
 # What a guessed cause (是不是管道破了) or a stuck valve does not have.
 _WATER_SEEN = tuple(re.compile(p) for p in _WATER_MOVES + _WATER_WHERE)
@@ -638,10 +723,14 @@ _WATER_PATTERNS: tuple[str, ...] = (
     "(?:" + _WATER + "|" + _STEAM + ")(?![费电票泡])",
     "(?:流|淌)(?:了|出)(?:好多|很多)?" + _WATER,
     "发(?:大)?水(?![费电票])|跑冒滴漏|漫水",
-    "往外(?:冒|喷|淌|涌|滋|呲|窜|飙|射|流(?![钱失]))|往下(?:滴|淌|流|灌)",
+    "往外(?:冒|喷|淌|涌|滋|呲|窜|飙|射|流(?![钱失]))(?![黄黑青浓灰蓝白]?烟|火)|往下(?:滴|淌|流|灌|掉水)",
     # a heating part that leaks, drips or is wet: 暖气片一直在渗, 阀门那里滴滴答答, 接口有水渍
     _PIPE + _NEAR + "{0,6}?(?P<core>漏(?![风气电])|渗|滴(?!答)|喷|" + _HISS + "|飙)",
-    _PIPE + _NEAR + "{0,6}?(?P<core>湿(?:了|透|乎乎|漉漉)|水渍|水迹|有水(?![声压费吗]|流声|的声))",
+    _PIPE + _NEAR + "{0,6}?(?P<core>(?:浸)?湿(?:了|透|乎乎|漉漉)|浸透|水渍|水迹|"
+    "(?<![里内])有水(?![声压费吗垢温位表]|流声|的声))",
+    # …or runs or gives water: 暖气管流水了, 暖气片那里一直出水, 接口往外出水
+    _PIPE + _NEAR + "{0,6}?(?P<core>(?:流|出|淌)(?:着|了)?(?:大量|好多|很多)?(?:热|开)?水)"
+    "(?![费电票声口温量管阀压])",
     # …or breaks: 管子爆了, 暖气片裂了, 接头崩开了, 管道在我们单元门口爆了, 地暖管被打穿了
     _PIPE + _NEAR + "{0,4}?(?P<core>" + _BREAKS + ")",
     _PIPE + "在" + _GAP + "{1,8}?(?P<core>" + _BREAKS + ")",
@@ -659,7 +748,7 @@ _WATER_PATTERNS: tuple[str, ...] = (
     # from above: 楼上漏下来, 天花板往下滴, 墙都湿透了, 地板泡了, 电脑都泡了, 楼下淹了
     "(?:楼上|天花板|房顶|屋顶|吊顶|顶棚|墙上|墙里|墙角|墙面|墙皮)"
     + _GAP
-    + "{0,6}?(?P<core>漏|渗|滴|往下流|往下淌)",
+    + "{0,6}?(?P<core>漏|渗|滴|往下流|往下淌|往下掉水|掉水)",
     "(?:地板|木地板|天花板|墙面|墙|房顶|屋顶|吊顶|地毯|家具|柜子|沙发|楼下|地砖缝?|毛巾|床)"
     + _GAP
     + "{0,3}?(?P<core>湿了|湿透|都湿|全湿|湿一片|泡了|泡坏了|被泡|泡水)",
@@ -676,13 +765,34 @@ _WATER_PATTERNS: tuple[str, ...] = (
     "(?:蒸汽|热气|白汽|白气)(?:直|一直|哗哗)?(?:往外)?(?:冒|喷|窜)",
     "(?<!放气)(?<!排气)(?:暖气|管|(?<![放排]气)阀|片|接头|接口)" + _GAP + "{0,4}?(?P<core>漏气)",
 )
+# Water in a clause with what it does further on (水哗一下就出来了 暖气片那, 暖气片下面水越积越
+# 多), with a heating part named anywhere in the message: the words residents put between the
+# water and its verb are too many to list, so the verb is read from the cue alone, and negation
+# before the cue (水不流动) drops it.
+_WATER_CUE = _any(
+    "出来|出水|往外|往下|往上冒|流(?![动通速量程])|淌|涌|冒|喷|滋|呲|漫|灌进|渗|漏|滴(?!答)",
+    "越来越多|越积越多|越(?:流|漏|冒|渗|积|涌|滴)越|止不住|关不住|堵不住|接不住|接不过来",
+)
+_WATER_CLAUSE = (
+    # not a sound likened to water (咕噜咕噜响 像有水在流)
+    "(?<!像)(?<!像有)(?<!像是)(?<!好像有)(?<!似的)(?:热|开|暖气)?水(?![费电票表压温位垢泵龙管阀器声循])"
+    + _GAP
+    + "{0,10}?(?P<core>"
+    + _WATER_CUE
+    + ")"
+)
+_HEATING_PART = re.compile(
+    "暖气|地暖|地热|散热器|分水器|集水器|立管|回水|进水管|主管道|管道|管子|阀|接头|接口|热力|供热"
+)
+
 # The valve will not close (阀门关不上, 关不住阀门, 水关不住) — unless the room is too hot and that
 # is why they want it closed (暖气太热了，阀门关不上), or the writer says nothing leaks.
 _VALVE_STUCK = (
     "(?:阀门?|总阀|开关|闸阀|水)"
     + _GAP
     + "{0,6}?(?P<core>关不上|关不住|关不严|关不死|关不了|关不掉|"
-    "关不动|拧不上|拧不紧|拧不死|堵不住|止不住|按不回去)|(?:关不上|关不住|关不了|关不严)(?:阀门?|总阀|水)"
+    "关不动|拧不上|拧不紧|拧不死|堵不住|止不住|按不回去|拧不回去?|关不回去?|拧不回来|关不回来)|"
+    "(?:关不上|关不住|关不了|关不严)(?:阀门?|总阀|水)"
 )
 # A valve that will not close is urgent only while water escapes (the duty staff's line): a stiff
 # valve that opens no wider either (暖气阀门拧不动了 想关关不上 开也开不大) is a repair. So the
@@ -709,26 +819,48 @@ _GAS_PATTERNS: tuple[str, ...] = (
     # a damaged gas line: 燃气管道被碰破了, 煤气软管裂了, 燃气表那儿嘶嘶响
     "(?:"
     + _GAS_WORD
-    + ")(?:管道?|软管|罐|表|阀门?|灶)"
+    + ")(?:管道?|管子|软管|罐|表|阀门?|灶)"
     + _NEAR
     + "{0,6}?(?P<core>破|断|裂|爆|炸|脱|嘶嘶|呲呲)",
     "(?:泄漏|泄露|漏了?)(?:" + _GAS_WORD + ")",
     "闻(?:到|见|着|起来)?" + _GAP + "{0,8}?(?P<core>" + _GAS_WORD + ")",
     # fire: 着火了, 火苗窜出来, 插座打火花, 报警器一直在响
     "起火|着火(?!点)|失火|火灾|烧起来|燃起来|着起来|冒火星|冒火花|火星子|打火花|电火花|烧着了|短路|火苗|明火",
-    "报警器" + _GAP + "{0,3}?(?:响|叫|报警|嘀嘀|滴滴)",
+    "(?<!烟雾)(?<!烟感)报警器" + _GAP + "{0,3}?(?:响|叫|报警|嘀嘀|滴滴)",
+    # a gas appliance that bangs (壁挂炉轰的一声): a deflagration, not a knock in the pipes
+    "(?:壁挂炉|锅炉|燃气灶|煤气灶|燃气热水器|热水器|炉子)" + _GAP + "{0,6}?"
+    "(?P<core>(?:轰|砰|嘭|咚)(?:的|地)?一(?:声|下)|爆燃|炸了)(?![^。.!！?？]{0,12}正常)",
     _ELECTRIC + _GAP + "{0,4}?(?P<core>烧|冒烟|冒火|着火|打火|熔|化了)",
     # something by the heating caught fire: 袜子着了, 窗帘烧着了, 被子烤糊了
     _FLAMMABLE + _GAP + "{0,2}?(?P<core>着了|烧着|烧起来|点着|燃了|烧了|烤着|烤糊|烤焦)",
     "(?:哪家|谁家|哪里|哪儿|里头|里面|什么东西|啥东西)(?:又)?着了",
     # a stove's or a boiler's flue that fails sends its fumes indoors: 排烟管掉了, 炉子倒烟
-    "(?:排烟管|烟管|烟道|烟筒|排气管)" + _NEAR + "{0,4}?(?P<core>掉|脱|断|漏|堵|裂|开了|歪)",
-    "倒烟|返烟|回烟|倒灌烟|烟(?:都|全)?(?:倒灌|排|返)(?:到|进)?(?:了)?(?:屋|家|室内|房间|楼道)",
+    "(?:排烟管|烟管|烟道|烟筒|排气管|炉(?:的|子的?)?烟囱)"
+    + _NEAR
+    + "{0,6}?(?P<core>掉|脱|断|漏|堵|裂|开了|松)",
+    "倒烟|返烟|回烟|倒灌烟|串烟|烟(?:都|全)?(?:倒灌|排|返)(?:到|进)?(?:了)?(?:屋|家|室内|房间|楼道)",
+    "(?:排烟管|烟管|烟道|烟筒|排气管)"
+    + _NEAR
+    + "{0,4}?(?P<core>没(?:有)?(?:伸|通|接|引)(?:出去|到外面|好)|"
+    "(?:直接)?排(?:在|到|进)(?:了)?(?:屋|家|室内|房间|阳台|封闭阳台|楼道|厨房))",
+    "烟"
+    + _GAP
+    + "{0,6}?(?P<core>倒灌|倒(?:回|到|进)|灌(?:进|到)|回到|串(?:进|到)|往回)"
+    + _GAP
+    + "{0,3}?"
+    "(?:屋|家|室内|房间|楼道|里|来)",
+    "烟(?:都|全|直)?(?:往|朝|向|进|到)(?:屋|家|室内|房间|楼道|卧室|客厅|厨房)(?:子)?(?:里|内)?(?:都|全|直)?"
+    "(?P<core>倒灌|倒|灌|回|串|钻|飘|冒)",
+    "(?<!车)(?:废气|尾气|烟气)"
+    + _GAP
+    + "{0,8}?(?P<core>屋|家里|室内|房间|楼道|阳台|卧室|客厅|厨房|排风口|进来|进屋)",
+    # carbon monoxide named (会不会是一氧化碳), not its alarm's purchase (一氧化碳报警器怎么装)
+    "一氧化碳(?!报警器|检测|探测)",
 )
 # Smoke: 冒烟, 屋里有烟呛得很, 烟往楼里灌 — unless somebody smokes, cooks, burns paper or lets off
 # fireworks (a source the writer thought of and ruled out, 开始以为是楼下做饭, does not count).
 _SMOKE = (
-    "冒(?:着)?(?:黑|青|浓)?烟|起烟|浓烟|黑烟|呛(?:人|得|死)|(?:屋里|家里|屋子里|楼道里?)(?:有|全是|都是)烟|"
+    "冒(?:着)?(?:黑|青|浓|黄|灰|蓝)?烟|起烟|浓烟|黑烟|呛(?:人|得|死)|(?:屋里|家里|屋子里|楼道里?)(?:有|全是|都是)烟|"
     "烟往"
     + _GAP
     + "{0,4}?(?:冒|灌|窜|飘)|"
@@ -737,21 +869,31 @@ _SMOKE = (
     + "(?:里|内)?(?:的)?烟(?:气|雾)?(?:很|特别|好|太|非常|越来越|挺|老)?(?:大|浓|多)|"
     "(?:满|一)(?:屋子?|楼道|走廊)(?:的)?烟|"
     + _PLACE
-    + "(?:里|内)?(?:有|全是|都是|满是|好多|很多|好大|一股|一阵)(?:的)?(?:浓)?烟(?!味)"
+    + "(?:里|内)?(?:有|全是|都是|满是|好多|很多|好大|一股子?|一阵阵?|一团|老大)(?:的)?"
+    "(?:浓)?烟(?!味)|"
+    "烟雾(?:缭绕|弥漫|腾腾|很大|特别大)|"
+    "烟(?:是)?(?:从|打)"
+    + _GAP
+    + "{1,10}?(?:冒|出来|钻|飘|往外)|烟"
+    + _GAP
+    + "{0,4}?(?:冒出来|钻出来|飘出来)|"
+    "呛(?:眼睛?|嗓子|鼻子|喉咙)|(?:嗓子|喉咙|眼睛)(?:有点|有些|发|直|都)?(?:呛|被熏|熏得)|"
+    "熏(?:得)?(?:眼睛|睁不开|流眼泪|直流泪)"
 )
 _SMOKE_SOURCES = (
     "抽烟|吸烟|烟头|烟民|烟瘾|烧纸|烧香|烧烤|烤(?:地瓜|红薯|肉|串)|炒菜|做饭|煮|糊锅|锅糊|烧糊了饭|"
     "油烟|鞭炮|放炮|烟花|艾灸|蚊香|炒(?!股)|辣椒|炝锅|煎|熏肉|腊肉|"
     # the plant's chimney is a complaint about emissions, not a fire
-    "烟囱|热电厂|电厂|环保|"
+    "(?<!炉)(?<!炉的)(?<!炉子)烟囱|热电厂|电厂|环保|"
     # …and a smell met outdoors all over the estate is an emission complaint, not a fire
     "走路(?:都|就)?(?:能)?闻(?:到|见)|出门就闻(?:到|见)"
 )
 # A smell of smoke or of burning (烟味, 有怪味 像烧塑料, 一股焦糊味) — unless it is one of those, or
 # something new or fresh paint (新买的电暖器有股塑料味, 刚刷的漆).
 _BURNT_SMELLS: tuple[str, ...] = (
-    "烟(?:的)?(?:味|气味)",
+    "烟(?:子|儿)?(?:的)?(?:味|气味)",
     "味[^。.!！?？]{0,6}?(?:像|跟|好像|类似|是)" + _GAP + "{0,2}?" + _BURNT,
+    "闻(?:着|起来|上去|了一下)?(?:有点|有些|好像|就)?(?:像|跟|是)" + _GAP + "{0,2}?" + _BURNT,
     _BURNT + "(?:了)?(?:的|一样的|似的)?(?:味|气味)",
 )
 
@@ -774,7 +916,9 @@ _GAS_LIKE = "(?:像|好像|类似)(?:是)?(?:" + _GAS_WORD + ")"
 # An odd smell (臭味, 怪味) by a gas appliance is gas: 燃气壁挂炉那儿有股臭味.
 _ODD_SMELL = (
     "(?:臭|怪|异|刺鼻|难闻|冲)(?:的)?(?:味|气味)|"
-    "(?:屋里|家里|屋子里|房间里?)?有(?:股|一股)?(?:味|气味)"
+    "(?:屋里|家里|屋子里|房间里?)?有(?:股子?|一股子?)?(?:味|气味)|"
+    "味(?:儿|道)?(?:很|特别|挺|好|太)?(?:大|重|冲)|(?:说不上来|说不出(?:来)?|怪怪|不对劲)的(?:味|气味)|"
+    "(?:屋里|家里|屋子里|房间里?|满屋子?)(?:都是|全是|满是|一股)(?:的)?(?:味|气味)"
 )
 _GAS_APPLIANCE = re.compile(
     "壁挂炉|燃气灶|煤气灶|燃气热水器|燃气表|煤气表|气罐|灶台|炉子|煤炉|锅炉"
@@ -791,14 +935,20 @@ _ACUTE = (
     + _FRAIL_WORDS
     + "(?:突然|一下子?|刚才|已经|直接|都)?(?:就)?晕(?:了|过去)|"
     "(?i:passed out|fainted|collapsed|unconscious|not breathing|stopped breathing|seizure)|"
-    "(?:摔|滑|跌|绊)(?:倒|了一跤|了个跟头|了一下|一跤)(?:了)?[^。.!！?？□]{0,10}?(?:起不来|站不起来|爬不起来|动不了|"
-    "(?:腿|胳膊|手|腰|骨头|脚)" + _GAP + "{0,4}?(?:断|折)|骨折|流血|出血|磕破|昏)|"
-    "(?:打|叫|拨)了(?:120|幺二零|救护车)|已经(?:打|叫|拨)(?:了)?(?:120|救护车)|救护车(?:来了|到了|拉走)"
+    "(?<![机碗杯盘瓶壶])(?:摔|滑|跌|绊|栽)(?:倒|了一跤|了个跟头|了一下|一跤|下来|下去|了)(?:了)?"
+    "[^。.!！?？□]{0,12}?"
+    "(?:起不来|站不起来|爬不起来|动不了|不能动|"
+    "(?:腿|胳膊|手|腰|骨头|脚|胯|屁股|头)" + _GAP + "{0,4}?(?:断|折)|骨折|流血|出血|磕破|昏)|"
+    "(?:打|叫|拨)了(?:120|幺二零|救护车)|已(?:经)?(?:打|叫|拨)(?:了)?(?:120|救护车)|"
+    "(?:救护车|120)(?:来了|到了|拉走)"
 )
 # Person, hurt by the heating: scalded (烫伤, 烫起泡, 被暖气管烫了, 热水喷到脸上), or hit.
 _SCALD_PATTERNS: tuple[str, ...] = (
     "烫(?P<core>伤|破|红了|肿|起泡|出(?:了)?泡|掉(?:了)?皮|脱皮)",
     "烫(?:得|掉了?)(?P<core>起泡|出(?:了)?泡|(?:一层)?皮|通红|红肿|睁不开)",
+    # 烫起了一串泡, 烫出好几个水泡
+    "烫(?P<core>(?:起|出)(?:了)?(?:个|一个|一串|好多|一片|几个|两个|好几个)?(?:大|小)?(?:水)?泡)",
+    "烫得(?:直|一直|都)?(?:哇哇|嗷嗷|哇哇大|嗷嗷直)?(?P<core>哭|叫|直跳|缩手)",
     "被" + _GAP + "{0,12}?(?P<core>烫)(?:了|伤|着|到|一下|起)",
     "(?P<core>烫)(?:着|到|伤|了)(?:了)?" + _BODY,
     "把" + _GAP + "{0,6}?(?P<core>烫)(?:了|伤|着|到)",
@@ -815,8 +965,26 @@ _SPLASH = (
     + _BODY
     + ")"
 )
+_SPLASH_ANY = (
+    "(?P<core>喷|溅|浇|呲|滋|泼|熏|扑)(?:了|到|在|着)" + _GAP + "{0,4}?"
+    "(?:一手|一脸|一身|满手|满脸|满身|(?:" + _BODY + ")(?![家们屋这那里楼房]))"
+)
+# A fall with a harm anywhere in the message (奶奶上厕所摔了，地上都是暖气漏的水，她说腿疼动不了).
+_FALL = "(?<![机碗杯盘瓶壶])(?:摔|滑|跌|绊|栽)(?:倒|了一跤|了个跟头|了一下|一跤|下来|下去|了)"
+_FALL_HARM = re.compile(
+    "起不来|站不起来|爬不起来|动不了|不能动|骨折|流(?:了)?(?:好多|很多)?血|出血|磕破|昏|"
+    "(?:腿|胳膊|手|腰|骨头|脚|胯|屁股|头)" + _GAP + "{0,4}?(?:断|折|肿)"
+)
+_BLISTER = (
+    "(?:"
+    + _BODY
+    + ")"
+    + _GAP
+    + "{0,4}?(?P<core>起(?:了)?(?:个|一个|一串|好多|一片|几个|两个)?(?:大|小)?(?:水)?泡)"
+)
+_HOT_WATER = re.compile("热水|开水|烫|蒸汽|热汽|白汽|热气|滚烫|冒着热")
 _INJURY = re.compile(
-    "烫|疼|痛|红了|红肿|起(?:了)?(?:个|好多|一片)?(?:大)?(?:水)?泡|伤|睁不开|掉皮|脱皮|皮(?:都)?(?:掉|脱|烂)|哭"
+    "烫|疼|痛|火辣辣|辣辣的|红了|红肿|起(?:了)?(?:个|好多|一片)?(?:大)?(?:水)?泡|伤|睁不开|掉皮|脱皮|皮(?:都)?(?:掉|脱|烂)|哭"
 )
 _HURT = "砸(?:到|伤|着|在)|(?:磕|碰)(?:伤|破|出血)|流(?:了)?(?:好多|很多)?血|出血|骨折|头破了"
 
@@ -841,19 +1009,23 @@ _SIGNS: tuple[_Sign, ...] = tuple(
         (
             "illness",
             "冻(?:病|伤|晕|发烧|出病|出毛病|住院)|发烧|发低烧|低烧|高烧|肺炎|生病|"
+            "(?:浑身|身上|额头|脑门|身子)(?:都|有点|有些)?(?:滚烫|发烫|烫手)|烧得(?:滚烫|厉害|迷糊)|"
             "病了|病倒|犯病|(?:高血压|心脏病|哮喘|老毛病|病)(?:又)?(?:犯了|发作)|(?:心梗|脑梗|中风)了|"
             "冻疮溃烂",
             3,
             False,
             None,
         ),
+        # heat illness, in an overheated room (屋里太热 老人中暑了)
+        ("heatstroke", "中暑|热晕|热得(?:虚脱|晕|喘不)|虚脱|脱水", 3, False, None),
         # a common cold: a sign for someone frail, not an emergency in itself (我都冻感冒了 流鼻涕)
         ("common_cold", "感冒|着凉|受凉", 1, False, 2),
         (
             "confusion",
             "说胡话|迷迷糊糊|迷糊|糊涂了|意识不清|神志不清|(?:意识|神志)模糊|反应(?:很|特别)?(?:慢|迟钝)|"
             "叫(?:他|她)?(?:也|都)?不(?:怎么|太)?(?:应|答应|理人|吭声)|不吭声|没(?:啥|什么|有)?反应|"
-            "不认人|颠三倒四|昏昏沉沉|昏沉|昏睡|嗜睡|迷瞪|睡不醒|叫不精神|叫不起来|翻白眼|"
+            "不认人|认不出人|不认识人|发愣|发呆|愣神|呆呆的|颠三倒四|胡言乱语|答非所问|不清醒|犯糊涂|昏昏沉沉|昏沉|昏睡|嗜睡|迷瞪|睡不醒|"
+            "叫不精神|叫不起来|翻白眼|(?:叫|喊|问)(?:他|她)?(?:好)?半天(?:才|都|也)(?:答应|应|吭声|有反应|反应)|"
             "(?:两眼|眼睛|眼神)(?:都)?(?:发直|发呆|呆滞|直勾勾)|(?i:drowsy|not making sense)",
             2,
             False,
@@ -868,7 +1040,7 @@ _SIGNS: tuple[_Sign, ...] = tuple(
         ),
         (
             "colour",
-            "(?:嘴唇?|脸|手|脚|手指头?|脚趾头?|皮肤|身上|耳朵)(?:都|冻|冻得)?(?:发紫|发青|发乌|发黑|乌了|"
+            "(?:嘴唇?|脸|手|脚|手指头?|脚趾头?|皮肤|身上|耳朵)(?:都|也)?(?:冻|冻得)?(?:发紫|发青|发乌|发黑|乌了|"
             "紫了|青了|黑了|青紫|发灰)|脸色(?:发青|发紫|铁青|发灰)|(?:嘴唇|脸)(?:都)?(?:黢|乌|青)紫|嘴(?:都)?紫|"
             "(?:冻|冷)得(?:都|直)?(?:发紫|发青|发乌|青紫|紫了|青了)",
             2,
@@ -879,6 +1051,7 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             "mobility",
             "站不起来|站不住|站不稳|起不来|下不了床|下不来床|爬不起来|走不了路?|走路打晃|打晃|腿(?:都)?软|不听使唤|动不了|"
             "摔倒|摔了一跤|跌倒|没(?:有)?知觉|失去知觉|动弹不(?:了|得)|不(?:会|能)动(?:了|弹)?|一动不动|"
+            "(?:身子|身体|浑身|全身|人)(?:都|也)?(?:冻)?僵(?:了|住了|硬)|"
             "动也不动|"
             "(?i:barely moving|not moving|can'?t move|can'?t (?:stand|get up)|limp|floppy)",
             2,
@@ -895,8 +1068,11 @@ _SIGNS: tuple[_Sign, ...] = tuple(
         ),
         (
             "breath",
-            "喘不上|喘气(?:急|困难|费劲)|喘(?:得|不动|粗气)|气喘|憋得慌|憋气|呼吸(?:急|快)|胸闷|胸口(?:闷|疼)|"
-            "心口疼|心(?:里)?(?:发)?慌|心脏(?:难受|不舒服)|心绞痛|"
+            "喘不上|喘不过来|喘气(?:急|困难|费劲)|喘(?:得|不动|粗气)|(?:有点|有些|一直|直|老)喘|气喘|憋得慌|憋气|"
+            "呼吸(?:也|都|有点|有些|很|特别|比较|越来越)?(?:急|快|急促|困难|费劲|不畅|不顺|弱)|胸闷|"
+            "(?:胸口|心口|心里|心脏|胸)(?:也|都|有点|有些|很|特别|一直)?(?:发)?(?:闷|疼|痛|难受|不舒服|紧|慌|堵)|"
+            "心(?:里)?(?:发)?慌|心绞痛|气短|上不来气|心跳(?:很|特别|得)?(?:快|厉害|乱|不齐)|"
+            "低血糖|血糖(?:低|掉)|"
             "血压(?:也|又|一下子?|突然)?(?:高了|上来|上去|升高|飙|[12][0-9]{2})|"
             "(?i:can'?t breathe)",
             2,
@@ -919,7 +1095,7 @@ _SIGNS: tuple[_Sign, ...] = tuple(
         ("giving_up", "扛不住|撑不住|吃不消|顶不住|熬不住|不行了", 2, True, None),
         (
             "shivering",
-            "哆嗦|发抖|打抖|抖抖|(?:冻|冷)(?:到|得)(?:直|一直)?震|打颤|打摆子|抖个不停|直抖|一直抖|浑身抖|发颤|筛糠|寒战|寒颤|打冷战|冷战|"
+            "哆嗦|发抖|打抖|抖抖|牙(?:齿)?(?:直)?(?:打架|打颤)|抖成一团|(?:冻|冷)(?:到|得)(?:直|一直)?震|打颤|打摆子|抖个不停|直抖|一直抖|浑身抖|发颤|筛糠|寒战|寒颤|打冷战|冷战|"
             "(?:止不住|不停)(?:地|的)?抖|抖(?:得)?(?:停不下来|不停|厉害|很|不行)|(?i:shiver|shaking)",
             1,
             False,
@@ -935,16 +1111,34 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             None,
         ),
         ("crying", "哭", 1, True, None),
+        # unwell in general words, said of someone frail (我妈冻得很难受, 老人身体不舒服), not
+        # of the room (屋里冷得难受, 屋里不对劲), nor an old ache (老寒腿又犯了)
+        (
+            "unwell",
+            _FRAIL_WORDS + "(?:的)?(?:身体|身子)?" + _GAP + "{0,6}?(?:不舒服|难受)",
+            1,
+            True,
+            None,
+        ),
         ("crying_out", "哭不出|哭都没(?:有)?声|哭声(?:很|特别)?(?:小|弱)", 2, True, None),
         (
             "listless",
-            "打蔫|蔫了|蔫蔫|蔫巴|没精神|没(?:有)?力气|没劲|浑身无力|乏力|犯困|打盹|不吃奶|(?:吃奶|喝奶)(?:也|都)?没劲|"
+            "打蔫|蔫了|蔫蔫|蔫巴|没精神|没精打采|有气无力|软绵绵|浑身发软|瘫软|提不起劲|虚弱|"
+            "精神(?:头)?(?:也|都|很|特别)?(?:不好|差)|不爱动|不想动|一直躺着|一直睡|老是?睡觉|哼哼|哭闹|吐奶|"
+            "没(?:有)?力气|没劲|浑身无力|乏力|犯困|打盹|不吃奶|(?:吃奶|喝奶)(?:也|都)?没劲|"
+            "不吃不喝|吃不下(?:饭|东西)?|不(?:想|肯|爱)?吃(?:饭|东西)|没(?:有)?胃口|"
             "(?i:lethargic|very weak|won'?t eat)",
             1,
             False,
             None,
         ),
-        ("pale", "煞白|惨白|发白|白晒|苍白|脸色(?:不好|难看|发白)|没(?:有)?血色", 1, False, None),
+        (
+            "pale",
+            "煞白|惨白|发白|白晒|苍白|脸色(?:也|都|有点|有些|很|特别)?(?:不好|难看|发白|不对|蜡黄)|没(?:有)?血色",
+            1,
+            False,
+            None,
+        ),
         ("cramp", "抽筋|痉挛|抽得|抽抽|直抽", 1, False, None),
         (
             "dizzy",
@@ -965,7 +1159,31 @@ _SIGNS: tuple[_Sign, ...] = tuple(
 )
 # The signs of carbon-monoxide poisoning, scored with fumes or several people instead of cold.
 _FUMES_SIGNS = frozenset({"dizzy", "sick", "listless", "confusion", "pale"})
+# The signs of heat illness, scored for someone frail in an overheated room (屋里32度 瘫痪的父亲
+# 一直出汗 昏昏沉沉): not sweating alone (孩子热得满头大汗), nor a cold's crying or cough.
+_HEAT_SIGNS = frozenset(
+    {
+        "heatstroke",
+        "dizzy",
+        "sick",
+        "listless",
+        "confusion",
+        "pale",
+        "speech",
+        "mobility",
+        "breath",
+        "giving_up",
+    }
+)
+# An overheated room: 太热, 热得, a room at 28 ℃ or more (not a fever's 39度).
+_HEAT = re.compile(
+    "太热|热得|热死|过热|闷热|烧得太(?:热|旺)|(?<![0-9.])(?:2[89]|3[0-5])(?:\\.[0-9])?(?:度|℃)|"
+    "(?<![一二三四五六七八九十])(?:三十[一二三四五]?|二十[八九]|三十多|三十几)(?:度|℃)"
+)
 _THRESHOLD = 3
+# What comes after someone fell ill (a certificate, a claim, the doctor's bill): asked about with
+# nothing said to be happening now, it is no report (老人冻感冒了能去哪开证明).
+_PERSON_AFTERMATH = re.compile("证明|报销|赔偿|索赔|理赔|医药费|医疗费|误工费")
 # A sign put down to the cold in its clause: 冻得直哭, 冷得孩子发烧, 冻哭了, 冻的.
 _BY_COLD_BEFORE = re.compile("(?:冻|冷)(?:得|的|着)?" + _GAP + "{0,6}$")
 _BY_COLD_AFTER = re.compile("^" + _GAP + "{0,2}?(?:是)?(?:冻的|冻着了|冷的)")
@@ -980,12 +1198,28 @@ class _Trigger:
     pattern: re.Pattern[str]
     needs: re.Pattern[str] | None = None
     unless: re.Pattern[str] | None = None
+    scald: bool = False
 
 
 _TRIGGERS: tuple[_Trigger, ...] = (
     _Trigger("person", re.compile(_ACUTE)),
-    *(_Trigger("person", re.compile(p)) for p in _SCALD_PATTERNS),
-    _Trigger("person", re.compile(_SPLASH), needs=_INJURY),
+    *(_Trigger("person", re.compile(p), scald=True) for p in _SCALD_PATTERNS),
+    _Trigger("person", re.compile(_SPLASH), needs=_INJURY, scald=True),
+    _Trigger("person", re.compile(_FALL), needs=_FALL_HARM),
+    _Trigger(
+        "person",
+        re.compile(_BLISTER),
+        needs=re.compile("烫|热水|开水|蒸汽|暖气|管子|阀"),
+        unless=re.compile("脚上|磨|鞋|冻疮"),
+        scald=True,
+    ),
+    _Trigger(
+        "person",
+        re.compile(_SPLASH_ANY),
+        needs=re.compile(f"(?:{_INJURY.pattern})|(?:{_HOT_WATER.pattern})"),
+        unless=re.compile("洗澡|淋浴|花洒|热水器|洗头|洗脸|泡脚|舒服"),
+        scald=True,
+    ),
     _Trigger(
         "person",
         re.compile(_HURT),
@@ -993,15 +1227,28 @@ _TRIGGERS: tuple[_Trigger, ...] = (
     ),
     *(_Trigger("gas", re.compile(p)) for p in _GAS_PATTERNS),
     _Trigger("gas", re.compile(_SMOKE), unless=_INNOCENT_SMOKE),
+    _Trigger(
+        "gas",
+        re.compile("(?:烟雾|烟感)报警器" + _GAP + "{0,3}?(?:响|叫|报警|嘀嘀|滴滴)"),
+        unless=_INNOCENT_SMOKE,
+    ),
     *(_Trigger("gas", re.compile(p), unless=_INNOCENT_SMELL) for p in _BURNT_SMELLS),
     _Trigger("gas", re.compile("漏气|跑气|泄漏|泄露"), needs=_GAS_CONTEXT),
     _Trigger("gas", re.compile(_GAS_LIKE), needs=_SMELL_CONTEXT),
     _Trigger("gas", re.compile(_ODD_SMELL), needs=_GAS_APPLIANCE, unless=_INNOCENT_SMELL),
     *(_Trigger("water", re.compile(p)) for p in _WATER_PATTERNS),
+    _Trigger("water", re.compile(_WATER_CLAUSE), needs=_HEATING_PART),
+    # dripping or seeping onto something, from a heating part or from above (暖气片漏的水都滴到
+    # 电视上了, 楼上的水渗进柜子里了)
+    _Trigger(
+        "water",
+        re.compile("(?P<core>滴|渗|淌)(?:到|进)" + _GAP + "{1,6}?(?:上|里|下面|底下)?(?:了|啦)"),
+        needs=re.compile(_HEATING_PART.pattern + "|楼上|天花板|屋顶|房顶|吊顶|顶棚"),
+    ),
     _Trigger("water", re.compile(_VALVE_STUCK), needs=_VALVE_URGENT, unless=_TOO_HOT),
     _Trigger(
         "water",
-        re.compile("关不上|关不住|关不严|关不了|关不掉"),
+        re.compile("关不上|关不住|关不严|关不了|关不掉|拧不回去?|关不回去?|拧不回来"),
         needs=re.compile(
             f"\\A(?=.*(?:{_VALVE_NAMED.pattern}))(?=.*(?:{_VALVE_URGENT.pattern}))", re.S
         ),
@@ -1020,6 +1267,8 @@ class _Hit:
     #: A person's signs scored by fumes (dizzy by a boiler): carbon monoxide, which a gas report in
     #: the same message names better (leave, air, the gas number); acute signs stay the person's.
     by_fumes: bool = False
+    #: Hot water or a hot part on a body (a scald rule matched).
+    scald: bool = False
 
 
 def _blank_false_friends(text: str) -> str:
@@ -1154,6 +1403,9 @@ class _WaterFacts:
     no_leak: bool
     can_wait: bool
     nothing_here: bool
+    dry: bool
+    liability: bool
+    repairing: bool
     notice: bool
     aftermath: bool
 
@@ -1186,6 +1438,18 @@ class _WaterFacts:
             no_leak=bool(_NO_LEAK.search(text)),
             can_wait=_can_wait(text),
             nothing_here=bool(_NOTHING_HERE.search(text)),
+            dry=bool(_DRY.search(text)),
+            repairing=bool(
+                _REPAIRING.search(text)
+                and not _URGENT.search(text)
+                and not _STILL_LEAKING.search(text)
+            ),
+            liability=bool(
+                _LIABILITY.search(text)
+                and not _URGENT.search(text)
+                and not _HAPPENING.search(text)
+                and not _STILL_LEAKING.search(text)
+            ),
             notice=bool(
                 _NOTICE.search(plain)
                 and not _URGENT.search(text)
@@ -1232,8 +1496,10 @@ def _water_discounted(text: str, facts: _WaterFacts, m: re.Match[str]) -> bool:
         return True
     if facts.can_wait:
         return True
-    if _DRY_PART.search(evidence) and not _ESCAPING.search(text):
-        return True
+    if (facts.dry or facts.liability or facts.repairing) and not facts.water_seen:
+        return True  # a leak guessed with the floor dry, who is liable, a repair under way
+    if (_DRY_PART.search(evidence) or "松" in evidence) and not _ESCAPING.search(text):
+        return True  # a knob broken off, a joint come loose: a repair while nothing escapes
     if facts.water_seen:
         return facts.frozen and not facts.heating and not facts.happening
     if facts.nothing_here or (facts.notice and _MAIN_EVENT.search(evidence)):
@@ -1270,7 +1536,7 @@ def _trigger_hits(text: str, plain: str, *, discounting: bool) -> list[_Hit]:
                 or (trigger.kind == "gas" and gas_guessed)
             ):
                 continue
-            hits.append(_Hit(trigger.kind, m.start(), m.group(0)))
+            hits.append(_Hit(trigger.kind, m.start(), m.group(0), scald=trigger.scald))
     return hits
 
 
@@ -1302,9 +1568,14 @@ def _person_score(text: str, plain: str) -> _Hit | None:
     fine. Anyone else needs signs that weigh 3 with what put them down to the cold; fumes alone
     need signs of poisoning with a stove, its smell or several people."""
     signs = _sign_hits(text, plain)
-    if not signs:
+    if not signs or (_PERSON_AFTERMATH.search(text) and not _PRESENT.search(text)):
         return None
     frail = bool(_FRAIL.search(text))
+    heat = [(sign.weight, m) for sign, m in signs if sign.name in _HEAT_SIGNS]
+    hot = bool(heat) and bool(_HEAT.search(text)) and not _COLD.search(text)
+    if hot and (frail or sum(w for w, _ in heat) >= _THRESHOLD):
+        m = max(heat, key=lambda wm: wm[0])[1]
+        return _Hit("person", m.start(), m.group(0))
     scored = [
         (sign.frail_weight if frail and sign.frail_weight else sign.weight, m)
         for sign, m in signs
@@ -1360,10 +1631,19 @@ def detect_emergency(text: str | None) -> Emergency | None:
     live = [h for h in hits if h.start > last_resolution]
     if not live:
         return None
-    if any(h.kind == "gas" for h in live) and all(h.by_fumes for h in live if h.kind == "person"):
+    gas = any(h.kind == "gas" for h in live)
+    people = [h for h in live if h.kind == "person"]
+    if gas and all(h.by_fumes for h in people):
         live = [h for h in live if h.kind != "person"]  # poisoning by a gas report: gas
     best = min(live, key=lambda h: (KINDS.index(h.kind), h.start))
-    return Emergency(kind=best.kind, evidence=best.evidence)
+    # Someone's signs with fumes (a stove, a boiler, a gas report) are poisoning, whose first aid
+    # is fresh air and 120 — not the cold's warm room — whichever kind names the message.
+    cause: Cause = ""
+    if best.kind == "person" and (best.scald or "烫" in best.evidence):
+        cause = "scald"
+    elif people and (best.kind == "gas" or best.by_fumes or gas or bool(_FUMES.search(blanked))):
+        cause = "poisoning"
+    return Emergency(kind=best.kind, evidence=best.evidence, cause=cause)
 
 
 _VALVE_STUCK_RE = re.compile(_VALVE_STUCK)

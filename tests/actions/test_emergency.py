@@ -130,6 +130,16 @@ async def test_someone_unwell_is_told_to_call_120_first(store: str, domain: dict
         ("家里有老人，冷得受不了了，老人有点发烧", "utter_emergency_person_cold"),
         ("孩子被暖气管烫了，起了好大的泡", "utter_emergency_person_scald"),
         ("家里有人煤气中毒了", "utter_emergency_person_poisoned"),
+        # signs by a running boiler are poisoning: fresh air, not the cold's warm room
+        ("开着壁挂炉 我妈头晕恶心", "utter_emergency_person_poisoned"),
+        ("我家炉子那里有怪味 我奶奶睡着了叫不醒", "utter_emergency_person_poisoned"),
+        # …also when a gas report names the message gas: its people need 120 too
+        ("燃气壁挂炉那有煤气味 我有点恶心", "utter_emergency_person_poisoned"),
+        ("燃气壁挂炉那有煤气味", "utter_emergency_gas"),
+        # hot water thrown on a body is a scald, whatever the words (no 烫 in them)
+        ("热水呲到孩子脸上了", "utter_emergency_person_scald"),
+        ("孩子摸了暖气片 手上起了个泡", "utter_emergency_person_scald"),
+        ("屋里冷 老人一直说胡话", "utter_emergency_person_cold"),
     ],
 )
 async def test_first_aid_fits_what_happened_to_the_person(

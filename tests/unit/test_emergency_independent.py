@@ -102,12 +102,16 @@ SIXTH = PROJECT_ROOT / "tests" / "nlu" / "emergency_cases_sixth.yml"
 
 
 def test_the_sixth_emergency_set_holds_its_floors() -> None:
-    """The sixth set (a sixth writer, 2026-12-06, never read: figures only) scored 81.5 % recall
-    (person 74.4 %, gas 76.7 %, water 93.2 %) and 5.3 % false alarms on the session's first
-    commit, and 90.0 % (117/130: person 88.4 %, gas 88.4 %, water 93.2 %) and 4.1 % (7/170)
-    after the fourth and fifth sets' classes: the honest figure, short of the 100 % target.
-    The floors sit just under it and may only go up."""
+    """The sixth set (a sixth writer, 2026-12-06) scored 81.5 % recall (person 74.4 %, gas
+    76.7 %, water 93.2 %) and 5.3 % false alarms on the session's first commit, and 90.0 %
+    (117/130: person 88.4 %, gas 88.4 %, water 93.2 %) and 4.1 % (7/170) after the fourth and
+    fifth sets' classes, unread. Its misses and false alarms were then read (issue 16, sixth
+    round) and grouped into classes — flues and exhaust drawn indoors, indoor smoke, typos of
+    爆 and 流, a valve that will not turn back, heat illness of someone frail, falls, scalds by
+    hot water thrown on a body, a leak guessed with the floor dry, liability, a flue's white
+    vapour, a person recovered — and four probe batches after it: 100 % (130/130) and 0 %
+    (0/170), on a set now seen. A seventh writer's set gives the next honest figure."""
     score = measure(load_cases(SIXTH))
     assert (score.emergencies, score.non_emergencies) == (130, 170)
-    assert score.recall is not None and score.recall >= 0.89
-    assert score.false_alarm_rate is not None and score.false_alarm_rate <= 0.05
+    assert score.recall is not None and score.recall >= 0.99
+    assert score.false_alarm_rate is not None and score.false_alarm_rate <= 0.01
