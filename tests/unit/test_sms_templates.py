@@ -78,6 +78,11 @@ REALISTIC: dict[str, str] = {
     "hotline": "400-000-0000",
     "minutes": "15",
     "accounts": "01******78",
+    # the price worked out for an area (actions.account.tell_fee_estimate)
+    "area": "1234.56",
+    "price": "24",
+    "basis": "建筑面积",
+    "total": "29629.44",
     "kind": "抢修停热",
     "late_fee": "含滞纳金 24.69 元。",
     "lead": "没有找到可以取消的测温工单。",
