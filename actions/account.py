@@ -28,6 +28,7 @@ from actions.common import (
     channel_of,
     guarded,
     in_db,
+    latest_intent,
     latest_intent_among,
     latest_text,
     latest_text_of_intent,
@@ -37,6 +38,7 @@ from actions.common import (
     offer_way_out,
     policy,
     read_db,
+    reproach,
     requested,
     sender_phone,
     verified_account,
@@ -47,9 +49,11 @@ from actions.readback import ReadBackSlot, withdrawn_at_read_back
 from actions.side_questions import answer_side_questions
 from actions.subscriptions import offer_after_binding
 from bot.base import clock
+from bot.nlu.form_answers import area_asked, no_account_number
 from bot.nlu.numbers import chinese_to_arabic, normalise_account_no, normalise_phone
 from bot.nlu.requests import cannot_provide, earlier_season, requests_in, withdraws
 from bot.nlu.text import normalise
+from bot.policy.faq import number_text
 from bot.privacy import mask_account
 from bot.services import tickets as ticket_service
 from bot.services.accounts import (
@@ -119,6 +123,10 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
         question asked beside the request (顺便问下过了年再交有没有滞纳金) is answered first."""
         await answer_side_questions(dispatcher, tracker)
         verified = verified_account(tracker)
+        starting = not tracker.get_slot("requested_slot")
+        estimated = starting and tell_fee_estimate(dispatcher, tracker)
+        if estimated and not verified:
+            return leave_form(tracker)  # 那我家76平要交多少: the price asked, no 户号 needed
         wanted = tracker.get_slot("account_no")
         if verified and wanted in (None, verified):
             return _skip_questions(verified)
@@ -152,8 +160,18 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
         if target is not None and target in bound:
             dispatcher.utter_message(response="utter_verified_bound", account=mask_account(target))
             return _skip_questions(target)
-        events = await FormValidationAction.run(self, dispatcher, tracker, domain)
         purpose = latest_intent_among(tracker, PURPOSES)
+        unverified = purpose in FILED_UNVERIFIED and question in _APPLICATION_QUESTIONS
+        no_account = unverified and no_account_number(latest_text(tracker))
+        if no_account:
+            # 没有户号 房子是我爸的: the question said a 户号 was welcome, not needed; the
+            # answer is that it is not needed, not where a 户号 is printed (a KB lecture)
+            dispatcher.utter_message(response="utter_no_account_needed")
+        events = await FormValidationAction.run(self, dispatcher, tracker, domain)
+        if no_account and not any(_sets(e, str(question)) for e in events):
+            # a SlotSet besides `requested_slot` keeps the form (the classifier's FAQ reading
+            # would make it reject the message), which then asks its question once
+            events = [*events, SlotSet(str(question), None)]
         if purpose in FILED_UNVERIFIED and await only_a_community(_held_address(tracker, events)):
             # 我家是翠湖苑的 in the request: the community, not the household's door; the
             # question comes in its turn and the community said completes the answer
@@ -218,7 +236,7 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
         """Check the four digits against the account, counting failures per sender and account."""
         digits = _last4_candidates(str(value or ""))
         if len(digits) != 1:
-            dispatcher.utter_message(response="utter_invalid_last4")
+            reproach(dispatcher, "utter_invalid_last4")  # not after the other ways were said
             return {"phone_last4": None}
         account = str(tracker.get_slot("account_no"))
         rules = policy()
@@ -244,6 +262,10 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
 _STOPPING_INTENTS = frozenset({"deny", "cancel_ticket", "goodbye", "request_human"})
 #: Requests that switch to their own form (不查了 我要报修): the switch rules answer them.
 _OTHER_REQUESTS = frozenset({"report_repair", "request_temp_check", "file_complaint"})
+
+
+def _sets(event: EventType, slot: str) -> bool:
+    return event.get("event") == "slot" and event.get("name") == slot
 
 
 def _held_address(tracker: Tracker, events: list[EventType]) -> str | None:
@@ -378,6 +400,28 @@ class ActionAfterVerification(Action):
         if purpose == "bind_account" and not second:
             second = await offer_after_binding(dispatcher, tracker, account)
         return [SlotSet("phone_last4", None), *second]
+
+
+def tell_fee_estimate(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """那我家76平要交多少 (after the price, or on its own): the published area price times the
+    area said, as the arithmetic anyone may do (no account, nothing private), and how to see
+    one's own bill. False, saying nothing, when the message names no area with a question of
+    amount (`area_asked`) or the price is not by area."""
+    if latest_intent(tracker) not in ("query_fee", "faq"):
+        return False
+    area = area_asked(latest_text(tracker))
+    fees = policy().fees
+    if area is None or not fees.area_price_per_m2:
+        return False
+    total = round(area * fees.area_price_per_m2, 2)
+    dispatcher.utter_message(
+        response="utter_fee_estimate",
+        area=number_text(area),
+        price=number_text(fees.area_price_per_m2),
+        basis=fees.area_basis,
+        total=number_text(total),
+    )
+    return True
 
 
 #: The answers that show a bill: a follow-up right after one is about bills.

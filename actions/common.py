@@ -34,12 +34,13 @@ from bot.base import clock
 from bot.channels.ids import ForeignConversation, identity_of
 from bot.handoff.triggers import upset
 from bot.nlu.address import Address, parse_address
+from bot.nlu.form_answers import detail_of_request, offers_a_time
 from bot.nlu.numbers import normalise_contact_number, parse_room_reading
 from bot.nlu.own_number import means_own_number
 from bot.nlu.requests import asks_for_measurement, requests_in, wants_someone_in_charge
-from bot.nlu.timewindow import parse_visit_window
+from bot.nlu.timewindow import VisitWindow, mentions_past_day, next_visit_window
 from bot.policy import Policy, load_policy, verification_lapsed
-from bot.privacy import mask_text
+from bot.privacy import mask_phone, mask_text
 from bot.services.accounts import bound_account, contact_of
 from bot.services.area_codes import area_code_of
 from bot.services.outages import known_communities, match_community
@@ -376,6 +377,11 @@ CONTACT_QUESTIONS = frozenset(
 )
 
 
+#: Said when an answer to a contact question told something about the request instead (就昨天下午
+#: 来的 姓王 where the address was asked): the words go into the ticket (`resident_words`).
+DETAIL_NOTED = "utter_detail_noted"
+
+
 def is_payload(text: str) -> bool:
     """Whether a user message is an intent trigger (a button, a menu click, an SMS keyword code
     becomes `/report_repair`), not words the resident wrote."""
@@ -393,14 +399,23 @@ def resident_words(tracker: Tracker, intents: set[str], form: str, separator: st
     """
     words: list[str] = []
     asked: str | None = None
+    answer: str | None = None  # an answer to a contact question, kept if it was a detail
     for event in _events_since_start(tracker, intents, form):
         kind = event.get("event")
         if kind == "slot" and event.get("name") == "requested_slot":
             asked = event.get("value")
         elif kind == "user":
             text = str(event.get("text") or "").strip()
-            if text and not is_payload(text) and asked not in CONTACT_QUESTIONS:
-                words.append(text)
+            answer = None
+            if text and not is_payload(text):
+                if asked not in CONTACT_QUESTIONS:
+                    words.append(text)
+                else:
+                    answer = text
+        elif answer and _uttered(event) == DETAIL_NOTED:
+            # 就昨天下午来的 姓王 where the address was asked: about the request, kept with it
+            words.append(answer)
+            answer = None
     return separator.join(dict.fromkeys(words))
 
 
@@ -517,8 +532,8 @@ def asked_in_a_row(tracker: Tracker, slot: str) -> int:
     Counted from what the resident saw, not from `requested_slot`: a validation action with its
     own `required_slots` and the form both set that slot on one ask.
     """
-    ask = f"utter_ask_{slot}"
-    return sum(1 for event in unanswered_run(tracker, slot) if _uttered(event) == ask)
+    asks = {f"utter_ask_{slot}", f"utter_emergency_need_{slot}"}  # the urgent path's one line
+    return sum(1 for event in unanswered_run(tracker, slot) if _uttered(event) in asks)
 
 
 def _uttered(event: dict[str, Any]) -> str:
@@ -725,12 +740,127 @@ async def prefill_from_account(tracker: Tracker, slot: str) -> dict[str, Any]:
     return {slot: value} if value else {}
 
 
+#: The contact questions each form asks, whose answers it takes whichever of them was asked
+#: (明天上午吧 at the phone question is the visit time).
+FORM_CONTACT_SLOTS: dict[str, tuple[str, ...]] = {
+    "repair_form": ("address", "phone", "visit_time"),
+    "temp_check_form": ("address", "phone", "visit_time"),
+    "complaint_form": ("address", "phone"),
+    "verify_form": ("address", "phone"),
+}
+#: Forms whose request keeps a detail told at a contact question (`DETAIL_NOTED`).
+DETAIL_FORMS = frozenset({"repair_form", "temp_check_form", "complaint_form"})
+#: Answers that already dealt with the latest message: a reproach after one of them is a second
+#: reply to one message (the other ways to prove the account, then "请输入…后4位数字").
+ANSWERED_ALREADY = frozenset(
+    {
+        DETAIL_NOTED,
+        "utter_verify_alternatives",
+        "utter_no_account_needed",
+        "utter_reading_noted",
+        "utter_noted_address",
+        "utter_noted_phone",
+        "utter_noted_visit_time",
+        "utter_visit_time_rolled",
+        "utter_account_no_is_phone",
+        "utter_urgent_no_appointment",
+    }
+)
+READ_BACK_QUESTION = "details_confirmed"
+#: Intents the forms' free-text mappings leave to the interruption rules (a side question, a
+#: way out): no value is read from such a message beyond what the mappings take.
+SIDE_INTENTS = frozenset(
+    {
+        "faq",
+        "query_outage",
+        "query_service_hall",
+        "query_ticket",
+        "bot_challenge",
+        "out_of_scope",
+        "request_human",
+        "deny",
+        "cancel_ticket",
+        "correct_info",
+        "greet",
+        "goodbye",
+        "query_subscriptions",
+        "send_photo",
+    }
+)
+#: The lines that acknowledge a value taken in passing: not needed when the question asked was
+#: answered too (the next question, or the read-back, follows).
+NOTED = frozenset({"utter_noted_address", "utter_noted_phone", "utter_noted_visit_time"})
+
+
+def reproach(dispatcher: CollectingDispatcher, response: str, **kwargs: Any) -> None:
+    """Say that an answer is not the value asked (`response`), unless this turn has already
+    answered the message (`ANSWERED_ALREADY`): one reply to one message, and the form's question
+    after it carries the example (the reproaches name what is missing, not the example again)."""
+    if any(m.get("response") in ANSWERED_ALREADY for m in dispatcher.messages):
+        return
+    dispatcher.utter_message(response=response, **kwargs)
+
+
+def contact_slots(tracker: Tracker) -> tuple[str, ...]:
+    """The contact questions of the active form (an urgent repair asks no visit window)."""
+    slots = FORM_CONTACT_SLOTS.get(str(tracker.active_loop.get("name") or ""), ())
+    if tracker.get_slot("urgent_ticket_no") or tracker.get_slot("fault_type") == "leak":
+        slots = tuple(s for s in slots if s != "visit_time")
+    return slots
+
+
+def asked_another(tracker: Tracker, slot: str) -> str | None:
+    """The form's question the latest message answers when it is not `slot` (None when nothing
+    was asked, or `slot` was)."""
+    asked = tracker.get_slot("requested_slot")
+    return str(asked) if asked and asked != slot else None
+
+
+def said_now(tracker: Tracker, value: Any) -> bool:
+    """Whether `value` came from the latest message (an entity of it or the message itself), not
+    from the account or the SMS sender's number."""
+    text, said = latest_text(tracker), str(value or "").strip()
+    return bool(said) and (said in text or text.strip() in said)
+
+
+def window_said(tracker: Tracker, value: Any) -> tuple[VisitWindow, bool] | None:
+    """The visit window the latest message gives (`next_visit_window`: a part of today already
+    over is tomorrow's), else the slot value's; None when the message tells of a day gone by
+    (就昨天下午来的 is no time to come)."""
+    text = latest_text(tracker)
+    if mentions_past_day(text):
+        return None
+    return next_visit_window(text, clock.now()) or next_visit_window(str(value or ""), clock.now())
+
+
+def answers_another(tracker: Tracker, slot: str, communities: list[str]) -> str | None:
+    """The other contact question of the active form the latest message gives a value for
+    (明天上午吧 where the phone was asked), read from what this message set; None if none."""
+    for other, value in tracker.slots_to_validate().items():
+        if other == slot or other not in contact_slots(tracker) or not value:
+            continue
+        if other == "visit_time" and not _time_told_in_passing(tracker):
+            if window_said(tracker, value):
+                return other
+            continue
+        if other == "phone" and contact_number(str(value)):
+            return other
+        if other == "address":
+            parsed = parse_address(str(value), communities)
+            if parsed.is_usable and (parsed.building or parsed.room):
+                return other
+    return None
+
+
 class ContactSlots:
     """Extractors and validators for the slots several forms share: address, phone, visit window.
 
     An answer to the form's question is taken when it parses as the value asked for, whatever
     intent NLU gave it: a bare 13812345678 or 明天上午 is sometimes classified as something else,
-    and the form would otherwise reject it.
+    and the form would otherwise reject it. An answer to another of the form's contact questions
+    (明天上午吧 where the phone was asked) is taken too and acknowledged in a line (好的，上门时间
+    记为…), and the question asked comes once, with no "不像是电话号码"; words about the request
+    itself (就昨天下午来的 姓王 where the address was asked) are kept with it (`DETAIL_NOTED`).
 
     rasa-sdk calls `extract_<slot>` and `validate_<slot>` methods by name for the form's required
     slots, so a form validation action gets them by inheriting this mixin (and a guarded `run`).
@@ -746,6 +876,25 @@ class ContactSlots:
         offer_person_once(dispatcher, tracker)
         events = await FormValidationAction.run(self, dispatcher, tracker, domain)
         offer_way_out(dispatcher, tracker, events)
+        return events
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """rasa-sdk's validation; the lines acknowledging values taken in passing are dropped
+        when the question asked got its answer too (阳光花园5号楼1单元302 手机138… where the
+        address was asked: the next question follows, and the read-back lists them all)."""
+        events: list[EventType] = await super().get_validation_events(  # type: ignore[misc]
+            dispatcher, tracker, domain
+        )
+        asked = tracker.get_slot("requested_slot")
+        if asked and any(
+            e.get("event") == "slot" and e.get("name") == asked and e.get("value") is not None
+            for e in events
+        ):
+            dispatcher.messages[:] = [
+                m for m in dispatcher.messages if m.get("response") not in NOTED
+            ]
         return events
 
     async def extract_address(
@@ -778,11 +927,56 @@ class ContactSlots:
     async def extract_visit_time(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """An answer that reads as a time, whatever intent NLU gave it."""
-        if requested(tracker, "visit_time") and parse_visit_window(
-            latest_text(tracker), clock.now()
+        """An answer that reads as a time, whatever intent NLU gave it; where another contact
+        question was asked, a time the entity extractor missed (礼拜六一早 where the address was
+        asked) too, unless this message set one already."""
+        text = latest_text(tracker)
+        if requested(tracker, "visit_time") and window_said(tracker, text):
+            return {"visit_time": text}
+        asked = asked_another(tracker, "visit_time")
+        if (
+            latest_intent(tracker) not in SIDE_INTENTS  # a side question is answered instead
+            and asked in contact_slots(tracker)
+            and "visit_time" in contact_slots(tracker)
+            and "visit_time" not in tracker.slots_to_validate()
+            and not _time_told_in_passing(tracker)
+            and window_said(tracker, text)
         ):
-            return {"visit_time": latest_text(tracker)}
+            return {"visit_time": text}
+        return {}
+
+    async def _not_the_value(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        slot: str,
+        response: str,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        """What is said and kept when the answer to `slot` is no value of it: nothing when the
+        message gives another of the form's questions (acknowledged by its validation) or this
+        turn has answered it already; a line that it is noted, and the words kept with the
+        request, when it tells about the request (`detail_of_request`); else the reproach
+        `response`. Returns slots to set besides (a complaint's text with the detail added)."""
+        if answers_another(tracker, slot, await read_db(known_communities)):
+            return {}
+        form = str(tracker.active_loop.get("name") or "")
+        text = latest_text(tracker)
+        if form == "repair_form" and tracker.get_slot("urgent_ticket_no") and window_said(
+            tracker, text
+        ):
+            # 明天上午吧 where an urgent repair asks the phone: the crew comes now, no appointment
+            reproach(dispatcher, "utter_urgent_no_appointment")
+            return {}
+        if form in DETAIL_FORMS and requested(tracker, slot) and detail_of_request(text, slot):
+            if any(m.get("response") == DETAIL_NOTED for m in dispatcher.messages):
+                return {}
+            dispatcher.utter_message(response=DETAIL_NOTED)
+            complaint = tracker.get_slot("complaint_text")
+            if form == "complaint_form" and complaint and text not in str(complaint):
+                return {"complaint_text": f"{complaint}；{text}"[:2000]}
+            return {}
+        reproach(dispatcher, response, **kwargs)
         return {}
 
     async def validate_address(
@@ -792,7 +986,8 @@ class ContactSlots:
         given as a correction (不对不对 是6号楼 5号楼是俺儿子家), or the rest of one whose
         community was said before (5号楼1单元302 after 我是和平里的), completes the address held;
         words taken for an address while another question was asked (联系电话打社区…) leave the
-        held one as it was. A visit needs more than the community: the fitter must find the door."""
+        held one as it was. A visit needs more than the community: the fitter must find the door.
+        A time is no address (后天上午家里有人: "后天上午家里" is no community of ours)."""
         communities = await read_db(known_communities)
         address = parse_address(str(value or ""), communities)
         held = parse_address(str(_value_before_this_message(tracker, "address") or ""), communities)
@@ -810,9 +1005,13 @@ class ContactSlots:
             if named:
                 known = held if held.community else Address(raw="", community=named)
                 address = corrected(known, said if said.building or said.room else address)
+        if _a_time_not_a_place(tracker, address, communities):
+            address = Address(raw="")
         if not address.is_usable:
             if held.is_usable and not requested(tracker, "address"):
                 return {"address": held.summary()}
+            if _another_question(tracker, "address"):
+                return {"address": None}  # an entity taken while the phone was asked: no reproach
             if agreed_without_a_value(tracker, value):
                 return {"address": None}  # 好吧 那就登记吧: agreeing, not a wrong address
             if asks_for_measurement(latest_text(tracker)):
@@ -823,8 +1022,10 @@ class ContactSlots:
                 # It is acknowledged; the ticket's words keep it (a 测温 reads it from them)
                 dispatcher.utter_message(response="utter_reading_noted", reading=f"{reading:g}")
                 return {"address": None}
-            dispatcher.utter_message(response="utter_invalid_address")
-            return {"address": None}
+            kept = await self._not_the_value(
+                dispatcher, tracker, "address", "utter_invalid_address"
+            )
+            return {"address": None, **kept}
         if tracker.active_loop.get("name") in VISIT_FORMS and only_the_community(address):
             # 我的房子 和平里: a ticket for "和平里" sends a fitter to a whole community. Said
             # in answer to the address question, the resident hears why it is asked again;
@@ -835,37 +1036,97 @@ class ContactSlots:
                 )
             return {"address": None}
         if address.building or address.room or not address.raw or only_the_community(address):
-            return {"address": address.summary()}
-        # 和平里写字楼一层大堂: the words that lead there are the address, not only 和平里
-        return {"address": address.raw.strip()}
+            accepted = address.summary()
+        else:
+            # 和平里写字楼一层大堂: the words that lead there are the address, not only 和平里
+            accepted = address.raw.strip()
+        if _noted_in_passing(tracker, "address", value) and accepted != held.summary():
+            dispatcher.utter_message(response="utter_noted_address", address=accepted)
+        return {"address": accepted}
 
     async def validate_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """Accept a mobile number, or a landline with its area code and extension, in any
-        spacing or digit form (`normalise_contact_number`)."""
+        spacing or digit form (`normalise_contact_number`). Digits taken for a phone while another
+        question was asked, and no phone, leave the number held as it was."""
         own = sender_phone(tracker)
         phone = own if own and means_own_number(str(value or "")) else None
         phone = phone or contact_number(str(value or ""))
         if phone is None and agreed_without_a_value(tracker, value):
             return {"phone": None}  # 行吧 那你们给我登记一下: the question again, no reproach
+        if phone is None and _another_question(tracker, "phone"):
+            return {"phone": _value_before_this_message(tracker, "phone")}
         if phone is None:
             shown = str(value or "")[:20]
-            dispatcher.utter_message(response="utter_invalid_phone", value=shown)
-            return {"phone": None}
+            kept = await self._not_the_value(
+                dispatcher, tracker, "phone", "utter_invalid_phone", value=shown
+            )
+            return {"phone": None, **kept}
+        held = _value_before_this_message(tracker, "phone")
+        if _noted_in_passing(tracker, "phone", value) and phone != held:
+            dispatcher.utter_message(response="utter_noted_phone", phone=mask_phone(phone))
         return {"phone": phone}
 
     async def validate_visit_time(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Turn 明天上午 / 周六下午两点 into an absolute window, stored as `start/end` ISO text."""
-        window = parse_visit_window(latest_text(tracker), clock.now()) or parse_visit_window(
-            str(value or ""), clock.now()
-        )
-        if window is None:
-            dispatcher.utter_message(response="utter_invalid_visit_time")
-            return {"visit_time": None}
-        return {"visit_time": f"{window.start.isoformat()}/{window.end.isoformat()}"}
+        """Turn 明天上午 / 周六下午两点 into an absolute window, stored as `start/end` ISO text. A
+        part of the day already over today (下午都行 at 19:50) is tomorrow's, and the resident
+        is told so; a time given where another question was asked is acknowledged in a line."""
+        found = None if _time_told_in_passing(tracker) else window_said(tracker, value)
+        if found is None:
+            if _another_question(tracker, "visit_time"):
+                # a time word in an answer to another question (就昨天下午来的): nothing to book
+                return {"visit_time": _value_before_this_message(tracker, "visit_time")}
+            kept = await self._not_the_value(
+                dispatcher, tracker, "visit_time", "utter_invalid_visit_time"
+            )
+            return {"visit_time": None, **kept}
+        window, moved = found
+        stored = f"{window.start.isoformat()}/{window.end.isoformat()}"
+        shown = clock.format_window(window.start, window.end)
+        if moved:
+            dispatcher.utter_message(response="utter_visit_time_rolled", window=shown)
+        elif _noted_in_passing(tracker, "visit_time", value) and stored != (
+            _value_before_this_message(tracker, "visit_time")
+        ):
+            dispatcher.utter_message(response="utter_noted_visit_time", window=shown)
+        return {"visit_time": stored}
+
+
+def _another_question(tracker: Tracker, slot: str) -> bool:
+    """Whether the form asked another of its questions than `slot`, the read-back excepted (a
+    wrong number given there as a change is still told so)."""
+    return asked_another(tracker, slot) not in (None, READ_BACK_QUESTION)
+
+
+def _time_told_in_passing(tracker: Tracker) -> bool:
+    """Whether the latest message answers another of the form's questions and its time words
+    tell of the problem (晚上 睡觉 不能, 早上量的十七度半), not when to come (`offers_a_time`):
+    no visit window is taken from them. At the read-back any time is a change (改到后天下午)."""
+    asked = asked_another(tracker, "visit_time")
+    if asked is None or asked == READ_BACK_QUESTION:
+        return False
+    return not offers_a_time(latest_text(tracker))
+
+
+def _noted_in_passing(tracker: Tracker, slot: str, value: Any) -> bool:
+    """Whether a value of `slot` came with the answer to another of the form's questions (not
+    the read-back, which lists it again anyway), so a line says it was taken."""
+    asked = asked_another(tracker, slot)
+    return bool(asked) and asked != READ_BACK_QUESTION and said_now(tracker, value)
+
+
+def _a_time_not_a_place(tracker: Tracker, address: Address, communities: list[str]) -> bool:
+    """Whether what was read as an address is a time (后天上午家里有人: "后天上午家里" read as a
+    community for its 里): no building or flat, no community of ours, and the words give a
+    visit window."""
+    if address.building or address.room or not address.community:
+        return False
+    if match_community(address.community, communities):
+        return False
+    return window_said(tracker, latest_text(tracker)) is not None
 
 
 #: Forms that send someone to the home, or file a request for one household (an unverified

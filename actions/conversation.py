@@ -22,7 +22,7 @@ from rasa_sdk.events import (
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.account import show_earlier_bill
+from actions.account import show_earlier_bill, tell_fee_estimate
 from actions.cold_room import reading_below_standard, tell_below_standard
 from actions.common import (
     AFTER_OUTAGE,
@@ -955,6 +955,8 @@ class ActionAnswerFaq(Action):
         pressed = next(tracker.get_latest_entity_values(KB_TOPIC_ENTITY), None)
         if not pressed and await show_earlier_bill(dispatcher, tracker):
             return []  # 那去年的呢 after the bill, not a topic
+        if not pressed and tell_fee_estimate(dispatcher, tracker):
+            return []  # 120平米的房子一年暖气费多少: the price times the area, worked out
         if not pressed and announces_question(latest_text(tracker)):
             dispatcher.utter_message(response="utter_go_ahead")  # 姑娘 我问一下
             return []

@@ -280,7 +280,9 @@ class ActionEmergency(Action):
                 *await ActionQueryOutage().run(dispatcher, tracker, domain),
             ]
         p = policy()
-        dispatcher.utter_message(response=advice_for(found), **numbers(p))
+        again = _water_again(tracker, found)
+        advice = "utter_emergency_water_again" if again else advice_for(found)
+        dispatcher.utter_message(response=advice, **numbers(p))
         incident = None
         try:
             ticket_no = await _open_urgent_ticket(tracker)
@@ -297,6 +299,23 @@ class ActionEmergency(Action):
             )
             dispatcher.utter_message(response="utter_emergency_not_recorded", **numbers(p))
             return _form_events(tracker, found, ask_next=False)
+        if again and not fresh:
+            # 关不上啊 越拧越大: the duty team reads what changed on the ticket they work from
+            await in_db(
+                ticket_service.note_on_ticket,
+                ticket_no,
+                channel_of(tracker),
+                tracker.sender_id,
+                clock.now(),
+                latest_text(tracker),
+            )
+            dispatcher.utter_message(response="utter_emergency_ticket_worse", ticket_no=ticket_no)
+            _still_needed(dispatcher, tracker)
+            return [
+                *_form_events(tracker, found, ask_next=False, fresh=False),
+                SlotSet("urgent_ticket_no", ticket_no),
+                SlotSet("pending", None),
+            ]
         response = "utter_emergency_ticket" if fresh else "utter_emergency_ticket_open"
         dispatcher.utter_message(response=response, ticket_no=ticket_no)
         if incident is not None:
@@ -314,6 +333,40 @@ class ActionEmergency(Action):
             SlotSet("urgent_ticket_no", ticket_no),
             SlotSet("pending", None),
         ]
+
+
+#: What was said when a conversation's leak was first reported: its water guidance.
+WATER_TOLD = frozenset(
+    {"utter_emergency_water", "utter_leak_urgent", "utter_emergency_water_again"}
+)
+#: The one-line reminder of what the urgent ticket still lacks, per question of the repair form
+#: (counted as that question's ask: actions.common.asked_in_a_row).
+STILL_NEEDED = {
+    "address": "utter_emergency_need_address",
+    "phone": "utter_emergency_need_phone",
+}
+
+
+def _water_again(tracker: Tracker, found: Emergency) -> bool:
+    """Whether the message continues a leak this conversation reported and was told what to do
+    about (its urgent ticket open): 关不上啊 越拧越大, 水越来越多了. It hears the short guidance and
+    the number again, not the whole first answer, and what changed goes on the ticket."""
+    if found.kind != "water" or not tracker.get_slot("urgent_ticket_no"):
+        return False
+    return any(
+        e.get("event") == "bot" and (e.get("metadata") or {}).get("utter_action") in WATER_TOLD
+        for e in tracker.events
+    )
+
+
+def _still_needed(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """After the guidance again, the repair form's question in one line (抢修人员还需要您的地址),
+    not the form's whole prompt in the same breath as the numbers."""
+    if tracker.active_loop.get("name") != REPAIR_FORM:
+        return
+    response = STILL_NEEDED.get(str(tracker.get_slot("requested_slot") or ""))
+    if response:
+        dispatcher.utter_message(response=response)
 
 
 def tell_urgent_completed(

@@ -17,6 +17,7 @@ from rasa_sdk.types import DomainDict
 from actions.common import (
     AFTER_OUTAGE,
     OUTAGE_OFFER,
+    REPAIR_FILED,
     ContactSlots,
     address_parts,
     apologise_once,
@@ -136,10 +137,14 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
     async def extract_fault_type(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Read the fault from the words of the message when no entity named it."""
+        """Read the fault from the words of the message when no entity named it; a request that
+        names none (我家有老人 能不能先派人来看看) takes the fault the resident told a few messages
+        before (幸福里 暖气一点都不热了, then the stop was told), instead of asking again."""
         if tracker.get_slot("fault_type") is not None:
             return {}
         fault = fault_type_of(latest_text(tracker))
+        if fault is None and starting(tracker):
+            fault = fault_told_before(tracker)
         return {"fault_type": fault} if fault else {}
 
     async def validate_fault_type(
@@ -178,6 +183,37 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
                 dispatcher.utter_message(response="utter_emergency_alerted")
             slots["urgent_ticket_no"] = ticket.ticket_no
         return slots
+
+
+#: How many of the resident's messages back a fault told still describes the request.
+FAULT_TOLD_MESSAGES = 5
+
+
+def fault_told_before(tracker: Tracker) -> str | None:
+    """The fault the resident told in one of their last `FAULT_TOLD_MESSAGES` messages before the
+    latest, since the conversation last filed a repair: the request now is for that fault. Not
+    an urgent fault (a leak told before had its own urgent answer then), and not a fault told
+    only as a hypothesis (万一漏水怎么办)."""
+    seen = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            if (event.get("metadata") or {}).get("utter_action") in REPAIR_FILED:
+                return None
+            continue
+        if event.get("event") != "user":
+            continue
+        seen += 1
+        if seen == 1:
+            continue  # the latest message, read already
+        if seen > FAULT_TOLD_MESSAGES + 1:
+            return None
+        text = str(event.get("text") or "")
+        if is_payload(text) or only_discounted(text):
+            continue
+        fault = fault_type_of(text)
+        if fault is not None:
+            return None if is_urgent(fault) else fault
+    return None
 
 
 def measure_instead(

@@ -45,6 +45,10 @@ def status_detail(ticket: TicketView) -> str:
     """What the user wants to know next: the visit window, or the deadline."""
     if ticket.status in {"done", "cancelled"}:
         return ""
+    if ticket.urgent:
+        # 查下我刚才那个工单 in the middle of a leak: who has it and when they come, not 等待派单
+        arrival = ticket.on_site_due and f"，抢修人员 {clock.format_due(ticket.on_site_due)} 前到达"
+        return f"这是紧急工单，值班人员正在处理{arrival or ''}。"
     if ticket.visit_start and ticket.visit_end:
         return f"上门时间 {clock.format_window(ticket.visit_start, ticket.visit_end)}。"
     return f"预计 {clock.format_due(ticket.resolve_due)} 前处理完毕。"

@@ -123,6 +123,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from bot.nlu.form_answers import leak_worsening
 from bot.nlu.text import normalise
 
 __all__ = [
@@ -1669,9 +1670,15 @@ URGENT_TICKET_SLOT = "urgent_ticket_no"
 
 def leak_going_on(urgent_ticket: object, text: str | None) -> Emergency | None:
     """The emergency a message continues in a conversation with an urgent ticket open: a valve
-    that will not close (阀门关不上啊，怎么办 after 暖气片漏水了) is the leak going on, so the
-    24-hour number again rather than the address question again (`valve_will_not_close`)."""
-    return valve_will_not_close(text) if urgent_ticket else None
+    that will not close (阀门关不上啊，怎么办 after 暖气片漏水了), or a leak getting worse (关不上啊
+    越拧越大, 止不住: `bot.nlu.form_answers.leak_worsening`), is the leak going on, so the 24-hour
+    number again rather than the address question again (`valve_will_not_close`)."""
+    if not urgent_ticket:
+        return None
+    found = valve_will_not_close(text)
+    if found is None and leak_worsening(text):
+        found = Emergency(kind="water", evidence=str(text or "")[:30])
+    return found
 
 
 # A burst of a main named as an event (爆管, 主管线爆了): the words by which residents speak of the

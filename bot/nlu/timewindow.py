@@ -31,6 +31,11 @@ Semantics (the contract in docs/interfaces.md, plus the choices documented here)
   part of day (明天随时, 下午随时) it is that day's 8–20, or that part.
 * A date alone is 8–18 that day. A window that has wholly ended (end ≤ now) → None; a window
   that has started but not ended is returned as stated (the dispatcher sees the real request).
+* A day gone by (昨天, 前天, 上周五, 刚才) is no visit: None (就昨天下午来的 is when something
+  happened, not today afternoon).
+
+`next_visit_window` is the form's reading: a part of the day or a clock time said without a day
+(下午都行 at 19:50) whose window today is over means the next such one, tomorrow, and says so.
 """
 
 from __future__ import annotations
@@ -42,7 +47,13 @@ from datetime import date, datetime, time, timedelta
 
 from bot.nlu.numbers import to_canonical
 
-__all__ = ["VisitWindow", "find_day", "parse_visit_window"]
+__all__ = [
+    "VisitWindow",
+    "find_day",
+    "mentions_past_day",
+    "next_visit_window",
+    "parse_visit_window",
+]
 
 _TWO_HOURS = timedelta(hours=2)
 
@@ -146,6 +157,8 @@ _CLOCK_RE = re.compile(
 )
 _NOW_RE = re.compile("现在|马上|尽快|立刻|立即|赶紧|赶快|越快越好|尽早")
 _ANYTIME_RE = re.compile("随时|什么时候都|啥时候都|任何时候|哪天都|几点都|都行|都可以")
+# A day gone by: what happened then is no time to come (大前天 too; 以前/之前 are not days).
+_PAST_DAY_RE = re.compile(r"昨|前天|前儿|上个?(?:周|星期|礼拜)|上礼拜|刚才|刚刚|去年")
 
 
 @dataclass(frozen=True)
@@ -328,6 +341,8 @@ def parse_visit_window(text: str, now: datetime) -> VisitWindow | None:
     compact = re.sub(r"\s+", "", canonical)
     if not compact:
         return None
+    if _PAST_DAY_RE.search(compact):
+        return None
     today = now.date()
     hit = _find_date(compact, today)
     anytime = bool(_ANYTIME_RE.search(compact))
@@ -370,6 +385,30 @@ def parse_visit_window(text: str, now: datetime) -> VisitWindow | None:
     if end <= now or end <= start:
         return None
     return VisitWindow(start=start, end=end)
+
+
+def mentions_past_day(text: str | None) -> bool:
+    """Whether `text` names a day gone by (昨天, 前天, 上周五, 刚才): what happened then."""
+    return _PAST_DAY_RE.search(re.sub(r"\s+", "", to_canonical(text or ""))) is not None
+
+
+def next_visit_window(text: str, now: datetime) -> tuple[VisitWindow, bool] | None:
+    """`parse_visit_window`, except that a part of the day or a clock time said without a day
+    whose window today is over (下午都行, 上午10点 at 19:50) is the next one, tomorrow: nobody
+    offers a time already gone, and "没听明白" was the answer. Returns the window and whether it
+    was moved to tomorrow (the caller says so); None as `parse_visit_window`."""
+    window = parse_visit_window(text, now)
+    if window is not None:
+        return window, False
+    compact = re.sub(r"\s+", "", to_canonical(text or ""))
+    if not compact or _PAST_DAY_RE.search(compact) or not _has_time_of_day(compact):
+        return None
+    if _find_date(compact, now.date()) is not None:
+        return None  # 今天下午 said at 19:50 is over as said: asked again, not moved
+    tomorrow = _window_for_day(compact, now.date() + timedelta(days=1), now)
+    if tomorrow is None or tomorrow[1] <= tomorrow[0]:
+        return None
+    return VisitWindow(start=tomorrow[0], end=tomorrow[1]), True
 
 
 def find_day(text: str, today: date) -> date | None:

@@ -82,6 +82,11 @@ REALISTIC: dict[str, str] = {
         f"您这次留的联系电话 {mask_phone('13812345678')} 已补充到这张工单上，核实时会一并联系。"
     ),
     "request": "上门查表申请",
+    # the price worked out for an area (actions.account.tell_fee_estimate)
+    "area": "1234.56",
+    "price": "24",
+    "basis": "建筑面积",
+    "total": "29629.44",
     "kind": "抢修停热",
     "late_fee": "含滞纳金 24.69 元。",
     "lead": "没有找到可以取消的测温工单。",
