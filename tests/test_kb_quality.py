@@ -28,16 +28,17 @@ pytestmark = pytest.mark.e2e
 
 SETS = PROJECT_ROOT / "tests" / "nlu"
 #: set → lowest top-1 share that passes, a little under the measured figure
-#: (docs/knowledge-base.md): the third set, never read (figures only), 90.9 % since an
-#: independent writer's questions were added (83.5 % before); dev and held-out, read while the
-#: training questions were written, 96.0 % and 94.7 %.
+#: (docs/knowledge-base.md, "Routing"): third 94.1 %, fourth 91.8 %, held-out 96.0 %, dev 99.2 %;
+#: all four have been read while the rules were written, so they guard against a fall, they do
+#: not measure new wording.
 GATES = {
-    "kb_paraphrases_third": 0.89,
+    "kb_paraphrases_third": 0.92,
     # a fourth writer (2026-12-06), never read: 89.0 % on the session's first commit, 88.6 % at
-    # its end (the dialogue rounds send a few more questions naming a fault to the repair form)
-    "kb_paraphrases_fourth": 0.87,
-    "kb_paraphrases_dev": 0.93,
-    "kb_paraphrases_heldout": 0.93,
+    # its end (the dialogue rounds send a few more questions naming a fault to the repair form);
+    # 91.8 % once questions about a situation stopped being taken for tasks (issue 17, routing)
+    "kb_paraphrases_fourth": 0.90,
+    "kb_paraphrases_dev": 0.97,
+    "kb_paraphrases_heldout": 0.94,
 }
 #: Questions that coincide with training data are left out of the figure; more than this share
 #: would mean the set is being learned, not measured.

@@ -26,6 +26,7 @@ __all__ = [
     "clause_intents",
     "clause_spans",
     "is_question",
+    "starts_new_matter",
 ]
 
 #: The parse result's key for the clauses, each with its own intent and topic (`bot.nlu.linear`).
@@ -142,6 +143,12 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
 def is_question(text: str) -> bool:
     """Whether a clause asks something (吗, 怎么, 哪, 几, 能不能, 微信能交不), not states it."""
     return _QUESTION.search(text) is not None
+
+
+def starts_new_matter(text: str) -> bool:
+    """Whether a clause opens another matter (另外发票怎么开, 顺便问下…, 2、…): the message asks
+    several things, not one question with its circumstances."""
+    return _NEW_MATTER.match(text.strip()) is not None or _NUMBERED.match(text.strip()) is not None
 
 
 def clause_intents(parse: Mapping[str, Any]) -> list[str]:

@@ -30,7 +30,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.answers import yes_no_answer
-from bot.nlu.clauses import CLAUSES, clause_intents, is_question
+from bot.nlu.clauses import CLAUSES, clause_intents, is_question, starts_new_matter
 from bot.nlu.faults import fault_type_of
 from bot.nlu.limits import INPUT_TRUNCATED, has_words
 from bot.nlu.meterreading import reports_reading
@@ -74,8 +74,10 @@ _READING_MISREAD = frozenset({"report_meter_problem", "inform"})
 KB_INTENT = "faq"
 #: Task intents whose words residents use to ask the knowledge base (户号咋查 → query_fee,
 #: 营业厅办事要带户口本不 → query_service_hall, 还能往哪投诉 → file_complaint). Not here: tasks
-#: whose how-to questions are the task itself (测温怎么预约, 怎么绑定户号, 能在线办报停吗), ticket
-#: questions, and out_of_scope, whose questions are about other utilities (燃气费怎么交).
+#: whose how-to questions are the task itself (能在线办报停吗), and out_of_scope, whose questions
+#: are about other utilities (燃气费怎么交). A 测温 or binding question is one only when it asks
+#: what the task does not do (自己测温咋测, 绑定手机号咋改: `bot.nlu.questions`), a ticket question
+#: only when it names no request of the resident's (来的人有工牌吗 我咋查).
 KB_LOOKALIKES = frozenset(
     {
         "report_repair",
@@ -88,6 +90,9 @@ KB_LOOKALIKES = frozenset(
         "query_outage",
         "correct_info",
         "greet",
+        "request_temp_check",
+        "bind_account",
+        "query_ticket",
     }
 )
 #: The topic model's confidence a general question needs to leave its task for the knowledge
@@ -264,6 +269,7 @@ class IntentCorrections(StatelessComponent):
                 name in KB_LOOKALIKES
                 and topic_confidence(message) >= KB_QUESTION_CONFIDENCE
                 and asks_general_question(text, name)
+                and not _request_of_another_matter(message)
             ):
                 meant = KB_INTENT
             else:
@@ -368,13 +374,51 @@ def _request_beside_a_question(message: Message, text: str) -> str | None:
     """The request a clause of a message read as a question makes (我要报修 暖气片不热 顺便问下过户
     要带什么材料; 我要报停，另外去年的发票还没开): the request is what the resident came for, and
     the question is answered beside it. Only a clause the classifier is sure of, or one the
-    rules of `requests_in` see too."""
+    rules of `requests_in` see too, and not a clause that itself asks a general question.
+
+    A message that asks one general question and asks nobody to act keeps the question, though a
+    clause names what it is about (暖气片嗡嗡的 需要报修吗; 家里贼冷，来人测温也没到数儿，能给退点钱
+    不; 想投诉热力公司 找哪个部门), when the topic model is sure of its topic
+    (`_one_matter_question`): the answer names the task as the next step."""
+    if _one_matter_question(message, text):
+        return None
+    return _clause_request(message, text)
+
+
+def _clause_request(message: Message, text: str) -> str | None:
+    """The first request a clause makes (`_request_beside_a_question`, without the exception)."""
     noticed = requests_in(text)
     for clause in message.get(CLAUSES) or []:
         intent, sure = clause.get(INTENT_NAME_KEY), float(clause.get("confidence") or 0)
-        if intent in FORM_STARTERS and (sure >= _SURE_REQUEST or intent in noticed):
+        if (
+            intent in FORM_STARTERS
+            and (sure >= _SURE_REQUEST or intent in noticed)
+            and not asks_general_question(str(clause.get(TEXT) or ""), str(intent))
+        ):
             return str(intent)
     return None
+
+
+def _several_matters(message: Message) -> bool:
+    """Whether a clause of the message opens another matter (另外, 顺便, 2、 …)."""
+    return any(starts_new_matter(str(c.get(TEXT) or "")) for c in (message.get(CLAUSES) or [])[1:])
+
+
+def _one_matter_question(message: Message, text: str) -> bool:
+    """A general question that asks nobody to act (`asks_general_question`), about one matter,
+    and the topic model at least `KB_QUESTION_CONFIDENCE` sure of its topic."""
+    return (
+        topic_confidence(message) >= KB_QUESTION_CONFIDENCE
+        and not _several_matters(message)
+        and asks_general_question(text)
+    )
+
+
+def _request_of_another_matter(message: Message) -> bool:
+    """Whether, beside the question, a clause opening another matter is a request (暖气不热了，另外
+    发票怎么开: the repair, and the invoice answered beside it)."""
+    text = str(message.get(TEXT) or "")
+    return _several_matters(message) and _clause_request(message, text) is not None
 
 
 def _request_after_greeting(message: Message) -> str | None:

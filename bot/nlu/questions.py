@@ -12,9 +12,17 @@ A general question here is one that asks
 * whether something is normal, allowed or needed (正常吗, 能自己放气吗, 要带户口本不, 用不用除垢);
 * who is responsible or pays (物业管还是热力管, 损失谁承担, 找谁);
 * where to go (往哪投诉, 去哪反映, 在哪看);
-* why the heating makes a sound, or whether the sound means a fault (咔咔响是咋回事, 当当响是出毛病
-  了吗, 嗡嗡响有事没): the noise topic says which sounds are harmless and which need a repair.
-  Only sounds: why a radiator is cold (暖气拔凉的 咋回事) is a repair, however it is asked.
+* why the heating makes a sound, whether the sound means a fault or needs a repair
+  (咔咔响是咋回事, 当当响是出毛病了吗, 嗡嗡响有事没, 嗡嗡的 需要报修吗): the noise topic says which
+  sounds are harmless and which need a repair. Only sounds: why a radiator is cold (暖气拔凉的
+  咋回事) is a repair, however it is asked;
+* whether it costs and who pays (换阀门是免费的还是收材料费, 放气要钱不), what a rule says of time
+  (提前多久通知, 一般多久到账), which setting does what, a phone number (值班电话多少);
+* of a fee query: the price per square metre or for an area (每平多少钱, 我家89平得交多少), and
+  why a payment or bill looks as it does (交了钱怎么还显示欠费), naming no fault and no amount.
+
+A question may end a clause with more said after it (我自己能放放气吗？就怕弄一地水); a visit
+told as past (来人测温也没到数儿) asks for none.
 
 and does not ask the company to act for this resident or this account now: a request (帮我, 给我,
 我要, 派人, 来人, 上门, 快, 申请, 预约, 转人工, 查一下), a status question (交了吗, 恢复了没,
@@ -30,6 +38,7 @@ import re
 
 from bot.nlu.faults import fault_type_of, is_urgent
 from bot.nlu.numbers import to_canonical
+from bot.nlu.requests import NOTICE_RULE_ASKED
 
 __all__ = ["asks_general_question"]
 
@@ -39,9 +48,12 @@ def _either(*patterns: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
 
 
+#: A question particle; 不 only where the clause ends (收费不给开票 says, 要钱不 asks).
+_ASKS = r"(吗|么|嘛|呢|不(?![\u4e00-\u9fff]))"
+
 _GENERAL = _either(
     # how something is done or found, what it takes
-    r"(怎么|咋|如何|怎样)(个|样)?(弄|办|整|调|放|处理|查|找|看|算|收|知道|判断|确认|解决|用|防|关|开|改)(?!了)",
+    r"(怎么|咋|如何|怎样)(个|样)?(弄|办|整|调|放|处理|查|找|看|算|收|知道|判断|确认|解决|用|防|关|开|改|测|量)(?!了)",
     r"有(啥|什么)(办法|讲究|要求)",
     r"(带|准备|拿|需要)(些)?(什么|啥|哪些)|要带|什么手续|哪些(材料|证件|手续)",
     # whether something is normal, allowed or needed
@@ -53,17 +65,41 @@ _GENERAL = _either(
     r"还是.{1,6}(管|负责|出钱|交|赔)",
     # where to go
     r"(哪|哪里|哪儿|什么地方|啥地方|哪个地方)(能|可以)?(投诉|反映|办|查|看|找|问|申请|领|签|买)",
+    # whether it costs, and who pays (换阀门是免费的还是收材料费, 放气要钱不, 材料费谁出)
+    r"免费(" + _ASKS + r"|的吗|的还是|还是)|收不收|(收|要|花|掏)(不要)?(钱|费)" + _ASKS,
+    r"要不要钱|(得|要|用)(我|俺)?(自己)?(掏|出|付)(钱)?" + _ASKS + "|"
+    r"(材料|人工|上门|维修)费.{0,6}(" + _ASKS + r"|谁|多少|怎么|咋)",
+    # what a rule says of time: how early, how late, how long it usually takes
+    r"(提前|最晚|最迟|一般|通常|正常|按规定|规定)[^，,。？?！!\s]{0,6}(多久|多长时间|几天|几个?小时|多少天|几个?工作日)",
+    # which setting does what (温控阀哪一档最热)
+    r"哪(个|种|档|一档|一个)[^，,。？?！!]{0,8}(最|更|比较|合适)",
+    # a phone number asked for (人工客服的号码多少, 有没有值班电话)
+    r"(电话|号码|热线)[^，,。？?！!]{0,3}(多少|几号)|有没有[^，,。？?！!]{0,8}(电话|号码|热线)",
 )
+#: The price of the heating per unit of area, or for a given area (每平多少钱, 一平方米是多少钱,
+#: 我家89平 一冬天得交多少): the fee standard, not this account's bill (欠多少, 余额, 账单).
+_PRICE = re.compile(r"(每|一)(个)?(平|平米|平方|平方米|㎡)|单价|\d+(平|平米|平方|㎡)")
+_PRICE_ASKED = re.compile(r"多少|几(块|元|毛)|怎么算|咋算")
+_OWN_BILL = re.compile(r"欠|余额|账单|交了没|交没交|缴费记录")
+#: An amount of this account's bill (显示欠费1680元是咋回事, 比去年多交了400块): the fee query
+#: shows it.
+_AMOUNT = re.compile(r"\d+(\.\d+)?(元|块|块钱)")
+
+#: What follows 来人 / 来看 when it tells what happened (来人测温也没到数儿, 来人看了一次就没
+#: 下文了), not asks for someone now (快来人, 来人看看); 来看了吗 asks a status, kept by its own
+#: words.
+_TOLD_BEFORE = r"[^，,。？?！!\s]{0,3}(了(?![吗么没不])|过|也没|都没|就没|也不|都不)"
 
 _REQUEST = _either(
     # act for me, now
     r"帮(我|忙|俺|咱)|替(我|俺)|(给|告诉)(我|俺|咱)|给个",
-    r"(我|俺|咱)(家|们)?(要|想要|想|打算|得)(报|办|申请|查|投诉|转|预约|测|修|停|绑|找人)",
-    r"请.{0,4}(派|安排|来|上门|查|转)|麻烦|派|来人|来个人|来一趟|过来|快来|快点|赶紧|马上|尽快",
-    r"上门|来.{0,2}(修|看|瞅|瞧|测|量|处理|换|调)",
+    r"(我|俺|咱)(家|们)?(要|想要|想|打算|得)(报|办|申请|查|投诉|反映|举报|转|预约|测|修|停|绑|找人)",
+    r"请.{0,4}(派|安排|来|上门|查|转)|麻烦|派|来人(?!" + _TOLD_BEFORE + ")|来个人|来一趟|过来|"
+    r"快来|快点|赶紧|马上|尽快",
+    r"上门|来.{0,2}(修|看|瞅|瞧|测|量|处理|换|调)(?!" + _TOLD_BEFORE + ")",
     r"(能|可以)(不能)?(给|帮)(我|俺|咱)?(解决|处理|修|换|调|查|安排|看)",
     r"(能|可以)(不能)?(彻底|尽快|早点|赶快)?(解决|处理|修|安排)|(?<![哪里儿])能查",
-    r"安排|预约|申请|报修|保修|转人工|人工|真人|查一?下|查查|看一?下我",
+    r"安排|预约|申请|报修|保修|转人工|人工(?![^，,。？?！!]{0,3}(电话|号码|热线))|真人|查一?下|查查|看一?下我",
     # how to do what the bot does itself
     r"(怎么|咋|如何)(样)?(办理?|申请)?(报修|报停|停热|停暖|停供|测温|绑定?|解绑|投诉|退订)",
     r"(怎么|咋|如何)(样)?(查|看)(一?下)?(我家|我的)?.{0,2}"
@@ -73,6 +109,10 @@ _REQUEST = _either(
     r"(交|缴|到|批|处理|修|来|恢复|停|办|结清|清)(了|好|完)(吗|没|么|不)|了没",
     r"(?<!有事|要紧|问题|毛病|碍事)没有?[?？]?$",  # 交钱没? asks a status, 有事没? whether harmful
     r"进度|到哪(了|一步)|怎么样了",
+    # the fitter of this resident's request (上次那个维修师傅电话多少), not the company's number
+    r"(师傅|维修工|工人|小哥|测温员)的?.{0,2}(电话|手机|号码|联系方式)",
+    # how long this stop lasts (大概停多久), not how early stops are announced (停热多久会通知)
+    r"停[^，,。？?！!\s]{0,3}多久(?![^，,。？?！!\s]{0,3}(通知|告知|告诉))",
     r"(什么|啥|几)时候(能|来|到|恢复|修)|今晚|今天|今儿|明天|明儿|现在|这会|几点",
     # complaints of waiting or of the service
     r"(怎么|咋|为啥|为什么)(还|老|总|一直|都|这么)(不|没|是|停|凉|冷|挂|占线)|(怎么|咋)又",
@@ -84,6 +124,21 @@ _WHY_OR_HARMFUL = _either(
     r"(出|有)(毛病|问题|故障)(了)?(吗|么|嘛|不|没)|坏了(吗|么|嘛|没)|是不是.{0,3}(坏|毛病|问题|故障)",
     r"有事(没|吗|么|不)|没事(吧|吗)|要紧(吗|不|么)|碍事(吗|不|么)|(危险|安全)(吗|不|么)",
 )
+#: Asking whether a fault needs a repair at all (嗡嗡的 需要报修吗, 要不要找人修): for a sound the
+#: noise topic says which do; the words 报修 / 修 in it ask for nothing.
+_WHETHER_TO_REPAIR = re.compile(
+    r"(需不需要|要不要|用不用|该不该|是不是得|是不是要|是不是该|有没有必要|是否需要|是否要)"
+    r"(去|找人|叫人|让人)?(报修|报个修|修理|维修|修)|"
+    r"(需要|用|要|得|该)(去|找人|叫人|让人)?(报修|报个修|修理|维修|修)(吗|么|嘛|不)"
+)
+#: Asking why a payment, a bill or a notice is as it is (交了钱还显示欠费咋回事, 交了暖气费怎么还
+#: 显示欠费): for a message naming no fault, "why" asks what the fee query cannot explain.
+_WHY_SITUATION = _either(
+    r"(咋|怎么|什么|啥)回事|为啥|为什么|为嘛|(什么|啥)原因|咋(个)?情况",
+    r"(怎么|咋)还(?!不|没|是|停|凉|冷|挂|占线)",
+)
+#: The tasks a "why" about a situation is mistaken for (None: asked without a classifier's intent).
+_SITUATION_LOOKALIKES = frozenset({None, "query_fee"})
 #: A sound the heating makes (more than bot.nlu.faults names: 流水声, 嘎嘣).
 _SOUND = re.compile("响|声|噪|动静|吵|敲|咚|当当|哐|咣|哗|嗡|滋滋|嘶|咕噜|咕嘟|嘀嗒|嘎嘣|咔|啪|砰")
 #: The fault types a sound question may name: the sound itself, the air behind gurgling, or a
@@ -100,6 +155,21 @@ _TASK_ANSWERS = {
         r"哪个(营业厅|网点)|在哪|哪里|哪儿|地址|位置|怎么走|最近|附近",
         r"几点|开门|上班|营业时间|休息|周[六日末]|星期|礼拜|节假日|假期|过年|春节|初一|元旦|国庆",
         r"过户|报停|停暖|停供|停热|开栓|开通|发票|开票|复供|恢复",
+    ),
+    # a request already made: its ticket, its fitter, its progress (维修师傅电话多少 asks the
+    # fitter's number, not the hotline); 来的人有工牌吗 asks how to tell staff, the topic's
+    "query_ticket": re.compile(
+        r"工单|单子|单号|进度|报修|报的修|投诉|测温|报停|回访|结果|到哪|来不来|几点|(什么|啥)时候|哪天|"
+        r"接单|派单|受理|处理|安排|叫啥|叫什么"
+    ),
+}
+#: Tasks whose how-to questions are the task itself, asked about what the task does not do: the
+#: 测温 only when the resident measures alone (自己测温咋测; 测温怎么弄 asks for the 测温), a
+#: binding only when the account's phone is to change (绑定手机号咋改; 绑定户号咋弄 binds).
+_ONLY_ABOUT = {
+    "request_temp_check": re.compile(r"自己|自个|自行|自测|我测|俺测"),
+    "bind_account": re.compile(
+        r"(手机|电话)(号|号码)?.{0,6}(改|换|修改|变更|更换|停机|不用)|(改|换|修改|变更|更换).{0,4}(手机|电话)"
     ),
 }
 #: A greeting that goes on to ask (您好，请问今年嘛时候来暖气啊): the question is the message,
@@ -121,21 +191,57 @@ def asks_general_question(text: str | None, intent: str | None = None) -> bool:
         return False
     canonical = to_canonical(str(text))
     own = _TASK_ANSWERS.get(intent or "")
-    if _NUMBER.search(canonical) or _REQUEST.search(canonical) or (own and own.search(canonical)):
+    sound_question = intent in _SOUND_LOOKALIKES and _asks_about_a_sound(canonical)
+    # 需要报修吗 of a sound asks whether to, it asks nobody to come
+    asking = _WHETHER_TO_REPAIR.sub("，", canonical) if sound_question else canonical
+    if _NUMBER.search(canonical) or _REQUEST.search(asking) or (own and own.search(canonical)):
+        return False
+    only = _ONLY_ABOUT.get(intent or "")
+    if only and not only.search(canonical):
         return False
     if is_urgent(fault_type_of(canonical)) and not _ELSEWHERE.search(canonical):
         return False  # water escaping here and now: the repair (and the emergency net) acts
     if intent == "greet" and _ASKS_AFTER_GREETING.search(canonical):
         return True
-    sound_question = intent in _SOUND_LOOKALIKES and _asks_about_a_sound(canonical)
-    return _GENERAL.search(canonical) is not None or sound_question
+    if intent in _SITUATION_LOOKALIKES and _asks_why_of_a_situation(canonical):
+        return True
+    if NOTICE_RULE_ASKED.search(canonical):
+        return True  # 停热提前多久通知: the notice rules
+    return sound_question or any(_GENERAL.search(part) for part in _clauses(canonical))
+
+
+#: Where a clause ends: "我自己能放放气吗？就怕弄一地水" asks in its first clause.
+_CLAUSE_END = re.compile(r"[?？!！。;；,，]+")
+
+
+def _clauses(canonical: str) -> list[str]:
+    """The whole text and each of its clauses, so a question ending a clause is seen as one."""
+    return [canonical, *(part for part in _CLAUSE_END.split(canonical) if part.strip())]
 
 
 def _asks_about_a_sound(canonical: str) -> bool:
-    """Why the heating makes a sound, or whether the sound is a fault (module docstring); no
-    other fault may be named beside it (a cold radiator that also knocks is a repair)."""
+    """Why the heating makes a sound, whether the sound is a fault, or whether it needs a repair
+    (module docstring); no other fault may be named beside it (a cold radiator that also knocks
+    is a repair)."""
     return (
         fault_type_of(canonical) in _SOUND_FAULTS
         and _SOUND.search(canonical) is not None
-        and _WHY_OR_HARMFUL.search(canonical) is not None
+        and (
+            _WHY_OR_HARMFUL.search(canonical) is not None
+            or _WHETHER_TO_REPAIR.search(canonical) is not None
+        )
+    )
+
+
+def _asks_why_of_a_situation(canonical: str) -> bool:
+    """Why a payment, a bill or a price is as it is (交了钱还显示欠费咋回事), or what the heating
+    costs per square metre (每平多少钱): the message names no fault, and no bill of its own."""
+    if fault_type_of(canonical) is not None or _AMOUNT.search(canonical):
+        return False
+    if _WHY_SITUATION.search(canonical):
+        return True
+    return (
+        _PRICE.search(canonical) is not None
+        and _PRICE_ASKED.search(canonical) is not None
+        and _OWN_BILL.search(canonical) is None
     )

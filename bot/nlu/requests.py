@@ -320,7 +320,7 @@ _HESITATION = re.compile(
 
 
 _MEASURE = re.compile(
-    r"(来|上门|派人|过来|给我|帮我|先).{0,3}(测|量)(一?下|温|温度|测|量)?|"
+    r"(来|上门|派人|过来|给我|帮我|先).{0,3}(测|量)(一?下|温|温度|测|量)?(?![^，,。？?！!\s]{0,2}(了|过|也|都))|"
     r"(申请|预约|约|安排|要|想)(个|一下|一次)?测(个)?温|测个温"
 )
 
@@ -328,7 +328,7 @@ _MEASURE = re.compile(
 def asks_for_measurement(text: str | None) -> bool:
     """Whether `text` asks the company to come and measure the room (那你们先来测, 上门量一下):
     said right after the refund rules, it is the 测温 request they invite, not the same
-    question again."""
+    question again. A measurement told as done (来人测温也没到数儿, 上门量过了) asks for none."""
     return bool(text) and _MEASURE.search(to_canonical(str(text))) is not None
 
 
@@ -473,11 +473,24 @@ _STOP_ASKED = re.compile(
 )
 
 
+#: Asking how early, how late or how one is told of stops (提前多久通知, 最晚多久告诉住户, 怎么知道
+#: 啥时候停暖检修): the notice rules, whatever stop is named. 修好了告诉我 asks to be told, 停暖也
+#: 不提前通知 / 咋不通知业主 complain that no one was.
+_NOTICE_VERB = r"(通知|告知|告诉|知会|公告|公示|说一声)(?!我|俺|咱|一声|一下)"
+NOTICE_RULE_ASKED = re.compile(
+    r"(多久|多长时间|几天|几个?小时|多少天)[^，,。？?！!\s没不]{0,6}" + _NOTICE_VERB + "|"
+    r"(怎么|咋|如何|从哪|在哪|哪里|什么方式|啥方式|用什么|通过什么)(能|会)?(提前)?"
+    r"(知道|得知|收到|看到|通知|告知)(?!我|俺|咱)"
+)
+
+
 def asks_about_a_stop(text: str | None) -> bool:
     """Whether `text` asks about a heating stop by what is done there (金色家园检修到哪天, 抢修
     要多久, 啥时候检修): the outage answer has the dates; the knowledge base had only the notice
-    rules."""
-    return _STOP_ASKED.search(to_canonical(str(text or ""))) is not None
+    rules. A question about being told (突然停热多久会通知, 维修停热提前多长时间告知, 怎么知道啥时候
+    停暖检修) asks those rules, not about a stop (`NOTICE_RULE_ASKED`)."""
+    canonical = to_canonical(str(text or ""))
+    return _STOP_ASKED.search(canonical) is not None and not NOTICE_RULE_ASKED.search(canonical)
 
 
 _STOP_OVER = re.compile(

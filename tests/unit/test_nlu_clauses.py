@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlu.clauses import clause_intents, clause_spans, is_question
+from bot.nlu.clauses import clause_intents, clause_spans, is_question, starts_new_matter
 
 
 def _clauses(text: str) -> list[str]:
@@ -66,3 +66,17 @@ def test_only_the_clauses_the_classifier_is_sure_of_count() -> None:
     }
     assert clause_intents(parse) == ["greet", "query_fee"]
     assert clause_intents({"text": "暖气不热"}) == []
+
+
+@pytest.mark.parametrize(
+    ("clause", "new"),
+    [
+        ("另外发票怎么开", True),
+        ("顺便问下过户要带什么", True),
+        ("2、电子发票在哪下载", True),
+        ("需要报修吗", False),
+        ("能给退点钱不?", False),
+    ],
+)
+def test_a_clause_that_opens_another_matter(clause: str, new: bool) -> None:
+    assert starts_new_matter(clause) is new

@@ -129,6 +129,8 @@ def test_valve(text: str) -> None:
         "吵得睡不着",
         "阀门响",  # a sound at the valve is a noise complaint
         "暖氣片響",
+        "哗哗响 像流水似的",  # a sound likened to water, no water escaping
+        "跟流水一样哗哗的",
     ],
 )
 def test_noise(text: str) -> None:

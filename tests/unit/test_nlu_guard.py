@@ -169,6 +169,69 @@ def test_a_request_beside_a_question_is_the_request() -> None:
     assert _corrected(_parsed("暖气片上热下凉 是怎么回事", "faq", clauses=unsure)) == "faq"
 
 
+@pytest.mark.parametrize(
+    ("text", "clauses", "topic", "meant"),
+    [
+        # one question whose clause names what it is about: the question, answered
+        (
+            "暖气片嗡嗡的 要不要找人修",
+            [{"text": "暖气片嗡嗡的", "name": "report_repair", "confidence": 0.95}],
+            0.8,
+            "faq",
+        ),
+        (
+            "前天来人测温也没到18度，能退点钱不？",
+            [{"text": "前天来人测温也没到18度", "name": "request_temp_check", "confidence": 0.95}],
+            0.8,
+            "faq",
+        ),
+        # the topic model unsure: the request (the buttons would replace it)
+        (
+            "暖气片嗡嗡的 要不要找人修",
+            [{"text": "暖气片嗡嗡的", "name": "report_repair", "confidence": 0.95}],
+            0.3,
+            "report_repair",
+        ),
+        # another matter opened beside a request: the request, the question answered beside it
+        (
+            "暖气不热了，另外发票怎么开",
+            [
+                {"text": "暖气不热了", "name": "report_repair", "confidence": 0.97},
+                {"text": "另外发票怎么开", "name": "faq", "confidence": 0.9},
+            ],
+            0.9,
+            "report_repair",
+        ),
+    ],
+)
+def test_one_question_keeps_the_knowledge_base_a_request_beside_it_wins(
+    text: str, clauses: list[dict[str, object]], topic: float, meant: str
+) -> None:
+    assert _corrected(_parsed(text, "faq", clauses=clauses, response_selector=_topic(topic))) == (
+        meant
+    )
+
+
+def test_a_task_with_another_matter_requested_is_not_moved_to_the_knowledge_base() -> None:
+    """暖气不热了，另外发票怎么开 read as a repair asks a general question too; the repair stays."""
+    clauses = [
+        {"text": "暖气不热了", "name": "report_repair", "confidence": 0.97},
+        {"text": "另外发票怎么开", "name": "faq", "confidence": 0.9},
+    ]
+    text = "暖气不热了，另外发票怎么开"
+    assert _corrected(
+        _parsed(text, "report_repair", clauses=clauses, response_selector=_topic(0.9))
+    ) == "report_repair"
+    lookup = _parsed("户号从哪能查到", "query_fee", response_selector=_topic(0.9))
+    assert _corrected(lookup) == "faq"
+
+
+def test_the_notice_rules_are_no_outage_question() -> None:
+    """突然停热多久会通知 was answered "no stop in your community"."""
+    assert _corrected(_parsed("故障停热一般多久会通知", "faq")) == "faq"
+    assert _corrected(_parsed("金色家园检修到哪天", "faq")) == "query_outage"
+
+
 def _topic(confidence: float) -> dict[str, object]:
     return {"faq": {"response": {"intent_response_key": "faq/radiator_bleeding",
                                  "confidence": confidence}}}  # fmt: skip

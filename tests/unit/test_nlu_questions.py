@@ -130,3 +130,62 @@ def test_why_a_radiator_sounds_is_a_question_a_cold_radiator_a_repair(
     text: str, general: bool
 ) -> None:
     assert asks_general_question(text, "report_repair") is general
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "general"),
+    [
+        # whether it costs, who pays: the answer names the booking (“我要报修”) as the next step
+        ("温控阀拧不动了 换一个是免费的还是收钱", "report_repair", True),
+        ("给暖气放个气要钱不", "report_repair", True),
+        ("我要反映问题，你们的维修工收费不给开票", "file_complaint", False),  # 收费不给: told
+        # the price per square metre, or for a given area, not this account's bill
+        ("居民暖气费每平米多少钱", "query_fee", True),
+        ("我家120平 一个供暖季得交多少", "query_fee", True),
+        ("我家120平 还欠多少", "query_fee", False),
+        # why a payment looks as it does; an amount of the bill is the fee query's
+        ("缴费成功了为什么还提示欠费", "query_fee", True),
+        ("钱都交了咋还显示没交呢", "query_fee", True),
+        ("显示欠费2300元是咋回事", "query_fee", False),
+        # the notice rules, not a stop; a complaint that none came stays one
+        ("计划停热一般提前几天通知", "query_outage", True),
+        ("停暖也不提前通知，太过分了", "file_complaint", False),
+        ("停暖期间室温能保证吗，大概停多久", "query_outage", False),  # how long this stop lasts
+        # a visit told as past is no request for one
+        ("上周来人测过温度了 没达标 能退费不", "report_repair", True),
+        ("快来人看看", "report_repair", False),
+        # a number asked for; the fitter of one's own request is the ticket's
+        ("值班电话是多少", "request_human", True),
+        ("有没有人工客服的电话", "request_human", True),
+        ("转人工", "request_human", False),
+        ("上次那个维修师傅电话多少", "query_ticket", False),
+        # a question ending its clause, with more said after it
+        ("我自己能拧那个放气阀吗？怕弄一地水", "report_repair", True),
+        # what the task does not do: measuring alone, changing the account's phone
+        ("自己在家测温度怎么测才准", "request_temp_check", True),
+        ("测温怎么弄", "request_temp_check", False),
+        ("绑定的手机号换了怎么改", "bind_account", True),
+        ("绑定户号咋弄", "bind_account", False),
+        # a ticket question that names no request of one's own
+        ("来了个人说是热力公司的 怎么确认真假", "query_ticket", True),
+        ("我报的修咋查进度", "query_ticket", False),
+    ],
+)
+def test_questions_about_a_situation_reach_the_knowledge_base_requests_stay(
+    text: str, intent: str, general: bool
+) -> None:
+    assert asks_general_question(text, intent) is general
+
+
+@pytest.mark.parametrize(
+    ("text", "general"),
+    [
+        ("暖气管子咔咔响 用不用报修", True),  # whether a sound needs a repair: the noise topic
+        ("暖气片嗡嗡的 要不要找人修", True),
+        ("暖气片一直哗哗响 跟流水似的 正常吗", True),  # a sound like water, no water escaping
+        ("暖气不热 需要报修吗", False),  # a cold radiator is a repair, however asked
+        ("暖气咔咔响 给我报修", False),
+    ],
+)
+def test_whether_a_sound_needs_a_repair_is_a_question(text: str, general: bool) -> None:
+    assert asks_general_question(text, "report_repair") is general

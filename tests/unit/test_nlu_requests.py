@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.nlu.requests import (
+    asks_about_a_stop,
     asks_for_measurement,
     asks_meter_visit,
     cannot_provide,
@@ -189,6 +190,8 @@ def test_answers_requests_and_complaints_are_no_hesitation(text: str | None) -> 
         ("上门量一下温度", True),
         ("我自己测的卧室16.5度", False),
         ("测温不达标能退多少", False),
+        ("前天来人测温也没到18度 能退多少", False),  # a measurement told as done
+        ("上门量过了 还是16度", False),
     ],
 )
 def test_asking_for_a_measurement_is_told_from_talking_about_one(text: str, asks: bool) -> None:
@@ -336,3 +339,18 @@ def test_someone_asked_to_look_at_the_meter_is_a_meter_visit(text: str) -> None:
 )
 def test_a_radiator_fault_or_other_words_are_no_meter_visit(text: str) -> None:
     assert not asks_meter_visit(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("金色家园检修到哪天", True),
+        ("抢修要多久 修好了告诉我一声", True),  # how long, and to be told: the stop
+        ("检修要多久啊 怎么也没个通知", True),  # no notice came: still this stop
+        ("故障停热一般多久内告知住户", False),  # the notice rules, whatever stop is named
+        ("检修停暖提前几天通知", False),
+        ("啥时候停暖检修 从哪能提前知道", False),
+    ],
+)
+def test_a_question_about_notices_is_no_question_about_a_stop(text: str, asks: bool) -> None:
+    assert asks_about_a_stop(text) is asks
