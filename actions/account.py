@@ -51,7 +51,7 @@ from actions.subscriptions import offer_after_binding
 from bot.base import clock
 from bot.nlu.form_answers import area_asked, no_account_number
 from bot.nlu.numbers import chinese_to_arabic, normalise_account_no, normalise_phone
-from bot.nlu.requests import cannot_provide, earlier_season, requests_in, withdraws
+from bot.nlu.requests import cannot_provide, earlier_season, requests_in, takes_request_back
 from bot.nlu.text import normalise
 from bot.policy.faq import number_text
 from bot.privacy import mask_account
@@ -281,7 +281,7 @@ def _changed_mind(tracker: Tracker) -> bool:
     intent = tracker.latest_message.get("intent", {}).get("name")
     if intent in _STOPPING_INTENTS or intent in _OTHER_REQUESTS:
         return False
-    return withdraws(latest_text(tracker))
+    return takes_request_back(latest_text(tracker))
 
 
 def _account_given(tracker: Tracker, events: list[EventType]) -> str | None:

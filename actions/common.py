@@ -663,10 +663,12 @@ def opening_text(tracker: Tracker, intents: set[str], form: str) -> str:
 
 
 APOLOGY = "utter_apology_upset"
+#: The apology that promises nothing (the resident said no, or asked something): 抱歉让您着急了.
+PLAIN_APOLOGY = "utter_apology_plain"
 
 
 #: Every apology a conversation may hear; one of them is enough.
-APOLOGIES = frozenset({APOLOGY, "utter_apology_outage"})
+APOLOGIES = frozenset({APOLOGY, PLAIN_APOLOGY, "utter_apology_outage"})
 
 
 def apologise_once(
@@ -1182,6 +1184,11 @@ def corrected(held: Address, said: Address) -> Address:
         unit=said.unit or held.unit,
         room=said.room or held.room,
     )
+
+
+def value_before_this_message(tracker: Tracker, slot: str) -> Any:
+    """The value `slot` held before the latest user message (see `_value_before_this_message`)."""
+    return _value_before_this_message(tracker, slot)
 
 
 def _value_before_this_message(tracker: Tracker, slot: str) -> Any:

@@ -27,8 +27,10 @@ from actions.cold_room import reading_below_standard, tell_below_standard
 from actions.common import (
     AFTER_OUTAGE,
     NO_PAYLOAD,
+    PLAIN_APOLOGY,
     YES_PAYLOAD,
     address_parts,
+    apologise_once,
     channel_of,
     consecutive_fallbacks,
     contact_number,
@@ -41,6 +43,7 @@ from actions.common import (
     latest_text,
     leave_form,
     message_key,
+    offer_way_out,
     policy,
     previous_bot_turn,
     raw_text,
@@ -82,7 +85,9 @@ from bot.nlu.numbers import normalise_contact_number
 from bot.nlu.preambles import announces_question
 from bot.nlu.requests import (
     FORM_STARTERS,
+    and_there_place,
     asks_after_the_stop,
+    asks_for_another_way,
     asks_for_measurement,
     asks_when,
     asks_when_heat_returns,
@@ -90,12 +95,13 @@ from bot.nlu.requests import (
     cannot_provide,
     demands_heat,
     hesitating,
+    knocking_at_home,
     withdraws,
 )
 from bot.nlu.reschedule import Reschedule, asks_to_reschedule
 from bot.nlu.timewindow import parse_visit_window
 from bot.policy.knowledge import KnowledgeBase, load_knowledge
-from bot.policy.rules import in_heating_season
+from bot.policy.rules import in_heating_season, season_dates, season_start_year
 from bot.privacy import mask_phone
 from bot.services import tickets as ticket_service
 from bot.services.accounts import contact_of
@@ -368,6 +374,10 @@ class ActionHandleYesNo(Action):
             if hesitating(latest_text(tracker)):
                 dispatcher.utter_message(response="utter_take_your_time")
             return cleared
+        # 算了 跟你说也没用 你就告诉我几点能来热: sorry first, then what they still ask
+        apologise_once(dispatcher, tracker, PLAIN_APOLOGY)
+        if asks_when_heat_returns(latest_text(tracker)) and await community_of(tracker):
+            return cleared + await ActionQueryOutage().run(dispatcher, tracker, domain)
         if _answered_question_beside(dispatcher, tracker):
             return cleared  # 好滴 那发票咋开呀: the question, not "anything else?"
         dispatcher.utter_message(response="utter_anything_else")
@@ -664,9 +674,11 @@ class ActionHandleInform(Action):
         if (
             _just_answered_about_outages(tracker)
             and await _names_a_community(tracker)
-            and not fault_type_of(latest_text(tracker))
+            and (not fault_type_of(latest_text(tracker)) or await _asks_and_there(tracker))
         ):
-            # 那和平里呢 right after an outage answer asks the same about another community.
+            # 那和平里呢 right after an outage answer asks the same about another community, also
+            # when it goes on to say it is cold there (那金色家园呢 我妈住那边 她说屋里不热): the
+            # stop there first (我家在阳光花园 也不热 books the repair)
             return await ActionQueryOutage().run(dispatcher, tracker, domain)
         if fault_type_of(latest_text(tracker)):
             return [FollowupAction("repair_form")]
@@ -849,6 +861,12 @@ async def _complete_urgent_ticket(
     return True
 
 
+async def _asks_and_there(tracker: Tracker) -> bool:
+    """Whether the latest message opens by asking "and there?" of one of our communities."""
+    place = and_there_place(latest_text(tracker))
+    return bool(place) and match_community(str(place), await read_db(known_communities)) is not None
+
+
 async def _names_a_community(tracker: Tracker) -> bool:
     """Whether the latest message names one of the company's communities."""
     return match_community(latest_text(tracker), await read_db(known_communities)) is not None
@@ -960,6 +978,12 @@ class ActionAnswerFaq(Action):
         if not pressed and announces_question(latest_text(tracker)):
             dispatcher.utter_message(response="utter_go_ahead")  # 姑娘 我问一下
             return []
+        if not pressed and _asks_another_way_to_prove(tracker):
+            # 那我还能怎么查 at the 户号 question: the other ways, not a topic
+            dispatcher.utter_message(
+                response="utter_verify_alternatives", hotline=policy().company.hotline
+            )
+            return []
         choice = (
             TopicChoice(answer=str(pressed))
             if pressed
@@ -989,6 +1013,11 @@ class ActionAnswerFaq(Action):
             # 交那么多钱屋里才16度 骗子公司: the fact and what can be done, not topic buttons
             return tell_below_standard(dispatcher, tracker) or []
         choice = _within_the_request(tracker, choice)
+        if not pressed and _warm_up_long_over(tracker, choice):
+            # 俺家暖气咋凉成这了 three weeks into the season: "the first 3–5 days warm up" is
+            # no answer any more, and the topic itself says to book a repair after a week
+            return [FollowupAction("repair_form")]
+        repair_too = not pressed and _kb_sends_a_fitter(tracker, choice)
         how_to = None if pressed or choice.answer else how_to_apply_topic(latest_text(tracker))
         if how_to:
             # 我想问问报停怎么办: how to apply for what the bot does; the answer offers to start
@@ -1006,7 +1035,61 @@ class ActionAnswerFaq(Action):
             answer_topics(dispatcher, tracker, kb, others)
         elif not events and not offer_topics(dispatcher, kb, choice):
             dispatcher.utter_message(response="utter_ask_rephrase")
+        if repair_too:
+            # 额屋里暖气片一到黑咧就咣当咣当响 这咋弄: the answer says a knock needs a fitter, so
+            # the booking starts with it (不用报修 still ends it)
+            return [*events, FollowupAction("repair_form")]
         return events
+
+
+def _asks_another_way_to_prove(tracker: Tracker) -> bool:
+    """Whether verification asks for the account or its phone and the resident asks what else
+    they can do (那我还能怎么查, 还有别的办法吗)."""
+    if tracker.active_loop.get("name") != "verify_form":
+        return False
+    if tracker.get_slot("requested_slot") not in ("account_no", "phone_last4"):
+        return False
+    return asks_for_another_way(latest_text(tracker))
+
+
+#: The topic of the first days of the season (升温期: 三到五天, 一周内稳定).
+WARM_UP_TOPIC = "startup_period"
+#: Days after the season's start when the warm-up answer stops fitting a cold home (the topic's
+#: own words: 超过一周仍明显不热…请回复“我要报修”).
+WARM_UP_DAYS = 7
+#: Words that ask about the first days themselves (刚开始供暖暖气不热正常吗).
+_ASKS_ABOUT_THE_START = re.compile(
+    r"刚开始|刚供暖|刚来暖|刚通暖|升温期|刚烧|开始供暖(的)?(这|那)几天"
+)
+
+
+def _warm_up_long_over(tracker: Tracker, choice: TopicChoice) -> bool:
+    """Whether the warm-up topic was chosen for a cold home a week or more into the season,
+    outside a form, by a message that does not ask about the first days themselves: it is a
+    repair now (and where heating is stopped the repair flow tells the stop first)."""
+    if choice.answer != WARM_UP_TOPIC or tracker.active_loop.get("name"):
+        return False
+    text = latest_text(tracker)
+    if fault_type_of(text) != "no_heat" or _ASKS_ABOUT_THE_START.search(text):
+        return False
+    today = clock.now().date()
+    rules = policy()
+    if not in_heating_season(rules, today):
+        return False
+    start, _ = season_dates(rules, season_start_year(rules, today))
+    return (today - start).days >= WARM_UP_DAYS
+
+
+def _kb_sends_a_fitter(tracker: Tracker, choice: TopicChoice) -> bool:
+    """Whether the topic answered says the sound the resident tells of needs a fitter (a knock
+    or hum in their home, going on: `knocking_at_home`), outside a form."""
+    if choice.answer != NOISE_TOPIC or tracker.active_loop.get("name"):
+        return False
+    return knocking_at_home(latest_text(tracker))
+
+
+#: The topic of radiator sounds, whose answer sends knocking and humming to a repair.
+NOISE_TOPIC = "radiator_noise"
 
 
 async def _heat_asked_for_in_season(tracker: Tracker, choice: TopicChoice) -> bool:
@@ -1076,8 +1159,9 @@ class ActionFallback(Action):
             return []  # 刚量了一下，卧室16.5度 from a 室温抽测 household: understood after all
         text = latest_text(tracker)
         form = tracker.active_loop.get("name")
-        if form == "verify_form" and cannot_provide(text):
-            # 户号？我不知道 房东只给我地址: not a message to rephrase, a resident without it
+        if form == "verify_form" and (cannot_provide(text) or asks_for_another_way(text)):
+            # 户号？我不知道 房东只给我地址 / 那我还能怎么查: not a message to rephrase, a resident
+            # without it, who needs the other ways
             dispatcher.utter_message(
                 response="utter_verify_alternatives", hotline=policy().company.hotline
             )
@@ -1107,7 +1191,15 @@ class ActionFallback(Action):
         ):
             return [UserUtteranceReverted()]
         dispatcher.utter_message(response="utter_ask_rephrase")
+        if form:
+            # the form's question stands: at its third ask in a row, the ways out come with it
+            way_out = "utter_verify_alternatives" if form == "verify_form" else WAY_OUT
+            offer_way_out(dispatcher, tracker, [], way_out)
         return [UserUtteranceReverted()]
+
+
+#: The ways out of a form (a person, the hotline, stopping), said at a third ask in a row.
+WAY_OUT = "utter_form_way_out"
 
 
 class ActionStopForm(Action):

@@ -30,7 +30,7 @@ from actions.common import (
     window_of,
 )
 from bot.base import clock
-from bot.nlu.requests import withdraws
+from bot.nlu.requests import takes_request_back, withdraws
 from bot.privacy import mask_phone
 from bot.services import tickets as ticket_service
 
@@ -66,7 +66,7 @@ def withdrawn_at_read_back(
     taken as a new detail; None when they did not."""
     if tracker.get_slot("requested_slot") != SLOT:
         return None
-    if latest_intent(tracker) not in _LEAVING and not withdraws(latest_text(tracker)):
+    if latest_intent(tracker) not in _LEAVING and not takes_request_back(latest_text(tracker)):
         return None
     dispatcher.utter_message(response="utter_read_back_withdrawn")
     return leave_form(tracker)

@@ -7,6 +7,7 @@ the user is told what to do now, and the form then only completes the ticket's a
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -40,6 +41,7 @@ from actions.common import (
     resident_words,
     sender_account,
     sender_phone,
+    value_before_this_message,
     window_of,
 )
 from actions.emergency import tell_urgent_completed
@@ -56,7 +58,7 @@ from actions.tickets import CANCEL_PREFIX, status_detail
 from bot.base import clock
 from bot.nlu.address import Address, parse_address
 from bot.nlu.emergency import only_discounted
-from bot.nlu.faults import fault_type_of, is_urgent
+from bot.nlu.faults import fault_type_of, is_urgent, ticket_fault
 from bot.nlu.requests import DECLINED_VISIT, asks_for_measurement
 from bot.privacy import mask_phone
 from bot.services import tickets as ticket_service
@@ -158,6 +160,12 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
                 dispatcher.utter_message(response="utter_invalid_fault_type")
                 return {"fault_type": None}
             fault = "other"
+        fault = ticket_fault(fault, latest_text(tracker)) or fault
+        held = value_before_this_message(tracker, "fault_type")
+        if _keeps_the_fault_told(tracker, held, fault):
+            # 试了 那个小阀门拧不动 after the venting advice: how the resident's own try went, not
+            # another fault; the radiator still has air in it
+            return {"fault_type": held}
         slots: dict[str, Any] = {"fault_type": fault}
         # 万一漏水怎么办 names a leak but reports none: no urgent ticket, nobody paged
         hypothetical = only_discounted(latest_text(tracker))
@@ -214,6 +222,24 @@ def fault_told_before(tracker: Tracker) -> str | None:
         if fault is not None:
             return None if is_urgent(fault) else fault
     return None
+
+
+#: Words that correct the fault told before (不是漏水 是阀门坏了, 说错了, 其实是).
+_CORRECTING = re.compile(r"不是|不对|错了|说错|其实是|准确(地)?说|应该是|改成")
+
+
+def _keeps_the_fault_told(tracker: Tracker, held: Any, fault: str) -> bool:
+    """Whether the form keeps the fault the resident came with (`held`, a specific one) over
+    `fault` read from a later message that was not asked for it and corrects nothing: a part
+    named in telling how a try went (小阀门拧不动) or a second symptom. A leak always counts
+    (it is urgent), and a vague fault (其他) gives way to a specific one."""
+    if held not in FAULT_TYPES or held in ("other", fault) or is_urgent(fault):
+        return False
+    if tracker.get_slot("requested_slot") == "fault_type":
+        return False
+    if latest_intent(tracker) == "correct_info":
+        return False
+    return _CORRECTING.search(latest_text(tracker)) is None
 
 
 def measure_instead(

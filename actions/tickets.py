@@ -26,7 +26,13 @@ from actions.common import (
 from actions.sampling import after_ticket_cancelled
 from bot.base import clock
 from bot.nlu.numbers import normalise_ticket_no
-from bot.nlu.requests import cannot_provide, chasing
+from bot.nlu.requests import (
+    asks_when,
+    asks_when_we_reply,
+    cannot_provide,
+    chasing,
+    refers_to_filed_request,
+)
 from bot.services import tickets as ticket_service
 from bot.services.tickets import KIND_NAMES, TicketView
 
@@ -41,8 +47,10 @@ def ticket_no_of(tracker: Tracker) -> str | None:
     return normalise_ticket_no(latest_text(tracker))
 
 
-def status_detail(ticket: TicketView) -> str:
-    """What the user wants to know next: the visit window, or the deadline."""
+def status_detail(ticket: TicketView, reply_asked: bool = False) -> str:
+    """What the user wants to know next: the visit window, or the deadline; when they asked
+    when they hear back (多长时间能给俺个回话) and nobody has yet, the first contact promised
+    too."""
     if ticket.status in {"done", "cancelled"}:
         return ""
     if ticket.urgent:
@@ -51,7 +59,10 @@ def status_detail(ticket: TicketView) -> str:
         return f"这是紧急工单，值班人员正在处理{arrival or ''}。"
     if ticket.visit_start and ticket.visit_end:
         return f"上门时间 {clock.format_window(ticket.visit_start, ticket.visit_end)}。"
-    return f"预计 {clock.format_due(ticket.resolve_due)} 前处理完毕。"
+    due = f"预计 {clock.format_due(ticket.resolve_due)} 前处理完毕。"
+    if reply_asked and ticket.status == "new" and ticket.first_reply_due:
+        return f"工作人员会在 {clock.format_due(ticket.first_reply_due)} 前联系您，{due}"
+    return due
 
 
 async def tickets_asked_about(
@@ -138,15 +149,21 @@ class ActionQueryTicket(Action):
         if chasing(latest_text(tracker)):
             dispatcher.utter_message(response="utter_sorry_for_the_wait")
         number, tickets = await tickets_asked_about(tracker)
+        text = latest_text(tracker)
+        if number is None and refers_to_filed_request(text):
+            # 刚才俺投诉的那个 多长时间回话: the complaint, not every ticket of the conversation
+            kinds = kinds_meant(text)
+            tickets = [t for t in tickets if t.kind in kinds] or tickets
         if not tickets:
             say_none_found(dispatcher, number)
+        reply_asked = asks_when_we_reply(text) or asks_when(text)
         for ticket in tickets:
             dispatcher.utter_message(
                 response="utter_ticket_status",
                 ticket_no=ticket.ticket_no,
                 kind=ticket.kind_name,
                 status=ticket.status_name,
-                detail=status_detail(ticket),
+                detail=status_detail(ticket, reply_asked),
             )
         return []
 

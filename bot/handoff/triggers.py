@@ -79,12 +79,22 @@ UPSET_WORDS = (
 _CITY_HOTLINE = re.compile(r"(?<![0-9０-９])(?:12345|１２３４５)(?![0-9０-９])")
 
 
+#: Giving up on being heard (跟你说也没用, 说了也白说, 跟机器人讲不清): the resident is past
+#: patience with the answers, and owed an apology before the next one.
+_NO_USE_TALKING = re.compile(
+    r"(?:跟|和|对|同)(?:你|您|机器人|你们)(?:们)?(?:说|讲)(?:了)?(?:也|都)?"
+    r"(?:没用|没啥用|没什么用|白说|白讲|说不清|讲不清|说不明白|讲不明白|说不通)|"
+    r"说了(?:也|都)?(?:白说|没用)|白费口舌|对牛弹琴"
+)
+
+
 def upset(text: str) -> bool:
     """Whether `text` shows the resident upset about the service (or angry at the bot)."""
     return (
         angry(text)
         or any(word in text for word in UPSET_WORDS)
         or _CITY_HOTLINE.search(text) is not None
+        or _NO_USE_TALKING.search(text) is not None
     )
 
 

@@ -84,6 +84,10 @@ _MULTI_CHAR_SUFFIX = re.compile(
 )
 # Characters that never occur inside a community name but do in the words around it.
 _STOP_CHARS = re.compile("[我你他她这那哪的了吗呢啊吧是在有没不就住,，。!！?？:：;；]")
+#: A character no name holds (an emoji, a symbol): 😭家里 is no community.
+_NOT_NAME_CHAR = re.compile(r"[^\w·]")
+#: Words a guessed name cannot end with: they say "in the home" (家里, 屋里), not a place.
+_AT_HOME = ("家里", "屋里", "房里", "这里", "那里", "哪里", "城里", "村里", "院里", "心里")
 _NOT_A_NAME = frozenset({"这里", "那里", "家里", "城里", "屋里", "小区", "社区", "村里", "院里"})
 # Words of the message around an address that no community name holds (联系电话打社区办公室: the
 # number to call, not a place).
@@ -139,6 +143,8 @@ def _strip_admin(name: str) -> str:
 def _valid_name(name: str) -> bool:
     if not name or name in _NOT_A_NAME or _STOP_CHARS.search(name) or _STOP_WORDS.search(name):
         return False
+    if name.endswith(_AT_HOME):
+        return False  # 要去儿子家过冬家里: "at home", not a place called so
     if _MULTI_CHAR_SUFFIX.search(name):
         return len(_MULTI_CHAR_SUFFIX.sub("", name)) >= 1
     return len(name) >= 3
@@ -151,9 +157,9 @@ def _community_from_region(region: str, before_building: bool) -> str | None:
     candidate = m.group(1) if m else (region if before_building else "")
     if not candidate:
         return None
-    stops = list(_STOP_CHARS.finditer(candidate))
+    stops = list(_STOP_CHARS.finditer(candidate)) + list(_NOT_NAME_CHAR.finditer(candidate))
     if stops:
-        candidate = candidate[stops[-1].end() :]
+        candidate = candidate[max(stop.end() for stop in stops) :]
     candidate = _strip_admin(candidate)
     if m is None and not (2 <= len(candidate) <= 12 and candidate.isalnum()):
         return None
@@ -232,6 +238,29 @@ def near_community(name: str | None, known: Iterable[str]) -> str | None:
     return matches.pop() if len(matches) == 1 else None
 
 
+def _known_community(canonical: str, variants: list[tuple[str, str]]) -> tuple[str | None, str]:
+    """The known community the address is of, and the text after it: the longest name found,
+    unless another name is the one the building and flat follow (是和平里4号楼2单元301 阳光花园是
+    我闺女家: the home is in 和平里, the longer name is someone else's). (None, the whole text)
+    when no known name occurs."""
+    found: list[tuple[int, int, str]] = []
+    for form, name in variants:  # longest first: a shorter form inside a longer one is skipped
+        start = canonical.find(form)
+        while start >= 0:
+            end = start + len(form)
+            if all(end <= s or start >= e for s, e, _ in found):
+                found.append((start, end, name))
+            start = canonical.find(form, end)
+    if not found:
+        return None, canonical
+    if len({name for _, _, name in found}) > 1:
+        for _start, end, name in sorted(found):
+            if _structure(canonical[end:], True)[3] == 0:
+                return name, canonical[end:]
+    _, end, name = found[0]
+    return name, canonical[end:]
+
+
 #: A digit run no address part has (rooms and buildings are short): a phone or account number.
 _LONG_NUMBER = re.compile(r"(?<![0-9])[0-9]{7,}(?![0-9])")
 
@@ -247,13 +276,7 @@ def parse_address(text: str, known_communities: Iterable[str] = ()) -> Address:
     # dropped before the spaces, which would glue it to the room
     canonical = re.sub(r"\s+", "", _LONG_NUMBER.sub(" ", to_canonical(raw)))
     canonical = _strip_filler(canonical)
-    community: str | None = None
-    tail = canonical
-    for form, name in _known_variants(known_communities):
-        index = canonical.find(form)
-        if index >= 0:
-            community, tail = name, canonical[index + len(form) :]
-            break
+    community, tail = _known_community(canonical, _known_variants(known_communities))
     building, unit, room, first = _structure(tail, community is not None)
     if community is None:
         region = tail if first is None else tail[:first]

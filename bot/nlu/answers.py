@@ -1,4 +1,5 @@
-"""Bare yes / no answers in words the classifier does not read as such: 要, 要的, 嗯要, 不要了.
+"""Bare yes / no answers in words the classifier does not read as such: 要, 要的, 嗯要, 不要了,
+对 就这样.
 
 A resident asked 需要帮您报修吗？ answers with the verb of the question, 要 (or 需要, 要的, 嗯要).
 Two characters give the classifier nothing to go on, and such an answer came out as anything but
@@ -16,13 +17,22 @@ from bot.nlu.text import normalise
 _YES = re.compile(r"^(嗯+|好+|对+|是+|哦+)?(需要|要)+(的|啊|呀|哈|嘛|吧|滴|哒|了)*$")
 #: 不要 / 不需要 / 不用要, as plainly a no.
 _NO = re.compile(r"^(嗯+|哦+)?(不需要|不要|不用要)+(的|啊|呀|吧|了)*$")
+#: A yes, then words that it is settled (对 就这样, 好 就这么办, 是的 没问题): at the read-back the
+#: classifier heard 就这样 as a goodbye, and the booking the resident had just confirmed was
+#: dropped. Only with a yes word first: 就这样吧 alone may close the conversation.
+_YES_SETTLED = re.compile(
+    r"^(对+|对的|对头|是+|是的|好+|好的|行|嗯+|没错|可以|中|成)"
+    r"(就|那就)?(这样|这么办吧?|这么着|这样办吧?|没问题|没错|行|可以|提交吧?|办吧|这样就行)"
+    r"(的|啊|呀|哈|嘛|了)*$"
+)
 _IGNORED = re.compile(r"[\s，,。.！!～~、…]+")
 
 
 def yes_no_answer(text: str | None) -> str | None:
-    """`affirm` for a bare 要-yes, `deny` for a bare 不要-no, else None."""
+    """`affirm` for a bare 要-yes or a yes that says it is settled (对 就这样), `deny` for a
+    bare 不要-no, else None."""
     core = _IGNORED.sub("", normalise(text or ""))
-    if _YES.match(core):
+    if _YES.match(core) or _YES_SETTLED.match(core):
         return "affirm"
     if _NO.match(core):
         return "deny"

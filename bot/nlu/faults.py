@@ -27,7 +27,14 @@ import re
 
 from bot.nlu.numbers import to_canonical
 
-__all__ = ["FAULT_TYPES", "NEGATION", "fault_type_of", "is_urgent"]
+__all__ = [
+    "FAULT_TYPES",
+    "NEGATION",
+    "air_in_radiator",
+    "fault_type_of",
+    "is_urgent",
+    "ticket_fault",
+]
 
 FAULT_TYPES: tuple[str, ...] = ("no_heat", "leak", "valve", "noise", "air", "other")
 
@@ -116,3 +123,31 @@ def fault_type_of(text: str | None) -> str | None:
 def is_urgent(fault_type: str | None) -> bool:
     """True for faults that need the fastest response: a leak floods this flat and the one below."""
     return fault_type == "leak"
+
+
+#: A radiator warm in one part and cold in another (上半截凉下半截热, 上热下凉, 一半热).
+_PART_COLD = re.compile(
+    r"[上下前后左右](?:半截|半边|半部|面|边|头)?[热凉冷温](?:乎)?\S{0,3}?[上下前后左右]|"
+    r"一半|半截|半边|局部"
+)
+#: Water and air moving inside it (咕噜咕噜, 哗哗的水声).
+_GURGLE = re.compile(r"咕噜|咕嘟|呼噜|咕咚|哗哗|流水声|水流声|水声|气泡")
+
+
+def air_in_radiator(text: str | None) -> bool:
+    """Whether `text` tells both signs of air in a radiator: warm in one part and cold in
+    another, and gurgling (暖气片上半截凉下半截热 晚上还咕噜咕噜响). The knowledge base says so
+    (有空气：上热下凉、有咕噜声) and a fitter comes to vent it; each sign alone reads as no heat
+    or as a noise."""
+    if not text:
+        return False
+    prepared = _prepare(text)
+    return _PART_COLD.search(prepared) is not None and _has_match(_GURGLE, prepared, True)
+
+
+def ticket_fault(fault: str | None, text: str | None) -> str | None:
+    """The fault a ticket records for `fault` named in `text`: air where the message tells both
+    of its signs (`air_in_radiator`) though its words were read as no heat or a noise."""
+    if fault in (None, "no_heat", "noise") and air_in_radiator(text):
+        return "air"
+    return fault

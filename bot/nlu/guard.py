@@ -41,18 +41,23 @@ from bot.nlu.requests import (
     FORM_STARTERS,
     asks_about_a_stop,
     asks_about_ticket,
+    asks_after_filed_request,
     asks_after_the_stop,
     asks_for_a_manager,
     asks_for_repair,
     asks_meter_visit,
     asks_why_home_is_cold,
     changes_mind,
+    doubts_the_meter,
+    fault_beside_a_question,
     named_request,
     only_asking_how,
     repair_not_complaint,
     requests_in,
     seeks_help_with_fault,
+    wants_stop_heating,
     wants_unbind,
+    withdraws_by_name,
 )
 from bot.nlu.reschedule import moves_a_visit
 from bot.nlu.stateless import StatelessComponent
@@ -207,7 +212,24 @@ class IntentCorrections(StatelessComponent):
       check to the repair form's fault question;
     - `faq` the topic model is unsure of, or `request_human` naming no person, → `report_repair`
       for a fault at home told with a plea for help (恁们给看看咋回事, 请帮助, help please …:
-      `seeks_help_with_fault`).
+      `seeks_help_with_fault`);
+    - `faq`, `inform`, `apply_stop_heating`, `goodbye`, `out_of_scope` or the fallback →
+      `cancel_ticket` for a request taken back by its name (那报停给俺撤了吧,
+      `withdraws_by_name`): the 报停 rules were answered and the ticket filed a moment before
+      stayed;
+    - `faq`, `inform` or the fallback → `apply_stop_heating` for a 报停 asked for one's own home
+      in the form of a question (我是翠湖苑4号楼底商开服装店的 今年冬天店不开了 暖气能报停吗,
+      `wants_stop_heating`; not 新房没装修可以报停吗 nor how to apply);
+    - `faq` → `report_repair` for a fault at home told before another matter is asked (俺家地暖
+      不大热 另外问一声 今年暖气供到几月几号, `fault_beside_a_question`);
+    - `query_meter`, `report_meter_reading`, `inform`, the fallback or `faq` (only with a visit
+      asked for) → `report_meter_problem` for a doubted meter (这表是不是坏了, 来人核一下表,
+      `doubts_the_meter`): a meter check may be filed without the 户号, the readings may not;
+    - `faq`, `file_complaint`, `inform`, `out_of_scope`, `goodbye` or the fallback →
+      `query_ticket` for a question about a request already made (刚才俺投诉的那个 多长时间能给俺
+      个回话, `asks_after_filed_request`): it opened a second complaint;
+    - `report_repair` → `inform` for 那金色家园呢 我妈住那边 她说屋里不热 (no repair asked for by
+      name): "and there?" about the last answer first.
     """
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -220,6 +242,8 @@ class IntentCorrections(StatelessComponent):
                 meant = answer
             elif name in _WITHDRAWAL_LOOKALIKES and changes_mind(text) and not is_question(text):
                 meant = "deny"
+            elif name in _CANCEL_LOOKALIKES and withdraws_by_name(text):
+                meant = "cancel_ticket"  # 那报停给俺撤了吧: withdraw it, not the 报停 rules
             elif name not in _NOT_A_MOVE and moves_a_visit(text) and fault_type_of(text) is None:
                 meant = "correct_info"  # 明天下午我有事 能改到后天上午吗: the booked visit moves
             elif name not in (KB_INTENT, "greet") and announces_question(text):
@@ -243,15 +267,28 @@ class IntentCorrections(StatelessComponent):
                 meant = "report_meter_reading"
             elif name in _VISIT_REQUESTS | {KB_INTENT} and only_asking_how(text):
                 meant = KB_INTENT  # not the repair a clause names: 不用派人 我就问问
+            elif name in _STOP_APPLICATION_LOOKALIKES and wants_stop_heating(text):
+                meant = "apply_stop_heating"  # 暖气能报停吗, said of one's own empty home
+            elif name == KB_INTENT and fault_beside_a_question(text):
+                meant = "report_repair"  # 俺家地暖不大热 另外问一声 供到几号: the repair first
+            elif name in _METER_LOOKALIKES and doubts_the_meter(text, name == KB_INTENT):
+                meant = "report_meter_problem"  # 这表是不是坏了 / 来人核一下表: a meter check
             elif asked := _request_in_a_clause(message, name, text):
                 meant = asked
             elif name not in ("query_ticket", "cancel_ticket") and asks_about_ticket(text):
                 meant = "query_ticket"
+            elif name in _FOLLOW_UP_LOOKALIKES and asks_after_filed_request(text):
+                meant = "query_ticket"  # 刚才俺投诉的那个 多长时间回话: not a second complaint
             elif name == "file_complaint" and asks_for_a_manager(text):
                 meant = "request_human"
             elif name == "goodbye" and asks_for_repair(text):
                 meant = "report_repair"
             elif name in _ASKS_NOTHING and _and_there(message, text):
+                meant = "inform"
+            elif name == "report_repair" and _and_there(message, text) and not asks_for_repair(
+                text
+            ):
+                # 那金色家园呢 我妈住那边 她说屋里不热: "and there?" first, about the last answer
                 meant = "inform"
             elif name == "query_outage" and _season_not_a_stop(message, text):
                 meant = "faq"
@@ -286,6 +323,22 @@ _VISIT_REQUESTS = frozenset({"report_repair", "request_temp_check"})
 #: it was answered from the knowledge base inside the application's read-back, and the next 对
 #: filed the 报停 the resident had just taken back. As `deny` the forms end without a ticket.
 _WITHDRAWAL_LOOKALIKES = frozenset({KB_INTENT, "apply_stop_heating", "inform", FALLBACK_INTENT})
+#: Intents a withdrawal naming its request (那报停给俺撤了吧) is mistaken for: as the 报停 topic
+#: it got the rules of 报停, and the ticket filed a moment before stayed.
+_CANCEL_LOOKALIKES = frozenset(
+    {KB_INTENT, "inform", "apply_stop_heating", "goodbye", "out_of_scope", FALLBACK_INTENT}
+)
+#: Intents a 报停 applied for in question form (暖气能报停吗, 现在还能办不) is mistaken for.
+_STOP_APPLICATION_LOOKALIKES = frozenset({KB_INTENT, "inform", FALLBACK_INTENT})
+#: Intents a doubted meter (这表是不是坏了) or a meter visit asked for is mistaken for: the
+#: readings (which need the 户号), a reading given, or the metering topic.
+_METER_LOOKALIKES = frozenset(
+    {"query_meter", "report_meter_reading", KB_INTENT, "inform", FALLBACK_INTENT}
+)
+#: Intents a question about a request already made (刚才俺投诉的那个 多长时间回话) is mistaken for.
+_FOLLOW_UP_LOOKALIKES = frozenset(
+    {KB_INTENT, "file_complaint", "inform", "out_of_scope", "goodbye", FALLBACK_INTENT}
+)
 #: Intents a question about a heating stop named by what is done (检修到哪天) is mistaken for.
 _STOP_LOOKALIKES = frozenset(
     {KB_INTENT, "inform", "query_ticket", "out_of_scope", "goodbye", FALLBACK_INTENT}

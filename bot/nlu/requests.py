@@ -18,16 +18,20 @@ from __future__ import annotations
 
 import re
 
+from bot.nlu.clauses import is_question
 from bot.nlu.faults import fault_type_of
 from bot.nlu.numbers import normalise_ticket_no, to_canonical
 
 __all__ = [
     "FORM_STARTERS",
     "REQUEST_INTENTS",
+    "and_there_place",
     "asks_about_a_stop",
     "asks_about_ticket",
+    "asks_after_filed_request",
     "asks_after_the_stop",
     "asks_for_a_manager",
+    "asks_for_another_way",
     "asks_for_measurement",
     "asks_for_repair",
     "asks_when",
@@ -39,18 +43,25 @@ __all__ = [
     "chasing",
     "complains",
     "demands_heat",
+    "doubts_the_meter",
     "earlier_season",
+    "fault_beside_a_question",
     "gives_up",
     "hesitating",
+    "knocking_at_home",
     "named_request",
     "not_a_complaint",
     "only_asking_how",
+    "refers_to_filed_request",
     "repair_not_complaint",
     "requests_in",
     "seeks_help_with_fault",
+    "takes_request_back",
     "wants_someone_in_charge",
+    "wants_stop_heating",
     "wants_unbind",
     "withdraws",
+    "withdraws_by_name",
 ]
 
 #: The intents that start a request of several questions (a form): said inside another form they
@@ -171,6 +182,25 @@ def withdraws(text: str | None) -> bool:
         return False
     canonical = to_canonical(str(text))
     return gives_up(canonical) or _WITHDRAWING.search(canonical) is not None
+
+
+#: Words that give the request up whatever else the message says (算了, 取消, 撤了, 不办了).
+_PLAIN_GIVING_UP = re.compile(
+    r"算了|取消|撤(了|销|掉|回)|拉倒|甭|先不(办|报|弄|查|修|测|申请|了)|"
+    r"不(办|报|查|弄|申请|绑|修|测|投诉)了|再说吧|没事了"
+)
+
+
+def takes_request_back(text: str | None) -> bool:
+    """`withdraws`, except for a question whose "no" is about something else (报停了是不是就一分钱
+    不用交了 asks about the fee, it does not give up the 报停): a question withdraws only with a
+    word that gives the request up (算了, 不办了, 那还是别报停了吗)."""
+    if not withdraws(text):
+        return False
+    canonical = to_canonical(str(text))
+    if changes_mind(canonical) or _PLAIN_GIVING_UP.search(canonical):
+        return True
+    return not is_question(canonical)
 
 
 _LAST_SEASON = re.compile(r"去年|上一?(个)?(供暖|采暖)?季|上一?年|头年|往年")
@@ -336,11 +366,35 @@ def asks_for_measurement(text: str | None) -> bool:
 #: not 表示 / 表扬 / 表格.
 _METER_TROUBLE = re.compile(
     r"(热量表|热表|计量表|热计量表|表计|表盘)|"
-    r"(看|查|检查|校验|核查|修|换)(一下|下|一眼|看|查)?(这个|那个|俺家|我家|家里)?的?表(?!示|扬|格|彰|达|态)|"
+    r"(看|查|检查|校验|校|核查|核对|核|验|修|换)(一下|下|一眼|看|查)?(这个|那个|俺家|我家|家里)?的?表(?!示|扬|格|彰|达|态)|"
     r"表(?:坏|有毛病|有问题|不准|不对|出问题|读数|上的?数|跳|走得|转得)"
 )
 #: Words of a radiator fault: a message naming one is a repair even if a meter is named too.
-_RADIATOR_FAULT = re.compile("暖气片?(?:不热|冰凉|凉|漏|滴水|跑水)|漏水|跑水|爆管|阀门")
+_RADIATOR_FAULT = re.compile(
+    "暖气片?(?:不热|冰凉|凉|漏|滴水|跑水)|漏水|跑水|爆管|"
+    "阀门?(?:坏|漏|拧不|关不|打不开|转不动|失灵|卡)"
+)
+#: The meter itself doubted (这表是不是坏了, 表不准, 读数不对劲) or someone asked to come and
+#: check it (我要求你们来人核一下表): a meter check, not a look at the readings.
+_METER_DOUBTED = re.compile(
+    r"表.{0,5}(?:坏|不准|有问题|出问题|有毛病|毛病|不对|乱跳|失灵|故障)|"
+    r"读数.{0,10}(?:不对|不正常|离谱|翻倍|多了一大截|多了好多|涨了|蹦|跳)"
+)
+#: Someone asked to come and check the meter (我要求你们来人核一下表, 能不能派人来看看表).
+_METER_VISIT = re.compile(r"(?:来人|派人|派个人|上门|过来).{0,6}(?:核|看|查|校|检|验).{0,3}表")
+
+
+def doubts_the_meter(text: str | None, asked_in_general: bool = False) -> bool:
+    """Whether `text` doubts the heat meter or asks for it to be checked (出差十天读数反而涨了一大截
+    这表是不是坏了; 我要求你们来人核一下表): the request is a meter check (查表 visit), which may be
+    filed without the 户号, not the readings, which need it. For a message read as a general
+    question (`asked_in_general`: 热量表坏了怎么算) only a visit asked for counts."""
+    canonical = to_canonical(str(text or ""))
+    if not asks_meter_visit(canonical):
+        return False
+    if _METER_VISIT.search(canonical):
+        return True
+    return not asked_in_general and _METER_DOUBTED.search(canonical) is not None
 
 
 def asks_meter_visit(text: str | None) -> bool:
@@ -361,12 +415,82 @@ def hesitating(text: str | None) -> bool:
 
 
 def complains(text: str | None) -> bool:
-    """Whether `text` says the resident wants to complain (投诉), not that they do not."""
+    """Whether `text` says the resident wants to complain (投诉), not that they do not, nor
+    speaks of a complaint already made (刚才俺投诉的那个 多长时间能给俺个回话)."""
     canonical = to_canonical(str(text or ""))
     return any(
         not _NOT_COMPLAINING.search(canonical[max(0, m.start() - 4) : m.start()])
+        and not _earlier_request_at(canonical, m.start(), m.end())
         for m in _COMPLAINT.finditer(canonical)
     )
+
+
+#: The words of a request the resident made before, as they point back at it: its verb
+#: (投诉, 报修, 报的修, 报停, 测温, 约的测温) or its ticket (单子, 工单, 申请).
+_FILED_KIND = r"(?:投诉|报修|报的修|报了修|报停|测温|约的测温|申请|单子|工单)"
+#: Said before the request's word: it was made earlier (刚才 / 刚刚 / 上次 / 之前 …).
+_BEFORE = re.compile(r"(?:刚才|刚刚|刚|上次|上回|之前|前几天|前天|昨天|早上|上午|已经)")
+#: Said after it: the request is spoken of as a thing (投诉的那个, 报修的事, 投诉过, 投诉了的).
+_AS_A_THING = re.compile(r"^了?的(?:那个|那件|那事|事|单子|工单|那单|那一个)")
+#: 我要投诉的事是… is the complaint being made now.
+_WANTED_NOW = re.compile(r"要|想|得|需要|准备|打算|时候之前|号之前|天之前")
+
+
+def _earlier_request_at(canonical: str, start: int, end: int) -> bool:
+    """Whether the request word at `start:end` speaks of a request made before: a time before
+    it (刚才俺投诉的, 上次报修) or the word used as a thing (投诉的那个, 报修的事), not one
+    wanted now (我要投诉的事是…) or asked by when (什么时候之前要申请报停)."""
+    before = canonical[max(0, start - 6) : start]
+    if _WANTED_NOW.search(before):
+        return False
+    return bool(_BEFORE.search(before)) or bool(_AS_A_THING.match(canonical[end : end + 5]))
+
+
+def refers_to_filed_request(text: str | None) -> bool:
+    """Whether `text` points back at a request the resident already made (刚才俺投诉的那个, 我
+    上午报的修, 之前约的测温): a follow-up of that request, not a new one."""
+    canonical = to_canonical(str(text or ""))
+    return any(
+        _earlier_request_at(canonical, m.start(), m.end())
+        for m in re.finditer(_FILED_KIND, canonical)
+    )
+
+
+def asks_after_filed_request(text: str | None) -> bool:
+    """Whether `text` asks how a request already made is going or when it is answered
+    (刚才俺投诉的那个 多长时间能给俺个回话, 上午报的修 啥时候来): its ticket's status and
+    deadlines, not a second complaint or repair about the same thing."""
+    canonical = to_canonical(str(text or ""))
+    if not refers_to_filed_request(canonical) or _COMPLAINING_NOW.search(canonical):
+        return False
+    return asks_when(canonical) or _FOLLOW_UP.search(canonical) is not None
+
+
+#: Taking a request back by its verb: 撤 (撤了, 撤回, 撤销, 撤掉), 取消, 作废, 退了, 不要了.
+_TAKE_BACK = r"(?:撤(?:了|回|销|掉|下)?|取消|作废|退(?:掉|了)|不要了|不办了|不用了)"
+_WITHDRAWN_BY_NAME = re.compile(
+    r"(?:报停|报修|维修|测温|投诉|申请|单子|工单)"
+    r"(?:申请|单|单子)?(?:的事)?(?:给我|给俺|帮我|帮俺|你给我|您给我|就)?(?:也)?" + _TAKE_BACK
+    + r"|(?:把|将)(?:那个|这个|刚才的|刚才那个)?(?:报停|报修|测温|投诉|申请|单子|工单)"
+    r"(?:申请|单)?(?:给)?" + _TAKE_BACK
+    + r"|(?:撤回|撤销|取消)(?:我的|刚才的|那个)?(?:报停|报修|测温|投诉|申请|单子|工单)"
+)
+#: How or whether one may take a request back, asked in general (报停撤回以后怎么恢复, 撤销要
+#: 什么手续): a question for the knowledge base, not a withdrawal.
+_HOW_TO_TAKE_BACK = re.compile(
+    r"怎么|如何|咋|手续|流程|以后|之后|后还|还能|需要|要不要|能不能|可不可以|多久|了吗|了没"
+)
+
+
+def withdraws_by_name(text: str | None) -> bool:
+    """Whether `text` asks to take back a request it names (那报停给俺撤了吧, 把报修撤了, 撤销
+    刚才的投诉): a cancellation of that ticket (if one was filed), not a question about the
+    request. How one withdraws, asked in general (报停撤回以后怎么恢复), is a question."""
+    canonical = to_canonical(str(text or ""))
+    match = _WITHDRAWN_BY_NAME.search(canonical)
+    if match is None:
+        return False
+    return _HOW_TO_TAKE_BACK.search(canonical[match.start() :]) is None
 
 
 def not_a_complaint(text: str | None) -> bool:
@@ -543,3 +667,123 @@ def named_request(text: str | None) -> str | None:
     if complains(canonical):
         found.append("file_complaint")
     return found[0] if len(found) == 1 else None
+
+
+#: A word that starts another matter (另外问一声, 顺便问下, 还有): what comes before it was told
+#: first, and is what the resident came for.
+_SIDE_MATTER = re.compile(r"另外|顺便|顺带|还有(?![人没])|对了|再问|再就是|此外")
+#: The resident's own home, where a fault told is theirs (俺家地暖不大热, 我屋里暖气片不热).
+_OWN_HOME = re.compile(r"[我俺咱额]们?(?:家|屋|这|房)|家里|屋里|家的|我的(?:房|屋|家)")
+
+
+def fault_beside_a_question(text: str | None) -> bool:
+    """Whether `text` tells of a fault in the resident's home and then, as another matter,
+    asks something (俺家地暖不大热 光脚踩着凉 另外问一声 今年暖气供到几月几号): the fault is
+    what they came for, a repair, and the question is answered beside it. The classifier
+    heard the question (and the floor-heating topic in the fault): only the dates were told.
+
+    Not when the fault is itself asked about (地暖不热正常吗 另外…) or no visit is wanted."""
+    canonical = to_canonical(str(text or ""))
+    side = _SIDE_MATTER.search(canonical)
+    if side is None or side.start() == 0:
+        return False
+    told, rest = canonical[: side.start()], canonical[side.start() :]
+    if fault_type_of(told) is None or _OWN_HOME.search(told) is None:
+        return False
+    if _QUESTION_WORDS.search(told) or DECLINED_VISIT.search(canonical):
+        return False
+    return _QUESTION_WORDS.search(rest) is not None
+
+
+#: Words that make a clause a question (the clause rules' own list is in bot.nlu.clauses, which
+#: imports nothing from here; this one is the part a fault statement never has).
+_QUESTION_WORDS = re.compile(
+    r"[?？吗嘛么呢]|怎么|怎样|咋|如何|多少|多久|哪|什么|啥|谁|能不能|可不可以|是不是|有没有|"
+    r"要不要|会不会|正常|几(?![十百千万])"
+)
+
+
+#: Wanting the heating stopped for one's home, by the word 报停 (想把今年的暖气报停, 要办报停,
+#: 打算报停); 不想报停 / 要报停的话 (supposing) are not.
+_WANTS_STOP = re.compile(
+    r"(?<![不别])(?:想|要|打算|准备|得|需要|申请)(?:把|给|将)?[^，,。.?？!！]{0,8}?(?:办理?)?报停"
+    r"(?!的话|以后|之后|后|了吗|了没)"
+)
+#: Asking whether one may apply (暖气能报停吗, 现在还能办不, 可以报停不).
+_MAY_STOP = re.compile(
+    r"(?:能|可以|还能|能不能|可不可以|让)(?:办|申请|办理)?报停(?:吗|不|么|没|嘛)?|"
+    r"报停(?:还)?(?:能|可以)(?:办|申请|办理)?(?:吗|不|么|嘛)|"
+    r"(?:还能|能|可以)(?:办|申请|办理)(?:吗|不|么|嘛)"
+)
+#: The resident's own home or premises and why it needs no heat this winter.
+_OWN_PREMISES = re.compile(
+    r"[我俺咱]们?(?:家|的|是|这|那)|这套房|房子.{0,4}(?:空|没人|不住)|没人住|空着|不住|"
+    r"回老家|去外地|出国|店不开|关店|去[^，,。 ]{0,6}(?:那|家)(?:儿|里|边)?住"
+)
+
+
+#: Asking how to apply (手续, 材料, 怎么办, 需要什么): the knowledge base's answer says how, and
+#: how to start it.
+_ASKS_HOW_TO = re.compile(
+    r"怎么|咋|如何|怎样|流程|手续|步骤|需要(?:什么|啥|哪些)|要(?:什么|啥|哪些)|材料|条件"
+)
+
+
+def wants_stop_heating(text: str | None) -> bool:
+    """Whether `text` applies for a 报停 for the resident's own home, though it is put as a
+    question (俺是房东 …这套房子现在空着 想把今年的暖气报停 …现在还能办不; 我是翠湖苑4号楼底商
+    开服装店的 今年冬天店不开了要回老家 暖气能报停吗): the answer and the application, not only
+    the rules.
+    A question about 报停 in general (新房没装修可以报停吗, 报停了还要交钱吗), or about how to
+    apply (报停得办啥手续啊), is not."""
+    canonical = to_canonical(str(text or ""))
+    if "报停" not in canonical or changes_mind(canonical) or _ASKS_HOW_TO.search(canonical):
+        return False  # 报停得办啥手续啊: how to apply, the documents' answer (and 我要报停)
+    own = _OWN_PREMISES.search(canonical) is not None
+    if _WANTS_STOP.search(canonical) and (own or not is_question(canonical)):
+        return True  # 什么时候之前要申请报停 asks the deadline, for anyone
+    return own and _MAY_STOP.search(canonical) is not None
+
+
+#: The sounds the noise answer sends a fitter for: knocking, banging, humming (咣当咣当, 哐哐,
+#: 咚咚, 嗡嗡), not the gurgle of air (咕噜, 哗哗) or the click of heat (咔咔).
+_KNOCKING = re.compile(r"咣|哐|框框|当当|铛|咚咚|砰|梆|敲|嗡嗡|嘭|duang", re.IGNORECASE)
+#: Told as happening (every night, now) or as a trouble to the resident, not asked in general.
+_GOING_ON = re.compile(
+    r"一到|每天|天天|每晚|一晚上|整夜|半夜|晚上|夜里|一直|老是|总是|吵得|睡不着|受不了|这几天|最近"
+)
+
+
+def knocking_at_home(text: str | None) -> bool:
+    """Whether `text` tells of a radiator knocking or humming in the resident's home, going on
+    (额屋里暖气片一到黑咧就咣当咣当响 吵得额睡不着 这咋弄): the noise answer itself says such a
+    sound needs a fitter (阀门或管道有问题，请回复“我要报修”), so the repair is started with it."""
+    canonical = to_canonical(str(text or ""))
+    if _KNOCKING.search(canonical) is None or fault_type_of(canonical) != "noise":
+        return False
+    return _OWN_HOME.search(canonical) is not None and _GOING_ON.search(canonical) is not None
+
+
+#: Asking what else can be done (那我还能怎么查, 还有别的办法吗, 那咋办).
+_ANOTHER_WAY = re.compile(
+    r"还(能|可以|有)(怎么|咋|啥|什么|别的|其他|其它)|(别的|其他|其它)(办法|方法|方式|途径|法子|路子)|"
+    r"^(那|那我|那俺|那咱)?(怎么办|咋办|咋整|怎么整|咋弄|怎么弄)|没(有)?(别的|其他)(办法|法子)|"
+    r"(怎么|咋|怎样)(样)?才能(查|办|弄|验证|证明)"
+)
+
+
+def asks_for_another_way(text: str | None) -> bool:
+    """Whether `text` asks what else the resident can do (那我还能怎么查, 还有别的办法吗, 那咋办):
+    said where the bot asks for something they cannot give, the answer is the other ways."""
+    return _ANOTHER_WAY.search(to_canonical(str(text or "")).strip()) is not None
+
+
+#: 那金色家园呢 / 还有和平里怎么样: a place named first and asked about "and there?".
+_AND_THERE = re.compile(r"^\s*(?:那|那么|还有)\s*(\S{2,12}?)\s*(?:呢|咋样|怎么样)")
+
+
+def and_there_place(text: str | None) -> str | None:
+    """The words of the place a message opens by asking "and there?" about (那金色家园呢 我妈
+    住那边 她说屋里不热 → 金色家园), None when it does not open so."""
+    opening = _AND_THERE.match(to_canonical(str(text or "")))
+    return opening.group(1) if opening else None

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.nlu.initials import named_by_initials
 from bot.notify import outages as outage_notices
 from bot.notify.delivery import FanOut, fan_out
 from bot.policy import Policy
@@ -45,12 +46,13 @@ class OutageView:
 
 
 def match_community(text: str, known: list[str]) -> str | None:
-    """The known community named in `text` (longest name first, 小区 suffix optional)."""
+    """The known community named in `text` (longest name first, 小区 suffix optional), or typed
+    as its pinyin initials (xfl 是不是停暖了: bot.nlu.initials)."""
     for name in sorted(known, key=len, reverse=True):
         bare = name.removesuffix("小区")
         if name in text or (len(bare) >= 2 and bare in text):
             return name
-    return None
+    return named_by_initials(text, known)
 
 
 def known_communities(session: Session) -> list[str]:
