@@ -475,8 +475,13 @@ def _show_fee(
             response="utter_fee_no_bill", account=account, season=summary.season
         )
         return
-    settled = "该季已缴清" if earlier else "本季已缴清"
-    balance = f"尚欠 {summary.balance:.2f} 元" if summary.balance > 0 else settled
+    season = "该季" if earlier else "本季"
+    balance = f"{season}已缴清"
+    if summary.balance > 0:
+        # 交没交 is the question: say it in words before the figure (the payments listed after
+        # it may be an earlier season's, which read as "paid")
+        unpaid = "尚未缴费" if summary.amount_paid <= 0 else "尚未缴清"
+        balance = f"{season}{unpaid}，尚欠 {summary.balance:.2f} 元"
     if summary.earlier_arrears > 0:
         balance += f"；另有往季欠费 {summary.earlier_arrears:.2f} 元"
     late = f"含滞纳金 {summary.late_fee:.2f} 元。" if summary.late_fee > 0 else ""

@@ -30,6 +30,7 @@ from actions.common import (
     window_of,
 )
 from bot.base import clock
+from bot.nlu.agreement import adds_a_person, agrees_to_read_back
 from bot.nlu.requests import takes_request_back, withdraws
 from bot.privacy import mask_phone
 from bot.services import tickets as ticket_service
@@ -51,11 +52,29 @@ def answer_to_read_back(tracker: Tracker) -> dict[str, Any]:
     if tracker.get_slot("requested_slot") != SLOT:
         return {}
     intent = latest_intent(tracker)
-    if intent == "affirm":
+    if intent == "affirm" or agrees(tracker) or adds_a_person(intent, latest_text(tracker)):
+        # 另外能不能让个真人给我回个电话: the details stand; the person follows the filing
         return {SLOT: True}
     if intent == "deny" and not withdraws(latest_text(tracker)):
         return {SLOT: False}
     return {}
+
+
+def agrees(tracker: Tracker) -> bool:
+    """Whether the latest message says yes to the read-back in more words than 对 (对，谢谢; 行
+    就这样; 对，8号楼，手机138…: the details said again), `bot.nlu.agreement`; the policy
+    `bot.nlu.form_answer_policy.FormAnswerPolicy` sends such a message to the form."""
+    shown = next(
+        (
+            str(e.get("text") or "")
+            for e in reversed(tracker.events)
+            if e.get("event") == "bot"
+            and (e.get("metadata") or {}).get("utter_action") == "utter_read_back"
+        ),
+        "",
+    )
+    held = [shown, tracker.get_slot("address"), tracker.get_slot("phone")]
+    return agrees_to_read_back(latest_text(tracker), held)
 
 
 def withdrawn_at_read_back(
@@ -64,7 +83,7 @@ def withdrawn_at_read_back(
     """The form's end when the resident gives the request up at the read-back (哎不用来了 我刚放了
     放气 现在热了 把单子撤了吧): nothing is filed, and nothing said in the same breath (放气) is
     taken as a new detail; None when they did not."""
-    if tracker.get_slot("requested_slot") != SLOT:
+    if tracker.get_slot("requested_slot") != SLOT or agrees(tracker):
         return None
     if latest_intent(tracker) not in _LEAVING and not takes_request_back(latest_text(tracker)):
         return None

@@ -45,6 +45,7 @@ from actions.common import (
     window_of,
 )
 from actions.emergency import tell_urgent_completed
+from actions.false_alarm import no_leak_after_all
 from actions.outage import (
     ActionQueryOutage,
     stop_before_booking,
@@ -106,6 +107,7 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
             already = await open_repair_meant(tracker)
             if already is not None:
                 return await tell_open_repair(dispatcher, tracker, already)
+        corrected = await no_leak_after_all(dispatcher, tracker)  # 不漏水，就是把手断了
         if tracker.get_slot("urgent_ticket_no"):
             # someone unwell in a cold home: the urgent ticket stands, and the stop where they
             # live is told once the address says where (it is why the radiator is cold)
@@ -119,7 +121,7 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
         await tell_stops_for_booking(dispatcher, tracker, events)
         offer_way_out(dispatcher, tracker, events)
         await _complete_urgent_now(tracker, events)
-        return events
+        return [*corrected, *events]
 
     async def required_slots(
         self,

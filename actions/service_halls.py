@@ -18,14 +18,17 @@ from rasa_sdk.types import DomainDict
 from actions.common import (
     fresh_pending,
     guarded,
+    latest_intent,
     latest_text,
     latest_text_of_intent,
     message_metadata,
     policy,
     read_db,
+    this_turn,
 )
 from actions.outage import RECENT_MESSAGES, community_of, describe
 from bot.base import clock
+from bot.nlu.clauses import clause_intents
 from bot.services.halls import ASK_WHERE, answer_from_store
 from bot.services.outages import known_communities, outages_in
 
@@ -99,3 +102,23 @@ class ActionQueryServiceHall(Action):
         for message in messages:
             dispatcher.utter_message(text=message)
         return [SlotSet("pending", HALL_COMMUNITY if messages[-1] == ASK_WHERE else None)]
+
+
+async def tell_hall_asked(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """A service-hall question asked beside another request (一个是我家书房暖气不热 二是想问问你们
+    营业厅在哪 我想去开个发票): the hall answer now, for the community known, without asking where
+    (the request's own question comes next). Nothing when the message is itself the hall
+    question, asks none, or this turn has answered it."""
+    if latest_intent(tracker) == "query_service_hall":
+        return
+    if "query_service_hall" not in clause_intents(tracker.latest_message):
+        return
+    community = await community_of(tracker)
+    messages = await read_db(
+        answer_from_store, latest_text(tracker), None, community, clock.now(), policy(), ""
+    )
+    said = {str(m.get("text")) for m in dispatcher.messages}
+    said |= {str(e.get("text")) for e in this_turn(tracker) if e.get("event") == "bot"}
+    for message in messages:
+        if message != ASK_WHERE and message not in said:
+            dispatcher.utter_message(text=message)

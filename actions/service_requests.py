@@ -43,6 +43,7 @@ from actions.readback import SLOT as READ_BACK_SLOT
 from actions.readback import ReadBackSlot, confirmed_or_not_needed, withdrawn_at_read_back
 from actions.side_questions import answer_side_questions
 from bot.base import clock
+from bot.nlu.agreement import tells_more_of_complaint
 from bot.nlu.complaints import complaint_category_of
 from bot.nlu.faults import fault_type_of
 from bot.nlu.numbers import parse_room_reading
@@ -257,11 +258,25 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
         started it, or a detailed answer to the category question (residents answer 哪方面 with
         the whole story). A menu click or keyword code (`/file_complaint`) says nothing, so the
         form asks."""
-        if tracker.get_slot("complaint_text"):
-            return {}
         text = latest_text(tracker)
-        starts = tracker.get_intent_of_latest_message() == "file_complaint"
+        intent = tracker.get_intent_of_latest_message()
+        held = tracker.get_slot("complaint_text")
+        if held:
+            question = tracker.get_slot("requested_slot")
+            if question != READ_BACK_SLOT and tells_more_of_complaint(intent, text, question):
+                # 晚上黑咕隆咚嘞 我差点掉进去 while the address is asked: more of the complaint,
+                # read as a repair request; it goes with the account and the question comes again
+                dispatcher.utter_message(response="utter_noted")
+                return {"complaint_text": f"{held}；{text}"}
+            return {}
+        starts = intent == "file_complaint"
         if (starts or _story_for_the_category(tracker)) and _is_detailed(text):
+            return {"complaint_text": text}
+        if requested(tracker, "complaint_text") and tells_more_of_complaint(
+            intent, text, "complaint_text"
+        ):
+            # 商铺已报停未用暖气，却收到催费和滞纳金短信: read as a fee question, it is the account
+            # asked for (bot.nlu.form_answer_policy sends it here instead of to the knowledge base)
             return {"complaint_text": text}
         return {}
 

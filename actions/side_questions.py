@@ -4,8 +4,8 @@
 今儿停暖不 俺家暖气咋不热乎": the message's intent starts one thing (the bill, the opt-out, a
 repair); the question beside it used to get no answer. The NLU classifies each clause of such a
 message (`bot.nlu.clauses`), and every action a request starts with calls
-`answer_side_questions`, which answers a heating-stop question and the knowledge-base questions
-among the clauses before the request goes on.
+`answer_side_questions`, which answers a heating-stop question, a service-hall question and the
+knowledge-base questions among the clauses before the request goes on.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import this_turn
 from actions.knowledge import answer_faq_clauses
 from actions.outage import tell_outage_asked
+from actions.service_halls import tell_hall_asked
 
 
 async def answer_side_questions(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
@@ -30,4 +31,5 @@ async def answer_side_questions(dispatcher: CollectingDispatcher, tracker: Track
     ):
         return
     await tell_outage_asked(dispatcher, tracker)
+    await tell_hall_asked(dispatcher, tracker)
     answer_faq_clauses(dispatcher, tracker)

@@ -140,9 +140,17 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
     return spans or [(0, len(text))]
 
 
+#: Question words that state: 啥也不显示, 什么都没有, 哪都不热 (nothing at all, nowhere), and the 呢
+#: of a state still going on (费还没交呢, 人还在外地呢) when nothing else asks.
+_STATING = re.compile(
+    r"(?:啥|什么|哪儿?|哪里|谁)(?:也|都)(?=不|没)|(?<=还[没不在])(\S{0,8})呢(?=\W*$)"
+)
+
+
 def is_question(text: str) -> bool:
-    """Whether a clause asks something (吗, 怎么, 哪, 几, 能不能, 微信能交不), not states it."""
-    return _QUESTION.search(text) is not None
+    """Whether a clause asks something (吗, 怎么, 哪, 几, 能不能, 微信能交不), not states it
+    (啥也不显示, 费还没交呢: `_STATING`)."""
+    return _QUESTION.search(_STATING.sub(lambda m: m.group(1) or "", text)) is not None
 
 
 def starts_new_matter(text: str) -> bool:

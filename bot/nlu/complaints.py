@@ -33,7 +33,9 @@ _WORDS: dict[str, dict[str, int]] = {
         **_weighted("没人修 还没修 没人管 不上门", _PROBLEM),
         **_weighted("报修 维修 修理 师傅 上门", _SUBJECT),
     },
-    "服务态度": _weighted("态度 骂 凶 不耐烦 挂电话 推诿 脸色 不礼貌 吵", _PROBLEM),
+    "服务态度": _weighted(
+        "态度 骂 凶 不耐烦 挂电话 推诿 脸色 不礼貌 吵 说话冲 口气冲 挂断 给我挂了 直接挂", _PROBLEM
+    ),
 }
 
 

@@ -1681,10 +1681,10 @@ def leak_going_on(urgent_ticket: object, text: str | None) -> Emergency | None:
     return found
 
 
-# A burst of a main named as an event (爆管, 主管线爆了): the words by which residents speak of the
-# company's own burst repair, as of a new burst.
+# A burst of a main named as an event (爆管, 主管线爆了, 群里有人说管子爆了): the words by which
+# residents speak of the company's own burst repair, as of a new burst.
 _MAIN_BURST = re.compile(
-    "爆管|管爆|爆水管|(?:主管道?|主管线|总管|干管|管网|外网|热力管道?|供热管道?|管线)"
+    "爆管|管爆|爆水管|(?:主管道?|主管线|总管|干管|管网|外网|热力管道?|供热管道?|管线|管子)"
     + _NEAR
     + "{0,4}?(?:爆|裂|破)(?:了|裂|开)?"
 )

@@ -60,6 +60,7 @@ from bot.nlu.requests import (
     withdraws_by_name,
 )
 from bot.nlu.reschedule import moves_a_visit
+from bot.nlu.resident_requests import cancels_named_request, resident_request, states_a_fault
 from bot.nlu.stateless import StatelessComponent
 from bot.nlu.topic_cues import fits_words
 
@@ -230,6 +231,13 @@ class IntentCorrections(StatelessComponent):
       个回话, `asks_after_filed_request`): it opened a second complaint;
     - `report_repair` → `inform` for 那金色家园呢 我妈住那边 她说屋里不热 (no repair asked for by
       name): "and there?" about the last answer first.
+    - the classes of `bot.nlu.resident_requests.resident_request`: a meter to check
+      (热表黑屏了, 上门抄一下热表读数, 热表走得特别快 是不是表坏了) → `report_meter_problem`; a 报停
+      wanted (想报停, 我…冬天不开了 能报停不) → `apply_stop_heating`; a fitter asked for as a ticket
+      query → `report_repair`; the hotline's number asked as a hand-off → `faq`. A named request
+      taken back (能把刚才那个报停撤了吗) is never made an opt-out, though a notice is named beside
+      it; a clause read as a repair that states a fault and asks nothing (一个是我家书房暖气不热
+      二是…) makes a question the repair.
     """
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -259,6 +267,7 @@ class IntentCorrections(StatelessComponent):
                 (name in REFUSAL_LOOKALIKES or (name == "faq" and _NOTICE_NAMED.search(text)))
                 and refuses_notices(text)
                 and not asks_for_notices(text)
+                and not cancels_named_request(text)  # 刚接到通知…能把那个报停撤了吗
             ):
                 meant = "unsubscribe"
             elif _not_about_notices(name, text):
@@ -273,6 +282,8 @@ class IntentCorrections(StatelessComponent):
                 meant = "report_repair"  # 俺家地暖不大热 另外问一声 供到几号: the repair first
             elif name in _METER_LOOKALIKES and doubts_the_meter(text, name == KB_INTENT):
                 meant = "report_meter_problem"  # 这表是不是坏了 / 来人核一下表: a meter check
+            elif by_words := resident_request(name, text, _topic_key(message)):
+                meant = by_words  # bot.nlu.resident_requests: 热表黑屏了, 想报停, 人工电话存一个
             elif asked := _request_in_a_clause(message, name, text):
                 meant = asked
             elif name not in ("query_ticket", "cancel_ticket") and asks_about_ticket(text):
@@ -362,6 +373,12 @@ def _help_with_a_fault(message: Message, intent: str | None, text: str) -> bool:
     return intent == "request_human" and _PERSON.search(text) is None
 
 
+def _topic_key(message: Message) -> str:
+    """The topic model's best knowledge-base topic (faq/hotline), '' when it gave none."""
+    selector = (message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}).get(KB_INTENT) or {}
+    return str((selector.get("response") or {}).get("intent_response_key") or "")
+
+
 def topic_confidence(message: Message) -> float:
     """The topic model's confidence in its best knowledge-base topic (0 when it gave none)."""
     selector = (message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}).get(KB_INTENT) or {}
@@ -421,6 +438,8 @@ def _request_in_a_clause(message: Message, intent: str | None, text: str) -> str
 #: How sure the classifier must be of a clause's request, when the rules do not see it too, to
 #: take it over a question the whole message was read as.
 _SURE_REQUEST = 0.9
+#: ... and of a clause read as a repair that states a fault at home and asks nothing.
+_STATED_FAULT = 0.6
 
 
 def _request_beside_a_question(message: Message, text: str) -> str | None:
@@ -448,6 +467,13 @@ def _clause_request(message: Message, text: str) -> str | None:
             and (sure >= _SURE_REQUEST or intent in noticed)
             and not asks_general_question(str(clause.get(TEXT) or ""), str(intent))
         ):
+            return str(intent)
+        if (
+            intent == "report_repair"
+            and sure >= _STATED_FAULT
+            and states_a_fault(str(clause.get("text") or ""), text)
+        ):
+            # 一个是我家书房暖气不热 二是想问问营业厅在哪: a fault stated among the questions
             return str(intent)
     return None
 

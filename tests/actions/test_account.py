@@ -188,7 +188,7 @@ async def test_fee_summary_after_verification(domain: dict[str, Any]) -> None:
     await ActionAfterVerification().run(dispatcher, t, domain)
     summary = said(dispatcher, "utter_fee_summary")
     assert summary["due"] == "2148.00" and summary["paid"] == "0.00"
-    assert summary["balance"] == "尚欠 2148.00 元"
+    assert summary["balance"] == "本季尚未缴费，尚欠 2148.00 元"
     assert summary["season"] == "2026-2027"
     assert summary["account"] == "01******78"
     assert summary["pay_link"] == '<a href="https://pay.example.com/heating">点此在线缴费</a>'
@@ -282,7 +282,7 @@ async def test_fee_summary_adds_earlier_unpaid_seasons(store: str, domain: dict[
     )
     await ActionAfterVerification().run(dispatcher, t, domain)
     summary = said(dispatcher, "utter_fee_summary")
-    assert summary["balance"] == "尚欠 2148.00 元；另有往季欠费 100.00 元"
+    assert summary["balance"] == "本季尚未缴费，尚欠 2148.00 元；另有往季欠费 100.00 元"
     assert summary["owed"] == "共欠2248.00元"
 
 

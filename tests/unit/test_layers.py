@@ -29,6 +29,7 @@ PROJECT = ("bot", "actions")
 #: The NLU modules that are Rasa graph components; the rest of `bot/nlu` is plain text functions.
 NLU_COMPONENTS = (
     "bot.nlu.components",
+    "bot.nlu.form_answer_policy",
     "bot.nlu.guard",
     "bot.nlu.linear",
     "bot.nlu.safety_net",

@@ -1,0 +1,112 @@
+"""A yes to the read-back in the resident's own words (pure text rules).
+
+Before a ticket is filed the bot lists what it took down and asks 以上信息对吗
+(actions/readback.py). Residents answer with more than 对: 对，谢谢 (read as thanks, so the
+thank-you rule answered 不客气 and the list came again), 行 就这样 (read as a goodbye, which
+withdrew the request), 对，8号楼，手机138… (the details said once more, read as new details, so the
+list came again, three times, and nothing was filed). Each is a yes: it opens with a word of
+agreement, and what follows adds only thanks, urging, or the very details on the list.
+
+`agrees_to_read_back(text, held)` says so; `held` are the details the list showed (address,
+phone). A message that changes something (对，电话换成139…, 是 不过是5号楼), asks something, or
+takes the request back is no such yes, and the forms treat it as before.
+
+Two more kinds of message answer a form although they read as something else
+(`bot.nlu.form_answer_policy.FormAnswerPolicy`): a person asked for *in addition* at the read-back
+(另外能不能让个真人给我回个电话: `adds_a_person`, the details stand and are filed), and more of a
+complaint that asks nothing (`tells_more_of_complaint`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from bot.nlu.clauses import is_question
+from bot.nlu.faults import fault_type_of
+from bot.nlu.numbers import to_canonical
+from bot.nlu.requests import asks_for_repair
+
+__all__ = ["adds_a_person", "agrees_to_read_back", "tells_more_of_complaint"]
+
+#: Words of agreement a yes opens with (对, 是的, 没错, 行, 好的, 确认, 可以, 就这样, ok).
+_OPENING = re.compile(
+    r"^(?:对+的?|是+的?|没错|没问题|正确|确认(?:无误)?|可以|行+|好+的?|好嘞|嗯+|中|成|妥|"
+    r"ok|okay|yes|就这样|就这么(?:办|定))",
+    re.IGNORECASE,
+)
+#: What may follow the yes without changing it: more agreement, thanks, urging, asking to file.
+_FILLER = re.compile(
+    r"那?就这样|那?就这么(?:办|定)|对+的?|是+的?|没错|没问题|都对|信息(?:都)?(?:对|没错|正确)|正确|无误|"
+    r"确认|可以|行+|好+的?|好嘞|嗯+|谢谢(?:你们?|您|了|啦)?|多谢|感谢|辛苦(?:了|你们?|您)?|"
+    r"麻烦(?:你们?|您)?(?:了)?|赶紧(?:的)?|快点|尽快|越快越好|抓紧|提交|交|办|登记|报上|弄|安排|"
+    r"那|吧|啊|呀|哈|了|的|呢|嘛|哦|噢|ok|okay|yes|sure",
+    re.IGNORECASE,
+)
+#: A question about the list is no yes (对吗, 是吗？): anything else that is not agreement,
+#: thanks, urging or a detail on the list is left over and makes it no yes (不过是5号楼, 取消).
+_ASKING = re.compile(r"吗|[?？]")
+#: Labels residents put before a detail they repeat (手机13811225596, 地址是8号楼).
+_LABEL = re.compile(
+    r"手机号?(?:码)?|电话(?:号码?)?|号码|联系方式|地址|门牌|尾号|问题|故障|事项|类别|是|就是|在"
+)
+_SEPARATORS = re.compile(r"[\s，,。.！!、；;：:~～…]+")
+
+
+def _matches_held(chunk: str, held: list[str]) -> bool:
+    """Whether `chunk` (a detail said again) is part of what the list showed: a piece of the
+    address (8号楼, 3单元902) or the phone's digits."""
+    chunk = _LABEL.sub("", chunk)
+    if not chunk:
+        return True
+    digits = re.sub(r"\D", "", chunk)
+    for value in held:
+        if chunk in value:
+            return True
+        value_digits = re.sub(r"\D", "", value)
+        if digits and digits == chunk and len(digits) >= 4 and value_digits.endswith(digits):
+            return True
+    return False
+
+
+def agrees_to_read_back(text: str | None, held: Iterable[str | None] = ()) -> bool:
+    """Whether `text` says yes to the read-back: it opens with agreement (对, 是的, 行, 好的,
+    确认, 就这样) and the rest is only more agreement, thanks, urging, or details the list
+    showed (`held`: the address and phone as read back). 对，谢谢 / 行 就这样 / 对，8号楼，手机
+    13811225596 are yes; 对，电话换成139… / 是吗 / 对了 我还想问 / 不对 are not."""
+    canonical = to_canonical(str(text or "")).strip()
+    if not _OPENING.match(canonical) or _ASKING.search(canonical):
+        return False
+    values = [to_canonical(str(v)) for v in held if v]
+    rest = _OPENING.sub("", canonical, count=1)
+    for chunk in _SEPARATORS.split(rest):
+        remaining = _FILLER.sub("", chunk)
+        if remaining and not _matches_held(remaining, values):
+            return False
+    return True
+
+
+#: A request added to what was said (另外 / 还有 / 顺便 / 同时 …), at the start of the message.
+_ADDED = re.compile(r"^.{0,3}?(另外|还有|顺便|同时|并且|而且|再就是|此外|也)")
+#: The complaint's own questions, whose answer is the resident's account of what happened.
+STORY_SLOTS = frozenset({"complaint_text", "complaint_category"})
+#: Intents a complaint's account is read as when it names fees, a stop or a hall, asking nothing.
+STORY_LOOKALIKES = frozenset({"faq", "query_outage", "query_service_hall", "out_of_scope"})
+
+
+def adds_a_person(intent: str | None, text: str | None) -> bool:
+    """Whether a message asks for a person in addition to what was said (另外能不能让个真人给我回
+    个电话), not instead of it."""
+    return intent == "request_human" and bool(_ADDED.search(to_canonical(str(text or ""))))
+
+
+def tells_more_of_complaint(intent: str | None, text: str | None, question: str | None) -> bool:
+    """Whether a message inside the complaint form is more of the complaint, not a question or
+    another request: at the account's questions, one read as a question that asks nothing; at
+    any question, one read as a repair that names no fault and asks for no fitter."""
+    canonical = to_canonical(str(text or ""))
+    if intent in STORY_LOOKALIKES and question in STORY_SLOTS:
+        return not is_question(canonical)
+    if intent == "report_repair":
+        return fault_type_of(canonical) is None and not asks_for_repair(canonical)
+    return False

@@ -1,0 +1,131 @@
+"""`FormAnswerPolicy`: messages that answer the form's question go to the form, whatever the
+classifier read.
+
+While a form is active, a rule for the message's intent runs before the form (the thank-you rule,
+the goodbye rule, the FAQ answer, a switch to the repair form), and the form then asks again
+without looking at the message. For three kinds of message that is wrong:
+
+- **A yes to the read-back in more words** (`bot.nlu.agreement.agrees_to_read_back`): 对，谢谢
+  (read as thanks: 不客气, the list again, three times, then a person), 行 就这样 (read as a
+  goodbye: the request withdrawn), 对，8号楼，手机138… (the details said again). The form takes it
+  as the yes (`actions.readback.answer_to_read_back` applies the same rule) and files the ticket.
+- **Another request beside the read-back** (另外能不能让个真人给我回个电话): the details on the
+  list stand, so the form files them, and then the person is asked for (`action_request_human`).
+  Without this the hand-off left the complaint unfiled.
+- **A complaint's account** (`complaint_text`, `complaint_category`) that names fees or a stop
+  and asks nothing (商铺已报停未用暖气，却收到催费和滞纳金短信): it was answered as a question
+  from the knowledge base and asked for again until a person took over. Likewise, inside the
+  complaint form, a message the classifier read as a repair request that names no fault and asks
+  for no fitter (晚上黑咕隆咚嘞 我差点掉进去 about the pit in front of the building) is more of the
+  complaint, not a switch to the repair form's fault question.
+
+Like the emergency net its predictions are "no user" predictions above RulePolicy's priority
+(`OverridingPolicy`); anything else is left to the other policies.
+"""
+
+from __future__ import annotations
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.nlu.agreement import adds_a_person, agrees_to_read_back, tells_more_of_complaint
+from bot.nlu.emergency import EMERGENCY, emergency_from
+from bot.nlu.safety_net import OverridingPolicy
+
+#: The read-back question's slot and response (actions/readback.py, domain.yml).
+READ_BACK_SLOT = "details_confirmed"
+READ_BACK_RESPONSE = "utter_read_back"
+#: Intents the forms already take as a yes or no at the read-back.
+_ANSWERED = frozenset({"affirm", "deny"})
+#: The hand-off action (`adds_a_person` asks for it) and the actions that file a form's ticket
+#: (domain.yml).
+HANDOFF_ACTION = "action_request_human"
+SUBMIT_ACTIONS = frozenset(
+    {
+        "action_submit_repair",
+        "action_submit_temp_check",
+        "action_submit_complaint",
+        "action_after_verification",
+    }
+)
+COMPLAINT_FORM = "complaint_form"
+
+
+def shown_read_back(tracker: DialogueStateTracker) -> str:
+    """The text of the last read-back the bot sent ('' when none)."""
+    for event in reversed(tracker.events):
+        if (
+            isinstance(event, BotUttered)
+            and (event.metadata or {}).get("utter_action") == READ_BACK_RESPONSE
+        ):
+            return str(event.text or "")
+    return ""
+
+
+def _latest_message(tracker: DialogueStateTracker) -> UserUttered | None:
+    """The user's message just sent, None when an action has answered it already."""
+    for event in reversed(tracker.events):
+        if isinstance(event, ActionExecuted):
+            return None
+        if isinstance(event, UserUttered):
+            return event
+    return None
+
+
+def _answer_turn(tracker: DialogueStateTracker) -> str | None:
+    """The active form, for a message just sent that answers it (module docstring)."""
+    form = tracker.active_loop_name
+    message = _latest_message(tracker)
+    if not form or message is None or emergency_from(message.parse_data.get(EMERGENCY)):
+        return None
+    question = tracker.get_slot("requested_slot")
+    intent = message.intent_name
+    if question == READ_BACK_SLOT and intent not in _ANSWERED:
+        held = [shown_read_back(tracker), tracker.get_slot("address"), tracker.get_slot("phone")]
+        if agrees_to_read_back(message.text, held) or adds_a_person(intent, message.text):
+            return form
+        return None
+    if form == COMPLAINT_FORM and tells_more_of_complaint(intent, message.text, question):
+        return form
+    return None
+
+
+def _person_after_filing(tracker: DialogueStateTracker) -> str | None:
+    """The hand-off once the ticket of a read-back answered with 另外…转人工 is filed, and the
+    listen after it; None otherwise."""
+    last = tracker.latest_action_name
+    if last not in SUBMIT_ACTIONS and last != HANDOFF_ACTION:
+        return None
+    message = None
+    actions: list[str] = []
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            message = event
+            break
+        if isinstance(event, ActionExecuted) and event.action_name:
+            actions.append(event.action_name)
+    if message is None or not adds_a_person(message.intent_name, message.text):
+        return None
+    if last == HANDOFF_ACTION:
+        return ACTION_LISTEN_NAME if any(a in SUBMIT_ACTIONS for a in actions) else None
+    return HANDOFF_ACTION if HANDOFF_ACTION not in actions else None
+
+
+def form_answer_turn(tracker: DialogueStateTracker) -> str | None:
+    """What this policy insists on now (module docstring), or None."""
+    if tracker.latest_action_name == ACTION_LISTEN_NAME:
+        return _answer_turn(tracker)
+    return _person_after_filing(tracker)
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True
+)
+class FormAnswerPolicy(OverridingPolicy):
+    """Sends a message that answers the form's question to the form (module docstring)."""
+
+    def next_action(self, tracker: DialogueStateTracker) -> str | None:
+        """`form_answer_turn`."""
+        return form_answer_turn(tracker)

@@ -1,0 +1,145 @@
+"""`FormAnswerPolicy`: a message that answers the form's question goes to the form, above the
+rules that would take it for thanks, a goodbye, a question or another request."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rasa.core.constants import RULE_POLICY_PRIORITY
+from rasa.core.policies.ensemble import DefaultPolicyPredictionEnsemble
+from rasa.core.policies.policy import PolicyPrediction
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.nlu.form_answer_policy import HANDOFF_ACTION, FormAnswerPolicy, form_answer_turn
+
+ROOT = Path(__file__).resolve().parents[2]
+READ_BACK = (
+    "提交前跟您核对一下：\n· 问题：暖气不热\n· 地址：阳光花园9号楼1单元503\n· 联系电话：137****9864"
+)
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load(str(ROOT / "domain.yml"))
+
+
+def _user(text: str, intent: str, emergency: bool = False) -> UserUttered:
+    parse_data = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []}
+    if emergency:
+        parse_data["emergency"] = {"kind": "water", "evidence": "水"}
+    return UserUttered(text, parse_data["intent"], [], parse_data)
+
+
+def _in_form(
+    domain: Domain, form: str, question: str, *events: object, **slots: str
+) -> DialogueStateTracker:
+    """A tracker whose form asks `question` (after the read-back text, for the read-back)."""
+    asked = [
+        ActiveLoop(form),
+        *(SlotSet(name, value) for name, value in slots.items()),
+        SlotSet("requested_slot", question),
+        ActionExecuted(form),
+    ]
+    if question == "details_confirmed":
+        asked.append(BotUttered(READ_BACK, metadata={"utter_action": "utter_read_back"}))
+    return DialogueStateTracker.from_events(
+        "t",
+        [ActionExecuted(ACTION_LISTEN_NAME), *asked, ActionExecuted(ACTION_LISTEN_NAME), *events],
+        domain.slots,
+    )
+
+
+REPAIR = {"address": "阳光花园9号楼1单元503", "phone": "13701239864"}
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("对，谢谢", "thank"), ("行 就这样", "goodbye"), ("对，9号楼", "inform")],
+)
+def test_a_yes_in_more_words_goes_to_the_form(domain: Domain, text: str, intent: str) -> None:
+    tracker = _in_form(domain, "repair_form", "details_confirmed", _user(text, intent), **REPAIR)
+    assert form_answer_turn(tracker) == "repair_form"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("对", "affirm"),  # the form takes it anyway
+        ("不对", "deny"),
+        ("谢谢", "thank"),  # thanks alone: the rule answers it
+        ("对，5号楼", "inform"),  # a change: the form takes the new value as before
+        ("那个报修取消吧", "cancel_ticket"),
+    ],
+)
+def test_anything_else_at_the_read_back_is_left_to_the_others(
+    domain: Domain, text: str, intent: str
+) -> None:
+    tracker = _in_form(domain, "repair_form", "details_confirmed", _user(text, intent), **REPAIR)
+    assert form_answer_turn(tracker) is None
+
+
+def test_an_emergency_is_the_safety_nets(domain: Domain) -> None:
+    said = _user("对，谢谢", "thank", emergency=True)
+    tracker = _in_form(domain, "repair_form", "details_confirmed", said, **REPAIR)
+    assert form_answer_turn(tracker) is None
+
+
+def test_a_person_asked_for_besides_files_first_then_hands_over(domain: Domain) -> None:
+    asked = _user("另外能不能让个真人给我回个电话，跟机器说不清楚", "request_human")
+    tracker = _in_form(domain, "complaint_form", "details_confirmed", asked, **REPAIR)
+    assert form_answer_turn(tracker) == "complaint_form"
+    tracker.update(ActionExecuted("complaint_form"))
+    tracker.update(ActionExecuted("action_submit_complaint"))
+    assert form_answer_turn(tracker) == HANDOFF_ACTION
+    tracker.update(ActionExecuted(HANDOFF_ACTION))
+    assert form_answer_turn(tracker) == ACTION_LISTEN_NAME
+    # a plain 转人工 at the read-back is the hand-off rule's, nothing is filed
+    plain = _in_form(
+        domain, "complaint_form", "details_confirmed", _user("转人工", "request_human"), **REPAIR
+    )
+    assert form_answer_turn(plain) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "intent", "form"),
+    [
+        ("complaint_text", "商铺已报停未用暖气，却收到催费和滞纳金短信", "faq", "complaint_form"),
+        ("complaint_text", "滞纳金怎么算？", "faq", None),
+        ("address", "晚上黑咕隆咚嘞 我差点掉进去 介多危险", "report_repair", "complaint_form"),
+        ("address", "我家暖气也不热 派个人来", "report_repair", None),
+    ],
+)
+def test_more_of_a_complaint_goes_to_the_complaint_form(
+    domain: Domain, question: str, text: str, intent: str, form: str | None
+) -> None:
+    tracker = _in_form(domain, "complaint_form", question, _user(text, intent))
+    assert form_answer_turn(tracker) == form
+
+
+def test_its_prediction_outranks_the_rules(domain: Domain, tmp_path: Path) -> None:
+    tracker = _in_form(
+        domain, "repair_form", "details_confirmed", _user("对，谢谢", "thank"), **REPAIR
+    )
+    policy = FormAnswerPolicy.create(
+        FormAnswerPolicy.get_default_config(),
+        LocalModelStorage(tmp_path),
+        Resource("form_answer_policy"),
+        ExecutionContext(GraphSchema({}), "test"),
+    )
+    ours = policy.predict_action_probabilities(tracker, domain)
+    assert ours.is_no_user_prediction and ours.policy_priority > RULE_POLICY_PRIORITY
+    thanks = [0.0] * domain.num_actions
+    thanks[domain.index_for_action("utter_you_are_welcome")] = 1.0
+    rules = PolicyPrediction(thanks, "RulePolicy", RULE_POLICY_PRIORITY)
+    best = DefaultPolicyPredictionEnsemble().combine_predictions([rules, ours], tracker, domain)
+    assert domain.action_names_or_texts[best.max_confidence_index] == "repair_form"
+    # right after the form ran, it has nothing to say
+    tracker.update(ActionExecuted("repair_form"))
+    assert form_answer_turn(tracker) is None

@@ -1,0 +1,76 @@
+"""A yes to the read-back in more words than 对, a person asked for besides it, and more of a
+complaint (`bot.nlu.agreement`), each shown on both sides."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlu.agreement import adds_a_person, agrees_to_read_back, tells_more_of_complaint
+
+SHOWN = (
+    "提交前跟您核对一下：\n· 问题：暖气不热\n· 地址：金色家园8号楼3单元902\n· 联系电话：138****5596"
+)
+HELD = [SHOWN, "金色家园8号楼3单元902", "13811225596"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "对，谢谢",  # read as thanks: 不客气 and the list again, three times
+        "行 就这样",  # read as a goodbye: the request was withdrawn
+        "对，8号楼，手机13811225596",  # the details said again
+        "对对对，赶紧的",
+        "好的谢谢",
+        "确认 办吧",
+        "没错",
+        "对的 麻烦尽快安排",
+        "行吧 那就这样",
+        "对，手机尾号5596",
+        "是 问题是暖气不热",
+    ],
+)
+def test_a_yes_in_more_words_agrees(text: str) -> None:
+    assert agrees_to_read_back(text, HELD)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "对，电话换成13912345678",  # a change
+        "是 不过是5号楼",
+        "对，5号楼",  # a building the list does not show
+        "对了 我还想问个事",
+        "不对",
+        "是吗",
+        "对 撤销",  # a yes to something else: taking it back
+        "嗯 确认取消",
+        "对 就是不热 整个片子都凉的",
+        "是的 明天下午",  # a time said anew is a change to read back, not this yes
+        "另外找个人给我打电话",
+    ],
+)
+def test_a_change_a_doubt_or_a_withdrawal_does_not(text: str) -> None:
+    assert not agrees_to_read_back(text, HELD)
+
+
+def test_a_person_besides_the_read_back_is_an_addition_only_when_said_so() -> None:
+    assert adds_a_person("request_human", "另外能不能让个真人给我回个电话，跟机器说不清楚")
+    assert adds_a_person("request_human", "还有 找个人工给我回电话")
+    assert not adds_a_person("request_human", "转人工")  # instead of the bot: not filed first
+    assert not adds_a_person("faq", "另外营业厅在哪")
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "question", "more"),
+    [
+        ("faq", "商铺已报停未用暖气，却收到催费和滞纳金短信", "complaint_text", True),
+        ("query_outage", "停暖没有提前通知", "complaint_category", True),
+        ("faq", "滞纳金怎么算", "complaint_text", False),  # a question: answered
+        ("faq", "商铺已报停未用暖气，却收到催费和滞纳金短信", "address", False),
+        ("report_repair", "晚上黑咕隆咚嘞 我差点掉进去 介多危险", "address", True),
+        ("report_repair", "另外我家暖气也不热", "address", False),  # a fault: the repair
+        ("report_repair", "顺便派个师傅来", "phone", False),  # a fitter asked for
+    ],
+)
+def test_more_of_a_complaint(intent: str, text: str, question: str, more: bool) -> None:
+    assert tells_more_of_complaint(intent, text, question) is more
