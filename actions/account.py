@@ -22,6 +22,7 @@ from actions.applications import (
     file_unverified,
     only_a_community,
     proof_required,
+    proving_given_account,
 )
 from actions.common import (
     ContactSlots,
@@ -106,6 +107,7 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
             purpose in FILED_UNVERIFIED
             and not verified_account(tracker)
             and not proof_required(tracker)  # past the limit: the 户号 instead (applications)
+            and not proving_given_account(tracker)  # 想报停 户号0102345678: proved, then filed
         ):
             return application_slots(purpose)
         return list(domain_slots)

@@ -43,6 +43,7 @@ from actions.meters import PROBLEM
 from bot.base import clock
 from bot.nlu.address import parse_address
 from bot.nlu.numbers import normalise_account_no
+from bot.nlu.requests import cannot_provide
 from bot.privacy import mask_phone
 from bot.services import applications as application_service
 from bot.services.meters import meter_problem_category
@@ -111,6 +112,33 @@ async def only_a_community(address: str | None) -> bool:
 
 def _user_texts(tracker: Tracker) -> list[str]:
     return [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
+
+
+#: What the bot says when a proof did not work out (wrong digits, locked, the other ways told):
+#: from then on the application goes on without the 户号.
+_PROOF_FAILED = frozenset(
+    {"utter_verify_failed", "utter_verify_locked", "utter_verify_alternatives"}
+)
+
+
+def proving_given_account(tracker: Tracker) -> bool:
+    """Whether an application's 户号 was given with the request (我家今年冬天不住了 想报停
+    户号0102345678) and is being proved: the last four digits of its mobile then file the
+    application on the account, with nothing to type and nothing for staff to verify, where the
+    address question ignored the number just sent. A proof that failed, or a resident who said
+    they cannot give the digits, goes on without the 户号 (the address and a phone)."""
+    texts: list[str] = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            if (event.get("metadata") or {}).get("utter_action") in _PROOF_FAILED:
+                return False
+        elif event.get("event") == "user":
+            texts.append(str(event.get("text") or ""))
+            if (event.get("parse_data") or {}).get("intent", {}).get("name") in FILED_UNVERIFIED:
+                break
+    if any(cannot_provide(text) for text in texts):
+        return False
+    return bool(tracker.get_slot("account_no") or account_given(list(reversed(texts))))
 
 
 def proof_required(tracker: Tracker) -> bool:

@@ -615,7 +615,11 @@ class ActionOutOfScope(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Say what the assistant handles, or, in a form, that there is no hurry."""
+        """Say what the assistant handles, or, in a form, that there is no hurry; in a form, a
+        resident who cannot give what is asked (尾号不记得了 手机早换了) hears nothing from here:
+        the form answers with the other ways, and "I only handle heating" would be wrong."""
+        if tracker.active_loop.get("name") and cannot_provide(latest_text(tracker)):
+            return []
         if tracker.active_loop.get("name") and hesitating(latest_text(tracker)):
             dispatcher.utter_message(response="utter_take_your_time")
         else:

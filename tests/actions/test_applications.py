@@ -287,3 +287,66 @@ async def test_the_same_conversation_applying_again_is_told_its_own_application(
     again, _ = await _apply(domain, "阳光花园5号楼1单元302", "13900001111", "m2", "web-owner")
     assert said(again, ALREADY_OPEN)["ticket_no"] == number
     assert [t.ticket_no for t in _filed(store)] == [number]
+
+
+async def test_a_number_given_with_the_request_is_proved_not_ignored(
+    store: str, domain: dict[str, Any]
+) -> None:
+    """我家今年冬天不住了 想报停 户号0102345678: the number just sent is proved by its mobile's
+    last four digits (then filed on the account), not answered with the address question that
+    says a 户号 is welcome."""
+    form = ValidateVerifyForm()
+    given = tracker(
+        user_turn("我家今年冬天不住了 想报停 户号0102345678", "apply_stop_heating"),
+        active_loop="verify_form",
+    )
+    asked = await form.required_slots(
+        form.domain_slots(domain), CollectingDispatcher(), given, domain
+    )
+    assert asked == ["account_no", "phone_last4"]
+
+
+async def test_a_proof_given_up_goes_on_without_the_number(
+    store: str, domain: dict[str, Any]
+) -> None:
+    form = ValidateVerifyForm()
+    for later in (
+        [user_turn("尾号不记得了 手机早换了", "inform", message_id="m2")],
+        [
+            {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_verify_failed"}},
+            user_turn("1234", "inform", message_id="m2"),
+        ],
+    ):
+        conversation = tracker(
+            user_turn("想报停 户号0102345678", "apply_stop_heating"),
+            *later,
+            active_loop="verify_form",
+        )
+        asked = await form.required_slots(
+            form.domain_slots(domain), CollectingDispatcher(), conversation, domain
+        )
+        assert asked[:2] == ["address", "phone"], later
+
+
+async def test_a_request_without_a_number_is_asked_where(
+    store: str, domain: dict[str, Any]
+) -> None:
+    form = ValidateVerifyForm()
+    conversation = tracker(user_turn("想报停 房子今年没人住", "apply_stop_heating"))
+    asked = await form.required_slots(
+        form.domain_slots(domain), CollectingDispatcher(), conversation, domain
+    )
+    assert asked[:2] == ["address", "phone"]
+
+
+async def test_a_resident_who_cannot_give_the_digits_is_not_told_it_is_off_topic(
+    store: str, domain: dict[str, Any]
+) -> None:
+    from actions.conversation import ActionOutOfScope
+
+    dispatcher = CollectingDispatcher()
+    conversation = tracker(
+        user_turn("尾号不记得了 手机早换了", "out_of_scope"), active_loop="verify_form"
+    )
+    await ActionOutOfScope().run(dispatcher, conversation, domain)
+    assert "utter_out_of_scope" not in texts(dispatcher)
