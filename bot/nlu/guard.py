@@ -316,6 +316,7 @@ class IntentCorrections(StatelessComponent):
             elif (
                 name in KB_LOOKALIKES
                 and topic_confidence(message) >= KB_QUESTION_CONFIDENCE
+                and (name != "request_human" or _topic_key(message) in _PERSON_TOPICS)
                 and asks_general_question(text, name)
                 and not _request_of_another_matter(message)
             ):
@@ -326,6 +327,10 @@ class IntentCorrections(StatelessComponent):
         return messages
 
 
+#: Topics that answer a question about reaching a person (人工电话多少): a hand-off asked as a
+#: question is a KB question only for these; the topic model's guess of another topic (发票 for
+#: 你们有没有人工电话 存一个) would answer what was not asked, so the hand-off stays.
+_PERSON_TOPICS = frozenset({"faq/hotline", "faq/night_contact", "faq/complaint_channels"})
 #: Intents a message moving a booked visit keeps: taking it back, a person, a correction already.
 _NOT_A_MOVE = frozenset({"correct_info", "cancel_ticket", "request_human", "deny"})
 #: Requests for a visit that "不用派人 我就问问 怎么自己弄" takes back (`only_asking_how`).
