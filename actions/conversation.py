@@ -54,6 +54,7 @@ from actions.common import (
     sender_phone,
     transcript,
     typed_button,
+    window_of,
 )
 from actions.emergency import tell_urgent_completed
 from actions.knowledge import answer_topics
@@ -1284,7 +1285,7 @@ class ActionCorrectInfo(Action):
                 response="utter_verify_alternatives", hotline=policy().company.hotline
             )
             return []
-        wish = asks_to_reschedule(text, clock.now())
+        wish = asks_to_reschedule(text, clock.now(), window_of(tracker.get_slot("visit_time")))
         if wish is not None and wish.window is not None and tracker.active_loop.get("name") in (
             VISIT_TIME_FORMS
         ):
