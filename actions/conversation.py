@@ -685,6 +685,9 @@ class ActionHandleInform(Action):
             return [FollowupAction("repair_form")]
         if asks_for_measurement(latest_text(tracker)):
             return [FollowupAction("temp_check_form")]  # 约个测温 阳光花园3号楼… 136… 明天上午
+        accepted = await _offer_taken_by_details(tracker, offer)
+        if accepted:
+            return accepted
         form = await _topic_form(tracker)
         if form:
             # 和平里2号楼1单元303 13122223333 工作日晚上: details sent after the request (or
@@ -760,6 +763,40 @@ TOPIC_FORMS = {
     "request_temp_check": "temp_check_form",
     "file_complaint": "complaint_form",
 }
+
+
+#: Offers whose yes starts a form that collects an address, a phone and a visit window.
+_OFFERED_VISIT_FORMS = {
+    "repair": "repair_form",
+    AFTER_OUTAGE: "repair_form",
+    TEMP_CHECK_AFTER_OUTAGE: "temp_check_form",
+    "second:request_temp_check": "temp_check_form",
+}
+
+
+async def _offer_taken_by_details(tracker: Tracker, offer: str) -> list[EventType] | None:
+    """东风新村20号楼1单元402，今天下午来 right after "要先安排上门测温吗？": giving the details the
+    offered visit needs (an address with its building or flat, a phone, a visit window) accepts
+    the offer, and its form takes them. None when no such offer is pending or the message gives
+    none (a community alone after an outage answer asks about the stop there)."""
+    form = _OFFERED_VISIT_FORMS.get(offer)
+    if form is None:
+        return None
+    text = latest_text(tracker)
+    address = parse_address(text, await read_db(known_communities))
+    gives = (
+        (address.is_usable and bool(address.building or address.room))
+        or normalise_contact_number(text) is not None
+        or parse_visit_window(text, clock.now()) is not None
+    )
+    if not gives:
+        return None
+    events: list[EventType] = [SlotSet("pending", None)]
+    if offer == AFTER_OUTAGE:
+        fault = fault_type_of(resident_words(tracker, {"report_repair"}, "repair_form"))
+        if fault:
+            events.append(SlotSet("fault_type", fault))
+    return [*events, FollowupAction(form)]
 
 
 async def _topic_form(tracker: Tracker) -> str | None:

@@ -77,8 +77,8 @@ def agrees_to_read_back(
     """Whether `text` says yes to the read-back: it opens with agreement (对, 是的, 行, 好的,
     确认, 就这样) and the rest is only more agreement, thanks, urging, or details the list
     showed (`held`: the address and phone as read back; `held_time`: whether a time said agrees
-    with the visit window on the list, 对，周三上午 / 对 改到下午). 对，谢谢 / 行 就这样 / 对，8号楼，
-    手机13811225596 are yes; 对，电话换成139… / 是吗 / 对了 我还想问 / 不对 are not."""
+    with the visit window on the list, 对，周三上午 / 对 改到下午). 对，谢谢 / 行 就这样 /
+    对，8号楼，手机13811225596 are yes; 对，电话换成139… / 是吗 / 对了 我还想问 / 不对 are not."""
     canonical = to_canonical(str(text or "")).strip()
     if not _OPENING.match(canonical) or _ASKING.search(canonical):
         return False
@@ -86,9 +86,9 @@ def agrees_to_read_back(
     rest = _OPENING.sub("", canonical, count=1)
     for chunk in _SEPARATORS.split(rest):
         remaining = _FILLER.sub("", chunk)
-        if remaining and not _matches_held(remaining, values):
-            if held_time is None or not held_time(chunk):
-                return False
+        told_again = _matches_held(remaining, values) or (held_time and held_time(chunk))
+        if remaining and not told_again:
+            return False
     return True
 
 

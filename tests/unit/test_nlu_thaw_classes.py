@@ -31,7 +31,12 @@ def test_a_relative_on_a_video_call_reports_a_leak(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["新闻视频里说有个小区暖气管爆了", "刷到个视频说暖气漏水要关阀门", "我看了个视频说暖气漏水要关阀门"]
+    "text",
+    [
+        "新闻视频里说有个小区暖气管爆了",
+        "刷到个视频说暖气漏水要关阀门",
+        "我看了个视频说暖气漏水要关阀门",
+    ],
 )
 def test_a_video_seen_stays_hearsay(text: str) -> None:
     assert detect_emergency(text) is None
@@ -70,7 +75,9 @@ def _held(window: tuple[datetime, datetime]):  # type: ignore[no-untyped-def]
         ("对 明天下午", TUE_AFTERNOON),
     ],
 )
-def test_a_yes_repeating_the_booked_time_is_a_yes(text: str, window: tuple[datetime, datetime]) -> None:
+def test_a_yes_repeating_the_booked_time_is_a_yes(
+    text: str, window: tuple[datetime, datetime]
+) -> None:
     assert agrees_to_read_back(text, [], _held(window))
 
 
@@ -101,3 +108,58 @@ def test_a_reschedule_without_a_day_stays_on_the_held_day() -> None:
     plain = asks_to_reschedule("改到后天上午", NOW, TUE_AFTERNOON)
     assert plain is not None and plain.window is not None
     assert plain.window.start.date() == WED_MORNING[0].date()
+
+
+def _corrected(text: str, intent: str) -> str:
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlu.guard import IntentCorrections
+
+    message = Message(data={"text": text, "intent": {"name": intent, "confidence": 0.8}})
+    IntentCorrections().process([message])
+    return str(message.get("intent")["name"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "别整那些没用的 派人来量 量完了该咋整咋整",
+        "少废话 赶紧派人来量量",
+        "说那么多干啥 上门量一下就完了",
+    ],
+)
+def test_a_measurement_asked_impatiently_is_the_request(text: str) -> None:
+    assert _corrected(text, "faq") == "request_temp_check"
+
+
+@pytest.mark.parametrize("text", ["上门测温要收费吗", "上门测温需要带什么", "测温是免费的吗"])
+def test_a_question_about_measuring_stays_a_question(text: str) -> None:
+    assert _corrected(text, "faq") == "faq"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        (
+            "账单上写读数 3265，我自己拍的表盘才 2987 kWh，差了快三百，麻烦安排查一下表",
+            "report_meter_reading",
+        ),
+        ("你们账单的读数比我表上多了好几百 安排人来看看表", "faq"),
+        ("想叫人来给抄个表 看看对不对", "request_human"),
+        ("叫个人过来对一下表吧", "request_human"),
+    ],
+)
+def test_a_meter_check_asked_for_is_a_meter_problem(text: str, intent: str) -> None:
+    assert _corrected(text, intent) == "report_meter_problem"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("抄表日是哪天", "faq"),
+        ("我要人工客服", "request_human"),
+        ("表底数是3265", "report_meter_reading"),
+    ],
+)
+def test_no_meter_check_without_one_asked(text: str, intent: str) -> None:
+    assert _corrected(text, intent) == intent
