@@ -375,6 +375,12 @@ class ActionHandleYesNo(Action):
             if hesitating(latest_text(tracker)):
                 dispatcher.utter_message(response="utter_take_your_time")
             return cleared
+        if _another_way_after_verification(tracker):
+            # 我验证不了 那还能怎么查, just after leaving the account's questions: the other ways
+            dispatcher.utter_message(
+                response="utter_verify_alternatives", hotline=policy().company.hotline
+            )
+            return cleared
         # 算了 跟你说也没用 你就告诉我几点能来热: sorry first, then what they still ask
         apologise_once(dispatcher, tracker, PLAIN_APOLOGY)
         if asks_when_heat_returns(latest_text(tracker)) and await community_of(tracker):
@@ -383,6 +389,30 @@ class ActionHandleYesNo(Action):
             return cleared  # 好滴 那发票咋开呀: the question, not "anything else?"
         dispatcher.utter_message(response="utter_anything_else")
         return cleared
+
+
+#: The account's questions: a resident who just left them may still need the other ways.
+_VERIFY_ASKS = frozenset({"utter_ask_account_no", "utter_ask_phone_last4", "utter_verify_failed"})
+
+
+def _another_way_after_verification(tracker: Tracker) -> bool:
+    """Whether the latest message asks what else to do (那还能怎么查) or says the account cannot be
+    proved (我验证不了) within three messages of the verification's questions."""
+    text = latest_text(tracker)
+    if not (asks_for_another_way(text) or cannot_provide(text) or "验证不了" in text):
+        return False
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users > 3:
+                return False
+        elif (
+            event.get("event") == "bot"
+            and (event.get("metadata") or {}).get("utter_action") in _VERIFY_ASKS
+        ):
+            return True
+    return False
 
 
 def _answered_question_beside(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
