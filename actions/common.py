@@ -38,7 +38,12 @@ from bot.nlu.form_answers import detail_of_request, offers_a_time
 from bot.nlu.numbers import normalise_contact_number, parse_room_reading
 from bot.nlu.own_number import means_own_number
 from bot.nlu.requests import asks_for_measurement, requests_in, wants_someone_in_charge
-from bot.nlu.timewindow import VisitWindow, mentions_past_day, next_visit_window
+from bot.nlu.timewindow import (
+    VisitWindow,
+    mentions_past_day,
+    next_visit_window,
+    window_on_held_day,
+)
 from bot.policy import Policy, load_policy, verification_lapsed
 from bot.privacy import mask_phone, mask_text
 from bot.services.accounts import bound_account, contact_of
@@ -533,7 +538,14 @@ def asked_in_a_row(tracker: Tracker, slot: str) -> int:
     own `required_slots` and the form both set that slot on one ask.
     """
     asks = {f"utter_ask_{slot}", f"utter_emergency_need_{slot}"}  # the urgent path's one line
-    return sum(1 for event in unanswered_run(tracker, slot) if _uttered(event) in asks)
+    # a form's own wording of the question (utter_ask_verify_form_address) is the same ask
+    form_ask = f"_form_{slot}"
+    return sum(
+        1
+        for event in unanswered_run(tracker, slot)
+        if _uttered(event) in asks
+        or (_uttered(event).startswith("utter_ask_") and _uttered(event).endswith(form_ask))
+    )
 
 
 def _uttered(event: dict[str, Any]) -> str:
@@ -832,6 +844,11 @@ def window_said(tracker: Tracker, value: Any) -> tuple[VisitWindow, bool] | None
     text = latest_text(tracker)
     if mentions_past_day(text):
         return None
+    # 改到下午 / 对 下午 when a window is held: that day's afternoon, not today's
+    held = window_of(_value_before_this_message(tracker, "visit_time"))
+    on_held_day = window_on_held_day(text, held, clock.now())
+    if on_held_day is not None:
+        return on_held_day, False
     return next_visit_window(text, clock.now()) or next_visit_window(str(value or ""), clock.now())
 
 

@@ -54,6 +54,7 @@ from actions.common import (
     sender_phone,
     transcript,
     typed_button,
+    window_of,
 )
 from actions.emergency import tell_urgent_completed
 from actions.knowledge import answer_topics
@@ -374,6 +375,12 @@ class ActionHandleYesNo(Action):
             if hesitating(latest_text(tracker)):
                 dispatcher.utter_message(response="utter_take_your_time")
             return cleared
+        if _another_way_after_verification(tracker):
+            # 我验证不了 那还能怎么查, just after leaving the account's questions: the other ways
+            dispatcher.utter_message(
+                response="utter_verify_alternatives", hotline=policy().company.hotline
+            )
+            return cleared
         # 算了 跟你说也没用 你就告诉我几点能来热: sorry first, then what they still ask
         apologise_once(dispatcher, tracker, PLAIN_APOLOGY)
         if asks_when_heat_returns(latest_text(tracker)) and await community_of(tracker):
@@ -382,6 +389,30 @@ class ActionHandleYesNo(Action):
             return cleared  # 好滴 那发票咋开呀: the question, not "anything else?"
         dispatcher.utter_message(response="utter_anything_else")
         return cleared
+
+
+#: The account's questions: a resident who just left them may still need the other ways.
+_VERIFY_ASKS = frozenset({"utter_ask_account_no", "utter_ask_phone_last4", "utter_verify_failed"})
+
+
+def _another_way_after_verification(tracker: Tracker) -> bool:
+    """Whether the latest message asks what else to do (那还能怎么查) or says the account cannot be
+    proved (我验证不了) within three messages of the verification's questions."""
+    text = latest_text(tracker)
+    if not (asks_for_another_way(text) or cannot_provide(text) or "验证不了" in text):
+        return False
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users > 3:
+                return False
+        elif (
+            event.get("event") == "bot"
+            and (event.get("metadata") or {}).get("utter_action") in _VERIFY_ASKS
+        ):
+            return True
+    return False
 
 
 def _answered_question_beside(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
@@ -688,6 +719,9 @@ class ActionHandleInform(Action):
             return [FollowupAction("repair_form")]
         if asks_for_measurement(latest_text(tracker)):
             return [FollowupAction("temp_check_form")]  # 约个测温 阳光花园3号楼… 136… 明天上午
+        accepted = await _offer_taken_by_details(tracker, offer)
+        if accepted:
+            return accepted
         form = await _topic_form(tracker)
         if form:
             # 和平里2号楼1单元303 13122223333 工作日晚上: details sent after the request (or
@@ -763,6 +797,40 @@ TOPIC_FORMS = {
     "request_temp_check": "temp_check_form",
     "file_complaint": "complaint_form",
 }
+
+
+#: Offers whose yes starts a form that collects an address, a phone and a visit window.
+_OFFERED_VISIT_FORMS = {
+    "repair": "repair_form",
+    AFTER_OUTAGE: "repair_form",
+    TEMP_CHECK_AFTER_OUTAGE: "temp_check_form",
+    "second:request_temp_check": "temp_check_form",
+}
+
+
+async def _offer_taken_by_details(tracker: Tracker, offer: str) -> list[EventType] | None:
+    """东风新村20号楼1单元402，今天下午来 right after "要先安排上门测温吗？": giving the details the
+    offered visit needs (an address with its building or flat, a phone, a visit window) accepts
+    the offer, and its form takes them. None when no such offer is pending or the message gives
+    none (a community alone after an outage answer asks about the stop there)."""
+    form = _OFFERED_VISIT_FORMS.get(offer)
+    if form is None:
+        return None
+    text = latest_text(tracker)
+    address = parse_address(text, await read_db(known_communities))
+    gives = (
+        (address.is_usable and bool(address.building or address.room))
+        or normalise_contact_number(text) is not None
+        or parse_visit_window(text, clock.now()) is not None
+    )
+    if not gives:
+        return None
+    events: list[EventType] = [SlotSet("pending", None)]
+    if offer == AFTER_OUTAGE:
+        fault = fault_type_of(resident_words(tracker, {"report_repair"}, "repair_form"))
+        if fault:
+            events.append(SlotSet("fault_type", fault))
+    return [*events, FollowupAction(form)]
 
 
 async def _topic_form(tracker: Tracker) -> str | None:
@@ -1288,7 +1356,7 @@ class ActionCorrectInfo(Action):
                 response="utter_verify_alternatives", hotline=policy().company.hotline
             )
             return []
-        wish = asks_to_reschedule(text, clock.now())
+        wish = asks_to_reschedule(text, clock.now(), window_of(tracker.get_slot("visit_time")))
         if wish is not None and wish.window is not None and tracker.active_loop.get("name") in (
             VISIT_TIME_FORMS
         ):

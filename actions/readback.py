@@ -27,11 +27,13 @@ from actions.common import (
     latest_text,
     leave_form,
     sender_phone,
+    value_before_this_message,
     window_of,
 )
 from bot.base import clock
 from bot.nlu.agreement import adds_a_person, agrees_to_read_back
 from bot.nlu.requests import takes_request_back, withdraws
+from bot.nlu.timewindow import consistent_with_held
 from bot.privacy import mask_phone
 from bot.services import tickets as ticket_service
 
@@ -74,7 +76,12 @@ def agrees(tracker: Tracker) -> bool:
         "",
     )
     held = [shown, tracker.get_slot("address"), tracker.get_slot("phone")]
-    return agrees_to_read_back(latest_text(tracker), held)
+    window = window_of(value_before_this_message(tracker, "visit_time"))
+
+    def held_time(chunk: str) -> bool:
+        return consistent_with_held(chunk, window, clock.now())
+
+    return agrees_to_read_back(latest_text(tracker), held, held_time)
 
 
 def withdrawn_at_read_back(

@@ -20,7 +20,7 @@ complaint that asks nothing (`tells_more_of_complaint`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from bot.nlu.clauses import is_question
 from bot.nlu.faults import fault_type_of
@@ -69,11 +69,16 @@ def _matches_held(chunk: str, held: list[str]) -> bool:
     return False
 
 
-def agrees_to_read_back(text: str | None, held: Iterable[str | None] = ()) -> bool:
+def agrees_to_read_back(
+    text: str | None,
+    held: Iterable[str | None] = (),
+    held_time: Callable[[str], bool] | None = None,
+) -> bool:
     """Whether `text` says yes to the read-back: it opens with agreement (对, 是的, 行, 好的,
     确认, 就这样) and the rest is only more agreement, thanks, urging, or details the list
-    showed (`held`: the address and phone as read back). 对，谢谢 / 行 就这样 / 对，8号楼，手机
-    13811225596 are yes; 对，电话换成139… / 是吗 / 对了 我还想问 / 不对 are not."""
+    showed (`held`: the address and phone as read back; `held_time`: whether a time said agrees
+    with the visit window on the list, 对，周三上午 / 对 改到下午). 对，谢谢 / 行 就这样 /
+    对，8号楼，手机13811225596 are yes; 对，电话换成139… / 是吗 / 对了 我还想问 / 不对 are not."""
     canonical = to_canonical(str(text or "")).strip()
     if not _OPENING.match(canonical) or _ASKING.search(canonical):
         return False
@@ -81,7 +86,8 @@ def agrees_to_read_back(text: str | None, held: Iterable[str | None] = ()) -> bo
     rest = _OPENING.sub("", canonical, count=1)
     for chunk in _SEPARATORS.split(rest):
         remaining = _FILLER.sub("", chunk)
-        if remaining and not _matches_held(remaining, values):
+        told_again = _matches_held(remaining, values) or (held_time and held_time(chunk))
+        if remaining and not told_again:
             return False
     return True
 

@@ -44,6 +44,7 @@ from bot.nlu.requests import (
     asks_after_filed_request,
     asks_after_the_stop,
     asks_for_a_manager,
+    asks_for_measurement,
     asks_for_repair,
     asks_meter_visit,
     asks_why_home_is_cold,
@@ -272,15 +273,26 @@ class IntentCorrections(StatelessComponent):
                 meant = "unsubscribe"
             elif _not_about_notices(name, text):
                 meant = _next_intent(message, {"unsubscribe", "subscribe", FALLBACK_INTENT})
-            elif name in _READING_MISREAD and reports_reading(text):
+            elif name in _READING_MISREAD and reports_reading(text) and not doubts_the_meter(text):
                 meant = "report_meter_reading"
             elif name in _VISIT_REQUESTS | {KB_INTENT} and only_asking_how(text):
                 meant = KB_INTENT  # not the repair a clause names: 不用派人 我就问问
+            elif (
+                name in _MEASURE_LOOKALIKES
+                and asks_for_measurement(text)
+                and not _ASKS_ABOUT_MEASURING.search(text)
+                and not asks_general_question(text, name)
+                and not only_asking_how(text)
+            ):
+                meant = "request_temp_check"  # 别整那些没用的 派人来量: the 测温, not a topic
             elif name in _STOP_APPLICATION_LOOKALIKES and wants_stop_heating(text):
                 meant = "apply_stop_heating"  # 暖气能报停吗, said of one's own empty home
             elif name == KB_INTENT and fault_beside_a_question(text):
                 meant = "report_repair"  # 俺家地暖不大热 另外问一声 供到几号: the repair first
             elif name in _METER_LOOKALIKES and doubts_the_meter(text, name == KB_INTENT):
+                meant = "report_meter_problem"  # 这表是不是坏了 / 来人核一下表: a meter check
+            elif name == "request_human" and doubts_the_meter(text, asked_in_general=True):
+                # 想叫人来给抄个表 看看对不对: someone to come to the meter, not a person to talk to
                 meant = "report_meter_problem"  # 这表是不是坏了 / 来人核一下表: a meter check
             elif by_words := resident_request(name, text, _topic_key(message)):
                 meant = by_words  # bot.nlu.resident_requests: 热表黑屏了, 想报停, 人工电话存一个
@@ -343,6 +355,12 @@ _WITHDRAWAL_LOOKALIKES = frozenset({KB_INTENT, "apply_stop_heating", "inform", F
 #: it got the rules of 报停, and the ticket filed a moment before stayed.
 _CANCEL_LOOKALIKES = frozenset(
     {KB_INTENT, "inform", "apply_stop_heating", "goodbye", "out_of_scope", FALLBACK_INTENT}
+)
+#: Intents a 测温 asked for in words of impatience (别整那些没用的 派人来量) is mistaken for.
+_MEASURE_LOOKALIKES = frozenset({KB_INTENT, "inform", "out_of_scope", FALLBACK_INTENT})
+#: A question about the measurement itself (上门测温要收费吗, 怎么申请上门测温): the topic's answer.
+_ASKS_ABOUT_MEASURING = re.compile(
+    r"吗|[?？]|收费|费用|多少钱|免费|要钱|怎么|如何|流程|手续|需要|标准"
 )
 #: Intents a 报停 applied for in question form (暖气能报停吗, 现在还能办不) is mistaken for.
 _STOP_APPLICATION_LOOKALIKES = frozenset({KB_INTENT, "inform", FALLBACK_INTENT})

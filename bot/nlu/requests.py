@@ -366,7 +366,7 @@ def asks_for_measurement(text: str | None) -> bool:
 #: not 表示 / 表扬 / 表格.
 _METER_TROUBLE = re.compile(
     r"(热量表|热表|计量表|热计量表|表计|表盘)|"
-    r"(看|查|检查|校验|校|核查|核对|核|验|修|换)(一下|下|一眼|看|查)?(这个|那个|俺家|我家|家里)?的?表(?!示|扬|格|彰|达|态)|"
+    r"(看|查|检查|校验|校|核查|核对|核|验|修|换|抄|对)(一下|下|一眼|看|查|个|一次)?(这个|那个|俺家|我家|家里)?的?表(?!示|扬|格|彰|达|态)|"
     r"表(?:坏|有毛病|有问题|不准|不对|出问题|读数|上的?数|跳|走得|转得)"
 )
 #: Words of a radiator fault: a message naming one is a repair even if a meter is named too.
@@ -378,10 +378,15 @@ _RADIATOR_FAULT = re.compile(
 #: check it (我要求你们来人核一下表): a meter check, not a look at the readings.
 _METER_DOUBTED = re.compile(
     r"表.{0,5}(?:坏|不准|有问题|出问题|有毛病|毛病|不对|乱跳|失灵|故障)|"
-    r"读数.{0,10}(?:不对|不正常|离谱|翻倍|多了一大截|多了好多|涨了|蹦|跳)"
+    r"读数.{0,10}(?:不对|不正常|离谱|翻倍|多了一大截|多了好多|涨了|蹦|跳)|"
+    # the bill's reading against the resident's own (账单上写3265 我拍的表盘才2987 差了快三百)
+    r"(?:账单|单子|通知单|缴费单).{0,30}(?:表盘|表上|读数).{0,30}(?:差了|对不上|不一致|不一样|多了|少了)"
 )
 #: Someone asked to come and check the meter (我要求你们来人核一下表, 能不能派人来看看表).
-_METER_VISIT = re.compile(r"(?:来人|派人|派个人|上门|过来).{0,6}(?:核|看|查|校|检|验).{0,3}表")
+_METER_VISIT = re.compile(
+    r"(?:来人|派人|派个人|上门|过来|安排|叫人|叫个人|找人|找个人|让人|请人).{0,6}"
+    r"(?:核|看|查|校|检|验|抄|对).{0,3}表(?!示|扬|格|彰|达|态)"
+)
 
 
 def doubts_the_meter(text: str | None, asked_in_general: bool = False) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.nlu.numbers import to_canonical
-from bot.nlu.timewindow import VisitWindow, parse_visit_window
+from bot.nlu.timewindow import VisitWindow, parse_visit_window, window_on_held_day
 
 #: Words that move a time, followed by the new one (改到后天上午, 换成周三, 推迟到下周一).
 _MOVE_TO = re.compile(
@@ -54,15 +54,20 @@ class Reschedule:
     window: VisitWindow | None
 
 
-def asks_to_reschedule(text: str | None, now: datetime) -> Reschedule | None:
+def asks_to_reschedule(
+    text: str | None, now: datetime, held: tuple[datetime, datetime] | None = None
+) -> Reschedule | None:
     """Whether `text` moves a booked visit, and to which window (see the module docstring).
 
     None for a message that moves nothing: a time alone (后天上午) answers a question, it does not
-    change a booking; 能改到我名下吗 moves no time either (the target must parse as a window)."""
+    change a booking; 能改到我名下吗 moves no time either (the target must parse as a window).
+    With the `held` window, a new time said without a day (明天上午不行 改到下午) is on the held
+    day (`window_on_held_day`), not today."""
     canonical = re.sub(r"\s+", "", to_canonical(str(text or "")))
     moved = _MOVE_TO.search(canonical)
     if moved:
-        window = parse_visit_window(canonical[moved.end() :], now)
+        target = canonical[moved.end() :]
+        window = window_on_held_day(target, held, now) or parse_visit_window(target, now)
         if window is not None:
             return Reschedule(window)
     if _MOVE.search(canonical) and (_VISIT_WORDS.search(canonical) or moved is None):

@@ -49,10 +49,12 @@ from bot.nlu.numbers import to_canonical
 
 __all__ = [
     "VisitWindow",
+    "consistent_with_held",
     "find_day",
     "mentions_past_day",
     "next_visit_window",
     "parse_visit_window",
+    "window_on_held_day",
 ]
 
 _TWO_HOURS = timedelta(hours=2)
@@ -419,3 +421,41 @@ def find_day(text: str, today: date) -> date | None:
     """
     hit = _find_date(re.sub(r"\s+", "", to_canonical(text or "")), today)
     return hit.day if hit else None
+
+
+def window_on_held_day(
+    text: str, held: tuple[datetime, datetime] | None, now: datetime
+) -> VisitWindow | None:
+    """The window a time said without a day means when a visit window is already held (改到下午,
+    对 下午, 三点以后吧 at the read-back of 12月8日 14:00–18:00): the held day's, not today's: a
+    resident changing or confirming the hour of a booked day keeps its day. None when the text
+    names a day itself, a day gone by, no time of day, or nothing is held; the window is the
+    held one when it lies within what was said (对 改到下午 of 14:00–18:00 repeats it)."""
+    if held is None:
+        return None
+    compact = re.sub(r"\s+", "", to_canonical(text or ""))
+    if not compact or _PAST_DAY_RE.search(compact) or not _has_time_of_day(compact):
+        return None
+    if _find_date(compact, now.date()) is not None:
+        return None
+    found = _window_for_day(compact, held[0].date(), now)
+    if found is None or found[1] <= now or found[1] <= found[0]:
+        return None
+    if found[0] <= held[0] and held[1] <= found[1]:
+        return VisitWindow(start=held[0], end=held[1])
+    return VisitWindow(start=max(found[0], now), end=found[1])
+
+
+def consistent_with_held(
+    text: str, held: tuple[datetime, datetime] | None, now: datetime
+) -> bool:
+    """Whether a time said (周三上午, 改到下午, 下午两点以后) agrees with the held visit window:
+    what was said, on the held day when it names none, holds the whole held window (对 三点以后
+    of 14:00–18:00 narrows it: a change, read back again). A resident repeating the booked time
+    while saying yes is saying yes."""
+    if held is None:
+        return False
+    window = window_on_held_day(text, held, now) or parse_visit_window(text, now)
+    if window is None:
+        return False
+    return window.start <= held[0] and held[1] <= window.end
