@@ -66,7 +66,6 @@ from bot.services.accounts import (
 )
 from bot.services.stop_heating import late_application_starts
 from bot.store.accounts import accounts_bound_to, bind_account, get_account, unbind_accounts
-from bot.store.tickets import TicketDraft
 
 #: Characters no account-number answer needs: their presence means code or a paste.
 _CODE_LIKE = re.compile(r"[A-Za-z'\";=<>\\/*(){}]")
@@ -532,15 +531,17 @@ async def _apply_stop_heating(
     if start is not None:
         when = f"{start.year}年{start.month}月{start.day}日"
         note = f"已过本季报停申请截止日，报停将从 {when} 起的供暖季生效。"
-    draft = TicketDraft(
+    ticket = await in_db(
+        ticket_service.open_household_ticket,
+        rules,
+        account,
+        now,
         kind="BT",
         channel=channel_of(tracker),
         sender_id=tracker.sender_id,
         dedup_key=message_key(tracker, "BT"),
-        account_no=account,
         description="用户在线申请报停",
     )
-    ticket = await in_db(ticket_service.open_ticket, rules, draft, now)
     dispatcher.utter_message(
         response="utter_stop_heating_created",
         ticket_no=ticket.ticket_no,

@@ -145,6 +145,18 @@ def household_draft(account: Account, **fields: Any) -> TicketDraft:
     )
 
 
+def open_household_ticket(
+    session: Session, policy: Policy, account_no: str, now: datetime, **fields: Any
+) -> TicketView:
+    """Open a ticket for a proved household (a 报停 applied for after verification) with the
+    account's address and phone on it (`household_draft`): staff who call or seal the valves
+    need them, and a verified 报停 was filed with neither."""
+    account = account_store.get_account(session, account_no)
+    if account is None:
+        raise LookupError(account_no)
+    return open_ticket(session, policy, household_draft(account, **fields), now)
+
+
 def open_ticket(session: Session, policy: Policy, draft: TicketDraft, now: datetime) -> TicketView:
     """Create (or, for a repeated `dedup_key`, return) a ticket with the policy's due times.
 

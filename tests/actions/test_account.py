@@ -232,6 +232,9 @@ async def test_stop_heating_in_season_applies_to_the_next_season(
     with session_scope(store) as session:
         ticket = session.query(Ticket).filter_by(ticket_no=message["ticket_no"]).one()
         assert ticket.kind == "BT" and ticket.account_no == "0102345678"
+        # staff who call and seal the valves need where and whom: the account's, on the ticket
+        assert (ticket.community, ticket.phone) == ("阳光花园", "13812345678")
+        assert ticket.building == "5" and ticket.room == "302"
 
 
 async def test_bare_digits_answer_the_question_whatever_the_intent(domain: dict[str, Any]) -> None:
