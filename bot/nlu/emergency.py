@@ -120,7 +120,7 @@ import functools
 import re
 from bisect import bisect_right
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from bot.nlu.text import normalise
@@ -204,7 +204,7 @@ _TYPOS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "流",
         ),
         ("(?<=暖气|气片|管子)(咋还|还|又|都|咋)?尿(?=了|水)", "\\1漏"),
-        ("煤汽|霉气", "煤气"),
+        ("煤汽|霉气|媒气|媒汽|煤器", "煤气"),
         ("燃汽", "燃气"),
         ("天然汽|天燃气", "天然气"),
         ("(?<=[气片管阀头口])楼(?=水|了)", "漏"),
@@ -343,7 +343,11 @@ _FALSE_FRIENDS = re.compile(
     "冒险|冒昧|冒充|假冒|感冒药|喷漆|滋润|泡茶|泡面|泡脚|泡澡|淹没|"
     "新闻|闻名|听闻|见闻|水货|水平|漏水险|保温(?:层|棉|套)(?!(?:也|都|已经|好像)?(?:着|烧|冒烟|起火))|"
     "外皮|油漆|晕车|晕船|晕机|晕头转向|"
-    "头晕眼花地|睡着了|找着了"
+    "头晕眼花地|睡着了|找着了|"
+    # an appliance that does not respond (点火没反应) is no person; a worry (让人头疼) no headache
+    "(?:点火|打火|按|开关|按钮|面板|显示|屏幕|遥控器?|机器|炉子|壁挂炉|热水器|灶|电源|插上)"
+    "(?:了|也|都|还是|一直|半天)?(?:没|没有|不)(?:啥|什么|任何)?(?:反应|动静)|"
+    "(?:让|令|叫)(?:人|我)(?:很|真|挺|太|好)?头(?:疼|痛|大)|头疼的(?:事|问题)"
 )
 
 _PUNCT = "，,。.!！?？;；、~～…\n "
@@ -395,8 +399,12 @@ _VOLUME = _any(
 _GAS_WORD = "煤气|燃气|天然气|液化气|沼气|瓦斯"
 #: What a smell is likened to when it means gas or a fire: 像烧塑料, 焦糊, 臭鸡蛋, 电线烧了.
 _BURNT = _any(
-    "臭鸡蛋|烂鸡蛋|焦糊|焦煳|烧焦|烧糊|烧(?:塑料|电线|胶皮|橡胶|东西|着了)|糊|煳|焦|胶皮|橡胶|塑料|"
-    "电线|硫磺|刺鼻|" + _GAS_WORD
+    "臭鸡蛋|烂鸡蛋|坏鸡蛋|焦糊|焦煳|烧焦|烧糊|烧(?:塑料|电线|胶皮|橡胶|东西|着了)|糊|煳|焦|胶皮|橡胶|塑料|"
+    "电线|硫磺|刺鼻|"
+    # what gas's odorant is likened to (大蒜, 洋葱烂了, 臭屁), and fuels and chemicals
+    "大蒜|蒜|洋葱|烂白菜|臭屁|放屁|屁|汽油|柴油|煤油|化学|化工|火药|硫|"
+    # something burning, said as a scene: 像在烧什么东西, 像谁家在烧东西
+    "(?:有人|谁家?|哪家|哪儿|哪里|什么东西)?在烧|烧(?:什么|啥)(?:东西)?|" + _GAS_WORD
 )
 #: Things that catch fire on or by a radiator: 袜子着了, 窗帘烧着了, 被子烤糊了.
 _FLAMMABLE = _any(
@@ -426,6 +434,10 @@ _FRAIL_WORDS = _any(
 #: A chronic condition that makes the cold dangerous (她有高血压, 我爸心脏不好): it makes its bearer
 #: someone at risk, not a sign by itself (我妈血压高 冬天冷对她不好吧 is no emergency).
 _CONDITION = (
+    # ill already, in the writer's words (我本来就有病, 身体一直不好, 刚出院), not an insult
+    # (你们有病吧)
+    "(?:我|她|他|本来|本身|一直|身上|自己)(?:就|也|还|都)?有(?:病|慢性病|老毛病)(?![吧吗啊呀])|"
+    "身体(?:本来|一直|本身)?(?:就)?(?:不好|很差|差|弱|虚)|体弱|刚出院|病号|带病|生着病|"
     "高血压|血压(?:一直|本来就?|也)?(?:高|不好)|心脏(?:病|不好)|冠心病|糖尿病|哮喘|慢阻肺|肺气肿|"
     "支气管炎|基础病|慢性病|脑梗|心梗|中风|搭(?:过)?桥|(?:放|装)(?:过)?支架"
 )
@@ -448,6 +460,20 @@ _COLD = re.compile(_COLD_WORDS)
 _FUMES = re.compile(
     "煤火|炉子|煤炉|火炉|蜂窝煤|煤球|烧炕|火炕|炭火|炭盆|木炭|烧炭|壁挂炉|燃气热水器|煤烟"
 )
+#: A combustion appliance in a home, which gives off carbon monoxide when it burns badly: the
+#: fumes above and the gas appliances whose symptoms residents report (热水器一开我就头昏脑涨,
+#: 头痛欲裂 壁挂炉一直开着); not the plant's boiler house (锅炉房).
+_BURNER = re.compile(
+    _FUMES.pattern
+    + "|热水器|燃气灶|煤气灶|燃气炉|取暖炉|燃气取暖器|煤油炉|(?<!电)暖风机|锅炉(?!房)"
+)
+#: The appliance burning, or the people in its room, said in any words: 开着, 烧了一晚上, 封上火,
+#: 窗户都关着, 一进卫生间就这样 (壁挂炉就装在卫生间里).
+_BURNING = re.compile(
+    "开着|烧着|生着|点着|燃着|开了|烧了|用了|用着|一直(?:在)?(?:开|烧|用)|开一|烧一|整晚|一晚上|一夜|"
+    "通宵|一整天|封(?:上|了|火)|(?:窗户|门窗|窗)(?:都|也)?关|装在|就在|旁边|那块|那屋|那间|一进|一开|"
+    "关了就|一关就"
+)
 #: A smell or a fume felt by a stove or a boiler (一股味儿熏得我头晕): the fumes reach people.
 _FUMES_SMELT = re.compile("味|熏|呛|闷得")
 #: Several people with the same signs: poisoning, not a cold.
@@ -467,7 +493,7 @@ _NEGATION = re.compile(
 _HYPOTHETICAL = re.compile(
     "(?:万一|如果|假如|假设|要是|倘若|若是|一旦|梦见|梦到|做梦|做了个梦|以防|防止|预防|避免|以免|担心|害怕|生怕|"
     "会不会|可能会|是否会|容易|差点|差一点|险些|别让|别把|不要让|免得|省得|再这样|再不|(?<!可)怕(?!冷)|"
-    "不然|否则|当心|(?<!不)小心(?!翼)|"
+    "不然|否则|当心|(?<!不)小心(?!翼)|(?:别|不要|不能|非要|非得|难道要)等(?:到|着)(?!了)|"
     "遇到|遇上|碰到|碰上|发生|(?<![\u4e00-\u9fff])(?:以后|将来|日后)|出现了?(?=.{0,3}(?:的话|时|怎么))|"
     "(?<![一不社机开])会(?![儿议计员]))(?!是)"
 )
@@ -495,7 +521,7 @@ _FUTURE = re.compile(
     "(?:要|快|快要|都要|都快|早晚|迟早|就要)(?:被|把)?(?:人|我|我们|孩子|老人)?(?:给)?(?:冻|冷)?(?:得)?$"
 )
 # A sign put down to anger or waiting, not to cold or heat: 气得喘不过气, 被你们气晕了.
-_ANGER = re.compile("(?:气|急|烦|愁|笑|累|吓|等|闹心)得|被(?:你们|他们|客服|物业)?气")
+_ANGER = re.compile("(?:气|急|烦|愁|笑|累|吓|等|闹心|吵|闹)得|被(?:你们|他们|客服|物业)?气")
 _PAST = re.compile(
     "上次|上回|上周|上星期|上礼拜|上个月|上月|去年|前年|以前|之前|曾经|那次|那回|前几年|前些年|早些年|"
     "前几天|前两天|前些天|前天|当时|那时候|那会儿?|那事|那件事|的事情?|那次"
@@ -516,10 +542,13 @@ _RESOLVED = re.compile(
     "关住了|关上了|关好了|关死了|关掉了|拧上了|(?:已|已经)(?:修|处理|弄|换|焊)好|已修复|已解决|已处理|"
     "现在(?:已经|都)?(?:好了|没事了?)|缓过来了?|缓过劲来?|(?<![水汽烟味])好(?:多|些)了|暖和过来了?|听错了|看错了|搞错了|弄错了|说错了|虚惊一场|一切正常|恢复正常|(?:拧紧|拧好|擦干)(?:了|就好了?|就没了)|就好了|"
     "擦(?:了|干了?|掉了?)就(?:行|好|没事)|已经(?:找人|叫人)?修了|(?:找|叫)人修了|"
+    "(?:焊|补|搞|换|修)(?:好|上)了|(?:水|漏|滴|渗)(?:已经|都|也|早就?)停了|"
     "开玩笑的|开个玩笑|说着玩的|哈哈哈?|原来是|后来发现是|结果是|点赞|表扬一下|好评|很及时|已经换了|换好了|换了(?:新的?|个新)|"
     "(?:拿|挪|移)(?:下来|开|走)了|火(?:已经|都|也)?(?:扑|浇)?灭了|扑灭了|浇灭了|"
     "(?:现在|已经|都|也|早就?|就)散(?:了|掉了|干净了|没了)|散了就没了|(?:墙|墙皮|地|地板)(?:也|都)?(?:已经)?干了|已经干了|(?:味|味道|气味|烟)(?:已经|都)?(?:散了|没了|没有了|消失了|淡了)"
 )
+# A verb asked as "A or not A" (漏没漏, 爆没爆, 漏不漏水): the writer does not know.
+_A_NOT_A = re.compile("([漏爆裂渗滴冒喷])(?:了)?(?:没有?|不)\\1")
 # It happened once: 漏过, 爆过, 裂过 (not 漏过来: it is reaching us).
 _EXPERIENCED = re.compile("(?:漏|爆|裂|冒|渗|淹|烫)过(?![来去])")
 # A resolution word asked about, not reported: 什么时候能修好, 修好了吗.
@@ -585,7 +614,7 @@ _HAPPENING_AFTER = re.compile("了|啦|咧|着")
 # or a bucket holding back a leak is no other source: 晾的毛巾 is).
 _OTHER_WATER = re.compile(
     "热水器|空调|洗衣机|马桶|水箱|水龙头|龙头|(?<![底地面边头])下水|洗手盆|面盆|水池|洗碗机|冰箱|鱼缸|饮水机|净水器|"
-    "加湿器|太阳能|(?<!像|跟)下雨|雨水|(?<!消)防水|拖地|水杯|杯子|晾的|晒的|搭的|冷凝水|卫生间地漏|淋浴|花洒|洗澡|浴缸|"
+    "加湿器|太阳能|(?<!像|跟)(?<!屋里)(?<!家里)(?<!屋子里)(?<!房间)(?<!客厅)(?<!卧室)(?<!厨房)(?<!屋)下雨|雨水|(?<!消)防水|拖地|水杯|杯子|晾的|晒的|搭的|冷凝水|卫生间地漏|淋浴|花洒|洗澡|浴缸|"
     "弄得|搞得|弄湿|化雪|雪水|融雪|尿|打翻|洒了|水壶|烧水|烧开水|煮|蒸锅|做饭|洗碗"
 )
 # The tap water's pipes: 凉水管, 自来水管; a bathroom's or a kitchen's 水管 too while the water is
@@ -653,7 +682,8 @@ _NO_LEAK = re.compile("(?:没|不|没有|并没)(?:有)?(?:漏|渗|滴|冒|流)(
 # The writer says it is dry, no water seen (是不是漏了 地上是干的, 没看见水): a guess, not a leak.
 _DRY = re.compile(
     "没(?:有)?(?:看到|看见|见到|发现|见|瞅见|瞧见)(?:有)?(?:水|漏|滴|湿)|"
-    "(?:地上|地面|地板|墙上|墙面|下面|底下|表面|周围)(?:是|也|都|还是|摸着|看着)?干(?:的|干的|着|燥|巴巴)|"
+    "(?:地上|地面|地板|墙上|墙面|下面|底下|表面|周围|家里|屋里|我家|我们家|屋子里?|房间里?)"
+    "(?:是|也|都|都是|还是|摸着|看着|全是|也是)?干(?:的|干的|着|燥|巴巴)|"
     "没(?:有)?水(?:渍|印|迹)?(?=$|[" + _PUNCT + "])"
 )
 # A repair known to be under way (物业说管子冻裂了在修 什么时候好), with no water seen.
@@ -825,12 +855,17 @@ _GAS_PATTERNS: tuple[str, ...] = (
     "(?:泄漏|泄露|漏了?)(?:" + _GAS_WORD + ")",
     "闻(?:到|见|着|起来)?" + _GAP + "{0,8}?(?P<core>" + _GAS_WORD + ")",
     # fire: 着火了, 火苗窜出来, 插座打火花, 报警器一直在响
-    "起火|着火(?!点)|失火|火灾|烧起来|燃起来|着起来|冒火星|冒火花|火星子|打火花|电火花|烧着了|短路|火苗|明火",
+    "起火|着火(?!点)|失火|火灾|烧起来|燃起来|着起来|冒火星|冒火花|火星子|打火花|电火花|烧着了|短路|明火|"
+    # a flame out of place: leaping, coming out, licking (not its colour: 火苗是蓝色的 正常吧)
+    "火苗(?:子)?"
+    + _GAP
+    + "{0,6}?(?:窜|蹿|冒|往外|出来|燎|舔|烧到|呼呼|老高|很高|好高|很大|这么大|乱)|"
+    "(?:冒|窜|蹿|喷|燎|往外)(?:出)?(?:了)?(?:个|一股|一团)?(?:火苗|火舌|火)(?![车柴腿锅气])",
     "(?<!烟雾)(?<!烟感)报警器" + _GAP + "{0,3}?(?:响|叫|报警|嘀嘀|滴滴)",
     # a gas appliance that bangs (壁挂炉轰的一声): a deflagration, not a knock in the pipes
     "(?:壁挂炉|锅炉|燃气灶|煤气灶|燃气热水器|热水器|炉子)" + _GAP + "{0,6}?"
     "(?P<core>(?:轰|砰|嘭|咚)(?:的|地)?一(?:声|下)|爆燃|炸了)(?![^。.!！?？]{0,12}正常)",
-    _ELECTRIC + _GAP + "{0,4}?(?P<core>烧|冒烟|冒火|着火|打火|熔|化了)",
+    _ELECTRIC + _GAP + "{0,4}?(?P<core>烧|冒烟|冒火|着火|打火|熔|化了|发黑|黑了|焦了|糊了)",
     # something by the heating caught fire: 袜子着了, 窗帘烧着了, 被子烤糊了
     _FLAMMABLE + _GAP + "{0,2}?(?P<core>着了|烧着|烧起来|点着|燃了|烧了|烤着|烤糊|烤焦)",
     "(?:哪家|谁家|哪里|哪儿|里头|里面|什么东西|啥东西)(?:又)?着了",
@@ -860,7 +895,12 @@ _GAS_PATTERNS: tuple[str, ...] = (
 # Smoke: 冒烟, 屋里有烟呛得很, 烟往楼里灌 — unless somebody smokes, cooks, burns paper or lets off
 # fireworks (a source the writer thought of and ruled out, 开始以为是楼下做饭, does not count).
 _SMOKE = (
-    "冒(?:着)?(?:黑|青|浓|黄|灰|蓝)?烟|起烟|浓烟|黑烟|呛(?:人|得|死)|(?:屋里|家里|屋子里|楼道里?)(?:有|全是|都是)烟|"
+    "冒(?:着)?(?:黑|青|浓|黄|灰|蓝)?烟|"
+    # smoke drifting, pouring or drawn in, the verb first: 楼上往下飘烟, 门缝里往里窜烟, 进烟了
+    "(?:飘|窜|蹿|涌|灌|钻|倒|进|往下飘|往上飘|往里飘|往屋里?飘)(?:着|了|进来|出来|进|出|下来|上来)?"
+    "(?:好多|很多|大量|一股股?|股|一些|阵阵|一阵)?(?:的)?(?:黑|青|浓|黄|灰)?烟(?![囱道台头筒花酒民瘾草灰缸斗叶卷感])|"
+    "烟" + _GAP + "{0,10}?(?:看不清|看不见|啥也看不见|什么都看不见|伸手不见)|"
+    "起烟|浓烟|黑烟|呛(?:人|得|死)|(?:屋里|家里|屋子里|楼道里?)(?:有|全是|都是)烟|"
     "烟往"
     + _GAP
     + "{0,4}?(?:冒|灌|窜|飘)|"
@@ -894,7 +934,8 @@ _BURNT_SMELLS: tuple[str, ...] = (
     "烟(?:子|儿)?(?:的)?(?:味|气味)",
     "味[^。.!！?？]{0,6}?(?:像|跟|好像|类似|是)" + _GAP + "{0,2}?" + _BURNT,
     "闻(?:着|起来|上去|了一下)?(?:有点|有些|好像|就)?(?:像|跟|是)" + _GAP + "{0,2}?" + _BURNT,
-    _BURNT + "(?:了)?(?:的|一样的|似的)?(?:味|气味)",
+    # …said before the smell, with what became of it: 塑料烧着的味道, 洋葱烂了的味
+    _BURNT + "(?:烂|坏|臭|烧|烤|燎|着|焦|糊|化)?(?:了|着)?(?:的|一样的|似的)?(?:味|气味)",
 )
 
 
@@ -918,11 +959,32 @@ _ODD_SMELL = (
     "(?:臭|怪|异|刺鼻|难闻|冲)(?:的)?(?:味|气味)|"
     "(?:屋里|家里|屋子里|房间里?)?有(?:股子?|一股子?)?(?:味|气味)|"
     "味(?:儿|道)?(?:很|特别|挺|好|太)?(?:大|重|冲)|(?:说不上来|说不出(?:来)?|怪怪|不对劲)的(?:味|气味)|"
-    "(?:屋里|家里|屋子里|房间里?|满屋子?)(?:都是|全是|满是|一股)(?:的)?(?:味|气味)"
+    "(?:屋里|家里|屋子里|房间里?|满屋子?)(?:都是|全是|满是|一股)(?:的)?(?:味|气味)|"
+    # any smell said in any words (一股子味儿, 冲鼻子, 凑近闻有点臭, 闻着不对): by a gas appliance
+    # a resident notices a smell, not its name
+    "一股子?(?:的)?(?:怪|异|臭|焦|糊|酸|冲|刺鼻)?(?:的)?(?:味|气味)|冲鼻|刺鼻|呛鼻|呛人|辣眼|"
+    "闻(?:着|起来|一下)?"
+    + _GAP
+    + "{0,3}?(?:臭|冲|怪|不对|呛|刺)|(?<![不没])有(?:点|些)?(?:味儿|臭味|味道)"
 )
 _GAS_APPLIANCE = re.compile(
-    "壁挂炉|燃气灶|煤气灶|燃气热水器|燃气表|煤气表|气罐|灶台|炉子|煤炉|锅炉"
+    "壁挂炉|燃气灶|煤气灶|燃气热水器|燃气表|煤气表|气罐|灶台|炉子|煤炉|锅炉(?!房)|(?<!电)热水器|燃气管|"
+    "燃气阀|燃气炉|取暖炉"
 )
+# A smell that grows (越来越浓) is no passing whiff: gas or something burning, unless explained.
+_SMELL_GROWS = (
+    "(?:味|气味|味道|味儿)"
+    + _GAP
+    + "{0,8}?(?:越来越|愈来愈|越发|更)(?:浓|重|大|冲|呛|明显|厉害|刺鼻)|"
+    "越来越(?:浓|呛|冲|刺鼻|臭)"
+)
+# Smells of everyday life (a drain, mould, rust, the tap water, a pet) that make no one's
+# headache carbon monoxide (下水道返味 熏得头疼); the burnt and gas-like smells above stand alone.
+_EVERYDAY_SMELL = _unless_said(
+    _SMOKE_SOURCES + "|新买|新装|新换|刚买|第一次用|刚刷|灰尘|落灰|刚开暖气|刚来暖|刚供暖|头一回开|"
+    "霉|潮|下水|垃圾|厕所|马桶|尿|汗|脚臭|铁锈|锈|漂白|消毒|香水|自来水|装修|刷漆|家具|猫砂|宠物|臭水|腥|药味"
+)
+_SMELT = re.compile("味|闻(?:到|见|着|起来)|臭|冲鼻|刺鼻|呛")
 
 # Person, acute: counts alone (a collapse, no breath, poisoning, a fall into a pit).
 _ACUTE = (
@@ -989,6 +1051,77 @@ _INJURY = re.compile(
 _HURT = "砸(?:到|伤|着|在)|(?:磕|碰)(?:伤|破|出血)|流(?:了)?(?:好多|很多)?血|出血|骨折|头破了"
 
 
+# The symptom lexicon (issue 16, seventh round). The sign classes below first listed phrases
+# (喘气费劲, 不吭声), and each new writer put a word between (喘气也费劲) or used a sibling
+# (不吱声): phrase lists carry over weakly. So the body's complaints are generated: a body part
+# or function x the degree and aspect words residents put inside a sign (有点, 也, 一阵阵, 越来越)
+# x what it does. Each family below feeds its sign class; a new part, degree word or predicate
+# serves all.
+_ADVS = (
+    "(?:也|都|还|又|就|有点儿?|有些|一直|老是?|总是?|特别|非常|很|挺|好|太|越来越|一阵一?阵(?:的|地)?|"
+    "直|开始|感觉|觉得|更|真|是|倒|也是|突然|一下子?)"
+    "{0,3}"
+)
+
+
+def _complaint(parts: str, predicates: str) -> str:
+    """A body part or function, the degree words inside a sign, then what it does."""
+    return f"(?:{parts}){_ADVS}(?:发|犯|得)?(?:{predicates})"
+
+
+#: The head: 头有点晕, 脑袋嗡嗡的, 头痛欲裂, 头昏脑涨, 眼前发黑 (not 里头, 接头, 一头热一头凉).
+_HEAD_SIGNS = _any(
+    _complaint(
+        "(?<![里外龙接堵上前后这那两一码插枕线丝])头|脑袋|脑子|脑壳|脑瓜子?|太阳穴|后脑勺?",
+        "疼|痛|晕|昏|胀|涨|沉|嗡嗡|炸|裂|蒙|懵|要炸|木|乱",
+    ),
+    "头昏脑涨|头昏脑胀|头重脚轻|天旋地转|眼冒金星|眼前(?:发)?(?:黑|花)|眼花|晕乎|晕晕|发晕|犯晕|晕得",
+)
+#: The chest and the breath: 胸口一阵阵发闷, 喘气也费劲, 透不过气, 心里突突的.
+_CHEST_SIGNS = _any(
+    _complaint(
+        "胸口|心口|胸|心脏",
+        "闷|疼|痛|堵|紧|慌|憋|压得慌|难受|不舒服|突突|扑通|揪|跳得(?:厉害|快|乱)",
+    ),
+    _complaint(
+        "呼吸|喘气|出气|喘",
+        "费劲|困难|急|快|短|粗|不上来|不过来|不匀|不顺|吃力|不畅|弱|急促|憋",
+    ),
+    "透不过气|透不上气|喘不动|上不来气|憋得慌|憋闷|憋气|气(?:都)?(?:上不来|喘不匀|不够用)",
+)
+#: The stomach: 犯恶心, 一直吐, 反胃, 胃里翻腾 (not 吐槽).
+_STOMACH_SIGNS = _any(
+    "恶心|想吐|反胃|干呕|作呕|(?:一直|直|老|总|还|又|开始|也|都|就)吐(?!槽)|吐了|吐得|呕吐|拉肚子|腹泻|闹肚子",
+    _complaint("胃", "难受|疼|痛|不舒服|翻|胀"),
+)
+#: Fumes on the eyes, the throat and the nose: 眼睛辣, 嗓子疼得厉害, 呛鼻子, 直流眼泪.
+_IRRITATION_SIGNS = _any(
+    _complaint("眼睛|眼|嗓子眼?|喉咙|鼻子|鼻腔", "辣|疼|痛|刺|呛|酸|火辣辣|睁不开|流泪|熏"),
+    "流眼泪|直流泪|眼泪直流|辣眼睛?|辣嗓子|呛鼻子?|冲鼻子?|呛嗓子|刺鼻子?|熏眼睛?",
+)
+#: Weakness and drowsiness: 浑身没劲, 腿发软, 老想睡, 困得睁不开眼.
+_WEAK_SIGNS = _any(
+    _complaint("浑身|身上|全身|身子|腿脚?|人", "没劲|无力|发软|软|乏|虚|没力气|没(?:有)?力气"),
+    "老想睡|一直想睡|总想睡|想睡觉|困得(?:不行|睁不开)|昏昏欲睡|睁不开眼",
+)
+#: Someone who does not answer: 喊她也不吱声, 叫了好几声都不应, 问他话就嗯嗯两声.
+_NO_ANSWER_SIGNS = _any(
+    "(?:叫|喊|问|招呼|跟)(?:他|她|老人|孩子|了|话)?(?:半天|几声|好几声|好几遍|话)?(?:也|都|就|还)?"
+    "(?:不|没)(?:怎么|太)?(?:吱声|吭声|出声|应|答应|理|回|说话|反应|回答|睁眼)",
+    "(?:就|只)(?:会)?(?:嗯|哼)(?:嗯|哼)?(?:两|几)?声|嗯嗯(?:两|几)声",
+)
+#: Someone frail curled up against the cold: 冻得缩成一团, 蜷在被子里.
+_HUDDLED = "缩成一团|蜷成一团|蜷缩|团成一团|缩成个?团|蜷在|缩在被"
+#: A call for help from someone shut in: 她在里面喊救命, 被困在家里.
+_HELP_SIGNS = "喊救命|叫救命|呼救|求救|被困|困在(?:家|屋|里)"
+#: Unwell in the writer's own words: 我感觉不太对劲, 觉得人不舒服 (not 屋里不对劲).
+_UNWELL_SELF = (
+    "(?:感觉|觉得)(?:身体|身上|人|自己)?"
+    + _ADVS
+    + "(?:不太|不大|不)(?:对劲|舒服)|浑身不对劲|人不对劲"
+)
+
+
 @dataclass(frozen=True)
 class _Sign:
     """One class of signs of someone unwell: its words, its weight towards the score of 3,
@@ -1000,11 +1133,13 @@ class _Sign:
     weight: int
     frail_only: bool = False
     frail_weight: int | None = None
+    #: Whether the cold explains it (irritated eyes and throat are the fumes' or the smoke's).
+    by_cold: bool = True
 
 
 _SIGNS: tuple[_Sign, ...] = tuple(
-    _Sign(name, re.compile(words), weight, frail_only, frail_weight)
-    for name, words, weight, frail_only, frail_weight in (
+    _Sign(name, re.compile(words), weight, frail_only, frail_weight, by_cold)
+    for name, words, weight, frail_only, frail_weight, by_cold in (
         # an illness caught from the cold: the issue's "someone unwell from cold"
         (
             "illness",
@@ -1015,21 +1150,24 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             3,
             False,
             None,
+            True,
         ),
         # heat illness, in an overheated room (屋里太热 老人中暑了)
-        ("heatstroke", "中暑|热晕|热得(?:虚脱|晕|喘不)|虚脱|脱水", 3, False, None),
+        ("heatstroke", "中暑|热晕|热得(?:虚脱|晕|喘不)|虚脱|脱水", 3, False, None, True),
         # a common cold: a sign for someone frail, not an emergency in itself (我都冻感冒了 流鼻涕)
-        ("common_cold", "感冒|着凉|受凉", 1, False, 2),
+        ("common_cold", "感冒|着凉|受凉", 1, False, 2, True),
         (
             "confusion",
             "说胡话|迷迷糊糊|迷糊|糊涂了|意识不清|神志不清|(?:意识|神志)模糊|反应(?:很|特别)?(?:慢|迟钝)|"
             "叫(?:他|她)?(?:也|都)?不(?:怎么|太)?(?:应|答应|理人|吭声)|不吭声|没(?:啥|什么|有)?反应|"
             "不认人|认不出人|不认识人|发愣|发呆|愣神|呆呆的|颠三倒四|胡言乱语|答非所问|不清醒|犯糊涂|昏昏沉沉|昏沉|昏睡|嗜睡|迷瞪|睡不醒|"
             "叫不精神|叫不起来|翻白眼|(?:叫|喊|问)(?:他|她)?(?:好)?半天(?:才|都|也)(?:答应|应|吭声|有反应|反应)|"
-            "(?:两眼|眼睛|眼神)(?:都)?(?:发直|发呆|呆滞|直勾勾)|(?i:drowsy|not making sense)",
+            "(?:两眼|眼睛|眼神)(?:都)?(?:发直|发呆|呆滞|直勾勾)|(?i:drowsy|not making sense)|"
+            + _NO_ANSWER_SIGNS,
             2,
             False,
             None,
+            True,
         ),
         (
             "speech",
@@ -1037,6 +1175,7 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             2,
             False,
             None,
+            True,
         ),
         (
             "colour",
@@ -1046,6 +1185,7 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             2,
             False,
             None,
+            True,
         ),
         (
             "mobility",
@@ -1057,6 +1197,7 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             2,
             False,
             None,
+            True,
         ),
         (
             "no_answer",
@@ -1065,6 +1206,7 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             2,
             False,
             None,
+            True,
         ),
         (
             "breath",
@@ -1074,32 +1216,44 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             "心(?:里)?(?:发)?慌|心绞痛|气短|上不来气|心跳(?:很|特别|得)?(?:快|厉害|乱|不齐)|"
             "低血糖|血糖(?:低|掉)|"
             "血压(?:也|又|一下子?|突然)?(?:高了|上来|上去|升高|飙|[12][0-9]{2})|"
-            "(?i:can'?t breathe)",
+            "(?i:can'?t breathe)|" + _CHEST_SIGNS,
             2,
             False,
             None,
+            True,
         ),
         (
             "body_cold",
             "体温"
             + _GAP
-            + "{0,4}?(?:低|偏低|只有|才|不到|3[0-5]|上不来|上不去|升不上去|升不起来|掉|降|往下)|"
+            + "{0,4}?(?:低|偏低|只有|才|不到|3[0-5]|三十[一二三四五]?(?:度|点)|上不来|上不去|"
+            "升不上去|升不起来|掉|降|往下)|"
             "(?:身上|浑身|全身|身子|摸着|摸起来)(?:都)?(?:冰凉|冰冷|发凉|冰拔凉)|低温症|失温|低体温|后背(?:都)?冰凉|"
             "(?i:confused|unresponsive|hypotherm|can'?t wake|"
             "lips (?:are |turned )?(?:blue|purple))",
             2,
             False,
             None,
+            True,
         ),
-        ("pregnancy", "肚子" + _GAP + "{0,6}?(?:疼|痛|发紧|发硬)|腹痛|见红|宫缩", 2, True, None),
-        ("giving_up", "扛不住|撑不住|吃不消|顶不住|熬不住|不行了", 2, True, None),
+        (
+            "pregnancy",
+            "肚子" + _GAP + "{0,6}?(?:疼|痛|发紧|发硬)|腹痛|见红|宫缩",
+            2,
+            True,
+            None,
+            True,
+        ),
+        ("giving_up", "扛不住|撑不住|吃不消|顶不住|熬不住|不行了", 2, True, None, True),
         (
             "shivering",
             "哆嗦|发抖|打抖|抖抖|牙(?:齿)?(?:直)?(?:打架|打颤)|抖成一团|(?:冻|冷)(?:到|得)(?:直|一直)?震|打颤|打摆子|抖个不停|直抖|一直抖|浑身抖|发颤|筛糠|寒战|寒颤|打冷战|冷战|"
-            "(?:止不住|不停)(?:地|的)?抖|抖(?:得)?(?:停不下来|不停|厉害|很|不行)|(?i:shiver|shaking)",
+            "(?:止不住|不停)(?:地|的)?抖|抖(?:得)?(?:停不下来|不停|厉害|很|不行)|(?i:shiver|shaking)|"
+            + _HUDDLED,
             1,
             False,
             2,
+            True,
         ),
         (
             "cannot_warm",
@@ -1109,8 +1263,9 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             1,
             False,
             None,
+            True,
         ),
-        ("crying", "哭", 1, True, None),
+        ("crying", "哭", 1, True, None, True),
         # unwell in general words, said of someone frail (我妈冻得很难受, 老人身体不舒服), not
         # of the room (屋里冷得难受, 屋里不对劲), nor an old ache (老寒腿又犯了)
         (
@@ -1119,18 +1274,20 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             1,
             True,
             None,
+            True,
         ),
-        ("crying_out", "哭不出|哭都没(?:有)?声|哭声(?:很|特别)?(?:小|弱)", 2, True, None),
+        ("crying_out", "哭不出|哭都没(?:有)?声|哭声(?:很|特别)?(?:小|弱)", 2, True, None, True),
         (
             "listless",
             "打蔫|蔫了|蔫蔫|蔫巴|没精神|没精打采|有气无力|软绵绵|浑身发软|瘫软|提不起劲|虚弱|"
             "精神(?:头)?(?:也|都|很|特别)?(?:不好|差)|不爱动|不想动|一直躺着|一直睡|老是?睡觉|哼哼|哭闹|吐奶|"
             "没(?:有)?力气|没劲|浑身无力|乏力|犯困|打盹|不吃奶|(?:吃奶|喝奶)(?:也|都)?没劲|"
             "不吃不喝|吃不下(?:饭|东西)?|不(?:想|肯|爱)?吃(?:饭|东西)|没(?:有)?胃口|"
-            "(?i:lethargic|very weak|won'?t eat)",
+            "(?i:lethargic|very weak|won'?t eat)|" + _WEAK_SIGNS,
             1,
             False,
             None,
+            True,
         ),
         (
             "pale",
@@ -1138,27 +1295,37 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             1,
             False,
             None,
+            True,
         ),
-        ("cramp", "抽筋|痉挛|抽得|抽抽|直抽", 1, False, None),
+        ("cramp", "抽筋|痉挛|抽得|抽抽|直抽", 1, False, None, True),
         (
             "dizzy",
-            "头晕|头昏|晕乎|发晕|眼前发黑|眼发黑|(?:就|直)晕|头(?:疼|痛)|头(?:有点|有些|一直|老是?|也|还)?(?:晕|昏|疼|痛)",
+            "头晕|头昏|晕乎|发晕|眼前发黑|眼发黑|(?:就|直)晕|头(?:疼|痛)|头(?:有点|有些|一直|老是?|也|还)?(?:晕|昏|疼|痛)|"
+            + _HEAD_SIGNS,
             1,
             False,
             None,
+            True,
         ),
-        ("sick", "恶心|想吐|吐了|呕吐|拉肚子|腹泻", 1, False, None),
+        ("sick", _STOMACH_SIGNS, 1, False, None, True),
         (
             "cold_limbs",
             "(?:手脚|小手|小脚|小脸|脸|手|脚)(?:都)?(?:冰凉|冰冷|冰拔凉)|发麻|麻了|麻木|伤口(?:疼|痛)|咳嗽|(?:一直|老|不停地?|直)咳|咳个不停",
             1,
             True,
             None,
+            True,
         ),
+        # fumes or smoke on the eyes and the throat: a sign by a stove or a smell, not the cold's
+        ("irritation", _IRRITATION_SIGNS, 1, False, None, False),
+        ("help", _HELP_SIGNS, 2, False, None, True),
+        ("unwell_self", _UNWELL_SELF, 1, False, None, True),
     )
 )
 # The signs of carbon-monoxide poisoning, scored with fumes or several people instead of cold.
-_FUMES_SIGNS = frozenset({"dizzy", "sick", "listless", "confusion", "pale"})
+_FUMES_SIGNS = frozenset(
+    {"dizzy", "sick", "listless", "confusion", "pale", "breath", "irritation", "unwell_self"}
+)
 # The signs of heat illness, scored for someone frail in an overheated room (屋里32度 瘫痪的父亲
 # 一直出汗 昏昏沉沉): not sweating alone (孩子热得满头大汗), nor a cold's crying or cough.
 _HEAT_SIGNS = frozenset(
@@ -1236,6 +1403,7 @@ _TRIGGERS: tuple[_Trigger, ...] = (
     _Trigger("gas", re.compile("漏气|跑气|泄漏|泄露"), needs=_GAS_CONTEXT),
     _Trigger("gas", re.compile(_GAS_LIKE), needs=_SMELL_CONTEXT),
     _Trigger("gas", re.compile(_ODD_SMELL), needs=_GAS_APPLIANCE, unless=_INNOCENT_SMELL),
+    _Trigger("gas", re.compile(_SMELL_GROWS), needs=_SMELL_CONTEXT, unless=_EVERYDAY_SMELL),
     *(_Trigger("water", re.compile(p)) for p in _WATER_PATTERNS),
     _Trigger("water", re.compile(_WATER_CLAUSE), needs=_HEATING_PART),
     # dripping or seeping onto something, from a heating part or from above (暖气片漏的水都滴到
@@ -1341,6 +1509,8 @@ def _counts(text: str, plain: str, kind: Kind, span: _Span) -> bool:
         return False
     if _AVERTED.search(before):
         return False
+    if _A_NOT_A.search(text, span.core, min(len(text), span.end + 4)):
+        return False  # 看不出暖气漏没漏: asked, not said
     if _LATIN_EVIDENCE.match(text, span.core) and _ENGLISH_HYPOTHETICAL.search(text, 0, span.core):
         return False
     if _CONDITIONAL_AFTER.match(text[span.end : end]) or _REPAIRED.search(before):
@@ -1579,10 +1749,26 @@ def _person_score(text: str, plain: str) -> _Hit | None:
     scored = [
         (sign.frail_weight if frail and sign.frail_weight else sign.weight, m)
         for sign, m in signs
-        if frail or not sign.frail_only
+        if (frail or not sign.frail_only) and sign.by_cold
     ]
-    fumes = [(sign.weight, m) for sign, m in signs if sign.name in _FUMES_SIGNS]
+    everyday = bool(_EVERYDAY_SMELL.search(plain))
+    # stung eyes while cooking are the cooking's (油烟呛得眼睛疼), not a burner's fumes
+    fumes = [
+        (sign.weight, m)
+        for sign, m in signs
+        if sign.name in _FUMES_SIGNS and not (everyday and sign.name == "irritation")
+    ]
     stove = bool(_FUMES.search(text))
+    # Any sign of poisoning by a burning appliance (a water heater, a wall boiler, a stove) is
+    # carbon monoxide until shown otherwise, unless the cold explains it and nothing says the
+    # appliance burns (壁挂炉打不着火 屋里冷 头疼 is the cold's).
+    smelt = bool(_SMELT.search(text)) and not everyday
+    if fumes and (
+        (_BURNER.search(text) and (not _COLD.search(text) or _BURNING.search(text)))
+        or (smelt and not _COLD.search(text))
+    ):
+        m = max(fumes, key=lambda wm: wm[0])[1]
+        return _Hit("person", m.start(), m.group(0), by_fumes=True)
     if scored and frail and (_COLD.search(text) or (stove and fumes)):
         m = max(scored, key=lambda wm: wm[0])[1]
         return _Hit("person", m.start(), m.group(0), by_fumes=not _COLD.search(text))
@@ -1631,17 +1817,32 @@ def detect_emergency(text: str | None) -> Emergency | None:
     live = [h for h in hits if h.start > last_resolution]
     if not live:
         return None
+    # Someone's signs scored by fumes (dizzy by a running boiler, no acute sign) are carbon
+    # monoxide: a gas emergency (leave, air the rooms, no form to fill in a poisoned room), as the
+    # fifth to seventh writers named it; its people get the poisoning first aid (`cause`).
+    poisoned = any(h.by_fumes for h in live)
+    live = [replace(h, kind="gas") if h.by_fumes else h for h in live]
     gas = any(h.kind == "gas" for h in live)
     people = [h for h in live if h.kind == "person"]
-    if gas and all(h.by_fumes for h in people):
-        live = [h for h in live if h.kind != "person"]  # poisoning by a gas report: gas
     best = min(live, key=lambda h: (KINDS.index(h.kind), h.start))
     # Someone's signs with fumes (a stove, a boiler, a gas report) are poisoning, whose first aid
     # is fresh air and 120 — not the cold's warm room — whichever kind names the message.
     cause: Cause = ""
     if best.kind == "person" and (best.scald or "烫" in best.evidence):
         cause = "scald"
-    elif people and (best.kind == "gas" or best.by_fumes or gas or bool(_FUMES.search(blanked))):
+    elif poisoned or (
+        people
+        and (
+            best.kind == "gas"
+            or gas
+            # a stove's fumes, unless the cold explains the signs and nothing burns (壁挂炉坏了
+            # 家里冷 我妈头疼 needs warmth)
+            or (
+                bool(_FUMES.search(blanked))
+                and (not _COLD.search(blanked) or bool(_BURNING.search(blanked)))
+            )
+        )
+    ):
         cause = "poisoning"
     return Emergency(kind=best.kind, evidence=best.evidence, cause=cause)
 

@@ -201,9 +201,11 @@ def test_the_signs_must_come_with_cold() -> None:
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
-        ("家里生着炉子 我头晕恶心", "person"),  # 2 signs + fumes
-        ("一家人都头疼犯困", "person"),  # 2 signs + several people
-        ("煤炉子烧着 老人头疼", "person"),  # frail x a sign x fumes
+        # signs scored by fumes are carbon monoxide: gas since issue 16's seventh round (the
+        # fifth to seventh writers' kind; the first aid is the poisoning one either way)
+        ("家里生着炉子 我头晕恶心", "gas"),  # signs + fumes
+        ("一家人都头疼犯困", "gas"),  # 2 signs + several people
+        ("煤炉子烧着 老人头疼", "gas"),  # frail x a sign x fumes
         ("头疼 你们这个APP太难用了", None),
         ("老人让煤气熏着了", "person"),  # acute, in dialect
     ],
@@ -396,15 +398,15 @@ def test_the_probes_written_while_building_the_classes_still_hold() -> None:
     score = measure(load_cases(PROJECT_ROOT / "tests" / "nlu" / "emergency_cases_dev_probes.yml"))
     assert (score.emergencies, score.non_emergencies) == (492, 531)
     assert score.recall == 1.0 and score.false_alarm_rate == 0.0
-    # kinds: 家里一股煤烟味 全家都头晕 孩子吐了 (written as person) is gas, since a gas report names
-    # carbon monoxide better than signs scored by fumes (fifth set: 5 such cases); batches 8-11
-    # wrote signs by a boiler or a stove with no smell as gas, the rules keep them the person's
-    # (the first aid is the same: fresh air and 120)
+    # kinds: signs scored by fumes (a stove, a boiler, a smell, several people) with no acute
+    # sign are carbon monoxide, named gas since issue 16's seventh round as batches 8-11 and the
+    # fifth to seventh writers named them; batches 1-7 wrote them as the person's (the first aid
+    # is the same: fresh air and 120), so only those differ
     wrong = {(o.case.text, o.found_kind) for o in score.wrong_kinds}
     assert ("家里一股煤烟味 全家都头晕 孩子吐了", "gas") in wrong
     assert all(
-        kind == "person" and ("炉" in text)
-        for text, kind in wrong - {("家里一股煤烟味 全家都头晕 孩子吐了", "gas")}
+        kind == "gas" and any(w in text for w in ("炉", "煤", "燃气", "都", "全家"))
+        for text, kind in wrong
     ), wrong
 
 
@@ -426,14 +428,18 @@ def test_a_long_unpunctuated_paste_still_reports_its_danger() -> None:
         "姥爷在家说心里发慌 暖气一直不热",
         "屋里十一度 闺女咳个不停",
         "我爸有糖尿病 家里冷 他说眼前发黑",
-        # …or fumes: a coal stove and an old woman with a headache
-        "屋里点着炭盆取暖 奶奶说头疼",
         # cannot get warm is a sign of its own
         "我爸七十多了 家里冷 他说怎么都暖和不过来",
     ],
 )
 def test_someone_frail_with_any_sign_in_the_cold_is_a_person_at_risk(text: str) -> None:
     assert _kind(text) == "person"
+
+
+def test_someone_frail_with_a_sign_by_fumes_is_poisoned() -> None:
+    """…or by fumes: a coal stove and an old woman with a headache (gas, cause poisoning)."""
+    found = detect_emergency("屋里点着炭盆取暖 奶奶说头疼")
+    assert found is not None and (found.kind, found.cause) == ("gas", "poisoning")
 
 
 @pytest.mark.parametrize(
@@ -474,7 +480,7 @@ def test_more_words_for_who_and_what(text: str) -> None:
         ("刚才滑了一跤 没事 暖气片还在滴水", "water"),  # no harm: the leak
         # a boiler whose smell reaches people: poisoning, named gas by a gas report
         ("壁挂炉开着 屋里有股味儿 我跟孩子都头疼", "gas"),
-        ("炉子烧了一晚上 早上我俩都头晕 浑身没劲", "person"),  # no gas report
+        ("炉子烧了一晚上 早上我俩都头晕 浑身没劲", "gas"),  # carbon monoxide: gas
         ("燃气壁挂炉那有煤气味 我有点恶心", "gas"),
         ("闻着像煤气 姥姥叫不醒", "person"),  # acute stays the person's
         # a plain smell by a gas appliance, and the initials for 煤气味 and 壁挂炉
