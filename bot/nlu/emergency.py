@@ -347,7 +347,10 @@ _FALSE_FRIENDS = re.compile(
     # an appliance that does not respond (点火没反应) is no person; a worry (让人头疼) no headache
     "(?:点火|打火|按|开关|按钮|面板|显示|屏幕|遥控器?|机器|炉子|壁挂炉|热水器|灶|电源|插上)"
     "(?:了|也|都|还是|一直|半天)?(?:没|没有|不)(?:啥|什么|任何)?(?:反应|动静)|"
-    "(?:让|令|叫)(?:人|我)(?:很|真|挺|太|好)?头(?:疼|痛|大)|头疼的(?:事|问题)"
+    "(?:让|令|叫)(?:人|我)(?:很|真|挺|太|好)?头(?:疼|痛|大)|头疼的(?:事|问题)|"
+    "(?<![熏呛闷冻冷])(?:得|的)我?头都(?:疼|痛|大)了|"
+    # the cold denied as the cause (头疼是老毛病了 不是冻的)
+    "不是(?:被)?(?:冻|冷)(?:的|着的|出来的)|(?:跟|和)(?:冷|冻)没(?:有)?关系"
 )
 
 _PUNCT = "，,。.!！?？;；、~～…\n "
@@ -451,6 +454,8 @@ _COLD_WORDS = _any(
     "冷|冻|凉|寒|冰窖|不热|不暖|没暖气|没有暖气|停暖|停热|没供暖|暖气停|暖气没|温度(?:太|很|特别)?低|"
     "室温低|零下|没热|没暖|低体温|失温|低温|暖气(?:片)?坏|暖气(?:一直)?不来|没来暖|"
     "暖气(?:片)?(?:也|都|一直)?(?:故障|不行|出(?:了)?问题|罢工|趴窝|不好使)",
+    # the heating off, with a time or words between (家里暖气两天没来, 暖气这几天都不热)
+    "(?:暖气|供暖|地暖)" + _GAP + "{0,6}?(?:没来|不来|没热|不热|没了|停了|断了|罢工|不工作|坏了)",
     "(?<![0-9.])(?:1[0-6]|[0-9])(?:\\.[0-9])?(?:度|℃)",
     "(?<![一二三四五六七八九十])(?:十[一二三四五六]?|[一二三四五六七八九两几])[一二三四五六]?(?:度|℃)",
     "(?i:cold|freez|heating (?:is )?(?:off|out)|no heat)",
@@ -645,6 +650,10 @@ _SUSPECTED = re.compile("是不是|可能是|估计|会不会是|是因为|因�
 _CAUSE_AFTER = re.compile(
     "[^，,。.!！?？ ]{0,6}?(?:所以|才|导致|造成|引起|的原因)|[^，,。.!！ ]{0,3}?(?:吗|？|\\?)"
 )
+# Said to happen every winter, as a phenomenon (热力井盖往外冒热气 每年冬天都这样吧).
+_USUAL = re.compile(
+    "(?:每年|年年|一直|向来|从来|每次|天天|每天|往年|以前)(?:冬天)?(?:都|也)?(?:是)?(?:这样|这个样|如此)"
+)
 # Water long escaped and frozen, with no heating part named (单元门口有一滩水 结冰了): old water.
 _FROZEN = re.compile("结冰|结成冰|冻成冰|冻上了")
 # A gas leak guessed from a bill or a meter, nothing smelt or heard: 燃气费这么多 是不是漏气了.
@@ -661,7 +670,7 @@ _NOT_URGENT = re.compile(
 # …or that it is small and asks for a later visit: 一个小时也就小半碗 明天白天能来修吗.
 _MINOR = re.compile(
     "也就|就一点|很慢|慢慢|两滴|就滴了|一点点|小半|偶尔|一滴一滴|湿湿的|不大|不严重|轻微|一点儿|有点|有些|稍微|不多|"
-    "一小(?:滩|摊|片|块)|几滴|"
+    "一小(?:滩|摊|片|块)|几滴|(?:滋|呲|喷|冒|滴|流|漏)了(?:一)?(?:下|点)(?!子)|"
     # a slow rate: 一分钟滴一滴, 半天滴一滴, 一个小时也就几滴
     "滴一滴|(?:一|几|好几|半|十几?|两)个?(?:分钟|秒钟?|小时|钟头|天|会儿?)(?:才|也就|大概|左右)?(?:滴|掉)?(?:一|两|几)滴"
 )
@@ -670,7 +679,9 @@ _MINOR = re.compile(
 _CONTAINED = re.compile(
     "关了(?:总)?阀|关(?:了)?(?:总)?阀(?:门)?了|(?:拿|用)(?:纸|抹布|毛巾|布)擦了|(?:总)?阀(?:门)?(?:已经|都|也)?关(?:了|上了|死了|好了)|把(?:总)?阀(?:门)?(?:给)?关了|"
     "(?:放|搁|摆|拿|接|找)了?(?:个|一个)(?:盆|桶|碗)|(?:拿|用)(?:盆|桶|碗)接着|垫(?:上|了|着)|"
-    "(?:抹布|毛巾|布)(?:垫|堵|包|缠|裹)|(?:用|拿)(?:抹布|毛巾|布)(?:垫|堵|包|缠|裹)"
+    "(?:抹布|毛巾|布)(?:垫|堵|包|缠|裹)|(?:用|拿)(?:抹布|毛巾|布)(?:垫|堵|包|缠|裹)|"
+    # a vessel or a cloth put to it, in any order (我拿碗接了, 用杯子接着)
+    "(?:拿|用|找)(?:了)?(?:个|一个)?(?:盆|桶|碗|杯子|瓶子?|饭盒|毛巾|抹布|布)(?:接|垫|擦|兜)(?:了|着|住|上)?"
 )
 _URGENT = re.compile(
     "快来|快点|赶紧|马上|立刻|立即|救命|(?<!不)(?<!不着)(?<!不用)(?<!不紧)(?<!不太)急|!|！|尽快|快派|快找"
@@ -687,7 +698,9 @@ _DRY = re.compile(
     "没(?:有)?水(?:渍|印|迹)?(?=$|[" + _PUNCT + "])"
 )
 # A repair known to be under way (物业说管子冻裂了在修 什么时候好), with no water seen.
-_REPAIRING = re.compile("(?:在|正在|已经在|开始)(?:抢修|维修|修|处理|焊)|修着呢|抢修中|维修中")
+_REPAIRING = re.compile(
+    "(?:在|正在|已经在|开始)(?:抢修|维修|修|处理|焊)|修着呢|抢修中|维修中|检修|施工"
+)
 # Who is liable, asked of a break with no water seen and no hurry (报停的房子管子冻裂了谁负责).
 _LIABILITY = re.compile("谁负责|谁(?:来)?赔|谁出钱|费用谁出|算谁的|责任|负责吗|归谁负责")
 # Dampness (湿乎乎, 水印) the writer says does not drip: 一直湿乎乎的 没有滴 就是潮.
@@ -755,7 +768,11 @@ _WATER_PATTERNS: tuple[str, ...] = (
     "发(?:大)?水(?![费电票])|跑冒滴漏|漫水",
     "往外(?:冒|喷|淌|涌|滋|呲|窜|飙|射|流(?![钱失]))(?![黄黑青浓灰蓝白]?烟|火)|往下(?:滴|淌|流|灌|掉水)",
     # a heating part that leaks, drips or is wet: 暖气片一直在渗, 阀门那里滴滴答答, 接口有水渍
-    _PIPE + _NEAR + "{0,6}?(?P<core>漏(?![风气电])|渗|滴(?!答)|喷|" + _HISS + "|飙)",
+    _PIPE
+    + _NEAR
+    + "{0,6}?(?P<core>漏(?![风气电])|渗|滴(?!答|滴(?:地|的)?(?:叫|响|声))|喷|"
+    + _HISS
+    + "|飙)",
     _PIPE + _NEAR + "{0,6}?(?P<core>(?:浸)?湿(?:了|透|乎乎|漉漉)|浸透|水渍|水迹|"
     "(?<![里内])有水(?![声压费吗垢温位表]|流声|的声))",
     # …or runs or gives water: 暖气管流水了, 暖气片那里一直出水, 接口往外出水
@@ -768,7 +785,7 @@ _WATER_PATTERNS: tuple[str, ...] = (
     # a leak going on: 又漏了, 还在漏, 一直滴, 正在喷, 漏得厉害, 漏到楼下, 4楼漏到3楼
     "(?:"
     + _ONGOING_ADVERB
-    + ")(?:往外|往下)?(?P<core>漏(?![风气电])|渗|滴(?!答)|喷|"
+    + ")(?:往外|往下)?(?P<core>漏(?![风气电])|渗|滴(?!答|滴(?:地|的)?(?:叫|响|声))|喷|"
     + _HISS
     + "|飙|淌|涌|"
     "(?:嘀嗒|滴答)(?!" + _GAP + "{0,4}响))",
@@ -779,7 +796,7 @@ _WATER_PATTERNS: tuple[str, ...] = (
     "(?:楼上|天花板|房顶|屋顶|吊顶|顶棚|墙上|墙里|墙角|墙面|墙皮)"
     + _GAP
     + "{0,6}?(?P<core>漏|渗|滴|往下流|往下淌|往下掉水|掉水)",
-    "(?:地板|木地板|天花板|墙面|墙|房顶|屋顶|吊顶|地毯|家具|柜子|沙发|楼下|地砖缝?|毛巾|床)"
+    "(?:地板|木地板|天花板|墙面|墙|房顶|屋顶|吊顶|地毯|家具|柜子|沙发|楼下|地砖缝?|毛巾|床|地上|地面)"
     + _GAP
     + "{0,3}?(?P<core>湿了|湿透|都湿|全湿|湿一片|泡了|泡坏了|被泡|泡水)",
     "(?:都|全|全都)泡(?:了|坏了|水了)",
@@ -800,7 +817,7 @@ _WATER_PATTERNS: tuple[str, ...] = (
 # water and its verb are too many to list, so the verb is read from the cue alone, and negation
 # before the cue (水不流动) drops it.
 _WATER_CUE = _any(
-    "出来|出水|往外|往下|往上冒|流(?![动通速量程])|淌|涌|冒|喷|滋|呲|漫|灌进|渗|漏|滴(?!答)",
+    "出来|出水|往外|往下|往上冒|流(?![动通速量程])|淌|涌|冒|喷|滋|呲|漫|灌进|渗|漏|滴(?!答|滴(?:地|的)?(?:叫|响|声))",
     "越来越多|越积越多|越(?:流|漏|冒|渗|积|涌|滴)越|止不住|关不住|堵不住|接不住|接不过来",
 )
 _WATER_CLAUSE = (
@@ -853,6 +870,10 @@ _GAS_PATTERNS: tuple[str, ...] = (
     + _NEAR
     + "{0,6}?(?P<core>破|断|裂|爆|炸|脱|嘶嘶|呲呲)",
     "(?:泄漏|泄露|漏了?)(?:" + _GAS_WORD + ")",
+    # a gas line or hose holed or hissing (燃气管子接灶的软管被老鼠咬了个洞 呲呲的)
+    "(?:燃气管|煤气管|天然气管|燃气软管|煤气软管|灶(?:的|上的)?软管|(?<![暖热供回进排放])气管子|胶管|减压阀|气罐)"
+    + _GAP
+    + "{0,12}?(?P<core>破|断|裂|洞|口子|咬|脱|嘶嘶|呲呲|丝丝|哧哧|滋滋)",
     "闻(?:到|见|着|起来)?" + _GAP + "{0,8}?(?P<core>" + _GAS_WORD + ")",
     # fire: 着火了, 火苗窜出来, 插座打火花, 报警器一直在响
     "起火|着火(?!点)|失火|火灾|烧起来|燃起来|着起来|冒火星|冒火花|火星子|打火花|电火花|烧着了|短路|明火|"
@@ -861,7 +882,6 @@ _GAS_PATTERNS: tuple[str, ...] = (
     + _GAP
     + "{0,6}?(?:窜|蹿|冒|往外|出来|燎|舔|烧到|呼呼|老高|很高|好高|很大|这么大|乱)|"
     "(?:冒|窜|蹿|喷|燎|往外)(?:出)?(?:了)?(?:个|一股|一团)?(?:火苗|火舌|火)(?![车柴腿锅气])",
-    "(?<!烟雾)(?<!烟感)报警器" + _GAP + "{0,3}?(?:响|叫|报警|嘀嘀|滴滴)",
     # a gas appliance that bangs (壁挂炉轰的一声): a deflagration, not a knock in the pipes
     "(?:壁挂炉|锅炉|燃气灶|煤气灶|燃气热水器|热水器|炉子)" + _GAP + "{0,6}?"
     "(?P<core>(?:轰|砰|嘭|咚)(?:的|地)?一(?:声|下)|爆燃|炸了)(?![^。.!！?？]{0,12}正常)",
@@ -870,7 +890,9 @@ _GAS_PATTERNS: tuple[str, ...] = (
     _FLAMMABLE + _GAP + "{0,2}?(?P<core>着了|烧着|烧起来|点着|燃了|烧了|烤着|烤糊|烤焦)",
     "(?:哪家|谁家|哪里|哪儿|里头|里面|什么东西|啥东西)(?:又)?着了",
     # a stove's or a boiler's flue that fails sends its fumes indoors: 排烟管掉了, 炉子倒烟
-    "(?:排烟管|烟管|烟道|烟筒|排气管|炉(?:的|子的?)?烟囱)"
+    "(?:排烟管|烟管|烟道|烟筒|排气管|炉(?:的|子的?)?烟囱|排烟"
+    + _GAP
+    + "{0,5}?管(?:子|道)?)"
     + _NEAR
     + "{0,6}?(?P<core>掉|脱|断|漏|堵|裂|开了|松)",
     "倒烟|返烟|回烟|倒灌烟|串烟|烟(?:都|全)?(?:倒灌|排|返)(?:到|进)?(?:了)?(?:屋|家|室内|房间|楼道)",
@@ -900,6 +922,7 @@ _SMOKE = (
     "(?:飘|窜|蹿|涌|灌|钻|倒|进|往下飘|往上飘|往里飘|往屋里?飘)(?:着|了|进来|出来|进|出|下来|上来)?"
     "(?:好多|很多|大量|一股股?|股|一些|阵阵|一阵)?(?:的)?(?:黑|青|浓|黄|灰)?烟(?![囱道台头筒花酒民瘾草灰缸斗叶卷感])|"
     "烟" + _GAP + "{0,10}?(?:看不清|看不见|啥也看不见|什么都看不见|伸手不见)|"
+    "(?:有|冒出|起)(?:了)?(?:点|些|好多|很多|一股|股|一团|大)?(?:黑|青|浓|灰)?烟(?![囱道台头筒花酒民瘾草灰缸斗叶卷感雾味])|"
     "起烟|浓烟|黑烟|呛(?:人|得|死)|(?:屋里|家里|屋子里|楼道里?)(?:有|全是|都是)烟|"
     "烟往"
     + _GAP
@@ -933,7 +956,9 @@ _SMOKE_SOURCES = (
 _BURNT_SMELLS: tuple[str, ...] = (
     "烟(?:子|儿)?(?:的)?(?:味|气味)",
     "味[^。.!！?？]{0,6}?(?:像|跟|好像|类似|是)" + _GAP + "{0,2}?" + _BURNT,
-    "闻(?:着|起来|上去|了一下)?(?:有点|有些|好像|就)?(?:像|跟|是)" + _GAP + "{0,2}?" + _BURNT,
+    "闻(?:着|起来|上去|了一下)?(?:有点|有些|好像|就)?(?:像|跟|是)" + _GAP + "{0,4}?" + _BURNT,
+    # something burnt, whatever it is: 有股烧头发的味道, 烤焦了什么的味
+    "(?:烧|烤|燎)(?:着|焦|糊|化)?(?:了)?" + _GAP + "{1,4}?(?:的)(?:味|气味)",
     # …said before the smell, with what became of it: 塑料烧着的味道, 洋葱烂了的味
     _BURNT + "(?:烂|坏|臭|烧|烤|燎|着|焦|糊|化)?(?:了|着)?(?:的|一样的|似的)?(?:味|气味)",
 )
@@ -941,13 +966,14 @@ _BURNT_SMELLS: tuple[str, ...] = (
 
 def _unless_said(words: str) -> re.Pattern[str]:
     """`words` said in a clause, but not as what the writer first thought and ruled out."""
-    return re.compile(f"(?:^|[{_PUNCT}])(?:(?!以为|不是)[^{_PUNCT}])*?(?:{words})")
+    return re.compile(f"(?:^|[{_PUNCT}])(?:(?!以为|不是|没|不)[^{_PUNCT}])*?(?:{words})")
 
 
 _INNOCENT_SMOKE = _unless_said(_SMOKE_SOURCES)
 # …and the dust a radiator burns off when the heating first comes on (刚开暖气 有股灰尘烤焦的味).
 _INNOCENT_SMELL = _unless_said(
-    _SMOKE_SOURCES + "|新买|新装|新换|刚买|第一次用|刚刷|灰尘|落灰|刚开暖气|刚来暖|刚供暖|头一回开"
+    _SMOKE_SOURCES + "|新买|新装|新换|刚买|第一次用|刚刷|灰尘|落灰|刚开暖气|刚来暖|刚供暖|头一回开|"
+    "烧灰|积灰|一层灰|好多灰|很多灰"
 )
 # 漏气 / 跑气 / 泄漏 alone are gas when gas is named anywhere (好像漏气了，燃气灶那边);
 # 像煤气 after a smell in another clause (有股怪味，像煤气).
@@ -986,9 +1012,25 @@ _EVERYDAY_SMELL = _unless_said(
 )
 _SMELT = re.compile("味|闻(?:到|见|着|起来)|臭|冲鼻|刺鼻|呛")
 
+# An alarm chirping for its battery (报警器没电了一直滴滴叫) warns of nothing in the air.
+_ALARM_BATTERY = re.compile("没电|电池|低电|换电|电量")
+# A question about gas in general (天然气的味道是什么样的 怎么判断漏没漏), with nothing smelt here.
+_GAS_ENQUIRY = re.compile(
+    "是什么样|什么样的|怎么判断|如何判断|怎么辨别|如何辨别|怎么分辨|怎么知道|怎么检测|如何检测|怎么识别|"
+    "有(?:什么|哪些)症状|什么症状|症状(?:是什么|有哪些)|怎么预防|如何预防|怎么急救|如何急救|"
+    "(?:要|该)?注意(?:什么|些什么|哪些)|注意事项"
+)
+# …a general question, unless something here is said: a home, now, someone, a smell, a sign.
+_GAS_HERE = re.compile(
+    "闻到|闻见|闻着|有股|一股|我家|家里|屋里|现在|刚才|刚刚|这会|头晕|头疼|恶心|报警器|"
+    "老人|孩子|宝宝|爸|妈|奶奶|爷爷|姥|老伴|老公|老婆|今天|昨晚|早上"
+)
+
 # Person, acute: counts alone (a collapse, no breath, poisoning, a fall into a pit).
 _ACUTE = (
-    "晕倒|晕过去|昏倒|昏迷|昏过去|不省人事|叫不醒|休克|抽搐|没(?:有)?(?:了)?呼吸|喘不上气|喘不过气|"
+    "晕倒|晕过去|昏倒|昏迷|昏过去|不省人事|叫不醒|"
+    "(?:叫|喊|摇|拍|推|弄)(?:也|都)?不醒|醒不过来|"
+    "(?:叫|喊|摇|拍|推)(?:了)?(?:半天|好几声|几下|好几下)?(?:也|都)(?:没|不)(?:醒|睁眼)|休克|抽搐|没(?:有)?(?:了)?呼吸|喘不上气|喘不过气|"
     "呼吸困难|口吐白沫|(?:煤气|燃气|一氧化碳|天然气|煤烟)中毒|中毒|中了?(?:煤气|煤烟)|"
     "(?:煤气|煤烟|炭|烟)(?:给)?熏(?:着|倒|晕)|熏着了|"
     "(?:有人|人|孩子|老人)"
@@ -1043,6 +1085,19 @@ _BLISTER = (
     + ")"
     + _GAP
     + "{0,4}?(?P<core>起(?:了)?(?:个|一个|一串|好多|一片|几个|两个)?(?:大|小)?(?:水)?泡)"
+)
+# A body touched a heating part and is hurt, no 烫 said: 孩子碰到暖气管 手上一大块红的 起泡了,
+# 扶着暖气管子 手掌一下就红了 (a scald; the cold's red hands are not).
+_CONTACT = (
+    "(?:碰|摸|扶|抓|靠|贴|挨|蹭|按|握|踩|坐|趴|抱|攥)(?:到|着|了|在|上)?"
+    + _GAP
+    + "{0,4}?(?:暖气|散热器|管|片|阀|炉)"
+)
+_CONTACT_INJURY = (
+    "(?:手|脚|腿|胳膊|脸|手掌|手心|手背|手指头?|脚底|屁股|背|身上|皮肤?)"
+    + _GAP
+    + "{0,8}?(?P<core>红(?:了|的|肿|一片|彤彤)|"
+    "起(?:了)?(?:个|一个|好多|一片|几个)?(?:大|小)?(?:水)?泡|脱皮|掉皮|破皮)"
 )
 _HOT_WATER = re.compile("热水|开水|烫|蒸汽|热汽|白汽|热气|滚烫|冒着热")
 _INJURY = re.compile(
@@ -1110,6 +1165,12 @@ _NO_ANSWER_SIGNS = _any(
     "(?:不|没)(?:怎么|太)?(?:吱声|吭声|出声|应|答应|理|回|说话|反应|回答|睁眼)",
     "(?:就|只)(?:会)?(?:嗯|哼)(?:嗯|哼)?(?:两|几)?声|嗯嗯(?:两|几)声",
 )
+#: Aches of the body in the cold: 冻得腰腿疼, 浑身酸痛, 关节疼得厉害 (an old ache is blanked).
+_PAIN_SIGNS = _complaint(
+    "腰腿|腰|腿|胳膊|关节|膝盖|骨头|浑身|全身|身上|后背|脖子|肩膀|手指头?|脚趾头?",
+    "疼|痛|酸疼|酸痛|酸",
+)
+_OLD_ACHE = re.compile("老寒腿|风湿|关节炎|腰间盘|骨质增生|老毛病")
 #: Someone frail curled up against the cold: 冻得缩成一团, 蜷在被子里.
 _HUDDLED = "缩成一团|蜷成一团|蜷缩|团成一团|缩成个?团|蜷在|缩在被"
 #: A call for help from someone shut in: 她在里面喊救命, 被困在家里.
@@ -1145,7 +1206,7 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             "illness",
             "冻(?:病|伤|晕|发烧|出病|出毛病|住院)|发烧|发低烧|低烧|高烧|肺炎|生病|"
             "(?:浑身|身上|额头|脑门|身子)(?:都|有点|有些)?(?:滚烫|发烫|烫手)|烧得(?:滚烫|厉害|迷糊)|"
-            "病了|病倒|犯病|(?:高血压|心脏病|哮喘|老毛病|病)(?:又)?(?:犯了|发作)|(?:心梗|脑梗|中风)了|"
+            "(?<!毛)病了|病倒|犯病|(?:高血压|心脏病|哮喘|老毛病|病)(?:又)?(?:犯了|发作)|(?:心梗|脑梗|中风)了|"
             "冻疮溃烂",
             3,
             False,
@@ -1181,7 +1242,10 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             "colour",
             "(?:嘴唇?|脸|手|脚|手指头?|脚趾头?|皮肤|身上|耳朵)(?:都|也)?(?:冻|冻得)?(?:发紫|发青|发乌|发黑|乌了|"
             "紫了|青了|黑了|青紫|发灰)|脸色(?:发青|发紫|铁青|发灰)|(?:嘴唇|脸)(?:都)?(?:黢|乌|青)紫|嘴(?:都)?紫|"
-            "(?:冻|冷)得(?:都|直)?(?:发紫|发青|发乌|青紫|紫了|青了)",
+            "(?:冻|冷)得(?:都|直)?(?:发紫|发青|发乌|青紫|紫了|青了)|"
+            + _complaint(
+                "嘴唇?|脸色?|小脸|手|脚|手指头?|脚趾头?|皮肤|耳朵|指甲", "紫|青紫|乌|发乌"
+            ),
             2,
             False,
             None,
@@ -1190,6 +1254,7 @@ _SIGNS: tuple[_Sign, ...] = tuple(
         (
             "mobility",
             "站不起来|站不住|站不稳|起不来|下不了床|下不来床|爬不起来|走不了路?|走路打晃|打晃|腿(?:都)?软|不听使唤|动不了|"
+            "(?:起|下)不(?:了|来)床|起不了身|站不了|走不动|挪不动|(?:爬|坐)不起来|"
             "摔倒|摔了一跤|跌倒|没(?:有)?知觉|失去知觉|动弹不(?:了|得)|不(?:会|能)动(?:了|弹)?|一动不动|"
             "(?:身子|身体|浑身|全身|人)(?:都|也)?(?:冻)?僵(?:了|住了|硬)|"
             "动也不动|"
@@ -1216,7 +1281,7 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             "心(?:里)?(?:发)?慌|心绞痛|气短|上不来气|心跳(?:很|特别|得)?(?:快|厉害|乱|不齐)|"
             "低血糖|血糖(?:低|掉)|"
             "血压(?:也|又|一下子?|突然)?(?:高了|上来|上去|升高|飙|[12][0-9]{2})|"
-            "(?i:can'?t breathe)|" + _CHEST_SIGNS,
+            "(?i:can'?t breathe)|呼哧|哼哧|(?:嗓子|喉咙)(?:里)?呼噜|拉风箱|" + _CHEST_SIGNS,
             2,
             False,
             None,
@@ -1247,7 +1312,7 @@ _SIGNS: tuple[_Sign, ...] = tuple(
         ("giving_up", "扛不住|撑不住|吃不消|顶不住|熬不住|不行了", 2, True, None, True),
         (
             "shivering",
-            "哆嗦|发抖|打抖|抖抖|牙(?:齿)?(?:直)?(?:打架|打颤)|抖成一团|(?:冻|冷)(?:到|得)(?:直|一直)?震|打颤|打摆子|抖个不停|直抖|一直抖|浑身抖|发颤|筛糠|寒战|寒颤|打冷战|冷战|"
+            "哆嗦|发抖|打抖|抖抖|打战|牙(?:齿)?(?:直)?(?:打架|打颤)|抖成一团|(?:冻|冷)(?:到|得)(?:直|一直)?震|打颤|打摆子|抖个不停|直抖|一直抖|浑身抖|发颤|筛糠|寒战|寒颤|打冷战|冷战|"
             "(?:止不住|不停)(?:地|的)?抖|抖(?:得)?(?:停不下来|不停|厉害|很|不行)|(?i:shiver|shaking)|"
             + _HUDDLED,
             1,
@@ -1259,7 +1324,8 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             "cannot_warm",
             "暖和不过来|暖不过来|暖和不起来|捂不热|焐不热|(?:身上|浑身|全身|身子)(?:一直|还是|老是|总是|都)?"
             "(?:冷|发冷|凉)|盖(?:了)?" + _GAP + "{0,6}?(?:被子|被)(?:也|还|都)(?:冷|不暖|不热)|"
-            "冷得睡不着",
+            "冷得睡不着|(?:怎么|咋)(?:捂|焐|盖|暖|烤)(?:也|都)(?:不|没)(?:暖|热|暖和)|"
+            "(?:一直|直|老|总|不停地?)(?:喊|叫|说)冷",
             1,
             False,
             None,
@@ -1283,7 +1349,9 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             "精神(?:头)?(?:也|都|很|特别)?(?:不好|差)|不爱动|不想动|一直躺着|一直睡|老是?睡觉|哼哼|哭闹|吐奶|"
             "没(?:有)?力气|没劲|浑身无力|乏力|犯困|打盹|不吃奶|(?:吃奶|喝奶)(?:也|都)?没劲|"
             "不吃不喝|吃不下(?:饭|东西)?|不(?:想|肯|爱)?吃(?:饭|东西)|没(?:有)?胃口|"
-            "(?i:lethargic|very weak|won'?t eat)|" + _WEAK_SIGNS,
+            "(?i:lethargic|very weak|won'?t eat)|"
+            "(?:饭|东西|水|奶|饭菜)(?:也|都)?(?:不|没)(?:怎么)?(?:吃|喝|进)|"
+            "(?:就|一直|光|老)躺着|" + _WEAK_SIGNS,
             1,
             False,
             None,
@@ -1319,6 +1387,8 @@ _SIGNS: tuple[_Sign, ...] = tuple(
         # fumes or smoke on the eyes and the throat: a sign by a stove or a smell, not the cold's
         ("irritation", _IRRITATION_SIGNS, 1, False, None, False),
         ("help", _HELP_SIGNS, 2, False, None, True),
+        # an old ache (老寒腿又犯了, 风湿) is no sign: its pain is blanked by `_person_score`
+        ("pain", _PAIN_SIGNS, 1, False, None, True),
         ("unwell_self", _UNWELL_SELF, 1, False, None, True),
     )
 )
@@ -1389,6 +1459,13 @@ _TRIGGERS: tuple[_Trigger, ...] = (
     ),
     _Trigger(
         "person",
+        re.compile(_CONTACT_INJURY),
+        needs=re.compile(_CONTACT),
+        unless=re.compile("冻|冷|冰|凉"),
+        scald=True,
+    ),
+    _Trigger(
+        "person",
         re.compile(_HURT),
         needs=re.compile(f"\\A(?=.*(?:{_BODY}))(?=.*(?:暖气|管|片|阀))", re.S),
     ),
@@ -1396,14 +1473,38 @@ _TRIGGERS: tuple[_Trigger, ...] = (
     _Trigger("gas", re.compile(_SMOKE), unless=_INNOCENT_SMOKE),
     _Trigger(
         "gas",
+        re.compile("(?<!烟雾)(?<!烟感)报警器" + _GAP + "{0,3}?(?:响|叫|报警|嘀嘀|滴滴)"),
+        unless=_ALARM_BATTERY,
+    ),
+    _Trigger(
+        "gas",
         re.compile("(?:烟雾|烟感)报警器" + _GAP + "{0,3}?(?:响|叫|报警|嘀嘀|滴滴)"),
-        unless=_INNOCENT_SMOKE,
+        unless=re.compile(_INNOCENT_SMOKE.pattern + "|" + _ALARM_BATTERY.pattern),
     ),
     *(_Trigger("gas", re.compile(p), unless=_INNOCENT_SMELL) for p in _BURNT_SMELLS),
     _Trigger("gas", re.compile("漏气|跑气|泄漏|泄露"), needs=_GAS_CONTEXT),
     _Trigger("gas", re.compile(_GAS_LIKE), needs=_SMELL_CONTEXT),
+    # a smell likened in another clause (有个味儿一阵一阵的 像汽油 又有点像臭鸡蛋)
+    _Trigger(
+        "gas",
+        re.compile("(?:像|好像|类似|跟)(?:是)?" + _GAP + "{0,4}?" + _BURNT),
+        needs=_SMELL_CONTEXT,
+        unless=_INNOCENT_SMELL,
+    ),
     _Trigger("gas", re.compile(_ODD_SMELL), needs=_GAS_APPLIANCE, unless=_INNOCENT_SMELL),
     _Trigger("gas", re.compile(_SMELL_GROWS), needs=_SMELL_CONTEXT, unless=_EVERYDAY_SMELL),
+    # a gas appliance's exhaust pipe, said in any words (壁挂炉那根往外排气的管子松了)
+    _Trigger(
+        "gas",
+        re.compile(
+            "(?:排烟|排气|出烟|出气|排废气)"
+            + _GAP
+            + "{0,5}?管(?:子|道)?"
+            + _NEAR
+            + "{0,6}?(?P<core>掉|脱|断|漏|堵|裂|开了|松|耷拉)"
+        ),
+        needs=_GAS_APPLIANCE,
+    ),
     *(_Trigger("water", re.compile(p)) for p in _WATER_PATTERNS),
     _Trigger("water", re.compile(_WATER_CLAUSE), needs=_HEATING_PART),
     # dripping or seeping onto something, from a heating part or from above (暖气片漏的水都滴到
@@ -1568,6 +1669,7 @@ class _WaterFacts:
     normal: bool
     water_seen: bool
     frozen: bool
+    usual: bool
     noticed: bool
     habitual: bool
     no_leak: bool
@@ -1603,6 +1705,7 @@ class _WaterFacts:
             normal=bool(_NORMAL.search(text)),
             water_seen=any(p.search(text) for p in _WATER_SEEN),
             frozen=bool(_FROZEN.search(text)),
+            usual=bool(_USUAL.search(text)),
             noticed=bool(_NOTICED.search(plain)),
             habitual=bool(_HABITUAL.search(text)),
             no_leak=bool(_NO_LEAK.search(text)),
@@ -1664,7 +1767,7 @@ def _water_discounted(text: str, facts: _WaterFacts, m: re.Match[str]) -> bool:
     clause = _clause_start(text, m.start())
     if _HABITUAL.search(text, clause, m.start() + 1) and not happening:
         return True
-    if facts.can_wait:
+    if facts.can_wait or (facts.usual and not facts.happening and not _STRONG_WATER.search(text)):
         return True
     if (facts.dry or facts.liability or facts.repairing) and not facts.water_seen:
         return True  # a leak guessed with the floor dry, who is liable, a repair under way
@@ -1682,7 +1785,14 @@ def _water_discounted(text: str, facts: _WaterFacts, m: re.Match[str]) -> bool:
         or "拧" in evidence
         or bool(_DAMP.search(evidence) or _DRY_PART.search(evidence))
     )
-    return facts.no_leak and stuck_or_damp
+    # …and a part knocked off or cracked that the writer says does not leak (温控阀碰掉了 没漏水)
+    return facts.no_leak and (stuck_or_damp or not _URGENT.search(text))
+
+
+def _asked_in_general(plain: str) -> bool:
+    """A question about gas or poisoning in general (一氧化碳中毒有什么症状啊, 天然气的味道是什么样
+    的), with nothing of a home, a person, a smell or a sign here and now."""
+    return bool(_GAS_ENQUIRY.search(plain)) and not _GAS_HERE.search(plain)
 
 
 def _trigger_hits(text: str, plain: str, *, discounting: bool) -> list[_Hit]:
@@ -1691,7 +1801,8 @@ def _trigger_hits(text: str, plain: str, *, discounting: bool) -> list[_Hit]:
     match, negated, hypothetical or past ones included."""
     hits: list[_Hit] = []
     ahead = discounting and bool(_AHEAD.search(plain))
-    gas_guessed = discounting and bool(_GAS_GUESSED.search(plain))
+    general = discounting and _asked_in_general(plain)
+    gas_guessed = discounting and (bool(_GAS_GUESSED.search(plain)) or general)
     facts = _WaterFacts.read(text, plain) if discounting else None
     for trigger in _TRIGGERS:
         if trigger.needs is not None and not trigger.needs.search(text):
@@ -1704,6 +1815,7 @@ def _trigger_hits(text: str, plain: str, *, discounting: bool) -> list[_Hit]:
                 or not _counts(text, plain, trigger.kind, _Span.of(m))
                 or (facts and trigger.kind == "water" and _water_discounted(text, facts, m))
                 or (trigger.kind == "gas" and gas_guessed)
+                or (trigger.kind == "person" and general)
             ):
                 continue
             hits.append(_Hit(trigger.kind, m.start(), m.group(0), scald=trigger.scald))
@@ -1738,6 +1850,8 @@ def _person_score(text: str, plain: str) -> _Hit | None:
     fine. Anyone else needs signs that weigh 3 with what put them down to the cold; fumes alone
     need signs of poisoning with a stove, its smell or several people."""
     signs = _sign_hits(text, plain)
+    if _OLD_ACHE.search(plain):
+        signs = [(sign, m) for sign, m in signs if sign.name != "pain"]
     if not signs or (_PERSON_AFTERMATH.search(text) and not _PRESENT.search(text)):
         return None
     frail = bool(_FRAIL.search(text))
@@ -1808,7 +1922,9 @@ def detect_emergency(text: str | None) -> Emergency | None:
         return None
     blanked, plain = texts
     hits = _trigger_hits(blanked, plain, discounting=True)
-    scored = None if _AHEAD.search(plain) else _person_score(blanked, plain)
+    scored = (
+        None if _AHEAD.search(plain) or _asked_in_general(plain) else _person_score(blanked, plain)
+    )
     if scored:
         hits.append(scored)
     # A reported resolution settles whatever was reported before it (漏水已经修好了); a report
