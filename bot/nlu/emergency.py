@@ -428,7 +428,9 @@ _FRAIL_WORDS = _any(
     "百天|宝|崽|奶娃|"
     "早产|刚出生|满月|月子|娃|儿子|女儿|闺女|手术|术后|透析|化疗|患者|残疾|轮椅|行动不便|"
     "心脏病|哮喘|植物人|偏瘫|半身不遂|老年|长辈|岳父|岳母|重病|病重|癌症|病危|"
-    "(?i:grandma|grandpa|baby|mother|father|mom|dad|[6-9][0-9] years)|"
+    "(?i:grandma|grandpa|grandmother|grandfather|granny|baby|infant|mother|father|mom|mum|dad|"
+    "elderly|pensioner|old (?:man|woman|lady)|pregnant|[6-9][0-9] years|[6-9][0-9]-year|"
+    "(?<![0-9])[6-9][0-9]\\)|aged [6-9][0-9])|"
     "[6-9][0-9](?:多)?(?:岁|了)|[六七八九]十[一二三四五六七八九]?(?:多)?(?:岁|了)|一百岁|"
     # a baby's age in months: at most two digits, read from the start of a number (an unbounded
     # [0-9]+ retried at every digit of a long digit run made the detector quadratic)
@@ -441,6 +443,9 @@ _CONDITION = (
     # (你们有病吧)
     "(?:我|她|他|本来|本身|一直|身上|自己)(?:就|也|还|都)?有(?:病|慢性病|老毛病)(?![吧吗啊呀])|"
     "身体(?:本来|一直|本身)?(?:就)?(?:不好|很差|差|弱|虚)|体弱|刚出院|病号|带病|生着病|"
+    # alone: nobody to call for help (我一个人住, 我自己在家)
+    "一个人(?:住|在家|过)|自己(?:一个人)?(?:住|在家)|独自|(?:就|只有)(?:我|她|他|老人)(?:自己)?一个|"
+    "没人(?:照顾|管|陪)|"
     "高血压|血压(?:一直|本来就?|也)?(?:高|不好)|心脏(?:病|不好)|冠心病|糖尿病|哮喘|慢阻肺|肺气肿|"
     "支气管炎|基础病|慢性病|脑梗|心梗|中风|搭(?:过)?桥|(?:放|装)(?:过)?支架"
 )
@@ -689,7 +694,9 @@ _URGENT = re.compile(
 _LATER = re.compile("明天|改天|过两天|下周|周末|白天(?:再)?来|约个时间")
 _STRONG_WATER = re.compile("喷|哗哗|爆|淹|一地|满地|全是|都是水|涌|流了")
 # A valve that will not close counts only while water escapes: 阀门关不严 但是没漏 能换吗.
-_NO_LEAK = re.compile("(?:没|不|没有|并没)(?:有)?(?:漏|渗|滴|冒|流)(?:水)?")
+_NO_LEAK = re.compile(
+    "(?:没|不|没有|并没)(?:有)?(?:漏|渗|滴|冒|流)(?:水)?|(?:没|没有)水(?:出来|流出|冒出)|不出水|没出水"
+)
 # The writer says it is dry, no water seen (是不是漏了 地上是干的, 没看见水): a guess, not a leak.
 _DRY = re.compile(
     "没(?:有)?(?:看到|看见|见到|发现|见|瞅见|瞧见)(?:有)?(?:水|漏|滴|湿)|"
@@ -881,7 +888,7 @@ _GAS_PATTERNS: tuple[str, ...] = (
     "火苗(?:子)?"
     + _GAP
     + "{0,6}?(?:窜|蹿|冒|往外|出来|燎|舔|烧到|呼呼|老高|很高|好高|很大|这么大|乱)|"
-    "(?:冒|窜|蹿|喷|燎|往外)(?:出)?(?:了)?(?:个|一股|一团)?(?:火苗|火舌|火)(?![车柴腿锅气])",
+    "(?:冒|窜|蹿|喷|燎|往外)(?:出)?(?:了)?(?:个|一股|一团)?(?:黄|红|蓝|大)?(?:火苗|火舌|火)(?![车柴腿锅气])",
     # a gas appliance that bangs (壁挂炉轰的一声): a deflagration, not a knock in the pipes
     "(?:壁挂炉|锅炉|燃气灶|煤气灶|燃气热水器|热水器|炉子)" + _GAP + "{0,6}?"
     "(?P<core>(?:轰|砰|嘭|咚)(?:的|地)?一(?:声|下)|爆燃|炸了)(?![^。.!！?？]{0,12}正常)",
@@ -911,6 +918,10 @@ _GAS_PATTERNS: tuple[str, ...] = (
     "(?<!车)(?:废气|尾气|烟气)"
     + _GAP
     + "{0,8}?(?P<core>屋|家里|室内|房间|楼道|阳台|卧室|客厅|厨房|排风口|进来|进屋)",
+    # a gas flame or a gas valve that will not close (燃气灶那块儿 火怎么也关不掉了)
+    "(?:火|火苗|燃气|煤气|天然气|液化气|(?<![暖热放排])气阀|(?<![暖热放排])气门|灶)"
+    + _GAP
+    + "{0,8}?(?P<core>关不掉|关不上|关不住|关不了|灭不了|灭不掉|拧不上|拧不紧|拧不死)",
     # carbon monoxide named (会不会是一氧化碳), not its alarm's purchase (一氧化碳报警器怎么装)
     "一氧化碳(?!报警器|检测|探测)",
 )
@@ -966,7 +977,7 @@ _BURNT_SMELLS: tuple[str, ...] = (
 
 def _unless_said(words: str) -> re.Pattern[str]:
     """`words` said in a clause, but not as what the writer first thought and ruled out."""
-    return re.compile(f"(?:^|[{_PUNCT}])(?:(?!以为|不是|没|不)[^{_PUNCT}])*?(?:{words})")
+    return re.compile(f"(?:^|[{_PUNCT}])(?:(?!以为|不是|没|不|像|跟)[^{_PUNCT}])*?(?:{words})")
 
 
 _INNOCENT_SMOKE = _unless_said(_SMOKE_SOURCES)
@@ -991,12 +1002,20 @@ _ODD_SMELL = (
     "一股子?(?:的)?(?:怪|异|臭|焦|糊|酸|冲|刺鼻)?(?:的)?(?:味|气味)|冲鼻|刺鼻|呛鼻|呛人|辣眼|"
     "闻(?:着|起来|一下)?"
     + _GAP
-    + "{0,3}?(?:臭|冲|怪|不对|呛|刺)|(?<![不没])有(?:点|些)?(?:味儿|臭味|味道)"
+    + "{0,3}?(?:臭|冲|怪|不对|呛|刺)|(?<![不没])有(?:点|些)?(?:味儿|臭味|味道)|"
+    # a smell of anything: 有股胶味, 闻到味了, 一阵一阵的怪味儿
+    "(?<![不没])(?:有|闻到|闻见|一)(?:了)?(?:股子?|阵|点|些)?"
+    + _GAP
+    + "{0,4}?(?:的)?(?:味|气味|味道|味儿)"
 )
 _GAS_APPLIANCE = re.compile(
     "壁挂炉|燃气灶|煤气灶|燃气热水器|燃气表|煤气表|气罐|灶台|炉子|煤炉|锅炉(?!房)|(?<!电)热水器|燃气管|"
-    "燃气阀|燃气炉|取暖炉"
+    "燃气阀|燃气炉|取暖炉|调压箱|调压柜|调压器|减压阀|" + _GAS_WORD
 )
+# …and an electric heater or a socket, whose smell is something burning (电暖器 有股胶味).
+_SMELL_SOURCE = re.compile(_GAS_APPLIANCE.pattern + "|" + _ELECTRIC)
+# A hiss by gas (燃气调压箱一直在嘶嘶响): gas escaping, not air in the heating's pipes.
+_GAS_HISS = "(?:嘶嘶|丝丝|呲呲|哧哧|咝咝)"
 # A smell that grows (越来越浓) is no passing whiff: gas or something burning, unless explained.
 _SMELL_GROWS = (
     "(?:味|气味|味道|味儿)"
@@ -1008,7 +1027,8 @@ _SMELL_GROWS = (
 # headache carbon monoxide (下水道返味 熏得头疼); the burnt and gas-like smells above stand alone.
 _EVERYDAY_SMELL = _unless_said(
     _SMOKE_SOURCES + "|新买|新装|新换|刚买|第一次用|刚刷|灰尘|落灰|刚开暖气|刚来暖|刚供暖|头一回开|"
-    "霉|潮|下水|垃圾|厕所|马桶|尿|汗|脚臭|铁锈|锈|漂白|消毒|香水|自来水|装修|刷漆|家具|猫砂|宠物|臭水|腥|药味"
+    "霉|潮|下水|垃圾|厕所|马桶|尿|汗|脚臭|铁锈|锈|漂白|消毒|香水|自来水|装修|刷漆|家具|猫砂|宠物|臭水|腥|药味|"
+    "油漆|涂料|刷墙|甲醛|胶水"
 )
 _SMELT = re.compile("味|闻(?:到|见|着|起来)|臭|冲鼻|刺鼻|呛")
 
@@ -1042,7 +1062,7 @@ _ACUTE = (
     "(?<![机碗杯盘瓶壶])(?:摔|滑|跌|绊|栽)(?:倒|了一跤|了个跟头|了一下|一跤|下来|下去|了)(?:了)?"
     "[^。.!！?？□]{0,12}?"
     "(?:起不来|站不起来|爬不起来|动不了|不能动|"
-    "(?:腿|胳膊|手|腰|骨头|脚|胯|屁股|头)" + _GAP + "{0,4}?(?:断|折)|骨折|流血|出血|磕破|昏)|"
+    "(?:腿|胳膊|手|腰|骨头|脚|胯|屁股|头)" + _GAP + "{0,4}?(?:断|折)|骨折|流血|出血|昏)|"
     "(?:打|叫|拨)了(?:120|幺二零|救护车)|已(?:经)?(?:打|叫|拨)(?:了)?(?:120|救护车)|"
     "(?:救护车|120)(?:来了|到了|拉走)"
 )
@@ -1130,7 +1150,8 @@ _HEAD_SIGNS = _any(
         "(?<![里外龙接堵上前后这那两一码插枕线丝])头|脑袋|脑子|脑壳|脑瓜子?|太阳穴|后脑勺?",
         "疼|痛|晕|昏|胀|涨|沉|嗡嗡|炸|裂|蒙|懵|要炸|木|乱",
     ),
-    "头昏脑涨|头昏脑胀|头重脚轻|天旋地转|眼冒金星|眼前(?:发)?(?:黑|花)|眼花|晕乎|晕晕|发晕|犯晕|晕得",
+    "头昏脑涨|头昏脑胀|头重脚轻|天旋地转|眼冒金星|眼前(?:发)?(?:黑|花)|眼花|晕乎|晕晕|发晕|犯晕|晕得|"
+    "(?:眼前|眼|两眼)一(?:黑|花)",
 )
 #: The chest and the breath: 胸口一阵阵发闷, 喘气也费劲, 透不过气, 心里突突的.
 _CHEST_SIGNS = _any(
@@ -1142,11 +1163,13 @@ _CHEST_SIGNS = _any(
         "呼吸|喘气|出气|喘",
         "费劲|困难|急|快|短|粗|不上来|不过来|不匀|不顺|吃力|不畅|弱|急促|憋",
     ),
-    "透不过气|透不上气|喘不动|上不来气|憋得慌|憋闷|憋气|气(?:都)?(?:上不来|喘不匀|不够用)",
+    "透不过气|透不上气|喘不动|上不来气|憋得慌|憋闷|憋气|气(?:都)?(?:上不来|喘不匀|不够用)|"
+    # …with a simile between: 胸口像压了块石头, 心口跟堵了东西似的
+    "(?:胸口|心口|胸)" + _GAP + "{0,6}?(?:压|堵|憋|石头|揪)",
 )
 #: The stomach: 犯恶心, 一直吐, 反胃, 胃里翻腾 (not 吐槽).
 _STOMACH_SIGNS = _any(
-    "恶心|想吐|反胃|干呕|作呕|(?:一直|直|老|总|还|又|开始|也|都|就)吐(?!槽)|吐了|吐得|呕吐|拉肚子|腹泻|闹肚子",
+    "恶心|想吐|反胃|干呕|作呕|上吐下泻|又吐又拉|(?:一直|直|老|总|还|又|开始|也|都|就)吐(?!槽)|吐了|吐得|呕吐|拉肚子|腹泻|闹肚子",
     _complaint("胃", "难受|疼|痛|不舒服|翻|胀"),
 )
 #: Fumes on the eyes, the throat and the nose: 眼睛辣, 嗓子疼得厉害, 呛鼻子, 直流眼泪.
@@ -1169,6 +1192,16 @@ _NO_ANSWER_SIGNS = _any(
 _PAIN_SIGNS = _complaint(
     "腰腿|腰|腿|胳膊|关节|膝盖|骨头|浑身|全身|身上|后背|脖子|肩膀|手指头?|脚趾头?",
     "疼|痛|酸疼|酸痛|酸",
+)
+#: Any part of the body or a function of it, then, a few words on, what is wrong with it.
+_BODY_ANY = (
+    "(?:头|脑袋|胸口?|心口|心脏|肚子|胃|手|脚|腿|腰|后背|嘴|嘴唇|脸|脸色|眼睛?|舌头|嗓子|喉咙|鼻子|"
+    "耳朵|皮肤|身上|浑身|全身|身子|呼吸|体温|手指头?|脚趾头?|关节|膝盖|血压|心跳|脉搏|精神|意识|"
+    "嗓音|声音|说话|走路|眼神)"
+    + _GAP
+    + "{0,6}?(?:疼|痛|晕|昏|麻|肿|紫|青|乌|发白|煞白|发黑|黑了|硬|僵|软|抖|颤|烫|胀|闷|堵|"
+    "慌|歪|斜|哑|不舒服|不对劲|不对|不行|不动|(?<!看)不清|不利索|不听使唤|难受|没劲|无力|打结|异常|不正常|"
+    "很差|很弱|很低|很快|很急|很乱|抽|吐|咳|喘)"
 )
 _OLD_ACHE = re.compile("老寒腿|风湿|关节炎|腰间盘|骨质增生|老毛病")
 #: Someone frail curled up against the cold: 冻得缩成一团, 蜷在被子里.
@@ -1204,7 +1237,7 @@ _SIGNS: tuple[_Sign, ...] = tuple(
         # an illness caught from the cold: the issue's "someone unwell from cold"
         (
             "illness",
-            "冻(?:病|伤|晕|发烧|出病|出毛病|住院)|发烧|发低烧|低烧|高烧|肺炎|生病|"
+            "冻(?:病|伤|晕|发烧|出病|出毛病|住院)|发烧|发着(?:高|低)?烧|发低烧|低烧|高烧|肺炎|生病|"
             "(?:浑身|身上|额头|脑门|身子)(?:都|有点|有些)?(?:滚烫|发烫|烫手)|烧得(?:滚烫|厉害|迷糊)|"
             "(?<!毛)病了|病倒|犯病|(?:高血压|心脏病|哮喘|老毛病|病)(?:又)?(?:犯了|发作)|(?:心梗|脑梗|中风)了|"
             "冻疮溃烂",
@@ -1232,7 +1265,14 @@ _SIGNS: tuple[_Sign, ...] = tuple(
         ),
         (
             "speech",
-            "说不出话|说不清|口齿不清|含糊|不利索|不利落|说话(?:也|都)?不清|话都说不|舌头(?:发)?(?:硬|大)|大舌头|嘴(?:都)?瓢|说话(?:也|都)?(?:很|特别)?慢",
+            _complaint("舌头|舌根", "打结|硬|大|不听使唤|转不过来|发麻|木")
+            + "|"
+            + _complaint(
+                "说话|口齿|吐字|讲话|嘴巴?|舌头",
+                "不清|含糊|不利索|不利落|结巴|费劲|打结|不连贯|颠三倒四|慢|哆哆嗦嗦|断断续续",
+            )
+            + "|说不出话|说不清|口齿不清|含糊|说话(?:也|都)?不清|话都说不|舌头(?:发)?(?:硬|大)|"
+            "大舌头|嘴(?:都)?瓢|说话(?:也|都)?(?:很|特别)?慢",
             2,
             False,
             None,
@@ -1243,9 +1283,8 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             "(?:嘴唇?|脸|手|脚|手指头?|脚趾头?|皮肤|身上|耳朵)(?:都|也)?(?:冻|冻得)?(?:发紫|发青|发乌|发黑|乌了|"
             "紫了|青了|黑了|青紫|发灰)|脸色(?:发青|发紫|铁青|发灰)|(?:嘴唇|脸)(?:都)?(?:黢|乌|青)紫|嘴(?:都)?紫|"
             "(?:冻|冷)得(?:都|直)?(?:发紫|发青|发乌|青紫|紫了|青了)|"
-            + _complaint(
-                "嘴唇?|脸色?|小脸|手|脚|手指头?|脚趾头?|皮肤|耳朵|指甲", "紫|青紫|乌|发乌"
-            ),
+            + _complaint("嘴唇?|脸色?|小脸|手|脚|手指头?|脚趾头?|皮肤|耳朵|指甲", "紫|青紫|乌|发乌")
+            + "|(?:发|变)(?:紫|青|乌)(?!色)|青紫|紫青",
             2,
             False,
             None,
@@ -1257,7 +1296,7 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             "(?:起|下)不(?:了|来)床|起不了身|站不了|走不动|挪不动|(?:爬|坐)不起来|"
             "摔倒|摔了一跤|跌倒|没(?:有)?知觉|失去知觉|动弹不(?:了|得)|不(?:会|能)动(?:了|弹)?|一动不动|"
             "(?:身子|身体|浑身|全身|人)(?:都|也)?(?:冻)?僵(?:了|住了|硬)|"
-            "动也不动|"
+            "动也不动|(?:一屁股|一下子?|直接)?(?:坐|瘫|倒|躺)(?:在)?地上(?:了)?(?!拖|扫|擦)|"
             "(?i:barely moving|not moving|can'?t move|can'?t (?:stand|get up)|limp|floppy)",
             2,
             False,
@@ -1312,7 +1351,7 @@ _SIGNS: tuple[_Sign, ...] = tuple(
         ("giving_up", "扛不住|撑不住|吃不消|顶不住|熬不住|不行了", 2, True, None, True),
         (
             "shivering",
-            "哆嗦|发抖|打抖|抖抖|打战|牙(?:齿)?(?:直)?(?:打架|打颤)|抖成一团|(?:冻|冷)(?:到|得)(?:直|一直)?震|打颤|打摆子|抖个不停|直抖|一直抖|浑身抖|发颤|筛糠|寒战|寒颤|打冷战|冷战|"
+            "哆嗦|发抖|打抖|抖抖|打战|打着(?:哆嗦|冷战|寒颤|摆子)|牙(?:齿)?(?:直)?(?:打架|打颤)|抖成一团|(?:冻|冷)(?:到|得)(?:直|一直)?震|打颤|打摆子|抖个不停|直抖|一直抖|浑身抖|发颤|筛糠|寒战|寒颤|打冷战|冷战|"
             "(?:止不住|不停)(?:地|的)?抖|抖(?:得)?(?:停不下来|不停|厉害|很|不行)|(?i:shiver|shaking)|"
             + _HUDDLED,
             1,
@@ -1351,6 +1390,7 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             "不吃不喝|吃不下(?:饭|东西)?|不(?:想|肯|爱)?吃(?:饭|东西)|没(?:有)?胃口|"
             "(?i:lethargic|very weak|won'?t eat)|"
             "(?:饭|东西|水|奶|饭菜)(?:也|都)?(?:不|没)(?:怎么)?(?:吃|喝|进)|"
+            "(?:吃|喝|咽|吞|喂)(?:也|都)?(?:不下|不进|不了)(?:去)?|喂(?:她|他|孩子)?(?:也|都)?不(?:吃|喝)|"
             "(?:就|一直|光|老)躺着|" + _WEAK_SIGNS,
             1,
             False,
@@ -1389,6 +1429,9 @@ _SIGNS: tuple[_Sign, ...] = tuple(
         ("help", _HELP_SIGNS, 2, False, None, True),
         # an old ache (老寒腿又犯了, 风湿) is no sign: its pain is blanked by `_person_score`
         ("pain", _PAIN_SIGNS, 1, False, None, True),
+        # any part of the body said to be wrong, for someone frail (奶奶嘴也歪了, 手指头肿得
+        # 跟胡萝卜似的): the product counts any complaint, and the words for one are endless
+        ("body_any", _BODY_ANY, 1, True, None, True),
         ("unwell_self", _UNWELL_SELF, 1, False, None, True),
     )
 )
@@ -1436,13 +1479,20 @@ class _Trigger:
     needs: re.Pattern[str] | None = None
     unless: re.Pattern[str] | None = None
     scald: bool = False
+    #: A harm the writer may call not serious (摔了一跤 膝盖磕破了 不过不严重): then no emergency.
+    mild_ok: bool = False
 
+
+# The writer says a harm is not serious: 不严重, 皮外伤, 没大碍.
+_NOT_SERIOUS = re.compile(
+    "不严重|不要紧|没(?:什么|啥)?大碍|皮外伤|没(?:什么|啥)大事|问题不大|不碍事"
+)
 
 _TRIGGERS: tuple[_Trigger, ...] = (
     _Trigger("person", re.compile(_ACUTE)),
     *(_Trigger("person", re.compile(p), scald=True) for p in _SCALD_PATTERNS),
     _Trigger("person", re.compile(_SPLASH), needs=_INJURY, scald=True),
-    _Trigger("person", re.compile(_FALL), needs=_FALL_HARM),
+    _Trigger("person", re.compile(_FALL), needs=_FALL_HARM, mild_ok=True),
     _Trigger(
         "person",
         re.compile(_BLISTER),
@@ -1463,11 +1513,13 @@ _TRIGGERS: tuple[_Trigger, ...] = (
         needs=re.compile(_CONTACT),
         unless=re.compile("冻|冷|冰|凉"),
         scald=True,
+        mild_ok=True,
     ),
     _Trigger(
         "person",
         re.compile(_HURT),
         needs=re.compile(f"\\A(?=.*(?:{_BODY}))(?=.*(?:暖气|管|片|阀))", re.S),
+        mild_ok=True,
     ),
     *(_Trigger("gas", re.compile(p)) for p in _GAS_PATTERNS),
     _Trigger("gas", re.compile(_SMOKE), unless=_INNOCENT_SMOKE),
@@ -1491,7 +1543,18 @@ _TRIGGERS: tuple[_Trigger, ...] = (
         needs=_SMELL_CONTEXT,
         unless=_INNOCENT_SMELL,
     ),
-    _Trigger("gas", re.compile(_ODD_SMELL), needs=_GAS_APPLIANCE, unless=_INNOCENT_SMELL),
+    # (a faint smell the writer asks about as normal is a question: 打火的时候有点味 正常吗)
+    _Trigger(
+        "gas",
+        re.compile(_ODD_SMELL),
+        needs=_SMELL_SOURCE,
+        unless=re.compile(_INNOCENT_SMELL.pattern + "|正常(?:吗|吧|的|不|现象)"),
+    ),
+    _Trigger(
+        "gas",
+        re.compile(_GAS_HISS),
+        needs=re.compile("(?<!暖)(?<!供暖)(?<!热)(?:" + _GAS_APPLIANCE.pattern + ")"),
+    ),
     _Trigger("gas", re.compile(_SMELL_GROWS), needs=_SMELL_CONTEXT, unless=_EVERYDAY_SMELL),
     # a gas appliance's exhaust pipe, said in any words (壁挂炉那根往外排气的管子松了)
     _Trigger(
@@ -1816,6 +1879,7 @@ def _trigger_hits(text: str, plain: str, *, discounting: bool) -> list[_Hit]:
                 or (facts and trigger.kind == "water" and _water_discounted(text, facts, m))
                 or (trigger.kind == "gas" and gas_guessed)
                 or (trigger.kind == "person" and general)
+                or (trigger.mild_ok and bool(_NOT_SERIOUS.search(text, m.end())))
             ):
                 continue
             hits.append(_Hit(trigger.kind, m.start(), m.group(0), scald=trigger.scald))
@@ -1851,7 +1915,7 @@ def _person_score(text: str, plain: str) -> _Hit | None:
     need signs of poisoning with a stove, its smell or several people."""
     signs = _sign_hits(text, plain)
     if _OLD_ACHE.search(plain):
-        signs = [(sign, m) for sign, m in signs if sign.name != "pain"]
+        signs = [(sign, m) for sign, m in signs if sign.name not in ("pain", "body_any")]
     if not signs or (_PERSON_AFTERMATH.search(text) and not _PRESENT.search(text)):
         return None
     frail = bool(_FRAIL.search(text))
@@ -1887,7 +1951,7 @@ def _person_score(text: str, plain: str) -> _Hit | None:
         m = max(scored, key=lambda wm: wm[0])[1]
         return _Hit("person", m.start(), m.group(0), by_fumes=not _COLD.search(text))
     if _COLD.search(text) and scored:
-        by_cold = any(_by_cold(text, m) for _, m in signs)
+        by_cold = any(_by_cold(text, m) for sign, m in signs if sign.name != "body_any")
         if sum(w for w, _ in scored) + by_cold >= _THRESHOLD:
             m = max(scored, key=lambda wm: wm[0])[1]
             return _Hit("person", m.start(), m.group(0))
