@@ -350,7 +350,8 @@ _FALSE_FRIENDS = re.compile(
     "(?:让|令|叫)(?:人|我)(?:很|真|挺|太|好)?头(?:疼|痛|大)|头疼的(?:事|问题)|"
     "(?<![熏呛闷冻冷])(?:得|的)我?头都(?:疼|痛|大)了|"
     # the cold denied as the cause (头疼是老毛病了 不是冻的)
-    "不是(?:被)?(?:冻|冷)(?:的|着的|出来的)|(?:跟|和)(?:冷|冻)没(?:有)?关系"
+    "不是(?:被)?(?:冻|冷)(?:的|着的|出来的)|(?:跟|和)(?:冷|冻)没(?:有)?关系|"
+    "(?:跟|和|与)暖气(?:片)?(?:没|无)(?:有)?关(?:系)?"
 )
 
 _PUNCT = "，,。.!！?？;；、~～…\n "
@@ -456,14 +457,14 @@ _BODY = _any(
 )
 #: Cold, as a cause: 冷, 冻, 不热, a room at 16 ℃ or less (not a fever's 39度), 零下.
 _COLD_WORDS = _any(
-    "冷|冻|凉|寒|冰窖|不热|不暖|没暖气|没有暖气|停暖|停热|没供暖|暖气停|暖气没|温度(?:太|很|特别)?低|"
+    "冷|冻|(?<![着受])凉|寒|冰窖|不热|不暖|没暖气|没有暖气|停暖|停热|没供暖|暖气停|暖气没|温度(?:太|很|特别)?低|"
     "室温低|零下|没热|没暖|低体温|失温|低温|暖气(?:片)?坏|暖气(?:一直)?不来|没来暖|"
     "暖气(?:片)?(?:也|都|一直)?(?:故障|不行|出(?:了)?问题|罢工|趴窝|不好使)",
     # the heating off, with a time or words between (家里暖气两天没来, 暖气这几天都不热)
     "(?:暖气|供暖|地暖)" + _GAP + "{0,6}?(?:没来|不来|没热|不热|没了|停了|断了|罢工|不工作|坏了)",
     "(?<![0-9.])(?:1[0-6]|[0-9])(?:\\.[0-9])?(?:度|℃)",
     "(?<![一二三四五六七八九十])(?:十[一二三四五六]?|[一二三四五六七八九两几])[一二三四五六]?(?:度|℃)",
-    "(?i:cold|freez|heating (?:is )?(?:off|out)|no heat)",
+    "(?i:cold|freez|heating (?:is )?(?:off|out)|no heat|(?<![0-9])(?:1[0-6]|[0-9]) ?(?:degrees|°))",
 )
 _COLD = re.compile(_COLD_WORDS)
 #: Fumes a stove or boiler gives off indoors (carbon monoxide).
@@ -547,6 +548,9 @@ _ONGOING = re.compile(
 )
 # Resolutions cancel what was reported before them: 漏水已经修好了, 现在不漏了, 煤气味散了.
 _RESOLVED = re.compile(
+    # inspected and found fine (燃气公司的人来看过了说没问题)
+    "(?:看|查|检查|测|检测)过(?:了)?(?:说|也说)?(?:没(?:问题|事|漏)|正常)|"
+    "(?:师傅|燃气公司|物业|工作人员|你们)(?:的人)?(?:来)?(?:看了|检查了)?(?:也)?说(?:没问题|没事|没漏|是?正常)|"
     "修好了|弄好了|修复了|修完了|修完|处理好了|处理完了|处理了|解决了|没事了|没问题了|已经好了|"
     "不(?:再)?(?:往下|往外)?(?:漏|滴|渗|冒|喷|流|淌)(?:水)?了|退烧了|烧退了|不烧了|没(?:有)?再(?:漏|滴|渗|冒|喷)|止住了|堵住了|"
     "关住了|关上了|关好了|关死了|关掉了|拧上了|(?:已|已经)(?:修|处理|弄|换|焊)好|已修复|已解决|已处理|"
@@ -699,6 +703,9 @@ _NO_LEAK = re.compile(
 )
 # The writer says it is dry, no water seen (是不是漏了 地上是干的, 没看见水): a guess, not a leak.
 _DRY = re.compile(
+    "(?:看|查|找)(?:了|过)(?:一下|一圈|半天)?(?:也)?(?:没有|没漏|没水|没看到|没发现|啥也没有)(?!"
+    + _GAP
+    + ")|"
     "没(?:有)?(?:看到|看见|见到|发现|见|瞅见|瞧见)(?:有)?(?:水|漏|滴|湿)|"
     "(?:地上|地面|地板|墙上|墙面|下面|底下|表面|周围|家里|屋里|我家|我们家|屋子里?|房间里?)"
     "(?:是|也|都|都是|还是|摸着|看着|全是|也是)?干(?:的|干的|着|燥|巴巴)|"
@@ -956,7 +963,7 @@ _SMOKE = (
 )
 _SMOKE_SOURCES = (
     "抽烟|吸烟|烟头|烟民|烟瘾|烧纸|烧香|烧烤|烤(?:地瓜|红薯|肉|串)|炒菜|做饭|煮|糊锅|锅糊|烧糊了饭|"
-    "油烟|鞭炮|放炮|烟花|艾灸|蚊香|炒(?!股)|辣椒|炝锅|煎|熏肉|腊肉|"
+    "油烟|鞭炮|放炮|烟花|艾灸|蚊香|炒(?!股)|辣椒|炝锅|煎|熏肉|腊肉|熨|烫衣服|吹头发|卷发|"
     # the plant's chimney is a complaint about emissions, not a fire
     "(?<!炉)(?<!炉的)(?<!炉子)烟囱|热电厂|电厂|环保|"
     # …and a smell met outdoors all over the estate is an emission complaint, not a fire
@@ -1104,7 +1111,10 @@ _BLISTER = (
     + _BODY
     + ")"
     + _GAP
-    + "{0,4}?(?P<core>起(?:了)?(?:个|一个|一串|好多|一片|几个|两个)?(?:大|小)?(?:水)?泡)"
+    + "{0,4}?(?P<core>起(?:了)?(?:个|一个|一串|好多|一片|几个|两个)?(?:大|小)?(?:水)?泡)|"
+    # …or burnt red, or a blister said in a clause of its own (胳膊上烫出一片红印子 起了水泡)
+    "烫(?:出|起)(?:了)?(?:一片|一大片|一块|一大块|一道)?(?P<red>红|泡|水泡)|"
+    "(?<![^" + _PUNCT + "])起(?:了)?(?:个|一个|一串|好多|一片|几个|两个)?(?:大|小)?水泡"
 )
 # A body touched a heating part and is hurt, no 烫 said: 孩子碰到暖气管 手上一大块红的 起泡了,
 # 扶着暖气管子 手掌一下就红了 (a scald; the cold's red hands are not).
@@ -1151,7 +1161,7 @@ _HEAD_SIGNS = _any(
         "疼|痛|晕|昏|胀|涨|沉|嗡嗡|炸|裂|蒙|懵|要炸|木|乱",
     ),
     "头昏脑涨|头昏脑胀|头重脚轻|天旋地转|眼冒金星|眼前(?:发)?(?:黑|花)|眼花|晕乎|晕晕|发晕|犯晕|晕得|"
-    "(?:眼前|眼|两眼)一(?:黑|花)",
+    "(?:眼前|眼|两眼)一(?:黑|花)|重影|看东西(?:也|都)?(?:模糊|不清|发花|花)|视线模糊|眼睛(?:发)?花了",
 )
 #: The chest and the breath: 胸口一阵阵发闷, 喘气也费劲, 透不过气, 心里突突的.
 _CHEST_SIGNS = _any(
@@ -1180,7 +1190,8 @@ _IRRITATION_SIGNS = _any(
 #: Weakness and drowsiness: 浑身没劲, 腿发软, 老想睡, 困得睁不开眼.
 _WEAK_SIGNS = _any(
     _complaint("浑身|身上|全身|身子|腿脚?|人", "没劲|无力|发软|软|乏|虚|没力气|没(?:有)?力气"),
-    "老想睡|一直想睡|总想睡|想睡觉|困得(?:不行|睁不开)|昏昏欲睡|睁不开眼",
+    "老想睡|一直想睡|总想睡|想睡觉|困得(?:不行|睁不开)|昏昏欲睡|睁不开眼|"
+    "使不上劲|用不上劲|使不上力|抬不起来|拿不住|握不住",
 )
 #: Someone who does not answer: 喊她也不吱声, 叫了好几声都不应, 问他话就嗯嗯两声.
 _NO_ANSWER_SIGNS = _any(
@@ -1254,7 +1265,8 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             "confusion",
             "说胡话|迷迷糊糊|迷糊|糊涂了|意识不清|神志不清|(?:意识|神志)模糊|反应(?:很|特别)?(?:慢|迟钝)|"
             "叫(?:他|她)?(?:也|都)?不(?:怎么|太)?(?:应|答应|理人|吭声)|不吭声|没(?:啥|什么|有)?反应|"
-            "不认人|认不出人|不认识人|发愣|发呆|愣神|呆呆的|颠三倒四|胡言乱语|答非所问|不清醒|犯糊涂|昏昏沉沉|昏沉|昏睡|嗜睡|迷瞪|睡不醒|"
+            "不认人|认不出人|不认识人|不(?:太|怎么|大)认(?:人|得人|识人|得我)|认不(?:出|得)(?:人|我)|"
+            "失禁|尿裤子|发愣|发呆|愣神|呆呆的|颠三倒四|胡言乱语|答非所问|不清醒|犯糊涂|昏昏沉沉|昏沉|昏睡|嗜睡|迷瞪|睡不醒|"
             "叫不精神|叫不起来|翻白眼|(?:叫|喊|问)(?:他|她)?(?:好)?半天(?:才|都|也)(?:答应|应|吭声|有反应|反应)|"
             "(?:两眼|眼睛|眼神)(?:都)?(?:发直|发呆|呆滞|直勾勾)|(?i:drowsy|not making sense)|"
             + _NO_ANSWER_SIGNS,
@@ -1296,7 +1308,7 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             "(?:起|下)不(?:了|来)床|起不了身|站不了|走不动|挪不动|(?:爬|坐)不起来|"
             "摔倒|摔了一跤|跌倒|没(?:有)?知觉|失去知觉|动弹不(?:了|得)|不(?:会|能)动(?:了|弹)?|一动不动|"
             "(?:身子|身体|浑身|全身|人)(?:都|也)?(?:冻)?僵(?:了|住了|硬)|"
-            "动也不动|(?:一屁股|一下子?|直接)?(?:坐|瘫|倒|躺)(?:在)?地上(?:了)?(?!拖|扫|擦)|"
+            "动也不动|不(?:会|能)(?:弯|打弯|伸直|动弹)|弯不了|伸不直|(?:一屁股|一下子?|直接)?(?:坐|瘫|倒|躺)(?:在)?地上(?:了)?(?!拖|扫|擦)|"
             "(?i:barely moving|not moving|can'?t move|can'?t (?:stand|get up)|limp|floppy)",
             2,
             False,
@@ -1351,7 +1363,7 @@ _SIGNS: tuple[_Sign, ...] = tuple(
         ("giving_up", "扛不住|撑不住|吃不消|顶不住|熬不住|不行了", 2, True, None, True),
         (
             "shivering",
-            "哆嗦|发抖|打抖|抖抖|打战|打着(?:哆嗦|冷战|寒颤|摆子)|牙(?:齿)?(?:直)?(?:打架|打颤)|抖成一团|(?:冻|冷)(?:到|得)(?:直|一直)?震|打颤|打摆子|抖个不停|直抖|一直抖|浑身抖|发颤|筛糠|寒战|寒颤|打冷战|冷战|"
+            "哆嗦|发抖|打抖|抖抖|打战|打着(?:哆嗦|冷战|寒颤|摆子)|牙(?:齿)?(?:直|一直)?(?:打架|打颤|咯咯|嘚嘚|得得|格格)|抖成一团|(?:冻|冷)(?:到|得)(?:直|一直)?震|打颤|打摆子|抖个不停|直抖|一直抖|浑身抖|发颤|筛糠|寒战|寒颤|打冷战|冷战|"
             "(?:止不住|不停)(?:地|的)?抖|抖(?:得)?(?:停不下来|不停|厉害|很|不行)|(?i:shiver|shaking)|"
             + _HUDDLED,
             1,
@@ -1399,7 +1411,8 @@ _SIGNS: tuple[_Sign, ...] = tuple(
         ),
         (
             "pale",
-            "煞白|惨白|发白|白晒|苍白|脸色(?:也|都|有点|有些|很|特别)?(?:不好|难看|发白|不对|蜡黄)|没(?:有)?血色",
+            "(?i:very pale|pale and|turned pale|grey skin)|煞白|惨白|发白|白晒|苍白|"
+            "脸色(?:也|都|有点|有些|很|特别)?(?:不好|难看|发白|不对|蜡黄)|没(?:有)?血色",
             1,
             False,
             None,
@@ -1439,6 +1452,8 @@ _SIGNS: tuple[_Sign, ...] = tuple(
 _FUMES_SIGNS = frozenset(
     {"dizzy", "sick", "listless", "confusion", "pale", "breath", "irritation", "unwell_self"}
 )
+# …of which these alone, with no burner or smell named, add up to poisoning (一家人都头疼犯困).
+_FUMES_SIGNS_ALONE = frozenset({"dizzy", "sick", "listless", "confusion", "pale"})
 # The signs of heat illness, scored for someone frail in an overheated room (屋里32度 瘫痪的父亲
 # 一直出汗 昏昏沉沉): not sweating alone (孩子热得满头大汗), nor a cold's crying or cough.
 _HEAT_SIGNS = frozenset(
@@ -1496,7 +1511,7 @@ _TRIGGERS: tuple[_Trigger, ...] = (
     _Trigger(
         "person",
         re.compile(_BLISTER),
-        needs=re.compile("烫|热水|开水|蒸汽|暖气|管子|阀"),
+        needs=re.compile(f"\\A(?=.*(?:烫|热水|开水|蒸汽|暖气|管子|阀))(?=.*(?:{_BODY}))", re.S),
         unless=re.compile("脚上|磨|鞋|冻疮"),
         scald=True,
     ),
@@ -1525,7 +1540,12 @@ _TRIGGERS: tuple[_Trigger, ...] = (
     _Trigger("gas", re.compile(_SMOKE), unless=_INNOCENT_SMOKE),
     _Trigger(
         "gas",
-        re.compile("(?<!烟雾)(?<!烟感)报警器" + _GAP + "{0,3}?(?:响|叫|报警|嘀嘀|滴滴)"),
+        re.compile(
+            "(?<!烟雾)(?<!烟感)报警器(?:"
+            + _GAP
+            + "{0,3}?|[^。.!！?？]{0,12}?(?:一直|还在|还|又|在))"
+            "(?:响|叫|报警|嘀嘀|滴滴)"
+        ),
         unless=_ALARM_BATTERY,
     ),
     _Trigger(
@@ -1556,6 +1576,37 @@ _TRIGGERS: tuple[_Trigger, ...] = (
         needs=re.compile("(?<!暖)(?<!供暖)(?<!热)(?:" + _GAS_APPLIANCE.pattern + ")"),
     ),
     _Trigger("gas", re.compile(_SMELL_GROWS), needs=_SMELL_CONTEXT, unless=_EVERYDAY_SMELL),
+    # a strange smell that several households or a whole building notice (楼道里有股奇怪的臭味
+    # 好几家都闻到了): no one's own cooking
+    _Trigger(
+        "gas",
+        re.compile(
+            "(?:好几家|几家|好多家|邻居们|大家|整栋楼|整个楼|整个单元|全楼|全单元|楼上楼下)"
+            + _GAP
+            + "{0,4}?(?:都|也)?(?:闻到|闻见|有|说有)"
+        ),
+        needs=re.compile("味|臭"),
+        unless=_EVERYDAY_SMELL,
+    ),
+    # a flame still burning after the gas was turned off (旋钮关了 但是火苗还一直在烧), or
+    # leaping out of a gas appliance (观察窗里火特别大 还往外冒)
+    _Trigger(
+        "gas",
+        re.compile(
+            "火苗?"
+            + _GAP
+            + "{0,8}?(?:还|一直|仍|依然)"
+            + _GAP
+            + "{0,6}?(?:在烧|烧着|着着|燃着|不灭|没灭)"
+        ),
+        needs=re.compile("关|拧"),
+    ),
+    _Trigger(
+        "gas",
+        re.compile("火(?:苗|舌)?[^。.!！?？]{0,10}?(?:往外(?:冒|窜|蹿|喷)|冒出来|窜出来|蹿出来)"),
+        needs=_GAS_APPLIANCE,
+        unless=re.compile("正常"),
+    ),
     # a gas appliance's exhaust pipe, said in any words (壁挂炉那根往外排气的管子松了)
     _Trigger(
         "gas",
@@ -1865,6 +1916,8 @@ def _trigger_hits(text: str, plain: str, *, discounting: bool) -> list[_Hit]:
     hits: list[_Hit] = []
     ahead = discounting and bool(_AHEAD.search(plain))
     general = discounting and _asked_in_general(plain)
+    # a smell or smoke every day (每天都这样) is a complaint about a habit, not a report
+    daily = discounting and bool(_USUAL.search(plain)) and not _URGENT.search(plain)
     gas_guessed = discounting and (bool(_GAS_GUESSED.search(plain)) or general)
     facts = _WaterFacts.read(text, plain) if discounting else None
     for trigger in _TRIGGERS:
@@ -1877,7 +1930,7 @@ def _trigger_hits(text: str, plain: str, *, discounting: bool) -> list[_Hit]:
                 ahead
                 or not _counts(text, plain, trigger.kind, _Span.of(m))
                 or (facts and trigger.kind == "water" and _water_discounted(text, facts, m))
-                or (trigger.kind == "gas" and gas_guessed)
+                or (trigger.kind == "gas" and (gas_guessed or daily))
                 or (trigger.kind == "person" and general)
                 or (trigger.mild_ok and bool(_NOT_SERIOUS.search(text, m.end())))
             ):
@@ -1904,6 +1957,11 @@ def _by_cold(text: str, m: re.Match[str]) -> bool:
         _BY_COLD_BEFORE.search(text[clause : m.start()])
         or _BY_COLD_AFTER.match(text[m.end() : _clause_end(text, m.end())])
     )
+
+
+def _sign_named(signs: list[tuple[_Sign, re.Match[str]]], m: re.Match[str]) -> str:
+    """The name of the sign class whose match `m` is."""
+    return next(sign.name for sign, found in signs if found is m)
 
 
 def _person_score(text: str, plain: str) -> _Hit | None:
@@ -1955,6 +2013,8 @@ def _person_score(text: str, plain: str) -> _Hit | None:
         if sum(w for w, _ in scored) + by_cold >= _THRESHOLD:
             m = max(scored, key=lambda wm: wm[0])[1]
             return _Hit("person", m.start(), m.group(0))
+    # with no burner and no smell named, only the classic signs add up (several people dizzy)
+    fumes = [(w, m) for w, m in fumes if _sign_named(signs, m) in _FUMES_SIGNS_ALONE]
     if fumes:
         group = bool(_GROUP.search(text)) and (len(fumes) >= 2 or stove)
         smelt = stove and bool(_FUMES_SMELT.search(text))
