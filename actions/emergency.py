@@ -75,6 +75,9 @@ KIND_LABELS = {
     "gas": "疑似燃气味/烧焦/冒烟",
     "person": "有人受冻不适/烫伤",
 }
+#: …and for someone poisoned (signs by a running boiler or stove, named gas since issue 16's
+#: seventh round), what the agents must read first: a person, not only a smell.
+POISONED_LABEL = "有人疑似一氧化碳/燃气中毒"
 #: What each kind is told first (domain.yml); a person's depends on what happened (`advice_for`).
 KIND_RESPONSES = {
     "water": "utter_emergency_water",
@@ -106,6 +109,12 @@ def advice_for(found: Emergency) -> str:
     if found.cause == "scald" or "烫" in found.evidence:
         return "utter_emergency_person_scald"
     return "utter_emergency_person_cold"
+
+
+def label_of(found: Emergency) -> str:
+    """What the urgent ticket's description starts with: the kind, or that someone may be
+    poisoned (the agents call back about a person first)."""
+    return POISONED_LABEL if found.cause == "poisoning" else KIND_LABELS[found.kind]
 
 
 def emergency_of(tracker: Tracker) -> Emergency | None:
@@ -162,7 +171,7 @@ async def _new_urgent_ticket(tracker: Tracker, found: Emergency) -> TicketView:
         address=address,
         fault_type=_fault_of(found, latest_text(tracker)),
         urgent=True,
-        description=f"【紧急：{KIND_LABELS[found.kind]}】{latest_text(tracker)}"[:2000],
+        description=f"【紧急：{label_of(found)}】{latest_text(tracker)}"[:2000],
         **(await address_parts(address) if address else {}),
     )
     return await in_db(ticket_service.open_ticket, policy(), draft, clock.now())

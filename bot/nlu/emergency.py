@@ -9,10 +9,12 @@ path whenever this module says so (`bot.nlu.safety_net`).
 
 Kinds, most urgent first (a message naming several gets the first):
 * `person` — someone is unwell from the cold (冻病了, 冻得说胡话, 婴儿冻得直哭), scalded or hurt by
-  the heating (烫伤, 热水喷到脸上), poisoned by fumes (一家人都头晕恶心, 烧着炉子), or in acute
-  danger (晕倒, 昏迷, 喘不上气): call 120 first.
+  the heating (烫伤, 热水喷到脸上), or in acute danger (晕倒, 昏迷, 喘不上气, 叫不醒): call 120
+  first.
 * `gas` — a gas-like or burning smell, smoke or fire (煤气味, 像烧塑料, 焦糊味, 插座冒烟,
-  袜子烤着了): leave, switch nothing, call the gas emergency number or 119.
+  袜子烤着了), or signs of carbon monoxide with no acute sign (一家人都头晕恶心, 烧着炉子,
+  热水器一开我就头昏脑涨: `cause` poisoning, whose first aid is fresh air and 120): leave,
+  switch nothing, call the gas emergency number or 119.
 * `water` — escaping water, a burst pipe or steam (漏水, 跑水, 爆管, 水流了一地, 楼道全是热水,
   冒白汽, 阀门关不住): the valves, the 24-hour number, an urgent ticket. A drip counts: the
   service policy handles every leak at once (unless the resident says it can wait).
@@ -44,8 +46,17 @@ typo is added to its lexicon once, and every rule that uses the class follows.
   cold body 2; shivering, dizziness, nausea 1; an illness from the cold 3), a sign put down to the
   cold (冻得, 冻哭) adding 1: 冻得我直哆嗦 (1 + 1) and an angry 冷得要命 (no sign) do not count.
   Fumes score the signs of carbon-monoxide poisoning with a stove, its smell reaching people
-  (一股味熏得) or several people (一家人都); such a person's report yields to a gas report in the
-  same message (gas names the poisoning better), acute signs never do.
+  (一股味熏得) or several people (一家人都); such signs are named gas (poisoning), acute signs
+  stay the person's.
+
+Issue 16's seventh round (docs/dialogue.md, "The seventh round"): phrase lists carried over
+weakly to each new writer, so the families are built from what residents notice. A symptom
+lexicon is generated (a body part or function x the degree words put inside a sign x what it
+does: 喘气也有点费劲, 胸口一阵阵发闷), and for someone frail any part of the body said to be wrong
+counts; any sign by a burning appliance (热水器, 壁挂炉, 炉子, 锅炉) or with an unexplained smell
+is carbon monoxide unless the cold explains it; a smell likened to gas's odorant, a fuel or
+something burning (臭鸡蛋, 大蒜, 汽油, 烧头发), in either order, one that grows, any smell by gas,
+a gas appliance or an electric heater; smoke or a flame in any order of words.
 
 Text preparation: script and width (`bot.nlu.text.normalise`), typos of the domain's words (暧气,
 伐门, 报管, 天然汽), voice input's 谁 for 水, the initials typed for the domain's words (nq 暖气,
@@ -120,7 +131,7 @@ import functools
 import re
 from bisect import bisect_right
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from bot.nlu.form_answers import leak_worsening
@@ -205,7 +216,7 @@ _TYPOS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "流",
         ),
         ("(?<=暖气|气片|管子)(咋还|还|又|都|咋)?尿(?=了|水)", "\\1漏"),
-        ("煤汽|霉气", "煤气"),
+        ("煤汽|霉气|媒气|媒汽|煤器", "煤气"),
         ("燃汽", "燃气"),
         ("天然汽|天燃气", "天然气"),
         ("(?<=[气片管阀头口])楼(?=水|了)", "漏"),
@@ -344,7 +355,15 @@ _FALSE_FRIENDS = re.compile(
     "冒险|冒昧|冒充|假冒|感冒药|喷漆|滋润|泡茶|泡面|泡脚|泡澡|淹没|"
     "新闻|闻名|听闻|见闻|水货|水平|漏水险|保温(?:层|棉|套)(?!(?:也|都|已经|好像)?(?:着|烧|冒烟|起火))|"
     "外皮|油漆|晕车|晕船|晕机|晕头转向|"
-    "头晕眼花地|睡着了|找着了"
+    "头晕眼花地|睡着了|找着了|"
+    # an appliance that does not respond (点火没反应) is no person; a worry (让人头疼) no headache
+    "(?:点火|打火|按|开关|按钮|面板|显示|屏幕|遥控器?|机器|炉子|壁挂炉|热水器|灶|电源|插上)"
+    "(?:了|也|都|还是|一直|半天)?(?:没|没有|不)(?:啥|什么|任何)?(?:反应|动静)|"
+    "(?:让|令|叫)(?:人|我)(?:很|真|挺|太|好)?头(?:疼|痛|大)|头疼的(?:事|问题)|"
+    "(?<![熏呛闷冻冷])(?:得|的)我?头都(?:疼|痛|大)了|"
+    # the cold denied as the cause (头疼是老毛病了 不是冻的)
+    "不是(?:被)?(?:冻|冷)(?:的|着的|出来的)|(?:跟|和)(?:冷|冻)没(?:有)?关系|"
+    "(?:跟|和|与)暖气(?:片)?(?:没|无)(?:有)?关(?:系)?"
 )
 
 _PUNCT = "，,。.!！?？;；、~～…\n "
@@ -396,8 +415,12 @@ _VOLUME = _any(
 _GAS_WORD = "煤气|燃气|天然气|液化气|沼气|瓦斯"
 #: What a smell is likened to when it means gas or a fire: 像烧塑料, 焦糊, 臭鸡蛋, 电线烧了.
 _BURNT = _any(
-    "臭鸡蛋|烂鸡蛋|焦糊|焦煳|烧焦|烧糊|烧(?:塑料|电线|胶皮|橡胶|东西|着了)|糊|煳|焦|胶皮|橡胶|塑料|"
-    "电线|硫磺|刺鼻|" + _GAS_WORD
+    "臭鸡蛋|烂鸡蛋|坏鸡蛋|焦糊|焦煳|烧焦|烧糊|烧(?:塑料|电线|胶皮|橡胶|东西|着了)|糊|煳|焦|胶皮|橡胶|塑料|"
+    "电线|硫磺|刺鼻|"
+    # what gas's odorant is likened to (大蒜, 洋葱烂了, 臭屁), and fuels and chemicals
+    "大蒜|蒜|洋葱|烂白菜|臭屁|放屁|屁|汽油|柴油|煤油|化学|化工|火药|硫|"
+    # something burning, said as a scene: 像在烧什么东西, 像谁家在烧东西
+    "(?:有人|谁家?|哪家|哪儿|哪里|什么东西)?在烧|烧(?:什么|啥)(?:东西)?|" + _GAS_WORD
 )
 #: Things that catch fire on or by a radiator: 袜子着了, 窗帘烧着了, 被子烤糊了.
 _FLAMMABLE = _any(
@@ -418,7 +441,9 @@ _FRAIL_WORDS = _any(
     "百天|宝|崽|奶娃|"
     "早产|刚出生|满月|月子|娃|儿子|女儿|闺女|手术|术后|透析|化疗|患者|残疾|轮椅|行动不便|"
     "心脏病|哮喘|植物人|偏瘫|半身不遂|老年|长辈|岳父|岳母|重病|病重|癌症|病危|"
-    "(?i:grandma|grandpa|baby|mother|father|mom|dad|[6-9][0-9] years)|"
+    "(?i:grandma|grandpa|grandmother|grandfather|granny|baby|infant|mother|father|mom|mum|dad|"
+    "elderly|pensioner|old (?:man|woman|lady)|pregnant|[6-9][0-9] years|[6-9][0-9]-year|"
+    "(?<![0-9])[6-9][0-9]\\)|aged [6-9][0-9])|"
     "[6-9][0-9](?:多)?(?:岁|了)|[六七八九]十[一二三四五六七八九]?(?:多)?(?:岁|了)|一百岁|"
     # a baby's age in months: at most two digits, read from the start of a number (an unbounded
     # [0-9]+ retried at every digit of a long digit run made the detector quadratic)
@@ -427,6 +452,13 @@ _FRAIL_WORDS = _any(
 #: A chronic condition that makes the cold dangerous (她有高血压, 我爸心脏不好): it makes its bearer
 #: someone at risk, not a sign by itself (我妈血压高 冬天冷对她不好吧 is no emergency).
 _CONDITION = (
+    # ill already, in the writer's words (我本来就有病, 身体一直不好, 刚出院), not an insult
+    # (你们有病吧)
+    "(?:我|她|他|本来|本身|一直|身上|自己)(?:就|也|还|都)?有(?:病|慢性病|老毛病)(?![吧吗啊呀])|"
+    "身体(?:本来|一直|本身)?(?:就)?(?:不好|很差|差|弱|虚)|体弱|刚出院|病号|带病|生着病|"
+    # alone: nobody to call for help (我一个人住, 我自己在家)
+    "一个人(?:住|在家|过)|自己(?:一个人)?(?:住|在家)|独自|(?:就|只有)(?:我|她|他|老人)(?:自己)?一个|"
+    "没人(?:照顾|管|陪)|"
     "高血压|血压(?:一直|本来就?|也)?(?:高|不好)|心脏(?:病|不好)|冠心病|糖尿病|哮喘|慢阻肺|肺气肿|"
     "支气管炎|基础病|慢性病|脑梗|心梗|中风|搭(?:过)?桥|(?:放|装)(?:过)?支架"
 )
@@ -437,17 +469,33 @@ _BODY = _any(
 )
 #: Cold, as a cause: 冷, 冻, 不热, a room at 16 ℃ or less (not a fever's 39度), 零下.
 _COLD_WORDS = _any(
-    "冷|冻|凉|寒|冰窖|不热|不暖|没暖气|没有暖气|停暖|停热|没供暖|暖气停|暖气没|温度(?:太|很|特别)?低|"
+    "冷|冻|(?<![着受])凉|寒|冰窖|不热|不暖|没暖气|没有暖气|停暖|停热|没供暖|暖气停|暖气没|温度(?:太|很|特别)?低|"
     "室温低|零下|没热|没暖|低体温|失温|低温|暖气(?:片)?坏|暖气(?:一直)?不来|没来暖|"
     "暖气(?:片)?(?:也|都|一直)?(?:故障|不行|出(?:了)?问题|罢工|趴窝|不好使)",
+    # the heating off, with a time or words between (家里暖气两天没来, 暖气这几天都不热)
+    "(?:暖气|供暖|地暖)" + _GAP + "{0,6}?(?:没来|不来|没热|不热|没了|停了|断了|罢工|不工作|坏了)",
     "(?<![0-9.])(?:1[0-6]|[0-9])(?:\\.[0-9])?(?:度|℃)",
     "(?<![一二三四五六七八九十])(?:十[一二三四五六]?|[一二三四五六七八九两几])[一二三四五六]?(?:度|℃)",
-    "(?i:cold|freez|heating (?:is )?(?:off|out)|no heat)",
+    "(?i:cold|freez|heating (?:is )?(?:off|out)|no heat|(?<![0-9])(?:1[0-6]|[0-9]) ?(?:degrees|°))",
 )
 _COLD = re.compile(_COLD_WORDS)
 #: Fumes a stove or boiler gives off indoors (carbon monoxide).
 _FUMES = re.compile(
     "煤火|炉子|煤炉|火炉|蜂窝煤|煤球|烧炕|火炕|炭火|炭盆|木炭|烧炭|壁挂炉|燃气热水器|煤烟"
+)
+#: A combustion appliance in a home, which gives off carbon monoxide when it burns badly: the
+#: fumes above and the gas appliances whose symptoms residents report (热水器一开我就头昏脑涨,
+#: 头痛欲裂 壁挂炉一直开着); not the plant's boiler house (锅炉房).
+_BURNER = re.compile(
+    _FUMES.pattern
+    + "|热水器|燃气灶|煤气灶|燃气炉|取暖炉|燃气取暖器|煤油炉|(?<!电)暖风机|锅炉(?!房)"
+)
+#: The appliance burning, or the people in its room, said in any words: 开着, 烧了一晚上, 封上火,
+#: 窗户都关着, 一进卫生间就这样 (壁挂炉就装在卫生间里).
+_BURNING = re.compile(
+    "开着|烧着|生着|点着|燃着|开了|烧了|用了|用着|一直(?:在)?(?:开|烧|用)|开一|烧一|整晚|一晚上|一夜|"
+    "通宵|一整天|封(?:上|了|火)|(?:窗户|门窗|窗)(?:都|也)?关|装在|就在|旁边|那块|那屋|那间|一进|一开|"
+    "关了就|一关就"
 )
 #: A smell or a fume felt by a stove or a boiler (一股味儿熏得我头晕): the fumes reach people.
 _FUMES_SMELT = re.compile("味|熏|呛|闷得")
@@ -468,7 +516,7 @@ _NEGATION = re.compile(
 _HYPOTHETICAL = re.compile(
     "(?:万一|如果|假如|假设|要是|倘若|若是|一旦|梦见|梦到|做梦|做了个梦|以防|防止|预防|避免|以免|担心|害怕|生怕|"
     "会不会|可能会|是否会|容易|差点|差一点|险些|别让|别把|不要让|免得|省得|再这样|再不|(?<!可)怕(?!冷)|"
-    "不然|否则|当心|(?<!不)小心(?!翼)|"
+    "不然|否则|当心|(?<!不)小心(?!翼)|(?:别|不要|不能|非要|非得|难道要)等(?:到|着)(?!了)|"
     "遇到|遇上|碰到|碰上|发生|(?<![\u4e00-\u9fff])(?:以后|将来|日后)|出现了?(?=.{0,3}(?:的话|时|怎么))|"
     "(?<![一不社机开])会(?![儿议计员]))(?!是)"
 )
@@ -496,7 +544,7 @@ _FUTURE = re.compile(
     "(?:要|快|快要|都要|都快|早晚|迟早|就要)(?:被|把)?(?:人|我|我们|孩子|老人)?(?:给)?(?:冻|冷)?(?:得)?$"
 )
 # A sign put down to anger or waiting, not to cold or heat: 气得喘不过气, 被你们气晕了.
-_ANGER = re.compile("(?:气|急|烦|愁|笑|累|吓|等|闹心)得|被(?:你们|他们|客服|物业)?气")
+_ANGER = re.compile("(?:气|急|烦|愁|笑|累|吓|等|闹心|吵|闹)得|被(?:你们|他们|客服|物业)?气")
 _PAST = re.compile(
     "上次|上回|上周|上星期|上礼拜|上个月|上月|去年|前年|以前|之前|曾经|那次|那回|前几年|前些年|早些年|"
     "前几天|前两天|前些天|前天|当时|那时候|那会儿?|那事|那件事|的事情?|那次"
@@ -512,15 +560,21 @@ _ONGOING = re.compile(
 )
 # Resolutions cancel what was reported before them: 漏水已经修好了, 现在不漏了, 煤气味散了.
 _RESOLVED = re.compile(
+    # inspected and found fine (燃气公司的人来看过了说没问题)
+    "(?:看|查|检查|测|检测)过(?:了)?(?:说|也说)?(?:没(?:问题|事|漏)|正常)|"
+    "(?:师傅|燃气公司|物业|工作人员|你们)(?:的人)?(?:来)?(?:看了|检查了)?(?:也)?说(?:没问题|没事|没漏|是?正常)|"
     "修好了|弄好了|修复了|修完了|修完|处理好了|处理完了|处理了|解决了|没事了|没问题了|已经好了|"
     "不(?:再)?(?:往下|往外)?(?:漏|滴|渗|冒|喷|流|淌)(?:水)?了|退烧了|烧退了|不烧了|没(?:有)?再(?:漏|滴|渗|冒|喷)|止住了|堵住了|"
     "关住了|关上了|关好了|关死了|关掉了|拧上了|(?:已|已经)(?:修|处理|弄|换|焊)好|已修复|已解决|已处理|"
     "现在(?:已经|都)?(?:好了|没事了?)|缓过来了?|缓过劲来?|(?<![水汽烟味])好(?:多|些)了|暖和过来了?|听错了|看错了|搞错了|弄错了|说错了|虚惊一场|一切正常|恢复正常|(?:拧紧|拧好|擦干)(?:了|就好了?|就没了)|就好了|"
     "擦(?:了|干了?|掉了?)就(?:行|好|没事)|已经(?:找人|叫人)?修了|(?:找|叫)人修了|"
+    "(?:焊|补|搞|换|修)(?:好|上)了|(?:水|漏|滴|渗)(?:已经|都|也|早就?)停了|"
     "开玩笑的|开个玩笑|说着玩的|哈哈哈?|原来是|后来发现是|结果是|点赞|表扬一下|好评|很及时|已经换了|换好了|换了(?:新的?|个新)|"
     "(?:拿|挪|移)(?:下来|开|走)了|火(?:已经|都|也)?(?:扑|浇)?灭了|扑灭了|浇灭了|"
     "(?:现在|已经|都|也|早就?|就)散(?:了|掉了|干净了|没了)|散了就没了|(?:墙|墙皮|地|地板)(?:也|都)?(?:已经)?干了|已经干了|(?:味|味道|气味|烟)(?:已经|都)?(?:散了|没了|没有了|消失了|淡了)"
 )
+# A verb asked as "A or not A" (漏没漏, 爆没爆, 漏不漏水): the writer does not know.
+_A_NOT_A = re.compile("([漏爆裂渗滴冒喷])(?:了)?(?:没有?|不)\\1")
 # It happened once: 漏过, 爆过, 裂过 (not 漏过来: it is reaching us).
 _EXPERIENCED = re.compile("(?:漏|爆|裂|冒|渗|淹|烫)过(?![来去])")
 # A resolution word asked about, not reported: 什么时候能修好, 修好了吗.
@@ -586,7 +640,7 @@ _HAPPENING_AFTER = re.compile("了|啦|咧|着")
 # or a bucket holding back a leak is no other source: 晾的毛巾 is).
 _OTHER_WATER = re.compile(
     "热水器|空调|洗衣机|马桶|水箱|水龙头|龙头|(?<![底地面边头])下水|洗手盆|面盆|水池|洗碗机|冰箱|鱼缸|饮水机|净水器|"
-    "加湿器|太阳能|(?<!像|跟)下雨|雨水|(?<!消)防水|拖地|水杯|杯子|晾的|晒的|搭的|冷凝水|卫生间地漏|淋浴|花洒|洗澡|浴缸|"
+    "加湿器|太阳能|(?<!像|跟)(?<!屋里)(?<!家里)(?<!屋子里)(?<!房间)(?<!客厅)(?<!卧室)(?<!厨房)(?<!屋)下雨|雨水|(?<!消)防水|拖地|水杯|杯子|晾的|晒的|搭的|冷凝水|卫生间地漏|淋浴|花洒|洗澡|浴缸|"
     "弄得|搞得|弄湿|化雪|雪水|融雪|尿|打翻|洒了|水壶|烧水|烧开水|煮|蒸锅|做饭|洗碗"
 )
 # The tap water's pipes: 凉水管, 自来水管; a bathroom's or a kitchen's 水管 too while the water is
@@ -617,6 +671,13 @@ _SUSPECTED = re.compile("是不是|可能是|估计|会不会是|是因为|因�
 _CAUSE_AFTER = re.compile(
     "[^，,。.!！?？ ]{0,6}?(?:所以|才|导致|造成|引起|的原因)|[^，,。.!！ ]{0,3}?(?:吗|？|\\?)"
 )
+# Said to happen every winter, as a phenomenon (热力井盖往外冒热气 每年冬天都这样吧).
+_USUAL = re.compile(
+    "(?:每年|年年|一直|向来|从来|每次|天天|每天|往年|以前)"
+    + _GAP
+    + "{0,6}?(?:都|也)(?:是)?(?:这样|这个样|如此)|"
+    "(?:每年|年年|一直|向来|从来|每次|天天|每天|往年|以前)(?:冬天)?(?:是)?(?:这样|这个样|如此)"
+)
 # Water long escaped and frozen, with no heating part named (单元门口有一滩水 结冰了): old water.
 _FROZEN = re.compile("结冰|结成冰|冻成冰|冻上了")
 # A gas leak guessed from a bill or a meter, nothing smelt or heard: 燃气费这么多 是不是漏气了.
@@ -633,7 +694,7 @@ _NOT_URGENT = re.compile(
 # …or that it is small and asks for a later visit: 一个小时也就小半碗 明天白天能来修吗.
 _MINOR = re.compile(
     "也就|就一点|很慢|慢慢|两滴|就滴了|一点点|小半|偶尔|一滴一滴|湿湿的|不大|不严重|轻微|一点儿|有点|有些|稍微|不多|"
-    "一小(?:滩|摊|片|块)|几滴|"
+    "一小(?:滩|摊|片|块)|几滴|(?:滋|呲|喷|冒|滴|流|漏)了(?:一)?(?:下|点)(?!子)|"
     # a slow rate: 一分钟滴一滴, 半天滴一滴, 一个小时也就几滴
     "滴一滴|(?:一|几|好几|半|十几?|两)个?(?:分钟|秒钟?|小时|钟头|天|会儿?)(?:才|也就|大概|左右)?(?:滴|掉)?(?:一|两|几)滴"
 )
@@ -642,7 +703,9 @@ _MINOR = re.compile(
 _CONTAINED = re.compile(
     "关了(?:总)?阀|关(?:了)?(?:总)?阀(?:门)?了|(?:拿|用)(?:纸|抹布|毛巾|布)擦了|(?:总)?阀(?:门)?(?:已经|都|也)?关(?:了|上了|死了|好了)|把(?:总)?阀(?:门)?(?:给)?关了|"
     "(?:放|搁|摆|拿|接|找)了?(?:个|一个)(?:盆|桶|碗)|(?:拿|用)(?:盆|桶|碗)接着|垫(?:上|了|着)|"
-    "(?:抹布|毛巾|布)(?:垫|堵|包|缠|裹)|(?:用|拿)(?:抹布|毛巾|布)(?:垫|堵|包|缠|裹)"
+    "(?:抹布|毛巾|布)(?:垫|堵|包|缠|裹)|(?:用|拿)(?:抹布|毛巾|布)(?:垫|堵|包|缠|裹)|"
+    # a vessel or a cloth put to it, in any order (我拿碗接了, 用杯子接着)
+    "(?:拿|用|找)(?:了)?(?:个|一个)?(?:盆|桶|碗|杯子|瓶子?|饭盒|毛巾|抹布|布)(?:接|垫|擦|兜)(?:了|着|住|上)?"
 )
 _URGENT = re.compile(
     "快来|快点|赶紧|马上|立刻|立即|救命|(?<!不)(?<!不着)(?<!不用)(?<!不紧)(?<!不太)急|!|！|尽快|快派|快找"
@@ -650,15 +713,23 @@ _URGENT = re.compile(
 _LATER = re.compile("明天|改天|过两天|下周|周末|白天(?:再)?来|约个时间")
 _STRONG_WATER = re.compile("喷|哗哗|爆|淹|一地|满地|全是|都是水|涌|流了")
 # A valve that will not close counts only while water escapes: 阀门关不严 但是没漏 能换吗.
-_NO_LEAK = re.compile("(?:没|不|没有|并没)(?:有)?(?:漏|渗|滴|冒|流)(?:水)?")
+_NO_LEAK = re.compile(
+    "(?:没|不|没有|并没)(?:有)?(?:漏|渗|滴|冒|流)(?:水)?|(?:没|没有)水(?:出来|流出|冒出)|不出水|没出水"
+)
 # The writer says it is dry, no water seen (是不是漏了 地上是干的, 没看见水): a guess, not a leak.
 _DRY = re.compile(
+    "(?:看|查|找)(?:了|过)(?:一下|一圈|半天)?(?:也)?(?:没有|没漏|没水|没看到|没发现|啥也没有)(?!"
+    + _GAP
+    + ")|"
     "没(?:有)?(?:看到|看见|见到|发现|见|瞅见|瞧见)(?:有)?(?:水|漏|滴|湿)|"
-    "(?:地上|地面|地板|墙上|墙面|下面|底下|表面|周围)(?:是|也|都|还是|摸着|看着)?干(?:的|干的|着|燥|巴巴)|"
+    "(?:地上|地面|地板|墙上|墙面|下面|底下|表面|周围|家里|屋里|我家|我们家|屋子里?|房间里?)"
+    "(?:是|也|都|都是|还是|摸着|看着|全是|也是)?干(?:的|干的|着|燥|巴巴)|"
     "没(?:有)?水(?:渍|印|迹)?(?=$|[" + _PUNCT + "])"
 )
 # A repair known to be under way (物业说管子冻裂了在修 什么时候好), with no water seen.
-_REPAIRING = re.compile("(?:在|正在|已经在|开始)(?:抢修|维修|修|处理|焊)|修着呢|抢修中|维修中")
+_REPAIRING = re.compile(
+    "(?:在|正在|已经在|开始)(?:抢修|维修|修|处理|焊)|修着呢|抢修中|维修中|检修|施工"
+)
 # Who is liable, asked of a break with no water seen and no hurry (报停的房子管子冻裂了谁负责).
 _LIABILITY = re.compile("谁负责|谁(?:来)?赔|谁出钱|费用谁出|算谁的|责任|负责吗|归谁负责")
 # Dampness (湿乎乎, 水印) the writer says does not drip: 一直湿乎乎的 没有滴 就是潮.
@@ -726,7 +797,11 @@ _WATER_PATTERNS: tuple[str, ...] = (
     "发(?:大)?水(?![费电票])|跑冒滴漏|漫水",
     "往外(?:冒|喷|淌|涌|滋|呲|窜|飙|射|流(?![钱失]))(?![黄黑青浓灰蓝白]?烟|火)|往下(?:滴|淌|流|灌|掉水)",
     # a heating part that leaks, drips or is wet: 暖气片一直在渗, 阀门那里滴滴答答, 接口有水渍
-    _PIPE + _NEAR + "{0,6}?(?P<core>漏(?![风气电])|渗|滴(?!答)|喷|" + _HISS + "|飙)",
+    _PIPE
+    + _NEAR
+    + "{0,6}?(?P<core>漏(?![风气电])|渗|滴(?!答|滴(?:地|的)?(?:叫|响|声))|喷|"
+    + _HISS
+    + "|飙)",
     _PIPE + _NEAR + "{0,6}?(?P<core>(?:浸)?湿(?:了|透|乎乎|漉漉)|浸透|水渍|水迹|"
     "(?<![里内])有水(?![声压费吗垢温位表]|流声|的声))",
     # …or runs or gives water: 暖气管流水了, 暖气片那里一直出水, 接口往外出水
@@ -739,7 +814,7 @@ _WATER_PATTERNS: tuple[str, ...] = (
     # a leak going on: 又漏了, 还在漏, 一直滴, 正在喷, 漏得厉害, 漏到楼下, 4楼漏到3楼
     "(?:"
     + _ONGOING_ADVERB
-    + ")(?:往外|往下)?(?P<core>漏(?![风气电])|渗|滴(?!答)|喷|"
+    + ")(?:往外|往下)?(?P<core>漏(?![风气电])|渗|滴(?!答|滴(?:地|的)?(?:叫|响|声))|喷|"
     + _HISS
     + "|飙|淌|涌|"
     "(?:嘀嗒|滴答)(?!" + _GAP + "{0,4}响))",
@@ -750,7 +825,7 @@ _WATER_PATTERNS: tuple[str, ...] = (
     "(?:楼上|天花板|房顶|屋顶|吊顶|顶棚|墙上|墙里|墙角|墙面|墙皮)"
     + _GAP
     + "{0,6}?(?P<core>漏|渗|滴|往下流|往下淌|往下掉水|掉水)",
-    "(?:地板|木地板|天花板|墙面|墙|房顶|屋顶|吊顶|地毯|家具|柜子|沙发|楼下|地砖缝?|毛巾|床)"
+    "(?:地板|木地板|天花板|墙面|墙|房顶|屋顶|吊顶|地毯|家具|柜子|沙发|楼下|地砖缝?|毛巾|床|地上|地面)"
     + _GAP
     + "{0,3}?(?P<core>湿了|湿透|都湿|全湿|湿一片|泡了|泡坏了|被泡|泡水)",
     "(?:都|全|全都)泡(?:了|坏了|水了)",
@@ -771,7 +846,7 @@ _WATER_PATTERNS: tuple[str, ...] = (
 # water and its verb are too many to list, so the verb is read from the cue alone, and negation
 # before the cue (水不流动) drops it.
 _WATER_CUE = _any(
-    "出来|出水|往外|往下|往上冒|流(?![动通速量程])|淌|涌|冒|喷|滋|呲|漫|灌进|渗|漏|滴(?!答)",
+    "出来|出水|往外|往下|往上冒|流(?![动通速量程])|淌|涌|冒|喷|滋|呲|漫|灌进|渗|漏|滴(?!答|滴(?:地|的)?(?:叫|响|声))",
     "越来越多|越积越多|越(?:流|漏|冒|渗|积|涌|滴)越|止不住|关不住|堵不住|接不住|接不过来",
 )
 _WATER_CLAUSE = (
@@ -824,19 +899,29 @@ _GAS_PATTERNS: tuple[str, ...] = (
     + _NEAR
     + "{0,6}?(?P<core>破|断|裂|爆|炸|脱|嘶嘶|呲呲)",
     "(?:泄漏|泄露|漏了?)(?:" + _GAS_WORD + ")",
+    # a gas line or hose holed or hissing (燃气管子接灶的软管被老鼠咬了个洞 呲呲的)
+    "(?:燃气管|煤气管|天然气管|燃气软管|煤气软管|灶(?:的|上的)?软管|(?<![暖热供回进排放])气管子|胶管|减压阀|气罐)"
+    + _GAP
+    + "{0,12}?(?P<core>破|断|裂|洞|口子|咬|脱|嘶嘶|呲呲|丝丝|哧哧|滋滋)",
     "闻(?:到|见|着|起来)?" + _GAP + "{0,8}?(?P<core>" + _GAS_WORD + ")",
     # fire: 着火了, 火苗窜出来, 插座打火花, 报警器一直在响
-    "起火|着火(?!点)|失火|火灾|烧起来|燃起来|着起来|冒火星|冒火花|火星子|打火花|电火花|烧着了|短路|火苗|明火",
-    "(?<!烟雾)(?<!烟感)报警器" + _GAP + "{0,3}?(?:响|叫|报警|嘀嘀|滴滴)",
+    "起火|着火(?!点)|失火|火灾|烧起来|燃起来|着起来|冒火星|冒火花|火星子|打火花|电火花|烧着了|短路|明火|"
+    # a flame out of place: leaping, coming out, licking (not its colour: 火苗是蓝色的 正常吧)
+    "火苗(?:子)?"
+    + _GAP
+    + "{0,6}?(?:窜|蹿|冒|往外|出来|燎|舔|烧到|呼呼|老高|很高|好高|很大|这么大|乱)|"
+    "(?:冒|窜|蹿|喷|燎|往外)(?:出)?(?:了)?(?:个|一股|一团)?(?:黄|红|蓝|大)?(?:火苗|火舌|火)(?![车柴腿锅气])",
     # a gas appliance that bangs (壁挂炉轰的一声): a deflagration, not a knock in the pipes
     "(?:壁挂炉|锅炉|燃气灶|煤气灶|燃气热水器|热水器|炉子)" + _GAP + "{0,6}?"
     "(?P<core>(?:轰|砰|嘭|咚)(?:的|地)?一(?:声|下)|爆燃|炸了)(?![^。.!！?？]{0,12}正常)",
-    _ELECTRIC + _GAP + "{0,4}?(?P<core>烧|冒烟|冒火|着火|打火|熔|化了)",
+    _ELECTRIC + _GAP + "{0,4}?(?P<core>烧|冒烟|冒火|着火|打火|熔|化了|发黑|黑了|焦了|糊了)",
     # something by the heating caught fire: 袜子着了, 窗帘烧着了, 被子烤糊了
     _FLAMMABLE + _GAP + "{0,2}?(?P<core>着了|烧着|烧起来|点着|燃了|烧了|烤着|烤糊|烤焦)",
     "(?:哪家|谁家|哪里|哪儿|里头|里面|什么东西|啥东西)(?:又)?着了",
     # a stove's or a boiler's flue that fails sends its fumes indoors: 排烟管掉了, 炉子倒烟
-    "(?:排烟管|烟管|烟道|烟筒|排气管|炉(?:的|子的?)?烟囱)"
+    "(?:排烟管|烟管|烟道|烟筒|排气管|炉(?:的|子的?)?烟囱|排烟"
+    + _GAP
+    + "{0,5}?管(?:子|道)?)"
     + _NEAR
     + "{0,6}?(?P<core>掉|脱|断|漏|堵|裂|开了|松)",
     "倒烟|返烟|回烟|倒灌烟|串烟|烟(?:都|全)?(?:倒灌|排|返)(?:到|进)?(?:了)?(?:屋|家|室内|房间|楼道)",
@@ -855,13 +940,23 @@ _GAS_PATTERNS: tuple[str, ...] = (
     "(?<!车)(?:废气|尾气|烟气)"
     + _GAP
     + "{0,8}?(?P<core>屋|家里|室内|房间|楼道|阳台|卧室|客厅|厨房|排风口|进来|进屋)",
+    # a gas flame or a gas valve that will not close (燃气灶那块儿 火怎么也关不掉了)
+    "(?:火|火苗|燃气|煤气|天然气|液化气|(?<![暖热放排])气阀|(?<![暖热放排])气门|灶)"
+    + _GAP
+    + "{0,8}?(?P<core>关不掉|关不上|关不住|关不了|灭不了|灭不掉|拧不上|拧不紧|拧不死)",
     # carbon monoxide named (会不会是一氧化碳), not its alarm's purchase (一氧化碳报警器怎么装)
     "一氧化碳(?!报警器|检测|探测)",
 )
 # Smoke: 冒烟, 屋里有烟呛得很, 烟往楼里灌 — unless somebody smokes, cooks, burns paper or lets off
 # fireworks (a source the writer thought of and ruled out, 开始以为是楼下做饭, does not count).
 _SMOKE = (
-    "冒(?:着)?(?:黑|青|浓|黄|灰|蓝)?烟|起烟|浓烟|黑烟|呛(?:人|得|死)|(?:屋里|家里|屋子里|楼道里?)(?:有|全是|都是)烟|"
+    "冒(?:着)?(?:黑|青|浓|黄|灰|蓝)?烟|"
+    # smoke drifting, pouring or drawn in, the verb first: 楼上往下飘烟, 门缝里往里窜烟, 进烟了
+    "(?:飘|窜|蹿|涌|灌|钻|倒|进|往下飘|往上飘|往里飘|往屋里?飘)(?:着|了|进来|出来|进|出|下来|上来)?"
+    "(?:好多|很多|大量|一股股?|股|一些|阵阵|一阵)?(?:的)?(?:黑|青|浓|黄|灰)?烟(?![囱道台头筒花酒民瘾草灰缸斗叶卷感])|"
+    "烟" + _GAP + "{0,10}?(?:看不清|看不见|啥也看不见|什么都看不见|伸手不见)|"
+    "(?:有|冒出|起)(?:了)?(?:点|些|好多|很多|一股|股|一团|大)?(?:黑|青|浓|灰)?烟(?![囱道台头筒花酒民瘾草灰缸斗叶卷感雾味])|"
+    "起烟|浓烟|黑烟|呛(?:人|得|死)|(?:屋里|家里|屋子里|楼道里?)(?:有|全是|都是)烟|"
     "烟往"
     + _GAP
     + "{0,4}?(?:冒|灌|窜|飘)|"
@@ -883,7 +978,7 @@ _SMOKE = (
 )
 _SMOKE_SOURCES = (
     "抽烟|吸烟|烟头|烟民|烟瘾|烧纸|烧香|烧烤|烤(?:地瓜|红薯|肉|串)|炒菜|做饭|煮|糊锅|锅糊|烧糊了饭|"
-    "油烟|鞭炮|放炮|烟花|艾灸|蚊香|炒(?!股)|辣椒|炝锅|煎|熏肉|腊肉|"
+    "油烟|鞭炮|放炮|烟花|艾灸|蚊香|炒(?!股)|辣椒|炝锅|煎|熏肉|腊肉|熨|烫衣服|吹头发|卷发|"
     # the plant's chimney is a complaint about emissions, not a fire
     "(?<!炉)(?<!炉的)(?<!炉子)烟囱|热电厂|电厂|环保|"
     # …and a smell met outdoors all over the estate is an emission complaint, not a fire
@@ -894,20 +989,24 @@ _SMOKE_SOURCES = (
 _BURNT_SMELLS: tuple[str, ...] = (
     "烟(?:子|儿)?(?:的)?(?:味|气味)",
     "味[^。.!！?？]{0,6}?(?:像|跟|好像|类似|是)" + _GAP + "{0,2}?" + _BURNT,
-    "闻(?:着|起来|上去|了一下)?(?:有点|有些|好像|就)?(?:像|跟|是)" + _GAP + "{0,2}?" + _BURNT,
-    _BURNT + "(?:了)?(?:的|一样的|似的)?(?:味|气味)",
+    "闻(?:着|起来|上去|了一下)?(?:有点|有些|好像|就)?(?:像|跟|是)" + _GAP + "{0,4}?" + _BURNT,
+    # something burnt, whatever it is: 有股烧头发的味道, 烤焦了什么的味
+    "(?:烧|烤|燎)(?:着|焦|糊|化)?(?:了)?" + _GAP + "{1,4}?(?:的)(?:味|气味)",
+    # …said before the smell, with what became of it: 塑料烧着的味道, 洋葱烂了的味
+    _BURNT + "(?:烂|坏|臭|烧|烤|燎|着|焦|糊|化)?(?:了|着)?(?:的|一样的|似的)?(?:味|气味)",
 )
 
 
 def _unless_said(words: str) -> re.Pattern[str]:
     """`words` said in a clause, but not as what the writer first thought and ruled out."""
-    return re.compile(f"(?:^|[{_PUNCT}])(?:(?!以为|不是)[^{_PUNCT}])*?(?:{words})")
+    return re.compile(f"(?:^|[{_PUNCT}])(?:(?!以为|不是|没|不|像|跟)[^{_PUNCT}])*?(?:{words})")
 
 
 _INNOCENT_SMOKE = _unless_said(_SMOKE_SOURCES)
 # …and the dust a radiator burns off when the heating first comes on (刚开暖气 有股灰尘烤焦的味).
 _INNOCENT_SMELL = _unless_said(
-    _SMOKE_SOURCES + "|新买|新装|新换|刚买|第一次用|刚刷|灰尘|落灰|刚开暖气|刚来暖|刚供暖|头一回开"
+    _SMOKE_SOURCES + "|新买|新装|新换|刚买|第一次用|刚刷|灰尘|落灰|刚开暖气|刚来暖|刚供暖|头一回开|"
+    "烧灰|积灰|一层灰|好多灰|很多灰"
 )
 # 漏气 / 跑气 / 泄漏 alone are gas when gas is named anywhere (好像漏气了，燃气灶那边);
 # 像煤气 after a smell in another clause (有股怪味，像煤气).
@@ -919,15 +1018,61 @@ _ODD_SMELL = (
     "(?:臭|怪|异|刺鼻|难闻|冲)(?:的)?(?:味|气味)|"
     "(?:屋里|家里|屋子里|房间里?)?有(?:股子?|一股子?)?(?:味|气味)|"
     "味(?:儿|道)?(?:很|特别|挺|好|太)?(?:大|重|冲)|(?:说不上来|说不出(?:来)?|怪怪|不对劲)的(?:味|气味)|"
-    "(?:屋里|家里|屋子里|房间里?|满屋子?)(?:都是|全是|满是|一股)(?:的)?(?:味|气味)"
+    "(?:屋里|家里|屋子里|房间里?|满屋子?)(?:都是|全是|满是|一股)(?:的)?(?:味|气味)|"
+    # any smell said in any words (一股子味儿, 冲鼻子, 凑近闻有点臭, 闻着不对): by a gas appliance
+    # a resident notices a smell, not its name
+    "一股子?(?:的)?(?:怪|异|臭|焦|糊|酸|冲|刺鼻)?(?:的)?(?:味|气味)|冲鼻|刺鼻|呛鼻|呛人|辣眼|"
+    "闻(?:着|起来|一下)?"
+    + _GAP
+    + "{0,3}?(?:臭|冲|怪|不对|呛|刺)|(?<![不没])有(?:点|些)?(?:味儿|臭味|味道)|"
+    # a smell of anything: 有股胶味, 闻到味了, 一阵一阵的怪味儿
+    "(?<![不没])(?:有|闻到|闻见|一)(?:了)?(?:股子?|阵|点|些)?"
+    + _GAP
+    + "{0,4}?(?:的)?(?:味|气味|味道|味儿)"
 )
 _GAS_APPLIANCE = re.compile(
-    "壁挂炉|燃气灶|煤气灶|燃气热水器|燃气表|煤气表|气罐|灶台|炉子|煤炉|锅炉"
+    "壁挂炉|燃气灶|煤气灶|燃气热水器|燃气表|煤气表|气罐|灶台|炉子|煤炉|锅炉(?!房)|(?<!电)热水器|燃气管|"
+    "燃气阀|燃气炉|取暖炉|调压箱|调压柜|调压器|减压阀|" + _GAS_WORD
+)
+# …and an electric heater or a socket, whose smell is something burning (电暖器 有股胶味).
+_SMELL_SOURCE = re.compile(_GAS_APPLIANCE.pattern + "|" + _ELECTRIC)
+# A hiss by gas (燃气调压箱一直在嘶嘶响): gas escaping, not air in the heating's pipes.
+_GAS_HISS = "(?:嘶嘶|丝丝|呲呲|哧哧|咝咝)"
+# A smell that grows (越来越浓) is no passing whiff: gas or something burning, unless explained.
+_SMELL_GROWS = (
+    "(?:味|气味|味道|味儿)"
+    + _GAP
+    + "{0,8}?(?:越来越|愈来愈|越发|更)(?:浓|重|大|冲|呛|明显|厉害|刺鼻)|"
+    "越来越(?:浓|呛|冲|刺鼻|臭)"
+)
+# Smells of everyday life (a drain, mould, rust, the tap water, a pet) that make no one's
+# headache carbon monoxide (下水道返味 熏得头疼); the burnt and gas-like smells above stand alone.
+_EVERYDAY_SMELL = _unless_said(
+    _SMOKE_SOURCES + "|新买|新装|新换|刚买|第一次用|刚刷|灰尘|落灰|刚开暖气|刚来暖|刚供暖|头一回开|"
+    "霉|潮|下水|垃圾|厕所|马桶|尿|汗|脚臭|铁锈|锈|漂白|消毒|香水|自来水|装修|刷漆|家具|猫砂|宠物|臭水|腥|药味|"
+    "油漆|涂料|刷墙|甲醛|胶水"
+)
+_SMELT = re.compile("味|闻(?:到|见|着|起来)|臭|冲鼻|刺鼻|呛")
+
+# An alarm chirping for its battery (报警器没电了一直滴滴叫) warns of nothing in the air.
+_ALARM_BATTERY = re.compile("没电|电池|低电|换电|电量")
+# A question about gas in general (天然气的味道是什么样的 怎么判断漏没漏), with nothing smelt here.
+_GAS_ENQUIRY = re.compile(
+    "是什么样|什么样的|怎么判断|如何判断|怎么辨别|如何辨别|怎么分辨|怎么知道|怎么检测|如何检测|怎么识别|"
+    "有(?:什么|哪些)症状|什么症状|症状(?:是什么|有哪些)|怎么预防|如何预防|怎么急救|如何急救|"
+    "(?:要|该)?注意(?:什么|些什么|哪些)|注意事项"
+)
+# …a general question, unless something here is said: a home, now, someone, a smell, a sign.
+_GAS_HERE = re.compile(
+    "闻到|闻见|闻着|有股|一股|我家|家里|屋里|现在|刚才|刚刚|这会|头晕|头疼|恶心|报警器|"
+    "老人|孩子|宝宝|爸|妈|奶奶|爷爷|姥|老伴|老公|老婆|今天|昨晚|早上"
 )
 
 # Person, acute: counts alone (a collapse, no breath, poisoning, a fall into a pit).
 _ACUTE = (
-    "晕倒|晕过去|昏倒|昏迷|昏过去|不省人事|叫不醒|休克|抽搐|没(?:有)?(?:了)?呼吸|喘不上气|喘不过气|"
+    "晕倒|晕过去|昏倒|昏迷|昏过去|不省人事|叫不醒|"
+    "(?:叫|喊|摇|拍|推|弄)(?:也|都)?不醒|醒不过来|"
+    "(?:叫|喊|摇|拍|推)(?:了)?(?:半天|好几声|几下|好几下)?(?:也|都)(?:没|不)(?:醒|睁眼)|休克|抽搐|没(?:有)?(?:了)?呼吸|喘不上气|喘不过气|"
     "呼吸困难|口吐白沫|(?:煤气|燃气|一氧化碳|天然气|煤烟)中毒|中毒|中了?(?:煤气|煤烟)|"
     "(?:煤气|煤烟|炭|烟)(?:给)?熏(?:着|倒|晕)|熏着了|"
     "(?:有人|人|孩子|老人)"
@@ -939,7 +1084,7 @@ _ACUTE = (
     "(?<![机碗杯盘瓶壶])(?:摔|滑|跌|绊|栽)(?:倒|了一跤|了个跟头|了一下|一跤|下来|下去|了)(?:了)?"
     "[^。.!！?？□]{0,12}?"
     "(?:起不来|站不起来|爬不起来|动不了|不能动|"
-    "(?:腿|胳膊|手|腰|骨头|脚|胯|屁股|头)" + _GAP + "{0,4}?(?:断|折)|骨折|流血|出血|磕破|昏)|"
+    "(?:腿|胳膊|手|腰|骨头|脚|胯|屁股|头)" + _GAP + "{0,4}?(?:断|折)|骨折|流血|出血|昏)|"
     "(?:打|叫|拨)了(?:120|幺二零|救护车)|已(?:经)?(?:打|叫|拨)(?:了)?(?:120|救护车)|"
     "(?:救护车|120)(?:来了|到了|拉走)"
 )
@@ -981,13 +1126,120 @@ _BLISTER = (
     + _BODY
     + ")"
     + _GAP
-    + "{0,4}?(?P<core>起(?:了)?(?:个|一个|一串|好多|一片|几个|两个)?(?:大|小)?(?:水)?泡)"
+    + "{0,4}?(?P<core>起(?:了)?(?:个|一个|一串|好多|一片|几个|两个)?(?:大|小)?(?:水)?泡)|"
+    # …or burnt red, or a blister said in a clause of its own (胳膊上烫出一片红印子 起了水泡)
+    "烫(?:出|起)(?:了)?(?:一片|一大片|一块|一大块|一道)?(?P<red>红|泡|水泡)|"
+    "(?<![^" + _PUNCT + "])起(?:了)?(?:个|一个|一串|好多|一片|几个|两个)?(?:大|小)?水泡"
+)
+# A body touched a heating part and is hurt, no 烫 said: 孩子碰到暖气管 手上一大块红的 起泡了,
+# 扶着暖气管子 手掌一下就红了 (a scald; the cold's red hands are not).
+_CONTACT = (
+    "(?:碰|摸|扶|抓|靠|贴|挨|蹭|按|握|踩|坐|趴|抱|攥)(?:到|着|了|在|上)?"
+    + _GAP
+    + "{0,4}?(?:暖气|散热器|管|片|阀|炉)"
+)
+_CONTACT_INJURY = (
+    "(?:手|脚|腿|胳膊|脸|手掌|手心|手背|手指头?|脚底|屁股|背|身上|皮肤?)"
+    + _GAP
+    + "{0,8}?(?P<core>红(?:了|的|肿|一片|彤彤)|"
+    "起(?:了)?(?:个|一个|好多|一片|几个)?(?:大|小)?(?:水)?泡|脱皮|掉皮|破皮)"
 )
 _HOT_WATER = re.compile("热水|开水|烫|蒸汽|热汽|白汽|热气|滚烫|冒着热")
 _INJURY = re.compile(
     "烫|疼|痛|火辣辣|辣辣的|红了|红肿|起(?:了)?(?:个|好多|一片)?(?:大)?(?:水)?泡|伤|睁不开|掉皮|脱皮|皮(?:都)?(?:掉|脱|烂)|哭"
 )
 _HURT = "砸(?:到|伤|着|在)|(?:磕|碰)(?:伤|破|出血)|流(?:了)?(?:好多|很多)?血|出血|骨折|头破了"
+
+
+# The symptom lexicon (issue 16, seventh round). The sign classes below first listed phrases
+# (喘气费劲, 不吭声), and each new writer put a word between (喘气也费劲) or used a sibling
+# (不吱声): phrase lists carry over weakly. So the body's complaints are generated: a body part
+# or function x the degree and aspect words residents put inside a sign (有点, 也, 一阵阵, 越来越)
+# x what it does. Each family below feeds its sign class; a new part, degree word or predicate
+# serves all.
+_ADVS = (
+    "(?:也|都|还|又|就|有点儿?|有些|一直|老是?|总是?|特别|非常|很|挺|好|太|越来越|一阵一?阵(?:的|地)?|"
+    "直|开始|感觉|觉得|更|真|是|倒|也是|突然|一下子?)"
+    "{0,3}"
+)
+
+
+def _complaint(parts: str, predicates: str) -> str:
+    """A body part or function, the degree words inside a sign, then what it does."""
+    return f"(?:{parts}){_ADVS}(?:发|犯|得)?(?:{predicates})"
+
+
+#: The head: 头有点晕, 脑袋嗡嗡的, 头痛欲裂, 头昏脑涨, 眼前发黑 (not 里头, 接头, 一头热一头凉).
+_HEAD_SIGNS = _any(
+    _complaint(
+        "(?<![里外龙接堵上前后这那两一码插枕线丝])头|脑袋|脑子|脑壳|脑瓜子?|太阳穴|后脑勺?",
+        "疼|痛|晕|昏|胀|涨|沉|嗡嗡|炸|裂|蒙|懵|要炸|木|乱",
+    ),
+    "头昏脑涨|头昏脑胀|头重脚轻|天旋地转|眼冒金星|眼前(?:发)?(?:黑|花)|眼花|晕乎|晕晕|发晕|犯晕|晕得|"
+    "(?:眼前|眼|两眼)一(?:黑|花)|重影|看东西(?:也|都)?(?:模糊|不清|发花|花)|视线模糊|眼睛(?:发)?花了",
+)
+#: The chest and the breath: 胸口一阵阵发闷, 喘气也费劲, 透不过气, 心里突突的.
+_CHEST_SIGNS = _any(
+    _complaint(
+        "胸口|心口|胸|心脏",
+        "闷|疼|痛|堵|紧|慌|憋|压得慌|难受|不舒服|突突|扑通|揪|跳得(?:厉害|快|乱)",
+    ),
+    _complaint(
+        "呼吸|喘气|出气|喘",
+        "费劲|困难|急|快|短|粗|不上来|不过来|不匀|不顺|吃力|不畅|弱|急促|憋",
+    ),
+    "透不过气|透不上气|喘不动|上不来气|憋得慌|憋闷|憋气|气(?:都)?(?:上不来|喘不匀|不够用)|"
+    # …with a simile between: 胸口像压了块石头, 心口跟堵了东西似的
+    "(?:胸口|心口|胸)" + _GAP + "{0,6}?(?:压|堵|憋|石头|揪)",
+)
+#: The stomach: 犯恶心, 一直吐, 反胃, 胃里翻腾 (not 吐槽).
+_STOMACH_SIGNS = _any(
+    "恶心|想吐|反胃|干呕|作呕|上吐下泻|又吐又拉|(?:一直|直|老|总|还|又|开始|也|都|就)吐(?!槽)|吐了|吐得|呕吐|拉肚子|腹泻|闹肚子",
+    _complaint("胃", "难受|疼|痛|不舒服|翻|胀"),
+)
+#: Fumes on the eyes, the throat and the nose: 眼睛辣, 嗓子疼得厉害, 呛鼻子, 直流眼泪.
+_IRRITATION_SIGNS = _any(
+    _complaint("眼睛|眼|嗓子眼?|喉咙|鼻子|鼻腔", "辣|疼|痛|刺|呛|酸|火辣辣|睁不开|流泪|熏"),
+    "流眼泪|直流泪|眼泪直流|辣眼睛?|辣嗓子|呛鼻子?|冲鼻子?|呛嗓子|刺鼻子?|熏眼睛?",
+)
+#: Weakness and drowsiness: 浑身没劲, 腿发软, 老想睡, 困得睁不开眼.
+_WEAK_SIGNS = _any(
+    _complaint("浑身|身上|全身|身子|腿脚?|人", "没劲|无力|发软|软|乏|虚|没力气|没(?:有)?力气"),
+    "老想睡|一直想睡|总想睡|想睡觉|困得(?:不行|睁不开)|昏昏欲睡|睁不开眼|"
+    "使不上劲|用不上劲|使不上力|抬不起来|拿不住|握不住",
+)
+#: Someone who does not answer: 喊她也不吱声, 叫了好几声都不应, 问他话就嗯嗯两声.
+_NO_ANSWER_SIGNS = _any(
+    "(?:叫|喊|问|招呼|跟)(?:他|她|老人|孩子|了|话)?(?:半天|几声|好几声|好几遍|话)?(?:也|都|就|还)?"
+    "(?:不|没)(?:怎么|太)?(?:吱声|吭声|出声|应|答应|理|回|说话|反应|回答|睁眼)",
+    "(?:就|只)(?:会)?(?:嗯|哼)(?:嗯|哼)?(?:两|几)?声|嗯嗯(?:两|几)声",
+)
+#: Aches of the body in the cold: 冻得腰腿疼, 浑身酸痛, 关节疼得厉害 (an old ache is blanked).
+_PAIN_SIGNS = _complaint(
+    "腰腿|腰|腿|胳膊|关节|膝盖|骨头|浑身|全身|身上|后背|脖子|肩膀|手指头?|脚趾头?",
+    "疼|痛|酸疼|酸痛|酸",
+)
+#: Any part of the body or a function of it, then, a few words on, what is wrong with it.
+_BODY_ANY = (
+    "(?:头|脑袋|胸口?|心口|心脏|肚子|胃|手|脚|腿|腰|后背|嘴|嘴唇|脸|脸色|眼睛?|舌头|嗓子|喉咙|鼻子|"
+    "耳朵|皮肤|身上|浑身|全身|身子|呼吸|体温|手指头?|脚趾头?|关节|膝盖|血压|心跳|脉搏|精神|意识|"
+    "嗓音|声音|说话|走路|眼神)"
+    + _GAP
+    + "{0,6}?(?:疼|痛|晕|昏|麻|肿|紫|青|乌|发白|煞白|发黑|黑了|硬|僵|软|抖|颤|烫|胀|闷|堵|"
+    "慌|歪|斜|哑|不舒服|不对劲|不对|不行|不动|(?<!看)不清|不利索|不听使唤|难受|没劲|无力|打结|异常|不正常|"
+    "很差|很弱|很低|很快|很急|很乱|抽|吐|咳|喘)"
+)
+_OLD_ACHE = re.compile("老寒腿|风湿|关节炎|腰间盘|骨质增生|老毛病")
+#: Someone frail curled up against the cold: 冻得缩成一团, 蜷在被子里.
+_HUDDLED = "缩成一团|蜷成一团|蜷缩|团成一团|缩成个?团|蜷在|缩在被"
+#: A call for help from someone shut in: 她在里面喊救命, 被困在家里.
+_HELP_SIGNS = "喊救命|叫救命|呼救|求救|被困|困在(?:家|屋|里)"
+#: Unwell in the writer's own words: 我感觉不太对劲, 觉得人不舒服 (not 屋里不对劲).
+_UNWELL_SELF = (
+    "(?:感觉|觉得)(?:身体|身上|人|自己)?"
+    + _ADVS
+    + "(?:不太|不大|不)(?:对劲|舒服)|浑身不对劲|人不对劲"
+)
 
 
 @dataclass(frozen=True)
@@ -1001,63 +1253,82 @@ class _Sign:
     weight: int
     frail_only: bool = False
     frail_weight: int | None = None
+    #: Whether the cold explains it (irritated eyes and throat are the fumes' or the smoke's).
+    by_cold: bool = True
 
 
 _SIGNS: tuple[_Sign, ...] = tuple(
-    _Sign(name, re.compile(words), weight, frail_only, frail_weight)
-    for name, words, weight, frail_only, frail_weight in (
+    _Sign(name, re.compile(words), weight, frail_only, frail_weight, by_cold)
+    for name, words, weight, frail_only, frail_weight, by_cold in (
         # an illness caught from the cold: the issue's "someone unwell from cold"
         (
             "illness",
-            "冻(?:病|伤|晕|发烧|出病|出毛病|住院)|发烧|发低烧|低烧|高烧|肺炎|生病|"
+            "冻(?:病|伤|晕|发烧|出病|出毛病|住院)|发烧|发着(?:高|低)?烧|发低烧|低烧|高烧|肺炎|生病|"
             "(?:浑身|身上|额头|脑门|身子)(?:都|有点|有些)?(?:滚烫|发烫|烫手)|烧得(?:滚烫|厉害|迷糊)|"
-            "病了|病倒|犯病|(?:高血压|心脏病|哮喘|老毛病|病)(?:又)?(?:犯了|发作)|(?:心梗|脑梗|中风)了|"
+            "(?<!毛)病了|病倒|犯病|(?:高血压|心脏病|哮喘|老毛病|病)(?:又)?(?:犯了|发作)|(?:心梗|脑梗|中风)了|"
             "冻疮溃烂",
             3,
             False,
             None,
+            True,
         ),
         # heat illness, in an overheated room (屋里太热 老人中暑了)
-        ("heatstroke", "中暑|热晕|热得(?:虚脱|晕|喘不)|虚脱|脱水", 3, False, None),
+        ("heatstroke", "中暑|热晕|热得(?:虚脱|晕|喘不)|虚脱|脱水", 3, False, None, True),
         # a common cold: a sign for someone frail, not an emergency in itself (我都冻感冒了 流鼻涕)
-        ("common_cold", "感冒|着凉|受凉", 1, False, 2),
+        ("common_cold", "感冒|着凉|受凉", 1, False, 2, True),
         (
             "confusion",
             "说胡话|迷迷糊糊|迷糊|糊涂了|意识不清|神志不清|(?:意识|神志)模糊|反应(?:很|特别)?(?:慢|迟钝)|"
             "叫(?:他|她)?(?:也|都)?不(?:怎么|太)?(?:应|答应|理人|吭声)|不吭声|没(?:啥|什么|有)?反应|"
-            "不认人|认不出人|不认识人|发愣|发呆|愣神|呆呆的|颠三倒四|胡言乱语|答非所问|不清醒|犯糊涂|昏昏沉沉|昏沉|昏睡|嗜睡|迷瞪|睡不醒|"
+            "不认人|认不出人|不认识人|不(?:太|怎么|大)认(?:人|得人|识人|得我)|认不(?:出|得)(?:人|我)|"
+            "失禁|尿裤子|发愣|发呆|愣神|呆呆的|颠三倒四|胡言乱语|答非所问|不清醒|犯糊涂|昏昏沉沉|昏沉|昏睡|嗜睡|迷瞪|睡不醒|"
             "叫不精神|叫不起来|翻白眼|(?:叫|喊|问)(?:他|她)?(?:好)?半天(?:才|都|也)(?:答应|应|吭声|有反应|反应)|"
-            "(?:两眼|眼睛|眼神)(?:都)?(?:发直|发呆|呆滞|直勾勾)|(?i:drowsy|not making sense)",
+            "(?:两眼|眼睛|眼神)(?:都)?(?:发直|发呆|呆滞|直勾勾)|(?i:drowsy|not making sense)|"
+            + _NO_ANSWER_SIGNS,
             2,
             False,
             None,
+            True,
         ),
         (
             "speech",
-            "说不出话|说不清|口齿不清|含糊|不利索|不利落|说话(?:也|都)?不清|话都说不|舌头(?:发)?(?:硬|大)|大舌头|嘴(?:都)?瓢|说话(?:也|都)?(?:很|特别)?慢",
+            _complaint("舌头|舌根", "打结|硬|大|不听使唤|转不过来|发麻|木")
+            + "|"
+            + _complaint(
+                "说话|口齿|吐字|讲话|嘴巴?|舌头",
+                "不清|含糊|不利索|不利落|结巴|费劲|打结|不连贯|颠三倒四|慢|哆哆嗦嗦|断断续续",
+            )
+            + "|说不出话|说不清|口齿不清|含糊|说话(?:也|都)?不清|话都说不|舌头(?:发)?(?:硬|大)|"
+            "大舌头|嘴(?:都)?瓢|说话(?:也|都)?(?:很|特别)?慢",
             2,
             False,
             None,
+            True,
         ),
         (
             "colour",
             "(?:嘴唇?|脸|手|脚|手指头?|脚趾头?|皮肤|身上|耳朵)(?:都|也)?(?:冻|冻得)?(?:发紫|发青|发乌|发黑|乌了|"
             "紫了|青了|黑了|青紫|发灰)|脸色(?:发青|发紫|铁青|发灰)|(?:嘴唇|脸)(?:都)?(?:黢|乌|青)紫|嘴(?:都)?紫|"
-            "(?:冻|冷)得(?:都|直)?(?:发紫|发青|发乌|青紫|紫了|青了)",
+            "(?:冻|冷)得(?:都|直)?(?:发紫|发青|发乌|青紫|紫了|青了)|"
+            + _complaint("嘴唇?|脸色?|小脸|手|脚|手指头?|脚趾头?|皮肤|耳朵|指甲", "紫|青紫|乌|发乌")
+            + "|(?:发|变)(?:紫|青|乌)(?!色)|青紫|紫青",
             2,
             False,
             None,
+            True,
         ),
         (
             "mobility",
             "站不起来|站不住|站不稳|起不来|下不了床|下不来床|爬不起来|走不了路?|走路打晃|打晃|腿(?:都)?软|不听使唤|动不了|"
+            "(?:起|下)不(?:了|来)床|起不了身|站不了|走不动|挪不动|(?:爬|坐)不起来|"
             "摔倒|摔了一跤|跌倒|没(?:有)?知觉|失去知觉|动弹不(?:了|得)|不(?:会|能)动(?:了|弹)?|一动不动|"
             "(?:身子|身体|浑身|全身|人)(?:都|也)?(?:冻)?僵(?:了|住了|硬)|"
-            "动也不动|"
+            "动也不动|不(?:会|能)(?:弯|打弯|伸直|动弹)|弯不了|伸不直|(?:一屁股|一下子?|直接)?(?:坐|瘫|倒|躺)(?:在)?地上(?:了)?(?!拖|扫|擦)|"
             "(?i:barely moving|not moving|can'?t move|can'?t (?:stand|get up)|limp|floppy)",
             2,
             False,
             None,
+            True,
         ),
         (
             "no_answer",
@@ -1066,6 +1337,7 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             2,
             False,
             None,
+            True,
         ),
         (
             "breath",
@@ -1075,43 +1347,56 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             "心(?:里)?(?:发)?慌|心绞痛|气短|上不来气|心跳(?:很|特别|得)?(?:快|厉害|乱|不齐)|"
             "低血糖|血糖(?:低|掉)|"
             "血压(?:也|又|一下子?|突然)?(?:高了|上来|上去|升高|飙|[12][0-9]{2})|"
-            "(?i:can'?t breathe)",
+            "(?i:can'?t breathe)|呼哧|哼哧|(?:嗓子|喉咙)(?:里)?呼噜|拉风箱|" + _CHEST_SIGNS,
             2,
             False,
             None,
+            True,
         ),
         (
             "body_cold",
             "体温"
             + _GAP
-            + "{0,4}?(?:低|偏低|只有|才|不到|3[0-5]|上不来|上不去|升不上去|升不起来|掉|降|往下)|"
+            + "{0,4}?(?:低|偏低|只有|才|不到|3[0-5]|三十[一二三四五]?(?:度|点)|上不来|上不去|"
+            "升不上去|升不起来|掉|降|往下)|"
             "(?:身上|浑身|全身|身子|摸着|摸起来)(?:都)?(?:冰凉|冰冷|发凉|冰拔凉)|低温症|失温|低体温|后背(?:都)?冰凉|"
             "(?i:confused|unresponsive|hypotherm|can'?t wake|"
             "lips (?:are |turned )?(?:blue|purple))",
             2,
             False,
             None,
+            True,
         ),
-        ("pregnancy", "肚子" + _GAP + "{0,6}?(?:疼|痛|发紧|发硬)|腹痛|见红|宫缩", 2, True, None),
-        ("giving_up", "扛不住|撑不住|吃不消|顶不住|熬不住|不行了", 2, True, None),
+        (
+            "pregnancy",
+            "肚子" + _GAP + "{0,6}?(?:疼|痛|发紧|发硬)|腹痛|见红|宫缩",
+            2,
+            True,
+            None,
+            True,
+        ),
+        ("giving_up", "扛不住|撑不住|吃不消|顶不住|熬不住|不行了", 2, True, None, True),
         (
             "shivering",
-            "哆嗦|发抖|打抖|抖抖|牙(?:齿)?(?:直)?(?:打架|打颤)|抖成一团|(?:冻|冷)(?:到|得)(?:直|一直)?震|打颤|打摆子|抖个不停|直抖|一直抖|浑身抖|发颤|筛糠|寒战|寒颤|打冷战|冷战|"
-            "(?:止不住|不停)(?:地|的)?抖|抖(?:得)?(?:停不下来|不停|厉害|很|不行)|(?i:shiver|shaking)",
+            "哆嗦|发抖|打抖|抖抖|打战|打着(?:哆嗦|冷战|寒颤|摆子)|牙(?:齿)?(?:直|一直)?(?:打架|打颤|咯咯|嘚嘚|得得|格格)|抖成一团|(?:冻|冷)(?:到|得)(?:直|一直)?震|打颤|打摆子|抖个不停|直抖|一直抖|浑身抖|发颤|筛糠|寒战|寒颤|打冷战|冷战|"
+            "(?:止不住|不停)(?:地|的)?抖|抖(?:得)?(?:停不下来|不停|厉害|很|不行)|(?i:shiver|shaking)|"
+            + _HUDDLED,
             1,
             False,
             2,
+            True,
         ),
         (
             "cannot_warm",
             "暖和不过来|暖不过来|暖和不起来|捂不热|焐不热|(?:身上|浑身|全身|身子)(?:一直|还是|老是|总是|都)?"
             "(?:冷|发冷|凉)|盖(?:了)?" + _GAP + "{0,6}?(?:被子|被)(?:也|还|都)(?:冷|不暖|不热)|"
-            "冷得睡不着",
+            "冷得睡不着|(?:怎么|咋)(?:捂|焐|盖|暖|烤)(?:也|都)(?:不|没)(?:暖|热|暖和)",
             1,
             False,
             None,
+            True,
         ),
-        ("crying", "哭", 1, True, None),
+        ("crying", "哭", 1, True, None, True),
         # unwell in general words, said of someone frail (我妈冻得很难受, 老人身体不舒服), not
         # of the room (屋里冷得难受, 屋里不对劲), nor an old ache (老寒腿又犯了)
         (
@@ -1120,46 +1405,69 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             1,
             True,
             None,
+            True,
         ),
-        ("crying_out", "哭不出|哭都没(?:有)?声|哭声(?:很|特别)?(?:小|弱)", 2, True, None),
+        ("crying_out", "哭不出|哭都没(?:有)?声|哭声(?:很|特别)?(?:小|弱)", 2, True, None, True),
         (
             "listless",
             "打蔫|蔫了|蔫蔫|蔫巴|没精神|没精打采|有气无力|软绵绵|浑身发软|瘫软|提不起劲|虚弱|"
             "精神(?:头)?(?:也|都|很|特别)?(?:不好|差)|不爱动|不想动|一直躺着|一直睡|老是?睡觉|哼哼|哭闹|吐奶|"
             "没(?:有)?力气|没劲|浑身无力|乏力|犯困|打盹|不吃奶|(?:吃奶|喝奶)(?:也|都)?没劲|"
             "不吃不喝|吃不下(?:饭|东西)?|不(?:想|肯|爱)?吃(?:饭|东西)|没(?:有)?胃口|"
-            "(?i:lethargic|very weak|won'?t eat)",
+            "(?i:lethargic|very weak|won'?t eat)|"
+            "(?:饭|东西|水|奶|饭菜)(?:也|都)?(?:不|没)(?:怎么)?(?:吃|喝|进)|"
+            "(?:吃|喝|咽|吞|喂)(?:也|都)?(?:不下|不进|不了)(?:去)?|喂(?:她|他|孩子)?(?:也|都)?不(?:吃|喝)|"
+            "(?:就|一直|光|老)躺着|" + _WEAK_SIGNS,
             1,
             False,
             None,
+            True,
         ),
         (
             "pale",
-            "煞白|惨白|发白|白晒|苍白|脸色(?:也|都|有点|有些|很|特别)?(?:不好|难看|发白|不对|蜡黄)|没(?:有)?血色",
+            "(?i:very pale|pale and|turned pale|grey skin)|煞白|惨白|发白|白晒|苍白|"
+            "脸色(?:也|都|有点|有些|很|特别)?(?:不好|难看|发白|不对|蜡黄)|没(?:有)?血色",
             1,
             False,
             None,
+            True,
         ),
-        ("cramp", "抽筋|痉挛|抽得|抽抽|直抽", 1, False, None),
+        ("cramp", "抽筋|痉挛|抽得|抽抽|直抽", 1, False, None, True),
         (
             "dizzy",
-            "头晕|头昏|晕乎|发晕|眼前发黑|眼发黑|(?:就|直)晕|头(?:疼|痛)|头(?:有点|有些|一直|老是?|也|还)?(?:晕|昏|疼|痛)",
+            "头晕|头昏|晕乎|发晕|眼前发黑|眼发黑|(?:就|直)晕|头(?:疼|痛)|头(?:有点|有些|一直|老是?|也|还)?(?:晕|昏|疼|痛)|"
+            + _HEAD_SIGNS,
             1,
             False,
             None,
+            True,
         ),
-        ("sick", "恶心|想吐|吐了|呕吐|拉肚子|腹泻", 1, False, None),
+        ("sick", _STOMACH_SIGNS, 1, False, None, True),
         (
             "cold_limbs",
             "(?:手脚|小手|小脚|小脸|脸|手|脚)(?:都)?(?:冰凉|冰冷|冰拔凉)|发麻|麻了|麻木|伤口(?:疼|痛)|咳嗽|(?:一直|老|不停地?|直)咳|咳个不停",
             1,
             True,
             None,
+            True,
         ),
+        # fumes or smoke on the eyes and the throat: a sign by a stove or a smell, not the cold's
+        ("irritation", _IRRITATION_SIGNS, 1, False, None, False),
+        ("help", _HELP_SIGNS, 2, False, None, True),
+        # an old ache (老寒腿又犯了, 风湿) is no sign: its pain is blanked by `_person_score`
+        ("pain", _PAIN_SIGNS, 1, False, None, True),
+        # any part of the body said to be wrong, for someone frail (奶奶嘴也歪了, 手指头肿得
+        # 跟胡萝卜似的): the product counts any complaint, and the words for one are endless
+        ("body_any", _BODY_ANY, 1, True, None, True),
+        ("unwell_self", _UNWELL_SELF, 1, False, None, True),
     )
 )
 # The signs of carbon-monoxide poisoning, scored with fumes or several people instead of cold.
-_FUMES_SIGNS = frozenset({"dizzy", "sick", "listless", "confusion", "pale"})
+_FUMES_SIGNS = frozenset(
+    {"dizzy", "sick", "listless", "confusion", "pale", "breath", "irritation", "unwell_self"}
+)
+# …of which these alone, with no burner or smell named, add up to poisoning (一家人都头疼犯困).
+_FUMES_SIGNS_ALONE = frozenset({"dizzy", "sick", "listless", "confusion", "pale"})
 # The signs of heat illness, scored for someone frail in an overheated room (屋里32度 瘫痪的父亲
 # 一直出汗 昏昏沉沉): not sweating alone (孩子热得满头大汗), nor a cold's crying or cough.
 _HEAT_SIGNS = frozenset(
@@ -1200,17 +1508,24 @@ class _Trigger:
     needs: re.Pattern[str] | None = None
     unless: re.Pattern[str] | None = None
     scald: bool = False
+    #: A harm the writer may call not serious (摔了一跤 膝盖磕破了 不过不严重): then no emergency.
+    mild_ok: bool = False
 
+
+# The writer says a harm is not serious: 不严重, 皮外伤, 没大碍.
+_NOT_SERIOUS = re.compile(
+    "不严重|不要紧|没(?:什么|啥)?大碍|皮外伤|没(?:什么|啥)大事|问题不大|不碍事"
+)
 
 _TRIGGERS: tuple[_Trigger, ...] = (
     _Trigger("person", re.compile(_ACUTE)),
     *(_Trigger("person", re.compile(p), scald=True) for p in _SCALD_PATTERNS),
     _Trigger("person", re.compile(_SPLASH), needs=_INJURY, scald=True),
-    _Trigger("person", re.compile(_FALL), needs=_FALL_HARM),
+    _Trigger("person", re.compile(_FALL), needs=_FALL_HARM, mild_ok=True),
     _Trigger(
         "person",
         re.compile(_BLISTER),
-        needs=re.compile("烫|热水|开水|蒸汽|暖气|管子|阀"),
+        needs=re.compile(f"\\A(?=.*(?:烫|热水|开水|蒸汽|暖气|管子|阀))(?=.*(?:{_BODY}))", re.S),
         unless=re.compile("脚上|磨|鞋|冻疮"),
         scald=True,
     ),
@@ -1223,20 +1538,101 @@ _TRIGGERS: tuple[_Trigger, ...] = (
     ),
     _Trigger(
         "person",
+        re.compile(_CONTACT_INJURY),
+        needs=re.compile(_CONTACT),
+        unless=re.compile("冻|冷|冰|凉"),
+        scald=True,
+        mild_ok=True,
+    ),
+    _Trigger(
+        "person",
         re.compile(_HURT),
         needs=re.compile(f"\\A(?=.*(?:{_BODY}))(?=.*(?:暖气|管|片|阀))", re.S),
+        mild_ok=True,
     ),
     *(_Trigger("gas", re.compile(p)) for p in _GAS_PATTERNS),
     _Trigger("gas", re.compile(_SMOKE), unless=_INNOCENT_SMOKE),
     _Trigger(
         "gas",
+        re.compile(
+            "(?<!烟雾)(?<!烟感)报警器(?:"
+            + _GAP
+            + "{0,3}?|[^。.!！?？]{0,12}?(?:一直|还在|还|又|在))"
+            "(?:响|叫|报警|嘀嘀|滴滴)"
+        ),
+        unless=_ALARM_BATTERY,
+    ),
+    _Trigger(
+        "gas",
         re.compile("(?:烟雾|烟感)报警器" + _GAP + "{0,3}?(?:响|叫|报警|嘀嘀|滴滴)"),
-        unless=_INNOCENT_SMOKE,
+        unless=re.compile(_INNOCENT_SMOKE.pattern + "|" + _ALARM_BATTERY.pattern),
     ),
     *(_Trigger("gas", re.compile(p), unless=_INNOCENT_SMELL) for p in _BURNT_SMELLS),
     _Trigger("gas", re.compile("漏气|跑气|泄漏|泄露"), needs=_GAS_CONTEXT),
     _Trigger("gas", re.compile(_GAS_LIKE), needs=_SMELL_CONTEXT),
-    _Trigger("gas", re.compile(_ODD_SMELL), needs=_GAS_APPLIANCE, unless=_INNOCENT_SMELL),
+    # a smell likened in another clause (有个味儿一阵一阵的 像汽油 又有点像臭鸡蛋)
+    _Trigger(
+        "gas",
+        re.compile("(?:像|好像|类似|跟)(?:是)?" + _GAP + "{0,4}?" + _BURNT),
+        needs=_SMELL_CONTEXT,
+        unless=_INNOCENT_SMELL,
+    ),
+    # (a faint smell the writer asks about as normal is a question: 打火的时候有点味 正常吗)
+    _Trigger(
+        "gas",
+        re.compile(_ODD_SMELL),
+        needs=_SMELL_SOURCE,
+        unless=re.compile(_INNOCENT_SMELL.pattern + "|正常(?:吗|吧|的|不|现象)"),
+    ),
+    _Trigger(
+        "gas",
+        re.compile(_GAS_HISS),
+        needs=re.compile("(?<!暖)(?<!供暖)(?<!热)(?:" + _GAS_APPLIANCE.pattern + ")"),
+    ),
+    _Trigger("gas", re.compile(_SMELL_GROWS), needs=_SMELL_CONTEXT, unless=_EVERYDAY_SMELL),
+    # a strange smell that several households or a whole building notice (楼道里有股奇怪的臭味
+    # 好几家都闻到了): no one's own cooking
+    _Trigger(
+        "gas",
+        re.compile(
+            "(?:好几家|几家|好多家|邻居们|大家|整栋楼|整个楼|整个单元|全楼|全单元|楼上楼下)"
+            + _GAP
+            + "{0,4}?(?:都|也)?(?:闻到|闻见|有|说有)"
+        ),
+        needs=re.compile("味|臭"),
+        unless=_EVERYDAY_SMELL,
+    ),
+    # a flame still burning after the gas was turned off (旋钮关了 但是火苗还一直在烧), or
+    # leaping out of a gas appliance (观察窗里火特别大 还往外冒)
+    _Trigger(
+        "gas",
+        re.compile(
+            "火苗?"
+            + _GAP
+            + "{0,8}?(?:还|一直|仍|依然)"
+            + _GAP
+            + "{0,6}?(?:在烧|烧着|着着|燃着|不灭|没灭)"
+        ),
+        needs=re.compile("关|拧"),
+    ),
+    _Trigger(
+        "gas",
+        re.compile("火(?:苗|舌)?[^。.!！?？]{0,10}?(?:往外(?:冒|窜|蹿|喷)|冒出来|窜出来|蹿出来)"),
+        needs=_GAS_APPLIANCE,
+        unless=re.compile("正常"),
+    ),
+    # a gas appliance's exhaust pipe, said in any words (壁挂炉那根往外排气的管子松了)
+    _Trigger(
+        "gas",
+        re.compile(
+            "(?:排烟|排气|出烟|出气|排废气)"
+            + _GAP
+            + "{0,5}?管(?:子|道)?"
+            + _NEAR
+            + "{0,6}?(?P<core>掉|脱|断|漏|堵|裂|开了|松|耷拉)"
+        ),
+        needs=_GAS_APPLIANCE,
+    ),
     *(_Trigger("water", re.compile(p)) for p in _WATER_PATTERNS),
     _Trigger("water", re.compile(_WATER_CLAUSE), needs=_HEATING_PART),
     # dripping or seeping onto something, from a heating part or from above (暖气片漏的水都滴到
@@ -1342,6 +1738,8 @@ def _counts(text: str, plain: str, kind: Kind, span: _Span) -> bool:
         return False
     if _AVERTED.search(before):
         return False
+    if _A_NOT_A.search(text, span.core, min(len(text), span.end + 4)):
+        return False  # 看不出暖气漏没漏: asked, not said
     if _LATIN_EVIDENCE.match(text, span.core) and _ENGLISH_HYPOTHETICAL.search(text, 0, span.core):
         return False
     if _CONDITIONAL_AFTER.match(text[span.end : end]) or _REPAIRED.search(before):
@@ -1399,6 +1797,7 @@ class _WaterFacts:
     normal: bool
     water_seen: bool
     frozen: bool
+    usual: bool
     noticed: bool
     habitual: bool
     no_leak: bool
@@ -1434,6 +1833,7 @@ class _WaterFacts:
             normal=bool(_NORMAL.search(text)),
             water_seen=any(p.search(text) for p in _WATER_SEEN),
             frozen=bool(_FROZEN.search(text)),
+            usual=bool(_USUAL.search(text)),
             noticed=bool(_NOTICED.search(plain)),
             habitual=bool(_HABITUAL.search(text)),
             no_leak=bool(_NO_LEAK.search(text)),
@@ -1495,7 +1895,7 @@ def _water_discounted(text: str, facts: _WaterFacts, m: re.Match[str]) -> bool:
     clause = _clause_start(text, m.start())
     if _HABITUAL.search(text, clause, m.start() + 1) and not happening:
         return True
-    if facts.can_wait:
+    if facts.can_wait or (facts.usual and not facts.happening and not _STRONG_WATER.search(text)):
         return True
     if (facts.dry or facts.liability or facts.repairing) and not facts.water_seen:
         return True  # a leak guessed with the floor dry, who is liable, a repair under way
@@ -1513,7 +1913,14 @@ def _water_discounted(text: str, facts: _WaterFacts, m: re.Match[str]) -> bool:
         or "拧" in evidence
         or bool(_DAMP.search(evidence) or _DRY_PART.search(evidence))
     )
-    return facts.no_leak and stuck_or_damp
+    # …and a part knocked off or cracked that the writer says does not leak (温控阀碰掉了 没漏水)
+    return facts.no_leak and (stuck_or_damp or not _URGENT.search(text))
+
+
+def _asked_in_general(plain: str) -> bool:
+    """A question about gas or poisoning in general (一氧化碳中毒有什么症状啊, 天然气的味道是什么样
+    的), with nothing of a home, a person, a smell or a sign here and now."""
+    return bool(_GAS_ENQUIRY.search(plain)) and not _GAS_HERE.search(plain)
 
 
 def _trigger_hits(text: str, plain: str, *, discounting: bool) -> list[_Hit]:
@@ -1522,7 +1929,10 @@ def _trigger_hits(text: str, plain: str, *, discounting: bool) -> list[_Hit]:
     match, negated, hypothetical or past ones included."""
     hits: list[_Hit] = []
     ahead = discounting and bool(_AHEAD.search(plain))
-    gas_guessed = discounting and bool(_GAS_GUESSED.search(plain))
+    general = discounting and _asked_in_general(plain)
+    # a smell or smoke every day (每天都这样) is a complaint about a habit, not a report
+    daily = discounting and bool(_USUAL.search(plain)) and not _URGENT.search(plain)
+    gas_guessed = discounting and (bool(_GAS_GUESSED.search(plain)) or general)
     facts = _WaterFacts.read(text, plain) if discounting else None
     for trigger in _TRIGGERS:
         if trigger.needs is not None and not trigger.needs.search(text):
@@ -1534,7 +1944,9 @@ def _trigger_hits(text: str, plain: str, *, discounting: bool) -> list[_Hit]:
                 ahead
                 or not _counts(text, plain, trigger.kind, _Span.of(m))
                 or (facts and trigger.kind == "water" and _water_discounted(text, facts, m))
-                or (trigger.kind == "gas" and gas_guessed)
+                or (trigger.kind == "gas" and (gas_guessed or daily))
+                or (trigger.kind == "person" and general)
+                or (trigger.mild_ok and bool(_NOT_SERIOUS.search(text, m.end())))
             ):
                 continue
             hits.append(_Hit(trigger.kind, m.start(), m.group(0), scald=trigger.scald))
@@ -1561,6 +1973,11 @@ def _by_cold(text: str, m: re.Match[str]) -> bool:
     )
 
 
+def _sign_named(signs: list[tuple[_Sign, re.Match[str]]], m: re.Match[str]) -> str:
+    """The name of the sign class whose match `m` is."""
+    return next(sign.name for sign, found in signs if found is m)
+
+
 def _person_score(text: str, plain: str) -> _Hit | None:
     """The person kind as a product (module docstring): WHO is at risk (someone frail, more so
     ill) x WHAT is wrong (a sign) x WHY now (cold, or fumes). Someone frail with any counting
@@ -1569,6 +1986,8 @@ def _person_score(text: str, plain: str) -> _Hit | None:
     fine. Anyone else needs signs that weigh 3 with what put them down to the cold; fumes alone
     need signs of poisoning with a stove, its smell or several people."""
     signs = _sign_hits(text, plain)
+    if _OLD_ACHE.search(plain):
+        signs = [(sign, m) for sign, m in signs if sign.name not in ("pain", "body_any")]
     if not signs or (_PERSON_AFTERMATH.search(text) and not _PRESENT.search(text)):
         return None
     frail = bool(_FRAIL.search(text))
@@ -1580,18 +1999,36 @@ def _person_score(text: str, plain: str) -> _Hit | None:
     scored = [
         (sign.frail_weight if frail and sign.frail_weight else sign.weight, m)
         for sign, m in signs
-        if frail or not sign.frail_only
+        if (frail or not sign.frail_only) and sign.by_cold
     ]
-    fumes = [(sign.weight, m) for sign, m in signs if sign.name in _FUMES_SIGNS]
+    everyday = bool(_EVERYDAY_SMELL.search(plain))
+    # stung eyes while cooking are the cooking's (油烟呛得眼睛疼), not a burner's fumes
+    fumes = [
+        (sign.weight, m)
+        for sign, m in signs
+        if sign.name in _FUMES_SIGNS and not (everyday and sign.name == "irritation")
+    ]
     stove = bool(_FUMES.search(text))
+    # Any sign of poisoning by a burning appliance (a water heater, a wall boiler, a stove) is
+    # carbon monoxide until shown otherwise, unless the cold explains it and nothing says the
+    # appliance burns (壁挂炉打不着火 屋里冷 头疼 is the cold's).
+    smelt = bool(_SMELT.search(text)) and not everyday
+    if fumes and (
+        (_BURNER.search(text) and (not _COLD.search(text) or _BURNING.search(text)))
+        or (smelt and not _COLD.search(text))
+    ):
+        m = max(fumes, key=lambda wm: wm[0])[1]
+        return _Hit("person", m.start(), m.group(0), by_fumes=True)
     if scored and frail and (_COLD.search(text) or (stove and fumes)):
         m = max(scored, key=lambda wm: wm[0])[1]
         return _Hit("person", m.start(), m.group(0), by_fumes=not _COLD.search(text))
     if _COLD.search(text) and scored:
-        by_cold = any(_by_cold(text, m) for _, m in signs)
+        by_cold = any(_by_cold(text, m) for sign, m in signs if sign.name != "body_any")
         if sum(w for w, _ in scored) + by_cold >= _THRESHOLD:
             m = max(scored, key=lambda wm: wm[0])[1]
             return _Hit("person", m.start(), m.group(0))
+    # with no burner and no smell named, only the classic signs add up (several people dizzy)
+    fumes = [(w, m) for w, m in fumes if _sign_named(signs, m) in _FUMES_SIGNS_ALONE]
     if fumes:
         group = bool(_GROUP.search(text)) and (len(fumes) >= 2 or stove)
         smelt = stove and bool(_FUMES_SMELT.search(text))
@@ -1623,7 +2060,9 @@ def detect_emergency(text: str | None) -> Emergency | None:
         return None
     blanked, plain = texts
     hits = _trigger_hits(blanked, plain, discounting=True)
-    scored = None if _AHEAD.search(plain) else _person_score(blanked, plain)
+    scored = (
+        None if _AHEAD.search(plain) or _asked_in_general(plain) else _person_score(blanked, plain)
+    )
     if scored:
         hits.append(scored)
     # A reported resolution settles whatever was reported before it (漏水已经修好了); a report
@@ -1632,17 +2071,32 @@ def detect_emergency(text: str | None) -> Emergency | None:
     live = [h for h in hits if h.start > last_resolution]
     if not live:
         return None
+    # Someone's signs scored by fumes (dizzy by a running boiler, no acute sign) are carbon
+    # monoxide: a gas emergency (leave, air the rooms, no form to fill in a poisoned room), as the
+    # fifth to seventh writers named it; its people get the poisoning first aid (`cause`).
+    poisoned = any(h.by_fumes for h in live)
+    live = [replace(h, kind="gas") if h.by_fumes else h for h in live]
     gas = any(h.kind == "gas" for h in live)
     people = [h for h in live if h.kind == "person"]
-    if gas and all(h.by_fumes for h in people):
-        live = [h for h in live if h.kind != "person"]  # poisoning by a gas report: gas
     best = min(live, key=lambda h: (KINDS.index(h.kind), h.start))
     # Someone's signs with fumes (a stove, a boiler, a gas report) are poisoning, whose first aid
     # is fresh air and 120 — not the cold's warm room — whichever kind names the message.
     cause: Cause = ""
     if best.kind == "person" and (best.scald or "烫" in best.evidence):
         cause = "scald"
-    elif people and (best.kind == "gas" or best.by_fumes or gas or bool(_FUMES.search(blanked))):
+    elif poisoned or (
+        people
+        and (
+            best.kind == "gas"
+            or gas
+            # a stove's fumes, unless the cold explains the signs and nothing burns (壁挂炉坏了
+            # 家里冷 我妈头疼 needs warmth)
+            or (
+                bool(_FUMES.search(blanked))
+                and (not _COLD.search(blanked) or bool(_BURNING.search(blanked)))
+            )
+        )
+    ):
         cause = "poisoning"
     return Emergency(kind=best.kind, evidence=best.evidence, cause=cause)
 

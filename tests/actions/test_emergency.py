@@ -150,6 +150,21 @@ async def test_first_aid_fits_what_happened_to_the_person(
     assert texts(dispatcher)[0] == advice
 
 
+async def test_signs_by_a_running_boiler_are_gas_with_a_poisoned_person_on_the_ticket(
+    store: str, domain: dict[str, Any]
+) -> None:
+    """Carbon monoxide (issue 16, seventh round): the gas kind (no form, leave the flat), the
+    poisoning first aid, and a ticket whose head says a person may be poisoned."""
+    dispatcher = CollectingDispatcher()
+    events = await ActionEmergency().run(
+        dispatcher, tracker(_marked("壁挂炉开了一整天 现在头昏脑涨 想吐")), domain
+    )
+    assert texts(dispatcher)[0] == "utter_emergency_person_poisoned"
+    assert not has_event(events, "followup", "repair_form")
+    (ticket,) = _tickets(store)
+    assert ticket.urgent and (ticket.description or "").startswith("【紧急：有人疑似一氧化碳")
+
+
 def test_only_the_scald_advice_speaks_of_burns_and_only_the_cold_one_of_warming(
     domain: dict[str, Any],
 ) -> None:

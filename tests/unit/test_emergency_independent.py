@@ -115,3 +115,22 @@ def test_the_sixth_emergency_set_holds_its_floors() -> None:
     assert (score.emergencies, score.non_emergencies) == (130, 170)
     assert score.recall is not None and score.recall >= 0.99
     assert score.false_alarm_rate is not None and score.false_alarm_rate <= 0.01
+
+
+SEVENTH = PROJECT_ROOT / "tests" / "nlu" / "emergency_cases_seventh.yml"
+
+
+def test_the_seventh_emergency_set_holds_its_floors() -> None:
+    """The seventh set (a seventh writer, measured before anyone read it) scored 89.6 % recall
+    (121/135: person 88.9 %, gas 82.2 %, water 97.8 %) and 3.0 % false alarms (5/165) after the
+    sixth round: the sixth set's classes carried over weakly, most of all for gas. Its misses
+    were then read (issue 16, seventh round) and the rules rebuilt around what residents notice
+    rather than its phrases — a generated symptom lexicon, any sign by a burning appliance or an
+    unexplained smell as carbon monoxide, smells likened to anything gas-like or burning, smoke
+    and flames in any order, any complaint of someone frail — and four probe batches (12-15)
+    measured how far that carried before each was fixed for: 100 % (135/135) and 0 % (0/165),
+    on a set now seen. An eighth writer's set gives the next honest figure."""
+    score = measure(load_cases(SEVENTH))
+    assert (score.emergencies, score.non_emergencies) == (135, 165)
+    assert score.recall is not None and score.recall >= 0.99
+    assert score.false_alarm_rate is not None and score.false_alarm_rate <= 0.01

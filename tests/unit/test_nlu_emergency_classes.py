@@ -201,9 +201,11 @@ def test_the_signs_must_come_with_cold() -> None:
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
-        ("家里生着炉子 我头晕恶心", "person"),  # 2 signs + fumes
-        ("一家人都头疼犯困", "person"),  # 2 signs + several people
-        ("煤炉子烧着 老人头疼", "person"),  # frail x a sign x fumes
+        # signs scored by fumes are carbon monoxide: gas since issue 16's seventh round (the
+        # fifth to seventh writers' kind; the first aid is the poisoning one either way)
+        ("家里生着炉子 我头晕恶心", "gas"),  # signs + fumes
+        ("一家人都头疼犯困", "gas"),  # 2 signs + several people
+        ("煤炉子烧着 老人头疼", "gas"),  # frail x a sign x fumes
         ("头疼 你们这个APP太难用了", None),
         ("老人让煤气熏着了", "person"),  # acute, in dialect
     ],
@@ -391,20 +393,20 @@ def test_the_water_discount_classes_drop_and_keep(dropped: str, kept: str) -> No
 
 
 def test_the_probes_written_while_building_the_classes_still_hold() -> None:
-    """tests/nlu/emergency_cases_dev_probes.yml: eleven batches in new voices, each scored before
+    """tests/nlu/emergency_cases_dev_probes.yml: batches in new voices, each scored before
     the rules were extended for it (the figures are in the file); now every one is right."""
     score = measure(load_cases(PROJECT_ROOT / "tests" / "nlu" / "emergency_cases_dev_probes.yml"))
-    assert (score.emergencies, score.non_emergencies) == (492, 531)
+    assert (score.emergencies, score.non_emergencies) == (716, 734)
     assert score.recall == 1.0 and score.false_alarm_rate == 0.0
-    # kinds: 家里一股煤烟味 全家都头晕 孩子吐了 (written as person) is gas, since a gas report names
-    # carbon monoxide better than signs scored by fumes (fifth set: 5 such cases); batches 8-11
-    # wrote signs by a boiler or a stove with no smell as gas, the rules keep them the person's
-    # (the first aid is the same: fresh air and 120)
+    # kinds: signs scored by fumes (a stove, a boiler, a smell, several people) with no acute
+    # sign are carbon monoxide, named gas since issue 16's seventh round as batches 8-11 and the
+    # fifth to seventh writers named them; batches 1-7 wrote them as the person's (the first aid
+    # is the same: fresh air and 120), so only those differ
     wrong = {(o.case.text, o.found_kind) for o in score.wrong_kinds}
     assert ("家里一股煤烟味 全家都头晕 孩子吐了", "gas") in wrong
     assert all(
-        kind == "person" and ("炉" in text)
-        for text, kind in wrong - {("家里一股煤烟味 全家都头晕 孩子吐了", "gas")}
+        kind == "gas" and any(w in text for w in ("炉", "煤", "燃气", "都", "全家"))
+        for text, kind in wrong
     ), wrong
 
 
@@ -426,14 +428,18 @@ def test_a_long_unpunctuated_paste_still_reports_its_danger() -> None:
         "姥爷在家说心里发慌 暖气一直不热",
         "屋里十一度 闺女咳个不停",
         "我爸有糖尿病 家里冷 他说眼前发黑",
-        # …or fumes: a coal stove and an old woman with a headache
-        "屋里点着炭盆取暖 奶奶说头疼",
         # cannot get warm is a sign of its own
         "我爸七十多了 家里冷 他说怎么都暖和不过来",
     ],
 )
 def test_someone_frail_with_any_sign_in_the_cold_is_a_person_at_risk(text: str) -> None:
     assert _kind(text) == "person"
+
+
+def test_someone_frail_with_a_sign_by_fumes_is_poisoned() -> None:
+    """…or by fumes: a coal stove and an old woman with a headache (gas, cause poisoning)."""
+    found = detect_emergency("屋里点着炭盆取暖 奶奶说头疼")
+    assert found is not None and (found.kind, found.cause) == ("gas", "poisoning")
 
 
 @pytest.mark.parametrize(
@@ -474,7 +480,7 @@ def test_more_words_for_who_and_what(text: str) -> None:
         ("刚才滑了一跤 没事 暖气片还在滴水", "water"),  # no harm: the leak
         # a boiler whose smell reaches people: poisoning, named gas by a gas report
         ("壁挂炉开着 屋里有股味儿 我跟孩子都头疼", "gas"),
-        ("炉子烧了一晚上 早上我俩都头晕 浑身没劲", "person"),  # no gas report
+        ("炉子烧了一晚上 早上我俩都头晕 浑身没劲", "gas"),  # carbon monoxide: gas
         ("燃气壁挂炉那有煤气味 我有点恶心", "gas"),
         ("闻着像煤气 姥姥叫不醒", "person"),  # acute stays the person's
         # a plain smell by a gas appliance, and the initials for 煤气味 and 壁挂炉
@@ -729,3 +735,135 @@ def test_a_parse_result_without_a_cause_reads_back_as_before() -> None:
         "gas", "x"
     )
     assert Emergency("water", "漏水").as_dict() == {"kind": "water", "evidence": "漏水"}
+
+
+# ------------------------- seventh round (issue 16): families of what residents notice, both sides
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # any sign of poisoning by a burning appliance, in words no list held
+        "燃气热水器洗完澡 我俩都觉得脑袋发沉",
+        "家里烧着蜂窝煤 孩子一直犯困想吐",
+        # a smell likened to gas's odorant, a fuel or something burning, in either order
+        "卧室里有股臭鸡蛋似的味儿",
+        "闻着有点像柴油",
+        "有股电线烧化了的味",
+        # an unexplained smell with someone's signs, or one that grows
+        "客厅有股说不清的味 我闻了头直发晕",
+        "屋里的怪味越来越浓",
+        # any smell by gas, hissing gas infrastructure, a damaged gas hose, a flue in parts
+        "燃气表旁边有股怪怪的味儿",
+        "调压箱那边一直嘶嘶的",
+        "灶台下的燃气软管裂了个口子",
+        "壁挂炉的排烟那根管子脱开了",
+        # smoke with the verb first or a word between; a flame out of place; an alarm sounding
+        "门缝里往屋里窜烟",
+        "卧室里突然就有烟了",
+        "热水器里蹿出一团火苗",
+        "关了灶 火还一直在烧",
+        "一氧化碳报警器滴滴地响",
+    ],
+)
+def test_the_seventh_rounds_gas_families(text: str) -> None:
+    assert _kind(text) == "gas", text
+
+
+@pytest.mark.parametrize(
+    ("kept", "dropped"),
+    [
+        # the cold explains the signs when nothing burns; noise is no fume
+        ("燃气热水器开着 我有点头疼", "燃气热水器打不着火 屋里冷 我有点头疼"),
+        ("壁挂炉开着 我头疼得厉害", "壁挂炉嗡嗡响 吵得我头疼"),
+        # everyday smells: cooking, a drain, rubbish, a new appliance
+        ("厨房有股大蒜味 谁也没做饭", "厨房有股大蒜味 刚炒完菜"),
+        ("客厅有股怪味 熏得我头疼", "下水道返味 熏得我头疼"),
+        ("屋里的怪味越来越浓", "垃圾桶的臭味越来越重"),
+        ("电暖器后面有股焦味", "新买的电暖器有股味"),
+        ("门缝里往屋里窜烟", "楼下有人抽烟 烟往上飘"),
+        # a flame's colour asked about; an alarm's battery; a hose not of gas
+        ("热水器里蹿出一团火苗", "燃气灶火苗是蓝的 正常吗"),
+        ("一氧化碳报警器滴滴地响", "报警器没电了一直滴滴响"),
+        ("灶台下的燃气软管裂了个口子", "洗衣机的软管裂了"),
+        # a question in general; an appliance inspected and found fine; a smell every day
+        ("屋里有股怪味 是不是一氧化碳", "一氧化碳中毒是什么症状"),
+        ("师傅说没问题 可现在又有煤气味了", "壁挂炉有点味 燃气公司来看过了说没问题"),
+        ("楼道里一股煤烟味 越来越呛", "楼道里的煤烟味每天早上都这样"),
+    ],
+)
+def test_the_seventh_rounds_gas_families_keep_and_drop(kept: str, dropped: str) -> None:
+    assert _kind(kept) == "gas", kept
+    assert _kind(dropped) is None, dropped
+
+
+def test_signs_by_a_burner_are_gas_with_the_poisoning_first_aid() -> None:
+    """Carbon monoxide: the gas kind, as the fifth to seventh writers named it; its people get
+    fresh air and 120 (`cause`). Acute signs stay the person's."""
+    found = detect_emergency("燃气热水器洗完澡 我俩都觉得脑袋发沉")
+    assert found is not None and (found.kind, found.cause) == ("gas", "poisoning")
+    found = detect_emergency("屋里生着炉子 老人叫不醒")
+    assert found is not None and (found.kind, found.cause) == ("person", "poisoning")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # degree words inside a generated sign (喘气也有点费劲, 胸口一阵阵发闷)
+        "屋里冷 我爸喘气也有点费劲",
+        "家里冷 奶奶胸口一阵阵发闷",
+        # not answering, in a sibling word
+        "屋里没暖气 我妈喊她也不吱声",
+        # any part of the body said to be wrong, for someone frail
+        "家里冷 姥姥的脚肿得鞋都穿不上",
+        # eating and drinking, 着 inside a sign, English
+        "暖气坏了 我奶奶今天饭也不吃水也不喝",
+        "屋里冷 我爸发着高烧",
+        "my grandmother (88) is alone and the heating is off, she is very confused",
+        # alone: nobody to call for help
+        "我一个人住 屋里冷得要命 头晕 浑身没劲",
+        # a burn from touching a hot part, no 烫 said
+        "孩子碰到暖气管子 手掌红了一大块",
+    ],
+)
+def test_the_seventh_rounds_person_families(text: str) -> None:
+    assert _kind(text) == "person", text
+
+
+@pytest.mark.parametrize(
+    ("kept", "dropped"),
+    [
+        # an adult's cold hands are no sign; a frail person's any complaint is
+        ("家里冷 姥姥的手肿了", "屋子里太冷 手都冻僵了 打字都费劲"),
+        ("家里冷 我妈眼睛看东西重影", "我妈眼睛不好看不清短信 家里冷"),
+        # an old ache, the cold denied, alone with nothing wrong
+        ("屋里冷 老人说腿疼得厉害", "屋里冷 老人说腿疼 老寒腿又犯了"),
+        ("屋里冷 我爷爷头疼得厉害", "我头疼是老毛病 不是冻的 屋里挺暖和"),
+        ("我一个人住 屋里冷得要命 头晕 浑身没劲", "我一个人住 暖气不热 能不能派人来看看"),
+        # a burn's red, not the cold's; a fall said not serious
+        ("孩子碰到暖气管子 手掌红了一大块", "我冻得手都红了"),
+        ("奶奶摔了一跤 起不来了", "孩子摔了一跤 膝盖磕破了 不严重"),
+    ],
+)
+def test_the_seventh_rounds_person_families_keep_and_drop(kept: str, dropped: str) -> None:
+    assert _kind(kept) == "person", kept
+    assert _kind(dropped) is None, dropped
+
+
+@pytest.mark.parametrize(
+    ("dropped", "kept"),
+    [
+        # asked as A-not-A; a warning of what may come
+        ("看不出暖气片漏没漏", "暖气片漏了 地上一大片水"),
+        ("别等到爆了才来换", "暖气管爆了 快来"),
+        # the leak stopped or welded (a report after it stands)
+        ("楼上的水已经停了 天花板还有印子", "楼上的水还在往下滴"),
+        ("裂缝师傅焊好了", "焊好了又漏了"),
+        # the home said dry; a spurt while venting, caught in a bowl
+        ("楼下说我家漏水 我看了家里都是干的", "楼下说我家漏水 我一看地上全是水"),
+        ("放气的时候滋了一下水 拿碗接住了", "放气阀拧下来了 水一直往外滋"),
+    ],
+)
+def test_the_seventh_rounds_discount_classes_drop_and_keep(dropped: str, kept: str) -> None:
+    assert _kind(dropped) is None, dropped
+    assert _kind(kept) is not None, kept
