@@ -57,7 +57,7 @@ from actions.common import (
     window_of,
 )
 from actions.emergency import tell_urgent_completed
-from actions.knowledge import answer_topics
+from actions.knowledge import answer_follow_up, answer_topics, task_offer
 from actions.outage import ActionQueryOutage, community_of
 from actions.repair import OPEN_REPAIR, same_home
 from actions.sampling import answer_sampling_invitation, take_resident_reading
@@ -646,13 +646,16 @@ class ActionOutOfScope(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Say what the assistant handles, or, in a form, that there is no hurry; in a form, a
-        resident who cannot give what is asked (尾号不记得了 手机早换了) hears nothing from here:
-        the form answers with the other ways, and "I only handle heating" would be wrong."""
+        """Say what the assistant handles, or, in a form, that there is no hurry; a short
+        follow-up to the answer just given (去哪办 after the subsidy answer) is answered; in a
+        form, a resident who cannot give what is asked (尾号不记得了 手机早换了) hears nothing from
+        here: the form answers with the other ways, and "I only handle heating" would be wrong."""
         if tracker.active_loop.get("name") and cannot_provide(latest_text(tracker)):
             return []
         if tracker.active_loop.get("name") and hesitating(latest_text(tracker)):
             dispatcher.utter_message(response="utter_take_your_time")
+        elif answer_follow_up(dispatcher, tracker):
+            pass
         else:
             dispatcher.utter_message(response="utter_out_of_scope")
         return []
@@ -1056,6 +1059,8 @@ class ActionAnswerFaq(Action):
                 response="utter_verify_alternatives", hotline=policy().company.hotline
             )
             return []
+        if not pressed and answer_follow_up(dispatcher, tracker):
+            return []  # 要钱吗 right after the 开栓 answer: what the 开栓 costs
         choice = (
             TopicChoice(answer=str(pressed))
             if pressed
@@ -1102,7 +1107,14 @@ class ActionAnswerFaq(Action):
             events = await ActionQueryServiceHall().run(dispatcher, tracker, domain)
         others = [] if pressed else clause_topics(tracker.latest_message, kb.retrieval)
         if choice.answer is not None and choice.answer in kb.topics:
-            answer_topics(dispatcher, tracker, kb, [choice.answer, *others])
+            # a question taken from a task (这种得报修不) is offered the task after its answer
+            buttons, unnamed = ([], None) if pressed else task_offer(tracker, kb, choice.answer)
+            shown = None if unnamed else buttons  # under the answer, or under the line
+            answer_topics(dispatcher, tracker, kb, [choice.answer, *others], buttons=shown)
+            if unnamed:
+                dispatcher.utter_message(
+                    response="utter_kb_task_offer", message=unnamed, buttons=buttons
+                )
         elif others:
             answer_topics(dispatcher, tracker, kb, others)
         elif not events and not offer_topics(dispatcher, kb, choice):
@@ -1229,6 +1241,8 @@ class ActionFallback(Action):
             return [UserUtteranceReverted(), *await hand_over(dispatcher, tracker, "frustration")]
         if await take_resident_reading(dispatcher, tracker):
             return []  # 刚量了一下，卧室16.5度 from a 室温抽测 household: understood after all
+        if answer_follow_up(dispatcher, tracker):
+            return []  # 那在哪下载 right after the invoice answer: understood after all
         text = latest_text(tracker)
         form = tracker.active_loop.get("name")
         if form == "verify_form" and (cannot_provide(text) or asks_for_another_way(text)):

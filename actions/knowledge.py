@@ -4,17 +4,35 @@ and the questions among the clauses of a message that asks several things (`bot.
 `action_answer_faq` answers a message the classifier gave to the FAQ; the actions a request
 starts with answer the questions asked beside it (`answer_faq_clauses`, through
 `actions.side_questions`), so "查费 户号… 顺便问下过了年再交有没有滞纳金" gets both.
+
+A short follow-up right after an answer (去哪办, 要钱吗, 多久能办好, 要带啥, 要本人去吗:
+`bot.services.follow_ups`) is answered from the topic just answered, whatever the classifier made
+of it (`answer_follow_up`). A question taken from a task for the knowledge base (暖气越来越不热 是
+不是该洗了) is offered that task after its answer, by a button and by the words to send
+(`offer_the_task`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import SMS_CHANNEL, channel_of, latest_intent, policy, this_turn
-from bot.policy.faq_sms import sms_topic_answer
-from bot.policy.knowledge import KnowledgeBase, load_knowledge
-from bot.services.topics import RETRIEVAL_INTENT, clause_topics
+from actions.common import (
+    SMS_CHANNEL,
+    channel_of,
+    latest_intent,
+    latest_text,
+    policy,
+    previous_bot_turn,
+    this_turn,
+)
+from bot.policy.faq_sms import sms_topic_answer, sms_trimmed
+from bot.policy.knowledge import FACETS, KnowledgeBase, load_knowledge
+from bot.services.follow_ups import facet_asked, follow_up_facet
+from bot.services.topics import RETRIEVAL_INTENT, clause_topics, topic_ranking
 
 
 def topic_answer(tracker: Tracker, kb: KnowledgeBase, key: str) -> str:
@@ -26,18 +44,21 @@ def topic_answer(tracker: Tracker, kb: KnowledgeBase, key: str) -> str:
 
 
 def answer_topics(
-    dispatcher: CollectingDispatcher, tracker: Tracker, kb: KnowledgeBase, keys: list[str]
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    kb: KnowledgeBase,
+    keys: list[str],
+    buttons: list[dict[str, str]] | None = None,
 ) -> None:
-    """Answer each topic once: not one this action or an earlier one of the turn has said."""
+    """Answer each topic once: not one this action or an earlier one of the turn has said;
+    `buttons` go under the last answer said."""
     said = {str(m.get("text")) for m in dispatcher.messages}
     said |= {str(e.get("text")) for e in this_turn(tracker) if e.get("event") == "bot"}
-    for key in dict.fromkeys(keys):
-        if key not in kb.topics:
-            continue
-        text = topic_answer(tracker, kb, key)
-        if text not in said:
-            dispatcher.utter_message(text=text)
-            said.add(text)
+    answers = (topic_answer(tracker, kb, key) for key in keys if key in kb.topics)
+    texts = [text for text in dict.fromkeys(answers) if text not in said]
+    for index, text in enumerate(texts):
+        last = index == len(texts) - 1
+        dispatcher.utter_message(text=text, buttons=buttons if last and buttons else None)
 
 
 def answer_faq_clauses(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
@@ -47,3 +68,85 @@ def answer_faq_clauses(dispatcher: CollectingDispatcher, tracker: Tracker) -> No
         return
     kb = load_knowledge(policy())
     answer_topics(dispatcher, tracker, kb, clause_topics(tracker.latest_message, kb.retrieval))
+
+
+def _said_texts(tracker: Tracker, kb: KnowledgeBase) -> dict[str, str]:
+    """Every text the knowledge base says on this channel (a topic's answer, a follow-up's
+    line) → its topic."""
+    texts: dict[str, str] = {}
+    for key in kb.topics:
+        texts.setdefault(topic_answer(tracker, kb, key), key)
+        for facet in FACETS:
+            texts.setdefault(follow_up_text(tracker, kb, key, facet), key)
+    return texts
+
+
+def follow_up_text(tracker: Tracker, kb: KnowledgeBase, key: str, facet: str) -> str:
+    """What a follow-up asking `facet` of topic `key` is told, in its SMS form on that channel."""
+    text = kb.follow_up(key, facet)
+    return sms_trimmed(policy(), text) if channel_of(tracker) == SMS_CHANNEL else text
+
+
+def last_answered_topic(tracker: Tracker, kb: KnowledgeBase) -> str | None:
+    """The topic the bot answered in its last turn (the first one it answered there), or None
+    when that turn said no knowledge-base text."""
+    said = [str(e.get("text") or "") for e in reversed(previous_bot_turn(tracker))]
+    if not any(said):
+        return None
+    texts = _said_texts(tracker, kb)
+    return next((texts[text] for text in said if text in texts), None)
+
+
+def answer_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Answer a short follow-up to the answer just given (去哪办 after the subsidy answer) from
+    that answer's topic (`bot.services.follow_ups`); False when the message is none."""
+    text = latest_text(tracker)
+    if facet_asked(text) is None:
+        return False  # most messages: no need to look back
+    kb = load_knowledge(policy())
+    last = last_answered_topic(tracker, kb)
+    facet = follow_up_facet(text, last, topic_ranking(tracker.latest_message))
+    if last is None or facet is None:
+        return False
+    dispatcher.utter_message(text=follow_up_text(tracker, kb, last, facet))
+    return True
+
+
+#: The tasks a question is taken from for the knowledge base, and the message that starts each
+#: (tests/test_kb_quality.py checks that every such message reaches its task).
+TASK_MESSAGES: Mapping[str, str] = {
+    "report_repair": "我要报修",
+    "request_temp_check": "申请测温",
+    "file_complaint": "我要投诉",
+    "query_fee": "查暖气费",
+    "query_meter": "查热表读数",
+}
+
+
+def taken_from_task(parse: Mapping[str, Any]) -> str | None:
+    """The task the classifier heard in a message the NLU then gave to the knowledge base as a
+    question (`bot.nlu.guard.IntentCorrections`): its best-ranked intent, when that is a task of
+    `TASK_MESSAGES`; None for a message the classifier itself read as a question."""
+    if (parse.get("intent") or {}).get("name") != RETRIEVAL_INTENT:
+        return None
+    ranked = [
+        str(entry.get("name"))
+        for entry in parse.get("intent_ranking") or []
+        if entry.get("name") != "nlu_fallback"
+    ]
+    return ranked[0] if ranked and ranked[0] in TASK_MESSAGES else None
+
+
+def task_offer(
+    tracker: Tracker, kb: KnowledgeBase, key: str
+) -> tuple[list[dict[str, str]], str | None]:
+    """After the answer to a question taken from a task (管道嗡嗡响 这种得报修不, 暖气越来越不热 是
+    不是该洗了), that task is offered: a button that sends the message which starts it, and that
+    message named in a line of its own (`utter_kb_task_offer`) when topic `key`'s answer does not
+    name it already. Outside forms only (a form under way is the request). ([], None): no offer."""
+    task = taken_from_task(tracker.latest_message)
+    if task is None or tracker.active_loop.get("name") or key not in kb.topics:
+        return [], None
+    message = TASK_MESSAGES[task]
+    button = [{"title": message, "payload": message}]
+    return button, None if f"“{message}”" in kb.answer(key) else message

@@ -81,10 +81,14 @@ _READING_MISREAD = frozenset({"report_meter_problem", "inform"})
 KB_INTENT = "faq"
 #: Task intents whose words residents use to ask the knowledge base (户号咋查 → query_fee,
 #: 营业厅办事要带户口本不 → query_service_hall, 还能往哪投诉 → file_complaint). Not here: tasks
-#: whose how-to questions are the task itself (能在线办报停吗), and out_of_scope, whose questions
-#: are about other utilities (燃气费怎么交). A 测温 or binding question is one only when it asks
-#: what the task does not do (自己测温咋测, 绑定手机号咋改: `bot.nlu.questions`), a ticket question
-#: only when it names no request of the resident's (来的人有工牌吗 我咋查).
+#: whose how-to questions are the task itself (能在线办报停吗). A 测温 or binding question is one
+#: only when it asks what the task does not do (自己测温咋测, 绑定手机号咋改: `bot.nlu.questions`),
+#: a ticket question only when it names no request of the resident's (来的人有工牌吗 我咋查), a
+#: cancellation only when it names nothing to cancel (之前把暖停了 想开开 手续麻烦不), an
+#: out-of-scope message or a goodbye only when it names the heating and no other utility
+#: (通知说明天注水 家里没人咋整; 燃气费怎么交 and 电梯坏了找谁修 stay out). A fallback (the
+#: classifier unsure of every intent) is a question when it asks one and the topic model is
+#: sure, unless it opens with 那 (a follow-up the actions read against the last answer).
 KB_LOOKALIKES = frozenset(
     {
         "report_repair",
@@ -100,6 +104,10 @@ KB_LOOKALIKES = frozenset(
         "request_temp_check",
         "bind_account",
         "query_ticket",
+        "cancel_ticket",
+        FALLBACK_INTENT,
+        "out_of_scope",
+        "goodbye",
     }
 )
 #: The topic model's confidence a general question needs to leave its task for the knowledge

@@ -53,7 +53,8 @@ _ASKS = r"(吗|么|嘛|呢|不(?![\u4e00-\u9fff]))"
 
 _GENERAL = _either(
     # how something is done or found, what it takes
-    r"(怎么|咋|如何|怎样)(个|样)?(弄|办|整|调|放|处理|查|找|看|算|收|知道|判断|确认|解决|用|防|关|开|改|测|量)(?!了)",
+    r"(怎么|咋|如何|怎样)(个|样)?(弄|办|整|调|放|处理|查|找|看|算|收|知道|判断|确认|解决|用|防|关|开|改|测|量|"
+    r"辨别|分辨|识别|核实)(?!了)",
     r"有(啥|什么)(办法|讲究|要求)",
     r"(带|准备|拿|需要)(些)?(什么|啥|哪些)|要带|什么手续|哪些(材料|证件|手续)",
     # whether something is normal, allowed or needed
@@ -64,7 +65,8 @@ _GENERAL = _either(
     r"谁(管|负责|出|承担|交|赔|修|来管)|归谁|找谁|哪个部门|哪(个|家)单位",
     r"还是.{1,6}(管|负责|出钱|交|赔)",
     # where to go
-    r"(哪|哪里|哪儿|什么地方|啥地方|哪个地方)(能|可以)?(投诉|反映|办|查|看|找|问|申请|领|签|买)",
+    r"(哪|哪里|哪儿|什么地方|啥地方|哪个地方)(能|可以)?(投诉|反映|办|查|看|找|问|申请|领|签|买|要|开|"
+    r"打印|下载|拿|取)",
     # whether it costs, and who pays (换阀门是免费的还是收材料费, 放气要钱不, 材料费谁出)
     r"免费(" + _ASKS + r"|的吗|的还是|还是)|收不收|(收|要|花|掏)(不要)?(钱|费)" + _ASKS,
     r"要不要钱|(得|要|用)(我|俺)?(自己)?(掏|出|付)(钱)?" + _ASKS + "|"
@@ -75,6 +77,16 @@ _GENERAL = _either(
     r"哪(个|种|档|一档|一个)[^，,。？?！!]{0,8}(最|更|比较|合适)",
     # a phone number asked for (人工客服的号码多少, 有没有值班电话)
     r"(电话|号码|热线)[^，,。？?！!]{0,3}(多少|几号)|有没有[^，,。？?！!]{0,8}(电话|号码|热线)",
+    # whether something should be done (是不是堵了该洗了, 是不是得先结清); a guess at what is
+    # wrong (是不是有空气, 是不是坏了) tells a fault, and whether a stop is on asks the outage
+    r"是不是(?![^，,。？?！!]{0,6}(停|检修|抢修|欠费))[^，,。？?！!]{0,10}(该|要|得|需要|应该|必须)",
+    # what counts as normal or as the standard (地面摸着多热算正常, 这算达标吗, 多少度算达标)
+    r"多(热|烫|凉|高|低|少度)[^，,。？?！!]{0,4}(算|才算|是|叫)(正常|达标|合格)|"
+    r"(算|算是)(正常|达标|合格)[吗么嘛不呢啊?？]|达标(吗|不|么|嘛|没有?)|"
+    r"多少度(算|才算|是|为)?(正常|达标|合格|标准)|(标准|规定|应该|应当|最低|至少)[^，,。？?！!]{0,4}多少度",
+    # whether it is right, hard or allowed (这样测对不对, 手续麻烦不, 行不行)
+    r"对不对|(这样|这么)[^，,。？?！!]{0,6}(对|行|成)(吗|么|嘛|不)|行不行|成不成|"
+    r"(麻烦|复杂|费劲|难办)(不|吗|么|嘛)|麻不麻烦|(带|穿|戴|签)不(带|穿|戴|签)",
 )
 #: The price of the heating per unit of area, or for a given area (每平多少钱, 一平方米是多少钱,
 #: 我家89平 一冬天得交多少): the fee standard, not this account's bill (欠多少, 余额, 账单).
@@ -85,16 +97,22 @@ _OWN_BILL = re.compile(r"欠|余额|账单|交了没|交没交|缴费记录")
 #: shows it.
 _AMOUNT = re.compile(r"\d+(\.\d+)?(元|块|块钱)")
 
+#: A day or hour someone else named (通知说明天注水) or a time up to now (到现在还是冷), not the
+#: time this resident wants something done.
+_NOT_REPORTED = r"(?<!说)(?<!通知)(?<!到)(?<!至)"
+
 #: What follows 来人 / 来看 when it tells what happened (来人测温也没到数儿, 来人看了一次就没
 #: 下文了), not asks for someone now (快来人, 来人看看); 来看了吗 asks a status, kept by its own
 #: words.
-_TOLD_BEFORE = r"[^，,。？?！!\s]{0,3}(了(?![吗么没不])|过|也没|都没|就没|也不|都不)"
+_TOLD_BEFORE = r"[^，,。？?！!\s]{0,3}(了(?![吗么没不])|过|也没|都没|就没|也不|都不|的(?!话))"
 
 _REQUEST = _either(
     # act for me, now
     r"帮(我|忙|俺|咱)|替(我|俺)|(给|告诉)(我|俺|咱)|给个",
     r"(我|俺|咱)(家|们)?(要|想要|想|打算|得)(报|办|申请|查|投诉|反映|举报|转|预约|测|修|停|绑|找人)",
-    r"请.{0,4}(派|安排|来|上门|查|转)|麻烦|派|来人(?!" + _TOLD_BEFORE + ")|来个人|来一趟|过来|"
+    r"请.{0,4}(派|安排|来|上门|查|转)|(?<![很挺太真多不])麻烦(?![不吗么嘛?？])|派|来人(?!"
+    + _TOLD_BEFORE
+    + ")|来个人|来一趟|过来|"
     r"快来|快点|赶紧|马上|尽快",
     r"上门|来.{0,2}(修|看|瞅|瞧|测|量|处理|换|调)(?!" + _TOLD_BEFORE + ")",
     r"(能|可以)(不能)?(给|帮)(我|俺|咱)?(解决|处理|修|换|调|查|安排|看)",
@@ -113,7 +131,9 @@ _REQUEST = _either(
     r"(师傅|维修工|工人|小哥|测温员)的?.{0,2}(电话|手机|号码|联系方式)",
     # how long this stop lasts (大概停多久), not how early stops are announced (停热多久会通知)
     r"停[^，,。？?！!\s]{0,3}多久(?![^，,。？?！!\s]{0,3}(通知|告知|告诉))",
-    r"(什么|啥|几)时候(能|来|到|恢复|修)|今晚|今天|今儿|明天|明儿|现在|这会|几点",
+    r"(什么|啥|几)时候(能|来|到|恢复|修)|"
+    + _NOT_REPORTED
+    + r"(今晚|今天|今儿|明天|明儿|现在|这会|几点)",
     # complaints of waiting or of the service
     r"(怎么|咋|为啥|为什么)(还|老|总|一直|都|这么)(不|没|是|停|凉|冷|挂|占线)|(怎么|咋)又",
     r"还.{0,3}(让不让|管不管|有没有人)",
@@ -167,11 +187,42 @@ _TASK_ANSWERS = {
 #: 测温 only when the resident measures alone (自己测温咋测; 测温怎么弄 asks for the 测温), a
 #: binding only when the account's phone is to change (绑定手机号咋改; 绑定户号咋弄 binds).
 _ONLY_ABOUT = {
-    "request_temp_check": re.compile(r"自己|自个|自行|自测|我测|俺测"),
+    # measuring alone, or no measurement named at all (我家客厅才16度 这算达标吗: the standard)
+    "request_temp_check": re.compile(r"自己|自个|自行|自测|我测|俺测|^(?!.*(测|量))"),
     "bind_account": re.compile(
         r"(手机|电话)(号|号码)?.{0,6}(改|换|修改|变更|更换|停机|不用)|(改|换|修改|变更|更换).{0,4}(手机|电话)"
     ),
 }
+#: Words of the heating itself: a question read as out of scope or as a goodbye is the knowledge
+#: base's only when it names one (通知说明天注水 家里没人咋整; 电梯坏了找谁修 names none).
+_HEATING_WORDS = (
+    "暖气|暖器|供暖|采暖|取暖|供热|热力|地暖|散热器|注水|试压|打压|测温|室温|热表|热量表|开栓|"
+    "报停|停暖|停热|放气|分水器|集水器|阀门|管道|暖气片|温度计"
+)
+#: Other utilities and trades, which the company does not serve.
+_OTHER_UTILITIES = (
+    "燃气|煤气|天然气|液化气|自来水|水费|停水|电费|停电|电力|宽带|网费|话费|物业费|有线电视|空调|热水器"
+)
+#: Tasks a question is mistaken for only when it names nothing the task does: a cancellation
+#: (之前把暖停了 今年想开开 手续麻烦不 names no ticket to cancel; 报修单怎么取消 cancels), and a
+#: fallback only when it does not go on from the last answer.
+_NEVER_ABOUT = {
+    "cancel_ticket": re.compile(r"取消|撤销|撤回|撤单|作废|退订|不要了|不用了|不修了|别来了|单"),
+    # a message the classifier is unsure of that opens with 那 (那我还能怎么查) goes on from the
+    # bot's last answer: the actions read it against that answer, not the topic model alone
+    "nlu_fallback": re.compile(r"^\W*那"),
+    # another utility's or another trade's question (燃气费怎么交, 电梯坏了找谁修) is out of scope
+    "out_of_scope": re.compile(r"^(?!.*(" + _HEATING_WORDS + "))|" + _OTHER_UTILITIES),
+    "goodbye": re.compile(r"^(?!.*(" + _HEATING_WORDS + "))|" + _OTHER_UTILITIES),
+}
+#: Words that tell who someone is or what a step involves, not ask for it now: staff who come
+#: (维修人员上门穿啥衣服, 有人说是来测温的), whether a step needs a visit (报停要上门关阀吗).
+_DESCRIPTIONS = _either(
+    r"上门(?=[^，,。？?！!\s]{0,8}(收费|收钱|要钱|花钱|免费|费用|多少钱|穿|带|证件|工牌|工作证|制服))",
+    r"(?<![我俺咱][要用得会])(?<=[要用得会])(不要|不)?上门(?=[^，,。？?！!\s]{0,8}(吗|么|嘛|不|[?？]))",
+    r"(?<=需要)上门(?=[^，,。？?！!\s]{0,8}(吗|么|嘛|不|[?？]))",
+    r"(?<![快赶])来[^，,。？?！!\s]{1,3}的(?!话)",
+)
 #: A greeting that goes on to ask (您好，请问今年嘛时候来暖气啊): the question is the message,
 #: when words follow the asking phrase (在吗？问一下 and 请问有人在吗 are still greetings).
 _ASKS_AFTER_GREETING = re.compile(
@@ -192,12 +243,16 @@ def asks_general_question(text: str | None, intent: str | None = None) -> bool:
     canonical = to_canonical(str(text))
     own = _TASK_ANSWERS.get(intent or "")
     sound_question = intent in _SOUND_LOOKALIKES and _asks_about_a_sound(canonical)
-    # 需要报修吗 of a sound asks whether to, it asks nobody to come
-    asking = _WHETHER_TO_REPAIR.sub("，", canonical) if sound_question else canonical
+    # 需要报修吗 of a sound asks whether to, it asks nobody to come; 维修人员上门穿啥 tells who
+    asking = _DESCRIPTIONS.sub("", canonical)
+    asking = _WHETHER_TO_REPAIR.sub("，", asking) if sound_question else asking
     if _NUMBER.search(canonical) or _REQUEST.search(asking) or (own and own.search(canonical)):
         return False
     only = _ONLY_ABOUT.get(intent or "")
-    if only and not only.search(canonical):
+    if only and not only.search(asking):
+        return False
+    never = _NEVER_ABOUT.get(intent or "")
+    if never and never.search(canonical):
         return False
     if is_urgent(fault_type_of(canonical)) and not _ELSEWHERE.search(canonical):
         return False  # water escaping here and now: the repair (and the emergency net) acts

@@ -23,13 +23,16 @@ _MOVE_TO = re.compile(
 #: Words that take a booked time back without a new one (换个时间, 改时间, 那天来不了).
 _MOVE = re.compile(
     r"(?:换|改|调)(?:个|一下|下)?(?:时间|日子|天)|(?:时间|日子)(?:要|得|想)?(?:改|换|调)|"
-    r"(?:来不了|不在家|没人在家|家里没人|有事|去不了|赶不回来).{0,8}(?:改|换|调|挪|推|别的时间|另约|再约)|"
+    r"(?:来不了|不在家|没人在家|家里没人|有事|去不了|赶不回来).{0,8}(?:改|换|调(?![低高小大])|挪|推|别的时间|另约|"
+    r"再约)|"
     r"另约|改约|重新约"
 )
 #: A visit the message is about (not a ticket's phone or a meeting elsewhere).
 _VISIT_WORDS = re.compile(r"上门|来人|师傅|过来|来家|测温|修|时间|预约|约")
 
 
+#: A temperature after the change cue (温控阀调到20度): the heat is set, no time is moved.
+_TEMPERATURE = re.compile(r"\d+(\.\d+)?(度|℃)")
 #: Words that start a new time right after the change cue (改到|后天上午, 推迟到|下午三点).
 _TIME_WORDS = re.compile(
     r"今天|明天|后天|周|星期|礼拜|上午|下午|晚上|早上|中午|[点号日]|下个?礼拜|\d"
@@ -42,7 +45,12 @@ def moves_a_visit(text: str | None) -> bool:
     (`asks_to_reschedule`). 户头改到我名下 and 改成按计量收费 move no time."""
     canonical = re.sub(r"\s+", "", to_canonical(str(text or "")))
     moved = _MOVE_TO.search(canonical)
-    if moved and _TIME_WORDS.match(canonical, moved.end()):
+    # 改到后天上午 moves a time; 温控阀调到20度 sets the heat
+    if (
+        moved
+        and _TIME_WORDS.match(canonical, moved.end())
+        and not _TEMPERATURE.match(canonical, moved.end())
+    ):
         return True
     return bool(_MOVE.search(canonical) and (_VISIT_WORDS.search(canonical) or moved is None))
 

@@ -143,7 +143,12 @@ def sms_topic_answer(policy: Policy, key: str, answer: str) -> str:
     try:
         return sms_faq_answer(policy, key)
     except KeyError:
-        pass
+        return sms_trimmed(policy, answer)
+
+
+def sms_trimmed(policy: Policy, answer: str) -> str:
+    """The whole sentences of `answer` that fit one SMS with the signature and the pointer to
+    the hotline (详询…)."""
     pointer = f"详询{policy.company.hotline}。"
     budget = SMS_LIMIT - len(policy.company.sms_signature) - 2 - len(pointer)
     kept = ""

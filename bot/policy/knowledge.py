@@ -8,10 +8,14 @@ so an answer can never promise a deadline the tickets are not held to.
 
 Files (`KNOWLEDGE_DIR`):
 
-* `common.yml` — every topic: `title` (the button text) and `answer` (the template), plus
-  `values` (named texts any template may use) and `retrieval` (the calibrated thresholds);
-* `<policy name>.yml` (`beijing.yml`, `tianjin.yml`, optional) — that city's `values` and whole
-  `answers` that replace the common ones.
+* `common.yml` — every topic: `title` (the button text), `answer` (the template) and, optional,
+  `facets`: short answers to the follow-ups a resident asks right after the answer (要钱吗 →
+  `cost`, 多久能办好 → `duration`, 去哪办 → `where`, 要带啥 → `documents`, 要本人去吗 →
+  `in_person`, `FACETS`); plus `facet_unknown` (per facet, the line for a topic without that
+  facet, with `{title}`), `values` (named texts any template may use) and `retrieval` (the
+  calibrated thresholds);
+* `<policy name>.yml` (`beijing.yml`, `tianjin.yml`, optional) — that city's `values`, whole
+  `answers` and `facets` (topic → facet → text) that replace the common ones.
 
 Loading is strict like the policy loader's: an unknown placeholder, an answer over
 `MAX_ANSWER_CHARS`, or one that names no next step (`NEXT_STEP_MARKERS`) stops the process with a
@@ -24,8 +28,9 @@ from __future__ import annotations
 import re
 import string
 import threading
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +42,7 @@ from bot.policy.loader import load_policy
 from bot.policy.model import MonthDay, Policy
 
 __all__ = [
+    "FACETS",
     "KNOWLEDGE_DIR",
     "MAX_ANSWER_CHARS",
     "NEXT_STEP_MARKERS",
@@ -54,6 +60,9 @@ MAX_ANSWER_CHARS = 220
 #: Every answer tells the resident where to go next: a service hall or something to send the bot
 #: (a “quoted” command such as “我要报修”) — or the hotline or duty line, checked by number.
 NEXT_STEP_MARKERS = ("营业厅", "“")
+#: What a short follow-up to an answer asks (bot.services.follow_ups): what it costs, how long it
+#: takes, where (or through which channel) it is done, what to bring, whether the person must go.
+FACETS = ("cost", "duration", "where", "documents", "in_person")
 
 
 class KnowledgeError(ValueError):
@@ -67,6 +76,7 @@ class Topic:
     key: str
     title: str
     answer: str
+    facets: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -92,10 +102,26 @@ class KnowledgeBase:
     topics: Mapping[str, Topic]
     values: Mapping[str, str]
     retrieval: Retrieval
+    facet_unknown: Mapping[str, str] = field(default_factory=dict)
 
     def answer(self, key: str) -> str:
         """The answer to topic `key` with the policy's values in it; unknown key → `KeyError`."""
         return _render(self.topics[key].answer, self.policy, self.values)
+
+    def facet(self, key: str, facet: str) -> str | None:
+        """Topic `key`'s short answer to a follow-up asking `facet` (one of `FACETS`), None when
+        the topic has none."""
+        template = self.topics[key].facets.get(facet)
+        return None if template is None else _render(template, self.policy, self.values)
+
+    def follow_up(self, key: str, facet: str) -> str:
+        """What a follow-up asking `facet` about topic `key` is told: the topic's facet, else the
+        `facet_unknown` line (the facet is not known for this topic; where to ask)."""
+        known = self.facet(key, facet)
+        if known is not None:
+            return known
+        values = {**self.values, "title": self.topics[key].title}
+        return _render(self.facet_unknown[facet], self.policy, values)
 
     def title(self, key: str) -> str:
         """The topic's short title (what a fallback button shows)."""
@@ -146,6 +172,7 @@ def policy_values(policy: Policy) -> dict[str, str]:
         "planned_stop_days": str(policy.notices.planned_stop_days),
         "emergency_notice_hours": _n(policy.notices.emergency_hours),
         "invoice_kind": policy.invoice.kind,
+        "invoice_how": policy.invoice.how,
         "transfer_documents": "、".join(policy.account_transfer.documents),
         "transfer_where": policy.account_transfer.where,
     }
@@ -205,18 +232,48 @@ def _texts(data: dict[str, Any], key: str, source: str) -> dict[str, str]:
     return dict(section)
 
 
+def _facets(section: Any, where: str) -> dict[str, str]:
+    """A topic's `facets` (facet → template), each facet one of `FACETS`."""
+    if section is None:
+        return {}
+    if not isinstance(section, dict) or not all(
+        isinstance(v, str) and v.strip() for v in section.values()
+    ):
+        raise KnowledgeError(f"{where}: `facets` must map facets to texts")
+    unknown = sorted(set(section) - set(FACETS))
+    if unknown:
+        raise KnowledgeError(f"{where}: unknown facet {unknown[0]} (known: {', '.join(FACETS)})")
+    return {str(k): _unfold(v) for k, v in section.items()}
+
+
 def _topics(data: dict[str, Any], source: str) -> dict[str, Topic]:
     section = data.get("topics")
     if not isinstance(section, dict) or not section:
         raise KnowledgeError(f"{source}: `topics` must map topic keys to a title and an answer")
     topics = {}
     for key, body in section.items():
-        if not isinstance(body, dict) or set(body) != {"title", "answer"}:
-            raise KnowledgeError(f"{source}: topic {key} needs exactly `title` and `answer`")
+        if not isinstance(body, dict) or not {"title", "answer"} <= set(body) <= {
+            "title",
+            "answer",
+            "facets",
+        }:
+            raise KnowledgeError(
+                f"{source}: topic {key} needs `title` and `answer` (and may have `facets`)"
+            )
         if not all(isinstance(body[f], str) and body[f].strip() for f in ("title", "answer")):
             raise KnowledgeError(f"{source}: topic {key}: `title` and `answer` must be texts")
-        topics[str(key)] = Topic(str(key), body["title"].strip(), _unfold(body["answer"]))
+        facets = _facets(body.get("facets"), f"{source}: topic {key}")
+        topics[str(key)] = Topic(str(key), body["title"].strip(), _unfold(body["answer"]), facets)
     return topics
+
+
+def _facet_unknown(data: dict[str, Any], source: str) -> dict[str, str]:
+    """`facet_unknown`: a line for every facet, said of a topic that does not know it."""
+    section = _texts(data, "facet_unknown", source)
+    missing = [facet for facet in FACETS if facet not in section]
+    if missing:
+        raise KnowledgeError(f"{source}: `facet_unknown` needs a line for {missing[0]}")
+    return {k: _unfold(v) for k, v in section.items()}
 
 
 def _retrieval(data: dict[str, Any], source: str) -> Retrieval:
@@ -244,30 +301,43 @@ def _names_next_step(text: str, policy: Policy) -> bool:
 
 
 def _check(kb: KnowledgeBase, source: str) -> None:
-    """Render every topic now, so a mistake stops the start instead of one resident's answer."""
+    """Render every topic, facet and `facet_unknown` line now, so a mistake stops the start
+    instead of one resident's answer."""
     known = {*policy_values(kb.policy), *kb.values, "faq"}
     for topic in kb.topics.values():
-        unknown = [
-            name
-            for name in _placeholders(topic.answer)
-            if name.split("[")[0].split(".")[0] not in known
-        ]
-        if unknown:
-            raise KnowledgeError(f"{source}: topic {topic.key}: unknown placeholder {unknown[0]}")
-        try:
-            text = kb.answer(topic.key)
-        except (KeyError, IndexError, ValueError) as error:
-            raise KnowledgeError(f"{source}: topic {topic.key}: {error!r}") from None
-        if not _names_next_step(text, kb.policy):
-            raise KnowledgeError(
-                f"{source}: topic {topic.key}: the answer must say where to go next "
-                "({hotline} or {duty_phone}, 营业厅, or a “quoted” message to send the bot)"
-            )
-        if len(text) > MAX_ANSWER_CHARS:
-            raise KnowledgeError(
-                f"{source}: topic {topic.key}: answer is {len(text)} characters for "
-                f"{kb.policy.name}, at most {MAX_ANSWER_CHARS}"
-            )
+        where = f"{source}: topic {topic.key}"
+        _check_text(f"{where}: answer", topic.answer, partial(kb.answer, topic.key), known, kb)
+        for facet, template in topic.facets.items():
+            render = partial(_render, template, kb.policy, kb.values)
+            _check_text(f"{where}: facet {facet}", template, render, known, kb)
+    longest = {**kb.values, "title": max((t.title for t in kb.topics.values()), key=len)}
+    for facet, template in kb.facet_unknown.items():
+        render = partial(_render, template, kb.policy, longest)
+        _check_text(f"{source}: facet_unknown {facet}", template, render, known | {"title"}, kb)
+
+
+def _check_text(
+    where: str, template: str, render: Callable[[], str], known: set[str], kb: KnowledgeBase
+) -> None:
+    """One template: known placeholders, rendered, a next step named, one bubble long."""
+    unknown = [
+        name for name in _placeholders(template) if name.split("[")[0].split(".")[0] not in known
+    ]
+    if unknown:
+        raise KnowledgeError(f"{where}: unknown placeholder {unknown[0]}")
+    try:
+        text = render()
+    except (KeyError, IndexError, ValueError) as error:
+        raise KnowledgeError(f"{where}: {error!r}") from None
+    if not _names_next_step(text, kb.policy):
+        raise KnowledgeError(
+            f"{where}: the text must say where to go next "
+            "({hotline} or {duty_phone}, 营业厅, or a “quoted” message to send the bot)"
+        )
+    if len(text) > MAX_ANSWER_CHARS:
+        raise KnowledgeError(
+            f"{where}: {len(text)} characters for {kb.policy.name}, at most {MAX_ANSWER_CHARS}"
+        )
 
 
 def read_knowledge(policy: Policy, directory: Path = KNOWLEDGE_DIR) -> KnowledgeBase:
@@ -280,15 +350,29 @@ def read_knowledge(policy: Policy, directory: Path = KNOWLEDGE_DIR) -> Knowledge
     if city_file.is_file():
         source = f"common.yml + {city_file.name}"
         city = _read(city_file)
-        extra = set(city) - {"values", "answers"}
+        extra = set(city) - {"values", "answers", "facets"}
         if extra:
             raise KnowledgeError(f"{city_file.name}: unknown sections {sorted(extra)}")
         values.update(_texts(city, "values", city_file.name))
         for key, answer in _texts(city, "answers", city_file.name).items():
             if key not in topics:
                 raise KnowledgeError(f"{city_file.name}: answer for unknown topic {key}")
-            topics[key] = Topic(key, topics[key].title, _unfold(answer))
-    kb = KnowledgeBase(policy, topics, values, _retrieval(common, "common.yml"))
+            topics[key] = replace(topics[key], answer=_unfold(answer))
+        city_facets = city.get("facets") or {}
+        if not isinstance(city_facets, dict):
+            raise KnowledgeError(f"{city_file.name}: `facets` must map topics to their facets")
+        for key, section in city_facets.items():
+            if key not in topics:
+                raise KnowledgeError(f"{city_file.name}: facets for unknown topic {key}")
+            own = _facets(section, f"{city_file.name}: topic {key}")
+            topics[key] = replace(topics[key], facets={**topics[key].facets, **own})
+    kb = KnowledgeBase(
+        policy,
+        topics,
+        values,
+        _retrieval(common, "common.yml"),
+        _facet_unknown(common, "common.yml"),
+    )
     _check(kb, source)
     return kb
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -13,6 +14,7 @@ from rasa.shared.nlu.training_data.loading import load_data
 from bot.contract import ALL_FAQ_KEYS, FAQ_KEYS
 from bot.policy import faq_answer, load_policy
 from bot.policy.knowledge import (
+    FACETS,
     KNOWLEDGE_DIR,
     MAX_ANSWER_CHARS,
     KnowledgeError,
@@ -147,3 +149,60 @@ def test_every_topic_has_nlu_questions_and_every_faq_key_in_the_data_a_topic() -
         yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
     )
     assert {f"utter_faq/{key}" for key in topics} <= responses
+
+
+def test_every_facet_and_unknown_line_is_filled_in_fits_a_bubble_and_names_a_next_step(
+    policy: Policy,
+) -> None:
+    kb = read_knowledge(policy)
+    for key in kb.topics:
+        for facet in FACETS:
+            text = kb.follow_up(key, facet)
+            assert "{" not in text and "}" not in text, (key, facet)
+            assert " " not in text, f"{key} {facet}: a folded line left a space: {text}"
+            assert len(text) <= MAX_ANSWER_CHARS, (key, facet)
+            assert NEXT_STEP.search(text), f"{key} {facet} names no next step: {text}"
+
+
+def test_the_follow_ups_of_the_findings_carry_the_policy_values() -> None:
+    """R6 and R7 (docs/knowledge-base.md, "Follow-ups"): where to apply for the subsidy, what a
+    开栓 costs, how long a 过户 takes, where the e-invoice is."""
+    beijing, tianjin = (read_knowledge(load_policy(city)) for city in CITIES)
+    assert "社会救助窗口" in beijing.follow_up("hardship_subsidy", "where")
+    assert "社区服务中心" in tianjin.follow_up("hardship_subsidy", "where")  # the city's own
+    assert "每平方米24元" in beijing.follow_up("new_home_activation", "cost")
+    assert "当场办结" in beijing.follow_up("account_transfer", "duration")
+    stop = load_policy("beijing").stop_heating
+    days = f"{stop.process_working_days}个工作日"
+    assert days in beijing.follow_up("stop_heating_policy", "duration")
+    assert "邮件里下载" in beijing.follow_up("invoice", "where")
+    # a facet the topic does not know: said so, and where to ask
+    assert "400-000-0000" in beijing.follow_up("heating_season", "cost")
+    assert beijing.facet("heating_season", "cost") is None
+
+
+def test_a_city_file_replaces_a_facet(tmp_path: Path) -> None:
+    common = yaml.safe_load((KNOWLEDGE_DIR / "common.yml").read_text(encoding="utf-8"))
+    (tmp_path / "common.yml").write_text(yaml.safe_dump(common, allow_unicode=True), "utf-8")
+    city = {"facets": {"account_transfer": {"duration": "过户当天办结，详询{hotline}。"}}}
+    (tmp_path / "beijing.yml").write_text(yaml.safe_dump(city, allow_unicode=True), "utf-8")
+    kb = read_knowledge(load_policy("beijing"), tmp_path)
+    assert kb.follow_up("account_transfer", "duration") == "过户当天办结，详询400-000-0000。"
+    assert kb.facet("account_transfer", "cost") is not None  # the others stay
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["topics"]["invoice"].update(facets={"colour": "x营业厅"}), "unknown facet"),
+        (lambda d: d["topics"]["invoice"].update(facets={"cost": "不收费"}), "where to go next"),
+        (lambda d: d["facet_unknown"].pop("cost"), "facet_unknown"),
+        (lambda d: d["topics"]["invoice"].update(facets={"cost": "{nope}营业厅"}), "nope"),
+    ],
+)
+def test_mistakes_in_facets_stop_the_start(tmp_path: Path, change: Any, message: str) -> None:
+    common = yaml.safe_load((KNOWLEDGE_DIR / "common.yml").read_text(encoding="utf-8"))
+    change(common)
+    (tmp_path / "common.yml").write_text(yaml.safe_dump(common, allow_unicode=True), "utf-8")
+    with pytest.raises(KnowledgeError, match=message):
+        read_knowledge(load_policy("beijing"), tmp_path)

@@ -358,7 +358,42 @@ def test_moving_a_booked_visit_is_a_correction(text: str, classified: str) -> No
         ("暖气不热 能不能改到后天上午来修", "report_repair"),  # a fault named: a new request
         ("父母去世了 暖气户头怎么改到我名下", "faq"),
         ("取消吧 改天再约", "cancel_ticket"),
+        # the heat set lower or to a temperature, no time moved (issue 17, fifth round)
+        ("白天上班家里没人，你们会把暖气调低吗", "faq"),
+        ("温控阀调到20度行不行", "faq"),
     ],
 )
 def test_what_moves_no_booked_visit_keeps_its_intent(text: str, classified: str) -> None:
     assert _corrected(_parsed(text, classified)) == classified
+
+
+@pytest.mark.parametrize(
+    ("text", "classified"),
+    [
+        ("我拿温度计贴着墙量的 这样量对不对", "nlu_fallback"),
+        ("之前把暖停了 今年想开开 手续麻烦不", "cancel_ticket"),
+        ("物业通知说明天注水 家里没人咋整", "out_of_scope"),
+    ],
+)
+def test_a_sure_question_read_as_a_fallback_a_cancellation_or_out_of_scope_is_the_faq(
+    text: str, classified: str
+) -> None:
+    sure = {"faq": {"response": {"confidence": 0.8}}}
+    message = _parsed(text, classified, response_selector=sure)
+    assert _corrected(message) == "faq"
+
+
+@pytest.mark.parametrize(
+    ("text", "classified"),
+    [
+        ("那我还能怎么查", "nlu_fallback"),  # goes on from the last answer: the actions read it
+        ("报修单怎么取消", "cancel_ticket"),
+        ("燃气费怎么交", "out_of_scope"),
+    ],
+)
+def test_follow_ups_cancellations_and_other_utilities_keep_their_intent(
+    text: str, classified: str
+) -> None:
+    sure = {"faq": {"response": {"confidence": 0.8}}}
+    message = _parsed(text, classified, response_selector=sure)
+    assert _corrected(message) == classified

@@ -189,3 +189,72 @@ def test_questions_about_a_situation_reach_the_knowledge_base_requests_stay(
 )
 def test_whether_a_sound_needs_a_repair_is_a_question(text: str, general: bool) -> None:
     assert asks_general_question(text, "report_repair") is general
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "general"),
+    [
+        # what counts as normal or as the standard, asked without 吗
+        ("地暖摸着多烫才算正常？家里地砖就温温的", "report_repair", True),
+        ("室温多少度算达标", "request_temp_check", True),
+        ("屋里17度，这算达标吗", "request_temp_check", True),
+        ("屋里才16度，能来测一下温度吗", "request_temp_check", False),  # a 测温 asked for
+        # whether something should be done (是不是…该/要); a guess at a fault is the repair's
+        ("用了十几年的暖气片越来越凉，是不是该清洗了", "report_repair", True),
+        ("暖气片上面凉下面热，是不是有空气", "report_repair", False),
+        ("暖气不热是不是坏了", "report_repair", False),
+        ("是不是停暖了 家里冰凉", "query_outage", False),  # whether a stop is on: the outage
+        # whether it is right or hard
+        ("温度计挂在窗户边上量，这样量对不对", "nlu_fallback", True),
+        ("报停过的想恢复供暖，手续麻烦不", "cancel_ticket", True),
+        ("麻烦你们来看看暖气", "report_repair", False),  # 麻烦 asks for someone
+        # where to get something
+        ("纸质收据没给，发票去哪要", "query_fee", True),
+        ("电子发票在哪下载", "query_fee", True),
+    ],
+)
+def test_question_forms_about_a_situation(text: str, intent: str, general: bool) -> None:
+    assert asks_general_question(text, intent) is general
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "general"),
+    [
+        # who comes and what a step involves is told, not asked for
+        ("维修工上门带不带工作证", "file_complaint", True),
+        ("师傅上门给调试要收费吗", "report_repair", True),
+        ("报停需要上门拆阀门吗", "report_repair", True),
+        ("有人敲门说是来查表的 怎么辨别真假", "request_temp_check", True),
+        ("能不能让师傅上门看看", "report_repair", False),
+        ("你们能上门吗", "report_repair", False),
+        ("我要上门维修吗", "report_repair", False),
+        # a day someone else named, a time up to now: not when the resident wants it done
+        ("物业通知说明天注水 家里没人咋整", "report_repair", True),
+        ("去年反映过暖气不热到现在也没解决 还能找哪个部门", "report_repair", True),
+        ("今天能来修吗", "report_repair", False),
+        # a cancellation only when it names nothing to cancel
+        ("报修单怎么取消", "cancel_ticket", False),
+        # a fallback that goes on from the last answer is the actions' to read
+        ("那我还能怎么查", "nlu_fallback", False),
+    ],
+)
+def test_descriptions_and_reported_times_ask_nobody_to_act(
+    text: str, intent: str, general: bool
+) -> None:
+    assert asks_general_question(text, intent) is general
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "general"),
+    [
+        ("物业通知说明天注水 家里没人咋整", "out_of_scope", True),
+        ("温度计挂窗边量 这样量对不对", "goodbye", True),
+        ("燃气费怎么交", "out_of_scope", False),  # another utility
+        ("电梯坏了找谁修", "out_of_scope", False),  # names nothing of the heating
+        ("暖气费和燃气费能一起交吗", "out_of_scope", False),
+    ],
+)
+def test_out_of_scope_is_a_question_only_about_the_heating(
+    text: str, intent: str, general: bool
+) -> None:
+    assert asks_general_question(text, intent) is general
