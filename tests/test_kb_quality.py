@@ -17,10 +17,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from actions.knowledge import TASK_MESSAGES
 from bot.config import PROJECT_ROOT
 from bot.evaluation.kb import KbRun, evaluate_set, parse_all
 from bot.modelcache import ensure_model
-from bot.policy.knowledge import read_knowledge
+from bot.policy.knowledge import FACETS, read_knowledge
 from bot.policy.loader import available_policies, load_policy
 from bot.services.topics import choice_for_parse, reaches_knowledge_base
 
@@ -28,11 +29,14 @@ pytestmark = pytest.mark.e2e
 
 SETS = PROJECT_ROOT / "tests" / "nlu"
 #: set → lowest top-1 share that passes, a little under the measured figure
-#: (docs/knowledge-base.md, "Routing"): third 94.1 %, fourth 91.8 %, held-out 96.0 %, dev 99.2 %;
-#: all four have been read while the rules were written, so they guard against a fall, they do
-#: not measure new wording.
+#: (docs/knowledge-base.md, "Routing" and "Fifth round"): third 95.0 %, fourth 91.8 %, fifth
+#: 91.2 %, held-out 96.0 %, dev 99.2 %; all five have been read while the rules were written, so
+#: they guard against a fall, they do not measure new wording.
 GATES = {
-    "kb_paraphrases_third": 0.92,
+    "kb_paraphrases_third": 0.94,
+    # a fifth writer (2026-12-06), scored unread at 87.6 %, then the development set of the fifth
+    # round (questions about a situation in question form reach the knowledge base)
+    "kb_paraphrases_fifth": 0.90,
     # a fourth writer (2026-12-06), never read: 89.0 % on the session's first commit, 88.6 % at
     # its end (the dialogue rounds send a few more questions naming a fault to the repair form);
     # 91.8 % once questions about a situation stopped being taken for tasks (issue 17, routing)
@@ -113,15 +117,20 @@ def test_real_requests_keep_their_task() -> None:
 
 
 def test_every_next_step_an_answer_names_leads_there() -> None:
-    """The messages the answers tell residents to send reach what they promise (“我要报修” once
-    reached a complaint)."""
+    """The messages the answers and the follow-ups' lines tell residents to send reach what they
+    promise (“我要报修” once reached a complaint), and so does each task's offer."""
     quoted = {
         message
         for name in available_policies()
         for kb in [read_knowledge(load_policy(name))]
         for key in kb.topics
-        for message in QUOTED.findall(kb.answer(key))
+        for text in [kb.answer(key), *(kb.follow_up(key, facet) for facet in FACETS)]
+        for message in QUOTED.findall(text)
     } - NOT_MESSAGES
+    # the task offered after a question taken from it (actions.knowledge.task_offer)
+    assert {task: NEXT_STEPS.get(message) for task, message in TASK_MESSAGES.items()} == {
+        task: task for task in TASK_MESSAGES
+    }
     assert quoted <= set(NEXT_STEPS), (
         f"quoted messages without an expected intent: {quoted - set(NEXT_STEPS)}"
     )
