@@ -14,7 +14,7 @@ import re
 import threading
 import traceback
 import unicodedata
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any, TypeVar
@@ -283,6 +283,25 @@ def _user_events(tracker: Tracker) -> list[dict[str, Any]]:
 def _intent_of(event: dict[str, Any]) -> str | None:
     name = (event.get("parse_data") or {}).get("intent", {}).get("name")
     return str(name) if name else None
+
+
+def bot_said_within(tracker: Tracker, responses: Collection[str], messages: int) -> bool:
+    """Whether the bot sent one of `responses` (by response name) in answer to one of the
+    resident's last `messages` messages, the latest included: the test behind follow-ups read
+    against what was just said (那还能怎么查 after the verification questions, 明天上午 after an
+    urgent ticket, 那去年的呢 after a bill)."""
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users > messages:
+                return False
+        elif (
+            event.get("event") == "bot"
+            and (event.get("metadata") or {}).get("utter_action") in responses
+        ):
+            return True
+    return False
 
 
 def previous_bot_turn(tracker: Tracker) -> list[dict[str, Any]]:

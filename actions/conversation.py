@@ -31,6 +31,7 @@ from actions.common import (
     YES_PAYLOAD,
     address_parts,
     apologise_once,
+    bot_said_within,
     channel_of,
     consecutive_fallbacks,
     contact_number,
@@ -401,18 +402,7 @@ def _another_way_after_verification(tracker: Tracker) -> bool:
     text = latest_text(tracker)
     if not (asks_for_another_way(text) or cannot_provide(text) or "验证不了" in text):
         return False
-    users = 0
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            users += 1
-            if users > 3:
-                return False
-        elif (
-            event.get("event") == "bot"
-            and (event.get("metadata") or {}).get("utter_action") in _VERIFY_ASKS
-        ):
-            return True
-    return False
+    return bot_said_within(tracker, _VERIFY_ASKS, 3)
 
 
 def _answered_question_beside(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
@@ -753,18 +743,7 @@ def _visit_time_after_urgent(tracker: Tracker) -> bool:
     "what do you want to do?"."""
     if next(tracker.get_latest_entity_values("time"), None) is None:
         return False
-    users = 0
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            users += 1
-            if users > 3:
-                return False
-        elif (
-            event.get("event") == "bot"
-            and (event.get("metadata") or {}).get("utter_action") in URGENT_FILED
-        ):
-            return True
-    return False
+    return bot_said_within(tracker, URGENT_FILED, 3)
 
 
 def _question_read_as_a_value(tracker: Tracker, kb: KnowledgeBase) -> str | None:

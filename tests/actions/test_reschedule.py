@@ -157,3 +157,18 @@ async def test_a_new_time_said_while_the_form_runs_replaces_the_window(
     events = await ActionCorrectInfo().run(dispatcher, conversation, domain)
     assert "utter_visit_time_changed" in texts(dispatcher)
     assert slot_values(events)["visit_time"].startswith("2026-11-29T08:00:00+08:00")
+
+
+def test_what_the_bot_said_counts_only_within_the_last_messages() -> None:
+    from actions.common import bot_said_within
+
+    asked = {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_ask_phone_last4"}}
+    near = tracker(user_turn("查费", message_id="a"), asked, user_turn("那还能怎么查"))
+    far = tracker(
+        user_turn("查费", message_id="a"),
+        asked,
+        *[user_turn(f"第{n}句", message_id=f"m{n}") for n in range(4)],
+    )
+    assert bot_said_within(near, {"utter_ask_phone_last4"}, 3)
+    assert not bot_said_within(far, {"utter_ask_phone_last4"}, 3)
+    assert not bot_said_within(near, {"utter_verify_failed"}, 3)
