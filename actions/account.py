@@ -64,7 +64,7 @@ from bot.services.accounts import (
     verify,
     wait_text,
 )
-from bot.services.stop_heating import late_application_starts
+from bot.services.stop_heating import application_label, late_season_note
 from bot.store.accounts import accounts_bound_to, bind_account, get_account, unbind_accounts
 
 #: Characters no account-number answer needs: their presence means code or a paste.
@@ -526,11 +526,6 @@ async def _apply_stop_heating(
 ) -> None:
     rules = policy()
     now = clock.now()
-    note = ""
-    start = late_application_starts(rules, now.date())
-    if start is not None:
-        when = f"{start.year}年{start.month}月{start.day}日"
-        note = f"已过本季报停申请截止日，报停将从 {when} 起的供暖季生效。"
     ticket = await in_db(
         ticket_service.open_household_ticket,
         rules,
@@ -540,12 +535,12 @@ async def _apply_stop_heating(
         channel=channel_of(tracker),
         sender_id=tracker.sender_id,
         dedup_key=message_key(tracker, "BT"),
-        description="用户在线申请报停",
+        description=f"用户在线{application_label(rules, now.date())}",
     )
     dispatcher.utter_message(
         response="utter_stop_heating_created",
         ticket_no=ticket.ticket_no,
         account=mask_account(account),
-        season_note=note,
+        season_note=late_season_note(rules, now.date()),
         first_reply=clock.format_due(ticket.first_reply_due),
     )

@@ -22,13 +22,16 @@ they are put through to gets the address and phone with the transcript.
 
 from __future__ import annotations
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.common import (
     address_parts,
+    bot_said_within,
     channel_of,
+    guarded,
     in_db,
     known_communities,
     latest_intent_among,
@@ -47,7 +50,7 @@ from bot.nlu.requests import cannot_provide
 from bot.privacy import mask_phone
 from bot.services import applications as application_service
 from bot.services.meters import meter_problem_category
-from bot.services.stop_heating import late_application_starts
+from bot.services.stop_heating import application_label, late_application_starts, late_season_note
 from bot.store.tickets import TicketDraft
 
 STOP = "apply_stop_heating"
@@ -164,7 +167,11 @@ async def file_unverified(
     account = account_given(_user_texts(tracker))
     request_text = latest_text_of_intent(tracker, set(FILED_UNVERIFIED)) or ""
     window = window_of(tracker.get_slot("visit_time"))
-    description = "用户在线申请报停" if purpose == STOP else f"上门查表：{request_text}"
+    description = (
+        f"用户在线{application_label(rules, now.date())}"
+        if purpose == STOP
+        else f"上门查表：{request_text}"
+    )
     draft = TicketDraft(
         kind="BT" if purpose == STOP else "CB",
         channel=channel_of(tracker),
@@ -228,13 +235,10 @@ async def file_unverified(
         "hotline": rules.company.hotline,
     }
     if purpose == STOP:
-        note = ""
-        start = late_application_starts(rules, now.date())
-        if start is not None:
-            when = f"{start.year}年{start.month}月{start.day}日"
-            note = f"已过本季报停申请截止日，报停将从 {when} 起的供暖季生效。"
         dispatcher.utter_message(
-            response="utter_stop_heating_filed_unverified", season_note=note, **common
+            response="utter_stop_heating_filed_unverified",
+            season_note=late_season_note(rules, now.date()),
+            **common,
         )
     else:
         dispatcher.utter_message(
@@ -250,4 +254,46 @@ def read_back_item(tracker: Tracker) -> tuple[str, str] | None:
     purpose = latest_intent_among(tracker, set(FILED_UNVERIFIED))
     if purpose is None or tracker.get_slot("verified_account"):
         return None
+    if purpose == STOP:
+        # A late 报停 says which season it covers before the resident says yes to it.
+        return ("事项", application_label(policy(), clock.now().date()))
     return ("事项", REQUEST_NAMES[purpose])
+
+
+#: Said once, before the first detail of a 报停 that is too late for this winter.
+LATE_NOTICE = "utter_stop_heating_late_notice"
+
+
+class ActionAskVerifyFormAddress(Action):
+    """The address question of an application without the 户号; a 报停 made during the season
+    first hears that it covers next winter, not this one, and that this winter's fee stands.
+
+    Told before any detail is asked, so a resident who wanted this winter's heating stopped can
+    say 算了 instead of finding out at the confirmation (or, worse, believing the fee stops).
+    """
+
+    def name(self) -> str:
+        """The action's name, as in domain.yml (Rasa asks a form's slot with it)."""
+        return "action_ask_verify_form_address"
+
+    @guarded
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """The notice (once per conversation stretch), then the question."""
+        rules = policy()
+        today = clock.now().date()
+        start = late_application_starts(rules, today)
+        if (
+            start is not None
+            and latest_intent_among(tracker, set(FILED_UNVERIFIED)) == STOP
+            and not bot_said_within(tracker, {LATE_NOTICE}, 6)
+        ):
+            deadline = rules.stop_heating.apply_deadline
+            dispatcher.utter_message(
+                response=LATE_NOTICE,
+                deadline=f"{deadline.month}月{deadline.day}日",
+                start=f"{start.year}年{start.month}月{start.day}日",
+            )
+        dispatcher.utter_message(response="utter_ask_verify_form_address")
+        return []

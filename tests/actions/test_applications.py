@@ -4,25 +4,34 @@ ownership is unverified."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions.account import ActionAfterVerification, ValidateVerifyForm
 from actions.applications import (
     ALREADY_OPEN,
+    LATE_NOTICE,
     LIMIT_REFUSAL,
     NOTED_FOR_STAFF,
     OWNERSHIP_UNVERIFIED,
+    PROBLEM,
+    ActionAskVerifyFormAddress,
     account_given,
 )
 from actions.common import policy
 from actions.readback import read_back_details
+from bot.base import clock
 from bot.store.db import session_scope
 from bot.store.models import Ticket
 
 from .conftest import has_event, said, slot_values, texts, tracker, user_turn
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 async def _slots(domain: dict[str, Any], text: str, intent: str, **kw: Any) -> list[str]:
@@ -92,6 +101,9 @@ async def test_the_stop_is_filed_unverified_and_shows_nothing_of_the_account(
     assert ticket.community == "阳光花园" and ticket.phone == "13900001111"
     assert OWNERSHIP_UNVERIFIED in (ticket.description or "")
     assert "0102345678" in (ticket.description or "")  # recorded as given, for staff
+    # the pinned clock is inside the season: staff must not seal the valve this winter
+    assert "2027年11月15日起的供暖季" in (ticket.description or "")
+    assert "2027年11月15日" in reply["season_note"]
 
 
 async def test_a_meter_visit_is_filed_with_its_window_and_category(
@@ -136,7 +148,19 @@ async def test_nothing_is_filed_before_the_yes(store: str, domain: dict[str, Any
     assert texts(dispatcher) == []
 
 
-def test_the_read_back_names_the_request() -> None:
+@pytest.mark.parametrize(
+    ("today", "item"),
+    [
+        # in the season: too late for this winter, so the resident sees which season before the yes
+        (datetime(2026, 12, 6, 23, 0, tzinfo=SHANGHAI), "报停申请（2027年11月15日起的供暖季）"),
+        # between seasons, before the 11-14 deadline: in time, no season to explain
+        (datetime(2027, 7, 1, 10, 0, tzinfo=SHANGHAI), "报停申请"),
+    ],
+)
+def test_the_read_back_names_the_request_and_the_season_it_covers(
+    monkeypatch: pytest.MonkeyPatch, today: datetime, item: str
+) -> None:
+    monkeypatch.setattr(clock, "now", lambda: today)
     details = read_back_details(
         "verify_form",
         tracker(
@@ -144,7 +168,7 @@ def test_the_read_back_names_the_request() -> None:
             slots={"address": "东风新村5号楼2单元101", "phone": "13661234567"},
         ),
     )
-    assert details[0] == ("事项", "报停申请")
+    assert details[0] == ("事项", item)
     assert ("联系电话", "136****4567") in details
 
 
@@ -350,3 +374,30 @@ async def test_a_resident_who_cannot_give_the_digits_is_not_told_it_is_off_topic
     )
     await ActionOutOfScope().run(dispatcher, conversation, domain)
     assert "utter_out_of_scope" not in texts(dispatcher)
+
+
+async def test_a_stop_in_the_season_hears_first_that_it_covers_next_winter(
+    store: str, domain: dict[str, Any]
+) -> None:
+    """The pinned clock is 11-27, past the 11-14 deadline: before the address is asked, the
+    resident learns this winter's fee stands, once; a meter visit hears no such thing."""
+    ask = ActionAskVerifyFormAddress()
+    dispatcher = CollectingDispatcher()
+    stop = user_turn("今年冬天不在家住 想把暖气停了", "apply_stop_heating")
+    await ask.run(dispatcher, tracker(stop, active_loop="verify_form"), domain)
+    assert texts(dispatcher) == [LATE_NOTICE, "utter_ask_verify_form_address"]
+    assert said(dispatcher, LATE_NOTICE)["start"] == "2027年11月15日"
+
+    again = CollectingDispatcher()
+    notice = {"event": "bot", "text": "…", "metadata": {"utter_action": LATE_NOTICE}}
+    later = user_turn("这个不是地址吧", message_id="m2")
+    await ask.run(again, tracker(stop, notice, later, active_loop="verify_form"), domain)
+    assert texts(again) == ["utter_ask_verify_form_address"]
+
+    meter = CollectingDispatcher()
+    await ask.run(
+        meter,
+        tracker(user_turn("热表读数不对 想让人来看看", PROBLEM), active_loop="verify_form"),
+        domain,
+    )
+    assert texts(meter) == ["utter_ask_verify_form_address"]
