@@ -699,7 +699,7 @@ PLAIN_APOLOGY = "utter_apology_plain"
 
 
 #: Every apology a conversation may hear; one of them is enough.
-APOLOGIES = frozenset({APOLOGY, PLAIN_APOLOGY, "utter_apology_outage"})
+APOLOGIES = frozenset({APOLOGY, PLAIN_APOLOGY, "utter_apology_outage", "utter_apology_grievance"})
 
 
 def apologise_once(

@@ -22,6 +22,7 @@ from rasa_sdk.events import (
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import grievances
 from actions.account import show_earlier_bill, tell_fee_estimate
 from actions.cold_room import reading_below_standard, tell_below_standard
 from actions.common import (
@@ -58,6 +59,7 @@ from actions.common import (
     window_of,
 )
 from actions.emergency import tell_urgent_completed
+from actions.grievances import grievance_heard
 from actions.knowledge import answer_follow_up, answer_topics, task_offer
 from actions.outage import ActionQueryOutage, community_of
 from actions.repair import OPEN_REPAIR, same_home
@@ -101,6 +103,7 @@ from bot.nlu.requests import (
     withdraws,
 )
 from bot.nlu.reschedule import Reschedule, asks_to_reschedule
+from bot.nlu.resident_requests import asks_for_a_visit
 from bot.nlu.timewindow import parse_visit_window
 from bot.policy.knowledge import KnowledgeBase, load_knowledge
 from bot.policy.rules import in_heating_season, season_dates, season_start_year
@@ -382,6 +385,9 @@ class ActionHandleYesNo(Action):
                 response="utter_verify_alternatives", hotline=policy().company.hotline
             )
             return cleared
+        if yes and (visit := _visit_asked(tracker)):
+            # 行 那你们来一趟吧 after an answer: the visit it asks for, not "anything else?"
+            return [*cleared, *visit]
         # 算了 跟你说也没用 你就告诉我几点能来热: sorry first, then what they still ask
         apologise_once(dispatcher, tracker, PLAIN_APOLOGY)
         if asks_when_heat_returns(latest_text(tracker)) and await community_of(tracker):
@@ -390,6 +396,26 @@ class ActionHandleYesNo(Action):
             return cleared  # 好滴 那发票咋开呀: the question, not "anything else?"
         dispatcher.utter_message(response="utter_anything_else")
         return cleared
+
+
+def _visit_asked(tracker: Tracker) -> list[EventType]:
+    """The form a yes that asks someone to come starts (行 那你们来一趟吧, 好 那过来看看吧 after
+    the floor-heating answer; 好 那来测一下吧 after the room-temperature one), with the fault the
+    resident's last messages told; [] when the yes asks for no visit."""
+    text = latest_text(tracker)
+    if asks_for_measurement(text):
+        return [FollowupAction("temp_check_form")]
+    if not asks_for_a_visit(text):
+        return []
+    told = " ".join(_recent_user_texts(tracker, 3))
+    fault = fault_type_of(told)
+    return [*([SlotSet("fault_type", fault)] if fault else []), FollowupAction("repair_form")]
+
+
+def _recent_user_texts(tracker: Tracker, count: int) -> list[str]:
+    """The resident's latest `count` messages, newest first."""
+    texts = [str(e.get("text") or "") for e in reversed(tracker.events) if e.get("event") == "user"]
+    return texts[:count]
 
 
 #: The account's questions: a resident who just left them may still need the other ways.
@@ -1084,6 +1110,9 @@ class ActionAnswerFaq(Action):
             events = await ActionQueryOutage().run(dispatcher, tracker, domain)
         elif "query_service_hall" in asked:
             events = await ActionQueryServiceHall().run(dispatcher, tracker, domain)
+        grievance = None if pressed else grievance_heard(tracker)
+        if grievance and grievances.before_answer(dispatcher, tracker, grievance, choice.answer):
+            return events  # 热线一直打不通: help here, not the number they could not reach
         others = [] if pressed else clause_topics(tracker.latest_message, kb.retrieval)
         if choice.answer is not None and choice.answer in kb.topics:
             # a question taken from a task (这种得报修不) is offered the task after its answer
@@ -1098,6 +1127,8 @@ class ActionAnswerFaq(Action):
             answer_topics(dispatcher, tracker, kb, others)
         elif not events and not offer_topics(dispatcher, kb, choice):
             dispatcher.utter_message(response="utter_ask_rephrase")
+        if grievance and not repair_too:
+            grievances.after_answer(dispatcher, tracker)  # 坑人呢: record it, or a person
         if repair_too:
             # 额屋里暖气片一到黑咧就咣当咣当响 这咋弄: the answer says a knock needs a fitter, so
             # the booking starts with it (不用报修 still ends it)

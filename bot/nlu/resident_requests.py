@@ -151,7 +151,10 @@ def cancels_named_request(text: str | None) -> bool:
 
 # ---- a fitter, not a ticket ----------------------------------------------------------------
 
-_VISIT = re.compile(r"派.{0,4}(?:人|师傅)|(?:来|过来).{0,2}(?:看看|修|瞧瞧|检查)|上门|报个修")
+_VISIT = re.compile(
+    r"派.{0,4}(?:人|师傅)|(?:来|过来).{0,2}(?:看看|修|瞧瞧|检查|瞅瞅|看一下|看一眼|瞅一眼)|上门|报个修|"
+    r"(?:来|跑)一趟|安排.{0,3}(?:人|师傅)(?:来|过来|上门)"
+)
 #: Words that refer to a ticket or a visit already arranged.
 _TICKET_REFERRED = re.compile(
     r"工单|单号|单子|进度|报修的|报的修|之前|刚才报|已经|上次|啥时候|什么时候|几点|多久|"
