@@ -85,7 +85,7 @@ from bot.nlu.clauses import clause_intents, is_question
 from bot.nlu.contact_fix import corrected_phone
 from bot.nlu.faults import fault_type_of
 from bot.nlu.limits import INPUT_TRUNCATED, MAX_MESSAGE_CHARS, has_words
-from bot.nlu.numbers import normalise_contact_number
+from bot.nlu.numbers import normalise_account_no, normalise_contact_number
 from bot.nlu.preambles import announces_question
 from bot.nlu.requests import (
     FORM_STARTERS,
@@ -755,8 +755,43 @@ class ActionHandleInform(Action):
         cold = tell_below_standard(dispatcher, tracker)
         if cold is not None:
             return cold  # 屋里就12度: a home below the standard, not a bare value
+        account = _account_after_fee_talk(tracker)
+        if account:
+            # 0102345678 right after 暖气费怎么交: the bill of that account (verified first)
+            return [SlotSet("account_no", account), FollowupAction("verify_form")]
         dispatcher.utter_message(response="utter_ask_what_for")
         return []
+
+
+#: Answers about paying, after which a bare 户号 asks what that account owes.
+FEE_TOPICS = frozenset(
+    {"payment_channels", "fee_standard", "late_fee", "payment_not_posted", "duplicate_payment"}
+)
+
+
+def _account_after_fee_talk(tracker: Tracker) -> str | None:
+    """The 户号 of a message that gives one (not a mobile number) within two messages of a
+    question about paying or the bill; None otherwise (the resident is asked what it is for)."""
+    given = next(tracker.get_latest_entity_values("account_no"), None)
+    account = normalise_account_no(given) if given else None
+    if account is None or normalise_contact_number(str(given)) == account:
+        return None
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        users += 1
+        if users == 1:
+            continue
+        if users > 3:
+            return None
+        parse = event.get("parse_data") or {}
+        if (parse.get("intent") or {}).get("name") == "query_fee":
+            return account
+        key = (parse.get("response_selector") or {}).get("faq", {}).get("response", {})
+        if str(key.get("intent_response_key") or "").removeprefix("faq/") in FEE_TOPICS:
+            return account
+    return None
 
 
 #: Answers that filed or completed an urgent ticket.

@@ -1,6 +1,7 @@
 """A yes that asks someone to come, after an answer (行 那你们来一趟吧): the visit, not "anything
 else?" (found playing the stack: the floor-heating answer, then 上门调要钱吗, then 行 那你们来一趟吧
-got 好的。还有什么可以帮您？ and nothing was booked)."""
+got 好的。还有什么可以帮您？ and nothing was booked); a bare 户号 after 暖气费怎么交 asks for that
+account's bill, not "what is this number for?"."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import ActionHandleYesNo
+from actions.conversation import ActionHandleInform, ActionHandleYesNo
 
 from .conftest import has_event, slot_values, texts, tracker, user_turn
 
@@ -54,3 +55,39 @@ async def test_a_plain_yes_books_nothing(domain: dict[str, Any], reply: str) -> 
     events, said = await _after_answer(domain, "暖气片放气阀在哪", reply)
     assert not any(e.get("event") == "followup" for e in events)
     assert said[-1] == "utter_anything_else"
+
+
+def _account(value: str) -> list[dict[str, Any]]:
+    return [{"entity": "account_no", "value": value}]
+
+
+@pytest.mark.parametrize(
+    ("question", "topic", "books"),
+    [
+        ("我要交暖气费 怎么交", "payment_channels", True),  # found playing: got the menu
+        ("过了年再交有滞纳金吗", "late_fee", True),
+        ("暖气片放气阀在哪", "radiator_bleeding", False),  # nothing about the bill
+    ],
+)
+async def test_a_bare_account_after_talk_of_the_bill_asks_for_that_bill(
+    domain: dict[str, Any], question: str, topic: str, books: bool
+) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionHandleInform().run(
+        dispatcher,
+        tracker(
+            user_turn(question, "faq", message_id="q", response_selector=_faq(topic)),
+            _ANSWER,
+            user_turn("0102345678", "inform", entities=_account("0102345678"), message_id="a"),
+        ),
+        domain,
+    )
+    assert has_event(events, "followup", "verify_form") is books
+    if books:
+        assert slot_values(events)["account_no"] == "0102345678"
+    else:
+        assert texts(dispatcher) == ["utter_ask_what_for"]
+
+
+def _faq(key: str) -> dict[str, Any]:
+    return {"faq": {"response": {"intent_response_key": f"faq/{key}"}}}
