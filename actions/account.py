@@ -214,6 +214,11 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
         if _both_given(text):
             # 户号0102345679 手机尾号5679 in one message: asking for the digits again ignores them
             return {"phone_last4": text}
+        last4 = _mobile_last4(text)
+        if last4 and (requested(tracker, "phone_last4") or _account_beside_mobile(text)):
+            # the whole number where its last four were asked (13812345678), or with the 户号
+            # (户号0102345678 手机13812345678): its last four digits are the proof asked for
+            return {"phone_last4": last4}
         return {}
 
     async def validate_account_no(
@@ -313,6 +318,21 @@ def _both_given(text: str) -> bool:
         and _LAST4_CUE.search(normalise(text)) is not None
         and len(_last4_candidates(text)) == 1
     )
+
+
+_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+def _mobile_last4(text: str) -> str | None:
+    """The last four digits of the one mobile number in `text` (spaces and dashes allowed)."""
+    found = set(_MOBILE.findall(re.sub(r"[\s-]", "", chinese_to_arabic(normalise(text)))))
+    return found.pop()[-4:] if len(found) == 1 else None
+
+
+def _account_beside_mobile(text: str) -> bool:
+    """Whether `text` gives a 户号 besides its mobile number."""
+    flat = re.sub(r"[\s-]", "", chinese_to_arabic(normalise(text)))
+    return normalise_account_no(_MOBILE.sub(" ", flat)) is not None
 
 
 def _last4_candidates(text: str) -> list[str]:

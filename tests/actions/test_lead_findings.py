@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.account import ValidateVerifyForm
@@ -335,3 +336,22 @@ async def test_a_repair_without_anyone_in_charge_named_offers_no_person(
     dispatcher = CollectingDispatcher()
     await ValidateRepairForm().run(dispatcher, tracker(turn, active_loop="repair_form"), domain)
     assert "utter_person_offer" not in texts(dispatcher)
+
+
+@pytest.mark.parametrize(
+    ("text", "slots", "last4"),
+    [
+        # the whole registered number beside the 户号 (found playing: the digits were asked again)
+        ("我是张伟 户号0102345678 手机13812345678 帮我查下欠多少", {}, "5678"),
+        # the whole number where its last four were asked, spaced as people type it
+        ("138 1234 5678", {"requested_slot": "phone_last4", "account_no": "0102345678"}, "5678"),
+        # a mobile alone, nobody asked for the digits: not a proof of anything
+        ("13812345678", {}, None),
+    ],
+)
+async def test_a_whole_mobile_number_gives_its_last_four_digits(
+    domain: dict[str, Any], text: str, slots: dict[str, Any], last4: str | None
+) -> None:
+    asked = tracker(user_turn(text, "query_fee"), slots=slots)
+    taken = await ValidateVerifyForm().extract_phone_last4(CollectingDispatcher(), asked, domain)
+    assert taken == ({"phone_last4": last4} if last4 else {})
