@@ -29,6 +29,7 @@ from actions.common import (
     previous_bot_turn,
     this_turn,
 )
+from bot.nlu.faults import fault_type_of
 from bot.policy.faq_sms import sms_topic_answer, sms_trimmed
 from bot.policy.knowledge import FACETS, KnowledgeBase, load_knowledge
 from bot.services.follow_ups import facet_asked, follow_up_facet
@@ -137,14 +138,26 @@ def taken_from_task(parse: Mapping[str, Any]) -> str | None:
     return ranked[0] if ranked and ranked[0] in TASK_MESSAGES else None
 
 
+#: Faults at home that a question about something else may tell in passing (我刚搬来的 租的房子
+#: 房东说暖气费他交了 但是暖气不热 我该找谁): the answer is about who pays, the home is cold.
+_FAULTS_OFFERED_A_REPAIR = frozenset({"no_heat", "leak", "valve"})
+
+
+def fault_told(text: str) -> str | None:
+    """report_repair when `text` tells a fault at home the classifier read as a question, so its
+    answer is followed by the repair offer; None otherwise."""
+    return "report_repair" if fault_type_of(text) in _FAULTS_OFFERED_A_REPAIR else None
+
+
 def task_offer(
     tracker: Tracker, kb: KnowledgeBase, key: str
 ) -> tuple[list[dict[str, str]], str | None]:
     """After the answer to a question taken from a task (管道嗡嗡响 这种得报修不, 暖气越来越不热 是
-    不是该洗了), that task is offered: a button that sends the message which starts it, and that
-    message named in a line of its own (`utter_kb_task_offer`) when topic `key`'s answer does not
-    name it already. Outside forms only (a form under way is the request). ([], None): no offer."""
-    task = taken_from_task(tracker.latest_message)
+    不是该洗了), or one that tells a fault at home in passing (`fault_told`), that task is
+    offered: a button that sends the message which starts it, and that message named in a line
+    of its own (`utter_kb_task_offer`) when topic `key`'s answer does not name it already.
+    Outside forms only (a form under way is the request). ([], None): no offer."""
+    task = taken_from_task(tracker.latest_message) or fault_told(latest_text(tracker))
     if task is None or tracker.active_loop.get("name") or key not in kb.topics:
         return [], None
     message = TASK_MESSAGES[task]

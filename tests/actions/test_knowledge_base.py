@@ -102,3 +102,25 @@ async def test_a_fallback_that_is_not_a_kb_question_still_asks_to_rephrase(
     dispatcher = CollectingDispatcher()
     await ActionFallback().run(dispatcher, tracker(turn), domain)
     assert texts(dispatcher) == ["utter_ask_rephrase"]
+
+
+async def _faq_answer(domain: dict[str, Any], text: str, key: str) -> list[str]:
+    dispatcher = CollectingDispatcher()
+    selector = {"faq": {"response": {"intent_response_key": f"faq/{key}"}}}
+    await ActionAnswerFaq().run(
+        dispatcher, tracker(user_turn(text, "faq", response_selector=selector)), domain
+    )
+    return texts(dispatcher)
+
+
+async def test_a_fault_told_beside_a_question_is_offered_the_repair(
+    domain: dict[str, Any],
+) -> None:
+    """Found playing: a tenant whose home is cold asked whom to turn to and got only who pays."""
+    said = await _faq_answer(
+        domain, "我刚搬来的 租的房子 房东说暖气费他交了 但是暖气不热 我该找谁", "rental_who_pays"
+    )
+    assert "房东" in said[0]
+    assert said[-1] == "utter_kb_task_offer"
+    plain = await _faq_answer(domain, "租房的话暖气费谁交", "rental_who_pays")
+    assert plain[-1] != "utter_kb_task_offer"
