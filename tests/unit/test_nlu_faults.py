@@ -250,3 +250,17 @@ def test_ten_thousand_characters_are_fast(chunk: str) -> None:
     started = time.perf_counter()
     fault_type_of(text)
     assert time.perf_counter() - started < 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "fault"),
+    [
+        # non-native residents write part of it in English (found playing: asked "what is wrong?")
+        ("hello 我的heating不work了 very cold", "no_heat"),
+        ("radiator is not hot 卧室", "no_heat"),
+        ("暖气片 leaking 地上都是水", "leak"),
+        ("the pipe burst in the kitchen", "leak"),
+    ],
+)
+def test_english_words_of_a_fault(text: str, fault: str) -> None:
+    assert fault_type_of(text) == fault
