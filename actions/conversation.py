@@ -72,6 +72,7 @@ from actions.tickets import (
     ActionQueryTicket,
     answer_cancellation,
     ticket_no_of,
+    tickets_asked_about,
 )
 from bot.base import clock
 from bot.channels.payloads import latest_user_text
@@ -290,7 +291,14 @@ class ActionRequestHuman(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Hand the conversation over, noting whether it is a complaint or an angry user."""
+        """Hand the conversation over, noting whether it is a complaint or an angry user; a
+        resident with a request on file who asks when we get back to them (多久能给我回复, read
+        as a wish for a person) hears that request's deadlines instead of a second queue."""
+        text = latest_text(tracker)
+        if ASKS_FOR_PERSON.search(text) is None and asks_when_we_reply(text):
+            _, filed = await tickets_asked_about(tracker)
+            if filed:
+                return await ActionQueryTicket().run(dispatcher, tracker, domain)
         return await hand_over(dispatcher, tracker, handoff_reason(tracker))
 
 

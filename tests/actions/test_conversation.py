@@ -846,3 +846,23 @@ async def test_in_a_complaint_when_we_reply_is_answered_with_its_deadlines(
     rules = load_policy()
     assert deadlines["ack_hours"] == f"{rules.complaint.acknowledge_hours:g}"
     assert deadlines["reply_hours"] == f"{rules.response.first_reply_hours:g}"
+
+
+async def test_when_will_you_reply_after_filing_is_the_request_s_status_not_a_hand_off(
+    store: str, domain: dict[str, Any]
+) -> None:
+    """Found playing: 多久能给我回复 right after a complaint was filed (read as request_human) was
+    put in the queue for a person, a second ticket, instead of told when the complaint is due."""
+    number = _file(store, channel="rest", sender_id="tester", description="收了钱不给收据")
+    dispatcher = CollectingDispatcher()
+    await ActionRequestHuman().run(
+        dispatcher, tracker(user_turn("多久能给我回复", "request_human")), domain
+    )
+    assert said(dispatcher, "utter_ticket_status")["ticket_no"] == number
+    # with nothing on file, or a person asked for by name, it is the hand-off as before
+    for text, sender in (("多久能给我回复", "nobody"), ("多久能给我回复 我要转人工", "tester")):
+        handed = CollectingDispatcher()
+        await ActionRequestHuman().run(
+            handed, tracker(user_turn(text, "request_human"), sender=sender), domain
+        )
+        assert "utter_ticket_status" not in texts(handed)
