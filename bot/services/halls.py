@@ -487,7 +487,7 @@ def answer(registry: Registry, question: Question, now: datetime, policy: Policy
     if service is not None:
         messages.append(documents_answer(service, chosen[0].hall if len(chosen) == 1 else None))
     today = clock.local(now).date()
-    days = asked_days(question.text, registry, today) if service is None else []
+    days = asked_days(question.text, registry, today)
     if chosen and days:
         messages += _day_messages(candidates, chosen, holidays, days, now, policy)
     elif chosen:

@@ -298,3 +298,17 @@ def test_what_to_bring_refers_back_to_the_service_named_just_before(policy: Poli
     # Without a question about documents, an earlier service is not dragged in.
     plain = answer(REGISTRY, Question("营业厅在哪", earlier="过户"), at(2026, 12, 7, 9), policy)
     assert plain[0].startswith("我们的营业厅：")
+
+
+def test_a_day_asked_with_a_service_gets_that_days_hours_of_the_halls_offering_it(
+    policy: Policy,
+) -> None:
+    """Found playing: 营业厅周六开门吗 我想去办过户 got the documents and the next opening
+    (Monday), not whether it is open on Saturday."""
+    friday = at(2026, 12, 11, 9)
+    messages = answer(
+        REGISTRY, Question("营业厅周六开门吗 我想去办过户", community="幸福里小区"), friday, policy
+    )
+    assert messages[0].startswith("到西城营业厅办理过户")
+    text = "\n".join(messages)
+    assert "西城营业厅：明天（12月12日，周六）休息，不营业。" in text
