@@ -699,7 +699,15 @@ PLAIN_APOLOGY = "utter_apology_plain"
 
 
 #: Every apology a conversation may hear; one of them is enough.
-APOLOGIES = frozenset({APOLOGY, PLAIN_APOLOGY, "utter_apology_outage", "utter_apology_grievance"})
+APOLOGIES = frozenset(
+    {
+        APOLOGY,
+        PLAIN_APOLOGY,
+        "utter_apology_outage",
+        "utter_apology_grievance",
+        "utter_hotline_unreachable",
+    }
+)
 
 
 def apologise_once(

@@ -37,13 +37,14 @@ def before_answer(
 ) -> bool:
     """Say sorry (once a conversation); True when that, with the help offered here, is the whole
     answer: the resident could not get through on the line the topic would give them."""
-    apologise_once(dispatcher, tracker, APOLOGY, owed=True)
     if grievance == UNREACHABLE and (topic is None or topic in CONTACT_TOPICS):
+        # its own words say sorry (one apology, not two in a row)
         dispatcher.utter_message(
             response=UNREACHABLE_ANSWER,
             buttons=[{"title": "转人工", "payload": "转人工"}],
         )
         return True
+    apologise_once(dispatcher, tracker, APOLOGY, owed=True)
     return False
 
 

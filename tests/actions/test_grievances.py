@@ -38,7 +38,7 @@ async def test_an_unreachable_hotline_gets_help_here_not_the_number(
     domain: dict[str, Any],
 ) -> None:
     said = await _answer(domain, "你们热线打了一上午都没人接 到底有没有人管", "hotline")
-    assert said == [APOLOGY, UNREACHABLE_ANSWER]
+    assert said == [UNREACHABLE_ANSWER]  # its own words apologise: one sorry, not two
 
 
 async def test_rude_staff_inside_another_topic_still_hear_the_offer(
