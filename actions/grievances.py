@@ -55,7 +55,7 @@ def after_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         return
     dispatcher.utter_message(
         response=OFFER,
-        hours=policy().complaint.acknowledge_hours,
+        hours=f"{policy().complaint.acknowledge_hours:g}",
         buttons=[
             {"title": "我要投诉", "payload": "我要投诉"},
             {"title": "转人工", "payload": "转人工"},

@@ -58,3 +58,13 @@ async def test_inside_a_form_the_form_keeps_its_own_apology(domain: dict[str, An
         domain, "换个阀门收了我两百块 这合理吗", "repair_cost", active_loop="repair_form"
     )
     assert APOLOGY not in said and OFFER not in said
+
+
+async def test_the_offer_names_the_complaint_hours_as_people_write_them(
+    domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    turn = user_turn("换个阀门收了我两百块 这合理吗", "faq", response_selector=_faq("repair_cost"))
+    await ActionAnswerFaq().run(dispatcher, tracker(turn), domain)
+    offer = next(m for m in dispatcher.messages if m.get("response") == OFFER)
+    assert offer["hours"] == "24"  # not 24.0
