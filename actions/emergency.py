@@ -36,6 +36,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import (
     address_parts,
+    bot_said_within,
     channel_of,
     guarded,
     in_db,
@@ -60,6 +61,7 @@ from bot.nlu.emergency import (
     leak_going_on,
     names_only_a_main_burst,
 )
+from bot.nlu.emergency_follow_ups import LOCKED_OUT, NUMBERS, VALVE, emergency_follow_up
 from bot.nlu.faults import fault_type_of
 from bot.policy import Policy
 from bot.privacy import mask_phone, mask_text
@@ -407,3 +409,95 @@ def tell_urgent_completed(
     )
     if ticket.incident and not told:
         dispatcher.utter_message(response=INCIDENT_KNOWN)
+
+
+#: The answers an emergency's advice may be followed by (what `in_emergency` looks back for).
+ADVICE_RESPONSES = frozenset(
+    {
+        *KIND_RESPONSES.values(),
+        "utter_emergency_person_cold",
+        "utter_emergency_person_scald",
+        "utter_emergency_person_poisoned",
+        "utter_emergency_water_again",
+    }
+)
+#: The answer to each follow-up question (bot.nlu.emergency_follow_ups).
+FOLLOW_UP_RESPONSES = {
+    NUMBERS: "utter_emergency_numbers",
+    LOCKED_OUT: "utter_emergency_locked_out",
+    VALVE: "utter_emergency_valve",
+}
+#: The emergency questions a form was waiting for, asked again after the follow-up's answer.
+_STILL_NEEDED = {"address": "utter_emergency_need_address", "phone": "utter_emergency_need_phone"}
+
+
+def in_emergency(tracker: Tracker) -> bool:
+    """Whether the bot gave emergency advice in answer to one of the resident's last three
+    messages (the stairwell after a gas smell, the neighbour's locked door)."""
+    return bot_said_within(tracker, ADVICE_RESPONSES, 3)
+
+
+def follow_up_numbers(p: Policy, kind: str | None) -> str:
+    """The numbers said again: the emergency's own first (gas: the gas line and 119; a person:
+    120), then the company's 24-hour line."""
+    e = p.emergency
+    lines = []
+    if kind == "gas":
+        lines += [f"燃气抢险 {e.gas_phone}"] if e.gas_phone else []
+        lines += [f"火警 {e.fire_phone}"]
+    if kind == "person":
+        lines += [f"急救 {e.ambulance_phone}"]
+    lines += [f"供热24小时抢修 {e.duty_phone}"]
+    if kind not in ("gas", "person"):
+        lines += [f"急救 {e.ambulance_phone}", f"火警 {e.fire_phone}"]
+    return "；".join(lines)
+
+
+def _latest_kind(tracker: Tracker) -> str | None:
+    """The kind of the emergency the conversation's latest marked message reported."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            found = emergency_from((event.get("parse_data") or {}).get(EMERGENCY))
+            if found is not None:
+                return found.kind
+    return None
+
+
+def answer_emergency_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Answer a question about the emergency just answered (the numbers again, a locked door,
+    where the valves are); False when the message asks none or no emergency was just answered."""
+    asked = emergency_follow_up(latest_text(tracker))
+    if asked is None or not in_emergency(tracker):
+        return False
+    p = policy()
+    e = p.emergency
+    dispatcher.utter_message(
+        response=FOLLOW_UP_RESPONSES[asked],
+        numbers=follow_up_numbers(p, _latest_kind(tracker)),
+        ambulance_phone=e.ambulance_phone,
+        police_phone=e.police_phone,
+        duty_phone=e.duty_phone,
+    )
+    return True
+
+
+class ActionEmergencyFollowUp(Action):
+    """A question about the emergency just answered, whatever the classifier made of it
+    (`bot.nlu.safety_net` runs it): answered, then the form's emergency question again."""
+
+    def name(self) -> str:
+        """The action's name, as in domain.yml."""
+        return "action_emergency_follow_up"
+
+    @guarded
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """The answer; the address or phone the urgent ticket still waits for, asked again."""
+        if not answer_emergency_follow_up(dispatcher, tracker):
+            return []
+        if tracker.active_loop.get("name"):
+            needed = _STILL_NEEDED.get(str(tracker.get_slot("requested_slot") or ""))
+            if needed:
+                dispatcher.utter_message(response=needed)
+        return []

@@ -14,6 +14,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import this_turn
+from actions.emergency import answer_emergency_follow_up
 from actions.knowledge import answer_faq_clauses
 from actions.outage import tell_outage_asked
 from actions.service_halls import tell_hall_asked
@@ -30,6 +31,8 @@ async def answer_side_questions(dispatcher: CollectingDispatcher, tracker: Track
         for e in this_turn(tracker)
     ):
         return
+    if answer_emergency_follow_up(dispatcher, tracker):
+        return  # 阀门在哪 找不着 水烫手 + the address, during a burst: not "keep valves open"
     await tell_outage_asked(dispatcher, tracker)
     await tell_hall_asked(dispatcher, tracker)
     answer_faq_clauses(dispatcher, tracker)

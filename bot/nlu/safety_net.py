@@ -20,6 +20,7 @@ actions/emergency.py; docs/dialogue.md has the whole path.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa.core.constants import POLICY_PRIORITY, RULE_POLICY_PRIORITY
@@ -41,10 +42,13 @@ from bot.nlu.emergency import (
     emergency_from,
     leak_going_on,
 )
+from bot.nlu.emergency_follow_ups import emergency_follow_up
 from bot.nlu.stateless import StatelessComponent
 
 #: The action that runs the urgent path (actions/emergency.py, listed in domain.yml).
 EMERGENCY_ACTION = "action_emergency"
+#: The action that answers a question about the emergency just answered (the numbers again).
+FOLLOW_UP_ACTION = "action_emergency_follow_up"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -72,7 +76,7 @@ def emergency_turn(tracker: DialogueStateTracker) -> str | None:
     """
     for event in reversed(tracker.events):
         if isinstance(event, ActionExecuted):
-            if event.action_name == EMERGENCY_ACTION:
+            if event.action_name in (EMERGENCY_ACTION, FOLLOW_UP_ACTION):
                 return ACTION_LISTEN_NAME
             if event.action_name != ACTION_LISTEN_NAME:
                 return None
@@ -80,8 +84,33 @@ def emergency_turn(tracker: DialogueStateTracker) -> str | None:
             marked = emergency_from(event.parse_data.get(EMERGENCY))
             if marked or leak_going_on(tracker.get_slot(URGENT_TICKET_SLOT), event.text):
                 return EMERGENCY_ACTION
+            if _asks_about_the_emergency(tracker, event.text):
+                return FOLLOW_UP_ACTION
             return None
     return None
+
+
+#: Details a form is waiting for in the same message as the question (翠湖苑6号楼3单元901 电话155…):
+#: the form takes the message, and its side-question answer (actions/side_questions.py) the
+#: question, so no detail is lost.
+_DETAILS = re.compile(r"\d{7,}|号楼|单元|栋|\d+门\d+")
+
+
+def _asks_about_the_emergency(tracker: DialogueStateTracker, text: str | None) -> bool:
+    """Whether `text` asks about the emergency answered in one of the resident's last three
+    turns (燃气那个电话多少 再说一遍; 我进不去 是打110还是120; 阀门在哪 找不着) and holds no
+    details for the form waiting for them."""
+    if emergency_follow_up(text) is None or _DETAILS.search(str(text or "")):
+        return False
+    users = 0
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            users += 1
+            if users > 3:
+                return False
+        elif isinstance(event, ActionExecuted) and event.action_name == EMERGENCY_ACTION:
+            return True
+    return False
 
 
 

@@ -178,6 +178,8 @@ class EmergencyNumbers(Section):
     gas_phone: PhoneText | None = Field(...)
     fire_phone: PhoneText
     ambulance_phone: PhoneText
+    #: The police (110): someone who does not open the door in a cold flat needs it opened.
+    police_phone: PhoneText = "110"
 
 
 class RoomTempComplaint(_TwoDeadlines):

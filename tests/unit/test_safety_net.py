@@ -19,6 +19,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.safety_net import (
     EMERGENCY_ACTION,
+    FOLLOW_UP_ACTION,
     EmergencyMarker,
     EmergencyPolicy,
     emergency_turn,
@@ -132,3 +133,23 @@ def test_without_an_emergency_the_policy_says_nothing(domain: Domain, tmp_path: 
 def test_the_policy_needs_no_training(domain: Domain, tmp_path: Path) -> None:
     policy = _policy(tmp_path)
     assert policy.train([], domain) == policy._resource
+
+
+def test_a_question_about_the_emergency_just_answered_gets_its_answer(domain: Domain) -> None:
+    """Found playing (class G): from the stairwell after a gas smell, 燃气那个电话多少 再说一遍 got
+    "I only handle heating"; a neighbour's 进不去 是打110还是120 got a complaint form."""
+    gas = _user("屋里有股煤气味 是不是暖气的问题", "faq")
+    answered = (gas, ActionExecuted(EMERGENCY_ACTION), ActionExecuted(ACTION_LISTEN_NAME))
+    again = _user("我已经到楼下了 燃气那个电话多少 再说一遍", "out_of_scope")
+    assert emergency_turn(_tracker(domain, *answered, again)) == FOLLOW_UP_ACTION
+    after = _tracker(domain, *answered, again, ActionExecuted(FOLLOW_UP_ACTION))
+    assert emergency_turn(after) == ACTION_LISTEN_NAME
+    # with the details the form waits for, the form takes the message (and answers the question)
+    details = _user("阀门在哪 找不着 翠湖苑6号楼3单元901 电话15566667777", "inform")
+    assert emergency_turn(_tracker(domain, *answered, details)) is None
+    # without an emergency just answered, the same words are an ordinary question
+    assert emergency_turn(_tracker(domain, _user("燃气公司电话多少", "out_of_scope"))) is None
+    # nor three messages later
+    later = [_user(text, "inform") for text in ("好的", "谢谢", "嗯")]
+    spaced = [x for u in later for x in (u, ActionExecuted(ACTION_LISTEN_NAME))]
+    assert emergency_turn(_tracker(domain, *answered, *spaced, again)) is None

@@ -1,0 +1,58 @@
+"""What a resident asks right after the emergency answer, in the same emergency (pure rules).
+
+Played as residents (2026-12-06, /work/sets/player_findings.md, class G): someone who left a flat
+smelling of gas asked from the stairwell 燃气那个电话多少 再说一遍 and was told "I only handle
+heating"; a neighbour whose elderly neighbour does not open the door asked 我进不去 是打110还是120
+and got a complaint form; a resident at a burst radiator asked 阀门在哪旮沓啊 找不着 水烫手 and was
+told valves are kept fully open. The classifier reads such messages as anything (out_of_scope,
+file_complaint, faq); inside an emergency they are questions about it, answered by
+`action_emergency_follow_up` (actions/emergency.py) through `bot.nlu.safety_net`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.nlu.numbers import to_canonical
+
+#: The numbers said again (再说一遍, 电话多少, 打哪个, 110还是120).
+NUMBERS = "numbers"
+#: Someone who cannot be reached behind a locked door (敲门不应, 进不去, 门锁着).
+LOCKED_OUT = "locked_out"
+#: Where the valves are, or that they cannot be reached (阀门在哪, 找不着, 够不着, 太烫).
+VALVE = "valve"
+
+_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        LOCKED_OUT,
+        re.compile(
+            r"进不去|门锁着|锁着门|敲门.{0,4}(不应|没人应|没反应|没动静|不开)|叫门.{0,3}不应|"
+            r"不开门|没(人)?应(门|声)|打不开(他|她)?(家)?(的)?门"
+        ),
+    ),
+    (
+        VALVE,
+        re.compile(
+            r"阀.{0,4}(在哪|哪儿|哪里|哪旮|啥样|什么样|长啥|找不|找不着|够不着|拧不|关不|太烫|烫手)|"
+            r"(找不着|找不到|够不着|不知道).{0,4}阀|总阀.{0,4}(在|哪)"
+        ),
+    ),
+    (
+        NUMBERS,
+        re.compile(
+            r"(电话|号码|手机号|热线).{0,6}(多少|几号|是啥|是什么|再说|再发|再给|重复)|"
+            r"再说一遍|再说一下|再发一遍|再发一下|没记住|没看清|(打|拨)(哪个|啥|什么|几)|"
+            r"(?<!\d)(110|120|119|96777)(?!\d)"
+        ),
+    ),
+)
+
+
+def emergency_follow_up(text: str | None) -> str | None:
+    """The kind of question `text` asks about the emergency just answered (LOCKED_OUT, VALVE,
+    NUMBERS), or None: anything else goes on as the conversation would."""
+    canonical = to_canonical(str(text or ""))
+    for kind, pattern in _RULES:
+        if pattern.search(canonical):
+            return kind
+    return None
