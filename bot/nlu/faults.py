@@ -139,7 +139,7 @@ _GURGLE = re.compile(r"咕噜|咕嘟|呼噜|咕咚|哗哗|流水声|水流声|�
 def air_in_radiator(text: str | None) -> bool:
     """Whether `text` tells both signs of air in a radiator: warm in one part and cold in
     another, and gurgling (暖气片上半截凉下半截热 晚上还咕噜咕噜响). The knowledge base says so
-    (有空气：上热下凉、有咕噜声) and a fitter comes to vent it; each sign alone reads as no heat
+    (有空气：上面凉下面热、有咕噜声) and a fitter comes to vent it; each sign alone reads as no heat
     or as a noise."""
     if not text:
         return False
