@@ -45,7 +45,7 @@ from actions.common import (
     verified_account,
 )
 from actions.meters import METER_PURPOSES, serve_meter_request
-from actions.outage import tell_stop_once
+from actions.outage import community_of, tell_stop_once
 from actions.readback import ReadBackSlot, withdrawn_at_read_back
 from actions.side_questions import answer_side_questions
 from actions.subscriptions import offer_after_binding
@@ -65,7 +65,13 @@ from bot.services.accounts import (
     wait_text,
 )
 from bot.services.stop_heating import application_label, late_season_note
-from bot.store.accounts import accounts_bound_to, bind_account, get_account, unbind_accounts
+from bot.store.accounts import (
+    accounts_bound_to,
+    bind_account,
+    community_is_metered,
+    get_account,
+    unbind_accounts,
+)
 
 #: Characters no account-number answer needs: their presence means code or a paste.
 _CODE_LIKE = re.compile(r"[A-Za-z'\";=<>\\/*(){}]")
@@ -125,7 +131,7 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
         await answer_side_questions(dispatcher, tracker)
         verified = verified_account(tracker)
         starting = not tracker.get_slot("requested_slot")
-        estimated = starting and tell_fee_estimate(dispatcher, tracker)
+        estimated = starting and await tell_fee_estimate(dispatcher, tracker)
         if estimated and not verified:
             return leave_form(tracker)  # 那我家76平要交多少: the price asked, no 户号 needed
         wanted = tracker.get_slot("account_no")
@@ -423,25 +429,45 @@ class ActionAfterVerification(Action):
         return [SlotSet("phone_last4", None), *second]
 
 
-def tell_fee_estimate(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+async def tell_fee_estimate(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     """那我家76平要交多少 (after the price, or on its own): the published area price times the
     area said, as the arithmetic anyone may do (no account, nothing private), and how to see
-    one's own bill. False, saying nothing, when the message names no area with a question of
-    amount (`area_asked`) or the price is not by area."""
+    one's own bill; in a metered community (翠湖苑 100平多少钱) the prepayment by area and the
+    two-part settlement instead (players' finding: 24 元/m² alone was quoted there). False,
+    saying nothing, when the message names no area with a question of amount (`area_asked`) or
+    the price is not by area."""
     if latest_intent(tracker) not in ("query_fee", "faq"):
         return False
     area = area_asked(latest_text(tracker))
-    fees = policy().fees
+    rules = policy()
+    fees = rules.fees
     if area is None or not fees.area_price_per_m2:
         return False
     total = round(area * fees.area_price_per_m2, 2)
-    dispatcher.utter_message(
-        response="utter_fee_estimate",
-        area=number_text(area),
-        price=number_text(fees.area_price_per_m2),
-        basis=fees.area_basis,
-        total=number_text(total),
-    )
+    common = {
+        "area": number_text(area),
+        "price": number_text(fees.area_price_per_m2),
+        "basis": fees.area_basis,
+        "total": number_text(total),
+    }
+    community = await community_of(tracker)
+    metering = rules.metering
+    if (
+        community
+        and metering.available
+        and metering.base_price_per_m2
+        and await read_db(community_is_metered, community)
+    ):
+        dispatcher.utter_message(
+            response="utter_fee_estimate_metered",
+            community=community,
+            base=number_text(metering.base_price_per_m2),
+            base_total=number_text(round(area * metering.base_price_per_m2, 2)),
+            energy=number_text(metering.energy_price_per_kwh),
+            **common,
+        )
+        return True
+    dispatcher.utter_message(response="utter_fee_estimate", **common)
     return True
 
 

@@ -1096,7 +1096,7 @@ class ActionAnswerFaq(Action):
         pressed = next(tracker.get_latest_entity_values(KB_TOPIC_ENTITY), None)
         if not pressed and await show_earlier_bill(dispatcher, tracker):
             return []  # 那去年的呢 after the bill, not a topic
-        if not pressed and tell_fee_estimate(dispatcher, tracker):
+        if not pressed and await tell_fee_estimate(dispatcher, tracker):
             return []  # 120平米的房子一年暖气费多少: the price times the area, worked out
         if not pressed and announces_question(latest_text(tracker)):
             dispatcher.utter_message(response="utter_go_ahead")  # 姑娘 我问一下

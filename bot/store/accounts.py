@@ -124,3 +124,14 @@ def unpaid_accounts(session: Session, season: str) -> set[str]:
     owing = Bill.amount_due + Bill.late_fee - Bill.amount_paid
     query = select(Bill.account_no).where(Bill.season == season, owing > 0)
     return set(session.execute(query).scalars())
+
+
+def community_is_metered(session: Session, community: str) -> bool:
+    """Whether most households of `community` are billed by heat meter (两部制): an estimate by
+    area alone (24 元/m²) would be the wrong sum for them (翠湖苑 in the demo)."""
+    kinds = (
+        session.execute(select(Account.billing_kind).where(Account.community == community))
+        .scalars()
+        .all()
+    )
+    return bool(kinds) and 2 * sum(kind == "metered" for kind in kinds) > len(kinds)

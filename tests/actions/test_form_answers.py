@@ -474,3 +474,24 @@ async def test_what_an_area_costs_is_worked_out_from_the_price(domain: dict[str,
         dispatcher, tracker(user_turn("我家房子是89.5平米的 一年得交多少钱", "faq")), domain
     )
     assert said(dispatcher, "utter_fee_estimate")["total"] == "2148"
+
+
+async def test_in_a_metered_community_the_estimate_is_the_prepayment_and_the_two_parts(
+    store: str, domain: dict[str, Any]
+) -> None:
+    """Players' finding: 翠湖苑 (heat meters) was quoted 24 元/m² alone, as if billed by area."""
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerFaq().run(
+        dispatcher,
+        tracker(user_turn("翠湖苑的收费标准是怎么算的？100平大概多少钱一季", "faq")),
+        domain,
+    )
+    estimate = said(dispatcher, "utter_fee_estimate_metered")
+    assert (estimate["community"], estimate["total"], estimate["base_total"]) == (
+        "翠湖苑",
+        "2400",
+        "1200",
+    )
+    plain = CollectingDispatcher()
+    await ActionAnswerFaq().run(plain, tracker(user_turn("阳光花园100平一季多少钱", "faq")), domain)
+    assert said(plain, "utter_fee_estimate")["total"] == "2400"
