@@ -56,7 +56,7 @@ from bot.nlu.requests import cannot_provide, earlier_season, requests_in, takes_
 from bot.nlu.text import normalise
 from bot.policy.faq import number_text
 from bot.privacy import mask_account
-from bot.services import tickets as ticket_service
+from bot.services import applications as application_service
 from bot.services.accounts import (
     FeeSummary,
     fee_summary,
@@ -572,8 +572,8 @@ async def _apply_stop_heating(
 ) -> None:
     rules = policy()
     now = clock.now()
-    ticket = await in_db(
-        ticket_service.open_household_ticket,
+    filing = await in_db(
+        application_service.file_household_stop,
         rules,
         account,
         now,
@@ -583,6 +583,16 @@ async def _apply_stop_heating(
         dedup_key=message_key(tracker, "BT"),
         description=f"用户在线{application_label(rules, now.date())}",
     )
+    ticket = filing.ticket
+    assert ticket is not None  # filed, or the open one
+    if filing.outcome == application_service.OPEN_ALREADY:
+        dispatcher.utter_message(
+            response="utter_stop_heating_open",
+            ticket_no=ticket.ticket_no,
+            status=ticket.status_name,
+            hotline=rules.company.hotline,
+        )
+        return
     dispatcher.utter_message(
         response="utter_stop_heating_created",
         ticket_no=ticket.ticket_no,

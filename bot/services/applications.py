@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from bot.policy import Policy, unverified_application_limit
 from bot.privacy import mask_account, mask_phone, mask_text
 from bot.services import tickets as ticket_service
+from bot.store import accounts as account_store
 from bot.store import applications as store
 from bot.store import tickets as ticket_store
 from bot.store.applications import OWNERSHIP, REJECTED, UNVERIFIED, VERIFIED
@@ -98,7 +99,8 @@ def file_unverified(
         noted = _note_contact(session, open_one, draft, now)
         own = (open_one.channel, open_one.sender_id) == (draft.channel, draft.sender_id)
         logger.info(
-            "application %s for the same home: %s is open; nothing filed", draft.kind,
+            "application %s for the same home: %s is open; nothing filed",
+            draft.kind,
             open_one.ticket_no,
         )
         return Filing(OPEN_ALREADY, ticket_service.view(open_one), noted=noted, own=own)
@@ -113,10 +115,42 @@ def file_unverified(
         detail["account_given"] = account_given
     ticket_store.add_event(session, row, now, OWNERSHIP, f"user:{draft.channel}", detail)
     logger.info(
-        "application %s filed without the 户号, contact %s", ticket.ticket_no,
+        "application %s filed without the 户号, contact %s",
+        ticket.ticket_no,
         mask_phone(draft.phone),
     )
     return Filing(FILED, ticket, own=True)
+
+
+def file_household_stop(
+    session: Session, policy: Policy, account_no: str, now: datetime, **fields: Any
+) -> Filing:
+    """A proved household's 报停 (`ticket_service.open_household_ticket`), unless one is open for
+    that home already: then that one (`open`, own: the owner may hear of it). The red team filed
+    two in a row with two messages; no ticket is created twice."""
+    retried = store.filed_for_message(session, fields.get("dedup_key"))
+    if retried is not None:
+        return Filing(FILED, ticket_service.view(retried), own=True)
+    account = account_store.get_account(session, account_no)
+    if account is None:
+        raise LookupError(account_no)
+    open_one = store.open_at_home(
+        session,
+        "BT",
+        ticket_service.OPEN,
+        address=account.address,
+        community=account.community,
+        building=account.building,
+        unit=account.unit,
+        room=account.room,
+    )
+    if open_one is not None:
+        return Filing(OPEN_ALREADY, ticket_service.view(open_one), own=True)
+    return Filing(
+        FILED,
+        ticket_service.open_household_ticket(session, policy, account_no, now, **fields),
+        own=True,
+    )
 
 
 def _limit_reached(

@@ -235,6 +235,28 @@ async def test_stop_heating_in_season_applies_to_the_next_season(
         # staff who call and seal the valves need where and whom: the account's, on the ticket
         assert (ticket.community, ticket.phone) == ("阳光花园", "13812345678")
         assert ticket.building == "5" and ticket.room == "302"
+        # the season is on the ticket: staff do not seal the valve in the middle of this winter
+        assert "2027年11月15日起的供暖季" in (ticket.description or "")
+
+
+async def test_a_second_stop_for_the_same_home_names_the_open_one(
+    store: str, domain: dict[str, Any]
+) -> None:
+    """The red team filed two 报停 in a row for one verified account (two messages, two
+    tickets); no ticket is created twice."""
+    said_to: list[CollectingDispatcher] = []
+    for message_id in ("first", "second"):
+        dispatcher = CollectingDispatcher()
+        t = tracker(
+            user_turn("我要办理报停", "apply_stop_heating", message_id=message_id),
+            slots={"verified_account": "0102345678", "account_no": "0102345678"},
+        )
+        await ActionAfterVerification().run(dispatcher, t, domain)
+        said_to.append(dispatcher)
+    filed = said(said_to[0], "utter_stop_heating_created")["ticket_no"]
+    assert said(said_to[1], "utter_stop_heating_open")["ticket_no"] == filed
+    with session_scope(store) as session:
+        assert session.query(Ticket).filter_by(kind="BT").count() == 1
 
 
 async def test_bare_digits_answer_the_question_whatever_the_intent(domain: dict[str, Any]) -> None:
