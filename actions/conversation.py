@@ -61,7 +61,7 @@ from actions.common import (
 from actions.emergency import tell_urgent_completed
 from actions.grievances import grievance_heard
 from actions.knowledge import answer_follow_up, answer_topics, task_offer
-from actions.outage import ActionQueryOutage, community_of
+from actions.outage import NOT_THE_CAUSE, ActionQueryOutage, community_of
 from actions.repair import OPEN_REPAIR, same_home
 from actions.sampling import answer_sampling_invitation, take_resident_reading
 from actions.service_halls import HALL_COMMUNITY, ActionQueryServiceHall
@@ -83,6 +83,7 @@ from bot.handoff.config import handoff_settings
 from bot.handoff.triggers import UserTurn, frustration, upset
 from bot.nlu.address import parse_address
 from bot.nlu.clauses import clause_intents, is_question
+from bot.nlu.cold_since import cold_for_days
 from bot.nlu.contact_fix import corrected_phone
 from bot.nlu.faults import fault_type_of
 from bot.nlu.limits import INPUT_TRUNCATED, MAX_MESSAGE_CHARS, has_words
@@ -365,6 +366,10 @@ class ActionHandleYesNo(Action):
             return await hand_over(dispatcher, tracker, "fallback")
         if yes and pending == CHANGE_TICKET:
             return await hand_over(dispatcher, tracker, "request_human")
+        if pending == AFTER_OUTAGE and not yes and cold_for_days(latest_text(tracker)):
+            # 不是啊 我这都冷了三四天了: not a no, the stop is not why; book it
+            dispatcher.utter_message(response=NOT_THE_CAUSE)
+            yes = True
         if yes and pending == AFTER_OUTAGE:
             # The fault was told before the stop was: book it without asking it again.
             fault = fault_type_of(resident_words(tracker, {"report_repair"}, "repair_form"))

@@ -31,6 +31,7 @@ from actions.knowledge import answer_faq_clauses
 from bot.base import clock
 from bot.nlu.address import parse_address
 from bot.nlu.clauses import clause_intents
+from bot.nlu.cold_since import cold_for_days
 from bot.nlu.faults import fault_type_of
 from bot.nlu.requests import demands_heat, requests_in
 from bot.services.accounts import contact_of
@@ -173,6 +174,29 @@ def _offered(tracker: Tracker, offer: str) -> bool:
     )
 
 
+#: Said when the resident's home was cold before the stop began (players' class H).
+NOT_THE_CAUSE = "utter_stop_not_the_cause"
+#: A stop this young cannot explain a home cold "for days".
+_YOUNG_STOP = timedelta(hours=24)
+
+
+def cold_before_the_stop(tracker: Tracker, stops: list[OutageView]) -> bool:
+    """Whether the resident's last messages say the home has been cold for a day or more
+    (好几天了, 一个礼拜前就不热了) while every stop under way began less than a day ago."""
+    now = clock.now()
+    if not stops or any(now - stop.starts_at >= _YOUNG_STOP for stop in stops):
+        return False
+    said = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
+    return any(cold_for_days(text) for text in said[-4:])
+
+
+def _said(tracker: Tracker, response: str) -> bool:
+    return any(
+        e.get("event") == "bot" and (e.get("metadata") or {}).get("utter_action") == response
+        for e in tracker.events
+    )
+
+
 async def stop_before_booking(
     dispatcher: CollectingDispatcher, tracker: Tracker, offer: str, pending: str
 ) -> list[EventType] | None:
@@ -192,7 +216,13 @@ async def stop_before_booking(
         return None
     if stopped is None:
         return None
+    if _said(tracker, NOT_THE_CAUSE):
+        return None  # told already that this stop is not why: the booking goes on
     tell_stop(dispatcher, *stopped)
+    if cold_before_the_stop(tracker, stopped[1]):
+        # 好几天了 when the stop began tonight: it is not why, and the visit is wanted
+        dispatcher.utter_message(response=NOT_THE_CAUSE)
+        return None
     dispatcher.utter_message(response=offer)
     return [
         SlotSet("requested_slot", None),

@@ -1,0 +1,56 @@
+"""A home cold for days before tonight's stop (players' class H): the stop is told, and the
+repair goes on instead of being talked out of; a 'no' that says so books it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import AFTER_OUTAGE, OUTAGE_OFFER
+from actions.conversation import ActionHandleYesNo
+from actions.outage import NOT_THE_CAUSE, stop_before_booking
+
+from .conftest import has_event, texts, tracker, user_turn
+
+# the pinned clock's demo data: 幸福里小区's emergency stop began an hour ago
+
+
+async def test_cold_for_days_in_a_stop_that_began_tonight_is_booked(store: str) -> None:
+    dispatcher = CollectingDispatcher()
+    stop = await stop_before_booking(
+        dispatcher,
+        tracker(user_turn("喂 我家暖气不热了 好几天了 幸福里小区7号楼3单元201", "report_repair")),
+        OUTAGE_OFFER,
+        AFTER_OUTAGE,
+    )
+    assert stop is None  # the form goes on
+    assert texts(dispatcher) == ["utter_outage_found", NOT_THE_CAUSE]
+
+
+async def test_cold_since_the_stop_is_still_offered_the_choice(store: str) -> None:
+    dispatcher = CollectingDispatcher()
+    stop = await stop_before_booking(
+        dispatcher,
+        tracker(user_turn("幸福里小区7号楼3单元201 暖气突然不热了", "report_repair")),
+        OUTAGE_OFFER,
+        AFTER_OUTAGE,
+    )
+    assert stop is not None and texts(dispatcher)[-1] == OUTAGE_OFFER
+
+
+async def test_no_it_has_been_cold_for_days_at_the_offer_books_the_repair(
+    store: str, domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionHandleYesNo().run(
+        dispatcher,
+        tracker(
+            user_turn("我家暖气不热 幸福里小区7号楼3单元201", "report_repair", message_id="a"),
+            {"event": "slot", "name": "pending", "value": AFTER_OUTAGE},
+            user_turn("不是啊 我这都冷了三四天了 不是今天才冷的", "deny", message_id="b"),
+        ),
+        domain,
+    )
+    assert texts(dispatcher) == [NOT_THE_CAUSE]
+    assert has_event(events, "followup", "repair_form")
