@@ -365,6 +365,18 @@ def this_turn(tracker: Tracker) -> list[dict[str, Any]]:
     return events
 
 
+def offer_made_this_turn(tracker: Tracker) -> bool:
+    """Whether this turn made the offer `pending` holds (the form ended on it): then a submit
+    action files nothing yet. An offer from an earlier turn that the resident answered by
+    booking (要报修 after the stop, read as a new request, not as a yes) must not stop the
+    filing: the confirmed repair was silently dropped (players' pl-55: 对 got no reply and no
+    ticket)."""
+    return any(
+        e.get("event") == "slot" and e.get("name") == "pending" and e.get("value")
+        for e in this_turn(tracker)
+    )
+
+
 def raw_text(tracker: Tracker) -> str:
     """The latest user message exactly as the channel delivered it (before normalisation)."""
     return next((str(e.get("text") or "") for e in _user_events(tracker)), "")

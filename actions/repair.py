@@ -32,6 +32,7 @@ from actions.common import (
     latest_text,
     leave_form,
     message_key,
+    offer_made_this_turn,
     offer_person_once,
     offer_second_request,
     offer_way_out,
@@ -433,7 +434,8 @@ class ActionSubmitRepair(Action):
         """Confirm with the ticket number, the visit window and the policy's deadlines (nothing
         when the form ended on the offer after a stop: the resident has not asked yet)."""
         offer = str(tracker.get_slot("pending") or "")
-        if offer == AFTER_OUTAGE or offer.startswith(OPEN_REPAIR):
+        offered_now = offer_made_this_turn(tracker)
+        if (offer == AFTER_OUTAGE or offer.startswith(OPEN_REPAIR)) and offered_now:
             return []
         if not confirmed_or_not_needed(tracker):
             return []
@@ -481,6 +483,7 @@ class ActionSubmitRepair(Action):
             )
         started_by = opening_text(tracker, {"report_repair"}, "repair_form")
         return [
+            SlotSet("pending", None),  # an offer answered by booking (要报修 after the stop)
             SlotSet("fault_type", None),
             SlotSet("visit_time", None),
             SlotSet("urgent_ticket_no", None),

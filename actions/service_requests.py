@@ -23,6 +23,7 @@ from actions.common import (
     latest_text_of_intent,
     leave_form,
     message_key,
+    offer_made_this_turn,
     offer_second_request,
     opening_text,
     policy,
@@ -132,7 +133,7 @@ class ActionSubmitTempCheck(Action):
     ) -> list[EventType]:
         """Create the CW ticket and confirm it (nothing when the form ended on the offer after
         a stop: the resident has not asked yet)."""
-        if tracker.get_slot("pending") == TEMP_CHECK_AFTER_OUTAGE:
+        if tracker.get_slot("pending") == TEMP_CHECK_AFTER_OUTAGE and offer_made_this_turn(tracker):
             return []
         if not confirmed_or_not_needed(tracker):
             return []
@@ -173,6 +174,7 @@ class ActionSubmitTempCheck(Action):
             deadline=clock.format_due(ticket.resolve_due),
         )
         return [
+            SlotSet("pending", None),  # an offer answered by booking (要测温 after the stop)
             SlotSet("visit_time", None),
             SlotSet("temperature", None),
             SlotSet(READ_BACK_SLOT, None),

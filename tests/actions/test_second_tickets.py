@@ -94,7 +94,8 @@ async def test_a_fault_reported_again_hears_of_the_open_ticket_and_files_nothing
     submit = CollectingDispatcher()
     ended = tracker(
         user_turn("暖气还是不热，你们快点派人来", "report_repair"),
-        slots={**t.slots, "pending": f"{OPEN_REPAIR}{mine}", "details_confirmed": True},
+        slots={**t.slots, "details_confirmed": True},
+        slot_events={"pending": f"{OPEN_REPAIR}{mine}"},  # set by the form in this turn
     )
     await ActionSubmitRepair().run(submit, ended, domain)
     assert [t.ticket_no for t in _tickets(store)] == [mine]

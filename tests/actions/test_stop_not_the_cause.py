@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import AFTER_OUTAGE, OUTAGE_OFFER
 from actions.conversation import ActionHandleYesNo
 from actions.outage import NOT_THE_CAUSE, stop_before_booking
+from actions.repair import ActionSubmitRepair
 
 from .conftest import has_event, texts, tracker, user_turn
 
@@ -54,3 +55,39 @@ async def test_no_it_has_been_cold_for_days_at_the_offer_books_the_repair(
     )
     assert texts(dispatcher) == [NOT_THE_CAUSE]
     assert has_event(events, "followup", "repair_form")
+
+
+async def test_a_repair_booked_after_the_stop_offer_is_filed_at_the_yes(
+    store: str, domain: dict[str, Any]
+) -> None:
+    """Players' pl-55: after the stop's offer, 要报修 (a new request, not a yes) booked through
+    the form, and the 对 at the read-back got no reply and no ticket: the old offer in `pending`
+    stopped the filing."""
+
+    slots = {
+        "pending": AFTER_OUTAGE,
+        "address": "幸福里小区5号楼2单元302",
+        "phone": "13766665555",
+        "fault_type": "no_heat",
+        "details_confirmed": True,
+    }
+    booked = tracker(
+        user_turn("幸福里5号楼2单元302 暖气不热了", "report_repair", message_id="a"),
+        {"event": "slot", "name": "pending", "value": AFTER_OUTAGE},
+        user_turn("要报修", "report_repair", message_id="b"),
+        user_turn("对", "affirm", message_id="c"),
+        slots=slots,
+    )
+    dispatcher = CollectingDispatcher()
+    events = await ActionSubmitRepair().run(dispatcher, booked, domain)
+    assert "utter_repair_created" in texts(dispatcher)
+    assert any(e.get("name") == "pending" and e.get("value") is None for e in events)
+    # the form that ends on the offer this very turn files nothing yet
+    offered = tracker(
+        user_turn("幸福里5号楼2单元302 暖气不热了", "report_repair"),
+        slots=slots,
+        slot_events={"pending": AFTER_OUTAGE},
+    )
+    quiet = CollectingDispatcher()
+    assert await ActionSubmitRepair().run(quiet, offered, domain) == []
+    assert texts(quiet) == []
