@@ -31,7 +31,7 @@ from actions.common import (
     window_of,
 )
 from bot.base import clock
-from bot.nlu.agreement import adds_a_person, agrees_to_read_back
+from bot.nlu.agreement import adds_a_person, adds_a_request, agrees_to_read_back
 from bot.nlu.requests import takes_request_back, withdraws
 from bot.nlu.timewindow import consistent_with_held
 from bot.privacy import mask_phone
@@ -54,8 +54,15 @@ def answer_to_read_back(tracker: Tracker) -> dict[str, Any]:
     if tracker.get_slot("requested_slot") != SLOT:
         return {}
     intent = latest_intent(tracker)
-    if intent == "affirm" or agrees(tracker) or adds_a_person(intent, latest_text(tracker)):
+    text = latest_text(tracker)
+    if (
+        intent == "affirm"
+        or agrees(tracker)
         # 另外能不能让个真人给我回个电话: the details stand; the person follows the filing
+        or adds_a_person(intent, text)
+        # 对，另外再帮我重新报个修: these details are filed, then the other request starts
+        or adds_a_request(intent, text)
+    ):
         return {SLOT: True}
     if intent == "deny" and not withdraws(latest_text(tracker)):
         return {SLOT: False}

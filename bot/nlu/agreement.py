@@ -27,7 +27,7 @@ from bot.nlu.faults import fault_type_of
 from bot.nlu.numbers import to_canonical
 from bot.nlu.requests import asks_for_repair
 
-__all__ = ["adds_a_person", "agrees_to_read_back", "tells_more_of_complaint"]
+__all__ = ["adds_a_person", "adds_a_request", "agrees_to_read_back", "tells_more_of_complaint"]
 
 #: Words of agreement a yes opens with (对, 是的, 没错, 行, 好的, 确认, 可以, 就这样, ok).
 _OPENING = re.compile(
@@ -98,6 +98,29 @@ _ADDED = re.compile(r"^.{0,3}?(另外|还有|顺便|同时|并且|而且|再就�
 STORY_SLOTS = frozenset({"complaint_text", "complaint_category"})
 #: Intents a complaint's account is read as when it names fees, a stop or a hall, asking nothing.
 STORY_LOOKALIKES = frozenset({"faq", "query_outage", "query_service_hall", "out_of_scope"})
+
+
+#: Forms a request added after a yes at the read-back starts once the ticket is filed.
+ADDED_REQUEST_FORMS = {
+    "report_repair": "repair_form",
+    "request_temp_check": "temp_check_form",
+    "file_complaint": "complaint_form",
+}
+#: A yes, then a request added to it (对，另外再帮我重新报个修; 行 还有帮我约个测温).
+_YES_AND_MORE = re.compile(
+    _OPENING.pattern + r"[\s，,。.！!、]*(?:另外|还有|顺便|同时|然后|再就是|此外|再)"
+)
+
+
+def adds_a_request(intent: str | None, text: str | None) -> str | None:
+    """The form a message that says yes to the read-back and adds another request starts after
+    the filing (对，另外再帮我重新报个修 → repair_form); None for any other message. Read as that
+    request alone, it dropped the details just confirmed (players' class D)."""
+    form = ADDED_REQUEST_FORMS.get(str(intent))
+    if form is None:
+        return None
+    canonical = to_canonical(str(text or "")).strip()
+    return form if _YES_AND_MORE.match(canonical) else None
 
 
 def adds_a_person(intent: str | None, text: str | None) -> bool:

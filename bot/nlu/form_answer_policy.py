@@ -30,7 +30,12 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.nlu.agreement import adds_a_person, agrees_to_read_back, tells_more_of_complaint
+from bot.nlu.agreement import (
+    adds_a_person,
+    adds_a_request,
+    agrees_to_read_back,
+    tells_more_of_complaint,
+)
 from bot.nlu.emergency import EMERGENCY, emergency_from
 from bot.nlu.safety_net import OverridingPolicy
 
@@ -84,7 +89,11 @@ def _answer_turn(tracker: DialogueStateTracker) -> str | None:
     intent = message.intent_name
     if question == READ_BACK_SLOT and intent not in _ANSWERED:
         held = [shown_read_back(tracker), tracker.get_slot("address"), tracker.get_slot("phone")]
-        if agrees_to_read_back(message.text, held) or adds_a_person(intent, message.text):
+        if (
+            agrees_to_read_back(message.text, held)
+            or adds_a_person(intent, message.text)
+            or adds_a_request(intent, message.text)
+        ):
             return form
         return None
     if form == COMPLAINT_FORM and tells_more_of_complaint(intent, message.text, question):
@@ -113,11 +122,22 @@ def _person_after_filing(tracker: DialogueStateTracker) -> str | None:
     return HANDOFF_ACTION if HANDOFF_ACTION not in actions else None
 
 
+def _request_after_filing(tracker: DialogueStateTracker) -> str | None:
+    """The form of the request added to a yes at the read-back (对，另外再帮我重新报个修), right
+    after the confirmed ticket is filed; None otherwise."""
+    if tracker.latest_action_name not in SUBMIT_ACTIONS:
+        return None
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return adds_a_request(event.intent_name, event.text)
+    return None
+
+
 def form_answer_turn(tracker: DialogueStateTracker) -> str | None:
     """What this policy insists on now (module docstring), or None."""
     if tracker.latest_action_name == ACTION_LISTEN_NAME:
         return _answer_turn(tracker)
-    return _person_after_filing(tracker)
+    return _person_after_filing(tracker) or _request_after_filing(tracker)
 
 
 @DefaultV1Recipe.register(

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.readback import ActionAskDetailsConfirmed
+from actions.readback import ActionAskDetailsConfirmed, answer_to_read_back
 from actions.repair import ValidateRepairForm
 from actions.service_requests import ValidateComplaintForm, ValidateTempCheckForm
 
@@ -153,3 +153,19 @@ async def test_the_sms_read_back_is_one_short_line_without_the_senders_own_numbe
     details = said(dispatcher, "utter_read_back")["details"]
     assert "\n" not in details and "5678" not in details  # the number writing in is the contact
     assert details.startswith("暖气不热，阳光花园5号楼1单元302，") and details.endswith("8-12点")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confirmed"),
+    [
+        ("对，另外再帮我重新报个修", "report_repair", True),  # the yes stands; the repair follows
+        ("我要报修", "report_repair", None),  # another request instead: not a yes
+    ],
+)
+def test_a_request_added_to_the_yes_is_a_yes(
+    text: str, intent: str, confirmed: bool | None
+) -> None:
+    answered = answer_to_read_back(
+        tracker(user_turn(text, intent), slots={"requested_slot": "details_confirmed"})
+    )
+    assert answered.get("details_confirmed") is confirmed

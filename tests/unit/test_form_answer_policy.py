@@ -108,6 +108,32 @@ def test_a_person_asked_for_besides_files_first_then_hands_over(domain: Domain) 
 
 
 @pytest.mark.parametrize(
+    ("text", "intent", "then"),
+    [
+        ("对，另外再帮我重新报个修", "report_repair", "repair_form"),  # the players' pl-59
+        ("行 还有帮我约个上门测温", "request_temp_check", "temp_check_form"),
+        ("对的 然后我还要投诉那个师傅", "file_complaint", "complaint_form"),
+    ],
+)
+def test_a_request_added_to_the_yes_files_first_then_starts(
+    domain: Domain, text: str, intent: str, then: str
+) -> None:
+    """Read as the new request alone, the yes was lost and the confirmed complaint dropped."""
+    tracker = _in_form(domain, "complaint_form", "details_confirmed", _user(text, intent), **REPAIR)
+    assert form_answer_turn(tracker) == "complaint_form"
+    tracker.update(ActionExecuted("complaint_form"))
+    tracker.update(ActionExecuted("action_submit_complaint"))
+    assert form_answer_turn(tracker) == then
+    tracker.update(ActionExecuted(then))
+    assert form_answer_turn(tracker) is None
+    # the request alone, without the yes, is the switch it always was
+    alone = _in_form(
+        domain, "complaint_form", "details_confirmed", _user("我要报修", "report_repair")
+    )
+    assert form_answer_turn(alone) is None
+
+
+@pytest.mark.parametrize(
     ("question", "text", "intent", "form"),
     [
         ("complaint_text", "商铺已报停未用暖气，却收到催费和滞纳金短信", "faq", "complaint_form"),
