@@ -44,6 +44,7 @@ from actions.common import (
     sender_phone,
     verified_account,
 )
+from actions.knowledge import answer_topics
 from actions.meters import METER_PURPOSES, serve_meter_request
 from actions.outage import community_of, tell_stop_once
 from actions.readback import ReadBackSlot, withdrawn_at_read_back
@@ -51,10 +52,12 @@ from actions.side_questions import answer_side_questions
 from actions.subscriptions import offer_after_binding
 from bot.base import clock
 from bot.nlu.form_answers import area_asked, no_account_number
+from bot.nlu.heating_back import wants_heating_back
 from bot.nlu.numbers import chinese_to_arabic, normalise_account_no, normalise_phone
 from bot.nlu.requests import cannot_provide, earlier_season, requests_in, takes_request_back
 from bot.nlu.text import normalise
 from bot.policy.faq import number_text
+from bot.policy.knowledge import load_knowledge
 from bot.privacy import mask_account
 from bot.services import applications as application_service
 from bot.services.accounts import (
@@ -93,6 +96,34 @@ _PROOF_QUESTIONS = ("account_no", "phone_last4")
 _APPLICATION_QUESTIONS = ("address", "phone", "visit_time")
 
 
+STOP_PURPOSE = "apply_stop_heating"
+#: The knowledge-base topic that says how heating comes back after a 报停.
+RESUME_TOPIC = "resume_heating"
+#: The resident's latest messages in which heating wanted back counts (the request, then
+#: 能在这直接帮我申请吗 read as a 报停).
+_BACK_MESSAGES = 3
+
+
+def heating_wanted_back(tracker: Tracker) -> bool:
+    """Whether one of the resident's latest messages asks for heating back after a 报停
+    (`bot.nlu.heating_back`): the players' pl-40 was drafted a 报停 for exactly that."""
+    said = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
+    return any(wants_heating_back(text) for text in said[-_BACK_MESSAGES:])
+
+
+def tell_heating_back(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """How heating comes back (the knowledge base's answer) and a person offered, and the 报停
+    form left: a resume needs staff to check and open the valve, which this chat cannot file."""
+    kb = load_knowledge(policy())
+    answer_topics(dispatcher, tracker, kb, [RESUME_TOPIC])
+    dispatcher.utter_message(
+        response="utter_heating_back_here",
+        hotline=policy().company.hotline,
+        buttons=[{"title": "转人工", "payload": "转人工"}],
+    )
+    return [*leave_form(tracker), SlotSet("pending", "human")]
+
+
 class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
     """Asks for the account and the phone's last four digits unless the sender is bound to it;
     for a request that may be filed unverified (报停, a meter-check visit), asks the address and
@@ -127,7 +158,10 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
     ) -> list[EventType]:
         """Skip the questions when this sender already proved, or is bound to, the account; a
         proof that lapsed is dropped first, with a word on why the questions come again. A
-        question asked beside the request (顺便问下过了年再交有没有滞纳金) is answered first."""
+        question asked beside the request (顺便问下过了年再交有没有滞纳金) is answered first.
+        Heating wanted back (恢复供暖) is never filed as a 报停."""
+        if latest_intent_among(tracker, PURPOSES) == STOP_PURPOSE and heating_wanted_back(tracker):
+            return tell_heating_back(dispatcher, tracker)
         await answer_side_questions(dispatcher, tracker)
         verified = verified_account(tracker)
         starting = not tracker.get_slot("requested_slot")

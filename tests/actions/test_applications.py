@@ -401,3 +401,28 @@ async def test_a_stop_in_the_season_hears_first_that_it_covers_next_winter(
         domain,
     )
     assert texts(meter) == ["utter_ask_verify_form_address"]
+
+
+async def test_heating_wanted_back_is_never_drafted_as_a_stop(
+    store: str, domain: dict[str, Any]
+) -> None:
+    """Players' pl-40: 今年我报停了…现在能不能恢复供暖, then 能在这直接帮我申请吗 (read as a 报停),
+    was read back as 报停申请（2027年11月15日起的供暖季）: the opposite of the request."""
+    dispatcher = CollectingDispatcher()
+    events = await ValidateVerifyForm().run(
+        dispatcher,
+        tracker(
+            user_turn(
+                "今年我报停了，结果孩子要回来住，现在能不能恢复供暖？", "faq", message_id="a"
+            ),
+            user_turn("东风新村的，能在这直接帮我申请吗？", "apply_stop_heating", message_id="b"),
+            active_loop="verify_form",
+        ),
+        domain,
+    )
+    said_texts = texts(dispatcher)
+    assert "开栓" in said_texts[0]  # how heating comes back
+    assert said_texts[-1] == "utter_heating_back_here"
+    assert has_event(events, "active_loop", None)
+    assert slot_values(events)["pending"] == "human"
+    assert _filed(store) == []
