@@ -529,6 +529,13 @@ _AVERTED = re.compile(
     "(?![人的处家墅扭样针致说管提急问挂吵闹扯等拖磨光只])"
     "(?:真|再|哪天|回头|到时候|给|让|把)?[^了水汽气烟味火□" + _PUNCT + "]{0,6}$"
 )
+# A time when nobody is home, asked about (出差不在家的时候管子爆了怎么办, 回老家期间暖气片冻裂了
+# 找谁): a worry about what may happen then, unless water is seen or something is going on now.
+_ABSENT_FRAME = re.compile(
+    "(?:不在家|没人|出差|出门|出远门|回老家|睡着|睡觉|过年|放假|外出|旅游|住院|上班)"
+    f"[^{_PUNCT}]{{0,4}}?(?:的时候|时候|期间|那几天|那段时间|时)"
+)
+_ASKED_AFTER = re.compile("怎么办|咋办|咋整|怎么处理|找谁|谁管|谁负责|该怎么|怎么弄|预防|谁赔|能赔")
 # English breaks a clause at every space, so its hypothetical is read back to the sentence's start:
 # what should I do if a pipe bursts? (not: water everywhere, come if you can)
 _ENGLISH_HYPOTHETICAL = re.compile("(?i)\\b(?:if|in case|suppose|supposing|whether)\\b[^.!?]*$")
@@ -569,6 +576,9 @@ _RESOLVED = re.compile(
     "现在(?:已经|都)?(?:好了|没事了?)|缓过来了?|缓过劲来?|(?<![水汽烟味])好(?:多|些)了|暖和过来了?|听错了|看错了|搞错了|弄错了|说错了|虚惊一场|一切正常|恢复正常|(?:拧紧|拧好|擦干)(?:了|就好了?|就没了)|就好了|"
     "擦(?:了|干了?|掉了?)就(?:行|好|没事)|已经(?:找人|叫人)?修了|(?:找|叫)人修了|"
     "(?:焊|补|搞|换|修)(?:好|上)了|(?:水|漏|滴|渗)(?:已经|都|也|早就?)停了|"
+    # stopped on its own (后来就没了, 这会儿没了, 自己停了), not the heating gone (现在没了暖气)
+    "(?:后来|现在|这会儿?|目前|之后)(?:就|也|都|又|已经)?(?:没了|没有了|不见了)(?![暖热水气电人])|"
+    "自己(?:就)?(?:停|好|干)了|"
     "开玩笑的|开个玩笑|说着玩的|哈哈哈?|原来是|后来发现是|结果是|点赞|表扬一下|好评|很及时|已经换了|换好了|换了(?:新的?|个新)|"
     "(?:拿|挪|移)(?:下来|开|走)了|火(?:已经|都|也)?(?:扑|浇)?灭了|扑灭了|浇灭了|"
     "(?:现在|已经|都|也|早就?|就)散(?:了|掉了|干净了|没了)|散了就没了|(?:墙|墙皮|地|地板)(?:也|都)?(?:已经)?干了|已经干了|(?:味|味道|气味|烟)(?:已经|都)?(?:散了|没了|没有了|消失了|淡了)"
@@ -633,7 +643,9 @@ _GENERALLY = re.compile(
 # Said of a leak, these show it is going on now: 在漏, 一直, 快来, 救命, 急, a volume.
 _HAPPENING = re.compile(
     "正在|一直|还在|不停|现在|刚才|刚刚|突然|快来|快点|赶紧|马上|救命|急|!|！|"
-    "一地|满地|全是水|都是水|淹|哗哗"
+    "一地|满地|全是水|都是水|淹|哗哗|"
+    # water seen spreading or still escaping (咋回事 地下一层全是热水 还冒汽 水位还往上涨)
+    "(?:全|都)是(?:热|开|脏|暖气)水|还(?:在)?(?:冒|漏|流|喷|涨|往外|往下|滴|渗|淌)|往上涨|越涨越"
 )
 _HAPPENING_AFTER = re.compile("了|啦|咧|着")
 # Another trade's water: not the heating company's emergency when no heating part leaks (a towel
@@ -698,14 +710,22 @@ _MINOR = re.compile(
     # a slow rate: 一分钟滴一滴, 半天滴一滴, 一个小时也就几滴
     "滴一滴|(?:一|几|好几|半|十几?|两)个?(?:分钟|秒钟?|小时|钟头|天|会儿?)(?:才|也就|大概|左右)?(?:滴|掉)?(?:一|两|几)滴"
 )
+# Any vessel put under a drip (盆, 桶, a jar, a lunch box, a cup).
+_VESSEL = "(?:脸盆|水盆|盆|水桶|桶|碗|水杯|杯子|杯|罐头瓶|瓶子?|罐子?|饭盒|盒子|缸|锅|盘子?|塑料袋)"
 # …or that it is contained (a bucket under it, a cloth round it, the valve closed): with a small
 # leak, or a visit asked for later, it can wait — 有点渗 接了个盆 不碍事, 关了阀 明天能来修吗.
 _CONTAINED = re.compile(
     "关了(?:总)?阀|关(?:了)?(?:总)?阀(?:门)?了|(?:拿|用)(?:纸|抹布|毛巾|布)擦了|(?:总)?阀(?:门)?(?:已经|都|也)?关(?:了|上了|死了|好了)|把(?:总)?阀(?:门)?(?:给)?关了|"
-    "(?:放|搁|摆|拿|接|找)了?(?:个|一个)(?:盆|桶|碗)|(?:拿|用)(?:盆|桶|碗)接着|垫(?:上|了|着)|"
+    "(?:放|搁|摆|拿|接|找|垫)了?(?:个|一个|只|一只)"
+    + _VESSEL
+    + "|(?:拿|用)"
+    + _VESSEL
+    + "接着|"
+    + _VESSEL
+    + "(?:在)?(?:底下|下面)?接着|垫(?:上|了|着)|"
     "(?:抹布|毛巾|布)(?:垫|堵|包|缠|裹)|(?:用|拿)(?:抹布|毛巾|布)(?:垫|堵|包|缠|裹)|"
     # a vessel or a cloth put to it, in any order (我拿碗接了, 用杯子接着)
-    "(?:拿|用|找)(?:了)?(?:个|一个)?(?:盆|桶|碗|杯子|瓶子?|饭盒|毛巾|抹布|布)(?:接|垫|擦|兜)(?:了|着|住|上)?"
+    "(?:拿|用|找)(?:了)?(?:个|一个)?(?:" + _VESSEL + "|毛巾|抹布|布)(?:接|垫|擦|兜)(?:了|着|住|上)?"
 )
 _URGENT = re.compile(
     "快来|快点|赶紧|马上|立刻|立即|救命|(?<!不)(?<!不着)(?<!不用)(?<!不紧)(?<!不太)急|!|！|尽快|快派|快找"
@@ -773,9 +793,13 @@ _WATER_WHERE: tuple[str, ...] = (
     "(?:流|淌|漏|漫|喷)了(?:一|满)(?:地|屋子?)|满(?:地|屋子?)(?:都是|全是)"
     "(?=(?:热|开|暖气|脏)?水|(?:白|热|蒸)?汽|白气|热气|$|[" + _PUNCT + "])",
     _PLACE + "?(?:里|上|口)?" + _VOLUME + "(?:的)?(?:" + _WATER + "(?![印渍迹痕])|" + _STEAM + ")",
+    # water that rises (水位一直在涨, 越涨越高): a flood growing, not a price
+    "水(?:位|面)?"
+    + _GAP
+    + "{0,6}?(?<![费价钱])(?:越涨越|(?:往上|一直|还在|还|不停地?|在)涨|上涨|涨(?:到|起来|上来))|"
     "成了(?:一条)?河|成河了|水帘洞|水漫金山|没过(?:了)?(?:脚|脚脖子|脚面|脚踝|膝盖|小腿|鞋)",
     "(?<![死])淹(?:了|到|着|没)|被淹|水淹|水漫|水柱|白烟滚滚",
-    "(?<!垃圾)(?:盆|桶|碗)(?:都)?(?:快)?(?:满了|接满)|接了(?:好几|半|一|两|几|大半)(?:个)?(?:盆|桶)|"
+    "(?<!垃圾)(?:盆|桶|碗)(?:都|也|又|全|全都)?(?:快)?(?:满了|接满)|接了(?:好几|半|一|两|几|大半)(?:个)?(?:盆|桶)|"
     "接(?:都|也)?接不(?:过来|住|完)|接不过来|(?:盆|桶)(?:都)?(?:接|装)不(?:过来|住|下)",
     # water likened to a fountain, a fire hose, rain: 水跟消防水龙似的往外滋, 漏得跟下雨似的 (said
     # of water, a part or a leak in its clause, not of tears: 哭得跟下雨似的)
@@ -795,7 +819,7 @@ _WATER_PATTERNS: tuple[str, ...] = (
     "(?:" + _WATER + "|" + _STEAM + ")(?![费电票泡])",
     "(?:流|淌)(?:了|出)(?:好多|很多)?" + _WATER,
     "发(?:大)?水(?![费电票])|跑冒滴漏|漫水",
-    "往外(?:冒|喷|淌|涌|滋|呲|窜|飙|射|流(?![钱失]))(?![黄黑青浓灰蓝白]?烟|火)|往下(?:滴|淌|流|灌|掉水)",
+    "往外(?:冒|喷|淌|涌|滋|呲|窜|飙|射|流(?![钱失])|出(?![门去来差]))(?![黄黑青浓灰蓝白]?烟|火)|往下(?:滴|淌|流|灌|掉水)",
     # a heating part that leaks, drips or is wet: 暖气片一直在渗, 阀门那里滴滴答答, 接口有水渍
     _PIPE
     + _NEAR
@@ -861,6 +885,20 @@ _HEATING_PART = re.compile(
     "暖气|地暖|地热|散热器|分水器|集水器|立管|回水|进水管|主管道|管道|管子|阀|接头|接口|热力|供热"
 )
 
+# Water heard rushing (哗哗, 哗啦啦), from above (顶棚), a call for help or a flow that
+# will not stop, and what makes it a noise in the pipes instead.
+_WATER_SOUND = "哗哗|哗啦(?:哗啦|啦)?|稀里哗啦"
+_ABOVE = "天花板|顶棚|天棚|屋顶|房顶|吊顶|楼上"
+_CALL = (
+    "快|救命|求救|求助|救救|急|来人|怎么办|咋办|咋整|!|！|"
+    "(?:还|还是|还在|照样|依然|仍然|一直)(?:在)?(?:" + _WATER_SOUND + ")|止不住|停不下"
+)
+_NOISE = re.compile("响|声|动静|吵|空气|放气|排气|气堵|睡不着")
+_HOLD_FAILS = (
+    "(?:停|止|堵|接|兜|吸|挡|拦|捂|按)(?:都|也)?(?:停|止|堵|接|兜|吸|挡|拦|捂|按)?"
+    "不(?:住|下来|过来)(?!的话)"
+)
+
 # The valve will not close (阀门关不上, 关不住阀门, 水关不住) — unless the room is too hot and that
 # is why they want it closed (暖气太热了，阀门关不上), or the writer says nothing leaks.
 _VALVE_STUCK = (
@@ -916,7 +954,11 @@ _GAS_PATTERNS: tuple[str, ...] = (
     "(?P<core>(?:轰|砰|嘭|咚)(?:的|地)?一(?:声|下)|爆燃|炸了)(?![^。.!！?？]{0,12}正常)",
     _ELECTRIC + _GAP + "{0,4}?(?P<core>烧|冒烟|冒火|着火|打火|熔|化了|发黑|黑了|焦了|糊了)",
     # something by the heating caught fire: 袜子着了, 窗帘烧着了, 被子烤糊了
-    _FLAMMABLE + _GAP + "{0,2}?(?P<core>着了|烧着|烧起来|点着|燃了|烧了|烤着|烤糊|烤焦)",
+    # (着 after a verb of putting is its aspect, not fire: 毛巾垫着了, 被子盖着了, 布包着了)
+    _FLAMMABLE
+    + _GAP
+    + "{0,2}?(?P<core>(?<![垫盖放挂搭晾铺裹包捂塞堵压围缠披穿接拿用搁摆晒收叠绑扎系])着了|"
+    "烧着|烧起来|点着|燃了|烧了|烤着|烤糊|烤焦)",
     "(?:哪家|谁家|哪里|哪儿|里头|里面|什么东西|啥东西)(?:又)?着了",
     # a stove's or a boiler's flue that fails sends its fumes indoors: 排烟管掉了, 炉子倒烟
     "(?:排烟管|烟管|烟道|烟筒|排气管|炉(?:的|子的?)?烟囱|排烟"
@@ -994,6 +1036,13 @@ _BURNT_SMELLS: tuple[str, ...] = (
     "(?:烧|烤|燎)(?:着|焦|糊|化)?(?:了)?" + _GAP + "{1,4}?(?:的)(?:味|气味)",
     # …said before the smell, with what became of it: 塑料烧着的味道, 洋葱烂了的味
     _BURNT + "(?:烂|坏|臭|烧|烤|燎|着|焦|糊|化)?(?:了|着)?(?:的|一样的|似的)?(?:味|气味)",
+)
+
+
+# "Smoke" over hot water escaping is its steam (楼道满地热水 都冒烟了), when nothing smells,
+# burns or sparks: the water kind, whose first steps (the valves, keep away) are the right ones.
+_STEAM_AS_SMOKE = (
+    "\\A(?=.*(?:热水|开水|暖气水|蒸汽|热气))(?!.*(?:味|火|焦|糊|呛|烧|着|电|插|线|炉|灶|煤|燃))"
 )
 
 
@@ -1231,9 +1280,22 @@ _BODY_ANY = (
 )
 _OLD_ACHE = re.compile("老寒腿|风湿|关节炎|腰间盘|骨质增生|老毛病")
 #: Someone frail curled up against the cold: 冻得缩成一团, 蜷在被子里.
-_HUDDLED = "缩成一团|蜷成一团|蜷缩|团成一团|缩成个?团|蜷在|缩在被"
+_HUDDLED = "缩成一团|蜷成一团|蜷缩|团成一团|缩成个?团|蜷在|蜷着|缩在被|(?:缩|窝)在(?:那|墙|角|门)"
 #: A call for help from someone shut in: 她在里面喊救命, 被困在家里.
 _HELP_SIGNS = "喊救命|叫救命|呼救|求救|被困|困在(?:家|屋|里)"
+#: Shut out or trapped in the cold (被反锁在门外, 孩子关在阳台上了, 困在天台下不去): exposure,
+#: whoever it is, when the cold is said.
+_TRAPPED = (
+    "(?:被|给|把(?:自己|我|他|她|孩子|老人)?)?(?:反)?(?:锁|关|困|卡)(?:在)?(?:了)?"
+    "(?:门外|外面|外头|阳台|露台|楼顶|天台|楼道|车库|地下室|电梯|屋外|院子|门口|楼外)|"
+    "(?:进不去|进不了|回不去|回不了)(?:家|屋|门)|(?:下不去|下不来|出不去)(?:了)?|被困|困住|困在"
+)
+_OUTDOOR_COLD = re.compile("冷|冻|零下|寒|风大|冰|(?i:cold|freez)")
+#: Someone found lying or curled up (楼道里躺着个人, 地下室蜷着个老人): a stranger at risk.
+_FOUND = (
+    "(?:躺|趴|倒|蜷|缩|窝|坐|靠)(?:着|在)(?:地上)?(?:个|一个)?"
+    "(?:人|老人|大爷|大妈|老太太|老太|老头|流浪汉|醉汉|孩子|小孩|男的|女的|大叔|阿姨)"
+)
 #: Unwell in the writer's own words: 我感觉不太对劲, 觉得人不舒服 (not 屋里不对劲).
 _UNWELL_SELF = (
     "(?:感觉|觉得)(?:身体|身上|人|自己)?"
@@ -1323,7 +1385,8 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             "(?:起|下)不(?:了|来)床|起不了身|站不了|走不动|挪不动|(?:爬|坐)不起来|"
             "摔倒|摔了一跤|跌倒|没(?:有)?知觉|失去知觉|动弹不(?:了|得)|不(?:会|能)动(?:了|弹)?|一动不动|"
             "(?:身子|身体|浑身|全身|人)(?:都|也)?(?:冻)?僵(?:了|住了|硬)|"
-            "动也不动|不(?:会|能)(?:弯|打弯|伸直|动弹)|弯不了|伸不直|(?:一屁股|一下子?|直接)?(?:坐|瘫|倒|躺)(?:在)?地上(?:了)?(?!拖|扫|擦)|"
+            "动也不动|(?<![表针机扇泵阀门车拧推搬扳转按摇走挪])(?:好像|已经|都|也)?不动了|(?:半天|好久|一直)没(?:了)?动静|"
+            "不(?:会|能)(?:弯|打弯|伸直|动弹)|弯不了|伸不直|(?:一屁股|一下子?|直接)?(?:坐|瘫|倒|躺)(?:在)?地上(?:了)?(?!拖|扫|擦)|"
             "(?i:barely moving|not moving|can'?t move|can'?t (?:stand|get up)|limp|floppy)",
             2,
             False,
@@ -1454,6 +1517,7 @@ _SIGNS: tuple[_Sign, ...] = tuple(
         # fumes or smoke on the eyes and the throat: a sign by a stove or a smell, not the cold's
         ("irritation", _IRRITATION_SIGNS, 1, False, None, False),
         ("help", _HELP_SIGNS, 2, False, None, True),
+        ("found", _FOUND, 2, False, None, True),
         # an old ache (老寒腿又犯了, 风湿) is no sign: its pain is blanked by `_person_score`
         ("pain", _PAIN_SIGNS, 1, False, None, True),
         # any part of the body said to be wrong, for someone frail (奶奶嘴也歪了, 手指头肿得
@@ -1490,6 +1554,9 @@ _HEAT = re.compile(
     "(?<![一二三四五六七八九十])(?:三十[一二三四五]?|二十[八九]|三十多|三十几)(?:度|℃)"
 )
 _THRESHOLD = 3
+# An animal (楼道里躺着只猫 冻得不动了), with no person named, shows no person's signs.
+_ANIMAL = re.compile("猫|狗|鸟|宠物|仓鼠|兔子|鹦鹉|金鱼|乌龟")
+_HUMAN = re.compile("人|我|他|她|" + _FRAIL_WORDS)
 # What comes after someone fell ill (a certificate, a claim, the doctor's bill): asked about with
 # nothing said to be happening now, it is no report (老人冻感冒了能去哪开证明).
 _PERSON_AFTERMATH = re.compile("证明|报销|赔偿|索赔|理赔|医药费|医疗费|误工费")
@@ -1522,6 +1589,7 @@ _TRIGGERS: tuple[_Trigger, ...] = (
     *(_Trigger("person", re.compile(p), scald=True) for p in _SCALD_PATTERNS),
     _Trigger("person", re.compile(_SPLASH), needs=_INJURY, scald=True),
     _Trigger("person", re.compile(_FALL), needs=_FALL_HARM, mild_ok=True),
+    _Trigger("person", re.compile(_TRAPPED), needs=_OUTDOOR_COLD),
     _Trigger(
         "person",
         re.compile(_BLISTER),
@@ -1551,7 +1619,18 @@ _TRIGGERS: tuple[_Trigger, ...] = (
         mild_ok=True,
     ),
     *(_Trigger("gas", re.compile(p)) for p in _GAS_PATTERNS),
-    _Trigger("gas", re.compile(_SMOKE), unless=_INNOCENT_SMOKE),
+    _Trigger(
+        "gas", re.compile(_SMOKE), unless=re.compile(f"{_INNOCENT_SMOKE.pattern}|{_STEAM_AS_SMOKE}")
+    ),
+    # smoke said bare, right by what burns or sparks (插座 烟, 壁挂炉 烟: a keyword message)
+    _Trigger(
+        "gas",
+        re.compile(
+            "(?:" + _ELECTRIC + "|" + _BURNER.pattern + ")(?:里|那|这|上|边|口)?(?:有|出)?"
+            "(?P<core>烟)(?![囱道管筒感味雾花酒头民瘾])"
+        ),
+        unless=_INNOCENT_SMOKE,
+    ),
     _Trigger(
         "gas",
         re.compile(
@@ -1635,6 +1714,28 @@ _TRIGGERS: tuple[_Trigger, ...] = (
     ),
     *(_Trigger("water", re.compile(p)) for p in _WATER_PATTERNS),
     _Trigger("water", re.compile(_WATER_CLAUSE), needs=_HEATING_PART),
+    # water heard or seen rushing, the noun left out (管子哗哗地 快派人, 阀门关死了还哗哗的):
+    # with a heating part or a ceiling, and a call for help or a flow that will not stop — a
+    # noise in the pipes (哗哗响, 是不是有空气) is a complaint
+    _Trigger(
+        "water",
+        re.compile("(?P<core>" + _WATER_SOUND + ")(?![^" + _PUNCT + "]{0,4}?(?:响|声|动静|吵))"),
+        needs=re.compile(f"\\A(?=.*(?:{_HEATING_PART.pattern}|{_ABOVE}))(?=.*(?:{_CALL}))", re.S),
+        unless=_NOISE,
+    ),
+    # what holds the water back fails (毛巾堵不住, 盆接不过来, 水根本停不下来, 止都止不住)
+    _Trigger(
+        "water",
+        re.compile(_HOLD_FAILS),
+        needs=re.compile(_HEATING_PART.pattern + "|水|盆|桶|毛巾|抹布|" + _ABOVE),
+        unless=_TOO_HOT,
+    ),
+    # every vessel full (拿了三个盆接 都接满了)
+    _Trigger(
+        "water",
+        re.compile("(?:都|也|全|又|已经|全都)(?:接|装)满了"),
+        needs=re.compile("(?<!垃圾)(?:盆|桶|碗|杯|瓶|锅)"),
+    ),
     # dripping or seeping onto something, from a heating part or from above (暖气片漏的水都滴到
     # 电视上了, 楼上的水渗进柜子里了)
     _Trigger(
@@ -1738,6 +1839,13 @@ def _counts(text: str, plain: str, kind: Kind, span: _Span) -> bool:
         return False
     if _AVERTED.search(before):
         return False
+    if (
+        _ABSENT_FRAME.search(before)
+        and _ASKED_AFTER.search(text, span.end)
+        and not _HAPPENING.search(text)
+        and not any(p.search(text) for p in _WATER_SEEN)
+    ):
+        return False  # 出差不在家的时候管子爆了怎么办: asked ahead of an absence
     if _A_NOT_A.search(text, span.core, min(len(text), span.end + 4)):
         return False  # 看不出暖气漏没漏: asked, not said
     if _LATIN_EVIDENCE.match(text, span.core) and _ENGLISH_HYPOTHETICAL.search(text, 0, span.core):
@@ -1986,6 +2094,8 @@ def _person_score(text: str, plain: str) -> _Hit | None:
     fine. Anyone else needs signs that weigh 3 with what put them down to the cold; fumes alone
     need signs of poisoning with a stove, its smell or several people."""
     signs = _sign_hits(text, plain)
+    # an animal's signs (楼道里躺着只猫 冻得不动了, 猫也一直吐): the animal named last before them
+    signs = [(sign, m) for sign, m in signs if not _last_is(text, m.start(), _ANIMAL, _HUMAN)]
     if _OLD_ACHE.search(plain):
         signs = [(sign, m) for sign, m in signs if sign.name not in ("pain", "body_any")]
     if not signs or (_PERSON_AFTERMATH.search(text) and not _PRESENT.search(text)):
@@ -2038,11 +2148,32 @@ def _person_score(text: str, plain: str) -> _Hit | None:
     return None
 
 
+# Emoji residents type for what they see (🔥 fire, 🆘 help, 💦 water): read as the words.
+_EMOJI = re.compile("🔥|🆘|💦|💧|🌊")
+_EMOJI_WORDS: Mapping[str, str] = {"🔥": "火", "🆘": "救命", "💦": "水", "💧": "水", "🌊": "水"}
+_EMOJI_REST = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\ufe0f\u200d]+")
+# A message of bare keywords (水管子 天棚 哗哗 快, 煤气 味 大): every word short, no sentence.
+_KEYWORD = re.compile("[^A-Za-z" + _PUNCT + "]{1,4}")
+
+
+def _keywords_joined(text: str) -> str:
+    """A message of two to eight bare keywords read as one clause (暖气片 爆 快 → 暖气片爆快):
+    its spaces are a panicked writer's shorthand, not clause breaks between separate thoughts,
+    so what is named (a part, a place, a sound, a hurry) is combined as in a sentence."""
+    words = [w for w in re.split(f"[{_PUNCT}]+", text) if w]
+    if 2 <= len(words) <= 8 and all(_KEYWORD.fullmatch(w) for w in words):
+        return "".join(words)
+    return text
+
+
 def _prepared(text: str | None) -> tuple[str, str] | None:
     """(blanked, normalised) text, or None for no words / a "/" payload."""
     if not text or text.lstrip().startswith("/"):
         return None
     plain = _pinyin_to_characters(normalise(text))
+    plain = _EMOJI.sub(lambda m: _EMOJI_WORDS[m.group(0)] + " ", plain)
+    plain = _EMOJI_REST.sub(" ", plain).strip()
+    plain = _keywords_joined(re.sub(" +", " ", plain))
     for typo, fixed in _TYPOS:
         plain = typo.sub(fixed, plain)
     plain = _HOMOPHONES.sub("水", plain)
