@@ -391,7 +391,7 @@ _PLACE = _any(
 _WATER = "(?:热|开|暖气|脏|黑|黄)?水"
 _STEAM = _any("蒸汽", "(?:白|热)(?:汽|气|雾)", "汽", "雾气")
 #: Verbs of water escaping a pipe (冒 and 流 are used only where they cannot be smoke or a nose).
-_ESCAPES = "漏|渗|洇|滴|冒|喷|呲|滋|哧|飙|射|淌|涌|窜|跑|溢|返"
+_ESCAPES = "漏|渗|洇|滴|冒|喷|呲|滋|哧|飙|射|淌|涌|窜|钻|跑|溢|返"
 #: A hiss (滋, 呲, 哧) spraying water, not the sound alone: 暖气一直滋滋响 (air, or a valve) is a
 #: sound, 滋滋往外喷 and 一直在滋水 are water.
 _HISS = "(?:呲|滋|哧)(?![呲滋哧]*(?:的|地)?(?:响|声|叫|作响|放气|排气|冒气|出气|跑气|往外冒气))"
@@ -460,7 +460,8 @@ _CONDITION = (
     "一个人(?:住|在家|过)|自己(?:一个人)?(?:住|在家)|独自|(?:就|只有)(?:我|她|他|老人)(?:自己)?一个|"
     "没人(?:照顾|管|陪)|"
     "高血压|血压(?:一直|本来就?|也)?(?:高|不好)|心脏(?:病|不好)|冠心病|糖尿病|哮喘|慢阻肺|肺气肿|"
-    "支气管炎|基础病|慢性病|脑梗|心梗|中风|搭(?:过)?桥|(?:放|装)(?:过)?支架"
+    "支气管炎|基础病|慢性病|脑梗|心梗|中风|搭(?:过)?桥|(?:放|装)(?:过)?支架|"
+    "痴呆|阿尔茨海默|认知障碍|帕金森"
 )
 _FRAIL = re.compile(_any(_FRAIL_WORDS, _CONDITION))
 #: A body or a person the heating can hurt.
@@ -470,7 +471,7 @@ _BODY = _any(
 #: Cold, as a cause: 冷, 冻, 不热, a room at 16 ℃ or less (not a fever's 39度), 零下.
 _COLD_WORDS = _any(
     "冷|冻|(?<![着受])凉|寒|冰窖|不热|不暖|没暖气|没有暖气|停暖|停热|没供暖|暖气停|暖气没|温度(?:太|很|特别)?低|"
-    "室温低|零下|没热|没暖|低体温|失温|低温|暖气(?:片)?坏|暖气(?:一直)?不来|没来暖|"
+    "室温低|零下|没热|没暖|低体温|失温|低温|暖气(?:片)?坏|暖气(?:一直)?不来|没来暖|断暖|断供|停供|"
     "暖气(?:片)?(?:也|都|一直)?(?:故障|不行|出(?:了)?问题|罢工|趴窝|不好使)",
     # the heating off, with a time or words between (家里暖气两天没来, 暖气这几天都不热)
     "(?:暖气|供暖|地暖)" + _GAP + "{0,6}?(?:没来|不来|没热|不热|没了|停了|断了|罢工|不工作|坏了)",
@@ -819,7 +820,7 @@ _WATER_PATTERNS: tuple[str, ...] = (
     "(?:" + _WATER + "|" + _STEAM + ")(?![费电票泡])",
     "(?:流|淌)(?:了|出)(?:好多|很多)?" + _WATER,
     "发(?:大)?水(?![费电票])|跑冒滴漏|漫水",
-    "往外(?:冒|喷|淌|涌|滋|呲|窜|飙|射|流(?![钱失])|出(?![门去来差]))(?![黄黑青浓灰蓝白]?烟|火)|往下(?:滴|淌|流|灌|掉水)",
+    "往外(?:冒|喷|淌|涌|滋|呲|窜|飙|射|钻|流(?![钱失])|出(?![门去来差]))(?![黄黑青浓灰蓝白]?烟|火)|往下(?:滴|淌|流|灌|掉水)",
     # a heating part that leaks, drips or is wet: 暖气片一直在渗, 阀门那里滴滴答答, 接口有水渍
     _PIPE
     + _NEAR
@@ -887,7 +888,7 @@ _HEATING_PART = re.compile(
 
 # Water heard rushing (哗哗, 哗啦啦), from above (顶棚), a call for help or a flow that
 # will not stop, and what makes it a noise in the pipes instead.
-_WATER_SOUND = "哗哗|哗啦(?:哗啦|啦)?|稀里哗啦"
+_WATER_SOUND = "哗哗|哗啦(?:哗啦|啦)?|稀里哗啦|哗(?:的|地)?一(?:下|声)"
 _ABOVE = "天花板|顶棚|天棚|屋顶|房顶|吊顶|楼上"
 _CALL = (
     "快|救命|求救|求助|救救|急|来人|怎么办|咋办|咋整|!|！|"
@@ -1135,6 +1136,10 @@ _ACUTE = (
     "(?:起不来|站不起来|爬不起来|动不了|不能动|"
     "(?:腿|胳膊|手|腰|骨头|脚|胯|屁股|头)" + _GAP + "{0,4}?(?:断|折)|骨折|流血|出血|昏)|"
     "(?:打|叫|拨)了(?:120|幺二零|救护车)|已(?:经)?(?:打|叫|拨)(?:了)?(?:120|救护车)|"
+    # someone found collapsed somewhere (我家阿姨倒在卫生间, 他一下子栽在地上)
+    "(?:" + _FRAIL_WORDS + "|人|他|她|阿姨|室友|老公|老婆|同事|保姆|邻居|大叔|师傅)"
+    "(?:突然|一下子?|直接|已经|就|竟然)*(?:倒|晕|昏|栽|瘫)(?:在|到)(?:了)?"
+    "(?:地上|地板|卫生间|厕所|浴室|洗手间|厨房|门口|楼道|床边|床下|暖气)|"
     "(?:救护车|120)(?:来了|到了|拉走)"
 )
 # Person, hurt by the heating: scalded (烫伤, 烫起泡, 被暖气管烫了, 热水喷到脸上), or hit.
@@ -1165,8 +1170,12 @@ _SPLASH_ANY = (
     "(?:一手|一脸|一身|满手|满脸|满身|(?:" + _BODY + ")(?![家们屋这那里楼房]))"
 )
 # A fall with a harm anywhere in the message (奶奶上厕所摔了，地上都是暖气漏的水，她说腿疼动不了).
-_FALL = "(?<![机碗杯盘瓶壶])(?:摔|滑|跌|绊|栽)(?:倒|了一跤|了个跟头|了一下|一跤|下来|下去|了)"
+_FALL = (
+    "(?<![机碗杯盘瓶壶])(?:摔|滑|跌|绊|栽)"
+    "(?:倒|了一跤|了个跟头|了一下|一跤|下来|下去|了|(?:在)?地上)"
+)
 _FALL_HARM = re.compile(
+    "(?:还|一直|半天)?没(?:能)?(?:起来|爬起来|站起来|动)|起不了|"
     "起不来|站不起来|爬不起来|动不了|不能动|骨折|流(?:了)?(?:好多|很多)?血|出血|磕破|昏|"
     "(?:腿|胳膊|手|腰|骨头|脚|胯|屁股|头)" + _GAP + "{0,4}?(?:断|折|肿)"
 )
@@ -1517,6 +1526,15 @@ _SIGNS: tuple[_Sign, ...] = tuple(
         # fumes or smoke on the eyes and the throat: a sign by a stove or a smell, not the cold's
         ("irritation", _IRRITATION_SIGNS, 1, False, None, False),
         ("help", _HELP_SIGNS, 2, False, None, True),
+        # someone frail missing or out of reach (走丢了, 找不着了, 联系不上), with the cold said
+        (
+            "lost",
+            "走丢|走失|找不(?:着|到)(?:人)?了|联系不上|(?:一直|还)没回来|打电话(?:也|都)?不接",
+            2,
+            True,
+            None,
+            True,
+        ),
         ("found", _FOUND, 2, False, None, True),
         # an old ache (老寒腿又犯了, 风湿) is no sign: its pain is blanked by `_person_score`
         ("pain", _PAIN_SIGNS, 1, False, None, True),
@@ -1729,6 +1747,25 @@ _TRIGGERS: tuple[_Trigger, ...] = (
         re.compile(_HOLD_FAILS),
         needs=re.compile(_HEATING_PART.pattern + "|水|盆|桶|毛巾|抹布|" + _ABOVE),
         unless=_TOO_HOT,
+    ),
+    # a flood likened first, the part anywhere (跟开了闸一样 暖气管子那全出来了)
+    _Trigger(
+        "water",
+        re.compile(
+            "(?:跟|像|和|好像|就像)(?:个|开了闸的)?(?P<core>喷泉|水枪|消防(?:水龙|栓|水枪)|瀑布|"
+            "泄洪|开(?:了)?闸|决堤|发大水)"
+        ),
+        needs=_HEATING_PART,
+        unless=re.compile("响|声|哭|汗|热得|太热"),
+    ),
+    # a short cry naming water, a heating part and help (水 水 暖气片 救命), nothing denied
+    _Trigger(
+        "water",
+        re.compile(
+            "\\A(?=[^。.!！?？]{0,16}\\Z)(?=.*水)(?=.*(?:"
+            + _HEATING_PART.pattern
+            + "))(?!.*(?:没|不|停|费|钱|热水器))(?=.*(?:救命|求救|快|急)).*"
+        ),
     ),
     # every vessel full (拿了三个盆接 都接满了)
     _Trigger(
