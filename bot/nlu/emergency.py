@@ -820,7 +820,7 @@ _WATER_PATTERNS: tuple[str, ...] = (
     "(?:" + _WATER + "|" + _STEAM + ")(?![费电票泡])",
     "(?:流|淌)(?:了|出)(?:好多|很多)?" + _WATER,
     "发(?:大)?水(?![费电票])|跑冒滴漏|漫水",
-    "往外(?:冒|喷|淌|涌|滋|呲|窜|飙|射|钻|流(?![钱失])|出(?![门去来差]))(?![黄黑青浓灰蓝白]?烟|火)|往下(?:滴|淌|流|灌|掉水)",
+    "往外(?:冒|喷|淌|涌|滋|呲|窜|飙|射|钻|洇|渗|流(?![钱失])|出(?![门去来差]))(?![黄黑青浓灰蓝白]?烟|火)|往下(?:滴|淌|流|灌|掉水)",
     # a heating part that leaks, drips or is wet: 暖气片一直在渗, 阀门那里滴滴答答, 接口有水渍
     _PIPE
     + _NEAR
@@ -844,6 +844,8 @@ _WATER_PATTERNS: tuple[str, ...] = (
     + "|飙|淌|涌|"
     "(?:嘀嗒|滴答)(?!" + _GAP + "{0,4}响))",
     "漏得(?:厉害|很|挺|太|哗哗|稀里哗啦|到处|满地)",
+    # a drip that does not stop (滴滴答答不停, 滴答个没完)
+    "(?:滴滴答答|滴答滴答|嘀嘀嗒嗒|滴答|嘀嗒)(?:地|的)?(?P<core>不停|个不停|没完|停不下)",
     "(?<![泄])漏(?:了|啦|咧|到|下来|进|着)(?![风气电])",
     "(?:楼道|地下室|车库|电梯井?|单元门?|屋里|家里|配电箱|电表箱)" + _GAP + "{0,3}?进水",
     # from above: 楼上漏下来, 天花板往下滴, 墙都湿透了, 地板泡了, 电脑都泡了, 楼下淹了
@@ -1036,7 +1038,7 @@ _BURNT_SMELLS: tuple[str, ...] = (
     # something burnt, whatever it is: 有股烧头发的味道, 烤焦了什么的味
     "(?:烧|烤|燎)(?:着|焦|糊|化)?(?:了)?" + _GAP + "{1,4}?(?:的)(?:味|气味)",
     # …said before the smell, with what became of it: 塑料烧着的味道, 洋葱烂了的味
-    _BURNT + "(?:烂|坏|臭|烧|烤|燎|着|焦|糊|化)?(?:了|着)?(?:的|一样的|似的)?(?:味|气味)",
+    _BURNT + "(?:烂|坏|臭|烧|烤|燎|着|焦|糊|化)?(?:了|着)?(?:的|一样的|似的)?(?:味|气味|气儿)",
 )
 
 
@@ -1147,7 +1149,7 @@ _SCALD_PATTERNS: tuple[str, ...] = (
     "烫(?P<core>伤|破|红了|肿|起泡|出(?:了)?泡|掉(?:了)?皮|脱皮)",
     "烫(?:得|掉了?)(?P<core>起泡|出(?:了)?泡|(?:一层)?皮|通红|红肿|睁不开)",
     # 烫起了一串泡, 烫出好几个水泡
-    "烫(?P<core>(?:起|出)(?:了)?(?:个|一个|一串|好多|一片|几个|两个|好几个)?(?:大|小)?(?:水)?泡)",
+    "烫(?P<core>(?:起|出)(?:了)?(?:好大|老大|挺大|好几|好多)?(?:一|两|几)?(?:个|串|片)?(?:大|小)?(?:水)?泡)",
     "烫得(?:直|一直|都)?(?:哇哇|嗷嗷|哇哇大|嗷嗷直)?(?P<core>哭|叫|直跳|缩手)",
     "被" + _GAP + "{0,12}?(?P<core>烫)(?:了|伤|着|到|一下|起)",
     "(?P<core>烫)(?:着|到|伤|了)(?:了)?" + _BODY,
@@ -1248,7 +1250,7 @@ _CHEST_SIGNS = _any(
     ),
     "透不过气|透不上气|喘不动|上不来气|憋得慌|憋闷|憋气|气(?:都)?(?:上不来|喘不匀|不够用)|"
     # …with a simile between: 胸口像压了块石头, 心口跟堵了东西似的
-    "(?:胸口|心口|胸)" + _GAP + "{0,6}?(?:压|堵|憋|石头|揪)",
+    "(?:胸口|心口|胸)" + _GAP + "{0,6}?(?:压|堵|憋|石头|揪|扎|刺|绞|刀|针|撕|拧)",
 )
 #: The stomach: 犯恶心, 一直吐, 反胃, 胃里翻腾 (not 吐槽).
 _STOMACH_SIGNS = _any(
@@ -1270,7 +1272,7 @@ _WEAK_SIGNS = _any(
 _NO_ANSWER_SIGNS = _any(
     "(?:叫|喊|问|招呼|跟)(?:他|她|老人|孩子|了|话)?(?:半天|几声|好几声|好几遍|话)?(?:也|都|就|还)?"
     "(?:不|没)(?:怎么|太)?(?:吱声|吭声|出声|应|答应|理|回|说话|反应|回答|睁眼)",
-    "(?:就|只)(?:会)?(?:嗯|哼)(?:嗯|哼)?(?:两|几)?声|嗯嗯(?:两|几)声",
+    "(?:就|只)(?:会)?(?:嗯|哼)(?:嗯|哼)?(?:一|两|几)?声|嗯嗯(?:两|几)声",
 )
 #: Aches of the body in the cold: 冻得腰腿疼, 浑身酸痛, 关节疼得厉害 (an old ache is blanked).
 _PAIN_SIGNS = _complaint(
@@ -1489,7 +1491,8 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             "(?i:lethargic|very weak|won'?t eat)|"
             "(?:饭|东西|水|奶|饭菜)(?:也|都)?(?:不|没)(?:怎么)?(?:吃|喝|进)|"
             "(?:吃|喝|咽|吞|喂)(?:也|都)?(?:不下|不进|不了)(?:去)?|喂(?:她|他|孩子)?(?:也|都)?不(?:吃|喝)|"
-            "(?:就|一直|光|老)躺着|" + _WEAK_SIGNS,
+            "(?:就|一直|光|老)躺着|(?:一直|一早上|一上午|一天|整天|一整天)(?:都)?没(?:下床|起床|下地)|"
+            + _WEAK_SIGNS,
             1,
             False,
             None,
@@ -2009,6 +2012,14 @@ class _WaterFacts:
         )
 
 
+# The writer drains the heating on purpose (暖气片放水, 给暖气放放水): the water in the buckets is
+# theirs, not a leak's.
+_DRAINING = re.compile(
+    "(?<![漏跑冒])(?:放|排|泄)(?:了|完|过)?(?:一些|点|好多|半天)?(?:黑)?水(?!阀|管|口|嘴)"
+)
+_VESSEL_EVIDENCE = re.compile("盆|桶|碗|接")
+
+
 def _can_wait(text: str) -> bool:
     """The writer says the leak can wait, or it is small and contained or asked for later, or
     contained and asked for later without hurry; never with water pouring (module docstring)."""
@@ -2044,6 +2055,8 @@ def _water_discounted(text: str, facts: _WaterFacts, m: re.Match[str]) -> bool:
         return True
     if (facts.dry or facts.liability or facts.repairing) and not facts.water_seen:
         return True  # a leak guessed with the floor dry, who is liable, a repair under way
+    if _DRAINING.search(text) and _VESSEL_EVIDENCE.search(evidence):
+        return True  # 暖气片放水 接了两桶黑水: the writer drained it into the buckets
     if (_DRY_PART.search(evidence) or "松" in evidence) and not _ESCAPING.search(text):
         return True  # a knob broken off, a joint come loose: a repair while nothing escapes
     if facts.water_seen:
