@@ -1881,9 +1881,9 @@ def _counts(text: str, plain: str, kind: Kind, span: _Span) -> bool:
         return False
     if (
         _ABSENT_FRAME.search(before)
-        and _ASKED_AFTER.search(text, span.end)
-        and not _HAPPENING.search(text)
-        and not any(p.search(text) for p in _WATER_SEEN)
+        and max(_ends(_ASKED_AFTER, text), default=-1) > span.end
+        and not _ends(_HAPPENING, text)
+        and not any(_ends(p, text) for p in _WATER_SEEN)
     ):
         return False  # 出差不在家的时候管子爆了怎么办: asked ahead of an absence
     if _A_NOT_A.search(text, span.core, min(len(text), span.end + 4)):
@@ -1956,6 +1956,7 @@ class _WaterFacts:
     repairing: bool
     notice: bool
     aftermath: bool
+    drained: bool
 
     @classmethod
     def read(cls, text: str, plain: str) -> _WaterFacts:
@@ -2004,6 +2005,7 @@ class _WaterFacts:
                 and not _URGENT.search(text)
                 and not _STILL_LEAKING.search(text)
             ),
+            drained=bool(_DRAINING.search(text)),
             aftermath=bool(
                 _AFTERMATH.search(text)
                 and (_PAST.search(text) or _DAMAGE.search(text))
@@ -2055,7 +2057,7 @@ def _water_discounted(text: str, facts: _WaterFacts, m: re.Match[str]) -> bool:
         return True
     if (facts.dry or facts.liability or facts.repairing) and not facts.water_seen:
         return True  # a leak guessed with the floor dry, who is liable, a repair under way
-    if _DRAINING.search(text) and _VESSEL_EVIDENCE.search(evidence):
+    if facts.drained and _VESSEL_EVIDENCE.search(evidence):
         return True  # 暖气片放水 接了两桶黑水: the writer drained it into the buckets
     if (_DRY_PART.search(evidence) or "松" in evidence) and not _ESCAPING.search(text):
         return True  # a knob broken off, a joint come loose: a repair while nothing escapes
