@@ -1668,6 +1668,14 @@ _TRIGGERS: tuple[_Trigger, ...] = (
         unless=re.compile(_INNOCENT_SMOKE.pattern + "|" + _ALARM_BATTERY.pattern),
     ),
     *(_Trigger("gas", re.compile(p), unless=_INNOCENT_SMELL) for p in _BURNT_SMELLS),
+    # fire said in a clause of its own, what burns named before (毛巾掉电暖气上 着了)
+    _Trigger(
+        "gas",
+        re.compile(
+            f"(?:^|[{_PUNCT}])(?:都|也|又|竟然|突然|一下子?)?(?P<core>着(?:了|起来了)|烧起来了)(?![凉急迷魔道])"
+        ),
+        needs=re.compile(f"{_FLAMMABLE}|{_ELECTRIC}"),
+    ),
     _Trigger("gas", re.compile("漏气|跑气|泄漏|泄露"), needs=_GAS_CONTEXT),
     _Trigger("gas", re.compile(_GAS_LIKE), needs=_SMELL_CONTEXT),
     # a smell likened in another clause (有个味儿一阵一阵的 像汽油 又有点像臭鸡蛋)
