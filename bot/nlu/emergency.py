@@ -798,6 +798,8 @@ _WATER_WHERE: tuple[str, ...] = (
     "水(?:位|面)?"
     + _GAP
     + "{0,6}?(?<![费价钱])(?:越涨越|(?:往上|一直|还在|还|不停地?|在)涨|上涨|涨(?:到|起来|上来))|"
+    # a volume with the water left out (积了一洼, 汪了一大滩), a stream (连成线)
+    "(?:积|汪|淌|流|渗|漫)了(?:好大|老大)?(?:一|一大|一小)(?:洼|滩|摊|片|汪)(?![灰雪冰土])|连成(?:了)?(?:线|串)|"
     "成了(?:一条)?河|成河了|水帘洞|水漫金山|没过(?:了)?(?:脚|脚脖子|脚面|脚踝|膝盖|小腿|鞋)",
     "(?<![死])淹(?:了|到|着|没)|被淹|水淹|水漫|水柱|白烟滚滚",
     "(?<!垃圾)(?:盆|桶|碗)(?:都|也|又|全|全都)?(?:快)?(?:满了|接满)|接了(?:好几|半|一|两|几|大半)(?:个)?(?:盆|桶)|"
@@ -820,7 +822,7 @@ _WATER_PATTERNS: tuple[str, ...] = (
     "(?:" + _WATER + "|" + _STEAM + ")(?![费电票泡])",
     "(?:流|淌)(?:了|出)(?:好多|很多)?" + _WATER,
     "发(?:大)?水(?![费电票])|跑冒滴漏|漫水",
-    "往外(?:冒|喷|淌|涌|滋|呲|窜|飙|射|钻|洇|渗|流(?![钱失])|出(?![门去来差]))(?![黄黑青浓灰蓝白]?烟|火)|往下(?:滴|淌|流|灌|掉水)",
+    "往外(?:冒|喷|淌|涌|滋|呲|窜|飙|射|钻|洇|渗|顶|翻|流(?![钱失])|出(?![门去来差]))(?![黄黑青浓灰蓝白]?烟|火)|往下(?:滴|淌|流|灌|掉水)",
     # a heating part that leaks, drips or is wet: 暖气片一直在渗, 阀门那里滴滴答答, 接口有水渍
     _PIPE
     + _NEAR
@@ -1138,6 +1140,8 @@ _ACUTE = (
     "(?:起不来|站不起来|爬不起来|动不了|不能动|"
     "(?:腿|胳膊|手|腰|骨头|脚|胯|屁股|头)" + _GAP + "{0,4}?(?:断|折)|骨折|流血|出血|昏)|"
     "(?:打|叫|拨)了(?:120|幺二零|救护车)|已(?:经)?(?:打|叫|拨)(?:了)?(?:120|救护车)|"
+    # a sudden collapse (突然就瘫了, 一下子软下去了)
+    "(?:突然|一下子?|猛地)(?:就)?(?:瘫|倒|栽|软)(?:了|下去|倒|在地|到地|地上)|"
     # someone found collapsed somewhere (我家阿姨倒在卫生间, 他一下子栽在地上)
     "(?:" + _FRAIL_WORDS + "|人|他|她|阿姨|室友|老公|老婆|同事|保姆|邻居|大叔|师傅)"
     "(?:突然|一下子?|直接|已经|就|竟然)*(?:倒|晕|昏|栽|瘫)(?:在|到)(?:了)?"
@@ -1236,6 +1240,7 @@ _HEAD_SIGNS = _any(
         "疼|痛|晕|昏|胀|涨|沉|嗡嗡|炸|裂|蒙|懵|要炸|木|乱",
     ),
     "头昏脑涨|头昏脑胀|头重脚轻|天旋地转|眼冒金星|眼前(?:发)?(?:黑|花)|眼花|晕乎|晕晕|发晕|犯晕|晕得|"
+    "看不清(?:东西|人)|走路" + _GAP + "{0,4}?(?:偏|歪|打晃|不稳|拖)|"
     "(?:眼前|眼|两眼)一(?:黑|花)|重影|看东西(?:也|都)?(?:模糊|不清|发花|花)|视线模糊|眼睛(?:发)?花了",
 )
 #: The chest and the breath: 胸口一阵阵发闷, 喘气也费劲, 透不过气, 心里突突的.
@@ -1355,7 +1360,7 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             "叫(?:他|她)?(?:也|都)?不(?:怎么|太)?(?:应|答应|理人|吭声)|不吭声|没(?:啥|什么|有)?反应|"
             "不认人|认不出人|不认识人|不(?:太|怎么|大)认(?:人|得人|识人|得我)|认不(?:出|得)(?:人|我)|"
             "失禁|尿裤子|发愣|发呆|愣神|呆呆的|颠三倒四|胡言乱语|答非所问|不清醒|犯糊涂|昏昏沉沉|昏沉|昏睡|嗜睡|迷瞪|睡不醒|"
-            "叫不精神|叫不起来|翻白眼|(?:叫|喊|问)(?:他|她)?(?:好)?半天(?:才|都|也)(?:答应|应|吭声|有反应|反应)|"
+            "叫不精神|叫不起来|翻白眼|(?:一直|老是?|怎么也|半天)(?:都)?(?:叫)?不醒|(?:叫|喊|问)(?:他|她)?(?:好)?半天(?:才|都|也)(?:答应|应|吭声|有反应|反应)|"
             "(?:两眼|眼睛|眼神)(?:都)?(?:发直|发呆|呆滞|直勾勾)|(?i:drowsy|not making sense)|"
             + _NO_ANSWER_SIGNS,
             2,
@@ -1520,7 +1525,7 @@ _SIGNS: tuple[_Sign, ...] = tuple(
         ("sick", _STOMACH_SIGNS, 1, False, None, True),
         (
             "cold_limbs",
-            "(?:手脚|小手|小脚|小脸|脸|手|脚)(?:都)?(?:冰凉|冰冷|冰拔凉)|发麻|麻了|麻木|伤口(?:疼|痛)|咳嗽|(?:一直|老|不停地?|直)咳|咳个不停",
+            "(?:手脚|小手|小脚|小脸|脸|手|脚)(?:都)?(?:冰凉|冰冷|冰拔凉|冰冰|凉冰冰|发凉|冰手)|发麻|麻了|麻木|伤口(?:疼|痛)|咳嗽|(?:一直|老|不停地?|直)咳|咳个不停",
             1,
             True,
             None,
@@ -1625,6 +1630,21 @@ _TRIGGERS: tuple[_Trigger, ...] = (
         unless=re.compile("洗澡|淋浴|花洒|热水器|洗头|洗脸|泡脚|舒服"),
         scald=True,
     ),
+    # …the body said first (孩子脸上被溅到了 红了一大片)
+    _Trigger(
+        "person",
+        re.compile(
+            "(?:"
+            + _BODY
+            + ")(?:上|里)?(?:被|让)"
+            + _GAP
+            + "{0,4}?(?P<core>喷|溅|浇|呲|滋|泼)(?:到|着|了)"
+        ),
+        needs=re.compile(
+            f"(?=[\\s\\S]*(?:{_INJURY.pattern}))(?=[\\s\\S]*(?:{_HOT_WATER.pattern}))"
+        ),
+        scald=True,
+    ),
     _Trigger(
         "person",
         re.compile(_CONTACT_INJURY),
@@ -1725,7 +1745,9 @@ _TRIGGERS: tuple[_Trigger, ...] = (
     ),
     _Trigger(
         "gas",
-        re.compile("火(?:苗|舌)?[^。.!！?？]{0,10}?(?:往外(?:冒|窜|蹿|喷)|冒出来|窜出来|蹿出来)"),
+        re.compile(
+            "火(?:苗|舌)?[^。.!！?？]{0,10}?(?:往外(?:冒|窜|蹿|喷|扑)|冒出来|窜出来|蹿出来|扑出来)"
+        ),
         needs=_GAS_APPLIANCE,
         unless=re.compile("正常"),
     ),
@@ -1777,6 +1799,16 @@ _TRIGGERS: tuple[_Trigger, ...] = (
             + _HEATING_PART.pattern
             + "))(?!.*(?:没|不|停|费|钱|热水器))(?=.*(?:救命|求救|快|急)).*"
         ),
+    ),
+    # a ceiling giving way under water from above (吊顶快塌了, 天花板鼓包往下坠)
+    _Trigger(
+        "water",
+        re.compile(
+            "(?:吊顶|天花板|顶棚|天棚|屋顶|房顶)"
+            + _GAP
+            + "{0,4}?(?P<core>塌|掉下来|往下坠|鼓(?:包|起来|了个大包)|要掉)"
+        ),
+        needs=re.compile("水|漏|渗|滴"),
     ),
     # every vessel full (拿了三个盆接 都接满了)
     _Trigger(
@@ -1974,7 +2006,7 @@ class _WaterFacts:
             happening=bool(_HAPPENING.search(text)),
             asked_first=bool(_ENQUIRY_OPENER.match(text)),
             not_heating=bool(_NOT_HEATING.search(plain)),
-            other_water=bool(_OTHER_WATER.search(text)),
+            other_water=bool(_OTHER_WATER.search(_unlikened(text))),
             tap_water=bool(
                 (
                     _TAP_WATER.search(text)
@@ -2030,6 +2062,17 @@ _DRAINING = re.compile(
 _VESSEL_EVIDENCE = re.compile("盆|桶|碗|接")
 
 
+# A simile (像撒尿一样, 跟拧开的水龙头似的) names no source of water: blanked, positions kept,
+# before another trade's water is looked for.
+_SIMILE = re.compile("(?:像|跟|好像|就像|和)" + _GAP + "{0,8}?(?:一样|似的|一般|那样)")
+
+
+@functools.lru_cache(maxsize=64)
+def _unlikened(text: str) -> str:
+    """`text` with its similes blanked (see `_SIMILE`)."""
+    return _SIMILE.sub(lambda m: "□" * len(m.group(0)), text)
+
+
 def _can_wait(text: str) -> bool:
     """The writer says the leak can wait, or it is small and contained or asked for later, or
     contained and asked for later without hurry; never with water pouring (module docstring)."""
@@ -2056,7 +2099,9 @@ def _water_discounted(text: str, facts: _WaterFacts, m: re.Match[str]) -> bool:
         return True
     if facts.tap_water and not facts.heating:
         return True
-    if facts.other_water and (_last_is(text, m.end(), _OTHER_WATER, _HEATING) or not facts.heating):
+    if facts.other_water and (
+        _last_is(_unlikened(text), m.end(), _OTHER_WATER, _HEATING) or not facts.heating
+    ):
         return True
     clause = _clause_start(text, m.start())
     if _HABITUAL.search(text, clause, m.start() + 1) and not happening:
@@ -2163,7 +2208,8 @@ def _person_score(text: str, plain: str) -> _Hit | None:
     frail = bool(_FRAIL.search(text))
     heat = [(sign.weight, m) for sign, m in signs if sign.name in _HEAT_SIGNS]
     hot = bool(heat) and bool(_HEAT.search(text)) and not _COLD.search(text)
-    if hot and (frail or sum(w for w, _ in heat) >= _THRESHOLD):
+    # (a frail person's mild dizziness in a warm room, 暖气太热了 头有点晕乎, is a complaint)
+    if hot and sum(w for w, _ in heat) >= (2 if frail else _THRESHOLD):
         m = max(heat, key=lambda wm: wm[0])[1]
         return _Hit("person", m.start(), m.group(0))
     scored = [

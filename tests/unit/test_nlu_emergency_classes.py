@@ -396,7 +396,7 @@ def test_the_probes_written_while_building_the_classes_still_hold() -> None:
     """tests/nlu/emergency_cases_dev_probes.yml: batches in new voices, each scored before
     the rules were extended for it (the figures are in the file); now every one is right."""
     score = measure(load_cases(PROJECT_ROOT / "tests" / "nlu" / "emergency_cases_dev_probes.yml"))
-    assert (score.emergencies, score.non_emergencies) == (816, 806)
+    assert (score.emergencies, score.non_emergencies) == (846, 826)
     assert score.recall == 1.0 and score.false_alarm_rate == 0.0
     # kinds: signs scored by fumes (a stove, a boiler, a smell, several people) with no acute
     # sign are carbon monoxide, named gas since issue 16's seventh round as batches 8-11 and the
@@ -1011,3 +1011,44 @@ def test_smoke_over_hot_water_escaping_is_its_steam(text: str) -> None:
 
 def test_smoke_with_a_burning_sign_stays_gas() -> None:
     assert _kind("地上全是热水 插座那冒烟了 有糊味") == "gas"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # another trade's water only in a simile names no source (像撒尿一样往外呲)
+        ("暖气管裂了 水跟洗衣机排水似的往外冒", "water"),
+        ("接口那跟开了水龙头一样往外流", "water"),
+        # water that 顶/翻 out; a volume with the water left out; a stream
+        ("阀门底下一股一股往外顶", "water"),
+        ("暖气片下面积了一大滩 还在变大", "water"),
+        ("接头那滴的都连成线了", "water"),
+        # a ceiling giving way under water from above
+        ("楼上漏下来的水把吊顶泡得往下坠", "water"),
+        ("天花板渗水 鼓了个大包 随时要掉", "water"),
+        # a flame that leaps out (扑)
+        ("燃气热水器的火往外扑", "gas"),
+        # a sudden collapse; sight and gait; not waking
+        ("我爸吃着饭突然就软下去了", "person"),
+        ("屋里冷 奶奶说看不清人 走路直打晃", "person"),
+        ("家里没暖气 孩子手冰冰的 怎么叫都不醒", "person"),
+        # a splash on a body, the body said first
+        ("管子崩了 我胳膊上被开水浇到了 火辣辣的疼", "person"),
+    ],
+)
+def test_the_ninth_rounds_later_families(text: str, kind: str) -> None:
+    assert _kind(text) == kind, text
+
+
+@pytest.mark.parametrize(
+    ("kept", "dropped"),
+    [
+        # heat: a frail person's mild dizziness in a warm room is a complaint, confusion is not
+        ("屋里太热了 我妈昏昏沉沉的", "屋里太热了 我妈睡不好 头有点晕乎"),
+        # a volume word of something else
+        ("暖气片下面汪了一大滩 还在变大", "暖气片上积了一层灰"),
+    ],
+)
+def test_the_ninth_rounds_later_families_keep_and_drop(kept: str, dropped: str) -> None:
+    assert _kind(kept) is not None, kept
+    assert _kind(dropped) is None, dropped
