@@ -58,6 +58,14 @@ is carbon monoxide unless the cold explains it; a smell likened to gas's odorant
 something burning (臭鸡蛋, 大蒜, 汽油, 烧头发), in either order, one that grows, any smell by gas,
 a gas appliance or an electric heater; smoke or a flame in any order of words.
 
+Issue 16's ninth round (docs/dialogue.md, "Ninth round"): water said without its noun (哗哗 by
+a part or a ceiling, with a call for help or a flow that will not stop), what holds water back
+failing (堵不住, every vessel full), water that rises, a ceiling giving way; a message of bare
+keywords read as one clause (暖气片 爆 快) and emoji read as words; a person shut out or trapped in
+the cold, found lying or curled up, or collapsed in a room; discounts for 着 as an aspect
+(毛巾垫着了), any vessel under a drip, a leak stopped on its own, a time nobody is home asked
+about, an animal's signs, the writer draining the heating, another trade's water only likened.
+
 Text preparation: script and width (`bot.nlu.text.normalise`), typos of the domain's words (暧气,
 伐门, 报管, 天然汽), voice input's 谁 for 水, the initials typed for the domain's words (nq 暖气,
 mq 煤气), and pinyin typed without Chinese characters (lao ren dong yun le, 暖气lou水了) read as
