@@ -58,6 +58,14 @@ is carbon monoxide unless the cold explains it; a smell likened to gas's odorant
 something burning (臭鸡蛋, 大蒜, 汽油, 烧头发), in either order, one that grows, any smell by gas,
 a gas appliance or an electric heater; smoke or a flame in any order of words.
 
+Issue 16's ninth round (docs/dialogue.md, "Ninth round"): water said without its noun (哗哗 by
+a part or a ceiling, with a call for help or a flow that will not stop), what holds water back
+failing (堵不住, every vessel full), water that rises, a ceiling giving way; a message of bare
+keywords read as one clause (暖气片 爆 快) and emoji read as words; a person shut out or trapped in
+the cold, found lying or curled up, or collapsed in a room; discounts for 着 as an aspect
+(毛巾垫着了), any vessel under a drip, a leak stopped on its own, a time nobody is home asked
+about, an animal's signs, the writer draining the heating, another trade's water only likened.
+
 Text preparation: script and width (`bot.nlu.text.normalise`), typos of the domain's words (暧气,
 伐门, 报管, 天然汽), voice input's 谁 for 水, the initials typed for the domain's words (nq 暖气,
 mq 煤气), and pinyin typed without Chinese characters (lao ren dong yun le, 暖气lou水了) read as
@@ -391,7 +399,7 @@ _PLACE = _any(
 _WATER = "(?:热|开|暖气|脏|黑|黄)?水"
 _STEAM = _any("蒸汽", "(?:白|热)(?:汽|气|雾)", "汽", "雾气")
 #: Verbs of water escaping a pipe (冒 and 流 are used only where they cannot be smoke or a nose).
-_ESCAPES = "漏|渗|洇|滴|冒|喷|呲|滋|哧|飙|射|淌|涌|窜|跑|溢|返"
+_ESCAPES = "漏|渗|洇|滴|冒|喷|呲|滋|哧|飙|射|淌|涌|窜|钻|跑|溢|返"
 #: A hiss (滋, 呲, 哧) spraying water, not the sound alone: 暖气一直滋滋响 (air, or a valve) is a
 #: sound, 滋滋往外喷 and 一直在滋水 are water.
 _HISS = "(?:呲|滋|哧)(?![呲滋哧]*(?:的|地)?(?:响|声|叫|作响|放气|排气|冒气|出气|跑气|往外冒气))"
@@ -460,7 +468,8 @@ _CONDITION = (
     "一个人(?:住|在家|过)|自己(?:一个人)?(?:住|在家)|独自|(?:就|只有)(?:我|她|他|老人)(?:自己)?一个|"
     "没人(?:照顾|管|陪)|"
     "高血压|血压(?:一直|本来就?|也)?(?:高|不好)|心脏(?:病|不好)|冠心病|糖尿病|哮喘|慢阻肺|肺气肿|"
-    "支气管炎|基础病|慢性病|脑梗|心梗|中风|搭(?:过)?桥|(?:放|装)(?:过)?支架"
+    "支气管炎|基础病|慢性病|脑梗|心梗|中风|搭(?:过)?桥|(?:放|装)(?:过)?支架|"
+    "痴呆|阿尔茨海默|认知障碍|帕金森"
 )
 _FRAIL = re.compile(_any(_FRAIL_WORDS, _CONDITION))
 #: A body or a person the heating can hurt.
@@ -470,7 +479,7 @@ _BODY = _any(
 #: Cold, as a cause: 冷, 冻, 不热, a room at 16 ℃ or less (not a fever's 39度), 零下.
 _COLD_WORDS = _any(
     "冷|冻|(?<![着受])凉|寒|冰窖|不热|不暖|没暖气|没有暖气|停暖|停热|没供暖|暖气停|暖气没|温度(?:太|很|特别)?低|"
-    "室温低|零下|没热|没暖|低体温|失温|低温|暖气(?:片)?坏|暖气(?:一直)?不来|没来暖|"
+    "室温低|零下|没热|没暖|低体温|失温|低温|暖气(?:片)?坏|暖气(?:一直)?不来|没来暖|断暖|断供|停供|"
     "暖气(?:片)?(?:也|都|一直)?(?:故障|不行|出(?:了)?问题|罢工|趴窝|不好使)",
     # the heating off, with a time or words between (家里暖气两天没来, 暖气这几天都不热)
     "(?:暖气|供暖|地暖)" + _GAP + "{0,6}?(?:没来|不来|没热|不热|没了|停了|断了|罢工|不工作|坏了)",
@@ -529,6 +538,13 @@ _AVERTED = re.compile(
     "(?![人的处家墅扭样针致说管提急问挂吵闹扯等拖磨光只])"
     "(?:真|再|哪天|回头|到时候|给|让|把)?[^了水汽气烟味火□" + _PUNCT + "]{0,6}$"
 )
+# A time when nobody is home, asked about (出差不在家的时候管子爆了怎么办, 回老家期间暖气片冻裂了
+# 找谁): a worry about what may happen then, unless water is seen or something is going on now.
+_ABSENT_FRAME = re.compile(
+    "(?:不在家|没人|出差|出门|出远门|回老家|睡着|睡觉|过年|放假|外出|旅游|住院|上班)"
+    f"[^{_PUNCT}]{{0,4}}?(?:的时候|时候|期间|那几天|那段时间|时)"
+)
+_ASKED_AFTER = re.compile("怎么办|咋办|咋整|怎么处理|找谁|谁管|谁负责|该怎么|怎么弄|预防|谁赔|能赔")
 # English breaks a clause at every space, so its hypothetical is read back to the sentence's start:
 # what should I do if a pipe bursts? (not: water everywhere, come if you can)
 _ENGLISH_HYPOTHETICAL = re.compile("(?i)\\b(?:if|in case|suppose|supposing|whether)\\b[^.!?]*$")
@@ -569,6 +585,9 @@ _RESOLVED = re.compile(
     "现在(?:已经|都)?(?:好了|没事了?)|缓过来了?|缓过劲来?|(?<![水汽烟味])好(?:多|些)了|暖和过来了?|听错了|看错了|搞错了|弄错了|说错了|虚惊一场|一切正常|恢复正常|(?:拧紧|拧好|擦干)(?:了|就好了?|就没了)|就好了|"
     "擦(?:了|干了?|掉了?)就(?:行|好|没事)|已经(?:找人|叫人)?修了|(?:找|叫)人修了|"
     "(?:焊|补|搞|换|修)(?:好|上)了|(?:水|漏|滴|渗)(?:已经|都|也|早就?)停了|"
+    # stopped on its own (后来就没了, 这会儿没了, 自己停了), not the heating gone (现在没了暖气)
+    "(?:后来|现在|这会儿?|目前|之后)(?:就|也|都|又|已经)?(?:没了|没有了|不见了)(?![暖热水气电人])|"
+    "自己(?:就)?(?:停|好|干)了|"
     "开玩笑的|开个玩笑|说着玩的|哈哈哈?|原来是|后来发现是|结果是|点赞|表扬一下|好评|很及时|已经换了|换好了|换了(?:新的?|个新)|"
     "(?:拿|挪|移)(?:下来|开|走)了|火(?:已经|都|也)?(?:扑|浇)?灭了|扑灭了|浇灭了|"
     "(?:现在|已经|都|也|早就?|就)散(?:了|掉了|干净了|没了)|散了就没了|(?:墙|墙皮|地|地板)(?:也|都)?(?:已经)?干了|已经干了|(?:味|味道|气味|烟)(?:已经|都)?(?:散了|没了|没有了|消失了|淡了)"
@@ -633,7 +652,9 @@ _GENERALLY = re.compile(
 # Said of a leak, these show it is going on now: 在漏, 一直, 快来, 救命, 急, a volume.
 _HAPPENING = re.compile(
     "正在|一直|还在|不停|现在|刚才|刚刚|突然|快来|快点|赶紧|马上|救命|急|!|！|"
-    "一地|满地|全是水|都是水|淹|哗哗"
+    "一地|满地|全是水|都是水|淹|哗哗|"
+    # water seen spreading or still escaping (咋回事 地下一层全是热水 还冒汽 水位还往上涨)
+    "(?:全|都)是(?:热|开|脏|暖气)水|还(?:在)?(?:冒|漏|流|喷|涨|往外|往下|滴|渗|淌)|往上涨|越涨越"
 )
 _HAPPENING_AFTER = re.compile("了|啦|咧|着")
 # Another trade's water: not the heating company's emergency when no heating part leaks (a towel
@@ -698,14 +719,22 @@ _MINOR = re.compile(
     # a slow rate: 一分钟滴一滴, 半天滴一滴, 一个小时也就几滴
     "滴一滴|(?:一|几|好几|半|十几?|两)个?(?:分钟|秒钟?|小时|钟头|天|会儿?)(?:才|也就|大概|左右)?(?:滴|掉)?(?:一|两|几)滴"
 )
+# Any vessel put under a drip (盆, 桶, a jar, a lunch box, a cup).
+_VESSEL = "(?:脸盆|水盆|盆|水桶|桶|碗|水杯|杯子|杯|罐头瓶|瓶子?|罐子?|饭盒|盒子|缸|锅|盘子?|塑料袋)"
 # …or that it is contained (a bucket under it, a cloth round it, the valve closed): with a small
 # leak, or a visit asked for later, it can wait — 有点渗 接了个盆 不碍事, 关了阀 明天能来修吗.
 _CONTAINED = re.compile(
     "关了(?:总)?阀|关(?:了)?(?:总)?阀(?:门)?了|(?:拿|用)(?:纸|抹布|毛巾|布)擦了|(?:总)?阀(?:门)?(?:已经|都|也)?关(?:了|上了|死了|好了)|把(?:总)?阀(?:门)?(?:给)?关了|"
-    "(?:放|搁|摆|拿|接|找)了?(?:个|一个)(?:盆|桶|碗)|(?:拿|用)(?:盆|桶|碗)接着|垫(?:上|了|着)|"
+    "(?:放|搁|摆|拿|接|找|垫)了?(?:个|一个|只|一只)"
+    + _VESSEL
+    + "|(?:拿|用)"
+    + _VESSEL
+    + "接着|"
+    + _VESSEL
+    + "(?:在)?(?:底下|下面)?接着|垫(?:上|了|着)|"
     "(?:抹布|毛巾|布)(?:垫|堵|包|缠|裹)|(?:用|拿)(?:抹布|毛巾|布)(?:垫|堵|包|缠|裹)|"
     # a vessel or a cloth put to it, in any order (我拿碗接了, 用杯子接着)
-    "(?:拿|用|找)(?:了)?(?:个|一个)?(?:盆|桶|碗|杯子|瓶子?|饭盒|毛巾|抹布|布)(?:接|垫|擦|兜)(?:了|着|住|上)?"
+    "(?:拿|用|找)(?:了)?(?:个|一个)?(?:" + _VESSEL + "|毛巾|抹布|布)(?:接|垫|擦|兜)(?:了|着|住|上)?"
 )
 _URGENT = re.compile(
     "快来|快点|赶紧|马上|立刻|立即|救命|(?<!不)(?<!不着)(?<!不用)(?<!不紧)(?<!不太)急|!|！|尽快|快派|快找"
@@ -773,9 +802,15 @@ _WATER_WHERE: tuple[str, ...] = (
     "(?:流|淌|漏|漫|喷)了(?:一|满)(?:地|屋子?)|满(?:地|屋子?)(?:都是|全是)"
     "(?=(?:热|开|暖气|脏)?水|(?:白|热|蒸)?汽|白气|热气|$|[" + _PUNCT + "])",
     _PLACE + "?(?:里|上|口)?" + _VOLUME + "(?:的)?(?:" + _WATER + "(?![印渍迹痕])|" + _STEAM + ")",
+    # water that rises (水位一直在涨, 越涨越高): a flood growing, not a price
+    "水(?:位|面)?"
+    + _GAP
+    + "{0,6}?(?<![费价钱])(?:越涨越|(?:往上|一直|还在|还|不停地?|在)涨|上涨|涨(?:到|起来|上来))|"
+    # a volume with the water left out (积了一洼, 汪了一大滩), a stream (连成线)
+    "(?:积|汪|淌|流|渗|漫)了(?:好大|老大)?(?:一|一大|一小)(?:洼|滩|摊|片|汪)(?![灰雪冰土])|连成(?:了)?(?:线|串)|"
     "成了(?:一条)?河|成河了|水帘洞|水漫金山|没过(?:了)?(?:脚|脚脖子|脚面|脚踝|膝盖|小腿|鞋)",
     "(?<![死])淹(?:了|到|着|没)|被淹|水淹|水漫|水柱|白烟滚滚",
-    "(?<!垃圾)(?:盆|桶|碗)(?:都)?(?:快)?(?:满了|接满)|接了(?:好几|半|一|两|几|大半)(?:个)?(?:盆|桶)|"
+    "(?<!垃圾)(?:盆|桶|碗)(?:都|也|又|全|全都)?(?:快)?(?:满了|接满)|接了(?:好几|半|一|两|几|大半)(?:个)?(?:盆|桶)|"
     "接(?:都|也)?接不(?:过来|住|完)|接不过来|(?:盆|桶)(?:都)?(?:接|装)不(?:过来|住|下)",
     # water likened to a fountain, a fire hose, rain: 水跟消防水龙似的往外滋, 漏得跟下雨似的 (said
     # of water, a part or a leak in its clause, not of tears: 哭得跟下雨似的)
@@ -795,7 +830,7 @@ _WATER_PATTERNS: tuple[str, ...] = (
     "(?:" + _WATER + "|" + _STEAM + ")(?![费电票泡])",
     "(?:流|淌)(?:了|出)(?:好多|很多)?" + _WATER,
     "发(?:大)?水(?![费电票])|跑冒滴漏|漫水",
-    "往外(?:冒|喷|淌|涌|滋|呲|窜|飙|射|流(?![钱失]))(?![黄黑青浓灰蓝白]?烟|火)|往下(?:滴|淌|流|灌|掉水)",
+    "往外(?:冒|喷|淌|涌|滋|呲|窜|飙|射|钻|洇|渗|顶|翻|流(?![钱失])|出(?![门去来差]))(?![黄黑青浓灰蓝白]?烟|火)|往下(?:滴|淌|流|灌|掉水)",
     # a heating part that leaks, drips or is wet: 暖气片一直在渗, 阀门那里滴滴答答, 接口有水渍
     _PIPE
     + _NEAR
@@ -819,6 +854,8 @@ _WATER_PATTERNS: tuple[str, ...] = (
     + "|飙|淌|涌|"
     "(?:嘀嗒|滴答)(?!" + _GAP + "{0,4}响))",
     "漏得(?:厉害|很|挺|太|哗哗|稀里哗啦|到处|满地)",
+    # a drip that does not stop (滴滴答答不停, 滴答个没完)
+    "(?:滴滴答答|滴答滴答|嘀嘀嗒嗒|滴答|嘀嗒)(?:地|的)?(?P<core>不停|个不停|没完|停不下)",
     "(?<![泄])漏(?:了|啦|咧|到|下来|进|着)(?![风气电])",
     "(?:楼道|地下室|车库|电梯井?|单元门?|屋里|家里|配电箱|电表箱)" + _GAP + "{0,3}?进水",
     # from above: 楼上漏下来, 天花板往下滴, 墙都湿透了, 地板泡了, 电脑都泡了, 楼下淹了
@@ -859,6 +896,20 @@ _WATER_CLAUSE = (
 )
 _HEATING_PART = re.compile(
     "暖气|地暖|地热|散热器|分水器|集水器|立管|回水|进水管|主管道|管道|管子|阀|接头|接口|热力|供热"
+)
+
+# Water heard rushing (哗哗, 哗啦啦), from above (顶棚), a call for help or a flow that
+# will not stop, and what makes it a noise in the pipes instead.
+_WATER_SOUND = "哗哗|哗啦(?:哗啦|啦)?|稀里哗啦|哗(?:的|地)?一(?:下|声)"
+_ABOVE = "天花板|顶棚|天棚|屋顶|房顶|吊顶|楼上"
+_CALL = (
+    "快|救命|求救|求助|救救|急|来人|怎么办|咋办|咋整|!|！|"
+    "(?:还|还是|还在|照样|依然|仍然|一直)(?:在)?(?:" + _WATER_SOUND + ")|止不住|停不下"
+)
+_NOISE = re.compile("响|声|动静|吵|空气|放气|排气|气堵|睡不着")
+_HOLD_FAILS = (
+    "(?:停|止|堵|接|兜|吸|挡|拦|捂|按)(?:都|也)?(?:停|止|堵|接|兜|吸|挡|拦|捂|按)?"
+    "不(?:住|下来|过来)(?!的话)"
 )
 
 # The valve will not close (阀门关不上, 关不住阀门, 水关不住) — unless the room is too hot and that
@@ -916,7 +967,11 @@ _GAS_PATTERNS: tuple[str, ...] = (
     "(?P<core>(?:轰|砰|嘭|咚)(?:的|地)?一(?:声|下)|爆燃|炸了)(?![^。.!！?？]{0,12}正常)",
     _ELECTRIC + _GAP + "{0,4}?(?P<core>烧|冒烟|冒火|着火|打火|熔|化了|发黑|黑了|焦了|糊了)",
     # something by the heating caught fire: 袜子着了, 窗帘烧着了, 被子烤糊了
-    _FLAMMABLE + _GAP + "{0,2}?(?P<core>着了|烧着|烧起来|点着|燃了|烧了|烤着|烤糊|烤焦)",
+    # (着 after a verb of putting is its aspect, not fire: 毛巾垫着了, 被子盖着了, 布包着了)
+    _FLAMMABLE
+    + _GAP
+    + "{0,2}?(?P<core>(?<![垫盖放挂搭晾铺裹包捂塞堵压围缠披穿接拿用搁摆晒收叠绑扎系])着了|"
+    "烧着|烧起来|点着|燃了|烧了|烤着|烤糊|烤焦)",
     "(?:哪家|谁家|哪里|哪儿|里头|里面|什么东西|啥东西)(?:又)?着了",
     # a stove's or a boiler's flue that fails sends its fumes indoors: 排烟管掉了, 炉子倒烟
     "(?:排烟管|烟管|烟道|烟筒|排气管|炉(?:的|子的?)?烟囱|排烟"
@@ -993,7 +1048,14 @@ _BURNT_SMELLS: tuple[str, ...] = (
     # something burnt, whatever it is: 有股烧头发的味道, 烤焦了什么的味
     "(?:烧|烤|燎)(?:着|焦|糊|化)?(?:了)?" + _GAP + "{1,4}?(?:的)(?:味|气味)",
     # …said before the smell, with what became of it: 塑料烧着的味道, 洋葱烂了的味
-    _BURNT + "(?:烂|坏|臭|烧|烤|燎|着|焦|糊|化)?(?:了|着)?(?:的|一样的|似的)?(?:味|气味)",
+    _BURNT + "(?:烂|坏|臭|烧|烤|燎|着|焦|糊|化)?(?:了|着)?(?:的|一样的|似的)?(?:味|气味|气儿)",
+)
+
+
+# "Smoke" over hot water escaping is its steam (楼道满地热水 都冒烟了), when nothing smells,
+# burns or sparks: the water kind, whose first steps (the valves, keep away) are the right ones.
+_STEAM_AS_SMOKE = (
+    "\\A(?=.*(?:热水|开水|暖气水|蒸汽|热气))(?!.*(?:味|火|焦|糊|呛|烧|着|电|插|线|炉|灶|煤|燃))"
 )
 
 
@@ -1086,6 +1148,12 @@ _ACUTE = (
     "(?:起不来|站不起来|爬不起来|动不了|不能动|"
     "(?:腿|胳膊|手|腰|骨头|脚|胯|屁股|头)" + _GAP + "{0,4}?(?:断|折)|骨折|流血|出血|昏)|"
     "(?:打|叫|拨)了(?:120|幺二零|救护车)|已(?:经)?(?:打|叫|拨)(?:了)?(?:120|救护车)|"
+    # a sudden collapse (突然就瘫了, 一下子软下去了)
+    "(?:突然|一下子?|猛地)(?:就)?(?:瘫|倒|栽|软)(?:了|下去|倒|在地|到地|地上)|"
+    # someone found collapsed somewhere (我家阿姨倒在卫生间, 他一下子栽在地上)
+    "(?:" + _FRAIL_WORDS + "|人|他|她|阿姨|室友|老公|老婆|同事|保姆|邻居|大叔|师傅)"
+    "(?:突然|一下子?|直接|已经|就|竟然)*(?:倒|晕|昏|栽|瘫)(?:在|到)(?:了)?"
+    "(?:地上|地板|卫生间|厕所|浴室|洗手间|厨房|门口|楼道|床边|床下|暖气)|"
     "(?:救护车|120)(?:来了|到了|拉走)"
 )
 # Person, hurt by the heating: scalded (烫伤, 烫起泡, 被暖气管烫了, 热水喷到脸上), or hit.
@@ -1093,7 +1161,7 @@ _SCALD_PATTERNS: tuple[str, ...] = (
     "烫(?P<core>伤|破|红了|肿|起泡|出(?:了)?泡|掉(?:了)?皮|脱皮)",
     "烫(?:得|掉了?)(?P<core>起泡|出(?:了)?泡|(?:一层)?皮|通红|红肿|睁不开)",
     # 烫起了一串泡, 烫出好几个水泡
-    "烫(?P<core>(?:起|出)(?:了)?(?:个|一个|一串|好多|一片|几个|两个|好几个)?(?:大|小)?(?:水)?泡)",
+    "烫(?P<core>(?:起|出)(?:了)?(?:好大|老大|挺大|好几|好多)?(?:一|两|几)?(?:个|串|片)?(?:大|小)?(?:水)?泡)",
     "烫得(?:直|一直|都)?(?:哇哇|嗷嗷|哇哇大|嗷嗷直)?(?P<core>哭|叫|直跳|缩手)",
     "被" + _GAP + "{0,12}?(?P<core>烫)(?:了|伤|着|到|一下|起)",
     "(?P<core>烫)(?:着|到|伤|了)(?:了)?" + _BODY,
@@ -1116,8 +1184,12 @@ _SPLASH_ANY = (
     "(?:一手|一脸|一身|满手|满脸|满身|(?:" + _BODY + ")(?![家们屋这那里楼房]))"
 )
 # A fall with a harm anywhere in the message (奶奶上厕所摔了，地上都是暖气漏的水，她说腿疼动不了).
-_FALL = "(?<![机碗杯盘瓶壶])(?:摔|滑|跌|绊|栽)(?:倒|了一跤|了个跟头|了一下|一跤|下来|下去|了)"
+_FALL = (
+    "(?<![机碗杯盘瓶壶])(?:摔|滑|跌|绊|栽)"
+    "(?:倒|了一跤|了个跟头|了一下|一跤|下来|下去|了|(?:在)?地上)"
+)
 _FALL_HARM = re.compile(
+    "(?:还|一直|半天)?没(?:能)?(?:起来|爬起来|站起来|动)|起不了|"
     "起不来|站不起来|爬不起来|动不了|不能动|骨折|流(?:了)?(?:好多|很多)?血|出血|磕破|昏|"
     "(?:腿|胳膊|手|腰|骨头|脚|胯|屁股|头)" + _GAP + "{0,4}?(?:断|折|肿)"
 )
@@ -1176,6 +1248,7 @@ _HEAD_SIGNS = _any(
         "疼|痛|晕|昏|胀|涨|沉|嗡嗡|炸|裂|蒙|懵|要炸|木|乱",
     ),
     "头昏脑涨|头昏脑胀|头重脚轻|天旋地转|眼冒金星|眼前(?:发)?(?:黑|花)|眼花|晕乎|晕晕|发晕|犯晕|晕得|"
+    "看不清(?:东西|人)|走路" + _GAP + "{0,4}?(?:偏|歪|打晃|不稳|拖)|"
     "(?:眼前|眼|两眼)一(?:黑|花)|重影|看东西(?:也|都)?(?:模糊|不清|发花|花)|视线模糊|眼睛(?:发)?花了",
 )
 #: The chest and the breath: 胸口一阵阵发闷, 喘气也费劲, 透不过气, 心里突突的.
@@ -1190,7 +1263,7 @@ _CHEST_SIGNS = _any(
     ),
     "透不过气|透不上气|喘不动|上不来气|憋得慌|憋闷|憋气|气(?:都)?(?:上不来|喘不匀|不够用)|"
     # …with a simile between: 胸口像压了块石头, 心口跟堵了东西似的
-    "(?:胸口|心口|胸)" + _GAP + "{0,6}?(?:压|堵|憋|石头|揪)",
+    "(?:胸口|心口|胸)" + _GAP + "{0,6}?(?:压|堵|憋|石头|揪|扎|刺|绞|刀|针|撕|拧)",
 )
 #: The stomach: 犯恶心, 一直吐, 反胃, 胃里翻腾 (not 吐槽).
 _STOMACH_SIGNS = _any(
@@ -1212,7 +1285,7 @@ _WEAK_SIGNS = _any(
 _NO_ANSWER_SIGNS = _any(
     "(?:叫|喊|问|招呼|跟)(?:他|她|老人|孩子|了|话)?(?:半天|几声|好几声|好几遍|话)?(?:也|都|就|还)?"
     "(?:不|没)(?:怎么|太)?(?:吱声|吭声|出声|应|答应|理|回|说话|反应|回答|睁眼)",
-    "(?:就|只)(?:会)?(?:嗯|哼)(?:嗯|哼)?(?:两|几)?声|嗯嗯(?:两|几)声",
+    "(?:就|只)(?:会)?(?:嗯|哼)(?:嗯|哼)?(?:一|两|几)?声|嗯嗯(?:两|几)声",
 )
 #: Aches of the body in the cold: 冻得腰腿疼, 浑身酸痛, 关节疼得厉害 (an old ache is blanked).
 _PAIN_SIGNS = _complaint(
@@ -1231,9 +1304,22 @@ _BODY_ANY = (
 )
 _OLD_ACHE = re.compile("老寒腿|风湿|关节炎|腰间盘|骨质增生|老毛病")
 #: Someone frail curled up against the cold: 冻得缩成一团, 蜷在被子里.
-_HUDDLED = "缩成一团|蜷成一团|蜷缩|团成一团|缩成个?团|蜷在|缩在被"
+_HUDDLED = "缩成一团|蜷成一团|蜷缩|团成一团|缩成个?团|蜷在|蜷着|缩在被|(?:缩|窝)在(?:那|墙|角|门)"
 #: A call for help from someone shut in: 她在里面喊救命, 被困在家里.
 _HELP_SIGNS = "喊救命|叫救命|呼救|求救|被困|困在(?:家|屋|里)"
+#: Shut out or trapped in the cold (被反锁在门外, 孩子关在阳台上了, 困在天台下不去): exposure,
+#: whoever it is, when the cold is said.
+_TRAPPED = (
+    "(?:被|给|把(?:自己|我|他|她|孩子|老人)?)?(?:反)?(?:锁|关|困|卡)(?:在)?(?:了)?"
+    "(?:门外|外面|外头|阳台|露台|楼顶|天台|楼道|车库|地下室|电梯|屋外|院子|门口|楼外)|"
+    "(?:进不去|进不了|回不去|回不了)(?:家|屋|门)|(?:下不去|下不来|出不去)(?:了)?|被困|困住|困在"
+)
+_OUTDOOR_COLD = re.compile("冷|冻|零下|寒|风大|冰|(?i:cold|freez)")
+#: Someone found lying or curled up (楼道里躺着个人, 地下室蜷着个老人): a stranger at risk.
+_FOUND = (
+    "(?:躺|趴|倒|蜷|缩|窝|坐|靠)(?:着|在)(?:地上)?(?:个|一个)?"
+    "(?:人|老人|大爷|大妈|老太太|老太|老头|流浪汉|醉汉|孩子|小孩|男的|女的|大叔|阿姨)"
+)
 #: Unwell in the writer's own words: 我感觉不太对劲, 觉得人不舒服 (not 屋里不对劲).
 _UNWELL_SELF = (
     "(?:感觉|觉得)(?:身体|身上|人|自己)?"
@@ -1282,7 +1368,7 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             "叫(?:他|她)?(?:也|都)?不(?:怎么|太)?(?:应|答应|理人|吭声)|不吭声|没(?:啥|什么|有)?反应|"
             "不认人|认不出人|不认识人|不(?:太|怎么|大)认(?:人|得人|识人|得我)|认不(?:出|得)(?:人|我)|"
             "失禁|尿裤子|发愣|发呆|愣神|呆呆的|颠三倒四|胡言乱语|答非所问|不清醒|犯糊涂|昏昏沉沉|昏沉|昏睡|嗜睡|迷瞪|睡不醒|"
-            "叫不精神|叫不起来|翻白眼|(?:叫|喊|问)(?:他|她)?(?:好)?半天(?:才|都|也)(?:答应|应|吭声|有反应|反应)|"
+            "叫不精神|叫不起来|翻白眼|(?:一直|老是?|怎么也|半天)(?:都)?(?:叫)?不醒|(?:叫|喊|问)(?:他|她)?(?:好)?半天(?:才|都|也)(?:答应|应|吭声|有反应|反应)|"
             "(?:两眼|眼睛|眼神)(?:都)?(?:发直|发呆|呆滞|直勾勾)|(?i:drowsy|not making sense)|"
             + _NO_ANSWER_SIGNS,
             2,
@@ -1323,7 +1409,8 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             "(?:起|下)不(?:了|来)床|起不了身|站不了|走不动|挪不动|(?:爬|坐)不起来|"
             "摔倒|摔了一跤|跌倒|没(?:有)?知觉|失去知觉|动弹不(?:了|得)|不(?:会|能)动(?:了|弹)?|一动不动|"
             "(?:身子|身体|浑身|全身|人)(?:都|也)?(?:冻)?僵(?:了|住了|硬)|"
-            "动也不动|不(?:会|能)(?:弯|打弯|伸直|动弹)|弯不了|伸不直|(?:一屁股|一下子?|直接)?(?:坐|瘫|倒|躺)(?:在)?地上(?:了)?(?!拖|扫|擦)|"
+            "动也不动|(?<![表针机扇泵阀门车拧推搬扳转按摇走挪])(?:好像|已经|都|也)?不动了|(?:半天|好久|一直)没(?:了)?动静|"
+            "不(?:会|能)(?:弯|打弯|伸直|动弹)|弯不了|伸不直|(?:一屁股|一下子?|直接)?(?:坐|瘫|倒|躺)(?:在)?地上(?:了)?(?!拖|扫|擦)|"
             "(?i:barely moving|not moving|can'?t move|can'?t (?:stand|get up)|limp|floppy)",
             2,
             False,
@@ -1417,7 +1504,8 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             "(?i:lethargic|very weak|won'?t eat)|"
             "(?:饭|东西|水|奶|饭菜)(?:也|都)?(?:不|没)(?:怎么)?(?:吃|喝|进)|"
             "(?:吃|喝|咽|吞|喂)(?:也|都)?(?:不下|不进|不了)(?:去)?|喂(?:她|他|孩子)?(?:也|都)?不(?:吃|喝)|"
-            "(?:就|一直|光|老)躺着|" + _WEAK_SIGNS,
+            "(?:就|一直|光|老)躺着|(?:一直|一早上|一上午|一天|整天|一整天)(?:都)?没(?:下床|起床|下地)|"
+            + _WEAK_SIGNS,
             1,
             False,
             None,
@@ -1445,7 +1533,7 @@ _SIGNS: tuple[_Sign, ...] = tuple(
         ("sick", _STOMACH_SIGNS, 1, False, None, True),
         (
             "cold_limbs",
-            "(?:手脚|小手|小脚|小脸|脸|手|脚)(?:都)?(?:冰凉|冰冷|冰拔凉)|发麻|麻了|麻木|伤口(?:疼|痛)|咳嗽|(?:一直|老|不停地?|直)咳|咳个不停",
+            "(?:手脚|小手|小脚|小脸|脸|手|脚)(?:都)?(?:冰凉|冰冷|冰拔凉|冰冰|凉冰冰|发凉|冰手)|发麻|麻了|麻木|伤口(?:疼|痛)|咳嗽|(?:一直|老|不停地?|直)咳|咳个不停",
             1,
             True,
             None,
@@ -1454,6 +1542,16 @@ _SIGNS: tuple[_Sign, ...] = tuple(
         # fumes or smoke on the eyes and the throat: a sign by a stove or a smell, not the cold's
         ("irritation", _IRRITATION_SIGNS, 1, False, None, False),
         ("help", _HELP_SIGNS, 2, False, None, True),
+        # someone frail missing or out of reach (走丢了, 找不着了, 联系不上), with the cold said
+        (
+            "lost",
+            "走丢|走失|找不(?:着|到)(?:人)?了|联系不上|(?:一直|还)没回来|打电话(?:也|都)?不接",
+            2,
+            True,
+            None,
+            True,
+        ),
+        ("found", _FOUND, 2, False, None, True),
         # an old ache (老寒腿又犯了, 风湿) is no sign: its pain is blanked by `_person_score`
         ("pain", _PAIN_SIGNS, 1, False, None, True),
         # any part of the body said to be wrong, for someone frail (奶奶嘴也歪了, 手指头肿得
@@ -1490,6 +1588,9 @@ _HEAT = re.compile(
     "(?<![一二三四五六七八九十])(?:三十[一二三四五]?|二十[八九]|三十多|三十几)(?:度|℃)"
 )
 _THRESHOLD = 3
+# An animal (楼道里躺着只猫 冻得不动了), with no person named, shows no person's signs.
+_ANIMAL = re.compile("猫|狗|鸟|宠物|仓鼠|兔子|鹦鹉|金鱼|乌龟")
+_HUMAN = re.compile("人|我|他|她|" + _FRAIL_WORDS)
 # What comes after someone fell ill (a certificate, a claim, the doctor's bill): asked about with
 # nothing said to be happening now, it is no report (老人冻感冒了能去哪开证明).
 _PERSON_AFTERMATH = re.compile("证明|报销|赔偿|索赔|理赔|医药费|医疗费|误工费")
@@ -1522,6 +1623,7 @@ _TRIGGERS: tuple[_Trigger, ...] = (
     *(_Trigger("person", re.compile(p), scald=True) for p in _SCALD_PATTERNS),
     _Trigger("person", re.compile(_SPLASH), needs=_INJURY, scald=True),
     _Trigger("person", re.compile(_FALL), needs=_FALL_HARM, mild_ok=True),
+    _Trigger("person", re.compile(_TRAPPED), needs=_OUTDOOR_COLD),
     _Trigger(
         "person",
         re.compile(_BLISTER),
@@ -1534,6 +1636,21 @@ _TRIGGERS: tuple[_Trigger, ...] = (
         re.compile(_SPLASH_ANY),
         needs=re.compile(f"(?:{_INJURY.pattern})|(?:{_HOT_WATER.pattern})"),
         unless=re.compile("洗澡|淋浴|花洒|热水器|洗头|洗脸|泡脚|舒服"),
+        scald=True,
+    ),
+    # …the body said first (孩子脸上被溅到了 红了一大片)
+    _Trigger(
+        "person",
+        re.compile(
+            "(?:"
+            + _BODY
+            + ")(?:上|里)?(?:被|让)"
+            + _GAP
+            + "{0,4}?(?P<core>喷|溅|浇|呲|滋|泼)(?:到|着|了)"
+        ),
+        needs=re.compile(
+            f"(?=[\\s\\S]*(?:{_INJURY.pattern}))(?=[\\s\\S]*(?:{_HOT_WATER.pattern}))"
+        ),
         scald=True,
     ),
     _Trigger(
@@ -1551,7 +1668,18 @@ _TRIGGERS: tuple[_Trigger, ...] = (
         mild_ok=True,
     ),
     *(_Trigger("gas", re.compile(p)) for p in _GAS_PATTERNS),
-    _Trigger("gas", re.compile(_SMOKE), unless=_INNOCENT_SMOKE),
+    _Trigger(
+        "gas", re.compile(_SMOKE), unless=re.compile(f"{_INNOCENT_SMOKE.pattern}|{_STEAM_AS_SMOKE}")
+    ),
+    # smoke said bare, right by what burns or sparks (插座 烟, 壁挂炉 烟: a keyword message)
+    _Trigger(
+        "gas",
+        re.compile(
+            "(?:" + _ELECTRIC + "|" + _BURNER.pattern + ")(?:里|那|这|上|边|口)?(?:有|出)?"
+            "(?P<core>烟)(?![囱道管筒感味雾花酒头民瘾])"
+        ),
+        unless=_INNOCENT_SMOKE,
+    ),
     _Trigger(
         "gas",
         re.compile(
@@ -1568,6 +1696,14 @@ _TRIGGERS: tuple[_Trigger, ...] = (
         unless=re.compile(_INNOCENT_SMOKE.pattern + "|" + _ALARM_BATTERY.pattern),
     ),
     *(_Trigger("gas", re.compile(p), unless=_INNOCENT_SMELL) for p in _BURNT_SMELLS),
+    # fire said in a clause of its own, what burns named before (毛巾掉电暖气上 着了)
+    _Trigger(
+        "gas",
+        re.compile(
+            f"(?:^|[{_PUNCT}])(?:都|也|又|竟然|突然|一下子?)?(?P<core>着(?:了|起来了)|烧起来了)(?![凉急迷魔道])"
+        ),
+        needs=re.compile(f"{_FLAMMABLE}|{_ELECTRIC}"),
+    ),
     _Trigger("gas", re.compile("漏气|跑气|泄漏|泄露"), needs=_GAS_CONTEXT),
     _Trigger("gas", re.compile(_GAS_LIKE), needs=_SMELL_CONTEXT),
     # a smell likened in another clause (有个味儿一阵一阵的 像汽油 又有点像臭鸡蛋)
@@ -1617,7 +1753,9 @@ _TRIGGERS: tuple[_Trigger, ...] = (
     ),
     _Trigger(
         "gas",
-        re.compile("火(?:苗|舌)?[^。.!！?？]{0,10}?(?:往外(?:冒|窜|蹿|喷)|冒出来|窜出来|蹿出来)"),
+        re.compile(
+            "火(?:苗|舌)?[^。.!！?？]{0,10}?(?:往外(?:冒|窜|蹿|喷|扑)|冒出来|窜出来|蹿出来|扑出来)"
+        ),
         needs=_GAS_APPLIANCE,
         unless=re.compile("正常"),
     ),
@@ -1635,6 +1773,57 @@ _TRIGGERS: tuple[_Trigger, ...] = (
     ),
     *(_Trigger("water", re.compile(p)) for p in _WATER_PATTERNS),
     _Trigger("water", re.compile(_WATER_CLAUSE), needs=_HEATING_PART),
+    # water heard or seen rushing, the noun left out (管子哗哗地 快派人, 阀门关死了还哗哗的):
+    # with a heating part or a ceiling, and a call for help or a flow that will not stop — a
+    # noise in the pipes (哗哗响, 是不是有空气) is a complaint
+    _Trigger(
+        "water",
+        re.compile("(?P<core>" + _WATER_SOUND + ")(?![^" + _PUNCT + "]{0,4}?(?:响|声|动静|吵))"),
+        needs=re.compile(f"\\A(?=.*(?:{_HEATING_PART.pattern}|{_ABOVE}))(?=.*(?:{_CALL}))", re.S),
+        unless=_NOISE,
+    ),
+    # what holds the water back fails (毛巾堵不住, 盆接不过来, 水根本停不下来, 止都止不住)
+    _Trigger(
+        "water",
+        re.compile(_HOLD_FAILS),
+        needs=re.compile(_HEATING_PART.pattern + "|水|盆|桶|毛巾|抹布|" + _ABOVE),
+        unless=_TOO_HOT,
+    ),
+    # a flood likened first, the part anywhere (跟开了闸一样 暖气管子那全出来了)
+    _Trigger(
+        "water",
+        re.compile(
+            "(?:跟|像|和|好像|就像)(?:个|开了闸的)?(?P<core>喷泉|水枪|消防(?:水龙|栓|水枪)|瀑布|"
+            "泄洪|开(?:了)?闸|决堤|发大水)"
+        ),
+        needs=_HEATING_PART,
+        unless=re.compile("响|声|哭|汗|热得|太热"),
+    ),
+    # a short cry naming water, a heating part and help (水 水 暖气片 救命), nothing denied
+    _Trigger(
+        "water",
+        re.compile(
+            "\\A(?=[^。.!！?？]{0,16}\\Z)(?=.*水)(?=.*(?:"
+            + _HEATING_PART.pattern
+            + "))(?!.*(?:没|不|停|费|钱|热水器))(?=.*(?:救命|求救|快|急)).*"
+        ),
+    ),
+    # a ceiling giving way under water from above (吊顶快塌了, 天花板鼓包往下坠)
+    _Trigger(
+        "water",
+        re.compile(
+            "(?:吊顶|天花板|顶棚|天棚|屋顶|房顶)"
+            + _GAP
+            + "{0,4}?(?P<core>塌|掉下来|往下坠|鼓(?:包|起来|了个大包)|要掉)"
+        ),
+        needs=re.compile("水|漏|渗|滴"),
+    ),
+    # every vessel full (拿了三个盆接 都接满了)
+    _Trigger(
+        "water",
+        re.compile("(?:都|也|全|又|已经|全都)(?:接|装)满了"),
+        needs=re.compile("(?<!垃圾)(?:盆|桶|碗|杯|瓶|锅)"),
+    ),
     # dripping or seeping onto something, from a heating part or from above (暖气片漏的水都滴到
     # 电视上了, 楼上的水渗进柜子里了)
     _Trigger(
@@ -1738,6 +1927,13 @@ def _counts(text: str, plain: str, kind: Kind, span: _Span) -> bool:
         return False
     if _AVERTED.search(before):
         return False
+    if (
+        _ABSENT_FRAME.search(before)
+        and max(_ends(_ASKED_AFTER, text), default=-1) > span.end
+        and not _ends(_HAPPENING, text)
+        and not any(_ends(p, text) for p in _WATER_SEEN)
+    ):
+        return False  # 出差不在家的时候管子爆了怎么办: asked ahead of an absence
     if _A_NOT_A.search(text, span.core, min(len(text), span.end + 4)):
         return False  # 看不出暖气漏没漏: asked, not said
     if _LATIN_EVIDENCE.match(text, span.core) and _ENGLISH_HYPOTHETICAL.search(text, 0, span.core):
@@ -1808,6 +2004,7 @@ class _WaterFacts:
     repairing: bool
     notice: bool
     aftermath: bool
+    drained: bool
 
     @classmethod
     def read(cls, text: str, plain: str) -> _WaterFacts:
@@ -1817,7 +2014,7 @@ class _WaterFacts:
             happening=bool(_HAPPENING.search(text)),
             asked_first=bool(_ENQUIRY_OPENER.match(text)),
             not_heating=bool(_NOT_HEATING.search(plain)),
-            other_water=bool(_OTHER_WATER.search(text)),
+            other_water=bool(_OTHER_WATER.search(_unlikened(text))),
             tap_water=bool(
                 (
                     _TAP_WATER.search(text)
@@ -1856,12 +2053,32 @@ class _WaterFacts:
                 and not _URGENT.search(text)
                 and not _STILL_LEAKING.search(text)
             ),
+            drained=bool(_DRAINING.search(text)),
             aftermath=bool(
                 _AFTERMATH.search(text)
                 and (_PAST.search(text) or _DAMAGE.search(text))
                 and not _STILL_LEAKING.search(text)
             ),
         )
+
+
+# The writer drains the heating on purpose (暖气片放水, 给暖气放放水): the water in the buckets is
+# theirs, not a leak's.
+_DRAINING = re.compile(
+    "(?<![漏跑冒])(?:放|排|泄)(?:了|完|过)?(?:一些|点|好多|半天)?(?:黑)?水(?!阀|管|口|嘴)"
+)
+_VESSEL_EVIDENCE = re.compile("盆|桶|碗|接")
+
+
+# A simile (像撒尿一样, 跟拧开的水龙头似的) names no source of water: blanked, positions kept,
+# before another trade's water is looked for.
+_SIMILE = re.compile("(?:像|跟|好像|就像|和)" + _GAP + "{0,8}?(?:一样|似的|一般|那样)")
+
+
+@functools.lru_cache(maxsize=64)
+def _unlikened(text: str) -> str:
+    """`text` with its similes blanked (see `_SIMILE`)."""
+    return _SIMILE.sub(lambda m: "□" * len(m.group(0)), text)
 
 
 def _can_wait(text: str) -> bool:
@@ -1890,7 +2107,9 @@ def _water_discounted(text: str, facts: _WaterFacts, m: re.Match[str]) -> bool:
         return True
     if facts.tap_water and not facts.heating:
         return True
-    if facts.other_water and (_last_is(text, m.end(), _OTHER_WATER, _HEATING) or not facts.heating):
+    if facts.other_water and (
+        _last_is(_unlikened(text), m.end(), _OTHER_WATER, _HEATING) or not facts.heating
+    ):
         return True
     clause = _clause_start(text, m.start())
     if _HABITUAL.search(text, clause, m.start() + 1) and not happening:
@@ -1899,6 +2118,8 @@ def _water_discounted(text: str, facts: _WaterFacts, m: re.Match[str]) -> bool:
         return True
     if (facts.dry or facts.liability or facts.repairing) and not facts.water_seen:
         return True  # a leak guessed with the floor dry, who is liable, a repair under way
+    if facts.drained and _VESSEL_EVIDENCE.search(evidence):
+        return True  # 暖气片放水 接了两桶黑水: the writer drained it into the buckets
     if (_DRY_PART.search(evidence) or "松" in evidence) and not _ESCAPING.search(text):
         return True  # a knob broken off, a joint come loose: a repair while nothing escapes
     if facts.water_seen:
@@ -1986,6 +2207,8 @@ def _person_score(text: str, plain: str) -> _Hit | None:
     fine. Anyone else needs signs that weigh 3 with what put them down to the cold; fumes alone
     need signs of poisoning with a stove, its smell or several people."""
     signs = _sign_hits(text, plain)
+    # an animal's signs (楼道里躺着只猫 冻得不动了, 猫也一直吐): the animal named last before them
+    signs = [(sign, m) for sign, m in signs if not _last_is(text, m.start(), _ANIMAL, _HUMAN)]
     if _OLD_ACHE.search(plain):
         signs = [(sign, m) for sign, m in signs if sign.name not in ("pain", "body_any")]
     if not signs or (_PERSON_AFTERMATH.search(text) and not _PRESENT.search(text)):
@@ -1993,7 +2216,8 @@ def _person_score(text: str, plain: str) -> _Hit | None:
     frail = bool(_FRAIL.search(text))
     heat = [(sign.weight, m) for sign, m in signs if sign.name in _HEAT_SIGNS]
     hot = bool(heat) and bool(_HEAT.search(text)) and not _COLD.search(text)
-    if hot and (frail or sum(w for w, _ in heat) >= _THRESHOLD):
+    # (a frail person's mild dizziness in a warm room, 暖气太热了 头有点晕乎, is a complaint)
+    if hot and sum(w for w, _ in heat) >= (2 if frail else _THRESHOLD):
         m = max(heat, key=lambda wm: wm[0])[1]
         return _Hit("person", m.start(), m.group(0))
     scored = [
@@ -2038,11 +2262,32 @@ def _person_score(text: str, plain: str) -> _Hit | None:
     return None
 
 
+# Emoji residents type for what they see (🔥 fire, 🆘 help, 💦 water): read as the words.
+_EMOJI = re.compile("🔥|🆘|💦|💧|🌊")
+_EMOJI_WORDS: Mapping[str, str] = {"🔥": "火", "🆘": "救命", "💦": "水", "💧": "水", "🌊": "水"}
+_EMOJI_REST = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\ufe0f\u200d]+")
+# A message of bare keywords (水管子 天棚 哗哗 快, 煤气 味 大): every word short, no sentence.
+_KEYWORD = re.compile("[^A-Za-z" + _PUNCT + "]{1,4}")
+
+
+def _keywords_joined(text: str) -> str:
+    """A message of two to eight bare keywords read as one clause (暖气片 爆 快 → 暖气片爆快):
+    its spaces are a panicked writer's shorthand, not clause breaks between separate thoughts,
+    so what is named (a part, a place, a sound, a hurry) is combined as in a sentence."""
+    words = [w for w in re.split(f"[{_PUNCT}]+", text) if w]
+    if 2 <= len(words) <= 8 and all(_KEYWORD.fullmatch(w) for w in words):
+        return "".join(words)
+    return text
+
+
 def _prepared(text: str | None) -> tuple[str, str] | None:
     """(blanked, normalised) text, or None for no words / a "/" payload."""
     if not text or text.lstrip().startswith("/"):
         return None
     plain = _pinyin_to_characters(normalise(text))
+    plain = _EMOJI.sub(lambda m: _EMOJI_WORDS[m.group(0)] + " ", plain)
+    plain = _EMOJI_REST.sub(" ", plain).strip()
+    plain = _keywords_joined(re.sub(" +", " ", plain))
     for typo, fixed in _TYPOS:
         plain = typo.sub(fixed, plain)
     plain = _HOMOPHONES.sub("水", plain)

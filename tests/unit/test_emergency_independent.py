@@ -140,12 +140,16 @@ EIGHTH = PROJECT_ROOT / "tests" / "nlu" / "emergency_cases_eighth.yml"
 
 
 def test_the_eighth_emergency_set_holds_its_floors() -> None:
-    """The eighth set (an eighth writer, 2026-12-06, never read) scored 88.1 % recall (person
-    88.9 %, gas 84.4 %, water 91.1 %) and 2.4 % false alarms after the sixth round, and 94.8 %
-    (128/135: person 95.6 %, gas 97.8 %, water 91.1 %) and 2.4 % (4/165) after the seventh:
-    the honest figure of the rules on unseen wording. Floors just under it; the misses are not
-    read here, so the set keeps measuring."""
+    """The eighth set (an eighth writer, 2026-12-06) scored 88.1 % recall (person 88.9 %, gas
+    84.4 %, water 91.1 %) and 2.4 % false alarms after the sixth round, and 94.8 % (128/135:
+    person 95.6 %, gas 97.8 %, water 91.1 %) and 2.4 % (4/165) after the seventh, unread. Its
+    misses and false alarms were then read (issue 16, ninth round) and grouped into classes —
+    water said without its noun (哗哗 by a part with a call for help), what holds water back
+    failing, water that rises, keyword messages and emoji, a person shut out or found in the
+    cold, 着 as an aspect, any vessel under a drip, a leak stopped on its own, a time nobody is
+    home asked about — and four probe batches (16-19) after it: 100 % (135/135) and 0 %
+    (0/165), on a set now seen. A ninth writer's set gives the next honest figure."""
     score = measure(load_cases(EIGHTH))
     assert (score.emergencies, score.non_emergencies) == (135, 165)
-    assert score.recall is not None and score.recall >= 0.94
-    assert score.false_alarm_rate is not None and score.false_alarm_rate <= 0.03
+    assert score.recall is not None and score.recall >= 0.99
+    assert score.false_alarm_rate is not None and score.false_alarm_rate <= 0.01

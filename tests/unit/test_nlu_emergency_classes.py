@@ -396,7 +396,7 @@ def test_the_probes_written_while_building_the_classes_still_hold() -> None:
     """tests/nlu/emergency_cases_dev_probes.yml: batches in new voices, each scored before
     the rules were extended for it (the figures are in the file); now every one is right."""
     score = measure(load_cases(PROJECT_ROOT / "tests" / "nlu" / "emergency_cases_dev_probes.yml"))
-    assert (score.emergencies, score.non_emergencies) == (716, 734)
+    assert (score.emergencies, score.non_emergencies) == (846, 826)
     assert score.recall == 1.0 and score.false_alarm_rate == 0.0
     # kinds: signs scored by fumes (a stove, a boiler, a smell, several people) with no acute
     # sign are carbon monoxide, named gas since issue 16's seventh round as batches 8-11 and the
@@ -867,3 +867,188 @@ def test_the_seventh_rounds_person_families_keep_and_drop(kept: str, dropped: st
 def test_the_seventh_rounds_discount_classes_drop_and_keep(dropped: str, kept: str) -> None:
     assert _kind(dropped) is None, dropped
     assert _kind(kept) is not None, kept
+
+
+# ------------------------------------------------------------------ issue 16, the ninth round
+# Classes read from the eighth set's misses and false alarms (docs/dialogue.md, "Ninth round"),
+# each in three or more wordings of no example set.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # water heard rushing, the noun left out, with a call for help or a flow that will not stop
+        "客厅暖气那哗哗的 快来人啊",
+        "天花板稀里哗啦往下 求求你们快点",
+        "阀门关到底了还在哗啦啦的 咋办",
+        # what holds the water back fails
+        "暖气片底下拿毛巾捂着 根本捂不住",
+        "接口那块拿手按都按不住 越来越大",
+        "盆也满了桶也满了 暖气管子还没停",
+        # water that rises or spreads, said with 咋回事
+        "怎么回事啊 车库里全是热水 还在往上涨",
+        "地下室水面一直在涨 都漫到楼梯了",
+        "咋回事 楼道里全是脏水 还在往外流",
+        # a flood likened first; steam that bores out; a drip that never stops
+        "就跟决堤了似的 暖气管那全冲出来了",
+        "墙角往外钻热气 整个屋子白茫茫",
+        "暖气阀门滴答个没完 地上湿了一大片",
+    ],
+)
+def test_the_ninth_rounds_water_families(text: str) -> None:
+    assert _kind(text) == "water", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # bare keywords read as one clause, emoji as words
+        "暖气管 裂了 快",
+        "水管 爆 卧室 救命",
+        "🆘 暖气片 喷水",
+        "电暖器 烟 糊味",
+        "🔥 插排 冒烟",
+        "燃气 漏 厨房",
+    ],
+)
+def test_a_keyword_message_is_read_as_one_clause(text: str) -> None:
+    assert _kind(text) is not None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "暖气 不热 快点",
+        "交费 暖气 哪里",
+        "阀门 在哪 找不到",
+        "💦 热死了 暖气太足",
+    ],
+)
+def test_a_keyword_message_without_danger_stays_none(text: str) -> None:
+    assert _kind(text) is None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # shut out or trapped in the cold
+        "我妈出门扔垃圾 门被风带上了 锁在楼道里 穿个单衣 冻得直跺脚 外面零下",
+        "俩孩子反锁在露台上了 外头冷得要命",
+        "困在地下室出不去了 这里冰冷冰冷的",
+        # someone found lying or curled up, not moving
+        "小区花坛边趴着个大叔 半天没动静 这么冷",
+        "楼梯间窝在角落里一个老头 冻得发紫",
+        "车库里躺着一个男的 叫了不应 零下十来度",
+        # someone collapsed in a room; a fall onto the floor not yet up
+        "我老婆突然倒在厨房了 暖气那边全是水",
+        "室友晕在浴室里了 叫不醒",
+        "爷爷在暖气边上摔在地上 半天没爬起来",
+        # frail: dementia, missing in the cold; a stab in the chest; a day not out of bed
+        "我爸有老年痴呆 下午出门到现在还没回来 外面零下十五度",
+        "奶奶心脏不好 屋里冷 她说胸口一阵阵像刀割",
+        "屋里十度 姥爷一整天都没下床 叫他只哼一声",
+    ],
+)
+def test_the_ninth_rounds_person_families(text: str) -> None:
+    assert _kind(text) == "person", text
+
+
+@pytest.mark.parametrize(
+    ("kept", "dropped"),
+    [
+        # shut out: only with the cold said
+        ("我被锁在门外了 零下好几度 穿着拖鞋", "我被锁在门外了 开锁公司电话多少"),
+        # an animal's signs are no person's
+        ("楼道里躺着个老人 冻得不动了", "楼道里躺着只狗 冻得不动了 谁来管管"),
+        # not moving is a person's, not a meter's or a stiff valve's
+        ("家里冷 老人躺着不动了", "家里冷 老人在家 热表不动了"),
+    ],
+)
+def test_the_ninth_rounds_person_families_keep_and_drop(kept: str, dropped: str) -> None:
+    assert _kind(kept) == "person", kept
+    assert _kind(dropped) is None, dropped
+
+
+@pytest.mark.parametrize(
+    ("dropped", "kept"),
+    [
+        # 着 after a verb of putting is its aspect, not fire
+        ("暖气片那有点湿 拿抹布裹着了 不急", "暖气片上的抹布烤着了 冒烟了"),
+        ("被子盖着了 屋里还是有点凉", "被子挨着电暖器 烧着了"),
+        ("毛巾搭着了 暖气不太热", "毛巾掉电暖气上 着了"),
+        # any vessel under a small drip, the drip contained
+        ("放风阀有点渗 底下摆了个罐子 哪天方便来看看", "放风阀一直往外喷 罐子接不过来"),
+        ("接口偶尔滴一滴 拿塑料袋兜着呢", "接口一直哗哗往下流 快点来"),
+        ("分水器有点渗 下面放了只杯子接着", "分水器喷水了 杯子根本不够"),
+        # a leak stopped on its own
+        ("上午暖气片渗了几滴 后来就没了", "上午暖气片渗了几滴 现在越来越多"),
+        ("刚才楼上往下滴了一会 这会儿没了 要报吗", "刚才楼上往下滴 现在还在滴"),
+        ("管子接头冒了点水 自己停了", "管子接头冒水 自己堵不住"),
+        # a time nobody is home, asked about
+        ("出远门的时候暖气片漏了怎么办", "我出门的时候暖气片漏了 现在满地都是水"),
+        ("睡觉时候管子崩了咋办 想提前知道", "睡觉的时候管子崩了 水还在往外冒"),
+        ("过年不在家期间管道冻裂了找谁", "过年不在家 回来发现管道冻裂了 正在喷水"),
+        # the writer drains the heating into buckets
+        ("给暖气放了点水 接了一桶 颜色有点黄", "暖气片漏水 接了一桶又一桶"),
+    ],
+)
+def test_the_ninth_rounds_discount_classes_drop_and_keep(dropped: str, kept: str) -> None:
+    assert detect_emergency(dropped) is None, dropped
+    assert detect_emergency(kept) is not None, kept
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "咋回事 楼道满地热水 都冒烟了",
+        "车库地上全是开水 白烟滚滚的",
+        "暖气管崩了 热水到处流 屋里跟冒烟似的",
+    ],
+)
+def test_smoke_over_hot_water_escaping_is_its_steam(text: str) -> None:
+    assert _kind(text) == "water", text
+
+
+def test_smoke_with_a_burning_sign_stays_gas() -> None:
+    assert _kind("地上全是热水 插座那冒烟了 有糊味") == "gas"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # another trade's water only in a simile names no source (像撒尿一样往外呲)
+        ("暖气管裂了 水跟洗衣机排水似的往外冒", "water"),
+        ("接口那跟开了水龙头一样往外流", "water"),
+        # water that 顶/翻 out; a volume with the water left out; a stream
+        ("阀门底下一股一股往外顶", "water"),
+        ("暖气片下面积了一大滩 还在变大", "water"),
+        ("接头那滴的都连成线了", "water"),
+        # a ceiling giving way under water from above
+        ("楼上漏下来的水把吊顶泡得往下坠", "water"),
+        ("天花板渗水 鼓了个大包 随时要掉", "water"),
+        # a flame that leaps out (扑)
+        ("燃气热水器的火往外扑", "gas"),
+        # a sudden collapse; sight and gait; not waking
+        ("我爸吃着饭突然就软下去了", "person"),
+        ("屋里冷 奶奶说看不清人 走路直打晃", "person"),
+        ("家里没暖气 孩子手冰冰的 怎么叫都不醒", "person"),
+        # a splash on a body, the body said first
+        ("管子崩了 我胳膊上被开水浇到了 火辣辣的疼", "person"),
+    ],
+)
+def test_the_ninth_rounds_later_families(text: str, kind: str) -> None:
+    assert _kind(text) == kind, text
+
+
+@pytest.mark.parametrize(
+    ("kept", "dropped"),
+    [
+        # heat: a frail person's mild dizziness in a warm room is a complaint, confusion is not
+        ("屋里太热了 我妈昏昏沉沉的", "屋里太热了 我妈睡不好 头有点晕乎"),
+        # a volume word of something else
+        ("暖气片下面汪了一大滩 还在变大", "暖气片上积了一层灰"),
+    ],
+)
+def test_the_ninth_rounds_later_families_keep_and_drop(kept: str, dropped: str) -> None:
+    assert _kind(kept) is not None, kept
+    assert _kind(dropped) is None, dropped
