@@ -381,12 +381,34 @@ def parse_visit_window(text: str, now: datetime) -> VisitWindow | None:
                 day = day + timedelta(days=_ROLL_DAYS.get((hit.kind, day.weekday()), 7))
                 window = _window_for_day(compact, day, now)
 
+    if _still_tonight(compact, hit is None or hit.day == today, window, now):
+        # 今天晚上就给我来人 / 我说了今天晚上！现在！ at 23:20: the evening's hours are over, the
+        # evening is not: as soon as possible (the players' pl-45 was asked the time four times)
+        window = (now, now + _TWO_HOURS)
     if window is None:
         return None
     start, end = window
     if end <= now or end <= start:
         return None
     return VisitWindow(start=start, end=end)
+
+
+#: Words for this evening or night (the part of the day still running until midnight).
+_TONIGHT_RE = re.compile("今晚|今天晚上|今儿晚上|今夜|今天夜里|晚上|夜里")
+#: From this hour on, "tonight" can only mean now.
+_EVENING_FROM = 17
+
+
+def _still_tonight(
+    compact: str, today_meant: bool, window: tuple[datetime, datetime] | None, now: datetime
+) -> bool:
+    """Whether a window for today that is already over (or none) was asked for "now" or for
+    tonight while it is still evening: then it means from now on."""
+    if not today_meant or (window is not None and window[1] > now):
+        return False
+    if _NOW_RE.search(compact):
+        return True
+    return bool(_TONIGHT_RE.search(compact)) and now.hour >= _EVENING_FROM
 
 
 def mentions_past_day(text: str | None) -> bool:

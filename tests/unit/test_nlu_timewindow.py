@@ -167,7 +167,6 @@ def test_unknown_or_past_gives_none(text: str) -> None:
         ("今天上午", at(11, 27, 13)),
         ("上午", at(11, 27, 13)),
         ("下午", at(11, 27, 19)),
-        ("今晚", at(11, 27, 21, 30)),
         ("27号", at(11, 27, 18, 0)),  # N号 that is today stays today, even when over
         ("今天随时", at(11, 27, 21)),
     ],
@@ -282,3 +281,17 @@ def test_working_days_are_the_next_working_day() -> None:
     assert window("工作日上午都行", friday_noon) == (at(11, 30, 8), at(11, 30, 12))
     assert window("工作日下午", friday_noon) == (at(11, 27, 13), at(11, 27, 18))
     assert window("周一到周五上午都在", sunday) == (at(11, 30, 8), at(11, 30, 12))
+
+
+@pytest.mark.parametrize(
+    "text", ["今晚", "今天晚上就给我来人", "我说了今天晚上！现在！", "今儿晚上来人"]
+)
+def test_tonight_once_the_evening_hours_are_over_is_from_now(text: str) -> None:
+    """The players' pl-45 asked for 今天晚上 at 23:20 and was asked the time four times: the
+    evening's hours (18–21) were over, the evening was not. Tonight, said in the evening,
+    means from now on; said at noon it is still the evening's hours."""
+    late = at(11, 27, 21, 30)
+    window = parse_visit_window(text, late)
+    assert window is not None and (window.start, window.end) == (late, late + timedelta(hours=2))
+    noon = parse_visit_window("今天晚上", at(11, 27, 12))
+    assert noon is not None and noon.start.hour == 18
