@@ -253,12 +253,16 @@ _NEVER_ABOUT = {
     "goodbye": re.compile(r"^(?!.*(" + _HEATING_WORDS + "))|" + _OTHER_UTILITIES),
 }
 #: Words that tell who someone is or what a step involves, not ask for it now: staff who come
-#: (维修人员上门穿啥衣服, 有人说是来测温的), whether a step needs a visit (报停要上门关阀吗).
+#: (维修人员上门穿啥衣服, 有人说是来测温的), whether a step needs a visit (报停要上门关阀吗,
+#: 退费是不是得先找你们来测).
 _DESCRIPTIONS = _either(
     r"上门(?=[^，,。？?！!\s]{0,8}(收费|收钱|要钱|花钱|免费|费用|多少钱|穿|带|证件|工牌|工作证|制服))",
     r"(?<![我俺咱][要用得会])(?<=[要用得会])(不要|不)?上门(?=[^，,。？?！!\s]{0,8}(吗|么|嘛|不|[?？]))",
     r"(?<=需要)上门(?=[^，,。？?！!\s]{0,8}(吗|么|嘛|不|[?？]))",
     r"(?<![快赶])来[^，,。？?！!\s]{1,3}的(?!话)",
+    # whether a visit must come first (退费是不是得先找你们来测): a step of a procedure asked about
+    r"(?:(?<=是不是得先)|(?<=是不是要先)|(?<=是不是先)|(?<=要不要先)|(?<=用不用先)|(?<=需不需要先)|"
+    r"(?<=是否要先)|(?<=是否得先))(找|让|叫)?(你们|人|师傅)?(来|上门)(测|修|看|量)?",
 )
 #: A greeting that goes on to ask (您好，请问今年嘛时候来暖气啊): the question is the message,
 #: when words follow the asking phrase (在吗？问一下 and 请问有人在吗 are still greetings).

@@ -326,6 +326,13 @@ def test_out_of_scope_is_a_question_only_about_the_heating(
         ("修好了告诉我一声", "query_outage", False),
         ("多久能修好 告诉我一声", "query_outage", False),
         ("恢复供暖了通知我", "query_outage", False),
+        # whether a visit must come first is a step asked about; a visit asked for first is one
+        ("要退费的话，是不是得先让你们来测", "faq", True),
+        ("屋里不达标要退钱，要不要先叫人上门测", "faq", True),
+        ("换暖气片是不是要先找师傅来看", "report_repair", True),
+        ("你们先来看看", "report_repair", False),
+        ("能不能先派人来测一下", "request_temp_check", False),
+        ("先来修吧，是不是得换阀门", "report_repair", False),
     ],
 )
 def test_seventh_round_questions_reach_the_knowledge_base_requests_stay(
