@@ -121,6 +121,7 @@ TASK_MESSAGES: Mapping[str, str] = {
     "file_complaint": "我要投诉",
     "query_fee": "查暖气费",
     "query_meter": "查热表读数",
+    "apply_stop_heating": "我要报停",
 }
 
 

@@ -82,7 +82,8 @@ KB_INTENT = "faq"
 #: Task intents whose words residents use to ask the knowledge base (户号咋查 → query_fee,
 #: 营业厅办事要带户口本不 → query_service_hall, 还能往哪投诉 → file_complaint). Not here: tasks
 #: whose how-to questions are the task itself (能在线办报停吗). A 测温 or binding question is one
-#: only when it asks what the task does not do (自己测温咋测, 绑定手机号咋改: `bot.nlu.questions`),
+#: only when it asks what the task does not do (自己测温咋测, 绑定手机号咋改, 报停要带什么材料,
+#: 让我妈替我办要写委托书吗: `bot.nlu.questions`; 能报停吗 and 怎么报停 apply),
 #: a ticket question only when it names no request of the resident's (来的人有工牌吗 我咋查), a
 #: cancellation only when it names nothing to cancel (之前把暖停了 想开开 手续麻烦不), an
 #: out-of-scope message or a goodbye only when it names the heating and no other utility
@@ -102,6 +103,7 @@ KB_LOOKALIKES = frozenset(
         "correct_info",
         "greet",
         "request_temp_check",
+        "apply_stop_heating",
         "bind_account",
         "query_ticket",
         "cancel_ticket",

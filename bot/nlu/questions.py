@@ -48,15 +48,33 @@ def _either(*patterns: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
 
 
+#: The number or the key that reaches a person, asked for (打哪个号码能找到人工, 按几转人工): the
+#: 人工 in it is what the resident wants to reach, not a hand-off asked for now.
+_NUMBER_ASKED = r"(打|拨)(哪个|什么|啥|几)(号|电话)|(哪个|什么|啥)(号码|电话)|(按|拨)(几|哪个键?)"
+#: A fault or a stop guessed at after 是不是 (是不是就堵了, 是不是停暖了): it tells a fault or asks
+#: about a stop.
+_FAULT_GUESSED = "(坏|堵|漏|毛病|问题|故障|空气|停|检修|抢修|欠费)"
+#: Whether something affects the heating or the resident (暖气罩影响散热吗, 没签合同有影响吗):
+#: asked of a stop (停热影响哪些楼, 抢修影响我们小区不) it is the outage's, and 你们这影响我做生意
+#: 知道吗 complains.
+_EFFECT_ASKED = re.compile(r"(?<!你们)(?<!这)影响[^，,。？?！!哪]{0,6}(?<!知道)(吗|不|么|嘛)")
+_STOP_NAMED = re.compile("停|检修|抢修|爆管|管网|施工|维修")
+#: Someone else asked to act for the resident (让我妈帮我办报停, 托邻居替我交): no request to the
+#: company, whatever 帮我 says.
+_THIRD_PARTY = re.compile(
+    r"(让|叫|托|请|找|求)(我|俺)?(家)?(妈|爸|母亲|父亲|老人|家人|亲戚|朋友|邻居|孩子|儿子|闺女|女儿|老伴|"
+    r"老公|老婆|媳妇|爱人|对象|哥|姐|弟|妹|孙子|孙女|外孙|别人|房东|租客|同事)[^，,。？?！!\s]{0,2}?"
+    r"(帮|替|代)(我|俺|咱)?"
+)
 #: A question particle; 不 only where the clause ends (收费不给开票 says, 要钱不 asks).
 _ASKS = r"(吗|么|嘛|呢|不(?![\u4e00-\u9fff]))"
 
 _GENERAL = _either(
     # how something is done or found, what it takes
     r"(怎么|咋|如何|怎样)(个|样)?(弄|办|整|调|放|处理|查|找|看|算|收|知道|判断|确认|解决|用|防|关|开|改|测|量|"
-    r"辨别|分辨|识别|核实)(?!了)",
-    r"有(啥|什么)(办法|讲究|要求)",
-    r"(带|准备|拿|需要)(些)?(什么|啥|哪些)|要带|什么手续|哪些(材料|证件|手续)",
+    r"辨别|分辨|识别|核实|修改|更改|变更)(?!了)",
+    r"有(啥|什么)(办法|讲究|要求|条件)",
+    r"(带|准备|拿|需要)(写|开|出|交|提供|填)?(些)?(什么|啥|哪些)|要带|什么手续|哪些(材料|证件|手续)",
     # whether something is normal, allowed or needed
     r"正常.{0,2}(吗|不|么|嘛|没|啊|呢)|是不是(正常|晚上|夜里|白天|半夜|统一|规定|都这样)",
     r"能不能|可不可以|可以不|能否|是否|要不要(?!紧)|用不用|需不需要|该不该|允不允许|算不算|会不会",
@@ -65,7 +83,7 @@ _GENERAL = _either(
     r"谁(管|负责|出|承担|交|赔|修|来管)|归谁|找谁|哪个部门|哪(个|家)单位",
     r"还是.{1,6}(管|负责|出钱|交|赔)",
     # where to go
-    r"(哪|哪里|哪儿|什么地方|啥地方|哪个地方)(能|可以)?(投诉|反映|办|查|看|找|问|申请|领|签|买|要|开|"
+    r"(哪|哪里|哪儿|什么地方|啥地方|哪个地方)(能|可以)?(投诉|反映|告(?!诉)|起诉|告状|办|查|看|找|问|申请|领|签|买|要|开|"
     r"打印|下载|拿|取)",
     # whether it costs, and who pays (换阀门是免费的还是收材料费, 放气要钱不, 材料费谁出)
     r"免费(" + _ASKS + r"|的吗|的还是|还是)|收不收|(收|要|花|掏)(不要)?(钱|费)" + _ASKS,
@@ -77,6 +95,16 @@ _GENERAL = _either(
     r"哪(个|种|档|一档|一个)[^，,。？?！!]{0,8}(最|更|比较|合适)",
     # a phone number asked for (人工客服的号码多少, 有没有值班电话)
     r"(电话|号码|热线)[^，,。？?！!]{0,3}(多少|几号)|有没有[^，,。？?！!]{0,8}(电话|号码|热线)",
+    # ... or the number or key that reaches a person (打哪个号码能找到人工, 按几转人工)
+    _NUMBER_ASKED,
+    # whether a way of paying is taken (营业厅还收现金吗, 支持支付宝不)
+    r"(收|支持|接受|认|能用|可以用)(不(收|支持|接受))?(现金|微信|支付宝|银行卡|刷卡|信用卡|云闪付|支票|"
+    r"转账|银联)[^，,。？?！!]{0,4}(吗|不|么|嘛|[?？])",
+    # what follows from a situation (窗帘盖住暖气片 是不是屋里就不暖和了, 会影响散热吗); a guess
+    # at a fault (是不是就是坏了, 是不是就堵了) tells one, a stop asked about is the outage's, and
+    # 你们是不是就等着… complains; whether something affects the heating: `_EFFECT_ASKED`
+    r"(?<!你)(?<!你们)是不是[^，,。？?！!]{0,4}(就|会)(?!是)"
+    r"(?![^，,。？?！!]{0,6}" + _FAULT_GUESSED + ")",
     # whether something should be done (是不是堵了该洗了, 是不是得先结清); a guess at what is
     # wrong (是不是有空气, 是不是坏了) tells a fault, and whether a stop is on asks the outage
     r"是不是(?![^，,。？?！!]{0,6}(停|检修|抢修|欠费))[^，,。？?！!]{0,10}(该|要|得|需要|应该|必须)",
@@ -124,7 +152,7 @@ _REQUEST = _either(
     r"(暖气费|取暖费|热费|采暖费|费用|欠费|账单|缴费记录|余额|读数|用量|进度)",
     r"(暖气费|取暖费|热费|采暖费|欠费|账单|缴费记录|余额|进度).{0,2}(怎么|咋|如何)(样)?(查|看)",
     # how this resident's request, bill or the current stop stands
-    r"(交|缴|到|批|处理|修|来|恢复|停|办|结清|清)(了|好|完)(吗|没|么|不)|了没",
+    r"(交|缴|到|批|处理|修|来|恢复|停|办|结清|清)(了|好|完)(吗|没(?![人啥什用法])|么|不)|了没(?![人啥什用法])",
     r"(?<!有事|要紧|问题|毛病|碍事)没有?[?？]?$",  # 交钱没? asks a status, 有事没? whether harmful
     r"进度|到哪(了|一步)|怎么样了",
     # the fitter of this resident's request (上次那个维修师傅电话多少), not the company's number
@@ -133,14 +161,16 @@ _REQUEST = _either(
     r"停[^，,。？?！!\s]{0,3}多久(?![^，,。？?！!\s]{0,3}(通知|告知|告诉))",
     r"(什么|啥|几)时候(能|来|到|恢复|修)|"
     + _NOT_REPORTED
-    + r"(今晚|今天|今儿|明天|明儿|现在|这会|几点)",
+    + r"((今晚|今天|今儿|明天|明儿)(?!(刚|才|又|再|一)?(查|看|显示|交|缴|收到|接到|问))|"
+    r"现在(?!还?(收|支持|接受|认|是|按|实行|执行))|这会|几点)",
     # complaints of waiting or of the service
     r"(怎么|咋|为啥|为什么)(还|老|总|一直|都|这么)(不|没|是|停|凉|冷|挂|占线)|(怎么|咋)又",
     r"还.{0,3}(让不让|管不管|有没有人)",
 )
 #: Asking why, or whether something is a fault or harmful (for sounds only: `_asks_about_a_sound`).
 _WHY_OR_HARMFUL = _either(
-    r"(咋|怎么|什么|啥)回事|为啥|为什么|为嘛|(什么|啥)原因|咋(个)?情况|(嘎|干)(哈|啥)(呢|啊|哩)",
+    r"(咋|怎么|什么|啥|嘛)回事|为啥|为什么|为嘛|(什么|啥)原因|咋(个)?情况|(嘎|干)(哈|啥)(呢|啊|哩)|"
+    r"(嘛|啥|什么)(毛病|问题)",
     r"(出|有)(毛病|问题|故障)(了)?(吗|么|嘛|不|没)|坏了(吗|么|嘛|没)|是不是.{0,3}(坏|毛病|问题|故障)",
     r"有事(没|吗|么|不)|没事(吧|吗)|要紧(吗|不|么)|碍事(吗|不|么)|(危险|安全)(吗|不|么)",
 )
@@ -189,6 +219,11 @@ _TASK_ANSWERS = {
 _ONLY_ABOUT = {
     # measuring alone, or no measurement named at all (我家客厅才16度 这算达标吗: the standard)
     "request_temp_check": re.compile(r"自己|自个|自行|自测|我测|俺测|^(?!.*(测|量))"),
+    # a 报停 only for what it takes (材料, 委托书, 条件, 基础热费): 能报停吗 and 怎么报停 apply
+    "apply_stop_heating": re.compile(
+        r"材料|证件|证明|委托|(什么|啥|哪些)手续|手续(麻烦|复杂|多)|带(什么|啥)|条件|基础(热)?费|(交|收)多少|"
+        r"多少钱|身份证|房本|户口本|代办"
+    ),
     "bind_account": re.compile(
         r"(手机|电话)(号|号码)?.{0,6}(改|换|修改|变更|更换|停机|不用)|(改|换|修改|变更|更换).{0,4}(手机|电话)"
     ),
@@ -207,6 +242,8 @@ _OTHER_UTILITIES = (
 #: (之前把暖停了 今年想开开 手续麻烦不 names no ticket to cancel; 报修单怎么取消 cancels), and a
 #: fallback only when it does not go on from the last answer.
 _NEVER_ABOUT = {
+    # a correction of what the resident just said in a form (地址填错了 怎么改) corrects it
+    "correct_info": re.compile(r"(填|写|说|输|打|报|记)错|刚才|刚刚|改成|改为|换成"),
     "cancel_ticket": re.compile(r"取消|撤销|撤回|撤单|作废|退订|不要了|不用了|不修了|别来了|单"),
     # a message the classifier is unsure of that opens with 那 (那我还能怎么查) goes on from the
     # bot's last answer: the actions read it against that answer, not the topic model alone
@@ -216,12 +253,16 @@ _NEVER_ABOUT = {
     "goodbye": re.compile(r"^(?!.*(" + _HEATING_WORDS + "))|" + _OTHER_UTILITIES),
 }
 #: Words that tell who someone is or what a step involves, not ask for it now: staff who come
-#: (维修人员上门穿啥衣服, 有人说是来测温的), whether a step needs a visit (报停要上门关阀吗).
+#: (维修人员上门穿啥衣服, 有人说是来测温的), whether a step needs a visit (报停要上门关阀吗,
+#: 退费是不是得先找你们来测).
 _DESCRIPTIONS = _either(
     r"上门(?=[^，,。？?！!\s]{0,8}(收费|收钱|要钱|花钱|免费|费用|多少钱|穿|带|证件|工牌|工作证|制服))",
     r"(?<![我俺咱][要用得会])(?<=[要用得会])(不要|不)?上门(?=[^，,。？?！!\s]{0,8}(吗|么|嘛|不|[?？]))",
     r"(?<=需要)上门(?=[^，,。？?！!\s]{0,8}(吗|么|嘛|不|[?？]))",
     r"(?<![快赶])来[^，,。？?！!\s]{1,3}的(?!话)",
+    # whether a visit must come first (退费是不是得先找你们来测): a step of a procedure asked about
+    r"(?:(?<=是不是得先)|(?<=是不是要先)|(?<=是不是先)|(?<=要不要先)|(?<=用不用先)|(?<=需不需要先)|"
+    r"(?<=是否要先)|(?<=是否得先))(找|让|叫)?(你们|人|师傅)?(来|上门)(测|修|看|量)?",
 )
 #: A greeting that goes on to ask (您好，请问今年嘛时候来暖气啊): the question is the message,
 #: when words follow the asking phrase (在吗？问一下 and 请问有人在吗 are still greetings).
@@ -244,7 +285,11 @@ def asks_general_question(text: str | None, intent: str | None = None) -> bool:
     own = _TASK_ANSWERS.get(intent or "")
     sound_question = intent in _SOUND_LOOKALIKES and _asks_about_a_sound(canonical)
     # 需要报修吗 of a sound asks whether to, it asks nobody to come; 维修人员上门穿啥 tells who
-    asking = _DESCRIPTIONS.sub("", canonical)
+    asking = _THIRD_PARTY.sub("，", _DESCRIPTIONS.sub("", canonical))
+    # 多久之内会告诉我们 asks the notice rules; 打哪个号码能找到人工 asks a number, not a hand-off
+    asking = NOTICE_RULE_ASKED.sub("，", asking)
+    if re.search(_NUMBER_ASKED, asking):
+        asking = re.sub("(转|找到?|接)?人工", "，", asking)
     asking = _WHETHER_TO_REPAIR.sub("，", asking) if sound_question else asking
     if _NUMBER.search(canonical) or _REQUEST.search(asking) or (own and own.search(canonical)):
         return False
@@ -262,6 +307,8 @@ def asks_general_question(text: str | None, intent: str | None = None) -> bool:
         return True
     if NOTICE_RULE_ASKED.search(canonical):
         return True  # 停热提前多久通知: the notice rules
+    if _EFFECT_ASKED.search(canonical) and not _STOP_NAMED.search(canonical):
+        return True  # 暖气罩影响散热吗
     return sound_question or any(_GENERAL.search(part) for part in _clauses(canonical))
 
 

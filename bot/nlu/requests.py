@@ -605,7 +605,7 @@ _STOP_ASKED = re.compile(
 #: Asking how early, how late or how one is told of stops (提前多久通知, 最晚多久告诉住户, 怎么知道
 #: 啥时候停暖检修): the notice rules, whatever stop is named. 修好了告诉我 asks to be told, 停暖也
 #: 不提前通知 / 咋不通知业主 complain that no one was.
-_NOTICE_VERB = r"(通知|告知|告诉|知会|公告|公示|说一声)(?!我|俺|咱|一声|一下)"
+_NOTICE_VERB = r"(通知|告知|告诉|知会|公告|公示|说一声)(?!我(?!们)|俺(?!们)|咱(?!们)|一声|一下)"
 NOTICE_RULE_ASKED = re.compile(
     r"(多久|多长时间|几天|几个?小时|多少天)[^，,。？?！!\s没不]{0,6}" + _NOTICE_VERB + "|"
     r"(怎么|咋|如何|从哪|在哪|哪里|什么方式|啥方式|用什么|通过什么)(能|会)?(提前)?"
@@ -727,10 +727,18 @@ _OWN_PREMISES = re.compile(
 )
 
 
-#: Asking how to apply (手续, 材料, 怎么办, 需要什么): the knowledge base's answer says how, and
-#: how to start it.
+#: Which papers are asked about (委托书, 要带身份证吗, 哪些证件); papers offered (我可以把房产证
+#: 拍照发过来) ask nothing.
+PAPERS_ASKED = (
+    r"委托书|(?:带|拿|要|需要)[^，,。？?！!]{0,6}(?:证件|身份证|户口本|房产证|房本)[^，,。？?！!]{0,2}"
+    r"(?:吗|么|不|嘛|[?？])|(?:哪些|什么|啥)证件"
+)
+#: Asking how to apply (手续, 材料, 怎么办, 需要什么) or what someone applying for the resident
+#: brings (让闺女替我去办报停 她得带我的身份证吗, 要写委托书吗): the knowledge base's answer says
+#: how, and how to start it.
 _ASKS_HOW_TO = re.compile(
-    r"怎么|咋|如何|怎样|流程|手续|步骤|需要(?:什么|啥|哪些)|要(?:什么|啥|哪些)|材料|条件"
+    r"怎么|咋|如何|怎样|流程|手续|步骤|需要(?:写|开|提供|准备)?(?:什么|啥|哪些)|要(?:什么|啥|哪些)|材料|条件|"
+    + PAPERS_ASKED
 )
 
 

@@ -30,6 +30,7 @@ import re
 
 from bot.nlu.faults import fault_type_of
 from bot.nlu.numbers import to_canonical
+from bot.nlu.requests import PAPERS_ASKED
 
 __all__ = [
     "asks_for_a_visit",
@@ -109,7 +110,8 @@ _NO_ONE_HOME = re.compile(
 #: Asking only how, what to bring or where: the knowledge base (the documents topic) answers it.
 _ONLY_ASKING = re.compile(
     r"想问问|问一下|问下|咨询|打听|怎么(?:办|申请|弄)|流程|手续|材料|需要(?:什么|啥)|准备(?:什么|啥)|"
-    r"带(?:什么|啥|哪些)|上哪|去哪|哪里办|在哪办|什么时候|啥时候|几号|哪天|截止|多久|多长时间"
+    r"带(?:什么|啥|哪些)|上哪|去哪|哪里办|在哪办|什么时候|啥时候|几号|哪天|截止|多久|多长时间|"
+    + PAPERS_ASKED
 )
 #: The writer speaking of their own home or premises.
 _FIRST_PERSON = re.compile(r"我|俺|咱")
