@@ -86,12 +86,21 @@ def offers_a_time(text: str | None) -> bool:
     """Whether `text` offers a time for the visit: a bare time (明天上午), or one said with a word
     of being there or coming (后天上午家里有人, 下午都行). A time told of the problem (晚上 睡觉
     不能, 早上量的十七度半) or in a question (来的人有证件吗 现在骗子多) is not one."""
-    canonical = _canonical(text)
-    if not canonical:
+    canonical = _OTHER_ANSWERS.sub(" ", _canonical(text))
+    if not canonical.strip():
         return False
     if not _TIME_WORDS.sub("", canonical):
         return True
     return not _QUESTION.search(canonical) and _AVAILABLE.search(canonical) is not None
+
+
+#: A phone number or a door given with the time (13766665555 明天下午, 5号楼2单元302 周六上午):
+#: the answers to the other questions, left out when judging whether the rest is a bare time
+#: (the players' pl-55: the time said with the phone was asked again).
+_OTHER_ANSWERS = re.compile(
+    r"(?:电话|手机号?|号码|座机)?(?:是|[:：])?\d[\d -]{6,}\d(?:转\d+)?|"
+    r"\d+(?:号楼|栋|号院|幢)(?:\d+(?:单元|门))?(?:\d+(?:室|号)?)?"
+)
 
 
 def detail_of_request(text: str | None, asked: str) -> bool:

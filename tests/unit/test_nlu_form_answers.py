@@ -138,6 +138,11 @@ def test_no_account_number(text: str, none: bool) -> None:
         ("下午都行", True),
         ("晚上 睡觉 不能", False),  # when the noise is, not when to come
         ("早上量的十七度半 晚上更冷", False),  # when it was measured
+        # said with the answer to the other question (players' pl-55: the time was dropped)
+        ("13766665555 明天下午", True),
+        ("电话 137-6666-5555，明天上午在家", True),
+        ("5号楼2单元302 周六上午", True),
+        ("13766665555", False),  # the phone alone offers no time
     ],
 )
 def test_a_time_offered_for_the_visit(text: str, offered: bool) -> None:
