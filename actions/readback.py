@@ -27,6 +27,7 @@ from actions.common import (
     latest_text,
     leave_form,
     sender_phone,
+    this_turn,
     value_before_this_message,
     window_of,
 )
@@ -171,6 +172,20 @@ def read_back_details(form: str, tracker: Tracker, sms: bool = False) -> list[tu
     return details
 
 
+#: The details a read-back lists: a 不对 that changes one of them is shown the new list.
+_LISTED = frozenset(
+    {"address", "phone", "visit_time", "fault_type", "complaint_text", "complaint_category"}
+)
+
+
+def _detail_changed_now(tracker: Tracker) -> bool:
+    """Whether this turn set one of the listed details (不对 我投诉的是停暖不通知 不是室温)."""
+    return any(
+        e.get("event") == "slot" and e.get("name") in _LISTED and e.get("value") is not None
+        for e in this_turn(tracker)
+    )
+
+
 class ActionAskDetailsConfirmed(Action):
     """The read-back question itself (Rasa calls `action_ask_<slot>` for a form's slot)."""
 
@@ -183,7 +198,11 @@ class ActionAskDetailsConfirmed(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """List the details and ask; after a 不对, ask what to change instead of listing again."""
-        if tracker.get_slot("requested_slot") == SLOT and latest_intent(tracker) == "deny":
+        if (
+            tracker.get_slot("requested_slot") == SLOT
+            and latest_intent(tracker) == "deny"
+            and not _detail_changed_now(tracker)
+        ):
             dispatcher.utter_message(response="utter_read_back_change")
             return []
         form = tracker.active_loop.get("name") or ""

@@ -45,7 +45,7 @@ from actions.readback import ReadBackSlot, confirmed_or_not_needed, withdrawn_at
 from actions.side_questions import answer_side_questions
 from bot.base import clock
 from bot.nlu.agreement import tells_more_of_complaint
-from bot.nlu.complaints import complaint_category_of
+from bot.nlu.complaints import complaint_category_of, complaint_change
 from bot.nlu.faults import fault_type_of
 from bot.nlu.numbers import parse_room_reading
 from bot.nlu.requests import (
@@ -263,6 +263,10 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
         text = latest_text(tracker)
         intent = tracker.get_intent_of_latest_message()
         held = tracker.get_slot("complaint_text")
+        if tracker.get_slot("requested_slot") == READ_BACK_SLOT:
+            # 内容改成：幸福里停暖没有提前通知居民 / 我投诉的是停暖不通知 不是室温
+            _, account = complaint_change(text)
+            return {"complaint_text": account} if account else {}
         if held:
             question = tracker.get_slot("requested_slot")
             if question != READ_BACK_SLOT and tells_more_of_complaint(intent, text, question):
@@ -289,6 +293,9 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
         answer to the category question is a category too (其他 when no word says which),
         whatever intent it was read as: asking 哪方面 again would trap a resident who already
         said what happened."""
+        if tracker.get_slot("requested_slot") == READ_BACK_SLOT:
+            category, _ = complaint_change(latest_text(tracker))  # 类别改成服务问题
+            return {"complaint_category": category} if category else {}
         if tracker.get_slot("complaint_category"):
             return {}
         text = latest_text(tracker)

@@ -5,6 +5,8 @@ of `bot.nlu.faults`): what the complaint is about decides who handles it. The co
 
 from __future__ import annotations
 
+import re
+
 CATEGORIES: tuple[str, ...] = ("服务态度", "维修不及时", "收费问题", "室温不达标", "其他")
 
 #: Words that say what went wrong (weight 2) and words that only name what the complaint is
@@ -33,9 +35,13 @@ _WORDS: dict[str, dict[str, int]] = {
         **_weighted("没人修 还没修 没人管 不上门", _PROBLEM),
         **_weighted("报修 维修 修理 师傅 上门", _SUBJECT),
     },
-    "服务态度": _weighted(
-        "态度 骂 凶 不耐烦 挂电话 推诿 脸色 不礼貌 吵 说话冲 口气冲 挂断 给我挂了 直接挂", _PROBLEM
-    ),
+    "服务态度": {
+        **_weighted(
+            "态度 骂 凶 不耐烦 挂电话 推诿 脸色 不礼貌 吵 说话冲 口气冲 挂断 给我挂了 直接挂",
+            _PROBLEM,
+        ),
+        **_weighted("服务", _SUBJECT),
+    },
 }
 
 
@@ -64,3 +70,36 @@ def complaint_category_of(text: str) -> str | None:
     if best == 0:
         return None
     return next(category for category, score in scores.items() if score == best)
+
+
+#: The complaint's account said anew at the read-back (内容改成：…, 我投诉的是停暖不通知 不是室温).
+_CONTENT_CHANGE = re.compile(
+    r"(?:内容|事由|投诉(?:的)?内容|我(?:要)?投诉的是|我说的是|投诉的是)"
+    r"(?:改成|改为|应该是|写成|换成|是|就是)?[:：]?\s*(?P<content>.+)"
+)
+#: Its category named anew (类别改成服务问题).
+_CATEGORY_CHANGE = re.compile(
+    r"类(?:别|型)(?:改成|改为|应该是|换成|选|是)[:：]?\s*(?P<category>[^，,。；;\s]+)"
+)
+#: What the new account is not (…不是室温): left off the account.
+_NOT_THAT = re.compile(r"[，,。;；\s]*(?:不是|而不是|并不是).*$")
+_EDGES = "，,。.；;：: "
+
+
+def complaint_change(text: str | None) -> tuple[str | None, str | None]:
+    """(category, account) a message at the complaint's read-back changes, each None when it
+    does not: 类别改成服务问题，内容是停暖没有提前通知 → (服务态度, 停暖没有提前通知). A new
+    account without a category named brings the category its words say (其他 when none).
+    The players' pl-03 tried three times and saw the same list each time."""
+    said = str(text or "").strip()
+    category_match = _CATEGORY_CHANGE.search(said)
+    content_match = _CONTENT_CHANGE.search(said)
+    content = None
+    if content_match:
+        content = _NOT_THAT.sub("", content_match.group("content")).strip(_EDGES) or None
+    category = None
+    if category_match:
+        category = complaint_category_of(category_match.group("category")) or "其他"
+    elif content:
+        category = complaint_category_of(content) or "其他"
+    return category, content

@@ -7,11 +7,12 @@ from typing import Any
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.service_requests import ActionSubmitComplaint
+from actions.readback import ActionAskDetailsConfirmed
+from actions.service_requests import ActionSubmitComplaint, ValidateComplaintForm
 from bot.store.db import session_scope
 from bot.store.models import Ticket
 
-from .conftest import said, tracker, user_turn
+from .conftest import said, texts, tracker, user_turn
 
 
 @pytest.mark.parametrize(
@@ -159,3 +160,37 @@ async def test_not_a_complaint_but_a_repair_switches_to_the_repair(domain: dict[
     assert {e["name"]: e["value"] for e in events if e.get("event") == "slot"}["fault_type"] == (
         "no_heat"
     )
+
+
+async def test_the_account_and_category_changed_at_the_read_back_are_read_back_anew(
+    domain: dict[str, Any],
+) -> None:
+    """The players' pl-03 changed the complaint three times at the read-back and saw the same
+    list each time; the change is taken and the list shown again with it."""
+    slots = {
+        "requested_slot": "details_confirmed",
+        "complaint_category": "室温不达标",
+        "complaint_text": "你们热力公司怎么回事!!幸福里又没暖气了!",
+        "address": "幸福里小区",
+        "phone": "13601012233",
+    }
+    turn = user_turn("类别改成服务问题，内容是停暖没有提前通知", "inform")
+    form = ValidateComplaintForm()
+    dispatcher = CollectingDispatcher()
+    assert await form.extract_complaint_text(dispatcher, tracker(turn, slots=slots), domain) == {
+        "complaint_text": "停暖没有提前通知"
+    }
+    assert await form.extract_complaint_category(
+        dispatcher, tracker(turn, slots=slots), domain
+    ) == {"complaint_category": "服务态度"}
+    # 不对 with the new account: the list again (with it), not "what should change?"
+    denied = tracker(
+        user_turn("不对 我投诉的是停暖不通知 不是室温", "deny"),
+        slots=slots,
+        active_loop="complaint_form",
+        slot_events={"complaint_text": "停暖不通知"},
+    )
+    asked = CollectingDispatcher()
+    await ActionAskDetailsConfirmed().run(asked, denied, domain)
+    assert texts(asked) == ["utter_read_back"]
+    assert "停暖不通知" in said(asked, "utter_read_back")["details"]

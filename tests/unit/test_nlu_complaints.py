@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlu.complaints import CATEGORIES, complaint_category_of
+from bot.nlu.complaints import CATEGORIES, complaint_category_of, complaint_change
 
 
 @pytest.mark.parametrize(
@@ -31,3 +31,25 @@ def test_a_button_answer_is_its_category_and_nothing_said_is_none() -> None:
     assert [complaint_category_of(c) for c in CATEGORIES] == list(CATEGORIES)
     assert complaint_category_of("我要投诉") is None
     assert complaint_category_of("/file_complaint") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "change"),
+    [
+        # the players' pl-03, three tries at the read-back
+        ("不对 我投诉的是停暖不通知 不是室温", ("其他", "停暖不通知")),
+        ("类别改成服务问题，内容是停暖没有提前通知", ("服务态度", "停暖没有提前通知")),
+        ("你听不懂吗 内容改成：幸福里停暖没有提前通知居民", ("其他", "幸福里停暖没有提前通知居民")),
+        # other wordings
+        ("类型应该是收费问题", ("收费问题", None)),
+        ("投诉内容写成：接电话的客服态度很差", ("服务态度", "接电话的客服态度很差")),
+        # no change of the complaint
+        ("对", (None, None)),
+        ("电话换成13912345678", (None, None)),
+        ("不对", (None, None)),
+    ],
+)
+def test_a_change_of_the_complaint_at_the_read_back(
+    text: str, change: tuple[str | None, str | None]
+) -> None:
+    assert complaint_change(text) == change
