@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.common import (
     OUTAGE_TOLD,
     apologise_once,
+    bot_said_within,
     guarded,
     latest_intent,
     latest_text,
@@ -310,7 +311,9 @@ async def tell_outage_asked(dispatcher: CollectingDispatcher, tracker: Tracker) 
         return
     told = [(e.get("metadata") or {}).get("utter_action") for e in this_turn(tracker)]
     told += [m.get("response") for m in dispatcher.messages]
-    if OUTAGE_TOLD.intersection(told):
+    if OUTAGE_TOLD.intersection(told) or bot_said_within(tracker, OUTAGE_TOLD, 3):
+        # told in answer to one of the last messages: an angry resident who keeps naming the
+        # stop is not pasted the same paragraph in every reply (the players' pl-03: six times)
         return
     community = await community_of(tracker)
     if community is None:

@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import AFTER_OUTAGE, OUTAGE_OFFER
 from actions.conversation import ActionHandleYesNo
-from actions.outage import NOT_THE_CAUSE, stop_before_booking
+from actions.outage import NOT_THE_CAUSE, stop_before_booking, tell_outage_asked
 from actions.repair import ActionSubmitRepair
 
 from .conftest import has_event, texts, tracker, user_turn
@@ -90,4 +90,21 @@ async def test_a_repair_booked_after_the_stop_offer_is_filed_at_the_yes(
     )
     quiet = CollectingDispatcher()
     assert await ActionSubmitRepair().run(quiet, offered, domain) == []
+    assert texts(quiet) == []
+
+
+async def test_a_stop_named_again_beside_a_request_is_not_pasted_again(store: str) -> None:
+    """The players' pl-03: the same stop paragraph in six replies in a row."""
+
+    first = tracker(user_turn("幸福里停暖了？顺便帮我查下暖气费", "query_fee"))
+    told = CollectingDispatcher()
+    await tell_outage_asked(told, first)
+    assert texts(told) == ["utter_outage_found"]
+    again = tracker(
+        user_turn("幸福里停暖了？顺便帮我查下暖气费", "query_fee", message_id="a"),
+        {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_outage_found"}},
+        user_turn("停暖也不通知 幸福里又停暖了 赶紧查我的费", "query_fee", message_id="b"),
+    )
+    quiet = CollectingDispatcher()
+    await tell_outage_asked(quiet, again)
     assert texts(quiet) == []
