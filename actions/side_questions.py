@@ -13,11 +13,16 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import this_turn
+from actions.common import latest_text, policy, this_turn
 from actions.emergency import answer_emergency_follow_up
-from actions.knowledge import answer_faq_clauses
+from actions.knowledge import answer_faq_clauses, answer_topics
 from actions.outage import tell_outage_asked
 from actions.service_halls import tell_hall_asked
+from bot.nlu.form_answers import asks_what_it_costs
+from bot.policy.knowledge import load_knowledge
+
+#: The topic that says what a repair visit and its parts cost.
+REPAIR_COST_TOPIC = "repair_cost"
 
 
 async def answer_side_questions(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
@@ -33,6 +38,13 @@ async def answer_side_questions(dispatcher: CollectingDispatcher, tracker: Track
         return
     if answer_emergency_follow_up(dispatcher, tracker):
         return  # 阀门在哪 找不着 水烫手 + the address, during a burst: not "keep valves open"
+    if tracker.active_loop.get("name") == "repair_form" and asks_what_it_costs(
+        latest_text(tracker)
+    ):
+        # 换温控阀收费吗 / 先告诉我要不要钱 in the repair form: what the visit costs, not the
+        # valve topic the classifier ranked first (the players' pl-30, asked three times)
+        answer_topics(dispatcher, tracker, load_knowledge(policy()), [REPAIR_COST_TOPIC])
+        return
     await tell_outage_asked(dispatcher, tracker)
     await tell_hall_asked(dispatcher, tracker)
     answer_faq_clauses(dispatcher, tracker)

@@ -50,7 +50,24 @@ _TIME_TRY = re.compile(
 _TRIES = {"address": _ADDRESS_TRY, "phone": _PHONE_TRY, "visit_time": _TIME_TRY}
 
 #: A question, or a word that is no account of anything (不知道, 干嘛).
-_QUESTION = re.compile(r"[?？]|吗\s*$|么\s*$|呢\s*$|(?:为什么|为啥|干嘛|干啥|凭什么)")
+_QUESTION = re.compile(
+    r"[?？]|吗\s*$|么\s*$|呢\s*$|(?:为什么|为啥|干嘛|干啥|凭什么)|"
+    r"要不要钱|收不收|多少钱|贵不贵|免不免费|告诉我"
+)
+
+
+#: A question about what the visit or the part costs (换温控阀要钱吗, 先告诉我要不要钱).
+_COST_ASKED = re.compile(
+    r"(?:要|收|花|掏)(?:不要)?钱|要不要钱|收不收(?:钱|费)?|收费(?:吗|不|么|没)|多少钱|"
+    r"免费(?:吗|不|么)|免不免费|贵不贵|(?:费用|价钱|价格)(?:多少|怎么算|咋算)"
+)
+
+
+def asks_what_it_costs(text: str | None) -> bool:
+    """Whether `text` asks what a visit or a part costs: answered from the repair-cost topic
+    wherever it is asked (the players' pl-30 asked three times inside the repair form and got
+    a note, then the valve topic)."""
+    return _COST_ASKED.search(_canonical(text)) is not None
 _CONTENT = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 #: Bare refusals, ignorance and fillers: they answer the question, with nothing to keep.
 _NOTHING_TO_KEEP = re.compile(

@@ -495,3 +495,27 @@ async def test_in_a_metered_community_the_estimate_is_the_prepayment_and_the_two
     plain = CollectingDispatcher()
     await ActionAnswerFaq().run(plain, tracker(user_turn("阳光花园100平一季多少钱", "faq")), domain)
     assert said(plain, "utter_fee_estimate")["total"] == "2400"
+
+
+@pytest.mark.parametrize(
+    "text", ["先告诉我要不要钱", "换温控阀收费吗", "师傅上门换个阀门多少钱啊", "这个修一下贵不贵"]
+)
+async def test_what_it_costs_asked_in_the_repair_form_is_answered_there(
+    domain: dict[str, Any], text: str
+) -> None:
+    """The players' pl-30 asked three times inside the repair form: a note, then the valve
+    topic; the repair-cost answer, then the form's question again."""
+
+    dispatcher = CollectingDispatcher()
+    await ValidateRepairForm().run(
+        dispatcher,
+        tracker(
+            user_turn(text, "faq"),
+            active_loop="repair_form",
+            slots={"requested_slot": "address", "fault_type": "valve"},
+        ),
+        domain,
+    )
+    said_texts = texts(dispatcher)
+    assert any("材料费" in t for t in said_texts)
+    assert "utter_noted" not in said_texts
