@@ -130,11 +130,13 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        """A leak needs no visit window: someone comes at once. So does anything an urgent
-        ticket was opened for (the message that named the leak may also name a valve, and the
-        form takes that fault from it: the window asked for then was ignored)."""
+        """An urgent ticket needs no visit window: someone comes at once (the message that
+        named the leak may also name a valve, and the form takes that fault from it: the window
+        asked for then was ignored). A leak the resident says can wait (一分钟滴一滴 不着急 明天
+        下午来就行: no urgent ticket) is booked like any repair, in the window they gave; it was
+        filed for "尽快" and their afternoon dropped."""
         slots = await super().required_slots(domain_slots, dispatcher, tracker, domain)
-        if tracker.get_slot("fault_type") == "leak" or tracker.get_slot("urgent_ticket_no"):
+        if tracker.get_slot("urgent_ticket_no"):
             return [s for s in slots if s != "visit_time"]
         return slots
 
