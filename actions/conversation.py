@@ -81,7 +81,8 @@ from bot.handoff.triggers import UserTurn, frustration, upset
 from bot.nlu.address import parse_address
 from bot.nlu.clauses import clause_intents, is_question
 from bot.nlu.contact_fix import corrected_phone
-from bot.nlu.faults import fault_type_of
+from bot.nlu.emergency import detect_emergency
+from bot.nlu.faults import fault_type_of, is_urgent
 from bot.nlu.limits import INPUT_TRUNCATED, MAX_MESSAGE_CHARS, has_words
 from bot.nlu.numbers import normalise_contact_number
 from bot.nlu.preambles import announces_question
@@ -98,6 +99,7 @@ from bot.nlu.requests import (
     demands_heat,
     hesitating,
     knocking_at_home,
+    urges_the_repair,
     withdraws,
 )
 from bot.nlu.reschedule import Reschedule, asks_to_reschedule
@@ -354,9 +356,16 @@ class ActionHandleYesNo(Action):
             return await hand_over(dispatcher, tracker, "fallback")
         if yes and pending == CHANGE_TICKET:
             return await hand_over(dispatcher, tracker, "request_human")
+        if pending == AFTER_OUTAGE and urges_the_repair(latest_text(tracker)):
+            # 行 修好了赶紧的 别让老人挨冻: the company's repair urged, no fitter asked for
+            return cleared + await ActionQueryOutage().run(dispatcher, tracker, domain)
         if yes and pending == AFTER_OUTAGE:
-            # The fault was told before the stop was: book it without asking it again.
-            fault = fault_type_of(resident_words(tracker, {"report_repair"}, "repair_form"))
+            # The fault was told before the stop was: book it without asking it again; a burst
+            # told of the stop (爆管了？那得修到啥时候) is the main's, not a leak at home
+            said = resident_words(tracker, {"report_repair"}, "repair_form")
+            fault = fault_type_of(said)
+            if is_urgent(fault) and detect_emergency(said) is None:
+                fault = "no_heat"
             told = [SlotSet("fault_type", fault)] if fault else []
             return [*cleared, *told, FollowupAction("repair_form")]
         if yes and pending == "repair":

@@ -44,11 +44,13 @@ from actions.readback import ReadBackSlot, confirmed_or_not_needed, withdrawn_at
 from actions.side_questions import answer_side_questions
 from bot.base import clock
 from bot.nlu.agreement import tells_more_of_complaint
-from bot.nlu.complaints import complaint_category_of
+from bot.nlu.complaints import category_kept, complaint_category_of
 from bot.nlu.faults import fault_type_of
 from bot.nlu.numbers import parse_room_reading
 from bot.nlu.requests import (
+    asks_for_measurement,
     asks_for_repair,
+    complains,
     not_a_complaint,
     requests_in,
     wants_someone_in_charge,
@@ -191,6 +193,23 @@ def _offered_a_person(tracker: Tracker) -> bool:
     )
 
 
+def _measure_not_complain(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType] | None:
+    """能不能来人测个温 inside a complaint the resident never called one (屋里冷得睡不着 温度计
+    显示14度 read as a complaint): they want the room measured, so the form hands over to the 测温
+    form, which keeps the address and phone given; a TS ticket nobody asked for was filed and
+    the measurement dropped. A complaint said as one (我要投诉 … 再派人来测) stays a complaint."""
+    text = latest_text(tracker)
+    if not asks_for_measurement(text):
+        return None
+    said = resident_words(tracker, {"file_complaint"}, "complaint_form") or ""
+    if complains(f"{said} {text}"):
+        return None
+    dispatcher.utter_message(response="utter_complaint_to_temp_check")
+    return [*leave_form(tracker), FollowupAction("temp_check_form")]
+
+
 class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
     """Category, description and contact of a complaint; a detailed first message counts."""
 
@@ -220,6 +239,9 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
                 *([SlotSet("fault_type", fault)] if fault else []),
                 FollowupAction("repair_form"),
             ]
+        measure = _measure_not_complain(dispatcher, tracker)
+        if measure is not None:
+            return measure
         if not any(
             e.get("event") == "bot"
             and (e.get("metadata") or {}).get("utter_action") in (APOLOGY, COMPLAINT_SORRY)
@@ -361,7 +383,7 @@ class ActionSubmitComplaint(Action):
         """Create the TS ticket, with the community it concerns, and confirm it."""
         if not confirmed_or_not_needed(tracker):
             return []
-        category = tracker.get_slot("complaint_category") or "其他"
+        category = category_kept(tracker.get_slot("complaint_category"))
         address = tracker.get_slot("address")
         home = await address_parts(address)  # the address read back is the address kept
         draft = TicketDraft(
