@@ -53,7 +53,8 @@ NEGATION = re.compile(
 
 _LEAK = re.compile(
     "漏水|漏了|跑水|滴水|滴答|渗水|渗漏|滋水|呲水|爆管|爆了|管子爆|(?:裂|崩)了|裂开|裂缝|冒水|喷水|淌水|(?<![像似])流水(?!声|似|一样|般)|"
-    "水漫|漫水|泡了|湿了|往下滴|往外冒|漏(?!费|缴|交|掉|接|报|看|了电话)"
+    "水漫|漫水|泡了|湿了|往下滴|往外冒|滴(?:\\d|一|两|几)滴|一滴一滴|(?:在|直|老)滴|"
+    "漏(?!费|缴|交|掉|接|报|看|了电话)"
 )
 _VALVE_FAULT = re.compile(
     "阀门?(?:坏|卡|失灵|不好使|不管用|拧不|关不|打不开|转不动|漏)|拧不动|拧不开|关不上|关不严|关不住|"
@@ -159,7 +160,7 @@ def ticket_fault(fault: str | None, text: str | None) -> str | None:
     of its signs (`air_in_radiator`) though its words were read as no heat or a noise; the
     specific fault the message names where `fault` is the vague 其他 (an entity on 锈死了 beside
     伐门拧不动)."""
-    if fault in (None, "no_heat", "noise") and air_in_radiator(text):
+    if fault in (None, "no_heat", "noise", "other") and air_in_radiator(text):
         return "air"
     if fault == "other":
         # 伐门拧不动了 …是不是锈死了: the guess (锈死, 其他) gives way to the part named

@@ -83,6 +83,7 @@ def test_a_vague_fault_alone_stays() -> None:
 def test_the_top_cold_after_venting_is_air(text: str) -> None:
     assert air_in_radiator(text)
     assert ticket_fault(fault_type_of(text), text) == "air"
+    assert ticket_fault("other", f"{text} 没用") == "air"  # 没用 read as 其他 beside it
 
 
 @pytest.mark.parametrize("text", ["我家暖气上热下凉", "暖气上面凉下面热", "放过气了 还是不热"])
@@ -267,3 +268,15 @@ def test_the_stop_blamed(text: str) -> None:
 
 def test_a_cold_home_blames_no_stop() -> None:
     assert not blames_the_stop("暖气一早就凉了 我要投诉")
+
+
+@pytest.mark.parametrize(
+    "text", ["全家回东北过年 暖气能报挺吗", "年后才回来 能报停不", "我们一家去三亚 能包停吗"]
+)
+def test_a_family_away_for_the_winter_applies(text: str) -> None:
+    assert wants_stop_heating(text)
+
+
+@pytest.mark.parametrize("text", ["阀门一滴一滴的", "接口老滴 拿碗接着", "暖气片底下一分钟滴两滴"])
+def test_a_drip_told_is_a_leak(text: str) -> None:
+    assert fault_type_of(text) == "leak"
