@@ -63,7 +63,7 @@ from actions.outage import ActionQueryOutage, community_of
 from actions.repair import OPEN_REPAIR, same_home
 from actions.sampling import answer_sampling_invitation, take_resident_reading
 from actions.service_halls import HALL_COMMUNITY, ActionQueryServiceHall
-from actions.service_requests import TEMP_CHECK_AFTER_OUTAGE
+from actions.service_requests import TEMP_CHECK_AFTER_OUTAGE, story_told
 from actions.subscriptions import ASK_COMMUNITY, OFFER, ActionSubscribe, answer_offer
 from actions.tickets import (
     CANCEL_PREFIX,
@@ -1319,6 +1319,8 @@ def _correction_not_a_stop(
     asked = tracker.get_slot("requested_slot")
     if latest_intent(tracker) != "deny" or withdraws(raw_text(tracker)):
         return None  # 算了 / 那不绑了: a stop, whatever the request's verb
+    if (story := story_told(tracker)) is not None:
+        return story  # 停热不通知 at 哪方面: the complaint's answer, not a correction
     if f"utter_ask_{asked}" not in (domain.get("responses") or {}):
         return None
     urgent = tracker.get_slot("urgent_ticket_no")
