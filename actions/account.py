@@ -47,7 +47,7 @@ from actions.common import (
 from actions.meters import METER_PURPOSES, serve_meter_request
 from actions.outage import tell_stop_once
 from actions.readback import ReadBackSlot, withdrawn_at_read_back
-from actions.side_questions import answer_side_questions
+from actions.side_questions import answer_side_questions, follow_up_instead
 from actions.subscriptions import offer_after_binding
 from bot.base import clock
 from bot.nlu.form_answers import area_asked, no_account_number
@@ -122,6 +122,8 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
         """Skip the questions when this sender already proved, or is bound to, the account; a
         proof that lapsed is dropped first, with a word on why the questions come again. A
         question asked beside the request (顺便问下过了年再交有没有滞纳金) is answered first."""
+        if (follow_up := follow_up_instead(dispatcher, tracker)) is not None:
+            return follow_up  # 多少钱 right after an answer: that answer's cost, no 户号 asked
         await answer_side_questions(dispatcher, tracker)
         verified = verified_account(tracker)
         starting = not tracker.get_slot("requested_slot")

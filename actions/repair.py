@@ -54,7 +54,7 @@ from actions.outage import (
 )
 from actions.readback import SLOT as READ_BACK_SLOT
 from actions.readback import ReadBackSlot, confirmed_or_not_needed, withdrawn_at_read_back
-from actions.side_questions import answer_side_questions
+from actions.side_questions import answer_side_questions, follow_up_instead
 from actions.tickets import CANCEL_PREFIX, status_detail
 from bot.base import clock
 from bot.nlu.address import Address, parse_address
@@ -99,6 +99,8 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
         measure = measure_instead(dispatcher, tracker)
         if measure is not None:
             return measure
+        if (follow_up := follow_up_instead(dispatcher, tracker)) is not None:
+            return follow_up  # 要钱吗 right after the 开栓 answer: what it costs, no booking
         apologise_once(dispatcher, tracker)
         offer_person_once(dispatcher, tracker)
         said = str(tracker.get_slot("fault_type") or latest_text(tracker))

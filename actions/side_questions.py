@@ -11,10 +11,11 @@ knowledge-base questions among the clauses before the request goes on.
 from __future__ import annotations
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import this_turn
-from actions.knowledge import answer_faq_clauses
+from actions.common import leave_form, this_turn
+from actions.knowledge import answer_faq_clauses, answer_follow_up
 from actions.outage import tell_outage_asked
 from actions.service_halls import tell_hall_asked
 
@@ -33,3 +34,16 @@ async def answer_side_questions(dispatcher: CollectingDispatcher, tracker: Track
     await tell_outage_asked(dispatcher, tracker)
     await tell_hall_asked(dispatcher, tracker)
     answer_faq_clauses(dispatcher, tracker)
+
+
+def follow_up_instead(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType] | None:
+    """A short follow-up to the answer just given, read as a request (多少钱 right after the
+    answer on what a repair costs was read as a fee query and asked for the 户号; 要钱吗 after
+    the 开栓 answer as a repair): the follow-up is answered from that answer's topic
+    (`answer_follow_up`) and the form the classifier started ends before its first question.
+    Only as the form starts; None when the message is no such follow-up."""
+    if tracker.get_slot("requested_slot") or not answer_follow_up(dispatcher, tracker):
+        return None
+    return leave_form(tracker)
