@@ -386,9 +386,10 @@ def english_times_in_chinese(text: str) -> str:
     return re.sub(r"以后\s*(下午|上午)?(\d{1,2}(?::\d{2}|点))", r"\1\2以后", text)
 
 
-#: What a resident says around a time that names nothing else (吧, 都行, 在家, I'm free, pls).
+#: What a resident says around a time that names nothing else (吧, 都行, 在家, I'm free, pls);
+#: not 好, which makes 早上好 / 晚上好 a greeting.
 _AROUND_A_TIME = re.compile(
-    r"吧|啊|呀|哦|噢|嗯|的|了|都|也|就|那|行|可以|好|在家|有人|有空|方便|家里|我|俺|吗|呢|"
+    r"吧|啊|呀|哦|噢|嗯|的|了|都|也|就|那|行|可以|在家|有人|有空|方便|家里|我|俺|吗|呢|"
     r"ok|okay|i'?m|i am|at home|home|free|available|is fine|fine|works?|pls|please|maybe|"
     r"[\s,，.。!！?？~～、]",
     re.IGNORECASE,

@@ -280,3 +280,9 @@ def test_a_family_away_for_the_winter_applies(text: str) -> None:
 @pytest.mark.parametrize("text", ["阀门一滴一滴的", "接口老滴 拿碗接着", "暖气片底下一分钟滴两滴"])
 def test_a_drip_told_is_a_leak(text: str) -> None:
     assert fault_type_of(text) == "leak"
+
+
+@pytest.mark.parametrize("text", ["早上好", "晚上好", "下午好呀"])
+def test_a_greeting_by_the_hour_is_no_time(text: str) -> None:
+    assert not only_a_time(text)
+    assert _corrected(text, "greet") == "greet"
