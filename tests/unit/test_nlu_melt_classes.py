@@ -286,3 +286,20 @@ def test_a_drip_told_is_a_leak(text: str) -> None:
 def test_a_greeting_by_the_hour_is_no_time(text: str) -> None:
     assert not only_a_time(text)
     assert _corrected(text, "greet") == "greet"
+
+
+def test_a_fault_among_numbered_matters_is_the_repair() -> None:
+    """两件事：1.…不热…；2.…发票在哪开？ was cut into "1" and the item, so no clause opened
+    another matter and the sure invoice topic kept the whole message (no repair)."""
+    from bot.nlu.clauses import clause_spans
+    from bot.nlu.numbers import to_canonical
+
+    text = to_canonical("两个事：1.书房暖气片冰凉，别处还行；2.营业厅周六上班吗？")
+    pieces = [text[a:b] for a, b in clause_spans(text)]
+    clauses = [
+        {"text": piece, "name": name, "confidence": 0.85}
+        for piece, name in zip(pieces, ["faq", "report_repair", "faq"], strict=True)
+    ]
+    selector = {"faq": {"response": {"intent_response_key": "faq/hall_hours", "confidence": 0.9}}}
+    found = _corrected(text, "faq", clauses=clauses, response_selector=selector)
+    assert found == "report_repair"
