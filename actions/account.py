@@ -48,7 +48,7 @@ from actions.knowledge import answer_topics
 from actions.meters import METER_PURPOSES, serve_meter_request
 from actions.outage import community_of, tell_stop_once
 from actions.readback import ReadBackSlot, withdrawn_at_read_back
-from actions.side_questions import answer_side_questions
+from actions.side_questions import answer_side_questions, follow_up_instead
 from actions.subscriptions import offer_after_binding
 from bot.base import clock
 from bot.nlu.form_answers import area_asked, no_account_number
@@ -162,6 +162,8 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
         Heating wanted back (恢复供暖) is never filed as a 报停."""
         if latest_intent_among(tracker, PURPOSES) == STOP_PURPOSE and heating_wanted_back(tracker):
             return tell_heating_back(dispatcher, tracker)
+        if (follow_up := follow_up_instead(dispatcher, tracker)) is not None:
+            return follow_up  # 多少钱 right after an answer: that answer's cost, no 户号 asked
         await answer_side_questions(dispatcher, tracker)
         verified = verified_account(tracker)
         starting = not tracker.get_slot("requested_slot")

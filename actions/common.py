@@ -37,7 +37,12 @@ from bot.nlu.address import Address, parse_address
 from bot.nlu.form_answers import detail_of_request, offers_a_time
 from bot.nlu.numbers import normalise_contact_number, parse_room_reading
 from bot.nlu.own_number import means_own_number
-from bot.nlu.requests import asks_for_measurement, requests_in, wants_someone_in_charge
+from bot.nlu.requests import (
+    asks_for_measurement,
+    blames_the_stop,
+    requests_in,
+    wants_someone_in_charge,
+)
 from bot.nlu.timewindow import (
     VisitWindow,
     mentions_past_day,
@@ -682,6 +687,9 @@ def offer_second_request(
             continue
         if intent == "report_repair" and told & REPAIR_FILED:
             # the repair this conversation filed covers it: a yes would file the fault again
+            continue
+        if intent == "report_repair" and stopped and blames_the_stop(started_by):
+            # 暖气凉了 你们停暖也不通知: the cold is the stop's, told by the resident themselves
             continue
         if intent == "report_repair" and stopped:
             dispatcher.utter_message(response=OUTAGE_OFFER)

@@ -65,7 +65,7 @@ from actions.outage import NOT_THE_CAUSE, ActionQueryOutage, community_of
 from actions.repair import OPEN_REPAIR, same_home
 from actions.sampling import answer_sampling_invitation, take_resident_reading
 from actions.service_halls import HALL_COMMUNITY, ActionQueryServiceHall
-from actions.service_requests import TEMP_CHECK_AFTER_OUTAGE
+from actions.service_requests import TEMP_CHECK_AFTER_OUTAGE, story_told
 from actions.subscriptions import ASK_COMMUNITY, OFFER, ActionSubscribe, answer_offer
 from actions.tickets import (
     CANCEL_PREFIX,
@@ -85,7 +85,8 @@ from bot.nlu.address import parse_address
 from bot.nlu.clauses import clause_intents, is_question
 from bot.nlu.cold_since import cold_for_days
 from bot.nlu.contact_fix import corrected_phone
-from bot.nlu.faults import fault_type_of
+from bot.nlu.emergency import detect_emergency
+from bot.nlu.faults import fault_type_of, is_urgent
 from bot.nlu.limits import INPUT_TRUNCATED, MAX_MESSAGE_CHARS, has_words
 from bot.nlu.numbers import normalise_account_no, normalise_contact_number
 from bot.nlu.preambles import announces_question
@@ -102,6 +103,7 @@ from bot.nlu.requests import (
     demands_heat,
     hesitating,
     knocking_at_home,
+    urges_the_repair,
     withdraws,
 )
 from bot.nlu.reschedule import Reschedule, asks_to_reschedule
@@ -366,13 +368,20 @@ class ActionHandleYesNo(Action):
             return await hand_over(dispatcher, tracker, "fallback")
         if yes and pending == CHANGE_TICKET:
             return await hand_over(dispatcher, tracker, "request_human")
+        if pending == AFTER_OUTAGE and urges_the_repair(latest_text(tracker)):
+            # 行 修好了赶紧的 别让老人挨冻: the company's repair urged, no fitter asked for
+            return cleared + await ActionQueryOutage().run(dispatcher, tracker, domain)
         if pending == AFTER_OUTAGE and not yes and cold_for_days(latest_text(tracker)):
             # 不是啊 我这都冷了三四天了: not a no, the stop is not why; book it
             dispatcher.utter_message(response=NOT_THE_CAUSE)
             yes = True
         if yes and pending == AFTER_OUTAGE:
-            # The fault was told before the stop was: book it without asking it again.
-            fault = fault_type_of(resident_words(tracker, {"report_repair"}, "repair_form"))
+            # The fault was told before the stop was: book it without asking it again; a burst
+            # told of the stop (爆管了？那得修到啥时候) is the main's, not a leak at home
+            said = resident_words(tracker, {"report_repair"}, "repair_form")
+            fault = fault_type_of(said)
+            if is_urgent(fault) and detect_emergency(said) is None:
+                fault = "no_heat"
             told = [SlotSet("fault_type", fault)] if fault else []
             return [*cleared, *told, FollowupAction("repair_form")]
         if yes and pending == "repair":
@@ -1389,6 +1398,8 @@ def _correction_not_a_stop(
     asked = tracker.get_slot("requested_slot")
     if latest_intent(tracker) != "deny" or withdraws(raw_text(tracker)):
         return None  # 算了 / 那不绑了: a stop, whatever the request's verb
+    if (story := story_told(tracker)) is not None:
+        return story  # 停热不通知 at 哪方面: the complaint's answer, not a correction
     if f"utter_ask_{asked}" not in (domain.get("responses") or {}):
         return None
     urgent = tracker.get_slot("urgent_ticket_no")

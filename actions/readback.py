@@ -33,6 +33,7 @@ from actions.common import (
 )
 from bot.base import clock
 from bot.nlu.agreement import adds_a_person, adds_a_request, agrees_to_read_back
+from bot.nlu.complaints import category_kept
 from bot.nlu.requests import takes_request_back, withdraws
 from bot.nlu.timewindow import consistent_with_held
 from bot.privacy import mask_phone
@@ -151,7 +152,7 @@ def read_back_details(form: str, tracker: Tracker, sms: bool = False) -> list[tu
     if form == "verify_form" and (item := read_back_item(tracker)) is not None:
         details.append(item)
     if form == "complaint_form":
-        details.append(("类别", str(slot("complaint_category") or "其他")))
+        details.append(("类别", category_kept(slot("complaint_category"))))
         text = str(slot("complaint_text") or "")
         if not sms:
             details.append(("内容", f"{text[:40]}{'…' if len(text) > 40 else ''}"))

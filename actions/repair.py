@@ -55,7 +55,7 @@ from actions.outage import (
 )
 from actions.readback import SLOT as READ_BACK_SLOT
 from actions.readback import ReadBackSlot, confirmed_or_not_needed, withdrawn_at_read_back
-from actions.side_questions import answer_side_questions
+from actions.side_questions import answer_side_questions, follow_up_instead
 from actions.tickets import CANCEL_PREFIX, status_detail
 from bot.base import clock
 from bot.nlu.address import Address, parse_address
@@ -100,6 +100,8 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
         measure = measure_instead(dispatcher, tracker)
         if measure is not None:
             return measure
+        if (follow_up := follow_up_instead(dispatcher, tracker)) is not None:
+            return follow_up  # 要钱吗 right after the 开栓 answer: what it costs, no booking
         apologise_once(dispatcher, tracker)
         offer_person_once(dispatcher, tracker)
         said = str(tracker.get_slot("fault_type") or latest_text(tracker))
@@ -131,11 +133,13 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        """A leak needs no visit window: someone comes at once. So does anything an urgent
-        ticket was opened for (the message that named the leak may also name a valve, and the
-        form takes that fault from it: the window asked for then was ignored)."""
+        """An urgent ticket needs no visit window: someone comes at once (the message that
+        named the leak may also name a valve, and the form takes that fault from it: the window
+        asked for then was ignored). A leak the resident says can wait (一分钟滴一滴 不着急 明天
+        下午来就行: no urgent ticket) is booked like any repair, in the window they gave; it was
+        filed for "尽快" and their afternoon dropped."""
         slots = await super().required_slots(domain_slots, dispatcher, tracker, domain)
-        if tracker.get_slot("fault_type") == "leak" or tracker.get_slot("urgent_ticket_no"):
+        if tracker.get_slot("urgent_ticket_no"):
             return [s for s in slots if s != "visit_time"]
         return slots
 

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -44,15 +44,19 @@ from actions.readback import SLOT as READ_BACK_SLOT
 from actions.readback import ReadBackSlot, confirmed_or_not_needed, withdrawn_at_read_back
 from actions.side_questions import answer_side_questions
 from bot.base import clock
-from bot.nlu.agreement import tells_more_of_complaint
-from bot.nlu.complaints import complaint_category_of, complaint_change
+from bot.nlu.agreement import STORY_SLOTS, tells_more_of_complaint
+from bot.nlu.answers import yes_no_answer
+from bot.nlu.complaints import category_kept, complaint_category_of, complaint_change
 from bot.nlu.faults import fault_type_of
 from bot.nlu.numbers import parse_room_reading
 from bot.nlu.requests import (
+    asks_for_measurement,
     asks_for_repair,
+    complains,
     not_a_complaint,
     requests_in,
     wants_someone_in_charge,
+    withdraws,
 )
 from bot.policy import min_room_temp
 from bot.services import tickets as ticket_service
@@ -193,6 +197,23 @@ def _offered_a_person(tracker: Tracker) -> bool:
     )
 
 
+def _measure_not_complain(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType] | None:
+    """能不能来人测个温 inside a complaint the resident never called one (屋里冷得睡不着 温度计
+    显示14度 read as a complaint): they want the room measured, so the form hands over to the 测温
+    form, which keeps the address and phone given; a TS ticket nobody asked for was filed and
+    the measurement dropped. A complaint said as one (我要投诉 … 再派人来测) stays a complaint."""
+    text = latest_text(tracker)
+    if not asks_for_measurement(text):
+        return None
+    said = resident_words(tracker, {"file_complaint"}, "complaint_form") or ""
+    if complains(f"{said} {text}"):
+        return None
+    dispatcher.utter_message(response="utter_complaint_to_temp_check")
+    return [*leave_form(tracker), FollowupAction("temp_check_form")]
+
+
 class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
     """Category, description and contact of a complaint; a detailed first message counts."""
 
@@ -222,6 +243,9 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
                 *([SlotSet("fault_type", fault)] if fault else []),
                 FollowupAction("repair_form"),
             ]
+        measure = _measure_not_complain(dispatcher, tracker)
+        if measure is not None:
+            return measure
         if not any(
             e.get("event") == "bot"
             and (e.get("metadata") or {}).get("utter_action") in (APOLOGY, COMPLAINT_SORRY)
@@ -300,7 +324,9 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
             return {}
         text = latest_text(tracker)
         category = complaint_category_of(text)
-        if category is None and _story_for_the_category(tracker) and _is_detailed(text):
+        if category is None and _story_for_the_category(tracker) and _is_detailed(text, 4):
+            # 停热不通知 / 物业推给你们 at 哪方面: a matter named is the answer (其他), asked
+            # again it was "好的，记下了" and the same question until the resident gave up
             category = "其他"
         return {"complaint_category": category} if category else {}
 
@@ -333,15 +359,37 @@ def _story_for_the_category(tracker: Tracker) -> bool:
     return intent not in LEAVING_INTENTS and not _QUESTION.search(latest_text(tracker))
 
 
-def _is_detailed(text: str) -> bool:
+def story_told(tracker: Tracker) -> list[EventType] | None:
+    """The complaint's own question answered with a "no" that is the story (停热不通知, 不给修还
+    不接电话: read as `deny`, it got "好的，记下了" and the same question again): the answer is
+    kept (a category from its words, 其他 when none say which; or the description) and the form
+    goes on. None for any other message, or a bare 不 / 不是."""
+    asked = tracker.get_slot("requested_slot")
+    text = latest_text(tracker)
+    if tracker.active_loop.get("name") != "complaint_form" or asked not in STORY_SLOTS:
+        return None
+    if not _is_detailed(text, 4) or withdraws(text):
+        return None
+    value = (complaint_category_of(text) or "其他") if asked == "complaint_category" else text
+    # the stop rule closed the form before this action ran: open it again, the answer kept
+    form = "complaint_form"
+    return [ActiveLoop(form), SlotSet(str(asked), value), FollowupAction(form)]
+
+
+def _is_detailed(text: str, minimum: int = 8) -> bool:
     """A complaint message longer than a bare 我要投诉 already describes what happened (a
-    payload never does)."""
-    if is_payload(text):
+    payload never does); at the category question a shorter answer (`minimum` 4: 停热不通知)
+    names the matter, and a bare 好的 / 嗯嗯 does not."""
+    if is_payload(text) or yes_no_answer(text) is not None or _ACKNOWLEDGED.fullmatch(text.strip()):
         return False
     core = text
     for filler in ("我要投诉", "我想投诉", "投诉", "你们", "我要", "！", "!", "，", ","):
         core = core.replace(filler, "")
-    return len(core) >= 8
+    return len(core) >= minimum
+
+
+#: An acknowledgement that names no matter (好的好的, 嗯嗯, 知道了, 谢谢).
+_ACKNOWLEDGED = re.compile(r"(?:好的?|嗯+|哦+|行|知道了|明白了?|谢谢(?:你|您)?|收到)+[。.!！~～]*")
 
 
 async def _complaint_community(tracker: Tracker) -> str | None:
@@ -370,7 +418,7 @@ class ActionSubmitComplaint(Action):
         """Create the TS ticket, with the community it concerns, and confirm it."""
         if not confirmed_or_not_needed(tracker):
             return []
-        category = tracker.get_slot("complaint_category") or "其他"
+        category = category_kept(tracker.get_slot("complaint_category"))
         address = tracker.get_slot("address")
         home = await address_parts(address)  # the address read back is the address kept
         draft = TicketDraft(

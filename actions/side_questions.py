@@ -11,11 +11,12 @@ knowledge-base questions among the clauses before the request goes on.
 from __future__ import annotations
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import latest_text, policy, this_turn
+from actions.common import latest_text, leave_form, policy, this_turn
 from actions.emergency import answer_emergency_follow_up
-from actions.knowledge import answer_faq_clauses, answer_topics
+from actions.knowledge import answer_faq_clauses, answer_follow_up, answer_topics
 from actions.outage import tell_outage_asked
 from actions.service_halls import tell_hall_asked
 from bot.nlu.form_answers import asks_what_it_costs
@@ -48,3 +49,16 @@ async def answer_side_questions(dispatcher: CollectingDispatcher, tracker: Track
     await tell_outage_asked(dispatcher, tracker)
     await tell_hall_asked(dispatcher, tracker)
     answer_faq_clauses(dispatcher, tracker)
+
+
+def follow_up_instead(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType] | None:
+    """A short follow-up to the answer just given, read as a request (多少钱 right after the
+    answer on what a repair costs was read as a fee query and asked for the 户号; 要钱吗 after
+    the 开栓 answer as a repair): the follow-up is answered from that answer's topic
+    (`answer_follow_up`) and the form the classifier started ends before its first question.
+    Only as the form starts; None when the message is no such follow-up."""
+    if tracker.get_slot("requested_slot") or not answer_follow_up(dispatcher, tracker):
+        return None
+    return leave_form(tracker)

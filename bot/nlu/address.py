@@ -83,7 +83,7 @@ _MULTI_CHAR_SUFFIX = re.compile(
     rf"(?:{_SUBAREA})?$"
 )
 # Characters that never occur inside a community name but do in the words around it.
-_STOP_CHARS = re.compile("[我你他她这那哪的了吗呢啊吧是在有没不就住,，。!！?？:：;；]")
+_STOP_CHARS = re.compile("[我你他她这那哪的了吗呢啊吧是在有没不就住们,，。!！?？:：;；]")
 #: A character no name holds (an emoji, a symbol): 😭家里 is no community.
 _NOT_NAME_CHAR = re.compile(r"[^\w·]")
 #: Words a guessed name cannot end with: they say "in the home" (家里, 屋里), not a place.

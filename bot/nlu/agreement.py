@@ -43,6 +43,15 @@ _FILLER = re.compile(
     r"那|吧|啊|呀|哈|了|的|呢|嘛|哦|噢|ok|okay|yes|sure",
     re.IGNORECASE,
 )
+#: A sign-off after the yes (上课了先不回了, 我先去忙了, 要开会了 等你们电话, 回头聊): the
+#: resident leaves the chat, not the request; 先不提交 / 先不修了 take the request back.
+_SIGN_OFF = re.compile(
+    r"[我俺]?(?:这边|这会儿?)?(?:先|要|得|该|马上|现在|一会儿?)*(?:去)?"
+    r"(?:上课|上班|开会|干活|出门|下楼|睡觉?|开车|忙|进电梯|上工|下地)(?:去)?了?"
+    r"|[我俺]?先(?:不回(?:复|消息)?|去?忙|下了|撤了?|这样|走了?)(?:了|啊|哈|去了)?"
+    r"|回头(?:再)?(?:聊|说|联系)|等(?:你们?|您)?的?(?:电话|消息|通知|联系)"
+    r"|有事(?:打|给)?[我俺](?:打)?电话|不(?:用|必)回(?:复|了)?"
+)
 #: A question about the list is no yes (对吗, 是吗？): anything else that is not agreement,
 #: thanks, urging or a detail on the list is left over and makes it no yes (不过是5号楼, 取消).
 _ASKING = re.compile(r"吗|[?？]")
@@ -85,7 +94,7 @@ def agrees_to_read_back(
     values = [to_canonical(str(v)) for v in held if v]
     rest = _OPENING.sub("", canonical, count=1)
     for chunk in _SEPARATORS.split(rest):
-        remaining = _FILLER.sub("", chunk)
+        remaining = _FILLER.sub("", _SIGN_OFF.sub("", chunk))
         told_again = _matches_held(remaining, values) or (held_time and held_time(chunk))
         if remaining and not told_again:
             return False

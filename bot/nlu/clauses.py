@@ -37,7 +37,7 @@ CLAUSE_CONFIDENCE = 0.5
 MIN_CHARS = 5
 
 _SENTENCE_END = re.compile(r"[?!。;；\n]+|\.(?!\d)")
-_NUMBERED = re.compile(r"(?:^|(?<=[\s,，:：]))[1-9一二三四五][、.．)）](?!\d)")
+_NUMBERED = re.compile(r"(?:^|(?<=[\s,，:：;；。!！?？]))[1-9一二三四五][、.．)）](?!\d)")
 _NEW_MATTER = re.compile(r"另外|顺便|顺带|还有(?![人没])|对了|再问(?:一?下)?|再就是|此外")
 _GREETING = re.compile(
     r"^\s*(?:(?:喂+|你好|您好|哈喽|hello|hi|嗨|在吗|在不在|同志|师傅|打扰(?:您|你)?(?:一下)?了?|"
@@ -67,8 +67,10 @@ _WORD = re.compile(r"\w")
 
 def _cuts(text: str) -> list[int]:
     """Where the strong separators (module docstring) start a new clause."""
-    cuts = {m.end() for m in _SENTENCE_END.finditer(text)}
-    cuts |= {m.start() for m in _NUMBERED.finditer(text)}
+    markers = list(_NUMBERED.finditer(text))
+    # the point of an item marker (1.厨房…) ends no sentence: the item is one clause with it
+    cuts = {m.end() for m in _SENTENCE_END.finditer(text)} - {m.end() for m in markers}
+    cuts |= {m.start() for m in markers}
     cuts |= {m.start() for m in _NEW_MATTER.finditer(text)}
     greeting = _GREETING.match(text)
     if greeting and greeting.end() < len(text):

@@ -72,6 +72,14 @@ def complaint_category_of(text: str) -> str | None:
     return next(category for category, score in scores.items() if score == best)
 
 
+def category_kept(value: object) -> str:
+    """The category a ticket records for the slot's `value`: one of `CATEGORIES`, never the
+    resident's sentence. A slot filled while a rule answered the message (爆管我能理解，可总得群发个
+    短信吧 read as an outage question) skipped the form's validation and was read back and filed
+    as the category itself; the words are the complaint's text, the category is from them."""
+    return complaint_category_of(str(value or "")) or "其他"
+
+
 #: The complaint's account said anew at the read-back (内容改成：…, 我投诉的是停暖不通知 不是室温).
 _CONTENT_CHANGE = re.compile(
     r"(?:内容|事由|投诉(?:的)?内容|我(?:要)?投诉的是|我说的是|投诉的是)"

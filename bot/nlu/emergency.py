@@ -2081,10 +2081,19 @@ def _unlikened(text: str) -> str:
     return _SIMILE.sub(lambda m: "□" * len(m.group(0)), text)
 
 
+#: A leak getting worse (越滴越快, 越来越大, 比刚才多了, 止不住): a drip that was slow is not any
+#: more, whatever bucket stands under it.
+_WORSENING = re.compile(
+    r"越(?:滴|漏|流|渗|冒|喷|呲|滋)越(?:快|多|大|厉害|急|猛)|越来越(?:快|多|大|厉害|急|猛|严重)|"
+    r"比(?:刚才|之前|早上|昨天)(?:还)?(?:多|大|快|厉害)|止不住|控制不住|(?:盆|桶)(?:都|快)?(?:满了|接满|装满|接不过来)"
+)
+
+
 def _can_wait(text: str) -> bool:
     """The writer says the leak can wait, or it is small and contained or asked for later, or
-    contained and asked for later without hurry; never with water pouring (module docstring)."""
-    if _STRONG_WATER.search(text):
+    contained and asked for later without hurry; never with water pouring or a leak getting
+    worse (开始一会儿滴一滴 现在越滴越快了 底下接了个盆: module docstring)."""
+    if _STRONG_WATER.search(text) or _WORSENING.search(text):
         return False
     minor, later, contained = (bool(p.search(text)) for p in (_MINOR, _LATER, _CONTAINED))
     if _URGENT.search(text):

@@ -53,7 +53,8 @@ NEGATION = re.compile(
 
 _LEAK = re.compile(
     "漏水|漏了|跑水|滴水|滴答|渗水|渗漏|滋水|呲水|爆管|爆了|管子爆|(?:裂|崩)了|裂开|裂缝|冒水|喷水|淌水|(?<![像似])流水(?!声|似|一样|般)|"
-    "水漫|漫水|泡了|湿了|往下滴|往外冒|漏(?!费|缴|交|掉|接|报|看|了电话)|(?i:leak|flood|burst|dripping)"
+    "水漫|漫水|泡了|湿了|往下滴|往外冒|滴(?:\\d|一|两|几)滴|一滴一滴|(?:在|直|老)滴|"
+    "漏(?!费|缴|交|掉|接|报|看|了电话)|(?i:leak|flood|burst|dripping)"
 )
 _VALVE_FAULT = re.compile(
     "阀门?(?:坏|卡|失灵|不好使|不管用|拧不|关不|打不开|转不动|漏)|拧不动|拧不开|关不上|关不严|关不住|"
@@ -129,27 +130,41 @@ def is_urgent(fault_type: str | None) -> bool:
 
 #: A radiator warm in one part and cold in another (上半截凉下半截热, 上热下凉, 一半热).
 _PART_COLD = re.compile(
-    r"[上下前后左右](?:半截|半边|半部|面|边|头)?[热凉冷温](?:乎)?\S{0,3}?[上下前后左右]|"
+    r"[上下前后左右](?:半截|半边|半部|面|边|头)?儿?[热凉冷温](?:乎)?\S{0,3}?[上下前后左右]|"
     r"一半|半截|半边|局部"
 )
+#: The top cold and the bottom warm (上边儿凉下边儿热, 上面冰凉下面烫): where air collects.
+_TOP_COLD = re.compile(
+    r"上(?:半截|半边|半部|面|边|头)?儿?(?:是)?(?:冰?凉|冷|不热)\S{0,4}?下(?:半截|半边|半部|面|边|头)?儿?(?:是)?(?:热|烫|温)"
+)
+#: Venting tried at home (我自己放了回气, 拿钥匙放过气, 排了气): what one does for air; a
+#: radiator cold at the top after it is still air for the fitter (not vented fully, or back).
+_VENTED = re.compile(r"放(?:了|过)?(?:[\d一两几半]?[回次下遍])?气|排(?:了|过)?气|放气阀|跑了?气")
 #: Water and air moving inside it (咕噜咕噜, 哗哗的水声).
 _GURGLE = re.compile(r"咕噜|咕嘟|呼噜|咕咚|哗哗|流水声|水流声|水声|气泡")
 
 
 def air_in_radiator(text: str | None) -> bool:
     """Whether `text` tells both signs of air in a radiator: warm in one part and cold in
-    another, and gurgling (暖气片上半截凉下半截热 晚上还咕噜咕噜响). The knowledge base says so
-    (有空气：上面凉下面热、有咕噜声) and a fitter comes to vent it; each sign alone reads as no heat
-    or as a noise."""
+    another, and gurgling (暖气片上半截凉下半截热 晚上还咕噜咕噜响), or the top cold with venting
+    tried (上边儿凉下边儿热 我自己放了回气 还是那样). The knowledge base says so (有空气：上面凉下面
+    热、有咕噜声) and a fitter comes to vent it; each sign alone reads as no heat or as a noise."""
     if not text:
         return False
     prepared = _prepare(text)
+    if _TOP_COLD.search(prepared) and _VENTED.search(prepared):
+        return True  # 上边儿凉下边儿热 我自己放了回气 还是那样
     return _PART_COLD.search(prepared) is not None and _has_match(_GURGLE, prepared, True)
 
 
 def ticket_fault(fault: str | None, text: str | None) -> str | None:
     """The fault a ticket records for `fault` named in `text`: air where the message tells both
-    of its signs (`air_in_radiator`) though its words were read as no heat or a noise."""
-    if fault in (None, "no_heat", "noise") and air_in_radiator(text):
+    of its signs (`air_in_radiator`) though its words were read as no heat or a noise; the
+    specific fault the message names where `fault` is the vague 其他 (an entity on 锈死了 beside
+    伐门拧不动)."""
+    if fault in (None, "no_heat", "noise", "other") and air_in_radiator(text):
         return "air"
+    if fault == "other":
+        # 伐门拧不动了 …是不是锈死了: the guess (锈死, 其他) gives way to the part named
+        return fault_type_of(text) or fault
     return fault

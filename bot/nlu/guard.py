@@ -63,6 +63,7 @@ from bot.nlu.requests import (
 from bot.nlu.reschedule import moves_a_visit
 from bot.nlu.resident_requests import cancels_named_request, resident_request, states_a_fault
 from bot.nlu.stateless import StatelessComponent
+from bot.nlu.timewindow import only_a_time
 from bot.nlu.topic_cues import fits_words
 
 FALLBACK_INTENT = "nlu_fallback"
@@ -178,6 +179,8 @@ class IntentCorrections(StatelessComponent):
     - → `correct_info` for a message that moves a booked visit and names no fault (明天下午我有事
       能改到后天上午吗, `bot.nlu.reschedule.moves_a_visit`): it read as a renovation question,
       and the visit stayed where the resident could not be home;
+    - `inform` for a message that says a time and nothing else (tmr afternoon, 周六上午我在家:
+      `bot.nlu.timewindow.only_a_time`): read as a repair, it switched a 测温 to the repair form;
     - `affirm` / `deny` for a bare 要 / 不要 answer, whatever the classifier made of it
       (`bot.nlu.answers`): a "no" read as a request would start what the resident declined;
     - `faq`, `apply_stop_heating`, `inform` or the fallback → `deny` for a change of mind that
@@ -211,8 +214,9 @@ class IntentCorrections(StatelessComponent):
       against the last answer (it read as a goodbye);
     - `query_outage` → `faq` for a question about the season's end that names no stop (暖气
       几月结束, the season topic first), which was answered "no stop in your community";
-    - `faq` → the request a clause makes (我要报停，另外去年的发票还没开): the request is what the
-      resident came for; its form answers the question beside it;
+    - `faq` or `query_service_hall` → the request a clause makes (我要报停，另外去年的发票还没开;
+      暖气不太热，想报个修，顺便问下营业厅周末开门吗): the request is what the resident came for;
+      its form answers the question beside it;
     - → `faq` for what to do if it is still cold once a stop is over (那停完了还不热咋办,
       `asks_after_the_stop`): a question, not the address the repair form waits for;
     - `faq`, `inform`, `query_ticket`, `out_of_scope`, `goodbye` or the fallback → `query_outage`
@@ -259,6 +263,8 @@ class IntentCorrections(StatelessComponent):
             answer = yes_no_answer(text)
             if answer is not None and name != answer:
                 meant = answer
+            elif name not in _A_TIME_KEEPS and only_a_time(text):
+                meant = "inform"  # tmr afternoon / 周六上午我在家: a visit time, not a request
             elif name in _WITHDRAWAL_LOOKALIKES and changes_mind(text) and not is_question(text):
                 meant = "deny"
             elif name in _CANCEL_LOOKALIKES and withdraws_by_name(text):
@@ -353,6 +359,9 @@ class IntentCorrections(StatelessComponent):
 #: question is a KB question only for these; the topic model's guess of another topic (发票 for
 #: 你们有没有人工电话 存一个) would answer what was not asked, so the hand-off stays.
 _PERSON_TOPICS = frozenset({"faq/hotline", "faq/night_contact", "faq/complaint_channels"})
+#: Intents a message of only a time keeps (`only_a_time`): it is a value (inform), or moves a
+#: visit, agrees or refuses.
+_A_TIME_KEEPS = frozenset({"inform", "correct_info", "affirm", "deny"})
 #: Intents a message moving a booked visit keeps: taking it back, a person, a correction already.
 _NOT_A_MOVE = frozenset({"correct_info", "cancel_ticket", "request_human", "deny"})
 #: Requests for a visit that "不用派人 我就问问 怎么自己弄" takes back (`only_asking_how`).
@@ -375,9 +384,10 @@ _ASKS_ABOUT_MEASURING = re.compile(
 #: Intents a 报停 applied for in question form (暖气能报停吗, 现在还能办不) is mistaken for.
 _STOP_APPLICATION_LOOKALIKES = frozenset({KB_INTENT, "inform", FALLBACK_INTENT})
 #: Intents a doubted meter (这表是不是坏了) or a meter visit asked for is mistaken for: the
-#: readings (which need the 户号), a reading given, or the metering topic.
+#: readings (which need the 户号), a reading given, the metering topic, or the bill (账单上的读数
+#: 跟我表上的对不上 需要人来check一下: the bill was shown, the meter nobody came to check).
 _METER_LOOKALIKES = frozenset(
-    {"query_meter", "report_meter_reading", KB_INTENT, "inform", FALLBACK_INTENT}
+    {"query_meter", "report_meter_reading", KB_INTENT, "inform", FALLBACK_INTENT, "query_fee"}
 )
 #: Intents a question about a request already made (刚才俺投诉的那个 多长时间回话) is mistaken for.
 _FOLLOW_UP_LOOKALIKES = frozenset(
@@ -463,9 +473,15 @@ def _request_in_a_clause(message: Message, intent: str | None, text: str) -> str
     """The request a clause makes in a message read as small talk or as a question."""
     if intent in ("greet", "thank", "goodbye"):
         return _request_after_greeting(message)
-    if intent == "faq":
+    if intent in _QUESTION_TASKS:
         return _request_beside_a_question(message, text)
     return None
+
+
+#: Intents that ask something without starting a form: a request in a clause beside one is what
+#: the resident came for (暖气不太热，想报个修，顺便问下你们营业厅周末开门吗: the hall was
+#: answered and the repair dropped); the repair form answers the hall question beside it.
+_QUESTION_TASKS = frozenset({"faq", "query_service_hall"})
 
 
 #: How sure the classifier must be of a clause's request, when the rules do not see it too, to

@@ -365,7 +365,7 @@ def asks_for_measurement(text: str | None) -> bool:
 #: The heat meter named as what is wrong or what to look at (热表读数翻倍, 派人来看看表, 表不准),
 #: not 表示 / 表扬 / 表格.
 _METER_TROUBLE = re.compile(
-    r"(热量表|热表|计量表|热计量表|表计|表盘)|"
+    r"(热量表|热表|计量表|热计量表|表计|表盘|表上(?!网)|(?i:meter))|"
     r"(看|查|检查|校验|校|核查|核对|核|验|修|换|抄|对)(一下|下|一眼|看|查|个|一次)?(这个|那个|俺家|我家|家里)?的?表(?!示|扬|格|彰|达|态)|"
     r"表(?:坏|有毛病|有问题|不准|不对|出问题|读数|上的?数|跳|走得|转得)"
 )
@@ -380,12 +380,13 @@ _METER_DOUBTED = re.compile(
     r"表.{0,5}(?:坏|不准|有问题|出问题|有毛病|毛病|不对|乱跳|失灵|故障)|"
     r"读数.{0,10}(?:不对|不正常|离谱|翻倍|多了一大截|多了好多|涨了|蹦|跳)|"
     # the bill's reading against the resident's own (账单上写3265 我拍的表盘才2987 差了快三百)
-    r"(?:账单|单子|通知单|缴费单).{0,30}(?:表盘|表上|读数).{0,30}(?:差了|对不上|不一致|不一样|多了|少了)"
+    r"(?:账单|单子|通知单|缴费单|(?i:bill)).{0,30}(?:表盘|表上|读数|(?i:meter)).{0,30}"
+    r"(?:差了|对不上|不一致|不一样|多了|少了|不符|(?i:match))"
 )
 #: Someone asked to come and check the meter (我要求你们来人核一下表, 能不能派人来看看表).
 _METER_VISIT = re.compile(
     r"(?:来人|派人|派个人|上门|过来|安排|叫人|叫个人|找人|找个人|让人|请人).{0,6}"
-    r"(?:核|看|查|校|检|验|抄|对).{0,3}表(?!示|扬|格|彰|达|态)"
+    r"(?:核|看|查|校|检|验|抄|对|(?i:check)).{0,3}(?:表(?!示|扬|格|彰|达|态)|(?i:meter))"
 )
 
 
@@ -551,7 +552,7 @@ def seeks_help_with_fault(text: str | None) -> bool:
 
 #: Saying that no visit is wanted, or that one is only asking (不用派人 我就问问, 先不报修).
 DECLINED_VISIT = re.compile(
-    "(?:不用|不要|不想|先不|现在不|暂时不|不需要|不是要|别)(?:报修|报|修|派人|上门|登记|来人)|"
+    "(?:不用|不要|不想|先不|现在不|暂时不|不需要|不是要|(?<!是)不是(?:来|想)?|别)(?:报修|报|修|派人|上门|登记|来人)|"
     "(?<![还怎咋么啥报])不报修|(?<![还怎咋么啥修])不修(?:了|[！!。]*$)|"
     "(?:就|只)是?(?:问问|想问|问一下|咨询)|[我俺]是问|是问问"
 )
@@ -650,8 +651,37 @@ _DEMAND = re.compile(
 
 def demands_heat(text: str | None) -> bool:
     """Whether `text` demands the heat back or says who suffers without it (今天晚上之前必须给我来
-    暖气 家里有老人): right after a stop was told, it is about that stop and owed an apology."""
-    return _DEMAND.search(to_canonical(str(text or ""))) is not None
+    暖气 家里有老人), or urges the company's repair (`urges_the_repair`): right after a stop was
+    told, it is about that stop and owed an apology."""
+    return _DEMAND.search(to_canonical(str(text or ""))) is not None or urges_the_repair(text)
+
+
+#: Urging the company to get on with its repair (修好了赶紧的, 你们抓紧抢修, 催你们修).
+_URGES = re.compile(
+    r"(?:赶紧|抓紧|快点|快些|尽快|早点|马上|麻溜|赶快|抓点紧)(?:的|点|儿|些)?(?:给|把它|把管子)?"
+    r"(?:修|抢修|弄好|处理|干)|修好了?(?:就)?(?:赶紧|抓紧|快点|快些)|催(?:你们|一下|一催|催)?.{0,4}修|"
+    r"(?:修|抢修)(?:得|的)?(?:快点|快些|抓紧|赶紧|麻利|利索)"
+)
+
+
+def urges_the_repair(text: str | None) -> bool:
+    """Whether `text` urges the company to get its repair done and tells of no fault of the
+    home's own beyond the cold (行 修好了赶紧的 别让老人挨冻, 那你们抓紧抢修啊): said after a stop
+    was told, it is about that stop (the answer: sorry, and when heat is back), not a yes to
+    booking a fitter, who cannot fix a main (a home repair was filed, 爆管 as a leak)."""
+    canonical = to_canonical(str(text or ""))
+    return _URGES.search(canonical) is not None and fault_type_of(canonical) in (None, "no_heat")
+
+
+#: The stop named by the resident as why it is cold (停暖也不提前通知, 又停热了, 爆管了).
+_BLAMES_THE_STOP = re.compile(r"停暖|停热|停气|停供|停了暖|(?:把|给)暖气?停了|暖气停了|爆管|抢修")
+
+
+def blames_the_stop(text: str | None) -> bool:
+    """Whether `text` names the heating stop as why the home is cold (幸福里这边暖气一早就凉了，你们
+    停暖也不提前通知一声？我要投诉): the resident knows the cause, and a home repair offered
+    after the complaint (the fitter cannot fix a stop) is no second request of theirs."""
+    return _BLAMES_THE_STOP.search(to_canonical(str(text or ""))) is not None
 
 
 #: A request named by its own word, for a message that otherwise only gives details (申请报停
@@ -723,7 +753,8 @@ _MAY_STOP = re.compile(
 #: The resident's own home or premises and why it needs no heat this winter.
 _OWN_PREMISES = re.compile(
     r"[我俺咱]们?(?:家|的|是|这|那)|这套房|房子.{0,4}(?:空|没人|不住)|没人住|空着|不住|"
-    r"回老家|去外地|出国|店不开|关店|去[^，,。 ]{0,6}(?:那|家)(?:儿|里|边)?住"
+    r"回老家|去外地|出国|店不开|关店|去[^，,。 ]{0,6}(?:那|家)(?:儿|里|边)?住|"
+    r"[我俺咱]们?(?:一家|全家)|回[^，,。 ]{1,4}过年|过年(?:要)?回|(?:开春|年后|明年)才?回来"
 )
 
 
@@ -742,6 +773,17 @@ _ASKS_HOW_TO = re.compile(
 )
 
 
+#: 报停 as typed by pinyin and voice input: 报挺, 报亭, 报庭, 抱停, 包停 (not 包停车).
+_STOP_TYPO = re.compile(r"报[挺亭庭婷听]|[抱包]停(?!车|车位)")
+
+
+def stop_word_fixed(canonical: str) -> str:
+    """`canonical` with the typed-wrong spellings of 报停 put right (暖气能报挺吗): an input
+    method offers the homophone first, and the application was answered with the season's
+    dates. Done here, not in `bot.nlu.text`, because 报亭 is a real word elsewhere."""
+    return _STOP_TYPO.sub("报停", canonical)
+
+
 def wants_stop_heating(text: str | None) -> bool:
     """Whether `text` applies for a 报停 for the resident's own home, though it is put as a
     question (俺是房东 …这套房子现在空着 想把今年的暖气报停 …现在还能办不; 我是翠湖苑4号楼底商
@@ -749,7 +791,7 @@ def wants_stop_heating(text: str | None) -> bool:
     the rules.
     A question about 报停 in general (新房没装修可以报停吗, 报停了还要交钱吗), or about how to
     apply (报停得办啥手续啊), is not."""
-    canonical = to_canonical(str(text or ""))
+    canonical = stop_word_fixed(to_canonical(str(text or "")))
     if "报停" not in canonical or changes_mind(canonical) or _ASKS_HOW_TO.search(canonical):
         return False  # 报停得办啥手续啊: how to apply, the documents' answer (and 我要报停)
     own = _OWN_PREMISES.search(canonical) is not None

@@ -42,17 +42,21 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from bot.nlu.numbers import to_canonical
+from bot.nlu.timespans import find_time_spans
 
 __all__ = [
     "VisitWindow",
     "consistent_with_held",
+    "english_times_in_chinese",
     "find_day",
     "mentions_past_day",
     "next_visit_window",
+    "only_a_time",
     "parse_visit_window",
     "window_on_held_day",
 ]
@@ -331,6 +335,83 @@ def _has_time_of_day(text: str) -> bool:
     return bool(_PART_RE.search(text) or _CLOCK_RE.search(text) or _RANGE_RE.search(text))
 
 
+_EN_WEEKDAYS = {
+    "mon": "一", "tue": "二", "wed": "三", "thu": "四", "fri": "五", "sat": "六", "sun": "日",
+}
+_EN_WEEKDAY = r"(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?"
+
+
+def _en_clock(match: re.Match[str]) -> str:
+    hour, minute, half = match.group(1), match.group(2), match.group(3).lower()
+    part = "下午" if half == "p" else "上午"
+    return f"{part}{hour}" + (f":{minute}" if minute else "点")
+
+
+#: English time words residents mix into Chinese (tmr afternoon, sat morning, after 4pm), in the
+#: order they are replaced: the longer phrases first.
+_EN_TIMES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = tuple(
+    (re.compile(r"(?<![a-z])(?:" + pattern + r")(?![a-z])", re.IGNORECASE), replacement)
+    for pattern, replacement in (
+        (r"day after (?:tomorrow|tmrw?)", "后天"),
+        (r"(\d{1,2})(?::(\d{2}))?\s*([ap])\.?m\.?", _en_clock),
+        (r"tmrw?|tmro|tomorrow|tomorow|2morrow|tmw", "明天"),
+        (r"today|tdy|2day", "今天"),
+        (r"tonight|tonite|this evening", "今晚"),
+        (r"this morning", "今天上午"),
+        (r"this afternoon", "今天下午"),
+        (r"next (?:week ?)?" + _EN_WEEKDAY, lambda m: "下周" + _EN_WEEKDAYS[m.group(1).lower()]),
+        (r"(?:this )?" + _EN_WEEKDAY, lambda m: "周" + _EN_WEEKDAYS[m.group(1).lower()]),
+        (r"(?:this )?weekend", "周末"),
+        (r"weekdays?", "工作日"),
+        (r"morning|a\.m\.?", "上午"),
+        (r"afternoon|p\.m\.?", "下午"),
+        (r"evening|night", "晚上"),
+        (r"noon|lunch ?time", "中午"),
+        (r"all day", "全天"),
+        (r"asap|as soon as possible|right now", "尽快"),
+        (r"any ?time|whenever", "随时"),
+        (r"after", "以后"),
+        (r"before", "以前"),
+    )
+)
+
+
+def english_times_in_chinese(text: str) -> str:
+    """`text` with the English time words residents mix in put into Chinese (tmr afternoon →
+    明天 下午, sat morning → 周六 上午, 4pm → 下午4点): a programmer typing 16℃ is this normal
+    answers the visit question in English too, and "tmr afternoon" was not understood.
+    A word order such as "after 4pm" stays English (以后 下午4点); the parsers read the parts."""
+    for pattern, replacement in _EN_TIMES:
+        text = pattern.sub(replacement, text)
+    return re.sub(r"以后\s*(下午|上午)?(\d{1,2}(?::\d{2}|点))", r"\1\2以后", text)
+
+
+#: What a resident says around a time that names nothing else (吧, 都行, 在家, I'm free, pls);
+#: not 好, which makes 早上好 / 晚上好 a greeting.
+_AROUND_A_TIME = re.compile(
+    r"吧|啊|呀|哦|噢|嗯|的|了|都|也|就|那|行|可以|在家|有人|有空|方便|家里|我|俺|吗|呢|"
+    r"ok|okay|i'?m|i am|at home|home|free|available|is fine|fine|works?|pls|please|maybe|"
+    r"[\s,，.。!！?？~～、]",
+    re.IGNORECASE,
+)
+
+
+def only_a_time(text: str | None) -> bool:
+    """Whether `text` says a time and nothing else (tmr afternoon, 明天下午吧, 周六上午我在家, sat
+    morning pls): the answer to "when can someone come", whatever a classifier makes of words it
+    never saw (tmr afternoon was read as a repair and switched a 测温 to the repair form)."""
+    canonical = english_times_in_chinese(to_canonical(str(text or "")))
+    spans = [span for span in find_time_spans(canonical) if not span.past]
+    rest = canonical
+    for span in sorted(spans, key=lambda s: s.start, reverse=True):
+        rest = rest[: span.start] + " " + rest[span.end :]
+    found = bool(spans)
+    for pattern in (_NOW_RE, _ANYTIME_RE, _PART_RE):
+        found = found or pattern.search(rest) is not None
+        rest = pattern.sub(" ", rest)
+    return found and not _AROUND_A_TIME.sub("", rest)
+
+
 def parse_visit_window(text: str, now: datetime) -> VisitWindow | None:
     """The visit window the user means, resolved against the aware datetime `now`; else None.
 
@@ -339,7 +420,7 @@ def parse_visit_window(text: str, now: datetime) -> VisitWindow | None:
     """
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("parse_visit_window needs a timezone-aware `now`")
-    canonical = to_canonical(text or "")
+    canonical = english_times_in_chinese(to_canonical(text or ""))
     compact = re.sub(r"\s+", "", canonical)
     if not compact:
         return None
@@ -424,7 +505,7 @@ def next_visit_window(text: str, now: datetime) -> tuple[VisitWindow, bool] | No
     window = parse_visit_window(text, now)
     if window is not None:
         return window, False
-    compact = re.sub(r"\s+", "", to_canonical(text or ""))
+    compact = re.sub(r"\s+", "", english_times_in_chinese(to_canonical(text or "")))
     if not compact or _PAST_DAY_RE.search(compact) or not _has_time_of_day(compact):
         return None
     if _find_date(compact, now.date()) is not None:
@@ -455,7 +536,7 @@ def window_on_held_day(
     held one when it lies within what was said (对 改到下午 of 14:00–18:00 repeats it)."""
     if held is None:
         return None
-    compact = re.sub(r"\s+", "", to_canonical(text or ""))
+    compact = re.sub(r"\s+", "", english_times_in_chinese(to_canonical(text or "")))
     if not compact or _PAST_DAY_RE.search(compact) or not _has_time_of_day(compact):
         return None
     if _find_date(compact, now.date()) is not None:

@@ -183,3 +183,41 @@ async def test_no_offer_inside_a_form(domain: dict[str, Any]) -> None:
     dispatcher = CollectingDispatcher()
     await ActionAnswerFaq().run(dispatcher, inside, domain)
     assert "utter_kb_task_offer" not in texts(dispatcher)
+
+
+@pytest.mark.parametrize(
+    ("last", "text", "intent", "facet"),
+    [
+        # the seventh round's class (e): a follow-up read as a task started that task's form
+        ("repair_cost", "那得多少钱", "query_fee", "cost"),
+        ("new_home_activation", "收费不", "report_repair", "cost"),
+        ("account_transfer", "大概要几天", "bind_account", "duration"),
+    ],
+)
+async def test_a_follow_up_read_as_a_task_is_answered_not_started(
+    domain: dict[str, Any], last: str, text: str, intent: str, facet: str
+) -> None:
+    """多少钱 right after the answer on what a repair costs was a fee query: the 户号 was asked
+    for a bill nobody wanted. The form the classifier started ends before its first question."""
+    from actions.account import ValidateVerifyForm
+    from actions.repair import ValidateRepairForm
+
+    form = ValidateRepairForm() if intent == "report_repair" else ValidateVerifyForm()
+    turns = follow_up(text, intent, [(last, 0.4)], [answered(last)])
+    dispatcher = CollectingDispatcher()
+    events = await form.run(dispatcher, turns, domain)
+    assert texts(dispatcher) == [KB.follow_up(last, facet)]
+    assert {"event": "active_loop", "name": None} in [
+        {"event": e.get("event"), "name": e.get("name")} for e in events
+    ]
+
+
+async def test_a_task_after_an_answer_that_asks_more_starts(domain: dict[str, Any]) -> None:
+    from actions.account import ValidateVerifyForm
+
+    keys = [("fee_standard", 0.3)]
+    asked = "帮我查下我家今年暖气费交了没有"
+    turns = follow_up(asked, "query_fee", keys, [answered("repair_cost")])
+    dispatcher = CollectingDispatcher()
+    await ValidateVerifyForm().run(dispatcher, turns, domain)
+    assert KB.follow_up("repair_cost", "cost") not in texts(dispatcher)

@@ -72,12 +72,33 @@ async def test_a_retried_leak_message_does_not_open_a_second_ticket_or_page_twic
 async def test_a_leak_needs_no_visit_window(domain: dict[str, Any]) -> None:
     form = ValidateRepairForm()
     slots = list(domain["forms"]["repair_form"]["required_slots"])
-    leak = tracker(user_turn("漏水"), slots={"fault_type": "leak"})
+    leak = tracker(
+        user_turn("漏水"), slots={"fault_type": "leak", "urgent_ticket_no": "BX202611270001"}
+    )
     cold = tracker(user_turn("不热"), slots={"fault_type": "no_heat"})
     assert "visit_time" not in await form.required_slots(
         slots, CollectingDispatcher(), leak, domain
     )
     assert "visit_time" in await form.required_slots(slots, CollectingDispatcher(), cold, domain)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "暖气片接口一分钟滴一滴 不着急 明天下午来看看就行",
+        "阀门那有点渗水 拿毛巾垫上了 不急 周六上午在家",
+        "暖气片底下偶尔滴两滴 有空来换个垫就行",
+    ],
+)
+async def test_a_leak_that_can_wait_keeps_the_window_the_resident_gave(
+    domain: dict[str, Any], text: str
+) -> None:
+    """一分钟滴一滴 不着急 明天下午: no urgent ticket, so the leak is booked like any repair in
+    the window the resident gave; it was filed for "尽快" and their afternoon dropped."""
+    form = ValidateRepairForm()
+    slots = list(domain["forms"]["repair_form"]["required_slots"])
+    slow = tracker(user_turn(text), slots={"fault_type": "leak"})
+    assert "visit_time" in await form.required_slots(slots, CollectingDispatcher(), slow, domain)
 
 
 async def test_an_urgent_ticket_needs_no_visit_window_whatever_fault_the_form_took(

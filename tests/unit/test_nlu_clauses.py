@@ -22,6 +22,11 @@ def _clauses(text: str) -> list[str]:
             "问下 1、过了12月31号交有滞纳金吗 2、电子发票在哪下载",
             ["问下", "1、过了12月31号交有滞纳金吗", "2、电子发票在哪下载"],
         ),
+        (
+            # an item marker with a point is no sentence end (the item was cut off from "1")
+            "两个事:1.书房暖气片冰凉,别处还行;2.营业厅周六上班吗?",
+            ["两个事", "1.书房暖气片冰凉,别处还行", "2.营业厅周六上班吗?"],
+        ),
         ("以后别发停暖短信了,另外电子发票在哪开?", ["以后别发停暖短信了", "另外电子发票在哪开?"]),
         ("查下暖气费交没交 要是晚交了有滞纳金吗", ["查下暖气费交没交", "要是晚交了有滞纳金吗"]),
         # a greeting is a clause of its own; short words glue into one clause
