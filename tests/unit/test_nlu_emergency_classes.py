@@ -396,7 +396,7 @@ def test_the_probes_written_while_building_the_classes_still_hold() -> None:
     """tests/nlu/emergency_cases_dev_probes.yml: batches in new voices, each scored before
     the rules were extended for it (the figures are in the file); now every one is right."""
     score = measure(load_cases(PROJECT_ROOT / "tests" / "nlu" / "emergency_cases_dev_probes.yml"))
-    assert (score.emergencies, score.non_emergencies) == (846, 826)
+    assert (score.emergencies, score.non_emergencies) == (866, 841)
     assert score.recall == 1.0 and score.false_alarm_rate == 0.0
     # kinds: signs scored by fumes (a stove, a boiler, a smell, several people) with no acute
     # sign are carbon monoxide, named gas since issue 16's seventh round as batches 8-11 and the
@@ -1104,6 +1104,16 @@ def test_the_ninth_rounds_later_families_keep_and_drop(kept: str, dropped: str) 
         ("我妈踩到暖气漏的水滑倒了 头磕在地上", "person"),
         ("我爸踩水滑了一跤 脑袋撞到暖气片上了", "person"),
         ("奶奶在漏水的地方摔了 后背先着的地", "person"),
+        # batch 20's words for the same classes: more similes (瓢泼, 花洒), 淋, a leak that
+        # starts or goes straight to pouring, a hand let go, a phone rung in vain
+        ("吊顶上的水跟倾盆大雨似的", "water"),
+        ("暖气阀跟喷头一样往外滋", "water"),
+        ("楼上漏了 我家卧室顶往下淋", "water"),
+        ("暖气片下面开始淌了", "water"),
+        ("分水器那儿直接往外涌了", "water"),
+        ("我攥着毛巾捂着接口 一松开就往外射", "water"),
+        ("我爸一个人住 家里冷 打了一上午电话也没人接", "person"),
+        ("老母亲自己在家 停暖了 我打了好几遍电话都打不通", "person"),
     ],
 )
 def test_the_tenth_rounds_families(text: str, kind: str) -> None:
