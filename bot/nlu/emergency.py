@@ -885,7 +885,7 @@ _WATER_PATTERNS: tuple[str, ...] = (
     + "{0,6}?(?P<core>漏|渗|滴|往下流|往下淌|往下掉水|掉水)",
     "(?:地板|木地板|天花板|墙面|墙|房顶|屋顶|吊顶|地毯|家具|柜子|沙发|楼下|地砖缝?|毛巾|床|地上|地面)"
     + _GAP
-    + "{0,3}?(?P<core>湿了|湿透|都湿|全湿|湿一片|泡了|泡坏了|被泡|泡水)",
+    + "{0,3}?(?P<core>湿了|湿透|都湿|全湿|湿一片|泡了|泡坏了|被泡|泡水|泡(?:起来|鼓|胀|变形)了)",
     "(?:都|全|全都)泡(?:了|坏了|水了)",
     "(?i:pipe (?:has |just )?burst|burst pipe|water (?:is )?everywhere|flood(?:ing|ed)|"
     "can'?t (?:shut|turn) (?:it |the water )?off|leaking|water coming (?:through|in)|dripping)",

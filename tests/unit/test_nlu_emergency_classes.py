@@ -1113,6 +1113,10 @@ def test_the_ninth_rounds_later_families_keep_and_drop(kept: str, dropped: str) 
         ("分水器那儿直接往外涌了", "water"),
         ("我攥着毛巾捂着接口 一松开就往外射", "water"),
         ("我爸一个人住 家里冷 打了一上午电话也没人接", "person"),
+        # a floor swelling under the water
+        ("客厅木地板都泡鼓了 暖气管那边", "water"),
+        ("暖气那块的地板泡起来了", "water"),
+        ("楼上的水下来 我家复合地板泡胀了", "water"),
         ("老母亲自己在家 停暖了 我打了好几遍电话都打不通", "person"),
     ],
 )
@@ -1133,6 +1137,7 @@ def test_the_tenth_rounds_families(text: str, kind: str) -> None:
         # a running tap or rain only as a simile needs water escaping
         ("暖气片热得跟蒸笼一样", "暖气片漏得跟没关的水龙头一样"),
         ("外面下雨了 屋里暖气还不热", "屋里下雨了 顶上全往下滴"),
+        ("去年漏水 地板泡起来了 能赔吗", "暖气片漏 地板都泡起来了"),
         ("外面全是雾 暖气也不热", "屋里全是雾 暖气管子在喷"),
         # someone's phone out of reach is the company's line, not a frail person's
         (
