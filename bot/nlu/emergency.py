@@ -749,6 +749,7 @@ _NO_LEAK = re.compile(
 )
 # The writer says it is dry, no water seen (是不是漏了 地上是干的, 没看见水): a guess, not a leak.
 _DRY = re.compile(
+    "(?:看|查|摸)(?:了|过)(?:一下|一眼|一圈)?(?:也|都|是)?干(?:的|干的|巴巴|燥)|"
     "(?:看|查|找)(?:了|过)(?:一下|一圈|半天)?(?:也)?(?:没有|没漏|没水|没看到|没发现|啥也没有)(?!"
     + _GAP
     + ")|"
@@ -886,7 +887,7 @@ _WATER_PATTERNS: tuple[str, ...] = (
     "(?:地板|木地板|天花板|墙面|墙|房顶|屋顶|吊顶|地毯|家具|柜子|沙发|楼下|地砖缝?|毛巾|床|地上|地面)"
     + _GAP
     + "{0,3}?(?P<core>湿了|湿透|都湿|全湿|湿一片|泡了|泡坏了|被泡|泡水|泡(?:起来|鼓|胀|变形)了)",
-    "(?:都|全|全都)泡(?:了|坏了|水了)",
+    "(?:都|全|全都)泡(?:了|坏了|水了|着)",
     "(?i:pipe (?:has |just )?burst|burst pipe|water (?:is )?everywhere|flood(?:ing|ed)|"
     "can'?t (?:shut|turn) (?:it |the water )?off|leaking|water coming (?:through|in)|dripping)",
     # English water or steam escaping, a part that bursts: hot water pouring from the ceiling,
@@ -1032,6 +1033,10 @@ _SMOKE = (
     "(?:好多|很多|大量|一股股?|股|一些|阵阵|一阵)?(?:的)?(?:黑|青|浓|黄|灰)?烟(?![囱道台头筒花酒民瘾草灰缸斗叶卷感])|"
     "烟" + _GAP + "{0,10}?(?:看不清|看不见|啥也看不见|什么都看不见|伸手不见)|"
     "(?:有|冒出|起)(?:了)?(?:点|些|好多|很多|一股|股|一团|大)?(?:黑|青|浓|灰)?烟(?![囱道台头筒花酒民瘾草灰缸斗叶卷感雾味])|"
+    # smoke sent indoors, words between (往屋里返黑乎乎的烟)
+    "往(?:屋|家|室内|房间|楼道|里|卧室|客厅|厨房)(?:子)?(?:里)?(?:返|倒|灌|窜|蹿|飘|冒|钻|进|涌|串)"
+    + _GAP
+    + "{0,5}?烟(?![囱道台头筒花酒民瘾草灰缸斗叶卷感])|"
     "起烟|浓烟|黑烟|呛(?:人|得|死)|(?:屋里|家里|屋子里|楼道里?)(?:有|全是|都是)烟|"
     "烟往"
     + _GAP
@@ -1156,6 +1161,8 @@ _GAS_HERE = re.compile(
 # Person, acute: counts alone (a collapse, no breath, poisoning, a fall into a pit).
 _ACUTE = (
     "晕倒|晕过去|昏倒|昏迷|昏过去|不省人事|叫不醒|"
+    # a sudden faint (起来一下就晕了, 突然晕了)
+    "(?:一下子?|突然|猛地|当时)(?:就)?晕(?:了|过去)|"
     "(?:叫|喊|摇|拍|推|弄)(?:也|都)?不醒|醒不过来|"
     "(?:叫|喊|摇|拍|推)(?:了)?(?:半天|好几声|几下|好几下)?(?:也|都)(?:没|不)(?:醒|睁眼)|休克|抽搐|没(?:有)?(?:了)?呼吸|喘不上气|喘不过气|"
     "呼吸困难|口吐白沫|(?:煤气|燃气|一氧化碳|天然气|煤烟)中毒|中毒|中了?(?:煤气|煤烟)|"
@@ -1196,14 +1203,14 @@ _SCALD_PATTERNS: tuple[str, ...] = (
 _SPLASH = (
     _any(_WATER, _STEAM)
     + _GAP
-    + "{0,2}?(?P<core>喷|溅|浇|呲|滋|泼)(?:了|到|在)"
+    + "{0,2}?(?P<core>喷|溅|浇|呲|滋|泼|冲|淋)(?:了|到|在)"
     + _GAP
     + "{0,3}?(?:一手|一脸|一身|满手|满脸|"
     + _BODY
     + ")"
 )
 _SPLASH_ANY = (
-    "(?P<core>喷|溅|浇|呲|滋|泼|熏|扑)(?:了|到|在|着)" + _GAP + "{0,4}?"
+    "(?P<core>喷|溅|浇|呲|滋|泼|熏|扑|冲|淋)(?:了|到|在|着)" + _GAP + "{0,4}?"
     "(?:一手|一脸|一身|满手|满脸|满身|(?:" + _BODY + ")(?![家们屋这那里楼房]))"
 )
 # A fall with a harm anywhere in the message (奶奶上厕所摔了，地上都是暖气漏的水，她说腿疼动不了).
@@ -1586,11 +1593,11 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             + "])|(?:他|她|"
             + _FRAIL_WORDS
             + ")(?:的)?|打(?:他|她)(?:的)?)(?:电话|手机)"
-            "(?:也|都|一直|老是?|还是)?(?:打不通|没人接|不接|关机)|"
+            "(?:也|都|一直|老是?|还是)?(?:占线)?(?:打不通|打不进去?|没人接|不接|关机|占线)|"
             # …or called for hours in vain (打了一下午电话都不接), not the company's line
             "(?<!你们)(?<!您们)打(?:了)?[^你们客服热线物业公司"
             + _PUNCT
-            + "]{0,6}?电话(?:也|都|一直|还是)?(?:打不通|没人接|不接|关机)",
+            + "]{0,6}?电话(?:也|都|一直|还是|老是?|总是?)?(?:打不通|打不进去?|没人接|不接|关机|占线)",
             2,
             True,
             None,
@@ -1817,7 +1824,11 @@ _TRIGGERS: tuple[_Trigger, ...] = (
         needs=_GAS_APPLIANCE,
     ),
     *(_Trigger("water", re.compile(p)) for p in _WATER_PATTERNS),
-    _Trigger("water", re.compile(_WATER_CLAUSE), needs=_HEATING_PART),
+    _Trigger(
+        "water",
+        re.compile(_WATER_CLAUSE),
+        needs=re.compile(_HEATING_PART.pattern + "|" + _ABOVE + "|" + _ROOM_TOP),
+    ),
     # water heard or seen rushing, the noun left out (管子哗哗地 快派人, 阀门关死了还哗哗的):
     # with a heating part or a ceiling, and a call for help or a flow that will not stop — a
     # noise in the pipes (哗哗响, 是不是有空气) is a complaint

@@ -396,7 +396,7 @@ def test_the_probes_written_while_building_the_classes_still_hold() -> None:
     """tests/nlu/emergency_cases_dev_probes.yml: batches in new voices, each scored before
     the rules were extended for it (the figures are in the file); now every one is right."""
     score = measure(load_cases(PROJECT_ROOT / "tests" / "nlu" / "emergency_cases_dev_probes.yml"))
-    assert (score.emergencies, score.non_emergencies) == (866, 841)
+    assert (score.emergencies, score.non_emergencies) == (881, 856)
     assert score.recall == 1.0 and score.false_alarm_rate == 0.0
     # kinds: signs scored by fumes (a stove, a boiler, a smell, several people) with no acute
     # sign are carbon monoxide, named gas since issue 16's seventh round as batches 8-11 and the
@@ -1149,3 +1149,49 @@ def test_the_tenth_rounds_families(text: str, kind: str) -> None:
 def test_the_tenth_rounds_drop_and_keep(dropped: str, kept: str) -> None:
     assert detect_emergency(dropped) is None, dropped
     assert detect_emergency(kept) is not None, kept
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # batch 21 (after the tenth round's classes): water down from a ceiling, no part named
+        ("卫生间顶棚上水一串一串往下掉", "water"),
+        ("吊顶缝里水一个劲往下走", "water"),
+        ("天花板那儿水一直往下落", "water"),
+        # everything soaked (全泡着)
+        ("暖气片周围全泡着", "water"),
+        ("我家地板全都泡着水 暖气管还在滋", "water"),
+        ("卧室地上都泡着呢 暖气那边", "water"),
+        # smoke sent indoors with words between
+        ("燃气热水器往屋里倒灰烟", "gas"),
+        ("烟道往厨房里灌呛人的烟", "gas"),
+        ("炉子往卧室里窜一股股黑烟", "gas"),
+        # a phone busy or not getting through, someone frail in the cold
+        ("我姥姥电话一直占线 家里停暖了", "person"),
+        ("老人手机打不进去 屋里零下", "person"),
+        ("给我爸打电话老占线 他家没暖气 他七十多了", "person"),
+        # a sudden faint
+        ("我妈刚站起来突然就晕了 家里冷", "person"),
+        ("爷爷一下就晕了 倒在暖气片旁边", "person"),
+        ("孩子他爸修阀门的时候猛地晕了", "person"),
+        # hot water rushing or raining on a body
+        ("开水冲到孩子手上了 起了泡", "person"),
+        ("管子里的热水淋到我胳膊上 烫红了", "person"),
+        ("暖气管爆了 热水冲在我脚上 疼死了", "person"),
+    ],
+)
+def test_the_tenth_rounds_batch_21_families(text: str, kind: str) -> None:
+    assert _kind(text) == kind, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a leak reported by others, the writer's own home looked at and dry
+        "物业说可能漏了 我摸了干干的",
+        "楼下说漏到他家 我家查过是干的",
+        "说我家暖气漏 我看了一眼干的啊",
+    ],
+)
+def test_a_leak_looked_at_and_found_dry_is_none(text: str) -> None:
+    assert detect_emergency(text) is None, text
