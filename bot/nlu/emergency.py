@@ -388,7 +388,7 @@ _NEAR = f"[^{_PUNCT}费钱款价□我你他她人要]"
 _PIPE = _any(
     "暖气管道|暖气管子|暖气管|暖气片|暖气包|暖气罩|暖气|散热器|片子|管子|管道|水管|管线|立管|主管道|"
     "主管|总管|干管|热力管|供热管|回水管|进水管|阀门|总阀|分户阀|阀|接头|接口|弯头|三通|丝扣|活接|"
-    "堵头|丝堵|放风阀|放气阀|排气阀|跑风|卡箍|过滤器|热表|地暖|地热|分水器|井盖|管"
+    "对丝|堵头|丝堵|放风阀|放气阀|排气阀|跑风|卡箍|过滤器|热表|地暖|地热|分水器|井盖|管"
 )
 #: Where escaped water or steam is seen.
 _PLACE = _any(
@@ -397,9 +397,9 @@ _PLACE = _any(
 )
 #: Water and steam: 水, 热水, 暖气水; 汽, 白汽, 蒸汽, 热气 (白烟 from a pipe is steam).
 _WATER = "(?:热|开|暖气|脏|黑|黄)?水"
-_STEAM = _any("蒸汽", "(?:白|热)(?:汽|气|雾)", "汽", "雾气")
+_STEAM = _any("蒸汽", "水蒸气|蒸气", "(?:白|热)(?:汽|气|雾)", "汽", "雾气")
 #: Verbs of water escaping a pipe (冒 and 流 are used only where they cannot be smoke or a nose).
-_ESCAPES = "漏|渗|洇|滴|冒|喷|呲|滋|哧|飙|射|淌|涌|窜|钻|跑|溢|返"
+_ESCAPES = "漏|渗|洇|滴|冒|喷|呲|滋|哧|飙|射|淌|涌|窜|蹿|钻|跑|溢|返"
 #: A hiss (滋, 呲, 哧) spraying water, not the sound alone: 暖气一直滋滋响 (air, or a valve) is a
 #: sound, 滋滋往外喷 and 一直在滋水 are water.
 _HISS = "(?:呲|滋|哧)(?![呲滋哧]*(?:的|地)?(?:响|声|叫|作响|放气|排气|冒气|出气|跑气|往外冒气))"
@@ -411,7 +411,7 @@ _BREAKS = _any(
     "开焊|开裂|裂缝|裂口|砂眼|出水了|(?:拧|掰|碰|撞|拽)(?:掉|断|飞)了"
 )
 #: A leak going on now (一直滴, 还在喷, 又漏了).
-_ONGOING_ADVERB = "一直|还在|正在|不停地?|不断地?|又在|老在|还|又|在"
+_ONGOING_ADVERB = "一直|还在|正在|不停地?|不断地?|又在|老在|还|又|在|开始|直接"
 #: Volumes of escaped water: 一地, 满屋, 一大摊, 成了河, 没过脚脖子, 淹到.
 _VOLUME = _any(
     "(?:一|满)(?:地|屋子?|楼道)(?:的|都是)?",
@@ -427,6 +427,8 @@ _BURNT = _any(
     "电线|硫磺|刺鼻|"
     # what gas's odorant is likened to (大蒜, 洋葱烂了, 臭屁), and fuels and chemicals
     "大蒜|蒜|洋葱|烂白菜|臭屁|放屁|屁|汽油|柴油|煤油|化学|化工|火药|硫|"
+    # a lighter's or a canister's fuel (打火机那种气的味道, 卡式炉气罐的味)
+    "打火机|火机|气罐|卡式炉|丁烷|"
     # something burning, said as a scene: 像在烧什么东西, 像谁家在烧东西
     "(?:有人|谁家?|哪家|哪儿|哪里|什么东西)?在烧|烧(?:什么|啥)(?:东西)?|" + _GAS_WORD
 )
@@ -502,7 +504,7 @@ _BURNER = re.compile(
 #: The appliance burning, or the people in its room, said in any words: 开着, 烧了一晚上, 封上火,
 #: 窗户都关着, 一进卫生间就这样 (壁挂炉就装在卫生间里).
 _BURNING = re.compile(
-    "开着|烧着|生着|点着|燃着|开了|烧了|用了|用着|一直(?:在)?(?:开|烧|用)|开一|烧一|整晚|一晚上|一夜|"
+    "开着|烧着|生着|点着|燃着|开了|烧了|用了|用着|生了|生上|点了|点上|烧上|一直(?:在)?(?:开|烧|用)|开一|烧一|整晚|一晚上|一夜|"
     "通宵|一整天|封(?:上|了|火)|(?:窗户|门窗|窗)(?:都|也)?关|装在|就在|旁边|那块|那屋|那间|一进|一开|"
     "关了就|一关就"
 )
@@ -527,7 +529,7 @@ _HYPOTHETICAL = re.compile(
     "会不会|可能会|是否会|容易|差点|差一点|险些|别让|别把|不要让|免得|省得|再这样|再不|(?<!可)怕(?!冷)|"
     "不然|否则|当心|(?<!不)小心(?!翼)|(?:别|不要|不能|非要|非得|难道要)等(?:到|着)(?!了)|"
     "遇到|遇上|碰到|碰上|发生|(?<![\u4e00-\u9fff])(?:以后|将来|日后)|出现了?(?=.{0,3}(?:的话|时|怎么))|"
-    "(?<![一不社机开])会(?![儿议计员]))(?!是)"
+    "(?<![一不社机开这])会(?![儿议计员]))(?!是)"
 )
 # A harm warded off, the prohibitive 别 right before it (先把暖气片固定好 别真砸下来砸着人, 可千万别
 # 烫着孩子): the writer fears it, nothing happened. Only a short verb phrase may stand between, with
@@ -661,13 +663,13 @@ _HAPPENING_AFTER = re.compile("了|啦|咧|着")
 # or a bucket holding back a leak is no other source: 晾的毛巾 is).
 _OTHER_WATER = re.compile(
     "热水器|空调|洗衣机|马桶|水箱|水龙头|龙头|(?<![底地面边头])下水|洗手盆|面盆|水池|洗碗机|冰箱|鱼缸|饮水机|净水器|"
-    "加湿器|太阳能|(?<!像|跟)(?<!屋里)(?<!家里)(?<!屋子里)(?<!房间)(?<!客厅)(?<!卧室)(?<!厨房)(?<!屋)下雨|雨水|(?<!消)防水|拖地|水杯|杯子|晾的|晒的|搭的|冷凝水|卫生间地漏|淋浴|花洒|洗澡|浴缸|"
+    "加湿器|太阳能|(?<!像|跟)(?<!屋里)(?<!家里)(?<!屋子里)(?<!房间)(?<!客厅)(?<!卧室)(?<!厨房)(?<!屋)(?<!往下)(?<![顶棚板])下雨|雨水|(?<!消)防水|拖地|水杯|杯子|晾的|晒的|搭的|冷凝水|卫生间地漏|淋浴|花洒|洗澡|浴缸|"
     "弄得|搞得|弄湿|化雪|雪水|融雪|尿|打翻|洒了|水壶|烧水|烧开水|煮|蒸锅|做饭|洗碗"
 )
 # The tap water's pipes: 凉水管, 自来水管; a bathroom's or a kitchen's 水管 too while the water is
 # not pouring (卫生间水管子漏了 你们管不) — unless the water is hot (the heating's water is) or a
 # heating part is named (卫生间暖气片).
-_TAP_WATER = re.compile("凉水管|冷水管|自来水|上水管")
+_TAP_WATER = re.compile("凉水管|冷水管|自来水|(?<!楼)上水管")
 _ROOM_PIPE = re.compile(
     "(?:卫生间|厕所|厨房|洗手间|浴室|洗手池|洗菜池|洗衣机)(?:里|的|里的|下面的?|底下的?)?(?:那根|这根)?水管"
 )
@@ -747,6 +749,7 @@ _NO_LEAK = re.compile(
 )
 # The writer says it is dry, no water seen (是不是漏了 地上是干的, 没看见水): a guess, not a leak.
 _DRY = re.compile(
+    "(?:看|查|摸)(?:了|过)(?:一下|一眼|一圈)?(?:也|都|是)?干(?:的|干的|巴巴|燥)|"
     "(?:看|查|找)(?:了|过)(?:一下|一圈|半天)?(?:也)?(?:没有|没漏|没水|没看到|没发现|啥也没有)(?!"
     + _GAP
     + ")|"
@@ -770,7 +773,7 @@ _NOTHING_HERE = re.compile(
     "(?:没事|没漏|不漏|好好的|挺好|没问题|正常|干的)"
 )
 # The company's own repair, known from its notice: 爆管抢修公告看到了, 你们正在抢修的管道.
-_NOTICE = re.compile("公告|通知|通告|抢修(?:公告|通知|完|好|结束|中|的)|在抢修")
+_NOTICE = re.compile("公告|通知|通告|短信|推送|公众号|抢修(?:公告|通知|完|好|结束|中|的)|在抢修")
 # Aftermath: damage claimed, compensation, a certificate, a lawsuit — the leak is over.
 _AFTERMATH = re.compile("赔|损失|定损|证明|官司|起诉|报销|保险")
 _MAIN_EVENT = re.compile("爆管|管爆|主管|干管|管网|管线|总管")
@@ -784,6 +787,16 @@ _STILL_LEAKING = re.compile(
 # ------------------------------------------------------------------------------------ triggers
 
 #: Water seen moving: 水一直往外冒, 水从天花板往下滴, 水从他们顶上下来, 水哗哗地流, 水越来越多.
+#: What escaping water is likened to besides a fountain (跟没关的水龙头似的, 跟帘子似的往下挂),
+#: a tap said running (拧开的, 没关的) — a tap named alone is another trade's water.
+_RUNNING = "(?:拧开|打开|开着|没关|开了|没拧紧|开大)(?:了)?的"
+# (水龙头 is a false friend, blanked to □ before the patterns run)
+_LIKE_WATER = (
+    "(?:" + _RUNNING + ")(?:水龙头|龙头|□{2,3})|水帘|门帘|帘子|雨帘|瓢泼|倾盆|花洒|淋浴|喷头|"
+    "下(?:小|大|暴)?雨"
+)
+#: A room's own ceiling (厨房顶, 卫生间顶上): where water from upstairs comes down.
+_ROOM_TOP = "(?:厨房|卫生间|厕所|客厅|卧室|阳台|餐厅|屋|房间|洗手间|浴室)顶(?:上|棚)?"
 _WATER_MOVES: tuple[str, ...] = (
     "水(?:一直|还在|还|正在|不停地?|不断地?|一下子?|突然|(?:哗哗|哗啦啦?|呼呼|咕嘟咕嘟|汩汩)(?:地|的)?|都|直|全|"
     "已经|开始|从"
@@ -817,12 +830,18 @@ _WATER_WHERE: tuple[str, ...] = (
     "(?:水|暖气|管|阀|接头|接口|片|分水器|漏|喷|冒|淌|流)"
     + _GAP
     + "{0,10}?(?P<core>(?:跟|像|和|好像|就像)(?:个|开了闸的)?"
-    "(?:喷泉|水枪|消防(?:水龙|栓|水枪)|水龙|瀑布|下雨|小河|泄洪|开闸))",
+    "(?:喷泉|水枪|消防(?:水龙|栓|水枪)|水龙|瀑布|下雨|小河|泄洪|开闸|" + _LIKE_WATER + "))",
 )
 # What a guessed cause (是不是管道破了) or a stuck valve does not have.
 _WATER_SEEN = tuple(re.compile(p) for p in _WATER_MOVES + _WATER_WHERE)
 
 _WATER_PATTERNS: tuple[str, ...] = (
+    # rain indoors (屋里下雨了, 天花板往下下雨, 客厅顶棚下起雨来了): water from above, likened
+    "(?:屋里|屋子里|家里|客厅|卧室|厨房|卫生间|房间里?|顶棚|天棚|天花板|吊顶|屋顶|房顶|顶上|"
+    + _ROOM_TOP
+    + ")"
+    + _GAP
+    + "{0,4}?(?P<core>下(?:起)?(?:了)?雨|下起雨)",
     *_WATER_MOVES,
     *_WATER_WHERE,
     # an escaping verb with water or steam: 漏水, 冒热水, 漏出好多水, 喷热气, 冒着大量白汽
@@ -830,7 +849,8 @@ _WATER_PATTERNS: tuple[str, ...] = (
     "(?:" + _WATER + "|" + _STEAM + ")(?![费电票泡])",
     "(?:流|淌)(?:了|出)(?:好多|很多)?" + _WATER,
     "发(?:大)?水(?![费电票])|跑冒滴漏|漫水",
-    "往外(?:冒|喷|淌|涌|滋|呲|窜|飙|射|钻|洇|渗|顶|翻|流(?![钱失])|出(?![门去来差]))(?![黄黑青浓灰蓝白]?烟|火)|往下(?:滴|淌|流|灌|掉水)",
+    "往外(?:冒|喷|淌|涌|滋|呲|窜|蹿|冲|溅|飙|射|钻|洇|渗|顶|翻|流(?![钱失])|出(?![门去来差]))(?![黄黑青浓灰蓝白]?烟|火)|"
+    "往下(?:滴|淌|流|灌|掉水|浇|泼|淋|冲|渗|漏|喷|涌)",
     # a heating part that leaks, drips or is wet: 暖气片一直在渗, 阀门那里滴滴答答, 接口有水渍
     _PIPE
     + _NEAR
@@ -859,13 +879,15 @@ _WATER_PATTERNS: tuple[str, ...] = (
     "(?<![泄])漏(?:了|啦|咧|到|下来|进|着)(?![风气电])",
     "(?:楼道|地下室|车库|电梯井?|单元门?|屋里|家里|配电箱|电表箱)" + _GAP + "{0,3}?进水",
     # from above: 楼上漏下来, 天花板往下滴, 墙都湿透了, 地板泡了, 电脑都泡了, 楼下淹了
-    "(?:楼上|天花板|房顶|屋顶|吊顶|顶棚|墙上|墙里|墙角|墙面|墙皮)"
+    "(?:楼上|天花板|房顶|屋顶|吊顶|顶棚|墙上|墙里|墙角|墙面|墙皮|"
+    + _ROOM_TOP
+    + ")"
     + _GAP
     + "{0,6}?(?P<core>漏|渗|滴|往下流|往下淌|往下掉水|掉水)",
     "(?:地板|木地板|天花板|墙面|墙|房顶|屋顶|吊顶|地毯|家具|柜子|沙发|楼下|地砖缝?|毛巾|床|地上|地面)"
     + _GAP
-    + "{0,3}?(?P<core>湿了|湿透|都湿|全湿|湿一片|泡了|泡坏了|被泡|泡水)",
-    "(?:都|全|全都)泡(?:了|坏了|水了)",
+    + "{0,3}?(?P<core>湿了|湿透|都湿|全湿|湿一片|泡了|泡坏了|被泡|泡水|泡(?:起来|鼓|胀|变形)了)",
+    "(?:都|全|全都)泡(?:了|坏了|水了|着)",
     "(?i:pipe (?:has |just )?burst|burst pipe|water (?:is )?everywhere|flood(?:ing|ed)|"
     "can'?t (?:shut|turn) (?:it |the water )?off|leaking|water coming (?:through|in)|dripping)",
     # English water or steam escaping, a part that bursts: hot water pouring from the ceiling,
@@ -873,7 +895,7 @@ _WATER_PATTERNS: tuple[str, ...] = (
     "(?i:(?:water|steam)\\b[^.!?]{0,30}?(?:pour|spray|gush|spurt|stream|flood|everywhere|"
     "coming (?:out|down|through))|(?:radiator|pipe|heater|valve|boiler)s?\\b[^.!?]{0,20}?"
     "(?:burst|leak|crack|split|broke|spray))",
-    "哗哗(?:地|的)?(?:流|淌|冒|出)(?:水)?|松手就(?:喷|冒|漏|流|呲)|往上(?:冒|喷|涌)",
+    "哗哗(?:地|的)?(?:流|淌|冒|出)(?:水)?|(?:手|手指头?|指头)?一?(?:松开|松手|松|拿开|挪开|放开|撒开|撒手|移开)(?:手)?(?:水)?(?:就|立马|马上)(?:往外)?(?:喷|冒|漏|流|呲|滋|涌|冲|窜|蹿|飙|射|淌|出来|哗)|往上(?:冒|喷|涌)",
     # steam: 蒸汽直往外冒, 暖气阀漏气
     "(?:蒸汽|热气|白汽|白气)(?:直|一直|哗哗)?(?:往外)?(?:冒|喷|窜)",
     "(?<!放气)(?<!排气)(?:暖气|管|(?<![放排]气)阀|片|接头|接口)" + _GAP + "{0,4}?(?P<core>漏气)",
@@ -895,7 +917,7 @@ _WATER_CLAUSE = (
     + ")"
 )
 _HEATING_PART = re.compile(
-    "暖气|地暖|地热|散热器|分水器|集水器|立管|回水|进水管|主管道|管道|管子|阀|接头|接口|热力|供热"
+    "暖气|地暖|地热|散热器|分水器|集水器|立管|回水|进水管|主管道|管道|管子|阀|接头|接口|对丝|热力|供热"
 )
 
 # Water heard rushing (哗哗, 哗啦啦), from above (顶棚), a call for help or a flow that
@@ -1011,6 +1033,10 @@ _SMOKE = (
     "(?:好多|很多|大量|一股股?|股|一些|阵阵|一阵)?(?:的)?(?:黑|青|浓|黄|灰)?烟(?![囱道台头筒花酒民瘾草灰缸斗叶卷感])|"
     "烟" + _GAP + "{0,10}?(?:看不清|看不见|啥也看不见|什么都看不见|伸手不见)|"
     "(?:有|冒出|起)(?:了)?(?:点|些|好多|很多|一股|股|一团|大)?(?:黑|青|浓|灰)?烟(?![囱道台头筒花酒民瘾草灰缸斗叶卷感雾味])|"
+    # smoke sent indoors, words between (往屋里返黑乎乎的烟)
+    "往(?:屋|家|室内|房间|楼道|里|卧室|客厅|厨房)(?:子)?(?:里)?(?:返|倒|灌|窜|蹿|飘|冒|钻|进|涌|串)"
+    + _GAP
+    + "{0,5}?烟(?![囱道台头筒花酒民瘾草灰缸斗叶卷感])|"
     "起烟|浓烟|黑烟|呛(?:人|得|死)|(?:屋里|家里|屋子里|楼道里?)(?:有|全是|都是)烟|"
     "烟往"
     + _GAP
@@ -1049,6 +1075,8 @@ _BURNT_SMELLS: tuple[str, ...] = (
     "(?:烧|烤|燎)(?:着|焦|糊|化)?(?:了)?" + _GAP + "{1,4}?(?:的)(?:味|气味)",
     # …said before the smell, with what became of it: 塑料烧着的味道, 洋葱烂了的味
     _BURNT + "(?:烂|坏|臭|烧|烤|燎|着|焦|糊|化)?(?:了|着)?(?:的|一样的|似的)?(?:味|气味|气儿)",
+    # …with the gas itself between (打火机那种气的味道, 打火机漏气的味儿)
+    _BURNT + "(?:里|里面|那种|这种|那样)?(?:的)?(?:漏)?(?:气|气体)(?:的|一样的|似的)?(?:味|气味)",
 )
 
 
@@ -1133,6 +1161,8 @@ _GAS_HERE = re.compile(
 # Person, acute: counts alone (a collapse, no breath, poisoning, a fall into a pit).
 _ACUTE = (
     "晕倒|晕过去|昏倒|昏迷|昏过去|不省人事|叫不醒|"
+    # a sudden faint (起来一下就晕了, 突然晕了)
+    "(?:一下子?|突然|猛地|当时)(?:就)?晕(?:了|过去)|"
     "(?:叫|喊|摇|拍|推|弄)(?:也|都)?不醒|醒不过来|"
     "(?:叫|喊|摇|拍|推)(?:了)?(?:半天|好几声|几下|好几下)?(?:也|都)(?:没|不)(?:醒|睁眼)|休克|抽搐|没(?:有)?(?:了)?呼吸|喘不上气|喘不过气|"
     "呼吸困难|口吐白沫|(?:煤气|燃气|一氧化碳|天然气|煤烟)中毒|中毒|中了?(?:煤气|煤烟)|"
@@ -1173,14 +1203,14 @@ _SCALD_PATTERNS: tuple[str, ...] = (
 _SPLASH = (
     _any(_WATER, _STEAM)
     + _GAP
-    + "{0,2}?(?P<core>喷|溅|浇|呲|滋|泼)(?:了|到|在)"
+    + "{0,2}?(?P<core>喷|溅|浇|呲|滋|泼|冲|淋)(?:了|到|在)"
     + _GAP
     + "{0,3}?(?:一手|一脸|一身|满手|满脸|"
     + _BODY
     + ")"
 )
 _SPLASH_ANY = (
-    "(?P<core>喷|溅|浇|呲|滋|泼|熏|扑)(?:了|到|在|着)" + _GAP + "{0,4}?"
+    "(?P<core>喷|溅|浇|呲|滋|泼|熏|扑|冲|淋)(?:了|到|在|着)" + _GAP + "{0,4}?"
     "(?:一手|一脸|一身|满手|满脸|满身|(?:" + _BODY + ")(?![家们屋这那里楼房]))"
 )
 # A fall with a harm anywhere in the message (奶奶上厕所摔了，地上都是暖气漏的水，她说腿疼动不了).
@@ -1191,7 +1221,12 @@ _FALL = (
 _FALL_HARM = re.compile(
     "(?:还|一直|半天)?没(?:能)?(?:起来|爬起来|站起来|动)|起不了|"
     "起不来|站不起来|爬不起来|动不了|不能动|骨折|流(?:了)?(?:好多|很多)?血|出血|磕破|昏|"
-    "(?:腿|胳膊|手|腰|骨头|脚|胯|屁股|头)" + _GAP + "{0,4}?(?:断|折|肿)"
+    "(?:腿|胳膊|手|腰|骨头|脚|胯|屁股|头)" + _GAP + "{0,4}?(?:断|折|肿)|"
+    # the head or the back striking (头磕在地上, 脑袋撞到暖气片上, 后脑勺着地)
+    "(?:头|脑袋|后脑勺?|脑门|后背|背|腰|屁股|脸)"
+    + _GAP
+    + "{0,4}?(?:磕|撞|碰|砸)(?:在|到|着|破|伤)|"
+    "(?:头|脑袋|后脑勺?|后背|背|腰|屁股|脸)(?:先)?着(?:的)?地"
 )
 _BLISTER = (
     "(?:"
@@ -1283,9 +1318,14 @@ _WEAK_SIGNS = _any(
 )
 #: Someone who does not answer: 喊她也不吱声, 叫了好几声都不应, 问他话就嗯嗯两声.
 _NO_ANSWER_SIGNS = _any(
-    "(?:叫|喊|问|招呼|跟)(?:他|她|老人|孩子|了|话)?(?:半天|几声|好几声|好几遍|话)?(?:也|都|就|还)?"
+    "(?:叫|喊|问|招呼|跟)(?:了)?(?:我|俺)?(?:他|她|老人|孩子|了|话|" + _FRAIL_WORDS + ")?"
+    "(?:半天|几声|好几声|好几遍|话)?(?:他|她|人)?(?:也|都|就|还)?"
     "(?:不|没)(?:怎么|太)?(?:吱声|吭声|出声|应|答应|理|回|说话|反应|回答|睁眼)",
     "(?:就|只)(?:会)?(?:嗯|哼)(?:嗯|哼)?(?:一|两|几)?声|嗯嗯(?:两|几)声",
+    # lying or sitting silent (奶奶躺在床上不说话, 姥姥窝在床上一声不吭)
+    "(?:躺|坐|窝|靠|缩|趴|蜷)(?:着|在)"
+    + _GAP
+    + "{0,6}?(?:不说话|不吭声|不吱声|不出声|一声不吭|一声不吱|不睁眼)",
 )
 #: Aches of the body in the cold: 冻得腰腿疼, 浑身酸痛, 关节疼得厉害 (an old ache is blanked).
 _PAIN_SIGNS = _complaint(
@@ -1545,7 +1585,20 @@ _SIGNS: tuple[_Sign, ...] = tuple(
         # someone frail missing or out of reach (走丢了, 找不着了, 联系不上), with the cold said
         (
             "lost",
-            "走丢|走失|找不(?:着|到)(?:人)?了|联系不上|(?:一直|还)没回来|打电话(?:也|都)?不接",
+            "走丢|走失|找不(?:着|到)(?:人)?了|联系不上|联系不到|(?:一直|还)没回来|打电话(?:也|都)?不接|"
+            # the phone out of reach, said in a clause of its own or of the person (电话打不通,
+            # 打他电话打不通, 手机一直关机) — not the company's line (你们客服电话打不通)
+            "(?:(?:^|["
+            + _PUNCT
+            + "])|(?:他|她|"
+            + _FRAIL_WORDS
+            + ")(?:的)?|打(?:他|她)(?:的)?)(?:电话|手机)"
+            "(?:也|都|一直|老是?|还是)?(?:占线)?(?:打不通|打不进去?|没人接|不接|关机|占线)|"
+            # …or called for hours in vain (打了一下午电话都不接), not the company's line
+            "(?<!你们)(?<!您们)打(?:了)?[^你们客服热线物业公司"
+            + _PUNCT
+            + "]{0,6}?电话(?:也|都|一直|还是|老是?|总是?)?"
+            "(?:打不通|打不进去?|没人接|不接|关机|占线)",
             2,
             True,
             None,
@@ -1649,7 +1702,7 @@ _TRIGGERS: tuple[_Trigger, ...] = (
             + "{0,4}?(?P<core>喷|溅|浇|呲|滋|泼)(?:到|着|了)"
         ),
         needs=re.compile(
-            f"(?=[\\s\\S]*(?:{_INJURY.pattern}))(?=[\\s\\S]*(?:{_HOT_WATER.pattern}))"
+            f"\\A(?=[\\s\\S]*(?:{_INJURY.pattern}))(?=[\\s\\S]*(?:{_HOT_WATER.pattern}))"
         ),
         scald=True,
     ),
@@ -1772,7 +1825,11 @@ _TRIGGERS: tuple[_Trigger, ...] = (
         needs=_GAS_APPLIANCE,
     ),
     *(_Trigger("water", re.compile(p)) for p in _WATER_PATTERNS),
-    _Trigger("water", re.compile(_WATER_CLAUSE), needs=_HEATING_PART),
+    _Trigger(
+        "water",
+        re.compile(_WATER_CLAUSE),
+        needs=re.compile(_HEATING_PART.pattern + "|" + _ABOVE + "|" + _ROOM_TOP),
+    ),
     # water heard or seen rushing, the noun left out (管子哗哗地 快派人, 阀门关死了还哗哗的):
     # with a heating part or a ceiling, and a call for help or a flow that will not stop — a
     # noise in the pipes (哗哗响, 是不是有空气) is a complaint
@@ -1794,7 +1851,7 @@ _TRIGGERS: tuple[_Trigger, ...] = (
         "water",
         re.compile(
             "(?:跟|像|和|好像|就像)(?:个|开了闸的)?(?P<core>喷泉|水枪|消防(?:水龙|栓|水枪)|瀑布|"
-            "泄洪|开(?:了)?闸|决堤|发大水)"
+            "泄洪|开(?:了)?闸|决堤|发大水|" + _LIKE_WATER + ")"
         ),
         needs=_HEATING_PART,
         unless=re.compile("响|声|哭|汗|热得|太热"),
@@ -1823,6 +1880,40 @@ _TRIGGERS: tuple[_Trigger, ...] = (
         "water",
         re.compile("(?:都|也|全|又|已经|全都)(?:接|装)满了"),
         needs=re.compile("(?<!垃圾)(?:盆|桶|碗|杯|瓶|锅)"),
+    ),
+    # a room full of fog or steam (屋里跟澡堂子似的全是雾, 满屋子水蒸气): escaping steam — not
+    # the weather outdoors (外面全是雾), a humidifier or a shower (another trade's water)
+    _Trigger(
+        "water",
+        re.compile(
+            "(?:屋|家|房间|客厅|卧室|厨房|卫生间|楼道|地下室|车库|满屋子?|一屋子?)"
+            + _GAP
+            + "{0,10}?(?:全是|都是|满是|一片|全|都|到处是)?(?:的)?"
+            "(?P<core>(?:白)?雾(?![霾])|水汽|水蒸气|蒸气)"
+            "|(?:跟|像|好像)(?:个)?(?P<like>澡堂子?|桑拿房?|蒸笼|浴池)(?="
+            + _GAP
+            + "{0,8}?(?:雾|汽|气|看不清))"
+        ),
+        unless=re.compile("加湿器|抽烟|洗澡|淋浴|花洒|做饭|烧水|煮|外面|天气|雾霾|热得|太热"),
+    ),
+    # a leak that grows: drops become a stream (刚才还是水珠 现在变成水线了), 越漏越大
+    _Trigger(
+        "water",
+        re.compile(
+            "(?:变成|变|成|成了|连成)(?:了)?(?P<core>一股一股|一股股|一股|水流|水线|水柱|一条线|流)(?![量程])|"
+            "越(?P<grow>漏|滴|渗|冒|流|喷|淌|呲|滋)越(?:大|多|厉害|快|凶|猛|急)"
+        ),
+        needs=re.compile(_HEATING_PART.pattern + "|水|漏|渗|滴|" + _ABOVE),
+    ),
+    # closing the valve did not help (关了阀门也没用, 总阀拧死了也不管用): the flow goes on
+    _Trigger(
+        "water",
+        re.compile(
+            "(?:关|拧)(?:了|上|死|紧|住)?(?:了)?(?:阀门?|总阀|闸|开关)?(?:了)?(?:也|都|还是)"
+            "(?P<core>没用|不管用|没有用|不好使|没效果|白搭|照样|照旧)"
+        ),
+        needs=re.compile(_HEATING_PART.pattern + "|水"),
+        unless=re.compile(_TOO_HOT.pattern + "|不热|冷|凉|温度|" + _NOISE.pattern),
     ),
     # dripping or seeping onto something, from a heating part or from above (暖气片漏的水都滴到
     # 电视上了, 楼上的水渗进柜子里了)
@@ -2147,6 +2238,22 @@ def _water_discounted(text: str, facts: _WaterFacts, m: re.Match[str]) -> bool:
     return facts.no_leak and (stuck_or_damp or not _URGENT.search(text))
 
 
+# A word, a story or a notice asked about out of curiosity (水漫金山是哪个故事里的来着, 短信说爆管
+# 抢修 是什么意思, 我就是随便问问): no report, unless something here and now is said.
+_IDLE = re.compile(
+    "是什么意思|什么意思|啥意思|怎么理解|出自|典故|成语|哪个故事|什么故事|哪部|来着|随便问问|"
+    "就是问问|只是问问|好奇"
+)
+
+
+def _idle_question(plain: str) -> bool:
+    """A curious question about words (module docstring), with no home, no now, no hurry and
+    nothing said to be going on."""
+    return bool(_IDLE.search(plain)) and not (
+        _HERE.search(plain) or _URGENT.search(plain) or _HAPPENING.search(plain)
+    )
+
+
 def _asked_in_general(plain: str) -> bool:
     """A question about gas or poisoning in general (一氧化碳中毒有什么症状啊, 天然气的味道是什么样
     的), with nothing of a home, a person, a smell or a sign here and now."""
@@ -2158,7 +2265,7 @@ def _trigger_hits(text: str, plain: str, *, discounting: bool) -> list[_Hit]:
     normalised text before blanking, for the `unless` checks); with `discounting=False` every
     match, negated, hypothetical or past ones included."""
     hits: list[_Hit] = []
-    ahead = discounting and bool(_AHEAD.search(plain))
+    ahead = discounting and (bool(_AHEAD.search(plain)) or _idle_question(plain))
     general = discounting and _asked_in_general(plain)
     # a smell or smoke every day (每天都这样) is a complaint about a habit, not a report
     daily = discounting and bool(_USUAL.search(plain)) and not _URGENT.search(plain)
@@ -2315,7 +2422,9 @@ def detect_emergency(text: str | None) -> Emergency | None:
     blanked, plain = texts
     hits = _trigger_hits(blanked, plain, discounting=True)
     scored = (
-        None if _AHEAD.search(plain) or _asked_in_general(plain) else _person_score(blanked, plain)
+        None
+        if _AHEAD.search(plain) or _asked_in_general(plain) or _idle_question(plain)
+        else _person_score(blanked, plain)
     )
     if scored:
         hits.append(scored)

@@ -153,3 +153,23 @@ def test_the_eighth_emergency_set_holds_its_floors() -> None:
     assert (score.emergencies, score.non_emergencies) == (135, 165)
     assert score.recall is not None and score.recall >= 0.99
     assert score.false_alarm_rate is not None and score.false_alarm_rate <= 0.01
+
+
+NINTH = PROJECT_ROOT / "tests" / "nlu" / "emergency_cases_ninth.yml"
+
+
+def test_the_ninth_emergency_set_holds_its_floors() -> None:
+    """The ninth set (a ninth writer, 2026-12-06) scored 91.6 % recall at the ninth round's start
+    and 94.2 % (179/190: person 95.6 %, gas 97.8 %, water 92.0 %) with 2.7 % false alarms (3/110)
+    after it, unread. Its misses and false alarms were then read (issue 16, tenth round) and
+    grouped into classes — water likened to rain, a curtain or a running tap, a room full of fog,
+    water from a room's ceiling with other verbs, a leak that grows, a flow held back by a hand,
+    closing that does not help; a lighter's fuel smell; someone frail lying silent or out of reach
+    by phone in a cold home; a stove lit against the cold; a head striking the floor in a fall; a
+    word or a text message asked about out of curiosity — and a probe batch (20) after it: 100 %
+    (190/190) and 0 % (0/110), on a set now seen. A tenth writer's set gives the next honest
+    figure."""
+    score = measure(load_cases(NINTH))
+    assert (score.emergencies, score.non_emergencies) == (190, 110)
+    assert score.recall is not None and score.recall >= 0.99
+    assert score.false_alarm_rate is not None and score.false_alarm_rate <= 0.01

@@ -396,7 +396,7 @@ def test_the_probes_written_while_building_the_classes_still_hold() -> None:
     """tests/nlu/emergency_cases_dev_probes.yml: batches in new voices, each scored before
     the rules were extended for it (the figures are in the file); now every one is right."""
     score = measure(load_cases(PROJECT_ROOT / "tests" / "nlu" / "emergency_cases_dev_probes.yml"))
-    assert (score.emergencies, score.non_emergencies) == (846, 826)
+    assert (score.emergencies, score.non_emergencies) == (881, 856)
     assert score.recall == 1.0 and score.false_alarm_rate == 0.0
     # kinds: signs scored by fumes (a stove, a boiler, a smell, several people) with no acute
     # sign are carbon monoxide, named gas since issue 16's seventh round as batches 8-11 and the
@@ -1052,3 +1052,146 @@ def test_the_ninth_rounds_later_families(text: str, kind: str) -> None:
 def test_the_ninth_rounds_later_families_keep_and_drop(kept: str, dropped: str) -> None:
     assert _kind(kept) is not None, kept
     assert _kind(dropped) is None, dropped
+
+
+# ------------------------------------------------------------------ issue 16, the tenth round
+# The ninth writer's misses, as classes; each in wordings of my own (not in any set).
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # water likened to rain, a curtain, a running tap; a room like a bathhouse
+        ("客厅顶棚下起雨来了 热乎乎的", "water"),
+        ("暖气阀那儿跟没关的水龙头似的", "water"),
+        ("厨房天花板的水跟门帘一样往下挂", "water"),
+        ("一进门满屋子水蒸气 跟蒸笼一样 暖气那边看不清", "water"),
+        ("卧室里跟澡堂子一样全是白雾", "water"),
+        # water from above with another verb (浇, 泼, 灌)
+        ("卫生间顶往下泼水似的", "water"),
+        ("楼上不知道咋了 我家餐厅顶往下浇", "water"),
+        ("阳台顶上往下灌水", "water"),
+        # water that rushes out (冲, 蹿)
+        ("暖气片底下往外冲热水", "water"),
+        ("分水器那里突然往外冲", "water"),
+        ("接头那儿往外蹿水", "water"),
+        # a leak that grows (drops become a stream)
+        ("阀门那儿一开始就几滴 现在成水流了", "water"),
+        ("暖气接口原来是渗 这会变成一股一股的了", "water"),
+        ("对丝那里越漏越大", "water"),
+        # held back by a hand; closing did not help
+        ("我拿手指头按着呢 一松开就滋", "water"),
+        ("手一拿开就往外呲 快来人", "water"),
+        ("总阀关了也不管用 暖气片那还在流", "water"),
+        ("把阀门拧死了也没用 接口照样出", "water"),
+        # a smell likened to a lighter's or a canister's fuel
+        ("屋里一股打火机漏气的味儿", "gas"),
+        ("厨房有股卡式炉气罐的味道", "gas"),
+        ("闻着跟打火机里的气一样", "gas"),
+        # someone frail silent, lying or not answering
+        ("我喊我奶奶她也不应 屋里没暖气", "person"),
+        ("爷爷躺着不说话 暖气停了两天了", "person"),
+        ("姥姥窝在床上一声不吭 家里就十度", "person"),
+        # someone frail out of reach in a cold home
+        ("我妈一个人在家 手机一直关机 小区停暖了", "person"),
+        ("独居的大爷电话没人接 屋里没暖气好几天了", "person"),
+        ("我爸住老房子 打他电话打不通 那边零下了", "person"),
+        # a stove lit against the cold, then signs: carbon monoxide
+        ("屋里太冷我点了个炭盆 现在恶心想吐 腿发软", "gas"),
+        ("暖气不热 生了炉子取暖 一家人都头疼", "gas"),
+        ("没暖气 烧上煤炉了 我头晕得站不住", "gas"),
+        # a fall on leaked water, the head or the back striking the floor
+        ("我妈踩到暖气漏的水滑倒了 头磕在地上", "person"),
+        ("我爸踩水滑了一跤 脑袋撞到暖气片上了", "person"),
+        ("奶奶在漏水的地方摔了 后背先着的地", "person"),
+        # batch 20's words for the same classes: more similes (瓢泼, 花洒), 淋, a leak that
+        # starts or goes straight to pouring, a hand let go, a phone rung in vain
+        ("吊顶上的水跟倾盆大雨似的", "water"),
+        ("暖气阀跟喷头一样往外滋", "water"),
+        ("楼上漏了 我家卧室顶往下淋", "water"),
+        ("暖气片下面开始淌了", "water"),
+        ("分水器那儿直接往外涌了", "water"),
+        ("我攥着毛巾捂着接口 一松开就往外射", "water"),
+        ("我爸一个人住 家里冷 打了一上午电话也没人接", "person"),
+        # a floor swelling under the water
+        ("客厅木地板都泡鼓了 暖气管那边", "water"),
+        ("暖气那块的地板泡起来了", "water"),
+        ("楼上的水下来 我家复合地板泡胀了", "water"),
+        ("老母亲自己在家 停暖了 我打了好几遍电话都打不通", "person"),
+    ],
+)
+def test_the_tenth_rounds_families(text: str, kind: str) -> None:
+    assert _kind(text) == kind, text
+
+
+@pytest.mark.parametrize(
+    ("dropped", "kept"),
+    [
+        # a word, a story or a notice asked about out of curiosity
+        ("水漫金山这个成语什么意思", "家里水漫金山了 快来"),
+        ("爆管是啥意思 短信里看到的", "短信说爆管抢修 可我家现在往外冒水"),
+        ("煤气味跟暖气有关系吗 好奇问问", "家里煤气味很重 和暖气有关系吗"),
+        ("天然气泄漏出自哪个新闻来着", "天然气泄漏了 快来人"),
+        # the company's text message about a burst main
+        ("收到短信 说附近爆管 要停暖吗", "楼道里爆管了 水都流到楼下了"),
+        # a running tap or rain only as a simile needs water escaping
+        ("暖气片热得跟蒸笼一样", "暖气片漏得跟没关的水龙头一样"),
+        ("外面下雨了 屋里暖气还不热", "屋里下雨了 顶上全往下滴"),
+        ("去年漏水 地板泡起来了 能赔吗", "暖气片漏 地板都泡起来了"),
+        ("外面全是雾 暖气也不热", "屋里全是雾 暖气管子在喷"),
+        # someone's phone out of reach is the company's line, not a frail person's
+        (
+            "你们客服电话打不通 家里冷 我爸让我问问啥时候来暖",
+            "孩子他奶奶电话打不通 家里冷 她一个人住",
+        ),
+    ],
+)
+def test_the_tenth_rounds_drop_and_keep(dropped: str, kept: str) -> None:
+    assert detect_emergency(dropped) is None, dropped
+    assert detect_emergency(kept) is not None, kept
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # batch 21 (after the tenth round's classes): water down from a ceiling, no part named
+        ("卫生间顶棚上水一串一串往下掉", "water"),
+        ("吊顶缝里水一个劲往下走", "water"),
+        ("天花板那儿水一直往下落", "water"),
+        # everything soaked (全泡着)
+        ("暖气片周围全泡着", "water"),
+        ("我家地板全都泡着水 暖气管还在滋", "water"),
+        ("卧室地上都泡着呢 暖气那边", "water"),
+        # smoke sent indoors with words between
+        ("燃气热水器往屋里倒灰烟", "gas"),
+        ("烟道往厨房里灌呛人的烟", "gas"),
+        ("炉子往卧室里窜一股股黑烟", "gas"),
+        # a phone busy or not getting through, someone frail in the cold
+        ("我姥姥电话一直占线 家里停暖了", "person"),
+        ("老人手机打不进去 屋里零下", "person"),
+        ("给我爸打电话老占线 他家没暖气 他七十多了", "person"),
+        # a sudden faint
+        ("我妈刚站起来突然就晕了 家里冷", "person"),
+        ("爷爷一下就晕了 倒在暖气片旁边", "person"),
+        ("孩子他爸修阀门的时候猛地晕了", "person"),
+        # hot water rushing or raining on a body
+        ("开水冲到孩子手上了 起了泡", "person"),
+        ("管子里的热水淋到我胳膊上 烫红了", "person"),
+        ("暖气管爆了 热水冲在我脚上 疼死了", "person"),
+    ],
+)
+def test_the_tenth_rounds_batch_21_families(text: str, kind: str) -> None:
+    assert _kind(text) == kind, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a leak reported by others, the writer's own home looked at and dry
+        "物业说可能漏了 我摸了干干的",
+        "楼下说漏到他家 我家查过是干的",
+        "说我家暖气漏 我看了一眼干的啊",
+    ],
+)
+def test_a_leak_looked_at_and_found_dry_is_none(text: str) -> None:
+    assert detect_emergency(text) is None, text
