@@ -197,7 +197,7 @@ BROKEN = [
     ({"emergency.duty_phone": 4000000000}, "emergency.duty_phone must be a phone number in quotes"),
     ({"emergency.gas_phone": "燃气公司"}, "emergency.gas_phone must be a phone number in quotes"),
     ({"emergency.ambulance_phone": DELETE}, "emergency.ambulance_phone is missing"),
-    ({"emergency.police_phone": "110"}, "emergency.police_phone is not a known key"),
+    ({"emergency.fire_brigade": "119"}, "emergency.fire_brigade is not a known key"),
     ({"company.sms_signature": "【示例】"}, "company.sms_signature must be 2–12 characters"),
     ({"company.demo": "yes"}, "company.demo must be true or false, got 'yes'"),
     ({"company": "示例"}, "company must be a mapping of keys, got '示例'"),
