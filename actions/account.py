@@ -55,6 +55,7 @@ from bot.nlu.numbers import chinese_to_arabic, normalise_account_no, normalise_p
 from bot.nlu.requests import cannot_provide, earlier_season, requests_in, takes_request_back
 from bot.nlu.text import normalise
 from bot.policy.faq import number_text
+from bot.policy.named_city import policy_for_text
 from bot.privacy import mask_account
 from bot.services import tickets as ticket_service
 from bot.services.accounts import (
@@ -411,7 +412,7 @@ def tell_fee_estimate(dispatcher: CollectingDispatcher, tracker: Tracker) -> boo
     if latest_intent(tracker) not in ("query_fee", "faq"):
         return False
     area = area_asked(latest_text(tracker))
-    fees = policy().fees
+    fees = policy_for_text(latest_text(tracker), policy()).fees  # 天津100平: Tianjin's price
     if area is None or not fees.area_price_per_m2:
         return False
     total = round(area * fees.area_price_per_m2, 2)
