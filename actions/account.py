@@ -58,6 +58,7 @@ from bot.nlu.requests import cannot_provide, earlier_season, requests_in, takes_
 from bot.nlu.text import normalise
 from bot.policy.faq import number_text
 from bot.policy.knowledge import load_knowledge
+from bot.policy.named_city import policy_for_text
 from bot.privacy import mask_account
 from bot.services import applications as application_service
 from bot.services.accounts import (
@@ -475,7 +476,7 @@ async def tell_fee_estimate(dispatcher: CollectingDispatcher, tracker: Tracker) 
     if latest_intent(tracker) not in ("query_fee", "faq"):
         return False
     area = area_asked(latest_text(tracker))
-    rules = policy()
+    rules = policy_for_text(latest_text(tracker), policy())  # 天津100平: Tianjin's price
     fees = rules.fees
     if area is None or not fees.area_price_per_m2:
         return False

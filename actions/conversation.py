@@ -60,7 +60,7 @@ from actions.common import (
 )
 from actions.emergency import tell_urgent_completed
 from actions.grievances import grievance_heard
-from actions.knowledge import answer_follow_up, answer_topics, task_offer
+from actions.knowledge import answer_follow_up, answer_topics, question_knowledge, task_offer
 from actions.outage import NOT_THE_CAUSE, ActionQueryOutage, community_of
 from actions.repair import OPEN_REPAIR, same_home
 from actions.sampling import answer_sampling_invitation, take_resident_reading
@@ -457,7 +457,7 @@ def _answered_question_beside(dispatcher: CollectingDispatcher, tracker: Tracker
     """Answer the knowledge-base questions asked after a yes or an acknowledgement
     (好滴 那发票咋开呀, 嗯嗯 知道了 那滞纳金怎么算): the classifier reads the message as the yes,
     and "还有什么可以帮您？" left the question unanswered. False when it asks none."""
-    kb = load_knowledge(policy())
+    kb = question_knowledge(tracker, policy())
     keys = clause_topics(tracker.latest_message, kb.retrieval)
     if not keys:
         return False
@@ -768,7 +768,7 @@ class ActionHandleInform(Action):
             # 和平里2号楼1单元303 13122223333 工作日晚上: details sent after the request (or
             # after the refund rules that invite a measurement) go to that request's form
             return [FollowupAction(form)]
-        kb = load_knowledge(policy())
+        kb = question_knowledge(tracker, policy())
         topic = _question_read_as_a_value(tracker, kb)
         if topic:
             # 12月31号之前交完就没滞纳金吧？ carries a date but asks a question
@@ -1106,7 +1106,7 @@ class ActionAnswerFaq(Action):
     ) -> list[EventType]:
         """Answer the topic asked about (a button's, or the NLU's); right after the bot told of
         a stop, "那什么时候好/来暖" asks about that stop, not the season."""
-        kb = load_knowledge(policy())
+        kb = question_knowledge(tracker, policy())
         pressed = next(tracker.get_latest_entity_values(KB_TOPIC_ENTITY), None)
         if not pressed and await show_earlier_bill(dispatcher, tracker):
             return []  # 那去年的呢 after the bill, not a topic

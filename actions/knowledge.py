@@ -10,6 +10,10 @@ A short follow-up right after an answer (去哪办, 要钱吗, 多久能办好, 
 of it (`answer_follow_up`). A question taken from a task for the knowledge base (暖气越来越不热 是
 不是该洗了) is offered that task after its answer, by a button and by the words to send
 (`offer_the_task`).
+
+A question naming a city the company also serves (天津的暖气几号开始, asked of the Beijing
+assistant) is answered from that city's policy and knowledge file (`question_knowledge`,
+`bot.policy.named_city`), and so is a follow-up to that answer (`last_answer`).
 """
 
 from __future__ import annotations
@@ -32,15 +36,24 @@ from actions.common import (
 from bot.nlu.faults import fault_type_of
 from bot.policy.faq_sms import sms_topic_answer, sms_trimmed
 from bot.policy.knowledge import FACETS, KnowledgeBase, load_knowledge
+from bot.policy.loader import available_policies, load_policy
+from bot.policy.model import Policy
+from bot.policy.named_city import policy_for_text
 from bot.services.follow_ups import facet_asked, follow_up_facet
 from bot.services.topics import RETRIEVAL_INTENT, clause_topics, topic_ranking
+
+
+def question_knowledge(tracker: Tracker, default: Policy | None = None) -> KnowledgeBase:
+    """The knowledge base that answers the latest message: that of the city it names
+    (天津的暖气几号开始 → Tianjin's season), else `default`'s (the configured policy's)."""
+    return load_knowledge(policy_for_text(latest_text(tracker), default or policy()))
 
 
 def topic_answer(tracker: Tracker, kb: KnowledgeBase, key: str) -> str:
     """A topic's answer with the policy's values, in its SMS form on that channel."""
     text = kb.answer(key)
     if channel_of(tracker) == SMS_CHANNEL:
-        text = sms_topic_answer(policy(), key, text)
+        text = sms_topic_answer(kb.policy, key, text)
     return text
 
 
@@ -67,7 +80,7 @@ def answer_faq_clauses(dispatcher: CollectingDispatcher, tracker: Tracker) -> No
     intent is the FAQ (`action_answer_faq` answers them all)."""
     if latest_intent(tracker) == RETRIEVAL_INTENT:
         return
-    kb = load_knowledge(policy())
+    kb = question_knowledge(tracker)
     answer_topics(dispatcher, tracker, kb, clause_topics(tracker.latest_message, kb.retrieval))
 
 
@@ -85,7 +98,7 @@ def _said_texts(tracker: Tracker, kb: KnowledgeBase) -> dict[str, str]:
 def follow_up_text(tracker: Tracker, kb: KnowledgeBase, key: str, facet: str) -> str:
     """What a follow-up asking `facet` of topic `key` is told, in its SMS form on that channel."""
     text = kb.follow_up(key, facet)
-    return sms_trimmed(policy(), text) if channel_of(tracker) == SMS_CHANNEL else text
+    return sms_trimmed(kb.policy, text) if channel_of(tracker) == SMS_CHANNEL else text
 
 
 def last_answered_topic(tracker: Tracker, kb: KnowledgeBase) -> str | None:
@@ -98,18 +111,38 @@ def last_answered_topic(tracker: Tracker, kb: KnowledgeBase) -> str | None:
     return next((texts[text] for text in said if text in texts), None)
 
 
+def _knowledge_bases() -> list[KnowledgeBase]:
+    """The configured policy's knowledge base, then those of the other shipped cities."""
+    current = policy()
+    others = [load_policy(name) for name in available_policies()]
+    return [load_knowledge(p) for p in [current, *(o for o in others if o.city != current.city)]]
+
+
+def last_answer(tracker: Tracker) -> tuple[KnowledgeBase, str] | None:
+    """The knowledge base and topic of the bot's last turn's answer (`last_answered_topic`):
+    the configured city's, or another city's when the question named it."""
+    if not any(str(e.get("text") or "") for e in previous_bot_turn(tracker)):
+        return None
+    for kb in _knowledge_bases():
+        topic = last_answered_topic(tracker, kb)
+        if topic is not None:
+            return kb, topic
+    return None
+
+
 def answer_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     """Answer a short follow-up to the answer just given (去哪办 after the subsidy answer) from
-    that answer's topic (`bot.services.follow_ups`); False when the message is none."""
+    that answer's topic (`bot.services.follow_ups`), in that answer's city; False when the
+    message is none."""
     text = latest_text(tracker)
     if facet_asked(text) is None:
         return False  # most messages: no need to look back
-    kb = load_knowledge(policy())
-    last = last_answered_topic(tracker, kb)
+    found = last_answer(tracker)
+    last = found[1] if found else None
     facet = follow_up_facet(text, last, topic_ranking(tracker.latest_message))
-    if last is None or facet is None:
+    if found is None or facet is None:
         return False
-    dispatcher.utter_message(text=follow_up_text(tracker, kb, last, facet))
+    dispatcher.utter_message(text=follow_up_text(tracker, found[0], found[1], facet))
     return True
 
 

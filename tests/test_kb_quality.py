@@ -23,16 +23,19 @@ from bot.evaluation.kb import KbRun, evaluate_set, parse_all
 from bot.modelcache import ensure_model
 from bot.policy.knowledge import FACETS, read_knowledge
 from bot.policy.loader import available_policies, load_policy
-from bot.services.topics import choice_for_parse, reaches_knowledge_base
+from bot.services.topics import choice_for_parse, reaches_knowledge_base, topic_ranking
 
 pytestmark = pytest.mark.e2e
 
 SETS = PROJECT_ROOT / "tests" / "nlu"
 #: set → lowest top-1 share that passes, a little under the measured figure
-#: (docs/knowledge-base.md, "Routing" and "Fifth round"): third 95.0 %, fourth 91.8 %, fifth
-#: 91.2 %, held-out 96.0 %, dev 99.2 %; all five have been read while the rules were written, so
-#: they guard against a fall, they do not measure new wording.
+#: (docs/knowledge-base.md, "Seventh round"): sixth 92.7 %, fifth 92.4 %, fourth 90.6 %, third
+#: 94.5 %, held-out 96.0 %, dev 98.4 %; all six have been read while the rules and the training
+#: questions were written, so they guard against a fall, they do not measure new wording.
 GATES = {
+    # a sixth writer (2026-12-06), scored unread at 90.1 %, then the development set of the seventh
+    # round (the detail that decides between two neighbouring topics)
+    "kb_paraphrases_sixth": 0.92,
     "kb_paraphrases_third": 0.94,
     # a fifth writer (2026-12-06), scored unread at 87.6 %, then the development set of the fifth
     # round (questions about a situation in question form reach the knowledge base)
@@ -72,6 +75,53 @@ NEXT_STEPS = {
 }
 #: Quoted texts that are not messages to the bot.
 NOT_MESSAGES = {"我的账单"}  # the Official Account's menu
+#: The seventh round's confusion classes (docs/knowledge-base.md, "Seventh round"): for each, three
+#: wordings written for this test (in no paraphrase set and not in data/), with the topic the
+#: deciding detail names, which the topic model must rank first (or a topic whose answer says the
+#: same, `DEADLINE_TOPICS`).
+DEADLINE_TOPICS = ("payment_channels", "late_fee")  # both answers open with the payment deadline
+CLASS_WORDINGS: dict[str, dict[str, str | tuple[str, ...]]] = {
+    "who pays for a repair, whatever part is named": {
+        "家里暖气的进水阀锈死了得换新的，这个费用是住户承担吗": "repair_cost",
+        "暖气管子接口坏了师傅来换，人工费和材料费怎么收": "repair_cost",
+        "暖气片裂了要换一组，换的钱谁掏": "repair_cost",
+    },
+    "a rented flat: who pays and the landlord's arrears, or heat back after a stop": {
+        "房子报停两年了，现在租给别人住，租户想开暖气得怎么弄": "resume_heating",
+        "房东一直拖着不交取暖费，我们租户会不会被断暖": "rental_who_pays",
+        "租的房子房东说暖气费含在房租里，结果热力来催费，该谁交": "rental_who_pays",
+    },
+    "whether a relative counts as the owner, and the 委托书": {
+        "房产证是我爸的名字，我去营业厅办事算不算本人，要不要他写个委托": "proxy_service",
+        "我老公是业主，他上班没空，我拿他身份证去办行吗": "proxy_service",
+        "房子写的是我妈名字，我替她去办需不需要授权书": "proxy_service",
+    },
+    "how to measure, even the standard's way": {
+        "家里温度计放哪儿量出来的数才算标准的": "room_temp_measurement",
+        "打电话反映之前想自己先量量屋里温度，怎么量才准": "room_temp_measurement",
+        "按规定的方法自测室温，要关窗关多久": "room_temp_measurement",
+    },
+    "away from home for weeks": {
+        "寒假要带孩子回姥姥家住一个月，家里暖气要注意点什么": "pipe_freeze_protection",
+        "出国探亲两个月，房子空着暖气片会不会冻坏": "pipe_freeze_protection",
+        "春节出去旅游半个月，走前暖气这边要弄点啥": "pipe_freeze_protection",
+    },
+    "the payment deadline, not the season's dates": {
+        "暖气费今年交到几号截止": DEADLINE_TOPICS,
+        "采暖费最迟几月几号前得交": DEADLINE_TOPICS,
+        "今年缴费截止日是哪天": DEADLINE_TOPICS,
+    },
+    "someone posing as staff took money": {
+        "有人自称热力公司的上门收清洗费，收完人就找不着了，被骗了怎么办": "staff_identity",
+        "冒充供热公司的人上门推销阀门，怎么辨别": "staff_identity",
+        "老人被假维修工骗了钱，该找谁": "staff_identity",
+    },
+    "a new building's first heating": {
+        "刚交付的新楼盘第一年供暖，要先去热力公司报到登记吗": "new_home_activation",
+        "新小区头一年来暖气，业主得先办啥": "new_home_activation",
+        "刚收的新房，头一次通暖之前需要去哪备案": "new_home_activation",
+    },
+}
 
 
 def _model() -> Path:
@@ -145,3 +195,22 @@ def test_every_next_step_an_answer_names_leads_there() -> None:
         for text, parse in zip(texts, parse_all(_model(), texts), strict=True)
     }
     assert reached == {text: NEXT_STEPS[text] for text in texts}
+
+
+def test_the_deciding_detail_ranks_its_topic_first() -> None:
+    """The seventh round's classes (`CLASS_WORDINGS`): the topic model ranks first the topic the
+    deciding detail names, not the neighbour the rest of the message is worded like. Whether the
+    message reaches the knowledge base at all is routing's (tests/kb_boundary_requests.yml)."""
+    gold = {text: topic for wordings in CLASS_WORDINGS.values() for text, topic in wordings.items()}
+    texts = list(gold)
+    wrong = {
+        text: ranking[0] if ranking else None
+        for text, parse in zip(texts, parse_all(_model(), texts), strict=True)
+        for ranking in [topic_ranking(parse)]
+        if not ranking or ranking[0][0] not in _topics(gold[text])
+    }
+    assert not wrong, wrong
+
+
+def _topics(gold: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (gold,) if isinstance(gold, str) else gold

@@ -2,11 +2,11 @@
 
 Residents name the same thing many ways: 暖气片 / 散热器 / 暖器片, 暖气费 / 采暖费 / 取暖费 /
 供暖费 / 热费, 户号 / 用户编号 / 缴费号, 支付宝 / zfb, 发票 / fp, 报停 / bt, 啥时候 / 嘛时候 /
-多会儿. The linear classifier (bot.nlu.linear) learns each spelling only from the training
-messages that happen to use it, so a topic asked with the one spelling its examples lack went to
-the topic whose examples had it (交暖器费的票 → payment, not the invoice). Folding every spelling
-to one word before the n-grams are counted lets every example of a topic teach all of its
-spellings at once.
+多会儿, 租户 / 租客 / 房客, 委托书 / 授权书. The linear classifier (bot.nlu.linear) learns each
+spelling only from the training messages that happen to use it, so a topic asked with the one
+spelling its examples lack went to the topic whose examples had it (交暖器费的票 → payment, not
+the invoice). Folding every spelling to one word before the n-grams are counted lets every example
+of a topic teach all of its spellings at once.
 
 Only the classifier's features see this form: the message text, the entities, the rules in
 bot/nlu and the actions keep what the resident wrote. `canonical_terms` is applied to the text
@@ -48,6 +48,8 @@ CANONICAL_TERMS: Mapping[str, Sequence[str]] = {
     "我": ("俺", "偶"),
     "滞纳金": ("滞纳费", "违约金", "罚金"),
     "营业厅": ("营业网点", "服务网点", "服务大厅", "办事大厅", "缴费大厅"),
+    "租户": ("租客", "房客", "租房户", "承租人", "租房的"),
+    "委托书": ("授权书", "委托函", "授权委托书"),
 }
 
 #: Latin abbreviations and pinyin (standing alone) → the word they stand for.
@@ -89,6 +91,16 @@ LATIN_ABBREVIATIONS: Mapping[str, str] = {
     "dinuan": "地暖",
     "fangqi": "放气",
     "famen": "阀门",
+    # pinyin of words that decide a topic (重复缴费: duplicate_payment; 注水试压: the
+    # pre-season check); without them a pinyin question went by its other words
+    "chongfu": "重复",
+    "tuikuan": "退款",
+    "tuifei": "退费",
+    "daozhang": "到账",
+    "qianfei": "欠费",
+    "zhushui": "注水",
+    "shiya": "试压",
+    "cewen": "测温",
 }
 
 #: Words the Chinese replacements must leave alone (appliances, other meanings).

@@ -124,3 +124,48 @@ async def test_a_fault_told_beside_a_question_is_offered_the_repair(
     assert said[-1] == "utter_kb_task_offer"
     plain = await _faq_answer(domain, "租房的话暖气费谁交", "rental_who_pays")
     assert plain[-1] != "utter_kb_task_offer"
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "city"),
+    [
+        # the question names a city the company also serves: that city's answer (its hotline,
+        # its price), whatever the assistant's own policy
+        ("天津的暖气几号开始", "heating_season", "tianjin"),
+        ("天津这边暖气费一平米多少钱", "fee_standard", "tianjin"),
+        ("在天津 困难家庭有取暖补贴吗", "hardship_subsidy", "tianjin"),
+        ("暖气几号开始", "heating_season", "beijing"),
+        ("北京路那边暖气费一平米多少钱", "fee_standard", "beijing"),
+    ],
+)
+async def test_a_question_naming_a_city_is_answered_with_that_city_values(
+    monkeypatch: pytest.MonkeyPatch, domain: dict[str, Any], text: str, key: str, city: str
+) -> None:
+    monkeypatch.setattr(actions.conversation, "policy", lambda: load_policy("beijing"))
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerFaq().run(dispatcher, tracker(kb_turn(text, "faq", [(key, 0.9)])), domain)
+    assert texts(dispatcher)[0] == load_knowledge(load_policy(city)).answer(key)
+
+
+async def test_a_follow_up_to_another_city_answer_stays_in_that_city(
+    domain: dict[str, Any],
+) -> None:
+    tianjin = load_knowledge(load_policy("tianjin"))
+    answered = {"event": "bot", "text": tianjin.answer("hardship_subsidy"), "metadata": {}}
+    asked = kb_turn("在天津 困难家庭有取暖补贴吗", "faq", [("hardship_subsidy", 0.9)])
+    follow = kb_turn("去哪办", "faq", [("hall_documents", 0.4)])
+    follow["parse_data"]["message_id"] = "b"
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerFaq().run(dispatcher, tracker(asked, answered, follow), domain)
+    assert texts(dispatcher) == [tianjin.follow_up("hardship_subsidy", "where")]
+    assert "天津" in texts(dispatcher)[0]
+
+
+async def test_an_area_in_a_named_city_is_priced_at_that_city_price(
+    domain: dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    turn = user_turn("天津的房子100平 一年得交多少钱", "faq")
+    await ActionAnswerFaq().run(dispatcher, tracker(turn), domain)
+    estimate = said(dispatcher, "utter_fee_estimate")
+    assert (estimate["price"], estimate["total"]) == ("25", "2500")  # Tianjin's, not Beijing's 24

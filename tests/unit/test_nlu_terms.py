@@ -20,6 +20,11 @@ from bot.nlu.terms import canonical_terms, canonical_tokens
         ("ZFB能交吗", "支付宝能交吗"),
         ("天津嘛时候来暖气", "天津什么时候来暖气"),
         ("俺家房本上的面积", "我家房产证上的面积"),
+        # seventh KB round: the tenant and the letter of authority, pinyin of deciding words
+        ("房客能自己交暖气费吗", "租户能自己交暖气费吗"),
+        ("授权委托书怎么写", "委托书怎么写"),
+        ("chongfu jiaofei 怎么退", "重复 缴费 怎么退"),
+        ("tuifei要几天 daozhang了吗", "退费要几天 到账了吗"),
     ],
 )
 def test_every_spelling_becomes_the_canonical_word(written: str, canonical: str) -> None:
