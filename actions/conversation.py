@@ -298,6 +298,9 @@ class ActionRequestHuman(Action):
         resident with a request on file who asks when we get back to them (多久能给我回复, read
         as a wish for a person) hears that request's deadlines instead of a second queue."""
         text = latest_text(tracker)
+        if ASKS_FOR_PERSON.search(text) is None and asks_for_measurement(text):
+            # 派个人来给量量 / 整个人来给俺量量: someone to measure the room, not an agent
+            return [FollowupAction("temp_check_form")]
         if ASKS_FOR_PERSON.search(text) is None and asks_when_we_reply(text):
             _, filed = await tickets_asked_about(tracker)
             if filed:
@@ -1186,6 +1189,11 @@ class ActionAnswerFaq(Action):
             dispatcher.utter_message(response="utter_ask_rephrase")
         if grievance and not repair_too:
             grievances.after_answer(dispatcher, tracker)  # 坑人呢: record it, or a person
+        if not pressed and not tracker.active_loop.get("name") and asks_for_measurement(
+            latest_text(tracker)
+        ):
+            # 一是想约个测温；二是发票怎么开: the invoice answered, then the 测温 booked
+            return [*events, FollowupAction("temp_check_form")]
         if repair_too:
             # 额屋里暖气片一到黑咧就咣当咣当响 这咋弄: the answer says a knock needs a fitter, so
             # the booking starts with it (不用报修 still ends it)
@@ -1259,6 +1267,14 @@ async def _heat_asked_for_in_season(tracker: Tracker, choice: TopicChoice) -> bo
     return await community_of(tracker) is not None
 
 
+#: A reading told with "what now?" or scorn, not a question a topic answers (咋整啊 屋里贼拉冷
+#: 温度计就十五度; 温度计才16度 合着是替国家省煤呢是吧): the frost sets' residents got the
+#: standard's text, and no 测温 was offered to accept.
+_SAYS_WHAT_NOW = re.compile(
+    r"咋整|咋办|怎么办|怎么弄|咋弄|啥玩意|什么玩意|合着|是吧|省煤|省钱呢|糊弄|忽悠|闹着玩"
+)
+
+
 def _venting_about_the_cold(tracker: Tracker, choice: TopicChoice) -> bool:
     """Whether a knowledge-base message tells of a room below the standard rather than asks a
     topic: the topic is unsure, the resident is upset (骗子公司, 什么破暖气), or the message asks
@@ -1270,6 +1286,8 @@ def _venting_about_the_cold(tracker: Tracker, choice: TopicChoice) -> bool:
     if reading_below_standard(latest_text(tracker), minimum) is None:
         return False
     if choice.answer is None or upset(raw_text(tracker)):
+        return True
+    if _SAYS_WHAT_NOW.search(latest_text(tracker)):
         return True
     # 屋里就12度 老人说头晕 / 屋里温度计就15度 冻得手都伸不出来 tell, not ask: no topic's text (the
     # standard, how to measure) would say that this home is below it and what can be done

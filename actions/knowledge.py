@@ -34,6 +34,7 @@ from actions.common import (
     this_turn,
 )
 from bot.nlu.faults import fault_type_of
+from bot.nlu.requests import asks_for_measurement
 from bot.policy.faq_sms import sms_topic_answer, sms_trimmed
 from bot.policy.knowledge import FACETS, KnowledgeBase, load_knowledge
 from bot.policy.loader import available_policies, load_policy
@@ -180,6 +181,8 @@ _FAULTS_OFFERED_A_REPAIR = frozenset({"no_heat", "leak", "valve"})
 def fault_told(text: str) -> str | None:
     """report_repair when `text` tells a fault at home the classifier read as a question, so its
     answer is followed by the repair offer; None otherwise."""
+    if asks_for_measurement(text):
+        return None  # 想约个测温 (and the invoice): the 测温 follows the answer, not a repair
     return "report_repair" if fault_type_of(text) in _FAULTS_OFFERED_A_REPAIR else None
 
 

@@ -197,6 +197,12 @@ def _offered_a_person(tracker: Tracker) -> bool:
     )
 
 
+#: A complaint put off (投诉先不弄了, 先不投诉, 不投诉了, 投诉的事回头再说).
+_COMPLAINT_PUT_OFF = re.compile(
+    r"投诉.{0,3}(先不|不弄|算了|回头|再说|以后)|(先|就|也)?不(用)?投诉了?|不投了"
+)
+
+
 def _measure_not_complain(
     dispatcher: CollectingDispatcher, tracker: Tracker
 ) -> list[EventType] | None:
@@ -208,7 +214,9 @@ def _measure_not_complain(
     if not asks_for_measurement(text):
         return None
     said = resident_words(tracker, {"file_complaint"}, "complaint_form") or ""
-    if complains(f"{said} {text}"):
+    if complains(f"{said} {text}") and not _COMPLAINT_PUT_OFF.search(text):
+        # 算了算了 投诉先不弄了 你们先派人来量量温度吧: a complaint called one, then put off for
+        # the measurement, is the measurement (frost set: a TS and a BX were filed, no CW)
         return None
     dispatcher.utter_message(response="utter_complaint_to_temp_check")
     return [*leave_form(tracker), FollowupAction("temp_check_form")]
