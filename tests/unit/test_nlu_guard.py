@@ -397,3 +397,25 @@ def test_follow_ups_cancellations_and_other_utilities_keep_their_intent(
     sure = {"faq": {"response": {"confidence": 0.8}}}
     message = _parsed(text, classified, response_selector=sure)
     assert _corrected(message) == classified
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        # a broken part stated, the repair close behind: the repair (frost set frm-015, read to
+        # find a regression, and three other wordings)
+        ("俺家暖气那个阀门坏了 拧到头也关不上 想关小点都不中", "report_repair"),
+        ("卧室那个暖气阀门锈死了 一点都拧不动", "report_repair"),
+        ("回水阀那里一直往下滴水 地板湿了一片", "report_repair"),
+        ("暖气阀门关不严 一直有点热 想关也关不上", "report_repair"),
+        # asked as a question it stays the knowledge base's
+        ("阀门拧不动了 这种维修要收钱吗", "faq"),
+        ("暖气片漏水 修理算谁的责任？", "faq"),
+    ],
+)
+def test_a_broken_part_stated_is_the_repair(text: str, meant: str) -> None:
+    ranking = [
+        {"name": "faq", "confidence": 0.5},
+        {"name": "report_repair", "confidence": 0.45},
+    ]
+    assert _corrected(_parsed(text, "faq", intent_ranking=ranking)) == meant
