@@ -27,7 +27,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -85,16 +85,7 @@ def file_unverified(
     retried = store.filed_for_message(session, draft.dedup_key)
     if retried is not None:
         return Filing(FILED, ticket_service.view(retried), own=True)
-    open_one = store.open_at_home(
-        session,
-        draft.kind,
-        ticket_service.OPEN,
-        address=draft.address,
-        community=draft.community,
-        building=draft.building,
-        unit=draft.unit,
-        room=draft.room,
-    )
+    open_one = _open_for_home(session, draft.kind, draft)
     if open_one is not None:
         noted = _note_contact(session, open_one, draft, now)
         own = (open_one.channel, open_one.sender_id) == (draft.channel, draft.sender_id)
@@ -122,6 +113,35 @@ def file_unverified(
     return Filing(FILED, ticket, own=True)
 
 
+class _Home(Protocol):
+    """Where a home is, as a draft and an account both say it."""
+
+    @property
+    def address(self) -> Any: ...
+    @property
+    def community(self) -> Any: ...
+    @property
+    def building(self) -> Any: ...
+    @property
+    def unit(self) -> Any: ...
+    @property
+    def room(self) -> Any: ...
+
+
+def _open_for_home(session: Session, kind: str, home: _Home) -> Ticket | None:
+    """The open application of `kind` for the home of `home` (a draft or an account), if any."""
+    return store.open_at_home(
+        session,
+        kind,
+        ticket_service.OPEN,
+        address=home.address,
+        community=home.community,
+        building=home.building,
+        unit=home.unit,
+        room=home.room,
+    )
+
+
 def file_household_stop(
     session: Session, policy: Policy, account_no: str, now: datetime, **fields: Any
 ) -> Filing:
@@ -134,16 +154,7 @@ def file_household_stop(
     account = account_store.get_account(session, account_no)
     if account is None:
         raise LookupError(account_no)
-    open_one = store.open_at_home(
-        session,
-        "BT",
-        ticket_service.OPEN,
-        address=account.address,
-        community=account.community,
-        building=account.building,
-        unit=account.unit,
-        room=account.room,
-    )
+    open_one = _open_for_home(session, "BT", account)
     if open_one is not None:
         return Filing(OPEN_ALREADY, ticket_service.view(open_one), own=True)
     return Filing(
