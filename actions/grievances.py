@@ -1,5 +1,5 @@
-"""A grievance inside a question (`bot.nlu.grievances`): sorry first, the answer, then the offer to
-take the grievance down. Called by `action_answer_faq` around its knowledge-base answer.
+"""A grievance inside a question (`bot.handoff.grievances`): sorry first, the answer, then the
+offer to take the grievance down. Called by `action_answer_faq` around its knowledge-base answer.
 
 师傅管我要钱 不是说免费吗 坑人呢 used to get the repair-cost rules and nothing else; 客服电话一直
 打不通 got the hotline it could not reach. A heating company's agent would apologise, answer, and
@@ -12,7 +12,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import apologise_once, bot_said_within, latest_text, policy
-from bot.nlu.grievances import UNREACHABLE, grievance_of
+from bot.handoff.grievances import UNREACHABLE, grievance_of
 
 #: The apology before an answer to an aggrieved question (promises nothing but the offer after).
 APOLOGY = "utter_apology_grievance"

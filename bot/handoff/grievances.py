@@ -4,14 +4,15 @@
 The knowledge base answers the question; a good agent first says sorry and then offers to take
 the grievance down (a complaint, or a person), instead of answering as if it were a quiz. A
 complaint about an unreachable hotline is not answered with the hotline again. Pure text rules,
-tested directly (tests/unit/test_grievances.py).
+tested directly (tests/unit/test_grievances.py). It lives beside the hand-off's
+frustration triggers, whose anger words it uses; the NLU model does not use it.
 """
 
 from __future__ import annotations
 
 import re
 
-from bot.handoff.triggers import upset
+from bot.handoff.triggers import angry
 from bot.nlu.numbers import to_canonical
 
 #: What a grievance is about; the answer differs for an unreachable line.
@@ -53,11 +54,13 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 def grievance_of(text: str | None) -> str | None:
     """The kind of grievance `text` carries (STAFF, CHARGE, UNREACHABLE, NEGLECT), or None.
 
-    A plainly upset message (bot.handoff.triggers.upset: 气死, !!, 什么破…) with none of the
-    kinds counts as NEGLECT: the resident is owed the apology and the offer all the same.
+    An angry message (bot.handoff.triggers.angry: 气死, 骗子, 什么破…) with none of the kinds
+    counts as NEGLECT: the resident is owed the apology and the offer all the same. Mere
+    insistence (你们客服电话到底是多少) is no grievance: it earned an apology and a complaint
+    offer for a plain question.
     """
     canonical = to_canonical(str(text or ""))
     for kind, pattern in _RULES:
         if pattern.search(canonical):
             return kind
-    return NEGLECT if upset(str(text or "")) else None
+    return NEGLECT if angry(str(text or "")) else None
