@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.config import PROJECT_ROOT
+from bot.config import PROJECT_ROOT, ConfigError
 
 
 @dataclass
@@ -67,6 +67,18 @@ def _rasa() -> str:
     return str(Path(sys.executable).with_name("rasa"))
 
 
+def new_secret(nbytes: int = 24) -> str:
+    """A random URL-safe secret that never starts with "-".
+
+    `secrets.token_urlsafe` starts with "-" once in 64: passed as `rasa run --auth-token -x…`,
+    argparse reads it as an option and the Rasa server exits ("expected one argument"). Found
+    when `python -m bot run` failed to start in review; every generated token comes from here.
+    """
+    while (token := secrets.token_urlsafe(nbytes)).startswith("-"):
+        pass
+    return token
+
+
 def rasa_service(
     name: str,
     model: Path,
@@ -79,6 +91,8 @@ def rasa_service(
     argv = [_rasa(), "run", "--model", str(model), "--port", str(port)]
     argv += ["--endpoints", str(endpoints), "--credentials", str(credentials), "--cors", "*"]
     if auth_token:
+        if auth_token.startswith("-"):
+            raise ConfigError("RASA_AUTH_TOKEN must not start with '-': rasa reads it as an option")
         argv += ["--enable-api", "--auth-token", auth_token]
     return Service(name, argv, f"http://127.0.0.1:{port}/")
 
@@ -304,7 +318,7 @@ def run_stack(
     console_port: int = 5006,
 ) -> int:
     """Run the stack in the foreground until Ctrl-C or until a service dies."""
-    token = os.environ.get("RASA_AUTH_TOKEN") or secrets.token_urlsafe(24)
+    token = os.environ.get("RASA_AUTH_TOKEN") or new_secret(24)
     console_secret = os.environ.get("CONSOLE_SECRET") or secrets.token_urlsafe(32)
     env = {
         **os.environ,

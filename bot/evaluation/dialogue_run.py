@@ -517,11 +517,11 @@ def _run(args: argparse.Namespace) -> int:
             args.url, token, args.database_url or settings().database_url, rest_token
         )
         return _report(evaluate(conversations, client, **options), args.out)
-    from bot.launcher import demo_stack, start, stop
+    from bot.launcher import demo_stack, new_secret, start, stop
     from bot.modelcache import ensure_model
 
     model = args.model or ensure_model()
-    token = secrets.token_urlsafe(16)
+    token = new_secret(16)
     with tempfile.TemporaryDirectory(prefix="dialogue-") as workdir:
         demo = demo_stack(model, Path(workdir), auth_token=token, clock_at=clock_start(args.at))
         try:

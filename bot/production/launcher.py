@@ -18,7 +18,6 @@ import argparse
 import contextlib
 import os
 import re
-import secrets
 import shutil
 import signal
 import sys
@@ -36,6 +35,7 @@ from bot.launcher import (
     Service,
     action_service,
     console_service,
+    new_secret,
     rasa_service,
     scheduler_service,
     spawn,
@@ -223,7 +223,7 @@ def run_prod(model: Path, ports: nginx.Ports, env_file: Path | None) -> int:
     from bot.launcher import demo_agents
 
     env = environment(os.environ, env_file)
-    generated = {name: secrets.token_urlsafe(32) for name in SECRETS if not env.get(name)}
+    generated = {name: new_secret(32) for name in SECRETS if not env.get(name)}
     env.update(generated)
     os.environ.update(env)  # this process's own database work (migrations, demo agents)
     settings.cache_clear()

@@ -18,7 +18,7 @@ import aio_pika
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bot.launcher import free_port, start, stop
+from bot.launcher import free_port, new_secret, start, stop
 from bot.production import launcher, nginx
 from bot.store.db import dispose_engines
 
@@ -89,7 +89,7 @@ def sandbox(
             "TRACKER_DB_NAME": names[1],
             "RABBITMQ_QUEUE": f"heating_sandbox_{suffix}",
             "RABBITMQ_EXCHANGE": f"heating_sandbox_{suffix}",
-            "RASA_AUTH_TOKEN": secrets.token_urlsafe(24),
+            "RASA_AUTH_TOKEN": new_secret(24),
             "REST_CHANNEL_TOKEN": REST_TOKEN,
             "CONSOLE_SECRET": secrets.token_urlsafe(32),
             "ACTION_SERVER_TOKEN": secrets.token_urlsafe(32),
