@@ -257,11 +257,11 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
         if _both_given(text):
             # 户号0102345679 手机尾号5679 in one message: asking for the digits again ignores them
             return {"phone_last4": text}
-        last4 = _mobile_last4(text)
-        if last4 and (requested(tracker, "phone_last4") or _account_beside_mobile(text)):
+        mobile = _whole_mobile(text)
+        if mobile and (requested(tracker, "phone_last4") or _account_beside_mobile(text)):
             # the whole number where its last four were asked (13812345678), or with the 户号
-            # (户号0102345678 手机13812345678): its last four digits are the proof asked for
-            return {"phone_last4": last4}
+            # (户号0102345678 手机13812345678): the whole number is checked, not its end alone
+            return {"phone_last4": mobile}
         return {}
 
     async def validate_account_no(
@@ -282,8 +282,10 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
     async def validate_phone_last4(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Check the four digits against the account, counting failures per sender and account."""
-        digits = _last4_candidates(str(value or ""))
+        """Check the four digits, or the whole number when one was given, against the account,
+        counting failures per sender and account."""
+        mobile = _whole_mobile(str(value or ""))
+        digits = [mobile] if mobile else _last4_candidates(str(value or ""))
         if len(digits) != 1:
             reproach(dispatcher, "utter_invalid_last4")  # not after the other ways were said
             return {"phone_last4": None}
@@ -366,10 +368,10 @@ def _both_given(text: str) -> bool:
 _MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
-def _mobile_last4(text: str) -> str | None:
-    """The last four digits of the one mobile number in `text` (spaces and dashes allowed)."""
+def _whole_mobile(text: str) -> str | None:
+    """The one mobile number in `text` (spaces and dashes allowed), else None."""
     found = set(_MOBILE.findall(re.sub(r"[\s-]", "", chinese_to_arabic(normalise(text)))))
-    return found.pop()[-4:] if len(found) == 1 else None
+    return found.pop() if len(found) == 1 else None
 
 
 def _account_beside_mobile(text: str) -> bool:

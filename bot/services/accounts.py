@@ -56,10 +56,14 @@ def verify(
     channel: str,
     sender_id: str,
     account_no: str,
-    last4: str,
+    proof: str,
     now: datetime,
 ) -> Verification:
-    """Check `last4` against the account's registered phone, unless this sender must wait.
+    """Check `proof` against the account's registered phone, unless this sender must wait.
+
+    `proof` is the phone's last four digits or, when the resident gave it, the whole number: a
+    whole number is compared in full, since its last four alone would let any number ending in
+    the right digits through (and a wrong number is a failed try like wrong digits).
 
     A try while waiting (this sender's wait, or the account's cool-down) is refused without
     being checked or counted, so the right digits cannot be found by trying on during a wait,
@@ -92,7 +96,7 @@ def verify(
     if retry_at is not None and retry_at > now:
         return Verification(ok=False, retry_at=retry_at)
     account = account_store.get_account(session, account_no)
-    ok = account is not None and bool(account.phone) and account.phone[-4:] == last4
+    ok = account is not None and bool(account.phone) and _proves(account.phone, proof)
     verification_store.record_attempt(session, channel, sender_id, account_no, ok, now)
     if ok:
         return Verification(ok=True)
@@ -116,6 +120,14 @@ def verify(
         policy, by_sender.count + 1, on_account.count + 1 if account_failures else 0
     )
     return Verification(ok=False, retry_at=retry_at, remaining=remaining)
+
+
+def _proves(phone: str, proof: str) -> bool:
+    """Whether `proof` (four digits, or a whole number) matches the registered `phone`."""
+    if len(proof) == 4:
+        return phone[-4:] == proof
+    whole = normalise_contact_number(proof)
+    return whole is not None and normalise_contact_number(phone) == whole
 
 
 def _engaged(

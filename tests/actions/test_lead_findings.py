@@ -339,19 +339,23 @@ async def test_a_repair_without_anyone_in_charge_named_offers_no_person(
 
 
 @pytest.mark.parametrize(
-    ("text", "slots", "last4"),
+    ("text", "slots", "proof"),
     [
         # the whole registered number beside the 户号 (found playing: the digits were asked again)
-        ("我是张伟 户号0102345678 手机13812345678 帮我查下欠多少", {}, "5678"),
+        ("我是张伟 户号0102345678 手机13812345678 帮我查下欠多少", {}, "13812345678"),
         # the whole number where its last four were asked, spaced as people type it
-        ("138 1234 5678", {"requested_slot": "phone_last4", "account_no": "0102345678"}, "5678"),
+        (
+            "138 1234 5678",
+            {"requested_slot": "phone_last4", "account_no": "0102345678"},
+            "13812345678",
+        ),
         # a mobile alone, nobody asked for the digits: not a proof of anything
         ("13812345678", {}, None),
     ],
 )
-async def test_a_whole_mobile_number_gives_its_last_four_digits(
-    domain: dict[str, Any], text: str, slots: dict[str, Any], last4: str | None
+async def test_a_whole_mobile_number_is_taken_whole_as_the_proof(
+    domain: dict[str, Any], text: str, slots: dict[str, Any], proof: str | None
 ) -> None:
     asked = tracker(user_turn(text, "query_fee"), slots=slots)
     taken = await ValidateVerifyForm().extract_phone_last4(CollectingDispatcher(), asked, domain)
-    assert taken == ({"phone_last4": last4} if last4 else {})
+    assert taken == ({"phone_last4": proof} if proof else {})

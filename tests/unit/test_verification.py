@@ -221,3 +221,23 @@ def test_the_operators_are_alerted_when_an_account_cools_down_with_the_account_m
 )
 def test_waits_read_in_whole_minutes_rounded_up(wait: timedelta, text: str) -> None:
     assert wait_text(wait) == text
+
+
+@pytest.mark.parametrize(
+    ("proof", "ok"),
+    [
+        ("13812345678", True),  # the registered number, given whole
+        ("138 1234 5678", True),  # spaced as people type it
+        ("13999995678", False),  # another number ending in the right four digits
+        ("5678", True),  # the last four, as asked
+    ],
+)
+def test_a_whole_number_given_as_proof_is_compared_in_full(
+    session: Session, bj: Policy, account: str, now: datetime, proof: str, ok: bool
+) -> None:
+    """A whole mobile proves more than its last four only when all of it is the registered one:
+    taking just its end would let anyone whose own number ends in 5678 see 张伟's bill."""
+    result = _try(session, bj, "web:someone", proof, now)
+    assert result.ok is ok
+    if not ok:
+        assert result.remaining == bj.verification.max_failures_per_sender - 1
