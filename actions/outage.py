@@ -86,6 +86,17 @@ async def community_of(tracker: Tracker) -> str | None:
     return contact.community if contact else None
 
 
+#: Up to how many served communities an answer names (a city company serves hundreds).
+_NAMED_AT_MOST = 12
+
+
+def served_list(known: list[str]) -> str:
+    """The served communities as an answer names them, or nothing when they are too many."""
+    if not known or len(known) > _NAMED_AT_MOST:
+        return ""
+    return f"我们供热的小区有：{'、'.join(sorted(known))}。"
+
+
 def describe(outage: OutageView, community: str, now: datetime) -> dict[str, str]:
     """The variables of `utter_outage_found` for one outage."""
     if outage.active(now):
@@ -366,6 +377,14 @@ class ActionQueryOutage(Action):
                 names = "、".join(sorted({c for o in ongoing for c in o.communities}))
                 current = f"目前有停热安排的小区：{names}。"
             dispatcher.utter_message(response="utter_ask_community", current=current)
+            return [SlotSet("pending", "outage_community")]
+        known = await read_db(known_communities)
+        if community not in known:
+            # 碧桂园停暖了吗: a place we do not serve (or misspelt). "No stop there" would be a
+            # fact we do not have, and the name is the resident's text, not ours to repeat
+            dispatcher.utter_message(
+                response="utter_outage_community_unknown", served=served_list(known)
+            )
             return [SlotSet("pending", "outage_community")]
         found = await read_db(outages_in, community, now)
         if not found and tracker.active_loop.get("name"):

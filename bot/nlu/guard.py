@@ -583,9 +583,22 @@ def _request_after_greeting(message: Message) -> str | None:
         if intent in _SMALL_TALK:
             continue
         if intent == KB_INTENT and not _a_sure_question(message):
+            if _cold_home_in_a_clause(message):
+                return "report_repair"  # 你好 幸福里的暖气怎么不热了: the stop told first
             continue
         return intent
     return None
+
+
+def _cold_home_in_a_clause(message: Message) -> bool:
+    """Whether a clause read as a question tells of a fault at home and asks for help, or asks
+    why the home is cold (`_help_with_a_fault`'s wordings), beside a greeting."""
+    questions = [
+        str(c.get(TEXT) or "")
+        for c in message.get(CLAUSES) or []
+        if c.get(INTENT_NAME_KEY) == KB_INTENT
+    ]
+    return any(seeks_help_with_fault(q) or asks_why_home_is_cold(q) for q in questions)
 
 
 def _a_sure_question(message: Message) -> bool:

@@ -573,8 +573,12 @@ _HOW = re.compile(r"怎么|咋|如何|怎样|啥办法|什么办法|要注意|�
 
 
 #: Asking why something happened (怎么回事, 为啥): of a cold home, the cause is a fault or a stop.
+#: 怎么/咋 before the cold itself asks why too (幸福里的暖气怎么不热了, 咋这么凉): the player's
+#: resident of the community under an emergency stop got the knowledge base's buttons.
 _WHY = re.compile(
-    r"怎么回事|咋回事|咋整的|为啥|为什么|为嘛|什么原因|啥原因|咋了|怎么了|什么情况|啥情况"
+    r"怎么回事|咋回事|咋整的|为啥|为什么|为嘛|什么原因|啥原因|咋了|怎么了|什么情况|啥情况|"
+    r"(?:怎么|咋|怎)(?:又|还|就|老|总|突然|这么|那么|一点儿?都|都|有点|有些)?"
+    r"(?:不热|不暖|不太热|不怎么热|凉|冷)"
 )
 
 

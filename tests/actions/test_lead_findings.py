@@ -359,3 +359,32 @@ async def test_a_whole_mobile_number_is_taken_whole_as_the_proof(
     asked = tracker(user_turn(text, "query_fee"), slots=slots)
     taken = await ValidateVerifyForm().extract_phone_last4(CollectingDispatcher(), asked, domain)
     assert taken == ({"phone_last4": proof} if proof else {})
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "碧桂园停暖了吗",  # red team F6: "碧桂园目前没有计划或抢修停热", a fact we do not have
+        "万科城市花园今天有停热吗",
+        "俺们融创壹号院那边是不是停暖了",
+        "请问新世界花园停热了没",
+    ],
+)
+async def test_a_community_we_do_not_serve_is_not_told_there_is_no_stop(
+    domain: dict[str, Any], asked: str
+) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionQueryOutage().run(
+        dispatcher, tracker(user_turn(asked, "query_outage")), domain
+    )
+    assert texts(dispatcher) == ["utter_outage_community_unknown"]
+    assert "阳光花园" in said(dispatcher, "utter_outage_community_unknown")["served"]
+    assert has_event(events, "slot", "pending")  # the right name, said next, is looked up
+
+
+async def test_a_served_community_misnamed_slightly_is_still_ours(domain: dict[str, Any]) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionQueryOutage().run(
+        dispatcher, tracker(user_turn("幸福里停暖了吗", "query_outage")), domain
+    )
+    assert "utter_outage_found" in texts(dispatcher)

@@ -316,6 +316,31 @@ def test_a_change_of_mind_naming_its_request_is_a_no() -> None:
     assert _corrected(_parsed("我家今年不要暖气了", "apply_stop_heating")) == "apply_stop_heating"
 
 
+@pytest.mark.parametrize(
+    "cold",
+    [
+        "幸福里的暖气怎么不热了",  # played: the stop under way there was never told
+        "我们家暖气咋这么凉啊",
+        "暖气片从早上就冰凉 咋回事",
+        "暖气不热了 麻烦给看看",
+    ],
+)
+def test_a_greeting_before_a_cold_home_is_the_repair(cold: str) -> None:
+    """你好 幸福里的暖气怎么不热了 got the menu: the question clause's topic was unsure, so the
+    greeting stood. A cold home told beside a greeting is the repair, whose flow tells a stop
+    where the resident lives first."""
+    message = _parsed(
+        f"你好 {cold}",
+        "greet",
+        clauses=[
+            {"text": "你好", "name": "greet", "confidence": 0.95},
+            {"text": cold, "name": "faq", "confidence": 0.8},
+        ],
+        response_selector={"faq": {"response": {"confidence": 0.3}}},
+    )
+    assert _corrected(message) == "report_repair"
+
+
 def test_thanks_or_a_greeting_beside_no_sure_question_stay_small_talk() -> None:
     """谢谢师傅们，这么冷的天还跑一趟 was taken for a knowledge question by its second clause."""
     thanks = _parsed(

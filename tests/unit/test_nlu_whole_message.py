@@ -66,6 +66,13 @@ def test_the_noise_topic_needs_a_sound(text: str, fits: bool) -> None:
         ("家里的暖气片突然不热了 这是为啥", True),
         ("暖气咔咔响 咋回事", False),
         ("暖气不热 派人来看看", False),
+        # 怎么/咋 before the cold itself (played: 幸福里的暖气怎么不热了 got topic buttons)
+        ("幸福里的暖气怎么不热了", True),
+        ("和平里这边暖气咋这么凉啊", True),
+        ("俺家屋里怎么又冷了 昨天还好好的", True),
+        ("暖气片今儿个咋一点都不热呢", True),
+        ("暖气不热怎么办", False),  # asks what to do: the answer, not why
+        ("暖气怎么上面热下面凉", False),  # part cold: air, the bleeding topic
     ],
 )
 def test_a_cold_home_asked_why(text: str, why: bool) -> None:
