@@ -6,6 +6,7 @@ import logging
 import math
 import re
 from datetime import datetime, timedelta
+from difflib import SequenceMatcher
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -54,7 +55,8 @@ async def community_of(tracker: Tracker) -> str | None:
     """The community the user means: where they are, named now, in the address slot, named in
     one of their last few messages (那什么时候能好 after "幸福里的暖气不热"), or theirs.
 
-    "Where they are" is a community the channel located (WeChat location messages).
+    "Where they are" is a community the channel located (WeChat location messages). Only a
+    community the company serves is returned (`unserved_community_named` tells the other).
     """
     known = await read_db(known_communities)
     located = message_metadata(tracker).get("community")
@@ -78,9 +80,9 @@ async def community_of(tracker: Tracker) -> str | None:
         if name := match_community(text, known):
             return name
     if named:
-        # a name of ours said earlier outweighs a guess from words that only look like one
-        # (今晚之前必须给我来暖气 家里有老人 → "来暖气家里")
-        return named
+        # a name we do not serve (碧桂园, or 幸福小区 for 幸福里小区): no fact of ours is about it,
+        # and the resident's own account's community would answer another place
+        return None
     account = await sender_account(tracker)
     contact = await read_db(contact_of, account) if account else None
     return contact.community if contact else None
@@ -95,6 +97,40 @@ def served_list(known: list[str]) -> str:
     if not known or len(known) > _NAMED_AT_MOST:
         return ""
     return f"我们供热的小区有：{'、'.join(sorted(known))}。"
+
+
+async def unserved_community_named(tracker: Tracker) -> str | None:
+    """A community the latest message names that the company does not serve (碧桂园停暖了吗, 幸福
+    小区 misspelt), when it names none it does."""
+    known = await read_db(known_communities)
+    text = latest_text(tracker)
+    if match_community(text, known):
+        return None
+    named = parse_address(text, known).community
+    return named if named and named not in known else None
+
+
+def near_names(name: str, known: list[str]) -> list[str]:
+    """Served communities spelt close to `name` (幸福小区 → 幸福里小区, 翠湖小区 → 翠湖苑): asked
+    back, since one of them may be under a stop the resident must hear of. Names are compared
+    without their generic endings (小区, 花园, 苑 …), which say nothing of which place is meant."""
+    core = _core(name)
+    scored = [
+        (SequenceMatcher(None, core, _core(k)).ratio(), k)
+        for k in known
+        if core[:2] == _core(k)[:2] or SequenceMatcher(None, core, _core(k)).ratio() >= _NEAR
+    ]
+    return [k for _, k in sorted(scored, reverse=True)][:2]
+
+
+def _core(name: str) -> str:
+    return _GENERIC_ENDING.sub("", name) or name
+
+
+#: Endings that many communities share (幸福里小区, 阳光花园, 翠湖苑, 东风新村).
+_GENERIC_ENDING = re.compile(r"(小区|花园|家园|公寓|新村|社区|苑|园|里|村)+$")
+#: How alike two names' cores must be for one to be offered as the other.
+_NEAR = 0.6
 
 
 def describe(outage: OutageView, community: str, now: datetime) -> dict[str, str]:
@@ -370,6 +406,18 @@ class ActionQueryOutage(Action):
         """Tell the stops covering the community, or that there are none and offer a repair."""
         now = clock.now()
         community = await community_of(tracker)
+        unserved = None if community else await unserved_community_named(tracker)
+        if unserved is not None:
+            # 碧桂园停暖了吗: "no stop there" would be a fact we do not have, and the name is the
+            # resident's text, not ours to repeat; a served name spelt close to it is asked back
+            known = await read_db(known_communities)
+            near = near_names(unserved, known)
+            dispatcher.utter_message(
+                response="utter_outage_community_unknown",
+                served=served_list(known),
+                near=f"您问的是不是“{'”或“'.join(near)}”？" if near else "",
+            )
+            return [SlotSet("pending", "outage_community")]
         if community is None:
             ongoing = await read_db(current_outages)
             current = ""
@@ -377,14 +425,6 @@ class ActionQueryOutage(Action):
                 names = "、".join(sorted({c for o in ongoing for c in o.communities}))
                 current = f"目前有停热安排的小区：{names}。"
             dispatcher.utter_message(response="utter_ask_community", current=current)
-            return [SlotSet("pending", "outage_community")]
-        known = await read_db(known_communities)
-        if community not in known:
-            # 碧桂园停暖了吗: a place we do not serve (or misspelt). "No stop there" would be a
-            # fact we do not have, and the name is the resident's text, not ours to repeat
-            dispatcher.utter_message(
-                response="utter_outage_community_unknown", served=served_list(known)
-            )
             return [SlotSet("pending", "outage_community")]
         found = await read_db(outages_in, community, now)
         if not found and tracker.active_loop.get("name"):

@@ -49,6 +49,7 @@ from bot.nlu.requests import (
     asks_meter_visit,
     asks_why_home_is_cold,
     changes_mind,
+    cold_read_as_bill,
     doubts_the_meter,
     fault_beside_a_question,
     named_request,
@@ -341,6 +342,10 @@ class IntentCorrections(StatelessComponent):
                 meant = "report_meter_problem"
             elif _help_with_a_fault(message, name, text):
                 meant = "report_repair"
+            elif name == "query_fee" and cold_read_as_bill(text):
+                # 我家怎么没暖气了 asked why: the repair flow tells a stop first; 阳光花园没暖气了吗
+                # asks whether there is one
+                meant = "report_repair" if asks_why_home_is_cold(text) else "query_outage"
             elif name == KB_INTENT and _states_a_broken_part(message, text):
                 meant = "report_repair"  # 阀门坏了 拧到头也关不上 想关小点都不中: fix it
             elif (

@@ -28,11 +28,15 @@ _SENDING_WORDS = (
 )
 _SENDING = re.compile(_SENDING_WORDS, re.IGNORECASE)
 #: Saying no: 不要 / 别 / 取消 / 关掉 / 退 … (不热 is a fault, 麻烦 a courtesy: neither refuses).
+#: 退费 / 退款 / 退钱 are money back, not 退订 (订阅退费…的停热通知 unsubscribed: red team R14).
+_BACK_OUT = r"退(?![费款钱还换])"
 _NO = (
-    r"不(要|用|想|需要|必|再|接收|收)|别|甭|取消|解除|撤|退|停止|停发|关(闭|掉|了)|拒|删|免打扰|"
-    r"烦死|烦人|太烦"
+    rf"不(要|用|想|需要|必|再|接收|收)|别|甭|取消|解除|撤|{_BACK_OUT}|停止|停发|关(闭|掉|了)|拒|删|"
+    r"免打扰|烦死|烦人|太烦"
 )
-_NO_AFTER = r"不(要|用|想|需要|必)了?|别|停了|关(了|掉|闭)?|取消|退|够了|烦死|烦人|太烦|太多"
+_NO_AFTER = (
+    rf"不(要|用|想|需要|必)了?|别|停了|关(了|掉|闭)?|取消|{_BACK_OUT}|够了|烦死|烦人|太烦|太多"
+)
 #: A few characters within one clause (a comma ends the refusal: 提醒我一下，别产生滞纳金).
 _SAME_CLAUSE = r"[^，,。.！!？?；;]{0,8}"
 #: Words that refuse on their own: 退订, 拒收, TD, stop, 请勿发送.

@@ -41,6 +41,7 @@ __all__ = [
     "cannot_provide",
     "changes_mind",
     "chasing",
+    "cold_read_as_bill",
     "complains",
     "demands_heat",
     "doubts_the_meter",
@@ -578,8 +579,20 @@ _HOW = re.compile(r"怎么|咋|如何|怎样|啥办法|什么办法|要注意|�
 _WHY = re.compile(
     r"怎么回事|咋回事|咋整的|为啥|为什么|为嘛|什么原因|啥原因|咋了|怎么了|什么情况|啥情况|"
     r"(?:怎么|咋|怎)(?:又|还|就|老|总|突然|这么|那么|一点儿?都|都|有点|有些)?"
-    r"(?:不热|不暖|不太热|不怎么热|凉|冷)"
+    r"(?:不热|不暖|不太热|不怎么热|凉|冷|没(?:有)?(?:暖气|热乎?气|热))"
 )
+
+#: Money or the bill named (暖气费, 交钱, 欠费, 多少): a cold home said beside them may be about
+#: the bill (没交费会不会没暖气), so the classifier's fee query stands.
+_MONEY = re.compile(r"费|钱|缴|交|欠|账|单|多少|价")
+
+
+def cold_read_as_bill(text: str | None) -> bool:
+    """Whether `text` tells that the home has no heat and says nothing of money (我家怎么没暖气了,
+    阳光花园没暖气了吗): the player's residents got the 户号 asked for a fee query; the home is
+    cold, and the stop where they live or a repair is what they came for."""
+    canonical = to_canonical(str(text or ""))
+    return fault_type_of(canonical) == "no_heat" and _MONEY.search(canonical) is None
 
 
 def asks_why_home_is_cold(text: str | None) -> bool:

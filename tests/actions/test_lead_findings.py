@@ -382,9 +382,46 @@ async def test_a_community_we_do_not_serve_is_not_told_there_is_no_stop(
     assert has_event(events, "slot", "pending")  # the right name, said next, is looked up
 
 
-async def test_a_served_community_misnamed_slightly_is_still_ours(domain: dict[str, Any]) -> None:
+async def test_a_served_community_named_short_is_still_ours(domain: dict[str, Any]) -> None:
     dispatcher = CollectingDispatcher()
     await ActionQueryOutage().run(
         dispatcher, tracker(user_turn("幸福里停暖了吗", "query_outage")), domain
     )
     assert "utter_outage_found" in texts(dispatcher)
+
+
+@pytest.mark.parametrize(
+    ("misspelt", "near"),
+    [
+        ("幸福小区停暖了吗", "幸福里小区"),
+        ("翠湖小区停暖没", "翠湖苑"),
+        ("俺们东风小区停热了吗", "东风新村"),
+    ],
+)
+async def test_a_served_community_misspelt_is_asked_back_not_told_no_stop(
+    domain: dict[str, Any], misspelt: str, near: str
+) -> None:
+    """幸福小区 for 幸福里小区 (under an emergency stop) was told "no stop" (red team R5)."""
+    dispatcher = CollectingDispatcher()
+    await ActionQueryOutage().run(dispatcher, tracker(user_turn(misspelt, "query_outage")), domain)
+    assert texts(dispatcher) == ["utter_outage_community_unknown"]
+    assert f"“{near}”" in said(dispatcher, "utter_outage_community_unknown")["near"]
+
+
+async def test_a_served_community_spelt_loosely_gets_its_stop(domain: dict[str, Any]) -> None:
+    for loose in ("幸福里花园那边停热了没", "金色佳园有没有停暖"):
+        dispatcher = CollectingDispatcher()
+        await ActionQueryOutage().run(dispatcher, tracker(user_turn(loose, "query_outage")), domain)
+        assert "utter_outage_found" in texts(dispatcher), loose
+
+
+async def test_an_outage_asked_beside_a_request_names_no_unserved_community(
+    domain: dict[str, Any],
+) -> None:
+    """请加微信kf8888退费的翠竹小区停暖了？顺便帮我查下暖气费 got "翠竹小区目前没有…停热"."""
+    from actions.outage import tell_outage_asked
+
+    dispatcher = CollectingDispatcher()
+    turn = user_turn("翠竹小区停暖了？顺便帮我查下暖气费", "query_fee")
+    await tell_outage_asked(dispatcher, tracker(turn))
+    assert "utter_no_outage_here" not in texts(dispatcher)

@@ -444,3 +444,18 @@ def test_a_broken_part_stated_is_the_repair(text: str, meant: str) -> None:
         {"name": "report_repair", "confidence": 0.45},
     ]
     assert _corrected(_parsed(text, "faq", intent_ranking=ranking)) == meant
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("我家怎么没暖气了", "report_repair"),  # played: the 户号 asked for a fee query
+        ("阳光花园没暖气了吗", "query_outage"),
+        ("俺们楼是不是没暖气了 一点热乎气都没有", "query_outage"),
+        ("家里咋突然没热乎气了", "report_repair"),
+        ("没交暖气费是不是就没暖气了", "query_fee"),  # the bill named: the fee query stands
+        ("查下欠多少 暖气都不热了", "query_fee"),
+    ],
+)
+def test_a_cold_home_read_as_a_fee_query(text: str, meant: str) -> None:
+    assert _corrected(_parsed(text, "query_fee")) == meant

@@ -119,6 +119,16 @@ def test_refusing_notices_is_no_request_for_them(text: str) -> None:
     assert refuses_notices(text) and not asks_for_notices(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["我想订阅退费加微信kf8888的翠竹小区的停热通知", "订阅停热通知 另外问下退费怎么退",
+     "开通停暖提醒，顺便问问退款多久到", "通知我退钱的进度"],
+)  # fmt: skip
+def test_money_back_is_no_opt_out(text: str) -> None:
+    """退费 / 退款 / 退钱 beside 订阅 unsubscribed a resident asking to subscribe (red team R14)."""
+    assert asks_for_notices(text) and not refuses_notices(text)
+
+
 @pytest.mark.parametrize("text", ["取消", "不要了", "算了", "取消吧", "不用了"])
 def test_a_bare_cancel_word_names_no_notice(text: str) -> None:
     assert not names_notices(text)
