@@ -46,6 +46,7 @@ from bot.nlu.requests import (
 from bot.nlu.timewindow import (
     VisitWindow,
     mentions_past_day,
+    morning_instead_of_night,
     next_visit_window,
     window_on_held_day,
 )
@@ -1150,9 +1151,18 @@ class ContactSlots:
             )
             return {"visit_time": None, **kept}
         window, moved = found
+        morning = None if moved else morning_instead_of_night(window, clock.now())
+        window = morning or window
         stored = f"{window.start.isoformat()}/{window.end.isoformat()}"
         shown = clock.format_window(window.start, window.end)
-        if moved:
+        if morning is not None:
+            # 现在 / 越快越好 at 02:20: nobody visits a home at night for a cold radiator
+            dispatcher.utter_message(
+                response="utter_visit_time_night",
+                window=shown,
+                duty_phone=policy().emergency.duty_phone,
+            )
+        elif moved:
             dispatcher.utter_message(response="utter_visit_time_rolled", window=shown)
         elif _noted_in_passing(tracker, "visit_time", value) and stored != (
             _value_before_this_message(tracker, "visit_time")

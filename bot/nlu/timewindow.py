@@ -55,6 +55,7 @@ __all__ = [
     "english_times_in_chinese",
     "find_day",
     "mentions_past_day",
+    "morning_instead_of_night",
     "next_visit_window",
     "only_a_time",
     "parse_visit_window",
@@ -514,6 +515,22 @@ def next_visit_window(text: str, now: datetime) -> tuple[VisitWindow, bool] | No
     if tomorrow is None or tomorrow[1] <= tomorrow[0]:
         return None
     return VisitWindow(start=tomorrow[0], end=tomorrow[1]), True
+
+
+def morning_instead_of_night(window: VisitWindow, now: datetime) -> VisitWindow | None:
+    """The first two hours of the visiting day for a visit asked "now" at night (现在 / 越快越好
+    at 02:20), else None. Fitters visit homes from 08:00 to 20:00; the night's duty crew is for
+    water and bursts, which the emergency path sends at once. A window from 02:20 to 04:20 was
+    booked for a 78-year-old living alone (the player's pl-082), and nobody would have come."""
+    first, last = _ANYTIME_HOURS
+    asked_now = abs((window.start - now).total_seconds()) < 60
+    if not asked_now or first <= now.hour < last:
+        return None
+    day = now.date() if now.hour < first else now.date() + timedelta(days=1)
+    start = _at(day, first, 0, now)
+    if start is None:
+        return None
+    return VisitWindow(start=start, end=start + _TWO_HOURS)
 
 
 def find_day(text: str, today: date) -> date | None:

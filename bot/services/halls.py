@@ -503,7 +503,20 @@ def answer(registry: Registry, question: Question, now: datetime, policy: Policy
             where = f"可办理{service.name}的营业厅" if service else "我们的营业厅"
             messages.append(f"{where}：\n{lines}")
         messages.append(ASK_WHERE)
+    if not days and not any(open_at(hall, holidays, now, policy) for hall in registry.halls):
+        # 现在半夜了 暖气不热 能找谁 营业厅都关门了吧: the closed halls alone left the resident
+        # with no one to call; the duty line answers now (the player's pl-021)
+        messages.insert(len(messages) - (messages[-1] == ASK_WHERE), _closed_now(policy))
     return messages
+
+
+def _closed_now(policy: Policy) -> str:
+    """What a resident can do while every hall shown is closed."""
+    duty = policy.emergency.duty_phone
+    return (
+        f"营业厅现在都不营业。暖气漏水、不热等急事请拨24小时值班电话 {duty}，"
+        "也可以直接在这里报修、申请测温，我会马上登记。"
+    )
 
 
 def answer_from_store(

@@ -519,3 +519,31 @@ async def test_what_it_costs_asked_in_the_repair_form_is_answered_there(
     said_texts = texts(dispatcher)
     assert any("材料费" in t for t in said_texts)
     assert "utter_noted" not in said_texts
+
+
+@pytest.mark.parametrize("asap", ["现在", "越快越好", "我天天在家 越快越好"])
+async def test_a_visit_asked_now_at_night_is_booked_for_the_morning_and_said_so(
+    domain: dict[str, Any], monkeypatch: pytest.MonkeyPatch, asap: str
+) -> None:
+    """现在 at 02:20 booked a cold radiator's visit for 02:20–04:20 (the player's pl-021)."""
+    night = EVENING.replace(day=EVENING.day + 1, hour=2, minute=20)
+    monkeypatch.setattr(clock, "now", lambda: night)
+    dispatcher = CollectingDispatcher()
+    events = await ValidateRepairForm().run(
+        dispatcher,
+        tracker(
+            _asked("visit_time"),
+            user_turn(asap),
+            slots={
+                "requested_slot": "visit_time",
+                "fault_type": "no_heat",
+                "address": "和平里5号楼3单元402",
+                "phone": "13812340002",
+            },
+            active_loop="repair_form",
+            slot_events={"visit_time": asap},
+        ),
+        domain,
+    )
+    assert slot_values(events)["visit_time"].startswith(f"{night.date().isoformat()}T08:00")
+    assert texts(dispatcher) == ["utter_visit_time_night"]

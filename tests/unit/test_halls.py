@@ -312,3 +312,15 @@ def test_a_day_asked_with_a_service_gets_that_days_hours_of_the_halls_offering_i
     assert messages[0].startswith("到西城营业厅办理过户")
     text = "\n".join(messages)
     assert "西城营业厅：明天（12月12日，周六）休息，不营业。" in text
+
+
+@pytest.mark.parametrize(
+    "asked", ["现在半夜了 暖气不热 能找谁 营业厅都关门了吧", "营业厅在哪", "和平里营业厅开着吗"]
+)
+def test_with_every_hall_closed_the_duty_line_is_named(policy: Policy, asked: str) -> None:
+    """At 02:30 the five closed halls alone left the resident with no one to call (player H)."""
+    night = at(2026, 12, 7, 2, 30)
+    text = "\n".join(answer(REGISTRY, Question(asked), night, policy))
+    assert f"24小时值班电话 {policy.emergency.duty_phone}" in text
+    day = "\n".join(answer(REGISTRY, Question(asked), at(2026, 12, 7, 10), policy))
+    assert "24小时值班电话" not in day

@@ -18,7 +18,12 @@ from bot.nlu.form_answers import (
     no_account_number,
     offers_a_time,
 )
-from bot.nlu.timewindow import mentions_past_day, next_visit_window, parse_visit_window
+from bot.nlu.timewindow import (
+    mentions_past_day,
+    morning_instead_of_night,
+    next_visit_window,
+    parse_visit_window,
+)
 
 TZ = ZoneInfo("Asia/Shanghai")
 EVENING = datetime(2026, 12, 7, 19, 50, tzinfo=TZ)
@@ -169,3 +174,20 @@ def test_a_day_gone_by_is_no_visit() -> None:
         assert parse_visit_window(text, MORNING) is None
         assert next_visit_window(text, EVENING) is None
     assert not mentions_past_day("后天上午")
+
+
+@pytest.mark.parametrize("asap", ["现在", "越快越好", "我天天在家 越快越好", "马上来人"])
+def test_a_visit_asked_now_at_night_is_the_first_morning_hours(asap: str) -> None:
+    """现在 at 02:20 booked 02:20–04:20 for a cold radiator (the player's pl-021, pl-082)."""
+    night = datetime(2026, 12, 7, 2, 20, tzinfo=TZ)
+    window = parse_visit_window(asap, night)
+    assert window is not None
+    morning = morning_instead_of_night(window, night)
+    assert morning is not None and (morning.start, morning.end) == (at(7, 8), at(7, 10))
+    late = datetime(2026, 12, 7, 22, 40, tzinfo=TZ)
+    moved = morning_instead_of_night(parse_visit_window(asap, late), late)  # type: ignore[arg-type]
+    assert moved is not None and moved.start == at(8, 8)
+    # in the day, now is now; a time the resident named is theirs
+    assert morning_instead_of_night(parse_visit_window(asap, MORNING), MORNING) is None  # type: ignore[arg-type]
+    named = parse_visit_window("明天上午", night)
+    assert named is not None and morning_instead_of_night(named, night) is None
