@@ -58,7 +58,7 @@ from actions.common import (
     typed_button,
     window_of,
 )
-from actions.emergency import tell_urgent_completed
+from actions.emergency import complete_urgent, place_named, tell_urgent_completed
 from actions.grievances import grievance_heard
 from actions.knowledge import answer_follow_up, answer_topics, question_knowledge, task_offer
 from actions.outage import NOT_THE_CAUSE, ActionQueryOutage, community_of
@@ -739,8 +739,10 @@ class ActionHandleInform(Action):
         if fresh_pending(tracker) == ASK_COMMUNITY:
             return await ActionSubscribe().run(dispatcher, tracker, domain)
         urgent = tracker.get_slot("urgent_ticket_no")
-        if urgent and await _complete_urgent_ticket(dispatcher, tracker, str(urgent)):
-            return []
+        if urgent:
+            completed = await _complete_urgent_ticket(dispatcher, tracker, str(urgent))
+            if completed is not None:
+                return completed
         if await take_resident_reading(dispatcher, tracker):
             return []  # a 室温抽测 household's own reading (actions/sampling.py)
         if _visit_time_after_urgent(tracker):
@@ -979,26 +981,26 @@ def _repair_topics() -> frozenset[str]:
 
 async def _complete_urgent_ticket(
     dispatcher: CollectingDispatcher, tracker: Tracker, ticket_no: str
-) -> bool:
+) -> list[EventType] | None:
     """Add an address or phone given after an emergency to its urgent ticket (the person and gas
-    paths ask nothing, so what the resident adds next belongs there); false if the message has
-    neither."""
+    paths ask nothing, so what the resident adds next belongs there; another home's address
+    gets its own urgent ticket: `complete_urgent`); `None` if the message has neither."""
     text = latest_text(tracker)
-    address = parse_address(text, await read_db(known_communities))
+    fields: dict[str, Any] = await place_named(tracker)
     phone = contact_number(text)
-    fields: dict[str, Any] = {}
-    if address.is_usable:
-        fields.update(address=address.summary(), **await address_parts(address.summary()))
     if phone:
         fields["phone"] = phone
     if not fields:
-        return False
-    actor = f"user:{channel_of(tracker)}"
-    ticket = await in_db(
-        ticket_service.amend_ticket, ticket_no, clock.now(), actor, policy(), **fields
-    )
-    tell_urgent_completed(dispatcher, tracker, ticket)
-    return True
+        return None
+    done = await complete_urgent(dispatcher, tracker, ticket_no, **fields)
+    await tell_urgent_completed(dispatcher, tracker, done.ticket)
+    if done.ticket.ticket_no == ticket_no:
+        return []
+    # the new ticket is the one completed from now on, with its own address
+    return [
+        SlotSet("urgent_ticket_no", done.ticket.ticket_no),
+        SlotSet("address", done.ticket.address),
+    ]
 
 
 async def _asks_and_there(tracker: Tracker) -> bool:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -52,6 +53,7 @@ from actions.common import (
 )
 from actions.outage import ActionQueryOutage, heating_stopped, tell_stop_once
 from bot.base import clock
+from bot.nlu.address import parse_address
 from bot.nlu.emergency import (
     EMERGENCY,
     URGENT_TICKET_SLOT,
@@ -66,7 +68,8 @@ from bot.nlu.faults import fault_type_of
 from bot.policy import Policy
 from bot.privacy import mask_phone, mask_text
 from bot.services import tickets as ticket_service
-from bot.services.tickets import TicketView
+from bot.services.outages import known_communities
+from bot.services.tickets import Completed, TicketView
 from bot.store.tickets import TicketDraft
 
 logger = logging.getLogger(__name__)
@@ -85,15 +88,16 @@ KIND_RESPONSES = {
     "water": "utter_emergency_water",
     "gas": "utter_emergency_gas",
 }
-#: Ticket statuses in which nobody has finished with an urgent ticket yet.
-CLOSED = frozenset({"done", "cancelled"})
 REPAIR_FORM = "repair_form"
 COMPLAINT_FORM = "complaint_form"
 
 
 #: Said instead of "the duty staff were alerted" to a household whose report joined an incident
-#: another household reported first (bot.services.incidents): the staff are on it already.
+#: (bot.services.incidents), only where the company has published an emergency stop for the
+#: place: elsewhere it would tell a stranger that a neighbour reported there (red team R9).
 INCIDENT_KNOWN = "utter_emergency_incident_known"
+#: The urgent ticket opened for another home the conversation reported (red team R6).
+OTHER_PLACE = "utter_urgent_other_place"
 
 
 def advice_for(found: Emergency) -> str:
@@ -141,15 +145,52 @@ def numbers(p: Policy) -> dict[str, str]:
 
 
 async def _open_urgent_ticket(tracker: Tracker) -> str | None:
-    """This sender's urgent ticket that is still open: from this conversation, else the store."""
+    """This conversation's urgent ticket that is still open: from its slot, else the store.
+    Only one it filed itself, never a bound account's: a binding (perhaps from guessed digits)
+    let a stranger's report continue, and move, a household's urgent ticket (red team R6)."""
     known = tracker.get_slot("urgent_ticket_no")
     if known:
         return str(known)
-    own = await read_db(ticket_service.own_tickets, channel_of(tracker), tracker.sender_id, 5)
-    return next(
-        (t.ticket_no for t in own if t.kind == "BX" and t.urgent and t.status not in CLOSED),
-        None,
+    own = await read_db(ticket_service.own_open_urgent, channel_of(tracker), tracker.sender_id)
+    return own.ticket_no if own is not None else None
+
+
+async def place_named(tracker: Tracker) -> dict[str, Any]:
+    """The address the latest message names, with its parts for the ticket's columns; empty
+    when it names none the parser can use."""
+    address = parse_address(latest_text(tracker), await read_db(known_communities))
+    if not address.is_usable:
+        return {}
+    return {"address": address.summary(), **await address_parts(address.summary())}
+
+
+async def complete_urgent(
+    dispatcher: CollectingDispatcher, tracker: Tracker, ticket_no: str, **fields: Any
+) -> Completed:
+    """Add an address or phone to the conversation's urgent ticket (`ticket_service.
+    complete_urgent`: what it lacks is filled, nothing is overwritten). An address of another
+    home is another emergency: its own urgent ticket is opened and the resident told its number
+    (the caller keeps that ticket in `urgent_ticket_no`)."""
+    done: Completed = await in_db(
+        ticket_service.complete_urgent,
+        policy(),
+        ticket_no,
+        channel_of(tracker),
+        tracker.sender_id,
+        clock.now(),
+        latest_text(tracker),
+        message_key(tracker, "BX"),
+        **fields,
     )
+    if done.earlier:
+        dispatcher.utter_message(
+            response=OTHER_PLACE,
+            ticket_no=done.ticket.ticket_no,
+            earlier=done.earlier,
+            address=done.ticket.address or "",
+            on_site=clock.format_due(done.ticket.on_site_due),
+        )
+    return done
 
 
 def _collected(tracker: Tracker, slot: str) -> str | None:
@@ -160,9 +201,11 @@ def _collected(tracker: Tracker, slot: str) -> str | None:
 
 async def _new_urgent_ticket(tracker: Tracker, found: Emergency) -> TicketView:
     """Open the urgent ticket (a retried message gets the same one back: `message_key`). Its
-    contact is the number given, else the number an SMS comes from (the crew must be able to
-    call back whoever reported it)."""
-    address = _collected(tracker, "address")
+    place is the one the message names, else the one the conversation gave; its contact is the
+    number given, else the number an SMS comes from (the crew must be able to call back
+    whoever reported it)."""
+    place = await place_named(tracker)
+    address = place.pop("address", None) or _collected(tracker, "address")
     draft = TicketDraft(
         kind="BX",
         channel=channel_of(tracker),
@@ -174,7 +217,7 @@ async def _new_urgent_ticket(tracker: Tracker, found: Emergency) -> TicketView:
         fault_type=_fault_of(found, latest_text(tracker)),
         urgent=True,
         description=f"【紧急：{label_of(found)}】{latest_text(tracker)}"[:2000],
-        **(await address_parts(address) if address else {}),
+        **(place or (await address_parts(address) if address else {})),
     )
     return await in_db(ticket_service.open_ticket, policy(), draft, clock.now())
 
@@ -294,13 +337,21 @@ class ActionEmergency(Action):
         again = _water_again(tracker, found)
         advice = "utter_emergency_water_again" if again else advice_for(found)
         dispatcher.utter_message(response=advice, **numbers(p))
-        incident = None
+        incident, place = None, []
         try:
             ticket_no = await _open_urgent_ticket(tracker)
             fresh = ticket_no is None
             if ticket_no is None:
                 ticket = await _new_urgent_ticket(tracker, found)
                 ticket_no, incident = ticket.ticket_no, ticket.incident
+            elif named := await place_named(tracker):
+                # 另一套房子也爆了，在东风新村…: another home is another emergency, not an
+                # address for the open ticket (which once moved there: red team R6)
+                other = await complete_urgent(dispatcher, tracker, ticket_no, **named)
+                if other.earlier:
+                    ticket_no, incident, fresh = other.ticket.ticket_no, other.ticket.incident, True
+                    # the form completes the new ticket: the old address is not its answer
+                    again, place = False, [SlotSet("address", other.ticket.address)]
         except Exception:
             # The numbers are out already; resending the message would not help anyone.
             logger.error(
@@ -327,11 +378,14 @@ class ActionEmergency(Action):
                 SlotSet("urgent_ticket_no", ticket_no),
                 SlotSet("pending", None),
             ]
-        response = "utter_emergency_ticket" if fresh else "utter_emergency_ticket_open"
-        dispatcher.utter_message(response=response, ticket_no=ticket_no)
-        if incident is not None:
+        if not any(m.get("response") == OTHER_PLACE for m in dispatcher.messages):
+            response = "utter_emergency_ticket" if fresh else "utter_emergency_ticket_open"
+            dispatcher.utter_message(response=response, ticket_no=ticket_no)
+        if incident is not None and await _published(ticket_no):
             dispatcher.utter_message(response=INCIDENT_KNOWN)
         elif p.leak.alert_human:
+            # the same words whether the report led, joined a neighbour's or a flood: anything
+            # else tells a stranger that someone in that building reported (red team R9)
             dispatcher.utter_message(response="utter_emergency_alerted")
         if found.kind == "person":
             # someone unwell from the cold where heating is stopped: when it comes back
@@ -341,6 +395,7 @@ class ActionEmergency(Action):
         in_repair = tracker.active_loop.get("name") == REPAIR_FORM
         return [
             *_form_events(tracker, found, ask_next=fresh or not in_repair, fresh=fresh),
+            *place,
             SlotSet("urgent_ticket_no", ticket_no),
             SlotSet("pending", None),
         ]
@@ -380,12 +435,13 @@ def _still_needed(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         dispatcher.utter_message(response=response)
 
 
-def tell_urgent_completed(
+async def tell_urgent_completed(
     dispatcher: CollectingDispatcher, tracker: Tracker, ticket: TicketView
 ) -> None:
     """Confirm what the urgent ticket now holds; without a phone, ask for one (the crew must be
-    able to call: "电话（未提供）" was once the whole answer), and say, once, when the report
-    joined an incident another household reported first."""
+    able to call: "电话（未提供）" was once the whole answer), and say, once, that the place's
+    emergency is known, when the report joined an incident and the company has published an
+    emergency stop there (`_published`)."""
     on_site = clock.format_due(ticket.on_site_due)
     if ticket.phone:
         dispatcher.utter_message(
@@ -407,8 +463,18 @@ def tell_urgent_completed(
         for e in tracker.events
         if e.get("event") == "bot"
     )
-    if ticket.incident and not told:
+    if ticket.incident and not told and await _published(ticket.ticket_no):
         dispatcher.utter_message(response=INCIDENT_KNOWN)
+
+
+async def _published(ticket_no: str) -> bool:
+    """Whether an emergency stop is published where the urgent ticket is (False if the store
+    cannot say: the neutral words are never wrong)."""
+    try:
+        return bool(await read_db(ticket_service.incident_published, ticket_no, clock.now()))
+    except SQLAlchemyError:
+        logger.warning("outage check for an incident failed; not naming it")
+        return False
 
 
 #: The answers an emergency's advice may be followed by (what `in_emergency` looks back for).

@@ -45,7 +45,7 @@ from actions.common import (
     value_before_this_message,
     window_of,
 )
-from actions.emergency import tell_urgent_completed
+from actions.emergency import complete_urgent, tell_urgent_completed
 from actions.false_alarm import no_leak_after_all
 from actions.outage import (
     ActionQueryOutage,
@@ -123,7 +123,7 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
         events = await FormValidationAction.run(self, dispatcher, tracker, domain)
         await tell_stops_for_booking(dispatcher, tracker, events)
         offer_way_out(dispatcher, tracker, events)
-        await _complete_urgent_now(tracker, events)
+        events += await _complete_urgent_now(dispatcher, tracker, events)
         return [*corrected, *events]
 
     async def required_slots(
@@ -387,10 +387,14 @@ async def tell_open_repair(
     ]
 
 
-async def _complete_urgent_now(tracker: Tracker, events: list[EventType]) -> None:
+async def _complete_urgent_now(
+    dispatcher: CollectingDispatcher, tracker: Tracker, events: list[EventType]
+) -> list[EventType]:
     """Write an address or phone the form just accepted into the urgent ticket at once: the
     duty team works from the ticket while the resident is still answering (it used to wait for
-    the last answer), and a building known early joins its incident early."""
+    the last answer), and a building known early joins its incident early. Only what the
+    ticket lacks is filled; another home's address gets its own urgent ticket, which the form
+    completes from then on (`complete_urgent`)."""
     number = tracker.get_slot("urgent_ticket_no")
     accepted = {
         e["name"]: e["value"]
@@ -398,11 +402,12 @@ async def _complete_urgent_now(tracker: Tracker, events: list[EventType]) -> Non
         if e.get("event") == "slot" and e.get("name") in ("address", "phone") and e.get("value")
     }
     if not number or not accepted:
-        return
+        return []
     parts = await address_parts(accepted["address"]) if "address" in accepted else {}
-    actor = f"user:{channel_of(tracker)}"
-    fields = {**accepted, **parts}
-    await in_db(ticket_service.amend_ticket, number, clock.now(), actor, policy(), **fields)
+    done = await complete_urgent(dispatcher, tracker, str(number), **accepted, **parts)
+    if done.ticket.ticket_no == number:
+        return []
+    return [SlotSet("urgent_ticket_no", done.ticket.ticket_no)]
 
 
 def _draft(
@@ -449,17 +454,10 @@ class ActionSubmitRepair(Action):
         now = clock.now()
         urgent_no = tracker.get_slot("urgent_ticket_no")
         if urgent_no:
-            ticket = await in_db(
-                ticket_service.amend_ticket,
-                urgent_no,
-                now,
-                f"user:{channel_of(tracker)}",
-                policy(),
-                address=address,
-                phone=phone,
-                **parts,
+            done = await complete_urgent(
+                dispatcher, tracker, str(urgent_no), address=address, phone=phone, **parts
             )
-            tell_urgent_completed(dispatcher, tracker, ticket)
+            await tell_urgent_completed(dispatcher, tracker, done.ticket)
         else:
             fault = tracker.get_slot("fault_type") or "other"
             window = window_of(tracker.get_slot("visit_time"))
@@ -474,7 +472,14 @@ class ActionSubmitRepair(Action):
                 visit_end=window[1] if window else None,
                 **parts,
             )
-            ticket = await in_db(ticket_service.open_ticket, policy(), draft, now)
+            ticket = await in_db(ticket_service.open_repair, policy(), draft, now)
+            if ticket is None:
+                # past report_limits.repairs_per_sender: nothing filed, and nothing lost either;
+                # the slots stay for the person the resident is offered (the hand-off's summary)
+                dispatcher.utter_message(
+                    response="utter_repair_limit", hotline=policy().company.hotline
+                )
+                return [SlotSet("pending", None), SlotSet(READ_BACK_SLOT, None)]
             dispatcher.utter_message(
                 response="utter_repair_created",
                 ticket_no=ticket.ticket_no,

@@ -121,7 +121,8 @@ def record_wechat_kf(session: Session, request: HandoffRequest, now: datetime) -
 def queue_alerts(
     session: Session, policy: Policy, targets: tuple[str, ...], now: datetime
 ) -> list[HandoffView]:
-    """Put every alerted (urgent) ticket without a session at the top of the queue.
+    """Put every alerted (urgent) ticket without a session at the top of the queue (a suspected
+    flood's lead as one `suspected_flood` hand-off listing its reports: bot.services.incidents).
 
     The bot keeps talking to the user (it is completing the ticket's address and phone), so
     these sessions start unpaused; an agent who picks one takes the conversation over. A user who
@@ -152,7 +153,8 @@ def queue_alerts(
         draft = HandoffDraft(
             channel=ticket.channel,
             sender_id=ticket.sender_id,
-            reason="urgent_leak",
+            # past the report limits: one hand-off lists every report of the suspected flood
+            reason=rules.FLOOD if incidents.is_flood(session, ticket) else "urgent_leak",
             urgency=rules.URGENCY_URGENT,
             targets=",".join(queue_targets),
             pickup_due=rules.pickup_deadline(now, policy.handoff.pickup_minutes),

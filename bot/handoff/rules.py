@@ -15,6 +15,9 @@ from typing import Protocol, TypeVar
 URGENCY_NORMAL, URGENCY_HIGH, URGENCY_URGENT = 0, 1, 2
 URGENCY_NAMES = {URGENCY_NORMAL: "普通", URGENCY_HIGH: "优先", URGENCY_URGENT: "紧急"}
 
+#: The hand-off of a suspected flood of urgent reports (bot.services.incidents): one, urgent, with
+#: every report past the report limits listed, so a real one among them is read at once.
+FLOOD = "suspected_flood"
 #: Why the bot handed over, and how urgent that makes the conversation in the queue.
 REASONS: dict[str, tuple[str, int]] = {
     "request_human": ("用户要求人工", URGENCY_NORMAL),
@@ -23,6 +26,7 @@ REASONS: dict[str, tuple[str, int]] = {
     "frustration": ("用户不满", URGENCY_HIGH),
     "chase": ("催办超时工单", URGENCY_HIGH),
     "urgent_leak": ("漏水紧急工单", URGENCY_URGENT),
+    FLOOD: ("紧急报告异常集中，疑似批量提交，请逐条核实", URGENCY_URGENT),
 }
 
 #: Allowed status moves. active → active is a transfer to a colleague; active → queued hands the

@@ -486,6 +486,37 @@ class UnverifiedApplications(Section):
     max_per_phone: int = number_field(1, 50)
 
 
+class ReportLimits(Section):
+    """Limits on what a report from one conversation sets in motion (docs/security.md).
+
+    An urgent report pages the duty team and an ordinary repair promises a call within hours,
+    and a conversation costs nothing to open: a script can file them by the hundred. Within
+    these limits nothing changes. In the last `window_hours` one conversation pages for at most
+    `urgent_per_sender` urgent reports, and the company for at most `urgent_pages_company` in
+    the last `company_window_minutes`; a report past either is still ticketed at once, but all
+    of them go to one "suspected flood" hand-off (one page) and the operators' logger, not one
+    urgent hand-off each (`urgent_page_limit`). One conversation files at most
+    `repairs_per_sender` ordinary repairs in the window; past it nothing is filed and the
+    resident is offered the hotline and a person, with what they typed kept.
+    """
+
+    window_hours: Hours
+    urgent_per_sender: int = number_field(1, 50)
+    repairs_per_sender: int = number_field(1, 50)
+    company_window_minutes: int = number_field(1, 24 * 60)
+    urgent_pages_company: int = number_field(1, 100_000)
+
+    @root_validator(skip_on_failure=True)
+    def _company_above_one_sender(cls, values: dict[str, Any]) -> dict[str, Any]:
+        _not_less(
+            values,
+            "urgent_pages_company",
+            "urgent_per_sender",
+            ": one resident within their own limit must not start a flood for everyone",
+        )
+        return values
+
+
 class Visit(Section):
     """Home-visit rules told to the customer in confirmations."""
 
@@ -580,6 +611,7 @@ class Sections(Section):
     account_transfer: AccountTransfer
     verification: Verification
     unverified_applications: UnverifiedApplications
+    report_limits: ReportLimits
     visit: Visit
     handoff: Handoff
     sms: SmsLimits

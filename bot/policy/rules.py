@@ -580,3 +580,29 @@ def unverified_application_limit(policy: Policy, *, by_sender: int, by_phone: in
     if by_phone >= limits.max_per_phone:
         return "max_per_phone"
     return None
+
+
+# ---------------------------------------------------------------------- report limits
+
+
+def urgent_page_limit(policy: Policy, *, by_sender: int, pages_company: int) -> str | None:
+    """The `report_limits` limit paging for one more urgent report would break, named by its
+    policy key; `None` when the duty team is paged for it as always.
+
+    The counts are this conversation's urgent reports in the last `window_hours` (paged or not:
+    a script reporting the same building again and again is still one sender's flood) and the
+    company's urgent pages in the last `company_window_minutes`. The company's limit is named
+    first: it is the one that says many identities are at it together.
+    """
+    limits = policy.report_limits
+    if pages_company >= limits.urgent_pages_company:
+        return "urgent_pages_company"
+    if by_sender >= limits.urgent_per_sender:
+        return "urgent_per_sender"
+    return None
+
+
+def repair_limit_reached(policy: Policy, *, by_sender: int) -> bool:
+    """Whether one more ordinary repair ticket from a conversation that filed `by_sender` in the
+    last `report_limits.window_hours` (withdrawn ones included) is past `repairs_per_sender`."""
+    return by_sender >= policy.report_limits.repairs_per_sender

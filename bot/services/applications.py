@@ -27,7 +27,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -82,7 +82,7 @@ def file_unverified(
     if draft.kind not in KINDS or draft.account_no is not None:
         raise InvalidInput(f"not an application filed without the 户号: {draft.kind}")
     store.lock_applications(session)
-    retried = store.filed_for_message(session, draft.dedup_key)
+    retried = ticket_store.filed_for_message(session, draft.dedup_key)
     if retried is not None:
         return Filing(FILED, ticket_service.view(retried), own=True)
     open_one = _open_for_home(session, draft.kind, draft)
@@ -113,22 +113,7 @@ def file_unverified(
     return Filing(FILED, ticket, own=True)
 
 
-class _Home(Protocol):
-    """Where a home is, as a draft and an account both say it."""
-
-    @property
-    def address(self) -> Any: ...
-    @property
-    def community(self) -> Any: ...
-    @property
-    def building(self) -> Any: ...
-    @property
-    def unit(self) -> Any: ...
-    @property
-    def room(self) -> Any: ...
-
-
-def _open_for_home(session: Session, kind: str, home: _Home) -> Ticket | None:
+def _open_for_home(session: Session, kind: str, home: ticket_service.Place) -> Ticket | None:
     """The open application of `kind` for the home of `home` (a draft or an account), if any."""
     return store.open_at_home(
         session,
@@ -148,7 +133,7 @@ def file_household_stop(
     """A proved household's 报停 (`ticket_service.open_household_ticket`), unless one is open for
     that home already: then that one (`open`, own: the owner may hear of it). The red team filed
     two in a row with two messages; no ticket is created twice."""
-    retried = store.filed_for_message(session, fields.get("dedup_key"))
+    retried = ticket_store.filed_for_message(session, fields.get("dedup_key"))
     if retried is not None:
         return Filing(FILED, ticket_service.view(retried), own=True)
     account = account_store.get_account(session, account_no)

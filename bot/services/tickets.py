@@ -10,12 +10,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from bot.policy import DEADLINES, Policy, ticket_due_times
-from bot.privacy import mask_phone
+from bot.policy import DEADLINES, Policy, repair_limit_reached, ticket_due_times
+from bot.privacy import mask_phone, mask_text
 from bot.services import incidents
 from bot.services.deadlines import BREACH, outcome
 from bot.store import accounts as account_store
@@ -24,6 +24,8 @@ from bot.store.models import Account, Ticket
 from bot.store.tickets import TicketDraft, TicketStateError
 
 logger = logging.getLogger(__name__)
+#: Where repairs refused past the `report_limits` are reported (route it like `bot.alerts.sms`).
+repair_alerts = logging.getLogger("bot.alerts.repairs")
 
 KIND_NAMES = {
     "BX": "报修",
@@ -162,7 +164,8 @@ def open_ticket(session: Session, policy: Policy, draft: TicketDraft, now: datet
 
     A ticket the policy wants a person alerted for (a leak) also gets an `alert` event, unless it
     reports an incident another ticket leads (`bot.services.incidents`): that one's hand-off
-    has the duty team on it, and this report is attached to it.
+    has the duty team on it, and this report is attached to it. Past the `report_limits` the
+    report joins the suspected flood instead (`incidents.page_or_flood`).
     """
     draft = _account_of_this_home(session, draft)
     due = ticket_due_times(
@@ -182,16 +185,10 @@ def open_ticket(session: Session, policy: Policy, draft: TicketDraft, now: datet
     )
     ticket = ticket_store.create_ticket(session, draft, now)
     lead = incidents.join_incident(session, policy, ticket, now)
-    if (
-        due.alert_human
-        and lead is None
-        and not any(e.kind == "alert" for e in ticket_store.events_of(session, ticket))
-    ):
-        # The agents' queue and the console page on this event (the policy says: alert a person
-        # now); checking first keeps a retried message from paging twice.
-        ticket_store.add_event(
-            session, ticket, now, "alert", "bot", {"reason": "urgent", "fault": draft.fault_type}
-        )
+    if due.alert_human and lead is None:
+        # The agents' queue and the console page on its `alert` (the policy says: alert a person
+        # now), within the `report_limits`; past them it joins the suspected flood's one page.
+        lead = incidents.page_or_flood(session, policy, ticket, now)
     return replace(view(ticket), incident=lead)
 
 
@@ -202,24 +199,50 @@ def _account_of_this_home(session: Session, draft: TicketDraft) -> TicketDraft:
     a resident who checked their own bill and then books a repair for their mother's flat must
     not file that flat under their account, where everyone bound to the account would read a
     stranger's address and phone, and the account's history would be wrong. Only a difference
-    the address actually states counts (another community, building, unit or room); an address
-    that names less than the account keeps it.
+    the address actually states counts (`same_home`); an address that names less than the
+    account keeps it.
     """
     if not draft.account_no or not draft.community:
         return draft
     account = account_store.get_account(session, draft.account_no)
     if account is None:
         return draft
-    same_community = draft.community in account.community or account.community in draft.community
-    differs = not same_community or any(
-        mine is not None and theirs is not None and mine != theirs
-        for mine, theirs in (
-            (draft.building, account.building),
-            (draft.unit, account.unit),
-            (draft.room, account.room),
+    return draft if same_home(draft, account) else replace(draft, account_no=None)
+
+
+class Place(Protocol):
+    """Where a home is, as a draft, a ticket and an account all say it."""
+
+    @property
+    def address(self) -> Any: ...
+    @property
+    def community(self) -> Any: ...
+    @property
+    def building(self) -> Any: ...
+    @property
+    def unit(self) -> Any: ...
+    @property
+    def room(self) -> Any: ...
+
+
+def same_home(first: Place, second: Place) -> bool:
+    """Whether two addresses may be one home: the same community (one name inside the other)
+    and no building, unit or room that both name and that differ. Without a community on one
+    side, the address texts decide (one inside the other): an address the parser could not
+    read is not taken for another place on that account alone."""
+    if first.community and second.community:
+        if not (first.community in second.community or second.community in first.community):
+            return False
+        return not any(
+            mine is not None and theirs is not None and mine != theirs
+            for mine, theirs in (
+                (first.building, second.building),
+                (first.unit, second.unit),
+                (first.room, second.room),
+            )
         )
-    )
-    return replace(draft, account_no=None) if differs else draft
+    mine, theirs = (str(first.address or "").strip(), str(second.address or "").strip())
+    return not mine or not theirs or mine in theirs or theirs in mine
 
 
 def _visible(session: Session, ticket: Ticket, channel: str, sender_id: str) -> bool:
@@ -407,6 +430,182 @@ def amend_ticket(
     ticket_store.update_ticket(session, ticket, now, actor, **fields)
     lead = incidents.join_incident(session, policy, ticket, now) if policy else None
     return replace(view(ticket), incident=lead)
+
+
+#: The details of an urgent ticket a conversation adds while the crew is on the way.
+URGENT_DETAILS = frozenset({"phone", "address", "community", "building", "unit", "room"})
+#: The parts of an address the parser reads into the ticket's columns.
+_ADDRESS_PARTS = ("community", "building", "unit", "room")
+
+
+@dataclass(frozen=True)
+class Completed:
+    """What an urgent ticket became after the conversation added to it: `ticket` holds what was
+    said; `earlier` is the conversation's ticket for the first place when `ticket` was opened
+    for another one; `noted` when a detail that differs from one already on the ticket went
+    onto it as a note, not over it."""
+
+    ticket: TicketView
+    earlier: str | None = None
+    noted: bool = False
+
+
+def complete_urgent(
+    session: Session,
+    policy: Policy,
+    ticket_no: str,
+    channel: str,
+    sender_id: str,
+    now: datetime,
+    words: str,
+    dedup_key: str | None = None,
+    **fields: Any,
+) -> Completed:
+    """Add what the resident said after an urgent ticket was opened (its address, a phone) to
+    the ticket this conversation filed: fields it still lacks are filled, nothing on it is
+    overwritten. A second emergency at another address in the same conversation once moved the
+    first burst's ticket to the second flat (red team R6): the crew went to one place and the
+    other burst had no ticket. So an address of another home opens a new urgent ticket for it
+    (paged, or joined to its incident, as any), the two related in their histories; a detail
+    that differs for the same home (another phone, another wording) goes on as a note for the
+    dispatcher. `words` (the message) head the new ticket's description; `dedup_key` makes a
+    retried message find the ticket it opened. Only a ticket this conversation filed is
+    completed: a bound account's tickets are seen, never changed from here (`LookupError` for
+    an unknown number)."""
+    unknown = set(fields) - URGENT_DETAILS
+    if unknown:
+        raise ValueError(f"not details of an urgent ticket: {', '.join(sorted(unknown))}")
+    ticket = ticket_store.get_ticket(session, ticket_no)
+    if ticket is None:
+        raise LookupError(ticket_no)
+    given = {name: value for name, value in fields.items() if value}
+    if (ticket.channel, ticket.sender_id) != (channel, sender_id):
+        # a bound account's ticket a conversation continued before red team R6: its report gets
+        # a ticket of its own, with only what it said (nothing copied from the other one)
+        draft = TicketDraft(
+            kind=ticket.kind,
+            channel=channel,
+            sender_id=sender_id,
+            dedup_key=f"{dedup_key}:own" if dedup_key else None,
+            fault_type=ticket.fault_type,
+            urgent=True,
+            description=f"【紧急】{words}"[:2000],
+            **given,
+        )
+        return Completed(open_ticket(session, policy, draft, now))
+    told = TicketDraft(
+        kind=ticket.kind,
+        channel=channel,
+        sender_id=sender_id,
+        address=given.get("address"),
+        community=given.get("community"),
+        building=given.get("building"),
+        unit=given.get("unit"),
+        room=given.get("room"),
+    )
+    if given.get("address") and ticket.address and not same_home(ticket, told):
+        return _another_place(session, policy, ticket, now, words, dedup_key, given, told)
+    fill = {name: value for name, value in given.items() if not getattr(ticket, name)}
+    differs = {
+        name: value
+        for name, value in given.items()
+        if name in ("address", "phone") and getattr(ticket, name) not in (None, "", value)
+    }
+    if "address" in differs and set(fill) & set(_ADDRESS_PARTS):
+        # the same home named more fully (阳光花园5号楼 → …1单元302): the crew needs the door
+        fill["address"] = differs.pop("address")
+    ticket_store.update_ticket(session, ticket, now, f"user:{channel}", **fill)
+    if differs:
+        said = "；".join(
+            f"{'电话' if name == 'phone' else '地址'} {value}" for name, value in differs.items()
+        )
+        _note(session, ticket, now, channel, f"用户在对话中另给了（工单未改动）：{said}")
+        logger.info("ticket %s: a differing detail noted, not written over", ticket.ticket_no)
+    lead = incidents.join_incident(session, policy, ticket, now)
+    return Completed(replace(view(ticket), incident=lead), noted=bool(differs))
+
+
+def _another_place(
+    session: Session,
+    policy: Policy,
+    first: Ticket,
+    now: datetime,
+    words: str,
+    dedup_key: str | None,
+    given: dict[str, Any],
+    place: TicketDraft,
+) -> Completed:
+    """The urgent ticket for `place`, another place this conversation reported
+    (`complete_urgent`)."""
+    draft = replace(
+        place,
+        kind=first.kind,
+        dedup_key=f"{dedup_key}:place" if dedup_key else None,
+        phone=given.get("phone") or first.phone,
+        fault_type=first.fault_type,
+        urgent=True,
+        description=f"【紧急：同一会话另报一处，先报工单 {first.ticket_no}】{words}"[:2000],
+    )
+    second = open_ticket(session, policy, draft, now)
+    row = ticket_store.get_ticket(session, second.ticket_no)
+    assert row is not None  # just opened in this transaction
+    if not any(e.kind == incidents.RELATED for e in ticket_store.events_of(session, row)):
+        incidents.relate(session, first, row, now)
+        logger.info("urgent ticket %s: another place, after %s", row.ticket_no, first.ticket_no)
+    return Completed(second, earlier=first.ticket_no)
+
+
+def incident_published(session: Session, ticket_no: str, now: datetime) -> bool:
+    """Whether an emergency stop is published where this urgent ticket is
+    (`incidents.published_for`): only then is a resident told the place's emergency is known."""
+    ticket = ticket_store.get_ticket(session, ticket_no)
+    return ticket is not None and incidents.published_for(session, ticket.community, now)
+
+
+def own_open_urgent(session: Session, channel: str, sender_id: str) -> TicketView | None:
+    """The newest urgent ticket this conversation filed that nobody has finished with. Only its
+    own: an urgent ticket of a bound account (a binding may come from guessed digits) is seen,
+    but a new emergency never continues it, nor moves it (red team R6)."""
+    return next(
+        (
+            view(t)
+            for t in ticket_store.tickets_of_sender(session, channel, sender_id, limit=5)
+            if t.kind == "BX" and t.urgent and t.status in OPEN
+        ),
+        None,
+    )
+
+
+def open_repair(
+    session: Session, policy: Policy, draft: TicketDraft, now: datetime
+) -> TicketView | None:
+    """Open an ordinary repair ticket, unless the conversation has filed `report_limits.
+    repairs_per_sender` of them in the window (withdrawn ones too): then nothing is filed, the
+    operators' logger `bot.alerts.repairs` is told, and `None` lets the caller offer the
+    hotline and a person (each repair promises a call, and a conversation costs a script
+    nothing). A retried message gets its ticket back."""
+    retried = ticket_store.filed_for_message(session, draft.dedup_key)
+    if retried is not None:
+        return view(retried)
+    limits = policy.report_limits
+    filed = ticket_store.count_filed(
+        session,
+        now - timedelta(hours=limits.window_hours),
+        draft.channel,
+        draft.sender_id,
+        kind=draft.kind,
+        urgent=False,
+    )
+    if repair_limit_reached(policy, by_sender=filed):
+        repair_alerts.warning(
+            "repair refused (report_limits.repairs_per_sender): conversation %s filed %d in the "
+            "last %g h",
+            mask_text(draft.sender_id),
+            filed,
+            limits.window_hours,
+        )
+        return None
+    return open_ticket(session, policy, draft, now)
 
 
 #: How long after filing a resident may still correct the ticket's contact details in the chat:

@@ -96,16 +96,6 @@ def open_at_home(
     return found
 
 
-def filed_for_message(session: Session, dedup_key: str | None) -> Ticket | None:
-    """The ticket an earlier delivery of the same message filed (a channel's retry), if any."""
-    if dedup_key is None:
-        return None
-    found: Ticket | None = session.execute(
-        select(Ticket).where(Ticket.dedup_key == dedup_key)
-    ).scalar_one_or_none()
-    return found
-
-
 def ownership_history(session: Session, ticket: Ticket) -> list[TicketEvent]:
     """The ticket's `ownership` events, oldest first; empty for a ticket filed with the 户号."""
     query = (

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -129,7 +129,10 @@ def add_event(
     `bot.services.deadlines`); rated (the satisfaction survey); urged (the resident chased it);
     linked and report (an urgent report joined to the incident another ticket leads, on each of
     the two: `bot.services.incidents`); ownership (an application filed without the 户号:
-    `unverified`, then staff's `verified` or `rejected`, `bot.services.applications`).
+    `unverified`, then staff's `verified` or `rejected`, `bot.services.applications`); flood
+    (an urgent report past the `report_limits`, paged for with the others in one suspected-flood
+    hand-off) and related (an urgent ticket for another place reported in the same
+    conversation, on each of the two: `bot.services.incidents`).
     """
     ticket_event = TicketEvent(
         ticket=ticket, at=require_aware(now, "now"), kind=kind, actor=actor, detail=detail
@@ -175,6 +178,16 @@ def create_ticket(session: Session, draft: TicketDraft, now: datetime) -> Ticket
     )
 
 
+def filed_for_message(session: Session, dedup_key: str | None) -> Ticket | None:
+    """The ticket an earlier delivery of the same message filed (a channel's retry), if any."""
+    if dedup_key is None:
+        return None
+    found: Ticket | None = session.execute(
+        select(Ticket).where(Ticket.dedup_key == dedup_key)
+    ).scalar_one_or_none()
+    return found
+
+
 def get_ticket(session: Session, ticket_no: str) -> Ticket | None:
     """The ticket with this public number (as normalised: upper case, no spaces), if any."""
     ticket: Ticket | None = session.execute(
@@ -200,6 +213,40 @@ def tickets_of_sender(
         condition = or_(condition, Ticket.account_no.in_(list(account_nos)))
     query = select(Ticket).where(condition).order_by(Ticket.created_at.desc(), Ticket.id.desc())
     return list(session.execute(query.limit(limit)).scalars())
+
+
+def count_filed(
+    session: Session,
+    since: datetime,
+    channel: str,
+    sender_id: str,
+    *,
+    kind: str,
+    urgent: bool,
+    excluding: int | None = None,
+) -> int:
+    """How many tickets of `kind` (urgent or not) this conversation filed since `since`, in any
+    status: a withdrawn one was filed too, and withdrawing must not make room for more."""
+    query = select(func.count(Ticket.id)).where(
+        Ticket.created_at >= require_aware(since, "since"),
+        Ticket.channel == channel,
+        Ticket.sender_id == sender_id,
+        Ticket.kind == kind,
+        Ticket.urgent.is_(urgent),
+    )
+    if excluding is not None:
+        query = query.where(Ticket.id != excluding)
+    return int(session.execute(query).scalar_one())
+
+
+def count_alerted_since(session: Session, since: datetime) -> int:
+    """How many urgent tickets opened since `since` raised an `alert` (paged the duty team),
+    company-wide; an urgent ticket's alert is written as it is opened."""
+    alerted = exists().where(TicketEvent.ticket_id == Ticket.id, TicketEvent.kind == "alert")
+    query = select(func.count(Ticket.id)).where(
+        Ticket.urgent.is_(True), Ticket.created_at >= require_aware(since, "since"), alerted
+    )
+    return int(session.execute(query).scalar_one())
 
 
 def list_tickets(

@@ -286,8 +286,10 @@ async def test_a_second_household_reporting_the_same_burst_joins_the_incident(
         dispatcher, tracker(turn, slots={"address": "阳光花园5号楼1单元302"}), domain
     )
     said(dispatcher, "utter_emergency_ticket")  # the household's own ticket and number
-    assert "utter_emergency_incident_known" in texts(dispatcher)
-    assert "utter_emergency_alerted" not in texts(dispatcher)
+    # the words a report leading its own incident hears: nothing says a neighbour reported
+    # (red team R9; 阳光花园 has no emergency stop published)
+    assert "utter_emergency_incident_known" not in texts(dispatcher)
+    assert "utter_emergency_alerted" in texts(dispatcher)
     (mine,) = _tickets(store)
     with session_scope(store) as session:
         kinds = [e.kind for e in session.query(TicketEvent).filter_by(ticket_id=mine.id)]

@@ -115,6 +115,9 @@ def test_beijing_has_every_value_of_the_spec_table() -> None:
     applications = p.unverified_applications  # 报停 / 查表 without the 户号: 2 a day each
     assert (applications.max_per_sender, applications.max_per_phone) == (2, 2)
     assert applications.window_hours == 24
+    limits = p.report_limits  # what one conversation's reports set in motion (red team R2)
+    assert (limits.urgent_per_sender, limits.repairs_per_sender, limits.window_hours) == (4, 5, 24)
+    assert (limits.urgent_pages_company, limits.company_window_minutes) == (20, 15)
     assert p.company.demo  # the shipped hotline is a placeholder and must say so
 
 
@@ -251,6 +254,17 @@ BROKEN = [
     ),
     ({"unverified_applications.window_hours": 0}, "unverified_applications.window_hours must be"),
     ({"unverified_applications": DELETE}, "unverified_applications is missing"),
+    (
+        {"report_limits.urgent_per_sender": 0},
+        "report_limits.urgent_per_sender must be between 1 and 50, got 0",
+    ),
+    (
+        {"report_limits.urgent_pages_company": 3},
+        "report_limits.urgent_pages_company (3) must not be less than urgent_per_sender (4)",
+    ),
+    ({"report_limits.company_window_minutes": 0}, "report_limits.company_window_minutes must be"),
+    ({"report_limits.repairs_per_sender": DELETE}, "report_limits.repairs_per_sender is missing"),
+    ({"report_limits": DELETE}, "report_limits is missing"),
     ({"invoice.kind": "  "}, "invoice.kind must not be empty"),
     ({"visit.require_work_id": 1}, "visit.require_work_id must be true or false, got 1"),
 ]

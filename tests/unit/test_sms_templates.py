@@ -104,6 +104,7 @@ REALISTIC: dict[str, str] = {
     "message": "查热表读数",  # the message that starts a task (actions.knowledge.TASK_MESSAGES)
     "measured_note": "，您自测 15.5℃，低于标准 2.5℃",
     "on_site": _DUE,
+    "earlier": "BX202611270001",  # the first urgent ticket, when another place got its own
     "paid": "0.00",
     "pay_link": "",
     "phone": "13812345678",
