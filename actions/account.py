@@ -35,6 +35,7 @@ from actions.common import (
     latest_text_of_intent,
     leave_form,
     message_key,
+    message_metadata,
     offer_second_request,
     offer_way_out,
     policy,
@@ -51,6 +52,7 @@ from actions.readback import ReadBackSlot, withdrawn_at_read_back
 from actions.side_questions import answer_side_questions, follow_up_instead
 from actions.subscriptions import offer_after_binding
 from bot.base import clock
+from bot.channels.source import source_of
 from bot.nlu.form_answers import area_asked, no_account_number
 from bot.nlu.heating_back import wants_heating_back
 from bot.nlu.numbers import chinese_to_arabic, normalise_account_no, normalise_phone
@@ -292,14 +294,15 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
         account = str(tracker.get_slot("account_no"))
         rules = policy()
         now = clock.now()
+        source = source_of(message_metadata(tracker))
         result = await in_db(
-            verify, rules, channel_of(tracker), tracker.sender_id, account, digits[0], now
+            verify, rules, channel_of(tracker), tracker.sender_id, account, digits[0], now, source
         )
         if result.ok:
             return {"phone_last4": "ok", "verified_account": account}
         if result.retry_at is not None:
             dispatcher.utter_message(
-                response="utter_verify_locked",
+                response="utter_verify_paused" if result.paused else "utter_verify_locked",
                 wait=wait_text(result.retry_at - now),
                 retry_at=clock.format_moment(result.retry_at),
                 hotline=rules.company.hotline,

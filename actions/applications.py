@@ -120,7 +120,12 @@ def _user_texts(tracker: Tracker) -> list[str]:
 #: What the bot says when a proof did not work out (wrong digits, locked, the other ways told):
 #: from then on the application goes on without the 户号.
 _PROOF_FAILED = frozenset(
-    {"utter_verify_failed", "utter_verify_locked", "utter_verify_alternatives"}
+    {
+        "utter_verify_failed",
+        "utter_verify_locked",
+        "utter_verify_paused",
+        "utter_verify_alternatives",
+    }
 )
 
 

@@ -41,6 +41,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels.ids import conversation_id
 from bot.channels.limits import bounded_text, limit_request_bodies, max_body_bytes
+from bot.channels.source import with_source
 from bot.config import ConfigError
 from bot.privacy import mask_id
 
@@ -90,7 +91,9 @@ def parse_body(body: object) -> RestMessage:
         metadata = {}
     if not isinstance(metadata, dict) or len(metadata) > MAX_METADATA_KEYS:
         raise BadRequest("bad_metadata", f"metadata: an object of at most {MAX_METADATA_KEYS} keys")
-    return RestMessage(conversation_id(CHANNEL, sender), bounded_text(text), metadata, message_id)
+    # A REST caller does not name the widget address it is counted as (bot.channels.source).
+    kept = with_source(metadata, None)
+    return RestMessage(conversation_id(CHANNEL, sender), bounded_text(text), kept, message_id)
 
 
 def authorised(header: str | None, token: str | None) -> bool:

@@ -8,9 +8,10 @@ every message, so a browser could write into any conversation whose id it knew o
 
 WebChatInput replaces those two handlers: `session_request` issues (or resumes) a signed session
 (bot.channels.websession) and remembers it for the socket; `user_uttered` writes only into the
-socket's confirmed session (`web:<id>`), whatever the frame says, and drops frames that are not a
-message. It keeps the rest of Rasa's channel, including its name `socketio`, so it stays at
-`/webhooks/socketio` with the socket.io path `/socket.io`.
+socket's confirmed session (`web:<id>`), whatever the frame says, with the key of the socket's
+client address in its metadata (`bot.channels.source`: the verification budget per address), and
+drops frames that are not a message. It keeps the rest of Rasa's channel, including its name
+`socketio`, so it stays at `/webhooks/socketio` with the socket.io path `/socket.io`.
 
 The same blueprint serves the widget itself from `web/`, so a company embeds the chat with one
 `<script>` tag pointing at its Rasa server and needs no other web server for it.
@@ -28,7 +29,7 @@ import asyncio
 import inspect
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +44,10 @@ from sanic.response import HTTPResponse
 from socketio import AsyncRedisManager, AsyncServer
 
 from bot.base import clock
+from bot.base.addresses import Network
 from bot.channels.ids import conversation_id
 from bot.channels.limits import bounded_text, limit_request_bodies, max_body_bytes
+from bot.channels.source import source_key, trusted_proxies, with_source
 from bot.channels.websession import issue, load_secret, resume
 from bot.handoff.transcript import AGENT_METADATA_KEY, HOLDER_METADATA_KEY
 from bot.notify.delivery import take_pending
@@ -167,6 +170,23 @@ def user_message(data: object, metadata_key: str) -> tuple[str, dict[str, Any]] 
     return bounded_text(data["message"]), metadata if isinstance(metadata, dict) else {}
 
 
+def client_source(
+    environ: Mapping[str, Any] | None, secret: bytes, proxies: Sequence[Network]
+) -> str | None:
+    """The key of the address a socket connected from (`bot.channels.source`), or None.
+
+    Engine.IO's Sanic driver writes a fixed `REMOTE_ADDR` of 127.0.0.1 into the environ, so the
+    peer is read from the Sanic request it keeps there; `X-Forwarded-For` (its
+    `HTTP_X_FORWARDED_FOR`) counts only from `proxies`.
+    """
+    request = (environ or {}).get("sanic.request")
+    peer = getattr(request, "ip", None) if request is not None else None
+    if not isinstance(peer, str) or not peer:
+        return None
+    forwarded = str((environ or {}).get("HTTP_X_FORWARDED_FOR") or "")
+    return source_key(secret, peer, forwarded, proxies)
+
+
 def share_rooms(sio: AsyncServer, redis_url: str) -> None:
     """Make `sio` emit through Redis, so every replica delivers to the sockets it holds.
 
@@ -206,6 +226,7 @@ class WebChatInput(SocketIOInput):
         if self.redis_url:
             share_rooms(sio, self.redis_url)
         secret = load_secret()
+        proxies = trusted_proxies()
         limit = max_body_bytes()
         limit_request_bodies(blueprint, limit)
         drop_unknown_engineio_packets()
@@ -220,7 +241,10 @@ class WebChatInput(SocketIOInput):
             if session is None or not isinstance(token, str):
                 session, token = issue(secret)
             conversation = conversation_id(CHANNEL, session)
-            await sio.save_session(sid, {"conversation": conversation}, namespace=self.namespace)
+            source = client_source(sio.get_environ(sid, namespace=self.namespace), secret, proxies)
+            await sio.save_session(
+                sid, {"conversation": conversation, "source": source}, namespace=self.namespace
+            )
             await join_room(sio, sid, conversation)
             await sio.emit("session_confirm", token, room=sid)
             # Notices that waited for this visitor (outages, surveys: bot.notify cannot push to a
@@ -237,6 +261,8 @@ class WebChatInput(SocketIOInput):
                 logger.debug("socket.io frame without a confirmed session or a message dropped")
                 return
             text, metadata = parsed
+            # The socket's own address, whatever the frame's metadata claims (bot.channels.source)
+            metadata = with_source(metadata, confirmed.get("source"))
             output = WebChatOutput(sio, self.bot_message_evt)
             await on_new_message(
                 UserMessage(text, output, conversation, input_channel=CHANNEL, metadata=metadata)

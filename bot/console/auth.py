@@ -17,15 +17,12 @@ import base64
 import binascii
 import hashlib
 import hmac
-import ipaddress
 import json
 import math
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-from bot.console.config import Network
 
 COOKIE_NAME = "heating_console"
 CSRF_HEADER = "X-CSRF-Token"
@@ -138,44 +135,6 @@ def read_session(value: str | None, secret: bytes, now: float) -> LoginSession |
 def csrf_ok(session: LoginSession, header: str | None) -> bool:
     """Whether the request's CSRF header carries the token bound to its cookie."""
     return bool(header) and hmac.compare_digest(session.csrf, str(header))
-
-
-def client_address(peer: str, forwarded_for: str, trusted: Sequence[Network]) -> str:
-    """The address a login comes from: the socket peer, unless the peer is a trusted proxy.
-
-    Behind trusted proxies, `forwarded_for` (X-Forwarded-For, each proxy appending the address it
-    was reached from) is read from the right, and the first address no trusted proxy owns is the
-    client: what the client wrote itself stands to the left of it and is never believed.
-    """
-
-    def is_trusted(address: str) -> bool:
-        try:
-            ip = ipaddress.ip_address(address)
-        except ValueError:
-            return False
-        return any(ip in network for network in trusted)
-
-    if not is_trusted(peer):
-        return peer
-    hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
-    for hop in reversed(hops):
-        if not is_trusted(hop):
-            return hop
-    return hops[0] if hops else peer
-
-
-def address_group(address: str) -> str:
-    """What the throttle counts per: an IPv4 address, or an IPv6 /64 (one household or server
-    holds a whole /64, and could otherwise change address at every try)."""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped is not None:
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip)
 
 
 def throttle_key(kind: str, value: str, secret: bytes) -> str:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from bot.base.addresses import Network, trusted_networks
 from bot.config import ConfigError
 from bot.handoff.rasa import load_rasa_api
 
 MIN_SECRET_CHARS = 32
 
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 @dataclass(frozen=True)
@@ -76,20 +75,6 @@ def _limits(env: Mapping[str, str]) -> LoginLimits:
     )
 
 
-def _trusted_proxies(raw: str) -> tuple[Network, ...]:
-    try:
-        return tuple(
-            ipaddress.ip_network(item.strip(), strict=False)
-            for item in raw.split(",")
-            if item.strip()
-        )
-    except ValueError as exc:
-        raise ConfigError(
-            "CONSOLE_TRUSTED_PROXIES must be comma-separated addresses or networks of the "
-            f"reverse proxies in front of the console (e.g. 127.0.0.1,10.0.0.0/24): {exc}"
-        ) from None
-
-
 def load_console_settings(environ: Mapping[str, str] | None = None) -> ConsoleSettings:
     """Build the settings from `environ` (default: the process environment), or raise."""
     env = os.environ if environ is None else environ
@@ -115,5 +100,7 @@ def load_console_settings(environ: Mapping[str, str] | None = None) -> ConsoleSe
         port=int(raw_port),
         cookie_secure=secure in ("1", "true"),
         limits=_limits(env),
-        trusted_proxies=_trusted_proxies(env.get("CONSOLE_TRUSTED_PROXIES", "")),
+        trusted_proxies=trusted_networks(
+            env.get("CONSOLE_TRUSTED_PROXIES", ""), "CONSOLE_TRUSTED_PROXIES", "the console"
+        ),
     )

@@ -140,10 +140,19 @@ def t2s_with_offsets(text: str, table: PhraseTable | None = None) -> tuple[str, 
 
 
 def _fold_char(ch: str) -> str:
-    """Full-width ASCII variants (U+FF01–U+FF5E) and a few look-alikes to their ASCII forms."""
+    """Full-width ASCII variants (U+FF01–U+FF5E), every other Unicode decimal digit and a few
+    look-alikes to their ASCII forms.
+
+    Digits come from other keyboards too: Arabic-Indic ٥٦٧٩, Devanagari ५६७९, mathematical bold
+    𝟓𝟔𝟕𝟗 pasted from a styled text. They are the same number; left as they were, the owner's
+    right phone digits were counted as a failed verification (red team R13), and every
+    comparison of digits in the project starts from this text.
+    """
     code = ord(ch)
     if 0xFF01 <= code <= 0xFF5E:
         return chr(code - 0xFEE0)
+    if code > 0x7F and unicodedata.category(ch) == "Nd":
+        return chr(0x30 + unicodedata.decimal(ch))
     return _SINGLE_CHAR_FOLD.get(ch, ch)
 
 
@@ -278,8 +287,9 @@ def normalise(text: str) -> str:
     """Canonical text: simplified script, half-width ASCII, no control chars, tidy whitespace.
 
     traditional → simplified (opencc t2s dictionaries), full-width → half-width (digits, Latin,
-    space, punctuation), whitespace removed inside a number written in parts (`138 1234 5678` →
-    `13812345678`, not `303 13122223333`),
+    space, punctuation), every other Unicode decimal digit → ASCII (٥, 𝟓, ५ → 5), whitespace
+    removed inside a number written in parts (`138 1234 5678` → `13812345678`, not
+    `303 13122223333`),
     control and zero-width characters dropped (emoji and the joiners inside emoji are kept), runs
     of whitespace folded to one space, and the ends trimmed.
     """

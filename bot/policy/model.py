@@ -439,6 +439,12 @@ class Verification(Section):
     A verification lasts while the conversation is active: after `idle_minutes` without a message
     the sender proves the account again (`verification_lapsed`), so a phone or browser left
     alone does not keep showing a household's bill.
+
+    Across accounts (`verification_budget_retry_at`): past `company_failures_per_window` failures
+    by everyone within `budget_window_minutes`, or `source_failures_per_window` from one widget
+    address, the digits of a sender that has not verified that account before are not checked
+    until a failure leaves the window, and the operators are alerted once a window: a guesser
+    trying one account after another with fresh identities meets neither limit above.
     """
 
     window_hours: Hours
@@ -452,10 +458,27 @@ class Verification(Section):
         "a list of 1 to 10 waits in minutes like [1, 5, 15]", at_most=10
     )
     idle_minutes: int = number_field(1, 24 * 60)
+    budget_window_minutes: int = number_field(1, 24 * 60)
+    company_failures_per_window: int = number_field(1, 100_000)
+    source_failures_per_window: int = number_field(1, 10_000)
 
     @root_validator(skip_on_failure=True)
     def _waits_grow_within_window(cls, values: dict[str, Any]) -> dict[str, Any]:
         longest = values["window_hours"] * 60
+        if values["budget_window_minutes"] > longest:
+            raise Refused(
+                out_of_range(
+                    1, longest, values["budget_window_minutes"], low_open=False, whole=False
+                ),
+                "budget_window_minutes",
+            )
+        if values["source_failures_per_window"] > values["company_failures_per_window"]:
+            raise Refused(
+                f"({values['source_failures_per_window']}) must not exceed "
+                f"company_failures_per_window ({values['company_failures_per_window']}): one "
+                "address is part of the company",
+                "source_failures_per_window",
+            )
         for name in ("retry_delays_minutes", "account_retry_delays_minutes"):
             delays = values[name]
             for index, delay in enumerate(delays):

@@ -506,18 +506,33 @@ def verification_retry_at(
     return max((w for w in waits if w is not None), default=None)
 
 
-def verification_tries_left(policy: Policy, sender_failures: int, account_failures: int) -> int:
-    """How many more tries before a wait, for this sender on this account; the failure of the
-    last one brings it. The smaller of the sender's and the account's allowance, so the count
-    told is never more than the resident gets (others may still use up the account's first)."""
-    v = policy.verification
-    return max(
-        min(
-            v.max_failures_per_sender - sender_failures,
-            v.max_failures_per_account - account_failures,
-        ),
-        0,
-    )
+def verification_tries_left(policy: Policy, sender_failures: int) -> int:
+    """How many more tries before this sender waits; the failure of the last one brings it.
+
+    Only the sender's own failures count: a countdown that took others' failures on the account
+    told a stranger that someone else had been trying that household's digits (red team R1).
+    Others may still cool the account down first; the resident is then told why and until when.
+    """
+    return max(policy.verification.max_failures_per_sender - sender_failures, 0)
+
+
+def verification_budget_retry_at(
+    policy: Policy, failures: Sequence[datetime], limit: int
+) -> datetime | None:
+    """Until when a failure budget across accounts is spent; `None`: a check may be made.
+
+    `failures` are the latest failures counted against the budget (the company's, or one
+    widget address's) within `verification.budget_window_minutes`, newest first; `limit` is its
+    size (`company_failures_per_window`, `source_failures_per_window`). With `limit` failures in
+    the window it is spent until the oldest of them leaves it: a sliding window that lets at most
+    `limit` failures through in any window, however many identities and accounts they spread over
+    (the per-sender and per-account rules see each of those once). The caller applies it only to
+    senders that have not verified the account before, so an owner checking again is not stopped
+    by strangers guessing elsewhere.
+    """
+    if limit <= 0 or len(failures) < limit:
+        return None
+    return failures[limit - 1] + timedelta(minutes=policy.verification.budget_window_minutes)
 
 
 def verification_lapsed(policy: Policy, activity: Sequence[datetime]) -> bool:

@@ -135,6 +135,8 @@ def prod_stack(
         **environ,
         "ACTION_SERVER_URL": f"http://127.0.0.1:{ports.actions}/webhook",
         "CONSOLE_TRUSTED_PROXIES": environ.get("CONSOLE_TRUSTED_PROXIES") or "127.0.0.1",
+        # nginx in front of the widget too: its X-Forwarded-For names the visitor's address
+        "WEBCHAT_TRUSTED_PROXIES": environ.get("WEBCHAT_TRUSTED_PROXIES") or "127.0.0.1",
         "TF_CPP_MIN_LOG_LEVEL": "2",
     }
     endpoints = render(PROJECT_ROOT / "endpoints.production.yml", workdir / "endpoints.yml", env)

@@ -2,10 +2,12 @@
 
 A fee query shows amounts only to a verified sender: one bound to the account, or one who gave the
 account number and the last four digits of its registered phone. Failed tries are limited per
-sender and per account, from the store so that every process and replica counts the same: a
-sender past its free failures waits longer after each one, and a few failures on one account, by
-anyone on any channel, cool the account down for every sender and alert the operators
-(`bot.policy.verification_retry_at`).
+sender, per account and across accounts, from the store so that every process and replica counts
+the same: a sender past its free failures waits longer after each one, a few failures on one
+account, by anyone on any channel, cool the account down for every sender, and past a budget of
+failures on all accounts (the company's, or one widget address's) only senders that verified the
+account before get a check; operators are alerted (`bot.policy.verification_retry_at`,
+`bot.policy.verification_budget_retry_at`).
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from bot.nlu.numbers import normalise_contact_number
+from bot.nlu.text import normalise
 from bot.policy import (
     Policy,
     late_fee,
     season_label,
     season_start_year,
     verification_account_retry_at,
+    verification_budget_retry_at,
     verification_failures_needed,
     verification_retry_at,
     verification_tries_left,
@@ -43,11 +47,55 @@ class Verification:
 
     `retry_at` is set when this sender must wait before its next try (the try was refused, or it
     failed and brought a wait); otherwise a failed try leaves `remaining` tries before a wait.
+    `paused`: the wait is a budget across accounts (the company's or the widget address's), not
+    this sender's or this account's failures, so the resident is told the checks are paused
+    rather than that they failed too often.
     """
 
     ok: bool
     retry_at: datetime | None = None
     remaining: int = 0
+    paused: bool = False
+
+
+@dataclass(frozen=True)
+class _Budgets:
+    """The failures the budgets across accounts count: the company's and, when the channel
+    knows it, those of the widget address `key` the try comes from."""
+
+    company: tuple[datetime, ...]
+    source: tuple[datetime, ...]
+    key: str | None
+
+    def retry_at(self, policy: Policy) -> datetime | None:
+        """Until when a budget is spent (the later of the two)."""
+        v = policy.verification
+        waits = (
+            verification_budget_retry_at(policy, self.company, v.company_failures_per_window),
+            verification_budget_retry_at(policy, self.source, v.source_failures_per_window),
+        )
+        return max((w for w in waits if w is not None), default=None)
+
+    def after_failure(self, now: datetime) -> _Budgets:
+        """The budgets once a failure at `now` is counted."""
+        return _Budgets((now, *self.company), (now, *self.source) if self.key else (), self.key)
+
+
+def _budgets(session: Session, policy: Policy, source: str | None, now: datetime) -> _Budgets:
+    """The budgets as they stand before this try (at most as many failures as each allows)."""
+    v = policy.verification
+    since = now - timedelta(minutes=v.budget_window_minutes)
+    company = verification_store.latest_failures(
+        session, since=since, limit=v.company_failures_per_window
+    )
+    by_source = (
+        verification_store.latest_failures(
+            session, since=since, limit=v.source_failures_per_window, source=source
+        )
+        if source
+        else ()
+    )
+    return _Budgets(company, by_source, source)
 
 
 def verify(
@@ -58,20 +106,27 @@ def verify(
     account_no: str,
     proof: str,
     now: datetime,
+    source: str | None = None,
 ) -> Verification:
     """Check `proof` against the account's registered phone, unless this sender must wait.
 
     `proof` is the phone's last four digits or, when the resident gave it, the whole number: a
     whole number is compared in full, since its last four alone would let any number ending in
-    the right digits through (and a wrong number is a failed try like wrong digits).
+    the right digits through (and a wrong number is a failed try like wrong digits). `source` is
+    the widget address the try came from (`bot.channels.source`), when the channel knows it.
 
-    A try while waiting (this sender's wait, or the account's cool-down) is refused without
-    being checked or counted, so the right digits cannot be found by trying on during a wait,
-    and waiting does not make the wait longer. The failures are read from the store, so every
-    process and replica applies the same limits, and the check and its count are one step per
-    account (`lock_account`), so parallel tries cannot all slip under the limit.
+    A try while waiting (this sender's wait, the account's cool-down, or a spent budget across
+    accounts) is refused without being checked or counted, so the right digits cannot be found
+    by trying on during a wait, and waiting does not make the wait longer. The budgets (every
+    failure of the company, and of one widget address, within a short window) stop a guesser who
+    tries one account after another with a fresh identity each time, which the per-sender and
+    per-account limits never see twice; they hold back only senders that have not verified this
+    account before, so an owner checking again is not stopped by strangers guessing elsewhere.
+    The failures are read from the store, so every process and replica applies the same limits,
+    and the checks and the count are one step (`lock_checks`), so parallel tries cannot all slip
+    under a limit.
     """
-    verification_store.lock_account(session, account_no)
+    verification_store.lock_checks(session)
     since = now - timedelta(hours=policy.verification.window_hours)
     by_sender = verification_store.recent_failures(
         session,
@@ -88,18 +143,30 @@ def verify(
         reset_on_success=False,
         keep=verification_failures_needed(policy, account=True),
     )
+    budgets = _budgets(session, policy, source, now)
+    owner_again = verification_store.verified_before(session, channel, sender_id, account_no)
     retry_at = verification_retry_at(
         policy,
         sender_failures=by_sender.latest,
         account_failures=_engaged(on_account.latest, on_account.senders),
     )
+    paused_until = None if owner_again else budgets.retry_at(policy)
+    if paused_until is not None and paused_until > now and (retry_at or now) < paused_until:
+        return Verification(ok=False, retry_at=paused_until, paused=True)
     if retry_at is not None and retry_at > now:
         return Verification(ok=False, retry_at=retry_at)
     account = account_store.get_account(session, account_no)
     ok = account is not None and bool(account.phone) and _proves(account.phone, proof)
-    verification_store.record_attempt(session, channel, sender_id, account_no, ok, now)
     if ok:
+        verification_store.record_attempt(
+            session, channel, sender_id, account_no, True, now, source=source
+        )
         return Verification(ok=True)
+    after = budgets.after_failure(now)
+    alert = _budget_alert(session, policy, after, now)
+    verification_store.record_attempt(
+        session, channel, sender_id, account_no, False, now, source=source, alert=alert
+    )
     failed = on_account.senders | {(channel, sender_id)}
     account_failures = _engaged((now, *on_account.latest), failed)
     cooling_until = verification_account_retry_at(policy, account_failures)
@@ -116,14 +183,53 @@ def verify(
     retry_at = verification_retry_at(
         policy, sender_failures=(now, *by_sender.latest), account_failures=account_failures
     )
-    remaining = verification_tries_left(
-        policy, by_sender.count + 1, on_account.count + 1 if account_failures else 0
-    )
+    paused_until = None if owner_again else after.retry_at(policy)
+    remaining = verification_tries_left(policy, by_sender.count + 1)
+    if paused_until is not None and (retry_at or now) < paused_until:
+        return Verification(ok=False, retry_at=paused_until, remaining=remaining, paused=True)
     return Verification(ok=False, retry_at=retry_at, remaining=remaining)
 
 
+def _budget_alert(
+    session: Session, policy: Policy, after: _Budgets, now: datetime
+) -> str | None:
+    """The alert this failure raises, if it spends a budget whose alert was not raised in the
+    window: the company's first (it says more), else the widget address's. Logged here; the
+    caller records its name on the failure, so that no replica raises it again in the window."""
+    v = policy.verification
+    since = now - timedelta(minutes=v.budget_window_minutes)
+    company, source = verification_store.COMPANY_ALERT, verification_store.SOURCE_ALERT
+    budgets = [(company, after.company, v.company_failures_per_window)]
+    if after.key:
+        budgets.append((source, after.source, v.source_failures_per_window))
+    for name, failures, limit in budgets:
+        until = verification_budget_retry_at(policy, failures, limit)
+        key = after.key if name == source else None
+        if until is None or verification_store.alerted_since(
+            session, since=since, alert=name, source=key
+        ):
+            continue
+        alerts.warning(
+            "verification: %d or more failed tries %s within %d min: the digits of senders "
+            "that have not verified the account before are not checked until %s; someone may "
+            "be guessing across accounts with new identities (owners can still use a bound "
+            "WeChat or phone, the hall or the hotline)",
+            limit,
+            f"from widget address {key}" if key else "company-wide",
+            v.budget_window_minutes,
+            until.isoformat(timespec="minutes"),
+        )
+        return name
+    return None
+
+
 def _proves(phone: str, proof: str) -> bool:
-    """Whether `proof` (four digits, or a whole number) matches the registered `phone`."""
+    """Whether `proof` (four digits, or a whole number) matches the registered `phone`.
+
+    Digits of any script count as their ASCII value (٥٦٧٨, 𝟓𝟔𝟕𝟖): the owner's right digits
+    typed on another keyboard are no failed try (red team R13).
+    """
+    proof = normalise(proof)
     if len(proof) == 4:
         return phone[-4:] == proof
     whole = normalise_contact_number(proof)

@@ -348,12 +348,19 @@ class Subscription(Base):
 
 
 class VerificationAttempt(Base):
-    """One try at proving ownership of an account; failures are counted to stop guessing."""
+    """One try at proving ownership of an account; failures are counted to stop guessing.
+
+    `source` is the keyed hash of the widget address the try came from (none on other channels;
+    `bot.channels.source`), and `alert` names the budget whose alert this failure raised
+    (`company`, `source`), so every replica knows an alert was already sent in the window.
+    """
 
     __tablename__ = "verification_attempts"
     __table_args__ = (
         Index("ix_verification_attempts_sender_at", "channel", "sender_id", "at"),
         Index("ix_verification_attempts_account_at", "account_no", "at"),
+        Index("ix_verification_attempts_at", "at"),
+        Index("ix_verification_attempts_source_at", "source", "at"),
     )
 
     id = Column(Integer, primary_key=True)
@@ -362,6 +369,8 @@ class VerificationAttempt(Base):
     account_no = Column(String(12), nullable=False)
     success = Column(Boolean, nullable=False)
     at = Column(UtcDateTime, nullable=False)
+    source = Column(String(64), nullable=True)
+    alert = Column(String(16), nullable=True)
 
 
 class Binding(Base):

@@ -1,8 +1,9 @@
 """Verification attempts, counted so that account numbers and phone digits cannot be guessed.
 
-The policy limits failed tries per sender and per account; the limits themselves belong to the
-caller, this module only records tries and counts the failures that still matter, with the times
-of the latest ones, from which the policy's waits run.
+The policy limits failed tries per sender, per account, per widget address and for the whole
+company; the limits themselves belong to the caller, this module only records tries and counts
+the failures that still matter, with the times of the latest ones, from which the policy's waits
+run.
 """
 
 from __future__ import annotations
@@ -16,24 +17,26 @@ from sqlalchemy.orm import Session
 from bot.store.errors import InvalidInput
 from bot.store.models import VerificationAttempt, require_aware
 
-# Names the PostgreSQL advisory locks that make one account's check and count one step ("veri").
-_ACCOUNT_LOCK_SPACE = 0x76657269
+# Names the PostgreSQL advisory lock that makes every verification check and its count one step.
+_CHECKS_LOCK = 0x7665726966790001  # "verify" + 1
+
+#: The budgets whose alerts a failure row may carry (`VerificationAttempt.alert`).
+COMPANY_ALERT = "company"
+SOURCE_ALERT = "source"
 
 
-def lock_account(session: Session, account_no: str) -> None:
-    """Make this transaction's limit check and its count of a try on `account_no` one step for
-    every process and replica.
+def lock_checks(session: Session) -> None:
+    """Make this transaction's limit checks and its count of a try one step for every process
+    and replica.
 
-    Without it, parallel tries from many senders could all read the count before any of them is
-    recorded and each get a check past the limit. SQLite needs nothing: its transactions start
-    with `BEGIN IMMEDIATE` (`bot.store.db`) and run one at a time already. On PostgreSQL a
-    transaction-scoped advisory lock per account does it; tries on other accounts do not wait.
+    Without it, parallel tries could all read the counts before any of them is recorded and each
+    get a check past a limit. The company-wide budget counts failures on every account, so one
+    lock serves all tries (each holds it for a few milliseconds; tries come a few a second at
+    most). SQLite needs nothing: its transactions start with `BEGIN IMMEDIATE` (`bot.store.db`)
+    and run one at a time already. On PostgreSQL a transaction-scoped advisory lock does it.
     """
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(
-            text("SELECT pg_advisory_xact_lock(:space, hashtext(:account))"),
-            {"space": _ACCOUNT_LOCK_SPACE, "account": account_no},
-        )
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHECKS_LOCK})
 
 
 @dataclass(frozen=True)
@@ -51,15 +54,26 @@ class Failures:
 
 
 def record_attempt(
-    session: Session, channel: str, sender_id: str, account_no: str, success: bool, now: datetime
+    session: Session,
+    channel: str,
+    sender_id: str,
+    account_no: str,
+    success: bool,
+    now: datetime,
+    *,
+    source: str | None = None,
+    alert: str | None = None,
 ) -> VerificationAttempt:
-    """Remember one try by `sender_id` to prove it owns `account_no`."""
+    """Remember one try by `sender_id` to prove it owns `account_no`, from `source` (a widget
+    address's key) if known, and the budget alert (`COMPANY_ALERT`, `SOURCE_ALERT`) it raised."""
     attempt = VerificationAttempt(
         channel=channel,
         sender_id=sender_id,
         account_no=account_no,
         success=success,
         at=require_aware(now, "now"),
+        source=source,
+        alert=alert,
     )
     session.add(attempt)
     session.flush()
@@ -118,3 +132,54 @@ def recent_failures(
         tuple(session.execute(latest).scalars()),
         frozenset((str(c), str(s)) for c, s in session.execute(senders.distinct())),
     )
+
+
+def latest_failures(
+    session: Session, *, since: datetime, limit: int, source: str | None = None
+) -> tuple[datetime, ...]:
+    """The times of at most `limit` of the latest failures at or after `since`, newest first, on
+    every account by everyone (or, with `source`, from that widget address): what the budgets
+    across accounts count. Successes reset nothing."""
+    conditions = [
+        VerificationAttempt.at >= require_aware(since, "since"),
+        VerificationAttempt.success.is_(False),
+    ]
+    if source is not None:
+        conditions.append(VerificationAttempt.source == source)
+    latest = (
+        select(VerificationAttempt.at)
+        .where(*conditions)
+        .order_by(VerificationAttempt.at.desc(), VerificationAttempt.id.desc())
+        .limit(limit)
+    )
+    return tuple(session.execute(latest).scalars())
+
+
+def alerted_since(
+    session: Session, *, since: datetime, alert: str, source: str | None = None
+) -> bool:
+    """Whether a failure at or after `since` raised the `alert` (for `source`, when given)."""
+    conditions = [
+        VerificationAttempt.at >= require_aware(since, "since"),
+        VerificationAttempt.alert == alert,
+    ]
+    if source is not None:
+        conditions.append(VerificationAttempt.source == source)
+    found = session.execute(select(VerificationAttempt.id).where(*conditions).limit(1))
+    return found.first() is not None
+
+
+def verified_before(session: Session, channel: str, sender_id: str, account_no: str) -> bool:
+    """Whether this sender has proved it owns `account_no` before (any time the store keeps):
+    the owner checking again, whom the budgets across accounts leave alone."""
+    found = session.execute(
+        select(VerificationAttempt.id)
+        .where(
+            VerificationAttempt.channel == channel,
+            VerificationAttempt.sender_id == sender_id,
+            VerificationAttempt.account_no == account_no,
+            VerificationAttempt.success.is_(True),
+        )
+        .limit(1)
+    )
+    return found.first() is not None

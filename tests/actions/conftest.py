@@ -59,8 +59,9 @@ def user_turn(
     message_id: str = "m1",
     channel: str = "rest",
     response_selector: dict[str, Any] | None = None,
+    metadata: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A `user` event as Rasa sends it to the action server."""
+    """A `user` event as Rasa sends it to the action server (`metadata`: the channel's)."""
     parse_data: dict[str, Any] = {
         "text": text,
         "intent": {"name": intent, "confidence": 0.95},
@@ -76,6 +77,7 @@ def user_turn(
         "parse_data": parse_data,
         "input_channel": channel,
         "message_id": message_id,
+        "metadata": metadata or {},
     }
 
 

@@ -25,13 +25,21 @@ def _verified(text: str, intent: str, account: str = "0102345678") -> Tracker:
 
 
 async def _try_digits(
-    domain: dict[str, Any], digits: str, sender: str = "tester", account: str = "0102345678"
+    domain: dict[str, Any],
+    digits: str,
+    sender: str = "tester",
+    account: str = "0102345678",
+    metadata: dict[str, Any] | None = None,
 ) -> tuple[CollectingDispatcher, dict[str, Any]]:
     dispatcher = CollectingDispatcher()
     result = await ValidateVerifyForm().validate_phone_last4(
         digits,
         dispatcher,
-        tracker(user_turn(digits), slots={"account_no": account}, sender=sender),
+        tracker(
+            user_turn(digits, channel="socketio", metadata=metadata),
+            slots={"account_no": account},
+            sender=sender,
+        ),
         domain,
     )
     return dispatcher, result
@@ -47,6 +55,18 @@ async def test_full_width_and_chinese_digits_are_accepted(domain: dict[str, Any]
     assert result["verified_account"] == "0102345678"
     _, result = await _try_digits(domain, "五六七八")
     assert result["verified_account"] == "0102345678"
+
+
+@pytest.mark.parametrize(
+    "digits",
+    ["٥٦٧٨", "尾号𝟓𝟔𝟕𝟖", "۵۶۷۸", "后四位是५६७८", "𝟻𝟼𝟽𝟾"],
+)
+async def test_digits_of_any_script_are_the_owners_digits(
+    domain: dict[str, Any], digits: str
+) -> None:
+    """R13: Arabic-Indic and math bold digits were answered 户号与手机号后4位不匹配 and counted."""
+    dispatcher, result = await _try_digits(domain, digits)
+    assert result == {"phone_last4": "ok", "verified_account": "0102345678"}, texts(dispatcher)
 
 
 async def test_wrong_digits_count_down_then_lock(domain: dict[str, Any]) -> None:
@@ -565,3 +585,38 @@ async def test_a_repair_asked_with_the_bill_where_heating_is_stopped_hears_the_s
         "utter_outage_repair_offer",
     ]
     assert slot_values(events)["pending"] == "repair_after_outage"
+
+
+async def test_strangers_past_the_company_budget_hear_the_checks_are_paused_and_the_other_ways(
+    domain: dict[str, Any],
+) -> None:
+    """R1: a new widget session for every account; past the company's budget the next new
+    sender is not checked, even with the right digits, and is told the owner's other ways."""
+    from rasa.core.nlg.interpolator import interpolate_text
+
+    from actions.common import policy
+
+    for n in range(policy().verification.company_failures_per_window):
+        await _try_digits(domain, "0000", sender=f"web:s{n}", account=f"06{n:08d}")
+    dispatcher, result = await _try_digits(domain, "5678", sender="web:new")
+    assert result == {"phone_last4": "locked", "verified_account": None}
+    message = said(dispatcher, "utter_verify_paused")
+    assert (message["wait"], message["retry_at"]) == ("1小时", "11月27日 11:00")
+    hotline = policy().company.hotline
+    for variant in domain["responses"]["utter_verify_paused"]:
+        text = interpolate_text(variant["text"], message)
+        for part in ("11月27日 11:00", "绑定", "登记手机", "身份证", "营业厅", hotline):
+            assert part in text, (part, text)
+        assert "失败" not in text  # this resident failed nothing
+
+
+async def test_one_widget_address_is_paused_across_its_sessions(domain: dict[str, Any]) -> None:
+    from actions.common import policy
+
+    here, there = {"client_source": "web-here"}, {"client_source": "web-there"}
+    for n in range(policy().verification.source_failures_per_window):
+        await _try_digits(domain, "0000", f"web:s{n}", f"06{n:08d}", metadata=here)
+    dispatcher, result = await _try_digits(domain, "5678", "web:new", metadata=here)
+    said(dispatcher, "utter_verify_paused")
+    _, result = await _try_digits(domain, "5678", "web:other-household", metadata=there)
+    assert result["verified_account"] == "0102345678"

@@ -12,13 +12,12 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy.orm import Session
 
+from bot.base.addresses import address_group, client_address
 from bot.config import ConfigError
 from bot.console import logins
 from bot.console.auth import (
     SESSION_SECONDS,
-    address_group,
     check_password_strength,
-    client_address,
     csrf_ok,
     hash_password,
     issue_session,

@@ -37,6 +37,14 @@ from bot.nlu.text import (
         ("１４：３０", "14:30"),
         ("温度－３℃", "温度-3℃"),
         ("温度\u22123℃", "温度-3℃"),
+        # every other Unicode decimal digit is its ASCII digit (red team R13)
+        ("尾号٥٦٧٩", "尾号5679"),  # Arabic-Indic
+        ("尾号𝟓𝟔𝟕𝟗", "尾号5679"),  # mathematical bold
+        ("۵۶۷۹", "5679"),  # Extended Arabic-Indic
+        ("手机后四位५६७९", "手机后四位5679"),  # Devanagari
+        ("户号 𝟬𝟭𝟬𝟮 ３４５６ ٧٨", "户号 0102345678"),  # mixed scripts, written in parts
+        ("١٣٨ ١٢٣٤ ٥٦٧٨", "13812345678"),  # a number in parts loses its spaces as ever
+        ("①②③ ²", "①②③ ²"),  # circled and superscript numbers are no decimal digits
         # whitespace between two digits disappears, elsewhere it is folded to one space
         ("138 1234 5678", "13812345678"),
         ("１３８　１２３４　５６７８", "13812345678"),

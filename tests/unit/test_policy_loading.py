@@ -249,6 +249,26 @@ BROKEN = [
     ),
     ({"verification.retry_delays_minutes": DELETE}, "verification.retry_delays_minutes is missing"),
     (
+        {"verification.company_failures_per_window": DELETE},
+        "verification.company_failures_per_window is missing",
+    ),
+    (
+        {"verification.company_failures_per_window": 0},
+        "verification.company_failures_per_window must be between 1 and 100000, got 0",
+    ),
+    (
+        {"verification.source_failures_per_window": 40},
+        "verification.source_failures_per_window (40) must not exceed company_failures_per_window",
+    ),
+    (
+        {"verification.budget_window_minutes": 1500},
+        "verification.budget_window_minutes must be between 1 and 1440, got 1500",
+    ),
+    (
+        {"verification.window_hours": 0.5},
+        "verification.budget_window_minutes must be between 1 and 30, got 60",
+    ),
+    (
         {"unverified_applications.max_per_sender": 0},
         "unverified_applications.max_per_sender must be between 1 and 50, got 0",
     ),

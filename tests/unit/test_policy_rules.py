@@ -40,6 +40,7 @@ from bot.policy import (
     stop_heating_deadline,
     ticket_due_times,
     verification_account_retry_at,
+    verification_budget_retry_at,
     verification_failures_needed,
     verification_lapsed,
     verification_retry_at,
@@ -510,9 +511,30 @@ def test_the_later_of_the_sender_and_account_waits_wins(bj: Policy) -> None:
     ) == CREATED + timedelta(hours=24)
 
 
-def test_the_tries_left_are_the_smaller_of_the_senders_and_the_accounts(bj: Policy) -> None:
-    assert [verification_tries_left(bj, n, 0) for n in (1, 4, 5, 7)] == [4, 1, 0, 0]
-    assert [verification_tries_left(bj, 1, n) for n in (1, 3, 5, 9)] == [4, 2, 0, 0]
+def test_the_tries_left_count_only_the_senders_own_failures(bj: Policy) -> None:
+    """Others' failures on the account are no part of it: a countdown that took them told a
+    stranger that someone else had been trying that household's digits (red team R1)."""
+    assert [verification_tries_left(bj, n) for n in (1, 4, 5, 7)] == [4, 1, 0, 0]
+
+
+def test_a_budget_across_accounts_is_spent_until_its_oldest_counted_failure_leaves_the_window(
+    bj: Policy,
+) -> None:
+    v = bj.verification
+    assert (v.budget_window_minutes, v.company_failures_per_window) == (60, 30)
+    assert v.source_failures_per_window == 10
+    spaced = _failures(31, timedelta(minutes=1))  # newest first, one a minute
+    assert verification_budget_retry_at(bj, spaced[:29], 30) is None
+    # The 30th failure spends it until the oldest of those 30 is an hour old; then one more.
+    assert verification_budget_retry_at(bj, spaced[:30], 30) == CREATED - timedelta(
+        minutes=29
+    ) + timedelta(minutes=60)
+    assert verification_budget_retry_at(bj, spaced, 30) == verification_budget_retry_at(
+        bj, spaced[:30], 30
+    )
+    assert verification_budget_retry_at(bj, spaced[:10], 10) == CREATED - timedelta(
+        minutes=9
+    ) + timedelta(minutes=60)
 
 
 @pytest.mark.parametrize(

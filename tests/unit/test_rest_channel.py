@@ -96,6 +96,14 @@ async def test_a_retry_carries_the_message_id_the_client_gave_so_a_ticket_is_not
     assert first == retry == "m-1" and other not in (None, "m-1")
 
 
+async def test_a_rest_caller_cannot_name_the_widget_address_it_is_counted_as() -> None:
+    """A sender naming a new source per try would slip past the budget per address (R1)."""
+    async with serving(RestInput()) as (url, agent):
+        metadata = {"client_source": "web-elsewhere", "page": "/pay"}
+        await _post(url, _json({"sender": "me", "message": "1234", "metadata": metadata}))
+    assert [m.metadata for m in agent.messages] == [{"page": "/pay"}]
+
+
 @pytest.mark.parametrize(
     ("body", "code"),
     [

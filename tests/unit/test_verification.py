@@ -241,3 +241,195 @@ def test_a_whole_number_given_as_proof_is_compared_in_full(
     assert result.ok is ok
     if not ok:
         assert result.remaining == bj.verification.max_failures_per_sender - 1
+
+
+# ------------------------------------------------ across accounts: the company's and a source's
+# R1: a new widget session or REST sender for every account, one try each, so neither the
+# sender's limit nor any account's ever sees a second failure. The shipped budgets: 30 failures
+# a company-wide hour, 10 from one widget address.
+
+
+def _spread(
+    session: Session, policy: Policy, count: int, at: datetime, *, source: str | None = None
+) -> None:
+    """`count` strangers, each new and each trying one other (unknown) account once, wrongly."""
+    for n in range(count):
+        channel = ("rest", "web", "wechat")[n % 3]
+        sender = f"{channel}:{source or 'x'}-{at:%H%M}-{n}"
+        result = verify(session, policy, channel, sender, f"06{n:08d}", WRONG, at, source)
+        assert not result.ok
+
+
+@pytest.mark.parametrize(
+    ("sender", "channel"),
+    [("web:fresh", "web"), ("rest:fresh", "rest"), ("wechat:fresh", "wechat")],
+)
+def test_past_the_company_budget_a_new_identity_gets_no_check_even_with_the_right_digits(
+    session: Session, bj: Policy, account: str, now: datetime, sender: str, channel: str
+) -> None:
+    _spread(session, bj, bj.verification.company_failures_per_window, now)
+    refused = _try(session, bj, sender, RIGHT, now + timedelta(minutes=5), channel)
+    # Until the first of the 30 failures is an hour old; unchecked, so it is not counted either.
+    assert refused == Verification(ok=False, retry_at=now + timedelta(minutes=60), paused=True)
+    assert _try(session, bj, sender, RIGHT, now + timedelta(minutes=60), channel).ok
+
+
+def test_the_company_budget_lets_at_most_its_size_of_failures_through_an_hour(
+    session: Session, bj: Policy, now: datetime
+) -> None:
+    """A guesser at full speed for three hours, a new identity and account per try."""
+    checked = 0
+    for second in range(0, 3 * 3600, 20):
+        at = now + timedelta(seconds=second)
+        result = verify(session, bj, "web", f"web:g{second}", f"07{second:08d}", WRONG, at)
+        checked += result.remaining > 0  # a refused try tells no countdown
+    assert checked == 3 * bj.verification.company_failures_per_window
+
+
+def test_an_owner_who_verified_before_is_checked_while_the_company_budget_is_spent(
+    session: Session, bj: Policy, account: str, now: datetime
+) -> None:
+    assert _try(session, bj, "web:owner", RIGHT, now - timedelta(days=3)).ok
+    _spread(session, bj, bj.verification.company_failures_per_window, now)
+    assert _try(session, bj, "web:owner", RIGHT, now + timedelta(minutes=1)).ok
+    # The owner's own mistype is checked too (and counted): the countdown, not a pause.
+    assert _try(session, bj, "web:owner", WRONG, now + timedelta(minutes=2)).remaining == 4
+    # Not a licence to guess: a sender that verified its own account is paused on others.
+    other = verify(session, bj, "web", "web:owner", "0102345679", RIGHT, now)
+    assert other.paused and not other.ok
+
+
+def test_one_widget_address_is_limited_across_its_sessions_and_accounts(
+    session: Session, bj: Policy, account: str, now: datetime
+) -> None:
+    per_source = bj.verification.source_failures_per_window
+    _spread(session, bj, per_source, now, source="web-a")
+    refused = verify(session, bj, "web", "web:a-new", ACCOUNT, RIGHT, now, "web-a")
+    assert refused == Verification(ok=False, retry_at=now + timedelta(minutes=60), paused=True)
+    # Another address (another household) is checked as usual, and so is a channel without one.
+    assert verify(session, bj, "web", "web:b-new", ACCOUNT, RIGHT, now, "web-b").ok
+    assert verify(session, bj, "rest", "rest:c-new", ACCOUNT, RIGHT, now).ok
+
+
+def test_the_failure_that_spends_a_budget_says_so(
+    session: Session, bj: Policy, account: str, now: datetime
+) -> None:
+    _spread(session, bj, bj.verification.source_failures_per_window - 1, now, source="web-a")
+    last = verify(session, bj, "web", "web:a-last", ACCOUNT, WRONG, now, "web-a")
+    assert last == Verification(
+        ok=False, retry_at=now + timedelta(minutes=60), remaining=4, paused=True
+    )
+
+
+def test_the_operators_are_alerted_once_a_window_when_a_budget_is_spent(
+    session: Session, bj: Policy, now: datetime, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="bot.alerts.verification")
+    budget = bj.verification.company_failures_per_window
+    _spread(session, bj, budget, now)
+    # The budget refills one failure at a time after the hour, and is spent again at once.
+    _spread(session, bj, 5, now + timedelta(minutes=75))
+    _spread(session, bj, budget, now + timedelta(minutes=150))
+    alerts = [r.getMessage() for r in caplog.records if r.name == "bot.alerts.verification"]
+    assert len(alerts) == 2, alerts
+    assert "company-wide" in alerts[0] and "guessing across accounts" in alerts[0]
+    assert (now + timedelta(minutes=60)).isoformat(timespec="minutes") in alerts[0]
+
+
+def test_a_widget_address_spending_its_budget_is_alerted_once_a_window_without_the_address(
+    session: Session, bj: Policy, now: datetime, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="bot.alerts.verification")
+    _spread(session, bj, bj.verification.source_failures_per_window + 5, now, source="web-a")
+    _spread(session, bj, bj.verification.source_failures_per_window, now, source="web-b")
+    alerts = [r.getMessage() for r in caplog.records if r.name == "bot.alerts.verification"]
+    assert [("web-a" in a, "web-b" in a) for a in alerts] == [(True, False), (False, True)]
+
+
+def test_the_budget_is_counted_in_the_store_so_every_replica_sees_it(
+    session: Session, bj: Policy, account: str, now: datetime
+) -> None:
+    from bot.store.db import session_scope
+
+    _spread(session, bj, bj.verification.company_failures_per_window, now)
+    session.commit()
+    with session_scope(session.get_bind().url.render_as_string(hide_password=False)) as other:
+        assert _try(other, bj, "web:elsewhere", RIGHT, now).paused
+
+
+@pytest.mark.postgres
+def test_parallel_tries_on_other_accounts_wait_for_the_budgets_last_failure(
+    postgres_store_url: str, bj: Policy, now: datetime, wait_for_lock_wait: Callable[[str], None]
+) -> None:
+    """Replicas racing on different accounts: the 30th failure, not yet committed, still stops a
+    31st try elsewhere (a lock per account alone let it through)."""
+    from bot.store.db import session_scope
+    from bot.store.demo import load_demo
+
+    budget = bj.verification.company_failures_per_window
+    with session_scope(postgres_store_url) as setup:
+        load_demo(setup, now)
+        _spread(setup, bj, budget - 1, now)
+    first = session_scope(postgres_store_url)
+    opened = first.__enter__()
+    assert verify(opened, bj, "rest", "rest:last", "0699999999", WRONG, now).paused
+    seen: list[Verification] = []
+
+    def second() -> None:
+        with session_scope(postgres_store_url) as other:
+            seen.append(verify(other, bj, "web", "web:racer", ACCOUNT, RIGHT, now))
+
+    racer = threading.Thread(target=second)
+    racer.start()
+    wait_for_lock_wait(postgres_store_url)
+    first.__exit__(None, None, None)
+    racer.join(timeout=10)
+    assert seen == [Verification(ok=False, retry_at=now + timedelta(minutes=60), paused=True)]
+
+
+# ------------------------------------------------------------- the countdown: one's own failures
+
+
+@pytest.mark.parametrize(
+    "others",
+    [
+        [("web", "web:neighbour")],
+        [("rest", "rest:a"), ("web", "web:b"), ("wechat", "wechat:c")],
+        [("sms", "sms:13900000000"), ("sms", "sms:13900000001")],
+        [("web", f"web:bot-{n}") for n in range(4)],
+    ],
+)
+def test_the_countdown_tells_only_the_senders_own_failures_never_others_on_the_account(
+    session: Session, bj: Policy, account: str, now: datetime, others: list[tuple[str, str]]
+) -> None:
+    """R1's side oracle: a stranger was told 2, then 1, after other sessions had failed on
+    李娜's account, so it learnt that someone had been trying that household's digits today."""
+    for channel, sender in others:
+        _try(session, bj, sender, WRONG, now, channel)
+    first = _try(session, bj, "web:me", WRONG, now)
+    assert first.remaining == 4
+    if first.retry_at is None:  # four others have cooled the account: then the wait is told
+        assert _try(session, bj, "web:me", WRONG, now).remaining == 3
+
+
+# ------------------------------------------------------ R13: digits of any script are the digits
+
+
+@pytest.mark.parametrize(
+    "proof",
+    [
+        "٥٦٧٨",  # Arabic-Indic, the red team's
+        "𝟓𝟔𝟕𝟖",  # mathematical bold, the red team's
+        "۵۶۷۸",  # Extended Arabic-Indic (Persian and Urdu keyboards)
+        "५६७८",  # Devanagari
+        "𝟻𝟼𝟽𝟾",  # mathematical monospace
+        "5٦𝟕८",  # mixed, as a paste might be
+        "１３８１２３４５６７８",  # the whole number, full-width
+        "١٣٨١٢٣٤٥٦٧٨",  # the whole number, Arabic-Indic
+    ],
+)
+def test_the_owners_right_digits_in_any_script_verify_and_count_no_failure(
+    session: Session, bj: Policy, account: str, now: datetime, proof: str
+) -> None:
+    assert _try(session, bj, "web:owner", proof, now).ok
+    assert _try(session, bj, "web:owner", WRONG, now).remaining == 4  # nothing counted before

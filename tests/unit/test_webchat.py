@@ -28,6 +28,7 @@ from websockets.client import WebSocketClientProtocol
 from websockets.client import connect as websocket_connect
 
 from bot.channels.ids import conversation_id
+from bot.channels.source import SOURCE_METADATA, source_key, trusted_proxies
 from bot.channels.webchat import (
     WEB_DIR,
     WIDGET_FILES,
@@ -37,7 +38,7 @@ from bot.channels.webchat import (
     widget_file,
 )
 from bot.channels.websession import issue, load_secret, resume
-from bot.config import PROJECT_ROOT
+from bot.config import PROJECT_ROOT, ConfigError
 from bot.handoff import messages
 from bot.handoff.transcript import agent_message, bot_message
 from bot.launcher import free_port
@@ -54,10 +55,12 @@ class EchoAgent:
 
     def __init__(self) -> None:
         self.senders: list[str] = []
+        self.metadata: list[dict[str, Any]] = []
 
     async def handle_message(self, message: UserMessage) -> None:
         assert message.output_channel is not None
         self.senders.append(message.sender_id)
+        self.metadata.append(dict(message.metadata or {}))
         await message.output_channel.send_text_message(message.sender_id, f"echo: {message.text}")
 
 
@@ -86,7 +89,9 @@ def _sanic_test_mode(monkeypatch: pytest.MonkeyPatch) -> None:
     # Lets each test create its own app without Sanic's registry refusing a second one.
     monkeypatch.setattr(Sanic, "test_mode", True)
     monkeypatch.setenv("WEBCHAT_SECRET", SECRET)
+    monkeypatch.delenv("WEBCHAT_TRUSTED_PROXIES", raising=False)
     AGENT.senders.clear()
+    AGENT.metadata.clear()
 
 
 @pytest.fixture
@@ -101,21 +106,29 @@ def coroutine_enter_room(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def _chat(
-    base_url: str, session_id: object, text: str, claimed: object = None
+    base_url: str,
+    session_id: object,
+    text: str,
+    claimed: object = None,
+    metadata: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> tuple[str, Any]:
     """Talk to the channel as the widget does (Engine.IO 4 over a bare WebSocket): ask for
     `session_id`, say `text` (naming `claimed` as the frame's session_id, else the confirmed
-    one); the confirmed session token and the first reply (None after 1.5 s).
+    one, with `metadata` if given; the connection sends `headers`); the confirmed session token
+    and the first reply (None after 1.5 s).
     """
     url = base_url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket"
-    async with websocket_connect(url) as ws:
+    async with websocket_connect(url, extra_headers=headers or {}) as ws:
         assert str(await ws.recv()).startswith("0{")
         await ws.send("40")
         assert str(await ws.recv()).startswith("40{")
         await ws.send("42" + json.dumps(["session_request", {"session_id": session_id}]))
         confirmed = await next_event(ws, "session_confirm", 5)
         assert isinstance(confirmed, str), "no session_confirm"
-        message = {"message": text, "session_id": claimed or confirmed}
+        message: dict[str, Any] = {"message": text, "session_id": claimed or confirmed}
+        if metadata is not None:
+            message["metadata"] = metadata
         await ws.send("42" + json.dumps(["user_uttered", message], ensure_ascii=False))
         return confirmed, await next_event(ws, "bot_uttered", 1.5)
 
@@ -197,6 +210,56 @@ async def test_a_message_goes_to_the_sockets_own_session_whatever_the_frame_name
     assert attacker != victim and reply == {"text": "echo: 查一下欠费"}
     victim_id, attacker_id = (f"web:{t.split('.')[0]}" for t in (victim, attacker))
     assert AGENT.senders == [victim_id, attacker_id]
+
+
+# ---- the address a message comes from (the verification budget per address) -----------------
+
+
+def _key(address: str) -> str | None:
+    return source_key(SECRET.encode(), address, "", ())
+
+
+async def test_every_session_from_one_address_carries_that_address_whatever_the_frame_claims(
+) -> None:
+    """R1: a guesser opens a new session per account; the budget per address sees them all."""
+    async with serving(WebChatInput(session_persistence=True)) as base_url:
+        for claimed in ({"client_source": "web-someone-else"}, {"client_source": 7}, None, {}):
+            await _chat(base_url, None, "1234", metadata=claimed)
+    assert len(set(AGENT.senders)) == 4
+    assert [m.get(SOURCE_METADATA) for m in AGENT.metadata] == [_key("127.0.0.1")] * 4
+    assert "127.0.0.1" not in json.dumps(AGENT.metadata)  # a keyed hash, not the address
+
+
+async def test_the_frames_other_metadata_is_kept_beside_the_source() -> None:
+    async with serving(WebChatInput(session_persistence=True)) as base_url:
+        await _chat(base_url, None, "你好", metadata={"page": "/pay", "client_source": "x"})
+    assert AGENT.metadata == [{"page": "/pay", SOURCE_METADATA: _key("127.0.0.1")}]
+
+
+@pytest.mark.parametrize(
+    ("trusted", "forwarded", "counted_as"),
+    [
+        ("", "203.0.113.9", "127.0.0.1"),  # no proxy configured: the header is the client's own
+        ("10.0.0.0/8", "203.0.113.9", "127.0.0.1"),  # the peer is no configured proxy
+        ("127.0.0.1", "203.0.113.9", "203.0.113.9"),  # behind nginx: the visitor's address
+        ("127.0.0.1", "1.2.3.4, 203.0.113.9", "203.0.113.9"),  # what the client wrote is left
+    ],
+)
+async def test_x_forwarded_for_counts_only_from_a_configured_proxy(
+    monkeypatch: pytest.MonkeyPatch, trusted: str, forwarded: str, counted_as: str
+) -> None:
+    monkeypatch.setenv("WEBCHAT_TRUSTED_PROXIES", trusted)
+    async with serving(WebChatInput(session_persistence=True)) as base_url:
+        await _chat(base_url, None, "1234", headers={"X-Forwarded-For": forwarded})
+    assert AGENT.metadata[0][SOURCE_METADATA] == _key(counted_as)
+
+
+def test_an_ipv6_household_is_one_source_and_bad_proxies_are_refused_by_name() -> None:
+    assert _key("2001:db8:1:2::1") == _key("2001:db8:1:2:ffff::9") != _key("2001:db8:1:3::1")
+    assert _key("::ffff:192.0.2.1") == _key("192.0.2.1") != _key("192.0.2.2")
+    assert source_key(b"another-replica-secret", "192.0.2.1", "", ()) != _key("192.0.2.1")
+    with pytest.raises(ConfigError, match="WEBCHAT_TRUSTED_PROXIES"):
+        trusted_proxies({"WEBCHAT_TRUSTED_PROXIES": "nginx"})
 
 
 @asynccontextmanager

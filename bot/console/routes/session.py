@@ -15,14 +15,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.base.addresses import address_group, client_address
 from bot.console import logins
 from bot.console.api import ApiError, actor_of, agent_json, body, console_of, error
 from bot.console.auth import (
     COOKIE_NAME,
     CSRF_HEADER,
     SESSION_SECONDS,
-    address_group,
-    client_address,
     csrf_ok,
     issue_session,
     read_session,
