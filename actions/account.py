@@ -45,7 +45,7 @@ from actions.common import (
     sender_phone,
     verified_account,
 )
-from actions.knowledge import answer_topics
+from actions.knowledge import answer_topics, question_knowledge
 from actions.meters import METER_PURPOSES, serve_meter_request
 from actions.outage import community_of, tell_stop_once
 from actions.readback import ReadBackSlot, withdrawn_at_read_back
@@ -56,7 +56,13 @@ from bot.channels.source import source_of
 from bot.nlu.form_answers import area_asked, no_account_number
 from bot.nlu.heating_back import wants_heating_back
 from bot.nlu.numbers import chinese_to_arabic, normalise_account_no, normalise_phone
-from bot.nlu.requests import cannot_provide, earlier_season, requests_in, takes_request_back
+from bot.nlu.requests import (
+    cannot_provide,
+    declines_lookup,
+    earlier_season,
+    requests_in,
+    takes_request_back,
+)
 from bot.nlu.text import normalise
 from bot.policy.faq import number_text
 from bot.policy.knowledge import load_knowledge
@@ -71,6 +77,7 @@ from bot.services.accounts import (
     wait_text,
 )
 from bot.services.stop_heating import application_label, late_season_note
+from bot.services.topics import topic_asked
 from bot.store.accounts import (
     accounts_bound_to,
     bind_account,
@@ -167,6 +174,7 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
             return tell_heating_back(dispatcher, tracker)
         if (follow_up := follow_up_instead(dispatcher, tracker)) is not None:
             return follow_up  # 多少钱 right after an answer: that answer's cost, no 户号 asked
+        said_before = len(dispatcher.messages)
         await answer_side_questions(dispatcher, tracker)
         verified = verified_account(tracker)
         starting = not tracker.get_slot("requested_slot")
@@ -183,11 +191,15 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
             )
             lapsed = [SlotSet("verified_account", None), SlotSet("phone_last4", None)]
             return lapsed + await FormValidationAction.run(self, dispatcher, tracker, domain)
-        withdrawn = withdrawn_at_read_back(dispatcher, tracker)
+        withdrawn = await withdrawn_at_read_back(dispatcher, tracker)
         if withdrawn is not None:
             return withdrawn
         question = tracker.get_slot("requested_slot")
         asking = question in _PROOF_QUESTIONS or question in _APPLICATION_QUESTIONS
+        if question in _PROOF_QUESTIONS and declines_lookup(latest_text(tracker)):
+            # 不查费 我就想知道能不能提前来热 / 先别查 你就告诉我…: the question is answered (here
+            # when no side answer was), and the 户号 is not asked for again
+            return await _answered_instead(dispatcher, tracker, domain, said_before)
         if asking and GOING_ELSEWHERE.search(latest_text(tracker)):
             # 那我明天去营业厅吧: they have chosen another way; asking again is a wall
             dispatcher.utter_message(response="utter_verify_elsewhere")
@@ -316,6 +328,25 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
 _STOPPING_INTENTS = frozenset({"deny", "cancel_ticket", "goodbye", "request_human"})
 #: Requests that switch to their own form (不查了 我要报修): the switch rules answer them.
 _OTHER_REQUESTS = frozenset({"report_repair", "request_temp_check", "file_complaint"})
+
+
+async def _answered_instead(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict, said_before: int
+) -> list[EventType]:
+    """The form's end for a resident who wants no lookup but an answer (`declines_lookup`):
+    the knowledge base answers unless a side answer (a stop, a hall, a topic) already did."""
+    left = leave_form(tracker)
+    if len(dispatcher.messages) > said_before:
+        return left
+    kb = question_knowledge(tracker, policy())
+    topic = topic_asked(tracker.latest_message, kb.retrieval)
+    if topic is not None and topic in kb.topics:
+        # 先别查 你就告诉我没人住能不能退钱, read as a goodbye: its topic, whatever the intent
+        answer_topics(dispatcher, tracker, kb, [topic])
+        return left
+    from actions.conversation import ActionAnswerFaq  # conversation imports this module
+
+    return [*left, *await ActionAnswerFaq().run(dispatcher, tracker, domain)]
 
 
 def _sets(event: EventType, slot: str) -> bool:

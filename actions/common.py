@@ -34,6 +34,9 @@ from bot.base import clock
 from bot.channels.ids import ForeignConversation, identity_of
 from bot.handoff.triggers import upset
 from bot.nlu.address import Address, parse_address
+from bot.nlu.agreement import ADDED_REQUEST_FORMS, adds_a_request
+from bot.nlu.clauses import is_question
+from bot.nlu.contact_fix import adds_a_number, keeps_held_number, numbers_for_the_visit
 from bot.nlu.form_answers import detail_of_request, offers_a_time
 from bot.nlu.numbers import normalise_contact_number, parse_room_reading
 from bot.nlu.own_number import means_own_number
@@ -55,6 +58,7 @@ from bot.privacy import mask_phone, mask_text
 from bot.services.accounts import bound_account, contact_of
 from bot.services.area_codes import area_code_of
 from bot.services.outages import known_communities, match_community
+from bot.services.topics import topic_asked
 from bot.store.db import ensure_schema, in_read_session, in_session
 
 logger = logging.getLogger(__name__)
@@ -670,6 +674,9 @@ def offer_second_request(
     the stop is why it is cold, book anyway? The caller makes no other offer in the same turn
     (one `pending` at a time).
     """
+    confirming = next((ADDED_REQUEST_FORMS[i] for i in done if i in ADDED_REQUEST_FORMS), None)
+    if adds_a_request(latest_intent(tracker), latest_text(tracker), confirming):
+        return []  # 对 那今天到底谁来修？: the repair's form starts next (FormAnswerPolicy)
     offered = {
         e.get("value")
         for e in tracker.events
@@ -1035,6 +1042,17 @@ class ContactSlots:
             # 明天上午吧 where an urgent repair asks the phone: the crew comes now, no appointment
             reproach(dispatcher, "utter_urgent_no_appointment")
             return {}
+        if form in DETAIL_FORMS and requested(tracker, slot) and is_question(text):
+            # 等下 那我这个冬天能不能报停 说清楚 where the phone was asked: a question, answered
+            # before the form asks again, never noted as a detail (players' class F)
+            from actions.knowledge import answer_topics, question_knowledge  # imports this
+
+            kb = question_knowledge(tracker, policy())
+            topic = topic_asked(tracker.latest_message, kb.retrieval)
+            if topic is not None and topic in kb.topics:
+                if not dispatcher.messages:
+                    answer_topics(dispatcher, tracker, kb, [topic])
+                return {}
         if form in DETAIL_FORMS and requested(tracker, slot) and detail_of_request(text, slot):
             if any(m.get("response") == DETAIL_NOTED for m in dispatcher.messages):
                 return {}
@@ -1133,7 +1151,7 @@ class ContactSlots:
         held = _value_before_this_message(tracker, "phone")
         if _noted_in_passing(tracker, "phone", value) and phone != held:
             dispatcher.utter_message(response="utter_noted_phone", phone=mask_phone(phone))
-        return {"phone": phone}
+        return {"phone": phone, **_second_number(tracker, phone, held)}
 
     async def validate_visit_time(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -1169,6 +1187,34 @@ class ContactSlots:
         ):
             dispatcher.utter_message(response="utter_noted_visit_time", window=shown)
         return {"visit_time": stored}
+
+
+#: The slot of a second number to call (a carer's own mobile beside the home's landline).
+SECOND_PHONE = "second_phone"
+
+
+def with_second_number(description: str, tracker: Tracker) -> str:
+    """A ticket's description with the second number to call, when one was given."""
+    second = tracker.get_slot(SECOND_PHONE)
+    return f"{description}；备用电话：{second}" if second else description
+
+
+def _second_number(tracker: Tracker, phone: str, held: str | None) -> dict[str, Any]:
+    """The contact and second number when the answer to the phone question or the read-back
+    gives two (上门前打我妈座机… 有事打我手机…: `numbers_for_the_visit`), adds one to the held
+    number (另外我手机…也记上) or keeps the held one beside a new one (我手机也留着); nothing to
+    change otherwise. Players' class G: only one number was kept, the wrong one."""
+    if tracker.get_slot("requested_slot") not in ("phone", READ_BACK_QUESTION):
+        return {}
+    text = latest_text(tracker)
+    pair = numbers_for_the_visit(text, contact_number)
+    if pair is not None:
+        return {"phone": pair[0], SECOND_PHONE: pair[1]}
+    if held and phone != held and adds_a_number(text):
+        return {"phone": held, SECOND_PHONE: phone}
+    if held and phone != held and keeps_held_number(text):
+        return {SECOND_PHONE: held}
+    return {}
 
 
 def _another_question(tracker: Tracker, slot: str) -> bool:
@@ -1281,9 +1327,14 @@ def _sets(event: dict[str, Any], slot: str) -> bool:
 
 #: The values each form collects that no later flow may inherit (`leave_form`).
 FORM_SLOTS = {
-    "repair_form": ("fault_type", "visit_time", "details_confirmed"),
-    "temp_check_form": ("visit_time", "temperature", "details_confirmed"),
-    "complaint_form": ("complaint_category", "complaint_text", "details_confirmed"),
+    "repair_form": ("fault_type", "visit_time", "details_confirmed", "second_phone"),
+    "temp_check_form": ("visit_time", "temperature", "details_confirmed", "second_phone"),
+    "complaint_form": (
+        "complaint_category",
+        "complaint_text",
+        "details_confirmed",
+        "second_phone",
+    ),
     "verify_form": ("phone_last4", "visit_time", "details_confirmed"),
 }
 

@@ -256,10 +256,13 @@ async def hand_over(
     return done
 
 
-async def call_back(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+async def call_back(
+    dispatcher: CollectingDispatcher, tracker: Tracker, left: str | None = None
+) -> None:
     """Open a call-back (RG) ticket holding the transcript (or add to the one still waiting:
-    `open_callback`) and tell the user when to expect it."""
+    `open_callback`) and tell the user when to expect it; `left` is a number just left for it."""
     phone, account = await _contact(tracker)
+    phone = left or phone
     draft = TicketDraft(
         kind="RG",
         channel=channel_of(tracker),
@@ -276,11 +279,21 @@ async def call_back(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         ticket_no=ticket.ticket_no,
         first_reply=clock.format_due(ticket.first_reply_due),
         contact=(
-            f"打电话 {mask_phone(phone)} 联系您，请保持电话畅通"
-            if phone
-            else "在这个对话里回复您；方便的话留一个电话，我们也可以打给您"
+            f"打电话 {mask_phone(phone)} 联系您，请保持电话畅通" if phone else PHONE_WELCOME
         ),
     )
+
+
+#: How a call-back opened without a phone ends: the resident is asked for one.
+PHONE_WELCOME = "在这个对话里回复您；方便的话留一个电话，我们也可以打给您"
+
+
+def phone_for_callback(tracker: Tracker) -> str | None:
+    """The number the latest message leaves right after a call-back asked for one
+    (`PHONE_WELCOME`): the players' pl-042 sent 13011112222 and was asked what business they
+    had (class I). None for any other message."""
+    asked = any(PHONE_WELCOME in str(e.get("text") or "") for e in previous_bot_turn(tracker))
+    return contact_number(latest_text(tracker)) if asked else None
 
 
 class ActionRequestHuman(Action):
@@ -720,6 +733,10 @@ class ActionHandleInform(Action):
             return await ActionQueryTicket().run(dispatcher, tracker, domain)
         if await show_earlier_bill(dispatcher, tracker):
             return []  # 那去年的呢 after the bill
+        left = phone_for_callback(tracker)
+        if left:
+            await call_back(dispatcher, tracker, left)  # the waiting call-back takes the number
+            return []
         if tracker.active_loop.get("name") == "verify_form":
             # an address or a phone where the account number was asked: they do not have it
             # (the form itself answers one who says so: 户号不记得了)
@@ -728,10 +745,13 @@ class ActionHandleInform(Action):
                     response="utter_verify_alternatives", hotline=policy().company.hotline
                 )
             return []
-        if fresh_pending(tracker) == MOVE_VISIT:
-            moved = await move_visit(dispatcher, tracker)
-            if moved is not None:
-                return moved
+        if fresh_pending(tracker) == MOVE_VISIT and parse_visit_window(
+            latest_text(tracker), clock.now()
+        ):
+            # 周五上午 after 想改到什么时间？: moved here, or (a ticket of another chat, one
+            # already under way) handed to a person with the new time, never "what business?"
+            # (players' class I)
+            return await ActionCorrectAfterSubmit().run(dispatcher, tracker, domain)
         if fresh_pending(tracker) == "outage_community":
             return await ActionQueryOutage().run(dispatcher, tracker, domain)
         if fresh_pending(tracker) == HALL_COMMUNITY:

@@ -20,18 +20,21 @@ from rasa_sdk.types import DomainDict
 
 from actions.applications import read_back_item
 from actions.common import (
+    SECOND_PHONE,
     SMS_CHANNEL,
     channel_of,
     guarded,
     latest_intent,
     latest_text,
     leave_form,
+    read_db,
     sender_phone,
     this_turn,
     value_before_this_message,
     window_of,
 )
 from bot.base import clock
+from bot.base.clock import format_window
 from bot.nlu.agreement import adds_a_person, adds_a_request, agrees_to_read_back
 from bot.nlu.complaints import category_kept
 from bot.nlu.requests import takes_request_back, withdraws
@@ -63,7 +66,7 @@ def answer_to_read_back(tracker: Tracker) -> dict[str, Any]:
         # 另外能不能让个真人给我回个电话: the details stand; the person follows the filing
         or adds_a_person(intent, text)
         # 对，另外再帮我重新报个修: these details are filed, then the other request starts
-        or adds_a_request(intent, text)
+        or adds_a_request(intent, text, tracker.active_loop.get("name"))
     ):
         return {SLOT: True}
     if intent == "deny" and not withdraws(latest_text(tracker)):
@@ -93,7 +96,7 @@ def agrees(tracker: Tracker) -> bool:
     return agrees_to_read_back(latest_text(tracker), held, held_time)
 
 
-def withdrawn_at_read_back(
+async def withdrawn_at_read_back(
     dispatcher: CollectingDispatcher, tracker: Tracker
 ) -> list[EventType] | None:
     """The form's end when the resident gives the request up at the read-back (哎不用来了 我刚放了
@@ -103,8 +106,36 @@ def withdrawn_at_read_back(
         return None
     if latest_intent(tracker) not in _LEAVING and not takes_request_back(latest_text(tracker)):
         return None
-    dispatcher.utter_message(response="utter_read_back_withdrawn")
+    kept = await _visit_still_booked(tracker)
+    if kept is not None:
+        # 不要 不投诉 at a complaint's read-back, with a repair booked for the morning: "nobody
+        # will come" would send the resident out of the house (players' class A)
+        dispatcher.utter_message(
+            response="utter_read_back_withdrawn_visit_kept",
+            kind=kept.kind_name,
+            ticket_no=kept.ticket_no,
+            window=format_window(kept.visit_start, kept.visit_end),  # type: ignore[arg-type]
+        )
+    else:
+        dispatcher.utter_message(response="utter_read_back_withdrawn")
     return leave_form(tracker)
+
+
+async def _visit_still_booked(tracker: Tracker) -> ticket_service.TicketView | None:
+    """The sender's newest ticket still waiting for its visit (报修, 测温, 查表), whatever
+    this read-back was for: withdrawing one request leaves the other booked."""
+    own = await read_db(ticket_service.own_tickets, channel_of(tracker), tracker.sender_id, 10)
+    return next(
+        (
+            t
+            for t in own
+            if t.kind in ticket_service.VISIT_KINDS
+            and t.status in ticket_service.RESCHEDULABLE
+            and t.visit_start is not None
+            and t.visit_end is not None
+        ),
+        None,
+    )
 
 
 def confirmed_or_not_needed(tracker: Tracker) -> bool:
@@ -161,6 +192,8 @@ def read_back_details(form: str, tracker: Tracker, sms: bool = False) -> list[tu
     phone = slot("phone")
     if phone and not (sms and phone == sender_phone(tracker)):
         details.append(("联系电话", mask_phone(phone)))
+    if slot(SECOND_PHONE):
+        details.append(("备用电话", mask_phone(slot(SECOND_PHONE))))
     if form in ("repair_form", "temp_check_form") or (form == "verify_form" and slot("visit_time")):
         window = window_of(slot("visit_time"))
         if window is None:
@@ -175,7 +208,15 @@ def read_back_details(form: str, tracker: Tracker, sms: bool = False) -> list[tu
 
 #: The details a read-back lists: a 不对 that changes one of them is shown the new list.
 _LISTED = frozenset(
-    {"address", "phone", "visit_time", "fault_type", "complaint_text", "complaint_category"}
+    {
+        "address",
+        "phone",
+        SECOND_PHONE,
+        "visit_time",
+        "fault_type",
+        "complaint_text",
+        "complaint_category",
+    }
 )
 
 

@@ -44,6 +44,7 @@ from actions.common import (
     sender_phone,
     value_before_this_message,
     window_of,
+    with_second_number,
 )
 from actions.emergency import complete_urgent, tell_urgent_completed
 from actions.false_alarm import no_leak_after_all
@@ -91,7 +92,7 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
         cold is told about it and asked whether to book anyway (once per conversation), and the
         form ends without a ticket (`ActionSubmitRepair` sees the offer); anything else, the
         form as usual; an upset resident hears an apology first."""
-        withdrawn = withdrawn_at_read_back(dispatcher, tracker)
+        withdrawn = await withdrawn_at_read_back(dispatcher, tracker)
         if withdrawn is not None:
             return withdrawn
         declined = await declined_booking(dispatcher, tracker, domain)
@@ -423,7 +424,7 @@ def _draft(
         dedup_key=message_key(tracker, "BX"),
         fault_type=fault,
         urgent=urgent,
-        description=description[:2000],
+        description=with_second_number(description, tracker)[:2000],
         account_no=account_no,
         **fields,
     )

@@ -32,6 +32,7 @@ from actions.common import (
     resident_words,
     sender_account,
     window_of,
+    with_second_number,
 )
 from actions.outage import (
     community_of,
@@ -95,7 +96,7 @@ class ValidateTempCheckForm(ContactSlots, ReadBackSlot, FormValidationAction):
     ) -> list[EventType]:
         """Tell of a stop under way and offer to measure anyway (`stop_before_booking`), else
         the form as usual."""
-        withdrawn = withdrawn_at_read_back(dispatcher, tracker)
+        withdrawn = await withdrawn_at_read_back(dispatcher, tracker)
         if withdrawn is not None:
             return withdrawn
         stop = await stop_before_booking(
@@ -159,7 +160,7 @@ class ActionSubmitTempCheck(Action):
             temperature=measured,
             visit_start=window[0] if window else None,
             visit_end=window[1] if window else None,
-            description=request[:MAX_DESCRIPTION],
+            description=with_second_number(request, tracker)[:MAX_DESCRIPTION],
             **await address_parts(address),
         )
         ticket = await in_db(ticket_service.open_ticket, policy(), draft, clock.now())
@@ -237,7 +238,7 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
         conversation); a complaint that the home is cold where heating is stopped hears of the
         stop (幸福里又没暖气了！你们这帮人是干什么吃的: the burst main and when heat is back), then
         the form as usual."""
-        withdrawn = withdrawn_at_read_back(dispatcher, tracker)
+        withdrawn = await withdrawn_at_read_back(dispatcher, tracker)
         if withdrawn is not None:
             return withdrawn
         text = latest_text(tracker)
@@ -442,9 +443,10 @@ class ActionSubmitComplaint(Action):
             account_no=await sender_account(tracker),
             phone=tracker.get_slot("phone"),
             category=category,
-            description=(
+            description=with_second_number(
                 resident_words(tracker, {"file_complaint"}, "complaint_form")
-                or str(tracker.get_slot("complaint_text") or "")
+                or str(tracker.get_slot("complaint_text") or ""),
+                tracker,
             )[:MAX_DESCRIPTION],
         )
         ticket = await in_db(ticket_service.open_ticket, policy(), draft, clock.now())

@@ -121,15 +121,31 @@ _YES_AND_MORE = re.compile(
 )
 
 
-def adds_a_request(intent: str | None, text: str | None) -> str | None:
+#: A yes that is no other word (对不起, 对吗, 是不是, 行不行): it agrees to nothing.
+_NOT_A_YES = re.compile(r"^(?:对|是|行|好|可以|中|成)(?:不|吗|么|嘛|没)")
+
+
+def adds_a_request(
+    intent: str | None, text: str | None, confirming: str | None = None
+) -> str | None:
     """The form a message that says yes to the read-back and adds another request starts after
     the filing (对，另外再帮我重新报个修 → repair_form); None for any other message. Read as that
-    request alone, it dropped the details just confirmed (players' class D)."""
-    form = ADDED_REQUEST_FORMS.get(str(intent))
-    if form is None:
-        return None
+    request alone, it dropped the details just confirmed (players' class D).
+
+    `confirming` is the form whose read-back is answered. A yes followed straight by another
+    kind of request, with no 另外 (对 那今天到底谁来修？ / 对 那到底啥时候来人修 at a complaint
+    about repairs that never came), asks for that request too: the complaint was dropped
+    (players' class A). Followed by the same kind (对 那什么时候来修 at the repair's read-back)
+    it is a question about this request, not a second one."""
     canonical = to_canonical(str(text or "")).strip()
-    return form if _YES_AND_MORE.match(canonical) else None
+    if not _OPENING.match(canonical) or _NOT_A_YES.match(canonical):
+        return None
+    form = ADDED_REQUEST_FORMS.get(str(intent))
+    if form is not None and _YES_AND_MORE.match(canonical):
+        return form
+    if form is None and asks_for_repair(_OPENING.sub("", canonical, count=1)):
+        form = ADDED_REQUEST_FORMS["report_repair"]
+    return form if form is not None and confirming and form != confirming else None
 
 
 def adds_a_person(intent: str | None, text: str | None) -> bool:

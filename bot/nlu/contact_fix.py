@@ -46,3 +46,66 @@ def corrected_phone(
         return None
     new = old_phone[:-4] + digits
     return new if new != old_phone else None
+
+
+#: A contact number as written: a mobile (spaces or dashes between digits allowed), a landline
+#: with its area code (010-84561234, 010 8456 1234) or named as one (座机84561234).
+_NUMBER = re.compile(
+    r"(?<!\d)(?:1[3-9]\d(?:[\s-]?\d){8}|0\d{2,3}[\s-]?\d{3,4}[\s-]?\d{4}|"
+    r"(?:座机|固话|家里电话)[是:：\s]*\d{4}[\s-]?\d{3,4})(?!\d)"
+)
+#: Words before a number that make it the one to call for the visit (上门前打我妈座机, 师傅来了打
+#: 家里, 联系老人): the person at home opens the door.
+_FOR_THE_VISIT = re.compile(
+    "上门|师傅|来之前|来前|到了|进门|开门|家里|座机|我妈|我爸|老人|老太太|老爷子|母亲|父亲|奶奶|爷爷|"
+    "姥姥|姥爷|外婆|外公|婆婆|公公|她|他家"
+)
+#: Words that make a number the second one (有事打我手机, 打不通再打, 备用, 也记上).
+_SECOND = re.compile(
+    "有事|找不到|打不通|不接|没人接|联系不上|备用|也(?:记|留|写|加|存)|另外|再打|其次|实在不行"
+)
+
+
+def numbers_for_the_visit(
+    text: str, normalise: Callable[[str], str | None]
+) -> tuple[str, str] | None:
+    """(the number to call for the visit, the second number) when `text` gives two different
+    contact numbers: a carer's 上门前打我妈座机010-84561234 有事打我手机13800001234 kept only the
+    mobile of a son in another city, and the technician called him instead of the mother who
+    opens the door (players' class G). The one said for the visit or the home comes first; one
+    said for when that fails (有事, 打不通, 备用) second; else the order said. None for fewer
+    than two numbers."""
+    canonical = to_canonical(text or "")
+    numbers: list[tuple[str, str]] = []  # (number, the words before it since the last number)
+    start = 0
+    for match in _NUMBER.finditer(canonical):
+        number = normalise(match.group())
+        if number and number not in (n for n, _ in numbers):
+            numbers.append((number, canonical[start : match.start()]))
+        start = match.end()
+    if len(numbers) != 2:
+        return None
+    (first, before_first), (second, before_second) = numbers
+    first_is_second = _SECOND.search(before_first) and not _FOR_THE_VISIT.search(before_first)
+    second_for_visit = _FOR_THE_VISIT.search(before_second) and not _SECOND.search(before_second)
+    if first_is_second or second_for_visit:
+        return second, first
+    return first, second
+
+
+def adds_a_number(text: str) -> bool:
+    """Whether `text` gives a number to keep besides the one held (另外我手机13800001234也记上,
+    备用电话139…), not in its place."""
+    canonical = to_canonical(text or "")
+    match = _NUMBER.search(canonical)
+    return match is not None and _SECOND.search(canonical) is not None and (
+        _FOR_THE_VISIT.search(canonical[: match.start()]) is None
+    )
+
+
+def keeps_held_number(text: str) -> bool:
+    """Whether `text` gives a new number and keeps the one held besides it (电话不对 师傅上门要打
+    我妈座机010-84561234 我手机也留着): the words after the last number say so."""
+    canonical = to_canonical(text or "")
+    numbers = list(_NUMBER.finditer(canonical))
+    return bool(numbers) and _SECOND.search(canonical[numbers[-1].end() :]) is not None

@@ -18,6 +18,9 @@ without looking at the message. For three kinds of message that is wrong:
   complaint form, a message the classifier read as a repair request that names no fault and asks
   for no fitter (晚上黑咕隆咚嘞 我差点掉进去 about the pit in front of the building) is more of the
   complaint, not a switch to the repair form's fault question.
+- **No lookup wanted** at the 户号 question (不查费 我就想知道能不能提前来热, 先别查 你就告诉我…,
+  `bot.nlu.requests.declines_lookup`): the rule for its question answered it and the form asked
+  for the 户号 again; the form answers it and ends.
 
 Like the emergency net its predictions are "no user" predictions above RulePolicy's priority
 (`OverridingPolicy`); anything else is left to the other policies.
@@ -37,6 +40,7 @@ from bot.nlu.agreement import (
     tells_more_of_complaint,
 )
 from bot.nlu.emergency import EMERGENCY, emergency_from
+from bot.nlu.requests import declines_lookup
 from bot.nlu.safety_net import OverridingPolicy
 
 #: The read-back question's slot and response (actions/readback.py, domain.yml).
@@ -56,6 +60,16 @@ SUBMIT_ACTIONS = frozenset(
     }
 )
 COMPLAINT_FORM = "complaint_form"
+#: The lookup's form and its questions for the proof (actions/account.py).
+VERIFY_FORM = "verify_form"
+PROOF_SLOTS = frozenset({"account_no", "phone_last4"})
+#: The form whose ticket each read-back's submit action files (a request added to the yes is
+#: another form's, `adds_a_request`).
+FILED_FORMS = {
+    "action_submit_repair": "repair_form",
+    "action_submit_temp_check": "temp_check_form",
+    "action_submit_complaint": COMPLAINT_FORM,
+}
 
 
 def shown_read_back(tracker: DialogueStateTracker) -> str:
@@ -92,12 +106,14 @@ def _answer_turn(tracker: DialogueStateTracker) -> str | None:
         if (
             agrees_to_read_back(message.text, held)
             or adds_a_person(intent, message.text)
-            or adds_a_request(intent, message.text)
+            or adds_a_request(intent, message.text, form)
         ):
             return form
         return None
     if form == COMPLAINT_FORM and tells_more_of_complaint(intent, message.text, question):
         return form
+    if form == VERIFY_FORM and question in PROOF_SLOTS and declines_lookup(message.text):
+        return form  # 不查费 我就想知道…: validate_verify_form answers it and asks no more
     return None
 
 
@@ -127,9 +143,10 @@ def _request_after_filing(tracker: DialogueStateTracker) -> str | None:
     after the confirmed ticket is filed; None otherwise."""
     if tracker.latest_action_name not in SUBMIT_ACTIONS:
         return None
+    filed = FILED_FORMS.get(str(tracker.latest_action_name))
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
-            return adds_a_request(event.intent_name, event.text)
+            return adds_a_request(event.intent_name, event.text, filed)
     return None
 
 

@@ -80,14 +80,27 @@ def _canonical(text: str | None) -> str:
     return to_canonical(str(text or ""))
 
 
+#: 告诉我 before a question asks for an answer now, not to be sent anything (先别查 你就告诉我没人住
+#: 能不能退钱 was read as 别…告诉: an opt-out, players' class F).
+_TELL_ME_NOW = re.compile(
+    r"(?:告诉|告知|说说?|讲讲?)(?:我|俺|一下)+[^，,。.！!；;]{0,14}?"
+    r"(?:能不能|能否|可不可以|可以吗|是不是|有没有|要不要|多少|怎么|咋|什么|啥|为什么|几|吗|么|呢|[?？])"
+)
+
+
+def _sent_things(text: str | None) -> str:
+    """`text` without a request to be told an answer now (`_TELL_ME_NOW`)."""
+    return _TELL_ME_NOW.sub("", _canonical(text))
+
+
 def names_notices(text: str | None) -> bool:
     """Whether `text` speaks of something the company sends (a notice, an SMS, a push)."""
-    return _SENDING.search(_canonical(text)) is not None
+    return _SENDING.search(_sent_things(text)) is not None
 
 
 def refuses_notices(text: str | None) -> bool:
     """Whether `text` says no to notices (不要再发短信了, 取消停热通知, 别推送)."""
-    return _NEGATION.search(_canonical(text)) is not None
+    return _NEGATION.search(_sent_things(text)) is not None
 
 
 def asks_for_notices(text: str | None) -> bool:

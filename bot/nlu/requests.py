@@ -43,6 +43,7 @@ __all__ = [
     "chasing",
     "cold_read_as_bill",
     "complains",
+    "declines_lookup",
     "demands_heat",
     "doubts_the_meter",
     "earlier_season",
@@ -341,6 +342,33 @@ def cannot_provide(text: str | None) -> bool:
     """Whether `text` says the resident cannot give what was asked (不记得户号, 手机号换了,
     没有登记手机): they need another way, not the same question again."""
     return bool(text) and _CANNOT.search(to_canonical(str(text))) is not None
+
+
+#: Saying the lookup is not what is wanted (不查费, 先别查, 我不是要查费, 不用查户号, 没户号 就想…,
+#: I don't have account number): the 户号 question is a wall for a resident who asks something.
+_NO_LOOKUP = re.compile(
+    r"(?:不|别|先别|甭|不用|不要|不想|不需要|不是要|不是想|没要|没想)(?:再)?"
+    r"(?:查|核实|验证|登录)|"
+    r"(?:没有?|不知道|不记得|记不住|找不到|忘了)(?:我家?的?|俺家?的?)?户号.{0,4}(?:就|只|我)|"
+    r"(?:don'?t|do not|dont|no) (?:have |know )?(?:an? |my |the )?account",
+    re.IGNORECASE,
+)
+#: What the resident wants instead: to be told, or to ask (就想知道, 你就告诉我, 我是问, 只想问).
+_WANTS_TO_KNOW = re.compile(
+    r"想知道|想问|告诉我|说说|讲讲|我是问|只问|问一下|问问|就问|tell me|just|how much|what",
+    re.IGNORECASE,
+)
+
+
+def declines_lookup(text: str | None) -> bool:
+    """Whether `text` says, while the 户号 is asked for, that no lookup is wanted and asks
+    something instead (不查费 我就想知道能不能提前来热; 先别查 你就告诉我没人住能不能退钱;
+    我不是要查费 我是问热表读数怎么报): the question is answered and the 户号 not asked again
+    (players' class F: only 取消 left the form). 不查了 alone is `GOING_ELSEWHERE`'s."""
+    canonical = to_canonical(str(text or ""))
+    if _NO_LOOKUP.search(canonical) is None:
+        return False
+    return _WANTS_TO_KNOW.search(canonical) is not None or is_question(canonical)
 
 
 _HESITATION = re.compile(

@@ -348,11 +348,38 @@ def _en_clock(match: re.Match[str]) -> str:
     return f"{part}{hour}" + (f":{minute}" if minute else "点")
 
 
+_PINYIN_DAYS = {
+    "yi": "一", "er": "二", "san": "三", "si": "四", "wu": "五", "liu": "六", "ri": "日",
+}
+_PINYIN_DAY = r"(yi|er|san|si|wu|liu|ri|tian)"
+#: Time words typed as pinyin (jintian xiawu: the players' pl-010 answered the visit question so
+#: and the repair was stopped, class A), the longer first.
+_PINYIN_TIMES: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
+    (r"da ?hou ?tian", "大后天"),
+    (r"hou ?tian", "后天"),
+    (r"jin ?tian", "今天"),
+    (r"ming ?tian", "明天"),
+    (r"jin ?wan", "今晚"),
+    (r"ming ?zao", "明早"),
+    (r"shang ?wu", "上午"),
+    (r"xia ?wu", "下午"),
+    (r"zhong ?wu", "中午"),
+    (r"wan ?shang", "晚上"),
+    (r"zao ?shang", "早上"),
+    (r"sui ?shi", "随时"),
+    (r"xian ?zai", "现在"),
+    (
+        r"(?:zhou|xing ?qi|li ?bai) ?" + _PINYIN_DAY,
+        lambda m: "周" + _PINYIN_DAYS.get(m.group(1).lower(), "日"),
+    ),
+    (r"(\d{1,2}) ?dian( ?ban)?", lambda m: m.group(1) + ("点半" if m.group(2) else "点")),
+)
 #: English time words residents mix into Chinese (tmr afternoon, sat morning, after 4pm), in the
 #: order they are replaced: the longer phrases first.
 _EN_TIMES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = tuple(
     (re.compile(r"(?<![a-z])(?:" + pattern + r")(?![a-z])", re.IGNORECASE), replacement)
     for pattern, replacement in (
+        *_PINYIN_TIMES,
         (r"day after (?:tomorrow|tmrw?)", "后天"),
         (r"(\d{1,2})(?::(\d{2}))?\s*([ap])\.?m\.?", _en_clock),
         (r"tmrw?|tmro|tomorrow|tomorow|2morrow|tmw", "明天"),
@@ -413,6 +440,50 @@ def only_a_time(text: str | None) -> bool:
     return found and not _AROUND_A_TIME.sub("", rest)
 
 
+#: Words that put a new time in place of one said before (改成周六上午, 换成后天下午, 挪到下午).
+_CHANGED_TO = re.compile(
+    "改成|换成|改到|换到|挪到|调到|改为|换为|改在|换在|推到|推迟到|延到|提前到"
+)
+#: A time the resident cannot do (明天上午我要上班, 明天上午我得去医院, 上午不在家).
+_CANNOT_THEN = re.compile(
+    "不行|没空|没时间|不在|有事|上班|医院|不方便|没人|来不了|不可以|不能|走不开|出门|加班|不得闲"
+)
+_CLAUSE_BREAK = re.compile(r"[\s，,。.！!；;、]+")
+_DAY_WORDS = (
+    _FULL_DATE_RE, _MONTH_DAY_RE, _RELATIVE_RE, _WEEKDAY_RE, _WORKDAY_RE, _WEEKEND_RE, _DAY_RE
+)
+
+
+def _day_named(text: str) -> str | None:
+    """The words that name a day in `text` (明天, 周六, 12月8日), None when none do."""
+    return next((m.group() for m in (r.search(text) for r in _DAY_WORDS) if m), None)
+
+
+def _names_a_time(text: str) -> bool:
+    return _day_named(text) is not None or _has_time_of_day(text)
+
+
+def the_time_meant(text: str) -> str:
+    """The part of `text` that gives the time wanted when it names a time it cannot do and
+    another (等等 明天上午我要上班 改成周六上午吧 → 周六上午; 不行 明天上午我得去医院 换成后天下午;
+    明天上午不在家 下午在 → 明天下午在): the first time read was the refused one, and the read-back
+    came again unchanged (players' class G). A new time that names no day keeps the refused
+    one's day. `text` as it was otherwise."""
+    canonical = english_times_in_chinese(to_canonical(text or ""))
+    marks = list(_CHANGED_TO.finditer(canonical))
+    if marks and _names_a_time(canonical[marks[-1].end() :]):
+        before, meant = canonical[: marks[-1].start()], canonical[marks[-1].end() :]
+    else:
+        timed = [c for c in _CLAUSE_BREAK.split(canonical) if c and _names_a_time(c)]
+        kept = [c for c in timed if not _CANNOT_THEN.search(c)]
+        if not kept or len(kept) == len(timed):
+            return text
+        before = " ".join(c for c in timed if c not in kept)
+        meant = " ".join(kept)
+    day = _day_named(before)
+    return meant if day is None or _day_named(meant) is not None else day + meant
+
+
 def parse_visit_window(text: str, now: datetime) -> VisitWindow | None:
     """The visit window the user means, resolved against the aware datetime `now`; else None.
 
@@ -421,7 +492,7 @@ def parse_visit_window(text: str, now: datetime) -> VisitWindow | None:
     """
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("parse_visit_window needs a timezone-aware `now`")
-    canonical = english_times_in_chinese(to_canonical(text or ""))
+    canonical = english_times_in_chinese(to_canonical(the_time_meant(text)))
     compact = re.sub(r"\s+", "", canonical)
     if not compact:
         return None
@@ -506,7 +577,7 @@ def next_visit_window(text: str, now: datetime) -> tuple[VisitWindow, bool] | No
     window = parse_visit_window(text, now)
     if window is not None:
         return window, False
-    compact = re.sub(r"\s+", "", english_times_in_chinese(to_canonical(text or "")))
+    compact = re.sub(r"\s+", "", english_times_in_chinese(to_canonical(the_time_meant(text))))
     if not compact or _PAST_DAY_RE.search(compact) or not _has_time_of_day(compact):
         return None
     if _find_date(compact, now.date()) is not None:
@@ -553,7 +624,7 @@ def window_on_held_day(
     held one when it lies within what was said (对 改到下午 of 14:00–18:00 repeats it)."""
     if held is None:
         return None
-    compact = re.sub(r"\s+", "", english_times_in_chinese(to_canonical(text or "")))
+    compact = re.sub(r"\s+", "", english_times_in_chinese(to_canonical(the_time_meant(text))))
     if not compact or _PAST_DAY_RE.search(compact) or not _has_time_of_day(compact):
         return None
     if _find_date(compact, now.date()) is not None:

@@ -272,13 +272,18 @@ def open_callback(
     """The sender's call-back (RG) ticket: the one still waiting to be worked on, else a new one.
 
     A resident who asks for a person twice, or is handed over again while still upset, is called
-    back once; what they said since is added to the waiting ticket as a `note` event.
+    back once; what they said since is added to the waiting ticket as a `note` event. A phone
+    left after a call-back opened without one (方便的话留一个电话 asked) becomes its phone.
     """
     ticket = _waiting_callback(session, draft.channel, draft.sender_id)
     if ticket is None:
         return open_ticket(session, policy, draft, now)
     if ticket.dedup_key != draft.dedup_key:  # else a retry of the message that opened it
         _note(session, ticket, now, draft.channel, draft.description or "")
+    if draft.phone and not ticket.phone:
+        ticket_store.update_ticket(
+            session, ticket, now, f"user:{draft.channel}", phone=draft.phone
+        )
     return view(ticket)
 
 

@@ -104,6 +104,16 @@ def choice_for_parse(parse: Mapping[str, Any], retrieval: Retrieval) -> TopicCho
     return choose_topic(ranking, retrieval)
 
 
+def topic_asked(parse: Mapping[str, Any], retrieval: Retrieval) -> str | None:
+    """The topic a message answers outright whatever its intent, for a question said where a
+    form asked for a value (等下 那我这个冬天能不能报停 说清楚 where the phone was asked: read as
+    the 报停, it was noted on the ticket and the phone asked again, players' class F); None
+    when no topic is sure enough to answer."""
+    text = str(parse.get("text") or "")
+    ranking = [(key, p) for key, p in topic_ranking(parse) if fits_words(key, text)]
+    return choose_topic(ranking, retrieval).answer
+
+
 #: How sure the key model must be of a clause's topic to answer it beside something else: a
 #: stray clause of a long message resembles some topic more often than a question asked alone.
 CLAUSE_TOPIC_CONFIDENCE = 0.65

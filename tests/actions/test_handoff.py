@@ -8,7 +8,12 @@ from typing import Any
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import ActionFallback, ActionRequestHuman
+from actions.conversation import (
+    PHONE_WELCOME,
+    ActionFallback,
+    ActionHandleInform,
+    ActionRequestHuman,
+)
 from bot.handoff.config import handoff_settings
 from bot.store import tickets as ticket_store
 from bot.store.agents import add_agent, touch
@@ -226,3 +231,39 @@ async def test_hand_off_inside_a_form_closes_it(store: str, domain: dict[str, An
     )
     assert slot_values(events)["fault_type"] is None and _paused(events)
     assert _sessions(store)[0].summary["fault_type"] == "noise"
+
+
+@pytest.mark.parametrize(
+    ("number", "stored"),
+    [
+        ("13011112222", "13011112222"),  # the players' pl-042: asked what business they had
+        ("打我手机吧 13566667777", "13566667777"),
+        ("座机010-84561234", "010-84561234"),
+        ("好的 139 1234 5678 白天都能接", "13912345678"),
+    ],
+)
+async def test_a_phone_left_after_the_call_back_asked_for_one_is_its_phone(
+    store: str, domain: dict[str, Any], number: str, stored: str
+) -> None:
+    """Players' class I: the call-back said 方便的话留一个电话, the number was not taken."""
+    first = CollectingDispatcher()
+    opened = user_turn("我不跟机器人说 给我转人工", "request_human", message_id="a")
+    await ActionRequestHuman().run(first, tracker(opened), domain)
+    asked = {"event": "bot", "text": f"已为您转人工。客服人员会{PHONE_WELCOME}。"}
+    dispatcher = CollectingDispatcher()
+    await ActionHandleInform().run(
+        dispatcher,
+        tracker(
+            opened,
+            asked,
+            user_turn(number, "inform", message_id="b"),
+        ),
+        domain,
+    )
+    assert texts(dispatcher) == ["utter_human_callback"]
+    assert said(dispatcher, "utter_human_callback")["ticket_no"] == said(
+        first, "utter_human_callback"
+    )["ticket_no"]
+    with session_scope(store) as session:
+        [ticket] = session.query(Ticket).filter_by(kind="RG").all()
+        assert ticket.phone == stored

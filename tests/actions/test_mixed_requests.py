@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.account import ValidateVerifyForm
@@ -310,3 +311,23 @@ async def test_an_angry_stop_question_hears_sorry_before_the_stop(
     calm = CollectingDispatcher()
     await ActionQueryOutage().run(calm, tracker(user_turn("幸福里停暖了吗", "query_outage")), {})
     assert "utter_apology_outage" not in texts(calm)
+
+
+@pytest.mark.parametrize(
+    "yes",
+    [
+        "对 那今天到底谁来修？",  # the players' pl-028: offered the repair AND started its form
+        "对 那到底啥时候来人修",
+        "是的 你们啥时候派人来给我修啊",
+        "行吧 那今天能不能来修一下",
+    ],
+)
+def test_a_repair_asked_for_beside_the_yes_is_not_offered_again(yes: str) -> None:
+    """Players' class A: the repair the yes asked for starts right after the filing; the
+    repair the complaint's first message named was offered too, a question nobody answered."""
+    opening = "报修好几次了都没人来 暖气还是不热 我要投诉"
+    first = user_turn(opening, "file_complaint", message_id="a")
+    t = tracker(first, user_turn(yes, "report_repair", message_id="b"))
+    dispatcher = CollectingDispatcher()
+    assert offer_second_request(dispatcher, t, {"file_complaint"}, first["text"]) == []
+    assert texts(dispatcher) == []

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import (
@@ -172,3 +173,29 @@ def test_what_the_bot_said_counts_only_within_the_last_messages() -> None:
     assert bot_said_within(near, {"utter_ask_phone_last4"}, 3)
     assert not bot_said_within(far, {"utter_ask_phone_last4"}, 3)
     assert not bot_said_within(near, {"utter_verify_failed"}, 3)
+
+
+@pytest.mark.parametrize(
+    ("asked", "answer"),
+    [
+        ("我之前约了测温 CW202612070001 想改个时间", "周五上午"),  # the players' pl-053
+        ("师傅那个上门时间我想换一下", "下周二下午吧"),
+        ("能不能改个日子 明天家里没人", "后天 全天都在"),
+        ("预约的时间不合适 帮我调一下", "12月3号上午十点"),
+    ],
+)
+async def test_the_new_time_asked_for_is_never_ignored(
+    domain: dict[str, Any], asked: str, answer: str
+) -> None:
+    """Players' class I: with no visit this chat could move (the ticket was booked elsewhere),
+    the time the bot had just asked for got "请问您想办理什么业务"."""
+    said_after = tracker(
+        user_turn(asked, "correct_info", message_id="first"),
+        {"event": "slot", "name": "pending", "value": MOVE_VISIT},
+        user_turn(answer, "inform"),
+        slots={"pending": MOVE_VISIT},
+    )
+    dispatcher = CollectingDispatcher()
+    events = await ActionHandleInform().run(dispatcher, said_after, domain)
+    assert texts(dispatcher) == ["utter_correct_after_submit"]
+    assert slot_values(events)["pending"] == "change_ticket"

@@ -169,3 +169,65 @@ def test_its_prediction_outranks_the_rules(domain: Domain, tmp_path: Path) -> No
     # right after the form ran, it has nothing to say
     tracker.update(ActionExecuted("repair_form"))
     assert form_answer_turn(tracker) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("对 那今天到底谁来修？", "report_repair"),  # the players' pl-028, pl-104
+        ("对 那到底啥时候来人修", "faq"),  # pl-103
+        ("是的 你们啥时候派人来给我修啊", "query_ticket"),
+        ("没错！！赶紧派个师傅上门看看", "request_human"),
+        ("行吧 那今天能不能来修一下", "report_repair"),
+    ],
+)
+def test_a_yes_to_a_complaint_asking_for_the_repair_files_it_then_repairs(
+    domain: Domain, text: str, intent: str
+) -> None:
+    """Players' class A: a yes to the complaint's read-back with the repair asked for right
+    after it was read as the repair alone, and the confirmed complaint was never filed."""
+    tracker = _in_form(domain, "complaint_form", "details_confirmed", _user(text, intent), **REPAIR)
+    assert form_answer_turn(tracker) == "complaint_form"
+    tracker.update(ActionExecuted("complaint_form"))
+    tracker.update(ActionExecuted("action_submit_complaint"))
+    assert form_answer_turn(tracker) == "repair_form"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("对 那今天到底谁来修？", "report_repair"),  # a question about this very repair
+        ("对不起 我要报修", "report_repair"),  # no yes
+        ("对吗 什么时候来修", "report_repair"),
+    ],
+)
+def test_a_yes_asking_after_the_same_repair_starts_no_second(
+    domain: Domain, text: str, intent: str
+) -> None:
+    tracker = _in_form(domain, "repair_form", "details_confirmed", _user(text, intent), **REPAIR)
+    assert form_answer_turn(tracker) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("不查费 我就想知道能不能提前来热", "faq"),  # the players' pl-003
+        ("先别查 你就告诉我没人住能不能退钱", "faq"),  # pl-094
+        ("我不是要查费 我是问热表读数怎么报", "report_meter_reading"),  # pl-024
+        ("哎呀不用查户号 我只想问问一平米多少钱", "query_fee"),
+        ("没户号 我就想知道营业厅在哪", "query_service_hall"),
+        ("I don't have account number. just tell me how much per square meter", "inform"),
+    ],
+)
+def test_no_lookup_wanted_at_the_account_question_goes_to_the_form(
+    domain: Domain, text: str, intent: str
+) -> None:
+    """Players' class F: the question's rule answered and the form asked for the 户号 again."""
+    tracker = _in_form(domain, "verify_form", "account_no", _user(text, intent))
+    assert form_answer_turn(tracker) == "verify_form"
+
+
+@pytest.mark.parametrize("text", ["0102345678", "不查了", "我查一下户号", "查不到户号怎么办"])
+def test_a_lookup_still_wanted_is_left_to_the_others(domain: Domain, text: str) -> None:
+    tracker = _in_form(domain, "verify_form", "account_no", _user(text, "inform"))
+    assert form_answer_turn(tracker) is None

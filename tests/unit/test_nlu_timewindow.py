@@ -295,3 +295,36 @@ def test_tonight_once_the_evening_hours_are_over_is_from_now(text: str) -> None:
     assert window is not None and (window.start, window.end) == (late, late + timedelta(hours=2))
     noon = parse_visit_window("今天晚上", at(11, 27, 12))
     assert noon is not None and noon.start.hour == 18
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        # the players' pl-035 and pl-080: the refused time was read, the read-back unchanged
+        ("等等 明天上午我要上班 改成周六上午吧", at(11, 28, 8), at(11, 28, 12)),
+        ("不行 明天上午我得去医院 换成后天下午", at(11, 29, 13), at(11, 29, 18)),
+        ("周一上午没空 挪到周二下午", at(12, 1, 13), at(12, 1, 18)),
+        ("明天上午不在家 下午在", at(11, 28, 13), at(11, 28, 18)),
+        ("哎呀明天上午有事，后天上午吧", at(11, 29, 8), at(11, 29, 12)),
+        ("明天上午来吧 下午不在家", at(11, 28, 8), at(11, 28, 12)),  # the other way round
+    ],
+)
+def test_a_time_refused_beside_a_new_one_is_the_new_one(
+    text: str, start: datetime, end: datetime
+) -> None:
+    """Players' class G: the first time in the message was the one the resident cannot do."""
+    assert window(text) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("jintian xiawu", at(11, 27, 13), at(11, 27, 18)),  # the players' pl-010
+        ("mingtian shangwu", at(11, 28, 8), at(11, 28, 12)),
+        ("zhouliu xiawu 3 dian", at(11, 28, 15), at(11, 28, 17)),
+        ("houtian wanshang", at(11, 29, 18), at(11, 29, 21)),
+    ],
+)
+def test_time_words_typed_as_pinyin(text: str, start: datetime, end: datetime) -> None:
+    """Players' class A: the pinyin answer to the visit question stopped the repair."""
+    assert window(text) == (start, end)

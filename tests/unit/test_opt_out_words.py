@@ -120,3 +120,24 @@ def test_every_opt_out_example_stays_an_opt_out() -> None:
 def test_every_subscription_example_stays_a_subscription() -> None:
     moved = [t for t in _examples("subscribe") if _corrected(t, "subscribe") != "subscribe"]
     assert moved == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "先别查 你就告诉我没人住能不能退钱",  # the players' pl-094: unsubscribed from every notice
+        "不用查了 直接告诉我交多少钱",
+        "别查户号了 你就说说空房子要不要交费",
+        "先不查 告诉我一下营业厅几点开门呗",
+    ],
+)
+def test_asking_to_be_told_an_answer_is_no_opt_out(text: str) -> None:
+    """Players' class F: 别 (the lookup) beside 告诉我 (the answer) read as 别…告诉, an opt-out."""
+    assert _corrected(text, "unsubscribe") != "unsubscribe"
+
+
+@pytest.mark.parametrize(
+    "text", ["以后别告诉我了 烦死", "别再发短信告诉我了", "停热的事不用通知我了"]
+)
+def test_a_refusal_of_being_told_stays_an_opt_out(text: str) -> None:
+    assert _corrected(text, "unsubscribe") == "unsubscribe"
