@@ -635,8 +635,9 @@ _HEARSAY = re.compile(
     "朋友家|亲戚家|别人家|同事家|"
     "(?:同事|朋友|同学|亲戚)(?:说|讲|告诉)|他们(?:楼|小区|单位|公司)"
 )
-# The news or social media named anywhere (上新闻了, 朋友圈都在转, 抖音上刷到的): with nothing of
-# the writer's home, now or a hurry, what they saw there is no report.
+# The news or social media named after the event (上新闻了, 朋友圈都在转, 抖音上刷到的; named
+# before, `_HEARSAY`'s frame holds): with nothing of the writer's home, now or a hurry, what they
+# saw there is no report.
 _NEWS = re.compile(
     "(?<!发)(?<!发了)(?:新闻|热搜|报道|抖音|快手|微博|短视频)|视频里|刷到|都在转|朋友圈(?:里)?(?:看到|说|在传|都在)"
 )
@@ -2156,7 +2157,9 @@ def _counts(text: str, plain: str, kind: Kind, span: _Span) -> bool:
         return False
     if _HEARSAY.search(plain[clause:end]) or _last_is(plain, span.core, _HEARSAY, _HERE):
         return False
-    if _ends(_NEWS, plain) and not (_ends(_HERE, plain) or _ends(_URGENT, plain)):
+    if max(_ends(_NEWS, plain), default=-1) > span.end and not (
+        _ends(_HERE, plain) or _ends(_URGENT, plain) or _ends(_STRONGLY_ONGOING, plain)
+    ):
         return False  # 北京是不是有地方爆管了 上新闻了: the news named after, nothing of here
     if (
         _TOPIC_AFTER.match(text, span.end)

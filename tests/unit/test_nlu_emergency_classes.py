@@ -1334,6 +1334,7 @@ def test_the_eleventh_rounds_discount_classes(text: str) -> None:
         ("放水阀水出不来 暖气片还在漏", "water"),
         ("北京爆管上新闻了 我们小区现在也停暖了 家里水管也在漏", "water"),  # the writer's home
         ("还好是温的 阀门呲了我一脸 地上全是水了", "water"),
+        ("暖气管一直在滴水 新闻说明天降温", "water"),  # news after, a leak going on
         ("暖气片跟墙连着的地方往外渗水 一会儿一滴 快来", "water"),  # not said to be slow
         ("我出不去门 楼道全是水", "water"),  # the writer alone: an errand put off
         ("孩子在里面睡觉 暖气片漏水了", "water"),  # inside, no door stuck
