@@ -66,6 +66,17 @@ the cold, found lying or curled up, or collapsed in a room; discounts for 着 as
 (毛巾垫着了), any vessel under a drip, a leak stopped on its own, a time nobody is home asked
 about, an animal's signs, the writer draining the heating, another trade's water only likened.
 
+Issue 16's eleventh round (docs/dialogue.md, "Eleventh round"): anyone fallen into a well; someone
+who cannot get out where water escapes is the person kind (他一个人出不来, 我女儿在里面 with the
+door stuck); water coming in or welling up (几户门口都进水了, 往上翻), a room become a pool or a
+sea, water pouring into a room, the water described between verb and noun (冒滚烫的水), a cry of how
+hard it leaks (嗷嗷漏), a child's 尿尿 for a leak; English and pinyin signs of the cold; charcoal
+burnt indoors (炭火锅, 火盆) as fumes; a splash onto a body without its particle (喷脸上). Discounts
+for a sight there every winter asked about out of curiosity, a drip said to be slow by itself
+(一小时也就一两滴), no water to be seen (看不到水), an old mark that does not grow, condensation
+(暖气片表面出汗), the news named anywhere with nothing of here, a sewer's smell, a splash the
+writer says did no harm (还好不算太烫).
+
 Text preparation: script and width (`bot.nlu.text.normalise`), typos of the domain's words (暧气,
 伐门, 报管, 天然汽), voice input's 谁 for 水, the initials typed for the domain's words (nq 暖气,
 mq 煤气), and pinyin typed without Chinese characters (lao ren dong yun le, 暖气lou水了) read as
@@ -223,7 +234,12 @@ _TYPOS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "(?<=水一直|水还在|水不停|水正在)留|(?<=水一直在)留",
             "流",
         ),
-        ("(?<=暖气|气片|管子)(咋还|还|又|都|咋)?尿(?=了|水)", "\\1漏"),
+        # (a child's 暖气尿尿了 too)
+        (
+            "(?<=暖气|气片|管子|管道|阀门)(咋还|还|又|都|咋|在)?尿尿?"
+            "(?=了|水|啦|$|[，,。.!！?？ ])",
+            "\\1漏",
+        ),
         ("煤汽|霉气|媒气|媒汽|煤器", "煤气"),
         ("燃汽", "燃气"),
         ("天然汽|天燃气", "天然气"),
@@ -272,7 +288,10 @@ _PINYIN: Mapping[str, str] = {
             "mei_qi=煤气 nuan_qi=暖气 hun_guo_qu=昏过去 yun_guo_qu=晕过去 dong_de=冻得 "
             "fa_shao=发烧 jiu_hu_che=救护车 tang_shang=烫伤 chu_shui=出水 shui_guan=水管 "
             "shuo=说 shuo_hu_hua=说胡话 hu_tu=糊涂 mi_hu=迷糊 hu_xi=呼吸 chuan=喘 ke_sou=咳嗽 "
-            "fa_dou=发抖 duo_suo=哆嗦 zhong_du=中毒 yi_yang_hua_tan=一氧化碳 jiao_bu_xing=叫不醒"
+            "fa_dou=发抖 duo_suo=哆嗦 zhong_du=中毒 yi_yang_hua_tan=一氧化碳 jiao_bu_xing=叫不醒 "
+            # the body said cold (ti wen 34 du, shen shang bing liang, shou jiao bing leng)
+            "ti_wen=体温 hen_di=很低 bing_leng=冰冷 bing_liang=冰凉 shen_shang=身上 shou_jiao=手脚 "
+            "wu_li=屋里 mei_nuan_qi=没暖气 fa_zi=发紫 fa_qing=发青"
         ),
     )
 }
@@ -315,8 +334,9 @@ def _pinyin_to_characters(text: str) -> str:
             for n in range(min(_PINYIN_LONGEST, len(syllables) - i), 0, -1):
                 word = _PINYIN.get(" ".join(syllables[i : i + n]))
                 if word:
+                    # (a word of two syllables or more counts as much as two: ti wen 34 du)
                     out.append(word)
-                    known, i = known + 1, i + n
+                    known, i = known + min(n, 2), i + n
                     break
             else:
                 out.append("□")
@@ -356,7 +376,7 @@ _FALSE_FRIENDS = re.compile(
     "烫(?:了|出|坏了?)(?:个|一个|一道|好几个|两个)?(?:印|坑|洞|痕|黑|糊)|"
     "漏电话|遗漏|疏漏|走漏|滴水不漏|爆满|火爆|爆料|爆单|爆款|爆笑|爆棚|爆发|爆表|爆粗口|爆热|引爆|"
     "打爆|被打爆|火大|上火|发火|火冒三丈|"
-    "火气|恼火|窝火|(?:我|都|直)冒火了?|火锅|火车|火柴|火腿|火速|火急|火化|红火|冻结|冷冻|果冻|冻肉|冻品|"
+    "火气|恼火|窝火|(?:我|都|直)冒火了?|(?<!炭)火锅|火车|火柴|火腿|火速|火急|火化|红火|冻结|冷冻|果冻|冻肉|冻品|"
     "气炸|气死|炸锅|炸毛|炸鸡|炸酱|油炸|崩溃|打不着火|点不着火|打不着|点不着|打着火|点着火|"
     "烫着呢|烫着哪|烫手|烫头|烫发|烫完头|烫衣服|烫伤膏|烫伤药|冻死|冷死|冻成狗|冻成冰棍|"
     "流水线|流水账|流水号|流水声|水流声|水声|(?:流水|水流)的?(?:咕噜|咕嘟|哗哗|哗啦)*(?:的)?(?:声|动静|响)|流量|流程|油烟|烟花|(?<!炉)(?<!炉的)(?<!炉子)烟囱|香烟|烟酒|发热量|"
@@ -452,6 +472,7 @@ _FRAIL_WORDS = _any(
     "早产|刚出生|满月|月子|娃|儿子|女儿|闺女|手术|术后|透析|化疗|患者|残疾|轮椅|行动不便|"
     "心脏病|哮喘|植物人|偏瘫|半身不遂|老年|长辈|岳父|岳母|重病|病重|癌症|病危|"
     "(?i:grandma|grandpa|grandmother|grandfather|granny|baby|infant|mother|father|mom|mum|dad|"
+    "\\bkids?\\b|child|toddler|\\bsons?\\b|daughter|"
     "elderly|pensioner|old (?:man|woman|lady)|pregnant|[6-9][0-9] years|[6-9][0-9]-year|"
     "(?<![0-9])[6-9][0-9]\\)|aged [6-9][0-9])|"
     "[6-9][0-9](?:多)?(?:岁|了)|[六七八九]十[一二三四五六七八九]?(?:多)?(?:岁|了)|一百岁|"
@@ -492,7 +513,9 @@ _COLD_WORDS = _any(
 _COLD = re.compile(_COLD_WORDS)
 #: Fumes a stove or boiler gives off indoors (carbon monoxide).
 _FUMES = re.compile(
-    "煤火|炉子|煤炉|火炉|蜂窝煤|煤球|烧炕|火炕|炭火|炭盆|木炭|烧炭|壁挂炉|燃气热水器|煤烟"
+    "煤火|炉子|煤炉|火炉|蜂窝煤|煤球|烧炕|火炕|炭火|炭盆|木炭|烧炭|壁挂炉|燃气热水器|煤烟|"
+    # a charcoal hotpot or a fire basin lit for warmth (点了个炭火锅取暖, 生了个火盆)
+    "火盆|炭炉|炭锅"
 )
 #: A combustion appliance in a home, which gives off carbon monoxide when it burns badly: the
 #: fumes above and the gas appliances whose symptoms residents report (热水器一开我就头昏脑涨,
@@ -504,7 +527,7 @@ _BURNER = re.compile(
 #: The appliance burning, or the people in its room, said in any words: 开着, 烧了一晚上, 封上火,
 #: 窗户都关着, 一进卫生间就这样 (壁挂炉就装在卫生间里).
 _BURNING = re.compile(
-    "开着|烧着|生着|点着|燃着|开了|烧了|用了|用着|生了|生上|点了|点上|烧上|一直(?:在)?(?:开|烧|用)|开一|烧一|整晚|一晚上|一夜|"
+    "开着|烧着|生着|点着|燃着|开了|烤火|炭火|火盆|炭炉|炭锅|炭盆|木炭|烧炭|烧了|用了|用着|生了|生上|点了|点上|烧上|一直(?:在)?(?:开|烧|用)|开一|烧一|整晚|一晚上|一夜|"
     "通宵|一整天|封(?:上|了|火)|(?:窗户|门窗|窗)(?:都|也)?关|装在|就在|旁边|那块|那屋|那间|一进|一开|"
     "关了就|一关就"
 )
@@ -571,7 +594,7 @@ _PAST = re.compile(
 _PRESENT = re.compile("现在|今天|今早|今晚|今年|刚才|刚刚|这会|此刻|目前|又|还在|正在|一直")
 _HERE = re.compile(
     "我家|我们家|俺家|咱家|我这|我们这|我们楼|我们单元|我屋|家里|屋里|在家|我们小区|现在|刚才|刚刚|正在|"
-    "还在"
+    "还在|正往|正朝"
 )
 _ONGOING = re.compile(
     "又|还|仍|依然|现在|正在|一直|至今|今天|今早|今晚|刚才|刚刚|这会|此刻|目前|越来越|再次|不停"
@@ -604,12 +627,19 @@ _NOT_RESOLVED_AFTER = re.compile("[吗么没吧嘛]")
 # What happened elsewhere or was only heard of reports no danger to the writer; read on the
 # normalised text, since 新闻 is a false friend above.
 _HEARSAY = re.compile(
-    "听说|新闻|朋友圈|抖音|快手|网上|看到有人|外地|别的小区|隔壁小区|隔壁楼|演练|开玩笑|测试一下|"
+    # (not the writer's own post or report: 我在网上报修了, 我发朋友圈了)
+    "听说|新闻|(?<!发)(?<!发了)(?:朋友圈|抖音|快手)|网上(?!报修|投诉|提交|预约|留言|申请|报了|反映)|看到有人|外地|别的小区|隔壁小区|隔壁楼|演练|开玩笑|测试一下|"
     "传说|都在传|群里(?:说|都说|在说)|看视频|刷到|短视频|(?<![跟和给与同]我)(?<![跟和与同]他)(?<![跟和与同]她)视频(?:上|里)?说|业主群|听人说|听"
     + _GAP
     + "{1,4}?说|据说|看电视|(?<![到在])电视上|(?<![到在])电视里|电视剧|电影里|剧里|报道|视频里|"
     "朋友家|亲戚家|别人家|同事家|"
     "(?:同事|朋友|同学|亲戚)(?:说|讲|告诉)|他们(?:楼|小区|单位|公司)"
+)
+# The news or social media named after the event (上新闻了, 朋友圈都在转, 抖音上刷到的; named
+# before, `_HEARSAY`'s frame holds): with nothing of the writer's home, now or a hurry, what they
+# saw there is no report.
+_NEWS = re.compile(
+    "(?<!发)(?<!发了)(?:新闻|热搜|报道|抖音|快手|微博|短视频)|视频里|刷到|都在转|朋友圈(?:里)?(?:看到|说|在传|都在)"
 )
 # Asked ahead, for later: 先问一下备用, 提前了解一下, 打印出来贴在家里, 还没到冬天想先问问.
 _AHEAD = re.compile(
@@ -714,12 +744,24 @@ _NOT_URGENT = re.compile(
     "没(?:啥|嘛|什么)(?:大)?事|问题不大|不严重|不厉害|(?:过来|来|上门)就(?:行|可以)|"
     "有空" + _GAP + "{0,4}?来|等" + _GAP + "{0,5}?再(?:说|修|来|弄|换|看)"
 )
+# A drip said to be slow, by a word that makes it little (半天才一滴, 一小时也就一两滴) or a long
+# time per drop (十几分钟一两滴): it can wait by itself, whatever else is asked — not a drop
+# every little while (往外渗水 一会儿一滴 is a leak going on).
+_DROPS = "(?:滴|掉)?(?:一|两|几|三|一两|两三|三四|三五)滴"
+_SLOW_RATE = (
+    "(?:一|几|好几|半|十几?|两|三|一两|两三)个?(?:分钟|秒钟?|小时|钟头|天|会儿?|晚上|宿|夜|上午|下午)"
+    "(?:才|也就|就|只|只有|顶多|最多)" + _DROPS + "|"
+    "(?:(?:一|几|好几|半|两|三|一两|两三)个?(?:小时|钟头|天|晚上|宿|夜|上午|下午)|半天|十几分钟|几十分钟|"
+    "半个?小时)(?:大概|左右|能)?" + _DROPS
+)
+_SLOW_RATE_RE = re.compile(_SLOW_RATE)
 # …or that it is small and asks for a later visit: 一个小时也就小半碗 明天白天能来修吗.
 _MINOR = re.compile(
     "也就|就一点|很慢|慢慢|两滴|就滴了|一点点|小半|偶尔|一滴一滴|湿湿的|不大|不严重|轻微|一点儿|有点|有些|稍微|不多|"
     "一小(?:滩|摊|片|块)|几滴|(?:滋|呲|喷|冒|滴|流|漏)了(?:一)?(?:下|点)(?!子)|"
     # a slow rate: 一分钟滴一滴, 半天滴一滴, 一个小时也就几滴
-    "滴一滴|(?:一|几|好几|半|十几?|两)个?(?:分钟|秒钟?|小时|钟头|天|会儿?)(?:才|也就|大概|左右)?(?:滴|掉)?(?:一|两|几)滴"
+    "滴一滴|(?:一|几|好几|半|十几?|两)个?(?:分钟|秒钟?|小时|钟头|天|会儿?)(?:才|也就|大概|左右)?(?:滴|掉)?(?:一|两|几)滴|"
+    + _SLOW_RATE
 )
 # Any vessel put under a drip (盆, 桶, a jar, a lunch box, a cup).
 _VESSEL = "(?:脸盆|水盆|盆|水桶|桶|碗|水杯|杯子|杯|罐头瓶|瓶子?|罐子?|饭盒|盒子|缸|锅|盘子?|塑料袋)"
@@ -754,16 +796,28 @@ _DRY = re.compile(
     + _GAP
     + ")|"
     "没(?:有)?(?:看到|看见|见到|发现|见|瞅见|瞧见)(?:有)?(?:水|漏|滴|湿)|"
+    "(?:看|找|见|瞅|瞧|摸)不(?:到|见|着)(?:哪里|哪儿|哪)?(?:有)?(?:水|湿)(?!在哪|从哪|哪)|"
     "(?:地上|地面|地板|墙上|墙面|下面|底下|表面|周围|家里|屋里|我家|我们家|屋子里?|房间里?)"
     "(?:是|也|都|都是|还是|摸着|看着|全是|也是)?干(?:的|干的|着|燥|巴巴)|"
     "没(?:有)?水(?:渍|印|迹)?(?=$|[" + _PUNCT + "])"
 )
 # A repair known to be under way (物业说管子冻裂了在修 什么时候好), with no water seen.
 _REPAIRING = re.compile(
-    "(?:在|正在|已经在|开始)(?:抢修|维修|修|处理|焊)|修着呢|抢修中|维修中|检修|施工"
+    "(?:在|正在|已经在|开始)(?:抢修|维修|修|处理|焊)|修着呢|抢修中|维修中|检修(?![井口孔])|施工"
 )
 # Who is liable, asked of a break with no water seen and no hurry (报停的房子管子冻裂了谁负责).
 _LIABILITY = re.compile("谁负责|谁(?:来)?赔|谁出钱|费用谁出|算谁的|责任|负责吗|归谁负责")
+# A mark the writer says has not changed for days (好几天了也没变化, 一个月了还是那么大): an old
+# mark asked about, nothing escaping now.
+_UNCHANGED = re.compile(
+    "(?:没|不)(?:有|啥|什么|怎么)?(?:变化|变大|扩大|再大|长大|再扩大|见大)|(?:还是|一直)(?:那么|这么)大"
+)
+# Condensation on a cold surface (暖气片表面出汗, 管子外面冒汗, 凝了一层水汽): not a leak, while no
+# water is seen escaping.
+_CONDENSATION = re.compile(
+    "(?:表面|外面|外壁|外头|管子?|片子?|暖气片?|分水器|阀门?)(?:上)?(?:都|也|有点|一直)?"
+    "(?:出汗|冒汗|结露|凝露|凝结|凝了|挂(?:着)?(?:一层)?水珠)|结露|凝露"
+)
 # Dampness (湿乎乎, 水印) the writer says does not drip: 一直湿乎乎的 没有滴 就是潮.
 _DAMP = re.compile("湿|潮|水渍|水迹|水印")
 # The writer's own home is fine: a question for someone else, or about a mark (我家没事,
@@ -814,7 +868,15 @@ _WATER_MOVES: tuple[str, ...] = (
 _WATER_WHERE: tuple[str, ...] = (
     "(?:流|淌|漏|漫|喷)了(?:一|满)(?:地|屋子?)|满(?:地|屋子?)(?:都是|全是)"
     "(?=(?:热|开|暖气|脏)?水|(?:白|热|蒸)?汽|白气|热气|$|[" + _PUNCT + "])",
-    _PLACE + "?(?:里|上|口)?" + _VOLUME + "(?:的)?(?:" + _WATER + "(?![印渍迹痕])|" + _STEAM + ")",
+    # (a volume of water, not of vapour or drops: 一层水汽 is condensation)
+    _PLACE
+    + "?(?:里|上|口)?"
+    + _VOLUME
+    + "(?:的)?(?:"
+    + _WATER
+    + "(?![印渍迹痕汽珠])|"
+    + _STEAM
+    + ")",
     # water that rises (水位一直在涨, 越涨越高): a flood growing, not a price
     "水(?:位|面)?"
     + _GAP
@@ -846,6 +908,8 @@ _WATER_PATTERNS: tuple[str, ...] = (
     *_WATER_WHERE,
     # an escaping verb with water or steam: 漏水, 冒热水, 漏出好多水, 喷热气, 冒着大量白汽
     "(?:" + _ESCAPES + ")(?:了|着|出|出来)?(?:大量|好多|很多|大股|一股股|一股|一些)?(?:的)?"
+    # …the water described by its heat or its look between (冒滚烫的水, 淌黑乎乎的水)
+    "(?:(?:滚烫|滚开|滚热|冒(?:着)?热气|黑乎乎|黄乎乎|热乎乎|热腾腾|烫人|烫手|浑|脏|发黑|发黄)的)?"
     "(?:" + _WATER + "|" + _STEAM + ")(?![费电票泡])",
     "(?:流|淌)(?:了|出)(?:好多|很多)?" + _WATER,
     "发(?:大)?水(?![费电票])|跑冒滴漏|漫水",
@@ -874,10 +938,21 @@ _WATER_PATTERNS: tuple[str, ...] = (
     + "|飙|淌|涌|"
     "(?:嘀嗒|滴答)(?!" + _GAP + "{0,4}响))",
     "漏得(?:厉害|很|挺|太|哗哗|稀里哗啦|到处|满地)",
+    # a cry of how hard it leaks (嗷嗷漏 快来 暖气, 哗哗漏, 狂漏; not 狂喷, a flame war)
+    "(?:嗷嗷|哇哇|哗哗|哗啦啦|呼呼|唰唰)(?:地|的)?(?:往外|往下)?"
+    "(?P<core>漏|渗|滴|淌|涌|喷|冒|呲|滋)(?![风气电答烟火])|(?:狂|猛)(?:漏|滴|渗|淌)(?![风气电答])",
     # a drip that does not stop (滴滴答答不停, 滴答个没完)
     "(?:滴滴答答|滴答滴答|嘀嘀嗒嗒|滴答|嘀嗒)(?:地|的)?(?P<core>不停|个不停|没完|停不下)",
     "(?<![泄])漏(?:了|啦|咧|到|下来|进|着)(?![风气电])",
-    "(?:楼道|地下室|车库|电梯井?|单元门?|屋里|家里|配电箱|电表箱)" + _GAP + "{0,3}?进水",
+    "(?:楼道|地下室|车库|电梯井?|单元门?|屋里|家里|配电箱|电表箱|配电室|门口|大厅|商铺|[一二三1-3]楼|"
+    "房间|卧室|客厅|厨房|管廊|机房|泵房|屋子)" + _GAP + "{0,3}?进(?:了)?(?:热|开|暖气|脏)?水",
+    # water pouring into a place (热水正往配电室里灌, 水往电梯井里流)
+    "水(?:正|正在|一直|还在|还|都|直)?往"
+    + _GAP
+    + "{1,8}?(?:里|内)(?P<core>灌|流|涌|淌|冲|漫|倒灌)",
+    # a flood likened to a body of water (大厅成了游泳池, 单元门口一片汪洋, 地下室变成池塘了)
+    "(?:成了|变成了?)(?:一片|个|了)?(?P<core>汪洋|游泳池|泳池|池塘|水塘|水库|湖|海)(?![绵鲜景报边南])|"
+    "一片汪洋|汪洋一片",
     # from above: 楼上漏下来, 天花板往下滴, 墙都湿透了, 地板泡了, 电脑都泡了, 楼下淹了
     "(?:楼上|天花板|房顶|屋顶|吊顶|顶棚|墙上|墙里|墙角|墙面|墙皮|"
     + _ROOM_TOP
@@ -895,7 +970,9 @@ _WATER_PATTERNS: tuple[str, ...] = (
     "(?i:(?:water|steam)\\b[^.!?]{0,30}?(?:pour|spray|gush|spurt|stream|flood|everywhere|"
     "coming (?:out|down|through))|(?:radiator|pipe|heater|valve|boiler)s?\\b[^.!?]{0,20}?"
     "(?:burst|leak|crack|split|broke|spray))",
-    "哗哗(?:地|的)?(?:流|淌|冒|出)(?:水)?|(?:手|手指头?|指头)?一?(?:松开|松手|松|拿开|挪开|放开|撒开|撒手|移开)(?:手)?(?:水)?(?:就|立马|马上)(?:往外)?(?:喷|冒|漏|流|呲|滋|涌|冲|窜|蹿|飙|射|淌|出来|哗)|往上(?:冒|喷|涌)",
+    "哗哗(?:地|的)?(?:流|淌|冒|出)(?:水)?|(?:手|手指头?|指头)?一?(?:松开|松手|松|拿开|挪开|放开|撒开|撒手|移开)(?:手)?(?:水)?(?:就|立马|马上)(?:往外)?(?:喷|冒|漏|流|呲|滋|涌|冲|窜|蹿|飙|射|淌|出来|哗)|往上(?:冒|喷|涌)|"
+    # …water welling up from below (热水从地底下往上翻), not a stomach's (酸水往上返)
+    "(?<![酸口])水" + _GAP + "{0,8}?往上(?:翻|返|拱|窜|蹿)",
     # steam: 蒸汽直往外冒, 暖气阀漏气
     "(?:蒸汽|热气|白汽|白气)(?:直|一直|哗哗)?(?:往外)?(?:冒|喷|窜)",
     "(?<!放气)(?<!排气)(?:暖气|管|(?<![放排]气)阀|片|接头|接口)" + _GAP + "{0,4}?(?P<core>漏气)",
@@ -1087,6 +1164,11 @@ _STEAM_AS_SMOKE = (
 )
 
 
+# A sewer named as a smell's source (物业说是在清化粪池, 是下水道返上来的, 污水井在修): its
+# rotten-egg smell is no gas.
+_SEWAGE = "化粪池|粪|下水道|污水|排污|阴沟|臭水沟"
+
+
 def _unless_said(words: str) -> re.Pattern[str]:
     """`words` said in a clause, but not as what the writer first thought and ruled out."""
     return re.compile(f"(?:^|[{_PUNCT}])(?:(?!以为|不是|没|不|像|跟)[^{_PUNCT}])*?(?:{words})")
@@ -1096,7 +1178,7 @@ _INNOCENT_SMOKE = _unless_said(_SMOKE_SOURCES)
 # …and the dust a radiator burns off when the heating first comes on (刚开暖气 有股灰尘烤焦的味).
 _INNOCENT_SMELL = _unless_said(
     _SMOKE_SOURCES + "|新买|新装|新换|刚买|第一次用|刚刷|灰尘|落灰|刚开暖气|刚来暖|刚供暖|头一回开|"
-    "烧灰|积灰|一层灰|好多灰|很多灰"
+    "烧灰|积灰|一层灰|好多灰|很多灰|" + _SEWAGE
 )
 # 漏气 / 跑气 / 泄漏 alone are gas when gas is named anywhere (好像漏气了，燃气灶那边);
 # 像煤气 after a smell in another clause (有股怪味，像煤气).
@@ -1140,7 +1222,7 @@ _SMELL_GROWS = (
 _EVERYDAY_SMELL = _unless_said(
     _SMOKE_SOURCES + "|新买|新装|新换|刚买|第一次用|刚刷|灰尘|落灰|刚开暖气|刚来暖|刚供暖|头一回开|"
     "霉|潮|下水|垃圾|厕所|马桶|尿|汗|脚臭|铁锈|锈|漂白|消毒|香水|自来水|装修|刷漆|家具|猫砂|宠物|臭水|腥|药味|"
-    "油漆|涂料|刷墙|甲醛|胶水"
+    "油漆|涂料|刷墙|甲醛|胶水|" + _SEWAGE
 )
 _SMELT = re.compile("味|闻(?:到|见|着|起来)|臭|冲鼻|刺鼻|呛")
 
@@ -1203,11 +1285,20 @@ _SCALD_PATTERNS: tuple[str, ...] = (
 _SPLASH = (
     _any(_WATER, _STEAM)
     + _GAP
-    + "{0,2}?(?P<core>喷|溅|浇|呲|滋|泼|冲|淋)(?:了|到|在)"
+    + "{0,2}?(?P<core>喷|溅|浇|呲|滋|泼|冲|淋)(?:(?:了|到|在)"
     + _GAP
     + "{0,3}?(?:一手|一脸|一身|满手|满脸|"
     + _BODY
-    + ")"
+    + ")|"
+    # …the particle left out before the body part (热水喷脸上了, 开水呲手上了)
+    + _BODY
+    + "上)"
+)
+# The writer says the splash did no harm (还好不算太烫, 幸好不烫, 没烫着): the leak, not a scald.
+# (not the radiator's 不烫, a complaint of its own: 暖气一直不烫)
+_UNHARMED = re.compile(
+    "(?:还好|幸好|好在)(?:水|是)?(?:不算|不怎么|不太|不是很|不|没)(?:太|很|那么)?(?:烫|热)|"
+    "(?:还好|幸好|好在)(?:水)?(?:是)?(?:温的|凉的|温水|凉水)|没(?:有)?(?:被)?烫(?:着|到|伤)"
 )
 _SPLASH_ANY = (
     "(?P<core>喷|溅|浇|呲|滋|泼|熏|扑|冲|淋)(?:了|到|在|着)" + _GAP + "{0,4}?"
@@ -1360,6 +1451,34 @@ _FOUND = (
     "(?:躺|趴|倒|蜷|缩|窝|坐|靠)(?:着|在)(?:地上)?(?:个|一个)?"
     "(?:人|老人|大爷|大妈|老太太|老太|老头|流浪汉|醉汉|孩子|小孩|男的|女的|大叔|阿姨)"
 )
+#: Anyone, of any calling, fallen into a well, a pit or a trench (一个环卫工掉进热力井里去了,
+#: 送外卖的小哥摔进检查井了, 井盖没盖 一个老太太掉下去了, 井里掉进去一个人); the well may be
+#: named anywhere.
+_PERSON_NOUN = _any(
+    "人|工|小哥|小伙子?|师傅|大爷|大妈|大叔|阿姨|老太太?|老头|行人|路人|学生|男的|女的|大哥|大姐|邻居|保安|"
+    "快递员?|外卖员?",
+    _FRAIL_WORDS,
+)
+_FELL_IN = (
+    _PERSON_NOUN
+    + "(?:不小心|一下子?|直接|突然|一脚踩空)?(?P<core>(?:掉|摔|跌|栽|落)(?:进|入|下)(?:去|了)?)|"
+    "(?:井|坑|沟)(?:里|内|中|下面)?(?:掉|摔|跌|落)(?:进去|下去)(?:了)?(?:一个|个)?" + _PERSON_NOUN
+)
+_PIT = re.compile("井|坑|沟")
+#: Someone who cannot get out where the water is (她一个人出不来, 我婆婆在里屋出不来, 地下室有人被
+#: 困住了, 我女儿在里面 水还在涨): with a leak reported, a person in danger, not only a leak.
+_SHUT_IN = re.compile(
+    "(?<![水汽气车])(?:出不来|出不去|逃不出|跑不出|走不出)|被困|困住|困在|"
+    "(?P<inside>(?:人|她|他|" + _FRAIL_WORDS + ")(?:还|都|一个人)?(?:在|关在|锁在)里(?:面|头|屋))"
+)
+# …someone inside (我女儿在里面) is shut in only behind a door that will not open.
+_DOOR_STUCK = re.compile(
+    "打不开|开不开|开不了|推不开|拉不开|锁住|卡住|反锁|门(?:也|都)?(?:坏|变形|泡胀)"
+)
+# Someone other than the writer alone (我出不去门 楼道全是水 is an errand put off, 我和孩子 is not).
+_OTHER_PERSON = re.compile("人|他|她|" + _FRAIL_WORDS)
+_NEAR_PERSON = 12
+
 #: Unwell in the writer's own words: 我感觉不太对劲, 觉得人不舒服 (not 屋里不对劲).
 _UNWELL_SELF = (
     "(?:感觉|觉得)(?:身体|身上|人|自己)?"
@@ -1482,13 +1601,16 @@ _SIGNS: tuple[_Sign, ...] = tuple(
         ),
         (
             "body_cold",
-            "体温"
+            # (a space before the figure: ti wen 34 du typed in pinyin)
+            "体温 ?"
             + _GAP
             + "{0,4}?(?:低|偏低|只有|才|不到|3[0-5]|三十[一二三四五]?(?:度|点)|上不来|上不去|"
             "升不上去|升不起来|掉|降|往下)|"
             "(?:身上|浑身|全身|身子|摸着|摸起来)(?:都)?(?:冰凉|冰冷|发凉|冰拔凉)|低温症|失温|低体温|后背(?:都)?冰凉|"
             "(?i:confused|unresponsive|hypotherm|can'?t wake|"
-            "lips (?:are |turned )?(?:blue|purple))",
+            "lips (?:are |is )?(?:(?:turn|go|look|get)(?:s|ed|ing|ne)? |gone |a bit |kind of |"
+            "really )*(?:blue|purple)|"
+            "(?:blue|purple) lips)",
             2,
             False,
             None,
@@ -1674,9 +1796,10 @@ _NOT_SERIOUS = re.compile(
 _TRIGGERS: tuple[_Trigger, ...] = (
     _Trigger("person", re.compile(_ACUTE)),
     *(_Trigger("person", re.compile(p), scald=True) for p in _SCALD_PATTERNS),
-    _Trigger("person", re.compile(_SPLASH), needs=_INJURY, scald=True),
+    _Trigger("person", re.compile(_SPLASH), needs=_INJURY, unless=_UNHARMED, scald=True),
     _Trigger("person", re.compile(_FALL), needs=_FALL_HARM, mild_ok=True),
     _Trigger("person", re.compile(_TRAPPED), needs=_OUTDOOR_COLD),
+    _Trigger("person", re.compile(_FELL_IN), needs=_PIT),
     _Trigger(
         "person",
         re.compile(_BLISTER),
@@ -1688,7 +1811,7 @@ _TRIGGERS: tuple[_Trigger, ...] = (
         "person",
         re.compile(_SPLASH_ANY),
         needs=re.compile(f"(?:{_INJURY.pattern})|(?:{_HOT_WATER.pattern})"),
-        unless=re.compile("洗澡|淋浴|花洒|热水器|洗头|洗脸|泡脚|舒服"),
+        unless=re.compile("洗澡|淋浴|花洒|热水器|洗头|洗脸|泡脚|舒服|" + _UNHARMED.pattern),
         scald=True,
     ),
     # …the body said first (孩子脸上被溅到了 红了一大片)
@@ -1704,6 +1827,7 @@ _TRIGGERS: tuple[_Trigger, ...] = (
         needs=re.compile(
             f"\\A(?=[\\s\\S]*(?:{_INJURY.pattern}))(?=[\\s\\S]*(?:{_HOT_WATER.pattern}))"
         ),
+        unless=_UNHARMED,
         scald=True,
     ),
     _Trigger(
@@ -2033,6 +2157,10 @@ def _counts(text: str, plain: str, kind: Kind, span: _Span) -> bool:
         return False
     if _HEARSAY.search(plain[clause:end]) or _last_is(plain, span.core, _HEARSAY, _HERE):
         return False
+    if max(_ends(_NEWS, plain), default=-1) > span.end and not (
+        _ends(_HERE, plain) or _ends(_URGENT, plain) or _ends(_STRONGLY_ONGOING, plain)
+    ):
+        return False  # 北京是不是有地方爆管了 上新闻了: the news named after, nothing of here
     if (
         _TOPIC_AFTER.match(text, span.end)
         or (_TOPIC_BEFORE.search(text, clause, span.start) and _EVENT.match(text, span.start))
@@ -2096,6 +2224,8 @@ class _WaterFacts:
     notice: bool
     aftermath: bool
     drained: bool
+    unchanged: bool
+    condensation: bool
 
     @classmethod
     def read(cls, text: str, plain: str) -> _WaterFacts:
@@ -2145,6 +2275,8 @@ class _WaterFacts:
                 and not _STILL_LEAKING.search(text)
             ),
             drained=bool(_DRAINING.search(text)),
+            unchanged=bool(_UNCHANGED.search(text)),
+            condensation=bool(_CONDENSATION.search(plain)),
             aftermath=bool(
                 _AFTERMATH.search(text)
                 and (_PAST.search(text) or _DAMAGE.search(text))
@@ -2190,7 +2322,9 @@ def _can_wait(text: str) -> bool:
     if _URGENT.search(text):
         return False
     return (
-        bool(_NOT_URGENT.search(text)) or (minor and (later or contained)) or (contained and later)
+        bool(_NOT_URGENT.search(text) or _SLOW_RATE_RE.search(text))
+        or (minor and (later or contained))
+        or (contained and later)
     )
 
 
@@ -2218,6 +2352,8 @@ def _water_discounted(text: str, facts: _WaterFacts, m: re.Match[str]) -> bool:
         return True
     if (facts.dry or facts.liability or facts.repairing) and not facts.water_seen:
         return True  # a leak guessed with the floor dry, who is liable, a repair under way
+    if (facts.unchanged or facts.condensation) and not (facts.water_seen or facts.happening):
+        return True  # an old mark that does not grow, a radiator sweating
     if facts.drained and _VESSEL_EVIDENCE.search(evidence):
         return True  # 暖气片放水 接了两桶黑水: the writer drained it into the buckets
     if (_DRY_PART.search(evidence) or "松" in evidence) and not _ESCAPING.search(text):
@@ -2250,7 +2386,10 @@ def _idle_question(plain: str) -> bool:
     """A curious question about words (module docstring), with no home, no now, no hurry and
     nothing said to be going on."""
     return bool(_IDLE.search(plain)) and not (
-        _HERE.search(plain) or _URGENT.search(plain) or _HAPPENING.search(plain)
+        _HERE.search(plain)
+        or _URGENT.search(plain)
+        # (what goes on every winter, 一直冒白汽 每年冬天都这样, is a sight asked about)
+        or (_HAPPENING.search(plain) and not _USUAL.search(plain))
     )
 
 
@@ -2410,6 +2549,20 @@ def _prepared(text: str | None) -> tuple[str, str] | None:
     return _blank_false_friends(plain), plain
 
 
+def _shut_in(text: str, plain: str, after: int) -> list[_Hit]:
+    """Someone who cannot get out (`_SHUT_IN`) in a message that reports water escaping: the
+    person kind, with someone other than the writer named right before (车出不来 or 水出不来 is
+    no one)."""
+    return [
+        _Hit("person", m.start(), m.group(0))
+        for m in _SHUT_IN.finditer(text)
+        if m.start() > after
+        and _OTHER_PERSON.search(text, max(0, m.start() - _NEAR_PERSON), m.end())
+        and (m.group("inside") is None or _DOOR_STUCK.search(text))
+        and _counts(text, plain, "person", _Span.of(m))
+    ]
+
+
 def detect_emergency(text: str | None) -> Emergency | None:
     """The emergency `text` reports, or None (module docstring: kinds and what does not count).
 
@@ -2434,6 +2587,8 @@ def detect_emergency(text: str | None) -> Emergency | None:
     live = [h for h in hits if h.start > last_resolution]
     if not live:
         return None
+    if any(h.kind == "water" for h in live):
+        live.extend(_shut_in(blanked, plain, last_resolution))
     # Someone's signs scored by fumes (dizzy by a running boiler, no acute sign) are carbon
     # monoxide: a gas emergency (leave, air the rooms, no form to fill in a poisoned room), as the
     # fifth to seventh writers named it; its people get the poisoning first aid (`cause`).

@@ -173,3 +173,24 @@ def test_the_ninth_emergency_set_holds_its_floors() -> None:
     assert (score.emergencies, score.non_emergencies) == (190, 110)
     assert score.recall is not None and score.recall >= 0.99
     assert score.false_alarm_rate is not None and score.false_alarm_rate <= 0.01
+
+
+ELEVENTH = PROJECT_ROOT / "tests" / "nlu" / "emergency_cases_eleventh.yml"
+
+
+def test_the_eleventh_emergency_set_holds_its_floors() -> None:
+    """The eleventh set (an eleventh writer, 2026-12-06) scored 94.7 % recall (180/190: person
+    91.1 %, gas 100 %, water 94.0 %) with 6.4 % false alarms (7/110) and 96.1 % kind agreement
+    after the tenth round, unread. Its misses and false alarms were then read (issue 16, eleventh
+    round) and grouped into classes — anyone fallen into a well, someone shut in where the water
+    is, water coming in or welling up, a flood likened to a pool or a sea, water pouring into a
+    room, the water described between verb and noun, a cry of how hard it leaks, a child's word
+    for a leak, English and pinyin signs of the cold, charcoal burnt indoors, a splash onto the
+    body; a sight asked about out of curiosity that is there every winter, a slow drip, a leak
+    guessed with no water to be seen, an old mark that does not grow, condensation, the news, a
+    sewer's smell, a splash that did no harm: 100 % (190/190) and 0 % (0/110), kind 100 %, on a
+    set now seen. The next writer's set gives the next honest figure."""
+    score = measure(load_cases(ELEVENTH))
+    assert (score.emergencies, score.non_emergencies) == (190, 110)
+    assert score.recall is not None and score.recall >= 0.99
+    assert score.false_alarm_rate is not None and score.false_alarm_rate <= 0.01

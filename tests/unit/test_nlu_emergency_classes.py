@@ -396,7 +396,7 @@ def test_the_probes_written_while_building_the_classes_still_hold() -> None:
     """tests/nlu/emergency_cases_dev_probes.yml: batches in new voices, each scored before
     the rules were extended for it (the figures are in the file); now every one is right."""
     score = measure(load_cases(PROJECT_ROOT / "tests" / "nlu" / "emergency_cases_dev_probes.yml"))
-    assert (score.emergencies, score.non_emergencies) == (881, 856)
+    assert (score.emergencies, score.non_emergencies) == (948, 887)
     assert score.recall == 1.0 and score.false_alarm_rate == 0.0
     # kinds: signs scored by fumes (a stove, a boiler, a smell, several people) with no acute
     # sign are carbon monoxide, named gas since issue 16's seventh round as batches 8-11 and the
@@ -1195,3 +1195,160 @@ def test_the_tenth_rounds_batch_21_families(text: str, kind: str) -> None:
 )
 def test_a_leak_looked_at_and_found_dry_is_none(text: str) -> None:
     assert detect_emergency(text) is None, text
+
+
+# --------------------------------------------------------------- issue 16, the eleventh round
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # anyone, of any calling, fallen into a well or a pit (the well named anywhere)
+        ("一个环卫工掉进热力井里去了 快来人", "person"),
+        ("有个送外卖的小哥摔进路边的检查井了", "person"),
+        ("热力井盖没盖 一个老太太掉下去了", "person"),
+        ("井里掉进去一个人 井口往外冒热气", "person"),
+        # someone who cannot get out where the water is: the person before the leak
+        ("我奶奶坐轮椅 家里进热水了 她一个人出不来 我在外地", "person"),
+        ("管子爆了 热气把屋子全充满了 我婆婆在里屋出不来 门口全是滚水", "person"),
+        ("地下室进水了 里面还有人出不来", "person"),
+        ("地下室有人被困住了 水已经到胸口了 是热水管爆的", "person"),
+        ("暖气管爆了 满屋子蒸汽 我爸腿脚不好 困在卧室里了", "person"),
+        ("楼道全是热水 我和孩子出不去了", "person"),
+        ("卫生间门被水泡胀了打不开 我女儿在里面 水还在涨 是热的", "person"),
+        # water coming in or welling up; a flood likened to a pool, a sea, a pond
+        ("单元门口一片汪洋 热水从地底下往上翻 一楼几户门口都进水了", "water"),
+        ("我们楼一层大厅现在成了游泳池 水还是热的 源头好像是管道间", "water"),
+        ("地下室变成池塘了 管道间那边哗哗的", "water"),
+        ("井盖边上的热水往上翻 越来越多", "water"),
+        ("一楼大堂都成了泳池了 暖气管道那边过来的", "water"),
+        ("单元门口汪洋一片 热水从地砖缝里往上拱", "water"),
+        ("配电室进了热水 楼里的暖气管子在那边", "water"),
+        # water pouring into a room, relayed from the building's group while it goes on
+        ("物业群里说和平里2号楼地下管廊爆了 热水正往配电室里灌 有没有人去关总阀", "water"),
+        ("业主群里说3号楼管道爆了 水正往地下车库里灌", "water"),
+        ("物业群里在传 管廊里的热水正往泵房里涌 快找人", "water"),
+        # the water described between the verb and the noun
+        ("我们楼前的热力井口一直在冒滚烫的水 小孩上学都要从这过 太危险了", "water"),
+        ("井盖缝里冒滚开的水", "water"),
+        ("路边检修井喷热腾腾的水", "water"),
+        ("楼道那根立管在冒发黄的水", "water"),
+        # a cry of how hard it leaks, the part named after (keyword messages)
+        ("嗷嗷漏 快来 暖气", "water"),
+        ("狂漏 暖气片 快来", "water"),
+        ("嗷嗷喷 阀门 救命", "water"),
+        ("猛滴 接头 快来", "water"),
+        # a child's word for a leak
+        ("阿姨 奶奶说暖气尿尿了 地上好大一滩 还在流 热乎乎的 一直不停 我们该怎么办", "water"),
+        ("妈妈 暖气片在尿尿 地上湿了一大片", "water"),
+        ("暖气管子尿尿了 流了一地", "water"),
+        ("阀门尿尿了 地上一滩水", "water"),
+        # English: lips turning, going, looking blue; a child
+        ("baby is freezing, lips turning blue, no heating at all, 幸福里2号楼", "person"),
+        ("my grandma's lips are going blue, the flat is freezing", "person"),
+        ("no heat for 2 days, dad's lips look purple", "person"),
+        ("the kid has blue lips and it's freezing in here", "person"),
+        # pinyin: the body said cold
+        ("ti wen 34 du duo, lao ren, jia li bing leng, zen me ban", "person"),
+        ("nai nai shen shang bing liang, jia li mei nuan qi", "person"),
+        ("lao ren ti wen hen di, wu li hen leng", "person"),
+        ("bao bao shou jiao bing leng, jia li hen leng", "person"),
+        # charcoal or a fire basin lit indoors against the cold: poisoning (gas)
+        ("老爷子嫌冷 偷偷在屋里点了个炭火锅取暖 门窗紧闭 现在嘴唇发紫 说胸闷", "gas"),
+        ("家里冷 生了个火盆 老太太说头晕 憋得慌", "gas"),
+        ("屋里冷 用炭火锅取暖 我爸恶心想吐", "gas"),
+        ("没暖气 点了个炭炉 孩子一直犯困 脸色发白", "gas"),
+        # a splash the writer says did no harm: the leak, not a scald
+        ("暖气管子跟高压水枪似的 呲了我一身 还好不算太烫 现在屋里全是水", "water"),
+        ("接头喷了我一身 幸好不烫 屋里都是水", "water"),
+        ("水溅了我一手 没烫着 就是管子还在喷", "water"),
+        ("阀门呲了我一脸 还好水不怎么烫 地上全是水了", "water"),
+        # a splash onto the body with its particle left out (喷脸上)
+        ("我爸给暖气放气 热水喷脸上了 眼睛睁不开", "person"),
+        ("开水呲手上了 起泡了", "person"),
+        ("蒸汽喷胳膊上 红了一片 疼", "person"),
+        ("热水溅腿上了 疼得孩子直哭", "person"),
+        ("暖气一直不烫 今天放气 热水喷脸上了 眼睛睁不开", "person"),
+        # the writer's own post or report online is no hearsay (found on the way)
+        ("我在网上报修了 暖气管一直漏", "water"),
+        ("我发朋友圈了 暖气片爆了 没人管", "water"),
+        ("我发了抖音 暖气管子爆了 一地水", "water"),
+        ("刚发了快手 暖气管子裂了 水往外冒", "water"),
+    ],
+)
+def test_the_eleventh_rounds_families(text: str, kind: str) -> None:
+    assert _kind(text) == kind, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a sight there every winter, asked about out of curiosity
+        "热力站那边一直冒白汽 每年冬天都这样 好奇问问是啥",
+        "路口那个井盖一直冒热气 年年都这样 好奇问一下",
+        "小区换热站一直往外冒白汽 每年冬天都是这样 就是好奇",
+        "马路上那个检查井一直冒汽 每年都这样 随便问问",
+        # a drip said to be slow
+        "暖气阀门有点滴水 一小时也就一两滴",
+        "暖气片接口渗水 半天才一滴",
+        "管子接头有点滴 一晚上也就三四滴",
+        "阀门下面滴水 十几分钟一两滴吧",
+        # a leak guessed with no water to be seen (看不到水)
+        "屋子里一股潮味霉味 是不是暖气管漏了 看不到水",
+        "是不是地暖管漏了 哪儿都看不见水",
+        "感觉暖气片渗水 可是瞅不见水印",
+        "楼下说我家漏水 我找不着哪里有水",
+        # an old mark that does not grow
+        "卫生间墙上有块湿印 不大 好几天了也没变化 会不会是暖气管渗水",
+        "客厅墙角有一块水印 一个月了还是那么大 是不是暖气渗水",
+        "地板上有个水渍 好久了也没扩大 是暖气管渗吗",
+        "暖气片下面墙皮有点湿 几天了没啥变化 会不会是管子渗",
+        # condensation
+        "暖气片表面出汗 有小水珠 是漏了吗",
+        "暖气管子外面冒汗 湿漉漉的 是不是漏了",
+        "暖气片表面凝了一层水汽 是在渗吗",
+        "暖气片外面结露了 湿湿的 是渗水了吗",
+        "分水器表面凝结了好多水珠 是不是漏了",
+        # the news or social media named after, nothing of here
+        "北京昨天是不是有地方爆管了 上新闻了",
+        "昨晚是不是哪里爆管了 朋友圈都在转",
+        "南边那片管网是不是爆了 抖音上刷到的",
+        "天津那边管子爆了 水老深了 看视频里说的",
+        # a rotten-egg smell with a sewer named as its source
+        "小区里老有股臭鸡蛋味 物业说是在清化粪池 过两天就好",
+        "楼道里一股臭鸡蛋味 是下水道返上来的 物业说了",
+        "单元门口老闻到臭鸡蛋味 旁边那个污水井在修",
+        "小区里一股烂鸡蛋味儿 在掏粪呢",
+    ],
+)
+def test_the_eleventh_rounds_discount_classes(text: str) -> None:
+    assert detect_emergency(text) is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # what the eleventh round's classes must leave as they were
+        ("施工的工人跌进管沟里了 下面全是热水", "person"),
+        ("车库进水了 车出不来", "water"),  # a car shut in is no person
+        ("放水阀水出不来 暖气片还在漏", "water"),
+        ("北京爆管上新闻了 我们小区现在也停暖了 家里水管也在漏", "water"),  # the writer's home
+        ("还好是温的 阀门呲了我一脸 地上全是水了", "water"),
+        ("暖气管一直在滴水 新闻说明天降温", "water"),  # news after, a leak going on
+        ("暖气片跟墙连着的地方往外渗水 一会儿一滴 快来", "water"),  # not said to be slow
+        ("我出不去门 楼道全是水", "water"),  # the writer alone: an errand put off
+        ("孩子在里面睡觉 暖气片漏水了", "water"),  # inside, no door stuck
+        ("暖气管漏水了 但是看不见漏在哪里", "water"),  # where from, not whether
+        ("屋里热得出汗 暖气片接口漏水了", "water"),  # a person sweating, not a radiator
+        ("我们家用壁挂炉取暖 但是坏了 家里冷 我妈头疼", "person"),  # the cold's, nothing burns
+        ("孩子的玩具掉进井里了", None),  # a thing, not a person
+        ("手机掉进热力井里了 能帮忙捞吗", None),
+        ("脑子进水了吧你们", None),
+        ("暖气不热 客厅冷得跟游泳池似的", None),
+        ("必须狂喷你们这破公司 暖气一直不热", None),
+        ("胃里酸水往上返 屋里也不冷", None),
+        ("网上看到说暖气片会爆 是真的吗", None),
+    ],
+)
+def test_the_eleventh_rounds_classes_keep_their_edges(text: str, kind: str | None) -> None:
+    assert _kind(text) == kind, text
