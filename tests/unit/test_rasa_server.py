@@ -19,8 +19,8 @@ from rasa.shared.utils.common import minimal_kwargs
 from sanic import Sanic
 
 from bot.config import ConfigError
-from bot.launcher import free_port
 from bot.rasa_server import ServerPlugin, conceal_version, request_is_local
+from tests.unit.test_rest_channel import served
 
 TOKEN = "api-token-kept-out-of-argv"
 
@@ -86,16 +86,8 @@ async def rasa_app(*, concealed: bool) -> AsyncIterator[str]:
     app.name = f"rasa_server_test_{uuid.uuid4().hex}"
     if concealed:
         app.register_listener(conceal_version, "before_server_start")
-    port = free_port()
-    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True)
-    assert server is not None
-    await server.startup()
-    await server.before_start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.close()
-        await server.wait_closed()
+    async with served(app) as url:
+        yield url
 
 
 @pytest.fixture(autouse=True)
