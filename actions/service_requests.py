@@ -45,6 +45,7 @@ from actions.readback import SLOT as READ_BACK_SLOT
 from actions.readback import ReadBackSlot, confirmed_or_not_needed, withdrawn_at_read_back
 from actions.side_questions import answer_side_questions
 from bot.base import clock
+from bot.base.untrusted import plain_text
 from bot.nlu.agreement import STORY_SLOTS, tells_more_of_complaint
 from bot.nlu.answers import yes_no_answer
 from bot.nlu.complaints import category_kept, complaint_category_of, complaint_change
@@ -348,8 +349,9 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
     async def validate_complaint_text(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Keep what the user said (up to the limit); a bare 嗯 is not a description."""
-        text = str(value or "").strip()
+        """Keep what the user said as plain text (up to the limit; it is read back and goes into
+        the ticket); a bare 嗯 is not a description."""
+        text = plain_text(str(value or ""))
         if sum(ch.isalnum() for ch in text) < 2:
             dispatcher.utter_message(response="utter_ask_complaint_text")
             return {"complaint_text": None}

@@ -7,6 +7,7 @@ dies the others are stopped too, so a half-running assistant never stays behind.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import secrets
 import signal
@@ -23,7 +24,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.config import PROJECT_ROOT, ConfigError
+from bot.config import PROJECT_ROOT
+from bot.production.profile import read_env_file
 
 
 @dataclass
@@ -70,9 +72,9 @@ def _rasa() -> str:
 def new_secret(nbytes: int = 24) -> str:
     """A random URL-safe secret that never starts with "-".
 
-    `secrets.token_urlsafe` starts with "-" once in 64: passed as `rasa run --auth-token -x…`,
-    argparse reads it as an option and the Rasa server exits ("expected one argument"). Found
-    when `python -m bot run` failed to start in review; every generated token comes from here.
+    `secrets.token_urlsafe` starts with "-" once in 64, and a command line that is handed one
+    (`python -m bot dialogue --token -x…`) reads it as an option. Every generated token comes
+    from here.
     """
     while (token := secrets.token_urlsafe(nbytes)).startswith("-"):
         pass
@@ -85,15 +87,25 @@ def rasa_service(
     port: int,
     endpoints: Path,
     credentials: Path = PROJECT_ROOT / "credentials.yml",
-    auth_token: str | None = None,
+    api: bool = False,
+    interface: str | None = None,
 ) -> Service:
-    """A Rasa server (channels + dialogue; the HTTP API only with a token), ready at `/`."""
-    argv = [_rasa(), "run", "--model", str(model), "--port", str(port)]
-    argv += ["--endpoints", str(endpoints), "--credentials", str(credentials), "--cors", "*"]
-    if auth_token:
-        if auth_token.startswith("-"):
-            raise ConfigError("RASA_AUTH_TOKEN must not start with '-': rasa reads it as an option")
-        argv += ["--enable-api", "--auth-token", auth_token]
+    """A Rasa server (channels + dialogue; the HTTP API with `api`), ready at `/`.
+
+    Started through `bot.rasa_server`, which gives Rasa the API token from `RASA_AUTH_TOKEN` in
+    the environment: on the command line (`--auth-token`) every user of the machine read it with
+    `ps` (red team R3). No `--cors`: the widget talks over a WebSocket and its demo page is served
+    by Rasa itself, so no browser needs Rasa to allow another origin, and `--cors *` told every
+    website's scripts they may call the API with the visitor's credentials. `interface`: the
+    address to listen on (Rasa's default: every one, which the widget needs when nothing is in
+    front of Rasa).
+    """
+    argv = [sys.executable, "-m", "bot.rasa_server", "--model", str(model), "--port", str(port)]
+    argv += ["--endpoints", str(endpoints), "--credentials", str(credentials)]
+    if api:
+        argv.append("--enable-api")
+    if interface:
+        argv += ["--interface", interface]
     return Service(name, argv, f"http://127.0.0.1:{port}/")
 
 
@@ -142,7 +154,7 @@ def stack_services(
     rasa_url = f"http://127.0.0.1:{rasa_port}"
     return [
         action_service("action server", actions_port),
-        rasa_service("Rasa server", model, rasa_port, endpoints, auth_token=auth_token),
+        rasa_service("Rasa server", model, rasa_port, endpoints, api=bool(auth_token)),
         scheduler_service(scheduler_port, rasa_url if auth_token else None),
         *([console_service("agent console", console_port, rasa_url)] if auth_token else []),
     ]
@@ -153,6 +165,46 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+#: Files the stack's processes create are readable and writable by its user only.
+PRIVATE_UMASK = 0o077
+#: Where `make run` keeps the secrets it uses (mode 0600): printed, they went into every log a
+#: user redirected the output to (red team R3). Its path is printed instead.
+SECRETS_FILE = PROJECT_ROOT / "var" / "secrets.env"
+
+
+def private_dir(path: Path) -> Path:
+    """`path` as a folder only its owner may enter (0700), created if missing: var/ holds the
+    ticket store, Rasa's trackers and the secrets file (red team R10)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
+    return path
+
+
+def write_secrets(path: Path, values: Mapping[str, str]) -> Path:
+    """Set `values` in the `NAME=value` file at `path` (other names kept), mode 0600.
+
+    Written to a new 0600 file that then replaces the old one, so no reader ever sees the
+    secrets in a file with a wider mode. Source it (`set -a; . var/secrets.env`) or read one
+    name from it (`read_secret`).
+    """
+    merged = {**(read_env_file(path) if path.exists() else {}), **values}
+    private_dir(path.parent)
+    draft = path.with_name(f".{path.name}.new")
+    with contextlib.suppress(FileNotFoundError):
+        draft.unlink()
+    descriptor = os.open(draft, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write("# secrets of the running stack (bot/launcher.py); keep this file 0600\n")
+        handle.writelines(f"{name}={value}\n" for name, value in merged.items())
+    os.replace(draft, path)
+    return path
+
+
+def read_secret(name: str, path: Path = SECRETS_FILE) -> str:
+    """The value of `name` in the secrets file `make run` writes ("" when it has none)."""
+    return read_env_file(path).get(name, "") if path.exists() else ""
 
 
 @dataclass
@@ -232,9 +284,12 @@ def _is_ready(url: str) -> bool:
 
 
 def spawn(service: Service, env: dict[str, str]) -> None:
-    """Start `service`'s process (in its own process group, so `stop` ends its children too)."""
+    """Start `service`'s process (in its own process group, so `stop` ends its children too).
+
+    With umask 077: what the stack writes (Rasa's tracker database, logs) is its user's only.
+    """
     service.process = subprocess.Popen(
-        service.argv, cwd=PROJECT_ROOT, env=env, start_new_session=True
+        service.argv, cwd=PROJECT_ROOT, env=env, start_new_session=True, umask=PRIVATE_UMASK
     )
 
 
@@ -285,11 +340,12 @@ def stop(services: Sequence[Service], grace: float = 15.0) -> None:
             service.process.wait()
 
 
-def demo_agents() -> str:
+def demo_agents(secrets_file: Path = SECRETS_FILE) -> str:
     """With a demo policy, make sure the demo agents exist; the console lines to print.
 
-    Their password is CONSOLE_DEMO_PASSWORD, or one generated on the first run and printed only
-    then; nothing secret is kept in the repository.
+    Their password is CONSOLE_DEMO_PASSWORD, or one generated on the first run and kept in
+    `secrets_file` (0600) as CONSOLE_DEMO_PASSWORD; only the file's path is printed, never the
+    password. Nothing secret is kept in the repository.
     """
     from datetime import datetime, timezone
 
@@ -304,10 +360,12 @@ def demo_agents() -> str:
         generated = ensure_demo_agents(session, given, datetime.now(timezone.utc))
     names = "/".join(name for name, _, _ in DEMO_AGENTS)
     if generated:
-        return f"  demo agents     {names}, password {generated} (shown this once)\n"
+        write_secrets(secrets_file, {"CONSOLE_DEMO_PASSWORD": generated})
     if given:
         return f"  demo agents     {names}, password from CONSOLE_DEMO_PASSWORD\n"
-    return f"  demo agents     {names} (password as first shown, or set CONSOLE_DEMO_PASSWORD)\n"
+    if generated or read_secret("CONSOLE_DEMO_PASSWORD", secrets_file):
+        return f"  demo agents     {names}, password: CONSOLE_DEMO_PASSWORD in {secrets_file}\n"
+    return f"  demo agents     {names} (password as first set, or set CONSOLE_DEMO_PASSWORD)\n"
 
 
 def run_stack(
@@ -327,6 +385,7 @@ def run_stack(
         "CONSOLE_SECRET": console_secret,
         "ACTION_SERVER_TOKEN": os.environ.get("ACTION_SERVER_TOKEN") or secrets.token_urlsafe(32),
     }
+    secrets_file = write_secrets(SECRETS_FILE, {"RASA_AUTH_TOKEN": token})
     endpoints = write_endpoints(PROJECT_ROOT / "var" / "endpoints.yml", actions_port)
     services = stack_services(
         model,
@@ -337,7 +396,7 @@ def run_stack(
         scheduler_port=scheduler_port,
         console_port=console_port,
     )
-    agents = demo_agents()
+    agents = demo_agents(secrets_file)
 
     def _interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
@@ -352,7 +411,7 @@ def run_stack(
             f"  socket.io       http://localhost:{rasa_port}/socket.io\n"
             f"  WeChat / SMS    /webhooks/wechat/webhook, /webhooks/sms/webhook "
             "(off until WECHAT_* / SMS_* are set)\n"
-            f"  HTTP API token  {token}\n"
+            f"  HTTP API token  RASA_AUTH_TOKEN in {secrets_file} (mode 0600)\n"
             f"  action server   http://{ACTIONS_HOST}:{actions_port}/webhook (this machine only)\n"
             f"  scheduler       http://localhost:{scheduler_port}/health\n"
             f"  agent console   http://localhost:{console_port}/\n"
@@ -393,8 +452,9 @@ def _run_command(args: argparse.Namespace) -> int:
     from bot.modelcache import ensure_model
     from bot.store.db import ensure_schema
 
+    os.umask(PRIVATE_UMASK)
+    private_dir(PROJECT_ROOT / "var")
     ensure_schema()
-    (PROJECT_ROOT / "var").mkdir(exist_ok=True)
     return run_stack(
         ensure_model(), args.port, args.actions_port, args.scheduler_port, args.console_port
     )

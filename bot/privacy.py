@@ -102,6 +102,22 @@ def mask_text(text: str) -> str:
     return _OPENID.sub(lambda m: mask_id(m.group()), text)
 
 
+#: Characters that must not reach a log line raw: C0 controls but the tab, DEL, C1 controls and
+#: the Unicode line and paragraph separators. A newline let a message write a line of its own
+#: that looked like any other (a forged `bot.alerts.verification` warning), ESC sequences clear or
+#: recolour the terminal of whoever tails the log (red team R8). Each becomes a visible escape.
+_LOG_UNSAFE = {
+    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    for code in (*range(0x00, 0x09), *range(0x0A, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)
+} | {0x0A: "\\n", 0x0D: "\\r"}
+
+
+def escape_controls(text: str) -> str:
+    """`text` with every control character that could break or forge a log line escaped
+    (`\\n`, `\\r`, `\\x1b`, `\\u2028` …); tabs and all other text unchanged."""
+    return text.translate(_LOG_UNSAFE)
+
+
 #: The attributes every record has; the others come from `extra=` (Sanic's access log puts the
 #: request line, URL and query string included, in `request`).
 _RECORD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
@@ -114,7 +130,9 @@ _TRACEBACKS = logging.Formatter()
 
 class MaskedLogRecord(logging.LogRecord):
     """A log record whose message, `extra` fields, traceback and stack are masked for every
-    handler that formats it.
+    handler that formats it, and whose message and `extra` fields are one line: their control
+    characters escaped (`escape_controls`), so text a user sent cannot start a line of its own.
+    A traceback and a stack keep their lines.
 
     As the record factory it is a path every record of the process crosses, whichever logger made
     it: Rasa's, Sanic's (whose loggers do not propagate to the root) and Python warnings, and
@@ -140,10 +158,10 @@ class MaskedLogRecord(logging.LogRecord):
             raise
         for key, value in list(vars(self).items()):
             if key not in _RECORD_ATTRIBUTES and isinstance(value, str):
-                setattr(self, key, mask_text(value))
+                setattr(self, key, escape_controls(mask_text(value)))
         if self.exc_info and not self.exc_text:
             self.exc_text = mask_text(_TRACEBACKS.formatException(self.exc_info))
-        return mask_text(message)
+        return escape_controls(mask_text(message.rstrip("\r\n")))
 
 
 def install_log_masking() -> None:

@@ -432,7 +432,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--gate", type=_rate, help="exit 1 when the goal rate is below RATE")
     parser.add_argument("--url", help="a running stack's Rasa URL (default: start a demo stack)")
-    parser.add_argument("--token", help="its HTTP API token (default: RASA_AUTH_TOKEN)")
+    parser.add_argument(
+        "--token",
+        help="its HTTP API token (default: RASA_AUTH_TOKEN, else the one `make run` keeps in "
+        "var/secrets.env)",
+    )
     parser.add_argument("--database-url", help="its ticket store (default: DATABASE_URL)")
     parser.add_argument("--model", type=Path, help="model for the demo stack (default: current)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for the reports")
@@ -511,8 +515,9 @@ def _run(args: argparse.Namespace) -> int:
     rest_token = os.environ.get("REST_CHANNEL_TOKEN") or None
     if args.url:
         from bot.config import settings
+        from bot.launcher import read_secret
 
-        token = args.token or os.environ.get("RASA_AUTH_TOKEN", "")
+        token = args.token or os.environ.get("RASA_AUTH_TOKEN") or read_secret("RASA_AUTH_TOKEN")
         client = RestClient(
             args.url, token, args.database_url or settings().database_url, rest_token
         )

@@ -32,15 +32,18 @@ from sqlalchemy.exc import ProgrammingError
 
 from bot.config import CLOCK_ANCHOR_ENV, PROJECT_ROOT, ConfigError, settings
 from bot.launcher import (
+    PRIVATE_UMASK,
     Service,
     action_service,
     console_service,
     new_secret,
+    private_dir,
     rasa_service,
     scheduler_service,
     spawn,
     start,
     stop,
+    write_secrets,
 )
 from bot.production import nginx
 from bot.production.profile import read_env_file, render
@@ -51,6 +54,8 @@ NGINX = "/usr/sbin/nginx"
 MAX_CRASHES, CRASH_WINDOW = 3, 300.0
 #: Secrets every process of the profile needs; `run-prod` generates those the environment lacks.
 SECRETS = ("RASA_AUTH_TOKEN", "REST_CHANNEL_TOKEN", "CONSOLE_SECRET", "ACTION_SERVER_TOKEN")
+#: Where run-prod's Rasa replicas listen: nginx, on this machine, is the only way in.
+LOOPBACK = "127.0.0.1"
 _DATABASE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 
 
@@ -147,7 +152,6 @@ def prod_stack(
     prefix.mkdir(parents=True, exist_ok=True)
     conf = prefix / "nginx.conf"
     conf.write_text(nginx.config(ports, prefix), encoding="utf-8")
-    token = env["RASA_AUTH_TOKEN"]
     public = f"http://127.0.0.1:{ports.public}"
     services = [
         *(
@@ -155,7 +159,16 @@ def prod_stack(
             for i, port in enumerate(ports.action_servers, 1)
         ),
         *(
-            rasa_service(f"Rasa server {i}", model, port, endpoints, credentials, token)
+            # behind nginx on this machine: the replicas listen on loopback only
+            rasa_service(
+                f"Rasa server {i}",
+                model,
+                port,
+                endpoints,
+                credentials,
+                api=True,
+                interface=LOOPBACK,
+            )
             for i, port in enumerate(ports.rasa, 1)
         ),
         scheduler_service(ports.scheduler, public),
@@ -224,16 +237,22 @@ def run_prod(model: Path, ports: nginx.Ports, env_file: Path | None) -> int:
     """Run the production profile in the foreground until Ctrl-C."""
     from bot.launcher import demo_agents
 
+    os.umask(PRIVATE_UMASK)
     env = environment(os.environ, env_file)
     generated = {name: new_secret(32) for name in SECRETS if not env.get(name)}
     env.update(generated)
     os.environ.update(env)  # this process's own database work (migrations, demo agents)
     settings.cache_clear()
-    workdir = PROJECT_ROOT / "var" / "production"
+    workdir = private_dir(PROJECT_ROOT / "var" / "production")
+    private_dir(workdir.parent)
     shutil.rmtree(workdir / "nginx", ignore_errors=True)
     stack = prod_stack(model, workdir, ports, env)
     prepare(env)
-    agents = demo_agents()
+    secrets_file = write_secrets(
+        workdir / "secrets.env",
+        {name: env[name] for name in ("RASA_AUTH_TOKEN", "REST_CHANNEL_TOKEN")},
+    )
+    agents = demo_agents(secrets_file)
 
     def _interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
@@ -241,15 +260,14 @@ def run_prod(model: Path, ports: nginx.Ports, env_file: Path | None) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         start(stack.services, stack.env, timeout=600, together=True)
-        shown = {name: env[name] for name in ("RASA_AUTH_TOKEN", "REST_CHANNEL_TOKEN")}
         print(
             f"\n供热智能客服 (production profile, {len(ports.rasa)} Rasa replicas) is running:\n"
             f"  REST channel    POST http://localhost:{ports.public}/webhooks/rest/webhook "
-            f"(Authorization: Bearer {shown['REST_CHANNEL_TOKEN']})\n"
+            f"(Authorization: Bearer $REST_CHANNEL_TOKEN)\n"
             f"  web chat demo   http://localhost:{ports.public}/webhooks/socketio/demo\n"
             f"  WeChat / SMS    /webhooks/wechat/webhook, /webhooks/sms/webhook "
             "(off until WECHAT_* / SMS_* are set)\n"
-            f"  HTTP API token  {shown['RASA_AUTH_TOKEN']}\n"
+            f"  tokens          RASA_AUTH_TOKEN, REST_CHANNEL_TOKEN in {secrets_file} (mode 0600)\n"
             f"  agent console   http://localhost:{ports.console}/\n"
             f"  scheduler       http://localhost:{ports.scheduler}/health\n"
             f"  events consumer http://localhost:{ports.consumer}/health\n"

@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bot.base.untrusted import spreadsheet_cell
 from bot.labels import CHANNEL_NAMES, DEADLINE_NAMES, KIND_NAMES, TICKET_STATUS_NAMES
 from bot.report.compose import flatten
 from bot.report.definitions import FIGURE_NAMES, TITLES
@@ -36,13 +37,15 @@ def _sheet(
     rows: Iterable[Sequence[Any]],
     percent_columns: Iterable[int] = (),
 ) -> Worksheet:
-    """A sheet with a bold header row (frozen), the rows, and sensible column widths."""
+    """A sheet with a bold header row (frozen), the rows, and sensible column widths. Text that
+    would start a formula is kept text (`spreadsheet_cell`): openpyxl writes any string that
+    starts with `=` as a formula, and a comment is a resident's words."""
     sheet = book.create_sheet(title)
     sheet.append(list(head))
     for cell in sheet[1]:
         cell.font, cell.fill = HEAD, HEAD_FILL
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([spreadsheet_cell(cell) for cell in row])
     for column in percent_columns:
         for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
             cell.number_format = PERCENT

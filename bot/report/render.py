@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from bot.base.untrusted import spreadsheet_cell
 from bot.labels import CHANNEL_NAMES, DEADLINE_NAMES, KIND_NAMES, TICKET_STATUS_NAMES, intent_name
 from bot.report.compose import flatten
 from bot.report.definitions import FIGURE_NAMES
@@ -47,14 +48,17 @@ def verdict(met: bool | None) -> tuple[str, str]:
 
 
 def write_csv(report: dict[str, Any], path: Path) -> None:
-    """`figure,key,value` rows, UTF-8 with a BOM so Excel opens the Chinese correctly."""
+    """`figure,key,value` rows, UTF-8 with a BOM so Excel opens the Chinese correctly; text that
+    Excel would run as a formula (a resident's comment, a community's name) is kept text
+    (`spreadsheet_cell`)."""
     with path.open("w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
         writer.writerow(["figure", "key", "value"])
         writer.writerow(["period", "from", report["period"]["from"]])
         writer.writerow(["period", "to", report["period"]["to"]])
         for figure, key, value in flatten(report):
-            writer.writerow([figure, key, "" if value is None else value])
+            row = [figure, key, "" if value is None else value]
+            writer.writerow([spreadsheet_cell(cell) for cell in row])
 
 
 # ---- HTML pieces --------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.base.untrusted import plain_text
 from bot.nlu.numbers import chinese_to_arabic
 from bot.notify.delivery import Notice, queue_notice, who
 from bot.policy import TICKET_KINDS, Policy, follow_up_due, load_policy
@@ -269,7 +270,8 @@ def record_rating(
     if value is None:
         return RatingResult(OUT_OF_RANGE, number)
     survey.rating, survey.answered_at = value, now
-    survey.comment = (comment or "").strip()[:_COMMENT_MAX] or None
+    # plain text: low ratings' comments go whole into the report's workbook and CSV
+    survey.comment = plain_text(comment or "")[:_COMMENT_MAX] or None
     follow_up = None
     if value <= policy.follow_up.low_rating_max:
         follow_up = _follow_up(session, policy, survey, value, now)

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
+from bot.base.untrusted import plain_text
 from bot.policy import DEADLINES, Policy, repair_limit_reached, ticket_due_times
 from bot.privacy import mask_phone, mask_text
 from bot.services import incidents
@@ -167,7 +168,7 @@ def open_ticket(session: Session, policy: Policy, draft: TicketDraft, now: datet
     has the duty team on it, and this report is attached to it. Past the `report_limits` the
     report joins the suspected flood instead (`incidents.page_or_flood`).
     """
-    draft = _account_of_this_home(session, draft)
+    draft = _account_of_this_home(session, _untrusted_text_cleaned(draft))
     due = ticket_due_times(
         policy,
         draft.kind,
@@ -190,6 +191,26 @@ def open_ticket(session: Session, policy: Policy, draft: TicketDraft, now: datet
         # now), within the `report_limits`; past them it joins the suspected flood's one page.
         lead = incidents.page_or_flood(session, policy, ticket, now)
     return replace(view(ticket), incident=lead)
+
+
+#: The draft's fields that hold what a resident typed, as typed.
+_FREE_TEXT_FIELDS = ("description", "address")
+
+
+def _plain_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """`fields` with the free text among them as plain text (`bot.base.untrusted.plain_text`):
+    tickets go to the call-centre webhook, exports and e-mail, which may not treat text as
+    text (red team R12)."""
+    return {
+        name: plain_text(value) if name in _FREE_TEXT_FIELDS and isinstance(value, str) else value
+        for name, value in fields.items()
+    }
+
+
+def _untrusted_text_cleaned(draft: TicketDraft) -> TicketDraft:
+    """The draft with its free text as plain text (`_plain_fields`)."""
+    fields = {name: getattr(draft, name) for name in _FREE_TEXT_FIELDS}
+    return replace(draft, **_plain_fields(fields))
 
 
 def _account_of_this_home(session: Session, draft: TicketDraft) -> TicketDraft:
@@ -298,7 +319,9 @@ def _waiting_callback(session: Session, channel: str, sender_id: str) -> Ticket 
 
 
 def _note(session: Session, ticket: Ticket, now: datetime, channel: str, text: str) -> None:
-    ticket_store.add_event(session, ticket, now, "note", f"user:{channel}", {"text": text[:2000]})
+    ticket_store.add_event(
+        session, ticket, now, "note", f"user:{channel}", {"text": plain_text(text)[:2000]}
+    )
 
 
 def note_on_waiting_callback(
@@ -432,7 +455,7 @@ def amend_ticket(
     ticket = ticket_store.get_ticket(session, ticket_no)
     if ticket is None:
         raise LookupError(ticket_no)
-    ticket_store.update_ticket(session, ticket, now, actor, **fields)
+    ticket_store.update_ticket(session, ticket, now, actor, **_plain_fields(fields))
     lead = incidents.join_incident(session, policy, ticket, now) if policy else None
     return replace(view(ticket), incident=lead)
 
@@ -638,7 +661,7 @@ def correct_contact(
     if ticket.created_at < now - timedelta(minutes=CONTACT_FIX_MINUTES):
         return None
     old_phone = ticket.phone
-    ticket_store.update_ticket(session, ticket, now, f"user:{channel}", **fields)
+    ticket_store.update_ticket(session, ticket, now, f"user:{channel}", **_plain_fields(fields))
     if "phone" in fields:
         logger.info(
             "ticket %s: contact phone corrected %s -> %s",

@@ -9,9 +9,11 @@ under a transaction-scoped advisory lock; whoever comes second finds the schema 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import functools
 import os
+import stat
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -63,7 +65,7 @@ def _sqlite_engine(url: str) -> Engine:
     database = make_url(url).database
     pooled: dict[str, Any] = {}
     if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        keep_private(Path(database).expanduser())
         pooled = {"poolclass": QueuePool, "pool_size": 5, "max_overflow": 10}
     engine = create_engine(
         url, future=True, connect_args={"check_same_thread": False, "timeout": 30}, **pooled
@@ -89,6 +91,31 @@ def _sqlite_engine(url: str) -> Engine:
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
+
+
+#: What SQLite writes beside a database file; it gives them the database file's mode.
+_SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+def keep_private(database: Path) -> None:
+    """Make the SQLite file `database` readable and writable by this user only (0600), before
+    SQLite opens it, and its folder (0700) when it has to be created.
+
+    The ticket store holds every household's whole phone and account numbers, addresses and
+    words: created with the default umask it was `-rw-r--r--`, readable by every account on the
+    machine (red team R10). SQLite creates the `-wal` and `-shm` files with the database file's
+    mode, so a file made 0600 here (an empty file is an empty database) keeps them private too;
+    an older file, or a companion left from before, is tightened if this user owns it.
+    """
+    if not database.parent.exists():
+        database.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(database, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    for path in (database, *(Path(f"{database}{suffix}") for suffix in _SQLITE_COMPANIONS)):
+        with contextlib.suppress(FileNotFoundError, PermissionError):
+            mode = stat.S_IMODE(path.stat().st_mode)
+            if mode & 0o077:
+                path.chmod(mode & 0o700)
 
 
 def _postgres_engine(url: str) -> Engine:

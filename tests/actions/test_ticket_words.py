@@ -192,3 +192,24 @@ async def test_a_request_in_answer_to_the_category_question_is_no_story(
     form = ValidateComplaintForm()
     assert await form.extract_complaint_category(CollectingDispatcher(), t, domain) == {}
     assert await form.extract_complaint_text(CollectingDispatcher(), t, domain) == {}
+
+
+async def test_a_complaint_is_read_back_and_kept_without_markup(domain: dict[str, Any]) -> None:
+    # red team R12: the read-back showed `内容：<script>alert(1)</script>师傅态度差`
+    form = ValidateComplaintForm()
+    t = tracker(user_turn("投诉", "file_complaint"), slots={"requested_slot": "complaint_text"})
+    for typed, kept in [
+        (
+            "<script>alert(1)</script>师傅态度差 详情见 http://evil.example/x",
+            "alert(1)师傅态度差 详情见 http://evil.example/x",
+        ),
+        ('<a href="http://evil.example">点这里退费</a>客服不理人', "点这里退费客服不理人"),
+        ("<img src=x onerror=alert(1)>维修工骂人\x1b[2J", "维修工骂人[2J"),
+    ]:
+        answer = await form.validate_complaint_text(typed, CollectingDispatcher(), t, domain)
+        assert answer == {"complaint_text": kept}
+    # markup and nothing else is no complaint: asked again
+    dispatcher = CollectingDispatcher()
+    answer = await form.validate_complaint_text("<b></b>", dispatcher, t, domain)
+    assert answer == {"complaint_text": None}
+    assert dispatcher.messages[0]["response"] == "utter_ask_complaint_text"

@@ -27,11 +27,11 @@ KINDS = {
     "events consumer": "consumer",
 }
 #: Values of these options differ per deployment (ports, paths, addresses); the options agree.
-VALUED = {"--port", "--model", "--endpoints", "--credentials", "--auth-token", "--cors"}
+VALUED = {"--port", "--model", "--endpoints", "--credentials"}
 VALUED |= {"--rasa-url", "--health-port", "--actions"}
 #: Options whose values differ by where a process runs: a container listens on every address of
 #: its pod (the probes, the NetworkPolicy), run-prod on loopback.
-CONTAINER_ONLY = {"--health-host", "--host"}
+CONTAINER_ONLY = {"--health-host", "--host", "--interface"}
 SECRETS = set(launcher.SECRETS)
 
 

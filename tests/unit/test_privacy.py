@@ -338,3 +338,51 @@ def test_a_widget_session_token_keeps_its_id_and_loses_its_signature() -> None:
 )
 def test_a_landline_is_masked_so_its_owner_still_recognises_it(phone: str, shown: str) -> None:
     assert mask_phone(phone) == shown
+
+
+# ---- log injection (red team R8): a user's text never starts a log line of its own ------------
+
+FORGED = "2026-12-06 18:24:00 WARNING  bot.alerts.verification  - FORGED: account 0102345679"
+
+
+@pytest.mark.parametrize(
+    ("said", "shown"),
+    [
+        # the red team's payload: a newline, a whole forged alert line, a terminal escape
+        (f'/faq{{"x":1\n{FORGED} \x1b[2J', '/faq{"x":1\\n2026-12-06 18:24:00 WARNING'),
+        # a carriage return that would let the forged text overwrite the line on a terminal
+        (f"暖气不热\r{FORGED}", "暖气不热\\r2026-12-06"),
+        # Windows line ends pasted from a document, a NUL and a bell
+        ("第一行\r\n第二行\x00\x07", "第一行\\r\\n第二行\\x00\\x07"),
+        # C1 controls (NEL, CSI) and the Unicode line separator some viewers break lines at
+        ("楼上漏水\x85\x9b31m假的\u2028告警", "楼上漏水\\x85\\x9b31m假的\\u2028告警"),
+    ],
+)
+@pytest.mark.usefixtures("fresh_logging")
+def test_a_message_cannot_forge_a_log_line_or_send_terminal_escapes(said: str, shown: str) -> None:
+    install_log_masking()
+    stream, handler = _stream_handler()
+    logging.getLogger().addHandler(handler)
+    logging.getLogger("rasa.shared.utils.io").warning("Failed to parse '%s'", said)
+    logging.getLogger("rasa.core.processor").warning(f"Received user message '{said}'")
+    logging.getLogger("sanic.access").warning("", extra={"request": f"GET /?q={said}"})
+    written = stream.getvalue()
+    assert written.count("\n") == 3, written  # one line a record, whatever the user typed
+    assert shown in written
+    for raw in ("\r", "\x00", "\x07", "\x1b", "\x85", "\x9b", "\u2028"):
+        assert raw not in written
+    assert "0102345679" not in written  # still masked
+
+
+@pytest.mark.usefixtures("fresh_logging")
+def test_tracebacks_keep_their_lines_and_tabs_stay(capsys: pytest.CaptureFixture[str]) -> None:
+    install_log_masking()
+    stream, handler = _stream_handler()
+    logging.getLogger().addHandler(handler)
+    try:
+        raise ValueError("bad")
+    except ValueError:
+        logging.getLogger("bot").exception("column\ta failed")
+    written = stream.getvalue()
+    assert "bot column\ta failed\nTraceback (most recent call last):\n" in written
+    assert written.rstrip().endswith("ValueError: bad")

@@ -40,22 +40,29 @@ class RecordingAgent:
 
 
 @asynccontextmanager
-async def serving(channel: InputChannel) -> AsyncIterator[tuple[str, RecordingAgent]]:
-    """Serve `channel` the way `rasa run` mounts it; yield the webhook URL and the agent."""
-    app = Sanic(f"rest_test_{uuid.uuid4().hex}", configure_logging=False)
-    agent = RecordingAgent()
-    app.ctx.agent = agent
-    register([channel], app, route="/webhooks/")
+async def served(app: Sanic) -> AsyncIterator[str]:
+    """`app` served on loopback, its `before_server_start` listeners run; yield its base URL."""
     port = free_port()
     server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True)
     assert server is not None
     await server.startup()
     await server.before_start()
     try:
-        yield f"http://127.0.0.1:{port}/webhooks/rest/webhook", agent
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.close()
         await server.wait_closed()
+
+
+@asynccontextmanager
+async def serving(channel: InputChannel) -> AsyncIterator[tuple[str, RecordingAgent]]:
+    """Serve `channel` the way `rasa run` mounts it; yield the webhook URL and the agent."""
+    app = Sanic(f"rest_test_{uuid.uuid4().hex}", configure_logging=False)
+    agent = RecordingAgent()
+    app.ctx.agent = agent
+    register([channel], app, route="/webhooks/")
+    async with served(app) as url:
+        yield f"{url}/webhooks/rest/webhook", agent
 
 
 @pytest.fixture(autouse=True)

@@ -439,3 +439,44 @@ def test_the_conversation_id_migration_namespaces_existing_rows(db_url: str) -> 
     }
     assert opted_out == "sms:13812345678"  # the opt-out still stops notices to that number
     dispose_engines()
+
+
+# ---- the store's files are its user's only (red team R10) -----------------------------------
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_a_new_sqlite_store_and_its_log_are_readable_by_their_user_only(tmp_path: Path) -> None:
+    database = tmp_path / "var" / "heating.db"
+    url = f"sqlite:///{database}"
+    try:
+        ensure_schema(url)  # as `db init` and every process at start
+        with session_scope(url) as session:
+            session.execute(text("SELECT 1"))
+        assert _mode(database.parent) == 0o700  # the folder it had to create
+        assert _mode(database) == 0o600
+        assert Path(f"{database}-wal").exists() and _mode(Path(f"{database}-wal")) == 0o600
+        assert _mode(Path(f"{database}-shm")) == 0o600
+    finally:
+        dispose_engines()
+
+
+def test_a_store_left_world_readable_is_tightened_at_start(tmp_path: Path) -> None:
+    database = tmp_path / "heating.db"
+    url = f"sqlite:///{database}"
+    try:
+        ensure_schema(url)
+    finally:
+        dispose_engines()
+    for path in (database, Path(f"{database}-wal")):
+        path.touch()
+        path.chmod(0o644)  # what the default umask gave before
+    tmp_path.chmod(0o755)
+    try:
+        ensure_schema(url)
+        assert _mode(database) == 0o600 and _mode(Path(f"{database}-wal")) == 0o600
+        assert _mode(tmp_path) == 0o755  # a folder it did not create is the operator's (/tmp)
+    finally:
+        dispose_engines()
