@@ -284,7 +284,12 @@ class IntentCorrections(StatelessComponent):
             elif name == "file_complaint" and only_asks_what_it_costs(text):
                 meant = KB_INTENT  # 你们来人修这玩意儿收钱不: a question, not a fee complaint
             elif name == "file_complaint" and (
-                repair_not_complaint(text) or (not_a_complaint(text) and asks_for_repair(text))
+                repair_not_complaint(text)
+                or (
+                    not_a_complaint(text)
+                    and asks_for_repair(text)
+                    and not asks_for_measurement(text)
+                )
             ):
                 meant = "report_repair"  # 算了 投诉也没用 派个靠谱师傅来修好就行
             elif name in ("bind_account", "cancel_ticket") and wants_unbind(text):

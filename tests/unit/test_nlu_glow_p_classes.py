@@ -144,3 +144,11 @@ def test_own_payment_not_shown(text: str) -> None:
 )
 def test_a_general_question_about_posting_is_not_one(text: str) -> None:
     assert not own_payment_not_shown(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["算了算了 投诉先不弄了 你们先派人来量量温度吧", "投诉就算了 派个人来给测测室温"]
+)
+def test_a_complaint_dropped_for_a_measurement_is_no_repair(text: str) -> None:
+    """The frost set's class: the 测温 is what is asked (actions/service_requests.py)."""
+    assert _corrected(text, "file_complaint") != "report_repair"
