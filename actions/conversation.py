@@ -66,6 +66,7 @@ from actions.repair import OPEN_REPAIR, same_home
 from actions.sampling import answer_sampling_invitation, take_resident_reading
 from actions.service_halls import HALL_COMMUNITY, ActionQueryServiceHall
 from actions.service_requests import TEMP_CHECK_AFTER_OUTAGE, story_told
+from actions.side_questions import answer_repair_cost_asked
 from actions.subscriptions import ASK_COMMUNITY, OFFER, ActionSubscribe, answer_offer
 from actions.tickets import (
     CANCEL_PREFIX,
@@ -89,6 +90,7 @@ from bot.nlu.emergency import detect_emergency
 from bot.nlu.faults import fault_type_of, is_urgent
 from bot.nlu.limits import INPUT_TRUNCATED, MAX_MESSAGE_CHARS, has_words
 from bot.nlu.numbers import normalise_account_no, normalise_contact_number
+from bot.nlu.payments import own_payment_not_shown
 from bot.nlu.preambles import announces_question
 from bot.nlu.requests import (
     FORM_STARTERS,
@@ -1137,6 +1139,8 @@ class ActionAnswerFaq(Action):
             return []  # 那去年的呢 after the bill, not a topic
         if not pressed and await tell_fee_estimate(dispatcher, tracker):
             return []  # 120平米的房子一年暖气费多少: the price times the area, worked out
+        if not pressed and answer_repair_cost_asked(dispatcher, tracker):
+            return []  # 来人修收钱不 while booking: what a repair costs; the form asks on
         if not pressed and announces_question(latest_text(tracker)):
             dispatcher.utter_message(response="utter_go_ahead")  # 姑娘 我问一下
             return []
@@ -1220,7 +1224,23 @@ class ActionAnswerFaq(Action):
             # 额屋里暖气片一到黑咧就咣当咣当响 这咋弄: the answer says a knock needs a fitter, so
             # the booking starts with it (不用报修 still ends it)
             return [*events, FollowupAction("repair_form")]
+        if not pressed and _bill_worth_looking_up(tracker, choice):
+            # 昨晚支付宝交了 公众号还显示没交: after how long posting takes, the bill itself
+            # (the account is asked for unless bound); the resident wrote again anxious (glp-024)
+            return [*events, FollowupAction("verify_form")]
         return events
+
+
+#: The topic of a payment not yet shown on the bill.
+PAYMENT_NOT_POSTED_TOPIC = "payment_not_posted"
+
+
+def _bill_worth_looking_up(tracker: Tracker, choice: TopicChoice) -> bool:
+    """Whether the answer on payments not yet posted was to someone whose own payment the bill
+    does not show (`own_payment_not_shown`), outside a form: a human agent looks it up."""
+    if choice.answer != PAYMENT_NOT_POSTED_TOPIC or tracker.active_loop.get("name"):
+        return False
+    return own_payment_not_shown(latest_text(tracker))
 
 
 def _asks_another_way_to_prove(tracker: Tracker) -> bool:

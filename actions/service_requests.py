@@ -243,6 +243,9 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
         if withdrawn is not None:
             return withdrawn
         text = latest_text(tracker)
+        measure = _measure_not_complain(dispatcher, tracker)
+        if measure is not None:
+            return measure  # 投诉先不弄了 你们先派人来量量温度吧: the 测温, not a repair
         if not_a_complaint(text) and asks_for_repair(text):
             # 也不是投诉谁 就想赶紧来人给修好: they want a fitter, not a complaint ticket
             said = resident_words(tracker, {"file_complaint"}, "complaint_form")
@@ -253,9 +256,6 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
                 *([SlotSet("fault_type", fault)] if fault else []),
                 FollowupAction("repair_form"),
             ]
-        measure = _measure_not_complain(dispatcher, tracker)
-        if measure is not None:
-            return measure
         if not any(
             e.get("event") == "bot"
             and (e.get("metadata") or {}).get("utter_action") in (APOLOGY, COMPLAINT_SORRY)

@@ -39,16 +39,24 @@ async def answer_side_questions(dispatcher: CollectingDispatcher, tracker: Track
         return
     if answer_emergency_follow_up(dispatcher, tracker):
         return  # 阀门在哪 找不着 水烫手 + the address, during a burst: not "keep valves open"
-    if tracker.active_loop.get("name") == "repair_form" and asks_what_it_costs(
-        latest_text(tracker)
-    ):
-        # 换温控阀收费吗 / 先告诉我要不要钱 in the repair form: what the visit costs, not the
-        # valve topic the classifier ranked first (the players' pl-30, asked three times)
-        answer_topics(dispatcher, tracker, load_knowledge(policy()), [REPAIR_COST_TOPIC])
+    if answer_repair_cost_asked(dispatcher, tracker):
         return
     await tell_outage_asked(dispatcher, tracker)
     await tell_hall_asked(dispatcher, tracker)
     answer_faq_clauses(dispatcher, tracker)
+
+
+def answer_repair_cost_asked(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """换温控阀收费吗 / 先告诉我要不要钱 / 你们来人修这玩意儿收钱不 in the repair form: what the
+    visit costs, not the valve topic the classifier ranked first (the players' pl-30, asked three
+    times) nor topic buttons (glp-002, the question read as the FAQ). Said once a turn, whichever
+    action (the FAQ answer, the form's validation) meets the question first; True when asked."""
+    if tracker.active_loop.get("name") != "repair_form" or not asks_what_it_costs(
+        latest_text(tracker)
+    ):
+        return False
+    answer_topics(dispatcher, tracker, load_knowledge(policy()), [REPAIR_COST_TOPIC])
+    return True
 
 
 def follow_up_instead(

@@ -120,8 +120,10 @@ RESPONSE_KINDS: dict[str, str] = {
     "utter_offer_human": "confirm",
     "utter_no_tickets": "ticket_no",
 }
-#: `pending` values (offers recorded by the actions) that ask for something other than yes/no.
-PENDING_KINDS: dict[str, str] = {"outage_community": "community"}
+#: `pending` values (offers recorded by the actions) that ask for something other than yes/no,
+#: by their whole value or the part before ':' (actions/subscriptions.py: "subscribe:outage" asks
+#: which community's notices, "subscribe:bound" is a yes/no offer).
+PENDING_KINDS: dict[str, str] = {"outage_community": "community", "subscribe:outage": "community"}
 #: Extra turns the player may spend answering from facts, per conversation (the brief's budget:
 #: enough to finish a form the script did not foresee, not enough to brute-force one).
 MAX_EXTRA_TURNS = 4
@@ -367,7 +369,7 @@ def _pending_kind(value: Any) -> str | None:
     if not value:
         return None
     text = str(value)
-    return PENDING_KINDS.get(text.split(":", 1)[0], "confirm")
+    return PENDING_KINDS.get(text) or PENDING_KINDS.get(text.split(":", 1)[0], "confirm")
 
 
 def _response_kind(name: str) -> str | None:

@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.nlu.initials import initial_of
 from bot.nlu.numbers import to_canonical
 
 __all__ = ["Address", "parse_address"]
@@ -220,21 +221,70 @@ def _differ_by_one(one: str, other: str) -> bool:
     return len(differing) == 1 and (len(one) > 3 or differing[0] < len(one) - 1)
 
 
+#: Latin letters typed for characters of a name (金se家园, xingfu里): the input method was in
+#: English mode, or the resident did not know the character.
+_PINYIN_RUN = re.compile(r"[a-z]+")
+#: The generic ending of one of our names, which residents replace with 小区 (阳光小区 for
+#: 阳光花园, 和平小区 for 和平里).
+_GENERIC_END = re.compile("(?:花园|家园|嘉园|新村|苑|里|园|村)$")
+
+
+def _typed_in_pinyin(wanted: str, bare: str) -> bool:
+    """Whether `wanted` ends with the name `bare`, one run of its characters typed in pinyin:
+    the letters begin with the first such character's initial and hold the others' initials in
+    order (金se家园 for 金色家园, xingfu里 for 幸福里). Words before the name (听说) may stay."""
+    runs = list(_PINYIN_RUN.finditer(wanted))
+    if len(runs) != 1 or len(bare) < 3:
+        return False
+    letters, before, after = runs[0].group(), wanted[: runs[0].start()], wanted[runs[0].end() :]
+    for first in range(len(bare)):
+        if not before.endswith(bare[:first]) or initial_of(bare[first]) != letters[0]:
+            continue
+        for last in range(first, len(bare) - 1 if first == 0 else len(bare)):
+            initials = [initial_of(ch) for ch in bare[first + 1 : last + 1]]
+            if bare[last + 1 :] == after and _in_order(initials, letters[1:]):
+                return True
+    return False
+
+
+def _in_order(initials: list[str | None], letters: str) -> bool:
+    """Whether every initial occurs in `letters`, in order."""
+    rest = iter(letters)
+    return all(initial is not None and initial in rest for initial in initials)
+
+
+def _head(bare: str) -> str:
+    """A name without its generic ending (阳光花园 → 阳光, 和平里 → 和平)."""
+    return _GENERIC_END.sub("", bare)
+
+
 def near_community(name: str | None, known: Iterable[str]) -> str | None:
-    """The one known community `name` misspells by a single character (阳光花圆 for 阳光花园:
-    voice input writes a homophone, and the ticket was filed under a community that does not
-    exist, so nobody's list showed it), else None. Names under three characters (without
-    小区) are too short to tell a typo from another place."""
+    """The one known community `name` misspells, else None: by a single character (阳光花圆 for
+    阳光花园: voice input writes a homophone, and the ticket was filed under a community that
+    does not exist, so nobody's list showed it), by characters typed in pinyin (听说金se家园 was
+    told that 金色家园's planned stop did not exist: glp-035), or by 小区 for our name's own
+    ending (阳光小区 for 阳光花园: glp-029's 测温 was filed under a community nobody serves).
+    Names under three characters (without 小区) are too short to tell a typo from another
+    place, unless they are the distinctive part of exactly one of our names said with 小区."""
     if not name:
         return None
-    wanted = re.sub(r"\s+", "", to_canonical(name)).removesuffix("小区")
-    if len(wanted) < 3:
-        return None
+    said = re.sub(r"\s+", "", to_canonical(name)).lower()
+    wanted = said.removesuffix("小区")
+    bare_names = {
+        known_name: re.sub(r"\s+", "", to_canonical(known_name)).removesuffix("小区")
+        for known_name in known
+    }
     matches = {
         known_name
-        for known_name in known
-        if _differ_by_one(wanted, re.sub(r"\s+", "", to_canonical(known_name)).removesuffix("小区"))
+        for known_name, bare in bare_names.items()
+        if len(wanted) >= 3 and (_differ_by_one(wanted, bare) or _typed_in_pinyin(wanted, bare))
     }
+    if not matches and said.endswith("小区") and len(wanted) >= 2:
+        matches = {
+            known_name
+            for known_name, bare in bare_names.items()
+            if _head(bare) != bare and _head(bare) == wanted
+        }
     return matches.pop() if len(matches) == 1 else None
 
 

@@ -32,6 +32,7 @@ __all__ = [
     "leak_worsening",
     "no_account_number",
     "offers_a_time",
+    "only_asks_what_it_costs",
 ]
 
 #: Words of an address: a numbered building, flat or floor, a kind of place, the word itself.
@@ -68,6 +69,35 @@ def asks_what_it_costs(text: str | None) -> bool:
     wherever it is asked (the players' pl-30 asked three times inside the repair form and got
     a note, then the valve topic)."""
     return _COST_ASKED.search(_canonical(text)) is not None
+
+
+#: Words that make a cost question a grievance about a charge: a complaint, a charge already
+#: made or asked for (收了我 / 让我给他二百 / 要了三百), a charge called unfair (乱收费, 凭什么
+#: 收钱, 坑人), money wanted back.
+_CHARGE_GRIEVANCE = re.compile(
+    r"投诉|举报|曝光|乱收|多收|私收|私自|偷偷|凭(?:什么|啥)|不合理|坑|黑心|宰|讹|骗|"
+    r"退(?:钱|费|给)|(?:收|要|拿|给)了|给(?:他|她|他们|师傅)|让(?:我|俺)(?:给|掏|交)|态度"
+)
+
+
+def only_asks_what_it_costs(text: str | None) -> bool:
+    """Whether `text` asks whether or what something costs and airs no grievance about a
+    charge (先问一嘴 你们来人修这玩意儿收钱不: the classifier heard 收钱 and filed a complaint
+    about fees, ending the repair the resident was booking; glp-002). Such a question is
+    answered; a charge made or called unfair (修完让我给他二百 说是材料费) stays a complaint."""
+    canonical = _canonical(text)
+    asked = any(
+        _ASKED_AS_QUESTION.search(m.group()) or _QUESTION_AFTER.match(canonical, m.end())
+        for m in _COST_ASKED.finditer(canonical)
+    )
+    return asked and not _CHARGE_GRIEVANCE.search(canonical)
+
+
+#: Cost words that are a question themselves (要不要钱, 收费吗, 多少钱) …
+_ASKED_AS_QUESTION = re.compile(r"不要|不收|不免|不贵|吗|不$|么|没|多少|怎么|咋")
+#: … or followed by one's mark (收钱不, 花钱吗, 要钱？); 收钱的时候咋那么积极 is no question
+#: about the cost (ang-001, an angry repair read as one).
+_QUESTION_AFTER = re.compile(r"\s*(?:吗|不|么|嘛|没|呢|啊?\s*[?？])")
 _CONTENT = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 #: Bare refusals, ignorance and fillers: they answer the question, with nothing to keep.
 _NOTHING_TO_KEEP = re.compile(

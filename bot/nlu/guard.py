@@ -32,6 +32,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.nlu.answers import yes_no_answer
 from bot.nlu.clauses import CLAUSES, clause_intents, is_question, starts_new_matter
 from bot.nlu.faults import fault_type_of
+from bot.nlu.form_answers import only_asks_what_it_costs
 from bot.nlu.limits import INPUT_TRUNCATED, has_words
 from bot.nlu.meterreading import reports_reading
 from bot.nlu.notices import asks_for_notices, names_notices, refuses_notices
@@ -53,6 +54,7 @@ from bot.nlu.requests import (
     doubts_the_meter,
     fault_beside_a_question,
     named_request,
+    not_a_complaint,
     only_asking_how,
     repair_not_complaint,
     requests_in,
@@ -169,7 +171,12 @@ class IntentCorrections(StatelessComponent):
     resident asked (bot.nlu.requests):
 
     - `file_complaint` → `report_repair` for a message that names a fault and asks for someone
-      to come, without a word of complaint (`repair_not_complaint`);
+      to come, without a word of complaint (`repair_not_complaint`), or asks for a fitter and
+      drops the complaint it names (算了 投诉也没用 派个师傅来修好就行 投诉不用记了,
+      `not_a_complaint`);
+    - `file_complaint` → `faq` for a question whether or what something costs that airs no
+      grievance about a charge (你们来人修这玩意儿收钱不, `only_asks_what_it_costs`): asked in
+      the middle of a repair booking, it ended the booking and filed a fee complaint;
     - `bind_account` or `cancel_ticket` → `unbind_account` for a message that asks to remove
       a binding (`wants_unbind`): 我要取消绑定户号 once cancelled nothing and said no ticket was
       found. Questions about unbinding (解绑以后还能查费吗) keep their FAQ intent;
@@ -275,8 +282,17 @@ class IntentCorrections(StatelessComponent):
             elif name not in (KB_INTENT, "greet") and announces_question(text):
                 # 姑娘 我问一下: 您请说 (`action_answer_faq`); a greeting keeps its own
                 meant = KB_INTENT
-            elif name == "file_complaint" and repair_not_complaint(text):
-                meant = "report_repair"
+            elif name == "file_complaint" and only_asks_what_it_costs(text):
+                meant = KB_INTENT  # 你们来人修这玩意儿收钱不: a question, not a fee complaint
+            elif name == "file_complaint" and (
+                repair_not_complaint(text)
+                or (
+                    not_a_complaint(text)
+                    and asks_for_repair(text)
+                    and not asks_for_measurement(text)
+                )
+            ):
+                meant = "report_repair"  # 算了 投诉也没用 派个靠谱师傅来修好就行
             elif name in ("bind_account", "cancel_ticket") and wants_unbind(text):
                 meant = "unbind_account"
             elif name == "unsubscribe" and asks_for_notices(text):

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-__all__ = ["initials_of", "named_by_initials"]
+__all__ = ["initial_of", "initials_of", "named_by_initials"]
 
 #: The first GB2312 code of each initial (level-1 characters are ordered by pinyin); the last
 #: entry ends level 1.
@@ -29,7 +29,7 @@ _FIRST_CODES: tuple[tuple[int, str | None], ...] = (
 _LETTERS = re.compile(r"(?<![A-Za-z])[A-Za-z]{3,8}(?![A-Za-z])")
 
 
-def _initial(ch: str) -> str | None:
+def initial_of(ch: str) -> str | None:
     """The pinyin initial of a common character, None for any other."""
     try:
         code = ch.encode("gb2312")
@@ -51,7 +51,7 @@ def initials_of(name: str) -> str | None:
     """The pinyin initials of a community name without its 小区 (幸福里小区 → xfl), None when a
     character is not a common one or the name is shorter than three characters."""
     bare = name.strip().removesuffix("小区")
-    letters = [_initial(ch) for ch in bare]
+    letters = [initial_of(ch) for ch in bare]
     if len(letters) < 3 or any(letter is None for letter in letters):
         return None
     return "".join(letter for letter in letters if letter)

@@ -95,6 +95,11 @@ _FIX = re.compile(r"报修|保修|维修|修(一下|修|好)|来修|给修")
 _COMPLAINT = re.compile(r"投诉")
 #: Words before 投诉 that deny it: 也不是投诉谁, 不投诉, 别投诉, 没想投诉.
 _NOT_COMPLAINING = re.compile(r"(不是|不|别|没|不想|不用|没想|不要)(要|想)?$")
+#: Words after 投诉 that drop it: 投诉也没用, 投诉不用记了, 投诉就算了, 投诉的事免了.
+_COMPLAINT_DROPPED = re.compile(
+    r"(?:的事|这事|这个)?(?:也|就|都|先|我)?(?:没(?:啥|什么|多大)?用|不(?:用|必|要)(?:记|写|登记|提|弄)?了|"
+    r"算了|免了|不(?:记|提|弄|投)了)"
+)
 _BIND = re.compile(r"绑")
 _FEE = re.compile(
     r"(查|问|看|算).{0,6}(暖气费|取暖费|热费|费用|欠费|缴费|交费)|欠(了)?多少|还欠|(暖气|取暖)费.{0,4}(多少|交了|缴了)"
@@ -264,7 +269,9 @@ def wants_someone_in_charge(text: str | None) -> bool:
     return _IN_CHARGE.search(to_canonical(str(text or ""))) is not None
 
 
-_REPAIR_ASK = re.compile(r"报.?修|来.{0,2}修|修一?下|派.{0,5}(人|师傅)|上门(看|修)")
+_REPAIR_ASK = re.compile(
+    r"报.?修|来.{0,2}修|修一?下|派.{0,5}(人|师傅)|上门(给|帮)?(看|修)|(找|叫)(个|一个)?(师傅|维修工)"
+)
 _NOT_NEEDED = re.compile(r"(不用|不要|别|甭|不必|没必要|不需要|不)(再|给|来)?$")
 
 
@@ -450,11 +457,13 @@ def hesitating(text: str | None) -> bool:
 
 
 def complains(text: str | None) -> bool:
-    """Whether `text` says the resident wants to complain (投诉), not that they do not, nor
+    """Whether `text` says the resident wants to complain (投诉), not that they do not or drop
+    it (算了 投诉也没用 … 投诉不用记了: glp-030 got the complaint it declined), nor
     speaks of a complaint already made (刚才俺投诉的那个 多长时间能给俺个回话)."""
     canonical = to_canonical(str(text or ""))
     return any(
         not _NOT_COMPLAINING.search(canonical[max(0, m.start() - 4) : m.start()])
+        and not _COMPLAINT_DROPPED.match(canonical, m.end())
         and not _earlier_request_at(canonical, m.start(), m.end())
         for m in _COMPLAINT.finditer(canonical)
     )

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from urllib.parse import quote
 
 from sqlalchemy.orm import Session
@@ -344,7 +344,8 @@ def brief(located: Located, holidays: Sequence[SpecialDay], now: datetime, polic
 def day_answer(
     hall: Hall, holidays: Sequence[SpecialDay], days: Sequence[date], now: datetime, policy: Policy
 ) -> str:
-    """`西城营业厅：12月12日（周六）休息，不营业。` for the asked days; a run of days with the
+    """`西城营业厅：12月12日（周六）休息，不营业。下次开门：12月14日（周一）09:00。` for the
+    asked days (the next opening when the hall is closed on all of them); a run of days with the
     same hours (a holiday) reads as one span:
     `2月8日（周一）至2月11日（周四）（春节值班）营业 09:00-12:00`."""
     today = clock.local(now).date()
@@ -368,7 +369,15 @@ def day_answer(
         why = f"（{hours.reason}）" if hours.reason else ""
         verb = "休息，不营业" if hours.closed else f"营业 {format_spans(hours.spans)}"
         parts.append(f"{when}{why}{verb}")
-    return f"{hall.name}：" + "；".join(parts) + "。"
+    said = f"{hall.name}：" + "；".join(parts) + "。"
+    if all(hours.closed for _, _, hours in runs):
+        # 缴费点今儿开门不 on its closed Monday: when to come instead, as a clerk would say
+        # (glp-008, glp-037 heard only "休息" and the other halls)
+        after = datetime.combine(days[-1] + timedelta(days=1), time.min, clock.local(now).tzinfo)
+        following = next_opening(hall, holidays, after, policy)
+        if following is not None:
+            said += f"下次开门：{format_day(following[0], today)} {following[1]}。"
+    return said
 
 
 def open_on_any(

@@ -218,6 +218,21 @@ def test_offers_and_questions_outside_forms() -> None:
     assert asked_kind(_tracker(cleared)) is None
 
 
+def test_a_subscription_asks_for_its_community() -> None:
+    """glp-035: 请问您想接收哪个小区的停热通知 was answered 对 by the player (a yes/no offer)."""
+    asked: list[dict[str, Any]] = [
+        {
+            "event": "bot",
+            "text": "哪个小区？",
+            "metadata": {"utter_action": "utter_ask_subscribe_community"},
+        },
+        {"event": "slot", "name": "pending", "value": "subscribe:outage"},
+    ]
+    assert asked_kind(_tracker(asked)) == "community"
+    offered = [{"event": "slot", "name": "pending", "value": "subscribe:bound"}]
+    assert asked_kind(_tracker(offered)) == "confirm"
+
+
 def test_the_latest_question_of_the_turn_wins() -> None:
     switch = [*_ask("address"), {"event": "slot", "name": "pending", "value": "switch:complaint"}]
     assert asked_kind(_tracker(switch, "repair_form", "address")) == "confirm"

@@ -324,3 +324,49 @@ def test_with_every_hall_closed_the_duty_line_is_named(policy: Policy, asked: st
     assert f"24小时值班电话 {policy.emergency.duty_phone}" in text
     day = "\n".join(answer(REGISTRY, Question(asked), at(2026, 12, 7, 10), policy))
     assert "24小时值班电话" not in day
+
+
+PAYMENT_POINT = Hall(
+    name="东风新村缴费点",
+    address="东风新村社区服务站一层",
+    latitude=39.8660,
+    longitude=116.4335,
+    phone="010-67210005",
+    district="丰台区",
+    communities=("东风新村",),
+    services=("缴费", "发票"),
+    week={
+        2: (("09:00", "11:30"), ("14:00", "16:30")),
+        4: (("09:00", "11:30"),),
+        6: (("09:00", "11:30"),),
+    },
+)
+
+
+@pytest.mark.parametrize(
+    ("hall", "text", "moment", "closed", "next_open"),
+    [
+        # glp-037 / glp-008: 俺们东风新村那个缴费点今儿开门不, on its closed Monday
+        (PAYMENT_POINT, "缴费点今儿开门不", at(2026, 12, 7, 10), "今天（12月7日，周一）休息",
+         "下次开门：明天（12月8日，周二） 09:00。"),
+        (WEEKDAYS_ONLY, "西城营业厅周六开门吗", at(2026, 12, 11, 10), "明天（12月12日，周六）休息",
+         "下次开门：12月14日（周一） 09:00。"),
+        (PAYMENT_POINT, "缴费点礼拜三有人吗", at(2026, 12, 7, 18), "后天（12月9日，周三）休息",
+         "下次开门：12月10日（周四） 09:00。"),
+        (MAIN, "元旦营业厅开门吗", at(2026, 12, 30, 9), "（元旦）休息",
+         "下次开门：1月4日（周一） 08:00。"),
+    ],
+)
+def test_a_hall_closed_on_the_day_asked_says_when_it_next_opens(
+    policy: Policy, hall: Hall, text: str, moment: datetime, closed: str, next_open: str
+) -> None:
+    registry = Registry((hall,), HOLIDAYS, ())
+    said = "\n".join(answer(registry, Question(text), moment, policy))
+    assert closed in said and next_open in said
+
+
+def test_a_day_it_opens_names_no_next_opening(policy: Policy) -> None:
+    registry = Registry((PAYMENT_POINT,), HOLIDAYS, ())
+    said = "\n".join(answer(registry, Question("缴费点明天开门吗"), at(2026, 12, 7, 10), policy))
+    assert "明天（12月8日，周二）营业 09:00-11:30、14:00-16:30" in said
+    assert "下次开门" not in said
