@@ -45,6 +45,7 @@ __all__ = [
     "demands_heat",
     "doubts_the_meter",
     "earlier_season",
+    "ends_asking_for_repair",
     "fault_beside_a_question",
     "gives_up",
     "hesitating",
@@ -274,6 +275,19 @@ def asks_for_repair(text: str | None) -> bool:
         not _NOT_NEEDED.search(canonical[max(0, m.start() - 4) : m.start()])
         for m in _REPAIR_ASK.finditer(canonical)
     )
+
+
+#: Where one clause ends and the next begins.
+_CLAUSE_END = re.compile(r"[，,。.!！?？;；~～\s]+")
+
+
+def ends_asking_for_repair(text: str | None) -> bool:
+    """Whether the last clause of `text` asks for a repair by name and asks nothing (不是停暖的话
+    那就派人来修吧, 没停啊？那你们派人来修): after the stop was ruled out, the resident wants the
+    fitter. The classifier heard the stop (停暖) and the community was asked again; 停热期间能派人
+    来修吗 asks, and 那不用派人了 declines (`asks_for_repair`)."""
+    clauses = [c for c in _CLAUSE_END.split(to_canonical(str(text or ""))) if c]
+    return bool(clauses) and asks_for_repair(clauses[-1]) and not is_question(clauses[-1])
 
 
 _CHASING = re.compile(
