@@ -51,6 +51,7 @@ __all__ = [
     "hesitating",
     "knocking_at_home",
     "named_request",
+    "names_next_season",
     "not_a_complaint",
     "only_asking_how",
     "refers_to_filed_request",
@@ -217,6 +218,17 @@ def earlier_season(text: str | None) -> int:
     if _SEASON_BEFORE.search(canonical):
         return 2
     return 1 if _LAST_SEASON.search(canonical) else 0
+
+
+_NEXT_SEASON = re.compile(
+    r"(明年|来年|下一?个?)(的)?(冬天|冬季|(采暖|供暖|供热)季?)|下一?个?季|下一?(个)?冬天|明冬"
+)
+
+
+def names_next_season(text: str | None) -> bool:
+    """Whether `text` speaks of the next heating season (明年冬天, 下个采暖季): a 报停 asked for it
+    knows it cannot stop this winter, and is not asked whether it still wants one."""
+    return _NEXT_SEASON.search(to_canonical(str(text or ""))) is not None
 
 
 _FOLLOW_UP = re.compile(

@@ -1,7 +1,8 @@
 """The eighth dialogue round's classes in the actions (docs/dialogue.md, "Eighth round (dlg8)"):
 a contact number withheld out of distrust, a complaint about the burst the bot just told of,
 what to do now after the emergency advice, and a question beside a cold home where heating is
-stopped. The glow set's wording and wordings of our own each."""
+stopped, a 报停 asked about too late for this winter. The glow set's wording and wordings of our
+own each."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ from typing import Any
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.account import ValidateVerifyForm
+from actions.applications import NEXT_SEASON_STOP
+from actions.conversation import ActionHandleYesNo
 from actions.emergency import ActionEmergency, ActionEmergencyFollowUp
 from actions.repair import ValidateRepairForm
 from bot.nlu.emergency import detect_emergency
 
-from .conftest import has_event, said, slot_values, texts, tracker, user_turn
+from .conftest import has_event, offered, said, slot_values, texts, tracker, user_turn
 
 ASK_PHONE = {
     "event": "bot",
@@ -159,3 +163,59 @@ async def test_a_hall_asked_beside_a_cold_home_where_heating_is_stopped_is_answe
     assert any("西城营业厅" in r for r in replies[1:-1])
     assert not any(r.startswith("到西城营业厅办理开栓") for r in replies)  # 开暖气费 is no 开栓
     assert slot_values(events)["pending"] == "repair_after_outage"
+
+
+# --- a 报停 asked about too late for this winter (glo-021) ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我这个冬天都不在北京，现在还能报停吗？和平里2号楼1单元502",  # glo-021
+        "现在报停还来得及吗",
+        "今年冬天能不能报停啊 房子空着没人住",
+        "我家没人住 还可以申请报停不",
+    ],
+)
+async def test_a_stop_asked_about_too_late_is_answered_and_offered_for_next_winter(
+    domain: dict[str, Any], text: str
+) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ValidateVerifyForm().run(
+        dispatcher,
+        tracker(user_turn(text, "apply_stop_heating"), active_loop="verify_form", slot_events={}),
+        domain,
+    )
+    assert texts(dispatcher)[-1] == "utter_stop_heating_late_offer"
+    assert said(dispatcher, "utter_stop_heating_late_offer")["start"] == "2027年11月15日"
+    assert has_event(events, "active_loop", None)
+    assert slot_values(events)["pending"] == NEXT_SEASON_STOP
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我要报停 和平里2号楼1单元502",  # asked for, not asked about
+        "我们老两口明年冬天去海南，下个采暖季想报停，怎么办",  # glo-020: next winter named
+        "下个供暖季报停来得及吗",
+        "明年的采暖季我不在家 能报停吗",
+    ],
+)
+async def test_a_stop_asked_for_or_for_next_winter_goes_on_with_the_notice(
+    domain: dict[str, Any], text: str
+) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ValidateVerifyForm().run(
+        dispatcher,
+        tracker(user_turn(text, "apply_stop_heating"), active_loop="verify_form", slot_events={}),
+        domain,
+    )
+    assert "utter_stop_heating_late_offer" not in texts(dispatcher)
+    assert not has_event(events, "active_loop", None)
+
+
+async def test_a_yes_to_next_winters_stop_starts_the_application(domain: dict[str, Any]) -> None:
+    events = await ActionHandleYesNo().run(
+        CollectingDispatcher(), offered(NEXT_SEASON_STOP, "要", "affirm"), domain
+    )
+    assert has_event(events, "followup", "verify_form")
