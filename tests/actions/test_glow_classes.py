@@ -168,6 +168,19 @@ async def test_a_hall_asked_beside_a_cold_home_where_heating_is_stopped_is_answe
 # --- a 报停 asked about too late for this winter (glo-021) ---
 
 
+async def _stop_asked(
+    text: str, domain: dict[str, Any]
+) -> tuple[CollectingDispatcher, list[dict[str, Any]]]:
+    """What the 报停 form says and returns when `text` starts it (the clock: 2026-12-07)."""
+    dispatcher = CollectingDispatcher()
+    events = await ValidateVerifyForm().run(
+        dispatcher,
+        tracker(user_turn(text, "apply_stop_heating"), active_loop="verify_form", slot_events={}),
+        domain,
+    )
+    return dispatcher, events
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -180,12 +193,7 @@ async def test_a_hall_asked_beside_a_cold_home_where_heating_is_stopped_is_answe
 async def test_a_stop_asked_about_too_late_is_answered_and_offered_for_next_winter(
     domain: dict[str, Any], text: str
 ) -> None:
-    dispatcher = CollectingDispatcher()
-    events = await ValidateVerifyForm().run(
-        dispatcher,
-        tracker(user_turn(text, "apply_stop_heating"), active_loop="verify_form", slot_events={}),
-        domain,
-    )
+    dispatcher, events = await _stop_asked(text, domain)
     assert texts(dispatcher)[-1] == "utter_stop_heating_late_offer"
     assert said(dispatcher, "utter_stop_heating_late_offer")["start"] == "2027年11月15日"
     assert has_event(events, "active_loop", None)
@@ -204,12 +212,7 @@ async def test_a_stop_asked_about_too_late_is_answered_and_offered_for_next_wint
 async def test_a_stop_asked_for_or_for_next_winter_goes_on_with_the_notice(
     domain: dict[str, Any], text: str
 ) -> None:
-    dispatcher = CollectingDispatcher()
-    events = await ValidateVerifyForm().run(
-        dispatcher,
-        tracker(user_turn(text, "apply_stop_heating"), active_loop="verify_form", slot_events={}),
-        domain,
-    )
+    dispatcher, events = await _stop_asked(text, domain)
     assert "utter_stop_heating_late_offer" not in texts(dispatcher)
     assert not has_event(events, "active_loop", None)
 

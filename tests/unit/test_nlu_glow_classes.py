@@ -10,15 +10,16 @@ from pathlib import Path
 import pytest
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, UserUttered
+from rasa.shared.core.events import ActionExecuted, ActiveLoop
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.emergency_follow_ups import NUMBERS, WHAT_NOW, emergency_follow_up
 from bot.nlu.form_answers import withholds_phone
 from bot.nlu.requests import ends_asking_for_repair
-from bot.nlu.safety_net import EMERGENCY_ACTION, EmergencyMarker, emergency_turn
+from bot.nlu.safety_net import EMERGENCY_ACTION, emergency_turn
 from bot.services.halls import Registry, Service, asked_service
+from tests.unit.test_safety_net import _user  # a user turn as the safety net's marker leaves it
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -147,15 +148,6 @@ def test_a_fee_named_is_not_the_service_its_first_word_names(text: str, service:
 @pytest.fixture(scope="module")
 def domain() -> Domain:
     return Domain.load(str(ROOT / "domain.yml"))
-
-
-def _user(text: str, intent: str) -> UserUttered:
-    message = Message(data={"text": text})
-    message.set("intent", {"name": intent, "confidence": 0.9}, add_to_output=True)
-    message.set("entities", [], add_to_output=True)
-    (marked,) = EmergencyMarker().process([message])
-    parse_data = marked.as_dict(only_output_properties=True)
-    return UserUttered(text, parse_data["intent"], [], parse_data)
 
 
 @pytest.mark.parametrize(
