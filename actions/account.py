@@ -20,6 +20,7 @@ from actions.applications import (
     application_done,
     application_slots,
     file_unverified,
+    late_stop_asked,
     only_a_community,
     proof_required,
     proving_given_account,
@@ -169,13 +170,16 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
         """Skip the questions when this sender already proved, or is bound to, the account; a
         proof that lapsed is dropped first, with a word on why the questions come again. A
         question asked beside the request (顺便问下过了年再交有没有滞纳金) is answered first.
-        Heating wanted back (恢复供暖) is never filed as a 报停."""
+        Heating wanted back (恢复供暖) is never filed as a 报停; a 报停 asked about too late for
+        this winter (还能报停吗) is answered and offered for the next (`late_stop_asked`)."""
         if latest_intent_among(tracker, PURPOSES) == STOP_PURPOSE and heating_wanted_back(tracker):
             return tell_heating_back(dispatcher, tracker)
         if (follow_up := follow_up_instead(dispatcher, tracker)) is not None:
             return follow_up  # 多少钱 right after an answer: that answer's cost, no 户号 asked
         said_before = len(dispatcher.messages)
         await answer_side_questions(dispatcher, tracker)
+        if (late := late_stop_asked(dispatcher, tracker)) is not None:
+            return late
         verified = verified_account(tracker)
         starting = not tracker.get_slot("requested_slot")
         estimated = starting and await tell_fee_estimate(dispatcher, tracker)

@@ -22,6 +22,8 @@ they are put through to gets the address and phone with the transcript.
 
 from __future__ import annotations
 
+from datetime import date
+
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -34,8 +36,11 @@ from actions.common import (
     guarded,
     in_db,
     known_communities,
+    latest_intent,
     latest_intent_among,
+    latest_text,
     latest_text_of_intent,
+    leave_form,
     message_key,
     only_the_community,
     policy,
@@ -45,8 +50,9 @@ from actions.common import (
 from actions.meters import PROBLEM
 from bot.base import clock
 from bot.nlu.address import parse_address
+from bot.nlu.clauses import is_question
 from bot.nlu.numbers import normalise_account_no
-from bot.nlu.requests import cannot_provide
+from bot.nlu.requests import cannot_provide, names_next_season
 from bot.privacy import mask_phone
 from bot.services import applications as application_service
 from bot.services.meters import meter_problem_category
@@ -267,6 +273,40 @@ def read_back_item(tracker: Tracker) -> tuple[str, str] | None:
 
 #: Said once, before the first detail of a 报停 that is too late for this winter.
 LATE_NOTICE = "utter_stop_heating_late_notice"
+#: The same, asked as a question, to a 报停 asked about (还能报停吗) too late for this winter.
+LATE_OFFER = "utter_stop_heating_late_offer"
+#: `pending` while that question waits: a yes starts the application (actions.conversation).
+NEXT_SEASON_STOP = "stop_next_season"
+
+
+def _tell_late(dispatcher: CollectingDispatcher, response: str, start: date) -> None:
+    """`response` with the deadline passed and the first day of the season a 报停 now covers."""
+    deadline = policy().stop_heating.apply_deadline
+    dispatcher.utter_message(
+        response=response,
+        deadline=f"{deadline.month}月{deadline.day}日",
+        start=f"{start.year}年{start.month}月{start.day}日",
+    )
+
+
+def late_stop_asked(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
+    """A 报停 asked about as a question too late for this winter (我这个冬天都不在北京，现在还能报停
+    吗？): that this winter cannot be stopped, from when one filed now would count, and whether to
+    file it; the application waits for a yes (`NEXT_SEASON_STOP`). None otherwise.
+
+    The glow set's resident who gave the address with the question was asked the phone at once,
+    never heard the notice the address question carries, and left with a 报停 for next winter
+    filed after the read-back's yes; a person asking "can I still?" wants the answer first."""
+    if tracker.get_slot("requested_slot") or latest_intent(tracker) != STOP:
+        return None
+    text = latest_text(tracker)
+    if not is_question(text) or names_next_season(text):
+        return None  # 下个采暖季想报停，怎么办: the notice at the form's question is enough
+    start = late_application_starts(policy(), clock.now().date())
+    if start is None:
+        return None
+    _tell_late(dispatcher, LATE_OFFER, start)
+    return [*leave_form(tracker), SlotSet("pending", NEXT_SEASON_STOP)]
 
 
 class ActionAskVerifyFormAddress(Action):
@@ -286,19 +326,12 @@ class ActionAskVerifyFormAddress(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """The notice (once per conversation stretch), then the question."""
-        rules = policy()
-        today = clock.now().date()
-        start = late_application_starts(rules, today)
+        start = late_application_starts(policy(), clock.now().date())
         if (
             start is not None
             and latest_intent_among(tracker, set(FILED_UNVERIFIED)) == STOP
-            and not bot_said_within(tracker, {LATE_NOTICE}, 6)
+            and not bot_said_within(tracker, {LATE_NOTICE, LATE_OFFER}, 6)
         ):
-            deadline = rules.stop_heating.apply_deadline
-            dispatcher.utter_message(
-                response=LATE_NOTICE,
-                deadline=f"{deadline.month}月{deadline.day}日",
-                start=f"{start.year}年{start.month}月{start.day}日",
-            )
+            _tell_late(dispatcher, LATE_NOTICE, start)
         dispatcher.utter_message(response="utter_ask_verify_form_address")
         return []

@@ -37,7 +37,7 @@ from bot.nlu.address import Address, parse_address
 from bot.nlu.agreement import ADDED_REQUEST_FORMS, adds_a_request
 from bot.nlu.clauses import is_question
 from bot.nlu.contact_fix import adds_a_number, keeps_held_number, numbers_for_the_visit
-from bot.nlu.form_answers import detail_of_request, offers_a_time
+from bot.nlu.form_answers import detail_of_request, offers_a_time, withholds_phone
 from bot.nlu.numbers import normalise_contact_number, parse_room_reading
 from bot.nlu.own_number import means_own_number
 from bot.nlu.requests import (
@@ -1134,7 +1134,8 @@ class ContactSlots:
     ) -> dict[str, Any]:
         """Accept a mobile number, or a landline with its area code and extension, in any
         spacing or digit form (`normalise_contact_number`). Digits taken for a phone while another
-        question was asked, and no phone, leave the number held as it was."""
+        question was asked, and no phone, leave the number held as it was. A number withheld
+        out of distrust (不想给 别拿去推销) is told what it is for, not that it is no number."""
         own = sender_phone(tracker)
         phone = own if own and means_own_number(str(value or "")) else None
         phone = phone or contact_number(str(value or ""))
@@ -1142,6 +1143,10 @@ class ContactSlots:
             return {"phone": None}  # 行吧 那你们给我登记一下: the question again, no reproach
         if phone is None and _another_question(tracker, "phone"):
             return {"phone": _value_before_this_message(tracker, "phone")}
+        if phone is None and withholds_phone(str(value or "")):
+            # 凭什么要我电话 别拿去推销: what the number is for, then the question again
+            dispatcher.utter_message(response="utter_phone_why")
+            return {"phone": None}
         if phone is None:
             shown = str(value or "")[:20]
             kept = await self._not_the_value(

@@ -24,6 +24,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import grievances
 from actions.account import show_earlier_bill, tell_fee_estimate
+from actions.applications import NEXT_SEASON_STOP
 from actions.cold_room import reading_below_standard, tell_below_standard
 from actions.common import (
     AFTER_OUTAGE,
@@ -134,6 +135,7 @@ SECOND_FORMS = {
     "second:query_fee": "verify_form",
     "second:request_temp_check": "temp_check_form",
     "second:file_complaint": "complaint_form",
+    NEXT_SEASON_STOP: "verify_form",  # 还能报停吗, told it counts from next winter: 要
 }
 #: Intents that start a form: saying one inside another form switches to it.
 FLOW_STARTERS = FORM_STARTERS

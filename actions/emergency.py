@@ -63,7 +63,13 @@ from bot.nlu.emergency import (
     leak_going_on,
     names_only_a_main_burst,
 )
-from bot.nlu.emergency_follow_ups import LOCKED_OUT, NUMBERS, VALVE, emergency_follow_up
+from bot.nlu.emergency_follow_ups import (
+    LOCKED_OUT,
+    NUMBERS,
+    VALVE,
+    WHAT_NOW,
+    emergency_follow_up,
+)
 from bot.nlu.faults import fault_type_of
 from bot.policy import Policy
 from bot.privacy import mask_phone, mask_text
@@ -318,16 +324,12 @@ class ActionEmergency(Action):
         found = emergency_of(tracker)
         if found is None:  # the policy only runs this for a marked message
             return []
-        if _echoes_the_stop(tracker, found):
-            # 哦是爆管啊 那不用派人了 after "幸福里小区抢修停热：主管线爆管抢修" is about that stop
-            return [
-                SlotSet("pending", None),
-                *await ActionQueryOutage().run(dispatcher, tracker, domain),
-            ]
-        if await _known_burst_repair(tracker, found):
+        # 哦是爆管啊 那不用派人了 after "幸福里小区抢修停热：主管线爆管抢修" is about that stop, and
+        # so is 幸福里爆管都两天了 while the store holds that burst repair
+        if _echoes_the_stop(tracker, found) or await _known_burst_repair(tracker, found):
             if latest_intent(tracker) == "file_complaint":
-                # 爆管都两天了 还没修好 我要投诉: the complaint is filed, and its form tells the
-                # stop (why it is cold, until when) before it asks anything
+                # 爆管都两天了 还没修好 我要投诉, 又爆管？年年这样我要投诉 right after the stop was
+                # told: the complaint is filed (its form tells the stop if not told yet)
                 return [SlotSet("pending", None), FollowupAction(COMPLAINT_FORM)]
             return [
                 SlotSet("pending", None),
@@ -529,13 +531,29 @@ def _latest_kind(tracker: Tracker) -> str | None:
     return None
 
 
+def _advice_given(tracker: Tracker) -> str:
+    """The emergency advice the bot gave last (`ADVICE_RESPONSES`; `in_emergency` holds one)."""
+    for event in reversed(tracker.events):
+        if event.get("event") != "bot":
+            continue
+        said = (event.get("metadata") or {}).get("utter_action")
+        if said in ADVICE_RESPONSES:
+            return str(said)
+    return KIND_RESPONSES["water"]
+
+
 def answer_emergency_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     """Answer a question about the emergency just answered (the numbers again, a locked door,
-    where the valves are); False when the message asks none or no emergency was just answered."""
+    where the valves are, what to do now); False when the message asks none or no emergency
+    was just answered."""
     asked = emergency_follow_up(latest_text(tracker))
     if asked is None or not in_emergency(tracker):
         return False
     p = policy()
+    if asked == WHAT_NOW:
+        # 那我现在该怎么办: the steps and numbers just given, said again
+        dispatcher.utter_message(response=_advice_given(tracker), **numbers(p))
+        return True
     e = p.emergency
     dispatcher.utter_message(
         response=FOLLOW_UP_RESPONSES[asked],

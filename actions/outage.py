@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from difflib import SequenceMatcher
 
@@ -246,11 +247,17 @@ def _said(tracker: Tracker, response: str) -> bool:
 
 
 async def stop_before_booking(
-    dispatcher: CollectingDispatcher, tracker: Tracker, offer: str, pending: str
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    offer: str,
+    pending: str,
+    beside: Callable[[], Awaitable[None]] | None = None,
 ) -> list[EventType] | None:
     """The stop first: where heating is stopped in the resident's community, say so and `offer`
     to book anyway (once per conversation), and end the form without a ticket: the events for
-    that (the submitting action sees `pending`); None to go on with the form.
+    that (the submitting action sees `pending`); None to go on with the form. `beside` answers
+    the questions asked beside the request between the stop and the offer (最近的营业厅在哪 …
+    暖气从早上就凉了: the hall was never answered), so the offer's question comes last.
 
     A visit during a stop finds a cold radiator and nothing to fix or measure. The check helps
     but must never break the booking: if the store cannot be read, the form goes on.
@@ -271,6 +278,8 @@ async def stop_before_booking(
         # 好几天了 when the stop began tonight: it is not why, and the visit is wanted
         dispatcher.utter_message(response=NOT_THE_CAUSE)
         return None
+    if beside is not None:
+        await beside()
     dispatcher.utter_message(response=offer)
     return [
         SlotSet("requested_slot", None),

@@ -117,7 +117,13 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
             # live is told once the address says where (it is why the radiator is cold)
             await tell_stop_once(dispatcher, tracker)
         elif fault in (None, "no_heat"):
-            stop = await stop_before_booking(dispatcher, tracker, OUTAGE_OFFER, AFTER_OUTAGE)
+            stop = await stop_before_booking(
+                dispatcher,
+                tracker,
+                OUTAGE_OFFER,
+                AFTER_OUTAGE,
+                beside=lambda: answer_side_questions(dispatcher, tracker),
+            )
             if stop is not None:
                 return [*stop, SlotSet("fault_type", None)]
         await answer_side_questions(dispatcher, tracker)

@@ -101,7 +101,11 @@ class ValidateTempCheckForm(ContactSlots, ReadBackSlot, FormValidationAction):
         if withdrawn is not None:
             return withdrawn
         stop = await stop_before_booking(
-            dispatcher, tracker, TEMP_CHECK_OUTAGE_OFFER, TEMP_CHECK_AFTER_OUTAGE
+            dispatcher,
+            tracker,
+            TEMP_CHECK_OUTAGE_OFFER,
+            TEMP_CHECK_AFTER_OUTAGE,
+            beside=lambda: answer_side_questions(dispatcher, tracker),
         )
         if stop is not None:
             return stop

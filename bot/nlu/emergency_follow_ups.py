@@ -4,9 +4,10 @@ Played as residents (2026-12-06, /work/sets/player_findings.md, class G): someon
 smelling of gas asked from the stairwell 燃气那个电话多少 再说一遍 and was told "I only handle
 heating"; a neighbour whose elderly neighbour does not open the door asked 我进不去 是打110还是120
 and got a complaint form; a resident at a burst radiator asked 阀门在哪旮沓啊 找不着 水烫手 and was
-told valves are kept fully open. The classifier reads such messages as anything (out_of_scope,
-file_complaint, faq); inside an emergency they are questions about it, answered by
-`action_emergency_follow_up` (actions/emergency.py) through `bot.nlu.safety_net`.
+told valves are kept fully open; 那我现在该怎么办 after the gas advice got "I only handle heating".
+The classifier reads such messages as anything (out_of_scope, file_complaint, faq); inside an
+emergency they are questions about it, answered by `action_emergency_follow_up`
+(actions/emergency.py) through `bot.nlu.safety_net`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ NUMBERS = "numbers"
 LOCKED_OUT = "locked_out"
 #: Where the valves are, or that they cannot be reached (阀门在哪, 找不着, 够不着, 太烫).
 VALVE = "valve"
+#: What to do now, asked and nothing else (那我现在该怎么办, 那我现在要干嘛): the advice again.
+WHAT_NOW = "what_now"
 
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -42,17 +45,30 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"(电话|号码|手机号|热线).{0,6}(多少|几号|是啥|是什么|再说|再发|再给|重复)|"
             r"再说一遍|再说一下|再发一遍|再发一下|没记住|没看清|(打|拨)(哪个|啥|什么|几)|"
+            r"(给|找)谁打|打给谁|该找谁|"
             r"(?<!\d)(110|120|119|96777)(?!\d)"
         ),
     ),
 )
 
 
+#: Only "what do I do now?" (那我现在该怎么办): a question about anything else (暖气不热怎么办)
+#: names it, and is not this.
+_WHAT_NOW = re.compile(
+    r"(?:那|那么|现在|接下来|下一步|然后|我|我们|俺|咱|该|应该|要|得|还|需要|到底|具体|可)*"
+    r"(?:怎么办|咋办|咋整|怎么弄|咋弄|怎么做|干啥|干嘛|做什么|干什么|做啥)"
+    r"(?:呢|啊|呀|吧|了|哇)*[?？。.!！\s]*"
+)
+
+
 def emergency_follow_up(text: str | None) -> str | None:
     """The kind of question `text` asks about the emergency just answered (LOCKED_OUT, VALVE,
-    NUMBERS), or None: anything else goes on as the conversation would."""
+    NUMBERS, WHAT_NOW), or None: anything else goes on as the conversation would. 那我现在该怎么办
+    right after the gas advice was read as out of scope ("I only handle heating")."""
     canonical = to_canonical(str(text or ""))
     for kind, pattern in _RULES:
         if pattern.search(canonical):
             return kind
+    if _WHAT_NOW.fullmatch(canonical.strip()):
+        return WHAT_NOW
     return None

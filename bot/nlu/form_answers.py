@@ -16,7 +16,10 @@ resident did not mean as the value. These functions read the words; the actions 
   (bot.nlu.emergency.leak_going_on);
 - `area_asked(text)`: the floor area of a question about what heating costs (那我家76平要交多少):
   general arithmetic on the published price, no account needed;
-- `no_account_number(text)`: the resident has no 户号 or does not know it (没有户号, 户号不知道).
+- `no_account_number(text)`: the resident has no 户号 or does not know it (没有户号, 户号不知道);
+- `withholds_phone(text)`: the contact number withheld, or why it is wanted asked, out of
+  distrust (凭什么要我电话 不想给 别拿去推销, 电话就不留了 怕骚扰): told what it is for and asked
+  again, not filed as a complaint.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ __all__ = [
     "no_account_number",
     "offers_a_time",
     "only_asks_what_it_costs",
+    "withholds_phone",
 ]
 
 #: Words of an address: a numbered building, flat or floor, a kind of place, the word itself.
@@ -225,3 +229,35 @@ def no_account_number(text: str | None) -> bool:
     """Whether `text` says the resident has no 户号 or does not know it (没有户号 房子是我爸的,
     户号不知道啊 我是租的)."""
     return _NO_ACCOUNT.search(_canonical(text)) is not None
+
+
+#: The contact number, as residents name it.
+_THE_PHONE = r"(?:电话|手机|号码|联系方式)"
+#: The number asked for or given (要我电话, 给你们手机号, 留电话); 给我打电话 names a call.
+_PHONE_GIVEN = re.compile(rf"(?:要|给|留|提供|告诉|报)(?:我的?|你们?|您)?{_THE_PHONE}")
+#: The number named, then withheld (电话就不留了, 手机号不方便给, 号码不能告诉你).
+_PHONE_HELD_BACK = re.compile(
+    rf"{_THE_PHONE}号?码?(?:就|也|还是|可|先)?(?:不|不想|不愿意?|不方便|没法|不能|不敢)"
+    r"(?:给|留|说|提供|告诉|报)"
+)
+#: Why it is wanted, that it is withheld, or what the resident fears it is used for.
+_WITHHOLDING = re.compile(
+    r"凭什么|为啥|为什么|干嘛|干啥|非得|非要|不想|不愿|不给|不留|不方便|不能|不敢|推销|骚扰|泄露|广告"
+)
+#: A number in the message: it is given after all (那好吧 13701112233 只用来联系维修啊).
+_A_NUMBER = re.compile(r"\d{7,}")
+
+
+def withholds_phone(text: str | None) -> bool:
+    """Whether `text` withholds the contact number, or asks why it is wanted, out of distrust
+    (凭什么要我电话？不想给，你们别拿去推销; 电话就不留了吧，我怕被骚扰; 为啥非得要手机号): someone
+    to tell what the number is for, then ask again. The classifier heard a complaint (glow
+    glo-033's urgent leak was left without a number and a complaint form asked 哪方面) or the
+    question how to change the registered number. A grievance about calls received (你们老打电话
+    推销) names no number asked for or given, and a message with a number gives it."""
+    canonical = _canonical(text)
+    if _A_NUMBER.search(canonical):
+        return False
+    if _PHONE_HELD_BACK.search(canonical):
+        return True
+    return _PHONE_GIVEN.search(canonical) is not None and _WITHHOLDING.search(canonical) is not None

@@ -32,7 +32,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.nlu.answers import yes_no_answer
 from bot.nlu.clauses import CLAUSES, clause_intents, is_question, starts_new_matter
 from bot.nlu.faults import fault_type_of
-from bot.nlu.form_answers import only_asks_what_it_costs
+from bot.nlu.form_answers import only_asks_what_it_costs, withholds_phone
 from bot.nlu.limits import INPUT_TRUNCATED, has_words
 from bot.nlu.meterreading import reports_reading
 from bot.nlu.notices import asks_for_notices, names_notices, refuses_notices
@@ -52,6 +52,7 @@ from bot.nlu.requests import (
     changes_mind,
     cold_read_as_bill,
     doubts_the_meter,
+    ends_asking_for_repair,
     fault_beside_a_question,
     named_request,
     not_a_complaint,
@@ -59,6 +60,7 @@ from bot.nlu.requests import (
     repair_not_complaint,
     requests_in,
     seeks_help_with_fault,
+    takes_request_back,
     wants_stop_heating,
     wants_unbind,
     withdraws_by_name,
@@ -191,6 +193,10 @@ class IntentCorrections(StatelessComponent):
       `bot.nlu.timewindow.only_a_time`): read as a repair, it switched a 测温 to the repair form;
     - `affirm` / `deny` for a bare 要 / 不要 answer, whatever the classifier made of it
       (`bot.nlu.answers`): a "no" read as a request would start what the resident declined;
+    - `file_complaint`, `faq`, `out_of_scope`, `unsubscribe`, `deny` or the fallback → `inform`
+      for a contact number withheld out of distrust (凭什么要我电话？不想给，你们别拿去推销,
+      `bot.nlu.form_answers.withholds_phone`): the phone question's answer, told what the number
+      is for and asked again; it left an urgent leak's form for a complaint;
     - `faq`, `apply_stop_heating`, `inform` or the fallback → `deny` for a change of mind that
       names its request and asks nothing (那还是别报停了, `changes_mind`);
     - `unsubscribe` → `subscribe` for a message that asks to be told (停热了通知我), and
@@ -216,6 +222,9 @@ class IntentCorrections(StatelessComponent):
     - → `query_ticket` for a message that names a ticket and asks how it is going
       (`asks_about_ticket`): 上个月投诉的事 处理结果呢 TS… opened a second complaint;
     - `file_complaint` → `request_human` for a manager asked to call back (`asks_for_a_manager`);
+    - `query_outage`, `out_of_scope` or the fallback → `report_repair` for a message whose last
+      clause asks for a repair by name and asks nothing (不是停暖的话那就派人来修吧,
+      `ends_asking_for_repair`): the community was asked again after the stop was ruled out;
     - `goodbye` → `report_repair` for a sign-off that asks for a repair (您给报个修吧,
       `asks_for_repair`);
     - → `inform` for 那金色家园呢: a place asked about "and there?", which the actions resolve
@@ -273,6 +282,8 @@ class IntentCorrections(StatelessComponent):
                 meant = answer
             elif name not in _A_TIME_KEEPS and only_a_time(text):
                 meant = "inform"  # tmr afternoon / 周六上午我在家: a visit time, not a request
+            elif name in _PHONE_WITHHELD_LOOKALIKES and _withholds_phone(text):
+                meant = "inform"  # 凭什么要我电话 不想给: the phone question's answer
             elif name in _WITHDRAWAL_LOOKALIKES and changes_mind(text) and not is_question(text):
                 meant = "deny"
             elif name in _CANCEL_LOOKALIKES and withdraws_by_name(text):
@@ -339,6 +350,8 @@ class IntentCorrections(StatelessComponent):
                 meant = "request_human"
             elif name == "goodbye" and asks_for_repair(text):
                 meant = "report_repair"
+            elif name in _REPAIR_ASKED_LOOKALIKES and ends_asking_for_repair(text):
+                meant = "report_repair"  # 不是停暖的话那就派人来修吧: the fitter, not the stop
             elif name in _ASKS_NOTHING and _and_there(message, text):
                 meant = "inform"
             elif name == "report_repair" and _and_there(message, text) and not asks_for_repair(
@@ -387,6 +400,15 @@ _PERSON_TOPICS = frozenset({"faq/hotline", "faq/night_contact", "faq/complaint_c
 _A_TIME_KEEPS = frozenset({"inform", "correct_info", "affirm", "deny"})
 #: Intents a message moving a booked visit keeps: taking it back, a person, a correction already.
 _NOT_A_MOVE = frozenset({"correct_info", "cancel_ticket", "request_human", "deny"})
+#: Intents a contact number withheld out of distrust (凭什么要我电话？不想给，你们别拿去推销) is
+#: mistaken for: as a complaint it left the repair form, as the topic of changing the registered
+#: number it was answered with that. As `inform` the form tells what the number is for.
+_PHONE_WITHHELD_LOOKALIKES = frozenset(
+    {"file_complaint", KB_INTENT, "out_of_scope", "unsubscribe", "deny", FALLBACK_INTENT}
+)
+#: Intents a repair asked for by name once the stop is ruled out (不是停暖的话那就派人来修吧, 没停
+#: 啊？那你们派人来修) is mistaken for: the stop named, or nothing understood.
+_REPAIR_ASKED_LOOKALIKES = frozenset({"query_outage", "out_of_scope", FALLBACK_INTENT})
 #: Requests for a visit that "不用派人 我就问问 怎么自己弄" takes back (`only_asking_how`).
 _VISIT_REQUESTS = frozenset({"report_repair", "request_temp_check"})
 #: Intents a change of mind naming its request (那还是别报停了) is mistaken for: as a 报停 question
@@ -470,6 +492,12 @@ def topic_confidence(message: Message) -> float:
     """The topic model's confidence in its best knowledge-base topic (0 when it gave none)."""
     selector = (message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}).get(KB_INTENT) or {}
     return float((selector.get("response") or {}).get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+
+
+def _withholds_phone(text: str) -> bool:
+    """A contact number withheld out of distrust (`withholds_phone`), the request not taken back
+    (电话不想给 那不修了 ends it; 不想给 alone is no giving up)."""
+    return withholds_phone(text) and not takes_request_back(text)
 
 
 def _not_about_notices(intent: str | None, text: str) -> bool:

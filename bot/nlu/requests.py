@@ -47,11 +47,13 @@ __all__ = [
     "demands_heat",
     "doubts_the_meter",
     "earlier_season",
+    "ends_asking_for_repair",
     "fault_beside_a_question",
     "gives_up",
     "hesitating",
     "knocking_at_home",
     "named_request",
+    "names_next_season",
     "not_a_complaint",
     "only_asking_how",
     "refers_to_filed_request",
@@ -225,6 +227,17 @@ def earlier_season(text: str | None) -> int:
     return 1 if _LAST_SEASON.search(canonical) else 0
 
 
+_NEXT_SEASON = re.compile(
+    r"(明年|来年|下一?个?)(的)?(冬天|冬季|(采暖|供暖|供热)季?)|下一?个?季|下一?(个)?冬天|明冬"
+)
+
+
+def names_next_season(text: str | None) -> bool:
+    """Whether `text` speaks of the next heating season (明年冬天, 下个采暖季): a 报停 asked for it
+    knows it cannot stop this winter, and is not asked whether it still wants one."""
+    return _NEXT_SEASON.search(to_canonical(str(text or ""))) is not None
+
+
 _FOLLOW_UP = re.compile(
     r"结果|进度|怎么样了?|咋样了?|到哪|处理了没|处理没|有消息|回复呢|下文|动静|没人(理|管|回|联系)|"
     r"还没|怎么还|催"
@@ -283,6 +296,19 @@ def asks_for_repair(text: str | None) -> bool:
         not _NOT_NEEDED.search(canonical[max(0, m.start() - 4) : m.start()])
         for m in _REPAIR_ASK.finditer(canonical)
     )
+
+
+#: Where one clause ends and the next begins.
+_CLAUSE_END = re.compile(r"[，,。.!！?？;；~～\s]+")
+
+
+def ends_asking_for_repair(text: str | None) -> bool:
+    """Whether the last clause of `text` asks for a repair by name and asks nothing (不是停暖的话
+    那就派人来修吧, 没停啊？那你们派人来修): after the stop was ruled out, the resident wants the
+    fitter. The classifier heard the stop (停暖) and the community was asked again; 停热期间能派人
+    来修吗 asks, and 那不用派人了 declines (`asks_for_repair`)."""
+    clauses = [c for c in _CLAUSE_END.split(to_canonical(str(text or ""))) if c]
+    return bool(clauses) and asks_for_repair(clauses[-1]) and not is_question(clauses[-1])
 
 
 _CHASING = re.compile(

@@ -41,6 +41,7 @@ from bot.nlu.emergency import (
     detect_emergency,
     emergency_from,
     leak_going_on,
+    names_only_a_main_burst,
 )
 from bot.nlu.emergency_follow_ups import emergency_follow_up
 from bot.nlu.stateless import StatelessComponent
@@ -70,6 +71,9 @@ def emergency_turn(tracker: DialogueStateTracker) -> str | None:
     marked and nothing has answered it yet, `action_listen` right after `action_emergency`, else
     None (the other policies decide).
 
+    One marked message is left to the other policies: a main's burst named as an event inside
+    the complaint form (`_grievance_of_a_burst`), the complaint's own words.
+
     Slot and other non-action events after the message (slot extraction) do not count as an answer;
     a follow-up action the emergency action asked for (the repair form) runs before this is asked
     again, and then it is no longer right after `action_emergency`.
@@ -82,12 +86,26 @@ def emergency_turn(tracker: DialogueStateTracker) -> str | None:
                 return None
         elif isinstance(event, UserUttered):
             marked = emergency_from(event.parse_data.get(EMERGENCY))
+            if marked and _grievance_of_a_burst(tracker, event.text):
+                return None
             if marked or leak_going_on(tracker.get_slot(URGENT_TICKET_SLOT), event.text):
                 return EMERGENCY_ACTION
             if _asks_about_the_emergency(tracker, event.text):
                 return FOLLOW_UP_ACTION
             return None
     return None
+
+
+#: The form in which a main's burst named as an event is what the resident complains of.
+COMPLAINT_FORM = "complaint_form"
+
+
+def _grievance_of_a_burst(tracker: DialogueStateTracker, text: str | None) -> bool:
+    """Whether `text`, said in the complaint form, names only a main's burst as an event (反复爆管,
+    年年爆管 管线该换不换: `names_only_a_main_burst`): what the complaint is about, for the form to
+    take. As an emergency it got the stop's notice again at each answer and the form's question
+    was never answered (a trap). A burst at home or water seen is still the emergency."""
+    return tracker.active_loop_name == COMPLAINT_FORM and names_only_a_main_burst(text)
 
 
 #: Details a form is waiting for in the same message as the question (翠湖苑6号楼3单元901 电话155…):

@@ -207,11 +207,20 @@ def asked_service(registry: Registry, text: str) -> Service | None:
     first when it names several (过户要先交清欠费吗 is about 过户)."""
     best: tuple[int, Service] | None = None
     for service in registry.services:
-        positions = [text.find(word) for word in (service.name, *service.aliases)]
+        positions = [_named_at(text, word) for word in (service.name, *service.aliases)]
         found = [p for p in positions if p >= 0]
         if found and (best is None or min(found) < best[0]):
             best = (min(found), service)
     return best[1] if best else None
+
+
+def _named_at(text: str, word: str) -> int:
+    """Where `word` first names a service in `text`, -1 if nowhere: not where it begins the name
+    of a fee (开暖气费发票 asks for the 发票, not 开暖气 = 开栓, whose papers were listed)."""
+    for found in re.finditer(re.escape(word), text):
+        if word.endswith("费") or not text.startswith("费", found.end()):
+            return found.start()
+    return -1
 
 
 def _holiday_named(hall_days: Sequence[SpecialDay], text: str, today: date) -> list[date]:
