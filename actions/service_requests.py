@@ -25,6 +25,7 @@ from actions.common import (
     message_key,
     offer_made_this_turn,
     offer_second_request,
+    offer_way_out,
     opening_text,
     policy,
     read_db,
@@ -275,7 +276,10 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
         if fault_type_of(text) == "no_heat" or parse_room_reading(text) is not None:
             await tell_stop_once(dispatcher, tracker)
         await answer_side_questions(dispatcher, tracker)
-        return await FormValidationAction.run(self, dispatcher, tracker, domain)
+        events = await FormValidationAction.run(self, dispatcher, tracker, domain)
+        # a third ask of the same question says how else to get it done, as in every form
+        offer_way_out(dispatcher, tracker, events)
+        return events
 
     async def required_slots(
         self,

@@ -284,7 +284,12 @@ class IntentCorrections(StatelessComponent):
                 meant = "inform"  # tmr afternoon / 周六上午我在家: a visit time, not a request
             elif name in _PHONE_WITHHELD_LOOKALIKES and _withholds_phone(text):
                 meant = "inform"  # 凭什么要我电话 不想给: the phone question's answer
-            elif name in _WITHDRAWAL_LOOKALIKES and changes_mind(text) and not is_question(text):
+            elif (
+                name in _WITHDRAWAL_LOOKALIKES | {"affirm"}
+                and changes_mind(text)
+                and not is_question(text)
+            ):
+                # 好吧，那今年报停就算了: the 好吧 agrees to give it up, not to the offer
                 meant = "deny"
             elif name in _CANCEL_LOOKALIKES and withdraws_by_name(text):
                 meant = "cancel_ticket"  # 那报停给俺撤了吧: withdraw it, not the 报停 rules

@@ -173,7 +173,10 @@ def gives_up(text: str | None) -> bool:
 _WITHDRAWING = re.compile(
     r"(别|甭|不要|不用|不必|不)(再|给我)?(报停|停暖|停热|停供|停了|办了|办理了|申请了|查了|绑了|绑定了|弄了)|"
     r"还是(别|甭|不要|不用|不)(报|办|停|查|绑|弄|申请|了)|改主意|变卦|"
-    r"不(打算|准备|想)(报停|停|办|申请|查|绑)"
+    r"不(打算|准备|想)(报停|停|办|申请|查|绑)|"
+    # 那今年报停就算了 / 报停先不办了: the request named, then given up (unseen glow r, read for
+    # this regression: 好吧 before it filed next winter's 报停 the resident had just declined)
+    r"(报停|停暖|停热|停供|绑定|查费)(的事)?(就|也|还是|先)?(算了|拉倒|不办了|不弄了|不申请了)"
 )
 
 

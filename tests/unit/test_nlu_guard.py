@@ -459,3 +459,17 @@ def test_a_broken_part_stated_is_the_repair(text: str, meant: str) -> None:
 )
 def test_a_cold_home_read_as_a_fee_query(text: str, meant: str) -> None:
     assert _corrected(_parsed(text, "query_fee")) == meant
+
+
+@pytest.mark.parametrize("intent", ["affirm", "apply_stop_heating", "faq"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "好吧，那今年报停就算了，明年我早点来办",  # unseen glow r: next winter's 报停 was filed
+        "行 那报停的事就算了",
+        "嗯 报停先不办了 等明年再说",
+        "好的好的 停暖就拉倒吧",
+    ],
+)
+def test_a_request_named_and_given_up_is_a_no(intent: str, text: str) -> None:
+    assert _corrected(_parsed(text, intent)) == "deny"
