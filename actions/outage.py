@@ -7,7 +7,6 @@ import math
 import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from difflib import SequenceMatcher
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -32,7 +31,7 @@ from actions.common import (
 )
 from actions.knowledge import answer_faq_clauses
 from bot.base import clock
-from bot.nlu.address import parse_address
+from bot.nlu.address import communities_spelt_like, parse_address
 from bot.nlu.clauses import clause_intents
 from bot.nlu.cold_since import cold_for_days
 from bot.nlu.faults import fault_type_of
@@ -109,29 +108,6 @@ async def unserved_community_named(tracker: Tracker) -> str | None:
         return None
     named = parse_address(text, known).community
     return named if named and named not in known else None
-
-
-def near_names(name: str, known: list[str]) -> list[str]:
-    """Served communities spelt close to `name` (幸福小区 → 幸福里小区, 翠湖小区 → 翠湖苑): asked
-    back, since one of them may be under a stop the resident must hear of. Names are compared
-    without their generic endings (小区, 花园, 苑 …), which say nothing of which place is meant."""
-    core = _core(name)
-    scored = [
-        (SequenceMatcher(None, core, _core(k)).ratio(), k)
-        for k in known
-        if core[:2] == _core(k)[:2] or SequenceMatcher(None, core, _core(k)).ratio() >= _NEAR
-    ]
-    return [k for _, k in sorted(scored, reverse=True)][:2]
-
-
-def _core(name: str) -> str:
-    return _GENERIC_ENDING.sub("", name) or name
-
-
-#: Endings that many communities share (幸福里小区, 阳光花园, 翠湖苑, 东风新村).
-_GENERIC_ENDING = re.compile(r"(小区|花园|家园|公寓|新村|社区|苑|园|里|村)+$")
-#: How alike two names' cores must be for one to be offered as the other.
-_NEAR = 0.6
 
 
 def describe(outage: OutageView, community: str, now: datetime) -> dict[str, str]:
@@ -420,7 +396,7 @@ class ActionQueryOutage(Action):
             # 碧桂园停暖了吗: "no stop there" would be a fact we do not have, and the name is the
             # resident's text, not ours to repeat; a served name spelt close to it is asked back
             known = await read_db(known_communities)
-            near = near_names(unserved, known)
+            near = communities_spelt_like(unserved, known)
             dispatcher.utter_message(
                 response="utter_outage_community_unknown",
                 served=served_list(known),

@@ -24,11 +24,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from bot.nlu.initials import initial_of
 from bot.nlu.numbers import to_canonical
 
-__all__ = ["Address", "parse_address"]
+__all__ = ["Address", "communities_spelt_like", "parse_address"]
 
 
 @dataclass(frozen=True)
@@ -256,6 +257,26 @@ def _in_order(initials: list[str | None], letters: str) -> bool:
 def _head(bare: str) -> str:
     """A name without its generic ending (阳光花园 → 阳光, 和平里 → 和平)."""
     return _GENERIC_END.sub("", bare)
+
+
+def communities_spelt_like(name: str, known: Iterable[str]) -> list[str]:
+    """Up to two of our communities spelt close to `name`, a place we do not serve (幸福家园 →
+    幸福里小区, 翠湖湾 → 翠湖苑), to ask back rather than say "no stop there": one of them may be
+    under a stop the resident must hear of. `near_community` maps a name only when exactly one
+    fits a known misspelling; this offers the candidates when none does. Names are compared by
+    their heads (`_head`): the generic endings say nothing of which place is meant."""
+    head = _head(re.sub(r"\s+", "", to_canonical(name)).removesuffix("小区"))
+    scored = []
+    for known_name in known:
+        other = _head(re.sub(r"\s+", "", to_canonical(known_name)).removesuffix("小区"))
+        ratio = SequenceMatcher(None, head, other).ratio()
+        if head[:2] == other[:2] or ratio >= _ALIKE:
+            scored.append((ratio, known_name))
+    return [known_name for _, known_name in sorted(scored, reverse=True)[:2]]
+
+
+#: How alike two heads must be, when they do not begin alike, for one to be offered as the other.
+_ALIKE = 0.6
 
 
 def near_community(name: str | None, known: Iterable[str]) -> str | None:

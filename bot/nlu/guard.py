@@ -61,6 +61,7 @@ from bot.nlu.requests import (
     requests_in,
     seeks_help_with_fault,
     takes_request_back,
+    tells_cold_home,
     wants_stop_heating,
     wants_unbind,
     withdraws_by_name,
@@ -456,7 +457,7 @@ def _help_with_a_fault(message: Message, intent: str | None, text: str) -> bool:
     a person that names none, tells of a fault at home and asks for help with it
     (`seeks_help_with_fault`): 恁们给看看咋回事 got topic buttons, "help please 暖气 …" a
     call-back in an hour instead of a repair."""
-    if not seeks_help_with_fault(text) and not asks_why_home_is_cold(text):
+    if not _fault_at_home(text):
         return False
     if intent == KB_INTENT:
         selector = (message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}).get(KB_INTENT) or {}
@@ -652,7 +653,13 @@ def _cold_home_in_a_clause(message: Message) -> bool:
         for c in message.get(CLAUSES) or []
         if c.get(INTENT_NAME_KEY) == KB_INTENT
     ]
-    return any(seeks_help_with_fault(q) or asks_why_home_is_cold(q) for q in questions)
+    return any(_fault_at_home(q) for q in questions)
+
+
+def _fault_at_home(text: str) -> bool:
+    """A fault at home told with a plea for help, asked why, or a cold home stated: the repair
+    flow's (it tells a stop where the resident lives first), if no sure topic answers it."""
+    return seeks_help_with_fault(text) or asks_why_home_is_cold(text) or tells_cold_home(text)
 
 
 def _a_sure_question(message: Message) -> bool:

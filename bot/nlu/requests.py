@@ -61,6 +61,7 @@ __all__ = [
     "requests_in",
     "seeks_help_with_fault",
     "takes_request_back",
+    "tells_cold_home",
     "wants_someone_in_charge",
     "wants_stop_heating",
     "wants_unbind",
@@ -647,6 +648,28 @@ _WHY = re.compile(
     r"(?:怎么|咋|怎)(?:又|还|就|老|总|突然|这么|那么|一点儿?都|都|有点|有些)?"
     r"(?:不热|不暖|不太热|不怎么热|凉|冷|没(?:有)?(?:暖气|热乎?气|热))"
 )
+
+#: The resident's own home named (俺家, 我们家, 家里, 屋里).
+_OWN_HOME = re.compile(r"(我|俺|咱|我们|俺们|咱们)家|家里|屋里|屋子|房间")
+
+
+def tells_cold_home(text: str | None) -> bool:
+    """Whether `text` states that the resident's own home has no heat, without asking anything
+    (喂 在不在 俺家是幸福家园的 暖气一宿都是凉的): the fault to look into, or the stop where they
+    live, which the repair flow tells first. Read as an unsure question it got topic buttons
+    (the lead's review play, on the night of the emergency stop)."""
+    canonical = to_canonical(str(text or ""))
+    return (
+        fault_type_of(canonical) == "no_heat"
+        and _OWN_HOME.search(canonical) is not None
+        and _PART_COLD.search(canonical) is None
+        and not _QUESTION_END.search(canonical)
+    )
+
+
+#: A message that ends as a question (吗, 呢, ?, 不 at the end).
+_QUESTION_END = re.compile(r"[吗呢？?]|[不没么嘛][。！!\s]*$")
+
 
 #: Money or the bill named (暖气费, 交钱, 欠费, 多少): a cold home said beside them may be about
 #: the bill (没交费会不会没暖气), so the classifier's fee query stands.

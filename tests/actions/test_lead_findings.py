@@ -426,6 +426,10 @@ async def test_an_outage_asked_beside_a_request_names_no_unserved_community(
     turn = user_turn("翠竹小区停暖了？顺便帮我查下暖气费", "query_fee")
     await tell_outage_asked(dispatcher, tracker(turn))
     assert "utter_no_outage_here" not in texts(dispatcher)
+    served = CollectingDispatcher()  # the same words for a place we serve are answered
+    asked_too = user_turn("和平里停暖了？顺便帮我查下暖气费", "query_fee")
+    await tell_outage_asked(served, tracker(asked_too))
+    assert said(served, "utter_no_outage_here")["community"] == "和平里"
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from bot.nlu.address import Address, parse_address
+from bot.nlu.address import Address, communities_spelt_like, parse_address
 
 Parts = tuple[str | None, str | None, str | None, str | None]
 
@@ -185,3 +185,20 @@ def test_the_words_around_a_phone_number_are_no_community(text: str) -> None:
 def test_a_community_misspelt_by_one_character_is_the_one_meant(text: str, community: str) -> None:
     known = ["幸福里小区", "金色家园", "阳光花园", "和平里", "翠湖苑", "东风新村"]
     assert parse_address(text, known).community == community
+
+
+@pytest.mark.parametrize(
+    ("said", "offered"),
+    [
+        ("幸福家园", ["幸福里小区"]),  # the community under the emergency stop, asked back
+        ("翠湖湾", ["翠湖苑"]),
+        ("东风花园小区", ["东风新村"]),
+        ("碧桂园", []),  # another company's place: nothing of ours offered
+        ("万科城市花园", []),
+    ],
+)
+def test_a_place_we_do_not_serve_is_offered_our_names_spelt_like_it(
+    said: str, offered: list[str]
+) -> None:
+    known = ["阳光花园", "幸福里小区", "金色家园", "和平里", "翠湖苑", "东风新村"]
+    assert communities_spelt_like(said, known) == offered

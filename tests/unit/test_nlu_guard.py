@@ -323,6 +323,8 @@ def test_a_change_of_mind_naming_its_request_is_a_no() -> None:
         "我们家暖气咋这么凉啊",
         "暖气片从早上就冰凉 咋回事",
         "暖气不热了 麻烦给看看",
+        "俺家是幸福家园的 暖气一宿都是凉的",  # review play: topic buttons on the stop's night
+        "我们家屋里冷得跟冰窖似的",
     ],
 )
 def test_a_greeting_before_a_cold_home_is_the_repair(cold: str) -> None:
@@ -473,3 +475,18 @@ def test_a_cold_home_read_as_a_fee_query(text: str, meant: str) -> None:
 )
 def test_a_request_named_and_given_up_is_a_no(intent: str, text: str) -> None:
     assert _corrected(_parsed(text, intent)) == "deny"
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("喂 在不在 俺家是幸福家园的 暖气一宿都是凉的", "report_repair"),
+        ("我家暖气从昨晚就一点都不热", "report_repair"),
+        ("屋里冷得跟冰窖似的 老人受不了", "report_repair"),
+        ("我家暖气不热正常吗", "faq"),  # asks: the topic's answer
+        ("家里暖气上面热下面凉", "faq"),  # part cold: air, the bleeding topic
+    ],
+)
+def test_a_cold_home_stated_to_an_unsure_topic_is_the_repair(text: str, meant: str) -> None:
+    unsure = _parsed(text, "faq", response_selector={"faq": {"response": {"confidence": 0.3}}})
+    assert _corrected(unsure) == meant
