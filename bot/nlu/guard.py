@@ -659,7 +659,13 @@ def _cold_home_in_a_clause(message: Message) -> bool:
 def _fault_at_home(text: str) -> bool:
     """A fault at home told with a plea for help, asked why, or a cold home stated: the repair
     flow's (it tells a stop where the resident lives first), if no sure topic answers it."""
-    return seeks_help_with_fault(text) or asks_why_home_is_cold(text) or tells_cold_home(text)
+    # not among questions (营业厅在哪 …); 喂 在不在 only calls for attention
+    stated = tells_cold_home(text) and not is_question(_CALLING.sub("", text))
+    return seeks_help_with_fault(text) or asks_why_home_is_cold(text) or stated
+
+
+#: An opening that calls for attention (喂 在不在, 您好 有人吗): it asks nothing of the matter.
+_CALLING = re.compile(r"^\s*(喂|你好|您好|哎)?[，,\s]*(在不在|在吗|有人吗|有人没)[？?，,\s]*")
 
 
 def _a_sure_question(message: Message) -> bool:
