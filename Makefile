@@ -43,8 +43,9 @@ lint: setup
 	$(PY) -m ruff check bot actions scripts tests
 	$(PY) -m mypy bot actions
 
-# The end-to-end tests run a second time on stock Rasa (HEATING_RASA_PATCHES=none): the speed-ups
-# must change speed, never answers (tests/e2e/test_dialogue_set.py compares the two runs).
+# The conversation set is played a second time on stock Rasa (HEATING_RASA_PATCHES=none): the
+# speed-ups must change speed, never answers (tests/e2e/test_dialogue_set.py compares the two runs
+# turn by turn). Only that comparison needs stock Rasa; the other end-to-end tests run once.
 test: lint model
 	$(PY) -m pytest -p no:cacheprovider
-	HEATING_RASA_PATCHES=none $(PY) -m pytest -p no:cacheprovider -m e2e tests/e2e
+	HEATING_RASA_PATCHES=none $(PY) -m pytest -p no:cacheprovider -m e2e tests/e2e/test_dialogue_set.py
