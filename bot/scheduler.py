@@ -260,13 +260,19 @@ async def main_loop(
     once: bool,
     health_host: str = "127.0.0.1",
 ) -> None:
-    """Run until SIGTERM or SIGINT (or one tick with `once`), serving health meanwhile."""
+    """Run until SIGTERM or SIGINT (or one tick with `once`), serving health meanwhile.
+
+    A single tick serves no health: it is run by hand or from cron, often beside the running
+    scheduler, whose port it would find taken (and nothing probes a process that lives a second).
+    """
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     server = (
-        await serve_health(scheduler, interval, health_port, health_host) if health_port else None
+        await serve_health(scheduler, interval, health_port, health_host)
+        if health_port and not once
+        else None
     )
     try:
         await scheduler.run(interval, stop, max_ticks=1 if once else None)
@@ -293,7 +299,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--health-port",
         type=int,
         default=DEFAULT_HEALTH_PORT,
-        help="port of GET /health (5056; 0: none)",
+        help="port of GET /health (5056; 0: none; never with --once)",
     )
     parser.add_argument(
         "--health-host",

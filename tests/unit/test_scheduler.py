@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -250,6 +251,15 @@ def test_the_command_runs_one_tick(db_url: str, capsys: pytest.CaptureFixture[st
     assert cli.main(["scheduler", "--once", "--health-port", "0"]) == 0
     assert cli.main(["scheduler", "--interval", "0"]) == 2
     assert "not a positive number of seconds" in capsys.readouterr().err
+
+
+def test_one_tick_runs_beside_a_scheduler_that_holds_the_health_port(db_url: str) -> None:
+    """`--once` from cron while the service runs: the running scheduler's port is taken."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        assert cli.main(["scheduler", "--once", "--health-port", port]) == 0
 
 
 def test_the_command_runs_the_hand_off_jobs_with_rasas_api_and_says_when_it_cannot(
