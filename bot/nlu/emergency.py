@@ -81,9 +81,11 @@ Issue 16's thirteenth round (docs/dialogue.md, "Thirteenth round"): the English 
 tense (the heating has been off all day, our heating broke); an English baby or old person too
 sleepy or not feeding; pinyin of speech and movement gone (shuo bu chu hua, dong jiang) and the
 characters' siblings (说不了话, 不会说话了, 奶奶冻僵了); skin lost to a hot part however much is
-said between (烫掉一大块皮). Discounts for English negation before a report (no water coming out,
-it's not leaking) and a common cold held against the company with no other sign (孩子都感冒了
-你们能不能负点责任).
+said between (烫掉一大块皮); with probe batch 23, more English (the heating packed up, mumbling, a
+fever, scalded, skin peeling), silence for hours (一下午不说话了) and a fever by its figure
+(烧到39度). Discounts for English negation before a report (no water coming out, it's not
+leaking), an English supposition taken back (I thought the pipe burst but it didn't), and a
+common cold held against the company with no other sign (孩子都感冒了 你们能不能负点责任).
 
 Text preparation: script and width (`bot.nlu.text.normalise`), typos of the domain's words (暧气,
 伐门, 报管, 天然汽), voice input's 谁 for 水, the initials typed for the domain's words (nq 暖气,
@@ -488,7 +490,8 @@ _FRAIL_WORDS = _any(
     "早产|刚出生|满月|月子|娃|儿子|女儿|闺女|手术|术后|透析|化疗|患者|残疾|轮椅|行动不便|"
     "心脏病|哮喘|植物人|偏瘫|半身不遂|老年|长辈|岳父|岳母|重病|病重|癌症|病危|"
     "(?i:grandma|grandpa|grandmother|grandfather|granny|baby|infant|mother|father|mom|mum|dad|"
-    "new-?born|\\bnana\\b|\\bgran\\b|grand-?dad|[0-9]{1,2}[- ](?:months?|weeks?)[- ]old|"
+    "new-?born|\\bnana\\b|\\bgran\\b|grand-?dad|little (?:boy|girl|one)|"
+    "[0-9]{1,2}[- ](?:months?|weeks?)[- ]old|"
     "\\bkids?\\b|child|toddler|\\bsons?\\b|daughter|"
     "elderly|pensioner|old (?:man|woman|lady)|pregnant|[6-9][0-9] years|[6-9][0-9]-year|"
     "(?<![0-9])[6-9][0-9]\\)|aged [6-9][0-9])|"
@@ -530,7 +533,9 @@ _COLD_WORDS = _any(
     # Monday, our heating broke, the radiators are dead)
     "\\b(?:heat(?:ing)?|radiators?|heaters?|boiler)(?:'s|'ve| is| are| has| have| had| was| were)?"
     "(?: been| not been)?(?: (?:off|out|down|broken|dead|gone|not working|not on)|"
-    " (?:stopped|failed|broke|died|went (?:off|out)|cut(?: off)?|(?:is |are )?not working))\\b)",
+    " (?:stopped|failed|broke|died|went (?:off|out)|cut(?: off| out)?|packed (?:up|in)|"
+    "(?:is |are )?not working|(?:has|have|is|are|was|does|do|did|wo)n'?t (?:been )?"
+    "(?:work(?:ed|ing)?|c[oa]me on|turn(?:ed)? on|switch(?:ed)? on)))\\b)",
 )
 _COLD = re.compile(_COLD_WORDS)
 #: Fumes a stove or boiler gives off indoors (carbon monoxide).
@@ -599,9 +604,22 @@ _ENGLISH_HYPOTHETICAL = re.compile("(?i)\\b(?:if|in case|suppose|supposing|wheth
 # water dripping, nothing is leaking): spaces break Chinese clauses, so it is read on its own, with
 # only the words that can stand between a negation and what it denies (not "not sure but").
 _ENGLISH_NEGATION = re.compile(
-    "(?i)(?:\\bno|\\bnot|n'?t|\\bwithout|\\bnothing|\\bnever|\\bnone)"
+    "(?i)(?:\\bno|\\bnot|n't|\\b(?:is|are|was|were|has|have|do|does|did|ca|wo)nt|\\bcannot|"
+    "\\bwithout|\\bnothing|\\bnever|\\bnone)"
     "(?: (?:any|a|the|more|hot|visible|real|actual|much|sign|signs|drop|drops|of|actually|really|"
     "even|is|are|was|been|water|steam|it|there|really))* ?$"
+)
+# English taken back after it (I thought the pipe burst but it didn't; turned out to be nothing):
+# a supposition retracted in its sentence, or a false alarm said.
+_ENGLISH_SUPPOSED = re.compile(
+    "(?i)\\b(?:thought|assumed|seemed|looked like|sounded like)\\b[^.!?]*$"
+)
+_ENGLISH_RETRACTED = re.compile(
+    "(?i)[^.!?]*?\\bbut (?:it|they|there) (?:did|was|is|has|were|are|had)n'?t\\b"
+)
+_ENGLISH_FALSE_ALARM = re.compile(
+    "(?i)[^.!?]*?\\b(?:turn(?:s|ed) out (?:it was |to be |it's )?(?:nothing|just|only|fine)|"
+    "false alarm)"
 )
 _LATIN_EVIDENCE = re.compile("[A-Za-z]")
 # …or after the trigger in its clause: 漏水的话, 爆管时, 跑水的时候.
@@ -1302,11 +1320,11 @@ _ACUTE = (
 )
 # Person, hurt by the heating: scalded (烫伤, 烫起泡, 被暖气管烫了, 热水喷到脸上), or hit.
 _SCALD_PATTERNS: tuple[str, ...] = (
-    "烫(?P<core>伤|破|红了|肿|起泡|出(?:了)?泡|掉(?:了)?皮|脱皮)",
-    "烫(?:得|掉了?)(?P<core>起泡|出(?:了)?泡|(?:一层)?皮|通红|红肿|睁不开)",
+    "(?<!漆)烫(?P<core>伤|破|红了|肿|起泡|出(?:了)?泡|掉(?:了)?皮|脱皮)",
+    "(?<!漆)烫(?:得|掉了?)(?P<core>起泡|出(?:了)?泡|(?:一层)?皮|通红|红肿|睁不开)",
     # skin lost, however much (烫掉一大块皮, 烫得脱了层皮, 烫秃噜皮了, 手上的皮都被烫掉了), not
     # paint's or a wall's (漆皮, 墙皮)
-    "(?P<core>烫)(?:得)?(?:掉|脱|破|秃噜|下)(?:了)?" + _GAP + "{0,6}?(?<![漆墙])皮",
+    "(?<![漆墙])(?P<core>烫)(?:得)?(?:掉|脱|破|秃噜|下)(?:了)?" + _GAP + "{0,6}?(?<![漆墙])皮",
     "(?<![漆墙])皮(?:都|也|全)?(?:被)?" + _GAP + "{0,4}?烫(?P<core>掉|破|脱|烂|秃噜|没)",
     # 烫起了一串泡, 烫出好几个水泡
     "烫(?P<core>(?:起|出)(?:了)?(?:好大|老大|挺大|好几|好多)?(?:一|两|几)?(?:个|串|片)?(?:大|小)?(?:水)?泡)",
@@ -1316,6 +1334,20 @@ _SCALD_PATTERNS: tuple[str, ...] = (
     "把" + _GAP + "{0,6}?(?P<core>烫)(?:了|伤|着|到)",
     _BODY + _GAP + "{0,8}?(?P<core>烫)(?:了|伤|着|到(?![不没能可])|一下)",
 )
+# English scalds: scalded, blistered, burnt a body, skin peeling, hot water or steam onto a body
+# (with a hot thing or the heating named: my toddler touched the hot pipe, his palm is blistered).
+_ENGLISH_SCALD = (
+    "(?i:\\bscalded\\b|\\bblistered\\b|\\b(?:got|has|have|had) (?:a |some )?blisters?\\b|"
+    "\\bblisters? (?:on|all over)\\b|"
+    "\\bburn(?:ed|t|s)? (?:his|her|my|their|our|the baby'?s?|the child'?s?) |"
+    "\\b(?:skin|palm|hand|arm|leg|face) (?:is |was |has )?"
+    "(?:peeling|c[oa]me off|coming off|red raw)|"
+    "(?:water|steam) (?:sprayed|splashed|poured|shot|went|squirted|spilled)(?: all)? "
+    "(?:onto|on|over|into|in) (?:my|his|her|their|our|the baby'?s?|the child'?s?|someone'?s?) "
+    "(?:face|eyes?|arms?|hands?|legs?|feet|foot|skin|body|back|chest|head)\\b"
+    "(?=[^.!?]{0,60}(?:hurt|burn|red|blister|peel|pain|scream|cry|crying)))"
+)
+_ENGLISH_HOT = re.compile("(?i)hot|boiling|pipe|radiator|steam|valve|heater|heating|boiler")
 # Water or steam on someone, with an injury (the heating's water is hot): 热水喷到脸上了 眼睛睁不开,
 # 被热水浇了一手 皮都掉了; 水滋了我一脸 alone is the leak, not a scald.
 _SPLASH = (
@@ -1547,7 +1579,9 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             "冻(?:病|伤|晕|发烧|出病|出毛病|住院)|发烧|发着(?:高|低)?烧|发低烧|低烧|高烧|肺炎|生病|"
             "(?:浑身|身上|额头|脑门|身子)(?:都|有点|有些)?(?:滚烫|发烫|烫手)|烧得(?:滚烫|厉害|迷糊)|"
             "(?<!毛)病了|病倒|犯病|(?:高血压|心脏病|哮喘|老毛病|病)(?:又)?(?:犯了|发作)|(?:心梗|脑梗|中风)了|"
-            "冻疮溃烂",
+            "冻疮溃烂|"
+            # a fever by its figure (烧到39度), and English (a high fever, pneumonia)
+            "(?<![水炉片管])烧到(?:了)?(?:3[89]|4[0-2])(?:\\.[0-9])?(?:度|℃)|(?=[A-Za-z])(?i:fever|pneumonia)",
             3,
             False,
             None,
@@ -1565,6 +1599,8 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             "失禁|尿裤子|发愣|发呆|愣神|呆呆的|颠三倒四|胡言乱语|答非所问|不清醒|犯糊涂|昏昏沉沉|昏沉|昏睡|嗜睡|迷瞪|睡不醒|"
             "叫不精神|叫不起来|翻白眼|(?:一直|老是?|怎么也|半天)(?:都)?(?:叫)?不醒|(?:叫|喊|问)(?:他|她)?(?:好)?半天(?:才|都|也)(?:答应|应|吭声|有反应|反应)|"
             "(?:两眼|眼睛|眼神)(?:都)?(?:发直|发呆|呆滞|直勾勾)|(?i:drowsy|not making sense)|"
+            # silent for hours (一下午不说话了, 半天不吭声)
+            "(?:半天|好半天|老半天|一下午|一上午|一晚上|一整天|一天)(?:都|也)?不(?:说话|吭声|吱声|出声)|"
             + _NO_ANSWER_SIGNS,
             2,
             False,
@@ -1583,7 +1619,9 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             # speech gone (说不了话, 不会说话了, 话也说不出来, 冻得不说话了)
             "说不(?:了|出来)话|(?:话|一句话)(?:也|都)?说不(?:出|了|利索)|不会说话了|"
             "(?:冻|冷)得" + _GAP + "{0,2}?不说话|"
-            "大舌头|嘴(?:都)?瓢|说话(?:也|都)?(?:很|特别)?慢",
+            "大舌头|嘴(?:都)?瓢|说话(?:也|都)?(?:很|特别)?慢|"
+            "(?=[A-Za-z])"
+            "(?i:mumbling|slurr(?:ing|ed)|can'?t (?:speak|talk)|not (?:talking|speaking))",
             2,
             False,
             None,
@@ -1616,7 +1654,8 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             "(?:都|也|已经|被|整个人|身子|身上)*冻(?:得)?(?:发)?僵(?:了|住|硬)|"
             "动也不动|(?<![表针机扇泵阀门车拧推搬扳转按摇走挪])(?:好像|已经|都|也)?不动了|(?:半天|好久|一直)没(?:了)?动静|"
             "不(?:会|能)(?:弯|打弯|伸直|动弹)|弯不了|伸不直|(?:一屁股|一下子?|直接)?(?:坐|瘫|倒|躺)(?:在)?地上(?:了)?(?!拖|扫|擦)|"
-            "(?i:barely moving|not moving|can'?t move|can'?t (?:stand|get up)|limp|floppy)",
+            "(?i:barely moving|not moving|can'?t move|can'?t (?:stand|get up)|limp|floppy|"
+            "can'?t get (?:up|out of (?:his|her|the|my|a) (?:chair|bed)))",
             2,
             False,
             None,
@@ -1861,6 +1900,7 @@ _TRIGGERS: tuple[_Trigger, ...] = (
     _Trigger("person", re.compile(_ACUTE)),
     *(_Trigger("person", re.compile(p), scald=True) for p in _SCALD_PATTERNS),
     _Trigger("person", re.compile(_SPLASH), needs=_INJURY, unless=_UNHARMED, scald=True),
+    _Trigger("person", re.compile(_ENGLISH_SCALD), needs=_ENGLISH_HOT, scald=True),
     _Trigger("person", re.compile(_FALL), needs=_FALL_HARM, mild_ok=True),
     _Trigger("person", re.compile(_TRAPPED), needs=_OUTDOOR_COLD),
     _Trigger("person", re.compile(_FELL_IN), needs=_PIT),
@@ -2219,6 +2259,11 @@ def _counts(text: str, plain: str, kind: Kind, span: _Span) -> bool:
         _ENGLISH_HYPOTHETICAL.search(text, 0, span.core)
         or _ENGLISH_NEGATION.search(text, max(0, span.start - 40), span.start)
         or _ENGLISH_NEGATION.search(text, max(0, span.core - 40), span.core)
+        or (
+            _ENGLISH_SUPPOSED.search(text, max(0, span.start - 60), span.start)
+            and _ENGLISH_RETRACTED.match(text, span.end)
+        )
+        or _ENGLISH_FALSE_ALARM.match(text, span.end)
     ):
         return False
     if _CONDITIONAL_AFTER.match(text[span.end : end]) or _REPAIRED.search(before):

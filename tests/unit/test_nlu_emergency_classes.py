@@ -396,7 +396,7 @@ def test_the_probes_written_while_building_the_classes_still_hold() -> None:
     """tests/nlu/emergency_cases_dev_probes.yml: batches in new voices, each scored before
     the rules were extended for it (the figures are in the file); now every one is right."""
     score = measure(load_cases(PROJECT_ROOT / "tests" / "nlu" / "emergency_cases_dev_probes.yml"))
-    assert (score.emergencies, score.non_emergencies) == (948, 887)
+    assert (score.emergencies, score.non_emergencies) == (973, 905)
     assert score.recall == 1.0 and score.false_alarm_rate == 0.0
     # kinds: signs scored by fumes (a stove, a boiler, a smell, several people) with no acute
     # sign are carbon monoxide, named gas since issue 16's seventh round as batches 8-11 and the
@@ -1445,3 +1445,54 @@ def test_the_thirteenth_rounds_discount_classes(text: str) -> None:
 )
 def test_the_thirteenth_rounds_classes_keep_their_edges(text: str, kind: str | None) -> None:
     assert _kind(text) == kind, text
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # probe batch 23's classes: the heating off in more English verbs, with English signs
+        ("my grandpa is 86, the heating packed up last night and he is slurring", "person"),
+        ("heating cut out on Sunday, my mum (79) is mumbling and can't get out of bed", "person"),
+        ("the boiler won't come on and my little girl has a fever and is shivering", "person"),
+        ("our radiators haven't worked for two days, my elderly aunt can't get up", "person"),
+        ("I have pneumonia and the heating has been off for a week", "person"),
+        # silent for hours; a fever by its figure
+        ("屋里只有10度 我奶奶半天不吭声了", "person"),
+        ("家里没暖气 老人一整天都不说话", "person"),
+        ("停暖两天 孩子烧到39度了", "person"),
+        ("孩子烧到38.5℃ 家里暖气坏了", "person"),
+        # English scalds: scalded, blistered, skin peeling, hot water onto a body with a harm
+        ("my daughter scalded her hand on the radiator valve", "person"),
+        ("hot water splashed onto his face when the pipe burst, he is screaming", "person"),
+        ("grandma touched the pipe, her skin is peeling", "person"),
+        ("he got blisters on his palm from the hot radiator", "person"),
+        # what they must leave as they were
+        ("I thought the pipe burst but it's actually pouring from the valve", "water"),
+        ("the pipe burst but it wasn't anyone's fault, water everywhere now", "water"),
+        ("the pipe in the basement burst, water is pouring out", "water"),
+    ],
+)
+def test_the_thirteenth_rounds_batch_23_families(text: str, kind: str) -> None:
+    assert _kind(text) == kind, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the heating off with nobody unwell; a question about scalds
+        "heating won't turn on, is there a maintenance today?",
+        "my boiler packed up, can you send someone tomorrow",
+        "how do you treat a scald from a radiator?",
+        # an English supposition taken back, or a false alarm said
+        "I thought the radiator was leaking but it wasn't, just condensation",
+        "it looked like the pipe burst but there wasn't any water, just a bang",
+        "I thought the pipe burst but it didn't, it was just the noise",
+        "the radiator seemed to be leaking, turned out to be nothing",
+        # English negation written without its apostrophe; paint, a boiler's water
+        "there isnt any water dripping, just a ticking sound",
+        "暖气片上的漆烫掉皮了",
+        "锅炉烧到40度了 正常吗",
+    ],
+)
+def test_the_thirteenth_rounds_batch_23_discounts(text: str) -> None:
+    assert detect_emergency(text) is None, text
