@@ -77,6 +77,16 @@ for a sight there every winter asked about out of curiosity, a drip said to be s
 (暖气片表面出汗), the news named anywhere with nothing of here, a sewer's smell, a splash the
 writer says did no harm (还好不算太烫).
 
+Issue 16's thirteenth round (docs/dialogue.md, "Thirteenth round"): the English heating off in any
+tense (the heating has been off all day, our heating broke); an English baby or old person too
+sleepy or not feeding; pinyin of speech and movement gone (shuo bu chu hua, dong jiang) and the
+characters' siblings (说不了话, 不会说话了, 奶奶冻僵了); skin lost to a hot part however much is
+said between (烫掉一大块皮); with probe batch 23, more English (the heating packed up, mumbling, a
+fever, scalded, skin peeling), silence for hours (一下午不说话了) and a fever by its figure
+(烧到39度). Discounts for English negation before a report (no water coming out, it's not
+leaking), an English supposition taken back (I thought the pipe burst but it didn't), and a
+common cold held against the company with no other sign (孩子都感冒了 你们能不能负点责任).
+
 Text preparation: script and width (`bot.nlu.text.normalise`), typos of the domain's words (暧气,
 伐门, 报管, 天然汽), voice input's 谁 for 水, the initials typed for the domain's words (nq 暖气,
 mq 煤气), and pinyin typed without Chinese characters (lao ren dong yun le, 暖气lou水了) read as
@@ -86,7 +96,7 @@ English hypothetical (what should I do if a pipe bursts) is read back to its sen
 What does not count, because the words are there but the danger is not (the discount classes).
 Markers are read in the match's clause (to a comma, or 30 characters in run-on voice input) or,
 for a frame, back to the last marker that ends it:
-* negated — 不漏了, 没有煤气味, 孩子没烫着, 水管没爆;
+* negated — 不漏了, 没有煤气味, 孩子没烫着, 水管没爆, no water coming out, it's not leaking;
 * hypothetical, feared, conditional or asked ahead — 万一漏水, 怕冻裂, 遇到跑水, 漏水的话,
   会不会烫着, 以后漏了, 先问一下备用, 不然/否则/小心 … (a suspicion stays an emergency: 会不会是煤气
   泄漏); a harm warded off with the prohibitive 别 and a short verb phrase (别真砸下来砸着人, 可别
@@ -291,7 +301,15 @@ _PINYIN: Mapping[str, str] = {
             "fa_dou=发抖 duo_suo=哆嗦 zhong_du=中毒 yi_yang_hua_tan=一氧化碳 jiao_bu_xing=叫不醒 "
             # the body said cold (ti wen 34 du, shen shang bing liang, shou jiao bing leng)
             "ti_wen=体温 hen_di=很低 bing_leng=冰冷 bing_liang=冰凉 shen_shang=身上 shou_jiao=手脚 "
-            "wu_li=屋里 mei_nuan_qi=没暖气 fa_zi=发紫 fa_qing=发青"
+            "wu_li=屋里 mei_nuan_qi=没暖气 fa_zi=发紫 fa_qing=发青 "
+            # what someone does no more, or cannot (yeye dong de shuo bu chu hua le, nainai dong
+            # jiang le, hai zi mei fan ying)
+            "shuo_bu_chu_hua=说不出话 shuo_bu_liao_hua=说不了话 bu_shuo_hua=不说话 shuo_hua=说话 "
+            "bu_hui_shuo_hua=不会说话 dong_bu_liao=动不了 bu_hui_dong=不会动 dong_jiang=冻僵 "
+            "mei_fan_ying=没反应 fan_ying=反应 zhan_bu_qi_lai=站不起来 qi_bu_lai=起不来 "
+            "han_bu_xing=喊不醒 jiao_bu_ying=叫不应 hun_shui=昏睡 yi_zhi_shui=一直睡 "
+            "bu_chi_nai=不吃奶 bu_chi_fan=不吃饭 bu_chi_bu_he=不吃不喝 mei_jing_shen=没精神 "
+            "da_duo_suo=打哆嗦 zhi_da_duo_suo=直打哆嗦 qing_chu=清楚 bu_qing_chu=不清楚"
         ),
     )
 }
@@ -472,6 +490,8 @@ _FRAIL_WORDS = _any(
     "早产|刚出生|满月|月子|娃|儿子|女儿|闺女|手术|术后|透析|化疗|患者|残疾|轮椅|行动不便|"
     "心脏病|哮喘|植物人|偏瘫|半身不遂|老年|长辈|岳父|岳母|重病|病重|癌症|病危|"
     "(?i:grandma|grandpa|grandmother|grandfather|granny|baby|infant|mother|father|mom|mum|dad|"
+    "new-?born|\\bnana\\b|\\bgran\\b|grand-?dad|little (?:boy|girl|one)|"
+    "[0-9]{1,2}[- ](?:months?|weeks?)[- ]old|"
     "\\bkids?\\b|child|toddler|\\bsons?\\b|daughter|"
     "elderly|pensioner|old (?:man|woman|lady)|pregnant|[6-9][0-9] years|[6-9][0-9]-year|"
     "(?<![0-9])[6-9][0-9]\\)|aged [6-9][0-9])|"
@@ -508,7 +528,14 @@ _COLD_WORDS = _any(
     "(?:暖气|供暖|地暖)" + _GAP + "{0,6}?(?:没来|不来|没热|不热|没了|停了|断了|罢工|不工作|坏了)",
     "(?<![0-9.])(?:1[0-6]|[0-9])(?:\\.[0-9])?(?:度|℃)",
     "(?<![一二三四五六七八九十])(?:十[一二三四五六]?|[一二三四五六七八九两几])[一二三四五六]?(?:度|℃)",
-    "(?i:cold|freez|heating (?:is )?(?:off|out)|no heat|(?<![0-9])(?:1[0-6]|[0-9]) ?(?:degrees|°))",
+    "(?i:cold|freez|no heat|without heat|(?<![0-9])(?:1[0-6]|[0-9]) ?(?:degrees|°)|"
+    # the heating off in any tense (the heating has been off all day, heat's been out since
+    # Monday, our heating broke, the radiators are dead)
+    "\\b(?:heat(?:ing)?|radiators?|heaters?|boiler)(?:'s|'ve| is| are| has| have| had| was| were)?"
+    "(?: been| not been)?(?: (?:off|out|down|broken|dead|gone|not working|not on)|"
+    " (?:stopped|failed|broke|died|went (?:off|out)|cut(?: off| out)?|packed (?:up|in)|"
+    "(?:is |are )?not working|(?:has|have|is|are|was|does|do|did|wo)n'?t (?:been )?"
+    "(?:work(?:ed|ing)?|c[oa]me on|turn(?:ed)? on|switch(?:ed)? on)))\\b)",
 )
 _COLD = re.compile(_COLD_WORDS)
 #: Fumes a stove or boiler gives off indoors (carbon monoxide).
@@ -573,6 +600,27 @@ _ASKED_AFTER = re.compile("怎么办|咋办|咋整|怎么处理|找谁|谁管|�
 # English breaks a clause at every space, so its hypothetical is read back to the sentence's start:
 # what should I do if a pipe bursts? (not: water everywhere, come if you can)
 _ENGLISH_HYPOTHETICAL = re.compile("(?i)\\b(?:if|in case|suppose|supposing|whether)\\b[^.!?]*$")
+# English negation right before a report (no water coming out, it's not leaking, there isn't any
+# water dripping, nothing is leaking): spaces break Chinese clauses, so it is read on its own, with
+# only the words that can stand between a negation and what it denies (not "not sure but").
+_ENGLISH_NEGATION = re.compile(
+    "(?i)(?:\\bno|\\bnot|n't|\\b(?:is|are|was|were|has|have|do|does|did|ca|wo)nt|\\bcannot|"
+    "\\bwithout|\\bnothing|\\bnever|\\bnone)"
+    "(?: (?:any|a|the|more|hot|visible|real|actual|much|sign|signs|drop|drops|of|actually|really|"
+    "even|is|are|was|been|water|steam|it|there|really))* ?$"
+)
+# English taken back after it (I thought the pipe burst but it didn't; turned out to be nothing):
+# a supposition retracted in its sentence, or a false alarm said.
+_ENGLISH_SUPPOSED = re.compile(
+    "(?i)\\b(?:thought|assumed|seemed|looked like|sounded like)\\b[^.!?]*$"
+)
+_ENGLISH_RETRACTED = re.compile(
+    "(?i)[^.!?]*?\\bbut (?:it|they|there) (?:did|was|is|has|were|are|had)n'?t\\b"
+)
+_ENGLISH_FALSE_ALARM = re.compile(
+    "(?i)[^.!?]*?\\b(?:turn(?:s|ed) out (?:it was |to be |it's )?(?:nothing|just|only|fine)|"
+    "false alarm)"
+)
 _LATIN_EVIDENCE = re.compile("[A-Za-z]")
 # …or after the trigger in its clause: 漏水的话, 爆管时, 跑水的时候.
 _CONDITIONAL_AFTER = re.compile("^[^，,。.!！?？]{0,4}?(?:的话|时(?!间|候到)|的时候)")
@@ -967,9 +1015,11 @@ _WATER_PATTERNS: tuple[str, ...] = (
     "can'?t (?:shut|turn) (?:it |the water )?off|leaking|water coming (?:through|in)|dripping)",
     # English water or steam escaping, a part that bursts: hot water pouring from the ceiling,
     # the radiator in my bedroom burst
-    "(?i:(?:water|steam)\\b[^.!?]{0,30}?(?:pour|spray|gush|spurt|stream|flood|everywhere|"
-    "coming (?:out|down|through))|(?:radiator|pipe|heater|valve|boiler)s?\\b[^.!?]{0,20}?"
-    "(?:burst|leak|crack|split|broke|spray))",
+    # (the verb is the core, where an English negation is read: the pipe is not leaking)
+    "(?i:(?:water|steam)\\b[^.!?]{0,30}?(?P<core>pour|spray|gush|spurt|stream|flood|everywhere|"
+    "coming (?:out|down|through)))",
+    "(?i:(?:radiator|pipe|heater|valve|boiler)s?\\b[^.!?]{0,30}?"
+    "(?P<core>burst|leak|crack|split|broke|spray))",
     "哗哗(?:地|的)?(?:流|淌|冒|出)(?:水)?|(?:手|手指头?|指头)?一?(?:松开|松手|松|拿开|挪开|放开|撒开|撒手|移开)(?:手)?(?:水)?(?:就|立马|马上)(?:往外)?(?:喷|冒|漏|流|呲|滋|涌|冲|窜|蹿|飙|射|淌|出来|哗)|往上(?:冒|喷|涌)|"
     # …water welling up from below (热水从地底下往上翻), not a stomach's (酸水往上返)
     "(?<![酸口])水" + _GAP + "{0,8}?往上(?:翻|返|拱|窜|蹿)",
@@ -1270,8 +1320,12 @@ _ACUTE = (
 )
 # Person, hurt by the heating: scalded (烫伤, 烫起泡, 被暖气管烫了, 热水喷到脸上), or hit.
 _SCALD_PATTERNS: tuple[str, ...] = (
-    "烫(?P<core>伤|破|红了|肿|起泡|出(?:了)?泡|掉(?:了)?皮|脱皮)",
-    "烫(?:得|掉了?)(?P<core>起泡|出(?:了)?泡|(?:一层)?皮|通红|红肿|睁不开)",
+    "(?<!漆)烫(?P<core>伤|破|红了|肿|起泡|出(?:了)?泡|掉(?:了)?皮|脱皮)",
+    "(?<!漆)烫(?:得|掉了?)(?P<core>起泡|出(?:了)?泡|(?:一层)?皮|通红|红肿|睁不开)",
+    # skin lost, however much (烫掉一大块皮, 烫得脱了层皮, 烫秃噜皮了, 手上的皮都被烫掉了), not
+    # paint's or a wall's (漆皮, 墙皮)
+    "(?<![漆墙])(?P<core>烫)(?:得)?(?:掉|脱|破|秃噜|下)(?:了)?" + _GAP + "{0,6}?(?<![漆墙])皮",
+    "(?<![漆墙])皮(?:都|也|全)?(?:被)?" + _GAP + "{0,4}?烫(?P<core>掉|破|脱|烂|秃噜|没)",
     # 烫起了一串泡, 烫出好几个水泡
     "烫(?P<core>(?:起|出)(?:了)?(?:好大|老大|挺大|好几|好多)?(?:一|两|几)?(?:个|串|片)?(?:大|小)?(?:水)?泡)",
     "烫得(?:直|一直|都)?(?:哇哇|嗷嗷|哇哇大|嗷嗷直)?(?P<core>哭|叫|直跳|缩手)",
@@ -1280,6 +1334,20 @@ _SCALD_PATTERNS: tuple[str, ...] = (
     "把" + _GAP + "{0,6}?(?P<core>烫)(?:了|伤|着|到)",
     _BODY + _GAP + "{0,8}?(?P<core>烫)(?:了|伤|着|到(?![不没能可])|一下)",
 )
+# English scalds: scalded, blistered, burnt a body, skin peeling, hot water or steam onto a body
+# (with a hot thing or the heating named: my toddler touched the hot pipe, his palm is blistered).
+_ENGLISH_SCALD = (
+    "(?i:\\bscalded\\b|\\bblistered\\b|\\b(?:got|has|have|had) (?:a |some )?blisters?\\b|"
+    "\\bblisters? (?:on|all over)\\b|"
+    "\\bburn(?:ed|t|s)? (?:his|her|my|their|our|the baby'?s?|the child'?s?) |"
+    "\\b(?:skin|palm|hand|arm|leg|face) (?:is |was |has )?"
+    "(?:peeling|c[oa]me off|coming off|red raw)|"
+    "(?:water|steam) (?:sprayed|splashed|poured|shot|went|squirted|spilled)(?: all)? "
+    "(?:onto|on|over|into|in) (?:my|his|her|their|our|the baby'?s?|the child'?s?|someone'?s?) "
+    "(?:face|eyes?|arms?|hands?|legs?|feet|foot|skin|body|back|chest|head)\\b"
+    "(?=[^.!?]{0,60}(?:hurt|burn|red|blister|peel|pain|scream|cry|crying)))"
+)
+_ENGLISH_HOT = re.compile("(?i)hot|boiling|pipe|radiator|steam|valve|heater|heating|boiler")
 # Water or steam on someone, with an injury (the heating's water is hot): 热水喷到脸上了 眼睛睁不开,
 # 被热水浇了一手 皮都掉了; 水滋了我一脸 alone is the leak, not a scald.
 _SPLASH = (
@@ -1511,7 +1579,9 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             "冻(?:病|伤|晕|发烧|出病|出毛病|住院)|发烧|发着(?:高|低)?烧|发低烧|低烧|高烧|肺炎|生病|"
             "(?:浑身|身上|额头|脑门|身子)(?:都|有点|有些)?(?:滚烫|发烫|烫手)|烧得(?:滚烫|厉害|迷糊)|"
             "(?<!毛)病了|病倒|犯病|(?:高血压|心脏病|哮喘|老毛病|病)(?:又)?(?:犯了|发作)|(?:心梗|脑梗|中风)了|"
-            "冻疮溃烂",
+            "冻疮溃烂|"
+            # a fever by its figure (烧到39度), and English (a high fever, pneumonia)
+            "(?<![水炉片管])烧到(?:了)?(?:3[89]|4[0-2])(?:\\.[0-9])?(?:度|℃)|(?=[A-Za-z])(?i:fever|pneumonia)",
             3,
             False,
             None,
@@ -1529,6 +1599,8 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             "失禁|尿裤子|发愣|发呆|愣神|呆呆的|颠三倒四|胡言乱语|答非所问|不清醒|犯糊涂|昏昏沉沉|昏沉|昏睡|嗜睡|迷瞪|睡不醒|"
             "叫不精神|叫不起来|翻白眼|(?:一直|老是?|怎么也|半天)(?:都)?(?:叫)?不醒|(?:叫|喊|问)(?:他|她)?(?:好)?半天(?:才|都|也)(?:答应|应|吭声|有反应|反应)|"
             "(?:两眼|眼睛|眼神)(?:都)?(?:发直|发呆|呆滞|直勾勾)|(?i:drowsy|not making sense)|"
+            # silent for hours (一下午不说话了, 半天不吭声)
+            "(?:半天|好半天|老半天|一下午|一上午|一晚上|一整天|一天)(?:都|也)?不(?:说话|吭声|吱声|出声)|"
             + _NO_ANSWER_SIGNS,
             2,
             False,
@@ -1544,7 +1616,12 @@ _SIGNS: tuple[_Sign, ...] = tuple(
                 "不清|含糊|不利索|不利落|结巴|费劲|打结|不连贯|颠三倒四|慢|哆哆嗦嗦|断断续续",
             )
             + "|说不出话|说不清|口齿不清|含糊|说话(?:也|都)?不清|话都说不|舌头(?:发)?(?:硬|大)|"
-            "大舌头|嘴(?:都)?瓢|说话(?:也|都)?(?:很|特别)?慢",
+            # speech gone (说不了话, 不会说话了, 话也说不出来, 冻得不说话了)
+            "说不(?:了|出来)话|(?:话|一句话)(?:也|都)?说不(?:出|了|利索)|不会说话了|"
+            "(?:冻|冷)得" + _GAP + "{0,2}?不说话|"
+            "大舌头|嘴(?:都)?瓢|说话(?:也|都)?(?:很|特别)?慢|"
+            "(?=[A-Za-z])"
+            "(?i:mumbling|slurr(?:ing|ed)|can'?t (?:speak|talk)|not (?:talking|speaking))",
             2,
             False,
             None,
@@ -1568,9 +1645,17 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             "(?:起|下)不(?:了|来)床|起不了身|站不了|走不动|挪不动|(?:爬|坐)不起来|"
             "摔倒|摔了一跤|跌倒|没(?:有)?知觉|失去知觉|动弹不(?:了|得)|不(?:会|能)动(?:了|弹)?|一动不动|"
             "(?:身子|身体|浑身|全身|人)(?:都|也)?(?:冻)?僵(?:了|住了|硬)|"
+            # someone frail frozen stiff (奶奶冻僵了, 孩子都冻得僵住了; not 快冻僵了, a figure): the
+            # people by name, a first character checked first (the whole frail lexicon tried at
+            # every position tripled this sign's time on a long paste)
+            "(?=[老孩宝婴小奶爷姥外婆公爸妈娘爹闺儿女娃崽病大])"
+            "(?:老人|孩子|宝宝|婴儿|小孩|奶奶|爷爷|姥姥|姥爷|外婆|外公|老太太|老爷子|老头|老太|老伴|"
+            "爸|妈|娘|爹|闺女|儿子|女儿|娃|崽|病人|公公|婆婆|大爷|大妈|大娘)"
+            "(?:都|也|已经|被|整个人|身子|身上)*冻(?:得)?(?:发)?僵(?:了|住|硬)|"
             "动也不动|(?<![表针机扇泵阀门车拧推搬扳转按摇走挪])(?:好像|已经|都|也)?不动了|(?:半天|好久|一直)没(?:了)?动静|"
             "不(?:会|能)(?:弯|打弯|伸直|动弹)|弯不了|伸不直|(?:一屁股|一下子?|直接)?(?:坐|瘫|倒|躺)(?:在)?地上(?:了)?(?!拖|扫|擦)|"
-            "(?i:barely moving|not moving|can'?t move|can'?t (?:stand|get up)|limp|floppy)",
+            "(?i:barely moving|not moving|can'?t move|can'?t (?:stand|get up)|limp|floppy|"
+            "can'?t get (?:up|out of (?:his|her|the|my|a) (?:chair|bed)))",
             2,
             False,
             None,
@@ -1664,6 +1749,16 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             "没(?:有)?力气|没劲|浑身无力|乏力|犯困|打盹|不吃奶|(?:吃奶|喝奶)(?:也|都)?没劲|"
             "不吃不喝|吃不下(?:饭|东西)?|不(?:想|肯|爱)?吃(?:饭|东西)|没(?:有)?胃口|"
             "(?i:lethargic|very weak|won'?t eat)|"
+            # English: a baby or an old person too sleepy, not feeding or eating (she is very sleepy
+            # and not feeding, keeps sleeping, won't take her bottle)
+            "(?=[A-Za-z])(?i:sleepy|keeps? (?:sleeping|dozing)|"
+            "(?:not|isn'?t|won'?t|barely|hardly|stopped) "
+            "(?:feeding|eating|drinking|feed|eat|drink)|"
+            "(?:won'?t|refus(?:es|ed|ing) to) (?:take|have) (?:her|his|the|any) "
+            "(?:bottle|milk|food|feeds?)|"
+            "refus(?:es|ed|ing) "
+            "(?:to (?:feed|eat|drink)|food|(?:her|his|the) (?:bottle|milk|feeds?))|"
+            "off (?:her|his) (?:food|feeds?|milk))|"
             "(?:饭|东西|水|奶|饭菜)(?:也|都)?(?:不|没)(?:怎么)?(?:吃|喝|进)|"
             "(?:吃|喝|咽|吞|喂)(?:也|都)?(?:不下|不进|不了)(?:去)?|喂(?:她|他|孩子)?(?:也|都)?不(?:吃|喝)|"
             "(?:就|一直|光|老)躺着|(?:一直|一早上|一上午|一天|整天|一整天)(?:都)?没(?:下床|起床|下地)|"
@@ -1766,6 +1861,14 @@ _THRESHOLD = 3
 # An animal (楼道里躺着只猫 冻得不动了), with no person named, shows no person's signs.
 _ANIMAL = re.compile("猫|狗|鸟|宠物|仓鼠|兔子|鹦鹉|金鱼|乌龟")
 _HUMAN = re.compile("人|我|他|她|" + _FRAIL_WORDS)
+# A grievance held against the company (你们能不能负点责任, 管不管, 我要投诉): a common cold said
+# in one, with no other sign, is the complaint's argument (太冷了孩子都感冒了 流鼻涕 你们能不能负点
+# 责任), not a call for help; a fever or any other sign beside it still counts.
+_GRIEVANCE = re.compile(
+    _LIABILITY.pattern
+    + "|负(?:点|个|起|一点)?责(?:任)?|负不负责|管不管|管一管|管管|还管不|投诉|曝光|举报|12345|"
+    "市长热线|凭什么|像话|拿钱不办事|不作为|太过分"
+)
 # What comes after someone fell ill (a certificate, a claim, the doctor's bill): asked about with
 # nothing said to be happening now, it is no report (老人冻感冒了能去哪开证明).
 _PERSON_AFTERMATH = re.compile("证明|报销|赔偿|索赔|理赔|医药费|医疗费|误工费")
@@ -1797,6 +1900,7 @@ _TRIGGERS: tuple[_Trigger, ...] = (
     _Trigger("person", re.compile(_ACUTE)),
     *(_Trigger("person", re.compile(p), scald=True) for p in _SCALD_PATTERNS),
     _Trigger("person", re.compile(_SPLASH), needs=_INJURY, unless=_UNHARMED, scald=True),
+    _Trigger("person", re.compile(_ENGLISH_SCALD), needs=_ENGLISH_HOT, scald=True),
     _Trigger("person", re.compile(_FALL), needs=_FALL_HARM, mild_ok=True),
     _Trigger("person", re.compile(_TRAPPED), needs=_OUTDOOR_COLD),
     _Trigger("person", re.compile(_FELL_IN), needs=_PIT),
@@ -2151,7 +2255,16 @@ def _counts(text: str, plain: str, kind: Kind, span: _Span) -> bool:
         return False  # 出差不在家的时候管子爆了怎么办: asked ahead of an absence
     if _A_NOT_A.search(text, span.core, min(len(text), span.end + 4)):
         return False  # 看不出暖气漏没漏: asked, not said
-    if _LATIN_EVIDENCE.match(text, span.core) and _ENGLISH_HYPOTHETICAL.search(text, 0, span.core):
+    if _LATIN_EVIDENCE.match(text, span.core) and (
+        _ENGLISH_HYPOTHETICAL.search(text, 0, span.core)
+        or _ENGLISH_NEGATION.search(text, max(0, span.start - 40), span.start)
+        or _ENGLISH_NEGATION.search(text, max(0, span.core - 40), span.core)
+        or (
+            _ENGLISH_SUPPOSED.search(text, max(0, span.start - 60), span.start)
+            and _ENGLISH_RETRACTED.match(text, span.end)
+        )
+        or _ENGLISH_FALSE_ALARM.match(text, span.end)
+    ):
         return False
     if _CONDITIONAL_AFTER.match(text[span.end : end]) or _REPAIRED.search(before):
         return False
@@ -2467,6 +2580,8 @@ def _person_score(text: str, plain: str) -> _Hit | None:
     if _OLD_ACHE.search(plain):
         signs = [(sign, m) for sign, m in signs if sign.name not in ("pain", "body_any")]
     if not signs or (_PERSON_AFTERMATH.search(text) and not _PRESENT.search(text)):
+        return None
+    if all(sign.name == "common_cold" for sign, _ in signs) and _GRIEVANCE.search(plain):
         return None
     frail = bool(_FRAIL.search(text))
     heat = [(sign.weight, m) for sign, m in signs if sign.name in _HEAT_SIGNS]

@@ -194,3 +194,22 @@ def test_the_eleventh_emergency_set_holds_its_floors() -> None:
     assert (score.emergencies, score.non_emergencies) == (190, 110)
     assert score.recall is not None and score.recall >= 0.99
     assert score.false_alarm_rate is not None and score.false_alarm_rate <= 0.01
+
+
+THIRTEENTH = PROJECT_ROOT / "tests" / "nlu" / "emergency_cases_thirteenth.yml"
+
+
+def test_the_thirteenth_emergency_set_holds_its_floors() -> None:
+    """The thirteenth set (a thirteenth writer, 2026-12-06) scored 94.2 % recall (65/69: person
+    80.0 %, gas 100 %, water 100 %) with 2.5 % false alarms (2/81) and 95.4 % kind agreement at
+    1a97c6a, unread. Its misses and false alarms were then read (issue 16, thirteenth round) and
+    grouped into classes — the English heating off in any tense, an English baby or old person too
+    sleepy or not feeding, pinyin of speech and movement gone, skin lost to a hot part however
+    much, English negation before a report, a common cold held against the company — 100 %
+    (69/69) and 0 % (0/81), on a set now seen. Its three remaining wrong kinds are signs by a
+    stove, named gas (carbon monoxide) by design since the seventh round. The next writer's set
+    gives the next honest figure."""
+    score = measure(load_cases(THIRTEENTH))
+    assert (score.emergencies, score.non_emergencies) == (69, 81)
+    assert score.recall is not None and score.recall >= 0.99
+    assert score.false_alarm_rate is not None and score.false_alarm_rate <= 0.01

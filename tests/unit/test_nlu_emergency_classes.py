@@ -396,7 +396,7 @@ def test_the_probes_written_while_building_the_classes_still_hold() -> None:
     """tests/nlu/emergency_cases_dev_probes.yml: batches in new voices, each scored before
     the rules were extended for it (the figures are in the file); now every one is right."""
     score = measure(load_cases(PROJECT_ROOT / "tests" / "nlu" / "emergency_cases_dev_probes.yml"))
-    assert (score.emergencies, score.non_emergencies) == (948, 887)
+    assert (score.emergencies, score.non_emergencies) == (973, 905)
     assert score.recall == 1.0 and score.false_alarm_rate == 0.0
     # kinds: signs scored by fumes (a stove, a boiler, a smell, several people) with no acute
     # sign are carbon monoxide, named gas since issue 16's seventh round as batches 8-11 and the
@@ -1352,3 +1352,147 @@ def test_the_eleventh_rounds_discount_classes(text: str) -> None:
 )
 def test_the_eleventh_rounds_classes_keep_their_edges(text: str, kind: str | None) -> None:
     assert _kind(text) == kind, text
+
+
+# ------------------------------------------------------------- issue 16, the thirteenth round
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # the English heating off in any tense, with someone frail unwell
+        ("my grandmother is confused and shaking, the heating has been off all day", "person"),
+        ("grandpa is 90 and can't stop shivering, our heating's been out since Monday", "person"),
+        ("my mum is 80, she is confused, the heating is not working", "person"),
+        ("our heating stopped working, my grandmother is confused and her lips are blue", "person"),
+        ("my nana is 85 and shaking, the radiators have been dead since Sunday", "person"),
+        # an English baby or old person too sleepy, not feeding or eating
+        ("Baby is 2 months old, room is freezing, she is very sleepy and not feeding", "person"),
+        ("my newborn keeps sleeping and won't take her bottle, our heating broke", "person"),
+        ("grandma is not eating and very sleepy, the radiators are dead", "person"),
+        ("the heating has been off since Friday and my 3 month old is not feeding well", "person"),
+        ("my father is 78 and keeps dozing off, the heating has been out all week", "person"),
+        # pinyin of speech and movement gone, and the characters it stands for
+        ("yeye dong de shuo bu chu hua le jia li mei nuan qi", "person"),
+        ("yeye dong de shuo hua dou bu qing chu le", "person"),
+        ("nainai dong jiang le, wu li mei nuan qi", "person"),
+        ("hai zi dong de mei fan ying le jia li hen leng", "person"),
+        ("lao ren dong de dong bu liao le, nuan qi huai le", "person"),
+        ("bao bao bu chi nai yi zhi shui, jia li hen leng", "person"),
+        ("爷爷冻得说不了话了 家里没暖气", "person"),
+        ("奶奶冻得不会说话了 屋里没暖气", "person"),
+        ("家里没暖气 我爸冻得话都说不出来", "person"),
+        ("孩子都冻得僵住了 家里才十度", "person"),
+        # skin lost to a hot part, however much is said between
+        ("孩子摸了下暖气阀门那块裸露的管子，手被烫掉一大块皮", "person"),
+        ("闺女碰到暖气片 手被烫得掉了块皮", "person"),
+        ("老人腿贴着暖气片睡着了 烫脱了一层皮", "person"),
+        ("我爸腿靠着暖气片睡着了 烫掉了巴掌大一块皮", "person"),
+        ("我胳膊蹭到暖气管 烫秃噜皮了", "person"),
+        ("奶奶手上的皮都被暖气管烫掉了", "person"),
+        # an English report whose part is further from its verb
+        ("the pipe under the window just burst, no one knows where the valve is", "water"),
+    ],
+)
+def test_the_thirteenth_rounds_families(text: str, kind: str) -> None:
+    assert _kind(text) == kind, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # English negation before a report
+        "The radiator makes a hissing noise, no water coming out though. Is that normal?",
+        "there's a hissing sound from the valve but no water is leaking",
+        "the pipe is noisy, it's not leaking though",
+        "nothing is leaking but the radiator gurgles all night",
+        "I checked, there isn't any water dripping from the valve, just a ticking sound",
+        # a common cold held against the company, with no other sign
+        "太冷了孩子都感冒了，流鼻涕，你们能不能负点责任",
+        "屋里太冷 我家老人都冻感冒了 你们管不管",
+        "暖气一直不热 孩子着凉感冒了 这个责任谁负",
+        "宝宝都冻感冒了 你们物业到底负不负责 我要投诉",
+        "天这么冷 老人都冻感冒了 你们能不能上点心 负点责任行不行",
+        # English heating off, nobody unwell; sleepy with nobody frail or no cold
+        "the heating has been off all day, can you send someone",
+        "heating has been off all day, is there an outage in my area?",
+        "I'm sleepy, the heating has been off all day",
+        "my baby is sleepy, what time does the office open",
+        # a figure of speech, paint, a wall
+        "屋里太冷 孩子快冻僵了 你们管不管",
+        "暖气片的漆皮都被烫掉了 能换吗",
+        "墙皮被暖气烫掉了一块",
+    ],
+)
+def test_the_thirteenth_rounds_discount_classes(text: str) -> None:
+    assert detect_emergency(text) is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # what the thirteenth round's classes must leave as they were
+        ("not sure why but water is pouring out of the radiator", "water"),
+        ("no idea what happened, water is pouring from the ceiling", "water"),
+        ("the radiator is leaking, no one is home", "water"),
+        ("the radiator isn't leaking, the pipe above it burst", "water"),
+        ("屋里太冷 宝宝冻感冒了 还发烧了 你们管不管", "person"),  # a fever beside the cold
+        ("家里才12度 孩子冻感冒了 一直咳嗽 你们管不管", "person"),  # a cough beside it
+        ("屋里太冷老人冻感冒了", "person"),  # no grievance: someone frail ill from the cold
+        ("暖气坏了两天 宝宝着凉了", "person"),
+        ("屋子里太冷 手都冻僵了 打字都费劲", None),  # an adult's hands
+    ],
+)
+def test_the_thirteenth_rounds_classes_keep_their_edges(text: str, kind: str | None) -> None:
+    assert _kind(text) == kind, text
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # probe batch 23's classes: the heating off in more English verbs, with English signs
+        ("my grandpa is 86, the heating packed up last night and he is slurring", "person"),
+        ("heating cut out on Sunday, my mum (79) is mumbling and can't get out of bed", "person"),
+        ("the boiler won't come on and my little girl has a fever and is shivering", "person"),
+        ("our radiators haven't worked for two days, my elderly aunt can't get up", "person"),
+        ("I have pneumonia and the heating has been off for a week", "person"),
+        # silent for hours; a fever by its figure
+        ("屋里只有10度 我奶奶半天不吭声了", "person"),
+        ("家里没暖气 老人一整天都不说话", "person"),
+        ("停暖两天 孩子烧到39度了", "person"),
+        ("孩子烧到38.5℃ 家里暖气坏了", "person"),
+        # English scalds: scalded, blistered, skin peeling, hot water onto a body with a harm
+        ("my daughter scalded her hand on the radiator valve", "person"),
+        ("hot water splashed onto his face when the pipe burst, he is screaming", "person"),
+        ("grandma touched the pipe, her skin is peeling", "person"),
+        ("he got blisters on his palm from the hot radiator", "person"),
+        # what they must leave as they were
+        ("I thought the pipe burst but it's actually pouring from the valve", "water"),
+        ("the pipe burst but it wasn't anyone's fault, water everywhere now", "water"),
+        ("the pipe in the basement burst, water is pouring out", "water"),
+    ],
+)
+def test_the_thirteenth_rounds_batch_23_families(text: str, kind: str) -> None:
+    assert _kind(text) == kind, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the heating off with nobody unwell; a question about scalds
+        "heating won't turn on, is there a maintenance today?",
+        "my boiler packed up, can you send someone tomorrow",
+        "how do you treat a scald from a radiator?",
+        # an English supposition taken back, or a false alarm said
+        "I thought the radiator was leaking but it wasn't, just condensation",
+        "it looked like the pipe burst but there wasn't any water, just a bang",
+        "I thought the pipe burst but it didn't, it was just the noise",
+        "the radiator seemed to be leaking, turned out to be nothing",
+        # English negation written without its apostrophe; paint, a boiler's water
+        "there isnt any water dripping, just a ticking sound",
+        "暖气片上的漆烫掉皮了",
+        "锅炉烧到40度了 正常吗",
+    ],
+)
+def test_the_thirteenth_rounds_batch_23_discounts(text: str) -> None:
+    assert detect_emergency(text) is None, text
