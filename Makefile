@@ -47,5 +47,5 @@ lint: setup
 # speed-ups must change speed, never answers (tests/e2e/test_dialogue_set.py compares the two runs
 # turn by turn). Only that comparison needs stock Rasa; the other end-to-end tests run once.
 test: lint model
-	$(PY) -m pytest -p no:cacheprovider
+	$(PY) -m pytest -p no:cacheprovider --durations=25
 	HEATING_RASA_PATCHES=none $(PY) -m pytest -p no:cacheprovider -m e2e tests/e2e/test_dialogue_set.py
