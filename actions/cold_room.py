@@ -10,6 +10,8 @@ repair, a person, a complaint.
 
 from __future__ import annotations
 
+import re
+
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -55,3 +57,33 @@ def tell_below_standard(
         buttons=[{"title": title, "payload": payload} for title, payload in BUTTONS],
     )
     return [SlotSet("pending", MEASURE_OFFER)]
+
+
+#: Asking whether a reading meets the standard (算不算达标, 合格吗, 够标准吗, 正常吗).
+_ASKS_COMPLIANT = re.compile(
+    r"达标|合格|够标准|够不够|符合|算不算|正常吗|正常不|标准吗|算冷吗|冷不冷"
+)
+MEETS_STANDARD = "utter_reading_meets_standard"
+
+
+def reading_meets_standard(text: str | None, minimum_c: float) -> float | None:
+    """The room temperature the resident measured, when it is at or above `minimum_c` and the
+    message asks whether it meets the standard (家里19度 算不算达标); else None. The answer
+    is yes: the standard's text alone left the resident to compare (players' findings 2, H)."""
+    reading = parse_room_reading(text)
+    if reading is None or reading < minimum_c or not _ASKS_COMPLIANT.search(str(text or "")):
+        return None
+    return reading
+
+
+def tell_reading_meets_standard(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Say the reading asked about meets the standard, and what to do if the room gets colder;
+    False when the latest message asks no such thing."""
+    minimum = policy().room_temperature.minimum_c
+    reading = reading_meets_standard(latest_text(tracker), minimum)
+    if reading is None:
+        return False
+    dispatcher.utter_message(
+        response=MEETS_STANDARD, reading=f"{reading:g}", standard=f"{minimum:g}"
+    )
+    return True

@@ -25,7 +25,11 @@ from rasa_sdk.types import DomainDict
 from actions import grievances
 from actions.account import show_earlier_bill, tell_fee_estimate
 from actions.applications import NEXT_SEASON_STOP
-from actions.cold_room import reading_below_standard, tell_below_standard
+from actions.cold_room import (
+    reading_below_standard,
+    tell_below_standard,
+    tell_reading_meets_standard,
+)
 from actions.common import (
     AFTER_OUTAGE,
     NO_PAYLOAD,
@@ -65,7 +69,7 @@ from actions.knowledge import answer_follow_up, answer_topics, question_knowledg
 from actions.outage import NOT_THE_CAUSE, ActionQueryOutage, community_of
 from actions.repair import OPEN_REPAIR, same_home
 from actions.sampling import answer_sampling_invitation, take_resident_reading
-from actions.service_halls import HALL_COMMUNITY, ActionQueryServiceHall
+from actions.service_halls import HALL_COMMUNITY, ActionQueryServiceHall, answer_hall_follow_up
 from actions.service_requests import TEMP_CHECK_AFTER_OUTAGE, story_told
 from actions.side_questions import answer_repair_cost_asked
 from actions.subscriptions import ASK_COMMUNITY, OFFER, ActionSubscribe, answer_offer
@@ -93,6 +97,7 @@ from bot.nlu.limits import INPUT_TRUNCATED, MAX_MESSAGE_CHARS, has_words
 from bot.nlu.numbers import normalise_account_no, normalise_contact_number
 from bot.nlu.payments import own_payment_not_shown
 from bot.nlu.preambles import announces_question
+from bot.nlu.questions import names_other_matter
 from bot.nlu.requests import (
     FORM_STARTERS,
     and_there_place,
@@ -103,6 +108,7 @@ from bot.nlu.requests import (
     asks_when_heat_returns,
     asks_when_we_reply,
     cannot_provide,
+    chases_own_ticket,
     demands_heat,
     hesitating,
     knocking_at_home,
@@ -708,15 +714,38 @@ class ActionOutOfScope(Action):
         follow-up to the answer just given (去哪办 after the subsidy answer) is answered; in a
         form, a resident who cannot give what is asked (尾号不记得了 手机早换了) hears nothing from
         here: the form answers with the other ways, and "I only handle heating" would be wrong."""
-        if tracker.active_loop.get("name") and cannot_provide(latest_text(tracker)):
+        form = tracker.active_loop.get("name")
+        text = latest_text(tracker)
+        if form and cannot_provide(text):
             return []
-        if tracker.active_loop.get("name") and hesitating(latest_text(tracker)):
+        if form and hesitating(text):
             dispatcher.utter_message(response="utter_take_your_time")
+        elif await answer_hall_follow_up(dispatcher, tracker):
+            pass  # 几点关门 right after a hall's hours: that hall's
         elif answer_follow_up(dispatcher, tracker):
             pass
-        else:
+        elif names_other_matter(text) or not _heating_talked_about(tracker):
             dispatcher.utter_message(response="utter_out_of_scope")
+        elif form == "verify_form":
+            # 手机尾号5678 / 那怎么办 我现在就想知道多少钱 at the 户号 question: the other ways
+            dispatcher.utter_message(
+                response="utter_verify_alternatives", hotline=policy().company.hotline
+            )
+        elif not form:
+            # a short follow-up in a heating conversation that nothing above placed: never the
+            # gas and water companies (players' findings 2, class A); a form asks its question
+            dispatcher.utter_message(
+                response="utter_follow_up_unclear", hotline=policy().company.hotline
+            )
         return []
+
+
+def _heating_talked_about(tracker: Tracker) -> bool:
+    """Whether the conversation had a turn before the latest message: everything this assistant
+    talks about is the heating, so a message that names no other utility (几点关门, 那咋整) goes
+    on from it; only an opening message is judged alone."""
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    return len(users) > 1
 
 
 class ActionHandleInform(Action):
@@ -749,6 +778,8 @@ class ActionHandleInform(Action):
                     response="utter_verify_alternatives", hotline=policy().company.hotline
                 )
             return []
+        if await answer_hall_follow_up(dispatcher, tracker):
+            return []  # 周末呢 right after a hall's hours: that hall on the weekend
         if fresh_pending(tracker) == MOVE_VISIT and parse_visit_window(
             latest_text(tracker), clock.now()
         ):
@@ -1152,8 +1183,12 @@ class ActionAnswerFaq(Action):
                 response="utter_verify_alternatives", hotline=policy().company.hotline
             )
             return []
+        if not pressed and await answer_hall_follow_up(dispatcher, tracker):
+            return []  # 地址在哪 right after a hall's hours: that hall's address
         if not pressed and answer_follow_up(dispatcher, tracker):
             return []  # 要钱吗 right after the 开栓 answer: what the 开栓 costs
+        if not pressed and tell_reading_meets_standard(dispatcher, tracker):
+            return []  # 家里19度 算不算达标: yes, against the standard, not the standard alone
         choice = (
             TopicChoice(answer=str(pressed))
             if pressed
@@ -1338,6 +1373,22 @@ def _venting_about_the_cold(tracker: Tracker, choice: TopicChoice) -> bool:
     return not is_question(latest_text(tracker))
 
 
+#: What proves who one is: a resident who says they do not know it needs another way.
+_PROOF = re.compile("户号|手机|尾号|电话|缴费单|供热卡|本子|单子")
+
+
+def _without_what_proves(tracker: Tracker) -> bool:
+    """Whether the latest message says the resident does not have the 户号 or the phone
+    (户号我不知道 本子上没写), or asks what to do now (那我咋办) right after saying so."""
+    text = latest_text(tracker)
+    if cannot_provide(text) and _PROOF.search(text):
+        return True
+    if not asks_for_another_way(text):
+        return False
+    earlier = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
+    return any(cannot_provide(said) and _PROOF.search(said) for said in earlier[-4:-1])
+
+
 class ActionFallback(Action):
     """Two stages: ask to rephrase, then offer a person. Odd input gets a specific answer.
 
@@ -1366,10 +1417,25 @@ class ActionFallback(Action):
         if fresh_pending(tracker) and typed_button(tracker) in (YES_PAYLOAD, NO_PAYLOAD):
             # 催一下 typed instead of pressed: the offer's own button, not a misunderstanding
             return await ActionHandleYesNo().run(dispatcher, tracker, domain)
+        if chases_own_ticket(latest_text(tracker)):
+            channel, sender = channel_of(tracker), tracker.sender_id
+            own = await read_db(ticket_service.own_tickets, channel, sender, 1)
+            if own and (own[0].channel, own[0].sender_id) == (channel, sender):
+                # 催一下 right after the resident's own ticket: the chase, not "please rephrase"
+                return await _chase(dispatcher, tracker, own[0].ticket_no)
+        if _without_what_proves(tracker):
+            # 户号我不知道 本子上没写 … 那我咋办: a resident without the 户号 or the phone needs
+            # the other ways, not "please rephrase" nor a goodbye (players' findings 2, class A)
+            dispatcher.utter_message(
+                response="utter_verify_alternatives", hotline=policy().company.hotline
+            )
+            return []
         if frustration(user_turns(tracker)):
             return [UserUtteranceReverted(), *await hand_over(dispatcher, tracker, "frustration")]
         if await take_resident_reading(dispatcher, tracker):
             return []  # 刚量了一下，卧室16.5度 from a 室温抽测 household: understood after all
+        if await answer_hall_follow_up(dispatcher, tracker):
+            return []  # 几点关门 right after a hall's hours: understood after all
         if answer_follow_up(dispatcher, tracker):
             return []  # 那在哪下载 right after the invoice answer: understood after all
         text = latest_text(tracker)

@@ -40,7 +40,7 @@ from bot.policy.knowledge import FACETS, KnowledgeBase, load_knowledge
 from bot.policy.loader import available_policies, load_policy
 from bot.policy.model import Policy
 from bot.policy.named_city import policy_for_text
-from bot.services.follow_ups import facet_asked, follow_up_facet
+from bot.services.follow_ups import asks_round_the_clock, facet_asked, follow_up_facet
 from bot.services.topics import RETRIEVAL_INTENT, clause_topics, topic_ranking
 
 
@@ -143,6 +143,8 @@ def answer_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool
     facet = follow_up_facet(text, last, topic_ranking(tracker.latest_message))
     if found is None or facet is None:
         return False
+    if asks_round_the_clock(text) and found[0].facet(found[1], facet) is None:
+        return False  # 24小时吗 after the heating hours: not "how long does it take"
     dispatcher.utter_message(text=follow_up_text(tracker, found[0], found[1], facet))
     return True
 

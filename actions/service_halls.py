@@ -23,13 +23,14 @@ from actions.common import (
     latest_text_of_intent,
     message_metadata,
     policy,
+    previous_bot_turn,
     read_db,
     this_turn,
 )
 from actions.outage import RECENT_MESSAGES, community_of, describe
 from bot.base import clock
 from bot.nlu.clauses import clause_intents
-from bot.services.halls import ASK_WHERE, answer_from_store
+from bot.services.halls import ASK_WHERE, answer_from_store, asks_hall_detail, is_hall_answer
 from bot.services.outages import known_communities, outages_in
 
 #: The `pending` offer after the bot asked where the user lives; `action_handle_inform` takes a
@@ -122,3 +123,29 @@ async def tell_hall_asked(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     for message in messages:
         if message != ASK_WHERE and message not in said:
             dispatcher.utter_message(text=message)
+
+
+async def answer_hall_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """A short question about the hall just shown (几点关门, 周末呢, 地址在哪: `asks_hall_detail`)
+    answered about that hall, whatever the classifier made of it (out of scope, a bare value, the
+    knowledge base); False when the message is none or the bot's last turn showed no hall."""
+    text = latest_text(tracker)
+    if not asks_hall_detail(text):
+        return False
+    said = [str(e.get("text") or "") for e in reversed(previous_bot_turn(tracker))]
+    if not any(is_hall_answer(message) for message in said):
+        return False
+    community = await community_of(tracker)
+    messages = await read_db(
+        answer_from_store,
+        text,
+        None,
+        community,
+        clock.now(),
+        policy(),
+        earlier(tracker),
+        "\n".join(said),
+    )
+    for message in messages:
+        dispatcher.utter_message(text=message)
+    return True

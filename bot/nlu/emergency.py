@@ -704,6 +704,15 @@ _ENQUIRY = re.compile(
     "怎么处理比较|怎么办比较|要自己|怎么回事|咋回事|为什么|为啥|是不是因为|是因为|"
     "正常吧|正不正常|正常的吧|(?:帮|替)" + _GAP + "{0,4}?问"
 )
+# Which number to call (晚上暖气漏水打哪个电话): a question about whom to call, not a leak
+# reported, unless the leak is said to be going on (漏水了, 在漏) or in the writer's home (我家暖气
+# 漏水打哪个电话 reports it): players' findings 2, class H.
+_CALL_ASKED = re.compile(
+    "打哪个(?:电话|号)|打什么(?:电话|号)|(?:电话|号码)是?多少|哪个电话|什么电话|打给谁|给谁打|该打谁"
+)
+_LEAK_HERE = re.compile(
+    "在(?:漏|滴|冒|喷|渗|流|淌|滋|跑)|(?:我|俺|咱)们?家|家里|屋里|卫生间|厨房|客厅|卧室|楼道"
+)
 # Called normal (问了物业说是正常的): a phenomenon asked about, not water escaping.
 _NORMAL = re.compile("(?<![不])正常(?:的|现象|吗|吧|不)")
 _ENQUIRY_OPENER = re.compile(
@@ -2344,7 +2353,9 @@ class _WaterFacts:
     def read(cls, text: str, plain: str) -> _WaterFacts:
         """The facts of the blanked `text` (and of `plain`, where 水费 still stands)."""
         return cls(
-            enquiry=bool(_ENQUIRY.search(text)),
+            enquiry=bool(
+                _ENQUIRY.search(text) or (_CALL_ASKED.search(text) and not _LEAK_HERE.search(text))
+            ),
             happening=bool(_HAPPENING.search(text)),
             asked_first=bool(_ENQUIRY_OPENER.match(text)),
             not_heating=bool(_NOT_HEATING.search(plain)),

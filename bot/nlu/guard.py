@@ -45,6 +45,7 @@ from bot.nlu.requests import (
     asks_after_filed_request,
     asks_after_the_stop,
     asks_for_a_manager,
+    asks_for_another_way,
     asks_for_measurement,
     asks_for_repair,
     asks_meter_visit,
@@ -227,7 +228,8 @@ class IntentCorrections(StatelessComponent):
       clause asks for a repair by name and asks nothing (不是停暖的话那就派人来修吧,
       `ends_asking_for_repair`): the community was asked again after the stop was ruled out;
     - `goodbye` → `report_repair` for a sign-off that asks for a repair (您给报个修吧,
-      `asks_for_repair`);
+      `asks_for_repair`), and → the fallback for a plea of what to do now (那我咋办,
+      `asks_for_another_way`): it got "祝您全家温暖过冬" after saying the 户号 was lost;
     - → `inform` for 那金色家园呢: a place asked about "and there?", which the actions resolve
       against the last answer (it read as a goodbye);
     - `query_outage` → `faq` for a question about the season's end that names no stop (暖气
@@ -356,6 +358,9 @@ class IntentCorrections(StatelessComponent):
                 meant = "request_human"
             elif name == "goodbye" and asks_for_repair(text):
                 meant = "report_repair"
+            elif name == "goodbye" and asks_for_another_way(text):
+                # 那我咋办: no farewell but a plea; the fallback reads it against what was said
+                meant = FALLBACK_INTENT
             elif name in _REPAIR_ASKED_LOOKALIKES and ends_asking_for_repair(text):
                 meant = "report_repair"  # 不是停暖的话那就派人来修吧: the fitter, not the stop
             elif name in _ASKS_NOTHING and _and_there(message, text):

@@ -40,7 +40,7 @@ from bot.nlu.faults import fault_type_of, is_urgent
 from bot.nlu.numbers import to_canonical
 from bot.nlu.requests import NOTICE_RULE_ASKED
 
-__all__ = ["asks_general_question"]
+__all__ = ["asks_general_question", "names_other_matter"]
 
 
 def _either(*patterns: str) -> re.Pattern[str]:
@@ -238,6 +238,23 @@ _HEATING_WORDS = (
 _OTHER_UTILITIES = (
     "燃气|煤气|天然气|液化气|自来水|水费|停水|电费|停电|电力|宽带|网费|话费|物业费|有线电视|空调|热水器"
 )
+#: Other matters residents bring to the heating line that are nobody's heating (电梯, 快递 …),
+#: beside the other utilities: with one of them named, "I only handle heating" is the answer.
+_OTHER_MATTERS = (
+    "电梯|门禁|垃圾|停车|车位|快递|外卖|手机信号|电视|天气预报|彩票|股票|挂号|公交|地铁|打车|"
+    "马桶|下水道|煤气罐"
+)
+_OTHER_MATTER = re.compile(_OTHER_UTILITIES + "|" + _OTHER_MATTERS)
+
+
+def names_other_matter(text: str | None) -> bool:
+    """Whether `text` names another utility or trade than the heating (燃气费怎么交, 停电了,
+    电梯坏了找谁修): only then is "燃气、自来水、电力问题请联系相应公司" an answer. A short
+    follow-up inside a heating conversation (几点关门, 换个阀门多少钱, 手机尾号5678) names none, and
+    telling that resident to call the gas company is wrong (players' findings 2, class A)."""
+    return _OTHER_MATTER.search(to_canonical(str(text or ""))) is not None
+
+
 #: Tasks a question is mistaken for only when it names nothing the task does: a cancellation
 #: (之前把暖停了 今年想开开 手续麻烦不 names no ticket to cancel; 报修单怎么取消 cancels), and a
 #: fallback only when it does not go on from the last answer.

@@ -602,7 +602,10 @@ def requests_in(text: str | None) -> list[str]:
 #: Asking for help, in the words of residents who do not say 报修 (给看看咋回事, 请帮助, help).
 _HELP = re.compile(
     r"帮(助|忙|帮|我|俺|一下|下)|给.{0,3}(看看|瞧瞧|瞅瞅|整整|弄弄)|看看(咋|怎么|是)|"
-    r"help|请.{0,3}(帮|处理|解决)|救救|想(想)?办法|管管|(处理|解决)一下",
+    r"help|请.{0,3}(帮|处理|解决)|救救|想(想)?办法|管管|(处理|解决)一下|"
+    # left alone with it (暖气三天不热了没人管): an angry plea, the repair first (players' findings
+    # 2, class H: it got the knowledge base's buttons)
+    r"(没|没有)人(管|来|修|理|搭理|处理|问)|也不(管|来人|来修|给修)|不给(修|管)",
     re.IGNORECASE,
 )
 
@@ -779,6 +782,21 @@ def urges_the_repair(text: str | None) -> bool:
     return _URGES.search(canonical) is not None and fault_type_of(canonical) in (None, "no_heat")
 
 
+#: A bare chase (催一下, 帮我催催, 能给催一下吗), said of the resident's own latest ticket.
+_BARE_CHASE = re.compile(
+    r"^(?:那|那你|你|麻烦|帮我|给我|能不能|能|可以|再)?(?:帮忙|帮我|给|帮)?(?:再)?"
+    r"催(?:一下|一催|催|下|促一下|办一下)?(?:他们|师傅|一下)?(?:吧|吗|呗|啊|呀|好吗|行吗)?$"
+)
+
+
+def chases_own_ticket(text: str | None) -> bool:
+    """Whether `text` only asks to chase (催一下), naming no ticket and no fault: right after the
+    resident's own ticket it is that ticket's chase; alone it read as "please rephrase" (players'
+    findings 2, class A)."""
+    words = re.sub(r"[\W_]+", "", to_canonical(str(text or "")))
+    return _BARE_CHASE.match(words) is not None
+
+
 #: The stop named by the resident as why it is cold (停暖也不提前通知, 又停热了, 爆管了).
 _BLAMES_THE_STOP = re.compile(r"停暖|停热|停气|停供|停了暖|(?:把|给)暖气?停了|暖气停了|爆管|抢修")
 
@@ -890,6 +908,14 @@ def stop_word_fixed(canonical: str) -> str:
     return _STOP_TYPO.sub("报停", canonical)
 
 
+#: Not wanting the heating this winter, said without the word 报停 (今年不想供暖, 暖气不要了,
+#: 不打算烧暖气了); not 不想要这么热 (too warm), nor a condition (不想供暖的话).
+_DECLINES_HEATING = re.compile(
+    r"(?:不想|不要|不用|不打算|不需要|不准备)(?:再)?(?:供暖|供热|采暖|用暖气?|要暖气|开暖气|"
+    r"烧暖气|通暖气|暖气了)(?!的话|的人|的用户|的家)|暖气(?:不要|不用)了"
+)
+
+
 def wants_stop_heating(text: str | None) -> bool:
     """Whether `text` applies for a 报停 for the resident's own home, though it is put as a
     question (俺是房东 …这套房子现在空着 想把今年的暖气报停 …现在还能办不; 我是翠湖苑4号楼底商
@@ -898,6 +924,10 @@ def wants_stop_heating(text: str | None) -> bool:
     A question about 报停 in general (新房没装修可以报停吗, 报停了还要交钱吗), or about how to
     apply (报停得办啥手续啊), is not."""
     canonical = stop_word_fixed(to_canonical(str(text or "")))
+    if _DECLINES_HEATING.search(canonical) and _OWN_PREMISES.search(canonical):
+        # 我家今年不想供暖 交了的钱能退吗: a 报停 in other words (players' findings 2, class H:
+        # it got the refund for rooms below the standard)
+        return not changes_mind(canonical)
     if "报停" not in canonical or changes_mind(canonical) or _ASKS_HOW_TO.search(canonical):
         return False  # 报停得办啥手续啊: how to apply, the documents' answer (and 我要报停)
     own = _OWN_PREMISES.search(canonical) is not None

@@ -31,11 +31,23 @@ from collections.abc import Sequence
 from bot.nlu.faults import fault_type_of
 from bot.nlu.numbers import to_canonical
 
-__all__ = ["MAX_CHARS", "facet_asked", "follow_up_facet"]
+__all__ = ["MAX_CHARS", "asks_round_the_clock", "facet_asked", "follow_up_facet"]
 
 #: The longest message read as a follow-up (word characters): 过户大概多长时间能办下来.
 MAX_CHARS = 14
 
+#: Asking whether a line or a service is there round the clock (24小时吗, 晚上也有人吗): a
+#: duration asked of a topic that says so (the duty line's); `follow_up_facet` reads it only there.
+ROUND_THE_CLOCK = r"24小时|二十四小时|全天|一天到晚|(?:夜里|晚上|半夜|节假日|周末)也"
+_ROUND_THE_CLOCK = re.compile(ROUND_THE_CLOCK)
+#: Subjects a follow-up may name without leaving the topic just answered: the parts a repair
+#: replaces, after the repair-cost answer (换个阀门多少钱 asks that answer's price, and its
+#: valve is no fault reported).
+_TOPIC_SUBJECTS = {
+    "repair_cost": re.compile(
+        "阀门|阀|暖气片|散热器|管子|管道|水管|管件|配件|零件|材料|接头|跑风|温控|换|修|根|片"
+    ),
+}
 #: The words of each facet, in the order they are tried (要本人带身份证吗 asks who goes first).
 _FACETS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -48,7 +60,8 @@ _FACETS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "duration",
         re.compile(
             r"多久|多长时间|多少天|几天|几个?小时|几个?工作日|要等|"
-            r"(啥|什么|几)时候能?(好|办好|办完|办下来|弄好|开通|通|到账|退|批|下来|来热)"
+            r"(啥|什么|几)时候能?(好|办好|办完|办下来|弄好|开通|通|到账|退|批|下来|来热)|"
+            + ROUND_THE_CLOCK
         ),
     ),
     ("in_person", re.compile(r"本人|亲自|代办|替我|替他|替她|别人|家人|家里人|委托|代理")),
@@ -61,7 +74,8 @@ _FACETS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "where",
         re.compile(
-            r"去哪|在哪|到哪|哪里|哪儿|什么地方|啥地方|哪个部门|找谁|网上|线上|手机上|在线|下载"
+            r"去哪|在哪|到哪|哪里|哪儿|什么地方|啥地方|哪个部门|找谁|网上|线上|手机上|在线|下载|"
+            r"(怎么|咋|如何|怎样)(申请|办理|去办|办手续)"
         ),
     ),
 )
@@ -77,6 +91,12 @@ _FILLER_WORDS = (
 _FILLERS = re.compile("|".join(sorted(set(_FILLER_WORDS.split()), key=len, reverse=True)))
 _NOT_WORDS = re.compile(r"[\W_]+")
 _NUMBER = re.compile(r"\d{3,}")
+
+
+def asks_round_the_clock(text: str | None) -> bool:
+    """Whether `text` asks whether something is there round the clock (24小时吗): answered
+    only from a topic that says so, never "how long does it take" of another."""
+    return _ROUND_THE_CLOCK.search(to_canonical(str(text or ""))) is not None
 
 
 def facet_asked(text: str | None) -> str | None:
@@ -96,12 +116,14 @@ def follow_up_facet(
         return None
     canonical = to_canonical(str(text or ""))
     words = _NOT_WORDS.sub("", canonical)
-    if not words or len(words) > MAX_CHARS or _NUMBER.search(words) or fault_type_of(words):
+    own = _TOPIC_SUBJECTS.get(last_topic)
+    plain = own.sub("", words) if own else words
+    if not words or len(words) > MAX_CHARS or _NUMBER.search(words) or fault_type_of(plain):
         return None
     facet = facet_asked(words)
     if facet is None:
         return None
-    rest = words
+    rest = plain
     for _, pattern in _FACETS:
         rest = pattern.sub("", rest)
     rest = _FILLERS.sub("", rest)

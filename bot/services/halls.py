@@ -173,6 +173,34 @@ def named_halls(halls: Sequence[Hall], text: str) -> list[Hall]:
     return found
 
 
+#: What a short question about a hall just shown asks (几点关门, 周末呢, 地址在哪, 电话多少,
+#: 明天开吗, 怎么走): its hours, a day's hours, where it is, how to reach it.
+_HALL_DETAIL = re.compile(
+    "关门|下班|开门|营业|几点|几时|时间|周[一二三四五六日天末]|星期|礼拜|双休|节假日|假期|放假|"
+    "今天|明天|后天|今儿|明儿|地址|在哪|哪儿|哪里|啥地方|什么地方|怎么走|咋走|怎么去|咋去|"
+    "电话|号码|多远|远不远|坐车|停车|开着|还开"
+)
+#: The longest message read as such a follow-up (word characters): 那周六周日开不开门.
+HALL_DETAIL_MAX_CHARS = 10
+_WORD_CHARS = re.compile(r"[\W_]+")
+
+
+def asks_hall_detail(text: str | None) -> bool:
+    """Whether `text` is a short question about a detail of a service hall (its closing time,
+    a day, its address or phone) that names no hall: read against the hall just shown, it asks
+    about that hall. Alone 几点关门 read as out of scope ("call the gas company"), 周末呢 as a
+    bare value, 地址在哪 as the knowledge base's buttons (players' findings 2, class A)."""
+    words = _WORD_CHARS.sub("", str(text or ""))
+    if not words or len(words) > HALL_DETAIL_MAX_CHARS or re.search(r"\d{3,}", words):
+        return False
+    return _HALL_DETAIL.search(words) is not None
+
+
+def is_hall_answer(text: str) -> bool:
+    """Whether a bot message is a hall answer that shows one hall (it links the hall's map)."""
+    return MAP_LINK.split("?", 1)[0] in text
+
+
 def _bare_district(district: str) -> str:
     for suffix in ("新区", "区", "县", "市"):
         if district.endswith(suffix) and len(district) - len(suffix) >= 2:
@@ -424,7 +452,9 @@ class Question:
 
     `point` is a location they shared; `community` the community they named or live in (from
     their account), with `community_point` where it lies, if the store knows. `earlier` is what
-    they said just before: 得带什么材料 after a message about 过户 asks about 过户.
+    they said just before: 得带什么材料 after a message about 过户 asks about 过户. `shown` is
+    the hall answer a short follow-up asks about (几点关门 after 和平里营业厅's hours): when the
+    text names no hall, the first hall it names is the one asked about.
     """
 
     text: str = ""
@@ -432,6 +462,7 @@ class Question:
     community: str | None = None
     community_point: tuple[float, float] | None = None
     earlier: str = ""
+    shown: str = ""
 
 
 ASK_WHERE = "告诉我您住在哪个小区，或在微信里发送位置，我帮您找最近的营业厅。"
@@ -446,6 +477,8 @@ def choose_halls(halls: Sequence[Hall], question: Question) -> list[Located]:
     if question.point is not None:
         return nearest(halls, *question.point, HALL_RADIUS_KM)[:MAX_LISTED]
     by_name = named_halls(halls, question.text) or district_halls(halls, question.text)
+    if not by_name and question.shown:
+        by_name = _first_named(halls, question.shown)
     if by_name:
         return [Located(hall) for hall in by_name[:MAX_LISTED]]
     if question.community:
@@ -456,6 +489,19 @@ def choose_halls(halls: Sequence[Hall], question: Question) -> list[Located]:
             near = nearest(halls, *question.community_point, HALL_RADIUS_KM)[:1]
             return [Located(found.hall) for found in near]
     return []
+
+
+def _first_named(halls: Sequence[Hall], text: str) -> list[Hall]:
+    """The hall named first in `text` (an answer may name others further on), or []."""
+    named = named_halls(halls, text)
+    if not named:
+        return []
+
+    def position(hall: Hall) -> int:
+        at = text.find(hall.name)
+        return at if at >= 0 else text.find(_bare(hall.name))
+
+    return [min(named, key=position)]
 
 
 def _day_messages(
@@ -545,8 +591,9 @@ def answer_from_store(
     now: datetime,
     policy: Policy,
     earlier: str = "",
+    shown: str = "",
 ) -> list[str]:
     """`answer` on the stored registry, with where the asker's community lies (one read)."""
     community_point = location_of(session, community) if community else None
-    question = Question(text, point, community, community_point, earlier)
+    question = Question(text, point, community, community_point, earlier, shown)
     return answer(load_registry(session), question, now, policy)
