@@ -1101,10 +1101,10 @@ _VALVE_NAMED = re.compile("阀|跑水|漏水|冒水|喷水")
 _GAS_PATTERNS: tuple[str, ...] = (
     # a gas word with a smell or a leak: 煤气味, 燃气泄漏, 液化气罐漏气, 好像漏煤气了
     "(?:" + _GAS_WORD + ")" + _GAP + "{0,6}?(?P<core>味|泄漏|泄露|外泄|漏|跑气|泄(?=了|啦|出))",
-    "(?i:smells? (?:like |of )?gas|gas (?:leak|smell)|smoke|on fire)",
+    "(?i:smells? (?:like |of )?gas|gas (?:leak|smell)|on fire)",
     # English alarms and smells (the CO alarm keeps beeping, carbon monoxide detector going off,
     # smells like rotten eggs); a chirp is the battery's
-    "(?i:\\b(?:co|carbon monoxide|gas|smoke) (?:alarm|detector)s? "
+    "(?i:\\b(?:co|carbon monoxide|gas) (?:alarm|detector)s? "
     "(?:is |are |has been |have been |keeps? |kept |just |started |won'?t stop |still )*"
     "(?:go(?:es|ing)? off|went off|beep(?:s|ing|ed)?|sound(?:s|ing|ed)|ring(?:s|ing)|"
     "scream(?:s|ing)|blaring|flashing)|"
@@ -1312,6 +1312,12 @@ _EVERYDAY_SMELL = _unless_said(
 )
 _SMELT = re.compile("味|闻(?:到|见|着|起来)|臭|冲鼻|刺鼻|呛")
 
+# English smoke the writer explains: cooking, burnt food, candles, an alarm's battery.
+_ENGLISH_INNOCENT_SMOKE = re.compile(
+    "(?i)\\b(?:cook(?:ed|ing)?|toast(?:er)?|burnt (?:the |my |some )?(?:food|pan|pot|dinner|rice|"
+    "bacon)|fry(?:ing)?|fried|bbq|barbecue|cigarettes?|candles?|incense|batter(?:y|ies)|"
+    "chirp(?:s|ing|ed)?)\\b"
+)
 # A gas detector described, not named (家里那个检测燃气的东西).
 _GAS_DETECTOR = (
     "(?:检测|探测|测)(?:燃气|煤气|天然气|一氧化碳|漏气)的(?:东西|玩意儿?|仪器|小盒子|那个|机器)?"
@@ -2038,6 +2044,17 @@ _TRIGGERS: tuple[_Trigger, ...] = (
         needs=re.compile(f"{_FLAMMABLE}|{_ELECTRIC}"),
     ),
     _Trigger("gas", re.compile("漏气|跑气|泄漏|泄露"), needs=_GAS_CONTEXT),
+    # English smoke, a smoke alarm or a part smoking, unless the writer cooked or burnt the toast
+    # or the alarm chirps for its battery (burnt my toast and set off the smoke alarm)
+    _Trigger(
+        "gas",
+        re.compile(
+            "(?i:smoke|\\b(?:radiator|heater|boiler|socket|plug|outlet|pipe|valve|wires?|cable|"
+            "stove)s? (?:is |are |was |were |started |keeps? |has been )?smoking)"
+        ),
+        needs=re.compile("(?i:smok)"),
+        unless=_ENGLISH_INNOCENT_SMOKE,
+    ),
     # sparks (插座冒火花了), unless works or fireworks throw them (楼上电焊 火星子往下掉)
     _Trigger(
         "gas",

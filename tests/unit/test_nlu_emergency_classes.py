@@ -396,7 +396,7 @@ def test_the_probes_written_while_building_the_classes_still_hold() -> None:
     """tests/nlu/emergency_cases_dev_probes.yml: batches in new voices, each scored before
     the rules were extended for it (the figures are in the file); now every one is right."""
     score = measure(load_cases(PROJECT_ROOT / "tests" / "nlu" / "emergency_cases_dev_probes.yml"))
-    assert (score.emergencies, score.non_emergencies) == (1056, 967)
+    assert (score.emergencies, score.non_emergencies) == (1059, 971)
     assert score.recall == 1.0 and score.false_alarm_rate == 0.0
     # kinds: signs scored by fumes (a stove, a boiler, a smell, several people) with no acute
     # sign are carbon monoxide, named gas since issue 16's seventh round as batches 8-11 and the
@@ -1531,6 +1531,10 @@ def test_the_thirteenth_rounds_batch_23_discounts(text: str) -> None:
         "燃气报警器叫唤半天了",
         # sparks with no works named
         "插座冒火花了还有焦味",
+        # English smoke, a part smoking, a smoke alarm with nothing explained
+        "the radiator is smoking and smells burnt",
+        "the heater was smoking when I came home",
+        "smoke alarm going off in the hallway",
     ],
 )
 def test_the_gas_rounds_classes(text: str) -> None:
@@ -1568,6 +1572,11 @@ def test_the_gas_rounds_classes(text: str) -> None:
         "燃气报警器一直闪绿灯是什么意思",
         "what do I do if the gas alarm goes off? just asking",
         "要是燃气报警器半夜响了 找你们还是找燃气公司",
+        # English smoke the writer explains: cooking, toast, the battery; a person smoking
+        "I cooked and the smoke alarm went off, all fine now",
+        "burnt my toast and set off the smoke alarm lol",
+        "the smoke alarm keeps chirping, I think it needs a new battery",
+        "my husband is smoking in the kitchen again",
     ],
 )
 def test_the_gas_rounds_discount_classes(text: str) -> None:
