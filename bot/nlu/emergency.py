@@ -35,7 +35,9 @@ typo is added to its lexicon once, and every rule that uses the class follows.
   像煤气), an odd smell by a gas appliance (壁挂炉 + 臭味); smoke, smoke filling a place (楼道里烟
   很大), fire, something that caught fire (袜子着了, 保温棉着了); a failed flue (排烟管掉了, 倒烟,
   not led outdoors), exhaust or smoke drawn indoors (废气往屋里飘, 烟往屋里倒灌); an alarm going
-  off; carbon monoxide named.
+  off (or a gas detector described, 检测燃气的东西在叫; its reading high); carbon monoxide named;
+  the gas line by its yellow paint (黄色的管子嘶嘶响); gas words in pinyin (ranqi baojingqi xiang
+  le) and English (the CO alarm keeps beeping, rotten eggs).
 * person: acute danger counts alone (晕倒, 叫不醒; a fall with harm, 滑了一跤 起不来了); an injury
   by the heating needs a body or a person. Otherwise a PRODUCT: who is at risk x what is wrong x
   why now. Someone frail (老人, 婴儿, 孕妇, 透析病人, 92岁, or with a chronic condition: 高血压,
@@ -133,9 +135,12 @@ for a frame, back to the last marker that ends it:
   and actions/emergency.py answers with the stop when it is; the aftermath — damage, a claim,
   a certificate (墙皮都掉了 找谁赔) — unless it still leaks; an event both sides know of (上午那个
   爆管); a past time said after it (爆管是前年的事了); a leak to come (感觉快漏了);
-* innocent smoke and smells — cooking, smoking, burning paper, fireworks, a chimney's emissions; a
-  new appliance's smell, the dust a radiator burns off when the heating comes on; smoke or a smell
-  every day (天天冒烟) is a complaint; smoke dispersed (散了) settles it;
+* innocent smoke and smells — cooking, smoking, burning paper, fireworks, a chimney's emissions, a
+  pot boiled dry (锅烧干了), works next door (装修切割, 电焊: their sparks too); a smoke alarm set
+  off by any of these; a new appliance's smell, the dust a radiator burns off when the heating
+  comes on (第一天供暖); smoke or a smell every day (天天冒烟) is a complaint; smoke dispersed
+  (散了) or a fire out at once (盖上锅盖就灭了) settles it; poisoning named as what to prevent
+  (防一氧化碳中毒的提醒);
 * a leak guessed with the floor said dry (是不是漏了 地上是干的, 没看见水), who is liable for a
   break with nothing escaping (报停的房子管子冻裂了谁负责), a repair known to be under way; a
   slow drip rate contained (一分钟滴一滴 垫了块毛巾); a boiler flue's white vapour (排烟口冒白汽);
@@ -251,7 +256,7 @@ _TYPOS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "\\1漏",
         ),
         ("煤汽|霉气|媒气|媒汽|煤器", "煤气"),
-        ("燃汽", "燃气"),
+        ("燃汽|燃起(?=味|泄|漏|表|管|灶|报警)", "燃气"),
         ("天然汽|天燃气", "天然气"),
         ("(?<=[气片管阀头口])楼(?=水|了)", "漏"),
         ("(?<=[晕昏])到(?=了|在)", "倒"),
@@ -295,6 +300,9 @@ _PINYIN: Mapping[str, str] = {
             "yun_dao=晕倒 hun_dao=昏倒 e_xin=恶心 tou_yun=头晕 "
             "bu_xing=不行 wo=我 guo=过 qu=去 ta=她 jia=家 li=里 zai=在 xian_zai=现在 jia_li=家里 "
             "mei_you=没有 "
+            # gas in pinyin (ranqi baojingqi xiang le, wuli you weidao; chufang louqi le)
+            "ran_qi=燃气 bao_jing_qi=报警器 xiang=响 wei_dao=味道 lou_qi=漏气 xie_lou=泄漏 "
+            "xie_lu=泄露 chu_fang=厨房 you=有 yi_zhi=一直 nong=浓 chou_ji_dan=臭鸡蛋 "
             "mei_qi=煤气 nuan_qi=暖气 hun_guo_qu=昏过去 yun_guo_qu=晕过去 dong_de=冻得 "
             "fa_shao=发烧 jiu_hu_che=救护车 tang_shang=烫伤 chu_shui=出水 shui_guan=水管 "
             "shuo=说 shuo_hu_hua=说胡话 hu_tu=糊涂 mi_hu=迷糊 hu_xi=呼吸 chuan=喘 ke_sou=咳嗽 "
@@ -407,6 +415,8 @@ _FALSE_FRIENDS = re.compile(
     "(?:了|也|都|还是|一直|半天)?(?:没|没有|不)(?:啥|什么|任何)?(?:反应|动静)|"
     "(?:让|令|叫)(?:人|我)(?:很|真|挺|太|好)?头(?:疼|痛|大)|头疼的(?:事|问题)|"
     "(?<![熏呛闷冻冷])(?:得|的)我?头都(?:疼|痛|大)了|"
+    # poisoning named as what to prevent (发个冬季防一氧化碳中毒的提醒, 注意防范煤气中毒)
+    "(?:预)?防(?:止|范|治)?(?:冬季|冬天)?(?:煤气|燃气|一氧化碳|煤烟|天然气|CO)?中毒|"
     # the cold denied as the cause (头疼是老毛病了 不是冻的)
     "不是(?:被)?(?:冻|冷)(?:的|着的|出来的)|(?:跟|和)(?:冷|冻)没(?:有)?关系|"
     "(?:跟|和|与)暖气(?:片)?(?:没|无)(?:有)?关(?:系)?"
@@ -662,7 +672,7 @@ _RESOLVED = re.compile(
     "(?:后来|现在|这会儿?|目前|之后)(?:就|也|都|又|已经)?(?:没了|没有了|不见了)(?![暖热水气电人])|"
     "自己(?:就)?(?:停|好|干)了|"
     "开玩笑的|开个玩笑|说着玩的|哈哈哈?|原来是|后来发现是|结果是|点赞|表扬一下|好评|很及时|已经换了|换好了|换了(?:新的?|个新)|"
-    "(?:拿|挪|移)(?:下来|开|走)了|火(?:已经|都|也)?(?:扑|浇)?灭了|扑灭了|浇灭了|"
+    "(?:拿|挪|移)(?:下来|开|走)了|火(?:已经|都|也)?(?:扑|浇)?灭了|扑灭了|浇灭了|(?:就|马上就|很快就|一下就)灭了|"
     "(?:现在|已经|都|也|早就?|就)散(?:了|掉了|干净了|没了)|散了就没了|(?:墙|墙皮|地|地板)(?:也|都)?(?:已经)?干了|已经干了|(?:味|味道|气味|烟)(?:已经|都)?(?:散了|没了|没有了|消失了|淡了)"
 )
 # A verb asked as "A or not A" (漏没漏, 爆没爆, 漏不漏水): the writer does not know.
@@ -1099,8 +1109,15 @@ _VALVE_NAMED = re.compile("阀|跑水|漏水|冒水|喷水")
 
 _GAS_PATTERNS: tuple[str, ...] = (
     # a gas word with a smell or a leak: 煤气味, 燃气泄漏, 液化气罐漏气, 好像漏煤气了
-    "(?:" + _GAS_WORD + ")" + _GAP + "{0,6}?(?P<core>味|泄漏|泄露|外泄|漏|跑气)",
-    "(?i:smells? (?:like |of )?gas|gas (?:leak|smell)|smoke|on fire)",
+    "(?:" + _GAS_WORD + ")" + _GAP + "{0,6}?(?P<core>味|泄漏|泄露|外泄|漏|跑气|泄(?=了|啦|出))",
+    "(?i:smells? (?:like |of )?gas|gas (?:leak|smell)|on fire)",
+    # English alarms and smells (the CO alarm keeps beeping, carbon monoxide detector going off,
+    # smells like rotten eggs); a chirp is the battery's
+    "(?i:\\b(?:co|carbon monoxide|gas) (?:alarm|detector)s? "
+    "(?:is |are |has been |have been |keeps? |kept |just |started |won'?t stop |still )*"
+    "(?:go(?:es|ing)? off|went off|beep(?:s|ing|ed)?|sound(?:s|ing|ed)|ring(?:s|ing)|"
+    "scream(?:s|ing)|blaring|flashing)|"
+    "\\brotten[ -]eggs?\\b)",
     # a damaged gas line: 燃气管道被碰破了, 煤气软管裂了, 燃气表那儿嘶嘶响
     "(?:"
     + _GAS_WORD
@@ -1114,7 +1131,7 @@ _GAS_PATTERNS: tuple[str, ...] = (
     + "{0,12}?(?P<core>破|断|裂|洞|口子|咬|脱|嘶嘶|呲呲|丝丝|哧哧|滋滋)",
     "闻(?:到|见|着|起来)?" + _GAP + "{0,8}?(?P<core>" + _GAS_WORD + ")",
     # fire: 着火了, 火苗窜出来, 插座打火花, 报警器一直在响
-    "起火|着火(?!点)|失火|火灾|烧起来|燃起来|着起来|冒火星|冒火花|火星子|打火花|电火花|烧着了|短路|明火|"
+    "起火|着火(?!点)|失火|火灾|烧起来|燃起来|着起来|打火花|电火花|烧着了|短路|明火|"
     # a flame out of place: leaping, coming out, licking (not its colour: 火苗是蓝色的 正常吧)
     "火苗(?:子)?"
     + _GAP
@@ -1196,6 +1213,11 @@ _SMOKE = (
 _SMOKE_SOURCES = (
     "抽烟|吸烟|烟头|烟民|烟瘾|烧纸|烧香|烧烤|烤(?:地瓜|红薯|肉|串)|炒菜|做饭|煮|糊锅|锅糊|烧糊了饭|"
     "油烟|鞭炮|放炮|烟花|艾灸|蚊香|炒(?!股)|辣椒|炝锅|煎|熏肉|腊肉|熨|烫衣服|吹头发|卷发|"
+    # a pot boiled dry or burnt, or food (锅烧干了, 锅烧糊了, 汤熬干了, 面包烤糊了; not a boiler's
+    # 锅炉烧干)
+    "(?:汤|粥|壶|(?<!炉)锅(?!炉))[^，,。.!！?？ ]{0,3}?(?:烧|熬|煮|炖)(?:干|糊|煳)|熬干|煮干|炖干|"
+    "(?:饭|菜|粥|面包|饼|馒头|肉|鸡蛋|红薯|地瓜|土豆|吐司)(?:烤|烧|煮|熬|烙|蒸|煎|炸)?(?:糊|焦|煳)|"
+    "烤面包|烤箱|烙饼|空气炸锅|"
     # the plant's chimney is a complaint about emissions, not a fire
     "(?<!炉)(?<!炉的)(?<!炉子)烟囱|热电厂|电厂|环保|"
     # …and a smell met outdoors all over the estate is an emission complaint, not a fire
@@ -1228,6 +1250,16 @@ _STEAM_AS_SMOKE = (
 _SEWAGE = "化粪池|粪|下水道|污水|排污|阴沟|臭水沟"
 
 
+# The heating's first days (第一天供暖, 来暖头两天) burn off the dust on its parts (暖气片上的灰烤
+# 着了): a smell every winter, not a fire.
+_FIRST_HEATING = (
+    "(?:开|来|供|通)暖(?:的)?(?:第一|头一|头两|前两|前几|头几)天|(?:第一|头一|头两|前两|头几)天(?:开|来|供|通)暖|"
+    "灰(?:尘)?(?:被)?(?:烤|烧|烫)|上的灰"
+)
+# Works next door (装修切割, 电焊, 打磨) smell burnt: a nuisance, not a fire here.
+_WORKS = "装修|电焊|焊接|切割|打磨|施工"
+
+
 def _unless_said(words: str) -> re.Pattern[str]:
     """`words` said in a clause, but not as what the writer first thought and ruled out."""
     return re.compile(f"(?:^|[{_PUNCT}])(?:(?!以为|不是|没|不|像|跟)[^{_PUNCT}])*?(?:{words})")
@@ -1237,18 +1269,22 @@ _INNOCENT_SMOKE = _unless_said(_SMOKE_SOURCES)
 # …and the dust a radiator burns off when the heating first comes on (刚开暖气 有股灰尘烤焦的味).
 _INNOCENT_SMELL = _unless_said(
     _SMOKE_SOURCES + "|新买|新装|新换|刚买|第一次用|刚刷|灰尘|落灰|刚开暖气|刚来暖|刚供暖|头一回开|"
-    "烧灰|积灰|一层灰|好多灰|很多灰|" + _SEWAGE
+    "烧灰|积灰|一层灰|好多灰|很多灰|" + _SEWAGE + "|" + _FIRST_HEATING + "|" + _WORKS
 )
 # 漏气 / 跑气 / 泄漏 alone are gas when gas is named anywhere (好像漏气了，燃气灶那边);
 # 像煤气 after a smell in another clause (有股怪味，像煤气).
 _GAS_CONTEXT = re.compile(f"{_GAS_WORD}|气罐|燃气灶|煤气灶|灶台|壁挂炉|燃气热水器|锅炉")
 _SMELL_CONTEXT = re.compile("味|闻")
 _GAS_LIKE = "(?:像|好像|类似)(?:是)?(?:" + _GAS_WORD + ")"
+# The gas line is painted yellow (暖气管旁边那根黄色的管子, 黄管子): residents name it so.
+_YELLOW_PIPE = "黄(?:色|颜色)?(?:的)?(?:那根|那个)?(?:管|铁管)(?:子|道)?"
 # An odd smell (臭味, 怪味) by a gas appliance is gas: 燃气壁挂炉那儿有股臭味.
 _ODD_SMELL = (
     "(?:臭|怪|异|刺鼻|难闻|冲)(?:的)?(?:味|气味)|"
     "(?:屋里|家里|屋子里|房间里?)?有(?:股子?|一股子?)?(?:味|气味)|"
     "味(?:儿|道)?(?:很|特别|挺|好|太)?(?:大|重|冲)|(?:说不上来|说不出(?:来)?|怪怪|不对劲)的(?:味|气味)|"
+    # the smell said wrong (这味儿不对, 味道怪怪的)
+    "味(?:儿|道)?(?:有点|有些|不太|就)?(?:不对|怪怪|怪)|"
     "(?:屋里|家里|屋子里|房间里?|满屋子?)(?:都是|全是|满是|一股)(?:的)?(?:味|气味)|"
     # any smell said in any words (一股子味儿, 冲鼻子, 凑近闻有点臭, 闻着不对): by a gas appliance
     # a resident notices a smell, not its name
@@ -1263,7 +1299,7 @@ _ODD_SMELL = (
 )
 _GAS_APPLIANCE = re.compile(
     "壁挂炉|燃气灶|煤气灶|燃气热水器|燃气表|煤气表|气罐|灶台|炉子|煤炉|锅炉(?!房)|(?<!电)热水器|燃气管|"
-    "燃气阀|燃气炉|取暖炉|调压箱|调压柜|调压器|减压阀|" + _GAS_WORD
+    "燃气阀|燃气炉|取暖炉|调压箱|调压柜|调压器|减压阀|" + _YELLOW_PIPE + "|" + _GAS_WORD
 )
 # …and an electric heater or a socket, whose smell is something burning (电暖器 有股胶味).
 _SMELL_SOURCE = re.compile(_GAS_APPLIANCE.pattern + "|" + _ELECTRIC)
@@ -1285,6 +1321,20 @@ _EVERYDAY_SMELL = _unless_said(
 )
 _SMELT = re.compile("味|闻(?:到|见|着|起来)|臭|冲鼻|刺鼻|呛")
 
+# English smoke the writer explains: cooking, burnt food, candles, an alarm's battery.
+_ENGLISH_INNOCENT_SMOKE = re.compile(
+    "(?i)\\b(?:cook(?:ed|ing)?|toast(?:er)?|burnt (?:the |my |some )?(?:food|pan|pot|dinner|rice|"
+    "bacon)|fry(?:ing)?|fried|bbq|barbecue|cigarettes?|candles?|incense|batter(?:y|ies)|"
+    "chirp(?:s|ing|ed)?)\\b"
+)
+# A gas detector described, not named (家里那个检测燃气的东西).
+_GAS_DETECTOR = (
+    "(?:检测|探测|测)(?:燃气|煤气|天然气|一氧化碳|漏气)的(?:东西|玩意儿?|仪器|小盒子|那个|机器)?"
+)
+# A smoke alarm named, set off by something cooking or burnt in the pot (the sources above).
+_SMOKE_ALARM_EXPLAINED = (
+    "\\A(?=[\\s\\S]*(?:烟雾|烟感))(?=[\\s\\S]*?" + _INNOCENT_SMOKE.pattern + ")"
+)
 # An alarm chirping for its battery (报警器没电了一直滴滴叫) warns of nothing in the air.
 _ALARM_BATTERY = re.compile("没电|电池|低电|换电|电量")
 # A question about gas in general (天然气的味道是什么样的 怎么判断漏没漏), with nothing smelt here.
@@ -1447,7 +1497,7 @@ def _complaint(parts: str, predicates: str) -> str:
 #: The head: 头有点晕, 脑袋嗡嗡的, 头痛欲裂, 头昏脑涨, 眼前发黑 (not 里头, 接头, 一头热一头凉).
 _HEAD_SIGNS = _any(
     _complaint(
-        "(?<![里外龙接堵上前后这那两一码插枕线丝])头|脑袋|脑子|脑壳|脑瓜子?|太阳穴|后脑勺?",
+        "(?<![里外龙接堵上前后这那两一码插枕线丝])头|脑袋|脑子|脑壳|脑瓜子?|脑仁儿?|太阳穴|后脑勺?",
         "疼|痛|晕|昏|胀|涨|沉|嗡嗡|炸|裂|蒙|懵|要炸|木|乱",
     ),
     "头昏脑涨|头昏脑胀|头重脚轻|天旋地转|眼冒金星|眼前(?:发)?(?:黑|花)|眼花|晕乎|晕晕|发晕|犯晕|晕得|"
@@ -1973,12 +2023,20 @@ _TRIGGERS: tuple[_Trigger, ...] = (
     _Trigger(
         "gas",
         re.compile(
-            "(?<!烟雾)(?<!烟感)报警器(?:"
+            "(?<!烟雾)(?<!烟感)(?:报警器|"
+            + _GAS_DETECTOR
+            + ")(?:"
             + _GAP
-            + "{0,3}?|[^。.!！?？]{0,12}?(?:一直|还在|还|又|在))"
-            "(?:响|叫|报警|嘀嘀|滴滴)"
+            + "{0,3}?|[^。.!！?？]{0,12}?(?:一直|还在|还|又|在|狂|乱|嘀|滴))"
+            "(?:响|叫|报警|嘀嘀|滴滴|闪红)|"
+            # …its reading high (一氧化碳报警器显示300多, CO数字很高)
+            "报警器" + _GAP + "{0,6}?(?:显示|数值|数字|读数|浓度)" + _GAP + "{0,3}?"
+            "(?:很高|好高|特别高|老高|挺高|上百|几百|[1-9][0-9]{2,})"
         ),
-        unless=_ALARM_BATTERY,
+        needs=re.compile("报警器|测(?:燃气|煤气|天然气|一氧化碳|漏气)"),
+        # (…a smoke alarm set off by cooking, said in another clause: 报警器响了，是烟雾报警器，我在
+        # 厨房炒辣椒呛的)
+        unless=re.compile(_ALARM_BATTERY.pattern + "|" + _SMOKE_ALARM_EXPLAINED),
     ),
     _Trigger(
         "gas",
@@ -1995,6 +2053,32 @@ _TRIGGERS: tuple[_Trigger, ...] = (
         needs=re.compile(f"{_FLAMMABLE}|{_ELECTRIC}"),
     ),
     _Trigger("gas", re.compile("漏气|跑气|泄漏|泄露"), needs=_GAS_CONTEXT),
+    # English smoke, a smoke alarm or a part smoking, unless the writer cooked or burnt the toast
+    # or the alarm chirps for its battery (burnt my toast and set off the smoke alarm)
+    _Trigger(
+        "gas",
+        re.compile(
+            "(?i:smoke|\\b(?:radiator|heater|boiler|socket|plug|outlet|pipe|valve|wires?|cable|"
+            "stove)s? (?:is |are |was |were |started |keeps? |has been )?smoking)"
+        ),
+        needs=re.compile("(?i:smok)"),
+        unless=_ENGLISH_INNOCENT_SMOKE,
+    ),
+    # sparks (插座冒火花了), unless works or fireworks throw them (楼上电焊 火星子往下掉)
+    _Trigger(
+        "gas",
+        re.compile("冒火星|冒火花|火星子"),
+        # (looked for first: the clause-wise `unless` is read only when sparks are named)
+        needs=re.compile("火星|火花"),
+        unless=_unless_said(_WORKS + "|焊|砂轮|烟花|鞭炮|放炮"),
+    ),
+    # …or in the kitchen, where the gas is (chufang louqi le: 厨房漏气了), not the heating's air
+    _Trigger(
+        "gas",
+        re.compile("漏气|跑气"),
+        needs=re.compile("厨房|灶房|后厨"),
+        unless=re.compile("暖气|散热|片|阀|水|轮胎|车胎|气球|气垫|高压锅|压力锅"),
+    ),
     _Trigger("gas", re.compile(_GAS_LIKE), needs=_SMELL_CONTEXT),
     # a smell likened in another clause (有个味儿一阵一阵的 像汽油 又有点像臭鸡蛋)
     _Trigger(

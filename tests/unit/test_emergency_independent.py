@@ -213,3 +213,19 @@ def test_the_thirteenth_emergency_set_holds_its_floors() -> None:
     assert (score.emergencies, score.non_emergencies) == (69, 81)
     assert score.recall is not None and score.recall >= 0.99
     assert score.false_alarm_rate is not None and score.false_alarm_rate <= 0.01
+
+
+GAS_PROBE = PROJECT_ROOT / "tests" / "nlu" / "emergency_cases_gas_probe.yml"
+
+
+def test_the_gas_probe_set_holds_its_floors() -> None:
+    """The gas probe set (a writer who saw no data or code, 2026-12-06: 55 gas, smoke and carbon
+    monoxide reports, 35 look-alikes) scored 96.4 % recall (53/55) with 11.4 % false alarms (4/35)
+    at main 8e7cca9, unread. It was the gas round's development set (issue 16): the gas line named
+    by its yellow paint, gas words in pinyin, poisoning named as what to prevent, a smoke alarm
+    set off by cooking, a burnt smell from works next door or a pot boiled dry — 100 % (55/55)
+    and 0 % (0/35), on a set now seen. The next writer's set gives the next honest figure."""
+    score = measure(load_cases(GAS_PROBE))
+    assert (score.emergencies, score.non_emergencies) == (55, 35)
+    assert score.recall is not None and score.recall >= 0.99
+    assert score.false_alarm_rate is not None and score.false_alarm_rate <= 0.01

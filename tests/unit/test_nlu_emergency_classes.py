@@ -396,7 +396,7 @@ def test_the_probes_written_while_building_the_classes_still_hold() -> None:
     """tests/nlu/emergency_cases_dev_probes.yml: batches in new voices, each scored before
     the rules were extended for it (the figures are in the file); now every one is right."""
     score = measure(load_cases(PROJECT_ROOT / "tests" / "nlu" / "emergency_cases_dev_probes.yml"))
-    assert (score.emergencies, score.non_emergencies) == (973, 905)
+    assert (score.emergencies, score.non_emergencies) == (1059, 971)
     assert score.recall == 1.0 and score.false_alarm_rate == 0.0
     # kinds: signs scored by fumes (a stove, a boiler, a smell, several people) with no acute
     # sign are carbon monoxide, named gas since issue 16's seventh round as batches 8-11 and the
@@ -1496,3 +1496,106 @@ def test_the_thirteenth_rounds_batch_23_families(text: str, kind: str) -> None:
 )
 def test_the_thirteenth_rounds_batch_23_discounts(text: str) -> None:
     assert detect_emergency(text) is None, text
+
+
+# ------------------------------------------------------------------- gas round (gas probe set)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the gas line named by its yellow paint, hissing or smelling (the set's 黄色的管子)
+        "暖气管旁边那根黄色的管子嘶嘶响，还有一股味道",
+        "厨房那根黄管子呲呲的响，有点味",
+        "楼道里黄色的管道接口那儿一直丝丝响，闻着有股怪味儿",
+        "厨房那根黄管子接口好像松了 有股臭味",
+        # gas words in pinyin (the set's ranqi baojingqi xiang le)
+        "ranqi baojingqi xiang le, wuli you weidao",
+        "ranqi baojingqi yizhi xiang",
+        "chufang louqi le kuai lai",
+        "baojingqi xiang le, chufang you weidao",
+        "yiyanghuatan baojingqi xiang le",
+        "ranqi louqi le",
+        # typos and dialect of the gas words
+        "燃起味很重 在厨房",
+        "煤气泄了 快派人",
+        "这味儿不对啊 灶台那边 冲得脑仁疼",
+        # English alarms and smells
+        "the CO alarm keeps beeping and my head hurts",
+        "carbon monoxide detector going off in the bedroom",
+        "smells like rotten eggs near the boiler",
+        "my gas detector is beeping and flashing red",
+        # an alarm described, or read out high
+        "家里那个检测燃气的东西一直闪红灯叫唤",
+        "一氧化碳报警器显示300多 嘀嘀嘀响",
+        "燃气报警器叫唤半天了",
+        # sparks with no works named
+        "插座冒火花了还有焦味",
+        # English smoke, a part smoking, a smoke alarm with nothing explained
+        "the radiator is smoking and smells burnt",
+        "the heater was smoking when I came home",
+        "smoke alarm going off in the hallway",
+    ],
+)
+def test_the_gas_rounds_classes(text: str) -> None:
+    assert _kind(text) == "gas", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # poisoning named as what to prevent (the set's 冬季防一氧化碳中毒的提醒)
+        "你们能不能在公众号发个冬季防一氧化碳中毒的提醒？我们小区老人多",
+        "能不能在群里发个防煤气中毒的通知 天冷了",
+        "物业能不能提醒大家注意防范煤气中毒 我们楼里孩子多",
+        "发个通知提醒大家防煤气中毒吧",
+        # a smoke alarm set off by cooking, said in another clause (the set's 炒辣椒呛的)
+        "刚才报警器响了，是烟雾报警器，我在厨房炒辣椒呛的，已经关掉了没事，就跟你们说一声",
+        "烟雾报警器响了 是我烤面包烤糊了 已经关了",
+        "刚才烤红薯烤糊了 烟雾报警器响了一下 没事",
+        # a pot boiled dry or burnt (the set's 锅烧干了一股糊味)
+        "刚才锅烧干了一股糊味，已经关火开窗了，吓我一跳。顺便问一下屋里不到18度怎么报修",
+        "锅烧糊了 屋里一股糊味 已经开窗了",
+        "饭煮糊了 一屋子糊味 开窗散散就好了 顺便问下暖气费",
+        # a fire put out at once
+        "做饭把油烧着了一下 盖上锅盖就灭了 烟雾报警器响了半天",
+        # works next door smell burnt or throw sparks (the set's 楼下装修切割)
+        "楼下装修切割，一股烧焦的味道飘上来，装修时间有规定吗",
+        "楼上装修电焊 一股焦味 能管管吗",
+        "隔壁装修打磨 烧焦味一直往我家飘 他们几点停工",
+        "楼下在切割钢管 一股焦糊味 几点能完工",
+        "楼上装修用电焊 火星子往下掉 太吓人了 能不能管一下",
+        # the heating's first days burn off dust
+        "第一天供暖屋里一股焦味 是不是暖气片上的灰烤着了 每年都有",
+        "头一天来暖 暖气片有点焦味 应该是灰吧",
+        # an alarm's green light, what to do if
+        "燃气报警器一直闪绿灯是什么意思",
+        "what do I do if the gas alarm goes off? just asking",
+        "要是燃气报警器半夜响了 找你们还是找燃气公司",
+        # English smoke the writer explains: cooking, toast, the battery; a person smoking
+        "I cooked and the smoke alarm went off, all fine now",
+        "burnt my toast and set off the smoke alarm lol",
+        "the smoke alarm keeps chirping, I think it needs a new battery",
+        "my husband is smoking in the kitchen again",
+    ],
+)
+def test_the_gas_rounds_discount_classes(text: str) -> None:
+    assert detect_emergency(text) is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # a boiler run dry is no pot; poisoning with nothing of prevention is still poisoning
+        ("锅炉烧干了 一股焦糊味 还在冒烟", "gas"),
+        ("老人煤气中毒了 叫不醒", "person"),
+        # a smoke alarm with nothing cooking; a radiator's escape in the kitchen stays the heating's
+        ("烟雾报警器一直响 屋里有股焦味 不知道哪烧着了", "gas"),
+        ("厨房暖气片漏气 呲呲响", "water"),
+        # sparks where the writer rules works out; a yellow pipe with nothing wrong
+        ("插座冒火花 不是装修弄的", "gas"),
+        ("楼道里那根黄色的管子要刷漆吗", None),
+    ],
+)
+def test_the_gas_rounds_classes_keep_their_edges(text: str, kind: str | None) -> None:
+    assert _kind(text) == kind, text
