@@ -73,6 +73,7 @@ from actions.tickets import (
     CANCEL_PREFIX,
     ActionQueryTicket,
     answer_cancellation,
+    answer_ticket_proof,
     ticket_no_of,
     tickets_asked_about,
 )
@@ -261,10 +262,14 @@ async def hand_over(
 
 
 async def call_back(
-    dispatcher: CollectingDispatcher, tracker: Tracker, left: str | None = None
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    left: str | None = None,
+    description: str | None = None,
 ) -> None:
     """Open a call-back (RG) ticket holding the transcript (or add to the one still waiting:
-    `open_callback`) and tell the user when to expect it; `left` is a number just left for it."""
+    `open_callback`) and tell the user when to expect it; `left` is a number just left for it,
+    `description` what the person calling back is to do (else the latest message)."""
     phone, account = await _contact(tracker)
     phone = left or phone
     draft = TicketDraft(
@@ -274,7 +279,7 @@ async def call_back(
         dedup_key=message_key(tracker, "RG"),
         account_no=account,
         phone=phone,
-        description=latest_text(tracker)[:2000],
+        description=(description or latest_text(tracker))[:2000],
         transcript=transcript(tracker),
     )
     ticket = await in_db(ticket_service.open_callback, policy(), draft, clock.now())
@@ -733,6 +738,9 @@ class ActionHandleInform(Action):
         """Use the value for what the bot asked; a message that names a fault with its details
         (暖器不热 金色家园2号楼… 137… 今天下午: busy residents answer before being asked) starts
         the repair form with them; else ask what the user wants to do with the value."""
+        proof = await answer_ticket_proof(dispatcher, tracker, call_back)
+        if proof is not None:
+            return proof  # the phone, number or address for a ticket filed elsewhere
         if ticket_no_of(tracker):
             return await ActionQueryTicket().run(dispatcher, tracker, domain)
         if await show_earlier_bill(dispatcher, tracker):
@@ -745,9 +753,13 @@ class ActionHandleInform(Action):
             # an address or a phone where the account number was asked: they do not have it
             # (the form itself answers one who says so: 户号不记得了)
             if not cannot_provide(latest_text(tracker)):
+                # said once, and the form left: asking for the 户号 again looped a tenant who
+                # has none (players' class E); a 户号 sent next still starts the lookup
+                # (`_account_after_fee_talk`), any other request goes its own way
                 dispatcher.utter_message(
                     response="utter_verify_alternatives", hotline=policy().company.hotline
                 )
+                return leave_form(tracker)
             return []
         if fresh_pending(tracker) == MOVE_VISIT and parse_visit_window(
             latest_text(tracker), clock.now()
