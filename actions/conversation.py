@@ -562,8 +562,20 @@ class ActionCorrectAfterSubmit(Action):
                 first_reply=clock.format_due(waiting.first_reply_due),
             )
             return [SlotSet("pending", None)]
+        if cannot_provide(latest_text(tracker)) and not (await tickets_asked_about(tracker))[1]:
+            # 我不知道户号，地址是翠湖苑2号楼1单元101 after the meter or fee answer: no ticket to
+            # change, a resident without the 户号 (players' class E), who needs the other ways
+            dispatcher.utter_message(text=AMOUNT_NEEDS_ACCOUNT)
+            dispatcher.utter_message(
+                response="utter_verify_alternatives", hotline=policy().company.hotline
+            )
+            return [SlotSet("pending", None)]
         dispatcher.utter_message(response="utter_correct_after_submit")
         return [SlotSet("pending", CHANGE_TICKET)]
+
+
+#: Said once to a resident who has an address but no 户号 where an amount or reading is asked.
+AMOUNT_NEEDS_ACCOUNT = "查金额和读数需要用户号核实身份，只凭地址查不了。"
 
 
 #: Offers made before anything was filed (the stop was told: book anyway?), and the form each
@@ -756,6 +768,7 @@ class ActionHandleInform(Action):
                 # said once, and the form left: asking for the 户号 again looped a tenant who
                 # has none (players' class E); a 户号 sent next still starts the lookup
                 # (`_account_after_fee_talk`), any other request goes its own way
+                dispatcher.utter_message(text=AMOUNT_NEEDS_ACCOUNT)
                 dispatcher.utter_message(
                     response="utter_verify_alternatives", hotline=policy().company.hotline
                 )

@@ -14,7 +14,12 @@ from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import ActionHandleInform, ActionHandleYesNo
+from actions.conversation import (
+    AMOUNT_NEEDS_ACCOUNT,
+    ActionCorrectAfterSubmit,
+    ActionHandleInform,
+    ActionHandleYesNo,
+)
 from actions.tickets import PROOF_PREFIX, ActionAskCancelTicket, ActionQueryTicket
 from bot.policy import load_policy
 from bot.services import ticket_proof
@@ -334,7 +339,7 @@ async def test_players_tenant_with_an_address_hears_the_other_ways_once_and_leav
         events = await ActionHandleInform().run(
             dispatcher, _in_verification(address, "inform"), domain
         )
-        assert texts(dispatcher) == ["utter_verify_alternatives"], address
+        assert texts(dispatcher) == [AMOUNT_NEEDS_ACCOUNT, "utter_verify_alternatives"], address
         assert any(e.get("event") == "active_loop" and e.get("name") is None for e in events)
 
 
@@ -390,3 +395,76 @@ async def test_players_repair_asked_after_the_form_was_left_starts_the_repair(
         events = await ActionQueryTicket().run(dispatcher, _one(text, "query_ticket"), domain)
         assert "utter_no_tickets" not in texts(dispatcher), text
         assert any(e.get("event") == "followup" and e.get("name") == form for e in events)
+
+
+async def test_players_account_at_the_repairs_address_question_is_kept_for_the_fee(
+    domain: dict[str, Any]
+) -> None:
+    from actions.repair import ValidateRepairForm
+
+    for opening, answer in (
+        ("我想查一下暖气费，顺便报个修，卫生间暖气片不热", "0102345678"),
+        ("暖气费交了多少查一下，还有我家暖气不热要报修", "户号是0102345678"),
+        ("帮我报修 顺便查查欠不欠费", "0102345679"),
+    ):
+        dispatcher = CollectingDispatcher()
+        events = await ValidateRepairForm().run(
+            dispatcher,
+            tracker(
+                user_turn(opening, "report_repair", message_id="open"),
+                {"event": "slot", "name": "requested_slot", "value": "address"},
+                user_turn(answer, "inform", message_id="answer"),
+                slots={"requested_slot": "address", "fault_type": "no_heat"},
+                active_loop="repair_form",
+                slot_events={"address": answer},
+            ),
+            domain,
+        )
+        assert "utter_detail_noted" not in texts(dispatcher), opening
+        assert "查暖气费" in texts(dispatcher)[0], opening
+        assert slot_values(events)["account_no"] == answer[-10:], opening
+
+
+async def test_an_account_at_the_address_question_without_a_fee_asked_is_left_as_before(
+    domain: dict[str, Any]
+) -> None:
+    from actions.repair import ValidateRepairForm
+
+    for answer in ("0102345678", "13812345678"):
+        dispatcher = CollectingDispatcher()
+        events = await ValidateRepairForm().run(
+            dispatcher,
+            tracker(
+                user_turn("卫生间暖气片不热，要报修", "report_repair", message_id="open"),
+                {"event": "slot", "name": "requested_slot", "value": "address"},
+                user_turn(answer, "inform", message_id="answer"),
+                slots={"requested_slot": "address", "fault_type": "no_heat"},
+                active_loop="repair_form",
+                slot_events={"address": answer},
+            ),
+            domain,
+        )
+        assert "account_no" not in slot_values(events), answer
+        assert not any("查暖气费" in t for t in texts(dispatcher)), answer
+
+
+async def test_players_no_account_with_an_address_read_as_a_correction_gets_the_other_ways(
+    store: str, domain: dict[str, Any]
+) -> None:
+    for sender, text in (
+        ("m1", "我不知道户号，地址是翠湖苑2号楼1单元101"),
+        ("m2", "没有户号，我家是和平里2号楼1单元301"),
+        ("m3", "户号找不到了 地址阳光花园5号楼1单元302"),
+    ):
+        dispatcher = CollectingDispatcher()
+        await ActionCorrectAfterSubmit().run(dispatcher, _one(text, "correct_info", sender), domain)
+        assert texts(dispatcher) == [AMOUNT_NEEDS_ACCOUNT, "utter_verify_alternatives"], text
+    # a resident with a ticket of this chat who corrects it is still offered the person
+    with session_scope(store) as session:
+        draft = TicketDraft(kind="BX", channel="rest", sender_id="m4", dedup_key=None)
+        ticket_service.open_ticket(session, load_policy(), draft, NOW)
+    filed = CollectingDispatcher()
+    await ActionCorrectAfterSubmit().run(
+        filed, _one("我不知道户号，地址写错了", "correct_info", "m4"), domain
+    )
+    assert texts(filed) == ["utter_correct_after_submit"]
