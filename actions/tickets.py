@@ -239,6 +239,20 @@ def kinds_meant(text: str) -> frozenset[str]:
     return frozenset(named)
 
 
+#: A yes with the withdrawal said again (对 取消, 是的 撤回吧, 确认撤销): the answer to
+#: 确认要取消…吗, which the classifier reads as another cancellation; asking again was a loop
+#: (dev set s, sno-011 and sno-030).
+CONFIRM_CANCEL = re.compile(
+    r"(对|是|是的|好|好的|嗯|行|确认|确定|没错|对的)[，,。.!！\s]*"
+    r"(取消|撤回|撤销|撤了|撤掉|不要了)[吧了啊呀。.!！\s]*"
+)
+
+
+def confirms_cancel(text: str) -> bool:
+    """Whether `text` is a yes to the cancellation asked, said with its verb."""
+    return CONFIRM_CANCEL.fullmatch(text.strip()) is not None and not keeps_ticket(text)
+
+
 def keeps_ticket(text: str) -> bool:
     """Whether the words take a cancellation back (等等，还是别取消了)."""
     return KEEP.search(text) is not None
@@ -320,9 +334,14 @@ class ActionAskCancelTicket(Action):
         channel, sender = channel_of(tracker), tracker.sender_id
         text = latest_text(tracker)
         pending = fresh_pending(tracker) or ""
-        answers = keeps_ticket(text) or typed_button(tracker) in (YES_PAYLOAD, NO_PAYLOAD)
+        confirmed = confirms_cancel(text)
+        answers = (
+            keeps_ticket(text)
+            or confirmed
+            or typed_button(tracker) in (YES_PAYLOAD, NO_PAYLOAD)
+        )
         if pending.startswith(CANCEL_PREFIX) and answers:
-            yes = said_yes(tracker) and not keeps_ticket(text)
+            yes = (confirmed or said_yes(tracker)) and not keeps_ticket(text)
             asked = pending.removeprefix(CANCEL_PREFIX)
             kept = await answer_cancellation(dispatcher, tracker, asked, yes)
             return [SlotSet("pending", None), *kept]

@@ -468,3 +468,29 @@ async def test_players_no_account_with_an_address_read_as_a_correction_gets_the_
         filed, _one("我不知道户号，地址写错了", "correct_info", "m4"), domain
     )
     assert texts(filed) == ["utter_correct_after_submit"]
+
+
+async def test_a_yes_said_with_the_withdrawal_answers_the_confirmation(
+    store: str, domain: dict[str, Any]
+) -> None:
+    """对 取消 / 对 撤回 at 确认要取消…吗 (read as another cancellation) cancels; asking again was
+    a loop (dev set s, sno-011, sno-030)."""
+    for wording in ("对 取消", "对 撤回", "是的，撤了吧", "确认撤销"):
+        with session_scope(store) as session:
+            draft = TicketDraft(kind="BT", channel="rest", sender_id="own", dedup_key=None)
+            number = ticket_service.open_ticket(session, load_policy(), draft, NOW).ticket_no
+        dispatcher = CollectingDispatcher()
+        await ActionAskCancelTicket().run(
+            dispatcher, _asked(f"cancel:{number}", wording, "cancel_ticket", sender="own"), domain
+        )
+        assert said(dispatcher, "utter_ticket_cancelled")["ticket_no"] == number, wording
+        assert _ticket(store, number).status == "cancelled", wording
+    for wording in ("对 不取消了", "别取消"):
+        with session_scope(store) as session:
+            draft = TicketDraft(kind="BX", channel="rest", sender_id="own", dedup_key=None)
+            number = ticket_service.open_ticket(session, load_policy(), draft, NOW).ticket_no
+        kept = CollectingDispatcher()
+        await ActionAskCancelTicket().run(
+            kept, _asked(f"cancel:{number}", wording, "cancel_ticket", sender="own"), domain
+        )
+        assert _ticket(store, number).status == "new", wording
