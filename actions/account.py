@@ -395,12 +395,20 @@ _LAST4_CUE = re.compile(r"尾号|尾数|后(四|4)位")
 
 def _both_given(text: str) -> bool:
     """Whether `text` gives the account number and, named as such, the phone's last four
-    digits (户号0102345679 手机尾号5679)."""
+    digits (户号0102345679 手机尾号5679), or the two bare numbers in that order, the way they
+    are asked (0102345678 5678 查费: players' class E; asking for the last four again ignored
+    them). Four digits that are a year or a date (0102345678 2025年的) are not the proof."""
+    if _BARE_PAIR.fullmatch(chinese_to_arabic(normalise(text)).strip()):
+        return True
     return (
         normalise_account_no(text) is not None
         and _LAST4_CUE.search(normalise(text)) is not None
         and len(_last4_candidates(text)) == 1
     )
+
+
+#: A 户号 and then four digits on their own, with at most words around them (no other digits).
+_BARE_PAIR = re.compile(r"\D*?(?<!\d)\d{8,12}[\s,，、;；/]+\d{4}(?![\d年月日号])\D*")
 
 
 _MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")

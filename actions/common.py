@@ -38,7 +38,7 @@ from bot.nlu.agreement import ADDED_REQUEST_FORMS, adds_a_request
 from bot.nlu.clauses import is_question
 from bot.nlu.contact_fix import adds_a_number, keeps_held_number, numbers_for_the_visit
 from bot.nlu.form_answers import detail_of_request, offers_a_time, withholds_phone
-from bot.nlu.numbers import normalise_contact_number, parse_room_reading
+from bot.nlu.numbers import normalise_account_no, normalise_contact_number, parse_room_reading
 from bot.nlu.own_number import means_own_number
 from bot.nlu.requests import (
     asks_for_measurement,
@@ -54,7 +54,7 @@ from bot.nlu.timewindow import (
     window_on_held_day,
 )
 from bot.policy import Policy, load_policy, verification_lapsed
-from bot.privacy import mask_phone, mask_text
+from bot.privacy import mask_account, mask_phone, mask_text
 from bot.services.accounts import bound_account, contact_of
 from bot.services.area_codes import area_code_of
 from bot.services.outages import known_communities, match_community
@@ -809,6 +809,26 @@ async def prefill_from_account(tracker: Tracker, slot: str) -> dict[str, Any]:
     return {slot: value} if value else {}
 
 
+#: A 户号 said alone (with at most a few words: 户号是0102345678).
+_BARE_ACCOUNT = re.compile(r"\D{0,6}\d{8,12}\D{0,4}")
+
+
+def account_for_the_fee(tracker: Tracker) -> str | None:
+    """The 户号 the latest message gives alone, when the conversation asked for the fee as well
+    (查一下暖气费 顺便报个修) and the number is no phone: it is for the fee query that comes
+    second, not an answer to the repair's questions. None otherwise."""
+    text = latest_text(tracker)
+    if not _BARE_ACCOUNT.fullmatch(text.strip()) or normalise_contact_number(text):
+        return None
+    account = normalise_account_no(text)
+    if account is None:
+        return None
+    said = [
+        str(e.get("text") or "") for e in tracker.events[:-1] if e.get("event") == "user"
+    ]
+    return account if any("query_fee" in requests_in(t) for t in said) else None
+
+
 #: The contact questions each form asks, whose answers it takes whichever of them was asked
 #: (明天上午吧 at the phone question is the visit time).
 FORM_CONTACT_SLOTS: dict[str, tuple[str, ...]] = {
@@ -1053,6 +1073,15 @@ class ContactSlots:
                 if not dispatcher.messages:
                     answer_topics(dispatcher, tracker, kb, [topic])
                 return {}
+        kept = account_for_the_fee(tracker) if form in DETAIL_FORMS else None
+        if kept and requested(tracker, slot):
+            # 0102345678 where the repair's address was asked, after 查暖气费 顺便报个修: the 户号
+            # of the fee query, kept for it (offered once the repair is filed), never a note
+            # on the repair ticket (players' class E)
+            dispatcher.utter_message(
+                text=f"户号 {mask_account(kept)} 记下了，报修登记好就接着帮您查暖气费。"
+            )
+            return {"account_no": kept}
         if form in DETAIL_FORMS and requested(tracker, slot) and detail_of_request(text, slot):
             if any(m.get("response") == DETAIL_NOTED for m in dispatcher.messages):
                 return {}

@@ -77,6 +77,7 @@ from actions.tickets import (
     CANCEL_PREFIX,
     ActionQueryTicket,
     answer_cancellation,
+    answer_ticket_proof,
     ticket_no_of,
     tickets_asked_about,
 )
@@ -267,10 +268,14 @@ async def hand_over(
 
 
 async def call_back(
-    dispatcher: CollectingDispatcher, tracker: Tracker, left: str | None = None
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    left: str | None = None,
+    description: str | None = None,
 ) -> None:
     """Open a call-back (RG) ticket holding the transcript (or add to the one still waiting:
-    `open_callback`) and tell the user when to expect it; `left` is a number just left for it."""
+    `open_callback`) and tell the user when to expect it; `left` is a number just left for it,
+    `description` what the person calling back is to do (else the latest message)."""
     phone, account = await _contact(tracker)
     phone = left or phone
     draft = TicketDraft(
@@ -280,7 +285,7 @@ async def call_back(
         dedup_key=message_key(tracker, "RG"),
         account_no=account,
         phone=phone,
-        description=latest_text(tracker)[:2000],
+        description=(description or latest_text(tracker))[:2000],
         transcript=transcript(tracker),
     )
     ticket = await in_db(ticket_service.open_callback, policy(), draft, clock.now())
@@ -563,8 +568,20 @@ class ActionCorrectAfterSubmit(Action):
                 first_reply=clock.format_due(waiting.first_reply_due),
             )
             return [SlotSet("pending", None)]
+        if cannot_provide(latest_text(tracker)) and not (await tickets_asked_about(tracker))[1]:
+            # 我不知道户号，地址是翠湖苑2号楼1单元101 after the meter or fee answer: no ticket to
+            # change, a resident without the 户号 (players' class E), who needs the other ways
+            dispatcher.utter_message(text=AMOUNT_NEEDS_ACCOUNT)
+            dispatcher.utter_message(
+                response="utter_verify_alternatives", hotline=policy().company.hotline
+            )
+            return [SlotSet("pending", None)]
         dispatcher.utter_message(response="utter_correct_after_submit")
         return [SlotSet("pending", CHANGE_TICKET)]
+
+
+#: Said once to a resident who has an address but no 户号 where an amount or reading is asked.
+AMOUNT_NEEDS_ACCOUNT = "查金额和读数需要用户号核实身份，只凭地址查不了。"
 
 
 #: Offers made before anything was filed (the stop was told: book anyway?), and the form each
@@ -762,6 +779,9 @@ class ActionHandleInform(Action):
         """Use the value for what the bot asked; a message that names a fault with its details
         (暖器不热 金色家园2号楼… 137… 今天下午: busy residents answer before being asked) starts
         the repair form with them; else ask what the user wants to do with the value."""
+        proof = await answer_ticket_proof(dispatcher, tracker, call_back)
+        if proof is not None:
+            return proof  # the phone, number or address for a ticket filed elsewhere
         if ticket_no_of(tracker):
             return await ActionQueryTicket().run(dispatcher, tracker, domain)
         if await show_earlier_bill(dispatcher, tracker):
@@ -774,9 +794,14 @@ class ActionHandleInform(Action):
             # an address or a phone where the account number was asked: they do not have it
             # (the form itself answers one who says so: 户号不记得了)
             if not cannot_provide(latest_text(tracker)):
+                # said once, and the form left: asking for the 户号 again looped a tenant who
+                # has none (players' class E); a 户号 sent next still starts the lookup
+                # (`_account_after_fee_talk`), any other request goes its own way
+                dispatcher.utter_message(text=AMOUNT_NEEDS_ACCOUNT)
                 dispatcher.utter_message(
                     response="utter_verify_alternatives", hotline=policy().company.hotline
                 )
+                return leave_form(tracker)
             return []
         if await answer_hall_follow_up(dispatcher, tracker):
             return []  # 周末呢 right after a hall's hours: that hall on the weekend

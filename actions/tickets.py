@@ -4,9 +4,10 @@ only of what this conversation filed."""
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -14,10 +15,13 @@ from actions.common import (
     NO_PAYLOAD,
     YES_PAYLOAD,
     channel_of,
+    contact_number,
     fresh_pending,
     guarded,
     in_db,
     latest_text,
+    leave_form,
+    message_metadata,
     policy,
     read_db,
     said_yes,
@@ -25,15 +29,20 @@ from actions.common import (
 )
 from actions.sampling import after_ticket_cancelled
 from bot.base import clock
+from bot.channels.source import source_of
+from bot.nlu.address import parse_address
 from bot.nlu.numbers import normalise_ticket_no
 from bot.nlu.requests import (
     asks_when,
     asks_when_we_reply,
     cannot_provide,
     chasing,
+    named_request,
     refers_to_filed_request,
 )
+from bot.services import ticket_proof
 from bot.services import tickets as ticket_service
+from bot.services.outages import known_communities
 from bot.services.tickets import KIND_NAMES, TicketView
 
 
@@ -122,6 +131,37 @@ def no_proof_at_hand(tracker: Tracker) -> bool:
     return asked and in_verification and cannot_provide(latest_text(tracker))
 
 
+#: Requests that leave the fee verification for their own form when named at its questions.
+FORM_OF_REQUEST = {"report_repair": "repair_form", "request_temp_check": "temp_check_form"}
+
+
+def another_request_in_verification(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType] | None:
+    """The switch to a repair or a 测温 named while the fee verification asks for the 户号 or
+    its digits (那我报修可以吗, 先不查了 帮我报个修): a tenant without the 户号 leaves the form for
+    what they can do (players' class E; it was read as a ticket question, "没有查到工单", and
+    the 户号 asked again). None for anything else, a question about a filed repair included."""
+    text = latest_text(tracker)
+    asked = tracker.get_slot("requested_slot") in ("account_no", "phone_last4")
+    verifying = tracker.active_loop.get("name") == "verify_form" and asked
+    if not verifying and (tracker.active_loop.get("name") or not MAY_I.search(text)):
+        return None  # after the form: only 报修可以吗 / 能报修吗, not 报修进度
+    form = FORM_OF_REQUEST.get(named_request(text) or "")
+    if form is None or refers_to_filed_request(text) or ticket_no_of(tracker):
+        return None
+    if verifying:
+        dispatcher.utter_message(response="utter_form_switched")
+        return [*leave_form(tracker), FollowupAction(form)]
+    return [SlotSet("pending", None), FollowupAction(form)]
+
+
+#: Asking whether one may file it (那我报修可以吗, 能不能报个修, 测温行不行): a request.
+MAY_I = re.compile(
+    r"(报个?修|测个?温)(可以|行|能)|(能|可以|可不可以|能不能)(报个?修|约个?测温|测温)"
+)
+
+
 class ActionQueryTicket(Action):
     """Status of a named ticket, or of the sender's latest tickets."""
 
@@ -139,6 +179,8 @@ class ActionQueryTicket(Action):
         apology first."""
         if fresh_pending(tracker) == CANCEL_WHICH and ticket_no_of(tracker):
             return await ActionAskCancelTicket().run(dispatcher, tracker, domain)
+        if (switched := another_request_in_verification(dispatcher, tracker)) is not None:
+            return switched  # 那我报修可以吗 at the 户号 question: the repair, not a ticket
         if no_proof_at_hand(tracker):
             # 户号没有 单子早扔了 at the 户号 question: 单子 is the 缴费单, not a ticket; the
             # resident needs the other ways to prove the account, not "no ticket found"
@@ -150,6 +192,9 @@ class ActionQueryTicket(Action):
             dispatcher.utter_message(response="utter_sorry_for_the_wait")
         number, tickets = await tickets_asked_about(tracker)
         text = latest_text(tracker)
+        if number and not tickets:
+            # a ticket filed by phone or in another chat: proved by the phone on it, not shown
+            return await prove_or_ask(dispatcher, tracker, STATUS, number)
         if number is None and refers_to_filed_request(text):
             # 刚才俺投诉的那个 多长时间回话: the complaint, not every ticket of the conversation
             kinds = kinds_meant(text)
@@ -192,6 +237,20 @@ def kinds_meant(text: str) -> frozenset[str]:
     if not named and any(word in text for word in VISIT_WORDS):
         return VISIT_KINDS
     return frozenset(named)
+
+
+#: A yes with the withdrawal said again (对 取消, 是的 撤回吧, 确认撤销): the answer to
+#: 确认要取消…吗, which the classifier reads as another cancellation; asking again was a loop
+#: (dev set s, sno-011 and sno-030).
+CONFIRM_CANCEL = re.compile(
+    r"(对|是|是的|好|好的|嗯|行|确认|确定|没错|对的)[，,。.!！\s]*"
+    r"(取消|撤回|撤销|撤了|撤掉|不要了)[吧了啊呀。.!！\s]*"
+)
+
+
+def confirms_cancel(text: str) -> bool:
+    """Whether `text` is a yes to the cancellation asked, said with its verb."""
+    return CONFIRM_CANCEL.fullmatch(text.strip()) is not None and not keeps_ticket(text)
 
 
 def keeps_ticket(text: str) -> bool:
@@ -275,9 +334,14 @@ class ActionAskCancelTicket(Action):
         channel, sender = channel_of(tracker), tracker.sender_id
         text = latest_text(tracker)
         pending = fresh_pending(tracker) or ""
-        answers = keeps_ticket(text) or typed_button(tracker) in (YES_PAYLOAD, NO_PAYLOAD)
+        confirmed = confirms_cancel(text)
+        answers = (
+            keeps_ticket(text)
+            or confirmed
+            or typed_button(tracker) in (YES_PAYLOAD, NO_PAYLOAD)
+        )
         if pending.startswith(CANCEL_PREFIX) and answers:
-            yes = said_yes(tracker) and not keeps_ticket(text)
+            yes = (confirmed or said_yes(tracker)) and not keeps_ticket(text)
             asked = pending.removeprefix(CANCEL_PREFIX)
             kept = await answer_cancellation(dispatcher, tracker, asked, yes)
             return [SlotSet("pending", None), *kept]
@@ -295,17 +359,195 @@ class ActionAskCancelTicket(Action):
             (t for t in tickets if t.withdrawal_refused(channel, sender) is None),
             tickets[0] if tickets else None,
         )
+        if ticket is None and number:
+            return await prove_or_ask(dispatcher, tracker, CANCEL, number)
         if ticket is None:
-            say_none_found(dispatcher, number)
-            return [SlotSet("pending", None)]
-        refused = ticket.withdrawal_refused(channel, sender)
-        if refused:
-            say_not_cancellable(dispatcher, ticket, refused)
-            return [SlotSet("pending", None)]
+            return ask_for_the_ticket(dispatcher, text)
+        return ask_to_confirm(dispatcher, ticket, channel, sender)
+
+
+def ask_to_confirm(
+    dispatcher: CollectingDispatcher, ticket: TicketView, channel: str, sender: str
+) -> list[EventType]:
+    """确认取消…吗 for a ticket this conversation may withdraw, else why it may not."""
+    refused = ticket.withdrawal_refused(channel, sender)
+    if refused:
+        say_not_cancellable(dispatcher, ticket, refused)
+        return [SlotSet("pending", None)]
+    dispatcher.utter_message(
+        response="utter_ask_cancel_confirm", ticket_no=ticket.ticket_no, kind=ticket.kind_name
+    )
+    return [SlotSet("pending", f"{CANCEL_PREFIX}{ticket.ticket_no}")]
+
+
+#: `pending` while the bot waits for the contact phone of a ticket filed elsewhere (or for its
+#: number, or the address, when the resident named none): `ticket_proof:<purpose>:<ticket_no>`.
+PROOF_PREFIX = "ticket_proof:"
+#: What the resident wants of that ticket (a withdrawal is a cancellation said as 撤回报停).
+CANCEL, WITHDRAW, STATUS = "cancel", "withdraw", "status"
+#: How each is said to the resident and to the person calling back.
+VERBS = {CANCEL: "取消", WITHDRAW: "撤回", STATUS: "查看"}
+#: A ticket number in a message, taken out before its digits are read as a phone.
+TICKET_WORD = re.compile(r"[A-Za-z]{2}[\d\s-]{8,}")
+#: Words of a withdrawal (撤回报停) rather than a cancellation.
+WITHDRAW_WORDS = ("撤回", "撤销", "不停了", "恢复供暖")
+
+
+def _purpose(text: str) -> str:
+    return WITHDRAW if any(word in text for word in WITHDRAW_WORDS) else CANCEL
+
+
+def ask_for_the_ticket(dispatcher: CollectingDispatcher, text: str) -> list[EventType]:
+    """A cancellation or withdrawal with no ticket of this conversation to apply to (报停 filed
+    at the hall or in another chat): ask for the number and the contact phone, or the address
+    for a person to act on, and keep the request (`pending`) so the answer is not lost."""
+    kinds = kinds_meant(text)
+    kind = "、".join(sorted({KIND_NAMES.get(k, k) for k in kinds}))
+    purpose = _purpose(text)
+    verb = VERBS[purpose]
+    dispatcher.utter_message(
+        text=f"在这个对话里没有查到您提交过的{kind}工单。请把工单号和提交时留的联系电话发给我，"
+        f"核对后帮您{verb}；没有工单号的话，告诉我地址，我请工作人员回电为您办理。"
+    )
+    return [SlotSet("pending", f"{PROOF_PREFIX}{purpose}:")]
+
+
+def ask_for_the_phone(
+    dispatcher: CollectingDispatcher, purpose: str, number: str
+) -> list[EventType]:
+    """The same words whether the number exists or not: a stranger learns nothing from them."""
+    dispatcher.utter_message(
+        text=f"为保护住户信息，{VERBS[purpose]}不是在这个对话里提交的工单{number}，需要核对提交时留的联系"
+        "电话：请发给我完整的号码。记不清的话，回复“转人工”，工作人员会回电为您办理。"
+    )
+    return [SlotSet("pending", f"{PROOF_PREFIX}{purpose}:{number}")]
+
+
+def phone_in(text: str) -> str | None:
+    """The whole contact number a message gives beside a ticket number (whose digits are no
+    phone)."""
+    return contact_number(TICKET_WORD.sub(" ", text))
+
+
+#: Calls a person back with the request (`actions.conversation.call_back`, passed in: that
+#: module imports this one): the dispatcher, the tracker, a number left, the description.
+CallBack = Callable[[CollectingDispatcher, Tracker, str | None, str | None], Awaitable[None]]
+
+
+async def prove_or_ask(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    purpose: str,
+    number: str,
+    call_back: CallBack | None = None,
+) -> list[EventType]:
+    """A ticket this conversation may not see: checked against the whole phone in the message,
+    else the phone asked for."""
+    phone = phone_in(latest_text(tracker))
+    if phone is None:
+        return ask_for_the_phone(dispatcher, purpose, number)
+    return await prove(dispatcher, tracker, purpose, number, phone, call_back)
+
+
+async def prove(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    purpose: str,
+    number: str,
+    phone: str,
+    call_back: CallBack | None,
+) -> list[EventType]:
+    """Check the phone against the ticket (`bot.services.ticket_proof`): proved, show it or ask
+    to confirm its cancellation; otherwise (a wrong phone, no such ticket, checks paused) the
+    request goes to a person as a call-back with what the resident asked, never dropped."""
+    channel, sender = channel_of(tracker), tracker.sender_id
+    result = await in_db(
+        ticket_proof.prove_ticket,
+        policy(),
+        channel,
+        sender,
+        number,
+        phone,
+        clock.now(),
+        source_of(message_metadata(tracker)),
+    )
+    ticket = None
+    if result.ok:
+        ticket = await read_db(ticket_service.find_visible, number, channel, sender)
+    if ticket is None:
+        verb = VERBS.get(purpose, VERBS[CANCEL])
+        if result.retry_at is not None and result.retry_at > clock.now():
+            dispatcher.utter_message(text="为保护住户信息，现在暂时不能在线核对工单。")
+        else:
+            dispatcher.utter_message(
+                text=f"这个号码和工单{number}登记的联系电话核对不上，为保护住户信息，不能在这里"
+                f"{verb}它。"
+            )
+        what = f"住户要求{verb}工单{number}，电话核对未通过"
+        await hand_to_person(dispatcher, tracker, what, phone, call_back)
+        return [SlotSet("pending", None)]
+    if purpose == STATUS:
         dispatcher.utter_message(
-            response="utter_ask_cancel_confirm", ticket_no=ticket.ticket_no, kind=ticket.kind_name
+            response="utter_ticket_status",
+            ticket_no=ticket.ticket_no,
+            kind=ticket.kind_name,
+            status=ticket.status_name,
+            detail=status_detail(ticket),
         )
-        return [SlotSet("pending", f"{CANCEL_PREFIX}{ticket.ticket_no}")]
+        return [SlotSet("pending", None)]
+    return ask_to_confirm(dispatcher, ticket, channel, sender)
+
+
+async def hand_to_person(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    what: str,
+    phone: str | None,
+    call_back: CallBack | None,
+) -> None:
+    """A call-back (RG) whose description says what the resident wants and what they said, so
+    whoever calls acts on it; without `call_back` (asked from the ticket actions themselves)
+    the resident is pointed at 转人工."""
+    if call_back is None:
+        dispatcher.utter_message(
+            text=f"需要的话回复“转人工”，或拨打{policy().company.hotline}，工作人员核实后为您办理。"
+        )
+        return
+    said = _request_words(tracker, "；")
+    await call_back(dispatcher, tracker, phone, f"{what}。住户说：{said}"[:2000])
+
+
+async def answer_ticket_proof(
+    dispatcher: CollectingDispatcher, tracker: Tracker, call_back: CallBack
+) -> list[EventType] | None:
+    """The answer to `ask_for_the_phone` or `ask_for_the_ticket` (a phone, a ticket number, an
+    address, 不记得了); `None` when the message answers neither and goes its own way."""
+    pending = fresh_pending(tracker) or ""
+    if not pending.startswith(PROOF_PREFIX):
+        return None
+    purpose, _, asked = pending.removeprefix(PROOF_PREFIX).partition(":")
+    text = latest_text(tracker)
+    number = ticket_no_of(tracker) or asked
+    if number:
+        phone = phone_in(text)
+        if phone is not None:
+            return await prove(dispatcher, tracker, purpose, number, phone, call_back)
+        if number != asked:
+            return ask_for_the_phone(dispatcher, purpose, number)
+    address = parse_address(text, await read_db(known_communities))
+    if not (cannot_provide(text) or address.is_usable):
+        return None
+    what = f"住户要求{VERBS.get(purpose, VERBS[CANCEL])}工单{number or '（没有工单号）'}"
+    where = f"，地址：{address.summary()}" if address.is_usable else ""
+    await hand_to_person(dispatcher, tracker, f"{what}{where}", phone_in(text), call_back)
+    return [SlotSet("pending", None)]
+
+
+def _request_words(tracker: Tracker, separator: str = "") -> str:
+    """The resident's words of the last few messages (the request the pending answer is for)."""
+    return separator.join(
+        str(e.get("text") or "") for e in tracker.events[-12:] if e.get("event") == "user"
+    )
 
 
 #: `pending` while the bot asks to confirm the cancellation of a ticket: `cancel:<ticket_no>`.

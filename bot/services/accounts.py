@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -126,6 +127,32 @@ def verify(
     and the checks and the count are one step (`lock_checks`), so parallel tries cannot all slip
     under a limit.
     """
+    def registered_phone() -> str | None:
+        account = account_store.get_account(session, account_no)
+        return account.phone if account is not None else None
+
+    return check_proof(
+        session, policy, channel, sender_id, account_no, registered_phone, proof, now, source
+    )
+
+
+def check_proof(
+    session: Session,
+    policy: Policy,
+    channel: str,
+    sender_id: str,
+    key: str,
+    on_record: Callable[[], str | None],
+    proof: str,
+    now: datetime,
+    source: str | None = None,
+) -> Verification:
+    """`verify`'s check of `proof` against the phone `on_record()` returns for what `key` names
+    (an account number, or `bot.services.ticket_proof.proof_key` of a ticket), under the same
+    limits: the sender's, the key's and the budgets across keys, so a guesser who tries ticket
+    numbers with phone numbers spends the same budgets as one who tries account numbers with
+    digits. `on_record` is read only when the try is checked; `None` (no such account or
+    ticket, or no phone on it) fails like a wrong proof, so a miss tells nothing."""
     verification_store.lock_checks(session)
     since = now - timedelta(hours=policy.verification.window_hours)
     by_sender = verification_store.recent_failures(
@@ -139,12 +166,12 @@ def verify(
     on_account = verification_store.recent_failures(
         session,
         since=since,
-        account_no=account_no,
+        account_no=key,
         reset_on_success=False,
         keep=verification_failures_needed(policy, account=True),
     )
     budgets = _budgets(session, policy, source, now)
-    owner_again = verification_store.verified_before(session, channel, sender_id, account_no)
+    owner_again = verification_store.verified_before(session, channel, sender_id, key)
     retry_at = verification_retry_at(
         policy,
         sender_failures=by_sender.latest,
@@ -155,17 +182,17 @@ def verify(
         return Verification(ok=False, retry_at=paused_until, paused=True)
     if retry_at is not None and retry_at > now:
         return Verification(ok=False, retry_at=retry_at)
-    account = account_store.get_account(session, account_no)
-    ok = account is not None and bool(account.phone) and _proves(account.phone, proof)
+    phone = on_record()
+    ok = bool(phone) and _proves(str(phone), proof)
     if ok:
         verification_store.record_attempt(
-            session, channel, sender_id, account_no, True, now, source=source
+            session, channel, sender_id, key, True, now, source=source
         )
         return Verification(ok=True)
     after = budgets.after_failure(now)
     alert = _budget_alert(session, policy, after, now)
     verification_store.record_attempt(
-        session, channel, sender_id, account_no, False, now, source=source, alert=alert
+        session, channel, sender_id, key, False, now, source=source, alert=alert
     )
     failed = on_account.senders | {(channel, sender_id)}
     account_failures = _engaged((now, *on_account.latest), failed)
@@ -176,7 +203,7 @@ def verify(
             "on it until %s; someone may be guessing its phone digits (its owner can still "
             "use a bound WeChat or phone, the hall or the hotline)",
             on_account.count + 1,
-            mask_account(account_no),
+            mask_account(key),
             policy.verification.window_hours,
             cooling_until.isoformat(timespec="minutes"),
         )

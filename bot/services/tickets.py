@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from bot.base.untrusted import plain_text
 from bot.policy import DEADLINES, Policy, repair_limit_reached, ticket_due_times
 from bot.privacy import mask_phone, mask_text
-from bot.services import incidents
+from bot.services import incidents, ticket_proof
 from bot.services.deadlines import BREACH, outcome
 from bot.store import accounts as account_store
 from bot.store import tickets as ticket_store
@@ -79,6 +79,9 @@ class TicketView:
     category: str | None = None
     #: The lead ticket of the incident this urgent ticket was linked to (bot.services.incidents).
     incident: str | None = None
+    #: The conversation asking proved this ticket (filed elsewhere) with its contact phone
+    #: (`bot.services.ticket_proof`): it may withdraw it like the conversation that filed it.
+    proven: bool = False
 
     @property
     def kind_name(self) -> str:
@@ -100,11 +103,12 @@ class TicketView:
 
         `elsewhere`: only the conversation that filed a ticket withdraws it. Seeing the tickets of
         a bound account is for keeping a household informed; a binding obtained by guessing
-        (or by a relative) must not silently undo the owner's repair or 报停.
+        (or by a relative) must not silently undo the owner's repair or 报停. A ticket the
+        conversation `proven` with the whole contact phone on it is the resident's own.
         `urgent`: a leak ticket is never withdrawn by chat: the crew may be on the way, and the
         duty phone confirms with a person. `status`: a worker has started on it.
         """
-        if (self.channel, self.sender_id) != (channel, sender_id):
+        if (self.channel, self.sender_id) != (channel, sender_id) and not self.proven:
             return "elsewhere"
         if self.urgent:
             return "urgent"
@@ -269,18 +273,32 @@ def same_home(first: Place, second: Place) -> bool:
 def _visible(session: Session, ticket: Ticket, channel: str, sender_id: str) -> bool:
     if ticket.channel == channel and ticket.sender_id == sender_id:
         return True
+    if _proven(session, ticket, channel, sender_id):
+        return True
     bound = {a.account_no for a in account_store.accounts_bound_to(session, channel, sender_id)}
     return ticket.account_no is not None and ticket.account_no in bound
+
+
+def _proven(session: Session, ticket: Ticket, channel: str, sender_id: str) -> bool:
+    """Whether another conversation proved this ticket with its contact phone."""
+    own = ticket.channel == channel and ticket.sender_id == sender_id
+    return not own and ticket_proof.proven(session, channel, sender_id, ticket.ticket_no)
+
+
+def _view_for(session: Session, ticket: Ticket, channel: str, sender_id: str) -> TicketView:
+    """The ticket as this sender sees it (`proven` when it proved it from another chat)."""
+    return replace(view(ticket), proven=_proven(session, ticket, channel, sender_id))
 
 
 def find_visible(
     session: Session, ticket_no: str, channel: str, sender_id: str
 ) -> TicketView | None:
-    """The ticket if this sender may see it; `None` also when it exists but is someone else's."""
+    """The ticket if this sender may see it; `None` also when it exists but is someone else's
+    (and this conversation has not proved it with the contact phone on it)."""
     ticket = ticket_store.get_ticket(session, ticket_no)
     if ticket is None or not _visible(session, ticket, channel, sender_id):
         return None
-    return view(ticket)
+    return _view_for(session, ticket, channel, sender_id)
 
 
 #: How many of a sender's newest tickets are looked through for a call-back still waiting.
@@ -402,14 +420,15 @@ class NotCancellable(Exception):
 def cancel_own_ticket(
     session: Session, ticket_no: str, channel: str, sender_id: str, now: datetime
 ) -> TicketView | None:
-    """Cancel a ticket this conversation filed; `None` when not found (or not visible to it).
+    """Cancel a ticket this conversation filed (or proved: `bot.services.ticket_proof`); `None`
+    when not found (or not visible to it).
 
     The status event records the conversation id, so the history tells which one withdrew it.
     """
     ticket = ticket_store.get_ticket(session, ticket_no)
     if ticket is None or not _visible(session, ticket, channel, sender_id):
         return None
-    refused = view(ticket).withdrawal_refused(channel, sender_id)
+    refused = _view_for(session, ticket, channel, sender_id).withdrawal_refused(channel, sender_id)
     if refused:
         raise NotCancellable(view(ticket), refused)
     try:
