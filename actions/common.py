@@ -33,10 +33,15 @@ from rasa_sdk.types import DomainDict
 from bot.base import clock
 from bot.channels.ids import ForeignConversation, identity_of
 from bot.handoff.triggers import upset
-from bot.nlu.address import Address, parse_address
+from bot.nlu.address import Address, address_meant, corrected, parse_address
 from bot.nlu.agreement import ADDED_REQUEST_FORMS, adds_a_request
 from bot.nlu.clauses import is_question
-from bot.nlu.contact_fix import adds_a_number, keeps_held_number, numbers_for_the_visit
+from bot.nlu.contact_fix import (
+    adds_a_number,
+    keeps_held_number,
+    number_meant,
+    numbers_for_the_visit,
+)
 from bot.nlu.form_answers import detail_of_request, offers_a_time, withholds_phone
 from bot.nlu.numbers import normalise_account_no, normalise_contact_number, parse_room_reading
 from bot.nlu.own_number import means_own_number
@@ -1101,9 +1106,15 @@ class ContactSlots:
         community was said before (5号楼1单元302 after 我是和平里的), completes the address held;
         words taken for an address while another question was asked (联系电话打社区…) leave the
         held one as it was. A visit needs more than the community: the fitter must find the door.
-        A time is no address (后天上午家里有人: "后天上午家里" is no community of ours)."""
+        A time is no address (后天上午家里有人: "后天上午家里" is no community of ours). A message
+        that takes its own address back (…302，不对，是5号楼1单元302) means the one after the
+        correction (`address_meant`)."""
         communities = await read_db(known_communities)
         address = parse_address(str(value or ""), communities)
+        this_message = requested(tracker, "address") or said_now(tracker, value)
+        if this_message and (meant := address_meant(latest_text(tracker), communities)):
+            # 阳光花园5号楼2单元302，不对，是5号楼1单元302: the address after the correction
+            address = meant
         held = parse_address(str(_value_before_this_message(tracker, "address") or ""), communities)
         named = held.community or _community_said_before(tracker, communities)
 
@@ -1164,10 +1175,14 @@ class ContactSlots:
         """Accept a mobile number, or a landline with its area code and extension, in any
         spacing or digit form (`normalise_contact_number`). Digits taken for a phone while another
         question was asked, and no phone, leave the number held as it was. A number withheld
-        out of distrust (不想给 别拿去推销) is told what it is for, not that it is no number."""
+        out of distrust (不想给 别拿去推销) is told what it is for, not that it is no number. A
+        number the message takes back (…5678，哦不对，是…5679) is not kept (`number_meant`)."""
         own = sender_phone(tracker)
         phone = own if own and means_own_number(str(value or "")) else None
         phone = phone or contact_number(str(value or ""))
+        if phone and (requested(tracker, "phone") or said_now(tracker, value)):
+            # 13812345678，哦不对，是13812345679: the number after the correction, alone
+            phone = number_meant(latest_text(tracker), contact_number) or phone
         if phone is None and agreed_without_a_value(tracker, value):
             return {"phone": None}  # 行吧 那你们给我登记一下: the question again, no reproach
         if phone is None and _another_question(tracker, "phone"):
@@ -1325,18 +1340,6 @@ def _community_said_before(tracker: Tracker, communities: list[str]) -> str | No
     ]
     return next(
         (name for text in reversed(texts) if (name := match_community(text, communities))), None
-    )
-
-
-def corrected(held: Address, said: Address) -> Address:
-    """The address held with the parts `said` gives instead (5号楼 → 6号楼 keeps the community,
-    and the unit and room unless those are said too)."""
-    return Address(
-        raw=said.raw,
-        community=said.community or held.community,
-        building=said.building or held.building,
-        unit=said.unit or held.unit,
-        room=said.room or held.room,
     )
 
 

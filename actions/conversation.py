@@ -41,7 +41,6 @@ from actions.common import (
     channel_of,
     consecutive_fallbacks,
     contact_number,
-    corrected,
     fresh_pending,
     guarded,
     in_db,
@@ -88,7 +87,7 @@ from bot.handoff import queue as handoff_queue
 from bot.handoff import rules as handoff_rules
 from bot.handoff.config import handoff_settings
 from bot.handoff.triggers import UserTurn, frustration, upset
-from bot.nlu.address import parse_address
+from bot.nlu.address import corrected, parse_address
 from bot.nlu.clauses import clause_intents, is_question
 from bot.nlu.cold_since import cold_for_days
 from bot.nlu.contact_fix import corrected_phone

@@ -22,14 +22,23 @@ half-width, Arabic digits), strips leading filler (我家在, 住在, 地址是 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
-from bot.nlu.initials import initial_of
+from bot.nlu.initials import initial_of, named_in_pinyin
 from bot.nlu.numbers import to_canonical
+from bot.nlu.self_correction import correction_in
 
-__all__ = ["Address", "communities_spelt_like", "parse_address"]
+__all__ = [
+    "EN_PARTS",
+    "Address",
+    "address_meant",
+    "communities_spelt_like",
+    "corrected",
+    "english_address_in_chinese",
+    "parse_address",
+]
 
 
 @dataclass(frozen=True)
@@ -332,6 +341,44 @@ def _known_community(canonical: str, variants: list[tuple[str, str]]) -> tuple[s
     return name, canonical[end:]
 
 
+#: The parts of a flat as written in English (building 3 unit 2 room 402, Bldg 5 Apt 302, block
+#: 12 entrance 1 flat 502) and the Chinese mark each stands for.
+EN_PARTS: tuple[tuple[str, str, str], ...] = (
+    (r"building|bldg\.?|block|blk\.?|tower", r"\d{1,3}|[A-Za-z]\d{0,2}", "号楼"),
+    (r"unit|entrance|entry|gate", r"\d{1,2}", "单元"),
+    (r"room|rm\.?|apartment|apt\.?|flat|suite|no\.?", r"\d{2,5}", "室"),
+)
+_EN_PARTS = tuple(
+    (
+        re.compile(rf"(?<![A-Za-z])(?:{words})\s*(?:no\.?|number|#)?\s*({number})(?!\d)", re.I),
+        mark,
+    )
+    for words, number, mark in EN_PARTS
+)
+
+
+def _in_chinese(lead: str, mark: str) -> Callable[[re.Match[str]], str]:
+    """The replacement of one English part: its number with the Chinese mark."""
+    return lambda match: lead + match.group(1).upper() + mark
+
+
+def english_address_in_chinese(text: str, known_communities: Iterable[str] = ()) -> str:
+    """`text` with an address written in English or pinyin put into Chinese: building 3 unit 2
+    room 402 → 3号楼2单元402室, Yangguang Huayuan → 阳光花园 (one of our names spelt in pinyin,
+    `named_in_pinyin`). "I live in 东风新村 building 3 unit 2 room 402" was asked for the address
+    again and again (players' findings 2, class I)."""
+    for pattern, mark in _EN_PARTS:
+        # the building after a comma: the English words before it are glued to it once the
+        # spaces go (I live in building 3 is no building "n3" of a community "Ilivei")
+        lead = "，" if mark == "号楼" else ""
+        text = pattern.sub(_in_chinese(lead, mark), text)
+    named = named_in_pinyin(text, known_communities)
+    if named is not None:
+        start, end, name = named
+        text = f"{text[:start]}{name}{text[end:]}"
+    return text
+
+
 #: A digit run no address part has (rooms and buildings are short): a phone or account number.
 _LONG_NUMBER = re.compile(r"(?<![0-9])[0-9]{7,}(?![0-9])")
 
@@ -343,9 +390,11 @@ def parse_address(text: str, known_communities: Iterable[str] = ()) -> Address:
     exact; without it the community is guessed from its suffix.
     """
     raw = (text or "").strip()
+    known_communities = list(known_communities)
+    english = english_address_in_chinese(raw, known_communities)
     # a phone or account number sent with the address (…1单元303 13122223333) is no part of it:
     # dropped before the spaces, which would glue it to the room
-    canonical = re.sub(r"\s+", "", _LONG_NUMBER.sub(" ", to_canonical(raw)))
+    canonical = re.sub(r"\s+", "", _LONG_NUMBER.sub(" ", to_canonical(english)))
     canonical = _strip_filler(canonical)
     community, tail = _known_community(canonical, _known_variants(known_communities))
     building, unit, room, first = _structure(tail, community is not None)
@@ -358,3 +407,43 @@ def parse_address(text: str, known_communities: Iterable[str] = ()) -> Address:
             rest = tail[tail.find(community) + len(community) :]
             building, unit, room, _ = _structure(rest, True)
     return Address(raw=raw, community=community, building=building, unit=unit, room=room)
+
+
+def corrected(held: Address, said: Address) -> Address:
+    """The address held with the parts `said` gives instead (5号楼 → 6号楼 keeps the community,
+    and the unit and room unless those are said too)."""
+    return Address(
+        raw=said.raw,
+        community=said.community or held.community,
+        building=said.building or held.building,
+        unit=said.unit or held.unit,
+        room=said.room or held.room,
+    )
+
+
+#: A room number alone after a correction (302 不对 303, 302 说错了 303，电话…).
+_ONLY_A_ROOM = re.compile(r"(\d{3,4})[室号户]?(?![\d号楼栋幢座单门层年月日点元块度:.-])")
+
+
+def address_meant(text: str, known_communities: Iterable[str] = ()) -> Address | None:
+    """The address a message means when it takes part of itself back: 阳光花园5号楼2单元302，不对，
+    是5号楼1单元302 → 阳光花园5号楼1单元302; 和平里1号楼3单元201 不是3单元，是2单元 → 和平里1号楼
+    2单元201 (the parts named after the correction replace those before it, the others stay).
+    The withdrawn address was read first and a fitter was sent to the wrong flat (players'
+    findings 2, class C). None when the message corrects no address within itself: the words
+    before the correction hold no usable address, or those after it no part of one."""
+    correction = correction_in(text)
+    if correction is None:
+        return None
+    known = list(known_communities)
+    said = parse_address(correction.said, known)
+    if not said.is_usable:
+        return None
+    meant = parse_address(correction.meant, known)
+    if not (meant.community or meant.building or meant.unit or meant.room):
+        room = _ONLY_A_ROOM.match(correction.meant)
+        if room is None or said.room is None:
+            return None
+        meant = Address(raw=correction.meant, room=room.group(1))
+    # a community named after the correction is another home: its parts are the ones meant
+    return replace(meant if meant.community else corrected(said, meant), raw=text)

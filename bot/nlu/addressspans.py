@@ -22,6 +22,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.nlu.address import EN_PARTS
+from bot.nlu.initials import named_in_pinyin
+
 __all__ = ["AddressSpan", "find_address_spans"]
 
 _CJK = "\u4e00-\u9fff"
@@ -63,6 +66,19 @@ _STRUCTURE = re.compile(
     rf"|(?:{_UNIT})(?: ?(?:{_ROOM})(?![\d.]))?"
 )
 _BUILDING_START = re.compile(rf"{_BUILDING}|{_DASH}")
+# The flat in English after a community (东风新村 building 3 unit 2 room 402, Yangguang Huayuan
+# Bldg 5, Apt 302): the words of `bot.nlu.address.EN_PARTS`, in that order, each optional.
+_EN_PART = [
+    rf"(?:{words})\s*(?:no\.?|number|#)?\s*(?:{number})(?!\d)" for words, number, _ in EN_PARTS
+]
+_EN_STRUCTURE = re.compile(
+    "|".join(
+        _EN_PART[first] + "".join(rf"(?:[ ,，]*{part})?" for part in _EN_PART[first + 1 :])
+        for first in range(len(_EN_PART))
+    ),
+    re.IGNORECASE,
+)
+_EN_SEPARATOR = re.compile(r"[ ,，]*")
 # After a community only: a room alone (青年公寓1208), or building-unit-room without marks.
 _AFTER_COMMUNITY = re.compile(r"(?:\d{1,3}-\d{3,4}|\d{3,4}(?:室|号房|号|房)?)(?![\d.\-:])")
 _SEPARATOR = re.compile(r" ?")
@@ -140,7 +156,16 @@ def find_address_spans(text: str, communities: Iterable[str] = ()) -> list[Addre
         start = _name_start(text, m.start())
         if start is not None:
             roads.append((start, m.end()))
-    heads = _select(_community_matches(text, communities) + roads)
+    communities = list(communities)
+    # Yangguang Huayuan building 5 …: a name spelt in pinyin only with the flat after it
+    pinyin = named_in_pinyin(text, communities)
+    spelt = []
+    if pinyin is not None:
+        gap = _EN_SEPARATOR.match(text, pinyin[1])
+        after = gap.end() if gap else pinyin[1]
+        if _EN_STRUCTURE.match(text, after) or _STRUCTURE.match(text, after):
+            spelt.append(pinyin[:2])
+    heads = _select(_community_matches(text, communities) + roads + spelt)
     spans: list[tuple[int, int, bool]] = []
     covered_until = 0
     for start, end in heads:
@@ -149,8 +174,12 @@ def find_address_spans(text: str, communities: Iterable[str] = ()) -> list[Addre
         sep = _SEPARATOR.match(text, end)
         pos = sep.end() if sep else end
         tail = _STRUCTURE.match(text, pos) or _AFTER_COMMUNITY.match(text, pos)
+        gap = _EN_SEPARATOR.match(text, end)
+        english = _EN_STRUCTURE.match(text, gap.end() if gap else end)
         if tail and tail.end() > pos:
             end = tail.end()
+        elif english and english.end() > english.start():
+            end = english.end()
         spans.append((start, end, True))
         covered_until = end
     for m in _STRUCTURE.finditer(text):

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 
 from bot.nlu.numbers import to_canonical
+from bot.nlu.self_correction import correction_in
 
 #: 不是2233 / 而不是 2233: the digits taken back, removed before the new ones are looked for.
 _TAKEN_BACK = re.compile(r"不是\s*[\d\s-]+")
@@ -32,7 +33,7 @@ def corrected_phone(
     `normalise` reads a whole contact number (the forms' `contact_number`, which knows the
     company's area code)."""
     canonical = _TAKEN_BACK.sub(" ", to_canonical(text or ""))
-    whole = normalise(canonical)
+    whole = number_meant(canonical, normalise, canonical=True) or normalise(canonical)
     if whole:
         return whole
     if not old_phone or len(old_phone) < 4:
@@ -66,6 +67,29 @@ _SECOND = re.compile(
 )
 
 
+def number_meant(
+    text: str, normalise: Callable[[str], str | None], *, canonical: bool = False
+) -> str | None:
+    """The number a message gives in place of one it takes back within itself: 13812345678，哦不对，
+    是13812345679 → …79; 13812345678 说错了 尾号5679 / 最后四位是5679 → the first with its last four
+    replaced. The withdrawn number became the contact and the meant one the 备用电话 (players'
+    findings 2, class C). None when the message corrects no number within itself (`canonical`:
+    `text` is the canonical text already)."""
+    correction = correction_in(text, canonical=canonical)
+    if correction is None:
+        return None
+    said = [n for m in _NUMBER.finditer(correction.said) if (n := normalise(m.group()))]
+    if not said:
+        return None
+    meant = [n for m in _NUMBER.finditer(correction.meant) if (n := normalise(m.group()))]
+    if meant:
+        return meant[0]
+    bare = _FOUR_DIGITS.fullmatch(correction.meant.strip(" ，,。.！!吧啊"))
+    if bare is not None:
+        return said[-1][:-4] + bare.group(1)
+    return corrected_phone(correction.meant, said[-1], normalise)
+
+
 def numbers_for_the_visit(
     text: str, normalise: Callable[[str], str | None]
 ) -> tuple[str, str] | None:
@@ -76,6 +100,8 @@ def numbers_for_the_visit(
     said for when that fails (有事, 打不通, 备用) second; else the order said. None for fewer
     than two numbers."""
     canonical = to_canonical(text or "")
+    if number_meant(canonical, normalise, canonical=True):
+        return None  # 13812345678，哦不对，是13812345679: one number, the second
     numbers: list[tuple[str, str]] = []  # (number, the words before it since the last number)
     start = 0
     for match in _NUMBER.finditer(canonical):

@@ -1,4 +1,5 @@
-"""Community names typed as pinyin initials (xfl 是不是停暖了 → 幸福里): pure text functions.
+"""Community names typed as pinyin initials (xfl 是不是停暖了 → 幸福里) or spelt out in pinyin
+(Yangguang Huayuan building 5 → 阳光花园): pure text functions.
 
 Young residents type the initials of a place as they do of everything (nq 暖气, yyds); the
 emergency detector reads the domain's own initials (bot.nlu.emergency), and this module gives
@@ -15,7 +16,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-__all__ = ["initial_of", "initials_of", "named_by_initials"]
+__all__ = ["initial_of", "initials_of", "named_by_initials", "named_in_pinyin"]
 
 #: The first GB2312 code of each initial (level-1 characters are ordered by pinyin); the last
 #: entry ends level 1.
@@ -65,3 +66,48 @@ def named_by_initials(text: str, known: Iterable[str]) -> str | None:
         return None
     named = {name for name in known if initials_of(name) in typed}
     return named.pop() if len(named) == 1 else None
+
+
+#: One pinyin syllable without its tone (the finals longest first); a few spellings no syllable
+#: has pass too, which costs nothing: the initials must still be the name's, in order.
+_SYLLABLE = (
+    "(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    "(?:iang|iong|uang|ang|eng|ing|ong|uan|ian|iao|uai|ai|ei|ao|ou|an|en|in|un|ia|ie|iu|ua|uo|"
+    "ui|ue|ve|er|a|o|e|i|u|v)"
+)
+#: A run of Latin words (the name and what stands around it).
+_WORDS = re.compile(r"[A-Za-z]+(?:[ '-]+[A-Za-z]+)*")
+_GAP = re.compile(r"[ '-]+")
+
+
+@lru_cache(maxsize=1024)
+def _spelling(name: str) -> re.Pattern[str] | None:
+    """A pattern of `name` spelt in full pinyin, one syllable per character with its initial
+    (阳光花园 → yang guang hua yuan, written together or apart, any case); None for a name with
+    a rarer character or under three characters (without 小区)."""
+    bare = name.strip().removesuffix("小区")
+    letters = [initial_of(ch) for ch in bare]
+    if len(letters) < 3 or any(letter is None for letter in letters):
+        return None  # two syllables spell everyday words (duoshao, le ma)
+    syllables = "[ '-]?".join(f"(?={letter}){_SYLLABLE}" for letter in letters)
+    return re.compile(rf"{syllables}(?:[ '-]?xiao ?qu)?", re.IGNORECASE)
+
+
+def named_in_pinyin(text: str, known: Iterable[str]) -> tuple[int, int, str] | None:
+    """(start, end, name) of the one known community `text` spells out in pinyin (Yangguang
+    Huayuan building 5 unit 1 room 302, heping li 3 hao lou): a resident writing English, or a
+    phone without Chinese input, was asked for the address again and again (players' findings
+    2, class I). Whole words only; None when no name, or two, are spelt."""
+    found: set[tuple[int, int, str]] = set()
+    for run in _WORDS.finditer(text or ""):
+        starts = [run.start()] + [m.end() for m in _GAP.finditer(text, run.start(), run.end())]
+        for name in known:
+            pattern = _spelling(name)
+            if pattern is None:
+                continue
+            for start in starts:
+                match = pattern.match(text, start)
+                if match and not re.match("[A-Za-z]", text[match.end() : match.end() + 1]):
+                    found.add((match.start(), match.end(), name))
+    names = {name for _, _, name in found}
+    return min(found) if len(names) == 1 else None

@@ -19,7 +19,8 @@ Semantics (the contract in docs/interfaces.md, plus the choices documented here)
   (and a window already over gives None rather than silently booking next month);
   M月D日 = this year, or next year once the date is behind us; YYYY年M月D日 as written.
 * Parts of the day: 早上/上午 8–12, 一早/清早/大早 8–10 (the first slot of the morning), 中午 11–14,
-  下午 13–18, 傍晚 17–19, 晚上/夜里 18–21, 白天/全天/一整天/整天 8–18.
+  下午 13–18, 傍晚 17–19, 晚上/夜里 18–21, 白天/全天/一整天/整天 8–18; the northern words too:
+  头午/前晌/早起 8–12, 晌午 11–14, 后晌/下晌/过晌/晌午后 13–18, 傍黑/擦黑 17–19.
 * Clock times give a 2-hour window from that time; ranges (2点到4点, 14:00-16:00) give the range;
   N点以后 runs to 18:00 (21:00 with 晚上/傍晚), or 2 hours if that is later; N点以前 starts at
   the part's start or 8:00.
@@ -47,6 +48,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from bot.nlu.numbers import to_canonical
+from bot.nlu.self_correction import correction_in
 from bot.nlu.timespans import find_time_spans
 
 __all__ = [
@@ -93,9 +95,21 @@ _PARTS: tuple[tuple[str, tuple[int, int]], ...] = (
     ("早上", (8, 12)),
     ("早晨", (8, 12)),
     ("上午", (8, 12)),
+    # the north's own words for the parts of the day (后天头午吧 was booked 08:00–18:00, 后晌都行
+    # 08:00–20:00: players' findings 2, class I); 晌午后 before 晌午
+    ("头午", (8, 12)),
+    ("前晌", (8, 12)),
+    ("早起", (8, 12)),
+    ("晌午后", (13, 18)),
+    ("后晌", (13, 18)),
+    ("下晌", (13, 18)),
+    ("过晌", (13, 18)),
+    ("晌午", (11, 14)),
     ("中午", (11, 14)),
     ("下午", (13, 18)),
     ("傍晚", (17, 19)),
+    ("傍黑", (17, 19)),
+    ("擦黑", (17, 19)),
     ("晚上", (18, 21)),
     ("夜里", (18, 21)),
     ("今早", (8, 12)),
@@ -105,7 +119,10 @@ _PARTS: tuple[tuple[str, tuple[int, int]], ...] = (
 )
 _PART_RE = re.compile("|".join(re.escape(word) for word, _ in _PARTS))
 _PART_HOURS = dict(_PARTS)
-_PM_PARTS = frozenset({"下午", "傍晚", "晚上", "夜里", "今晚", "明晚"})
+_PM_PARTS = frozenset(
+    {"下午", "傍晚", "晚上", "夜里", "今晚", "明晚"}
+    | {"晌午后", "后晌", "下晌", "过晌", "傍黑", "擦黑"}
+)
 _ANYTIME_HOURS = (8, 20)
 # How far a weekday/weekend date moves when its window is over: 周末 on Saturday evening means
 # Sunday, on Sunday evening the next Saturday; a weekday moves a week.
@@ -466,13 +483,22 @@ def _names_a_time(text: str) -> bool:
 def the_time_meant(text: str) -> str:
     """The part of `text` that gives the time wanted when it names a time it cannot do and
     another (等等 明天上午我要上班 改成周六上午吧 → 周六上午; 不行 明天上午我得去医院 换成后天下午;
-    明天上午不在家 下午在 → 明天下午在): the first time read was the refused one, and the read-back
-    came again unchanged (players' class G). A new time that names no day keeps the refused
+    明天上午不在家 下午在 → 明天下午在), or takes the first time back (明天上午 不对 明天下午吧,
+    不是上午 是下午: `bot.nlu.self_correction`): the first time read was the refused one, and the
+    read-back came again unchanged (players' class G), or the withdrawn one was booked (players'
+    findings 2, class C). A new time that names no day keeps the refused
     one's day. `text` as it was otherwise."""
     canonical = english_times_in_chinese(to_canonical(text or ""))
     marks = list(_CHANGED_TO.finditer(canonical))
     if marks and _names_a_time(canonical[marks[-1].end() :]):
         before, meant = canonical[: marks[-1].start()], canonical[marks[-1].end() :]
+    elif (
+        (correction := correction_in(canonical, canonical=True))
+        and _names_a_time(correction.meant)
+        and _names_a_time(f"{correction.said} {correction.taken_back}")
+    ):
+        # 明天上午 不对 明天下午吧 / 明天上午 不是上午 是下午: the time after the correction
+        before, meant = f"{correction.said} {correction.taken_back}", correction.meant
     else:
         timed = [c for c in _CLAUSE_BREAK.split(canonical) if c and _names_a_time(c)]
         kept = [c for c in timed if not _CANNOT_THEN.search(c)]
