@@ -485,6 +485,8 @@ def _states_a_broken_part(message: Message, text: str) -> bool:
     booking after the seventh KB round's data moved it to faq 0.50 / report_repair 0.45."""
     if fault_type_of(text) not in _BROKEN_PARTS or is_question(text):
         return False
+    if asks_general_question(text, "report_repair"):
+        return False  # 俩阀门 一个进水一个回水 开多大合适: how to set them, not a broken part
     ranking = message.get(INTENT_RANKING_KEY) or []
     return any(
         r.get(INTENT_NAME_KEY) == "report_repair"

@@ -66,18 +66,30 @@ _THIRD_PARTY = re.compile(
     r"老公|老婆|媳妇|爱人|对象|哥|姐|弟|妹|孙子|孙女|外孙|别人|房东|租客|同事)[^，,。？?！!\s]{0,2}?"
     r"(帮|替|代)(我|俺|咱)?"
 )
+#: A time when the halls are closed, and whether anyone handles the heating then (周末营业厅不开门
+#: 暖气出毛病有人管吗, 过年放假 暖气坏了有人值班不): the night and holiday topic, not the halls'
+#: opening hours, though 周末 is named.
+_OFF_HOURS = (
+    "(周末|周六|周日|星期[六天日]|礼拜[六天日]|双休|夜里|夜间|晚上|半夜|深夜|凌晨|节假日|假期|放假|过年|"
+    "春节|国庆|元旦|下班)"
+)
+_ON_DUTY_OFF_HOURS = re.compile(
+    _OFF_HOURS + r"[^。？?！!]{0,24}(?<!还)有(没有)?人(管|值班|负责|处理|接)(吗|么|嘛|不|没|[?？])"
+)
 #: A question particle; 不 only where the clause ends (收费不给开票 says, 要钱不 asks).
 _ASKS = r"(吗|么|嘛|呢|不(?![\u4e00-\u9fff]))"
 
 _GENERAL = _either(
     # how something is done or found, what it takes
-    r"(怎么|咋|如何|怎样)(个|样)?(弄|办|整|调|放|处理|查|找|看|算|收|知道|判断|确认|解决|用|防|关|开|改|测|量|"
-    r"辨别|分辨|识别|核实|修改|更改|变更)(?!了)",
+    r"(怎么|咋|如何|怎样)(个|样)?(申请)?(弄|办|整|调|放|处理|查|找|看|算|收|知道|判断|确认|解决|用|防|关|开|改|测|"
+    r"量|辨别|分辨|识别|核实|修改|更改|变更|退|要回|拿回)(?!了)",
     r"有(啥|什么)(办法|讲究|要求|条件)",
     r"(带|准备|拿|需要)(写|开|出|交|提供|填)?(些)?(什么|啥|哪些)|要带|什么手续|哪些(材料|证件|手续)",
     # whether something is normal, allowed or needed
     r"正常.{0,2}(吗|不|么|嘛|没|啊|呢)|是不是(正常|晚上|夜里|白天|半夜|统一|规定|都这样)",
     r"能不能|可不可以|可以不|能否|是否|要不要(?!紧)|用不用|需不需要|该不该|允不允许|算不算|会不会",
+    # ... asked in Cantonese (暖气片使唔使定期洗, 要唔要放气)
+    r"(使|要|用|需|得|可|能|会|系|洗|换)唔(使|要|用|需|得|可|能|会|系|洗|换)",
     r"(能|可以|要|需要|用|得|该|应该|允许|会|算|归).{0,14}(吗|不|么|嘛)[?？!！。，,~\s]*$",
     # who is responsible or pays
     r"谁(管|负责|出|承担|交|赔|修|来管)|归谁|找谁|哪个部门|哪(个|家)单位",
@@ -91,8 +103,15 @@ _GENERAL = _either(
     r"(材料|人工|上门|维修)费.{0,6}(" + _ASKS + r"|谁|多少|怎么|咋)",
     # what a rule says of time: how early, how late, how long it usually takes
     r"(提前|最晚|最迟|一般|通常|正常|按规定|规定)[^，,。？?！!\s]{0,6}(多久|多长时间|几天|几个?小时|多少天|几个?工作日)",
-    # which setting does what (温控阀哪一档最热)
+    # which setting does what (温控阀哪一档最热), how far to open or turn something (开多大合适,
+    # 拧几圈好)
     r"哪(个|种|档|一档|一个)[^，,。？?！!]{0,8}(最|更|比较|合适)",
+    r"(多大|多小|几圈|几成|几档|多少度|多少)[^，,。？?！!]{0,3}(合适|合理|为宜|最好|比较好|正好)",
+    # whether one thing is enough (带个身份证就够了吧, 光拿房本就行吗)
+    r"(就|只|光)[^，,。？?！!]{0,8}(够|行|可以|成)(了)?(吧|吗|么|嘛|不|没)",
+    # whether anyone handles the heating off hours (周末营业厅不开门 暖气出毛病有人管吗): the
+    # hours are the premise; 还有没有人管 complains (`_REQUEST`)
+    _ON_DUTY_OFF_HOURS.pattern,
     # a phone number asked for (人工客服的号码多少, 有没有值班电话)
     r"(电话|号码|热线)[^，,。？?！!]{0,3}(多少|几号)|有没有[^，,。？?！!]{0,8}(电话|号码|热线)",
     # ... or the number or key that reaches a person (打哪个号码能找到人工, 按几转人工)
@@ -117,9 +136,15 @@ _GENERAL = _either(
     r"(麻烦|复杂|费劲|难办)(不|吗|么|嘛)|麻不麻烦|(带|穿|戴|签)不(带|穿|戴|签)",
 )
 #: The price of the heating per unit of area, or for a given area (每平多少钱, 一平方米是多少钱,
-#: 我家89平 一冬天得交多少): the fee standard, not this account's bill (欠多少, 余额, 账单).
-_PRICE = re.compile(r"(每|一)(个)?(平|平米|平方|平方米|㎡)|单价|\d+(平|平米|平方|㎡)")
-_PRICE_ASKED = re.compile(r"多少|几(块|元|毛)|怎么算|咋算")
+#: 我家89平 一冬天得交多少): the fee standard, not this account's bill (欠多少, 余额, 账单); in
+#: pinyin too (yi pingfangmi duoshao qian), as residents without a Chinese keyboard type it.
+_PRICE = re.compile(
+    r"(每|一)(个)?(平|平米|平方|平方米|㎡)|单价|\d+(平|平米|平方|㎡)|"
+    r"(?<![a-z])(mei|yi|\d+) ?(ge )?ping(fang)? ?(mi)?(?![a-z])|(?<![a-z])danjia(?![a-z])"
+)
+_PRICE_ASKED = re.compile(
+    r"多少|几(块|元|毛)|怎么算|咋算|(?<![a-z])(duoshao|ji ?kuai|zen ?me ?suan)(?![a-z])"
+)
 _OWN_BILL = re.compile(r"欠|余额|账单|交了没|交没交|缴费记录")
 #: An amount of this account's bill (显示欠费1680元是咋回事, 比去年多交了400块): the fee query
 #: shows it.
@@ -138,14 +163,15 @@ _REQUEST = _either(
     # act for me, now
     r"帮(我|忙|俺|咱)|替(我|俺)|(给|告诉)(我|俺|咱)|给个",
     r"(我|俺|咱)(家|们)?(要|想要|想|打算|得)(报|办|申请|查|投诉|反映|举报|转|预约|测|修|停|绑|找人)",
-    r"请.{0,4}(派|安排|来|上门|查|转)|(?<![很挺太真多不])麻烦(?![不吗么嘛?？])|派|来人(?!"
+    r"(?<!申)请.{0,4}(派|安排|来|上门|查|转)|(?<![很挺太真多不])麻烦(?![不吗么嘛?？])|派|来人(?!"
     + _TOLD_BEFORE
     + ")|来个人|来一趟|过来|"
     r"快来|快点|赶紧|马上|尽快",
     r"上门|来.{0,2}(修|看|瞅|瞧|测|量|处理|换|调)(?!" + _TOLD_BEFORE + ")",
     r"(能|可以)(不能)?(给|帮)(我|俺|咱)?(解决|处理|修|换|调|查|安排|看)",
     r"(能|可以)(不能)?(彻底|尽快|早点|赶快)?(解决|处理|修|安排)|(?<![哪里儿])能查",
-    r"安排|预约|申请|报修|保修|转人工|人工(?![^，,。？?！!]{0,3}(电话|号码|热线))|真人|查一?下|查查|看一?下我",
+    # 申请 asked how (怎么申请退回来) asks nothing; how to apply for what the bot does is below
+    r"安排|预约|(?<!怎么)(?<!如何)(?<!咋)(?<!怎样)申请|报修|保修|转人工|人工(?![^，,。？?！!]{0,3}(电话|号码|热线))|真人|查一?下|查查|看一?下我",
     # how to do what the bot does itself
     r"(怎么|咋|如何)(样)?(办理?|申请)?(报修|报停|停热|停暖|停供|测温|绑定?|解绑|投诉|退订)",
     r"(怎么|咋|如何)(样)?(查|看)(一?下)?(我家|我的)?.{0,2}"
@@ -161,7 +187,9 @@ _REQUEST = _either(
     r"停[^，,。？?！!\s]{0,3}多久(?![^，,。？?！!\s]{0,3}(通知|告知|告诉))",
     r"(什么|啥|几)时候(能|来|到|恢复|修)|"
     + _NOT_REPORTED
-    + r"((今晚|今天|今儿|明天|明儿)(?!(刚|才|又|再|一)?(查|看|显示|交|缴|收到|接到|问))|"
+    + r"((今晚|今天|今儿|明天|明儿)(?!(刚|才|又|再|一)?(查|看|显示|交|缴|收到|接到|问))"
+    # a day the resident goes somewhere (明天去营业厅): no visit asked for
+    r"(?!(上午|下午|早上|一早)?(我|俺)?(就|要|得|想|打算|准备)?(去|过去)(?![我俺]家))|"
     r"现在(?!还?(收|支持|接受|认|是|按|实行|执行))|这会|几点)",
     # complaints of waiting or of the service
     r"(怎么|咋|为啥|为什么)(还|老|总|一直|都|这么)(不|没|是|停|凉|冷|挂|占线)|(怎么|咋)又",
@@ -179,7 +207,10 @@ _WHY_OR_HARMFUL = _either(
 _WHETHER_TO_REPAIR = re.compile(
     r"(需不需要|要不要|用不用|该不该|是不是得|是不是要|是不是该|有没有必要|是否需要|是否要)"
     r"(去|找人|叫人|让人)?(报修|报个修|修理|维修|修)|"
-    r"(需要|用|要|得|该)(去|找人|叫人|让人)?(报修|报个修|修理|维修|修)(吗|么|嘛|不)"
+    r"(需要|用|要|得|该)(去|找人|叫人|让人)?(报修|报个修|修理|维修|修)(吗|么|嘛|不)|"
+    # ... or someone to look at it (用不用找人来看看, 要不要叫师傅上门瞧瞧, 需要找人来看吗)
+    r"(需不需要|要不要|用不用|该不该|是不是得|是不是要|有没有必要|是否需要|(需要|用|要|得|该)(?=.*(吗|么|嘛|不)))"
+    r"(找|叫|让|请)(个)?(人|师傅|维修工|物业|你们)(来|过来|上门)?(看看|看一下|看下|瞧瞧|瞅瞅|看|检查一?下?)"
 )
 #: Asking why a payment, a bill or a notice is as it is (交了钱还显示欠费咋回事, 交了暖气费怎么还
 #: 显示欠费): for a message naming no fault, "why" asks what the fee query cannot explain.
@@ -219,10 +250,13 @@ _TASK_ANSWERS = {
 _ONLY_ABOUT = {
     # measuring alone, or no measurement named at all (我家客厅才16度 这算达标吗: the standard)
     "request_temp_check": re.compile(r"自己|自个|自行|自测|我测|俺测|^(?!.*(测|量))"),
-    # a 报停 only for what it takes (材料, 委托书, 条件, 基础热费): 能报停吗 and 怎么报停 apply
+    # a 报停 only for what it takes (材料, 委托书, 条件, 基础热费): 能报停吗 and 怎么报停 apply;
+    # and whether an empty home must pay at all, no stop named (房子空着 这一季能不交钱吗: the
+    # rules; 把暖气关了不交钱行吗 names the act, an application)
     "apply_stop_heating": re.compile(
         r"材料|证件|证明|委托|(什么|啥|哪些)手续|手续(麻烦|复杂|多)|带(什么|啥)|条件|基础(热)?费|(交|收)多少|"
-        r"多少钱|身份证|房本|户口本|代办"
+        r"多少钱|身份证|房本|户口本|代办|"
+        r"^(?!.*(报停|关|停))(?=.*(不交|不缴|免交|免缴|不用交|不用缴|还用交|还要交|还得交|用不用交|要不要交))"
     ),
     "bind_account": re.compile(
         r"(手机|电话)(号|号码)?.{0,6}(改|换|修改|变更|更换|停机|不用)|(改|换|修改|变更|更换).{0,4}(手机|电话)"
@@ -308,6 +342,8 @@ def asks_general_question(text: str | None, intent: str | None = None) -> bool:
     if re.search(_NUMBER_ASKED, asking):
         asking = re.sub("(转|找到?|接)?人工", "，", asking)
     asking = _WHETHER_TO_REPAIR.sub("，", asking) if sound_question else asking
+    if own and fault_type_of(canonical) is not None and _ON_DUTY_OFF_HOURS.search(canonical):
+        own = None  # 周末营业厅不开门 暖气出毛病有人管吗: who handles a fault, not the hours
     if _NUMBER.search(canonical) or _REQUEST.search(asking) or (own and own.search(canonical)):
         return False
     only = _ONLY_ABOUT.get(intent or "")

@@ -438,6 +438,10 @@ def test_follow_ups_cancellations_and_other_utilities_keep_their_intent(
         # asked as a question it stays the knowledge base's
         ("阀门拧不动了 这种维修要收钱吗", "faq"),
         ("暖气片漏水 修理算谁的责任？", "faq"),
+        # how far to set the valves is asked, though no question mark ends it (tenth KB round)
+        ("暖气片上俩阀门 进水回水 开多大合适", "faq"),
+        ("回水阀开多大为宜", "faq"),
+        ("地暖分水器的阀门开多少最好", "faq"),
     ],
 )
 def test_a_broken_part_stated_is_the_repair(text: str, meant: str) -> None:
