@@ -29,7 +29,7 @@ from difflib import SequenceMatcher
 from bot.nlu.initials import initial_of
 from bot.nlu.numbers import to_canonical
 
-__all__ = ["Address", "communities_spelt_like", "parse_address"]
+__all__ = ["Address", "communities_spelt_like", "parse_address", "unserved_community"]
 
 
 @dataclass(frozen=True)
@@ -358,3 +358,31 @@ def parse_address(text: str, known_communities: Iterable[str] = ()) -> Address:
             rest = tail[tail.find(community) + len(community) :]
             building, unit, room, _ = _structure(rest, True)
     return Address(raw=raw, community=community, building=building, unit=unit, room=room)
+
+
+#: Heads of guessed names that say "a community" without naming one (这个小区 parses as 个小区,
+#: 隔壁小区, 我们那个小区): a served resident who says so is no resident of another place.
+_NO_NAME_HEADS = frozenset(
+    {"个", "这个", "那个", "本", "该", "整个", "隔壁", "对面", "旁边", "附近", "别的", "其他",
+     "别人", "咱", "咱们", "老", "新", "小", "大", "一个", "某"}
+)  # fmt: skip
+
+
+def unserved_community(text: str | None, known: Iterable[str]) -> str | None:
+    """The community `text` names when it is none the company serves (碧桂园3号楼1单元201, 万科城
+    的暖气归你们管吗, 我家在碧桂园 暖气费多少钱一平), else None: a repair was booked, and a price
+    quoted, for places whose heat comes from another supplier (players' class D). None when
+    `known` is empty (the company's list is not loaded, so nothing can be told apart), when a
+    served name is named or misspelt by one character (`parse_address` returns ours), and for
+    words that only say "a community" (这个小区, 隔壁小区). A served name spelt close to the
+    one returned is for the caller to ask back (`communities_spelt_like`)."""
+    served = [name for name in known if name.strip()]
+    if not served or not text:
+        return None
+    name = parse_address(text, served).community
+    if not name or name in served:
+        return None
+    head = _head(re.sub(r"\s+", "", to_canonical(name)).removesuffix("小区"))
+    if len(head) < 2 or head in _NO_NAME_HEADS or head.startswith(("这", "那", "哪")):
+        return None
+    return name
