@@ -561,12 +561,13 @@ async def _offer_the_other_request(
     repair where heating is stopped is offered as after a stop (幸福里这破暖气又不热了 我要投诉)."""
     form = {"request_temp_check": "temp_check_form", "file_complaint": "complaint_form"}[done]
     started_by = opening_text(tracker, {done}, form)
+    stopped = await stopped_where_they_live(tracker)
     also: tuple[str, ...] = ()
-    if done == "file_complaint" and _complains_of_cold(tracker):
+    if done == "file_complaint" and not stopped and _complains_of_cold(tracker):
         # 交了钱暖气还是凉的，投诉！: the complaint is filed, and the cold home still wants a fitter
+        # (not where heating is stopped: the stop was told, no fitter can help before it ends)
         also = ("report_repair",)
-    repair = "report_repair" in requests_in(started_by) or bool(also)
-    stopped = repair and await stopped_where_they_live(tracker)
+    stopped = stopped and "report_repair" in requests_in(started_by)
     return offer_second_request(dispatcher, tracker, {done}, started_by, stopped=stopped, also=also)
 
 

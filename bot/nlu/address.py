@@ -379,10 +379,29 @@ def unserved_community(text: str | None, known: Iterable[str]) -> str | None:
     served = [name for name in known if name.strip()]
     if not served or not text:
         return None
-    name = parse_address(text, served).community
-    if not name or name in served:
+    parsed = parse_address(text, served)
+    name = parsed.community
+    if not name or name in served or len(name) > 10:
         return None
     head = _head(re.sub(r"\s+", "", to_canonical(name)).removesuffix("小区"))
     if len(head) < 2 or head in _NO_NAME_HEADS or head.startswith(("这", "那", "哪")):
         return None
-    return name
+    # the parser's guess is loose (上午10点以后店里, 要去医院, 打店里): a name is a place only with
+    # a community's ending, a building after it, or said as where one lives or gets heat from
+    canonical = re.sub(r"\s+", "", to_canonical(text))
+    said_as_home = re.search(
+        rf"(?:{_HOME_SAID})(?:在|住|是)?{re.escape(name)}"
+        rf"|{re.escape(name)}(?:那边|那儿|那里|这边|小区)?(?:{_HEAT_SAID})",
+        canonical,
+    )
+    if _MULTI_CHAR_SUFFIX.search(name) or parsed.building or parsed.unit or said_as_home:
+        return name
+    return None
+
+
+#: Words before a name that say the resident lives there (我家在碧桂园, 我是万科城的).
+_HOME_SAID = "家在|家住|住在|我住|俺住|我是|我们是|俺是|家是|我们那是|我们小区是"
+#: Words after a name that ask about its heating (万科城的暖气归你们管吗, 碧桂园停暖了吗).
+_HEAT_SAID = (
+    "的暖气|的供暖|的供热|的采暖|暖气|供暖|供热|采暖|停暖|停热|归你们|是你们|是不是|你们管"
+)
