@@ -145,7 +145,7 @@ async def home_not_served(
     is spelt close, the form stays and asks the address again (`spelling_confirmed` takes a
     yes). None when the latest message names no unserved place, or an urgent ticket is open
     (a leak is the duty crew's at once, wherever it is told)."""
-    if tracker.get_slot("urgent_ticket_no"):
+    if tracker.get_slot("urgent_ticket_no") or await _home_named_before(tracker):
         return None
     near = await tell_not_served(dispatcher, tracker)
     if near is None:
@@ -153,6 +153,14 @@ async def home_not_served(
     if near:
         return [SlotSet("address", None), SlotSet("requested_slot", "address")]
     return leave_form(tracker)
+
+
+async def _home_named_before(tracker: Tracker) -> bool:
+    """Whether an earlier message named one of our communities (我家在金色家园 …, then 行 那先约个
+    下周一上午 3号楼2单元1201: the words before the building are no other place)."""
+    known = await read_db(known_communities)
+    earlier = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"][:-1]
+    return any(match_community(text, known) for text in earlier[-RECENT_MESSAGES:])
 
 
 async def spelling_confirmed(tracker: Tracker) -> str | None:

@@ -404,7 +404,10 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
         words = complaint_words(text, known)
         if not words:
             account = _account_so_far(tracker, known)
-            return {"complaint_text": account[:MAX_DESCRIPTION] if account else None}
+            if account:
+                return {"complaint_text": account[:MAX_DESCRIPTION]}
+            dispatcher.utter_message(response="utter_ask_complaint_text")
+            return {"complaint_text": None}
         text = words  # the address and phone beside the account are kept in their own fields
         if sum(ch.isalnum() for ch in text) < 2:
             dispatcher.utter_message(response="utter_ask_complaint_text")
