@@ -671,13 +671,15 @@ def offer_second_request(
     done: set[str],
     started_by: str | None,
     stopped: bool = False,
+    also: tuple[str, ...] = (),
 ) -> list[EventType]:
     """Once the request `done` is finished, offer the other one the message that started it
     made too (bot.nlu.requests), so the second of two requests in one message is not dropped:
     not one offered before, nor an outage question the conversation already answered. Where
     heating is `stopped` (the caller has told the stop), a repair is offered as after any stop:
     the stop is why it is cold, book anyway? The caller makes no other offer in the same turn
-    (one `pending` at a time).
+    (one `pending` at a time). `also` are requests the caller knows were made besides (a
+    complaint that the home is cold: the repair).
     """
     confirming = next((ADDED_REQUEST_FORMS[i] for i in done if i in ADDED_REQUEST_FORMS), None)
     if adds_a_request(latest_intent(tracker), latest_text(tracker), confirming):
@@ -692,7 +694,7 @@ def offer_second_request(
         for e in tracker.events
         if e.get("event") == "bot"
     }
-    for intent in requests_in(started_by):
+    for intent in dict.fromkeys([*requests_in(started_by), *also]):
         if intent in done or intent not in SECOND_REQUESTS:
             continue
         pending, what = SECOND_REQUESTS[intent]
@@ -1001,9 +1003,13 @@ class ContactSlots:
     ) -> dict[str, Any]:
         """An answer that reads as an address, else the address of the sender's account."""
         if requested(tracker, "address"):
+            from actions.outage import spelling_confirmed  # imports this
+
             text = latest_text(tracker)
             if parse_address(text, await read_db(known_communities)).is_usable:
                 return {"address": text}
+            if spelled := await spelling_confirmed(tracker):
+                return {"address": spelled}  # 对 after 您说的是不是“幸福里小区”？
         return await prefill_from_account(tracker, "address")
 
     async def extract_phone(
@@ -1061,8 +1067,10 @@ class ContactSlots:
             return {}
         form = str(tracker.active_loop.get("name") or "")
         text = latest_text(tracker)
-        if form == "repair_form" and tracker.get_slot("urgent_ticket_no") and window_said(
-            tracker, text
+        if (
+            form == "repair_form"
+            and tracker.get_slot("urgent_ticket_no")
+            and window_said(tracker, text)
         ):
             # 明天上午吧 where an urgent repair asks the phone: the crew comes now, no appointment
             reproach(dispatcher, "utter_urgent_no_appointment")

@@ -65,7 +65,7 @@ from actions.common import (
 from actions.emergency import complete_urgent, place_named, tell_urgent_completed
 from actions.grievances import grievance_heard
 from actions.knowledge import answer_follow_up, answer_topics, question_knowledge, task_offer
-from actions.outage import NOT_THE_CAUSE, ActionQueryOutage, community_of
+from actions.outage import NOT_THE_CAUSE, ActionQueryOutage, community_of, tell_not_served
 from actions.repair import OPEN_REPAIR, same_home
 from actions.sampling import answer_sampling_invitation, take_resident_reading
 from actions.service_halls import HALL_COMMUNITY, ActionQueryServiceHall, answer_hall_follow_up
@@ -1192,6 +1192,12 @@ class ActionAnswerFaq(Action):
         a stop, "那什么时候好/来暖" asks about that stop, not the season."""
         kb = question_knowledge(tracker, policy())
         pressed = next(tracker.get_latest_entity_values(KB_TOPIC_ENTITY), None)
+        if (
+            not pressed
+            and not tracker.active_loop.get("name")
+            and await tell_not_served(dispatcher, tracker) is not None
+        ):
+            return []  # 万科城的暖气归你们管吗 / 我家在碧桂园 暖气费多少钱一平: not ours, say so
         if not pressed and await show_earlier_bill(dispatcher, tracker):
             return []  # 那去年的呢 after the bill, not a topic
         if not pressed and await tell_fee_estimate(dispatcher, tracker):

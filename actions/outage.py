@@ -22,6 +22,7 @@ from actions.common import (
     latest_intent,
     latest_text,
     latest_text_of_intent,
+    leave_form,
     message_metadata,
     offer_second_request,
     read_db,
@@ -31,7 +32,8 @@ from actions.common import (
 )
 from actions.knowledge import answer_faq_clauses
 from bot.base import clock
-from bot.nlu.address import communities_spelt_like, parse_address
+from bot.nlu.address import Address, communities_spelt_like, parse_address, unserved_community
+from bot.nlu.answers import yes_no_answer
 from bot.nlu.clauses import clause_intents
 from bot.nlu.cold_since import cold_for_days
 from bot.nlu.faults import fault_type_of
@@ -101,13 +103,93 @@ def served_list(known: list[str]) -> str:
 
 async def unserved_community_named(tracker: Tracker) -> str | None:
     """A community the latest message names that the company does not serve (碧桂园停暖了吗, 幸福
-    小区 misspelt), when it names none it does."""
+    小区 misspelt), when it names none it does (`bot.nlu.address.unserved_community`)."""
     known = await read_db(known_communities)
     text = latest_text(tracker)
     if match_community(text, known):
         return None
-    named = parse_address(text, known).community
-    return named if named and named not in known else None
+    return unserved_community(text, known)
+
+
+def asked_back(near: list[str]) -> str:
+    """The served names spelt like the one said, asked back (您说的是不是“幸福里小区”？)."""
+    return f"您说的是不是“{'”或“'.join(near)}”？" if near else ""
+
+
+#: Said for a place the company does not serve: not ours, the served list, whom to ask.
+NOT_SERVED = "utter_community_not_served"
+
+
+async def tell_not_served(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[str] | None:
+    """碧桂园3号楼1单元201 / 万科城的暖气归你们管吗 / 我家在碧桂园 暖气费多少钱一平: the latest
+    message names a community the company does not serve (players' class D: a repair was booked
+    there, the price quoted as if served). Say at once that it is not ours, name the served ones
+    and send the resident to their property management or heat supplier; a served name spelt
+    close is asked back. Returns the served names asked back ([] none), None when no unserved
+    place is named (nothing said)."""
+    name = await unserved_community_named(tracker)
+    if name is None:
+        return None
+    known = await read_db(known_communities)
+    near = communities_spelt_like(name, known)
+    # the name is the resident's text, not ours to repeat (docs/security.md)
+    dispatcher.utter_message(response=NOT_SERVED, near=asked_back(near), served=served_list(known))
+    return near
+
+
+async def home_not_served(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType] | None:
+    """A repair or 测温 for a home in a community the company does not serve: nobody of ours
+    can go there, so the form ends with nothing booked (`tell_not_served`). When a served name
+    is spelt close, the form stays and asks the address again (`spelling_confirmed` takes a
+    yes). None when the latest message names no unserved place, or an urgent ticket is open
+    (a leak is the duty crew's at once, wherever it is told)."""
+    if tracker.get_slot("urgent_ticket_no") or await _home_named_before(tracker):
+        return None
+    near = await tell_not_served(dispatcher, tracker)
+    if near is None:
+        return None
+    if near:
+        return [SlotSet("address", None), SlotSet("requested_slot", "address")]
+    return leave_form(tracker)
+
+
+async def _home_named_before(tracker: Tracker) -> bool:
+    """Whether an earlier message named one of our communities (我家在金色家园 …, then 行 那先约个
+    下周一上午 3号楼2单元1201: the words before the building are no other place)."""
+    known = await read_db(known_communities)
+    earlier = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"][:-1]
+    return any(match_community(text, known) for text in earlier[-RECENT_MESSAGES:])
+
+
+async def spelling_confirmed(tracker: Tracker) -> str | None:
+    """对 / 是的 right after a served name was asked back for the home (您说的是不是“幸福里小区”？):
+    the address said before, with that name (幸福家园3号楼1单元201 → 幸福里小区3号楼1单元201).
+    None for any other message, or when more than one name was asked back."""
+    if latest_intent(tracker) != "affirm" and yes_no_answer(latest_text(tracker)) != "affirm":
+        return None
+    events = list(tracker.events)
+    bots = [
+        i
+        for i, e in enumerate(events)
+        if e.get("event") == "bot" and (e.get("metadata") or {}).get("utter_action")
+    ]
+    if not bots or (events[bots[-1]].get("metadata") or {}).get("utter_action") != NOT_SERVED:
+        return None
+    users = [str(e.get("text") or "") for e in events[: bots[-1]] if e.get("event") == "user"]
+    if not users:
+        return None
+    known = await read_db(known_communities)
+    name = unserved_community(users[-1], known)
+    near = communities_spelt_like(name, known) if name else []
+    if len(near) != 1:
+        return None
+    said = parse_address(users[-1], known)
+    home = Address(
+        raw="", community=near[0], building=said.building, unit=said.unit, room=said.room
+    )
+    return home.summary()
 
 
 def describe(outage: OutageView, community: str, now: datetime) -> dict[str, str]:
@@ -396,11 +478,10 @@ class ActionQueryOutage(Action):
             # 碧桂园停暖了吗: "no stop there" would be a fact we do not have, and the name is the
             # resident's text, not ours to repeat; a served name spelt close to it is asked back
             known = await read_db(known_communities)
-            near = communities_spelt_like(unserved, known)
             dispatcher.utter_message(
                 response="utter_outage_community_unknown",
                 served=served_list(known),
-                near=f"您问的是不是“{'”或“'.join(near)}”？" if near else "",
+                near=asked_back(communities_spelt_like(unserved, known)),
             )
             return [SlotSet("pending", "outage_community")]
         if community is None:

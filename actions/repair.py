@@ -50,6 +50,7 @@ from actions.emergency import complete_urgent, tell_urgent_completed
 from actions.false_alarm import no_leak_after_all
 from actions.outage import (
     ActionQueryOutage,
+    home_not_served,
     stop_before_booking,
     tell_stop_once,
     tell_stops_for_booking,
@@ -95,6 +96,9 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
         withdrawn = await withdrawn_at_read_back(dispatcher, tracker)
         if withdrawn is not None:
             return withdrawn
+        not_ours = await home_not_served(dispatcher, tracker)
+        if not_ours is not None:
+            return not_ours  # 碧桂园3号楼1单元201: no fitter of ours goes there
         declined = await declined_booking(dispatcher, tracker, domain)
         if declined is not None:
             return declined

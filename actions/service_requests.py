@@ -32,11 +32,13 @@ from actions.common import (
     requested,
     resident_words,
     sender_account,
+    value_before_this_message,
     window_of,
     with_second_number,
 )
 from actions.outage import (
     community_of,
+    home_not_served,
     stop_before_booking,
     stopped_where_they_live,
     tell_stop_once,
@@ -49,7 +51,13 @@ from bot.base import clock
 from bot.base.untrusted import plain_text
 from bot.nlu.agreement import STORY_SLOTS, tells_more_of_complaint
 from bot.nlu.answers import yes_no_answer
-from bot.nlu.complaints import category_kept, complaint_category_of, complaint_change
+from bot.nlu.complaints import (
+    CATEGORIES,
+    category_kept,
+    complaint_category_of,
+    complaint_change,
+    complaint_words,
+)
 from bot.nlu.faults import fault_type_of
 from bot.nlu.numbers import parse_room_reading
 from bot.nlu.requests import (
@@ -101,6 +109,9 @@ class ValidateTempCheckForm(ContactSlots, ReadBackSlot, FormValidationAction):
         withdrawn = await withdrawn_at_read_back(dispatcher, tracker)
         if withdrawn is not None:
             return withdrawn
+        not_ours = await home_not_served(dispatcher, tracker)
+        if not_ours is not None:
+            return not_ours  # 我住保利花园 想申请测温: nobody of ours measures there
         stop = await stop_before_booking(
             dispatcher,
             tracker,
@@ -309,8 +320,16 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
             # 内容改成：幸福里停暖没有提前通知居民 / 我投诉的是停暖不通知 不是室温
             _, account = complaint_change(text)
             return {"complaint_text": account} if account else {}
+        known = await read_db(known_communities)
         if held:
             question = tracker.get_slot("requested_slot")
+            beside = complaint_words(text, known)
+            if question in ("address", "phone") and beside and beside != text.strip():
+                # 和平里2号楼3单元602，暖气一直不热，打电话也没人管 where the address was asked: the
+                # address is the address, the words beside it are more of the complaint
+                if beside in str(held):
+                    return {}
+                return {"complaint_text": f"{held}；{beside}"}
             if question != READ_BACK_SLOT and tells_more_of_complaint(intent, text, question):
                 # 晚上黑咕隆咚嘞 我差点掉进去 while the address is asked: more of the complaint,
                 # read as a repair request; it goes with the account and the question comes again
@@ -318,6 +337,11 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
                 return {"complaint_text": f"{held}；{text}"}
             return {}
         starts = intent == "file_complaint"
+        if starts and not _is_detailed(text) and (before := _told_before(tracker, known)):
+            # 投诉他 after 我家楼下的邻居把暖气管改了，导致我们家不热: the story is the complaint
+            return {"complaint_text": f"{before}；{text}"}
+        if _story_for_the_category(tracker) and not complaint_words(text, known):
+            return {}  # an address at 哪方面 is where, not what happened
         if (starts or _story_for_the_category(tracker)) and _is_detailed(text):
             return {"complaint_text": text}
         if requested(tracker, "complaint_text") and tells_more_of_complaint(
@@ -341,7 +365,15 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
         if tracker.get_slot("complaint_category"):
             return {}
         text = latest_text(tracker)
-        category = complaint_category_of(text)
+        known = await read_db(known_communities)
+        if not complaint_words(text, known):
+            # 和平里10号楼2单元101 where the category or the account was asked: where, not what;
+            # the category is what the complaint said before, else the question comes again
+            said = _account_so_far(tracker, known)
+            category = complaint_category_of(said) if said else None
+            return {"complaint_category": category}
+        before = _told_before(tracker, known)
+        category = complaint_category_of(f"{before} {text}" if before else text)
         if category is None and _story_for_the_category(tracker) and _is_detailed(text, 4):
             # 停热不通知 / 物业推给你们 at 哪方面: a matter named is the answer (其他), asked
             # again it was "好的，记下了" and the same question until the resident gave up
@@ -351,19 +383,68 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
     async def validate_complaint_category(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Any answer is a category: an unrecognised one is 其他 with the words kept as text."""
-        return {"complaint_category": complaint_category_of(str(value or "")) or "其他"}
+        """Any answer is a category: an unrecognised one is 其他 with the words kept as text. An
+        address alone is no answer: the category of what was said before, else asked again."""
+        said = str(value or "")
+        if said not in CATEGORIES and not complaint_words(said, await read_db(known_communities)):
+            account = _account_so_far(tracker, await read_db(known_communities))
+            return {"complaint_category": complaint_category_of(account) if account else None}
+        return {"complaint_category": complaint_category_of(said) or "其他"}
 
     async def validate_complaint_text(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """Keep what the user said as plain text (up to the limit; it is read back and goes into
-        the ticket); a bare 嗯 is not a description."""
+        the ticket); a bare 嗯 is not a description. The address or phone sent where the account
+        was asked is not the account (你们收费太贵了，我要投诉 then 和平里10号楼2单元101 was filed
+        with the address as its content): the words said before are, else it is asked again; the
+        words that opened the complaint stay in front of an account told after them."""
+        known = await read_db(known_communities)
         text = plain_text(str(value or ""))
+        words = complaint_words(text, known)
+        if not words:
+            account = _account_so_far(tracker, known)
+            if account:
+                return {"complaint_text": account[:MAX_DESCRIPTION]}
+            dispatcher.utter_message(response="utter_ask_complaint_text")
+            return {"complaint_text": None}
+        text = words  # the address and phone beside the account are kept in their own fields
         if sum(ch.isalnum() for ch in text) < 2:
             dispatcher.utter_message(response="utter_ask_complaint_text")
             return {"complaint_text": None}
+        opened = _account_so_far(tracker, known)
+        if opened and requested(tracker, "complaint_text") and opened not in text:
+            text = f"{opened}；{text}"
         return {"complaint_text": text[:MAX_DESCRIPTION]}
+
+
+def _told_before(tracker: Tracker, known: list[str]) -> str:
+    """投诉他 / 我要投诉这事 that opens a complaint right after the resident told what happened
+    (我家楼下的邻居把暖气管改了，导致我们家不热，你们管不管, taken for a repair): that message's
+    words, the story of the complaint; "" when the complaint's own message tells it, or the
+    message before tells nothing."""
+    if tracker.get_intent_of_latest_message() != "file_complaint" or _is_detailed(
+        latest_text(tracker)
+    ):
+        return ""
+    users = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
+    if len(users) < 2 or is_payload(users[-2]):
+        return ""
+    words = complaint_words(users[-2], known)
+    return words if _is_detailed(words) else ""
+
+
+def _account_so_far(tracker: Tracker, known: list[str]) -> str:
+    """What the complaint said before this message: the account held, else the words of the
+    message that opened it when they tell something (你们收费太贵了，我要投诉), else the story
+    told just before it (`_told_before` at that turn); "" when nothing was told."""
+    held = value_before_this_message(tracker, "complaint_text")
+    if held:
+        return str(held)
+    opened = latest_text_of_intent(tracker, {"file_complaint"}) or ""
+    if opened and opened != latest_text(tracker) and _is_detailed(opened, 3):
+        return complaint_words(opened, known) or opened
+    return ""
 
 
 def _story_for_the_category(tracker: Tracker) -> bool:
@@ -453,9 +534,10 @@ class ActionSubmitComplaint(Action):
             account_no=await sender_account(tracker),
             phone=tracker.get_slot("phone"),
             category=category,
+            # the account read back is the account filed; the resident's words otherwise
             description=with_second_number(
-                resident_words(tracker, {"file_complaint"}, "complaint_form")
-                or str(tracker.get_slot("complaint_text") or ""),
+                str(tracker.get_slot("complaint_text") or "")
+                or resident_words(tracker, {"file_complaint"}, "complaint_form"),
                 tracker,
             )[:MAX_DESCRIPTION],
         )
@@ -482,5 +564,19 @@ async def _offer_the_other_request(
     repair where heating is stopped is offered as after a stop (幸福里这破暖气又不热了 我要投诉)."""
     form = {"request_temp_check": "temp_check_form", "file_complaint": "complaint_form"}[done]
     started_by = opening_text(tracker, {done}, form)
-    stopped = "report_repair" in requests_in(started_by) and await stopped_where_they_live(tracker)
-    return offer_second_request(dispatcher, tracker, {done}, started_by, stopped=stopped)
+    stopped = await stopped_where_they_live(tracker)
+    also: tuple[str, ...] = ()
+    if done == "file_complaint" and not stopped and _complains_of_cold(tracker):
+        # 交了钱暖气还是凉的，投诉！: the complaint is filed, and the cold home still wants a fitter
+        # (not where heating is stopped: the stop was told, no fitter can help before it ends)
+        also = ("report_repair",)
+    stopped = stopped and "report_repair" in requests_in(started_by)
+    return offer_second_request(dispatcher, tracker, {done}, started_by, stopped=stopped, also=also)
+
+
+def _complains_of_cold(tracker: Tracker) -> bool:
+    """Whether the complaint just filed is that the home is cold (its category, or no heat in
+    its account): a repair is offered beside it (players' class F)."""
+    account = str(tracker.get_slot("complaint_text") or "")
+    category = category_kept(tracker.get_slot("complaint_category"))
+    return category == "室温不达标" or fault_type_of(account) == "no_heat"

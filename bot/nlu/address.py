@@ -38,6 +38,7 @@ __all__ = [
     "corrected",
     "english_address_in_chinese",
     "parse_address",
+    "unserved_community",
 ]
 
 
@@ -447,3 +448,50 @@ def address_meant(text: str, known_communities: Iterable[str] = ()) -> Address |
         meant = Address(raw=correction.meant, room=room.group(1))
     # a community named after the correction is another home: its parts are the ones meant
     return replace(meant if meant.community else corrected(said, meant), raw=text)
+
+
+#: Heads of guessed names that say "a community" without naming one (这个小区 parses as 个小区,
+#: 隔壁小区, 我们那个小区): a served resident who says so is no resident of another place.
+_NO_NAME_HEADS = frozenset(
+    {"个", "这个", "那个", "本", "该", "整个", "隔壁", "对面", "旁边", "附近", "别的", "其他",
+     "别人", "咱", "咱们", "老", "新", "小", "大", "一个", "某"}
+)  # fmt: skip
+
+
+def unserved_community(text: str | None, known: Iterable[str]) -> str | None:
+    """The community `text` names when it is none the company serves (碧桂园3号楼1单元201, 万科城
+    的暖气归你们管吗, 我家在碧桂园 暖气费多少钱一平), else None: a repair was booked, and a price
+    quoted, for places whose heat comes from another supplier (players' class D). None when
+    `known` is empty (the company's list is not loaded, so nothing can be told apart), when a
+    served name is named or misspelt by one character (`parse_address` returns ours), and for
+    words that only say "a community" (这个小区, 隔壁小区). A served name spelt close to the
+    one returned is for the caller to ask back (`communities_spelt_like`)."""
+    served = [name for name in known if name.strip()]
+    if not served or not text:
+        return None
+    parsed = parse_address(text, served)
+    name = parsed.community
+    if not name or name in served or len(name) > 10:
+        return None
+    head = _head(re.sub(r"\s+", "", to_canonical(name)).removesuffix("小区"))
+    if len(head) < 2 or head in _NO_NAME_HEADS or head.startswith(("这", "那", "哪")):
+        return None
+    # the parser's guess is loose (上午10点以后店里, 要去医院, 打店里): a name is a place only with
+    # a community's ending, a building after it, or said as where one lives or gets heat from
+    canonical = re.sub(r"\s+", "", to_canonical(text))
+    said_as_home = re.search(
+        rf"(?:{_HOME_SAID})(?:在|住|是)?{re.escape(name)}"
+        rf"|{re.escape(name)}(?:那边|那儿|那里|这边|小区)?(?:{_HEAT_SAID})",
+        canonical,
+    )
+    if _MULTI_CHAR_SUFFIX.search(name) or parsed.building or parsed.unit or said_as_home:
+        return name
+    return None
+
+
+#: Words before a name that say the resident lives there (我家在碧桂园, 我是万科城的).
+_HOME_SAID = "家在|家住|住在|我住|俺住|我是|我们是|俺是|家是|我们那是|我们小区是"
+#: Words after a name that ask about its heating (万科城的暖气归你们管吗, 碧桂园停暖了吗).
+_HEAT_SAID = (
+    "的暖气|的供暖|的供热|的采暖|暖气|供暖|供热|采暖|停暖|停热|归你们|是你们|是不是|你们管"
+)

@@ -6,6 +6,11 @@ of `bot.nlu.faults`): what the complaint is about decides who handles it. The co
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+
+from bot.nlu.addressspans import find_address_spans
+from bot.nlu.faults import fault_type_of
+from bot.nlu.numbers import to_canonical
 
 CATEGORIES: tuple[str, ...] = ("服务态度", "维修不及时", "收费问题", "室温不达标", "其他")
 
@@ -40,17 +45,32 @@ _WORDS: dict[str, dict[str, int]] = {
             "态度 骂 凶 不耐烦 挂电话 推诿 脸色 不礼貌 吵 说话冲 口气冲 挂断 给我挂了 直接挂",
             _PROBLEM,
         ),
+        # a worker asking for a bribe (给红包, 好处费, 请吃饭) is conduct, not a late repair
+        **_weighted("红包 好处费 辛苦费 茶水费 索要 吃拿卡要 请吃饭 给烟 要烟 塞钱", _PROBLEM),
         **_weighted("服务", _SUBJECT),
     },
 }
 
 
 def category_scores(text: str) -> dict[str, int]:
-    """Each category's weight of words found in `text` (a word counts once)."""
-    return {
+    """Each category's weight of words found in `text` (a word counts once). A cold home said in
+    any words the fault reader knows (交了钱暖气还是凉的, 屋里冰冰凉, 没暖气) is a problem word of
+    the room temperature once, when none of its own words is: 交了钱 … 凉的 was filed as a
+    billing complaint (players' class F)."""
+    scores = {
         category: sum(weight for word, weight in words.items() if word in text)
         for category, words in _WORDS.items()
     }
+    if scores["室温不达标"] < _PROBLEM and fault_type_of(text) == "no_heat":
+        scores["室温不达标"] += _PROBLEM
+    return scores
+
+
+def _problem_weight(text: str, category: str) -> int:
+    """The weight of `category`'s problem words (not its subject words) in `text`."""
+    return sum(
+        weight for word, weight in _WORDS[category].items() if weight == _PROBLEM and word in text
+    )
 
 
 def complaint_category_of(text: str) -> str | None:
@@ -69,7 +89,10 @@ def complaint_category_of(text: str) -> str | None:
     best = max(scores.values())
     if best == 0:
         return None
-    return next(category for category, score in scores.items() if score == best)
+    tied = [category for category, score in scores.items() if score == best]
+    # a tie between what went wrong and what is only named goes to what went wrong: 维修师傅态度
+    # 特别差 is the attitude (态度), not a late repair (维修 and 师傅 only name the repair)
+    return max(tied, key=lambda category: _problem_weight(text, category) > 0)
 
 
 def category_kept(value: object) -> str:
@@ -111,3 +134,38 @@ def complaint_change(text: str | None) -> tuple[str | None, str | None]:
     elif content:
         category = complaint_category_of(content) or "其他"
     return category, content
+
+
+#: A phone or account number: no words of the complaint.
+_NUMBER = re.compile(r"(?<![0-9])[0-9]{7,}(?![0-9])")
+#: Words that say nothing of what happened once the address is taken out (我家在, 地址是, 电话).
+_FILLER = re.compile(
+    r"我家在|我家住|我住在|我住|家住|住在|地址是|地址|电话是|电话|手机号?是?|联系方式|我家|是|在"
+)
+
+
+def complaint_words(text: str | None, communities: Iterable[str] = ()) -> str:
+    """The words of a message that tell the complaint, without the address and numbers in it:
+    和平里2号楼3单元602，暖气一直不热，打电话也没人管 → 暖气一直不热,打电话也没人管 (canonical
+    text); "" for a message that is only an address or a phone (和平里10号楼2单元101). A complaint's
+    account keeps these and never the bare address: the content staff received was the
+    resident's address (players' class F). A message with neither is returned as sent."""
+    canonical = to_canonical(text or "")
+    spans = find_address_spans(canonical, communities)
+    if not spans and not _NUMBER.search(canonical):
+        return (text or "").strip() if _tells(canonical) else ""
+    for span in reversed(spans):
+        canonical = f"{canonical[: span.start]} {canonical[span.end :]}"
+    canonical = _NUMBER.sub(" ", canonical)
+    pieces = [piece for piece in _PIECES.split(canonical) if _tells(piece)]
+    return ",".join(pieces)
+
+
+#: Where a message falls into pieces: spaces and the punctuation between clauses.
+_PIECES = re.compile(r"[\s,，。;；、]+")
+
+
+def _tells(piece: str) -> bool:
+    """Whether a piece of a message says something beyond where and how to call (住在, 电话是)."""
+    bare = _FILLER.sub("", re.sub(r"[:：!！?？.]", "", piece))
+    return sum(ch.isalnum() for ch in bare) >= 2
