@@ -49,6 +49,7 @@ from actions.common import (
 from actions.knowledge import answer_topics, question_knowledge
 from actions.meters import METER_PURPOSES, serve_meter_request
 from actions.outage import community_of, tell_stop_once
+from actions.readback import SLOT as READ_BACK_SLOT
 from actions.readback import ReadBackSlot, withdrawn_at_read_back
 from actions.side_questions import answer_side_questions, follow_up_instead
 from actions.subscriptions import offer_after_binding
@@ -157,6 +158,10 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
             and not proving_given_account(tracker)  # 想报停 户号0102345678: proved, then filed
         ):
             return application_slots(purpose)
+        if purpose == STOP_PURPOSE:
+            # 我要报停，户号0102345678 → 5678: read back (and a late one warned) before filing,
+            # as by address (players' J: filed at once, next winter's, without a word)
+            return [*domain_slots, READ_BACK_SLOT]
         return list(domain_slots)
 
     def name(self) -> str:
@@ -187,6 +192,12 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
             return leave_form(tracker)  # 那我家76平要交多少: the price asked, no 户号 needed
         wanted = tracker.get_slot("account_no")
         if verified and wanted in (None, verified):
+            if tracker.get_slot("requested_slot") == READ_BACK_SLOT:
+                # the read-back of a 报停 on the proved account: its answer, or 算了
+                withdrawn = await withdrawn_at_read_back(dispatcher, tracker)
+                if withdrawn is not None:
+                    return withdrawn
+                return await FormValidationAction.run(self, dispatcher, tracker, domain)
             return _skip_questions(verified)
         if tracker.get_slot("verified_account") and not verified:
             dispatcher.utter_message(
@@ -488,6 +499,8 @@ class ActionAfterVerification(Action):
             await in_db(bind_account, channel_of(tracker), tracker.sender_id, account, clock.now())
             dispatcher.utter_message(response="utter_bound", account=mask_account(account))
         elif purpose == "apply_stop_heating":
+            if tracker.get_slot(READ_BACK_SLOT) is not True:
+                return [SlotSet("phone_last4", None)]  # not confirmed (算了 at the read-back)
             await _apply_stop_heating(dispatcher, tracker, account)
         elif purpose in METER_PURPOSES:  # 查表 is its own service (actions.meters), not billing
             await serve_meter_request(dispatcher, tracker, account, purpose)
@@ -503,7 +516,7 @@ class ActionAfterVerification(Action):
         )
         if purpose == "bind_account" and not second:
             second = await offer_after_binding(dispatcher, tracker, account)
-        return [SlotSet("phone_last4", None), *second]
+        return [SlotSet("phone_last4", None), SlotSet(READ_BACK_SLOT, None), *second]
 
 
 async def tell_fee_estimate(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
