@@ -177,6 +177,12 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
         question asked beside the request (顺便问下过了年再交有没有滞纳金) is answered first.
         Heating wanted back (恢复供暖) is never filed as a 报停; a 报停 asked about too late for
         this winter (还能报停吗) is answered and offered for the next (`late_stop_asked`)."""
+        if tracker.get_slot("requested_slot") == READ_BACK_SLOT:
+            # 那还是别报停了 撤回吧 at the read-back: nothing was filed, so nothing to take back
+            # but the request (its 撤回 is no wish for heating back after a 报停)
+            withdrawn = await withdrawn_at_read_back(dispatcher, tracker)
+            if withdrawn is not None:
+                return withdrawn
         if latest_intent_among(tracker, PURPOSES) == STOP_PURPOSE and heating_wanted_back(tracker):
             return tell_heating_back(dispatcher, tracker)
         if (follow_up := follow_up_instead(dispatcher, tracker)) is not None:
@@ -193,10 +199,7 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
         wanted = tracker.get_slot("account_no")
         if verified and wanted in (None, verified):
             if tracker.get_slot("requested_slot") == READ_BACK_SLOT:
-                # the read-back of a 报停 on the proved account: its answer, or 算了
-                withdrawn = await withdrawn_at_read_back(dispatcher, tracker)
-                if withdrawn is not None:
-                    return withdrawn
+                # the read-back of a 报停 on the proved account: its answer (算了 was heard above)
                 return await FormValidationAction.run(self, dispatcher, tracker, domain)
             return _skip_questions(verified)
         if tracker.get_slot("verified_account") and not verified:

@@ -993,7 +993,7 @@ def _answer_home_after_stop_offer(
             FollowupAction("repair_form"),
         ]
     dispatcher.utter_message(response="utter_outage_repair_ask_again", address=home.summary())
-    return [SlotSet("address", None)]
+    return [SlotSet("address", None), SlotSet("pending", AFTER_OUTAGE)]  # asked again
 
 
 async def _topic_form(tracker: Tracker) -> str | None:

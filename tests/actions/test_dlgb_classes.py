@@ -271,8 +271,8 @@ async def test_a_building_alone_after_the_offer_asks_again_for_the_yes_and_the_f
     assert texts(dispatcher) == [ASK_AGAIN]
     assert said(dispatcher, ASK_AGAIN)["address"] == building
     assert not has_event(events, "followup", "repair_form")
-    values = slot_values(events)
-    assert values == {"address": None}  # pending stays; no building-only booking
+    # the offer stands (asked again), and no booking for a whole building
+    assert slot_values(events) == {"address": None, "pending": AFTER_OUTAGE}
 
 
 async def test_another_community_after_the_offer_is_still_asked_about(
@@ -632,3 +632,51 @@ async def test_a_wrong_phone_with_no_flat_is_still_told(domain: dict[str, Any]) 
     dispatcher = CollectingDispatcher()
     await ValidateRepairForm().validate_phone("12345", dispatcher, t, domain)
     assert "utter_invalid_phone" in texts(dispatcher)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "等等 我老婆说她不走 那还是别报停了 撤回吧",  # hld-032 of the CI set
+        "算了 不报停了",
+        "还是别报停了",
+    ],
+)
+async def test_taking_the_stop_back_at_its_read_back_is_no_wish_for_heating_back(
+    domain: dict[str, Any], text: str
+) -> None:
+    t = tracker(
+        user_turn("我明年冬天要出国 下个采暖季想报停 户号0102345678", "apply_stop_heating"),
+        _bot("utter_read_back"),
+        user_turn(text, "apply_stop_heating", message_id="b"),
+        slots={**VERIFIED, "phone_last4": "ok", "requested_slot": "details_confirmed"},
+        active_loop="verify_form",
+    )
+    dispatcher = CollectingDispatcher()
+    events = await ValidateVerifyForm().run(dispatcher, t, domain)
+    assert texts(dispatcher) == ["utter_read_back_withdrawn"]
+    assert has_event(events, "active_loop", None)
+
+
+@pytest.mark.parametrize(("answer", "intent"), [("仍要报修", "affirm"), ("不用了", "deny")])
+async def test_the_offer_asked_again_is_answered_as_the_offer(
+    domain: dict[str, Any], answer: str, intent: str
+) -> None:
+    t = tracker(
+        user_turn("暖气怎么不热了 幸福里的", "report_repair", message_id="first"),
+        _bot("utter_outage_repair_offer"),
+        _pending(AFTER_OUTAGE),
+        user_turn("我住幸福里7栋", "inform", message_id="building"),
+        _bot(ASK_AGAIN),
+        {"event": "slot", "name": "address", "value": None},
+        _pending(AFTER_OUTAGE),
+        user_turn(answer, intent, message_id="answer"),
+        slots={"pending": AFTER_OUTAGE},
+    )
+    dispatcher = CollectingDispatcher()
+    events = await ActionHandleYesNo().run(dispatcher, t, domain)
+    if intent == "affirm":
+        assert has_event(events, "followup", "repair_form")
+        assert "address" not in slot_values(events)  # the form asks for the flat
+    else:
+        assert texts(dispatcher) == [DECLINED]
