@@ -623,12 +623,14 @@ def seeks_help_with_fault(text: str | None) -> bool:
 _HEAT_RETURNS = "(?:恢复|来暖|来热|来气|通暖|通热|供上|修好|修完)"
 #: Putting the visit off until heat is back (那好吧，恢复后还不热再说; 等来暖了再看吧; 先等抢修完
 #: 吧): a no to a booking offered during a stop, said without 不. The players' resident who said it
-#: at the phone question was asked the phone again; 再约 / 再来 names a later visit, not a no.
+#: at the phone question was asked the phone again; 再约 / 再来 names a later visit, not a no, and
+#: 等修好了通知我吧 asks to be told, not to wait; 来热了再修 books a repair for later.
 _IN_CLAUSE = "[^，。,.!！?？]{0,6}?"
 _UNTIL_HEAT_RETURNS = (
     _HEAT_RETURNS + "(?:供热|供暖|暖气)?(?:了|以后|之后|后)?" + _IN_CLAUSE
-    + "(?:再说|再报|再找|再修|再看|再联系)|"
-    "等" + _IN_CLAUSE + _HEAT_RETURNS + _IN_CLAUSE + "(?:再说|再报|再找|再修|再看|吧)"
+    + "(?:再说|再报|再找|再看|再联系)|"
+    "等" + _IN_CLAUSE + _HEAT_RETURNS + "(?:了|以后|之后|后)?(?:吧|"
+    + _IN_CLAUSE + "(?:再说|再报|再找|再看))"
 )
 #: Saying that no visit is wanted, or that one is only asking (不用派人 我就问问, 先不报修), or
 #: that it waits until heat is back (`_UNTIL_HEAT_RETURNS`).
