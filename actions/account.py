@@ -49,6 +49,7 @@ from actions.common import (
 from actions.knowledge import answer_topics, question_knowledge
 from actions.meters import METER_PURPOSES, serve_meter_request
 from actions.outage import community_of, tell_stop_once
+from actions.readback import SLOT as READ_BACK_SLOT
 from actions.readback import ReadBackSlot, withdrawn_at_read_back
 from actions.side_questions import answer_side_questions, follow_up_instead
 from actions.subscriptions import offer_after_binding
@@ -157,6 +158,10 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
             and not proving_given_account(tracker)  # 想报停 户号0102345678: proved, then filed
         ):
             return application_slots(purpose)
+        if purpose == STOP_PURPOSE:
+            # 我要报停，户号0102345678 → 5678: read back (and a late one warned) before filing,
+            # as by address (players' J: filed at once, next winter's, without a word)
+            return [*domain_slots, READ_BACK_SLOT]
         return list(domain_slots)
 
     def name(self) -> str:
@@ -172,6 +177,12 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
         question asked beside the request (顺便问下过了年再交有没有滞纳金) is answered first.
         Heating wanted back (恢复供暖) is never filed as a 报停; a 报停 asked about too late for
         this winter (还能报停吗) is answered and offered for the next (`late_stop_asked`)."""
+        if tracker.get_slot("requested_slot") == READ_BACK_SLOT:
+            # 那还是别报停了 撤回吧 at the read-back: nothing was filed, so nothing to take back
+            # but the request (its 撤回 is no wish for heating back after a 报停)
+            withdrawn = await withdrawn_at_read_back(dispatcher, tracker)
+            if withdrawn is not None:
+                return withdrawn
         if latest_intent_among(tracker, PURPOSES) == STOP_PURPOSE and heating_wanted_back(tracker):
             return tell_heating_back(dispatcher, tracker)
         if (follow_up := follow_up_instead(dispatcher, tracker)) is not None:
@@ -187,6 +198,9 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
             return leave_form(tracker)  # 那我家76平要交多少: the price asked, no 户号 needed
         wanted = tracker.get_slot("account_no")
         if verified and wanted in (None, verified):
+            if tracker.get_slot("requested_slot") == READ_BACK_SLOT:
+                # the read-back of a 报停 on the proved account: its answer (算了 was heard above)
+                return await FormValidationAction.run(self, dispatcher, tracker, domain)
             return _skip_questions(verified)
         if tracker.get_slot("verified_account") and not verified:
             dispatcher.utter_message(
@@ -496,6 +510,8 @@ class ActionAfterVerification(Action):
             await in_db(bind_account, channel_of(tracker), tracker.sender_id, account, clock.now())
             dispatcher.utter_message(response="utter_bound", account=mask_account(account))
         elif purpose == "apply_stop_heating":
+            if tracker.get_slot(READ_BACK_SLOT) is not True:
+                return [SlotSet("phone_last4", None)]  # not confirmed (算了 at the read-back)
             await _apply_stop_heating(dispatcher, tracker, account)
         elif purpose in METER_PURPOSES:  # 查表 is its own service (actions.meters), not billing
             await serve_meter_request(dispatcher, tracker, account, purpose)
@@ -511,7 +527,7 @@ class ActionAfterVerification(Action):
         )
         if purpose == "bind_account" and not second:
             second = await offer_after_binding(dispatcher, tracker, account)
-        return [SlotSet("phone_last4", None), *second]
+        return [SlotSet("phone_last4", None), SlotSet(READ_BACK_SLOT, None), *second]
 
 
 async def tell_fee_estimate(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:

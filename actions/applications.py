@@ -53,7 +53,7 @@ from bot.nlu.address import parse_address
 from bot.nlu.clauses import is_question
 from bot.nlu.numbers import normalise_account_no
 from bot.nlu.requests import cannot_provide, names_next_season
-from bot.privacy import mask_phone
+from bot.privacy import mask_account, mask_phone
 from bot.services import applications as application_service
 from bot.services.meters import meter_problem_category
 from bot.services.stop_heating import application_label, late_application_starts, late_season_note
@@ -260,15 +260,25 @@ async def file_unverified(
     return application_done()
 
 
-def read_back_item(tracker: Tracker) -> tuple[str, str] | None:
-    """The read-back's first line for an unverified application, None for anything else."""
+def read_back_items(tracker: Tracker, account: str | None) -> list[tuple[str, str]]:
+    """The read-back's first lines for an application: what is applied for, and for a 报停 on
+    the proved `account` the 户号 (masked) it is filed on; [] for anything else. A 报停 by 户号
+    is read back like one by address: the players' resident who gave the 户号 had theirs filed
+    for next winter without a word before it (players' J)."""
     purpose = latest_intent_among(tracker, set(FILED_UNVERIFIED))
-    if purpose is None or tracker.get_slot("verified_account"):
-        return None
+    if purpose is None:
+        return []
+    if account:
+        if purpose != STOP:
+            return []
+        return [
+            ("事项", application_label(policy(), clock.now().date())),
+            ("户号", mask_account(account)),
+        ]
     if purpose == STOP:
         # A late 报停 says which season it covers before the resident says yes to it.
-        return ("事项", application_label(policy(), clock.now().date()))
-    return ("事项", REQUEST_NAMES[purpose])
+        return [("事项", application_label(policy(), clock.now().date()))]
+    return [("事项", REQUEST_NAMES[purpose])]
 
 
 #: Said once, before the first detail of a 报停 that is too late for this winter.
@@ -287,6 +297,19 @@ def _tell_late(dispatcher: CollectingDispatcher, response: str, start: date) -> 
         deadline=f"{deadline.month}月{deadline.day}日",
         start=f"{start.year}年{start.month}月{start.day}日",
     )
+
+
+def tell_late_once(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Before the first detail (the address path) or the read-back (the 户号 path) of a 报停 too
+    late for this winter: that this winter cannot be stopped and from when it counts, unless
+    said in answer to one of the last messages."""
+    start = late_application_starts(policy(), clock.now().date())
+    if (
+        start is not None
+        and latest_intent_among(tracker, set(FILED_UNVERIFIED)) == STOP
+        and not bot_said_within(tracker, {LATE_NOTICE, LATE_OFFER}, 6)
+    ):
+        _tell_late(dispatcher, LATE_NOTICE, start)
 
 
 def late_stop_asked(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
@@ -326,12 +349,6 @@ class ActionAskVerifyFormAddress(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """The notice (once per conversation stretch), then the question."""
-        start = late_application_starts(policy(), clock.now().date())
-        if (
-            start is not None
-            and latest_intent_among(tracker, set(FILED_UNVERIFIED)) == STOP
-            and not bot_said_within(tracker, {LATE_NOTICE, LATE_OFFER}, 6)
-        ):
-            _tell_late(dispatcher, LATE_NOTICE, start)
+        tell_late_once(dispatcher, tracker)
         dispatcher.utter_message(response="utter_ask_verify_form_address")
         return []

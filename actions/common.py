@@ -641,6 +641,8 @@ def way_out_given(tracker: Tracker, slot: str) -> bool:
 #: The offer made when heating is stopped in the resident's community: book a visit anyway?
 AFTER_OUTAGE = "repair_after_outage"
 OUTAGE_OFFER = "utter_outage_repair_offer"
+#: The answer to a no to that offer: nothing is booked, and the request is over.
+OUTAGE_DECLINED = "utter_outage_repair_declined"
 #: A second request's `pending` offer and how it is named to the resident (a binding is not
 #: offered: it is done with the bill, `actions.account`).
 SECOND_REQUESTS: dict[str, tuple[str, str]] = {
@@ -950,6 +952,8 @@ def answers_another(tracker: Tracker, slot: str, communities: list[str]) -> str 
             parsed = parse_address(str(value), communities)
             if parsed.is_usable and (parsed.building or parsed.room):
                 return other
+            if parsed.unit and parsed.room and tracker.get_slot("address"):
+                return other  # 我家是2单元301 completing 和平里13号楼: no "不像是电话号码"
     return None
 
 
@@ -1124,7 +1128,11 @@ class ContactSlots:
             # 阳光花园5号楼2单元302，不对，是5号楼1单元302: the address after the correction
             address = meant
         held = parse_address(str(_value_before_this_message(tracker, "address") or ""), communities)
-        named = held.community or _community_said_before(tracker, communities)
+        named = (
+            held.community
+            or _community_said_before(tracker, communities)
+            or _community_of_the_stop_offer(tracker, communities)
+        )
 
         def ours(parsed: Address) -> Address:
             # 金色家园 said first, then 行 那先约个下周一上午 3号楼2单元1201: the words before the
@@ -1136,7 +1144,7 @@ class ContactSlots:
         if address.community is None:
             said = ours(parse_address(latest_text(tracker), communities))
             if named:
-                known = held if held.community else Address(raw="", community=named)
+                known = held if held.community else _home_before(tracker, communities, named)
                 address = corrected(known, said if said.building or said.room else address)
         if _a_time_not_a_place(tracker, address, communities):
             address = Address(raw="")
@@ -1336,6 +1344,25 @@ def only_the_community(address: Address) -> bool:
     return len(_NOTHING_MORE.sub("", rest)) < 2
 
 
+#: The offers after a stop told where the resident lives ("现在仍要登记报修吗？").
+STOP_OFFERS = frozenset({OUTAGE_OFFER, "utter_outage_repair_ask_again"})
+
+
+def _community_of_the_stop_offer(tracker: Tracker, communities: list[str]) -> str | None:
+    """The community of the home told before a booking that began with a yes to the offer after
+    its stop (我住幸福里7栋 … 仍要报修 … 1单元301): the stop was told for where they live."""
+    if not bot_said_within(tracker, STOP_OFFERS, HOME_TOLD_MESSAGES):
+        return None
+    return home_told(tracker, communities, latest=False).community
+
+
+def _home_before(tracker: Tracker, communities: list[str], named: str) -> Address:
+    """The home told before the latest message in the community `named` (幸福里7栋, then 1单元301
+    at the address question: 7号楼 kept), else the community alone."""
+    home = home_told(tracker, communities, latest=False)
+    return home if home.community == named else Address(raw="", community=named)
+
+
 def _community_said_before(tracker: Tracker, communities: list[str]) -> str | None:
     """The community the resident named since the request started (我的房子 和平里 暖气不热,
     then the building and flat when asked), latest first; not one named before it (那幸福里呢
@@ -1349,6 +1376,42 @@ def _community_said_before(tracker: Tracker, communities: list[str]) -> str | No
     return next(
         (name for text in reversed(texts) if (name := match_community(text, communities))), None
     )
+
+
+#: How many of the resident's messages back the parts of a home's address are gathered.
+HOME_TOLD_MESSAGES = 6
+#: Replies after which a request is over: the parts of an address told before it are another
+#: matter's (`home_told`).
+REQUEST_ENDED = frozenset({*REPAIR_FILED, "utter_form_stopped", OUTAGE_DECLINED})
+
+
+def home_told(tracker: Tracker, communities: list[str], latest: bool = True) -> Address:
+    """The home the resident's last messages describe, its parts gathered in the order told
+    (幸福里小区北区12号楼，暖气冰凉 … 1单元301 → 幸福里小区12号楼1单元301; 我住幸福里7栋 …
+    1单元301): a part said later replaces the same part said before, and a community other than
+    the one named before starts another home. Only messages since the request before ended
+    (`REQUEST_ENDED`), the latest included unless `latest` is False. An empty Address when no
+    part was told. The players' resident of the burst who sent the flat after "仍要登记报修吗？"
+    lost the building told first, and was asked the whole address again."""
+    texts: list[str] = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot" and _uttered(event) in REQUEST_ENDED:
+            break
+        if event.get("event") == "user":
+            texts.append(str(event.get("text") or ""))
+            if len(texts) > HOME_TOLD_MESSAGES:
+                break
+    if not latest:
+        texts = texts[1:]
+    home = Address(raw="")
+    for text in reversed(texts):
+        said = parse_address(text, communities)
+        if not (said.community or said.building or said.unit or said.room):
+            continue
+        if said.community and home.community and said.community != home.community:
+            home = Address(raw="")
+        home = corrected(home, said)
+    return home
 
 
 def value_before_this_message(tracker: Tracker, slot: str) -> Any:

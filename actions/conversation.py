@@ -33,6 +33,7 @@ from actions.cold_room import (
 from actions.common import (
     AFTER_OUTAGE,
     NO_PAYLOAD,
+    OUTAGE_DECLINED,
     PLAIN_APOLOGY,
     YES_PAYLOAD,
     address_parts,
@@ -43,6 +44,7 @@ from actions.common import (
     contact_number,
     fresh_pending,
     guarded,
+    home_told,
     in_db,
     latest_intent,
     latest_intent_among,
@@ -87,7 +89,7 @@ from bot.handoff import queue as handoff_queue
 from bot.handoff import rules as handoff_rules
 from bot.handoff.config import handoff_settings
 from bot.handoff.triggers import UserTurn, frustration, upset
-from bot.nlu.address import corrected, parse_address
+from bot.nlu.address import Address, corrected, parse_address
 from bot.nlu.clauses import clause_intents, is_question
 from bot.nlu.cold_since import cold_for_days
 from bot.nlu.contact_fix import corrected_phone
@@ -109,6 +111,7 @@ from bot.nlu.requests import (
     asks_when_we_reply,
     cannot_provide,
     chases_own_ticket,
+    declines_visit,
     demands_heat,
     hesitating,
     knocking_at_home,
@@ -401,18 +404,19 @@ class ActionHandleYesNo(Action):
         if pending == AFTER_OUTAGE and urges_the_repair(latest_text(tracker)):
             # 行 修好了赶紧的 别让老人挨冻: the company's repair urged, no fitter asked for
             return cleared + await ActionQueryOutage().run(dispatcher, tracker, domain)
+        if pending == AFTER_OUTAGE and declines_visit(latest_text(tracker)):
+            # 那好吧，恢复后还不热再说: a no, though the classifier hears the 那好吧 (players' B)
+            yes = False
         if pending == AFTER_OUTAGE and not yes and cold_for_days(latest_text(tracker)):
             # 不是啊 我这都冷了三四天了: not a no, the stop is not why; book it
             dispatcher.utter_message(response=NOT_THE_CAUSE)
             yes = True
         if yes and pending == AFTER_OUTAGE:
-            # The fault was told before the stop was: book it without asking it again; a burst
-            # told of the stop (爆管了？那得修到啥时候) is the main's, not a leak at home
-            said = resident_words(tracker, {"report_repair"}, "repair_form")
-            fault = fault_type_of(said)
-            if is_urgent(fault) and detect_emergency(said) is None:
-                fault = "no_heat"
-            told = [SlotSet("fault_type", fault)] if fault else []
+            told = _fault_told_before_the_stop(tracker)
+            home = home_told(tracker, await read_db(known_communities))
+            if home.room:
+                # 幸福里小区北区12号楼 … 1单元301 … 仍要报修: the parts told, as one home
+                told.append(SlotSet("address", home.summary()))
             return [*cleared, *told, FollowupAction("repair_form")]
         if yes and pending == "repair":
             return [*cleared, FollowupAction("repair_form")]
@@ -442,12 +446,29 @@ class ActionHandleYesNo(Action):
             return [*cleared, *visit]
         # 算了 跟你说也没用 你就告诉我几点能来热: sorry first, then what they still ask
         apologise_once(dispatcher, tracker, PLAIN_APOLOGY)
+        if pending == AFTER_OUTAGE:
+            # 不用了 after "现在仍要登记报修吗？" is final: said so, and the request is over
+            # (`REQUEST_ENDED`), so a phone or an address sent next starts no repair (players'
+            # B: 不用了, then 13700006666 was asked when the fitter should come)
+            dispatcher.utter_message(response=OUTAGE_DECLINED)
         if asks_when_heat_returns(latest_text(tracker)) and await community_of(tracker):
             return cleared + await ActionQueryOutage().run(dispatcher, tracker, domain)
         if _answered_question_beside(dispatcher, tracker):
             return cleared  # 好滴 那发票咋开呀: the question, not "anything else?"
-        dispatcher.utter_message(response="utter_anything_else")
+        if pending != AFTER_OUTAGE:
+            dispatcher.utter_message(response="utter_anything_else")
         return cleared
+
+
+def _fault_told_before_the_stop(tracker: Tracker) -> list[EventType]:
+    """The fault told before the stop was, for the booking a yes to the offer after the stop
+    starts (not asked again); a burst told of the stop (爆管了？那得修到啥时候) is the main's,
+    not a leak at home."""
+    said = resident_words(tracker, {"report_repair"}, "repair_form")
+    fault = fault_type_of(said)
+    if is_urgent(fault) and detect_emergency(said) is None:
+        fault = "no_heat"
+    return [SlotSet("fault_type", fault)] if fault else []
 
 
 def _visit_asked(tracker: Tracker) -> list[EventType]:
@@ -831,6 +852,8 @@ class ActionHandleInform(Action):
         offer = fresh_pending(tracker) or ""
         if offer.startswith(OPEN_REPAIR):
             return await _add_to_open_repair(dispatcher, tracker, offer.removeprefix(OPEN_REPAIR))
+        if offer == AFTER_OUTAGE and (home := await _home_after_stop_offer(tracker)) is not None:
+            return _answer_home_after_stop_offer(dispatcher, tracker, home)
         if (
             _just_answered_about_outages(tracker)
             and await _names_a_community(tracker)
@@ -934,6 +957,7 @@ TOPIC_CLOSED = frozenset(
         "utter_urgent_repair_updated",
         "utter_form_stopped",
         "utter_form_switched",
+        OUTAGE_DECLINED,
     }
 )
 #: FAQ answers that invite a 测温 request (室温标准, 不达标退费).
@@ -966,20 +990,65 @@ async def _offer_taken_by_details(tracker: Tracker, offer: str) -> list[EventTyp
     if form is None:
         return None
     text = latest_text(tracker)
-    address = parse_address(text, await read_db(known_communities))
+    communities = await read_db(known_communities)
+    address = parse_address(text, communities)
+    home = home_told(tracker, communities) if _part_of_a_home(address) else address
     gives = (
-        (address.is_usable and bool(address.building or address.room))
+        (home.is_usable and bool(home.building or home.room))
         or normalise_contact_number(text) is not None
         or parse_visit_window(text, clock.now()) is not None
     )
     if not gives:
         return None
     events: list[EventType] = [SlotSet("pending", None)]
+    if home.is_usable and not address.community and home.community:
+        # 我家是2单元301 after 和平里13号楼 was told: the flat completes the building said
+        events.append(SlotSet("address", home.summary()))
     if offer == AFTER_OUTAGE:
         fault = fault_type_of(resident_words(tracker, {"report_repair"}, "repair_form"))
         if fault:
             events.append(SlotSet("fault_type", fault))
     return [*events, FollowupAction(form)]
+
+
+def _part_of_a_home(address: Address) -> bool:
+    """Whether `address` names a building, a unit or a flat (not only a community)."""
+    return bool(address.building or address.unit or address.room)
+
+
+async def _home_after_stop_offer(tracker: Tracker) -> Address | None:
+    """The home a message describes that answers "现在仍要登记报修吗？" with a part of the
+    address in the community whose stop was told (1单元301; 我住幸福里7栋; 3号楼2单元501), with
+    the parts told before; None for anything else (a community alone, a phone, another
+    community: 那和平里呢 asks about the stop there)."""
+    communities = await read_db(known_communities)
+    said = parse_address(latest_text(tracker), communities)
+    if not _part_of_a_home(said):
+        return None
+    before = home_told(tracker, communities, latest=False)
+    if said.community and before.community and said.community != before.community:
+        return None
+    home = home_told(tracker, communities)
+    return home if home.community else None
+
+
+def _answer_home_after_stop_offer(
+    dispatcher: CollectingDispatcher, tracker: Tracker, home: Address
+) -> list[EventType]:
+    """A flat (1单元301 after 幸福里小区北区12号楼 was told) says where the visit is wanted: a
+    yes, booked at the whole address. A building alone (我住幸福里7栋) is detail, no yes: the
+    stop covers it too, so the question is asked again, without the stop told twice, and the
+    flat asked for with it; the address held is cleared, so a yes after it is not booked for a
+    whole building (players' B: 幸福里小区7号楼 was booked without a unit or room)."""
+    if home.room:
+        return [
+            SlotSet("pending", None),
+            SlotSet("address", home.summary()),
+            *_fault_told_before_the_stop(tracker),
+            FollowupAction("repair_form"),
+        ]
+    dispatcher.utter_message(response="utter_outage_repair_ask_again", address=home.summary())
+    return [SlotSet("address", None), SlotSet("pending", AFTER_OUTAGE)]  # asked again
 
 
 async def _topic_form(tracker: Tracker) -> str | None:

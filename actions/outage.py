@@ -9,11 +9,12 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.building_fault import building_cold_told, tell_building_fault_once
 from actions.common import (
     OUTAGE_TOLD,
     apologise_once,
@@ -497,6 +498,17 @@ class ActionQueryOutage(Action):
             # asked in the middle of a booking: the booking goes on, nothing to offer
             dispatcher.utter_message(response="utter_no_outage_here", community=community)
             return []
+        if not found and building_cold_told(tracker):
+            # 我们整栋楼都不热，和平里13号楼，是不是停暖了: no stop, so not "可能是户内问题" but the
+            # building's fault, the duty line, and the repair taken down at once (players' B)
+            dispatcher.utter_message(response="utter_no_outage_here", community=community)
+            tell_building_fault_once(dispatcher, tracker)
+            answer_faq_clauses(dispatcher, tracker)
+            return [
+                SlotSet("pending", None),
+                SlotSet("fault_type", "no_heat"),
+                FollowupAction("repair_form"),
+            ]
         if not found:
             answer_faq_clauses(dispatcher, tracker)  # 和平里停暖了没？另外暖气费一平米多少钱
             dispatcher.utter_message(response="utter_no_outage", community=community)

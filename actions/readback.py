@@ -18,7 +18,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.applications import read_back_item
+from actions.applications import read_back_items, tell_late_once
 from actions.common import (
     SECOND_PHONE,
     SMS_CHANNEL,
@@ -180,8 +180,8 @@ def read_back_details(form: str, tracker: Tracker, sms: bool = False) -> list[tu
     if form == "repair_form":
         fault = slot("fault_type") or "other"
         details.append(("问题", ticket_service.FAULT_NAMES.get(fault, fault)))
-    if form == "verify_form" and (item := read_back_item(tracker)) is not None:
-        details.append(item)
+    if form == "verify_form":
+        details += read_back_items(tracker, slot("verified_account"))
     if form == "complaint_form":
         details.append(("类别", category_kept(slot("complaint_category"))))
         text = str(slot("complaint_text") or "")
@@ -248,6 +248,8 @@ class ActionAskDetailsConfirmed(Action):
             dispatcher.utter_message(response="utter_read_back_change")
             return []
         form = tracker.active_loop.get("name") or ""
+        if form == "verify_form":
+            tell_late_once(dispatcher, tracker)  # a late 报停 by 户号 hears it before its yes
         if channel_of(tracker) == SMS_CHANNEL:
             details = "，".join(value for _, value in read_back_details(form, tracker, sms=True))
         else:

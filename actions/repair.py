@@ -15,13 +15,17 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.building_fault import BUILDING_NOTE, building_fault_said, tell_building_fault_once
 from actions.common import (
     AFTER_OUTAGE,
+    OUTAGE_DECLINED,
     OUTAGE_OFFER,
     REPAIR_FILED,
+    STOP_OFFERS,
     ContactSlots,
     address_parts,
     apologise_once,
+    bot_said_within,
     channel_of,
     fresh_pending,
     guarded,
@@ -130,6 +134,8 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
             )
             if stop is not None:
                 return [*stop, SlotSet("fault_type", None)]
+            # 我们整栋楼都不热 where nothing is stopped: the building's fault, the duty line
+            tell_building_fault_once(dispatcher, tracker)
         await answer_side_questions(dispatcher, tracker)
         events = await FormValidationAction.run(self, dispatcher, tracker, domain)
         await tell_stops_for_booking(dispatcher, tracker, events)
@@ -150,7 +156,8 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
         下午来就行: no urgent ticket) is booked like any repair, in the window they gave; it was
         filed for "尽快" and their afternoon dropped."""
         slots = await super().required_slots(domain_slots, dispatcher, tracker, domain)
-        if tracker.get_slot("urgent_ticket_no"):
+        if tracker.get_slot("urgent_ticket_no") or building_fault_said(tracker):
+            # a whole building cold: the dispatcher sends someone to the building now
             return [s for s in slots if s != "visit_time"]
         return slots
 
@@ -300,7 +307,10 @@ async def declined_booking(
         dispatcher.utter_message(response="utter_form_switched")
         return [*left, FollowupAction(OTHER_REQUESTS[intent])]
     if intent not in ("faq", "query_outage"):
-        dispatcher.utter_message(response="utter_form_stopped")
+        # 那好吧，恢复后还不热再说 after the stop was told: no booking, and heat is what they wait
+        # for (players' B: asked the phone again)
+        after_stop = bot_said_within(tracker, STOP_OFFERS, _STOP_OFFER_MESSAGES)
+        dispatcher.utter_message(response=OUTAGE_DECLINED if after_stop else "utter_form_stopped")
         return left
     dispatcher.utter_message(response="utter_not_booking")
     # answered here rather than by a follow-up action: after the form no rule would listen
@@ -310,6 +320,11 @@ async def declined_booking(
     from actions.conversation import ActionAnswerFaq  # conversation imports this module
 
     return [*left, *await ActionAnswerFaq().run(dispatcher, tracker, domain)]
+
+
+#: How many of the resident's messages back an offer after a stop makes a no to the booking
+#: the no to that offer.
+_STOP_OFFER_MESSAGES = 6
 
 
 #: Requests that a "no booking" inside the repair form may make instead, and their forms.
@@ -427,6 +442,8 @@ def _draft(
     description = resident_words(tracker, {"report_repair"}, "repair_form") or (
         ticket_service.FAULT_NAMES.get(fault, fault)
     )
+    if building_fault_said(tracker):
+        description = f"{BUILDING_NOTE}{description}"
     return TicketDraft(
         kind="BX",
         channel=channel_of(tracker),
@@ -475,7 +492,8 @@ class ActionSubmitRepair(Action):
             draft = _draft(
                 tracker,
                 fault,
-                urgent=False,
+                # a whole building cold: the on-site deadline and the alert of an urgent repair
+                urgent=building_fault_said(tracker),
                 account_no=await sender_account(tracker),
                 address=address,
                 phone=phone,

@@ -34,6 +34,7 @@ __all__ = [
     "fault_type_of",
     "is_urgent",
     "ticket_fault",
+    "whole_building_cold",
 ]
 
 FAULT_TYPES: tuple[str, ...] = ("no_heat", "leak", "valve", "noise", "air", "other")
@@ -168,3 +169,29 @@ def ticket_fault(fault: str | None, text: str | None) -> str | None:
         # 伐门拧不动了 …是不是锈死了: the guess (锈死, 其他) gives way to the part named
         return fault_type_of(text) or fault
     return fault
+
+
+#: Many homes named together (整栋楼, 全单元, 楼上楼下, 邻居家也, 好几家): the cold is theirs too.
+_MANY_HOMES = re.compile(
+    r"整(?:个|栋|幢|座)?(?:楼|单元|小区)|一整(?:栋|幢|座)|全(?:楼|单元|小区)|(?:这|我们|俺们|咱们)(?:一|这)?(?:栋|幢|座)楼|"
+    r"楼上楼下|左邻右舍|家家户户|各家|好(?:几|多)家|(?:好|很)多(?:户|人家)|几(?:家|户)|"
+    r"邻居(?:家|们)?(?:也|都|全)|(?:别人|别的)家(?:也|都)"
+)
+#: Only one's own home is cold, the others warm (就我家不热, 邻居家都热乎, 别人家都挺热).
+_ONLY_MINE = re.compile(
+    r"(?:就|只有?|光)(?:我|俺|咱)(?:们)?家|(?:邻居|别人|别的|人家)(?:家)?(?:都|也)?(?:挺|很|特别|还)?(?:热|暖和|正常)"
+)
+
+
+def whole_building_cold(text: str | None) -> bool:
+    """Whether `text` says the cold is not one home's but a whole building's, or several
+    households' (我们整栋楼都不热, 楼上楼下邻居家也都不热, 好几家都凉了): then the fault is most
+    likely in the building's pipes or the network, which a fitter in one flat cannot fix and the
+    duty dispatcher must hear of. Not when the resident says only their home is cold (就我家不热
+    邻居家都热乎), nor when the many homes share something other than the cold (整栋楼都有味)."""
+    if not text:
+        return False
+    prepared = _prepare(text)
+    if _MANY_HOMES.search(prepared) is None or _ONLY_MINE.search(prepared) is not None:
+        return False
+    return fault_type_of(prepared) == "no_heat"

@@ -44,6 +44,7 @@ __all__ = [
     "cold_read_as_bill",
     "complains",
     "declines_lookup",
+    "declines_visit",
     "demands_heat",
     "doubts_the_meter",
     "earlier_season",
@@ -621,12 +622,33 @@ def seeks_help_with_fault(text: str | None) -> bool:
     return _REPAIR_CUE.search(canonical) is not None or _HELP.search(canonical) is not None
 
 
-#: Saying that no visit is wanted, or that one is only asking (不用派人 我就问问, 先不报修).
+#: Heat coming back, said as the moment to wait for (恢复后, 来暖了, 抢修完, 修好了).
+_HEAT_RETURNS = "(?:恢复|来暖|来热|来气|通暖|通热|供上|修好|修完)"
+#: Putting the visit off until heat is back (那好吧，恢复后还不热再说; 等来暖了再看吧; 先等抢修完
+#: 吧): a no to a booking offered during a stop, said without 不. The players' resident who said it
+#: at the phone question was asked the phone again; 再约 / 再来 names a later visit, not a no, and
+#: 等修好了通知我吧 asks to be told, not to wait; 来热了再修 books a repair for later.
+_IN_CLAUSE = "[^，。,.!！?？]{0,6}?"
+_UNTIL_HEAT_RETURNS = (
+    _HEAT_RETURNS + "(?:供热|供暖|暖气)?(?:了|以后|之后|后)?" + _IN_CLAUSE
+    + "(?:再说|再报|再找|再看|再联系)|"
+    "等" + _IN_CLAUSE + _HEAT_RETURNS + "(?:了|以后|之后|后)?(?:吧|"
+    + _IN_CLAUSE + "(?:再说|再报|再找|再看))"
+)
+#: Saying that no visit is wanted, or that one is only asking (不用派人 我就问问, 先不报修), or
+#: that it waits until heat is back (`_UNTIL_HEAT_RETURNS`).
 DECLINED_VISIT = re.compile(
     "(?:不用|不要|不想|先不|现在不|暂时不|不需要|不是要|(?<!是)不是(?:来|想)?|别)(?:报修|报|修|派人|上门|登记|来人)|"
     "(?<![还怎咋么啥报])不报修|(?<![还怎咋么啥修])不修(?:了|[！!。]*$)|"
-    "(?:就|只)是?(?:问问|想问|问一下|咨询)|[我俺]是问|是问问"
+    "(?:就|只)是?(?:问问|想问|问一下|咨询)|[我俺]是问|是问问|" + _UNTIL_HEAT_RETURNS
 )
+
+
+def declines_visit(text: str | None) -> bool:
+    """Whether `text` says no visit is wanted now (`DECLINED_VISIT`): 先不报修, 我就问问, 恢复后
+    还不热再说. After "现在仍要登记报修吗？" such words are a no, whatever the classifier made of
+    the 那好吧 in front of them."""
+    return DECLINED_VISIT.search(to_canonical(str(text or ""))) is not None
 
 
 def only_asking_how(text: str | None) -> bool:

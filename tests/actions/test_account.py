@@ -244,7 +244,11 @@ async def test_stop_heating_in_season_applies_to_the_next_season(
     dispatcher = CollectingDispatcher()
     t = tracker(
         user_turn("我要报停", "apply_stop_heating"),
-        slots={"verified_account": "0102345678", "account_no": "0102345678"},
+        slots={
+            "verified_account": "0102345678",
+            "account_no": "0102345678",
+            "details_confirmed": True,  # read back first, as by address (players' J)
+        },
     )
     await ActionAfterVerification().run(dispatcher, t, domain)
     message = said(dispatcher, "utter_stop_heating_created")
@@ -269,7 +273,11 @@ async def test_a_second_stop_for_the_same_home_names_the_open_one(
         dispatcher = CollectingDispatcher()
         t = tracker(
             user_turn("我要办理报停", "apply_stop_heating", message_id=message_id),
-            slots={"verified_account": "0102345678", "account_no": "0102345678"},
+            slots={
+                "verified_account": "0102345678",
+                "account_no": "0102345678",
+                "details_confirmed": True,
+            },
         )
         await ActionAfterVerification().run(dispatcher, t, domain)
         said_to.append(dispatcher)

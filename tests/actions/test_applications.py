@@ -60,7 +60,8 @@ async def test_a_verified_resident_still_files_against_the_account(domain: dict[
     slots = await _slots(
         domain, "我要报停", "apply_stop_heating", slots={"verified_account": "0102345678"}
     )
-    assert slots == ["account_no", "phone_last4"]
+    # read back before filing, as by address (players' J)
+    assert slots == ["account_no", "phone_last4", "details_confirmed"]
 
 
 def _filed(store: str) -> list[Ticket]:
@@ -282,7 +283,7 @@ async def test_past_the_limit_nothing_is_filed_the_other_ways_are_told_and_the_a
     asked = await form.required_slots(
         form.domain_slots(domain), CollectingDispatcher(), refused, domain
     )
-    assert asked == ["account_no", "phone_last4"]
+    assert asked == ["account_no", "phone_last4", "details_confirmed"]
 
 
 async def test_a_second_application_for_the_same_flat_discloses_nothing_and_files_nothing(
@@ -327,7 +328,8 @@ async def test_a_number_given_with_the_request_is_proved_not_ignored(
     asked = await form.required_slots(
         form.domain_slots(domain), CollectingDispatcher(), given, domain
     )
-    assert asked == ["account_no", "phone_last4"]
+    # proved, then read back (and a late one warned) before filing (players' J)
+    assert asked == ["account_no", "phone_last4", "details_confirmed"]
 
 
 async def test_a_proof_given_up_goes_on_without_the_number(
