@@ -33,6 +33,7 @@ from actions.common import (
     address_parts,
     bot_said_within,
     channel_of,
+    fresh_pending,
     guarded,
     in_db,
     known_communities,
@@ -307,6 +308,21 @@ def late_stop_asked(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[
         return None
     _tell_late(dispatcher, LATE_OFFER, start)
     return [*leave_form(tracker), SlotSet("pending", NEXT_SEASON_STOP)]
+
+
+def late_stop_offered_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """After a question answered while the next-season 报停 offer waits (报停了还用交钱吗 after
+    需要现在为您登记吗？), the offer once more, still waiting for its yes; nothing otherwise.
+
+    The question does not answer the offer, and the resident who asked what a 报停 costs still
+    wants it: the writers' sno-010 heard the fee and then nothing, and left with no 报停 filed."""
+    if fresh_pending(tracker) != NEXT_SEASON_STOP:
+        return []
+    dispatcher.utter_message(
+        response="utter_offer_second_request",
+        what=f"登记{application_label(policy(), clock.now().date())}",
+    )
+    return [SlotSet("pending", NEXT_SEASON_STOP)]
 
 
 class ActionAskVerifyFormAddress(Action):
