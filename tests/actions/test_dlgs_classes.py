@@ -192,3 +192,57 @@ async def test_a_question_without_the_offer_is_only_answered(domain: dict[str, A
     events = await ActionAnswerFaq().run(dispatcher, tracker(turn), domain)
     assert "utter_offer_second_request" not in texts(dispatcher)
     assert "pending" not in slot_values(events)
+
+
+# ------------------------------------- a question in the repair form that names a fault
+
+
+def _fault_from_entity_wanted(text: str, intent: str) -> bool:
+    """Whether Rasa fills fault_type from the message's fault entity in the repair form
+    (its own check of the domain's mapping, as action_extract_slots runs it)."""
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActiveLoop, UserUttered
+    from rasa.shared.core.slot_mappings import SlotMapping
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    rasa_domain = Domain.load("domain.yml")
+    mapping = next(
+        m
+        for slot in rasa_domain.slots
+        if slot.name == "fault_type"
+        for m in slot.mappings
+        if m.get("type") == "from_entity"
+    )
+    state = DialogueStateTracker.from_events(
+        "tester",
+        [
+            ActiveLoop("repair_form"),
+            UserUttered(
+                text,
+                intent={"name": intent, "confidence": 0.9},
+                entities=[{"entity": "fault_type", "value": "air", "start": 0, "end": 1}],
+            ),
+        ],
+    )
+    return SlotMapping.intent_is_desired(mapping, state, rasa_domain)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "等下 这种是不是里面有空气？我自己能放气吗",  # sno-022
+        "暖气片怎么放气",
+        "放气阀在哪 我自己能弄吗",
+        "上凉下热是不是得放气啊",
+    ],
+)
+def test_a_question_naming_a_fault_does_not_fill_the_fault(text: str) -> None:
+    assert not _fault_from_entity_wanted(text, "faq")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("暖气片有空气 要放气", "inform"), ("暖气上凉下热 想报修 放放气", "report_repair")],
+)
+def test_a_fault_told_still_fills_it(text: str, intent: str) -> None:
+    assert _fault_from_entity_wanted(text, intent)
