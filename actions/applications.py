@@ -318,11 +318,18 @@ def late_stop_offered_again(dispatcher: CollectingDispatcher, tracker: Tracker) 
     wants it: the writers' sno-010 heard the fee and then nothing, and left with no 报停 filed."""
     if fresh_pending(tracker) != NEXT_SEASON_STOP:
         return []
+    if bot_said_within(tracker, {OFFER_AGAIN}, 1):
+        # asked again after the last question already: a third 现在帮您办理吗 in a row traps the
+        # resident who is still asking (那基础费是多少); the offer only stays open for a yes
+        return [SlotSet("pending", NEXT_SEASON_STOP)]
     dispatcher.utter_message(
-        response="utter_offer_second_request",
-        what=f"登记{application_label(policy(), clock.now().date())}",
+        response=OFFER_AGAIN, what=f"登记{application_label(policy(), clock.now().date())}"
     )
     return [SlotSet("pending", NEXT_SEASON_STOP)]
+
+
+#: The offer asked again after a question (`late_stop_offered_again`).
+OFFER_AGAIN = "utter_offer_second_request"
 
 
 class ActionAskVerifyFormAddress(Action):
