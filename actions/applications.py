@@ -33,6 +33,7 @@ from actions.common import (
     address_parts,
     bot_said_within,
     channel_of,
+    fresh_pending,
     guarded,
     in_db,
     known_communities,
@@ -330,6 +331,30 @@ def late_stop_asked(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[
         return None
     _tell_late(dispatcher, LATE_OFFER, start)
     return [*leave_form(tracker), SlotSet("pending", NEXT_SEASON_STOP)]
+
+
+def late_stop_offered_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """After a question answered while the next-season 报停 offer waits (报停了还用交钱吗 after
+    需要现在为您登记吗？), the offer once more, still waiting for its yes; nothing otherwise, nor
+    after a second question in a row.
+
+    The question does not answer the offer, and the resident who asked what a 报停 costs still
+    wants it: the writers' sno-010 heard the fee and then nothing, and left with no 报停 filed."""
+    if fresh_pending(tracker) != NEXT_SEASON_STOP:
+        return []
+    if bot_said_within(tracker, {OFFER_AGAIN}, 1):
+        # asked again after the last question already: a third 现在帮您办理吗 in a row traps the
+        # resident who is still asking (那基础费是多少, the CI set's mis-052); the answer ends
+        # with how to apply (回复“我要报停”即可办理)
+        return []
+    dispatcher.utter_message(
+        response=OFFER_AGAIN, what=f"登记{application_label(policy(), clock.now().date())}"
+    )
+    return [SlotSet("pending", NEXT_SEASON_STOP)]
+
+
+#: The offer asked again after a question (`late_stop_offered_again`).
+OFFER_AGAIN = "utter_offer_second_request"
 
 
 class ActionAskVerifyFormAddress(Action):

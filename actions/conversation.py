@@ -24,7 +24,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import grievances
 from actions.account import show_earlier_bill, tell_fee_estimate
-from actions.applications import NEXT_SEASON_STOP
+from actions.applications import NEXT_SEASON_STOP, late_stop_offered_again
 from actions.cold_room import (
     reading_below_standard,
     tell_below_standard,
@@ -1255,6 +1255,16 @@ class ActionAnswerFaq(Action):
 
     @guarded
     async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """The answer, then an offer the question left open asked again (报停了还用交钱吗 while
+        the next-season 报停 waits for its yes)."""
+        events = await self.answer(dispatcher, tracker, domain)
+        if any(isinstance(e, dict) and e.get("event") == "followup" for e in events):
+            return events  # the answer starts a form of its own
+        return [*events, *late_stop_offered_again(dispatcher, tracker)]
+
+    async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Answer the topic asked about (a button's, or the NLU's); right after the bot told of

@@ -258,6 +258,24 @@ def keeps_ticket(text: str) -> bool:
     return KEEP.search(text) is not None
 
 
+#: Words at the cancellation's question that point away from the ticket asked about (不是这个,
+#: 另一个, 那个测温的): a new choice, not a yes.
+OTHER_TICKET = re.compile("不是这|不是那|另一|另外|别的|其他|其它|换一")
+
+
+def repeats_cancellation(text: str, asked: str, named: str | None) -> bool:
+    """Whether a cancellation request sent when the bot asked 确认要取消工单`asked`吗 says yes
+    to it (对 撤回, 是的 取消吧, 撤了吧, 确定撤销): it names no other ticket, by number or by kind,
+    and does not take the cancellation back. The classifier reads such a reply as cancel_ticket,
+    not affirm, and the question came again (the writers' sno-011 and sno-030 looped on it)."""
+    if keeps_ticket(text) or OTHER_TICKET.search(text):
+        return False
+    if named and named != asked:
+        return False
+    kinds = kinds_meant(text)
+    return not kinds or asked[:2] in kinds
+
+
 def tickets_meant(text: str, tickets: list[TicketView]) -> list[TicketView]:
     """Of the sender's open tickets (newest first), those a cancellation without a number means:
     the kinds its words name (a call-back only when named), the newest of them when it says
@@ -334,7 +352,11 @@ class ActionAskCancelTicket(Action):
         channel, sender = channel_of(tracker), tracker.sender_id
         text = latest_text(tracker)
         pending = fresh_pending(tracker) or ""
-        confirmed = confirms_cancel(text)
+        asked = pending.removeprefix(CANCEL_PREFIX)
+        confirmed = confirms_cancel(text) or (
+            pending.startswith(CANCEL_PREFIX)
+            and repeats_cancellation(text, asked, ticket_no_of(tracker))
+        )
         answers = (
             keeps_ticket(text)
             or confirmed
@@ -342,7 +364,6 @@ class ActionAskCancelTicket(Action):
         )
         if pending.startswith(CANCEL_PREFIX) and answers:
             yes = (confirmed or said_yes(tracker)) and not keeps_ticket(text)
-            asked = pending.removeprefix(CANCEL_PREFIX)
             kept = await answer_cancellation(dispatcher, tracker, asked, yes)
             return [SlotSet("pending", None), *kept]
         if keeps_ticket(text):

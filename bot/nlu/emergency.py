@@ -2662,6 +2662,22 @@ def _sign_named(signs: list[tuple[_Sign, re.Match[str]]], m: re.Match[str]) -> s
     return next(sign.name for sign, found in signs if found is m)
 
 
+#: A sign read by touching (摸着冰凉, 摸起来冰冷): it says whose it is only through what was named.
+_BY_TOUCH = re.compile("摸")
+_PIPE_RE = re.compile(_PIPE)
+
+
+def _touched_part(text: str, sign: str, m: re.Match[str]) -> bool:
+    """Whether a body's cold felt by touch is a heating part's: the sign names no body (摸着冰凉,
+    not 身上冰凉) and a pipe or radiator was named after any person (暖气不热了 摸着冰凉冰凉的;
+    not 暖气不热 孩子摸着冰凉)."""
+    return (
+        sign == "body_cold"
+        and _BY_TOUCH.match(m.group(0)) is not None
+        and _last_is(text, m.start(), _PIPE_RE, _HUMAN)
+    )
+
+
 def _person_score(text: str, plain: str) -> _Hit | None:
     """The person kind as a product (module docstring): WHO is at risk (someone frail, more so
     ill) x WHAT is wrong (a sign) x WHY now (cold, or fumes). Someone frail with any counting
@@ -2672,6 +2688,9 @@ def _person_score(text: str, plain: str) -> _Hit | None:
     signs = _sign_hits(text, plain)
     # an animal's signs (楼道里躺着只猫 冻得不动了, 猫也一直吐): the animal named last before them
     signs = [(sign, m) for sign, m in signs if not _last_is(text, m.start(), _ANIMAL, _HUMAN)]
+    # a cold felt by touch (摸着冰凉) is the radiator's when a heating part, not a person, was named
+    # last before it (俺家暖气咋一点都不热了 摸着冰凉冰凉的: the writers' sno-001 was paged to duty)
+    signs = [(sign, m) for sign, m in signs if not _touched_part(text, sign.name, m)]
     if _OLD_ACHE.search(plain):
         signs = [(sign, m) for sign, m in signs if sign.name not in ("pain", "body_any")]
     if not signs or (_PERSON_AFTERMATH.search(text) and not _PRESENT.search(text)):

@@ -180,7 +180,22 @@ _CLOCK_RE = re.compile(
     rf"(?P<p1>{_PART_ALT})?{_CLOCK.format(n=1)}(?P<rel>以后|之后|后|以前|之前|前)?"
 )
 _NOW_RE = re.compile("现在|马上|尽快|立刻|立即|赶紧|赶快|越快越好|尽早")
+#: 随时 said as a habit of being home (俺天天在家, 每天都有人, 平时一直在家, 成天在屋): every day is
+#: any day; the writers' sno-039 (an old man without a mobile) was asked the time five times.
+_EVERY_DAY_HOME = (
+    "(?:天天|每天|每日|成天|整天|一天到晚|平时|平常|平日|一直|随便哪天){1,2}"
+    "(?:都|也|基本上?|一般)?(?:在家|在屋|有人|在(?=$|[吧呢啊呀的了，,。!！\\s]))"
+)
+_EVERY_DAY_HOME_RE = re.compile(_EVERY_DAY_HOME)
 _ANYTIME_RE = re.compile("随时|什么时候都|啥时候都|任何时候|哪天都|几点都|都行|都可以")
+
+
+def _says_anytime(text: str) -> bool:
+    """随时 in its words, or a habit of being home that asks for no haste (我天天在家 越快越好
+    asks for now: the home is only why anyone can come at once)."""
+    if _ANYTIME_RE.search(text):
+        return True
+    return _EVERY_DAY_HOME_RE.search(text) is not None and not _NOW_RE.search(text)
 # A day gone by: what happened then is no time to come (大前天 too; 以前/之前 are not days).
 _PAST_DAY_RE = re.compile(r"昨|前天|前儿|上个?(?:周|星期|礼拜)|上礼拜|刚才|刚刚|去年")
 
@@ -339,7 +354,7 @@ def _window_for_day(text: str, day: date, now: datetime) -> tuple[datetime, date
         return clock
     if part is not None:
         start_hour, end_hour = _PART_HOURS[part]
-    elif _ANYTIME_RE.search(text):
+    elif _says_anytime(text):
         start_hour, end_hour = _ANYTIME_HOURS
     else:
         start_hour, end_hour = 8, 18
@@ -451,7 +466,7 @@ def only_a_time(text: str | None) -> bool:
     for span in sorted(spans, key=lambda s: s.start, reverse=True):
         rest = rest[: span.start] + " " + rest[span.end :]
     found = bool(spans)
-    for pattern in (_NOW_RE, _ANYTIME_RE, _PART_RE):
+    for pattern in (_NOW_RE, _ANYTIME_RE, _EVERY_DAY_HOME_RE, _PART_RE):
         found = found or pattern.search(rest) is not None
         rest = pattern.sub(" ", rest)
     return found and not _AROUND_A_TIME.sub("", rest)
@@ -526,7 +541,7 @@ def parse_visit_window(text: str, now: datetime) -> VisitWindow | None:
         return None
     today = now.date()
     hit = _find_date(compact, today)
-    anytime = bool(_ANYTIME_RE.search(compact))
+    anytime = _says_anytime(compact)
 
     if hit is None:
         if _has_time_of_day(compact):
