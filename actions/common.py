@@ -829,12 +829,12 @@ def account_for_the_fee(tracker: Tracker) -> str | None:
     text = latest_text(tracker)
     if not _BARE_ACCOUNT.fullmatch(text.strip()) or normalise_contact_number(text):
         return None
+    if requested(tracker, "phone") and text.strip().startswith("1"):
+        return None  # 1381234567 where the phone was asked: a mobile mistyped, told so
     account = normalise_account_no(text)
     if account is None:
         return None
-    said = [
-        str(e.get("text") or "") for e in tracker.events[:-1] if e.get("event") == "user"
-    ]
+    said = said_since_request_ended(tracker)[:-1]  # a fee query given up (算了) is not waiting
     return account if any("query_fee" in requests_in(t) for t in said) else None
 
 
@@ -1385,6 +1385,21 @@ HOME_TOLD_MESSAGES = 6
 REQUEST_ENDED = frozenset({*REPAIR_FILED, "utter_form_stopped", OUTAGE_DECLINED})
 
 
+def said_since_request_ended(tracker: Tracker, most: int | None = None) -> list[str]:
+    """The resident's messages since the request before ended (`REQUEST_ENDED`: filed, stopped,
+    declined), oldest first, the latest included; at most the `most` latest. What was asked or
+    told for a request given up (查暖气费 … 算了) is not carried into the next one."""
+    texts: list[str] = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot" and _uttered(event) in REQUEST_ENDED:
+            break
+        if event.get("event") == "user":
+            texts.append(str(event.get("text") or ""))
+            if most is not None and len(texts) >= most:
+                break
+    return texts[::-1]
+
+
 def home_told(tracker: Tracker, communities: list[str], latest: bool = True) -> Address:
     """The home the resident's last messages describe, its parts gathered in the order told
     (幸福里小区北区12号楼，暖气冰凉 … 1单元301 → 幸福里小区12号楼1单元301; 我住幸福里7栋 …
@@ -1393,18 +1408,11 @@ def home_told(tracker: Tracker, communities: list[str], latest: bool = True) -> 
     (`REQUEST_ENDED`), the latest included unless `latest` is False. An empty Address when no
     part was told. The players' resident of the burst who sent the flat after "仍要登记报修吗？"
     lost the building told first, and was asked the whole address again."""
-    texts: list[str] = []
-    for event in reversed(tracker.events):
-        if event.get("event") == "bot" and _uttered(event) in REQUEST_ENDED:
-            break
-        if event.get("event") == "user":
-            texts.append(str(event.get("text") or ""))
-            if len(texts) > HOME_TOLD_MESSAGES:
-                break
+    texts = said_since_request_ended(tracker, HOME_TOLD_MESSAGES + 1)
     if not latest:
-        texts = texts[1:]
+        texts = texts[:-1]
     home = Address(raw="")
-    for text in reversed(texts):
+    for text in texts:
         said = parse_address(text, communities)
         if not (said.community or said.building or said.unit or said.room):
             continue

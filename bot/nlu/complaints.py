@@ -146,21 +146,35 @@ _FILLER = re.compile(
 
 def complaint_words(text: str | None, communities: Iterable[str] = ()) -> str:
     """The words of a message that tell the complaint, without the address and numbers in it:
-    和平里2号楼3单元602，暖气一直不热，打电话也没人管 → 暖气一直不热,打电话也没人管 (canonical
-    text); "" for a message that is only an address or a phone (和平里10号楼2单元101). A complaint's
-    account keeps these and never the bare address: the content staff received was the
-    resident's address (players' class F). A message with neither is returned as sent."""
-    canonical = to_canonical(text or "")
-    spans = find_address_spans(canonical, communities)
-    if not spans and not _NUMBER.search(canonical):
-        return (text or "").strip() if _tells(canonical) else ""
-    for span in reversed(spans):
-        canonical = f"{canonical[: span.start]} {canonical[span.end :]}"
-    canonical = _NUMBER.sub(" ", canonical)
-    pieces = [piece for piece in _PIECES.split(canonical) if _tells(piece)]
-    return ",".join(pieces)
+    和平里2号楼3单元602，暖气一直不热，打电话也没人管 → 暖气一直不热，打电话也没人管; "" for a
+    message that is only an address or a phone (和平里10号楼2单元101). A complaint's account keeps
+    these and never the bare address: the content staff received was the resident's address
+    (players' class F). Clauses without an address or number stay as the resident wrote them
+    (三天, full-width commas: staff read their words, not the canonical text); only a clause that
+    holds an address or a number is cut, in canonical text. A message with neither is returned
+    as sent."""
+    known = list(communities)
+    kept: list[str] = []
+    cut = False
+    for clause in _CLAUSES.split((text or "").strip()):
+        canonical = to_canonical(clause)
+        spans = find_address_spans(canonical, known)
+        if not spans and not _NUMBER.search(canonical):
+            if _tells(canonical):
+                kept.append(clause.strip())
+            continue
+        cut = True
+        for span in reversed(spans):
+            canonical = f"{canonical[: span.start]} {canonical[span.end :]}"
+        canonical = _NUMBER.sub(" ", canonical)
+        kept.extend(piece for piece in _PIECES.split(canonical) if _tells(piece))
+    if not cut:
+        return (text or "").strip() if _tells(to_canonical(text or "")) else ""
+    return "，".join(kept)
 
 
+#: Where a message falls into clauses, each kept as written when it holds no address or number.
+_CLAUSES = re.compile(r"[,，。;；、\n]+")
 #: Where a message falls into pieces: spaces and the punctuation between clauses.
 _PIECES = re.compile(r"[\s,，。;；、]+")
 

@@ -494,3 +494,63 @@ async def test_a_yes_said_with_the_withdrawal_answers_the_confirmation(
             kept, _asked(f"cancel:{number}", wording, "cancel_ticket", sender="own"), domain
         )
         assert _ticket(store, number).status == "new", wording
+
+
+async def test_a_fee_query_given_up_does_not_take_the_repairs_answers(
+    domain: dict[str, Any]
+) -> None:
+    """查暖气费 … 算了, then a repair: a number at its questions is the repair's (the mistyped
+    mobile at the phone question is told so), not a 户号 kept for the fee query given up."""
+    from actions.repair import ValidateRepairForm
+
+    stopped = {"event": "bot", "text": "好的", "metadata": {"utter_action": "utter_form_stopped"}}
+    for asked, answer in (("phone", "1381234567"), ("address", "0102345678")):
+        dispatcher = CollectingDispatcher()
+        events = await ValidateRepairForm().run(
+            dispatcher,
+            tracker(
+                user_turn("查暖气费", "query_fee", message_id="fee"),
+                user_turn("算了", "stop", message_id="stop"),
+                stopped,
+                user_turn("暖气片有噪音，咚咚响", "report_repair", message_id="open"),
+                {"event": "slot", "name": "requested_slot", "value": asked},
+                user_turn(answer, "inform", message_id="answer"),
+                slots={
+                    "requested_slot": asked,
+                    "fault_type": "noise",
+                    "address": "金色家园12号楼3单元401" if asked == "phone" else None,
+                },
+                active_loop="repair_form",
+                slot_events={asked: answer},
+            ),
+            domain,
+        )
+        assert "account_no" not in slot_values(events), answer
+        assert not any("查暖气费" in t for t in texts(dispatcher)), answer
+
+
+async def test_a_mistyped_mobile_at_the_phone_question_is_no_account_even_with_a_fee_asked(
+    domain: dict[str, Any]
+) -> None:
+    from actions.repair import ValidateRepairForm
+
+    for answer in ("1381234567", "139123456789"):
+        dispatcher = CollectingDispatcher()
+        events = await ValidateRepairForm().run(
+            dispatcher,
+            tracker(
+                user_turn("查一下暖气费，顺便报个修", "report_repair", message_id="open"),
+                {"event": "slot", "name": "requested_slot", "value": "phone"},
+                user_turn(answer, "inform", message_id="answer"),
+                slots={
+                    "requested_slot": "phone",
+                    "fault_type": "no_heat",
+                    "address": "金色家园12号楼3单元401",
+                },
+                active_loop="repair_form",
+                slot_events={"phone": answer},
+            ),
+            domain,
+        )
+        assert "account_no" not in slot_values(events), answer
+        assert not any("查暖气费" in t for t in texts(dispatcher)), answer
