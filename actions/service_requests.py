@@ -49,6 +49,7 @@ from actions.readback import ReadBackSlot, confirmed_or_not_needed, withdrawn_at
 from actions.side_questions import answer_side_questions
 from bot.base import clock
 from bot.base.untrusted import plain_text
+from bot.channels.payloads import latest_user_text
 from bot.nlu.agreement import STORY_SLOTS, tells_more_of_complaint
 from bot.nlu.answers import yes_no_answer
 from bot.nlu.complaints import (
@@ -312,8 +313,10 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
         """Take a complaint that already says what happened as its description: the message that
         started it, or a detailed answer to the category question (residents answer 哪方面 with
         the whole story). A menu click or keyword code (`/file_complaint`) says nothing, so the
-        form asks."""
+        form asks. What is kept is the message as the resident wrote it (三天, ，), not the
+        pipeline's canonical text (3天, ,) that the checks read: staff read the account."""
         text = latest_text(tracker)
+        words = latest_user_text(tracker.events) or text
         intent = tracker.get_intent_of_latest_message()
         held = tracker.get_slot("complaint_text")
         if tracker.get_slot("requested_slot") == READ_BACK_SLOT:
@@ -323,8 +326,8 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
         known = await read_db(known_communities)
         if held:
             question = tracker.get_slot("requested_slot")
-            beside = complaint_words(text, known)
-            if question in ("address", "phone") and beside and beside != text.strip():
+            beside = complaint_words(words, known)
+            if question in ("address", "phone") and beside and beside != words.strip():
                 # 和平里2号楼3单元602，暖气一直不热，打电话也没人管 where the address was asked: the
                 # address is the address, the words beside it are more of the complaint
                 if beside in str(held):
@@ -334,22 +337,22 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
                 # 晚上黑咕隆咚嘞 我差点掉进去 while the address is asked: more of the complaint,
                 # read as a repair request; it goes with the account and the question comes again
                 dispatcher.utter_message(response="utter_noted")
-                return {"complaint_text": f"{held}；{text}"}
+                return {"complaint_text": f"{held}；{words}"}
             return {}
         starts = intent == "file_complaint"
         if starts and not _is_detailed(text) and (before := _told_before(tracker, known)):
             # 投诉他 after 我家楼下的邻居把暖气管改了，导致我们家不热: the story is the complaint
-            return {"complaint_text": f"{before}；{text}"}
+            return {"complaint_text": f"{before}；{words}"}
         if _story_for_the_category(tracker) and not complaint_words(text, known):
             return {}  # an address at 哪方面 is where, not what happened
         if (starts or _story_for_the_category(tracker)) and _is_detailed(text):
-            return {"complaint_text": text}
+            return {"complaint_text": words}
         if requested(tracker, "complaint_text") and tells_more_of_complaint(
             intent, text, "complaint_text"
         ):
             # 商铺已报停未用暖气，却收到催费和滞纳金短信: read as a fee question, it is the account
             # asked for (bot.nlu.form_answer_policy sends it here instead of to the knowledge base)
-            return {"complaint_text": text}
+            return {"complaint_text": words}
         return {}
 
     async def extract_complaint_category(

@@ -12,7 +12,7 @@ from actions.service_requests import ActionSubmitComplaint, ValidateComplaintFor
 from bot.store.db import session_scope
 from bot.store.models import Ticket
 
-from .conftest import said, texts, tracker, user_turn
+from .conftest import said, slot_values, texts, tracker, user_turn
 
 
 @pytest.mark.parametrize(
@@ -194,3 +194,24 @@ async def test_the_account_and_category_changed_at_the_read_back_are_read_back_a
     await ActionAskDetailsConfirmed().run(asked, denied, domain)
     assert texts(asked) == ["utter_read_back"]
     assert "停暖不通知" in said(asked, "utter_read_back")["details"]
+
+
+@pytest.mark.parametrize(
+    "story",
+    ["维修师傅三天都没来，打电话也没人管", "我要投诉 十二点说好来的，到现在也没人影！"],
+)
+async def test_the_account_kept_is_the_residents_words_not_the_canonical_text(
+    domain: dict[str, Any], story: str
+) -> None:
+    """The pipeline reads 三天 as 3天 and ， as , (TextNormalizer); the complaint staff read is
+    what the resident wrote."""
+    from actions.service_requests import ValidateComplaintForm
+    from bot.nlu.numbers import to_canonical
+
+    turn = user_turn(story, "file_complaint")
+    turn["parse_data"]["text"] = to_canonical(story)
+    assert turn["parse_data"]["text"] != story
+    events = await ValidateComplaintForm().run(
+        CollectingDispatcher(), tracker(turn, active_loop="complaint_form"), domain
+    )
+    assert slot_values(events)["complaint_text"] == story
