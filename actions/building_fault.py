@@ -11,12 +11,10 @@ that the whole building is cold. A stop told in the conversation explains the co
 
 from __future__ import annotations
 
-from typing import Any
-
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import OUTAGE_OFFER, REQUEST_ENDED, policy
+from actions.common import OUTAGE_OFFER, REQUEST_ENDED, policy, uttered
 from bot.nlu.faults import whole_building_cold
 
 #: What the bot says of a whole building cold, with the duty line.
@@ -29,10 +27,6 @@ _MESSAGES = 4
 _STOP_TOLD = frozenset({"utter_outage_found", OUTAGE_OFFER})
 
 
-def _uttered(event: dict[str, Any]) -> str:
-    return str((event.get("metadata") or {}).get("utter_action") or "")
-
-
 def building_cold_told(tracker: Tracker) -> bool:
     """Whether one of the resident's last messages since the request before ended says the
     whole building (or several households) is cold, and no stop was told since: 我们整栋楼都不热，
@@ -40,7 +34,7 @@ def building_cold_told(tracker: Tracker) -> bool:
     users = 0
     for event in reversed(tracker.events):
         if event.get("event") == "bot":
-            said = _uttered(event)
+            said = uttered(event)
             if said in REQUEST_ENDED or said in _STOP_TOLD:
                 return False
         elif event.get("event") == "user":
@@ -71,8 +65,8 @@ def building_fault_said(tracker: Tracker) -> bool:
     for event in reversed(tracker.events):
         if event.get("event") != "bot":
             continue
-        if _uttered(event) == BUILDING_FAULT:
+        if uttered(event) == BUILDING_FAULT:
             return True
-        if _uttered(event) in REQUEST_ENDED:
+        if uttered(event) in REQUEST_ENDED:
             return False
     return False

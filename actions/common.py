@@ -463,7 +463,7 @@ def resident_words(tracker: Tracker, intents: set[str], form: str, separator: st
                     words.append(text)
                 else:
                     answer = text
-        elif answer and _uttered(event) == DETAIL_NOTED:
+        elif answer and uttered(event) == DETAIL_NOTED:
             # 就昨天下午来的 姓王 where the address was asked: about the request, kept with it
             words.append(answer)
             answer = None
@@ -589,12 +589,12 @@ def asked_in_a_row(tracker: Tracker, slot: str) -> int:
     return sum(
         1
         for event in unanswered_run(tracker, slot)
-        if _uttered(event) in asks
-        or (_uttered(event).startswith("utter_ask_") and _uttered(event).endswith(form_ask))
+        if uttered(event) in asks
+        or (uttered(event).startswith("utter_ask_") and uttered(event).endswith(form_ask))
     )
 
 
-def _uttered(event: dict[str, Any]) -> str:
+def uttered(event: dict[str, Any]) -> str:
     """The response a bot event said ("" for other events)."""
     if event.get("event") != "bot":
         return ""
@@ -635,7 +635,7 @@ def offer_way_out(
 
 def way_out_given(tracker: Tracker, slot: str) -> bool:
     """Whether the ways out were already listed in this run of asks for `slot`."""
-    return any(_uttered(event) in WAY_OUTS for event in unanswered_run(tracker, slot))
+    return any(uttered(event) in WAY_OUTS for event in unanswered_run(tracker, slot))
 
 
 #: The offer made when heating is stopped in the resident's community: book a visit anyway?
@@ -1391,7 +1391,7 @@ def said_since_request_ended(tracker: Tracker, most: int | None = None) -> list[
     told for a request given up (查暖气费 … 算了) is not carried into the next one."""
     texts: list[str] = []
     for event in reversed(tracker.events):
-        if event.get("event") == "bot" and _uttered(event) in REQUEST_ENDED:
+        if event.get("event") == "bot" and uttered(event) in REQUEST_ENDED:
             break
         if event.get("event") == "user":
             texts.append(str(event.get("text") or ""))

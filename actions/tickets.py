@@ -31,7 +31,9 @@ from actions.sampling import after_ticket_cancelled
 from bot.base import clock
 from bot.channels.source import source_of
 from bot.nlu.address import parse_address
-from bot.nlu.numbers import normalise_ticket_no
+from bot.nlu.clauses import is_question
+from bot.nlu.contact_fix import number_meant
+from bot.nlu.numbers import normalise_contact_number, normalise_ticket_no
 from bot.nlu.requests import (
     asks_when,
     asks_when_we_reply,
@@ -268,8 +270,8 @@ def repeats_cancellation(text: str, asked: str, named: str | None) -> bool:
     to it (对 撤回, 是的 取消吧, 撤了吧, 确定撤销): it names no other ticket, by number or by kind,
     and does not take the cancellation back. The classifier reads such a reply as cancel_ticket,
     not affirm, and the question came again (the writers' sno-011 and sno-030 looped on it)."""
-    if keeps_ticket(text) or OTHER_TICKET.search(text):
-        return False
+    if keeps_ticket(text) or OTHER_TICKET.search(text) or is_question(text):
+        return False  # 怎么取消？/ 取消要多久 asks about it: no yes
     if named and named != asked:
         return False
     kinds = kinds_meant(text)
@@ -408,8 +410,9 @@ PROOF_PREFIX = "ticket_proof:"
 CANCEL, WITHDRAW, STATUS = "cancel", "withdraw", "status"
 #: How each is said to the resident and to the person calling back.
 VERBS = {CANCEL: "取消", WITHDRAW: "撤回", STATUS: "查看"}
-#: A ticket number in a message, taken out before its digits are read as a phone.
-TICKET_WORD = re.compile(r"[A-Za-z]{2}[\d\s-]{8,}")
+#: A ticket number in a message (12 digits, spaced or not), taken out before its digits are read
+#: as a phone; it stops at its twelfth digit, so a phone after a space is kept.
+TICKET_WORD = re.compile(r"[A-Za-z]{2}[\s-]*(?:\d[\s-]?){11}\d")
 #: Words of a withdrawal (撤回报停) rather than a cancellation.
 WITHDRAW_WORDS = ("撤回", "撤销", "不停了", "恢复供暖")
 
@@ -446,8 +449,14 @@ def ask_for_the_phone(
 
 def phone_in(text: str) -> str | None:
     """The whole contact number a message gives beside a ticket number (whose digits are no
-    phone)."""
-    return contact_number(TICKET_WORD.sub(" ", text))
+    phone); the number meant when the message takes one back (13666667777 哦不对 13666667778
+    was asked for a 户号: two numbers read as none)."""
+    bare = TICKET_WORD.sub(" ", text)
+    return number_meant(bare, normalise_contact_number, canonical=True) or contact_number(bare)
+
+
+#: Part of a phone (尾号5678, 后四位 5678): it proves no ticket, and is asked again in whole.
+_PART_OF_A_PHONE = re.compile(r"(?:手机)?(?:尾号|后四位|后4位|最后四位)?[是:：\s]*\d{3,8}")
 
 
 #: Calls a person back with the request (`actions.conversation.call_back`, passed in: that
@@ -555,6 +564,13 @@ async def answer_ticket_proof(
             return await prove(dispatcher, tracker, purpose, number, phone, call_back)
         if number != asked:
             return ask_for_the_phone(dispatcher, purpose, number)
+        if _PART_OF_A_PHONE.fullmatch(text.strip()):
+            # 5678 where the whole number was asked: it dropped the request ("请问您想办理什么业务")
+            dispatcher.utter_message(
+                text="只凭后几位核对不了工单，请发提交时留的完整号码（手机号或带区号的座机）；"
+                "记不清的话，回复“转人工”。"
+            )
+            return [SlotSet("pending", pending)]
     address = parse_address(text, await read_db(known_communities))
     if not (cannot_provide(text) or address.is_usable):
         return None

@@ -141,6 +141,8 @@ _NUMBER = re.compile(r"(?<![0-9])[0-9]{7,}(?![0-9])")
 #: Words that say nothing of what happened once the address is taken out (我家在, 地址是, 电话).
 _FILLER = re.compile(
     r"我家在|我家住|我住在|我住|家住|住在|地址是|地址|电话是|电话|手机号?是?|联系方式|我家|是|在"
+    # the words that take a part back (东风新村4号楼1单元 不对 是3单元502): no more of the story
+    r"|哦?不对|说错了|写错了|更正"
 )
 
 
@@ -159,17 +161,20 @@ def complaint_words(text: str | None, communities: Iterable[str] = ()) -> str:
     for clause in _CLAUSES.split((text or "").strip()):
         canonical = to_canonical(clause)
         spans = find_address_spans(canonical, known)
-        if not spans and not _NUMBER.search(canonical):
-            if _tells(canonical):
-                kept.append(clause.strip())
-            continue
-        cut = True
+        rest = canonical
         for span in reversed(spans):
-            canonical = f"{canonical[: span.start]} {canonical[span.end :]}"
-        canonical = _NUMBER.sub(" ", canonical)
-        kept.extend(piece for piece in _PIECES.split(canonical) if _tells(piece))
+            rest = f"{rest[: span.start]} {rest[span.end :]}"
+        pieces = [piece for piece in _PIECES.split(_NUMBER.sub(" ", rest)) if _tells(piece)]
+        if not pieces:
+            cut = cut or bool(spans)
+            continue
+        if _NUMBER.search(canonical) or any(re.search(r"\d", span.text) for span in spans):
+            cut = True
+            kept.extend(pieces)  # the flat and the phone go to their own fields
+        else:
+            kept.append(clause.strip())  # 你们东风新村那个收费的: a place in the story stays
     if not cut:
-        return (text or "").strip() if _tells(to_canonical(text or "")) else ""
+        return (text or "").strip() if kept else ""
     return "，".join(kept)
 
 

@@ -383,3 +383,18 @@ async def test_a_fee_complaint_offers_no_repair(store: str, domain: dict[str, An
     )
     await ActionSubmitComplaint().run(dispatcher, t, domain)
     assert "utter_offer_second_request" not in texts(dispatcher)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        # a correction of the address is no more of the story
+        ("东风新村4号楼1单元 不对 是3单元502", ""),
+        ("和平里2号楼 说错了 3号楼", ""),
+        # a community named in the story stays in the resident's words
+        ("我要投诉你们东风新村那个收费的 态度太横了", "我要投诉你们东风新村那个收费的 态度太横了"),
+        ("我家在和平里", ""),
+    ],
+)
+def test_corrections_and_places_in_the_story(text: str, words: str) -> None:
+    assert complaint_words(text, SERVED) == words

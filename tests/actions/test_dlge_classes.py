@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import (
@@ -20,7 +21,13 @@ from actions.conversation import (
     ActionHandleInform,
     ActionHandleYesNo,
 )
-from actions.tickets import PROOF_PREFIX, ActionAskCancelTicket, ActionQueryTicket
+from actions.tickets import (
+    PROOF_PREFIX,
+    ActionAskCancelTicket,
+    ActionQueryTicket,
+    phone_in,
+    repeats_cancellation,
+)
 from bot.policy import load_policy
 from bot.services import ticket_proof
 from bot.services import tickets as ticket_service
@@ -554,3 +561,45 @@ async def test_a_mistyped_mobile_at_the_phone_question_is_no_account_even_with_a
         )
         assert "account_no" not in slot_values(events), answer
         assert not any("查暖气费" in t for t in texts(dispatcher)), answer
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        f"{OWNER_PHONE[:-1]}0 哦不对 {OWNER_PHONE}",  # the number taken back is not the proof
+        f"我电话{OWNER_PHONE[:-1]}9，说错了，是{OWNER_PHONE}",
+    ],
+)
+async def test_a_phone_corrected_in_the_answer_proves_the_ticket(
+    store: str, domain: dict[str, Any], answer: str
+) -> None:
+    number = _open(store)
+    dispatcher = CollectingDispatcher()
+    pending = f"{PROOF_PREFIX}cancel:{number}"
+    await ActionHandleInform().run(dispatcher, _asked(pending, answer), domain)
+    assert said(dispatcher, "utter_ask_cancel_confirm")["ticket_no"] == number
+
+
+@pytest.mark.parametrize("answer", ["5678", "尾号5678", "后四位 5678"])
+async def test_part_of_the_phone_is_asked_again_in_whole_and_the_request_kept(
+    store: str, domain: dict[str, Any], answer: str
+) -> None:
+    number = _open(store)
+    pending = f"{PROOF_PREFIX}cancel:{number}"
+    dispatcher = CollectingDispatcher()
+    events = await ActionHandleInform().run(dispatcher, _asked(pending, answer), domain)
+    assert "完整号码" in texts(dispatcher)[0]
+    assert slot_values(events)["pending"] == pending
+    assert _ticket(store, number).status == "new"
+
+
+def test_a_phone_after_the_ticket_number_is_read_as_the_phone() -> None:
+    assert phone_in(f"取消BX202612010001 {OWNER_PHONE}") == OWNER_PHONE
+    assert phone_in(f"BX 2026 1201 0001 {OWNER_PHONE}") == OWNER_PHONE
+    assert phone_in("取消BX202612010001") is None
+
+
+@pytest.mark.parametrize("text", ["怎么取消？", "取消要多久啊", "撤回的话钱退吗"])
+def test_a_question_about_the_cancellation_is_no_yes(text: str) -> None:
+    assert not repeats_cancellation(text, "BX202612070001", None)
+    assert repeats_cancellation("对 取消", "BX202612070001", None)
