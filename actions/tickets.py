@@ -265,17 +265,30 @@ def keeps_ticket(text: str) -> bool:
 OTHER_TICKET = re.compile("不是这|不是那|另一|另外|别的|其他|其它|换一")
 
 
-def repeats_cancellation(text: str, asked: str, named: str | None) -> bool:
-    """Whether a cancellation request sent when the bot asked 确认要取消工单`asked`吗 says yes
-    to it (对 撤回, 是的 取消吧, 撤了吧, 确定撤销): it names no other ticket, by number or by kind,
-    and does not take the cancellation back. The classifier reads such a reply as cancel_ticket,
-    not affirm, and the question came again (the writers' sno-011 and sno-030 looped on it)."""
-    if keeps_ticket(text) or OTHER_TICKET.search(text) or is_question(text):
-        return False  # 怎么取消？/ 取消要多久 asks about it: no yes
-    if named and named != asked:
+def _means_asked(text: str, asked: str, named: str | None) -> bool:
+    """Whether words sent at 确认要取消工单`asked`吗 are about that ticket: they name no other,
+    by number (`named`), by kind or by 另一个."""
+    if OTHER_TICKET.search(text) or (named and named != asked):
         return False
     kinds = kinds_meant(text)
     return not kinds or asked[:2] in kinds
+
+
+def repeats_cancellation(text: str, asked: str, named: str | None) -> bool:
+    """Whether a cancellation request sent when the bot asked 确认要取消工单`asked`吗 says yes
+    to it (对 撤回, 是的 取消吧, 撤了吧, 确定撤销): about that ticket, not taking the
+    cancellation back and not asking about it (怎么取消？, `asks_how_to_cancel`). The classifier
+    reads such a reply as cancel_ticket, not affirm, and the question came again (the writers'
+    sno-011 and sno-030 looped on it)."""
+    if keeps_ticket(text) or is_question(text):
+        return False
+    return _means_asked(text, asked, named)
+
+
+def asks_how_to_cancel(text: str, asked: str, named: str | None) -> bool:
+    """Whether a cancellation request at 确认要取消工单`asked`吗 asks about cancelling that
+    ticket (怎么取消？, 取消要去营业厅吗)."""
+    return is_question(text) and _means_asked(text, asked, named)
 
 
 def tickets_meant(text: str, tickets: list[TicketView]) -> list[TicketView]:
@@ -371,6 +384,13 @@ class ActionAskCancelTicket(Action):
         if keeps_ticket(text):
             dispatcher.utter_message(response="utter_anything_else")
             return [SlotSet("pending", None)]
+        if pending.startswith(CANCEL_PREFIX) and asks_how_to_cancel(
+            text, asked, ticket_no_of(tracker)
+        ):
+            # 怎么取消？ at the question: a ticket proved from another chat is not this
+            # conversation's, and looking it up again said no ticket was found
+            dispatcher.utter_message(response="utter_cancel_how", ticket_no=asked)
+            return [SlotSet("pending", pending)]
         number, tickets = await tickets_asked_about(tracker, limit=10)
         if number is None:
             open_ones = [t for t in tickets if t.withdrawal_refused(channel, sender) is None]
@@ -405,6 +425,8 @@ def ask_to_confirm(
 
 #: `pending` while the bot waits for the contact phone of a ticket filed elsewhere (or for its
 #: number, or the address, when the resident named none): `ticket_proof:<purpose>:<ticket_no>`.
+#: The dialogue policy routes a message holding a contact number to action_handle_inform while
+#: it is pending (`bot.nlu.form_answer_policy.PROOF_PENDING`, the same string).
 PROOF_PREFIX = "ticket_proof:"
 #: What the resident wants of that ticket (a withdrawal is a cancellation said as 撤回报停).
 CANCEL, WITHDRAW, STATUS = "cancel", "withdraw", "status"

@@ -67,6 +67,13 @@ _SECOND = re.compile(
 )
 
 
+def gives_a_number(text: str) -> bool:
+    """Whether a message holds a whole contact number (a mobile, a landline with its area code or
+    named as one): what the bot's question for a ticket's contact phone waits for, however the
+    classifier read the rest of the message."""
+    return _NUMBER.search(to_canonical(text or "")) is not None
+
+
 def number_meant(
     text: str, normalise: Callable[[str], str | None], *, canonical: bool = False
 ) -> str | None:

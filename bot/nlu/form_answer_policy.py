@@ -18,6 +18,10 @@ without looking at the message. For three kinds of message that is wrong:
   complaint form, a message the classifier read as a repair request that names no fault and asks
   for no fitter (晚上黑咕隆咚嘞 我差点掉进去 about the pit in front of the building) is more of the
   complaint, not a switch to the repair form's fault question.
+- **The contact phone of a ticket filed elsewhere** (`pending` ``ticket_proof:…``, asked by
+  actions/tickets.py): 13666667770 哦不对 13666667777 was read as a meter reading and started the
+  account lookup, and the ticket was never checked. A message with a whole contact number goes to
+  `action_handle_inform`, which checks it against the ticket.
 - **No lookup wanted** at the 户号 question (不查费 我就想知道能不能提前来热, 先别查 你就告诉我…,
   `bot.nlu.requests.declines_lookup`): the rule for its question answered it and the form asked
   for the 户号 again; the form answers it and ends.
@@ -30,7 +34,7 @@ from __future__ import annotations
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.nlu.agreement import (
@@ -39,6 +43,7 @@ from bot.nlu.agreement import (
     agrees_to_read_back,
     tells_more_of_complaint,
 )
+from bot.nlu.contact_fix import gives_a_number
 from bot.nlu.emergency import EMERGENCY, emergency_from
 from bot.nlu.requests import declines_lookup
 from bot.nlu.safety_net import OverridingPolicy
@@ -70,6 +75,11 @@ FILED_FORMS = {
     "action_submit_temp_check": "temp_check_form",
     "action_submit_complaint": COMPLAINT_FORM,
 }
+
+#: `pending` while the bot waits for the contact phone of a ticket filed elsewhere
+#: (actions/tickets.py `PROOF_PREFIX`), and the action that checks the answer.
+PROOF_PENDING = "ticket_proof:"
+INFORM_ACTION = "action_handle_inform"
 
 
 def shown_read_back(tracker: DialogueStateTracker) -> str:
@@ -117,6 +127,41 @@ def _answer_turn(tracker: DialogueStateTracker) -> str | None:
     return None
 
 
+def pending_before_message(tracker: DialogueStateTracker) -> str | None:
+    """The offer (`pending`) the bot made in its turn before the user's latest message, None when
+    that turn made none (an older offer is no longer what the message answers)."""
+    seen_message = False
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            if seen_message:
+                return None
+            seen_message = True
+        elif seen_message and isinstance(event, SlotSet) and event.key == "pending":
+            return str(event.value) if event.value else None
+    return None
+
+
+def _answers_ticket_proof(tracker: DialogueStateTracker) -> bool:
+    """Whether the latest message gives the contact phone the bot asked for a ticket's proof."""
+    message = next((e for e in reversed(tracker.events) if isinstance(e, UserUttered)), None)
+    return (
+        message is not None
+        and not tracker.active_loop_name
+        and not emergency_from(message.parse_data.get(EMERGENCY))
+        and (pending_before_message(tracker) or "").startswith(PROOF_PENDING)
+        and gives_a_number(message.text or "")
+    )
+
+
+def _proof_turn(tracker: DialogueStateTracker) -> str | None:
+    """`action_handle_inform` for a contact phone given for a ticket's proof, then a listen."""
+    if not _answers_ticket_proof(tracker):
+        return None
+    if tracker.latest_action_name == ACTION_LISTEN_NAME:
+        return INFORM_ACTION
+    return ACTION_LISTEN_NAME if tracker.latest_action_name == INFORM_ACTION else None
+
+
 def _person_after_filing(tracker: DialogueStateTracker) -> str | None:
     """The hand-off once the ticket of a read-back answered with 另外…转人工 is filed, and the
     listen after it; None otherwise."""
@@ -153,8 +198,10 @@ def _request_after_filing(tracker: DialogueStateTracker) -> str | None:
 def form_answer_turn(tracker: DialogueStateTracker) -> str | None:
     """What this policy insists on now (module docstring), or None."""
     if tracker.latest_action_name == ACTION_LISTEN_NAME:
-        return _answer_turn(tracker)
-    return _person_after_filing(tracker) or _request_after_filing(tracker)
+        return _answer_turn(tracker) or _proof_turn(tracker)
+    return (
+        _person_after_filing(tracker) or _request_after_filing(tracker) or _proof_turn(tracker)
+    )
 
 
 @DefaultV1Recipe.register(

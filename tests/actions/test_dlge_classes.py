@@ -25,6 +25,7 @@ from actions.tickets import (
     PROOF_PREFIX,
     ActionAskCancelTicket,
     ActionQueryTicket,
+    asks_how_to_cancel,
     phone_in,
     repeats_cancellation,
 )
@@ -603,3 +604,42 @@ def test_a_phone_after_the_ticket_number_is_read_as_the_phone() -> None:
 def test_a_question_about_the_cancellation_is_no_yes(text: str) -> None:
     assert not repeats_cancellation(text, "BX202612070001", None)
     assert repeats_cancellation("对 取消", "BX202612070001", None)
+
+
+async def test_a_question_at_the_confirmation_of_a_proved_ticket_keeps_that_ticket(
+    store: str, domain: dict[str, Any]
+) -> None:
+    """怎么取消？ after the proof: the ticket is not this conversation's, and looking it up again
+    said no ticket was found; the resident hears how to confirm, and a yes then cancels it."""
+    number = _open(store)
+    proof = CollectingDispatcher()
+    events = await ActionHandleInform().run(
+        proof, _asked(f"{PROOF_PREFIX}cancel:{number}", OWNER_PHONE), domain
+    )
+    pending = slot_values(events)["pending"]
+    assert pending == f"cancel:{number}"
+    dispatcher = CollectingDispatcher()
+    events = await ActionAskCancelTicket().run(
+        dispatcher, _asked(pending, "怎么取消？", "cancel_ticket"), domain
+    )
+    assert said(dispatcher, "utter_cancel_how")["ticket_no"] == number
+    assert "utter_ticket_not_found" not in texts(dispatcher)
+    assert slot_values(events)["pending"] == pending
+    assert _ticket(store, number).status == "new"
+
+    yes = CollectingDispatcher()
+    await ActionHandleYesNo().run(yes, _asked(pending, "确认取消", "affirm"), domain)
+    assert said(yes, "utter_ticket_cancelled")["ticket_no"] == number
+
+
+@pytest.mark.parametrize("text", ["怎么取消测温的那个？", "另一个怎么取消"])
+def test_a_question_about_another_ticket_is_not_about_the_one_asked(text: str) -> None:
+    assert not asks_how_to_cancel(text, "BX202612070001", None)
+    assert asks_how_to_cancel("怎么取消？", "BX202612070001", None)
+    assert not asks_how_to_cancel("怎么取消？", "BX202612070001", "BX202612070002")
+
+
+def test_the_policy_routes_the_same_pending_proof_the_actions_set() -> None:
+    from bot.nlu.form_answer_policy import PROOF_PENDING
+
+    assert PROOF_PENDING == PROOF_PREFIX

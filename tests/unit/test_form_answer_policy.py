@@ -231,3 +231,73 @@ def test_no_lookup_wanted_at_the_account_question_goes_to_the_form(
 def test_a_lookup_still_wanted_is_left_to_the_others(domain: Domain, text: str) -> None:
     tracker = _in_form(domain, "verify_form", "account_no", _user(text, "inform"))
     assert form_answer_turn(tracker) is None
+
+
+def _asked_for_the_proof(domain: Domain, *events: object) -> DialogueStateTracker:
+    """The bot asked for the contact phone of a ticket filed in another chat."""
+    return DialogueStateTracker.from_events(
+        "t",
+        [
+            ActionExecuted(ACTION_LISTEN_NAME),
+            _user("取消工单BX202612070001", "cancel_ticket"),
+            ActionExecuted("action_ask_cancel_ticket"),
+            SlotSet("pending", "ticket_proof:cancel:BX202612070001"),
+            ActionExecuted(ACTION_LISTEN_NAME),
+            *events,
+        ],
+        domain.slots,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("13666667770 哦不对 13666667777", "report_meter_reading"),
+        ("电话是010-6234 5678", "query_fee"),
+    ],
+)
+def test_a_contact_phone_for_a_tickets_proof_goes_to_the_check(
+    domain: Domain, text: str, intent: str
+) -> None:
+    """Read as a meter reading, the corrected phone started the account lookup and the ticket
+    was never checked."""
+    tracker = _asked_for_the_proof(domain, _user(text, intent))
+    assert form_answer_turn(tracker) == "action_handle_inform"
+    tracker.update(ActionExecuted("action_handle_inform"))
+    tracker.update(SlotSet("pending", None))
+    assert form_answer_turn(tracker) == ACTION_LISTEN_NAME
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "pending"),
+    [
+        ("我不记得了", "deny", "ticket_proof:cancel:BX202612070001"),  # no number: its own way
+        ("13666667777", "inform", "cancel:BX202612070001"),  # not a proof question
+    ],
+)
+def test_other_answers_are_left_to_the_rules(
+    domain: Domain, text: str, intent: str, pending: str
+) -> None:
+    tracker = DialogueStateTracker.from_events(
+        "t",
+        [
+            ActionExecuted(ACTION_LISTEN_NAME),
+            _user("取消工单", "cancel_ticket"),
+            SlotSet("pending", pending),
+            ActionExecuted(ACTION_LISTEN_NAME),
+            _user(text, intent),
+        ],
+        domain.slots,
+    )
+    assert form_answer_turn(tracker) is None
+
+
+def test_an_older_proof_question_is_not_answered_by_a_later_number(domain: Domain) -> None:
+    tracker = _asked_for_the_proof(
+        domain,
+        _user("算了 先报个修吧", "report_repair"),
+        ActionExecuted("repair_form"),
+        ActionExecuted(ACTION_LISTEN_NAME),
+        _user("13666667777", "inform"),
+    )
+    assert form_answer_turn(tracker) is None
