@@ -204,9 +204,9 @@ async def spelling_confirmed(tracker: Tracker) -> str | None:
 def describe(outage: OutageView, community: str, now: datetime) -> dict[str, str]:
     """The variables of `utter_outage_found` for one outage."""
     if outage.active(now):
-        when = f"已于 {clock.format_moment(outage.starts_at)} 开始停热，"
+        when = f"已于 {clock.format_spoken(outage.starts_at, now)} 开始停热，"
     else:
-        when = f"将于 {clock.format_moment(outage.starts_at)} 开始停热，"
+        when = f"将于 {clock.format_spoken(outage.starts_at, now)} 开始停热，"
     if outage.expected_end_at is None:
         restore = "恢复时间确定后会第一时间通知。"
     elif outage.expected_end_at <= now:
@@ -214,7 +214,7 @@ def describe(outage: OutageView, community: str, now: datetime) -> dict[str, str
         restore = "已超过原定恢复时间，正在抢修中，恢复后会第一时间通知。"
     else:
         left = time_left(outage.expected_end_at - now)
-        restore = f"预计 {clock.format_moment(outage.expected_end_at)} 恢复供热{left}。"
+        restore = f"预计 {clock.format_spoken(outage.expected_end_at, now)} 恢复供热{left}。"
     return {
         "community": community,
         "kind": outage.kind_name,

@@ -45,6 +45,32 @@ def format_window(start: datetime, end: datetime) -> str:
     return f"{day}{s:%H:%M} 至 {format_moment(e)}"
 
 
+#: Parts of the day as residents name them, by the hour they start.
+_DAY_PARTS = (
+    (0, "凌晨"),
+    (5, "早上"),
+    (8, "上午"),
+    (11, "中午"),
+    (13, "下午"),
+    (17, "傍晚"),
+    (19, "晚上"),
+)
+_NEAR_DAYS = {0: "今天", 1: "明天", 2: "后天"}
+
+
+def format_spoken(moment: datetime, now: datetime) -> str:
+    """`今天（12月7日）傍晚 18:00`: a moment as a resident asks about it (几点能热？今晚能来吗？),
+    the day named from `now` when it is near and the part of the day beside the clock time.
+    18:00 alone made a reader work out that it is this evening; 12月10日（周四）上午 08:00 further
+    ahead."""
+    m, today = local(moment), local(now).date()
+    part = next(name for hour, name in reversed(_DAY_PARTS) if m.hour >= hour)
+    near = _NEAR_DAYS.get((m.date() - today).days)
+    day = f"{m.month}月{m.day}日"
+    named = f"{near}（{day}）" if near else f"{day}（周{_WEEKDAYS[m.weekday()]}）"
+    return f"{named}{part} {m:%H:%M}"
+
+
 def format_due(moment: datetime | None) -> str:
     """A deadline for a chat message; a ticket without one is handled 尽快 (as soon as possible)."""
     return format_moment(moment) if moment else "尽快"

@@ -58,3 +58,24 @@ def test_the_anchor_names_what_it_expects_when_malformed() -> None:
             load_settings({CLOCK_ANCHOR_ENV: bad})
     parsed = load_settings({CLOCK_ANCHOR_ENV: clock_anchor_value(MONDAY, 1.5)}).clock_anchor
     assert parsed == (MONDAY, 1.5)
+
+
+@pytest.mark.parametrize(
+    ("moment", "spoken"),
+    [
+        ("2026-12-07T18:00", "今天（12月7日）傍晚 18:00"),
+        ("2026-12-07T21:30", "今天（12月7日）晚上 21:30"),
+        ("2026-12-08T03:00", "明天（12月8日）凌晨 03:00"),
+        ("2026-12-09T12:00", "后天（12月9日）中午 12:00"),
+        ("2026-12-10T08:00", "12月10日（周四）上午 08:00"),
+        ("2026-12-06T16:00", "12月6日（周日）下午 16:00"),
+    ],
+)
+def test_an_outage_time_is_said_with_its_day_and_part_of_the_day(
+    moment: str, spoken: str
+) -> None:
+    """几点能来热？ 18:00 alone left an elderly resident to work out that it is this evening
+    (the writers' hax-019 asked 今晚 and was told 12月7日 18:00)."""
+    zone = ZoneInfo("Asia/Shanghai")
+    now = datetime(2026, 12, 7, 10, 0, tzinfo=zone)
+    assert clock.format_spoken(datetime.fromisoformat(moment).replace(tzinfo=zone), now) == spoken
