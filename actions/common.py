@@ -33,7 +33,15 @@ from rasa_sdk.types import DomainDict
 from bot.base import clock
 from bot.channels.ids import ForeignConversation, identity_of
 from bot.handoff.triggers import upset
-from bot.nlu.address import Address, address_meant, corrected, parse_address
+from bot.nlu.address import (
+    Address,
+    address_meant,
+    corrected,
+    missing_for_visit,
+    parse_address,
+    withholds_door,
+    without_door,
+)
 from bot.nlu.agreement import ADDED_REQUEST_FORMS, adds_a_request
 from bot.nlu.clauses import is_question
 from bot.nlu.contact_fix import (
@@ -583,7 +591,8 @@ def asked_in_a_row(tracker: Tracker, slot: str) -> int:
     Counted from what the resident saw, not from `requested_slot`: a validation action with its
     own `required_slots` and the form both set that slot on one ask.
     """
-    asks = {f"utter_ask_{slot}", f"utter_emergency_need_{slot}"}  # the urgent path's one line
+    # the urgent path's one line, and the question for the rest of an address (几单元几号？)
+    asks = {f"utter_ask_{slot}", f"utter_emergency_need_{slot}", f"utter_ask_{slot}_rest"}
     # a form's own wording of the question (utter_ask_verify_form_address) is the same ask
     form_ask = f"_form_{slot}"
     return sum(
@@ -1012,6 +1021,8 @@ class ContactSlots:
             text = latest_text(tracker)
             if parse_address(text, await read_db(known_communities)).is_usable:
                 return {"address": text}
+            if withholds_door(text, asked=True):
+                return {"address": text}  # 不记得 来了再说: validated, to be told why or filed
             if spelled := await spelling_confirmed(tracker):
                 return {"address": spelled}  # 对 after 您说的是不是“幸福里小区”？
         return await prefill_from_account(tracker, "address")
@@ -1167,10 +1178,20 @@ class ContactSlots:
                 dispatcher, tracker, "address", "utter_invalid_address"
             )
             return {"address": None, **kept}
-        if tracker.active_loop.get("name") in VISIT_FORMS and only_the_community(address):
-            # 我的房子 和平里: a ticket for "和平里" sends a fitter to a whole community. Said
-            # in answer to the address question, the resident hears why it is asked again;
-            # otherwise (named in passing, or the account's) the form asks it in its turn
+        form = tracker.active_loop.get("name")
+        if (
+            form in FITTER_FORMS
+            and not tracker.get_slot("urgent_ticket_no")
+            and missing_for_visit(address, latest_text(tracker))
+        ):
+            if not requested(tracker, "address") and replace(address, raw="") == replace(
+                held, raw=""
+            ):
+                # 联系电话打社区 at the phone question adds nothing to the address held
+                return {"address": _value_before_this_message(tracker, "address")}
+            return {"address": _door_still_missing(dispatcher, tracker, address, this_message)}
+        if form in VISIT_FORMS and only_the_community(address):
+            # 我的房子 和平里 for an urgent leak or a 报停: the form asks in its turn
             if requested(tracker, "address"):
                 dispatcher.utter_message(
                     response="utter_address_incomplete", community=address.community
@@ -1320,6 +1341,9 @@ def _a_time_not_a_place(tracker: Tracker, address: Address, communities: list[st
 #: 报停 or meter check in the verification form), and so need the building or the flat, not only
 #: the community (a complaint is routed by its community).
 VISIT_FORMS = frozenset({"repair_form", "temp_check_form", "verify_form"})
+#: Forms that send a fitter, who must find the door: the address needs its building, unit and
+#: door number (`missing_for_visit`), or a note that the fitter calls for them.
+FITTER_FORMS = frozenset({"repair_form", "temp_check_form"})
 #: Words around a community name that say nothing more of where (我家在和平里小区的).
 _NOTHING_MORE = re.compile(r"[\s,，。.!！?？、]|小区|我家|我们家|俺家|住|在|的|是|那儿|这儿")
 
@@ -1329,6 +1353,51 @@ def agreed_without_a_value(tracker: Tracker, value: Any) -> bool:
     登记一下 来了还不热再说): the resident agrees to go on, so "that does not look like a phone
     number" would reproach them for an answer they did not give; the form asks again."""
     return latest_intent(tracker) == "affirm" and not any(ch.isdigit() for ch in str(value or ""))
+
+
+#: Why the door number is asked, said once to a resident who cannot or will not give it.
+DOOR_WHY = "utter_address_why"
+#: The question for the rest of an address partly told (阳光花园6号楼，几单元几号？).
+ASK_REST = "utter_ask_address_rest"
+
+
+def _door_still_missing(
+    dispatcher: CollectingDispatcher, tracker: Tracker, address: Address, this_message: bool
+) -> str | None:
+    """The address to keep when a visit's address lacks the building, unit or door number
+    (`missing_for_visit`): None, so the form asks for the rest (`ActionAskAddress` names only the
+    parts missing), after why it is needed when the resident says they cannot give it; the
+    address with `DOOR_NOT_GIVEN` when they still cannot after hearing why, or it was asked
+    twice already: filed and called ahead, never asked a third time (the way out is for a
+    question that cannot be answered, and this one can be left to the fitter's call)."""
+    withheld = this_message and withholds_door(
+        latest_text(tracker), asked=requested(tracker, "address")
+    )
+    run = unanswered_run(tracker, "address")
+    why_told = any(uttered(event) == DOOR_WHY for event in run)
+    if this_message and ((withheld and why_told) or asked_in_a_row(tracker, "address") >= 2):
+        accepted = without_door(address)
+        if not requested(tracker, "address"):
+            dispatcher.utter_message(response="utter_noted_address", address=accepted)
+        return accepted
+    if withheld:
+        dispatcher.utter_message(response=DOOR_WHY)
+    elif requested(tracker, "address") and only_the_community(address):
+        # 就和平里: why the address is asked again, before the question for the rest
+        dispatcher.utter_message(response="utter_address_incomplete", community=address.community)
+    return None
+
+
+def home_asked_for(tracker: Tracker, communities: list[str]) -> Address:
+    """The parts of the home told so far in this request (阳光花园6号楼), so that the address
+    question asks only for the rest: the community named since the request started, with the
+    building or flat told with it (`home_told`)."""
+    named = _community_said_before(tracker, communities)
+    home = home_told(tracker, communities)
+    if named is None:
+        # a community told before the request (金色家园停暖了吗, then 报修) may be another home
+        return Address(raw="") if home.community else home
+    return home if home.community == named else Address(raw="", community=named)
 
 
 def only_the_community(address: Address) -> bool:

@@ -66,7 +66,7 @@ from actions.tickets import CANCEL_PREFIX, status_detail
 from bot.base import clock
 from bot.nlu.address import Address, parse_address
 from bot.nlu.emergency import only_discounted
-from bot.nlu.faults import fault_type_of, is_urgent, ticket_fault
+from bot.nlu.faults import fault_type_of, is_urgent, leak_only_feared, ticket_fault
 from bot.nlu.requests import DECLINED_VISIT, asks_for_measurement
 from bot.privacy import mask_phone
 from bot.services import tickets as ticket_service
@@ -185,6 +185,9 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
                 dispatcher.utter_message(response="utter_invalid_fault_type")
                 return {"fault_type": None}
             fault = "other"
+        if fault == "leak" and leak_only_feared(latest_text(tracker)):
+            # 阀门拧不动…怕弄坏了漏水: the leak is feared; the valve is the fault (hail-x hax-007)
+            fault = fault_type_of(latest_text(tracker)) or "other"
         fault = ticket_fault(fault, latest_text(tracker)) or fault
         held = value_before_this_message(tracker, "fault_type")
         if _keeps_the_fault_told(tracker, held, fault):

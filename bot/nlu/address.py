@@ -31,14 +31,19 @@ from bot.nlu.numbers import to_canonical
 from bot.nlu.self_correction import correction_in
 
 __all__ = [
+    "DOOR_NOT_GIVEN",
     "EN_PARTS",
+    "FLAT_PARTS",
     "Address",
     "address_meant",
     "communities_spelt_like",
     "corrected",
     "english_address_in_chinese",
+    "missing_for_visit",
     "parse_address",
     "unserved_community",
+    "withholds_door",
+    "without_door",
 ]
 
 
@@ -123,7 +128,7 @@ _UNIT = re.compile(r"(?<!\d)(\d{1,2})号?(?:单元|门|洞)")
 _UNIT_ROOM = re.compile(r"(\d{1,2})-(\d{3,4})(?!\d)")
 _ROOM_MARKED = re.compile(
     r"(?<![\d.])(\d{1,5}[A-Za-z]?)(?:室|号房|房间|户|房|号(?![院楼\u4e00-\u9fff]))"
-    r"|(?:房间|房号|室)(\d{2,5})"
+    r"|(?:房间|房号|室)(\d{2,5})(?![\d.度℃])"  # 卧室16度 is a reading, not room 16
 )
 _ROOM_BARE = re.compile(r"(?<![\d.])(\d{3,4})(?![\d.:号楼栋幢座单元门洞层])")
 
@@ -495,3 +500,71 @@ _HOME_SAID = "家在|家住|住在|我住|俺住|我是|我们是|俺是|家是|
 _HEAT_SAID = (
     "的暖气|的供暖|的供热|的采暖|暖气|供暖|供热|采暖|停暖|停热|归你们|是你们|是不是|你们管"
 )
+
+
+#: The parts of a flat a fitter needs besides the community, in the order they are asked.
+FLAT_PARTS: tuple[str, ...] = ("building", "unit", "room")
+#: Words for a place that is no flat (底商, 楼道, 写字楼一层大堂): it is found by them, and has no
+#: unit or door number to ask for.
+_NOT_A_FLAT = re.compile(
+    "底商|商铺|门面|门市|楼道|楼梯|走廊|大堂|大厅|写字楼|商务楼|办公|地下室|车库|锅炉房|换热站|泵房|"
+    r"物业|会所|幼儿园|学校|平房|\d+层|[一二三四五六七八九十]层"
+)
+#: Words that say the building has no units (没有单元, 就一个单元, 不分单元).
+_NO_UNITS = re.compile(r"(?:没有?|不分|无)单元|(?:就|只有?)(?:一|1)个单元|单元(?:没有|不分)")
+
+
+def missing_for_visit(address: Address, told: str = "") -> tuple[str, ...]:
+    """The parts of `FLAT_PARTS` a fitter still needs to find the door of `address`: a ticket for
+    阳光花园6号楼, 金色家园7号楼702 or the community alone sent him to a staircase he had to guess
+    (players' findings 3, class C; the demo buildings have 2–4 units). None for a place that is no
+    flat (和平里6号楼楼道, 阳光花园2号楼底商105), and no unit where `told` says there is none."""
+    if _NOT_A_FLAT.search(to_canonical(address.raw)):
+        return ()
+    no_units = _NO_UNITS.search(to_canonical(told)) is not None
+    return tuple(
+        part
+        for part in FLAT_PARTS
+        if not getattr(address, part) and not (part == "unit" and no_units)
+    )
+
+
+#: The part of a home's address a message is about (具体门牌, 楼号, 几单元, 那栋).
+_DOOR_WORDS = re.compile(
+    "门牌|楼号|房号|门号|单元|几号|几栋|哪栋|那栋|哪个楼|几楼|地址|具体|哪户|几门"
+)
+#: Saying it cannot or will not be told (说不清, 记不住, 不想说).
+_CANNOT_SAY = re.compile(
+    "说不(?:清|上来|准|好)|记不(?:清|住|得)|(?:不|没)记得|不(?:知道|清楚|晓得|确定)|忘(?:了|记)|"
+    "搞不清|弄不清|(?:不|没)(?:想|方便|愿意|必要)(?:说|告诉|透露|给|留)|不告诉|保密"
+)
+#: Putting it off to the visit or a call (师傅来了我再说, 到时候再告诉你, 打电话再说).
+_TOLD_LATER = re.compile(
+    "(?:来了|到了|上门|到时候?|见面|当面|来的时候|到楼下)(?:我|的时候|时|了)?(?:再|就)?(?:说|告诉|讲|指|带)|"
+    "(?:来了|到了|上门|到时候?)[^，,。!！?？]{0,4}?我?(?:再|就)(?:说|告诉|讲|指|带)|"
+    "(?:打|来|通)电话(?:给我|我)?(?:再|时)?(?:说|告诉|讲)"
+)
+
+
+def withholds_door(text: str | None, asked: bool = False) -> bool:
+    """Whether `text` says the door number will not come now: it cannot be told (楼号我也说不清,
+    不记得几单元; a bare 不知道 only where the address was `asked`) or is put off to the visit
+    (具体门牌你们师傅来了我再说). The resident is told once why it is needed; after that the
+    ticket is filed without it, never the message taken as the address (players' findings 3,
+    class C)."""
+    canonical = re.sub(r"\s+", "", to_canonical(text or ""))
+    if _TOLD_LATER.search(canonical):
+        return True
+    if _CANNOT_SAY.search(canonical) is None:
+        return False
+    return asked or _DOOR_WORDS.search(canonical) is not None
+
+
+#: The note an address filed without its door number carries, read back and on the ticket.
+DOOR_NOT_GIVEN = "门牌未提供，师傅上门前电话确认"
+
+
+def without_door(address: Address) -> str:
+    """The address to file when the resident cannot give the rest: what was told, with the note
+    (东风新村（门牌未提供，师傅上门前电话确认）)."""
+    return f"{address.summary()}（{DOOR_NOT_GIVEN}）"

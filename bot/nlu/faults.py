@@ -33,6 +33,7 @@ __all__ = [
     "air_in_radiator",
     "fault_type_of",
     "is_urgent",
+    "leak_only_feared",
     "ticket_fault",
     "whole_building_cold",
 ]
@@ -74,12 +75,19 @@ _NOISE = re.compile(
     "噪音|噪声|(?<!影)响(?!应)|咚咚|当当|哐|咣|哗哗|嗡嗡|滋滋|嘶嘶|咕噜|咕嘟|嘀嗒|声音|动静|吵|敲(?!门)|异响"
 )
 _VALVE_MENTION = re.compile("阀门|阀")
+#: Words that make the leak after them feared or supposed, not told (怕弄坏了漏水, 万一漏水, 会不会
+#: 漏水, 免得跑水): a valve that will not turn, touched carefully for fear of a leak, was filed as
+#: a leak (hail-x hax-007). 怕是漏了 supposes a leak that is there, and 主要是漏水 tells one.
+_FEARED = re.compile(
+    "(?:万一|如果|假如|(?<![主需只就])要是|一旦|担心|害怕|生怕|(?<!可)怕(?![是冷])|会不会|可能会|"
+    "免得|以免|省得|防止|以防)[^，,。.!！?？；;]{0,8}$"
+)
 _OTHER = re.compile(
     "坏了|坏掉|损坏|故障|不好使|不管用|毛病|出问题|有问题|掉了|脱落|松了|松动|歪了|生锈|锈|变形|倒了"
 )
 
 _RULES: tuple[tuple[str, re.Pattern[str], bool], ...] = (
-    # (fault type, pattern, whether a preceding negation cancels a match)
+    # (fault type, pattern, whether a preceding negation cancels a match; a leak's also a fear)
     ("leak", _LEAK, True),
     ("valve", _VALVE_FAULT, False),
     ("air", _AIR, True),
@@ -102,9 +110,27 @@ def _has_match(pattern: re.Pattern[str], text: str, negatable: bool) -> bool:
         if not negatable:
             return True
         before = text[max(0, m.start() - 3) : m.start()]
-        if not NEGATION.search(before):
-            return True
+        if NEGATION.search(before):
+            continue
+        if pattern is _LEAK and _feared(text, m.start()):
+            continue  # 怕弄坏了漏水: the leak is what the resident fears, not what they see
+        return True
     return False
+
+
+def _feared(text: str, start: int) -> bool:
+    """Whether the words before `start` in its clause make what follows a fear (怕弄坏了…)."""
+    return _FEARED.search(text[max(0, start - 12) : start]) is not None
+
+
+def leak_only_feared(text: str | None) -> bool:
+    """Whether `text` names a leak only as feared or supposed (阀门拧不动 怕弄坏了漏水, 万一漏水):
+    an entity 漏水 taken from it is no leak told, and the fault is what else the text names."""
+    if not text:
+        return False
+    prepared = _prepare(text)
+    hits = list(_LEAK.finditer(prepared))
+    return bool(hits) and all(_feared(prepared, m.start()) for m in hits)
 
 
 def fault_type_of(text: str | None) -> str | None:

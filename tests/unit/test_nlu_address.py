@@ -6,7 +6,16 @@ import dataclasses
 
 import pytest
 
-from bot.nlu.address import Address, communities_spelt_like, parse_address
+from bot.nlu.address import (
+    DOOR_NOT_GIVEN,
+    FLAT_PARTS,
+    Address,
+    communities_spelt_like,
+    missing_for_visit,
+    parse_address,
+    withholds_door,
+    without_door,
+)
 
 Parts = tuple[str | None, str | None, str | None, str | None]
 
@@ -202,3 +211,83 @@ def test_a_place_we_do_not_serve_is_offered_our_names_spelt_like_it(
 ) -> None:
     known = ["阳光花园", "幸福里小区", "金色家园", "和平里", "翠湖苑", "东风新村"]
     assert communities_spelt_like(said, known) == offered
+
+
+KNOWN = ["阳光花园", "幸福里小区", "金色家园", "和平里", "翠湖苑", "东风新村"]
+
+
+@pytest.mark.parametrize(
+    ("text", "missing"),
+    [
+        # players' findings 3, class C: what a fitter could not find the door by
+        ("我家暖气热一阵凉一阵的 阳光花园6号楼 啥情况", ("unit", "room")),
+        ("金色家园7号楼 702", ("unit",)),
+        ("我住东风新村 具体门牌你们师傅来了我再说", ("building", "unit", "room")),
+        ("你好 我家在碧桂园 不对 我记错了 我们小区叫翠湖苑 暖气片不热", FLAT_PARTS),
+        ("和平里3号楼2单元", ("room",)),
+        ("幸福里小区12栋402", ("unit",)),
+        ("东风新村5-302", ("unit",)),
+        # complete, or a place that is no flat: nothing to ask
+        ("阳光花园5号楼1单元302", ()),
+        ("东风新村12号楼4门601", ()),
+        ("阳光花园2号楼底商105", ()),
+        ("和平里6号楼楼道", ()),
+        ("和平里写字楼一层大堂", ()),
+        ("金色家园商务楼A座305", ()),
+    ],
+)
+def test_a_visit_needs_the_building_unit_and_door(text: str, missing: tuple[str, ...]) -> None:
+    assert missing_for_visit(parse_address(text, KNOWN)) == missing
+
+
+@pytest.mark.parametrize("told", ["没有单元", "我们楼不分单元", "就一个单元", "只有1个单元 702"])
+def test_no_unit_is_asked_where_the_building_has_none(told: str) -> None:
+    assert missing_for_visit(parse_address("金色家园7号楼702", KNOWN), told) == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我住东风新村 具体门牌你们师傅来了我再说",
+        "金色家园后面那栋 楼号我也说不清",
+        "不记得是几单元了",
+        "门牌号到时候再告诉你",
+        "师傅到了楼下我再指给他",
+        "具体地址不方便说",
+        "楼号记不清了 上门打电话再说吧",
+    ],
+)
+def test_a_door_number_withheld_is_told(text: str) -> None:
+    assert withholds_door(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "暖气不热 不知道咋回事 阳光花园6号楼",  # unsure of the cause, not of the door
+        "阳光花园6号楼2单元301",
+        "忘了关窗 屋里冷",
+        "说不清哪儿的毛病 就是不热",
+    ],
+)
+def test_words_of_doubt_about_other_things_withhold_no_door(text: str) -> None:
+    assert not withholds_door(text)
+
+
+def test_a_bare_i_do_not_know_withholds_only_as_the_answer_to_the_address() -> None:
+    assert not withholds_door("不知道")
+    assert withholds_door("不知道", asked=True)
+    assert withholds_door("真记不住", asked=True)
+
+
+def test_an_address_filed_without_its_door_says_so() -> None:
+    filed = without_door(parse_address("我住东风新村 具体门牌你们师傅来了我再说", KNOWN))
+    assert filed == f"东风新村（{DOOR_NOT_GIVEN}）"
+    assert parse_address(filed, KNOWN).community == "东风新村"  # the ticket's columns
+
+
+def test_a_room_reading_is_no_room_number() -> None:
+    """卧室16度 in a 测温 request: the address question named "翠湖苑16" as told."""
+    assert parse_address("翠湖苑 申请测室温 卧室16度", KNOWN).room is None
+    assert parse_address("卧室18℃ 阳光花园", KNOWN).room is None
+    assert parse_address("和平里3号楼2单元 室402", KNOWN).room == "402"

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from bot.nlu.faults import FAULT_TYPES, fault_type_of, is_urgent
+from bot.nlu.faults import FAULT_TYPES, fault_type_of, is_urgent, leak_only_feared
 
 
 @pytest.mark.parametrize(
@@ -264,3 +264,37 @@ def test_ten_thousand_characters_are_fast(chunk: str) -> None:
 )
 def test_english_words_of_a_fault(text: str, fault: str) -> None:
     assert fault_type_of(text) == fault
+
+
+@pytest.mark.parametrize(
+    ("text", "fault"),
+    [
+        # hail-x hax-007: the valve is the fault, the leak only feared
+        ("阀门怎么拧都拧不动，好像锈住了，我也不敢使太大劲，怕弄坏了漏水。", "valve"),
+        ("暖气阀门锈死了 拧不动 万一拧坏了漏水咋整", "valve"),
+        ("那个阀门关不上 会不会漏水啊", "valve"),
+        ("暖气片不热 我也不敢动阀门 生怕跑水", "no_heat"),
+        # a leak seen stays a leak, whatever is feared beside it
+        ("阀门往下滴水 我怕漏到楼下", "leak"),
+        ("暖气片接口漏水 怕泡了地板", "leak"),
+        ("一直在漏 担心漏到楼下", "leak"),
+        ("怕是漏了 地上湿了一片", "leak"),  # a suspicion of a present leak
+        ("主要是漏水", "leak"),
+        ("要是再不来修水都漫到客厅了 现在就在漏", "leak"),
+    ],
+)
+def test_a_feared_leak_sets_no_fault(text: str, fault: str) -> None:
+    assert fault_type_of(text) == fault
+
+
+@pytest.mark.parametrize(
+    ("text", "feared"),
+    [
+        ("阀门拧不动 怕弄坏了漏水", True),
+        ("万一漏水怎么办", True),
+        ("阀门往下滴水 我怕漏到楼下", False),
+        ("阀门拧不动", False),
+    ],
+)
+def test_a_leak_named_only_as_feared_is_told_apart(text: str, feared: bool) -> None:
+    assert leak_only_feared(text) is feared
