@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -27,6 +27,7 @@ from actions.applications import (
 )
 from actions.common import (
     ContactSlots,
+    bot_said_within,
     channel_of,
     guarded,
     in_db,
@@ -55,6 +56,7 @@ from actions.side_questions import answer_side_questions, follow_up_instead
 from actions.subscriptions import offer_after_binding
 from bot.base import clock
 from bot.channels.source import source_of
+from bot.nlu.bill_questions import bill_asked
 from bot.nlu.form_answers import area_asked, no_account_number
 from bot.nlu.heating_back import wants_heating_back
 from bot.nlu.numbers import chinese_to_arabic, normalise_account_no, normalise_phone
@@ -73,6 +75,7 @@ from bot.privacy import mask_account
 from bot.services import applications as application_service
 from bot.services.accounts import (
     FeeSummary,
+    bill_follow_up,
     fee_summary,
     is_registered_phone,
     verify,
@@ -187,6 +190,8 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
             return tell_heating_back(dispatcher, tracker)
         if (follow_up := follow_up_instead(dispatcher, tracker)) is not None:
             return follow_up  # 多少钱 right after an answer: that answer's cost, no 户号 asked
+        if not tracker.get_slot("requested_slot") and await answer_about_bill(dispatcher, tracker):
+            return leave_form(tracker)  # 多少钱 啥时候截止 right after the bill: from that bill
         said_before = len(dispatcher.messages)
         await answer_side_questions(dispatcher, tracker)
         if (late := late_stop_asked(dispatcher, tracker)) is not None:
@@ -316,30 +321,80 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
     ) -> dict[str, Any]:
         """Check the four digits, or the whole number when one was given, against the account,
         counting failures per sender and account."""
-        mobile = _whole_mobile(str(value or ""))
-        digits = [mobile] if mobile else _last4_candidates(str(value or ""))
-        if len(digits) != 1:
+        digits = _proof_in(str(value or ""))
+        if digits is None:
             reproach(dispatcher, "utter_invalid_last4")  # not after the other ways were said
             return {"phone_last4": None}
-        account = str(tracker.get_slot("account_no"))
-        rules = policy()
-        now = clock.now()
-        source = source_of(message_metadata(tracker))
-        result = await in_db(
-            verify, rules, channel_of(tracker), tracker.sender_id, account, digits[0], now, source
+        return await _check_proof(dispatcher, tracker, str(tracker.get_slot("account_no")), digits)
+
+
+def _proof_in(text: str) -> str | None:
+    """The one proof a message gives: a whole mobile number, else its one group of four digits."""
+    mobile = _whole_mobile(text)
+    digits = [mobile] if mobile else _last4_candidates(text)
+    return digits[0] if len(digits) == 1 else None
+
+
+async def _check_proof(
+    dispatcher: CollectingDispatcher, tracker: Tracker, account: str, digits: str
+) -> dict[str, Any]:
+    """Check the digits against the account, counting failures per sender and account, and say
+    how it went: the slots the form keeps (`phone_last4` ok, `LOCKED`, or None to ask again)."""
+    rules = policy()
+    now = clock.now()
+    source = source_of(message_metadata(tracker))
+    result = await in_db(
+        verify, rules, channel_of(tracker), tracker.sender_id, account, digits, now, source
+    )
+    if result.ok:
+        return {"phone_last4": "ok", "verified_account": account}
+    if result.retry_at is not None:
+        dispatcher.utter_message(
+            response="utter_verify_paused" if result.paused else "utter_verify_locked",
+            wait=wait_text(result.retry_at - now),
+            retry_at=clock.format_moment(result.retry_at),
+            hotline=rules.company.hotline,
         )
-        if result.ok:
-            return {"phone_last4": "ok", "verified_account": account}
-        if result.retry_at is not None:
-            dispatcher.utter_message(
-                response="utter_verify_paused" if result.paused else "utter_verify_locked",
-                wait=wait_text(result.retry_at - now),
-                retry_at=clock.format_moment(result.retry_at),
-                hotline=rules.company.hotline,
-            )
-            return {"phone_last4": LOCKED, "verified_account": None}
-        dispatcher.utter_message(response="utter_verify_failed", remaining=result.remaining)
-        return {"phone_last4": None}
+        return {"phone_last4": LOCKED, "verified_account": None}
+    dispatcher.utter_message(response="utter_verify_failed", remaining=result.remaining)
+    return {"phone_last4": None}
+
+
+#: The answers that tell the resident to wait before the digits are checked again.
+WAIT_ANSWERS = frozenset({"utter_verify_locked", "utter_verify_paused"})
+
+
+async def digits_after_wait(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType] | None:
+    """The digits sent again right after the bot said to wait (p3-082: 5678 after the lockout got
+    "请问您想办理什么业务"): tried on the same account like an answer to the question. While the
+    wait holds the try is refused uncounted (`verify`) and the wait is said again with the time
+    left; once it is over the digits are checked, and the lookup goes on (the bill) or asks
+    again. None for any other message, or when no account was being verified."""
+    if not bot_said_within(tracker, WAIT_ANSWERS, 3):
+        return None
+    text = latest_text(tracker)
+    digits = _proof_in(text)
+    account = _account_tried(tracker)
+    if digits is None or account is None or normalise_account_no(text) == account:
+        return None
+    checked = await _check_proof(dispatcher, tracker, account, digits)
+    if checked["phone_last4"] == LOCKED:
+        return []
+    events: list[EventType] = [SlotSet("account_no", account)]
+    if checked["phone_last4"] == "ok":
+        events.append(SlotSet("verified_account", account))
+    return [*events, FollowupAction("verify_form")]
+
+
+def _account_tried(tracker: Tracker) -> str | None:
+    """The account number this conversation last gave for a verification (cleared when the
+    lookup ended), None when none was given."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "slot" and event.get("name") == "account_no" and event["value"]:
+            return str(event["value"])
+    return None
 
 
 #: Intents whose own rules stop the form (form_interruptions.yml): their wording is theirs.
@@ -596,19 +651,27 @@ def bill_shown_lately(tracker: Tracker) -> bool:
     return False
 
 
-async def show_earlier_bill(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
-    """那去年的呢 right after a bill: the earlier season's bill of the same verified account,
-    whatever the classifier made of the words (a yes, a value, a question). False when the
-    message asks no earlier season, no bill was just shown, or the proof has lapsed (the
-    message then keeps its usual meaning)."""
-    back = earlier_season(latest_text(tracker))
-    if not back or not bill_shown_lately(tracker):
+async def answer_about_bill(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """A short question right after a bill, read against it whatever the classifier made of
+    the words (a yes, a value, a question): 那去年的呢 is the earlier season's bill of the same
+    verified account; 多少钱 啥时候截止 / 晚交有滞纳金吗 are answered from the bill just shown and
+    the policy (`bill_follow_up`: the amount, the deadline, the late fee from which day; hax-013
+    got a menu of topics). False when the message asks neither, no bill was just shown, or the
+    proof has lapsed (the message then keeps its usual meaning)."""
+    text = latest_text(tracker)
+    back = earlier_season(text)
+    asked = frozenset() if back else bill_asked(text)
+    if not (back or asked) or not bill_shown_lately(tracker):
         return False
     account = verified_account(tracker)
     if not account:
         return False
-    summary = await read_db(fee_summary, policy(), account, clock.now().date(), back)
-    _show_fee(dispatcher, summary, earlier=True)
+    today = clock.now().date()
+    summary = await read_db(fee_summary, policy(), account, today, back)
+    if back:
+        _show_fee(dispatcher, summary, earlier=True)
+    else:
+        dispatcher.utter_message(text=bill_follow_up(policy(), summary, today, asked))
     return True
 
 

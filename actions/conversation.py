@@ -23,7 +23,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import grievances
-from actions.account import show_earlier_bill, tell_fee_estimate
+from actions.account import answer_about_bill, digits_after_wait, tell_fee_estimate
 from actions.applications import NEXT_SEASON_STOP, late_stop_offered_again
 from actions.cold_room import (
     reading_below_standard,
@@ -384,7 +384,7 @@ class ActionHandleYesNo(Action):
         pending = fresh_pending(tracker) or ""
         yes = said_yes(tracker)
         cleared: list[EventType] = [SlotSet("pending", None)]
-        if await show_earlier_bill(dispatcher, tracker):
+        if await answer_about_bill(dispatcher, tracker):
             return cleared  # 那去年的呢 after the bill (read as a yes)
         if pending == OFFER:
             return cleared + await answer_offer(dispatcher, tracker, yes)
@@ -804,7 +804,10 @@ class ActionHandleInform(Action):
             return proof  # the phone, number or address for a ticket filed elsewhere
         if ticket_no_of(tracker):
             return await ActionQueryTicket().run(dispatcher, tracker, domain)
-        if await show_earlier_bill(dispatcher, tracker):
+        retried = await digits_after_wait(dispatcher, tracker)
+        if retried is not None:
+            return retried  # 5678 right after the lockout: the wait again, or the check
+        if await answer_about_bill(dispatcher, tracker):
             return []  # 那去年的呢 after the bill
         left = phone_for_callback(tracker)
         if left:
@@ -1277,7 +1280,7 @@ class ActionAnswerFaq(Action):
             and await tell_not_served(dispatcher, tracker) is not None
         ):
             return []  # 万科城的暖气归你们管吗 / 我家在碧桂园 暖气费多少钱一平: not ours, say so
-        if not pressed and await show_earlier_bill(dispatcher, tracker):
+        if not pressed and await answer_about_bill(dispatcher, tracker):
             return []  # 那去年的呢 after the bill, not a topic
         if not pressed and await tell_fee_estimate(dispatcher, tracker):
             return []  # 120平米的房子一年暖气费多少: the price times the area, worked out
@@ -1569,7 +1572,7 @@ class ActionFallback(Action):
         if consecutive_fallbacks(tracker) >= 2:
             dispatcher.utter_message(response="utter_offer_human")
             return [UserUtteranceReverted(), SlotSet("pending", "human")]
-        if not form and await show_earlier_bill(dispatcher, tracker):
+        if not form and await answer_about_bill(dispatcher, tracker):
             return [UserUtteranceReverted()]
         if not form:
             cold = tell_below_standard(dispatcher, tracker)

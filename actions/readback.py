@@ -35,7 +35,13 @@ from actions.common import (
 )
 from bot.base import clock
 from bot.base.clock import format_window
-from bot.nlu.agreement import adds_a_person, adds_a_request, agrees_to_read_back
+from bot.nlu.agreement import (
+    adds_a_person,
+    adds_a_request,
+    agrees_to_read_back,
+    files_with_a_note,
+    request_words,
+)
 from bot.nlu.complaints import category_kept
 from bot.nlu.requests import takes_request_back, withdraws
 from bot.nlu.timewindow import consistent_with_held
@@ -87,12 +93,15 @@ def agrees(tracker: Tracker) -> bool:
         ),
         "",
     )
-    held = [shown, tracker.get_slot("address"), tracker.get_slot("phone")]
+    form = tracker.active_loop.get("name")
+    held = [shown, tracker.get_slot("address"), tracker.get_slot("phone"), *request_words(form)]
     window = window_of(value_before_this_message(tracker, "visit_time"))
 
     def held_time(chunk: str) -> bool:
         return consistent_with_held(chunk, window, clock.now())
 
+    if form == "complaint_form" and files_with_a_note(latest_text(tracker)) is not None:
+        return True  # 不是我家暖气坏了，是楼下机器的声音。请记录投诉: the note joins the account
     return agrees_to_read_back(latest_text(tracker), held, held_time)
 
 

@@ -50,7 +50,7 @@ from actions.side_questions import answer_side_questions
 from bot.base import clock
 from bot.base.untrusted import plain_text
 from bot.channels.payloads import latest_user_text
-from bot.nlu.agreement import STORY_SLOTS, tells_more_of_complaint
+from bot.nlu.agreement import STORY_SLOTS, files_with_a_note, tells_more_of_complaint
 from bot.nlu.answers import yes_no_answer
 from bot.nlu.complaints import (
     CATEGORIES,
@@ -66,6 +66,7 @@ from bot.nlu.requests import (
     asks_for_repair,
     complains,
     not_a_complaint,
+    not_the_homes_fault,
     requests_in,
     wants_someone_in_charge,
     withdraws,
@@ -322,7 +323,13 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
         if tracker.get_slot("requested_slot") == READ_BACK_SLOT:
             # 内容改成：幸福里停暖没有提前通知居民 / 我投诉的是停暖不通知 不是室温
             _, account = complaint_change(text)
-            return {"complaint_text": account} if account else {}
+            if account:
+                return {"complaint_text": account}
+            # 不是我家暖气坏了，是楼下机器的声音。请记录投诉: filed, with the clarification
+            note = files_with_a_note(words)
+            if note and held and note not in str(held):
+                return {"complaint_text": f"{held}；{note}"}
+            return {}
         known = await read_db(known_communities)
         if held:
             question = tracker.get_slot("requested_slot")
@@ -573,6 +580,10 @@ async def _offer_the_other_request(
         # 交了钱暖气还是凉的，投诉！: the complaint is filed, and the cold home still wants a fitter
         # (not where heating is stopped: the stop was told, no fitter can help before it ends)
         also = ("report_repair",)
+    if not_the_homes_fault(latest_text(tracker)):
+        # 不是我家暖气坏了，是楼下机器的声音。请记录投诉 (hax-028): the resident has just said what
+        # they want, and it is no fitter; the repair read from the noise is not offered
+        return []
     stopped = stopped and "report_repair" in requests_in(started_by)
     return offer_second_request(dispatcher, tracker, {done}, started_by, stopped=stopped, also=also)
 

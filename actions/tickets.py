@@ -635,6 +635,11 @@ async def answer_cancellation(
     if ticket is None:
         dispatcher.utter_message(response="utter_ticket_not_found", ticket_no=f" {number}")
     else:
-        dispatcher.utter_message(response="utter_ticket_cancelled", ticket_no=number)
+        dispatcher.utter_message(
+            response="utter_ticket_cancelled",
+            ticket_no=number,
+            kind=ticket.kind_name,
+            request=ticket.kind_request,
+        )
         await after_ticket_cancelled(ticket)  # a 室温抽测 visit withdrawn declines its sample
     return []

@@ -27,7 +27,14 @@ from bot.nlu.faults import fault_type_of
 from bot.nlu.numbers import to_canonical
 from bot.nlu.requests import asks_for_repair
 
-__all__ = ["adds_a_person", "adds_a_request", "agrees_to_read_back", "tells_more_of_complaint"]
+__all__ = [
+    "adds_a_person",
+    "adds_a_request",
+    "agrees_to_read_back",
+    "files_with_a_note",
+    "request_words",
+    "tells_more_of_complaint",
+]
 
 #: Words of agreement a yes opens with (对, 是的, 没错, 行, 好的, 确认, 可以, 就这样, ok).
 _OPENING = re.compile(
@@ -39,7 +46,7 @@ _OPENING = re.compile(
 _FILLER = re.compile(
     r"那?就这样|那?就这么(?:办|定)|对+的?|是+的?|没错|没问题|都对|信息(?:都)?(?:对|没错|正确)|正确|无误|"
     r"确认|可以|行+|好+的?|好嘞|嗯+|谢谢(?:你们?|您|了|啦)?|多谢|感谢|辛苦(?:了|你们?|您)?|"
-    r"麻烦(?:你们?|您)?(?:了)?|赶紧(?:的)?|快点|尽快|越快越好|抓紧|提交|交|办|登记|报上|弄|安排|"
+    r"麻烦(?:你们?|您)?(?:了)?|赶紧(?:的)?|快点|尽快|越快越好|抓紧|提交|交|办|登记|报上|弄|安排|处理|"
     r"那|吧|啊|呀|哈|了|的|呢|嘛|哦|噢|ok|okay|yes|sure",
     re.IGNORECASE,
 )
@@ -57,8 +64,23 @@ _SIGN_OFF = re.compile(
 _ASKING = re.compile(r"吗|[?？]")
 #: Labels residents put before a detail they repeat (手机13811225596, 地址是8号楼).
 _LABEL = re.compile(
-    r"手机号?(?:码)?|电话(?:号码?)?|号码|联系方式|地址|门牌|尾号|问题|故障|事项|类别|是|就是|在"
+    r"手机号?(?:码)?|电话(?:号码?)?|号码|联系方式|地址|门牌|尾号|问题|故障|事项|类别|是|就是|就|这个|那个|在"
 )
+#: The request each read-back is for, as residents name it when they say it again (是的，就是投诉
+#: 服务态度 at a complaint's list; 对 就是报修暖气不热): held beside the list's details
+#: (`request_words`), so only the request of that form is a yes (对 投诉 at a repair's list is
+#: another request, not this one).
+_FORM_REQUESTS = {
+    "complaint_form": ("投诉", "反映"),
+    "repair_form": ("报修", "维修", "修理"),
+    "temp_check_form": ("上门测温", "测室温", "测温"),
+}
+_REQUEST_WORDS = frozenset(w for words in _FORM_REQUESTS.values() for w in words)
+
+
+def request_words(form: str | None) -> tuple[str, ...]:
+    """The words that name the request of `form`'s read-back, to hold beside its details."""
+    return _FORM_REQUESTS.get(str(form), ())
 _SEPARATORS = re.compile(r"[\s，,。.！!、；;：:~～…]+")
 
 
@@ -66,6 +88,10 @@ def _matches_held(chunk: str, held: list[str]) -> bool:
     """Whether `chunk` (a detail said again) is part of what the list showed: a piece of the
     address (8号楼, 3单元902) or the phone's digits."""
     chunk = _LABEL.sub("", chunk)
+    for word in held:
+        if word in _REQUEST_WORDS:
+            chunk = chunk.replace(word, "")  # the request named again (就是投诉服务态度)
+    chunk = chunk.removeprefix("的")
     if not chunk:
         return True
     digits = re.sub(r"\D", "", chunk)
@@ -164,3 +190,44 @@ def tells_more_of_complaint(intent: str | None, text: str | None, question: str 
     if intent == "report_repair":
         return fault_type_of(canonical) is None and not asks_for_repair(canonical)
     return False
+
+
+#: Asking for the complaint to be filed, as a message's last words: 请记录投诉 / 麻烦帮我登记一下 /
+#: 帮我把投诉提交了吧 / 就按这个投诉吧 / 记下来吧.
+_FILE_IT = re.compile(
+    r"^(?:那|那就|就)?(?:请|麻烦|劳驾)?(?:你们?|您)?(?:帮(?:我|忙)?|给我)?"
+    r"(?:把(?:这个|我的|这条|这)?(?:投诉|情况|问题|事)?)?(?:正式)?"
+    r"(?:记录|登记|提交|受理|记下来?|记上|备案|上报|按这个投诉|这样投诉|就这样投诉|投诉)"
+    r"(?:下来|上去|上|一下|下)?(?:了)?(?:我的|这个|这条)?(?:投诉|情况)?(?:吧|啊|呀|哈|了)?$"
+)
+#: Words of a detail (an address, a phone) that a note must not carry: a change of those is read
+#: back again (`agrees_to_read_back`), never filed unseen.
+_DETAIL_WORDS = re.compile(r"\d{3,}|\d+(?:号|室|层|楼)|地址|电话|手机|号楼|单元|门牌|楼号|室号")
+#: Clause breaks of a note, kept when the note is stored.
+_CLAUSES = re.compile(r"[，,。.！!；;\s]+")
+
+
+def files_with_a_note(text: str | None) -> str | None:
+    """At a complaint's read-back, a message that ends by asking to file it: a yes, and the
+    words before the ask are returned as a note for the account ('' when there are none). Such
+    words clarify what the complaint is about (不是我家暖气坏了，是楼下机器的声音。请记录投诉，
+    谢谢。). None for any other message: one without the ask, or whose other words ask
+    something (…是不是要找物业？请登记) or change the address or phone (不是3单元 是4单元 请登记:
+    read back again). A message that ends by asking to file takes nothing back (不是暖气不热的
+    问题，是态度问题 is a correction of what it is about, not 不用了)."""
+    clauses = [c for c in _CLAUSES.split(str(text or "").strip()) if c]
+    while clauses and not _FILLER.sub("", _SIGN_OFF.sub("", to_canonical(clauses[-1]))):
+        clauses.pop()  # 谢谢 / 麻烦了 after the ask
+    if not clauses or not _FILE_IT.match(to_canonical(clauses[-1])):
+        return None
+    if clauses[:-1] and not _FILLER.sub("", _OPENING.sub("", to_canonical(clauses[0]))):
+        clauses.pop(0)  # 对， before the clarification
+    note = "，".join(clauses[:-1])
+    canonical = to_canonical(note)
+    if note and (
+        _ASKING.search(canonical)
+        or is_question(canonical)
+        or _DETAIL_WORDS.search(canonical)
+    ):
+        return None
+    return note

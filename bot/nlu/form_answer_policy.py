@@ -41,6 +41,8 @@ from bot.nlu.agreement import (
     adds_a_person,
     adds_a_request,
     agrees_to_read_back,
+    files_with_a_note,
+    request_words,
     tells_more_of_complaint,
 )
 from bot.nlu.contact_fix import gives_a_number
@@ -112,9 +114,16 @@ def _answer_turn(tracker: DialogueStateTracker) -> str | None:
     question = tracker.get_slot("requested_slot")
     intent = message.intent_name
     if question == READ_BACK_SLOT and intent not in _ANSWERED:
-        held = [shown_read_back(tracker), tracker.get_slot("address"), tracker.get_slot("phone")]
+        held = [
+            shown_read_back(tracker),
+            tracker.get_slot("address"),
+            tracker.get_slot("phone"),
+            *request_words(form),  # 是的，就是投诉服务态度
+        ]
         if (
             agrees_to_read_back(message.text, held)
+            # 不是我家暖气坏了，是楼下机器的声音。请记录投诉: a yes with a note to the account
+            or (form == COMPLAINT_FORM and files_with_a_note(message.text) is not None)
             or adds_a_person(intent, message.text)
             or adds_a_request(intent, message.text, form)
         ):

@@ -574,6 +574,19 @@ def not_a_complaint(text: str | None) -> bool:
     return "投诉" in canonical and not complains(canonical)
 
 
+#: The home's own heating said not to be at fault (不是我家暖气坏了, 我家暖气没毛病).
+_NOT_THE_HOMES_FAULT = re.compile(
+    r"不是[我俺]?(?:家|家里|屋里)?的?暖气(?:片)?(?:坏了|有问题|的问题|有毛病|出毛病|不热)"
+    r"|[我俺]?(?:家|家里|屋里)的?暖气(?:片)?(?:没(?:有)?(?:坏|问题|毛病)|好好的|挺好|正常)"
+)
+
+
+def not_the_homes_fault(text: str | None) -> bool:
+    """Whether `text` says the home's own heating is not at fault (不是我家暖气坏了，是楼下机器的
+    声音): what the resident wants is no fitter, whatever fault words the message has."""
+    return _NOT_THE_HOMES_FAULT.search(to_canonical(str(text or ""))) is not None
+
+
 def requests_in(text: str | None) -> list[str]:
     """The requests `text` makes that these rules notice, as intents in `REQUEST_INTENTS` order."""
     if not text:

@@ -5,7 +5,14 @@ is written in code: `load_policy()` reads `bot/policy/cities/<name>.yml` (or a c
 validates it strictly, and the functions below answer questions about it. See `docs/policy.md`.
 """
 
-from bot.policy.faq import FAQ_KEYS, faq_answer, refund_policy_text, sms_signed, visit_notice
+from bot.policy.faq import (
+    FAQ_KEYS,
+    faq_answer,
+    late_fee_terms,
+    refund_policy_text,
+    sms_signed,
+    visit_notice,
+)
 from bot.policy.loader import (
     CITIES_DIR,
     PolicyError,
@@ -79,6 +86,7 @@ __all__ = [
     "is_working_day",
     "late_fee",
     "late_fee_start",
+    "late_fee_terms",
     "load_policy",
     "min_room_temp",
     "next_season_start",

@@ -14,7 +14,14 @@ from bot.contract import ALL_FAQ_KEYS, FAQ_KEYS
 from bot.policy.model import MonthDay, Policy
 from bot.policy.rules import late_fee_start
 
-__all__ = ["FAQ_KEYS", "faq_answer", "refund_policy_text", "sms_signed", "visit_notice"]
+__all__ = [
+    "FAQ_KEYS",
+    "faq_answer",
+    "late_fee_terms",
+    "refund_policy_text",
+    "sms_signed",
+    "visit_notice",
+]
 
 _NOMINAL_YEAR = 2021
 
@@ -94,19 +101,24 @@ def _late_fee(p: Policy) -> str:
     start = late_fee_start(p, due)
     start_text = ("次年" if start.year > due.year else "") + f"{start.month}月{start.day}日"
     head = f"采暖费请在{_yearly(deadline)}前缴清。自{start_text}起仍未缴的，"
+    return f"{head}{late_fee_terms(p)}缴费有困难请致电{_hotline(p)}。"
+
+
+def late_fee_terms(p: Policy) -> str:
+    """How the late fee is charged, as the sentence after 自…起仍未缴的，: the policy's daily rate
+    and cap, or the contract's when the policy has no rate (the late-fee answer and the bill's
+    follow-up say it alike)."""
     rate = p.late_fee.daily_rate
     if rate is None:
-        body = "按供热合同约定收取滞纳金，具体以您的合同为准。"
+        return "按供热合同约定收取滞纳金，具体以您的合同为准。"
+    cap = p.late_fee.cap_ratio
+    if cap is None:
+        cap_text = ""
+    elif cap == 1:
+        cap_text = "，累计不超过欠费本金"
     else:
-        cap = p.late_fee.cap_ratio
-        if cap is None:
-            cap_text = ""
-        elif cap == 1:
-            cap_text = "，累计不超过欠费本金"
-        else:
-            cap_text = f"，累计不超过欠费金额的{_pct(cap)}"
-        body = f"每日按欠费金额的{_permille(rate)}收取滞纳金{cap_text}。"
-    return f"{head}{body}缴费有困难请致电{_hotline(p)}。"
+        cap_text = f"，累计不超过欠费金额的{_pct(cap)}"
+    return f"每日按欠费金额的{_permille(rate)}收取滞纳金{cap_text}。"
 
 
 def _room_temp_standard(p: Policy) -> str:

@@ -21,11 +21,15 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from bot.nlu.bill_questions import AMOUNT, DEADLINE, LATE_FEE
 from bot.nlu.numbers import normalise_contact_number
 from bot.nlu.text import normalise
 from bot.policy import (
     Policy,
     late_fee,
+    late_fee_start,
+    late_fee_terms,
+    payment_due_date,
     season_label,
     season_start_year,
     verification_account_retry_at,
@@ -345,6 +349,8 @@ class FeeSummary:
     late_fee: Decimal
     payments: tuple[Payment, ...]
     earlier_arrears: Decimal = Decimal("0")
+    #: The bill's payment deadline (None: no bill).
+    due_date: date | None = None
 
     @property
     def balance(self) -> Decimal:
@@ -392,4 +398,52 @@ def fee_summary(
         late_fee=fee,
         payments=payments,
         earlier_arrears=arrears,
+        due_date=bill.due_date,
     )
+
+
+def _day_text(day: date, today: date) -> str:
+    """`12月31日`, with the year when it is not this year's (2027年1月1日)."""
+    year = f"{day.year}年" if day.year != today.year else ""
+    return f"{year}{day.month}月{day.day}日"
+
+
+def bill_follow_up(
+    policy: Policy, summary: FeeSummary, today: date, asked: frozenset[str]
+) -> str:
+    """The answer to a short question about the bill just shown (`bot.nlu.bill_questions`):
+    多少钱 → what the season costs and what is still owed; 啥时候截止 / 晚交有滞纳金吗 → the
+    bill's deadline and, while something is owed, from which day and how the late fee is charged
+    (hax-013: a menu of topics answered it). Empty when `asked` is."""
+    parts: list[str] = []
+    if AMOUNT in asked:
+        if summary.amount_due is None:
+            parts.append(f"{summary.season} 供暖季的账单还没有出。")
+        elif summary.balance > 0:
+            late = f"（含滞纳金 {summary.late_fee:.2f} 元）" if summary.late_fee > 0 else ""
+            parts.append(
+                f"本季应缴 {summary.amount_due:.2f} 元，已缴 {summary.amount_paid:.2f} 元，"
+                f"还需缴 {summary.balance:.2f} 元{late}。"
+            )
+        else:
+            parts.append(f"本季应缴 {summary.amount_due:.2f} 元，已经缴清，不用再交。")
+        if summary.earlier_arrears > 0:
+            parts.append(f"另有往季欠费 {summary.earlier_arrears:.2f} 元。")
+    if asked & {DEADLINE, LATE_FEE}:
+        due = summary.due_date or payment_due_date(policy, today)
+        start = late_fee_start(policy, due)
+        owed = summary.amount_due is None or summary.balance > 0
+        if not owed:
+            parts.append(f"本季缴费截止日是 {_day_text(due, today)}，您已缴清，不会产生滞纳金。")
+        elif today <= due:
+            parts.append(
+                f"本季缴费截止到 {_day_text(due, today)}；"
+                f"自{_day_text(start, today)}起仍未缴的，{late_fee_terms(policy)}"
+            )
+        else:
+            charged = f"目前滞纳金 {summary.late_fee:.2f} 元。" if summary.late_fee > 0 else ""
+            parts.append(
+                f"本季缴费截止日 {_day_text(due, today)} 已过；"
+                f"自{_day_text(start, today)}起仍未缴的，{late_fee_terms(policy)}{charged}"
+            )
+    return "".join(parts)

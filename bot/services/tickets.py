@@ -37,6 +37,17 @@ KIND_NAMES = {
     "CB": "查表",
     "CY": "室温抽测",
 }
+#: How a resident asks for each kind again once a ticket of it is withdrawn (如需重新申请报停):
+#: "重新报修" after a cancelled 报停 named the wrong request (players' p3-050).
+KIND_REQUESTS = {
+    "BX": "报修",
+    "TS": "投诉",
+    "CW": "申请测温",
+    "BT": "申请报停",
+    "RG": "预约人工回访",
+    "CB": "申请查表",
+    "CY": "预约室温抽测",
+}
 STATUS_NAMES = {
     "new": "已受理，等待派单",
     "assigned": "已派单",
@@ -87,6 +98,11 @@ class TicketView:
     def kind_name(self) -> str:
         """The ticket kind in Chinese (报修, 投诉 …)."""
         return KIND_NAMES.get(self.kind, self.kind)
+
+    @property
+    def kind_request(self) -> str:
+        """How a resident asks for this kind of ticket (申请报停, 报修 …)."""
+        return KIND_REQUESTS.get(self.kind, "办理")
 
     @property
     def status_name(self) -> str:
