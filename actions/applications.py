@@ -53,7 +53,12 @@ from bot.base import clock
 from bot.nlu.address import parse_address
 from bot.nlu.clauses import is_question
 from bot.nlu.numbers import normalise_account_no
-from bot.nlu.requests import cannot_provide, names_next_season
+from bot.nlu.requests import (
+    cannot_provide,
+    names_next_season,
+    stop_already_made,
+    takes_request_back,
+)
 from bot.privacy import mask_account, mask_phone
 from bot.services import applications as application_service
 from bot.services.meters import meter_problem_category
@@ -342,6 +347,11 @@ def late_stop_offered_again(dispatcher: CollectingDispatcher, tracker: Tracker) 
     wants it: the writers' sno-010 heard the fee and then nothing, and left with no 报停 filed."""
     if fresh_pending(tracker) != NEXT_SEASON_STOP:
         return []
+    text = latest_text(tracker)
+    if takes_request_back(text) or stop_already_made(text):
+        # 我早就报停了 不用登记 我就问冻裂的事: a no said beside the question; offered again, the
+        # resident who declined heard 您刚才还提到要登记报停申请 (players' p3-085)
+        return [SlotSet("pending", None)]
     if bot_said_within(tracker, {OFFER_AGAIN}, 1):
         # asked again after the last question already: a third 现在帮您办理吗 in a row traps the
         # resident who is still asking (那基础费是多少, the CI set's mis-052); the answer ends

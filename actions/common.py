@@ -610,6 +610,8 @@ def uttered(event: dict[str, Any]) -> str:
     return str((event.get("metadata") or {}).get("utter_action") or "")
 
 
+#: Said once to a resident who has an address but no 户号 where an amount or reading is asked.
+AMOUNT_NEEDS_ACCOUNT = "查金额和读数需要用户号核实身份，只凭地址查不了。"
 WAY_OUTS = ("utter_form_way_out", "utter_verify_alternatives")
 #: The one-line reminder of each list of ways out, for the asks after the first list.
 SHORT_WAY_OUTS = {
@@ -661,6 +663,9 @@ SECOND_REQUESTS: dict[str, tuple[str, str]] = {
     "query_fee": ("second:query_fee", "查暖气费"),
     "query_outage": ("second:query_outage", "查停热情况"),
 }
+#: The repair offered beside a complaint that the home is cold (`also`): offered as the
+#: company's suggestion, not as something the resident said.
+UNASKED_OFFER = "utter_offer_repair_for_cold"
 #: Answers that say a repair ticket was filed (or an urgent one opened) in this conversation.
 REPAIR_FILED = frozenset(
     {
@@ -689,8 +694,9 @@ def offer_second_request(
     not one offered before, nor an outage question the conversation already answered. Where
     heating is `stopped` (the caller has told the stop), a repair is offered as after any stop:
     the stop is why it is cold, book anyway? The caller makes no other offer in the same turn
-    (one `pending` at a time). `also` are requests the caller knows were made besides (a
-    complaint that the home is cold: the repair).
+    (one `pending` at a time). `also` are requests the caller judges the resident needs though
+    the message did not ask for them (a complaint that the home is cold: the repair), offered in
+    words of their own (`UNASKED_OFFER`).
     """
     confirming = next((ADDED_REQUEST_FORMS[i] for i in done if i in ADDED_REQUEST_FORMS), None)
     if adds_a_request(latest_intent(tracker), latest_text(tracker), confirming):
@@ -705,7 +711,8 @@ def offer_second_request(
         for e in tracker.events
         if e.get("event") == "bot"
     }
-    for intent in dict.fromkeys([*requests_in(started_by), *also]):
+    asked = requests_in(started_by)
+    for intent in dict.fromkeys([*asked, *also]):
         if intent in done or intent not in SECOND_REQUESTS:
             continue
         pending, what = SECOND_REQUESTS[intent]
@@ -720,7 +727,12 @@ def offer_second_request(
         if intent == "report_repair" and stopped:
             dispatcher.utter_message(response=OUTAGE_OFFER)
             return [SlotSet("pending", AFTER_OUTAGE)]
-        dispatcher.utter_message(response="utter_offer_second_request", what=what)
+        if intent in asked:
+            dispatcher.utter_message(response="utter_offer_second_request", what=what)
+        else:
+            # judged from the complaint, never asked: 您刚才还提到要报修 told the resident they
+            # had said what they had not (players' p3-084)
+            dispatcher.utter_message(response=UNASKED_OFFER)
         return [SlotSet("pending", pending)]
     return []
 

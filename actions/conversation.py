@@ -32,6 +32,7 @@ from actions.cold_room import (
 )
 from actions.common import (
     AFTER_OUTAGE,
+    AMOUNT_NEEDS_ACCOUNT,
     NO_PAYLOAD,
     OUTAGE_DECLINED,
     PLAIN_APOLOGY,
@@ -78,6 +79,7 @@ from actions.tickets import (
     CANCEL_PREFIX,
     ActionQueryTicket,
     answer_cancellation,
+    answer_lost_number,
     answer_ticket_proof,
     ticket_no_of,
     tickets_asked_about,
@@ -600,9 +602,6 @@ class ActionCorrectAfterSubmit(Action):
         return [SlotSet("pending", CHANGE_TICKET)]
 
 
-#: Said once to a resident who has an address but no 户号 where an amount or reading is asked.
-AMOUNT_NEEDS_ACCOUNT = "查金额和读数需要用户号核实身份，只凭地址查不了。"
-
 
 #: Offers made before anything was filed (the stop was told: book anyway?), and the form each
 #: books with: a correction then changes the request, not a ticket.
@@ -802,6 +801,9 @@ class ActionHandleInform(Action):
         proof = await answer_ticket_proof(dispatcher, tracker, call_back)
         if proof is not None:
             return proof  # the phone, number or address for a ticket filed elsewhere
+        lost = await answer_lost_number(dispatcher, tracker)
+        if lost is not None:
+            return lost  # the address for a ticket whose number is lost: a person looks it up
         if ticket_no_of(tracker):
             return await ActionQueryTicket().run(dispatcher, tracker, domain)
         retried = await digits_after_wait(dispatcher, tracker)

@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import (
+    AMOUNT_NEEDS_ACCOUNT,
     fresh_pending,
     guarded,
     latest_intent,
@@ -30,6 +31,7 @@ from actions.common import (
 from actions.outage import RECENT_MESSAGES, community_of, describe
 from bot.base import clock
 from bot.nlu.clauses import clause_intents
+from bot.nlu.requests import asks_lookup_by_address
 from bot.services.halls import ASK_WHERE, answer_from_store, asks_hall_detail, is_hall_answer
 from bot.services.outages import known_communities, outages_in
 
@@ -86,7 +88,13 @@ class ActionQueryServiceHall(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Tell the outages near a shared location first, then the hall answer."""
+        """Tell the outages near a shared location first, then the hall answer; at the 户号
+        question, 你按地址查一下不就行了 is told why the address is not enough (the form then
+        gives the other ways), not the halls' list the classifier heard in 地址 (p3-013)."""
+        in_verification = tracker.active_loop.get("name") == "verify_form"
+        if in_verification and asks_lookup_by_address(latest_text(tracker)):
+            dispatcher.utter_message(text=AMOUNT_NEEDS_ACCOUNT)
+            return []
         metadata = message_metadata(tracker)
         point = shared_point(metadata)
         text = question_text(tracker)

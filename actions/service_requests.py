@@ -576,21 +576,24 @@ async def _offer_the_other_request(
     started_by = opening_text(tracker, {done}, form)
     stopped = await stopped_where_they_live(tracker)
     also: tuple[str, ...] = ()
-    if done == "file_complaint" and not stopped and _complains_of_cold(tracker):
-        # 交了钱暖气还是凉的，投诉！: the complaint is filed, and the cold home still wants a fitter
-        # (not where heating is stopped: the stop was told, no fitter can help before it ends)
+    # 交了钱暖气还是凉的，投诉！: the complaint is filed, and the cold home still wants a fitter;
+    # where heating is stopped (told: no fitter can help before it ends) only when the cold was
+    # said with the complaint (幸福里这破暖气又不热了 我要投诉), and as after the stop
+    cold_said = complains(started_by) and fault_type_of(started_by) is not None
+    if done == "file_complaint" and _complains_of_cold(tracker) and (not stopped or cold_said):
         also = ("report_repair",)
     if not_the_homes_fault(latest_text(tracker)):
         # 不是我家暖气坏了，是楼下机器的声音。请记录投诉 (hax-028): the resident has just said what
         # they want, and it is no fitter; the repair read from the noise is not offered
         return []
-    stopped = stopped and "report_repair" in requests_in(started_by)
+    stopped = stopped and ("report_repair" in requests_in(started_by) or bool(also))
     return offer_second_request(dispatcher, tracker, {done}, started_by, stopped=stopped, also=also)
 
 
 def _complains_of_cold(tracker: Tracker) -> bool:
-    """Whether the complaint just filed is that the home is cold (its category, or no heat in
-    its account): a repair is offered beside it (players' class F)."""
-    account = str(tracker.get_slot("complaint_text") or "")
-    category = category_kept(tracker.get_slot("complaint_category"))
-    return category == "室温不达标" or fault_type_of(account) == "no_heat"
+    """Whether the complaint just filed is that the home is cold (its category): a repair is
+    offered beside it (players' class F). A cold named in the story of another grievance (上周四
+    打热线想问问暖气为什么时冷时热，接电话的小伙子把电话挂了: the hotline's manners) is background,
+    not the complaint: the repair offered after it filed a BX on the resident's 是的 (hail-x
+    hax-026), and the refund complaint's resident heard 您刚才还提到要报修 (players' p3-084)."""
+    return category_kept(tracker.get_slot("complaint_category")) == "室温不达标"

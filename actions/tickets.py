@@ -23,6 +23,7 @@ from actions.common import (
     leave_form,
     message_metadata,
     policy,
+    previous_bot_turn,
     read_db,
     said_yes,
     typed_button,
@@ -30,7 +31,7 @@ from actions.common import (
 from actions.sampling import after_ticket_cancelled
 from bot.base import clock
 from bot.channels.source import source_of
-from bot.nlu.address import parse_address
+from bot.nlu.address import Address, parse_address
 from bot.nlu.clauses import is_question
 from bot.nlu.contact_fix import number_meant
 from bot.nlu.numbers import normalise_contact_number, normalise_ticket_no
@@ -201,6 +202,8 @@ class ActionQueryTicket(Action):
             # 刚才俺投诉的那个 多长时间回话: the complaint, not every ticket of the conversation
             kinds = kinds_meant(text)
             tickets = [t for t in tickets if t.kind in kinds] or tickets
+        if not tickets and number is None:
+            return await ticket_number_lost(dispatcher, tracker)
         if not tickets:
             say_none_found(dispatcher, number)
         reply_asked = asks_when_we_reply(text) or asks_when(text)
@@ -456,6 +459,76 @@ def ask_for_the_ticket(dispatcher: CollectingDispatcher, text: str) -> list[Even
         f"核对后帮您{verb}；没有工单号的话，告诉我地址，我请工作人员回电为您办理。"
     )
     return [SlotSet("pending", f"{PROOF_PREFIX}{purpose}:")]
+
+
+#: What the person calling back does for a ticket asked about without its number: the address
+#: and phone say where to look, and the ticket's own phone is checked before anything is told.
+LOOK_UP_FOR_RESIDENT = (
+    "住户要查询工单进度，没有工单号，请按地址查找，核对工单登记的联系电话后再告知"
+)
+
+
+async def ticket_number_lost(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType]:
+    """A ticket asked about with no number, and none filed in this conversation (我手机号是…
+    地址是… 能按这个查吗; 上礼拜报修的 工单号找不到了): a person looks it up and calls back.
+
+    An address given in the last messages goes to that call-back at once; otherwise the number
+    is asked for, with the address as the way without it (`ask_for_the_ticket`). Nothing is
+    looked up here, so the answer is the same words whether a ticket is at that address or not:
+    a phone and an address are no proof in chat (players' class H, docs/security.md)."""
+    recent = [
+        str(e.get("text") or "") for e in tracker.events[-12:] if e.get("event") == "user"
+    ][-3:]
+    communities = await read_db(known_communities)
+    where = next(
+        (a for a in (parse_address(text, communities) for text in reversed(recent)) if a.is_usable),
+        None,
+    )
+    if where is None:
+        # the number asked for (the set's players answer it), then the way without it, answered
+        # by `answer_lost_number`
+        dispatcher.utter_message(response="utter_no_tickets")
+        dispatcher.utter_message(text=LOST_NUMBER_ASK)
+        return []
+    return await _look_up_for_resident(dispatcher, tracker, where, recent)
+
+
+#: The way without the number, said after `utter_no_tickets`; the address sent next is its answer.
+LOST_NUMBER_ASK = "工单号找不到的话，告诉我地址和联系电话，我请工作人员查找、核对后回电告诉您进度。"
+
+
+async def answer_lost_number(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType] | None:
+    """The address sent right after `LOST_NUMBER_ASK` (和平里6号楼2单元303 电话150…): the
+    call-back of `ticket_number_lost`; None for any other message."""
+    if not any(LOST_NUMBER_ASK in str(e.get("text") or "") for e in previous_bot_turn(tracker)):
+        return None
+    text = latest_text(tracker)
+    where = parse_address(text, await read_db(known_communities))
+    if not where.is_usable:
+        return None
+    return await _look_up_for_resident(dispatcher, tracker, where, [text])
+
+
+async def _look_up_for_resident(
+    dispatcher: CollectingDispatcher, tracker: Tracker, where: Address, said: list[str]
+) -> list[EventType]:
+    """The call-back that looks a ticket up by `where`, with the phone the resident gave in
+    `said` (else the conversation's own)."""
+    from actions.conversation import call_back  # conversation imports this module
+
+    phone = next((p for p in (phone_in(text) for text in reversed(said)) if p), None)
+    dispatcher.utter_message(
+        text="在这个对话里没有查到您提交过的工单。为保护住户信息，只凭地址和电话不能在这里查看"
+        "工单；我请工作人员按您说的地址查找，核对工单登记的联系电话后回电告诉您进度。"
+    )
+    await hand_to_person(
+        dispatcher, tracker, f"{LOOK_UP_FOR_RESIDENT}，地址：{where.summary()}", phone, call_back
+    )
+    return [SlotSet("pending", None)]
 
 
 def ask_for_the_phone(

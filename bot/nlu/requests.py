@@ -34,6 +34,7 @@ __all__ = [
     "asks_for_another_way",
     "asks_for_measurement",
     "asks_for_repair",
+    "asks_lookup_by_address",
     "asks_when",
     "asks_when_heat_returns",
     "asks_when_we_reply",
@@ -61,6 +62,7 @@ __all__ = [
     "repair_not_complaint",
     "requests_in",
     "seeks_help_with_fault",
+    "stop_already_made",
     "takes_request_back",
     "tells_cold_home",
     "wants_someone_in_charge",
@@ -113,7 +115,10 @@ _OUTAGE = re.compile(r"停(暖|热|供)|(什么|啥|几)时候.{0,4}(来暖|供�
 
 _CANNOT = re.compile(
     r"不知道|(不|哪|没)记得|记不(清|住|得)|忘(了|记)|找不(到|着)|没(有)?(登记|留|绑)|换(了|号|过)|"
-    r"(早|已经|好久)?不用(了|这个)|停用|"
+    # a number no longer used (那个号早不用了, 手机不用了), not a bare 不用了 (no, thanks: players'
+    # p3-091 declined the lookup and heard the ways to prove an account)
+    r"(早就?|已经|好久)不用(了|这个)|(号|号码|手机|电话|卡)(早|也|都|早就|已经)?不用了|"
+    r"不用这个(号|手机)|停用|"
     r"不是我(的|家)|停机|注销|丢了|没(有)?手机|老人机|不会(用|弄|看)|"
     r"扔了|弄没了|(户号|单子|缴费单|供热卡|缴费卡|号码)(早|也|都|压根)?(没有|没了|不清楚)|"
     r"没有?(这个|啥|什么)?户号|不晓得|不清楚(户号|尾号)"
@@ -151,6 +156,23 @@ def _asks_for_a_visit(canonical: str) -> bool:
     return fault_type_of(canonical) is not None and _REPAIR_CUE.search(canonical) is not None
 
 
+#: A clause that tells what happened before (前几天…打电话报修, 师傅来修的时候…): its repair words
+#: are the story's, not a request.
+_PAST_CLAUSE = re.compile(
+    r"前几天|前两天|前天|昨天|上次|上回|之前|以前|上周|上礼拜|上星期|上个?月|去年|那天|那次|的时候|当时"
+)
+
+
+def _asks_for_a_visit_now(canonical: str) -> bool:
+    """`_asks_for_a_visit`, the request for someone said in a clause that tells no past
+    (前几天暖气不热打电话报修 客服态度特别差 我要投诉她 asks for no fitter now; 上周报修了没人来
+    再派人来修一下 does)."""
+    if fault_type_of(canonical) is None:
+        return False
+    clauses = (c for c in _CLAUSE_END.split(canonical) if c)
+    return any(_REPAIR_CUE.search(c) and not _PAST_CLAUSE.search(c) for c in clauses)
+
+
 _UNBIND = re.compile(
     r"解绑|(?:解除|取消).{0,4}(?:绑定|关联)|(?:不要|不想|别|不用|不再)(?:再)?(?:绑|关联)|"
     r"删(?:掉|除)?.{0,6}绑|绑.{0,8}删"
@@ -173,7 +195,8 @@ def gives_up(text: str | None) -> bool:
 #: A change of mind about the request itself (那还是别报停了, 先不绑了, 不打算停了, 改主意了): the
 #: verb of the request with a "no" before it, or 还是别 / 还是不 / 改主意.
 _WITHDRAWING = re.compile(
-    r"(别|甭|不要|不用|不必|不)(再|给我)?(报停|停暖|停热|停供|停了|办了|办理了|申请了|查了|绑了|绑定了|弄了)|"
+    r"(别|甭|不要|不用|不必|不需要|用不着|不)(再|给我)?"
+    r"(报停|停暖|停热|停供|停了|办了|办理了|申请了|查了|绑了|绑定了|弄了|登记)|"
     r"还是(别|甭|不要|不用|不)(报|办|停|查|绑|弄|申请|了)|改主意|变卦|"
     r"不(打算|准备|想)(报停|停|办|申请|查|绑)|"
     # 那今年报停就算了 / 报停先不办了: the request named, then given up (unseen glow r, read for
@@ -607,8 +630,12 @@ def requests_in(text: str | None) -> list[str]:
         # the cold is what the measurement is for: a repair only when one is asked by name
         if fault_type_of(canonical) is not None and _FIX.search(canonical):
             found.add("report_repair")
-    elif _asks_for_a_visit(canonical) or (found and fault_type_of(canonical) is not None):
-        # a fault said beside another request is a request of its own
+    elif _asks_for_a_visit_now(canonical) or (
+        found - {"file_complaint"} and fault_type_of(canonical) is not None
+    ):
+        # a fault said beside another request is a request of its own; beside a complaint it is
+        # what is complained of, or the story's background (上周打热线想问问暖气为什么时冷时热，
+        # 接电话的挂了: hail-x hax-026 heard 您刚才还提到要报修, and its 是的 filed a BX)
         found.add("report_repair")
     return [intent for intent in REQUEST_INTENTS if intent in found]
 
@@ -898,11 +925,26 @@ _QUESTION_WORDS = re.compile(
 
 
 #: Wanting the heating stopped for one's home, by the word 报停 (想把今年的暖气报停, 要办报停,
-#: 打算报停); 不想报停 / 要报停的话 (supposing) are not.
+#: 打算报停); 不想报停 / 要报停的话 (supposing) are not, nor 想问下…报停了… (the wish is to ask:
+#: 想问下家里没人住 报停了 暖气管会不会冻裂 was offered a 报停 it had already made, p3-085).
 _WANTS_STOP = re.compile(
-    r"(?<![不别])(?:想|要|打算|准备|得|需要|申请)(?:把|给|将)?[^，,。.?？!！]{0,8}?(?:办理?)?报停"
+    r"(?<![不别])(?:想|要|打算|准备|得|需要|申请)(?!问|了解|知道|咨询|打听|请教)"
+    r"(?:把|给|将)?[^，,。.?？!！]{0,8}?(?:办理?)?报停"
     r"(?!的话|以后|之后|后|了吗|了没)"
 )
+#: A 报停 told as made already (我早就报停了, 已经报过停了, 之前就办了报停, 报停早办完了); not
+#: 去年报停了, a season gone.
+_STOP_MADE = re.compile(
+    r"(?:早就|早已|早都|已经|早|之前就?|以前就?|前几天就?)"
+    r"(?:已经)?(?:办|申请|办理)?(?:了|过)?(?:报停|报过停|报了停)|"
+    r"报停(?:早|已经|都)?(?:办|申请)?(?:完|好|过)了"
+)
+
+
+def stop_already_made(text: str | None) -> bool:
+    """Whether `text` says the resident's 报停 is made already (我早就报停了 不用登记): at the
+    offer to file one it is a no, and nothing is offered again."""
+    return _STOP_MADE.search(stop_word_fixed(to_canonical(str(text or "")))) is not None
 #: Asking whether one may apply (暖气能报停吗, 现在还能办不, 可以报停不).
 _MAY_STOP = re.compile(
     r"(?:能|可以|还能|能不能|可不可以|让)(?:办|申请|办理)?报停(?:吗|不|么|没|嘛)?|"
@@ -1013,3 +1055,20 @@ def and_there_place(text: str | None) -> str | None:
     住那边 她说屋里不热 → 金色家园), None when it does not open so."""
     opening = _AND_THERE.match(to_canonical(str(text or "")))
     return opening.group(1) if opening else None
+
+
+#: Asking to be looked up by something other than the 户号 (你按地址查一下不就行了,
+#: 用手机号查不行吗, 报门牌能查吗).
+_BY_OTHER_THAN_ACCOUNT = re.compile(
+    r"(?:按|用|凭|拿|根据|通过|报)(?:我家的?|我的|俺家的?)?"
+    r"(?:地址|住址|门牌号?|房号|手机号?码?|电话号?码?|名字|姓名|身份证号?)"
+    r"[^，,。？?!！]{0,4}(?:查|找|核|搜)"
+)
+
+
+def asks_lookup_by_address(text: str | None) -> bool:
+    """Whether `text` asks to be looked up by the address, phone or name instead of the 户号
+    (你按地址查一下不就行了): at the 户号 question the answer is why not (the account's data is
+    shown only to whom proves it) and the other ways, not the service halls' list the classifier
+    heard in 地址 (players' p3-013)."""
+    return _BY_OTHER_THAN_ACCOUNT.search(to_canonical(str(text or ""))) is not None
