@@ -2486,15 +2486,19 @@ def _counts(text: str, plain: str, kind: Kind, span: _Span) -> bool:
     return not (past and not _ONGOING.search(text[clause:end]))
 
 
-# A report taken back at once, with the harmless thing meant (暖气漏水了！……哦不对 是我家猫把水盆
-# 打翻了; 家里进水了——我是说暖气片进空气了): not a correction of a detail (3号楼 哦不对 是4号楼
-# keeps the leak), nor an emphasis (我是说真的).
+# A report taken back at once, the harmless thing meant said as what it is (暖气漏水了！……
+# 哦不对 是我家猫把水盆打翻了; 家里进水了——我是说暖气片进空气了): not a correction of a detail
+# (3号楼 哦不对 是4号楼 keeps the leak), an emphasis (我是说真的) or a leak said worse (哦不对
+# 漏得更厉害了 拖地都来不及).
 _TAKEN_BACK = re.compile(
     "(?:(?:哦|噢|喔|啊|呃|额|哎|唉|嗯|诶|欸)(?:不对|不是)|不对不对|不是不是|(?:说|写|打)错了|口误|"
-    "我是说(?!真)|我的意思是|等(?:等|一下)[，, ]*不(?:对|是))"
+    "等(?:等|一下)[，, ]*不(?:对|是))[，,、 ]*(?:其实|原来)?是"
     "[^。.!！?？]{0,12}?(?:"
     + _OTHER_WATER.pattern
-    + "|空气|进气|有气|气堵|汗|结露|没(?:有)?漏|不漏|不是漏)"
+    + "|空气|进气|有气|气堵|汗|结露|没(?:有)?漏|不漏|不是漏)|"
+    # (我是说 names the part again, 我是说卫生间那个暖气片: only air or sweat meant takes it back)
+    "(?:我是说|我的意思是)[^。.!！?？]{0,8}?"
+    "(?:(?:进|有|存)(?:了)?空气|气堵|出汗|结露|没(?:有)?漏|不漏)"
 )
 
 

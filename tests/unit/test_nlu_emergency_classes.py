@@ -1734,6 +1734,8 @@ def test_the_sixteenth_rounds_discount_classes(text: str) -> None:
         ("暖气片漏水了 哦不对 是管子接口在喷水", "water"),
         ("家里进水了 我是说真的 水都到脚脖子了", "water"),
         ("暖气管爆了 不对不对 是阀门那儿爆了 快来人", "water"),
+        ("暖气漏水了 哦不对 漏得更厉害了 拖地都来不及", "water"),
+        ("暖气片漏水了 我是说卫生间那个暖气片 洗衣机旁边那个", "water"),
         # clothes that catch fire or smoke, or a burnt smell from the electrics beside them
         ("暖气片上烤的袜子着了 冒烟了", "gas"),
         ("暖气上烘的衣服烤着了 屋里全是烟", "gas"),
