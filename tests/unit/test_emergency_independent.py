@@ -229,3 +229,22 @@ def test_the_gas_probe_set_holds_its_floors() -> None:
     assert (score.emergencies, score.non_emergencies) == (55, 35)
     assert score.recall is not None and score.recall >= 0.99
     assert score.false_alarm_rate is not None and score.false_alarm_rate <= 0.01
+
+
+SIXTEENTH = PROJECT_ROOT / "tests" / "nlu" / "emergency_cases_sixteenth.yml"
+
+
+def test_the_sixteenth_emergency_set_holds_its_floors() -> None:
+    """The sixteenth set (a sixteenth writer, 2026-12-07: 75 emergencies, 75 look-alikes) scored
+    98.7 % recall (74/75: water 97.1 %) with 12.0 % false alarms (9/75) and 94.6 % kind agreement
+    at main aac8db0, unread. It was the sixteenth round's development set (issue 16): a topic
+    waved aside before a report, 是不是你们管子 as a question, steam over water said hot, the
+    electrics reached by a leak, a gas joint's soap test; English leaks that can wait or lie in
+    the past, a gas smell's relation to the heating asked in general, a slight seep said small
+    again (in pinyin too), a report taken back at once, clothes scorched on a radiator — 100 %
+    (75/75) and 0 % (0/75), kind 100 %, on a set now seen. The next writer's set gives the next
+    honest figure."""
+    score = measure(load_cases(SIXTEENTH))
+    assert (score.emergencies, score.non_emergencies) == (75, 75)
+    assert score.recall is not None and score.recall >= 0.99
+    assert score.false_alarm_rate is not None and score.false_alarm_rate <= 0.01
