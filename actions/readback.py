@@ -93,7 +93,9 @@ def agrees(tracker: Tracker) -> bool:
     def held_time(chunk: str) -> bool:
         return consistent_with_held(chunk, window, clock.now())
 
-    return agrees_to_read_back(latest_text(tracker), held, held_time)
+    return agrees_to_read_back(
+        latest_text(tracker), held, held_time, tracker.active_loop.get("name")
+    )
 
 
 async def withdrawn_at_read_back(

@@ -114,7 +114,7 @@ def _answer_turn(tracker: DialogueStateTracker) -> str | None:
     if question == READ_BACK_SLOT and intent not in _ANSWERED:
         held = [shown_read_back(tracker), tracker.get_slot("address"), tracker.get_slot("phone")]
         if (
-            agrees_to_read_back(message.text, held)
+            agrees_to_read_back(message.text, held, form=form)
             or adds_a_person(intent, message.text)
             or adds_a_request(intent, message.text, form)
         ):
