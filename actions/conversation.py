@@ -72,7 +72,12 @@ from actions.outage import NOT_THE_CAUSE, ActionQueryOutage, community_of, tell_
 from actions.repair import OPEN_REPAIR, same_home
 from actions.sampling import answer_sampling_invitation, take_resident_reading
 from actions.service_halls import HALL_COMMUNITY, ActionQueryServiceHall, answer_hall_follow_up
-from actions.service_requests import TEMP_CHECK_AFTER_OUTAGE, story_told
+from actions.service_requests import (
+    COMPLAINT_AFTER_OUTAGE,
+    TEMP_CHECK_AFTER_OUTAGE,
+    answer_complaint_offer,
+    story_told,
+)
 from actions.side_questions import answer_repair_cost_asked
 from actions.subscriptions import ASK_COMMUNITY, OFFER, ActionSubscribe, answer_offer
 from actions.tickets import (
@@ -424,6 +429,9 @@ class ActionHandleYesNo(Action):
             return [*cleared, FollowupAction("repair_form")]
         if yes and pending == TEMP_CHECK_AFTER_OUTAGE:
             return [*cleared, FollowupAction("temp_check_form")]
+        if pending == COMPLAINT_AFTER_OUTAGE:
+            complaint = await answer_complaint_offer(dispatcher, tracker, domain, yes)
+            return [*cleared, *complaint]
         if yes and pending in SECOND_FORMS:
             return [*cleared, FollowupAction(SECOND_FORMS[pending])]
         if yes and pending == "second:query_outage":

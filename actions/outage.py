@@ -39,6 +39,7 @@ from bot.nlu.clauses import clause_intents
 from bot.nlu.cold_since import cold_for_days
 from bot.nlu.faults import fault_type_of
 from bot.nlu.requests import demands_heat, requests_in
+from bot.nlu.reschedule import moves_a_stop
 from bot.services.accounts import contact_of
 from bot.services.outages import (
     OutageView,
@@ -450,6 +451,9 @@ async def tell_outage_asked(dispatcher: CollectingDispatcher, tracker: Tracker) 
 
 
 NOT_STARTED = "utter_stop_not_started"
+#: Said to a resident who asks to move or call off a stop (`moves_a_stop`): a network's stop is
+#: not moved for one household; how to get through it, the notices, a person.
+CANNOT_MOVE = "utter_stop_cannot_move"
 #: A cold home spoken of ahead, feared or supposed (停暖那天冻坏了算谁的, 回来怕冷, 万一不热):
 #: not now.
 _NOT_NOW = re.compile(r"那天|到时候|那几天|停(的|暖|热)的?时候|万一|如果|要是|假如|怕|担心")
@@ -529,7 +533,10 @@ class ActionQueryOutage(Action):
             dispatcher.utter_message(
                 response="utter_outage_found", **describe(outage, community, now)
             )
-        if not any(outage.active(now) for outage in found) and cold_now(tracker):
+        if moves_a_stop(latest_text(tracker)):
+            # 停暖能改个时间吗 那天家里老人过生日: not for one household; what can be done instead
+            dispatcher.utter_message(response=CANNOT_MOVE)
+        elif not any(outage.active(now) for outage in found) and cold_now(tracker):
             # a stop in three days is not why the flat is cold today: say so, not imply it
             dispatcher.utter_message(response=NOT_STARTED, community=community)
         answer_faq_clauses(dispatcher, tracker)

@@ -102,7 +102,9 @@ def agrees(tracker: Tracker) -> bool:
 
     if form == "complaint_form" and files_with_a_note(latest_text(tracker)) is not None:
         return True  # 不是我家暖气坏了，是楼下机器的声音。请记录投诉: the note joins the account
-    return agrees_to_read_back(latest_text(tracker), held, held_time)
+    return agrees_to_read_back(
+        latest_text(tracker), held, held_time, form
+    )
 
 
 async def withdrawn_at_read_back(

@@ -14,6 +14,7 @@ from actions.common import (
     APOLOGY,
     ContactSlots,
     address_parts,
+    apologise_once,
     channel_of,
     guarded,
     guarded_ticket,
@@ -37,6 +38,7 @@ from actions.common import (
     with_second_number,
 )
 from actions.outage import (
+    ActionQueryOutage,
     community_of,
     home_not_served,
     stop_before_booking,
@@ -58,13 +60,16 @@ from bot.nlu.complaints import (
     complaint_category_of,
     complaint_change,
     complaint_words,
+    stop_answers_complaint,
 )
 from bot.nlu.faults import fault_type_of
-from bot.nlu.numbers import parse_room_reading
+from bot.nlu.numbers import parse_room_reading, to_canonical
 from bot.nlu.requests import (
     asks_for_measurement,
     asks_for_repair,
+    asks_when_heat_returns,
     complains,
+    declines_visit,
     not_a_complaint,
     not_the_homes_fault,
     requests_in,
@@ -92,6 +97,11 @@ TEMP_CHECK_ASKED = "住户申请上门测温"
 #: The offer made when heating is stopped in the resident's community: measure anyway?
 TEMP_CHECK_AFTER_OUTAGE = "temp_check_after_outage"
 TEMP_CHECK_OUTAGE_OFFER = "utter_outage_temp_check_offer"
+#: The offer made when a complaint that the home is cold comes where heating is stopped: the
+#: stop first, then whether to complain still; and the answer to a no.
+COMPLAINT_AFTER_OUTAGE = "complaint_after_outage"
+COMPLAINT_OUTAGE_OFFER = "utter_outage_complaint_offer"
+COMPLAINT_OUTAGE_DECLINED = "utter_outage_complaint_declined"
 
 
 class ValidateTempCheckForm(ContactSlots, ReadBackSlot, FormValidationAction):
@@ -255,11 +265,14 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
     ) -> list[EventType]:
         """A complaint is a grievance, angry words or not: it starts with an apology (once per
         conversation); a complaint that the home is cold where heating is stopped hears of the
-        stop (幸福里又没暖气了！你们这帮人是干什么吃的: the burst main and when heat is back), then
-        the form as usual."""
+        stop (幸福里又没暖气了！你们这帮人是干什么吃的: the burst main and when heat is back) and
+        is asked whether to complain still (`_stop_first`); else the form as usual."""
         withdrawn = await withdrawn_at_read_back(dispatcher, tracker)
         if withdrawn is not None:
             return withdrawn
+        stop = await self._stop_first(dispatcher, tracker, domain)
+        if stop is not None:
+            return stop
         text = latest_text(tracker)
         measure = _measure_not_complain(dispatcher, tracker)
         if measure is not None:
@@ -286,13 +299,43 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
             dispatcher.utter_message(
                 response=PERSON_TOO, buttons=[{"title": "转人工", "payload": "/request_human"}]
             )
-        if fault_type_of(text) == "no_heat" or parse_room_reading(text) is not None:
+        told = any(m.get("response") == "utter_outage_found" for m in dispatcher.messages)
+        if not told and (fault_type_of(text) == "no_heat" or parse_room_reading(text) is not None):
             await tell_stop_once(dispatcher, tracker)
         await answer_side_questions(dispatcher, tracker)
         events = await FormValidationAction.run(self, dispatcher, tracker, domain)
         # a third ask of the same question says how else to get it done, as in every form
         offer_way_out(dispatcher, tracker, events)
         return events
+
+    async def _stop_first(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType] | None:
+        """A complaint that is only a cold home (暖气到底啥时候来 … 我要投诉; 早上起来家里就冰凉
+        交了钱就这服务？) where heating is stopped: sorry, the stop with its restore time, and
+        whether to complain still, as a repair is offered after a stop; the form ends there
+        (`COMPLAINT_AFTER_OUTAGE`, `answer_complaint_offer` takes the answer). The resident
+        wanted to know why and until when: a complaint filed for them had to be cancelled (the
+        writers' hax-003), and the season's dates answered a burst main (the players' p3-067). A
+        complaint of what the stop does not answer (nobody was told) is filed as asked. None to
+        go on with the form."""
+        if tracker.get_slot("requested_slot") not in (None, *STORY_SLOTS):
+            return None
+        text = latest_text(tracker)
+        if not stop_answers_complaint(text) or not await stopped_where_they_live(tracker):
+            return None
+        apologise_once(dispatcher, tracker, "utter_apology_outage", owed=True)
+        stop = await stop_before_booking(
+            dispatcher,
+            tracker,
+            COMPLAINT_OUTAGE_OFFER,
+            COMPLAINT_AFTER_OUTAGE,
+            # 暖气到底啥时候来 is answered by the stop, not by the season's dates
+            beside=None
+            if asks_when_heat_returns(text)
+            else (lambda: answer_side_questions(dispatcher, tracker)),
+        )
+        return stop
 
     async def required_slots(
         self,
@@ -426,6 +469,30 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
         if opened and requested(tracker, "complaint_text") and opened not in text:
             text = f"{opened}；{text}"
         return {"complaint_text": text[:MAX_DESCRIPTION]}
+
+
+async def answer_complaint_offer(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict, yes: bool
+) -> list[EventType]:
+    """The answer to "您现在仍要登记投诉吗？" after the stop was told (`COMPLAINT_AFTER_OUTAGE`): a
+    yes files the complaint told, its account and category taken from the message that made it
+    (not asked again); anything that gives it up or waits for the heat (行 那我就等到晚上吧 不用派
+    人来了: a 行 the classifier hears as a yes, or a cancellation of nothing filed) files nothing
+    and says so, and a question of when the heat comes is answered by the stop."""
+    text = latest_text(tracker)
+    if yes and not (withdraws(text) or declines_visit(text)):
+        told = opening_text(tracker, {"file_complaint"}, "complaint_form")
+        account = complaint_words(told, await read_db(known_communities))
+        category = complaint_category_of(to_canonical(told))
+        return [
+            *([SlotSet("complaint_text", account[:MAX_DESCRIPTION])] if account else []),
+            *([SlotSet("complaint_category", category)] if category else []),
+            FollowupAction("complaint_form"),
+        ]
+    dispatcher.utter_message(response=COMPLAINT_OUTAGE_DECLINED)
+    if asks_when_heat_returns(text) and await community_of(tracker):
+        return await ActionQueryOutage().run(dispatcher, tracker, domain)
+    return []
 
 
 def _told_before(tracker: Tracker, known: list[str]) -> str:

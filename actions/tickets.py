@@ -12,7 +12,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import (
+    AFTER_OUTAGE,
     NO_PAYLOAD,
+    OUTAGE_DECLINED,
     YES_PAYLOAD,
     channel_of,
     contact_number,
@@ -29,6 +31,7 @@ from actions.common import (
     typed_button,
 )
 from actions.sampling import after_ticket_cancelled
+from actions.service_requests import COMPLAINT_AFTER_OUTAGE, answer_complaint_offer
 from bot.base import clock
 from bot.channels.source import source_of
 from bot.nlu.address import Address, parse_address
@@ -42,6 +45,7 @@ from bot.nlu.requests import (
     chasing,
     named_request,
     refers_to_filed_request,
+    withdraws_by_name,
 )
 from bot.services import ticket_proof
 from bot.services import tickets as ticket_service
@@ -387,6 +391,14 @@ class ActionAskCancelTicket(Action):
         if keeps_ticket(text):
             dispatcher.utter_message(response="utter_anything_else")
             return [SlotSet("pending", None)]
+        if pending in (AFTER_OUTAGE, COMPLAINT_AFTER_OUTAGE) and not withdraws_by_name(text):
+            # 行 那我就等到晚上吧 不用派人来了 after "仍要登记投诉/报修吗？": nothing was filed to
+            # cancel; it is the no to that offer (the writers' hax-003 was told "no ticket")
+            if pending == AFTER_OUTAGE:
+                dispatcher.utter_message(response=OUTAGE_DECLINED)
+                return [SlotSet("pending", None)]
+            declined = await answer_complaint_offer(dispatcher, tracker, domain, yes=False)
+            return [SlotSet("pending", None), *declined]
         if pending.startswith(CANCEL_PREFIX) and asks_how_to_cancel(
             text, asked, ticket_no_of(tracker)
         ):

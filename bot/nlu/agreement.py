@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from bot.nlu.clauses import is_question
 from bot.nlu.faults import fault_type_of
 from bot.nlu.numbers import to_canonical
-from bot.nlu.requests import asks_for_repair
+from bot.nlu.requests import asks_for_repair, gives_up
 
 __all__ = [
     "adds_a_person",
@@ -104,21 +104,67 @@ def _matches_held(chunk: str, held: list[str]) -> bool:
     return False
 
 
+#: "Not that one" said of another kind of request than the one read back, by the form whose
+#: read-back it answers: 对 就投诉 不用报修 at a complaint's list wants the complaint filed (the
+#: writers' hax-027 was withdrawn on the 不用), 对 不用投诉 at a repair's wants the repair.
+_OTHER_DECLINED = {
+    "complaint_form": r"报修|维修|修理?|派人|派师傅|(?:上门|来人)(?:看|修)?",
+    "repair_form": r"投诉|测温",
+    "temp_check_form": r"投诉|报修|维修|修",
+}
+#: The form's own request named as the one wanted (就投诉, 只要投诉, 投诉就行, 就报修).
+_OWN_REQUEST = {
+    "complaint_form": "投诉",
+    "repair_form": "报修|修",
+    "temp_check_form": "测温|量温度",
+}
+_NO_TO = r"(?:不用|不要|不需要|不必|别|甭)(?:给我|给俺|再)?"
+#: What a remark beside such a yes may not hold: a detail changed or corrected, or a question.
+_CHANGING = re.compile(r"\d|换|改|错|不对|不是|不过|但|地址|电话|手机|号楼|单元|时间|类别|内容")
+
+
+def _declined_beside(chunks: list[str], form: str | None) -> bool:
+    """Whether the chunks after a yes decline only another kind of request than `form`'s and
+    name `form`'s own as the one wanted, the rest being remarks that change nothing (对 就投诉
+    不用报修 修管子是你们的事)."""
+    if form not in _OTHER_DECLINED:
+        return False
+    # 不用报修, 不用派人来修, 别派师傅上门了: a "no" first, the other request in a few words
+    other = re.compile(rf"{_NO_TO}.{{0,4}}?(?:{_OTHER_DECLINED[form]}).{{0,4}}")
+    own = re.compile(
+        rf"(?:就|只|只是|只要|就是|我要|要)?(?:{_OWN_REQUEST[form]})(?:就行|就好|就够了|就可以)?(?:了|吧)*"
+    )
+    declined = False
+    for chunk in chunks:
+        if other.fullmatch(chunk) and not _CHANGING.search(chunk):
+            declined = True
+        elif own.fullmatch(chunk) or not chunk:
+            continue
+        elif _CHANGING.search(chunk) or gives_up(chunk) or is_question(chunk):
+            return False
+    return declined
+
+
 def agrees_to_read_back(
     text: str | None,
     held: Iterable[str | None] = (),
     held_time: Callable[[str], bool] | None = None,
+    form: str | None = None,
 ) -> bool:
     """Whether `text` says yes to the read-back: it opens with agreement (对, 是的, 行, 好的,
     确认, 就这样) and the rest is only more agreement, thanks, urging, or details the list
     showed (`held`: the address and phone as read back; `held_time`: whether a time said agrees
     with the visit window on the list, 对，周三上午 / 对 改到下午). 对，谢谢 / 行 就这样 /
-    对，8号楼，手机13811225596 are yes; 对，电话换成139… / 是吗 / 对了 我还想问 / 不对 are not."""
+    对，8号楼，手机13811225596 are yes; 对，电话换成139… / 是吗 / 对了 我还想问 / 不对 are not.
+    With `form`, the form whose list it is: a yes that says no only to another kind of request
+    (对 就投诉 不用报修 at a complaint's) is a yes too."""
     canonical = to_canonical(str(text or "")).strip()
     if not _OPENING.match(canonical) or _ASKING.search(canonical):
         return False
     values = [to_canonical(str(v)) for v in held if v]
     rest = _OPENING.sub("", canonical, count=1)
+    if _declined_beside(_SEPARATORS.split(rest), form):
+        return True
     for chunk in _SEPARATORS.split(rest):
         remaining = _FILLER.sub("", _SIGN_OFF.sub("", chunk))
         told_again = _matches_held(remaining, values) or (held_time and held_time(chunk))
@@ -166,10 +212,13 @@ def adds_a_request(
     canonical = to_canonical(str(text or "")).strip()
     if not _OPENING.match(canonical) or _NOT_A_YES.match(canonical):
         return None
+    rest = _OPENING.sub("", canonical, count=1)
+    if _declined_beside(_SEPARATORS.split(rest), confirming):
+        return None  # 对 就投诉 不用报修: the repair is what is not wanted
     form = ADDED_REQUEST_FORMS.get(str(intent))
     if form is not None and _YES_AND_MORE.match(canonical):
         return form
-    if form is None and asks_for_repair(_OPENING.sub("", canonical, count=1)):
+    if form is None and asks_for_repair(rest):
         form = ADDED_REQUEST_FORMS["report_repair"]
     return form if form is not None and confirming and form != confirming else None
 

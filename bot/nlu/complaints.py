@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from bot.nlu.addressspans import find_address_spans
 from bot.nlu.faults import fault_type_of
 from bot.nlu.numbers import to_canonical
+from bot.nlu.requests import asks_when_heat_returns
 
 CATEGORIES: tuple[str, ...] = ("服务态度", "维修不及时", "收费问题", "室温不达标", "其他")
 
@@ -188,3 +189,20 @@ def _tells(piece: str) -> bool:
     """Whether a piece of a message says something beyond where and how to call (住在, 电话是)."""
     bare = _FILLER.sub("", re.sub(r"[:：!！?？.]", "", piece))
     return sum(ch.isalnum() for ch in bare) >= 2
+
+
+#: A grievance a stop does not answer: not being told of it (没通知, 也不说一声, 没贴公告).
+_NOT_TOLD = re.compile(r"通知|告知|说一声|打招呼|提前说|公告|短信")
+
+
+def stop_answers_complaint(text: str | None) -> bool:
+    """Whether a complaint is only that the home has no heat (冰凉, 暖气到底啥时候来, 还管不管了):
+    where heating is stopped, the stop and its restore time answer it, and the resident is asked
+    whether to complain still. A complaint of something the stop does not answer (nobody was
+    told, the staff's conduct, money) is filed as asked."""
+    canonical = to_canonical(str(text or ""))
+    if _NOT_TOLD.search(canonical):
+        return False
+    if any(_problem_weight(canonical, other) for other in ("服务态度", "收费问题")):
+        return False
+    return fault_type_of(canonical) == "no_heat" or asks_when_heat_returns(canonical)

@@ -121,7 +121,7 @@ def _answer_turn(tracker: DialogueStateTracker) -> str | None:
             *request_words(form),  # 是的，就是投诉服务态度
         ]
         if (
-            agrees_to_read_back(message.text, held)
+            agrees_to_read_back(message.text, held, form=form)
             # 不是我家暖气坏了，是楼下机器的声音。请记录投诉: a yes with a note to the account
             or (form == COMPLAINT_FORM and files_with_a_note(message.text) is not None)
             or adds_a_person(intent, message.text)

@@ -67,7 +67,7 @@ from bot.nlu.requests import (
     wants_unbind,
     withdraws_by_name,
 )
-from bot.nlu.reschedule import moves_a_visit
+from bot.nlu.reschedule import moves_a_stop, moves_a_visit
 from bot.nlu.resident_requests import cancels_named_request, resident_request, states_a_fault
 from bot.nlu.stateless import StatelessComponent
 from bot.nlu.timewindow import only_a_time
@@ -188,6 +188,9 @@ class IntentCorrections(StatelessComponent):
       it got the topic buttons, or "I am a bot" (师傅 跟你打听个事); a greeting stays one;
     - `faq` for a repair or 测温 request that says no visit is wanted and asks how
       (不用派人 我就问问 怎么自己弄, `only_asking_how`);
+    - a question, a detail, a visit moved or a 报停 → `query_outage` for the company's stop
+      asked to be moved (金色家园10号的停暖能改个时间吗 那天家里老人过生日, `moves_a_stop`): it was
+      read as moving the resident's visit ("想改到什么时间？") and then not understood;
     - → `correct_info` for a message that moves a booked visit and names no fault (明天下午我有事
       能改到后天上午吗, `bot.nlu.reschedule.moves_a_visit`): it read as a renovation question,
       and the visit stayed where the resident could not be home;
@@ -296,6 +299,8 @@ class IntentCorrections(StatelessComponent):
                 meant = "deny"
             elif name in _CANCEL_LOOKALIKES and withdraws_by_name(text):
                 meant = "cancel_ticket"  # 那报停给俺撤了吧: withdraw it, not the 报停 rules
+            elif name in _STOP_MOVE_LOOKALIKES and moves_a_stop(text):
+                meant = "query_outage"  # 停暖能改个时间吗 那天老人过生日: the stop, not a visit
             elif name not in _NOT_A_MOVE and moves_a_visit(text) and fault_type_of(text) is None:
                 meant = "correct_info"  # 明天下午我有事 能改到后天上午吗: the booked visit moves
             elif name not in (KB_INTENT, "greet") and announces_question(text):
@@ -453,6 +458,16 @@ _FOLLOW_UP_LOOKALIKES = frozenset(
 _STOP_LOOKALIKES = frozenset(
     {KB_INTENT, "inform", "query_ticket", "out_of_scope", "goodbye", FALLBACK_INTENT}
 )
+#: What a request to move the company's stop is read as (`moves_a_stop`): a visit moved, the
+#: resident's own 报停, a question, a detail.
+_STOP_MOVE_LOOKALIKES = _STOP_LOOKALIKES | {
+    "correct_info",
+    "apply_stop_heating",
+    "report_repair",
+    "cancel_ticket",
+    "affirm",
+    "deny",
+}
 #: Words that ask for a person (a message with none of them that tells of a fault wants it fixed).
 _PERSON = re.compile(r"人工|客服|真人|接线|转接|person|human|agent|operator|staff", re.IGNORECASE)
 

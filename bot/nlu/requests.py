@@ -364,6 +364,9 @@ def asks_when(text: str | None) -> bool:
 
 _HEAT_BACK = re.compile(
     r"来热|来暖|能来|才来|会来|来了|恢复|回来|热起来|热乎|暖和|有暖|有热|供上|通暖|能热|能好|修好|好了"
+    # the heat itself coming (暖气到底啥时候来, 暖气几点来: the players' p3-067 got the season's
+    # dates twice), not a fitter (暖气坏了啥时候来修, 暖气的事啥时候来人)
+    r"|暖气[^\s，,。！!？?修]{0,6}来(?!修|人|看|查)"
 )
 #: The season's dates, not a stop: 几号开始供暖, 供暖期到几月结束.
 _SEASON_WORDS = re.compile(

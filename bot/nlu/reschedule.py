@@ -39,10 +39,36 @@ _TIME_WORDS = re.compile(
 )
 
 
+#: A stop of the company's (停暖, 停热, 检修), not the resident's own 报停 or 申请停暖.
+_STOP = r"(?<![报请])(?:停暖|停热|停供|停气|检修)"
+#: Moving it or calling it off (改个时间, 往后推推, 推迟, 改天, 换个日子, 别停, 不停行不行).
+_STOP_MOVED = re.compile(
+    _STOP + r"[^，,。！!？?\s]{0,8}?(?:(?:换|改|调|挪)(?:个|一下|下)?(?:时间|日子|天|期)|"
+    r"(?:换|改|调|挪)一?下|往后推|往后挪|推迟|推后|推一推|推推|延后|延期|晚几天|提前|取消|"
+    r"别停|不停)"
+    r"|(?:能不能|可不可以|能|可以)(?:别|不)(?:停暖|停热|停)"
+    r"|(?:别|不)(?:停暖|停热)了?(?:行不行|成不成|行吗|可以吗)"
+)
+#: A visit of ours the message moves instead (停暖那天师傅能改个时间来吗).
+_VISIT_MOVED = re.compile(r"师傅|上门|来人|测温|报修|维修|工单|预约")
+
+
+def moves_a_stop(text: str | None) -> bool:
+    """Whether `text` asks to move or call off the company's stop (金色家园10号的停暖能改个时间吗
+    那天家里老人过生日; 那个检修停暖 能不能往后推推), not the resident's visit: a network's
+    maintenance is not moved for one household, and the players' p3-069 was asked "想改到什么时
+    间？" and then not understood. A message that moves a visit on the stop's day (停暖那天师傅能
+    改个时间来吗) is a visit moved."""
+    canonical = re.sub(r"\s+", "", to_canonical(str(text or "")))
+    return _STOP_MOVED.search(canonical) is not None and _VISIT_MOVED.search(canonical) is None
+
+
 def moves_a_visit(text: str | None) -> bool:
     """Whether `text` moves a booked time (改到后天上午, 换个时间吧), judged on the words alone,
     without a clock: the NLU corrections call it, the actions read the window
     (`asks_to_reschedule`). 户头改到我名下 and 改成按计量收费 move no time."""
+    if moves_a_stop(text):
+        return False  # 停暖能改个时间吗: the company's stop, not a visit
     canonical = re.sub(r"\s+", "", to_canonical(str(text or "")))
     moved = _MOVE_TO.search(canonical)
     # 改到后天上午 moves a time; 温控阀调到20度 sets the heat
@@ -71,6 +97,8 @@ def asks_to_reschedule(
     change a booking; 能改到我名下吗 moves no time either (the target must parse as a window).
     With the `held` window, a new time said without a day (明天上午不行 改到下午) is on the held
     day (`window_on_held_day`), not today."""
+    if moves_a_stop(text):
+        return None
     canonical = re.sub(r"\s+", "", to_canonical(str(text or "")))
     moved = _MOVE_TO.search(canonical)
     if moved:

@@ -22,7 +22,8 @@ Semantics (the contract in docs/interfaces.md, plus the choices documented here)
   下午 13–18, 傍晚 17–19, 晚上/夜里 18–21, 白天/全天/一整天/整天 8–18; the northern words too:
   头午/前晌/早起 8–12, 晌午 11–14, 后晌/下晌/过晌/晌午后 13–18, 傍黑/擦黑 17–19.
 * Clock times give a 2-hour window from that time; ranges (2点到4点, 14:00-16:00) give the range;
-  N点以后 runs to 18:00 (21:00 with 晚上/傍晚), or 2 hours if that is later; N点以前 starts at
+  N点以后 runs to 18:00 (21:00 with 晚上/傍晚, the part's end with 上午/中午: 上午十点以后 is
+  10–12), or 2 hours if that is later; N点以前 starts at
   the part's start or 8:00.
   Without a part of the day, 1–6 o'clock is afternoon (nobody books a 2 a.m. visit) and 7–12 is
   morning/noon; with 下午/晚上/傍晚 hours below 12 get +12; 中午1点 is 13:00.
@@ -305,6 +306,17 @@ def _at(day: date, hour: int, minute: int, now: datetime) -> datetime | None:
     return naive.replace(tzinfo=now.tzinfo)
 
 
+def _closing_hour(part: str | None) -> int:
+    """Where N点以后 ends: the evening's 21:00 with 晚上/傍晚, the end of a morning or noon said
+    with it (明天上午吧 十点以后 is 10–12: the players' p3-001 was booked 10–18 and had to say
+    下午我不在家), otherwise the working day's 18:00."""
+    if part in _PM_PARTS - {"下午"}:
+        return 21
+    if part is None:
+        return 18
+    return _PART_HOURS[part][1]
+
+
 def _clock_window(
     text: str, day: date, part_hint: str | None, now: datetime
 ) -> tuple[datetime, datetime] | None:
@@ -332,7 +344,7 @@ def _clock_window(
             return None
         relation = m["rel"]
         if relation in ("以后", "之后", "后"):
-            closing = _at(day, 21 if part in _PM_PARTS - {"下午"} else 18, 0, now)
+            closing = _at(day, _closing_hour(part), 0, now)
             end = max(start + _TWO_HOURS, closing) if closing else start + _TWO_HOURS
             return start, end
         if relation in ("以前", "之前", "前"):

@@ -112,7 +112,8 @@ async def test_a_complaint_that_the_home_is_cold_hears_of_the_stop_first(
     domain: dict[str, Any],
 ) -> None:
     """幸福里又没暖气了！你们这帮人是干什么吃的: the burst main and when heat is back, before the
-    complaint's questions (the resident had to ask "爆管了？")."""
+    complaint's questions (the resident had to ask "爆管了？"), and whether to complain still
+    (the players' findings 3, class D)."""
     from actions.service_requests import ValidateComplaintForm
 
     dispatcher = CollectingDispatcher()
@@ -124,9 +125,10 @@ async def test_a_complaint_that_the_home_is_cold_hears_of_the_stop_first(
         ),
         domain,
     )
-    assert [m.get("response") for m in dispatcher.messages][:2] == [
-        "utter_complaint_sorry",
+    assert [m.get("response") for m in dispatcher.messages] == [
+        "utter_apology_outage",
         "utter_outage_found",
+        "utter_outage_complaint_offer",
     ]
     elsewhere = CollectingDispatcher()
     await ValidateComplaintForm().run(

@@ -25,7 +25,17 @@ def test_cold_for_days(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["暖气不热", "要停几天啊", "得修几天", "今晚能来热吗", "刚才突然就凉了"]
+    "text",
+    [
+        "暖气不热",
+        "要停几天啊",
+        "得修几天",
+        "今晚能来热吗",
+        "刚才突然就凉了",
+        "暖气一大早就冰凉",  # since this morning (早就 in 一大早就)
+        "今早就不热了",
+        "清早就凉了",
+    ],
 )
 def test_not_cold_for_days(text: str) -> None:
     assert not cold_for_days(text)

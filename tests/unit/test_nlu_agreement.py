@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlu.agreement import adds_a_person, agrees_to_read_back, tells_more_of_complaint
+from bot.nlu.agreement import (
+    adds_a_person,
+    adds_a_request,
+    agrees_to_read_back,
+    tells_more_of_complaint,
+)
 
 SHOWN = (
     "提交前跟您核对一下：\n· 问题：暖气不热\n· 地址：金色家园8号楼3单元902\n· 联系电话：138****5596"
@@ -74,3 +79,32 @@ def test_a_person_besides_the_read_back_is_an_addition_only_when_said_so() -> No
 )
 def test_more_of_a_complaint(intent: str, text: str, question: str, more: bool) -> None:
     assert tells_more_of_complaint(intent, text, question) is more
+
+
+@pytest.mark.parametrize(
+    ("text", "form", "yes"),
+    [
+        # a yes beside a "no" to another kind of request (the writers' hax-027 was withdrawn)
+        ("对 就投诉 不用报修 修管子是你们的事", "complaint_form", True),
+        ("对 只要投诉 不要派人来了", "complaint_form", True),
+        ("对 只要投诉 不用派人来修", "complaint_form", True),
+        ("嗯 就是投诉 别叫师傅上门了", "complaint_form", True),
+        ("是的 投诉就行 不用派师傅", "complaint_form", True),
+        ("对 不用投诉 赶紧修就行", "repair_form", True),
+        ("行 就测温 不用报修", "temp_check_form", True),
+        # look-alikes: a change, a giving up, a question, the form's own request declined
+        ("对 不用报修 电话换成13912345678", "complaint_form", False),
+        ("对 不用报修 地址是5号楼", "complaint_form", False),
+        ("对 不用报修 投诉也不用了", "complaint_form", False),
+        ("对 不用报修 算了", "complaint_form", False),
+        ("对 不用报修吗", "complaint_form", False),
+        ("对 不用报修", "repair_form", False),
+        ("对 不用来修了", "repair_form", False),
+        ("对 不用派人来了 地址改成5号楼", "complaint_form", False),
+        ("对 就投诉 不用报修", None, False),  # without the form, nothing is known of the kinds
+    ],
+)
+def test_a_yes_declining_another_request(text: str, form: str | None, yes: bool) -> None:
+    assert agrees_to_read_back(text, HELD, form=form) is yes
+    if yes:
+        assert adds_a_request("deny", text, form) is None  # and no second request either

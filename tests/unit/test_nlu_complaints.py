@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlu.complaints import CATEGORIES, complaint_category_of, complaint_change
+from bot.nlu.complaints import (
+    CATEGORIES,
+    complaint_category_of,
+    complaint_change,
+    stop_answers_complaint,
+)
 
 
 @pytest.mark.parametrize(
@@ -53,3 +58,23 @@ def test_a_change_of_the_complaint_at_the_read_back(
     text: str, change: tuple[str | None, str | None]
 ) -> None:
     assert complaint_change(text) == change
+
+
+@pytest.mark.parametrize(
+    ("text", "answered"),
+    [
+        # only a cold home: where heating is stopped, the stop answers it first
+        ("我家在幸福里小区 暖气到底啥时候来 昨天说今天 今天又不来 你们还管不管了 我要投诉", True),
+        ("你们幸福里这暖气怎么回事！！早上起来家里就冰凉 交了钱就这服务？", True),
+        ("屋里冻死了 我要投诉你们", True),
+        ("暖气又不热了 投诉！", True),
+        # what a stop does not answer: not told, the staff, money
+        ("爆管你们知道吧 没一个人接到通知 洗澡全是凉的 我要投诉你们不通知", False),
+        ("停暖了也不提前说一声 屋里冰凉 我要投诉", False),
+        ("我要投诉 客服态度太差了 家里也不热", False),
+        ("我要投诉 你们多收了我暖气费", False),
+        ("投诉 维修师傅态度很差", False),
+    ],
+)
+def test_a_stop_answers_only_a_cold_home(text: str, answered: bool) -> None:
+    assert stop_answers_complaint(text) is answered

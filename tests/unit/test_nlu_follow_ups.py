@@ -63,6 +63,14 @@ def test_someone_in_charge_asked_for(text: str, asked: bool) -> None:
         ("今年几号开始供暖", False),  # the season's dates
         ("供暖期到几月结束", False),
         ("暖气费什么时候交", False),
+        # the heat itself coming (the players' p3-067 got the season's dates twice)
+        ("暖气到底啥时候来", True),
+        ("你先说暖气啥时候来", True),
+        ("这暖气几点来啊", True),
+        ("暖气坏了啥时候来修", False),  # a fitter, not the heat
+        ("暖气的事你们啥时候来人", False),
+        ("暖气什么时候来看看", False),
+        ("几号开始来暖气", False),
     ],
 )
 def test_when_the_heat_comes_is_told_from_the_season_dates(text: str, heat: bool) -> None:

@@ -494,3 +494,22 @@ def test_a_request_named_and_given_up_is_a_no(intent: str, text: str) -> None:
 def test_a_cold_home_stated_to_an_unsure_topic_is_the_repair(text: str, meant: str) -> None:
     unsure = _parsed(text, "faq", response_selector={"faq": {"response": {"confidence": 0.3}}})
     assert _corrected(unsure) == meant
+
+
+@pytest.mark.parametrize(
+    ("text", "classified", "meant"),
+    [
+        # the company's stop asked to be moved: the stop's answer (the players' p3-069)
+        ("金色家园10号的停暖能改个时间吗 那天我家有老人过生日", "correct_info", "query_outage"),
+        ("我是说12月10号那个检修停暖 能不能往后推推", "faq", "query_outage"),
+        ("10号那天的检修能不能推迟几天 家里有月子", "apply_stop_heating", "query_outage"),
+        ("能不能别停暖啊 家里老人受不了", "inform", "query_outage"),
+        # look-alikes: a visit moved, the resident's own 报停
+        ("停暖那天师傅能改个时间来吗", "faq", "correct_info"),
+        ("明天下午我有事 能改到后天上午吗", "faq", "correct_info"),
+    ],
+)
+def test_moving_the_companys_stop_is_asked_of_the_stop(
+    text: str, classified: str, meant: str
+) -> None:
+    assert _corrected(_parsed(text, classified)) == meant

@@ -134,6 +134,30 @@ def test_parse_visit_window(text: str, start: datetime, end: datetime) -> None:
     assert window(text) == (start, end)
 
 
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        # N点以后 with a morning or noon ends with that part (the players' p3-001 was booked 10–18)
+        ("明天上午吧 十点以后", at(11, 28, 10), at(11, 28, 12)),
+        ("明天上午十点以后", at(11, 28, 10), at(11, 28, 12)),
+        ("明早9点之后", at(11, 28, 9), at(11, 28, 12)),
+        ("周六早上八点半以后", at(11, 28, 8, 30), at(11, 28, 12)),
+        ("明天中午12点以后", at(11, 28, 12), at(11, 28, 14)),
+        ("明天上午11点以后", at(11, 28, 11), at(11, 28, 13)),  # still two hours at least
+        # look-alikes that keep their windows
+        ("明天十点以后", at(11, 28, 10), at(11, 28, 18)),
+        ("明天下午三点以后", at(11, 28, 15), at(11, 28, 18)),
+        ("明天上午十点以前", at(11, 28, 8), at(11, 28, 10)),
+        ("明天上午不行 下午三点以后", at(11, 28, 15), at(11, 28, 18)),
+        ("明晚7点以后", at(11, 28, 19), at(11, 28, 21)),
+    ],
+)
+def test_after_a_clock_time_ends_with_its_part_of_the_day(
+    text: str, start: datetime, end: datetime
+) -> None:
+    assert window(text) == (start, end)
+
+
 def test_on_a_sunday_this_week_runs_from_today() -> None:
     """这周六 said on Sunday 6 December is Saturday the 12th (a week counted from Sunday), not
     yesterday: the resident was asked four times for a time the bot "did not understand"."""
