@@ -1548,6 +1548,7 @@ def leave_form(tracker: Tracker) -> list[EventType]:
         ActiveLoop(None),
         SlotSet("requested_slot", None),
         SlotSet("urgent_ticket_no", None),
+        SlotSet("leak_ticket_no", None),
         SlotSet("pending", None),
         *(SlotSet(slot, None) for slot in FORM_SLOTS.get(form, ())),
     ]

@@ -51,6 +51,15 @@ from actions.common import (
     sender_account,
     sender_phone,
 )
+from actions.emergency_elsewhere import emergency_elsewhere
+from actions.leak_can_wait import SLOT as LEAK_SLOT
+from actions.leak_can_wait import (
+    WATER_TOLD,
+    leak_made_ordinary,
+    seep_described,
+    still_ordinary,
+    urgent_again,
+)
 from actions.outage import ActionQueryOutage, heating_stopped, tell_stop_once
 from bot.base import clock
 from bot.nlu.address import parse_address
@@ -132,10 +141,12 @@ def label_of(found: Emergency) -> str:
 def emergency_of(tracker: Tracker) -> Emergency | None:
     """The emergency the NLU marker found in the latest message (or the detector finds now)."""
     marked = emergency_from(tracker.latest_message.get(EMERGENCY))
+    # a leak said to wait, then 止不住了: the leak going on as much as with its urgent ticket
+    open_leak = tracker.get_slot(URGENT_TICKET_SLOT) or tracker.get_slot(LEAK_SLOT)
     return (
         marked
         or detect_emergency(latest_text(tracker))
-        or leak_going_on(tracker.get_slot(URGENT_TICKET_SLOT), latest_text(tracker))
+        or leak_going_on(open_leak, latest_text(tracker))
     )
 
 
@@ -335,10 +346,32 @@ class ActionEmergency(Action):
                 SlotSet("pending", None),
                 *await ActionQueryOutage().run(dispatcher, tracker, domain),
             ]
+        if found.kind == "water":
+            if seep_described(tracker):
+                # the button 漏水/跑水 after 有点潮 渗了点水 不多: the category of a seep told
+                return [
+                    SlotSet("fault_type", "leak"),
+                    SlotSet("pending", None),
+                    FollowupAction(REPAIR_FORM),
+                ]
+            # 就是滴水 一分钟滴几滴 用不着抢修: an ordinary leak repair, not the script again
+            waits = await leak_made_ordinary(dispatcher, tracker)
+            if waits is None:
+                waits = still_ordinary(dispatcher, tracker)
+            if waits is not None:
+                # the repair form asks what the ordinary repair still needs, the window among it
+                return [*waits, SlotSet("pending", None), FollowupAction(REPAIR_FORM)]
+        worse = await urgent_again(tracker)  # said to wait, now 越滴越多: urgent again
         p = policy()
         again = _water_again(tracker, found)
         advice = "utter_emergency_water_again" if again else advice_for(found)
         dispatcher.utter_message(response=advice, **numbers(p))
+        # 万科城5号楼暖气漏水了: no crew of ours goes there; whom to call, and no ticket
+        elsewhere = await emergency_elsewhere(
+            dispatcher, tracker, tracker.get_slot("urgent_ticket_no")
+        )
+        if elsewhere is not None:
+            return [*elsewhere, *worse, SlotSet("fault_type", None)]
         incident, place = None, []
         try:
             ticket_no = await _open_urgent_ticket(tracker)
@@ -377,6 +410,7 @@ class ActionEmergency(Action):
             _still_needed(dispatcher, tracker)
             return [
                 *_form_events(tracker, found, ask_next=False, fresh=False),
+                *worse,
                 SlotSet("urgent_ticket_no", ticket_no),
                 SlotSet("pending", None),
             ]
@@ -398,15 +432,12 @@ class ActionEmergency(Action):
         return [
             *_form_events(tracker, found, ask_next=fresh or not in_repair, fresh=fresh),
             *place,
+            *worse,
             SlotSet("urgent_ticket_no", ticket_no),
             SlotSet("pending", None),
         ]
 
 
-#: What was said when a conversation's leak was first reported: its water guidance.
-WATER_TOLD = frozenset(
-    {"utter_emergency_water", "utter_leak_urgent", "utter_emergency_water_again"}
-)
 #: The one-line reminder of what the urgent ticket still lacks, per question of the repair form
 #: (counted as that question's ask: actions.common.asked_in_a_row).
 STILL_NEEDED = {
@@ -419,7 +450,9 @@ def _water_again(tracker: Tracker, found: Emergency) -> bool:
     """Whether the message continues a leak this conversation reported and was told what to do
     about (its urgent ticket open): 关不上啊 越拧越大, 水越来越多了. It hears the short guidance and
     the number again, not the whole first answer, and what changed goes on the ticket."""
-    if found.kind != "water" or not tracker.get_slot("urgent_ticket_no"):
+    if found.kind != "water" or not (
+        tracker.get_slot("urgent_ticket_no") or tracker.get_slot(LEAK_SLOT)
+    ):
         return False
     return any(
         e.get("event") == "bot" and (e.get("metadata") or {}).get("utter_action") in WATER_TOLD

@@ -146,13 +146,14 @@ async def home_not_served(
     can go there, so the form ends with nothing booked (`tell_not_served`). When a served name
     is spelt close, the form stays and asks the address again (`spelling_confirmed` takes a
     yes). None when the latest message names no unserved place, or an urgent ticket is open
-    (a leak is the duty crew's at once, wherever it is told), or when the ticket store cannot
+    (the emergency's own check withdraws it: actions/emergency_elsewhere.py), or when the
+    ticket store cannot
     be read: the check is skipped, and the step that needs the store says truthfully that
     nothing was made (对 at the read-back got "请稍后再发一次" with the read-back again instead)."""
     if latest_intent(tracker) in ("affirm", "deny") or tracker.get_slot("urgent_ticket_no"):
         return None  # a bare yes or no names no place
     try:
-        if await _home_named_before(tracker):
+        if await home_named_before(tracker):
             return None
         near = await tell_not_served(dispatcher, tracker)
     except SQLAlchemyError:
@@ -165,7 +166,7 @@ async def home_not_served(
     return leave_form(tracker)
 
 
-async def _home_named_before(tracker: Tracker) -> bool:
+async def home_named_before(tracker: Tracker) -> bool:
     """Whether an earlier message named one of our communities (我家在金色家园 …, then 行 那先约个
     下周一上午 3号楼2单元1201: the words before the building are no other place)."""
     known = await read_db(known_communities)

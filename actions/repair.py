@@ -18,8 +18,10 @@ from rasa_sdk.types import DomainDict
 from actions.building_fault import BUILDING_NOTE, building_fault_said, tell_building_fault_once
 from actions.common import (
     AFTER_OUTAGE,
+    APOLOGY,
     OUTAGE_DECLINED,
     OUTAGE_OFFER,
+    PLAIN_APOLOGY,
     REPAIR_FILED,
     STOP_OFFERS,
     ContactSlots,
@@ -51,7 +53,10 @@ from actions.common import (
     with_second_number,
 )
 from actions.emergency import complete_urgent, tell_urgent_completed
+from actions.emergency_elsewhere import emergency_elsewhere
 from actions.false_alarm import no_leak_after_all
+from actions.leak_can_wait import SLOT as LEAK_SLOT
+from actions.leak_can_wait import leak_made_ordinary, seep_described, still_ordinary
 from actions.outage import (
     ActionQueryOutage,
     home_not_served,
@@ -67,6 +72,7 @@ from bot.base import clock
 from bot.nlu.address import Address, parse_address
 from bot.nlu.emergency import only_discounted
 from bot.nlu.faults import fault_type_of, is_urgent, leak_only_feared, ticket_fault
+from bot.nlu.leak_can_wait import says_leak_can_wait
 from bot.nlu.requests import DECLINED_VISIT, asks_for_measurement
 from bot.privacy import mask_phone
 from bot.services import tickets as ticket_service
@@ -100,6 +106,11 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
         withdrawn = await withdrawn_at_read_back(dispatcher, tracker)
         if withdrawn is not None:
             return withdrawn
+        if urgent := tracker.get_slot("urgent_ticket_no"):
+            # 我是万科城的 你们不管是吧 after the urgent path: not ours, its ticket withdrawn
+            elsewhere = await emergency_elsewhere(dispatcher, tracker, str(urgent))
+            if elsewhere is not None:
+                return elsewhere
         not_ours = await home_not_served(dispatcher, tracker)
         if not_ours is not None:
             return not_ours  # 碧桂园3号楼1单元201: no fitter of ours goes there
@@ -111,7 +122,12 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
             return measure
         if (follow_up := follow_up_instead(dispatcher, tracker)) is not None:
             return follow_up  # 要钱吗 right after the 开栓 answer: what it costs, no booking
-        apologise_once(dispatcher, tracker)
+        # a leak that can wait is no cold home: its resident is not told sorry for 受冻
+        waiting = not tracker.get_slot("urgent_ticket_no") or says_leak_can_wait(
+            latest_text(tracker)
+        )
+        leak = tracker.get_slot("fault_type") == "leak" and waiting
+        apologise_once(dispatcher, tracker, PLAIN_APOLOGY if leak else APOLOGY)
         offer_person_once(dispatcher, tracker)
         said = str(tracker.get_slot("fault_type") or latest_text(tracker))
         fault = said if said in FAULT_TYPES else fault_type_of(said)
@@ -119,6 +135,12 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
             already = await open_repair_meant(tracker)
             if already is not None:
                 return await tell_open_repair(dispatcher, tracker, already)
+        # 就滴几滴 不紧急 after the urgent path: the urgent ticket is an ordinary leak repair now
+        waits = await leak_made_ordinary(dispatcher, tracker)
+        if waits is None and says_leak_can_wait(latest_text(tracker)):
+            waits = still_ordinary(dispatcher, tracker)  # 我说了不紧急 again: no address
+        if waits is not None:
+            return waits
         corrected = await no_leak_after_all(dispatcher, tracker)  # 不漏水，就是把手断了
         if tracker.get_slot("urgent_ticket_no"):
             # someone unwell in a cold home: the urgent ticket stands, and the stop where they
@@ -197,7 +219,14 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
         slots: dict[str, Any] = {"fault_type": fault}
         # 万一漏水怎么办 names a leak but reports none: no urgent ticket, nobody paged
         hypothetical = only_discounted(latest_text(tracker))
-        if is_urgent(fault) and not tracker.get_slot("urgent_ticket_no") and not hypothetical:
+        # a leak said to wait, or the button 漏水/跑水 after a seep was described: no page
+        can_wait = bool(tracker.get_slot(LEAK_SLOT)) or seep_described(tracker)
+        if (
+            is_urgent(fault)
+            and not tracker.get_slot("urgent_ticket_no")
+            and not hypothetical
+            and not can_wait
+        ):
             ticket = await in_db(
                 ticket_service.open_ticket,
                 policy(),
@@ -460,6 +489,38 @@ def _draft(
     )
 
 
+async def _book_leak_visit(
+    dispatcher: CollectingDispatcher, tracker: Tracker, number: str
+) -> None:
+    """Book the visit on the ordinary leak repair an urgent leak became
+    (actions/leak_can_wait.py) and confirm it like any repair, with its own number."""
+    address = tracker.get_slot("address")
+    phone = tracker.get_slot("phone")
+    window = window_of(tracker.get_slot("visit_time"))
+    ticket = await in_db(
+        ticket_service.book_visit,
+        policy(),
+        number,
+        clock.now(),
+        f"user:{channel_of(tracker)}",
+        window[0] if window else None,
+        window[1] if window else None,
+        address=address,
+        phone=phone,
+        **await address_parts(address),
+    )
+    dispatcher.utter_message(
+        response="utter_repair_created",
+        ticket_no=ticket.ticket_no,
+        fault=ticket_service.FAULT_NAMES.get("leak", "leak"),
+        address=address,
+        phone=mask_phone(phone),
+        window=clock.format_window(*window) if window else "尽快",
+        first_reply=clock.format_due(ticket.first_reply_due),
+        resolve=clock.format_due(ticket.resolve_due),
+    )
+
+
 class ActionSubmitRepair(Action):
     """Creates the repair ticket (or completes the urgent one) and confirms it."""
 
@@ -489,6 +550,9 @@ class ActionSubmitRepair(Action):
                 dispatcher, tracker, str(urgent_no), address=address, phone=phone, **parts
             )
             await tell_urgent_completed(dispatcher, tracker, done.ticket)
+        elif tracker.get_slot(LEAK_SLOT):
+            # an urgent leak said to wait: its ticket, now ordinary, gets the visit booked
+            await _book_leak_visit(dispatcher, tracker, str(tracker.get_slot(LEAK_SLOT)))
         else:
             fault = tracker.get_slot("fault_type") or "other"
             window = window_of(tracker.get_slot("visit_time"))
@@ -528,6 +592,7 @@ class ActionSubmitRepair(Action):
             SlotSet("fault_type", None),
             SlotSet("visit_time", None),
             SlotSet("urgent_ticket_no", None),
+            SlotSet(LEAK_SLOT, None),
             SlotSet(READ_BACK_SLOT, None),
             *offer_second_request(dispatcher, tracker, {"report_repair"}, started_by),
         ]

@@ -44,6 +44,7 @@ from bot.nlu.emergency import (
     names_only_a_main_burst,
 )
 from bot.nlu.emergency_follow_ups import emergency_follow_up
+from bot.nlu.leak_can_wait import LEAK_TICKET_SLOT
 from bot.nlu.stateless import StatelessComponent
 
 #: The action that runs the urgent path (actions/emergency.py, listed in domain.yml).
@@ -88,7 +89,9 @@ def emergency_turn(tracker: DialogueStateTracker) -> str | None:
             marked = emergency_from(event.parse_data.get(EMERGENCY))
             if marked and _grievance_of_a_burst(tracker, event.text):
                 return None
-            if marked or leak_going_on(tracker.get_slot(URGENT_TICKET_SLOT), event.text):
+            # a leak said to wait (bot.nlu.leak_can_wait), then 止不住了: the leak going on too
+            open_leak = tracker.get_slot(URGENT_TICKET_SLOT) or tracker.get_slot(LEAK_TICKET_SLOT)
+            if marked or leak_going_on(open_leak, event.text):
                 return EMERGENCY_ACTION
             if _asks_about_the_emergency(tracker, event.text):
                 return FOLLOW_UP_ACTION

@@ -462,6 +462,40 @@ def cancel_own_ticket(
     return view(ticket)
 
 
+def withdraw_not_served(
+    session: Session,
+    ticket_no: str,
+    now: datetime,
+    channel: str,
+    sender_id: str,
+    community: str,
+) -> TicketView | None:
+    """Withdraw this conversation's urgent ticket when its home turns out to be in a community
+    the company does not serve (万科城, player findings 3, class B): no crew of ours can go
+    there, and the duty team, paged already, reads why in the status note. The bot withdraws
+    it, not the resident (an urgent ticket is never withdrawn by chat: `withdrawal_refused`).
+    `None`, and the ticket stays, when it is not this conversation's, it already holds another
+    home's address, or a worker has started on it."""
+    ticket = ticket_store.get_ticket(session, ticket_no)
+    if ticket is None or (ticket.channel, ticket.sender_id) != (channel, sender_id):
+        return None
+    if ticket.address and ticket.community != community:
+        return None
+    try:
+        ticket_store.change_status(
+            session,
+            ticket,
+            "cancelled",
+            now,
+            actor="bot",
+            note=f"非本公司供热小区（{plain_text(community)[:40]}），已告知用户联系物业或供热单位",
+            conversation=sender_id,
+        )
+    except TicketStateError:
+        return None
+    return view(ticket)
+
+
 def cancel_for_agent(
     session: Session, ticket_no: str, now: datetime, agent: str, note: str | None
 ) -> TicketView:
@@ -493,6 +527,47 @@ def amend_ticket(
     ticket_store.update_ticket(session, ticket, now, actor, **_plain_fields(fields))
     lead = incidents.join_incident(session, policy, ticket, now) if policy else None
     return replace(view(ticket), incident=lead)
+
+
+def book_visit(
+    session: Session,
+    policy: Policy,
+    ticket_no: str,
+    now: datetime,
+    actor: str,
+    visit_start: datetime | None,
+    visit_end: datetime | None,
+    **details: Any,
+) -> TicketView:
+    """Complete the ordinary repair an urgent leak became when the resident said it can wait
+    (actions/leak_can_wait.py): the address and phone the form asked, the visit window they
+    chose, and the deadlines that window gives, as for a repair booked so (`ticket_due_times`).
+    The ticket keeps its number: the duty team was told of the change on it."""
+    ticket = ticket_store.get_ticket(session, ticket_no)
+    if ticket is None:
+        raise LookupError(ticket_no)
+    due = ticket_due_times(
+        policy,
+        ticket.kind,
+        ticket.created_at,
+        fault_type=ticket.fault_type,
+        urgent=False,
+        visit_start=visit_start,
+        visit_end=visit_end,
+    )
+    fields = {name: value for name, value in details.items() if value}
+    ticket_store.update_ticket(
+        session,
+        ticket,
+        now,
+        actor,
+        **_plain_fields(fields),
+        visit_start=visit_start,
+        visit_end=visit_end,
+        on_site_due=due.on_site,
+        resolve_due=due.resolve,
+    )
+    return view(ticket)
 
 
 #: The details of an urgent ticket a conversation adds while the crew is on the way.
