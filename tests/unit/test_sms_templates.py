@@ -51,6 +51,8 @@ _DUE = format_due(datetime(2026, 12, 28, 10, 0, tzinfo=_TZ))
 REALISTIC: dict[str, str] = {
     "account": mask_account("010234567890"),
     "ack": _DUE,
+    "known": "金色阳光花园东区12号楼",
+    "missing": "几单元几号",
     "address": "金色阳光花园东区12号楼3单元1502",
     "ambulance_phone": "120",
     "balance": "尚欠 12345.60 元；另有往季欠费 3210.00 元",
