@@ -36,7 +36,7 @@ from actions.common import (
 from bot.base import clock
 from bot.base.clock import format_window
 from bot.nlu.agreement import adds_a_person, adds_a_request, agrees_to_read_back
-from bot.nlu.complaints import category_kept
+from bot.nlu.complaints import category_kept, complaint_change
 from bot.nlu.requests import takes_request_back, withdraws
 from bot.nlu.timewindow import consistent_with_held
 from bot.privacy import mask_phone
@@ -60,6 +60,9 @@ def answer_to_read_back(tracker: Tracker) -> dict[str, Any]:
         return {}
     intent = latest_intent(tracker)
     text = latest_text(tracker)
+    if tracker.active_loop.get("name") == "complaint_form" and any(complaint_change(text)):
+        # 类别不对 主要是服务态度的问题: a change, read back anew, not a yes to the old list
+        return {}
     if (
         intent == "affirm"
         or agrees(tracker)
