@@ -32,9 +32,7 @@ from actions.common import (
     guarded,
     in_db,
     latest_intent,
-    latest_intent_among,
     latest_text,
-    latest_text_of_intent,
     leave_form,
     message_key,
     message_metadata,
@@ -59,7 +57,13 @@ from bot.channels.source import source_of
 from bot.nlu.bill_questions import bill_asked
 from bot.nlu.form_answers import area_asked, no_account_number
 from bot.nlu.heating_back import wants_heating_back
-from bot.nlu.numbers import chinese_to_arabic, normalise_account_no, normalise_phone
+from bot.nlu.numbers import (
+    chinese_to_arabic,
+    gives_last4,
+    last4_candidates,
+    normalise_account_no,
+    normalise_phone,
+)
 from bot.nlu.requests import (
     cannot_provide,
     declines_lookup,
@@ -105,6 +109,8 @@ LOCKED = "locked"
 PHONE_NOT_ACCOUNT = "utter_account_no_is_phone"
 
 
+#: The question for the registered phone's last four digits (domain.yml).
+LAST4_QUESTION = "utter_ask_phone_last4"
 #: The questions of the verification itself (a withdrawal or 不知道 answers them specially).
 _PROOF_QUESTIONS = ("account_no", "phone_last4")
 #: The questions of an application filed unverified (`actions.applications`).
@@ -139,6 +145,32 @@ def tell_heating_back(dispatcher: CollectingDispatcher, tracker: Tracker) -> lis
     return [*leave_form(tracker), SlotSet("pending", "human")]
 
 
+def _request_message(tracker: Tracker) -> dict[str, Any] | None:
+    """The newest message whose intent is one of `PURPOSES`: the request the verification
+    serves. The last four digits given in more words at their question (哦哦我记反了 是5678, read
+    as a meter reading) are the proof's answer, not a new request: taken for one, the verified
+    fee query asked for a meter reading instead (hail x hax-015)."""
+    asked: str | None = None
+    messages: list[tuple[dict[str, Any], str | None]] = []  # each with the question it answered
+    for event in tracker.events:
+        if event.get("event") == "bot":
+            asked = (event.get("metadata") or {}).get("utter_action") or asked
+        elif event.get("event") == "user":
+            messages.append((event, asked))
+    for event, question in reversed(messages):
+        intent = (event.get("parse_data") or {}).get("intent", {}).get("name")
+        proof = question == LAST4_QUESTION and gives_last4(event.get("text"))
+        if intent in PURPOSES and not proof:
+            return event
+    return None
+
+
+def request_purpose(tracker: Tracker) -> str | None:
+    """The intent of the request the verification serves (`_request_message`)."""
+    found = _request_message(tracker)
+    return str(found["parse_data"]["intent"]["name"]) if found else None
+
+
 class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
     """Asks for the account and the phone's last four digits unless the sender is bound to it;
     for a request that may be filed unverified (报停, a meter-check visit), asks the address and
@@ -153,7 +185,7 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
     ) -> list[str]:
         """The proof questions, or an unverified application's questions when the request is
         one that may be filed without proof and the sender has none."""
-        purpose = latest_intent_among(tracker, PURPOSES)
+        purpose = request_purpose(tracker)
         if (
             purpose in FILED_UNVERIFIED
             and not verified_account(tracker)
@@ -186,7 +218,7 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
             withdrawn = await withdrawn_at_read_back(dispatcher, tracker)
             if withdrawn is not None:
                 return withdrawn
-        if latest_intent_among(tracker, PURPOSES) == STOP_PURPOSE and heating_wanted_back(tracker):
+        if request_purpose(tracker) == STOP_PURPOSE and heating_wanted_back(tracker):
             return tell_heating_back(dispatcher, tracker)
         if (follow_up := follow_up_instead(dispatcher, tracker)) is not None:
             return follow_up  # 多少钱 right after an answer: that answer's cost, no 户号 asked
@@ -241,7 +273,7 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
         if target is not None and target in bound:
             dispatcher.utter_message(response="utter_verified_bound", account=mask_account(target))
             return _skip_questions(target)
-        purpose = latest_intent_among(tracker, PURPOSES)
+        purpose = request_purpose(tracker)
         unverified = purpose in FILED_UNVERIFIED and question in _APPLICATION_QUESTIONS
         no_account = unverified and no_account_number(latest_text(tracker))
         if no_account:
@@ -289,7 +321,7 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
     ) -> dict[str, Any]:
         """Four digits answering the question (尾号5678, ５６７８), whatever the intent."""
         text = latest_text(tracker)
-        if requested(tracker, "phone_last4") and len(_last4_candidates(text)) == 1:
+        if requested(tracker, "phone_last4") and len(last4_candidates(text)) == 1:
             return {"phone_last4": text}
         if _both_given(text):
             # 户号0102345679 手机尾号5679 in one message: asking for the digits again ignores them
@@ -331,7 +363,7 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
 def _proof_in(text: str) -> str | None:
     """The one proof a message gives: a whole mobile number, else its one group of four digits."""
     mobile = _whole_mobile(text)
-    digits = [mobile] if mobile else _last4_candidates(text)
+    digits = [mobile] if mobile else last4_candidates(text)
     return digits[0] if len(digits) == 1 else None
 
 
@@ -472,7 +504,7 @@ def _both_given(text: str) -> bool:
     return (
         normalise_account_no(text) is not None
         and _LAST4_CUE.search(normalise(text)) is not None
-        and len(_last4_candidates(text)) == 1
+        and len(last4_candidates(text)) == 1
     )
 
 
@@ -493,10 +525,6 @@ def _account_beside_mobile(text: str) -> bool:
     """Whether `text` gives a 户号 besides its mobile number."""
     flat = re.sub(r"[\s-]", "", chinese_to_arabic(normalise(text)))
     return normalise_account_no(_MOBILE.sub(" ", flat)) is not None
-
-
-def _last4_candidates(text: str) -> list[str]:
-    return re.findall(r"(?<!\d)\d{4}(?!\d)", chinese_to_arabic(normalise(text)))
 
 
 def _skip_questions(account: str) -> list[EventType]:
@@ -551,14 +579,14 @@ class ActionAfterVerification(Action):
     ) -> list[EventType]:
         """Dispatch on the intent that started the verification."""
         account = verified_account(tracker)
-        purpose = latest_intent_among(tracker, PURPOSES) or "query_fee"
+        purpose = request_purpose(tracker) or "query_fee"
         if not account and purpose in FILED_UNVERIFIED and not proof_required(tracker):
             if tracker.get_slot("details_confirmed") is True:
                 return await file_unverified(dispatcher, tracker, purpose)
             return application_done()
         if not account or account != tracker.get_slot("account_no"):
             return [SlotSet("phone_last4", None), SlotSet("account_no", None)]
-        started_by = latest_text_of_intent(tracker, PURPOSES)
+        started_by = str((_request_message(tracker) or {}).get("text") or "")
         asked = requests_in(started_by)
         if purpose == "bind_account" or (purpose == "query_fee" and "bind_account" in asked):
             # 我想把户号绑上，顺便看看还欠多少 reads as a fee query: the proof serves both

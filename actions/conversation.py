@@ -96,7 +96,7 @@ from bot.handoff import queue as handoff_queue
 from bot.handoff import rules as handoff_rules
 from bot.handoff.config import handoff_settings
 from bot.handoff.triggers import UserTurn, frustration, upset
-from bot.nlu.address import Address, corrected, parse_address
+from bot.nlu.address import Address, address_meant, corrected, parse_address
 from bot.nlu.clauses import clause_intents, is_question
 from bot.nlu.cold_since import cold_for_days
 from bot.nlu.contact_fix import corrected_phone
@@ -598,7 +598,12 @@ class ActionCorrectAfterSubmit(Action):
                 first_reply=clock.format_due(waiting.first_reply_due),
             )
             return [SlotSet("pending", None)]
-        if cannot_provide(latest_text(tracker)) and not (await tickets_asked_about(tracker))[1]:
+        own_tickets = (await tickets_asked_about(tracker))[1]
+        if not own_tickets and await corrects_a_new_request(tracker):
+            # 我家是阳光花园的 暖气不热 不对 我说错了 是和平里的…: no ticket to change, a repair
+            # asked for whose address was put right in the same breath (p3-040)
+            return await _correct_before_filing(dispatcher, tracker, "repair_form")
+        if cannot_provide(latest_text(tracker)) and not own_tickets:
             # 我不知道户号，地址是翠湖苑2号楼1单元101 after the meter or fee answer: no ticket to
             # change, a resident without the 户号 (players' class E), who needs the other ways
             dispatcher.utter_message(text=AMOUNT_NEEDS_ACCOUNT)
@@ -609,6 +614,20 @@ class ActionCorrectAfterSubmit(Action):
         dispatcher.utter_message(response="utter_correct_after_submit")
         return [SlotSet("pending", CHANGE_TICKET)]
 
+
+#: Words that point at a request made before (改一下之前那个单子): a change to it, not a new one.
+_EARLIER_REQUEST = re.compile(r"工单|单子|单号|之前|刚才|上次|报过|已经报|登记过|约过|约的|预约")
+
+
+async def corrects_a_new_request(tracker: Tracker) -> bool:
+    """Whether the latest message asks for a repair and puts its own address right (我家是阳光花园
+    的 暖气不热 不对 我说错了 是和平里的 和平里2号楼1单元301): read as a correction, it was offered
+    a person to change "the submitted ticket" in a chat that had filed none (p3-040, p3-036). A
+    message that names an earlier request (之前那个单子地址写错了) is still a change to it."""
+    text = latest_text(tracker)
+    if fault_type_of(text) is None or _EARLIER_REQUEST.search(text):
+        return False
+    return address_meant(text, await read_db(known_communities)) is not None
 
 
 #: Offers made before anything was filed (the stop was told: book anyway?), and the form each
@@ -625,7 +644,8 @@ async def _correct_before_filing(
     request goes on from there, the fault told before kept, so a home without a stop is booked
     as any other."""
     communities = await read_db(known_communities)
-    said = parse_address(latest_text(tracker), communities)
+    text = latest_text(tracker)
+    said = address_meant(text, communities) or parse_address(text, communities)
     address = said.summary() if said.is_usable else None
     if address:
         dispatcher.utter_message(response="utter_correction_taken", address=address)
@@ -633,7 +653,8 @@ async def _correct_before_filing(
         dispatcher.utter_message(response="utter_noted")
     events: list[EventType] = [SlotSet("pending", None), SlotSet("address", address)]
     if form == "repair_form":
-        fault = fault_type_of(resident_words(tracker, {"report_repair"}, "repair_form"))
+        told = resident_words(tracker, {"report_repair"}, "repair_form") or text
+        fault = fault_type_of(told)
         events += [SlotSet("fault_type", fault)] if fault else []
     return [*events, FollowupAction(form)]
 

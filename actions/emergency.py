@@ -73,6 +73,7 @@ from bot.nlu.emergency import (
     names_only_a_main_burst,
 )
 from bot.nlu.emergency_follow_ups import (
+    ELECTRICS,
     LOCKED_OUT,
     NUMBERS,
     VALVE,
@@ -366,6 +367,10 @@ class ActionEmergency(Action):
         again = _water_again(tracker, found)
         advice = "utter_emergency_water_again" if again else advice_for(found)
         dispatcher.utter_message(response=advice, **numbers(p))
+        if again and emergency_follow_up(latest_text(tracker)) in FOLLOW_UP_RESPONSES:
+            # 电闸要不要关啊 水都淌到插座那了: the leak going on, and the question asked about it
+            # answered (p3-065: whether to cut the power was never answered)
+            answer_emergency_follow_up(dispatcher, tracker)
         # 万科城5号楼暖气漏水了: no crew of ours goes there; whom to call, and no ticket
         elsewhere = await emergency_elsewhere(
             dispatcher, tracker, tracker.get_slot("urgent_ticket_no")
@@ -527,6 +532,7 @@ FOLLOW_UP_RESPONSES = {
     NUMBERS: "utter_emergency_numbers",
     LOCKED_OUT: "utter_emergency_locked_out",
     VALVE: "utter_emergency_valve",
+    ELECTRICS: "utter_emergency_electrics",
 }
 #: The emergency questions a form was waiting for, asked again after the follow-up's answer.
 _STILL_NEEDED = {"address": "utter_emergency_need_address", "phone": "utter_emergency_need_phone"}

@@ -13,21 +13,26 @@ from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
 
 from actions.common import (
     channel_of,
     in_db,
+    known_communities,
     latest_text_of_intent,
     message_key,
     policy,
     previous_bot_turn,
     read_db,
+    said_since_request_ended,
 )
 from bot.base import clock
 from bot.nlu.meterreading import parse_meter_reading
 from bot.privacy import mask_account
 from bot.services import meters as meter_service
 from bot.services.meters import MeterSummary, OwnReading, SettlementEstimate, Usage
+from bot.services.outages import match_community
+from bot.store import accounts as account_store
 
 QUERY, READING, PROBLEM = "query_meter", "report_meter_reading", "report_meter_problem"
 METER_PURPOSES = frozenset({QUERY, READING, PROBLEM})
@@ -58,8 +63,40 @@ async def serve_meter_request(
     elif purpose == PROBLEM:
         await _open_problem_ticket(dispatcher, tracker, account)
     else:
+        await tell_home_elsewhere(dispatcher, tracker, account)
         summary = await read_db(meter_service.meter_summary, policy(), account, clock.now())
         _show_meter(dispatcher, account, summary)
+
+
+async def tell_home_elsewhere(
+    dispatcher: CollectingDispatcher, tracker: Tracker, account: str
+) -> None:
+    """Say so when the community the resident named for this request is not the one the verified
+    `account` is registered in (我是翠湖苑的 户号0102345678 查下热表读数, the account in 阳光花园):
+    the answer that follows is that home's, and a 翠湖苑 resident told "no heat meter" without a
+    word took it for their own (p3-047)."""
+    communities = await read_db(known_communities)
+    named = next(
+        (
+            found
+            for text in reversed(said_since_request_ended(tracker))
+            if (found := match_community(text, communities))
+        ),
+        None,
+    )
+    own = await read_db(_community_of_account, account)
+    if named and own and named != own:
+        dispatcher.utter_message(
+            response="utter_account_in_other_community",
+            account=mask_account(account),
+            own=own,
+            named=named,
+        )
+
+
+def _community_of_account(session: Session, account: str) -> str | None:
+    found = account_store.get_account(session, account)
+    return str(found.community) if found is not None else None
 
 
 def _amount(value: Decimal, unit: str) -> str:

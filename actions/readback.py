@@ -42,7 +42,7 @@ from bot.nlu.agreement import (
     files_with_a_note,
     request_words,
 )
-from bot.nlu.complaints import category_kept
+from bot.nlu.complaints import category_kept, complaint_change
 from bot.nlu.requests import takes_request_back, withdraws
 from bot.nlu.timewindow import consistent_with_held
 from bot.privacy import mask_phone
@@ -66,6 +66,9 @@ def answer_to_read_back(tracker: Tracker) -> dict[str, Any]:
         return {}
     intent = latest_intent(tracker)
     text = latest_text(tracker)
+    if tracker.active_loop.get("name") == "complaint_form" and any(complaint_change(text)):
+        # 类别不对 主要是服务态度的问题: a change, read back anew, not a yes to the old list
+        return {}
     if (
         intent == "affirm"
         or agrees(tracker)

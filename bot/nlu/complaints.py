@@ -113,6 +113,40 @@ _CONTENT_CHANGE = re.compile(
 _CATEGORY_CHANGE = re.compile(
     r"类(?:别|型)(?:改成|改为|应该是|换成|选|是)[:：]?\s*(?P<category>[^，,。；;\s]+)"
 )
+#: The words a resident names each category by at the read-back (是服务态度, 算收费的问题).
+_CATEGORY_ALIASES = {
+    "服务态度": "服务态度 态度 服务",
+    "维修不及时": "维修不及时 维修太慢 修得太慢 修得慢 维修 报修 不及时",
+    "收费问题": "收费问题 乱收费 收费 费用 多收钱",
+    "室温不达标": "室温不达标 温度不达标 室温 温度 不达标 不热",
+    "其他": "其他 其它",
+}
+_ALIAS_CATEGORY = {
+    alias: category for category, words in _CATEGORY_ALIASES.items() for alias in words.split()
+}
+#: A category named last as the one meant (…是服务态度, 应该算态度问题, 属于收费的事).
+_CATEGORY_MEANT = re.compile(
+    r"(?:应该|应|而|就|得|算|属于|归|选|改成|改为|换成|是)+[:：]?\s*"
+    r"(?P<category>" + "|".join(sorted(_ALIAS_CATEGORY, key=len, reverse=True)) + r")"
+    r"(?:的)?(?:问题|类|方面|的事|那一?类|这一?类)?(?:吧|啊|呀|呢|才对)?[。.!！~～\s]*$"
+)
+#: Words that make a category named at the read-back a correction (不是, 不对, 选错了, 类别):
+#: without them 对 是收费问题 agrees to the list.
+_CORRECTING = re.compile(r"不是|不对|错|类别|类型|分类|归类|应该|而是|属于|改成|改为|换成")
+
+
+def _category_meant(said: str) -> str | None:
+    """The category a read-back answer puts right in words (不是收费问题 是服务态度, 分类错了 算态度
+    问题, 选错了 是维修不及时): only with a word of correction, and never the one named as wrong
+    (是服务态度 不是收费 names 收费 last, after 不是)."""
+    found = _CATEGORY_MEANT.search(said)
+    if found is None or not _CORRECTING.search(said):
+        return None
+    if found.start() > 0 and said[found.start() - 1] in "不没":
+        return None
+    return _ALIAS_CATEGORY[found.group("category")]
+
+
 #: What the new account is not (…不是室温): left off the account.
 _NOT_THAT = re.compile(r"[，,。;；\s]*(?:不是|而不是|并不是).*$")
 _EDGES = "，,。.；;：: "
@@ -121,7 +155,9 @@ _EDGES = "，,。.；;：: "
 def complaint_change(text: str | None) -> tuple[str | None, str | None]:
     """(category, account) a message at the complaint's read-back changes, each None when it
     does not: 类别改成服务问题，内容是停暖没有提前通知 → (服务态度, 停暖没有提前通知). A new
-    account without a category named brings the category its words say (其他 when none).
+    account without a category named brings the category its words say (其他 when none). A
+    category put right in other words (不是收费问题 是服务态度) is the change too: it was
+    ignored until the resident typed 要修改 (players' findings 3, p3-084).
     The players' pl-03 tried three times and saw the same list each time."""
     said = str(text or "").strip()
     category_match = _CATEGORY_CHANGE.search(said)
@@ -134,6 +170,8 @@ def complaint_change(text: str | None) -> tuple[str | None, str | None]:
         category = complaint_category_of(category_match.group("category")) or "其他"
     elif content:
         category = complaint_category_of(content) or "其他"
+    else:
+        category = _category_meant(to_canonical(said))
     return category, content
 
 

@@ -5,6 +5,9 @@ smelling of gas asked from the stairwell 燃气那个电话多少 再说一遍 a
 heating"; a neighbour whose elderly neighbour does not open the door asked 我进不去 是打110还是120
 and got a complaint form; a resident at a burst radiator asked 阀门在哪旮沓啊 找不着 水烫手 and was
 told valves are kept fully open; 那我现在该怎么办 after the gas advice got "I only handle heating".
+At a burst radiator with water on the floor near a socket, 那我现在要不要拉闸啊 水快到插座了 and
+then 拉闸 were not understood at all (players' findings 3, p3-065): whether to cut the power is
+the question the advice itself raised (必要时拉闸断电), answered as a question about it.
 The classifier reads such messages as anything (out_of_scope, file_complaint, faq); inside an
 emergency they are questions about it, answered by `action_emergency_follow_up`
 (actions/emergency.py) through `bot.nlu.safety_net`.
@@ -22,6 +25,8 @@ NUMBERS = "numbers"
 LOCKED_OUT = "locked_out"
 #: Where the valves are, or that they cannot be reached (阀门在哪, 找不着, 够不着, 太烫).
 VALVE = "valve"
+#: The power: whether to cut it, with water near the sockets (要不要拉闸, 水快到插座了, 电闸在哪).
+ELECTRICS = "electrics"
 #: What to do now, asked and nothing else (那我现在该怎么办, 那我现在要干嘛): the advice again.
 WHAT_NOW = "what_now"
 
@@ -38,6 +43,13 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"阀.{0,4}(在哪|哪儿|哪里|哪旮|啥样|什么样|长啥|找不|找不着|够不着|拧不|关不|太烫|烫手)|"
             r"(找不着|找不到|够不着|不知道).{0,4}阀|总阀.{0,4}(在|哪)"
+        ),
+    ),
+    (
+        ELECTRICS,
+        re.compile(
+            r"拉闸|电闸|断电|断个电|关电|跳闸|空开|配电箱|电箱|电源|插座|插线板|插排|电线|"
+            r"漏电|触电|电到|电着|带电"
         ),
     ),
     (
@@ -63,8 +75,9 @@ _WHAT_NOW = re.compile(
 
 def emergency_follow_up(text: str | None) -> str | None:
     """The kind of question `text` asks about the emergency just answered (LOCKED_OUT, VALVE,
-    NUMBERS, WHAT_NOW), or None: anything else goes on as the conversation would. 那我现在该怎么办
-    right after the gas advice was read as out of scope ("I only handle heating")."""
+    ELECTRICS, NUMBERS, WHAT_NOW), or None: anything else goes on as the conversation would.
+    那我现在该怎么办 right after the gas advice was read as out of scope ("I only handle
+    heating")."""
     canonical = to_canonical(str(text or ""))
     for kind, pattern in _RULES:
         if pattern.search(canonical):

@@ -12,6 +12,10 @@ without looking at the message. For three kinds of message that is wrong:
 - **Another request beside the read-back** (另外能不能让个真人给我回个电话): the details on the
   list stand, so the form files them, and then the person is asked for (`action_request_human`).
   Without this the hand-off left the complaint unfiled.
+- **A complaint put right at its read-back** (不是收费问题 是服务态度, 类别改成服务问题:
+  `bot.nlu.complaints.complaint_change`): a rule for what it was read as answered it and the list
+  came again unchanged until the resident typed 要修改 (players' findings 3, p3-084); the form
+  takes the new category or account and reads the list back with it.
 - **A complaint's account** (`complaint_text`, `complaint_category`) that names fees or a stop
   and asks nothing (商铺已报停未用暖气，却收到催费和滞纳金短信): it was answered as a question
   from the knowledge base and asked for again until a person took over. Likewise, inside the
@@ -22,6 +26,10 @@ without looking at the message. For three kinds of message that is wrong:
   actions/tickets.py): 13666667770 哦不对 13666667777 was read as a meter reading and started the
   account lookup, and the ticket was never checked. A message with a whole contact number goes to
   `action_handle_inform`, which checks it against the ticket.
+- **The last four digits of the registered phone, said with more words** (哦哦我记反了 是5678
+  after a wrong try, hail x hax-015): read as a meter reading, it started the meter form and
+  the fee was never shown. At that question a message with exactly one group of four digits
+  and no longer number (`bot.nlu.numbers.gives_last4`) is the answer: the form checks it.
 - **No lookup wanted** at the 户号 question (不查费 我就想知道能不能提前来热, 先别查 你就告诉我…,
   `bot.nlu.requests.declines_lookup`): the rule for its question answered it and the form asked
   for the 户号 again; the form answers it and ends.
@@ -45,8 +53,10 @@ from bot.nlu.agreement import (
     request_words,
     tells_more_of_complaint,
 )
+from bot.nlu.complaints import complaint_change
 from bot.nlu.contact_fix import gives_a_number
 from bot.nlu.emergency import EMERGENCY, emergency_from
+from bot.nlu.numbers import gives_last4
 from bot.nlu.requests import declines_lookup
 from bot.nlu.safety_net import OverridingPolicy
 
@@ -70,6 +80,7 @@ COMPLAINT_FORM = "complaint_form"
 #: The lookup's form and its questions for the proof (actions/account.py).
 VERIFY_FORM = "verify_form"
 PROOF_SLOTS = frozenset({"account_no", "phone_last4"})
+LAST4_SLOT = "phone_last4"
 #: The form whose ticket each read-back's submit action files (a request added to the yes is
 #: another form's, `adds_a_request`).
 FILED_FORMS = {
@@ -126,6 +137,7 @@ def _answer_turn(tracker: DialogueStateTracker) -> str | None:
             or (form == COMPLAINT_FORM and files_with_a_note(message.text) is not None)
             or adds_a_person(intent, message.text)
             or adds_a_request(intent, message.text, form)
+            or (form == COMPLAINT_FORM and any(complaint_change(message.text)))
         ):
             return form
         return None
@@ -133,7 +145,10 @@ def _answer_turn(tracker: DialogueStateTracker) -> str | None:
         return form
     if form == VERIFY_FORM and question in PROOF_SLOTS and declines_lookup(message.text):
         return form  # 不查费 我就想知道…: validate_verify_form answers it and asks no more
+    if form == VERIFY_FORM and question == LAST4_SLOT and gives_last4(message.text):
+        return form  # 哦哦我记反了 是5678: the digits asked for, not a meter reading
     return None
+
 
 
 def pending_before_message(tracker: DialogueStateTracker) -> str | None:

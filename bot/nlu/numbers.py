@@ -39,11 +39,13 @@ import re
 from datetime import date
 
 from bot.base.numerals import DIGIT_VALUES, parse_chinese_number
-from bot.nlu.text import compose_offsets, normalise_with_offsets
+from bot.nlu.text import compose_offsets, normalise, normalise_with_offsets
 
 __all__ = [
     "chinese_to_arabic",
     "chinese_to_arabic_with_offsets",
+    "gives_last4",
+    "last4_candidates",
     "normalise_account_no",
     "normalise_contact_number",
     "normalise_phone",
@@ -343,6 +345,25 @@ def _area_for(area_code: str | None, local: str) -> str:
     if area_code and (len(area_code) != 3 or len(local) == 8):
         return area_code
     return ""
+
+
+def last4_candidates(text: str) -> list[str]:
+    """Each group of exactly four digits in `text` (尾号5678, 五六七八, ５６７８): the answers to
+    "the last four digits of the registered phone" it may hold. One group is an answer, however
+    much else is said around it (哦哦我记反了 是5678)."""
+    return re.findall(r"(?<!\d)\d{4}(?!\d)", chinese_to_arabic(normalise(text)))
+
+
+#: A number longer than four digits: a 户号, a phone or a reading, not the last four digits.
+_LONGER_NUMBER = re.compile(r"\d{5,}")
+
+
+def gives_last4(text: str | None) -> bool:
+    """Whether `text`, said at the question for the phone's last four digits, gives them: one
+    group of four digits and no longer number (哦哦我记反了 是5678, 尾号应该是5678). A reading
+    (读数12345) or a 户号 is no such answer."""
+    said = str(text or "")
+    return len(last4_candidates(said)) == 1 and not _LONGER_NUMBER.search(to_canonical(said))
 
 
 def normalise_account_no(value: object) -> str | None:

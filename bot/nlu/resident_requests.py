@@ -9,9 +9,14 @@ only from the intents that class was mistaken for:
   表): a 查表 (CB) request. Read as a metering question, a query of the readings or something
   outside the service, it got the tariff, verification for the readings, or "not our business".
   A question about money or what to do (会不会多收我钱, 坏了怎么办, 谁负责) stays a question;
+- **the readings shown** (`wants_readings_shown`): 查下热表读数 / 我是想让你告诉我读数 不是我报给你
+  asks to be told the company's readings: a 查表 query, not a reading to report (players'
+  findings 3, p3-047, where the meter form asked for the number in a loop);
 - **a 报停 wanted** (`wants_stop_heating`): 想报停 / 要报停, or may I 报停 with a reason of
   one's own (我…饺子馆 冬天不开了 要重新装修): the application, the question beside it answered by
-  its form. Read as the 报停 rules (deadline, base fee) it filed nothing;
+  its form. Read as the 报停 rules (deadline, base fee) it filed nothing; read as a meter reading
+  or a fee query (我想报停 … 金色家园8号楼2单元502 电话133…) the 户号 was asked in a loop, and
+  我是要报停 不是查费, read as a no, did not end it (players' findings 3, p3-099);
 - **a named request taken back** (`cancels_named_request`): 能把刚才那个报停撤了吗 is a
   cancellation even when a notice is mentioned in the same breath (刚接到通知 出差取消了), which
   had made it an opt-out from notices;
@@ -38,6 +43,7 @@ __all__ = [
     "cancels_named_request",
     "states_a_fault",
     "wants_meter_checked",
+    "wants_readings_shown",
     "wants_stop_heating",
 ]
 
@@ -92,12 +98,40 @@ def wants_meter_checked(text: str | None) -> bool:
     return bool(_METER_WRONG.search(canonical)) and not _METER_QUESTION.search(canonical)
 
 
+#: The resident's own report of a reading, said as what they do NOT mean (不是我报给你): left out
+#: before the words of reporting are looked for.
+_NOT_REPORTING = re.compile(
+    r"(?:不是|不用|不要|没说|又不是|并不是)(?:我|让我|要我)?(?:要)?(?:来)?(?:上)?报"
+)
+#: Reporting a reading or asking how to (报读数, 我报给你, 怎么报, 拍照发给你).
+_REPORTING = re.compile(r"报|提交|拍(?:了|个|张)?照|发(?:给)?你|我(?:自己)?(?:抄|读)的")
+#: Asking to be told or shown the company's readings (查下热表读数, 告诉我读数, 读数是多少).
+_SHOW_ME = re.compile(
+    r"查|看(?:一?下|看)|告诉我|给我(?:说|讲|看|念|发)|发我|念(?:一?下|给)|"
+    r"是多少|多少了|有多少|走了多少|(?:几|多少)(?:度|个字|千瓦时|吉焦)|显示(?:的)?(?:是)?多少"
+)
+
+
+def wants_readings_shown(text: str | None) -> bool:
+    """Whether `text` asks to be told the heat meter's readings and gives none (查下热表读数,
+    我是想让你告诉我读数 不是我报给你, 表上现在走了多少): read as a reading to report, the meter
+    form asked for the number the resident wanted to hear, every time (p3-047). Reporting one,
+    or asking how to (怎么报读数, 我拍照发给你), or doubting it (读数不对), is not this."""
+    canonical = _canonical(text)
+    if not (_READING.search(canonical) or _METER.search(canonical)) or _ROOM.search(canonical):
+        return False
+    if _METER_WRONG.search(canonical):
+        return False  # 读数不对 你们查一下: a meter to check (`wants_meter_checked`)
+    wanted = _NOT_REPORTING.sub("", canonical)
+    return bool(_SHOW_ME.search(wanted)) and not _REPORTING.search(wanted)
+
+
 # ---- 报停 ---------------------------------------------------------------------------------
 
 _STOP = r"(?:报停|申请停(?:暖|热|供)|办(?:理)?停(?:暖|热|供)|停(?:暖|热|供)申请)"
 #: 想报停 / 要报停 / 打算报停 / 给我办报停: the wish itself.
 _STOP_WISH = re.compile(
-    r"(?:(?<![需不是否没别])(?:想|要|打算|准备)|给我|帮我|麻烦|^(?:我|俺)?(?:要|想)?申请|(?:我|俺)申请)"
+    r"(?:(?<![需不否没别])(?<!不是)(?:想|要|打算|准备)|(?<![别不没甭])(?:给我|帮我)|麻烦|^(?:我|俺)?(?:要|想)?申请|(?:我|俺)申请)"
     r"(?:给我|帮我)?(?:办|办理|申请|把暖气)?" + _STOP + r"(?!结果|的话|以后|之后|后|的时候|前|之前)"
 )
 #: May I 报停? (能报停不, 可以报停吗, 还能报停吗).
@@ -230,8 +264,27 @@ METER_LOOKALIKES = frozenset(
         "nlu_fallback",
     }
 )
+#: Intents a wish to see the readings was read as: a reading to report (no number in it).
+READINGS_LOOKALIKES = frozenset({"report_meter_reading", "inform", "nlu_fallback"})
 #: Intents a 报停 wanted was read as.
-STOP_LOOKALIKES = frozenset({"faq", "out_of_scope", "report_repair", "inform", "nlu_fallback"})
+STOP_LOOKALIKES = frozenset(
+    {
+        "faq",
+        "out_of_scope",
+        "report_repair",
+        "inform",
+        "nlu_fallback",
+        # 我想报停 … 金色家园8号楼2单元502 电话133…: read as a reading or a bill, the 户号 was
+        # asked in a loop (p3-099)
+        "report_meter_reading",
+        "query_meter",
+        "query_fee",
+    }
+)
+#: Intents a 报停 said against another reading is mistaken for (我是要报停 不是查费).
+STOP_INSTEAD_LOOKALIKES = frozenset({"deny", "correct_info"})
+#: Another request named as not the one meant (不是查费, 不是要报修).
+_NOT_ANOTHER = re.compile(r"不是(?:要|想|让你|让你们)?(?:查|交|缴|问|报修|修|投诉|测温|抄|报读数)")
 #: The knowledge-base topic of the company's phone numbers.
 HOTLINE_TOPIC = "faq/hotline"
 
@@ -242,8 +295,16 @@ def resident_request(intent: str | None, text: str | None, topic: str | None) ->
     that gives a meter reading (读数17120) is left to `reports_reading` (the caller's)."""
     if intent in METER_LOOKALIKES and wants_meter_checked(text):
         return "report_meter_problem"
+    if intent in READINGS_LOOKALIKES and wants_readings_shown(text):
+        return "query_meter"
     if intent in STOP_LOOKALIKES and wants_stop_heating(text):
         return "apply_stop_heating"
+    if (
+        intent in STOP_INSTEAD_LOOKALIKES
+        and wants_stop_heating(text)
+        and _NOT_ANOTHER.search(_canonical(text))
+    ):
+        return "apply_stop_heating"  # 我是要报停 不是查费: the 报停, not a no
     if intent == "query_ticket" and asks_for_a_visit(text):
         return "report_repair"
     if intent == "request_human" and topic == HOTLINE_TOPIC and asks_for_the_number(text):

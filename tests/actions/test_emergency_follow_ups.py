@@ -81,3 +81,23 @@ async def test_without_an_emergency_the_same_words_are_left_alone(domain: dict[s
         dispatcher, tracker(user_turn("燃气公司电话多少", "out_of_scope")), domain
     )
     assert texts(dispatcher) == []
+
+
+async def test_whether_to_cut_the_power_is_answered_in_the_emergency(
+    domain: dict[str, Any],
+) -> None:
+    """p3-065: 那我现在要不要拉闸啊 水快到插座了 at a burst radiator was not understood."""
+    dispatcher = CollectingDispatcher()
+    await ActionEmergencyFollowUp().run(
+        dispatcher,
+        tracker(
+            _marked("暖气片爆裂了 水冒着热气往外喷 插座那边也有水", "water"),
+            _advice("utter_emergency_water"),
+            user_turn("那我现在要不要拉闸啊 水快到插座了", "nlu_fallback", message_id="q"),
+            slots={"requested_slot": "address"},
+            active_loop="repair_form",
+        ),
+        domain,
+    )
+    assert texts(dispatcher) == ["utter_emergency_electrics", "utter_emergency_need_address"]
+    assert said(dispatcher, "utter_emergency_electrics")["duty_phone"] == "400-000-0000"

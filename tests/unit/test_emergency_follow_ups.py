@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlu.emergency_follow_ups import LOCKED_OUT, NUMBERS, VALVE, emergency_follow_up
+from bot.nlu.emergency_follow_ups import (
+    ELECTRICS,
+    LOCKED_OUT,
+    NUMBERS,
+    VALVE,
+    emergency_follow_up,
+)
 
 
 @pytest.mark.parametrize(
@@ -23,6 +29,12 @@ from bot.nlu.emergency_follow_ups import LOCKED_OUT, NUMBERS, VALVE, emergency_f
         ("总阀在哪", VALVE),
         ("不知道哪个是阀门", VALVE),
         ("阀门太烫了够不着", VALVE),
+        ("那我现在要不要拉闸啊 水快到插座了", ELECTRICS),  # p3-065
+        ("拉闸", ELECTRICS),
+        ("电闸要关吗", ELECTRICS),
+        ("水都流到插线板那了 会不会漏电", ELECTRICS),
+        ("用不用先断电", ELECTRICS),
+        ("配电箱在门口 能去拉吗", ELECTRICS),
     ],
 )
 def test_a_question_about_the_emergency(text: str, kind: str) -> None:
@@ -31,7 +43,14 @@ def test_a_question_about_the_emergency(text: str, kind: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["和平里6号楼1单元401", "13911001234", "好的 谢谢", "5号楼几号来着", "能不能先给他送个电暖气"],
+    [
+        "和平里6号楼1单元401",
+        "13911001234",
+        "好的 谢谢",
+        "5号楼几号来着",
+        "能不能先给他送个电暖气",
+        "停电了暖气还热吗",
+    ],
 )
 def test_details_and_other_words_ask_nothing(text: str) -> None:
     assert emergency_follow_up(text) is None

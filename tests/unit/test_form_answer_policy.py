@@ -233,6 +233,34 @@ def test_a_lookup_still_wanted_is_left_to_the_others(domain: Domain, text: str) 
     assert form_answer_turn(tracker) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("哦哦我记反了 是5678", "report_meter_reading"),  # hail x hax-015
+        ("不对不对 刚才输错了 应该是5678", "correct_info"),
+        ("尾号是五六七八 刚才那个是我老婆的", "inform"),
+        ("sorry typo, 5678", "out_of_scope"),
+    ],
+)
+def test_the_last_four_digits_in_more_words_go_to_the_form(
+    domain: Domain, text: str, intent: str
+) -> None:
+    """Read as a meter reading, the corrected digits started the meter form and the fee was
+    never shown."""
+    tracker = _in_form(
+        domain, "verify_form", "phone_last4", _user(text, intent), account_no="0102345678"
+    )
+    assert form_answer_turn(tracker) == "verify_form"
+
+
+@pytest.mark.parametrize(
+    "text", ["读数12345", "热表读数 45678 kWh", "我手机号13812345678", "1234 5678", "我忘了"]
+)
+def test_other_answers_to_the_last_four_are_left_to_the_others(domain: Domain, text: str) -> None:
+    tracker = _in_form(domain, "verify_form", "phone_last4", _user(text, "report_meter_reading"))
+    assert form_answer_turn(tracker) is None
+
+
 def _asked_for_the_proof(domain: Domain, *events: object) -> DialogueStateTracker:
     """The bot asked for the contact phone of a ticket filed in another chat."""
     return DialogueStateTracker.from_events(
