@@ -139,7 +139,7 @@ def test_a_change_a_question_or_no_ask_to_record_is_no_yes(text: str, intent: st
     assert answer_to_read_back(_at_read_back(text, intent)) != {"details_confirmed": True}
 
 
-NOISE = "我家楼下是换热站，每天晚上嗡嗡响，吵得睡不着"
+NOISE = "我家楼下是换热站，每天晚上嗡嗡响，吵得睡不着，你们赶紧派人来修"
 
 
 @pytest.mark.parametrize(
@@ -147,7 +147,7 @@ NOISE = "我家楼下是换热站，每天晚上嗡嗡响，吵得睡不着"
     [
         ("不是我家暖气坏了，是楼下机器的声音。请记录投诉，谢谢。", False),  # hax-028
         ("我家暖气没毛病，是换热站的噪音，麻烦帮我登记", False),
-        ("对", True),  # the noise read as a fault: the repair is still offered after a plain yes
+        ("对", True),  # a fitter asked for with the noise: still offered after a plain yes
     ],
 )
 async def test_no_fitter_is_offered_after_the_resident_said_the_home_is_not_at_fault(
