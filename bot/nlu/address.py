@@ -100,11 +100,35 @@ _MULTI_CHAR_SUFFIX = re.compile(
     rf"(?:{_SUBAREA})?$"
 )
 # Characters that never occur inside a community name but do in the words around it.
-_STOP_CHARS = re.compile("[我你他她这那哪的了吗呢啊吧是在有没不就住们,，。!！?？:：;；]")
+_STOP_CHARS = re.compile("[我你他她这那哪的了吗呢啊吧是在有没不就住们把,，。!！?？:：;；]")
 #: A character no name holds (an emoji, a symbol): 😭家里 is no community.
 _NOT_NAME_CHAR = re.compile(r"[^\w·]")
-#: Words a guessed name cannot end with: they say "in the home" (家里, 屋里), not a place.
-_AT_HOME = ("家里", "屋里", "房里", "这里", "那里", "哪里", "城里", "村里", "院里", "心里")
+#: Words a guessed name cannot end with: they say "in the home" (家里, 屋里) or in a part of the
+#: building (楼里, 单元里, 楼道里, 卫生间里, 地下室里), not a place: 能不能先把楼里的阀门关了, said
+#: after an urgent report, opened a second urgent ticket at "能先把楼里".
+_AT_HOME = (
+    "家里",
+    "屋里",
+    "房里",
+    "这里",
+    "那里",
+    "哪里",
+    "城里",
+    "村里",
+    "院里",
+    "心里",
+    "楼里",
+    "元里",
+    "道里",
+    "间里",
+    "室里",
+    "厅里",
+    "门里",
+    "井里",
+    "库里",
+    "管里",
+    "片里",
+)
 _NOT_A_NAME = frozenset({"这里", "那里", "家里", "城里", "屋里", "小区", "社区", "村里", "院里"})
 # Words of the message around an address that no community name holds (联系电话打社区办公室: the
 # number to call, not a place).

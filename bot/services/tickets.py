@@ -685,6 +685,10 @@ def _another_place(
         description=f"【紧急：同一会话另报一处，先报工单 {first.ticket_no}】{words}"[:2000],
     )
     second = open_ticket(session, policy, draft, now)
+    if second.ticket_no == first.ticket_no:
+        # the same message's place again (the emergency action and the form both read it): the
+        # ticket it opened is `first` now, and no other place was named
+        return Completed(second)
     row = ticket_store.get_ticket(session, second.ticket_no)
     assert row is not None  # just opened in this transaction
     if not any(e.kind == incidents.RELATED for e in ticket_store.events_of(session, row)):

@@ -332,3 +332,39 @@ async def test_past_the_repair_limit_nothing_is_filed_and_the_hotline_and_a_pers
     assert not {"address", "phone", "fault_type"} & set(kept)
     text = " ".join(v["text"] for v in domain["responses"]["utter_repair_limit"])
     assert "转人工" in text and "{hotline}" in text
+
+
+@pytest.mark.parametrize(
+    "reply",
+    ["能不能先把楼里的阀门关了 水还在流", "单元里的总阀在哪", "楼道里全是水 快点"],
+)
+async def test_a_part_of_the_building_is_no_other_place(reply: str, store: str) -> None:
+    """ang-014: 能不能先把楼里的阀门关了, sent after the urgent report, was read as a community
+    "能先把楼里" and opened a second urgent ticket there."""
+    first = _first_urgent(store)
+    dispatcher = CollectingDispatcher()
+    t = tracker(user_turn(reply, message_id="b1"), slots={"urgent_ticket_no": first})
+    await _complete_urgent_ticket(dispatcher, t, first)
+    assert "utter_urgent_other_place" not in texts(dispatcher)
+    assert [ticket.ticket_no for ticket in _tickets(store)] == [first]
+
+
+async def test_the_same_message_read_twice_opens_one_other_place(store: str) -> None:
+    """The emergency action and the form both read the message naming another place: the second
+    reading found the new ticket and told "您先报的紧急工单 <the new one> 不变" twice more."""
+    first = _first_urgent(store)
+    reply = "东风新村2号楼1单元101"
+    opened = CollectingDispatcher()
+    events = await _complete_urgent_ticket(
+        opened, tracker(user_turn(reply, message_id="p1"), slots={"urgent_ticket_no": first}), first
+    )
+    assert events is not None
+    second = slot_values(events)["urgent_ticket_no"]
+    again = CollectingDispatcher()
+    await _complete_urgent_ticket(
+        again,
+        tracker(user_turn(reply, message_id="p1"), slots={"urgent_ticket_no": second}),
+        second,
+    )
+    assert "utter_urgent_other_place" not in texts(again)
+    assert len(_tickets(store)) == 2
