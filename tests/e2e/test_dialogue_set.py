@@ -53,8 +53,9 @@ pytestmark = pytest.mark.e2e
 #: fresh set as development set), no conversation newly failing. 0.93: 94.7 % (214/226, the
 #: lead's findings added) after the rounds on the lead's findings and the winter sets, on the
 #: pinned clock. 0.94: 95.1 % (235/247) once the forms findings (17) and lf-012…lf-015 joined
-#: the set on 2026-12-06 evening.
-GOAL_RATE_FLOOR = 0.94
+#: the set on 2026-12-06 evening. 0.95: 95.5 % (279/292) once the player-3 classes (34) joined
+#: the set on 2026-12-07.
+GOAL_RATE_FLOOR = 0.95
 
 #: Stock Rasa (no speed-ups) reports beside the patched run's, so the two can be compared.
 STOCK = os.environ.get(SWITCH_ENV, "").strip().lower() == "none"
