@@ -507,6 +507,10 @@ def test_a_cold_home_stated_to_an_unsure_topic_is_the_repair(text: str, meant: s
         # look-alikes: a visit moved, the resident's own 报停
         ("停暖那天师傅能改个时间来吗", "faq", "correct_info"),
         ("明天下午我有事 能改到后天上午吗", "faq", "correct_info"),
+        # how early a stop is announced is the notice rule's question, no stop moved (提前 was
+        # read as moving it earlier, and the KB lost its 停热通知规则 questions)
+        ("计划停热一般提前几天告诉住户", "faq", "faq"),
+        ("检修停暖有没有规定要提前多久贴通知", "faq", "faq"),
     ],
 )
 def test_moving_the_companys_stop_is_asked_of_the_stop(
