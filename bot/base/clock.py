@@ -67,7 +67,7 @@ def format_spoken(moment: datetime, now: datetime) -> str:
     part = next(name for hour, name in reversed(_DAY_PARTS) if m.hour >= hour)
     near = _NEAR_DAYS.get((m.date() - today).days)
     day = f"{m.month}月{m.day}日"
-    named = f"{near}（{day}）" if near else f"{day}（周{_WEEKDAYS[m.weekday()]}）"
+    named = near or f"{day}（周{_WEEKDAYS[m.weekday()]}）"
     return f"{named}{part} {m:%H:%M}"
 
 

@@ -455,7 +455,7 @@ async def test_an_outage_past_its_expected_end_promises_no_past_time(
     on_time = replace(late, expected_end_at=NOW + timedelta(hours=2))
     assert (
         describe(on_time, "幸福里小区", NOW)["restore"]
-        == "预计 今天（11月27日）中午 12:00 恢复供热（约2小时后）。"
+        == "预计 今天中午 12:00 恢复供热（约2小时后）。"
     )
 
 
