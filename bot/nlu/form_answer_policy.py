@@ -178,12 +178,12 @@ def _answers_ticket_proof(tracker: DialogueStateTracker) -> bool:
 
 
 def _proof_turn(tracker: DialogueStateTracker) -> str | None:
-    """`action_handle_inform` for a contact phone given for a ticket's proof, then a listen."""
-    if not _answers_ticket_proof(tracker):
+    """`action_handle_inform` for a contact phone given for a ticket's proof, then a listen
+    (the tracker is read only right after a message or after that action)."""
+    latest = tracker.latest_action_name
+    if latest not in (ACTION_LISTEN_NAME, INFORM_ACTION) or not _answers_ticket_proof(tracker):
         return None
-    if tracker.latest_action_name == ACTION_LISTEN_NAME:
-        return INFORM_ACTION
-    return ACTION_LISTEN_NAME if tracker.latest_action_name == INFORM_ACTION else None
+    return INFORM_ACTION if latest == ACTION_LISTEN_NAME else ACTION_LISTEN_NAME
 
 
 def _person_after_filing(tracker: DialogueStateTracker) -> str | None:

@@ -135,6 +135,7 @@ def ticket_due_times(
     major: bool = False,
     visit_start: datetime | None = None,
     visit_end: datetime | None = None,
+    can_wait: bool = False,
 ) -> DueTimes:
     """Deadlines of a new ticket of `kind` (BX, CW, TS, BT, RG, CB, CY) created at `created_at`.
 
@@ -160,6 +161,11 @@ def ticket_due_times(
     the report; the first reply is still due from the report. Without this a ticket reported at
     23:30 for "tomorrow morning" would promise a fix by 07:30, before anyone may come.
 
+    `can_wait`: a leak the resident said can wait (a slow drip into a bowl) and booked for a
+    window. It is repaired like any fault, its clocks starting at the visit, and pages nobody:
+    the leak rule's one-hour visit promised "12月7日 19:29 前处理完毕" for a visit booked on the
+    9th, and paged the duty team about a drip.
+
     `created_at` must be timezone-aware (every datetime of the project is); the keyword-only flags
     make a call in the old positional order fail loudly instead of mixing up arguments.
     """
@@ -176,7 +182,7 @@ def ticket_due_times(
     first_reply = _after(created_at, policy.response.first_reply_hours)
     clock_start = max(created_at, visit_start) if visit_start is not None else created_at
     if kind == "BX":
-        is_leak = fault_type in URGENT_FAULT_TYPES
+        is_leak = fault_type in URGENT_FAULT_TYPES and not (can_wait and not urgent)
         urgent_path = urgent or (is_leak and policy.leak.urgent)
         fix_hours = policy.repair.major_fix_hours if major else policy.repair.fix_hours
         on_site = _after(created_at, policy.leak.on_site_hours) if urgent_path or is_leak else None

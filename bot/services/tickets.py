@@ -197,6 +197,9 @@ def open_ticket(session: Session, policy: Policy, draft: TicketDraft, now: datet
         urgent=bool(draft.urgent),
         visit_start=draft.visit_start,
         visit_end=draft.visit_end,
+        # a leak filed with a window and not urgent is one the resident said can wait: a leak
+        # that cannot wait opens its urgent ticket before any window is asked
+        can_wait=draft.visit_start is not None,
     )
     draft = replace(
         draft,
@@ -336,9 +339,7 @@ def open_callback(
     if ticket.dedup_key != draft.dedup_key:  # else a retry of the message that opened it
         _note(session, ticket, now, draft.channel, draft.description or "")
     if draft.phone and not ticket.phone:
-        ticket_store.update_ticket(
-            session, ticket, now, f"user:{draft.channel}", phone=draft.phone
-        )
+        ticket_store.update_ticket(session, ticket, now, f"user:{draft.channel}", phone=draft.phone)
     return view(ticket)
 
 
@@ -546,28 +547,47 @@ def book_visit(
     ticket = ticket_store.get_ticket(session, ticket_no)
     if ticket is None:
         raise LookupError(ticket_no)
+    fields = {name: value for name, value in details.items() if value}
+    _set_window(
+        session, policy, ticket, now, actor, visit_start, visit_end, **_plain_fields(fields)
+    )
+    return view(ticket)
+
+
+def _set_window(
+    session: Session,
+    policy: Policy,
+    ticket: Ticket,
+    now: datetime,
+    actor: str,
+    start: datetime | None,
+    end: datetime | None,
+    **fields: Any,
+) -> None:
+    """Give a non-urgent visit ticket the window `start`–`end` and the on-site and fix deadlines
+    it gives, as at booking (`ticket_due_times`), with any other `fields`: the one rule for a
+    window booked later or moved."""
     due = ticket_due_times(
         policy,
         ticket.kind,
         ticket.created_at,
         fault_type=ticket.fault_type,
         urgent=False,
-        visit_start=visit_start,
-        visit_end=visit_end,
+        visit_start=start,
+        visit_end=end,
+        can_wait=True,
     )
-    fields = {name: value for name, value in details.items() if value}
     ticket_store.update_ticket(
         session,
         ticket,
         now,
         actor,
-        **_plain_fields(fields),
-        visit_start=visit_start,
-        visit_end=visit_end,
+        **fields,
+        visit_start=start,
+        visit_end=end,
         on_site_due=due.on_site,
         resolve_due=due.resolve,
     )
-    return view(ticket)
 
 
 #: The details of an urgent ticket a conversation adds while the crew is on the way.
@@ -823,24 +843,6 @@ def reschedule_visit(
     )
     if ticket is None or ticket.status not in RESCHEDULABLE or ticket.urgent:
         return None
-    due = ticket_due_times(
-        policy,
-        ticket.kind,
-        ticket.created_at,
-        fault_type=ticket.fault_type,
-        urgent=False,
-        visit_start=start,
-        visit_end=end,
-    )
-    ticket_store.update_ticket(
-        session,
-        ticket,
-        now,
-        f"user:{channel}",
-        visit_start=start,
-        visit_end=end,
-        on_site_due=due.on_site,
-        resolve_due=due.resolve,
-    )
+    _set_window(session, policy, ticket, now, f"user:{channel}", start, end)
     logger.info("ticket %s: visit moved by the resident", ticket.ticket_no)
     return view(ticket)

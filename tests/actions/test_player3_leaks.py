@@ -252,6 +252,9 @@ async def test_the_visit_is_booked_on_the_ticket_the_leak_became(
     ticket = _ticket(store, number)
     assert not ticket.urgent and ticket.visit_start is not None and ticket.phone == "13911220456"
     assert ticket.community == "阳光花园"
+    # the fix is promised after the booked visit, not an hour after the report (the leak rule)
+    assert ticket.visit_end is not None and ticket.resolve_due is not None
+    assert ticket.resolve_due >= ticket.visit_end and ticket.on_site_due is None
     assert slot_values(events)["leak_ticket_no"] is None
     assert len(_tickets(store)) == 1
 

@@ -205,6 +205,20 @@ def test_a_visit_window_never_delays_a_leak_or_moves_a_deadline_earlier(bj: Poli
         ticket_due_times(bj, "BX", CREATED, visit_start=datetime(2026, 11, 28, 8))
 
 
+def test_a_leak_said_to_wait_is_repaired_in_its_window_and_pages_nobody(bj: Policy) -> None:
+    """A slow drip the resident said can wait, booked for the 28th: the leak rule's hour from
+    the report promised a fix before the visit and paged the duty team."""
+    due = ticket_due_times(
+        bj, "BX", CREATED, fault_type="leak", visit_start=at(28, 8), can_wait=True
+    )
+    assert (due.on_site, due.resolve) == (None, at(28, 16))
+    assert not due.urgent and not due.alert_human
+    urgent = ticket_due_times(
+        bj, "BX", CREATED, fault_type="leak", urgent=True, visit_start=at(28, 8), can_wait=True
+    )
+    assert urgent.on_site == at(27, 11) and urgent.alert_human
+
+
 def test_ts_complaint(bj: Policy, tj: Policy) -> None:
     for policy in (bj, tj):
         due = ticket_due_times(policy, "TS", CREATED)
