@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import sys
 from collections import Counter
@@ -197,16 +198,31 @@ def score(judged: Sequence[Judged]) -> KbScore:
     return result
 
 
-def parse_all(model: Path, texts: Sequence[str]) -> list[dict[str, Any]]:
-    """Every text through the model's NLU pipeline, in-process (one model load)."""
+@functools.lru_cache(maxsize=1)
+def _agent(model: Path) -> Any:
+    """The model loaded once per process: the CI gate scores seven sets and three lists of
+    wordings on one model, and each load costs about 20 s here."""
     from bot.evaluation.model import load_agent
 
-    agent = load_agent(model)
+    return load_agent(model)
+
+
+def parse_all(model: Path, texts: Sequence[str]) -> list[dict[str, Any]]:
+    """Every text through the model's NLU pipeline, in-process (one model load per process)."""
+    agent = _agent(model)
 
     async def run() -> list[dict[str, Any]]:
         return [dict(await agent.parse_message(text)) for text in texts]
 
     return asyncio.run(run())
+
+
+@functools.lru_cache(maxsize=2)
+def _training_texts(train: Path) -> tuple[str, ...]:
+    """The training messages normalised once per process (several sets are checked in a row)."""
+    from bot.evaluation.dataset import load_examples
+
+    return tuple(e.normalised for e in load_examples(train, PROJECT_ROOT / "config.yml"))
 
 
 def _overlaps(questions: Sequence[Question], train: Path) -> dict[int, str]:
@@ -215,11 +231,11 @@ def _overlaps(questions: Sequence[Question], train: Path) -> dict[int, str]:
     from rasa.shared.nlu.training_data.message import Message
     from rasa.shared.nlu.training_data.training_data import TrainingData
 
-    from bot.evaluation.dataset import load_examples, normalise_training_data, normaliser_config
+    from bot.evaluation.dataset import normalise_training_data, normaliser_config
     from bot.evaluation.overlap import find_overlaps
 
     config = normaliser_config(PROJECT_ROOT / "config.yml")
-    training = [e.normalised for e in load_examples(train, PROJECT_ROOT / "config.yml")]
+    training = _training_texts(train)
     data = TrainingData([Message(data={"text": q.text}) for q in questions])
     tests = [str(m.get("text")) for m in normalise_training_data(data, config).training_examples]
     return {
