@@ -5,15 +5,14 @@ the forms' free-text questions would otherwise take the words as their answer.""
 
 from __future__ import annotations
 
-import re
-
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import latest_text, leave_form, policy, raw_text
+from actions.common import leave_form, policy, raw_text
 from bot.nlu.denials import denied_request, puts_off_visit
+from bot.nlu.requests import takes_request_back
 
 #: The request each form makes, as a denial names it, and how the stop names it (不是要投诉).
 DENIED_FORMS: dict[str, tuple[str, str]] = {
@@ -22,30 +21,23 @@ DENIED_FORMS: dict[str, tuple[str, str]] = {
 }
 #: Forms that book a visit, which 先不约了 puts off.
 VISIT_FORMS = frozenset({"repair_form", "temp_check_form"})
-#: A question asked beside the denial (我就问问空房子咋收费, 空房子报停交百分之多少).
-_ASKED_BESIDE = re.compile(r"问问|问一下|打听|想知道|多少|怎么|咋|什么|啥|几|吗|呢|[?？]")
-
 
 async def denial_ends_form(
     dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
 ) -> list[EventType] | None:
     """Leave the active form when the latest message denies its request (我没说要投诉, 不是报修)
-    or puts its visit off (先不约了, 我自己先试试 回头再说): no ticket, a line saying so and how to
-    come back, and a question asked beside the denial answered. None otherwise, and for an urgent
+    or puts its visit off (先不约了, 我自己先试试 回头再说): no ticket, and a line saying so and how
+    to come back. None otherwise, and for an urgent
     ticket (a leak is not withdrawn in passing: `action_stop_form` says how)."""
     form = str(tracker.active_loop.get("name") or "")
     if tracker.get_slot("urgent_ticket_no"):
         return None
     text = raw_text(tracker)
     request, name = DENIED_FORMS.get(form, (None, ""))
-    if request is not None and denied_request(text) == request:
+    # 算了不修了 gives the request up: the plain stop says so (`action_stop_form`)
+    if request is not None and denied_request(text) == request and not takes_request_back(text):
         dispatcher.utter_message(response="utter_denied_stopped", what=name)
-        left = leave_form(tracker)
-        if _ASKED_BESIDE.search(latest_text(tracker)) is None:
-            return left
-        from actions.conversation import ActionAnswerFaq  # conversation imports the forms
-
-        return [*left, *await ActionAnswerFaq().answer(dispatcher, tracker, domain)]
+        return leave_form(tracker)
     if form in VISIT_FORMS and puts_off_visit(text) and denied_request(text) is None:
         dispatcher.utter_message(response="utter_visit_put_off", hotline=policy().company.hotline)
         return leave_form(tracker)

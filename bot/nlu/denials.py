@@ -26,8 +26,11 @@ _NAMES: dict[str, str] = {
     "report_repair": r"(?:报修|报个修|保修|维修|修理|修(?![好完])|派(?:个)?人来修)",
     "request_human": r"(?:转人工|找人工|人工客服|人工服务|人工|转接|真人)",
 }
+#: What may follow the request's name: a particle, then the message's or a clause's end.
+_AFTER = r"(?:了|啊|呀|吧|的|呢)?(?=$|[，,。.!！?？~～\s]|[我你就只是])"
 _DENIALS = {
-    intent: re.compile(_NO + name + r"(?:了|啊|呀|吧|的|呢)?(?=$|[，,。.!！?？~～\s]|[我你就只是])")
+    # (?<!修): 修不修 asks whether, it denies nothing
+    intent: re.compile(r"(?<![修诉工])" + _NO + name + _AFTER)
     for intent, name in _NAMES.items()
 }
 #: What the resident asks for instead (不是投诉 是要报修): that request, not the denial, leads.

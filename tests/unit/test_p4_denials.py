@@ -43,6 +43,7 @@ def test_a_denied_request_is_named(text: str, denied: str) -> None:
         "我不是要投诉 我是要报修",
         "不要人工 我要投诉",
         "暖气不热 派人来修",
+        "你们到底修不修！",
     ],
 )
 def test_no_denial_in_requests_and_stories(text: str) -> None:
