@@ -50,6 +50,7 @@ from bot.nlu.contact_fix import (
     number_meant,
     numbers_for_the_visit,
 )
+from bot.nlu.denials import has_no_phone
 from bot.nlu.form_answers import detail_of_request, offers_a_time, withholds_phone
 from bot.nlu.numbers import normalise_account_no, normalise_contact_number, parse_room_reading
 from bot.nlu.own_number import means_own_number
@@ -677,6 +678,11 @@ REPAIR_FILED = frozenset(
         "utter_urgent_phone_missing",
     }
 )
+#: A second request already done in this conversation, by the answer that says it was filed.
+FILED_THIS_CONVERSATION: dict[str, frozenset[str]] = {
+    "file_complaint": frozenset({"utter_complaint_created"}),
+    "request_temp_check": frozenset({"utter_temp_check_created"}),
+}
 #: Answers that already told the resident about heating stops.
 OUTAGE_TOLD = frozenset({"utter_outage_found", "utter_no_outage", "utter_no_outage_here"})
 
@@ -717,6 +723,10 @@ def offer_second_request(
             continue
         pending, what = SECOND_REQUESTS[intent]
         if pending in offered or (intent == "query_outage" and told & OUTAGE_TOLD):
+            continue
+        if told & FILED_THIS_CONVERSATION.get(intent, frozenset()):
+            # the complaint this conversation filed covers it: a yes filed a second complaint
+            # for the same fault (players' p4-065)
             continue
         if intent == "report_repair" and told & REPAIR_FILED:
             # the repair this conversation filed covers it: a yes would file the fault again
@@ -1236,6 +1246,10 @@ class ContactSlots:
             return {"phone": None}  # 行吧 那你们给我登记一下: the question again, no reproach
         if phone is None and _another_question(tracker, "phone"):
             return {"phone": _value_before_this_message(tracker, "phone")}
+        if phone is None and tracker.get_slot("urgent_ticket_no") and has_no_phone(
+            latest_text(tracker)
+        ):
+            return {"phone": None}  # 我没手机 家里也没装电话: noted on the ticket, not reproached
         if phone is None and withholds_phone(str(value or "")):
             # 凭什么要我电话 别拿去推销: what the number is for, then the question again
             dispatcher.utter_message(response="utter_phone_why")

@@ -65,6 +65,7 @@ from actions.common import (
     typed_button,
     window_of,
 )
+from actions.denials import denial_ends_form
 from actions.emergency import complete_urgent, place_named, tell_urgent_completed
 from actions.grievances import grievance_heard
 from actions.knowledge import answer_follow_up, answer_topics, question_knowledge, task_offer
@@ -100,13 +101,14 @@ from bot.nlu.address import Address, address_meant, corrected, parse_address
 from bot.nlu.clauses import clause_intents, is_question
 from bot.nlu.cold_since import cold_for_days
 from bot.nlu.contact_fix import corrected_phone
+from bot.nlu.denials import denied_request, has_no_phone, puts_off_visit
 from bot.nlu.emergency import detect_emergency
 from bot.nlu.faults import fault_type_of, is_urgent
 from bot.nlu.limits import INPUT_TRUNCATED, MAX_MESSAGE_CHARS, has_words
 from bot.nlu.numbers import normalise_account_no, normalise_contact_number
 from bot.nlu.payments import own_payment_not_shown
 from bot.nlu.preambles import announces_question
-from bot.nlu.questions import names_other_matter
+from bot.nlu.questions import asks_who_answers, names_other_matter
 from bot.nlu.requests import (
     FORM_STARTERS,
     and_there_place,
@@ -302,9 +304,7 @@ async def call_back(
         response="utter_human_callback",
         ticket_no=ticket.ticket_no,
         first_reply=clock.format_due(ticket.first_reply_due),
-        contact=(
-            f"打电话 {mask_phone(phone)} 联系您，请保持电话畅通" if phone else PHONE_WELCOME
-        ),
+        contact=(f"打电话 {mask_phone(phone)} 联系您，请保持电话畅通" if phone else PHONE_WELCOME),
     )
 
 
@@ -354,6 +354,40 @@ ASKS_FOR_PERSON = re.compile(
 )
 
 
+#: How many of the bot's latest messages a denied hand-off looks back through for its
+#: call-back ("moments ago": the turn before, with its follow-up lines).
+_HANDOFF_LOOKBACK = 6
+
+
+async def withdraw_handoff(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType] | None:
+    """我没要转人工啊 / 不用人工 right after a call-back was registered: cancel that RG ticket
+    without a confirmation question (the resident never asked for it: players' p4-042 was told
+    the hand-off text again, then asked to confirm), say so, and answer 是不是机器人 asked
+    beside it. None when no call-back was registered moments ago."""
+    recent = [e for e in tracker.events if e.get("event") == "bot"][-_HANDOFF_LOOKBACK:]
+    if not any(
+        (e.get("metadata") or {}).get("utter_action") == "utter_human_callback" for e in recent
+    ):
+        return None
+    channel, sender = channel_of(tracker), tracker.sender_id
+    own = await read_db(ticket_service.own_tickets, channel, sender, 3)
+    waiting = next((t for t in own if t.kind == "RG" and t.cancellable), None)
+    if waiting is None:
+        return None
+    try:
+        await in_db(
+            ticket_service.cancel_own_ticket, waiting.ticket_no, channel, sender, clock.now()
+        )
+    except ticket_service.NotCancellable:
+        return None
+    dispatcher.utter_message(response="utter_handoff_withdrawn", ticket_no=waiting.ticket_no)
+    if "机器" in latest_text(tracker) or asks_who_answers(latest_text(tracker)):
+        dispatcher.utter_message(response="utter_iamabot")
+    return [SlotSet("pending", None)]
+
+
 class ActionBotChallenge(Action):
     """你是机器人吗: yes, with a button to a person; a resident who asks for a person in the same
     breath is put through at once ("请回复转人工" to someone who just asked for one is a wall)."""
@@ -368,7 +402,9 @@ class ActionBotChallenge(Action):
     ) -> list[EventType]:
         """Say what the assistant is, or hand over; a form in progress is left for the person
         (the turn ends here, as a rule would otherwise resume the form it left)."""
-        if ASKS_FOR_PERSON.search(latest_text(tracker)) is None:
+        text = latest_text(tracker)
+        if ASKS_FOR_PERSON.search(text) is None or asks_who_answers(text):
+            # 你们是人工还是机器人: who answers, not a call-back (players' p4-042)
             dispatcher.utter_message(response="utter_iamabot")
             return []
         handed = await hand_over(dispatcher, tracker, handoff_reason(tracker))
@@ -391,6 +427,10 @@ class ActionHandleYesNo(Action):
         pending = fresh_pending(tracker) or ""
         yes = said_yes(tracker)
         cleared: list[EventType] = [SlotSet("pending", None)]
+        if denied_request(latest_text(tracker)) == "request_human":
+            withdrawn = await withdraw_handoff(dispatcher, tracker)  # 我没要转人工啊
+            if withdrawn is not None:
+                return withdrawn
         if await answer_about_bill(dispatcher, tracker):
             return cleared  # 那去年的呢 after the bill (read as a yes)
         if pending == OFFER:
@@ -611,8 +651,21 @@ class ActionCorrectAfterSubmit(Action):
                 response="utter_verify_alternatives", hotline=policy().company.hotline
             )
             return [SlotSet("pending", None)]
+        if not own_tickets:
+            return _no_ticket_to_change(dispatcher, tracker)
         dispatcher.utter_message(response="utter_correct_after_submit")
         return [SlotSet("pending", CHANGE_TICKET)]
+
+
+def _no_ticket_to_change(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """A "change" with no ticket in the conversation is never offered as one (players' p4-029:
+    我说的是现在！屋里冷！+ the address, after the season's dates, was offered a person to change a
+    ticket that did not exist): a cold home or a fault told is the repair it asks for; anything
+    else hears that nothing was filed here."""
+    if fault_type_of(latest_text(tracker)) is not None:
+        return [SlotSet("pending", None), FollowupAction("repair_form")]
+    dispatcher.utter_message(response="utter_no_ticket_to_change")
+    return [SlotSet("pending", None)]
 
 
 #: Words that point at a request made before (改一下之前那个单子): a change to it, not a new one.
@@ -665,9 +718,7 @@ VISIT_TIME_FORMS = frozenset({"repair_form", "temp_check_form"})
 MOVE_VISIT = "move_visit"
 
 
-async def move_visit(
-    dispatcher: CollectingDispatcher, tracker: Tracker
-) -> list[EventType] | None:
+async def move_visit(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
     """明天下午我有事 能改到后天上午吗 after a visit was booked: the visit is moved in the store
     (`reschedule_visit`) and the resident hears the new window; 换个时间吧 without one is asked
     when (`MOVE_VISIT`, answered through `ActionHandleInform`). None when the message moves no
@@ -1155,6 +1206,8 @@ async def _add_to_open_repair(
         return [SlotSet("pending", None)]
     dispatcher.utter_message(response="utter_ticket_noted", ticket_no=ticket_no)
     return []
+
+
 def _repair_topics() -> frozenset[str]:
     """The knowledge-base topics whose answer invites a repair request (回复“我要报修”)."""
     kb = load_knowledge(policy())
@@ -1395,8 +1448,10 @@ class ActionAnswerFaq(Action):
             dispatcher.utter_message(response="utter_ask_rephrase")
         if grievance and not repair_too:
             grievances.after_answer(dispatcher, tracker)  # 坑人呢: record it, or a person
-        if not pressed and not tracker.active_loop.get("name") and asks_for_measurement(
-            latest_text(tracker)
+        if (
+            not pressed
+            and not tracker.active_loop.get("name")
+            and asks_for_measurement(latest_text(tracker))
         ):
             # 一是想约个测温；二是发票怎么开: the invoice answered, then the 测温 booked
             return [*events, FollowupAction("temp_check_form")]
@@ -1645,6 +1700,9 @@ class ActionStopForm(Action):
             kept = _correction_not_a_stop(dispatcher, tracker, domain)
             if kept is not None:
                 return kept
+        denied = await denial_ends_form(dispatcher, tracker, domain)
+        if denied is not None:
+            return denied  # 我没说要投诉啊 / 先不约了 (at the read-back too)
         if urgent:
             dispatcher.utter_message(response="utter_urgent_kept", ticket_no=urgent)
         elif form == "verify_form" and cannot_provide(latest_text(tracker)):
@@ -1669,6 +1727,11 @@ def _correction_not_a_stop(
     asked = tracker.get_slot("requested_slot")
     if latest_intent(tracker) != "deny" or withdraws(raw_text(tracker)):
         return None  # 算了 / 那不绑了: a stop, whatever the request's verb
+    if denied_request(raw_text(tracker)) or puts_off_visit(raw_text(tracker)):
+        return None  # 我没说要投诉 / 先不约了: the request itself ends
+    if tracker.get_slot("urgent_ticket_no") and has_no_phone(raw_text(tracker)):
+        # 没有电话！！ at the phone question of an urgent leak: noted, and never asked again
+        return [FollowupAction(str(tracker.active_loop.get("name")))]
     if (story := story_told(tracker)) is not None:
         return story  # 停热不通知 at 哪方面: the complaint's answer, not a correction
     if f"utter_ask_{asked}" not in (domain.get("responses") or {}):
@@ -1711,8 +1774,10 @@ class ActionCorrectInfo(Action):
             )
             return []
         wish = asks_to_reschedule(text, clock.now(), window_of(tracker.get_slot("visit_time")))
-        if wish is not None and wish.window is not None and tracker.active_loop.get("name") in (
-            VISIT_TIME_FORMS
+        if (
+            wish is not None
+            and wish.window is not None
+            and tracker.active_loop.get("name") in (VISIT_TIME_FORMS)
         ):
             # 明天下午不行 改到后天上午吧 in the form: the new window, not "which was wrong?"
             window = wish.window

@@ -52,6 +52,7 @@ from actions.common import (
     window_of,
     with_second_number,
 )
+from actions.denials import denial_ends_form
 from actions.emergency import complete_urgent, tell_urgent_completed
 from actions.emergency_elsewhere import emergency_elsewhere
 from actions.false_alarm import no_leak_after_all
@@ -70,6 +71,7 @@ from actions.side_questions import answer_side_questions, follow_up_instead
 from actions.tickets import CANCEL_PREFIX, status_detail
 from bot.base import clock
 from bot.nlu.address import Address, parse_address
+from bot.nlu.denials import has_no_phone
 from bot.nlu.emergency import only_discounted
 from bot.nlu.faults import fault_type_of, is_urgent, leak_only_feared, ticket_fault
 from bot.nlu.leak_can_wait import says_leak_can_wait
@@ -117,6 +119,10 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
         declined = await declined_booking(dispatcher, tracker, domain)
         if declined is not None:
             return declined
+        if tracker.get_slot("requested_slot") and (
+            denied := await denial_ends_form(dispatcher, tracker, domain)
+        ):
+            return denied  # 我没说要报修 / 先自己放放气 先不约了 (players' p4-059, p4-077)
         measure = measure_instead(dispatcher, tracker)
         if measure is not None:
             return measure
@@ -163,6 +169,7 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
         await tell_stops_for_booking(dispatcher, tracker, events)
         offer_way_out(dispatcher, tracker, events)
         events += await _complete_urgent_now(dispatcher, tracker, events)
+        await _note_no_phone_once(dispatcher, tracker)
         return [*corrected, *events]
 
     async def required_slots(
@@ -178,6 +185,9 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
         下午来就行: no urgent ticket) is booked like any repair, in the window they gave; it was
         filed for "尽快" and their afternoon dropped."""
         slots = await super().required_slots(domain_slots, dispatcher, tracker, domain)
+        if tracker.get_slot("urgent_ticket_no") and _no_phone_said(tracker):
+            # 我没手机 家里也没装电话: the crew goes straight to the address (players' p4-080)
+            slots = [s for s in slots if s != "phone"]
         if tracker.get_slot("urgent_ticket_no") or building_fault_said(tracker):
             # a whole building cold: the dispatcher sends someone to the building now
             return [s for s in slots if s != "visit_time"]
@@ -443,6 +453,39 @@ async def tell_open_repair(
         SlotSet("visit_time", None),
         SlotSet("pending", f"{OPEN_REPAIR}{ticket.ticket_no}"),
     ]
+
+
+#: The note an urgent ticket gets when the resident has no phone at all.
+NO_PHONE_NOTE = "无联系电话：居民没有手机和座机，抢修人员直接上门"
+
+
+def _no_phone_said(tracker: Tracker) -> bool:
+    """Whether the resident said in this conversation that they have no phone (`has_no_phone`)."""
+    return any(
+        e.get("event") == "user" and has_no_phone(str(e.get("text") or "")) for e in tracker.events
+    )
+
+
+async def _note_no_phone_once(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Note on the urgent ticket that there is no phone to call, and say so, once: the phone is
+    not asked again (`required_slots`), and the resident knows the crew comes to the door."""
+    number = tracker.get_slot("urgent_ticket_no")
+    said_before = any(
+        (e.get("metadata") or {}).get("utter_action") == "utter_no_phone_noted"
+        for e in tracker.events
+        if e.get("event") == "bot"
+    )
+    if not number or said_before or not _no_phone_said(tracker):
+        return
+    await in_db(
+        ticket_service.note_on_ticket,
+        str(number),
+        channel_of(tracker),
+        tracker.sender_id,
+        clock.now(),
+        NO_PHONE_NOTE,
+    )
+    dispatcher.utter_message(response="utter_no_phone_noted", ticket_no=number)
 
 
 async def _complete_urgent_now(

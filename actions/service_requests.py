@@ -37,6 +37,7 @@ from actions.common import (
     window_of,
     with_second_number,
 )
+from actions.denials import denial_ends_form
 from actions.outage import (
     ActionQueryOutage,
     community_of,
@@ -270,6 +271,10 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
         withdrawn = await withdrawn_at_read_back(dispatcher, tracker)
         if withdrawn is not None:
             return withdrawn
+        if tracker.get_slot("requested_slot") and (
+            denied := await denial_ends_form(dispatcher, tracker, domain)
+        ):
+            return denied  # 我没说要投诉啊 我就问问…: out at once (players' p4-010)
         stop = await self._stop_first(dispatcher, tracker, domain)
         if stop is not None:
             return stop

@@ -31,13 +31,18 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.answers import yes_no_answer
 from bot.nlu.clauses import CLAUSES, clause_intents, is_question, starts_new_matter
+from bot.nlu.denials import denied_request, puts_off_visit
 from bot.nlu.faults import fault_type_of
 from bot.nlu.form_answers import only_asks_what_it_costs, withholds_phone
 from bot.nlu.limits import INPUT_TRUNCATED, has_words
 from bot.nlu.meterreading import reports_reading
 from bot.nlu.notices import asks_for_notices, names_notices, refuses_notices
 from bot.nlu.preambles import announces_question
-from bot.nlu.questions import asks_general_question
+from bot.nlu.questions import (
+    asks_general_question,
+    asks_who_answers,
+    questions_the_stop_rule,
+)
 from bot.nlu.requests import (
     FORM_STARTERS,
     asks_about_a_stop,
@@ -196,6 +201,15 @@ class IntentCorrections(StatelessComponent):
       and the visit stayed where the resident could not be home;
     - `inform` for a message that says a time and nothing else (tmr afternoon, 周六上午我在家:
       `bot.nlu.timewindow.only_a_time`): read as a repair, it switched a 测温 to the repair form;
+    - `deny` for a denial of the request the bot started (我没说要投诉啊 我就问问, 不是报修,
+      我没要转人工: `bot.nlu.denials.denied_request`), or a visit put off (先自己放放气 先不约了,
+      `puts_off_visit`): the complaint form asked its category again, the hand-off text was
+      repeated, the visit time was asked again (player findings 4, class C);
+    - `file_complaint` → `faq` for surprise at the 报停 rules asked as a question (啊？今年报不
+      了了？空着一冬天也得交全款？, `bot.nlu.questions.questions_the_stop_rule`): the answer is
+      the base fee, not a complaint form (players' p4-010);
+    - `request_human` → `bot_challenge` for a question whether a person answers (请问是人工客服吗,
+      `bot.nlu.questions.asks_who_answers`): it registered a call-back (players' p4-042);
     - `affirm` / `deny` for a bare 要 / 不要 answer, whatever the classifier made of it
       (`bot.nlu.answers`): a "no" read as a request would start what the resident declined;
     - `file_complaint`, `faq`, `out_of_scope`, `unsubscribe`, `deny` or the fallback → `inform`
@@ -286,8 +300,17 @@ class IntentCorrections(StatelessComponent):
             answer = yes_no_answer(text)
             if answer is not None and name != answer:
                 meant = answer
+            elif name != "deny" and (
+                denied_request(text) or (puts_off_visit(text) and not is_question(text))
+            ):
+                # 我没说要投诉啊 / 不是报修 / 我没要转人工: what the bot started ends (players' C)
+                meant = "deny"
             elif name not in _A_TIME_KEEPS and only_a_time(text):
                 meant = "inform"  # tmr afternoon / 周六上午我在家: a visit time, not a request
+            elif name == "file_complaint" and questions_the_stop_rule(text):
+                meant = KB_INTENT  # 啊？今年报不了了？空着也得交全款？: the rule, asked (p4-010)
+            elif name == "request_human" and asks_who_answers(text):
+                meant = "bot_challenge"  # 请问是人工客服吗: who answers, no call-back wanted
             elif name in _PHONE_WITHHELD_LOOKALIKES and _withholds_phone(text):
                 meant = "inform"  # 凭什么要我电话 不想给: the phone question's answer
             elif (
@@ -370,8 +393,8 @@ class IntentCorrections(StatelessComponent):
                 meant = "report_repair"  # 不是停暖的话那就派人来修吧: the fitter, not the stop
             elif name in _ASKS_NOTHING and _and_there(message, text):
                 meant = "inform"
-            elif name == "report_repair" and _and_there(message, text) and not asks_for_repair(
-                text
+            elif (
+                name == "report_repair" and _and_there(message, text) and not asks_for_repair(text)
             ):
                 # 那金色家园呢 我妈住那边 她说屋里不热: "and there?" first, about the last answer
                 meant = "inform"

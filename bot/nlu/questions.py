@@ -400,3 +400,50 @@ def _asks_why_of_a_situation(canonical: str) -> bool:
         and _PRICE_ASKED.search(canonical) is not None
         and _OWN_BILL.search(canonical) is None
     )
+
+
+#: Asking what answers: 你们是人工还是机器人, 请问是人工客服吗, 是真人吗.
+_WHO_ANSWERS = re.compile(
+    r"是(?:不是)?(?:人工|真人|活人|机器人|机器|智能|AI|人)(?:客服|在回|回复)?"
+    r"(?:还是|吗|呢|么|嘛|[?？])|(?:人工|真人|活人|人)还是(?:机器|智能|AI|自动)|"
+    r"(?:机器人|机器|AI)(?:吧|吗)?还是(?:人工|真人|人)",
+    re.IGNORECASE,
+)
+#: Asking for a person outright (转人工, 找个人, 我要人工, 跟真人说).
+_WANTS_A_PERSON = re.compile(
+    r"转人工|转接|找(?:个|一个)?真?人|(?:我|俺)?(?:要|换|叫|请)(?:个|一个)?(?:真人|人工|活人)|"
+    r"(?:跟|和)真?人(?:说|聊|讲)"
+)
+
+
+def asks_who_answers(text: str | None) -> bool:
+    """Whether `text` only asks whether a person or the bot answers (请问你们是人工还是机器人,
+    是人工客服吗): a question answered with who the assistant is, not a hand-off (players'
+    p4-042 was registered for a call-back). 我要人工 / 是机器人吧 转人工 ask for the person."""
+    canonical = to_canonical(str(text or ""))
+    return _WHO_ANSWERS.search(canonical) is not None and not _WANTS_A_PERSON.search(canonical)
+
+
+#: A 报停 rule the resident just heard: late, an empty home, paying all the same.
+_STOP_RULE = re.compile(r"报停|报不了|截止|空着|空房|不住|没人住|没住")
+#: Paying under it: 交全款, 全交, 也得交, 交百分之多少.
+_PAYING = re.compile(r"交|缴|收|钱|费|全款")
+
+
+def questions_the_stop_rule(text: str | None) -> bool:
+    """Whether `text` is surprise or disagreement at the 报停 rules, asked as a question (啊？今年报
+    不了了？我这房子空着一冬天也得交全款？, 凭啥没人住还得交钱): a question to answer with the base
+    fee, not a complaint to file (players' p4-010 was put in the complaint form). A word of
+    complaint (投诉, 举报) keeps it one."""
+    canonical = to_canonical(str(text or ""))
+    return (
+        "投诉" not in canonical
+        and "举报" not in canonical
+        and _STOP_RULE.search(canonical) is not None
+        and _PAYING.search(canonical) is not None
+        and _QUESTION_MARK.search(canonical) is not None
+    )
+
+
+#: A question's marks: ？, 吗, 呢, 凭啥, 咋, 怎么.
+_QUESTION_MARK = re.compile(r"[?？吗呢]|凭(?:啥|什么)|[咋怎]么|为(?:啥|什么)|难道")

@@ -147,7 +147,10 @@ def repair_not_complaint(text: str | None) -> bool:
     if not text:
         return False
     canonical = to_canonical(text)
-    asks = _asks_for_a_visit(canonical) or _OPENS_WITH_REPAIR.match(canonical.strip())
+    # 我哪有什么工单！我要报修！: a clause of its own that asks for the repair counts as an opening
+    asks = _asks_for_a_visit(canonical) or any(
+        _OPENS_WITH_REPAIR.match(clause) for clause in _CLAUSE_END.split(canonical) if clause
+    )
     return bool(asks) and not _COMPLAINT_WORDS.search(canonical)
 
 

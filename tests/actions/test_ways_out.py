@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -196,6 +197,9 @@ async def test_a_change_asked_for_while_a_call_back_waits_is_added_to_it(
 async def test_a_change_without_a_call_back_is_offered_a_person_one_yes_away(
     store: str, domain: dict[str, Any]
 ) -> None:
+    with session_scope(store) as session:  # a complaint on file: something to change
+        draft = TicketDraft(kind="TS", channel="rest", sender_id="tester", dedup_key="ts-1")
+        ticket_service.open_ticket(session, load_policy(), draft, NOW)
     dispatcher = CollectingDispatcher()
     events = await ActionCorrectAfterSubmit().run(
         dispatcher, tracker(user_turn("能不能改到后天下午", "correct_info")), domain
@@ -205,3 +209,30 @@ async def test_a_change_without_a_call_back_is_offered_a_person_one_yes_away(
     yes = CollectingDispatcher()
     await ActionHandleYesNo().run(yes, offered(CHANGE_TICKET, "好", "affirm"), domain)
     assert said(yes, "utter_human_callback")["ticket_no"].startswith("RG")
+
+
+# ---- player findings 4, p4-029: no ticket in the conversation, no change offered -------------
+
+
+async def test_no_ticket_no_change_offered(store: str, domain: dict[str, Any]) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionCorrectAfterSubmit().run(
+        dispatcher, tracker(user_turn("能不能改到后天下午", "correct_info")), domain
+    )
+    assert texts(dispatcher) == ["utter_no_ticket_to_change"]
+    assert slot_values(events) == {"pending": None}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["我说的是现在！屋里冷！东风新村5号楼2门302！", "说的是现在 家里暖气冰凉 和平里3号楼1单元101"],
+)
+async def test_a_cold_home_with_no_ticket_is_the_repair(
+    text: str, store: str, domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionCorrectAfterSubmit().run(
+        dispatcher, tracker(user_turn(text, "correct_info")), domain
+    )
+    assert "utter_correct_after_submit" not in texts(dispatcher)
+    assert any(e.get("event") == "followup" and e.get("name") == "repair_form" for e in events)
