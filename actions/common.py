@@ -39,6 +39,7 @@ from bot.nlu.address import (
     Address,
     address_meant,
     corrected,
+    english_address_in_chinese,
     missing_for_visit,
     parse_address,
     withholds_door,
@@ -1502,7 +1503,9 @@ def community_guessed(
     text = latest_text(tracker)
     if community not in communities or parse_address(text, communities).community != community:
         return False  # not read from this message (held, or said before)
-    if match_community(f"{text} {value or ''}", communities) == community:
+    # our name as written, in pinyin too (Yangguang Huayuan building 5 …), needs no asking back
+    written = english_address_in_chinese(f"{text} {value or ''}", communities)
+    if match_community(written, communities) == community:
         return False
     if _community_said_before(tracker, communities) == community:
         return False
