@@ -13,12 +13,25 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import ASK_REST, FITTER_FORMS, guarded, home_asked_for, read_db
-from bot.nlu.address import Address, missing_for_visit
+from actions.common import (
+    ASK_MEANT,
+    ASK_REST,
+    FITTER_FORMS,
+    URGENT_REST,
+    community_guessed,
+    guarded,
+    home_asked_for,
+    home_told,
+    read_db,
+    urgent_ticket_home,
+)
+from bot.nlu.address import Address, corrected, missing_for_visit
 from bot.services.outages import known_communities
 
 #: How each missing part is asked, in the order of `FLAT_PARTS`.
 _ASKED = {"building": "几号楼", "unit": "几单元", "room": "几号"}
+#: How each missing part is named to an urgent ticket's resident (楼号、单元和门牌号).
+_NAMED = {"building": "楼号", "unit": "单元", "room": "门牌号"}
 #: A single missing part reads better with a word before it (是几单元, 门牌几号).
 _ASKED_ALONE = {"building": "是几号楼", "unit": "是几单元", "room": "门牌是几号"}
 
@@ -28,6 +41,12 @@ def rest_question(missing: tuple[str, ...]) -> str:
     if len(missing) == 1:
         return _ASKED_ALONE[missing[0]]
     return "".join(_ASKED[part] for part in missing)
+
+
+def parts_named(missing: tuple[str, ...]) -> str:
+    """The `missing` parts named in a list: 单元和门牌号, 楼号、单元和门牌号, 门牌号."""
+    names = [_NAMED[part] for part in missing]
+    return names[0] if len(names) == 1 else f"{'、'.join(names[:-1])}和{names[-1]}"
 
 
 def told_parts(home: Address) -> str:
@@ -46,11 +65,30 @@ class ActionAskAddress(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """The rest of a home partly told, for a booked visit; else the whole address."""
+        """The rest of a home partly told, for a booked visit or an urgent ticket (once); a
+        community read from a name close to ours asked back; else the whole address."""
         form = tracker.active_loop.get("name")
-        if form in FITTER_FORMS and not tracker.get_slot("urgent_ticket_no"):
-            # an urgent ticket's crew comes now and calls: its form asks the address as before
-            home = home_asked_for(tracker, await read_db(known_communities))
+        communities = await read_db(known_communities)
+        told = home_told(tracker, communities)
+        if form in FITTER_FORMS and tracker.get_slot("urgent_ticket_no"):
+            # the crew is on its way to what was told: the parts it lacks, in one line (p4-026)
+            on_ticket = await urgent_ticket_home(tracker, communities)
+            if on_ticket.community and told.community in (None, on_ticket.community):
+                told = corrected(on_ticket, told)
+            missing = missing_for_visit(told)
+            if told_parts(told) and missing:
+                dispatcher.utter_message(
+                    response=URGENT_REST, known=told_parts(told), missing=parts_named(missing)
+                )
+                return []
+        elif form in FITTER_FORMS:
+            if community_guessed(tracker, told, communities):
+                # 阳光小区11号楼3单元502: 您说的是阳光花园吗？ before anyone is sent (p4-050)
+                dispatcher.utter_message(
+                    response=ASK_MEANT, community=told.community, address=told.summary()
+                )
+                return []
+            home = home_asked_for(tracker, communities)
             missing = missing_for_visit(home)
             if told_parts(home) and missing:
                 dispatcher.utter_message(

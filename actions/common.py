@@ -29,14 +29,17 @@ from rasa_sdk.events import (
 )
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.base import clock
 from bot.channels.ids import ForeignConversation, identity_of
 from bot.handoff.triggers import upset
 from bot.nlu.address import (
+    DOOR_NOT_GIVEN,
     Address,
     address_meant,
     corrected,
+    english_address_in_chinese,
     missing_for_visit,
     parse_address,
     withholds_door,
@@ -52,7 +55,12 @@ from bot.nlu.contact_fix import (
 )
 from bot.nlu.denials import has_no_phone
 from bot.nlu.form_answers import detail_of_request, offers_a_time, withholds_phone
-from bot.nlu.numbers import normalise_account_no, normalise_contact_number, parse_room_reading
+from bot.nlu.numbers import (
+    landline_told,
+    normalise_account_no,
+    normalise_contact_number,
+    parse_room_reading,
+)
 from bot.nlu.own_number import means_own_number
 from bot.nlu.requests import (
     asks_for_measurement,
@@ -72,6 +80,7 @@ from bot.privacy import mask_account, mask_phone, mask_text
 from bot.services.accounts import bound_account, contact_of
 from bot.services.area_codes import area_code_of
 from bot.services.outages import known_communities, match_community
+from bot.services.tickets import own_open_urgent
 from bot.services.topics import topic_asked
 from bot.store.db import ensure_schema, in_read_session, in_session
 
@@ -593,7 +602,13 @@ def asked_in_a_row(tracker: Tracker, slot: str) -> int:
     own `required_slots` and the form both set that slot on one ask.
     """
     # the urgent path's one line, and the question for the rest of an address (几单元几号？)
-    asks = {f"utter_ask_{slot}", f"utter_emergency_need_{slot}", f"utter_ask_{slot}_rest"}
+    asks = {
+        f"utter_ask_{slot}",
+        f"utter_emergency_need_{slot}",
+        f"utter_emergency_need_{slot}_rest",
+        f"utter_ask_{slot}_rest",
+        f"utter_ask_{slot}_meant",
+    }
     # a form's own wording of the question (utter_ask_verify_form_address) is the same ask
     form_ask = f"_form_{slot}"
     return sum(
@@ -1041,12 +1056,13 @@ class ContactSlots:
             from actions.outage import spelling_confirmed  # imports this
 
             text = latest_text(tracker)
+            if spelled := await spelling_confirmed(tracker):
+                # 对 after 您说的是不是“幸福里小区”？, 对 是阳光花园 after 您说的是阳光花园吗？
+                return {"address": spelled}
             if parse_address(text, await read_db(known_communities)).is_usable:
                 return {"address": text}
             if withholds_door(text, asked=True):
                 return {"address": text}  # 不记得 来了再说: validated, to be told why or filed
-            if spelled := await spelling_confirmed(tracker):
-                return {"address": spelled}  # 对 after 您说的是不是“幸福里小区”？
         return await prefill_from_account(tracker, "address")
 
     async def extract_phone(
@@ -1064,6 +1080,11 @@ class ContactSlots:
                 return {"phone": text}
         if own and tracker.get_slot("phone") is None and not contact_cleared(tracker):
             return {"phone": own}
+        if tracker.get_slot("phone") is None and (
+            landline := landline_told(text, area_code_of(policy().city))
+        ):
+            # 地址…，电话010-6789 1234 转 8021，明天下午: the landline typed with the request
+            return {"phone": landline}
         return await prefill_from_account(tracker, "phone")
 
     async def extract_visit_time(
@@ -1161,10 +1182,13 @@ class ContactSlots:
             # 阳光花园5号楼2单元302，不对，是5号楼1单元302: the address after the correction
             address = meant
         held = parse_address(str(_value_before_this_message(tracker, "address") or ""), communities)
+        on_ticket = await urgent_ticket_home(tracker, communities)
         named = (
             held.community
+            or on_ticket.community
             or _community_said_before(tracker, communities)
             or _community_of_the_stop_offer(tracker, communities)
+            or community_set_aside(tracker, communities)
         )
 
         def ours(parsed: Address) -> Address:
@@ -1178,12 +1202,22 @@ class ContactSlots:
             said = ours(parse_address(latest_text(tracker), communities))
             if named:
                 known = held if held.community else _home_before(tracker, communities, named)
+                if not held.community and on_ticket.community == named:
+                    known = on_ticket  # 1单元301 after 和平里2号楼 went out on the urgent ticket
                 address = corrected(known, said if said.building or said.room else address)
+            elif this_message and said.community and _same_flat(said, address):
+                # 阳光小区暖气不热 10号楼2单元601: the flat was taken without the community the
+                # message names beside it, which is never dropped (p4-050)
+                address = replace(address, community=said.community)
         if _a_time_not_a_place(tracker, address, communities):
             address = Address(raw="")
         if not address.is_usable:
             if held.is_usable and not requested(tracker, "address"):
                 return {"address": held.summary()}
+            partial = home_told(tracker, communities, latest=False)
+            if requested(tracker, "address") and urgent_rest_asked(tracker) and partial.is_usable:
+                # 不知道 / 来了再说 after the urgent ticket's rest was asked: asked once only
+                return {"address": without_door(partial)}
             if _another_question(tracker, "address"):
                 return {"address": None}  # an entity taken while the phone was asked: no reproach
             if agreed_without_a_value(tracker, value):
@@ -1201,15 +1235,23 @@ class ContactSlots:
             )
             return {"address": None, **kept}
         form = tracker.active_loop.get("name")
+        urgent = bool(tracker.get_slot("urgent_ticket_no"))
         if (
             form in FITTER_FORMS
-            and not tracker.get_slot("urgent_ticket_no")
-            and missing_for_visit(address, latest_text(tracker))
+            and not urgent
+            and this_message
+            and community_guessed(tracker, address, communities, value)
         ):
-            if not requested(tracker, "address") and replace(address, raw="") == replace(
-                held, raw=""
+            return {"address": None}  # 阳光小区: 您说的是阳光花园吗？ (`ActionAskAddress`)
+        if form in FITTER_FORMS and not urgent and missing_for_visit(address, latest_text(tracker)):
+            if (
+                (tracker.get_slot("requested_slot") or DOOR_NOT_GIVEN in str(value or ""))
+                and not requested(tracker, "address")
+                and replace(address, raw="") == replace(held, raw="")
             ):
-                # 联系电话打社区 at the phone question adds nothing to the address held
+                # 联系电话打社区 at the phone question adds nothing to the address held; but the
+                # 金色家园 of an earlier question is no visit's address as the form starts: the
+                # form asks for the rest (p4-049 was booked with the community alone)
                 return {"address": _value_before_this_message(tracker, "address")}
             return {"address": _door_still_missing(dispatcher, tracker, address, this_message)}
         if form in VISIT_FORMS and only_the_community(address):
@@ -1219,6 +1261,13 @@ class ContactSlots:
                     response="utter_address_incomplete", community=address.community
                 )
             return {"address": None}
+        if form in FITTER_FORMS and urgent and missing_for_visit(address, latest_text(tracker)):
+            # 阳光花园7号楼 for an urgent ticket: it went out with it, and the crew is asked
+            # for the unit and door once (p4-026); whatever comes next completes it
+            if not urgent_rest_asked(tracker):
+                return {"address": None}
+            if this_message and withholds_door(latest_text(tracker), requested(tracker, "address")):
+                return {"address": without_door(address)}  # 不知道 来了打电话吧
         if address.building or address.room or not address.raw or only_the_community(address):
             accepted = address.summary()
         else:
@@ -1414,11 +1463,95 @@ def _door_still_missing(
     return None
 
 
+def _same_flat(one: Address, other: Address) -> bool:
+    """Whether two readings of a message name the same building and door (the community aside)."""
+    return (one.building, one.room) == (other.building, other.room)
+
+
+#: The question for the unit and door an urgent ticket still lacks, asked once.
+URGENT_REST = "utter_emergency_need_address_rest"
+#: The question asking back a community read from a name close to one of ours (阳光小区).
+ASK_MEANT = "utter_ask_address_meant"
+
+
+def _said_in_this_request(tracker: Tracker, response: str) -> bool:
+    """Whether the bot said `response` since the request before ended (`REQUEST_ENDED`)."""
+    for event in reversed(tracker.events):
+        if uttered(event) in REQUEST_ENDED:
+            return False
+        if uttered(event) == response:
+            return True
+    return False
+
+
+async def urgent_ticket_home(tracker: Tracker, communities: list[str]) -> Address:
+    """The home the conversation's open urgent ticket holds (和平里2号楼, told with the emergency),
+    else an empty Address. The messages before the urgent ticket belong to a request that ended
+    for `home_told` (the ticket was filed), so the rest of the address asked for it afterwards
+    completes what the ticket holds, not what was told since (p4-026)."""
+    number = tracker.get_slot("urgent_ticket_no")
+    if not number:
+        return Address(raw="")
+    try:
+        ticket = await read_db(own_open_urgent, channel_of(tracker), tracker.sender_id)
+    except SQLAlchemyError:
+        return Address(raw="")  # the question asks the whole address then
+    if ticket is None or ticket.ticket_no != number or not ticket.address:
+        return Address(raw="")
+    return parse_address(ticket.address, communities)
+
+
+def urgent_rest_asked(tracker: Tracker) -> bool:
+    """Whether the urgent ticket's missing unit and door were asked for (`URGENT_REST`)."""
+    return _said_in_this_request(tracker, URGENT_REST)
+
+
+def community_guessed(
+    tracker: Tracker, address: Address, communities: list[str], value: Any = ""
+) -> bool:
+    """Whether `address`'s community is one of ours read from a name close to it (阳光小区 for
+    阳光花园: `near_community`) that no message of this request names as we do, and that was
+    not asked back yet: the resident confirms it (您说的是阳光花园吗？) before a fitter is sent
+    there. The community of p4-050's 阳光小区 was dropped from the ticket instead."""
+    community = address.community
+    text = latest_text(tracker)
+    if community not in communities or parse_address(text, communities).community != community:
+        return False  # not read from this message (held, or said before)
+    # our name as written, in pinyin too (Yangguang Huayuan building 5 …), needs no asking back
+    written = english_address_in_chinese(f"{text} {value or ''}", communities)
+    if match_community(written, communities) == community:
+        return False
+    if _community_said_before(tracker, communities) == community:
+        return False
+    return not _said_in_this_request(tracker, ASK_MEANT)
+
+
+def community_set_aside(tracker: Tracker, communities: list[str]) -> str | None:
+    """Our community of the address the slot held before this visit form set it aside as too
+    short to find the door (金色家园, from 金色家园的 今天暖气不热 是不是你们在检修, p4-049): the
+    question names it and the building and door given next complete it. None while the slot
+    holds a value, or when the last one held names none of ours."""
+    if tracker.get_slot("address") is not None and not requested(tracker, "address"):
+        return None
+    events = list(tracker.events)
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=0)
+    for event in reversed(events[:last_user]):
+        if _sets(event, "address") and event.get("value"):
+            held = parse_address(str(event["value"]), communities)
+            if held.community in communities and missing_for_visit(held):
+                return held.community
+            return None
+    return None
+
+
 def home_asked_for(tracker: Tracker, communities: list[str]) -> Address:
     """The parts of the home told so far in this request (阳光花园6号楼), so that the address
     question asks only for the rest: the community named since the request started, with the
-    building or flat told with it (`home_told`)."""
-    named = _community_said_before(tracker, communities)
+    building or flat told with it (`home_told`), or the one of an address set aside as the
+    form started (`community_set_aside`)."""
+    named = _community_said_before(tracker, communities) or community_set_aside(
+        tracker, communities
+    )
     home = home_told(tracker, communities)
     if named is None:
         # a community told before the request (金色家园停暖了吗, then 报修) may be another home

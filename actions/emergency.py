@@ -50,6 +50,7 @@ from actions.common import (
     read_db,
     sender_account,
     sender_phone,
+    value_before_this_message,
 )
 from actions.emergency_elsewhere import emergency_elsewhere
 from actions.leak_can_wait import SLOT as LEAK_SLOT
@@ -392,6 +393,10 @@ class ActionEmergency(Action):
                     ticket_no, incident, fresh = other.ticket.ticket_no, other.ticket.incident, True
                     # the form completes the new ticket: the old address is not its answer
                     again, place = False, [SlotSet("address", other.ticket.address)]
+                elif not _address_held(tracker):
+                    # 阳光花园5号楼1单元302 我关不上阀门啊 at the address question: the ticket has
+                    # it now, and so has the form, which does not ask it again (p4-003, p4-015)
+                    place = [SlotSet("address", named["address"])]
         except Exception:
             # The numbers are out already; resending the message would not help anyone.
             logger.error(
@@ -412,9 +417,10 @@ class ActionEmergency(Action):
                 latest_text(tracker),
             )
             dispatcher.utter_message(response="utter_emergency_ticket_worse", ticket_no=ticket_no)
-            _still_needed(dispatcher, tracker)
             return [
                 *_form_events(tracker, found, ask_next=False, fresh=False),
+                *place,
+                *_still_needed(dispatcher, tracker, taken=bool(place)),
                 *worse,
                 SlotSet("urgent_ticket_no", ticket_no),
                 SlotSet("pending", None),
@@ -465,14 +471,32 @@ def _water_again(tracker: Tracker, found: Emergency) -> bool:
     )
 
 
-def _still_needed(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+def _still_needed(
+    dispatcher: CollectingDispatcher, tracker: Tracker, taken: bool = False
+) -> list[EventType]:
     """After the guidance again, the repair form's question in one line (抢修人员还需要您的地址),
-    not the form's whole prompt in the same breath as the numbers."""
+    not the form's whole prompt in the same breath as the numbers. When the message also gave
+    the address the form asked for (`taken`), the next thing the ticket lacks is asked instead:
+    the phone, or nothing (the form completes the ticket now). The address typed in the same
+    breath as 我关不上阀门啊 was asked for again while the water ran (p4-003)."""
     if tracker.active_loop.get("name") != REPAIR_FORM:
-        return
-    response = STILL_NEEDED.get(str(tracker.get_slot("requested_slot") or ""))
+        return []
+    asked = str(tracker.get_slot("requested_slot") or "")
+    if taken and asked == "address":
+        if tracker.get_slot("phone"):
+            return [FollowupAction(REPAIR_FORM)]
+        dispatcher.utter_message(response=STILL_NEEDED["phone"])
+        return [SlotSet("requested_slot", "phone")]
+    response = STILL_NEEDED.get(asked)
     if response:
         dispatcher.utter_message(response=response)
+    return []
+
+
+def _address_held(tracker: Tracker) -> bool:
+    """Whether the form held an address before this message (what the slot mappings took from
+    the message itself, 水越来越多了 at the address question among it, does not count)."""
+    return bool(value_before_this_message(tracker, "address"))
 
 
 async def tell_urgent_completed(

@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.building_fault import building_cold_told, tell_building_fault_once
 from actions.common import (
+    ASK_MEANT,
     OUTAGE_TOLD,
     apologise_once,
     bot_said_within,
@@ -34,7 +35,7 @@ from actions.common import (
 from actions.knowledge import answer_faq_clauses
 from bot.base import clock
 from bot.nlu.address import Address, communities_spelt_like, parse_address, unserved_community
-from bot.nlu.answers import yes_no_answer
+from bot.nlu.answers import confirms_name, yes_no_answer
 from bot.nlu.clauses import clause_intents
 from bot.nlu.cold_since import cold_for_days
 from bot.nlu.faults import fault_type_of
@@ -178,20 +179,26 @@ async def spelling_confirmed(tracker: Tracker) -> str | None:
     """对 / 是的 right after a served name was asked back for the home (您说的是不是“幸福里小区”？):
     the address said before, with that name (幸福家园3号楼1单元201 → 幸福里小区3号楼1单元201).
     None for any other message, or when more than one name was asked back."""
-    if latest_intent(tracker) != "affirm" and yes_no_answer(latest_text(tracker)) != "affirm":
-        return None
     events = list(tracker.events)
     bots = [
         i
         for i, e in enumerate(events)
         if e.get("event") == "bot" and (e.get("metadata") or {}).get("utter_action")
     ]
-    if not bots or (events[bots[-1]].get("metadata") or {}).get("utter_action") != NOT_SERVED:
+    if not bots:
         return None
+    asked = (events[bots[-1]].get("metadata") or {}).get("utter_action")
     users = [str(e.get("text") or "") for e in events[: bots[-1]] if e.get("event") == "user"]
-    if not users:
+    if asked not in (NOT_SERVED, ASK_MEANT) or not users:
         return None
     known = await read_db(known_communities)
+    if asked == ASK_MEANT:
+        # 对 / 是阳光花园 after 您说的是阳光花园吗？: the home told, in our community's name
+        said = parse_address(users[-1], known)
+        confirmed = confirms_name(latest_text(tracker), said.community or "")
+        return said.summary() if said.community and confirmed else None
+    if latest_intent(tracker) != "affirm" and yes_no_answer(latest_text(tracker)) != "affirm":
+        return None
     name = unserved_community(users[-1], known)
     near = communities_spelt_like(name, known) if name else []
     if len(near) != 1:

@@ -37,3 +37,21 @@ def yes_no_answer(text: str | None) -> str | None:
     if _NO.match(core):
         return "deny"
     return None
+
+
+#: A yes to "您说的是阳光花园吗？" at the start of the answer (对, 是的, 嗯 对, 没错, 就是).
+_YES_FIRST = re.compile(r"^(嗯+|哦+)?(对+|对的|是+|是的|没错|就是|正确|对头|嗯+)")
+#: Words that take the name asked back for another (不是, 不对, 错了).
+_NOT_IT = re.compile("不是|不对|错了|没说|不叫")
+
+
+def confirms_name(text: str | None, name: str) -> bool:
+    """Whether `text` agrees that the place asked back is `name` (您说的是阳光花园吗？ → 对 / 是的 /
+    对 是阳光花园 / 阳光花园): a yes first, or the name itself, and no word that takes it back
+    (不是 阳光小区). A community read from a close name was dropped from the ticket instead of
+    being asked back (players' findings 4, p4-050)."""
+    core = _IGNORED.sub("", normalise(text or ""))
+    if not core or _NOT_IT.search(core):
+        return False
+    bare = name.removesuffix("小区")
+    return bool(_YES_FIRST.match(core)) or (len(bare) >= 2 and bare in core)

@@ -339,6 +339,29 @@ def normalise_contact_number(value: object, area_code: str | None = None) -> str
     return found.pop() if len(found) == 1 else None
 
 
+#: Words right before a number that say it is one to call (电话, 座机, 联系方式是, 打).
+_CALL_WORDS = re.compile(r"(?:电话|座机|固话|号码|联系|打|拨|分机)[^\d]{0,6}$")
+
+
+def landline_told(text: str | None, area_code: str | None = None) -> str | None:
+    """The landline a longer message gives as the number to call (测温 … 地址…，电话010-6789 1234
+    转 8021，明天下午: p4-064 was asked for the phone it had just typed, because only mobiles are
+    entities), normalised as `normalise_contact_number` does; None when the message holds a
+    mobile (the entity is taken), no landline, or more than one. A number counts when written
+    with its area code or right after a word for a phone (座机 6234 5678): a bare digit run in a
+    longer message may be a reading or a 户号 (those never start like a landline anyway)."""
+    if not text or normalise_phone(text) is not None:
+        return None
+    canonical = to_canonical(str(text))
+    found = set()
+    for m in _LANDLINE.finditer(canonical):
+        if m.group(1) or _CALL_WORDS.search(canonical[: m.start()]):
+            number = normalise_contact_number(m.group(0), area_code)
+            if number is not None:
+                found.add(number)
+    return found.pop() if len(found) == 1 else None
+
+
 def _area_for(area_code: str | None, local: str) -> str:
     """The area code a local number without one gets: `area_code` where its length fits (010
     and 02x have 8-digit local numbers), else none ("")."""

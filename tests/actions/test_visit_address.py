@@ -187,9 +187,11 @@ async def test_a_feared_leak_files_the_valve_and_pages_nobody(
     assert "utter_leak_urgent" not in texts(dispatcher)
 
 
-async def test_an_urgent_repair_is_asked_the_address_as_before(
+async def test_an_urgent_repair_is_asked_the_rest_of_the_address_once(
     store: str, domain: dict[str, Any]
 ) -> None:
-    """The crew of an urgent ticket comes now and calls: no question for the unit first."""
+    """The urgent ticket goes out with what was told, and the crew's missing unit and door are
+    asked in one line (players' findings 4, p4-026: 阳光花园7号楼 alone was confirmed)."""
     asked = await _asked(domain, _first("阳光花园6号楼 暖气片漏水了", urgent_ticket_no="BX1"))
-    assert texts(asked) == ["utter_ask_address"]
+    assert texts(asked) == ["utter_emergency_need_address_rest"]
+    assert said(asked, "utter_emergency_need_address_rest")["missing"] == "单元和门牌号"
