@@ -928,10 +928,11 @@ _QUESTION_WORDS = re.compile(
 
 
 #: Wanting the heating stopped for one's home, by the word 报停 (想把今年的暖气报停, 要办报停,
-#: 打算报停); 不想报停 / 要报停的话 (supposing) are not, nor 想问下…报停了… (the wish is to ask:
-#: 想问下家里没人住 报停了 暖气管会不会冻裂 was offered a 报停 it had already made, p3-085).
+#: 打算报停); 不想报停 / 要报停的话 / 要是报停了 (supposing) are not, nor 想问下…报停了… (the
+#: wish is to ask: 想问下家里没人住 报停了 暖气管会不会冻裂 was offered a 报停 it had already made,
+#: p3-085).
 _WANTS_STOP = re.compile(
-    r"(?<![不别])(?:想|要|打算|准备|得|需要|申请)(?!问|了解|知道|咨询|打听|请教)"
+    r"(?<![不别])(?:想|要(?!是)|打算|准备|得|需要|申请)(?!问|了解|知道|咨询|打听|请教)"
     r"(?:把|给|将)?[^，,。.?？!！]{0,8}?(?:办理?)?报停"
     r"(?!的话|以后|之后|后|了吗|了没)"
 )
