@@ -583,11 +583,23 @@ _HOW_TO_TAKE_BACK = re.compile(
 )
 
 
+#: How a withdrawal works, asked even of a named ticket (BT… 撤了以后怎么恢复): 能不能 before a
+#: ticket's number asks to act on it, these ask how.
+_HOW_IT_WORKS = re.compile(r"怎么|如何|咋|手续|流程|以后|之后|多久|了吗|了没")
+
+
 def withdraws_by_name(text: str | None) -> bool:
     """Whether `text` asks to take back a request it names (那报停给俺撤了吧, 把报修撤了, 撤销
-    刚才的投诉): a cancellation of that ticket (if one was filed), not a question about the
-    request. How one withdraws, asked in general (报停撤回以后怎么恢复), is a question."""
+    刚才的投诉), or its ticket's number with a take-back verb (十月份办的报停 BT… 能不能撤了):
+    a cancellation of that ticket (if one was filed), not a question about the request. How
+    one withdraws, asked in general (报停撤回以后怎么恢复), is a question."""
     canonical = to_canonical(str(text or ""))
+    if (
+        normalise_ticket_no(canonical)
+        and re.search(_TAKE_BACK, canonical)
+        and not _HOW_IT_WORKS.search(canonical)
+    ):
+        return True
     match = _WITHDRAWN_BY_NAME.search(canonical)
     if match is None:
         return False
