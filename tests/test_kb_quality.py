@@ -33,6 +33,10 @@ SETS = PROJECT_ROOT / "tests" / "nlu"
 #: 94.5 %, held-out 96.0 %, dev 98.4 %; all six have been read while the rules and the training
 #: questions were written, so they guard against a fall, they do not measure new wording.
 GATES = {
+    # a fifteenth writer (2026-12-07), scored unread at 88.6 % (2c90b9b), then the development
+    # set of the fifteenth round (docs/knowledge-base.md, "Fifteenth round"): 97.3 % at its end;
+    # read while the rules and training questions were written, so it guards, it does not measure
+    "kb_paraphrases_fifteenth": 0.96,
     # a tenth writer (2026-12-06), scored unread at 90.2 % (1a97c6a), then the development set of
     # the tenth round (docs/knowledge-base.md, "Tenth round"): 97.3 % at its end
     "kb_paraphrases_tenth": 0.96,

@@ -120,6 +120,7 @@ KB_LOOKALIKES = frozenset(
         "bind_account",
         "query_ticket",
         "cancel_ticket",
+        "unsubscribe",
         FALLBACK_INTENT,
         "out_of_scope",
         "goodbye",

@@ -79,11 +79,27 @@ _ON_DUTY_OFF_HOURS = re.compile(
 #: A question particle; 不 only where the clause ends (收费不给开票 says, 要钱不 asks).
 _ASKS = r"(吗|么|嘛|呢|不(?![\u4e00-\u9fff]))"
 
+#: What becomes of money paid over, asked as a choice (是退给我还是顶明年的, 能转到下一季还是只能
+#: 退): 退给我 in it asks nothing of the company now.
+WHERE_MONEY_GOES = re.compile(
+    r"(退|返|还)(给|回)?(我|俺|咱)?(们)?[^，,。？?！!]{0,4}还是[^，,。？?！!]{0,8}(抵|顶|转|留|充|算|存)|"
+    r"(抵|顶|转|留|充|存)[^，,。？?！!]{0,8}还是[^，,。？?！!]{0,4}(退|返)"
+)
+
+#: A flat's position that makes it colder (顶层, 边户, 山墙), and why it is colder than others'.
+_FLAT_POSITION = "(顶层|顶楼|边户|边单元|山墙|把边|最边上|端头|一楼|底层)"
+_COLDER_ASKED = (
+    "(为啥|为什么|凭啥|凭什么|凭嘛|咋|怎么)[^，,。？?！!]{0,10}比[^，,。？?！!]{0,8}(冷|凉|低)"
+)
+
 _GENERAL = _either(
     # how something is done or found, what it takes
     r"(怎么|咋|如何|怎样)(个|样)?(申请)?(弄|办|整|调|放|处理|查|找|看|算|收|知道|判断|确认|解决|用|防|关|开|改|测|"
     r"量|辨别|分辨|识别|核实|修改|更改|变更|退|要回|拿回)(?!了)",
     r"有(啥|什么)(办法|讲究|要求|条件)",
+    # which ways or what means there are (不用跑腿的交法有哪几种, 嘛法子能弄凉快点, 都有啥渠道)
+    r"(哪几种|哪些|哪种|什么|啥|嘛)(方式|办法|法子|方法|渠道|途径|路子|招儿?|[交缴付]法)|"
+    r"([交缴付]法|办法|法子|方式|渠道|途径)[^，,。？?！!]{0,3}有(哪|几)",
     r"(带|准备|拿|需要)(写|开|出|交|提供|填)?(些)?(什么|啥|哪些)|要带|什么手续|哪些(材料|证件|手续)",
     # whether something is normal, allowed or needed
     r"正常.{0,2}(吗|不|么|嘛|没|啊|呢)|是不是(正常|晚上|夜里|白天|半夜|统一|规定|都这样)",
@@ -96,7 +112,18 @@ _GENERAL = _either(
     r"还是.{1,6}(管|负责|出钱|交|赔)",
     # where to go
     r"(哪|哪里|哪儿|什么地方|啥地方|哪个地方)(能|可以)?(投诉|反映|告(?!诉)|起诉|告状|办|查|看|找|问|申请|领|签|买|要|开|"
-    r"打印|下载|拿|取)",
+    r"打印|下载|拿|取|发|公布)",
+    # ... or where else a grievance goes once the hotline did not help (还有没有别的地方能反映)
+    r"(有|哪些|哪个|什么)(别的|其他|其它|上级|上一级)(地方|部门|渠道|途径|单位)[^，,。？?！!]{0,3}(能|可以)?"
+    r"(投诉|反映|告|举报)",
+    # where a part of the heating sits (放气的小阀门在哪个位置, 分水器一般装在哪)
+    r"(阀|阀门|放气|排气|开关|分水器|集水器|温控|热表|热量表|过滤器|滤网)[^，,。？?！!]{0,6}"
+    r"(在|装在|安在|位于)(哪|什么位置|啥位置|什么地方|啥地方)",
+    # what becomes of money paid over (是退给我还是顶明年的, 多交的能转到下一季还是只能退)
+    WHERE_MONEY_GOES.pattern,
+    # why a top-floor or end flat is colder than others (边户…凭嘛我们家就比别人家冷): the
+    # flat's position is what the question is about, not a radiator to repair
+    _FLAT_POSITION + r".*" + _COLDER_ASKED + "|" + _COLDER_ASKED + r".*" + _FLAT_POSITION,
     # whether it costs, and who pays (换阀门是免费的还是收材料费, 放气要钱不, 材料费谁出)
     r"免费(" + _ASKS + r"|的吗|的还是|还是)|收不收|(收|要|花|掏)(不要)?(钱|费)" + _ASKS,
     r"要不要钱|(得|要|用)(我|俺)?(自己)?(掏|出|付)(钱)?" + _ASKS + "|"
@@ -161,12 +188,13 @@ _TOLD_BEFORE = r"[^，,。？?！!\s]{0,3}(了(?![吗么没不])|过|也没|都�
 
 _REQUEST = _either(
     # act for me, now
-    r"帮(我|忙|俺|咱)|替(我|俺)|(给|告诉)(我|俺|咱)|给个",
+    # (就不给我家供暖了 tells what follows from arrears, it asks for nothing)
+    r"帮(我|忙|俺|咱)|替(我|俺)|(?<!就不)(?<!会不)(?<!不会)(给|告诉)(我|俺|咱)|给个",
     r"(我|俺|咱)(家|们)?(要|想要|想|打算|得)(报|办|申请|查|投诉|反映|举报|转|预约|测|修|停|绑|找人)",
     r"(?<!申)请.{0,4}(派|安排|来|上门|查|转)|(?<![很挺太真多不])麻烦(?![不吗么嘛?？])|派|来人(?!"
     + _TOLD_BEFORE
     + ")|来个人|来一趟|过来|"
-    r"快来|快点|赶紧|马上|尽快",
+    r"快来|(?<![凉爽])快点|赶紧|马上|尽快",  # 弄凉快点 asks for a cooler room, not for haste
     r"上门|来.{0,2}(修|看|瞅|瞧|测|量|处理|换|调)(?!" + _TOLD_BEFORE + ")",
     r"(能|可以)(不能)?(给|帮)(我|俺|咱)?(解决|处理|修|换|调|查|安排|看)",
     r"(能|可以)(不能)?(彻底|尽快|早点|赶快)?(解决|处理|修|安排)|(?<![哪里儿])能查",
@@ -295,6 +323,9 @@ def names_other_matter(text: str | None) -> bool:
 _NEVER_ABOUT = {
     # a correction of what the resident just said in a form (地址填错了 怎么改) corrects it
     "correct_info": re.compile(r"(填|写|说|输|打|报|记)错|刚才|刚刚|改成|改为|换成"),
+    # an opt-out of the notices (别给我发通知了, 停热通知怎么取消) is one; where the notices
+    # come from (停热的通知都从哪儿发) asks the notice rules
+    "unsubscribe": re.compile(r"取消|退订|不要|不想|别|关掉|关闭|停止|不再|拒收|屏蔽|拉黑|烦|骚扰"),
     "cancel_ticket": re.compile(r"取消|撤销|撤回|撤单|作废|退订|不要了|不用了|不修了|别来了|单"),
     # a message the classifier is unsure of that opens with 那 (那我还能怎么查) goes on from the
     # bot's last answer: the actions read it against that answer, not the topic model alone
@@ -338,7 +369,7 @@ def asks_general_question(text: str | None, intent: str | None = None) -> bool:
     # 需要报修吗 of a sound asks whether to, it asks nobody to come; 维修人员上门穿啥 tells who
     asking = _THIRD_PARTY.sub("，", _DESCRIPTIONS.sub("", canonical))
     # 多久之内会告诉我们 asks the notice rules; 打哪个号码能找到人工 asks a number, not a hand-off
-    asking = NOTICE_RULE_ASKED.sub("，", asking)
+    asking = WHERE_MONEY_GOES.sub("，", NOTICE_RULE_ASKED.sub("，", asking))
     if re.search(_NUMBER_ASKED, asking):
         asking = re.sub("(转|找到?|接)?人工", "，", asking)
     asking = _WHETHER_TO_REPAIR.sub("，", asking) if sound_question else asking

@@ -586,11 +586,23 @@ _HOW_TO_TAKE_BACK = re.compile(
 )
 
 
+#: How a withdrawal works, asked even of a named ticket (BT… 撤了以后怎么恢复): 能不能 before a
+#: ticket's number asks to act on it, these ask how.
+_HOW_IT_WORKS = re.compile(r"怎么|如何|咋|手续|流程|以后|之后|多久|了吗|了没")
+
+
 def withdraws_by_name(text: str | None) -> bool:
     """Whether `text` asks to take back a request it names (那报停给俺撤了吧, 把报修撤了, 撤销
-    刚才的投诉): a cancellation of that ticket (if one was filed), not a question about the
-    request. How one withdraws, asked in general (报停撤回以后怎么恢复), is a question."""
+    刚才的投诉), or its ticket's number with a take-back verb (十月份办的报停 BT… 能不能撤了):
+    a cancellation of that ticket (if one was filed), not a question about the request. How
+    one withdraws, asked in general (报停撤回以后怎么恢复), is a question."""
     canonical = to_canonical(str(text or ""))
+    if (
+        normalise_ticket_no(canonical)
+        and re.search(_TAKE_BACK, canonical)
+        and not _HOW_IT_WORKS.search(canonical)
+    ):
+        return True
     match = _WITHDRAWN_BY_NAME.search(canonical)
     if match is None:
         return False
@@ -931,10 +943,11 @@ _QUESTION_WORDS = re.compile(
 
 
 #: Wanting the heating stopped for one's home, by the word 报停 (想把今年的暖气报停, 要办报停,
-#: 打算报停); 不想报停 / 要报停的话 (supposing) are not, nor 想问下…报停了… (the wish is to ask:
-#: 想问下家里没人住 报停了 暖气管会不会冻裂 was offered a 报停 it had already made, p3-085).
+#: 打算报停); 不想报停 / 要报停的话 / 要是报停了 (supposing) are not, nor 想问下…报停了… (the
+#: wish is to ask: 想问下家里没人住 报停了 暖气管会不会冻裂 was offered a 报停 it had already made,
+#: p3-085).
 _WANTS_STOP = re.compile(
-    r"(?<![不别])(?:想|要|打算|准备|得|需要|申请)(?!问|了解|知道|咨询|打听|请教)"
+    r"(?<![不别])(?:想|要(?!是)|打算|准备|得|需要|申请)(?!问|了解|知道|咨询|打听|请教)"
     r"(?:把|给|将)?[^，,。.?？!！]{0,8}?(?:办理?)?报停"
     r"(?!的话|以后|之后|后|了吗|了没)"
 )

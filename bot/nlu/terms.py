@@ -50,6 +50,9 @@ CANONICAL_TERMS: Mapping[str, Sequence[str]] = {
     "营业厅": ("营业网点", "服务网点", "服务大厅", "办事大厅", "缴费大厅"),
     "租户": ("租客", "房客", "租房户", "承租人", "租房的"),
     "委托书": ("授权书", "委托函", "授权委托书"),
+    # the input method's homophones of 报停 (bot.nlu.requests._STOP_TYPO; not 包停, 包停车)
+    "报停": ("报挺", "报亭", "报庭", "报婷", "抱停"),
+    "地暖": ("地热",),
 }
 
 #: Latin abbreviations and pinyin (standing alone) → the word they stand for.

@@ -16,6 +16,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.config import PROJECT_ROOT
 from bot.nlu.guard import KB_INTENT, KB_QUESTION_CONFIDENCE, IntentCorrections
 from bot.nlu.questions import asks_general_question
+from bot.nlu.requests import wants_stop_heating
 from bot.policy.knowledge import load_knowledge
 
 BOUNDARIES: dict[str, Any] = yaml.safe_load(
@@ -407,3 +408,69 @@ def test_tenth_round_questions_reach_the_knowledge_base_requests_stay(
     """Issue 17, tenth round (docs/knowledge-base.md): three wordings of each class on each
     side, none from the paraphrase sets."""
     assert asks_general_question(text, intent) is general
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "general"),
+    [
+        # which ways or what means there are; paying now, or a request, stays
+        ("住院回不了家，暖气费不去营业厅的缴法有哪几种", "query_fee", True),
+        ("交取暖费都有啥渠道", "query_fee", True),
+        ("屋里燥热得睡不着，有什么招能让暖气别这么烫", "report_repair", True),
+        ("有什么办法你们赶紧派人来修", "report_repair", False),
+        ("我家暖气费交了没，户号0102345678", "query_fee", False),
+        # where a part of the heating sits; a broken part asked to be fixed stays
+        ("暖气片下头凉，排气的那个小开关在啥位置", "report_repair", True),
+        ("地暖分水器一般装在哪", "report_repair", True),
+        ("放气阀门装在哪个位置的呀", "report_repair", True),
+        ("放气阀坏了，派人来换一个", "report_repair", False),
+        ("阀门在哪我也找不着 你们来人看看吧", "report_repair", False),
+        # what becomes of money paid over, asked as a choice; asking it back is a request
+        ("多缴了三百，能转到下一季还是只能退", "query_fee", True),
+        ("交重的钱退回卡里还是抵下一年的", "query_fee", True),
+        ("多交的那份是退给我们还是留着顶明年", "query_fee", True),
+        ("多交了三百 赶紧退给我", "query_fee", False),
+        ("给我查一下多交了多少", "query_fee", False),
+        # what follows from arrears (就不给我家供暖了): no request; a request to heat stays
+        ("上一户的欠费没清，是不是就不给我家供暖了", "query_fee", True),
+        ("前任房主拖着没交，会不会给我家停暖", "query_fee", True),
+        ("给我家开暖气吧", "query_fee", False),
+        # why a top-floor or end flat is colder than others; a cold radiator told is a repair
+        ("边户北墙冰凉，为啥我家比隔壁冷好几度", "report_repair", True),
+        ("住顶楼 凭什么就比中间楼层凉", "report_repair", True),
+        ("山墙那屋怎么比别的屋低这么多", "report_repair", True),
+        ("暖气片拔凉，快来修", "report_repair", False),
+        ("为啥我家暖气不热", "report_repair", False),
+        # where else a grievance goes; complaining to a higher office stays a complaint
+        ("热线说了三回都没人解决，有没有上级部门能投诉", "file_complaint", True),
+        ("客服不管用，还有其他渠道可以反映吗", "file_complaint", True),
+        ("我要向上级部门反映你们", "file_complaint", False),
+        ("我要投诉，反映了没人管", "file_complaint", False),
+        # where the stop notices come from; an opt-out stays one
+        ("停暖的通知一般在哪发，家里老人不会看短信", "unsubscribe", True),
+        ("停热消息都在哪公布", "unsubscribe", True),
+        ("别给我发停热通知了", "unsubscribe", False),
+        ("停热短信怎么取消", "unsubscribe", False),
+        ("不想收你们的通知了，在哪关掉", "unsubscribe", False),
+    ],
+)
+def test_fifteenth_round_questions_reach_the_knowledge_base_requests_stay(
+    text: str, intent: str, general: bool
+) -> None:
+    """Issue 17, fifteenth round (docs/knowledge-base.md): three wordings of each class on each
+    side, none from the paraphrase sets."""
+    assert asks_general_question(text, intent) is general
+
+
+@pytest.mark.parametrize(
+    ("text", "applies"),
+    [
+        ("房子空一冬，要是报停了还得交多少基础费", False),
+        ("要是报停的话，管子会冻吗", False),
+        ("我要报停", True),
+        ("我家今年没人住 想把暖气报停", True),
+    ],
+)
+def test_a_stop_supposed_is_no_application(text: str, applies: bool) -> None:
+    """要是报停了 (supposing a 报停) asks the rules; 要 before 报停 wanting one applies."""
+    assert wants_stop_heating(text) is applies

@@ -97,7 +97,29 @@ def test_a_request_taken_back_by_name_is_a_cancellation(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["报停撤回以后怎么恢复", "报停撤回要什么手续", "报停撤了吗", "报停能不能撤回"]
+    "text",
+    [
+        "去年冬天办的报停 BT202511200012 今年人回来了 能不能给撤了",
+        "BX202612010003 那个单子不要了",
+        "测温单 CW202612030007 可以取消吗 屋里已经热了",
+    ],
+)
+def test_a_ticket_taken_back_by_its_number_is_a_cancellation(text: str) -> None:
+    """A ticket's number with a take-back verb (能不能撤了) acts on that ticket (the fifteenth
+    KB round's model read ang-045 as the resume topic)."""
+    assert withdraws_by_name(text)
+    assert _corrected(text, "faq") == "cancel_ticket"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "报停撤回以后怎么恢复",
+        "报停撤回要什么手续",
+        "报停撤了吗",
+        "报停能不能撤回",
+        "BT202511200012 撤了以后怎么恢复",
+    ],
 )
 def test_how_to_take_a_request_back_is_a_question(text: str) -> None:
     assert not withdraws_by_name(text)
