@@ -1848,10 +1848,10 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             None,
             True,
         ),
-        # (冻得不行 / 冻得受不了 of someone frail: the cold on the body, not the room's 冷得不行)
+        # (冻得不行 of someone frail: the cold on the body, not the room's 冷得不行)
         (
             "giving_up",
-            "扛不住|撑不住|吃不消|顶不住|熬不住|不行了|冻得(?:实在|真|都|快)?(?:不行|受不了)",
+            "扛不住|撑不住|吃不消|顶不住|熬不住|不行了|冻得(?:实在|真|都|快)?不行(?!了吧)",
             2,
             True,
             None,
