@@ -167,7 +167,9 @@ def test_someone_frail_frozen_is_an_emergency(text: str) -> None:
     assert found is not None and found.kind == "person"
 
 
-@pytest.mark.parametrize("text", ["屋里冷得不行", "我冻得不行", "老人孩子都冻得够呛 什么时候修", "老人冻得受不了"])
+@pytest.mark.parametrize(
+    "text", ["屋里冷得不行", "我冻得不行", "老人孩子都冻得够呛 什么时候修", "老人冻得受不了"]
+)
 def test_the_cold_alone_is_no_emergency(text: str) -> None:
     assert detect_emergency(text) is None
 
