@@ -17,6 +17,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import latest_text, policy
+from bot.nlu.neighbour_heat import colder_than_neighbours
 from bot.nlu.numbers import parse_room_reading
 
 #: The offer a yes accepts (actions.conversation.SECOND_FORMS books the measurement).
@@ -87,3 +88,26 @@ def tell_reading_meets_standard(dispatcher: CollectingDispatcher, tracker: Track
         response=MEETS_STANDARD, reading=f"{reading:g}", standard=f"{minimum:g}"
     )
     return True
+
+
+#: Said for a home colder than the neighbours': its radiators or valves, a fitter offered.
+COLDER_THAN_NEIGHBOURS = "utter_colder_than_neighbours"
+#: The offer a yes accepts (`action_handle_yes_no` starts the repair form).
+REPAIR_OFFER = "repair"
+NEIGHBOUR_BUTTONS = (("我要报修", "/report_repair"), ("申请上门测温", "/request_temp_check"))
+
+
+def tell_colder_than_neighbours(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType] | None:
+    """Say that heat reaching the neighbours and not this home (为啥我家暖气没有邻居家热, 我家18度
+    邻居家22度 同一栋楼) is this home's radiators or valves, and offer a fitter or a measurement;
+    None when the latest message compares no such thing. Topic buttons were the answer, then
+    "not a community we serve" (the player's p4-089)."""
+    if not colder_than_neighbours(latest_text(tracker)):
+        return None
+    dispatcher.utter_message(
+        response=COLDER_THAN_NEIGHBOURS,
+        buttons=[{"title": title, "payload": payload} for title, payload in NEIGHBOUR_BUTTONS],
+    )
+    return [SlotSet("pending", REPAIR_OFFER)]

@@ -73,6 +73,7 @@ from bot.nlu.timewindow import (
     mentions_past_day,
     morning_instead_of_night,
     next_visit_window,
+    unread_day,
     window_on_held_day,
 )
 from bot.policy import Policy, load_policy, verification_lapsed
@@ -972,8 +973,8 @@ def window_said(tracker: Tracker, value: Any) -> tuple[VisitWindow, bool] | None
     over is tomorrow's), else the slot value's; None when the message tells of a day gone by
     (就昨天下午来的 is no time to come)."""
     text = latest_text(tracker)
-    if mentions_past_day(text):
-        return None
+    if mentions_past_day(text) or unread_day(text):
+        return None  # 改天下午 / 过两天上午: which day is asked, never today's afternoon taken
     # 改到下午 / 对 下午 when a window is held: that day's afternoon, not today's
     held = window_of(_value_before_this_message(tracker, "visit_time"))
     on_held_day = window_on_held_day(text, held, clock.now())
@@ -1325,8 +1326,13 @@ class ContactSlots:
             if _another_question(tracker, "visit_time"):
                 # a time word in an answer to another question (就昨天下午来的): nothing to book
                 return {"visit_time": _value_before_this_message(tracker, "visit_time")}
+            day = unread_day(latest_text(tracker))
             kept = await self._not_the_value(
-                dispatcher, tracker, "visit_time", "utter_invalid_visit_time"
+                dispatcher,
+                tracker,
+                "visit_time",
+                "utter_visit_day_unclear" if day else "utter_invalid_visit_time",
+                **({"day": day} if day else {}),
             )
             return {"visit_time": None, **kept}
         window, moved = found

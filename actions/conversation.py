@@ -28,6 +28,7 @@ from actions.applications import NEXT_SEASON_STOP, late_stop_offered_again
 from actions.cold_room import (
     reading_below_standard,
     tell_below_standard,
+    tell_colder_than_neighbours,
     tell_reading_meets_standard,
 )
 from actions.common import (
@@ -66,6 +67,7 @@ from actions.common import (
     window_of,
 )
 from actions.denials import denial_ends_form
+from actions.door_safety import tell_door_safety
 from actions.emergency import complete_urgent, place_named, tell_urgent_completed
 from actions.grievances import grievance_heard
 from actions.knowledge import answer_follow_up, answer_topics, question_knowledge, task_offer
@@ -836,6 +838,8 @@ class ActionOutOfScope(Action):
             return []
         if form and hesitating(text):
             dispatcher.utter_message(response="utter_take_your_time")
+        elif tell_door_safety(dispatcher, tracker):
+            pass  # 要不要报警啊 after the advice on a caller at the door
         elif await answer_hall_follow_up(dispatcher, tracker):
             pass  # 几点关门 right after a hall's hours: that hall's
         elif answer_follow_up(dispatcher, tracker):
@@ -1358,6 +1362,12 @@ class ActionAnswerFaq(Action):
         a stop, "那什么时候好/来暖" asks about that stop, not the season."""
         kb = question_knowledge(tracker, policy())
         pressed = next(tracker.get_latest_entity_values(KB_TOPIC_ENTITY), None)
+        if not pressed and tell_door_safety(dispatcher, tracker):
+            return []  # 他没出示工作证 还在门口呢 我怕: do not open, 110, the hotline
+        if not pressed and not tracker.active_loop.get("name"):
+            colder = tell_colder_than_neighbours(dispatcher, tracker)
+            if colder is not None:
+                return colder  # 为啥我家暖气没有邻居家热: this home's radiators, a fitter offered
         if (
             not pressed
             and not tracker.active_loop.get("name")
@@ -1632,6 +1642,8 @@ class ActionFallback(Action):
             return [UserUtteranceReverted(), *await hand_over(dispatcher, tracker, "frustration")]
         if await take_resident_reading(dispatcher, tracker):
             return []  # 刚量了一下，卧室16.5度 from a 室温抽测 household: understood after all
+        if tell_door_safety(dispatcher, tracker):
+            return []  # 门口那人不是你们的吧 报警吗: the safety advice, understood after all
         if await answer_hall_follow_up(dispatcher, tracker):
             return []  # 几点关门 right after a hall's hours: understood after all
         if answer_follow_up(dispatcher, tracker):

@@ -73,6 +73,7 @@ from bot.nlu.emergency import (
     leak_going_on,
     names_only_a_main_burst,
 )
+from bot.nlu.emergency_context import EARLIER_MESSAGES, emergency_in_context
 from bot.nlu.emergency_follow_ups import (
     ELECTRICS,
     LOCKED_OUT,
@@ -149,7 +150,14 @@ def emergency_of(tracker: Tracker) -> Emergency | None:
         marked
         or detect_emergency(latest_text(tracker))
         or leak_going_on(open_leak, latest_text(tracker))
+        or emergency_in_context(latest_text(tracker), _earlier_words(tracker))
     )
+
+
+def _earlier_words(tracker: Tracker) -> list[str]:
+    """The resident's messages before the latest one, the latest first."""
+    said = [str(e.get("text")) for e in reversed(tracker.events) if e.get("event") == "user"]
+    return [text for text in said[1:] if text and text != "None"][:EARLIER_MESSAGES]
 
 
 def numbers(p: Policy) -> dict[str, str]:

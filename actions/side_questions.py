@@ -15,6 +15,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import bot_said_within, latest_text, leave_form, policy, this_turn
+from actions.door_safety import tell_door_safety
 from actions.emergency import answer_emergency_follow_up
 from actions.knowledge import answer_faq_clauses, answer_follow_up, answer_topics
 from actions.outage import tell_outage_asked
@@ -46,6 +47,8 @@ async def answer_side_questions(dispatcher: CollectingDispatcher, tracker: Track
         return
     if answer_emergency_follow_up(dispatcher, tracker):
         return  # 阀门在哪 找不着 水烫手 + the address, during a burst: not "keep valves open"
+    if tell_door_safety(dispatcher, tracker):
+        return  # 门口那人不是你们的吧 报警吗, whatever form is waiting
     if answer_repair_cost_asked(dispatcher, tracker):
         return
     await tell_outage_asked(dispatcher, tracker)
@@ -81,7 +84,7 @@ def follow_up_instead(
     if said := answer_self_help_failed(dispatcher, tracker):
         offered = "repair" if said == BLEEDING_NO_HELP else None
         return [*leave_form(tracker), SlotSet("pending", offered)]
-    if not answer_follow_up(dispatcher, tracker):
+    if not tell_door_safety(dispatcher, tracker) and not answer_follow_up(dispatcher, tracker):
         return None
     return leave_form(tracker)
 

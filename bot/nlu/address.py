@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
 from bot.nlu.initials import initial_of, named_in_pinyin
+from bot.nlu.neighbour_heat import names_the_same_building
 from bot.nlu.numbers import to_canonical
 from bot.nlu.self_correction import correction_in
 
@@ -481,6 +482,8 @@ def address_meant(text: str, known_communities: Iterable[str] = ()) -> Address |
 
 #: Heads of guessed names that say "a community" without naming one (这个小区 parses as 个小区,
 #: 隔壁小区, 我们那个小区): a served resident who says so is no resident of another place.
+#: A temperature inside what was parsed as a name (家18度邻居): a room compared, not a place.
+_TEMPERATURE_IN_NAME = re.compile(r"\d+(?:\.\d+)?\s*(?:度|℃)")
 _NO_NAME_HEADS = frozenset(
     {"个", "这个", "那个", "本", "该", "整个", "隔壁", "对面", "旁边", "附近", "别的", "其他",
      "别人", "咱", "咱们", "老", "新", "小", "大", "一个", "某"}
@@ -505,6 +508,8 @@ def unserved_community(text: str | None, known: Iterable[str]) -> str | None:
     head = _head(re.sub(r"\s+", "", to_canonical(name)).removesuffix("小区"))
     if len(head) < 2 or head in _NO_NAME_HEADS or head.startswith(("这", "那", "哪")):
         return None
+    if _TEMPERATURE_IN_NAME.search(name) or names_the_same_building(name):
+        return None  # 我家18度 邻居家22度 同一栋楼 names no place (the player's p4-089)
     # the parser's guess is loose (上午10点以后店里, 要去医院, 打店里): a name is a place only with
     # a community's ending, a building after it, or said as where one lives or gets heat from
     canonical = re.sub(r"\s+", "", to_canonical(text))

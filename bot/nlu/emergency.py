@@ -192,6 +192,7 @@ __all__ = [
     "emergency_from",
     "names_only_a_main_burst",
     "only_discounted",
+    "someone_frail_named",
 ]
 
 Kind = Literal["person", "gas", "water"]
@@ -1847,7 +1848,15 @@ _SIGNS: tuple[_Sign, ...] = tuple(
             None,
             True,
         ),
-        ("giving_up", "扛不住|撑不住|吃不消|顶不住|熬不住|不行了", 2, True, None, True),
+        # (冻得不行 of someone frail: the cold on the body, not the room's 冷得不行)
+        (
+            "giving_up",
+            "扛不住|撑不住|吃不消|顶不住|熬不住|不行了|冻得(?:实在|真|都|快)?不行(?!了吧)",
+            2,
+            True,
+            None,
+            True,
+        ),
         (
             "shivering",
             "哆嗦|发抖|打抖|抖抖|打战|打着(?:哆嗦|冷战|寒颤|摆子)|牙(?:齿)?(?:直|一直)?(?:打架|打颤|咯咯|嘚嘚|得得|格格)|抖成一团|(?:冻|冷)(?:到|得)(?:直|一直)?震|打颤|打摆子|抖个不停|直抖|一直抖|浑身抖|发颤|筛糠|寒战|寒颤|打冷战|冷战|"
@@ -2998,6 +3007,12 @@ def _sparks_from_water(text: str, live: list[_Hit]) -> bool:
         and bool(_WET_ELECTRICS.search(text))
         and not _BURNS_OR_GAS.search(text)
     )
+
+
+def someone_frail_named(text: str | None) -> str | None:
+    """The words naming someone frail in `text` (老人, 我妈, 80多了 …), None when none do."""
+    found = _FRAIL.search(str(text or ""))
+    return found.group() if found else None
 
 
 def detect_emergency(text: str | None) -> Emergency | None:

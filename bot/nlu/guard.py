@@ -32,6 +32,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.nlu.answers import yes_no_answer
 from bot.nlu.clauses import CLAUSES, clause_intents, is_question, starts_new_matter
 from bot.nlu.denials import denied_request, puts_off_visit
+from bot.nlu.door_stranger import stranger_at_door
 from bot.nlu.faults import fault_type_of
 from bot.nlu.form_answers import only_asks_what_it_costs, withholds_phone
 from bot.nlu.limits import INPUT_TRUNCATED, has_words
@@ -200,6 +201,9 @@ class IntentCorrections(StatelessComponent):
     - → `correct_info` for a message that moves a booked visit and names no fault (明天下午我有事
       能改到后天上午吗, `bot.nlu.reschedule.moves_a_visit`): it read as a renovation question,
       and the visit stayed where the resident could not be home;
+    - `faq` for a resident afraid of a stranger at the door who claims to be from the company
+      (他没出示工作证 还在门口呢 我怕, `bot.nlu.door_stranger.stranger_at_door`): read as a fee
+      query or a repair, it asked for the 户号; `action_answer_faq` gives the safety advice;
     - `inform` for a message that says a time and nothing else (tmr afternoon, 周六上午我在家:
       `bot.nlu.timewindow.only_a_time`): read as a repair, it switched a 测温 to the repair form;
     - `deny` for a denial of the request the bot started (我没说要投诉啊 我就问问, 不是报修,
@@ -306,6 +310,8 @@ class IntentCorrections(StatelessComponent):
             ):
                 # 我没说要投诉啊 / 不是报修 / 我没要转人工: what the bot started ends (players' C)
                 meant = "deny"
+            elif name != KB_INTENT and stranger_at_door(text):
+                meant = KB_INTENT  # 门口有人说是热力公司的 要收300块 我不敢开门: the safety advice
             elif name not in _A_TIME_KEEPS and only_a_time(text):
                 meant = "inform"  # tmr afternoon / 周六上午我在家: a visit time, not a request
             elif name == "file_complaint" and questions_the_stop_rule(text):

@@ -495,7 +495,16 @@ _STANDARD_CUE = re.compile(
     "规定|标准|保证|要求|应该|应当|不是说|国家|至少|不低于|不能低于|达到|合同"
 )
 _OUTDOOR_CUE = re.compile("室外|外面|外边|外头|户外|气温|天气|外界|今天|最低|最高")
-_BOUND_AFTER = re.compile(r"\s*(?:都|也|还)?(?:不到|以下|以上|左右也没有)")
+_BOUND_AFTER = re.compile(
+    r"\s*(?:都|也|还|从来|根本|就)?(?:不到|达不到|到不了|没到|没达到|没有|不够|以下|以上|左右也没有"
+    r"|吗|么|嘛|不是吗|是吧|对吧)"
+)
+#: A bound or a question said before the number (一冬天都不到18度, 达不到18度, 标准不是18度吗:
+#: the player's p4-055 was told "您自测 18℃，已达到标准"): no reading of the room.
+_BOUND_BEFORE = re.compile(
+    r"(?:不到|达不到|到不了|没到|没达到|没有达到|没有|不够|不足|低于|高于|超过|超不过|上不去|上不了"
+    r"|没上|没超|够不着|不是)过?\s*$"
+)
 _OWN_CUE = re.compile("我家|家里|屋里|屋内|室内|房间|卧室|客厅|测|量|显示|温度计|才|只有|就")
 _BARE_READING = re.compile(
     rf"(?:测了?|测得|量了?|显示|温度计)(?:一下)?(?:是|有|才|只有|就)?\s*(?P<num>{_TEMP_NUMBER})"
@@ -517,7 +526,12 @@ def parse_room_reading(value: object) -> float | None:
     readings: list[tuple[bool, float]] = []
     for m in _TEMP_WITH_UNIT.finditer(text):
         before, after = text[max(0, m.start() - 6) : m.start()], text[m.end() : m.end() + 5]
-        if _STANDARD_CUE.search(before) or _OUTDOOR_CUE.search(before) or _BOUND_AFTER.match(after):
+        if (
+            _STANDARD_CUE.search(before)
+            or _OUTDOOR_CUE.search(before)
+            or _BOUND_BEFORE.search(before)
+            or _BOUND_AFTER.match(after)
+        ):
             continue
         number = parse_temperature(m.group(0))
         if number is not None:

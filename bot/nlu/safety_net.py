@@ -43,6 +43,7 @@ from bot.nlu.emergency import (
     leak_going_on,
     names_only_a_main_burst,
 )
+from bot.nlu.emergency_context import EARLIER_MESSAGES, emergency_in_context
 from bot.nlu.emergency_follow_ups import emergency_follow_up
 from bot.nlu.leak_can_wait import LEAK_TICKET_SLOT
 from bot.nlu.stateless import StatelessComponent
@@ -93,10 +94,21 @@ def emergency_turn(tracker: DialogueStateTracker) -> str | None:
             open_leak = tracker.get_slot(URGENT_TICKET_SLOT) or tracker.get_slot(LEAK_TICKET_SLOT)
             if marked or leak_going_on(open_leak, event.text):
                 return EMERGENCY_ACTION
+            if emergency_in_context(event.text, _earlier_words(tracker, event)):
+                return EMERGENCY_ACTION  # 她冷得手脚发麻 after 老人80多了一个人在家
             if _asks_about_the_emergency(tracker, event.text):
                 return FOLLOW_UP_ACTION
             return None
     return None
+
+
+def _earlier_words(tracker: DialogueStateTracker, latest: UserUttered) -> list[str]:
+    """The resident's messages before `latest`, the latest first (`emergency_in_context`)."""
+    return [
+        str(e.text)
+        for e in reversed(tracker.events)
+        if isinstance(e, UserUttered) and e is not latest and e.text
+    ][:EARLIER_MESSAGES]
 
 
 #: The form in which a main's burst named as an event is what the resident complains of.

@@ -25,7 +25,11 @@ from dataclasses import dataclass
 
 __all__ = ["TimeSpan", "find_time_spans"]
 
-_RELATIVE_DAY = "大后天|后天|明天|明日|明儿个?|今天|今日|今儿个?|今早|明早|今晚|明晚|改天"
+# 后儿个 / 后个 / 后日 are 后天 where the north speaks (`bot.nlu.timewindow`)
+_RELATIVE_DAY = (
+    "大后天|后天|(?<![以之然最往落背过])大?后(?:儿个|个儿|儿|个|日)|明天|明日|明儿个?|明个|"
+    "今天|今日|今儿个?|今个|今早|明早|今晚|明晚|改天"
+)
 _WEEKDAY = r"(?:下下个?|下个?|这个?|本)?(?:周|星期|礼拜)[一二三四五六日天1-7]"
 _WEEKEND = r"(?:下个?|这个?|本)?周末"
 _WORKDAY = "工作日|周一到周五|周一至周五|平时|双休日|节假日"

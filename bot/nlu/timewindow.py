@@ -62,6 +62,7 @@ __all__ = [
     "next_visit_window",
     "only_a_time",
     "parse_visit_window",
+    "unread_day",
     "window_on_held_day",
 ]
 
@@ -144,16 +145,24 @@ _RELATIVE_DAYS: tuple[tuple[str, int], ...] = (
     ("后天", 2),
     ("明天", 1),
     ("明日", 1),
-    ("明儿", 1),
+    ("明儿", 1),  # not 赶明儿 (some day): `_UNREAD_DAY_RE`
+    ("明个", 1),
     ("明早", 1),
     ("明晚", 1),
     ("今天", 0),
     ("今日", 0),
     ("今儿", 0),
+    ("今个", 0),
     ("今早", 0),
     ("今晚", 0),
 )
-_RELATIVE_RE = re.compile("|".join(word for word, _ in _RELATIVE_DAYS))
+#: The spoken day after tomorrow of the north and of older speakers (后儿个下午吧 was booked
+#: for this afternoon: the player's p4-007, class F): 后儿个 / 后个儿 / 后个 / 后儿 / 后日 = 后天,
+#: with 大 one day later. Not the 后 of 以后 / 然后 / 最后 / 之后 (三点以后儿 is no day).
+_DAY_AFTER_RE = r"(?<![以之然最往落背过])(?P<big>大)?后(?:儿个|个儿|儿|个|日)"
+_RELATIVE_RE = re.compile(
+    _DAY_AFTER_RE + "|(?<!赶)(?:" + "|".join(word for word, _ in _RELATIVE_DAYS) + ")"
+)
 _RELATIVE = dict(_RELATIVE_DAYS)
 
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
@@ -197,6 +206,17 @@ def _says_anytime(text: str) -> bool:
     if _ANYTIME_RE.search(text):
         return True
     return _EVERY_DAY_HOME_RE.search(text) is not None and not _NOW_RE.search(text)
+#: Words that name a day the parser cannot place (改天下午, 过两天上午, 下礼拜吧, 初八, 月底, a
+#: X儿个 it does not know): said with a part of the day they would otherwise be read as today's,
+#: and a visit booked for a day the resident never meant (后儿个下午 became this afternoon: the
+#: player's p4-007). The day is asked instead.
+_UNREAD_DAY_RE = re.compile(
+    "改天|改日|过(?:[一两俩几些1-9]|一两)(?:天|日子)|隔(?:[一两俩几1-9]|一两)?天|过阵子|赶明儿?|"
+    "找(?:个|一)天|月底|月初|月中|年底|年后|节后|过完年|过年|元旦|春节|"
+    "(?:农历|阴历)|初[一二三四五六七八九十]|(?:正|腊|冬)月|下个?月|"
+    "(?:下下?|这|本)个?(?:周|星期|礼拜)(?![一二三四五六日天1-7末])|"
+    r"(?<![一这那哪])\w儿个"
+)
 # A day gone by: what happened then is no time to come (大前天 too; 以前/之前 are not days).
 _PAST_DAY_RE = re.compile(r"昨|前天|前儿|上个?(?:周|星期|礼拜)|上礼拜|刚才|刚刚|去年")
 
@@ -234,7 +254,8 @@ def _find_date(text: str, today: date) -> _DateHit | None:
                 return _DateHit(candidate, "month_day")
         return None
     if m := _RELATIVE_RE.search(text):
-        return _DateHit(today + timedelta(days=_RELATIVE[m.group()]), "relative")
+        days = _RELATIVE.get(m.group(), 3 if m["big"] else 2)
+        return _DateHit(today + timedelta(days=days), "relative")
     if m := _WEEKDAY_RE.search(text):
         target = _WEEKDAYS[m["day"]]
         prefix = (m["prefix"] or "").rstrip("个")
@@ -374,6 +395,17 @@ def _window_for_day(text: str, day: date, now: datetime) -> tuple[datetime, date
     if start is None or end is None:
         return None
     return start, end
+
+
+def unread_day(text: str | None) -> str | None:
+    """The words of `text` that name a day no date rule reads (改天, 过两天, 下礼拜 without its day,
+    初八), None when there are none or a day is read anyway (改天吧 明天下午 is tomorrow). A
+    visit is never put on today in their place: the caller asks which day."""
+    compact = re.sub(r"\s+", "", english_times_in_chinese(to_canonical(text or "")))
+    if _day_named(compact) is not None or _PAST_DAY_RE.search(compact):
+        return None
+    found = _UNREAD_DAY_RE.search(compact)
+    return found.group() if found else None
 
 
 def _has_time_of_day(text: str) -> bool:
@@ -556,6 +588,8 @@ def parse_visit_window(text: str, now: datetime) -> VisitWindow | None:
     anytime = _says_anytime(compact)
 
     if hit is None:
+        if _UNREAD_DAY_RE.search(compact):
+            return None  # 改天下午 is not this afternoon: `unread_day`
         if _has_time_of_day(compact):
             window = _window_for_day(compact, today, now)
         elif anytime:
@@ -633,7 +667,7 @@ def next_visit_window(text: str, now: datetime) -> tuple[VisitWindow, bool] | No
     compact = re.sub(r"\s+", "", english_times_in_chinese(to_canonical(the_time_meant(text))))
     if not compact or _PAST_DAY_RE.search(compact) or not _has_time_of_day(compact):
         return None
-    if _find_date(compact, now.date()) is not None:
+    if _find_date(compact, now.date()) is not None or _UNREAD_DAY_RE.search(compact):
         return None  # 今天下午 said at 19:50 is over as said: asked again, not moved
     tomorrow = _window_for_day(compact, now.date() + timedelta(days=1), now)
     if tomorrow is None or tomorrow[1] <= tomorrow[0]:
@@ -680,7 +714,7 @@ def window_on_held_day(
     compact = re.sub(r"\s+", "", english_times_in_chinese(to_canonical(the_time_meant(text))))
     if not compact or _PAST_DAY_RE.search(compact) or not _has_time_of_day(compact):
         return None
-    if _find_date(compact, now.date()) is not None:
+    if _find_date(compact, now.date()) is not None or _UNREAD_DAY_RE.search(compact):
         return None
     found = _window_for_day(compact, held[0].date(), now)
     if found is None or found[1] <= now or found[1] <= found[0]:
