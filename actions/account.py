@@ -55,6 +55,7 @@ from actions.subscriptions import offer_after_binding
 from bot.base import clock
 from bot.channels.source import source_of
 from bot.nlu.bill_questions import bill_asked
+from bot.nlu.disputed_proof import disputes_mismatch
 from bot.nlu.form_answers import area_asked, no_account_number
 from bot.nlu.heating_back import wants_heating_back
 from bot.nlu.numbers import (
@@ -259,7 +260,14 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
             # 那我明天去营业厅吧: they have chosen another way; asking again is a wall
             dispatcher.utter_message(response="utter_verify_elsewhere")
             return leave_form(tracker)
-        if question in _PROOF_QUESTIONS and cannot_provide(latest_text(tracker)):
+        disputed = question == "phone_last4" and _disputed(latest_text(tracker))
+        if disputed:
+            # 不可能不对，我就这一个手机号！: why the digits did not match, and the other ways
+            dispatcher.utter_message(response="utter_verify_mismatch_why")
+            dispatcher.utter_message(
+                response="utter_verify_alternatives", hotline=policy().company.hotline
+            )
+        elif question in _PROOF_QUESTIONS and cannot_provide(latest_text(tracker)):
             dispatcher.utter_message(
                 response="utter_verify_alternatives", hotline=policy().company.hotline
             )
@@ -281,9 +289,10 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
             # answer is that it is not needed, not where a 户号 is printed (a KB lecture)
             dispatcher.utter_message(response="utter_no_account_needed")
         events = await FormValidationAction.run(self, dispatcher, tracker, domain)
-        if no_account and not any(_sets(e, str(question)) for e in events):
-            # a SlotSet besides `requested_slot` keeps the form (the classifier's FAQ reading
-            # would make it reject the message), which then asks its question once
+        if (no_account or disputed) and not any(_sets(e, str(question)) for e in events):
+            # a SlotSet besides `requested_slot` keeps the form (the classifier's FAQ or
+            # complaint reading would make it reject the message), which then asks its question
+            # once
             events = [*events, SlotSet(str(question), None)]
         if purpose in FILED_UNVERIFIED and await only_a_community(_held_address(tracker, events)):
             # 我家是翠湖苑的 in the request: the community, not the household's door; the
@@ -358,6 +367,12 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
             reproach(dispatcher, "utter_invalid_last4")  # not after the other ways were said
             return {"phone_last4": None}
         return await _check_proof(dispatcher, tracker, str(tracker.get_slot("account_no")), digits)
+
+
+def _disputed(text: str) -> bool:
+    """Whether `text` protests the refused digits without giving any (`disputes_mismatch`): a
+    message with digits in it is checked instead."""
+    return disputes_mismatch(text) and _proof_in(text) is None
 
 
 def _proof_in(text: str) -> str | None:

@@ -595,6 +595,13 @@ def unanswered_run(tracker: Tracker, slot: str) -> list[dict[str, Any]]:
     return events[start:]
 
 
+#: Questions not named `utter_ask_<slot>`: the read-back (actions/readback.py), whole or its
+#: one-line reminder; a third in a row came without a way out (hail t hat-022).
+QUESTIONS_OF_SLOT = {
+    "details_confirmed": frozenset({"utter_read_back", "utter_read_back_reminder"}),
+}
+
+
 def asked_in_a_row(tracker: Tracker, slot: str) -> int:
     """How many times the resident has been asked for `slot` without answering it: the form's
     questions (`utter_ask_<slot>`) since the slot last kept a value (`unanswered_run`).
@@ -610,6 +617,7 @@ def asked_in_a_row(tracker: Tracker, slot: str) -> int:
         f"utter_ask_{slot}_rest",
         f"utter_ask_{slot}_meant",
     }
+    asks |= QUESTIONS_OF_SLOT.get(slot, frozenset())
     # a form's own wording of the question (utter_ask_verify_form_address) is the same ask
     form_ask = f"_form_{slot}"
     return sum(

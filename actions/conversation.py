@@ -80,6 +80,7 @@ from actions.service_requests import (
     TEMP_CHECK_AFTER_OUTAGE,
     answer_complaint_offer,
     story_told,
+    tell_complaint_deadlines,
 )
 from actions.side_questions import answer_repair_cost_asked
 from actions.subscriptions import ASK_COMMUNITY, OFFER, ActionSubscribe, answer_offer
@@ -1302,13 +1303,7 @@ def _told_when_we_reply(dispatcher: CollectingDispatcher, tracker: Tracker) -> b
         return False
     if not asks_when_we_reply(latest_text(tracker)):
         return False
-    rules = policy()
-    dispatcher.utter_message(
-        response="utter_complaint_deadlines",
-        reply_hours=f"{rules.response.first_reply_hours:g}",
-        ack_hours=f"{rules.complaint.acknowledge_hours:g}",
-        close_hours=f"{rules.complaint.close_hours:g}",
-    )
+    tell_complaint_deadlines(dispatcher)
     return True
 
 

@@ -22,6 +22,7 @@ from actions.applications import read_back_items, tell_late_once
 from actions.common import (
     SECOND_PHONE,
     SMS_CHANNEL,
+    bot_said_within,
     channel_of,
     guarded,
     latest_intent,
@@ -30,6 +31,8 @@ from actions.common import (
     read_db,
     sender_phone,
     this_turn,
+    unanswered_run,
+    uttered,
     value_before_this_message,
     window_of,
 )
@@ -49,6 +52,9 @@ from bot.privacy import mask_phone
 from bot.services import tickets as ticket_service
 
 SLOT = "details_confirmed"
+#: The whole list, and the one line that asks for the yes again while it is on the screen.
+READ_BACK = "utter_read_back"
+REMINDER = "utter_read_back_reminder"
 #: Intents that say "no more of this" at the read-back, whatever other words the message has.
 _LEAVING = frozenset({"cancel_ticket", "goodbye"})
 
@@ -92,7 +98,7 @@ def agrees(tracker: Tracker) -> bool:
             str(e.get("text") or "")
             for e in reversed(tracker.events)
             if e.get("event") == "bot"
-            and (e.get("metadata") or {}).get("utter_action") == "utter_read_back"
+            and (e.get("metadata") or {}).get("utter_action") == READ_BACK
         ),
         "",
     )
@@ -242,6 +248,22 @@ def _detail_changed_now(tracker: Tracker) -> bool:
     )
 
 
+#: How many of the resident's latest messages the list shown in answer to one is still "just
+#: shown" for: the reminder twice, then the list again.
+_SHOWN_WITHIN = 3
+
+
+def _list_just_shown(tracker: Tracker) -> bool:
+    """Whether the read-back is being asked again while its list is recent and unchanged: shown
+    in answer to one of the last messages, in this run of asks, nothing on it set this turn."""
+    if tracker.get_slot("requested_slot") != SLOT or _detail_changed_now(tracker):
+        return False
+    run = unanswered_run(tracker, SLOT)
+    return any(uttered(e) == READ_BACK for e in run) and bot_said_within(
+        tracker, {READ_BACK}, _SHOWN_WITHIN
+    )
+
+
 class ActionAskDetailsConfirmed(Action):
     """The read-back question itself (Rasa calls `action_ask_<slot>` for a form's slot)."""
 
@@ -261,6 +283,11 @@ class ActionAskDetailsConfirmed(Action):
         ):
             dispatcher.utter_message(response="utter_read_back_change")
             return []
+        if _list_just_shown(tracker):
+            # the list is on the screen and nothing on it changed: one line asks for the yes
+            # (你们除了道歉还能干什么 / 什么时候恢复 got the whole list a second and third time)
+            dispatcher.utter_message(response=REMINDER)
+            return []
         form = tracker.active_loop.get("name") or ""
         if form == "verify_form":
             tell_late_once(dispatcher, tracker)  # a late 报停 by 户号 hears it before its yes
@@ -271,5 +298,5 @@ class ActionAskDetailsConfirmed(Action):
                 f"· {label}：{value}" for label, value in read_back_details(form, tracker)
             )
         example = "电话换成13912345678" if form == "complaint_form" else "地址是5号楼2单元301"
-        dispatcher.utter_message(response="utter_read_back", details=details, example=example)
+        dispatcher.utter_message(response=READ_BACK, details=details, example=example)
         return []

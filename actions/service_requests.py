@@ -60,7 +60,9 @@ from bot.nlu.complaints import (
     category_kept,
     complaint_category_of,
     complaint_change,
+    complaint_matter,
     complaint_words,
+    demands_an_answer,
     stop_answers_complaint,
 )
 from bot.nlu.faults import fault_type_of
@@ -307,8 +309,17 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
         told = any(m.get("response") == "utter_outage_found" for m in dispatcher.messages)
         if not told and (fault_type_of(text) == "no_heat" or parse_room_reading(text) is not None):
             await tell_stop_once(dispatcher, tracker)
-        await answer_side_questions(dispatcher, tracker)
+        demand = tracker.get_slot("requested_slot") == READ_BACK_SLOT and demands_an_answer(text)
+        if demand:
+            # 你们除了道歉还能干什么？给我个说法 at the list: what follows the filing; the list is
+            # not read again, a short reminder asks for the yes (action_ask_details_confirmed)
+            tell_complaint_deadlines(dispatcher)
+        else:
+            await answer_side_questions(dispatcher, tracker)
         events = await FormValidationAction.run(self, dispatcher, tracker, domain)
+        if demand and not any(e.get("name") == READ_BACK_SLOT for e in events):
+            # a slot event keeps the form, which the complaint's reading would make reject it
+            events = [*events, SlotSet(READ_BACK_SLOT, None)]
         # a third ask of the same question says how else to get it done, as in every form
         offer_way_out(dispatcher, tracker, events)
         return events
@@ -400,7 +411,9 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
             return {"complaint_text": f"{before}；{words}"}
         if _story_for_the_category(tracker) and not complaint_words(text, known):
             return {}  # an address at 哪方面 is where, not what happened
-        if (starts or _story_for_the_category(tracker)) and _is_detailed(text):
+        # 我要投诉你们通知不到位: a matter named is the account too, not a reason to ask 哪方面
+        named = starts and complaint_matter(text) is not None
+        if (starts or _story_for_the_category(tracker)) and (_is_detailed(text) or named):
             return {"complaint_text": words}
         if requested(tracker, "complaint_text") and tells_more_of_complaint(
             intent, text, "complaint_text"
@@ -432,9 +445,14 @@ class ValidateComplaintForm(ContactSlots, ReadBackSlot, FormValidationAction):
             return {"complaint_category": category}
         before = _told_before(tracker, known)
         category = complaint_category_of(f"{before} {text}" if before else text)
-        if category is None and _story_for_the_category(tracker) and _is_detailed(text, 4):
-            # 停热不通知 / 物业推给你们 at 哪方面: a matter named is the answer (其他), asked
-            # again it was "好的，记下了" and the same question until the resident gave up
+        starts = tracker.get_intent_of_latest_message() == "file_complaint"
+        if category is None and (
+            (starts and complaint_matter(text) is not None)
+            or (_story_for_the_category(tracker) and _is_detailed(text, 4))
+        ):
+            # 停热不通知 / 物业推给你们 at 哪方面, 我要投诉你们通知不到位 to start: a matter named
+            # is the answer (其他); asked again it was "好的，记下了" and the same question until
+            # the resident gave up
             category = "其他"
         return {"complaint_category": category} if category else {}
 
@@ -556,6 +574,18 @@ def story_told(tracker: Tracker) -> list[EventType] | None:
     # the stop rule closed the form before this action ran: open it again, the answer kept
     form = "complaint_form"
     return [ActiveLoop(form), SlotSet(str(asked), value), FollowupAction(form)]
+
+
+def tell_complaint_deadlines(dispatcher: CollectingDispatcher) -> None:
+    """What follows a complaint's filing, by the policy: when the company calls, acknowledges and
+    answers (那恁们多咱给俺回话, 给我个说法)."""
+    rules = policy()
+    dispatcher.utter_message(
+        response="utter_complaint_deadlines",
+        reply_hours=f"{rules.response.first_reply_hours:g}",
+        ack_hours=f"{rules.complaint.acknowledge_hours:g}",
+        close_hours=f"{rules.complaint.close_hours:g}",
+    )
 
 
 def _is_detailed(text: str, minimum: int = 8) -> bool:

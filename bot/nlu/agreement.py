@@ -249,6 +249,17 @@ _FILE_IT = re.compile(
     r"(?:记录|登记|提交|受理|记下来?|记上|备案|上报|按这个投诉|这样投诉|就这样投诉|投诉)"
     r"(?:下来|上去|上|一下|下)?(?:了)?(?:我的|这个|这条)?(?:投诉|情况)?(?:吧|啊|呀|哈|了)?$"
 )
+#: Asking to file it as read back, in other words (就按投诉处理, 就这么提交, 按这个报,
+#: 投诉给我记上): three read-backs in a row took them for more of the complaint (hail t
+#: hat-022, hat-024).
+_AS_READ = re.compile(
+    r"^(?:那|那就|就)?(?:请|麻烦)?(?:你们?|您)?(?:就)?(?:按|照|按照)着?"
+    r"(?:这个|这样|这|上面的?|你说的|刚才的?)?(?:的)?(?:投诉)?(?:来)?"
+    r"(?:处理|办|报|提交|走|来|登记|受理)(?:吧|啊|呀|哈|了|就行|就好|就可以)*$"
+    r"|^(?:那|那就|就)?(?:这么|这样)(?:提交|报|办|处理|登记)(?:吧|了|啊|呀|哈)*$"
+    r"|^(?:那|那就|就)?(?:投诉|这个|这事|这条)?(?:给我|帮我|给俺|帮俺)"
+    r"(?:记上|记下来?|登记上?|提交上?|报上去?)(?:吧|了|啊|呀|哈)*$"
+)
 #: Words of a detail (an address, a phone) that a note must not carry: a change of those is read
 #: back again (`agrees_to_read_back`), never filed unseen.
 _DETAIL_WORDS = re.compile(r"\d{3,}|\d+(?:号|室|层|楼)|地址|电话|手机|号楼|单元|门牌|楼号|室号")
@@ -267,7 +278,8 @@ def files_with_a_note(text: str | None) -> str | None:
     clauses = [c for c in _CLAUSES.split(str(text or "").strip()) if c]
     while clauses and not _FILLER.sub("", _SIGN_OFF.sub("", to_canonical(clauses[-1]))):
         clauses.pop()  # 谢谢 / 麻烦了 after the ask
-    if not clauses or not _FILE_IT.match(to_canonical(clauses[-1])):
+    last = to_canonical(clauses[-1]) if clauses else ""
+    if not (_FILE_IT.match(last) or _AS_READ.match(last)):
         return None
     if clauses[:-1] and not _FILLER.sub("", _OPENING.sub("", to_canonical(clauses[0]))):
         clauses.pop(0)  # 对， before the clarification

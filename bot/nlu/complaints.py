@@ -244,3 +244,45 @@ def stop_answers_complaint(text: str | None) -> bool:
     if any(_problem_weight(canonical, other) for other in ("服务态度", "收费问题")):
         return False
     return fault_type_of(canonical) == "no_heat" or asks_when_heat_returns(canonical)
+
+
+#: The words that ask to complain and at whom (我要投诉你们, 想反映一下, 举报), punctuation and
+#: spaces: what is left of a request to complain is the matter it names, if any.
+_ASKING_TO_COMPLAIN = re.compile(
+    r"(?:我|俺|咱)?(?:就|还)?(?:要|想|得|必须|非要|一定要)?(?:投诉|举报|反映|投个诉)(?:一下|下)?"
+    r"|(?:你们|您们|恁们|你们家)(?:公司|热力公司|热力)?(?:的)?|[!！。.,，~～?？\s]"
+)
+#: A word of what went wrong, for a matter without a category's word (通知不到位, 师傅没来).
+_WENT_WRONG = re.compile(r"不|没|差|乱|慢|晚|错|拖|骂|太|凶|坏|漏|冷|凉|贵|推诿|敷衍|糊弄")
+#: Words that say the resident does not know whom or how (不知道找谁, 不懂): no matter.
+_UNSURE = re.compile(r"不知道|不晓得|不清楚|不懂|不会")
+
+
+def complaint_matter(text: str | None) -> str | None:
+    """The matter a request to complain names (我要投诉你们通知不到位 → 通知不到位,
+    投诉维修师傅没来, 投诉你们客服态度差): it is the complaint's account, and asking 哪方面 after
+    it ignores what was said (hail t hat-024). None when it names none: 我要投诉, 我想投诉你们公司,
+    投诉你们的客服 (who, not what), 我要投诉 不知道找谁."""
+    canonical = to_canonical(str(text or ""))
+    rest = _ASKING_TO_COMPLAIN.sub("", canonical)
+    if len(rest) < 3 or _UNSURE.search(rest):
+        return None
+    if complaint_category_of(rest) is None and not _WENT_WRONG.search(rest):
+        return None
+    return rest
+
+
+#: A demand to know what the company will do about it (给我个说法, 给个交代, 你们除了道歉还能干什么,
+#: 光道歉有什么用, 到底怎么处理).
+_DEMANDS = re.compile(
+    r"给(?:我|俺|咱|我们)?(?:一)?个?(?:说法|交代|答复|解释|结果)|"
+    r"(?:除了|光|只会|就会|就知道|只知道)(?:说)?道歉|道歉有(?:什么|啥|个)?用|"
+    r"(?:怎么|咋|如何)(?:给我)?(?:处理|解决|赔偿?|补偿)|(?:还)?能干(?:什么|啥|点啥)"
+)
+
+
+def demands_an_answer(text: str | None) -> bool:
+    """Whether `text` demands to know what happens about the complaint (你们除了道歉还能干什么？
+    给我个说法): at the read-back the answer is what follows the filing (the deadlines), not
+    "好的，记下了" and the whole list again (hail t hat-022)."""
+    return bool(text) and _DEMANDS.search(to_canonical(str(text))) is not None

@@ -16,6 +16,10 @@ without looking at the message. For three kinds of message that is wrong:
   `bot.nlu.complaints.complaint_change`): a rule for what it was read as answered it and the list
   came again unchanged until the resident typed 要修改 (players' findings 3, p3-084); the form
   takes the new category or account and reads the list back with it.
+- **A demand for what happens at a complaint's read-back** (你们除了道歉还能干什么？给我个说法,
+  `bot.nlu.complaints.demands_an_answer`): the rule for its own request again said 好的，记下了
+  and the list came a second and a third time (hail t hat-022); the form tells the deadlines and
+  asks for the yes in one line.
 - **A complaint's account** (`complaint_text`, `complaint_category`) that names fees or a stop
   and asks nothing (商铺已报停未用暖气，却收到催费和滞纳金短信): it was answered as a question
   from the knowledge base and asked for again until a person took over. Likewise, inside the
@@ -30,6 +34,10 @@ without looking at the message. For three kinds of message that is wrong:
   after a wrong try, hail x hax-015): read as a meter reading, it started the meter form and
   the fee was never shown. At that question a message with exactly one group of four digits
   and no longer number (`bot.nlu.numbers.gives_last4`) is the answer: the form checks it.
+- **The refused digits disputed** (不可能不对，我就这一个手机号！, 我的号怎么会错, 你们系统错了吧
+  after 户号与手机号后4位不匹配, `bot.nlu.disputed_proof.disputes_mismatch`): read as a complaint,
+  the lookup was dropped for a complaint form asking 哪方面 (hail t hat-019). The verification
+  answers it: the digits are the registered phone's (maybe an older number), and the other ways.
 - **No lookup wanted** at the 户号 question (不查费 我就想知道能不能提前来热, 先别查 你就告诉我…,
   `bot.nlu.requests.declines_lookup`): the rule for its question answered it and the form asked
   for the 户号 again; the form answers it and ends.
@@ -53,8 +61,9 @@ from bot.nlu.agreement import (
     request_words,
     tells_more_of_complaint,
 )
-from bot.nlu.complaints import complaint_change
+from bot.nlu.complaints import complaint_change, demands_an_answer
 from bot.nlu.contact_fix import gives_a_number
+from bot.nlu.disputed_proof import disputes_mismatch
 from bot.nlu.emergency import EMERGENCY, emergency_from
 from bot.nlu.numbers import gives_last4
 from bot.nlu.requests import declines_lookup
@@ -81,6 +90,8 @@ COMPLAINT_FORM = "complaint_form"
 VERIFY_FORM = "verify_form"
 PROOF_SLOTS = frozenset({"account_no", "phone_last4"})
 LAST4_SLOT = "phone_last4"
+#: The verification's answer to digits that do not match the account (actions/account.py).
+MISMATCH_RESPONSE = "utter_verify_failed"
 #: The form whose ticket each read-back's submit action files (a request added to the yes is
 #: another form's, `adds_a_request`).
 FILED_FORMS = {
@@ -138,6 +149,8 @@ def _answer_turn(tracker: DialogueStateTracker) -> str | None:
             or adds_a_person(intent, message.text)
             or adds_a_request(intent, message.text, form)
             or (form == COMPLAINT_FORM and any(complaint_change(message.text)))
+            # 你们除了道歉还能干什么？给我个说法: the deadlines, a reminder, not 记下了 + the list
+            or (form == COMPLAINT_FORM and demands_an_answer(message.text))
         ):
             return form
         return None
@@ -147,7 +160,22 @@ def _answer_turn(tracker: DialogueStateTracker) -> str | None:
         return form  # 不查费 我就想知道…: validate_verify_form answers it and asks no more
     if form == VERIFY_FORM and question == LAST4_SLOT and gives_last4(message.text):
         return form  # 哦哦我记反了 是5678: the digits asked for, not a meter reading
+    if (
+        form == VERIFY_FORM
+        and question == LAST4_SLOT
+        and disputes_mismatch(message.text)
+        and _said(tracker, MISMATCH_RESPONSE)
+    ):
+        return form  # 不可能不对，我就这一个手机号！: the reason and the other ways, no complaint
     return None
+
+
+def _said(tracker: DialogueStateTracker, response: str) -> bool:
+    """Whether the bot sent `response` (by response name) in this conversation."""
+    return any(
+        isinstance(event, BotUttered) and (event.metadata or {}).get("utter_action") == response
+        for event in tracker.events
+    )
 
 
 
