@@ -71,7 +71,13 @@ from actions.door_safety import tell_door_safety
 from actions.emergency import complete_urgent, place_named, tell_urgent_completed
 from actions.grievances import grievance_heard
 from actions.knowledge import answer_follow_up, answer_topics, question_knowledge, task_offer
-from actions.outage import NOT_THE_CAUSE, ActionQueryOutage, community_of, tell_not_served
+from actions.outage import (
+    NOT_THE_CAUSE,
+    ActionQueryOutage,
+    community_of,
+    tell_not_served,
+    tell_stop_once,
+)
 from actions.repair import OPEN_REPAIR, same_home
 from actions.sampling import answer_sampling_invitation, take_resident_reading
 from actions.service_halls import HALL_COMMUNITY, ActionQueryServiceHall, answer_hall_follow_up
@@ -242,10 +248,17 @@ async def hand_over(
     turns into `transfer_customer_service`). Otherwise, with someone on duty, the conversation is
     queued with what the bot collected and the bot pauses: every later message stays in Rasa's
     tracker for the agent. With nobody on duty the user gets a call-back (RG) ticket instead.
+    A cold home told with the request (or while waiting) where heating is stopped hears the
+    stop first (`tell_stop_once`): what the person would tell them, said at once.
     """
     settings = handoff_settings()
     channel = channel_of(tracker)
     route = handoff_rules.route(channel, settings.targets)
+    if fault_type_of(latest_text(tracker)) == "no_heat":
+        # 我说了转人工你听不懂吗？？幸福里的暖气一上午都是凉的, while the call-back waits: the stop
+        # under way there is why, and the resident hears it now, not only when someone calls
+        # (hat-040 heard the hand-off text again)
+        await tell_stop_once(dispatcher, tracker)
     done = leave_form(tracker) if tracker.active_loop.get("name") else [SlotSet("pending", None)]
     request = handoff_queue.HandoffRequest(
         channel=channel,

@@ -13,7 +13,7 @@ when the ticket store is down; no slot question comes before them.
   address in a room that smells of gas.
 * person (unwell from the cold, scalded): call 120 first, first aid, then the duty number. The
   repair form then asks the address and phone the urgent ticket lacks (no visit window), or, when
-  the message was a complaint, the complaint goes on to be filed.
+  the message asked for a complaint in words (我要投诉), the complaint goes on to be filed.
 
 Every kind gets the urgent BX ticket (`urgent`, the kind written at the head of its description;
 `fault_type: leak`, or `no_heat` for someone unwell in a home without heat), which pages a person
@@ -37,6 +37,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import (
     address_parts,
+    apologise_once,
     bot_said_within,
     channel_of,
     guarded,
@@ -63,7 +64,7 @@ from actions.leak_can_wait import (
 )
 from actions.outage import ActionQueryOutage, heating_stopped, tell_stop_once
 from bot.base import clock
-from bot.nlu.address import parse_address
+from bot.nlu.address import corrected, parse_address
 from bot.nlu.emergency import (
     EMERGENCY,
     URGENT_TICKET_SLOT,
@@ -80,9 +81,12 @@ from bot.nlu.emergency_follow_ups import (
     NUMBERS,
     VALVE,
     WHAT_NOW,
+    about_the_leak,
     emergency_follow_up,
 )
 from bot.nlu.faults import fault_type_of
+from bot.nlu.place_correction import corrects_earlier_place
+from bot.nlu.requests import complains
 from bot.policy import Policy
 from bot.privacy import mask_phone, mask_text
 from bot.services import tickets as ticket_service
@@ -116,6 +120,8 @@ COMPLAINT_FORM = "complaint_form"
 INCIDENT_KNOWN = "utter_emergency_incident_known"
 #: The urgent ticket opened for another home the conversation reported (red team R6).
 OTHER_PLACE = "utter_urgent_other_place"
+#: The urgent ticket moved to the address the resident put right (hat-011).
+PLACE_CORRECTED = "utter_urgent_address_corrected"
 
 
 def advice_for(found: Emergency) -> str:
@@ -184,8 +190,13 @@ async def _open_urgent_ticket(tracker: Tracker) -> str | None:
 
 async def place_named(tracker: Tracker) -> dict[str, Any]:
     """The address the latest message names, with its parts for the ticket's columns; empty
-    when it names none the parser can use."""
-    address = parse_address(latest_text(tracker), await read_db(known_communities))
+    when it names none the parser can use. A correction that names only the parts that change
+    (不对 是13号楼) keeps the others of the address the conversation holds."""
+    communities = await read_db(known_communities)
+    address = parse_address(latest_text(tracker), communities)
+    held = tracker.get_slot("address")
+    if corrects_earlier_place(latest_text(tracker)) and held and not address.community:
+        address = corrected(parse_address(str(held), communities), address)
     if not address.is_usable:
         return {}
     return {"address": address.summary(), **await address_parts(address.summary())}
@@ -197,7 +208,9 @@ async def complete_urgent(
     """Add an address or phone to the conversation's urgent ticket (`ticket_service.
     complete_urgent`: what it lacks is filled, nothing is overwritten). An address of another
     home is another emergency: its own urgent ticket is opened and the resident told its number
-    (the caller keeps that ticket in `urgent_ticket_no`)."""
+    (the caller keeps that ticket in `urgent_ticket_no`). An address the message puts right
+    (不对是13号楼: `corrects_earlier_place`) moves the ticket instead, and the resident is told
+    the ticket now sends the crew there."""
     done: Completed = await in_db(
         ticket_service.complete_urgent,
         policy(),
@@ -207,8 +220,16 @@ async def complete_urgent(
         clock.now(),
         latest_text(tracker),
         message_key(tracker, "BX"),
+        corrects_earlier_place(latest_text(tracker)),
         **fields,
     )
+    if done.moved_from:
+        dispatcher.utter_message(
+            response=PLACE_CORRECTED,
+            ticket_no=done.ticket.ticket_no,
+            address=done.ticket.address or "",
+            before=done.moved_from,
+        )
     if done.earlier:
         dispatcher.utter_message(
             response=OTHER_PLACE,
@@ -292,12 +313,31 @@ def _after_person(tracker: Tracker, found: Emergency) -> list[EventType]:
     """Where the conversation goes after someone unwell was told 120 and the urgent ticket
     opened: the crew needs the door and a number to call (an urgent heating ticket for
     "my mother is shivering, the radiator is cold" went out with neither), so the repair form
-    asks what the ticket lacks, without a visit window; a complaint the message made (我要投诉
-    … 孩子冻感冒了) goes on to be filed, which asks for where too."""
-    if latest_intent(tracker) == "file_complaint":
+    asks what the ticket lacks, without a visit window; a complaint the resident asked for in
+    words (我要投诉 … 孩子冻感冒了: `complains`), or is filing in its form, goes on to be filed,
+    which asks for where too.
+    Anger alone is no complaint asked for: 你们怎么回事！…八十多岁的人冻得发烧了 read as
+    file_complaint started the complaint form, and the phone given next went on a complaint
+    nobody asked for while the urgent ticket stayed without it (hat-013). The repair form
+    apologises to the upset resident and takes the phone for the urgent ticket."""
+    if latest_intent(tracker) == "file_complaint" and _complaint_asked(tracker):
         return [FollowupAction(COMPLAINT_FORM)]
     fault = _fault_of(found, latest_text(tracker))
     return [SlotSet("fault_type", fault), FollowupAction(REPAIR_FORM)]
+
+
+def _complaint_asked(tracker: Tracker) -> bool:
+    """Whether the resident asked for a complaint: in words in this message (我要投诉:
+    `complains`), or by filing one in its form when the emergency came."""
+    return complains(latest_text(tracker)) or tracker.active_loop.get("name") == COMPLAINT_FORM
+
+
+def _apologise_for_anger(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """An emergency told in anger (你们怎么回事！…冻得发烧了, read as a complaint) where no
+    complaint was asked for: the resident is owed the apology the complaint form gave, once,
+    and the urgent ticket is what they get (hat-013)."""
+    if latest_intent(tracker) == "file_complaint" and not _complaint_asked(tracker):
+        apologise_once(dispatcher, tracker, owed=True)
 
 
 def _echoes_the_stop(tracker: Tracker, found: Emergency) -> bool:
@@ -401,6 +441,9 @@ class ActionEmergency(Action):
                     ticket_no, incident, fresh = other.ticket.ticket_no, other.ticket.incident, True
                     # the form completes the new ticket: the old address is not its answer
                     again, place = False, [SlotSet("address", other.ticket.address)]
+                elif other.moved_from:
+                    # 不对 是13号楼 水还在喷: the same emergency's right door, for the form too
+                    place = [SlotSet("address", other.ticket.address)]
                 elif not _address_held(tracker):
                     # 阳光花园5号楼1单元302 我关不上阀门啊 at the address question: the ticket has
                     # it now, and so has the form, which does not ask it again (p4-003, p4-015)
@@ -445,6 +488,7 @@ class ActionEmergency(Action):
         if found.kind == "person":
             # someone unwell from the cold where heating is stopped: when it comes back
             await tell_stop_once(dispatcher, tracker)
+        _apologise_for_anger(dispatcher, tracker)
         # The repair form asks what the ticket lacks; a repair form that already holds this
         # ticket has asked, and is not made to ask again in the same breath as the numbers.
         in_repair = tracker.active_loop.get("name") == REPAIR_FORM
@@ -615,10 +659,11 @@ def _advice_given(tracker: Tracker) -> str:
 
 def answer_emergency_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     """Answer a question about the emergency just answered (the numbers again, a locked door,
-    where the valves are, what to do now); False when the message asks none or no emergency
-    was just answered."""
+    where the valves are, what to do now), or about the leak the conversation reported
+    (`about_the_leak`); False when the message asks none or no emergency was answered."""
     asked = emergency_follow_up(latest_text(tracker))
-    if asked is None or not in_emergency(tracker):
+    leak = about_the_leak(asked, _latest_kind(tracker))
+    if asked is None or not (in_emergency(tracker) or leak):
         return False
     p = policy()
     if asked == WHAT_NOW:

@@ -73,6 +73,18 @@ _WHAT_NOW = re.compile(
 )
 
 
+#: Questions about a leak itself (where the valves are, whether to cut the power).
+ABOUT_THE_LEAK = frozenset({VALVE, ELECTRICS})
+
+
+def about_the_leak(asked: str | None, reported: str | None) -> bool:
+    """Whether a question (`emergency_follow_up`'s kind) is about the leak the conversation
+    reported (`reported`: the kind of its latest emergency), however many turns the address,
+    the phone and the ticket's status took since the advice: 总阀在哪关啊 我找不到, four messages
+    after the leak (hat-011), was offered knowledge-base buttons while the water ran."""
+    return asked in ABOUT_THE_LEAK and reported == "water"
+
+
 def emergency_follow_up(text: str | None) -> str | None:
     """The kind of question `text` asks about the emergency just answered (LOCKED_OUT, VALVE,
     ELECTRICS, NUMBERS, WHAT_NOW), or None: anything else goes on as the conversation would.

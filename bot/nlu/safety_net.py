@@ -44,7 +44,7 @@ from bot.nlu.emergency import (
     names_only_a_main_burst,
 )
 from bot.nlu.emergency_context import EARLIER_MESSAGES, emergency_in_context
-from bot.nlu.emergency_follow_ups import emergency_follow_up
+from bot.nlu.emergency_follow_ups import about_the_leak, emergency_follow_up
 from bot.nlu.leak_can_wait import LEAK_TICKET_SLOT
 from bot.nlu.stateless import StatelessComponent
 
@@ -131,10 +131,14 @@ _DETAILS = re.compile(r"\d{7,}|号楼|单元|栋|\d+门\d+")
 
 def _asks_about_the_emergency(tracker: DialogueStateTracker, text: str | None) -> bool:
     """Whether `text` asks about the emergency answered in one of the resident's last three
-    turns (燃气那个电话多少 再说一遍; 我进不去 是打110还是120; 阀门在哪 找不着) and holds no
-    details for the form waiting for them."""
-    if emergency_follow_up(text) is None or _DETAILS.search(str(text or "")):
+    turns (燃气那个电话多少 再说一遍; 我进不去 是打110还是120; 阀门在哪 找不着), or about the leak
+    the conversation reported (`about_the_leak`), and holds no details for the form waiting
+    for them."""
+    asked = emergency_follow_up(text)
+    if asked is None or _DETAILS.search(str(text or "")):
         return False
+    if about_the_leak(asked, _reported_kind(tracker)):
+        return True
     users = 0
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
@@ -145,6 +149,15 @@ def _asks_about_the_emergency(tracker: DialogueStateTracker, text: str | None) -
             return True
     return False
 
+
+def _reported_kind(tracker: DialogueStateTracker) -> str | None:
+    """The kind of the emergency the conversation's latest marked message reported."""
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            found = emergency_from(event.parse_data.get(EMERGENCY))
+            if found is not None:
+                return found.kind
+    return None
 
 
 class OverridingPolicy(Policy):

@@ -601,11 +601,13 @@ class Completed:
     """What an urgent ticket became after the conversation added to it: `ticket` holds what was
     said; `earlier` is the conversation's ticket for the first place when `ticket` was opened
     for another one; `noted` when a detail that differs from one already on the ticket went
-    onto it as a note, not over it."""
+    onto it as a note, not over it; `moved_from` the address the ticket held before the
+    resident put it right (`complete_urgent`'s `corrects`)."""
 
     ticket: TicketView
     earlier: str | None = None
     noted: bool = False
+    moved_from: str | None = None
 
 
 def complete_urgent(
@@ -617,6 +619,7 @@ def complete_urgent(
     now: datetime,
     words: str,
     dedup_key: str | None = None,
+    corrects: bool = False,
     **fields: Any,
 ) -> Completed:
     """Add what the resident said after an urgent ticket was opened (its address, a phone) to
@@ -629,7 +632,12 @@ def complete_urgent(
     dispatcher. `words` (the message) head the new ticket's description; `dedup_key` makes a
     retried message find the ticket it opened. Only a ticket this conversation filed is
     completed: a bound account's tickets are seen, never changed from here (`LookupError` for
-    an unknown number)."""
+    an unknown number).
+
+    `corrects`: the message takes back the address said before (不对是13号楼, 刚才写错了:
+    `bot.nlu.place_correction`). Then the other address is the same emergency's right door,
+    not a second one (hat-011 got a second urgent ticket and a crew sent to a stranger's
+    door): the ticket's address is moved (`_corrected_place`)."""
     unknown = set(fields) - URGENT_DETAILS
     if unknown:
         raise ValueError(f"not details of an urgent ticket: {', '.join(sorted(unknown))}")
@@ -662,6 +670,8 @@ def complete_urgent(
         room=given.get("room"),
     )
     if given.get("address") and ticket.address and not same_home(ticket, told):
+        if corrects:
+            return _corrected_place(session, policy, ticket, now, channel, given)
         return _another_place(session, policy, ticket, now, words, dedup_key, given, told)
     fill = {name: value for name, value in given.items() if not getattr(ticket, name)}
     differs = {
@@ -681,6 +691,28 @@ def complete_urgent(
         logger.info("ticket %s: a differing detail noted, not written over", ticket.ticket_no)
     lead = incidents.join_incident(session, policy, ticket, now)
     return Completed(replace(view(ticket), incident=lead), noted=bool(differs))
+
+
+def _corrected_place(
+    session: Session,
+    policy: Policy,
+    ticket: Ticket,
+    now: datetime,
+    channel: str,
+    given: dict[str, Any],
+) -> Completed:
+    """Move the urgent ticket to the address the resident put right (`complete_urgent`): every
+    part of the address is the corrected one (a part it does not name is not kept from the
+    wrong door), a phone it lacks is filled. The store's `updated` event keeps the old address
+    for the dispatcher; the ticket joins the incident of its right place, if any."""
+    moved_from = str(ticket.address)
+    fields = {name: given.get(name) for name in ("address", *_ADDRESS_PARTS)}
+    if given.get("phone") and not ticket.phone:
+        fields["phone"] = given["phone"]
+    ticket_store.update_ticket(session, ticket, now, f"user:{channel}", **fields)
+    logger.info("urgent ticket %s: address corrected by the resident", ticket.ticket_no)
+    lead = incidents.join_incident(session, policy, ticket, now)
+    return Completed(replace(view(ticket), incident=lead), moved_from=moved_from)
 
 
 def _another_place(

@@ -153,3 +153,18 @@ def test_a_question_about_the_emergency_just_answered_gets_its_answer(domain: Do
     later = [_user(text, "inform") for text in ("好的", "谢谢", "嗯")]
     spaced = [x for u in later for x in (u, ActionExecuted(ACTION_LISTEN_NAME))]
     assert emergency_turn(_tracker(domain, *answered, *spaced, again)) is None
+
+
+def test_a_valve_question_long_after_a_leak_gets_its_answer(domain: Domain) -> None:
+    """hat-011: 总阀在哪关啊 我找不到, four messages after the leak (an address, its correction, a
+    phone), fell out of the three-message window and got knowledge-base buttons."""
+    leak = _user("救命暖气片漏水了！！！哗哗的流 地上全是水", "report_repair")
+    answered = (leak, ActionExecuted(EMERGENCY_ACTION), ActionExecuted(ACTION_LISTEN_NAME))
+    later = [_user(text, "inform") for text in ("阳光花园3号楼2单元402", "不对是13号楼", "好")]
+    spaced = [x for u in later for x in (u, ActionExecuted(ACTION_LISTEN_NAME))]
+    valve = _user("总阀在哪关啊 我找不到", "faq")
+    assert emergency_turn(_tracker(domain, *answered, *spaced, valve)) == FOLLOW_UP_ACTION
+    # after a gas smell, the heating's valves are an ordinary question that late
+    gas = _user("屋里有股煤气味 是不是暖气的问题", "faq")
+    smelt = (gas, ActionExecuted(EMERGENCY_ACTION), ActionExecuted(ACTION_LISTEN_NAME))
+    assert emergency_turn(_tracker(domain, *smelt, *spaced, valve)) is None

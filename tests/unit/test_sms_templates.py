@@ -54,6 +54,7 @@ REALISTIC: dict[str, str] = {
     "known": "金色阳光花园东区12号楼",
     "missing": "几单元几号",
     "address": "金色阳光花园东区12号楼3单元1502",
+    "before": "金色阳光花园东区2号楼3单元1502",
     "ambulance_phone": "120",
     "balance": "尚欠 12345.60 元；另有往季欠费 3210.00 元",
     "owed": "共欠15555.60元",
