@@ -504,7 +504,7 @@ def tell_stop_day_care(
     dispatcher.utter_message(
         response="utter_stop_day_care",
         hotline=policy().company.hotline,
-        ambulance=numbers.ambulance_phone,
+        ambulance_phone=numbers.ambulance_phone,
     )
     return True
 

@@ -183,7 +183,7 @@ async def test_a_stop_day_question_gets_the_practical_answer(
     turn = kb_turn(text, intent, [("heating_season", 0.5), ("keep_warm_tips", 0.3)])
     await action().run(dispatcher, _then(before or _bot("好的。"), turn), domain)
     kwargs = said(dispatcher, "utter_stop_day_care")
-    assert kwargs["hotline"] == HOTLINE and kwargs["ambulance"] == "120"
+    assert kwargs["hotline"] == HOTLINE and kwargs["ambulance_phone"] == "120"
 
 
 @pytest.mark.parametrize("text", ["停暖那天几点能来暖", "电暖器费电吗", "老人冻得受不了 赶紧来修"])

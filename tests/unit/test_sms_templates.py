@@ -55,6 +55,8 @@ REALISTIC: dict[str, str] = {
     "missing": "几单元几号",
     "address": "金色阳光花园东区12号楼3单元1502",
     "ambulance_phone": "120",
+    "case": "往年（以前供暖季）的情况",
+    "title": "非居民用房收费",
     "balance": "尚欠 12345.60 元；另有往季欠费 3210.00 元",
     "owed": "共欠15555.60元",
     "category": "维修不及时",
