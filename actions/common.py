@@ -357,6 +357,24 @@ def _as_typed(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().rstrip("。.!！~～").replace(" ", "")
 
 
+def bot_turns(tracker: Tracker) -> list[list[dict[str, Any]]]:
+    """The bot's turns before the latest user message, newest first, each in the order said."""
+    turns: list[list[dict[str, Any]]] = []
+    current: list[dict[str, Any]] = []
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                turns.append(list(reversed(current)))
+                current = []
+            seen_user = True
+        elif seen_user and event.get("event") == "bot":
+            current.append(event)
+    if current:
+        turns.append(list(reversed(current)))
+    return turns
+
+
 def typed_button(tracker: Tracker) -> str | None:
     """The payload of a button the bot offered in its last turn whose title the resident typed
     instead of pressing it (确认取消 written out at the cancellation's question), else None.

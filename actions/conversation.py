@@ -70,17 +70,29 @@ from actions.denials import denial_ends_form
 from actions.door_safety import tell_door_safety
 from actions.emergency import complete_urgent, place_named, tell_urgent_completed
 from actions.grievances import grievance_heard
-from actions.knowledge import answer_follow_up, answer_topics, question_knowledge, task_offer
+from actions.knowledge import (
+    answer_beyond_the_answer,
+    answer_follow_up,
+    answer_topics,
+    question_knowledge,
+    task_offer,
+)
 from actions.outage import (
     NOT_THE_CAUSE,
     ActionQueryOutage,
     community_of,
     tell_not_served,
+    tell_stop_day_care,
     tell_stop_once,
 )
 from actions.repair import OPEN_REPAIR, same_home
 from actions.sampling import answer_sampling_invitation, take_resident_reading
-from actions.service_halls import HALL_COMMUNITY, ActionQueryServiceHall, answer_hall_follow_up
+from actions.service_halls import (
+    HALL_COMMUNITY,
+    ActionQueryServiceHall,
+    answer_hall_follow_up,
+    tell_hall_unreachable,
+)
 from actions.service_requests import (
     COMPLAINT_AFTER_OUTAGE,
     TEMP_CHECK_AFTER_OUTAGE,
@@ -858,6 +870,8 @@ class ActionOutOfScope(Action):
             pass  # 几点关门 right after a hall's hours: that hall's
         elif answer_follow_up(dispatcher, tracker):
             pass
+        elif tell_stop_day_care(dispatcher, tracker):
+            pass  # 那天能开电暖器不 after a stop was told
         elif names_other_matter(text) or not _heating_talked_about(tracker):
             dispatcher.utter_message(response="utter_out_of_scope")
         elif form == "verify_form":
@@ -1399,6 +1413,10 @@ class ActionAnswerFaq(Action):
             return []
         if not pressed and await answer_hall_follow_up(dispatcher, tracker):
             return []  # 地址在哪 right after a hall's hours: that hall's address
+        if not pressed and tell_stop_day_care(dispatcher, tracker):
+            return []  # 停暖那天能不能用电暖器: how to get through the stop, not the season
+        if not pressed and tell_hall_unreachable(dispatcher, tracker):
+            return [SlotSet("pending", "human")]  # 腿脚不好去不了营业厅: a call-back instead
         if not pressed and answer_follow_up(dispatcher, tracker):
             return []  # 要钱吗 right after the 开栓 answer: what the 开栓 costs
         if not pressed and tell_reading_meets_standard(dispatcher, tracker):
@@ -1451,6 +1469,12 @@ class ActionAnswerFaq(Action):
         if grievance and grievances.before_answer(dispatcher, tracker, grievance, choice.answer):
             return events  # 热线一直打不通: help here, not the number they could not reach
         others = [] if pressed else clause_topics(tracker.latest_message, kb.retrieval)
+        if (
+            not pressed
+            and choice.answer in kb.topics
+            and answer_beyond_the_answer(dispatcher, tracker, kb, str(choice.answer))
+        ):
+            return events  # 去年的也能补开吗 right after the invoice answer: not that text again
         if choice.answer is not None and choice.answer in kb.topics:
             # a question taken from a task (这种得报修不) is offered the task after its answer
             buttons, unnamed = ([], None) if pressed else task_offer(tracker, kb, choice.answer)
@@ -1656,6 +1680,8 @@ class ActionFallback(Action):
             return []  # 几点关门 right after a hall's hours: understood after all
         if answer_follow_up(dispatcher, tracker):
             return []  # 那在哪下载 right after the invoice answer: understood after all
+        if tell_stop_day_care(dispatcher, tracker):
+            return []  # 停的那天老人咋办 after a stop was told: understood after all
         text = latest_text(tracker)
         form = tracker.active_loop.get("name")
         if form == "verify_form" and (cannot_provide(text) or asks_for_another_way(text)):

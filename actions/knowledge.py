@@ -18,6 +18,7 @@ assistant) is answered from that city's policy and knowledge file (`question_kno
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -26,6 +27,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
     SMS_CHANNEL,
+    bot_turns,
     channel_of,
     latest_intent,
     latest_text,
@@ -146,6 +148,47 @@ def answer_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool
     if asks_round_the_clock(text) and found[0].facet(found[1], facet) is None:
         return False  # 24小时吗 after the heating hours: not "how long does it take"
     dispatcher.utter_message(text=follow_up_text(tracker, found[0], found[1], facet))
+    return True
+
+
+#: How many of the bot's turns back an answer counts as just given: asked on after it (去年的也能
+#: 补开吗 after the invoice answer, then 我问的是去年的), the same text again answers nothing.
+REPEAT_LOOKBACK_TURNS = 3
+#: A case the answer's rules do not reach back to: an earlier season (去年的发票, 2025年那季的).
+_EARLIER_SEASON = re.compile(r"去年|前年|往年|上一?季|上个供暖季|上个采暖季|以前的|之前的|20\d\d年")
+
+
+def recently_said(tracker: Tracker, turns: int = REPEAT_LOOKBACK_TURNS) -> set[str]:
+    """The texts the bot said in its last `turns` turns."""
+    return {str(e.get("text") or "") for turn in bot_turns(tracker)[:turns] for e in turn}
+
+
+def answer_beyond_the_answer(
+    dispatcher: CollectingDispatcher, tracker: Tracker, kb: KnowledgeBase, key: str
+) -> bool:
+    """Topic `key` asked again right after its answer was given (p4-022: 我去年的也要开 能补开吗,
+    我问的是去年的发票 2025年那季的 drew the invoice text three times): the answer did not cover
+    what is asked, so the same text again would answer nothing. The facet asked is answered when
+    the knowledge base has it and has not just said it; else the resident is told honestly that
+    the answer does not reach that case (an earlier season named as such) and who handles it: the
+    hotline or a hall. False when the topic's answer was not said lately."""
+    said = recently_said(tracker)
+    if topic_answer(tracker, kb, key) not in said:
+        return False
+    text = latest_text(tracker)
+    facet = facet_asked(text)
+    if facet is not None and kb.facet(key, facet) is not None:
+        line = follow_up_text(tracker, kb, key, facet)
+        if line not in said:
+            dispatcher.utter_message(text=line)
+            return True
+    case = "往年（以前供暖季）的情况" if _EARLIER_SEASON.search(text) else "您问的这种情况"
+    dispatcher.utter_message(
+        response="utter_kb_not_covered",
+        title=kb.title(key),
+        case=case,
+        hotline=kb.policy.company.hotline,
+    )
     return True
 
 

@@ -20,6 +20,7 @@ from actions.common import (
     OUTAGE_TOLD,
     apologise_once,
     bot_said_within,
+    bot_turns,
     guarded,
     latest_intent,
     latest_text,
@@ -27,6 +28,7 @@ from actions.common import (
     leave_form,
     message_metadata,
     offer_second_request,
+    policy,
     read_db,
     sender_account,
     this_turn,
@@ -41,6 +43,7 @@ from bot.nlu.cold_since import cold_for_days
 from bot.nlu.faults import fault_type_of
 from bot.nlu.requests import demands_heat, requests_in
 from bot.nlu.reschedule import moves_a_stop
+from bot.nlu.stop_day import asks_stop_day_care
 from bot.services.accounts import contact_of
 from bot.services.outages import (
     OutageView,
@@ -480,6 +483,39 @@ def cold_now(tracker: Tracker) -> bool:
     return fault_type_of(text) == "no_heat" and _NOT_NOW.search(text) is None
 
 
+#: How many of the bot's turns back a stop it told is still the one a question is about.
+STOP_LOOKBACK_TURNS = 3
+
+
+def stop_told_lately(tracker: Tracker) -> bool:
+    """Whether the bot told a stop (`utter_outage_found`) in its last few turns."""
+    return any(
+        (event.get("metadata") or {}).get("utter_action") == "utter_outage_found"
+        for turn in bot_turns(tracker)[:STOP_LOOKBACK_TURNS]
+        for event in turn
+    )
+
+
+def tell_stop_day_care(
+    dispatcher: CollectingDispatcher, tracker: Tracker, stop_told: bool | None = None
+) -> bool:
+    """How to get through a stop's day (停暖那天能不能用电暖器, 停的那天老人咋办:
+    `asks_stop_day_care`), as a follow-up of the stop just told or of one the message names;
+    the classifier gave such questions the season's dates, the stop again or topic buttons
+    (p4-005, p4-019). `stop_told`: the caller knows a stop was just told; else the bot's last
+    turns say. False: not asked."""
+    told = stop_told_lately(tracker) if stop_told is None else stop_told
+    if not asks_stop_day_care(latest_text(tracker), told):
+        return False
+    numbers = policy().emergency
+    dispatcher.utter_message(
+        response="utter_stop_day_care",
+        hotline=policy().company.hotline,
+        ambulance_phone=numbers.ambulance_phone,
+    )
+    return True
+
+
 class ActionQueryOutage(Action):
     """Answers 停暖了吗 for the user's community, or asks which community they live in."""
 
@@ -544,6 +580,8 @@ class ActionQueryOutage(Action):
         if moves_a_stop(latest_text(tracker)):
             # 停暖能改个时间吗 那天家里老人过生日: not for one household; what can be done instead
             dispatcher.utter_message(response=CANNOT_MOVE)
+        elif tell_stop_day_care(dispatcher, tracker, stop_told=True):
+            pass  # 我家老人在家 要不要准备点啥: how to get through that day, after its times
         elif not any(outage.active(now) for outage in found) and cold_now(tracker):
             # a stop in three days is not why the flat is cold today: say so, not imply it
             dispatcher.utter_message(response=NOT_STARTED, community=community)

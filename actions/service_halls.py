@@ -11,12 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import (
     AMOUNT_NEEDS_ACCOUNT,
+    bot_turns,
     fresh_pending,
     guarded,
     latest_intent,
@@ -24,14 +25,15 @@ from actions.common import (
     latest_text_of_intent,
     message_metadata,
     policy,
-    previous_bot_turn,
     read_db,
     this_turn,
 )
 from actions.outage import RECENT_MESSAGES, community_of, describe
 from bot.base import clock
 from bot.nlu.clauses import clause_intents
+from bot.nlu.hall_unreachable import cannot_go_to_hall
 from bot.nlu.requests import asks_lookup_by_address
+from bot.nlu.resident_requests import wants_repair_named
 from bot.services.halls import ASK_WHERE, answer_from_store, asks_hall_detail, is_hall_answer
 from bot.services.outages import known_communities, outages_in
 
@@ -95,6 +97,8 @@ class ActionQueryServiceHall(Action):
         if in_verification and asks_lookup_by_address(latest_text(tracker)):
             dispatcher.utter_message(text=AMOUNT_NEEDS_ACCOUNT)
             return []
+        if not tracker.active_loop.get("name") and tell_hall_unreachable(dispatcher, tracker):
+            return [SlotSet("pending", "human")]
         metadata = message_metadata(tracker)
         point = shared_point(metadata)
         text = question_text(tracker)
@@ -108,9 +112,30 @@ class ActionQueryServiceHall(Action):
         messages = await read_db(
             answer_from_store, text, point, community, clock.now(), policy(), earlier(tracker)
         )
+        if not tracker.active_loop.get("name") and wants_repair_named(latest_text(tracker)):
+            # 我想报修 顺便问一下营业厅元旦开门吗: the hall answered, then the repair is taken
+            # down, not dropped (p4-032); where they live is the repair's question
+            for message in messages:
+                if message != ASK_WHERE:
+                    dispatcher.utter_message(text=message)
+            return [SlotSet("pending", None), FollowupAction("repair_form")]
         for message in messages:
             dispatcher.utter_message(text=message)
         return [SlotSet("pending", HALL_COMMUNITY if messages[-1] == ASK_WHERE else None)]
+
+
+def tell_hall_unreachable(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """腿脚不好去不了营业厅 (p4-088: it got the address of a payment point that does not even do
+    the service asked): a person calls back and arranges it, or the hotline; the caller sets the
+    `human` offer so a yes hands over. False when the message says no such thing."""
+    if not cannot_go_to_hall(latest_text(tracker)):
+        return False
+    dispatcher.utter_message(
+        response="utter_hall_unreachable",
+        hotline=policy().company.hotline,
+        buttons=[{"title": "转人工", "payload": "转人工"}],
+    )
+    return True
 
 
 async def tell_hall_asked(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
@@ -133,6 +158,28 @@ async def tell_hall_asked(dispatcher: CollectingDispatcher, tracker: Tracker) ->
             dispatcher.utter_message(text=message)
 
 
+#: Replies that answered nothing (没太明白, please rephrase, topic buttons): a hall question after
+#: one still asks about the hall shown before it (地址在哪儿？坐几路车… drew "没太明白", then 元旦那
+#: 几天开门吗 was about that hall; hat-034).
+_ANSWERED_NOTHING = frozenset({"utter_follow_up_unclear", "utter_ask_rephrase", "utter_kb_offer"})
+#: How many of the bot's turns back a hall answer is still the one a follow-up asks about.
+HALL_LOOKBACK_TURNS = 3
+
+
+def hall_turn_shown(tracker: Tracker) -> list[str]:
+    """The messages of the bot's latest turn that showed a hall (newest first), looking past
+    turns that answered nothing (`_ANSWERED_NOTHING`); [] when another answer came between or
+    no hall was shown lately."""
+    for turn in bot_turns(tracker)[:HALL_LOOKBACK_TURNS]:
+        said = [str(e.get("text") or "") for e in reversed(turn)]
+        if any(is_hall_answer(message) for message in said):
+            return said
+        actions = {(e.get("metadata") or {}).get("utter_action") for e in turn}
+        if not turn or not actions <= _ANSWERED_NOTHING:
+            return []
+    return []
+
+
 async def answer_hall_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     """A short question about the hall just shown (几点关门, 周末呢, 地址在哪: `asks_hall_detail`)
     answered about that hall, whatever the classifier made of it (out of scope, a bare value, the
@@ -140,8 +187,8 @@ async def answer_hall_follow_up(dispatcher: CollectingDispatcher, tracker: Track
     text = latest_text(tracker)
     if not asks_hall_detail(text):
         return False
-    said = [str(e.get("text") or "") for e in reversed(previous_bot_turn(tracker))]
-    if not any(is_hall_answer(message) for message in said):
+    said = hall_turn_shown(tracker)
+    if not said:
         return False
     community = await community_of(tracker)
     messages = await read_db(

@@ -24,6 +24,11 @@ only from the intents that class was mistaken for:
   not a ticket query, when it refers to no ticket;
 - **the hotline asked for** (`asks_for_the_number`): 你们有没有人工电话 存一个 wants the number,
   not a call-back;
+- **a request reminded of** (`request_reminded`): 我刚说了要报修的呀 你怎么不管了, 不是说了要测温
+  吗 — a request the resident made earlier and the bot dropped, named again with a reproach: that
+  request, started now (player findings 4, p4-032: read as a question, it got topic buttons).
+  报修 named as wanted beside a question (`wants_repair_named`: 我想报修 顺便问一下营业厅…) is the
+  repair the hall answer starts;
 - **a fault among several matters** (`states_a_fault`): 一个是我家书房暖气不热 二是想问问营业厅在哪
   — the clause that states a fault at home, in a message that lists matters, is a repair request
   beside the questions.
@@ -41,9 +46,11 @@ __all__ = [
     "asks_for_a_visit",
     "asks_for_the_number",
     "cancels_named_request",
+    "request_reminded",
     "states_a_fault",
     "wants_meter_checked",
     "wants_readings_shown",
+    "wants_repair_named",
     "wants_stop_heating",
 ]
 
@@ -289,6 +296,55 @@ _NOT_ANOTHER = re.compile(r"不是(?:要|想|让你|让你们)?(?:查|交|缴|�
 HOTLINE_TOPIC = "faq/hotline"
 
 
+# ---- a request reminded of ----------------------------------------------------------------
+
+#: The requests a reminder may name, and the words that name each (the first that matches wins).
+_REMINDED = (
+    ("request_temp_check", r"测温|测室温|量温度|量室温"),
+    ("apply_stop_heating", r"报停"),
+    ("file_complaint", r"投诉"),
+    ("query_fee", r"查(暖气|采暖)?费|交了没|欠费"),
+    ("report_repair", r"报修|报个修|修暖气|修一下|派(个)?(人|师傅)|上门修"),
+)
+_REQUEST_WORDS = "|".join(words for _, words in _REMINDED)
+#: Said before and dropped: 刚说了要…, 不是说了…吗, 早就说过…, …的事你还没管, …呢 你怎么不管了.
+_REMINDER = re.compile(
+    r"(刚|刚才|刚刚|已经|早就|之前|前面|不是|明明|都)[^，。,.!！?？]{0,3}(说|讲|提|告诉你)(了|过)"
+    rf"[^，。,.!！?？]{{0,6}}({_REQUEST_WORDS})|"
+    rf"({_REQUEST_WORDS})的事[^，。,.!！?？]{{0,4}}(呢|没管|不管|还没|忘了)|"
+    rf"({_REQUEST_WORDS})[^，。,.!！?？]{{0,6}}(怎么|咋|为啥)(不管|没管|没人管|忘了|没下文)"
+)
+#: Intents a reminder was read as (a ticket query keeps its own: 刚才报修的单子呢 asks after it).
+REMINDER_LOOKALIKES = frozenset(
+    {"faq", "out_of_scope", "nlu_fallback", "inform", "deny", "goodbye", "bot_challenge"}
+)
+#: 报修 named as wanted: 我想报修, 要报个修, 帮我报修 (not 不用报修, 报修电话多少).
+_REPAIR_WANTED = re.compile(r"(想|要|需要|帮我|给我|得)(报修|报个修|修暖气)|报修一下|我报修")
+_NOT_ASKED = re.compile(r"不用|不要|别|不想|不需要|没要|没说")
+_REPAIR_NOT_WANTED = re.compile(r"(不|没|别|不用|不想|不是)(要|想|用)?(报修|报个修|修暖气)")
+
+
+def request_reminded(text: str | None) -> str | None:
+    """The request a message reminds the bot of (我刚说了要报修的呀 你怎么不管了 → report_repair),
+    said before and dropped; None when it reminds of none."""
+    canonical = _canonical(text)
+    found = _REMINDER.search(canonical)
+    if found is None:
+        return None
+    named = found.group(0)
+    if _NOT_ASKED.search(named):
+        return None  # 不是说了不用报修吗: a request declined, not reminded of
+    return next((intent for intent, words in _REMINDED if re.search(words, named)), None)
+
+
+def wants_repair_named(text: str | None) -> bool:
+    """Whether `text` asks for a repair by name (我想报修 顺便问一下…), not denying it."""
+    canonical = _canonical(text)
+    return _REPAIR_WANTED.search(canonical) is not None and not _REPAIR_NOT_WANTED.search(
+        canonical
+    )
+
+
 def resident_request(intent: str | None, text: str | None, topic: str | None) -> str | None:
     """The intent a message of one of this module's classes means, given the classifier's
     `intent` and its best knowledge-base `topic`; None when it means what was read. A message
@@ -307,6 +363,8 @@ def resident_request(intent: str | None, text: str | None, topic: str | None) ->
         return "apply_stop_heating"  # 我是要报停 不是查费: the 报停, not a no
     if intent == "query_ticket" and asks_for_a_visit(text):
         return "report_repair"
+    if intent in REMINDER_LOOKALIKES and (reminded := request_reminded(text)):
+        return reminded  # 我刚说了要报修的呀 你怎么不管了: that request, now
     if intent == "request_human" and topic == HOTLINE_TOPIC and asks_for_the_number(text):
         return "faq"
     return None

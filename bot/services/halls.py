@@ -22,6 +22,7 @@ from urllib.parse import quote
 from sqlalchemy.orm import Session
 
 from bot.base import clock
+from bot.nlu.faults import fault_type_of
 from bot.nlu.timewindow import find_day
 from bot.policy import Policy
 from bot.policy.rules import in_heating_season
@@ -182,6 +183,18 @@ _HALL_DETAIL = re.compile(
 )
 #: The longest message read as such a follow-up (word characters): 那周六周日开不开门.
 HALL_DETAIL_MAX_CHARS = 10
+#: How to get to the hall (坐几路车, 公交, 地铁, 怎么走): residents say who will look the way up
+#: (地址在哪儿？坐几路车我让孙子查, hat-034), so such a question may run longer.
+_HALL_WAY = re.compile(
+    "几路|公交|地铁|坐车|坐啥车|坐什么车|打车|导航|路线|怎么走|咋走|怎么去|咋去|怎么过去|咋过去|地址"
+)
+#: The longest way question read as a hall follow-up (word characters).
+HALL_WAY_MAX_CHARS = 16
+#: The way asked for by transport: the registry has no bus lines, the map link plans the route.
+_ASKS_TRANSPORT = re.compile(
+    "几路|公交|地铁|坐车|坐啥车|坐什么车|打车|导航|路线|怎么走|咋走|怎么去|咋去|怎么过去|咋过去"
+)
+ROUTE_HINT = "坐车路线：点开上面的地图链接，选“路线”或“公交”，就能看到坐几路车、怎么走。"
 _WORD_CHARS = re.compile(r"[\W_]+")
 
 
@@ -191,9 +204,17 @@ def asks_hall_detail(text: str | None) -> bool:
     about that hall. Alone 几点关门 read as out of scope ("call the gas company"), 周末呢 as a
     bare value, 地址在哪 as the knowledge base's buttons (players' findings 2, class A)."""
     words = _WORD_CHARS.sub("", str(text or ""))
-    if not words or len(words) > HALL_DETAIL_MAX_CHARS or re.search(r"\d{3,}", words):
+    longest = HALL_WAY_MAX_CHARS if _HALL_WAY.search(words) else HALL_DETAIL_MAX_CHARS
+    if not words or len(words) > longest or re.search(r"\d{3,}", words):
         return False
-    return _HALL_DETAIL.search(words) is not None
+    if len(words) > HALL_DETAIL_MAX_CHARS and fault_type_of(words):
+        return False  # 地址在哪 我家暖气不热了: a repair (开不开门 alone is no valve)
+    return (_HALL_DETAIL.search(words) or _HALL_WAY.search(words)) is not None
+
+
+def asks_transport(text: str | None) -> bool:
+    """Whether `text` asks how to get to a hall (坐几路车, 地铁能到吗, 怎么走)."""
+    return _ASKS_TRANSPORT.search(str(text or "")) is not None
 
 
 def is_hall_answer(text: str) -> bool:
@@ -556,6 +577,8 @@ def answer(registry: Registry, question: Question, now: datetime, policy: Policy
         messages += _day_messages(candidates, chosen, holidays, days, now, policy)
     elif chosen:
         messages.append(describe(chosen[0], holidays, now, policy))
+        if asks_transport(question.text):
+            messages.append(ROUTE_HINT)
         if len(chosen) > 1:
             nearby = "\n".join(brief(found, holidays, now, policy) for found in chosen[1:])
             messages.append(f"附近还有：\n{nearby}")
