@@ -679,10 +679,23 @@ class ActionCorrectAfterSubmit(Action):
                 response="utter_verify_alternatives", hotline=policy().company.hotline
             )
             return [SlotSet("pending", None)]
-        if not own_tickets:
+        if not own_tickets and not _changes_a_filed_request(latest_text(tracker), offer):
             return _no_ticket_to_change(dispatcher, tracker)
         dispatcher.utter_message(response="utter_correct_after_submit")
         return [SlotSet("pending", CHANGE_TICKET)]
+
+
+#: Words that ask to change something already arranged (改个时间, 地址写错了, 帮我调一下).
+_CHANGE_WORDS = re.compile(r"改|换|调|挪|推迟|推后|提前|写错|填错|弄错|搞错|记错")
+
+
+def _changes_a_filed_request(text: str, offer: str) -> bool:
+    """Whether the resident asks to change a request filed elsewhere (之前报修那个单子地址写错了,
+    the new time after 我之前约了测温 想改个时间): a person still changes it. A cold home and an
+    address said in anger (我说的是现在！屋里冷！+ the address) changes nothing (players' p4-029)."""
+    return bool(
+        offer == MOVE_VISIT or _EARLIER_REQUEST.search(text) or _CHANGE_WORDS.search(text)
+    )
 
 
 def _no_ticket_to_change(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:

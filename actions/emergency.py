@@ -64,6 +64,7 @@ from actions.leak_can_wait import (
 )
 from actions.outage import ActionQueryOutage, heating_stopped, tell_stop_once
 from bot.base import clock
+from bot.handoff.triggers import upset
 from bot.nlu.address import corrected, parse_address
 from bot.nlu.emergency import (
     EMERGENCY,
@@ -333,10 +334,11 @@ def _complaint_asked(tracker: Tracker) -> bool:
 
 
 def _apologise_for_anger(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-    """An emergency told in anger (你们怎么回事！…冻得发烧了, read as a complaint) where no
+    """An emergency told in anger (你们怎么回事！…冻得发烧了, read as a complaint or not) where no
     complaint was asked for: the resident is owed the apology the complaint form gave, once,
     and the urgent ticket is what they get (hat-013)."""
-    if latest_intent(tracker) == "file_complaint" and not _complaint_asked(tracker):
+    said_in_anger = latest_intent(tracker) == "file_complaint" or upset(latest_text(tracker))
+    if said_in_anger and not _complaint_asked(tracker):
         apologise_once(dispatcher, tracker, owed=True)
 
 

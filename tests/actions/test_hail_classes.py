@@ -190,6 +190,18 @@ async def test_an_emergency_told_in_anger_starts_no_complaint(
     assert ticket.urgent
 
 
+@pytest.mark.parametrize("intent", ["report_repair", "request_temp_check", "nlu_fallback"])
+async def test_an_emergency_told_in_anger_is_apologised_for_whatever_the_intent(
+    intent: str, store: str, domain: dict[str, Any]
+) -> None:
+    """hat-013 on the merged model: the same message read as a repair got the urgent ticket and
+    no apology, the apology hung on the complaint intent alone."""
+    text = "你们怎么回事！翠湖苑5号楼1单元303的老太太家暖气坏了两天了，八十多岁的人冻得发烧了"
+    dispatcher = CollectingDispatcher()
+    await ActionEmergency().run(dispatcher, tracker(_marked(text, intent)), domain)
+    assert "utter_apology_upset" in texts(dispatcher)
+
+
 async def test_hand_off_awaited_and_a_cold_home_where_heating_is_stopped_hears_the_stop(
     store: str, domain: dict[str, Any]
 ) -> None:

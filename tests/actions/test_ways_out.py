@@ -214,13 +214,28 @@ async def test_a_change_without_a_call_back_is_offered_a_person_one_yes_away(
 # ---- player findings 4, p4-029: no ticket in the conversation, no change offered -------------
 
 
-async def test_no_ticket_no_change_offered(store: str, domain: dict[str, Any]) -> None:
+@pytest.mark.parametrize("text", ["我说的是现在！", "不是那个意思 我说的是今天"])
+async def test_no_ticket_no_change_offered(text: str, store: str, domain: dict[str, Any]) -> None:
     dispatcher = CollectingDispatcher()
     events = await ActionCorrectAfterSubmit().run(
-        dispatcher, tracker(user_turn("能不能改到后天下午", "correct_info")), domain
+        dispatcher, tracker(user_turn(text, "correct_info")), domain
     )
     assert texts(dispatcher) == ["utter_no_ticket_to_change"]
     assert slot_values(events) == {"pending": None}
+
+
+@pytest.mark.parametrize("text", ["能不能改到后天下午", "之前那个单子电话留错了"])
+async def test_a_change_to_a_ticket_filed_elsewhere_still_offers_the_person(
+    text: str, store: str, domain: dict[str, Any]
+) -> None:
+    """A ticket booked by phone or in another chat is none of this conversation's, and a
+    person can still change it: the change is not told "nothing was filed here"."""
+    dispatcher = CollectingDispatcher()
+    events = await ActionCorrectAfterSubmit().run(
+        dispatcher, tracker(user_turn(text, "correct_info")), domain
+    )
+    assert texts(dispatcher) == ["utter_correct_after_submit"]
+    assert slot_values(events) == {"pending": CHANGE_TICKET}
 
 
 @pytest.mark.parametrize(
