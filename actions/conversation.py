@@ -691,8 +691,8 @@ _CHANGE_WORDS = re.compile(r"改|换|调|挪|推迟|推后|提前|写错|填错|
 
 def _changes_a_filed_request(text: str, offer: str) -> bool:
     """Whether the resident asks to change a request filed elsewhere (之前报修那个单子地址写错了,
-    the new time after 我之前约了测温 想改个时间): a person still changes it. A cold home and an
-    address said in anger (我说的是现在！屋里冷！+ the address) changes nothing (players' p4-029)."""
+    the new time after 我之前约了测温 想改个时间): a person still changes it. A cold home and
+    an address said in anger (我说的是现在！屋里冷！+ the address) change nothing (p4-029)."""
     return bool(
         offer == MOVE_VISIT or _EARLIER_REQUEST.search(text) or _CHANGE_WORDS.search(text)
     )
