@@ -306,7 +306,11 @@ class IntentCorrections(StatelessComponent):
             if answer is not None and name != answer:
                 meant = answer
             elif name != "deny" and (
-                denied_request(text) or (puts_off_visit(text) and not is_question(text))
+                denied_request(text)
+                or (
+                    # 取消吧 改天再约 cancels the booked visit: the ticket's own cancellation
+                    puts_off_visit(text) and not is_question(text) and name != "cancel_ticket"
+                )
             ):
                 # 我没说要投诉啊 / 不是报修 / 我没要转人工: what the bot started ends (players' C)
                 meant = "deny"
