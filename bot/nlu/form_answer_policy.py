@@ -30,6 +30,12 @@ without looking at the message. For three kinds of message that is wrong:
   after a wrong try, hail x hax-015): read as a meter reading, it started the meter form and
   the fee was never shown. At that question a message with exactly one group of four digits
   and no longer number (`bot.nlu.numbers.gives_last4`) is the answer: the form checks it.
+- **A yes/no offer answered by going on** (`bot.nlu.offer_answers.takes_offer`): the details
+  the offered task needs (东风新村15栋1单元602 after 需要现在为您登记吗？) or its name alone
+  (费呢？多少钱 after 您刚才还提到要查暖气费，现在帮您办理吗？) accept it, whatever the
+  classifier read; outside a form such a message goes to `action_handle_yes_no`, which starts
+  the task with them. A bare value (`inform`) goes to `action_handle_inform` by its rule, which
+  applies the same test.
 - **No lookup wanted** at the 户号 question (不查费 我就想知道能不能提前来热, 先别查 你就告诉我…,
   `bot.nlu.requests.declines_lookup`): the rule for its question answered it and the form asked
   for the 户号 again; the form answers it and ends.
@@ -45,6 +51,7 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.base import clock
 from bot.nlu.agreement import (
     adds_a_person,
     adds_a_request,
@@ -57,6 +64,7 @@ from bot.nlu.complaints import complaint_change
 from bot.nlu.contact_fix import gives_a_number
 from bot.nlu.emergency import EMERGENCY, emergency_from
 from bot.nlu.numbers import gives_last4
+from bot.nlu.offer_answers import takes_offer
 from bot.nlu.requests import declines_lookup
 from bot.nlu.safety_net import OverridingPolicy
 
@@ -93,6 +101,10 @@ FILED_FORMS = {
 #: (actions/tickets.py `PROOF_PREFIX`), and the action that checks the answer.
 PROOF_PENDING = "ticket_proof:"
 INFORM_ACTION = "action_handle_inform"
+#: The action that answers an offer, and the intents whose own rules already reach an offer's
+#: answer (a yes or a no; a bare value: `action_handle_inform`).
+YES_NO_ACTION = "action_handle_yes_no"
+_OFFER_ANSWERED = frozenset({"affirm", "deny", "inform"})
 
 
 def shown_read_back(tracker: DialogueStateTracker) -> str:
@@ -186,6 +198,29 @@ def _proof_turn(tracker: DialogueStateTracker) -> str | None:
     return INFORM_ACTION if latest == ACTION_LISTEN_NAME else ACTION_LISTEN_NAME
 
 
+def _takes_offer(tracker: DialogueStateTracker) -> bool:
+    """Whether the latest message accepts the offer of the bot's last turn by going on with the
+    offered task (`takes_offer`) while no form is active and no rule already answers it."""
+    message = next((e for e in reversed(tracker.events) if isinstance(e, UserUttered)), None)
+    return (
+        message is not None
+        and not tracker.active_loop_name
+        and message.intent_name not in _OFFER_ANSWERED
+        and not emergency_from(message.parse_data.get(EMERGENCY))
+        and takes_offer(pending_before_message(tracker), message.text, clock.now())
+    )
+
+
+def _offer_turn(tracker: DialogueStateTracker) -> str | None:
+    """`action_handle_yes_no` for a message that takes the offer (`_takes_offer`), then a listen
+    unless that action chose what follows (the tracker is read only right after a message or
+    after that action)."""
+    latest = tracker.latest_action_name
+    if latest not in (ACTION_LISTEN_NAME, YES_NO_ACTION) or not _takes_offer(tracker):
+        return None
+    return YES_NO_ACTION if latest == ACTION_LISTEN_NAME else ACTION_LISTEN_NAME
+
+
 def _person_after_filing(tracker: DialogueStateTracker) -> str | None:
     """The hand-off once the ticket of a read-back answered with 另外…转人工 is filed, and the
     listen after it; None otherwise."""
@@ -222,9 +257,12 @@ def _request_after_filing(tracker: DialogueStateTracker) -> str | None:
 def form_answer_turn(tracker: DialogueStateTracker) -> str | None:
     """What this policy insists on now (module docstring), or None."""
     if tracker.latest_action_name == ACTION_LISTEN_NAME:
-        return _answer_turn(tracker) or _proof_turn(tracker)
+        return _answer_turn(tracker) or _proof_turn(tracker) or _offer_turn(tracker)
     return (
-        _person_after_filing(tracker) or _request_after_filing(tracker) or _proof_turn(tracker)
+        _person_after_filing(tracker)
+        or _request_after_filing(tracker)
+        or _proof_turn(tracker)
+        or _offer_turn(tracker)
     )
 
 
