@@ -43,6 +43,7 @@ from actions.common import (
     reproach,
     requested,
     sender_phone,
+    uttered,
     verified_account,
 )
 from actions.knowledge import answer_topics, question_knowledge
@@ -323,6 +324,9 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
         text = latest_text(tracker)
         if requested(tracker, "account_no") and normalise_account_no(text):
             return {"account_no": text}
+        told = _proof_told_before(tracker)
+        if told and not tracker.get_slot("account_no"):
+            return {"account_no": told[0]}  # the 户号 given with the repair's details
         return {}
 
     async def extract_phone_last4(
@@ -340,6 +344,11 @@ class ValidateVerifyForm(ContactSlots, ReadBackSlot, FormValidationAction):
             # the whole number where its last four were asked (13812345678), or with the 户号
             # (户号0102345678 手机13812345678): the whole number is checked, not its end alone
             return {"phone_last4": mobile}
+        told = _proof_told_before(tracker)
+        if told and told[0] == tracker.get_slot("account_no"):
+            # 电话13812345678，户号0102345678 given earlier in this conversation: the same proof
+            # the form takes in one message, checked (and counted) like it
+            return {"phone_last4": told[1]}
         return {}
 
     async def validate_account_no(
@@ -536,10 +545,46 @@ def _whole_mobile(text: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def _account_beside_mobile(text: str) -> bool:
-    """Whether `text` gives a 户号 besides its mobile number."""
+def _account_beside_mobile(text: str) -> str | None:
+    """The 户号 `text` gives besides its mobile number, None when it gives none."""
     flat = re.sub(r"[\s-]", "", chinese_to_arabic(normalise(text)))
-    return normalise_account_no(_MOBILE.sub(" ", flat)) is not None
+    return normalise_account_no(_MOBILE.sub(" ", flat))
+
+
+#: The account's questions and checks: once one was said, an earlier proof is not used again.
+_PROOF_ASKED = frozenset(
+    {"utter_ask_account_no", "utter_ask_phone_last4", "utter_verify_failed", *WAIT_ANSWERS}
+)
+
+
+def _proof_told_before(tracker: Tracker) -> tuple[str, str] | None:
+    """The 户号 and its proof that an earlier message of this conversation gave together, for a
+    lookup that starts now: the whole registered mobile beside the 户号 (地址…，电话13812345678，
+    户号0102345678 in a repair's details) or the 户号 with the last four named (户号… 尾号5678).
+
+    docs/security.md: a whole mobile given with the 户号 is the proof, compared in full, and a
+    wrong one counts as a failed try; the same message given to the lookup would be checked
+    so, and asking for its last four again (hail t hat-037) asks for what was said. The proof is
+    used once: not after the account's questions or a check were said since it. A phone given
+    alone (a contact number) proves nothing. None otherwise."""
+    if tracker.get_slot("requested_slot"):
+        return None
+    latest = True
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot" and uttered(event) in _PROOF_ASKED:
+            return None
+        if event.get("event") != "user":
+            continue
+        if latest:
+            latest = False  # the message now answered is the form's own (extract_phone_last4)
+            continue
+        text = str(event.get("text") or "")
+        mobile = _whole_mobile(text)
+        if mobile and (account := _account_beside_mobile(text)):
+            return account, mobile
+        if _both_given(text) and (account := normalise_account_no(text)):
+            return account, text
+    return None
 
 
 def _skip_questions(account: str) -> list[EventType]:

@@ -127,6 +127,7 @@ from bot.nlu.emergency import detect_emergency
 from bot.nlu.faults import fault_type_of, is_urgent
 from bot.nlu.limits import INPUT_TRUNCATED, MAX_MESSAGE_CHARS, has_words
 from bot.nlu.numbers import normalise_account_no, normalise_contact_number
+from bot.nlu.offer_answers import takes_offer
 from bot.nlu.payments import own_payment_not_shown
 from bot.nlu.preambles import announces_question
 from bot.nlu.questions import asks_who_answers, names_other_matter
@@ -453,7 +454,7 @@ class ActionHandleYesNo(Action):
     ) -> list[EventType]:
         """Resolve the pending offer with the user's yes or no."""
         pending = fresh_pending(tracker) or ""
-        yes = said_yes(tracker)
+        yes = said_yes(tracker) or _goes_on_with_offer(tracker, pending)
         cleared: list[EventType] = [SlotSet("pending", None)]
         if denied_request(latest_text(tracker)) == "request_human":
             withdrawn = await withdraw_handoff(dispatcher, tracker)  # 我没要转人工啊
@@ -536,6 +537,15 @@ class ActionHandleYesNo(Action):
         if pending != AFTER_OUTAGE:
             dispatcher.utter_message(response="utter_anything_else")
         return cleared
+
+
+def _goes_on_with_offer(tracker: Tracker, pending: str) -> bool:
+    """Whether the latest message accepts the offer `pending` without a yes: it gives what the
+    offered task needs or names the task alone (东风新村15栋1单元602 after 需要现在为您登记吗？,
+    费呢？多少钱 after 您刚才还提到要查暖气费: `bot.nlu.offer_answers`). A no never does."""
+    if latest_intent(tracker) == "deny":
+        return False
+    return takes_offer(pending, latest_text(tracker), clock.now())
 
 
 def _fault_told_before_the_stop(tracker: Tracker) -> list[EventType]:
@@ -1000,6 +1010,11 @@ class ActionHandleInform(Action):
         accepted = await _offer_taken_by_details(tracker, offer)
         if accepted:
             return accepted
+        if offer not in _OFFERED_VISIT_FORMS and _goes_on_with_offer(tracker, offer):
+            # 东风新村15栋1单元602 after "需要现在为您登记吗？", 户号0102345678 after the bill was
+            # offered, a phone after "要转人工吗": the yes, with the details for the task (hail
+            # t hat-031 was asked what business it had, and its 报停 was lost)
+            return await ActionHandleYesNo().run(dispatcher, tracker, domain)
         form = await _topic_form(tracker)
         if form:
             # 和平里2号楼1单元303 13122223333 工作日晚上: details sent after the request (or

@@ -38,6 +38,12 @@ without looking at the message. For three kinds of message that is wrong:
   after 户号与手机号后4位不匹配, `bot.nlu.disputed_proof.disputes_mismatch`): read as a complaint,
   the lookup was dropped for a complaint form asking 哪方面 (hail t hat-019). The verification
   answers it: the digits are the registered phone's (maybe an older number), and the other ways.
+- **A yes/no offer answered by going on** (`bot.nlu.offer_answers.takes_offer`): the details
+  the offered task needs (东风新村15栋1单元602 after 需要现在为您登记吗？) or its name alone
+  (费呢？多少钱 after 您刚才还提到要查暖气费，现在帮您办理吗？) accept it, whatever the
+  classifier read; outside a form such a message goes to `action_handle_yes_no`, which starts
+  the task with them. A bare value (`inform`) goes to `action_handle_inform` by its rule, which
+  applies the same test.
 - **No lookup wanted** at the 户号 question (不查费 我就想知道能不能提前来热, 先别查 你就告诉我…,
   `bot.nlu.requests.declines_lookup`): the rule for its question answered it and the form asked
   for the 户号 again; the form answers it and ends.
@@ -47,6 +53,8 @@ Like the emergency net its predictions are "no user" predictions above RulePolic
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
@@ -66,6 +74,7 @@ from bot.nlu.contact_fix import gives_a_number
 from bot.nlu.disputed_proof import disputes_mismatch
 from bot.nlu.emergency import EMERGENCY, emergency_from
 from bot.nlu.numbers import gives_last4
+from bot.nlu.offer_answers import takes_offer
 from bot.nlu.requests import declines_lookup
 from bot.nlu.safety_net import OverridingPolicy
 
@@ -104,6 +113,10 @@ FILED_FORMS = {
 #: (actions/tickets.py `PROOF_PREFIX`), and the action that checks the answer.
 PROOF_PENDING = "ticket_proof:"
 INFORM_ACTION = "action_handle_inform"
+#: The action that answers an offer, and the intents whose own rules already reach an offer's
+#: answer (a yes or a no; a bare value: `action_handle_inform`).
+YES_NO_ACTION = "action_handle_yes_no"
+_OFFER_ANSWERED = frozenset({"affirm", "deny", "inform"})
 
 
 def shown_read_back(tracker: DialogueStateTracker) -> str:
@@ -214,6 +227,31 @@ def _proof_turn(tracker: DialogueStateTracker) -> str | None:
     return INFORM_ACTION if latest == ACTION_LISTEN_NAME else ACTION_LISTEN_NAME
 
 
+def _takes_offer(tracker: DialogueStateTracker) -> bool:
+    """Whether the latest message accepts the offer of the bot's last turn by going on with the
+    offered task (`takes_offer`) while no form is active and no rule already answers it."""
+    message = next((e for e in reversed(tracker.events) if isinstance(e, UserUttered)), None)
+    return (
+        message is not None
+        and not tracker.active_loop_name
+        and message.intent_name not in _OFFER_ANSWERED
+        and not emergency_from(message.parse_data.get(EMERGENCY))
+        # the machine's time: whether the words hold a visit window is all that is asked, and
+        # the model's inputs may not import the company clock (tests/unit/test_layers.py)
+        and takes_offer(pending_before_message(tracker), message.text, datetime.now().astimezone())
+    )
+
+
+def _offer_turn(tracker: DialogueStateTracker) -> str | None:
+    """`action_handle_yes_no` for a message that takes the offer (`_takes_offer`), then a listen
+    unless that action chose what follows (the tracker is read only right after a message or
+    after that action)."""
+    latest = tracker.latest_action_name
+    if latest not in (ACTION_LISTEN_NAME, YES_NO_ACTION) or not _takes_offer(tracker):
+        return None
+    return YES_NO_ACTION if latest == ACTION_LISTEN_NAME else ACTION_LISTEN_NAME
+
+
 def _person_after_filing(tracker: DialogueStateTracker) -> str | None:
     """The hand-off once the ticket of a read-back answered with 另外…转人工 is filed, and the
     listen after it; None otherwise."""
@@ -250,9 +288,12 @@ def _request_after_filing(tracker: DialogueStateTracker) -> str | None:
 def form_answer_turn(tracker: DialogueStateTracker) -> str | None:
     """What this policy insists on now (module docstring), or None."""
     if tracker.latest_action_name == ACTION_LISTEN_NAME:
-        return _answer_turn(tracker) or _proof_turn(tracker)
+        return _answer_turn(tracker) or _proof_turn(tracker) or _offer_turn(tracker)
     return (
-        _person_after_filing(tracker) or _request_after_filing(tracker) or _proof_turn(tracker)
+        _person_after_filing(tracker)
+        or _request_after_filing(tracker)
+        or _proof_turn(tracker)
+        or _offer_turn(tracker)
     )
 
 

@@ -329,3 +329,67 @@ def test_an_older_proof_question_is_not_answered_by_a_later_number(domain: Domai
         _user("13666667777", "inform"),
     )
     assert form_answer_turn(tracker) is None
+
+
+def _offered(domain: Domain, pending: str, *events: object) -> DialogueStateTracker:
+    """The bot's last turn made the offer `pending` (no form active)."""
+    return DialogueStateTracker.from_events(
+        "t",
+        [
+            ActionExecuted(ACTION_LISTEN_NAME),
+            _user("…", "report_repair"),
+            ActionExecuted("action_submit_repair"),
+            SlotSet("pending", pending),
+            ActionExecuted(ACTION_LISTEN_NAME),
+            *events,
+        ],
+        domain.slots,
+    )
+
+
+@pytest.mark.parametrize(
+    ("pending", "text", "intent"),
+    [
+        ("second:query_fee", "暖气费呢？交了没", "faq"),
+        ("second:query_fee", "那费呢", "out_of_scope"),
+        ("second:request_temp_check", "测温的事呢", "query_ticket"),
+        ("stop_next_season", "和平里二区3号楼1单元201 我儿子的房", "apply_stop_heating"),
+    ],
+)
+def test_an_offer_taken_by_going_on_goes_to_its_answer(
+    domain: Domain, pending: str, text: str, intent: str
+) -> None:
+    """费呢？多少钱 after 您刚才还提到要查暖气费 was read as out of scope: "没太明白"."""
+    tracker = _offered(domain, pending, _user(text, intent))
+    assert form_answer_turn(tracker) == "action_handle_yes_no"
+    tracker.update(ActionExecuted("action_handle_yes_no"))
+    tracker.update(SlotSet("pending", None))
+    assert form_answer_turn(tracker) == ACTION_LISTEN_NAME
+
+
+@pytest.mark.parametrize(
+    ("pending", "text", "intent"),
+    [
+        ("second:query_fee", "好的", "affirm"),  # the yes rule
+        ("second:query_fee", "费不查了", "deny"),  # the no rule
+        ("stop_next_season", "和平里二区3号楼1单元201", "inform"),  # action_handle_inform's
+        ("second:query_fee", "换阀门多少钱", "faq"),  # another question
+        ("cancel:BX202612070001", "那费呢", "out_of_scope"),  # no task offered
+    ],
+)
+def test_other_answers_to_an_offer_are_left_to_the_rules(
+    domain: Domain, pending: str, text: str, intent: str
+) -> None:
+    assert form_answer_turn(_offered(domain, pending, _user(text, intent))) is None
+
+
+def test_an_older_offer_is_not_taken_by_a_later_message(domain: Domain) -> None:
+    tracker = _offered(
+        domain,
+        "second:query_fee",
+        _user("营业厅几点关门", "faq"),
+        ActionExecuted("action_answer_faq"),
+        ActionExecuted(ACTION_LISTEN_NAME),
+        _user("那费呢", "out_of_scope"),
+    )
+    assert form_answer_turn(tracker) is None
