@@ -176,6 +176,11 @@ class InputGuard(StatelessComponent):
         return messages
 
 
+#: Intents a denial or a visit put off keeps: they end what was started in their own way
+#: (取消吧 改天再约 and 算了算了不修了 cancel the booked visit; 回头再说吧，再见 says goodbye).
+_DENIAL_KEEPS = frozenset({"deny", "cancel_ticket", "goodbye"})
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class IntentCorrections(StatelessComponent):
     """Rules that correct the classifier where its mistake would do the opposite of what the
@@ -305,12 +310,8 @@ class IntentCorrections(StatelessComponent):
             answer = yes_no_answer(text)
             if answer is not None and name != answer:
                 meant = answer
-            elif name != "deny" and (
-                denied_request(text)
-                or (
-                    # 取消吧 改天再约 cancels the booked visit: the ticket's own cancellation
-                    puts_off_visit(text) and not is_question(text) and name != "cancel_ticket"
-                )
+            elif name not in _DENIAL_KEEPS and (
+                denied_request(text) or (puts_off_visit(text) and not is_question(text))
             ):
                 # 我没说要投诉啊 / 不是报修 / 我没要转人工: what the bot started ends (players' C)
                 meant = "deny"

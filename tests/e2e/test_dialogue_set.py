@@ -54,8 +54,9 @@ pytestmark = pytest.mark.e2e
 #: lead's findings added) after the rounds on the lead's findings and the winter sets, on the
 #: pinned clock. 0.94: 95.1 % (235/247) once the forms findings (17) and lf-012…lf-015 joined
 #: the set on 2026-12-06 evening. 0.95: 95.5 % (279/292) once the player-3 classes (34) joined
-#: the set on 2026-12-07.
-GOAL_RATE_FLOOR = 0.95
+#: the set on 2026-12-07. 0.96: 96.7 % (347/359) once the player-4 classes and the hail t
+#: development set's fixes (67 conversations) joined the set on 2026-12-07, sixth evening.
+GOAL_RATE_FLOOR = 0.96
 
 #: Stock Rasa (no speed-ups) reports beside the patched run's, so the two can be compared.
 STOCK = os.environ.get(SWITCH_ENV, "").strip().lower() == "none"

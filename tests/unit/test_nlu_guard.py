@@ -517,3 +517,25 @@ def test_moving_the_companys_stop_is_asked_of_the_stop(
     text: str, classified: str, meant: str
 ) -> None:
     assert _corrected(_parsed(text, classified)) == meant
+
+
+@pytest.mark.parametrize(
+    ("text", "classified"),
+    [
+        ("算了算了不修了，俺自己捣鼓捣鼓弄好了", "cancel_ticket"),
+        ("回头再说吧，再见", "goodbye"),
+        ("先不约了 回头再说 拜拜", "goodbye"),
+    ],
+)
+def test_a_denial_keeps_a_cancellation_or_a_goodbye(text: str, classified: str) -> None:
+    """The denial rule (players' class C) ends a request the bot started; a cancellation of the
+    booked visit and a goodbye end it their own way (the NLU test set's 回头再说吧，再见 was
+    moved to deny)."""
+    assert _corrected(_parsed(text, classified)) == classified
+
+
+@pytest.mark.parametrize(
+    ("text", "classified"), [("我没说要投诉啊 我就问问", "file_complaint"), ("先不约了", "inform")]
+)
+def test_a_denial_of_what_the_bot_started_is_a_deny(text: str, classified: str) -> None:
+    assert _corrected(_parsed(text, classified)) == "deny"
