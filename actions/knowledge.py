@@ -163,6 +163,22 @@ def recently_said(tracker: Tracker, turns: int = REPEAT_LOOKBACK_TURNS) -> set[s
     return {str(e.get("text") or "") for turn in bot_turns(tracker)[:turns] for e in turn}
 
 
+#: Characters that do not make a question another one (你们客服电话到底是多少？ = …多少).
+_NOT_WORDS = re.compile(r"[\s，。！？、,.!?~～…]+")
+
+
+def _asks_the_same_again(tracker: Tracker) -> bool:
+    """Whether the latest message repeats one of the resident's last few messages word for word:
+    the same question again asks for the same answer (a third time goes to a person,
+    `bot.handoff.triggers`), not for what the answer left out."""
+    texts = [
+        _NOT_WORDS.sub("", str(e.get("text") or ""))
+        for e in tracker.events
+        if e.get("event") == "user"
+    ]
+    return len(texts) > 1 and texts[-1] in texts[-1 - REPEAT_LOOKBACK_TURNS : -1]
+
+
 def answer_beyond_the_answer(
     dispatcher: CollectingDispatcher, tracker: Tracker, kb: KnowledgeBase, key: str
 ) -> bool:
@@ -173,7 +189,7 @@ def answer_beyond_the_answer(
     the answer does not reach that case (an earlier season named as such) and who handles it: the
     hotline or a hall. False when the topic's answer was not said lately."""
     said = recently_said(tracker)
-    if topic_answer(tracker, kb, key) not in said:
+    if topic_answer(tracker, kb, key) not in said or _asks_the_same_again(tracker):
         return False
     text = latest_text(tracker)
     facet = facet_asked(text)

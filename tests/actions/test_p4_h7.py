@@ -146,6 +146,22 @@ async def test_other_follow_ups_of_a_topic_are_not_the_same_text(domain: dict[st
     assert said(dispatcher, "utter_kb_not_covered")["case"] == "您问的这种情况"
 
 
+@pytest.mark.parametrize(
+    ("earlier", "again"),
+    [("你们客服电话到底是多少", "你们客服电话到底是多少"), ("发票怎么开？", "发票怎么开")],
+)
+async def test_the_same_question_again_gets_the_same_answer(
+    domain: dict[str, Any], earlier: str, again: str
+) -> None:
+    """The same words again ask for the answer again (a third time goes to a person): they are
+    not told the answer "did not reach their case" (tests/e2e/test_wechat_residents.py)."""
+    key = "hotline" if "电话" in earlier else "invoice"
+    dispatcher = CollectingDispatcher()
+    turns = _then(_bot(KB.answer(key)), kb_turn(again, "faq", [(key, 0.9)]), earlier)
+    await ActionAnswerFaq().run(dispatcher, turns, domain)
+    assert "utter_kb_not_covered" not in texts(dispatcher)
+
+
 async def test_a_topic_asked_first_or_pressed_is_answered_as_before(domain: dict[str, Any]) -> None:
     dispatcher = CollectingDispatcher()
     turns = _faq_after(_bot(KB.answer("fee_standard")), "发票怎么开", "invoice")
