@@ -1731,3 +1731,11 @@ def leave_form(tracker: Tracker) -> list[EventType]:
         SlotSet("pending", None),
         *(SlotSet(slot, None) for slot in FORM_SLOTS.get(form, ())),
     ]
+
+
+def said_no_phone(tracker: Tracker) -> bool:
+    """Whether the resident said in this conversation that they have no phone at all
+    (`bot.nlu.denials.has_no_phone`): nobody asks them for one again."""
+    return any(
+        e.get("event") == "user" and has_no_phone(str(e.get("text") or "")) for e in tracker.events
+    )

@@ -49,6 +49,7 @@ from actions.common import (
     policy,
     previous_bot_turn,
     read_db,
+    said_no_phone,
     sender_account,
     sender_phone,
     value_before_this_message,
@@ -553,6 +554,10 @@ def _address_held(tracker: Tracker) -> bool:
     return bool(value_before_this_message(tracker, "address"))
 
 
+#: What the confirmation says for the phone of a resident who has none.
+NO_PHONE_SHOWN = "无（抢修人员直接上门）"
+
+
 async def tell_urgent_completed(
     dispatcher: CollectingDispatcher, tracker: Tracker, ticket: TicketView
 ) -> None:
@@ -561,12 +566,13 @@ async def tell_urgent_completed(
     emergency is known, when the report joined an incident and the company has published an
     emergency stop there (`_published`)."""
     on_site = clock.format_due(ticket.on_site_due)
-    if ticket.phone:
+    if ticket.phone or said_no_phone(tracker):
+        # 我没手机 家里也没电话: the ticket says the crew comes to the door; never ask again
         dispatcher.utter_message(
             response="utter_urgent_repair_updated",
             ticket_no=ticket.ticket_no,
             address=ticket.address or "（未提供）",
-            phone=mask_phone(ticket.phone),
+            phone=mask_phone(ticket.phone) if ticket.phone else NO_PHONE_SHOWN,
             on_site=on_site,
         )
     else:

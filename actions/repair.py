@@ -46,6 +46,7 @@ from actions.common import (
     policy,
     read_db,
     resident_words,
+    said_no_phone,
     sender_account,
     sender_phone,
     value_before_this_message,
@@ -71,7 +72,6 @@ from actions.side_questions import answer_side_questions, follow_up_instead
 from actions.tickets import CANCEL_PREFIX, status_detail
 from bot.base import clock
 from bot.nlu.address import Address, parse_address
-from bot.nlu.denials import has_no_phone
 from bot.nlu.emergency import only_discounted
 from bot.nlu.faults import fault_type_of, is_urgent, leak_only_feared, ticket_fault
 from bot.nlu.leak_can_wait import says_leak_can_wait
@@ -185,7 +185,7 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
         下午来就行: no urgent ticket) is booked like any repair, in the window they gave; it was
         filed for "尽快" and their afternoon dropped."""
         slots = await super().required_slots(domain_slots, dispatcher, tracker, domain)
-        if tracker.get_slot("urgent_ticket_no") and _no_phone_said(tracker):
+        if tracker.get_slot("urgent_ticket_no") and said_no_phone(tracker):
             # 我没手机 家里也没装电话: the crew goes straight to the address (players' p4-080)
             slots = [s for s in slots if s != "phone"]
         if tracker.get_slot("urgent_ticket_no") or building_fault_said(tracker):
@@ -459,13 +459,6 @@ async def tell_open_repair(
 NO_PHONE_NOTE = "无联系电话：居民没有手机和座机，抢修人员直接上门"
 
 
-def _no_phone_said(tracker: Tracker) -> bool:
-    """Whether the resident said in this conversation that they have no phone (`has_no_phone`)."""
-    return any(
-        e.get("event") == "user" and has_no_phone(str(e.get("text") or "")) for e in tracker.events
-    )
-
-
 async def _note_no_phone_once(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """Note on the urgent ticket that there is no phone to call, and say so, once: the phone is
     not asked again (`required_slots`), and the resident knows the crew comes to the door."""
@@ -475,7 +468,7 @@ async def _note_no_phone_once(dispatcher: CollectingDispatcher, tracker: Tracker
         for e in tracker.events
         if e.get("event") == "bot"
     )
-    if not number or said_before or not _no_phone_said(tracker):
+    if not number or said_before or not said_no_phone(tracker):
         return
     await in_db(
         ticket_service.note_on_ticket,

@@ -467,3 +467,44 @@ async def test_a_burst_not_known_to_the_store_or_with_water_seen_stays_urgent(
     assert texts(dispatcher)[0] == "utter_emergency_water"
     (ticket,) = _tickets(store)
     assert ticket.urgent
+
+
+def _urgent_view(phone: str | None) -> ticket_service.TicketView:
+    return ticket_service.TicketView(
+        ticket_no="BX202611270001",
+        kind="BX",
+        status="new",
+        urgent=True,
+        fault_type="leak",
+        address="阳光花园19号楼2单元301",
+        phone=phone,
+        visit_start=None,
+        visit_end=None,
+        first_reply_due=NOW,
+        on_site_due=NOW,
+        resolve_due=NOW,
+        created_at=NOW,
+        channel="rest",
+        sender_id="u",
+    )
+
+
+@pytest.mark.parametrize(
+    ("said_before", "response"),
+    [
+        ("我没手机 家里也没装电话", "utter_urgent_repair_updated"),
+        ("好的", "utter_urgent_phone_missing"),
+    ],
+)
+async def test_a_resident_with_no_phone_is_not_asked_for_one_in_the_confirmation(
+    said_before: str, response: str
+) -> None:
+    """Played after the review: 我没手机 用的邻居的 got "已注明无联系电话，师傅直接上门" and, in the
+    same turn, the confirmation asking 请再留一个联系电话."""
+    dispatcher = CollectingDispatcher()
+    await actions.emergency.tell_urgent_completed(
+        dispatcher, tracker(user_turn(said_before, "inform")), _urgent_view(None)
+    )
+    assert texts(dispatcher)[0] == response
+    if response == "utter_urgent_repair_updated":
+        assert said(dispatcher, response)["phone"] == actions.emergency.NO_PHONE_SHOWN
