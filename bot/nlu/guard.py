@@ -31,7 +31,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.answers import yes_no_answer
 from bot.nlu.clauses import CLAUSES, clause_intents, is_question, starts_new_matter
-from bot.nlu.denials import denied_request, puts_off_visit
+from bot.nlu.denials import denied_request, has_no_phone, puts_off_visit
 from bot.nlu.door_stranger import stranger_at_door
 from bot.nlu.faults import fault_type_of
 from bot.nlu.form_answers import only_asks_what_it_costs, withholds_phone
@@ -558,9 +558,13 @@ def topic_confidence(message: Message) -> float:
 
 
 def _withholds_phone(text: str) -> bool:
-    """A contact number withheld out of distrust (`withholds_phone`), the request not taken back
-    (电话不想给 那不修了 ends it; 不想给 alone is no giving up)."""
-    return withholds_phone(text) and not takes_request_back(text)
+    """A contact number withheld out of distrust (`withholds_phone`) or none to give (我没手机 用的
+    邻居的, `has_no_phone`, which read as a KB question got topic buttons), the request not taken
+    back (电话不想给 那不修了 ends it; 不想给 alone is no giving up). A question beside the missing
+    phone (我没手机 怎么交费) stays a question."""
+    if takes_request_back(text):
+        return False
+    return withholds_phone(text) or (has_no_phone(text) and not is_question(text))
 
 
 def _not_about_notices(intent: str | None, text: str) -> bool:

@@ -539,3 +539,17 @@ def test_a_denial_keeps_a_cancellation_or_a_goodbye(text: str, classified: str) 
 )
 def test_a_denial_of_what_the_bot_started_is_a_deny(text: str, classified: str) -> None:
     assert _corrected(_parsed(text, classified)) == "deny"
+
+
+@pytest.mark.parametrize(
+    ("text", "classified"),
+    [("我没手机 用的邻居的", "faq"), ("家里没装电话，手机也没有", "out_of_scope")],
+)
+def test_no_phone_to_give_answers_the_phone_question(text: str, classified: str) -> None:
+    """Read as a KB question, 我没手机 用的邻居的 got topic buttons at the phone question; it is
+    the answer to it (the form notes there is none)."""
+    assert _corrected(_parsed(text, classified)) == "inform"
+
+
+def test_a_question_beside_a_missing_phone_stays_a_question() -> None:
+    assert _corrected(_parsed("我没手机 怎么交暖气费啊", "faq")) == "faq"
