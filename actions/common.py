@@ -54,7 +54,12 @@ from bot.nlu.contact_fix import (
     numbers_for_the_visit,
 )
 from bot.nlu.denials import has_no_phone
-from bot.nlu.form_answers import detail_of_request, offers_a_time, withholds_phone
+from bot.nlu.form_answers import (
+    detail_of_request,
+    offers_a_time,
+    refuses_asked_phone,
+    withholds_phone,
+)
 from bot.nlu.numbers import (
     landline_told,
     normalise_account_no,
@@ -1326,6 +1331,14 @@ class ContactSlots:
             latest_text(tracker)
         ):
             return {"phone": None}  # 我没手机 家里也没装电话: noted on the ticket, not reproached
+        if (
+            phone is None
+            and tracker.active_loop.get("name") in VISIT_FORMS
+            and visit_without_phone(tracker)
+        ):
+            # 我没手机 / 说了不留就是不留: the fitter comes to the door, the question ends
+            dispatcher.utter_message(response="utter_visit_without_phone")
+            return {"phone": None}
         if phone is None and withholds_phone(str(value or "")):
             # 凭什么要我电话 别拿去推销: what the number is for, then the question again
             dispatcher.utter_message(response="utter_phone_why")
@@ -1731,6 +1744,27 @@ def leave_form(tracker: Tracker) -> list[EventType]:
         SlotSet("pending", None),
         *(SlotSet(slot, None) for slot in FORM_SLOTS.get(form, ())),
     ]
+
+
+#: Forms whose visit can go ahead with no contact phone: the fitter knocks in the window booked.
+VISIT_FORMS = frozenset({"repair_form", "temp_check_form"})
+#: What a visit's read-back and confirmation show for the phone when there is none.
+NO_PHONE_VISIT = "未留（工作人员按约定时间直接上门，请家里留人）"
+
+
+def visit_without_phone(tracker: Tracker) -> bool:
+    """Whether a visit goes ahead with no contact phone: the resident has none (`said_no_phone`)
+    or refused the phone question twice (`refuses_asked_phone`; dev haw-037 was asked seven
+    times after 不留电话 你们直接来敲门就行). The read-back and the confirmation say so."""
+    if said_no_phone(tracker):
+        return True
+    refusals, asked = 0, None
+    for event in tracker.events:
+        if event.get("event") == "slot" and event.get("name") == "requested_slot":
+            asked = event.get("value")
+        elif event.get("event") == "user" and asked == "phone":
+            refusals += refuses_asked_phone(str(event.get("text") or ""))
+    return refusals >= 2
 
 
 def said_no_phone(tracker: Tracker) -> bool:

@@ -20,8 +20,10 @@ from rasa_sdk.types import DomainDict
 
 from actions.applications import read_back_items, tell_late_once
 from actions.common import (
+    NO_PHONE_VISIT,
     SECOND_PHONE,
     SMS_CHANNEL,
+    VISIT_FORMS,
     bot_said_within,
     channel_of,
     guarded,
@@ -34,6 +36,7 @@ from actions.common import (
     unanswered_run,
     uttered,
     value_before_this_message,
+    visit_without_phone,
     window_of,
 )
 from bot.base import clock
@@ -212,6 +215,8 @@ def read_back_details(form: str, tracker: Tracker, sms: bool = False) -> list[tu
     phone = slot("phone")
     if phone and not (sms and phone == sender_phone(tracker)):
         details.append(("联系电话", mask_phone(phone)))
+    elif not phone and form in VISIT_FORMS and visit_without_phone(tracker):
+        details.append(("联系电话", NO_PHONE_VISIT))
     if slot(SECOND_PHONE):
         details.append(("备用电话", mask_phone(slot(SECOND_PHONE))))
     if form in ("repair_form", "temp_check_form") or (form == "verify_form" and slot("visit_time")):

@@ -19,6 +19,7 @@ from actions.building_fault import BUILDING_NOTE, building_fault_said, tell_buil
 from actions.common import (
     AFTER_OUTAGE,
     APOLOGY,
+    NO_PHONE_VISIT,
     OUTAGE_DECLINED,
     OUTAGE_OFFER,
     PLAIN_APOLOGY,
@@ -50,6 +51,7 @@ from actions.common import (
     sender_account,
     sender_phone,
     value_before_this_message,
+    visit_without_phone,
     window_of,
     with_second_number,
 )
@@ -185,8 +187,9 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
         下午来就行: no urgent ticket) is booked like any repair, in the window they gave; it was
         filed for "尽快" and their afternoon dropped."""
         slots = await super().required_slots(domain_slots, dispatcher, tracker, domain)
-        if tracker.get_slot("urgent_ticket_no") and said_no_phone(tracker):
-            # 我没手机 家里也没装电话: the crew goes straight to the address (players' p4-080)
+        if visit_without_phone(tracker):
+            # 我没手机 家里也没装电话 (players' p4-080), a phone refused twice (dev haw-037): the
+            # crew or the fitter goes straight to the address
             slots = [s for s in slots if s != "phone"]
         if tracker.get_slot("urgent_ticket_no") or building_fault_said(tracker):
             # a whole building cold: the dispatcher sends someone to the building now
@@ -617,7 +620,7 @@ class ActionSubmitRepair(Action):
                 ticket_no=ticket.ticket_no,
                 fault=ticket_service.FAULT_NAMES.get(fault, fault),
                 address=address,
-                phone=mask_phone(phone),
+                phone=mask_phone(phone) or NO_PHONE_VISIT,
                 window=clock.format_window(*window) if window else "尽快",
                 first_reply=clock.format_due(ticket.first_reply_due),
                 resolve=clock.format_due(ticket.resolve_due),

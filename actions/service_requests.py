@@ -34,6 +34,7 @@ from actions.common import (
     resident_words,
     sender_account,
     value_before_this_message,
+    visit_without_phone,
     window_of,
     with_second_number,
 )
@@ -114,6 +115,18 @@ class ValidateTempCheckForm(ContactSlots, ReadBackSlot, FormValidationAction):
     def name(self) -> str:
         """The form validation action's name, as in domain.yml."""
         return "validate_temp_check_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        """No phone for a resident who has none or refused it twice (`visit_without_phone`):
+        whoever measures comes to the door in the window booked."""
+        slots = await super().required_slots(domain_slots, dispatcher, tracker, domain)
+        return [s for s in slots if s != "phone" or not visit_without_phone(tracker)]
 
     @guarded
     async def run(

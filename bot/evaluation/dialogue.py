@@ -640,18 +640,49 @@ def _ticket_differences(expected: ExpectedTicket, ticket: TicketRow) -> list[str
     return wrong
 
 
-def _ticket_failures(expect: Expectation, tickets: Sequence[TicketRow]) -> list[Failure]:
+#: What a read-back shows for each kind of ticket it is about to file (actions/readback.py):
+#: the 报停's 事项, the complaint's 类别, the repair's 问题; a 测温 shows only where and when.
+_READ_BACK_KINDS = (("报停", "BT"), ("类别：", "TS"), ("问题：", "BX"), ("上门时间", "CW"))
+_READ_BACK_START = "提交前跟您核对"
+_READ_BACK_WITHDRAWN = "utter_read_back_withdrawn"
+
+
+def withdrawn_before_filing(turns: Sequence[Turn]) -> frozenset[str]:
+    """The kinds of ticket the resident took back at their read-back, before anything was filed.
+
+    Writers do not know the bot reads a ticket back before filing it, so "撤了吧" said right
+    after giving the details is written as "created, then cancelled" (`cancelled: [BX]`). At
+    the read-back the same words leave nothing filed and nobody coming, which is what the
+    resident asked for; that counts as the cancellation (docs/dialogue.md)."""
+    kinds: set[str] = set()
+    shown = ""
+    for turn in turns:
+        if _READ_BACK_WITHDRAWN in turn.responses and shown:
+            kinds.add(next((k for word, k in _READ_BACK_KINDS if word in shown), ""))
+            shown = ""
+        shown = next((r for r in reversed(turn.replies) if _READ_BACK_START in r), shown)
+    return frozenset(kinds - {""})
+
+
+def _ticket_failures(
+    expect: Expectation, tickets: Sequence[TicketRow], withdrawn_early: frozenset[str] = frozenset()
+) -> list[Failure]:
     """Expected tickets present with their fields, cancellations done, nothing unexpected.
 
-    A kind listed under `cancelled` needs a cancelled ticket of that kind; when the same kind is
-    also listed under `tickets`, that cancelled ticket is the expected one (created, then
+    A kind listed under `cancelled` needs a cancelled ticket of that kind, or none of that kind
+    at all when the resident withdrew it at its read-back (`withdrawn_early`); when the same kind
+    is also listed under `tickets`, that cancelled ticket is the expected one (created, then
     withdrawn) and its fields are checked. Every other expected ticket must be open.
     """
     failures: list[Failure] = []
     pool = list(tickets)
     withdrawn: list[TicketRow] = []
+    never_filed: set[str] = set()
     for kind in expect.cancelled:
         done = next((t for t in pool if t.kind == kind and t.status == _CANCELLED), None)
+        if done is None and kind in withdrawn_early and not any(t.kind == kind for t in tickets):
+            never_filed.add(kind)  # the ticket the writer saw made and withdrawn: not made
+            continue
         if done is None:
             found = [f"{t.ticket_no} ({t.status})" for t in tickets if t.kind == kind]
             failures.append(
@@ -670,7 +701,7 @@ def _ticket_failures(expect: Expectation, tickets: Sequence[TicketRow]) -> list[
         if from_pool:
             candidates = [t for t in pool if t.kind == expected.kind]
         if not candidates:
-            if any(t.kind == expected.kind for t in tickets):
+            if expected.kind in never_filed or any(t.kind == expected.kind for t in tickets):
                 continue  # expected and cancelled, but not cancelled: reported above
             failures.append(
                 Failure(f"ticket missing: {expected.kind}", f"no {expected.kind} ticket")
@@ -763,7 +794,7 @@ def _expectation_failures(
     expect = conversation.expect
     tickets = turns[-1].tickets if turns else ()
     replies = [reply for turn in turns for reply in turn.replies]
-    failures = _ticket_failures(expect, tickets)
+    failures = _ticket_failures(expect, tickets, withdrawn_before_filing(turns))
     handed_over = any(t.handed_over for t in turns) or any(t.kind == _HANDOFF_KIND for t in tickets)
     shown = detect_outcomes(conversation, replies, handed_over, context)
     for outcome in expect.outcomes:

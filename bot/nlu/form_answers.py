@@ -240,6 +240,11 @@ _PHONE_HELD_BACK = re.compile(
     rf"{_THE_PHONE}号?码?(?:就|也|还是|可|先)?(?:不|不想|不愿意?|不方便|没法|不能|不敢)"
     r"(?:给|留|说|提供|告诉|报)"
 )
+#: A refusal that names no phone, said where the phone was asked (说了不留就是不留 还问, 不给,
+#: 没必要留吧): only the question it answers makes it the phone's.
+_REFUSAL_AT_THE_QUESTION = re.compile(
+    r"不(?:想|愿意?|方便)?(?:留|给|告诉|提供)|没必要(?:留|给)|就是不|别(?:再)?问了|还问"
+)
 #: Why it is wanted, that it is withheld, or what the resident fears it is used for.
 _WITHHOLDING = re.compile(
     r"凭什么|为啥|为什么|干嘛|干啥|非得|非要|不想|不愿|不给|不留|不方便|不能|不敢|推销|骚扰|泄露|广告"
@@ -261,3 +266,12 @@ def withholds_phone(text: str | None) -> bool:
     if _PHONE_HELD_BACK.search(canonical):
         return True
     return _PHONE_GIVEN.search(canonical) is not None and _WITHHOLDING.search(canonical) is not None
+
+
+def refuses_asked_phone(text: str | None) -> bool:
+    """Whether `text`, the answer to the phone question, refuses it: withheld with the phone
+    named (`withholds_phone`) or a bare refusal (说了不留就是不留 还问), and no number in it."""
+    canonical = _canonical(text)
+    if not canonical or _A_NUMBER.search(canonical):
+        return False
+    return withholds_phone(text) or _REFUSAL_AT_THE_QUESTION.search(canonical) is not None

@@ -802,3 +802,22 @@ def test_the_command_is_registered_and_refuses_a_bad_file(
     assert "bad:x.steps" in capsys.readouterr().err
     assert cli.main(["dialogue", "--files", str(tmp_path / "missing.yml")]) == 2
     assert cli.main(["dialogue", "--gate", "120%"]) == 2
+
+
+def test_a_ticket_taken_back_at_its_read_back_counts_as_cancelled() -> None:
+    """Writers do not know of the read-back: 撤了吧 said there leaves nothing filed (dev hav-023,
+    hav-047), which is the cancellation they expected; another kind's read-back is not."""
+    read_back = "提交前跟您核对一下： / · 问题：暖气不热 / · 地址：和平里2号楼1单元302"
+    shown = Turn("今天下午 电话13701098765", (read_back,), responses=("utter_read_back",))
+    taken_back = Turn("那个单子帮我撤了吧", ("好的，这次就不提交了",), responses=(
+        "utter_read_back_withdrawn",
+    ))
+    repair_withdrawn = _conversation(
+        [Step("报修")], expect=Expectation(tickets=(ExpectedTicket("BX"),), cancelled=("BX",))
+    )
+    assert judge(repair_withdrawn, _transcript(shown, taken_back), CONTEXT).goal
+    complaint_withdrawn = _conversation([Step("投诉")], expect=Expectation(cancelled=("TS",)))
+    assert _keys(complaint_withdrawn, _transcript(shown, taken_back)) == ["not cancelled: TS"]
+    # the read-back shown but not taken back: nothing was cancelled
+    never_withdrawn = _keys(repair_withdrawn, _transcript(shown))
+    assert never_withdrawn == ["not cancelled: BX", "ticket missing: BX"]

@@ -21,6 +21,9 @@ NOW = datetime(2026, 12, 7, 10, 0, tzinfo=timezone(timedelta(hours=8)))
         ("stop_next_season", "户号是0102345679"),
         ("stop_next_season", "那就登记上吧"),
         ("stop_next_season", "报停的事 办吧"),
+        # dev hav-024: read as a goodbye, the 报停 was lost and its withdrawal found nothing
+        ("stop_next_season", "那就先给我报上明年那一季的吧"),
+        ("stop_next_season", "行 那先报上"),
         # the remembered fee query (您刚才还提到要查暖气费): named, or a 户号
         ("second:query_fee", "暖气费呢"),
         ("second:query_fee", "费用呢？交了吗"),
@@ -51,7 +54,8 @@ def test_going_on_with_the_offered_task_is_a_yes(offer: str, text: str) -> None:
     ("offer", "text"),
     [
         ("stop_next_season", "不用了，明年再说"),
-        ("stop_next_season", "报停了还用交基础费吗"),  # a question about it, answered as one
+        ("stop_next_season", "报停了还用交基础费吗"),
+        ("stop_next_season", "明年再说吧"),  # a question about it, answered as one
         ("second:query_fee", "换个阀门要多少钱"),  # another cost
         ("second:query_fee", "维修费多少"),
         ("second:query_fee", "费就先不查了"),
