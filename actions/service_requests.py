@@ -673,6 +673,9 @@ class ActionSubmitComplaint(Action):
             category=category,
             ack=clock.format_due(ticket.first_reply_due),
             close=clock.format_due(ticket.resolve_due),
+            # the hours too: residents check the promise (24/48 小时), not only the clock time
+            reply_hours=f"{policy().response.first_reply_hours:g}",
+            close_hours=f"{policy().complaint.close_hours:g}",
         )
         return [
             SlotSet("complaint_category", None),

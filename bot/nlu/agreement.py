@@ -59,6 +59,10 @@ _SIGN_OFF = re.compile(
     r"|回头(?:再)?(?:聊|说|联系)|等(?:你们?|您)?的?(?:电话|消息|通知|联系)"
     r"|有事(?:打|给)?[我俺](?:打)?电话|不(?:用|必)回(?:复|了)?"
 )
+#: Words that add a request to the one read back, not replace it (这个也一起给我解决, 顺便).
+_ALSO = re.compile(
+    r"也一起|一起(?:给我|帮我|给俺)?(?:解决|办|弄|处理|报|修)|一块儿?(?:办|弄|解决|处理)|顺便|捎带|同时"
+)
 #: A question about the list is no yes (对吗, 是吗？): anything else that is not agreement,
 #: thanks, urging or a detail on the list is left over and makes it no yes (不过是5号楼, 取消).
 _ASKING = re.compile(r"吗|[?？]")
@@ -210,6 +214,11 @@ def adds_a_request(
     (players' class A). Followed by the same kind (对 那什么时候来修 at the repair's read-back)
     it is a question about this request, not a second one."""
     canonical = to_canonical(str(text or "")).strip()
+    if not _OPENING.match(canonical) and _ALSO.search(canonical) and not gives_up(canonical):
+        # 暖气到现在还是不热，这个也一起给我解决 at a complaint's read-back (dev hav-020): the
+        # complaint stands and the repair is added; it used to replace the complaint
+        form = ADDED_REQUEST_FORMS.get(str(intent))
+        return form if form is not None and confirming and form != confirming else None
     if not _OPENING.match(canonical) or _NOT_A_YES.match(canonical):
         return None
     rest = _OPENING.sub("", canonical, count=1)

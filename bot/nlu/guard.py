@@ -394,7 +394,8 @@ class IntentCorrections(StatelessComponent):
                 meant = "query_ticket"
             elif name in _FOLLOW_UP_LOOKALIKES and asks_after_filed_request(text):
                 meant = "query_ticket"  # 刚才俺投诉的那个 多长时间回话: not a second complaint
-            elif name == "file_complaint" and asks_for_a_manager(text):
+            elif name in _MANAGER_CALL_LOOKALIKES and asks_for_a_manager(text):
+                # 恁们领导呢 让领导给俺回个电话 (dev hav-022 heard the hotline, then KB buttons)
                 meant = "request_human"
             elif name == "goodbye" and asks_for_repair(text):
                 meant = "report_repair"
@@ -454,6 +455,11 @@ _NOT_A_MOVE = frozenset({"correct_info", "cancel_ticket", "request_human", "deny
 #: Intents a contact number withheld out of distrust (凭什么要我电话？不想给，你们别拿去推销) is
 #: mistaken for: as a complaint it left the repair form, as the topic of changing the registered
 #: number it was answered with that. As `inform` the form tells what the number is for.
+#: Intents a manager asked to call back is mistaken for: the grievance, the hotline topic, a
+#: sign of anger the classifier could not place.
+_MANAGER_CALL_LOOKALIKES = frozenset(
+    {"file_complaint", KB_INTENT, "out_of_scope", "inform", FALLBACK_INTENT}
+)
 _PHONE_WITHHELD_LOOKALIKES = frozenset(
     {"file_complaint", KB_INTENT, "out_of_scope", "unsubscribe", "deny", FALLBACK_INTENT}
 )

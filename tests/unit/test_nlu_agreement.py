@@ -108,3 +108,20 @@ def test_a_yes_declining_another_request(text: str, form: str | None, yes: bool)
     assert agrees_to_read_back(text, HELD, form=form) is yes
     if yes:
         assert adds_a_request("deny", text, form) is None  # and no second request either
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "confirming", "started"),
+    [
+        # dev hav-020: the complaint was replaced by the repair
+        ("report_repair", "暖气还是不热，这个也一起给我解决", "complaint_form", "repair_form"),
+        ("request_temp_check", "顺便再给我约个测温", "repair_form", "temp_check_form"),
+        # the same kind, or a request given up, adds nothing
+        ("report_repair", "这个也一起给我解决", "repair_form", None),
+        ("report_repair", "算了 投诉也白搭 顺便给我修修暖气吧", "complaint_form", None),
+    ],
+)
+def test_a_request_added_with_also_keeps_the_one_read_back(
+    intent: str, text: str, confirming: str, started: str | None
+) -> None:
+    assert adds_a_request(intent, text, confirming) == started

@@ -553,3 +553,16 @@ def test_no_phone_to_give_answers_the_phone_question(text: str, classified: str)
 
 def test_a_question_beside_a_missing_phone_stays_a_question() -> None:
     assert _corrected(_parsed("我没手机 怎么交暖气费啊", "faq")) == "faq"
+
+
+@pytest.mark.parametrize(
+    ("text", "classified"),
+    [
+        ("整啥玩意儿呢 俺家暖气跟冰坨子似的 打恁们电话老占线 恁们领导呢 让领导给俺回个电话", "faq"),
+        ("别整那些没用的 就让管事儿的给俺打过来", "faq"),
+        ("叫你们经理给我回电", "out_of_scope"),
+    ],
+)
+def test_a_manager_asked_to_call_back_is_a_person(text: str, classified: str) -> None:
+    """Dev hav-022 heard the hotline it could not reach, then KB topic buttons."""
+    assert _corrected(_parsed(text, classified)) == "request_human"
