@@ -1333,7 +1333,7 @@ class ContactSlots:
             return {"phone": None}  # 我没手机 家里也没装电话: noted on the ticket, not reproached
         if (
             phone is None
-            and tracker.active_loop.get("name") in VISIT_FORMS
+            and tracker.active_loop.get("name") in PHONELESS_VISIT_FORMS
             and visit_without_phone(tracker)
         ):
             # 我没手机 / 说了不留就是不留: the fitter comes to the door, the question ends
@@ -1746,8 +1746,9 @@ def leave_form(tracker: Tracker) -> list[EventType]:
     ]
 
 
-#: Forms whose visit can go ahead with no contact phone: the fitter knocks in the window booked.
-VISIT_FORMS = frozenset({"repair_form", "temp_check_form"})
+#: Forms that book a fitter's visit: it can go ahead with no contact phone (the fitter knocks in
+#: the window booked), and 先不约了 puts it off (`actions.denials`).
+PHONELESS_VISIT_FORMS = frozenset({"repair_form", "temp_check_form"})
 #: What a visit's read-back and confirmation show for the phone when there is none.
 NO_PHONE_VISIT = "未留（工作人员按约定时间直接上门，请家里留人）"
 

@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import leave_form, policy, raw_text
+from actions.common import PHONELESS_VISIT_FORMS, leave_form, policy, raw_text
 from bot.nlu.denials import denied_request, puts_off_visit
 from bot.nlu.requests import takes_request_back
 
@@ -19,8 +19,6 @@ DENIED_FORMS: dict[str, tuple[str, str]] = {
     "complaint_form": ("file_complaint", "投诉"),
     "repair_form": ("report_repair", "报修"),
 }
-#: Forms that book a visit, which 先不约了 puts off.
-VISIT_FORMS = frozenset({"repair_form", "temp_check_form"})
 
 async def denial_ends_form(
     dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -38,7 +36,8 @@ async def denial_ends_form(
     if request is not None and denied_request(text) == request and not takes_request_back(text):
         dispatcher.utter_message(response="utter_denied_stopped", what=name)
         return leave_form(tracker)
-    if form in VISIT_FORMS and puts_off_visit(text) and denied_request(text) is None:
+    if form in PHONELESS_VISIT_FORMS and puts_off_visit(text) and denied_request(text) is None:
+        # 先不约了: the visit is put off
         dispatcher.utter_message(response="utter_visit_put_off", hotline=policy().company.hotline)
         return leave_form(tracker)
     return None

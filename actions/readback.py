@@ -21,9 +21,9 @@ from rasa_sdk.types import DomainDict
 from actions.applications import read_back_items, tell_late_once
 from actions.common import (
     NO_PHONE_VISIT,
+    PHONELESS_VISIT_FORMS,
     SECOND_PHONE,
     SMS_CHANNEL,
-    VISIT_FORMS,
     bot_said_within,
     channel_of,
     guarded,
@@ -215,7 +215,7 @@ def read_back_details(form: str, tracker: Tracker, sms: bool = False) -> list[tu
     phone = slot("phone")
     if phone and not (sms and phone == sender_phone(tracker)):
         details.append(("联系电话", mask_phone(phone)))
-    elif not phone and form in VISIT_FORMS and visit_without_phone(tracker):
+    elif not phone and form in PHONELESS_VISIT_FORMS and visit_without_phone(tracker):
         details.append(("联系电话", NO_PHONE_VISIT))
     if slot(SECOND_PHONE):
         details.append(("备用电话", mask_phone(slot(SECOND_PHONE))))
