@@ -60,6 +60,7 @@ from bot.nlu.form_answers import (
     refuses_asked_phone,
     withholds_phone,
 )
+from bot.nlu.hall_follow_ups import asks_hall_visit
 from bot.nlu.numbers import (
     landline_told,
     normalise_account_no,
@@ -963,6 +964,22 @@ SIDE_INTENTS = frozenset(
         "send_photo",
     }
 )
+
+
+def hall_asked_in_form(tracker: Tracker) -> bool:
+    """Whether the latest message, sent while a form asks its question, asks about a service
+    hall (你们和平里营业厅周六几点关门 where the visit time was asked, haw-040): a side question,
+    answered beside the form (`actions.service_halls.tell_hall_asked`). Its 和平里 is the
+    hall's name and its 周六 the hall's day: neither is the home's address nor the visit's
+    time, which the form keeps as they were."""
+    if not tracker.active_loop.get("name") or not tracker.get_slot("requested_slot"):
+        return False
+    if latest_intent(tracker) == "query_service_hall":
+        return True
+    text = latest_text(tracker)
+    return "营业厅" in text and asks_hall_visit(text)
+
+
 #: The lines that acknowledge a value taken in passing: not needed when the question asked was
 #: answered too (the next question, or the read-back, follows).
 NOTED = frozenset({"utter_noted_address", "utter_noted_phone", "utter_noted_visit_time"})
@@ -1126,6 +1143,8 @@ class ContactSlots:
         question was asked, a time the entity extractor missed (礼拜六一早 where the address was
         asked) too, unless this message set one already."""
         text = latest_text(tracker)
+        if hall_asked_in_form(tracker):
+            return {}  # 营业厅周六几点关门: the hall's Saturday, no visit on it
         if requested(tracker, "visit_time") and window_said(tracker, text):
             return {"visit_time": text}
         asked = asked_another(tracker, "visit_time")
@@ -1209,6 +1228,10 @@ class ContactSlots:
         correction (`address_meant`)."""
         communities = await read_db(known_communities)
         address = parse_address(str(value or ""), communities)
+        if hall_asked_in_form(tracker) and not (address.building or address.room):
+            # 你们和平里营业厅周六几点关门 at the visit-time question: the hall's name, not the
+            # home (it cleared 和平里1号楼2单元102 and the address was asked again, haw-040)
+            return {"address": _value_before_this_message(tracker, "address")}
         this_message = requested(tracker, "address") or said_now(tracker, value)
         if this_message and (meant := address_meant(latest_text(tracker), communities)):
             # 阳光花园5号楼2单元302，不对，是5号楼1单元302: the address after the correction
@@ -1359,7 +1382,10 @@ class ContactSlots:
     ) -> dict[str, Any]:
         """Turn 明天上午 / 周六下午两点 into an absolute window, stored as `start/end` ISO text. A
         part of the day already over today (下午都行 at 19:50) is tomorrow's, and the resident
-        is told so; a time given where another question was asked is acknowledged in a line."""
+        is told so; a time given where another question was asked is acknowledged in a line.
+        The day of a hall question (`hall_asked_in_form`) leaves the window as it was."""
+        if hall_asked_in_form(tracker):
+            return {"visit_time": _value_before_this_message(tracker, "visit_time")}
         found = None if _time_told_in_passing(tracker) else window_said(tracker, value)
         if found is None:
             if _another_question(tracker, "visit_time"):

@@ -527,7 +527,16 @@ class ActionQueryOutage(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Tell the stops covering the community, or that there are none and offer a repair."""
+        """Tell the stops covering the community, or that there are none and offer a repair;
+        a hall question beside the stop question is answered after it (周四停暖是停一整天吗？另外
+        朝阳那个营业厅周六开门不, hav-005). Right after a hall's answer, a question naming a hall
+        by its community (那和平里那个在哪 周六几点到几点, hav-030) is about that hall."""
+        from actions.service_halls import answer_hall_follow_up, tell_hall_asked  # imports this
+
+        if not tracker.active_loop.get("name") and await answer_hall_follow_up(
+            dispatcher, tracker, after_task=False
+        ):
+            return [SlotSet("pending", None)]
         now = clock.now()
         community = await community_of(tracker)
         unserved = None if community else await unserved_community_named(tracker)
@@ -567,6 +576,7 @@ class ActionQueryOutage(Action):
             ]
         if not found:
             answer_faq_clauses(dispatcher, tracker)  # 和平里停暖了没？另外暖气费一平米多少钱
+            await tell_hall_asked(dispatcher, tracker)
             dispatcher.utter_message(response="utter_no_outage", community=community)
             return [SlotSet("pending", "repair")]
         # 到底怎么回事！！也没个通知 / 今晚之前必须来暖气 家里有老人: sorry first, then the facts
@@ -586,6 +596,7 @@ class ActionQueryOutage(Action):
             # a stop in three days is not why the flat is cold today: say so, not imply it
             dispatcher.utter_message(response=NOT_STARTED, community=community)
         answer_faq_clauses(dispatcher, tracker)
+        await tell_hall_asked(dispatcher, tracker)
         second = offer_second_request(
             dispatcher,
             tracker,

@@ -41,6 +41,8 @@ MAP_LINK = "https://uri.amap.com/marker?position={lon:.6f},{lat:.6f}&name={name}
 _WEEKDAY_NAMES = "一二三四五六日"
 _WEEKEND = re.compile("周末|双休")
 _ASKS_DOCUMENTS = re.compile("带什么|带啥|带哪些|材料|证件|手续")
+#: The usual days, asked as such (平时, 平常上班的日子, 工作日): the hall's week answers them.
+_USUAL_DAYS = re.compile("平时|平常|平日|工作日|上班的日子|上班的时候")
 _HALL_SUFFIXES = ("营业厅", "服务厅", "服务网点", "网点", "服务中心", "客服中心")
 #: Words residents use for a holiday that the registry names otherwise (十一 for 国庆 is left
 #: out: the pipeline's text has it as 11, like 11号楼).
@@ -292,7 +294,9 @@ def _holiday_named(hall_days: Sequence[SpecialDay], text: str, today: date) -> l
 
 def asked_days(text: str, registry: Registry, today: date) -> list[date]:
     """The days the text asks about: a holiday it names, 周末 (both days), a date or weekday;
-    [] when it names none (then the question is about now)."""
+    [] when it names none (then the question is about now) or asks about the usual days
+    (`_USUAL_DAYS`: 那平常上班的日子几点关门 is the week's hours, not today's)."""
+    text = _USUAL_DAYS.sub(" ", text)  # 工作日 / 上班的日子 read as today by `find_day`
     days = (*registry.holidays, *(d for h in registry.halls for d in h.days))
     holiday = _holiday_named(days, text, today)
     if holiday:
@@ -475,7 +479,9 @@ class Question:
     their account), with `community_point` where it lies, if the store knows. `earlier` is what
     they said just before: 得带什么材料 after a message about 过户 asks about 过户. `shown` is
     the hall answer a short follow-up asks about (几点关门 after 和平里营业厅's hours): when the
-    text names no hall, the first hall it names is the one asked about.
+    text names no hall, the first hall it names is the one asked about. `task` is the answer
+    that sent the resident to a hall (过户, 开栓): a hall that does that errand is chosen, and
+    its documents are not listed again.
     """
 
     text: str = ""
@@ -484,6 +490,7 @@ class Question:
     community_point: tuple[float, float] | None = None
     earlier: str = ""
     shown: str = ""
+    task: str = ""
 
 
 ASK_WHERE = "告诉我您住在哪个小区，或在微信里发送位置，我帮您找最近的营业厅。"
@@ -561,8 +568,9 @@ def answer(registry: Registry, question: Question, now: datetime, policy: Policy
     if service is None and _ASKS_DOCUMENTS.search(question.text):
         service = asked_service(registry, question.earlier)
     candidates = list(registry.halls)
-    if service is not None:
-        candidates = offering(registry.halls, service) or candidates
+    errand = service or asked_service(registry, question.task)
+    if errand is not None:
+        candidates = offering(registry.halls, errand) or candidates
     chosen = choose_halls(candidates, question)
     if question.point is not None and not chosen:
         return [f"您发送的位置附近没有我们的营业厅。营业厅地址可拨打服务热线 {hotline} 询问。"]
@@ -615,8 +623,9 @@ def answer_from_store(
     policy: Policy,
     earlier: str = "",
     shown: str = "",
+    task: str = "",
 ) -> list[str]:
     """`answer` on the stored registry, with where the asker's community lies (one read)."""
     community_point = location_of(session, community) if community else None
-    question = Question(text, point, community, community_point, earlier, shown)
+    question = Question(text, point, community, community_point, earlier, shown, task)
     return answer(load_registry(session), question, now, policy)

@@ -110,6 +110,8 @@ REALISTIC: dict[str, str] = {
     "late_fee": "含滞纳金 24.69 元。",
     "lead": "没有找到可以取消的测温工单。",
     "limit": str(MAX_MESSAGE_CHARS),
+    "form_task": "测温预约",  # a form taken up again after a side question
+    "form_question": "核对一下信息",
     "message": "查热表读数",  # the message that starts a task (actions.knowledge.TASK_MESSAGES)
     "measured_note": "，您自测 15.5℃，低于标准 2.5℃",
     "on_site": _DUE,
