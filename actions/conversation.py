@@ -77,6 +77,7 @@ from actions.knowledge import (
     question_knowledge,
     task_offer,
 )
+from actions.last_topic import answer_on_last_topic
 from actions.outage import (
     NOT_THE_CAUSE,
     ActionQueryOutage,
@@ -101,6 +102,7 @@ from actions.service_requests import (
     tell_complaint_deadlines,
 )
 from actions.side_questions import answer_repair_cost_asked
+from actions.stop_follow_ups import LOSSES_OFFER, start_losses_claim
 from actions.subscriptions import ASK_COMMUNITY, OFFER, ActionSubscribe, answer_offer
 from actions.tickets import (
     CANCEL_PREFIX,
@@ -501,6 +503,8 @@ class ActionHandleYesNo(Action):
         if pending == COMPLAINT_AFTER_OUTAGE:
             complaint = await answer_complaint_offer(dispatcher, tracker, domain, yes)
             return [*cleared, *complaint]
+        if yes and pending == LOSSES_OFFER:
+            return [*cleared, *start_losses_claim(tracker)]  # 冻坏的货: the claim registered
         if yes and pending in SECOND_FORMS:
             return [*cleared, FollowupAction(SECOND_FORMS[pending])]
         if yes and pending == "second:query_outage":
@@ -532,6 +536,14 @@ class ActionHandleYesNo(Action):
             dispatcher.utter_message(response=OUTAGE_DECLINED)
         if asks_when_heat_returns(latest_text(tracker)) and await community_of(tracker):
             return cleared + await ActionQueryOutage().run(dispatcher, tracker, domain)
+        followed_by = CollectingDispatcher()
+        followed = await answer_on_last_topic(followed_by, tracker)
+        if followed is not None:
+            # 不报修了 那我这店里损失你们管吗 商铺的暖气费…: the questions beside it answered, then
+            # the follow-up about the stop (whose offer, if any, comes last)
+            _answered_question_beside(dispatcher, tracker)
+            dispatcher.messages.extend(followed_by.messages)
+            return cleared + followed
         if _answered_question_beside(dispatcher, tracker):
             return cleared  # 好滴 那发票咋开呀: the question, not "anything else?"
         if pending != AFTER_OUTAGE:
@@ -651,6 +663,9 @@ class ActionCorrectAfterSubmit(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Add the change to the ticket or the waiting call-back, or offer a person."""
+        lost = await answer_lost_number(dispatcher, tracker)
+        if lost is not None:
+            return lost  # 单号不记得了 电话是139…: the call-back that looks the ticket up
         offer = fresh_pending(tracker) or ""
         if offer.startswith(OPEN_REPAIR):
             return await _add_to_open_repair(dispatcher, tracker, offer.removeprefix(OPEN_REPAIR))
@@ -885,6 +900,11 @@ class ActionOutOfScope(Action):
         text = latest_text(tracker)
         if form and cannot_provide(text):
             return []
+        followed = None if form and hesitating(text) else await answer_on_last_topic(
+            dispatcher, tracker
+        )
+        if followed is not None:
+            return followed  # 那热水袋能用吗 after the care advice: that advice's follow-up
         if form and hesitating(text):
             dispatcher.utter_message(response="utter_take_your_time")
         elif tell_door_safety(dispatcher, tracker):
@@ -983,6 +1003,9 @@ class ActionHandleInform(Action):
             completed = await _complete_urgent_ticket(dispatcher, tracker, str(urgent))
             if completed is not None:
                 return completed
+        followed = await answer_on_last_topic(dispatcher, tracker)
+        if followed is not None:
+            return followed  # 那就是说晚上六点多才有热乎气？ after the stop: confirmed or put right
         if await take_resident_reading(dispatcher, tracker):
             return []  # a 室温抽测 household's own reading (actions/sampling.py)
         if _visit_time_after_urgent(tracker):
@@ -1414,6 +1437,10 @@ class ActionAnswerFaq(Action):
         pressed = next(tracker.get_latest_entity_values(KB_TOPIC_ENTITY), None)
         if not pressed and tell_door_safety(dispatcher, tracker):
             return []  # 他没出示工作证 还在门口呢 我怕: do not open, 110, the hotline
+        if not pressed:
+            followed = await answer_on_last_topic(dispatcher, tracker)
+            if followed is not None:
+                return followed  # 是一回事吗 / 多久能给我答复 / 热水袋能用吗: the last topic's
         if not pressed and not tracker.active_loop.get("name"):
             colder = tell_colder_than_neighbours(dispatcher, tracker)
             if colder is not None:
@@ -1710,6 +1737,9 @@ class ActionFallback(Action):
             return []  # 那在哪下载 right after the invoice answer: understood after all
         if tell_stop_day_care(dispatcher, tracker):
             return []  # 停的那天老人咋办 after a stop was told: understood after all
+        followed = await answer_on_last_topic(dispatcher, tracker)
+        if followed is not None:
+            return followed  # 是一回事吗 after a stop was told: understood after all
         text = latest_text(tracker)
         form = tracker.active_loop.get("name")
         if form == "verify_form" and (cannot_provide(text) or asks_for_another_way(text)):

@@ -43,7 +43,7 @@ from bot.nlu.cold_since import cold_for_days
 from bot.nlu.faults import fault_type_of
 from bot.nlu.requests import demands_heat, requests_in
 from bot.nlu.reschedule import moves_a_stop
-from bot.nlu.stop_day import asks_stop_day_care
+from bot.nlu.stop_day import asks_stop_day_care, asks_stop_times
 from bot.services.accounts import contact_of
 from bot.services.outages import (
     OutageView,
@@ -507,6 +507,10 @@ def tell_stop_day_care(
     told = stop_told_lately(tracker) if stop_told is None else stop_told
     if not asks_stop_day_care(latest_text(tracker), told):
         return False
+    if stop_told is None and asks_stop_times(latest_text(tracker)):
+        # 那天几点停几点来 我家里有老人要不要准备啥: the outage answer says the times first, then
+        # these tips (p5-004 heard only the times; with the tips alone, only the tips)
+        return False
     numbers = policy().emergency
     dispatcher.utter_message(
         response="utter_stop_day_care",
@@ -530,13 +534,18 @@ class ActionQueryOutage(Action):
         """Tell the stops covering the community, or that there are none and offer a repair;
         a hall question beside the stop question is answered after it (周四停暖是停一整天吗？另外
         朝阳那个营业厅周六开门不, hav-005). Right after a hall's answer, a question naming a hall
-        by its community (那和平里那个在哪 周六几点到几点, hav-030) is about that hall."""
+        by its community (那和平里那个在哪 周六几点到几点, hav-030) is about that hall; a follow-up
+        about the stop told (今天这一天算不算, 是一回事吗) is answered as such."""
+        from actions.last_topic import answer_on_last_topic  # it imports this module
         from actions.service_halls import answer_hall_follow_up, tell_hall_asked  # imports this
 
         if not tracker.active_loop.get("name") and await answer_hall_follow_up(
             dispatcher, tracker, after_task=False
         ):
             return [SlotSet("pending", None)]
+        followed = await answer_on_last_topic(dispatcher, tracker)
+        if followed is not None:
+            return followed
         now = clock.now()
         community = await community_of(tracker)
         unserved = None if community else await unserved_community_named(tracker)

@@ -31,14 +31,30 @@ from actions.common import (
     read_db,
     this_turn,
 )
-from actions.outage import RECENT_MESSAGES, community_of, describe, tell_outage_asked
+from actions.knowledge import topic_answer
+from actions.outage import (
+    RECENT_MESSAGES,
+    community_of,
+    describe,
+    tell_outage_asked,
+    tell_stop_once,
+)
 from bot.base import clock
 from bot.nlu.clauses import clause_intents
 from bot.nlu.hall_follow_ups import asks_hall_visit, sends_to_hall, without_clauses_of
 from bot.nlu.hall_unreachable import cannot_go_to_hall
 from bot.nlu.requests import asks_lookup_by_address
 from bot.nlu.resident_requests import wants_repair_named
-from bot.services.halls import ASK_WHERE, answer_from_store, asks_hall_detail, is_hall_answer
+from bot.nlu.stop_follow_ups import names_the_stop
+from bot.policy.knowledge import load_knowledge
+from bot.services.halls import (
+    ASK_WHERE,
+    DOCUMENTS_LEAD,
+    answer_from_store,
+    asks_hall_detail,
+    asks_hall_documents,
+    is_hall_answer,
+)
 from bot.services.outages import known_communities, outages_in
 
 #: The `pending` offer after the bot asked where the user lives; `action_handle_inform` takes a
@@ -257,9 +273,12 @@ async def answer_hall_follow_up(
     the question names wins, else the one whose map was shown (the resident's own, not one listed
     as open instead). With `after_task`, a question of when or where to go right after an answer
     that sent the resident to a hall (周六能去办吗 几点关门 after the 过户 answer) gets the hall of
-    their community, for that errand (`hall_after_task`). False when the message is none of these
-    or the bot's last turn showed no hall."""
+    their community, for that errand (`hall_after_task`); 要带啥 gets that hall's documents
+    (`answer_hall_documents`). False when the message is none of these or the bot's last turn
+    showed no hall."""
     text = latest_text(tracker)
+    if await answer_hall_documents(dispatcher, tracker):
+        return True
     said = hall_turn_shown(tracker)
     if not said:
         return after_task and await hall_after_task(dispatcher, tracker)
@@ -336,4 +355,43 @@ async def hall_after_task(dispatcher: CollectingDispatcher, tracker: Tracker) ->
         return False
     for message in messages:
         dispatcher.utter_message(text=message)
+    return True
+
+
+#: The knowledge-base topic of what to bring to a hall in general.
+HALL_DOCUMENTS_TOPIC = "hall_documents"
+
+
+async def answer_hall_documents(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """那要带啥 我去办过户 right after a hall was shown (player findings 5, p5-007, p5-023: the
+    knowledge base's option list): what to bring for the business named, now or just before, at
+    that hall (`bot.services.halls.documents_answer`), else what to bring to a hall at all (the
+    knowledge base's answer); the stop the message names is told once (停暖的事能去那问吗).
+    False when the message asks no such thing or no hall was shown lately."""
+    text = latest_text(tracker)
+    if not asks_hall_documents(text):
+        return False
+    said = hall_turn_shown(tracker)
+    if not said:
+        return False
+    community = await community_of(tracker)
+    messages = await read_db(
+        answer_from_store,
+        text,
+        None,
+        community,
+        clock.now(),
+        policy(),
+        earlier(tracker),
+        "\n".join(said),
+    )
+    documents = [message for message in messages if DOCUMENTS_LEAD in message]
+    if names_the_stop(text):
+        await tell_stop_once(dispatcher, tracker)
+    if documents:
+        for message in documents:
+            dispatcher.utter_message(text=message)
+        return True
+    kb = load_knowledge(policy())
+    dispatcher.utter_message(text=topic_answer(tracker, kb, HALL_DOCUMENTS_TOPIC))
     return True

@@ -478,6 +478,8 @@ def ask_for_the_ticket(dispatcher: CollectingDispatcher, text: str) -> list[Even
 LOOK_UP_FOR_RESIDENT = (
     "住户要查询工单进度，没有工单号，请按地址查找，核对工单登记的联系电话后再告知"
 )
+#: The same, when the resident gave a phone and no address: the tickets left with that phone.
+LOOK_UP_BY_PHONE = "住户要查询工单进度，没有工单号，请按住户留的电话查找工单，核对后再告知"
 
 
 async def ticket_number_lost(
@@ -498,12 +500,13 @@ async def ticket_number_lost(
         (a for a in (parse_address(text, communities) for text in reversed(recent)) if a.is_usable),
         None,
     )
-    if where is None:
+    if where is None and not any(phone_in(text) for text in recent):
         # the number asked for (the set's players answer it), then the way without it, answered
         # by `answer_lost_number`
         dispatcher.utter_message(response="utter_no_tickets")
         dispatcher.utter_message(text=LOST_NUMBER_ASK)
         return []
+    # 单号不记得了 电话是139…, then 我是要查工单 不是查钱: the phone given is where to look
     return await _look_up_for_resident(dispatcher, tracker, where, recent)
 
 
@@ -514,32 +517,42 @@ LOST_NUMBER_ASK = "工单号找不到的话，告诉我地址和联系电话，�
 async def answer_lost_number(
     dispatcher: CollectingDispatcher, tracker: Tracker
 ) -> list[EventType] | None:
-    """The address sent right after `LOST_NUMBER_ASK` (和平里6号楼2单元303 电话150…): the
-    call-back of `ticket_number_lost`; None for any other message."""
+    """The address or the phone sent right after `LOST_NUMBER_ASK` (和平里6号楼2单元303 电话150…,
+    单号不记得了 电话是139…): the call-back of `ticket_number_lost`; None for any other message.
+    A phone alone is where to look too (player findings 5, p5-066: it was read as the bill's
+    lookup, "查金额和读数需要用户号")."""
     if not any(LOST_NUMBER_ASK in str(e.get("text") or "") for e in previous_bot_turn(tracker)):
         return None
     text = latest_text(tracker)
     where = parse_address(text, await read_db(known_communities))
-    if not where.is_usable:
+    if where.is_usable:
+        return await _look_up_for_resident(dispatcher, tracker, where, [text])
+    if phone_in(text) is None:
         return None
-    return await _look_up_for_resident(dispatcher, tracker, where, [text])
+    return await _look_up_for_resident(dispatcher, tracker, None, [text])
 
 
 async def _look_up_for_resident(
-    dispatcher: CollectingDispatcher, tracker: Tracker, where: Address, said: list[str]
+    dispatcher: CollectingDispatcher, tracker: Tracker, where: Address | None, said: list[str]
 ) -> list[EventType]:
-    """The call-back that looks a ticket up by `where`, with the phone the resident gave in
-    `said` (else the conversation's own)."""
+    """The call-back that looks a ticket up by `where` (by the phone when no address was given),
+    with the phone the resident gave in `said` (else the conversation's own)."""
     from actions.conversation import call_back  # conversation imports this module
 
     phone = next((p for p in (phone_in(text) for text in reversed(said)) if p), None)
-    dispatcher.utter_message(
-        text="在这个对话里没有查到您提交过的工单。为保护住户信息，只凭地址和电话不能在这里查看"
-        "工单；我请工作人员按您说的地址查找，核对工单登记的联系电话后回电告诉您进度。"
-    )
-    await hand_to_person(
-        dispatcher, tracker, f"{LOOK_UP_FOR_RESIDENT}，地址：{where.summary()}", phone, call_back
-    )
+    if where is None:
+        dispatcher.utter_message(
+            text="在这个对话里没有查到您提交过的工单。为保护住户信息，只凭电话不能在这里查看"
+            "工单；我请工作人员按您留的电话查找工单，核对后回电告诉您进度。"
+        )
+        what = LOOK_UP_BY_PHONE
+    else:
+        dispatcher.utter_message(
+            text="在这个对话里没有查到您提交过的工单。为保护住户信息，只凭地址和电话不能在这里查看"
+            "工单；我请工作人员按您说的地址查找，核对工单登记的联系电话后回电告诉您进度。"
+        )
+        what = f"{LOOK_UP_FOR_RESIDENT}，地址：{where.summary()}"
+    await hand_to_person(dispatcher, tracker, what, phone, call_back)
     return [SlotSet("pending", None)]
 
 

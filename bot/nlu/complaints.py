@@ -12,6 +12,7 @@ from bot.nlu.addressspans import find_address_spans
 from bot.nlu.faults import fault_type_of
 from bot.nlu.numbers import to_canonical
 from bot.nlu.requests import asks_when_heat_returns
+from bot.nlu.stop_follow_ups import claims_losses
 
 CATEGORIES: tuple[str, ...] = ("服务态度", "维修不及时", "收费问题", "室温不达标", "其他")
 
@@ -86,6 +87,10 @@ def complaint_category_of(text: str) -> str | None:
     text = text.strip()
     if text in CATEGORIES:
         return text
+    if claims_losses(text):
+        # 停暖把店里的酸奶冻坏了 要赔偿: a claim for goods, not the room temperature (its 冻 is
+        # the goods'); none of the categories but 其他 (player findings 5, p5-031)
+        return "其他"
     scores = category_scores(text)
     best = max(scores.values())
     if best == 0:
@@ -239,8 +244,8 @@ def stop_answers_complaint(text: str | None) -> bool:
     whether to complain still. A complaint of something the stop does not answer (nobody was
     told, the staff's conduct, money) is filed as asked."""
     canonical = to_canonical(str(text or ""))
-    if _NOT_TOLD.search(canonical):
-        return False
+    if _NOT_TOLD.search(canonical) or claims_losses(canonical):
+        return False  # nobody told, or goods the cold spoilt (冻坏的货你们赔不赔): not the stop's
     if any(_problem_weight(canonical, other) for other in ("服务态度", "收费问题")):
         return False
     return fault_type_of(canonical) == "no_heat" or asks_when_heat_returns(canonical)

@@ -36,6 +36,7 @@ OFFERED_TASKS: dict[str, str] = {
     "temp_check_after_outage": "temp_check",
     "second:request_temp_check": "temp_check",
     "second:file_complaint": "complaint",
+    "losses_claim": "complaint",  # goods a stop spoilt (actions.stop_follow_ups.LOSSES_OFFER)
     "complaint_after_outage": "complaint",
     "second:query_fee": "fee",
     "second:query_outage": "outage",
@@ -85,7 +86,8 @@ _NAMES: dict[str, tuple[str, ...]] = {
         "测",
         "量",
     ),
-    "complaint": ("投诉", "举报", "反映"),
+    # 那就登记吧 after 现在帮您登记吗？ (the losses of a stop, player findings 5, p5-031)
+    "complaint": ("投诉", "举报", "反映", "登记", "记上", "记下来", "索赔"),
     "fee": (
         "暖气费",
         "取暖费",

@@ -389,7 +389,9 @@ def asks_when_heat_returns(text: str | None) -> bool:
     )
 
 
-_REPLY = re.compile(r"回(话|复|电|个?信|音)|答复|联系|给.{0,2}(说法|信儿|回话|答复)|处理")
+_REPLY = re.compile(
+    r"回(话|复|电|个?信|音)|答复|联系|给.{0,2}(说法|信儿|回话|答复)|处理|(有|出|给)(个)?(结果|说法)"
+)
 
 
 def asks_when_we_reply(text: str | None) -> bool:

@@ -46,6 +46,7 @@ __all__ = [
     "asks_for_a_visit",
     "asks_for_the_number",
     "cancels_named_request",
+    "request_instead",
     "request_reminded",
     "states_a_fault",
     "wants_meter_checked",
@@ -295,6 +296,43 @@ _NOT_ANOTHER = re.compile(r"不是(?:要|想|让你|让你们)?(?:查|交|缴|�
 #: The knowledge-base topic of the company's phone numbers.
 HOTLINE_TOPIC = "faq/hotline"
 
+# ---- a request put right: this one, not that one ------------------------------------------
+
+#: Intents a request said against the bot's reading is mistaken for (我是要查工单 不是查钱).
+INSTEAD_LOOKALIKES = frozenset({"deny", "correct_info", "query_fee"})
+#: The requests such a message may name, by their words (the ticket lookup first: 查工单 holds no
+#: 查费, but 查单子 must not be read as the bill).
+_MEANT_REQUESTS: tuple[tuple[str, str], ...] = (
+    ("query_ticket", r"(查|看|问)[^，。,.!！?？\s]{0,6}(工单|单子|进度|报修单|投诉单)|工单"),
+    ("report_repair", r"报修|报个修|修暖气|派(个)?(人|师傅)"),
+    ("request_temp_check", r"测温|测室温|量温度"),
+    ("file_complaint", r"投诉"),
+    ("query_fee", r"查(暖气|采暖)?费|查钱|交了没|欠(费|多少)"),
+    ("apply_stop_heating", r"报停"),
+)
+#: Saying the reading was wrong without naming it (不是这个意思, 你理解错了).
+_NOT_THAT_MEANING = re.compile(r"不是(?:这|那)(?:个)?意思|(?:理解|听|看)错了|搞错了")
+#: A request declined in its own words (别给我报停了, 不用报修): none meant.
+_DENIED_BEFORE = re.compile(r"别|不|甭|没|算了")
+#: The part that says what is not meant: 不是查钱, 不是要报修 (up to the next pause).
+_NOT_MEANT = re.compile(r"(?:不是|又不是|并不是|没说|没要)(?:要|想|让你|让你们)?[^，。,.!！?？\s]*")
+
+
+def request_instead(text: str | None) -> str | None:
+    """The request a message puts in place of the bot's reading (我是要查工单 不是查钱, 不是查费
+    是查我报的那个单子, 我要报修 不是投诉): the one it names once the part it denies is taken out;
+    None when it denies nothing or names no request besides (player findings 5, p5-066: read as
+    a no, it got "好的。还有什么可以帮您？")."""
+    canonical = _canonical(text)
+    if not (_NOT_ANOTHER.search(canonical) or _NOT_THAT_MEANING.search(canonical)):
+        return None
+    meant = _NOT_MEANT.sub(" ", canonical)
+    for intent, words in _MEANT_REQUESTS:
+        found = re.search(words, meant)
+        if found and not _DENIED_BEFORE.search(meant[max(0, found.start() - 4) : found.start()]):
+            return intent
+    return None
+
 
 # ---- a request reminded of ----------------------------------------------------------------
 
@@ -361,6 +399,8 @@ def resident_request(intent: str | None, text: str | None, topic: str | None) ->
         and _NOT_ANOTHER.search(_canonical(text))
     ):
         return "apply_stop_heating"  # 我是要报停 不是查费: the 报停, not a no
+    if intent in INSTEAD_LOOKALIKES and (instead := request_instead(text)) and instead != intent:
+        return instead  # 我是要查工单 不是查钱: the ticket lookup, not a no
     if intent == "query_ticket" and asks_for_a_visit(text):
         return "report_repair"
     if intent in REMINDER_LOOKALIKES and (reminded := request_reminded(text)):

@@ -214,6 +214,23 @@ def asks_hall_detail(text: str | None) -> bool:
     return (_HALL_DETAIL.search(words) or _HALL_WAY.search(words)) is not None
 
 
+#: The longest message read as "what do I bring" about the hall just shown (word characters):
+#: 我在幸福里住 停暖的事能去那问吗 需要带啥 (player findings 5, p5-023).
+HALL_DOCUMENTS_MAX_CHARS = 24
+#: How a documents answer (`documents_answer`) reads: its list follows these words.
+DOCUMENTS_LEAD = "请带好："
+
+
+def asks_hall_documents(text: str | None) -> bool:
+    """Whether `text` is a short question about what to bring (那要带啥 我去办过户, 需要带什么证件)
+    that names no hall: read against the hall just shown, it asks what to bring there (a 过户
+    said beside it or before it names the business). A fault or a long number makes it none."""
+    words = _WORD_CHARS.sub("", str(text or ""))
+    if not words or len(words) > HALL_DOCUMENTS_MAX_CHARS or re.search(r"\d{3,}", words):
+        return False
+    return _ASKS_DOCUMENTS.search(words) is not None and not fault_type_of(words)
+
+
 def asks_transport(text: str | None) -> bool:
     """Whether `text` asks how to get to a hall (坐几路车, 地铁能到吗, 怎么走)."""
     return _ASKS_TRANSPORT.search(str(text or "")) is not None
@@ -464,7 +481,7 @@ def documents_answer(service: Service, hall: Hall | None) -> str:
     """`办理过户请带：\n1. …` with the service's note."""
     listed = "\n".join(f"{n}. {doc}" for n, doc in enumerate(documents_for(hall, service), 1))
     where = f"到{hall.name}" if hall else "到营业厅"
-    text = f"{where}办理{service.name}，请带好：\n{listed}"
+    text = f"{where}办理{service.name}，{DOCUMENTS_LEAD}\n{listed}"
     return text + (f"\n{service.note}" if service.note else "")
 
 

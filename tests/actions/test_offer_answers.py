@@ -14,6 +14,7 @@ from actions.applications import NEXT_SEASON_STOP
 from actions.common import AFTER_OUTAGE, SECOND_REQUESTS
 from actions.conversation import CHANGE_TICKET, ActionHandleInform, ActionHandleYesNo
 from actions.service_requests import COMPLAINT_AFTER_OUTAGE, TEMP_CHECK_AFTER_OUTAGE
+from actions.stop_follow_ups import LOSSES_OFFER
 from bot.nlu.offer_answers import OFFERED_TASKS
 
 from .conftest import has_event, offered, slot_values, texts, tracker, user_turn
@@ -28,6 +29,7 @@ def test_every_offer_of_a_task_is_known_to_the_rule() -> None:
         COMPLAINT_AFTER_OUTAGE,
         NEXT_SEASON_STOP,
         CHANGE_TICKET,
+        LOSSES_OFFER,
         "human",
     }
     assert offers == set(OFFERED_TASKS)
