@@ -151,6 +151,8 @@ REALISTIC: dict[str, str] = {
     "visit": f"工作人员仍会按约定 {format_window(_START, _END)} 上门测量，结果以上门测量为准。",
     "stop": "12月9日 08:00 至 12月9日 18:00",
     "changed": "联系电话（改为 139****2234）",
+    # an urgent ticket chased (actions.urgent_tickets._arrival), its promise broken
+    "arrival": f"已超过承诺时间（{_DUE}）",
 }
 
 
