@@ -39,6 +39,7 @@ from bot.nlu.address import (
     Address,
     address_meant,
     corrected,
+    door_alone,
     english_address_in_chinese,
     missing_for_visit,
     parse_address,
@@ -1110,6 +1111,8 @@ class ContactSlots:
                 return {"address": spelled}
             if parse_address(text, await read_db(known_communities)).is_usable:
                 return {"address": text}
+            if door_answered(tracker):
+                return {"address": text}  # 602 after 门牌是几号: completes the home told
             if withholds_door(text, asked=True):
                 return {"address": text}  # 不记得 来了再说: validated, to be told why or filed
         return await prefill_from_account(tracker, "address")
@@ -1255,6 +1258,9 @@ class ContactSlots:
         address = ours(address)
         if address.community is None:
             said = ours(parse_address(latest_text(tracker), communities))
+            if not (said.building or said.room) and (door := door_answered(tracker)):
+                # 602 / 我刚说了602啊 where the rest of the home was asked: its door (class A)
+                said = Address(raw=latest_text(tracker), room=door)
             if named:
                 known = held if held.community else _home_before(tracker, communities, named)
                 if not held.community and on_ticket.community == named:
@@ -1553,6 +1559,21 @@ def _said_in_this_request(tracker: Tracker, response: str) -> bool:
         if uttered(event) == response:
             return True
     return False
+
+
+#: The questions that ask for the rest of a home partly told (actions/address_ask.py).
+REST_QUESTIONS = frozenset({ASK_REST, URGENT_REST})
+
+
+def door_answered(tracker: Tracker) -> str | None:
+    """The door number the latest message gives alone (602, 我刚说了602啊: `door_alone`) where the
+    address is asked and the bot's last turn asked for the rest of a home told in part: that
+    home's door. None otherwise (a bare 602 with nothing of the home known is no address)."""
+    if not requested(tracker, "address"):
+        return None
+    if not any(uttered(event) in REST_QUESTIONS for event in previous_bot_turn(tracker)):
+        return None
+    return door_alone(latest_text(tracker))
 
 
 async def urgent_ticket_home(tracker: Tracker, communities: list[str]) -> Address:

@@ -110,9 +110,11 @@ from actions.tickets import (
     answer_cancellation,
     answer_lost_number,
     answer_ticket_proof,
+    tell_recorded,
     ticket_no_of,
     tickets_asked_about,
 )
+from actions.urgent_tickets import refuse_urgent_cancel
 from bot.base import clock
 from bot.channels.payloads import latest_user_text
 from bot.handoff import messages as handoff_messages
@@ -142,6 +144,7 @@ from bot.nlu.requests import (
     asks_when,
     asks_when_heat_returns,
     asks_when_we_reply,
+    calls_off,
     cannot_provide,
     chases_own_ticket,
     declines_visit,
@@ -671,6 +674,9 @@ class ActionCorrectAfterSubmit(Action):
             return await _add_to_open_repair(dispatcher, tracker, offer.removeprefix(OPEN_REPAIR))
         if offer in BOOKING_OFFERS:
             return await _correct_before_filing(dispatcher, tracker, BOOKING_OFFERS[offer])
+        recorded = await tell_recorded(dispatcher, tracker)
+        if recorded is not None:
+            return recorded  # 地址记对了吧: what the ticket holds, not an offer of a person
         moved = await move_visit(dispatcher, tracker)
         if moved is not None:
             return moved
@@ -1807,8 +1813,16 @@ class ActionStopForm(Action):
         denied = await denial_ends_form(dispatcher, tracker, domain)
         if denied is not None:
             return denied  # 我没说要投诉啊 / 先不约了 (at the read-back too)
+        if urgent and calls_off(latest_text(tracker)):
+            # 我说了不用来人 把单子取消了: never withdrawn by chat; the wish goes on the ticket
+            refused = await refuse_urgent_cancel(dispatcher, tracker, str(urgent))
+            return [*leave_form(tracker), *refused]
         if urgent:
-            dispatcher.utter_message(response="utter_urgent_kept", ticket_no=urgent)
+            dispatcher.utter_message(
+                response="utter_urgent_kept",
+                ticket_no=urgent,
+                duty_phone=policy().emergency.duty_phone,
+            )
         elif form == "verify_form" and cannot_provide(latest_text(tracker)):
             # 手机号换了 / 不记得户号 is no "never mind": it is someone who needs another way.
             dispatcher.utter_message(

@@ -49,6 +49,7 @@ from actions.common import (
     policy,
     previous_bot_turn,
     read_db,
+    resident_words,
     said_no_phone,
     sender_account,
     sender_phone,
@@ -64,6 +65,7 @@ from actions.leak_can_wait import (
     urgent_again,
 )
 from actions.outage import ActionQueryOutage, heating_stopped, tell_stop_once
+from actions.urgent_tickets import chase_urgent, chases, named_urgent
 from bot.base import clock
 from bot.handoff.triggers import upset
 from bot.nlu.address import corrected, parse_address
@@ -74,6 +76,7 @@ from bot.nlu.emergency import (
     detect_emergency,
     emergency_from,
     leak_going_on,
+    leak_in_hand,
     names_only_a_main_burst,
 )
 from bot.nlu.emergency_context import EARLIER_MESSAGES, emergency_in_context
@@ -152,8 +155,14 @@ def label_of(found: Emergency) -> str:
 def emergency_of(tracker: Tracker) -> Emergency | None:
     """The emergency the NLU marker found in the latest message (or the detector finds now)."""
     marked = emergency_from(tracker.latest_message.get(EMERGENCY))
-    # a leak said to wait, then 止不住了: the leak going on as much as with its urgent ticket
-    open_leak = tracker.get_slot(URGENT_TICKET_SLOT) or tracker.get_slot(LEAK_SLOT)
+    # a leak said to wait or booked as ordinary, then 止不住了: the leak going on as much as with
+    # its urgent ticket
+    open_leak = leak_in_hand(
+        tracker.get_slot(URGENT_TICKET_SLOT),
+        tracker.get_slot(LEAK_SLOT),
+        tracker.active_loop.get("name"),
+        tracker.get_slot("fault_type"),
+    )
     return (
         marked
         or detect_emergency(latest_text(tracker))
@@ -256,6 +265,11 @@ async def _new_urgent_ticket(tracker: Tracker, found: Emergency) -> TicketView:
     whoever reported it)."""
     place = await place_named(tracker)
     address = place.pop("address", None) or _collected(tracker, "address")
+    words = latest_text(tracker)
+    if tracker.active_loop.get("name") == REPAIR_FORM and not tracker.get_slot("urgent_ticket_no"):
+        # an ordinary repair being booked turned urgent (滴得越来越快 after 楼上漏水 滴到我家): the
+        # duty team reads what it is about, not only the latest words
+        words = resident_words(tracker, {"report_repair"}, REPAIR_FORM) or words
     draft = TicketDraft(
         kind="BX",
         channel=channel_of(tracker),
@@ -266,7 +280,7 @@ async def _new_urgent_ticket(tracker: Tracker, found: Emergency) -> TicketView:
         address=address,
         fault_type=_fault_of(found, latest_text(tracker)),
         urgent=True,
-        description=f"【紧急：{label_of(found)}】{latest_text(tracker)}"[:2000],
+        description=f"【紧急：{label_of(found)}】{words}"[:2000],
         **(place or (await address_parts(address) if address else {})),
     )
     return await in_db(ticket_service.open_ticket, policy(), draft, clock.now())
@@ -429,6 +443,14 @@ class ActionEmergency(Action):
         )
         if elsewhere is not None:
             return [*elsewhere, *worse, SlotSet("fault_type", None)]
+        try:
+            chased = await _chased_instead(dispatcher, tracker)
+        except Exception:  # the store down: the ticket path below says it was not recorded
+            logger.warning("urgent ticket at hand not read; taking the report as it comes")
+            chased = None
+        if chased is not None:
+            # 师傅还没到 水还在流 (BX…): the urgent ticket at hand chased, never a second one
+            return [*chased, *worse, SlotSet("fault_type", None)]
         incident, place = None, []
         try:
             ticket_no = await _open_urgent_ticket(tracker)
@@ -502,6 +524,60 @@ class ActionEmergency(Action):
             SlotSet("urgent_ticket_no", ticket_no),
             SlotSet("pending", None),
         ]
+
+
+async def _chased_instead(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType] | None:
+    """The answer to an emergency told of an urgent ticket already at hand (player findings 5,
+    class B), after the numbers; None when there is none, or the message names another home.
+
+    The conversation's own ticket, with its address: a message that chases it (师傅还没到 水还在
+    流: `chases`) has it chased and handed to a person. A ticket the conversation named by its
+    number and may see (proved with its contact phone), with no ticket of its own: that leak is
+    the one going on, chased when the message chases, else what the resident says goes on it.
+    Such a resident was given a second urgent ticket and asked for the address again."""
+    text = latest_text(tracker)
+    own = await _open_urgent_ticket(tracker)
+    if own is not None:
+        ticket = await read_db(
+            ticket_service.find_visible, own, channel_of(tracker), tracker.sender_id
+        )
+        if ticket is None or not ticket.address or not chases(text):
+            return None
+    else:
+        ticket = await named_urgent(tracker)
+        if ticket is None:
+            return None
+    if _another_home(ticket, await place_named(tracker)):
+        return None  # 另一套房子也漏了: its own emergency
+    if chases(text):
+        return await chase_urgent(dispatcher, tracker, ticket)
+    await in_db(
+        ticket_service.note_on_ticket,
+        ticket.ticket_no,
+        channel_of(tracker),
+        tracker.sender_id,
+        clock.now(),
+        text,
+    )
+    dispatcher.utter_message(response="utter_emergency_ticket_worse", ticket_no=ticket.ticket_no)
+    return [SlotSet("pending", None)]
+
+
+def _another_home(ticket: TicketView, named: dict[str, Any]) -> bool:
+    """Whether the place a message names is another home than the ticket's: a part both name
+    differs."""
+    if not named or not ticket.address:
+        return False
+    held, said = parse_address(ticket.address), parse_address(str(named.get("address") or ""))
+    pairs = (
+        (held.community, said.community),
+        (held.building, said.building),
+        (held.unit, said.unit),
+        (held.room, said.room),
+    )
+    return any(mine and theirs and mine != theirs for mine, theirs in pairs)
 
 
 #: The one-line reminder of what the urgent ticket still lacks, per question of the repair form
@@ -618,6 +694,8 @@ FOLLOW_UP_RESPONSES = {
     VALVE: "utter_emergency_valve",
     ELECTRICS: "utter_emergency_electrics",
 }
+#: A locked door asked about at a leak: the flat the water comes from, nobody answering.
+LEAK_LOCKED_OUT = "utter_emergency_leak_locked_out"
 #: The emergency questions a form was waiting for, asked again after the follow-up's answer.
 _STILL_NEEDED = {"address": "utter_emergency_need_address", "phone": "utter_emergency_need_phone"}
 
@@ -679,8 +757,13 @@ def answer_emergency_follow_up(dispatcher: CollectingDispatcher, tracker: Tracke
         dispatcher.utter_message(response=_advice_given(tracker), **numbers(p))
         return True
     e = p.emergency
+    response = FOLLOW_UP_RESPONSES[asked]
+    if asked == LOCKED_OUT and _latest_kind(tracker) == "water":
+        # 楼上402没人 敲门没人应 of the flat the water comes from: the crew shuts it off from the
+        # stairwell, not 120 and the old person's family (hail u hau-037)
+        response = LEAK_LOCKED_OUT
     dispatcher.utter_message(
-        response=FOLLOW_UP_RESPONSES[asked],
+        response=response,
         numbers=follow_up_numbers(p, _latest_kind(tracker)),
         ambulance_phone=e.ambulance_phone,
         police_phone=e.police_phone,

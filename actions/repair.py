@@ -72,12 +72,13 @@ from actions.readback import SLOT as READ_BACK_SLOT
 from actions.readback import ReadBackSlot, confirmed_or_not_needed, withdrawn_at_read_back
 from actions.side_questions import answer_side_questions, follow_up_instead
 from actions.tickets import CANCEL_PREFIX, status_detail
+from actions.urgent_tickets import refuse_urgent_cancel
 from bot.base import clock
 from bot.nlu.address import Address, parse_address
 from bot.nlu.emergency import only_discounted
 from bot.nlu.faults import fault_type_of, is_urgent, leak_only_feared, ticket_fault
 from bot.nlu.leak_can_wait import says_leak_can_wait
-from bot.nlu.requests import DECLINED_VISIT, asks_for_measurement
+from bot.nlu.requests import DECLINED_VISIT, asks_for_measurement, calls_off
 from bot.privacy import mask_phone
 from bot.services import tickets as ticket_service
 from bot.services.outages import known_communities
@@ -150,6 +151,11 @@ class ValidateRepairForm(ContactSlots, ReadBackSlot, FormValidationAction):
         if waits is not None:
             return waits
         corrected = await no_leak_after_all(dispatcher, tracker)  # 不漏水，就是把手断了
+        if (urgent := tracker.get_slot("urgent_ticket_no")) and calls_off(latest_text(tracker)):
+            # 看错了 暖气没漏 不用来人了: the urgent ticket cannot be withdrawn by chat; the wish
+            # goes on it, and the form stops asking for an address (player findings 5, class B)
+            refused = await refuse_urgent_cancel(dispatcher, tracker, str(urgent))
+            return [*leave_form(tracker), *refused]
         if tracker.get_slot("urgent_ticket_no"):
             # someone unwell in a cold home: the urgent ticket stands, and the stop where they
             # live is told once the address says where (it is why the radiator is cold)

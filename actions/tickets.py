@@ -32,6 +32,13 @@ from actions.common import (
 )
 from actions.sampling import after_ticket_cancelled
 from actions.service_requests import COMPLAINT_AFTER_OUTAGE, answer_complaint_offer
+from actions.urgent_tickets import (
+    chase_urgent,
+    chases,
+    is_open_urgent,
+    refuse_urgent_cancel,
+    tickets_named,
+)
 from bot.base import clock
 from bot.channels.source import source_of
 from bot.nlu.address import Address, parse_address
@@ -39,6 +46,7 @@ from bot.nlu.clauses import is_question
 from bot.nlu.contact_fix import number_meant
 from bot.nlu.numbers import normalise_contact_number, normalise_ticket_no
 from bot.nlu.requests import (
+    asks_if_recorded_right,
     asks_when,
     asks_when_we_reply,
     cannot_provide,
@@ -47,6 +55,7 @@ from bot.nlu.requests import (
     refers_to_filed_request,
     withdraws_by_name,
 )
+from bot.privacy import mask_phone
 from bot.services import ticket_proof
 from bot.services import tickets as ticket_service
 from bot.services.outages import known_communities
@@ -72,7 +81,9 @@ def status_detail(ticket: TicketView, reply_asked: bool = False) -> str:
     if ticket.urgent:
         # 查下我刚才那个工单 in the middle of a leak: who has it and when they come, not 等待派单
         arrival = ticket.on_site_due and f"，抢修人员 {clock.format_due(ticket.on_site_due)} 前到达"
-        return f"这是紧急工单，值班人员正在处理{arrival or ''}。"
+        # where the crew goes, so a resident who asks 地址对吗 reads it (player findings 5, A)
+        where = f"，上门地址 {ticket.address}" if ticket.address else ""
+        return f"这是紧急工单，值班人员正在处理{where}{arrival or ''}。"
     if ticket.visit_start and ticket.visit_end:
         return f"上门时间 {clock.format_window(ticket.visit_start, ticket.visit_end)}。"
     due = f"预计 {clock.format_due(ticket.resolve_due)} 前处理完毕。"
@@ -93,7 +104,12 @@ async def tickets_asked_about(
     if number:
         ticket = await read_db(ticket_service.find_visible, number, channel, sender)
         return number, [ticket] if ticket else []
-    return None, await read_db(ticket_service.own_tickets, channel, sender, limit)
+    own = await read_db(ticket_service.own_tickets, channel, sender, limit)
+    # a ticket filed elsewhere and proved here by its number (师傅还没来呢 after its status) is
+    # the one the resident means, before their own (player findings 5, class B)
+    mine = {t.ticket_no for t in own}
+    named = [t for t in await tickets_named(tracker) if t.ticket_no not in mine]
+    return None, [*named, *own][:limit]
 
 
 def say_none_found(dispatcher: CollectingDispatcher, number: str | None) -> None:
@@ -104,19 +120,25 @@ def say_none_found(dispatcher: CollectingDispatcher, number: str | None) -> None
         dispatcher.utter_message(response="utter_no_tickets")
 
 
-def say_not_cancellable(dispatcher: CollectingDispatcher, ticket: TicketView, reason: str) -> None:
-    """Why this conversation cannot withdraw `ticket` (`TicketView.withdrawal_refused`).
-
-    The urgent and elsewhere answers are texts of their own (the domain has no response for
-    them yet, and the domain is an input of the trained model); each fits one SMS.
-    """
+async def refuse_withdrawal(
+    dispatcher: CollectingDispatcher, tracker: Tracker, ticket: TicketView, reason: str
+) -> list[EventType]:
+    """Why this conversation cannot withdraw `ticket` (`TicketView.withdrawal_refused`): an
+    urgent one is never withdrawn by chat, and the wish goes on it (`refuse_urgent_cancel`)."""
     if reason == "urgent":
-        duty = policy().emergency.duty_phone
-        dispatcher.utter_message(
-            text=f"紧急工单{ticket.ticket_no}不能在线取消。如已不需要抢修，请拨打24小时抢修电话"
-            f"{duty}说明。"
-        )
-    elif reason == "elsewhere":
+        return await refuse_urgent_cancel(dispatcher, tracker, ticket.ticket_no)
+    say_not_cancellable(dispatcher, ticket, reason)
+    return [SlotSet("pending", None)]
+
+
+def say_not_cancellable(dispatcher: CollectingDispatcher, ticket: TicketView, reason: str) -> None:
+    """Why this conversation cannot withdraw `ticket` (`TicketView.withdrawal_refused`), for a
+    ticket filed elsewhere or already worked on (an urgent one: `refuse_withdrawal`).
+
+    The elsewhere answer is a text of its own (the domain has no response for it yet, and the
+    domain is an input of the trained model); it fits one SMS.
+    """
+    if reason == "elsewhere":
         hotline = policy().company.hotline
         dispatcher.utter_message(
             text=f"工单{ticket.ticket_no}不是在这个对话里提交的，只能由提交它的微信、短信或网页"
@@ -163,6 +185,32 @@ def another_request_in_verification(
     return [SlotSet("pending", None), FollowupAction(form)]
 
 
+#: What a ticket holds, read back when the resident asks whether it was recorded right.
+RECORDED = "utter_ticket_recorded"
+
+
+async def tell_recorded(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType] | None:
+    """地址记对了吧 / 地址对吗 是602 after a ticket (`asks_if_recorded_right`): the address and the
+    phone the ticket the words mean holds, so the resident can check them (player findings 5,
+    class A: the answer was the status without the address, or an offer of a person); None when
+    the message asks no such thing or no ticket of the conversation holds an address."""
+    if asks_if_recorded_right(latest_text(tracker)) is None:
+        return None
+    tickets = (await tickets_asked_about(tracker))[1]
+    ticket = next((t for t in tickets if t.address and t.status in ticket_service.OPEN), None)
+    if ticket is None:
+        return None
+    dispatcher.utter_message(
+        response=RECORDED,
+        ticket_no=ticket.ticket_no,
+        address=ticket.address,
+        phone=mask_phone(ticket.phone) if ticket.phone else "未留",
+    )
+    return [SlotSet("pending", None)]
+
+
 #: Asking whether one may file it (那我报修可以吗, 能不能报个修, 测温行不行): a request.
 MAY_I = re.compile(
     r"(报个?修|测个?温)(可以|行|能)|(能|可以|可不可以|能不能)(报个?修|约个?测温|测温)"
@@ -197,8 +245,19 @@ class ActionQueryTicket(Action):
             return []
         if chasing(latest_text(tracker)):
             dispatcher.utter_message(response="utter_sorry_for_the_wait")
+        recorded = await tell_recorded(dispatcher, tracker)
+        if recorded is not None:
+            return recorded  # 工单…的地址对吗 是602: what it holds
         number, tickets = await tickets_asked_about(tracker)
         text = latest_text(tracker)
+        urgent = next((t for t in tickets if is_open_urgent(t)), None)
+        if urgent is not None and chases(text):
+            # 师傅还没来呢 / 到底啥时候来 of an urgent ticket: where it stands, chased, a person
+            # (its own apology: the plain one is not said twice)
+            dispatcher.messages[:] = [
+                m for m in dispatcher.messages if m.get("response") != "utter_sorry_for_the_wait"
+            ]
+            return await chase_urgent(dispatcher, tracker, urgent)
         if number and not tickets:
             # a ticket filed by phone or in another chat: proved by the phone on it, not shown
             return await prove_or_ask(dispatcher, tracker, STATUS, number)
@@ -421,17 +480,16 @@ class ActionAskCancelTicket(Action):
             return await prove_or_ask(dispatcher, tracker, CANCEL, number)
         if ticket is None:
             return ask_for_the_ticket(dispatcher, text)
-        return ask_to_confirm(dispatcher, ticket, channel, sender)
+        return await ask_to_confirm(dispatcher, tracker, ticket)
 
 
-def ask_to_confirm(
-    dispatcher: CollectingDispatcher, ticket: TicketView, channel: str, sender: str
+async def ask_to_confirm(
+    dispatcher: CollectingDispatcher, tracker: Tracker, ticket: TicketView
 ) -> list[EventType]:
     """确认取消…吗 for a ticket this conversation may withdraw, else why it may not."""
-    refused = ticket.withdrawal_refused(channel, sender)
+    refused = ticket.withdrawal_refused(channel_of(tracker), tracker.sender_id)
     if refused:
-        say_not_cancellable(dispatcher, ticket, refused)
-        return [SlotSet("pending", None)]
+        return await refuse_withdrawal(dispatcher, tracker, ticket, refused)
     dispatcher.utter_message(
         response="utter_ask_cancel_confirm", ticket_no=ticket.ticket_no, kind=ticket.kind_name
     )
@@ -645,7 +703,7 @@ async def prove(
             detail=status_detail(ticket),
         )
         return [SlotSet("pending", None)]
-    return ask_to_confirm(dispatcher, ticket, channel, sender)
+    return await ask_to_confirm(dispatcher, tracker, ticket)
 
 
 async def hand_to_person(
@@ -728,8 +786,8 @@ async def answer_cancellation(
             clock.now(),
         )
     except ticket_service.NotCancellable as exc:
-        say_not_cancellable(dispatcher, exc.ticket, exc.reason)
-        return []
+        refused = await refuse_withdrawal(dispatcher, tracker, exc.ticket, exc.reason)
+        return [e for e in refused if e.get("name") != "pending" or e.get("value")]
     if ticket is None:
         dispatcher.utter_message(response="utter_ticket_not_found", ticket_no=f" {number}")
     else:

@@ -39,6 +39,7 @@ __all__ = [
     "address_meant",
     "communities_spelt_like",
     "corrected",
+    "door_alone",
     "english_address_in_chinese",
     "missing_for_visit",
     "parse_address",
@@ -155,7 +156,8 @@ _ROOM_MARKED = re.compile(
     r"(?<![\d.])(\d{1,5}[A-Za-z]?)(?:室|号房|房间|户|房|号(?![院楼\u4e00-\u9fff]))"
     r"|(?:房间|房号|室)(\d{2,5})(?![\d.度℃])"  # 卧室16度 is a reading, not room 16
 )
-_ROOM_BARE = re.compile(r"(?<![\d.])(\d{3,4})(?![\d.:号楼栋幢座单元门洞层])")
+# (楼上/楼下/楼道 after a door is where, not a building: …1单元201 楼上301家里没人 is 201)
+_ROOM_BARE = re.compile(r"(?<![\d.])(\d{3,4})(?![\d.:号栋幢座单元门洞层])(?!楼(?![上下道梯里]))")
 
 
 def _strip_filler(text: str) -> str:
@@ -412,6 +414,12 @@ def english_address_in_chinese(text: str, known_communities: Iterable[str] = ())
 
 #: A digit run no address part has (rooms and buildings are short): a phone or account number.
 _LONG_NUMBER = re.compile(r"(?<![0-9])[0-9]{7,}(?![0-9])")
+#: A space between the digits of a door and a number written in Chinese after it (…2单元602
+#: 八十多了, …1单元301 九十岁了): an age or a count beside the address. `to_canonical` joins
+#: spaced digit runs (a phone read out 幺三八 一二三四), which glued 602 and 80 into 60280, and
+#: the urgent ticket of an 80-year-old alone in the cold went out without the door (player
+#: findings 5, class A).
+_DOOR_THEN_NUMERAL = re.compile(r"(?<=[0-9])\s+(?=[零〇一二两三四五六七八九十百千幺])")
 
 
 def parse_address(text: str, known_communities: Iterable[str] = ()) -> Address:
@@ -422,7 +430,7 @@ def parse_address(text: str, known_communities: Iterable[str] = ()) -> Address:
     """
     raw = (text or "").strip()
     known_communities = list(known_communities)
-    english = english_address_in_chinese(raw, known_communities)
+    english = english_address_in_chinese(_DOOR_THEN_NUMERAL.sub("，", raw), known_communities)
     # a phone or account number sent with the address (…1单元303 13122223333) is no part of it:
     # dropped before the spaces, which would glue it to the room
     canonical = re.sub(r"\s+", "", _LONG_NUMBER.sub(" ", to_canonical(english)))
@@ -438,6 +446,37 @@ def parse_address(text: str, known_communities: Iterable[str] = ()) -> Address:
             rest = tail[tail.find(community) + len(community) :]
             building, unit, room, _ = _structure(rest, True)
     return Address(raw=raw, community=community, building=building, unit=unit, room=room)
+
+
+#: A door number as the answer to "门牌是几号": 3–4 digits, maybe with 室/号/户, not a building, a
+#: unit, a floor, a date, a time, a temperature or part of a longer number.
+_DOOR_NUMBER = re.compile(
+    r"(?<![0-9])([0-9]{3,4})(?:室|号房|号|户)?(?![0-9号楼栋幢座单门洞层年月日点时分元块度℃:：.-])"
+)
+#: Words that may stand around a door given alone: what it is (门牌号是), that it was said
+#: already (我刚说了, 不是说了吗), fillers (就是, 啊).
+_AROUND_A_DOOR = re.compile(
+    "门牌号?|房间号?|房号|室号|号码|我家|家里|我们家|俺家|住的?|就是|是|我刚才?|刚才?|不是|"
+    "说过|说了|写了|告诉你|告诉过|已经|都|了|吗|嘛|啊|呀|呢|哈|的|我|在|那个|这个"
+)
+
+
+def door_alone(text: str | None) -> str | None:
+    """The door number `text` gives by itself (602, 是602, 602室, 我刚说了602啊, 门牌号是602), else
+    None: exactly one number in it, a door's, and no other words than those around a door.
+
+    A bare 602 names no community or building, so `parse_address` reads no room in it; said where
+    the rest of a home already told was asked (the urgent ticket's 门牌号), it is that door. It was
+    dropped, and the crew was sent to a stairwell (player findings 5, class A)."""
+    canonical = re.sub(r"\s+", "", to_canonical(str(text or "")))
+    if len(re.findall(r"[0-9]+", canonical)) != 1:
+        return None
+    found = _DOOR_NUMBER.search(canonical)
+    if found is None:
+        return None
+    rest = canonical[: found.start()] + canonical[found.end() :]
+    rest = re.sub(r"[\W_]+", "", _AROUND_A_DOOR.sub("", rest))
+    return found.group(1) if not rest else None
 
 
 def corrected(held: Address, said: Address) -> Address:

@@ -926,6 +926,24 @@ _DRY = re.compile(
 _REPAIRING = re.compile(
     "(?:在|正在|已经在|开始)(?:抢修|维修|修|处理|焊)|修着呢|抢修中|维修中|检修(?![井口孔])|施工"
 )
+# …but not the company's repair of the stop, told as what the resident knows before the leak
+# they report (我知道今天你们在抢修停暖，可楼上那家的暖气管子漏水了: hail u hau-037 was booked an
+# ordinary visit): that repair is of the main, and the leak beside it is nobody's repair yet.
+_STOP_NAMED = "停暖|停热|停气|停供|停了暖气?|暖气停了"
+_STOP_REPAIR = re.compile(
+    "(?:抢修|检修|维修|修)(?:的)?(?:" + _STOP_NAMED + ")|"
+    "(?:" + _STOP_NAMED + ")(?:了)?(?:是|正|都|还)?(?:在)?(?:抢修|检修|维修|修)|"
+    # (你们在抢修 in a message naming the stop: the company's repair of it)
+    "(?<=[" + _PUNCT + "])(?:你们|热力|热力公司|公司)?(?:正|还|都)?在(?:抢修|检修|维修)"
+    "(?:呢|吧|中)?(?=$|[" + _PUNCT + "])"
+)
+
+
+def _beside_the_stop(text: str) -> str:
+    """`text` with the company's repair of a stop it names blanked (`_STOP_REPAIR`)."""
+    if not re.search(_STOP_NAMED, text):
+        return text
+    return _STOP_REPAIR.sub("□", f"，{text}")[1:]
 # Who is liable, asked of a break with no water seen and no hurry (报停的房子管子冻裂了谁负责).
 _LIABILITY = re.compile("谁负责|谁(?:来)?赔|谁出钱|费用谁出|算谁的|责任|负责吗|归谁负责")
 # A mark the writer says has not changed for days (好几天了也没变化, 一个月了还是那么大): an old
@@ -2588,7 +2606,7 @@ class _WaterFacts:
             nothing_here=bool(_NOTHING_HERE.search(text)),
             dry=bool(_DRY.search(text)),
             repairing=bool(
-                _REPAIRING.search(text)
+                _REPAIRING.search(_beside_the_stop(text))
                 and not _URGENT.search(text)
                 and not _STILL_LEAKING.search(text)
             ),
@@ -3094,8 +3112,24 @@ def valve_will_not_close(text: str | None) -> Emergency | None:
 URGENT_TICKET_SLOT = "urgent_ticket_no"
 
 
+#: The form that books a repair, and the fault it books (an ordinary leak repair: `leak_in_hand`).
+REPAIR_FORM, LEAK_FAULT = "repair_form", "leak"
+
+
+def leak_in_hand(
+    urgent_ticket: object, leak_ticket: object, form: str | None, fault: object
+) -> bool:
+    """Whether the conversation holds a leak that a message may go on with (`leak_going_on`):
+    its urgent ticket, the ordinary repair an urgent leak became (`bot.nlu.leak_can_wait`), or an
+    ordinary leak repair being booked (the repair form with fault leak). The last is the leak the
+    detector read as no emergency (楼上漏水 滴到我家了, then 我拿盆接着呢 滴得越来越快 你们得赶紧
+    来人: hail u hau-037 was asked for a visit time while the water came faster)."""
+    return bool(urgent_ticket or leak_ticket or (form == REPAIR_FORM and fault == LEAK_FAULT))
+
+
 def leak_going_on(urgent_ticket: object, text: str | None) -> Emergency | None:
-    """The emergency a message continues in a conversation with an urgent ticket open: a valve
+    """The emergency a message continues in a conversation with a leak in hand (an urgent
+    ticket open, or a leak repair: `leak_in_hand` is the caller's `urgent_ticket`): a valve
     that will not close (阀门关不上啊，怎么办 after 暖气片漏水了), or a leak getting worse (关不上啊
     越拧越大, 止不住: `bot.nlu.form_answers.leak_worsening`), is the leak going on, so the 24-hour
     number again rather than the address question again (`valve_will_not_close`)."""

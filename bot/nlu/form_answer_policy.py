@@ -44,6 +44,10 @@ without looking at the message. For three kinds of message that is wrong:
   classifier read; outside a form such a message goes to `action_handle_yes_no`, which starts
   the task with them. A bare value (`inform`) goes to `action_handle_inform` by its rule, which
   applies the same test.
+- **A door number given alone** where the rest of a home told in part was asked (602, 我刚说了
+  602啊 after 抢修人员还需要您家的门牌号, `bot.nlu.address.door_alone`): read as a correction, it
+  got 哪一项需要更正？ and the question again, and the urgent ticket went out without the door
+  (player findings 5, class A). The form takes it as the door of that home.
 - **No lookup wanted** at the 户号 question (不查费 我就想知道能不能提前来热, 先别查 你就告诉我…,
   `bot.nlu.requests.declines_lookup`): the rule for its question answered it and the form asked
   for the 户号 again; the form answers it and ends.
@@ -61,6 +65,7 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.nlu.address import door_alone
 from bot.nlu.agreement import (
     adds_a_person,
     adds_a_request,
@@ -108,6 +113,9 @@ FILED_FORMS = {
     "action_submit_temp_check": "temp_check_form",
     "action_submit_complaint": COMPLAINT_FORM,
 }
+
+#: The questions for the rest of a home told in part (actions/address_ask.py, domain.yml).
+REST_QUESTIONS = frozenset({"utter_ask_address_rest", "utter_emergency_need_address_rest"})
 
 #: `pending` while the bot waits for the contact phone of a ticket filed elsewhere
 #: (actions/tickets.py `PROOF_PREFIX`), and the action that checks the answer.
@@ -167,6 +175,8 @@ def _answer_turn(tracker: DialogueStateTracker) -> str | None:
         ):
             return form
         return None
+    if question == "address" and door_alone(message.text) and _rest_asked(tracker):
+        return form  # 我刚说了602啊 after 门牌是几号: the door, not a correction to ask about
     if form == COMPLAINT_FORM and tells_more_of_complaint(intent, message.text, question):
         return form
     if form == VERIFY_FORM and question in PROOF_SLOTS and declines_lookup(message.text):
@@ -181,6 +191,23 @@ def _answer_turn(tracker: DialogueStateTracker) -> str | None:
     ):
         return form  # 不可能不对，我就这一个手机号！: the reason and the other ways, no complaint
     return None
+
+
+def _rest_asked(tracker: DialogueStateTracker) -> bool:
+    """Whether the bot's turn before the latest message asked for the rest of a home."""
+    seen_message = False
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            if seen_message:
+                return False
+            seen_message = True
+        elif (
+            seen_message
+            and isinstance(event, BotUttered)
+            and (event.metadata or {}).get("utter_action") in REST_QUESTIONS
+        ):
+            return True
+    return False
 
 
 def _said(tracker: DialogueStateTracker, response: str) -> bool:

@@ -34,13 +34,16 @@ __all__ = [
     "asks_for_another_way",
     "asks_for_measurement",
     "asks_for_repair",
+    "asks_if_recorded_right",
     "asks_lookup_by_address",
     "asks_when",
     "asks_when_heat_returns",
     "asks_when_we_reply",
     "asks_why_home_is_cold",
+    "calls_off",
     "cannot_provide",
     "changes_mind",
+    "chases_the_crew",
     "chasing",
     "cold_read_as_bill",
     "complains",
@@ -353,6 +356,59 @@ def chasing(text: str | None) -> bool:
     """Whether `text` chases a request that was not dealt with in time (到现在没人理, 鬼影子都没见
     着, 把我忘了): the resident is owed an apology before anything else."""
     return _CHASING.search(to_canonical(str(text or ""))) is not None
+
+
+#: The crew not come yet, or asked when it comes: 师傅还没来呢, 人怎么还没到, 还没人来, 没人来,
+#: 到底啥时候来, 人呢, 等了一个小时了.
+_CREW_NOT_HERE = re.compile(
+    r"(?:还|咋还|怎么还|为啥还|为什么还|到现在还|现在还)(?:是)?(?:没|不|没有)(?:见)?(?:人|师傅)?"
+    r"(?:来|到|上门|过来|露面|派)|"
+    r"没(?:有)?(?:见)?(?:人|师傅|抢修的|维修的)(?:来|到|过来|上门|露面)|"
+    r"(?:^|[，,。！!？?\s]|的)(?:人|师傅|抢修的|维修的)(?:呢|在哪|到哪)|"
+    r"(?:啥|什么|几点|多久|多长时间|多会儿?)(?:时候)?(?:能|才|会|可以)?(?:来|到|过来|上门)|"
+    r"等了.{0,6}(?:小时|钟头|分钟|半天)"
+)
+
+
+def chases_the_crew(text: str | None) -> bool:
+    """Whether `text` says the crew has not come yet or asks when it comes (师傅还没来呢 都快一个
+    小时了, 到底啥时候来, 还没人来, 人呢): with an urgent ticket at hand, that ticket chased, not a
+    new report (player findings 5, class B: it opened a second urgent ticket)."""
+    return _CREW_NOT_HERE.search(to_canonical(str(text or ""))) is not None
+
+
+#: Whether the address (or the phone) recorded is right, asked after a ticket: 地址记对了吧,
+#: 地址对吗 是602, 门牌号没写错吧, 电话记对了没.
+_RECORDED_RIGHT = re.compile(
+    r"(?P<what>地址|门牌号?|房号|电话|手机号?)(?:号)?(?:你们|都)?(?:记|写|登记|录|填)?(?:的)?"
+    r"(?:对|准|没错|没问题|无误)(?:了)?(?:吗|吧|么|嘛|没|不|没有|不对)|"
+    r"(?P<what2>地址|门牌号?|房号|电话|手机号?)(?:你们|都)?(?:没|没有)(?:记|写|登记|填)?错(?:吧|吗|么)"
+)
+
+
+def asks_if_recorded_right(text: str | None) -> str | None:
+    """Which detail `text` asks to be recorded right after a ticket (地址记对了吧 → "address",
+    电话没写错吧 → "phone"), else None: it is answered with what the ticket holds (player
+    findings 5, class A: 地址对吗 是602 got the status without the address)."""
+    found = _RECORDED_RIGHT.search(to_canonical(str(text or "")))
+    if found is None:
+        return None
+    what = found.group("what") or found.group("what2") or ""
+    return "phone" if what.startswith(("电话", "手机")) else "address"
+
+
+#: Calling the visit or the ticket off: 取消, 撤了, 不用来人了, 不需要抢修, 别派人来.
+_CALLS_OFF = re.compile(
+    r"取消|撤(?:了|销|掉|回|单)|"
+    r"(?:不用|不要|不需要|用不着|别)(?:再)?(?:派人|来人|上门|过来|来了|来|抢修|派)"
+)
+
+
+def calls_off(text: str | None) -> bool:
+    """Whether `text` calls the visit or its ticket off (把单子取消了, 不用来人了, 别派人来):
+    said of an urgent ticket, which chat cannot withdraw, the wish goes on the ticket
+    (actions/urgent_tickets.py)."""
+    return _CALLS_OFF.search(to_canonical(str(text or ""))) is not None
 
 
 _WHEN = re.compile(

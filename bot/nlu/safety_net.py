@@ -41,6 +41,7 @@ from bot.nlu.emergency import (
     detect_emergency,
     emergency_from,
     leak_going_on,
+    leak_in_hand,
     names_only_a_main_burst,
 )
 from bot.nlu.emergency_context import EARLIER_MESSAGES, emergency_in_context
@@ -90,8 +91,14 @@ def emergency_turn(tracker: DialogueStateTracker) -> str | None:
             marked = emergency_from(event.parse_data.get(EMERGENCY))
             if marked and _grievance_of_a_burst(tracker, event.text):
                 return None
-            # a leak said to wait (bot.nlu.leak_can_wait), then 止不住了: the leak going on too
-            open_leak = tracker.get_slot(URGENT_TICKET_SLOT) or tracker.get_slot(LEAK_TICKET_SLOT)
+            # a leak said to wait (bot.nlu.leak_can_wait), or booked as an ordinary repair, then
+            # 止不住了 / 滴得越来越快: the leak going on too
+            open_leak = leak_in_hand(
+                tracker.get_slot(URGENT_TICKET_SLOT),
+                tracker.get_slot(LEAK_TICKET_SLOT),
+                tracker.active_loop_name,
+                tracker.get_slot("fault_type"),
+            )
             if marked or leak_going_on(open_leak, event.text):
                 return EMERGENCY_ACTION
             if emergency_in_context(event.text, _earlier_words(tracker, event)):

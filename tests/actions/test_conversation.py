@@ -386,11 +386,13 @@ async def test_an_urgent_ticket_is_never_cancelled_in_chat_the_duty_phone_is_giv
     events = await ActionAskCancelTicket().run(ask, asked, domain)
     assert slot_values(events) == {"pending": None}
     duty = load_policy().emergency.duty_phone
-    [refusal] = texts(ask)
-    assert urgent in refusal and "不能在线取消" in refusal and duty in refusal
+    # said once that it cannot be withdrawn online, with the duty phone (player findings 5, B)
+    assert texts(ask) == ["utter_urgent_not_cancellable"]
+    told = said(ask, "utter_urgent_not_cancellable")
+    assert (told["ticket_no"], told["duty_phone"]) == (urgent, duty)
     forced = CollectingDispatcher()
     await ActionHandleYesNo().run(forced, offered(f"cancel:{urgent}", "是的", "affirm"), domain)
-    assert duty in texts(forced)[0]
+    assert said(forced, "utter_urgent_not_cancellable")["duty_phone"] == duty
     with session_scope(store) as session:
         assert session.query(Ticket).filter_by(ticket_no=urgent).one().status == "new"
 

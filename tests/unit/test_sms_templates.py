@@ -162,6 +162,8 @@ REALISTIC: dict[str, str] = {
     "end": "12月10日（周四）傍晚 18:00",
     "left": "（约8小时后）",
     "ticket": f"紧急工单 BX202611270003，抢修人员 {_DUE} 前到达",
+    # an urgent ticket chased (actions.urgent_tickets._arrival), its promise broken
+    "arrival": f"已超过承诺时间（{_DUE}）",
 }
 
 
