@@ -1804,14 +1804,17 @@ def visit_without_phone(tracker: Tracker) -> bool:
     """Whether a visit goes ahead with no contact phone: the resident has none (`said_no_phone`)
     or refused the phone question twice (`refuses_asked_phone`; dev haw-037 was asked seven
     times after 不留电话 你们直接来敲门就行). The read-back and the confirmation say so."""
-    if said_no_phone(tracker):
-        return True
     refusals, asked = 0, None
     for event in tracker.events:
+        text = str(event.get("text") or "")
         if event.get("event") == "slot" and event.get("name") == "requested_slot":
             asked = event.get("value")
-        elif event.get("event") == "user" and asked == "phone":
-            refusals += refuses_asked_phone(str(event.get("text") or ""))
+        elif event.get("event") != "user":
+            continue
+        elif has_no_phone(text) and normalise_contact_number(text) is None:
+            return True  # 我没手机 家里座机6234 5678 gives a number: that is its phone
+        elif asked == "phone":
+            refusals += refuses_asked_phone(text)
     return refusals >= 2
 
 
